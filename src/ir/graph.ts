@@ -1,0 +1,93 @@
+// The Graph contract: plain data, no behaviour. Importers produce it, passes rewrite it,
+// the planner and the writer read it.
+import type { OpAttrs, OpKind, OpParams } from './ops.js';
+
+export type DType =
+  | 'float32'
+  | 'float16'
+  | 'float64'
+  | 'int4'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'bool'
+  | 'string'
+  | 'complex64'
+  | 'complex128'
+  | 'resource'
+  | 'variant';
+
+/** Affine quantization: real = scale * (q - zeroPoint). One entry per channel of `axis`, or one for the tensor. */
+export interface Quantization {
+  /** float32 values exactly as stored in the model (already rounded to float32). */
+  scales: number[];
+  zeroPoints: number[];
+  /** TFLite's quantized_dimension; only meaningful when scales.length > 1. */
+  axis: number;
+}
+
+export interface Tensor {
+  /** Index in Graph.tensors; equals the TFLite tensor index for imported graphs. */
+  id: number;
+  name: string;
+  shape: number[];
+  /** TFLite shape_signature (-1 for dynamic dims) when the file had one; kept for round trips. */
+  shapeSignature: number[] | null;
+  dtype: DType;
+  quant: Quantization | null;
+  /** Constant contents as raw little-endian bytes; null for activations and variables. */
+  data: Uint8Array | null;
+  isVariable: boolean;
+}
+
+export interface Op<K extends OpKind = OpKind> {
+  kind: K;
+  /** Builtin operator version as recorded in the model's operator code. */
+  version: number;
+  /** Tensor ids in TFLite order, constant parameter tensors included; -1 = optional input absent. */
+  inputs: number[];
+  outputs: number[];
+  /** Semantic attributes, normalized (explicit pads, clamp ranges in the quantized domain, resolved axes). */
+  attrs: OpAttrs[K];
+  /** Quantization parameters derived once from the tensors' scales (multipliers, shifts, offsets). */
+  params: OpParams[K];
+}
+
+/** A discriminated union over every op kind, so `switch (op.kind)` narrows attrs and params. */
+export type AnyOp = { [K in OpKind]: Op<K> }[OpKind];
+
+export interface MetadataEntry {
+  name: string;
+  data: Uint8Array;
+}
+
+export interface SignatureTensor {
+  name: string;
+  tensorId: number;
+}
+
+export interface SignatureDef {
+  key: string;
+  inputs: SignatureTensor[];
+  outputs: SignatureTensor[];
+}
+
+export interface Graph {
+  /** Subgraph name (often empty). */
+  name: string;
+  /** The model's description string (e.g. "MLIR Converted."). */
+  description: string;
+  tensors: Tensor[];
+  /** Operators in execution order as stored. */
+  ops: AnyOp[];
+  inputs: number[];
+  outputs: number[];
+  /** Model metadata entries with their buffer bytes (e.g. min_runtime_version, OfflineMemoryAllocation). */
+  metadata: MetadataEntry[];
+  signatureDefs: SignatureDef[];
+}

@@ -1,0 +1,279 @@
+// Op kinds, their normalized attributes, and their derived quantization parameters.
+// Kind names are TFLite's builtin operator names so a user recognizes them in every report.
+
+export const OP_KINDS = [
+  'ADD',
+  'SUB',
+  'MUL',
+  'AVERAGE_POOL_2D',
+  'MAX_POOL_2D',
+  'CONV_2D',
+  'DEPTHWISE_CONV_2D',
+  'FULLY_CONNECTED',
+  'CONCATENATION',
+  'QUANTIZE',
+  'DEQUANTIZE',
+  'HARD_SWISH',
+  'LEAKY_RELU',
+  'LOGISTIC',
+  'TANH',
+  'RELU',
+  'RELU6',
+  'RELU_N1_TO_1',
+  'MEAN',
+  'PAD',
+  'PADV2',
+  'RESHAPE',
+  'SQUEEZE',
+  'RESIZE_NEAREST_NEIGHBOR',
+  'SOFTMAX',
+  'STRIDED_SLICE',
+  'TRANSPOSE',
+] as const;
+
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** Inclusive [min, max] in the output's quantized domain (fused activation already applied). */
+export type Clamp = [number, number];
+
+export interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export interface Conv2DAttrs {
+  stride: [number, number]; // [h, w]
+  dilation: [number, number]; // [h, w]
+  pad: Padding;
+  clamp: Clamp;
+}
+
+export interface DepthwiseConv2DAttrs extends Conv2DAttrs {
+  depthMultiplier: number;
+}
+
+export interface FullyConnectedAttrs {
+  clamp: Clamp;
+  keepNumDims: boolean;
+}
+
+export interface Pool2DAttrs {
+  filter: [number, number]; // [h, w]
+  stride: [number, number];
+  pad: Padding;
+  clamp: Clamp;
+}
+
+export interface ElementwiseAttrs {
+  clamp: Clamp;
+}
+
+export interface ConcatenationAttrs {
+  axis: number; // non-negative
+  clamp: Clamp;
+}
+
+export interface MeanAttrs {
+  axes: number[]; // non-negative, sorted, unique
+  keepDims: boolean;
+}
+
+export interface PadAttrs {
+  paddings: Array<[number, number]>; // [before, after] per input dim
+}
+
+export interface TransposeAttrs {
+  perm: number[];
+}
+
+export interface StridedSliceAttrs {
+  /** Resolved per input dim: first index, exclusive stop, step (TFLite StartForAxis/StopForAxis applied). */
+  begin: number[];
+  end: number[];
+  strides: number[];
+  /** Raw options kept so the writer can reproduce the file. */
+  masks: { begin: number; end: number; ellipsis: number; newAxis: number; shrinkAxis: number; offset: boolean };
+}
+
+export interface ResizeNearestAttrs {
+  alignCorners: boolean;
+  halfPixelCenters: boolean;
+}
+
+export interface SoftmaxAttrs {
+  beta: number;
+}
+
+export interface LeakyReluAttrs {
+  alpha: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type NoAttrs = {};
+
+export interface OpAttrs {
+  ADD: ElementwiseAttrs;
+  SUB: ElementwiseAttrs;
+  MUL: ElementwiseAttrs;
+  AVERAGE_POOL_2D: Pool2DAttrs;
+  MAX_POOL_2D: Pool2DAttrs;
+  CONV_2D: Conv2DAttrs;
+  DEPTHWISE_CONV_2D: DepthwiseConv2DAttrs;
+  FULLY_CONNECTED: FullyConnectedAttrs;
+  CONCATENATION: ConcatenationAttrs;
+  QUANTIZE: NoAttrs;
+  DEQUANTIZE: NoAttrs;
+  HARD_SWISH: NoAttrs;
+  LEAKY_RELU: LeakyReluAttrs;
+  LOGISTIC: NoAttrs;
+  TANH: NoAttrs;
+  RELU: NoAttrs;
+  RELU6: NoAttrs;
+  RELU_N1_TO_1: NoAttrs;
+  MEAN: MeanAttrs;
+  PAD: PadAttrs;
+  PADV2: PadAttrs;
+  RESHAPE: NoAttrs;
+  SQUEEZE: NoAttrs;
+  RESIZE_NEAREST_NEIGHBOR: ResizeNearestAttrs;
+  SOFTMAX: SoftmaxAttrs;
+  STRIDED_SLICE: StridedSliceAttrs;
+  TRANSPOSE: TransposeAttrs;
+}
+
+// ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
+
+/** Per-output-channel requantization (length 1 for per-tensor quantization). */
+export interface ConvParams {
+  inputOffset: number; // -input zero point
+  outputOffset: number; // output zero point
+  multiplier: Int32Array;
+  shift: Int32Array;
+}
+
+export interface AddSubParams {
+  leftShift: number;
+  input1Offset: number;
+  input2Offset: number;
+  outputOffset: number;
+  input1Multiplier: number;
+  input1Shift: number;
+  input2Multiplier: number;
+  input2Shift: number;
+  outputMultiplier: number;
+  outputShift: number;
+}
+
+export interface MulParams {
+  input1Offset: number;
+  input2Offset: number;
+  outputOffset: number;
+  outputMultiplier: number;
+  outputShift: number;
+}
+
+/** Fixed-point softmax (TFLM int8 path): diff scaled by inputMultiplier << inputLeftShift, diffs below diffMin give 0. */
+export interface SoftmaxParams {
+  inputMultiplier: number;
+  inputLeftShift: number;
+  diffMin: number;
+}
+
+export interface SigmoidTanhParams {
+  inputZeroPoint: number;
+  inputRangeRadius: number;
+  inputMultiplier: number;
+  inputLeftShift: number;
+}
+
+export interface HardSwishParams {
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  reluishMultiplierFixedpointInt16: number;
+  reluishMultiplierExponent: number;
+  outputMultiplierFixedpointInt16: number;
+  outputMultiplierExponent: number;
+}
+
+export interface LeakyReluParams {
+  inputOffset: number;
+  outputOffset: number;
+  outputMultiplierAlpha: number;
+  outputShiftAlpha: number;
+  outputMultiplierIdentity: number;
+  outputShiftIdentity: number;
+}
+
+export interface ReluParams {
+  inputOffset: number;
+  outputOffset: number;
+  outputMultiplier: number;
+  outputShift: number;
+  clamp: Clamp;
+}
+
+export interface MeanParams {
+  inputZeroPoint: number;
+  outputZeroPoint: number;
+  multiplier: number;
+  shift: number;
+  /** Number of input elements averaged into one output element. */
+  count: number;
+}
+
+export type QuantizeParams =
+  | { mode: 'fromFloat'; scale: number; zeroPoint: number; qmin: number; qmax: number }
+  | { mode: 'requantize'; inputZeroPoint: number; outputZeroPoint: number; multiplier: number; shift: number; qmin: number; qmax: number };
+
+export interface DequantizeParams {
+  scale: number;
+  zeroPoint: number;
+}
+
+export interface PadParams {
+  padValue: number;
+}
+
+export interface ConcatenationParams {
+  /** Per input: requantization to the output's scale, or null when the input already shares it. */
+  inputs: Array<{ inputZeroPoint: number; multiplier: number; shift: number } | null>;
+  outputZeroPoint: number;
+}
+
+export type NoParams = null;
+
+export interface OpParams {
+  ADD: AddSubParams;
+  SUB: AddSubParams;
+  MUL: MulParams;
+  AVERAGE_POOL_2D: NoParams;
+  MAX_POOL_2D: NoParams;
+  CONV_2D: ConvParams;
+  DEPTHWISE_CONV_2D: ConvParams;
+  FULLY_CONNECTED: ConvParams;
+  CONCATENATION: ConcatenationParams;
+  QUANTIZE: QuantizeParams;
+  DEQUANTIZE: DequantizeParams;
+  HARD_SWISH: HardSwishParams;
+  LEAKY_RELU: LeakyReluParams;
+  LOGISTIC: SigmoidTanhParams;
+  TANH: SigmoidTanhParams;
+  RELU: ReluParams;
+  RELU6: ReluParams;
+  RELU_N1_TO_1: ReluParams;
+  MEAN: MeanParams;
+  PAD: PadParams;
+  PADV2: PadParams;
+  RESHAPE: NoParams;
+  SQUEEZE: NoParams;
+  RESIZE_NEAREST_NEIGHBOR: NoParams;
+  SOFTMAX: SoftmaxParams;
+  STRIDED_SLICE: NoParams;
+  TRANSPOSE: NoParams;
+}
+
+export function isOpKind(name: string): name is OpKind {
+  return (OP_KINDS as readonly string[]).includes(name);
+}
