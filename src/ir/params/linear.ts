@@ -1,0 +1,690 @@
+// Quantization parameters (TFLite Micro's Prepare) for the linear and layout ops, plus the checks that
+// make the reference kernels safe: every shape, dtype and quantization fact a kernel relies on is
+// validated here, once, so a mutated model file fails with an error instead of indexing out of bounds.
+//
+// Float32 vs double, as TFLM computes them (scales are float32 values; JS numbers are doubles):
+// - CONV_2D / DEPTHWISE_CONV_2D (PopulateConvolutionQuantizationParams) and per-channel FULLY_CONNECTED:
+//   double(input_scale) * double(filter_scale) / double(output_scale).
+// - per-tensor FULLY_CONNECTED (GetQuantizedConvolutionMultipler): the product input_scale * filter_scale
+//   is a float32 product, then divided in double by output_scale.
+// - ADD (add_common.cc): twice_max = 2 * double(max scale); the three real multipliers are doubles.
+// - SUB (sub_common.cc): twice_max, the two input ratios and twice_max / ((1 << 20) * output_scale) are
+//   all float32 arithmetic, widened to double only for QuantizeMultiplier.
+// - MUL: double(s1) * double(s2) / double(s_out).
+import type { DType, Tensor } from '../graph.js';
+import type {
+  AddSubParams,
+  Clamp,
+  ConcatenationParams,
+  ConvParams,
+  MulParams,
+  OpKind,
+  PadParams,
+  Padding,
+} from '../ops.js';
+import { quantizeMultiplier } from '../quant.js';
+import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
+import { ModelFormatError, UnsupportedError } from '../../errors.js';
+import type { DeriveContext, ParamDerivers } from './types.js';
+
+export type LinearKind =
+  | 'CONV_2D'
+  | 'DEPTHWISE_CONV_2D'
+  | 'FULLY_CONNECTED'
+  | 'AVERAGE_POOL_2D'
+  | 'MAX_POOL_2D'
+  | 'ADD'
+  | 'SUB'
+  | 'MUL'
+  | 'CONCATENATION'
+  | 'PAD'
+  | 'PADV2'
+  | 'TRANSPOSE'
+  | 'RESHAPE'
+  | 'SQUEEZE'
+  | 'STRIDED_SLICE'
+  | 'RESIZE_NEAREST_NEIGHBOR';
+
+type Ctx = DeriveContext<OpKind>;
+
+/** Dtypes the element-moving ops accept (those the reference executor has typed views for). */
+export const COPYABLE_DTYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'int32', 'float32', 'int64', 'bool'];
+
+// ---------------------------------------------------------------------------------------------
+// Error helpers: every message names the op kind, the node index and (when relevant) the tensor.
+
+function where(ctx: Ctx, t?: Tensor): string {
+  const head = `${ctx.op.kind} (node ${ctx.index})`;
+  return t ? `${head}, tensor '${t.name}' (#${t.id})` : head;
+}
+
+function details(ctx: Ctx, t?: Tensor): Record<string, unknown> {
+  return t ? { op: ctx.op.kind, node: ctx.index, tensor: t.name, tensorId: t.id } : { op: ctx.op.kind, node: ctx.index };
+}
+
+function formatError(ctx: Ctx, message: string, t?: Tensor): ModelFormatError {
+  return new ModelFormatError(`${where(ctx, t)}: ${message}`, details(ctx, t));
+}
+
+function unsupported(ctx: Ctx, message: string, t?: Tensor): UnsupportedError {
+  return new UnsupportedError(`${where(ctx, t)}: ${message}`, details(ctx, t));
+}
+
+const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
+
+// ---------------------------------------------------------------------------------------------
+// Tensor access and checks.
+
+function tensorById(ctx: Ctx, id: number, role: string): Tensor {
+  const t = Number.isInteger(id) && id >= 0 ? ctx.tensors[id] : undefined;
+  if (!t) throw formatError(ctx, `${role} refers to tensor ${id}, which does not exist`);
+  checkShape(ctx, t);
+  return t;
+}
+
+function input(ctx: Ctx, pos: number, role = `input ${pos}`): Tensor {
+  if (pos >= ctx.op.inputs.length || ctx.op.inputs[pos] === -1) throw formatError(ctx, `missing ${role}`);
+  return tensorById(ctx, ctx.op.inputs[pos]!, role);
+}
+
+function optionalInput(ctx: Ctx, pos: number, role: string): Tensor | null {
+  if (pos >= ctx.op.inputs.length || ctx.op.inputs[pos] === -1) return null;
+  return tensorById(ctx, ctx.op.inputs[pos]!, role);
+}
+
+function output(ctx: Ctx): Tensor {
+  if (ctx.op.outputs.length !== 1) throw formatError(ctx, `expected 1 output, found ${ctx.op.outputs.length}`);
+  return tensorById(ctx, ctx.op.outputs[0]!, 'output');
+}
+
+function checkInputCount(ctx: Ctx, min: number, max: number): void {
+  const n = ctx.op.inputs.length;
+  if (n < min || n > max) throw formatError(ctx, `expected ${min === max ? min : `${min} to ${max}`} inputs, found ${n}`);
+}
+
+function checkShape(ctx: Ctx, t: Tensor): void {
+  for (const d of t.shape) {
+    if (!Number.isInteger(d) || d < 0) throw formatError(ctx, `invalid shape ${fmt(t.shape)}`, t);
+  }
+  if (t.data !== null) {
+    const bytes = dtypeBytes(t.dtype);
+    if (bytes !== undefined && t.data.byteLength !== elementCount(t.shape) * bytes) {
+      throw formatError(ctx, `constant data is ${t.data.byteLength} bytes, shape ${fmt(t.shape)} ${t.dtype} needs ${elementCount(t.shape) * bytes}`, t);
+    }
+  }
+}
+
+function requireDtype(ctx: Ctx, t: Tensor, allowed: readonly DType[]): void {
+  if (!allowed.includes(t.dtype)) {
+    throw unsupported(ctx, `dtype ${t.dtype} is not supported (expected ${allowed.join(' or ')})`, t);
+  }
+}
+
+function requireSameDtype(ctx: Ctx, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw formatError(ctx, `dtype ${b.dtype} differs from '${a.name}' (${a.dtype})`, b);
+}
+
+function requireRank(ctx: Ctx, t: Tensor, rank: number): void {
+  if (t.shape.length !== rank) throw unsupported(ctx, `expected a ${rank}-D tensor, found shape ${fmt(t.shape)}`, t);
+}
+
+function requireConstant(ctx: Ctx, t: Tensor, role: string): Uint8Array {
+  if (t.data === null) throw unsupported(ctx, `${role} must be a constant tensor`, t);
+  return t.data;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function requireShape(ctx: Ctx, t: Tensor, expected: readonly number[]): void {
+  if (!sameShape(t.shape, expected)) throw formatError(ctx, `shape ${fmt(t.shape)} differs from the expected ${fmt(expected)}`, t);
+}
+
+function checkScale(ctx: Ctx, t: Tensor, scale: number): number {
+  if (!Number.isFinite(scale) || scale <= 0) throw formatError(ctx, `quantization scale ${scale} is not a positive finite number`, t);
+  return Math.fround(scale);
+}
+
+/** Per-tensor quantization of an activation: scale and zero point (TFLM reads params.scale / zero_point). */
+function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number } {
+  const q = t.quant;
+  if (!q || q.scales.length === 0 || q.zeroPoints.length === 0) throw unsupported(ctx, 'quantization parameters are required', t);
+  if (q.scales.length !== 1) throw unsupported(ctx, `per-channel quantization (${q.scales.length} scales) is not supported on an activation`, t);
+  const zeroPoint = q.zeroPoints[0]!;
+  if (!Number.isInteger(zeroPoint) || zeroPoint < -128 || zeroPoint > 127) {
+    throw formatError(ctx, `zero point ${zeroPoint} is outside the int8 range`, t);
+  }
+  return { scale: checkScale(ctx, t, q.scales[0]!), zeroPoint };
+}
+
+function checkClamp(ctx: Ctx, clamp: Clamp): void {
+  const [lo, hi] = clamp;
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || lo < -128 || hi > 127) {
+    throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid int8 range`);
+  }
+}
+
+function checkPositive(ctx: Ctx, what: string, values: readonly number[]): void {
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 1) throw formatError(ctx, `${what} must be positive integers, found ${values.join(',')}`);
+  }
+}
+
+function checkPadding(ctx: Ctx, pad: Padding): void {
+  for (const v of [pad.top, pad.bottom, pad.left, pad.right]) {
+    if (!Number.isInteger(v) || v < 0) throw formatError(ctx, `padding must be non-negative integers, found ${JSON.stringify(pad)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolutions.
+
+interface WeightsInfo {
+  /** Filter scales as float32 values, one per output channel or a single one. */
+  scales: number[];
+}
+
+/** Filter: int8, symmetric, per-tensor or per-channel along `axis` with `channels` entries. */
+function filterQuant(ctx: Ctx, filter: Tensor, axis: number, channels: number): WeightsInfo {
+  requireDtype(ctx, filter, ['int8']);
+  requireConstant(ctx, filter, 'the filter');
+  const q = filter.quant;
+  if (!q || q.scales.length === 0) throw unsupported(ctx, 'the filter needs quantization parameters', filter);
+  if (q.scales.length !== 1 && q.scales.length !== channels) {
+    throw formatError(ctx, `filter has ${q.scales.length} scales, expected 1 or ${channels} (one per output channel)`, filter);
+  }
+  if (q.scales.length > 1 && q.axis !== axis) {
+    throw unsupported(ctx, `per-channel filter quantized along dimension ${q.axis}, expected ${axis}`, filter);
+  }
+  if (q.zeroPoints.length !== 1 && q.zeroPoints.length !== q.scales.length) {
+    throw formatError(ctx, `filter has ${q.zeroPoints.length} zero points for ${q.scales.length} scales`, filter);
+  }
+  // TFLM's int8 kernels ignore (conv, depthwise) or assume (fully connected) a zero filter zero point.
+  if (q.zeroPoints.some((z) => z !== 0)) throw unsupported(ctx, 'filter zero points must be 0 (symmetric int8 weights)', filter);
+  return { scales: q.scales.map((s) => checkScale(ctx, filter, s)) };
+}
+
+function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
+  if (!bias) return;
+  requireDtype(ctx, bias, ['int32']);
+  requireConstant(ctx, bias, 'the bias');
+  if (elementCount(bias.shape) !== channels) {
+    throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${channels} (output channels)`, bias);
+  }
+}
+
+/** PopulateConvolutionQuantizationParams: one multiplier per filter scale, computed in double. */
+function convMultipliers(inputScale: number, filterScales: readonly number[], outputScale: number): { multiplier: Int32Array; shift: Int32Array } {
+  const multiplier = new Int32Array(filterScales.length);
+  const shift = new Int32Array(filterScales.length);
+  filterScales.forEach((filterScale, i) => {
+    const q = quantizeMultiplier((inputScale * filterScale) / outputScale);
+    multiplier[i] = q.multiplier;
+    shift[i] = q.shift;
+  });
+  return { multiplier, shift };
+}
+
+interface ConvLike {
+  stride: [number, number];
+  dilation: [number, number];
+  pad: Padding;
+  clamp: Clamp;
+}
+
+/** Shared NHWC checks for CONV_2D / DEPTHWISE_CONV_2D: attrs, and the output shape they imply. */
+function checkConvGeometry(ctx: Ctx, attrs: ConvLike, inT: Tensor, filter: Tensor, outT: Tensor, outChannels: number): void {
+  checkPositive(ctx, 'strides', attrs.stride);
+  checkPositive(ctx, 'dilations', attrs.dilation);
+  checkPadding(ctx, attrs.pad);
+  checkClamp(ctx, attrs.clamp);
+  const [n, h, w] = inT.shape as [number, number, number, number];
+  const [, kh, kw] = filter.shape as [number, number, number, number];
+  if (kh < 1 || kw < 1) throw formatError(ctx, `empty filter ${fmt(filter.shape)}`, filter);
+  const oh = outSizeWithPads(h, kh, attrs.stride[0], attrs.dilation[0], attrs.pad.top, attrs.pad.bottom);
+  const ow = outSizeWithPads(w, kw, attrs.stride[1], attrs.dilation[1], attrs.pad.left, attrs.pad.right);
+  if (oh < 1 || ow < 1) throw formatError(ctx, `filter ${fmt(filter.shape)} does not fit the padded input ${fmt(inT.shape)}`, inT);
+  requireShape(ctx, outT, [n, oh, ow, outChannels]);
+}
+
+function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams {
+  checkInputCount(ctx, 2, 3);
+  const inT = input(ctx, 0, 'the input');
+  const filter = input(ctx, 1, 'the filter');
+  const bias = optionalInput(ctx, 2, 'the bias');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  requireRank(ctx, inT, 4);
+  requireRank(ctx, filter, 4);
+  const outChannels = filter.shape[0]!;
+  const inChannels = inT.shape[3]!;
+  const filterChannels = filter.shape[3]!;
+  // TFLM supports grouped convolution: input channels = groups * filter input channels.
+  if (filterChannels < 1 || inChannels % filterChannels !== 0) {
+    throw formatError(ctx, `filter input depth ${filterChannels} does not divide the input depth ${inChannels}`, filter);
+  }
+  const groups = inChannels / filterChannels;
+  if (outChannels % groups !== 0) {
+    throw formatError(ctx, `${outChannels} output channels cannot be split into ${groups} groups`, filter);
+  }
+  checkConvGeometry(ctx, ctx.op.attrs, inT, filter, outT, outChannels);
+  const { scales } = filterQuant(ctx, filter, 0, outChannels);
+  checkBias(ctx, bias, outChannels);
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+}
+
+function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvParams {
+  checkInputCount(ctx, 2, 3);
+  const inT = input(ctx, 0, 'the input');
+  const filter = input(ctx, 1, 'the filter');
+  const bias = optionalInput(ctx, 2, 'the bias');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  requireRank(ctx, inT, 4);
+  requireRank(ctx, filter, 4);
+  const m = ctx.op.attrs.depthMultiplier;
+  if (!Number.isInteger(m) || m < 1) throw formatError(ctx, `depth multiplier ${m} must be a positive integer`);
+  if (filter.shape[0] !== 1) throw formatError(ctx, `depthwise filter ${fmt(filter.shape)} must have 1 as its first dim`, filter);
+  const outChannels = filter.shape[3]!;
+  if (outChannels !== inT.shape[3]! * m) {
+    throw formatError(ctx, `filter has ${outChannels} channels, expected input depth ${inT.shape[3]} x depth multiplier ${m}`, filter);
+  }
+  checkConvGeometry(ctx, ctx.op.attrs, inT, filter, outT, outChannels);
+  // Depthwise filters are quantized along dimension 3 (their output channel).
+  const { scales } = filterQuant(ctx, filter, 3, outChannels);
+  checkBias(ctx, bias, outChannels);
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+}
+
+function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams {
+  checkInputCount(ctx, 2, 3);
+  const inT = input(ctx, 0, 'the input');
+  const filter = input(ctx, 1, 'the weights');
+  const bias = optionalInput(ctx, 2, 'the bias');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  checkClamp(ctx, ctx.op.attrs.clamp);
+  requireRank(ctx, filter, 2);
+  const [units, accumDepth] = filter.shape as [number, number];
+  if (accumDepth < 1 || units < 1) throw formatError(ctx, `empty weights ${fmt(filter.shape)}`, filter);
+  const inCount = elementCount(inT.shape);
+  if (inCount % accumDepth !== 0) {
+    throw formatError(ctx, `input of ${inCount} elements is not a whole number of rows of ${accumDepth}`, inT);
+  }
+  const batches = inCount / accumDepth;
+  const expected = ctx.op.attrs.keepNumDims ? [...inT.shape.slice(0, -1), units] : [batches, units];
+  if (ctx.op.attrs.keepNumDims && inT.shape[inT.shape.length - 1] !== accumDepth) {
+    throw formatError(ctx, `with keep_num_dims the input's last dim must be ${accumDepth}`, inT);
+  }
+  requireShape(ctx, outT, expected);
+  const { scales } = filterQuant(ctx, filter, 0, units);
+  checkBias(ctx, bias, units);
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  const base = { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint };
+  if (scales.length > 1) return { ...base, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+
+  // Per-tensor: GetQuantizedConvolutionMultipler. Its bias check uses the double product...
+  const filterScale = scales[0]!;
+  if (bias) {
+    const biasScale = bias.quant && bias.quant.scales.length > 0 ? bias.quant.scales[0]! : 0;
+    if (Math.abs(inQ.scale * filterScale - biasScale) / outQ.scale > 0.02) {
+      throw unsupported(ctx, `bias scale ${biasScale} is not input scale x weights scale (${inQ.scale * filterScale})`, bias);
+    }
+  }
+  // ...while the multiplier uses the float32 product input_scale * filter_scale.
+  const q = quantizeMultiplier(Math.fround(inQ.scale * filterScale) / outQ.scale);
+  return { ...base, multiplier: Int32Array.of(q.multiplier), shift: Int32Array.of(q.shift) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pooling.
+
+function derivePool(ctx: DeriveContext<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>): null {
+  checkInputCount(ctx, 1, 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  requireRank(ctx, inT, 4);
+  const { filter, stride, pad, clamp } = ctx.op.attrs;
+  checkPositive(ctx, 'filter sizes', filter);
+  checkPositive(ctx, 'strides', stride);
+  checkPadding(ctx, pad);
+  checkClamp(ctx, clamp);
+  const [n, h, w, c] = inT.shape as [number, number, number, number];
+  const oh = outSizeWithPads(h, filter[0], stride[0], 1, pad.top, pad.bottom);
+  const ow = outSizeWithPads(w, filter[1], stride[1], 1, pad.left, pad.right);
+  if (oh < 1 || ow < 1) throw formatError(ctx, `filter ${filter.join('x')} does not fit the padded input ${fmt(inT.shape)}`, inT);
+  requireShape(ctx, outT, [n, oh, ow, c]);
+  if (ctx.op.kind === 'AVERAGE_POOL_2D') {
+    // TFLM fails at run time when a window holds no input pixel; windows move monotonically, so
+    // checking the first and the last one per spatial dim is enough.
+    const emptyWindow = (size: number, f: number, s: number, before: number, out: number) =>
+      before >= f || (out - 1) * s - before >= size;
+    if (emptyWindow(h, filter[0], stride[0], pad.top, oh) || emptyWindow(w, filter[1], stride[1], pad.left, ow)) {
+      throw formatError(ctx, 'the padding leaves a pooling window without any input pixel', inT);
+    }
+  }
+  // pooling_common.cc: input and output must share the quantization.
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  if (Math.abs(inQ.scale - outQ.scale) > 1e-6 || inQ.zeroPoint !== outQ.zeroPoint) {
+    throw unsupported(ctx, `output quantization (${outQ.scale}, ${outQ.zeroPoint}) differs from the input's (${inQ.scale}, ${inQ.zeroPoint})`, outT);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise arithmetic.
+
+function checkBroadcast(ctx: Ctx, a: Tensor, b: Tensor, outT: Tensor, maxBroadcastRank: number): void {
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const expected: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = i < rank - a.shape.length ? 1 : a.shape[i - (rank - a.shape.length)]!;
+    const db = i < rank - b.shape.length ? 1 : b.shape[i - (rank - b.shape.length)]!;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw formatError(ctx, `shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not broadcastable`, b);
+    }
+    expected.push(da === 1 ? db : da);
+  }
+  requireShape(ctx, outT, expected);
+  if (!sameShape(a.shape, b.shape) && rank > maxBroadcastRank) {
+    throw unsupported(ctx, `broadcasting is supported up to ${maxBroadcastRank}-D, shapes are ${fmt(a.shape)} and ${fmt(b.shape)}`, b);
+  }
+}
+
+function binaryOperands(ctx: DeriveContext<'ADD' | 'SUB' | 'MUL'>, maxBroadcastRank: number) {
+  checkInputCount(ctx, 2, 2);
+  const a = input(ctx, 0, 'input 1');
+  const b = input(ctx, 1, 'input 2');
+  const outT = output(ctx);
+  requireDtype(ctx, a, ['int8']);
+  requireDtype(ctx, b, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  checkClamp(ctx, ctx.op.attrs.clamp);
+  checkBroadcast(ctx, a, b, outT, maxBroadcastRank);
+  return { a: perTensorQuant(ctx, a), b: perTensorQuant(ctx, b), out: perTensorQuant(ctx, outT), outT };
+}
+
+/** QuantizeMultiplierSmallerThanOneExp: TFLM checks 0 < m < 1, so the shift is never positive. */
+function smallerThanOne(ctx: Ctx, real: number, what: string, t: Tensor): { multiplier: number; shift: number } {
+  if (!(real > 0 && real < 1)) throw unsupported(ctx, `${what} multiplier ${real} is not in (0, 1)`, t);
+  return quantizeMultiplier(real);
+}
+
+function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams {
+  const { a, b, out, outT } = binaryOperands(ctx, 6);
+  const leftShift = 20; // int8 (15 is the int16 path)
+  let real1: number, real2: number, realOut: number;
+  if (ctx.op.kind === 'ADD') {
+    const twiceMax = 2 * Math.max(a.scale, b.scale); // double
+    real1 = a.scale / twiceMax;
+    real2 = b.scale / twiceMax;
+    realOut = twiceMax / ((1 << leftShift) * out.scale);
+  } else {
+    const f = Math.fround;
+    const twiceMax = f(2 * Math.max(a.scale, b.scale)); // float
+    real1 = f(a.scale / twiceMax);
+    real2 = f(b.scale / twiceMax);
+    realOut = f(twiceMax / f((1 << leftShift) * out.scale));
+  }
+  const m1 = smallerThanOne(ctx, real1, 'input 1', outT);
+  const m2 = smallerThanOne(ctx, real2, 'input 2', outT);
+  const mo = smallerThanOne(ctx, realOut, 'output', outT);
+  return {
+    leftShift,
+    input1Offset: -a.zeroPoint,
+    input2Offset: -b.zeroPoint,
+    outputOffset: out.zeroPoint,
+    input1Multiplier: m1.multiplier,
+    input1Shift: m1.shift,
+    input2Multiplier: m2.multiplier,
+    input2Shift: m2.shift,
+    outputMultiplier: mo.multiplier,
+    outputShift: mo.shift,
+  };
+}
+
+function deriveMul(ctx: DeriveContext<'MUL'>): MulParams {
+  // TFLM int8 MUL broadcasts through BroadcastMul4DSlow: at most 4-D.
+  const { a, b, out } = binaryOperands(ctx, 4);
+  const q = quantizeMultiplier((a.scale * b.scale) / out.scale);
+  return {
+    input1Offset: -a.zeroPoint,
+    input2Offset: -b.zeroPoint,
+    outputOffset: out.zeroPoint,
+    outputMultiplier: q.multiplier,
+    outputShift: q.shift,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout ops (they move elements; no arithmetic).
+
+function deriveConcatenation(ctx: DeriveContext<'CONCATENATION'>): ConcatenationParams {
+  if (ctx.op.inputs.length < 1) throw formatError(ctx, 'expected at least 1 input');
+  const outT = output(ctx);
+  requireDtype(ctx, outT, COPYABLE_DTYPES);
+  const rank = outT.shape.length;
+  const axis = ctx.op.attrs.axis;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw formatError(ctx, `axis ${axis} is outside the output's ${rank} dims`, outT);
+  const ins = ctx.op.inputs.map((_, i) => input(ctx, i));
+  let axisTotal = 0;
+  for (const t of ins) {
+    requireSameDtype(ctx, outT, t);
+    if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== outT.shape[i])) {
+      throw formatError(ctx, `shape ${fmt(t.shape)} does not match the output ${fmt(outT.shape)} outside axis ${axis}`, t);
+    }
+    axisTotal += t.shape[axis]!;
+  }
+  if (axisTotal !== outT.shape[axis]) {
+    throw formatError(ctx, `inputs add up to ${axisTotal} along axis ${axis}, the output has ${outT.shape[axis]}`, outT);
+  }
+  if (outT.dtype === 'int8') {
+    // TFLM rejects fused activations on CONCATENATION.
+    const [lo, hi] = ctx.op.attrs.clamp;
+    if (lo !== -128 || hi !== 127) throw unsupported(ctx, `fused activation (clamp [${lo}, ${hi}]) is not supported`);
+  }
+  // TFLM's int8 CONCATENATION copies the bytes of every input unchanged (EvalUnquantized<int8_t>):
+  // it neither requantizes nor checks that the scales agree. So no input is requantized here.
+  const outputZeroPoint = outT.quant && outT.quant.zeroPoints.length > 0 ? outT.quant.zeroPoints[0]! : 0;
+  return { inputs: ins.map(() => null), outputZeroPoint };
+}
+
+function readScalar(ctx: Ctx, t: Tensor, bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (t.dtype) {
+    case 'int8':
+      return view.getInt8(0);
+    case 'uint8':
+    case 'bool':
+      return view.getUint8(0);
+    case 'int16':
+      return view.getInt16(0, true);
+    case 'int32':
+      return view.getInt32(0, true);
+    case 'float32':
+      return view.getFloat32(0, true);
+    case 'int64': {
+      const v = view.getBigInt64(0, true);
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+        throw unsupported(ctx, `constant value ${v} does not fit a double exactly`, t);
+      }
+      return Number(v);
+    }
+    default:
+      throw unsupported(ctx, `dtype ${t.dtype} is not supported`, t);
+  }
+}
+
+function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams {
+  const isV2 = ctx.op.kind === 'PADV2';
+  checkInputCount(ctx, 2, isV2 ? 3 : 2);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  const { paddings } = ctx.op.attrs;
+  if (paddings.length !== inT.shape.length) {
+    throw formatError(ctx, `${paddings.length} padding pairs for a ${inT.shape.length}-D input`, inT);
+  }
+  for (const [before, after] of paddings) {
+    if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+      throw formatError(ctx, `paddings must be non-negative integers, found ${JSON.stringify(paddings)}`);
+    }
+  }
+  requireShape(ctx, outT, inT.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]));
+
+  const constant = isV2 ? optionalInput(ctx, 2, 'the constant value') : null;
+  const outZeroPoint = outT.quant && outT.quant.zeroPoints.length > 0 ? outT.quant.zeroPoints[0]! : 0;
+  if (constant) {
+    requireSameDtype(ctx, inT, constant);
+    if (elementCount(constant.shape) !== 1) throw formatError(ctx, 'the constant value must hold exactly 1 element', constant);
+    const bytes = requireConstant(ctx, constant, 'the constant value');
+    if (inT.dtype === 'int8' && outT.quant && constant.quant) {
+      // pad_common.cc: the constant must be quantized like the output.
+      if (constant.quant.zeroPoints[0] !== outZeroPoint || Math.fround(constant.quant.scales[0]!) !== Math.fround(outT.quant.scales[0]!)) {
+        throw unsupported(ctx, 'the constant value is quantized differently from the output', constant);
+      }
+    }
+    return { padValue: readScalar(ctx, constant, bytes) };
+  }
+  // PAD (and PADV2 without a constant): int8 pads with the output zero point (real 0), others with 0.
+  if (inT.dtype === 'int8' || inT.dtype === 'uint8') {
+    const range = inT.dtype === 'int8' ? [-128, 127] : [0, 255];
+    if (!Number.isInteger(outZeroPoint) || outZeroPoint < range[0]! || outZeroPoint > range[1]!) {
+      throw formatError(ctx, `zero point ${outZeroPoint} is outside the ${inT.dtype} range`, outT);
+    }
+    return { padValue: outZeroPoint };
+  }
+  return { padValue: 0 };
+}
+
+function deriveTranspose(ctx: DeriveContext<'TRANSPOSE'>): null {
+  checkInputCount(ctx, 1, 2);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  const { perm } = ctx.op.attrs;
+  const rank = inT.shape.length;
+  const seen = new Set<number>();
+  for (const p of perm) {
+    if (!Number.isInteger(p) || p < 0 || p >= rank || seen.has(p)) break;
+    seen.add(p);
+  }
+  if (perm.length !== rank || seen.size !== rank) {
+    throw formatError(ctx, `perm [${perm.join(',')}] is not a permutation of the ${rank} input dims`, inT);
+  }
+  requireShape(ctx, outT, perm.map((p) => inT.shape[p]!));
+  return null;
+}
+
+function deriveReshape(ctx: DeriveContext<'RESHAPE' | 'SQUEEZE'>): null {
+  checkInputCount(ctx, 1, ctx.op.kind === 'RESHAPE' ? 2 : 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  if (elementCount(inT.shape) !== elementCount(outT.shape)) {
+    throw formatError(ctx, `output shape ${fmt(outT.shape)} holds a different number of elements than the input ${fmt(inT.shape)}`, outT);
+  }
+  return null;
+}
+
+/** Number of indices begin, begin+stride, ... strictly before end (in the stride's direction). */
+export function sliceCount(begin: number, end: number, stride: number): number {
+  const n = stride > 0 ? Math.ceil((end - begin) / stride) : Math.ceil((begin - end) / -stride);
+  return Math.max(0, n);
+}
+
+function deriveStridedSlice(ctx: DeriveContext<'STRIDED_SLICE'>): null {
+  checkInputCount(ctx, 1, 4);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  const { begin, end, strides, masks } = ctx.op.attrs;
+  const rank = inT.shape.length;
+  if (begin.length !== rank || end.length !== rank || strides.length !== rank) {
+    throw formatError(ctx, `begin/end/strides must have ${rank} entries (one per input dim)`, inT);
+  }
+  const counts: number[] = [];
+  for (let d = 0; d < rank; d++) {
+    const b = begin[d]!, e = end[d]!, s = strides[d]!;
+    if (![b, e, s].every(Number.isInteger) || s === 0) {
+      throw formatError(ctx, `dim ${d}: begin ${b}, end ${e}, stride ${s} are not a valid slice`, inT);
+    }
+    const count = sliceCount(b, e, s);
+    const last = b + (count - 1) * s;
+    if (count > 0 && (b < 0 || b >= inT.shape[d]! || last < 0 || last >= inT.shape[d]!)) {
+      throw formatError(ctx, `dim ${d}: slice ${b}:${e}:${s} reaches outside the input dim of ${inT.shape[d]}`, inT);
+    }
+    counts.push(count);
+  }
+  if (masks.ellipsis === 0 && masks.newAxis === 0) {
+    // Shrunk dims disappear from the output; each must select exactly one index.
+    const expected: number[] = [];
+    for (let d = 0; d < rank; d++) {
+      if (masks.shrinkAxis & (1 << d)) {
+        if (counts[d] !== 1) throw formatError(ctx, `dim ${d} is shrunk but the slice selects ${counts[d]} indices`, inT);
+      } else {
+        expected.push(counts[d]!);
+      }
+    }
+    requireShape(ctx, outT, expected);
+  } else if (elementCount(counts) !== elementCount(outT.shape)) {
+    throw formatError(ctx, `the slice selects ${elementCount(counts)} elements, the output holds ${elementCount(outT.shape)}`, outT);
+  }
+  return null;
+}
+
+function deriveResizeNearest(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR'>): null {
+  checkInputCount(ctx, 2, 2);
+  const inT = input(ctx, 0, 'the input');
+  const size = input(ctx, 1, 'the size');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  requireRank(ctx, inT, 4);
+  requireDtype(ctx, size, ['int32']);
+  if (!sameShape(size.shape, [2])) throw formatError(ctx, `size must have shape [2], found ${fmt(size.shape)}`, size);
+  const bytes = requireConstant(ctx, size, 'the size');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const oh = view.getInt32(0, true);
+  const ow = view.getInt32(4, true);
+  const [n, h, w, c] = inT.shape as [number, number, number, number];
+  if (oh < 1 || ow < 1) throw formatError(ctx, `size ${oh}x${ow} must be positive`, size);
+  if ((h === 0 || w === 0) && n * c > 0) throw formatError(ctx, 'cannot resize an empty image', inT);
+  requireShape(ctx, outT, [n, oh, ow, c]);
+  return null;
+}
+
+export const linearDerivers: ParamDerivers<LinearKind> = {
+  CONV_2D: deriveConv2D,
+  DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
+  FULLY_CONNECTED: deriveFullyConnected,
+  AVERAGE_POOL_2D: derivePool,
+  MAX_POOL_2D: derivePool,
+  ADD: deriveAddSub,
+  SUB: deriveAddSub,
+  MUL: deriveMul,
+  CONCATENATION: deriveConcatenation,
+  PAD: derivePad,
+  PADV2: derivePad,
+  TRANSPOSE: deriveTranspose,
+  RESHAPE: deriveReshape,
+  SQUEEZE: deriveReshape,
+  STRIDED_SLICE: deriveStridedSlice,
+  RESIZE_NEAREST_NEIGHBOR: deriveResizeNearest,
+};

@@ -1,0 +1,33 @@
+// The reference kernels of the linear and layout ops.
+import type { LinearKind } from '../../ir/params/linear.js';
+import type { RefKernels } from '../types.js';
+import { concatenation } from './concatenation.js';
+import { conv2d } from './conv.js';
+import { depthwiseConv2d } from './depthwise.js';
+import { add, mul, sub } from './elementwise.js';
+import { fullyConnected } from './fully-connected.js';
+import { padKernel, padV2Kernel } from './pad.js';
+import { averagePool2d, maxPool2d } from './pool.js';
+import { reshape, squeeze } from './reshape.js';
+import { resizeNearestNeighbor } from './resize.js';
+import { stridedSlice } from './strided-slice.js';
+import { transpose } from './transpose.js';
+
+export const linearKernels: RefKernels<LinearKind> = {
+  CONV_2D: conv2d,
+  DEPTHWISE_CONV_2D: depthwiseConv2d,
+  FULLY_CONNECTED: fullyConnected,
+  AVERAGE_POOL_2D: averagePool2d,
+  MAX_POOL_2D: maxPool2d,
+  ADD: add,
+  SUB: sub,
+  MUL: mul,
+  CONCATENATION: concatenation,
+  PAD: padKernel,
+  PADV2: padV2Kernel,
+  TRANSPOSE: transpose,
+  RESHAPE: reshape,
+  SQUEEZE: squeeze,
+  STRIDED_SLICE: stridedSlice,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
+};
