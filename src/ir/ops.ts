@@ -197,6 +197,7 @@ export interface HardSwishParams {
   outputMultiplierExponent: number;
 }
 
+/** TFLM LeakyReluParams: offsets are the zero points (input subtracted, output added); alpha applies below zero. */
 export interface LeakyReluParams {
   inputOffset: number;
   outputOffset: number;
@@ -206,6 +207,7 @@ export interface LeakyReluParams {
   outputShiftIdentity: number;
 }
 
+/** TFLM ReluParams (RELU, and RELU_N1_TO_1 as TFLite does it): requantize (x - inputOffset) to the output, add outputOffset, clamp. */
 export interface ReluParams {
   inputOffset: number;
   outputOffset: number;
@@ -214,6 +216,7 @@ export interface ReluParams {
   clamp: Clamp;
 }
 
+/** TFLM QuantizedMeanOrSum: multiplier/shift are input_scale/output_scale with 1/count already folded in. */
 export interface MeanParams {
   inputZeroPoint: number;
   outputZeroPoint: number;
@@ -221,6 +224,11 @@ export interface MeanParams {
   shift: number;
   /** Number of input elements averaged into one output element. */
   count: number;
+}
+
+/** TFLM RELU6 on int8: a clamp to [zero, six] in the input's quantized domain; the output's quantization is not used. */
+export interface Relu6Params {
+  clamp: Clamp;
 }
 
 export type QuantizeParams =
@@ -261,7 +269,7 @@ export interface OpParams {
   LOGISTIC: SigmoidTanhParams;
   TANH: SigmoidTanhParams;
   RELU: ReluParams;
-  RELU6: ReluParams;
+  RELU6: Relu6Params;
   RELU_N1_TO_1: ReluParams;
   MEAN: MeanParams;
   PAD: PadParams;

@@ -1,0 +1,366 @@
+// Parameter derivers for the nonlinear / fixed-point ops: TFLite Micro's Prepare() for each, computing
+// the OpData once and refusing (naming op, node index and tensor) anything its int8 kernels do not do.
+import { ModelFormatError, UnsupportedError } from '../../errors.js';
+import { calculateInputRadius, downScaleInt32ToInt16Multiplier } from '../fixedpoint.js';
+import type { DType, Tensor } from '../graph.js';
+import type { Clamp } from '../ops.js';
+import { dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
+import type { DeriveContext, ParamDerivers } from './types.js';
+
+export type NonlinearKind =
+  | 'SOFTMAX'
+  | 'LOGISTIC'
+  | 'TANH'
+  | 'HARD_SWISH'
+  | 'LEAKY_RELU'
+  | 'RELU'
+  | 'RELU6'
+  | 'RELU_N1_TO_1'
+  | 'MEAN'
+  | 'QUANTIZE'
+  | 'DEQUANTIZE';
+
+type Ctx = DeriveContext<NonlinearKind>;
+type IntDType = 'int8' | 'uint8' | 'int16' | 'int32';
+
+function facts(ctx: Ctx, tensor?: Tensor): Record<string, unknown> {
+  return tensor ? { op: ctx.op.kind, node: ctx.index, tensor: tensor.name } : { op: ctx.op.kind, node: ctx.index };
+}
+
+function unsupported(ctx: Ctx, what: string, tensor?: Tensor): UnsupportedError {
+  const on = tensor ? ` tensor '${tensor.name}'` : '';
+  return new UnsupportedError(`${ctx.op.kind} (node ${ctx.index})${on}: ${what}`, facts(ctx, tensor));
+}
+
+function malformed(ctx: Ctx, what: string, tensor?: Tensor): ModelFormatError {
+  const on = tensor ? ` tensor '${tensor.name}'` : '';
+  return new ModelFormatError(`${ctx.op.kind} (node ${ctx.index})${on}: ${what}`, facts(ctx, tensor));
+}
+
+/** The tensor at `op.inputs[i]` / `op.outputs[i]`, which must exist. */
+function tensorAt(ctx: Ctx, side: 'input' | 'output', i: number): Tensor {
+  const ids = side === 'input' ? ctx.op.inputs : ctx.op.outputs;
+  const id = ids[i];
+  const t = id === undefined || id < 0 ? undefined : ctx.tensors[id];
+  if (!t) throw malformed(ctx, `${side} ${i} is missing (tensor id ${id ?? 'none'})`);
+  return t;
+}
+
+function checkArity(ctx: Ctx, inputs: number, outputs: number): void {
+  if (ctx.op.inputs.length < inputs || ctx.op.outputs.length !== outputs) {
+    throw malformed(ctx, `expects ${inputs} input(s) and ${outputs} output(s), has ${ctx.op.inputs.length} and ${ctx.op.outputs.length}`);
+  }
+}
+
+function requireDType<D extends DType>(ctx: Ctx, t: Tensor, allowed: readonly D[], role: string): D {
+  if (!(allowed as readonly DType[]).includes(t.dtype)) {
+    throw unsupported(ctx, `${role} dtype ${t.dtype} is not supported (supported: ${allowed.join(', ')})`, t);
+  }
+  return t.dtype as D;
+}
+
+/** Per-tensor affine quantization with a finite positive scale and a zero point inside the dtype's range. */
+function perTensor(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number } {
+  const q = t.quant;
+  if (!q || q.scales.length === 0) throw unsupported(ctx, `needs quantization parameters on ${t.dtype} data`, t);
+  if (q.scales.length !== 1 || q.zeroPoints.length > 1) {
+    throw unsupported(ctx, `per-channel quantization (${q.scales.length} scales) is not supported here`, t);
+  }
+  const scale = q.scales[0]!;
+  const zeroPoint = q.zeroPoints[0] ?? 0;
+  if (!Number.isFinite(scale) || scale <= 0) throw malformed(ctx, `scale ${scale} is not a finite positive number`, t);
+  const range = dtypeRange(t.dtype as IntDType);
+  if (!Number.isInteger(zeroPoint) || zeroPoint < range[0] || zeroPoint > range[1]) {
+    throw malformed(ctx, `zero point ${zeroPoint} is outside the ${t.dtype} range`, t);
+  }
+  return { scale, zeroPoint };
+}
+
+function checkShape(ctx: Ctx, t: Tensor): void {
+  for (const d of t.shape) {
+    if (!Number.isInteger(d) || d < 0) throw malformed(ctx, `shape [${t.shape.join(',')}] has an invalid dim`, t);
+  }
+}
+
+/** Elementwise ops: the output has the input's shape. */
+function sameShape(ctx: Ctx, input: Tensor, output: Tensor): void {
+  checkShape(ctx, input);
+  checkShape(ctx, output);
+  if (input.shape.length !== output.shape.length || input.shape.some((d, i) => d !== output.shape[i])) {
+    throw malformed(ctx, `output shape [${output.shape.join(',')}] differs from input shape [${input.shape.join(',')}]`, output);
+  }
+}
+
+/** One input, one output, same shape; returns both. */
+function unary(ctx: Ctx): [Tensor, Tensor] {
+  checkArity(ctx, 1, 1);
+  const input = tensorAt(ctx, 'input', 0);
+  const output = tensorAt(ctx, 'output', 0);
+  sameShape(ctx, input, output);
+  return [input, output];
+}
+
+function sameDType(ctx: Ctx, input: Tensor, output: Tensor): void {
+  if (input.dtype !== output.dtype) throw unsupported(ctx, `output dtype ${output.dtype} differs from input dtype ${input.dtype}`, output);
+}
+
+/** `zeroPoint + round(value / scale)` as TFLite's activation-range code computes it (float32 division), checked to fit int32. */
+function quantizeFloatConstant(ctx: Ctx, t: Tensor, value: number, scale: number, zeroPoint: number): number {
+  const r = roundHalfAway(Math.fround(Math.fround(value) / Math.fround(scale)));
+  if (!(Math.abs(r) < 2 ** 31)) throw unsupported(ctx, `${value} / scale ${scale} does not fit an int32`, t);
+  return zeroPoint + r;
+}
+
+// ---- SOFTMAX: TFLM softmax_common.cc CalculateSoftmaxParams (int8 input) ----
+
+const SOFTMAX_SCALED_DIFF_INTEGER_BITS = 5;
+
+function deriveSoftmax(ctx: DeriveContext<'SOFTMAX'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8'], 'input');
+  const outType = requireDType(ctx, output, ['int8', 'int16'], 'output');
+  if (input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (outType === 'int8') {
+    if (outQ.zeroPoint !== -128 || outQ.scale !== 1 / 256) {
+      throw unsupported(ctx, `int8 output must have scale 1/256 and zero point -128 (has ${outQ.scale}, ${outQ.zeroPoint})`, output);
+    }
+  } else {
+    const target = Math.fround(1 / 65536);
+    const delta = Math.abs(Math.fround(outQ.scale - target));
+    if (outQ.zeroPoint !== -32768 || delta > Math.fround(Math.fround(0.001) / 65536)) {
+      throw unsupported(ctx, `int16 output must have scale 1/65536 and zero point -32768 (has ${outQ.scale}, ${outQ.zeroPoint})`, output);
+    }
+  }
+  const beta = Math.fround(ctx.op.attrs.beta);
+  // PreprocessSoftmaxScaling: beta * input_scale in Q5.26, capped below 2^31 (all in double).
+  const real = Math.min(beta * inQ.scale * 2 ** (31 - SOFTMAX_SCALED_DIFF_INTEGER_BITS), 2 ** 31 - 1);
+  if (!(real > 1)) {
+    throw unsupported(ctx, `beta * input scale = ${beta * inQ.scale} is too small (TFLM requires beta*scale*2^26 > 1)`, input);
+  }
+  const { multiplier, shift } = quantizeMultiplier(real);
+  const diffMin = -calculateInputRadius(SOFTMAX_SCALED_DIFF_INTEGER_BITS, shift);
+  return { inputMultiplier: multiplier, inputLeftShift: shift, diffMin };
+}
+
+// ---- LOGISTIC / TANH: TFLM logistic_common.cc / tanh.cc (int8) ----
+
+const SIGMOID_TANH_INPUT_INTEGER_BITS = 4;
+
+function deriveSigmoidTanh(ctx: DeriveContext<'LOGISTIC' | 'TANH'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  if (ctx.op.kind === 'LOGISTIC') {
+    // TFLM checks only the output zero point; the kernel writes 1/256 steps regardless of the scale.
+    const outQ = perTensor(ctx, output);
+    if (outQ.zeroPoint !== -128) throw unsupported(ctx, `int8 output zero point must be -128 (has ${outQ.zeroPoint})`, output);
+  }
+  // TANH: TFLM reads no output quantization; the kernel writes 1/128 steps around zero.
+  // The multiplier comes from frexp directly (not QuantizeMultiplier): scale * 2^27 = q * 2^shift.
+  const [q, shift] = frexp(inQ.scale * 2 ** (31 - SIGMOID_TANH_INPUT_INTEGER_BITS));
+  const multiplier = roundHalfAway(q * 2 ** 31);
+  if (shift < 0 || shift > 62 || multiplier >= 2 ** 31) {
+    throw unsupported(ctx, `input scale ${inQ.scale} is outside what TFLM's fixed-point path handles`, input);
+  }
+  return {
+    inputZeroPoint: inQ.zeroPoint,
+    inputRangeRadius: calculateInputRadius(SIGMOID_TANH_INPUT_INTEGER_BITS, shift, 31),
+    inputMultiplier: multiplier,
+    inputLeftShift: shift,
+  };
+}
+
+// ---- HARD_SWISH: TFLM hard_swish_common.cc (int8) ----
+
+function deriveHardSwish(ctx: DeriveContext<'HARD_SWISH'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  // All float32 arithmetic in TFLM, then widened to double for QuantizeMultiplier.
+  const hiresInputScale = Math.fround(Math.fround(1 / 128) * inQ.scale);
+  const reluishScale = Math.fround(3 / 32768);
+  const out = quantizeMultiplier(Math.fround(hiresInputScale / outQ.scale));
+  if (out.shift > 0) throw unsupported(ctx, `input scale / (128 * output scale) must be below 1 (TFLM requires a right shift)`, output);
+  const reluish = quantizeMultiplier(Math.fround(hiresInputScale / reluishScale));
+  if (reluish.shift > 31) throw unsupported(ctx, `input scale ${inQ.scale} is too large`, input);
+  return {
+    inputZeroPoint: inQ.zeroPoint,
+    outputZeroPoint: outQ.zeroPoint,
+    reluishMultiplierFixedpointInt16: downScaleInt32ToInt16Multiplier(reluish.multiplier),
+    reluishMultiplierExponent: reluish.shift,
+    outputMultiplierFixedpointInt16: downScaleInt32ToInt16Multiplier(out.multiplier),
+    outputMultiplierExponent: out.shift,
+  };
+}
+
+// ---- LEAKY_RELU: TFLM leaky_relu_common.cc (int8, int16) ----
+
+function deriveLeakyRelu(ctx: DeriveContext<'LEAKY_RELU'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8', 'int16'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  const alpha = Math.fround(ctx.op.attrs.alpha);
+  if (!Number.isFinite(alpha)) throw malformed(ctx, `alpha ${ctx.op.attrs.alpha} is not finite`);
+  // float32 expressions in TFLM: (input_scale * alpha) / output_scale and input_scale / output_scale.
+  const alphaQ = quantizeMultiplier(Math.fround(Math.fround(inQ.scale * alpha) / outQ.scale));
+  const identityQ = quantizeMultiplier(Math.fround(inQ.scale / outQ.scale));
+  return {
+    inputOffset: inQ.zeroPoint,
+    outputOffset: outQ.zeroPoint,
+    outputMultiplierAlpha: alphaQ.multiplier,
+    outputShiftAlpha: alphaQ.shift,
+    outputMultiplierIdentity: identityQ.multiplier,
+    outputShiftIdentity: identityQ.shift,
+  };
+}
+
+// ---- RELU / RELU_N1_TO_1: TFLM activations_common.cc CalculateReluOpData (TFLite QuantizedReluX for N1_TO_1) ----
+
+function deriveReluLike(ctx: DeriveContext<'RELU' | 'RELU_N1_TO_1'>, actMin: number, actMax: number) {
+  const [input, output] = unary(ctx);
+  const dtype = requireDType(ctx, input, ctx.op.kind === 'RELU' ? ['int8', 'int16'] : ['int8'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
+    throw unsupported(ctx, 'int16 needs zero points of 0', inQ.zeroPoint !== 0 ? input : output);
+  }
+  const { multiplier, shift } = quantizeMultiplier(inQ.scale / outQ.scale); // a double division here
+  const [qmin, qmax] = dtypeRange(dtype);
+  const lo = Math.max(qmin, quantizeFloatConstant(ctx, output, actMin, outQ.scale, outQ.zeroPoint));
+  const hi = actMax === Infinity ? qmax : Math.min(qmax, quantizeFloatConstant(ctx, output, actMax, outQ.scale, outQ.zeroPoint));
+  const clamp: Clamp = [lo, hi];
+  return { inputOffset: inQ.zeroPoint, outputOffset: outQ.zeroPoint, outputMultiplier: multiplier, outputShift: shift, clamp };
+}
+
+// ---- RELU6: TFLM Relu6Prepare: a clamp in the input's domain, no requantization ----
+
+function deriveRelu6(ctx: DeriveContext<'RELU6'>) {
+  const [input, output] = unary(ctx);
+  const dtype = requireDType(ctx, input, ['int8', 'int16'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const [qmin, qmax] = dtypeRange(dtype);
+  // FloatToQuantizedType<T>(6.0f, scale, zero_point): round(6 / scale) + zero_point, clamped to T.
+  const six = Math.min(qmax, Math.max(qmin, quantizeFloatConstant(ctx, input, 6, inQ.scale, inQ.zeroPoint)));
+  const clamp: Clamp = [inQ.zeroPoint, six];
+  return { clamp };
+}
+
+// ---- MEAN: TFLM reduce_common.cc, int8/int16 always through QuantizedMeanOrSum ----
+
+const MEAN_MAX_RANK = 5; // TFLM's temp_index[kMaxNumberOfAxis]
+const MEAN_MAX_REDUCED_AXES = 2; // TFLM's resolved_axis[kMaxNumberOfReducedAxis]
+
+function deriveMean(ctx: DeriveContext<'MEAN'>) {
+  checkArity(ctx, 1, 1);
+  const input = tensorAt(ctx, 'input', 0);
+  const output = tensorAt(ctx, 'output', 0);
+  checkShape(ctx, input);
+  checkShape(ctx, output);
+  requireDType(ctx, input, ['int8', 'int16'], 'input');
+  sameDType(ctx, input, output);
+  const axisId = ctx.op.inputs[1];
+  const axisTensor = axisId !== undefined && axisId >= 0 ? ctx.tensors[axisId] : undefined;
+  if (axisTensor && axisTensor.dtype !== 'int32') throw unsupported(ctx, `axis dtype ${axisTensor.dtype} (TFLM needs int32)`, axisTensor);
+
+  const rank = input.shape.length;
+  if (rank > MEAN_MAX_RANK) throw unsupported(ctx, `input rank ${rank} exceeds TFLM's ${MEAN_MAX_RANK}`, input);
+  const { axes, keepDims } = ctx.op.attrs;
+  for (let i = 0; i < axes.length; i++) {
+    const a = axes[i]!;
+    if (!Number.isInteger(a) || a < 0 || a >= rank || (i > 0 && a <= axes[i - 1]!)) {
+      throw malformed(ctx, `axes [${axes.join(',')}] are not sorted unique dims of a rank-${rank} input`, input);
+    }
+  }
+  if (axes.length > MEAN_MAX_REDUCED_AXES) {
+    throw unsupported(ctx, `${axes.length} reduced axes (TFLM reduces at most ${MEAN_MAX_REDUCED_AXES})`, input);
+  }
+  if (input.shape.some((d) => d === 0)) throw unsupported(ctx, 'empty input', input);
+  const expected = keepDims ? input.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : input.shape.filter((_, i) => !axes.includes(i));
+  if (expected.length !== output.shape.length || expected.some((d, i) => d !== output.shape[i])) {
+    throw malformed(ctx, `output shape [${output.shape.join(',')}] should be [${expected.join(',')}] for axes [${axes.join(',')}]`, output);
+  }
+  let count = 1;
+  for (const a of axes) count *= input.shape[a]!;
+  if (count > INT32_MAX) throw unsupported(ctx, `${count} elements per mean`, input);
+
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  const base = quantizeMultiplier(inQ.scale / outQ.scale); // double division, as PrepareMeanOrSumHelper
+  // QuantizedMeanOrSum folds 1/count into the multiplier: shift by floor(log2(count)) (capped), then divide.
+  const extra = Math.min(31 - Math.clz32(count), 32, 31 + base.shift);
+  const multiplier = Number((BigInt(base.multiplier) << BigInt(extra)) / BigInt(count));
+  return {
+    inputZeroPoint: inQ.zeroPoint,
+    outputZeroPoint: outQ.zeroPoint,
+    multiplier,
+    shift: base.shift - extra,
+    count,
+  };
+}
+
+// ---- QUANTIZE: TFLM quantize_common.cc PrepareQuantizeReference ----
+
+/** (input, output) dtype pairs TFLM requantizes between. */
+const REQUANTIZE_PAIRS: ReadonlyArray<readonly [IntDType, IntDType]> = [
+  ['int16', 'int8'],
+  ['int8', 'int8'],
+  ['int8', 'uint8'],
+  ['uint8', 'int8'],
+  ['int8', 'int16'],
+  ['int8', 'int32'],
+  ['int16', 'int16'],
+  ['int16', 'int32'],
+  ['int32', 'int8'],
+  ['int32', 'int16'],
+];
+
+function deriveQuantize(ctx: DeriveContext<'QUANTIZE'>) {
+  const [input, output] = unary(ctx);
+  const outType = requireDType(ctx, output, ['int8', 'uint8', 'int16', 'int32'], 'output');
+  const outQ = perTensor(ctx, output);
+  const [qmin, qmax] = dtypeRange(outType);
+  if (input.dtype === 'float32') {
+    if (outType !== 'int8' && outType !== 'int16') throw unsupported(ctx, `float32 to ${outType} (TFLM quantizes float32 to int8 or int16)`, output);
+    return { mode: 'fromFloat' as const, scale: outQ.scale, zeroPoint: outQ.zeroPoint, qmin, qmax };
+  }
+  const inType = requireDType(ctx, input, ['int8', 'uint8', 'int16', 'int32'], 'input');
+  if (!REQUANTIZE_PAIRS.some(([a, b]) => a === inType && b === outType)) {
+    throw unsupported(ctx, `requantizing ${inType} to ${outType} is not supported by TFLM`, output);
+  }
+  const inQ = perTensor(ctx, input);
+  const { multiplier, shift } = quantizeMultiplier(inQ.scale / outQ.scale);
+  return { mode: 'requantize' as const, inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift, qmin, qmax };
+}
+
+// ---- DEQUANTIZE: TFLM dequantize_common.cc (int8, int16; uint8 by the same formula) ----
+
+function deriveDequantize(ctx: DeriveContext<'DEQUANTIZE'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8', 'uint8', 'int16'], 'input');
+  requireDType(ctx, output, ['float32'], 'output');
+  const inQ = perTensor(ctx, input);
+  return { scale: inQ.scale, zeroPoint: inQ.zeroPoint };
+}
+
+export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
+  SOFTMAX: deriveSoftmax,
+  LOGISTIC: deriveSigmoidTanh,
+  TANH: deriveSigmoidTanh,
+  HARD_SWISH: deriveHardSwish,
+  LEAKY_RELU: deriveLeakyRelu,
+  RELU: (ctx) => deriveReluLike(ctx, 0, Infinity),
+  RELU_N1_TO_1: (ctx) => deriveReluLike(ctx, -1, 1),
+  RELU6: deriveRelu6,
+  MEAN: deriveMean,
+  QUANTIZE: deriveQuantize,
+  DEQUANTIZE: deriveDequantize,
+};
