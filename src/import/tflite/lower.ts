@@ -1,0 +1,343 @@
+// Lowers parsed TFLite operators to IR ops: checks arity, normalizes options into attrs (explicit pads,
+// clamps, resolved axes, constant parameter tensors read), then derives quantization params.
+import { ModelFormatError, UnsupportedError } from '../../errors.js';
+import type { AnyOp, Graph, Tensor } from '../../ir/graph.js';
+import type { Clamp, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js';
+import type { DeriveContext } from '../../ir/params/types.js';
+import { activationClamp, dtypeRange } from '../../ir/quant.js';
+import { convOutSize, elementCount, paddingFor } from '../../ir/shapes.js';
+import type { RawOperator, TfliteModel } from './parse.js';
+import { ACTIVATIONS, PADDINGS } from './schema.js';
+
+/** Computes an op's params; deriveParams in production, injectable so tests can run without it. */
+export type DeriveFn = <K extends OpKind>(ctx: DeriveContext<K>) => OpParams[K];
+
+/** [min inputs, max inputs, indices of inputs that may be -1]; every op kind has exactly one output. */
+const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
+  ADD: [2, 2, []],
+  SUB: [2, 2, []],
+  MUL: [2, 2, []],
+  AVERAGE_POOL_2D: [1, 1, []],
+  MAX_POOL_2D: [1, 1, []],
+  CONV_2D: [2, 3, [2]],
+  DEPTHWISE_CONV_2D: [2, 3, [2]],
+  FULLY_CONNECTED: [2, 3, [2]],
+  CONCATENATION: [1, Infinity, []],
+  QUANTIZE: [1, 1, []],
+  DEQUANTIZE: [1, 1, []],
+  HARD_SWISH: [1, 1, []],
+  LEAKY_RELU: [1, 1, []],
+  LOGISTIC: [1, 1, []],
+  TANH: [1, 1, []],
+  RELU: [1, 1, []],
+  RELU6: [1, 1, []],
+  RELU_N1_TO_1: [1, 1, []],
+  MEAN: [2, 2, []],
+  PAD: [2, 3, [2]],
+  PADV2: [2, 3, [2]],
+  RESHAPE: [1, 2, [1]],
+  SQUEEZE: [1, 1, []],
+  RESIZE_NEAREST_NEIGHBOR: [2, 2, []],
+  SOFTMAX: [1, 1, []],
+  STRIDED_SLICE: [4, 4, []],
+  TRANSPOSE: [2, 2, []],
+};
+
+export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
+  const tensors = model.tensors;
+  const ops = model.operators.map((raw, index) => lowerOp(raw, index, tensors, derive));
+  return {
+    name: model.subgraphName,
+    description: model.description,
+    tensors,
+    ops,
+    inputs: model.inputs,
+    outputs: model.outputs,
+    metadata: model.metadata,
+    signatureDefs: model.signatureDefs,
+  };
+}
+
+function lowerOp(raw: RawOperator, index: number, tensors: readonly Tensor[], derive: DeriveFn): AnyOp {
+  const node = new NodeView(raw, index, tensors);
+  node.checkArity();
+  const op = { kind: raw.kind, version: raw.version, inputs: raw.inputs, outputs: raw.outputs, attrs: ATTRS[raw.kind](node) };
+  const params = derive({ op, index, tensors } as DeriveContext<OpKind>);
+  return { ...op, params } as AnyOp;
+}
+
+/** One operator with its tensors, and errors that name it. */
+class NodeView {
+  constructor(
+    readonly raw: RawOperator,
+    readonly index: number,
+    private readonly tensors: readonly Tensor[],
+  ) {}
+
+  get where(): string {
+    return `${this.raw.kind} at node ${this.index}`;
+  }
+
+  malformed(message: string, details: Record<string, unknown> = {}): ModelFormatError {
+    return new ModelFormatError(`malformed TFLite file: ${this.where}: ${message}`, { op: this.raw.kind, nodeIndex: this.index, ...details });
+  }
+
+  unsupported(message: string, details: Record<string, unknown> = {}): UnsupportedError {
+    return new UnsupportedError(`${this.where}: ${message}`, { op: this.raw.kind, nodeIndex: this.index, ...details });
+  }
+
+  checkArity(): void {
+    const [min, max, optional] = ARITY[this.raw.kind];
+    const { inputs, outputs } = this.raw;
+    if (inputs.length < min || inputs.length > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw this.malformed(`has ${inputs.length} inputs, expected ${expected}`, { inputs: inputs.length });
+    }
+    if (outputs.length !== 1) throw this.malformed(`has ${outputs.length} outputs, expected 1`, { outputs: outputs.length });
+    inputs.forEach((t, i) => {
+      if (t < 0 && !optional.includes(i)) throw this.malformed(`required input ${i} is absent (-1)`, { input: i });
+    });
+  }
+
+  input(i: number): Tensor {
+    return this.tensors[this.raw.inputs[i]!]!;
+  }
+
+  get output(): Tensor {
+    return this.tensors[this.raw.outputs[0]!]!;
+  }
+
+  option(name: string): number {
+    return this.raw.options[name] as number;
+  }
+
+  flag(name: string): boolean {
+    return this.raw.options[name] as boolean;
+  }
+
+  rank(t: Tensor, rank: number, role: string): number[] {
+    if (t.shape.length !== rank) throw this.malformed(`${role} tensor ${t.id} has shape [${t.shape}], expected rank ${rank}`, { tensor: t.id });
+    return t.shape;
+  }
+
+  positive(name: string): number {
+    const v = this.option(name);
+    if (!(v >= 1)) throw this.malformed(`option ${name} is ${v}, expected >= 1`, { [name]: v });
+    return v;
+  }
+
+  /** The fused activation as a clamp in the output's quantized domain. */
+  clamp(): Clamp {
+    const code = this.option('activation');
+    const activation = ACTIVATIONS[code];
+    if (activation === undefined) throw this.malformed(`unknown fused activation ${code}`);
+    if (activation === 'TANH' || activation === 'SIGN_BIT') throw this.unsupported(`fused activation ${activation} is not supported`);
+    const out = this.output;
+    if (out.dtype !== 'int8' && out.dtype !== 'uint8' && out.dtype !== 'int16' && out.dtype !== 'int32') {
+      throw this.unsupported(`output tensor ${out.id} is ${out.dtype}; only integer-quantized outputs are supported`, { tensor: out.id, dtype: out.dtype });
+    }
+    const range = dtypeRange(out.dtype);
+    if (activation === 'NONE') return range;
+    const scale = out.quant?.scales[0];
+    if (scale === undefined || !(scale > 0 && Number.isFinite(scale))) {
+      throw this.malformed(`output tensor ${out.id} needs a positive quantization scale for fused ${activation}`, { tensor: out.id });
+    }
+    return activationClamp(activation, scale, out.quant!.zeroPoints[0]!, range);
+  }
+
+  /** Explicit [before, after] padding of one spatial dim, checked against the output size in the file. */
+  spatialPad(inSize: number, filter: number, stride: number, dilation: number, outSize: number, dim: string): [number, number] {
+    const code = this.option('padding');
+    const padding = PADDINGS[code];
+    if (padding === undefined) throw this.malformed(`unknown padding ${code}`);
+    if (!(filter >= 1)) throw this.malformed(`filter ${dim} is ${filter}`);
+    const expected = convOutSize(padding, inSize, filter, stride, dilation);
+    if (expected < 1 || expected !== outSize) {
+      throw this.malformed(`output ${dim} is ${outSize}, ${padding} padding gives ${expected}`, { dim, outSize, expected });
+    }
+    return paddingFor(inSize, filter, stride, dilation, expected);
+  }
+
+  /** Integer contents of a constant parameter input (axes, perm, paddings, slice bounds). */
+  constInts(i: number, role: string): number[] {
+    const t = this.input(i);
+    if (t.data === null) throw this.unsupported(`${role} tensor ${t.id} is not constant`, { tensor: t.id });
+    const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    if (t.dtype === 'int32') return Array.from({ length: t.data.length / 4 }, (_, k) => view.getInt32(4 * k, true));
+    if (t.dtype === 'int64') {
+      return Array.from({ length: t.data.length / 8 }, (_, k) => {
+        const v = view.getBigInt64(8 * k, true);
+        if (v > 0x7fffffffn || v < -0x80000000n) throw this.malformed(`${role} tensor ${t.id} holds ${v}, beyond int32`, { tensor: t.id });
+        return Number(v);
+      });
+    }
+    throw this.unsupported(`${role} tensor ${t.id} is ${t.dtype}; expected int32 or int64`, { tensor: t.id, dtype: t.dtype });
+  }
+
+  /** A possibly negative axis resolved against a rank. */
+  axis(a: number, rank: number, role: string): number {
+    const r = a < 0 ? a + rank : a;
+    if (!(r >= 0 && r < rank)) throw this.malformed(`${role} ${a} is outside rank ${rank}`, { axis: a, rank });
+    return r;
+  }
+
+  sameElementCount(a: Tensor, b: Tensor): void {
+    if (elementCount(a.shape) !== elementCount(b.shape)) {
+      throw this.malformed(`tensor ${a.id} [${a.shape}] and tensor ${b.id} [${b.shape}] differ in element count`);
+    }
+  }
+}
+
+function pad2d(h: [number, number], w: [number, number]): Padding {
+  return { top: h[0], bottom: h[1], left: w[0], right: w[1] };
+}
+
+function conv(n: NodeView, depthwise: boolean): OpAttrs['CONV_2D'] {
+  const [, inH, inW, inC] = n.rank(n.input(0), 4, 'input');
+  const [kO, kH, kW, kC] = n.rank(n.input(1), 4, 'filter');
+  const [, outH, outW, outC] = n.rank(n.output, 4, 'output');
+  const stride: [number, number] = [n.positive('strideH'), n.positive('strideW')];
+  const dilation: [number, number] = [n.positive('dilationH'), n.positive('dilationW')];
+  if (depthwise ? kO !== 1 || kC !== outC : kO !== outC || kC !== inC) {
+    throw n.malformed(`filter [${n.input(1).shape}] does not match input channels ${inC} / output channels ${outC}`);
+  }
+  const h = n.spatialPad(inH!, kH!, stride[0], dilation[0], outH!, 'height');
+  const w = n.spatialPad(inW!, kW!, stride[1], dilation[1], outW!, 'width');
+  return { stride, dilation, pad: pad2d(h, w), clamp: n.clamp() };
+}
+
+function pool(n: NodeView): OpAttrs['AVERAGE_POOL_2D'] {
+  const [, inH, inW, inC] = n.rank(n.input(0), 4, 'input');
+  const [, outH, outW, outC] = n.rank(n.output, 4, 'output');
+  if (inC !== outC) throw n.malformed(`input channels ${inC} differ from output channels ${outC}`);
+  const filter: [number, number] = [n.positive('filterH'), n.positive('filterW')];
+  const stride: [number, number] = [n.positive('strideH'), n.positive('strideW')];
+  const h = n.spatialPad(inH!, filter[0], stride[0], 1, outH!, 'height');
+  const w = n.spatialPad(inW!, filter[1], stride[1], 1, outW!, 'width');
+  return { filter, stride, pad: pad2d(h, w), clamp: n.clamp() };
+}
+
+/** TFLite StartForAxis / StopForAxis (strided_slice_logic.h), with begin/end masks and shrink_axis. */
+function stridedSlice(n: NodeView): OpAttrs['STRIDED_SLICE'] {
+  const shape = n.input(0).shape;
+  const rank = shape.length;
+  const rawBegin = n.constInts(1, 'begin');
+  const rawEnd = n.constInts(2, 'end');
+  const strides = n.constInts(3, 'strides');
+  if (rawBegin.length !== rank || rawEnd.length !== rank || strides.length !== rank) {
+    throw n.malformed(`begin/end/strides have ${rawBegin.length}/${rawEnd.length}/${strides.length} entries for rank ${rank}`);
+  }
+  const masks = {
+    begin: n.option('beginMask'),
+    end: n.option('endMask'),
+    ellipsis: n.option('ellipsisMask'),
+    newAxis: n.option('newAxisMask'),
+    shrinkAxis: n.option('shrinkAxisMask'),
+    offset: n.flag('offset'),
+  };
+  if (masks.ellipsis !== 0 || masks.newAxis !== 0) throw n.unsupported('ellipsis_mask and new_axis_mask are not supported', { masks });
+  const clampTo = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  const begin: number[] = [];
+  const end: number[] = [];
+  for (let axis = 0; axis < rank; axis++) {
+    const size = shape[axis]!;
+    const stride = strides[axis]!;
+    if (stride === 0) throw n.malformed(`stride of axis ${axis} is 0`);
+    const bit = 1 << axis;
+    if (size === 0) {
+      begin.push(0);
+      end.push(0);
+      continue;
+    }
+    let start = rawBegin[axis]!;
+    if (masks.begin & bit) start = stride > 0 ? -Infinity : Infinity;
+    if (start < 0) start += size;
+    start = stride > 0 ? clampTo(start, 0, size) : clampTo(start, -1, size - 1);
+    let stop = masks.offset ? rawBegin[axis]! + rawEnd[axis]! : rawEnd[axis]!;
+    if (masks.shrinkAxis & bit) {
+      stop = start + 1;
+    } else {
+      if (masks.end & bit) stop = stride > 0 ? Infinity : -Infinity;
+      if (stop < 0) stop += size;
+      stop = stride > 0 ? clampTo(stop, 0, size) : clampTo(stop, -1, size - 1);
+    }
+    begin.push(start);
+    end.push(stop);
+  }
+  return { begin, end, strides, masks };
+}
+
+const noAttrs = () => ({});
+
+const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
+  ADD: (n) => ({ clamp: n.clamp() }),
+  SUB: (n) => ({ clamp: n.clamp() }),
+  MUL: (n) => ({ clamp: n.clamp() }),
+  AVERAGE_POOL_2D: pool,
+  MAX_POOL_2D: pool,
+  CONV_2D: (n) => conv(n, false),
+  DEPTHWISE_CONV_2D: (n) => {
+    const attrs = conv(n, true);
+    const depthMultiplier = n.option('depthMultiplier');
+    const inC = n.input(0).shape[3]!;
+    const outC = n.output.shape[3]!;
+    if (depthMultiplier * inC !== outC) throw n.malformed(`depth multiplier ${depthMultiplier} x input channels ${inC} != output channels ${outC}`);
+    return { ...attrs, depthMultiplier };
+  },
+  FULLY_CONNECTED: (n) => {
+    if (n.option('weightsFormat') !== 0) throw n.unsupported(`weights format ${n.option('weightsFormat')} (shuffled) is not supported`);
+    return { clamp: n.clamp(), keepNumDims: n.flag('keepNumDims') };
+  },
+  CONCATENATION: (n) => ({ axis: n.axis(n.option('axis'), n.output.shape.length, 'axis'), clamp: n.clamp() }),
+  QUANTIZE: noAttrs,
+  DEQUANTIZE: noAttrs,
+  HARD_SWISH: noAttrs,
+  LEAKY_RELU: (n) => ({ alpha: n.option('alpha') }),
+  LOGISTIC: noAttrs,
+  TANH: noAttrs,
+  RELU: noAttrs,
+  RELU6: noAttrs,
+  RELU_N1_TO_1: noAttrs,
+  MEAN: (n) => {
+    const rank = n.input(0).shape.length;
+    const axes = [...new Set(n.constInts(1, 'axes').map((a) => n.axis(a, rank, 'axis')))].sort((a, b) => a - b);
+    return { axes, keepDims: n.flag('keepDims') };
+  },
+  PAD: padAttrs,
+  PADV2: padAttrs,
+  RESHAPE: (n) => {
+    n.sameElementCount(n.input(0), n.output);
+    return {};
+  },
+  SQUEEZE: (n) => {
+    n.sameElementCount(n.input(0), n.output);
+    return {};
+  },
+  RESIZE_NEAREST_NEIGHBOR: (n) => ({ alignCorners: n.flag('alignCorners'), halfPixelCenters: n.flag('halfPixelCenters') }),
+  SOFTMAX: (n) => ({ beta: n.option('beta') }),
+  STRIDED_SLICE: stridedSlice,
+  TRANSPOSE: (n) => {
+    const rank = n.input(0).shape.length;
+    const perm = n.constInts(1, 'perm').map((a) => n.axis(a, rank, 'perm entry'));
+    if (perm.length !== rank || new Set(perm).size !== rank) throw n.malformed(`perm [${perm}] is not a permutation of rank ${rank}`);
+    return { perm };
+  },
+};
+
+function padAttrs(n: NodeView): OpAttrs['PAD'] {
+  const inShape = n.input(0).shape;
+  const outShape = n.output.shape;
+  const flat = n.constInts(1, 'paddings');
+  if (flat.length !== 2 * inShape.length || outShape.length !== inShape.length) {
+    throw n.malformed(`paddings have ${flat.length} entries for input [${inShape}] and output [${outShape}]`);
+  }
+  const paddings = inShape.map((d, i): [number, number] => {
+    const before = flat[2 * i]!;
+    const after = flat[2 * i + 1]!;
+    if (before < 0 || after < 0 || d + before + after !== outShape[i]) {
+      throw n.malformed(`paddings [${before}, ${after}] of dim ${i} do not take ${d} to ${outShape[i]}`);
+    }
+    return [before, after];
+  });
+  return { paddings };
+}

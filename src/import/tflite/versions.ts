@@ -1,0 +1,35 @@
+// The highest operator version we accept per kind. TFLite bumps an op's version when it gains a dtype
+// or a semantic (tensorflow/lite/tools/versioning/op_version.cc); we accept the versions whose meaning
+// is covered by TFLite Micro's int8 kernels and our IR, and refuse later ones (int16, int4, hybrid,
+// grouped conv, >4-D broadcast/transpose, sparse weights, ellipsis/new-axis slices) up front.
+import type { OpKind } from '../../ir/ops.js';
+
+export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
+  ADD: 2, // 3: int16 non-POT scales, 4: int64, 5: int16 unquantized
+  SUB: 2, // 3: broadcast beyond 4-D, 4: int64, 5: int16 non-POT
+  MUL: 3, // 3: int8 with rescale >= 1 (same kernel), 4: int16
+  AVERAGE_POOL_2D: 2, // 3: int16
+  MAX_POOL_2D: 2, // 3: int16
+  CONV_2D: 3, // 4: int16, 5: hybrid per-channel, 6: grouped, 7: int4 filter, 8: int16 bias type
+  DEPTHWISE_CONV_2D: 3, // 4: hybrid, 5: int16, 6: hybrid per-channel, 7: int4 filter
+  FULLY_CONNECTED: 6, // 4: int8, 5: keep_num_dims, 6: no bias; 7: int16, 8: sparse, 9+: hybrid/int4
+  CONCATENATION: 2, // 3: int16, 4: uint32
+  QUANTIZE: 1, // 2: int16 output, 3: per-channel, 4: int4
+  DEQUANTIZE: 2, // 3: int16/float16, 5: per-channel, 6: int4
+  HARD_SWISH: 1,
+  LEAKY_RELU: 1, // 2: int16
+  LOGISTIC: 2, // 3: int16
+  TANH: 2, // 3: int16
+  RELU: 2, // 3: int16
+  RELU6: 2, // 3: int16
+  RELU_N1_TO_1: 1,
+  MEAN: 2, // 3: int16
+  PAD: 2, // 3: int16, 4: more than 4-D
+  PADV2: 2, // 3: int16, 4: more than 4-D
+  RESHAPE: 1,
+  SQUEEZE: 1, // 2: string
+  RESIZE_NEAREST_NEIGHBOR: 3, // 3: align_corners / half_pixel_centers, 4: int16
+  SOFTMAX: 2, // 3: int16
+  STRIDED_SLICE: 4, // 4: more than 4-D, 5: string, 6: ellipsis/new-axis, 7: uint32, 8: offset
+  TRANSPOSE: 2, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
+};
