@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { main } from '../dist/src/cli/main.js';
+
+const code = await main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});
+process.exitCode = code;

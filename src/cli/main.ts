@@ -1,0 +1,98 @@
+// tinyforge's command line: parses arguments, reads files, prints results. No compiler logic lives here.
+import { basename } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { TinyforgeError, UsageError } from '../errors.js';
+import { readTflite } from '../import/tflite/index.js';
+import { formatInspect, inspectGraph } from '../report/inspect.js';
+import { runReference } from '../reference/interpreter.js';
+import { runDemo } from './demo.js';
+import { readBytes, writeBytes } from './io.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const ENGINES = ['reference'] as const;
+
+function loadModel(path: string) {
+  return readTflite(readBytes(path, 'model file'));
+}
+
+function buildProgram(io: CliIO): Command {
+  const program = new Command('tinyforge')
+    .description('TinyML compiler: int8 .tflite models to planned-memory WebAssembly and Cortex-M C')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('inspect')
+    .description('List a model\'s operators with shapes, MACs and weight bytes, and its tensors')
+    .argument('<model>', 'an int8 .tflite file')
+    .option('--json', 'print the report as JSON (ops, tensors, totals)')
+    .addHelpText('after', '\nExample:\n  tinyforge inspect model.tflite\n  tinyforge inspect model.tflite --json | jq .totals')
+    .action((model: string, opts: { json?: boolean }) => {
+      const report = inspectGraph(loadModel(model));
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatInspect(basename(model), report) + '\n');
+    });
+
+  program
+    .command('run')
+    .description('Run a model on raw input tensors and write raw output tensors')
+    .argument('<model>', 'an int8 .tflite file')
+    .requiredOption('-i, --input <file...>', 'raw little-endian bytes of each model input, in order')
+    .requiredOption('-o, --output <file...>', 'where to write each model output, in order')
+    .addOption(new Option('--engine <name>', 'which executor runs the model').choices(ENGINES).default('reference'))
+    .option('--json', 'print a JSON summary (engine, time, outputs)')
+    .addHelpText(
+      'after',
+      '\nTensor files hold the tensor\'s raw bytes in its dtype and stored shape (row-major),\n' +
+        'the format of ../shared/golden. Example:\n  tinyforge run kws.tflite --input in.bin --output out.bin',
+    )
+    .action((model: string, opts: { input: string[]; output: string[]; engine: string; json?: boolean }) => {
+      const graph = loadModel(model);
+      if (opts.output.length !== graph.outputs.length) {
+        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${opts.output.length} --output file(s)`);
+      }
+      const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
+      const start = performance.now();
+      const { outputs } = runReference(graph, inputs);
+      const ms = performance.now() - start;
+      outputs.forEach((bytes, i) => writeBytes(opts.output[i]!, bytes, `output ${i}`));
+      const summary = outputs.map((bytes, i) => {
+        const t = graph.tensors[graph.outputs[i]!]!;
+        return { file: opts.output[i]!, tensor: t.name, dtype: t.dtype, shape: t.shape, bytes: bytes.byteLength };
+      });
+      if (opts.json) io.stdout(JSON.stringify({ engine: opts.engine, ms, outputs: summary }, null, 2) + '\n');
+      else for (const s of summary) io.stdout(`wrote ${s.file}: ${s.tensor} ${s.dtype}[${s.shape.join(',')}] (${s.bytes} B) in ${ms.toFixed(1)} ms\n`);
+    });
+
+  program
+    .command('demo')
+    .description('Build the bundled demo models, inspect them and run them (needs nothing but this package)')
+    .option('--json', 'print the results as JSON')
+    .action((opts: { json?: boolean }) => runDemo(io, opts.json === true));
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 a TinyforgeError, 2 a usage error). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    }
+    if (e instanceof TinyforgeError) {
+      io.stderr(`tinyforge: ${e.code}: ${e.message}\n`);
+      return e.code === 'E_USAGE' ? 2 : 1;
+    }
+    io.stderr(`tinyforge: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 70;
+  }
+}

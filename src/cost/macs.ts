@@ -1,0 +1,51 @@
+// Multiply-accumulates per op: the arithmetic a kernel must do, independent of any target.
+import type { AnyOp, Graph } from '../ir/graph.js';
+import { byteSize, elementCount } from '../ir/shapes.js';
+
+/** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
+export function opMacs(graph: Graph, op: AnyOp): number {
+  const shapeOf = (id: number) => graph.tensors[id]!.shape;
+  const outElems = elementCount(shapeOf(op.outputs[0]!));
+  switch (op.kind) {
+    case 'CONV_2D': {
+      const [, kh, kw, cin] = shapeOf(op.inputs[1]!);
+      return outElems * kh! * kw! * cin!;
+    }
+    case 'DEPTHWISE_CONV_2D': {
+      const [, kh, kw] = shapeOf(op.inputs[1]!);
+      return outElems * kh! * kw!;
+    }
+    case 'FULLY_CONNECTED': {
+      const w = shapeOf(op.inputs[1]!);
+      return outElems * w[w.length - 1]!;
+    }
+    case 'MUL':
+      return outElems;
+    default:
+      return 0;
+  }
+}
+
+/** Bytes of the constant tensors an op reads (weights, biases, parameter tensors). */
+export function opWeightBytes(graph: Graph, op: AnyOp): number {
+  let total = 0;
+  for (const id of op.inputs) {
+    const t = id >= 0 ? graph.tensors[id] : undefined;
+    if (t?.data) total += t.data.byteLength;
+  }
+  return total;
+}
+
+/** Distinct constant bytes in the graph (a tensor shared by two ops counts once). */
+export function graphWeightBytes(graph: Graph): number {
+  const used = new Set<number>();
+  for (const op of graph.ops) for (const id of op.inputs) if (id >= 0 && graph.tensors[id]!.data) used.add(id);
+  let total = 0;
+  for (const id of used) total += graph.tensors[id]!.data!.byteLength;
+  return total;
+}
+
+export function tensorBytes(graph: Graph, id: number): number {
+  const t = graph.tensors[id]!;
+  return byteSize(t.shape, t.dtype);
+}

@@ -1,0 +1,119 @@
+// What `tinyforge inspect` reports: plain data first, then a text rendering of it.
+import type { Graph, Tensor } from '../ir/graph.js';
+import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../cost/macs.js';
+
+export interface TensorSummary {
+  id: number;
+  name: string;
+  shape: number[];
+  dtype: string;
+  bytes: number;
+  constant: boolean;
+  scale?: number | { count: number; min: number; max: number };
+  zeroPoint?: number;
+  axis?: number;
+}
+
+export interface OpSummary {
+  index: number;
+  kind: string;
+  version: number;
+  inputs: number[];
+  outputs: number[];
+  macs: number;
+  weightBytes: number;
+  attrs: unknown;
+}
+
+export interface InspectReport {
+  description: string;
+  inputs: TensorSummary[];
+  outputs: TensorSummary[];
+  ops: OpSummary[];
+  tensors: TensorSummary[];
+  totals: { ops: number; tensors: number; macs: number; weightBytes: number; largestActivationBytes: number; opKinds: Record<string, number> };
+}
+
+function summarizeTensor(graph: Graph, t: Tensor): TensorSummary {
+  const s: TensorSummary = {
+    id: t.id,
+    name: t.name,
+    shape: t.shape,
+    dtype: t.dtype,
+    bytes: t.data ? t.data.byteLength : tensorBytes(graph, t.id),
+    constant: t.data !== null,
+  };
+  if (t.quant) {
+    const { scales, zeroPoints, axis } = t.quant;
+    s.scale = scales.length === 1 ? scales[0]! : { count: scales.length, min: Math.min(...scales), max: Math.max(...scales) };
+    s.zeroPoint = zeroPoints[0]!;
+    if (scales.length > 1) s.axis = axis;
+  }
+  return s;
+}
+
+export function inspectGraph(graph: Graph): InspectReport {
+  const ops = graph.ops.map((op, index) => ({
+    index,
+    kind: op.kind,
+    version: op.version,
+    inputs: op.inputs,
+    outputs: op.outputs,
+    macs: opMacs(graph, op),
+    weightBytes: opWeightBytes(graph, op),
+    attrs: op.attrs,
+  }));
+  const activations = graph.tensors.filter((t) => !t.data);
+  const opKinds: Record<string, number> = {};
+  for (const op of graph.ops) opKinds[op.kind] = (opKinds[op.kind] ?? 0) + 1;
+  return {
+    description: graph.description,
+    inputs: graph.inputs.map((id) => summarizeTensor(graph, graph.tensors[id]!)),
+    outputs: graph.outputs.map((id) => summarizeTensor(graph, graph.tensors[id]!)),
+    ops,
+    tensors: graph.tensors.map((t) => summarizeTensor(graph, t)),
+    totals: {
+      ops: ops.length,
+      tensors: graph.tensors.length,
+      macs: ops.reduce((a, o) => a + o.macs, 0),
+      weightBytes: graphWeightBytes(graph),
+      largestActivationBytes: Math.max(0, ...activations.map((t) => tensorBytes(graph, t.id))),
+      opKinds,
+    },
+  };
+}
+
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+const fmtShape = (t: TensorSummary) => `${t.dtype}[${t.shape.join(',')}]`;
+const fmtQuant = (t: TensorSummary) =>
+  t.scale === undefined ? '' : typeof t.scale === 'number' ? ` s=${t.scale.toPrecision(6)} zp=${t.zeroPoint}` : ` per-channel(axis ${t.axis}, ${t.scale.count})`;
+
+export function formatInspect(name: string, r: InspectReport): string {
+  const lines: string[] = [];
+  lines.push(`${name}${r.description ? ` — ${r.description}` : ''}`);
+  for (const t of r.inputs) lines.push(`  input   ${t.name}  ${fmtShape(t)}${fmtQuant(t)}`);
+  for (const t of r.outputs) lines.push(`  output  ${t.name}  ${fmtShape(t)}${fmtQuant(t)}`);
+  lines.push('');
+  const rows = r.ops.map((o) => {
+    const ins = o.inputs.filter((id) => id >= 0 && !r.tensors[id]!.constant).map((id) => fmtShape(r.tensors[id]!));
+    const outs = o.outputs.map((id) => fmtShape(r.tensors[id]!));
+    return [String(o.index), `${o.kind} v${o.version}`, `${ins.join(' + ')} -> ${outs.join(', ')}`, fmtInt(o.macs), fmtInt(o.weightBytes)];
+  });
+  const header = ['#', 'op', 'shapes', 'MACs', 'weight B'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmtRow = (row: string[]) =>
+    row.map((c, i) => (i === 0 || i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  lines.push(fmtRow(header));
+  for (const row of rows) lines.push(fmtRow(row));
+  lines.push('');
+  const t = r.totals;
+  lines.push(
+    `${t.ops} ops, ${t.tensors} tensors, ${fmtInt(t.macs)} MACs, ${fmtInt(t.weightBytes)} weight bytes, largest activation ${fmtInt(t.largestActivationBytes)} B`,
+  );
+  lines.push(
+    `ops: ${Object.entries(t.opKinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
+  return lines.join('\n');
+}
