@@ -89,13 +89,13 @@ export function buildOp<K extends LinearKind>(kind: K, attrs: OpAttrs[K], inputs
   return { op: { ...base, params } as unknown as Op<K>, tensors };
 }
 
-/** Derive params, run the kernel, return the output's elements. */
-export function runOp<K extends LinearKind>(kind: K, attrs: OpAttrs[K], inputs: Array<Spec | null>, output: Spec): TypedArray {
+/** Derive params, run the kernel, return the output's elements (bigints for int64 outputs). */
+export function runOp<K extends LinearKind>(kind: K, attrs: OpAttrs[K], inputs: Array<Spec | null>, output: Spec): ArrayLike<number> & Iterable<number> {
   const { op } = buildOp(kind, attrs, inputs, output);
   const views: Array<TensorView | null> = inputs.map((s) => (s ? { shape: s.shape, data: fill(s.dtype ?? 'int8', s.shape, s.values) } : null));
   const out: TensorView = { shape: output.shape, data: typedArray(output.dtype ?? 'int8', count(output.shape)) };
   (linearKernels[kind] as (op: Op<OpKind>, i: Array<TensorView | null>, o: TensorView[]) => void)(op as unknown as Op<OpKind>, views, [out]);
-  return out.data;
+  return out.data as unknown as ArrayLike<number> & Iterable<number>;
 }
 
 export function rng(seed: number) {
