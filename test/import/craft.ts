@@ -6,6 +6,8 @@ export interface CraftTensor {
   type?: number;
   buffer?: number;
   name?: string;
+  /** Per-tensor quantization; int8 tensors get scale 0.1, zero point 0 unless null. */
+  quant?: { scale: number; zeroPoint: number } | null;
 }
 
 export interface CraftModel {
@@ -64,11 +66,26 @@ export function craftTflite(m: CraftModel): Uint8Array {
     const tensors = (m.tensors ?? []).map((t, i) => {
       const shape = ints(b, t.shape ?? [1]);
       const name = b.createString(t.name ?? `t${i}`);
+      const q = t.quant === undefined ? ((t.type ?? 9) === 9 ? { scale: 0.1, zeroPoint: 0 } : null) : t.quant;
+      let quant = 0;
+      if (q) {
+        b.startVector(4, 1, 4);
+        b.addFloat32(q.scale);
+        const scales = b.endVector();
+        b.startVector(8, 1, 8);
+        b.addInt64(BigInt(q.zeroPoint));
+        const zeroPoints = b.endVector();
+        b.startObject(7);
+        b.addFieldOffset(2, scales, 0);
+        b.addFieldOffset(3, zeroPoints, 0);
+        quant = b.endObject();
+      }
       b.startObject(10);
       b.addFieldOffset(0, shape, 0);
       b.addFieldInt8(1, t.type ?? 9, 0);
       b.addFieldInt32(2, t.buffer ?? 0, 0);
       b.addFieldOffset(3, name, 0);
+      if (quant) b.addFieldOffset(4, quant, 0);
       return b.endObject();
     });
     const ops = (m.operators ?? []).map((o) => {

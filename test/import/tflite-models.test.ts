@@ -1,8 +1,7 @@
 // The shared real models load, and what we read agrees with the inventory produced by flatc-generated code.
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
-import { readTfliteWith } from '../../src/import/tflite/read.js';
-import { nullDerive } from './derive-stub.js';
+import { readTflite } from '../../src/import/tflite/index.js';
 import { loadSharedModels, sharedModelsAvailable, type SharedModel } from './shared-models.js';
 
 interface InventoryTensor {
@@ -34,7 +33,7 @@ interface InventorySubgraph {
 
 const available = sharedModelsAvailable();
 const models = available ? loadSharedModels() : [];
-const read = (m: SharedModel): Graph => readTfliteWith(m.bytes, nullDerive);
+const read = (m: SharedModel): Graph => readTflite(m.bytes);
 const find = (name: string) => models.find((m) => m.name === name)!;
 
 describe.skipIf(!available)('real models load and match the inventory', () => {

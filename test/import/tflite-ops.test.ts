@@ -2,11 +2,10 @@
 // reader's normalization (TFLite slice semantics, negative axes, SAME pads, fused activations) is checked.
 import { describe, expect, it } from 'vitest';
 import { parseTflite } from '../../src/import/tflite/parse.js';
-import { readTfliteWith } from '../../src/import/tflite/read.js';
+import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import type { AnyOp, DType, Graph, Tensor } from '../../src/ir/graph.js';
 import type { OpAttrs, OpKind } from '../../src/ir/ops.js';
-import { nullDerive } from './derive-stub.js';
 
 type TensorSpec = { shape: number[]; dtype?: DType; scale?: number; zp?: number; ints?: number[] };
 
@@ -26,8 +25,8 @@ function graphOf(specs: TensorSpec[], ops: Array<{ kind: OpKind; inputs: number[
 }
 
 const roundTrip = (g: Graph): Graph => {
-  const once = readTfliteWith(writeTflite(g), nullDerive);
-  expect(readTfliteWith(writeTflite(once), nullDerive)).toEqual(once);
+  const once = readTflite(writeTflite(g));
+  expect(readTflite(writeTflite(once))).toEqual(once);
   return once;
 };
 const attrsOf = <K extends OpKind>(g: Graph, _kind: K, i = 0) => g.ops[i]!.attrs as OpAttrs[K];
@@ -61,7 +60,7 @@ describe('op lowering through the writer and back', () => {
       [{ shape: [5] }, { shape: [1], ints: [0] }, { shape: [1], ints: [5] }, { shape: [1], ints: [1] }, { shape: [5] }],
       [{ kind: 'STRIDED_SLICE', inputs: [0, 1, 2, 3], attrs: { begin: [], end: [], strides: [], masks: { begin: 0, end: 0, ellipsis: 1, newAxis: 0, shrinkAxis: 0, offset: false } } }],
     );
-    expect(() => readTfliteWith(writeTflite(g), nullDerive)).toThrow(/STRIDED_SLICE at node 0: ellipsis_mask/);
+    expect(() => readTflite(writeTflite(g))).toThrow(/STRIDED_SLICE at node 0: ellipsis_mask/);
   });
 
   it('CONCATENATION and MEAN resolve negative axes; MEAN axes come sorted and unique', () => {
@@ -99,21 +98,23 @@ describe('op lowering through the writer and back', () => {
   });
 
   it('the remaining kinds keep their attrs', () => {
-    const unary = (kind: OpKind, attrs: object, version = 1) => graphOf([{ shape: [1, 4, 4, 2] }, { shape: [1, 4, 4, 2] }], [{ kind, inputs: [0], attrs, version }]);
-    const cases: Array<[OpKind, object, number?]> = [
-      ['HARD_SWISH', {}],
-      ['LOGISTIC', {}, 2],
-      ['TANH', {}, 2],
-      ['RELU', {}, 2],
-      ['RELU6', {}, 2],
-      ['RELU_N1_TO_1', {}],
-      ['QUANTIZE', {}],
-      ['DEQUANTIZE', {}, 2],
-      ['LEAKY_RELU', { alpha: Math.fround(0.2) }],
-      ['SOFTMAX', { beta: 1 }, 2],
-      ['AVERAGE_POOL_2D', { filter: [1, 1], stride: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: full }, 2],
+    const unary = (kind: OpKind, attrs: object, version: number, input: TensorSpec, output: TensorSpec) =>
+      graphOf([input, output], [{ kind, inputs: [0], attrs, version }]);
+    const x: TensorSpec = { shape: [1, 4, 4, 2], scale: 0.05, zp: 3 };
+    const cases: Array<[OpKind, object, number, TensorSpec, TensorSpec]> = [
+      ['HARD_SWISH', {}, 1, x, { ...x, scale: 0.04 }],
+      ['LOGISTIC', {}, 2, x, { ...x, scale: 1 / 256, zp: -128 }],
+      ['TANH', {}, 2, x, { ...x, scale: 1 / 128, zp: 0 }],
+      ['RELU', {}, 2, x, x],
+      ['RELU6', {}, 2, x, x],
+      ['RELU_N1_TO_1', {}, 1, x, x],
+      ['QUANTIZE', {}, 1, { shape: [1, 4, 4, 2], dtype: 'float32' }, x],
+      ['DEQUANTIZE', {}, 2, x, { shape: [1, 4, 4, 2], dtype: 'float32' }],
+      ['LEAKY_RELU', { alpha: Math.fround(0.2) }, 1, x, x],
+      ['SOFTMAX', { beta: 1 }, 2, x, { ...x, scale: 1 / 256, zp: -128 }],
+      ['AVERAGE_POOL_2D', { filter: [1, 1], stride: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: full }, 2, x, x],
     ];
-    for (const [kind, attrs, version] of cases) expect(attrsOf(roundTrip(unary(kind, attrs, version)), kind)).toEqual(attrs);
+    for (const [kind, attrs, version, input, output] of cases) expect(attrsOf(roundTrip(unary(kind, attrs, version, input, output)), kind)).toEqual(attrs);
     for (const kind of ['ADD', 'SUB', 'MUL'] as const) {
       const g = graphOf([{ shape: [1, 4] }, { shape: [1, 4] }, { shape: [1, 4], zp: -5 }], [{ kind, inputs: [0, 1], attrs: { clamp: [-5, 127] } }]);
       expect(attrsOf(roundTrip(g), kind)).toEqual({ clamp: [-5, 127] }); // RELU
@@ -122,7 +123,7 @@ describe('op lowering through the writer and back', () => {
       { kind: 'RESIZE_NEAREST_NEIGHBOR', inputs: [0, 1], version: 3, attrs: { alignCorners: false, halfPixelCenters: true } },
     ]);
     expect(attrsOf(roundTrip(resize), 'RESIZE_NEAREST_NEIGHBOR')).toEqual({ alignCorners: false, halfPixelCenters: true });
-    const padv2 = graphOf([{ shape: [1, 2, 2, 1] }, { shape: [4, 2], ints: [0, 0, 1, 2, 0, 1, 0, 0] }, { shape: [1], zp: 3 }, { shape: [1, 5, 3, 1] }], [
+    const padv2 = graphOf([{ shape: [1, 2, 2, 1] }, { shape: [4, 2], ints: [0, 0, 1, 2, 0, 1, 0, 0] }, { shape: [1], zp: 3 }, { shape: [1, 5, 3, 1], zp: 3 }], [
       { kind: 'PADV2', inputs: [0, 1, 2], attrs: { paddings: [] } },
     ]);
     padv2.tensors[2]!.data = new Uint8Array([3]);

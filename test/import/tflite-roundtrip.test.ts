@@ -1,18 +1,17 @@
 // writeTflite produces files we read back to the same Graph, and that follow what TFLite Micro expects.
 import { describe, expect, it } from 'vitest';
 import { FlatReader } from '../../src/import/tflite/flat-reader.js';
-import { readTfliteWith } from '../../src/import/tflite/read.js';
+import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { BufferField, ModelField, OperatorCodeField, SubGraphField, TensorField } from '../../src/import/tflite/schema.js';
 import { UnsupportedError } from '../../src/errors.js';
 import type { Graph } from '../../src/ir/graph.js';
-import { nullDerive } from './derive-stub.js';
 import { comparable } from './graph-compare.js';
 import { loadSharedModels, sharedModelsAvailable } from './shared-models.js';
 
 const available = sharedModelsAvailable();
 const models = available ? loadSharedModels() : [];
-const read = (bytes: Uint8Array): Graph => readTfliteWith(bytes, nullDerive);
+const read = (bytes: Uint8Array): Graph => readTflite(bytes);
 
 describe.skipIf(!available)('round trip through writeTflite', () => {
   it.each(models.map((m) => [m.name, m] as const))('%s reads back to the same graph', (_name, m) => {
