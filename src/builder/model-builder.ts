@@ -292,6 +292,19 @@ export class ModelBuilder {
     };
   }
 
+  /** The calibration inputs, one array of graph-input bytes per sample (ready for runReference). */
+  calibrationInputs(): Uint8Array[][] {
+    return this.range(this.samples).map((s) =>
+      this.inputs.map((id) => {
+        const t = this.tensors[id]!;
+        const v = this.shadowOf(t)[s]!;
+        if (t.dtype === 'float32') return new Uint8Array(Float32Array.from(v).buffer);
+        const q = this.quantOf(t);
+        return new Uint8Array(Int8Array.from(v, (e) => Math.round(e / q.scale) + q.zeroPoint).buffer);
+      }),
+    );
+  }
+
   /** The calibration (shadow) values of a tensor, one vector per sample; for inspection and tests. */
   calibrationValues(t: TensorHandle): readonly Float64Array[] {
     return this.shadow.get(this.tensorOf({ label: 'calibrationValues', name: t?.name ?? '?' }, t).id) ?? [];

@@ -224,3 +224,18 @@ describe('ModelBuilder: argument errors name the layer', () => {
     expect(() => b.conv2d(x, { filters: 1, kernel: 1 })).toThrow(/conv2d after build/);
   });
 });
+
+describe('ModelBuilder: the usage example', () => {
+  it('builds the documented tiny model', () => {
+    const b = new ModelBuilder({ name: 'tiny', seed: 1 });
+    const x = b.input('x', [1, 32, 32, 3], { scale: 1 / 128, zeroPoint: 0 });
+    let h = b.conv2d(x, { filters: 8, kernel: 3, stride: 2, activation: 'relu6' });
+    h = b.depthwiseConv2d(h, { kernel: 3, activation: 'relu6' });
+    h = b.mean(h);
+    expect(h.shape).toEqual([1, 8]);
+    b.output(b.softmax(b.fullyConnected(h, { units: 2 })));
+    const g = b.build();
+    expect(g.ops.map((o) => o.kind)).toEqual(['CONV_2D', 'DEPTHWISE_CONV_2D', 'MEAN', 'FULLY_CONNECTED', 'SOFTMAX']);
+    expect(g.tensors[g.outputs[0]!]!.shape).toEqual([1, 2]);
+  });
+});
