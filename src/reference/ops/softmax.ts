@@ -24,6 +24,7 @@ export const softmax: RefKernel<'SOFTMAX'> = (op, inputs, outputs) => {
   const outputBits = y instanceof Int16Array ? 16 : 8;
   const depth = input.shape[input.shape.length - 1] ?? 1;
   if (depth === 0) return;
+  if (size % depth !== 0) throw new UnsupportedError(`SOFTMAX: ${size} elements are not rows of ${depth}`, { op: 'SOFTMAX' });
 
   // exp(diff) in Q0.31 for a diff >= diffMin.
   const expOfDiff = (diff: number) =>

@@ -46,7 +46,10 @@ export function makeOp<K extends NonlinearKind>(
   return { ...op, params: derive({ op, index, tensors }) };
 }
 
-export function arrayFor(dtype: DType, n: number): TypedArray {
+/** The numeric (non-BigInt) typed arrays. */
+export type NumArray = Exclude<TypedArray, BigInt64Array>;
+
+export function arrayFor(dtype: DType, n: number): NumArray {
   switch (dtype) {
     case 'int8':
       return new Int8Array(n);
@@ -64,7 +67,7 @@ export function arrayFor(dtype: DType, n: number): TypedArray {
 }
 
 /** Runs the op's reference kernel on `input` (for input 0; other inputs get null or their constants). */
-export function run<K extends NonlinearKind>(op: Op<K>, tensors: Tensor[], input: ArrayLike<number>): TypedArray {
+export function run<K extends NonlinearKind>(op: Op<K>, tensors: Tensor[], input: ArrayLike<number>): NumArray {
   const inT = tensors[op.inputs[0]!]!;
   const outT = tensors[op.outputs[0]!]!;
   const x = arrayFor(inT.dtype, input.length) as Float32Array;
