@@ -529,7 +529,7 @@ function readScalar(ctx: Ctx, t: Tensor, bytes: Uint8Array): number {
 
 function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams {
   const isV2 = ctx.op.kind === 'PADV2';
-  checkInputCount(ctx, 2, isV2 ? 3 : 2);
+  checkInputCount(ctx, 1, isV2 ? 3 : 2); // the paddings tensor is already resolved into attrs
   const inT = input(ctx, 0, 'the input');
   const outT = output(ctx);
   requireDtype(ctx, inT, COPYABLE_DTYPES);

@@ -58,7 +58,8 @@ function toTensor(id: number, s: Spec): Tensor {
   const quantized = !s.noQuant && (dtype === 'int8' || dtype === 'int32' || s.scale !== undefined);
   let data: Uint8Array | null = null;
   if (s.constant) {
-    const arr = fill(dtype, s.shape, s.values);
+    // Bytes from the values as given (their count may disagree with the shape, as in a broken file).
+    const arr = fill(dtype, [s.values ? s.values.length : count(s.shape)], s.values);
     data = new Uint8Array(arr.buffer.slice(0));
   }
   return {
