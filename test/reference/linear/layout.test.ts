@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../../src/ir/graph.js';
 import type { StridedSliceAttrs } from '../../../src/ir/ops.js';
+import { linearKernels } from '../../../src/reference/ops/linear.js';
 import { nearestSource } from '../../../src/reference/ops/resize.js';
 import { buildOp, rng, runOp, type Spec } from './helpers.js';
 
@@ -19,6 +20,16 @@ describe('CONCATENATION', () => {
     expect(Array.from(out)).toEqual([1, 2, 9, 3, 4, 8]);
     const { op } = buildOp('CONCATENATION', { axis: 1, clamp: [-128, 127] }, [{ shape: [2, 2], ...q }, { shape: [2, 1], scale: 0.7, zp: 5 }], { shape: [2, 3], ...q });
     expect(op.params.inputs).toEqual([null, null]);
+  });
+
+  it('requantizes an input whose params ask for it (not produced for TFLM models, kept for passes)', () => {
+    // Input 1: (q - 2) * 0.5 (2^30, shift 0) + zp -1: q = 10 -> 4 -> 3; q = -7 -> -9 * 0.5 = -4.5, and
+    // SRDHM's negative nudge (1 - 2^30) then truncation sends that tie toward zero: -4 -> -5.
+    const built = buildOp('CONCATENATION', { axis: 0, clamp: [-128, 127] }, [{ shape: [1], ...q }, { shape: [2], ...q }], { shape: [3], ...q });
+    const op = { ...built.op, params: { outputZeroPoint: -1, inputs: [null, { inputZeroPoint: 2, multiplier: 2 ** 30, shift: 0 }] } };
+    const out = new Int8Array(3);
+    linearKernels.CONCATENATION(op, [{ shape: [1], data: Int8Array.of(50) }, { shape: [2], data: Int8Array.of(10, -7) }], [{ shape: [3], data: out }]);
+    expect(Array.from(out)).toEqual([50, 3, -5]);
   });
 
   it('matches naive index math on random shapes and axes, for several dtypes', () => {
