@@ -114,6 +114,12 @@ describe('malformed files', () => {
     expect(errorOf(withTensor([{ shape: [1, 4] }, { shape: [1, 4] }, { shape: [4], buffer: 7 }])).message).toMatch(/index 7 is beyond the 1 buffers/);
   });
 
+  it('many tensors sharing one big buffer cannot make the reader copy far more than the file holds', () => {
+    const shared = Array.from({ length: 3000 }, () => ({ shape: [4000], buffer: 1 }));
+    const bytes = craftTflite(oneOp({ builtin: RELU }, { tensors: [{ shape: [1, 4] }, { shape: [1, 4] }, ...shared], buffers: [null, new Uint8Array(4000)] }));
+    expect(errorOf(bytes).message).toMatch(/far more data than it holds/);
+  });
+
   it('the large-model buffer form: data after the flatbuffer, bounds-checked', () => {
     const trailer = new Uint8Array([1, 2, 3, 4]);
     const make = (offset: (bodyLength: number) => number) => {

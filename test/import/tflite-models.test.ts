@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
+import { comparable } from './graph-compare.js';
 import { loadSharedModels, sharedModelsAvailable, type SharedModel } from './shared-models.js';
 
 interface InventoryTensor {
@@ -95,6 +96,13 @@ describe.skipIf(!available)('real models load and match the inventory', () => {
       expect(t.data.byteOffset).toBe(0);
       expect(t.data.buffer.byteLength).toBe(t.data.length);
     }
+  });
+
+  it('reads a model that sits at an odd offset inside a larger buffer', () => {
+    const m = find('hello_world_int8');
+    const host = new Uint8Array(m.bytes.length + 7);
+    host.set(m.bytes, 3);
+    expect(comparable(readTflite(host.subarray(3, 3 + m.bytes.length)))).toEqual(comparable(read(m)));
   });
 
   it('micro_speech: SAME depthwise stride 2 gets the odd pixel after, RELU clamp from the output zero point', () => {

@@ -70,7 +70,12 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
 
   const operators = parseOperators(model, subgraph, tensorCount);
   const buffers = model.tables(ModelField.buffers, 'buffer') ?? [];
-  const bufferData = (index: number, what: string) => readBuffer(reader, buffers, index, what);
+  // Each buffer is decoded once however many tensors share it.
+  const decoded = new Map<number, Uint8Array | null>();
+  const bufferData = (index: number, what: string) => {
+    if (!decoded.has(index)) decoded.set(index, readBuffer(reader, buffers, index, what));
+    return decoded.get(index)!;
+  };
 
   return {
     description: model.string(ModelField.description, 'model description') ?? '',
@@ -157,7 +162,7 @@ function parseOptions(op: Table, kind: OpKind, nodeIndex: number): OptionValues 
 
 function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (index: number, what: string) => Uint8Array | null): Tensor {
   const name = t.string(TensorField.name, `tensor ${id} name`) ?? '';
-  const label = `tensor ${id} (${JSON.stringify(name)})`;
+  const label = `tensor ${id} (${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)})`;
   const typeCode = t.scalar(TensorField.type, 'i8', 0);
   const dtype = TENSOR_TYPES[typeCode];
   if (dtype === undefined) {
