@@ -119,7 +119,7 @@ export interface MeanOptions extends LayerOptions {
   keepDims?: boolean;
 }
 
-export interface ConcatenationOptions extends FusedOptions {
+export interface ConcatenationOptions extends LayerOptions {
   axis: number;
 }
 
@@ -461,11 +461,15 @@ export class ModelBuilder {
     return this.handle(tensor);
   }
 
-  /** CONCATENATION; the output shares the inputs' quantization when they all agree, else covers their union. */
+  /**
+   * CONCATENATION. TFLite Micro's int8 kernel copies bytes without requantizing, so every input and the
+   * output share one quantization: when the inputs disagree, the output covers their union and each
+   * input that differs goes through a QUANTIZE (int8 -> int8) first, as TFLite's converter does.
+   */
   concatenation(xs: TensorHandle[], o: ConcatenationOptions): TensorHandle {
     const layer = this.layer('concatenation', o);
     if (!Array.isArray(xs) || xs.length === 0) throw this.fail(layer, 'needs at least one input');
-    const ts = xs.map((x) => this.activation(layer, x, 'int8'));
+    let ts = xs.map((x) => this.activation(layer, x, 'int8'));
     const rank = ts[0]!.shape.length;
     if (!Number.isInteger(o.axis) || o.axis < -rank || o.axis >= rank) throw this.fail(layer, `axis ${o.axis} is out of range for rank ${rank}`);
     const axis = o.axis < 0 ? o.axis + rank : o.axis;
@@ -474,7 +478,25 @@ export class ModelBuilder {
         throw this.fail(layer, `input shapes [${ts.map((u) => u.shape.join('x')).join('], [')}] differ outside axis ${axis}`);
       }
     }
-    const act = this.act(layer, o.activation);
+    if (this.act(layer, (o as FusedOptions).activation) !== 'none') throw this.fail(layer, 'a fused activation is not supported (TFLite Micro rejects it on CONCATENATION)');
+    const sameQuant = (a: QuantSpec, b: QuantSpec) => a.scale === b.scale && a.zeroPoint === b.zeroPoint;
+    let q = this.quantOf(ts[0]!);
+    if (!ts.every((t) => sameQuant(this.quantOf(t), q))) {
+      let min = 0;
+      let max = 0;
+      for (const t of ts) {
+        for (const v of this.shadowOf(t)) {
+          for (const e of v) {
+            min = Math.min(min, e);
+            max = Math.max(max, e);
+          }
+        }
+      }
+      q = quantForRange(min, max);
+      ts = ts.map((t, k) =>
+        sameQuant(this.quantOf(t), q) ? t : this.tensors[this.quantize(xs[k]!, { name: `${layer.name}/requantize_${k}`, quant: q }).id]!,
+      );
+    }
     const outShape = ts[0]!.shape.map((d, i) => (i === axis ? ts.reduce((s, t) => s + t.shape[axis]!, 0) : d));
     const shadows = ts.map((t) => this.shadowOf(t));
     const values = this.range(this.samples).map((s) =>
@@ -485,9 +507,7 @@ export class ModelBuilder {
         outShape,
       ),
     );
-    const q0 = this.quantOf(ts[0]!);
-    const shared = act === 'none' && ts.every((t) => this.quantOf(t).scale === q0.scale && this.quantOf(t).zeroPoint === q0.zeroPoint);
-    const { tensor, clamp } = this.result(layer, outShape, values, act, shared ? q0 : undefined);
+    const { tensor, clamp } = this.result(layer, outShape, values, 'none', q);
     this.emit(layer, 'CONCATENATION', ts.map((t) => t.id), tensor, { axis, clamp });
     return this.handle(tensor);
   }

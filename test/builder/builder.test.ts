@@ -239,3 +239,28 @@ describe('ModelBuilder: the usage example', () => {
     expect(g.tensors[g.outputs[0]!]!.shape).toEqual([1, 2]);
   });
 });
+
+describe('ModelBuilder: CONCATENATION shares one quantization', () => {
+  it('requantizes inputs whose quantization differs, so the byte-copying kernel is exact', () => {
+    const b = new ModelBuilder({ name: 'cat', seed: 9 });
+    const x = b.input('x', [1, 4, 4, 2], Q);
+    const a = b.conv2d(x, { name: 'a', filters: 3, kernel: 1, activation: 'relu' });
+    const c = b.conv2d(x, { name: 'c', filters: 2, kernel: 3 });
+    const cat = b.concatenation([a, c, a], { name: 'cat', axis: 3 });
+    expect(cat.shape).toEqual([1, 4, 4, 8]);
+    b.output(cat);
+    const g = b.build();
+    const concat = g.ops[g.ops.length - 1]!;
+    expect(concat.kind).toBe('CONCATENATION');
+    const outQ = g.tensors[concat.outputs[0]!]!.quant;
+    for (const id of concat.inputs) expect(g.tensors[id]!.quant).toEqual(outQ);
+    const requants = g.ops.filter((o) => o.kind === 'QUANTIZE');
+    expect(requants.length).toBeGreaterThanOrEqual(2);
+    expect(requants.map((o) => g.tensors[o.outputs[0]!]!.name)).toContain('cat/requantize_0');
+    expect(() => {
+      const b2 = new ModelBuilder({ name: 'cat2', seed: 9 });
+      const y = b2.input('y', [1, 2], Q);
+      b2.concatenation([y, y], { name: 'fused', axis: 1, activation: 'relu' } as Parameters<ModelBuilder['concatenation']>[1]);
+    }).toThrow(/concatenation "fused": a fused activation is not supported/);
+  });
+});

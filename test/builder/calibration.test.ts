@@ -18,7 +18,7 @@ function mixed(seed: number) {
     [0, 0],
   ]);
   const a = b.averagePool2d(padded, { pool: 2, padding: 'same' });
-  const cat = b.concatenation([a, b.maxPool2d(padded, { pool: 2, padding: 'same' })], { axis: 3 });
+  const cat = b.concatenation([a, b.maxPool2d(padded, { pool: 2, padding: 'same' }), b.conv2d(padded, { filters: 3, kernel: 2, stride: 2 })], { axis: 3 });
   const g = b.mean(cat, { axes: [1, 2], keepDims: true });
   const f = b.fullyConnected(b.reshape(g, [1, -1]), { units: 6, activation: 'relu' });
   const logits = b.fullyConnected(f, { units: 4 });
@@ -48,33 +48,39 @@ describe('calibration shadow pass', () => {
           worst = Math.max(worst, diff);
           sum += diff;
         });
-        // The first conv differs only by requantization rounding. Later layers accumulate one-quantum
-        // differences (pool and mean rounding), which the head's FCs amplify into its finer scale and
-        // LOGISTIC's steep middle magnifies again.
-        expect(worst, `${t.name}, sample ${sample}`).toBeLessThanOrEqual([6, 12, 1][k]!);
-        expect(sum / ref.length, `${t.name}, sample ${sample}`).toBeLessThanOrEqual([2, 4, 0.5][k]!);
+        // The first conv differs only by requantization rounding. Up to MEAN every layer stays within
+        // 1-2 quanta (pool, mean and requantize rounding); the two FCs of the head map one quantum of
+        // their coarser input to several of their finer output, and SOFTMAX / LOGISTIC (scale 1/256)
+        // magnify that again. Measured: head logits within 6 quanta, probabilities within 9.
+        expect(worst, `${t.name}, sample ${sample}`).toBeLessThanOrEqual([12, 16, 1][k]!);
+        expect(sum / ref.length, `${t.name}, sample ${sample}`).toBeLessThanOrEqual([6, 6, 0.5][k]!);
       });
     });
   });
 
-  it('gives scales that use the int8 range without saturating the calibration samples', () => {
+  it('gives scales that use the int8 range over the calibration samples', () => {
     const { b } = mixed(12);
     const graph = b.build();
+    const spans = new Map<number, [number, number]>();
     for (const inputs of b.calibrationInputs()) {
       runReference(graph, inputs, {
-        onOpDone: (_i, op, outs) => {
-          if (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D' && op.kind !== 'ADD') return;
-          const v = outs[0]!.data as Int8Array;
-          let min = 127;
-          let max = -128;
-          for (const e of v) {
+        onOpDone: (i, op, outs) => {
+          if (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D' && op.kind !== 'ADD' && op.kind !== 'MUL') return;
+          let [min, max] = spans.get(i) ?? [127, -128];
+          for (const e of outs[0]!.data as Int8Array) {
             min = Math.min(min, e);
             max = Math.max(max, e);
           }
-          // Over all samples the range reaches 127 somewhere; per sample it spans a good part of it.
-          expect(max - min, op.kind).toBeGreaterThan(64);
+          spans.set(i, [min, max]);
         },
       });
+    }
+    expect(spans.size).toBeGreaterThan(4);
+    // Calibrated on these very samples: each layer's values reach (close to) both ends of its range.
+    for (const [i, [min, max]] of spans) {
+      const clamp = (graph.ops[i]!.attrs as { clamp: [number, number] }).clamp;
+      expect(max, `${graph.ops[i]!.kind} #${i}`).toBeGreaterThanOrEqual(Math.min(clamp[1], 127) - 3);
+      expect(min, `${graph.ops[i]!.kind} #${i}`).toBeLessThanOrEqual(Math.max(clamp[0], -128) + 3);
     }
   });
 });
