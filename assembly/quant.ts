@@ -1,0 +1,29 @@
+// TFLite's fixed-point requantization in AssemblyScript, with native i64 (the spec is src/ir/quant.ts).
+
+/** gemmlowp SaturatingRoundingDoublingHighMul. */
+// @ts-ignore: decorator
+@inline
+export function srdhm(a: i32, b: i32): i32 {
+  if (a == i32.MIN_VALUE && b == i32.MIN_VALUE) return i32.MAX_VALUE;
+  const ab: i64 = <i64>a * <i64>b;
+  const nudge: i64 = ab >= 0 ? 1 << 30 : 1 - (1 << 30);
+  // i64 division truncates toward zero, as C++ does.
+  return <i32>((ab + nudge) / (<i64>1 << 31));
+}
+
+/** gemmlowp RoundingDivideByPOT. */
+// @ts-ignore: decorator
+@inline
+export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
+  const mask: i32 = <i32>((<i64>1 << exponent) - 1);
+  const remainder = x & mask;
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/** TFLite MultiplyByQuantizedMultiplier (double rounding, TFLM's default). */
+export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i32): i32 {
+  const leftShift = shift > 0 ? shift : 0;
+  const rightShift = shift > 0 ? 0 : -shift;
+  return roundingDivideByPOT(srdhm(x * (1 << leftShift), multiplier), rightShift);
+}
