@@ -1,0 +1,22 @@
+// Graph passes: pure functions Graph -> Graph. Tensor ids are unchanged (TFLM's golden intermediates
+// still line up); ops may be dropped or rewritten with re-derived params.
+import type { Graph } from '../ir/graph.js';
+import { foldPad } from './fold-pad.js';
+import { int8Io } from './int8-io.js';
+
+export { foldPad } from './fold-pad.js';
+export { int8Io } from './int8-io.js';
+
+export interface PassOptions {
+  /** Drop a leading QUANTIZE and a trailing DEQUANTIZE so the interface is int8 (default false). */
+  int8Io?: boolean;
+  /** Fold zero-point PADs into the convolution that reads them (default true). */
+  foldPad?: boolean;
+}
+
+export function applyPasses(graph: Graph, options: PassOptions = {}): Graph {
+  let g = graph;
+  if (options.int8Io ?? false) g = int8Io(g);
+  if (options.foldPad ?? true) g = foldPad(g);
+  return g;
+}
