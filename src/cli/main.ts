@@ -5,7 +5,11 @@ import { TinyforgeError, UsageError } from '../errors.js';
 import { readTflite } from '../import/tflite/index.js';
 import { formatInspect, inspectGraph } from '../report/inspect.js';
 import { runReference } from '../reference/interpreter.js';
+import { estimateFlash } from '../cost/flash.js';
+import { planGraph } from '../plan/planner.js';
+import { formatPlan, planReport } from '../report/plan.js';
 import { runDemo } from './demo.js';
+import { parseBytes } from './sizes.js';
 import { readBytes, writeBytes } from './io.js';
 
 export interface CliIO {
@@ -67,6 +71,33 @@ function buildProgram(io: CliIO): Command {
       });
       if (opts.json) io.stdout(JSON.stringify({ engine: opts.engine, ms, outputs: summary }, null, 2) + '\n');
       else for (const s of summary) io.stdout(`wrote ${s.file}: ${s.tensor} ${s.dtype}[${s.shape.join(',')}] (${s.bytes} B) in ${ms.toFixed(1)} ms\n`);
+    });
+
+  program
+    .command('plan')
+    .description('Plan every byte of a model\'s SRAM: operator order, tensor offsets in one arena, in-place kernels; say whether it fits')
+    .argument('<model>', 'an int8 .tflite file')
+    .option('--sram <bytes>', 'SRAM budget, e.g. 256K or 262144')
+    .option('--flash <bytes>', 'flash budget, e.g. 1M')
+    .option('--no-inplace', 'no in-place kernels or input/output overlap (RESHAPE still aliases)')
+    .option('--alignment <bytes>', 'offset alignment, a power of two', '16')
+    .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
+    .addHelpText(
+      'after',
+      '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
+        'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
+        'go below it. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
+        'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --sram 128K --flash 1M --json | jq .peakBytes',
+    )
+    .action((model: string, opts: { sram?: string; flash?: string; inplace: boolean; alignment: string; json?: boolean }) => {
+      const graph = loadModel(model);
+      const budget = {
+        sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
+        flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
+      };
+      const plan = planGraph(graph, { inplace: opts.inplace, alignment: parseBytes(opts.alignment, '--alignment') });
+      const report = planReport(basename(model), plan, estimateFlash(graph), budget);
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report) + '\n');
     });
 
   program

@@ -1,0 +1,69 @@
+// Which bytes must exist when: one buffer per non-constant tensor, live from the step that writes it
+// to the last step that reads it. Graph inputs are live from step 0, outputs to the last step.
+import type { Graph } from '../ir/graph.js';
+import { tensorBytes } from '../cost/macs.js';
+import type { BufferKind, PlannedBuffer } from './types.js';
+
+export interface Liveness {
+  buffers: PlannedBuffer[];
+  /** Buffer id of each non-constant tensor the ordered ops touch. */
+  bufferOf: Map<number, number>;
+}
+
+/** RESHAPE and SQUEEZE only reinterpret their input's bytes: the output is the same memory. */
+export function isAliasOp(kind: string): boolean {
+  return kind === 'RESHAPE' || kind === 'SQUEEZE';
+}
+
+export function computeLiveness(graph: Graph, order: readonly number[]): Liveness {
+  const buffers: PlannedBuffer[] = [];
+  const bufferOf = new Map<number, number>();
+  const lastStep = Math.max(0, order.length - 1);
+  const inputs = new Set(graph.inputs);
+  const outputs = new Set(graph.outputs);
+  const kindOf = (id: number): BufferKind => (inputs.has(id) ? 'input' : outputs.has(id) ? 'output' : 'activation');
+
+  const touch = (tensor: number, step: number): number => {
+    let id = bufferOf.get(tensor);
+    if (id === undefined) {
+      const t = graph.tensors[tensor]!;
+      id = buffers.length;
+      buffers.push({ id, tensor, name: t.name, kind: kindOf(tensor), bytes: tensorBytes(graph, tensor), offset: 0, first: step, last: step, aliasOf: null });
+      bufferOf.set(tensor, id);
+    }
+    const b = buffers[id]!;
+    b.first = Math.min(b.first, step);
+    b.last = Math.max(b.last, step);
+    return id;
+  };
+
+  for (const tensor of graph.inputs) touch(tensor, 0);
+  order.forEach((opIndex, step) => {
+    const op = graph.ops[opIndex]!;
+    for (const tensor of op.inputs) if (tensor >= 0 && !graph.tensors[tensor]!.data) touch(tensor, step);
+    for (const tensor of op.outputs) touch(tensor, step);
+    if (isAliasOp(op.kind)) buffers[bufferOf.get(op.outputs[0]!)!]!.aliasOf = bufferOf.get(op.inputs[0]!)!;
+  });
+  for (const tensor of graph.outputs) touch(tensor, lastStep);
+
+  // An alias keeps its root's bytes alive: the root lives as long as any alias of it.
+  const rootOf = (id: number): number => {
+    let r = id;
+    while (buffers[r]!.aliasOf !== null) r = buffers[r]!.aliasOf!;
+    return r;
+  };
+  for (const b of buffers) {
+    if (b.aliasOf === null) continue;
+    const root = buffers[rootOf(b.id)]!;
+    b.aliasOf = root.id;
+    root.first = Math.min(root.first, b.first);
+    root.last = Math.max(root.last, b.last);
+  }
+  for (const b of buffers) {
+    if (b.aliasOf === null) continue;
+    const root = buffers[b.aliasOf]!;
+    b.first = root.first;
+    b.last = root.last;
+  }
+  return { buffers, bufferOf };
+}

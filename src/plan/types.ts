@@ -1,0 +1,75 @@
+// The Plan contract: for a Graph, the operator order, every buffer's arena offset, the in-place
+// decisions, the patch stage, and the peak with its lower bound. Checked independently by verify.ts.
+import type { Graph } from '../ir/graph.js';
+
+/**
+ * How an op's output may share bytes with one of its inputs, derived from its kernel's access order.
+ * With delta = output offset - input offset, the pair is safe when the two are disjoint, or when
+ * minDelta <= delta <= maxDelta. The kernel variant named here must run to honour it.
+ */
+export interface OverlapRule {
+  /** Kernel variant that realizes this access order (e.g. 'inplace-channel', 'stream-pixel'). */
+  variant: string;
+  /** Position in op.inputs of the input the output may overlap. */
+  input: number;
+  minDelta: number;
+  maxDelta: number;
+  /** Temporary bytes the variant needs during its step (a pixel, a row, a channel plane). */
+  scratchBytes: number;
+}
+
+export type BufferKind = 'input' | 'output' | 'activation' | 'scratch';
+
+export interface PlannedBuffer {
+  /** Index in Plan.buffers. */
+  id: number;
+  /** Graph tensor id; null for scratch. */
+  tensor: number | null;
+  name: string;
+  kind: BufferKind;
+  /** Bytes the buffer holds (unaligned). */
+  bytes: number;
+  /** Arena offset, a multiple of Plan.alignment. */
+  offset: number;
+  /** Steps (indices into Plan.steps) during which the bytes must be kept, inclusive. */
+  first: number;
+  last: number;
+  /** When set, this buffer is the same memory as that buffer (RESHAPE/SQUEEZE aliases). */
+  aliasOf: number | null;
+}
+
+export interface PlanStep {
+  /** Index into Plan.graph.ops. */
+  op: number;
+  /** Kernel variant to run: 'default' or an OverlapRule's variant. */
+  variant: string;
+  /** The rule the placement relied on for this step, if any. */
+  overlap: OverlapRule | null;
+  /** Buffer ids of the op's inputs (null for constants and absent optionals), outputs and scratch. */
+  inputs: Array<number | null>;
+  outputs: number[];
+  scratch: number | null;
+}
+
+export interface PlanOptions {
+  /** Offset alignment in bytes (default 16). */
+  alignment: number;
+  /** Allow in-place kernels and input/output overlap (default true; --no-inplace turns it off). */
+  inplace: boolean;
+}
+
+export interface Plan {
+  /** The graph the plan is for (after passes); tensor ids and op indices refer to it. */
+  graph: Graph;
+  options: PlanOptions;
+  steps: PlanStep[];
+  buffers: PlannedBuffer[];
+  /** Arena size: the end of the highest buffer, aligned. Everything the model needs in RAM. */
+  arenaBytes: number;
+  /** Most bytes live at any step with the chosen order and overlaps: no placement can beat it. */
+  lowerBoundBytes: number;
+  /** Index of the step whose live set is largest. */
+  peakStep: number;
+  /** Which placement strategy produced this plan (several are tried, the smallest kept). */
+  strategy: string;
+}

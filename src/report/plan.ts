@@ -1,0 +1,106 @@
+// What `tinyforge plan` reports, as plain data (the --json schema) and as text.
+import type { FlashEstimate } from '../cost/flash.js';
+import { liveBytesPerStep } from '../plan/planner.js';
+import type { BufferKind, Plan } from '../plan/types.js';
+
+/** The `tinyforge plan --json` schema (documented in README.md). */
+export interface PlanReport {
+  model: string;
+  /** Everything that must be in RAM at run time: activations, input and output, scratch. */
+  peakBytes: number;
+  /** Most bytes live at any step with this order and these overlaps; no placement can go below. */
+  lowerBoundBytes: number;
+  flashBytes: number;
+  flash: FlashEstimate;
+  sramBudgetBytes: number | null;
+  flashBudgetBytes: number | null;
+  fits: boolean;
+  /** Bytes over budget (0 when it fits): SRAM and flash. */
+  sramShortfallBytes: number;
+  flashShortfallBytes: number;
+  alignment: number;
+  inplace: boolean;
+  strategy: string;
+  peakStep: number;
+  steps: Array<{ index: number; opIndex: number; kind: string; output: string; variant: string; liveBytes: number; live: number[] }>;
+  buffers: Array<{ id: number; name: string; kind: BufferKind; bytes: number; offset: number; first: number; last: number; aliasOf: number | null }>;
+  /** What would make it fit, when it does not. */
+  suggestions: string[];
+}
+
+export interface Budget {
+  sramBytes: number | null;
+  flashBytes: number | null;
+}
+
+export function planReport(model: string, plan: Plan, flash: FlashEstimate, budget: Budget, extraSuggestions: string[] = []): PlanReport {
+  const live = liveBytesPerStep(plan.steps, plan.buffers);
+  const steps = plan.steps.map((s, i) => {
+    const op = plan.graph.ops[s.op]!;
+    return {
+      index: i,
+      opIndex: s.op,
+      kind: op.kind,
+      output: plan.graph.tensors[op.outputs[0]!]!.name,
+      variant: s.variant,
+      liveBytes: live[i]!,
+      live: plan.buffers.filter((b) => b.aliasOf === null && b.bytes > 0 && b.first <= i && i <= b.last).map((b) => b.id),
+    };
+  });
+  const sramShortfallBytes = budget.sramBytes === null ? 0 : Math.max(0, plan.arenaBytes - budget.sramBytes);
+  const flashShortfallBytes = budget.flashBytes === null ? 0 : Math.max(0, flash.totalBytes - budget.flashBytes);
+  const suggestions: string[] = [];
+  if (sramShortfallBytes > 0) {
+    const peak = steps[plan.peakStep]!;
+    const biggest = peak.live
+      .map((id) => plan.buffers[id]!)
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 3)
+      .map((b) => `${b.name} (${b.bytes} B)`);
+    suggestions.push(...extraSuggestions);
+    suggestions.push(`the peak is at step ${peak.index} (${peak.kind} -> ${peak.output}); the largest live tensors there are ${biggest.join(', ')}: shrink those layers (fewer channels or a lower input resolution)`);
+  }
+  if (flashShortfallBytes > 0) suggestions.push(`weights take ${flash.weightBytes} B of flash: fewer or narrower layers would shrink them`);
+  return {
+    model,
+    peakBytes: plan.arenaBytes,
+    lowerBoundBytes: plan.lowerBoundBytes,
+    flashBytes: flash.totalBytes,
+    flash,
+    sramBudgetBytes: budget.sramBytes,
+    flashBudgetBytes: budget.flashBytes,
+    fits: sramShortfallBytes === 0 && flashShortfallBytes === 0,
+    sramShortfallBytes,
+    flashShortfallBytes,
+    alignment: plan.options.alignment,
+    inplace: plan.options.inplace,
+    strategy: plan.strategy,
+    peakStep: plan.peakStep,
+    steps,
+    buffers: plan.buffers.map(({ id, name, kind, bytes, offset, first, last, aliasOf }) => ({ id, name, kind, bytes, offset, first, last, aliasOf })),
+    suggestions,
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export function formatPlan(r: PlanReport): string {
+  const lines: string[] = [];
+  const verdict = r.sramBudgetBytes === null && r.flashBudgetBytes === null ? '' : r.fits ? '  FITS' : '  DOES NOT FIT';
+  lines.push(`${r.model}${verdict}`);
+  lines.push(`  peak SRAM   ${fmt(r.peakBytes)} B${r.sramBudgetBytes !== null ? ` of ${fmt(r.sramBudgetBytes)} B` : ''}${r.sramShortfallBytes ? ` (short by ${fmt(r.sramShortfallBytes)} B)` : ''}`);
+  const gap = r.lowerBoundBytes > 0 ? ((r.peakBytes / r.lowerBoundBytes - 1) * 100).toFixed(1) : '0.0';
+  lines.push(`  lower bound ${fmt(r.lowerBoundBytes)} B (plan is ${gap}% above it)`);
+  lines.push(
+    `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''} = weights ${fmt(r.flash.weightBytes)} + params ${fmt(r.flash.paramBytes)} + code ~${fmt(r.flash.codeBytes)} (estimate)`,
+  );
+  lines.push(`  peak at step ${r.peakStep}; ${r.inplace ? 'in-place on' : 'in-place off'}, alignment ${r.alignment}, strategy ${r.strategy}`);
+  lines.push('');
+  lines.push('  step  op                      variant          live B  output');
+  for (const s of r.steps) {
+    const mark = s.index === r.peakStep ? '*' : ' ';
+    lines.push(`  ${mark}${String(s.index).padStart(3)}  ${s.kind.padEnd(22)}  ${s.variant.padEnd(15)} ${fmt(s.liveBytes).padStart(8)}  ${s.output}`);
+  }
+  for (const s of r.suggestions) lines.push(`  suggestion: ${s}`);
+  return lines.join('\n');
+}

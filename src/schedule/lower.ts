@@ -1,0 +1,31 @@
+// Plan -> Schedule: every op becomes a call with constant arena offsets; aliases become nothing.
+import { isAliasOp } from '../plan/liveness.js';
+import type { Plan } from '../plan/types.js';
+import type { ArenaRef, KernelCall, Operand, Schedule } from './types.js';
+
+export function lowerPlan(plan: Plan): Schedule {
+  const { graph, buffers } = plan;
+  const bufferOfTensor = new Map<number, number>();
+  for (const b of buffers) if (b.tensor !== null) bufferOfTensor.set(b.tensor, b.id);
+  const tensorRef = (tensor: number): ArenaRef => {
+    const t = graph.tensors[tensor]!;
+    return { offset: buffers[bufferOfTensor.get(tensor)!]!.offset, shape: t.shape, dtype: t.dtype };
+  };
+
+  const calls: KernelCall[] = [];
+  for (const step of plan.steps) {
+    const op = graph.ops[step.op]!;
+    // A RESHAPE/SQUEEZE whose output shares its input's bytes has nothing to do.
+    if (isAliasOp(op.kind) && buffers[step.outputs[0]!]!.aliasOf !== null) continue;
+    const inputs: Operand[] = op.inputs.map((t) => (t < 0 ? null : graph.tensors[t]!.data ? { constant: t } : { arena: tensorRef(t) }));
+    const scratch = step.scratch === null ? null : { offset: buffers[step.scratch]!.offset, shape: [buffers[step.scratch]!.bytes], dtype: 'int8' as const };
+    calls.push({ type: 'kernel', op, opIndex: step.op, variant: step.variant, inputs, outputs: op.outputs.map(tensorRef), scratch });
+  }
+  return {
+    graph,
+    arenaBytes: plan.arenaBytes,
+    inputs: graph.inputs.map(tensorRef),
+    outputs: graph.outputs.map(tensorRef),
+    calls,
+  };
+}
