@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { applyPasses } from '../../src/passes/index.js';
-import { buildStage, lowerPatchedPlan, planPatchAuto, planPatched, verifyPatchedPlan, type PatchedPlan } from '../../src/plan/patch/index.js';
+import { buildStage, lowerPatchedPlan, patchSummary, planPatchAuto, planPatched, verifyPatchedPlan, type PatchedPlan } from '../../src/plan/patch/index.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { runSchedule } from '../../src/reference/execute.js';
 import { goldenInputs, goldenModels, goldenOutputs, haveShared, type GoldenModel } from '../helpers/shared.js';
@@ -118,6 +118,31 @@ describe.skipIf(models.length === 0)('patch-based inference vs TFLite Micro gold
     for (const s of [{ tiles: 2, splitOp: 1 }, { tiles: 4, splitOp: 3 }, { tiles: 2, splitOp: 5 }, { tiles: 3, splitOp: 7 }]) {
       runAllSets(planPatched(graph, s), g, (k) => goldenInputs(g, k));
     }
+  });
+
+  it('tile calls pad only where the tile touches the image border; the grid covers the split output exactly', () => {
+    const m = mcunet();
+    const n = 4;
+    const p = planPatched(m.graph, { tiles: n, splitOp: 5 });
+    const first = m.graph.ops[0]!; // the stride-2 conv that took the input PAD
+    expect(first.kind === 'CONV_2D' && first.attrs.pad.top).toBeGreaterThan(0);
+    p.graph.ops.forEach((op, i) => {
+      const k = p.patch.tileOf[i]!;
+      if (k < 0 || (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D')) return;
+      const src = m.graph.ops[p.patch.origin[i]!]!;
+      if (src.kind !== 'CONV_2D' && src.kind !== 'DEPTHWISE_CONV_2D') return;
+      const r = Math.floor(k / n), c = k % n;
+      expect(op.attrs.pad.top).toBe(r === 0 ? src.attrs.pad.top : 0);
+      expect(op.attrs.pad.left).toBe(c === 0 ? src.attrs.pad.left : 0);
+      // At the far border only the pad a window actually reaches is kept (an 82-wide PAD folded into a
+      // 3x3 stride-2 conv leaves a bottom row no window reads).
+      expect(op.attrs.pad.bottom).toBeLessThanOrEqual(r === n - 1 ? src.attrs.pad.bottom : 0);
+      expect(op.attrs.pad.right).toBeLessThanOrEqual(c === n - 1 ? src.attrs.pad.right : 0);
+    });
+    const split = p.patch.stage.slots[p.patch.stage.writeSlot.get(5)!]!;
+    const [, h, w] = m.graph.tensors[m.graph.ops[5]!.outputs[0]!]!.shape as number[];
+    expect(split.boxes.reduce((s, b) => s + (b.y1 - b.y0) * (b.x1 - b.x0), 0)).toBe(h! * w!);
+    expect(patchSummary(p)).toMatchObject({ tiles: 4, splitOp: 5, splitKind: 'CONV_2D', peakBytes: p.arenaBytes });
   });
 
   it('stage DAGs: a tensor crossing the split is scattered in full; one read with and without a halo gets a crop', () => {

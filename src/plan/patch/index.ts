@@ -6,12 +6,14 @@ export { unrollStage, withCopyOperands, type PatchCopy, type Unrolled } from './
 export {
   isPatchedPlan,
   planPatchAuto,
+  patchSummary,
   planPatched,
   type PatchAutoOptions,
   type PatchAutoResult,
   type PatchCandidate,
   type PatchedPlan,
   type PatchInfo,
+  type PatchSummary,
 } from './plan.js';
 export { verifyPatchedPlan } from './verify.js';
 export { lowerPatchedPlan } from './lower.js';

@@ -28,6 +28,8 @@ export interface PatchInfo {
   tileOf: number[];
   /** Source-graph op indices of the stage (the last is the split op). */
   stageOps: number[];
+  /** The stage: its slots hold every stage tensor's region per tile (halos included). */
+  stage: Stage;
   copies: PatchCopy[];
   /** MACs of the source graph, of the plan (halos recomputed), and the difference. */
   macs: number;
@@ -256,11 +258,37 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
       origin: u.origin,
       tileOf: u.tileOf,
       stageOps: stage.ops,
+      stage,
       copies: u.copies,
       macs,
       patchedMacs,
       extraMacs: patchedMacs - macs,
     },
+  };
+}
+
+export interface PatchSummary {
+  tiles: number;
+  splitOp: number;
+  splitKind: string;
+  peakBytes: number;
+  lowerBoundBytes: number;
+  extraMacs: number;
+  /** extraMacs / MACs of the unpatched graph. */
+  extraMacsRatio: number;
+}
+
+/** The figures a report shows for a patched plan. */
+export function patchSummary(plan: PatchedPlan): PatchSummary {
+  const { setting, source, extraMacs, macs } = plan.patch;
+  return {
+    tiles: setting.tiles,
+    splitOp: setting.splitOp,
+    splitKind: source.ops[setting.splitOp]!.kind,
+    peakBytes: plan.arenaBytes,
+    lowerBoundBytes: plan.lowerBoundBytes,
+    extraMacs,
+    extraMacsRatio: macs > 0 ? extraMacs / macs : 0,
   };
 }
 
