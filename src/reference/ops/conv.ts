@@ -1,61 +1,93 @@
 // CONV_2D, int8 (TFLM reference_integer_ops::ConvPerChannel).
 import type { Op } from '../../ir/graph.js';
-import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
+import type { Padding } from '../../ir/ops.js';
 import type { TensorView } from '../types.js';
+import { requantOf, requantize, type Requant } from './requant.js';
+
+/** Everything one output pixel's computation needs, gathered once per call. */
+export interface ConvContext {
+  x: Int8Array;
+  w: Int8Array;
+  q: Requant;
+  inH: number;
+  inW: number;
+  inDepth: number;
+  outH: number;
+  outW: number;
+  outDepth: number;
+  filterH: number;
+  filterW: number;
+  filterDepth: number;
+  filtersPerGroup: number;
+  stride: [number, number];
+  dilation: [number, number];
+  pad: Padding;
+}
+
+export function convContext(op: Op<'CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): ConvContext {
+  const input = inputs[0]!;
+  const filter = inputs[1]!;
+  const bias = inputs[2] ?? null;
+  const [, inH, inW, inDepth] = input.shape as [number, number, number, number];
+  const [outDepth, filterH, filterW, filterDepth] = filter.shape as [number, number, number, number];
+  const [, outH, outW] = output.shape as [number, number, number, number];
+  const groups = inDepth / filterDepth;
+  return {
+    x: input.data as Int8Array,
+    w: filter.data as Int8Array,
+    q: requantOf(op, bias),
+    inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, filterDepth,
+    filtersPerGroup: outDepth / groups,
+    stride: op.attrs.stride,
+    dilation: op.attrs.dilation,
+    pad: op.attrs.pad,
+  };
+}
+
+/**
+ * Output pixel (n, oy, ox): its outDepth values go to dest[destBase ..]. Reads only the input (rows
+ * oy*stride - pad.top + dilation*ky that are in bounds), so `dest` may be a buffer that aliases nothing.
+ */
+export function convPixel(k: ConvContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+  const { x, w, inH, inW, inDepth, filterH, filterW, filterDepth, filtersPerGroup, dilation } = k;
+  const inputOffset = k.q.inputOffset;
+  const inYOrigin = oy * k.stride[0] - k.pad.top;
+  const inXOrigin = ox * k.stride[1] - k.pad.left;
+  for (let oc = 0; oc < k.outDepth; oc++) {
+    const inChannelBase = Math.floor(oc / filtersPerGroup) * filterDepth;
+    let acc = 0;
+    for (let ky = 0; ky < filterH; ky++) {
+      const iy = inYOrigin + dilation[0] * ky;
+      if (iy < 0 || iy >= inH) continue;
+      for (let kx = 0; kx < filterW; kx++) {
+        const ix = inXOrigin + dilation[1] * kx;
+        if (ix < 0 || ix >= inW) continue;
+        const inBase = ((n * inH + iy) * inW + ix) * inDepth + inChannelBase;
+        const wBase = ((oc * filterH + ky) * filterW + kx) * filterDepth;
+        for (let ic = 0; ic < filterDepth; ic++) {
+          acc += (w[wBase + ic]!) * ((x[inBase + ic]!) + inputOffset);
+        }
+      }
+    }
+    dest[destBase + oc] = requantize(k.q, acc, oc);
+  }
+}
 
 /**
  * out[b,y,x,oc] = clamp(zpOut + requant(bias[oc] + sum over (ky,kx,ic) of filter[oc,ky,kx,ic] * (in[...] - zpIn)))
  * Input pixels outside the image are skipped (equivalently: padded with the input zero point).
  * Grouped convolution: input depth = groups * filter depth; output channel oc reads group oc / (OC / groups).
+ * Writes straight into the output: input and output must not overlap (see ../variants.ts for kernels that may).
  */
 export function conv2d(op: Op<'CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
-  const input = inputs[0]!;
-  const filter = inputs[1]!;
-  const bias = inputs[2] ?? null;
   const output = outputs[0]!;
-  const { stride, dilation, pad, clamp } = op.attrs;
-  const { inputOffset, outputOffset, multiplier, shift } = op.params;
-  const perChannel = multiplier.length > 1;
-
-  const [batches, inH, inW, inDepth] = input.shape as [number, number, number, number];
-  const [outDepth, filterH, filterW, filterDepth] = filter.shape as [number, number, number, number];
-  const [, outH, outW] = output.shape as [number, number, number, number];
-  const groups = inDepth / filterDepth;
-  const filtersPerGroup = outDepth / groups;
-  const x = input.data as Int8Array, w = filter.data as Int8Array, y = output.data as Int8Array;
-  const b = bias ? (bias.data as Int32Array) : null;
-  const [qmin, qmax] = clamp;
-
+  const k = convContext(op, inputs, output);
+  const batches = inputs[0]!.shape[0]!;
+  const y = output.data as Int8Array;
   for (let n = 0; n < batches; n++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const inYOrigin = oy * stride[0] - pad.top;
-      for (let ox = 0; ox < outW; ox++) {
-        const inXOrigin = ox * stride[1] - pad.left;
-        const outBase = ((n * outH + oy) * outW + ox) * outDepth;
-        for (let oc = 0; oc < outDepth; oc++) {
-          const inChannelBase = Math.floor(oc / filtersPerGroup) * filterDepth;
-          let acc = 0;
-          for (let ky = 0; ky < filterH; ky++) {
-            const iy = inYOrigin + dilation[0] * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < filterW; kx++) {
-              const ix = inXOrigin + dilation[1] * kx;
-              if (ix < 0 || ix >= inW) continue;
-              const inBase = ((n * inH + iy) * inW + ix) * inDepth + inChannelBase;
-              const wBase = ((oc * filterH + ky) * filterW + kx) * filterDepth;
-              for (let ic = 0; ic < filterDepth; ic++) {
-                acc += (w[wBase + ic]) * ((x[inBase + ic]) + inputOffset);
-              }
-            }
-          }
-          // int32 accumulator: wrap like the C++ (exact in a double up to 2^53 before the wrap).
-          if (b) acc += b[oc];
-          acc |= 0;
-          const c = perChannel ? oc : 0;
-          let v = multiplyByQuantizedMultiplier(acc, multiplier[c]!, shift[c]!) + outputOffset;
-          v = v < qmin ? qmin : v > qmax ? qmax : v;
-          y[outBase + oc] = v;
-        }
+    for (let oy = 0; oy < k.outH; oy++) {
+      for (let ox = 0; ox < k.outW; ox++) {
+        convPixel(k, n, oy, ox, y, ((n * k.outH + oy) * k.outW + ox) * k.outDepth);
       }
     }
   }

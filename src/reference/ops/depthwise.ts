@@ -1,57 +1,91 @@
 // DEPTHWISE_CONV_2D, int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel).
 import type { Op } from '../../ir/graph.js';
-import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
+import type { Padding } from '../../ir/ops.js';
 import type { TensorView } from '../types.js';
+import { requantOf, requantize, type Requant } from './requant.js';
+
+/** Everything one output value's computation needs, gathered once per call. */
+export interface DepthwiseContext {
+  x: Int8Array;
+  w: Int8Array;
+  q: Requant;
+  inH: number;
+  inW: number;
+  inDepth: number;
+  outH: number;
+  outW: number;
+  outDepth: number;
+  filterH: number;
+  filterW: number;
+  depthMultiplier: number;
+  stride: [number, number];
+  dilation: [number, number];
+  pad: Padding;
+}
+
+export function depthwiseContext(op: Op<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): DepthwiseContext {
+  const input = inputs[0]!;
+  const filter = inputs[1]!;
+  const bias = inputs[2] ?? null;
+  const [, inH, inW, inDepth] = input.shape as [number, number, number, number];
+  const [, filterH, filterW, outDepth] = filter.shape as [number, number, number, number];
+  const [, outH, outW] = output.shape as [number, number, number, number];
+  return {
+    x: input.data as Int8Array,
+    w: filter.data as Int8Array,
+    q: requantOf(op, bias),
+    inH, inW, inDepth, outH, outW, outDepth, filterH, filterW,
+    depthMultiplier: op.attrs.depthMultiplier,
+    stride: op.attrs.stride,
+    dilation: op.attrs.dilation,
+    pad: op.attrs.pad,
+  };
+}
+
+/** Output value (n, oy, ox, oc = ic * M + m): reads only input channel ic of batch n, in-bounds taps. */
+export function depthwiseValue(k: DepthwiseContext, n: number, oy: number, ox: number, ic: number, m: number): number {
+  const { x, w, inH, inW, inDepth, filterH, filterW, outDepth, dilation } = k;
+  const oc = ic * k.depthMultiplier + m;
+  const inYOrigin = oy * k.stride[0] - k.pad.top;
+  const inXOrigin = ox * k.stride[1] - k.pad.left;
+  const inputOffset = k.q.inputOffset;
+  let acc = 0;
+  for (let ky = 0; ky < filterH; ky++) {
+    const iy = inYOrigin + dilation[0] * ky;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < filterW; kx++) {
+      const ix = inXOrigin + dilation[1] * kx;
+      if (ix < 0 || ix >= inW) continue;
+      const xv = x[((n * inH + iy) * inW + ix) * inDepth + ic]!;
+      const wv = w[(ky * filterW + kx) * outDepth + oc]!;
+      acc += wv * (xv + inputOffset);
+    }
+  }
+  return requantize(k.q, acc, oc);
+}
+
+/** Output pixel (n, oy, ox): its outDepth values go to dest[destBase ..]. Reads only the input. */
+export function depthwisePixel(k: DepthwiseContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+  const M = k.depthMultiplier;
+  for (let ic = 0; ic < k.inDepth; ic++) {
+    for (let m = 0; m < M; m++) dest[destBase + ic * M + m] = depthwiseValue(k, n, oy, ox, ic, m);
+  }
+}
 
 /**
  * Filter [1, KH, KW, C*M]; output channel oc = ic * M + m reads only input channel ic:
  * out[b,y,x,oc] = clamp(zpOut + requant(bias[oc] + sum over (ky,kx) of filter[0,ky,kx,oc] * (in[b,iy,ix,ic] - zpIn)))
+ * Writes straight into the output: input and output must not overlap (see ../variants.ts for kernels that may).
  */
 export function depthwiseConv2d(op: Op<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
-  const input = inputs[0]!;
-  const filter = inputs[1]!;
-  const bias = inputs[2] ?? null;
   const output = outputs[0]!;
-  const { stride, dilation, pad, clamp, depthMultiplier } = op.attrs;
-  const { inputOffset, outputOffset, multiplier, shift } = op.params;
-  const perChannel = multiplier.length > 1;
-
-  const [batches, inH, inW, inDepth] = input.shape as [number, number, number, number];
-  const [, filterH, filterW, outDepth] = filter.shape as [number, number, number, number];
-  const [, outH, outW] = output.shape as [number, number, number, number];
-  const x = input.data as Int8Array, w = filter.data as Int8Array, y = output.data as Int8Array;
-  const b = bias ? (bias.data as Int32Array) : null;
-  const [qmin, qmax] = clamp;
-
+  const k = depthwiseContext(op, inputs, output);
+  const batches = inputs[0]!.shape[0]!;
+  const y = output.data as Int8Array;
   for (let n = 0; n < batches; n++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const inYOrigin = oy * stride[0] - pad.top;
-      for (let ox = 0; ox < outW; ox++) {
-        const inXOrigin = ox * stride[1] - pad.left;
-        const outBase = ((n * outH + oy) * outW + ox) * outDepth;
-        for (let ic = 0; ic < inDepth; ic++) {
-          for (let m = 0; m < depthMultiplier; m++) {
-            const oc = ic * depthMultiplier + m;
-            let acc = 0;
-            for (let ky = 0; ky < filterH; ky++) {
-              const iy = inYOrigin + dilation[0] * ky;
-              if (iy < 0 || iy >= inH) continue;
-              for (let kx = 0; kx < filterW; kx++) {
-                const ix = inXOrigin + dilation[1] * kx;
-                if (ix < 0 || ix >= inW) continue;
-                const xv = x[((n * inH + iy) * inW + ix) * inDepth + ic];
-                const wv = w[(ky * filterW + kx) * outDepth + oc];
-                acc += wv * (xv + inputOffset);
-              }
-            }
-            if (b) acc += b[oc];
-            acc |= 0;
-            const c = perChannel ? oc : 0;
-            let v = multiplyByQuantizedMultiplier(acc, multiplier[c]!, shift[c]!) + outputOffset;
-            v = v < qmin ? qmin : v > qmax ? qmax : v;
-            y[outBase + oc] = v;
-          }
-        }
+    for (let oy = 0; oy < k.outH; oy++) {
+      for (let ox = 0; ox < k.outW; ox++) {
+        depthwisePixel(k, n, oy, ox, y, ((n * k.outH + oy) * k.outW + ox) * k.outDepth);
       }
     }
   }

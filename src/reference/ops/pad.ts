@@ -40,5 +40,55 @@ function pad(op: Op<'PAD' | 'PADV2'>, inputs: Array<TensorView | null>, outputs:
   }
 }
 
+/**
+ * The same result written front to back: output elements in increasing order, each right after reading
+ * the input element it copies (pad elements read nothing). Nothing is filled ahead, so the output may
+ * overlap the input as long as no write reaches an input element that is still to be read
+ * (src/plan/overlap.ts derives the bound; the 'stream-element' variant runs this).
+ */
+export function padForward(op: Op<'PAD' | 'PADV2'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const input = inputs[0]!;
+  const output = outputs[0]!;
+  const { paddings } = op.attrs;
+  const padValue: number | bigint = output.data instanceof BigInt64Array ? BigInt(op.params.padValue) : op.params.padValue;
+  const inShape = input.shape;
+  const outShape = output.shape;
+  const rank = inShape.length;
+  const x = elements(input.data);
+  const y = elements(output.data);
+  if (rank === 0) {
+    if (x.length > 0) y[0] = x[0]!;
+    return;
+  }
+  const rowLength = outShape[rank - 1]!;
+  const rows = rowLength === 0 ? 0 : y.length / rowLength;
+  const [before, after] = paddings[rank - 1]!;
+  const inRowLength = inShape[rank - 1]!;
+  // Odometer over the output's leading dims; an output row holds input data when every leading index
+  // is inside [before, before + size) of its dim.
+  const index = new Array<number>(rank - 1).fill(0);
+  let src = 0; // next input element to copy
+  let e = 0;
+  for (let r = 0; r < rows; r++) {
+    let inside = true;
+    for (let d = 0; d < rank - 1; d++) {
+      const i = index[d]! - paddings[d]![0];
+      if (i < 0 || i >= inShape[d]!) inside = false;
+    }
+    if (inside) {
+      for (let i = 0; i < before; i++) y[e++] = padValue;
+      for (let i = 0; i < inRowLength; i++) y[e++] = x[src++]!;
+      for (let i = 0; i < after; i++) y[e++] = padValue;
+    } else {
+      for (let i = 0; i < rowLength; i++) y[e++] = padValue;
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++;
+      if (index[d]! < outShape[d]!) break;
+      index[d] = 0;
+    }
+  }
+}
+
 export const padKernel = pad as (op: Op<'PAD'>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;
 export const padV2Kernel = pad as (op: Op<'PADV2'>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;

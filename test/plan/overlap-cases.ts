@@ -1,0 +1,186 @@
+// Randomized single-op graphs for the overlap-rule sweeps.
+import type { DType, Graph } from '../../src/ir/graph.js';
+import type { Padding } from '../../src/ir/ops.js';
+import { outSizeWithPads } from '../../src/ir/shapes.js';
+import { singleOpGraph, type Rng, type TSpec } from './overlap-harness.js';
+
+const FULL: [number, number] = [-128, 127];
+const masks = { begin: 0, end: 0, ellipsis: 0, newAxis: 0, shrinkAxis: 0, offset: false };
+
+function padsFor(r: Rng, kh: number, kw: number, allow: boolean): Padding {
+  if (!allow) return { top: 0, bottom: 0, left: 0, right: 0 };
+  return { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+}
+
+/** CONV_2D: pixelwise (1x1, stride 1, no pad) or general (k x k, stride, dilation, pads, groups). */
+export function convCase(r: Rng, pixelwise: boolean): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7);
+    const groups = !pixelwise && r.int(0, 3) === 0 ? 2 : 1;
+    const cin = r.int(1, 5) * groups, cout = r.int(1, 5) * groups;
+    const kh = pixelwise ? 1 : r.int(1, 3), kw = pixelwise ? 1 : r.int(1, 3);
+    const stride: [number, number] = pixelwise ? [1, 1] : [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = pixelwise ? [1, 1] : [r.int(1, 2), r.int(1, 2)];
+    const pad = padsFor(r, kh, kw, !pixelwise && r.int(0, 2) > 0);
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom);
+    const ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const fd = cin / groups;
+    const inScale = r.float(0.01, 0.05), w0 = r.float(0.002, 0.02);
+    const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+    return singleOpGraph(
+      'CONV_2D',
+      { stride, dilation, pad, clamp: FULL },
+      [
+        { shape: [n, h, w, cin], scale: inScale, zp: r.int(-20, 20) },
+        { shape: [cout, kh, kw, fd], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * fd, -127, 127) },
+        { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -3000, 3000) },
+      ],
+      { shape: [n, oh, ow, cout], scale: inScale * w0 * Math.sqrt(kh * kw * fd) * 12, zp: r.int(-10, 10) },
+    );
+  }
+}
+
+export function depthwiseCase(r: Rng, multiplier: number): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7), c = r.int(1, 6);
+    const kh = r.int(1, 3), kw = r.int(1, 3);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = padsFor(r, kh, kw, r.int(0, 2) > 0);
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom);
+    const ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const oc = c * multiplier;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: oc }, () => r.float(0.002, 0.02));
+    return singleOpGraph(
+      'DEPTHWISE_CONV_2D',
+      { stride, dilation, pad, clamp: FULL, depthMultiplier: multiplier },
+      [
+        { shape: [n, h, w, c], scale: inScale, zp: r.int(-20, 20) },
+        { shape: [1, kh, kw, oc], scale: wScales, axis: 3, values: r.ints(kh * kw * oc, -127, 127) },
+        { shape: [oc], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(oc, -3000, 3000) },
+      ],
+      { shape: [n, oh, ow, oc], scale: inScale * wScales[0]! * Math.sqrt(kh * kw) * 12, zp: r.int(-10, 10) },
+    );
+  }
+}
+
+export function poolCase(r: Rng, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D'): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 8), w = r.int(1, 8), c = r.int(1, 5);
+    const filter: [number, number] = [r.int(1, Math.min(3, h)), r.int(1, Math.min(3, w))];
+    const stride: [number, number] = [r.int(1, 3), r.int(1, 3)];
+    const pad = padsFor(r, filter[0], filter[1], r.int(0, 1) === 1);
+    const oh = outSizeWithPads(h, filter[0], stride[0], 1, pad.top, pad.bottom);
+    const ow = outSizeWithPads(w, filter[1], stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const q = { scale: 0.05, zp: r.int(-10, 10) };
+    try {
+      return singleOpGraph(kind, { filter, stride, pad, clamp: FULL }, [{ shape: [n, h, w, c], ...q }], { shape: [n, oh, ow, c], ...q });
+    } catch {
+      continue; // a window with no input pixel: refused by the deriver
+    }
+  }
+}
+
+export function fullyConnectedCase(r: Rng): Graph {
+  const batches = r.int(2, 5), depth = r.int(1, 12), units = r.int(1, 12);
+  const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
+  return singleOpGraph(
+    'FULLY_CONNECTED',
+    { clamp: FULL, keepNumDims: false },
+    [
+      { shape: [batches, depth], scale: inScale, zp: r.int(-20, 20) },
+      { shape: [units, depth], scale: wScale, values: r.ints(units * depth, -127, 127) },
+      { shape: [units], dtype: 'int32', scale: inScale * wScale, values: r.ints(units, -3000, 3000) },
+    ],
+    { shape: [batches, units], scale: inScale * wScale * Math.sqrt(depth) * 12, zp: r.int(-10, 10) },
+  );
+}
+
+function randomShape(r: Rng, maxRank = 4, maxDim = 5): number[] {
+  return Array.from({ length: r.int(1, maxRank) }, () => r.int(1, maxDim));
+}
+
+/** ADD/SUB/MUL; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
+export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL'): Graph {
+  const shape = randomShape(r);
+  const broadcast = r.int(0, 2) === 0;
+  const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
+  const [a, b]: TSpec[] = [
+    { shape, scale: r.float(0.01, 0.1), zp: r.int(-20, 20) },
+    { shape: other, scale: r.float(0.01, 0.1), zp: r.int(-20, 20) },
+  ];
+  const swap = r.int(0, 1) === 1; // the broadcast operand on either side
+  return singleOpGraph(kind, { clamp: FULL }, swap ? [b!, a!] : [a!, b!], { shape, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) });
+}
+
+export const UNARY_KINDS = [
+  'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH',
+  'QUANTIZE int8->int8', 'QUANTIZE int8->int16', 'QUANTIZE int16->int8', 'QUANTIZE float32->int8',
+  'DEQUANTIZE int8->float32', 'DEQUANTIZE int16->float32', 'SOFTMAX int8->int8', 'SOFTMAX int8->int16',
+] as const;
+export type UnaryCase = (typeof UNARY_KINDS)[number];
+
+export function unaryCase(r: Rng, which: UnaryCase, shape = randomShape(r)): Graph {
+  const si = r.float(0.02, 0.1), zi = r.int(-20, 20);
+  const t = (dtype: DType, scale?: number, zp?: number): TSpec => (scale === undefined ? { shape, dtype } : { shape, dtype, scale, zp: zp ?? 0 });
+  switch (which) {
+    case 'RELU':
+    case 'RELU6':
+    case 'RELU_N1_TO_1':
+    case 'HARD_SWISH':
+      return singleOpGraph(which, {}, [t('int8', si, zi)], t('int8', r.float(0.02, 0.1), r.int(-20, 20)));
+    case 'LEAKY_RELU':
+      return singleOpGraph('LEAKY_RELU', { alpha: r.float(0.05, 0.5) }, [t('int8', si, zi)], t('int8', r.float(0.02, 0.1), r.int(-20, 20)));
+    case 'LOGISTIC':
+      return singleOpGraph('LOGISTIC', {}, [t('int8', si, zi)], t('int8', 1 / 256, -128));
+    case 'TANH':
+      return singleOpGraph('TANH', {}, [t('int8', si, zi)], t('int8', 1 / 128, 0));
+    case 'QUANTIZE int8->int8':
+      return singleOpGraph('QUANTIZE', {}, [t('int8', si, zi)], t('int8', r.float(0.02, 0.1), r.int(-20, 20)));
+    case 'QUANTIZE int8->int16':
+      return singleOpGraph('QUANTIZE', {}, [t('int8', si, zi)], t('int16', si / 64, 0));
+    case 'QUANTIZE int16->int8':
+      return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256, 0)], t('int8', si, zi));
+    case 'QUANTIZE float32->int8':
+      return singleOpGraph('QUANTIZE', {}, [t('float32')], t('int8', r.float(0.1, 0.5), zi));
+    case 'DEQUANTIZE int8->float32':
+      return singleOpGraph('DEQUANTIZE', {}, [t('int8', si, zi)], t('float32'));
+    case 'DEQUANTIZE int16->float32':
+      return singleOpGraph('DEQUANTIZE', {}, [t('int16', si / 256, 0)], t('float32'));
+    case 'SOFTMAX int8->int8':
+      return singleOpGraph('SOFTMAX', { beta: 1 }, [t('int8', si, zi)], t('int8', 1 / 256, -128));
+    case 'SOFTMAX int8->int16':
+      return singleOpGraph('SOFTMAX', { beta: 1 }, [t('int8', si, zi)], t('int16', 1 / 65536, -32768));
+  }
+}
+
+export function padCase(r: Rng, kind: 'PAD' | 'PADV2', dtype: DType = 'int8'): Graph {
+  const shape = randomShape(r, 4, 4);
+  const paddings = shape.map(() => [r.int(0, 2), r.int(0, 2)] as [number, number]);
+  const outShape = shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+  const q: Partial<TSpec> = dtype === 'int8' ? { scale: 0.1, zp: r.int(-20, 20) } : {};
+  const inputs: TSpec[] = [
+    { shape, dtype, ...q },
+    { shape: [shape.length, 2], dtype: 'int32', values: paddings.flat() },
+  ];
+  if (kind === 'PADV2') inputs.push({ shape: [], dtype, ...q, values: [r.int(-100, 100)] });
+  return singleOpGraph(kind, { paddings }, inputs, { shape: outShape, dtype, ...q });
+}
+
+export function stridedSliceCase(r: Rng, allowNegative: boolean): Graph {
+  const shape = randomShape(r, 4, 6);
+  const begin: number[] = [], end: number[] = [], strides: number[] = [];
+  for (const d of shape) {
+    const s = r.int(1, 3) * (allowNegative && r.int(0, 3) === 0 ? -1 : 1);
+    const b = r.int(0, d - 1);
+    if (s > 0) begin.push(b), end.push(r.int(b + 1, d)), strides.push(s);
+    else begin.push(b), end.push(r.int(-1, b - 1)), strides.push(s);
+  }
+  const counts = begin.map((b, i) => Math.max(0, Math.ceil(strides[i]! > 0 ? (end[i]! - b) / strides[i]! : (b - end[i]!) / -strides[i]!)));
+  const q = { scale: 0.1, zp: 3 };
+  return singleOpGraph('STRIDED_SLICE', { begin, end, strides, masks }, [{ shape, ...q }], { shape: counts, ...q });
+}
