@@ -62,7 +62,7 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
 }
 
 /** Most bytes input and output can share with delta in the rule's range. */
-export function sharedBytes(inBytes: number, outBytes: number, rule: Pick<OverlapRule, 'minDelta' | 'maxDelta'>): number {
+function sharedBytes(inBytes: number, outBytes: number, rule: Pick<OverlapRule, 'minDelta' | 'maxDelta'>): number {
   const shared = (d: number) => Math.max(0, Math.min(inBytes, d + outBytes) - Math.max(0, d));
   const clamp = (d: number) => Math.min(rule.maxDelta, Math.max(rule.minDelta, d));
   // shared() is concave in d and flat on [min(0, in - out), max(0, in - out)].

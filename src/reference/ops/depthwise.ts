@@ -1,44 +1,27 @@
 // DEPTHWISE_CONV_2D, int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel).
 import type { Op } from '../../ir/graph.js';
-import type { Padding } from '../../ir/ops.js';
 import type { TensorView } from '../types.js';
-import { requantOf, requantize, type Requant } from './requant.js';
+import { convGeometry, requantOf, requantize, type ConvGeometry, type Requant } from './conv-common.js';
 
 /** Everything one output value's computation needs, gathered once per call. */
-export interface DepthwiseContext {
+export interface DepthwiseContext extends ConvGeometry {
   x: Int8Array;
   w: Int8Array;
   q: Requant;
-  inH: number;
-  inW: number;
-  inDepth: number;
-  outH: number;
-  outW: number;
-  outDepth: number;
-  filterH: number;
-  filterW: number;
   depthMultiplier: number;
-  stride: [number, number];
-  dilation: [number, number];
-  pad: Padding;
 }
 
 export function depthwiseContext(op: Op<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): DepthwiseContext {
   const input = inputs[0]!;
   const filter = inputs[1]!;
   const bias = inputs[2] ?? null;
-  const [, inH, inW, inDepth] = input.shape as [number, number, number, number];
-  const [, filterH, filterW, outDepth] = filter.shape as [number, number, number, number];
-  const [, outH, outW] = output.shape as [number, number, number, number];
+  const [, filterH, filterW] = filter.shape as [number, number, number, number];
   return {
+    ...convGeometry(op, input, [filterH, filterW], output),
     x: input.data as Int8Array,
     w: filter.data as Int8Array,
     q: requantOf(op, bias),
-    inH, inW, inDepth, outH, outW, outDepth, filterH, filterW,
     depthMultiplier: op.attrs.depthMultiplier,
-    stride: op.attrs.stride,
-    dilation: op.attrs.dilation,
-    pad: op.attrs.pad,
   };
 }
 

@@ -1,7 +1,7 @@
 // FULLY_CONNECTED, int8 (TFLM reference_integer_ops::FullyConnected / FullyConnectedPerChannel).
 import type { Op } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
-import { requantOf, requantize, type Requant } from './requant.js';
+import { requantOf, requantize, type Requant } from './conv-common.js';
 
 /** Everything one batch row's computation needs, gathered once per call. */
 export interface FullyConnectedContext {

@@ -1,6 +1,8 @@
-// The output stage shared by CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (TFLM's per-channel
-// requantization): bias, int32 wrap, MultiplyByQuantizedMultiplier, output zero point, activation clamp.
+// What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: the window geometry of the two convolutions
+// and the output stage (TFLM's per-channel requantization: bias, int32 wrap, MultiplyByQuantizedMultiplier,
+// output zero point, activation clamp).
 import type { Op } from '../../ir/graph.js';
+import type { Padding } from '../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { TensorView } from '../types.js';
 
@@ -34,4 +36,31 @@ export function requantize(q: Requant, acc: number, channel: number): number {
   const c = q.perChannel ? channel : 0;
   const v = multiplyByQuantizedMultiplier(acc, q.multiplier[c]!, q.shift[c]!) + q.outputOffset;
   return v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;
+}
+
+/** NHWC window geometry of a convolution: input/output dims, filter extent, stride, dilation, pads. */
+export interface ConvGeometry {
+  inH: number;
+  inW: number;
+  inDepth: number;
+  outH: number;
+  outW: number;
+  outDepth: number;
+  filterH: number;
+  filterW: number;
+  stride: [number, number];
+  dilation: [number, number];
+  pad: Padding;
+}
+
+export function convGeometry(
+  op: Op<'CONV_2D' | 'DEPTHWISE_CONV_2D'>,
+  input: TensorView,
+  filter: [number, number],
+  output: TensorView,
+): ConvGeometry {
+  const [, inH, inW, inDepth] = input.shape as [number, number, number, number];
+  const [, outH, outW, outDepth] = output.shape as [number, number, number, number];
+  const { stride, dilation, pad } = op.attrs;
+  return { inH, inW, inDepth, outH, outW, outDepth, filterH: filter[0], filterW: filter[1], stride, dilation, pad };
 }
