@@ -6,7 +6,7 @@ import { readTflite } from '../import/tflite/index.js';
 import { formatInspect, inspectGraph } from '../report/inspect.js';
 import { runReference } from '../reference/interpreter.js';
 import { estimateFlash } from '../cost/flash.js';
-import { planGraph } from '../plan/planner.js';
+import { parsePatch, planModel } from '../pipeline.js';
 import { formatPlan, planReport } from '../report/plan.js';
 import { runDemo } from './demo.js';
 import { parseBytes } from './sizes.js';
@@ -79,7 +79,10 @@ function buildProgram(io: CliIO): Command {
     .argument('<model>', 'an int8 .tflite file')
     .option('--sram <bytes>', 'SRAM budget, e.g. 256K or 262144')
     .option('--flash <bytes>', 'flash budget, e.g. 1M')
+    .option('--int8-io', 'drop a leading QUANTIZE / trailing DEQUANTIZE: int8 input and output, as firmware uses them')
     .option('--no-inplace', 'no in-place kernels or input/output overlap (RESHAPE still aliases)')
+    .option('--patch <setting>', 'patch-based inference: none, auto, or N@LAYER (N x N tiles up to op LAYER or the op writing tensor LAYER)', 'none')
+    .option('--max-recompute <fraction>', 'with --patch auto: most extra MACs allowed, as a fraction of the model\'s', '0.25')
     .option('--alignment <bytes>', 'offset alignment, a power of two', '16')
     .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
     .addHelpText(
@@ -87,18 +90,43 @@ function buildProgram(io: CliIO): Command {
       '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
         'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
         'go below it. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
-        'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --sram 128K --flash 1M --json | jq .peakBytes',
+        'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --int8-io --patch auto --sram 64K\n' +
+        '  tinyforge plan model.tflite --patch 4@12 --json | jq .peakBytes',
     )
-    .action((model: string, opts: { sram?: string; flash?: string; inplace: boolean; alignment: string; json?: boolean }) => {
-      const graph = loadModel(model);
-      const budget = {
-        sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
-        flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
-      };
-      const plan = planGraph(graph, { inplace: opts.inplace, alignment: parseBytes(opts.alignment, '--alignment') });
-      const report = planReport(basename(model), plan, estimateFlash(graph), budget);
-      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report) + '\n');
-    });
+    .action(
+      (
+        model: string,
+        opts: { sram?: string; flash?: string; int8Io?: boolean; inplace: boolean; patch: string; maxRecompute: string; alignment: string; json?: boolean },
+      ) => {
+        const original = loadModel(model);
+        const budget = {
+          sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
+          flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
+        };
+        const maxRecompute = Number(opts.maxRecompute);
+        if (!(maxRecompute >= 0)) throw new UsageError(`--max-recompute must be a non-negative fraction, got "${opts.maxRecompute}"`);
+        const common = { int8Io: opts.int8Io === true, inplace: opts.inplace, alignment: parseBytes(opts.alignment, '--alignment'), maxRecompute };
+        const result = planModel(original, { ...common, patch: parsePatch(opts.patch) });
+        const suggestions: string[] = [];
+        if (budget.sramBytes !== null && result.plan.arenaBytes > budget.sramBytes && !result.patch) {
+          const auto = planModel(original, { ...common, patch: 'auto' });
+          if (auto.patch && auto.plan.arenaBytes <= budget.sramBytes) {
+            const layer = auto.graph.tensors[auto.graph.ops[auto.patch.splitOp]!.outputs[0]!]!.name;
+            suggestions.push(`--patch '${auto.patch.tiles}@${layer}' would fit: peak ${auto.plan.arenaBytes} B with ${(auto.patch.extraMacsRatio * 100).toFixed(1)}% more MACs`);
+          }
+        }
+        const patch = result.patch && {
+          ...result.patch,
+          splitTensor: result.graph.tensors[result.graph.ops[result.patch.splitOp]!.outputs[0]!]!.name,
+        };
+        const report = planReport(basename(model), result.plan, estimateFlash(result.graph), budget, {
+          patch,
+          layerByLayerBytes: result.layerByLayerBytes,
+          suggestions,
+        });
+        io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report) + '\n');
+      },
+    );
 
   program
     .command('demo')

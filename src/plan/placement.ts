@@ -21,11 +21,20 @@ export type PlacementStrategy = 'size-desc' | 'first-asc' | 'area-desc' | 'peak-
 
 export const PLACEMENT_STRATEGIES: readonly PlacementStrategy[] = ['size-desc', 'area-desc', 'first-asc', 'peak-first'];
 
+/**
+ * How overlapping pairs are placed: each member on its own (an unrelated buffer may take the room an
+ * overlap needs), each pair as a unit, or whole chains as units (rigid: per-pair offsets add up).
+ */
+export type PairGrouping = 'none' | 'pairs' | 'chains';
+
+export const PAIR_GROUPINGS: readonly PairGrouping[] = ['none', 'pairs', 'chains'];
+
 export interface Placement {
   offsets: number[];
   /** End of the highest item (unaligned). */
   arenaBytes: number;
   strategy: PlacementStrategy;
+  grouping: PairGrouping;
 }
 
 export function alignUp(x: number, alignment: number): number {
@@ -63,46 +72,100 @@ function placementOrder(items: readonly PlaceItem[], strategy: PlacementStrategy
   }
 }
 
+/** The aligned delta in [minDelta, maxDelta] that lets a pair share the most bytes (nearest 0 on ties). */
+export function bestDelta(inBytes: number, outBytes: number, pair: Pick<PlacePair, 'minDelta' | 'maxDelta'>, alignment: number): number | null {
+  const lo = alignUp(pair.minDelta, alignment);
+  const hi = Math.floor(pair.maxDelta / alignment) * alignment;
+  if (lo > hi) return null;
+  const shared = (d: number) => Math.max(0, Math.min(inBytes, d + outBytes) - Math.max(0, d));
+  const near = (d: number) => [Math.floor(d / alignment) * alignment, alignUp(d, alignment)].map((c) => Math.min(hi, Math.max(lo, c)));
+  let best: number | null = null;
+  for (const d of [...near(0), ...near(inBytes - outBytes), lo, hi]) {
+    if (best === null || shared(d) > shared(best) || (shared(d) === shared(best) && Math.abs(d) < Math.abs(best))) best = d;
+  }
+  return best !== null && shared(best) > 0 ? best : null;
+}
+
+/**
+ * Chains of overlapping pairs placed as one unit at fixed relative offsets: placing the members one
+ * by one would let an unrelated buffer take the room the overlap needs (the input's neighbour).
+ */
+function pairGroups(items: readonly PlaceItem[], pairs: readonly PlacePair[], alignment: number, grouping: PairGrouping): { groupOf: number[]; rel: number[] } {
+  const groupOf = items.map((_, i) => i);
+  const rel = items.map(() => 0);
+  const members = new Map<number, number[]>(items.map((_, i) => [i, [i]]));
+  for (const p of grouping === 'none' ? [] : pairs) {
+    const a = groupOf[p.input]!, b = groupOf[p.output]!;
+    if (a === b) continue;
+    if (grouping === 'pairs' && (members.get(a)!.length > 1 || members.get(b)!.length > 1)) continue;
+    const delta = bestDelta(items[p.input]!.bytes, items[p.output]!.bytes, p, alignment);
+    if (delta === null) continue;
+    // Move group b so that rel(output) = rel(input) + delta; keep it only if no other members collide.
+    const shift = rel[p.input]! + delta - rel[p.output]!;
+    const clash = members.get(b)!.some((m) =>
+      members.get(a)!.some((n) => {
+        if (!liveTogether(items[m]!, items[n]!) || (m === p.output && n === p.input)) return false;
+        const mo = rel[m]! + shift, no = rel[n]!;
+        return mo < no + items[n]!.bytes && no < mo + items[m]!.bytes;
+      }),
+    );
+    if (clash) continue;
+    for (const m of members.get(b)!) {
+      rel[m] = rel[m]! + shift;
+      groupOf[m] = a;
+    }
+    members.get(a)!.push(...members.get(b)!);
+    members.delete(b);
+  }
+  return { groupOf, rel };
+}
+
 /** Greedy lowest-fit of items in one order. Items of zero bytes get offset 0 and constrain nothing. */
 export function placeInOrder(
   items: readonly PlaceItem[],
   pairs: readonly PlacePair[],
   alignment: number,
   order: readonly number[],
+  grouping: PairGrouping = 'pairs',
 ): number[] {
+  const { groupOf, rel } = pairGroups(items, pairs, alignment, grouping);
   const pairOf = new Map<string, PlacePair>();
   for (const p of pairs) pairOf.set(`${p.input},${p.output}`, p);
   const offsets = new Array<number>(items.length).fill(-1);
   const placed: number[] = [];
   for (const id of order) {
-    const item = items[id]!;
-    if (item.bytes === 0) {
+    if (offsets[id]! >= 0) continue;
+    const group = items.map((_, i) => i).filter((i) => groupOf[i] === groupOf[id] && items[i]!.bytes > 0);
+    if (group.length === 0) {
       offsets[id] = 0;
       continue;
     }
-    // Forbidden open intervals (lo, hi) for this item's offset.
+    // Forbidden open intervals (lo, hi) for the group's base: members must not touch placed buffers.
     const forbidden: Array<[number, number]> = [];
-    for (const other of placed) {
-      const o = items[other]!;
-      if (!liveTogether(item, o)) continue;
-      const p = offsets[other]!;
-      const overlapStart = p - item.bytes;
-      const overlapEnd = p + o.bytes;
-      const asOutput = pairOf.get(`${other},${id}`); // this item is the output: offset = p + delta
-      const asInput = pairOf.get(`${id},${other}`); // this item is the input: offset = p - delta
-      const allowed = asOutput
-        ? [p + asOutput.minDelta, p + asOutput.maxDelta]
-        : asInput
-          ? [p - asInput.maxDelta, p - asInput.minDelta]
-          : null;
-      if (!allowed || allowed[0]! >= overlapEnd || allowed[1]! <= overlapStart) {
-        forbidden.push([overlapStart, overlapEnd]);
-      } else {
-        if (allowed[0]! > overlapStart) forbidden.push([overlapStart, allowed[0]!]);
-        if (allowed[1]! < overlapEnd) forbidden.push([allowed[1]!, overlapEnd]);
+    for (const m of group) {
+      const size = items[m]!.bytes;
+      for (const other of placed) {
+        const o = items[other]!;
+        if (!liveTogether(items[m]!, o)) continue;
+        const p = offsets[other]!;
+        const overlapStart = p - size;
+        const overlapEnd = p + o.bytes;
+        // A pair with an already placed partner may still overlap it within its allowed deltas.
+        const asOutput = pairOf.get(`${other},${m}`);
+        const asInput = pairOf.get(`${m},${other}`);
+        const allowed = asOutput ? [p + asOutput.minDelta, p + asOutput.maxDelta] : asInput ? [p - asInput.maxDelta, p - asInput.minDelta] : null;
+        const spans: Array<[number, number]> =
+          !allowed || allowed[0]! >= overlapEnd || allowed[1]! <= overlapStart
+            ? [[overlapStart, overlapEnd]]
+            : [
+                ...(allowed[0]! > overlapStart ? [[overlapStart, allowed[0]!] as [number, number]] : []),
+                ...(allowed[1]! < overlapEnd ? [[allowed[1]!, overlapEnd] as [number, number]] : []),
+              ];
+        for (const [lo, hi] of spans) forbidden.push([lo - rel[m]!, hi - rel[m]!]);
       }
     }
-    let x = 0;
+    // Relative offsets may be negative; the base keeps every member at offset >= 0.
+    let x = alignUp(Math.max(0, ...group.map((m) => -rel[m]!)), alignment);
     for (let moved = true; moved; ) {
       moved = false;
       for (const [lo, hi] of forbidden) {
@@ -112,9 +175,12 @@ export function placeInOrder(
         }
       }
     }
-    offsets[id] = x;
-    placed.push(id);
+    for (const m of group) {
+      offsets[m] = x + rel[m]!;
+      placed.push(m);
+    }
   }
+  for (let i = 0; i < offsets.length; i++) if (offsets[i]! < 0) offsets[i] = 0;
   return offsets;
 }
 
@@ -134,10 +200,12 @@ export function placeItems(
   strategies: readonly PlacementStrategy[] = PLACEMENT_STRATEGIES,
 ): Placement {
   let best: Placement | null = null;
-  for (const strategy of strategies) {
-    const offsets = placeInOrder(items, pairs, alignment, placementOrder(items, strategy));
-    const arenaBytes = arenaEnd(items, offsets);
-    if (!best || arenaBytes < best.arenaBytes) best = { offsets, arenaBytes, strategy };
+  for (const grouping of pairs.length > 0 ? PAIR_GROUPINGS : (['none'] as const)) {
+    for (const strategy of strategies) {
+      const offsets = placeInOrder(items, pairs, alignment, placementOrder(items, strategy), grouping);
+      const arenaBytes = arenaEnd(items, offsets);
+      if (!best || arenaBytes < best.arenaBytes) best = { offsets, arenaBytes, strategy, grouping };
+    }
   }
   return best!;
 }

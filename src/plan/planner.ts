@@ -97,7 +97,7 @@ function place(graph: Graph, options: PlanOptions, cand: Candidate): Plan {
     arenaBytes: placement.arenaBytes,
     lowerBoundBytes,
     peakStep: Math.max(0, live.indexOf(lowerBoundBytes)),
-    strategy: placement.strategy,
+    strategy: `${placement.strategy}, ${placement.grouping === 'none' ? 'pairs free' : `${placement.grouping} grouped`}`,
   };
 }
 

@@ -1,5 +1,6 @@
 // What `tinyforge plan` reports, as plain data (the --json schema) and as text.
 import type { FlashEstimate } from '../cost/flash.js';
+import type { PatchSummary } from '../plan/patch/index.js';
 import { liveBytesPerStep } from '../plan/planner.js';
 import type { BufferKind, Plan } from '../plan/types.js';
 
@@ -21,6 +22,10 @@ export interface PlanReport {
   alignment: number;
   inplace: boolean;
   strategy: string;
+  /** The patch stage, when the plan runs the first layers tile by tile; splitTensor names the split op's output. */
+  patch: (PatchSummary & { splitTensor: string }) | null;
+  /** With --patch auto: the layer-by-layer peak the patched plan is compared with. */
+  layerByLayerBytes: number | null;
   peakStep: number;
   steps: Array<{ index: number; opIndex: number; kind: string; output: string; variant: string; liveBytes: number; live: number[] }>;
   buffers: Array<{ id: number; name: string; kind: BufferKind; bytes: number; offset: number; first: number; last: number; aliasOf: number | null }>;
@@ -33,7 +38,14 @@ export interface Budget {
   flashBytes: number | null;
 }
 
-export function planReport(model: string, plan: Plan, flash: FlashEstimate, budget: Budget, extraSuggestions: string[] = []): PlanReport {
+export interface PlanContext {
+  patch: (PatchSummary & { splitTensor: string }) | null;
+  layerByLayerBytes: number | null;
+  /** Extra advice when it does not fit (e.g. a patch setting that would). */
+  suggestions: string[];
+}
+
+export function planReport(model: string, plan: Plan, flash: FlashEstimate, budget: Budget, context: PlanContext = { patch: null, layerByLayerBytes: null, suggestions: [] }): PlanReport {
   const live = liveBytesPerStep(plan.steps, plan.buffers);
   const steps = plan.steps.map((s, i) => {
     const op = plan.graph.ops[s.op]!;
@@ -57,7 +69,7 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 3)
       .map((b) => `${b.name} (${b.bytes} B)`);
-    suggestions.push(...extraSuggestions);
+    suggestions.push(...context.suggestions);
     suggestions.push(`the peak is at step ${peak.index} (${peak.kind} -> ${peak.output}); the largest live tensors there are ${biggest.join(', ')}: shrink those layers (fewer channels or a lower input resolution)`);
   }
   if (flashShortfallBytes > 0) suggestions.push(`weights take ${flash.weightBytes} B of flash: fewer or narrower layers would shrink them`);
@@ -75,6 +87,8 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
     alignment: plan.options.alignment,
     inplace: plan.options.inplace,
     strategy: plan.strategy,
+    patch: context.patch,
+    layerByLayerBytes: context.layerByLayerBytes,
     peakStep: plan.peakStep,
     steps,
     buffers: plan.buffers.map(({ id, name, kind, bytes, offset, first, last, aliasOf }) => ({ id, name, kind, bytes, offset, first, last, aliasOf })),
@@ -94,6 +108,11 @@ export function formatPlan(r: PlanReport): string {
   lines.push(
     `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''} = weights ${fmt(r.flash.weightBytes)} + params ${fmt(r.flash.paramBytes)} + code ~${fmt(r.flash.codeBytes)} (estimate)`,
   );
+  if (r.patch) {
+    const p = r.patch;
+    lines.push(`  patch       ${p.tiles}x${p.tiles} tiles up to ${p.splitKind} -> ${p.splitTensor}, +${fmt(p.extraMacs)} MACs recomputed (${(p.extraMacsRatio * 100).toFixed(1)}%)`);
+  }
+  if (r.layerByLayerBytes !== null) lines.push(`  layer-by-layer peak ${fmt(r.layerByLayerBytes)} B${r.patch ? '' : ' (no patch setting beats it)'}`);
   lines.push(`  peak at step ${r.peakStep}; ${r.inplace ? 'in-place on' : 'in-place off'}, alignment ${r.alignment}, strategy ${r.strategy}`);
   lines.push('');
   lines.push('  step  op                      variant          live B  output');

@@ -1,0 +1,82 @@
+// The compiler's stages in order, for the CLI and the library API: passes -> plan (layer by layer or
+// patch-based). Each stage stays ignorant of the others; only this file strings them together.
+import type { Graph } from './ir/graph.js';
+import { UsageError } from './errors.js';
+import { applyPasses } from './passes/index.js';
+import { planGraph } from './plan/planner.js';
+import { isPatchedPlan, lowerPatchedPlan, patchSummary, planPatchAuto, planPatched, type PatchCandidate, type PatchSummary } from './plan/patch/index.js';
+import type { Plan, PlanOptions } from './plan/types.js';
+import { lowerPlan } from './schedule/lower.js';
+import type { Schedule } from './schedule/types.js';
+
+export type PatchChoice = 'none' | 'auto' | { tiles: number; layer: number | string };
+
+export interface PlanModelOptions extends Partial<PlanOptions> {
+  /** Drop a leading QUANTIZE / trailing DEQUANTIZE so the interface is int8 (MCU firmware). */
+  int8Io?: boolean;
+  patch?: PatchChoice;
+  /** Cap on extra MACs for `patch: 'auto'`, as a fraction of the model's MACs (default 0.25). */
+  maxRecompute?: number;
+}
+
+export interface ModelPlan {
+  /** The graph after passes (what the plan is for, before any patch unrolling). */
+  graph: Graph;
+  plan: Plan;
+  patch: PatchSummary | null;
+  /** With patch 'auto': the layer-by-layer peak and every setting tried. */
+  layerByLayerBytes: number | null;
+  candidates: PatchCandidate[];
+}
+
+/** "3@12": 3x3 tiles up to op 12 of the model as stored, or up to the op writing a named tensor. */
+export function parsePatch(text: string): PatchChoice {
+  if (text === 'auto' || text === 'none') return text;
+  const m = /^(\d+)@(.+)$/.exec(text);
+  if (!m) throw new UsageError(`--patch takes auto, none or N@LAYER (e.g. 4@12), got "${text}"`);
+  return { tiles: Number(m[1]), layer: /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2]! };
+}
+
+/** The op index, in the graph after passes, of a layer named by the user against the stored model. */
+function resolveLayer(original: Graph, graph: Graph, layer: number | string): number {
+  let tensor: number | undefined;
+  if (typeof layer === 'number') {
+    const op = original.ops[layer];
+    if (!op) throw new UsageError(`--patch layer ${layer} is not an op index (the model has ${original.ops.length} ops)`);
+    tensor = op.outputs[0];
+  } else {
+    tensor = original.tensors.find((t) => t.name === layer)?.id;
+    if (tensor === undefined) throw new UsageError(`--patch layer "${layer}" names no tensor of the model`);
+  }
+  const index = graph.ops.findIndex((op) => op.outputs.includes(tensor!));
+  if (index < 0) throw new UsageError(`--patch layer ${layer} was folded away by a pass (e.g. a PAD merged into its convolution); name the op after it`);
+  return index;
+}
+
+export function planModel(original: Graph, options: PlanModelOptions = {}): ModelPlan {
+  const graph = applyPasses(original, { int8Io: options.int8Io ?? false });
+  const planOptions: Partial<PlanOptions> = {};
+  if (options.alignment !== undefined) planOptions.alignment = options.alignment;
+  if (options.inplace !== undefined) planOptions.inplace = options.inplace;
+  const patch = options.patch ?? 'none';
+  if (patch === 'none') {
+    return { graph, plan: planGraph(graph, planOptions), patch: null, layerByLayerBytes: null, candidates: [] };
+  }
+  if (patch === 'auto') {
+    const auto = planPatchAuto(graph, options.maxRecompute === undefined ? {} : { maxRecompute: options.maxRecompute }, planOptions);
+    return {
+      graph,
+      plan: auto.best,
+      patch: auto.patched ? patchSummary(auto.patched) : null,
+      layerByLayerBytes: auto.layerByLayer.arenaBytes,
+      candidates: auto.candidates,
+    };
+  }
+  const patched = planPatched(graph, { tiles: patch.tiles, splitOp: resolveLayer(original, graph, patch.layer) }, planOptions);
+  return { graph, plan: patched, patch: patchSummary(patched), layerByLayerBytes: null, candidates: [] };
+}
+
+/** The Schedule every executor consumes, for a layer-by-layer or a patched plan. */
+export function scheduleOf(plan: Plan): Schedule {
+  return isPatchedPlan(plan) ? lowerPatchedPlan(plan) : lowerPlan(plan);
+}
