@@ -18,6 +18,7 @@ import type { AnyOp, Graph, Op } from '../ir/graph.js';
 import { dtypeBytes, elementCount } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { rowMajorStrides } from '../reference/ops/util.js';
+import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
 
 /** A rule before its delta range is clipped to placements that actually overlap. */
@@ -55,18 +56,10 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
     const maxDelta = Math.min(raw.maxDelta, inBytes - 1);
     if (minDelta > maxDelta) continue;
     const rule: OverlapRule = { variant: raw.variant, input: raw.input, minDelta, maxDelta, scratchBytes: raw.scratchBytes };
-    rules.push({ ...rule, net: sharedBytes(inBytes, outBytes, rule) - raw.scratchBytes });
+    rules.push({ ...rule, net: maxSharedBytes(inBytes, outBytes, rule) - raw.scratchBytes });
   }
   rules.sort((a, b) => b.net - a.net || a.scratchBytes - b.scratchBytes);
   return rules.map(({ net: _net, ...rule }) => rule);
-}
-
-/** Most bytes input and output can share with delta in the rule's range. */
-function sharedBytes(inBytes: number, outBytes: number, rule: Pick<OverlapRule, 'minDelta' | 'maxDelta'>): number {
-  const shared = (d: number) => Math.max(0, Math.min(inBytes, d + outBytes) - Math.max(0, d));
-  const clamp = (d: number) => Math.min(rule.maxDelta, Math.max(rule.minDelta, d));
-  // shared() is concave in d and flat on [min(0, in - out), max(0, in - out)].
-  return Math.max(shared(clamp(0)), shared(clamp(inBytes - outBytes)));
 }
 
 function tensorByteCount(shape: readonly number[], dtype: Parameters<typeof dtypeBytes>[0]): number | null {

@@ -72,12 +72,23 @@ function placementOrder(items: readonly PlaceItem[], strategy: PlacementStrategy
   }
 }
 
+/** Bytes an input of inBytes and an output of outBytes share when the output starts delta bytes after the input. */
+export function sharedBytesAt(inBytes: number, outBytes: number, delta: number): number {
+  return Math.max(0, Math.min(inBytes, delta + outBytes) - Math.max(0, delta));
+}
+
+/** Most bytes a pair can share with delta in [minDelta, maxDelta]: sharedBytesAt is concave, flat on [min(0, in-out), max(0, in-out)]. */
+export function maxSharedBytes(inBytes: number, outBytes: number, range: Pick<PlacePair, 'minDelta' | 'maxDelta'>): number {
+  const clamp = (d: number) => Math.min(range.maxDelta, Math.max(range.minDelta, d));
+  return Math.max(sharedBytesAt(inBytes, outBytes, clamp(0)), sharedBytesAt(inBytes, outBytes, clamp(inBytes - outBytes)));
+}
+
 /** The aligned delta in [minDelta, maxDelta] that lets a pair share the most bytes (nearest 0 on ties). */
 export function bestDelta(inBytes: number, outBytes: number, pair: Pick<PlacePair, 'minDelta' | 'maxDelta'>, alignment: number): number | null {
   const lo = alignUp(pair.minDelta, alignment);
   const hi = Math.floor(pair.maxDelta / alignment) * alignment;
   if (lo > hi) return null;
-  const shared = (d: number) => Math.max(0, Math.min(inBytes, d + outBytes) - Math.max(0, d));
+  const shared = (d: number) => sharedBytesAt(inBytes, outBytes, d);
   const near = (d: number) => [Math.floor(d / alignment) * alignment, alignUp(d, alignment)].map((c) => Math.min(hi, Math.max(lo, c)));
   let best: number | null = null;
   for (const d of [...near(0), ...near(inBytes - outBytes), lo, hi]) {

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { computeLiveness } from './liveness.js';
 import { memoryOptimalOrder } from './order.js';
 import { overlapRules } from './overlap.js';
-import { placeItems, type PlaceItem, type PlacePair } from './placement.js';
+import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from './placement.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from './types.js';
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { alignment: 16, inplace: true };
@@ -17,13 +17,6 @@ function checkOptions(options: PlanOptions): void {
   if (!Number.isInteger(a) || a < 4 || a > 4096 || (a & (a - 1)) !== 0) {
     throw new UsageError(`alignment must be a power of two from 4 to 4096, got ${a}`, { alignment: a });
   }
-}
-
-/** Most bytes an (input, output) pair can share under a rule: the best delta in [minDelta, maxDelta]. */
-export function bestOverlapBytes(inBytes: number, outBytes: number, rule: Pick<OverlapRule, 'minDelta' | 'maxDelta'>): number {
-  const shared = (delta: number) => Math.max(0, Math.min(inBytes, delta + outBytes) - Math.max(0, delta));
-  const clampDelta = (d: number) => Math.min(rule.maxDelta, Math.max(rule.minDelta, d));
-  return Math.max(shared(clampDelta(0)), shared(clampDelta(inBytes - outBytes)), shared(rule.minDelta), shared(rule.maxDelta));
 }
 
 interface Candidate {
@@ -74,7 +67,7 @@ export function liveBytesPerStep(steps: readonly PlanStep[], buffers: readonly P
     if (!st.overlap) return;
     const inBuf = buffers[st.inputs[st.overlap.input]!]!;
     const root = buffers[inBuf.aliasOf ?? inBuf.id]!;
-    live[s]! -= bestOverlapBytes(root.bytes, buffers[st.outputs[0]!]!.bytes, st.overlap);
+    live[s]! -= maxSharedBytes(root.bytes, buffers[st.outputs[0]!]!.bytes, st.overlap);
   });
   return live;
 }

@@ -11,8 +11,8 @@ import { opMacs } from '../../cost/macs.js';
 import { UsageError } from '../../errors.js';
 import { computeLiveness } from '../liveness.js';
 import { overlapRules } from '../overlap.js';
-import { placeItems, type PlaceItem, type PlacePair } from '../placement.js';
-import { bestOverlapBytes, DEFAULT_PLAN_OPTIONS, planGraph, type RulesFor } from '../planner.js';
+import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from '../placement.js';
+import { DEFAULT_PLAN_OPTIONS, planGraph, type RulesFor } from '../planner.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from '../types.js';
 import { buildStage, tileCount, type PatchSetting, type Stage } from './stage.js';
 import { unrollStage, withCopyOperands, type PatchCopy } from './unroll.js';
@@ -237,7 +237,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
   // Live bytes per compressed step, overlaps credited: no placement can do better with these lifetimes.
   const live = new Array<number>(Math.max(1, compressedSteps)).fill(0);
   for (const it of its) for (let s = it.first; s <= it.last; s++) live[s]! += it.bytes;
-  for (const [c, o] of used) live[c]! -= bestOverlapBytes(its[o.input]!.bytes, its[o.output]!.bytes, o);
+  for (const [c, o] of used) live[c]! -= maxSharedBytes(its[o.input]!.bytes, its[o.output]!.bytes, o);
   const lowerBoundBytes = Math.max(0, ...live);
   const peakCompressed = live.indexOf(lowerBoundBytes);
 
