@@ -1,6 +1,8 @@
 // The only place that touches files: read and write whole files with errors that name them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InputDataError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { readTflite } from '../import/tflite/index.js';
 
 export function readBytes(path: string, what: string): Uint8Array {
   try {
@@ -18,4 +20,8 @@ export function writeBytes(path: string, bytes: Uint8Array | string, what: strin
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new InputDataError(`cannot write ${what} ${path}: ${reason}`, { path, reason });
   }
+}
+
+export function loadModel(path: string): Graph {
+  return readTflite(readBytes(path, 'model file'));
 }

@@ -1,10 +1,12 @@
 // `tinyforge demo`: the main job end to end on the bundled models, needing nothing outside the package.
-import { DEMO_MODELS } from '../../examples/models/index.js';
-import { readTflite, writeTflite } from '../import/tflite/index.js';
-import { xorshiftInputs } from '../reference/inputs.js';
-import { runReference } from '../reference/interpreter.js';
-import { inspectGraph } from '../report/inspect.js';
-import type { CliIO } from './main.js';
+import { DEMO_MODELS } from '../../../examples/models/index.js';
+import { readTflite, writeTflite } from '../../import/tflite/index.js';
+import { xorshiftInputs } from '../../reference/inputs.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { runSchedule } from '../../reference/execute.js';
+import { inspectGraph } from '../../report/inspect.js';
+import type { Command } from 'commander';
+import type { CliIO } from '../main.js';
 
 export interface DemoResult {
   model: string;
@@ -14,6 +16,10 @@ export interface DemoResult {
   macs: number;
   weightBytes: number;
   largestActivationBytes: number;
+  /** Planned peak SRAM (in-place on, and off for comparison) and its lower bound. */
+  peakBytes: number;
+  peakBytesNoInplace: number;
+  lowerBoundBytes: number;
   referenceMs: number;
   output: number[];
 }
@@ -27,8 +33,10 @@ export function runDemo(io: CliIO, json: boolean): void {
     const bytes = writeTflite(demo.build());
     const graph = readTflite(bytes);
     const { totals } = inspectGraph(graph);
+    const { plan } = planModel(graph);
+    const peakBytesNoInplace = planModel(graph, { inplace: false }).plan.arenaBytes;
     const start = performance.now();
-    const { outputs } = runReference(graph, xorshiftInputs(graph, 0));
+    const { outputs } = runSchedule(scheduleOf(plan), xorshiftInputs(graph, 0));
     const referenceMs = performance.now() - start;
     const out = graph.tensors[graph.outputs[0]!]!;
     const q = out.quant;
@@ -42,6 +50,9 @@ export function runDemo(io: CliIO, json: boolean): void {
       macs: totals.macs,
       weightBytes: totals.weightBytes,
       largestActivationBytes: totals.largestActivationBytes,
+      peakBytes: plan.arenaBytes,
+      peakBytesNoInplace,
+      lowerBoundBytes: plan.lowerBoundBytes,
       referenceMs,
       output,
     });
@@ -55,8 +66,19 @@ export function runDemo(io: CliIO, json: boolean): void {
     io.stdout(
       `  .tflite ${fmt(r.tfliteBytes)} B, ${r.ops} ops, ${fmt(r.macs)} MACs, weights ${fmt(r.weightBytes)} B, largest activation ${fmt(r.largestActivationBytes)} B\n`,
     );
+    io.stdout(
+      `  planned SRAM ${fmt(r.peakBytes)} B (lower bound ${fmt(r.lowerBoundBytes)} B; ${fmt(r.peakBytesNoInplace)} B without in-place kernels)\n`,
+    );
     const shown = r.output.slice(0, 12).map((v) => v.toFixed(3));
-    io.stdout(`  reference run on input set 0: ${r.referenceMs.toFixed(1)} ms -> [${shown.join(', ')}${r.output.length > 12 ? ', …' : ''}]\n\n`);
+    io.stdout(`  ran in that arena on input set 0: ${r.referenceMs.toFixed(1)} ms -> [${shown.join(', ')}${r.output.length > 12 ? ', …' : ''}]\n\n`);
   }
-  io.stdout('Next: tinyforge inspect <model.tflite>, tinyforge run <model.tflite> --input in.bin --output out.bin (see --help).\n');
+  io.stdout('Next: tinyforge inspect|plan <model.tflite>, tinyforge run <model.tflite> --input in.bin --output out.bin (see --help).\n');
+}
+
+export function registerDemo(program: Command, io: CliIO): void {
+  program
+    .command('demo')
+    .description('Build the bundled demo models, plan their memory and run them in the planned arena (needs nothing but this package)')
+    .option('--json', 'print the results as JSON')
+    .action((opts: { json?: boolean }) => runDemo(io, opts.json === true));
 }

@@ -1,0 +1,38 @@
+// tinyforge run: a model on raw input tensors, through one of the engines.
+import { Option, type Command } from 'commander';
+import type { CliIO } from '../main.js';
+import { UsageError } from '../../errors.js';
+import { ENGINES, engineNames } from '../engines/index.js';
+import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
+import { loadModel, readBytes, writeBytes } from '../io.js';
+
+export function registerRun(program: Command, io: CliIO): void {
+  const command = program
+    .command('run')
+    .description('Run a model on raw input tensors and write raw output tensors')
+    .argument('<model>', 'an int8 .tflite file')
+    .requiredOption('-i, --input <file...>', 'raw little-endian bytes of each model input, in order')
+    .requiredOption('-o, --output <file...>', 'where to write each model output, in order')
+    .addOption(new Option('--engine <name>', `which executor runs the planned model: ${ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(engineNames()).default('reference'))
+    .option('--json', 'print a JSON summary (engine, what it measured, outputs)');
+  addPlanOptions(command)
+    .addHelpText(
+      'after',
+      "\nTensor files hold the tensor's raw bytes in its dtype and stored shape (row-major), the format\n" +
+        'of ../shared/golden. With --int8-io the model takes and gives int8 tensors. Example:\n' +
+        '  tinyforge run kws.tflite --input in.bin --output out.bin',
+    )
+    .action(async (model: string, opts: PlanFlags & { input: string[]; output: string[]; engine: string; json?: boolean }) => {
+      const graph = loadModel(model);
+      if (opts.output.length !== graph.outputs.length) {
+        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${opts.output.length} --output file(s)`);
+      }
+      const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
+      const engine = ENGINES.find((e) => e.name === opts.engine)!;
+      const { outputs, details } = await engine.run({ graph, inputs, plan: planOptionsFrom(opts) });
+      outputs.forEach((bytes, i) => writeBytes(opts.output[i]!, bytes, `output ${i}`));
+      const summary = outputs.map((bytes, i) => ({ file: opts.output[i]!, bytes: bytes.byteLength }));
+      if (opts.json) io.stdout(JSON.stringify({ engine: engine.name, ...details, outputs: summary }, null, 2) + '\n');
+      else for (const s of summary) io.stdout(`wrote ${s.file} (${s.bytes} B) with the ${engine.name} engine\n`);
+    });
+}

@@ -1,0 +1,34 @@
+// Planner options shared by every command that plans (plan, run, and the compilers).
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parsePatch, type PlanModelOptions } from '../pipeline.js';
+import { parseBytes } from './sizes.js';
+
+export interface PlanFlags {
+  int8Io?: boolean;
+  inplace: boolean;
+  patch: string;
+  maxRecompute: string;
+  alignment: string;
+}
+
+export function addPlanOptions(command: Command): Command {
+  return command
+    .option('--int8-io', 'drop a leading QUANTIZE / trailing DEQUANTIZE: int8 input and output, as firmware uses them')
+    .option('--no-inplace', 'no in-place kernels or input/output overlap (RESHAPE still aliases)')
+    .option('--patch <setting>', 'patch-based inference: none, auto, or N@LAYER (N x N tiles up to op LAYER or the op writing tensor LAYER)', 'none')
+    .option('--max-recompute <fraction>', "with --patch auto: most extra MACs allowed, as a fraction of the model's", '0.25')
+    .option('--alignment <bytes>', 'arena offset alignment, a power of two', '16');
+}
+
+export function planOptionsFrom(flags: PlanFlags): PlanModelOptions {
+  const maxRecompute = Number(flags.maxRecompute);
+  if (!(maxRecompute >= 0)) throw new UsageError(`--max-recompute must be a non-negative fraction, got "${flags.maxRecompute}"`);
+  return {
+    int8Io: flags.int8Io === true,
+    inplace: flags.inplace,
+    alignment: parseBytes(flags.alignment, '--alignment'),
+    maxRecompute,
+    patch: parsePatch(flags.patch),
+  };
+}
