@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { planGraph } from '../../src/plan/planner.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { isPatchedPlan, verifyPatchedPlan } from '../../src/plan/patch/index.js';
 import { verifyPlan } from '../../src/plan/verify.js';
 import { runSchedule } from '../../src/reference/execute.js';
 import { lowerPlan } from '../../src/schedule/lower.js';
@@ -30,6 +32,19 @@ describe.skipIf(models.length === 0)('planned execution vs TFLite Micro golden o
         }
       });
     }
+  }
+
+  for (const g of models) {
+    it(`${g.name} (--patch auto): verified plan, bit-exact in one arena`, () => {
+      const graph = readTflite(new Uint8Array(readFileSync(g.modelPath)));
+      const { plan } = planModel(graph, { patch: 'auto' });
+      expect(isPatchedPlan(plan) ? verifyPatchedPlan(plan) : verifyPlan(plan)).toEqual([]);
+      const schedule = scheduleOf(plan);
+      for (let k = 0; k < g.manifest.num_input_sets; k++) {
+        const got = runSchedule(schedule, goldenInputs(g, k)).outputs;
+        got.forEach((o, i) => expect(Buffer.compare(o, goldenOutputs(g, k)[i]!), `${g.name} set ${k}`).toBe(0));
+      }
+    });
   }
 
   it('verification catches a plan that overlaps two live tensors', () => {
