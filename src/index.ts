@@ -1,0 +1,75 @@
+// tinyforge's library API: the pipeline the CLI runs, as functions over bytes and plain data.
+// It runs in Node and in browsers (no file or process access here; the CLI layer does that).
+import { estimateFlash } from './cost/flash.js';
+import type { Graph } from './ir/graph.js';
+import { readTflite } from './import/tflite/index.js';
+import { planModel, scheduleOf, type PlanModelOptions } from './pipeline.js';
+import { runSchedule } from './reference/execute.js';
+import { planReport, type PlanReport } from './report/plan.js';
+import type { Plan } from './plan/types.js';
+
+export interface LoadedModel {
+  graph: Graph;
+  /** The name reports use (a file name, or "model"). */
+  name: string;
+}
+
+/** Reads an int8 .tflite model; throws ModelFormatError / UnsupportedError naming the problem. */
+export function loadModel(bytes: Uint8Array | ArrayBuffer, name = 'model'): LoadedModel {
+  return { graph: readTflite(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)), name };
+}
+
+export interface PlanRequest extends PlanModelOptions {
+  /** Budgets in bytes; `report.fits` says whether the plan meets them. */
+  sramBytes?: number;
+  flashBytes?: number;
+}
+
+export interface PlanResult {
+  /** The `tinyforge plan --json` report: peakBytes, lowerBoundBytes, flashBytes, fits, steps, ... */
+  report: PlanReport;
+  plan: Plan;
+  /** The graph after passes, which the plan is for. */
+  graph: Graph;
+}
+
+/** Plans every byte of the model's SRAM and gives the budget verdict. */
+export function plan(model: LoadedModel, request: PlanRequest = {}): PlanResult {
+  const result = planModel(model.graph, request);
+  const patch = result.patch && { ...result.patch, splitTensor: result.graph.tensors[result.graph.ops[result.patch.splitOp]!.outputs[0]!]!.name };
+  const report = planReport(
+    model.name,
+    result.plan,
+    estimateFlash(result.graph),
+    { sramBytes: request.sramBytes ?? null, flashBytes: request.flashBytes ?? null },
+    { patch, layerByLayerBytes: result.layerByLayerBytes, suggestions: [] },
+  );
+  return { report, plan: result.plan, graph: result.graph };
+}
+
+/** Runs the model with the reference kernels inside its planned arena; inputs and outputs are raw tensor bytes. */
+export function runReferencePlanned(model: LoadedModel, inputs: Uint8Array[], request: PlanModelOptions = {}): Uint8Array[] {
+  return runSchedule(scheduleOf(planModel(model.graph, request).plan), inputs).outputs;
+}
+
+export { readTflite, writeTflite } from './import/tflite/index.js';
+export { ModelBuilder } from './builder/index.js';
+export { xorshiftInputs } from './reference/inputs.js';
+export { runReference } from './reference/interpreter.js';
+export { verifyPlan } from './plan/verify.js';
+export { scheduleOf, type PlanModelOptions, type PatchChoice } from './pipeline.js';
+export {
+  TinyforgeError,
+  ModelFormatError,
+  UnsupportedError,
+  InputDataError,
+  BudgetError,
+  ToolchainError,
+  UsageError,
+  type ErrorCode,
+} from './errors.js';
+export type { Graph, Tensor, AnyOp, Quantization, DType } from './ir/graph.js';
+export type { OpKind } from './ir/ops.js';
+export type { Plan, PlannedBuffer, PlanStep, OverlapRule } from './plan/types.js';
+export type { Schedule, ScheduleCall, KernelCall, ArenaRef } from './schedule/types.js';
+export type { PlanReport } from './report/plan.js';

@@ -1,0 +1,52 @@
+// The library API as a user imports it, and the rule that keeps the core runnable in a browser.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel, ModelFormatError, plan, runReference, runReferencePlanned, writeTflite, xorshiftInputs } from '../../src/index.js';
+import { DEMO_MODELS } from '../../examples/models/index.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('library API', () => {
+  const kws = DEMO_MODELS.find((m) => m.name === 'ds-cnn-kws')!;
+  const model = loadModel(writeTflite(kws.build()), 'ds-cnn-kws.tflite');
+
+  it('plans with a budget verdict', () => {
+    const { report } = plan(model, { sramBytes: 4096 });
+    expect(report.model).toBe('ds-cnn-kws.tflite');
+    expect(report.fits).toBe(false);
+    expect(report.sramShortfallBytes).toBe(report.peakBytes - 4096);
+    expect(plan(model, { sramBytes: 256 * 1024 }).report.fits).toBe(true);
+  });
+
+  it('runs the planned arena with the same bytes as the graph-level reference', () => {
+    const inputs = xorshiftInputs(model.graph, 1);
+    expect(runReferencePlanned(model, inputs)).toEqual(runReference(model.graph, inputs).outputs);
+  });
+
+  it('throws typed errors', () => {
+    expect(() => loadModel(new Uint8Array([1, 2, 3]))).toThrow(ModelFormatError);
+  });
+});
+
+describe('the core runs in a browser', () => {
+  it('no module outside src/cli and codegen emit tooling imports Node built-ins or uses process/Buffer', () => {
+    const offenders: string[] = [];
+    for (const dir of ['src', 'codegen', 'examples/models']) {
+      for (const file of sourceFiles(join(REPO_ROOT, dir))) {
+        const rel = relative(REPO_ROOT, file);
+        if (rel.startsWith('src/cli/')) continue;
+        // Comments may mention anything; only code counts.
+        const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+        if (/from '(node:|fs|path|child_process|os)/.test(text) || /\bprocess\.|\bBuffer\./.test(text)) offenders.push(rel);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
