@@ -1,0 +1,10 @@
+// Writes assembly/abi.ts (argument-record field offsets) from src/schedule/abi.ts, built to dist/.
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { asAbiSource } = await import(join(root, 'dist/src/schedule/abi.js'));
+const target = join(root, 'assembly/abi.ts');
+const text = asAbiSource();
+if (!existsSync(target) || readFileSync(target, 'utf8') !== text) writeFileSync(target, text);
