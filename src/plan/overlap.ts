@@ -228,8 +228,10 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
       return padRules(graph, op, inSize, outSize);
     case 'STRIDED_SLICE':
       return stridedSliceRules(graph, op, inSize, outSize);
+    case 'TRANSPOSE':
+      return transposeRules(graph, op, inSize, outSize);
     default:
-      // RESHAPE/SQUEEZE: aliases, planned as the same memory. TRANSPOSE, CONCATENATION, MEAN,
+      // RESHAPE/SQUEEZE: aliases, planned as the same memory. CONCATENATION, MEAN,
       // RESIZE_NEAREST_NEIGHBOR: no overlapping variant (yet).
       return [];
   }
@@ -368,6 +370,38 @@ function stridedSliceRules(graph: Graph, op: Op<'STRIDED_SLICE'>, inSize: number
       index[d]!++;
       src += steps[d]!;
       if (index[d]! < counts[d]!) break;
+      src -= steps[d]! * index[d]!;
+      index[d] = 0;
+    }
+  }
+  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: forwardStreamMaxDelta(firstRead, writeEnd), scratchBytes: 0 }];
+}
+
+/**
+ * TRANSPOSE 'stream-element': output element i reads input element src(i), then is written (the default
+ * kernel's order). An NCHW -> NHWC transpose of C planes consumes one plane while writing C bytes per
+ * pixel, so its output may start (C - 1) planes before the input: a footprint of 2C - 1 planes, not 2C.
+ */
+function transposeRules(graph: Graph, op: Op<'TRANSPOSE'>, inSize: number, outSize: number): RawRule[] {
+  const inShape = shapeOf(graph, op.inputs[0]!);
+  const outShape = shapeOf(graph, op.outputs[0]!);
+  const { perm } = op.attrs;
+  const rank = perm.length;
+  const total = elementCount(outShape);
+  if (rank === 0 || total === 0 || inShape.length !== rank) return [];
+  const inStrides = rowMajorStrides(inShape);
+  const steps = perm.map((p) => inStrides[p]!);
+  const firstRead = new Float64Array(total);
+  const writeEnd = new Float64Array(total);
+  const index = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < total; i++) {
+    firstRead[i] = src * inSize;
+    writeEnd[i] = (i + 1) * outSize;
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]!++;
+      src += steps[d]!;
+      if (index[d]! < outShape[d]!) break;
       src -= steps[d]! * index[d]!;
       index[d] = 0;
     }

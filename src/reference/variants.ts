@@ -21,7 +21,7 @@ export const VARIANT_OP_KINDS: Record<string, readonly OpKind[]> = {
   'stream-row': ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED'],
   'stream-element': [
     'ADD', 'SUB', 'MUL', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH',
-    'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX', 'PAD', 'PADV2', 'STRIDED_SLICE',
+    'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX', 'PAD', 'PADV2', 'STRIDED_SLICE', 'TRANSPOSE',
   ],
 };
 

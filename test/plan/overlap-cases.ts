@@ -184,3 +184,15 @@ export function stridedSliceCase(r: Rng, allowNegative: boolean): Graph {
   const q = { scale: 0.1, zp: 3 };
   return singleOpGraph('STRIDED_SLICE', { begin, end, strides, masks }, [{ shape, ...q }], { shape: counts, ...q });
 }
+
+/** A random permutation of a random rank-3/4 shape, NCHW -> NHWC among them. */
+export function transposeCase(r: Rng): Graph {
+  const shape = randomShape(r, 4, 5);
+  const perm = shape.map((_, i) => i);
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  }
+  const q = { scale: 0.1, zp: 3 };
+  return singleOpGraph('TRANSPOSE', { perm }, [{ shape, ...q }], { shape: perm.map((p) => shape[p]!), ...q });
+}

@@ -6,9 +6,9 @@ import type { Graph } from '../../src/ir/graph.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { variantSupports } from '../../src/reference/variants.js';
 import {
-  binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, unaryCase, UNARY_KINDS,
+  binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
 } from './overlap-cases.js';
-import { rng, sweepRule, type Rng } from './overlap-harness.js';
+import { rng, singleOpGraph, sweepRule, type Rng } from './overlap-harness.js';
 
 interface Tally {
   cases: number;
@@ -118,5 +118,17 @@ describe('overlap rules: elementwise and layout ops', () => {
     expectTight(sweepFamily('slice', (r) => stridedSliceCase(r, false), ['stream-element'], 20), 0.8, 0.5);
     const t = sweepFamily('slice-neg', (r) => stridedSliceCase(r, true), ['stream-element'], 20);
     expect(t.corrupted).toBeGreaterThanOrEqual(0); // mismatches were checked inside; no tightness claim
+  });
+
+  it('TRANSPOSE NCHW -> NHWC: the output may start 2P - 2 bytes before the input (hand-checked)', () => {
+    // [1,3,4,5] -> [1,4,5,3], P = 20 pixels. Output element 3p+2 (pixel p, channel 2) ends at byte 3p+3;
+    // the next unit reads plane 0 at byte p+1, so delta <= (p+1) - (3p+3) = -2p-2, smallest at p = P-2: -38.
+    const g = singleOpGraph('TRANSPOSE', { perm: [0, 2, 3, 1] }, [{ shape: [1, 3, 4, 5], scale: 0.1, zp: 3 }], { shape: [1, 4, 5, 3], scale: 0.1, zp: 3 });
+    expect(overlapRules(g, 0)).toEqual([{ variant: 'stream-element', input: 0, minDelta: -59, maxDelta: -38, scratchBytes: 0 }]);
+  });
+
+  it('TRANSPOSE, any permutation (stream-element in output order)', () => {
+    // Identity-like permutations leave nothing to gain beyond delta 0, so tightness is claimed for most, not all.
+    expectTight(sweepFamily('transpose', transposeCase, ['stream-element'], 20), 0.6, 0.5);
   });
 });

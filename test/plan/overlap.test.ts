@@ -220,13 +220,20 @@ describe('overlapRules: hand-checked bounds', () => {
     expectTightAt(g, overlapRules(g, 0)[0]!);
   });
 
+  it('TRANSPOSE: output element i reads src(i) in output order', () => {
+    // [2,3] -> [3,2]: outputs read inputs 0,3,1,4,2,5. Unit u ends its write at u+1; the first byte a later
+    // unit reads is 1,1,2,2,5 for u = 0..4, so maxDelta = min(1-1, 1-2, 2-3, 2-4, 5-5) = -2; minDelta = 1 - 6.
+    const q = { scale: 0.05, zp: 1 };
+    const g = singleOpGraph('TRANSPOSE', { perm: [1, 0] }, [{ shape: [2, 3], ...q }, { shape: [2], dtype: 'int32', values: [1, 0] }], { shape: [3, 2], ...q });
+    expect(bounds(overlapRules(g, 0))).toEqual([{ variant: 'stream-element', input: 0, minDelta: -5, maxDelta: -2, scratchBytes: 0 }]);
+    expectTightAt(g, overlapRules(g, 0)[0]!);
+  });
+
   it('no rule where every output reads every input, for aliases and for ops without a variant', () => {
     const q = { scale: 0.05, zp: 1 };
     const fc1 = singleOpGraph('FULLY_CONNECTED', { clamp: FULL, keepNumDims: false },
       [{ shape: [1, 8], ...q }, { shape: [4, 8], scale: 0.02, values: new Array(32).fill(3) }, null], { shape: [1, 4], ...q });
     expect(overlapRules(fc1, 0)).toEqual([]);
-    const transpose = singleOpGraph('TRANSPOSE', { perm: [1, 0] }, [{ shape: [2, 3], ...q }, { shape: [2], dtype: 'int32', values: [1, 0] }], { shape: [3, 2], ...q });
-    expect(overlapRules(transpose, 0)).toEqual([]);
     const reshape = singleOpGraph('RESHAPE', {}, [{ shape: [2, 3], ...q }], { shape: [6], ...q });
     expect(overlapRules(reshape, 0)).toEqual([]);
     const mean = singleOpGraph('MEAN', { axes: [1], keepDims: false }, [{ shape: [2, 3], ...q }, { shape: [1], dtype: 'int32', values: [1] }], { shape: [2], ...q });
