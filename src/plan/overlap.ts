@@ -351,30 +351,11 @@ function padRules(graph: Graph, op: Op<'PAD' | 'PADV2'>, inSize: number, outSize
 function stridedSliceRules(graph: Graph, op: Op<'STRIDED_SLICE'>, inSize: number, outSize: number): RawRule[] {
   const inShape = shapeOf(graph, op.inputs[0]!);
   const { begin, end, strides } = op.attrs;
-  const rank = inShape.length;
-  if (rank === 0 || begin.length !== rank) return [];
+  if (inShape.length === 0 || begin.length !== inShape.length) return [];
   const counts = begin.map((b, d) => sliceCount(b, end[d]!, strides[d]!));
-  const total = counts.reduce((p, c) => p * c, 1);
-  if (total === 0) return [];
   const inStrides = rowMajorStrides(inShape);
-  const steps = strides.map((s, d) => s * inStrides[d]!);
-  const firstRead = new Float64Array(total);
-  const writeEnd = new Float64Array(total);
-  const index = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let d = 0; d < rank; d++) src += begin[d]! * inStrides[d]!;
-  for (let i = 0; i < total; i++) {
-    firstRead[i] = src * inSize;
-    writeEnd[i] = (i + 1) * outSize;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      src += steps[d]!;
-      if (index[d]! < counts[d]!) break;
-      src -= steps[d]! * index[d]!;
-      index[d] = 0;
-    }
-  }
-  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: forwardStreamMaxDelta(firstRead, writeEnd), scratchBytes: 0 }];
+  const start = begin.reduce((sum, b, d) => sum + b * inStrides[d]!, 0);
+  return gatherStreamRules(counts, strides.map((st, d) => st * inStrides[d]!), start, inSize, outSize);
 }
 
 /**
@@ -386,22 +367,31 @@ function transposeRules(graph: Graph, op: Op<'TRANSPOSE'>, inSize: number, outSi
   const inShape = shapeOf(graph, op.inputs[0]!);
   const outShape = shapeOf(graph, op.outputs[0]!);
   const { perm } = op.attrs;
-  const rank = perm.length;
-  const total = elementCount(outShape);
-  if (rank === 0 || total === 0 || inShape.length !== rank) return [];
+  if (perm.length === 0 || inShape.length !== perm.length) return [];
   const inStrides = rowMajorStrides(inShape);
-  const steps = perm.map((p) => inStrides[p]!);
+  return gatherStreamRules(outShape, perm.map((p) => inStrides[p]!), 0, inSize, outSize);
+}
+
+/**
+ * A gather in output order: output element i (row-major over `counts`) reads input element src(i), where
+ * src moves by steps[d] elements along output dim d from `start`. The default kernels of STRIDED_SLICE and
+ * TRANSPOSE walk exactly so, reading then writing each element.
+ */
+function gatherStreamRules(counts: readonly number[], steps: readonly number[], start: number, inSize: number, outSize: number): RawRule[] {
+  const total = counts.reduce((p, c) => p * c, 1);
+  if (total === 0) return [];
+  const rank = counts.length;
   const firstRead = new Float64Array(total);
   const writeEnd = new Float64Array(total);
   const index = new Array<number>(rank).fill(0);
-  let src = 0;
+  let src = start;
   for (let i = 0; i < total; i++) {
     firstRead[i] = src * inSize;
     writeEnd[i] = (i + 1) * outSize;
     for (let d = rank - 1; d >= 0; d--) {
       index[d]!++;
       src += steps[d]!;
-      if (index[d]! < outShape[d]!) break;
+      if (index[d]! < counts[d]!) break;
       src -= steps[d]! * index[d]!;
       index[d] = 0;
     }
