@@ -1,0 +1,218 @@
+// The C emitter: a Schedule, lowered through the shared kernel ABI (src/schedule/abi.ts), as C99 sources
+// for any C toolchain — <prefix>.h (the API, sizes and quantization as macros) and <prefix>.c (the arena,
+// the constant data with every argument record, a straight-line invoke calling the kernel library with
+// constant record addresses). Kernels come from firmware-templates/kernels; kernelFiles names the ones
+// the model uses. Browser-safe: no file access (the CLI writes the files).
+import type { DType, Tensor } from '../../src/ir/graph.js';
+import { byteSize } from '../../src/ir/shapes.js';
+import { UsageError } from '../../src/errors.js';
+import { cAbiHeader, KERNELS, lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
+import type { ArenaRef, Schedule } from '../../src/schedule/types.js';
+
+export interface CEmitOptions extends LowerOptions {
+  /** Identifier prefix of the API and the file names (default "model"). */
+  prefix?: string;
+  /** Model name for comments. */
+  name?: string;
+}
+
+export interface CModel {
+  /** File name -> contents: <prefix>.h, <prefix>.c and the generated ABI header tf_kernel_abi.h. */
+  files: Record<string, string>;
+  /** Kernel library sources (under firmware-templates/kernels/) the model needs, headers included. */
+  kernelFiles: string[];
+  symbols: string[];
+  lowered: LoweredSchedule;
+  arenaBytes: number;
+  /** Constant data bytes (weights, biases, requantization arrays, argument records): flash. */
+  constBytes: number;
+}
+
+/** Headers every kernel source includes; runtime.c holds the arena/constant bases. */
+export const KERNEL_HEADERS = ['tf_kernels.h', 'tf_kernel_abi.h', 'tf_quant.h', 'tf_dot.h', 'tf_fixedpoint.h', 'tf_elem.h'];
+export const KERNEL_RUNTIME = 'runtime.c';
+
+/** The kernel library source defining each ABI symbol. */
+export function kernelSource(symbol: string): string {
+  const rules: Array<[RegExp, string]> = [
+    [/^conv2d_/, 'conv.c'],
+    [/^dwconv2d_/, 'depthwise.c'],
+    [/^fully_connected_/, 'fc.c'],
+    [/^(avg|max)pool2d_/, 'pool.c'],
+    [/^(add|sub|mul)_/, 'elementwise.c'],
+    [/^(relu|relu6|leaky_relu|hard_swish|logistic|tanh)_/, 'activations.c'],
+    [/^softmax_/, 'softmax.c'],
+    [/^mean_/, 'mean.c'],
+    [/^(quantize|requantize|dequantize)_/, 'quantize.c'],
+    [/^(pad|strided_copy|concatenation|resize_nearest|copy|copy_window)$/, 'layout.c'],
+  ];
+  for (const [re, file] of rules) if (re.test(symbol)) return file;
+  throw new Error(`kernel symbol ${symbol} has no C source`);
+}
+
+/** Every kernel library source (what a complete library build compiles). */
+export function allKernelSources(): string[] {
+  return [...new Set([KERNEL_RUNTIME, ...Object.keys(KERNELS).map(kernelSource)])].sort();
+}
+
+const C_TYPES: Partial<Record<DType, string>> = {
+  int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float', int64: 'int64_t', bool: 'uint8_t',
+};
+
+function checkPrefix(prefix: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new UsageError(`C prefix "${prefix}" is not a C identifier`);
+  return prefix;
+}
+
+/** A float as a C literal that reads back as the same float32. */
+function floatLiteral(x: number): string {
+  if (!Number.isFinite(x)) return '0.0f';
+  const s = Math.fround(x).toPrecision(9);
+  return `${s.includes('e') || s.includes('.') ? s : `${s}.0`}f`;
+}
+
+function wordsOf(bytes: Uint8Array): Uint32Array {
+  const padded = new Uint8Array(Math.ceil(bytes.length / 4) * 4);
+  padded.set(bytes);
+  return new Uint32Array(padded.buffer);
+}
+
+function constantArray(name: string, bytes: Uint8Array): string {
+  const words = wordsOf(bytes);
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += 8) {
+    lines.push('  ' + Array.from(words.subarray(i, i + 8), (w) => `0x${w.toString(16).padStart(8, '0')}u`).join(', ') + ',');
+  }
+  if (words.length === 0) lines.push('  0u,');
+  return `static const uint32_t ${name}[${Math.max(1, words.length)}] TF_ALIGN16 = {\n${lines.join('\n')}\n};\n`;
+}
+
+function ioMacros(P: string, kind: 'INPUT' | 'OUTPUT', refs: ArenaRef[], tensors: Tensor[]): string[] {
+  const lines = [`#define ${P}_NUM_${kind}S ${refs.length}`];
+  refs.forEach((r, i) => {
+    const t = tensors[i]!;
+    const q = t.quant && t.quant.scales.length === 1 ? t.quant : null;
+    lines.push(
+      `#define ${P}_${kind}${i}_BYTES ${byteSize(r.shape, r.dtype)}`,
+      `#define ${P}_${kind}${i}_OFFSET ${r.offset} /* in the arena */`,
+      `#define ${P}_${kind}${i}_TYPE ${C_TYPES[r.dtype] ?? 'uint8_t'} /* ${r.dtype}[${r.shape.join(',')}] */`,
+      `#define ${P}_${kind}${i}_RANK ${r.shape.length}`,
+      `#define ${P}_${kind}${i}_SHAPE {${r.shape.join(', ')}}`,
+      `#define ${P}_${kind}${i}_SCALE ${q ? floatLiteral(q.scales[0]!) : '0.0f'}`,
+      `#define ${P}_${kind}${i}_ZERO_POINT ${q ? q.zeroPoints[0] ?? 0 : 0}`,
+    );
+  });
+  return lines;
+}
+
+/** Generates the model's C sources from its Schedule. */
+export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
+  const prefix = checkPrefix(options.prefix ?? 'model');
+  const P = prefix.toUpperCase();
+  const lowered = lowerSchedule(schedule, options.fastPaths === undefined ? {} : { fastPaths: options.fastPaths });
+  const { graph } = schedule;
+  const inputTensors = graph.inputs.map((id) => graph.tensors[id]!);
+  const outputTensors = graph.outputs.map((id) => graph.tensors[id]!);
+  const arenaBytes = Math.max(16, Math.ceil(schedule.arenaBytes / 16) * 16);
+  const name = options.name ?? prefix;
+
+  const header = [
+    `/* ${name}: generated by tinyforge. Do not edit. */`,
+    `#ifndef ${P}_H`,
+    `#define ${P}_H`,
+    '#include <stddef.h>',
+    '#include <stdint.h>',
+    '',
+    `/* RAM: one arena of ${schedule.arenaBytes} bytes (16-aligned storage of ${arenaBytes}) holds every tensor. */`,
+    `#define ${P}_ARENA_BYTES ${arenaBytes}`,
+    `#define ${P}_CONST_BYTES ${lowered.constants.length}`,
+    `#define ${P}_KERNEL_CALLS ${lowered.calls.length}`,
+    ...ioMacros(P, 'INPUT', schedule.inputs, inputTensors),
+    ...ioMacros(P, 'OUTPUT', schedule.outputs, outputTensors),
+    '',
+    '/* Status codes of invoke. */',
+    `#define ${P}_OK 0`,
+    `#define ${P}_ERROR_NOT_INITIALIZED 1`,
+    `#define ${P}_ERROR_KERNEL 2 /* a SOFTMAX row out of TFLM's range (TFLM aborts there) */`,
+    '',
+    `/* Selects the arena: NULL = the model's static arena (absent when compiled with -D${P}_NO_STATIC_ARENA),`,
+    ` * or caller storage of ${P}_ARENA_BYTES bytes, 16-byte aligned. Returns 0, or 1 for a missing/misaligned arena. */`,
+    `int ${prefix}_init(uint8_t *arena);`,
+    `/* Where to write input i / read output i (raw little-endian tensor bytes). NULL before init. */`,
+    `void *${prefix}_input(int i);`,
+    `void *${prefix}_output(int i);`,
+    `size_t ${prefix}_input_bytes(int i);`,
+    `size_t ${prefix}_output_bytes(int i);`,
+    `/* Runs the model once; ${P}_OK (0) on success. Inputs are consumed (the plan reuses their bytes). */`,
+    `int ${prefix}_invoke(void);`,
+    '',
+    `#endif /* ${P}_H */`,
+    '',
+  ].join('\n');
+
+  const calls = lowered.calls.map((c) => {
+    const what = c.call.type === 'copy-window' ? `copy-window ${c.call.direction}` : `op ${c.call.opIndex} ${c.call.op.kind}${c.call.variant === 'default' ? '' : ` (${c.call.variant})`}`;
+    return `  ${c.symbol}(&${prefix}_consts_i32[${c.record / 4}]); /* ${what} */`;
+  });
+  const ioOffsets = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(r.offset)).join(', ') : '0');
+  const ioBytes = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(byteSize(r.shape, r.dtype))).join(', ') : '0');
+  const source = [
+    `/* ${name}: generated by tinyforge. Do not edit.`,
+    ` * ${lowered.calls.length} kernel calls; constant data ${lowered.constants.length} bytes (${lowered.dataBytes} arrays, ${lowered.recordBytes} argument records). */`,
+    `#include "${prefix}.h"`,
+    '#include "tf_kernels.h"',
+    '',
+    '#if defined(__GNUC__)',
+    '#define TF_ALIGN16 __attribute__((aligned(16)))',
+    '#else',
+    '#define TF_ALIGN16',
+    '#endif',
+    '',
+    `#ifndef ${P}_NO_STATIC_ARENA`,
+    `static uint8_t ${prefix}_static_arena[${arenaBytes}] TF_ALIGN16;`,
+    '#endif',
+    `static uint8_t *${prefix}_arena;`,
+    '',
+    constantArray(`${prefix}_consts`, lowered.constants),
+    `#define ${prefix}_consts_i32 ((const int32_t *)${prefix}_consts)`,
+    '',
+    `static const uint32_t ${prefix}_input_offsets[] = {${ioOffsets(schedule.inputs)}};`,
+    `static const uint32_t ${prefix}_input_sizes[] = {${ioBytes(schedule.inputs)}};`,
+    `static const uint32_t ${prefix}_output_offsets[] = {${ioOffsets(schedule.outputs)}};`,
+    `static const uint32_t ${prefix}_output_sizes[] = {${ioBytes(schedule.outputs)}};`,
+    '',
+    `int ${prefix}_init(uint8_t *arena) {`,
+    `#ifndef ${P}_NO_STATIC_ARENA`,
+    `  if (arena == NULL) arena = ${prefix}_static_arena;`,
+    '#endif',
+    '  if (arena == NULL || ((uintptr_t)arena & 15u) != 0) return 1;',
+    `  ${prefix}_arena = arena;`,
+    '  return 0;',
+    '}',
+    '',
+    `void *${prefix}_input(int i) { return ${prefix}_arena && i >= 0 && i < ${P}_NUM_INPUTS ? ${prefix}_arena + ${prefix}_input_offsets[i] : NULL; }`,
+    `void *${prefix}_output(int i) { return ${prefix}_arena && i >= 0 && i < ${P}_NUM_OUTPUTS ? ${prefix}_arena + ${prefix}_output_offsets[i] : NULL; }`,
+    `size_t ${prefix}_input_bytes(int i) { return i >= 0 && i < ${P}_NUM_INPUTS ? ${prefix}_input_sizes[i] : 0; }`,
+    `size_t ${prefix}_output_bytes(int i) { return i >= 0 && i < ${P}_NUM_OUTPUTS ? ${prefix}_output_sizes[i] : 0; }`,
+    '',
+    `int ${prefix}_invoke(void) {`,
+    `  if (${prefix}_arena == NULL) return ${P}_ERROR_NOT_INITIALIZED;`,
+    `  tf_arena = ${prefix}_arena;`,
+    `  tf_consts = (const uint8_t *)${prefix}_consts;`,
+    '  tf_status = 0;',
+    ...calls,
+    `  return tf_status == 0 ? ${P}_OK : ${P}_ERROR_KERNEL;`,
+    '}',
+    '',
+  ].join('\n');
+
+  const used = [...new Set(lowered.symbols.map(kernelSource))].sort();
+  return {
+    files: { [`${prefix}.h`]: header, [`${prefix}.c`]: source, 'tf_kernel_abi.h': cAbiHeader() },
+    kernelFiles: [...KERNEL_HEADERS.filter((h) => h !== 'tf_kernel_abi.h'), KERNEL_RUNTIME, ...used],
+    symbols: lowered.symbols,
+    lowered,
+    arenaBytes,
+    constBytes: lowered.constants.length,
+  };
+}

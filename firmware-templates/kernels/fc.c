@@ -1,0 +1,62 @@
+/* FULLY_CONNECTED int8 (reference: src/reference/ops/fully-connected.ts). Four weight rows per input pass. */
+#include <string.h>
+#include "tf_kernels.h"
+#include "tf_dot.h"
+
+typedef struct {
+  const int8_t *w;
+  const int32_t *bias, *mult, *shift;
+  int32_t units, depth, off, out_off, lo, hi;
+} fc_ctx;
+
+static inline int8_t fc_requant(const fc_ctx *k, int32_t acc, int u) {
+  return tf_requant_s8(acc, k->bias[u], k->mult[u], k->shift[u], k->out_off, k->lo, k->hi);
+}
+
+/* Batch row: reads its depth input elements only; units values to dst. */
+static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
+  const size_t d = (size_t)k->depth;
+  int u = 0;
+  int32_t acc[4];
+  for (; u + 4 <= k->units; u += 4) {
+    acc[0] = acc[1] = acc[2] = acc[3] = 0;
+    tf_dot4(xr, k->w + (size_t)u * d, d, k->depth, k->off, acc);
+    dst[u] = fc_requant(k, acc[0], u);
+    dst[u + 1] = fc_requant(k, acc[1], u + 1);
+    dst[u + 2] = fc_requant(k, acc[2], u + 2);
+    dst[u + 3] = fc_requant(k, acc[3], u + 3);
+  }
+  for (; u < k->units; u++) dst[u] = fc_requant(k, tf_dot1(xr, k->w + (size_t)u * d, k->depth, k->off), u);
+}
+
+static void fc_ctx_of(const tf_fully_connected_args *a, fc_ctx *k) {
+  k->w = (const int8_t *)tf_ref(a->filter);
+  k->bias = (const int32_t *)tf_ref(a->bias);
+  k->mult = (const int32_t *)tf_ref(a->multiplier);
+  k->shift = (const int32_t *)tf_ref(a->shift);
+  k->units = a->units; k->depth = a->depth; k->off = a->input_offset; k->out_off = a->output_offset;
+  k->lo = a->act_min; k->hi = a->act_max;
+}
+
+void fully_connected_s8(const int32_t *args) {
+  const tf_fully_connected_args *a = (const tf_fully_connected_args *)args;
+  fc_ctx k;
+  fc_ctx_of(a, &k);
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  for (int n = 0; n < a->batches; n++) fc_row(&k, x + (size_t)n * k.depth, y + (size_t)n * k.units);
+}
+
+/* stream-row: each batch row into the scratch (units bytes), then copied to the output. */
+void fully_connected_s8_stream_row(const int32_t *args) {
+  const tf_fully_connected_args *a = (const tf_fully_connected_args *)args;
+  fc_ctx k;
+  fc_ctx_of(a, &k);
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  int8_t *s = (int8_t *)tf_ref(a->scratch);
+  for (int n = 0; n < a->batches; n++) {
+    fc_row(&k, x + (size_t)n * k.depth, s);
+    memcpy(y + (size_t)n * k.units, s, (size_t)k.units);
+  }
+}

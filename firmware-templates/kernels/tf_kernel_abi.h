@@ -1,0 +1,639 @@
+/* GENERATED from src/schedule/abi.ts: the tinyforge kernel ABI. Do not edit. */
+#ifndef TF_KERNEL_ABI_H
+#define TF_KERNEL_ABI_H
+#include <stdint.h>
+
+/* A tensor reference: >= 0 an arena byte offset, < 0 the constant-data byte offset ~v. */
+#define TF_MAX_RANK 6
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t scratch;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t in_depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t out_depth;
+  int32_t filter_h;
+  int32_t filter_w;
+  int32_t filter_depth;
+  int32_t stride_h;
+  int32_t stride_w;
+  int32_t dilation_h;
+  int32_t dilation_w;
+  int32_t pad_top;
+  int32_t pad_left;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+} tf_conv2d_args;
+#define TF_CONV2D_INPUT 0
+#define TF_CONV2D_OUTPUT 1
+#define TF_CONV2D_FILTER 2
+#define TF_CONV2D_BIAS 3
+#define TF_CONV2D_MULTIPLIER 4
+#define TF_CONV2D_SHIFT 5
+#define TF_CONV2D_SCRATCH 6
+#define TF_CONV2D_BATCHES 7
+#define TF_CONV2D_IN_H 8
+#define TF_CONV2D_IN_W 9
+#define TF_CONV2D_IN_DEPTH 10
+#define TF_CONV2D_OUT_H 11
+#define TF_CONV2D_OUT_W 12
+#define TF_CONV2D_OUT_DEPTH 13
+#define TF_CONV2D_FILTER_H 14
+#define TF_CONV2D_FILTER_W 15
+#define TF_CONV2D_FILTER_DEPTH 16
+#define TF_CONV2D_STRIDE_H 17
+#define TF_CONV2D_STRIDE_W 18
+#define TF_CONV2D_DILATION_H 19
+#define TF_CONV2D_DILATION_W 20
+#define TF_CONV2D_PAD_TOP 21
+#define TF_CONV2D_PAD_LEFT 22
+#define TF_CONV2D_INPUT_OFFSET 23
+#define TF_CONV2D_OUTPUT_OFFSET 24
+#define TF_CONV2D_ACT_MIN 25
+#define TF_CONV2D_ACT_MAX 26
+#define TF_CONV2D_WORDS 27
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t scratch;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t in_depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t out_depth;
+  int32_t filter_h;
+  int32_t filter_w;
+  int32_t depth_multiplier;
+  int32_t stride_h;
+  int32_t stride_w;
+  int32_t dilation_h;
+  int32_t dilation_w;
+  int32_t pad_top;
+  int32_t pad_left;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+} tf_dwconv2d_args;
+#define TF_DWCONV2D_INPUT 0
+#define TF_DWCONV2D_OUTPUT 1
+#define TF_DWCONV2D_FILTER 2
+#define TF_DWCONV2D_BIAS 3
+#define TF_DWCONV2D_MULTIPLIER 4
+#define TF_DWCONV2D_SHIFT 5
+#define TF_DWCONV2D_SCRATCH 6
+#define TF_DWCONV2D_BATCHES 7
+#define TF_DWCONV2D_IN_H 8
+#define TF_DWCONV2D_IN_W 9
+#define TF_DWCONV2D_IN_DEPTH 10
+#define TF_DWCONV2D_OUT_H 11
+#define TF_DWCONV2D_OUT_W 12
+#define TF_DWCONV2D_OUT_DEPTH 13
+#define TF_DWCONV2D_FILTER_H 14
+#define TF_DWCONV2D_FILTER_W 15
+#define TF_DWCONV2D_DEPTH_MULTIPLIER 16
+#define TF_DWCONV2D_STRIDE_H 17
+#define TF_DWCONV2D_STRIDE_W 18
+#define TF_DWCONV2D_DILATION_H 19
+#define TF_DWCONV2D_DILATION_W 20
+#define TF_DWCONV2D_PAD_TOP 21
+#define TF_DWCONV2D_PAD_LEFT 22
+#define TF_DWCONV2D_INPUT_OFFSET 23
+#define TF_DWCONV2D_OUTPUT_OFFSET 24
+#define TF_DWCONV2D_ACT_MIN 25
+#define TF_DWCONV2D_ACT_MAX 26
+#define TF_DWCONV2D_WORDS 27
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t scratch;
+  int32_t batches;
+  int32_t units;
+  int32_t depth;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+} tf_fully_connected_args;
+#define TF_FULLY_CONNECTED_INPUT 0
+#define TF_FULLY_CONNECTED_OUTPUT 1
+#define TF_FULLY_CONNECTED_FILTER 2
+#define TF_FULLY_CONNECTED_BIAS 3
+#define TF_FULLY_CONNECTED_MULTIPLIER 4
+#define TF_FULLY_CONNECTED_SHIFT 5
+#define TF_FULLY_CONNECTED_SCRATCH 6
+#define TF_FULLY_CONNECTED_BATCHES 7
+#define TF_FULLY_CONNECTED_UNITS 8
+#define TF_FULLY_CONNECTED_DEPTH 9
+#define TF_FULLY_CONNECTED_INPUT_OFFSET 10
+#define TF_FULLY_CONNECTED_OUTPUT_OFFSET 11
+#define TF_FULLY_CONNECTED_ACT_MIN 12
+#define TF_FULLY_CONNECTED_ACT_MAX 13
+#define TF_FULLY_CONNECTED_WORDS 14
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t scratch;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t filter_h;
+  int32_t filter_w;
+  int32_t stride_h;
+  int32_t stride_w;
+  int32_t pad_top;
+  int32_t pad_left;
+  int32_t act_min;
+  int32_t act_max;
+} tf_pool2d_args;
+#define TF_POOL2D_INPUT 0
+#define TF_POOL2D_OUTPUT 1
+#define TF_POOL2D_SCRATCH 2
+#define TF_POOL2D_BATCHES 3
+#define TF_POOL2D_IN_H 4
+#define TF_POOL2D_IN_W 5
+#define TF_POOL2D_DEPTH 6
+#define TF_POOL2D_OUT_H 7
+#define TF_POOL2D_OUT_W 8
+#define TF_POOL2D_FILTER_H 9
+#define TF_POOL2D_FILTER_W 10
+#define TF_POOL2D_STRIDE_H 11
+#define TF_POOL2D_STRIDE_W 12
+#define TF_POOL2D_PAD_TOP 13
+#define TF_POOL2D_PAD_LEFT 14
+#define TF_POOL2D_ACT_MIN 15
+#define TF_POOL2D_ACT_MAX 16
+#define TF_POOL2D_WORDS 17
+
+typedef struct {
+  int32_t input1;
+  int32_t input2;
+  int32_t output;
+  int32_t size;
+  int32_t flat;
+  int32_t out_shape[6];
+  int32_t in1_strides[6];
+  int32_t in2_strides[6];
+  int32_t left_shift;
+  int32_t input1_offset;
+  int32_t input2_offset;
+  int32_t output_offset;
+  int32_t input1_multiplier;
+  int32_t input1_shift;
+  int32_t input2_multiplier;
+  int32_t input2_shift;
+  int32_t output_multiplier;
+  int32_t output_shift;
+  int32_t act_min;
+  int32_t act_max;
+} tf_add_args;
+#define TF_ADD_INPUT1 0
+#define TF_ADD_INPUT2 1
+#define TF_ADD_OUTPUT 2
+#define TF_ADD_SIZE 3
+#define TF_ADD_FLAT 4
+#define TF_ADD_OUT_SHAPE 5
+#define TF_ADD_IN1_STRIDES 11
+#define TF_ADD_IN2_STRIDES 17
+#define TF_ADD_LEFT_SHIFT 23
+#define TF_ADD_INPUT1_OFFSET 24
+#define TF_ADD_INPUT2_OFFSET 25
+#define TF_ADD_OUTPUT_OFFSET 26
+#define TF_ADD_INPUT1_MULTIPLIER 27
+#define TF_ADD_INPUT1_SHIFT 28
+#define TF_ADD_INPUT2_MULTIPLIER 29
+#define TF_ADD_INPUT2_SHIFT 30
+#define TF_ADD_OUTPUT_MULTIPLIER 31
+#define TF_ADD_OUTPUT_SHIFT 32
+#define TF_ADD_ACT_MIN 33
+#define TF_ADD_ACT_MAX 34
+#define TF_ADD_WORDS 35
+
+typedef struct {
+  int32_t input1;
+  int32_t input2;
+  int32_t output;
+  int32_t size;
+  int32_t flat;
+  int32_t out_shape[6];
+  int32_t in1_strides[6];
+  int32_t in2_strides[6];
+  int32_t input1_offset;
+  int32_t input2_offset;
+  int32_t output_offset;
+  int32_t output_multiplier;
+  int32_t output_shift;
+  int32_t act_min;
+  int32_t act_max;
+} tf_mul_args;
+#define TF_MUL_INPUT1 0
+#define TF_MUL_INPUT2 1
+#define TF_MUL_OUTPUT 2
+#define TF_MUL_SIZE 3
+#define TF_MUL_FLAT 4
+#define TF_MUL_OUT_SHAPE 5
+#define TF_MUL_IN1_STRIDES 11
+#define TF_MUL_IN2_STRIDES 17
+#define TF_MUL_INPUT1_OFFSET 23
+#define TF_MUL_INPUT2_OFFSET 24
+#define TF_MUL_OUTPUT_OFFSET 25
+#define TF_MUL_OUTPUT_MULTIPLIER 26
+#define TF_MUL_OUTPUT_SHIFT 27
+#define TF_MUL_ACT_MIN 28
+#define TF_MUL_ACT_MAX 29
+#define TF_MUL_WORDS 30
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t output_multiplier;
+  int32_t output_shift;
+  int32_t act_min;
+  int32_t act_max;
+} tf_relu_args;
+#define TF_RELU_INPUT 0
+#define TF_RELU_OUTPUT 1
+#define TF_RELU_SIZE 2
+#define TF_RELU_INPUT_OFFSET 3
+#define TF_RELU_OUTPUT_OFFSET 4
+#define TF_RELU_OUTPUT_MULTIPLIER 5
+#define TF_RELU_OUTPUT_SHIFT 6
+#define TF_RELU_ACT_MIN 7
+#define TF_RELU_ACT_MAX 8
+#define TF_RELU_WORDS 9
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t act_min;
+  int32_t act_max;
+} tf_clamp_args;
+#define TF_CLAMP_INPUT 0
+#define TF_CLAMP_OUTPUT 1
+#define TF_CLAMP_SIZE 2
+#define TF_CLAMP_ACT_MIN 3
+#define TF_CLAMP_ACT_MAX 4
+#define TF_CLAMP_WORDS 5
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t multiplier_alpha;
+  int32_t shift_alpha;
+  int32_t multiplier_identity;
+  int32_t shift_identity;
+} tf_leaky_relu_args;
+#define TF_LEAKY_RELU_INPUT 0
+#define TF_LEAKY_RELU_OUTPUT 1
+#define TF_LEAKY_RELU_SIZE 2
+#define TF_LEAKY_RELU_INPUT_OFFSET 3
+#define TF_LEAKY_RELU_OUTPUT_OFFSET 4
+#define TF_LEAKY_RELU_MULTIPLIER_ALPHA 5
+#define TF_LEAKY_RELU_SHIFT_ALPHA 6
+#define TF_LEAKY_RELU_MULTIPLIER_IDENTITY 7
+#define TF_LEAKY_RELU_SHIFT_IDENTITY 8
+#define TF_LEAKY_RELU_WORDS 9
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_zero_point;
+  int32_t output_zero_point;
+  int32_t reluish_multiplier;
+  int32_t reluish_exponent;
+  int32_t output_multiplier;
+  int32_t output_exponent;
+} tf_hard_swish_args;
+#define TF_HARD_SWISH_INPUT 0
+#define TF_HARD_SWISH_OUTPUT 1
+#define TF_HARD_SWISH_SIZE 2
+#define TF_HARD_SWISH_INPUT_ZERO_POINT 3
+#define TF_HARD_SWISH_OUTPUT_ZERO_POINT 4
+#define TF_HARD_SWISH_RELUISH_MULTIPLIER 5
+#define TF_HARD_SWISH_RELUISH_EXPONENT 6
+#define TF_HARD_SWISH_OUTPUT_MULTIPLIER 7
+#define TF_HARD_SWISH_OUTPUT_EXPONENT 8
+#define TF_HARD_SWISH_WORDS 9
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_zero_point;
+  int32_t input_range_radius;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+} tf_sigmoid_args;
+#define TF_SIGMOID_INPUT 0
+#define TF_SIGMOID_OUTPUT 1
+#define TF_SIGMOID_SIZE 2
+#define TF_SIGMOID_INPUT_ZERO_POINT 3
+#define TF_SIGMOID_INPUT_RANGE_RADIUS 4
+#define TF_SIGMOID_INPUT_MULTIPLIER 5
+#define TF_SIGMOID_INPUT_LEFT_SHIFT 6
+#define TF_SIGMOID_WORDS 7
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t rows;
+  int32_t depth;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;
+} tf_softmax_args;
+#define TF_SOFTMAX_INPUT 0
+#define TF_SOFTMAX_OUTPUT 1
+#define TF_SOFTMAX_ROWS 2
+#define TF_SOFTMAX_DEPTH 3
+#define TF_SOFTMAX_INPUT_MULTIPLIER 4
+#define TF_SOFTMAX_INPUT_LEFT_SHIFT 5
+#define TF_SOFTMAX_DIFF_MIN 6
+#define TF_SOFTMAX_WORDS 7
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t out_size;
+  int32_t count;
+  int32_t kept_shape[6];
+  int32_t kept_strides[6];
+  int32_t red_shape[6];
+  int32_t red_strides[6];
+  int32_t input_zero_point;
+  int32_t output_zero_point;
+  int32_t multiplier;
+  int32_t shift;
+} tf_mean_args;
+#define TF_MEAN_INPUT 0
+#define TF_MEAN_OUTPUT 1
+#define TF_MEAN_OUT_SIZE 2
+#define TF_MEAN_COUNT 3
+#define TF_MEAN_KEPT_SHAPE 4
+#define TF_MEAN_KEPT_STRIDES 10
+#define TF_MEAN_RED_SHAPE 16
+#define TF_MEAN_RED_STRIDES 22
+#define TF_MEAN_INPUT_ZERO_POINT 28
+#define TF_MEAN_OUTPUT_ZERO_POINT 29
+#define TF_MEAN_MULTIPLIER 30
+#define TF_MEAN_SHIFT 31
+#define TF_MEAN_WORDS 32
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t scale;
+  int32_t zero_point;
+  int32_t qmin;
+  int32_t qmax;
+} tf_quantize_args;
+#define TF_QUANTIZE_INPUT 0
+#define TF_QUANTIZE_OUTPUT 1
+#define TF_QUANTIZE_SIZE 2
+#define TF_QUANTIZE_SCALE 3
+#define TF_QUANTIZE_ZERO_POINT 4
+#define TF_QUANTIZE_QMIN 5
+#define TF_QUANTIZE_QMAX 6
+#define TF_QUANTIZE_WORDS 7
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_zero_point;
+  int32_t output_zero_point;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t qmin;
+  int32_t qmax;
+} tf_requantize_args;
+#define TF_REQUANTIZE_INPUT 0
+#define TF_REQUANTIZE_OUTPUT 1
+#define TF_REQUANTIZE_SIZE 2
+#define TF_REQUANTIZE_INPUT_ZERO_POINT 3
+#define TF_REQUANTIZE_OUTPUT_ZERO_POINT 4
+#define TF_REQUANTIZE_MULTIPLIER 5
+#define TF_REQUANTIZE_SHIFT 6
+#define TF_REQUANTIZE_QMIN 7
+#define TF_REQUANTIZE_QMAX 8
+#define TF_REQUANTIZE_WORDS 9
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t scale;
+  int32_t zero_point;
+} tf_dequantize_args;
+#define TF_DEQUANTIZE_INPUT 0
+#define TF_DEQUANTIZE_OUTPUT 1
+#define TF_DEQUANTIZE_SIZE 2
+#define TF_DEQUANTIZE_SCALE 3
+#define TF_DEQUANTIZE_ZERO_POINT 4
+#define TF_DEQUANTIZE_WORDS 5
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t elem_bytes;
+  int32_t in_shape[6];
+  int32_t before[6];
+  int32_t out_shape[6];
+  int32_t pad_lo;
+  int32_t pad_hi;
+} tf_pad_args;
+#define TF_PAD_INPUT 0
+#define TF_PAD_OUTPUT 1
+#define TF_PAD_ELEM_BYTES 2
+#define TF_PAD_IN_SHAPE 3
+#define TF_PAD_BEFORE 9
+#define TF_PAD_OUT_SHAPE 15
+#define TF_PAD_PAD_LO 21
+#define TF_PAD_PAD_HI 22
+#define TF_PAD_WORDS 23
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t elem_bytes;
+  int32_t start;
+  int32_t counts[6];
+  int32_t steps[6];
+} tf_strided_copy_args;
+#define TF_STRIDED_COPY_INPUT 0
+#define TF_STRIDED_COPY_OUTPUT 1
+#define TF_STRIDED_COPY_ELEM_BYTES 2
+#define TF_STRIDED_COPY_START 3
+#define TF_STRIDED_COPY_COUNTS 4
+#define TF_STRIDED_COPY_STEPS 10
+#define TF_STRIDED_COPY_WORDS 16
+
+typedef struct {
+  int32_t output;
+  int32_t elem_bytes;
+  int32_t outer;
+  int32_t out_row;
+  int32_t count;
+  int32_t inputs;
+} tf_concatenation_args;
+#define TF_CONCATENATION_OUTPUT 0
+#define TF_CONCATENATION_ELEM_BYTES 1
+#define TF_CONCATENATION_OUTER 2
+#define TF_CONCATENATION_OUT_ROW 3
+#define TF_CONCATENATION_COUNT 4
+#define TF_CONCATENATION_INPUTS 5
+#define TF_CONCATENATION_WORDS 6
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t elem_bytes;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t src_y;
+  int32_t src_x;
+} tf_resize_nearest_args;
+#define TF_RESIZE_NEAREST_INPUT 0
+#define TF_RESIZE_NEAREST_OUTPUT 1
+#define TF_RESIZE_NEAREST_ELEM_BYTES 2
+#define TF_RESIZE_NEAREST_BATCHES 3
+#define TF_RESIZE_NEAREST_IN_H 4
+#define TF_RESIZE_NEAREST_IN_W 5
+#define TF_RESIZE_NEAREST_DEPTH 6
+#define TF_RESIZE_NEAREST_OUT_H 7
+#define TF_RESIZE_NEAREST_OUT_W 8
+#define TF_RESIZE_NEAREST_SRC_Y 9
+#define TF_RESIZE_NEAREST_SRC_X 10
+#define TF_RESIZE_NEAREST_WORDS 11
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t bytes;
+} tf_copy_args;
+#define TF_COPY_INPUT 0
+#define TF_COPY_OUTPUT 1
+#define TF_COPY_BYTES 2
+#define TF_COPY_WORDS 3
+
+typedef struct {
+  int32_t full;
+  int32_t tile;
+  int32_t elem_bytes;
+  int32_t batches;
+  int32_t full_h;
+  int32_t full_w;
+  int32_t tile_h;
+  int32_t tile_w;
+  int32_t channels;
+  int32_t y0;
+  int32_t x0;
+  int32_t direction;
+} tf_copy_window_args;
+#define TF_COPY_WINDOW_FULL 0
+#define TF_COPY_WINDOW_TILE 1
+#define TF_COPY_WINDOW_ELEM_BYTES 2
+#define TF_COPY_WINDOW_BATCHES 3
+#define TF_COPY_WINDOW_FULL_H 4
+#define TF_COPY_WINDOW_FULL_W 5
+#define TF_COPY_WINDOW_TILE_H 6
+#define TF_COPY_WINDOW_TILE_W 7
+#define TF_COPY_WINDOW_CHANNELS 8
+#define TF_COPY_WINDOW_Y0 9
+#define TF_COPY_WINDOW_X0 10
+#define TF_COPY_WINDOW_DIRECTION 11
+#define TF_COPY_WINDOW_WORDS 12
+
+void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel requantization, groups */
+void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
+void conv2d_s8_stream_row(const int32_t *args); /* conv2d: output rows in order, each computed into scratch then written */
+void conv2d_s8_stream_pixel(const int32_t *args); /* conv2d: output pixels in order, each computed into scratch then written */
+void dwconv2d_s8(const int32_t *args); /* dwconv2d: int8 depthwise convolution */
+void dwconv2d_s8_3x3(const int32_t *args); /* dwconv2d: fast path: 3x3, dilation 1, multiplier 1 */
+void dwconv2d_s8_stream_row(const int32_t *args); /* dwconv2d: output rows in order via scratch */
+void dwconv2d_s8_inplace_channel(const int32_t *args); /* dwconv2d: per (batch, channel): the plane into scratch, then into the channel */
+void fully_connected_s8(const int32_t *args); /* fully_connected: int8 fully connected */
+void fully_connected_s8_stream_row(const int32_t *args); /* fully_connected: batch rows in order via scratch */
+void avgpool2d_s8(const int32_t *args); /* pool2d: average pool (padding not counted) */
+void avgpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
+void maxpool2d_s8(const int32_t *args); /* pool2d: max pool */
+void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
+void add_s8(const int32_t *args); /* add: int8 add with broadcasting; forward stream (also the stream-element order) */
+void sub_s8(const int32_t *args); /* add: int8 subtract with broadcasting; forward stream (also the stream-element order) */
+void mul_s8(const int32_t *args); /* mul: int8 multiply with broadcasting; forward stream (also the stream-element order) */
+void relu_s8(const int32_t *args); /* relu: forward stream (also the stream-element order) */
+void relu_s16(const int32_t *args); /* relu: forward stream (also the stream-element order) */
+void relu6_s8(const int32_t *args); /* clamp: forward stream (also the stream-element order) */
+void relu6_s16(const int32_t *args); /* clamp: forward stream (also the stream-element order) */
+void leaky_relu_s8(const int32_t *args); /* leaky_relu: forward stream (also the stream-element order) */
+void leaky_relu_s16(const int32_t *args); /* leaky_relu: forward stream (also the stream-element order) */
+void hard_swish_s8(const int32_t *args); /* hard_swish: forward stream (also the stream-element order) */
+void logistic_s8(const int32_t *args); /* sigmoid: forward stream (also the stream-element order) */
+void tanh_s8(const int32_t *args); /* sigmoid: forward stream (also the stream-element order) */
+void softmax_s8(const int32_t *args); /* softmax: int8 -> int8; per row: max, sum, write pass */
+void softmax_s8_s16(const int32_t *args); /* softmax: int8 -> int16; per row: max, sum, write pass */
+void mean_s8(const int32_t *args); /* mean: int8 mean over up to 2 axes */
+void mean_s16(const int32_t *args); /* mean: int16 mean over up to 2 axes */
+void quantize_f32_s8(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
+void quantize_f32_s16(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
+void requantize_s16_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s8_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s8_u8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_u8_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s8_s16(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s8_s32(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s16_s16(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s16_s32(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s32_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void requantize_s32_s16(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
+void dequantize_s8_f32(const int32_t *args); /* dequantize: forward stream (also the stream-element order) */
+void dequantize_u8_f32(const int32_t *args); /* dequantize: forward stream (also the stream-element order) */
+void dequantize_s16_f32(const int32_t *args); /* dequantize: forward stream (also the stream-element order) */
+void pad(const int32_t *args); /* pad: any dtype; forward stream (also the stream-element order) */
+void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stream (also the stream-element order) */
+void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
+void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
+void copy(const int32_t *args); /* copy: memmove */
+void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
+
+#endif /* TF_KERNEL_ABI_H */

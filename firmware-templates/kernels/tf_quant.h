@@ -1,0 +1,79 @@
+/* tinyforge kernel library: TFLite's integer quantization primitives (src/ir/quant.ts), exactly.
+ * C99, header-only (static inline). Signed overflow is avoided: wrapping steps go through uint32_t. */
+#ifndef TF_QUANT_H
+#define TF_QUANT_H
+#include <stdint.h>
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define TF_DSP 1
+#else
+#define TF_DSP 0
+#endif
+
+#define TF_INLINE static inline __attribute__((always_inline))
+
+/* a + b, a * b, x << s with two's complement wrap (what the JS `| 0` and Math.imul do). */
+TF_INLINE int32_t tf_wadd(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+TF_INLINE int32_t tf_wsub(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+TF_INLINE int32_t tf_wmul(int32_t a, int32_t b) { return (int32_t)((uint32_t)a * (uint32_t)b); }
+TF_INLINE int32_t tf_wshl(int32_t x, int s) { return (int32_t)((uint32_t)x << s); } /* s < 32 */
+
+TF_INLINE int32_t tf_clamp(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* gemmlowp SaturatingRoundingDoublingHighMul. (ab + nudge) / 2^31 truncated equals (ab + 2^30) >> 31
+ * (arithmetic) for both signs of ab, so one 64-bit add and shift. */
+TF_INLINE int32_t tf_srdhm(int32_t a, int32_t b) {
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+  int64_t ab = (int64_t)a * (int64_t)b + (1ll << 30);
+  return (int32_t)(ab >> 31);
+}
+
+/* The same without the saturation test: for b != INT32_MIN (every requantization multiplier is > 0). */
+TF_INLINE int32_t tf_srdhm_nosat(int32_t a, int32_t b) {
+  int64_t ab = (int64_t)a * (int64_t)b + (1ll << 30);
+  return (int32_t)(ab >> 31);
+}
+
+/* gemmlowp RoundingDivideByPOT, exponent 0..31. */
+TF_INLINE int32_t tf_rdbpot(int32_t x, int exponent) {
+  const int32_t mask = (int32_t)((1u << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLite MultiplyByQuantizedMultiplier (double rounding). A left shift of 32 or more leaves 0 (the
+ * reference multiplies by 2^shift wrapped to int32). */
+TF_INLINE int32_t tf_mbqm(int32_t x, int32_t multiplier, int32_t shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  return tf_rdbpot(tf_srdhm(left >= 32 ? 0 : tf_wshl(x, left), multiplier), right);
+}
+
+/* The same for a positive multiplier (conv/FC requantization): no saturation case. */
+TF_INLINE int32_t tf_mbqm_pos(int32_t x, int32_t multiplier, int32_t shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  return tf_rdbpot(tf_srdhm_nosat(tf_wshl(x, left), multiplier), right);
+}
+
+/* Conv/depthwise/FC output stage: bias, int32 wrap, requantize, output zero point, clamp. */
+TF_INLINE int8_t tf_requant_s8(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, int32_t out_offset,
+                               int32_t act_min, int32_t act_max) {
+  int32_t v = tf_mbqm_pos(tf_wadd(acc, bias), multiplier, shift) + out_offset;
+  return (int8_t)tf_clamp(v, act_min, act_max);
+}
+
+/* std::round on a float (halves away from zero), as an integer-valued float. */
+TF_INLINE float tf_roundf(float x) {
+  const float big = 8388608.0f; /* 2^23: every float at least this large is an integer */
+  if (!(x < big && x > -big)) return x;
+  float t = (float)(int32_t)x; /* truncation, exact */
+  float frac = x - t;          /* exact */
+  if (frac >= 0.5f) t += 1.0f;
+  else if (frac <= -0.5f) t -= 1.0f;
+  return t;
+}
+
+#endif
