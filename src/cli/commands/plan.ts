@@ -1,13 +1,26 @@
-// tinyforge plan: the memory plan, the budget verdict, and what would make a model fit.
+// tinyforge plan: the memory plan, the budget verdict, and what would make a model fit; optionally an
+// HTML report of it and a copy of the model carrying it as TFLite Micro's offline allocation.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { estimateFlash } from '../../cost/flash.js';
-import { planModel } from '../../pipeline.js';
+import { UsageError } from '../../errors.js';
+import { writeTflite } from '../../import/tflite/index.js';
+import { planModel, type ModelPlan } from '../../pipeline.js';
+import { planForTflm, withTflmOfflinePlan } from '../../plan/tflm-offline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { formatPlan, planReport } from '../../report/plan.js';
-import { loadModel } from '../io.js';
+import { planHtml } from '../../report/plan-html.js';
+import { loadModel, writeBytes } from '../io.js';
 import { parseBytes } from '../sizes.js';
+
+interface PlanCommandFlags extends PlanFlags {
+  sram?: string;
+  flash?: string;
+  json?: boolean;
+  report?: string;
+  emitTflmPlan?: string;
+}
 
 export function registerPlan(program: Command, io: CliIO): void {
   const command = program
@@ -16,30 +29,50 @@ export function registerPlan(program: Command, io: CliIO): void {
     .argument('<model>', 'an int8 .tflite file')
     .option('--sram <bytes>', 'SRAM budget, e.g. 256K or 262144')
     .option('--flash <bytes>', 'flash budget, e.g. 1M')
-    .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)');
+    .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
+    .option('--report <file>', 'also write the plan as a self-contained HTML page (arena chart and step table)')
+    .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)");
   addPlanOptions(command)
     .addHelpText(
       'after',
       '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
         'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
         'go below it. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
-        'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --int8-io --patch auto --sram 64K\n' +
-        '  tinyforge plan model.tflite --patch 4@12 --json | jq .peakBytes',
+        '--emit-tflm-plan plans the model as TFLite Micro runs it: the stored ops in stored order (no PAD\n' +
+        'folding) with its own kernels, so in-place kernels are off, RESHAPE aliases but SQUEEZE copies; it\n' +
+        'refuses --patch and --int8-io (TFLM cannot run tiles or a changed graph).\n' +
+        'The report printed is that plan. TFLM adds its kernels\' scratch and its persistent data to the arena.\n\n' +
+        'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --int8-io --patch auto --sram 64K --report plan.html\n' +
+        '  tinyforge plan model.tflite --patch 4@12 --json | jq .peakBytes\n  tinyforge plan model.tflite --emit-tflm-plan model_planned.tflite',
     )
-    .action((model: string, opts: PlanFlags & { sram?: string; flash?: string; json?: boolean }) => {
-      const original = loadModel(model);
+    .action((model: string, opts: PlanCommandFlags) => {
       const budget = {
         sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
         flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
       };
       const options = planOptionsFrom(opts);
-      const result = planModel(original, options);
+      const tflm = opts.emitTflmPlan !== undefined;
+      if (tflm && options.patch !== 'none') {
+        throw new UsageError(`--emit-tflm-plan cannot be used with --patch ${opts.patch}: TFLite Micro runs whole layers with its own kernels, not tiles`);
+      }
+      if (tflm && options.int8Io) {
+        throw new UsageError('--emit-tflm-plan cannot be used with --int8-io: TFLite Micro runs the model as stored, QUANTIZE and DEQUANTIZE included');
+      }
+      const original = loadModel(model);
+      let result: ModelPlan;
       const suggestions: string[] = [];
-      if (budget.sramBytes !== null && result.plan.arenaBytes > budget.sramBytes && !result.patch) {
-        const auto = planModel(original, { ...options, patch: 'auto' });
-        if (auto.patch && auto.plan.arenaBytes <= budget.sramBytes) {
-          const layer = auto.graph.tensors[auto.graph.ops[auto.patch.splitOp]!.outputs[0]!]!.name;
-          suggestions.push(`--patch '${auto.patch.tiles}@${layer}' would fit: peak ${auto.plan.arenaBytes} B with ${(auto.patch.extraMacsRatio * 100).toFixed(1)}% more MACs`);
+      if (tflm) {
+        const plan = planForTflm(original, { alignment: options.alignment! });
+        writeBytes(opts.emitTflmPlan!, writeTflite(withTflmOfflinePlan(original, plan)), 'TFLM model');
+        result = { graph: original, plan, patch: null, layerByLayerBytes: null, candidates: [] };
+      } else {
+        result = planModel(original, options);
+        if (budget.sramBytes !== null && result.plan.arenaBytes > budget.sramBytes && !result.patch) {
+          const auto = planModel(original, { ...options, patch: 'auto' });
+          if (auto.patch && auto.plan.arenaBytes <= budget.sramBytes) {
+            const layer = auto.graph.tensors[auto.graph.ops[auto.patch.splitOp]!.outputs[0]!]!.name;
+            suggestions.push(`--patch '${auto.patch.tiles}@${layer}' would fit: peak ${auto.plan.arenaBytes} B with ${(auto.patch.extraMacsRatio * 100).toFixed(1)}% more MACs`);
+          }
         }
       }
       const patch = result.patch && {
@@ -51,6 +84,15 @@ export function registerPlan(program: Command, io: CliIO): void {
         layerByLayerBytes: result.layerByLayerBytes,
         suggestions,
       });
-      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report) + '\n');
+      if (opts.report !== undefined) writeBytes(opts.report, planHtml(report), 'HTML report');
+      const notes: string[] = [];
+      if (opts.report !== undefined) notes.push(`wrote ${opts.report}`);
+      if (tflm) notes.push(`wrote ${opts.emitTflmPlan}: TFLM offline plan for ${report.buffers.filter((b) => b.aliasOf === null).length} buffers, ${report.peakBytes} B of arena head (plus TFLM's scratch and persistent allocations)`);
+      if (opts.json) {
+        io.stdout(JSON.stringify(report, null, 2) + '\n');
+        for (const n of notes) io.stderr(`tinyforge: ${n}\n`);
+      } else {
+        io.stdout(formatPlan(report) + '\n' + notes.map((n) => `  ${n}\n`).join(''));
+      }
     });
 }
