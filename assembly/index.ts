@@ -1,2 +1,17 @@
-// The wasm kernel library's entry: every kernel the per-model modules link against.
+// The wasm kernel library's entry: every kernel the per-model modules link against (the kernel ABI is
+// src/schedule/abi.ts; codegen/wasm links only the symbols a model's schedule uses).
 export { multiplyByQuantizedMultiplier } from './quant';
+export { ARENA_BASE, CONST_BASE } from './base';
+export { conv2d_s8, conv2d_s8_1x1, conv2d_s8_stream_row, conv2d_s8_stream_pixel } from './conv';
+export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_inplace_channel } from './depthwise';
+export { fully_connected_s8, fully_connected_s8_stream_row } from './fully-connected';
+export { avgpool2d_s8, avgpool2d_s8_stream_row, maxpool2d_s8, maxpool2d_s8_stream_row } from './pool';
+export {
+  add_s8, sub_s8, mul_s8, relu_s8, relu_s16, relu6_s8, relu6_s16, leaky_relu_s8, leaky_relu_s16, hard_swish_s8,
+  logistic_s8, tanh_s8, quantize_f32_s8, quantize_f32_s16,
+  requantize_s16_s8, requantize_s8_s8, requantize_s8_u8, requantize_u8_s8, requantize_s8_s16, requantize_s8_s32,
+  requantize_s16_s16, requantize_s16_s32, requantize_s32_s8, requantize_s32_s16,
+  dequantize_s8_f32, dequantize_u8_f32, dequantize_s16_f32,
+} from './elementwise';
+export { softmax_s8, softmax_s8_s16, mean_s8, mean_s16 } from './softmax-mean';
+export { pad, strided_copy, concatenation, resize_nearest, copy, copy_window } from './layout';

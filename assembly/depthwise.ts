@@ -1,0 +1,202 @@
+// DEPTHWISE_CONV_2D int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel) and its variants; the
+// spec is src/reference/ops/depthwise.ts and src/reference/variants.ts.
+import {
+  DWCONV2D_INPUT, DWCONV2D_OUTPUT, DWCONV2D_FILTER, DWCONV2D_BIAS, DWCONV2D_MULTIPLIER, DWCONV2D_SHIFT, DWCONV2D_SCRATCH,
+  DWCONV2D_BATCHES, DWCONV2D_IN_H, DWCONV2D_IN_W, DWCONV2D_IN_DEPTH, DWCONV2D_OUT_H, DWCONV2D_OUT_W, DWCONV2D_OUT_DEPTH,
+  DWCONV2D_FILTER_H, DWCONV2D_FILTER_W, DWCONV2D_DEPTH_MULTIPLIER, DWCONV2D_STRIDE_H, DWCONV2D_STRIDE_W,
+  DWCONV2D_DILATION_H, DWCONV2D_DILATION_W, DWCONV2D_PAD_TOP, DWCONV2D_PAD_LEFT, DWCONV2D_INPUT_OFFSET,
+  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX,
+} from './abi';
+import { arg, ptr } from './base';
+import { requantize } from './requant';
+
+/** Accumulator of output value (n, oy, ox, oc = ic * M + m): in-bounds taps of input channel ic. */
+// @ts-ignore: decorator
+@inline
+function tapSum(
+  x: usize, w: usize, n: i32, inYOrigin: i32, inXOrigin: i32, ic: i32, oc: i32,
+  inH: i32, inW: i32, inDepth: i32, outDepth: i32, filterH: i32, filterW: i32, dilH: i32, dilW: i32, inputOffset: i32,
+): i32 {
+  let acc: i32 = 0;
+  for (let ky = 0; ky < filterH; ky++) {
+    const iy = inYOrigin + dilH * ky;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < filterW; kx++) {
+      const ix = inXOrigin + dilW * kx;
+      if (ix < 0 || ix >= inW) continue;
+      const xv = <i32>load<i8>(x + <usize>(((n * inH + iy) * inW + ix) * inDepth + ic));
+      const wv = <i32>load<i8>(w + <usize>((ky * filterW + kx) * outDepth + oc));
+      acc += wv * (xv + inputOffset);
+    }
+  }
+  return acc;
+}
+
+const MODE_DIRECT = 0;
+const MODE_ROW = 1;
+const MODE_CHANNEL = 2;
+
+// @ts-ignore: decorator
+@inline
+function depthwise(args: usize, mode: i32): void {
+  const x = ptr(args, DWCONV2D_INPUT);
+  const y = ptr(args, DWCONV2D_OUTPUT);
+  const w = ptr(args, DWCONV2D_FILTER);
+  const bias = ptr(args, DWCONV2D_BIAS);
+  const mult = ptr(args, DWCONV2D_MULTIPLIER);
+  const shift = ptr(args, DWCONV2D_SHIFT);
+  const scratch = ptr(args, DWCONV2D_SCRATCH);
+  const batches = arg(args, DWCONV2D_BATCHES);
+  const inH = arg(args, DWCONV2D_IN_H);
+  const inW = arg(args, DWCONV2D_IN_W);
+  const inDepth = arg(args, DWCONV2D_IN_DEPTH);
+  const outH = arg(args, DWCONV2D_OUT_H);
+  const outW = arg(args, DWCONV2D_OUT_W);
+  const outDepth = arg(args, DWCONV2D_OUT_DEPTH);
+  const filterH = arg(args, DWCONV2D_FILTER_H);
+  const filterW = arg(args, DWCONV2D_FILTER_W);
+  const M = arg(args, DWCONV2D_DEPTH_MULTIPLIER);
+  const strideH = arg(args, DWCONV2D_STRIDE_H);
+  const strideW = arg(args, DWCONV2D_STRIDE_W);
+  const dilH = arg(args, DWCONV2D_DILATION_H);
+  const dilW = arg(args, DWCONV2D_DILATION_W);
+  const padTop = arg(args, DWCONV2D_PAD_TOP);
+  const padLeft = arg(args, DWCONV2D_PAD_LEFT);
+  const inputOffset = arg(args, DWCONV2D_INPUT_OFFSET);
+  const outputOffset = arg(args, DWCONV2D_OUTPUT_OFFSET);
+  const actMin = arg(args, DWCONV2D_ACT_MIN);
+  const actMax = arg(args, DWCONV2D_ACT_MAX);
+
+  if (mode == MODE_CHANNEL) {
+    // Per (n, c): the channel's plane into scratch from input channel c alone, then into channel c's slots.
+    const planeSize = outH * outW;
+    for (let n = 0; n < batches; n++) {
+      for (let c = 0; c < inDepth; c++) {
+        for (let oy = 0; oy < outH; oy++) {
+          const inYOrigin = oy * strideH - padTop;
+          for (let ox = 0; ox < outW; ox++) {
+            const inXOrigin = ox * strideW - padLeft;
+            const acc = tapSum(x, w, n, inYOrigin, inXOrigin, c, c, inH, inW, inDepth, outDepth, filterH, filterW, dilH, dilW, inputOffset);
+            store<i8>(scratch + <usize>(oy * outW + ox), <i8>requantize(acc, bias, mult, shift, c, outputOffset, actMin, actMax));
+          }
+        }
+        const base = y + <usize>(n * planeSize * outDepth + c);
+        for (let p = 0; p < planeSize; p++) store<i8>(base + <usize>(p * outDepth), load<i8>(scratch + <usize>p));
+      }
+    }
+    return;
+  }
+
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const inYOrigin = oy * strideH - padTop;
+      for (let ox = 0; ox < outW; ox++) {
+        const inXOrigin = ox * strideW - padLeft;
+        const dest = mode == MODE_DIRECT ? y + <usize>(((n * outH + oy) * outW + ox) * outDepth) : scratch + <usize>(ox * outDepth);
+        for (let ic = 0; ic < inDepth; ic++) {
+          for (let m = 0; m < M; m++) {
+            const oc = ic * M + m;
+            const acc = tapSum(x, w, n, inYOrigin, inXOrigin, ic, oc, inH, inW, inDepth, outDepth, filterH, filterW, dilH, dilW, inputOffset);
+            store<i8>(dest + <usize>oc, <i8>requantize(acc, bias, mult, shift, oc, outputOffset, actMin, actMax));
+          }
+        }
+      }
+      if (mode == MODE_ROW) memory.copy(y + <usize>((n * outH + oy) * outW * outDepth), scratch, <usize>(outW * outDepth));
+    }
+  }
+}
+
+export function dwconv2d_s8(args: usize): void {
+  depthwise(args, MODE_DIRECT);
+}
+
+export function dwconv2d_s8_stream_row(args: usize): void {
+  depthwise(args, MODE_ROW);
+}
+
+export function dwconv2d_s8_inplace_channel(args: usize): void {
+  depthwise(args, MODE_CHANNEL);
+}
+
+/**
+ * 3x3, dilation 1, multiplier 1 (any stride and pads). Interior pixels (all nine taps in bounds) run
+ * over the channels in SIMD groups of 8; border pixels take the generic per-tap path.
+ */
+export function dwconv2d_s8_3x3(args: usize): void {
+  const x = ptr(args, DWCONV2D_INPUT);
+  const y = ptr(args, DWCONV2D_OUTPUT);
+  const w = ptr(args, DWCONV2D_FILTER);
+  const bias = ptr(args, DWCONV2D_BIAS);
+  const mult = ptr(args, DWCONV2D_MULTIPLIER);
+  const shift = ptr(args, DWCONV2D_SHIFT);
+  const batches = arg(args, DWCONV2D_BATCHES);
+  const inH = arg(args, DWCONV2D_IN_H);
+  const inW = arg(args, DWCONV2D_IN_W);
+  const depth = arg(args, DWCONV2D_IN_DEPTH);
+  const outH = arg(args, DWCONV2D_OUT_H);
+  const outW = arg(args, DWCONV2D_OUT_W);
+  const strideH = arg(args, DWCONV2D_STRIDE_H);
+  const strideW = arg(args, DWCONV2D_STRIDE_W);
+  const padTop = arg(args, DWCONV2D_PAD_TOP);
+  const padLeft = arg(args, DWCONV2D_PAD_LEFT);
+  const inputOffset = arg(args, DWCONV2D_INPUT_OFFSET);
+  const outputOffset = arg(args, DWCONV2D_OUTPUT_OFFSET);
+  const actMin = arg(args, DWCONV2D_ACT_MIN);
+  const actMax = arg(args, DWCONV2D_ACT_MAX);
+  const rowStride = inW * depth;
+
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const inYOrigin = oy * strideH - padTop;
+      const yInside = inYOrigin >= 0 && inYOrigin + 3 <= inH;
+      for (let ox = 0; ox < outW; ox++) {
+        const inXOrigin = ox * strideW - padLeft;
+        const dest = y + <usize>(((n * outH + oy) * outW + ox) * depth);
+        let c = 0;
+        if (yInside && inXOrigin >= 0 && inXOrigin + 3 <= inW) {
+          const x0 = x + <usize>(((n * inH + inYOrigin) * inW + inXOrigin) * depth);
+          if (ASC_FEATURE_SIMD) {
+            const off = i16x8.splat(<i16>inputOffset);
+            for (; c + 8 <= depth; c += 8) {
+              let lo = i32x4.splat(0);
+              let hi = i32x4.splat(0);
+              for (let ky = 0; ky < 3; ky++) {
+                const xr = x0 + <usize>(ky * rowStride + c);
+                const wr = w + <usize>(ky * 3 * depth + c);
+                for (let kx = 0; kx < 3; kx++) {
+                  const xv = i16x8.add(v128.load8x8_s(xr + <usize>(kx * depth)), off);
+                  const wv = v128.load8x8_s(wr + <usize>(kx * depth));
+                  lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(xv, wv));
+                  hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(xv, wv));
+                }
+              }
+              store<i8>(dest + <usize>c, <i8>requantize(i32x4.extract_lane(lo, 0), bias, mult, shift, c, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 1), <i8>requantize(i32x4.extract_lane(lo, 1), bias, mult, shift, c + 1, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 2), <i8>requantize(i32x4.extract_lane(lo, 2), bias, mult, shift, c + 2, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 3), <i8>requantize(i32x4.extract_lane(lo, 3), bias, mult, shift, c + 3, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 4), <i8>requantize(i32x4.extract_lane(hi, 0), bias, mult, shift, c + 4, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 5), <i8>requantize(i32x4.extract_lane(hi, 1), bias, mult, shift, c + 5, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 6), <i8>requantize(i32x4.extract_lane(hi, 2), bias, mult, shift, c + 6, outputOffset, actMin, actMax));
+              store<i8>(dest + <usize>(c + 7), <i8>requantize(i32x4.extract_lane(hi, 3), bias, mult, shift, c + 7, outputOffset, actMin, actMax));
+            }
+          }
+          for (; c < depth; c++) {
+            let acc: i32 = 0;
+            for (let ky = 0; ky < 3; ky++) {
+              for (let kx = 0; kx < 3; kx++) {
+                const xv = <i32>load<i8>(x0 + <usize>(ky * rowStride + kx * depth + c));
+                acc += <i32>load<i8>(w + <usize>((ky * 3 + kx) * depth + c)) * (xv + inputOffset);
+              }
+            }
+            store<i8>(dest + <usize>c, <i8>requantize(acc, bias, mult, shift, c, outputOffset, actMin, actMax));
+          }
+        } else {
+          for (; c < depth; c++) {
+            const acc = tapSum(x, w, n, inYOrigin, inXOrigin, c, c, inH, inW, depth, depth, 3, 3, 1, 1, inputOffset);
+            store<i8>(dest + <usize>c, <i8>requantize(acc, bias, mult, shift, c, outputOffset, actMin, actMax));
+          }
+        }
+      }
+    }
+  }
+}

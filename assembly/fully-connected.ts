@@ -1,0 +1,44 @@
+// FULLY_CONNECTED int8 (TFLM reference_integer_ops::FullyConnected[PerChannel]); the spec is
+// src/reference/ops/fully-connected.ts. Default: one matrix product; stream-row: batch rows via scratch.
+import {
+  FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER,
+  FULLY_CONNECTED_SHIFT, FULLY_CONNECTED_SCRATCH, FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH,
+  FULLY_CONNECTED_INPUT_OFFSET, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
+} from './abi';
+import { arg, ptr } from './base';
+import { matmul } from './conv';
+
+// @ts-ignore: decorator
+@inline
+function fc(args: usize, streamRow: bool): void {
+  const x = ptr(args, FULLY_CONNECTED_INPUT);
+  const y = ptr(args, FULLY_CONNECTED_OUTPUT);
+  const w = ptr(args, FULLY_CONNECTED_FILTER);
+  const bias = ptr(args, FULLY_CONNECTED_BIAS);
+  const mult = ptr(args, FULLY_CONNECTED_MULTIPLIER);
+  const shift = ptr(args, FULLY_CONNECTED_SHIFT);
+  const scratch = ptr(args, FULLY_CONNECTED_SCRATCH);
+  const batches = arg(args, FULLY_CONNECTED_BATCHES);
+  const units = arg(args, FULLY_CONNECTED_UNITS);
+  const depth = arg(args, FULLY_CONNECTED_DEPTH);
+  const inputOffset = arg(args, FULLY_CONNECTED_INPUT_OFFSET);
+  const outputOffset = arg(args, FULLY_CONNECTED_OUTPUT_OFFSET);
+  const actMin = arg(args, FULLY_CONNECTED_ACT_MIN);
+  const actMax = arg(args, FULLY_CONNECTED_ACT_MAX);
+  if (!streamRow) {
+    matmul(x, w, y, bias, mult, shift, batches, depth, units, inputOffset, outputOffset, actMin, actMax);
+    return;
+  }
+  for (let n = 0; n < batches; n++) {
+    matmul(x + <usize>(n * depth), w, scratch, bias, mult, shift, 1, depth, units, inputOffset, outputOffset, actMin, actMax);
+    memory.copy(y + <usize>(n * units), scratch, <usize>units);
+  }
+}
+
+export function fully_connected_s8(args: usize): void {
+  fc(args, false);
+}
+
+export function fully_connected_s8_stream_row(args: usize): void {
+  fc(args, true);
+}

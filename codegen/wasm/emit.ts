@@ -1,0 +1,107 @@
+// The per-model WebAssembly module: the kernel library (build/kernels.{simd,scalar}.wasm, from
+// assembly/) linked with the model's constant data (weights, tables, argument records) as one data
+// segment and a generated `invoke` — the schedule's kernel calls in order, each with the constant
+// address of its argument record (the kernel ABI, src/schedule/abi.ts). binaryen reads the library,
+// fixes the arena and constant bases as immutable globals, drops every kernel the model does not call,
+// and optimizes (-O3).
+//
+// Memory layout (one memory, initial = maximum = exactly the pages needed, no growth):
+//   [0, constBytes)                 constant data (data segment)
+//   [arenaBase, arenaBase + arena)  the planned arena (zero-initialized), arenaBase 16-aligned
+// The kernels use no stack and no heap (locals only), so nothing else is reserved.
+// Exports: memory, invoke.
+import binaryen from 'binaryen';
+import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
+import type { Schedule } from '../../src/schedule/types.js';
+import { TinyforgeError } from '../../src/errors.js';
+
+export const WASM_PAGE = 65536;
+
+export interface WasmEmitOptions extends LowerOptions {
+  /** The kernel library's bytes (build/kernels.simd.wasm or build/kernels.scalar.wasm). */
+  library: Uint8Array;
+  /** Whether the library is the SIMD build (enables the SIMD feature). */
+  simd: boolean;
+  /** binaryen -O3 (default true). */
+  optimize?: boolean;
+}
+
+export interface WasmLayout {
+  constBase: number;
+  constBytes: number;
+  arenaBase: number;
+  arenaBytes: number;
+  /** Bytes the module needs (the end of the arena) and the pages it declares. */
+  memoryBytes: number;
+  pages: number;
+}
+
+export interface EmittedWasm {
+  wasm: Uint8Array;
+  layout: WasmLayout;
+  lowered: LoweredSchedule;
+  /** Kernel symbols linked. */
+  symbols: string[];
+}
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+function features(simd: boolean): number {
+  const F = binaryen.Features;
+  let f = F.MVP | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt;
+  if (simd) f |= F.SIMD128;
+  return f;
+}
+
+export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
+  const lowered = lowerSchedule(schedule, options);
+  const constBytes = lowered.constants.length;
+  const arenaBase = align(constBytes, 16);
+  const memoryBytes = arenaBase + schedule.arenaBytes;
+  const pages = Math.max(1, Math.ceil(memoryBytes / WASM_PAGE));
+  const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, memoryBytes, pages };
+
+  const module = binaryen.readBinary(options.library);
+  try {
+    module.setFeatures(features(options.simd));
+    // Kernel exports -> internal function names; then the library exports nothing of its own.
+    const internal = new Map<string, string>();
+    const globals = new Map<string, string>();
+    const exportNames: string[] = [];
+    for (let i = 0; i < module.getNumExports(); i++) {
+      const info = binaryen.getExportInfo(module.getExportByIndex(i));
+      exportNames.push(info.name);
+      if (info.kind === binaryen.ExternalFunction) internal.set(info.name, info.value);
+      if (info.kind === binaryen.ExternalGlobal) globals.set(info.name, info.value);
+    }
+    for (const name of exportNames) module.removeExport(name);
+
+    // The two bases (exported by the library as ARENA_BASE / CONST_BASE) become constants.
+    for (const [exported, base] of [['ARENA_BASE', arenaBase], ['CONST_BASE', layout.constBase]] as const) {
+      const name = globals.get(exported);
+      if (!name) throw new TinyforgeError('E_TOOLCHAIN', `the wasm kernel library does not export ${exported}`, {});
+      module.removeGlobal(name);
+      module.addGlobal(name, binaryen.i32, false, module.i32.const(base));
+    }
+
+    const calls = lowered.calls.map((c) => {
+      const fn = internal.get(c.symbol);
+      if (!fn) throw new TinyforgeError('E_UNSUPPORTED', `the wasm kernel library has no kernel ${c.symbol}`, { symbol: c.symbol });
+      return module.call(fn, [module.i32.const(layout.constBase + c.record)], binaryen.none);
+    });
+    module.addFunction('invoke', binaryen.none, binaryen.none, [], module.block(null, calls, binaryen.none));
+    module.addFunctionExport('invoke', 'invoke');
+    module.setMemory(pages, pages, 'memory', constBytes > 0 ? [{ offset: module.i32.const(layout.constBase), data: lowered.constants, passive: false }] : [], false, false, '0');
+
+    if (options.optimize ?? true) {
+      binaryen.setOptimizeLevel(3);
+      binaryen.setShrinkLevel(1);
+      module.optimize();
+    }
+    if (!module.validate()) throw new TinyforgeError('E_TOOLCHAIN', 'binaryen rejected the linked module', {});
+    const wasm = module.emitBinary();
+    return { wasm, layout, lowered, symbols: lowered.symbols };
+  } finally {
+    module.dispose();
+  }
+}
