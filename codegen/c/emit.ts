@@ -150,9 +150,9 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     '',
   ].join('\n');
 
-  const calls = lowered.calls.map((c) => {
+  const calls = lowered.calls.map((c, i) => {
     const what = c.call.type === 'copy-window' ? `copy-window ${c.call.direction}` : `op ${c.call.opIndex} ${c.call.op.kind}${c.call.variant === 'default' ? '' : ` (${c.call.variant})`}`;
-    return `  ${c.symbol}(&${prefix}_consts_i32[${c.record / 4}]); /* ${what} */`;
+    return `  ${c.symbol}(&${prefix}_consts_i32[${c.record / 4}]); /* ${what} */\n  TF_PROFILE_CALL(${i});`;
   });
   const ioOffsets = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(r.offset)).join(', ') : '0');
   const ioBytes = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(byteSize(r.shape, r.dtype))).join(', ') : '0');
@@ -162,6 +162,10 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     `#include "${prefix}.h"`,
     '#include "tf_kernels.h"',
     '',
+    '/* Define TF_PROFILE_CALL(i) to observe the end of each kernel call (e.g. read a cycle counter). */',
+    '#ifndef TF_PROFILE_CALL',
+    '#define TF_PROFILE_CALL(i)',
+    '#endif',
     '#if defined(__GNUC__)',
     '#define TF_ALIGN16 __attribute__((aligned(16)))',
     '#else',

@@ -14,7 +14,7 @@ int main(void);
 #define TF_STACK_PAINT 0xC0FFEE11u
 
 void Reset_Handler(void) __attribute__((noreturn, naked));
-void Default_Handler(void) __attribute__((noreturn));
+void Default_Handler(void);
 void HardFault_Handler(void) __attribute__((weak, alias("Default_Handler")));
 void NMI_Handler(void) __attribute__((weak, alias("Default_Handler")));
 void MemManage_Handler(void) __attribute__((weak, alias("Default_Handler")));
@@ -55,6 +55,7 @@ void Reset_Handler(void) {
       "b tf_reset_c\n");
 }
 
+/* Any fault or unexpected interrupt ends the program with exit code 100. */
 void Default_Handler(void) {
   tf_exit(100);
 }

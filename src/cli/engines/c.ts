@@ -1,0 +1,49 @@
+// The c engine: the model as generated C (codegen/c), compiled with the host gcc against the kernel
+// library, run on the inputs; outputs read back. Tests build it with AddressSanitizer and UBSan.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emitC } from '../../../codegen/c/emit.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { ToolchainError } from '../../errors.js';
+import { buildDir, compile, hostToolchain, kernelArchive, removeDir, runTool, templatesDir, writeFiles } from '../c-toolchain.js';
+import type { Engine } from './types.js';
+
+export interface CEngineOptions {
+  /** -fsanitize=address,undefined on the kernels and the model (tests). */
+  sanitize?: boolean;
+  timeoutMs?: number;
+}
+
+export function createCEngine(options: CEngineOptions = {}): Engine {
+  return {
+    name: 'c',
+    summary: 'generated C compiled with the host gcc (portable kernels)',
+    async run({ graph, inputs, plan }) {
+      const { plan: p } = planModel(graph, plan);
+      const model = emitC(scheduleOf(p));
+      const tc = hostToolchain(options.sanitize ?? false);
+      const lib = kernelArchive(tc);
+      const dir = buildDir('c');
+      try {
+        writeFiles(dir, model.files);
+        const start = performance.now();
+        compile(tc.cc, [...tc.cflags, '-I', lib.includeDir, '-I', dir, 'model.c', join(templatesDir(), 'harness', 'host_main.c'), lib.archive, '-o', 'model'], dir);
+        const compileMs = performance.now() - start;
+        const ins = inputs.map((bytes, i) => ({ file: `in${i}.bin`, bytes }));
+        writeFiles(dir, Object.fromEntries(ins.map((x) => [x.file, x.bytes])));
+        const outs = model.lowered.outputs.map((_, i) => `out${i}.bin`);
+        const run = runTool(join(dir, 'model'), [...ins.map((x) => x.file), ...outs], { cwd: dir, timeoutMs: options.timeoutMs ?? 300_000 });
+        if (run.status !== 0 || run.timedOut) {
+          const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
+          throw new ToolchainError(`the compiled model ${why}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 12).join('\n')}`, { status: run.status, output: run.stderr });
+        }
+        const outputs = outs.map((f) => new Uint8Array(readFileSync(join(dir, f))));
+        return { outputs, details: { arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs } };
+      } finally {
+        removeDir(dir);
+      }
+    },
+  };
+}
+
+export const cEngine: Engine = createCEngine();

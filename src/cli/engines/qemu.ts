@@ -1,0 +1,122 @@
+// The qemu engines: the model as generated C, cross-compiled for a Cortex-M4F (mps2-an386) or Cortex-M7
+// (mps2-an500), linked with the firmware template (RAM 256 KiB by default: a model that does not fit
+// fails at link time, reported as a BudgetError), run in qemu-system-arm with semihosting under a
+// timeout. Measures one invoke after a warm-up with the MPS2 FPGAIO counter under -icount shift=0
+// (1 tick = 40 instructions), as ../shared/golden/tflm_cortex_m4_qemu.md measured TFLM.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emitC } from '../../../codegen/c/emit.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { BudgetError, ToolchainError } from '../../errors.js';
+import { armToolchain, buildDir, kernelArchive, removeDir, requireTool, runTool, templatesDir, writeFiles, type ArmCpu } from '../c-toolchain.js';
+import type { Engine } from './types.js';
+
+export interface QemuBoard {
+  engine: string;
+  machine: string;
+  cpu: ArmCpu;
+  qemuCpu: string;
+}
+
+export const QEMU_BOARDS: Record<'qemu-m4' | 'qemu-m7', QemuBoard> = {
+  'qemu-m4': { engine: 'qemu-m4', machine: 'mps2-an386', cpu: 'cortex-m4', qemuCpu: 'cortex-m4' },
+  'qemu-m7': { engine: 'qemu-m7', machine: 'mps2-an500', cpu: 'cortex-m7', qemuCpu: 'cortex-m7' },
+};
+
+export interface QemuEngineOptions {
+  /** RAM region of the linker script (default 256 KiB) and the stack reserved in it (default 16 KiB). */
+  ramBytes?: number;
+  stackBytes?: number;
+  timeoutMs?: number;
+}
+
+export const INSTRUCTIONS_PER_TICK = 40;
+
+/** arm-none-eabi-size -A: section name -> bytes. */
+function sectionSizes(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(\.\S+)\s+(\d+)\s+\d+/.exec(line.trim());
+    if (m) out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export function createQemuEngine(board: QemuBoard, options: QemuEngineOptions = {}): Engine {
+  const ramBytes = options.ramBytes ?? 256 * 1024;
+  const stackBytes = options.stackBytes ?? 16 * 1024;
+  return {
+    name: board.engine,
+    summary: `generated C on QEMU ${board.machine} (${board.cpu}), semihosting; reports instructions, sections and stack`,
+    async run({ graph, inputs, plan }) {
+      requireTool('qemu-system-arm');
+      requireTool('arm-none-eabi-size');
+      const { plan: p } = planModel(graph, plan);
+      const model = emitC(scheduleOf(p));
+      const tc = armToolchain(board.cpu);
+      const lib = kernelArchive(tc);
+      const t = templatesDir();
+      const dir = buildDir(board.engine);
+      try {
+        writeFiles(dir, model.files);
+        const link = runTool(tc.cc, [
+          ...tc.cflags, '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup'),
+          'model.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), join(t, 'harness', 'qemu_main.c'), lib.archive,
+          '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections',
+          `-Wl,--defsym=__ram_size__=${ramBytes}`, `-Wl,--defsym=__stack_size__=${stackBytes}`, '-o', 'model.elf',
+        ], { cwd: dir });
+        if (link.status !== 0) {
+          const overflow = /region [`']RAM' overflowed by (\d+) bytes/.exec(link.stderr);
+          if (overflow) {
+            const over = Number(overflow[1]);
+            throw new BudgetError(
+              `the model needs ${ramBytes + over} bytes of RAM (arena ${model.arenaBytes} + stack ${stackBytes} + other data), the ${board.machine} image has ${ramBytes}: ${over} bytes over`,
+              { arenaBytes: model.arenaBytes, stackBytes, ramBytes, overflowBytes: over, neededBytes: ramBytes + over },
+            );
+          }
+          throw new ToolchainError(`${tc.cc} failed (exit ${link.status}):\n${link.stderr.trim().split('\n').slice(0, 12).join('\n')}`, { output: link.stderr });
+        }
+        const sizes = sectionSizes(runTool('arm-none-eabi-size', ['-A', 'model.elf'], { cwd: dir }).stdout);
+        writeFiles(dir, Object.fromEntries(inputs.map((bytes, i) => [`in${i}.bin`, bytes])));
+        const run = runTool('qemu-system-arm', [
+          '-machine', board.machine, '-cpu', board.qemuCpu, '-nographic', '-monitor', 'none', '-serial', 'none',
+          '-semihosting-config', 'enable=on,target=native', '-icount', 'shift=0,align=off,sleep=off', '-kernel', 'model.elf',
+        ], { cwd: dir, timeoutMs: options.timeoutMs ?? 600_000 });
+        const report = /TINYFORGE status=(\d+) ticks=(\d+) stack=(\d+) stack_size=(\d+)/.exec(run.stdout + run.stderr); // the semihosting console
+        if (run.timedOut || run.status !== 0 || !report) {
+          const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
+          throw new ToolchainError(`qemu-system-arm ${board.machine} ${why}: ${(run.stdout + run.stderr).trim().split('\n').slice(0, 8).join('\n')}`, { status: run.status });
+        }
+        const outputs = model.lowered.outputs.map((_, i) => new Uint8Array(readFileSync(join(dir, `out${i}.bin`))));
+        const ticks = Number(report[2]);
+        const data = sizes['.data'] ?? 0;
+        const bss = sizes['.bss'] ?? 0;
+        return {
+          outputs,
+          details: {
+            machine: board.machine,
+            cpu: board.cpu,
+            ticks,
+            instructionsPerInference: ticks * INSTRUCTIONS_PER_TICK,
+            text: (sizes['.vectors'] ?? 0) + (sizes['.text'] ?? 0),
+            rodata: sizes['.rodata'] ?? 0,
+            data,
+            bss,
+            ramBytes: data + bss,
+            flashBytes: (sizes['.vectors'] ?? 0) + (sizes['.text'] ?? 0) + (sizes['.rodata'] ?? 0) + (sizes['.ARM.exidx'] ?? 0) + data,
+            stackBytes: Number(report[3]),
+            stackReservedBytes: Number(report[4]),
+            arenaBytes: model.arenaBytes,
+            constBytes: model.constBytes,
+            kernels: model.symbols,
+          },
+        };
+      } finally {
+        removeDir(dir);
+      }
+    },
+  };
+}
+
+export const qemuM4Engine: Engine = createQemuEngine(QEMU_BOARDS['qemu-m4']);
+export const qemuM7Engine: Engine = createQemuEngine(QEMU_BOARDS['qemu-m7']);
