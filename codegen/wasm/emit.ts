@@ -38,6 +38,9 @@ export interface WasmLayout {
 
 export interface EmittedWasm {
   wasm: Uint8Array;
+  /** Bytes of the module's data section (the constant data, zero runs dropped) and of everything else. */
+  dataSectionBytes: number;
+  codeBytes: number;
   layout: WasmLayout;
   lowered: LoweredSchedule;
   /** Kernel symbols linked. */
@@ -100,8 +103,30 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
     }
     if (!module.validate()) throw new TinyforgeError('E_TOOLCHAIN', 'binaryen rejected the linked module', {});
     const wasm = module.emitBinary();
-    return { wasm, layout, lowered, symbols: lowered.symbols };
+    const dataSectionBytes = sectionBytes(wasm, 11);
+    return { wasm, dataSectionBytes, codeBytes: wasm.length - dataSectionBytes, layout, lowered, symbols: lowered.symbols };
   } finally {
     module.dispose();
   }
+}
+
+/** Bytes (header included) of the sections with id `id` in a wasm binary (11 = data). */
+export function sectionBytes(wasm: Uint8Array, id: number): number {
+  let at = 8;
+  let total = 0;
+  while (at < wasm.length) {
+    const start = at;
+    const sid = wasm[at++]!;
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const b = wasm[at++]!;
+      size += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    at += size;
+    if (sid === id) total += at - start;
+  }
+  return total;
 }

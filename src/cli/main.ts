@@ -2,6 +2,7 @@
 // each command is a file in commands/.
 import { Command, CommanderError } from 'commander';
 import { TinyforgeError } from '../errors.js';
+import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
@@ -22,6 +23,7 @@ function buildProgram(io: CliIO): Command {
   registerInspect(program, io);
   registerRun(program, io);
   registerPlan(program, io);
+  registerCompile(program, io);
   registerDemo(program, io);
   return program;
 }

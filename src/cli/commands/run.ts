@@ -13,7 +13,7 @@ export function registerRun(program: Command, io: CliIO): void {
     .argument('<model>', 'an int8 .tflite file')
     .requiredOption('-i, --input <file...>', 'raw little-endian bytes of each model input, in order')
     .requiredOption('-o, --output <file...>', 'where to write each model output, in order')
-    .addOption(new Option('--engine <name>', `which executor runs the planned model: ${ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(engineNames()).default('reference'))
+    .addOption(new Option('--engine <name>', `which executor runs the planned model: ${ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(engineNames()).default('wasm'))
     .option('--json', 'print a JSON summary (engine, what it measured, outputs)');
   addPlanOptions(command)
     .addHelpText(

@@ -1,0 +1,58 @@
+// The WebAssembly backend: a Schedule -> model.wasm + model.js (loader) + model.d.ts (+ model.wat).
+// Browser-safe: the caller supplies the kernel library's bytes.
+import type { Graph } from '../../src/ir/graph.js';
+import type { Schedule } from '../../src/schedule/types.js';
+import { emitWasm, type EmittedWasm, type WasmEmitOptions } from './emit.js';
+import { loaderSource, loaderTypes, modelMeta, type ModelMeta } from './loader.js';
+import { validateWasm } from './validate.js';
+
+export interface WasmFilesOptions extends WasmEmitOptions {
+  /** Embed the wasm bytes (base64) in model.js for single-file use (model.wasm is still written). */
+  embed?: boolean;
+  /** Also produce model.wat. */
+  wat?: boolean;
+}
+
+export interface EmittedFile {
+  path: string;
+  contents: Uint8Array | string;
+}
+
+export interface WasmFiles {
+  files: EmittedFile[];
+  emitted: EmittedWasm;
+  meta: ModelMeta;
+}
+
+/** Emits, validates with wabt, and renders the loader. `graph` is the graph the schedule runs (after passes). */
+export async function emitWasmFiles(graph: Graph, schedule: Schedule, options: WasmFilesOptions): Promise<WasmFiles> {
+  const emitted = emitWasm(schedule, options);
+  const text = await validateWasm(emitted.wasm, { text: options.wat ?? false });
+  const meta = modelMeta(graph, emitted);
+  const files: EmittedFile[] = [
+    { path: 'model.wasm', contents: emitted.wasm },
+    { path: 'model.js', contents: loaderSource(meta, options.embed ? emitted.wasm : null) },
+    { path: 'model.d.ts', contents: loaderTypes(meta) },
+  ];
+  if (text !== null) files.push({ path: 'model.wat', contents: text });
+  return { files, emitted, meta };
+}
+
+export { emitWasm, WASM_PAGE, type EmittedWasm, type WasmEmitOptions, type WasmLayout } from './emit.js';
+export { instantiateEmitted, runLoaded, type LoadedModel } from './run.js';
+export { loaderSource, loaderTypes, modelMeta, type ModelMeta, type TensorMeta } from './loader.js';
+export { validateWasm } from './validate.js';
+
+/**
+ * The whole path for library users and benchmarks: plan a model (passes, planner options), schedule it,
+ * emit and validate the module and its loader.
+ */
+export async function compileGraphToWasm(
+  graph: Graph,
+  options: WasmFilesOptions & { plan?: import('../../src/pipeline.js').PlanModelOptions },
+): Promise<WasmFiles & { schedule: Schedule }> {
+  const { planModel, scheduleOf } = await import('../../src/pipeline.js');
+  const planned = planModel(graph, options.plan ?? {});
+  const schedule = scheduleOf(planned.plan);
+  return { ...(await emitWasmFiles(planned.graph, schedule, options)), schedule };
+}

@@ -1,0 +1,48 @@
+// tinyforge compile: a model to a deployable artifact for one target (wasm, c, ...).
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CliIO } from '../main.js';
+import { UsageError } from '../../errors.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
+import { TARGETS, targetNames } from '../targets/index.js';
+import { loadModel, writeBytes } from '../io.js';
+
+export function registerCompile(program: Command, io: CliIO): void {
+  let command = program
+    .command('compile')
+    .description('Compile a model for a target: planned memory, generated code, a loader')
+    .argument('<model>', 'an int8 .tflite file')
+    .addOption(new Option('--target <name>', `what to emit: ${TARGETS.map((t) => `${t.name} (${t.summary})`).join('; ')}`).choices(targetNames()).default('wasm'))
+    .requiredOption('--out <dir>', 'output folder (created if missing)')
+    .option('--json', 'print a JSON summary (files, sizes, kernels)');
+  for (const t of TARGETS) if (t.addOptions) command = t.addOptions(command);
+  addPlanOptions(command)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tinyforge compile kws.tflite --target wasm --out web/\n' +
+        '  tinyforge compile mcunet_vww.tflite --int8-io --patch auto --out web/ --embed\n' +
+        'The wasm target writes model.wasm, model.js (`const model = await createModel()`) and model.d.ts.',
+    )
+    .action(async (model: string, opts: PlanFlags & { target: string; out: string; json?: boolean } & Record<string, unknown>) => {
+      const target = TARGETS.find((t) => t.name === opts.target);
+      if (!target) throw new UsageError(`unknown target ${opts.target}`);
+      const { graph, plan } = planModel(loadModel(model), planOptionsFrom(opts));
+      const schedule = scheduleOf(plan);
+      const modelName = basename(model).replace(/\.tflite$/i, '');
+      const { files, summary } = await target.emit({ graph, plan, schedule, modelName, options: opts });
+      mkdirSync(opts.out, { recursive: true });
+      const written = files.map((f) => {
+        const path = join(opts.out, f.path);
+        writeBytes(path, f.contents, 'output file');
+        return { path, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength };
+      });
+      if (opts.json) {
+        io.stdout(JSON.stringify({ target: target.name, model: modelName, arenaBytes: schedule.arenaBytes, ...summary, files: written }, null, 2) + '\n');
+      } else {
+        for (const w of written) io.stdout(`wrote ${w.path} (${w.bytes} B)\n`);
+        io.stdout(`${target.name}: ${Object.entries(summary).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+      }
+    });
+}

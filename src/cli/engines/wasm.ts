@@ -1,0 +1,25 @@
+// The wasm engine: the planned Schedule compiled in memory (kernels + constant data + invoke) and run
+// in this Node process.
+import { emitWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
+import { checkInputs } from '../../reference/interpreter.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { kernelLibrary } from '../targets/wasm.js';
+import type { Engine } from './types.js';
+
+export const wasmEngine: Engine = {
+  name: 'wasm',
+  summary: 'the compiled WebAssembly module (SIMD kernels), run in this process',
+  async run({ graph, inputs, plan }) {
+    const { plan: p } = planModel(graph, plan);
+    const schedule = scheduleOf(p);
+    checkInputs(schedule.graph, inputs);
+    const emitted = emitWasm(schedule, { library: kernelLibrary(true), simd: true });
+    const model = await instantiateEmitted(emitted);
+    const start = performance.now();
+    const outputs = runLoaded(model, inputs);
+    return {
+      outputs,
+      details: { ms: performance.now() - start, arenaBytes: schedule.arenaBytes, wasmBytes: emitted.wasm.byteLength, kernels: emitted.symbols },
+    };
+  },
+};

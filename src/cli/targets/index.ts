@@ -1,0 +1,11 @@
+// Every target `tinyforge compile --target` can emit; each lives in its own file.
+import type { Target } from './types.js';
+import { wasmTarget } from './wasm.js';
+
+export const TARGETS: readonly Target[] = [wasmTarget];
+
+export function targetNames(): string[] {
+  return TARGETS.map((t) => t.name);
+}
+
+export type { Target, TargetFile, TargetRequest, TargetResult } from './types.js';

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import type { Graph } from '../../ir/graph.js';
+import type { Plan } from '../../plan/types.js';
+import type { Schedule } from '../../schedule/types.js';
+
+/** One file a target writes, relative to --out. */
+export interface TargetFile {
+  path: string;
+  contents: Uint8Array | string;
+}
+
+export interface TargetRequest {
+  /** The graph after passes (what the plan and schedule are for). */
+  graph: Graph;
+  plan: Plan;
+  schedule: Schedule;
+  /** Base name of the model file, for comments and names (e.g. "kws_ref_model"). */
+  modelName: string;
+  /** Every parsed flag of `tinyforge compile`, the target's own included (see addOptions). */
+  options: Record<string, unknown>;
+}
+
+export interface TargetResult {
+  files: TargetFile[];
+  /** Facts for the summary line and --json (sizes, kernels, ...). */
+  summary: Record<string, unknown>;
+}
+
+/** A code generator `tinyforge compile --target NAME` can use (wasm, c, ...). */
+export interface Target {
+  name: string;
+  summary: string;
+  /** Adds the target's own flags to the compile command (documented as "(--target NAME)"). */
+  addOptions?(command: Command): Command;
+  emit(request: TargetRequest): Promise<TargetResult>;
+}
