@@ -6,7 +6,8 @@ import { emitC } from '../../../codegen/c/emit.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { ToolchainError } from '../../errors.js';
 import { buildDir, compile, hostToolchain, kernelArchive, removeDir, runTool, templatesDir, writeFiles } from '../c-toolchain.js';
-import type { Engine } from './types.js';
+import type { Schedule } from '../../schedule/types.js';
+import type { Engine, EngineRun } from './types.js';
 
 export interface CEngineOptions {
   /** -fsanitize=address,undefined on the kernels and the model (tests). */
@@ -14,33 +15,54 @@ export interface CEngineOptions {
   timeoutMs?: number;
 }
 
+/** A model compiled for the host, ready to run on any number of input sets. */
+export interface PreparedModel {
+  run(inputs: Uint8Array[]): EngineRun;
+  dispose(): void;
+  details: Record<string, unknown>;
+}
+
+/** Generates and compiles a Schedule for the host; run() executes it on one input set. */
+export function prepareHostC(schedule: Schedule, options: CEngineOptions = {}): PreparedModel {
+  const model = emitC(schedule);
+  const tc = hostToolchain(options.sanitize ?? false);
+  const lib = kernelArchive(tc);
+  const dir = buildDir('c');
+  try {
+    writeFiles(dir, model.files);
+    const start = performance.now();
+    compile(tc.cc, [...tc.cflags, '-I', lib.includeDir, '-I', dir, 'model.c', join(templatesDir(), 'harness', 'host_main.c'), lib.archive, '-o', 'model'], dir);
+    const details = { arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs: performance.now() - start };
+    return {
+      details,
+      run(inputs) {
+        writeFiles(dir, Object.fromEntries(inputs.map((bytes, i) => [`in${i}.bin`, bytes])));
+        const outs = model.lowered.outputs.map((_, i) => `out${i}.bin`);
+        const run = runTool(join(dir, 'model'), [...inputs.map((_, i) => `in${i}.bin`), ...outs], { cwd: dir, timeoutMs: options.timeoutMs ?? 300_000 });
+        if (run.status !== 0 || run.timedOut) {
+          const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
+          throw new ToolchainError(`the compiled model ${why}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 12).join('\n')}`, { status: run.status, output: run.stderr });
+        }
+        return { outputs: outs.map((f) => new Uint8Array(readFileSync(join(dir, f)))), details };
+      },
+      dispose: () => removeDir(dir),
+    };
+  } catch (e) {
+    removeDir(dir);
+    throw e;
+  }
+}
+
 export function createCEngine(options: CEngineOptions = {}): Engine {
   return {
     name: 'c',
     summary: 'generated C compiled with the host gcc (portable kernels)',
     async run({ graph, inputs, plan }) {
-      const { plan: p } = planModel(graph, plan);
-      const model = emitC(scheduleOf(p));
-      const tc = hostToolchain(options.sanitize ?? false);
-      const lib = kernelArchive(tc);
-      const dir = buildDir('c');
+      const prepared = prepareHostC(scheduleOf(planModel(graph, plan).plan), options);
       try {
-        writeFiles(dir, model.files);
-        const start = performance.now();
-        compile(tc.cc, [...tc.cflags, '-I', lib.includeDir, '-I', dir, 'model.c', join(templatesDir(), 'harness', 'host_main.c'), lib.archive, '-o', 'model'], dir);
-        const compileMs = performance.now() - start;
-        const ins = inputs.map((bytes, i) => ({ file: `in${i}.bin`, bytes }));
-        writeFiles(dir, Object.fromEntries(ins.map((x) => [x.file, x.bytes])));
-        const outs = model.lowered.outputs.map((_, i) => `out${i}.bin`);
-        const run = runTool(join(dir, 'model'), [...ins.map((x) => x.file), ...outs], { cwd: dir, timeoutMs: options.timeoutMs ?? 300_000 });
-        if (run.status !== 0 || run.timedOut) {
-          const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
-          throw new ToolchainError(`the compiled model ${why}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 12).join('\n')}`, { status: run.status, output: run.stderr });
-        }
-        const outputs = outs.map((f) => new Uint8Array(readFileSync(join(dir, f))));
-        return { outputs, details: { arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs } };
+        return prepared.run(inputs);
       } finally {
-        removeDir(dir);
+        prepared.dispose();
       }
     },
   };

@@ -9,7 +9,8 @@ import { emitC } from '../../../codegen/c/emit.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { BudgetError, ToolchainError } from '../../errors.js';
 import { armToolchain, buildDir, kernelArchive, removeDir, requireTool, runTool, templatesDir, writeFiles, type ArmCpu } from '../c-toolchain.js';
-import type { Engine } from './types.js';
+import type { Schedule } from '../../schedule/types.js';
+import type { Engine, EngineRun } from './types.js';
 
 export interface QemuBoard {
   engine: string;
@@ -42,77 +43,105 @@ function sectionSizes(text: string): Record<string, number> {
   return out;
 }
 
-export function createQemuEngine(board: QemuBoard, options: QemuEngineOptions = {}): Engine {
+export interface PreparedFirmware {
+  run(inputs: Uint8Array[]): EngineRun;
+  dispose(): void;
+  /** Section sizes and what the build knows before running. */
+  details: Record<string, unknown>;
+}
+
+/** Generates, cross-compiles and links a Schedule for the board; run() executes it on one input set in QEMU. */
+export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuEngineOptions = {}): PreparedFirmware {
   const ramBytes = options.ramBytes ?? 256 * 1024;
   const stackBytes = options.stackBytes ?? 16 * 1024;
-  return {
-    name: board.engine,
-    summary: `generated C on QEMU ${board.machine} (${board.cpu}), semihosting; reports instructions, sections and stack`,
-    async run({ graph, inputs, plan }) {
-      requireTool('qemu-system-arm');
-      requireTool('arm-none-eabi-size');
-      const { plan: p } = planModel(graph, plan);
-      const model = emitC(scheduleOf(p));
-      const tc = armToolchain(board.cpu);
-      const lib = kernelArchive(tc);
-      const t = templatesDir();
-      const dir = buildDir(board.engine);
-      try {
-        writeFiles(dir, model.files);
-        const link = runTool(tc.cc, [
-          ...tc.cflags, '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup'),
-          'model.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), join(t, 'harness', 'qemu_main.c'), lib.archive,
-          '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections',
-          `-Wl,--defsym=__ram_size__=${ramBytes}`, `-Wl,--defsym=__stack_size__=${stackBytes}`, '-o', 'model.elf',
-        ], { cwd: dir });
-        if (link.status !== 0) {
-          const overflow = /region [`']RAM' overflowed by (\d+) bytes/.exec(link.stderr);
-          if (overflow) {
-            const over = Number(overflow[1]);
-            throw new BudgetError(
-              `the model needs ${ramBytes + over} bytes of RAM (arena ${model.arenaBytes} + stack ${stackBytes} + other data), the ${board.machine} image has ${ramBytes}: ${over} bytes over`,
-              { arenaBytes: model.arenaBytes, stackBytes, ramBytes, overflowBytes: over, neededBytes: ramBytes + over },
-            );
-          }
-          throw new ToolchainError(`${tc.cc} failed (exit ${link.status}):\n${link.stderr.trim().split('\n').slice(0, 12).join('\n')}`, { output: link.stderr });
-        }
-        const sizes = sectionSizes(runTool('arm-none-eabi-size', ['-A', 'model.elf'], { cwd: dir }).stdout);
+  requireTool('qemu-system-arm');
+  requireTool('arm-none-eabi-size');
+  const model = emitC(schedule);
+  const tc = armToolchain(board.cpu);
+  const lib = kernelArchive(tc);
+  const t = templatesDir();
+  const dir = buildDir(board.engine);
+  try {
+    writeFiles(dir, model.files);
+    const link = runTool(tc.cc, [
+      ...tc.cflags, '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup'),
+      'model.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), join(t, 'harness', 'qemu_main.c'), lib.archive,
+      '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections',
+      `-Wl,--defsym=__ram_size__=${ramBytes}`, `-Wl,--defsym=__stack_size__=${stackBytes}`, '-o', 'model.elf',
+    ], { cwd: dir });
+    if (link.status !== 0) {
+      const overflow = /region [`']RAM' overflowed by (\d+) bytes/.exec(link.stderr);
+      if (overflow) {
+        const over = Number(overflow[1]);
+        throw new BudgetError(
+          `the model needs ${ramBytes + over} bytes of RAM (arena ${model.arenaBytes} + stack ${stackBytes} + other data), the ${board.machine} image has ${ramBytes}: ${over} bytes over`,
+          { arenaBytes: model.arenaBytes, stackBytes, ramBytes, overflowBytes: over, neededBytes: ramBytes + over },
+        );
+      }
+      throw new ToolchainError(`${tc.cc} failed (exit ${link.status}):\n${link.stderr.trim().split('\n').slice(0, 12).join('\n')}`, { output: link.stderr });
+    }
+    const sizes = sectionSizes(runTool('arm-none-eabi-size', ['-A', 'model.elf'], { cwd: dir }).stdout);
+    const data = sizes['.data'] ?? 0;
+    const bss = sizes['.bss'] ?? 0;
+    const text = (sizes['.vectors'] ?? 0) + (sizes['.text'] ?? 0);
+    const built = {
+      machine: board.machine,
+      cpu: board.cpu,
+      text,
+      rodata: sizes['.rodata'] ?? 0,
+      data,
+      bss,
+      ramBytes: data + bss,
+      flashBytes: text + (sizes['.rodata'] ?? 0) + (sizes['.ARM.exidx'] ?? 0) + data,
+      arenaBytes: model.arenaBytes,
+      constBytes: model.constBytes,
+      kernels: model.symbols,
+    };
+    return {
+      details: built,
+      run(inputs) {
         writeFiles(dir, Object.fromEntries(inputs.map((bytes, i) => [`in${i}.bin`, bytes])));
         const run = runTool('qemu-system-arm', [
           '-machine', board.machine, '-cpu', board.qemuCpu, '-nographic', '-monitor', 'none', '-serial', 'none',
           '-semihosting-config', 'enable=on,target=native', '-icount', 'shift=0,align=off,sleep=off', '-kernel', 'model.elf',
         ], { cwd: dir, timeoutMs: options.timeoutMs ?? 600_000 });
-        const report = /TINYFORGE status=(\d+) ticks=(\d+) stack=(\d+) stack_size=(\d+)/.exec(run.stdout + run.stderr); // the semihosting console
+        // The semihosting console may go to stdout or stderr.
+        const report = /TINYFORGE status=(\d+) ticks=(\d+) stack=(\d+) stack_size=(\d+)/.exec(run.stdout + run.stderr);
         if (run.timedOut || run.status !== 0 || !report) {
           const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
           throw new ToolchainError(`qemu-system-arm ${board.machine} ${why}: ${(run.stdout + run.stderr).trim().split('\n').slice(0, 8).join('\n')}`, { status: run.status });
         }
         const outputs = model.lowered.outputs.map((_, i) => new Uint8Array(readFileSync(join(dir, `out${i}.bin`))));
         const ticks = Number(report[2]);
-        const data = sizes['.data'] ?? 0;
-        const bss = sizes['.bss'] ?? 0;
         return {
           outputs,
           details: {
-            machine: board.machine,
-            cpu: board.cpu,
+            ...built,
             ticks,
             instructionsPerInference: ticks * INSTRUCTIONS_PER_TICK,
-            text: (sizes['.vectors'] ?? 0) + (sizes['.text'] ?? 0),
-            rodata: sizes['.rodata'] ?? 0,
-            data,
-            bss,
-            ramBytes: data + bss,
-            flashBytes: (sizes['.vectors'] ?? 0) + (sizes['.text'] ?? 0) + (sizes['.rodata'] ?? 0) + (sizes['.ARM.exidx'] ?? 0) + data,
             stackBytes: Number(report[3]),
             stackReservedBytes: Number(report[4]),
-            arenaBytes: model.arenaBytes,
-            constBytes: model.constBytes,
-            kernels: model.symbols,
           },
         };
+      },
+      dispose: () => removeDir(dir),
+    };
+  } catch (e) {
+    removeDir(dir);
+    throw e;
+  }
+}
+
+export function createQemuEngine(board: QemuBoard, options: QemuEngineOptions = {}): Engine {
+  return {
+    name: board.engine,
+    summary: `generated C on QEMU ${board.machine} (${board.cpu}), semihosting; reports instructions, sections and stack`,
+    async run({ graph, inputs, plan }) {
+      const prepared = prepareQemu(scheduleOf(planModel(graph, plan).plan), board, options);
+      try {
+        return prepared.run(inputs);
       } finally {
-        removeDir(dir);
+        prepared.dispose();
       }
     },
   };
