@@ -11,8 +11,8 @@ import { opMacs } from '../../cost/macs.js';
 import { UsageError } from '../../errors.js';
 import { computeLiveness } from '../liveness.js';
 import { overlapRules } from '../overlap.js';
-import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from '../placement.js';
-import { DEFAULT_PLAN_OPTIONS, planGraph, type RulesFor } from '../planner.js';
+import { placeItems, type PlaceItem, type PlacePair } from '../placement.js';
+import { DEFAULT_PLAN_OPTIONS, liveBytesPerStep, planGraph, type RulesFor } from '../planner.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from '../types.js';
 import { buildStage, tileCount, type PatchSetting, type Stage } from './stage.js';
 import { unrollStage, withCopyOperands, type PatchCopy } from './unroll.js';
@@ -208,7 +208,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
     const plain = build(new Set(choices.keys()));
     if (plain.placement.arenaBytes < best.placement.arenaBytes) best = plain;
   }
-  const { its, used, placement } = best;
+  const { used, placement } = best;
 
   for (const b of buffers) if (b.aliasOf === null) b.offset = placement.offsets[itemOfBuffer.get(b.id)!]!;
   for (const b of buffers) if (b.aliasOf !== null) b.offset = buffers[b.aliasOf]!.offset;
@@ -234,12 +234,10 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
     }
   }
 
-  // Live bytes per compressed step, overlaps credited: no placement can do better with these lifetimes.
-  const live = new Array<number>(Math.max(1, compressedSteps)).fill(0);
-  for (const it of its) for (let s = it.first; s <= it.last; s++) live[s]! += it.bytes;
-  for (const [c, o] of used) live[c]! -= maxSharedBytes(its[o.input]!.bytes, its[o.output]!.bytes, o);
+  // Live bytes per unrolled step with each tile's own sizes, overlaps credited: no placement can do
+  // better, and it is the same measure the reports show per step (edge tiles are smaller than the template).
+  const live = liveBytesPerStep(planSteps, buffers);
   const lowerBoundBytes = Math.max(0, ...live);
-  const peakCompressed = live.indexOf(lowerBoundBytes);
 
   const macs = graphMacs(graph);
   const patchedMacs = macs + stageExtraMacs(graph, stage);
@@ -250,7 +248,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
     buffers,
     arenaBytes: placement.arenaBytes,
     lowerBoundBytes,
-    peakStep: peakCompressed < start + m ? peakCompressed : peakCompressed + shift,
+    peakStep: Math.max(0, live.indexOf(lowerBoundBytes)),
     strategy: `${placement.strategy}${used.size === 0 ? ', no overlap' : ''}, patch ${stage.setting.tiles}x${stage.setting.tiles} at op ${stage.setting.splitOp}`,
     patch: {
       setting: stage.setting,
