@@ -1,0 +1,109 @@
+// Runs single kernel calls of the wasm kernel library (build/kernels.{simd,scalar}.wasm) directly: the
+// call is lowered with the kernel ABI (src/schedule/abi.ts), its constant data written at address 0,
+// the arena after it with every tensor at a chosen offset (input and output may overlap), the two base
+// globals set, and the kernel called with its record's address.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Graph, Tensor } from '../../src/ir/graph.js';
+import { elementCount, dtypeBytes } from '../../src/ir/shapes.js';
+import { lowerSchedule } from '../../src/schedule/abi.js';
+import type { ArenaRef, KernelCall, Operand, Schedule } from '../../src/schedule/types.js';
+import { REPO_ROOT } from '../helpers/shared.js';
+
+export interface Library {
+  target: 'simd' | 'scalar';
+  memory: WebAssembly.Memory;
+  exports: Record<string, unknown>;
+}
+
+export async function loadLibrary(target: 'simd' | 'scalar'): Promise<Library> {
+  const bytes = readFileSync(join(REPO_ROOT, 'build', `kernels.${target}.wasm`));
+  const { instance } = await WebAssembly.instantiate(bytes, {});
+  return { target, memory: instance.exports.memory as WebAssembly.Memory, exports: instance.exports as Record<string, unknown> };
+}
+
+const align = (n: number, a = 16) => Math.ceil(n / a) * a;
+
+export interface Placement {
+  /** Arena offset of each activation input, by op input slot. */
+  inputs: Map<number, number>;
+  output: number;
+  scratch: { offset: number; bytes: number } | null;
+  arenaBytes: number;
+}
+
+export function tensorBytes(graph: Graph, id: number): number {
+  const t = graph.tensors[id]!;
+  return elementCount(t.shape) * dtypeBytes(t.dtype)!;
+}
+
+/** Everything disjoint: activation inputs, then the output, then the scratch. */
+export function disjointPlacement(graph: Graph, scratchBytes = 0): Placement {
+  const op = graph.ops[0]!;
+  const inputs = new Map<number, number>();
+  let at = 32;
+  op.inputs.forEach((id, slot) => {
+    if (id < 0 || graph.tensors[id]!.data) return;
+    inputs.set(slot, at);
+    at = align(at + tensorBytes(graph, id)) + 16;
+  });
+  const output = at;
+  at = align(at + tensorBytes(graph, op.outputs[0]!)) + 16;
+  const scratch = scratchBytes > 0 ? { offset: at, bytes: scratchBytes } : null;
+  if (scratch) at = align(at + scratchBytes) + 16;
+  return { inputs, output, scratch, arenaBytes: at + 32 };
+}
+
+/** Input `slot` at A, the output at A + delta, the other inputs and the scratch after both (as test/plan/overlap-harness.ts). */
+export function overlappedPlacement(graph: Graph, slot: number, delta: number, scratchBytes: number): Placement {
+  const op = graph.ops[0]!;
+  const inBytes = tensorBytes(graph, op.inputs[slot]!), outBytes = tensorBytes(graph, op.outputs[0]!);
+  const A = align(64 + Math.max(0, -delta));
+  let end = align(Math.max(A + inBytes, A + delta + outBytes)) + 16;
+  const inputs = new Map<number, number>([[slot, A]]);
+  op.inputs.forEach((id, s) => {
+    if (s === slot || id < 0 || graph.tensors[id]!.data) return;
+    inputs.set(s, end);
+    end = align(end + tensorBytes(graph, id)) + 16;
+  });
+  const scratch = scratchBytes > 0 ? { offset: end, bytes: scratchBytes } : null;
+  if (scratch) end = align(end + scratchBytes) + 64;
+  return { inputs, output: A + delta, scratch, arenaBytes: end + 32 };
+}
+
+function ref(t: Tensor, offset: number): ArenaRef {
+  return { offset, shape: t.shape, dtype: t.dtype };
+}
+
+/** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
+export function runKernel(
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number } = {},
+): { output: Uint8Array; symbol: string } {
+  const op = graph.ops[0]!;
+  const operands: Operand[] = op.inputs.map((id, slot) => {
+    if (id < 0) return null;
+    const t = graph.tensors[id]!;
+    return t.data ? { constant: id } : { arena: ref(t, placement.inputs.get(slot)!) };
+  });
+  const outT = graph.tensors[op.outputs[0]!]!;
+  const call: KernelCall = {
+    type: 'kernel', op, opIndex: 0, variant, inputs: operands, outputs: [ref(outT, placement.output)],
+    scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
+  };
+  const schedule: Schedule = { graph, arenaBytes: placement.arenaBytes, inputs: [], outputs: [], calls: [call] };
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true });
+  const { symbol, record } = lowered.calls[0]!;
+  const arenaBase = align(lowered.constants.length);
+  const need = arenaBase + placement.arenaBytes;
+  const have = lib.memory.buffer.byteLength;
+  if (need > have) lib.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Uint8Array(lib.memory.buffer);
+  mem.set(lowered.constants, 0);
+  mem.fill(options.garbage ?? 0x5a, arenaBase, arenaBase + placement.arenaBytes);
+  for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
+  (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
+  (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
+  (lib.exports[symbol] as (args: number) => void)(record);
+  const outBytes = tensorBytes(graph, op.outputs[0]!);
+  return { output: mem.slice(arenaBase + placement.output, arenaBase + placement.output + outBytes), symbol };
+}

@@ -1,0 +1,148 @@
+// Every wasm kernel against the reference on randomized shapes, in the SIMD and the scalar build: the
+// default kernels on disjoint buffers (with and without the 1x1 / 3x3 fast paths), and every variant
+// the overlap rules allow on an arena where input and output overlap (sampled deltas of the rule's range).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../src/ir/graph.js';
+import { outSizeWithPads } from '../../src/ir/shapes.js';
+import { overlapRules } from '../../src/plan/overlap.js';
+import {
+  binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+} from '../plan/overlap-cases.js';
+import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
+import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
+
+const FULL: [number, number] = [-128, 127];
+
+function bigPointwise(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 4), w = r.int(1, 5), cin = r.int(1, 40), cout = r.int(1, 19);
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+  return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: [r.int(-128, -60), r.int(60, 127)] }, [
+    { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [cout, 1, 1, cin], scale: wScales, axis: 0, values: r.ints(cout * cin, -127, 127) },
+    { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -30000, 30000) },
+  ], { shape: [n, h, w, cout], scale: inScale * 0.01 * Math.sqrt(cin) * 12, zp: r.int(-10, 10) });
+}
+
+function depthwise3x3(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 27);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, 1), bottom: r.int(0, 1), left: r.int(0, 1), right: r.int(0, 1) };
+    const oh = outSizeWithPads(h, 3, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, 3, stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp: FULL, depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 36, zp: r.int(-10, 10) });
+  }
+}
+
+function meanCase(r: Rng): Graph {
+  const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
+  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, 2);
+  if (axes.length === 0) axes.push(shape.length - 1);
+  const keepDims = r.int(0, 1) === 1;
+  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  return singleOpGraph('MEAN', { axes, keepDims }, [
+    { shape, scale: r.float(0.02, 0.1), zp: r.int(-20, 20) },
+    { shape: [axes.length], dtype: 'int32', values: axes },
+  ], { shape: out, scale: r.float(0.02, 0.1), zp: r.int(-20, 20) });
+}
+
+function concatCase(r: Rng): Graph {
+  const rank = r.int(1, 4);
+  const shape = Array.from({ length: rank }, () => r.int(1, 4));
+  const axis = r.int(0, rank - 1);
+  const parts = Array.from({ length: r.int(1, 3) }, () => r.int(1, 3));
+  const q = { scale: 0.05, zp: 2 };
+  const inputs = parts.map((p, i) => ({ shape: shape.map((d, k) => (k === axis ? p : d)), ...q, ...(i === 1 && r.int(0, 1) ? { values: r.ints(shape.reduce((a, b) => a * b, 1) / shape[axis]! * p, -128, 127) } : {}) }));
+  return singleOpGraph('CONCATENATION', { axis, clamp: FULL }, inputs, { shape: shape.map((d, k) => (k === axis ? parts.reduce((a, b) => a + b, 0) : d)), ...q });
+}
+
+function resizeCase(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(1, 5), c = r.int(1, 3), oh = r.int(1, 9), ow = r.int(1, 9);
+  const alignCorners = r.int(0, 1) === 1;
+  const q = { scale: 0.05, zp: 1 };
+  return singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners, halfPixelCenters: !alignCorners && r.int(0, 1) === 1 }, [
+    { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
+  ], { shape: [n, oh, ow, c], ...q });
+}
+
+function reshapeCase(r: Rng): Graph {
+  const a = r.int(1, 6), b = r.int(1, 6);
+  return singleOpGraph('RESHAPE', {}, [{ shape: [a, b], scale: 0.1, zp: 0 }], { shape: [a * b], scale: 0.1, zp: 0 });
+}
+
+const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
+  ['CONV_2D 1x1', (r) => convCase(r, true)],
+  ['CONV_2D 1x1 wide', bigPointwise],
+  ['CONV_2D', (r) => convCase(r, false)],
+  ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
+  ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
+  ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
+  ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
+  ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
+  ['FULLY_CONNECTED', fullyConnectedCase],
+  ['ADD', (r) => binaryCase(r, 'ADD')],
+  ['SUB', (r) => binaryCase(r, 'SUB')],
+  ['MUL', (r) => binaryCase(r, 'MUL')],
+  ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
+  ['PAD', (r) => padCase(r, 'PAD')],
+  ['PADV2', (r) => padCase(r, 'PADV2')],
+  ['PAD int16', (r) => padCase(r, 'PAD', 'int16')],
+  ['PAD float32', (r) => padCase(r, 'PAD', 'float32')],
+  ['STRIDED_SLICE', (r) => stridedSliceCase(r, true)],
+  ['TRANSPOSE', transposeCase],
+  ['MEAN', meanCase],
+  ['CONCATENATION', concatCase],
+  ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
+  ['RESHAPE (copy)', reshapeCase],
+];
+
+const CASES = 12;
+
+describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the reference', (target) => {
+  let lib: Library;
+  beforeAll(async () => {
+    lib = await loadLibrary(target);
+  });
+
+  for (const [name, make] of FAMILIES) {
+    it(`${name}: default kernel, and every allowed overlap with its variant`, () => {
+      const symbols = new Set<string>();
+      let overlapped = 0;
+      for (let seed = 1; seed <= CASES; seed++) {
+        const r = rng(seed * 104729 + name.length * 7919 + (target === 'simd' ? 0 : 13));
+        const graph = make(r);
+        const where = `${name} seed ${seed} shapes ${graph.tensors.map((t) => `[${t.shape}]`).join(' ')}`;
+        const inputs = randomInputs(graph, r);
+        const want = runDefault(graph, inputs);
+        for (const fastPaths of [true, false]) {
+          const got = runKernel(lib, graph, disjointPlacement(graph), inputs, 'default', { fastPaths, garbage: r.int(0, 255) });
+          symbols.add(got.symbol);
+          expect(Buffer.compare(got.output, want), `${where} ${got.symbol}`).toBe(0);
+        }
+        for (const rule of overlapRules(graph, 0)) {
+          const step = elementSize(graph, graph.ops[0]!.outputs[0]!);
+          const lo = Math.ceil(rule.minDelta / step) * step, hi = Math.floor(rule.maxDelta / step) * step;
+          if (lo > hi) continue;
+          const deltas = new Set([lo, hi, ...(lo <= 0 && hi >= 0 ? [0] : []), ...[1, 2, 3].map(() => lo + Math.floor(r.int(0, Math.floor((hi - lo) / step))) * step)]);
+          for (const delta of deltas) {
+            const fresh = randomInputs(graph, r);
+            const placement = overlappedPlacement(graph, rule.input, delta, rule.scratchBytes);
+            const got = runKernel(lib, graph, placement, fresh, rule.variant, { garbage: r.int(0, 255) });
+            symbols.add(got.symbol);
+            overlapped++;
+            expect(Buffer.compare(got.output, runDefault(graph, fresh)), `${where} ${rule.variant} delta ${delta} (${got.symbol})`).toBe(0);
+          }
+        }
+      }
+      expect(symbols.size).toBeGreaterThan(0);
+      if (/CONV|POOL|FULLY|ADD|RELU|PAD$/.test(name)) expect(overlapped, `${name}: some overlapped placements ran`).toBeGreaterThan(0);
+    });
+  }
+});
