@@ -8,3 +8,9 @@ const { asAbiSource } = await import(join(root, 'dist/src/schedule/abi.js'));
 const target = join(root, 'assembly/abi.ts');
 const text = asAbiSource();
 if (!existsSync(target) || readFileSync(target, 'utf8') !== text) writeFileSync(target, text);
+
+// The C kernel library's copy of the same ABI (firmware-templates/kernels/tf_kernel_abi.h).
+const { cAbiHeader } = await import(join(root, 'dist/src/schedule/abi.js'));
+const cTarget = join(root, 'firmware-templates/kernels/tf_kernel_abi.h');
+const cText = cAbiHeader();
+if (!existsSync(cTarget) || readFileSync(cTarget, 'utf8') !== cText) writeFileSync(cTarget, cText);

@@ -1,8 +1,9 @@
 // Every target `tinyforge compile --target` can emit; each lives in its own file.
+import { cTarget } from './c.js';
 import type { Target } from './types.js';
 import { wasmTarget } from './wasm.js';
 
-export const TARGETS: readonly Target[] = [wasmTarget];
+export const TARGETS: readonly Target[] = [wasmTarget, cTarget];
 
 export function targetNames(): string[] {
   return TARGETS.map((t) => t.name);

@@ -1,0 +1,77 @@
+// --target c: the model as C99 sources for the user's own Cortex-M (or any C) build: <prefix>.h/.c,
+// the kernel library sources the model uses, the generated ABI header and a README with the flags.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emitC } from '../../../codegen/c/emit.js';
+import { UsageError } from '../../errors.js';
+import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
+import type { Target } from './types.js';
+
+const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
+
+function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[]): string {
+  const P = prefix.toUpperCase();
+  const flags = cpu === 'generic' ? '(your core\'s flags; any C99 compiler)' : armCpuFlags(cpu).join(' ');
+  return [
+    `# ${modelName} as C (tinyforge --target c, ${cpu})`,
+    '',
+    `- RAM: one arena of ${arenaBytes} bytes (\`${P}_ARENA_BYTES\`), static in \`${prefix}.c\` or yours through \`${prefix}_init(buf)\`.`,
+    `- Flash: ${constBytes} bytes of constant data (weights, requantization arrays, kernel argument records) plus code.`,
+    `- Kernels: ${symbols.join(', ')}.`,
+    '',
+    '## Build',
+    '',
+    'Compile every `.c` file here with your application (C99):',
+    '',
+    '```sh',
+    `arm-none-eabi-gcc -std=c99 -O2 ${flags} -ffunction-sections -fdata-sections -c *.c`,
+    '```',
+    '',
+    'Link with `-Wl,--gc-sections`. On ARMv7E-M and ARMv8-M Mainline cores with the DSP extension',
+    '(Cortex-M4/M7/M33) the kernels use SMLAD/SXTB16 paths (`__ARM_FEATURE_DSP`); elsewhere portable C.',
+    'firmware-templates/ in the tinyforge package has startup code, a linker script (RAM overflow fails the',
+    'link), a QEMU Makefile and a generic project layout.',
+    '',
+    '## Use',
+    '',
+    '```c',
+    `#include "${prefix}.h"`,
+    `${prefix}_init(NULL);                        /* or a 16-byte aligned buffer of ${P}_ARENA_BYTES */`,
+    `memcpy(${prefix}_input(0), data, ${P}_INPUT0_BYTES); /* ${P}_INPUT0_TYPE, scale ${P}_INPUT0_SCALE, zero point ${P}_INPUT0_ZERO_POINT */`,
+    `int status = ${prefix}_invoke();             /* ${P}_OK == 0 */`,
+    `const void *out = ${prefix}_output(0);       /* ${P}_OUTPUT0_BYTES bytes */`,
+    '```',
+    '',
+    'Inputs are consumed by invoke (the memory plan reuses their bytes): write them before every invoke.',
+    '',
+    '## Files',
+    '',
+    ...files.map((f) => `- \`${f}\``),
+    '',
+  ].join('\n');
+}
+
+export const cTarget: Target = {
+  name: 'c',
+  summary: 'C99 sources for Cortex-M (or any C compiler): model.h/model.c + the kernels used',
+  addOptions(command) {
+    return command
+      .option('--cpu <core>', `(--target c) ${CPUS.join('|')}: the flags the README gives`, 'cortex-m4')
+      .option('--prefix <name>', '(--target c) C identifier prefix and file name of the model API', 'model');
+  },
+  async emit({ schedule, modelName, options }) {
+    const cpu = (options.cpu ?? 'cortex-m4') as ArmCpu;
+    if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, got "${cpu}"`);
+    const prefix = typeof options.prefix === 'string' ? options.prefix : 'model';
+    const model = emitC(schedule, { prefix, name: modelName });
+    const files = [
+      ...Object.entries(model.files).map(([path, contents]) => ({ path, contents })),
+      ...model.kernelFiles.map((f) => ({ path: f, contents: readFileSync(join(kernelsDir(), f), 'utf8') })),
+    ];
+    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols) });
+    return {
+      files,
+      summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, kernels: model.symbols },
+    };
+  },
+};
