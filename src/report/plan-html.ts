@@ -1,7 +1,10 @@
 // `tinyforge plan --report plan.html`: the memory plan as one self-contained page (inline CSS, SVG and a
 // few lines of JS; nothing fetched). The chart draws every buffer at its arena offset over the steps it
 // lives, so reuse, in-place overlap and fragmentation are visible; the table lists the steps.
+import { CSS_CARDS, CSS_CHART, CSS_PAGE, CSS_TABLE, escapeHtml, fmt, htmlPage, r1, tickStep } from './html.js';
 import type { PlanReport } from './plan.js';
+
+export { escapeHtml } from './html.js';
 
 export interface PlanHtmlOptions {
   /** Page title (default: "<model> memory plan"). */
@@ -10,13 +13,6 @@ export interface PlanHtmlOptions {
 
 type Buffer = PlanReport['buffers'][number];
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-/** Escapes text for HTML element content and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /** 12 KiB, 1.5 MiB or 300 B: a byte count as a short axis label. */
 function shortBytes(n: number): string {
   if (n >= 1 << 20 && n % (1 << 18) === 0) return `${n / (1 << 20)} MiB`;
@@ -24,21 +20,11 @@ function shortBytes(n: number): string {
   return `${fmt(n)} B`;
 }
 
-/** Tick spacing near range/target: 1, 2 or 5 times a power of ten (steps) or a power of two (bytes). */
-function tickStep(range: number, target: number, binary: boolean): number {
-  const raw = Math.max(range / target, 1);
-  if (binary) return 2 ** Math.ceil(Math.log2(raw));
-  const p = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
-}
-
 const W = 1200;
 const H = 470;
 const M = { left: 78, right: 24, top: 22, bottom: 42 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
-
-const r1 = (x: number) => Math.round(x * 10) / 10;
 
 function chart(r: PlanReport): string {
   const steps = Math.max(1, r.steps.length);
@@ -161,24 +147,8 @@ function table(r: PlanReport): string {
 }
 
 const CSS = `
-:root{--fg:#1d2330;--dim:#6b7280;--line:#e3e6eb;--bg:#fff;--bad:#b42318;--ok:#067647}
-*{box-sizing:border-box}
-body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:28px 0 8px}
-.sub{color:var(--dim);margin-bottom:16px}
-.verdict{display:inline-block;margin-left:10px;padding:2px 10px;border-radius:12px;font-size:13px;font-weight:600;vertical-align:2px}
-.verdict.ok{background:#dcfae6;color:var(--ok)}.verdict.bad{background:#fee4e2;color:var(--bad)}.verdict.none{background:#eef0f3;color:var(--dim)}
-.cards{display:flex;flex-wrap:wrap;gap:12px}
-.card{flex:1 1 220px;border:1px solid var(--line);border-radius:8px;padding:10px 14px}
-.card .k{color:var(--dim);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card .v{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
-.card .n{color:var(--dim);font-size:12.5px}
-.card.bad{border-color:#fda29b}.card.bad .v{color:var(--bad)}
-ul.sugg{margin:6px 0 0;padding-left:20px}ul.sugg li{margin:3px 0}
-.chart{width:100%;height:auto;display:block;font-size:12px}
-.chart .grid line{stroke:#eef0f3}.chart .axis text{fill:var(--dim)}.chart .axis line{stroke:#9aa1ad}
-.chart .frame{fill:none;stroke:#c5cad3}.chart .label{fill:var(--dim);font-size:12.5px}
-.bufs path{stroke:rgba(20,25,35,.45);stroke-width:.6;vector-effect:non-scaling-stroke;fill-opacity:.78}
+${CSS_PAGE}${CSS_CARDS}ul.sugg{margin:6px 0 0;padding-left:20px}ul.sugg li{margin:3px 0}
+${CSS_CHART}.bufs path{stroke:rgba(20,25,35,.45);stroke-width:.6;vector-effect:non-scaling-stroke;fill-opacity:.78}
 .bufs path:hover{fill-opacity:1;stroke:#000;stroke-width:1.5}
 .in{fill:#3b82f6;background:#3b82f6}.out{fill:#16a34a;background:#16a34a}.scr{fill:#f59e0b;background:#f59e0b}
 .a0{fill:#94a3b8;background:#94a3b8}.a1{fill:#a78bfa;background:#a78bfa}.a2{fill:#5eead4;background:#5eead4}
@@ -196,20 +166,7 @@ ul.sugg{margin:6px 0 0;padding-left:20px}ul.sugg li{margin:3px 0}
 .legend i.ln{height:0;border-top:2px solid #111827;border-radius:0;vertical-align:3px}
 .legend i.pk{height:0;border-top:2px dashed var(--bad);border-radius:0;vertical-align:3px}
 #info{min-height:20px;margin:6px 0 0 ${M.left}px;font-size:13px}
-.tablewrap{max-height:560px;overflow:auto;border:1px solid var(--line);border-radius:8px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th{position:sticky;top:0;background:#f6f7f9;text-align:left;font-weight:600;border-bottom:1px solid var(--line)}
-th,td{padding:4px 10px;white-space:nowrap}
-td.name{max-width:520px;overflow:hidden;text-overflow:ellipsis}
-tbody tr:nth-child(even){background:#fafbfc}tbody tr:hover{background:#eef4ff}
-tr.peak{background:#fef3f2!important;font-weight:600}
-.num{text-align:right;font-variant-numeric:tabular-nums}
-td.num{position:relative}
-.bar{position:absolute;left:0;top:3px;bottom:3px;background:#e0e7ff;z-index:-1}
-td.num{z-index:0}
-.dim{color:var(--dim)}
-.meta{color:var(--dim);font-size:12.5px;margin-top:18px}
-`;
+${CSS_TABLE}`;
 
 // Pointer over a table row: highlight its step in the chart; click in the chart: scroll to that step's row.
 const js = (steps: number) => `
@@ -239,12 +196,10 @@ export function planHtml(report: PlanReport, options: PlanHtmlOptions = {}): str
   const legend =
     '<div class="legend"><span><i class="in"></i>input</span><span><i class="out"></i>output</span><span><i class="a0"></i><i class="a1"></i><i class="a2"></i>activations</span>' +
     '<span><i class="scr"></i>scratch</span><span><i class="ln"></i>live bytes per step</span><span><i class="pk"></i>peak (arena size)</span><span><i style="background:#fecdca"></i>peak step</span></div>';
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style></head>
-<body>
-<h1>${escapeHtml(r.model)}${verdict}</h1>
+  return htmlPage(
+    title,
+    CSS,
+    `<h1>${escapeHtml(r.model)}${verdict}</h1>
 <div class="sub">Memory plan: ${fmt(r.steps.length)} steps, ${fmt(live)} buffers in one arena; in-place ${r.inplace ? 'on' : 'off'}, alignment ${r.alignment}, strategy ${escapeHtml(r.strategy)}</div>
 ${figures(r)}
 ${suggestions}
@@ -254,8 +209,7 @@ ${legend}
 <div id="info" class="dim">Hover a buffer for its name, size, offset and steps; click the chart to find a step in the table.</div>
 <h2>Steps</h2>
 ${table(r)}
-<div class="meta">Generated by tinyforge plan. Each rectangle is one buffer: its height is its bytes at its arena offset, its width the steps it must be kept. Rectangles stacked at one step are what is live then; overlapping ones share bytes by an in-place or streaming kernel.</div>
-<script>${js(Math.max(1, r.steps.length))}</script>
-</body></html>
-`;
+<div class="meta">Generated by tinyforge plan. Each rectangle is one buffer: its height is its bytes at its arena offset, its width the steps it must be kept. Rectangles stacked at one step are what is live then; overlapping ones share bytes by an in-place or streaming kernel.</div>`,
+    js(Math.max(1, r.steps.length)),
+  );
 }
