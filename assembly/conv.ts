@@ -47,6 +47,18 @@ function conv(args: usize, mode: i32): void {
   const filtersPerGroup = outDepth / groups;
   const rowBytes = <usize>(outW * outDepth);
 
+  if (mode != MODE_DIRECT && filterH == 1 && filterW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 &&
+      filterDepth == inDepth && outH == inH && outW == inW) {
+    // Pointwise: each unit (row or pixel) is a matrix product of its own input pixels into scratch.
+    const unitPixels = mode == MODE_ROW ? outW : 1;
+    const units = batches * outH * outW / unitPixels;
+    for (let u = 0; u < units; u++) {
+      matmul(x + <usize>(u * unitPixels * inDepth), w, scratch, bias, mult, shift, unitPixels, inDepth, outDepth, inputOffset, outputOffset, actMin, actMax);
+      memory.copy(y + <usize>(u * unitPixels * outDepth), scratch, <usize>(unitPixels * outDepth));
+    }
+    return;
+  }
+
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
       const inYOrigin = oy * strideH - padTop;

@@ -111,7 +111,10 @@ export function dwconv2d_s8(args: usize): void {
 }
 
 export function dwconv2d_s8_stream_row(args: usize): void {
-  depthwise(args, MODE_ROW);
+  // 3x3, dilation 1, multiplier 1: the SIMD pixel path, each row into scratch then written.
+  if (arg(args, DWCONV2D_FILTER_H) == 3 && arg(args, DWCONV2D_FILTER_W) == 3 && arg(args, DWCONV2D_DILATION_H) == 1 &&
+      arg(args, DWCONV2D_DILATION_W) == 1 && arg(args, DWCONV2D_DEPTH_MULTIPLIER) == 1) depthwise3x3(args, true);
+  else depthwise(args, MODE_ROW);
 }
 
 export function dwconv2d_s8_inplace_channel(args: usize): void {
@@ -123,6 +126,13 @@ export function dwconv2d_s8_inplace_channel(args: usize): void {
  * over the channels in SIMD groups of 8; border pixels take the generic per-tap path.
  */
 export function dwconv2d_s8_3x3(args: usize): void {
+  depthwise3x3(args, false);
+}
+
+// @ts-ignore: decorator
+@inline
+function depthwise3x3(args: usize, streamRow: bool): void {
+  const scratch = ptr(args, DWCONV2D_SCRATCH);
   const x = ptr(args, DWCONV2D_INPUT);
   const y = ptr(args, DWCONV2D_OUTPUT);
   const w = ptr(args, DWCONV2D_FILTER);
@@ -151,7 +161,7 @@ export function dwconv2d_s8_3x3(args: usize): void {
       const yInside = inYOrigin >= 0 && inYOrigin + 3 <= inH;
       for (let ox = 0; ox < outW; ox++) {
         const inXOrigin = ox * strideW - padLeft;
-        const dest = y + <usize>(((n * outH + oy) * outW + ox) * depth);
+        const dest = streamRow ? scratch + <usize>(ox * depth) : y + <usize>(((n * outH + oy) * outW + ox) * depth);
         let c = 0;
         if (yInside && inXOrigin >= 0 && inXOrigin + 3 <= inW) {
           const x0 = x + <usize>(((n * inH + inYOrigin) * inW + inXOrigin) * depth);
@@ -197,6 +207,7 @@ export function dwconv2d_s8_3x3(args: usize): void {
           }
         }
       }
+      if (streamRow) memory.copy(y + <usize>((n * outH + oy) * outW * depth), scratch, <usize>(outW * depth));
     }
   }
 }
