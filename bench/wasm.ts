@@ -33,11 +33,23 @@ export interface WasmBenchRow {
   /** Median ms per invoke after warm-up. */
   tinyforgeMs: number | null;
   tfjsTfliteMs: number;
+  /**
+   * Process CPU ms per invoke (median over the five rounds of each round's mean): unlike the wall-clock
+   * median it does not grow when other processes preempt a long invoke on a busy machine; it includes
+   * V8's background threads.
+   */
+  tinyforgeCpuMs: number | null;
+  tfjsTfliteCpuMs: number;
   /** Our module's bytes without the weight data (kernels + schedule + argument records), and in total. */
   wasmBytes: number | null;
   wasmTotalBytes: number | null;
-  /** ms from WebAssembly instantiation of the emitted bytes to the first output (compile not included). */
+  /**
+   * ms from the loader's createModel(bytes) (WebAssembly instantiation) to the first output, compile
+   * not included; median of 5 fresh Node processes with Node's lazily loaded `Response` touched first
+   * (a browser has it built in). `firstInferenceNodeMs`: the same without that (fresh Node as is).
+   */
   firstInferenceMs: number | null;
+  firstInferenceNodeMs: number | null;
   /** tfjs-tflite: its runtime load (once per page: import, feature probe, 3.7 MB wasm) + model creation + first output. */
   tfjsTfliteFirstInferenceMs: number;
   /** Output of golden input set 0 equals TFLM's, byte for byte. */
@@ -123,13 +135,19 @@ function warmUp(m: BenchEngineModel): number {
   return median(samples);
 }
 
-/** n samples, each the mean of a batch of `batch` back-to-back invokes (so the clock's cost stays small). */
-function timeInvokes(m: BenchEngineModel, n: number, batch: number, into: number[]): void {
+/**
+ * n samples, each the mean of a batch of `batch` back-to-back invokes (so the clock's cost stays small);
+ * returns the process CPU ms per invoke over the whole call.
+ */
+function timeInvokes(m: BenchEngineModel, n: number, batch: number, into: number[]): number {
+  const cpu = process.cpuUsage();
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     for (let j = 0; j < batch; j++) m.invoke();
     into.push((performance.now() - t) / batch);
   }
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / (n * batch);
 }
 
 function median(xs: number[]): number {
@@ -175,27 +193,27 @@ export async function wasmBench(sharedDir: string, options: WasmBenchOptions = {
     const tfjsTfliteFirstInferenceMs = peer.loadMs + (performance.now() - t);
     const theirCheck = checkGolden(theirs, g);
 
-    // Ours: compiled with the default plan (the model's own I/O types), instantiated from bytes.
+    // Ours: compileGraphToWasm with the default plan (the model's own I/O types), then the emitted
+    // loader's createModel(bytes).
     let ours: BenchEngineModel | null = null;
     let compiled: TinyforgeCompiled | null = null;
     let firstInferenceMs: number | null = null;
+    let firstInferenceNodeMs: number | null = null;
     let ourCheck: ReturnType<typeof checkGolden> | null = null;
     let tinyforgeNote: string | undefined;
     try {
-      compiled = await compileTinyforge(modelBytes, name);
-      if (compiled) {
-        t = performance.now();
-        const m = await compiled.instantiate();
-        input0.forEach((b, i) => m.setInput(i, b));
-        m.invoke();
-        m.readOutputs();
-        firstInferenceMs = performance.now() - t;
-        ours = m;
-        ourCheck = checkGolden(ours, g);
-      } else tinyforgeNote = 'the wasm backend has no public compile API in this tree yet';
+      compiled = await compileTinyforge(modelBytes);
+      const m = await compiled.instantiate();
+      ourCheck = checkGolden(m, g);
+      const first = compiled.firstInference(input0);
+      input0.forEach((b, i) => m.setInput(i, b));
+      m.invoke();
+      if (!sameBytes([first.output], [m.readOutputs()[0]!])) throw new Error('the fresh-process first output differs from the in-process one');
+      firstInferenceMs = first.ms;
+      firstInferenceNodeMs = first.nodeMs;
+      ours = m;
     } catch (e) {
       tinyforgeNote = `tinyforge: ${(e as Error).message.split('\n')[0]}`;
-      ours = null;
     }
 
     // Timing: same input, warm-up, then the same number of runs for both, interleaved.
@@ -207,8 +225,10 @@ export async function wasmBench(sharedDir: string, options: WasmBenchOptions = {
     const samplesWanted = options.runs ?? Math.min(1000, Math.max(50, Math.round(1500 / Math.max(...estimates, 1e-4) / batch)));
     const perRound = Math.ceil(samplesWanted / ROUNDS);
     const samples = engines.map(() => [] as number[]);
-    for (let r = 0; r < ROUNDS; r++) engines.forEach((e, i) => timeInvokes(e, perRound, batch, samples[i]!));
+    const cpu = engines.map(() => [] as number[]);
+    for (let r = 0; r < ROUNDS; r++) engines.forEach((e, i) => cpu[i]!.push(timeInvokes(e, perRound, batch, samples[i]!)));
     theirs.dispose();
+    compiled?.dispose();
 
     const row: WasmBenchRow = {
       model: name,
@@ -217,9 +237,12 @@ export async function wasmBench(sharedDir: string, options: WasmBenchOptions = {
       runs: perRound * ROUNDS * batch,
       tinyforgeMs: ours ? median(samples[1]!) : null,
       tfjsTfliteMs: median(samples[0]!),
+      tinyforgeCpuMs: ours ? median(cpu[1]!) : null,
+      tfjsTfliteCpuMs: median(cpu[0]!),
       wasmBytes: compiled ? compiled.wasmBytes : null,
       wasmTotalBytes: compiled ? compiled.wasmTotalBytes : null,
       firstInferenceMs,
+      firstInferenceNodeMs,
       tfjsTfliteFirstInferenceMs,
       tinyforgeExact: ourCheck ? ourCheck.exact0 : null,
       tfjsTfliteExact: theirCheck.exact0,
@@ -256,8 +279,8 @@ export function wasmBenchMarkdown({ rows, peer, machine }: WasmBenchResult): str
     `Measured on Node ${machine.node}, ${machine.cpu} (${machine.cores} cores, load average ${machine.loadAverage.toFixed(2)} at start); ` +
       `peer: @tensorflow/tfjs-tflite ${peer.version}, build \`${peer.build}\` (1 thread, SIMD; ${fmtBytes(peer.runtimeBytes)} B of glue + wasm, loaded in ${peer.loadMs.toFixed(0)} ms).`,
     '',
-    '| model | I/O | tinyforge ms | tfjs-tflite ms | ratio | module bytes (no weights) | module bytes (total) | first inference ms | tfjs-tflite first output ms | tinyforge exact | tfjs-tflite exact | runs | targets: ≤ peer / < 64 KiB / < 20 ms |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
+    '| model | I/O | tinyforge ms | tfjs-tflite ms | ratio | CPU ms: tinyforge / tfjs-tflite | module bytes (no weights) | module bytes (total) | first inference ms (fresh Node) | tfjs-tflite first output ms | tinyforge exact | tfjs-tflite exact | runs | targets: ≤ peer / < 64 KiB / < 20 ms |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
   ];
   for (const r of rows) {
     const ratio = r.tinyforgeMs === null ? '–' : `${(r.tinyforgeMs / r.tfjsTfliteMs).toFixed(2)}x`;
@@ -270,8 +293,8 @@ export function wasmBenchMarkdown({ rows, peer, machine }: WasmBenchResult): str
     const ourExact = r.tinyforgeExact === null ? '–' : `${yesNo(r.tinyforgeExact)} (${r.tinyforgeExactSets} sets)`;
     const theirExact = `${yesNo(r.tfjsTfliteExact)} (${r.tfjsTfliteExactSets} sets${r.tfjsTfliteMaxDiff ? `, max diff ${fmtDiff(r.tfjsTfliteMaxDiff)}` : ''})`;
     lines.push(
-      `| ${r.path} | ${r.io} | ${fmtMs(r.tinyforgeMs)} | ${fmtMs(r.tfjsTfliteMs)} | ${ratio} | ${fmtBytes(r.wasmBytes)} | ${fmtBytes(r.wasmTotalBytes)} | ` +
-        `${r.firstInferenceMs === null ? '–' : r.firstInferenceMs.toFixed(1)} | ${r.tfjsTfliteFirstInferenceMs.toFixed(0)} | ${ourExact} | ${theirExact} | ${r.runs} | ${targets} |`,
+      `| ${r.path} | ${r.io} | ${fmtMs(r.tinyforgeMs)} | ${fmtMs(r.tfjsTfliteMs)} | ${ratio} | ${fmtMs(r.tinyforgeCpuMs)} / ${fmtMs(r.tfjsTfliteCpuMs)} | ${fmtBytes(r.wasmBytes)} | ${fmtBytes(r.wasmTotalBytes)} | ` +
+        `${r.firstInferenceMs === null ? '–' : `${r.firstInferenceMs.toFixed(1)} (${r.firstInferenceNodeMs!.toFixed(1)})`} | ${r.tfjsTfliteFirstInferenceMs.toFixed(0)} | ${ourExact} | ${theirExact} | ${r.runs} | ${targets} |`,
     );
   }
   const notes = [...new Set(rows.map((r) => r.tinyforgeNote).filter((n): n is string => !!n))];
