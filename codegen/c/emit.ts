@@ -87,11 +87,11 @@ function constantArray(name: string, bytes: Uint8Array): string {
   return `static const uint32_t ${name}[${Math.max(1, words.length)}] TF_ALIGN16 = {\n${lines.join('\n')}\n};\n`;
 }
 
-function ioMacros(P: string, kind: 'INPUT' | 'OUTPUT', refs: ArenaRef[], tensors: Tensor[]): string[] {
+function ioMacros(P: string, kind: 'INPUT' | 'OUTPUT', refs: ArenaRef[], tensors: Array<Tensor | undefined>): string[] {
   const lines = [`#define ${P}_NUM_${kind}S ${refs.length}`];
   refs.forEach((r, i) => {
-    const t = tensors[i]!;
-    const q = t.quant && t.quant.scales.length === 1 ? t.quant : null;
+    const t = tensors[i];
+    const q = t?.quant && t.quant.scales.length === 1 ? t.quant : null;
     lines.push(
       `#define ${P}_${kind}${i}_BYTES ${byteSize(r.shape, r.dtype)}`,
       `#define ${P}_${kind}${i}_OFFSET ${r.offset} /* in the arena */`,
@@ -111,8 +111,8 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
   const P = prefix.toUpperCase();
   const lowered = lowerSchedule(schedule, options.fastPaths === undefined ? {} : { fastPaths: options.fastPaths });
   const { graph } = schedule;
-  const inputTensors = graph.inputs.map((id) => graph.tensors[id]!);
-  const outputTensors = graph.outputs.map((id) => graph.tensors[id]!);
+  const inputTensors = graph.inputs.map((id) => graph.tensors[id]);
+  const outputTensors = graph.outputs.map((id) => graph.tensors[id]);
   const arenaBytes = Math.max(16, Math.ceil(schedule.arenaBytes / 16) * 16);
   const name = options.name ?? prefix;
 

@@ -1,0 +1,271 @@
+// Every C kernel and variant against the reference on randomized shapes: the default kernels on disjoint
+// buffers (with and without the 1x1 / 3x3 fast paths), every variant the overlap rules allow on an arena
+// where input and output overlap (sampled deltas of the rule's range), and the patch window copies.
+// All jobs of a run go into one program: on the host with AddressSanitizer + UBSan (portable paths), and
+// on QEMU's Cortex-M4F (the ARMv7E-M DSP paths). Together they reach every symbol of the kernel ABI.
+import { describe, expect, it } from 'vitest';
+import type { DType, Graph } from '../../src/ir/graph.js';
+import { outSizeWithPads } from '../../src/ir/shapes.js';
+import { overlapRules } from '../../src/plan/overlap.js';
+import { KERNELS } from '../../src/schedule/abi.js';
+import type { CopyWindowCall } from '../../src/schedule/types.js';
+import {
+  binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+} from '../plan/overlap-cases.js';
+import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
+import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
+import { kernelJob, runJobsOnHost, runJobsOnQemu, windowJob, type Job } from './kernel-harness.js';
+import { haveTools } from './toolchain.js';
+
+const FULL: [number, number] = [-128, 127];
+
+function pointwise(r: Rng, big: boolean): Graph {
+  const n = r.int(1, 2), h = r.int(1, 4), w = r.int(1, 5), cin = big ? r.int(1, 70) : r.int(1, 9), cout = big ? r.int(1, 19) : r.int(1, 9);
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+  return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: [r.int(-128, -60), r.int(60, 127)] }, [
+    { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [cout, 1, 1, cin], scale: wScales, axis: 0, values: r.ints(cout * cin, -127, 127) },
+    { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -30000, 30000) },
+  ], { shape: [n, h, w, cout], scale: inScale * 0.01 * Math.sqrt(cin) * 12, zp: r.int(-10, 10) });
+}
+
+/** A wide general conv (row runs of 4+ bytes for the SMLAD loop), per-tensor or per-channel. */
+function wideConv(r: Rng): Graph {
+  for (;;) {
+    const n = 1, h = r.int(2, 7), w = r.int(2, 7), cin = r.int(3, 12), cout = r.int(1, 11);
+    const kh = r.int(1, 4), kw = r.int(1, 4);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+    const oh = outSizeWithPads(h, kh, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, kw, stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const perTensor = r.int(0, 1) === 1;
+    const wScales = perTensor ? [r.float(0.002, 0.02)] : Array.from({ length: cout }, () => r.float(0.002, 0.02));
+    return singleOpGraph('CONV_2D', { stride, dilation: [1, 1], pad, clamp: [r.int(-128, -20), r.int(20, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, kh, kw, cin], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: (perTensor ? new Array(cout).fill(wScales[0]) : wScales).map((s: number) => s * inScale), values: r.ints(cout, -3000, 3000) },
+    ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * Math.sqrt(kh * kw * cin) * 12, zp: r.int(-10, 10) });
+  }
+}
+
+function depthwise3x3(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 27);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, 1), bottom: r.int(0, 1), left: r.int(0, 1), right: r.int(0, 1) };
+    const oh = outSizeWithPads(h, 3, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, 3, stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp: [r.int(-128, -20), r.int(20, 127)], depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 36, zp: r.int(-10, 10) });
+  }
+}
+
+function wideFullyConnected(r: Rng): Graph {
+  const batches = r.int(1, 3), depth = r.int(1, 80), units = r.int(1, 13);
+  const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
+  return singleOpGraph('FULLY_CONNECTED', { clamp: FULL, keepNumDims: false }, [
+    { shape: [batches, depth], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [units, depth], scale: wScale, values: r.ints(units * depth, -127, 127) },
+    { shape: [units], dtype: 'int32', scale: inScale * wScale, values: r.ints(units, -30000, 30000) },
+  ], { shape: [batches, units], scale: inScale * wScale * Math.sqrt(depth) * 12, zp: r.int(-10, 10) });
+}
+
+function meanCase(r: Rng, dtype: 'int8' | 'int16'): Graph {
+  const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
+  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, 2);
+  if (axes.length === 0) axes.push(shape.length - 1);
+  const keepDims = r.int(0, 1) === 1;
+  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  const zp = dtype === 'int16' ? 0 : r.int(-20, 20);
+  return singleOpGraph('MEAN', { axes, keepDims }, [
+    { shape, dtype, scale: r.float(0.02, 0.1), zp },
+    { shape: [axes.length], dtype: 'int32', values: axes },
+  ], { shape: out, dtype, scale: r.float(0.02, 0.1), zp: dtype === 'int16' ? 0 : r.int(-20, 20) });
+}
+
+function concatCase(r: Rng): Graph {
+  const rank = r.int(1, 4);
+  const shape = Array.from({ length: rank }, () => r.int(1, 4));
+  const axis = r.int(0, rank - 1);
+  const parts = Array.from({ length: r.int(1, 3) }, () => r.int(1, 3));
+  const q = { scale: 0.05, zp: 2 };
+  const inputs = parts.map((p) => ({ shape: shape.map((d, k) => (k === axis ? p : d)), ...q }));
+  return singleOpGraph('CONCATENATION', { axis, clamp: FULL }, inputs, { shape: shape.map((d, k) => (k === axis ? parts.reduce((a, b) => a + b, 0) : d)), ...q });
+}
+
+function resizeCase(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(1, 5), c = r.int(1, 3), oh = r.int(1, 9), ow = r.int(1, 9);
+  const alignCorners = r.int(0, 1) === 1;
+  const q = { scale: 0.05, zp: 1 };
+  return singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners, halfPixelCenters: !alignCorners && r.int(0, 1) === 1 }, [
+    { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
+  ], { shape: [n, oh, ow, c], ...q });
+}
+
+function reshapeCase(r: Rng): Graph {
+  const a = r.int(1, 6), b = r.int(1, 6);
+  return singleOpGraph('RESHAPE', {}, [{ shape: [a, b], scale: 0.1, zp: 0 }], { shape: [a * b], scale: 0.1, zp: 0 });
+}
+
+/** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
+function typedUnary(r: Rng, which: string): Graph {
+  const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
+  const t = (dtype: DType, scale?: number, zp = 0): TSpec => (scale === undefined ? { shape, dtype } : { shape, dtype, scale, zp });
+  const si = r.float(0.02, 0.1);
+  switch (which) {
+    case 'RELU int16': return singleOpGraph('RELU', {}, [t('int16', si / 256)], t('int16', si / 200));
+    case 'RELU6 int16': return singleOpGraph('RELU6', {}, [t('int16', si / 256)], t('int16', si / 256));
+    case 'LEAKY_RELU int16': return singleOpGraph('LEAKY_RELU', { alpha: r.float(0.05, 0.5) }, [t('int16', si / 256)], t('int16', si / 200));
+    case 'QUANTIZE float32->int16': return singleOpGraph('QUANTIZE', {}, [t('float32')], t('int16', r.float(0.001, 0.01), 0));
+    case 'QUANTIZE int8->uint8': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('uint8', si, r.int(108, 148)));
+    case 'QUANTIZE uint8->int8': return singleOpGraph('QUANTIZE', {}, [t('uint8', si, r.int(108, 148))], t('int8', si * 1.5, r.int(-20, 20)));
+    case 'QUANTIZE int8->int32': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('int32', si / 1000, 0));
+    case 'QUANTIZE int16->int16': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int16', si / 100));
+    case 'QUANTIZE int16->int32': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int32', si / 10000));
+    case 'QUANTIZE int32->int8': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int8', si / 10, r.int(-20, 20)));
+    case 'QUANTIZE int32->int16': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int16', si / 1000));
+    case 'DEQUANTIZE uint8->float32': return singleOpGraph('DEQUANTIZE', {}, [t('uint8', si, r.int(100, 150))], t('float32'));
+  }
+  throw new Error(which);
+}
+
+const TYPED = [
+  'RELU int16', 'RELU6 int16', 'LEAKY_RELU int16', 'QUANTIZE float32->int16', 'QUANTIZE int8->uint8', 'QUANTIZE uint8->int8',
+  'QUANTIZE int8->int32', 'QUANTIZE int16->int16', 'QUANTIZE int16->int32', 'QUANTIZE int32->int8', 'QUANTIZE int32->int16', 'DEQUANTIZE uint8->float32',
+];
+
+const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
+  ['CONV_2D 1x1', (r) => pointwise(r, false)],
+  ['CONV_2D 1x1 wide', (r) => pointwise(r, true)],
+  ['CONV_2D', (r) => convCase(r, false)],
+  ['CONV_2D wide', wideConv],
+  ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
+  ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
+  ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
+  ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
+  ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
+  ['FULLY_CONNECTED', fullyConnectedCase],
+  ['FULLY_CONNECTED wide', wideFullyConnected],
+  ['ADD', (r) => binaryCase(r, 'ADD')],
+  ['SUB', (r) => binaryCase(r, 'SUB')],
+  ['MUL', (r) => binaryCase(r, 'MUL')],
+  ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
+  ...TYPED.map((k) => [k, (r: Rng) => typedUnary(r, k)] as [string, (r: Rng) => Graph]),
+  ['PAD', (r) => padCase(r, 'PAD')],
+  ['PADV2', (r) => padCase(r, 'PADV2')],
+  ['PAD int16', (r) => padCase(r, 'PAD', 'int16')],
+  ['PAD float32', (r) => padCase(r, 'PAD', 'float32')],
+  ['STRIDED_SLICE', (r) => stridedSliceCase(r, true)],
+  ['TRANSPOSE', transposeCase],
+  ['MEAN int8', (r) => meanCase(r, 'int8')],
+  ['MEAN int16', (r) => meanCase(r, 'int16')],
+  ['CONCATENATION', concatCase],
+  ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
+  ['RESHAPE (copy)', reshapeCase],
+];
+
+interface Expectation {
+  job: Job;
+  want: Uint8Array;
+  family: string;
+}
+
+/** The jobs of every family: default (fast paths on and off) on disjoint buffers, sampled overlaps with the variants. */
+function buildJobs(cases: number, salt: number): Expectation[] {
+  const out: Expectation[] = [];
+  for (const [name, make] of FAMILIES) {
+    for (let seed = 1; seed <= cases; seed++) {
+      const r = rng(seed * 104729 + name.length * 7919 + salt);
+      const graph = make(r);
+      const where = `${name} seed ${seed} shapes ${graph.tensors.map((t) => `[${t.shape}]`).join(' ')}`;
+      const inputs = randomInputs(graph, r);
+      const want = runDefault(graph, inputs);
+      for (const fastPaths of [true, false]) {
+        out.push({ family: name, want, job: kernelJob(graph, disjointPlacement(graph), inputs, 'default', `${where} default${fastPaths ? '' : ' (no fast paths)'}`, r.int(0, 255), fastPaths) });
+      }
+      for (const rule of overlapRules(graph, 0)) {
+        const step = elementSize(graph, graph.ops[0]!.outputs[0]!);
+        const lo = Math.ceil(rule.minDelta / step) * step, hi = Math.floor(rule.maxDelta / step) * step;
+        if (lo > hi) continue;
+        const deltas = new Set([lo, hi, ...(lo <= 0 && hi >= 0 ? [0] : []), lo + r.int(0, Math.floor((hi - lo) / step)) * step]);
+        for (const delta of deltas) {
+          const fresh = randomInputs(graph, r);
+          const placement = overlappedPlacement(graph, rule.input, delta, rule.scratchBytes);
+          out.push({ family: name, want: runDefault(graph, fresh), job: kernelJob(graph, placement, fresh, rule.variant, `${where} ${rule.variant} delta ${delta}`, r.int(0, 255)) });
+        }
+      }
+    }
+  }
+  // Patch window copies: a window of a full NHWC tensor to a compact tile and back, for 1/2/4-byte elements.
+  const r = rng(4242 + salt);
+  for (let i = 0; i < cases * 2; i++) {
+    const dtype = r.pick(['int8', 'int16', 'float32'] as const);
+    const e = dtype === 'int8' ? 1 : dtype === 'int16' ? 2 : 4;
+    const [n, fh, fw, c] = [r.int(1, 2), r.int(1, 7), r.int(1, 7), r.int(1, 5)];
+    const th = r.int(1, fh), tw = r.int(1, fw), y0 = r.int(0, fh - th), x0 = r.int(0, fw - tw);
+    const fullBytes = n * fh * fw * c * e, tileBytes = n * th * tw * c * e;
+    const graph = singleOpGraph('RESHAPE', {}, [{ shape: [1], scale: 0.1, zp: 0 }], { shape: [1], scale: 0.1, zp: 0 });
+    const fullAt = 32, tileAt = Math.ceil((fullAt + fullBytes) / 16) * 16 + 16;
+    const direction = r.pick(['to-tile', 'from-tile'] as const);
+    const call: CopyWindowCall = {
+      type: 'copy-window', direction, y0, x0,
+      full: { offset: fullAt, shape: [n, fh, fw, c], dtype }, tile: { offset: tileAt, shape: [n, th, tw, c], dtype },
+    };
+    const full = r.bytes(fullBytes), tile = r.bytes(tileBytes);
+    const want = direction === 'to-tile' ? tile.slice() : full.slice();
+    for (let b = 0; b < n; b++) {
+      for (let y = 0; y < th; y++) {
+        const f = (((b * fh + y0 + y) * fw + x0) * c) * e, t = ((b * th + y) * tw * c) * e, row = tw * c * e;
+        if (direction === 'to-tile') want.set(full.subarray(f, f + row), t);
+        else want.set(tile.subarray(t, t + row), f);
+      }
+    }
+    out.push({ family: 'copy-window', want, job: windowJob(graph, call, tileAt + tileBytes + 32, full, tile, r.int(0, 255), `copy-window ${direction} ${dtype} full [${n},${fh},${fw},${c}] tile [${th},${tw}] at ${y0},${x0}`) });
+  }
+  return out;
+}
+
+function checkAll(expectations: Expectation[], results: Array<{ output: Uint8Array; symbol: string }>): Set<string> {
+  const symbols = new Set<string>();
+  expectations.forEach((e, i) => {
+    const got = results[i]!;
+    symbols.add(got.symbol);
+    expect(Buffer.compare(got.output, e.want), `${e.job.label} (${got.symbol})`).toBe(0);
+  });
+  return symbols;
+}
+
+const hostOk = haveTools('C kernels (host)', ['gcc', 'ar']);
+const qemuOk = haveTools('C kernels (qemu)', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'qemu-system-arm']);
+
+describe('C kernels vs the reference', () => {
+  let covered = new Set<string>();
+
+  it.skipIf(!hostOk)('host gcc with ASan+UBSan (portable paths): every family, default and overlapped variants', () => {
+    const expectations = buildJobs(6, 0);
+    const symbols = checkAll(expectations, runJobsOnHost(expectations.map((e) => e.job)));
+    covered = new Set([...covered, ...symbols]);
+    const overlapped = expectations.filter((e) => !/ default/.test(e.job.label) && e.family !== 'copy-window').length;
+    console.log(`C kernels on the host: ${expectations.length} calls (${overlapped} overlapped), ${symbols.size} symbols`);
+    expect(overlapped).toBeGreaterThan(100);
+  }, 300_000);
+
+  it.skipIf(!qemuOk)('QEMU mps2-an386 Cortex-M4F (ARMv7E-M DSP paths): every family, default and overlapped variants', () => {
+    const expectations = buildJobs(5, 77);
+    const symbols = checkAll(expectations, runJobsOnQemu(expectations.map((e) => e.job)));
+    covered = new Set([...covered, ...symbols]);
+    console.log(`C kernels on QEMU: ${expectations.length} calls, ${symbols.size} symbols`);
+  }, 300_000);
+
+  it.skipIf(!hostOk)('together the runs reach every symbol of the kernel ABI', () => {
+    const missing = Object.keys(KERNELS).filter((s) => !covered.has(s));
+    expect(missing).toEqual([]);
+  });
+});
