@@ -43,6 +43,8 @@ export interface WasmBenchRow {
   /** Our module's bytes without the weight data (kernels + schedule + argument records), and in total. */
   wasmBytes: number | null;
   wasmTotalBytes: number | null;
+  /** The weight data left out of wasmBytes (weights, biases, per-channel multipliers/shifts, tables). */
+  weightBytes: number | null;
   /**
    * ms from the loader's createModel(bytes) (WebAssembly instantiation) to the first output, compile
    * not included; median of 5 fresh Node processes with Node's lazily loaded `Response` touched first
@@ -241,6 +243,7 @@ export async function wasmBench(sharedDir: string, options: WasmBenchOptions = {
       tfjsTfliteCpuMs: median(cpu[0]!),
       wasmBytes: compiled ? compiled.wasmBytes : null,
       wasmTotalBytes: compiled ? compiled.wasmTotalBytes : null,
+      weightBytes: compiled ? compiled.weightBytes : null,
       firstInferenceMs,
       firstInferenceNodeMs,
       tfjsTfliteFirstInferenceMs,
