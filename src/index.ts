@@ -53,6 +53,7 @@ export function runReferencePlanned(model: LoadedModel, inputs: Uint8Array[], re
 }
 
 export { readTflite, writeTflite } from './import/tflite/index.js';
+export { planHtml, type PlanHtmlOptions } from './report/plan-html.js';
 export { ModelBuilder } from './builder/index.js';
 export { xorshiftInputs } from './reference/inputs.js';
 export { runReference } from './reference/interpreter.js';
