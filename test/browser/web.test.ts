@@ -203,6 +203,29 @@ describe.skipIf(!haveChromium)('web example in Chromium', () => {
     }
   });
 
+  it('a dropped .tflite with the wasm backend unreachable: falls back to the reference interpreter, says so, same bytes', async () => {
+    const graph = DEMO_MODELS.find((m) => m.name === 'sine-mlp')!.build();
+    const bytes = writeTflite(graph);
+    const page = await open('?model=ds-cnn-kws');
+    await page.route('**/node_modules/binaryen/**', (route) => route.abort());
+    await page.evaluate((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'sine.tflite'));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, Array.from(bytes));
+    await page.waitForFunction(() => document.getElementById('model-info')?.textContent?.includes('sine.tflite'));
+    await waitFor(page, 'ready');
+    await page.fill('#seed', '2');
+    const last = await runOnPage(page);
+    expect(last.engine).toBe('reference');
+    expect(await page.textContent('#outputs')).toContain('did not load or compile here');
+    const model = loadModel(bytes, 'sine.tflite');
+    const inputs = xorshiftInputs(plan(model).graph, 2);
+    expect(last.inputs).toEqual(inputs.map((b) => Array.from(b)));
+    expect(last.outputs).toEqual(nodeOutputs(model, inputs, last));
+    await page.close();
+  });
+
   it('image model with patch-based planning: the sample picture, quantized in the page; outputs equal Node; screenshot', async () => {
     const page = await open('?model=mobilenetv2-035-144');
     expect(await page.isVisible('#image-input')).toBe(true);
