@@ -14,7 +14,7 @@ const BYTES = { int8: 1, uint8: 1, bool: 1, int16: 2, int32: 4, float32: 4, int6
 const ARRAYS = { int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array };
 
 /** What the tests read: state and the last run's bytes. */
-const api = (window.tinyforge = { state: 'loading', last: null, select: null });
+const api = (window.tinyforge = { state: 'loading', last: null });
 function setState(s) {
   api.state = s;
   document.body.dataset.state = s;
@@ -24,7 +24,7 @@ const state = {
   model: null, // { graph, name }
   demo: null, // the DemoModel when a bundled one is loaded
   planned: null, // { key, options, result }
-  compiled: null, // { key, model (createModel result), info }
+  compiled: null, // { key, kind, model (the loader's createModel result), emitted, compileMs, urls }
 };
 
 // ---------------------------------------------------------------- model
@@ -360,6 +360,7 @@ async function compile(kind) {
     wasm: URL.createObjectURL(new Blob([file('model.wasm')], { type: 'application/wasm' })),
     js: loaderUrl,
   };
+  if (state.compiled) Object.values(state.compiled.urls).forEach((url) => URL.revokeObjectURL(url));
   state.compiled = { key: fullKey, model, emitted, compileMs, urls, kind };
   return state.compiled;
 }
@@ -490,10 +491,12 @@ function decode(bytes, t) {
 
 function busy(text) {
   setState('busy');
+  $('run').disabled = true;
   $('status').textContent = text;
 }
 function idle(s = 'ready') {
   setState(s);
+  $('run').disabled = false;
   $('status').textContent = '';
 }
 function clearError() {
@@ -504,5 +507,4 @@ function showError(e) {
   $('error').textContent = e && e.code ? `${e.code}: ${e.message}` : String(e && e.message ? e.message : e);
 }
 
-api.select = selectDemo;
 await selectDemo(new URLSearchParams(location.search).get('model') || 'ds-cnn-kws');

@@ -175,7 +175,7 @@ describe.skipIf(!haveChromium)('web example in Chromium', () => {
     expect(await page.frameLocator('#report').locator('svg.chart').count()).toBe(1);
     expect(await page.textContent('#verdict')).toContain('FITS');
     await page.close();
-  });
+  }, 180_000);
 
   it('a .tflite chosen with the file picker, scalar kernels: output bytes equal Node', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-web-'));
@@ -201,7 +201,7 @@ describe.skipIf(!haveChromium)('web example in Chromium', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('a dropped .tflite with the wasm backend unreachable: falls back to the reference interpreter, says so, same bytes', async () => {
     const graph = DEMO_MODELS.find((m) => m.name === 'sine-mlp')!.build();
@@ -224,7 +224,7 @@ describe.skipIf(!haveChromium)('web example in Chromium', () => {
     expect(last.inputs).toEqual(inputs.map((b) => Array.from(b)));
     expect(last.outputs).toEqual(nodeOutputs(model, inputs, last));
     await page.close();
-  });
+  }, 180_000);
 
   it('image model with patch-based planning: the sample picture, quantized in the page; outputs equal Node; screenshot', async () => {
     const page = await open('?model=mobilenetv2-035-144');
