@@ -42,6 +42,9 @@ describe('the core runs in a browser', () => {
       for (const file of sourceFiles(join(REPO_ROOT, dir))) {
         const rel = relative(REPO_ROOT, file);
         if (rel.startsWith('src/cli/')) continue;
+        // The wasm loader's source text (emitted as model.js) detects Node at run time and imports
+        // node:fs only for file: URLs; in a browser that branch never runs.
+        if (rel === 'codegen/wasm/loader.ts') continue;
         // Comments may mention anything; only code counts.
         const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
         if (/from '(node:|fs|path|child_process|os)/.test(text) || /\bprocess\.|\bBuffer\./.test(text)) offenders.push(rel);
