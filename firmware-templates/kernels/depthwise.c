@@ -128,7 +128,23 @@ void dwconv2d_s8_stream_row(const int32_t *args) {
 
 /* 3x3, stride 1 or 2, no dilation: one channel plane with the nine weights in registers; the input
  * offset enters through sum(w) * offset where the whole window is in bounds. */
-static void dw_plane_3x3(const tf_conv_params *p, const int8_t *x, int n, int c, int8_t *plane) {
+/* A 3x3 (dilation 1) output at the image border: only the in-bounds taps, as the reference. */
+static __attribute__((noinline)) void dw_border_3x3(const tf_conv_params *p, const int8_t *x, int n, int c, int oy, int ox, int8_t *dst) {
+  const int iy = oy * p->stride_h - p->pad_top, ix = ox * p->stride_w - p->pad_left;
+  const int ky0 = iy < 0 ? -iy : 0, ky1 = p->in_h - iy < 3 ? p->in_h - iy : 3;
+  const int kx0 = ix < 0 ? -ix : 0, kx1 = p->in_w - ix < 3 ? p->in_w - ix : 3;
+  const size_t D = (size_t)p->in_depth;
+  const int32_t off = p->q.input_offset;
+  int32_t acc = 0;
+  for (int ky = ky0; ky < ky1; ky++) {
+    const int8_t *r = x + (((size_t)n * p->in_h + iy + ky) * p->in_w + ix) * D + c;
+    const int8_t *f = p->filter + (size_t)ky * 3 * D + c;
+    for (int kx = kx0; kx < kx1; kx++) acc += f[kx * D] * (r[kx * D] + off);
+  }
+  *dst = dw_requant(p, acc, c);
+}
+
+static __attribute__((noinline)) void dw_plane_3x3(const tf_conv_params *p, const int8_t *x, int n, int c, int8_t *plane) {
   const size_t D = (size_t)p->in_depth, rowb = (size_t)p->in_w * D;
   const int8_t *f = p->filter + c;
   const int32_t w0 = f[0], w1 = f[D], w2 = f[2 * D], w3 = f[3 * D], w4 = f[4 * D], w5 = f[5 * D], w6 = f[6 * D],
@@ -141,26 +157,28 @@ static void dw_plane_3x3(const tf_conv_params *p, const int8_t *x, int n, int c,
   const int32_t oo = p->q.output_offset, lo = p->q.act_min, hi = p->q.act_max;
   const int8_t *xc = x + (size_t)n * p->in_h * rowb + c;
   const int sh = p->stride_h, sw = p->stride_w;
+  /* Output columns whose window is inside the image: [ox0, ox1). */
+  int ox0 = (p->pad_left + sw - 1) / sw, ox1 = (p->in_w - 3 + p->pad_left) / sw + 1;
+  if (p->in_w < 3) ox1 = 0;
+  if (ox1 > p->out_w) ox1 = p->out_w;
+  if (ox0 > ox1) ox0 = ox1;
+  const size_t step = (size_t)sw * D;
   for (int oy = 0; oy < p->out_h; oy++) {
     const int iy = oy * sh - p->pad_top;
-    const int rows_in = iy >= 0 && iy + 2 < p->in_h;
-    for (int ox = 0; ox < p->out_w; ox++) {
-      const int ix = ox * sw - p->pad_left;
-      int32_t acc;
-      if (rows_in && ix >= 0 && ix + 2 < p->in_w) {
-        const int8_t *r = xc + (size_t)iy * rowb + (size_t)ix * D;
-        acc = full_off + w0 * r[0] + w1 * r[D] + w2 * r[2 * D];
-        r += rowb;
-        acc += w3 * r[0] + w4 * r[D] + w5 * r[2 * D];
-        r += rowb;
-        acc += w6 * r[0] + w7 * r[D] + w8 * r[2 * D];
-      } else {
-        dw_window w;
-        dw_window_of(p, oy, ox, &w);
-        acc = dw_acc(p, x, n, &w, c, c);
-      }
-      plane[oy * p->out_w + ox] = tf_requant_s8(acc, bias, mult, shift, oo, lo, hi);
+    int8_t *out = plane + (size_t)oy * p->out_w;
+    if (!(iy >= 0 && iy + 2 < p->in_h)) {
+      for (int ox = 0; ox < p->out_w; ox++) dw_border_3x3(p, x, n, c, oy, ox, out + ox);
+      continue;
     }
+    for (int ox = 0; ox < ox0; ox++) dw_border_3x3(p, x, n, c, oy, ox, out + ox);
+    const int8_t *r = xc + (size_t)iy * rowb + ((size_t)ox0 * sw - p->pad_left) * D;
+    for (int ox = ox0; ox < ox1; ox++, r += step) {
+      int32_t acc = full_off + w0 * r[0] + w1 * r[D] + w2 * r[2 * D];
+      acc += w3 * r[rowb] + w4 * r[rowb + D] + w5 * r[rowb + 2 * D];
+      acc += w6 * r[2 * rowb] + w7 * r[2 * rowb + D] + w8 * r[2 * rowb + 2 * D];
+      out[ox] = tf_requant_s8(acc, bias, mult, shift, oo, lo, hi);
+    }
+    for (int ox = ox1; ox < p->out_w; ox++) dw_border_3x3(p, x, n, c, oy, ox, out + ox);
   }
 }
 

@@ -18,6 +18,24 @@ static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
   const size_t d = (size_t)k->depth;
   int u = 0;
   int32_t acc[4];
+#if TF_DSP
+  if (k->depth <= TF_COL_MAX) {
+    /* ARMv7E-M: the row's x + offset as int16 once, then four weight rows at a time with SMLAD. */
+    int32_t col_words[TF_COL_WORDS(k->depth)];
+    int16_t *col = (int16_t *)(void *)col_words;
+    const int32_t off2 = (int32_t)(((uint32_t)k->off & 0xffffu) | ((uint32_t)k->off << 16));
+    int c = 0;
+    for (; c + 4 <= k->depth; c += 4) tf_col_put4(col, c, xr + c, off2);
+    for (; c < k->depth; c++) col[tf_col_pos(c)] = (int16_t)(xr[c] + k->off);
+    for (; u + 4 <= k->units; u += 4) {
+      acc[0] = acc[1] = acc[2] = acc[3] = 0;
+      tf_dot4_col(col, k->w + (size_t)u * d, d, k->depth, acc);
+      for (int j = 0; j < 4; j++) dst[u + j] = fc_requant(k, acc[j], u + j);
+    }
+    for (; u < k->units; u++) dst[u] = fc_requant(k, tf_dot1_col(col, k->w + (size_t)u * d, k->depth), u);
+    return;
+  }
+#endif
   for (; u + 4 <= k->units; u += 4) {
     acc[0] = acc[1] = acc[2] = acc[3] = 0;
     tf_dot4(xr, k->w + (size_t)u * d, d, k->depth, k->off, acc);
