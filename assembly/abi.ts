@@ -28,7 +28,8 @@ export const CONV2D_INPUT_OFFSET: i32 = 92;
 export const CONV2D_OUTPUT_OFFSET: i32 = 96;
 export const CONV2D_ACT_MIN: i32 = 100;
 export const CONV2D_ACT_MAX: i32 = 104;
-export const CONV2D__BYTES: i32 = 108;
+export const CONV2D_QPARAMS: i32 = 108;
+export const CONV2D__BYTES: i32 = 112;
 
 export const DWCONV2D_INPUT: i32 = 0;
 export const DWCONV2D_OUTPUT: i32 = 4;
@@ -57,7 +58,8 @@ export const DWCONV2D_INPUT_OFFSET: i32 = 92;
 export const DWCONV2D_OUTPUT_OFFSET: i32 = 96;
 export const DWCONV2D_ACT_MIN: i32 = 100;
 export const DWCONV2D_ACT_MAX: i32 = 104;
-export const DWCONV2D__BYTES: i32 = 108;
+export const DWCONV2D_QPARAMS: i32 = 108;
+export const DWCONV2D__BYTES: i32 = 112;
 
 export const FULLY_CONNECTED_INPUT: i32 = 0;
 export const FULLY_CONNECTED_OUTPUT: i32 = 4;
@@ -73,7 +75,8 @@ export const FULLY_CONNECTED_INPUT_OFFSET: i32 = 40;
 export const FULLY_CONNECTED_OUTPUT_OFFSET: i32 = 44;
 export const FULLY_CONNECTED_ACT_MIN: i32 = 48;
 export const FULLY_CONNECTED_ACT_MAX: i32 = 52;
-export const FULLY_CONNECTED__BYTES: i32 = 56;
+export const FULLY_CONNECTED_QPARAMS: i32 = 56;
+export const FULLY_CONNECTED__BYTES: i32 = 60;
 
 export const POOL2D_INPUT: i32 = 0;
 export const POOL2D_OUTPUT: i32 = 4;

@@ -5,6 +5,11 @@
 export let ARENA_BASE: usize = 0;
 /** Address of the constant data (weights, tables, argument records). */
 export let CONST_BASE: usize = 0;
+/**
+ * Address of the kernels' private workspace (wasm only, outside the planned arena; sized by the emitter
+ * with codegen/wasm/workspace.ts): padded / gathered copies of a unit's input, repacked weights.
+ */
+export let WORK_BASE: usize = 0;
 
 /** Reads word `offset` (bytes) of an argument record. */
 // @ts-ignore: decorator

@@ -5,9 +5,10 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
+  CONV2D_QPARAMS,
 } from './abi';
-import { arg, ptr } from './base';
-import { requantize } from './requant';
+import { arg, ptr, ref, WORK_BASE } from './base';
+import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
 
 const MODE_DIRECT = 0;
 const MODE_ROW = 1;
@@ -46,6 +47,12 @@ function conv(args: usize, mode: i32): void {
   const groups = inDepth / filterDepth;
   const filtersPerGroup = outDepth / groups;
   const rowBytes = <usize>(outW * outDepth);
+  const q = arg(args, CONV2D_QPARAMS);
+  if (q != 0 && groups == 1) {
+    convQ(x, y, w, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,
+      padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);
+    return;
+  }
 
   if (mode != MODE_DIRECT && filterH == 1 && filterW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 &&
       filterDepth == inDepth && outH == inH && outW == inW) {
@@ -121,8 +128,266 @@ export function conv2d_s8_stream_pixel(args: usize): void {
   conv(args, MODE_PIXEL);
 }
 
+/** Pixels per unit group of the pointwise stream-pixel path (its workspace: PIXEL_GROUP * in_depth bytes). */
+const PIXEL_GROUP = 16;
+
+/**
+ * CONV_2D with the qparams table (one group). Every variant reads a unit's input before writing the
+ * unit's output, the unit's output going straight to `y`:
+ *  - pointwise (1x1, stride 1, no pads): a matrix product over the pixels; stream-row copies each input
+ *    row to the workspace first, stream-pixel each group of PIXEL_GROUP consecutive pixels (all of the
+ *    group's reads, then all of its writes: each pixel's writes still precede every later pixel's reads,
+ *    which is all the plan's forward-stream rule needs);
+ *  - otherwise: per output row (stream-pixel: per pixel) the windows are gathered into the workspace
+ *    (im2col, out-of-bounds taps = the input zero point, rows padded to a multiple of 8 with zeros;
+ *    weights repacked to that row length when needed), then the matrix product writes the row.
+ */
+// @ts-ignore: decorator
+@inline
+function convQ(
+  x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
+  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
+  inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32, mode: i32,
+): void {
+  const work = WORK_BASE;
+  if (filterH == 1 && filterW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && outH == inH && outW == inW) {
+    const pixels = batches * outH * outW;
+    if (mode == MODE_DIRECT) {
+      matmulQ(x, depth, pixels, depth, w, depth, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
+      return;
+    }
+    const group = mode == MODE_ROW ? outW : PIXEL_GROUP;
+    for (let p = 0; p < pixels; p += group) {
+      const count = min(group, pixels - p);
+      copyBytes(work, x + <usize>(p * depth), count * depth);
+      matmulQ(work, depth, count, depth, w, depth, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
+    }
+    return;
+  }
+  const K = filterH * filterW * depth;
+  const K8 = (K + 7) & ~7;
+  let wk = w;
+  let col = work;
+  if (K8 != K) {
+    // Weights repacked to rows of K8 (zero padded), once per call.
+    for (let oc = 0; oc < outDepth; oc++) {
+      copyBytes(work + <usize>(oc * K8), w + <usize>(oc * K), K);
+      for (let k = K; k < K8; k++) store<i8>(work + <usize>(oc * K8 + k), 0);
+    }
+    col = work + <usize>((outDepth * K8 + 15) & ~15);
+  }
+  if (K8 != K) wk = work;
+  const zp = <i8>(-inputOffset);
+  const span = filterW * depth;
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const inYOrigin = oy * strideH - padTop;
+      for (let ox = 0; ox < outW; ox++) {
+        const inXOrigin = ox * strideW - padLeft;
+        const dst = mode == MODE_PIXEL ? col : col + <usize>(ox * K8);
+        const xInside = inXOrigin >= 0 && inXOrigin + (filterW - 1) * dilW < inW;
+        for (let ky = 0; ky < filterH; ky++) {
+          const iy = inYOrigin + dilH * ky;
+          const d = dst + <usize>(ky * span);
+          if (iy < 0 || iy >= inH) {
+            fillBytes(d, zp, span);
+            continue;
+          }
+          const row = x + <usize>(((n * inH + iy) * inW) * depth);
+          if (xInside && dilW == 1) {
+            copyBytes(d, row + <usize>(inXOrigin * depth), span);
+            continue;
+          }
+          for (let kx = 0; kx < filterW; kx++) {
+            const ix = inXOrigin + dilW * kx;
+            if (ix < 0 || ix >= inW) fillBytes(d + <usize>(kx * depth), zp, depth);
+            else copyBytes(d + <usize>(kx * depth), row + <usize>(ix * depth), depth);
+          }
+        }
+        for (let k = K; k < K8; k++) store<i8>(dst + <usize>k, 0);
+        if (mode == MODE_PIXEL) {
+          matmulQ(col, K8, 1, K8, wk, K8, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
+        }
+      }
+      if (mode != MODE_PIXEL) {
+        matmulQ(col, K8, outW, K8, wk, K8, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
+      }
+    }
+  }
+}
+
+/** Copies n bytes (non-overlapping). */
+// @ts-ignore: decorator
+@inline
+export function copyBytes(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 16 <= n; i += 16) v128.store(dst + <usize>i, v128.load(src + <usize>i));
+  }
+  for (; i + 8 <= n; i += 8) store<i64>(dst + <usize>i, load<i64>(src + <usize>i));
+  for (; i < n; i++) store<i8>(dst + <usize>i, load<i8>(src + <usize>i));
+}
+
+/** Fills n bytes with v. */
+// @ts-ignore: decorator
+@inline
+export function fillBytes(dst: usize, v: i8, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = i8x16.splat(v);
+    for (; i + 16 <= n; i += 16) v128.store(dst + <usize>i, s);
+  }
+  for (; i < n; i++) store<i8>(dst + <usize>i, v);
+}
+
+/** sum over i < len of w[i] * x[i] (int32, wrapping). */
+// @ts-ignore: decorator
+@inline
+function dotRaw(xp: usize, wp: usize, len: i32): i32 {
+  let acc: i32 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let vacc = i32x4.splat(0);
+    for (; i + 8 <= len; i += 8) vacc = i32x4.add(vacc, i32x4.dot_i16x8_s(v128.load8x8_s(xp + <usize>i), v128.load8x8_s(wp + <usize>i)));
+    acc = hsum(vacc);
+  }
+  for (; i < len; i++) acc += <i32>load<i8>(wp + <usize>i) * <i32>load<i8>(xp + <usize>i);
+  return acc;
+}
+
+/** [sum a, sum b, sum c, sum d]. */
+// @ts-ignore: decorator
+@inline
+function reduce4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 1, 5), i32x4.shuffle(a, b, 2, 6, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 1, 5), i32x4.shuffle(c, d, 2, 6, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+/** Lanes [x.w0, x.w1, x.w2, x.w3] over k in [from, to) (scalar tails). */
+// @ts-ignore: decorator
+@inline
+function tail4(xp: usize, w0: usize, w1: usize, w2: usize, w3: usize, from: i32, to: i32): v128 {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let d = from; d < to; d++) {
+    const xv = <i32>load<i8>(xp + <usize>d);
+    s0 += <i32>load<i8>(w0 + <usize>d) * xv;
+    s1 += <i32>load<i8>(w1 + <usize>d) * xv;
+    s2 += <i32>load<i8>(w2 + <usize>d) * xv;
+    s3 += <i32>load<i8>(w3 + <usize>d) * xv;
+  }
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+}
+
+/**
+ * y[r * yStride + u] = requant(sum_k w[u * wStride + k] * x[r * xStride + k], u) for r < rows, u < units,
+ * with the qparams table `qt` (the input offset folded into its bias). SIMD: blocks of 2 rows x 4 units
+ * (each widened input vector feeds 4 dot products, each weight vector 2), 4 outputs requantized at once.
+ */
+export function matmulQ(
+  x: usize, xStride: i32, rows: i32, K: i32, w: usize, wStride: i32, units: i32, qt: usize,
+  y: usize, yStride: i32, outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    const K8 = K & ~7;
+    const off = i16x8.splat(<i16>outputOffset);
+    const lo = i8x16.splat(<i8>actMin);
+    const hi = i8x16.splat(<i8>actMax);
+    for (; r + 2 <= rows; r += 2) {
+      const x0 = x + <usize>(r * xStride);
+      const x1 = x0 + <usize>xStride;
+      const y0 = y + <usize>(r * yStride);
+      const y1 = y0 + <usize>yStride;
+      let u = 0;
+      for (; u + 4 <= units; u += 4) {
+        const w0 = w + <usize>(u * wStride);
+        const w1 = w0 + <usize>wStride;
+        const w2 = w1 + <usize>wStride;
+        const w3 = w2 + <usize>wStride;
+        let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a02 = i32x4.splat(0), a03 = i32x4.splat(0);
+        let a10 = i32x4.splat(0), a11 = i32x4.splat(0), a12 = i32x4.splat(0), a13 = i32x4.splat(0);
+        for (let d = 0; d < K8; d += 8) {
+          const p = <usize>d;
+          const xa = v128.load8x8_s(x0 + p);
+          const xb = v128.load8x8_s(x1 + p);
+          const v0 = v128.load8x8_s(w0 + p);
+          a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xa, v0));
+          a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xb, v0));
+          const v1 = v128.load8x8_s(w1 + p);
+          a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xa, v1));
+          a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xb, v1));
+          const v2 = v128.load8x8_s(w2 + p);
+          a02 = i32x4.add(a02, i32x4.dot_i16x8_s(xa, v2));
+          a12 = i32x4.add(a12, i32x4.dot_i16x8_s(xb, v2));
+          const v3 = v128.load8x8_s(w3 + p);
+          a03 = i32x4.add(a03, i32x4.dot_i16x8_s(xa, v3));
+          a13 = i32x4.add(a13, i32x4.dot_i16x8_s(xb, v3));
+        }
+        let s0 = reduce4(a00, a01, a02, a03);
+        let s1 = reduce4(a10, a11, a12, a13);
+        if (K8 < K) {
+          s0 = i32x4.add(s0, tail4(x0, w0, w1, w2, w3, K8, K));
+          s1 = i32x4.add(s1, tail4(x1, w0, w1, w2, w3, K8, K));
+        }
+        const g = qt + (<usize>(u >> 2)) * QGROUP;
+        const o = pack8(requant4(s0, g), requant4(s1, g), off, lo, hi);
+        v128.store32_lane(y0 + <usize>u, o, 0);
+        v128.store32_lane(y1 + <usize>u, o, 1);
+      }
+      for (; u < units; u++) {
+        const wu = w + <usize>(u * wStride);
+        store<i8>(y0 + <usize>u, <i8>requantQ(dotRaw(x0, wu, K), qt, u, outputOffset, actMin, actMax));
+        store<i8>(y1 + <usize>u, <i8>requantQ(dotRaw(x1, wu, K), qt, u, outputOffset, actMin, actMax));
+      }
+    }
+    for (; r < rows; r++) {
+      const x0 = x + <usize>(r * xStride);
+      const y0 = y + <usize>(r * yStride);
+      let u = 0;
+      for (; u + 4 <= units; u += 4) {
+        const w0 = w + <usize>(u * wStride);
+        const w1 = w0 + <usize>wStride;
+        const w2 = w1 + <usize>wStride;
+        const w3 = w2 + <usize>wStride;
+        let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+        for (let d = 0; d < K8; d += 8) {
+          const p = <usize>d;
+          const xa = v128.load8x8_s(x0 + p);
+          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xa, v128.load8x8_s(w0 + p)));
+          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xa, v128.load8x8_s(w1 + p)));
+          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xa, v128.load8x8_s(w2 + p)));
+          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xa, v128.load8x8_s(w3 + p)));
+        }
+        let s0 = reduce4(a0, a1, a2, a3);
+        if (K8 < K) s0 = i32x4.add(s0, tail4(x0, w0, w1, w2, w3, K8, K));
+        const g = qt + (<usize>(u >> 2)) * QGROUP;
+        const o = pack8(requant4(s0, g), requant4(s0, g), off, lo, hi);
+        v128.store32_lane(y0 + <usize>u, o, 0);
+      }
+      for (; u < units; u++) {
+        store<i8>(y0 + <usize>u, <i8>requantQ(dotRaw(x0, w + <usize>(u * wStride), K), qt, u, outputOffset, actMin, actMax));
+      }
+    }
+  }
+  for (; r < rows; r++) {
+    const x0 = x + <usize>(r * xStride);
+    const y0 = y + <usize>(r * yStride);
+    for (let u = 0; u < units; u++) {
+      store<i8>(y0 + <usize>u, <i8>requantQ(dotRaw(x0, w + <usize>(u * wStride), K), qt, u, outputOffset, actMin, actMax));
+    }
+  }
+}
+
 /** 1x1, stride 1, no pads, one group: out[p, oc] = requant(sum_ic w[oc, ic] * (x[p, ic] + off)). */
 export function conv2d_s8_1x1(args: usize): void {
+  const q = arg(args, CONV2D_QPARAMS);
+  if (q != 0) {
+    matmulQ(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
+      arg(args, CONV2D_IN_DEPTH), ptr(args, CONV2D_FILTER), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_OUT_DEPTH), ref(q),
+      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+    return;
+  }
   const x = ptr(args, CONV2D_INPUT);
   const y = ptr(args, CONV2D_OUTPUT);
   const w = ptr(args, CONV2D_FILTER);

@@ -5,10 +5,11 @@ import {
   DWCONV2D_BATCHES, DWCONV2D_IN_H, DWCONV2D_IN_W, DWCONV2D_IN_DEPTH, DWCONV2D_OUT_H, DWCONV2D_OUT_W, DWCONV2D_OUT_DEPTH,
   DWCONV2D_FILTER_H, DWCONV2D_FILTER_W, DWCONV2D_DEPTH_MULTIPLIER, DWCONV2D_STRIDE_H, DWCONV2D_STRIDE_W,
   DWCONV2D_DILATION_H, DWCONV2D_DILATION_W, DWCONV2D_PAD_TOP, DWCONV2D_PAD_LEFT, DWCONV2D_INPUT_OFFSET,
-  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX,
+  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX, DWCONV2D_QPARAMS,
 } from './abi';
-import { arg, ptr } from './base';
-import { requantize } from './requant';
+import { arg, ptr, ref, WORK_BASE } from './base';
+import { requantize, requantQ, requant4, pack8, pack16, QGROUP } from './requant';
+import { copyBytes, fillBytes } from './conv';
 
 /** Accumulator of output value (n, oy, ox, oc = ic * M + m): in-bounds taps of input channel ic. */
 // @ts-ignore: decorator
@@ -66,6 +67,12 @@ function depthwise(args: usize, mode: i32): void {
   const outputOffset = arg(args, DWCONV2D_OUTPUT_OFFSET);
   const actMin = arg(args, DWCONV2D_ACT_MIN);
   const actMax = arg(args, DWCONV2D_ACT_MAX);
+  const q = arg(args, DWCONV2D_QPARAMS);
+  if (q != 0 && M == 1) {
+    depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
+      padTop, padLeft, inputOffset, outputOffset, actMin, actMax);
+    return;
+  }
 
   if (mode == MODE_CHANNEL) {
     // Per (n, c): the channel's plane into scratch from input channel c alone, then into channel c's slots.
@@ -106,15 +113,111 @@ function depthwise(args: usize, mode: i32): void {
   }
 }
 
+/**
+ * DEPTHWISE_CONV_2D, multiplier 1, with the qparams table, for every variant: the whole input is first
+ * copied into the workspace with its padding (the input zero point) materialized — every read of every
+ * unit happens before the first write, which satisfies the stream-row order and the inplace-channel one
+ * (unit (n, c) reads only input channel c and writes only output channel c) — then every output pixel
+ * is computed from the copy straight into `y`, 16 channels at a time.
+ */
+// @ts-ignore: decorator
+@inline
+function depthwiseQ(
+  x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32,
+  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
+  inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  const work = WORK_BASE;
+  const hp = (outH - 1) * strideH + (filterH - 1) * dilH + 1;
+  const wp = (outW - 1) * strideW + (filterW - 1) * dilW + 1;
+  const zp = <i8>(-inputOffset);
+  const prow = wp * depth;
+  // The padded copy: rows -padTop .. hp - padTop - 1, columns -padLeft .. wp - padLeft - 1.
+  for (let n = 0; n < batches; n++) {
+    for (let py = 0; py < hp; py++) {
+      const iy = py - padTop;
+      const d = work + <usize>((n * hp + py) * prow);
+      if (iy < 0 || iy >= inH) {
+        fillBytes(d, zp, prow);
+        continue;
+      }
+      const c0 = min(wp, max(0, padLeft));
+      const c1 = max(c0, min(wp, inW + padLeft));
+      fillBytes(d, zp, c0 * depth);
+      copyBytes(d + <usize>(c0 * depth), x + <usize>(((n * inH + iy) * inW + c0 - padLeft) * depth), (c1 - c0) * depth);
+      fillBytes(d + <usize>(c1 * depth), zp, (wp - c1) * depth);
+    }
+  }
+  const tapY = dilH * prow;
+  const tapX = dilW * depth;
+  const taps = filterH * filterW;
+  for (let n = 0; n < batches; n++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const rowBase = work + <usize>((n * hp + oy * strideH) * prow);
+      for (let ox = 0; ox < outW; ox++) {
+        const base = rowBase + <usize>(ox * strideW * depth);
+        const dest = y + <usize>(((n * outH + oy) * outW + ox) * depth);
+        let c = 0;
+        if (ASC_FEATURE_SIMD) {
+          const off = i16x8.splat(<i16>outputOffset);
+          const lo = i8x16.splat(<i8>actMin);
+          const hi = i8x16.splat(<i8>actMax);
+          for (; c + 16 <= depth; c += 16) {
+            let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+            for (let ky = 0; ky < filterH; ky++) {
+              const xr = base + <usize>(ky * tapY + c);
+              const wr = w + <usize>(ky * filterW * depth + c);
+              for (let kx = 0; kx < filterW; kx++) {
+                const xv = v128.load(xr + <usize>(kx * tapX));
+                const wv = v128.load(wr + <usize>(kx * depth));
+                const pl = i16x8.extmul_low_i8x16_s(xv, wv);
+                const ph = i16x8.extmul_high_i8x16_s(xv, wv);
+                a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
+                a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
+                a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
+                a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
+              }
+            }
+            const g = qt + (<usize>(c >> 2)) * QGROUP;
+            v128.store(dest + <usize>c, pack16(requant4(a0, g), requant4(a1, g + QGROUP), requant4(a2, g + 2 * QGROUP), requant4(a3, g + 3 * QGROUP), off, lo, hi));
+          }
+          for (; c + 8 <= depth; c += 8) {
+            let a0 = i32x4.splat(0), a1 = i32x4.splat(0);
+            for (let ky = 0; ky < filterH; ky++) {
+              const xr = base + <usize>(ky * tapY + c);
+              const wr = w + <usize>(ky * filterW * depth + c);
+              for (let kx = 0; kx < filterW; kx++) {
+                const p = i16x8.mul(v128.load8x8_s(xr + <usize>(kx * tapX)), v128.load8x8_s(wr + <usize>(kx * depth)));
+                a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(p));
+                a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(p));
+              }
+            }
+            const g = qt + (<usize>(c >> 2)) * QGROUP;
+            v128.store64_lane(dest + <usize>c, pack8(requant4(a0, g), requant4(a1, g + QGROUP), off, lo, hi), 0);
+          }
+        }
+        for (; c < depth; c++) {
+          let acc: i32 = 0;
+          for (let t = 0; t < taps; t++) {
+            const ky = t / filterW, kx = t - ky * filterW;
+            acc += <i32>load<i8>(base + <usize>(ky * tapY + kx * tapX + c)) * <i32>load<i8>(w + <usize>(t * depth + c));
+          }
+          store<i8>(dest + <usize>c, <i8>requantQ(acc, qt, c, outputOffset, actMin, actMax));
+        }
+      }
+    }
+  }
+}
+
 export function dwconv2d_s8(args: usize): void {
   depthwise(args, MODE_DIRECT);
 }
 
 export function dwconv2d_s8_stream_row(args: usize): void {
-  // 3x3, dilation 1, multiplier 1: the SIMD pixel path, each row into scratch then written.
-  if (arg(args, DWCONV2D_FILTER_H) == 3 && arg(args, DWCONV2D_FILTER_W) == 3 && arg(args, DWCONV2D_DILATION_H) == 1 &&
-      arg(args, DWCONV2D_DILATION_W) == 1 && arg(args, DWCONV2D_DEPTH_MULTIPLIER) == 1) depthwise3x3(args, true);
-  else depthwise(args, MODE_ROW);
+  if (arg(args, DWCONV2D_QPARAMS) == 0 && arg(args, DWCONV2D_FILTER_H) == 3 && arg(args, DWCONV2D_FILTER_W) == 3 &&
+      arg(args, DWCONV2D_DILATION_H) == 1 && arg(args, DWCONV2D_DILATION_W) == 1 && arg(args, DWCONV2D_DEPTH_MULTIPLIER) == 1) {
+    depthwise3x3(args, true);
+  } else depthwise(args, MODE_ROW);
 }
 
 export function dwconv2d_s8_inplace_channel(args: usize): void {
@@ -126,7 +229,8 @@ export function dwconv2d_s8_inplace_channel(args: usize): void {
  * over the channels in SIMD groups of 8; border pixels take the generic per-tap path.
  */
 export function dwconv2d_s8_3x3(args: usize): void {
-  depthwise3x3(args, false);
+  if (arg(args, DWCONV2D_QPARAMS) != 0) depthwise(args, MODE_DIRECT);
+  else depthwise3x3(args, false);
 }
 
 // @ts-ignore: decorator

@@ -4,9 +4,10 @@ import {
   FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER,
   FULLY_CONNECTED_SHIFT, FULLY_CONNECTED_SCRATCH, FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH,
   FULLY_CONNECTED_INPUT_OFFSET, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
+  FULLY_CONNECTED_QPARAMS,
 } from './abi';
-import { arg, ptr } from './base';
-import { matmul } from './conv';
+import { arg, ptr, ref, WORK_BASE } from './base';
+import { matmul, matmulQ, copyBytes } from './conv';
 
 // @ts-ignore: decorator
 @inline
@@ -25,6 +26,18 @@ function fc(args: usize, streamRow: bool): void {
   const outputOffset = arg(args, FULLY_CONNECTED_OUTPUT_OFFSET);
   const actMin = arg(args, FULLY_CONNECTED_ACT_MIN);
   const actMax = arg(args, FULLY_CONNECTED_ACT_MAX);
+  const q = arg(args, FULLY_CONNECTED_QPARAMS);
+  if (q != 0) {
+    // stream-row: each batch row copied to the workspace (the row's reads), then its outputs written.
+    if (!streamRow) matmulQ(x, depth, batches, depth, w, depth, units, ref(q), y, units, outputOffset, actMin, actMax);
+    else {
+      for (let n = 0; n < batches; n++) {
+        copyBytes(WORK_BASE, x + <usize>(n * depth), depth);
+        matmulQ(WORK_BASE, depth, 1, depth, w, depth, units, ref(q), y + <usize>(n * units), units, outputOffset, actMin, actMax);
+      }
+    }
+    return;
+  }
   if (!streamRow) {
     matmul(x, w, y, bias, mult, shift, batches, depth, units, inputOffset, outputOffset, actMin, actMax);
     return;

@@ -5,10 +5,9 @@
 @inline
 export function srdhm(a: i32, b: i32): i32 {
   if (a == i32.MIN_VALUE && b == i32.MIN_VALUE) return i32.MAX_VALUE;
-  const ab: i64 = <i64>a * <i64>b;
-  const nudge: i64 = ab >= 0 ? 1 << 30 : 1 - (1 << 30);
-  // i64 division truncates toward zero, as C++ does.
-  return <i32>((ab + nudge) / (<i64>1 << 31));
+  // (ab + nudge) / 2^31 truncated toward zero, nudge = ab >= 0 ? 2^30 : 1 - 2^30, is floor((ab + 2^30) / 2^31)
+  // for both signs (ab < 0: trunc((ab + 1 - 2^30) / 2^31) = floor((ab + 1 - 2^30 + 2^31 - 1) / 2^31)).
+  return <i32>((<i64>a * <i64>b + (1 << 30)) >> 31);
 }
 
 /** gemmlowp RoundingDivideByPOT. */

@@ -9,3 +9,53 @@ export function requantize(acc: i32, bias: usize, mult: usize, shift: usize, cha
   const v = multiplyByQuantizedMultiplier(acc + load<i32>(bias + c), load<i32>(mult + c), load<i32>(shift + c)) + outputOffset;
   return v < actMin ? actMin : v > actMax ? actMax : v;
 }
+
+// ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, no division ----
+
+/** Bytes per group of 4 channels in a qparams table. */
+export const QGROUP: usize = 144;
+
+/** int8 output of channel `channel` for `acc` (the sum of w * x without the input offset). */
+// @ts-ignore: decorator
+@inline
+export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
+  const g = qt + (<usize>(channel >> 2)) * QGROUP;
+  const l = <usize>(channel & 3);
+  const x = (acc + load<i32>(g + (l << 2))) * load<i32>(g + 32 + (l << 2));
+  const t: i64 = (<i64>x * <i64>load<i32>(g + 16 + (l << 2)) + (1 << 30)) >> 31;
+  const u: i64 = t + load<i64>(g + (t < 0 ? 80 : 48) + (l << 3));
+  const v: i64 = ((u * load<i64>(g + 112 + (l << 3))) >> 31) + <i64>outputOffset;
+  return v < <i64>actMin ? actMin : v > <i64>actMax ? actMax : <i32>v;
+}
+
+/** The four int32 results (before the output offset) of group `g` (a qparams group address) for acc lanes. */
+// @ts-ignore: decorator
+@inline
+export function requant4(acc: v128, g: usize): v128 {
+  const x = i32x4.mul(i32x4.add(acc, v128.load(g)), v128.load(g, 32));
+  const m = v128.load(g, 16);
+  const nudge = i64x2.splat(1 << 30);
+  let lo = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), 31);
+  let hi = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), 31);
+  lo = i64x2.add(lo, v128.bitselect(v128.load(g, 80), v128.load(g, 48), i64x2.shr_s(lo, 63)));
+  hi = i64x2.add(hi, v128.bitselect(v128.load(g, 96), v128.load(g, 64), i64x2.shr_s(hi, 63)));
+  lo = i64x2.shr_s(i64x2.mul(lo, v128.load(g, 112)), 31);
+  hi = i64x2.shr_s(i64x2.mul(hi, v128.load(g, 128)), 31);
+  return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
+}
+
+/** Two requant4 results (8 int32) to 8 int8 (low half of the vector): + offset (saturating), clamp. */
+// @ts-ignore: decorator
+@inline
+export function pack8(a: v128, b: v128, off: v128, lo: v128, hi: v128): v128 {
+  const v = i8x16.narrow_i16x8_s(i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), off), off);
+  return i8x16.min_s(i8x16.max_s(v, lo), hi);
+}
+
+/** Four requant4 results (16 int32) to 16 int8: + offset (saturating), clamp. */
+// @ts-ignore: decorator
+@inline
+export function pack16(a: v128, b: v128, c: v128, d: v128, off: v128, lo: v128, hi: v128): v128 {
+  const v = i8x16.narrow_i16x8_s(i16x8.add_sat_s(i16x8.narrow_i32x4_s(a, b), off), i16x8.add_sat_s(i16x8.narrow_i32x4_s(c, d), off));
+  return i8x16.min_s(i8x16.max_s(v, lo), hi);
+}

@@ -8,12 +8,15 @@
 // Memory layout (one memory, initial = maximum = exactly the pages needed, no growth):
 //   [0, constBytes)                 constant data (data segment)
 //   [arenaBase, arenaBase + arena)  the planned arena (zero-initialized), arenaBase 16-aligned
+//   [workBase, workBase + work)     the kernels' private workspace (codegen/wasm/workspace.ts: padded and
+//                                   gathered copies of a unit's input, repacked weights), 16-aligned
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
 // Exports: memory, invoke.
 import binaryen from 'binaryen';
 import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
 import type { Schedule } from '../../src/schedule/types.js';
 import { TinyforgeError } from '../../src/errors.js';
+import { workspaceBytes } from './workspace.js';
 
 export const WASM_PAGE = 65536;
 
@@ -31,7 +34,10 @@ export interface WasmLayout {
   constBytes: number;
   arenaBase: number;
   arenaBytes: number;
-  /** Bytes the module needs (the end of the arena) and the pages it declares. */
+  /** The kernels' workspace after the arena (0 bytes when no call needs one). */
+  workBase: number;
+  workBytes: number;
+  /** Bytes the module needs (the end of the workspace) and the pages it declares. */
   memoryBytes: number;
   pages: number;
 }
@@ -60,9 +66,11 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
   const lowered = lowerSchedule(schedule, options);
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
-  const memoryBytes = arenaBase + schedule.arenaBytes;
+  const workBase = align(arenaBase + schedule.arenaBytes, 16);
+  const workBytes = workspaceBytes(lowered);
+  const memoryBytes = workBytes > 0 ? workBase + workBytes : arenaBase + schedule.arenaBytes;
   const pages = Math.max(1, Math.ceil(memoryBytes / WASM_PAGE));
-  const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, memoryBytes, pages };
+  const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, workBase, workBytes, memoryBytes, pages };
 
   const module = binaryen.readBinary(options.library);
   try {
@@ -79,8 +87,8 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
     }
     for (const name of exportNames) module.removeExport(name);
 
-    // The two bases (exported by the library as ARENA_BASE / CONST_BASE) become constants.
-    for (const [exported, base] of [['ARENA_BASE', arenaBase], ['CONST_BASE', layout.constBase]] as const) {
+    // The three bases (exported by the library as ARENA_BASE / CONST_BASE / WORK_BASE) become constants.
+    for (const [exported, base] of [['ARENA_BASE', arenaBase], ['CONST_BASE', layout.constBase], ['WORK_BASE', workBase]] as const) {
       const name = globals.get(exported);
       if (!name) throw new TinyforgeError('E_TOOLCHAIN', `the wasm kernel library does not export ${exported}`, {});
       module.removeGlobal(name);

@@ -34,6 +34,7 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
+  int32_t qparams;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -62,7 +63,8 @@ typedef struct {
 #define TF_CONV2D_OUTPUT_OFFSET 24
 #define TF_CONV2D_ACT_MIN 25
 #define TF_CONV2D_ACT_MAX 26
-#define TF_CONV2D_WORDS 27
+#define TF_CONV2D_QPARAMS 27
+#define TF_CONV2D_WORDS 28
 
 typedef struct {
   int32_t input;
@@ -92,6 +94,7 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
+  int32_t qparams;
 } tf_dwconv2d_args;
 #define TF_DWCONV2D_INPUT 0
 #define TF_DWCONV2D_OUTPUT 1
@@ -120,7 +123,8 @@ typedef struct {
 #define TF_DWCONV2D_OUTPUT_OFFSET 24
 #define TF_DWCONV2D_ACT_MIN 25
 #define TF_DWCONV2D_ACT_MAX 26
-#define TF_DWCONV2D_WORDS 27
+#define TF_DWCONV2D_QPARAMS 27
+#define TF_DWCONV2D_WORDS 28
 
 typedef struct {
   int32_t input;
@@ -137,6 +141,7 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
+  int32_t qparams;
 } tf_fully_connected_args;
 #define TF_FULLY_CONNECTED_INPUT 0
 #define TF_FULLY_CONNECTED_OUTPUT 1
@@ -152,7 +157,8 @@ typedef struct {
 #define TF_FULLY_CONNECTED_OUTPUT_OFFSET 11
 #define TF_FULLY_CONNECTED_ACT_MIN 12
 #define TF_FULLY_CONNECTED_ACT_MAX 13
-#define TF_FULLY_CONNECTED_WORDS 14
+#define TF_FULLY_CONNECTED_QPARAMS 14
+#define TF_FULLY_CONNECTED_WORDS 15
 
 typedef struct {
   int32_t input;

@@ -44,6 +44,26 @@
 // pre-filling). Fast paths (`conv2d_s8_1x1`, `dwconv2d_s8_3x3`) use their generic kernel's record and
 // are chosen only for the default variant when LowerOptions.fastPaths is on.
 //
+// ## Requantization tables (`qparams`, CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED)
+// A precomputed per-output-channel table a kernel may use instead of bias/multiplier/shift (0 = absent:
+// the weights or the bias are not constants). It folds the input zero point into the bias — every tap
+// of a window counts, so a kernel using it must treat out-of-bounds taps as the input zero point
+// (w * (zp + input_offset) = 0) — and spells MultiplyByQuantizedMultiplier without a division. Channels
+// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 144 bytes
+// at table + 144 g, each array holding the group's four channels in order:
+//   +0   int32 bias_folded[4] = bias + input_offset * sum(filter weights of the channel)   (int32 wrap)
+//   +16  int32 multiplier[4]
+//   +32  int32 left_mul[4]    = 1 << max(shift, 0)                                         (int32 wrap)
+//   +48  int64 half[4]        = e > 0 ? 2^(e-1) : 0, with e = max(-shift, 0)
+//   +80  int64 half_neg[4]    = e > 0 ? 2^(e-1) - 1 : 0
+//   +112 int64 pow[4]         = 2^(31 - e)
+// and, exactly equal to TFLM's MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) for every
+// int32 acc (multipliers are never INT32_MIN, QuantizeMultiplier's range is [2^30, 2^31) or 0):
+//   x = (acc + bias_folded) * left_mul                         (int32 wrap; acc without input offset)
+//   t = (int64(x) * multiplier + 2^30) >> 31                   (arithmetic shift: fits int32)
+//   r = ((t + (t < 0 ? half_neg : half)) * pow) >> 31          (int64, arithmetic shift)
+// (the high-mul's round-half-away-from-zero and RoundingDivideByPOT's, each as one floor.)
+//
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
@@ -63,17 +83,17 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
   ],
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
   ],
   fully_connected: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
   ],
   pool2d: [
     'input', 'output', 'scratch',
@@ -435,6 +455,43 @@ function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
   return constRef(ctx.consts.addInt32(values));
 }
 
+/** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
+export const QPARAMS_GROUP_BYTES = 144;
+
+/**
+ * The requantization table (see the header) of `channels` output channels; `weightSum(c)` is the sum of
+ * channel c's filter weights. 0 when the filter or the bias is not a constant.
+ */
+function qparamsRef(
+  ctx: Ctx, channels: number, filter: Tensor | null, biasOperand: Operand | undefined, weightSum: (w: Int8Array, c: number) => number,
+  inputOffset: number, multiplier: number[], shift: number[],
+): number {
+  if (!filter?.data || filter.dtype !== 'int8') return 0;
+  let bias: Int32Array | null = null;
+  if (biasOperand) {
+    if (!('constant' in biasOperand)) return 0;
+    const b = ctx.graph.tensors[biasOperand.constant]!;
+    if (!b.data || b.dtype !== 'int32') return 0;
+    bias = new Int32Array(b.data.slice().buffer, 0, channels);
+  }
+  if (multiplier.some((m) => m === -0x80000000)) return 0;
+  const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
+  const groups = Math.ceil(channels / 4);
+  const table = new DataView(new ArrayBuffer(groups * QPARAMS_GROUP_BYTES));
+  for (let c = 0; c < channels; c++) {
+    const at = Math.floor(c / 4) * QPARAMS_GROUP_BYTES, lane = c % 4;
+    const e = Math.max(-shift[c]!, 0);
+    const half = e > 0 ? 2 ** (e - 1) : 0;
+    table.setInt32(at + lane * 4, ((bias ? bias[c]! : 0) + Math.imul(inputOffset, weightSum(w, c))) | 0, true);
+    table.setInt32(at + 16 + lane * 4, multiplier[c]!, true);
+    table.setInt32(at + 32 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
+    table.setBigInt64(at + 48 + lane * 8, BigInt(half), true);
+    table.setBigInt64(at + 80 + lane * 8, BigInt(e > 0 ? half - 1 : 0), true);
+    table.setBigInt64(at + 112 + lane * 8, 1n << BigInt(31 - e), true);
+  }
+  return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
+}
+
 function expand(values: Int32Array, n: number): number[] {
   return Array.from({ length: n }, (_, i) => values[values.length > 1 ? i : 0]!);
 }
@@ -472,9 +529,15 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const p = op.params;
       const { stride, dilation, pad, clamp } = op.attrs;
       const [, kh, kw] = w.shape as [number, number, number, number];
+      const multiplier = expand(p.multiplier, outDepth), shift = expand(p.shift, outDepth);
+      const taps = w.tensor ? elementCount(w.shape) / outDepth : 0;
+      const weightSum = op.kind === 'CONV_2D'
+        ? (v: Int8Array, c: number) => { let s = 0; for (let i = c * taps; i < (c + 1) * taps; i++) s += v[i]!; return s; }
+        : (v: Int8Array, c: number) => { let s = 0; for (let i = c; i < v.length; i += outDepth) s += v[i]!; return s; };
       const common = {
         input: x.ref, output: out.offset, filter: w.ref, bias,
-        multiplier: arrayRef(ctx, expand(p.multiplier, outDepth)), shift: arrayRef(ctx, expand(p.shift, outDepth)), scratch,
+        multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
+        qparams: qparamsRef(ctx, outDepth, w.tensor, biasOperand, weightSum, p.inputOffset, multiplier, shift),
         batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
         out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: kh, filter_w: kw,
         stride_h: stride[0], stride_w: stride[1], dilation_h: dilation[0], dilation_w: dilation[1], pad_top: pad.top, pad_left: pad.left,
@@ -498,11 +561,14 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const biasOperand = call.inputs[2];
       const bias = biasOperand ? operand(ctx, biasOperand, `${where} bias`).ref : arrayRef(ctx, new Int32Array(units));
       const p = op.params;
+      const multiplier = expand(p.multiplier, units), shift = expand(p.shift, units);
+      const weightSum = (v: Int8Array, u: number) => { let s = 0; for (let i = u * depth; i < (u + 1) * depth; i++) s += v[i]!; return s; };
       return {
         symbol: check(`fully_connected_s8${variantSuffix}`),
         rec: new RecordWriter('fully_connected').set({
           input: x.ref, output: out.offset, filter: w.ref, bias,
-          multiplier: arrayRef(ctx, expand(p.multiplier, units)), shift: arrayRef(ctx, expand(p.shift, units)), scratch,
+          multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
+          qparams: qparamsRef(ctx, units, w.tensor, biasOperand, weightSum, p.inputOffset, multiplier, shift),
           batches: size / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
           act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
         }),

@@ -31,7 +31,7 @@ describe.skipIf(models.length === 0)('compiled wasm modules vs TFLite Micro gold
         await validateWasm(emitted.wasm);
         const { layout } = emitted;
         expect(layout.arenaBase).toBe(Math.ceil(emitted.lowered.constants.length / 16) * 16);
-        expect(layout.memoryBytes).toBe(layout.arenaBase + schedule.arenaBytes);
+        expect(layout.memoryBytes).toBe(layout.workBytes > 0 ? layout.workBase + layout.workBytes : layout.arenaBase + schedule.arenaBytes);
         expect(layout.pages).toBe(Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE)));
         expect(emitted.codeBytes).toBeLessThan(64 * 1024);
         const model = await instantiateEmitted(emitted);

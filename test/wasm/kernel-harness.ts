@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
 import { elementCount, dtypeBytes } from '../../src/ir/shapes.js';
 import { lowerSchedule } from '../../src/schedule/abi.js';
+import { workspaceBytes } from '../../codegen/wasm/workspace.js';
 import type { ArenaRef, KernelCall, Operand, Schedule } from '../../src/schedule/types.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -94,7 +95,8 @@ export function runKernel(
   const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true });
   const { symbol, record } = lowered.calls[0]!;
   const arenaBase = align(lowered.constants.length);
-  const need = arenaBase + placement.arenaBytes;
+  const workBase = align(arenaBase + placement.arenaBytes);
+  const need = workBase + workspaceBytes(lowered);
   const have = lib.memory.buffer.byteLength;
   if (need > have) lib.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(lib.memory.buffer);
@@ -103,6 +105,8 @@ export function runKernel(
   for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
   (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
   (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
+  (lib.exports.WORK_BASE as WebAssembly.Global).value = workBase;
+  mem.fill(options.garbage ?? 0x5a, workBase, need);
   (lib.exports[symbol] as (args: number) => void)(record);
   const outBytes = tensorBytes(graph, op.outputs[0]!);
   return { output: mem.slice(arenaBase + placement.output, arenaBase + placement.output + outBytes), symbol };

@@ -1,0 +1,64 @@
+// The wasm kernels' private workspace: bytes a call needs beyond the planned arena (assembly/base.ts
+// WORK_BASE). It mirrors the kernels' own choices (assembly/conv.ts convQ, depthwise.ts depthwiseQ,
+// fully-connected.ts); the emitter reserves the largest need of the model's calls after the arena.
+import { recordFields, type RecordName } from '../../src/schedule/abi.js';
+import type { LoweredSchedule } from '../../src/schedule/abi.js';
+
+/** Pixels per group of the pointwise stream-pixel convolution (assembly/conv.ts PIXEL_GROUP). */
+const PIXEL_GROUP = 16;
+
+function reader(record: RecordName, words: Int32Array): (name: string) => number {
+  const index = new Map(recordFields(record).map((f) => [f.name, f.index]));
+  return (name) => words[index.get(name)!]!;
+}
+
+/** Workspace bytes of one kernel call (its symbol and argument-record words). */
+export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
+  if (symbol.startsWith('conv2d_s8')) {
+    const f = reader('conv2d', words);
+    if (f('qparams') === 0 || f('filter_depth') !== f('in_depth') || symbol === 'conv2d_s8_1x1') return 0;
+    const depth = f('in_depth'), outDepth = f('out_depth'), outW = f('out_w');
+    const pointwise = f('filter_h') === 1 && f('filter_w') === 1 && f('stride_h') === 1 && f('stride_w') === 1 &&
+      f('pad_top') === 0 && f('pad_left') === 0 && f('out_h') === f('in_h') && outW === f('in_w');
+    if (pointwise) {
+      if (symbol === 'conv2d_s8') return 0;
+      return (symbol === 'conv2d_s8_stream_row' ? outW : PIXEL_GROUP) * depth;
+    }
+    const K = f('filter_h') * f('filter_w') * depth;
+    const K8 = Math.ceil(K / 8) * 8;
+    return (K8 !== K ? Math.ceil((outDepth * K8) / 16) * 16 : 0) + outW * K8;
+  }
+  if (symbol.startsWith('dwconv2d_s8')) {
+    const f = reader('dwconv2d', words);
+    if (f('qparams') === 0 || f('depth_multiplier') !== 1) return 0;
+    const hp = (f('out_h') - 1) * f('stride_h') + (f('filter_h') - 1) * f('dilation_h') + 1;
+    const wp = (f('out_w') - 1) * f('stride_w') + (f('filter_w') - 1) * f('dilation_w') + 1;
+    return f('batches') * hp * wp * f('in_depth');
+  }
+  if (symbol === 'fully_connected_s8_stream_row') {
+    const f = reader('fully_connected', words);
+    return f('qparams') === 0 ? 0 : f('depth');
+  }
+  return 0;
+}
+
+/** The workspace a lowered schedule needs: the largest of its calls' (16-byte multiple). */
+export function workspaceBytes(lowered: LoweredSchedule): number {
+  let most = 0;
+  for (const c of lowered.calls) {
+    const spec = recordOf(c.symbol);
+    if (!spec) continue;
+    const words = new Int32Array(lowered.constants.buffer, lowered.constants.byteOffset + c.record, spec);
+    most = Math.max(most, callWorkspaceBytes(c.symbol, words));
+  }
+  return Math.ceil(most / 16) * 16;
+}
+
+function recordOf(symbol: string): number | null {
+  const name: RecordName | null = symbol.startsWith('conv2d_s8') ? 'conv2d' : symbol.startsWith('dwconv2d_s8') ? 'dwconv2d'
+    : symbol.startsWith('fully_connected_s8') ? 'fully_connected' : null;
+  if (!name) return null;
+  const f = recordFields(name);
+  const last = f[f.length - 1]!;
+  return last.index + last.count;
+}
