@@ -17,6 +17,8 @@ export interface PlanModelOptions extends Partial<PlanOptions> {
   patch?: PatchChoice;
   /** Cap on extra MACs for `patch: 'auto'`, as a fraction of the model's MACs (default 0.25). */
   maxRecompute?: number;
+  /** With `patch: 'auto'`: progress of the search (settings considered of all), e.g. for a progress line. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ModelPlan {
@@ -63,7 +65,7 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
     return { graph, plan: planGraph(graph, planOptions), patch: null, layerByLayerBytes: null, candidates: [] };
   }
   if (patch === 'auto') {
-    const auto = planPatchAuto(graph, options.maxRecompute === undefined ? {} : { maxRecompute: options.maxRecompute }, planOptions);
+    const auto = planPatchAuto(graph, { maxRecompute: options.maxRecompute, onProgress: options.onProgress }, planOptions);
     return {
       graph,
       plan: auto.best,

@@ -6,11 +6,14 @@ import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
+import { registerProfile } from './commands/profile.js';
 import { registerRun } from './commands/run.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress lines are drawn only then (src/cli/progress.ts). */
+  stderrIsTTY?: boolean;
 }
 
 function buildProgram(io: CliIO): Command {
@@ -23,6 +26,7 @@ function buildProgram(io: CliIO): Command {
   registerInspect(program, io);
   registerRun(program, io);
   registerPlan(program, io);
+  registerProfile(program, io);
   registerCompile(program, io);
   registerDemo(program, io);
   return program;

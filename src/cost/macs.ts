@@ -5,20 +5,24 @@ import { byteSize, elementCount } from '../ir/shapes.js';
 /** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
 export function opMacs(graph: Graph, op: AnyOp): number {
   const shapeOf = (id: number) => graph.tensors[id]!.shape;
-  const outElems = elementCount(shapeOf(op.outputs[0]!));
-  switch (op.kind) {
+  const weights = op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED' ? shapeOf(op.inputs[1]!) : [];
+  return macsOf(op.kind, shapeOf(op.outputs[0]!), weights);
+}
+
+/** MACs from shapes alone (a patch tile's call has its own output shape): see opMacs. */
+export function macsOf(kind: string, outputShape: readonly number[], weightShape: readonly number[]): number {
+  const outElems = elementCount(outputShape);
+  switch (kind) {
     case 'CONV_2D': {
-      const [, kh, kw, cin] = shapeOf(op.inputs[1]!);
+      const [, kh, kw, cin] = weightShape;
       return outElems * kh! * kw! * cin!;
     }
     case 'DEPTHWISE_CONV_2D': {
-      const [, kh, kw] = shapeOf(op.inputs[1]!);
+      const [, kh, kw] = weightShape;
       return outElems * kh! * kw!;
     }
-    case 'FULLY_CONNECTED': {
-      const w = shapeOf(op.inputs[1]!);
-      return outElems * w[w.length - 1]!;
-    }
+    case 'FULLY_CONNECTED':
+      return outElems * weightShape[weightShape.length - 1]!;
     case 'MUL':
       return outElems;
     default:

@@ -12,6 +12,7 @@ import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options
 import { formatPlan, planReport } from '../../report/plan.js';
 import { planHtml } from '../../report/plan-html.js';
 import { loadModel, writeBytes } from '../io.js';
+import { createProgress } from '../progress.js';
 import { parseBytes } from '../sizes.js';
 
 interface PlanCommandFlags extends PlanFlags {
@@ -66,7 +67,9 @@ export function registerPlan(program: Command, io: CliIO): void {
         writeBytes(opts.emitTflmPlan!, writeTflite(withTflmOfflinePlan(original, plan)), 'TFLM model');
         result = { graph: original, plan, patch: null, layerByLayerBytes: null, candidates: [] };
       } else {
-        result = planModel(original, options);
+        const search = createProgress(io, 'patch search', { json: opts.json === true });
+        result = planModel(original, { ...options, onProgress: search.enabled ? (d, t) => search.update(d, t) : undefined });
+        search.end();
         if (budget.sramBytes !== null && result.plan.arenaBytes > budget.sramBytes && !result.patch) {
           const auto = planModel(original, { ...options, patch: 'auto' });
           if (auto.patch && auto.plan.arenaBytes <= budget.sramBytes) {

@@ -304,6 +304,8 @@ export interface PatchAutoOptions {
   maxRecompute?: number;
   /** Grid sizes to try (default 2..8). */
   tiles?: number[];
+  /** Progress of the search: (settings considered so far, all settings), before each and once at the end. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface PatchCandidate {
@@ -338,8 +340,11 @@ export function planPatchAuto(graph: Graph, auto: PatchAutoOptions = {}, options
   const candidates: PatchCandidate[] = [];
   let bestSetting: PatchSetting | null = null;
   let bestKey: [number, number] = [layerByLayer.arenaBytes, 0];
+  const total = graph.ops.length * grid.length;
+  let done = 0;
   for (let splitOp = 0; splitOp < graph.ops.length; splitOp++) {
     for (const tiles of grid) {
+      auto.onProgress?.(done++, total);
       let stage: Stage;
       try {
         stage = buildStage(graph, { tiles, splitOp });
@@ -356,6 +361,7 @@ export function planPatchAuto(graph: Graph, auto: PatchAutoOptions = {}, options
       }
     }
   }
+  auto.onProgress?.(total, total);
   candidates.sort((a, b) => a.arenaBytes - b.arenaBytes || a.extraMacs - b.extraMacs);
   const patched = bestSetting ? planPatched(graph, bestSetting, opts, rulesFor) : null;
   return { patched, layerByLayer, best: patched ?? layerByLayer, candidates };

@@ -1,0 +1,343 @@
+// `npm run bench:calibrate [-- --models kws,vww] [-- --no-write]`: fits the Cortex-M4 instruction model of
+// the profiler (src/cost/devices.ts) to instructions measured with the qemu-m4 engine, writes the fitted
+// constants to src/cost/calibration/cortex-m4.json and the per-model error to BENCHMARKS.md.
+//
+// Method. Every shared model that builds for the engine is planned layer by layer (as `tinyforge profile`
+// plans it by default; mcunet_vww with --int8-io, as firmware runs it) and its Schedule run twice ways on
+// QEMU mps2-an386 with -icount shift=0 (1 FPGAIO tick = 40 instructions):
+//   - per call: a Schedule with that one call (same arena, same constants) measures the call alone, minus
+//     the harness's fixed invoke overhead (an empty Schedule's count);
+//   - whole: the full Schedule, on golden input set 0 where there is one.
+// The per-call counts give a least-squares fit per kernel kind of
+//   instructions = call + mac * macs + tailMac * tailMacs + output * outputs + input * inputs
+// (rows weighted by 1/instructions, so small layers count, with a weak pull toward the first-guess
+// constants so that a feature no layer exercises keeps its guess; coefficients stay non-negative).
+// The whole-model counts are what the estimate is checked against: the error per model is printed and
+// written, and also the error with that model's own layers left out of the fit (how well it predicts a
+// model it has not seen).
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
+import { FEATURES, featureValue, KERNEL_KINDS, KIND_FEATURES, type Calibration, type KernelKind, type KindCoefficients } from '../src/cost/devices.js';
+import { scheduleCalls, type CostedCall } from '../src/cost/profile.js';
+import { readTflite } from '../src/import/tflite/index.js';
+import { byteSize } from '../src/ir/shapes.js';
+import { planModel, scheduleOf } from '../src/pipeline.js';
+import type { Schedule } from '../src/schedule/types.js';
+import { benchModels } from './plan.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
+const calibrationFile = join(repo, 'src/cost/calibration/cortex-m4.json');
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = option('--models')?.split(',');
+const MLPERF = new Set(['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8']);
+
+const log = (text: string) => process.stderr.write(text);
+
+/** Golden input set 0 of a model, or deterministic bytes when the golden data has none. */
+function inputsFor(name: string, schedule: Schedule): Uint8Array[] {
+  const manifestFile = join(shared, 'golden', name, 'manifest.json');
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { inputs: Array<{ file_pattern: string; bytes: number }> };
+    const files = manifest.inputs.map((t) => join(shared, 'golden', name, t.file_pattern.replace('{k}', '0')));
+    const bytes = files.map((f) => (existsSync(f) ? new Uint8Array(readFileSync(f)) : null));
+    if (bytes.every((b, i) => b && b.byteLength === byteSize(schedule.inputs[i]!.shape, schedule.inputs[i]!.dtype))) return bytes as Uint8Array[];
+  }
+  let x = 12345;
+  return schedule.inputs.map((r) => {
+    const out = new Uint8Array(byteSize(r.shape, r.dtype));
+    for (let i = 0; i < out.length; i++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      out[i] = x & 0xff;
+    }
+    return out;
+  });
+}
+
+function measure(schedule: Schedule, inputs: Uint8Array[], ramBytes: number): number {
+  const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4'], { ramBytes });
+  try {
+    return fw.run(inputs).details.instructionsPerInference as number;
+  } finally {
+    fw.dispose();
+  }
+}
+
+interface Sample {
+  model: string;
+  kind: KernelKind;
+  features: CostedCall['features'];
+  measured: number;
+}
+
+interface ModelRun {
+  model: string;
+  options: string;
+  calls: CostedCall[];
+  measured: number;
+}
+
+/** Solves A x = b (small, symmetric positive definite) by Gaussian elimination with partial pivoting. */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r]![c]!) > Math.abs(M[p]![c]!)) p = r;
+    [M[c], M[p]] = [M[p]!, M[c]!];
+    const d = M[c]![c]!;
+    if (Math.abs(d) < 1e-300) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = M[r]![c]! / d;
+      for (let k = c; k <= n; k++) M[r]![k]! -= f * M[c]![k]!;
+    }
+  }
+  return M.map((row, i) => (Math.abs(row[i]!) < 1e-300 ? 0 : row[n]! / row[i]!));
+}
+
+/**
+ * Least squares of one kind's samples over the kind's features (KIND_FEATURES; the others are 0), each
+ * call's residual taken as a fraction of its model's measured total (so every model's error counts
+ * alike), with a vanishing pull toward the prior that only decides what the data leaves undetermined;
+ * coefficients stay non-negative (a negative one is fixed at 0 and the rest refitted).
+ */
+function fitKind(kind: KernelKind, samples: Sample[], prior: KindCoefficients, totals: Map<string, number>): KindCoefficients {
+  const out = Object.fromEntries(FEATURES.map((k) => [k, 0])) as KindCoefficients;
+  const active = KIND_FEATURES[kind];
+  if (samples.length === 0) {
+    for (const k of active) out[k] = prior[k];
+    return out;
+  }
+  let free = [...active];
+  for (let round = 0; round <= active.length && free.length > 0; round++) {
+    const n = free.length;
+    // Columns scaled to their largest value, so the pull is alike for every coefficient.
+    const scale = free.map((k) => Math.max(1e-12, ...samples.map((s) => Math.abs(featureValue(s.features, k)))));
+    const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    const b = new Array<number>(n).fill(0);
+    for (const s of samples) {
+      const w = 1 / totals.get(s.model)! ** 2;
+      const x = free.map((k, i) => featureValue(s.features, k) / scale[i]!);
+      for (let i = 0; i < n; i++) {
+        b[i]! += w * x[i]! * s.measured;
+        for (let j = 0; j < n; j++) A[i]![j]! += w * x[i]! * x[j]!;
+      }
+    }
+    const lambda = (1e-6 * A.reduce((t, row, i) => t + row[i]!, 0)) / n;
+    free.forEach((k, i) => {
+      A[i]![i]! += lambda;
+      b[i]! += lambda * prior[k] * scale[i]!;
+    });
+    const x = solve(A, b);
+    free.forEach((k, i) => (out[k] = x[i]! / scale[i]!));
+    const negative = free.filter((k) => out[k] < 0);
+    if (negative.length === 0) break;
+    for (const k of negative) out[k] = 0;
+    free = free.filter((k) => !negative.includes(k));
+  }
+  for (const k of FEATURES) out[k] = Number(out[k].toPrecision(5));
+  return out;
+}
+
+/** A kind no measured layer uses takes its parent's fit (the fast paths run their generic kernel's code today). */
+const PARENT: Partial<Record<KernelKind, KernelKind>> = { conv2d_1x1: 'conv2d', dwconv2d_3x3: 'dwconv2d', conv2d: 'conv2d_1x1', dwconv2d: 'dwconv2d_3x3' };
+
+function fit(samples: Sample[], prior: Calibration['coefficients'], totals: Map<string, number>): Calibration['coefficients'] {
+  const fitted = Object.fromEntries(KERNEL_KINDS.map((k) => [k, fitKind(k, samples.filter((s) => s.kind === k), prior[k], totals)])) as Calibration['coefficients'];
+  for (const k of KERNEL_KINDS) {
+    const parent = PARENT[k];
+    if (parent && !samples.some((s) => s.kind === k) && samples.some((s) => s.kind === parent)) fitted[k] = { ...fitted[parent] };
+  }
+  return fitted;
+}
+
+function estimate(calls: CostedCall[], coefficients: Calibration['coefficients']): number {
+  let total = 0;
+  for (const c of calls) {
+    const k = coefficients[c.kind];
+    for (const f of FEATURES) total += k[f] * featureValue(c.features, f);
+  }
+  return total;
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+function toolVersions(): string {
+  const first = (cmd: string, a: string[]) => {
+    try {
+      return execFileSync(cmd, a, { encoding: 'utf8' }).split('\n')[0]!.trim();
+    } catch {
+      return `${cmd} (version unknown)`;
+    }
+  };
+  return `${first('qemu-system-arm', ['--version'])}; ${first('arm-none-eabi-gcc', ['--version'])}`;
+}
+
+/** The kernel library the counts are for: a hash of its sources, and the commit they were last changed in. */
+function kernelVersion(): { sourcesSha256: string; lastCommit: string } {
+  const dir = join(repo, 'firmware-templates', 'kernels');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  let lastCommit = 'unknown';
+  try {
+    lastCommit = execFileSync('git', ['log', '-1', '--format=%h', '--', 'firmware-templates/kernels'], { cwd: repo, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'firmware-templates/kernels'], { cwd: repo, encoding: 'utf8' }).trim();
+    if (dirty) lastCommit += ' + uncommitted changes';
+  } catch {
+    // not a git checkout
+  }
+  return { sourcesSha256: hash.digest('hex').slice(0, 16), lastCommit };
+}
+
+function main(): void {
+  if (!existsSync(join(shared, 'models'))) {
+    console.error(`bench:calibrate: ${shared} not found; calibration runs the shared models`);
+    process.exit(1);
+  }
+  const prior = (JSON.parse(readFileSync(calibrationFile, 'utf8')) as Calibration & { prior?: Calibration['coefficients'] });
+  // The first-guess constants stay the prior of every later fit (kept in the file as `prior`).
+  const priorCoefficients = prior.prior ?? prior.coefficients;
+
+  const runs: ModelRun[] = [];
+  const samples: Sample[] = [];
+  const skipped: string[] = [];
+  for (const { path, name, int8Io } of benchModels(shared)) {
+    if (only && !only.some((o) => name.includes(o))) continue;
+    const graph = readTflite(new Uint8Array(readFileSync(join(shared, 'models', `${path}.tflite`))));
+    const { plan } = planModel(graph, { int8Io });
+    const schedule = scheduleOf(plan);
+    const ramBytes = Math.max(256 * 1024, Math.ceil((schedule.arenaBytes + 64 * 1024) / 65536) * 65536);
+    const inputs = inputsFor(name, schedule);
+    const calls = scheduleCalls(schedule);
+    log(`${name}: ${calls.length} calls, arena ${schedule.arenaBytes} B`);
+    let whole: number;
+    const t0 = Date.now();
+    try {
+      whole = measure(schedule, inputs, ramBytes);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      const why = /region .FLASH' overflowed by \d+ bytes/.exec(text)?.[0] ?? /region .RAM' overflowed by \d+ bytes/.exec(text)?.[0] ?? text.split('\n')[0]!;
+      log(` skipped: ${why}\n`);
+      skipped.push(`${name} (${why.replace(/^region .FLASH'/, "the QEMU board's 4 MiB flash").replace(/^region .RAM'/, 'RAM')})`);
+      continue;
+    }
+    log(`, ${whole.toLocaleString('en-US')} instructions (${((Date.now() - t0) / 1000).toFixed(1)} s); per call`);
+    const baseline = measure({ ...schedule, calls: [] }, inputs, ramBytes);
+    schedule.calls.forEach((call, i) => {
+      const one = measure({ ...schedule, calls: [call] }, inputs, ramBytes);
+      samples.push({ model: name, kind: calls[i]!.kind, features: calls[i]!.features, measured: Math.max(0, one - baseline) });
+      if (i % 10 === 9) log('.');
+    });
+    log(` done (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    runs.push({ model: path, options: int8Io ? '--int8-io' : '', calls, measured: whole });
+  }
+  if (runs.length === 0) {
+    console.error('bench:calibrate: no model could be measured');
+    process.exit(1);
+  }
+
+  const dump = option('--dump');
+  if (dump) writeFileSync(dump, JSON.stringify({ samples, runs: runs.map((r) => ({ model: r.model, measured: r.measured, calls: r.calls })) }));
+  const totals = new Map(runs.map((r) => [r.model.split('/')[1]!, r.measured]));
+  const coefficients = fit(samples, priorCoefficients, totals);
+  const models = runs.map((r) => {
+    const estimated = Math.round(estimate(r.calls, coefficients));
+    const name = r.model.split('/')[1]!;
+    const heldOut = fit(samples.filter((s) => s.model !== name), priorCoefficients, totals);
+    const heldOutEstimate = estimate(r.calls, heldOut);
+    return {
+      model: r.model,
+      options: r.options,
+      measured: r.measured,
+      estimated,
+      error: Number((estimated / r.measured - 1).toFixed(4)),
+      heldOutError: Number((heldOutEstimate / r.measured - 1).toFixed(4)),
+      mlperfTiny: MLPERF.has(name),
+    };
+  });
+  const perKind = Object.fromEntries(
+    KERNEL_KINDS.map((k) => {
+      const s = samples.filter((x) => x.kind === k);
+      const rel = s.filter((x) => x.measured > 0).map((x) => estimate([{ opIndex: 0, symbol: null, kind: k, features: x.features }], coefficients) / x.measured - 1);
+      const rms = rel.length > 0 ? Math.sqrt(rel.reduce((a, e) => a + e * e, 0) / rel.length) : null;
+      return [k, { calls: s.length, rmsError: rms === null ? null : Number(rms.toFixed(4)) }];
+    }),
+  );
+  const result = {
+    source: 'qemu-m4 fit',
+    method:
+      'per-call instruction counts on QEMU mps2-an386 -icount shift=0 (each call of each layer-by-layer Schedule run alone, minus the empty invoke), weighted least squares per kernel kind (rows by 1/instructions, a weak pull toward the first guesses, non-negative); checked against whole-model counts',
+    date: new Date().toISOString().slice(0, 10),
+    tools: toolVersions(),
+    kernels: kernelVersion(),
+    coefficients,
+    prior: priorCoefficients,
+    kinds: perKind,
+    models,
+    skipped,
+  };
+  if (!flag('--no-write')) {
+    writeFileSync(calibrationFile, JSON.stringify(result, null, 2) + '\n');
+    log(`bench:calibrate: wrote ${calibrationFile}\n`);
+  }
+
+  const section = calibrationMarkdown(result);
+  console.log(section);
+  if (!flag('--no-write')) {
+    const file = join(repo, 'BENCHMARKS.md');
+    const text = readFileSync(file, 'utf8');
+    const begin = '<!-- bench:calibrate:begin -->';
+    const end = '<!-- bench:calibrate:end -->';
+    if (text.includes(begin) && text.includes(end)) {
+      writeFileSync(file, text.slice(0, text.indexOf(begin) + begin.length) + '\n' + section + '\n' + text.slice(text.indexOf(end)));
+      log(`bench:calibrate: wrote the calibration table to ${file}\n`);
+    } else {
+      log(`bench:calibrate: ${file} has no ${begin} ... ${end} markers; table printed only\n`);
+    }
+  }
+  const worst = models.filter((m) => m.mlperfTiny).reduce((w, m) => Math.max(w, Math.abs(m.error)), 0);
+  log(`bench:calibrate: worst MLPerf Tiny error ${(worst * 100).toFixed(1)}% (acceptance: within 15%)\n`);
+  if (worst > 0.15) process.exitCode = 3;
+}
+
+function calibrationMarkdown(r: {
+  date: string;
+  tools: string;
+  kernels: { sourcesSha256: string; lastCommit: string };
+  coefficients: Calibration['coefficients'];
+  kinds: Record<string, { calls: number; rmsError: number | null }>;
+  models: Array<{ model: string; options: string; measured: number; estimated: number; error: number; heldOutError: number; mlperfTiny: boolean }>;
+  skipped: string[];
+}): string {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines: string[] = [];
+  lines.push(`Fitted ${r.date} with ${r.tools}; kernel library at ${r.kernels.lastCommit} (sources ${r.kernels.sourcesSha256}).`, '');
+  lines.push('| model | measured instructions (qemu-m4) | estimated | error | error, model left out of the fit |');
+  lines.push('|---|---:|---:|---:|---:|');
+  for (const m of r.models) {
+    lines.push(`| ${m.model}${m.options ? ` (${m.options})` : ''}${m.mlperfTiny ? ' ★' : ''} | ${fmt(m.measured)} | ${fmt(m.estimated)} | ${pct(m.error)} | ${pct(m.heldOutError)} |`);
+  }
+  lines.push('', '★ MLPerf Tiny (acceptance: within 15%).', '');
+  lines.push('| kernel kind | per call | per MAC | per tail MAC | per output | per input | per pixel | per window row | per border output | calls fitted | rms error per call |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const k of KERNEL_KINDS) {
+    const c = r.coefficients[k];
+    const s = r.kinds[k]!;
+    lines.push(`| ${k} | ${c.call} | ${c.mac} | ${c.tailMac} | ${c.output} | ${c.input} | ${c.pixel} | ${c.row} | ${c.border} | ${s.calls || (PARENT[k] && r.kinds[PARENT[k]!]!.calls ? `– (as ${PARENT[k]})` : '– (first guess)')} | ${s.rmsError === null ? '–' : `${(s.rmsError * 100).toFixed(1)}%`} |`);
+  }
+  if (r.skipped.length > 0) lines.push('', `Not measured: ${r.skipped.join('; ')}.`);
+  return lines.join('\n');
+}
+
+main();

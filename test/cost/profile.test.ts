@@ -1,0 +1,168 @@
+// The profiler's core: per-layer figures hand-checked on small built models, the roofline bound, the
+// estimate's monotonicity, patch tiles summed into their op, and the committed calibration's sanity.
+import { describe, expect, it } from 'vitest';
+import { DEMO_MODELS } from '../../examples/models/index.js';
+import { ModelBuilder } from '../../src/builder/index.js';
+import calibration from '../../src/cost/calibration/cortex-m4.json' with { type: 'json' };
+import { CORES, DEVICES, FEATURES, KERNEL_KINDS, KIND_FEATURES, callCost, kindOfSymbol, type CallFeatures } from '../../src/cost/devices.js';
+import { opMacs } from '../../src/cost/macs.js';
+import { profileSchedule, type Profile } from '../../src/cost/profile.js';
+import type { Graph } from '../../src/ir/graph.js';
+import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
+
+const M4 = DEVICES['cortex-m4'];
+
+function profileOf(graph: Graph, core: (typeof CORES)[number] = 'cortex-m4', options: PlanModelOptions = {}): Profile {
+  return profileSchedule(scheduleOf(planModel(graph, options).plan), { device: DEVICES[core] });
+}
+
+/** 16x16x64 input -> 1x1 conv (64 filters) -> 3x3 depthwise -> ADD of the two. */
+function block(filters = 64): Graph {
+  const b = new ModelBuilder({ name: 'block', seed: 7 });
+  const x = b.input('x', [1, 16, 16, 64], { scale: 0.05, zeroPoint: -3 });
+  const c = b.conv2d(x, { name: 'pw', filters, kernel: 1, activation: 'relu' });
+  const d = b.depthwiseConv2d(c, { name: 'dw', kernel: 3, activation: 'relu' });
+  b.output(b.add(c, d, { name: 'sum' }));
+  return b.build();
+}
+
+describe('profileSchedule', () => {
+  it('hand-checked MACs, params, bytes and intensity per layer', () => {
+    const p = profileOf(block());
+    expect(p.layers.map((l) => [l.op, l.name])).toEqual([
+      ['CONV_2D', 'pw'],
+      ['DEPTHWISE_CONV_2D', 'dw'],
+      ['ADD', 'sum'],
+    ]);
+    const [pw, dw, add] = p.layers as [Profile['layers'][number], Profile['layers'][number], Profile['layers'][number]];
+    // 1x1 conv: 16*16 pixels x 64 outputs x 64 inputs; weights 64x64 int8 + 64 int32 biases.
+    expect(pw.macs).toBe(16 * 16 * 64 * 64);
+    expect(pw.params).toBe(64 * 64 + 64);
+    expect(pw.weightBytes).toBe(64 * 64 + 64 * 4);
+    expect([pw.inputBytes, pw.outputBytes]).toEqual([16384, 16384]);
+    expect(pw.bytesMoved).toBe(4352 + 16384 + 16384);
+    expect(pw.intensity).toBeCloseTo(1048576 / 37120, 10);
+    // 3x3 depthwise, same padding: 9 MACs per output; 9x64 weights + 64 biases.
+    expect(dw.macs).toBe(16 * 16 * 64 * 9);
+    expect(dw.params).toBe(9 * 64 + 64);
+    expect(dw.weightBytes).toBe(9 * 64 + 64 * 4);
+    expect(dw.intensity).toBeCloseTo(147456 / (832 + 16384 + 16384), 10);
+    // ADD: no MACs, two inputs read, one output written.
+    expect([add.macs, add.params, add.weightBytes, add.inputBytes, add.outputBytes, add.intensity]).toEqual([0, 0, 0, 32768, 16384, 0]);
+    // Totals add up; shares sum to one; ms = cycles at the default clock.
+    expect(p.totals.macs).toBe(pw.macs + dw.macs);
+    expect(p.totals.cycles).toBe(pw.cycles + dw.cycles + add.cycles);
+    expect(p.layers.reduce((s, l) => s + l.share, 0)).toBeCloseTo(1, 10);
+    expect(p.totals.ms).toBeCloseTo(p.totals.cycles / (M4.defaultMhz * 1000), 10);
+    expect(p.mhz).toBe(120);
+  });
+
+  it('MACs per layer equal opMacs on every demo model', () => {
+    for (const d of DEMO_MODELS) {
+      const graph = d.build();
+      const { graph: g, plan } = planModel(graph);
+      const p = profileSchedule(scheduleOf(plan), { device: M4 });
+      for (const l of p.layers) expect(l.macs, `${d.name} op ${l.opIndex}`).toBe(opMacs(g, g.ops[l.opIndex]!));
+      expect(p.layers.length + p.aliasedOps.length).toBe(g.ops.length);
+    }
+  });
+
+  it('classifies the bound by the roofline: a wide 1x1 conv is compute-bound, an ADD memory-bound on the M4', () => {
+    const p = profileOf(block());
+    const [pw, , add] = p.layers;
+    expect(pw!.bound).toBe('compute');
+    expect(pw!.macCycles).toBeGreaterThan(pw!.memoryCycles);
+    expect(add!.bound).toBe('memory');
+    expect(p.totals.computeBoundShare + p.totals.memoryBoundShare).toBeCloseTo(1, 10);
+    // Every op without MACs sits at intensity 0: memory-bound on every core.
+    for (const core of CORES) for (const l of profileOf(block(), core).layers) if (l.macs === 0) expect(l.bound).toBe('memory');
+  });
+
+  it('flips a layer to memory-bound when its data outgrows its MACs (weights streamed from flash)', () => {
+    // A fully connected layer does one MAC per weight byte: on a core whose MAC loop outruns its flash
+    // (a fast core with slow flash) it is memory-bound; a 1x1 conv reuses each weight over every pixel.
+    const b = new ModelBuilder({ name: 'fc', seed: 3 });
+    const x = b.input('x', [1, 1024], { scale: 0.05, zeroPoint: 0 });
+    b.output(b.fullyConnected(x, { name: 'fc', units: 256 }));
+    const fc = b.build();
+    const slowFlash = { ...DEVICES['cortex-m7'], flashBytesPerCycle: 0.1 };
+    const lay = profileSchedule(scheduleOf(planModel(fc).plan), { device: slowFlash }).layers[0]!;
+    expect(lay.bound).toBe('memory');
+    expect(lay.cycles).toBeGreaterThan(lay.macCycles);
+    expect(profileSchedule(scheduleOf(planModel(block()).plan), { device: slowFlash }).layers[0]!.bound).toBe('compute');
+  });
+
+  it('the estimate grows with MACs (more filters: more cycles, instructions and ms on every core)', () => {
+    for (const core of CORES) {
+      const totals = [8, 16, 32, 64, 128].map((f) => profileOf(block(f), core).totals);
+      for (let i = 1; i < totals.length; i++) {
+        expect(totals[i]!.macs).toBeGreaterThan(totals[i - 1]!.macs);
+        expect(totals[i]!.cycles).toBeGreaterThan(totals[i - 1]!.cycles);
+        expect(totals[i]!.instructions).toBeGreaterThan(totals[i - 1]!.instructions);
+      }
+    }
+    // Per call, for every kind and core: more MACs never cost less.
+    const base: CallFeatures = { macs: 1000, tailMacs: 10, outputs: 100, inputs: 100, pixels: 10, windowRows: 30, borderOutputs: 5, weightBytes: 500, activationBytes: 300 };
+    for (const core of CORES) {
+      for (const kind of KERNEL_KINDS) {
+        let last = callCost(DEVICES[core], kind, base).cycles;
+        for (const macs of [2000, 10_000, 1e6]) {
+          const c = callCost(DEVICES[core], kind, { ...base, macs }).cycles;
+          expect(c).toBeGreaterThanOrEqual(last);
+          last = c;
+        }
+      }
+    }
+  });
+
+  it('sums patch tiles and their window copies into their op', () => {
+    const graph = DEMO_MODELS.find((d) => d.name === 'mobilenetv2-035-144')!.build();
+    const { plan, patch } = planModel(graph, { patch: { tiles: 3, layer: 5 } });
+    expect(patch).not.toBeNull();
+    const schedule = scheduleOf(plan);
+    const p = profileSchedule(schedule, { device: M4 });
+    const tiled = p.layers.filter((l) => l.tiles > 1);
+    expect(tiled.length).toBeGreaterThan(0);
+    for (const l of tiled) expect(l.tiles).toBe(9);
+    expect(p.totals.calls).toBe(schedule.calls.length);
+    expect(p.layers.reduce((s, l) => s + l.calls, 0)).toBe(schedule.calls.length);
+    expect(p.layers.some((l) => l.kernels.includes('copy_window'))).toBe(true);
+    // Halos are recomputed: the rows' MACs are the patched plan's.
+    expect(p.totals.macs).toBe(profileOf(graph).totals.macs + patch!.extraMacs);
+    // One row per op, in schedule order (the stage's ops first appear tile by tile, in op order).
+    expect(new Set(p.layers.map((l) => l.opIndex)).size).toBe(p.layers.length);
+  });
+
+  it('maps every kernel symbol of the ABI to a kind', () => {
+    expect(kindOfSymbol('conv2d_s8_1x1')).toBe('conv2d_1x1');
+    expect(kindOfSymbol('conv2d_s8_stream_pixel')).toBe('conv2d');
+    expect(kindOfSymbol('dwconv2d_s8_inplace_channel')).toBe('dwconv2d_inplace');
+    expect(kindOfSymbol('add_s8')).toBe('elementwise');
+    expect(kindOfSymbol('copy_window')).toBe('copy');
+  });
+});
+
+describe('calibration/cortex-m4.json', () => {
+  const cal = calibration as unknown as {
+    source: string;
+    coefficients: Record<string, Record<string, number>>;
+    models: Array<{ model: string; error: number; mlperfTiny?: boolean }>;
+  };
+
+  it('has every kind and feature, non-negative, zero outside the kind\'s features', () => {
+    for (const kind of KERNEL_KINDS) {
+      const c = cal.coefficients[kind]!;
+      for (const f of FEATURES) {
+        expect(c[f], `${kind}.${f}`).toBeGreaterThanOrEqual(0);
+        if (cal.source !== 'first guess' && !KIND_FEATURES[kind].includes(f)) expect(c[f], `${kind}.${f}`).toBe(0);
+      }
+    }
+  });
+
+  it('when fitted: every MLPerf Tiny model within 15% of its measured qemu-m4 instructions', () => {
+    if (cal.source === 'first guess') return;
+    const mlperf = cal.models.filter((m) => m.model.startsWith('mlperf-tiny/'));
+    expect(mlperf.length).toBe(4);
+    for (const m of mlperf) expect(Math.abs(m.error), m.model).toBeLessThanOrEqual(0.15);
+  });
+});
