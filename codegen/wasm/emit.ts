@@ -63,7 +63,8 @@ function features(simd: boolean): number {
 }
 
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
-  const lowered = lowerSchedule(schedule, options);
+  // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
+  const lowered = lowerSchedule(schedule, { ...options, qparams: true });
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
   const workBase = align(arenaBase + schedule.arenaBytes, 16);

@@ -45,23 +45,25 @@
 // are chosen only for the default variant when LowerOptions.fastPaths is on.
 //
 // ## Requantization tables (`qparams`, CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED)
-// A precomputed per-output-channel table a kernel may use instead of bias/multiplier/shift (0 = absent:
-// the weights or the bias are not constants). It folds the input zero point into the bias — every tap
+// A precomputed per-output-channel table a kernel may use instead of bias/multiplier/shift, emitted only
+// with LowerOptions.qparams (the wasm backend sets it; C leaves it off to save flash). 0 = absent:
+// not emitted, or the weights or the bias are not constants. It folds the input zero point into the bias — every tap
 // of a window counts, so a kernel using it must treat out-of-bounds taps as the input zero point
 // (w * (zp + input_offset) = 0) — and spells MultiplyByQuantizedMultiplier without a division. Channels
-// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 144 bytes
-// at table + 144 g, each array holding the group's four channels in order:
-//   +0   int32 bias_folded[4] = bias + input_offset * sum(filter weights of the channel)   (int32 wrap)
-//   +16  int32 multiplier[4]
-//   +32  int32 left_mul[4]    = 1 << max(shift, 0)                                         (int32 wrap)
-//   +48  int64 half[4]        = e > 0 ? 2^(e-1) : 0, with e = max(-shift, 0)
-//   +80  int64 half_neg[4]    = e > 0 ? 2^(e-1) - 1 : 0
-//   +112 int64 pow[4]         = 2^(31 - e)
+// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 128 bytes
+// at table + 128 g, each array holding the group's four channels in order:
+//   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
+//   +16  int32   multiplier[4]
+//   +32  int32   left_mul[4]    = 1 << max(shift, 0)                                        (int32 wrap)
+//   +48  int32   right_shift[4] = e = max(-shift, 0)
+//   +64  float64 half[4]        = e > 0 ? 2^(e-1) : 0
+//   +96  float64 scale[4]       = 2^-e
 // and, exactly equal to TFLM's MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) for every
 // int32 acc (multipliers are never INT32_MIN, QuantizeMultiplier's range is [2^30, 2^31) or 0):
-//   x = (acc + bias_folded) * left_mul                         (int32 wrap; acc without input offset)
-//   t = (int64(x) * multiplier + 2^30) >> 31                   (arithmetic shift: fits int32)
-//   r = ((t + (t < 0 ? half_neg : half)) * pow) >> 31          (int64, arithmetic shift)
+//   x = (acc + bias_folded) * left_mul                   (int32 wrap; acc without the input offset)
+//   t = (int64(x) * multiplier + 2^30) >> 31             (arithmetic shift; fits int32; = the high word
+//                                                         of 2 x m + 2^31)
+//   r = (t + half - (t < 0 && e > 0)) >> e               (int64; = sign(t) floor((|t| + half) * scale))
 // (the high-mul's round-half-away-from-zero and RoundingDivideByPOT's, each as one floor.)
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
@@ -349,6 +351,11 @@ export function constRef(offset: number): number {
 export interface LowerOptions {
   /** Choose conv2d_s8_1x1 / dwconv2d_s8_3x3 where they apply (default true). */
   fastPaths?: boolean;
+  /**
+   * Emit the per-channel requantization tables (`qparams`, 36 bytes per output channel; default false).
+   * Worth it where constant bytes are cheap (wasm); on a microcontroller they would cost flash.
+   */
+  qparams?: boolean;
 }
 
 export interface LoweredCall {
@@ -431,6 +438,7 @@ interface Ctx {
   consts: ConstantData;
   tensorOffsets: Map<number, number>;
   fastPaths: boolean;
+  qparams: boolean;
 }
 
 function constTensor(ctx: Ctx, id: number, align = CONST_ALIGN): number {
@@ -456,7 +464,7 @@ function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
 }
 
 /** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
-export const QPARAMS_GROUP_BYTES = 144;
+export const QPARAMS_GROUP_BYTES = 128;
 
 /**
  * The requantization table (see the header) of `channels` output channels; `weightSum(c)` is the sum of
@@ -466,7 +474,7 @@ function qparamsRef(
   ctx: Ctx, channels: number, filter: Tensor | null, biasOperand: Operand | undefined, weightSum: (w: Int8Array, c: number) => number,
   inputOffset: number, multiplier: number[], shift: number[],
 ): number {
-  if (!filter?.data || filter.dtype !== 'int8') return 0;
+  if (!ctx.qparams || !filter?.data || filter.dtype !== 'int8') return 0;
   let bias: Int32Array | null = null;
   if (biasOperand) {
     if (!('constant' in biasOperand)) return 0;
@@ -485,9 +493,9 @@ function qparamsRef(
     table.setInt32(at + lane * 4, ((bias ? bias[c]! : 0) + Math.imul(inputOffset, weightSum(w, c))) | 0, true);
     table.setInt32(at + 16 + lane * 4, multiplier[c]!, true);
     table.setInt32(at + 32 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
-    table.setBigInt64(at + 48 + lane * 8, BigInt(half), true);
-    table.setBigInt64(at + 80 + lane * 8, BigInt(e > 0 ? half - 1 : 0), true);
-    table.setBigInt64(at + 112 + lane * 8, 1n << BigInt(31 - e), true);
+    table.setInt32(at + 48 + lane * 4, e, true);
+    table.setFloat64(at + 64 + lane * 8, half, true);
+    table.setFloat64(at + 96 + lane * 8, 2 ** -e, true);
   }
   return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
 }
@@ -848,7 +856,7 @@ function lowerCall(ctx: Ctx, call: ScheduleCall): { symbol: string; rec: RecordW
 
 /** Lowers every call of a Schedule to (kernel symbol, argument record) and builds the constant data. */
 export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): LoweredSchedule {
-  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true };
+  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false };
   const lowered = schedule.calls.map((call) => ({ call, ...lowerCall(ctx, call) }));
   // Records after every data array, so the arrays stay together.
   const calls: LoweredCall[] = lowered.map(({ call, symbol, rec }) => ({
@@ -870,6 +878,6 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
 
 /** The kernel symbols a Schedule needs (what a backend links or emits), sorted. */
 export function kernelSymbols(schedule: Schedule, options: LowerOptions = {}): string[] {
-  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true };
+  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false };
   return [...new Set(schedule.calls.map((c) => lowerCall(ctx, c).symbol))].sort();
 }
