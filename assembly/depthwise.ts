@@ -68,8 +68,8 @@ function depthwise(args: usize, mode: i32): void {
   const actMin = arg(args, DWCONV2D_ACT_MIN);
   const actMax = arg(args, DWCONV2D_ACT_MAX);
   const q = arg(args, DWCONV2D_QPARAMS);
-  if (q != 0 && M == 1) {
-    depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
+  if (q != 0) {
+    depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, M, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
       padTop, padLeft, inputOffset, outputOffset, actMin, actMax);
     return;
   }
@@ -114,8 +114,9 @@ function depthwise(args: usize, mode: i32): void {
 }
 
 /**
- * DEPTHWISE_CONV_2D, multiplier 1, with the qparams table, for every variant: the whole input is first
- * copied into the workspace with its padding (the input zero point) materialized — every read of every
+ * DEPTHWISE_CONV_2D with the qparams table, for every variant: the whole input is first copied into the
+ * workspace with its padding (the input zero point) materialized and each input channel repeated
+ * depth-multiplier times (so the copy has the output's channels) — every read of every
  * unit happens before the first write, which satisfies the stream-row order and the inplace-channel one
  * (unit (n, c) reads only input channel c and writes only output channel c) — then every output pixel
  * is computed from the copy straight into `y`, 16 channels at a time.
@@ -123,10 +124,12 @@ function depthwise(args: usize, mode: i32): void {
 // @ts-ignore: decorator
 @inline
 function depthwiseQ(
-  x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32,
+  x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, inDepth: i32, M: i32, outH: i32, outW: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
   inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32,
 ): void {
+  // The copy holds output channels: input channel ic repeated M times (depth multiplier M).
+  const depth = inDepth * M;
   const work = WORK_BASE;
   const hp = (outH - 1) * strideH + (filterH - 1) * dilH + 1;
   const wp = (outW - 1) * strideW + (filterW - 1) * dilW + 1;
@@ -144,7 +147,15 @@ function depthwiseQ(
       const c0 = min(wp, max(0, padLeft));
       const c1 = max(c0, min(wp, inW + padLeft));
       fillBytes(d, zp, c0 * depth);
-      copyBytes(d + <usize>(c0 * depth), x + <usize>(((n * inH + iy) * inW + c0 - padLeft) * depth), (c1 - c0) * depth);
+      const src = x + <usize>(((n * inH + iy) * inW + c0 - padLeft) * inDepth);
+      if (M == 1) copyBytes(d + <usize>(c0 * depth), src, (c1 - c0) * depth);
+      else {
+        const count = (c1 - c0) * inDepth;
+        for (let i = 0; i < count; i++) {
+          const v = load<i8>(src + <usize>i);
+          for (let m = 0; m < M; m++) store<i8>(d + <usize>(c0 * depth + i * M + m), v);
+        }
+      }
       fillBytes(d + <usize>(c1 * depth), zp, (wp - c1) * depth);
     }
   }

@@ -13,37 +13,42 @@ export function requantize(acc: i32, bias: usize, mult: usize, shift: usize, cha
 // ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, no division ----
 
 /** Bytes per group of 4 channels in a qparams table. */
-export const QGROUP: usize = 144;
+export const QGROUP: usize = 128;
 
 /** int8 output of channel `channel` for `acc` (the sum of w * x without the input offset). */
 // @ts-ignore: decorator
 @inline
 export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
   const g = qt + (<usize>(channel >> 2)) * QGROUP;
-  const l = <usize>(channel & 3);
-  const x = (acc + load<i32>(g + (l << 2))) * load<i32>(g + 32 + (l << 2));
-  const t: i64 = (<i64>x * <i64>load<i32>(g + 16 + (l << 2)) + (1 << 30)) >> 31;
-  const u: i64 = t + load<i64>(g + (t < 0 ? 80 : 48) + (l << 3));
-  const v: i64 = ((u * load<i64>(g + 112 + (l << 3))) >> 31) + <i64>outputOffset;
+  const l = <usize>(channel & 3) << 2;
+  const x = (acc + load<i32>(g + l)) * load<i32>(g + 32 + l);
+  const t: i64 = (<i64>x * <i64>load<i32>(g + 16 + l) + (1 << 30)) >> 31;
+  const e = <i64>load<i32>(g + 48 + l);
+  const v: i64 = ((t + (((<i64>1) << e) >> 1) - (t < 0 && e > 0 ? 1 : 0)) >> e) + <i64>outputOffset;
   return v < <i64>actMin ? actMin : v > <i64>actMax ? actMax : <i32>v;
 }
 
-/** The four int32 results (before the output offset) of group `g` (a qparams group address) for acc lanes. */
+/**
+ * The four int32 results (before the output offset) of group `g` (a qparams group address) for acc
+ * lanes: the high-mul as the high words of 2 x m + 2^31, the rounding division in float64 (exact:
+ * |t| < 2^31, power-of-two scales).
+ */
 // @ts-ignore: decorator
 @inline
 export function requant4(acc: v128, g: usize): v128 {
   const x = i32x4.mul(i32x4.add(acc, v128.load(g)), v128.load(g, 32));
   const m = v128.load(g, 16);
-  const nudge = i64x2.splat(1 << 30);
-  let lo = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), 31);
-  let hi = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), 31);
-  lo = i64x2.add(lo, v128.bitselect(v128.load(g, 80), v128.load(g, 48), i64x2.shr_s(lo, 63)));
-  hi = i64x2.add(hi, v128.bitselect(v128.load(g, 96), v128.load(g, 64), i64x2.shr_s(hi, 63)));
-  lo = i64x2.shr_s(i64x2.mul(lo, v128.load(g, 112)), 31);
-  hi = i64x2.shr_s(i64x2.mul(hi, v128.load(g, 128)), 31);
-  return i32x4.shuffle(lo, hi, 0, 2, 4, 6);
+  const nudge = i64x2.splat(<i64>1 << 31);
+  const pl = i64x2.extmul_low_i32x4_s(x, m);
+  const ph = i64x2.extmul_high_i32x4_s(x, m);
+  const t = i32x4.shuffle(i64x2.add(i64x2.add(pl, pl), nudge), i64x2.add(i64x2.add(ph, ph), nudge), 1, 3, 5, 7);
+  const sign = f64x2.splat(-0.0);
+  const tl = f64x2.convert_low_i32x4_s(t);
+  const th = f64x2.convert_low_i32x4_s(i32x4.shuffle(t, t, 2, 3, 2, 3));
+  const rl = v128.or(f64x2.floor(f64x2.mul(f64x2.add(f64x2.abs(tl), v128.load(g, 64)), v128.load(g, 96))), v128.and(tl, sign));
+  const rh = v128.or(f64x2.floor(f64x2.mul(f64x2.add(f64x2.abs(th), v128.load(g, 80)), v128.load(g, 112))), v128.and(th, sign));
+  return i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(rl), i32x4.trunc_sat_f64x2_s_zero(rh), 0, 1, 4, 5);
 }
-
 /** Two requant4 results (8 int32) to 8 int8 (low half of the vector): + offset (saturating), clamp. */
 // @ts-ignore: decorator
 @inline

@@ -30,10 +30,10 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
   }
   if (symbol.startsWith('dwconv2d_s8')) {
     const f = reader('dwconv2d', words);
-    if (f('qparams') === 0 || f('depth_multiplier') !== 1) return 0;
+    if (f('qparams') === 0) return 0;
     const hp = (f('out_h') - 1) * f('stride_h') + (f('filter_h') - 1) * f('dilation_h') + 1;
     const wp = (f('out_w') - 1) * f('stride_w') + (f('filter_w') - 1) * f('dilation_w') + 1;
-    return f('batches') * hp * wp * f('in_depth');
+    return f('batches') * hp * wp * f('out_depth');
   }
   if (symbol === 'fully_connected_s8_stream_row') {
     const f = reader('fully_connected', words);

@@ -41,6 +41,66 @@ function depthwise3x3(r: Rng): Graph {
   }
 }
 
+// Wide shapes for the SIMD paths (im2col rows with K % 8 != 0, 2x4 blocks and their tails, 16/8-channel
+// depthwise groups, 16-element ADD groups), output scales spread so that per-channel shifts range from
+// large right shifts to left shifts (multipliers above 1).
+function wideConv(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), cin = r.int(1, 24), cout = r.int(1, 21);
+    const kh = r.int(1, 4), kw = r.int(1, 4);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom), ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: cout }, () => r.float(0.0005, 0.05));
+    return singleOpGraph('CONV_2D', { stride, dilation, pad, clamp: [r.int(-128, -100), r.int(100, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, kh, kw, cin], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -30000, 30000) },
+    ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * r.float(0.002, 40), zp: r.int(-20, 20) });
+  }
+}
+
+function wideDepthwise(r: Rng, multiplier: number): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 40);
+    const kh = r.int(1, 5), kw = r.int(1, 5);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom), ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const oc = c * multiplier;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: oc }, () => r.float(0.0005, 0.05));
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation, pad, clamp: FULL, depthMultiplier: multiplier }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [1, kh, kw, oc], scale: wScales, axis: 3, values: r.ints(kh * kw * oc, -127, 127) },
+      { shape: [oc], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(oc, -3000, 3000) },
+    ], { shape: [n, oh, ow, oc], scale: inScale * 0.01 * r.float(0.002, 40), zp: r.int(-10, 10) });
+  }
+}
+
+function wideFullyConnected(r: Rng): Graph {
+  const batches = r.int(1, 5), depth = r.int(1, 70), units = r.int(1, 23);
+  const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
+  return singleOpGraph('FULLY_CONNECTED', { clamp: FULL, keepNumDims: false }, [
+    { shape: [batches, depth], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [units, depth], scale: wScale, values: r.ints(units * depth, -127, 127) },
+    { shape: [units], dtype: 'int32', scale: inScale * wScale, values: r.ints(units, -30000, 30000) },
+  ], { shape: [batches, units], scale: inScale * wScale * r.float(0.5, 400), zp: r.int(-10, 10) });
+}
+
+function wideBinary(r: Rng, kind: 'ADD' | 'SUB'): Graph {
+  const shape = [r.int(1, 2), r.int(1, 6), r.int(1, 6), r.int(1, 40)];
+  return singleOpGraph(kind, { clamp: [r.int(-128, -100), r.int(100, 127)] }, [
+    { shape, scale: r.float(0.01, 0.1), zp: r.int(-128, 127) },
+    { shape, scale: r.float(0.01, 0.1), zp: r.int(-128, 127) },
+  ], { shape, scale: r.float(0.005, 0.2), zp: r.int(-20, 20) });
+}
+
 function meanCase(r: Rng): Graph {
   const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
   const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, 2);
@@ -84,6 +144,12 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
+  ['CONV_2D wide', wideConv],
+  ['DEPTHWISE_CONV_2D wide m1', (r) => wideDepthwise(r, 1)],
+  ['DEPTHWISE_CONV_2D wide m3', (r) => wideDepthwise(r, 3)],
+  ['FULLY_CONNECTED wide', wideFullyConnected],
+  ['ADD wide', (r) => wideBinary(r, 'ADD')],
+  ['SUB wide', (r) => wideBinary(r, 'SUB')],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
