@@ -52,6 +52,59 @@ export function runReferencePlanned(model: LoadedModel, inputs: Uint8Array[], re
   return runSchedule(scheduleOf(planModel(model.graph, request).plan), inputs).outputs;
 }
 
+export interface CompileRequest extends PlanModelOptions {
+  target: 'wasm' | 'c';
+  /** wasm: SIMD128 kernels (default true) or the scalar build for engines without SIMD. */
+  simd?: boolean;
+  /** wasm: the kernel library's bytes (build/kernels.simd.wasm or kernels.scalar.wasm); fetched from the package when omitted. */
+  kernels?: Uint8Array;
+  /** wasm: embed the module in model.js (base64) for single-file use. */
+  embed?: boolean;
+  /** c: identifier prefix and file name of the generated API (default "model"). */
+  prefix?: string;
+}
+
+export interface CompiledFile {
+  path: string;
+  contents: Uint8Array | string;
+}
+
+export interface CompileResult {
+  /** wasm: model.wasm, model.js, model.d.ts. c: <prefix>.h, <prefix>.c, tf_kernel_abi.h. */
+  files: CompiledFile[];
+  /** c: the kernel library sources (in the package's firmware-templates/kernels/) the model needs. */
+  kernelFiles: string[];
+  plan: PlanReport;
+}
+
+/** The kernel library shipped in the package; `fetch` in browsers, the file itself in Node. */
+export async function loadKernelLibrary(simd = true): Promise<Uint8Array> {
+  // This module is src/index.ts in the sources and dist/src/index.js in the package.
+  const root = import.meta.url.includes('/dist/src/') ? '../../' : '../';
+  const url = new URL(`${root}build/kernels.${simd ? 'simd' : 'scalar'}.wasm`, import.meta.url);
+  if (url.protocol === 'file:') {
+    const fs = await import('node:fs/promises');
+    return new Uint8Array(await fs.readFile(url));
+  }
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}
+
+/** Plans, schedules and emits the model for a target; returns the files to write. */
+export async function compile(model: LoadedModel, request: CompileRequest): Promise<CompileResult> {
+  const planned = plan(model, request);
+  const schedule = scheduleOf(planned.plan);
+  if (request.target === 'wasm') {
+    const { emitWasmFiles } = await import('../codegen/wasm/index.js');
+    const simd = request.simd ?? true;
+    const library = request.kernels ?? (await loadKernelLibrary(simd));
+    const { files } = await emitWasmFiles(planned.graph, schedule, { library, simd, embed: request.embed ?? false });
+    return { files, kernelFiles: [], plan: planned.report };
+  }
+  const { emitC } = await import('../codegen/c/emit.js');
+  const c = emitC(schedule, { prefix: request.prefix ?? 'model', name: model.name });
+  return { files: Object.entries(c.files).map(([path, contents]) => ({ path, contents })), kernelFiles: c.kernelFiles, plan: planned.report };
+}
+
 export { readTflite, writeTflite } from './import/tflite/index.js';
 export { planHtml, type PlanHtmlOptions } from './report/plan-html.js';
 export { ModelBuilder } from './builder/index.js';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel, ModelFormatError, plan, runReference, runReferencePlanned, writeTflite, xorshiftInputs } from '../../src/index.js';
+import { compile, loadModel, ModelFormatError, plan, runReference, runReferencePlanned, writeTflite, xorshiftInputs } from '../../src/index.js';
 import { DEMO_MODELS } from '../../examples/models/index.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -28,6 +28,27 @@ describe('library API', () => {
   it('runs the planned arena with the same bytes as the graph-level reference', () => {
     const inputs = xorshiftInputs(model.graph, 1);
     expect(runReferencePlanned(model, inputs)).toEqual(runReference(model.graph, inputs).outputs);
+  });
+
+  it('compiles to a wasm module whose loader gives the reference bytes', async () => {
+    const { files, plan: report } = await compile(model, { target: 'wasm' });
+    expect(files.map((f) => f.path).sort()).toEqual(['model.d.ts', 'model.js', 'model.wasm']);
+    expect(report.peakBytes).toBeGreaterThan(0);
+    const wasm = files.find((f) => f.path === 'model.wasm')!.contents as Uint8Array;
+    const js = files.find((f) => f.path === 'model.js')!.contents as string;
+    const { createModel } = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+    const m = await createModel(wasm);
+    const inputs = xorshiftInputs(model.graph, 2);
+    new Uint8Array(m.inputs[0].buffer, m.inputs[0].byteOffset, m.inputs[0].byteLength).set(inputs[0]!);
+    m.invoke();
+    const out = m.outputs[0];
+    expect(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)).toEqual(runReference(model.graph, inputs).outputs[0]);
+  });
+
+  it('compiles to C sources and names the kernel files they need', async () => {
+    const { files, kernelFiles } = await compile(model, { target: 'c', prefix: 'kws' });
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['kws.h', 'kws.c']));
+    expect(kernelFiles).toEqual(expect.arrayContaining(['conv.c', 'depthwise.c', 'softmax.c']));
   });
 
   it('throws typed errors', () => {
