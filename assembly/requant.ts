@@ -13,7 +13,7 @@ export function requantize(acc: i32, bias: usize, mult: usize, shift: usize, cha
 // ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, no division ----
 
 /** Bytes per group of 4 channels in a qparams table. */
-export const QGROUP: usize = 128;
+export const QGROUP: usize = 96;
 
 /** int8 output of channel `channel` for `acc` (the sum of w * x without the input offset). */
 // @ts-ignore: decorator
@@ -30,8 +30,9 @@ export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, a
 
 /**
  * The four int32 results (before the output offset) of group `g` (a qparams group address) for acc
- * lanes: the high-mul as the high words of 2 x m + 2^31, the rounding division in float64 (exact:
- * |t| < 2^31, power-of-two scales).
+ * lanes: the high-mul as the high words of 2 x m + 2^31; RoundingDivideByPOT as trunc(t * 2^-e +
+ * copysign(0.5, t)) in float64 (exact: t * 2^-e + 0.5 needs at most 33 significant bits), read back
+ * from the low words of r + 1.5 * 2^52.
  */
 // @ts-ignore: decorator
 @inline
@@ -43,12 +44,15 @@ export function requant4(acc: v128, g: usize): v128 {
   const ph = i64x2.extmul_high_i32x4_s(x, m);
   const t = i32x4.shuffle(i64x2.add(i64x2.add(pl, pl), nudge), i64x2.add(i64x2.add(ph, ph), nudge), 1, 3, 5, 7);
   const sign = f64x2.splat(-0.0);
+  const half = f64x2.splat(0.5);
+  const magic = f64x2.splat(6755399441055744.0);
   const tl = f64x2.convert_low_i32x4_s(t);
   const th = f64x2.convert_low_i32x4_s(i32x4.shuffle(t, t, 2, 3, 2, 3));
-  const rl = v128.or(f64x2.floor(f64x2.mul(f64x2.add(f64x2.abs(tl), v128.load(g, 64)), v128.load(g, 96))), v128.and(tl, sign));
-  const rh = v128.or(f64x2.floor(f64x2.mul(f64x2.add(f64x2.abs(th), v128.load(g, 80)), v128.load(g, 112))), v128.and(th, sign));
-  return i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(rl), i32x4.trunc_sat_f64x2_s_zero(rh), 0, 1, 4, 5);
+  const rl = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(tl, v128.load(g, 64)), v128.or(v128.and(tl, sign), half))), magic);
+  const rh = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(th, v128.load(g, 80)), v128.or(v128.and(th, sign), half))), magic);
+  return i32x4.shuffle(rl, rh, 0, 2, 4, 6);
 }
+
 /** Two requant4 results (8 int32) to 8 int8 (low half of the vector): + offset (saturating), clamp. */
 // @ts-ignore: decorator
 @inline

@@ -50,20 +50,21 @@
 // not emitted, or the weights or the bias are not constants. It folds the input zero point into the bias — every tap
 // of a window counts, so a kernel using it must treat out-of-bounds taps as the input zero point
 // (w * (zp + input_offset) = 0) — and spells MultiplyByQuantizedMultiplier without a division. Channels
-// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 128 bytes
-// at table + 128 g, each array holding the group's four channels in order:
+// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 96 bytes
+// at table + 96 g, each array holding the group's four channels in order:
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
 //   +16  int32   multiplier[4]
 //   +32  int32   left_mul[4]    = 1 << max(shift, 0)                                        (int32 wrap)
 //   +48  int32   right_shift[4] = e = max(-shift, 0)
-//   +64  float64 half[4]        = e > 0 ? 2^(e-1) : 0
-//   +96  float64 scale[4]       = 2^-e
+//   +64  float64 scale[4]       = 2^-e
 // and, exactly equal to TFLM's MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) for every
 // int32 acc (multipliers are never INT32_MIN, QuantizeMultiplier's range is [2^30, 2^31) or 0):
 //   x = (acc + bias_folded) * left_mul                   (int32 wrap; acc without the input offset)
 //   t = (int64(x) * multiplier + 2^30) >> 31             (arithmetic shift; fits int32; = the high word
 //                                                         of 2 x m + 2^31)
-//   r = (t + half - (t < 0 && e > 0)) >> e               (int64; = sign(t) floor((|t| + half) * scale))
+//   r = t / 2^e rounded half away from zero              (RoundingDivideByPOT; = (t + 2^(e-1) - (t < 0))
+//                                                         >> e for e > 0; exactly trunc(t * scale +
+//                                                         copysign(0.5, t)) in float64)
 // (the high-mul's round-half-away-from-zero and RoundingDivideByPOT's, each as one floor.)
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
@@ -464,7 +465,7 @@ function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
 }
 
 /** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
-export const QPARAMS_GROUP_BYTES = 128;
+export const QPARAMS_GROUP_BYTES = 96;
 
 /**
  * The requantization table (see the header) of `channels` output channels; `weightSum(c)` is the sum of
@@ -489,13 +490,11 @@ function qparamsRef(
   for (let c = 0; c < channels; c++) {
     const at = Math.floor(c / 4) * QPARAMS_GROUP_BYTES, lane = c % 4;
     const e = Math.max(-shift[c]!, 0);
-    const half = e > 0 ? 2 ** (e - 1) : 0;
     table.setInt32(at + lane * 4, ((bias ? bias[c]! : 0) + Math.imul(inputOffset, weightSum(w, c))) | 0, true);
     table.setInt32(at + 16 + lane * 4, multiplier[c]!, true);
     table.setInt32(at + 32 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
     table.setInt32(at + 48 + lane * 4, e, true);
-    table.setFloat64(at + 64 + lane * 8, half, true);
-    table.setFloat64(at + 96 + lane * 8, 2 ** -e, true);
+    table.setFloat64(at + 64 + lane * 8, 2 ** -e, true);
   }
   return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
 }
