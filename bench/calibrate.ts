@@ -9,9 +9,9 @@
 //     the harness's fixed invoke overhead (an empty Schedule's count);
 //   - whole: the full Schedule, on golden input set 0 where there is one.
 // The per-call counts give a least-squares fit per kernel kind of
-//   instructions = call + mac * macs + tailMac * tailMacs + output * outputs + input * inputs
-// (rows weighted by 1/instructions, so small layers count, with a weak pull toward the first-guess
-// constants so that a feature no layer exercises keeps its guess; coefficients stay non-negative).
+//   instructions = sum over the kind's features (src/cost/devices.ts) of coefficient x feature
+// (each call's residual relative to its model's measured total, at least 1e7 instructions; a weak pull
+// toward the first-guess constants decides what no layer exercises; coefficients stay non-negative).
 // The whole-model counts are what the estimate is checked against: the error per model is printed and
 // written, and also the error with that model's own layers left out of the fit (how well it predicts a
 // model it has not seen).
@@ -43,6 +43,12 @@ const only = option('--models')?.split(',');
 const MLPERF = new Set(['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8']);
 
 const log = (text: string) => process.stderr.write(text);
+
+/**
+ * A call's residual counts as a fraction of max(its model's measured total, this): every model's error
+ * weighs alike, and the few thousand instructions of a tiny model (hello_world) cannot outweigh the rest.
+ */
+const NORM_FLOOR = 1e7;
 
 /** Golden input set 0 of a model, or deterministic bytes when the golden data has none. */
 function inputsFor(name: string, schedule: Schedule): Uint8Array[] {
@@ -108,15 +114,28 @@ function solve(A: number[][], b: number[]): number[] {
 
 /**
  * Least squares of one kind's samples over the kind's features (KIND_FEATURES; the others are 0), each
- * call's residual taken as a fraction of its model's measured total (so every model's error counts
- * alike), with a vanishing pull toward the prior that only decides what the data leaves undetermined;
- * coefficients stay non-negative (a negative one is fixed at 0 and the rest refitted).
+ * call's residual taken as a fraction of its model's measured total (at least NORM_FLOOR), with a vanishing pull toward the prior that only decides what the data leaves undetermined;
+ * coefficients stay non-negative (a negative one is fixed at 0 and the rest refitted). A kind with no
+ * more calls than coefficients keeps the prior's shape, scaled to fit.
  */
 function fitKind(kind: KernelKind, samples: Sample[], prior: KindCoefficients, totals: Map<string, number>): KindCoefficients {
   const out = Object.fromEntries(FEATURES.map((k) => [k, 0])) as KindCoefficients;
   const active = KIND_FEATURES[kind];
   if (samples.length === 0) {
     for (const k of active) out[k] = prior[k];
+    return out;
+  }
+  if (samples.length <= active.length) {
+    // Fewer calls than coefficients: keep the first guess's shape and fit its level only.
+    let num = 0, den = 0;
+    for (const s of samples) {
+      const w = 1 / Math.max(totals.get(s.model)!, NORM_FLOOR) ** 2;
+      const p = active.reduce((t, k) => t + prior[k] * featureValue(s.features, k), 0);
+      num += w * p * s.measured;
+      den += w * p * p;
+    }
+    const scale = den > 0 ? num / den : 1;
+    for (const k of active) out[k] = Number((prior[k] * scale).toPrecision(5));
     return out;
   }
   let free = [...active];
@@ -127,7 +146,7 @@ function fitKind(kind: KernelKind, samples: Sample[], prior: KindCoefficients, t
     const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const b = new Array<number>(n).fill(0);
     for (const s of samples) {
-      const w = 1 / totals.get(s.model)! ** 2;
+      const w = 1 / Math.max(totals.get(s.model)!, NORM_FLOOR) ** 2;
       const x = free.map((k, i) => featureValue(s.features, k) / scale[i]!);
       for (let i = 0; i < n; i++) {
         b[i]! += w * x[i]! * s.measured;
@@ -207,7 +226,11 @@ function main(): void {
   }
   const prior = (JSON.parse(readFileSync(calibrationFile, 'utf8')) as Calibration & { prior?: Calibration['coefficients'] });
   // The first-guess constants stay the prior of every later fit (kept in the file as `prior`).
-  const priorCoefficients = prior.prior ?? prior.coefficients;
+  const stored = prior.prior ?? prior.coefficients;
+  // Features added since the prior was written start at 0.
+  const priorCoefficients = Object.fromEntries(
+    KERNEL_KINDS.map((k) => [k, Object.fromEntries(FEATURES.map((f) => [f, stored[k]?.[f] ?? 0]))]),
+  ) as Calibration['coefficients'];
 
   const runs: ModelRun[] = [];
   const samples: Sample[] = [];
@@ -277,7 +300,7 @@ function main(): void {
   const result = {
     source: 'qemu-m4 fit',
     method:
-      'per-call instruction counts on QEMU mps2-an386 -icount shift=0 (each call of each layer-by-layer Schedule run alone, minus the empty invoke), weighted least squares per kernel kind (rows by 1/instructions, a weak pull toward the first guesses, non-negative); checked against whole-model counts',
+      'per-call instruction counts on QEMU mps2-an386 -icount shift=0 (each call of each layer-by-layer Schedule run alone, minus the empty invoke), least squares per kernel kind (each call\u2019s residual relative to its model total, at least 1e7; a weak pull toward the first guesses; non-negative); checked against whole-model counts',
     date: new Date().toISOString().slice(0, 10),
     tools: toolVersions(),
     kernels: kernelVersion(),
@@ -329,12 +352,12 @@ function calibrationMarkdown(r: {
     lines.push(`| ${m.model}${m.options ? ` (${m.options})` : ''}${m.mlperfTiny ? ' ★' : ''} | ${fmt(m.measured)} | ${fmt(m.estimated)} | ${pct(m.error)} | ${pct(m.heldOutError)} |`);
   }
   lines.push('', '★ MLPerf Tiny (acceptance: within 15%).', '');
-  lines.push('| kernel kind | per call | per MAC | per tail MAC | per output | per input | per pixel | per window row | per border output | calls fitted | rms error per call |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| kernel kind | per call | per MAC | per tail MAC | per output | per input | per column value | per pixel | per window row | per border output | calls fitted | rms error per call |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const k of KERNEL_KINDS) {
     const c = r.coefficients[k];
     const s = r.kinds[k]!;
-    lines.push(`| ${k} | ${c.call} | ${c.mac} | ${c.tailMac} | ${c.output} | ${c.input} | ${c.pixel} | ${c.row} | ${c.border} | ${s.calls || (PARENT[k] && r.kinds[PARENT[k]!]!.calls ? `– (as ${PARENT[k]})` : '– (first guess)')} | ${s.rmsError === null ? '–' : `${(s.rmsError * 100).toFixed(1)}%`} |`);
+    lines.push(`| ${k} | ${c.call} | ${c.mac} | ${c.tailMac} | ${c.output} | ${c.input} | ${c.column} | ${c.pixel} | ${c.row} | ${c.border} | ${s.calls || (PARENT[k] && r.kinds[PARENT[k]!]!.calls ? `– (as ${PARENT[k]})` : '– (first guess)')} | ${s.rmsError === null ? '–' : `${(s.rmsError * 100).toFixed(1)}%`} |`);
   }
   if (r.skipped.length > 0) lines.push('', `Not measured: ${r.skipped.join('; ')}.`);
   return lines.join('\n');

@@ -4,12 +4,13 @@
 // cost starts as an INSTRUCTION count, linear in a few features of the call, per kernel kind:
 //
 //     instructions = call + mac * macs + tailMac * tailMacs + output * outputs + input * inputs
-//                  + pixel * pixels + row * windowRows + border * borderOutputs
+//                  + column * columnElements + pixel * pixels + row * windowRows + border * borderOutputs
 //
 // (macs outside whole groups of 4 along the SIMD axis are `tailMacs`: the SMLAD paths take 4 int8 values
 // at a time, the rest runs scalar; `borderOutputs` are the outputs whose window the padding clips: the
 // kernels take a slower path there; `windowRows` = outputs x filter rows, one dot-product call each;
-// `pixels` = output positions of a windowed op, each with its window set-up). The coefficients are the
+// `pixels` = output positions of a windowed op, each with its window set-up; `columnElements` = the
+// input values a conv or FC gathers (and widens to int16) per output position). The coefficients are the
 // Cortex-M4's, fitted by
 // `npm run bench:calibrate` against instruction counts measured on QEMU (calibration/cortex-m4.json);
 // Thumb-2 with the DSP extension is the same code on M33, M7 and M55, so the other cores reuse them.
@@ -67,7 +68,7 @@ export function kindOfSymbol(symbol: string): KernelKind {
 }
 
 /** The instruction model's features, by coefficient name. */
-export const FEATURES = ['call', 'mac', 'tailMac', 'output', 'input', 'pixel', 'row', 'border'] as const;
+export const FEATURES = ['call', 'mac', 'tailMac', 'output', 'input', 'column', 'pixel', 'row', 'border'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /**
@@ -75,12 +76,12 @@ export type Feature = (typeof FEATURES)[number];
  * pooling loops run per tap, so their rows are MACs again; element-wise kernels are per element.
  */
 export const KIND_FEATURES: Record<KernelKind, readonly Feature[]> = {
-  conv2d: ['call', 'mac', 'tailMac', 'output', 'pixel', 'row', 'border'],
-  conv2d_1x1: ['call', 'mac', 'tailMac', 'output', 'pixel'],
+  conv2d: ['call', 'mac', 'tailMac', 'output', 'column', 'pixel', 'row', 'border'],
+  conv2d_1x1: ['call', 'mac', 'tailMac', 'output', 'column', 'pixel'],
   dwconv2d: ['call', 'mac', 'tailMac', 'output', 'pixel', 'border'],
   dwconv2d_3x3: ['call', 'mac', 'tailMac', 'output', 'pixel', 'border'],
   dwconv2d_inplace: ['call', 'mac', 'output', 'pixel', 'border'],
-  fully_connected: ['call', 'mac', 'tailMac', 'output'],
+  fully_connected: ['call', 'mac', 'tailMac', 'output', 'column'],
   pool: ['call', 'output', 'input', 'pixel', 'border'],
   elementwise: ['call', 'output'],
   clamp: ['call', 'output'],
@@ -104,6 +105,8 @@ export function featureValue(f: CallFeatures, k: Feature): number {
       return f.outputs;
     case 'input':
       return f.inputs;
+    case 'column':
+      return f.columnElements;
     case 'pixel':
       return f.pixels;
     case 'row':
@@ -126,6 +129,8 @@ export interface CallFeatures {
   windowRows: number;
   /** Output positions (elements / channels) of a windowed op: conv, depthwise, pool. */
   pixels: number;
+  /** Input values gathered per output position (conv: pixels x window; FC: rows x depth) = MACs / output channels. */
+  columnElements: number;
   /** Activation input elements read (constants excluded). */
   inputs: number;
   /** Bytes of constants read (weights, biases: from flash) and of activations read and written (SRAM). */
@@ -267,7 +272,7 @@ export function deviceModel(id: string): DeviceModel | undefined {
 export function callInstructions(coefficients: KindCoefficients, f: CallFeatures): { total: number; mac: number; rest: number } {
   const mac = coefficients.mac * f.macs + coefficients.tailMac * f.tailMacs;
   let rest = 0;
-  for (const k of FEATURES) if (k !== 'mac' && k !== 'tailMac') rest += coefficients[k] * featureValue(f, k);
+  for (const k of FEATURES) if (k !== 'mac' && k !== 'tailMac') rest += (coefficients[k] ?? 0) * featureValue(f, k);
   return { total: mac + rest, mac, rest };
 }
 

@@ -138,7 +138,7 @@ function symbolsOf(schedule: Schedule): Array<string | null> {
 export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
   if (call.type === 'copy-window') {
     const n = elementCount(call.tile.shape);
-    return { macs: 0, tailMacs: 0, outputs: n, borderOutputs: 0, windowRows: 0, pixels: 0, inputs: n, weightBytes: 0, activationBytes: 2 * byteSize(call.tile.shape, call.tile.dtype) };
+    return { macs: 0, tailMacs: 0, outputs: n, borderOutputs: 0, windowRows: 0, pixels: 0, columnElements: 0, inputs: n, weightBytes: 0, activationBytes: 2 * byteSize(call.tile.shape, call.tile.dtype) };
   }
   const out = call.outputs[0]!;
   let inputs = 0;
@@ -160,7 +160,13 @@ export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
   }
   const weightShape = weightShapeOf(graph, call);
   const macs = macsOf(call.op.kind, out.shape, weightShape);
-  return { macs, tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), inputs, weightBytes, activationBytes };
+  return { macs, tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), columnElements: columnOf(call, macs), inputs, weightBytes, activationBytes };
+}
+
+function columnOf(call: KernelCall, macs: number): number {
+  const kind = call.op.kind;
+  const shape = call.outputs[0]!.shape;
+  return kind === 'CONV_2D' || kind === 'FULLY_CONNECTED' ? macs / shape[shape.length - 1]! : 0;
 }
 
 function pixelsOf(call: KernelCall): number {

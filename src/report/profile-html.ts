@@ -119,7 +119,8 @@ function bars(r: ProfileReport): string {
   out.push('<g class="grid">');
   for (let y = 0; y <= yMax; y += step) out.push(`<line x1="${BM.left}" x2="${BM.left + PW}" y1="${py(y)}" y2="${py(y)}"/>`);
   out.push('</g><g class="axis">');
-  for (let y = 0; y <= yMax; y += step) out.push(`<text x="${BM.left - 8}" y="${py(y) + 4}" text-anchor="end">${fmt(y)}</text>`);
+  const short = (c: number) => (c >= 1e6 ? `${Number((c / 1e6).toPrecision(3))}M` : c >= 1e3 ? `${Number((c / 1e3).toPrecision(3))}k` : String(c));
+  for (let y = 0; y <= yMax; y += step) out.push(`<text x="${BM.left - 8}" y="${py(y) + 4}" text-anchor="end">${short(y)}</text>`);
   const xStep = Math.max(1, Math.ceil(n / 30));
   for (let i = 0; i < n; i += xStep) out.push(`<text x="${r1(BM.left + (i + 0.5) * bw)}" y="${BM.top + PH + 16}" text-anchor="middle">${r.layers[i]?.opIndex ?? i}</text>`);
   out.push(`<text x="${BM.left + PW / 2}" y="${BH - 4}" text-anchor="middle" class="label">layer (op index), schedule order</text>`);
@@ -209,6 +210,7 @@ ${CSS_PAGE}${CSS_CARDS}${CSS_CHART}${CSS_TABLE}.roof-sram{fill:none;stroke:#1d23
 #info{min-height:20px;margin:6px 0 0 ${RM.left}px;font-size:13px}
 ul.notes{margin:6px 0 10px;padding-left:20px;color:var(--fg)}ul.notes li{margin:2px 0}
 .tablewrap.small{max-width:720px}
+td.name{max-width:260px}
 tr.hl{background:#eef4ff!important}
 `;
 

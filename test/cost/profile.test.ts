@@ -102,7 +102,7 @@ describe('profileSchedule', () => {
       }
     }
     // Per call, for every kind and core: more MACs never cost less.
-    const base: CallFeatures = { macs: 1000, tailMacs: 10, outputs: 100, inputs: 100, pixels: 10, windowRows: 30, borderOutputs: 5, weightBytes: 500, activationBytes: 300 };
+    const base: CallFeatures = { macs: 1000, tailMacs: 10, outputs: 100, inputs: 100, pixels: 10, columnElements: 90, windowRows: 30, borderOutputs: 5, weightBytes: 500, activationBytes: 300 };
     for (const core of CORES) {
       for (const kind of KERNEL_KINDS) {
         let last = callCost(DEVICES[core], kind, base).cycles;
