@@ -5,8 +5,9 @@
 // Method. Every shared model that builds for the engine is planned layer by layer (as `tinyforge profile`
 // plans it by default; mcunet_vww with --int8-io, as firmware runs it) and its Schedule run twice ways on
 // QEMU mps2-an386 with -icount shift=0 (1 FPGAIO tick = 40 instructions):
-//   - per call: a Schedule with that one call (same arena, same constants) measures the call alone, minus
-//     the harness's fixed invoke overhead (an empty Schedule's count);
+//   - per call: the engine's per-call profile of one invoke (profileCalls) where the engine has it; else a
+//     Schedule with that one call (same arena, same constants) measures the call alone, minus the
+//     harness's fixed invoke overhead (an empty Schedule's count);
 //   - whole: the full Schedule, on golden input set 0 where there is one.
 // The per-call counts give a least-squares fit per kernel kind of
 //   instructions = sum over the kind's features (src/cost/devices.ts) of coefficient x feature
@@ -71,9 +72,22 @@ function inputsFor(name: string, schedule: Schedule): Uint8Array[] {
 }
 
 function measure(schedule: Schedule, inputs: Uint8Array[], ramBytes: number): number {
-  const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4'], { ramBytes });
+  return runOnQemu(schedule, inputs, { ramBytes }).instructions;
+}
+
+/**
+ * One qemu-m4 run. With `profileCalls` the engine (when it offers it) also counts each call's
+ * instructions in the same invoke; engines without it ignore the option and report no per-call counts.
+ */
+function runOnQemu(schedule: Schedule, inputs: Uint8Array[], options: { ramBytes: number; profileCalls?: boolean }): { instructions: number; callInstructions: number[] | null } {
+  const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4'], options);
   try {
-    return fw.run(inputs).details.instructionsPerInference as number;
+    const details = fw.run(inputs).details;
+    const perCall = details.callInstructions;
+    return {
+      instructions: details.instructionsPerInference as number,
+      callInstructions: Array.isArray(perCall) && perCall.length === schedule.calls.length ? (perCall as number[]) : null,
+    };
   } finally {
     fw.dispose();
   }
@@ -235,6 +249,7 @@ function main(): void {
   const runs: ModelRun[] = [];
   const samples: Sample[] = [];
   const skipped: string[] = [];
+  const perCallSource = new Set<string>();
   for (const { path, name, int8Io } of benchModels(shared)) {
     if (only && !only.some((o) => name.includes(o))) continue;
     const graph = readTflite(new Uint8Array(readFileSync(join(shared, 'models', `${path}.tflite`))));
@@ -256,12 +271,22 @@ function main(): void {
       continue;
     }
     log(`, ${whole.toLocaleString('en-US')} instructions (${((Date.now() - t0) / 1000).toFixed(1)} s); per call`);
-    const baseline = measure({ ...schedule, calls: [] }, inputs, ramBytes);
-    schedule.calls.forEach((call, i) => {
-      const one = measure({ ...schedule, calls: [call] }, inputs, ramBytes);
-      samples.push({ model: name, kind: calls[i]!.kind, features: calls[i]!.features, measured: Math.max(0, one - baseline) });
-      if (i % 10 === 9) log('.');
-    });
+    // Per-call counts from the engine's profile of one invoke (real activations), when it has one;
+    // else each call run alone in a Schedule of its own (activations zero), minus the empty invoke.
+    const profiled = runOnQemu(schedule, inputs, { ramBytes, profileCalls: true }).callInstructions;
+    if (profiled) {
+      log(' (engine profile)');
+      perCallSource.add('the engine\u2019s per-call profile of one invoke');
+      profiled.forEach((n, i) => samples.push({ model: name, kind: calls[i]!.kind, features: calls[i]!.features, measured: n }));
+    } else {
+      perCallSource.add('each call run alone, minus the empty invoke');
+      const baseline = measure({ ...schedule, calls: [] }, inputs, ramBytes);
+      schedule.calls.forEach((call, i) => {
+        const one = measure({ ...schedule, calls: [call] }, inputs, ramBytes);
+        samples.push({ model: name, kind: calls[i]!.kind, features: calls[i]!.features, measured: Math.max(0, one - baseline) });
+        if (i % 10 === 9) log('.');
+      });
+    }
     log(` done (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
     runs.push({ model: path, options: int8Io ? '--int8-io' : '', calls, measured: whole });
   }
@@ -300,7 +325,7 @@ function main(): void {
   const result = {
     source: 'qemu-m4 fit',
     method:
-      'per-call instruction counts on QEMU mps2-an386 -icount shift=0 (each call of each layer-by-layer Schedule run alone, minus the empty invoke), least squares per kernel kind (each call\u2019s residual relative to its model total, at least 1e7; a weak pull toward the first guesses; non-negative); checked against whole-model counts',
+      `per-call instruction counts on QEMU mps2-an386 -icount shift=0 of each layer-by-layer Schedule (${[...perCallSource].join('; ')}), least squares per kernel kind (each call\u2019s residual relative to its model total, at least 1e7; a weak pull toward the first guesses; non-negative); checked against whole-model counts`,
     date: new Date().toISOString().slice(0, 10),
     tools: toolVersions(),
     kernels: kernelVersion(),
