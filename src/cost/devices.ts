@@ -11,12 +11,12 @@
 // kernels take a slower path there; `windowRows` = outputs x filter rows, one dot-product call each;
 // `pixels` = output positions of a windowed op, each with its window set-up; `columnElements` = the
 // input values a conv or FC gathers (and widens to int16) per output position). The coefficients are the
-// Cortex-M4's, fitted by
-// `npm run bench:calibrate` against instruction counts measured on QEMU (calibration/cortex-m4.json);
+// Cortex-M4's, fitted by `npm run bench:calibrate` against instruction counts measured on QEMU
+// (calibration/cortex-m4.json; KIND_FEATURES says which features each kind has);
 // Thumb-2 with the DSP extension is the same code on M33, M7 and M55, so the other cores reuse them.
 // Cycles come from a CPI per kernel kind, and the roofline caps them from below by the bytes moved:
 //
-//     cycles = CPI * (call + output * outputs + input * inputs)         per-call and per-element work
+//     cycles = CPI * (every term but the two MAC terms)                 per-call and per-element work
 //            + max(CPI * (mac * macs + tailMac * tailMacs),             the MAC loop ...
 //                  weightBytes / flashBytesPerCycle + activationBytes / sramBytesPerCycle)   ... or the data
 //
