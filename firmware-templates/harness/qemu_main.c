@@ -3,7 +3,10 @@
  * bytes), measures one invoke with the MPS2 FPGAIO counter, writes out<i>.bin, and prints
  *   TINYFORGE status=<s> ticks=<t> stack=<bytes> stack_size=<bytes>
  * With `qemu-system-arm -icount shift=0,align=off,sleep=off` the counter (25 MHz) advances once per 40
- * instructions: the method of ../shared/golden/tflm_cortex_m4_qemu.md. */
+ * instructions: the method of ../shared/golden/tflm_cortex_m4_qemu.md.
+ * With -DTF_PROFILE_CALLS (and model.c compiled with TF_PROFILE_CALL(i) = tf_profile_mark(i), see
+ * tf_profile.h) it also writes calls.bin: the counter after each kernel call of the measured invoke
+ * (uint32 per call, the counter before the first call at index 0 -> t0). */
 #include <stdint.h>
 #include "model.h"
 #include "semihost.h"
@@ -39,6 +42,11 @@ static int read_inputs(void) {
   return 0;
 }
 
+#ifdef TF_PROFILE_CALLS
+#include "tf_profile.h"
+uint32_t tf_profile_ticks[MODEL_KERNEL_CALLS + 1];
+#endif
+
 int main(void) {
   if (model_init(0) != 0) return 2;
   int err = read_inputs();
@@ -48,6 +56,14 @@ int main(void) {
   const uint32_t t0 = FPGAIO_COUNTER;
   status |= model_invoke();
   const uint32_t t1 = FPGAIO_COUNTER;
+#ifdef TF_PROFILE_CALLS
+  {
+    const int fd = tf_sh_open("calls.bin", 1);
+    tf_profile_ticks[MODEL_KERNEL_CALLS] = t0;
+    if (fd < 0 || tf_sh_write(fd, tf_profile_ticks, sizeof tf_profile_ticks) != 0) return 40;
+    tf_sh_close(fd);
+  }
+#endif
   for (int i = 0; i < MODEL_NUM_OUTPUTS; i++) {
     char name[16] = "out";
     char *e = put_uint(name + 3, (uint32_t)i);

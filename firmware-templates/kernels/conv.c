@@ -4,61 +4,207 @@
 #include "tf_dot.h"
 
 #if TF_DSP
-/* ARMv7E-M: the pixel's window (x + input offset as int16, zeros for taps outside the image, which the
- * reference skips) gathered once into a column buffer, then four filter rows at a time with SMLAD. */
-static void conv_pixel_col(const tf_conv_params *p, const int8_t *x, int n, int oy, int ox, int8_t *dst, int16_t *col) {
+/* ARMv7E-M: pixels in blocks of P = 4 (or 1 for long windows). Each block's windows (x + input offset as
+ * int16, zeros for taps outside the image, which the reference skips, and up to the next multiple of 4)
+ * are gathered into a column buffer first, then every filter row runs over the block (tf_dot_px4: each
+ * weight word unpacked once per 4 pixels; P = 1: four rows at a time, tf_dot4_col), the accumulators
+ * starting at the bias. Requantization by tf_rq_apply from a per-call table, four channels of a pixel
+ * packed into one word, clamped lane-wise and stored at once. A block reads all its pixels before writing
+ * any (the forward streams allow reading later units early and writing earlier units late). */
+#define TF_COL4_MAX 1280 /* int16 elements of a 4-pixel column buffer (2.5 KiB of stack) */
+#define TF_RQ_MAX 512    /* output channels of a per-call requantization table (8 bytes each, stack) */
+
+typedef struct {
+  const tf_conv_params *p;
+  const int8_t *x;
+  int16_t *col;
+  const tf_rq *rq; /* NULL: tf_requant_s8 per output */
+  int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
+  int32_t off2;
+  uint32_t lo4, hi4;
+} conv_dsp;
+
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer. */
+static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
+  const tf_conv_params *p = d->p;
+  const int P = d->P, fd = p->filter_depth;
+  int16_t *cq = d->col + 4 * q;
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  const int fd = p->filter_depth;
   const int32_t off = p->q.input_offset;
-  const int32_t off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
+  if ((fd & 3) == 0) {
+    /* Every tap starts a group: 4 inputs -> one group (2 words). */
+    int16_t *g = cq;
+    for (int ky = 0; ky < p->filter_h; ky++) {
+      const int iy = in_y0 + p->dilation_h * ky;
+      const int row_in = iy >= 0 && iy < p->in_h;
+      for (int kx = 0; kx < p->filter_w; kx++) {
+        const int ix = in_x0 + p->dilation_w * kx;
+        if (row_in && ix >= 0 && ix < p->in_w) {
+          const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
+          for (int c = 0; c < fd; c += 4, g += 4 * P) {
+            const uint32_t xv = tf_ld32(xp + c);
+            const int32_t e = __sadd16(__sxtb16(xv), d->off2), o = __sadd16(tf_sxtb16_ror8(xv), d->off2);
+            memcpy(g, &e, 4);
+            memcpy(g + 2, &o, 4);
+          }
+        } else {
+          for (int c = 0; c < fd; c += 4, g += 4 * P) memset(g, 0, 8);
+        }
+      }
+    }
+    return;
+  }
   int k = 0;
-  if (p->filter_h == 1 && p->filter_w == 1 && in_y0 >= 0 && in_y0 < p->in_h && in_x0 >= 0 && in_x0 < p->in_w) {
-    /* 1x1: the pixel's depth is the whole column. */
-    const int8_t *xp = x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * p->in_depth;
-    for (; k + 4 <= fd; k += 4) tf_col_put4(col, k, xp + k, off2);
-    for (; k < fd; k++) col[tf_col_pos(k)] = (int16_t)(xp[k] + off);
-  } else
   for (int ky = 0; ky < p->filter_h; ky++) {
     const int iy = in_y0 + p->dilation_h * ky;
     const int row_in = iy >= 0 && iy < p->in_h;
     for (int kx = 0; kx < p->filter_w; kx++) {
       const int ix = in_x0 + p->dilation_w * kx;
       if (row_in && ix >= 0 && ix < p->in_w) {
-        const int8_t *xp = x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
-        int c = 0;
-        if ((fd & 3) == 0)
-          for (; c < fd; c += 4, k += 4) tf_col_put4(col, k, xp + c, off2);
-        for (; c < fd; c++, k++) col[tf_col_pos(k)] = (int16_t)(xp[c] + off);
+        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
+        for (int c = 0; c < fd; c++, k++) cq[tf_colp_pos(k, P)] = (int16_t)(xp[c] + off);
       } else {
-        for (int c = 0; c < fd; c++, k++) col[tf_col_pos(k)] = 0;
+        for (int c = 0; c < fd; c++, k++) cq[tf_colp_pos(k, P)] = 0;
       }
     }
   }
-  const int K = k;
+  for (; k < 4 * d->G; k++) cq[tf_colp_pos(k, P)] = 0;
+}
+
+/* Lanes np..P-1 of a short block: zeros (their results are not stored). */
+static void conv_col_clear(const conv_dsp *d, int np) {
+  for (int g = 0; g < d->G; g++) memset(d->col + 4 * d->P * g + 4 * np, 0, (size_t)8 * (d->P - np));
+}
+
+/* Requantized, saturated to int8 (before the activation clamp): channel (m, hc, sh) on accumulator v. */
+#define TF_RQ8(v, m, hc, sh, post) __ssat(tf_rq_core((v), (m), (hc), (sh)) + (post), 8)
+
+/* The block's outputs: np pixels (np <= P), pixel q's out_depth values at dst + q * out_depth. P is a
+ * constant in each instance (4 or 1), so the pixel loops unroll and the packed words stay in registers. */
+TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int P) {
+  const tf_conv_params *p = d->p;
+  const int od = p->out_depth, K4 = 4 * d->G;
+  const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
+  const tf_rq *rq = d->rq;
   int oc = 0;
-  int32_t acc[4];
-  for (; oc + 4 <= p->out_depth; oc += 4) {
-    acc[0] = acc[1] = acc[2] = acc[3] = 0;
-    tf_dot4_col(col, p->filter + (size_t)oc * K, (size_t)K, K, acc);
-    for (int j = 0; j < 4; j++)
-      dst[oc + j] = tf_requant_s8(acc[j], p->q.bias[oc + j], p->q.multiplier[oc + j], p->q.shift[oc + j], p->q.output_offset, p->q.act_min, p->q.act_max);
+  for (; oc + 4 <= od; oc += 4) {
+    if (P == 4 && rq) {
+      /* Each row's four accumulators requantized as they come out of the dot product. */
+      uint32_t pk0 = 0, pk1 = 0, pk2 = 0, pk3 = 0;
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; j++) {
+        int32_t a[4];
+        a[0] = a[1] = a[2] = a[3] = bias[oc + j];
+        tf_dot_px4(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, a);
+        const int32_t m = mult[oc + j], hc = rq[oc + j].hc, sh = rq[oc + j].sh;
+        TF_RQ_BYTE(pk0, a[0], m, hc, sh, j);
+        TF_RQ_BYTE(pk1, a[1], m, hc, sh, j);
+        TF_RQ_BYTE(pk2, a[2], m, hc, sh, j);
+        TF_RQ_BYTE(pk3, a[3], m, hc, sh, j);
+      }
+      pk0 = tf_clamp4(pk0, d->lo4, d->hi4);
+      memcpy(dst + oc, &pk0, 4);
+      pk1 = tf_clamp4(pk1, d->lo4, d->hi4);
+      pk2 = tf_clamp4(pk2, d->lo4, d->hi4);
+      pk3 = tf_clamp4(pk3, d->lo4, d->hi4);
+      if (np > 1) memcpy(dst + od + oc, &pk1, 4);
+      if (np > 2) memcpy(dst + 2 * od + oc, &pk2, 4);
+      if (np > 3) memcpy(dst + 3 * od + oc, &pk3, 4);
+      continue;
+    }
+    int32_t acc[4][4];
+    if (P == 4) {
+      for (int j = 0; j < 4; j++) {
+        acc[j][0] = acc[j][1] = acc[j][2] = acc[j][3] = bias[oc + j];
+        tf_dot_px4(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, acc[j]);
+      }
+    } else {
+      int32_t a4[4] = {bias[oc], bias[oc + 1], bias[oc + 2], bias[oc + 3]};
+      tf_dot4_col(d->col, p->filter + (size_t)oc * d->K, (size_t)d->K, K4, a4);
+      for (int j = 0; j < 4; j++) acc[j][0] = a4[j];
+    }
+    if (rq) {
+      uint32_t pk0 = 0;
+#pragma GCC unroll 4
+      for (int j = 0; j < 4; j++) TF_RQ_BYTE(pk0, acc[j][0], mult[oc + j], rq[oc + j].hc, rq[oc + j].sh, j);
+      pk0 = tf_clamp4(pk0, d->lo4, d->hi4);
+      memcpy(dst + oc, &pk0, 4);
+    } else {
+      for (int q = 0; q < np; q++)
+        for (int j = 0; j < 4; j++)
+          dst[(size_t)q * od + oc + j] = tf_requant_s8(acc[j][q], 0, mult[oc + j], p->q.shift[oc + j], p->q.output_offset, p->q.act_min, p->q.act_max);
+    }
   }
-  for (; oc < p->out_depth; oc++)
-    dst[oc] = tf_requant_s8(tf_dot1_col(col, p->filter + (size_t)oc * K, K), p->q.bias[oc], p->q.multiplier[oc], p->q.shift[oc], p->q.output_offset,
-                            p->q.act_min, p->q.act_max);
+  for (; oc < od; oc++) {
+    int32_t a[4] = {bias[oc], bias[oc], bias[oc], bias[oc]};
+    const int8_t *w = p->filter + (size_t)oc * d->K;
+    if (P == 4) tf_dot_px4(d->col, w, d->G, a);
+    else a[0] = tf_wadd(a[0], tf_dot1_col(d->col, w, K4));
+    for (int q = 0; q < np; q++) {
+      int32_t v;
+      if (rq) v = tf_clamp(tf_rq_apply(a[q], mult[oc], rq[oc].hc, rq[oc].sh), p->q.act_min, p->q.act_max);
+      else v = tf_requant_s8(a[q], 0, mult[oc], p->q.shift[oc], p->q.output_offset, p->q.act_min, p->q.act_max);
+      dst[(size_t)q * od + oc] = (int8_t)v;
+    }
+  }
+}
+
+static void conv_block_out4(const conv_dsp *d, int np, int8_t *dst) { conv_block_out(d, np, dst, 4); }
+static void conv_block_out1(const conv_dsp *d, int8_t *dst) { conv_block_out(d, 1, dst, 1); }
+
+/* `count` pixels in output order from linear pixel index `first`; pixel i's values at dst + (i - first) * out_depth. */
+static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
+  const tf_conv_params *p = d->p;
+  int ox = first % p->out_w, t = first / p->out_w, oy = t % p->out_h, n = t / p->out_h;
+  for (int i = 0; i < count; i += d->P) {
+    const int np = count - i < d->P ? count - i : d->P;
+    for (int q = 0; q < np; q++) {
+      conv_col_fill(d, n, oy, ox, q);
+      if (++ox == p->out_w) {
+        ox = 0;
+        if (++oy == p->out_h) oy = 0, n++;
+      }
+    }
+    if (np < d->P) conv_col_clear(d, np);
+    if (d->P == 4) conv_block_out4(d, np, dst + (size_t)i * p->out_depth);
+    else conv_block_out1(d, dst + (size_t)i * p->out_depth);
+  }
+}
+
+/* Whether the call runs the pixel-block path, and its block size: one group, window within the buffers. */
+static int conv_dsp_pixels(const tf_conv_params *p) {
+  if (p->filter_depth != p->in_depth || p->out_depth > TF_RQ_MAX) return 0;
+  const int K4 = (p->filter_h * p->filter_w * p->filter_depth + 3) & ~3;
+  if (K4 == 0) return 0;
+  return 4 * K4 <= TF_COL4_MAX ? 4 : K4 <= TF_COL_MAX ? 1 : 0;
+}
+
+/* The per-call state on the caller's stack: col (P * K4 int16) and the requantization table. */
+#define TF_CONV_DSP(p, x, d)                                                                              \
+  const int dsp_p_ = conv_dsp_pixels(&(p));                                                               \
+  const int dsp_g_ = dsp_p_ ? ((p).filter_h * (p).filter_w * (p).filter_depth + 3) / 4 : 0;               \
+  int32_t dsp_col_[dsp_p_ ? 2 * dsp_p_ * dsp_g_ : 1];                                                     \
+  tf_rq dsp_rq_[dsp_p_ ? (p).out_depth : 1];                                                              \
+  conv_dsp d;                                                                                             \
+  conv_dsp_init(&d, &(p), x, dsp_p_, dsp_g_, (int16_t *)(void *)dsp_col_, dsp_rq_)
+
+static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x, int P, int G, int16_t *col, tf_rq *rq) {
+  d->p = p; d->x = x; d->col = col; d->P = P; d->G = G;
+  d->K = p->filter_h * p->filter_w * p->filter_depth;
+  const int32_t off = p->q.input_offset;
+  d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
+  d->lo4 = tf_bytes4(p->q.act_min);
+  d->hi4 = tf_bytes4(p->q.act_max);
+  d->rq = NULL;
+  if (!P) return;
+  for (int c = 0; c < p->out_depth; c++)
+    if (!tf_rq_init(&rq[c], p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return;
+  d->rq = rq;
 }
 #endif
 
 /* Output pixel (n, oy, ox): out_depth values to dst. Reads only the input. */
-static void conv_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, int ox, int8_t *dst, int16_t *col) {
-#if TF_DSP
-  if (col) {
-    conv_pixel_col(p, x, n, oy, ox, dst, col);
-    return;
-  }
-#else
-  (void)col;
-#endif
+static void conv_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, int ox, int8_t *dst) {
   const int in_y0 = oy * p->stride_h - p->pad_top;
   const int in_x0 = ox * p->stride_w - p->pad_left;
   const int fd = p->filter_depth;
@@ -125,17 +271,6 @@ static void conv_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, 
   }
 }
 
-/* The call's column buffer (ARMv7E-M, one group, window within TF_COL_MAX): a VLA sized to the window, once
- * per call; NULL selects the in-loop path. */
-#if TF_DSP
-#define TF_CONV_COL(p, col)                                                                          \
-  const int col_len_ = (p).filter_depth == (p).in_depth ? (p).filter_h * (p).filter_w * (p).filter_depth : 0; \
-  int32_t col_words_[TF_COL_WORDS(col_len_ > 0 && col_len_ <= TF_COL_MAX ? col_len_ : 1)];           \
-  int16_t *col = col_len_ > 0 && col_len_ <= TF_COL_MAX ? (int16_t *)(void *)col_words_ : NULL
-#else
-#define TF_CONV_COL(p, col) int16_t *col = NULL
-#endif
-
 static void conv_params(const tf_conv2d_args *a, tf_conv_params *p) {
   p->batches = a->batches; p->in_h = a->in_h; p->in_w = a->in_w; p->in_depth = a->in_depth;
   p->out_h = a->out_h; p->out_w = a->out_w; p->out_depth = a->out_depth;
@@ -156,11 +291,17 @@ void conv2d_s8(const int32_t *args) {
   conv_params(a, &p);
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
-  TF_CONV_COL(p, col);
+#if TF_DSP
+  TF_CONV_DSP(p, x, d);
+  if (d.P) {
+    conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+    return;
+  }
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++)
       for (int ox = 0; ox < p.out_w; ox++)
-        conv_pixel(&p, x, n, oy, ox, y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth, col);
+        conv_pixel(&p, x, n, oy, ox, y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth);
 }
 
 /* 1x1, stride 1, no pads, one group: every pixel is a dot product of its depth with each filter row. */
@@ -175,10 +316,16 @@ void conv2d_s8_stream_row(const int32_t *args) {
   int8_t *y = (int8_t *)tf_ref(a->output);
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const size_t row = (size_t)p.out_w * p.out_depth;
-  TF_CONV_COL(p, col);
+#if TF_DSP
+  TF_CONV_DSP(p, x, d);
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
-      for (int ox = 0; ox < p.out_w; ox++) conv_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth, col);
+#if TF_DSP
+      if (d.P) conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+      else
+#endif
+      for (int ox = 0; ox < p.out_w; ox++) conv_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
       memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
     }
 }
@@ -191,11 +338,18 @@ void conv2d_s8_stream_pixel(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
   int8_t *s = (int8_t *)tf_ref(a->scratch);
-  TF_CONV_COL(p, col);
+#if TF_DSP
+  /* The block's windows are in the column buffer before any of its pixels is written: straight to the output. */
+  TF_CONV_DSP(p, x, d);
+  if (d.P) {
+    conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+    return;
+  }
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++)
       for (int ox = 0; ox < p.out_w; ox++) {
-        conv_pixel(&p, x, n, oy, ox, s, col);
+        conv_pixel(&p, x, n, oy, ox, s);
         memcpy(y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth, s, (size_t)p.out_depth);
       }
 }

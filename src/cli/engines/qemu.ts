@@ -29,6 +29,12 @@ export interface QemuEngineOptions {
   ramBytes?: number;
   stackBytes?: number;
   timeoutMs?: number;
+  /**
+   * Per-call profile: the model is built with TF_PROFILE_CALL reading the FPGAIO counter after every
+   * kernel call, and run() adds `callInstructions` (instructions of each call of the measured invoke, in
+   * schedule order, ±40: one counter tick) to its details.
+   */
+  profileCalls?: boolean;
 }
 
 export const INSTRUCTIONS_PER_TICK = 40;
@@ -65,6 +71,7 @@ export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuE
     writeFiles(dir, model.files);
     const link = runTool(tc.cc, [
       ...tc.cflags, '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup'),
+      ...(options.profileCalls ? ['-DTF_PROFILE_CALLS', '-I', join(t, 'harness'), '-include', 'tf_profile.h'] : []),
       'model.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), join(t, 'harness', 'qemu_main.c'), lib.archive,
       '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections',
       `-Wl,--defsym=__ram_size__=${ramBytes}`, `-Wl,--defsym=__stack_size__=${stackBytes}`, '-o', 'model.elf',
@@ -113,6 +120,18 @@ export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuE
         }
         const outputs = model.lowered.outputs.map((_, i) => new Uint8Array(readFileSync(join(dir, `out${i}.bin`))));
         const ticks = Number(report[2]);
+        let profile: { callInstructions: number[] } | Record<string, never> = {};
+        if (options.profileCalls) {
+          const marks = new Uint32Array(new Uint8Array(readFileSync(join(dir, 'calls.bin'))).buffer);
+          const n = marks.length - 1;
+          const callInstructions: number[] = [];
+          let prev = marks[n]!;
+          for (let i = 0; i < n; i++) {
+            callInstructions.push(((marks[i]! - prev) >>> 0) * INSTRUCTIONS_PER_TICK);
+            prev = marks[i]!;
+          }
+          profile = { callInstructions };
+        }
         return {
           outputs,
           details: {
@@ -121,6 +140,7 @@ export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuE
             instructionsPerInference: ticks * INSTRUCTIONS_PER_TICK,
             stackBytes: Number(report[3]),
             stackReservedBytes: Number(report[4]),
+            ...profile,
           },
         };
       },
