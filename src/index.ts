@@ -7,6 +7,9 @@ import { planModel, scheduleOf, type PlanModelOptions } from './pipeline.js';
 import { runSchedule } from './reference/execute.js';
 import { planReport, type PlanReport } from './report/plan.js';
 import type { Plan } from './plan/types.js';
+import { DEVICES, type CoreId } from './cost/devices.js';
+import { profileSchedule } from './cost/profile.js';
+import { profileReport, type ProfileReport } from './report/profile.js';
 
 export interface LoadedModel {
   graph: Graph;
@@ -105,6 +108,21 @@ export async function compile(model: LoadedModel, request: CompileRequest): Prom
   return { files: Object.entries(c.files).map(([path, contents]) => ({ path, contents })), kernelFiles: c.kernelFiles, plan: planned.report };
 }
 
+export interface ProfileRequest extends PlanModelOptions {
+  /** Core whose device model estimates the cost (default cortex-m4, the one calibrated on QEMU). */
+  cpu?: CoreId;
+  /** Clock in MHz (default: the core's typical clock). */
+  mhz?: number;
+}
+
+/** Per-layer cost on a Cortex-M core: MACs, bytes, arithmetic intensity, bound, cycles, ms, share. */
+export function profile(model: LoadedModel, request: ProfileRequest = {}): ProfileReport {
+  const planned = planModel(model.graph, request);
+  const device = DEVICES[request.cpu ?? 'cortex-m4'];
+  const result = profileSchedule(scheduleOf(planned.plan), request.mhz === undefined ? { device } : { device, mhz: request.mhz });
+  return profileReport(model.name, result, { arenaBytes: planned.plan.arenaBytes, patch: planned.patch, measured: null });
+}
+
 export { readTflite, writeTflite } from './import/tflite/index.js';
 export { planHtml, type PlanHtmlOptions } from './report/plan-html.js';
 export { ModelBuilder } from './builder/index.js';
@@ -127,3 +145,5 @@ export type { OpKind } from './ir/ops.js';
 export type { Plan, PlannedBuffer, PlanStep, OverlapRule } from './plan/types.js';
 export type { Schedule, ScheduleCall, KernelCall, ArenaRef } from './schedule/types.js';
 export type { PlanReport } from './report/plan.js';
+export type { ProfileReport } from './report/profile.js';
+export type { CoreId } from './cost/devices.js';

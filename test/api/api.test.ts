@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, loadModel, ModelFormatError, plan, runReference, runReferencePlanned, writeTflite, xorshiftInputs } from '../../src/index.js';
+import { compile, loadModel, profile, ModelFormatError, plan, runReference, runReferencePlanned, writeTflite, xorshiftInputs } from '../../src/index.js';
 import { DEMO_MODELS } from '../../examples/models/index.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -49,6 +49,13 @@ describe('library API', () => {
     const { files, kernelFiles } = await compile(model, { target: 'c', prefix: 'kws' });
     expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['kws.h', 'kws.c']));
     expect(kernelFiles).toEqual(expect.arrayContaining(['conv.c', 'depthwise.c', 'softmax.c']));
+  });
+
+  it('profiles per layer on a Cortex-M core', () => {
+    const report = profile(model, { cpu: 'cortex-m7', mhz: 200 });
+    expect(report.layers.length).toBe(model.graph.ops.filter((op) => op.kind !== 'RESHAPE').length);
+    expect(report.totals.macs).toBe(report.layers.reduce((a, l) => a + l.macs, 0));
+    expect(report.device.mhz).toBe(200);
   });
 
   it('throws typed errors', () => {
