@@ -162,6 +162,12 @@ function depthwiseQ(
   const tapY = dilH * prow;
   const tapX = dilW * depth;
   const taps = filterH * filterW;
+  // Tap offsets into the copy (int32 per tap) after it in the workspace.
+  const offs = work + ((<usize>(batches * hp * prow) + 15) & ~15);
+  for (let t = 0; t < taps; t++) store<i32>(offs + (<usize>t << 2), (t / filterW) * tapY + (t % filterW) * tapX);
+  // Two taps' int8 products sum exactly in int16 unless a weight is -128.
+  let pairs = true;
+  for (let i = 0; i < taps * depth; i++) if (load<i8>(w + <usize>i) == -128) pairs = false;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
       const rowBase = work + <usize>((n * hp + oy * strideH) * prow);
@@ -175,19 +181,35 @@ function depthwiseQ(
           const hi = i8x16.splat(<i8>actMax);
           for (; c + 16 <= depth; c += 16) {
             let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
-            for (let ky = 0; ky < filterH; ky++) {
-              const xr = base + <usize>(ky * tapY + c);
-              const wr = w + <usize>(ky * filterW * depth + c);
-              for (let kx = 0; kx < filterW; kx++) {
-                const xv = v128.load(xr + <usize>(kx * tapX));
-                const wv = v128.load(wr + <usize>(kx * depth));
-                const pl = i16x8.extmul_low_i8x16_s(xv, wv);
-                const ph = i16x8.extmul_high_i8x16_s(xv, wv);
+            const xc = base + <usize>c;
+            let wp = w + <usize>c;
+            let op = offs;
+            const end = offs + (<usize>taps << 2);
+            if (pairs) {
+              for (; op + 8 <= end; op += 8) {
+                const xa = v128.load(xc + <usize>load<i32>(op));
+                const wa = v128.load(wp);
+                const xb = v128.load(xc + <usize>load<i32>(op, 4));
+                const wb = v128.load(wp + <usize>depth);
+                const pl = i16x8.add(i16x8.extmul_low_i8x16_s(xa, wa), i16x8.extmul_low_i8x16_s(xb, wb));
+                const ph = i16x8.add(i16x8.extmul_high_i8x16_s(xa, wa), i16x8.extmul_high_i8x16_s(xb, wb));
                 a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
                 a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
                 a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
                 a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
+                wp += <usize>(2 * depth);
               }
+            }
+            for (; op < end; op += 4) {
+              const xv = v128.load(xc + <usize>load<i32>(op));
+              const wv = v128.load(wp);
+              const pl = i16x8.extmul_low_i8x16_s(xv, wv);
+              const ph = i16x8.extmul_high_i8x16_s(xv, wv);
+              a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
+              a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
+              a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
+              a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
+              wp += <usize>depth;
             }
             const g = qt + (<usize>(c >> 2)) * QGROUP;
             v128.store(dest + <usize>c, pack16(requant4(a0, g), requant4(a1, g + QGROUP), requant4(a2, g + 2 * QGROUP), requant4(a3, g + 3 * QGROUP), off, lo, hi));

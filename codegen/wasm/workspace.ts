@@ -33,7 +33,8 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
     if (f('qparams') === 0) return 0;
     const hp = (f('out_h') - 1) * f('stride_h') + (f('filter_h') - 1) * f('dilation_h') + 1;
     const wp = (f('out_w') - 1) * f('stride_w') + (f('filter_w') - 1) * f('dilation_w') + 1;
-    return f('batches') * hp * wp * f('out_depth');
+    // the padded copy (16-aligned), then one int32 tap offset per filter tap
+    return Math.ceil((f('batches') * hp * wp * f('out_depth')) / 16) * 16 + f('filter_h') * f('filter_w') * 4;
   }
   if (symbol === 'fully_connected_s8_stream_row') {
     const f = reader('fully_connected', words);
