@@ -2,6 +2,7 @@
 #include <string.h>
 #include "tf_kernels.h"
 #include "tf_quant.h"
+#include "tf_dot.h"
 
 typedef struct {
   int ky0, ky1, kx0, kx1, in_y0, in_x0;
@@ -82,6 +83,162 @@ static void dw_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, in
     }
 }
 
+#if TF_DSP
+/* ARMv7E-M, depth multiplier 1: four channels at a time. The group's weights are unpacked once into a
+ * tap table (SXTB16 pairs: channels (0, 2) and (1, 3)), the input offset is folded into the bias for
+ * windows wholly inside the image (sum w * (x + off) = sum w * x + off * sum w) and added to x (SADD16) on
+ * the border, where the reference skips the taps outside. Per tap: one word of input (4 channels), two
+ * SXTB16, one LDRD of weights, four SMLAxy; the four results are requantized (tf_rq), packed into one
+ * word, clamped lane-wise and stored at once. */
+#define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw) */
+#define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (stack) */
+
+typedef struct {
+  const tf_conv_params *p;
+  const int8_t *x;
+  int c;
+  int32_t bias[4], beff[4], m[4], hc[4], sh[4];
+  int32_t off2;
+  uint32_t lo4, hi4;
+  int32_t wt[2 * TF_DW_TAPS_MAX];
+} dw4;
+
+/* Whether the call can take the 4-channel path (every channel's requantization has a tf_rq form). */
+static int dw4_ok(const tf_conv_params *p) {
+  if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > TF_DW_TAPS_MAX || p->in_depth < 4) return 0;
+  tf_rq q;
+  for (int c = 0; c < p->out_depth; c++)
+    if (!tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
+  return 1;
+}
+
+/* Channels c..c+3: tap table, biases, requantization. */
+static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
+  g->p = p; g->x = x; g->c = c;
+  const int taps = p->filter_h * p->filter_w;
+  const int32_t off = p->q.input_offset;
+  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (int t = 0; t < taps; t++) {
+    const int8_t *f = p->filter + (size_t)t * p->out_depth + c;
+    s0 += f[0]; s1 += f[1]; s2 += f[2]; s3 += f[3];
+    const uint32_t wv = tf_ld32(f);
+    g->wt[2 * t] = __sxtb16(wv);
+    g->wt[2 * t + 1] = tf_sxtb16_ror8(wv);
+  }
+  const int32_t sums[4] = {s0, s1, s2, s3};
+  for (int j = 0; j < 4; j++) {
+    tf_rq q = {0, 0};
+    g->bias[j] = p->q.bias[c + j];
+    g->beff[j] = tf_wadd(g->bias[j], tf_wmul(off, sums[j]));
+    g->m[j] = p->q.multiplier[c + j];
+    tf_rq_init(&q, g->m[j], p->q.shift[c + j], p->q.output_offset);
+    g->hc[j] = q.hc;
+    g->sh[j] = q.sh;
+  }
+  g->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
+  g->lo4 = tf_bytes4(p->q.act_min);
+  g->hi4 = tf_bytes4(p->q.act_max);
+}
+
+TF_INLINE uint32_t dw4_finish(const dw4 *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
+  uint32_t pk = 0;
+  TF_RQ_BYTE(pk, a0, g->m[0], g->hc[0], g->sh[0], 0);
+  TF_RQ_BYTE(pk, a1, g->m[1], g->hc[1], g->sh[1], 1);
+  TF_RQ_BYTE(pk, a2, g->m[2], g->hc[2], g->sh[2], 2);
+  TF_RQ_BYTE(pk, a3, g->m[3], g->hc[3], g->sh[3], 3);
+  return tf_clamp4(pk, g->lo4, g->hi4);
+}
+
+#define DW4_TAP(xp, wp, border)                                                    \
+  do {                                                                             \
+    const uint32_t xv_ = tf_ld32(xp);                                              \
+    int32_t xe_ = __sxtb16(xv_), xo_ = tf_sxtb16_ror8(xv_);                        \
+    if (border) { xe_ = __sadd16(xe_, g->off2); xo_ = __sadd16(xo_, g->off2); }    \
+    const int32_t we_ = (wp)[0], wo_ = (wp)[1];                                    \
+    a0 = __smlabb(xe_, we_, a0);                                                   \
+    a2 = __smlatt(xe_, we_, a2);                                                   \
+    a1 = __smlabb(xo_, wo_, a1);                                                   \
+    a3 = __smlatt(xo_, wo_, a3);                                                   \
+  } while (0)
+
+/* Output pixel (n, oy, ox) of the group, packed (channel c + j in byte j). */
+static uint32_t dw4_pixel(const dw4 *g, int n, int oy, int ox) {
+  const tf_conv_params *p = g->p;
+  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
+  const size_t D = (size_t)p->in_depth;
+  int ky0 = 0, ky1 = p->filter_h, kx0 = 0, kx1 = p->filter_w;
+  while (ky0 < ky1 && in_y0 + p->dilation_h * ky0 < 0) ky0++;
+  while (ky1 > ky0 && in_y0 + p->dilation_h * (ky1 - 1) >= p->in_h) ky1--;
+  while (kx0 < kx1 && in_x0 + p->dilation_w * kx0 < 0) kx0++;
+  while (kx1 > kx0 && in_x0 + p->dilation_w * (kx1 - 1) >= p->in_w) kx1--;
+  const int full = ky0 == 0 && kx0 == 0 && ky1 == p->filter_h && kx1 == p->filter_w;
+  int32_t a0, a1, a2, a3;
+  if (full) a0 = g->beff[0], a1 = g->beff[1], a2 = g->beff[2], a3 = g->beff[3];
+  else a0 = g->bias[0], a1 = g->bias[1], a2 = g->bias[2], a3 = g->bias[3];
+  const size_t xstep = (size_t)p->dilation_w * D;
+  for (int ky = ky0; ky < ky1; ky++) {
+    const int iy = in_y0 + p->dilation_h * ky;
+    const int8_t *r = g->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + p->dilation_w * kx0) * D + g->c;
+    const int32_t *w = g->wt + 2 * (ky * p->filter_w + kx0);
+    if (full) {
+      for (int kx = kx0; kx < kx1; kx++, r += xstep, w += 2) DW4_TAP(r, w, 0);
+    } else {
+      for (int kx = kx0; kx < kx1; kx++, r += xstep, w += 2) DW4_TAP(r, w, 1);
+    }
+  }
+  return dw4_finish(g, a0, a1, a2, a3);
+}
+
+/* An interior 3x3 pixel (dilation 1) whose window starts at r: nine taps unrolled. */
+TF_INLINE uint32_t dw4_pixel_3x3(const dw4 *g, const int8_t *r, size_t D, size_t rowb) {
+  int32_t a0 = g->beff[0], a1 = g->beff[1], a2 = g->beff[2], a3 = g->beff[3];
+  const int32_t *w = g->wt;
+  DW4_TAP(r, w, 0);
+  DW4_TAP(r + D, w + 2, 0);
+  DW4_TAP(r + 2 * D, w + 4, 0);
+  DW4_TAP(r + rowb, w + 6, 0);
+  DW4_TAP(r + rowb + D, w + 8, 0);
+  DW4_TAP(r + rowb + 2 * D, w + 10, 0);
+  DW4_TAP(r + 2 * rowb, w + 12, 0);
+  DW4_TAP(r + 2 * rowb + D, w + 14, 0);
+  DW4_TAP(r + 2 * rowb + 2 * D, w + 16, 0);
+  return dw4_finish(g, a0, a1, a2, a3);
+}
+
+/* Output row (n, oy) of the group: out_w packed words, word ox at out + ox * ostride bytes. */
+static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
+  const tf_conv_params *p = g->p;
+  const int in_y0 = oy * p->stride_h - p->pad_top;
+  const int sw = p->stride_w;
+  int ox0 = 0, ox1 = 0;
+  if (p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1 && in_y0 >= 0 && in_y0 + 2 < p->in_h) {
+    /* Columns whose window is inside the image: [ox0, ox1). */
+    ox0 = (p->pad_left + sw - 1) / sw;
+    ox1 = p->in_w < 3 ? 0 : (p->in_w - 3 + p->pad_left) / sw + 1;
+    if (ox1 > p->out_w) ox1 = p->out_w;
+    if (ox0 > ox1) ox0 = ox1;
+  }
+  int ox = 0;
+  for (; ox < ox0; ox++) {
+    const uint32_t v = dw4_pixel(g, n, oy, ox);
+    memcpy(out + ox * ostride, &v, 4);
+  }
+  if (ox < ox1) {
+    const size_t D = (size_t)p->in_depth, rowb = (size_t)p->in_w * D;
+    const int8_t *r = g->x + (((size_t)n * p->in_h + in_y0) * p->in_w + ((size_t)ox * sw - p->pad_left)) * D + g->c;
+    const size_t step = (size_t)sw * D;
+    for (; ox < ox1; ox++, r += step) {
+      const uint32_t v = dw4_pixel_3x3(g, r, D, rowb);
+      memcpy(out + ox * ostride, &v, 4);
+    }
+  }
+  for (; ox < p->out_w; ox++) {
+    const uint32_t v = dw4_pixel(g, n, oy, ox);
+    memcpy(out + ox * ostride, &v, 4);
+  }
+}
+#endif
+
 static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
   p->batches = a->batches; p->in_h = a->in_h; p->in_w = a->in_w; p->in_depth = a->in_depth;
   p->out_h = a->out_h; p->out_w = a->out_w; p->out_depth = a->out_depth;
@@ -102,6 +259,29 @@ void dwconv2d_s8(const int32_t *args) {
   dw_params(a, &p);
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
+#if TF_DSP
+  if (dw4_ok(&p)) {
+    /* Channel groups outermost (no overlap in the default variant), then the channels left over. */
+    const int C4 = p.in_depth & ~3;
+    dw4 g;
+    for (int c = 0; c < C4; c += 4) {
+      dw4_setup(&g, &p, x, c);
+      for (int n = 0; n < p.batches; n++)
+        for (int oy = 0; oy < p.out_h; oy++)
+          dw4_row(&g, n, oy, y + (((size_t)n * p.out_h + oy) * p.out_w) * p.out_depth + c, (size_t)p.out_depth);
+    }
+    if (C4 < p.in_depth)
+      for (int n = 0; n < p.batches; n++)
+        for (int oy = 0; oy < p.out_h; oy++)
+          for (int ox = 0; ox < p.out_w; ox++) {
+            dw_window w;
+            dw_window_of(&p, oy, ox, &w);
+            int8_t *dst = y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth;
+            for (int c = C4; c < p.in_depth; c++) dst[c] = dw_requant(&p, dw_acc(&p, x, n, &w, c, c), c);
+          }
+    return;
+  }
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++)
       for (int ox = 0; ox < p.out_w; ox++)
@@ -119,8 +299,27 @@ void dwconv2d_s8_stream_row(const int32_t *args) {
   int8_t *y = (int8_t *)tf_ref(a->output);
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const size_t row = (size_t)p.out_w * p.out_depth;
+#if TF_DSP
+  const int fast = dw4_ok(&p);
+  const int C4 = fast ? p.in_depth & ~3 : 0;
+  dw4 g;
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
+#if TF_DSP
+      if (fast) {
+        for (int c = 0; c < C4; c += 4) {
+          dw4_setup(&g, &p, x, c);
+          dw4_row(&g, n, oy, s + c, (size_t)p.out_depth);
+        }
+        if (C4 < p.in_depth)
+          for (int ox = 0; ox < p.out_w; ox++) {
+            dw_window w;
+            dw_window_of(&p, oy, ox, &w);
+            for (int c = C4; c < p.in_depth; c++) s[(size_t)ox * p.out_depth + c] = dw_requant(&p, dw_acc(&p, x, n, &w, c, c), c);
+          }
+      } else
+#endif
       for (int ox = 0; ox < p.out_w; ox++) dw_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
       memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
     }
@@ -193,8 +392,25 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const int plane_size = p.out_h * p.out_w;
   const int fast = p.filter_h == 3 && p.filter_w == 3 && p.dilation_h == 1 && p.dilation_w == 1;
+#if TF_DSP
+  /* Four channels at a time: their planes (packed words, on the stack) are computed from input channels
+   * c..c+3 alone before any of them is written, then stored four channels per word. */
+  const int g4 = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX && dw4_ok(&p);
+  uint32_t planes[g4 ? plane_size : 1];
+  dw4 g;
+#endif
   for (int n = 0; n < p.batches; n++)
     for (int c = 0; c < p.in_depth; c++) {
+#if TF_DSP
+      if (g4 && c + 4 <= p.in_depth) {
+        dw4_setup(&g, &p, x, c);
+        for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
+        int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
+        for (int i = 0; i < plane_size; i++) memcpy(base + (size_t)i * p.out_depth, &planes[i], 4);
+        c += 3;
+        continue;
+      }
+#endif
       if (fast) {
         dw_plane_3x3(&p, x, n, c, s);
       } else {

@@ -30,11 +30,56 @@ static inline int8_t add_sub_one(const tf_add_args *p, int32_t a, int32_t b, int
   return (int8_t)tf_clamp(v, p->act_min, p->act_max);
 }
 
+#if TF_DSP
+/* ARMv7E-M: the three MultiplyByQuantizedMultiplier as single 64-bit multiply-accumulates (tf_mq for the
+ * input scalings, tf_rq with the output zero point folded for the output), same elements in the same order. */
+typedef struct {
+  tf_mq q1, q2;
+  tf_rq qo;
+  int32_t mo, off1, off2, ls, lo, hi;
+} add_fast;
+
+static int add_fast_init(add_fast *f, const tf_add_args *p) {
+  if (p->left_shift < 0 || p->left_shift > 30) return 0;
+  if (!tf_mq_init(&f->q1, p->input1_multiplier, p->input1_shift) || !tf_mq_init(&f->q2, p->input2_multiplier, p->input2_shift)) return 0;
+  if (!tf_rq_init(&f->qo, p->output_multiplier, p->output_shift, p->output_offset)) return 0;
+  f->mo = p->output_multiplier;
+  f->off1 = p->input1_offset; f->off2 = p->input2_offset; f->ls = p->left_shift;
+  f->lo = p->act_min; f->hi = p->act_max;
+  return 1;
+}
+
+TF_INLINE int8_t add_fast_one(const add_fast *f, int32_t a, int32_t b, int sub) {
+  const int32_t s1 = tf_mq_apply(&f->q1, tf_wshl(a + f->off1, f->ls));
+  const int32_t s2 = tf_mq_apply(&f->q2, tf_wshl(b + f->off2, f->ls));
+  const int32_t v = tf_rq_apply(sub ? tf_wsub(s1, s2) : tf_wadd(s1, s2), f->mo, f->qo.hc, f->qo.sh);
+  return (int8_t)tf_clamp(v, f->lo, f->hi);
+}
+#endif
+
 static void add_sub(const int32_t *args, int sub) {
   const tf_add_args *p = (const tf_add_args *)args;
   const int8_t *a = (const int8_t *)tf_ref(p->input1);
   const int8_t *b = (const int8_t *)tf_ref(p->input2);
   int8_t *y = (int8_t *)tf_ref(p->output);
+#if TF_DSP
+  add_fast f;
+  if (add_fast_init(&f, p)) {
+    if (p->flat) {
+      if (sub)
+        for (int32_t i = 0; i < p->size; i++) y[i] = add_fast_one(&f, a[i], b[i], 1);
+      else
+        for (int32_t i = 0; i < p->size; i++) y[i] = add_fast_one(&f, a[i], b[i], 0);
+      return;
+    }
+    bcast_iter it = {{0}, 0, 0};
+    for (int32_t i = 0; i < p->size; i++) {
+      y[i] = add_fast_one(&f, a[it.i1], b[it.i2], sub);
+      bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+    }
+    return;
+  }
+#endif
   if (p->flat) {
     for (int32_t i = 0; i < p->size; i++) y[i] = add_sub_one(p, a[i], b[i], sub);
     return;

@@ -136,6 +136,48 @@ TF_INLINE int32_t tf_rq_post(int32_t sh) { return sh >> 8; }
 
 TF_INLINE int32_t tf_rq_apply(int32_t v, int32_t m, int32_t hc, int32_t sh) { return tf_rq_core(v, m, hc, sh) + tf_rq_post(sh); }
 
+/* tf_mbqm(v, m, shift) for any shift <= 0 and m >= 0 (ADD's input scalings, r = -shift = 0 or 1
+ * included): one 64-bit multiply-accumulate onto a per-call constant, then
+ *   r = 0: (v m + 2^30) >> 31;   r = 1: the high word;   r >= 2: as tf_rq (high word >> (r - 1)).
+ * ((hi << a) | (lo >> b)) >> s covers the three (register shifts of 32 give 0 on ARM; the portable
+ * version spells it in 64 bits). */
+typedef struct {
+  int32_t m, lo, hi, sgn, hmask, a, b, s;
+} tf_mq;
+
+static inline int tf_mq_init(tf_mq *q, int32_t m, int32_t shift) {
+  if (m < 0 || shift > 0 || shift < -31) return 0;
+  const int r = -shift;
+  q->m = m;
+  q->lo = r == 1 ? (int32_t)0xC0000000u : 0x40000000;
+  q->hi = r >= 2 ? (int32_t)(1u << (r - 2)) : 0;
+  q->sgn = r >= 1 ? (int32_t)0x80000000u : 0;
+  q->hmask = r >= 2 ? -1 : 0;
+  q->a = r == 0 ? 1 : 0;
+  q->b = r == 0 ? 31 : 32;
+  q->s = r >= 2 ? r - 1 : 0;
+  return 1;
+}
+
+TF_INLINE int32_t tf_mq_apply(const tf_mq *q, int32_t v) {
+  uint32_t lo = (uint32_t)q->lo ^ ((uint32_t)v & (uint32_t)q->sgn);
+  int32_t hi = q->hi + ((v >> 31) & q->hmask);
+#if defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_7M__)
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(v), "r"(q->m));
+  int32_t t, u;
+  __asm__("lsl %0, %2, %3\n\t"
+          "lsr %1, %4, %5\n\t"
+          "orr %0, %0, %1\n\t"
+          "asr %0, %0, %6"
+          : "=&r"(t), "=&r"(u)
+          : "r"(hi), "r"(q->a), "r"(lo), "r"(q->b), "r"(q->s));
+  return t;
+#else
+  const int64_t x = (int64_t)(((uint64_t)(uint32_t)hi << 32) | lo) + (int64_t)v * q->m;
+  return (int32_t)(x >> (32 - q->a)) >> q->s;
+#endif
+}
+
 /* Conv/depthwise/FC output stage: bias, int32 wrap, requantize, output zero point, clamp. */
 TF_INLINE int8_t tf_requant_s8(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, int32_t out_offset,
                                int32_t act_min, int32_t act_max) {
