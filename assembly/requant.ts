@@ -21,9 +21,9 @@ export const QGROUP: usize = 96;
 export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
   const g = qt + (<usize>(channel >> 2)) * QGROUP;
   const l = <usize>(channel & 3) << 2;
-  const x = (acc + load<i32>(g + l)) * load<i32>(g + 32 + l);
-  const t: i64 = (<i64>x * <i64>load<i32>(g + 16 + l) + (1 << 30)) >> 31;
-  const e = <i64>load<i32>(g + 48 + l);
+  const x = (acc + load<i32>(g + l)) * load<i32>(g + 16 + l);
+  const t: i64 = (<i64>x * <i64>load<i32>(g + 32 + l) + (1 << 30)) >> 31;
+  const e = <i64>load<i32>(g + 80 + l);
   const v: i64 = ((t + (((<i64>1) << e) >> 1) - (t < 0 && e > 0 ? 1 : 0)) >> e) + <i64>outputOffset;
   return v < <i64>actMin ? actMin : v > <i64>actMax ? actMax : <i32>v;
 }
@@ -37,8 +37,8 @@ export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, a
 // @ts-ignore: decorator
 @inline
 export function requant4(acc: v128, g: usize): v128 {
-  const x = i32x4.mul(i32x4.add(acc, v128.load(g)), v128.load(g, 32));
-  const m = v128.load(g, 16);
+  const x = i32x4.mul(i32x4.add(acc, v128.load(g)), v128.load(g, 16));
+  const m = v128.load(g, 32);
   const nudge = i64x2.splat(<i64>1 << 31);
   const pl = i64x2.extmul_low_i32x4_s(x, m);
   const ph = i64x2.extmul_high_i32x4_s(x, m);
@@ -48,8 +48,8 @@ export function requant4(acc: v128, g: usize): v128 {
   const magic = f64x2.splat(6755399441055744.0);
   const tl = f64x2.convert_low_i32x4_s(t);
   const th = f64x2.convert_low_i32x4_s(i32x4.shuffle(t, t, 2, 3, 2, 3));
-  const rl = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(tl, v128.load(g, 64)), v128.or(v128.and(tl, sign), half))), magic);
-  const rh = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(th, v128.load(g, 80)), v128.or(v128.and(th, sign), half))), magic);
+  const rl = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(tl, v128.load(g, 48)), v128.or(v128.and(tl, sign), half))), magic);
+  const rh = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(th, v128.load(g, 64)), v128.or(v128.and(th, sign), half))), magic);
   return i32x4.shuffle(rl, rh, 0, 2, 4, 6);
 }
 

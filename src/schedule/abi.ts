@@ -53,10 +53,11 @@
 // are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 96 bytes
 // at table + 96 g, each array holding the group's four channels in order:
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
-//   +16  int32   multiplier[4]
-//   +32  int32   left_mul[4]    = 1 << max(shift, 0)                                        (int32 wrap)
-//   +48  int32   right_shift[4] = e = max(-shift, 0)
-//   +64  float64 scale[4]       = 2^-e
+//   +16  int32   left_mul[4]    = 1 << max(shift, 0)                                        (int32 wrap)
+//   +32  int32   multiplier[4]
+//   +48  float64 scale[4]       = 2^-e
+//   +80  int32   right_shift[4] = e = max(-shift, 0)
+// (in this order so that no long run of zero bytes splits the module's data segment)
 // and, exactly equal to TFLM's MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) for every
 // int32 acc (multipliers are never INT32_MIN, QuantizeMultiplier's range is [2^30, 2^31) or 0):
 //   x = (acc + bias_folded) * left_mul                   (int32 wrap; acc without the input offset)
@@ -491,10 +492,10 @@ function qparamsRef(
     const at = Math.floor(c / 4) * QPARAMS_GROUP_BYTES, lane = c % 4;
     const e = Math.max(-shift[c]!, 0);
     table.setInt32(at + lane * 4, ((bias ? bias[c]! : 0) + Math.imul(inputOffset, weightSum(w, c))) | 0, true);
-    table.setInt32(at + 16 + lane * 4, multiplier[c]!, true);
-    table.setInt32(at + 32 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
-    table.setInt32(at + 48 + lane * 4, e, true);
-    table.setFloat64(at + 64 + lane * 8, 2 ** -e, true);
+    table.setInt32(at + 16 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
+    table.setInt32(at + 32 + lane * 4, multiplier[c]!, true);
+    table.setFloat64(at + 48 + lane * 8, 2 ** -e, true);
+    table.setInt32(at + 80 + lane * 4, e, true);
   }
   return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
 }
