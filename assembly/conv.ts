@@ -5,7 +5,7 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS,
+  CONV2D_QPARAMS, CONV2D_PACKED,
 } from './abi';
 import { arg, ptr, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
@@ -49,7 +49,8 @@ function conv(args: usize, mode: i32): void {
   const rowBytes = <usize>(outW * outDepth);
   const q = arg(args, CONV2D_QPARAMS);
   if (q != 0 && groups == 1) {
-    convQ(x, y, w, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,
+    const pk = arg(args, CONV2D_PACKED);
+    convQ(x, y, w, ASC_FEATURE_SIMD && pk != 0 ? ref(pk) : 0, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,
       padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);
     return;
   }
@@ -145,14 +146,19 @@ const PIXEL_GROUP = 16;
 // @ts-ignore: decorator
 @inline
 function convQ(
-  x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
+  x: usize, y: usize, w: usize, wp: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
   inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32, mode: i32,
 ): void {
   const work = WORK_BASE;
   if (filterH == 1 && filterW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && outH == inH && outW == inW) {
     const pixels = batches * outH * outW;
+    const usePacked = wp != 0 && (depth & 7) == 0;
     if (mode == MODE_DIRECT) {
+      if (usePacked) {
+        matmulP(x, depth, pixels, depth, wp, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
+        return;
+      }
       matmulQ(x, depth, pixels, depth, w, depth, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
       return;
     }
@@ -160,7 +166,8 @@ function convQ(
     for (let p = 0; p < pixels; p += group) {
       const count = min(group, pixels - p);
       copyBytes(work, x + <usize>(p * depth), count * depth);
-      matmulQ(work, depth, count, depth, w, depth, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
+      if (usePacked) matmulP(work, depth, count, depth, wp, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
+      else matmulQ(work, depth, count, depth, w, depth, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
     }
     return;
   }
@@ -169,8 +176,8 @@ function convQ(
   let wk = w;
   let col = work;
   if (K8 != K) {
-    // Weights repacked to rows of K8 (zero padded), once per call.
-    for (let oc = 0; oc < outDepth; oc++) {
+    // Weights repacked to rows of K8 (zero padded), once per call (not needed with packed weights).
+    if (wp == 0) for (let oc = 0; oc < outDepth; oc++) {
       copyBytes(work + <usize>(oc * K8), w + <usize>(oc * K), K);
       for (let k = K; k < K8; k++) store<i8>(work + <usize>(oc * K8 + k), 0);
     }
@@ -205,11 +212,15 @@ function convQ(
           }
         }
         for (let k = K; k < K8; k++) store<i8>(dst + <usize>k, 0);
-        if (mode == MODE_PIXEL) {
+        if (mode == MODE_PIXEL && wp != 0) {
+          matmulP(col, K8, 1, K8, wp, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
+        } else if (mode == MODE_PIXEL) {
           matmulQ(col, K8, 1, K8, wk, K8, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
         }
       }
-      if (mode != MODE_PIXEL) {
+      if (mode != MODE_PIXEL && wp != 0) {
+        matmulP(col, K8, outW, K8, wp, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
+      } else if (mode != MODE_PIXEL) {
         matmulQ(col, K8, outW, K8, wk, K8, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
       }
     }
@@ -379,9 +390,100 @@ export function matmulQ(
   }
 }
 
+/**
+ * matmulQ over `packed` weights (src/schedule/abi.ts: lanes across 8 output channels, taps in pairs):
+ * y[r * yStride + u] = requant(sum_k w[u][k] * x[r * xStride + k], u), K8 a multiple of 8 (x rows hold
+ * K8 bytes), units a multiple of 8. Blocks of 4 rows x 8 units: each weight vector feeds 4 dot products,
+ * no horizontal sums. Every row block reads its rows before writing their outputs. SIMD builds only.
+ */
+export function matmulP(
+  x: usize, xStride: i32, rows: i32, K8: i32, wp: usize, units: i32, qt: usize,
+  y: usize, yStride: i32, outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const off = i16x8.splat(<i16>outputOffset);
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  const blockBytes = <usize>(K8 * 8);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const xr = x + <usize>(r * xStride);
+    const yr = y + <usize>(r * yStride);
+    for (let u = 0; u < units; u += 8) {
+      let wb = wp + (<usize>(u >> 3)) * blockBytes;
+      let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a10 = i32x4.splat(0), a11 = i32x4.splat(0), a20 = i32x4.splat(0), a21 = i32x4.splat(0), a30 = i32x4.splat(0), a31 = i32x4.splat(0);
+      let w0 = i32x4.splat(0), w1 = i32x4.splat(0), b = i32x4.splat(0);
+      for (let d = 0; d < K8; d += 8) {
+        const p = <usize>d;
+          const x0v = v128.load8x8_s(xr + <usize>(0 * xStride) + p);
+          const x1v = v128.load8x8_s(xr + <usize>(1 * xStride) + p);
+          const x2v = v128.load8x8_s(xr + <usize>(2 * xStride) + p);
+          const x3v = v128.load8x8_s(xr + <usize>(3 * xStride) + p);
+        w0 = v128.load8x8_s(wb, 0); w1 = v128.load8x8_s(wb, 8);
+        b = i32x4.shuffle(x0v, x0v, 0, 0, 0, 0); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 0, 0, 0, 0); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 0, 0, 0, 0); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 0, 0, 0, 0); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 16); w1 = v128.load8x8_s(wb, 24);
+        b = i32x4.shuffle(x0v, x0v, 1, 1, 1, 1); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 1, 1, 1, 1); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 1, 1, 1, 1); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 1, 1, 1, 1); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 32); w1 = v128.load8x8_s(wb, 40);
+        b = i32x4.shuffle(x0v, x0v, 2, 2, 2, 2); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 2, 2, 2, 2); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 2, 2, 2, 2); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 2, 2, 2, 2); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 48); w1 = v128.load8x8_s(wb, 56);
+        b = i32x4.shuffle(x0v, x0v, 3, 3, 3, 3); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 3, 3, 3, 3); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 3, 3, 3, 3); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 3, 3, 3, 3); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        wb += 64;
+      }
+      const g = qt + (<usize>(u >> 2)) * QGROUP;
+        v128.store64_lane(yr + <usize>(0 * yStride) + <usize>u, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);
+        v128.store64_lane(yr + <usize>(1 * yStride) + <usize>u, pack8(requant4(a10, g), requant4(a11, g + QGROUP), off, lo, hi), 0);
+        v128.store64_lane(yr + <usize>(2 * yStride) + <usize>u, pack8(requant4(a20, g), requant4(a21, g + QGROUP), off, lo, hi), 0);
+        v128.store64_lane(yr + <usize>(3 * yStride) + <usize>u, pack8(requant4(a30, g), requant4(a31, g + QGROUP), off, lo, hi), 0);
+    }
+  }
+  for (; r < rows; r++) {
+    const xr = x + <usize>(r * xStride);
+    const yr = y + <usize>(r * yStride);
+    for (let u = 0; u < units; u += 8) {
+      let wb = wp + (<usize>(u >> 3)) * blockBytes;
+      let a00 = i32x4.splat(0), a01 = i32x4.splat(0);
+      let w0 = i32x4.splat(0), w1 = i32x4.splat(0), b = i32x4.splat(0);
+      for (let d = 0; d < K8; d += 8) {
+        const p = <usize>d;
+          const x0v = v128.load8x8_s(xr + <usize>(0 * xStride) + p);
+        w0 = v128.load8x8_s(wb, 0); w1 = v128.load8x8_s(wb, 8);
+        b = i32x4.shuffle(x0v, x0v, 0, 0, 0, 0); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 16); w1 = v128.load8x8_s(wb, 24);
+        b = i32x4.shuffle(x0v, x0v, 1, 1, 1, 1); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 32); w1 = v128.load8x8_s(wb, 40);
+        b = i32x4.shuffle(x0v, x0v, 2, 2, 2, 2); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load8x8_s(wb, 48); w1 = v128.load8x8_s(wb, 56);
+        b = i32x4.shuffle(x0v, x0v, 3, 3, 3, 3); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        wb += 64;
+      }
+      const g = qt + (<usize>(u >> 2)) * QGROUP;
+        v128.store64_lane(yr + <usize>(0 * yStride) + <usize>u, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);
+    }
+  }
+}
+
 /** 1x1, stride 1, no pads, one group: out[p, oc] = requant(sum_ic w[oc, ic] * (x[p, ic] + off)). */
 export function conv2d_s8_1x1(args: usize): void {
   const q = arg(args, CONV2D_QPARAMS);
+  const pk = arg(args, CONV2D_PACKED);
+  if (ASC_FEATURE_SIMD && q != 0 && pk != 0 && (arg(args, CONV2D_IN_DEPTH) & 7) == 0) {
+    matmulP(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
+      arg(args, CONV2D_IN_DEPTH), ref(pk), arg(args, CONV2D_OUT_DEPTH), ref(q),
+      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+    return;
+  }
   if (q != 0) {
     matmulQ(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
       arg(args, CONV2D_IN_DEPTH), ptr(args, CONV2D_FILTER), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_OUT_DEPTH), ref(q),

@@ -35,6 +35,7 @@ typedef struct {
   int32_t act_min;
   int32_t act_max;
   int32_t qparams;
+  int32_t packed;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -64,7 +65,8 @@ typedef struct {
 #define TF_CONV2D_ACT_MIN 25
 #define TF_CONV2D_ACT_MAX 26
 #define TF_CONV2D_QPARAMS 27
-#define TF_CONV2D_WORDS 28
+#define TF_CONV2D_PACKED 28
+#define TF_CONV2D_WORDS 29
 
 typedef struct {
   int32_t input;

@@ -68,6 +68,14 @@
 //                                                         copysign(0.5, t)) in float64)
 // (the high-mul's round-half-away-from-zero and RoundingDivideByPOT's, each as one floor.)
 //
+// ## Channel-interleaved weights (`packed`, CONV_2D, wasm only)
+// With qparams, a one-group CONV_2D whose output depth is a multiple of 8 and whose windows have at most
+// PACKED_MAX_TAPS taps (kh * kw * ic: few input channels, where horizontal sums dominate) also gets its
+// filter repacked for SIMD lanes across output channels (0 = absent; C leaves it off). K = kh * kw * ic
+// taps (filter order), K8 = K rounded up to a multiple of 8 (zero taps); block b (channels 8b..8b+7) is
+// K8 * 8 bytes at packed + b * K8 * 8; within it, tap pair j (taps 2j, 2j+1) is 16 bytes:
+// byte 2c + t = w[8b + c][2j + t] (c < 4), byte 8 + 2c + t = w[8b + 4 + c][2j + t].
+//
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
@@ -87,7 +95,7 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed',
   ],
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
@@ -500,6 +508,28 @@ function qparamsRef(
   return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
 }
 
+/** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (see the header). */
+export const PACKED_MAX_TAPS = 32;
+
+/** The channel-interleaved weights (see the header) of a one-group CONV_2D filter [oc, kh, kw, ic]. */
+function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, K: number): number {
+  if (!filter?.data || filter.dtype !== 'int8' || outDepth % 8 !== 0) return 0;
+  const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
+  const K8 = Math.ceil(K / 8) * 8;
+  const out = new Int8Array(outDepth * K8);
+  for (let b = 0; b < outDepth / 8; b++) {
+    for (let j = 0; j < K8 / 2; j++) {
+      for (let c = 0; c < 8; c++) {
+        for (let t = 0; t < 2; t++) {
+          const k = 2 * j + t;
+          out[b * K8 * 8 + j * 16 + (c >> 2) * 8 + (c & 3) * 2 + t] = k < K ? w[(8 * b + c) * K + k]! : 0;
+        }
+      }
+    }
+  }
+  return constRef(ctx.consts.add(new Uint8Array(out.buffer), WEIGHTS_ALIGN));
+}
+
 function expand(values: Int32Array, n: number): number[] {
   return Array.from({ length: n }, (_, i) => values[values.length > 1 ? i : 0]!);
 }
@@ -555,7 +585,8 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const fd = w.shape[3]!;
         const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
         const symbol = ctx.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix}`;
-        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd }) };
+        const packed = common.qparams !== 0 && fd === x.shape[3]! && kh * kw * fd <= PACKED_MAX_TAPS ? packedRef(ctx, w.tensor, outDepth, kh * kw * fd) : 0;
+        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed }) };
       }
       const m = op.attrs.depthMultiplier;
       const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && m === 1;
