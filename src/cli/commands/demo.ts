@@ -5,6 +5,8 @@ import { xorshiftInputs } from '../../reference/inputs.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { runSchedule } from '../../reference/execute.js';
 import { inspectGraph } from '../../report/inspect.js';
+import { compileGraphToWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
+import { loadKernelLibrary } from '../../index.js';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
 
@@ -21,12 +23,30 @@ export interface DemoResult {
   peakBytesNoInplace: number;
   lowerBoundBytes: number;
   referenceMs: number;
+  /** The compiled WebAssembly module: its size, median ms per inference, and whether its bytes equal the reference's. */
+  wasmBytes: number;
+  wasmMs: number;
+  wasmMatchesReference: boolean;
   output: number[];
+}
+
+/** Median ms of `run` over enough calls to take at least ~50 ms (after one warm-up call). */
+function medianMs(run: () => void): number {
+  run();
+  const times: number[] = [];
+  const until = performance.now() + 50;
+  while (times.length < 5 || (performance.now() < until && times.length < 200)) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[times.length >> 1]!;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function runDemo(io: CliIO, json: boolean): void {
+export async function runDemo(io: CliIO, json: boolean): Promise<void> {
+  const library = await loadKernelLibrary(true);
   const results: DemoResult[] = [];
   for (const demo of DEMO_MODELS) {
     // Through the file format and back, as a user's model would arrive.
@@ -36,8 +56,14 @@ export function runDemo(io: CliIO, json: boolean): void {
     const { plan } = planModel(graph);
     const peakBytesNoInplace = planModel(graph, { inplace: false }).plan.arenaBytes;
     const start = performance.now();
-    const { outputs } = runSchedule(scheduleOf(plan), xorshiftInputs(graph, 0));
+    const inputs = xorshiftInputs(graph, 0);
+    const { outputs } = runSchedule(scheduleOf(plan), inputs);
     const referenceMs = performance.now() - start;
+    // The same plan compiled to one WebAssembly module, run here in Node.
+    const compiled = await compileGraphToWasm(graph, { library, simd: true });
+    const loaded = await instantiateEmitted(compiled.emitted);
+    const wasmOutputs = runLoaded(loaded, inputs);
+    const wasmMs = medianMs(() => runLoaded(loaded, inputs));
     const out = graph.tensors[graph.outputs[0]!]!;
     const q = out.quant;
     const raw = out.dtype === 'int8' ? Array.from(new Int8Array(outputs[0]!.buffer)) : Array.from(outputs[0]!);
@@ -54,6 +80,9 @@ export function runDemo(io: CliIO, json: boolean): void {
       peakBytesNoInplace,
       lowerBoundBytes: plan.lowerBoundBytes,
       referenceMs,
+      wasmBytes: compiled.emitted.wasm.byteLength,
+      wasmMs,
+      wasmMatchesReference: wasmOutputs.every((o, i) => o.length === outputs[i]!.length && o.every((b, j) => b === outputs[i]![j])),
       output,
     });
   }
@@ -70,15 +99,19 @@ export function runDemo(io: CliIO, json: boolean): void {
       `  planned SRAM ${fmt(r.peakBytes)} B (lower bound ${fmt(r.lowerBoundBytes)} B; ${fmt(r.peakBytesNoInplace)} B without in-place kernels)\n`,
     );
     const shown = r.output.slice(0, 12).map((v) => v.toFixed(3));
-    io.stdout(`  ran in that arena on input set 0: ${r.referenceMs.toFixed(1)} ms -> [${shown.join(', ')}${r.output.length > 12 ? ', …' : ''}]\n\n`);
+    io.stdout(`  reference kernels in that arena, input set 0: ${r.referenceMs.toFixed(1)} ms -> [${shown.join(', ')}${r.output.length > 12 ? ', …' : ''}]\n`);
+    io.stdout(
+      `  compiled to WebAssembly: ${fmt(r.wasmBytes)} B module (weights included), ${r.wasmMs.toFixed(3)} ms per inference, ` +
+        `${r.wasmMatchesReference ? 'same output bytes as the reference' : 'OUTPUT DIFFERS FROM THE REFERENCE'}\n\n`,
+    );
   }
-  io.stdout('Next: tinyforge inspect|plan <model.tflite>, tinyforge run <model.tflite> --input in.bin --output out.bin (see --help).\n');
+  io.stdout('Next: tinyforge inspect|plan|profile <model.tflite>, tinyforge compile <model.tflite> --target wasm|c --out DIR (see --help).\n');
 }
 
 export function registerDemo(program: Command, io: CliIO): void {
   program
     .command('demo')
-    .description('Build the bundled demo models, plan their memory and run them in the planned arena (needs nothing but this package)')
+    .description('Build the bundled demo models, plan their memory, run them in the planned arena and compiled to WebAssembly (needs nothing but this package)')
     .option('--json', 'print the results as JSON')
     .action((opts: { json?: boolean }) => runDemo(io, opts.json === true));
 }
