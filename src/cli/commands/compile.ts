@@ -1,5 +1,4 @@
 // tinyforge compile: a model to a deployable artifact for one target (wasm, c, ...).
-import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
@@ -7,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { TARGETS, targetNames } from '../targets/index.js';
-import { loadModel, writeBytes } from '../io.js';
+import { loadModel, makeFolder, writeBytes } from '../io.js';
 
 export function registerCompile(program: Command, io: CliIO): void {
   let command = program
@@ -32,7 +31,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       const schedule = scheduleOf(plan);
       const modelName = basename(model).replace(/\.tflite$/i, '');
       const { files, summary } = await target.emit({ graph, plan, schedule, modelName, options: opts });
-      mkdirSync(opts.out, { recursive: true });
+      makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
         const path = join(opts.out, f.path);
         writeBytes(path, f.contents, 'output file');
