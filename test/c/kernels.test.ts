@@ -11,6 +11,7 @@ import { KERNELS } from '../../src/schedule/abi.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -100,19 +101,7 @@ function concatCase(r: Rng): Graph {
   return singleOpGraph('CONCATENATION', { axis, clamp: FULL }, inputs, { shape: shape.map((d, k) => (k === axis ? parts.reduce((a, b) => a + b, 0) : d)), ...q });
 }
 
-function resizeCase(r: Rng): Graph {
-  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(1, 5), c = r.int(1, 3), oh = r.int(1, 9), ow = r.int(1, 9);
-  const alignCorners = r.int(0, 1) === 1;
-  const q = { scale: 0.05, zp: 1 };
-  return singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners, halfPixelCenters: !alignCorners && r.int(0, 1) === 1 }, [
-    { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
-  ], { shape: [n, oh, ow, c], ...q });
-}
 
-function reshapeCase(r: Rng): Graph {
-  const a = r.int(1, 6), b = r.int(1, 6);
-  return singleOpGraph('RESHAPE', {}, [{ shape: [a, b], scale: 0.1, zp: 0 }], { shape: [a * b], scale: 0.1, zp: 0 });
-}
 
 /** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
 function typedUnary(r: Rng, which: string): Graph {

@@ -196,3 +196,17 @@ export function transposeCase(r: Rng): Graph {
   const q = { scale: 0.1, zp: 3 };
   return singleOpGraph('TRANSPOSE', { perm }, [{ shape, ...q }], { shape: perm.map((p) => shape[p]!), ...q });
 }
+
+export function resizeCase(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(1, 5), c = r.int(1, 3), oh = r.int(1, 9), ow = r.int(1, 9);
+  const alignCorners = r.int(0, 1) === 1;
+  const q = { scale: 0.05, zp: 1 };
+  return singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners, halfPixelCenters: !alignCorners && r.int(0, 1) === 1 }, [
+    { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
+  ], { shape: [n, oh, ow, c], ...q });
+}
+
+export function reshapeCase(r: Rng): Graph {
+  const a = r.int(1, 6), b = r.int(1, 6);
+  return singleOpGraph('RESHAPE', {}, [{ shape: [a, b], scale: 0.1, zp: 0 }], { shape: [a * b], scale: 0.1, zp: 0 });
+}
