@@ -70,7 +70,7 @@ function depthwise(args: usize, mode: i32): void {
   const q = arg(args, DWCONV2D_QPARAMS);
   if (q != 0) {
     depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, M, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
-      padTop, padLeft, inputOffset, outputOffset, actMin, actMax);
+      padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);
     return;
   }
 
@@ -114,130 +114,312 @@ function depthwise(args: usize, mode: i32): void {
 }
 
 /**
- * DEPTHWISE_CONV_2D with the qparams table, for every variant: the whole input is first copied into the
- * workspace with its padding (the input zero point) materialized and each input channel repeated
- * depth-multiplier times (so the copy has the output's channels) — every read of every
- * unit happens before the first write, which satisfies the stream-row order and the inplace-channel one
- * (unit (n, c) reads only input channel c and writes only output channel c) — then every output pixel
- * is computed from the copy straight into `y`, 16 channels at a time.
+ * Padded input rows the ring holds (padded row py is input row py - padTop; codegen/wasm/workspace.ts
+ * computes the same): the filter's row span, and for the in-place variant (output at delta 0) also the
+ * rows an output row covers before a later output row reads them.
  */
 // @ts-ignore: decorator
 @inline
+function ringRows(inH: i32, inRow: i32, outH: i32, outRow: i32, strideH: i32, span: i32, padTop: i32, inPlace: bool): i32 {
+  let rows = span;
+  if (inPlace) {
+    const hp = (outH - 1) * strideH + span;
+    for (let oy = 0; oy < outH; oy++) {
+      const last = min(min(((oy + 1) * outRow - 1) / inRow, inH - 1) + padTop, hp - 1);
+      rows = max(rows, last - oy * strideH + 1);
+    }
+  }
+  return rows;
+}
+
+/** Padded row py of batch input xn into its ring slot: the zero point outside the image, channels repeated M times. */
+function ringRow(
+  ring: usize, R: i32, prow: i32, py: i32, xn: usize, inH: i32, inW: i32, inDepth: i32, M: i32, wp: i32, padTop: i32, padLeft: i32, zp: i8,
+): void {
+  const depth = inDepth * M;
+  const d = ring + <usize>((py % R) * prow);
+  const iy = py - padTop;
+  if (iy < 0 || iy >= inH) {
+    fillBytes(d, zp, prow);
+    return;
+  }
+  const c0 = min(wp, padLeft);
+  const c1 = max(c0, min(wp, inW + padLeft));
+  fillBytes(d, zp, c0 * depth);
+  const src = xn + <usize>((iy * inW + c0 - padLeft) * inDepth);
+  if (M == 1) copyBytes(d + <usize>(c0 * depth), src, (c1 - c0) * depth);
+  else {
+    const count = (c1 - c0) * inDepth;
+    for (let i = 0; i < count; i++) {
+      const v = load<i8>(src + <usize>i);
+      for (let m = 0; m < M; m++) store<i8>(d + <usize>(c0 * depth + i * M + m), v);
+    }
+  }
+  fillBytes(d + <usize>(c1 * depth), zp, (wp - c1) * depth);
+}
+
+/**
+ * DEPTHWISE_CONV_2D with the qparams table, for every variant: output rows in order from a ring of
+ * padded input rows in the workspace (input channel ic repeated M times, the zero point outside the
+ * image). Each input row is copied into the ring once, at the first output row that reads it, before
+ * that output row is written; outputs are computed from the ring only. Stream-row: output row oy never
+ * covers bytes a later row reads (the planner's bound), so copying at first use is in time. In place
+ * (delta 0): output row oy may cover input rows still to be read, so those are copied before it is written.
+ */
 function depthwiseQ(
   x: usize, y: usize, w: usize, qt: usize, batches: i32, inH: i32, inW: i32, inDepth: i32, M: i32, outH: i32, outW: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
-  inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32,
+  inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32, mode: i32,
 ): void {
-  // The copy holds output channels: input channel ic repeated M times (depth multiplier M).
   const depth = inDepth * M;
-  const work = WORK_BASE;
-  const hp = (outH - 1) * strideH + (filterH - 1) * dilH + 1;
+  const span = (filterH - 1) * dilH + 1;
   const wp = (outW - 1) * strideW + (filterW - 1) * dilW + 1;
-  const zp = <i8>(-inputOffset);
   const prow = wp * depth;
-  // The padded copy: rows -padTop .. hp - padTop - 1, columns -padLeft .. wp - padLeft - 1.
-  for (let n = 0; n < batches; n++) {
-    for (let py = 0; py < hp; py++) {
-      const iy = py - padTop;
-      const d = work + <usize>((n * hp + py) * prow);
-      if (iy < 0 || iy >= inH) {
-        fillBytes(d, zp, prow);
-        continue;
-      }
-      const c0 = min(wp, max(0, padLeft));
-      const c1 = max(c0, min(wp, inW + padLeft));
-      fillBytes(d, zp, c0 * depth);
-      const src = x + <usize>(((n * inH + iy) * inW + c0 - padLeft) * inDepth);
-      if (M == 1) copyBytes(d + <usize>(c0 * depth), src, (c1 - c0) * depth);
-      else {
-        const count = (c1 - c0) * inDepth;
-        for (let i = 0; i < count; i++) {
-          const v = load<i8>(src + <usize>i);
-          for (let m = 0; m < M; m++) store<i8>(d + <usize>(c0 * depth + i * M + m), v);
-        }
-      }
-      fillBytes(d + <usize>(c1 * depth), zp, (wp - c1) * depth);
-    }
-  }
-  const tapY = dilH * prow;
-  const tapX = dilW * depth;
+  const hp = (outH - 1) * strideH + span;
+  const inRow = inW * inDepth;
+  const outRow = outW * depth;
+  const R = ringRows(inH, inRow, outH, outRow, strideH, span, padTop, mode == MODE_CHANNEL);
+  const ring = WORK_BASE;
+  const offs = ring + ((<usize>(R * prow) + 15) & ~15);
+  const zp = <i8>(-inputOffset);
   const taps = filterH * filterW;
-  // Tap offsets into the copy (int32 per tap) after it in the workspace.
-  const offs = work + ((<usize>(batches * hp * prow) + 15) & ~15);
-  for (let t = 0; t < taps; t++) store<i32>(offs + (<usize>t << 2), (t / filterW) * tapY + (t % filterW) * tapX);
+  const fast = filterH == 3 && filterW == 3 && dilH == 1 && dilW == 1 && M == 1;
   // Two taps' int8 products sum exactly in int16 unless a weight is -128.
   let pairs = true;
-  for (let i = 0; i < taps * depth; i++) if (load<i8>(w + <usize>i) == -128) pairs = false;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const m128 = i8x16.splat(-128);
+    for (; i + 16 <= taps * depth; i += 16) if (v128.any_true(i8x16.eq(v128.load(w + <usize>i), m128))) pairs = false;
+  }
+  for (; i < taps * depth; i++) if (load<i8>(w + <usize>i) == -128) pairs = false;
   for (let n = 0; n < batches; n++) {
+    const xn = x + <usize>(n * inH * inRow);
+    let next = 0;
     for (let oy = 0; oy < outH; oy++) {
-      const rowBase = work + <usize>((n * hp + oy * strideH) * prow);
-      for (let ox = 0; ox < outW; ox++) {
-        const base = rowBase + <usize>(ox * strideW * depth);
-        const dest = y + <usize>(((n * outH + oy) * outW + ox) * depth);
-        let c = 0;
-        if (ASC_FEATURE_SIMD) {
-          const off = i16x8.splat(<i16>outputOffset);
-          const lo = i8x16.splat(<i8>actMin);
-          const hi = i8x16.splat(<i8>actMax);
-          for (; c + 16 <= depth; c += 16) {
-            let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
-            const xc = base + <usize>c;
-            let wp = w + <usize>c;
-            let op = offs;
-            const end = offs + (<usize>taps << 2);
-            if (pairs) {
-              for (; op + 8 <= end; op += 8) {
-                const xa = v128.load(xc + <usize>load<i32>(op));
-                const wa = v128.load(wp);
-                const xb = v128.load(xc + <usize>load<i32>(op, 4));
-                const wb = v128.load(wp + <usize>depth);
-                const pl = i16x8.add(i16x8.extmul_low_i8x16_s(xa, wa), i16x8.extmul_low_i8x16_s(xb, wb));
-                const ph = i16x8.add(i16x8.extmul_high_i8x16_s(xa, wa), i16x8.extmul_high_i8x16_s(xb, wb));
-                a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
-                a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
-                a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
-                a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
-                wp += <usize>(2 * depth);
-              }
-            }
-            for (; op < end; op += 4) {
-              const xv = v128.load(xc + <usize>load<i32>(op));
-              const wv = v128.load(wp);
-              const pl = i16x8.extmul_low_i8x16_s(xv, wv);
-              const ph = i16x8.extmul_high_i8x16_s(xv, wv);
-              a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
-              a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
-              a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
-              a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
-              wp += <usize>depth;
-            }
-            const g = qt + (<usize>(c >> 2)) * QGROUP;
-            v128.store(dest + <usize>c, pack16(requant4(a0, g), requant4(a1, g + QGROUP), requant4(a2, g + 2 * QGROUP), requant4(a3, g + 3 * QGROUP), off, lo, hi));
-          }
-          for (; c + 8 <= depth; c += 8) {
-            let a0 = i32x4.splat(0), a1 = i32x4.splat(0);
-            for (let ky = 0; ky < filterH; ky++) {
-              const xr = base + <usize>(ky * tapY + c);
-              const wr = w + <usize>(ky * filterW * depth + c);
-              for (let kx = 0; kx < filterW; kx++) {
-                const p = i16x8.mul(v128.load8x8_s(xr + <usize>(kx * tapX)), v128.load8x8_s(wr + <usize>(kx * depth)));
-                a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(p));
-                a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(p));
-              }
-            }
-            const g = qt + (<usize>(c >> 2)) * QGROUP;
-            v128.store64_lane(dest + <usize>c, pack8(requant4(a0, g), requant4(a1, g + QGROUP), off, lo, hi), 0);
-          }
-        }
-        for (; c < depth; c++) {
-          let acc: i32 = 0;
-          for (let t = 0; t < taps; t++) {
-            const ky = t / filterW, kx = t - ky * filterW;
-            acc += <i32>load<i8>(base + <usize>(ky * tapY + kx * tapX + c)) * <i32>load<i8>(w + <usize>(t * depth + c));
-          }
-          store<i8>(dest + <usize>c, <i8>requantQ(acc, qt, c, outputOffset, actMin, actMax));
+      const top = oy * strideH;
+      if (next < top) next = top;
+      let last = top + span - 1;
+      const dest = y + <usize>((n * outH + oy) * outRow);
+      if (mode == MODE_CHANNEL) {
+        const ye = dest + <usize>outRow;
+        if (ye > xn && dest < xn + <usize>(inH * inRow)) {
+          // never beyond what the ring holds (an overlap other than delta 0 is not offered for this variant)
+          last = min(top + R - 1, max(last, min(min(<i32>((ye - 1 - xn) / <usize>inRow), inH - 1) + padTop, hp - 1)));
         }
       }
+      for (; next <= last; next++) ringRow(ring, R, prow, next, xn, inH, inW, inDepth, M, wp, padTop, padLeft, zp);
+      if (ASC_FEATURE_SIMD && fast && pairs) {
+        dw3x3Row(ring + <usize>((top % R) * prow), ring + <usize>(((top + 1) % R) * prow), ring + <usize>(((top + 2) % R) * prow),
+          w, qt, depth, outW, strideW, dest, outputOffset, actMin, actMax);
+        continue;
+      }
+      for (let t = 0; t < taps; t++) {
+        const ky = t / filterW, kx = t - ky * filterW;
+        store<i32>(offs + (<usize>t << 2), ((top + ky * dilH) % R) * prow + kx * dilW * depth);
+      }
+      dwRow(ring, offs, taps, pairs, w, qt, depth, outW, strideW, dest, outputOffset, actMin, actMax);
+    }
+  }
+}
+
+/** One output row from the ring, any filter: tap offsets (into the ring) at offs; 16, then 8 channels at a time. */
+function dwRow(
+  ring: usize, offs: usize, taps: i32, pairs: bool, w: usize, qt: usize, depth: i32, outW: i32, strideW: i32, destRow: usize,
+  outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  const end = offs + (<usize>taps << 2);
+  for (let ox = 0; ox < outW; ox++) {
+    const base = ring + <usize>(ox * strideW * depth);
+    const dest = destRow + <usize>(ox * depth);
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const off = i16x8.splat(<i16>outputOffset);
+      const lo = i8x16.splat(<i8>actMin);
+      const hi = i8x16.splat(<i8>actMax);
+      for (; c + 16 <= depth; c += 16) {
+        let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+        const xc = base + <usize>c;
+        let wp = w + <usize>c;
+        let op = offs;
+        if (pairs) {
+          for (; op + 8 <= end; op += 8) {
+            const xa = v128.load(xc + <usize>load<i32>(op));
+            const wa = v128.load(wp);
+            const xb = v128.load(xc + <usize>load<i32>(op, 4));
+            const wb = v128.load(wp + <usize>depth);
+            const pl = i16x8.add(i16x8.extmul_low_i8x16_s(xa, wa), i16x8.extmul_low_i8x16_s(xb, wb));
+            const ph = i16x8.add(i16x8.extmul_high_i8x16_s(xa, wa), i16x8.extmul_high_i8x16_s(xb, wb));
+            a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
+            a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
+            a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
+            a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
+            wp += <usize>(2 * depth);
+          }
+        }
+        for (; op < end; op += 4) {
+          const xv = v128.load(xc + <usize>load<i32>(op));
+          const wv = v128.load(wp);
+          const pl = i16x8.extmul_low_i8x16_s(xv, wv);
+          const ph = i16x8.extmul_high_i8x16_s(xv, wv);
+          a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(pl));
+          a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(pl));
+          a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(ph));
+          a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(ph));
+          wp += <usize>depth;
+        }
+        const g = qt + (<usize>(c >> 2)) * QGROUP;
+        v128.store(dest + <usize>c, pack16(requant4(a0, g), requant4(a1, g + QGROUP), requant4(a2, g + 2 * QGROUP), requant4(a3, g + 3 * QGROUP), off, lo, hi));
+      }
+      for (; c + 8 <= depth; c += 8) {
+        let a0 = i32x4.splat(0), a1 = i32x4.splat(0);
+        let wp = w + <usize>c;
+        for (let op = offs; op < end; op += 4) {
+          const p = i16x8.mul(v128.load8x8_s(base + <usize>(load<i32>(op) + c)), v128.load8x8_s(wp));
+          a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(p));
+          a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(p));
+          wp += <usize>depth;
+        }
+        const g = qt + (<usize>(c >> 2)) * QGROUP;
+        v128.store64_lane(dest + <usize>c, pack8(requant4(a0, g), requant4(a1, g + QGROUP), off, lo, hi), 0);
+      }
+    }
+    for (; c < depth; c++) {
+      let acc: i32 = 0;
+      for (let t = 0; t < taps; t++) {
+        acc += <i32>load<i8>(base + <usize>(load<i32>(offs + (<usize>t << 2)) + c)) * <i32>load<i8>(w + <usize>(t * depth + c));
+      }
+      store<i8>(dest + <usize>c, <i8>requantQ(acc, qt, c, outputOffset, actMin, actMax));
+    }
+  }
+}
+
+/** i16 lanes of w * x summed over two taps (exact: no weight is -128), low or high 8 lanes. */
+// @ts-ignore: decorator
+@inline
+function pairLo(xa: v128, wa: v128, xb: v128, wb: v128): v128 {
+  return i16x8.add(i16x8.extmul_low_i8x16_s(xa, wa), i16x8.extmul_low_i8x16_s(xb, wb));
+}
+
+// @ts-ignore: decorator
+@inline
+function pairHi(xa: v128, wa: v128, xb: v128, wb: v128): v128 {
+  return i16x8.add(i16x8.extmul_high_i8x16_s(xa, wa), i16x8.extmul_high_i8x16_s(xb, wb));
+}
+
+/**
+ * 16 int8 outputs of a 3x3 window: taps x0..x8 times weights w0..w8 lane by lane (taps in int16 pairs),
+ * requantized by groups g0..g3 (lanes 0-3, 4-7, 8-11, 12-15).
+ */
+// @ts-ignore: decorator
+@inline
+function window9(
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, x8: v128,
+  w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, w8: v128,
+  g0: usize, g1: usize, g2: usize, g3: usize, off: v128, lo: v128, hi: v128,
+): v128 {
+  let l = pairLo(x0, w0, x1, w1), h = pairHi(x0, w0, x1, w1);
+  let a0 = i32x4.extend_low_i16x8_s(l), a1 = i32x4.extend_high_i16x8_s(l);
+  let a2 = i32x4.extend_low_i16x8_s(h), a3 = i32x4.extend_high_i16x8_s(h);
+  l = pairLo(x2, w2, x3, w3); h = pairHi(x2, w2, x3, w3);
+  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
+  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
+  l = pairLo(x4, w4, x5, w5); h = pairHi(x4, w4, x5, w5);
+  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
+  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
+  l = pairLo(x6, w6, x7, w7); h = pairHi(x6, w6, x7, w7);
+  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
+  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
+  l = i16x8.extmul_low_i8x16_s(x8, w8); h = i16x8.extmul_high_i8x16_s(x8, w8);
+  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
+  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
+  return pack16(requant4(a0, g0), requant4(a1, g1), requant4(a2, g2), requant4(a3, g3), off, lo, hi);
+}
+
+/** Two pixels' 8 channels: the tap at p (low half) and at p + second (high half). */
+// @ts-ignore: decorator
+@inline
+function load2(p: usize, second: usize): v128 {
+  return v128.load64_lane(p + second, v128.load64_zero(p), 1);
+}
+
+/**
+ * One output row of a 3x3 (dilation 1, multiplier 1, no -128 weight) from ring rows r0..r2: channel
+ * blocks of 16 outer with their nine weight vectors in locals, pixels inner; an 8-channel block takes
+ * two pixels per vector (one load per tap when depth is 8 and stride 1: the pixels are adjacent).
+ */
+function dw3x3Row(
+  r0: usize, r1: usize, r2: usize, w: usize, qt: usize, depth: i32, outW: i32, strideW: i32, destRow: usize,
+  outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  const off = i16x8.splat(<i16>outputOffset);
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  const d = <usize>depth;
+  const step = <usize>(strideW * depth);
+  let c = 0;
+  for (; c + 16 <= depth; c += 16) {
+    const wc = w + <usize>c;
+    const w0 = v128.load(wc), w1 = v128.load(wc + d), w2 = v128.load(wc + 2 * d);
+    const w3 = v128.load(wc + 3 * d), w4 = v128.load(wc + 4 * d), w5 = v128.load(wc + 5 * d);
+    const w6 = v128.load(wc + 6 * d), w7 = v128.load(wc + 7 * d), w8 = v128.load(wc + 8 * d);
+    const g = qt + (<usize>(c >> 2)) * QGROUP;
+    let p0 = r0 + <usize>c, p1 = r1 + <usize>c, p2 = r2 + <usize>c;
+    let q = destRow + <usize>c;
+    for (let ox = 0; ox < outW; ox++) {
+      v128.store(q, window9(
+        v128.load(p0), v128.load(p0 + d), v128.load(p0 + 2 * d),
+        v128.load(p1), v128.load(p1 + d), v128.load(p1 + 2 * d),
+        v128.load(p2), v128.load(p2 + d), v128.load(p2 + 2 * d),
+        w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g + 2 * QGROUP, g + 3 * QGROUP, off, lo, hi));
+      p0 += step; p1 += step; p2 += step; q += d;
+    }
+  }
+  if (c + 8 <= depth) {
+    const wc = w + <usize>c;
+    const w0 = v128.load64_splat(wc), w1 = v128.load64_splat(wc + d), w2 = v128.load64_splat(wc + 2 * d);
+    const w3 = v128.load64_splat(wc + 3 * d), w4 = v128.load64_splat(wc + 4 * d), w5 = v128.load64_splat(wc + 5 * d);
+    const w6 = v128.load64_splat(wc + 6 * d), w7 = v128.load64_splat(wc + 7 * d), w8 = v128.load64_splat(wc + 8 * d);
+    const g = qt + (<usize>(c >> 2)) * QGROUP;
+    let p0 = r0 + <usize>c, p1 = r1 + <usize>c, p2 = r2 + <usize>c;
+    let q = destRow + <usize>c;
+    let ox = 0;
+    if (depth == 8 && strideW == 1) {
+      for (; ox + 2 <= outW; ox += 2) {
+        v128.store(q, window9(
+          v128.load(p0), v128.load(p0, 8), v128.load(p0, 16),
+          v128.load(p1), v128.load(p1, 8), v128.load(p1, 16),
+          v128.load(p2), v128.load(p2, 8), v128.load(p2, 16),
+          w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g, g + QGROUP, off, lo, hi));
+        p0 += 16; p1 += 16; p2 += 16; q += 16;
+      }
+    }
+    for (; ox < outW; ox += 2) {
+      // a last odd pixel is computed in both halves and stored once
+      const s = ox + 1 < outW ? step : 0;
+      const v = window9(
+        load2(p0, s), load2(p0 + d, s), load2(p0 + 2 * d, s),
+        load2(p1, s), load2(p1 + d, s), load2(p1 + 2 * d, s),
+        load2(p2, s), load2(p2 + d, s), load2(p2 + 2 * d, s),
+        w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g, g + QGROUP, off, lo, hi);
+      v128.store64_lane(q, v, 0);
+      if (s != 0) v128.store64_lane(q + d, v, 1);
+      p0 += 2 * step; p1 += 2 * step; p2 += 2 * step; q += 2 * d;
+    }
+    c += 8;
+  }
+  for (; c < depth; c++) {
+    const cc = <usize>c;
+    const w0 = <i32>load<i8>(w + cc), w1 = <i32>load<i8>(w + cc + d), w2 = <i32>load<i8>(w + cc + 2 * d);
+    const w3 = <i32>load<i8>(w + cc + 3 * d), w4 = <i32>load<i8>(w + cc + 4 * d), w5 = <i32>load<i8>(w + cc + 5 * d);
+    const w6 = <i32>load<i8>(w + cc + 6 * d), w7 = <i32>load<i8>(w + cc + 7 * d), w8 = <i32>load<i8>(w + cc + 8 * d);
+    let p0 = r0 + cc, p1 = r1 + cc, p2 = r2 + cc;
+    let q = destRow + cc;
+    for (let ox = 0; ox < outW; ox++) {
+      const acc = w0 * <i32>load<i8>(p0) + w1 * <i32>load<i8>(p0 + d) + w2 * <i32>load<i8>(p0 + 2 * d) +
+        w3 * <i32>load<i8>(p1) + w4 * <i32>load<i8>(p1 + d) + w5 * <i32>load<i8>(p1 + 2 * d) +
+        w6 * <i32>load<i8>(p2) + w7 * <i32>load<i8>(p2 + d) + w8 * <i32>load<i8>(p2 + 2 * d);
+      store<i8>(q, <i8>requantQ(acc, qt, c, outputOffset, actMin, actMax));
+      p0 += step; p1 += step; p2 += step; q += d;
     }
   }
 }
