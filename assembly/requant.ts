@@ -10,33 +10,58 @@ export function requantize(acc: i32, bias: usize, mult: usize, shift: usize, cha
   return v < actMin ? actMin : v > actMax ? actMax : v;
 }
 
-// ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, no division ----
+// ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, two forms ----
 
 /** Bytes per group of 4 channels in a qparams table. */
-export const QGROUP: usize = 96;
+export const QGROUP: usize = 128;
+
+/** Round-to-nearest of float64 v (|v| < 2^51) in the low word: adding 1.5 * 2^52 leaves it in the low mantissa bits. */
+const MAGIC: f64 = 6755399441055744.0;
 
 /** int8 output of channel `channel` for `acc` (the sum of w * x without the input offset). */
 // @ts-ignore: decorator
 @inline
 export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, actMin: i32, actMax: i32): i32 {
   const g = qt + (<usize>(channel >> 2)) * QGROUP;
-  const l = <usize>(channel & 3) << 2;
-  const x = (acc + load<i32>(g + l)) * load<i32>(g + 16 + l);
-  const t: i64 = (<i64>x * <i64>load<i32>(g + 32 + l) + (1 << 30)) >> 31;
-  const e = <i64>load<i32>(g + 80 + l);
-  const v: i64 = ((t + (((<i64>1) << e) >> 1) - (t < 0 && e > 0 ? 1 : 0)) >> e) + <i64>outputOffset;
+  const l = <usize>(channel & 3);
+  let v: i64;
+  if (load<i32>(g, 112) == 0) {
+    const p = <f64>(acc + load<i32>(g + (l << 2))) * load<f64>(g + 16 + (l << 3));
+    const n = load<f64>(g + 48 + (l << 3)) + (p < 0 ? load<f64>(g + 80 + (l << 3)) : 0.0);
+    v = <i64>nearest<f64>(p + n) + <i64>outputOffset;
+  } else {
+    const x = (acc + load<i32>(g + (l << 2))) * load<i32>(g + 16 + (l << 2));
+    const t: i64 = (<i64>x * <i64>load<i32>(g + 32 + (l << 2)) + (1 << 30)) >> 31;
+    const e = <i64>load<i32>(g + 80 + (l << 2));
+    v = ((t + (((<i64>1) << e) >> 1) - (t < 0 && e > 0 ? 1 : 0)) >> e) + <i64>outputOffset;
+  }
   return v < <i64>actMin ? actMin : v > <i64>actMax ? actMax : <i32>v;
 }
 
 /**
  * The four int32 results (before the output offset) of group `g` (a qparams group address) for acc
- * lanes: the high-mul as the high words of 2 x m + 2^31; RoundingDivideByPOT as trunc(t * 2^-e +
- * copysign(0.5, t)) in float64 (exact: t * 2^-e + 0.5 needs at most 33 significant bits), read back
- * from the low words of r + 1.5 * 2^52.
+ * lanes. Form 0: one float64 multiply and one add per lane, rounded by the magic constant.
  */
 // @ts-ignore: decorator
 @inline
 export function requant4(acc: v128, g: usize): v128 {
+  if (load<i32>(g, 112) != 0) return requant4Integer(acc, g);
+  const x = i32x4.add(acc, v128.load(g));
+  const pl = f64x2.mul(f64x2.convert_low_i32x4_s(x), v128.load(g, 16));
+  const ph = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(x, x, 2, 3, 2, 3)), v128.load(g, 32));
+  const zero = f64x2.splat(0);
+  const nl = f64x2.add(v128.load(g, 48), v128.and(f64x2.lt(pl, zero), v128.load(g, 80)));
+  const nh = f64x2.add(v128.load(g, 64), v128.and(f64x2.lt(ph, zero), v128.load(g, 96)));
+  const magic = f64x2.splat(MAGIC);
+  return i32x4.shuffle(f64x2.add(f64x2.add(pl, nl), magic), f64x2.add(f64x2.add(ph, nh), magic), 0, 2, 4, 6);
+}
+
+/**
+ * requant4 of a form-1 group (exact for every int32): the high-mul as the high words of 2 x m + 2^31;
+ * RoundingDivideByPOT as trunc(t * 2^-e + copysign(0.5, t)) in float64 (exact: t * 2^-e + 0.5 needs at
+ * most 33 significant bits), read back from the low words of r + 1.5 * 2^52.
+ */
+function requant4Integer(acc: v128, g: usize): v128 {
   const x = i32x4.mul(i32x4.add(acc, v128.load(g)), v128.load(g, 16));
   const m = v128.load(g, 32);
   const nudge = i64x2.splat(<i64>1 << 31);
@@ -45,7 +70,7 @@ export function requant4(acc: v128, g: usize): v128 {
   const t = i32x4.shuffle(i64x2.add(i64x2.add(pl, pl), nudge), i64x2.add(i64x2.add(ph, ph), nudge), 1, 3, 5, 7);
   const sign = f64x2.splat(-0.0);
   const half = f64x2.splat(0.5);
-  const magic = f64x2.splat(6755399441055744.0);
+  const magic = f64x2.splat(MAGIC);
   const tl = f64x2.convert_low_i32x4_s(t);
   const th = f64x2.convert_low_i32x4_s(i32x4.shuffle(t, t, 2, 3, 2, 3));
   const rl = f64x2.add(f64x2.trunc(f64x2.add(f64x2.mul(tl, v128.load(g, 48)), v128.or(v128.and(tl, sign), half))), magic);

@@ -50,23 +50,32 @@
 // not emitted, or the weights or the bias are not constants. It folds the input zero point into the bias — every tap
 // of a window counts, so a kernel using it must treat out-of-bounds taps as the input zero point
 // (w * (zp + input_offset) = 0) — and spells MultiplyByQuantizedMultiplier without a division. Channels
-// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is 96 bytes
-// at table + 96 g, each array holding the group's four channels in order:
+// are padded to a multiple of 4 (padding channels are all 0); group g (channels 4g..4g+3) is
+// QPARAMS_GROUP_BYTES = 128 bytes at table + 128 g, each array holding the group's four channels in order.
+// Both forms start with
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
-//   +16  int32   left_mul[4]    = 1 << max(shift, 0)                                        (int32 wrap)
+// and end with the form's word at +112 (0 = one rounding in float64, 1 = integer). With
+// x = acc + bias_folded (int32 wrap; acc = the sum of w * x without the input offset), e = max(-shift, 0),
+// ls = max(shift, 0), S = 31 + e, TFLM's MultiplyByQuantizedMultiplier(x, multiplier, shift) is
+//   r = floor((x * 2^ls * multiplier + N) / 2^S),  N = 2^30 + 2^(30+e) - (e > 0 && r < 0 ? 2^31 : 0)
+// (its two roundings, the high-mul's half-up and RoundingDivideByPOT's half-away-from-zero, as one floor).
+// Form 0 (float64), only where the lowering proved it exact for every x the channel can reach (below):
+//   +16  float64 scale[4]   = multiplier * 2^(ls - S)
+//   +48  float64 nudge[4]   = 2^-(1+e) + 2^-(S+1) for e > 0, else 2^-(S+1)
+//   +80  float64 negative[4] = -2^-e for e > 0, else 0     (added to the nudge when p < 0)
+//   r = round-to-nearest(p + nudge + (p < 0 ? negative : 0)),  p = float64(x) * scale
+// (the nudge is N / 2^S - 1/2 plus half a step of the 2^-S grid, so the sum is never a tie; the sign of p
+// may stand for the sign of r because both nudges give r = 0 between them). Exact when the two float64
+// roundings stay under half a grid step wherever the clamped output depends on r, i.e. for reachable
+// p in [act_min - zp - 1, act_max - zp + 1]; the lowering bounds x from the weights
+// (x in [-128, 127] per tap) and the bias, and also requires no int32 wrap of x or x * 2^ls.
+// Form 1 (integer, every other group), exactly TFLM's arithmetic for every int32 x:
+//   +16  int32   left_mul[4]    = 1 << ls                                              (int32 wrap)
 //   +32  int32   multiplier[4]
 //   +48  float64 scale[4]       = 2^-e
-//   +80  int32   right_shift[4] = e = max(-shift, 0)
-// (in this order so that no long run of zero bytes splits the module's data segment)
-// and, exactly equal to TFLM's MultiplyByQuantizedMultiplier(acc + bias, multiplier, shift) for every
-// int32 acc (multipliers are never INT32_MIN, QuantizeMultiplier's range is [2^30, 2^31) or 0):
-//   x = (acc + bias_folded) * left_mul                   (int32 wrap; acc without the input offset)
-//   t = (int64(x) * multiplier + 2^30) >> 31             (arithmetic shift; fits int32; = the high word
-//                                                         of 2 x m + 2^31)
-//   r = t / 2^e rounded half away from zero              (RoundingDivideByPOT; = (t + 2^(e-1) - (t < 0))
-//                                                         >> e for e > 0; exactly trunc(t * scale +
-//                                                         copysign(0.5, t)) in float64)
-// (the high-mul's round-half-away-from-zero and RoundingDivideByPOT's, each as one floor.)
+//   +80  int32   right_shift[4] = e
+//   x' = x * left_mul (int32 wrap);  t = (int64(x') * multiplier + 2^30) >> 31 (the high word of
+//   2 x' m + 2^31);  r = t / 2^e rounded half away from zero (= trunc(t * scale + copysign(0.5, t)) in float64)
 //
 // ## Channel-interleaved weights (`packed`, CONV_2D, wasm only)
 // With qparams, a one-group CONV_2D whose output depth is a multiple of 8 and whose windows have at most
@@ -474,15 +483,43 @@ function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
 }
 
 /** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
-export const QPARAMS_GROUP_BYTES = 96;
+export const QPARAMS_GROUP_BYTES = 128;
+
+/** Per output channel: the sum of its filter weights, and the sums of its positive and negative ones. */
+export interface ChannelWeights { sum: number; positive: number; negative: number }
+
+/** The clamped output a table serves: zero point and activation range (int8 values). */
+interface OutputRange { zeroPoint: number; actMin: number; actMax: number }
 
 /**
- * The requantization table (see the header) of `channels` output channels; `weightSum(c)` is the sum of
+ * Whether form 0 of the table (see the header) is exact for a channel: every reachable x = acc + bias
+ * (acc over int8 inputs) gives TFLM's clamped output.
+ */
+export function floatRequantExact(w: ChannelWeights, biasFolded: number, multiplier: number, shift: number, out: OutputRange): boolean {
+  const e = Math.max(-shift, 0), ls = Math.max(shift, 0), S = 31 + e;
+  const xLo = -128 * w.positive - 127 * w.negative + biasFolded;
+  const xHi = 127 * w.positive + 128 * w.negative + biasFolded;
+  const xMax = Math.max(Math.abs(xLo), Math.abs(xHi));
+  if (xMax * 2 ** ls >= 2 ** 31) return false; // TFLM would wrap in int32; float64 does not
+  if (multiplier === 0) return true;
+  if (multiplier < 0) return false;
+  const scale = multiplier * 2 ** (ls - S);
+  // where the clamped output follows r: p in [lo, hi]; elsewhere an error of one in r cannot show
+  const lo = Math.max(out.actMin - out.zeroPoint - 1, xLo * scale), hi = Math.min(out.actMax - out.zeroPoint + 1, xHi * scale);
+  if (lo > hi) return true;
+  const p = Math.max(Math.abs(lo), Math.abs(hi));
+  const productExact = xMax * multiplier * 2 ** ls < 2 ** 53;
+  // each float64 rounding errs by at most |value| * 2^-53; together under half of the 2^-S grid step
+  return ((productExact ? 0 : p) + p + 1) < 2 ** (52 - S);
+}
+
+/**
+ * The requantization table (see the header) of `channels` output channels; `weights(c)` describes
  * channel c's filter weights. 0 when the filter or the bias is not a constant.
  */
 function qparamsRef(
-  ctx: Ctx, channels: number, filter: Tensor | null, biasOperand: Operand | undefined, weightSum: (w: Int8Array, c: number) => number,
-  inputOffset: number, multiplier: number[], shift: number[],
+  ctx: Ctx, channels: number, filter: Tensor | null, biasOperand: Operand | undefined, weights: (w: Int8Array, c: number) => ChannelWeights,
+  inputOffset: number, multiplier: number[], shift: number[], out: OutputRange,
 ): number {
   if (!ctx.qparams || !filter?.data || filter.dtype !== 'int8') return 0;
   let bias: Int32Array | null = null;
@@ -495,17 +532,47 @@ function qparamsRef(
   if (multiplier.some((m) => m === -0x80000000)) return 0;
   const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
   const groups = Math.ceil(channels / 4);
-  const table = new DataView(new ArrayBuffer(groups * QPARAMS_GROUP_BYTES));
-  for (let c = 0; c < channels; c++) {
-    const at = Math.floor(c / 4) * QPARAMS_GROUP_BYTES, lane = c % 4;
-    const e = Math.max(-shift[c]!, 0);
-    table.setInt32(at + lane * 4, ((bias ? bias[c]! : 0) + Math.imul(inputOffset, weightSum(w, c))) | 0, true);
-    table.setInt32(at + 16 + lane * 4, 2 ** Math.max(shift[c]!, 0) | 0, true);
-    table.setInt32(at + 32 + lane * 4, multiplier[c]!, true);
-    table.setFloat64(at + 48 + lane * 8, 2 ** -e, true);
-    table.setInt32(at + 80 + lane * 4, e, true);
+  const G = QPARAMS_GROUP_BYTES;
+  const table = new DataView(new ArrayBuffer(groups * G));
+  for (let g = 0; g < groups; g++) {
+    const at = g * G;
+    const lanes = Array.from({ length: Math.min(4, channels - 4 * g) }, (_, lane) => {
+      const c = 4 * g + lane;
+      const stats = weights(w, c);
+      const biasFolded = ((bias ? bias[c]! : 0) + Math.imul(inputOffset, stats.sum)) | 0;
+      return { c, biasFolded, exact: floatRequantExact(stats, biasFolded, multiplier[c]!, shift[c]!, out) };
+    });
+    const form = lanes.every((l) => l.exact) ? 0 : 1;
+    table.setInt32(at + 112, form, true);
+    for (const { c, biasFolded } of lanes) {
+      const lane = c % 4;
+      const e = Math.max(-shift[c]!, 0), ls = Math.max(shift[c]!, 0), S = 31 + e;
+      table.setInt32(at + lane * 4, biasFolded, true);
+      if (form === 0) {
+        table.setFloat64(at + 16 + lane * 8, multiplier[c]! * 2 ** (ls - S), true);
+        table.setFloat64(at + 48 + lane * 8, (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1), true);
+        table.setFloat64(at + 80 + lane * 8, e > 0 ? -(2 ** -e) : 0, true);
+      } else {
+        table.setInt32(at + 16 + lane * 4, 2 ** ls | 0, true);
+        table.setInt32(at + 32 + lane * 4, multiplier[c]!, true);
+        table.setFloat64(at + 48 + lane * 8, 2 ** -e, true);
+        table.setInt32(at + 80 + lane * 4, e, true);
+      }
+    }
   }
   return constRef(ctx.consts.add(new Uint8Array(table.buffer), WEIGHTS_ALIGN));
+}
+
+/** Sum, positive sum and negative sum (magnitude) of the weights at `from + i * step`, i < count. */
+function channelWeights(v: Int8Array, from: number, count: number, step: number): ChannelWeights {
+  let sum = 0, positive = 0, negative = 0;
+  for (let i = 0, k = from; i < count; i++, k += step) {
+    const x = v[k]!;
+    sum += x;
+    if (x > 0) positive += x;
+    else negative -= x;
+  }
+  return { sum, positive, negative };
 }
 
 /** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (see the header). */
@@ -569,13 +636,14 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const [, kh, kw] = w.shape as [number, number, number, number];
       const multiplier = expand(p.multiplier, outDepth), shift = expand(p.shift, outDepth);
       const taps = w.tensor ? elementCount(w.shape) / outDepth : 0;
-      const weightSum = op.kind === 'CONV_2D'
-        ? (v: Int8Array, c: number) => { let s = 0; for (let i = c * taps; i < (c + 1) * taps; i++) s += v[i]!; return s; }
-        : (v: Int8Array, c: number) => { let s = 0; for (let i = c; i < v.length; i += outDepth) s += v[i]!; return s; };
+      const weights = op.kind === 'CONV_2D'
+        ? (v: Int8Array, c: number) => channelWeights(v, c * taps, taps, 1)
+        : (v: Int8Array, c: number) => channelWeights(v, c, v.length / outDepth, outDepth);
       const common = {
         input: x.ref, output: out.offset, filter: w.ref, bias,
         multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
-        qparams: qparamsRef(ctx, outDepth, w.tensor, biasOperand, weightSum, p.inputOffset, multiplier, shift),
+        qparams: qparamsRef(ctx, outDepth, w.tensor, biasOperand, weights, p.inputOffset, multiplier, shift,
+          { zeroPoint: p.outputOffset, actMin: clamp[0], actMax: clamp[1] }),
         batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
         out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: kh, filter_w: kw,
         stride_h: stride[0], stride_w: stride[1], dilation_h: dilation[0], dilation_w: dilation[1], pad_top: pad.top, pad_left: pad.left,
@@ -601,13 +669,14 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const bias = biasOperand ? operand(ctx, biasOperand, `${where} bias`).ref : arrayRef(ctx, new Int32Array(units));
       const p = op.params;
       const multiplier = expand(p.multiplier, units), shift = expand(p.shift, units);
-      const weightSum = (v: Int8Array, u: number) => { let s = 0; for (let i = u * depth; i < (u + 1) * depth; i++) s += v[i]!; return s; };
+      const weights = (v: Int8Array, u: number) => channelWeights(v, u * depth, depth, 1);
       return {
         symbol: check(`fully_connected_s8${variantSuffix}`),
         rec: new RecordWriter('fully_connected').set({
           input: x.ref, output: out.offset, filter: w.ref, bias,
           multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
-          qparams: qparamsRef(ctx, units, w.tensor, biasOperand, weightSum, p.inputOffset, multiplier, shift),
+          qparams: qparamsRef(ctx, units, w.tensor, biasOperand, weights, p.inputOffset, multiplier, shift,
+            { zeroPoint: p.outputOffset, actMin: op.attrs.clamp[0], actMax: op.attrs.clamp[1] }),
           batches: size / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
           act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
         }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
-import { asAbiSource, cAbiHeader, KERNELS, kernelSymbols, lowerSchedule, recordFields, recordWords, RECORDS, type RecordName } from '../../src/schedule/abi.js';
+import { asAbiSource, cAbiHeader, KERNELS, kernelSymbols, QPARAMS_GROUP_BYTES, lowerSchedule, recordFields, recordWords, RECORDS, type RecordName } from '../../src/schedule/abi.js';
 import { goldenModels, haveShared, REPO_ROOT } from '../helpers/shared.js';
 
 const models = haveShared() ? goldenModels() : [];
@@ -50,10 +50,10 @@ describe('kernel ABI', () => {
           expect(c.record + recordWords(KERNELS[c.symbol]!.record) * 4).toBeLessThanOrEqual(lowered.constants.length);
         }
         const weightBytes = graph.tensors.filter((t) => t.data && graph.ops.some((op) => op.inputs[1] === t.id)).reduce((s, t) => s + t.data!.length, 0);
-        // Plus the requantization tables (qparams: 96 bytes per 4 output channels of a CONV/DEPTHWISE/FC).
+        // Plus the requantization tables (qparams: QPARAMS_GROUP_BYTES per 4 output channels of a CONV/DEPTHWISE/FC).
         const tableBytes = graph.ops
           .filter((op) => op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED')
-          .reduce((s, op) => s + Math.ceil(graph.tensors[op.inputs[1]!]!.shape[op.kind === 'DEPTHWISE_CONV_2D' ? 3 : 0]! / 4) * 96, 0);
+          .reduce((s, op) => s + Math.ceil(graph.tensors[op.inputs[1]!]!.shape[op.kind === 'DEPTHWISE_CONV_2D' ? 3 : 0]! / 4) * QPARAMS_GROUP_BYTES, 0);
         expect(lowered.dataBytes, label).toBeLessThan(weightBytes * 1.2 + tableBytes + 65536);
       }
     });

@@ -1,0 +1,82 @@
+// The float64 form of the wasm requantization table (src/schedule/abi.ts, form 0) is used only where
+// floatRequantExact proves it equal to TFLM's MultiplyByQuantizedMultiplier for the clamped output. This
+// replays that form's arithmetic in JS float64 (the same operations assembly/requant.ts runs) against the
+// integer spec, on channels the proof accepts, with accumulators on and around every rounding boundary.
+import { describe, expect, it } from 'vitest';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../src/ir/quant.js';
+import { floatRequantExact, type ChannelWeights } from '../../src/schedule/abi.js';
+
+const MAGIC = 6755399441055744.0;
+
+/** assembly/requant.ts requant4, form 0, for one lane: round-to-nearest via the magic constant. */
+function floatForm(x: number, multiplier: number, shift: number): number {
+  const e = Math.max(-shift, 0), ls = Math.max(shift, 0), S = 31 + e;
+  const scale = multiplier * 2 ** (ls - S);
+  const nudge = (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1);
+  const negative = e > 0 ? -(2 ** -e) : 0;
+  const p = x * scale;
+  return (p + (nudge + (p < 0 ? negative : 0)) + MAGIC) - MAGIC;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('qparams float64 form', () => {
+  it('equals MultiplyByQuantizedMultiplier on every channel it is chosen for, at and around rounding boundaries', () => {
+    const r = rng(2026);
+    let accepted = 0, rejected = 0, checked = 0;
+    for (let ch = 0; ch < 3000; ch++) {
+      const taps = 1 + Math.floor(r() * 600);
+      const mean = r() * 60;
+      const w: ChannelWeights = { sum: 0, positive: Math.round(taps * mean * r()), negative: Math.round(taps * mean * r()) };
+      w.sum = w.positive - w.negative;
+      const { multiplier, shift } = quantizeMultiplier(2 ** (-20 * r() - (ch % 7 === 0 ? 8 : 0)) * (1 + r()));
+      const biasFolded = Math.round((r() - 0.5) * 2 ** (4 + 22 * r()));
+      const zeroPoint = Math.floor(r() * 256) - 128;
+      const relu = r() < 0.5;
+      const out = { zeroPoint, actMin: relu ? zeroPoint : -128, actMax: 127 };
+      if (!floatRequantExact(w, biasFolded, multiplier, shift, out)) { rejected++; continue; }
+      accepted++;
+      const xLo = -128 * w.positive - 127 * w.negative + biasFolded;
+      const xHi = 127 * w.positive + 128 * w.negative + biasFolded;
+      const xs = new Set<number>([xLo, xHi, biasFolded]);
+      for (let i = 0; i < 40; i++) xs.add(Math.round(xLo + (xHi - xLo) * r()));
+      // accumulators whose exact quotient lands on or next to a rounding boundary of the output
+      const e = Math.max(-shift, 0), ls = Math.max(shift, 0);
+      const step = 2 ** (31 + e) / (multiplier * 2 ** ls || 1);
+      for (let y = -260; y <= 260; y += 1 + Math.floor(r() * 23)) {
+        const x0 = Math.round((y + 0.5) * step);
+        for (let d = -2; d <= 2; d++) if (x0 + d >= xLo && x0 + d <= xHi) xs.add(x0 + d);
+      }
+      for (const x of xs) {
+        const want = clamp(multiplyByQuantizedMultiplier(x, multiplier, shift) + zeroPoint, out.actMin, out.actMax);
+        const got = clamp(floatForm(x, multiplier, shift) + zeroPoint, out.actMin, out.actMax);
+        if (got !== want) expect({ x, multiplier, shift, zeroPoint, got }).toEqual({ x, multiplier, shift, zeroPoint, got: want });
+        checked++;
+      }
+    }
+    // the proof must accept the common case and still turn some channels away (both forms exercised)
+    expect(accepted).toBeGreaterThan(1000);
+    expect(rejected).toBeGreaterThan(50);
+    expect(checked).toBeGreaterThan(100000);
+  });
+
+  it('turns away channels whose accumulator can wrap int32 or whose float64 error could show', () => {
+    const w: ChannelWeights = { sum: 0, positive: 2 ** 24, negative: 2 ** 24 };
+    expect(floatRequantExact(w, 0, 1 << 30, -8, { zeroPoint: 0, actMin: -128, actMax: 127 })).toBe(false); // |x| reaches 2^31
+    const small: ChannelWeights = { sum: 100, positive: 100, negative: 0 };
+    expect(floatRequantExact(small, 0, 1 << 30, -8, { zeroPoint: 0, actMin: -128, actMax: 127 })).toBe(true);
+    // a tiny multiplier (e = 27) with a wide accumulator range: outputs depend on bits float64 loses
+    const wide: ChannelWeights = { sum: 0, positive: 2 ** 20, negative: 2 ** 20 };
+    expect(floatRequantExact(wide, 0, 2 ** 31 - 1, -27, { zeroPoint: 0, actMin: -128, actMax: 127 })).toBe(false);
+    // ... unless the clamp hides them: a dead channel, always below act_min
+    expect(floatRequantExact({ sum: 0, positive: 10, negative: 10 }, -(2 ** 30), 2 ** 31 - 1, -27, { zeroPoint: -128, actMin: -128, actMax: 127 })).toBe(true);
+  });
+});
