@@ -25,7 +25,7 @@ export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, a
   const g = qt + (<usize>(channel >> 2)) * QGROUP;
   const l = <usize>(channel & 3);
   let v: i64;
-  if (load<i32>(g, 112) == 0) {
+  if (load<i32>(g, 112) != 1) {
     const p = <f64>(acc + load<i32>(g + (l << 2))) * load<f64>(g + 16 + (l << 3));
     const n = load<f64>(g + 48 + (l << 3)) + (p < 0 ? load<f64>(g + 80 + (l << 3)) : 0.0);
     v = <i64>nearest<f64>(p + n) + <i64>outputOffset;
@@ -40,19 +40,22 @@ export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, a
 
 /**
  * The four int32 results (before the output offset) of group `g` (a qparams group address) for acc
- * lanes. Form 0: one float64 multiply and one add per lane, rounded by the magic constant.
+ * lanes. Forms 0 and 2: one float64 multiply and one add per lane, rounded by the magic constant.
  */
 // @ts-ignore: decorator
 @inline
 export function requant4(acc: v128, g: usize): v128 {
-  if (load<i32>(g, 112) != 0) return requant4Integer(acc, g);
+  const form = load<i32>(g, 112);
+  if (form == 1) return requant4Integer(acc, g);
   const x = i32x4.add(acc, v128.load(g));
   const pl = f64x2.mul(f64x2.convert_low_i32x4_s(x), v128.load(g, 16));
   const ph = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(x, x, 2, 3, 2, 3)), v128.load(g, 32));
+  const magic = f64x2.splat(MAGIC);
+  // form 2: every negative p clamps to act_min whichever nudge it gets
+  if (form == 2) return i32x4.shuffle(f64x2.add(f64x2.add(pl, v128.load(g, 48)), magic), f64x2.add(f64x2.add(ph, v128.load(g, 64)), magic), 0, 2, 4, 6);
   const zero = f64x2.splat(0);
   const nl = f64x2.add(v128.load(g, 48), v128.and(f64x2.lt(pl, zero), v128.load(g, 80)));
   const nh = f64x2.add(v128.load(g, 64), v128.and(f64x2.lt(ph, zero), v128.load(g, 96)));
-  const magic = f64x2.splat(MAGIC);
   return i32x4.shuffle(f64x2.add(f64x2.add(pl, nl), magic), f64x2.add(f64x2.add(ph, nh), magic), 0, 2, 4, 6);
 }
 

@@ -54,7 +54,8 @@
 // QPARAMS_GROUP_BYTES = 128 bytes at table + 128 g, each array holding the group's four channels in order.
 // Both forms start with
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
-// and end with the form's word at +112 (0 = one rounding in float64, 1 = integer). With
+// and end with the form's word at +112 (0 = one rounding in float64, 1 = integer, 2 = form 0 for an
+// output clamped at or above its zero point: every r <= 0 clamps alike, so negative is 0). With
 // x = acc + bias_folded (int32 wrap; acc = the sum of w * x without the input offset), e = max(-shift, 0),
 // ls = max(shift, 0), S = 31 + e, TFLM's MultiplyByQuantizedMultiplier(x, multiplier, shift) is
 //   r = floor((x * 2^ls * multiplier + N) / 2^S),  N = 2^30 + 2^(30+e) - (e > 0 && r < 0 ? 2^31 : 0)
@@ -542,16 +543,16 @@ function qparamsRef(
       const biasFolded = ((bias ? bias[c]! : 0) + Math.imul(inputOffset, stats.sum)) | 0;
       return { c, biasFolded, exact: floatRequantExact(stats, biasFolded, multiplier[c]!, shift[c]!, out) };
     });
-    const form = lanes.every((l) => l.exact) ? 0 : 1;
+    const form = !lanes.every((l) => l.exact) ? 1 : out.actMin >= out.zeroPoint ? 2 : 0;
     table.setInt32(at + 112, form, true);
     for (const { c, biasFolded } of lanes) {
       const lane = c % 4;
       const e = Math.max(-shift[c]!, 0), ls = Math.max(shift[c]!, 0), S = 31 + e;
       table.setInt32(at + lane * 4, biasFolded, true);
-      if (form === 0) {
+      if (form !== 1) {
         table.setFloat64(at + 16 + lane * 8, multiplier[c]! * 2 ** (ls - S), true);
         table.setFloat64(at + 48 + lane * 8, (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1), true);
-        table.setFloat64(at + 80 + lane * 8, e > 0 ? -(2 ** -e) : 0, true);
+        table.setFloat64(at + 80 + lane * 8, e > 0 && form === 0 ? -(2 ** -e) : 0, true);
       } else {
         table.setInt32(at + 16 + lane * 4, 2 ** ls | 0, true);
         table.setInt32(at + 32 + lane * 4, multiplier[c]!, true);

@@ -1,6 +1,6 @@
 // The float64 form of the wasm requantization table (src/schedule/abi.ts, form 0) is used only where
 // floatRequantExact proves it equal to TFLM's MultiplyByQuantizedMultiplier for the clamped output. This
-// replays that form's arithmetic in JS float64 (the same operations assembly/requant.ts runs) against the
+// replays that form's arithmetic (and form 2's, for outputs clamped at or above the zero point) in JS float64 (the same operations assembly/requant.ts runs) against the
 // integer spec, on channels the proof accepts, with accumulators on and around every rounding boundary.
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../src/ir/quant.js';
@@ -8,12 +8,12 @@ import { floatRequantExact, type ChannelWeights } from '../../src/schedule/abi.j
 
 const MAGIC = 6755399441055744.0;
 
-/** assembly/requant.ts requant4, form 0, for one lane: round-to-nearest via the magic constant. */
-function floatForm(x: number, multiplier: number, shift: number): number {
+/** assembly/requant.ts requant4, form 0 (form 2: no sign-chosen nudge), for one lane: round-to-nearest via the magic constant. */
+function floatForm(x: number, multiplier: number, shift: number, signNudge = true): number {
   const e = Math.max(-shift, 0), ls = Math.max(shift, 0), S = 31 + e;
   const scale = multiplier * 2 ** (ls - S);
   const nudge = (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1);
-  const negative = e > 0 ? -(2 ** -e) : 0;
+  const negative = e > 0 && signNudge ? -(2 ** -e) : 0;
   const p = x * scale;
   return (p + (nudge + (p < 0 ? negative : 0)) + MAGIC) - MAGIC;
 }
@@ -59,6 +59,10 @@ describe('qparams float64 form', () => {
         const want = clamp(multiplyByQuantizedMultiplier(x, multiplier, shift) + zeroPoint, out.actMin, out.actMax);
         const got = clamp(floatForm(x, multiplier, shift) + zeroPoint, out.actMin, out.actMax);
         if (got !== want) expect({ x, multiplier, shift, zeroPoint, got }).toEqual({ x, multiplier, shift, zeroPoint, got: want });
+        if (out.actMin >= zeroPoint) {
+          const got2 = clamp(floatForm(x, multiplier, shift, false) + zeroPoint, out.actMin, out.actMax);
+          if (got2 !== want) expect({ form: 2, x, multiplier, shift, zeroPoint, got2 }).toEqual({ form: 2, x, multiplier, shift, zeroPoint, got2: want });
+        }
         checked++;
       }
     }
