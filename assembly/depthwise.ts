@@ -184,9 +184,9 @@ function depthwiseQ(
   const zp = <i8>(-inputOffset);
   const taps = filterH * filterW;
   const fast = filterH == 3 && filterW == 3 && dilH == 1 && dilW == 1 && M == 1;
-  // Two taps' int8 products sum exactly in int16 unless a weight is -128.
+  // Two taps' int8 products sum exactly in int16 unless a weight is -128 (dwRow; dw3x3Row is exact for all).
   let pairs = true;
-  let i = 0;
+  let i = fast ? taps * depth : 0;
   if (ASC_FEATURE_SIMD) {
     const m128 = i8x16.splat(-128);
     for (; i + 16 <= taps * depth; i += 16) if (v128.any_true(i8x16.eq(v128.load(w + <usize>i), m128))) pairs = false;
@@ -203,12 +203,12 @@ function depthwiseQ(
       if (mode == MODE_CHANNEL) {
         const ye = dest + <usize>outRow;
         if (ye > xn && dest < xn + <usize>(inH * inRow)) {
-          // never beyond what the ring holds (an overlap other than delta 0 is not offered for this variant)
+          // the rows this output row covers; ringRows made room for them at delta 0 (the only delta offered)
           last = min(top + R - 1, max(last, min(min(<i32>((ye - 1 - xn) / <usize>inRow), inH - 1) + padTop, hp - 1)));
         }
       }
       for (; next <= last; next++) ringRow(ring, R, prow, next, xn, inH, inW, inDepth, M, wp, padTop, padLeft, zp);
-      if (ASC_FEATURE_SIMD && fast && pairs) {
+      if (ASC_FEATURE_SIMD && fast) {
         dw3x3Row(ring + <usize>((top % R) * prow), ring + <usize>(((top + 1) % R) * prow), ring + <usize>(((top + 2) % R) * prow),
           w, qt, depth, outW, strideW, dest, outputOffset, actMin, actMax);
         continue;
@@ -293,59 +293,24 @@ function dwRow(
   }
 }
 
-/** i16 lanes of w * x summed over two taps (exact: no weight is -128), low or high 8 lanes. */
+/** i16 lanes 0-3 (lo) or 4-7 (hi) of a and b interleaved: a dot with it sums two taps per channel. */
 // @ts-ignore: decorator
 @inline
-function pairLo(xa: v128, wa: v128, xb: v128, wb: v128): v128 {
-  return i16x8.add(i16x8.extmul_low_i8x16_s(xa, wa), i16x8.extmul_low_i8x16_s(xb, wb));
+function zipLo(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
 }
 
 // @ts-ignore: decorator
 @inline
-function pairHi(xa: v128, wa: v128, xb: v128, wb: v128): v128 {
-  return i16x8.add(i16x8.extmul_high_i8x16_s(xa, wa), i16x8.extmul_high_i8x16_s(xb, wb));
-}
-
-/**
- * 16 int8 outputs of a 3x3 window: taps x0..x8 times weights w0..w8 lane by lane (taps in int16 pairs),
- * requantized by groups g0..g3 (lanes 0-3, 4-7, 8-11, 12-15).
- */
-// @ts-ignore: decorator
-@inline
-function window9(
-  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, x8: v128,
-  w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, w8: v128,
-  g0: usize, g1: usize, g2: usize, g3: usize, off: v128, lo: v128, hi: v128,
-): v128 {
-  let l = pairLo(x0, w0, x1, w1), h = pairHi(x0, w0, x1, w1);
-  let a0 = i32x4.extend_low_i16x8_s(l), a1 = i32x4.extend_high_i16x8_s(l);
-  let a2 = i32x4.extend_low_i16x8_s(h), a3 = i32x4.extend_high_i16x8_s(h);
-  l = pairLo(x2, w2, x3, w3); h = pairHi(x2, w2, x3, w3);
-  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
-  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
-  l = pairLo(x4, w4, x5, w5); h = pairHi(x4, w4, x5, w5);
-  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
-  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
-  l = pairLo(x6, w6, x7, w7); h = pairHi(x6, w6, x7, w7);
-  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
-  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
-  l = i16x8.extmul_low_i8x16_s(x8, w8); h = i16x8.extmul_high_i8x16_s(x8, w8);
-  a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(l)); a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(l));
-  a2 = i32x4.add(a2, i32x4.extend_low_i16x8_s(h)); a3 = i32x4.add(a3, i32x4.extend_high_i16x8_s(h));
-  return pack16(requant4(a0, g0), requant4(a1, g1), requant4(a2, g2), requant4(a3, g3), off, lo, hi);
-}
-
-/** Two pixels' 8 channels: the tap at p (low half) and at p + second (high half). */
-// @ts-ignore: decorator
-@inline
-function load2(p: usize, second: usize): v128 {
-  return v128.load64_lane(p + second, v128.load64_zero(p), 1);
+function zipHi(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
 }
 
 /**
- * One output row of a 3x3 (dilation 1, multiplier 1, no -128 weight) from ring rows r0..r2: channel
- * blocks of 16 outer with their nine weight vectors in locals, pixels inner; an 8-channel block takes
- * two pixels per vector (one load per tap when depth is 8 and stride 1: the pixels are adjacent).
+ * One output row of a 3x3 (dilation 1, multiplier 1) from ring rows r0..r2, 8 channels at a time
+ * (outer) over the row's pixels (inner): taps widened to int16 as they load, zipped in pairs
+ * (rows 0 and 1 of each column, then taps 6 and 7, tap 8 with zeros) and summed per channel by
+ * i32x4.dot_i16x8_s against weights zipped the same way (held in locals; exact for every int8).
  */
 function dw3x3Row(
   r0: usize, r1: usize, r2: usize, w: usize, qt: usize, depth: i32, outW: i32, strideW: i32, destRow: usize,
@@ -354,58 +319,40 @@ function dw3x3Row(
   const off = i16x8.splat(<i16>outputOffset);
   const lo = i8x16.splat(<i8>actMin);
   const hi = i8x16.splat(<i8>actMax);
+  const zero = i32x4.splat(0);
   const d = <usize>depth;
   const step = <usize>(strideW * depth);
   let c = 0;
-  for (; c + 16 <= depth; c += 16) {
+  for (; c + 8 <= depth; c += 8) {
     const wc = w + <usize>c;
-    const w0 = v128.load(wc), w1 = v128.load(wc + d), w2 = v128.load(wc + 2 * d);
-    const w3 = v128.load(wc + 3 * d), w4 = v128.load(wc + 4 * d), w5 = v128.load(wc + 5 * d);
-    const w6 = v128.load(wc + 6 * d), w7 = v128.load(wc + 7 * d), w8 = v128.load(wc + 8 * d);
+    const k0 = v128.load8x8_s(wc), k1 = v128.load8x8_s(wc + d), k2 = v128.load8x8_s(wc + 2 * d);
+    const k3 = v128.load8x8_s(wc + 3 * d), k4 = v128.load8x8_s(wc + 4 * d), k5 = v128.load8x8_s(wc + 5 * d);
+    const k6 = v128.load8x8_s(wc + 6 * d), k7 = v128.load8x8_s(wc + 7 * d), k8 = v128.load8x8_s(wc + 8 * d);
+    const wal = zipLo(k0, k3), wah = zipHi(k0, k3);
+    const wbl = zipLo(k1, k4), wbh = zipHi(k1, k4);
+    const wcl = zipLo(k2, k5), wch = zipHi(k2, k5);
+    const wdl = zipLo(k6, k7), wdh = zipHi(k6, k7);
+    const wel = zipLo(k8, zero), weh = zipHi(k8, zero);
     const g = qt + (<usize>(c >> 2)) * QGROUP;
     let p0 = r0 + <usize>c, p1 = r1 + <usize>c, p2 = r2 + <usize>c;
     let q = destRow + <usize>c;
     for (let ox = 0; ox < outW; ox++) {
-      v128.store(q, window9(
-        v128.load(p0), v128.load(p0 + d), v128.load(p0 + 2 * d),
-        v128.load(p1), v128.load(p1 + d), v128.load(p1 + 2 * d),
-        v128.load(p2), v128.load(p2 + d), v128.load(p2 + 2 * d),
-        w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g + 2 * QGROUP, g + 3 * QGROUP, off, lo, hi));
+      const x0 = v128.load8x8_s(p0), x1 = v128.load8x8_s(p0 + d), x2 = v128.load8x8_s(p0 + 2 * d);
+      const x3 = v128.load8x8_s(p1), x4 = v128.load8x8_s(p1 + d), x5 = v128.load8x8_s(p1 + 2 * d);
+      const x6 = v128.load8x8_s(p2), x7 = v128.load8x8_s(p2 + d), x8 = v128.load8x8_s(p2 + 2 * d);
+      let al = i32x4.dot_i16x8_s(zipLo(x0, x3), wal);
+      let ah = i32x4.dot_i16x8_s(zipHi(x0, x3), wah);
+      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x1, x4), wbl));
+      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x1, x4), wbh));
+      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x2, x5), wcl));
+      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x2, x5), wch));
+      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x6, x7), wdl));
+      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x6, x7), wdh));
+      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x8, zero), wel));
+      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x8, zero), weh));
+      v128.store64_lane(q, pack8(requant4(al, g), requant4(ah, g + QGROUP), off, lo, hi), 0);
       p0 += step; p1 += step; p2 += step; q += d;
     }
-  }
-  if (c + 8 <= depth) {
-    const wc = w + <usize>c;
-    const w0 = v128.load64_splat(wc), w1 = v128.load64_splat(wc + d), w2 = v128.load64_splat(wc + 2 * d);
-    const w3 = v128.load64_splat(wc + 3 * d), w4 = v128.load64_splat(wc + 4 * d), w5 = v128.load64_splat(wc + 5 * d);
-    const w6 = v128.load64_splat(wc + 6 * d), w7 = v128.load64_splat(wc + 7 * d), w8 = v128.load64_splat(wc + 8 * d);
-    const g = qt + (<usize>(c >> 2)) * QGROUP;
-    let p0 = r0 + <usize>c, p1 = r1 + <usize>c, p2 = r2 + <usize>c;
-    let q = destRow + <usize>c;
-    let ox = 0;
-    if (depth == 8 && strideW == 1) {
-      for (; ox + 2 <= outW; ox += 2) {
-        v128.store(q, window9(
-          v128.load(p0), v128.load(p0, 8), v128.load(p0, 16),
-          v128.load(p1), v128.load(p1, 8), v128.load(p1, 16),
-          v128.load(p2), v128.load(p2, 8), v128.load(p2, 16),
-          w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g, g + QGROUP, off, lo, hi));
-        p0 += 16; p1 += 16; p2 += 16; q += 16;
-      }
-    }
-    for (; ox < outW; ox += 2) {
-      // a last odd pixel is computed in both halves and stored once
-      const s = ox + 1 < outW ? step : 0;
-      const v = window9(
-        load2(p0, s), load2(p0 + d, s), load2(p0 + 2 * d, s),
-        load2(p1, s), load2(p1 + d, s), load2(p1 + 2 * d, s),
-        load2(p2, s), load2(p2 + d, s), load2(p2 + 2 * d, s),
-        w0, w1, w2, w3, w4, w5, w6, w7, w8, g, g + QGROUP, g, g + QGROUP, off, lo, hi);
-      v128.store64_lane(q, v, 0);
-      if (s != 0) v128.store64_lane(q + d, v, 1);
-      p0 += 2 * step; p1 += 2 * step; p2 += 2 * step; q += 2 * d;
-    }
-    c += 8;
   }
   for (; c < depth; c++) {
     const cc = <usize>c;
