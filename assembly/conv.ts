@@ -143,8 +143,7 @@ const PIXEL_GROUP = 16;
  *    (im2col, out-of-bounds taps = the input zero point, rows padded to a multiple of 8 with zeros;
  *    weights repacked to that row length when needed), then the matrix product writes the row.
  */
-// @ts-ignore: decorator
-@inline
+// (not inlined: one copy for the three variants, the module's code size)
 function convQ(
   x: usize, y: usize, w: usize, wp: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
@@ -171,7 +170,17 @@ function convQ(
     }
     return;
   }
-  const K = filterH * filterW * depth;
+  const zp = <i8>(-inputOffset);
+  const span = filterW * depth;
+  // packed weights take each filter row's taps padded to even (src/schedule/abi.ts `packed`)
+  const rowLen = wp != 0 ? (span + 1) & ~1 : span;
+  // (a 1x1 window's gather is one contiguous copy: im2col + matmulP measured faster there)
+  if (ASC_FEATURE_SIMD && wp != 0 && dilW == 1 && filterH * filterW > 1) {
+    convDirect(x, y, wp, qt, batches, inH, inW, depth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, padTop, padLeft,
+      zp, outputOffset, actMin, actMax, mode);
+    return;
+  }
+  const K = filterH * rowLen;
   const K8 = (K + 7) & ~7;
   let wk = w;
   let col = work;
@@ -184,8 +193,6 @@ function convQ(
     col = work + <usize>((outDepth * K8 + 15) & ~15);
   }
   if (K8 != K) wk = work;
-  const zp = <i8>(-inputOffset);
-  const span = filterW * depth;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
       const inYOrigin = oy * strideH - padTop;
@@ -195,7 +202,8 @@ function convQ(
         const xInside = inXOrigin >= 0 && inXOrigin + (filterW - 1) * dilW < inW;
         for (let ky = 0; ky < filterH; ky++) {
           const iy = inYOrigin + dilH * ky;
-          const d = dst + <usize>(ky * span);
+          const d = dst + <usize>(ky * rowLen);
+          if (rowLen != span) store<i8>(d + <usize>span, 0);
           if (iy < 0 || iy >= inH) {
             fillBytes(d, zp, span);
             continue;
@@ -225,6 +233,141 @@ function convQ(
       }
     }
   }
+}
+
+/** Output pixels per block of the direct path (convDirect). */
+const DIRECT_PIXELS = 4;
+
+/**
+ * convQ without im2col (SIMD, packed weights, dilation_w 1, R2 = kw * ic rounded up to even): blocks of
+ * DIRECT_PIXELS output pixels of a row x 8 channels, each window row's R taps read straight from the
+ * input (contiguous there; the pad tap of an odd R reads the next byte, weight 0), 8 taps per load,
+ * then a pair per load (splatted: the last R2 % 8 taps). A window that leaves the input (or whose
+ * pad byte would lie past the input's end) is first copied to the workspace, padded with the zero point.
+ * Outputs go to the workspace (stream-row: the whole row; stream-pixel: the block) and are copied out
+ * after the unit's reads; the default variant writes `y` directly.
+ */
+// (not inlined: one copy for the three variants, the module's code size)
+function convDirect(
+  x: usize, y: usize, wp: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
+  filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, padTop: i32, padLeft: i32,
+  zp: i8, outputOffset: i32, actMin: i32, actMax: i32, mode: i32,
+): void {
+  const R = filterW * depth;
+  const R2 = (R + 1) & ~1;
+  const blockBytes = <usize>(((filterH * R2 + 7) & ~7) * 16);
+  const slotBytes = filterH * R2;
+  const slots = WORK_BASE;
+  const outBuf = WORK_BASE + <usize>((DIRECT_PIXELS * slotBytes + 15) & ~15);
+  const inRow = inW * depth;
+  const rowStep = inRow * dilH;
+  const inBytes = batches * inH * inRow;
+  const off = i16x8.splat(<i16>outputOffset);
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  for (let n = 0; n < batches; n++) {
+    const nRow = n * inH;
+    for (let oy = 0; oy < outH; oy++) {
+    const iy0 = oy * strideH - padTop;
+    const iyLast = iy0 + (filterH - 1) * dilH;
+    const rowsInside = iy0 >= 0 && iyLast < inH;
+    const yRow = y + <usize>((n * outH + oy) * outW * outDepth);
+    for (let ox0 = 0; ox0 < outW; ox0 += DIRECT_PIXELS) {
+      const count = min(DIRECT_PIXELS, outW - ox0);
+      // pixels past the row's end repeat its last pixel (computed, not stored)
+      const ix = (ox0 * strideW) - padLeft;
+      const ix0 = ix;
+      const in0 = rowsInside && ix0 >= 0 && ix0 + filterW <= inW && (R == R2 || ((nRow + iyLast) * inW + ix0) * depth + R < inBytes);
+      const q0 = in0 ? x + <usize>((nRow + iy0) * inRow + ix0 * depth) : padWindow(slots + <usize>(0 * slotBytes), x, nRow, iy0, ix0, inH, inW, depth, filterH, filterW, dilH, R2, zp);
+      const s0 = <usize>(in0 ? rowStep : R2);
+      const ix1 = ix + min(1, count - 1) * strideW;
+      const in1 = rowsInside && ix1 >= 0 && ix1 + filterW <= inW && (R == R2 || ((nRow + iyLast) * inW + ix1) * depth + R < inBytes);
+      const q1 = in1 ? x + <usize>((nRow + iy0) * inRow + ix1 * depth) : padWindow(slots + <usize>(1 * slotBytes), x, nRow, iy0, ix1, inH, inW, depth, filterH, filterW, dilH, R2, zp);
+      const s1 = <usize>(in1 ? rowStep : R2);
+      const ix2 = ix + min(2, count - 1) * strideW;
+      const in2 = rowsInside && ix2 >= 0 && ix2 + filterW <= inW && (R == R2 || ((nRow + iyLast) * inW + ix2) * depth + R < inBytes);
+      const q2 = in2 ? x + <usize>((nRow + iy0) * inRow + ix2 * depth) : padWindow(slots + <usize>(2 * slotBytes), x, nRow, iy0, ix2, inH, inW, depth, filterH, filterW, dilH, R2, zp);
+      const s2 = <usize>(in2 ? rowStep : R2);
+      const ix3 = ix + min(3, count - 1) * strideW;
+      const in3 = rowsInside && ix3 >= 0 && ix3 + filterW <= inW && (R == R2 || ((nRow + iyLast) * inW + ix3) * depth + R < inBytes);
+      const q3 = in3 ? x + <usize>((nRow + iy0) * inRow + ix3 * depth) : padWindow(slots + <usize>(3 * slotBytes), x, nRow, iy0, ix3, inH, inW, depth, filterH, filterW, dilH, R2, zp);
+      const s3 = <usize>(in3 ? rowStep : R2);
+      const dst = mode == MODE_ROW ? outBuf + <usize>(ox0 * outDepth) : mode == MODE_PIXEL ? outBuf : yRow + <usize>(ox0 * outDepth);
+      for (let u = 0; u < outDepth; u += 8) {
+        let wb = wp + (<usize>(u >> 3)) * blockBytes;
+        let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a10 = i32x4.splat(0), a11 = i32x4.splat(0), a20 = i32x4.splat(0), a21 = i32x4.splat(0), a30 = i32x4.splat(0), a31 = i32x4.splat(0);
+        let w0 = i32x4.splat(0), w1 = i32x4.splat(0), b = i32x4.splat(0);
+        for (let ky = 0; ky < filterH; ky++) {
+          const r0 = q0 + <usize>ky * s0, r1 = q1 + <usize>ky * s1, r2 = q2 + <usize>ky * s2, r3 = q3 + <usize>ky * s3;
+          let g = 0;
+          for (; g + 8 <= R2; g += 8) {
+            const p = <usize>g;
+            const x0v = v128.load8x8_s(r0 + p);
+            const x1v = v128.load8x8_s(r1 + p);
+            const x2v = v128.load8x8_s(r2 + p);
+            const x3v = v128.load8x8_s(r3 + p);
+        w0 = v128.load(wb); w1 = v128.load(wb, 16); wb += 32;
+        b = i32x4.shuffle(x0v, x0v, 0, 0, 0, 0); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 0, 0, 0, 0); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 0, 0, 0, 0); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 0, 0, 0, 0); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load(wb); w1 = v128.load(wb, 16); wb += 32;
+        b = i32x4.shuffle(x0v, x0v, 1, 1, 1, 1); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 1, 1, 1, 1); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 1, 1, 1, 1); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 1, 1, 1, 1); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load(wb); w1 = v128.load(wb, 16); wb += 32;
+        b = i32x4.shuffle(x0v, x0v, 2, 2, 2, 2); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 2, 2, 2, 2); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 2, 2, 2, 2); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 2, 2, 2, 2); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+        w0 = v128.load(wb); w1 = v128.load(wb, 16); wb += 32;
+        b = i32x4.shuffle(x0v, x0v, 3, 3, 3, 3); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x1v, x1v, 3, 3, 3, 3); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x2v, x2v, 3, 3, 3, 3); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+        b = i32x4.shuffle(x3v, x3v, 3, 3, 3, 3); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+          }
+          for (; g < R2; g += 2) {
+            // a pair at a time: its two bytes splatted and widened are the broadcast pair
+            const p = <usize>g;
+            w0 = v128.load(wb); w1 = v128.load(wb, 16); wb += 32;
+            b = i16x8.extend_low_i8x16_s(v128.load16_splat(r0 + p)); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
+            b = i16x8.extend_low_i8x16_s(v128.load16_splat(r1 + p)); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
+            b = i16x8.extend_low_i8x16_s(v128.load16_splat(r2 + p)); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
+            b = i16x8.extend_low_i8x16_s(v128.load16_splat(r3 + p)); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
+          }
+        }
+        const g = qt + (<usize>(u >> 2)) * QGROUP;
+        const d = dst + <usize>u;
+        v128.store64_lane(d, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);
+        if (count > 1) v128.store64_lane(d + <usize>outDepth, pack8(requant4(a10, g), requant4(a11, g + QGROUP), off, lo, hi), 0);
+        if (count > 2) v128.store64_lane(d + <usize>(2 * outDepth), pack8(requant4(a20, g), requant4(a21, g + QGROUP), off, lo, hi), 0);
+        if (count > 3) v128.store64_lane(d + <usize>(3 * outDepth), pack8(requant4(a30, g), requant4(a31, g + QGROUP), off, lo, hi), 0);
+      }
+      if (mode == MODE_PIXEL) copyBytes(yRow + <usize>(ox0 * outDepth), outBuf, count * outDepth);
+    }
+    if (mode == MODE_ROW) copyBytes(yRow, outBuf, outW * outDepth);
+    }
+  }
+}
+
+/** Copies the window at (iy0, ix) of batch row nRow to `slot` as rows of R2 bytes, out-of-bounds taps = zp. */
+function padWindow(
+  slot: usize, x: usize, nRow: i32, iy0: i32, ix: i32, inH: i32, inW: i32, depth: i32, filterH: i32, filterW: i32, dilH: i32, R2: i32, zp: i8,
+): usize {
+  const R = filterW * depth;
+  for (let ky = 0; ky < filterH; ky++) {
+    const iy = iy0 + ky * dilH;
+    const d = slot + <usize>(ky * R2);
+    if (iy < 0 || iy >= inH) fillBytes(d, zp, R);
+    else for (let kx = 0; kx < filterW; kx++) {
+      const c = ix + kx;
+      if (c < 0 || c >= inW) fillBytes(d + <usize>(kx * depth), zp, depth);
+      else copyBytes(d + <usize>(kx * depth), x + <usize>(((nRow + iy) * inW + c) * depth), depth);
+    }
+    if (R2 != R) store<i8>(d + <usize>R, 0);
+  }
+  return slot;
 }
 
 /** Copies n bytes (non-overlapping). */
@@ -404,7 +547,7 @@ export function matmulP(
   const off = i16x8.splat(<i16>outputOffset);
   const lo = i8x16.splat(<i8>actMin);
   const hi = i8x16.splat(<i8>actMax);
-  const blockBytes = <usize>(K8 * 8);
+  const blockBytes = <usize>(K8 * 16);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     const xr = x + <usize>(r * xStride);
@@ -419,27 +562,27 @@ export function matmulP(
           const x1v = v128.load8x8_s(xr + <usize>(1 * xStride) + p);
           const x2v = v128.load8x8_s(xr + <usize>(2 * xStride) + p);
           const x3v = v128.load8x8_s(xr + <usize>(3 * xStride) + p);
-        w0 = v128.load8x8_s(wb, 0); w1 = v128.load8x8_s(wb, 8);
+        w0 = v128.load(wb, 0); w1 = v128.load(wb, 16);
         b = i32x4.shuffle(x0v, x0v, 0, 0, 0, 0); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x1v, x1v, 0, 0, 0, 0); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x2v, x2v, 0, 0, 0, 0); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x3v, x3v, 0, 0, 0, 0); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 16); w1 = v128.load8x8_s(wb, 24);
+        w0 = v128.load(wb, 32); w1 = v128.load(wb, 48);
         b = i32x4.shuffle(x0v, x0v, 1, 1, 1, 1); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x1v, x1v, 1, 1, 1, 1); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x2v, x2v, 1, 1, 1, 1); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x3v, x3v, 1, 1, 1, 1); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 32); w1 = v128.load8x8_s(wb, 40);
+        w0 = v128.load(wb, 64); w1 = v128.load(wb, 80);
         b = i32x4.shuffle(x0v, x0v, 2, 2, 2, 2); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x1v, x1v, 2, 2, 2, 2); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x2v, x2v, 2, 2, 2, 2); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x3v, x3v, 2, 2, 2, 2); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 48); w1 = v128.load8x8_s(wb, 56);
+        w0 = v128.load(wb, 96); w1 = v128.load(wb, 112);
         b = i32x4.shuffle(x0v, x0v, 3, 3, 3, 3); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x1v, x1v, 3, 3, 3, 3); a10 = i32x4.add(a10, i32x4.dot_i16x8_s(b, w0)); a11 = i32x4.add(a11, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x2v, x2v, 3, 3, 3, 3); a20 = i32x4.add(a20, i32x4.dot_i16x8_s(b, w0)); a21 = i32x4.add(a21, i32x4.dot_i16x8_s(b, w1));
         b = i32x4.shuffle(x3v, x3v, 3, 3, 3, 3); a30 = i32x4.add(a30, i32x4.dot_i16x8_s(b, w0)); a31 = i32x4.add(a31, i32x4.dot_i16x8_s(b, w1));
-        wb += 64;
+        wb += 128;
       }
       const g = qt + (<usize>(u >> 2)) * QGROUP;
         v128.store64_lane(yr + <usize>(0 * yStride) + <usize>u, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);
@@ -458,15 +601,15 @@ export function matmulP(
       for (let d = 0; d < K8; d += 8) {
         const p = <usize>d;
           const x0v = v128.load8x8_s(xr + <usize>(0 * xStride) + p);
-        w0 = v128.load8x8_s(wb, 0); w1 = v128.load8x8_s(wb, 8);
+        w0 = v128.load(wb, 0); w1 = v128.load(wb, 16);
         b = i32x4.shuffle(x0v, x0v, 0, 0, 0, 0); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 16); w1 = v128.load8x8_s(wb, 24);
+        w0 = v128.load(wb, 32); w1 = v128.load(wb, 48);
         b = i32x4.shuffle(x0v, x0v, 1, 1, 1, 1); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 32); w1 = v128.load8x8_s(wb, 40);
+        w0 = v128.load(wb, 64); w1 = v128.load(wb, 80);
         b = i32x4.shuffle(x0v, x0v, 2, 2, 2, 2); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
-        w0 = v128.load8x8_s(wb, 48); w1 = v128.load8x8_s(wb, 56);
+        w0 = v128.load(wb, 96); w1 = v128.load(wb, 112);
         b = i32x4.shuffle(x0v, x0v, 3, 3, 3, 3); a00 = i32x4.add(a00, i32x4.dot_i16x8_s(b, w0)); a01 = i32x4.add(a01, i32x4.dot_i16x8_s(b, w1));
-        wb += 64;
+        wb += 128;
       }
       const g = qt + (<usize>(u >> 2)) * QGROUP;
         v128.store64_lane(yr + <usize>(0 * yStride) + <usize>u, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);

@@ -6,6 +6,8 @@ import type { LoweredSchedule } from '../../src/schedule/abi.js';
 
 /** Pixels per group of the pointwise stream-pixel convolution (assembly/conv.ts PIXEL_GROUP). */
 const PIXEL_GROUP = 16;
+/** Output pixels per block of the direct (no im2col) convolution (assembly/conv.ts DIRECT_PIXELS). */
+const DIRECT_PIXELS = 4;
 
 function reader(record: RecordName, words: Int32Array): (name: string) => number {
   const index = new Map(recordFields(record).map((f) => [f.name, f.index]));
@@ -24,9 +26,19 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
       if (symbol === 'conv2d_s8') return 0;
       return (symbol === 'conv2d_s8_stream_row' ? outW : PIXEL_GROUP) * depth;
     }
-    const K = f('filter_h') * f('filter_w') * depth;
-    const K8 = Math.ceil(K / 8) * 8;
-    return (K8 !== K ? Math.ceil((outDepth * K8) / 16) * 16 : 0) + outW * K8;
+    const fh = f('filter_h'), span = f('filter_w') * depth;
+    // im2col rows of K taps padded to K8 (and the weights repacked to K8 when K8 != K)
+    const im2col = (K: number) => {
+      const K8 = Math.ceil(K / 8) * 8;
+      return (K8 !== K ? Math.ceil((outDepth * K8) / 16) * 16 : 0) + outW * K8;
+    };
+    const plain = im2col(fh * span); // the scalar build never uses packed weights
+    if (f('packed') === 0) return plain;
+    const rowLen = span + (span & 1);
+    if (f('dilation_w') !== 1 || fh * f('filter_w') === 1) return Math.max(plain, im2col(fh * rowLen));
+    // convDirect: DIRECT_PIXELS padded windows, then the stream-row row / stream-pixel block of outputs
+    const outBuf = symbol === 'conv2d_s8_stream_row' ? outW * outDepth : symbol === 'conv2d_s8_stream_pixel' ? DIRECT_PIXELS * outDepth : 0;
+    return Math.max(plain, Math.ceil((DIRECT_PIXELS * fh * rowLen) / 16) * 16 + outBuf);
   }
   if (symbol.startsWith('dwconv2d_s8')) {
     const f = reader('dwconv2d', words);

@@ -81,10 +81,13 @@
 // ## Channel-interleaved weights (`packed`, CONV_2D, wasm only)
 // With qparams, a one-group CONV_2D whose output depth is a multiple of 8 and whose windows have at most
 // PACKED_MAX_TAPS taps (kh * kw * ic: few input channels, where horizontal sums dominate) also gets its
-// filter repacked for SIMD lanes across output channels (0 = absent; C leaves it off). K = kh * kw * ic
-// taps (filter order), K8 = K rounded up to a multiple of 8 (zero taps); block b (channels 8b..8b+7) is
-// K8 * 8 bytes at packed + b * K8 * 8; within it, tap pair j (taps 2j, 2j+1) is 16 bytes:
-// byte 2c + t = w[8b + c][2j + t] (c < 4), byte 8 + 2c + t = w[8b + 4 + c][2j + t].
+// filter repacked for SIMD lanes across output channels (0 = absent; C leaves it off). Taps go by filter
+// row so that a kernel can read a row's taps straight from the input (they are contiguous there): R =
+// kw * ic taps per row, R2 = R rounded up to even (a zero tap), K2 = kh * R2, K8 = K2 rounded up to a
+// multiple of 8 (zero taps); padded tap k2 = ky * R2 + r is w[.][ky][r] for r < R, else 0. Weights are
+// int16 (widened ahead: the kernel's loads then need no widening). Block b (channels 8b..8b+7) is
+// K8 * 16 bytes at packed + b * K8 * 16; within it, tap pair j (padded taps 2j, 2j+1) is 8 int16:
+// element 2c + t = tap 2j + t of channel 8b + c (c < 4), element 8 + 2c + t = that of 8b + 4 + c.
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
@@ -580,17 +583,18 @@ function channelWeights(v: Int8Array, from: number, count: number, step: number)
 export const PACKED_MAX_TAPS = 32;
 
 /** The channel-interleaved weights (see the header) of a one-group CONV_2D filter [oc, kh, kw, ic]. */
-function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, K: number): number {
+function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, kh: number, R: number): number {
   if (!filter?.data || filter.dtype !== 'int8' || outDepth % 8 !== 0) return 0;
   const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
-  const K8 = Math.ceil(K / 8) * 8;
-  const out = new Int8Array(outDepth * K8);
+  const R2 = R + (R & 1);
+  const K8 = Math.ceil((kh * R2) / 8) * 8;
+  const out = new DataView(new ArrayBuffer(outDepth * K8 * 2));
   for (let b = 0; b < outDepth / 8; b++) {
-    for (let j = 0; j < K8 / 2; j++) {
-      for (let c = 0; c < 8; c++) {
-        for (let t = 0; t < 2; t++) {
-          const k = 2 * j + t;
-          out[b * K8 * 8 + j * 16 + (c >> 2) * 8 + (c & 3) * 2 + t] = k < K ? w[(8 * b + c) * K + k]! : 0;
+    for (let c = 0; c < 8; c++) {
+      for (let ky = 0; ky < kh; ky++) {
+        for (let r = 0; r < R; r++) {
+          const k = ky * R2 + r;
+          out.setInt16((b * K8 * 8 + (k >> 1) * 16 + (c >> 2) * 8 + (c & 3) * 2 + (k & 1)) * 2, w[((8 * b + c) * kh + ky) * R + r]!, true);
         }
       }
     }
@@ -654,7 +658,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const fd = w.shape[3]!;
         const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
         const symbol = ctx.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix}`;
-        const packed = common.qparams !== 0 && fd === x.shape[3]! && kh * kw * fd <= PACKED_MAX_TAPS ? packedRef(ctx, w.tensor, outDepth, kh * kw * fd) : 0;
+        const packed = common.qparams !== 0 && fd === x.shape[3]! && kh * kw * fd <= PACKED_MAX_TAPS ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
         return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed }) };
       }
       const m = op.attrs.depthMultiplier;

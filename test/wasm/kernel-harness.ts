@@ -78,7 +78,7 @@ function ref(t: Tensor, offset: number): ArenaRef {
 
 /** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
 export function runKernel(
-  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number } = {},
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean } = {},
 ): { output: Uint8Array; symbol: string } {
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {
@@ -92,7 +92,7 @@ export function runKernel(
     scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
   };
   const schedule: Schedule = { graph, arenaBytes: placement.arenaBytes, inputs: [], outputs: [], calls: [call] };
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true });
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false });
   const { symbol, record } = lowered.calls[0]!;
   const arenaBase = align(lowered.constants.length);
   const workBase = align(arenaBase + placement.arenaBytes);

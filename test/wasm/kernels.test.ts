@@ -64,6 +64,47 @@ function wideConv(r: Rng): Graph {
   }
 }
 
+// First-layer convolutions (1-8 input channels, output depth a multiple of 8, at most 32 taps): the
+// packed weights, read straight from the input for interior windows (odd and even taps per filter row,
+// windows touching the input's last byte, borders through the padded copy) or via im2col (dilation_w 2,
+// rows of fewer than 8 taps).
+function fewChannelConv(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 11), w = r.int(1, 13), cin = r.int(1, 8), cout = 8 * r.int(1, 4);
+    const kh = r.int(1, 4), kw = r.int(1, 4);
+    if (kh * kw * cin > 32) continue;
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(0, 3) === 0 ? 2 : 1];
+    const pad = r.int(0, 2) === 0 ? { top: 0, bottom: 0, left: 0, right: 0 }
+      : { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom), ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: cout }, () => r.float(0.0005, 0.05));
+    return singleOpGraph('CONV_2D', { stride, dilation, pad, clamp: [r.int(-128, -100), r.int(100, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, kh, kw, cin], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -30000, 30000) },
+    ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * r.float(0.002, 40), zp: r.int(-20, 20) });
+  }
+}
+
+// The usual first layer: 3x3 over 3 channels, stride 1 or 2, SAME or VALID padding.
+function rgbConv(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 12), w = r.int(1, 14), cout = 8 * r.int(1, 4), s = r.int(1, 2);
+  const same = r.int(0, 2) > 0;
+  const pad = same ? { top: s === 1 ? 1 : 0, bottom: 1, left: s === 1 ? 1 : 0, right: 1 } : { top: 0, bottom: 0, left: 0, right: 0 };
+  const oh = outSizeWithPads(h, 3, s, 1, pad.top, pad.bottom), ow = outSizeWithPads(w, 3, s, 1, pad.left, pad.right);
+  if (oh < 1 || ow < 1) return rgbConv(r);
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: cout }, () => r.float(0.0005, 0.05));
+  return singleOpGraph('CONV_2D', { stride: [s, s], dilation: [1, 1], pad, clamp: [r.int(-128, -100), r.int(100, 127)] }, [
+    { shape: [n, h, w, 3], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [cout, 3, 3, 3], scale: wScales, axis: 0, values: r.ints(cout * 27, -127, 127) },
+    { shape: [cout], dtype: 'int32', scale: wScales.map((x) => x * inScale), values: r.ints(cout, -30000, 30000) },
+  ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * r.float(0.002, 40), zp: r.int(-20, 20) });
+}
+
 function wideDepthwise(r: Rng, multiplier: number): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 40);
@@ -127,7 +168,8 @@ function concatCase(r: Rng): Graph {
 
 
 
-const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
+// name, generator, cases (CASES unless given)
+const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['CONV_2D 1x1', (r) => convCase(r, true)],
   ['CONV_2D 1x1 wide', bigPointwise],
   ['CONV_2D', (r) => convCase(r, false)],
@@ -135,6 +177,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
   ['CONV_2D wide', wideConv],
+  ['CONV_2D few input channels', fewChannelConv, 36],
+  ['CONV_2D 3x3 RGB', rgbConv, 24],
   ['DEPTHWISE_CONV_2D wide m1', (r) => wideDepthwise(r, 1)],
   ['DEPTHWISE_CONV_2D wide m3', (r) => wideDepthwise(r, 3)],
   ['FULLY_CONNECTED wide', wideFullyConnected],
@@ -167,20 +211,20 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
     lib = await loadLibrary(target);
   });
 
-  for (const [name, make] of FAMILIES) {
+  for (const [name, make, cases = CASES] of FAMILIES) {
     it(`${name}: default kernel, and every allowed overlap with its variant`, () => {
       const symbols = new Set<string>();
       let overlapped = 0;
-      for (let seed = 1; seed <= CASES; seed++) {
+      for (let seed = 1; seed <= cases; seed++) {
         const r = rng(seed * 104729 + name.length * 7919 + (target === 'simd' ? 0 : 13));
         const graph = make(r);
         const where = `${name} seed ${seed} shapes ${graph.tensors.map((t) => `[${t.shape}]`).join(' ')}`;
         const inputs = randomInputs(graph, r);
         const want = runDefault(graph, inputs);
-        for (const fastPaths of [true, false]) {
-          const got = runKernel(lib, graph, disjointPlacement(graph), inputs, 'default', { fastPaths, garbage: r.int(0, 255) });
+        for (const [fastPaths, qparams] of [[true, false], [false, false], [true, true], [false, true]]) {
+          const got = runKernel(lib, graph, disjointPlacement(graph), inputs, 'default', { fastPaths, qparams, garbage: r.int(0, 255) });
           symbols.add(got.symbol);
-          expect(Buffer.compare(got.output, want), `${where} ${got.symbol}`).toBe(0);
+          expect(Buffer.compare(got.output, want), `${where} ${got.symbol}${qparams ? ' qparams' : ''}`).toBe(0);
         }
         for (const rule of overlapRules(graph, 0)) {
           const step = elementSize(graph, graph.ops[0]!.outputs[0]!);
@@ -190,10 +234,13 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
           for (const delta of deltas) {
             const fresh = randomInputs(graph, r);
             const placement = overlappedPlacement(graph, rule.input, delta, rule.scratchBytes);
-            const got = runKernel(lib, graph, placement, fresh, rule.variant, { garbage: r.int(0, 255) });
-            symbols.add(got.symbol);
-            overlapped++;
-            expect(Buffer.compare(got.output, runDefault(graph, fresh)), `${where} ${rule.variant} delta ${delta} (${got.symbol})`).toBe(0);
+            // with the requantization tables (what the wasm backend lowers) and without
+            for (const qparams of [true, false]) {
+              const got = runKernel(lib, graph, placement, fresh, rule.variant, { qparams, garbage: r.int(0, 255) });
+              symbols.add(got.symbol);
+              overlapped++;
+              expect(Buffer.compare(got.output, runDefault(graph, fresh)), `${where} ${rule.variant} delta ${delta} (${got.symbol}${qparams ? ' qparams' : ''})`).toBe(0);
+            }
           }
         }
       }
