@@ -307,10 +307,27 @@ function zipHi(a: v128, b: v128): v128 {
 }
 
 /**
+ * Channels 0-3 (high: 4-7) of a 3x3 window at p0, p1, p2 (its three rows, pixel stride d): taps widened
+ * to int16 as they load, zipped in pairs (rows 0 and 1 of each column, taps 6 and 7, tap 8 with zeros)
+ * and summed per channel by i32x4.dot_i16x8_s against weights zipped the same way (exact for every int8).
+ */
+// @ts-ignore: decorator
+@inline
+function sum9(
+  x0: v128, x1: v128, x2: v128, x3: v128, x4: v128, x5: v128, x6: v128, x7: v128, x8: v128,
+  wa: v128, wb: v128, wc: v128, wd: v128, we: v128, zero: v128, high: bool,
+): v128 {
+  if (high) {
+    return i32x4.add(i32x4.add(i32x4.add(i32x4.dot_i16x8_s(zipHi(x0, x3), wa), i32x4.dot_i16x8_s(zipHi(x1, x4), wb)),
+      i32x4.add(i32x4.dot_i16x8_s(zipHi(x2, x5), wc), i32x4.dot_i16x8_s(zipHi(x6, x7), wd))), i32x4.dot_i16x8_s(zipHi(x8, zero), we));
+  }
+  return i32x4.add(i32x4.add(i32x4.add(i32x4.dot_i16x8_s(zipLo(x0, x3), wa), i32x4.dot_i16x8_s(zipLo(x1, x4), wb)),
+    i32x4.add(i32x4.dot_i16x8_s(zipLo(x2, x5), wc), i32x4.dot_i16x8_s(zipLo(x6, x7), wd))), i32x4.dot_i16x8_s(zipLo(x8, zero), we));
+}
+
+/**
  * One output row of a 3x3 (dilation 1, multiplier 1) from ring rows r0..r2, 8 channels at a time
- * (outer) over the row's pixels (inner): taps widened to int16 as they load, zipped in pairs
- * (rows 0 and 1 of each column, then taps 6 and 7, tap 8 with zeros) and summed per channel by
- * i32x4.dot_i16x8_s against weights zipped the same way (held in locals; exact for every int8).
+ * (outer, the zipped weights in locals) over the row's pixels (inner, two at a time: see sum9).
  */
 function dw3x3Row(
   r0: usize, r1: usize, r2: usize, w: usize, qt: usize, depth: i32, outW: i32, strideW: i32, destRow: usize,
@@ -336,22 +353,34 @@ function dw3x3Row(
     const g = qt + (<usize>(c >> 2)) * QGROUP;
     let p0 = r0 + <usize>c, p1 = r1 + <usize>c, p2 = r2 + <usize>c;
     let q = destRow + <usize>c;
-    for (let ox = 0; ox < outW; ox++) {
+    // two pixels per iteration (one pack16 for 16 outputs), then a last odd pixel alone
+    let ox = 0;
+    for (; ox + 2 <= outW; ox += 2) {
+      let x0 = v128.load8x8_s(p0), x1 = v128.load8x8_s(p0 + d), x2 = v128.load8x8_s(p0 + 2 * d);
+      let x3 = v128.load8x8_s(p1), x4 = v128.load8x8_s(p1 + d), x5 = v128.load8x8_s(p1 + 2 * d);
+      let x6 = v128.load8x8_s(p2), x7 = v128.load8x8_s(p2 + d), x8 = v128.load8x8_s(p2 + 2 * d);
+      const al = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wal, wbl, wcl, wdl, wel, zero, false);
+      const ah = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wah, wbh, wch, wdh, weh, zero, true);
+      x0 = v128.load8x8_s(p0 + step); x1 = v128.load8x8_s(p0 + step + d); x2 = v128.load8x8_s(p0 + step + 2 * d);
+      x3 = v128.load8x8_s(p1 + step); x4 = v128.load8x8_s(p1 + step + d); x5 = v128.load8x8_s(p1 + step + 2 * d);
+      x6 = v128.load8x8_s(p2 + step); x7 = v128.load8x8_s(p2 + step + d); x8 = v128.load8x8_s(p2 + step + 2 * d);
+      const bl = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wal, wbl, wcl, wdl, wel, zero, false);
+      const bh = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wah, wbh, wch, wdh, weh, zero, true);
+      const v = pack16(requant4(al, g), requant4(ah, g + QGROUP), requant4(bl, g), requant4(bh, g + QGROUP), off, lo, hi);
+      if (d == 8) v128.store(q, v);
+      else {
+        v128.store64_lane(q, v, 0);
+        v128.store64_lane(q + d, v, 1);
+      }
+      p0 += 2 * step; p1 += 2 * step; p2 += 2 * step; q += 2 * d;
+    }
+    if (ox < outW) {
       const x0 = v128.load8x8_s(p0), x1 = v128.load8x8_s(p0 + d), x2 = v128.load8x8_s(p0 + 2 * d);
       const x3 = v128.load8x8_s(p1), x4 = v128.load8x8_s(p1 + d), x5 = v128.load8x8_s(p1 + 2 * d);
       const x6 = v128.load8x8_s(p2), x7 = v128.load8x8_s(p2 + d), x8 = v128.load8x8_s(p2 + 2 * d);
-      let al = i32x4.dot_i16x8_s(zipLo(x0, x3), wal);
-      let ah = i32x4.dot_i16x8_s(zipHi(x0, x3), wah);
-      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x1, x4), wbl));
-      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x1, x4), wbh));
-      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x2, x5), wcl));
-      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x2, x5), wch));
-      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x6, x7), wdl));
-      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x6, x7), wdh));
-      al = i32x4.add(al, i32x4.dot_i16x8_s(zipLo(x8, zero), wel));
-      ah = i32x4.add(ah, i32x4.dot_i16x8_s(zipHi(x8, zero), weh));
+      const al = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wal, wbl, wcl, wdl, wel, zero, false);
+      const ah = sum9(x0, x1, x2, x3, x4, x5, x6, x7, x8, wah, wbh, wch, wdh, weh, zero, true);
       v128.store64_lane(q, pack8(requant4(al, g), requant4(ah, g + QGROUP), off, lo, hi), 0);
-      p0 += step; p1 += step; p2 += step; q += d;
     }
   }
   for (; c < depth; c++) {
