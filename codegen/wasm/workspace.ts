@@ -43,10 +43,20 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
   if (symbol.startsWith('dwconv2d_s8')) {
     const f = reader('dwconv2d', words);
     if (f('qparams') === 0) return 0;
-    const hp = (f('out_h') - 1) * f('stride_h') + (f('filter_h') - 1) * f('dilation_h') + 1;
+    // assembly/depthwise.ts depthwiseQ: a ring of padded input rows (16-aligned), then one int32 tap offset per tap
+    const depth = f('out_depth'), outH = f('out_h'), strideH = f('stride_h'), inH = f('in_h'), padTop = f('pad_top');
+    const span = (f('filter_h') - 1) * f('dilation_h') + 1;
     const wp = (f('out_w') - 1) * f('stride_w') + (f('filter_w') - 1) * f('dilation_w') + 1;
-    // the padded copy (16-aligned), then one int32 tap offset per filter tap
-    return Math.ceil((f('batches') * hp * wp * f('out_depth')) / 16) * 16 + f('filter_h') * f('filter_w') * 4;
+    let rows = span;
+    if (symbol === 'dwconv2d_s8_inplace_channel') {
+      // ringRows: at delta 0 output row oy also needs the input rows it covers in the ring before it is written
+      const hp = (outH - 1) * strideH + span, inRow = f('in_w') * f('in_depth'), outRow = f('out_w') * depth;
+      for (let oy = 0; oy < outH; oy++) {
+        const last = Math.min(Math.min(Math.floor(((oy + 1) * outRow - 1) / inRow), inH - 1) + padTop, hp - 1);
+        rows = Math.max(rows, last - oy * strideH + 1);
+      }
+    }
+    return Math.ceil((rows * wp * depth) / 16) * 16 + f('filter_h') * f('filter_w') * 4;
   }
   if (symbol === 'fully_connected_s8_stream_row') {
     const f = reader('fully_connected', words);
