@@ -37,8 +37,6 @@ const MODE_DIRECT = 0;
 const MODE_ROW = 1;
 const MODE_CHANNEL = 2;
 
-// @ts-ignore: decorator
-@inline
 function depthwise(args: usize, mode: i32): void {
   const x = ptr(args, DWCONV2D_INPUT);
   const y = ptr(args, DWCONV2D_OUTPUT);
@@ -405,104 +403,14 @@ export function dwconv2d_s8(args: usize): void {
 }
 
 export function dwconv2d_s8_stream_row(args: usize): void {
-  if (arg(args, DWCONV2D_QPARAMS) == 0 && arg(args, DWCONV2D_FILTER_H) == 3 && arg(args, DWCONV2D_FILTER_W) == 3 &&
-      arg(args, DWCONV2D_DILATION_H) == 1 && arg(args, DWCONV2D_DILATION_W) == 1 && arg(args, DWCONV2D_DEPTH_MULTIPLIER) == 1) {
-    depthwise3x3(args, true);
-  } else depthwise(args, MODE_ROW);
+  depthwise(args, MODE_ROW);
 }
 
 export function dwconv2d_s8_inplace_channel(args: usize): void {
   depthwise(args, MODE_CHANNEL);
 }
 
-/**
- * 3x3, dilation 1, multiplier 1 (any stride and pads). Interior pixels (all nine taps in bounds) run
- * over the channels in SIMD groups of 8; border pixels take the generic per-tap path.
- */
+/** 3x3, dilation 1, multiplier 1: with qparams depthwiseQ takes its 3x3 path; without, the generic one (only the C-mirroring tests lower without). */
 export function dwconv2d_s8_3x3(args: usize): void {
-  if (arg(args, DWCONV2D_QPARAMS) != 0) depthwise(args, MODE_DIRECT);
-  else depthwise3x3(args, false);
-}
-
-// @ts-ignore: decorator
-@inline
-function depthwise3x3(args: usize, streamRow: bool): void {
-  const scratch = ptr(args, DWCONV2D_SCRATCH);
-  const x = ptr(args, DWCONV2D_INPUT);
-  const y = ptr(args, DWCONV2D_OUTPUT);
-  const w = ptr(args, DWCONV2D_FILTER);
-  const bias = ptr(args, DWCONV2D_BIAS);
-  const mult = ptr(args, DWCONV2D_MULTIPLIER);
-  const shift = ptr(args, DWCONV2D_SHIFT);
-  const batches = arg(args, DWCONV2D_BATCHES);
-  const inH = arg(args, DWCONV2D_IN_H);
-  const inW = arg(args, DWCONV2D_IN_W);
-  const depth = arg(args, DWCONV2D_IN_DEPTH);
-  const outH = arg(args, DWCONV2D_OUT_H);
-  const outW = arg(args, DWCONV2D_OUT_W);
-  const strideH = arg(args, DWCONV2D_STRIDE_H);
-  const strideW = arg(args, DWCONV2D_STRIDE_W);
-  const padTop = arg(args, DWCONV2D_PAD_TOP);
-  const padLeft = arg(args, DWCONV2D_PAD_LEFT);
-  const inputOffset = arg(args, DWCONV2D_INPUT_OFFSET);
-  const outputOffset = arg(args, DWCONV2D_OUTPUT_OFFSET);
-  const actMin = arg(args, DWCONV2D_ACT_MIN);
-  const actMax = arg(args, DWCONV2D_ACT_MAX);
-  const rowStride = inW * depth;
-
-  for (let n = 0; n < batches; n++) {
-    for (let oy = 0; oy < outH; oy++) {
-      const inYOrigin = oy * strideH - padTop;
-      const yInside = inYOrigin >= 0 && inYOrigin + 3 <= inH;
-      for (let ox = 0; ox < outW; ox++) {
-        const inXOrigin = ox * strideW - padLeft;
-        const dest = streamRow ? scratch + <usize>(ox * depth) : y + <usize>(((n * outH + oy) * outW + ox) * depth);
-        let c = 0;
-        if (yInside && inXOrigin >= 0 && inXOrigin + 3 <= inW) {
-          const x0 = x + <usize>(((n * inH + inYOrigin) * inW + inXOrigin) * depth);
-          if (ASC_FEATURE_SIMD) {
-            const off = i16x8.splat(<i16>inputOffset);
-            for (; c + 8 <= depth; c += 8) {
-              let lo = i32x4.splat(0);
-              let hi = i32x4.splat(0);
-              for (let ky = 0; ky < 3; ky++) {
-                const xr = x0 + <usize>(ky * rowStride + c);
-                const wr = w + <usize>(ky * 3 * depth + c);
-                for (let kx = 0; kx < 3; kx++) {
-                  const xv = i16x8.add(v128.load8x8_s(xr + <usize>(kx * depth)), off);
-                  const wv = v128.load8x8_s(wr + <usize>(kx * depth));
-                  lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(xv, wv));
-                  hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(xv, wv));
-                }
-              }
-              store<i8>(dest + <usize>c, <i8>requantize(i32x4.extract_lane(lo, 0), bias, mult, shift, c, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 1), <i8>requantize(i32x4.extract_lane(lo, 1), bias, mult, shift, c + 1, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 2), <i8>requantize(i32x4.extract_lane(lo, 2), bias, mult, shift, c + 2, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 3), <i8>requantize(i32x4.extract_lane(lo, 3), bias, mult, shift, c + 3, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 4), <i8>requantize(i32x4.extract_lane(hi, 0), bias, mult, shift, c + 4, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 5), <i8>requantize(i32x4.extract_lane(hi, 1), bias, mult, shift, c + 5, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 6), <i8>requantize(i32x4.extract_lane(hi, 2), bias, mult, shift, c + 6, outputOffset, actMin, actMax));
-              store<i8>(dest + <usize>(c + 7), <i8>requantize(i32x4.extract_lane(hi, 3), bias, mult, shift, c + 7, outputOffset, actMin, actMax));
-            }
-          }
-          for (; c < depth; c++) {
-            let acc: i32 = 0;
-            for (let ky = 0; ky < 3; ky++) {
-              for (let kx = 0; kx < 3; kx++) {
-                const xv = <i32>load<i8>(x0 + <usize>(ky * rowStride + kx * depth + c));
-                acc += <i32>load<i8>(w + <usize>((ky * 3 + kx) * depth + c)) * (xv + inputOffset);
-              }
-            }
-            store<i8>(dest + <usize>c, <i8>requantize(acc, bias, mult, shift, c, outputOffset, actMin, actMax));
-          }
-        } else {
-          for (; c < depth; c++) {
-            const acc = tapSum(x, w, n, inYOrigin, inXOrigin, c, c, inH, inW, depth, depth, 3, 3, 1, 1, inputOffset);
-            store<i8>(dest + <usize>c, <i8>requantize(acc, bias, mult, shift, c, outputOffset, actMin, actMax));
-          }
-        }
-      }
-      if (streamRow) memory.copy(y + <usize>((n * outH + oy) * outW * depth), scratch, <usize>(outW * depth));
-    }
-  }
+  depthwise(args, MODE_DIRECT);
 }
