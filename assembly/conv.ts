@@ -14,8 +14,7 @@ const MODE_DIRECT = 0;
 const MODE_ROW = 1;
 const MODE_PIXEL = 2;
 
-// @ts-ignore: decorator
-@inline
+// (not inlined: one copy for the three variants, the module's code size)
 function conv(args: usize, mode: i32): void {
   const x = ptr(args, CONV2D_INPUT);
   const y = ptr(args, CONV2D_OUTPUT);
@@ -174,8 +173,9 @@ function convQ(
   const span = filterW * depth;
   // packed weights take each filter row's taps padded to even (src/schedule/abi.ts `packed`)
   const rowLen = wp != 0 ? (span + 1) & ~1 : span;
-  // (a 1x1 window's gather is one contiguous copy: im2col + matmulP measured faster there)
-  if (ASC_FEATURE_SIMD && wp != 0 && dilW == 1 && filterH * filterW > 1) {
+  // (a 1x1 window's gather is one contiguous copy, and rows under 8 taps would splat every pair once per
+  // 8 channels: im2col + matmulP measured faster for both)
+  if (ASC_FEATURE_SIMD && wp != 0 && dilW == 1 && filterH * filterW > 1 && rowLen >= 8) {
     convDirect(x, y, wp, qt, batches, inH, inW, depth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, padTop, padLeft,
       zp, outputOffset, actMin, actMax, mode);
     return;
@@ -239,7 +239,7 @@ function convQ(
 const DIRECT_PIXELS = 4;
 
 /**
- * convQ without im2col (SIMD, packed weights, dilation_w 1, R2 = kw * ic rounded up to even): blocks of
+ * convQ without im2col (SIMD, packed weights, dilation_w 1, R2 = kw * ic rounded up to even >= 8): blocks of
  * DIRECT_PIXELS output pixels of a row x 8 channels, each window row's R taps read straight from the
  * input (contiguous there; the pad tap of an odd R reads the next byte, weight 0), 8 taps per load,
  * then a pair per load (splatted: the last R2 % 8 taps). A window that leaves the input (or whose
@@ -339,10 +339,12 @@ function convDirect(
         }
         const g = qt + (<usize>(u >> 2)) * QGROUP;
         const d = dst + <usize>u;
-        v128.store64_lane(d, pack8(requant4(a00, g), requant4(a01, g + QGROUP), off, lo, hi), 0);
-        if (count > 1) v128.store64_lane(d + <usize>outDepth, pack8(requant4(a10, g), requant4(a11, g + QGROUP), off, lo, hi), 0);
-        if (count > 2) v128.store64_lane(d + <usize>(2 * outDepth), pack8(requant4(a20, g), requant4(a21, g + QGROUP), off, lo, hi), 0);
-        if (count > 3) v128.store64_lane(d + <usize>(3 * outDepth), pack8(requant4(a30, g), requant4(a31, g + QGROUP), off, lo, hi), 0);
+        // one requantization site for the 4 pixels (the module's code size)
+        for (let i = 0; i < count; i++) {
+          const c0 = i == 0 ? a00 : i == 1 ? a10 : i == 2 ? a20 : a30;
+          const c1 = i == 0 ? a01 : i == 1 ? a11 : i == 2 ? a21 : a31;
+          v128.store64_lane(d + <usize>(i * outDepth), pack8(requant4(c0, g), requant4(c1, g + QGROUP), off, lo, hi), 0);
+        }
       }
       if (mode == MODE_PIXEL) copyBytes(yRow + <usize>(ox0 * outDepth), outBuf, count * outDepth);
     }
@@ -516,7 +518,8 @@ export function matmulQ(
         let s0 = reduce4(a0, a1, a2, a3);
         if (K8 < K) s0 = i32x4.add(s0, tail4(x0, w0, w1, w2, w3, K8, K));
         const g = qt + (<usize>(u >> 2)) * QGROUP;
-        const o = pack8(requant4(s0, g), requant4(s0, g), off, lo, hi);
+        const q = requant4(s0, g);
+        const o = pack8(q, q, off, lo, hi);
         v128.store32_lane(y0 + <usize>u, o, 0);
       }
       for (; u < units; u++) {
@@ -651,7 +654,7 @@ export function conv2d_s8_1x1(args: usize): void {
 
 /**
  * rows x depth int8 times (units x depth)^T: y[r, u] = requant(sum_d w[u, d] * (x[r, d] + off), u).
- * SIMD: four units at a time share each widened input vector.
+ * Without the qparams table only (the wasm backend always has one): one SIMD dot per output (code size).
  */
 export function matmul(
   x: usize, w: usize, y: usize, bias: usize, mult: usize, shift: usize,
@@ -660,41 +663,7 @@ export function matmul(
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>(r * depth);
     const yr = y + <usize>(r * units);
-    let u = 0;
-    if (ASC_FEATURE_SIMD) {
-      const off = i16x8.splat(<i16>inputOffset);
-      const depth8 = depth & ~7;
-      for (; u + 4 <= units; u += 4) {
-        const w0 = w + <usize>(u * depth);
-        const w1 = w0 + <usize>depth;
-        const w2 = w1 + <usize>depth;
-        const w3 = w2 + <usize>depth;
-        let a0 = i32x4.splat(0);
-        let a1 = i32x4.splat(0);
-        let a2 = i32x4.splat(0);
-        let a3 = i32x4.splat(0);
-        for (let d = 0; d < depth8; d += 8) {
-          const xv = i16x8.add(v128.load8x8_s(xr + <usize>d), off);
-          a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w0 + <usize>d)));
-          a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + <usize>d)));
-          a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + <usize>d)));
-          a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + <usize>d)));
-        }
-        let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
-        for (let d = depth8; d < depth; d++) {
-          const xv = <i32>load<i8>(xr + <usize>d) + inputOffset;
-          s0 += <i32>load<i8>(w0 + <usize>d) * xv;
-          s1 += <i32>load<i8>(w1 + <usize>d) * xv;
-          s2 += <i32>load<i8>(w2 + <usize>d) * xv;
-          s3 += <i32>load<i8>(w3 + <usize>d) * xv;
-        }
-        store<i8>(yr + <usize>u, <i8>requantize(s0, bias, mult, shift, u, outputOffset, actMin, actMax));
-        store<i8>(yr + <usize>(u + 1), <i8>requantize(s1, bias, mult, shift, u + 1, outputOffset, actMin, actMax));
-        store<i8>(yr + <usize>(u + 2), <i8>requantize(s2, bias, mult, shift, u + 2, outputOffset, actMin, actMax));
-        store<i8>(yr + <usize>(u + 3), <i8>requantize(s3, bias, mult, shift, u + 3, outputOffset, actMin, actMax));
-      }
-    }
-    for (; u < units; u++) {
+    for (let u = 0; u < units; u++) {
       const acc = dot(xr, w + <usize>(u * depth), depth, inputOffset);
       store<i8>(yr + <usize>u, <i8>requantize(acc, bias, mult, shift, u, outputOffset, actMin, actMax));
     }

@@ -35,7 +35,7 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
     const plain = im2col(fh * span); // the scalar build never uses packed weights
     if (f('packed') === 0) return plain;
     const rowLen = span + (span & 1);
-    if (f('dilation_w') !== 1 || fh * f('filter_w') === 1) return Math.max(plain, im2col(fh * rowLen));
+    if (f('dilation_w') !== 1 || fh * f('filter_w') === 1 || rowLen < 8) return Math.max(plain, im2col(fh * rowLen));
     // convDirect: DIRECT_PIXELS padded windows, then the stream-row row / stream-pixel block of outputs
     const outBuf = symbol === 'conv2d_s8_stream_row' ? outW * outDepth : symbol === 'conv2d_s8_stream_pixel' ? DIRECT_PIXELS * outDepth : 0;
     return Math.max(plain, Math.ceil((DIRECT_PIXELS * fh * rowLen) / 16) * 16 + outBuf);

@@ -80,14 +80,16 @@
 //
 // ## Channel-interleaved weights (`packed`, CONV_2D, wasm only)
 // With qparams, a one-group CONV_2D whose output depth is a multiple of 8 and whose windows have at most
-// PACKED_MAX_TAPS taps (kh * kw * ic: few input channels, where horizontal sums dominate) also gets its
-// filter repacked for SIMD lanes across output channels (0 = absent; C leaves it off). Taps go by filter
-// row so that a kernel can read a row's taps straight from the input (they are contiguous there): R =
-// kw * ic taps per row, R2 = R rounded up to even (a zero tap), K2 = kh * R2, K8 = K2 rounded up to a
-// multiple of 8 (zero taps); padded tap k2 = ky * R2 + r is w[.][ky][r] for r < R, else 0. Weights are
-// int16 (widened ahead: the kernel's loads then need no widening). Block b (channels 8b..8b+7) is
-// K8 * 16 bytes at packed + b * K8 * 16; within it, tap pair j (padded taps 2j, 2j+1) is 8 int16:
-// element 2c + t = tap 2j + t of channel 8b + c (c < 4), element 8 + 2c + t = that of 8b + 4 + c.
+// PACKED_MAX_TAPS taps (kh * kw * ic: few input channels, where horizontal sums dominate), or, for windows
+// wider than 1x1 with rows of at least 8 taps (kw * ic; the kernel reads them in place, without im2col),
+// PACKED_MAX_WINDOW_TAPS, also gets its filter repacked for SIMD lanes across output channels (0 = absent;
+// C leaves it off). Taps go by filter row so that a kernel can read a row's taps straight from the input
+// (they are contiguous there): R = kw * ic taps per row, R2 = R rounded up to even (a zero tap), K2 =
+// kh * R2, K8 = K2 rounded up to a multiple of 8 (zero taps); padded tap k2 = ky * R2 + r is
+// w[.][ky][r] for r < R, else 0. Weights are int16 (widened ahead: the kernel's loads then need no
+// widening). Block b (channels 8b..8b+7) is K8 * 16 bytes at packed + b * K8 * 16; within it, tap pair j
+// (padded taps 2j, 2j+1) is 8 int16: element 2c + t = tap 2j + t of channel 8b + c (c < 4), element
+// 8 + 2c + t = that of 8b + 4 + c.
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
@@ -581,6 +583,8 @@ function channelWeights(v: Int8Array, from: number, count: number, step: number)
 
 /** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (see the header). */
 export const PACKED_MAX_TAPS = 32;
+/** Largest window wider than 1x1 whose CONV_2D gets `packed` weights (resnet's 3x3 over 16 channels). */
+export const PACKED_MAX_WINDOW_TAPS = 144;
 
 /** The channel-interleaved weights (see the header) of a one-group CONV_2D filter [oc, kh, kw, ic]. */
 function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, kh: number, R: number): number {
@@ -658,7 +662,8 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const fd = w.shape[3]!;
         const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
         const symbol = ctx.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix}`;
-        const packed = common.qparams !== 0 && fd === x.shape[3]! && kh * kw * fd <= PACKED_MAX_TAPS ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
+        const windowTaps = kh * kw * fd, maxTaps = kh * kw > 1 && kw * fd >= 8 ? PACKED_MAX_WINDOW_TAPS : PACKED_MAX_TAPS;
+        const packed = common.qparams !== 0 && fd === x.shape[3]! && windowTaps <= maxTaps ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
         return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed }) };
       }
       const m = op.attrs.depthMultiplier;

@@ -64,15 +64,15 @@ function wideConv(r: Rng): Graph {
   }
 }
 
-// First-layer convolutions (1-8 input channels, output depth a multiple of 8, at most 32 taps): the
-// packed weights, read straight from the input for interior windows (odd and even taps per filter row,
-// windows touching the input's last byte, borders through the padded copy) or via im2col (dilation_w 2,
-// rows of fewer than 8 taps).
+// Few-channel convolutions (1-16 input channels, output depth a multiple of 8, at most 32 taps for 1x1
+// and 144 for wider windows): the packed weights, read straight from the input for interior windows (odd
+// and even taps per filter row, windows touching the input's last byte, borders through the padded copy)
+// or via im2col (dilation_w 2, 1x1 strided).
 function fewChannelConv(r: Rng): Graph {
   for (;;) {
-    const n = r.int(1, 2), h = r.int(1, 11), w = r.int(1, 13), cin = r.int(1, 8), cout = 8 * r.int(1, 4);
+    const n = r.int(1, 2), h = r.int(1, 11), w = r.int(1, 13), cin = r.int(1, r.int(0, 1) ? 8 : 16), cout = 8 * r.int(1, 4);
     const kh = r.int(1, 4), kw = r.int(1, 4);
-    if (kh * kw * cin > 32) continue;
+    if (kh * kw * cin > (kh * kw > 1 ? 144 : 32)) continue;
     const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
     const dilation: [number, number] = [r.int(1, 2), r.int(0, 3) === 0 ? 2 : 1];
     const pad = r.int(0, 2) === 0 ? { top: 0, bottom: 0, left: 0, right: 0 }
