@@ -125,11 +125,11 @@ function checkGolden(m: BenchEngineModel, g: Golden): { exact0: boolean; exactSe
   return { exact0, exactSets: `${exact}/${g.sets}`, maxDiff: diff };
 }
 
-/** Warm-up: at least 10 invokes and 100 ms; returns the median ms per invoke seen. */
+/** Warm-up: at least 10 invokes and 500 ms (V8 swaps optimized wasm code in from background threads); returns the median ms per invoke seen. */
 function warmUp(m: BenchEngineModel): number {
   const samples: number[] = [];
   const start = performance.now();
-  while (samples.length < 10 || performance.now() - start < 100) {
+  while (samples.length < 10 || performance.now() - start < 500) {
     const t = performance.now();
     m.invoke();
     samples.push(performance.now() - t);
