@@ -55,7 +55,9 @@
 // Both forms start with
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
 // and end with the form's word at +112 (0 = one rounding in float64, 1 = integer, 2 = form 0 for an
-// output clamped at or above its zero point: every r <= 0 clamps alike, so negative is 0). With
+// output clamped at or above its zero point: every r <= 0 clamps alike, so the SIMD path may skip the
+// sign-chosen nudge) and 12 filler bytes (never zero, nor any other unread byte of a group, so that no
+// long run of zero bytes splits the module's data segment). With
 // x = acc + bias_folded (int32 wrap; acc = the sum of w * x without the input offset), e = max(-shift, 0),
 // ls = max(shift, 0), S = 31 + e, TFLM's MultiplyByQuantizedMultiplier(x, multiplier, shift) is
 //   r = floor((x * 2^ls * multiplier + N) / 2^S),  N = 2^30 + 2^(30+e) - (e > 0 && r < 0 ? 2^31 : 0)
@@ -63,7 +65,7 @@
 // Form 0 (float64), only where the lowering proved it exact for every x the channel can reach (below):
 //   +16  float64 scale[4]   = multiplier * 2^(ls - S)
 //   +48  float64 nudge[4]   = 2^-(1+e) + 2^-(S+1) for e > 0, else 2^-(S+1)
-//   +80  float64 negative[4] = -2^-e for e > 0, else 0     (added to the nudge when p < 0)
+//   +80  float64 negative[4] = -2^-e for e > 0, else -0    (added to the nudge when p < 0)
 //   r = round-to-nearest(p + nudge + (p < 0 ? negative : 0)),  p = float64(x) * scale
 // (the nudge is N / 2^S - 1/2 plus half a step of the 2^-S grid, so the sum is never a tie; the sign of p
 // may stand for the sign of r because both nudges give r = 0 between them). Exact when the two float64
@@ -490,6 +492,8 @@ function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
 
 /** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
 export const QPARAMS_GROUP_BYTES = 128;
+/** Bytes of a group no kernel reads (never zero: zero runs split the module's data segment). */
+const FILLER = 0xa5;
 
 /** Per output channel: the sum of its filter weights, and the sums of its positive and negative ones. */
 export interface ChannelWeights { sum: number; positive: number; negative: number }
@@ -550,14 +554,17 @@ function qparamsRef(
     });
     const form = !lanes.every((l) => l.exact) ? 1 : out.actMin >= out.zeroPoint ? 2 : 0;
     table.setInt32(at + 112, form, true);
+    for (let b = 116; b < G; b++) table.setUint8(at + b, FILLER);
+    if (form === 1) for (let b = 96; b < 112; b++) table.setUint8(at + b, FILLER);
     for (const { c, biasFolded } of lanes) {
       const lane = c % 4;
       const e = Math.max(-shift[c]!, 0), ls = Math.max(shift[c]!, 0), S = 31 + e;
       table.setInt32(at + lane * 4, biasFolded, true);
       if (form !== 1) {
-        table.setFloat64(at + 16 + lane * 8, multiplier[c]! * 2 ** (ls - S), true);
+        // -0 rather than 0 (the same sums): runs of zero bytes would split the module's data segment
+        table.setFloat64(at + 16 + lane * 8, multiplier[c]! === 0 ? -0 : multiplier[c]! * 2 ** (ls - S), true);
         table.setFloat64(at + 48 + lane * 8, (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1), true);
-        table.setFloat64(at + 80 + lane * 8, e > 0 && form === 0 ? -(2 ** -e) : 0, true);
+        table.setFloat64(at + 80 + lane * 8, e > 0 ? -(2 ** -e) : -0, true);
       } else {
         table.setInt32(at + 16 + lane * 4, 2 ** ls | 0, true);
         table.setInt32(at + 32 + lane * 4, multiplier[c]!, true);
