@@ -30,7 +30,8 @@ export const CONV2D_ACT_MIN: i32 = 100;
 export const CONV2D_ACT_MAX: i32 = 104;
 export const CONV2D_QPARAMS: i32 = 108;
 export const CONV2D_PACKED: i32 = 112;
-export const CONV2D__BYTES: i32 = 116;
+export const CONV2D_WIDE: i32 = 116;
+export const CONV2D__BYTES: i32 = 120;
 
 export const DWCONV2D_INPUT: i32 = 0;
 export const DWCONV2D_OUTPUT: i32 = 4;
@@ -77,7 +78,8 @@ export const FULLY_CONNECTED_OUTPUT_OFFSET: i32 = 44;
 export const FULLY_CONNECTED_ACT_MIN: i32 = 48;
 export const FULLY_CONNECTED_ACT_MAX: i32 = 52;
 export const FULLY_CONNECTED_QPARAMS: i32 = 56;
-export const FULLY_CONNECTED__BYTES: i32 = 60;
+export const FULLY_CONNECTED_WIDE: i32 = 60;
+export const FULLY_CONNECTED__BYTES: i32 = 64;
 
 export const POOL2D_INPUT: i32 = 0;
 export const POOL2D_OUTPUT: i32 = 4;

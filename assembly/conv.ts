@@ -5,7 +5,7 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS, CONV2D_PACKED,
+  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE,
 } from './abi';
 import { arg, ptr, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
@@ -49,7 +49,8 @@ function conv(args: usize, mode: i32): void {
   const q = arg(args, CONV2D_QPARAMS);
   if (q != 0 && groups == 1) {
     const pk = arg(args, CONV2D_PACKED);
-    convQ(x, y, w, ASC_FEATURE_SIMD && pk != 0 ? ref(pk) : 0, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,
+    const wd = arg(args, CONV2D_WIDE);
+    convQ(x, y, w, ASC_FEATURE_SIMD && pk != 0 ? ref(pk) : 0, ASC_FEATURE_SIMD && wd != 0 ? ref(wd) : 0, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,
       padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);
     return;
   }
@@ -144,7 +145,7 @@ const PIXEL_GROUP = 16;
  */
 // (not inlined: one copy for the three variants, the module's code size)
 function convQ(
-  x: usize, y: usize, w: usize, wp: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
+  x: usize, y: usize, w: usize, wp: usize, ww: usize, qt: usize, batches: i32, inH: i32, inW: i32, depth: i32, outH: i32, outW: i32, outDepth: i32,
   filterH: i32, filterW: i32, strideH: i32, strideW: i32, dilH: i32, dilW: i32, padTop: i32, padLeft: i32,
   inputOffset: i32, outputOffset: i32, actMin: i32, actMax: i32, mode: i32,
 ): void {
@@ -157,7 +158,8 @@ function convQ(
         matmulP(x, depth, pixels, depth, wp, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
         return;
       }
-      matmulQ(x, depth, pixels, depth, w, depth, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
+      if (ww != 0) matmulQW(x, depth, pixels, depth, ww, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
+      else matmulQ(x, depth, pixels, depth, w, depth, outDepth, qt, y, outDepth, outputOffset, actMin, actMax);
       return;
     }
     const group = mode == MODE_ROW ? outW : PIXEL_GROUP;
@@ -165,6 +167,7 @@ function convQ(
       const count = min(group, pixels - p);
       copyBytes(work, x + <usize>(p * depth), count * depth);
       if (usePacked) matmulP(work, depth, count, depth, wp, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
+      else if (ww != 0) matmulQW(work, depth, count, depth, ww, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
       else matmulQ(work, depth, count, depth, w, depth, outDepth, qt, y + <usize>(p * outDepth), outDepth, outputOffset, actMin, actMax);
     }
     return;
@@ -222,12 +225,16 @@ function convQ(
         for (let k = K; k < K8; k++) store<i8>(dst + <usize>k, 0);
         if (mode == MODE_PIXEL && wp != 0) {
           matmulP(col, K8, 1, K8, wp, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
+        } else if (mode == MODE_PIXEL && ww != 0) {
+          matmulQW(col, K8, 1, K8, ww, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
         } else if (mode == MODE_PIXEL) {
           matmulQ(col, K8, 1, K8, wk, K8, outDepth, qt, y + <usize>(((n * outH + oy) * outW + ox) * outDepth), outDepth, outputOffset, actMin, actMax);
         }
       }
       if (mode != MODE_PIXEL && wp != 0) {
         matmulP(col, K8, outW, K8, wp, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
+      } else if (mode != MODE_PIXEL && ww != 0) {
+        matmulQW(col, K8, outW, K8, ww, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
       } else if (mode != MODE_PIXEL) {
         matmulQ(col, K8, outW, K8, wk, K8, outDepth, qt, y + <usize>((n * outH + oy) * outW * outDepth), outDepth, outputOffset, actMin, actMax);
       }
@@ -537,6 +544,96 @@ export function matmulQ(
 }
 
 /**
+ * matmulQ over `wide` weights (src/schedule/abi.ts: the filter as int16, rows of K taps, K a multiple of
+ * 8): y[r * yStride + u] = requant(sum_k ww[u * K + k] * x[r * xStride + k], u). The same blocks as
+ * matmulQ; weight vectors are plain loads (no widening on the multiply-add pipes). SIMD builds only.
+ */
+export function matmulQW(
+  x: usize, xStride: i32, rows: i32, K: i32, ww: usize, units: i32, qt: usize,
+  y: usize, yStride: i32, outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const off = i16x8.splat(<i16>outputOffset);
+  const lo = i8x16.splat(<i8>actMin);
+  const hi = i8x16.splat(<i8>actMax);
+  const wRow = <usize>(K << 1);
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = x + <usize>(r * xStride);
+    const x1 = x0 + <usize>xStride;
+    const y0 = y + <usize>(r * yStride);
+    const y1 = y0 + <usize>yStride;
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const w0 = ww + <usize>u * wRow;
+      const w1 = w0 + wRow;
+      const w2 = w1 + wRow;
+      const w3 = w2 + wRow;
+      let a00 = i32x4.splat(0), a01 = i32x4.splat(0), a02 = i32x4.splat(0), a03 = i32x4.splat(0);
+      let a10 = i32x4.splat(0), a11 = i32x4.splat(0), a12 = i32x4.splat(0), a13 = i32x4.splat(0);
+      for (let d = 0; d < K; d += 8) {
+        const xa = v128.load8x8_s(x0 + <usize>d);
+        const xb = v128.load8x8_s(x1 + <usize>d);
+        const p = <usize>(d << 1);
+        const v0 = v128.load(w0 + p);
+        a00 = i32x4.add(a00, i32x4.dot_i16x8_s(xa, v0));
+        a10 = i32x4.add(a10, i32x4.dot_i16x8_s(xb, v0));
+        const v1 = v128.load(w1 + p);
+        a01 = i32x4.add(a01, i32x4.dot_i16x8_s(xa, v1));
+        a11 = i32x4.add(a11, i32x4.dot_i16x8_s(xb, v1));
+        const v2 = v128.load(w2 + p);
+        a02 = i32x4.add(a02, i32x4.dot_i16x8_s(xa, v2));
+        a12 = i32x4.add(a12, i32x4.dot_i16x8_s(xb, v2));
+        const v3 = v128.load(w3 + p);
+        a03 = i32x4.add(a03, i32x4.dot_i16x8_s(xa, v3));
+        a13 = i32x4.add(a13, i32x4.dot_i16x8_s(xb, v3));
+      }
+      const g = qt + (<usize>(u >> 2)) * QGROUP;
+      const o = pack8(requant4(reduce4(a00, a01, a02, a03), g), requant4(reduce4(a10, a11, a12, a13), g), off, lo, hi);
+      v128.store32_lane(y0 + <usize>u, o, 0);
+      v128.store32_lane(y1 + <usize>u, o, 1);
+    }
+    for (; u < units; u++) {
+      store<i8>(y0 + <usize>u, <i8>requantQ(dotWide(x0, ww + <usize>u * wRow, K), qt, u, outputOffset, actMin, actMax));
+      store<i8>(y1 + <usize>u, <i8>requantQ(dotWide(x1, ww + <usize>u * wRow, K), qt, u, outputOffset, actMin, actMax));
+    }
+  }
+  if (r < rows) {
+    // the last row of an odd count (batch-1 FULLY_CONNECTED: the only one): 1 row x 4 units
+    const x0 = x + <usize>(r * xStride);
+    const y0 = y + <usize>(r * yStride);
+    let u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const w0 = ww + <usize>u * wRow;
+      const w1 = w0 + wRow;
+      const w2 = w1 + wRow;
+      const w3 = w2 + wRow;
+      let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+      for (let d = 0; d < K; d += 8) {
+        const xa = v128.load8x8_s(x0 + <usize>d);
+        const p = <usize>(d << 1);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xa, v128.load(w0 + p)));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xa, v128.load(w1 + p)));
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xa, v128.load(w2 + p)));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xa, v128.load(w3 + p)));
+      }
+      const q = requant4(reduce4(a0, a1, a2, a3), qt + (<usize>(u >> 2)) * QGROUP);
+      v128.store32_lane(y0 + <usize>u, pack8(q, q, off, lo, hi), 0);
+    }
+    for (; u < units; u++) store<i8>(y0 + <usize>u, <i8>requantQ(dotWide(x0, ww + <usize>u * wRow, K), qt, u, outputOffset, actMin, actMax));
+  }
+}
+
+/** sum over k < K of int16 w[k] * int8 x[k] (int32, wrapping). */
+// @ts-ignore: decorator
+@inline
+function dotWide(x: usize, w: usize, K: i32): i32 {
+  let s = 0;
+  for (let d = 0; d < K; d++) s += <i32>load<i16>(w + (<usize>d << 1)) * <i32>load<i8>(x + <usize>d);
+  return s;
+}
+
+/**
  * matmulQ over `packed` weights (src/schedule/abi.ts: lanes across 8 output channels, taps in pairs):
  * y[r * yStride + u] = requant(sum_k w[u][k] * x[r * xStride + k], u), K8 a multiple of 8 (x rows hold
  * K8 bytes), units a multiple of 8. Blocks of 4 rows x 8 units: each weight vector feeds 4 dot products,
@@ -620,6 +717,13 @@ export function matmulP(
   }
 }
 
+/** dst[i] = int16(src[i]) for i < n: the `wide` filter copies (src/schedule/abi.ts), once per module. */
+export function widen_s8_s16(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), v128.load8x8_s(src + <usize>i));
+  for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>load<i8>(src + <usize>i));
+}
+
 /** 1x1, stride 1, no pads, one group: out[p, oc] = requant(sum_ic w[oc, ic] * (x[p, ic] + off)). */
 export function conv2d_s8_1x1(args: usize): void {
   const q = arg(args, CONV2D_QPARAMS);
@@ -627,6 +731,13 @@ export function conv2d_s8_1x1(args: usize): void {
   if (ASC_FEATURE_SIMD && q != 0 && pk != 0 && (arg(args, CONV2D_IN_DEPTH) & 7) == 0) {
     matmulP(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
       arg(args, CONV2D_IN_DEPTH), ref(pk), arg(args, CONV2D_OUT_DEPTH), ref(q),
+      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+    return;
+  }
+  const wd = arg(args, CONV2D_WIDE);
+  if (ASC_FEATURE_SIMD && q != 0 && wd != 0) {
+    matmulQW(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
+      arg(args, CONV2D_IN_DEPTH), ref(wd), arg(args, CONV2D_OUT_DEPTH), ref(q),
       ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
     return;
   }

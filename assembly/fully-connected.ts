@@ -4,10 +4,10 @@ import {
   FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER,
   FULLY_CONNECTED_SHIFT, FULLY_CONNECTED_SCRATCH, FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH,
   FULLY_CONNECTED_INPUT_OFFSET, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
-  FULLY_CONNECTED_QPARAMS,
+  FULLY_CONNECTED_QPARAMS, FULLY_CONNECTED_WIDE,
 } from './abi';
 import { arg, ptr, ref, WORK_BASE } from './base';
-import { matmul, matmulQ, copyBytes } from './conv';
+import { matmul, matmulQ, matmulQW, copyBytes } from './conv';
 
 // @ts-ignore: decorator
 @inline
@@ -29,11 +29,15 @@ function fc(args: usize, streamRow: bool): void {
   const q = arg(args, FULLY_CONNECTED_QPARAMS);
   if (q != 0) {
     // stream-row: each batch row copied to the workspace (the row's reads), then its outputs written.
-    if (!streamRow) matmulQ(x, depth, batches, depth, w, depth, units, ref(q), y, units, outputOffset, actMin, actMax);
-    else {
+    const wd = ASC_FEATURE_SIMD ? arg(args, FULLY_CONNECTED_WIDE) : 0;
+    if (!streamRow) {
+      if (wd != 0) matmulQW(x, depth, batches, depth, ref(wd), units, ref(q), y, units, outputOffset, actMin, actMax);
+      else matmulQ(x, depth, batches, depth, w, depth, units, ref(q), y, units, outputOffset, actMin, actMax);
+    } else {
       for (let n = 0; n < batches; n++) {
         copyBytes(WORK_BASE, x + <usize>(n * depth), depth);
-        matmulQ(WORK_BASE, depth, 1, depth, w, depth, units, ref(q), y + <usize>(n * units), units, outputOffset, actMin, actMax);
+        if (wd != 0) matmulQW(WORK_BASE, depth, 1, depth, ref(wd), units, ref(q), y + <usize>(n * units), units, outputOffset, actMin, actMax);
+        else matmulQ(WORK_BASE, depth, 1, depth, w, depth, units, ref(q), y + <usize>(n * units), units, outputOffset, actMin, actMax);
       }
     }
     return;

@@ -11,6 +11,7 @@
 //   [workBase, workBase + work)     the kernels' private workspace (codegen/wasm/workspace.ts: padded and
 //                                   gathered copies of a unit's input, repacked weights), 16-aligned
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
+// The first invoke also makes the int16 filter copies (`wide`, LoweredSchedule.widen) in the constant data.
 // Exports: memory, invoke.
 import binaryen from 'binaryen';
 import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
@@ -64,7 +65,8 @@ function features(simd: boolean): number {
 
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
-  const lowered = lowerSchedule(schedule, { ...options, qparams: true });
+  // ...and int16 filter copies, made at the first invoke (memory is cheaper than the download)
+  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd });
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
   const workBase = align(arenaBase + schedule.arenaBytes, 16);
@@ -101,6 +103,15 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
       if (!fn) throw new TinyforgeError('E_UNSUPPORTED', `the wasm kernel library has no kernel ${c.symbol}`, { symbol: c.symbol });
       return module.call(fn, [module.i32.const(layout.constBase + c.record)], binaryen.none);
     });
+    if (lowered.widen.length > 0) {
+      const widen = internal.get('widen_s8_s16');
+      if (!widen) throw new TinyforgeError('E_TOOLCHAIN', 'the wasm kernel library has no widen_s8_s16', {});
+      module.addGlobal('widened', binaryen.i32, true, module.i32.const(0));
+      const copies = lowered.widen.map((w) => module.call(widen, [
+        module.i32.const(layout.constBase + w.from), module.i32.const(layout.constBase + w.to), module.i32.const(w.count)], binaryen.none));
+      calls.unshift(module.if(module.i32.eqz(module.global.get('widened', binaryen.i32)),
+        module.block(null, [...copies, module.global.set('widened', module.i32.const(1))], binaryen.none)));
+    }
     module.addFunction('invoke', binaryen.none, binaryen.none, [], module.block(null, calls, binaryen.none));
     module.addFunctionExport('invoke', 'invoke');
     module.setMemory(pages, pages, 'memory', constBytes > 0 ? [{ offset: module.i32.const(layout.constBase), data: lowered.constants, passive: false }] : [], false, false, '0');

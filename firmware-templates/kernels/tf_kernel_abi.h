@@ -36,6 +36,7 @@ typedef struct {
   int32_t act_max;
   int32_t qparams;
   int32_t packed;
+  int32_t wide;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -66,7 +67,8 @@ typedef struct {
 #define TF_CONV2D_ACT_MAX 26
 #define TF_CONV2D_QPARAMS 27
 #define TF_CONV2D_PACKED 28
-#define TF_CONV2D_WORDS 29
+#define TF_CONV2D_WIDE 29
+#define TF_CONV2D_WORDS 30
 
 typedef struct {
   int32_t input;
@@ -144,6 +146,7 @@ typedef struct {
   int32_t act_min;
   int32_t act_max;
   int32_t qparams;
+  int32_t wide;
 } tf_fully_connected_args;
 #define TF_FULLY_CONNECTED_INPUT 0
 #define TF_FULLY_CONNECTED_OUTPUT 1
@@ -160,7 +163,8 @@ typedef struct {
 #define TF_FULLY_CONNECTED_ACT_MIN 12
 #define TF_FULLY_CONNECTED_ACT_MAX 13
 #define TF_FULLY_CONNECTED_QPARAMS 14
-#define TF_FULLY_CONNECTED_WORDS 15
+#define TF_FULLY_CONNECTED_WIDE 15
+#define TF_FULLY_CONNECTED_WORDS 16
 
 typedef struct {
   int32_t input;

@@ -93,6 +93,13 @@
 // (padded taps 2j, 2j+1) is 8 int16: element 2c + t = tap 2j + t of channel 8b + c (c < 4), element
 // 8 + 2c + t = that of 8b + 4 + c.
 //
+// ## Int16 filters (`wide`, CONV_2D / FULLY_CONNECTED, wasm SIMD only)
+// With qparams and no `packed` weights, a one-group filter of K taps per output channel, K a multiple of
+// 8, may also get an int16 copy (0 = absent; C leaves it off): the filter's layout, each weight
+// sign-extended, so that the kernel's weight loads need no widening. The constant data only reserves it
+// (zeros, which the module's data segment does not store); LoweredSchedule.widen lists the copies a
+// backend makes before the first kernel call (the wasm module at the start of its first invoke).
+//
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
@@ -112,7 +119,7 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed', 'wide',
   ],
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
@@ -122,7 +129,7 @@ export const RECORDS = {
   ],
   fully_connected: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'wide',
   ],
   pool2d: [
     'input', 'output', 'scratch',
@@ -349,6 +356,17 @@ export class ConstantData {
     return offset;
   }
 
+  /** `bytes` zero bytes of their own (never shared with an equal array): filled at run time. */
+  reserve(bytes: number, align: number): number {
+    const pad = (align - (this.size % align)) % align;
+    if (pad) this.chunks.push(new Uint8Array(pad));
+    const offset = this.size + pad;
+    this.chunks.push(new Uint8Array(bytes));
+    this.size = offset + bytes;
+    this.dataBytes += bytes;
+    return offset;
+  }
+
   addInt32(values: ArrayLike<number>): number {
     return this.add(new Uint8Array(Int32Array.from(values).buffer));
   }
@@ -383,6 +401,11 @@ export interface LowerOptions {
    * Worth it where constant bytes are cheap (wasm); on a microcontroller they would cost flash.
    */
   qparams?: boolean;
+  /**
+   * Give CONV_2D / FULLY_CONNECTED calls that have qparams, no `packed` weights and a multiple of 8 taps
+   * per output channel an int16 copy of their filter (`wide`, see the header): wasm SIMD only.
+   */
+  wideWeights?: boolean;
 }
 
 export interface LoweredCall {
@@ -405,7 +428,14 @@ export interface LoweredSchedule {
   arenaBytes: number;
   inputs: ArenaRef[];
   outputs: ArenaRef[];
+  /**
+   * Int16 copies of filters (`wide`) to make before the first kernel call: constant-data bytes
+   * [from, from + count) sign-extended to int16 at `to` (left zero by the constant data itself).
+   */
+  widen: WidenStep[];
 }
+
+export interface WidenStep { from: number; to: number; count: number }
 
 const DTYPE_CODE: Partial<Record<DType, string>> = { int8: 's8', uint8: 'u8', int16: 's16', int32: 's32', float32: 'f32' };
 
@@ -466,6 +496,10 @@ interface Ctx {
   tensorOffsets: Map<number, number>;
   fastPaths: boolean;
   qparams: boolean;
+  wideWeights: boolean;
+  /** Filter tensor id -> offset of its int16 copy; and the copies to make. */
+  wideOffsets: Map<number, number>;
+  widen: WidenStep[];
 }
 
 function constTensor(ctx: Ctx, id: number, align = CONST_ALIGN): number {
@@ -588,6 +622,18 @@ function channelWeights(v: Int8Array, from: number, count: number, step: number)
   return { sum, positive, negative };
 }
 
+/** The int16 copy of a constant int8 filter of `units` rows of K taps (see the header), or 0. */
+function wideRef(ctx: Ctx, filterId: number, filter: Tensor | null, units: number, K: number): number {
+  if (!ctx.wideWeights || !filter?.data || filter.dtype !== 'int8' || K % 8 !== 0 || filter.data.length !== units * K) return 0;
+  let to = ctx.wideOffsets.get(filterId);
+  if (to === undefined) {
+    to = ctx.consts.reserve(units * K * 2, WEIGHTS_ALIGN);
+    ctx.widen.push({ from: constTensor(ctx, filterId, WEIGHTS_ALIGN), to, count: units * K });
+    ctx.wideOffsets.set(filterId, to);
+  }
+  return constRef(to);
+}
+
 /** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (see the header). */
 export const PACKED_MAX_TAPS = 32;
 /** Largest window wider than 1x1 whose CONV_2D gets `packed` weights (resnet's 3x3 over 16 channels). */
@@ -671,7 +717,9 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const symbol = ctx.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix}`;
         const windowTaps = kh * kw * fd, maxTaps = kh * kw > 1 && kw * fd >= 8 ? PACKED_MAX_WINDOW_TAPS : PACKED_MAX_TAPS;
         const packed = common.qparams !== 0 && fd === x.shape[3]! && windowTaps <= maxTaps ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
-        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed }) };
+        const filterId = call.inputs[1] && 'constant' in call.inputs[1] ? call.inputs[1].constant : -1;
+        const wide = common.qparams !== 0 && packed === 0 && fd === x.shape[3]! ? wideRef(ctx, filterId, w.tensor, outDepth, kh * kw * fd) : 0;
+        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed, wide }) };
       }
       const m = op.attrs.depthMultiplier;
       const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && m === 1;
@@ -687,15 +735,18 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const p = op.params;
       const multiplier = expand(p.multiplier, units), shift = expand(p.shift, units);
       const weights = (v: Int8Array, u: number) => channelWeights(v, u * depth, depth, 1);
+      const filterId = call.inputs[1] && 'constant' in call.inputs[1] ? call.inputs[1].constant : -1;
+      const qparams = qparamsRef(ctx, units, w.tensor, biasOperand, weights, p.inputOffset, multiplier, shift,
+        { zeroPoint: p.outputOffset, actMin: op.attrs.clamp[0], actMax: op.attrs.clamp[1] });
       return {
         symbol: check(`fully_connected_s8${variantSuffix}`),
         rec: new RecordWriter('fully_connected').set({
           input: x.ref, output: out.offset, filter: w.ref, bias,
           multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
-          qparams: qparamsRef(ctx, units, w.tensor, biasOperand, weights, p.inputOffset, multiplier, shift,
-            { zeroPoint: p.outputOffset, actMin: op.attrs.clamp[0], actMax: op.attrs.clamp[1] }),
+          qparams,
           batches: size / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
           act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+          wide: qparams !== 0 ? wideRef(ctx, filterId, w.tensor, units, depth) : 0,
         }),
       };
     }
@@ -971,9 +1022,16 @@ function lowerCall(ctx: Ctx, call: ScheduleCall): { symbol: string; rec: RecordW
   return lowerKernel(ctx, call);
 }
 
+function newCtx(schedule: Schedule, options: LowerOptions): Ctx {
+  return {
+    graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true,
+    qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, wideOffsets: new Map(), widen: [],
+  };
+}
+
 /** Lowers every call of a Schedule to (kernel symbol, argument record) and builds the constant data. */
 export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): LoweredSchedule {
-  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false };
+  const ctx = newCtx(schedule, options);
   const lowered = schedule.calls.map((call) => ({ call, ...lowerCall(ctx, call) }));
   // Records after every data array, so the arrays stay together.
   const calls: LoweredCall[] = lowered.map(({ call, symbol, rec }) => ({
@@ -990,11 +1048,12 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
     arenaBytes: schedule.arenaBytes,
     inputs: schedule.inputs,
     outputs: schedule.outputs,
+    widen: ctx.widen,
   };
 }
 
 /** The kernel symbols a Schedule needs (what a backend links or emits), sorted. */
 export function kernelSymbols(schedule: Schedule, options: LowerOptions = {}): string[] {
-  const ctx: Ctx = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false };
+  const ctx = newCtx(schedule, options);
   return [...new Set(schedule.calls.map((c) => lowerCall(ctx, c).symbol))].sort();
 }

@@ -78,7 +78,7 @@ function ref(t: Tensor, offset: number): ArenaRef {
 
 /** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
 export function runKernel(
-  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean } = {},
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean } = {},
 ): { output: Uint8Array; symbol: string } {
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {
@@ -92,7 +92,9 @@ export function runKernel(
     scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
   };
   const schedule: Schedule = { graph, arenaBytes: placement.arenaBytes, inputs: [], outputs: [], calls: [call] };
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams: options.qparams ?? false });
+  // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
+  const qparams = options.qparams ?? false;
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd') });
   const { symbol, record } = lowered.calls[0]!;
   const arenaBase = align(lowered.constants.length);
   const workBase = align(arenaBase + placement.arenaBytes);
@@ -101,6 +103,8 @@ export function runKernel(
   if (need > have) lib.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(lib.memory.buffer);
   mem.set(lowered.constants, 0);
+  const view = new DataView(lib.memory.buffer);
+  for (const { from, to, count } of lowered.widen) for (let i = 0; i < count; i++) view.setInt16(to + 2 * i, (mem[from + i]! << 24) >> 24, true);
   mem.fill(options.garbage ?? 0x5a, arenaBase, arenaBase + placement.arenaBytes);
   for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
   (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
