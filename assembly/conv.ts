@@ -5,7 +5,7 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE,
+  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT,
 } from './abi';
 import { arg, ptr, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
@@ -717,8 +717,9 @@ export function matmulP(
   }
 }
 
-/** dst[i] = int16(src[i]) for i < n: the `wide` filter copies (src/schedule/abi.ts), once per module. */
-export function widen_s8_s16(src: usize, dst: usize, n: i32): void {
+/** The `wide` filter copies (src/schedule/abi.ts, a preparation step): output[i] = int16(input[i]), i < count. */
+export function widen_s8_s16(args: usize): void {
+  const src = ptr(args, WIDEN_INPUT), dst = ptr(args, WIDEN_OUTPUT), n = arg(args, WIDEN_COUNT);
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 8 <= n; i += 8) v128.store(dst + (<usize>i << 1), v128.load8x8_s(src + <usize>i));
   for (; i < n; i++) store<i16>(dst + (<usize>i << 1), <i16>load<i8>(src + <usize>i));

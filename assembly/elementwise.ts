@@ -4,7 +4,7 @@
 import {
   ADD_INPUT1, ADD_INPUT2, ADD_OUTPUT, ADD_SIZE, ADD_FLAT, ADD_OUT_SHAPE, ADD_IN1_STRIDES, ADD_IN2_STRIDES, ADD_LEFT_SHIFT,
   ADD_INPUT1_OFFSET, ADD_INPUT2_OFFSET, ADD_OUTPUT_OFFSET, ADD_INPUT1_MULTIPLIER, ADD_INPUT1_SHIFT, ADD_INPUT2_MULTIPLIER,
-  ADD_INPUT2_SHIFT, ADD_OUTPUT_MULTIPLIER, ADD_OUTPUT_SHIFT, ADD_ACT_MIN, ADD_ACT_MAX,
+  ADD_INPUT2_SHIFT, ADD_OUTPUT_MULTIPLIER, ADD_OUTPUT_SHIFT, ADD_ACT_MIN, ADD_ACT_MAX, ADD_LUT,
   MUL_INPUT1, MUL_INPUT2, MUL_OUTPUT, MUL_SIZE, MUL_FLAT, MUL_OUT_SHAPE, MUL_IN1_STRIDES, MUL_IN2_STRIDES, MUL_INPUT1_OFFSET,
   MUL_INPUT2_OFFSET, MUL_OUTPUT_OFFSET, MUL_OUTPUT_MULTIPLIER, MUL_OUTPUT_SHIFT, MUL_ACT_MIN, MUL_ACT_MAX,
   RELU_INPUT, RELU_OUTPUT, RELU_SIZE, RELU_INPUT_OFFSET, RELU_OUTPUT_OFFSET, RELU_OUTPUT_MULTIPLIER, RELU_OUTPUT_SHIFT,
@@ -20,7 +20,7 @@ import {
   REQUANTIZE_MULTIPLIER, REQUANTIZE_SHIFT, REQUANTIZE_QMIN, REQUANTIZE_QMAX,
   DEQUANTIZE_INPUT, DEQUANTIZE_OUTPUT, DEQUANTIZE_SIZE, DEQUANTIZE_SCALE, DEQUANTIZE_ZERO_POINT,
 } from './abi';
-import { arg, ptr, clampI32 } from './base';
+import { arg, ptr, ref, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from './quant';
 import { fixedLogistic, fixedTanh, roundingDivideByPOTInt16, srdhmInt16, toInt16 } from './fixedpoint';
 
@@ -126,6 +126,11 @@ function addLanes(a: v128, b: v128, leftShift: i32, m1: i32, sh1: i32, m2: i32, 
 @inline
 function binary(args: usize, kind: i32): void {
   const size = arg(args, ADD_SIZE);
+  const lutRef = kind == OP_MUL ? 0 : arg(args, ADD_LUT);
+  if (lutRef != 0) {
+    binaryLut(args, ref(lutRef), size);
+    return;
+  }
   if (arg(args, ADD_FLAT) != 0) {
     let i = 0;
     if (ASC_FEATURE_SIMD && kind != OP_MUL) i = addFlat16(args, kind == OP_SUB, size);
@@ -153,6 +158,63 @@ function binary(args: usize, kind: i32): void {
       }
     }
   }
+}
+
+/** ADD / SUB through their lookup table: y = lut[x1 as u8 << 8 | x2 as u8], in output order. */
+function binaryLut(args: usize, lut: usize, size: i32): void {
+  const x1 = ptr(args, ADD_INPUT1), x2 = ptr(args, ADD_INPUT2), y = ptr(args, ADD_OUTPUT);
+  if (arg(args, ADD_FLAT) != 0) {
+    for (let i = 0; i < size; i++) {
+      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i) << 8) | <usize>load<u8>(x2 + <usize>i))));
+    }
+    return;
+  }
+  const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
+  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
+  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
+  let i = 0;
+  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
+    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
+    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
+    for (let f = 0; f < d5; f++) {
+      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i1) << 8) | <usize>load<u8>(x2 + <usize>i2))));
+      i++;
+      i1 += st15;
+      i2 += st25;
+    }
+  }
+}
+
+/**
+ * Fills an ADD / SUB lookup table (a preparation step, src/schedule/abi.ts `lut`): entry x1 as u8 << 8 |
+ * x2 as u8 is the kernel's own element result for (x1, x2), computed here once.
+ */
+// @ts-ignore: decorator
+@inline
+function fillLut(args: usize, kind: i32): void {
+  const lut = ptr(args, ADD_LUT);
+  const leftShift = arg(args, ADD_LEFT_SHIFT);
+  const off1 = arg(args, ADD_INPUT1_OFFSET), off2 = arg(args, ADD_INPUT2_OFFSET);
+  const m1 = arg(args, ADD_INPUT1_MULTIPLIER), sh1 = arg(args, ADD_INPUT1_SHIFT);
+  const m2 = arg(args, ADD_INPUT2_MULTIPLIER), sh2 = arg(args, ADD_INPUT2_SHIFT);
+  const mo = arg(args, ADD_OUTPUT_MULTIPLIER), sho = arg(args, ADD_OUTPUT_SHIFT);
+  const outOff = arg(args, ADD_OUTPUT_OFFSET), lo = arg(args, ADD_ACT_MIN), hi = arg(args, ADD_ACT_MAX);
+  for (let a = -128; a < 128; a++) {
+    const s1 = multiplyByQuantizedMultiplier((a + off1) << leftShift, m1, sh1);
+    for (let b = -128; b < 128; b++) {
+      const s2 = multiplyByQuantizedMultiplier((b + off2) << leftShift, m2, sh2);
+      const v = multiplyByQuantizedMultiplier(kind == OP_ADD ? s1 + s2 : s1 - s2, mo, sho) + outOff;
+      store<i8>(lut + ((<usize>(a & 255) << 8) | <usize>(b & 255)), <i8>clampI32(v, lo, hi));
+    }
+  }
+}
+
+export function add_lut_s8(args: usize): void {
+  fillLut(args, OP_ADD);
+}
+
+export function sub_lut_s8(args: usize): void {
+  fillLut(args, OP_SUB);
 }
 
 export function add_s8(args: usize): void {

@@ -11,7 +11,8 @@
 //   [workBase, workBase + work)     the kernels' private workspace (codegen/wasm/workspace.ts: padded and
 //                                   gathered copies of a unit's input, repacked weights), 16-aligned
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
-// The first invoke also makes the int16 filter copies (`wide`, LoweredSchedule.widen) in the constant data.
+// The first invoke also runs the preparation steps (LoweredSchedule.prepare: int16 filter copies, ADD/SUB
+// lookup tables), filling constant data the lowering only reserved.
 // Exports: memory, invoke.
 import binaryen from 'binaryen';
 import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
@@ -66,7 +67,7 @@ function features(simd: boolean): number {
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
   // ...and int16 filter copies, made at the first invoke (memory is cheaper than the download)
-  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd });
+  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd, lookupTables: options.lookupTables ?? true });
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
   const workBase = align(arenaBase + schedule.arenaBytes, 16);
@@ -103,14 +104,16 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
       if (!fn) throw new TinyforgeError('E_UNSUPPORTED', `the wasm kernel library has no kernel ${c.symbol}`, { symbol: c.symbol });
       return module.call(fn, [module.i32.const(layout.constBase + c.record)], binaryen.none);
     });
-    if (lowered.widen.length > 0) {
-      const widen = internal.get('widen_s8_s16');
-      if (!widen) throw new TinyforgeError('E_TOOLCHAIN', 'the wasm kernel library has no widen_s8_s16', {});
-      module.addGlobal('widened', binaryen.i32, true, module.i32.const(0));
-      const copies = lowered.widen.map((w) => module.call(widen, [
-        module.i32.const(layout.constBase + w.from), module.i32.const(layout.constBase + w.to), module.i32.const(w.count)], binaryen.none));
-      calls.unshift(module.if(module.i32.eqz(module.global.get('widened', binaryen.i32)),
-        module.block(null, [...copies, module.global.set('widened', module.i32.const(1))], binaryen.none)));
+    if (lowered.prepare.length > 0) {
+      // the preparation steps (int16 filter copies, lookup tables) run once, at the start of the first invoke
+      const steps = lowered.prepare.map((p) => {
+        const fn = internal.get(p.symbol);
+        if (!fn) throw new TinyforgeError('E_TOOLCHAIN', `the wasm kernel library has no ${p.symbol}`, { symbol: p.symbol });
+        return module.call(fn, [module.i32.const(layout.constBase + p.record)], binaryen.none);
+      });
+      module.addGlobal('prepared', binaryen.i32, true, module.i32.const(0));
+      calls.unshift(module.if(module.i32.eqz(module.global.get('prepared', binaryen.i32)),
+        module.block(null, [...steps, module.global.set('prepared', module.i32.const(1))], binaryen.none)));
     }
     module.addFunction('invoke', binaryen.none, binaryen.none, [], module.block(null, calls, binaryen.none));
     module.addFunctionExport('invoke', 'invoke');

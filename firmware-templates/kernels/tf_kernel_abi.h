@@ -225,6 +225,7 @@ typedef struct {
   int32_t output_shift;
   int32_t act_min;
   int32_t act_max;
+  int32_t lut;
 } tf_add_args;
 #define TF_ADD_INPUT1 0
 #define TF_ADD_INPUT2 1
@@ -246,7 +247,18 @@ typedef struct {
 #define TF_ADD_OUTPUT_SHIFT 32
 #define TF_ADD_ACT_MIN 33
 #define TF_ADD_ACT_MAX 34
-#define TF_ADD_WORDS 35
+#define TF_ADD_LUT 35
+#define TF_ADD_WORDS 36
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t count;
+} tf_widen_args;
+#define TF_WIDEN_INPUT 0
+#define TF_WIDEN_OUTPUT 1
+#define TF_WIDEN_COUNT 2
+#define TF_WIDEN_WORDS 3
 
 typedef struct {
   int32_t input1;

@@ -97,8 +97,14 @@
 // With qparams and no `packed` weights, a one-group filter of K taps per output channel, K a multiple of
 // 8, may also get an int16 copy (0 = absent; C leaves it off): the filter's layout, each weight
 // sign-extended, so that the kernel's weight loads need no widening. The constant data only reserves it
-// (zeros, which the module's data segment does not store); LoweredSchedule.widen lists the copies a
-// backend makes before the first kernel call (the wasm module at the start of its first invoke).
+// (zeros, which the module's data segment does not store); a preparation step (LoweredSchedule.prepare,
+// widen_s8_s16) fills it before the first kernel call (the wasm module: at the start of its first invoke).
+//
+// ## Lookup tables (`lut`, ADD / SUB, wasm only)
+// With LowerOptions.lookupTables, an int8 ADD / SUB of at least LUT_MIN_ELEMENTS outputs may get a 64 KiB
+// table (0 = absent): entry (x1 as uint8) << 8 | (x2 as uint8) is the op's clamped int8 output for inputs
+// (x1, x2). The constant data only reserves it; a preparation step (add_lut_s8 / sub_lut_s8 with a copy of
+// the op's record) computes every entry with the kernel's own element arithmetic.
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
@@ -141,8 +147,10 @@ export const RECORDS = {
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',
     'left_shift', 'input1_offset', 'input2_offset', 'output_offset',
     'input1_multiplier', 'input1_shift', 'input2_multiplier', 'input2_shift', 'output_multiplier', 'output_shift',
-    'act_min', 'act_max',
+    'act_min', 'act_max', 'lut',
   ],
+  /** A preparation step's copy (LoweredSchedule.prepare, widen_s8_s16): `count` int8 at input as int16 at output. */
+  widen: ['input', 'output', 'count'],
   mul: [
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',
     'input1_offset', 'input2_offset', 'output_offset', 'output_multiplier', 'output_shift', 'act_min', 'act_max',
@@ -406,7 +414,16 @@ export interface LowerOptions {
    * per output channel an int16 copy of their filter (`wide`, see the header): wasm SIMD only.
    */
   wideWeights?: boolean;
+  /**
+   * Give ADD / SUB calls of at least LUT_MIN_ELEMENTS int8 outputs a 64 KiB table of every (x1, x2)
+   * result (`lut`, filled by a preparation step): one load per element instead of three
+   * requantizations. Costs memory, not constant bytes (wasm).
+   */
+  lookupTables?: boolean;
 }
+
+/** Smallest ADD / SUB (output elements) that gets a lookup table. */
+export const LUT_MIN_ELEMENTS = 4096;
 
 export interface LoweredCall {
   symbol: string;
@@ -429,13 +446,13 @@ export interface LoweredSchedule {
   inputs: ArenaRef[];
   outputs: ArenaRef[];
   /**
-   * Int16 copies of filters (`wide`) to make before the first kernel call: constant-data bytes
-   * [from, from + count) sign-extended to int16 at `to` (left zero by the constant data itself).
+   * Calls a backend makes once, before the first kernel call, with the same ABI as kernel calls: they
+   * fill constant data the lowering only reserved (zeros): int16 filter copies (`wide`, widen_s8_s16
+   * with a `widen` record) and ADD / SUB lookup tables (`lut`, add_lut_s8 / sub_lut_s8 with the op's
+   * own record).
    */
-  widen: WidenStep[];
+  prepare: Array<{ symbol: string; record: number }>;
 }
-
-export interface WidenStep { from: number; to: number; count: number }
 
 const DTYPE_CODE: Partial<Record<DType, string>> = { int8: 's8', uint8: 'u8', int16: 's16', int32: 's32', float32: 'f32' };
 
@@ -497,9 +514,12 @@ interface Ctx {
   fastPaths: boolean;
   qparams: boolean;
   wideWeights: boolean;
-  /** Filter tensor id -> offset of its int16 copy; and the copies to make. */
+  lookupTables: boolean;
+  /** Filter tensor id -> offset of its int16 copy; ADD/SUB parameters -> offset of their table. */
   wideOffsets: Map<number, number>;
-  widen: WidenStep[];
+  lutOffsets: Map<string, number>;
+  /** Preparation steps: records written after the lowering (see LoweredSchedule.prepare). */
+  prepare: Array<{ symbol: string; rec: RecordWriter }>;
 }
 
 function constTensor(ctx: Ctx, id: number, align = CONST_ALIGN): number {
@@ -628,7 +648,8 @@ function wideRef(ctx: Ctx, filterId: number, filter: Tensor | null, units: numbe
   let to = ctx.wideOffsets.get(filterId);
   if (to === undefined) {
     to = ctx.consts.reserve(units * K * 2, WEIGHTS_ALIGN);
-    ctx.widen.push({ from: constTensor(ctx, filterId, WEIGHTS_ALIGN), to, count: units * K });
+    const from = constTensor(ctx, filterId, WEIGHTS_ALIGN);
+    ctx.prepare.push({ symbol: 'widen_s8_s16', rec: new RecordWriter('widen').set({ input: constRef(from), output: constRef(to), count: units * K }) });
     ctx.wideOffsets.set(filterId, to);
   }
   return constRef(to);
@@ -788,14 +809,25 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         };
       }
       const p = op.params;
-      return {
-        symbol: check(op.kind === 'ADD' ? 'add_s8' : 'sub_s8'),
-        rec: new RecordWriter('add').set({
-          ...shape, left_shift: p.leftShift, input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
-          input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
-          output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
-        }),
+      const params = {
+        left_shift: p.leftShift, input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
+        input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
+        output_multiplier: p.outputMultiplier, output_shift: p.outputShift, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
       };
+      const symbol = check(op.kind === 'ADD' ? 'add_s8' : 'sub_s8');
+      let lut = 0;
+      if (ctx.lookupTables && size >= LUT_MIN_ELEMENTS && a.dtype === 'int8' && b.dtype === 'int8') {
+        // one table per distinct parameter set, filled by a step that runs the kernel's own element formula
+        const key = `${op.kind} ${JSON.stringify(params)}`;
+        let at = ctx.lutOffsets.get(key);
+        if (at === undefined) {
+          at = ctx.consts.reserve(65536, WEIGHTS_ALIGN);
+          ctx.lutOffsets.set(key, at);
+          ctx.prepare.push({ symbol: op.kind === 'ADD' ? 'add_lut_s8' : 'sub_lut_s8', rec: new RecordWriter('add').set({ ...shape, ...params, lut: constRef(at) }) });
+        }
+        lut = constRef(at);
+      }
+      return { symbol, rec: new RecordWriter('add').set({ ...shape, ...params, lut }) };
     }
     case 'RELU':
     case 'RELU_N1_TO_1': {
@@ -1025,7 +1057,8 @@ function lowerCall(ctx: Ctx, call: ScheduleCall): { symbol: string; rec: RecordW
 function newCtx(schedule: Schedule, options: LowerOptions): Ctx {
   return {
     graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true,
-    qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, wideOffsets: new Map(), widen: [],
+    qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? false,
+    wideOffsets: new Map(), lutOffsets: new Map(), prepare: [],
   };
 }
 
@@ -1039,6 +1072,8 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
     call,
     record: ctx.consts.add(new Uint8Array(rec.words.buffer), CONST_ALIGN, 'record'),
   }));
+  // after the kernels' records: a step may read the op's own record (its table reference)
+  const prepare = ctx.prepare.map(({ symbol, rec }) => ({ symbol, record: ctx.consts.add(new Uint8Array(rec.words.buffer), CONST_ALIGN, 'record') }));
   return {
     constants: ctx.consts.bytes(),
     dataBytes: ctx.consts.dataBytes,
@@ -1048,7 +1083,7 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
     arenaBytes: schedule.arenaBytes,
     inputs: schedule.inputs,
     outputs: schedule.outputs,
-    widen: ctx.widen,
+    prepare,
   };
 }
 

@@ -94,7 +94,7 @@ export function runKernel(
   const schedule: Schedule = { graph, arenaBytes: placement.arenaBytes, inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd') });
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
   const { symbol, record } = lowered.calls[0]!;
   const arenaBase = align(lowered.constants.length);
   const workBase = align(arenaBase + placement.arenaBytes);
@@ -103,14 +103,14 @@ export function runKernel(
   if (need > have) lib.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(lib.memory.buffer);
   mem.set(lowered.constants, 0);
-  const view = new DataView(lib.memory.buffer);
-  for (const { from, to, count } of lowered.widen) for (let i = 0; i < count; i++) view.setInt16(to + 2 * i, (mem[from + i]! << 24) >> 24, true);
   mem.fill(options.garbage ?? 0x5a, arenaBase, arenaBase + placement.arenaBytes);
   for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
   (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
   (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
   (lib.exports.WORK_BASE as WebAssembly.Global).value = workBase;
   mem.fill(options.garbage ?? 0x5a, workBase, need);
+  // what the module's first invoke does first: int16 filter copies, lookup tables
+  for (const step of lowered.prepare) (lib.exports[step.symbol] as (args: number) => void)(step.record);
   (lib.exports[symbol] as (args: number) => void)(record);
   const outBytes = tensorBytes(graph, op.outputs[0]!);
   return { output: mem.slice(arenaBase + placement.output, arenaBase + placement.output + outBytes), symbol };

@@ -105,6 +105,19 @@ function rgbConv(r: Rng): Graph {
   ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * r.float(0.002, 40), zp: r.int(-20, 20) });
 }
 
+// ADD / SUB large enough for a lookup table (LUT_MIN_ELEMENTS outputs; with qparams the lowering gives
+// one): flat and broadcast, scales spread so that the input shifts differ, clamps narrowed sometimes.
+function largeBinary(r: Rng, kind: 'ADD' | 'SUB'): Graph {
+  const shape = [1, r.int(8, 24), r.int(8, 24), r.int(16, 40)];
+  const broadcast = r.int(0, 2) === 0;
+  const other = broadcast ? [1, 1, 1, shape[3]!] : shape;
+  const clamp: [number, number] = r.int(0, 1) === 0 ? [-128, 127] : [r.int(-128, -10), r.int(10, 127)];
+  return singleOpGraph(kind, { clamp }, [
+    { shape, scale: r.float(0.005, 0.2), zp: r.int(-128, 127) },
+    { shape: other, scale: r.float(0.005, 0.2), zp: r.int(-128, 127) },
+  ], { shape, scale: r.float(0.01, 0.3), zp: r.int(-128, 127) });
+}
+
 function wideDepthwise(r: Rng, multiplier: number): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 40);
@@ -177,6 +190,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
   ['CONV_2D wide', wideConv],
+  ['ADD large (lookup table)', (r) => largeBinary(r, 'ADD')],
+  ['SUB large (lookup table)', (r) => largeBinary(r, 'SUB')],
   ['CONV_2D few input channels', fewChannelConv, 36],
   ['CONV_2D 3x3 RGB', rgbConv, 24],
   ['DEPTHWISE_CONV_2D wide m1', (r) => wideDepthwise(r, 1)],
