@@ -181,6 +181,27 @@ function concatCase(r: Rng): Graph {
 
 
 
+// 3x3 stride-1 convolutions for the Winograd path (in_depth 8/16/24, out_depth 8/16): odd and even
+// heights and widths (partial 2x2 tiles), SAME, VALID and uneven pads, weights at both int8 extremes.
+function winogradConv(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 11), w = r.int(1, 13), cin = 8 * r.int(1, 3), cout = 8 * r.int(1, 2);
+    const kind = r.int(0, 2);
+    const pad = kind === 0 ? { top: 1, bottom: 1, left: 1, right: 1 } : kind === 1 ? { top: 0, bottom: 0, left: 0, right: 0 }
+      : { top: r.int(0, 2), bottom: r.int(0, 2), left: r.int(0, 2), right: r.int(0, 2) };
+    const oh = outSizeWithPads(h, 3, 1, 1, pad.top, pad.bottom), ow = outSizeWithPads(w, 3, 1, 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: cout }, () => r.float(0.0005, 0.02));
+    const values = r.ints(cout * 9 * cin, -128, 127).map((v, i) => (i % 7 === 0 ? -128 : i % 11 === 0 ? 127 : v));
+    return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad, clamp: [r.int(-128, -100), r.int(100, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, 3, 3, cin], scale: wScales, axis: 0, values },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -30000, 30000) },
+    ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * r.float(0.5, 40) * Math.sqrt(cin), zp: r.int(-20, 20) });
+  }
+}
+
 // name, generator, cases (CASES unless given)
 const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['CONV_2D 1x1', (r) => convCase(r, true)],
@@ -194,6 +215,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['SUB large (lookup table)', (r) => largeBinary(r, 'SUB')],
   ['CONV_2D few input channels', fewChannelConv, 36],
   ['CONV_2D 3x3 RGB', rgbConv, 24],
+  ['CONV_2D 3x3 Winograd', winogradConv, 24],
   ['DEPTHWISE_CONV_2D wide m1', (r) => wideDepthwise(r, 1)],
   ['DEPTHWISE_CONV_2D wide m3', (r) => wideDepthwise(r, 3)],
   ['FULLY_CONNECTED wide', wideFullyConnected],
