@@ -17,6 +17,9 @@ export const QGROUP: usize = 128;
 
 /** Round-to-nearest of float64 v (|v| < 2^51) in the low word: adding 1.5 * 2^52 leaves it in the low mantissa bits. */
 const MAGIC: f64 = 6755399441055744.0;
+/** The same for float32 (|v| < 2^22): 1.5 * 2^23, and its bit pattern (subtracted to leave the integer). */
+const MAGIC32: f32 = 12582912.0;
+const MAGIC32_BITS: i32 = 0x4b400000;
 
 /** int8 output of channel `channel` for `acc` (the sum of w * x without the input offset). */
 // @ts-ignore: decorator
@@ -25,7 +28,12 @@ export function requantQ(acc: i32, qt: usize, channel: i32, outputOffset: i32, a
   const g = qt + (<usize>(channel >> 2)) * QGROUP;
   const l = <usize>(channel & 3);
   let v: i64;
-  if (load<i32>(g, 112) != 1) {
+  const form = load<i32>(g, 112);
+  if (form >= 3) {
+    const p = <f32>(acc + load<i32>(g + (l << 2))) * load<f32>(g + 16 + (l << 2));
+    const n = load<f32>(g + 32 + (l << 2)) + (form == 4 && p < 0 ? load<f32>(g + 48 + (l << 2)) : <f32>0.0);
+    v = <i64>nearest<f32>(p + n) + <i64>outputOffset;
+  } else if (form != 1) {
     const p = <f64>(acc + load<i32>(g + (l << 2))) * load<f64>(g + 16 + (l << 3));
     const n = load<f64>(g + 48 + (l << 3)) + (p < 0 ? load<f64>(g + 80 + (l << 3)) : 0.0);
     v = <i64>nearest<f64>(p + n) + <i64>outputOffset;
@@ -48,6 +56,13 @@ export function requant4(acc: v128, g: usize): v128 {
   const form = load<i32>(g, 112);
   if (form == 1) return requant4Integer(acc, g);
   const x = i32x4.add(acc, v128.load(g));
+  if (form >= 3) {
+    // float32: 4 lanes per op (src/schedule/requant-f32.ts proves it for the channel's accumulators)
+    const p = f32x4.mul(f32x4.convert_i32x4_s(x), v128.load(g, 16));
+    let n = v128.load(g, 32);
+    if (form == 4) n = f32x4.add(n, v128.and(f32x4.lt(p, f32x4.splat(0)), v128.load(g, 48)));
+    return i32x4.sub(f32x4.add(f32x4.add(p, n), f32x4.splat(MAGIC32)), i32x4.splat(MAGIC32_BITS));
+  }
   const pl = f64x2.mul(f64x2.convert_low_i32x4_s(x), v128.load(g, 16));
   const ph = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(x, x, 2, 3, 2, 3)), v128.load(g, 32));
   const magic = f64x2.splat(MAGIC);

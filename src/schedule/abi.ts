@@ -56,7 +56,7 @@
 //   +0   int32   bias_folded[4] = bias + input_offset * sum(filter weights of the channel)  (int32 wrap)
 // and end with the form's word at +112 (0 = one rounding in float64, 1 = integer, 2 = form 0 for an
 // output clamped at or above its zero point: every r <= 0 clamps alike, so the SIMD path may skip the
-// sign-chosen nudge) and 12 filler bytes (never zero, nor any other unread byte of a group, so that no
+// sign-chosen nudge; 3 and 4 = float32, see below) and 12 filler bytes (never zero, nor any other unread byte of a group, so that no
 // long run of zero bytes splits the module's data segment). With
 // x = acc + bias_folded (int32 wrap; acc = the sum of w * x without the input offset), e = max(-shift, 0),
 // ls = max(shift, 0), S = 31 + e, TFLM's MultiplyByQuantizedMultiplier(x, multiplier, shift) is
@@ -72,6 +72,11 @@
 // roundings stay under half a grid step wherever the clamped output depends on r, i.e. for reachable
 // p in [act_min - zp - 1, act_max - zp + 1]; the lowering bounds x from the weights
 // (x in [-128, 127] per tap) and the bias, and also requires no int32 wrap of x or x * 2^ls.
+// Forms 3 and 4 (float32: 4 lanes per SIMD op), where src/schedule/requant-f32.ts proves them for every
+// reachable x (they are step functions of x; each clamp-visible step is checked on both sides):
+//   +16  float32 scale[4] = fround(multiplier * 2^(ls - S));  +32 float32 nudge[4] = fround(2^-(1+e)) (0: -0)
+//   +48  float32 negative[4] = fround(-2^-e) (form 4: added where p < 0; form 3: unused)
+//   r = round-to-nearest(fround(fround(fround(x) * scale) + nudge)), via the 1.5 * 2^23 magic constant
 // Form 1 (integer, every other group), exactly TFLM's arithmetic for every int32 x:
 //   +16  int32   left_mul[4]    = 1 << ls                                              (int32 wrap)
 //   +32  int32   multiplier[4]
@@ -112,6 +117,7 @@ import type { OpKind } from '../ir/ops.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { elementCount, dtypeBytes } from '../ir/shapes.js';
 import { UnsupportedError } from '../errors.js';
+import { float32Requant } from './requant-f32.js';
 import type { ArenaRef, KernelCall, Operand, Schedule, ScheduleCall } from './types.js';
 
 export const MAX_RANK = 6;
@@ -604,17 +610,30 @@ function qparamsRef(
       const c = 4 * g + lane;
       const stats = weights(w, c);
       const biasFolded = ((bias ? bias[c]! : 0) + Math.imul(inputOffset, stats.sum)) | 0;
-      return { c, biasFolded, exact: floatRequantExact(stats, biasFolded, multiplier[c]!, shift[c]!, out) };
+      const range = { xLo: -128 * stats.positive - 127 * stats.negative + biasFolded, xHi: 127 * stats.positive + 128 * stats.negative + biasFolded, ...out };
+      const int32 = range.xLo * 2 ** Math.max(shift[c]!, 0) > -(2 ** 31) && range.xHi * 2 ** Math.max(shift[c]!, 0) < 2 ** 31;
+      return {
+        c, biasFolded, exact: floatRequantExact(stats, biasFolded, multiplier[c]!, shift[c]!, out),
+        single: int32 ? float32Requant(multiplier[c]!, shift[c]!, range, false) : null,
+        selected: int32 ? float32Requant(multiplier[c]!, shift[c]!, range, true) : null,
+      };
     });
-    const form = !lanes.every((l) => l.exact) ? 1 : out.actMin >= out.zeroPoint ? 2 : 0;
+    const form = lanes.every((l) => l.single) ? 3 : lanes.every((l) => l.selected) ? 4
+      : !lanes.every((l) => l.exact) ? 1 : out.actMin >= out.zeroPoint ? 2 : 0;
     table.setInt32(at + 112, form, true);
     for (let b = 116; b < G; b++) table.setUint8(at + b, FILLER);
     if (form === 1) for (let b = 96; b < 112; b++) table.setUint8(at + b, FILLER);
-    for (const { c, biasFolded } of lanes) {
+    if (form >= 3) for (let b = 64; b < 112; b++) table.setUint8(at + b, FILLER);
+    for (const { c, biasFolded, single, selected } of lanes) {
       const lane = c % 4;
       const e = Math.max(-shift[c]!, 0), ls = Math.max(shift[c]!, 0), S = 31 + e;
       table.setInt32(at + lane * 4, biasFolded, true);
-      if (form !== 1) {
+      if (form >= 3) {
+        const k = (form === 3 ? single : selected)!;
+        table.setFloat32(at + 16 + lane * 4, k.scale, true);
+        table.setFloat32(at + 32 + lane * 4, k.nudge === 0 ? -0 : k.nudge, true);
+        table.setFloat32(at + 48 + lane * 4, k.negative === 0 ? -0 : k.negative, true);
+      } else if (form !== 1) {
         // -0 rather than 0 (the same sums): runs of zero bytes would split the module's data segment
         table.setFloat64(at + 16 + lane * 8, multiplier[c]! === 0 ? -0 : multiplier[c]! * 2 ** (ls - S), true);
         table.setFloat64(at + 48 + lane * 8, (e > 0 ? 2 ** -(1 + e) : 0) + 2 ** -(S + 1), true);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../src/ir/quant.js';
 import { floatRequantExact, type ChannelWeights } from '../../src/schedule/abi.js';
+import { float32Requant, float32Result } from '../../src/schedule/requant-f32.js';
 
 const MAGIC = 6755399441055744.0;
 
@@ -70,6 +71,41 @@ describe('qparams float64 form', () => {
     expect(accepted).toBeGreaterThan(1000);
     expect(rejected).toBeGreaterThan(50);
     expect(checked).toBeGreaterThan(100000);
+  });
+
+  it('float32 forms: every channel the step proof accepts gives the exact clamped output on every x tried', () => {
+    const r = rng(7);
+    let accepted = 0, rejected = 0, checked = 0;
+    for (let ch = 0; ch < 1500; ch++) {
+      const { multiplier, shift } = quantizeMultiplier(2 ** (-12 * r() - 2) * (1 + r()));
+      const span = Math.round(2 ** (8 + 12 * r()));
+      const mid = Math.round((r() - 0.5) * 2 ** (6 + 14 * r()));
+      const zeroPoint = Math.floor(r() * 256) - 128;
+      const relu = r() < 0.5;
+      const range = { xLo: mid - span, xHi: mid + span, zeroPoint, actMin: relu ? zeroPoint : -128, actMax: 127 };
+      for (const withNegative of [false, true]) {
+        const c = float32Requant(multiplier, shift, range, withNegative);
+        if (!c) { rejected++; continue; }
+        accepted++;
+        const e = Math.max(-shift, 0), ls = Math.max(shift, 0);
+        const step = 2 ** (31 + e) / (multiplier * 2 ** ls);
+        const xs = new Set<number>([range.xLo, range.xHi]);
+        for (let i = 0; i < 30; i++) xs.add(range.xLo + Math.floor((range.xHi - range.xLo) * r()));
+        for (let y = -300; y <= 300; y++) {
+          const x0 = Math.round((y + 0.5) * step);
+          for (let d = -2; d <= 2; d++) if (x0 + d >= range.xLo && x0 + d <= range.xHi) xs.add(x0 + d);
+        }
+        for (const x of xs) {
+          const want = clamp(multiplyByQuantizedMultiplier(x, multiplier, shift) + zeroPoint, range.actMin, range.actMax);
+          const got = clamp(float32Result(x, c) + zeroPoint, range.actMin, range.actMax);
+          if (got !== want) expect({ x, multiplier, shift, zeroPoint, withNegative, got }).toEqual({ x, multiplier, shift, zeroPoint, withNegative, got: want });
+          checked++;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(300);
+    expect(rejected).toBeGreaterThan(300);
+    expect(checked).toBeGreaterThan(50000);
   });
 
   it('turns away channels whose accumulator can wrap int32 or whose float64 error could show', () => {
