@@ -31,7 +31,8 @@ export const CONV2D_ACT_MAX: i32 = 104;
 export const CONV2D_QPARAMS: i32 = 108;
 export const CONV2D_PACKED: i32 = 112;
 export const CONV2D_WIDE: i32 = 116;
-export const CONV2D__BYTES: i32 = 120;
+export const CONV2D_WINOGRAD: i32 = 120;
+export const CONV2D__BYTES: i32 = 124;
 
 export const DWCONV2D_INPUT: i32 = 0;
 export const DWCONV2D_OUTPUT: i32 = 4;

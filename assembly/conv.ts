@@ -5,8 +5,9 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT,
+  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT, CONV2D_WINOGRAD,
 } from './abi';
+import { winogradConv } from './winograd';
 import { arg, ptr, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
 
@@ -48,6 +49,11 @@ function conv(args: usize, mode: i32): void {
   const rowBytes = <usize>(outW * outDepth);
   const q = arg(args, CONV2D_QPARAMS);
   if (q != 0 && groups == 1) {
+    const wg = arg(args, CONV2D_WINOGRAD);
+    if (ASC_FEATURE_SIMD && wg != 0 && mode != MODE_PIXEL) {
+      winogradConv(x, y, ref(wg), ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, padTop, padLeft, <i8>(-inputOffset), outputOffset, actMin, actMax);
+      return;
+    }
     const pk = arg(args, CONV2D_PACKED);
     const wd = arg(args, CONV2D_WIDE);
     convQ(x, y, w, ASC_FEATURE_SIMD && pk != 0 ? ref(pk) : 0, ASC_FEATURE_SIMD && wd != 0 ? ref(wd) : 0, ref(q), batches, inH, inW, inDepth, outH, outW, outDepth, filterH, filterW, strideH, strideW, dilH, dilW,

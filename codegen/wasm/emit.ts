@@ -67,7 +67,7 @@ function features(simd: boolean): number {
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
   // ...and int16 filter copies, made at the first invoke (memory is cheaper than the download)
-  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd, lookupTables: options.lookupTables ?? true });
+  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd, lookupTables: options.lookupTables ?? true, winograd: options.simd });
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
   const workBase = align(arenaBase + schedule.arenaBytes, 16);

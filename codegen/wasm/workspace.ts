@@ -14,11 +14,26 @@ function reader(record: RecordName, words: Int32Array): (name: string) => number
   return (name) => words[index.get(name)!]!;
 }
 
+/** Tiles per multiply block of the Winograd convolution (assembly/winograd.ts TB). */
+const WINOGRAD_TB = 4;
+
+function winogradBytes(outW: number, depth: number): number {
+  const tiles = Math.ceil(Math.ceil(outW / 2) / WINOGRAD_TB) * WINOGRAD_TB;
+  return Math.ceil((4 * (2 * tiles + 2) * depth) / 16) * 16 + tiles * 32 * depth + WINOGRAD_TB * 512;
+}
+
 /** Workspace bytes of one kernel call (its symbol and argument-record words). */
 export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
   if (symbol.startsWith('conv2d_s8')) {
     const f = reader('conv2d', words);
     if (f('qparams') === 0 || f('filter_depth') !== f('in_depth') || symbol === 'conv2d_s8_1x1') return 0;
+    if (f('winograd') !== 0) {
+      // assembly/winograd.ts (SIMD; stream-pixel and the scalar build take the other paths, sized without it)
+      const plain = Int32Array.from(words);
+      plain[recordFields('conv2d').find((x) => x.name === 'winograd')!.index] = 0;
+      const wino = symbol === 'conv2d_s8_stream_pixel' ? 0 : winogradBytes(f('out_w'), f('in_depth'));
+      return Math.max(wino, callWorkspaceBytes(symbol, plain));
+    }
     const depth = f('in_depth'), outDepth = f('out_depth'), outW = f('out_w');
     const pointwise = f('filter_h') === 1 && f('filter_w') === 1 && f('stride_h') === 1 && f('stride_w') === 1 &&
       f('pad_top') === 0 && f('pad_left') === 0 && f('out_h') === f('in_h') && outW === f('in_w');

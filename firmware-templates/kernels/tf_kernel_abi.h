@@ -37,6 +37,7 @@ typedef struct {
   int32_t qparams;
   int32_t packed;
   int32_t wide;
+  int32_t winograd;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -68,7 +69,8 @@ typedef struct {
 #define TF_CONV2D_QPARAMS 27
 #define TF_CONV2D_PACKED 28
 #define TF_CONV2D_WIDE 29
-#define TF_CONV2D_WORDS 30
+#define TF_CONV2D_WINOGRAD 30
+#define TF_CONV2D_WORDS 31
 
 typedef struct {
   int32_t input;

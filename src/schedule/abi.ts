@@ -111,6 +111,14 @@
 // (x1, x2). The constant data only reserves it; a preparation step (add_lut_s8 / sub_lut_s8 with a copy of
 // the op's record) computes every entry with the kernel's own element arithmetic.
 //
+// ## Winograd weights (`winograd`, CONV_2D, wasm SIMD only)
+// With qparams and LowerOptions.winograd, a one-group 3x3 CONV_2D of stride 1 and dilation 1, in_depth a
+// multiple of 8 (at most 2048) and out_depth a multiple of 8, also gets its filter transformed for
+// Winograd F(2x2, 3x3) (0 = absent): U = (2G) g (2G)^T per (oc, ic), 2G = [[2,0,0],[1,1,1],[1,-1,1],[0,0,2]],
+// 16 int16 positions t = 4i + j. Block b (channels 8b..8b+7), position t, input channel pair p is 8 int16
+// at winograd + ((b * 16 + t) * in_depth / 2 + p) * 16 elements, interleaved like `packed`: element
+// 2c + e = U[t] of channel 8b + c, input channel 2p + e (c < 4), element 8 + 2c + e that of 8b + 4 + c.
+//
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
@@ -131,7 +139,7 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed', 'wide',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed', 'wide', 'winograd',
   ],
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
@@ -426,6 +434,8 @@ export interface LowerOptions {
    * requantizations. Costs memory, not constant bytes (wasm).
    */
   lookupTables?: boolean;
+  /** Give eligible 3x3 stride-1 CONV_2D calls Winograd weights (`winograd`, see the header): wasm SIMD only. */
+  winograd?: boolean;
 }
 
 /** Smallest ADD / SUB (output elements) that gets a lookup table. */
@@ -521,6 +531,7 @@ interface Ctx {
   qparams: boolean;
   wideWeights: boolean;
   lookupTables: boolean;
+  winograd: boolean;
   /** Filter tensor id -> offset of its int16 copy; ADD/SUB parameters -> offset of their table. */
   wideOffsets: Map<number, number>;
   lutOffsets: Map<string, number>;
@@ -699,6 +710,33 @@ function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, kh: number
   return constRef(ctx.consts.add(new Uint8Array(out.buffer), WEIGHTS_ALIGN));
 }
 
+/** 2G of Winograd F(2x2, 3x3): integer, so U = (2G) g (2G)^T is 4 x the usual transformed filter. */
+const WINOGRAD_G2 = [[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]];
+
+/** The Winograd weights (see the header) of a 3x3 one-group CONV_2D filter [oc, 3, 3, ic]. */
+function winogradRef(ctx: Ctx, filter: Tensor | null, outDepth: number, depth: number): number {
+  // 4 x the int32 accumulator must not wrap (|4 acc| <= 4 * 9 * 128 * 128 * depth < 2^31)
+  if (!filter?.data || filter.dtype !== 'int8' || outDepth % 8 !== 0 || depth % 8 !== 0 || depth > 2048) return 0;
+  const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
+  const G = WINOGRAD_G2;
+  const out = new DataView(new ArrayBuffer(outDepth * depth * 32));
+  for (let oc = 0; oc < outDepth; oc++) {
+    const b = oc >> 3, c = oc & 7;
+    for (let ic = 0; ic < depth; ic++) {
+      const g = (ky: number, kx: number) => w[((oc * 3 + ky) * 3 + kx) * depth + ic]!;
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) {
+          let u = 0;
+          for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) u += G[i]![ky]! * g(ky, kx) * G[j]![kx]!;
+          const t = i * 4 + j;
+          out.setInt16((((b * 16 + t) * (depth >> 1) + (ic >> 1)) * 16 + (c >> 2) * 8 + (c & 3) * 2 + (ic & 1)) * 2, u, true);
+        }
+      }
+    }
+  }
+  return constRef(ctx.consts.add(new Uint8Array(out.buffer), WEIGHTS_ALIGN));
+}
+
 function expand(values: Int32Array, n: number): number[] {
   return Array.from({ length: n }, (_, i) => values[values.length > 1 ? i : 0]!);
 }
@@ -759,7 +797,9 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const packed = common.qparams !== 0 && fd === x.shape[3]! && windowTaps <= maxTaps ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
         const filterId = call.inputs[1] && 'constant' in call.inputs[1] ? call.inputs[1].constant : -1;
         const wide = common.qparams !== 0 && packed === 0 && fd === x.shape[3]! ? wideRef(ctx, filterId, w.tensor, outDepth, kh * kw * fd) : 0;
-        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed, wide }) };
+        const winograd = common.qparams !== 0 && ctx.winograd && kh === 3 && kw === 3 && stride[0] === 1 && stride[1] === 1 &&
+          dilation[0] === 1 && dilation[1] === 1 && fd === x.shape[3]! ? winogradRef(ctx, w.tensor, outDepth, fd) : 0;
+        return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed, wide, winograd }) };
       }
       const m = op.attrs.depthMultiplier;
       const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && m === 1;
@@ -1076,7 +1116,7 @@ function lowerCall(ctx: Ctx, call: ScheduleCall): { symbol: string; rec: RecordW
 function newCtx(schedule: Schedule, options: LowerOptions): Ctx {
   return {
     graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true,
-    qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? false,
+    qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? false, winograd: options.winograd ?? false,
     wideOffsets: new Map(), lutOffsets: new Map(), prepare: [],
   };
 }
