@@ -36,31 +36,64 @@ export function float32Result(x: number, c: Float32Requant): number {
 
 /**
  * The float32 constants for (multiplier, shift) if they give TFLM's clamped output for every x in the
- * range, else null. `withNegative`: also use the sign-chosen nudge (form 4) rather than one nudge.
+ * range, else null. `withNegative`: a second nudge where the product is negative (form 4) rather than one.
+ * The nudges are fitted: every clamp-visible step k of the exact function, at x = s_k, bounds them
+ * (r(s_k) >= k, r(s_k - 1) < k), and the middle of what the bounds leave is taken; the step check then
+ * proves the result.
  */
 export function float32Requant(multiplier: number, shift: number, range: ChannelRange, withNegative: boolean): Float32Requant | null {
   const e = Math.max(-shift, 0), ls = Math.max(shift, 0);
   if (multiplier <= 0) return null;
   const exactScale = multiplier * 2 ** (ls - 31 - e);
-  // round-to-nearest(p + nudge) = floor(p + 2^-(1+e) + 1/2), TFLM's two roundings, away from ties
-  const c: Float32Requant = {
-    scale: f(exactScale),
-    nudge: f(e > 0 ? 2 ** -(1 + e) : 0),
-    negative: withNegative && e > 0 ? f(-(2 ** -e)) : 0,
-  };
+  const scale = f(exactScale);
   const { xLo, xHi } = range;
   if (Math.max(Math.abs(xLo), Math.abs(xHi)) * exactScale >= 2 ** 21) return null; // the magic constant's range
   const exact = (x: number) => multiplyByQuantizedMultiplier(x, multiplier, shift);
+  const product = (x: number) => f(f(x) * scale);
   // output levels whose step the clamp lets through: r >= k changes the output for k in (kMin, kMax]
   const kMin = Math.max(range.actMin - range.zeroPoint, exact(xLo)), kMax = Math.min(range.actMax - range.zeroPoint, exact(xHi));
+  const steps: number[] = [];
+  const bounds = { pos: [-Infinity, Infinity], neg: [-Infinity, Infinity] };
+  const bound = (p: number, low: boolean, k: number) => {
+    const b = withNegative && p < 0 ? bounds.neg : bounds.pos;
+    // r >= k needs p + n above k - 1/2; r < k needs it below (ties would go to the even integer)
+    if (low) b[0] = Math.max(b[0]!, k - 0.5 - p);
+    else b[1] = Math.min(b[1]!, k - 0.5 - p);
+  };
+  const guess = e > 0 ? 2 ** -(1 + e) : 0;
   for (let k = kMin + 1; k <= kMax; k++) {
     // the smallest x with exact(x) >= k, from the linear estimate, then stepped to the exact boundary
-    let x = Math.min(xHi, Math.max(xLo, Math.ceil((k - 0.5 - c.nudge) / exactScale)));
+    let x = Math.min(xHi, Math.max(xLo, Math.ceil((k - 0.5 - guess) / exactScale)));
     for (let guard = 0; exact(x) >= k && x > xLo; guard++) { if (guard > 64) return null; x--; }
     for (let guard = 0; exact(x) < k && x < xHi; guard++) { if (guard > 64) return null; x++; }
     if (exact(x) < k) continue; // never reached within the range
-    if (float32Result(x, c) < k) return null;
-    if (x > xLo && exact(x - 1) < k && float32Result(x - 1, c) >= k) return null;
+    steps.push(x, k);
+    bound(product(x), true, k);
+    if (x > xLo) bound(product(x - 1), false, k);
   }
-  return c;
+  // the middle of each interval (float32 rounding of p + n may still cross a bound: the proof decides),
+  // else the nudge TFLM's arithmetic implies
+  const pick = ([lo, hi]: number[], fallback: number): number => {
+    if (lo! < hi! && lo !== -Infinity && hi !== Infinity) return f((lo! + hi!) / 2);
+    return f(Math.min(Math.max(fallback, lo!), hi!));
+  };
+  const negativeGuess = guess - (e > 0 ? 2 ** -e : 0);
+  const candidates: Array<[number, number]> = [[pick(bounds.pos, guess), withNegative ? pick(bounds.neg, negativeGuess) : 0], [f(guess), f(negativeGuess)]];
+  for (const [nPos, nNeg] of candidates) {
+    const c: Float32Requant = { scale, nudge: nPos, negative: withNegative ? f(nNeg - nPos) : 0 };
+    if (withNegative && f(nPos + c.negative) !== nNeg) continue; // the kernel adds the two
+    if (proves(c)) return c;
+  }
+  return null;
+
+  // at every step, both sides; and both ends of the range
+  function proves(c: Float32Requant): boolean {
+    for (let i = 0; i < steps.length; i += 2) {
+      const x = steps[i]!, k = steps[i + 1]!;
+      if (float32Result(x, c) < k) return false;
+      if (x > xLo && float32Result(x - 1, c) >= k) return false;
+    }
+    const clamp = (v: number) => Math.min(range.actMax, Math.max(range.actMin, v + range.zeroPoint));
+    return clamp(float32Result(xLo, c)) === clamp(exact(xLo)) && clamp(float32Result(xHi, c)) === clamp(exact(xHi));
+  }
 }
