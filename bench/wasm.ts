@@ -125,16 +125,30 @@ function checkGolden(m: BenchEngineModel, g: Golden): { exact0: boolean; exactSe
   return { exact0, exactSets: `${exact}/${g.sets}`, maxDiff: diff };
 }
 
-/** Warm-up: at least 10 invokes and 500 ms (V8 swaps optimized wasm code in from background threads); returns the median ms per invoke seen. */
+/**
+ * Warm-up: at least 10 invokes and 500 ms, then on until two consecutive 100 ms windows agree within 3%
+ * (at most 3 s): V8 swaps optimized wasm code in from background threads, sometimes late on 2 cores.
+ * Returns the median ms per invoke of the last window.
+ */
 function warmUp(m: BenchEngineModel): number {
-  const samples: number[] = [];
   const start = performance.now();
-  while (samples.length < 10 || performance.now() - start < 500) {
-    const t = performance.now();
-    m.invoke();
-    samples.push(performance.now() - t);
+  const window = (): number => {
+    const samples: number[] = [];
+    const t0 = performance.now();
+    while (samples.length < 10 || performance.now() - t0 < 100) {
+      const t = performance.now();
+      m.invoke();
+      samples.push(performance.now() - t);
+    }
+    return median(samples);
+  };
+  let last = window();
+  while (performance.now() - start < 500) last = window();
+  for (;;) {
+    const next = window();
+    if (Math.abs(next - last) <= 0.03 * last || performance.now() - start > 3000) return next;
+    last = next;
   }
-  return median(samples);
 }
 
 /**
