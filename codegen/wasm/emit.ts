@@ -66,8 +66,9 @@ function features(simd: boolean): number {
 
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
-  // ...and int16 filter copies, made at the first invoke (memory is cheaper than the download)
-  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? options.simd, lookupTables: options.lookupTables ?? true, winograd: options.simd });
+  // ...and ADD/SUB tables, made at the first invoke. Int16 filter copies (wideWeights) stay opt-in: they
+  // double the weights' memory, and on a shared L2 the larger footprint made some whole runs 15% slower.
+  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? true, winograd: options.simd });
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
   const workBase = align(arenaBase + schedule.arenaBytes, 16);

@@ -425,7 +425,8 @@ export interface LowerOptions {
   qparams?: boolean;
   /**
    * Give CONV_2D / FULLY_CONNECTED calls that have qparams, no `packed` weights and a multiple of 8 taps
-   * per output channel an int16 copy of their filter (`wide`, see the header): wasm SIMD only.
+   * per output channel an int16 copy of their filter (`wide`, see the header): wasm SIMD only. Off by
+   * default in the wasm backend: 1-3% faster on large-K layers for twice the weights' memory.
    */
   wideWeights?: boolean;
   /**
