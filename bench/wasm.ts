@@ -34,7 +34,7 @@ export interface WasmBenchRow {
   tinyforgeMs: number | null;
   tfjsTfliteMs: number;
   /**
-   * Process CPU ms per invoke (median over the five rounds of each round's mean): unlike the wall-clock
+   * Process CPU ms per invoke (median over the rounds of each round's mean): unlike the wall-clock
    * median it does not grow when other processes preempt a long invoke on a busy machine; it includes
    * V8's background threads.
    */
@@ -172,7 +172,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }
 
-const ROUNDS = 5;
+const ROUNDS = 20;
 
 export interface WasmBenchOptions {
   models?: string[];
