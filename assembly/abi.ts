@@ -129,6 +129,12 @@ export const WIDEN_OUTPUT: i32 = 4;
 export const WIDEN_COUNT: i32 = 8;
 export const WIDEN__BYTES: i32 = 12;
 
+export const WINOGRAD_WEIGHTS_INPUT: i32 = 0;
+export const WINOGRAD_WEIGHTS_OUTPUT: i32 = 4;
+export const WINOGRAD_WEIGHTS_OUT_DEPTH: i32 = 8;
+export const WINOGRAD_WEIGHTS_IN_DEPTH: i32 = 12;
+export const WINOGRAD_WEIGHTS__BYTES: i32 = 16;
+
 export const MUL_INPUT1: i32 = 0;
 export const MUL_INPUT2: i32 = 4;
 export const MUL_OUTPUT: i32 = 8;

@@ -3,6 +3,7 @@
 export { multiplyByQuantizedMultiplier } from './quant';
 export { ARENA_BASE, CONST_BASE, WORK_BASE } from './base';
 export { conv2d_s8, conv2d_s8_1x1, conv2d_s8_stream_row, conv2d_s8_stream_pixel, widen_s8_s16 } from './conv';
+export { winograd_weights_s8 } from './winograd';
 export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_inplace_channel } from './depthwise';
 export { fully_connected_s8, fully_connected_s8_stream_row } from './fully-connected';
 export { avgpool2d_s8, avgpool2d_s8_stream_row, maxpool2d_s8, maxpool2d_s8_stream_row } from './pool';

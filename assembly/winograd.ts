@@ -3,7 +3,8 @@
 // bounds = the input zero point, as qparams expects), M = sum over input channels of U . V, and
 // A^T M A = 4 x the direct int32 accumulator (U uses 2G), so >> 2 gives TFLM's sum exactly.
 import { requant4, pack8, QGROUP } from './requant';
-import { WORK_BASE } from './base';
+import { WORK_BASE, arg, ptr } from './base';
+import { WINOGRAD_WEIGHTS_INPUT, WINOGRAD_WEIGHTS_OUTPUT, WINOGRAD_WEIGHTS_OUT_DEPTH, WINOGRAD_WEIGHTS_IN_DEPTH } from './abi';
 
 /** Tiles per multiply block: each U vector feeds this many dot products. */
 const TB = 4;
@@ -146,4 +147,38 @@ function combineRows(m: usize): void {
 function combineCols(r: usize, col: i32): v128 {
   const t0 = v128.load(r), t1 = v128.load(r, 32), t2 = v128.load(r, 64), t3 = v128.load(r, 96);
   return i32x4.shr_s(col == 0 ? i32x4.add(i32x4.add(t0, t1), t2) : i32x4.sub(i32x4.sub(t1, t2), t3), 2);
+}
+
+/** Row i of 2G (Winograd F(2x2, 3x3) with G doubled, so that U is integer: 4 x the usual weights). */
+// @ts-ignore: decorator
+@inline
+function g2(i: i32, k: i32): i32 {
+  // [[2,0,0],[1,1,1],[1,-1,1],[0,0,2]]
+  return i == 0 ? (k == 0 ? 2 : 0) : i == 3 ? (k == 2 ? 2 : 0) : i == 2 && k == 1 ? -1 : 1;
+}
+
+/**
+ * The `winograd` weights of a 3x3 filter [oc, 3, 3, ic] (a preparation step, src/schedule/abi.ts):
+ * U = (2G) g (2G)^T per (oc, ic), int16, in the header's interleaved layout.
+ */
+export function winograd_weights_s8(args: usize): void {
+  const w = ptr(args, WINOGRAD_WEIGHTS_INPUT), u = ptr(args, WINOGRAD_WEIGHTS_OUTPUT);
+  const outDepth = arg(args, WINOGRAD_WEIGHTS_OUT_DEPTH), depth = arg(args, WINOGRAD_WEIGHTS_IN_DEPTH);
+  for (let oc = 0; oc < outDepth; oc++) {
+    const b = oc >> 3, c = oc & 7;
+    for (let ic = 0; ic < depth; ic++) {
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) {
+          let s = 0;
+          for (let ky = 0; ky < 3; ky++) {
+            for (let kx = 0; kx < 3; kx++) {
+              s += g2(i, ky) * <i32>load<i8>(w + <usize>(((oc * 3 + ky) * 3 + kx) * depth + ic)) * g2(j, kx);
+            }
+          }
+          const t = i * 4 + j;
+          store<i16>(u + (<usize>((((b * 16 + t) * (depth >> 1) + (ic >> 1)) * 16 + (c >> 2) * 8 + (c & 3) * 2 + (ic & 1))) << 1), <i16>s);
+        }
+      }
+    }
+  }
 }

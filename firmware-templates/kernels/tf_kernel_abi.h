@@ -263,6 +263,18 @@ typedef struct {
 #define TF_WIDEN_WORDS 3
 
 typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t out_depth;
+  int32_t in_depth;
+} tf_winograd_weights_args;
+#define TF_WINOGRAD_WEIGHTS_INPUT 0
+#define TF_WINOGRAD_WEIGHTS_OUTPUT 1
+#define TF_WINOGRAD_WEIGHTS_OUT_DEPTH 2
+#define TF_WINOGRAD_WEIGHTS_IN_DEPTH 3
+#define TF_WINOGRAD_WEIGHTS_WORDS 4
+
+typedef struct {
   int32_t input1;
   int32_t input2;
   int32_t output;

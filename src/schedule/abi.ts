@@ -118,6 +118,8 @@
 // 16 int16 positions t = 4i + j. Block b (channels 8b..8b+7), position t, input channel pair p is 8 int16
 // at winograd + ((b * 16 + t) * in_depth / 2 + p) * 16 elements, interleaved like `packed`: element
 // 2c + e = U[t] of channel 8b + c, input channel 2p + e (c < 4), element 8 + 2c + e that of 8b + 4 + c.
+// The constant data only reserves them; a preparation step (winograd_weights_s8) computes them from the
+// int8 filter at the first invoke.
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
@@ -165,6 +167,8 @@ export const RECORDS = {
   ],
   /** A preparation step's copy (LoweredSchedule.prepare, widen_s8_s16): `count` int8 at input as int16 at output. */
   widen: ['input', 'output', 'count'],
+  /** A preparation step (winograd_weights_s8): the Winograd weights at output of the int8 3x3 filter at input. */
+  winograd_weights: ['input', 'output', 'out_depth', 'in_depth'],
   mul: [
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',
     'input1_offset', 'input2_offset', 'output_offset', 'output_multiplier', 'output_shift', 'act_min', 'act_max',
@@ -536,6 +540,8 @@ interface Ctx {
   /** Filter tensor id -> offset of its int16 copy; ADD/SUB parameters -> offset of their table. */
   wideOffsets: Map<number, number>;
   lutOffsets: Map<string, number>;
+  /** Filter tensor id -> offset of its Winograd weights. */
+  winogradOffsets: Map<number, number>;
   /** Preparation steps: records written after the lowering (see LoweredSchedule.prepare). */
   prepare: Array<{ symbol: string; rec: RecordWriter }>;
 }
@@ -711,31 +717,25 @@ function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, kh: number
   return constRef(ctx.consts.add(new Uint8Array(out.buffer), WEIGHTS_ALIGN));
 }
 
-/** 2G of Winograd F(2x2, 3x3): integer, so U = (2G) g (2G)^T is 4 x the usual transformed filter. */
-const WINOGRAD_G2 = [[2, 0, 0], [1, 1, 1], [1, -1, 1], [0, 0, 2]];
-
-/** The Winograd weights (see the header) of a 3x3 one-group CONV_2D filter [oc, 3, 3, ic]. */
-function winogradRef(ctx: Ctx, filter: Tensor | null, outDepth: number, depth: number): number {
+/**
+ * The Winograd weights (see the header) of a 3x3 one-group CONV_2D filter [oc, 3, 3, ic]: reserved here,
+ * computed from the int8 filter by a preparation step (winograd_weights_s8) at the first invoke, so the
+ * module carries the filter once, as int8.
+ */
+function winogradRef(ctx: Ctx, filterId: number, filter: Tensor | null, outDepth: number, depth: number): number {
   // 4 x the int32 accumulator must not wrap (|4 acc| <= 4 * 9 * 128 * 128 * depth < 2^31)
   if (!filter?.data || filter.dtype !== 'int8' || outDepth % 8 !== 0 || depth % 8 !== 0 || depth > 2048) return 0;
-  const w = new Int8Array(filter.data.buffer, filter.data.byteOffset, filter.data.byteLength);
-  const G = WINOGRAD_G2;
-  const out = new DataView(new ArrayBuffer(outDepth * depth * 32));
-  for (let oc = 0; oc < outDepth; oc++) {
-    const b = oc >> 3, c = oc & 7;
-    for (let ic = 0; ic < depth; ic++) {
-      const g = (ky: number, kx: number) => w[((oc * 3 + ky) * 3 + kx) * depth + ic]!;
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          let u = 0;
-          for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) u += G[i]![ky]! * g(ky, kx) * G[j]![kx]!;
-          const t = i * 4 + j;
-          out.setInt16((((b * 16 + t) * (depth >> 1) + (ic >> 1)) * 16 + (c >> 2) * 8 + (c & 3) * 2 + (ic & 1)) * 2, u, true);
-        }
-      }
-    }
+  let at = ctx.winogradOffsets.get(filterId);
+  if (at === undefined) {
+    at = ctx.consts.reserve(outDepth * depth * 32, WEIGHTS_ALIGN);
+    ctx.winogradOffsets.set(filterId, at);
+    const from = constTensor(ctx, filterId, WEIGHTS_ALIGN);
+    ctx.prepare.push({
+      symbol: 'winograd_weights_s8',
+      rec: new RecordWriter('winograd_weights').set({ input: constRef(from), output: constRef(at), out_depth: outDepth, in_depth: depth }),
+    });
   }
-  return constRef(ctx.consts.add(new Uint8Array(out.buffer), WEIGHTS_ALIGN));
+  return constRef(at);
 }
 
 function expand(values: Int32Array, n: number): number[] {
@@ -799,7 +799,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const filterId = call.inputs[1] && 'constant' in call.inputs[1] ? call.inputs[1].constant : -1;
         const wide = common.qparams !== 0 && packed === 0 && fd === x.shape[3]! ? wideRef(ctx, filterId, w.tensor, outDepth, kh * kw * fd) : 0;
         const winograd = common.qparams !== 0 && ctx.winograd && kh === 3 && kw === 3 && stride[0] === 1 && stride[1] === 1 &&
-          dilation[0] === 1 && dilation[1] === 1 && fd === x.shape[3]! ? winogradRef(ctx, w.tensor, outDepth, fd) : 0;
+          dilation[0] === 1 && dilation[1] === 1 && fd === x.shape[3]! ? winogradRef(ctx, filterId, w.tensor, outDepth, fd) : 0;
         return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed, wide, winograd }) };
       }
       const m = op.attrs.depthMultiplier;
@@ -1118,7 +1118,7 @@ function newCtx(schedule: Schedule, options: LowerOptions): Ctx {
   return {
     graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true,
     qparams: options.qparams ?? false, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? false, winograd: options.winograd ?? false,
-    wideOffsets: new Map(), lutOffsets: new Map(), prepare: [],
+    wideOffsets: new Map(), lutOffsets: new Map(), winogradOffsets: new Map(), prepare: [],
   };
 }
 
