@@ -579,14 +579,18 @@ export interface ChannelWeights { sum: number; positive: number; negative: numbe
 /** The clamped output a table serves: zero point and activation range (int8 values). */
 interface OutputRange { zeroPoint: number; actMin: number; actMax: number }
 
+/** Every x = acc + bias a channel can reach: acc sums w * x over int8 inputs x in [-128, 127]. */
+function accumulatorRange(w: ChannelWeights, biasFolded: number): { xLo: number; xHi: number } {
+  return { xLo: -128 * w.positive - 127 * w.negative + biasFolded, xHi: 127 * w.positive + 128 * w.negative + biasFolded };
+}
+
 /**
  * Whether form 0 of the table (see the header) is exact for a channel: every reachable x = acc + bias
  * (acc over int8 inputs) gives TFLM's clamped output.
  */
 export function floatRequantExact(w: ChannelWeights, biasFolded: number, multiplier: number, shift: number, out: OutputRange): boolean {
   const e = Math.max(-shift, 0), ls = Math.max(shift, 0), S = 31 + e;
-  const xLo = -128 * w.positive - 127 * w.negative + biasFolded;
-  const xHi = 127 * w.positive + 128 * w.negative + biasFolded;
+  const { xLo, xHi } = accumulatorRange(w, biasFolded);
   const xMax = Math.max(Math.abs(xLo), Math.abs(xHi));
   if (xMax * 2 ** ls >= 2 ** 31) return false; // TFLM would wrap in int32; float64 does not
   if (multiplier === 0) return true;
@@ -628,7 +632,7 @@ function qparamsRef(
       const c = 4 * g + lane;
       const stats = weights(w, c);
       const biasFolded = ((bias ? bias[c]! : 0) + Math.imul(inputOffset, stats.sum)) | 0;
-      const range = { xLo: -128 * stats.positive - 127 * stats.negative + biasFolded, xHi: 127 * stats.positive + 128 * stats.negative + biasFolded, ...out };
+      const range = { ...accumulatorRange(stats, biasFolded), ...out };
       const int32 = range.xLo * 2 ** Math.max(shift[c]!, 0) > -(2 ** 31) && range.xHi * 2 ** Math.max(shift[c]!, 0) < 2 ** 31;
       return {
         c, biasFolded, exact: floatRequantExact(stats, biasFolded, multiplier[c]!, shift[c]!, out),
