@@ -54,28 +54,14 @@ function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
     store<i8>(ptr(args, MUL_OUTPUT) + <usize>i, <i8>clampI32(v, arg(args, MUL_ACT_MIN), arg(args, MUL_ACT_MAX)));
     return;
   }
-  const x1 = load<i8>(ptr(args, ADD_INPUT1) + <usize>i1), x2 = load<i8>(ptr(args, ADD_INPUT2) + <usize>i2);
-  const lut = arg(args, ADD_LUT);
-  const v = lut != 0 ? lutEntry(ref(lut), x1, x2) : addValue(args, kind, x1, x2);
-  store<i8>(ptr(args, ADD_OUTPUT) + <usize>i, v);
-}
-
-/** ADD / SUB of one pair of int8 inputs: TFLM's three requantizations, the clamp. */
-// @ts-ignore: decorator
-@inline
-function addValue(args: usize, kind: i32, x1: i8, x2: i8): i8 {
   const leftShift = arg(args, ADD_LEFT_SHIFT);
-  const s1 = multiplyByQuantizedMultiplier((<i32>x1 + arg(args, ADD_INPUT1_OFFSET)) << leftShift, arg(args, ADD_INPUT1_MULTIPLIER), arg(args, ADD_INPUT1_SHIFT));
-  const s2 = multiplyByQuantizedMultiplier((<i32>x2 + arg(args, ADD_INPUT2_OFFSET)) << leftShift, arg(args, ADD_INPUT2_MULTIPLIER), arg(args, ADD_INPUT2_SHIFT));
-  const v = multiplyByQuantizedMultiplier(kind == OP_ADD ? s1 + s2 : s1 - s2, arg(args, ADD_OUTPUT_MULTIPLIER), arg(args, ADD_OUTPUT_SHIFT)) + arg(args, ADD_OUTPUT_OFFSET);
-  return <i8>clampI32(v, arg(args, ADD_ACT_MIN), arg(args, ADD_ACT_MAX));
-}
-
-/** Entry (x1, x2) of an ADD / SUB lookup table (src/schedule/abi.ts `lut`). */
-// @ts-ignore: decorator
-@inline
-function lutEntry(lut: usize, x1: i8, x2: i8): i8 {
-  return load<i8>(lut + ((<usize>(<u8>x1) << 8) | <usize>(<u8>x2)));
+  const v1 = (<i32>load<i8>(ptr(args, ADD_INPUT1) + <usize>i1) + arg(args, ADD_INPUT1_OFFSET)) << leftShift;
+  const v2 = (<i32>load<i8>(ptr(args, ADD_INPUT2) + <usize>i2) + arg(args, ADD_INPUT2_OFFSET)) << leftShift;
+  const s1 = multiplyByQuantizedMultiplier(v1, arg(args, ADD_INPUT1_MULTIPLIER), arg(args, ADD_INPUT1_SHIFT));
+  const s2 = multiplyByQuantizedMultiplier(v2, arg(args, ADD_INPUT2_MULTIPLIER), arg(args, ADD_INPUT2_SHIFT));
+  const sum = kind == OP_ADD ? s1 + s2 : s1 - s2;
+  const v = multiplyByQuantizedMultiplier(sum, arg(args, ADD_OUTPUT_MULTIPLIER), arg(args, ADD_OUTPUT_SHIFT)) + arg(args, ADD_OUTPUT_OFFSET);
+  store<i8>(ptr(args, ADD_OUTPUT) + <usize>i, <i8>clampI32(v, arg(args, ADD_ACT_MIN), arg(args, ADD_ACT_MAX)));
 }
 
 /** MultiplyByQuantizedMultiplier on 4 lanes with one multiplier and shift (never INT32_MIN). */
@@ -141,9 +127,8 @@ function addLanes(a: v128, b: v128, leftShift: i32, m1: i32, sh1: i32, m2: i32, 
 function binary(args: usize, kind: i32): void {
   const size = arg(args, ADD_SIZE);
   const lutRef = kind == OP_MUL ? 0 : arg(args, ADD_LUT);
-  if (lutRef != 0 && arg(args, ADD_FLAT) != 0) {
-    const x1 = ptr(args, ADD_INPUT1), x2 = ptr(args, ADD_INPUT2), y = ptr(args, ADD_OUTPUT), lut = ref(lutRef);
-    for (let i = 0; i < size; i++) store<i8>(y + <usize>i, lutEntry(lut, load<i8>(x1 + <usize>i), load<i8>(x2 + <usize>i)));
+  if (lutRef != 0) {
+    binaryLut(args, ref(lutRef), size);
     return;
   }
   if (arg(args, ADD_FLAT) != 0) {
@@ -175,6 +160,31 @@ function binary(args: usize, kind: i32): void {
   }
 }
 
+/** ADD / SUB through their lookup table: y = lut[x1 as u8 << 8 | x2 as u8], in output order. */
+function binaryLut(args: usize, lut: usize, size: i32): void {
+  const x1 = ptr(args, ADD_INPUT1), x2 = ptr(args, ADD_INPUT2), y = ptr(args, ADD_OUTPUT);
+  if (arg(args, ADD_FLAT) != 0) {
+    for (let i = 0; i < size; i++) {
+      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i) << 8) | <usize>load<u8>(x2 + <usize>i))));
+    }
+    return;
+  }
+  const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
+  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
+  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
+  let i = 0;
+  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
+    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
+    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
+    for (let f = 0; f < d5; f++) {
+      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i1) << 8) | <usize>load<u8>(x2 + <usize>i2))));
+      i++;
+      i1 += st15;
+      i2 += st25;
+    }
+  }
+}
+
 /**
  * Fills an ADD / SUB lookup table (a preparation step, src/schedule/abi.ts `lut`): entry x1 as u8 << 8 |
  * x2 as u8 is the kernel's own element result for (x1, x2), computed here once.
@@ -183,8 +193,19 @@ function binary(args: usize, kind: i32): void {
 @inline
 function fillLut(args: usize, kind: i32): void {
   const lut = ptr(args, ADD_LUT);
+  const leftShift = arg(args, ADD_LEFT_SHIFT);
+  const off1 = arg(args, ADD_INPUT1_OFFSET), off2 = arg(args, ADD_INPUT2_OFFSET);
+  const m1 = arg(args, ADD_INPUT1_MULTIPLIER), sh1 = arg(args, ADD_INPUT1_SHIFT);
+  const m2 = arg(args, ADD_INPUT2_MULTIPLIER), sh2 = arg(args, ADD_INPUT2_SHIFT);
+  const mo = arg(args, ADD_OUTPUT_MULTIPLIER), sho = arg(args, ADD_OUTPUT_SHIFT);
+  const outOff = arg(args, ADD_OUTPUT_OFFSET), lo = arg(args, ADD_ACT_MIN), hi = arg(args, ADD_ACT_MAX);
   for (let a = -128; a < 128; a++) {
-    for (let b = -128; b < 128; b++) store<i8>(lut + ((<usize>(a & 255) << 8) | <usize>(b & 255)), addValue(args, kind, <i8>a, <i8>b));
+    const s1 = multiplyByQuantizedMultiplier((a + off1) << leftShift, m1, sh1);
+    for (let b = -128; b < 128; b++) {
+      const s2 = multiplyByQuantizedMultiplier((b + off2) << leftShift, m2, sh2);
+      const v = multiplyByQuantizedMultiplier(kind == OP_ADD ? s1 + s2 : s1 - s2, mo, sho) + outOff;
+      store<i8>(lut + ((<usize>(a & 255) << 8) | <usize>(b & 255)), <i8>clampI32(v, lo, hi));
+    }
   }
 }
 
