@@ -47,6 +47,7 @@ TF_INLINE void tf_dot4_col(const int16_t *col, const int8_t *w, size_t ws, int l
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   const int n4 = len >> 2;
   const int8_t *w0 = w, *w3 = w + 3 * ws;
+#if defined(__OPTIMIZE__)
   if (n4 > 0) {
     const int16_t *c = col, *cend = col + 4 * n4;
     int32_t xe, xo, wv, t;
@@ -80,6 +81,19 @@ TF_INLINE void tf_dot4_col(const int16_t *col, const int8_t *w, size_t ws, int l
         : [cend] "r"(cend), [ws] "r"(ws)
         : "cc", "memory");
   }
+#else
+  /* -O0 keeps a frame pointer, leaving too few registers for the loop above: the same steps in C. */
+  for (int g = 0; g < n4; g++, w0 += 4, w3 += 4) {
+    int32_t xe, xo;
+    memcpy(&xe, col + 4 * g, 4);
+    memcpy(&xo, col + 4 * g + 2, 4);
+    const uint32_t v0 = tf_ld32(w0), v1 = tf_ld32(w0 + ws), v2 = tf_ld32(w0 + 2 * ws), v3 = tf_ld32(w3);
+    a0 = __smlad(tf_sxtb16_ror8(v0), xo, __smlad(__sxtb16(v0), xe, a0));
+    a1 = __smlad(tf_sxtb16_ror8(v1), xo, __smlad(__sxtb16(v1), xe, a1));
+    a2 = __smlad(tf_sxtb16_ror8(v2), xo, __smlad(__sxtb16(v2), xe, a2));
+    a3 = __smlad(tf_sxtb16_ror8(v3), xo, __smlad(__sxtb16(v3), xe, a3));
+  }
+#endif
   const int8_t *w1 = w0 + ws, *w2 = w0 + 2 * ws;
   for (int k = n4 * 4; k < len; k++) {
     const int32_t xv = col[tf_col_pos(k)];
@@ -141,8 +155,9 @@ TF_INLINE uint32_t tf_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4) {
   return v;
 }
 
-/* pk's byte j = int8 saturation of tf_rq_apply(v, m, hc, sh) (8 instructions; j a constant). */
-#define TF_RQ_BYTE(pk_, v_, m_, hc_, sh_, j_)                                                                \
+/* pk's byte at bit BIT (0, 8, 16 or 24, a literal) = int8 saturation of tf_rq_apply(v, m, hc, sh)
+ * (8 instructions). */
+#define TF_RQ_BYTE_AT(pk_, v_, m_, hc_, sh_, BIT)                                                          \
   do {                                                                                                 \
     uint32_t lo_;                                                                                      \
     int32_t hi_;                                                                                       \
@@ -153,9 +168,21 @@ TF_INLINE uint32_t tf_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4) {
             "asr   %[hi], %[hi], %[sh]\n\t"                                                             \
             "add   %[hi], %[hi], %[sh], asr #8\n\t"                                                     \
             "ssat  %[hi], #8, %[hi]\n\t"                                                                \
-            "bfi   %[pk], %[hi], %[bit], #8"                                                            \
+            "bfi   %[pk], %[hi], #" #BIT ", #8"                                                        \
             : [pk] "+r"(pk_), [lo] "=&r"(lo_), [hi] "=&r"(hi_)                                           \
-            : [v] "r"(v_), [m] "r"(m_), [hc] "r"(hc_), [sh] "r"(sh_), [bit] "i"(8 * (j_)));              \
+            : [v] "r"(v_), [m] "r"(m_), [hc] "r"(hc_), [sh] "r"(sh_));                                  \
+  } while (0)
+
+/* The same for byte j, any int expression 0..3: the BFI position must be a literal in the instruction,
+ * and j is a constant only after unrolling (-O2), so a switch that optimization folds to one case. */
+#define TF_RQ_BYTE(pk_, v_, m_, hc_, sh_, j_)                                                                \
+  do {                                                                                                 \
+    switch (j_) {                                                                                      \
+      case 0: TF_RQ_BYTE_AT(pk_, v_, m_, hc_, sh_, 0); break;                                          \
+      case 1: TF_RQ_BYTE_AT(pk_, v_, m_, hc_, sh_, 8); break;                                          \
+      case 2: TF_RQ_BYTE_AT(pk_, v_, m_, hc_, sh_, 16); break;                                         \
+      default: TF_RQ_BYTE_AT(pk_, v_, m_, hc_, sh_, 24); break;                                        \
+    }                                                                                                  \
   } while (0)
 
 /* v with bits [8j, 8j + 8) replaced by the low byte of b (BFI). */

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
 
-const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
+export const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
 
 function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[]): string {
   const P = prefix.toUpperCase();
