@@ -22,7 +22,7 @@ import type {
   PadParams,
   Padding,
 } from '../ops.js';
-import { quantizeMultiplier } from '../quant.js';
+import { requantMultiplier } from './multiplier.js';
 import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
@@ -215,11 +215,12 @@ function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
 }
 
 /** PopulateConvolutionQuantizationParams: one multiplier per filter scale, computed in double. */
-function convMultipliers(inputScale: number, filterScales: readonly number[], outputScale: number): { multiplier: Int32Array; shift: Int32Array } {
+function convMultipliers(ctx: Ctx, outT: Tensor, inputScale: number, filterScales: readonly number[], outputScale: number): { multiplier: Int32Array; shift: Int32Array } {
   const multiplier = new Int32Array(filterScales.length);
   const shift = new Int32Array(filterScales.length);
   filterScales.forEach((filterScale, i) => {
-    const q = quantizeMultiplier((inputScale * filterScale) / outputScale);
+    const what = filterScales.length > 1 ? `channel ${i} output` : 'output';
+    const q = requantMultiplier({ ctx, tensor: outT, what }, (inputScale * filterScale) / outputScale);
     multiplier[i] = q.multiplier;
     shift[i] = q.shift;
   });
@@ -274,7 +275,7 @@ function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams {
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
-  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 }
 
 function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvParams {
@@ -300,7 +301,7 @@ function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvPar
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
-  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 }
 
 function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams {
@@ -330,7 +331,7 @@ function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
   const base = { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint };
-  if (scales.length > 1) return { ...base, ...convMultipliers(inQ.scale, scales, outQ.scale) };
+  if (scales.length > 1) return { ...base, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 
   // Per-tensor: GetQuantizedConvolutionMultipler. Its bias check uses the double product...
   const filterScale = scales[0]!;
@@ -341,7 +342,7 @@ function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams
     }
   }
   // ...while the multiplier uses the float32 product input_scale * filter_scale.
-  const q = quantizeMultiplier(Math.fround(inQ.scale * filterScale) / outQ.scale);
+  const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, Math.fround(inQ.scale * filterScale) / outQ.scale);
   return { ...base, multiplier: Int32Array.of(q.multiplier), shift: Int32Array.of(q.shift) };
 }
 
@@ -416,10 +417,10 @@ function binaryOperands(ctx: DeriveContext<'ADD' | 'SUB' | 'MUL'>, maxBroadcastR
   return { a: perTensorQuant(ctx, a), b: perTensorQuant(ctx, b), out: perTensorQuant(ctx, outT), outT };
 }
 
-/** QuantizeMultiplierSmallerThanOneExp: TFLM checks 0 < m < 1, so the shift is never positive. */
+/** QuantizeMultiplierSmallerThanOneExp: TFLM checks 0 < m < 1 and then a shift <= 0 (m close enough to 1 rounds up to 2^0). */
 function smallerThanOne(ctx: Ctx, real: number, what: string, t: Tensor): { multiplier: number; shift: number } {
   if (!(real > 0 && real < 1)) throw unsupported(ctx, `${what} multiplier ${real} is not in (0, 1)`, t);
-  return quantizeMultiplier(real);
+  return requantMultiplier({ ctx, tensor: t, what }, real, 0);
 }
 
 function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams {
@@ -457,8 +458,8 @@ function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams {
 
 function deriveMul(ctx: DeriveContext<'MUL'>): MulParams {
   // TFLM int8 MUL broadcasts through BroadcastMul4DSlow: at most 4-D.
-  const { a, b, out } = binaryOperands(ctx, 4);
-  const q = quantizeMultiplier((a.scale * b.scale) / out.scale);
+  const { a, b, out, outT } = binaryOperands(ctx, 4);
+  const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, (a.scale * b.scale) / out.scale);
   return {
     input1Offset: -a.zeroPoint,
     input2Offset: -b.zeroPoint,

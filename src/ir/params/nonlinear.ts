@@ -5,6 +5,7 @@ import { calculateInputRadius, downScaleInt32ToInt16Multiplier } from '../fixedp
 import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
 import { dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
+import { checkShift, requantMultiplier } from './multiplier.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
 
 export type NonlinearKind =
@@ -184,10 +185,9 @@ function deriveHardSwish(ctx: DeriveContext<'HARD_SWISH'>) {
   // All float32 arithmetic in TFLM, then widened to double for QuantizeMultiplier.
   const hiresInputScale = Math.fround(Math.fround(1 / 128) * inQ.scale);
   const reluishScale = Math.fround(3 / 32768);
-  const out = quantizeMultiplier(Math.fround(hiresInputScale / outQ.scale));
-  if (out.shift > 0) throw unsupported(ctx, `input scale / (128 * output scale) must be below 1 (TFLM requires a right shift)`, output);
-  const reluish = quantizeMultiplier(Math.fround(hiresInputScale / reluishScale));
-  if (reluish.shift > 31) throw unsupported(ctx, `input scale ${inQ.scale} is too large`, input);
+  // The kernel divides by 2^-exponent (a right shift) for the output and shifts left by up to 31 for reluish.
+  const out = requantMultiplier({ ctx, tensor: output, what: 'output (input scale / 128 / output scale)' }, Math.fround(hiresInputScale / outQ.scale), 0);
+  const reluish = requantMultiplier({ ctx, tensor: input, what: 'reluish (input scale / 128 / (3 / 32768))' }, Math.fround(hiresInputScale / reluishScale), 31);
   return {
     inputZeroPoint: inQ.zeroPoint,
     outputZeroPoint: outQ.zeroPoint,
@@ -209,8 +209,8 @@ function deriveLeakyRelu(ctx: DeriveContext<'LEAKY_RELU'>) {
   const alpha = Math.fround(ctx.op.attrs.alpha);
   if (!Number.isFinite(alpha)) throw malformed(ctx, `alpha ${ctx.op.attrs.alpha} is not finite`);
   // float32 expressions in TFLM: (input_scale * alpha) / output_scale and input_scale / output_scale.
-  const alphaQ = quantizeMultiplier(Math.fround(Math.fround(inQ.scale * alpha) / outQ.scale));
-  const identityQ = quantizeMultiplier(Math.fround(inQ.scale / outQ.scale));
+  const alphaQ = requantMultiplier({ ctx, tensor: output, what: 'alpha (input scale x alpha / output scale)' }, Math.fround(Math.fround(inQ.scale * alpha) / outQ.scale));
+  const identityQ = requantMultiplier({ ctx, tensor: output, what: 'identity (input scale / output scale)' }, Math.fround(inQ.scale / outQ.scale));
   return {
     inputOffset: inQ.zeroPoint,
     outputOffset: outQ.zeroPoint,
@@ -232,7 +232,7 @@ function deriveReluLike(ctx: DeriveContext<'RELU' | 'RELU_N1_TO_1'>, actMin: num
   if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
     throw unsupported(ctx, 'int16 needs zero points of 0', inQ.zeroPoint !== 0 ? input : output);
   }
-  const { multiplier, shift } = quantizeMultiplier(inQ.scale / outQ.scale); // a double division here
+  const { multiplier, shift } = requantMultiplier({ ctx, tensor: output, what: 'output (input scale / output scale)' }, inQ.scale / outQ.scale); // a double division here
   const [qmin, qmax] = dtypeRange(dtype);
   const lo = Math.max(qmin, quantizeFloatConstant(ctx, output, actMin, outQ.scale, outQ.zeroPoint));
   const hi = actMax === Infinity ? qmax : Math.min(qmax, quantizeFloatConstant(ctx, output, actMax, outQ.scale, outQ.zeroPoint));
@@ -294,10 +294,13 @@ function deriveMean(ctx: DeriveContext<'MEAN'>) {
 
   const inQ = perTensor(ctx, input);
   const outQ = perTensor(ctx, output);
-  const base = quantizeMultiplier(inQ.scale / outQ.scale); // double division, as PrepareMeanOrSumHelper
+  const real = inQ.scale / outQ.scale; // double division, as PrepareMeanOrSumHelper
+  const site = { ctx, tensor: output, what: `output (input scale / output scale / ${count} elements)` };
+  const base = requantMultiplier(site, real, Infinity); // the shift that reaches the kernel is checked below
   // QuantizedMeanOrSum folds 1/count into the multiplier: shift by floor(log2(count)) (capped), then divide.
   const extra = Math.min(31 - Math.clz32(count), 32, 31 + base.shift);
   const multiplier = Number((BigInt(base.multiplier) << BigInt(extra)) / BigInt(count));
+  checkShift(site, real / count, { multiplier, shift: base.shift - extra });
   return {
     inputZeroPoint: inQ.zeroPoint,
     outputZeroPoint: outQ.zeroPoint,
@@ -337,7 +340,7 @@ function deriveQuantize(ctx: DeriveContext<'QUANTIZE'>) {
     throw unsupported(ctx, `requantizing ${inType} to ${outType} is not supported by TFLM`, output);
   }
   const inQ = perTensor(ctx, input);
-  const { multiplier, shift } = quantizeMultiplier(inQ.scale / outQ.scale);
+  const { multiplier, shift } = requantMultiplier({ ctx, tensor: output, what: 'requantization (input scale / output scale)' }, inQ.scale / outQ.scale);
   return { mode: 'requantize' as const, inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier, shift, qmin, qmax };
 }
 
