@@ -120,8 +120,10 @@ static inline int16_t tf_srdhm16(int16_t a, int16_t b) {
   return (int16_t)((ab + nudge) / 32768);
 }
 
+/* gemmlowp RoundingDivideByPOT on int16, exponent 0..31: its mask (1ll << exponent) - 1 in int16 is -1 from 16 on
+ * (HARD_SWISH's output exponent reaches -31); 1 << 31 in int would be undefined. */
 static inline int16_t tf_rdbpot16(int16_t x, int exponent) {
-  const int16_t mask = (int16_t)((1 << exponent) - 1);
+  const int16_t mask = (int16_t)(exponent >= 16 ? -1 : (1 << exponent) - 1);
   const int16_t remainder = (int16_t)(x & mask);
   const int16_t threshold = (int16_t)((mask >> 1) + (x < 0 ? 1 : 0));
   return (int16_t)((x >> exponent) + (remainder > threshold ? 1 : 0));

@@ -75,6 +75,18 @@ const ACCEPTED: Array<[string, () => Graph]> = [
   ['QUANTIZE int8->int8 shift -31', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 5)], t(outFor(-31), -3))],
   ['QUANTIZE int16->int16 shift 30', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 0, 'int16')], t(outFor(30), 0, 'int16'))],
   ['QUANTIZE int8->int32 shift 30', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 5)], t(outFor(30), 0, 'int32'))],
+  // LOGISTIC / TANH: frexp(input scale * 2^27) = q * 2^shift, shift up to 62; from 31 on the input radius is 0.
+  ['LOGISTIC input shift 30', () => singleOpGraph('LOGISTIC', {}, [t(0.75 * 2 ** 3, 5)], t(1 / 256, -128))],
+  ['LOGISTIC input shift 31', () => singleOpGraph('LOGISTIC', {}, [t(0.75 * 2 ** 4, 5)], t(1 / 256, -128))],
+  ['TANH input shift 62', () => singleOpGraph('TANH', {}, [t(0.75 * 2 ** 35, 5)], t(1 / 128, 0))],
+  ['TANH input shift 0', () => singleOpGraph('TANH', {}, [t(0.75 * 2 ** -27, 5)], t(1 / 128, 0))],
+  // SOFTMAX: beta * scale * 2^26 capped at 2^31 - 1, a left shift of 31 where only the maximum passes diff_min.
+  ['SOFTMAX capped multiplier (shift 31)', () => singleOpGraph('SOFTMAX', { beta: 1 }, [t(64, 5)], t(1 / 256, -128))],
+  ['SOFTMAX shift 1', () => singleOpGraph('SOFTMAX', { beta: 1 }, [t(0.75 * 2 ** -25, 5)], t(1 / 256, -128))],
+  // HARD_SWISH: the reluish exponent up to 31 (a saturating left shift by 30), the output's down to -31 and zeroed.
+  ['HARD_SWISH reluish shift 31', () => singleOpGraph('HARD_SWISH', {}, [t(2.25 * 2 ** 23, 5)], t(2.25 * 2 ** 17, -3))],
+  ['HARD_SWISH output shift -31', () => singleOpGraph('HARD_SWISH', {}, [t(0.75, 5)], t(2 ** 24, -3))],
+  ['HARD_SWISH output shift -32 zeroed', () => singleOpGraph('HARD_SWISH', {}, [t(0.75, 5)], t(2 ** 25, -3))],
   // 4 elements per mean: QuantizedMeanOrSum takes 2 off the shift, so 32 in QuantizeMultiplier is 30 in the kernel.
   ['MEAN shift 32 - 2 = 30', () => singleOpGraph('MEAN', { axes: [1], keepDims: false }, [{ shape: [3, 4, 2], scale: 0.75, zp: 5 }, { shape: [1], dtype: 'int32', values: [1] }], { shape: [3, 2], scale: outFor(32), zp: -3 })],
 ];
