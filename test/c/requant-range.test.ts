@@ -75,6 +75,10 @@ const ACCEPTED: Array<[string, () => Graph]> = [
   ['QUANTIZE int8->int8 shift -31', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 5)], t(outFor(-31), -3))],
   ['QUANTIZE int16->int16 shift 30', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 0, 'int16')], t(outFor(30), 0, 'int16'))],
   ['QUANTIZE int8->int32 shift 30', () => singleOpGraph('QUANTIZE', {}, [t(0.75, 5)], t(outFor(30), 0, 'int32'))],
+  // ADD / SUB: QuantizeMultiplierSmallerThanOneExp, right shifts only; below 2^-32 a multiplier is 0.
+  ['ADD input 1 zeroed, output shift -31', () => singleOpGraph('ADD', { clamp: FULL }, [t(0.75 * 2 ** -40, 3), t(1, -2)], t(2 ** 12 / 0.75, 1))],
+  ['SUB input 2 zeroed, output shift -31', () => singleOpGraph('SUB', { clamp: FULL }, [t(1, 3), t(0.75 * 2 ** -40, -2)], t(2 ** 12 / 0.75, 1))],
+  ['ADD output zeroed', () => singleOpGraph('ADD', { clamp: FULL }, [t(0.5, 3), t(1, -2)], t(2 ** 14, 1))],
   // LOGISTIC / TANH: frexp(input scale * 2^27) = q * 2^shift, shift up to 62; from 31 on the input radius is 0.
   ['LOGISTIC input shift 30', () => singleOpGraph('LOGISTIC', {}, [t(0.75 * 2 ** 3, 5)], t(1 / 256, -128))],
   ['LOGISTIC input shift 31', () => singleOpGraph('LOGISTIC', {}, [t(0.75 * 2 ** 4, 5)], t(1 / 256, -128))],
