@@ -8,6 +8,17 @@ export interface Liveness {
   buffers: PlannedBuffer[];
   /** Buffer id of each non-constant tensor the ordered ops touch. */
   bufferOf: Map<number, number>;
+  /** Root buffers the model returns (a model output, or aliased by one): their bytes must survive the last step. */
+  keptToEnd: Set<number>;
+}
+
+/**
+ * Whether a step may overwrite root buffer `root` (an in-place or streaming kernel over its input): only
+ * when nothing reads it after that step and the model does not return its bytes. A plain model input may
+ * be consumed (the C README documents it); an input that is also an output may not.
+ */
+export function overwritableAt(liveness: Liveness, root: number, step: number): boolean {
+  return liveness.buffers[root]!.last === step && !liveness.keptToEnd.has(root);
 }
 
 /** RESHAPE and SQUEEZE only reinterpret their input's bytes: the output is the same memory. */
@@ -65,5 +76,10 @@ export function computeLiveness(graph: Graph, order: readonly number[]): Livenes
     b.first = root.first;
     b.last = root.last;
   }
-  return { buffers, bufferOf };
+  const keptToEnd = new Set<number>();
+  for (const tensor of graph.outputs) {
+    const id = bufferOf.get(tensor);
+    if (id !== undefined) keptToEnd.add(buffers[id]!.aliasOf ?? id);
+  }
+  return { buffers, bufferOf, keptToEnd };
 }

@@ -2,7 +2,7 @@
 // orders, overlap choices and placement strategies are tried; the smallest arena is kept.
 import type { Graph } from '../ir/graph.js';
 import { UsageError } from '../errors.js';
-import { computeLiveness } from './liveness.js';
+import { computeLiveness, overwritableAt } from './liveness.js';
 import { memoryOptimalOrder } from './order.js';
 import { overlapRules } from './overlap.js';
 import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from './placement.js';
@@ -27,7 +27,8 @@ interface Candidate {
 
 /** Buffers and steps for one order, using for each op the first usable rule allowed by `useRule`. */
 function buildCandidate(graph: Graph, order: readonly number[], rulesFor: RulesFor | null, useRule: (step: number) => boolean): Candidate {
-  const { buffers, bufferOf } = computeLiveness(graph, order);
+  const liveness = computeLiveness(graph, order);
+  const { buffers, bufferOf } = liveness;
   const root = (id: number) => buffers[id]!.aliasOf ?? id;
   const pairs: PlacePair[] = [];
   const steps: PlanStep[] = order.map((opIndex, step) => {
@@ -39,8 +40,8 @@ function buildCandidate(graph: Graph, order: readonly number[], rulesFor: RulesF
       overlap =
         rulesFor(graph, opIndex).find((r) => {
           const inBuf = inputs[r.input];
-          // The input's bytes may be overwritten only if nothing reads them after this step.
-          return inBuf !== null && inBuf !== undefined && buffers[root(inBuf)]!.last === step && root(inBuf) !== outputs[0];
+          // The input's bytes may be overwritten only if nothing reads them later and the model does not return them.
+          return inBuf !== null && inBuf !== undefined && overwritableAt(liveness, root(inBuf), step) && root(inBuf) !== outputs[0];
         }) ?? null;
     }
     let scratch: number | null = null;

@@ -1,6 +1,8 @@
 // An independent check of a Plan: recomputes what must be alive at each step from the graph and the
 // step order (not from the plan's own lifetimes) and fails on any two live buffers that overlap
-// without a rule allowing it, any misaligned or out-of-arena buffer, or a tensor without a buffer.
+// without a rule allowing it, any step that overwrites bytes still read later or returned by the model
+// (a model output, or a buffer a model output aliases), any misaligned or out-of-arena buffer, or a
+// tensor without a buffer.
 import type { Plan } from './types.js';
 
 export interface PlanViolation {
@@ -40,6 +42,12 @@ export function verifyPlan(plan: Plan): PlanViolation[] {
     for (const t of op.outputs) need(t, i);
   });
   for (const t of graph.outputs) need(t, steps.length - 1);
+  // Roots whose bytes the model returns: they must hold their value after the last step.
+  const returned = new Map<number, string>();
+  for (const t of graph.outputs) {
+    const id = bufferOfTensor.get(t);
+    if (id !== undefined) returned.set(rootOf(id), graph.tensors[t]?.name ?? `${t}`);
+  }
   if (steps.length !== graph.ops.length || new Set(steps.map((s) => s.op)).size !== graph.ops.length) {
     violations.push({ step: 0, message: `the plan runs ${steps.length} steps for ${graph.ops.length} ops` });
   }
@@ -52,6 +60,10 @@ export function verifyPlan(plan: Plan): PlanViolation[] {
       if (inBuf === null || inBuf === undefined) return;
       if ((needLast.get(rootOf(inBuf)) ?? -1) > i) {
         violations.push({ step: i, message: `step ${i} overwrites ${buffers[inBuf]!.name}, which is read again later` });
+        return;
+      }
+      if (returned.has(rootOf(inBuf))) {
+        violations.push({ step: i, message: `step ${i} overwrites ${buffers[inBuf]!.name}, whose bytes the model returns as output ${returned.get(rootOf(inBuf))}` });
         return;
       }
       allowed.set(`${rootOf(inBuf)},${rootOf(s.outputs[0]!)}`, [s.overlap.minDelta, s.overlap.maxDelta]);

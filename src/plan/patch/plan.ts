@@ -9,11 +9,11 @@
 import type { Graph } from '../../ir/graph.js';
 import { opMacs } from '../../cost/macs.js';
 import { UsageError } from '../../errors.js';
-import { computeLiveness } from '../liveness.js';
+import { computeLiveness, overwritableAt, type Liveness } from '../liveness.js';
 import { overlapRules } from '../overlap.js';
 import { placeItems, type PlaceItem, type PlacePair } from '../placement.js';
 import { DEFAULT_PLAN_OPTIONS, liveBytesPerStep, planGraph, type RulesFor } from '../planner.js';
-import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from '../types.js';
+import type { OverlapRule, Plan, PlanOptions, PlanStep } from '../types.js';
 import { buildStage, tileCount, type PatchSetting, type Stage } from './stage.js';
 import { unrollStage, withCopyOperands, type PatchCopy } from './unroll.js';
 
@@ -79,7 +79,8 @@ interface StepOverlap {
  * the input dying there. Its delta range is the intersection over the tiles, each tile's range first
  * widened to the placements where that tile's buffers do not overlap at all (also safe).
  */
-function commonRule(g: Graph, us: readonly number[], buffers: PlannedBuffer[], bufferOf: Map<number, number>, rulesFor: RulesFor) {
+function commonRule(g: Graph, us: readonly number[], liveness: Liveness, rulesFor: RulesFor) {
+  const { buffers, bufferOf } = liveness;
   const perStep = us.map((u) => {
     const op = g.ops[u]!;
     if (op.outputs.length !== 1) return [];
@@ -90,7 +91,7 @@ function commonRule(g: Graph, us: readonly number[], buffers: PlannedBuffer[], b
       const inBuf = bufferOf.get(t);
       if (inBuf === undefined) return false;
       const root = buffers[inBuf]!.aliasOf ?? inBuf;
-      return buffers[root]!.last === u && root !== out;
+      return overwritableAt(liveness, root, u) && root !== out;
     });
   });
   for (const r0 of perStep[0] ?? []) {
@@ -117,7 +118,8 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
   const u = unrollStage(graph, stage, derive);
   const g = u.graph;
   const order = g.ops.map((_, i) => i);
-  const { buffers, bufferOf } = computeLiveness(withCopyOperands(u), order);
+  const liveness = computeLiveness(withCopyOperands(u), order);
+  const { buffers, bufferOf } = liveness;
 
   const tiles = tileCount(stage.setting);
   const m = u.stepsPerTile;
@@ -163,7 +165,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
   const choices = new Map<number, ReturnType<typeof commonRule> & object>();
   if (opts.inplace) {
     for (let c = 0; c < compressedSteps; c++) {
-      const r = commonRule(g, unrolledOf(c), buffers, bufferOf, rulesFor);
+      const r = commonRule(g, unrolledOf(c), liveness, rulesFor);
       if (r) choices.set(c, r);
     }
   }
