@@ -1,10 +1,27 @@
 // Operator order: for branchy graphs (residuals, squeeze-excite, concatenation) the order decides
 // which tensors are alive together. Dynamic programming over the sets of executed ops finds the
-// order with the smallest peak of live bytes; it falls back to a greedy order on very wide graphs.
+// order with the smallest peak of live bytes; on graphs whose search would be too long (wide or long
+// parallel branches) it stops after a fixed amount of work and falls back to a greedy order, saying so.
 import type { Graph } from '../ir/graph.js';
 import { tensorBytes } from '../cost/macs.js';
 
+/** Most states one level of the search may hold. */
 const MAX_STATES = 200_000;
+/**
+ * Work budget of the search in elementary steps (ops scanned per state, state bytes copied per
+ * transition): deterministic, unlike a clock, so a plan is reproducible; about a second of search.
+ */
+export const MAX_ORDER_WORK = 50_000_000;
+
+/** How the operator order was found: the full search, or the greedy fallback and why. */
+export interface OrderSearch {
+  order: number[];
+  exhaustive: boolean;
+  /** Why the search stopped (null when exhaustive). */
+  reason: string | null;
+  /** Work spent, in the units of MAX_ORDER_WORK. */
+  work: number;
+}
 
 interface OrderProblem {
   n: number;
@@ -48,11 +65,18 @@ export function orderPeak(graph: Graph, order: readonly number[]): number {
   return peak;
 }
 
-/** The order with the smallest live-bytes peak, ties broken toward the stored order. */
-export function memoryOptimalOrder(graph: Graph): number[] {
+/** The order with the smallest live-bytes peak, ties broken toward the stored order (greedy past `maxWork`). */
+export function memoryOptimalOrder(graph: Graph, maxWork = MAX_ORDER_WORK): number[] {
+  return searchOrder(graph, maxWork).order;
+}
+
+/** The exhaustive search within `maxWork`, else the greedy order with the reason. */
+export function searchOrder(graph: Graph, maxWork = MAX_ORDER_WORK): OrderSearch {
   const p = problemOf(graph);
   const stored = graph.ops.map((_, i) => i);
-  if (p.n <= 1) return stored;
+  if (p.n <= 1) return { order: stored, exhaustive: true, reason: null, work: 0 };
+  let work = 0;
+  const fallback = (reason: string): OrderSearch => ({ order: greedyOrder(graph), exhaustive: false, reason, work });
 
   interface State {
     done: Uint8Array;
@@ -70,12 +94,15 @@ export function memoryOptimalOrder(graph: Graph): number[] {
   for (let step = 0; step < p.n; step++) {
     const next = new Map<string, State>();
     for (const s of level.values()) {
+      work += p.n + s.live.size;
+      if (work > maxWork) return fallback(`the exhaustive search stopped after ${maxWork} work units at op ${step} of ${p.n} (${level.size} orders of ${step} ops to extend); greedy order used`);
       let liveBytes = 0;
       for (const t of s.live.keys()) liveBytes += p.bytes.get(t)!;
       for (let op = 0; op < p.n; op++) {
         if (s.done[op] || !p.preds[op]!.every((q) => s.done[q])) continue;
         let stepBytes = liveBytes;
         for (const t of p.writes[op]!) if (!s.live.has(t)) stepBytes += p.bytes.get(t)!;
+        work += p.n + s.live.size;
         const done = s.done.slice();
         done[op] = 1;
         const live = new Map(s.live);
@@ -91,12 +118,13 @@ export function memoryOptimalOrder(graph: Graph): number[] {
         if (!prev || cand.peak < prev.peak) next.set(k, cand);
       }
     }
-    if (next.size > MAX_STATES) return greedyOrder(graph);
+    if (next.size > MAX_STATES) return fallback(`the exhaustive search would keep ${next.size} partial orders of ${step + 1} ops (limit ${MAX_STATES}); greedy order used`);
     level = next;
   }
   const [best] = level.values();
   // Keep the stored order when it is as good: it is what the user's tools show.
-  return best && best.peak < orderPeak(graph, stored) ? best.order : stored;
+  const order = best && best.peak < orderPeak(graph, stored) ? best.order : stored;
+  return { order, exhaustive: true, reason: null, work };
 }
 
 /** Memory-aware list scheduling: among ready ops, run the one that leaves the fewest live bytes. */

@@ -3,7 +3,7 @@
 import type { Graph } from '../ir/graph.js';
 import { UsageError } from '../errors.js';
 import { computeLiveness, overwritableAt } from './liveness.js';
-import { memoryOptimalOrder } from './order.js';
+import { searchOrder } from './order.js';
 import { overlapRules } from './overlap.js';
 import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from './placement.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from './types.js';
@@ -115,7 +115,8 @@ export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rule
   const opts: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
   checkOptions(opts);
   const stored = graph.ops.map((_, i) => i);
-  const optimal = memoryOptimalOrder(graph);
+  const search = searchOrder(graph);
+  const optimal = search.order;
   const orders = optimal.join() === stored.join() ? [stored] : [optimal, stored];
 
   let best: Plan | null = null;
@@ -134,5 +135,5 @@ export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rule
       disabled = new Set([...disabled, ...unused]);
     }
   }
-  return best!;
+  return { ...best!, orderSearch: { exhaustive: search.exhaustive, reason: search.reason } };
 }

@@ -72,4 +72,11 @@ export interface Plan {
   peakStep: number;
   /** Which placement strategy produced this plan (several are tried, the smallest kept). */
   strategy: string;
+  /** Whether the operator-order search was exhaustive, or stopped at its work bound (greedy order used) and why. */
+  orderSearch?: OrderSearchSummary;
+}
+
+export interface OrderSearchSummary {
+  exhaustive: boolean;
+  reason: string | null;
 }

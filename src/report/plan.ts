@@ -2,7 +2,7 @@
 import type { FlashEstimate } from '../cost/flash.js';
 import type { PatchSummary } from '../plan/patch/index.js';
 import { liveBytesPerStep } from '../plan/planner.js';
-import type { BufferKind, Plan } from '../plan/types.js';
+import type { BufferKind, OrderSearchSummary, Plan } from '../plan/types.js';
 
 /** The `tinyforge plan --json` schema (documented in README.md). */
 export interface PlanReport {
@@ -22,6 +22,8 @@ export interface PlanReport {
   alignment: number;
   inplace: boolean;
   strategy: string;
+  /** The operator-order search: exhaustive, or stopped at its work bound with the reason (greedy and stored orders tried); null for a patched plan (stored order). */
+  orderSearch: OrderSearchSummary | null;
   /** The patch stage, when the plan runs the first layers tile by tile; splitTensor names the split op's output. */
   patch: (PatchSummary & { splitTensor: string }) | null;
   /** With --patch auto: the layer-by-layer peak the patched plan is compared with. */
@@ -87,6 +89,7 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
     alignment: plan.options.alignment,
     inplace: plan.options.inplace,
     strategy: plan.strategy,
+    orderSearch: plan.orderSearch ?? null,
     patch: context.patch,
     layerByLayerBytes: context.layerByLayerBytes,
     peakStep: plan.peakStep,
@@ -114,6 +117,7 @@ export function formatPlan(r: PlanReport): string {
   }
   if (r.layerByLayerBytes !== null) lines.push(`  layer-by-layer peak ${fmt(r.layerByLayerBytes)} B${r.patch ? '' : ' (no patch setting beats it)'}`);
   lines.push(`  peak at step ${r.peakStep}; ${r.inplace ? 'in-place on' : 'in-place off'}, alignment ${r.alignment}, strategy ${r.strategy}`);
+  if (r.orderSearch && !r.orderSearch.exhaustive) lines.push(`  operator order: not exhaustive: ${r.orderSearch.reason}`);
   lines.push('');
   lines.push('  step  op                      variant          live B  output');
   for (const s of r.steps) {

@@ -30,7 +30,7 @@ beforeAll(() => {
 
 const SCHEMA = [
   'model', 'peakBytes', 'lowerBoundBytes', 'flashBytes', 'flash', 'sramBudgetBytes', 'flashBudgetBytes', 'fits',
-  'sramShortfallBytes', 'flashShortfallBytes', 'alignment', 'inplace', 'strategy', 'patch', 'layerByLayerBytes',
+  'sramShortfallBytes', 'flashShortfallBytes', 'alignment', 'inplace', 'strategy', 'orderSearch', 'patch', 'layerByLayerBytes',
   'peakStep', 'steps', 'buffers', 'suggestions',
 ];
 
@@ -44,6 +44,7 @@ describe('tinyforge plan', () => {
     expect(report.peakBytes).toBeGreaterThanOrEqual(report.lowerBoundBytes);
     expect(report.flashBytes).toBe(report.flash.weightBytes + report.flash.paramBytes + report.flash.codeBytes);
     expect(report.sramBudgetBytes).toBeNull();
+    expect(report.orderSearch).toEqual({ exhaustive: true, reason: null });
     expect(report.fits).toBe(true);
     expect(report.steps[0]).toEqual(expect.objectContaining({ index: 0, opIndex: expect.any(Number), kind: expect.any(String), output: expect.any(String), variant: expect.any(String), liveBytes: expect.any(Number), live: expect.any(Array) }));
     expect(report.buffers[0]).toEqual(expect.objectContaining({ id: 0, name: expect.any(String), kind: expect.any(String), bytes: expect.any(Number), offset: expect.any(Number), first: expect.any(Number), last: expect.any(Number) }));
