@@ -12,12 +12,12 @@
 //
 // is safe, and lowering delta only moves every write further back, so every delta down to the first
 // overlapping one (1 - outBytes) is safe too. The bound is tight up to the first byte a later unit reads
-// (test/plan/overlap*.test.ts shows maxDelta + 1 corrupts the result). It is computed numerically from
-// the shapes by walking the units, never guessed.
+// (test/plan/overlap*.test.ts shows maxDelta + 1 corrupts the result). Each access order's minimum is
+// taken in closed form (per dimension or per output row, in time independent of the element count and
+// memory independent of the tensor size); test/plan/overlap-brute.ts walks every unit as the oracle.
 import type { AnyOp, Graph, Op } from '../ir/graph.js';
 import { dtypeBytes, elementCount } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
-import { rowMajorStrides } from '../reference/ops/util.js';
 import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
 
@@ -67,31 +67,29 @@ function tensorByteCount(shape: readonly number[], dtype: Parameters<typeof dtyp
   return size === undefined ? null : elementCount(shape) * size;
 }
 
+/** Element strides of a row-major (C order) shape. */
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d]!;
+  }
+  return strides;
+}
+
 // ---- The forward-stream bound ----
 
 /**
- * maxDelta of a forward stream: units in order, unit u reads input bytes from firstRead[u] on (Infinity:
- * reads nothing) and then writes output bytes ending at writeEnd[u]. Infinity when no unit has a later reader.
+ * maxDelta of a forward stream of `count` equal units: unit u reads input bytes from u * readBytes on,
+ * then writes output bytes ending at (u + 1) * writeBytes. The later units' first byte is (u + 1) *
+ * readBytes, so the terms are (u + 1) * (readBytes - writeBytes) for u < count - 1: the smallest is the
+ * first (u = 0) when the difference is >= 0, else the last. Infinity when no unit has a later reader.
  */
-export function forwardStreamMaxDelta(firstRead: ArrayLike<number>, writeEnd: ArrayLike<number>): number {
-  let needed = Infinity; // first input byte read by any unit after u
-  let bound = Infinity;
-  for (let u = firstRead.length - 1; u >= 0; u--) {
-    if (needed !== Infinity) bound = Math.min(bound, needed - writeEnd[u]!);
-    needed = Math.min(needed, firstRead[u]!);
-  }
-  return bound;
-}
-
-/** Units that are the elements: element i reads input element i, then writes output element i. */
-function elementStreamMaxDelta(count: number, inSize: number, outSize: number): number {
-  const firstRead = new Float64Array(count);
-  const writeEnd = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    firstRead[i] = i * inSize;
-    writeEnd[i] = (i + 1) * outSize;
-  }
-  return forwardStreamMaxDelta(firstRead, writeEnd);
+function linearStreamMaxDelta(count: number, readBytes: number, writeBytes: number): number {
+  if (count <= 1) return Infinity;
+  const diff = readBytes - writeBytes;
+  return diff >= 0 ? diff : (count - 1) * diff;
 }
 
 interface Window2D {
@@ -118,30 +116,53 @@ interface Window2D {
  * in-bounds column over the row's windows, channel 0).
  */
 function rowStreamMaxDelta(g: Window2D): number {
-  let ixMin = Infinity;
-  for (let ox = 0; ox < g.outW; ox++) {
-    for (let kx = 0; kx < g.kernel[1]; kx++) {
-      const ix = ox * g.stride[1] - g.padLeft + g.dilation[1] * kx;
-      if (ix >= 0 && ix < g.inW) ixMin = Math.min(ixMin, ix);
-    }
-  }
-  const units = g.batches * g.outH;
-  const firstRead = new Float64Array(units);
-  const writeEnd = new Float64Array(units);
+  const ixMin = firstInBounds(0, g.outW, g.kernel[1], g.stride[1], g.padLeft, g.dilation[1], g.inW);
+  if (ixMin === Infinity || g.batches === 0 || g.outH === 0) return Infinity;
+  const inRowBytes = g.inW * g.inDepth * g.inSize;
   const outRowBytes = g.outW * g.outDepth * g.outSize;
-  for (let n = 0; n < g.batches; n++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      let iyMin = Infinity;
-      for (let ky = 0; ky < g.kernel[0]; ky++) {
-        const iy = oy * g.stride[0] - g.padTop + g.dilation[0] * ky;
-        if (iy >= 0 && iy < g.inH) iyMin = Math.min(iyMin, iy);
-      }
-      const u = n * g.outH + oy;
-      firstRead[u] = iyMin === Infinity || ixMin === Infinity ? Infinity : ((n * g.inH + iyMin) * g.inW + ixMin) * g.inDepth * g.inSize;
-      writeEnd[u] = (u + 1) * outRowBytes;
-    }
+  // Unit (n, oy) first reads n*B + a(oy), a(oy) = (iyMin(oy)*inW + ixMin)*inDepth*inSize (Infinity: no
+  // row in bounds), and its write ends at n*O + w(oy), w(oy) = (oy+1)*outRowBytes; B, O: a batch's
+  // input and output bytes. Later units: (n, oy' > oy), whose least first read is n*B + suffix(oy+1),
+  // and batch n+1's rows (later batches read no earlier), n*B + B + min(a). So the term of (n, oy) is
+  // n*(B - O) + t(oy) with t(oy) = min(suffix(oy+1), B + min a) - w(oy), the B + min a only when a
+  // later batch exists. One backward pass over the rows gives min t with and without it.
+  const B = g.inH * inRowBytes;
+  const O = g.outH * outRowBytes;
+  const a = (oy: number) => {
+    const iy = firstInBounds(oy, oy + 1, g.kernel[0], g.stride[0], g.padTop, g.dilation[0], g.inH);
+    return iy === Infinity ? Infinity : iy * inRowBytes + ixMin * g.inDepth * g.inSize;
+  };
+  let minA = Infinity;
+  for (let oy = 0; oy < g.outH; oy++) minA = Math.min(minA, a(oy));
+  if (minA === Infinity) return Infinity;
+  let suffix = Infinity; // least a(oy') over oy' > oy
+  let tLast = Infinity; // min t(oy), no later batch
+  let tMid = Infinity; // min t(oy), a later batch
+  for (let oy = g.outH - 1; oy >= 0; oy--) {
+    const w = (oy + 1) * outRowBytes;
+    tLast = Math.min(tLast, suffix - w);
+    tMid = Math.min(tMid, Math.min(suffix, B + minA) - w);
+    suffix = Math.min(suffix, a(oy));
   }
-  return forwardStreamMaxDelta(firstRead, writeEnd);
+  // n*(B - O) + tMid over n = 0 .. batches-2 is least at an end; the last batch adds (batches-1)*(B - O) + tLast.
+  let bound = (g.batches - 1) * (B - O) + tLast;
+  if (g.batches >= 2) bound = Math.min(bound, tMid + (B - O >= 0 ? 0 : (g.batches - 2) * (B - O)));
+  return bound;
+}
+
+/**
+ * The least in-bounds input coordinate o*stride - pad + dilation*k over outputs o in [oFrom, oTo) and
+ * kernel taps k (Infinity: none): per tap the coordinate grows with o, so its first output >= 0 gives it.
+ */
+function firstInBounds(oFrom: number, oTo: number, kernel: number, stride: number, pad: number, dilation: number, inSize: number): number {
+  let least = Infinity;
+  for (let k = 0; k < kernel; k++) {
+    const o = Math.max(oFrom, Math.ceil((pad - dilation * k) / stride));
+    if (o >= oTo) continue;
+    const i = o * stride - pad + dilation * k;
+    if (i < inSize) least = Math.min(least, i);
+  }
+  return least;
 }
 
 // ---- Per op ----
@@ -176,7 +197,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
     // later elements and all later rows are still to be read, exactly as in the element stream.
     const count = elementCount(outShape);
     if (elementCount(shapeOf(graph, in0)) !== count) return [];
-    return [stream('stream-element', 0, elementStreamMaxDelta(count, inSize, outSize))];
+    return [stream('stream-element', 0, linearStreamMaxDelta(count, inSize, outSize))];
   }
 
   switch (op.kind) {
@@ -189,7 +210,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
       const rules: RawRule[] = [];
       op.inputs.forEach((id, slot) => {
         if (id < 0 || slot > 1 || elementCount(shapeOf(graph, id)) !== count) return;
-        rules.push(stream('stream-element', slot, elementStreamMaxDelta(count, sizeOf(graph, id), outSize)));
+        rules.push(stream('stream-element', slot, linearStreamMaxDelta(count, sizeOf(graph, id), outSize)));
       });
       return rules;
     }
@@ -215,13 +236,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
       const [units, depth] = shapeOf(graph, filterId) as [number, number];
       const batches = units === 0 ? 0 : elementCount(outShape) / units;
       if (batches < 2 || !Number.isInteger(batches)) return [];
-      const firstRead = new Float64Array(batches);
-      const writeEnd = new Float64Array(batches);
-      for (let n = 0; n < batches; n++) {
-        firstRead[n] = n * depth * inSize;
-        writeEnd[n] = (n + 1) * units * outSize;
-      }
-      return [stream('stream-row', 0, forwardStreamMaxDelta(firstRead, writeEnd), units * outSize)];
+      return [stream('stream-row', 0, linearStreamMaxDelta(batches, depth * inSize, units * outSize), units * outSize)];
     }
     case 'PAD':
     case 'PADV2':
@@ -250,14 +265,8 @@ function convRules(graph: Graph, op: Op<'CONV_2D'>, inSize: number, outSize: num
     // buffer, then writes them. maxDelta = min over p < P-1 of (p+1)*(inDepth - outDepth) (element size 1):
     //   outDepth <= inDepth: inDepth - outDepth >= 0 (p = 0), so the same base works;
     //   outDepth >  inDepth: (P-1)*(inDepth - outDepth) = inBytes - outBytes + (outDepth - inDepth).
-    const pixels = batches * inH * inW;
-    const firstRead = new Float64Array(pixels);
-    const writeEnd = new Float64Array(pixels);
-    for (let p = 0; p < pixels; p++) {
-      firstRead[p] = p * inDepth * inSize;
-      writeEnd[p] = (p + 1) * outDepth * outSize;
-    }
-    return [{ variant: 'stream-pixel', input: 0, minDelta: -Infinity, maxDelta: forwardStreamMaxDelta(firstRead, writeEnd), scratchBytes: outDepth * outSize }];
+    const maxDelta = linearStreamMaxDelta(batches * inH * inW, inDepth * inSize, outDepth * outSize);
+    return [{ variant: 'stream-pixel', input: 0, minDelta: -Infinity, maxDelta, scratchBytes: outDepth * outSize }];
   }
   const bound = rowStreamMaxDelta({
     batches, inH, inW, inDepth, outH, outW, outDepth, kernel: [kh, kw], stride, dilation,
@@ -290,23 +299,12 @@ function depthwiseRules(graph: Graph, op: Op<'DEPTHWISE_CONV_2D'>, inSize: numbe
  * byte must not be an input byte whose last reader comes later. Input byte (m, q, c') is last read by
  * unit (m, c'); output (n, p, c) sits at input byte ((n*outPixels + p)*C + c), i.e. channel slot c of
  * input pixel n*outPixels + p, whose batch m <= n when outPixels <= inPixels. (Any other delta lands
- * writes in a slot c' != c, which for c' > c is still to be read: only delta = 0 is offered.)
+ * writes in a slot c' != c, which for c' > c is still to be read: only delta = 0 is offered.) With
+ * outPixels > inPixels, batch 0's pixel inPixels lands in batch 1, still to be read, if there is one.
  */
 function inplaceChannelSafe(batches: number, inPixels: number, outPixels: number, depth: number, inSize: number, outSize: number): boolean {
   if (inSize !== 1 || outSize !== 1) return false;
-  const inBytes = batches * inPixels * depth;
-  for (let n = 0; n < batches; n++) {
-    for (let c = 0; c < depth; c++) {
-      const unit = n * depth + c;
-      for (let p = 0; p < outPixels; p++) {
-        const byte = (n * outPixels + p) * depth + c;
-        if (byte >= inBytes) continue;
-        const lastReader = Math.floor(byte / (inPixels * depth)) * depth + (byte % depth);
-        if (lastReader > unit) return false;
-      }
-    }
-  }
-  return true;
+  return outPixels <= inPixels || batches <= 1 || inPixels * depth === 0;
 }
 
 /**
@@ -315,7 +313,8 @@ function inplaceChannelSafe(batches: number, inPixels: number, outPixels: number
  * The binding units are the ones just before each copy of input element k (output position e(k)):
  *   maxDelta = min over k of (k - e(k)) * size = -(the largest shift e(k) - k) * size
  * (the shift grows with k, so it is the last element's): the output ends no earlier than where the last
- * input element's copy lines up with it, and the footprint is exactly the output's.
+ * input element's copy lines up with it, and the footprint is exactly the output's. k - e(k) is linear
+ * in each input index, so its minimum takes each index at an end of its range.
  */
 function padRules(graph: Graph, op: Op<'PAD' | 'PADV2'>, inSize: number, outSize: number): RawRule[] {
   const inShape = shapeOf(graph, op.inputs[0]!);
@@ -325,26 +324,16 @@ function padRules(graph: Graph, op: Op<'PAD' | 'PADV2'>, inSize: number, outSize
   const count = elementCount(inShape);
   if (count === 0) return [];
   const { paddings } = op.attrs;
+  const inStrides = rowMajorStrides(inShape);
   const outStrides = rowMajorStrides(outShape);
-  const rowLength = inShape[rank - 1]!;
-  const rows = count / rowLength;
-  // Walk the input rows: row r's first element k = r * rowLength goes to output position `base`.
-  const index = new Array<number>(rank - 1).fill(0);
-  let base = 0;
-  for (let d = 0; d < rank; d++) base += paddings[d]![0] * outStrides[d]!;
-  let bound = Infinity;
-  for (let r = 0; r < rows; r++) {
-    // Within a row the shift e(k) - k is constant: one term per row.
-    bound = Math.min(bound, (r * rowLength - base) * inSize);
-    for (let d = rank - 2; d >= 0; d--) {
-      index[d]!++;
-      base += outStrides[d]!;
-      if (index[d]! < inShape[d]!) break;
-      base -= outStrides[d]! * index[d]!;
-      index[d] = 0;
-    }
+  // k - e(k) = sum over d of index_d * (inStride_d - outStride_d) - (the output position of element 0).
+  let shift = 0;
+  for (let d = 0; d < rank; d++) {
+    shift -= paddings[d]![0] * outStrides[d]!;
+    const slope = inStrides[d]! - outStrides[d]!;
+    if (slope < 0) shift += (inShape[d]! - 1) * slope;
   }
-  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: 0 }];
+  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: shift * inSize, scratchBytes: 0 }];
 }
 
 /** STRIDED_SLICE 'stream-element': output element i reads input element src(i) then is written (the default kernel's order). */
@@ -376,25 +365,32 @@ function transposeRules(graph: Graph, op: Op<'TRANSPOSE'>, inSize: number, outSi
  * A gather in output order: output element i (row-major over `counts`) reads input element src(i), where
  * src moves by steps[d] elements along output dim d from `start`. The default kernels of STRIDED_SLICE and
  * TRANSPOSE walk exactly so, reading then writing each element.
+ *
+ * maxDelta = min over i < total-1 of (min over j > i of src(j)) * inSize - (i+1) * outSize. The j > i are,
+ * for each dim d with i_d < counts_d - 1, those agreeing with i before d, larger at d, free after it; so
+ * the bound is the least, over d, of a sum of terms each linear in one index of i (the indices after d
+ * only lengthen i, so they sit at their ends), each least at an end of its range.
  */
 function gatherStreamRules(counts: readonly number[], steps: readonly number[], start: number, inSize: number, outSize: number): RawRule[] {
   const total = counts.reduce((p, c) => p * c, 1);
   if (total === 0) return [];
   const rank = counts.length;
-  const firstRead = new Float64Array(total);
-  const writeEnd = new Float64Array(total);
-  const index = new Array<number>(rank).fill(0);
-  let src = start;
-  for (let i = 0; i < total; i++) {
-    firstRead[i] = src * inSize;
-    writeEnd[i] = (i + 1) * outSize;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      src += steps[d]!;
-      if (index[d]! < counts[d]!) break;
-      src -= steps[d]! * index[d]!;
-      index[d] = 0;
-    }
+  const outStrides = rowMajorStrides(counts);
+  const least = (a: number, b: number) => Math.min(a, b);
+  let bound = Infinity;
+  for (let d = 0; d < rank; d++) {
+    const n = counts[d]!;
+    if (n < 2) continue;
+    // Constant part: src(j) starts at `start`; -(i+1)*outSize contributes -outSize.
+    let term = start * inSize - outSize;
+    // Dims before d: index e shared by i and j, in [0, counts_e - 1].
+    for (let e = 0; e < d; e++) term += least(0, (counts[e]! - 1) * (steps[e]! * inSize - outStrides[e]! * outSize));
+    // Dim d: i_d in [0, n - 2]; j_d > i_d at its least source, (i_d + 1) * step or (n - 1) * step.
+    const at = (i: number) => (steps[d]! >= 0 ? (i + 1) * steps[d]! : (n - 1) * steps[d]!) * inSize - i * outStrides[d]! * outSize;
+    term += least(at(0), at(n - 2));
+    // Dims after d: j's index free (least source), i's index last (latest write).
+    for (let e = d + 1; e < rank; e++) term += (counts[e]! - 1) * (least(0, steps[e]!) * inSize - outStrides[e]! * outSize);
+    bound = least(bound, term);
   }
-  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: forwardStreamMaxDelta(firstRead, writeEnd), scratchBytes: 0 }];
+  return [{ variant: 'stream-element', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: 0 }];
 }
