@@ -7,6 +7,17 @@ export function elementCount(shape: readonly number[]): number {
   return n;
 }
 
+/** Row-major strides (in elements) of a shape. */
+export function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d]!;
+  }
+  return strides;
+}
+
 const DTYPE_BYTES: Partial<Record<DType, number>> = {
   float32: 4,
   float16: 2,

@@ -16,7 +16,7 @@
 // taken in closed form (per dimension or per output row, in time independent of the element count and
 // memory independent of the tensor size); test/plan/overlap-brute.ts walks every unit as the oracle.
 import type { AnyOp, Graph, Op } from '../ir/graph.js';
-import { dtypeBytes, elementCount } from '../ir/shapes.js';
+import { dtypeBytes, elementCount, rowMajorStrides } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
@@ -65,17 +65,6 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
 function tensorByteCount(shape: readonly number[], dtype: Parameters<typeof dtypeBytes>[0]): number | null {
   const size = dtypeBytes(dtype);
   return size === undefined ? null : elementCount(shape) * size;
-}
-
-/** Element strides of a row-major (C order) shape. */
-function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d]!;
-  }
-  return strides;
 }
 
 // ---- The forward-stream bound ----

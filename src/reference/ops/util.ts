@@ -1,16 +1,10 @@
 // Small index helpers shared by the linear/layout reference kernels.
 import type { TypedArray } from '../types.js';
 
-/** Row-major strides (in elements) of a shape. */
-export function rowMajorStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d]!;
-  }
-  return strides;
-}
+import { rowMajorStrides } from '../../ir/shapes.js';
+
+// Shape arithmetic lives with the IR (the planner uses it too); the kernels keep importing it from here.
+export { rowMajorStrides };
 
 /** TFLite broadcasting: align shapes at the last dim; each pair of dims must be equal or one of them 1. */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] | null {
