@@ -177,14 +177,12 @@ export function placeInOrder(
     }
     // Relative offsets may be negative; the base keeps every member at offset >= 0.
     let x = alignUp(Math.max(0, ...group.map((m) => -rel[m]!)), alignment);
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const [lo, hi] of forbidden) {
-        if (x > lo && x < hi) {
-          x = alignUp(hi, alignment);
-          moved = true;
-        }
-      }
+    // The lowest aligned base outside every interval: one sweep in order of `lo` (x only grows, so an
+    // interval already passed never contains it again), instead of re-scanning until nothing moves.
+    forbidden.sort((a, b) => a[0] - b[0]);
+    for (const [lo, hi] of forbidden) {
+      if (lo >= x) break;
+      if (x < hi) x = alignUp(hi, alignment);
     }
     for (const m of group) {
       offsets[m] = x + rel[m]!;
