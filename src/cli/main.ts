@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { TinyforgeError } from '../errors.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEval } from './commands/eval.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProfile } from './commands/profile.js';
@@ -29,6 +30,7 @@ function buildProgram(io: CliIO): Command {
   registerProfile(program, io);
   registerCompile(program, io);
   registerDemo(program, io);
+  registerEval(program, io);
   return program;
 }
 

@@ -62,7 +62,7 @@ describe('preprocessing', () => {
     expect([...quantizeValues(new Float32Array([0.5]), 1 / 255, -128, 'int8')]).toEqual([-1]);
     // 1 / 0.00390625 = 256 -> 256 - 128 = 128, clamped to 127; 0 -> -128
     expect([...quantizeValues(new Float32Array([1, 0]), 0.00390625, -128, 'int8')]).toEqual([127, -128]);
-    // -0.25 / 0.1 = -2.5 -> -3 (away from zero) + 1 = -2
+    // -0.25 / float32(0.1) = -2.49999996 in float64 but -2.5 in float32 -> -3 (away from zero) + 1 = -2
     expect([...quantizeValues(new Float32Array([-0.25]), 0.1, 1, 'int8')]).toEqual([-2]);
     // int16: 0.75 / (1/32768) = 24576
     expect([...quantizeValues(new Float32Array([0.75]), 1 / 32768, 0, 'int16')]).toEqual([24576]);

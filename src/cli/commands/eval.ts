@@ -1,0 +1,163 @@
+// tinyforge eval: a classifier's accuracy on a labelled dataset, measured on what compile emits.
+import { basename } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CliIO } from '../main.js';
+import { InputDataError, TinyforgeError, UnsupportedError, UsageError } from '../../errors.js';
+import type { Graph, Tensor } from '../../ir/graph.js';
+import { elementCount } from '../../ir/shapes.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { argmaxBytes, evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
+import { checkFits, imageToInputBytes } from '../../data/preprocess.js';
+import { take } from '../../data/split.js';
+import type { Dataset } from '../../data/types.js';
+import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
+import { BATCH_ENGINES } from '../engines/batch.js';
+import { loadModel } from '../io.js';
+import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
+import { createProgress } from '../progress.js';
+
+/** Images prepared and run per engine call: bounds memory on big splits, still one run per many images. */
+const BATCH_IMAGES = 512;
+
+interface EvalFlags extends PlanFlags {
+  data: string;
+  split: Split;
+  limit?: string;
+  seed: string;
+  valFraction: string;
+  engine: string;
+  json?: boolean;
+}
+
+export interface EvalReport extends Evaluation {
+  model: string;
+  data: string;
+  split: Split;
+  engine: string;
+  classes: string[];
+  seed: number;
+  ms: number;
+}
+
+function integerFlag(text: string, flag: string, min: number): number {
+  const v = Number(text);
+  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
+  return v;
+}
+
+/** Loads the model; a float model (refused by the int8 importer) gets the message that says why. */
+function loadClassifier(path: string): Graph {
+  try {
+    return loadModel(path);
+  } catch (e) {
+    if (e instanceof TinyforgeError && e.code === 'E_UNSUPPORTED' && e.details.dtype === 'float32') {
+      throw new UnsupportedError(`${basename(path)} computes in float32 (${e.message}): float models are evaluated after float support lands`, { model: path, cause: e.message });
+    }
+    throw e;
+  }
+}
+
+/** The single input and output of the planned classifier. */
+function interfaceOf(graph: Graph, model: string): { input: Tensor; output: Tensor } {
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
+    throw new UnsupportedError(`eval needs a classifier with one input and one output; ${model} has ${graph.inputs.length} and ${graph.outputs.length}`, {
+      inputs: graph.inputs.length,
+      outputs: graph.outputs.length,
+    });
+  }
+  const input = graph.tensors[graph.inputs[0]!]!;
+  if (input.dtype === 'float32' && !graph.ops.some((op) => op.kind === 'QUANTIZE' && op.inputs[0] === input.id)) {
+    throw new UnsupportedError(`${model} takes float32 input ${input.name} without quantizing it: float models are evaluated after float support lands`, { input: input.name });
+  }
+  return { input, output: graph.tensors[graph.outputs[0]!]! };
+}
+
+function percent(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(2)}%`;
+}
+
+function textReport(r: EvalReport): string {
+  const lines = [`${r.model} on ${r.data} (${r.split}, ${r.n} images), ${r.engine} engine: accuracy ${percent(r.accuracy)} (${r.correct}/${r.n})`, '', 'per class:'];
+  const nameWidth = Math.max(5, ...r.classes.map((c) => c.length));
+  r.perClass.forEach((c, i) => lines.push(`  ${String(i).padStart(2)} ${c.class.padEnd(nameWidth)} ${percent(c.accuracy).padStart(7)}  (${c.correct}/${c.n})`));
+  const cell = Math.max(4, ...r.confusion.flat().map((v) => String(v).length + 1));
+  lines.push('', 'confusion (rows: label, columns: predicted):');
+  lines.push(`  ${''.padStart(3)}${r.classes.map((_, i) => String(i).padStart(cell)).join('')}`);
+  r.confusion.forEach((row, i) => lines.push(`  ${String(i).padStart(3)}${row.map((v) => String(v).padStart(cell)).join('')}`));
+  return lines.join('\n') + '\n';
+}
+
+export function registerEval(program: Command, io: CliIO): void {
+  const command = program
+    .command('eval')
+    .description("Measure a classifier's accuracy on a labelled dataset, running the planned int8 model")
+    .argument('<model>', 'an int8 .tflite classifier (one input image, one output of class scores)')
+    .requiredOption('--data <name|dir>', `${DATASET_NAMES.join(' | ')} | a folder of IDX files, .npy pairs or class sub-folders of PNG/JPEG pictures`)
+    .addOption(new Option('--split <split>', 'test (as shipped), train or val (the training set split by --seed and --val-fraction)').choices(SPLITS).default('test'))
+    .option('--limit <n>', 'evaluate the first N images of the split')
+    .option('--seed <n>', 'seed of the train/val split', '1')
+    .option('--val-fraction <f>', 'share of the training set held out as val', '0.1')
+    .addOption(new Option('--engine <name>', `which executor runs the model: ${BATCH_ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(BATCH_ENGINES.map((e) => e.name)).default('wasm'))
+    .option('--json', 'print {accuracy, n, correct, confusion, perClass, classes, engine, model, data, split, seed, ms}');
+  addPlanOptions(command)
+    .addHelpText(
+      'after',
+      '\nEach image is scaled to [0, 1], converted gray <-> RGB and resized (bilinear, half-pixel centers)\n' +
+        "to the model input, then quantized with the input tensor's scale and zero point (as TFLite's\n" +
+        'QUANTIZE does); the predicted class is the argmax of the output. The planner flags pick the same\n' +
+        'plan compile would use. Examples:\n' +
+        '  tinyforge eval lenet_int8.tflite --data fashion-mnist --limit 1000\n' +
+        '  tinyforge eval digits.tflite --data mnist --engine reference --json\n' +
+        '  tinyforge eval net.tflite --data ./pictures --split val --seed 3   # pictures/train/<class>/*.png',
+    )
+    .action(async (modelPath: string, opts: EvalFlags) => {
+      const engine = BATCH_ENGINES.find((e) => e.name === opts.engine);
+      if (!engine) throw new UsageError(`--engine must be one of ${BATCH_ENGINES.map((e) => e.name).join(', ')}, got "${opts.engine}"`);
+      const limit = opts.limit === undefined ? undefined : integerFlag(opts.limit, '--limit', 1);
+      const seed = integerFlag(opts.seed, '--seed', 0);
+      const valFraction = Number(opts.valFraction);
+      const model = basename(modelPath);
+      const planned = planModel(loadClassifier(modelPath), planOptionsFrom(opts));
+      const schedule = scheduleOf(planned.plan);
+      const { input, output } = interfaceOf(schedule.graph, model);
+      const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
+      let data: Dataset = loadDataset({ data: opts.data, split: opts.split, seed, valFraction, imageSize });
+      if (limit !== undefined) data = take(data, limit);
+      checkFits(data, input);
+      const scores = elementCount(output.shape);
+      if (scores !== data.classes.length) {
+        throw new InputDataError(`${model} output ${output.name} [${output.shape.join(', ')}] has ${scores} class scores, dataset ${data.name} has ${data.classes.length} classes`, {
+          outputShape: output.shape,
+          classes: data.classes.length,
+        });
+      }
+
+      const n = data.shape[0];
+      const predictions = new Int32Array(n);
+      const progress = createProgress(io, `eval (${engine.name})`, { json: opts.json });
+      const start = performance.now();
+      const runner = await engine.prepare(schedule);
+      try {
+        for (let first = 0; first < n; first += BATCH_IMAGES) {
+          const count = Math.min(BATCH_IMAGES, n - first);
+          const batch = Array.from({ length: count }, (_, k) => [imageToInputBytes(data, first + k, input)]);
+          const outputs = await runner.run(batch, (done) => progress.update(first + done, n));
+          outputs.forEach((outs, k) => (predictions[first + k] = argmaxBytes(outs[0]!, output.dtype)));
+        }
+      } finally {
+        runner.dispose();
+        progress.end();
+      }
+      const report: EvalReport = {
+        ...evaluatePredictions(data.labels, predictions, data.classes),
+        model,
+        data: data.name,
+        split: opts.split,
+        engine: engine.name,
+        classes: data.classes,
+        seed,
+        ms: Math.round(performance.now() - start),
+      };
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : textReport(report));
+    });
+}
