@@ -1,6 +1,7 @@
 // IDX files (the MNIST / Fashion-MNIST format): magic 0x00 0x00 <type> <ndims>, ndims big-endian uint32
 // dims, then the elements big-endian in C order. Every size is checked before anything is read.
 import { InputDataError } from '../errors.js';
+import { ELEMENT_BYTES, readElements } from './elements.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -10,15 +11,8 @@ export interface IdxArray {
   data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
-/** IDX type byte -> dtype and element size. */
-const IDX_TYPES: Record<number, { dtype: IdxDType; bytes: number }> = {
-  0x08: { dtype: 'uint8', bytes: 1 },
-  0x09: { dtype: 'int8', bytes: 1 },
-  0x0b: { dtype: 'int16', bytes: 2 },
-  0x0c: { dtype: 'int32', bytes: 4 },
-  0x0d: { dtype: 'float32', bytes: 4 },
-  0x0e: { dtype: 'float64', bytes: 8 },
-};
+/** IDX type byte -> dtype. */
+const IDX_TYPES: Record<number, IdxDType> = { 0x08: 'uint8', 0x09: 'int8', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' };
 
 /** Parses an IDX file's bytes; `name` is used in errors. The result owns its memory. */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
@@ -27,8 +21,8 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw fail(`bad magic 0x${hex(bytes[0]!)}${hex(bytes[1]!)}${hex(bytes[2]!)}${hex(bytes[3]!)} (expected 0x0000 then a type byte and a dimension count)`, { magic: [...bytes.subarray(0, 4)] });
   }
-  const type = IDX_TYPES[bytes[2]!];
-  if (!type) throw fail(`unknown element type 0x${hex(bytes[2]!)} (IDX has 0x08 0x09 0x0b 0x0c 0x0d 0x0e)`, { type: bytes[2] });
+  const dtype = IDX_TYPES[bytes[2]!];
+  if (!dtype) throw fail(`unknown element type 0x${hex(bytes[2]!)} (IDX has 0x08 0x09 0x0b 0x0c 0x0d 0x0e)`, { type: bytes[2] });
   const rank = bytes[3]!;
   if (rank === 0) throw fail('has 0 dimensions');
   const headerBytes = 4 + 4 * rank;
@@ -43,42 +37,12 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   }
   const dataBytes = bytes.length - headerBytes;
   // count * bytes stays exact well past any real file; an absurd header fails this before any allocation.
-  if (count * type.bytes !== dataBytes) {
-    const expected = count * type.bytes;
+  if (count * ELEMENT_BYTES[dtype] !== dataBytes) {
+    const expected = count * ELEMENT_BYTES[dtype];
     const what = expected > dataBytes ? 'truncated' : 'has trailing bytes';
-    throw fail(`${what}: shape [${shape.join(', ')}] of ${type.dtype} needs ${expected} data bytes, the file has ${dataBytes}`, { shape, dtype: type.dtype, expected, actual: dataBytes });
+    throw fail(`${what}: shape [${shape.join(', ')}] of ${dtype} needs ${expected} data bytes, the file has ${dataBytes}`, { shape, dtype, expected, actual: dataBytes });
   }
-  return { dtype: type.dtype, shape, data: readBigEndian(view, headerBytes, count, type.dtype) };
-}
-
-function readBigEndian(view: DataView, offset: number, count: number, dtype: IdxDType): IdxArray['data'] {
-  const byteView = () => new Uint8Array(view.buffer, view.byteOffset + offset, count);
-  switch (dtype) {
-    case 'uint8':
-      return byteView().slice();
-    case 'int8':
-      return new Int8Array(byteView().slice().buffer);
-    case 'int16': {
-      const out = new Int16Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, false);
-      return out;
-    }
-  }
+  return { dtype, shape, data: readElements(view, headerBytes, count, dtype, false) as IdxArray['data'] };
 }
 
 function hex(b: number): string {

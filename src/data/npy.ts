@@ -2,6 +2,7 @@
 // dict literal {'descr', 'fortran_order', 'shape'}, then the elements. Little-endian C-order numeric
 // arrays only; everything else is refused by name.
 import { InputDataError, UnsupportedError } from '../errors.js';
+import { ELEMENT_BYTES, readElements } from './elements.js';
 
 export type NpyDType = 'uint8' | 'int8' | 'int32' | 'int64' | 'float32' | 'float64';
 
@@ -22,7 +23,6 @@ const DESCRS: Record<string, NpyDType> = {
   '<f4': 'float32',
   '<f8': 'float64',
 };
-const ELEMENT_BYTES: Record<NpyDType, number> = { uint8: 1, int8: 1, int32: 4, int64: 8, float32: 4, float64: 8 };
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** Parses a .npy file's bytes; `name` is used in errors. The result owns its memory. */
@@ -51,7 +51,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   if (expected !== actual) {
     throw fail(`${expected > actual ? 'truncated' : 'has trailing bytes'}: shape (${shape.join(', ')}) of ${dtype} needs ${expected} data bytes, the file has ${actual}`, { shape, dtype, expected, actual });
   }
-  return { dtype, shape, data: readLittleEndian(view, dataOffset, count, dtype) };
+  return { dtype, shape, data: readElements(view, dataOffset, count, dtype, true) as NpyArray['data'] };
 }
 
 /** The header dict, e.g. {'descr': '<f4', 'fortran_order': False, 'shape': (60000, 28, 28), } */
@@ -63,34 +63,4 @@ function parseHeader(header: string, fail: (m: string, d?: Record<string, unknow
   const dims = shape[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (!dims.every((s) => /^\d+L?$/.test(s))) throw fail(`bad shape (${shape[1]})`, { shape: shape[1] });
   return { descr: descr[1]!, fortranOrder: fortran[1] === 'True', shape: dims.map((s) => Number.parseInt(s, 10)) };
-}
-
-function readLittleEndian(view: DataView, offset: number, count: number, dtype: NpyDType): NpyArray['data'] {
-  const byteView = (n: number) => new Uint8Array(view.buffer, view.byteOffset + offset, n);
-  switch (dtype) {
-    case 'uint8':
-      return byteView(count).slice();
-    case 'int8':
-      return new Int8Array(byteView(count).slice().buffer);
-    case 'int32': {
-      const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 * i, true);
-      return out;
-    }
-    case 'int64': {
-      const out = new BigInt64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getBigInt64(offset + 8 * i, true);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(offset + 4 * i, true);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat64(offset + 8 * i, true);
-      return out;
-    }
-  }
 }
