@@ -36,7 +36,8 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     count *= dim;
   }
   const dataBytes = bytes.length - headerBytes;
-  // count * bytes stays exact well past any real file; an absurd header fails this before any allocation.
+  if (!Number.isSafeInteger(count * ELEMENT_BYTES[dtype])) throw fail(`shape [${shape.join(', ')}] announces more data than any file holds`, { shape });
+  // an absurd header fails here, before any allocation
   if (count * ELEMENT_BYTES[dtype] !== dataBytes) {
     const expected = count * ELEMENT_BYTES[dtype];
     const what = expected > dataBytes ? 'truncated' : 'has trailing bytes';

@@ -47,6 +47,7 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   }
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * ELEMENT_BYTES[dtype];
+  if (!Number.isSafeInteger(expected)) throw fail(`shape (${shape.join(', ')}) announces more data than any file holds`, { shape });
   const actual = bytes.length - dataOffset;
   if (expected !== actual) {
     throw fail(`${expected > actual ? 'truncated' : 'has trailing bytes'}: shape (${shape.join(', ')}) of ${dtype} needs ${expected} data bytes, the file has ${actual}`, { shape, dtype, expected, actual });

@@ -52,7 +52,11 @@ describe('parseIdx', () => {
     expect(codeOf(() => parseIdx(idx(0, 0, 8, 0), 'z'))).toMatch(/has 0 dimensions/);
     // 4 x 0xffffffff elements: 2^128 bytes announced, 1 present
     const huge = idx(0, 0, 0x0e, 4, ...Array(16).fill(0xff), 7);
-    expect(codeOf(() => parseIdx(huge, 'huge'))).toMatch(/truncated: shape \[4294967295, 4294967295, 4294967295, 4294967295\] of float64/);
+    expect(codeOf(() => parseIdx(huge, 'huge'))).toMatch(/shape \[4294967295, 4294967295, 4294967295, 4294967295\] announces more data than any file holds/);
+    // 254 dims of 2^32-1 then a 0: the running product overflows to Infinity, then Infinity * 0 = NaN
+    const overflow = idx(0, 0, 8, 255, ...Array(254 * 4).fill(0xff), 0, 0, 0, 0);
+    expect(codeOf(() => parseIdx(overflow, 'nan'))).toMatch(/announces more data than any file holds/);
+    expect(codeOf(() => parseIdx(idx(0, 0, 8, 2, 0, 0, 0, 0, 0, 0, 0, 5), 'empty'))).toBe('no error');
   });
 });
 
@@ -84,7 +88,8 @@ describe('parseNpy', () => {
     expect(codeOf(() => parseNpy(npy("{'descr': '|u1', 'shape': (1,), }", [1]), 'h'))).toMatch(/unreadable header/);
     const short = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (1,), }", [1]).subarray(0, 40);
     expect(codeOf(() => parseNpy(short, 's'))).toMatch(/truncated header: 118 header bytes announced, 30 present/);
-    expect(codeOf(() => parseNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", [1]), 'huge'))).toMatch(/truncated: shape \(99999999999, 99999999999\) of float64/);
+    expect(codeOf(() => parseNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", [1]), 'huge'))).toMatch(/shape \(99999999999, 99999999999\) announces more data than any file holds/);
+    expect(codeOf(() => parseNpy(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (9999, 9999), }", [1]), 'big'))).toMatch(/truncated: shape \(9999, 9999\) of float64 needs 799840008 data bytes, the file has 1/);
   });
 });
 
