@@ -35,6 +35,11 @@ export function checkDataset(d: Dataset): Dataset {
     throw new InputDataError(`dataset ${d.name}: ${d.labels.length} labels for ${n} images`, { dataset: d.name, images: n, labels: d.labels.length });
   }
   checkLabels(d.labels, d.classes.length, `dataset ${d.name}`);
+  if (d.images instanceof Float32Array) {
+    // NaN and infinities have no quantized value (TFLite's cast is undefined there)
+    const bad = d.images.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new InputDataError(`dataset ${d.name}: pixel ${d.images[bad]} at element ${bad} (image ${Math.floor(bad / (h * w * c))}) is not a finite number`, { element: bad });
+  }
   return d;
 }
 

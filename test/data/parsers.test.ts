@@ -107,6 +107,12 @@ describe('datasetFromArrays', () => {
       'E_INPUT_DATA: dataset x: label 7 at index 1 is outside [0, 2)',
     );
   });
+  it('refuses NaN and infinite float pixels', () => {
+    const f = { dtype: 'float32', shape: [2, 1, 1], data: new Float32Array([0.5, NaN]) };
+    expect(codeOf(() => datasetFromArrays({ name: 'x', images: f, labels: { dtype: 'uint8', shape: [2], data: new Uint8Array(2) }, imagesFile: 'i', labelsFile: 'l' }))).toBe(
+      'E_INPUT_DATA: dataset x: pixel NaN at element 1 (image 1) is not a finite number',
+    );
+  });
   it('refuses a count mismatch and float labels', () => {
     expect(codeOf(() => datasetFromArrays({ name: 'x', images, labels: { dtype: 'uint8', shape: [3], data: new Uint8Array(3) }, imagesFile: 'i', labelsFile: 'l' }))).toMatch(
       /l has 3 labels for the 2 images of i/,
