@@ -130,6 +130,7 @@ export { xorshiftInputs } from './reference/inputs.js';
 export { runReference } from './reference/interpreter.js';
 export { verifyPlan } from './plan/verify.js';
 export { scheduleOf, type PlanModelOptions, type PatchChoice } from './pipeline.js';
+export * as data from './data/index.js';
 export {
   TinyforgeError,
   ModelFormatError,
