@@ -1,7 +1,7 @@
 // Turning numeric arrays (from IDX or .npy files) into a Dataset: images [N,H,W] or [N,H,W,C] of uint8
 // or float pixels, labels [N] (or [N,1]) of integers.
 import { InputDataError, UnsupportedError } from '../errors.js';
-import { checkDataset, type Dataset, type Pixels } from './types.js';
+import { checkDataset, defaultClassNames, type Dataset, type Pixels } from './types.js';
 
 /** A numeric array as the IDX and .npy parsers return it. */
 export interface NumericArray {
@@ -36,7 +36,7 @@ export function datasetFromArrays(a: ArraysToDataset): Dataset {
   if (!classes) {
     let max = -1;
     for (const l of labels) if (l > max) max = l;
-    classes = Array.from({ length: max + 1 }, (_, i) => String(i));
+    classes = defaultClassNames(max + 1);
   }
   return checkDataset({ name: a.name, images, shape: nhwc, labels, classes });
 }

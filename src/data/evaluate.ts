@@ -1,6 +1,8 @@
 // Classification metrics from raw output tensors: argmax, accuracy, per-class accuracy, confusion matrix.
 import { typedView } from '../reference/views.js';
-import type { DType } from '../ir/graph.js';
+import type { DType, Tensor } from '../ir/graph.js';
+import { InputDataError } from '../errors.js';
+import { checkLabels, defaultClassNames, type Dataset } from './types.js';
 
 /** The index of the largest element (the first on ties); the scale is positive, so int8 and dequantized agree. */
 export function argmax(values: ArrayLike<number>): number {
@@ -43,4 +45,21 @@ export function evaluatePredictions(labels: ArrayLike<number>, predictions: Arra
     return { class: name, n: total, correct: row[c]!, accuracy: total > 0 ? row[c]! / total : null };
   });
   return { accuracy: n > 0 ? correct / n : 0, n, correct, confusion, perClass };
+}
+
+/**
+ * The dataset's classes matched to a classifier output of `scores` values. Every label must index the
+ * output; classes without given names ("0".."K-1", from the largest label) widen to the output's count,
+ * since a slice need not hold the last class; named classes must match it exactly.
+ */
+export function classesForOutput(d: Dataset, output: Pick<Tensor, 'name' | 'shape'>, scores: number): string[] {
+  if (d.classes.length === scores) return d.classes;
+  checkLabels(d.labels, scores, `dataset ${d.name} on output ${output.name} [${output.shape.join(', ')}]`);
+  const unnamed = d.classes.every((c, i) => c === String(i));
+  if (unnamed && d.classes.length < scores) return defaultClassNames(scores);
+  throw new InputDataError(`output ${output.name} [${output.shape.join(', ')}] has ${scores} class scores, dataset ${d.name} has ${d.classes.length} classes`, {
+    outputShape: output.shape,
+    scores,
+    classes: d.classes.length,
+  });
 }

@@ -1,7 +1,7 @@
 // Labelled image datasets as plain data, browser-safe: parsing (IDX, .npy), splits and batches,
 // preprocessing to a model's input, and classification metrics. Reading files is the CLI's job
 // (src/cli/data/); everything here takes bytes and returns typed arrays.
-export { checkDataset, checkLabels, imageAt, imageSize, type Dataset, type Pixels } from './types.js';
+export { checkDataset, checkLabels, defaultClassNames, imageAt, imageSize, type Dataset, type Pixels } from './types.js';
 export { parseIdx, type IdxArray, type IdxDType } from './idx.js';
 export { parseNpy, type NpyArray, type NpyDType } from './npy.js';
 export { datasetFromArrays, type ArraysToDataset, type NumericArray } from './arrays.js';
@@ -17,4 +17,4 @@ export {
   toUnitRange,
   type ModelInput,
 } from './preprocess.js';
-export { argmax, argmaxBytes, evaluatePredictions, type Evaluation } from './evaluate.js';
+export { argmax, argmaxBytes, classesForOutput, evaluatePredictions, type Evaluation } from './evaluate.js';

@@ -53,6 +53,11 @@ export function checkLabels(labels: Int32Array, classes: number, what: string): 
   }
 }
 
+/** The names of classes that have none given: "0" .. "K-1". */
+export function defaultClassNames(k: number): string[] {
+  return Array.from({ length: k }, (_, i) => String(i));
+}
+
 /** Elements of one image (H * W * C). */
 export function imageSize(d: Pick<Dataset, 'shape'>): number {
   return d.shape[1] * d.shape[2] * d.shape[3];

@@ -116,7 +116,7 @@ describe('tinyforge eval', () => {
     const three = writeQuadrants(join(tmp, 'three'), ['a', 'b', 'c', 'd', 'e']);
     const r = await cli(['eval', int8Model, '--data', three]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('tinyforge: E_INPUT_DATA: quadrants_int8.tflite output fullyConnected_0 [1, 4] has 4 class scores, dataset three/test has 5 classes\n');
+    expect(r.stderr).toBe('tinyforge: E_INPUT_DATA: output fullyConnected_0 [1, 4] has 4 class scores, dataset three/test has 5 classes\n');
     const rgba = join(tmp, 'rgba');
     mkdirSync(rgba);
     writeFileSync(join(rgba, 't10k-images-idx3-ubyte'), idx([2, 8, 8, 4], new Uint8Array(2 * 8 * 8 * 4)));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/types.js';
 import { batches, shuffledOrder, splitTrainValidation, take } from '../../src/data/split.js';
 import { adaptChannels, checkFits, imageToInputBytes, quantizeValues, resizeBilinear } from '../../src/data/preprocess.js';
-import { argmaxBytes, evaluatePredictions } from '../../src/data/evaluate.js';
+import { argmaxBytes, classesForOutput, evaluatePredictions } from '../../src/data/evaluate.js';
 import { TinyforgeError } from '../../src/errors.js';
 
 /** N one-pixel images whose pixel is the image index, label index % 3. */
@@ -114,5 +114,19 @@ describe('metrics', () => {
       [1, 0, 0],
     ]);
     expect(e.perClass.map((c) => c.accuracy)).toEqual([0.5, 1, 0]);
+  });
+});
+
+describe('classes against a classifier output', () => {
+  const output = { name: 'scores', shape: [1, 4] };
+  const withLabels = (labels: number[], classes: string[]): Dataset => ({ name: 'd', images: new Uint8Array(labels.length), shape: [labels.length, 1, 1, 1], labels: Int32Array.from(labels), classes });
+  it('widens unnamed classes to the output when every label fits', () => {
+    expect(classesForOutput(withLabels([0, 2], ['0', '1', '2']), output, 4)).toEqual(['0', '1', '2', '3']);
+  });
+  it('names the label, its index and the range when a label is past the output', () => {
+    expect(() => classesForOutput(withLabels([1, 5, 0], ['0', '1', '2', '3', '4', '5']), output, 4)).toThrow('dataset d on output scores [1, 4]: label 5 at index 1 is outside [0, 4)');
+  });
+  it('names both sizes when named classes differ from the output', () => {
+    expect(() => classesForOutput(withLabels([0, 1], ['cat', 'dog', 'emu']), output, 4)).toThrow('output scores [1, 4] has 4 class scores, dataset d has 3 classes');
   });
 });

@@ -2,11 +2,11 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { InputDataError, TinyforgeError, UnsupportedError, UsageError } from '../../errors.js';
+import { TinyforgeError, UnsupportedError, UsageError } from '../../errors.js';
 import type { Graph, Tensor } from '../../ir/graph.js';
 import { elementCount } from '../../ir/shapes.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
-import { argmaxBytes, evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
+import { argmaxBytes, classesForOutput, evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
 import { checkFits, imageToInputBytes } from '../../data/preprocess.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
@@ -131,13 +131,7 @@ export function registerEval(program: Command, io: CliIO): void {
       let data: Dataset = loadDataset({ data: opts.data, split: opts.split, seed, valFraction, imageSize });
       if (limit !== undefined) data = take(data, limit);
       checkFits(data, input);
-      const scores = elementCount(output.shape);
-      if (scores !== data.classes.length) {
-        throw new InputDataError(`${model} output ${output.name} [${output.shape.join(', ')}] has ${scores} class scores, dataset ${data.name} has ${data.classes.length} classes`, {
-          outputShape: output.shape,
-          classes: data.classes.length,
-        });
-      }
+      data = { ...data, classes: classesForOutput(data, output, elementCount(output.shape)) };
 
       const n = data.shape[0];
       const predictions = new Int32Array(n);
