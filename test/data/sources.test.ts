@@ -39,6 +39,7 @@ describe.runIf(haveFashionMnist())('Fashion-MNIST (Debian dataset-fashion-mnist)
     const train = loadDataset(req('fashion-mnist', 'train'));
     const val = loadDataset(req('fashion-mnist', 'val'));
     expect(train.shape[0]).toBe(54000);
+    expect([train.name, val.name]).toEqual(['fashion-mnist/train', 'fashion-mnist/val']);
     expect(val.shape[0]).toBe(6000);
     expect(val.images instanceof Uint8Array && train.images instanceof Uint8Array).toBe(true);
     // the two parts hold every training image once: the label counts add up to the 6,000 per class

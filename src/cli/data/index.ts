@@ -51,8 +51,9 @@ function loadFileSet(req: DataRequest, set: FileSet): Dataset {
 export function loadDataset(req: DataRequest): Dataset {
   if (!SPLITS.includes(req.split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got "${req.split}"`);
   if (req.split === 'test') return loadFileSet(req, 'test');
-  const { train, validation } = splitTrainValidation(loadFileSet(req, 'train'), { fraction: req.valFraction, seed: req.seed });
+  const trainSet = loadFileSet(req, 'train');
+  const { train, validation } = splitTrainValidation(trainSet, { fraction: req.valFraction, seed: req.seed });
   const chosen = req.split === 'val' ? validation : train;
   if (chosen.shape[0] === 0) throw new UsageError(`the ${req.split} split of ${req.data} is empty (validation fraction ${req.valFraction})`, { split: req.split });
-  return chosen;
+  return { ...chosen, name: trainSet.name.replace(/\/train$/, `/${req.split}`) };
 }
