@@ -136,6 +136,15 @@ describe('data folders', () => {
     expect(resized.images[0]).toBeCloseTo(200 / 255, 6);
     expect(Math.abs(resized.images[2 * 48]! - 128 / 255)).toBeLessThan(3 / 255); // JPEG is lossy
     expect(() => loadDataset(req(dir, 'train'))).toThrow(/has no train\/ folder of class sub-folders/);
+
+    // a class only the train set has still counts: classes come from both sets' folders
+    mkdirSync(join(dir, 'train', 'ant'), { recursive: true });
+    png(join(dir, 'train', 'ant', 'z.png'), 3, 2, [1, 2, 3]);
+    const test = loadDataset(req(dir, 'test', { imageSize: [2, 3] }));
+    expect(test.classes).toEqual(['ant', 'cat', 'dog']);
+    expect([...test.labels]).toEqual([1, 2, 2]);
+    const train = loadDataset(req(dir, 'train', { valFraction: 0 }));
+    expect([...train.labels]).toEqual([0]);
   });
 
   it('refuses non-regular files and over-size files before reading, and bad gzip', () => {

@@ -23,10 +23,13 @@ export function isDirectory(path: string): boolean {
   }
 }
 
-/** A folder's entries, sorted by code point (the same order on every machine). */
+/** Code-point order: the same on every machine and locale. */
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A folder's entries, sorted by code point. */
 export function listFolder(path: string): string[] {
   try {
-    return readdirSync(path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return readdirSync(path).sort(byCodePoint);
   } catch (e) {
     throw new InputDataError(`cannot list data folder ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { path });
   }

@@ -8,7 +8,7 @@ import { parseIdx } from '../../data/idx.js';
 import { parseNpy } from '../../data/npy.js';
 import { resizeBilinear, toUnitRange } from '../../data/preprocess.js';
 import { checkDataset, type Dataset } from '../../data/types.js';
-import { isDirectory, isFile, listFolder, readDataFile } from './files.js';
+import { byCodePoint, isDirectory, isFile, listFolder, readDataFile } from './files.js';
 
 export type FileSet = 'train' | 'test';
 
@@ -106,9 +106,9 @@ function pictureSetFolder(dir: string, set: FileSet): string | null {
 export function loadPictureSet(dir: string, set: FileSet, name: string, size?: [number, number]): Dataset {
   const folder = pictureSetFolder(dir, set);
   if (!folder) throw new InputDataError(`${dir} has no ${set}/ folder of class sub-folders`, { path: dir, set });
-  const classes = [...new Set([...classFolders(folder), ...(['train', 'test'] as const).flatMap((s) => (isDirectory(join(dir, s)) ? classFolders(join(dir, s)) : []))])].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  // both sets' folders, so a class missing from one set keeps its index
+  const setFolders = folder === dir ? [dir] : (['train', 'test'] as const).map((s) => join(dir, s)).filter(isDirectory);
+  const classes = [...new Set(setFolders.flatMap(classFolders))].sort(byCodePoint);
   const pictures: Picture[] = [];
   const labels: number[] = [];
   for (const cls of classFolders(folder)) {

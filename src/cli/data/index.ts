@@ -1,4 +1,5 @@
 // --data NAME|DIR and --split: the one entry point the commands use to get a Dataset.
+import { basename, resolve } from 'node:path';
 import { InputDataError, UsageError } from '../../errors.js';
 import { splitTrainValidation } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
@@ -31,7 +32,7 @@ function loadFileSet(req: DataRequest, set: FileSet): Dataset {
   if (!isDirectory(req.data)) {
     throw new UsageError(`--data ${req.data} is neither a dataset name (${DATASET_NAMES.join(', ')}) nor a folder`, { data: req.data });
   }
-  const name = `${req.data.replace(/\/+$/, '').split('/').pop()}/${set}`;
+  const name = `${basename(resolve(req.data))}/${set}`;
   switch (folderKind(req.data)) {
     case 'idx':
       return loadIdxSet(req.data, set, name);
