@@ -1,7 +1,7 @@
 // From dataset pixels to the bytes of a model's input tensor: pixels scaled to [0, 1], channels adapted
 // (gray <-> RGB), bilinear resize to the input's H x W, then the input tensor's own quantization.
 import type { Tensor } from '../ir/graph.js';
-import { dtypeRange, roundHalfAway } from '../ir/quant.js';
+import { affineQuantize, dtypeRange } from '../ir/quant.js';
 import { InputDataError, UnsupportedError } from '../errors.js';
 import { imageAt, type Dataset, type Pixels } from './types.js';
 
@@ -62,18 +62,11 @@ export function resizeBilinear(hwc: Float32Array, [inH, inW, c]: readonly [numbe
   return out;
 }
 
-/**
- * Real values to an integer tensor as TFLite's QUANTIZE does (AffineQuantize): round(x / scale) in
- * float32 with halves away from zero, plus the zero point, clamped to the dtype.
- */
+/** Real values to an integer tensor exactly as the reference QUANTIZE kernel (TFLite's AffineQuantize). */
 export function quantizeValues(values: Float32Array, scale: number, zeroPoint: number, dtype: 'int8' | 'uint8' | 'int16'): Int8Array | Uint8Array | Int16Array {
   const out = dtype === 'int8' ? new Int8Array(values.length) : dtype === 'uint8' ? new Uint8Array(values.length) : new Int16Array(values.length);
   const [qmin, qmax] = dtypeRange(dtype);
-  const s = Math.fround(scale);
-  for (let i = 0; i < values.length; i++) {
-    const q = roundHalfAway(Math.fround(values[i]! / s)) + zeroPoint;
-    out[i] = q < qmin ? qmin : q > qmax ? qmax : q;
-  }
+  for (let i = 0; i < values.length; i++) out[i] = affineQuantize(values[i]!, scale, zeroPoint, qmin, qmax);
   return out;
 }
 

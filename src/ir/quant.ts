@@ -14,6 +14,23 @@ export function roundHalfAway(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
+/**
+ * static_cast<int32_t>(float) as the golden x86 build executes it (cvttss2si): NaN and values outside
+ * the int32 range become INT32_MIN. (The C++ is undefined there; ARM would saturate instead.)
+ */
+export function castFloatToInt32(r: number): number {
+  return r >= -2147483648 && r < 2147483648 ? r : -2147483648;
+}
+
+/**
+ * TFLite's AffineQuantize of one real value: round(x / scale) in float32 with halves away from zero,
+ * cast to int32, plus the zero point, clamped to [qmin, qmax].
+ */
+export function affineQuantize(x: number, scale: number, zeroPoint: number, qmin: number, qmax: number): number {
+  const unclamped = (castFloatToInt32(roundHalfAway(Math.fround(x / Math.fround(scale)))) + zeroPoint) | 0;
+  return unclamped < qmin ? qmin : unclamped > qmax ? qmax : unclamped;
+}
+
 /** C's frexp: x = mantissa * 2^exponent with |mantissa| in [0.5, 1). */
 export function frexp(x: number): [number, number] {
   if (x === 0 || !Number.isFinite(x)) return [x, 0];

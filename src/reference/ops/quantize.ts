@@ -1,15 +1,7 @@
 // QUANTIZE and DEQUANTIZE as TFLite Micro's reference kernels do them.
-import { multiplyByQuantizedMultiplier, roundHalfAway } from '../../ir/quant.js';
+import { affineQuantize, multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { RefKernel } from '../types.js';
 import { checkSameLength, floatData, intData } from './nonlinear-common.js';
-
-/**
- * static_cast<int32_t>(float) as the golden x86 build executes it (cvttss2si): NaN and values outside
- * the int32 range become INT32_MIN. (The C++ is undefined there; ARM would saturate instead.)
- */
-function castFloatToInt32(r: number): number {
-  return r >= -2147483648 && r < 2147483648 ? r : -2147483648;
-}
 
 /**
  * QUANTIZE. float32 input: AffineQuantize, round(x / scale) in float32 (halves away from zero), plus the
@@ -21,12 +13,7 @@ export const quantize: RefKernel<'QUANTIZE'> = (op, inputs, outputs) => {
   if (p.mode === 'fromFloat') {
     const x = floatData('QUANTIZE', inputs[0], 'input');
     const size = checkSameLength('QUANTIZE', x, y);
-    const scale = Math.fround(p.scale);
-    for (let i = 0; i < size; i++) {
-      const rounded = roundHalfAway(Math.fround(x[i]! / scale));
-      const unclamped = (castFloatToInt32(rounded) + p.zeroPoint) | 0;
-      y[i] = unclamped < p.qmin ? p.qmin : unclamped > p.qmax ? p.qmax : unclamped;
-    }
+    for (let i = 0; i < size; i++) y[i] = affineQuantize(x[i]!, p.scale, p.zeroPoint, p.qmin, p.qmax);
     return;
   }
   const x = intData('QUANTIZE', inputs[0], 'input');
