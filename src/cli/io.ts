@@ -1,25 +1,130 @@
-// The only place that touches files: read and write whole files with errors that name them.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
-import { InputDataError } from '../errors.js';
+// The only place that touches files: read and write whole files with errors that name them. Reads refuse
+// anything but a regular file of bounded size; writes go through a temporary file renamed into place.
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { InputDataError, UsageError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { readTflite } from '../import/tflite/index.js';
 
-export function readBytes(path: string, what: string): Uint8Array {
+/** Largest file read as a model or tensor: far above any MCU model, small enough to never exhaust memory. */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+function reasonOf(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? String(e);
+}
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  if (s.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a whole regular file of at most maxBytes. Opened non-blocking (a FIFO would block the open) and
+ * checked on the open descriptor, so a device such as /dev/zero is refused before a byte is read.
+ */
+export function readBytes(path: string, what: string, maxBytes = MAX_READ_BYTES): Uint8Array {
+  let fd: number;
   try {
-    return new Uint8Array(readFileSync(path));
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    const reason = reasonOf(e);
     throw new InputDataError(`cannot read ${what} ${path}: ${reason}`, { path, reason });
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new InputDataError(`cannot read ${what} ${path}: ${kindOf(s)}, not a regular file`, { path, kind: kindOf(s) });
+    if (s.size > maxBytes) {
+      throw new InputDataError(`cannot read ${what} ${path}: ${s.size} bytes, over the ${maxBytes}-byte limit`, { path, bytes: s.size, limit: maxBytes });
+    }
+    // One byte more than stat said, to notice a file growing while it is read.
+    const bytes = new Uint8Array(s.size + 1);
+    let n = 0;
+    for (let got = 1; got > 0 && n < bytes.length; n += got) got = readSync(fd, bytes, n, bytes.length - n, null);
+    if (n > s.size) throw new InputDataError(`cannot read ${what} ${path}: it grew while being read (past ${s.size} bytes)`, { path, bytes: s.size });
+    return bytes.slice(0, n);
+  } catch (e) {
+    if (e instanceof InputDataError) throw e;
+    const reason = reasonOf(e);
+    throw new InputDataError(`cannot read ${what} ${path}: ${reason}`, { path, reason });
+  } finally {
+    closeSync(fd);
   }
 }
 
+/**
+ * Writes a whole file: into a temporary file beside it, then renamed over the target, so an interrupted
+ * run leaves the previous file or the new one, never half of one. A symlink is written through.
+ */
 export function writeBytes(path: string, bytes: Uint8Array | string, what: string): void {
+  let target = path;
+  let mode: number | undefined;
   try {
-    writeFileSync(path, bytes);
+    target = realpathSync(path);
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    // A new file (or a dangling link, which the rename replaces).
+  }
+  const temp = join(dirname(target), `.${basename(target)}.tinyforge-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  try {
+    writeFileSync(temp, bytes, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
+    renameSync(temp, target);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    rmSync(temp, { force: true });
+    const reason = reasonOf(e);
     throw new InputDataError(`cannot write ${what} ${path}: ${reason}`, { path, reason });
+  }
+}
+
+export interface NamedPath {
+  path: string;
+  /** What the file is, for the message: "model", "input 0", "HTML report", ... */
+  what: string;
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The absolute path with every existing folder's symlinks resolved (the file itself may not exist yet). */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+}
+
+/**
+ * Refuses a run whose output would overwrite one of its inputs or another of its outputs: the same
+ * resolved path, or (for existing files) the same device and inode, which covers symlinks and hard links.
+ */
+export function refuseOverwrite(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
+  const seen = [...inputs];
+  for (const out of outputs) {
+    const outStat = statOrNull(out.path);
+    const outReal = realOrResolved(out.path);
+    for (const other of seen) {
+      const otherStat = statOrNull(other.path);
+      const sameInode = outStat !== null && otherStat !== null && outStat.dev === otherStat.dev && outStat.ino === otherStat.ino;
+      if (sameInode || outReal === realOrResolved(other.path)) {
+        throw new UsageError(`${out.what} ${out.path} is the same file as ${other.what} ${other.path}: refusing to overwrite it`, {
+          output: out.path,
+          other: other.path,
+        });
+      }
+    }
+    seen.push(out);
   }
 }
 

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { TARGETS, targetNames } from '../targets/index.js';
-import { loadModel, makeFolder, writeBytes } from '../io.js';
+import { loadModel, makeFolder, refuseOverwrite, writeBytes } from '../io.js';
 
 export function registerCompile(program: Command, io: CliIO): void {
   let command = program
@@ -31,6 +31,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       const schedule = scheduleOf(plan);
       const modelName = basename(model).replace(/\.tflite$/i, '');
       const { files, summary } = await target.emit({ graph, plan, schedule, modelName, options: opts });
+      refuseOverwrite(files.map((f) => ({ path: join(opts.out, f.path), what: 'output file' })), [{ path: model, what: 'model' }]);
       makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
         const path = join(opts.out, f.path);

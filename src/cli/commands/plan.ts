@@ -11,7 +11,7 @@ import { planForTflm, withTflmOfflinePlan } from '../../plan/tflm-offline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { formatPlan, planReport } from '../../report/plan.js';
 import { planHtml } from '../../report/plan-html.js';
-import { loadModel, writeBytes } from '../io.js';
+import { loadModel, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
 import { createProgress } from '../progress.js';
 import { parseBytes } from '../sizes.js';
 
@@ -59,6 +59,10 @@ export function registerPlan(program: Command, io: CliIO): void {
       if (tflm && options.int8Io) {
         throw new UsageError('--emit-tflm-plan cannot be used with --int8-io: TFLite Micro runs the model as stored, QUANTIZE and DEQUANTIZE included');
       }
+      const outputs: NamedPath[] = [];
+      if (opts.report !== undefined) outputs.push({ path: opts.report, what: '--report' });
+      if (tflm) outputs.push({ path: opts.emitTflmPlan!, what: '--emit-tflm-plan' });
+      refuseOverwrite(outputs, [{ path: model, what: 'model' }]);
       const original = loadModel(model);
       let result: ModelPlan;
       const suggestions: string[] = [];

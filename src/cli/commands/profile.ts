@@ -12,7 +12,7 @@ import { formatProfile, profileReport } from '../../report/profile.js';
 import { profileHtml } from '../../report/profile-html.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { createProgress } from '../progress.js';
-import { loadModel, writeBytes } from '../io.js';
+import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { measureWasmLayers } from '../measure-wasm.js';
 
 interface ProfileFlags extends PlanFlags {
@@ -56,6 +56,7 @@ export function registerProfile(program: Command, io: CliIO): void {
       const runs = Number(opts.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs takes a positive integer, got "${opts.runs}"`);
       const options = planOptionsFrom(opts);
+      if (opts.report !== undefined) refuseOverwrite([{ path: opts.report, what: '--report' }], [{ path: model, what: 'model' }]);
       const original = loadModel(model);
       const search = createProgress(io, 'patch search', { json: opts.json === true });
       const planned = planModel(original, { ...options, onProgress: search.enabled ? (d, t) => search.update(d, t) : undefined });

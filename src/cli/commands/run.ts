@@ -4,7 +4,7 @@ import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
 import { ENGINES, engineNames } from '../engines/index.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
-import { loadModel, readBytes, writeBytes } from '../io.js';
+import { loadModel, readBytes, refuseOverwrite, writeBytes } from '../io.js';
 
 export function registerRun(program: Command, io: CliIO): void {
   const command = program
@@ -23,9 +23,16 @@ export function registerRun(program: Command, io: CliIO): void {
         '  tinyforge run kws.tflite --input in.bin --output out.bin',
     )
     .action(async (model: string, opts: PlanFlags & { input: string[]; output: string[]; engine: string; json?: boolean }) => {
+      refuseOverwrite(
+        opts.output.map((path, i) => ({ path, what: `output ${i}` })),
+        [{ path: model, what: 'model' }, ...opts.input.map((path, i) => ({ path, what: `input ${i}` }))],
+      );
       const graph = loadModel(model);
+      if (opts.input.length !== graph.inputs.length) {
+        throw new UsageError(`model has ${graph.inputs.length} input(s), got ${opts.input.length} --input file(s)`, { expected: graph.inputs.length, got: opts.input.length });
+      }
       if (opts.output.length !== graph.outputs.length) {
-        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${opts.output.length} --output file(s)`);
+        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${opts.output.length} --output file(s)`, { expected: graph.outputs.length, got: opts.output.length });
       }
       const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
       const engine = ENGINES.find((e) => e.name === opts.engine)!;
