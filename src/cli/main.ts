@@ -2,6 +2,7 @@
 // each command is a file in commands/.
 import { Command, CommanderError } from 'commander';
 import { TinyforgeError } from '../errors.js';
+import { escapeTerminal } from '../escape.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
@@ -45,10 +46,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
     }
     if (e instanceof TinyforgeError) {
-      io.stderr(`tinyforge: ${e.code}: ${e.message}\n`);
+      // Messages carry model strings and tool output: one line, no terminal control sequences.
+      io.stderr(`tinyforge: ${e.code}: ${escapeTerminal(e.message)}\n`);
       return e.code === 'E_USAGE' ? 2 : 1;
     }
-    io.stderr(`tinyforge: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`tinyforge: internal error: ${escapeTerminal(e instanceof Error ? e.message : String(e))}\n`);
     return 70;
   }
 }

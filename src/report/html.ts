@@ -1,10 +1,9 @@
 // Pieces every self-contained HTML report shares (plan, profile): escaping, number formats, axis ticks,
 // the page skeleton and the base style sheet. A page loads nothing from elsewhere: inline CSS, SVG, JS.
 
-/** Escapes text for HTML element content and quoted attribute values alike. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../escape.js';
+
+export { escapeHtml };
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -1,5 +1,6 @@
 // What `tinyforge inspect` reports: plain data first, then a text rendering of it.
 import type { Graph, Tensor } from '../ir/graph.js';
+import { escapeTerminal } from '../escape.js';
 import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../cost/macs.js';
 
 export interface TensorSummary {
@@ -90,9 +91,9 @@ const fmtQuant = (t: TensorSummary) =>
 
 export function formatInspect(name: string, r: InspectReport): string {
   const lines: string[] = [];
-  lines.push(`${name}${r.description ? ` — ${r.description}` : ''}`);
-  for (const t of r.inputs) lines.push(`  input   ${t.name}  ${fmtShape(t)}${fmtQuant(t)}`);
-  for (const t of r.outputs) lines.push(`  output  ${t.name}  ${fmtShape(t)}${fmtQuant(t)}`);
+  lines.push(escapeTerminal(`${name}${r.description ? ` — ${r.description}` : ''}`));
+  for (const t of r.inputs) lines.push(`  input   ${escapeTerminal(t.name)}  ${fmtShape(t)}${fmtQuant(t)}`);
+  for (const t of r.outputs) lines.push(`  output  ${escapeTerminal(t.name)}  ${fmtShape(t)}${fmtQuant(t)}`);
   lines.push('');
   const rows = r.ops.map((o) => {
     const ins = o.inputs.filter((id) => id >= 0 && !r.tensors[id]!.constant).map((id) => fmtShape(r.tensors[id]!));

@@ -1,6 +1,7 @@
 // What `tinyforge plan` reports, as plain data (the --json schema) and as text.
 import type { FlashEstimate } from '../cost/flash.js';
 import type { PatchSummary } from '../plan/patch/index.js';
+import { escapeTerminal } from '../escape.js';
 import { liveBytesPerStep } from '../plan/planner.js';
 import type { BufferKind, OrderSearchSummary, Plan } from '../plan/types.js';
 
@@ -104,7 +105,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export function formatPlan(r: PlanReport): string {
   const lines: string[] = [];
   const verdict = r.sramBudgetBytes === null && r.flashBudgetBytes === null ? '' : r.fits ? '  FITS' : '  DOES NOT FIT';
-  lines.push(`${r.model}${verdict}`);
+  lines.push(`${escapeTerminal(r.model)}${verdict}`);
   lines.push(`  peak SRAM   ${fmt(r.peakBytes)} B${r.sramBudgetBytes !== null ? ` of ${fmt(r.sramBudgetBytes)} B` : ''}${r.sramShortfallBytes ? ` (short by ${fmt(r.sramShortfallBytes)} B)` : ''}`);
   const gap = r.lowerBoundBytes > 0 ? ((r.peakBytes / r.lowerBoundBytes - 1) * 100).toFixed(1) : '0.0';
   lines.push(`  lower bound ${fmt(r.lowerBoundBytes)} B (plan is ${gap}% above it)`);
@@ -113,7 +114,7 @@ export function formatPlan(r: PlanReport): string {
   );
   if (r.patch) {
     const p = r.patch;
-    lines.push(`  patch       ${p.tiles}x${p.tiles} tiles up to ${p.splitKind} -> ${p.splitTensor}, +${fmt(p.extraMacs)} MACs recomputed (${(p.extraMacsRatio * 100).toFixed(1)}%)`);
+    lines.push(`  patch       ${p.tiles}x${p.tiles} tiles up to ${p.splitKind} -> ${escapeTerminal(p.splitTensor)}, +${fmt(p.extraMacs)} MACs recomputed (${(p.extraMacsRatio * 100).toFixed(1)}%)`);
   }
   if (r.layerByLayerBytes !== null) lines.push(`  layer-by-layer peak ${fmt(r.layerByLayerBytes)} B${r.patch ? '' : ' (no patch setting beats it)'}`);
   lines.push(`  peak at step ${r.peakStep}; ${r.inplace ? 'in-place on' : 'in-place off'}, alignment ${r.alignment}, strategy ${r.strategy}`);
@@ -122,8 +123,8 @@ export function formatPlan(r: PlanReport): string {
   lines.push('  step  op                      variant          live B  output');
   for (const s of r.steps) {
     const mark = s.index === r.peakStep ? '*' : ' ';
-    lines.push(`  ${mark}${String(s.index).padStart(3)}  ${s.kind.padEnd(22)}  ${s.variant.padEnd(15)} ${fmt(s.liveBytes).padStart(8)}  ${s.output}`);
+    lines.push(`  ${mark}${String(s.index).padStart(3)}  ${s.kind.padEnd(22)}  ${s.variant.padEnd(15)} ${fmt(s.liveBytes).padStart(8)}  ${escapeTerminal(s.output)}`);
   }
-  for (const s of r.suggestions) lines.push(`  suggestion: ${s}`);
+  for (const s of r.suggestions) lines.push(`  suggestion: ${escapeTerminal(s)}`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 import type { PatchSummary } from '../plan/patch/index.js';
 import { kindMacRate, type DeviceModel, type KernelKind } from '../cost/devices.js';
 import type { Profile, ProfileLayer, ProfileTotals } from '../cost/profile.js';
+import { escapeTerminal } from '../escape.js';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
@@ -127,7 +128,7 @@ export function fmtMs(ms: number): string {
 export function formatProfile(r: ProfileReport): string {
   const d = r.device;
   const lines: string[] = [];
-  lines.push(`${r.model} on ${d.name} at ${d.mhz} MHz${d.mhz === d.defaultMhz ? ` (${d.clockNote})` : ''}`);
+  lines.push(`${escapeTerminal(r.model)} on ${d.name} at ${d.mhz} MHz${d.mhz === d.defaultMhz ? ` (${d.clockNote})` : ''}`);
   lines.push(
     `  roofline: peak ${d.peakMacsPerCycle} int8 MACs/cycle; SRAM ${d.sramBytesPerCycle} B/cycle, flash ${d.flashBytesPerCycle} B/cycle` +
       (r.plan.patch ? `; patch ${r.plan.patch.tiles}x${r.plan.patch.tiles} up to op ${r.plan.patch.splitOp}` : ''),

@@ -12,6 +12,8 @@ import { cTarget } from '../../src/cli/targets/c.js';
 import { armCpuFlags, haveTool, templatesDir } from '../../src/cli/c-toolchain.js';
 import { goldenModels, haveShared, MODELS_DIR, GOLDEN_DIR } from '../helpers/shared.js';
 import { haveTools } from './toolchain.js';
+import { HOSTILE_NAMES, sineWithNames } from '../helpers/hostile.js';
+import { writeTflite } from '../../src/import/tflite/index.js';
 
 const shared = haveShared();
 const hostOk = shared && haveTools('C compile target (host)', ['gcc']);
@@ -64,4 +66,24 @@ describe.skipIf(!hostOk)('compile --target c', () => {
       expect(Buffer.compare(readFileSync(out), readFileSync(join(GOLDEN_DIR, 'kws_ref_model', 'output_2.bin')))).toBe(0);
     }
   }, 120_000);
+});
+
+describe.skipIf(!haveTools('C compile target (hostile names)', ['gcc', 'nm']))('model strings in the generated C', () => {
+  it('a hostile model name stays inside its comments: -Wall -Wextra -Werror clean, no injected symbol, README heading intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinyforge-ctarget-hostile-'));
+    dirs.push(dir);
+    const graph = readTflite(writeTflite(sineWithNames(HOSTILE_NAMES.c, HOSTILE_NAMES.js)));
+    const { plan: p } = planModel(graph, {});
+    const modelName = `${HOSTILE_NAMES.c} ${HOSTILE_NAMES.terminal}`;
+    const { files } = await cTarget.emit({ graph, plan: p, schedule: scheduleOf(p), modelName, options: {} });
+    for (const f of files) writeFileSync(join(dir, f.path), f.contents);
+    const r = spawnSync('gcc', ['-std=c99', '-O0', '-Wall', '-Wextra', '-Werror', '-pedantic', '-c', 'model.c', '-o', 'model.o'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const symbols = spawnSync('nm', ['model.o'], { cwd: dir, encoding: 'utf8' }).stdout;
+    expect(symbols).toMatch(/ T model_invoke\n/);
+    expect(symbols).not.toMatch(/injected/);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8').split('\n');
+    expect(readme[0]).toMatch(/^# a \\\*\/ int injected\\_symbol .* as C \(tinyforge --target c, cortex-m4\)$/);
+    expect(readme.filter((l) => /^#+ /.test(l))).toEqual([readme[0], '## Build', '## Use', '## Files']);
+  }, 60_000);
 });

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { compileGraphToWasm } from '../../codegen/wasm/index.js';
 import { main } from '../../src/cli/main.js';
 import { readTflite } from '../../src/import/tflite/index.js';
+import ts from 'typescript';
 import { goldenInputs, goldenModels, goldenOutputs, haveShared, REPO_ROOT } from '../helpers/shared.js';
+import { HOSTILE_NAMES, sineWithNames } from '../helpers/hostile.js';
 
 const models = haveShared() ? goldenModels() : [];
 
@@ -80,4 +82,27 @@ describe.skipIf(models.length === 0)('emitted loader (model.js)', () => {
     model.invoke();
     expect(Buffer.compare(bytesOf(model.outputs[0]!), goldenOutputs(g, 1)[0]!)).toBe(0);
   });
+});
+
+describe('model strings in the emitted loader', () => {
+  it('hostile tensor names: model.d.ts type-checks with exactly the declared exports, model.js keeps the names', async () => {
+    const names = [HOSTILE_NAMES.js, `${HOSTILE_NAMES.c} ${HOSTILE_NAMES.terminal}`];
+    const { files } = await compileGraphToWasm(sineWithNames(names[0]!, names[1]!), {
+      library: new Uint8Array(readFileSync(join(REPO_ROOT, 'build/kernels.simd.wasm'))), simd: true,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'tinyforge-wasm-hostile-'));
+    for (const f of files) writeFileSync(join(dir, f.path), f.contents);
+    // A consumer compiling against model.d.ts, as an application's tsc run would.
+    writeFileSync(join(dir, 'app.ts'), "import createModel, * as m from './model.js';\nexport const use = [createModel, m.meta];\n");
+    const program = ts.createProgram([join(dir, 'app.ts')], { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], skipLibCheck: false, types: [] });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(join(dir, 'model.d.ts'))!;
+    const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).map((e) => e.getName()).sort();
+    expect(exported).toEqual(['Model', 'ModelMeta', 'ModelSource', 'TensorInfo', 'createModel', 'default', 'dequantize', 'meta', 'quantize']);
+    const mod = (await import(pathToFileURL(join(dir, 'model.js')).href)) as LoadedModule & { meta: { outputs: Array<{ name: string }> } };
+    expect(mod.meta.outputs[0]!.name).toBe(names[1]);
+    expect((await mod.createModel()).meta.inputs[0]!.name).toBe(names[0]);
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitC } from '../../../codegen/c/emit.js';
 import { UsageError } from '../../errors.js';
+import { escapeMarkdown } from '../../escape.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
 
@@ -13,7 +14,7 @@ function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[],
   const P = prefix.toUpperCase();
   const flags = cpu === 'generic' ? '(your core\'s flags; any C99 compiler)' : armCpuFlags(cpu).join(' ');
   return [
-    `# ${modelName} as C (tinyforge --target c, ${cpu})`,
+    `# ${escapeMarkdown(modelName)} as C (tinyforge --target c, ${cpu})`,
     '',
     `- RAM: one arena of ${arenaBytes} bytes (\`${P}_ARENA_BYTES\`), static in \`${prefix}.c\` or yours through \`${prefix}_init(buf)\`.`,
     `- Flash: ${constBytes} bytes of constant data (weights, requantization arrays, kernel argument records) plus code.`,
