@@ -60,8 +60,33 @@ const C_TYPES: Partial<Record<DType, string>> = {
   int8: 'int8_t', uint8: 'uint8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float', int64: 'int64_t', bool: 'uint8_t',
 };
 
-function checkPrefix(prefix: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new UsageError(`C prefix "${prefix}" is not a C identifier`);
+/** File stems of the kernel library (written beside the model) and its identifier namespaces (tf_*, TF_*). */
+export function reservedPrefixes(): { stems: string[]; namespaces: string[] } {
+  const files = [...KERNEL_HEADERS, ...allKernelSources()];
+  return {
+    stems: files.map((f) => f.replace(/\.[ch]$/, '').toLowerCase()),
+    namespaces: [...new Set(KERNEL_HEADERS.map((h) => h.split('_')[0]!.toLowerCase()))],
+  };
+}
+
+/**
+ * The prefix names <prefix>.h/.c and every API identifier: a C identifier that starts with a letter, and
+ * neither a kernel library file name (it would overwrite it; compared ignoring case, as some file systems
+ * do) nor in the library's tf_/TF_ namespace (its globals and macros would clash).
+ */
+export function checkPrefix(prefix: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(prefix)) {
+    throw new UsageError(`C prefix "${prefix}" is not a C identifier starting with a letter`, { prefix });
+  }
+  const { stems, namespaces } = reservedPrefixes();
+  const lower = prefix.toLowerCase();
+  if (stems.includes(lower)) {
+    throw new UsageError(`C prefix "${prefix}" is the name of a kernel library file (${stems.join(', ')}): choose another`, { prefix, reserved: stems });
+  }
+  const ns = namespaces.find((n) => lower === n || lower.startsWith(`${n}_`));
+  if (ns !== undefined) {
+    throw new UsageError(`C prefix "${prefix}" is in the kernel library's ${ns}_ namespace: choose another`, { prefix, namespace: ns });
+  }
   return prefix;
 }
 

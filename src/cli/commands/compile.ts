@@ -7,6 +7,7 @@ import { planModel, scheduleOf } from '../../pipeline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { TARGETS, targetNames } from '../targets/index.js';
 import { loadModel, makeFolder, refuseOverwrite, writeBytes } from '../io.js';
+import { MANIFEST_FILE, updateManifest } from '../manifest.js';
 
 export function registerCompile(program: Command, io: CliIO): void {
   let command = program
@@ -31,17 +32,20 @@ export function registerCompile(program: Command, io: CliIO): void {
       const schedule = scheduleOf(plan);
       const modelName = basename(model).replace(/\.tflite$/i, '');
       const { files, summary } = await target.emit({ graph, plan, schedule, modelName, options: opts });
-      refuseOverwrite(files.map((f) => ({ path: join(opts.out, f.path), what: 'output file' })), [{ path: model, what: 'model' }]);
+      refuseOverwrite([...files.map((f) => f.path), MANIFEST_FILE].map((f) => ({ path: join(opts.out, f), what: 'output file' })), [{ path: model, what: 'model' }]);
       makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
         const path = join(opts.out, f.path);
         writeBytes(path, f.contents, 'output file');
         return { path, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength };
       });
+      const stale = updateManifest(opts.out, files);
       if (opts.json) {
-        io.stdout(JSON.stringify({ target: target.name, model: modelName, arenaBytes: schedule.arenaBytes, ...summary, files: written }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ target: target.name, model: modelName, arenaBytes: schedule.arenaBytes, ...summary, files: written, removed: stale.removed, kept: stale.kept }, null, 2) + '\n');
       } else {
         for (const w of written) io.stdout(`wrote ${w.path} (${w.bytes} B)\n`);
+        for (const f of stale.removed) io.stdout(`removed ${join(opts.out, f)} (written by the previous compile, not needed now)\n`);
+        for (const f of stale.kept) io.stdout(`kept ${join(opts.out, f)} (written by the previous compile, changed since)\n`);
         io.stdout(`${target.name}: ${Object.entries(summary).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
       }
     });
