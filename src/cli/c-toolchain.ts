@@ -3,13 +3,14 @@
 // running tools with a timeout. Used by the c / qemu engines and the C compile target.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allKernelSources, KERNEL_HEADERS } from '../../codegen/c/emit.js';
 import { cAbiHeader } from '../schedule/abi.js';
 import { ToolchainError } from '../errors.js';
+import { discardEntry, ENTRY_HASHES, privateCacheRoot, sha256, verifiedEntry } from './private-cache.js';
 
 /** The repository (or installed package) folder holding firmware-templates/. */
 export function templatesDir(): string {
@@ -130,8 +131,10 @@ export function kernelLibraryFiles(): Record<string, string> {
 }
 
 /**
- * The whole kernel library compiled once per (toolchain, flags, sources) into an archive, cached under the
- * system temp folder: the linker takes only the objects a model references. Concurrent builders race
+ * The whole kernel library compiled once per (toolchain, flags, sources) into an archive: the linker takes
+ * only the objects a model references. Cached in a per-user private folder (private-cache.ts), each entry
+ * holding only the headers and the archive with their hashes, verified before use; an entry that fails
+ * is rebuilt, and without a private folder the library is built uncached. Concurrent builders race
  * harmlessly (each builds in its own folder and renames it into place).
  */
 export function kernelArchive(tc: CToolchain): { archive: string; includeDir: string } {
@@ -139,27 +142,45 @@ export function kernelArchive(tc: CToolchain): { archive: string; includeDir: st
   requireTool(tc.ar);
   const files = kernelLibraryFiles();
   const hash = createHash('sha256').update(JSON.stringify([tc, files])).digest('hex').slice(0, 16);
-  const root = join(tmpdir(), 'tinyforge-kernels');
-  const dir = join(root, hash);
-  const archive = join(dir, 'libtfkernels.a');
-  if (existsSync(archive)) return { archive, includeDir: dir };
-  mkdirSync(root, { recursive: true });
-  const work = mkdtempSync(join(root, `${hash}-build-`));
-  try {
-    for (const [f, text] of Object.entries(files)) writeFileSync(join(work, f), text);
-    const sources = Object.keys(files).filter((f) => f.endsWith('.c'));
-    for (const src of sources) compile(tc.cc, [...tc.cflags, '-c', src, '-o', src.replace(/\.c$/, '.o')], work);
-    compile(tc.ar, ['rcs', 'libtfkernels.a', ...sources.map((s) => s.replace(/\.c$/, '.o'))], work);
-    try {
-      renameSync(work, dir);
-    } catch {
-      // Another process put the same library in place first.
-    }
-  } finally {
-    if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+  const root = privateCacheRoot('tinyforge-kernels');
+  if (root === null) {
+    // No private cache: a fresh 0700 folder, removed when the process ends.
+    const dir = buildKernelLibrary(tc, files, mkdtempSync(join(tmpdir(), 'tinyforge-kernels-')));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return { archive: join(dir, 'libtfkernels.a'), includeDir: dir };
   }
-  if (!existsSync(archive)) throw new ToolchainError(`kernel library build in ${root} produced no archive`, { dir });
-  return { archive, includeDir: dir };
+  const dir = join(root, hash);
+  if (!verifiedEntry(dir)) {
+    discardEntry(dir);
+    const work = mkdtempSync(join(root, `${hash}-build-`));
+    try {
+      buildKernelLibrary(tc, files, work);
+      try {
+        renameSync(work, dir);
+      } catch {
+        // Another process put the same library in place first.
+      }
+    } finally {
+      if (existsSync(work)) rmSync(work, { recursive: true, force: true });
+    }
+    if (!verifiedEntry(dir)) throw new ToolchainError(`kernel library build in ${root} did not verify (another process changing it?)`, { dir });
+  }
+  return { archive: join(dir, 'libtfkernels.a'), includeDir: dir };
+}
+
+/** Compiles the library in `work`, then leaves only the headers, the archive and their hash list. */
+function buildKernelLibrary(tc: CToolchain, files: Record<string, string>, work: string): string {
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(work, f), text, { mode: 0o600 });
+  const sources = Object.keys(files).filter((f) => f.endsWith('.c'));
+  for (const src of sources) compile(tc.cc, [...tc.cflags, '-c', src, '-o', src.replace(/\.c$/, '.o')], work);
+  compile(tc.ar, ['rcs', 'libtfkernels.a', ...sources.map((s) => s.replace(/\.c$/, '.o'))], work);
+  for (const f of readdirSync(work)) {
+    if (f.endsWith('.c') || f.endsWith('.o')) rmSync(join(work, f));
+    else chmodSync(join(work, f), 0o600); // whatever the umask gave ar's output
+  }
+  const hashes = Object.fromEntries(readdirSync(work).sort().map((f) => [f, sha256(readFileSync(join(work, f)))]));
+  writeFileSync(join(work, ENTRY_HASHES), JSON.stringify(hashes), { mode: 0o600 });
+  return work;
 }
 
 /** A fresh temporary folder for one model build (removed by the caller with removeDir). */
