@@ -93,7 +93,8 @@ export interface CToolchain {
 
 export function hostToolchain(sanitize: boolean): CToolchain {
   const cflags = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
-  if (sanitize) cflags.push('-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer');
+  // -fno-sanitize-recover=all: the first finding ends the program with a non-zero exit (runSanitized).
+  if (sanitize) cflags.push('-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer');
   return { cc: 'gcc', ar: 'ar', cflags };
 }
 

@@ -1,5 +1,6 @@
 // The c engine: the model as generated C (codegen/c), compiled with the host gcc against the kernel
-// library, run on the inputs; outputs read back. Tests build it with AddressSanitizer and UBSan.
+// library, run on the inputs; outputs read back. `run --engine c --sanitize` and the tests build it with
+// AddressSanitizer and UBSan.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitC } from '../../../codegen/c/emit.js';
@@ -22,6 +23,22 @@ export interface PreparedModel {
   details: Record<string, unknown>;
 }
 
+/** The line of a sanitizer report that says what was found (ASan's SUMMARY, UBSan's "runtime error"). */
+export function sanitizerFinding(output: string): string | null {
+  const lines = output.split('\n');
+  return lines.find((l) => /runtime error:/.test(l))?.trim() ?? lines.find((l) => /^SUMMARY: \w+Sanitizer:/.test(l))?.trim() ?? null;
+}
+
+/** Runs a compiled host program; a failure (a sanitizer finding, a crash, a timeout) is one ToolchainError line. */
+export function runCompiled(program: string, args: string[], cwd: string, timeoutMs = 300_000): void {
+  const run = runTool(program, args, { cwd, timeoutMs });
+  if (run.status === 0 && !run.timedOut) return;
+  const output = run.stderr || run.stdout;
+  const finding = sanitizerFinding(output);
+  const why = run.timedOut ? `timed out after ${timeoutMs} ms` : finding !== null ? `failed a sanitizer check: ${finding}` : `exited with ${run.status}: ${output.trim().split('\n')[0] ?? ''}`;
+  throw new ToolchainError(`the compiled model ${why}`, { status: run.status, output });
+}
+
 /** Generates and compiles a Schedule for the host; run() executes it on one input set. */
 export function prepareHostC(schedule: Schedule, options: CEngineOptions = {}): PreparedModel {
   const model = emitC(schedule);
@@ -32,17 +49,13 @@ export function prepareHostC(schedule: Schedule, options: CEngineOptions = {}): 
     writeFiles(dir, model.files);
     const start = performance.now();
     compile(tc.cc, [...tc.cflags, '-I', lib.includeDir, '-I', dir, 'model.c', join(templatesDir(), 'harness', 'host_main.c'), lib.archive, '-o', 'model'], dir);
-    const details = { arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs: performance.now() - start };
+    const details = { sanitize: options.sanitize ?? false, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs: performance.now() - start };
     return {
       details,
       run(inputs) {
         writeFiles(dir, Object.fromEntries(inputs.map((bytes, i) => [`in${i}.bin`, bytes])));
         const outs = model.lowered.outputs.map((_, i) => `out${i}.bin`);
-        const run = runTool(join(dir, 'model'), [...inputs.map((_, i) => `in${i}.bin`), ...outs], { cwd: dir, timeoutMs: options.timeoutMs ?? 300_000 });
-        if (run.status !== 0 || run.timedOut) {
-          const why = run.timedOut ? 'timed out' : `exited with ${run.status}`;
-          throw new ToolchainError(`the compiled model ${why}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 12).join('\n')}`, { status: run.status, output: run.stderr });
-        }
+        runCompiled(join(dir, 'model'), [...inputs.map((_, i) => `in${i}.bin`), ...outs], dir, options.timeoutMs);
         return { outputs: outs.map((f) => new Uint8Array(readFileSync(join(dir, f)))), details };
       },
       dispose: () => removeDir(dir),
