@@ -4,20 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 import { compile, hostToolchain } from '../../src/cli/c-toolchain.js';
 import { runCompiled } from '../../src/cli/engines/c.js';
 import { DEMO_MODELS } from '../../examples/models/index.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
 import { TinyforgeError } from '../../src/errors.js';
 import { haveTools } from './toolchain.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyforge-sanitize-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,17 +5,10 @@ import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 import { MAX_READ_BYTES, readBytes, writeBytes } from '../../src/cli/io.js';
 import { DEMO_MODELS } from '../../examples/models/index.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyforge-files-'));
 const modelBytes = writeTflite(DEMO_MODELS.find((m) => m.name === 'sine-mlp')!.build());

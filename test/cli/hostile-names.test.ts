@@ -4,17 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
 import { escapeCComment, escapeJsComment, escapeMarkdown, escapeTerminal } from '../../src/escape.js';
 import { HOSTILE_NAMES, sineWithNames } from '../helpers/hostile.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyforge-hostile-'));
 const model = join(dir, 'hostile.tflite');
