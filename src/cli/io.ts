@@ -60,13 +60,24 @@ export function readBytes(path: string, what: string, maxBytes = MAX_READ_BYTES)
  */
 export function writeBytes(path: string, bytes: Uint8Array | string, what: string): void {
   let target = path;
-  let mode: number | undefined;
+  let existing: Stats | null = null;
   try {
     target = realpathSync(path);
-    mode = statSync(target).mode & 0o7777;
+    existing = statSync(target);
   } catch {
     // A new file (or a dangling link, which the rename replaces).
   }
+  if (existing !== null && !existing.isFile() && !existing.isDirectory()) {
+    // A device or FIFO (/dev/stdout, a pipe): written as a stream, there is nothing to replace.
+    try {
+      writeFileSync(target, bytes);
+      return;
+    } catch (e) {
+      const reason = reasonOf(e);
+      throw new InputDataError(`cannot write ${what} ${path}: ${reason}`, { path, reason });
+    }
+  }
+  const mode = existing?.isFile() ? existing.mode & 0o7777 : undefined;
   const temp = join(dirname(target), `.${basename(target)}.tinyforge-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   try {
     writeFileSync(temp, bytes, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });

@@ -83,6 +83,10 @@ describe('writes go through a temporary file renamed into place', () => {
     expect(readdirSync(sub).sort()).toEqual(['link.bin', 'out.bin']);
   });
 
+  it.skipIf(process.platform !== 'linux')('a device is written directly (no temporary file beside /dev/null)', () => {
+    expect(() => writeBytes('/dev/null', 'data', 'output')).not.toThrow();
+  });
+
   it('a failed write leaves what was there and no temporary file', () => {
     const sub = mkdtempSync(join(dir, 'w-'));
     const target = join(sub, 'taken');
