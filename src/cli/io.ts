@@ -124,6 +124,8 @@ export function refuseOverwrite(outputs: readonly NamedPath[], inputs: readonly 
   const seen = [...inputs];
   for (const out of outputs) {
     const outStat = statOrNull(out.path);
+    // A device or FIFO (e.g. /dev/stdout twice) is a stream, not a file that could be overwritten.
+    if (outStat !== null && !outStat.isFile() && !outStat.isDirectory()) continue;
     const outReal = realOrResolved(out.path);
     for (const other of seen) {
       const otherStat = statOrNull(other.path);

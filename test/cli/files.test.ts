@@ -87,6 +87,12 @@ describe('writes go through a temporary file renamed into place', () => {
     expect(() => writeBytes('/dev/null', 'data', 'output')).not.toThrow();
   });
 
+  it.skipIf(process.platform !== 'linux')('two outputs to one device are allowed (a stream, not a file to overwrite)', async () => {
+    const r = await cli('plan', model, '--report', '/dev/null', '--emit-tflm-plan', '/dev/null');
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
   it('a failed write leaves what was there and no temporary file', () => {
     const sub = mkdtempSync(join(dir, 'w-'));
     const target = join(sub, 'taken');
