@@ -18,6 +18,7 @@ import type { Clamp, OpAttrs, OpKind, Padding } from '../ir/ops.js';
 import { deriveParams } from '../ir/params/index.js';
 import { activationClamp, dtypeRange, roundHalfAway, type FusedActivation, INT32_MAX, INT32_MIN } from '../ir/quant.js';
 import { convOutSize, elementCount, paddingFor } from '../ir/shapes.js';
+import { validateGraph } from '../ir/validate.js';
 import { TinyforgeError, UsageError } from '../errors.js';
 import * as F from './float.js';
 import { mixSeed, syntheticInputBytes, Xorshift32 } from './random.js';
@@ -280,7 +281,7 @@ export class ModelBuilder {
     if (this.outputs.length === 0) throw new UsageError(`ModelBuilder "${this.name}": build() needs at least one output()`);
     if (this.inputs.length === 0) throw new UsageError(`ModelBuilder "${this.name}": build() needs at least one input()`);
     this.built = true;
-    return {
+    const graph: Graph = {
       name: this.name,
       description: this.description,
       tensors: this.tensors.map((t) => ({ ...t, shape: [...t.shape] })),
@@ -290,6 +291,8 @@ export class ModelBuilder {
       metadata: [],
       signatureDefs: [],
     };
+    validateGraph(graph, `ModelBuilder "${this.name}"`);
+    return graph;
   }
 
   /** The calibration inputs, one array of graph-input bytes per sample (ready for runReference). */

@@ -1,5 +1,6 @@
 // Shape arithmetic shared by the importer, the builder and the passes.
 import type { DType } from './graph.js';
+import { INT32_MAX } from './quant.js';
 
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
@@ -67,4 +68,19 @@ export function paddingFor(inSize: number, filter: number, stride: number, dilat
 /** Output size of a convolution/pool with explicit padding. */
 export function outSizeWithPads(inSize: number, filter: number, stride: number, dilation: number, before: number, after: number): number {
   return Math.floor((inSize + before + after - effectiveFilterSize(filter, dilation)) / stride) + 1;
+}
+
+/**
+ * Why a shape cannot be addressed with int32 element counts and strides (a dim that is not a
+ * non-negative integer, or the product of its non-zero dims beyond int32), or null when it can.
+ * Zero dims are skipped so [1, 2^30, 2^30, 0] is caught: its strides overflow although it holds nothing.
+ */
+export function shapeOverflow(shape: readonly number[]): string | null {
+  let product = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) return `dimension ${d} is not a non-negative integer`;
+    if (d > 0) product *= d;
+    if (product > INT32_MAX) return `its non-zero dimensions multiply to more than ${INT32_MAX}`;
+  }
+  return null;
 }

@@ -21,7 +21,10 @@ function graphOf(specs: TensorSpec[], ops: Array<{ kind: OpKind; inputs: number[
     isVariable: false,
   }));
   const anyOps = ops.map((o) => ({ kind: o.kind, version: o.version ?? 1, inputs: o.inputs, outputs: o.outputs ?? [specs.length - 1], attrs: o.attrs, params: null }) as unknown as AnyOp);
-  return { name: '', description: 'test', tensors, ops: anyOps, inputs: [0], outputs: [specs.length - 1], metadata: [], signatureDefs: [] };
+  // every activation no op writes is a model input (a graph must name where each read comes from)
+  const written = new Set(anyOps.flatMap((o) => o.outputs));
+  const inputs = tensors.filter((t) => t.data === null && !written.has(t.id)).map((t) => t.id);
+  return { name: '', description: 'test', tensors, ops: anyOps, inputs, outputs: [specs.length - 1], metadata: [], signatureDefs: [] };
 }
 
 const roundTrip = (g: Graph): Graph => {

@@ -6,6 +6,7 @@ import type { Clamp, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js'
 import type { DeriveContext } from '../../ir/params/types.js';
 import { activationClamp, dtypeRange } from '../../ir/quant.js';
 import { convOutSize, elementCount, paddingFor } from '../../ir/shapes.js';
+import { validateGraph } from '../../ir/validate.js';
 import type { RawOperator, TfliteModel } from './parse.js';
 import { ACTIVATIONS, PADDINGS } from './schema.js';
 
@@ -46,7 +47,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
   const tensors = model.tensors;
   const ops = model.operators.map((raw, index) => lowerOp(raw, index, tensors, derive));
-  return {
+  const graph: Graph = {
     name: model.subgraphName,
     description: model.description,
     tensors,
@@ -56,6 +57,8 @@ export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
     metadata: model.metadata,
     signatureDefs: model.signatureDefs,
   };
+  validateGraph(graph, 'malformed TFLite file');
+  return graph;
 }
 
 function lowerOp(raw: RawOperator, index: number, tensors: readonly Tensor[], derive: DeriveFn): AnyOp {

@@ -4,6 +4,7 @@ import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DType, MetadataEntry, Quantization, SignatureDef, SignatureTensor, Tensor } from '../../ir/graph.js';
 import { isOpKind, type OpKind } from '../../ir/ops.js';
 import { dtypeBytes } from '../../ir/shapes.js';
+import { tensorLabel } from '../../ir/validate.js';
 import { FlatReader, type Table } from './flat-reader.js';
 import { defaultOptions, OPTIONS, type OptionValues } from './options.js';
 import {
@@ -162,7 +163,7 @@ function parseOptions(op: Table, kind: OpKind, nodeIndex: number): OptionValues 
 
 function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (index: number, what: string) => Uint8Array | null): Tensor {
   const name = t.string(TensorField.name, `tensor ${id} name`) ?? '';
-  const label = `tensor ${id} (${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)})`;
+  const label = tensorLabel({ id, name });
   const typeCode = t.scalar(TensorField.type, 'i8', 0);
   const dtype = TENSOR_TYPES[typeCode];
   if (dtype === undefined) {
