@@ -1,7 +1,8 @@
 // The compiler's stages in order, for the CLI and the library API: passes -> plan (layer by layer or
 // patch-based). Each stage stays ignorant of the others; only this file strings them together.
 import type { Graph } from './ir/graph.js';
-import { UsageError } from './errors.js';
+import { UnsupportedError, UsageError } from './errors.js';
+import { checkActivationBytes } from './ir/validate.js';
 import { applyPasses } from './passes/index.js';
 import { planGraph } from './plan/planner.js';
 import { isPatchedPlan, lowerPatchedPlan, patchSummary, planPatchAuto, planPatched, type PatchCandidate, type PatchSummary } from './plan/patch/index.js';
@@ -11,7 +12,12 @@ import type { Schedule } from './schedule/types.js';
 
 export type PatchChoice = 'none' | 'auto' | { tiles: number; layer: number | string };
 
+/** Default cap on any activation's bytes and on the arena: far above any MCU, far below what hurts the host. */
+export const DEFAULT_MAX_ARENA_BYTES = 64 * 1024 * 1024;
+
 export interface PlanModelOptions extends Partial<PlanOptions> {
+  /** Refuse a model whose activations or planned arena exceed this many bytes (default DEFAULT_MAX_ARENA_BYTES). */
+  maxArenaBytes?: number;
   /** Drop a leading QUANTIZE / trailing DEQUANTIZE so the interface is int8 (MCU firmware). */
   int8Io?: boolean;
   patch?: PatchChoice;
@@ -55,7 +61,27 @@ function resolveLayer(original: Graph, graph: Graph, layer: number | string): nu
   return index;
 }
 
+/** The arena limit of the options, checked against every declared activation size (cheap: no allocation). */
+export function checkArenaLimit(graph: Graph, options: Pick<PlanModelOptions, 'maxArenaBytes'>): number {
+  const limit = options.maxArenaBytes ?? DEFAULT_MAX_ARENA_BYTES;
+  if (!(Number.isSafeInteger(limit) && limit > 0)) throw new UsageError(`maxArenaBytes must be a positive integer, got ${limit}`, { maxArenaBytes: limit });
+  checkActivationBytes(graph, limit);
+  return limit;
+}
+
 export function planModel(original: Graph, options: PlanModelOptions = {}): ModelPlan {
+  const limit = checkArenaLimit(original, options);
+  const planned = planWithinLimit(original, options);
+  if (planned.plan.arenaBytes > limit) {
+    throw new UnsupportedError(`the planned arena takes ${planned.plan.arenaBytes} bytes, over the arena limit of ${limit} bytes (--max-arena, maxArenaBytes)`, {
+      arenaBytes: planned.plan.arenaBytes,
+      limit,
+    });
+  }
+  return planned;
+}
+
+function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
   const graph = applyPasses(original, { int8Io: options.int8Io ?? false });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;

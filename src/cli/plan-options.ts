@@ -10,6 +10,7 @@ export interface PlanFlags {
   patch: string;
   maxRecompute: string;
   alignment: string;
+  maxArena: string;
 }
 
 export function addPlanOptions(command: Command): Command {
@@ -18,7 +19,8 @@ export function addPlanOptions(command: Command): Command {
     .option('--no-inplace', 'no in-place kernels or input/output overlap (RESHAPE still aliases)')
     .option('--patch <setting>', 'patch-based inference: none, auto, or N@LAYER (N x N tiles up to op LAYER or the op writing tensor LAYER)', 'none')
     .option('--max-recompute <fraction>', "with --patch auto: most extra MACs allowed, as a fraction of the model's", '0.25')
-    .option('--alignment <bytes>', 'arena offset alignment, a power of two', '16');
+    .option('--alignment <bytes>', 'arena offset alignment, a power of two', '16')
+    .option('--max-arena <bytes>', 'refuse a model whose activations or arena exceed this (checked before planning allocates anything)', '64M');
 }
 
 export function planOptionsFrom(flags: PlanFlags): PlanModelOptions {
@@ -28,6 +30,7 @@ export function planOptionsFrom(flags: PlanFlags): PlanModelOptions {
     int8Io: flags.int8Io === true,
     inplace: flags.inplace,
     alignment: parseBytes(flags.alignment, '--alignment'),
+    maxArenaBytes: parseBytes(flags.maxArena, '--max-arena'),
     maxRecompute,
     patch: parsePatch(flags.patch),
   };

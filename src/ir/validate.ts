@@ -6,7 +6,7 @@
 import { ModelFormatError, UnsupportedError } from '../errors.js';
 import type { Graph, Tensor } from './graph.js';
 import type { OpKind } from './ops.js';
-import { elementCount, shapeOverflow } from './shapes.js';
+import { dtypeBytes, elementCount, shapeOverflow } from './shapes.js';
 
 /** What validation reads of an op: its kind and tensor ids (lowered or raw ops both fit). */
 export interface OpStructure {
@@ -150,5 +150,29 @@ function findCycle(ops: readonly OpStructure[], writer: Int32Array): { index: nu
     if (seen.has(at)) return { index: at, tensor: seen.get(at)! };
     seen.set(at, tensor);
     at = writer[tensor]!;
+  }
+}
+
+/**
+ * Refuses, before anything proportional to them is allocated, an activation (model I/O, op input or
+ * output that is not a constant) whose declared bytes exceed `limit`, naming the tensor, shape and bytes.
+ */
+export function checkActivationBytes(graph: Graph, limit: number): void {
+  const used = new Set<number>([...graph.inputs, ...graph.outputs]);
+  for (const op of graph.ops) for (const list of [op.inputs, op.outputs]) for (const id of list) if (id !== -1) used.add(id);
+  for (const id of used) {
+    const t = graph.tensors[id]!;
+    const size = dtypeBytes(t.dtype);
+    if (t.data !== null || size === undefined) continue;
+    const bytes = elementCount(t.shape) * size;
+    if (bytes > limit) {
+      throw new UnsupportedError(`${tensorLabel(t)} ${t.dtype}[${t.shape}] takes ${bytes} bytes, over the arena limit of ${limit} bytes (--max-arena, maxArenaBytes)`, {
+        tensor: t.id,
+        name: t.name,
+        shape: t.shape,
+        bytes,
+        limit,
+      });
+    }
   }
 }

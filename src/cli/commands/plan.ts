@@ -6,7 +6,7 @@ import type { CliIO } from '../main.js';
 import { estimateFlash } from '../../cost/flash.js';
 import { UsageError } from '../../errors.js';
 import { writeTflite } from '../../import/tflite/index.js';
-import { planModel, type ModelPlan } from '../../pipeline.js';
+import { checkArenaLimit, planModel, type ModelPlan } from '../../pipeline.js';
 import { planForTflm, withTflmOfflinePlan } from '../../plan/tflm-offline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { formatPlan, planReport } from '../../report/plan.js';
@@ -67,6 +67,7 @@ export function registerPlan(program: Command, io: CliIO): void {
       let result: ModelPlan;
       const suggestions: string[] = [];
       if (tflm) {
+        checkArenaLimit(original, options);
         const plan = planForTflm(original, { alignment: options.alignment! });
         writeBytes(opts.emitTflmPlan!, writeTflite(withTflmOfflinePlan(original, plan)), 'TFLM model');
         result = { graph: original, plan, patch: null, layerByLayerBytes: null, candidates: [] };
