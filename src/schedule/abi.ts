@@ -125,6 +125,7 @@
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import { sliceCount } from '../ir/params/linear.js';
+import { INT32_MAX, INT32_MIN } from '../ir/quant.js';
 import { elementCount, dtypeBytes } from '../ir/shapes.js';
 import { UnsupportedError } from '../errors.js';
 import { float32Requant } from './requant-f32.js';
@@ -393,8 +394,8 @@ export class ConstantData {
     return offset;
   }
 
-  addInt32(values: ArrayLike<number>): number {
-    return this.add(new Uint8Array(Int32Array.from(values).buffer));
+  addInt32(values: ArrayLike<number>, what = 'int32 array entry'): number {
+    return this.add(new Uint8Array(Int32Array.from(values, (v) => abiWord(v, what)).buffer));
   }
 
   get byteLength(): number {
@@ -412,9 +413,20 @@ export class ConstantData {
   }
 }
 
+/**
+ * `value` as an int32 word of the ABI, or UnsupportedError: an arena offset of 2^32 - 176,096 stored
+ * as -176,096 would read as a constant reference, so nothing may wrap silently.
+ */
+export function abiWord(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+    throw new UnsupportedError(`${what} is ${value}, outside the kernel ABI's int32 range (${INT32_MIN}..${INT32_MAX})`, { field: what, value });
+  }
+  return value;
+}
+
 /** The tensor-reference encoding of a constant-data offset. */
 export function constRef(offset: number): number {
-  return ~offset;
+  return ~abiWord(offset, 'constant data offset');
 }
 
 // ---- Lowering ----
@@ -516,10 +528,10 @@ class RecordWriter {
     for (const [name, v] of Object.entries(values)) {
       const f = this.fields.get(name);
       if (!f) throw new Error(`record ${this.record} has no field ${name}`);
-      if (typeof v === 'number') this.words[f.index] = v;
+      if (typeof v === 'number') this.words[f.index] = abiWord(v, `${this.record} record field ${name}`);
       else {
         if (v.length !== f.count) throw new Error(`record ${this.record}.${name} takes ${f.count} words, got ${v.length}`);
-        v.forEach((x, i) => (this.words[f.index + i] = x));
+        v.forEach((x, i) => (this.words[f.index + i] = abiWord(x, `${this.record} record field ${name}[${i}]`)));
       }
     }
     return this;
@@ -564,8 +576,8 @@ function operand(ctx: Ctx, o: Operand | undefined, what: string): { ref: number;
   return { ref: constRef(constTensor(ctx, o.constant, WEIGHTS_ALIGN)), shape: t.shape, dtype: t.dtype, tensor: t };
 }
 
-function arrayRef(ctx: Ctx, values: ArrayLike<number>): number {
-  return constRef(ctx.consts.addInt32(values));
+function arrayRef(ctx: Ctx, values: ArrayLike<number>, what?: string): number {
+  return constRef(ctx.consts.addInt32(values, what));
 }
 
 /** QPARAMS_GROUP_BYTES bytes per 4 output channels: the requantization table of the header. */
@@ -1065,7 +1077,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         symbol: check('concatenation'),
         rec: new RecordWriter('concatenation').set({
           output: out.offset, elem_bytes: elemBytes(out.dtype, where), outer, out_row: out.shape[axis]! * inner,
-          count: call.inputs.length, inputs: arrayRef(ctx, table),
+          count: call.inputs.length, inputs: arrayRef(ctx, table, `${where} input table entry`),
         }),
       };
     }
@@ -1128,6 +1140,8 @@ function newCtx(schedule: Schedule, options: LowerOptions): Ctx {
 
 /** Lowers every call of a Schedule to (kernel symbol, argument record) and builds the constant data. */
 export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): LoweredSchedule {
+  // every arena offset and length below is then an int32 too
+  abiWord(schedule.arenaBytes, 'the arena size in bytes');
   const ctx = newCtx(schedule, options);
   const lowered = schedule.calls.map((call) => ({ call, ...lowerCall(ctx, call) }));
   // Records after every data array, so the arrays stay together.
