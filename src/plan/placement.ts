@@ -1,6 +1,7 @@
 // Offset assignment: greedy lowest-fit over several placement orders, keeping the smallest arena.
 // Every constraint between two buffers is a set of forbidden offsets, so overlap rules and plain
 // disjointness are handled by one sweep.
+import { maxOf } from '../ir/extremes.js';
 
 export interface PlaceItem {
   bytes: number;
@@ -59,7 +60,7 @@ function placementOrder(items: readonly PlaceItem[], strategy: PlacementStrategy
       return ids.sort((a, b) => items[a]!.first - items[b]!.first || size(b) - size(a) || a - b);
     case 'peak-first': {
       // Items live at the most crowded step first, then by size: the peak step is packed tightest.
-      const steps = Math.max(0, ...items.map((it) => it.last)) + 1;
+      const steps = maxOf(items.map((it) => it.last), 0) + 1;
       const live = new Array<number>(steps).fill(0);
       for (const it of items) for (let s = it.first; s <= it.last; s++) live[s]! += it.bytes;
       const crowd = (i: number) => {
@@ -125,7 +126,7 @@ function pairGroups(items: readonly PlaceItem[], pairs: readonly PlacePair[], al
       rel[m] = rel[m]! + shift;
       groupOf[m] = a;
     }
-    members.get(a)!.push(...members.get(b)!);
+    for (const m of members.get(b)!) members.get(a)!.push(m);
     members.delete(b);
   }
   return { groupOf, rel };
@@ -176,7 +177,7 @@ export function placeInOrder(
       }
     }
     // Relative offsets may be negative; the base keeps every member at offset >= 0.
-    let x = alignUp(Math.max(0, ...group.map((m) => -rel[m]!)), alignment);
+    let x = alignUp(maxOf(group.map((m) => -rel[m]!), 0), alignment);
     // The lowest aligned base outside every interval: one sweep in order of `lo` (x only grows, so an
     // interval already passed never contains it again), instead of re-scanning until nothing moves.
     forbidden.sort((a, b) => a[0] - b[0]);

@@ -7,6 +7,7 @@ import { searchOrder } from './order.js';
 import { overlapRules } from './overlap.js';
 import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from './placement.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from './types.js';
+import { maxOf } from '../ir/extremes.js';
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { alignment: 16, inplace: true };
 
@@ -82,7 +83,7 @@ function place(graph: Graph, options: PlanOptions, cand: Candidate): Plan {
   roots.forEach((b, i) => (b.offset = placement.offsets[i]!));
   for (const b of cand.buffers) if (b.aliasOf !== null) b.offset = cand.buffers[b.aliasOf]!.offset;
   const live = liveBytesPerStep(cand.steps, cand.buffers);
-  const lowerBoundBytes = Math.max(0, ...live);
+  const lowerBoundBytes = maxOf(live, 0);
   return {
     graph,
     options,

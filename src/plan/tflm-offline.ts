@@ -24,6 +24,7 @@ import { liveBytesPerStep } from './planner.js';
 import { placeItems } from './placement.js';
 import type { BufferKind, Plan, PlanStep, PlannedBuffer } from './types.js';
 import { verifyPlan } from './verify.js';
+import { maxOf } from '../ir/extremes.js';
 
 export const TFLM_OFFLINE_METADATA = 'OfflineMemoryAllocation';
 /** The format version TFLM's own tests write (TFLM does not read it). */
@@ -141,7 +142,7 @@ export function planForTflm(graph: Graph, options: { alignment?: number } = {}):
     scratch: null,
   }));
   const live = liveBytesPerStep(steps, buffers);
-  const lowerBoundBytes = Math.max(0, ...live);
+  const lowerBoundBytes = maxOf(live, 0);
   const plan: Plan = {
     graph,
     options: { alignment, inplace: false },

@@ -2,6 +2,7 @@
 import type { Graph, Tensor } from '../ir/graph.js';
 import { escapeTerminal } from '../escape.js';
 import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../cost/macs.js';
+import { maxOf, minOf } from '../ir/extremes.js';
 
 export interface TensorSummary {
   id: number;
@@ -46,7 +47,7 @@ function summarizeTensor(graph: Graph, t: Tensor): TensorSummary {
   };
   if (t.quant) {
     const { scales, zeroPoints, axis } = t.quant;
-    s.scale = scales.length === 1 ? scales[0]! : { count: scales.length, min: Math.min(...scales), max: Math.max(...scales) };
+    s.scale = scales.length === 1 ? scales[0]! : { count: scales.length, min: minOf(scales), max: maxOf(scales) };
     s.zeroPoint = zeroPoints[0]!;
     if (scales.length > 1) s.axis = axis;
   }
@@ -78,7 +79,7 @@ export function inspectGraph(graph: Graph): InspectReport {
       tensors: graph.tensors.length,
       macs: ops.reduce((a, o) => a + o.macs, 0),
       weightBytes: graphWeightBytes(graph),
-      largestActivationBytes: Math.max(0, ...activations.map((t) => tensorBytes(graph, t.id))),
+      largestActivationBytes: maxOf(activations.map((t) => tensorBytes(graph, t.id)), 0),
       opKinds,
     },
   };
@@ -101,7 +102,7 @@ export function formatInspect(name: string, r: InspectReport): string {
     return [String(o.index), `${o.kind} v${o.version}`, `${ins.join(' + ')} -> ${outs.join(', ')}`, fmtInt(o.macs), fmtInt(o.weightBytes)];
   });
   const header = ['#', 'op', 'shapes', 'MACs', 'weight B'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const widths = header.map((h, i) => maxOf(rows.map((row) => row[i]!.length), h.length));
   const fmtRow = (row: string[]) =>
     row.map((c, i) => (i === 0 || i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   lines.push(fmtRow(header));

@@ -72,7 +72,7 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 3)
       .map((b) => `${b.name} (${b.bytes} B)`);
-    suggestions.push(...context.suggestions);
+    for (const s of context.suggestions) suggestions.push(s);
     suggestions.push(`the peak is at step ${peak.index} (${peak.kind} -> ${peak.output}); the largest live tensors there are ${biggest.join(', ')}: shrink those layers (fewer channels or a lower input resolution)`);
   }
   if (flashShortfallBytes > 0) suggestions.push(`weights take ${flash.weightBytes} B of flash: fewer or narrower layers would shrink them`);

@@ -4,6 +4,7 @@
 // bars of estimated cycles in schedule order, and the table of every column. Model strings are escaped.
 import { CSS_CARDS, CSS_CHART, CSS_PAGE, CSS_TABLE, escapeHtml, fmt, htmlPage, r1 } from './html.js';
 import { fmtMs, type ProfileReport, type ProfileReportLayer } from './profile.js';
+import { maxOf, minOf } from '../ir/extremes.js';
 
 export interface ProfileHtmlOptions {
   /** Page title (default: "<model> profile on <core>"). */
@@ -43,9 +44,9 @@ function roofline(r: ProfileReport): string {
   const ceilings = Object.entries(d.kinds).filter(([, k]) => k.macsPerCycle > 0);
   const xs = [...pts.map((l) => l.intensity), d.peakMacsPerCycle / d.sramBytesPerCycle, d.peakMacsPerCycle / d.flashBytesPerCycle];
   const ys = [...pts.map((l) => l.macsPerCycle), ...ceilings.map(([, k]) => k.macsPerCycle), d.peakMacsPerCycle];
-  const xLo = 10 ** Math.floor(Math.log10(Math.min(...xs) / 1.5));
-  const xHi = 10 ** Math.ceil(Math.log10(Math.max(...xs) * 1.5));
-  const yLo = 10 ** Math.floor(Math.log10(Math.min(...ys) / 1.5));
+  const xLo = 10 ** Math.floor(Math.log10(minOf(xs) / 1.5));
+  const xHi = 10 ** Math.ceil(Math.log10(maxOf(xs) * 1.5));
+  const yLo = 10 ** Math.floor(Math.log10(minOf(ys) / 1.5));
   const yHi = 10 ** Math.ceil(Math.log10(d.peakMacsPerCycle * 1.5));
   const PW = W - RM.left - RM.right;
   const PH = RH - RM.top - RM.bottom;
@@ -87,7 +88,7 @@ function roofline(r: ProfileReport): string {
     out.push(`<text class="ceil-t" x="${lx}" y="${y}">${escapeHtml(kind)} ${k.macsPerCycle.toFixed(2)}</text>`);
   }
   // One point per layer with MACs: area proportional to its share of the time.
-  const maxShare = Math.max(...pts.map((l) => l.share), 1e-9);
+  const maxShare = maxOf(pts.map((l) => l.share), 1e-9);
   for (const l of pts) {
     const rad = r1(3 + 11 * Math.sqrt(l.share / maxShare));
     out.push(`<circle class="pt ${l.bound}" data-s="${l.index}" cx="${px(l.intensity)}" cy="${py(l.macsPerCycle)}" r="${rad}"><title>${layerTitle(l, d.mhz)}</title></circle>`);
@@ -105,7 +106,7 @@ function bars(r: ProfileReport): string {
   const n = Math.max(1, r.layers.length);
   const PW = W - BM.left - BM.right;
   const PH = BH - BM.top - BM.bottom;
-  const top = Math.max(1, ...r.layers.map((l) => l.cycles));
+  const top = maxOf(r.layers.map((l) => l.cycles), 1);
   const step = (() => {
     const raw = top / 5;
     const p = 10 ** Math.floor(Math.log10(raw));
@@ -155,7 +156,7 @@ function cards(r: ProfileReport): string {
 
 function table(r: ProfileReport): string {
   const measured = r.measure !== null;
-  const maxShare = Math.max(1e-9, ...r.layers.map((l) => l.share));
+  const maxShare = maxOf(r.layers.map((l) => l.share), 1e-9);
   const rows = r.layers.map((l) => {
     const w = r1((l.share / maxShare) * 100);
     return (

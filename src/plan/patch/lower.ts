@@ -25,9 +25,9 @@ export function lowerPatchedPlan(plan: PatchedPlan): Schedule {
       continue;
     }
     const step = call.opIndex; // the unrolled plan runs its ops in index order
-    calls.push(...(before.get(step) ?? []));
+    for (const c of before.get(step) ?? []) calls.push(c);
     calls.push({ ...call, opIndex: plan.patch.origin[step]! });
-    calls.push(...(after.get(step) ?? []));
+    for (const c of after.get(step) ?? []) calls.push(c);
   }
   return { ...lowered, graph: plan.patch.source, calls };
 }

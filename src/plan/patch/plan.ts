@@ -16,6 +16,7 @@ import { DEFAULT_PLAN_OPTIONS, liveBytesPerStep, planGraph, type RulesFor } from
 import type { OverlapRule, Plan, PlanOptions, PlanStep } from '../types.js';
 import { buildStage, tileCount, type PatchSetting, type Stage } from './stage.js';
 import { unrollStage, withCopyOperands, type PatchCopy } from './unroll.js';
+import { maxOf } from '../../ir/extremes.js';
 
 export type { PatchSetting } from './stage.js';
 
@@ -239,7 +240,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
   // Live bytes per unrolled step with each tile's own sizes, overlaps credited: no placement can do
   // better, and it is the same measure the reports show per step (edge tiles are smaller than the template).
   const live = liveBytesPerStep(planSteps, buffers);
-  const lowerBoundBytes = Math.max(0, ...live);
+  const lowerBoundBytes = maxOf(live, 0);
 
   const macs = graphMacs(graph);
   const patchedMacs = macs + stageExtraMacs(graph, stage);
