@@ -129,7 +129,7 @@ export { ModelBuilder } from './builder/index.js';
 export { xorshiftInputs } from './reference/inputs.js';
 export { runReference } from './reference/interpreter.js';
 export { verifyPlan } from './plan/verify.js';
-export { scheduleOf, type PlanModelOptions, type PatchChoice } from './pipeline.js';
+export { scheduleOf, DEFAULT_MAX_ARENA_BYTES, type PlanModelOptions, type PatchChoice } from './pipeline.js';
 export * as data from './data/index.js';
 export {
   TinyforgeError,
