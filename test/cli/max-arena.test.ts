@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { builtinCode } from '../../src/import/tflite/schema.js';
-import { loadModel, plan, TinyforgeError } from '../../src/index.js';
+import { loadModel, plan } from '../../src/index.js';
+import { refusal } from '../helpers/refusal.js';
 import { craftTflite } from '../import/craft.js';
 
 async function cli(...argv: string[]) {
@@ -65,14 +66,6 @@ describe('--max-arena', () => {
   });
 
   it('the library takes maxArenaBytes (default 64 MiB)', () => {
-    const refusal = (run: () => unknown) => {
-      try {
-        run();
-      } catch (e) {
-        return e as TinyforgeError;
-      }
-      throw new Error('expected a refusal');
-    };
     const e = refusal(() => plan(loadModel(reluModel(GIB))));
     expect(e.code).toBe('E_UNSUPPORTED');
     expect(e.details).toEqual({ tensor: 0, name: 't0', shape: GIB, bytes: 2 ** 30, limit: 64 * 2 ** 20 });

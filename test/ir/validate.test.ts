@@ -2,22 +2,13 @@
 // and overflowing shapes, each refused with a typed error naming the op and the tensor.
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from '../../src/builder/index.js';
-import { TinyforgeError } from '../../src/errors.js';
 import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import { builtinCode } from '../../src/import/tflite/schema.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
 import { validateGraph } from '../../src/ir/validate.js';
+import { refusal } from '../helpers/refusal.js';
 import { craftTflite, type CraftModel } from '../import/craft.js';
 
-function errorOf(run: () => unknown): TinyforgeError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TinyforgeError);
-    return e as TinyforgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 const RELU = builtinCode('RELU');
 const ADD = builtinCode('ADD');
@@ -31,7 +22,7 @@ const model = (extra: Partial<CraftModel>): Uint8Array =>
     ...extra,
   });
 const relu = (input: number, output: number) => ({ opcode: 0, inputs: [input], outputs: [output] });
-const refusal = (bytes: Uint8Array) => errorOf(() => readTflite(bytes));
+const readRefusal = (bytes: Uint8Array) => refusal(() => readTflite(bytes));
 
 describe('graph structure (item 3)', () => {
   it('a well-formed chain reads', () => {
@@ -39,26 +30,26 @@ describe('graph structure (item 3)', () => {
   });
 
   it('a cycle names an op on it and the tensor it reads', () => {
-    const e = refusal(model({ operators: [relu(0, 1), { opcode: 1, inputs: [1, 3], outputs: [2] }, relu(2, 3)] }));
+    const e = readRefusal(model({ operators: [relu(0, 1), { opcode: 1, inputs: [1, 3], outputs: [2] }, relu(2, 3)] }));
     expect(e.code).toBe('E_MODEL_FORMAT');
     expect(e.message).toMatch(/^malformed TFLite file: (ADD at node 1 is on a cycle: it reads tensor 3 \("t3"\)|RELU at node 2 is on a cycle: it reads tensor 2 \("t2"\))/);
     expect(e.details).toMatchObject({ nodeIndex: expect.any(Number), tensor: expect.any(Number) });
   });
 
   it('an op reading its own output is a cycle', () => {
-    const e = refusal(model({ operators: [relu(0, 1), { opcode: 1, inputs: [1, 2], outputs: [2] }] }));
+    const e = readRefusal(model({ operators: [relu(0, 1), { opcode: 1, inputs: [1, 2], outputs: [2] }] }));
     expect(e.message).toBe('malformed TFLite file: ADD at node 1 is on a cycle: it reads tensor 2 ("t2"), which depends on its own output');
   });
 
   it('two ops writing one tensor', () => {
-    const e = refusal(model({ operators: [relu(0, 2), relu(0, 2)] }));
+    const e = readRefusal(model({ operators: [relu(0, 2), relu(0, 2)] }));
     expect(e.code).toBe('E_MODEL_FORMAT');
     expect(e.message).toBe('malformed TFLite file: RELU at node 1 writes tensor 2 ("t2"), which RELU at node 0 also writes');
     expect(e.details).toMatchObject({ op: 'RELU', nodeIndex: 1, tensor: 2, otherNodeIndex: 0 });
   });
 
   it('a read of a tensor nothing writes (not an input, constant or variable)', () => {
-    const e = refusal(model({ operators: [{ opcode: 1, inputs: [0, 3], outputs: [2] }] }));
+    const e = readRefusal(model({ operators: [{ opcode: 1, inputs: [0, 3], outputs: [2] }] }));
     expect(e.message).toBe(
       'malformed TFLite file: ADD at node 0 reads tensor 3 ("t3"), which no op writes and which is not a model input, constant or variable',
     );
@@ -67,12 +58,12 @@ describe('graph structure (item 3)', () => {
   });
 
   it('a read before the op that writes it (stored out of order)', () => {
-    const e = refusal(model({ operators: [relu(1, 2), relu(0, 1)] }));
+    const e = readRefusal(model({ operators: [relu(1, 2), relu(0, 1)] }));
     expect(e.message).toBe('malformed TFLite file: RELU at node 0 reads tensor 1 ("t1") before RELU at node 1 writes it (ops stored out of order)');
   });
 
   it('an op writing a model input', () => {
-    const e = refusal(model({ inputs: [0, 3], operators: [relu(0, 3), { opcode: 1, inputs: [0, 3], outputs: [2] }] }));
+    const e = readRefusal(model({ inputs: [0, 3], operators: [relu(0, 3), { opcode: 1, inputs: [0, 3], outputs: [2] }] }));
     expect(e.message).toBe('malformed TFLite file: RELU at node 0 writes tensor 3 ("t3"), a model input');
   });
 
@@ -82,13 +73,13 @@ describe('graph structure (item 3)', () => {
       buffers: [null, new Uint8Array([1, 2, 3, 4])],
       operators: [relu(0, 1), relu(0, 2)],
     });
-    const e = refusal(bytes);
+    const e = readRefusal(bytes);
     expect(e.message).toBe('malformed TFLite file: RELU at node 0 writes tensor 1 ("t1"), a constant');
     expect(e.details).toMatchObject({ nodeIndex: 0, tensor: 1, name: 't1' });
   });
 
   it('a model output nothing produces', () => {
-    const e = refusal(model({ outputs: [1, 3], operators: [relu(0, 1)] }));
+    const e = readRefusal(model({ outputs: [1, 3], operators: [relu(0, 1)] }));
     expect(e.code).toBe('E_MODEL_FORMAT');
     expect(e.message).toBe('malformed TFLite file: model output 1 is tensor 3 ("t3"), which no op writes and which is not a model input');
   });
@@ -100,7 +91,7 @@ describe('graph structure (item 3)', () => {
       outputs: [1, 2],
       operators: [relu(0, 1)],
     });
-    const e = refusal(bytes);
+    const e = readRefusal(bytes);
     expect(e.code).toBe('E_UNSUPPORTED');
     expect(e.message).toBe('malformed TFLite file: model output 1 is tensor 2 ("t2"), a constant; constant model outputs are not supported');
   });
@@ -111,7 +102,7 @@ describe('graph structure (item 3)', () => {
     const g = b.build();
     expect(() => validateGraph(g)).not.toThrow();
     const twice: Graph = { ...g, ops: [g.ops[0]!, g.ops[0]!] };
-    expect(errorOf(() => validateGraph(twice)).message).toMatch(/^invalid graph: LOGISTIC at node 1 writes tensor 1 \("[^"]*"\), which LOGISTIC at node 0 also writes$/);
+    expect(refusal(() => validateGraph(twice)).message).toMatch(/^invalid graph: LOGISTIC at node 1 writes tensor 1 \("[^"]*"\), which LOGISTIC at node 0 also writes$/);
     // (its API refuses zero dims itself and cannot wire ops wrongly, so build()'s check is a backstop)
   });
 });
@@ -147,7 +138,7 @@ function poolGraph(kind: 'MAX_POOL_2D' | 'RESIZE_NEAREST_NEIGHBOR', inShape: num
 describe('zero-size and overflowing shapes (item 11)', () => {
   it('MAX_POOL over [1, 2^30, 2^30, 0]: its strides overflow int32, refused at import in milliseconds', () => {
     const big = [1, 2 ** 30, 2 ** 30, 0];
-    const e = refusal(writeTflite(poolGraph('MAX_POOL_2D', big, big)));
+    const e = readRefusal(writeTflite(poolGraph('MAX_POOL_2D', big, big)));
     expect(e.code).toBe('E_MODEL_FORMAT');
     expect(e.message).toBe(
       `malformed TFLite file: tensor 0 ("t0") has shape [${big}]: its non-zero dimensions multiply to more than 2147483647`,
@@ -155,12 +146,12 @@ describe('zero-size and overflowing shapes (item 11)', () => {
   });
 
   it('RESIZE_NEAREST_NEIGHBOR to [1, 2^30, 2^30, 0] is refused the same way', () => {
-    const e = refusal(writeTflite(poolGraph('RESIZE_NEAREST_NEIGHBOR', [1, 2, 2, 0], [1, 2 ** 30, 2 ** 30, 0])));
+    const e = readRefusal(writeTflite(poolGraph('RESIZE_NEAREST_NEIGHBOR', [1, 2, 2, 0], [1, 2 ** 30, 2 ** 30, 0])));
     expect(e.message).toMatch(/^malformed TFLite file: tensor 1 \("t1"\) has shape \[1,1073741824,1073741824,0\]: its non-zero dimensions multiply/);
   });
 
   it('a zero-size activation within int32 is refused as unsupported, naming op and tensor', () => {
-    const e = refusal(writeTflite(poolGraph('MAX_POOL_2D', [1, 8, 8, 0], [1, 8, 8, 0])));
+    const e = readRefusal(writeTflite(poolGraph('MAX_POOL_2D', [1, 8, 8, 0], [1, 8, 8, 0])));
     expect(e.code).toBe('E_UNSUPPORTED');
     expect(e.message).toBe('malformed TFLite file: model input tensor 0 ("t0") has shape [1,8,8,0] with no elements; zero-size activations are not supported');
     expect(e.details).toEqual({ tensor: 0, name: 't0', shape: [1, 8, 8, 0] });
@@ -168,8 +159,8 @@ describe('zero-size and overflowing shapes (item 11)', () => {
 
   it('an element count past int32 in a builder-made graph (which skips the file reader)', () => {
     const g = poolGraph('MAX_POOL_2D', [1, 2 ** 16, 2 ** 16, 1], [1, 2 ** 16, 2 ** 16, 1]);
-    expect(errorOf(() => validateGraph(g, 'm')).message).toBe('m: tensor 0 ("t0") has shape [1,65536,65536,1]: its non-zero dimensions multiply to more than 2147483647');
+    expect(refusal(() => validateGraph(g, 'm')).message).toBe('m: tensor 0 ("t0") has shape [1,65536,65536,1]: its non-zero dimensions multiply to more than 2147483647');
     const inexact = poolGraph('MAX_POOL_2D', [2 ** 27, 2 ** 27, 2 ** 27, 1], [1, 1, 1, 1]);
-    expect(errorOf(() => validateGraph(inexact)).details).toMatchObject({ tensor: 0, shape: [2 ** 27, 2 ** 27, 2 ** 27, 1] });
+    expect(refusal(() => validateGraph(inexact)).details).toMatchObject({ tensor: 0, shape: [2 ** 27, 2 ** 27, 2 ** 27, 1] });
   });
 });

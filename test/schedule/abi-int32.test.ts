@@ -2,20 +2,11 @@
 // negative word, which the kernels read as a constant-data reference and wrote over the constants.
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from '../../src/builder/index.js';
-import { TinyforgeError } from '../../src/errors.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { abiWord, ConstantData, constRef, lowerSchedule } from '../../src/schedule/abi.js';
 import type { KernelCall, Schedule } from '../../src/schedule/types.js';
+import { refusal } from '../helpers/refusal.js';
 
-function refusal(run: () => unknown): TinyforgeError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TinyforgeError);
-    return e as TinyforgeError;
-  }
-  throw new Error('expected a refusal');
-}
 
 function logisticSchedule(): Schedule {
   const b = new ModelBuilder({ name: 'abi', seed: 1 });
