@@ -2,15 +2,15 @@
 // overflows the call stack near 100k elements (200k tensors, 200k per-channel scales).
 
 /** The largest of `values` and `start` (Math.max's semantics, NaN included), in a loop. */
-export function maxOf(values: Iterable<number>, start = -Infinity): number {
+export function maxOf(values: ArrayLike<number>, start = -Infinity): number {
   let m = start;
-  for (const v of values) m = Math.max(m, v);
+  for (let i = 0; i < values.length; i++) m = Math.max(m, values[i]!);
   return m;
 }
 
 /** The smallest of `values` and `start` (Math.min's semantics, NaN included), in a loop. */
-export function minOf(values: Iterable<number>, start = Infinity): number {
+export function minOf(values: ArrayLike<number>, start = Infinity): number {
   let m = start;
-  for (const v of values) m = Math.min(m, v);
+  for (let i = 0; i < values.length; i++) m = Math.min(m, values[i]!);
   return m;
 }
