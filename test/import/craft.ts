@@ -1,5 +1,20 @@
 // Hand-built .tflite flatbuffers for error cases the writer would never produce (unknown ops, bad indices).
 import { Builder } from 'flatbuffers';
+import type { TfliteModel } from '../../src/import/tflite/parse.js';
+import { OPTIONS } from '../../src/import/tflite/options.js';
+import {
+  BufferField,
+  builtinCode,
+  MetadataField,
+  ModelField,
+  OperatorCodeField,
+  OperatorField,
+  PLACEHOLDER_FOR_GREATER_OP_CODES,
+  QuantizationField,
+  TensorField,
+  tensorTypeCode,
+} from '../../src/import/tflite/schema.js';
+import type { OpKind } from '../../src/ir/ops.js';
 
 export interface CraftTensor {
   shape?: number[];
@@ -115,4 +130,118 @@ export function craftTflite(m: CraftModel): Uint8Array {
   out.set(body);
   out.set(m.trailer, body.length);
   return out;
+}
+
+// ---------------------------------------------------------------- parsed models back to bytes
+
+/**
+ * A parsed model (parseTflite's plain data, possibly mutated into something the writer would refuse)
+ * back to a flatbuffer: one buffer per constant, operator codes per (kind, version), options fields as
+ * given. Structure-level fuzzing edits the parsed form and reads these bytes back.
+ */
+export function encodeParsed(m: TfliteModel): Uint8Array {
+  const b = new Builder(64 * 1024 + m.tensors.reduce((n, t) => n + (t.data?.length ?? 0), 0));
+  b.forceDefaults(true); // every option is stored as given, even one equal to the schema default
+  const blobs: Uint8Array[] = [];
+  const bufferOf = (data: Uint8Array) => blobs.push(data); // blob k is buffer k + 1: buffer 0 stays empty
+  const tensorBuffer = m.tensors.map((t) => (t.data === null ? 0 : bufferOf(t.data)));
+  const metadataBuffer = m.metadata.map((e) => bufferOf(e.data));
+  const buffers = [null, ...blobs].map((data) => {
+    const vector = data && data.length > 0 ? (b.prep(16, data.length), b.createByteVector(data)) : 0;
+    b.startObject(3);
+    if (vector) b.addFieldOffset(BufferField.data, vector, 0);
+    return b.endObject();
+  });
+  const floats = (values: readonly number[]) => {
+    b.startVector(4, values.length, 4);
+    for (let i = values.length - 1; i >= 0; i--) b.addFloat32(values[i]!);
+    return b.endVector();
+  };
+  const int64s = (values: readonly number[]) => {
+    b.startVector(8, values.length, 8);
+    for (let i = values.length - 1; i >= 0; i--) b.addInt64(BigInt(Math.trunc(values[i]!)));
+    return b.endVector();
+  };
+  const tensors = m.tensors.map((t, i) => {
+    const shape = ints(b, t.shape);
+    const signature = t.shapeSignature === null ? 0 : ints(b, t.shapeSignature);
+    const name = b.createString(t.name);
+    let quant = 0;
+    if (t.quant) {
+      const scales = floats(t.quant.scales);
+      const zeroPoints = int64s(t.quant.zeroPoints);
+      b.startObject(7);
+      b.addFieldOffset(QuantizationField.scale, scales, 0);
+      b.addFieldOffset(QuantizationField.zeroPoint, zeroPoints, 0);
+      b.addFieldInt32(QuantizationField.quantizedDimension, t.quant.axis, 0);
+      quant = b.endObject();
+    }
+    b.startObject(10);
+    b.addFieldOffset(TensorField.shape, shape, 0);
+    b.addFieldInt8(TensorField.type, tensorTypeCode(t.dtype), 0);
+    b.addFieldInt32(TensorField.buffer, tensorBuffer[i]!, 0);
+    b.addFieldOffset(TensorField.name, name, 0);
+    if (quant) b.addFieldOffset(TensorField.quantization, quant, 0);
+    b.addFieldInt8(TensorField.isVariable, t.isVariable ? 1 : 0, 0);
+    if (signature) b.addFieldOffset(TensorField.shapeSignature, signature, 0);
+    return b.endObject();
+  });
+  const codeKeys = [...new Set(m.operators.map((o) => `${o.kind}/${o.version}`))];
+  const codes = codeKeys.map((key) => {
+    const [kind, version] = key.split('/') as [OpKind, string];
+    const code = builtinCode(kind);
+    b.startObject(4);
+    b.addFieldInt8(OperatorCodeField.deprecatedBuiltinCode, Math.min(code, PLACEHOLDER_FOR_GREATER_OP_CODES), 0);
+    b.addFieldInt32(OperatorCodeField.version, Number(version), 1);
+    b.addFieldInt32(OperatorCodeField.builtinCode, code, 0);
+    return b.endObject();
+  });
+  const ops = m.operators.map((o) => {
+    const spec = OPTIONS[o.kind];
+    let options = 0;
+    if (spec) {
+      const vectors = spec.fields.map((f) => (f.kind === 'i32[]' ? ints(b, (o.options[f.name] as number[] | undefined) ?? []) : 0));
+      b.startObject(spec.fields.reduce((n, f) => Math.max(n, f.id + 1), 0));
+      spec.fields.forEach((f, i) => {
+        const v = o.options[f.name] ?? f.default;
+        if (f.kind === 'i32[]') b.addFieldOffset(f.id, vectors[i]!, 0);
+        else if (f.kind === 'f32') b.addFieldFloat32(f.id, v as number, 0);
+        else if (f.kind === 'i32') b.addFieldInt32(f.id, v as number, 0);
+        else b.addFieldInt8(f.id, typeof v === 'boolean' ? Number(v) : (v as number), 0);
+      });
+      options = b.endObject();
+    }
+    const inputs = ints(b, o.inputs);
+    const outputs = ints(b, o.outputs);
+    b.startObject(9);
+    b.addFieldInt32(OperatorField.opcodeIndex, codeKeys.indexOf(`${o.kind}/${o.version}`), 0);
+    b.addFieldOffset(OperatorField.inputs, inputs, 0);
+    b.addFieldOffset(OperatorField.outputs, outputs, 0);
+    if (spec) {
+      b.addFieldInt8(OperatorField.builtinOptionsType, spec.unionType, 0);
+      b.addFieldOffset(OperatorField.builtinOptions, options, 0);
+    }
+    return b.endObject();
+  });
+  const metadata = m.metadata.map((e, i) => {
+    const name = b.createString(e.name);
+    b.startObject(2);
+    b.addFieldOffset(MetadataField.name, name, 0);
+    b.addFieldInt32(MetadataField.buffer, metadataBuffer[i]!, 0);
+    return b.endObject();
+  });
+  const subgraphFields = [offsets(b, tensors), ints(b, m.inputs), ints(b, m.outputs), offsets(b, ops)];
+  b.startObject(5);
+  subgraphFields.forEach((f, i) => b.addFieldOffset(i, f, 0));
+  const subgraph = b.endObject();
+  const modelFields = [offsets(b, codes), offsets(b, [subgraph]), b.createString(m.description), offsets(b, buffers), offsets(b, metadata)];
+  b.startObject(8);
+  b.addFieldInt32(ModelField.version, 3, 0);
+  b.addFieldOffset(ModelField.operatorCodes, modelFields[0]!, 0);
+  b.addFieldOffset(ModelField.subgraphs, modelFields[1]!, 0);
+  b.addFieldOffset(ModelField.description, modelFields[2]!, 0);
+  b.addFieldOffset(ModelField.buffers, modelFields[3]!, 0);
+  if (metadata.length > 0) b.addFieldOffset(ModelField.metadata, modelFields[4]!, 0);
+  b.finish(b.endObject(), 'TFL3');
+  return b.asUint8Array().slice();
 }
