@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_BUDGET, runBudgeted, violation } from './budget.js';
 import { KNOWN_OPEN } from './known-open.js';
-import { seedModels, structureCase, type FuzzCase } from './structure.js';
+import { orderBomb, seedModels, structureCase, type FuzzCase } from './structure.js';
 
 /** Cases per seed model (a multiple of the 8 mutation classes, so each class gets the same share). */
 export const PER_MODEL = 64;
@@ -14,6 +14,7 @@ export const PER_MODEL = 64;
 describe('structure-level fuzzing under a per-case budget', () => {
   it(`every case ends in success or a one-line TinyforgeError within ${CASE_BUDGET.ms} ms and ${CASE_BUDGET.mb} MB`, async () => {
     const cases: FuzzCase[] = seedModels().flatMap((m, mi) => Array.from({ length: PER_MODEL }, (_, i) => structureCase(m, mi, i)));
+    cases.push(orderBomb(30), orderBomb(300));
     const t0 = performance.now();
     const results = await runBudgeted(cases);
     const tally: Record<string, Record<string, number>> = {};

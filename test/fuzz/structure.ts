@@ -61,6 +61,18 @@ function elementwiseNet(): Uint8Array {
   return writeTflite(b.build());
 }
 
+/** Issue 18 item 12's operator-order bomb: three parallel chains of `length` LOGISTIC ops. */
+export function orderBomb(length: number): FuzzCase {
+  const b = new ModelBuilder({ name: 'fuzz_order_bomb', seed: 12, calibrationSamples: 1 });
+  const x = b.input('x', [1, 8], { scale: 1 / 16, zeroPoint: 0 });
+  for (let chain = 0; chain < 3; chain++) {
+    let h = x;
+    for (let i = 0; i < length; i++) h = b.logistic(h);
+    b.output(h);
+  }
+  return { id: `order_bomb#${length}`, seed: 0, cls: 'order', how: `three parallel chains of ${length} LOGISTIC ops`, bytes: writeTflite(b.build()) };
+}
+
 const SHARED_SEEDS = ['hello_world_int8', 'micro_speech_quantized', 'kws_ref_model', 'ad01_int8'];
 
 /** The builder models always; the small shared models when ../shared is present. */
