@@ -84,6 +84,5 @@ export const KNOWN_OPEN: Readonly<Record<string, KnownOpen>> = {
   'ad01_int8#54': { item: 3, what: 'stored op order reads a tensor before it is written: planned and stored-order runs disagree' },
   'ad01_int8#58': { item: 3, what: 'a constant model output is returned as zeros by the planned run' },
   'ad01_int8#62': { item: 3, what: 'stored op order reads a tensor before it is written: planned and stored-order runs disagree' },
-  'kws_ref_model#60': { item: 2, what: 'input scale 1e15 on a CONV_2D: the C kernel shifts by 46 in tf_quant.h (UBSan), the accepted model is undefined behaviour', where: 'engines' },
   'order_bomb#300': { item: 12, what: 'three parallel 300-op chains: the operator-order search runs past the 5 s budget' },
 };
