@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { opMacs } from '../src/cost/macs.js';
+import { opMacs } from '../src/ir/macs.js';
 import { readTflite } from '../src/import/tflite/index.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import { lowerSchedule } from '../src/schedule/abi.js';

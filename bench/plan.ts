@@ -2,7 +2,7 @@
 // with TinyEngine's plans and TFLite Micro's Cortex-M4 arenas. `npm run bench` writes BENCHMARKS.md.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { opMacs } from '../src/cost/macs.js';
+import { opMacs } from '../src/ir/macs.js';
 import { readTflite } from '../src/import/tflite/index.js';
 import { planModel } from '../src/pipeline.js';
 import { tflmM4Peers, tinyEnginePeers } from './peers.js';

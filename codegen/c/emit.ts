@@ -4,6 +4,7 @@
 // constant record addresses). Kernels come from firmware-templates/kernels; kernelFiles names the ones
 // the model uses. Browser-safe: no file access (the CLI writes the files).
 import type { DType, Tensor } from '../../src/ir/graph.js';
+import { COPY_WINDOW_SOURCES, OP_TABLE } from '../../src/ir/op-table.js';
 import { byteSize } from '../../src/ir/shapes.js';
 import { UsageError } from '../../src/errors.js';
 import { escapeCComment } from '../../src/escape.js';
@@ -33,22 +34,12 @@ export interface CModel {
 export const KERNEL_HEADERS = ['tf_kernels.h', 'tf_kernel_abi.h', 'tf_quant.h', 'tf_dot.h', 'tf_fixedpoint.h', 'tf_elem.h'];
 export const KERNEL_RUNTIME = 'runtime.c';
 
-/** The kernel library source defining each ABI symbol. */
+/** The kernel library source defining each ABI symbol: its op's C file in the op table. */
 export function kernelSource(symbol: string): string {
-  const rules: Array<[RegExp, string]> = [
-    [/^conv2d_/, 'conv.c'],
-    [/^dwconv2d_/, 'depthwise.c'],
-    [/^fully_connected_/, 'fc.c'],
-    [/^(avg|max)pool2d_/, 'pool.c'],
-    [/^(add|sub|mul)_/, 'elementwise.c'],
-    [/^(relu|relu6|leaky_relu|hard_swish|logistic|tanh)_/, 'activations.c'],
-    [/^softmax_/, 'softmax.c'],
-    [/^mean_/, 'mean.c'],
-    [/^(quantize|requantize|dequantize)_/, 'quantize.c'],
-    [/^(pad|strided_copy|concatenation|resize_nearest|copy|copy_window)$/, 'layout.c'],
-  ];
-  for (const [re, file] of rules) if (re.test(symbol)) return file;
-  throw new Error(`kernel symbol ${symbol} has no C source`);
+  const spec = KERNELS[symbol];
+  if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
+  const op = spec.ops[0]!;
+  return op === 'copy-window' ? COPY_WINDOW_SOURCES.c : OP_TABLE[op].kernels.c;
 }
 
 /** Every kernel library source (what a complete library build compiles). */

@@ -1,7 +1,8 @@
 // The wasm kernels' private workspace: bytes a call needs beyond the planned arena (assembly/base.ts
 // WORK_BASE). It mirrors the kernels' own choices (assembly/conv.ts convQ, depthwise.ts depthwiseQ,
 // fully-connected.ts); the emitter reserves the largest need of the model's calls after the arena.
-import { recordFields, type RecordName } from '../../src/schedule/abi.js';
+import { KERNELS, recordFields, recordWords, type RecordName } from '../../src/schedule/abi.js';
+import { OP_TABLE } from '../../src/ir/op-table.js';
 import type { LoweredSchedule } from '../../src/schedule/abi.js';
 
 /** Pixels per group of the pointwise stream-pixel convolution (assembly/conv.ts PIXEL_GROUP). */
@@ -24,7 +25,8 @@ function winogradBytes(outW: number, depth: number): number {
 
 /** Workspace bytes of one kernel call (its symbol and argument-record words). */
 export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
-  if (symbol.startsWith('conv2d_s8')) {
+  const op = KERNELS[symbol]?.ops[0];
+  if (op === 'CONV_2D') {
     const f = reader('conv2d', words);
     if (f('qparams') === 0 || f('filter_depth') !== f('in_depth') || symbol === 'conv2d_s8_1x1') return 0;
     if (f('winograd') !== 0) {
@@ -55,7 +57,7 @@ export function callWorkspaceBytes(symbol: string, words: Int32Array): number {
     const outBuf = symbol === 'conv2d_s8_stream_row' ? outW * outDepth : symbol === 'conv2d_s8_stream_pixel' ? DIRECT_PIXELS * outDepth : 0;
     return Math.max(plain, Math.ceil((DIRECT_PIXELS * fh * rowLen) / 16) * 16 + outBuf);
   }
-  if (symbol.startsWith('dwconv2d_s8')) {
+  if (op === 'DEPTHWISE_CONV_2D') {
     const f = reader('dwconv2d', words);
     if (f('qparams') === 0) return 0;
     // assembly/depthwise.ts depthwiseQ: a ring of padded input rows (16-aligned), then one int32 tap offset per tap
@@ -92,11 +94,11 @@ export function workspaceBytes(lowered: LoweredSchedule): number {
   return Math.ceil(most / 16) * 16;
 }
 
+/** Words of the symbol's record when its kernel has a workspace (the op table says which), else null. */
 function recordOf(symbol: string): number | null {
-  const name: RecordName | null = symbol.startsWith('conv2d_s8') ? 'conv2d' : symbol.startsWith('dwconv2d_s8') ? 'dwconv2d'
-    : symbol.startsWith('fully_connected_s8') ? 'fully_connected' : null;
-  if (!name) return null;
-  const f = recordFields(name);
-  const last = f[f.length - 1]!;
-  return last.index + last.count;
+  const spec = KERNELS[symbol];
+  if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
+  const op = spec.ops[0]!;
+  if (op === 'copy-window' || OP_TABLE[op].workspace === 'none') return null;
+  return recordWords(spec.record);
 }

@@ -26,6 +26,8 @@
 // per-element work. The CPIs, clocks and bandwidths are stated estimates (QEMU counts instructions, not
 // cycles); only the instruction model is measured.
 import m4Calibration from './calibration/cortex-m4.json' with { type: 'json' };
+import { OP_TABLE, type OpCostKind } from '../ir/op-table.js';
+import { KERNELS } from '../schedule/abi.js';
 
 /** Kernel kinds: groups of the kernel ABI's symbols (src/schedule/abi.ts) that cost alike. */
 export const KERNEL_KINDS = [
@@ -45,26 +47,28 @@ export const KERNEL_KINDS = [
   'copy',
 ] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
+// Every op's base cost kind is priced: this fails to compile when the op table names a kind not listed above.
+const _opCostKindsArePriced: readonly KernelKind[] = [] as OpCostKind[];
+void _opCostKindsArePriced;
+
+/** Kernels whose loop differs from their op's base kind (fast paths, the in-place depthwise plane loop). */
+const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
+  conv2d_s8_1x1: 'conv2d_1x1',
+  dwconv2d_s8_3x3: 'dwconv2d_3x3',
+  dwconv2d_s8_inplace_channel: 'dwconv2d_inplace',
+};
 
 /**
- * The kernel kind of a kernel symbol. Streaming variants (_stream_row, _stream_pixel) cost as their base
- * kernel plus a copy per output; the in-place depthwise variant runs channel planes, a different loop.
+ * The kernel kind of a kernel symbol: its op's base kind (OP_TABLE) unless SYMBOL_KINDS refines it.
+ * Streaming variants (_stream_row, _stream_pixel) cost as their base kernel plus a copy per output.
  */
 export function kindOfSymbol(symbol: string): KernelKind {
-  if (symbol === 'conv2d_s8_1x1') return 'conv2d_1x1';
-  if (symbol.startsWith('conv2d_')) return 'conv2d';
-  if (symbol === 'dwconv2d_s8_3x3') return 'dwconv2d_3x3';
-  if (symbol === 'dwconv2d_s8_inplace_channel') return 'dwconv2d_inplace';
-  if (symbol.startsWith('dwconv2d_')) return 'dwconv2d';
-  if (symbol.startsWith('fully_connected_')) return 'fully_connected';
-  if (/^(avg|max)pool2d_/.test(symbol)) return 'pool';
-  if (/^(add|sub|mul)_/.test(symbol)) return 'elementwise';
-  if (/^(relu|relu6)_/.test(symbol)) return 'clamp';
-  if (/^(leaky_relu|hard_swish|logistic|tanh)_/.test(symbol)) return 'nonlinear';
-  if (symbol.startsWith('softmax_')) return 'softmax';
-  if (symbol.startsWith('mean_')) return 'mean';
-  if (/^(quantize|requantize|dequantize)_/.test(symbol)) return 'quantize';
-  return 'copy'; // pad, strided_copy, concatenation, resize_nearest, copy, copy_window
+  const refined = SYMBOL_KINDS[symbol];
+  if (refined) return refined;
+  const spec = KERNELS[symbol];
+  if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
+  const op = spec.ops[0]!;
+  return op === 'copy-window' ? 'copy' : OP_TABLE[op].cost;
 }
 
 /** The instruction model's features, by coefficient name. */

@@ -1,6 +1,6 @@
 // Flash a compiled model needs: weights, the precomputed requantization parameters, and kernel code.
 import type { Graph } from '../ir/graph.js';
-import { graphWeightBytes } from './macs.js';
+import { graphWeightBytes } from '../ir/macs.js';
 
 /**
  * Estimated Thumb-2 code bytes per kernel kind (portable C at -Os, with DSP paths), plus a fixed

@@ -4,9 +4,10 @@
 // Pure: no files, no clock.
 import type { Graph } from '../ir/graph.js';
 import { elementCount, byteSize } from '../ir/shapes.js';
-import { lowerSchedule } from '../schedule/abi.js';
+import { callSymbols } from '../schedule/abi.js';
+import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
-import { graphWeightBytes, macsOf, opWeightBytes } from './macs.js';
+import { graphWeightBytes, macsOf, opWeightBytes } from '../ir/macs.js';
 import { callCost, kindOfSymbol, type CallFeatures, type DeviceModel, type KernelKind } from './devices.js';
 
 export interface ProfileLayer {
@@ -86,52 +87,6 @@ export interface ProfileOptions {
   device: DeviceModel;
   /** Clock in MHz (default: the device's). */
   mhz?: number;
-}
-
-/** Kernel kind of an op kind, for schedules the kernel ABI cannot lower (no such kernel yet). */
-function kindOfOp(kind: string): KernelKind {
-  switch (kind) {
-    case 'CONV_2D':
-      return 'conv2d';
-    case 'DEPTHWISE_CONV_2D':
-      return 'dwconv2d';
-    case 'FULLY_CONNECTED':
-      return 'fully_connected';
-    case 'AVERAGE_POOL_2D':
-    case 'MAX_POOL_2D':
-      return 'pool';
-    case 'ADD':
-    case 'SUB':
-    case 'MUL':
-      return 'elementwise';
-    case 'RELU':
-    case 'RELU6':
-    case 'RELU_N1_TO_1':
-      return 'clamp';
-    case 'LEAKY_RELU':
-    case 'HARD_SWISH':
-    case 'LOGISTIC':
-    case 'TANH':
-      return 'nonlinear';
-    case 'SOFTMAX':
-      return 'softmax';
-    case 'MEAN':
-      return 'mean';
-    case 'QUANTIZE':
-    case 'DEQUANTIZE':
-      return 'quantize';
-    default:
-      return 'copy';
-  }
-}
-
-/** The kernel symbol of every call (the C and wasm backends' choice), or null where the ABI has none. */
-function symbolsOf(schedule: Schedule): Array<string | null> {
-  try {
-    return lowerSchedule(schedule).calls.map((c) => c.symbol);
-  } catch {
-    return schedule.calls.map(() => null);
-  }
 }
 
 /** The instruction model's features of one call. */
@@ -271,7 +226,7 @@ export interface CostedCall {
 /** Every call of a Schedule with its kernel kind and instruction-model features (what calibration fits). */
 export function scheduleCalls(schedule: Schedule): CostedCall[] {
   const graph = schedule.graph;
-  const symbols = symbolsOf(schedule);
+  const symbols = callSymbols(schedule);
   // A window copy belongs to the op it feeds (to-tile: the next kernel) or drains (from-tile: the previous).
   const owner = new Array<number>(schedule.calls.length);
   let last = -1;
@@ -287,7 +242,7 @@ export function scheduleCalls(schedule: Schedule): CostedCall[] {
   }
   return schedule.calls.map((call, i) => {
     const symbol = symbols[i] ?? (call.type === 'copy-window' ? 'copy_window' : null);
-    const kind = symbol ? kindOfSymbol(symbol) : kindOfOp(call.type === 'kernel' ? call.op.kind : 'copy');
+    const kind = symbol ? kindOfSymbol(symbol) : call.type === 'kernel' ? OP_TABLE[call.op.kind].cost : 'copy';
     return { opIndex: owner[i]!, symbol, kind, features: callFeatures(graph, call) };
   });
 }
@@ -343,7 +298,7 @@ export function profileSchedule(schedule: Schedule, options: ProfileOptions): Pr
       op: op.kind,
       name: graph.tensors[op.outputs[0]!]!.name,
       kernels: [...r.kernels],
-      kernelKind: r.kind ?? kindOfOp(op.kind),
+      kernelKind: r.kind ?? OP_TABLE[op.kind].cost,
       calls: r.calls,
       tiles: r.tiles,
       macs: r.macs,

@@ -1,7 +1,9 @@
 // Which bytes must exist when: one buffer per non-constant tensor, live from the step that writes it
 // to the last step that reads it. Graph inputs are live from step 0, outputs to the last step.
 import type { Graph } from '../ir/graph.js';
-import { tensorBytes } from '../cost/macs.js';
+import { OP_TABLE } from '../ir/op-table.js';
+import type { OpKind } from '../ir/ops.js';
+import { tensorBytes } from '../ir/macs.js';
 import type { BufferKind, PlannedBuffer } from './types.js';
 
 export interface Liveness {
@@ -22,8 +24,8 @@ export function overwritableAt(liveness: Liveness, root: number, step: number): 
 }
 
 /** RESHAPE and SQUEEZE only reinterpret their input's bytes: the output is the same memory. */
-export function isAliasOp(kind: string): boolean {
-  return kind === 'RESHAPE' || kind === 'SQUEEZE';
+export function isAliasOp(kind: OpKind): boolean {
+  return OP_TABLE[kind].shape === 'alias';
 }
 
 export function computeLiveness(graph: Graph, order: readonly number[]): Liveness {

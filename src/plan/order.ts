@@ -3,7 +3,7 @@
 // order with the smallest peak of live bytes; on graphs whose search would be too long (wide or long
 // parallel branches) it stops after a fixed amount of work and falls back to a greedy order, saying so.
 import type { Graph } from '../ir/graph.js';
-import { tensorBytes } from '../cost/macs.js';
+import { tensorBytes } from '../ir/macs.js';
 
 /** Most states one level of the search may hold. */
 const MAX_STATES = 200_000;

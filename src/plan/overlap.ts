@@ -18,12 +18,13 @@
 import type { AnyOp, Graph, Op } from '../ir/graph.js';
 import { dtypeBytes, elementCount, rowMajorStrides } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
+import { OP_TABLE, opSupportsVariant, variantScratchElements, type OverlapVariant } from '../ir/op-table.js';
 import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
 
 /** A rule before its delta range is clipped to placements that actually overlap. */
 interface RawRule {
-  variant: string;
+  variant: OverlapVariant;
   input: number;
   /** Lowest safe delta (-Infinity: anything down to disjoint). */
   minDelta: number;
@@ -46,6 +47,8 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
   const rules: Array<OverlapRule & { net: number }> = [];
   for (const raw of rawRules(graph, op)) {
     const inId = op.inputs[raw.input];
+    // The op table lists the variants every backend implements: a rule for another one could not run.
+    if (!opSupportsVariant(op.kind, raw.variant)) continue;
     if (inId === undefined || inId < 0) continue;
     const inT = graph.tensors[inId]!;
     if (inT.data) continue; // a constant lives in flash; it never shares the arena
@@ -164,10 +167,6 @@ function shapeOf(graph: Graph, id: number): number[] {
   return graph.tensors[id]!.shape;
 }
 
-const ELEMENTWISE_UNARY = new Set<string>([
-  'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX',
-]);
-
 function rawRules(graph: Graph, op: AnyOp): RawRule[] {
   const out = op.outputs[0]!;
   const outShape = shapeOf(graph, out);
@@ -176,11 +175,12 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
   if (in0 < 0 || outSize === 0) return [];
   const inSize = sizeOf(graph, in0);
   if (inSize === 0) return [];
-  const stream = (variant: string, input: number, maxDelta: number, scratchBytes = 0): RawRule => ({
+  const stream = (variant: OverlapVariant, input: number, maxDelta: number, scratchBytes = 0): RawRule => ({
     variant, input, minDelta: -Infinity, maxDelta, scratchBytes,
   });
 
-  if (ELEMENTWISE_UNARY.has(op.kind)) {
+  const shapeClass = OP_TABLE[op.kind].shape;
+  if (shapeClass === 'elementwise-unary' || shapeClass === 'normalization') {
     // Output element i depends on input element i only; the kernel reads x[i] then writes y[i]. SOFTMAX
     // reads its row twice (max, sum) before writing any of it, then reads x[i] and writes y[i]: the row's
     // later elements and all later rows are still to be read, exactly as in the element stream.
@@ -216,7 +216,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
         batches, inH, inW, inDepth: depth, outH, outW, outDepth, kernel: filter, stride, dilation: [1, 1],
         padTop: pad.top, padLeft: pad.left, inSize, outSize,
       });
-      return [stream('stream-row', 0, bound, outW * outDepth * outSize)];
+      return [stream('stream-row', 0, bound, variantScratchElements(op.kind, 'stream-row', outShape) * outSize)];
     }
     case 'FULLY_CONNECTED': {
       // Batch row n reads input row n only; the row is computed into a buffer, then written. With one
@@ -225,7 +225,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
       const [units, depth] = shapeOf(graph, filterId) as [number, number];
       const batches = units === 0 ? 0 : elementCount(outShape) / units;
       if (batches < 2 || !Number.isInteger(batches)) return [];
-      return [stream('stream-row', 0, linearStreamMaxDelta(batches, depth * inSize, units * outSize), units * outSize)];
+      return [stream('stream-row', 0, linearStreamMaxDelta(batches, depth * inSize, units * outSize), variantScratchElements(op.kind, 'stream-row', outShape) * outSize)];
     }
     case 'PAD':
     case 'PADV2':
@@ -255,13 +255,13 @@ function convRules(graph: Graph, op: Op<'CONV_2D'>, inSize: number, outSize: num
     //   outDepth <= inDepth: inDepth - outDepth >= 0 (p = 0), so the same base works;
     //   outDepth >  inDepth: (P-1)*(inDepth - outDepth) = inBytes - outBytes + (outDepth - inDepth).
     const maxDelta = linearStreamMaxDelta(batches * inH * inW, inDepth * inSize, outDepth * outSize);
-    return [{ variant: 'stream-pixel', input: 0, minDelta: -Infinity, maxDelta, scratchBytes: outDepth * outSize }];
+    return [{ variant: 'stream-pixel', input: 0, minDelta: -Infinity, maxDelta, scratchBytes: variantScratchElements(op.kind, 'stream-pixel', shapeOf(graph, op.outputs[0]!)) * outSize }];
   }
   const bound = rowStreamMaxDelta({
     batches, inH, inW, inDepth, outH, outW, outDepth, kernel: [kh, kw], stride, dilation,
     padTop: pad.top, padLeft: pad.left, inSize, outSize,
   });
-  return [{ variant: 'stream-row', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: outW * outDepth * outSize }];
+  return [{ variant: 'stream-row', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: variantScratchElements(op.kind, 'stream-row', shapeOf(graph, op.outputs[0]!)) * outSize }];
 }
 
 function depthwiseRules(graph: Graph, op: Op<'DEPTHWISE_CONV_2D'>, inSize: number, outSize: number): RawRule[] {
@@ -271,13 +271,13 @@ function depthwiseRules(graph: Graph, op: Op<'DEPTHWISE_CONV_2D'>, inSize: numbe
   const { stride, dilation, pad } = op.attrs;
   const rules: RawRule[] = [];
   if (op.attrs.depthMultiplier === 1 && outDepth === inDepth && inplaceChannelSafe(batches, inH * inW, outH * outW, inDepth, inSize, outSize)) {
-    rules.push({ variant: 'inplace-channel', input: 0, minDelta: 0, maxDelta: 0, scratchBytes: outH * outW * outSize });
+    rules.push({ variant: 'inplace-channel', input: 0, minDelta: 0, maxDelta: 0, scratchBytes: variantScratchElements(op.kind, 'inplace-channel', shapeOf(graph, op.outputs[0]!)) * outSize });
   }
   const bound = rowStreamMaxDelta({
     batches, inH, inW, inDepth, outH, outW, outDepth, kernel: [kh, kw], stride, dilation,
     padTop: pad.top, padLeft: pad.left, inSize, outSize,
   });
-  rules.push({ variant: 'stream-row', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: outW * outDepth * outSize });
+  rules.push({ variant: 'stream-row', input: 0, minDelta: -Infinity, maxDelta: bound, scratchBytes: variantScratchElements(op.kind, 'stream-row', shapeOf(graph, op.outputs[0]!)) * outSize });
   return rules;
 }
 

@@ -18,7 +18,7 @@
 // passes. planForTflm() plans under exactly those rules; tflmOffsets() refuses a plan that breaks them.
 import { UnsupportedError, UsageError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
-import { tensorBytes } from '../cost/macs.js';
+import { tensorBytes } from '../ir/macs.js';
 import { isPatchedPlan } from './patch/index.js';
 import { liveBytesPerStep } from './planner.js';
 import { placeItems } from './placement.js';

@@ -1,6 +1,7 @@
 // The Plan contract: for a Graph, the operator order, every buffer's arena offset, the in-place
 // decisions, the patch stage, and the peak with its lower bound. Checked independently by verify.ts.
 import type { Graph } from '../ir/graph.js';
+import type { KernelVariant, OverlapVariant } from '../ir/op-table.js';
 
 /**
  * How an op's output may share bytes with one of its inputs, derived from its kernel's access order.
@@ -9,7 +10,7 @@ import type { Graph } from '../ir/graph.js';
  */
 export interface OverlapRule {
   /** Kernel variant that realizes this access order (e.g. 'inplace-channel', 'stream-pixel'). */
-  variant: string;
+  variant: OverlapVariant;
   /** Position in op.inputs of the input the output may overlap. */
   input: number;
   minDelta: number;
@@ -42,7 +43,7 @@ export interface PlanStep {
   /** Index into Plan.graph.ops. */
   op: number;
   /** Kernel variant to run: 'default' or an OverlapRule's variant. */
-  variant: string;
+  variant: KernelVariant;
   /** The rule the placement relied on for this step, if any. */
   overlap: OverlapRule | null;
   /** Buffer ids of the op's inputs (null for constants and absent optionals), outputs and scratch. */

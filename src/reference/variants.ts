@@ -3,6 +3,7 @@
 // functions, so a variant computes the same integers; only the order of reads and writes differs.
 import type { AnyOp, Op } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
+import { opSupportsVariant, type OverlapVariant } from '../ir/op-table.js';
 import { UnsupportedError } from '../errors.js';
 import { REFERENCE_KERNELS } from './kernels.js';
 import { convContext, convPixel } from './ops/conv.js';
@@ -14,20 +15,6 @@ import type { RefKernel, TensorView } from './types.js';
 
 export type VariantKernel = (op: AnyOp, inputs: Array<TensorView | null>, outputs: TensorView[], scratch: TensorView | null) => void;
 
-/** The op kinds each variant implements. */
-export const VARIANT_OP_KINDS: Record<string, readonly OpKind[]> = {
-  'inplace-channel': ['DEPTHWISE_CONV_2D'],
-  'stream-pixel': ['CONV_2D'],
-  'stream-row': ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'FULLY_CONNECTED'],
-  'stream-element': [
-    'ADD', 'SUB', 'MUL', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH',
-    'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX', 'PAD', 'PADV2', 'STRIDED_SLICE', 'TRANSPOSE',
-  ],
-};
-
-export function variantSupports(variant: string, kind: OpKind): boolean {
-  return VARIANT_OP_KINDS[variant]?.includes(kind) ?? false;
-}
 
 function unsupported(variant: string, op: AnyOp): never {
   throw new UnsupportedError(`kernel variant ${variant} does not implement ${op.kind}`, { variant, op: op.kind });
@@ -152,7 +139,7 @@ const inplaceChannel: VariantKernel = (op, inputs, outputs, scratch) => {
  * output before copying by default, so they run padForward instead.
  */
 const streamElement: VariantKernel = (op, inputs, outputs) => {
-  if (!variantSupports('stream-element', op.kind)) unsupported('stream-element', op);
+  if (!opSupportsVariant(op.kind, 'stream-element')) unsupported('stream-element', op);
   if (op.kind === 'PAD' || op.kind === 'PADV2') {
     padForward(op as Op<'PAD' | 'PADV2'>, inputs, outputs);
     return;
@@ -161,7 +148,7 @@ const streamElement: VariantKernel = (op, inputs, outputs) => {
 };
 
 /** Variant kernels by name (PlanStep.variant / KernelCall.variant); 'default' runs REFERENCE_KERNELS. */
-export const VARIANT_KERNELS: Record<string, VariantKernel> = {
+export const VARIANT_KERNELS: { readonly [V in OverlapVariant]: VariantKernel } = {
   'inplace-channel': inplaceChannel,
   'stream-pixel': streamPixel,
   'stream-row': streamRow,

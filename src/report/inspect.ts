@@ -1,7 +1,7 @@
 // What `tinyforge inspect` reports: plain data first, then a text rendering of it.
 import type { Graph, Tensor } from '../ir/graph.js';
 import { escapeTerminal } from '../escape.js';
-import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../cost/macs.js';
+import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../ir/macs.js';
 import { maxOf, minOf } from '../ir/extremes.js';
 
 export interface TensorSummary {

@@ -124,6 +124,7 @@
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
+import type { KernelVariant } from '../ir/op-table.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { INT32_MAX, INT32_MIN } from '../ir/quant.js';
 import { elementCount, dtypeBytes } from '../ir/shapes.js';
@@ -220,7 +221,7 @@ export interface KernelSpec {
   /** Op kinds it computes ('copy-window' for CopyWindowCall). */
   ops: ReadonlyArray<OpKind | 'copy-window'>;
   /** Plan variant whose access order it realizes ('default' = any order; inputs and outputs never overlap). */
-  variant: string;
+  variant: KernelVariant;
   summary: string;
 }
 
@@ -1163,6 +1164,19 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
     outputs: schedule.outputs,
     prepare,
   };
+}
+
+/** Each call's kernel symbol, or null where the ABI has no kernel for it (an UnsupportedError); what the profiler prices. */
+export function callSymbols(schedule: Schedule, options: LowerOptions = {}): Array<string | null> {
+  const ctx = newCtx(schedule, options);
+  return schedule.calls.map((c) => {
+    try {
+      return lowerCall(ctx, c).symbol;
+    } catch (e) {
+      if (e instanceof UnsupportedError) return null;
+      throw e;
+    }
+  });
 }
 
 /** The kernel symbols a Schedule needs (what a backend links or emits), sorted. */

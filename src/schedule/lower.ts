@@ -1,5 +1,5 @@
 // Plan -> Schedule: every op becomes a call with constant arena offsets; aliases become nothing.
-import { isAliasOp } from '../plan/liveness.js';
+import { OP_TABLE } from '../ir/op-table.js';
 import type { Plan } from '../plan/types.js';
 import type { ArenaRef, KernelCall, Operand, Schedule } from './types.js';
 
@@ -16,7 +16,7 @@ export function lowerPlan(plan: Plan): Schedule {
   for (const step of plan.steps) {
     const op = graph.ops[step.op]!;
     // A RESHAPE/SQUEEZE whose output shares its input's bytes has nothing to do.
-    if (isAliasOp(op.kind) && buffers[step.outputs[0]!]!.aliasOf !== null) continue;
+    if (OP_TABLE[op.kind].shape === 'alias' && buffers[step.outputs[0]!]!.aliasOf !== null) continue;
     const inputs: Operand[] = op.inputs.map((t) => (t < 0 ? null : graph.tensors[t]!.data ? { constant: t } : { arena: tensorRef(t) }));
     const scratch = step.scratch === null ? null : { offset: buffers[step.scratch]!.offset, shape: [buffers[step.scratch]!.bytes], dtype: 'int8' as const };
     calls.push({ type: 'kernel', op, opIndex: step.op, variant: step.variant, inputs, outputs: op.outputs.map(tensorRef), scratch });

@@ -1,6 +1,7 @@
 // The Schedule contract: a Plan lowered to a flat list of calls with everything constant.
 // Every executor (reference, wasm, C) consumes it; none re-plans or re-derives quantization.
 import type { AnyOp, DType, Graph } from '../ir/graph.js';
+import type { KernelVariant } from '../ir/op-table.js';
 
 /** A tensor at a fixed arena offset, row-major in `shape`. */
 export interface ArenaRef {
@@ -19,7 +20,7 @@ export interface KernelCall {
   /** Index of the op in Schedule.graph.ops this call computes (all or a tile of). */
   opIndex: number;
   /** Kernel variant: 'default' or the access order the plan's overlap relies on. */
-  variant: string;
+  variant: KernelVariant;
   inputs: Operand[];
   outputs: ArenaRef[];
   scratch: ArenaRef | null;

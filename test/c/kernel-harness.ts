@@ -2,6 +2,7 @@
 // one-call Schedule (tensors at chosen arena offsets, input and output overlapping for the variants)
 // emitted with its own prefix, a generated main runs each on a garbage-filled caller arena, reading and
 // writing tensors as files (stdio on the host, semihosting on QEMU), and the outputs come back per job.
+import type { KernelVariant } from '../../src/ir/op-table.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitC } from '../../codegen/c/emit.js';
@@ -27,7 +28,7 @@ function ref(t: Tensor, offset: number): ArenaRef {
 }
 
 /** The graph's single op as placed, with the variant: a one-call Schedule and its input bytes. */
-export function kernelJob(graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: string, label: string, garbage: number, fastPaths = true): Job {
+export function kernelJob(graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant, label: string, garbage: number, fastPaths = true): Job {
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {
     if (id < 0) return null;

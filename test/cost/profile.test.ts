@@ -5,7 +5,7 @@ import { DEMO_MODELS } from '../../examples/models/index.js';
 import { ModelBuilder } from '../../src/builder/index.js';
 import calibration from '../../src/cost/calibration/cortex-m4.json' with { type: 'json' };
 import { CORES, DEVICES, FEATURES, KERNEL_KINDS, KIND_FEATURES, callCost, kindOfSymbol, type CallFeatures } from '../../src/cost/devices.js';
-import { opMacs } from '../../src/cost/macs.js';
+import { opMacs } from '../../src/ir/macs.js';
 import { profileSchedule, type Profile } from '../../src/cost/profile.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';

@@ -7,10 +7,11 @@ import { sliceCount } from '../../src/ir/params/linear.js';
 import { rowMajorStrides } from '../../src/reference/ops/util.js';
 import { maxSharedBytes } from '../../src/plan/placement.js';
 import type { OverlapRule } from '../../src/plan/types.js';
+import type { OverlapVariant } from '../../src/ir/op-table.js';
 
 /** A rule before its delta range is clipped to placements that actually overlap. */
 interface RawRule {
-  variant: string;
+  variant: OverlapVariant;
   input: number;
   /** Lowest safe delta (-Infinity: anything down to disjoint). */
   minDelta: number;
@@ -153,7 +154,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
   if (in0 < 0 || outSize === 0) return [];
   const inSize = sizeOf(graph, in0);
   if (inSize === 0) return [];
-  const stream = (variant: string, input: number, maxDelta: number, scratchBytes = 0): RawRule => ({
+  const stream = (variant: OverlapVariant, input: number, maxDelta: number, scratchBytes = 0): RawRule => ({
     variant, input, minDelta: -Infinity, maxDelta, scratchBytes,
   });
 

@@ -2,6 +2,7 @@
 // call is lowered with the kernel ABI (src/schedule/abi.ts), its constant data written at address 0,
 // the arena after it with every tensor at a chosen offset (input and output may overlap), the two base
 // globals set, and the kernel called with its record's address.
+import type { KernelVariant } from '../../src/ir/op-table.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
@@ -78,7 +79,7 @@ function ref(t: Tensor, offset: number): ArenaRef {
 
 /** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
 export function runKernel(
-  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean } = {},
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean } = {},
 ): { output: Uint8Array; symbol: string } {
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {

@@ -7,7 +7,7 @@
 // then given to the unrolled plan, one buffer per unrolled tensor, which is what gets verified and
 // lowered.
 import type { Graph } from '../../ir/graph.js';
-import { opMacs } from '../../cost/macs.js';
+import { opMacs } from '../../ir/macs.js';
 import { UsageError } from '../../errors.js';
 import { computeLiveness, overwritableAt, type Liveness } from '../liveness.js';
 import { overlapRules } from '../overlap.js';

@@ -7,6 +7,7 @@
 import type { AnyOp, Graph } from '../../ir/graph.js';
 import type { Padding } from '../../ir/ops.js';
 import { effectiveFilterSize } from '../../ir/shapes.js';
+import { OP_TABLE } from '../../ir/op-table.js';
 
 /** Half-open rectangle of spatial positions [y0, y1) x [x0, x1) of an NHWC tensor. */
 export interface Box {
@@ -22,11 +23,6 @@ export const boxEmpty = (b: Box): boolean => b.y1 <= b.y0 || b.x1 <= b.x0;
 export const boxHeight = (b: Box): number => b.y1 - b.y0;
 export const boxWidth = (b: Box): number => b.x1 - b.x0;
 export const boxKey = (b: Box): string => `${b.y0},${b.y1},${b.x0},${b.x1}`;
-
-const WINDOW_KINDS = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
-const ELEMENTWISE_KINDS = new Set([
-  'ADD', 'SUB', 'MUL', 'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'QUANTIZE', 'DEQUANTIZE',
-]);
 
 const isActivation = (graph: Graph, t: number) => t >= 0 && !graph.tensors[t]!.data;
 
@@ -44,20 +40,26 @@ export function notTileable(graph: Graph, op: AnyOp): string | null {
   const ins = activationInputs(graph, op).map((pos) => graph.tensors[op.inputs[pos]!]!);
   if (ins.length === 0) return `${op.kind} reads no activation`;
   if (ins.some((t) => !is4d(t.shape))) return `${op.kind} reads a tensor that is not 1xHxWxC`;
-  if (WINDOW_KINDS.has(op.kind)) return null;
   const sameSpatial = ins.every((t) => t.shape[1] === out.shape[1] && t.shape[2] === out.shape[2]);
-  if (ELEMENTWISE_KINDS.has(op.kind)) {
-    // Constants (broadcast operands) would need slicing per tile too: refused.
-    const constants = op.inputs.some((t) => t >= 0 && graph.tensors[t]!.data);
-    if (constants || !sameSpatial || ins.some((t) => t.shape[3] !== out.shape[3])) return `${op.kind} broadcasts`;
-    return null;
+  switch (OP_TABLE[op.kind].tile) {
+    case 'window':
+      return null;
+    case 'pointwise': {
+      // Constants (broadcast operands) would need slicing per tile too: refused.
+      const constants = op.inputs.some((t) => t >= 0 && graph.tensors[t]!.data);
+      if (constants || !sameSpatial || ins.some((t) => t.shape[3] !== out.shape[3])) return `${op.kind} broadcasts`;
+      return null;
+    }
+    case 'channels':
+      return op.kind === 'CONCATENATION' && op.attrs.axis === 3 && sameSpatial ? null : `${op.kind} is not along channels`;
+    case 'pad': {
+      if (op.kind !== 'PAD' && op.kind !== 'PADV2') return `${op.kind} has no paddings`;
+      const p = op.attrs.paddings;
+      return p[0]![0] === 0 && p[0]![1] === 0 && p[3]![0] === 0 && p[3]![1] === 0 ? null : `${op.kind} pads outside the spatial dims`;
+    }
+    case 'none':
+      return `${op.kind} is not a spatial op`;
   }
-  if (op.kind === 'CONCATENATION') return op.attrs.axis === 3 && sameSpatial ? null : 'CONCATENATION is not along channels';
-  if (op.kind === 'PAD' || op.kind === 'PADV2') {
-    const p = op.attrs.paddings;
-    return p[0]![0] === 0 && p[0]![1] === 0 && p[3]![0] === 0 && p[3]![1] === 0 ? null : `${op.kind} pads outside the spatial dims`;
-  }
-  return `${op.kind} is not a spatial op`;
 }
 
 interface Window1D {

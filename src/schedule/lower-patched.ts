@@ -1,9 +1,9 @@
 // A patched plan lowered to a Schedule: the layer-by-layer lowering of the unrolled graph, with each
 // step's window copies placed around its kernel call. The Schedule refers to the source graph: a tile
 // call's opIndex is the source op it computes a tile of, and its op carries the tile's pads.
-import { lowerPlan } from '../../schedule/lower.js';
-import type { ArenaRef, CopyWindowCall, ScheduleCall, Schedule } from '../../schedule/types.js';
-import type { PatchedPlan } from './plan.js';
+import { lowerPlan } from './lower.js';
+import type { ArenaRef, CopyWindowCall, ScheduleCall, Schedule } from './types.js';
+import type { PatchedPlan } from '../plan/patch/plan.js';
 
 export function lowerPatchedPlan(plan: PatchedPlan): Schedule {
   const lowered = lowerPlan(plan);

@@ -1,6 +1,6 @@
-// Multiply-accumulates per op: the arithmetic a kernel must do, independent of any target.
-import type { AnyOp, Graph } from '../ir/graph.js';
-import { byteSize, elementCount } from '../ir/shapes.js';
+// Multiply-accumulates and byte counts per op: the arithmetic a kernel must do, independent of any target (IR-level, so the planner may use it).
+import type { AnyOp, Graph } from './graph.js';
+import { byteSize, elementCount } from './shapes.js';
 
 /** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
 export function opMacs(graph: Graph, op: AnyOp): number {
