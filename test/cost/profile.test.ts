@@ -139,6 +139,10 @@ describe('profileSchedule', () => {
     expect(kindOfSymbol('dwconv2d_s8_inplace_channel')).toBe('dwconv2d_inplace');
     expect(kindOfSymbol('add_s8')).toBe('elementwise');
     expect(kindOfSymbol('copy_window')).toBe('copy');
+    expect(kindOfSymbol('relu_s16')).toBe('clamp');
+    expect(kindOfSymbol('requantize_s8_s16')).toBe('quantize');
+    expect(kindOfSymbol('strided_copy')).toBe('copy');
+    expect(() => kindOfSymbol('widen_s8_s16')).toThrow(/not in the kernel ABI/); // a prepare step, not a call
   });
 });
 
