@@ -127,7 +127,7 @@ import type { OpKind } from '../ir/ops.js';
 import type { KernelVariant } from '../ir/op-table.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { INT32_MAX, INT32_MIN } from '../ir/quant.js';
-import { elementCount, dtypeBytes } from '../ir/shapes.js';
+import { elementCount, dtypeBytes, rowMajorStrides } from '../ir/shapes.js';
 import { UnsupportedError } from '../errors.js';
 import { float32Requant } from './requant-f32.js';
 import type { ArenaRef, KernelCall, Operand, Schedule, ScheduleCall } from './types.js';
@@ -507,16 +507,6 @@ function padShape(shape: readonly number[], what: string): number[] {
   return [...new Array<number>(MAX_RANK - shape.length).fill(1), ...shape];
 }
 
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d]!;
-  }
-  return s;
-}
-
 /** Builds one record: named values, arrays by name. */
 class RecordWriter {
   readonly words: Int32Array;
@@ -761,7 +751,7 @@ function expand(values: Int32Array, n: number): number[] {
 
 function broadcastStrides(inShape: readonly number[], out6: readonly number[]): number[] {
   const in6 = padShape(inShape, 'broadcast');
-  const s = stridesOf(in6);
+  const s = rowMajorStrides(in6);
   return out6.map((_, d) => (in6[d] === 1 ? 0 : s[d]!));
 }
 
@@ -977,7 +967,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const x = operand(ctx, call.inputs[0], `${where} input`);
       const p = op.params;
       const rank = x.shape.length;
-      const strides = stridesOf(x.shape);
+      const strides = rowMajorStrides(x.shape);
       const kept = x.shape.map((_, d) => d).filter((d) => !op.attrs.axes.includes(d));
       const red = x.shape.map((_, d) => d).filter((d) => op.attrs.axes.includes(d));
       const pad1 = (a: number[], fill: number) => [...new Array<number>(MAX_RANK - a.length).fill(fill), ...a];
@@ -1039,7 +1029,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
     case 'TRANSPOSE':
     case 'STRIDED_SLICE': {
       const x = operand(ctx, call.inputs[0], `${where} input`);
-      const inStrides = stridesOf(x.shape);
+      const inStrides = rowMajorStrides(x.shape);
       let start = 0;
       let counts: number[];
       let steps: number[];
