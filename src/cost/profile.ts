@@ -125,8 +125,7 @@ function columnOf(call: KernelCall, macs: number): number {
 }
 
 function pixelsOf(call: KernelCall): number {
-  const kind = call.op.kind;
-  const windowed = kind === 'CONV_2D' || kind === 'DEPTHWISE_CONV_2D' || kind === 'AVERAGE_POOL_2D' || kind === 'MAX_POOL_2D';
+  const windowed = OP_TABLE[call.op.kind].shape === 'window';
   const shape = call.outputs[0]!.shape;
   return windowed ? elementCount(shape) / shape[shape.length - 1]! : 0;
 }

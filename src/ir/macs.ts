@@ -1,5 +1,6 @@
 // Multiply-accumulates and byte counts per op: the arithmetic a kernel must do, independent of any target (IR-level, so the planner may use it).
 import type { AnyOp, Graph } from './graph.js';
+import type { OpKind } from './ops.js';
 import { byteSize, elementCount } from './shapes.js';
 
 /** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
@@ -10,7 +11,7 @@ export function opMacs(graph: Graph, op: AnyOp): number {
 }
 
 /** MACs from shapes alone (a patch tile's call has its own output shape): see opMacs. */
-export function macsOf(kind: string, outputShape: readonly number[], weightShape: readonly number[]): number {
+export function macsOf(kind: OpKind, outputShape: readonly number[], weightShape: readonly number[]): number {
   const outElems = elementCount(outputShape);
   switch (kind) {
     case 'CONV_2D': {
