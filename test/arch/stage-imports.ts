@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Stages in dependency order: a stage may import only stages with a lower rank (and itself). */
 export const STAGE_RANKS: Readonly<Record<string, number>> = {
-  errors: 0, // src/errors.ts: every stage throws TinyforgeErrors
+  base: 0, // src/errors.ts, src/escape.ts: leaf helpers every stage may use (TinyforgeErrors, output escaping)
   ir: 1,
   import: 2,
   builder: 2,
@@ -16,21 +16,22 @@ export const STAGE_RANKS: Readonly<Record<string, number>> = {
   cost: 6,
   codegen: 6,
   report: 7,
+  data: 7, // datasets and metrics over reference tensor views (src/data/)
   api: 8, // src/pipeline.ts, src/index.ts: the stages strung together, the library API
   cli: 9,
 };
+
+/** Top-level files of src/ and their stage; a new one must be added here (stageOf throws). */
+const TOP_LEVEL: Readonly<Record<string, string>> = { 'errors.ts': 'base', 'escape.ts': 'base', 'pipeline.ts': 'api', 'index.ts': 'api' };
 
 /** The stage of a repo-relative .ts path, or null outside src/ and codegen/. */
 export function stageOf(file: string): string | null {
   const parts = file.split('/');
   if (parts[0] === 'codegen') return 'codegen';
   if (parts[0] !== 'src') return null;
-  if (parts.length === 2) {
-    if (parts[1] === 'errors.ts') return 'errors';
-    if (parts[1] === 'pipeline.ts' || parts[1] === 'index.ts') return 'api';
-    return null;
-  }
-  return parts[1]! in STAGE_RANKS ? parts[1]! : null;
+  const stage = parts.length === 2 ? TOP_LEVEL[parts[1]!] : parts[1]! in STAGE_RANKS ? parts[1]! : undefined;
+  if (!stage) throw new Error(`${file} is in no stage: add its folder to STAGE_RANKS or the file to TOP_LEVEL`);
+  return stage;
 }
 
 export interface ImportEdge {

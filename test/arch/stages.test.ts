@@ -40,7 +40,9 @@ describe('stage imports', () => {
       "import 'node:fs';",
     ].join('\n');
     expect(importSpecifiers(src).sort()).toEqual(['../../src/pipeline.js', '../codegen/c/emit.js', '../ir/graph.js', './b.js']);
-    expect(['src/errors.ts', 'src/index.ts', 'src/plan/patch/plan.ts', 'codegen/c/emit.ts', 'src/cli/main.ts', 'examples/x.ts'].map(stageOf))
-      .toEqual(['errors', 'api', 'plan', 'codegen', 'cli', null]);
+    expect(['src/errors.ts', 'src/escape.ts', 'src/index.ts', 'src/plan/patch/plan.ts', 'codegen/c/emit.ts', 'src/cli/main.ts', 'examples/x.ts'].map(stageOf))
+      .toEqual(['base', 'base', 'api', 'plan', 'codegen', 'cli', null]);
+    expect(() => stageOf('src/new-helper.ts')).toThrow(/in no stage/);
+    expect(() => stageOf('src/newstage/x.ts')).toThrow(/in no stage/);
   });
 });
