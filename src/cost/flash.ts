@@ -40,7 +40,7 @@ export function estimateFlash(graph: Graph): FlashEstimate {
   for (const op of graph.ops) {
     kinds.add(op.kind);
     paramBytes += 32; // the call's constant arguments
-    if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED') paramBytes += 8 * op.params.multiplier.length;
+    if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED') paramBytes += 8 * (op.params?.multiplier.length ?? 0); // float32 ops carry no multipliers
   }
   const codeBytes = RUNTIME_CODE_BYTES + [...kinds].reduce((a, k) => a + (CODE_BYTES[k] ?? DEFAULT_CODE_BYTES), 0);
   return { weightBytes, paramBytes, codeBytes, totalBytes: weightBytes + paramBytes + codeBytes };

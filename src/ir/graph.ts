@@ -54,9 +54,17 @@ export interface Op<K extends OpKind = OpKind> {
   outputs: number[];
   /** Semantic attributes, normalized (explicit pads, clamp ranges in the quantized domain, resolved axes). */
   attrs: OpAttrs[K];
-  /** Quantization parameters derived once from the tensors' scales (multipliers, shifts, offsets). */
-  params: OpParams[K];
+  /**
+   * Quantization parameters derived once from the tensors' scales (multipliers, shifts, offsets);
+   * null for a float32 op (its data tensors are float32: `isFloatOp`), which has only its attrs.
+   */
+  params: OpParams[K] | null;
 }
+
+/** An op of the int8 path: its params are derived (the backends and the int8 kernels take these). */
+export type QuantizedOp<K extends OpKind = OpKind> = Op<K> & { params: OpParams[K] };
+
+export type AnyQuantizedOp = { [K in OpKind]: QuantizedOp<K> }[OpKind];
 
 /** A discriminated union over every op kind, so `switch (op.kind)` narrows attrs and params. */
 export type AnyOp = { [K in OpKind]: Op<K> }[OpKind];

@@ -19,7 +19,7 @@ function foldablePad(graph: Graph, op: AnyOp, consumers: Map<number, number[]>):
   const input = op.inputs[0]!, output = op.outputs[0]!;
   const inT = graph.tensors[input]!;
   if (inT.dtype !== 'int8' || inT.shape.length !== 4 || !sameQuant(graph, input, output)) return null;
-  if (op.params.padValue !== inT.quant!.zeroPoints[0]) return null;
+  if (op.params?.padValue !== inT.quant!.zeroPoints[0]) return null;
   const p = op.attrs.paddings;
   if (p[0]![0] !== 0 || p[0]![1] !== 0 || p[3]![0] !== 0 || p[3]![1] !== 0) return null;
   if (graph.outputs.includes(output)) return null;

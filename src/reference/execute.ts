@@ -2,13 +2,12 @@
 // view at its planned offset. A plan that lets a kernel overwrite bytes still needed gives wrong
 // outputs here, so running it is the proof that the plan is executable.
 import type { Tensor } from '../ir/graph.js';
-import type { OpKind } from '../ir/ops.js';
 import { elementCount } from '../ir/shapes.js';
 import type { ArenaRef, CopyWindowCall, Schedule } from '../schedule/types.js';
 import { UnsupportedError } from '../errors.js';
 import { checkInputs, type RunResult } from './interpreter.js';
-import { REFERENCE_KERNELS } from './kernels.js';
-import type { RefKernel, TensorView } from './types.js';
+import { runDefaultKernel } from './dispatch.js';
+import type { TensorView } from './types.js';
 import { VARIANT_KERNELS } from './variants.js';
 import { constantView, typedView, viewBytes } from './views.js';
 
@@ -53,7 +52,7 @@ export function runSchedule(schedule: Schedule, inputs: readonly Uint8Array[]): 
     const ins = call.inputs.map((o) => (o === null ? null : 'constant' in o ? constant(o.constant) : arenaView(arena, o.arena)));
     const outs = call.outputs.map((r) => arenaView(arena, r));
     if (call.variant === 'default') {
-      (REFERENCE_KERNELS[call.op.kind] as RefKernel<OpKind>)(call.op, ins, outs);
+      runDefaultKernel(call.op, ins, outs);
     } else {
       const variant = VARIANT_KERNELS[call.variant];
       if (!variant) throw new UnsupportedError(`kernel variant ${call.variant} of ${call.op.kind} has no reference implementation`, { variant: call.variant });

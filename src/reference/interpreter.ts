@@ -1,10 +1,9 @@
 // The reference executor: runs a Graph op by op with TFLite's integer semantics.
 import type { AnyOp, Graph, Tensor } from '../ir/graph.js';
-import type { OpKind } from '../ir/ops.js';
 import { byteSize, elementCount } from '../ir/shapes.js';
 import { InputDataError } from '../errors.js';
-import { REFERENCE_KERNELS } from './kernels.js';
-import type { RefKernel, TensorView } from './types.js';
+import { runDefaultKernel } from './dispatch.js';
+import type { TensorView } from './types.js';
 import { constantView, typedView, viewBytes } from './views.js';
 
 export interface RunOptions {
@@ -60,8 +59,7 @@ export function runReference(graph: Graph, inputs: readonly Uint8Array[], option
   graph.ops.forEach((op, index) => {
     const ins = op.inputs.map((id) => (id < 0 ? null : viewOf(id)));
     const outs = op.outputs.map(viewOf);
-    const kernel = REFERENCE_KERNELS[op.kind] as RefKernel<OpKind>;
-    kernel(op, ins, outs);
+    runDefaultKernel(op, ins, outs);
     options.onOpDone?.(index, op, outs);
   });
 

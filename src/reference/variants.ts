@@ -1,17 +1,29 @@
 // Kernel variants whose input and output may overlap in one arena, each with exactly the access order
 // its overlap rule (src/plan/overlap.ts) assumes. The arithmetic is the default kernels' own per-unit
 // functions, so a variant computes the same integers; only the order of reads and writes differs.
-import type { AnyOp, Op } from '../ir/graph.js';
+import type { AnyOp, Op, QuantizedOp } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import { opSupportsVariant, type OverlapVariant } from '../ir/op-table.js';
 import { UnsupportedError } from '../errors.js';
-import { REFERENCE_KERNELS } from './kernels.js';
-import { convContext, convPixel } from './ops/conv.js';
-import { depthwiseContext, depthwisePixel, depthwiseValue } from './ops/depthwise.js';
+import { isFloatCall, runDefaultKernel } from './dispatch.js';
+import {
+  floatAveragePoolPixel,
+  floatConvContext,
+  floatConvPixel,
+  floatDepthwisePixel,
+  floatDepthwiseValue,
+  floatFullyConnectedContext,
+  floatFullyConnectedRow,
+  floatMaxPoolPixel,
+  floatPoolContext,
+  type FloatConvContext,
+} from './float/conv.js';
+import { convContext, convPixel, type ConvContext } from './ops/conv.js';
+import { depthwiseContext, depthwisePixel, depthwiseValue, type DepthwiseContext } from './ops/depthwise.js';
 import { fullyConnectedContext, fullyConnectedRow } from './ops/fully-connected.js';
 import { padForward } from './ops/pad.js';
 import { averagePoolPixel, maxPoolPixel, poolContext } from './ops/pool.js';
-import type { RefKernel, TensorView } from './types.js';
+import type { TensorView } from './types.js';
 
 export type VariantKernel = (op: AnyOp, inputs: Array<TensorView | null>, outputs: TensorView[], scratch: TensorView | null) => void;
 
@@ -20,26 +32,30 @@ function unsupported(variant: string, op: AnyOp): never {
   throw new UnsupportedError(`kernel variant ${variant} does not implement ${op.kind}`, { variant, op: op.kind });
 }
 
-/** The scratch view as int8, checked to hold `bytes`. */
-function scratchBytes(variant: string, op: AnyOp, scratch: TensorView | null, bytes: number): Int8Array {
+/** The scratch bytes as `count` elements of the output's type (int8, or float32 for a float op), checked to fit. */
+function scratchUnits(variant: string, op: AnyOp, scratch: TensorView | null, count: number, float: boolean): Unit {
   const d = scratch?.data;
-  if (!(d instanceof Int8Array) || d.length < bytes) {
-    throw new UnsupportedError(`kernel variant ${variant} of ${op.kind} needs ${bytes} scratch bytes, got ${d ? d.byteLength : 0}`, {
+  const bytes = count * (float ? 4 : 1);
+  if (!(d instanceof Int8Array) || d.byteLength < bytes || (float && d.byteOffset % 4 !== 0)) {
+    throw new UnsupportedError(`kernel variant ${variant} of ${op.kind} needs ${bytes} scratch bytes${float ? ' at a 4-byte aligned offset' : ''}, got ${d ? d.byteLength : 0}`, {
       variant, op: op.kind, scratchBytes: bytes, got: d ? d.byteLength : 0,
     });
   }
-  return d;
+  return float ? new Float32Array(d.buffer, d.byteOffset, count) : d;
 }
 
+/** One computed unit's element type: int8 on the int8 path, float32 on the float path. */
+type Unit = Int8Array | Float32Array;
+
 /** Copy a computed unit from the scratch buffer to its place in the output. */
-function writeUnit(dest: Int8Array, destBase: number, src: Int8Array, length: number): void {
+function writeUnit(dest: Unit, destBase: number, src: Unit, length: number): void {
   for (let i = 0; i < length; i++) dest[destBase + i] = src[i]!;
 }
 
-type PixelFn<C> = (k: C, n: number, oy: number, ox: number, dest: Int8Array, destBase: number) => void;
+type PixelFn<C, D extends Unit> = (k: C, n: number, oy: number, ox: number, dest: D, destBase: number) => void;
 
 /** Rows (n, oy) in increasing order: every pixel of the row into the row buffer, then the row to the output. */
-function streamRows<C>(k: C, pixel: PixelFn<C>, batches: number, outH: number, outW: number, depth: number, y: Int8Array, row: Int8Array): void {
+function streamRows<C, D extends Unit>(k: C, pixel: PixelFn<C, D>, batches: number, outH: number, outW: number, depth: number, y: D, row: D): void {
   const rowBytes = outW * depth;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -51,36 +67,59 @@ function streamRows<C>(k: C, pixel: PixelFn<C>, batches: number, outH: number, o
 
 /**
  * 'stream-row': output rows (n, oy) in increasing order; each is computed into `scratch` (outW * outDepth
- * bytes) from the input rows its windows cover, then written. FULLY_CONNECTED: batch rows (units bytes).
+ * elements) from the input rows its windows cover, then written. FULLY_CONNECTED: batch rows (units elements).
+ * Float32 ops run the float kernels' pixel/row functions in the same order.
  */
 const streamRow: VariantKernel = (op, inputs, outputs, scratch) => {
   const output = outputs[0]!;
-  const y = output.data as Int8Array;
+  const float = isFloatCall(inputs, outputs);
+  const rowOf = (count: number) => scratchUnits('stream-row', op, scratch, count, float);
   const batches = inputs[0]!.shape[0]!;
   switch (op.kind) {
-    case 'CONV_2D': {
-      const k = convContext(op, inputs, output);
-      streamRows(k, convPixel, batches, k.outH, k.outW, k.outDepth, y, scratchBytes('stream-row', op, scratch, k.outW * k.outDepth));
-      return;
-    }
+    case 'CONV_2D':
     case 'DEPTHWISE_CONV_2D': {
-      const k = depthwiseContext(op, inputs, output);
-      streamRows(k, depthwisePixel, batches, k.outH, k.outW, k.outDepth, y, scratchBytes('stream-row', op, scratch, k.outW * k.outDepth));
+      if (float) {
+        const k = floatConvContext(op, inputs, output);
+        const pixel = op.kind === 'CONV_2D' ? floatConvPixel : floatDepthwisePixel;
+        streamRows(k, pixel, batches, k.outH, k.outW, k.outDepth, output.data as Float32Array, rowOf(k.outW * k.outDepth) as Float32Array);
+      } else if (op.kind === 'CONV_2D') {
+        const k = convContext(op as QuantizedOp<'CONV_2D'>, inputs, output);
+        streamRows(k, convPixel, batches, k.outH, k.outW, k.outDepth, output.data as Int8Array, rowOf(k.outW * k.outDepth) as Int8Array);
+      } else {
+        const k = depthwiseContext(op as QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs, output);
+        streamRows(k, depthwisePixel, batches, k.outH, k.outW, k.outDepth, output.data as Int8Array, rowOf(k.outW * k.outDepth) as Int8Array);
+      }
       return;
     }
     case 'AVERAGE_POOL_2D':
     case 'MAX_POOL_2D': {
-      const k = poolContext(op, inputs, output);
-      const pixel = op.kind === 'AVERAGE_POOL_2D' ? averagePoolPixel : maxPoolPixel;
-      streamRows(k, pixel, batches, k.outH, k.outW, k.depth, y, scratchBytes('stream-row', op, scratch, k.outW * k.depth));
+      const average = op.kind === 'AVERAGE_POOL_2D';
+      if (float) {
+        const k = floatPoolContext(op, inputs, output);
+        const pixel = average ? floatAveragePoolPixel : floatMaxPoolPixel;
+        streamRows(k, pixel, batches, k.outH, k.outW, k.depth, output.data as Float32Array, rowOf(k.outW * k.depth) as Float32Array);
+      } else {
+        const k = poolContext(op, inputs, output);
+        const pixel = average ? averagePoolPixel : maxPoolPixel;
+        streamRows(k, pixel, batches, k.outH, k.outW, k.depth, output.data as Int8Array, rowOf(k.outW * k.depth) as Int8Array);
+      }
       return;
     }
     case 'FULLY_CONNECTED': {
-      const k = fullyConnectedContext(op, inputs, output);
-      const row = scratchBytes('stream-row', op, scratch, k.units);
-      for (let n = 0; n < k.batches; n++) {
-        fullyConnectedRow(k, n, row, 0);
-        writeUnit(y, n * k.units, row, k.units);
+      if (float) {
+        const k = floatFullyConnectedContext(op, inputs, output);
+        const row = rowOf(k.units) as Float32Array;
+        for (let n = 0; n < k.batches; n++) {
+          floatFullyConnectedRow(k, n, row, 0);
+          writeUnit(output.data as Float32Array, n * k.units, row, k.units);
+        }
+      } else {
+        const k = fullyConnectedContext(op as QuantizedOp<'FULLY_CONNECTED'>, inputs, output);
+        const row = rowOf(k.units) as Int8Array;
+        for (let n = 0; n < k.batches; n++) {
+          fullyConnectedRow(k, n, row, 0);
+          writeUnit(output.data as Int8Array, n * k.units, row, k.units);
+        }
       }
       return;
     }
@@ -93,14 +132,17 @@ const streamRow: VariantKernel = (op, inputs, outputs, scratch) => {
 const streamPixel: VariantKernel = (op, inputs, outputs, scratch) => {
   if (op.kind !== 'CONV_2D') unsupported('stream-pixel', op);
   const output = outputs[0]!;
-  const k = convContext(op, inputs, output);
-  const y = output.data as Int8Array;
-  const pixel = scratchBytes('stream-pixel', op, scratch, k.outDepth);
+  const float = isFloatCall(inputs, outputs);
+  const k = float ? floatConvContext(op, inputs, output) : convContext(op as QuantizedOp<'CONV_2D'>, inputs, output);
+  const computePixel = (n: number, oy: number, ox: number, dest: Unit) =>
+    float ? floatConvPixel(k as FloatConvContext, n, oy, ox, dest as Float32Array, 0) : convPixel(k as ConvContext, n, oy, ox, dest as Int8Array, 0);
+  const y = output.data as Unit;
+  const pixel = scratchUnits('stream-pixel', op, scratch, k.outDepth, float);
   const batches = inputs[0]!.shape[0]!;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < k.outH; oy++) {
       for (let ox = 0; ox < k.outW; ox++) {
-        convPixel(k, n, oy, ox, pixel, 0);
+        computePixel(n, oy, ox, pixel);
         writeUnit(y, ((n * k.outH + oy) * k.outW + ox) * k.outDepth, pixel, k.outDepth);
       }
     }
@@ -115,15 +157,18 @@ const streamPixel: VariantKernel = (op, inputs, outputs, scratch) => {
 const inplaceChannel: VariantKernel = (op, inputs, outputs, scratch) => {
   if (op.kind !== 'DEPTHWISE_CONV_2D' || op.attrs.depthMultiplier !== 1) unsupported('inplace-channel', op);
   const output = outputs[0]!;
-  const k = depthwiseContext(op, inputs, output);
-  const y = output.data as Int8Array;
+  const float = isFloatCall(inputs, outputs);
+  const k = float ? floatConvContext(op, inputs, output) : depthwiseContext(op as QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs, output);
+  const value = (n: number, oy: number, ox: number, c: number) =>
+    float ? floatDepthwiseValue(k as FloatConvContext, n, oy, ox, c, 0) : depthwiseValue(k as DepthwiseContext, n, oy, ox, c, 0);
+  const y = output.data as Unit;
   const planeSize = k.outH * k.outW;
-  const plane = scratchBytes('inplace-channel', op, scratch, planeSize);
+  const plane = scratchUnits('inplace-channel', op, scratch, planeSize, float);
   const batches = inputs[0]!.shape[0]!;
   for (let n = 0; n < batches; n++) {
     for (let c = 0; c < k.inDepth; c++) {
       for (let oy = 0; oy < k.outH; oy++) {
-        for (let ox = 0; ox < k.outW; ox++) plane[oy * k.outW + ox] = depthwiseValue(k, n, oy, ox, c, 0);
+        for (let ox = 0; ox < k.outW; ox++) plane[oy * k.outW + ox] = value(n, oy, ox, c);
       }
       const base = n * planeSize * k.outDepth + c;
       for (let p = 0; p < planeSize; p++) y[base + p * k.outDepth] = plane[p]!;
@@ -144,7 +189,7 @@ const streamElement: VariantKernel = (op, inputs, outputs) => {
     padForward(op as Op<'PAD' | 'PADV2'>, inputs, outputs);
     return;
   }
-  (REFERENCE_KERNELS[op.kind] as RefKernel<OpKind>)(op, inputs, outputs);
+  runDefaultKernel(op, inputs, outputs);
 };
 
 /** Variant kernels by name (PlanStep.variant / KernelCall.variant); 'default' runs REFERENCE_KERNELS. */

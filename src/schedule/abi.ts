@@ -122,6 +122,7 @@
 // int8 filter at the first invoke.
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
+import { quantizedOp } from '../ir/float.js';
 import type { DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import type { KernelVariant } from '../ir/op-table.js';
@@ -757,9 +758,9 @@ function broadcastStrides(inShape: readonly number[], out6: readonly number[]): 
 
 /** The kernel symbol and record of one kernel call. */
 function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordWriter } {
-  const op = call.op;
+  const where = `${call.op.kind} (op ${call.opIndex})`;
+  const op = quantizedOp(call.op, ctx.graph.tensors, where, 'the wasm and C backends');
   const out = call.outputs[0]!;
-  const where = `${op.kind} (op ${call.opIndex})`;
   const variantSuffix = call.variant === 'default' || call.variant === 'stream-element' ? '' : `_${call.variant.replace(/-/g, '_')}`;
   const scratch = call.scratch ? call.scratch.offset : 0;
   const check = (symbol: string) => {

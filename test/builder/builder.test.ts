@@ -74,9 +74,9 @@ describe('ModelBuilder: a one-conv model by hand', () => {
     expect(y.quant!.zeroPoints).toEqual([-128]);
     if (op.kind !== 'CONV_2D') throw new Error();
     expect(op.attrs.clamp).toEqual(activationClamp('RELU6', y.quant!.scales[0]!, -128, [-128, 127]));
-    expect(op.params.multiplier).toHaveLength(4);
-    expect(op.params.inputOffset + 0).toBe(0);
-    expect(op.params.outputOffset).toBe(-128);
+    expect(op.params!.multiplier).toHaveLength(4);
+    expect(op.params!.inputOffset + 0).toBe(0);
+    expect(op.params!.outputOffset).toBe(-128);
   });
 
   it('depthwise filters are [1,H,W,C*M] quantized per channel along axis 3', () => {
@@ -148,7 +148,7 @@ describe('ModelBuilder: parameter tensors and fixed quantization', () => {
     const concat = g.ops.find((o) => o.kind === 'CONCATENATION')!;
     if (concat.kind !== 'CONCATENATION') throw new Error();
     expect(concat.attrs.axis).toBe(3);
-    expect(concat.params.inputs).toEqual([null, null]);
+    expect(concat.params!.inputs).toEqual([null, null]);
     expect(g.outputs).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 // Lowers parsed TFLite operators to IR ops: checks arity, normalizes options into attrs (explicit pads,
 // clamps, resolved axes, constant parameter tensors read), then derives quantization params.
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
+import { floatActivationClamp } from '../../ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../ir/graph.js';
 import type { Clamp, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js';
 import type { DeriveContext } from '../../ir/params/types.js';
@@ -11,7 +12,7 @@ import type { RawOperator, TfliteModel } from './parse.js';
 import { ACTIVATIONS, PADDINGS } from './schema.js';
 
 /** Computes an op's params; deriveParams in production, injectable so tests can run without it. */
-export type DeriveFn = <K extends OpKind>(ctx: DeriveContext<K>) => OpParams[K];
+export type DeriveFn = <K extends OpKind>(ctx: DeriveContext<K>) => OpParams[K] | null;
 
 /** [min inputs, max inputs, indices of inputs that may be -1]; every op kind has exactly one output. */
 const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
@@ -129,15 +130,17 @@ class NodeView {
     return v;
   }
 
-  /** The fused activation as a clamp in the output's quantized domain. */
+  /** The fused activation as a clamp in the output's domain: quantized values, or real ones for float32. */
   clamp(): Clamp {
     const code = this.option('activation');
     const activation = ACTIVATIONS[code];
     if (activation === undefined) throw this.malformed(`unknown fused activation ${code}`);
     if (activation === 'TANH' || activation === 'SIGN_BIT') throw this.unsupported(`fused activation ${activation} is not supported`);
     const out = this.output;
+    // A float op's clamp is on real values (TFLite CalculateActivationRange<float>).
+    if (out.dtype === 'float32') return floatActivationClamp(activation);
     if (out.dtype !== 'int8' && out.dtype !== 'uint8' && out.dtype !== 'int16' && out.dtype !== 'int32') {
-      throw this.unsupported(`output tensor ${out.id} is ${out.dtype}; only integer-quantized outputs are supported`, { tensor: out.id, dtype: out.dtype });
+      throw this.unsupported(`output tensor ${out.id} is ${out.dtype}; only float32 and integer-quantized outputs are supported`, { tensor: out.id, dtype: out.dtype });
     }
     const range = dtypeRange(out.dtype);
     if (activation === 'NONE') return range;

@@ -6,7 +6,8 @@ import type { DeriveContext, ParamDeriver } from './types.js';
 
 const DERIVERS: { [K in OpKind]: ParamDeriver<K> } = { ...linearDerivers, ...nonlinearDerivers };
 
-export function deriveParams<K extends OpKind>(ctx: DeriveContext<K>): OpParams[K] {
+/** The op's params: derived for an int8-path op; null for a float32 op once its shapes and dtypes are checked. */
+export function deriveParams<K extends OpKind>(ctx: DeriveContext<K>): OpParams[K] | null {
   const derive = DERIVERS[ctx.op.kind] as ParamDeriver<K>;
   return derive(ctx);
 }

@@ -26,6 +26,7 @@ import { requantMultiplier } from './multiplier.js';
 import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
+import { FLOAT32_MAX, isFloatOp } from '../float.js';
 
 export type LinearKind =
   | 'CONV_2D'
@@ -158,8 +159,17 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
   return { scale: checkScale(ctx, t, q.scales[0]!), zeroPoint };
 }
 
+/** The element dtype of an op's data tensors: float32 for a float op, else int8 (the int8 path). */
+function elementDtype(ctx: Ctx): 'float32' | 'int8' {
+  return isFloatOp(ctx.op, ctx.tensors) ? 'float32' : 'int8';
+}
+
 function checkClamp(ctx: Ctx, clamp: Clamp): void {
   const [lo, hi] = clamp;
+  if (elementDtype(ctx) === 'float32') {
+    if (!(lo <= hi)) throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid float range`);
+    return;
+  }
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || lo < -128 || hi > 127) {
     throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid int8 range`);
   }
@@ -205,9 +215,17 @@ function filterQuant(ctx: Ctx, filter: Tensor, axis: number, channels: number): 
   return { scales: q.scales.map((s) => checkScale(ctx, filter, s)) };
 }
 
+/** A float op's weights: float32 constants (TFLite's hybrid int8-weight kernels are not supported). */
+function floatWeights(ctx: Ctx, filter: Tensor, role: string): void {
+  if (filter.dtype !== 'float32') {
+    throw unsupported(ctx, `${role} is ${filter.dtype} on a float32 op (a hybrid, dynamic-range quantized layer); only float32 ${role}s are supported`, filter);
+  }
+  requireConstant(ctx, filter, `the ${role}`);
+}
+
 function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
   if (!bias) return;
-  requireDtype(ctx, bias, ['int32']);
+  requireDtype(ctx, bias, [elementDtype(ctx) === 'float32' ? 'float32' : 'int32']);
   requireConstant(ctx, bias, 'the bias');
   if (elementCount(bias.shape) !== channels) {
     throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${channels} (output channels)`, bias);
@@ -225,6 +243,13 @@ function convMultipliers(ctx: Ctx, outT: Tensor, inputScale: number, filterScale
     shift[i] = q.shift;
   });
   return { multiplier, shift };
+}
+
+/** A float conv/fully-connected: float32 weights and bias checked; a float op has no params. */
+function floatWithBias(ctx: Ctx, filter: Tensor, role: string, bias: Tensor | null, channels: number): null {
+  floatWeights(ctx, filter, role);
+  checkBias(ctx, bias, channels);
+  return null;
 }
 
 interface ConvLike {
@@ -249,14 +274,14 @@ function checkConvGeometry(ctx: Ctx, attrs: ConvLike, inT: Tensor, filter: Tenso
   requireShape(ctx, outT, [n, oh, ow, outChannels]);
 }
 
-function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams {
+function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams | null {
   checkInputCount(ctx, 2, 3);
   const inT = input(ctx, 0, 'the input');
   const filter = input(ctx, 1, 'the filter');
   const bias = optionalInput(ctx, 2, 'the bias');
   const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
+  requireDtype(ctx, inT, [elementDtype(ctx)]);
+  requireDtype(ctx, outT, [elementDtype(ctx)]);
   requireRank(ctx, inT, 4);
   requireRank(ctx, filter, 4);
   const outChannels = filter.shape[0]!;
@@ -271,6 +296,7 @@ function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams {
     throw formatError(ctx, `${outChannels} output channels cannot be split into ${groups} groups`, filter);
   }
   checkConvGeometry(ctx, ctx.op.attrs, inT, filter, outT, outChannels);
+  if (elementDtype(ctx) === 'float32') return floatWithBias(ctx, filter, 'filter', bias, outChannels);
   const { scales } = filterQuant(ctx, filter, 0, outChannels);
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
@@ -278,14 +304,14 @@ function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams {
   return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 }
 
-function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvParams {
+function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvParams | null {
   checkInputCount(ctx, 2, 3);
   const inT = input(ctx, 0, 'the input');
   const filter = input(ctx, 1, 'the filter');
   const bias = optionalInput(ctx, 2, 'the bias');
   const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
+  requireDtype(ctx, inT, [elementDtype(ctx)]);
+  requireDtype(ctx, outT, [elementDtype(ctx)]);
   requireRank(ctx, inT, 4);
   requireRank(ctx, filter, 4);
   const m = ctx.op.attrs.depthMultiplier;
@@ -296,6 +322,7 @@ function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvPar
     throw formatError(ctx, `filter has ${outChannels} channels, expected input depth ${inT.shape[3]} x depth multiplier ${m}`, filter);
   }
   checkConvGeometry(ctx, ctx.op.attrs, inT, filter, outT, outChannels);
+  if (elementDtype(ctx) === 'float32') return floatWithBias(ctx, filter, 'filter', bias, outChannels);
   // Depthwise filters are quantized along dimension 3 (their output channel).
   const { scales } = filterQuant(ctx, filter, 3, outChannels);
   checkBias(ctx, bias, outChannels);
@@ -304,14 +331,14 @@ function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvPar
   return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 }
 
-function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams {
+function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams | null {
   checkInputCount(ctx, 2, 3);
   const inT = input(ctx, 0, 'the input');
   const filter = input(ctx, 1, 'the weights');
   const bias = optionalInput(ctx, 2, 'the bias');
   const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
+  requireDtype(ctx, inT, [elementDtype(ctx)]);
+  requireDtype(ctx, outT, [elementDtype(ctx)]);
   checkClamp(ctx, ctx.op.attrs.clamp);
   requireRank(ctx, filter, 2);
   const [units, accumDepth] = filter.shape as [number, number];
@@ -326,6 +353,7 @@ function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams
     throw formatError(ctx, `with keep_num_dims the input's last dim must be ${accumDepth}`, inT);
   }
   requireShape(ctx, outT, expected);
+  if (elementDtype(ctx) === 'float32') return floatWithBias(ctx, filter, 'weights', bias, units);
   const { scales } = filterQuant(ctx, filter, 0, units);
   checkBias(ctx, bias, units);
   const inQ = perTensorQuant(ctx, inT);
@@ -353,8 +381,8 @@ function derivePool(ctx: DeriveContext<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>): null
   checkInputCount(ctx, 1, 1);
   const inT = input(ctx, 0, 'the input');
   const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
+  requireDtype(ctx, inT, [elementDtype(ctx)]);
+  requireDtype(ctx, outT, [elementDtype(ctx)]);
   requireRank(ctx, inT, 4);
   const { filter, stride, pad, clamp } = ctx.op.attrs;
   checkPositive(ctx, 'filter sizes', filter);
@@ -375,6 +403,7 @@ function derivePool(ctx: DeriveContext<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>): null
       throw formatError(ctx, 'the padding leaves a pooling window without any input pixel', inT);
     }
   }
+  if (elementDtype(ctx) === 'float32') return null;
   // pooling_common.cc: input and output must share the quantization.
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
@@ -409,11 +438,13 @@ function binaryOperands(ctx: DeriveContext<'ADD' | 'SUB' | 'MUL'>, maxBroadcastR
   const a = input(ctx, 0, 'input 1');
   const b = input(ctx, 1, 'input 2');
   const outT = output(ctx);
-  requireDtype(ctx, a, ['int8']);
-  requireDtype(ctx, b, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
+  const elem = elementDtype(ctx);
+  requireDtype(ctx, a, [elem]);
+  requireDtype(ctx, b, [elem]);
+  requireDtype(ctx, outT, [elem]);
   checkClamp(ctx, ctx.op.attrs.clamp);
   checkBroadcast(ctx, a, b, outT, maxBroadcastRank);
+  if (elem === 'float32') return null;
   return { a: perTensorQuant(ctx, a), b: perTensorQuant(ctx, b), out: perTensorQuant(ctx, outT), outT };
 }
 
@@ -423,8 +454,10 @@ function smallerThanOne(ctx: Ctx, real: number, what: string, t: Tensor): { mult
   return requantMultiplier({ ctx, tensor: t, what }, real, 0);
 }
 
-function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams {
-  const { a, b, out, outT } = binaryOperands(ctx, 6);
+function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams | null {
+  const operands = binaryOperands(ctx, 6);
+  if (!operands) return null;
+  const { a, b, out, outT } = operands;
   const leftShift = 20; // int8 (15 is the int16 path)
   let real1: number, real2: number, realOut: number;
   if (ctx.op.kind === 'ADD') {
@@ -456,9 +489,11 @@ function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams {
   };
 }
 
-function deriveMul(ctx: DeriveContext<'MUL'>): MulParams {
+function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
   // TFLM int8 MUL broadcasts through BroadcastMul4DSlow: at most 4-D.
-  const { a, b, out, outT } = binaryOperands(ctx, 4);
+  const operands = binaryOperands(ctx, 4);
+  if (!operands) return null;
+  const { a, b, out, outT } = operands;
   const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, (a.scale * b.scale) / out.scale);
   return {
     input1Offset: -a.zeroPoint,
@@ -472,7 +507,7 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams {
 // ---------------------------------------------------------------------------------------------
 // Layout ops (they move elements; no arithmetic).
 
-function deriveConcatenation(ctx: DeriveContext<'CONCATENATION'>): ConcatenationParams {
+function deriveConcatenation(ctx: DeriveContext<'CONCATENATION'>): ConcatenationParams | null {
   if (ctx.op.inputs.length < 1) throw formatError(ctx, 'expected at least 1 input');
   const outT = output(ctx);
   requireDtype(ctx, outT, COPYABLE_DTYPES);
@@ -495,6 +530,12 @@ function deriveConcatenation(ctx: DeriveContext<'CONCATENATION'>): Concatenation
     // TFLM rejects fused activations on CONCATENATION.
     const [lo, hi] = ctx.op.attrs.clamp;
     if (lo !== -128 || hi !== 127) throw unsupported(ctx, `fused activation (clamp [${lo}, ${hi}]) is not supported`);
+  }
+  if (isFloatOp(ctx.op, ctx.tensors)) {
+    // TFLM's CONCATENATION takes no fused activation, on float32 either.
+    const [lo, hi] = ctx.op.attrs.clamp;
+    if (lo !== -FLOAT32_MAX || hi !== FLOAT32_MAX) throw unsupported(ctx, `fused activation (clamp [${lo}, ${hi}]) is not supported`);
+    return null;
   }
   // TFLM's int8 CONCATENATION copies the bytes of every input unchanged (EvalUnquantized<int8_t>):
   // it neither requantizes nor checks that the scales agree. So no input is requantized here.
@@ -528,7 +569,7 @@ function readScalar(ctx: Ctx, t: Tensor, bytes: Uint8Array): number {
   }
 }
 
-function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams {
+function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams | null {
   const isV2 = ctx.op.kind === 'PADV2';
   checkInputCount(ctx, 1, isV2 ? 3 : 2); // the paddings tensor is already resolved into attrs
   const inT = input(ctx, 0, 'the input');
@@ -552,6 +593,7 @@ function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams {
     requireSameDtype(ctx, inT, constant);
     if (elementCount(constant.shape) !== 1) throw formatError(ctx, 'the constant value must hold exactly 1 element', constant);
     const bytes = requireConstant(ctx, constant, 'the constant value');
+    if (isFloatOp(ctx.op, ctx.tensors)) return null; // the float kernel reads the constant itself
     if (inT.dtype === 'int8' && outT.quant && constant.quant) {
       // pad_common.cc: the constant must be quantized like the output.
       if (constant.quant.zeroPoints[0] !== outZeroPoint || Math.fround(constant.quant.scales[0]!) !== Math.fround(outT.quant.scales[0]!)) {
@@ -560,6 +602,7 @@ function derivePad(ctx: DeriveContext<'PAD' | 'PADV2'>): PadParams {
     }
     return { padValue: readScalar(ctx, constant, bytes) };
   }
+  if (isFloatOp(ctx.op, ctx.tensors)) return null; // float PAD pads with 0
   // PAD (and PADV2 without a constant): int8 pads with the output zero point (real 0), others with 0.
   if (inT.dtype === 'int8' || inT.dtype === 'uint8') {
     const range = inT.dtype === 'int8' ? [-128, 127] : [0, 255];

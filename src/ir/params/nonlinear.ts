@@ -6,7 +6,8 @@ import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
 import { dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
 import { checkShift, requantMultiplier } from './multiplier.js';
-import type { DeriveContext, ParamDerivers } from './types.js';
+import type { DeriveContext, ParamDeriver, ParamDerivers } from './types.js';
+import { isFloatOp } from '../float.js';
 
 export type NonlinearKind =
   | 'SOFTMAX'
@@ -265,7 +266,7 @@ function deriveMean(ctx: DeriveContext<'MEAN'>) {
   const output = tensorAt(ctx, 'output', 0);
   checkShape(ctx, input);
   checkShape(ctx, output);
-  requireDType(ctx, input, ['int8', 'int16'], 'input');
+  requireDType(ctx, input, ['int8', 'int16', 'float32'], 'input');
   sameDType(ctx, input, output);
   const axisId = ctx.op.inputs[1];
   const axisTensor = axisId !== undefined && axisId >= 0 ? ctx.tensors[axisId] : undefined;
@@ -292,6 +293,7 @@ function deriveMean(ctx: DeriveContext<'MEAN'>) {
   for (const a of axes) count *= input.shape[a]!;
   if (count > INT32_MAX) throw unsupported(ctx, `${count} elements per mean`, input);
 
+  if (input.dtype === 'float32') return null; // float MEAN: a float32 sum divided by count, no params
   const inQ = perTensor(ctx, input);
   const outQ = perTensor(ctx, output);
   const real = inQ.scale / outQ.scale; // double division, as PrepareMeanOrSumHelper
@@ -354,15 +356,29 @@ function deriveDequantize(ctx: DeriveContext<'DEQUANTIZE'>) {
   return { scale: inQ.scale, zeroPoint: inQ.zeroPoint };
 }
 
+// ---- float32 elementwise ops: float32 in and out, one shape; they have attrs only ----
+
+function deriveFloatUnary(ctx: Ctx): null {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, output, ['float32'], 'output');
+  if (ctx.op.kind === 'SOFTMAX' && input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
+  return null;
+}
+
+/** The int8 deriver, or the float32 checks when the op computes in float32. */
+function orFloat<K extends NonlinearKind>(derive: ParamDeriver<K>): ParamDeriver<K> {
+  return (ctx) => (isFloatOp(ctx.op, ctx.tensors) ? deriveFloatUnary(ctx) : derive(ctx));
+}
+
 export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
-  SOFTMAX: deriveSoftmax,
-  LOGISTIC: deriveSigmoidTanh,
-  TANH: deriveSigmoidTanh,
-  HARD_SWISH: deriveHardSwish,
-  LEAKY_RELU: deriveLeakyRelu,
-  RELU: (ctx) => deriveReluLike(ctx, 0, Infinity),
-  RELU_N1_TO_1: (ctx) => deriveReluLike(ctx, -1, 1),
-  RELU6: deriveRelu6,
+  SOFTMAX: orFloat(deriveSoftmax),
+  LOGISTIC: orFloat<'LOGISTIC'>(deriveSigmoidTanh),
+  TANH: orFloat<'TANH'>(deriveSigmoidTanh),
+  HARD_SWISH: orFloat(deriveHardSwish),
+  LEAKY_RELU: orFloat(deriveLeakyRelu),
+  RELU: orFloat((ctx) => deriveReluLike(ctx, 0, Infinity)),
+  RELU_N1_TO_1: orFloat((ctx) => deriveReluLike(ctx, -1, 1)),
+  RELU6: orFloat(deriveRelu6),
   MEAN: deriveMean,
   QUANTIZE: deriveQuantize,
   DEQUANTIZE: deriveDequantize,

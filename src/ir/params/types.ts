@@ -10,9 +10,9 @@ export interface DeriveContext<K extends OpKind> {
 }
 
 /**
- * Computes an op's quantization parameters once, and refuses (UnsupportedError naming op, node index
+ * Computes an op's quantization parameters once (null for a float32 op: it has none), and refuses (UnsupportedError naming op, node index
  * and tensor) any dtype or quantization the kernels do not implement.
  */
-export type ParamDeriver<K extends OpKind> = (ctx: DeriveContext<K>) => OpParams[K];
+export type ParamDeriver<K extends OpKind> = (ctx: DeriveContext<K>) => OpParams[K] | null;
 
 export type ParamDerivers<K extends OpKind> = { [P in K]: ParamDeriver<P> };

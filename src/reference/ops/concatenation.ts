@@ -25,13 +25,13 @@ export function concatenation(op: Op<'CONCATENATION'>, inputs: Array<TensorView 
   inputs.forEach((view, k) => {
     const input = view!;
     const block = input.shape[axis]! * inner;
-    const requant = op.params.inputs[k] ?? null;
+    const requant = op.params?.inputs[k] ?? null; // float32 (params null): a plain copy
     if (requant) {
       const x = input.data as Int8Array;
       const { inputZeroPoint, multiplier, shift } = requant;
       for (let o = 0; o < outer; o++) {
         for (let i = 0; i < block; i++) {
-          const v = op.params.outputZeroPoint + multiplyByQuantizedMultiplier(x[o * block + i]! - inputZeroPoint, multiplier, shift);
+          const v = op.params!.outputZeroPoint + multiplyByQuantizedMultiplier(x[o * block + i]! - inputZeroPoint, multiplier, shift);
           y[o * outRow + columnOffset + i] = clampTo(v, [-128, 127]);
         }
       }

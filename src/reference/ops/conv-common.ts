@@ -1,7 +1,7 @@
 // What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: the window geometry of the two convolutions
 // and the output stage (TFLM's per-channel requantization: bias, int32 wrap, MultiplyByQuantizedMultiplier,
 // output zero point, activation clamp).
-import type { Op } from '../../ir/graph.js';
+import type { QuantizedOp } from '../../ir/graph.js';
 import type { Padding } from '../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { TensorView } from '../types.js';
@@ -17,7 +17,7 @@ export interface Requant {
   qmax: number;
 }
 
-export function requantOf(op: Op<'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED'>, bias: TensorView | null | undefined): Requant {
+export function requantOf(op: QuantizedOp<'CONV_2D'> | QuantizedOp<'DEPTHWISE_CONV_2D'> | QuantizedOp<'FULLY_CONNECTED'>, bias: TensorView | null | undefined): Requant {
   const { inputOffset, outputOffset, multiplier, shift } = op.params;
   return {
     bias: bias ? (bias.data as Int32Array) : null,
@@ -54,7 +54,7 @@ export interface ConvGeometry {
 }
 
 export function convGeometry(
-  op: Op<'CONV_2D' | 'DEPTHWISE_CONV_2D'>,
+  op: QuantizedOp<'CONV_2D' | 'DEPTHWISE_CONV_2D'>,
   input: TensorView,
   filter: [number, number],
   output: TensorView,

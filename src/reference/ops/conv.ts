@@ -1,5 +1,5 @@
 // CONV_2D, int8 (TFLM reference_integer_ops::ConvPerChannel).
-import type { Op } from '../../ir/graph.js';
+import type { QuantizedOp } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
 import { convGeometry, requantOf, requantize, type ConvGeometry, type Requant } from './conv-common.js';
 
@@ -12,7 +12,7 @@ export interface ConvContext extends ConvGeometry {
   filtersPerGroup: number;
 }
 
-export function convContext(op: Op<'CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): ConvContext {
+export function convContext(op: QuantizedOp<'CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): ConvContext {
   const input = inputs[0]!;
   const filter = inputs[1]!;
   const bias = inputs[2] ?? null;
@@ -63,7 +63,7 @@ export function convPixel(k: ConvContext, n: number, oy: number, ox: number, des
  * Grouped convolution: input depth = groups * filter depth; output channel oc reads group oc / (OC / groups).
  * Writes straight into the output: input and output must not overlap (see ../variants.ts for kernels that may).
  */
-export function conv2d(op: Op<'CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function conv2d(op: QuantizedOp<'CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const output = outputs[0]!;
   const k = convContext(op, inputs, output);
   const batches = inputs[0]!.shape[0]!;

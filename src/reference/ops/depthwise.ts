@@ -1,5 +1,5 @@
 // DEPTHWISE_CONV_2D, int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel).
-import type { Op } from '../../ir/graph.js';
+import type { QuantizedOp } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
 import { convGeometry, requantOf, requantize, type ConvGeometry, type Requant } from './conv-common.js';
 
@@ -11,7 +11,7 @@ export interface DepthwiseContext extends ConvGeometry {
   depthMultiplier: number;
 }
 
-export function depthwiseContext(op: Op<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): DepthwiseContext {
+export function depthwiseContext(op: QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): DepthwiseContext {
   const input = inputs[0]!;
   const filter = inputs[1]!;
   const bias = inputs[2] ?? null;
@@ -60,7 +60,7 @@ export function depthwisePixel(k: DepthwiseContext, n: number, oy: number, ox: n
  * out[b,y,x,oc] = clamp(zpOut + requant(bias[oc] + sum over (ky,kx) of filter[0,ky,kx,oc] * (in[b,iy,ix,ic] - zpIn)))
  * Writes straight into the output: input and output must not overlap (see ../variants.ts for kernels that may).
  */
-export function depthwiseConv2d(op: Op<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function depthwiseConv2d(op: QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const output = outputs[0]!;
   const k = depthwiseContext(op, inputs, output);
   const batches = inputs[0]!.shape[0]!;

@@ -1,6 +1,6 @@
 // ADD, SUB and MUL, int8 with broadcasting (TFLM reference_integer_ops::Add / reference_ops::Sub /
 // reference_integer_ops::Mul and their Broadcast*Slow variants).
-import type { Op } from '../../ir/graph.js';
+import type { QuantizedOp } from '../../ir/graph.js';
 import type { AddSubParams, Clamp } from '../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { TensorView } from '../types.js';
@@ -38,16 +38,16 @@ function addSub(params: AddSubParams, clamp: Clamp, sign: 1 | -1, inputs: Array<
   }
 }
 
-export function add(op: Op<'ADD'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function add(op: QuantizedOp<'ADD'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   addSub(op.params, op.attrs.clamp, 1, inputs, outputs);
 }
 
-export function sub(op: Op<'SUB'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function sub(op: QuantizedOp<'SUB'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   addSub(op.params, op.attrs.clamp, -1, inputs, outputs);
 }
 
 /** MUL: out = clamp(zpOut + requant((q1 - zp1) * (q2 - zp2), m, shift)). */
-export function mul(op: Op<'MUL'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function mul(op: QuantizedOp<'MUL'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
   const x1 = a.data as Int8Array, x2 = b.data as Int8Array, y = out.data as Int8Array;
   const { input1Offset, input2Offset, outputOffset, outputMultiplier, outputShift } = op.params;

@@ -1,5 +1,5 @@
 // FULLY_CONNECTED, int8 (TFLM reference_integer_ops::FullyConnected / FullyConnectedPerChannel).
-import type { Op } from '../../ir/graph.js';
+import type { QuantizedOp } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
 import { requantOf, requantize, type Requant } from './conv-common.js';
 
@@ -13,7 +13,7 @@ export interface FullyConnectedContext {
   batches: number;
 }
 
-export function fullyConnectedContext(op: Op<'FULLY_CONNECTED'>, inputs: Array<TensorView | null>, output: TensorView): FullyConnectedContext {
+export function fullyConnectedContext(op: QuantizedOp<'FULLY_CONNECTED'>, inputs: Array<TensorView | null>, output: TensorView): FullyConnectedContext {
   const input = inputs[0]!;
   const filter = inputs[1]!;
   const bias = inputs[2] ?? null;
@@ -46,7 +46,7 @@ export function fullyConnectedRow(k: FullyConnectedContext, n: number, dest: Int
  * (the weights' zero point is 0 — checked when the params are derived).
  * Writes straight into the output: input and output must not overlap (see ../variants.ts).
  */
-export function fullyConnected(op: Op<'FULLY_CONNECTED'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+export function fullyConnected(op: QuantizedOp<'FULLY_CONNECTED'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const output = outputs[0]!;
   const k = fullyConnectedContext(op, inputs, output);
   const y = output.data as Int8Array;

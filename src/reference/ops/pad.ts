@@ -3,6 +3,13 @@ import type { Op } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
 import { elements, fillWith, rowMajorStrides } from './util.js';
 
+/** The int8 path's derived pad value; a float32 PADV2's constant value input, or 0. */
+function padValueOf(op: Op<'PAD' | 'PADV2'>, inputs: Array<TensorView | null>): number {
+  if (op.params) return op.params.padValue;
+  const constant = op.kind === 'PADV2' ? inputs[2] : null;
+  return constant ? Number(constant.data[0]) : 0;
+}
+
 /**
  * The output is filled with the pad value (PAD int8: the output zero point, i.e. real 0; PADV2: the
  * constant value tensor), then every input row (last dim) is copied to its shifted place.
@@ -11,7 +18,7 @@ function pad(op: Op<'PAD' | 'PADV2'>, inputs: Array<TensorView | null>, outputs:
   const input = inputs[0]!;
   const output = outputs[0]!;
   const { paddings } = op.attrs;
-  fillWith(output.data, op.params.padValue);
+  fillWith(output.data, padValueOf(op, inputs));
   const inShape = input.shape;
   const rank = inShape.length;
   const x = elements(input.data);
@@ -50,7 +57,8 @@ export function padForward(op: Op<'PAD' | 'PADV2'>, inputs: Array<TensorView | n
   const input = inputs[0]!;
   const output = outputs[0]!;
   const { paddings } = op.attrs;
-  const padValue: number | bigint = output.data instanceof BigInt64Array ? BigInt(op.params.padValue) : op.params.padValue;
+  const value = padValueOf(op, inputs);
+  const padValue: number | bigint = output.data instanceof BigInt64Array ? BigInt(value) : value;
   const inShape = input.shape;
   const outShape = output.shape;
   const rank = inShape.length;

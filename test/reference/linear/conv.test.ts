@@ -78,15 +78,15 @@ describe('CONV_2D reference kernel', () => {
       [{ shape: [1, 2, 2, 2], scale: inScale, zp: 5 }, { shape: [3, 1, 1, 2], scale: wScales, axis: 0, values: new Array(6).fill(1), constant: true }, null],
       { shape: [1, 2, 2, 3], scale: outScale, zp: -7 },
     );
-    expect(op.params.inputOffset).toBe(-5);
-    expect(op.params.outputOffset).toBe(-7);
-    expect(op.params.multiplier.length).toBe(3);
+    expect(op.params!.inputOffset).toBe(-5);
+    expect(op.params!.outputOffset).toBe(-7);
+    expect(op.params!.multiplier.length).toBe(3);
     wScales.forEach((s, i) => {
       const real = (inScale * s) / outScale;
       // multiplier * 2^(shift - 31) reproduces the real multiplier to 31 bits.
-      const back = op.params.multiplier[i]! * 2 ** (op.params.shift[i]! - 31);
+      const back = op.params!.multiplier[i]! * 2 ** (op.params!.shift[i]! - 31);
       expect(Math.abs(back - real) / real).toBeLessThan(2 ** -30);
-      expect(op.params.multiplier[i]!).toBeGreaterThanOrEqual(2 ** 30);
+      expect(op.params!.multiplier[i]!).toBeGreaterThanOrEqual(2 ** 30);
     });
   });
 

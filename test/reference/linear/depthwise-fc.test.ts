@@ -93,15 +93,15 @@ describe('FULLY_CONNECTED reference kernel', () => {
       { shape: [2, 4], scale: b, values: new Array(8).fill(1), constant: true },
       { shape: [2], dtype: 'int32', scale: f(a * b), values: [0, 0], constant: true },
     ], { shape: [1, 2], scale: c, zp: 0 });
-    expect(Array.from(op.params.multiplier)).toEqual([expected.multiplier]);
-    expect(Array.from(op.params.shift)).toEqual([expected.shift]);
+    expect(Array.from(op.params!.multiplier)).toEqual([expected.multiplier]);
+    expect(Array.from(op.params!.shift)).toEqual([expected.shift]);
     // Per-channel weights go through the double formula instead.
     const { op: pc } = buildOp('FULLY_CONNECTED', { clamp: [-128, 127], keepNumDims: false }, [
       { shape: [1, 4], scale: a, zp: 0 },
       { shape: [2, 4], scale: [b, b], axis: 0, values: new Array(8).fill(1), constant: true },
       null,
     ], { shape: [1, 2], scale: c, zp: 0 });
-    expect(Array.from(pc.params.multiplier)).toEqual([0, 1].map(() => quantizeMultiplier((a * b) / c).multiplier));
+    expect(Array.from(pc.params!.multiplier)).toEqual([0, 1].map(() => quantizeMultiplier((a * b) / c).multiplier));
   });
 
   it('equals a 1x1 conv over the batch rows (per-channel), with batches and keepNumDims', () => {

@@ -26,8 +26,8 @@ describe('ADD / SUB reference kernels', () => {
     const s1 = f(0.010731), s2 = f(0.013419), so = f(0.05117);
     const inputs: Spec[] = [{ shape: [2], scale: s1, zp: 0 }, { shape: [2], scale: s2, zp: 0 }];
     const out: Spec = { shape: [2], scale: so, zp: 0 };
-    const add = buildOp('ADD', { clamp: full }, inputs, out).op.params;
-    const sub = buildOp('SUB', { clamp: full }, inputs, out).op.params;
+    const add = buildOp('ADD', { clamp: full }, inputs, out).op.params!;
+    const sub = buildOp('SUB', { clamp: full }, inputs, out).op.params!;
     const tm = 2 * Math.max(s1, s2);
     expect(add.leftShift).toBe(20);
     expect([add.input1Multiplier, add.input1Shift]).toEqual(Object.values(quantizeMultiplier(s1 / tm)));

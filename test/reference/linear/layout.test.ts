@@ -1,3 +1,4 @@
+import { FLOAT32_MAX } from '../../../src/ir/float.js';
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../../src/ir/graph.js';
 import type { StridedSliceAttrs } from '../../../src/ir/ops.js';
@@ -19,7 +20,7 @@ describe('CONCATENATION', () => {
     ], { shape: [2, 3], ...q });
     expect(Array.from(out)).toEqual([1, 2, 9, 3, 4, 8]);
     const { op } = buildOp('CONCATENATION', { axis: 1, clamp: [-128, 127] }, [{ shape: [2, 2], ...q }, { shape: [2, 1], scale: 0.7, zp: 5 }], { shape: [2, 3], ...q });
-    expect(op.params.inputs).toEqual([null, null]);
+    expect(op.params!.inputs).toEqual([null, null]);
   });
 
   it('requantizes an input whose params ask for it (not produced for TFLM models, kept for passes)', () => {
@@ -43,7 +44,9 @@ describe('CONCATENATION', () => {
       const dtype: DType = (['int8', 'int32', 'float32', 'int16'] as const)[seed % 4]!;
       const values = shapes.map((s, k) => iota(s.reduce((p, c) => p * c, 1)).map((v) => ((v * 3 + k * 37) % 200) - 100));
       const outShape = base.map((d, i) => (i === axis ? shapes.reduce((p, s) => p + s[i]!, 0) : d));
-      const got = Array.from(runOp('CONCATENATION', { axis, clamp: [-128, 127] },
+      // A float32 op's clamp is on real values: no fused activation is TFLite's [-FLT_MAX, FLT_MAX].
+      const clamp: [number, number] = dtype === 'float32' ? [-FLOAT32_MAX, FLOAT32_MAX] : [-128, 127];
+      const got = Array.from(runOp('CONCATENATION', { axis, clamp },
         shapes.map((s, i) => ({ shape: s, dtype, values: values[i]!, ...(dtype === 'int8' ? q : { noQuant: true }) })),
         { shape: outShape, dtype, ...(dtype === 'int8' ? q : { noQuant: true }) }));
       // Naive: for every output index, find the input owning its axis coordinate.

@@ -12,7 +12,7 @@ const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
 describe('RELU6 (TFLM: clamp in the input domain)', () => {
   it('scale 0.05, zp -10: clamps to [-10, -10 + round(6 / 0.05)] = [-10, 110]', () => {
     const { op, tensors } = unaryOp('RELU6', {}, { shape, dtype: 'int8', q: [0.05, -10] }, { shape, dtype: 'int8', q: [0.05, -10] });
-    expect(op.params.clamp).toEqual([-10, 110]);
+    expect(op.params!.clamp).toEqual([-10, 110]);
     const y = Array.from(run(op, tensors, xs));
     xs.forEach((q, i) => expect(y[i]).toBe(Math.min(110, Math.max(-10, q))));
   });
@@ -22,7 +22,7 @@ describe('RELU6 (TFLM: clamp in the input domain)', () => {
   });
   it('six beyond the int8 range clamps to 127', () => {
     const { op } = unaryOp('RELU6', {}, { shape: [1], dtype: 'int8', q: [0.01, 0] }, { shape: [1], dtype: 'int8', q: [0.01, 0] });
-    expect(op.params.clamp).toEqual([0, 127]);
+    expect(op.params!.clamp).toEqual([0, 127]);
   });
 });
 
@@ -47,7 +47,7 @@ describe('RELU (requantizing)', () => {
 describe('RELU_N1_TO_1', () => {
   it('clamps to [-1, 1] real: scale 1/64, zp 0 gives [-64, 64]', () => {
     const { op, tensors } = unaryOp('RELU_N1_TO_1', {}, { shape, dtype: 'int8', q: [1 / 64, 0] }, { shape, dtype: 'int8', q: [1 / 64, 0] });
-    expect(op.params.clamp).toEqual([-64, 64]);
+    expect(op.params!.clamp).toEqual([-64, 64]);
     const y = Array.from(run(op, tensors, xs));
     xs.forEach((q, i) => expect(y[i]).toBe(Math.max(-64, Math.min(64, q))));
   });

@@ -76,7 +76,7 @@ export function run<K extends NonlinearKind>(op: Op<K>, tensors: Tensor[], input
   const y = arrayFor(outT.dtype, n);
   const views: Array<TensorView | null> = op.inputs.map((id, i) => (i === 0 ? { shape: inT.shape, data: x } : id >= 0 ? { shape: tensors[id]!.shape, data: new Int32Array(0) } : null));
   const kernel = nonlinearKernels[op.kind] as RefKernel<K>;
-  kernel(op, views, [{ shape: outT.shape, data: y }]);
+  kernel(op as Parameters<RefKernel<K>>[0], views, [{ shape: outT.shape, data: y }]);
   return y;
 }
 

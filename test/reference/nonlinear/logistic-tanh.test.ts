@@ -20,11 +20,11 @@ const clamp8 = (v: number) => Math.max(-128, Math.min(127, v));
 describe('LOGISTIC int8', () => {
   it('params for scale 0.1: 0.1f * 2^27 = 0.8 * 2^24, so radius floor(15 * 2^27 / 2^24) = 120', () => {
     const { op } = logisticOp(0.1, 5);
-    expect(op.params.inputLeftShift).toBe(24);
-    expect(op.params.inputRangeRadius).toBe(120);
-    expect(op.params.inputZeroPoint).toBe(5);
+    expect(op.params!.inputLeftShift).toBe(24);
+    expect(op.params!.inputRangeRadius).toBe(120);
+    expect(op.params!.inputZeroPoint).toBe(5);
     // frexp mantissa of float32(0.1) * 2^3 = 0.800000011920929, times 2^31, rounded.
-    expect(op.params.inputMultiplier).toBe(1717986944);
+    expect(op.params!.inputMultiplier).toBe(1717986944);
   });
   it('x = zero point gives 1/2 = 128/256, i.e. 0; |x - zp| >= radius saturates', () => {
     const shape = [5];
@@ -83,7 +83,7 @@ describe('TANH int8', () => {
   }
   it('is odd inside the input radius (before the int8 clamp) and saturates asymmetrically (127 / -128) outside it', () => {
     const { op, tensors } = tanhOp(0.1, 0);
-    const radius = op.params.inputRangeRadius; // 120: float32(0.1) * 2^27 has exponent 24
+    const radius = op.params!.inputRangeRadius; // 120: float32(0.1) * 2^27 has exponent 24
     expect(radius).toBe(120);
     const xs = allInt8();
     const y = Array.from(run(op, tensors, xs));

@@ -56,7 +56,7 @@ describe('MEAN hand-worked', () => {
   });
   it('count 3 folds to floor(2^31 / 3) = 715827882 with shift 0; 4 / 3 -> 1, 5 / 3 -> 2', () => {
     const { op, tensors } = meanOp([2, 3], [2, 1], { axes: [1], keepDims: true }, [0.1, 0], [0.1, 0]);
-    expect([op.params.multiplier, op.params.shift]).toEqual([715827882, 0]);
+    expect([op.params!.multiplier, op.params!.shift]).toEqual([715827882, 0]);
     expect(Array.from(run(op, tensors, [1, 1, 2, 1, 2, 2]))).toEqual([1, 2]);
   });
   it('zero points: mean of (x - zp_in) requantized, plus zp_out', () => {

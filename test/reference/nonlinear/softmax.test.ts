@@ -107,9 +107,10 @@ describe('SOFTMAX deriver', () => {
     const badZp = () => unaryOp('SOFTMAX', { beta: 1 }, { shape, dtype: 'int8', q: [0.1, 0] }, { shape, dtype: 'int8', q: [1 / 256, 0] });
     expect(badZp).toThrow(UnsupportedError);
   });
-  it('rejects float32 and a beta*scale too small for TFLM', () => {
+  it('takes float32 (no params: a float op) and rejects float32 to int8 and a beta*scale too small for TFLM', () => {
     const shape = [1, 4];
-    expect(() => unaryOp('SOFTMAX', { beta: 1 }, { shape, dtype: 'float32' }, { shape, dtype: 'float32' })).toThrow(UnsupportedError);
+    expect(unaryOp('SOFTMAX', { beta: 1 }, { shape, dtype: 'float32' }, { shape, dtype: 'float32' }).op.params).toBeNull();
+    expect(() => unaryOp('SOFTMAX', { beta: 1 }, { shape, dtype: 'float32' }, { shape, dtype: 'int8', q: [1 / 256, -128] })).toThrow(UnsupportedError);
     expect(() => softmaxOp(shape, 1e-9, 0)).toThrow(/too small/);
   });
   it('rejects an output shape that differs from the input', () => {

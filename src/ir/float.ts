@@ -1,0 +1,75 @@
+// Float32 ops in the Graph: an op computes in float32 when its first input and its output are float32
+// (QUANTIZE float->int8 and DEQUANTIZE int8->float are int8-path ops with derived params). A float op
+// carries no quantization params (`params: null`); its fused activation is a clamp in real values.
+import { UnsupportedError } from '../errors.js';
+import type { AnyOp, AnyQuantizedOp, Graph, Op, Tensor } from './graph.js';
+import type { Clamp, OpKind } from './ops.js';
+
+/** FLT_MAX: TFLite's CalculateActivationRange bound for float (std::numeric_limits<float>::max()). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The command a float model is pointed to before an int8 backend can take it. */
+export const QUANTIZE_FIRST = 'quantize it first: tinyforge quantize MODEL.tflite --out MODEL_int8.tflite';
+
+/** True when the op computes in float32: its first input and its output are float32 tensors. */
+export function isFloatOp(op: Pick<Op, 'inputs' | 'outputs'>, tensors: readonly Tensor[]): boolean {
+  const input = op.inputs[0] !== undefined && op.inputs[0] >= 0 ? tensors[op.inputs[0]] : undefined;
+  const output = op.outputs[0] !== undefined ? tensors[op.outputs[0]] : undefined;
+  return input?.dtype === 'float32' && output?.dtype === 'float32';
+}
+
+/** The node indices of a graph's float32 ops, in execution order. */
+export function floatOpIndices(graph: Graph): number[] {
+  const indices: number[] = [];
+  graph.ops.forEach((op, i) => {
+    if (isFloatOp(op, graph.tensors)) indices.push(i);
+  });
+  return indices;
+}
+
+/** TFLite CalculateActivationRange<float>: a fused activation as a clamp on real values. */
+export function floatActivationClamp(activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1' | 'RELU6'): Clamp {
+  switch (activation) {
+    case 'NONE':
+      return [-FLOAT32_MAX, FLOAT32_MAX];
+    case 'RELU':
+      return [0, FLOAT32_MAX];
+    case 'RELU_N1_TO_1':
+      return [-1, 1];
+    case 'RELU6':
+      return [0, 6];
+  }
+}
+
+/**
+ * The op as an int8-path op, for consumers that need its params (int8 kernels, backends); a float op
+ * is refused with E_UNSUPPORTED telling the user to quantize the model.
+ */
+export function quantizedOp<K extends OpKind>(op: Op<K>, tensors: readonly Tensor[], where: string, consumer: string): Extract<AnyQuantizedOp, { kind: K }> {
+  if (isFloatOp(op, tensors)) {
+    const dtype = 'float32';
+    throw new UnsupportedError(`${where} computes in ${dtype} and ${consumer} take integer-quantized ops only; ${QUANTIZE_FIRST}`, {
+      op: op.kind,
+      dtype,
+    });
+  }
+  if (op.params === null && hasDerivedParams(op as AnyOp)) {
+    throw new UnsupportedError(`${where} has no derived quantization params`, { op: op.kind });
+  }
+  return op as unknown as Extract<AnyQuantizedOp, { kind: K }>;
+}
+
+/** Op kinds whose int8 form has no params (NoParams): null params are normal for them. */
+const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
+  'AVERAGE_POOL_2D',
+  'MAX_POOL_2D',
+  'RESHAPE',
+  'SQUEEZE',
+  'RESIZE_NEAREST_NEIGHBOR',
+  'STRIDED_SLICE',
+  'TRANSPOSE',
+]);
+
+function hasDerivedParams(op: AnyOp): boolean {
+  return !PARAMLESS.has(op.kind);
+}

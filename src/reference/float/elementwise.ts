@@ -1,0 +1,102 @@
+// Element-wise float32 kernels (TFLite reference_ops float paths): ADD/SUB/MUL with broadcasting and the
+// fused clamp, the activations, SOFTMAX and MEAN. Each elementwise pass reads x[i] (and the other
+// operand) before writing y[i], the order the 'stream-element' variant relies on.
+import type { Op } from '../../ir/graph.js';
+import type { OpKind } from '../../ir/ops.js';
+import type { TensorView } from '../types.js';
+import { broadcastIndexMap } from '../ops/util.js';
+import { clampF32, f32 } from './arith.js';
+
+type Kernel<K extends OpKind> = (op: Op<K>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;
+
+function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' | 'MUL'> {
+  return (op, inputs, outputs) => {
+    const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
+    const x1 = a.data as Float32Array, x2 = b.data as Float32Array, y = out.data as Float32Array;
+    const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+    const map1 = same ? null : broadcastIndexMap(a.shape, out.shape);
+    const map2 = same ? null : broadcastIndexMap(b.shape, out.shape);
+    for (let i = 0; i < y.length; i++) {
+      y[i] = clampF32(f32(apply(x1[map1 ? map1[i]! : i]!, x2[map2 ? map2[i]! : i]!)), op.attrs.clamp);
+    }
+  };
+}
+
+/** out = clamp(a + b) on float32 values, broadcasting as TFLite does. */
+export const floatAdd = binary((a, b) => a + b);
+export const floatSub = binary((a, b) => a - b);
+export const floatMul = binary((a, b) => a * b);
+
+function unary<K extends OpKind>(fn: (x: number, op: Op<K>) => number): Kernel<K> {
+  return (op, inputs, outputs) => {
+    const x = inputs[0]!.data as Float32Array;
+    const y = outputs[0]!.data as Float32Array;
+    for (let i = 0; i < y.length; i++) y[i] = fn(x[i]!, op);
+  };
+}
+
+export const floatRelu = unary<'RELU'>((x) => (x > 0 ? x : 0));
+export const floatRelu6 = unary<'RELU6'>((x) => Math.min(Math.max(x, 0), 6));
+export const floatReluN1To1 = unary<'RELU_N1_TO_1'>((x) => Math.min(Math.max(x, -1), 1));
+/** x > 0 ? x : x * alpha, alpha a float32 option. */
+export const floatLeakyRelu = unary<'LEAKY_RELU'>((x, op) => (x > 0 ? x : f32(x * f32(op.attrs.alpha))));
+/** x * min(6, max(0, x + 3)) / 6, each step in float32. */
+export const floatHardSwish = unary<'HARD_SWISH'>((x) => f32(f32(x * Math.min(6, Math.max(0, f32(x + 3)))) / 6));
+/** std::tanh on a float (the double tanh rounded to float32; tanhf may differ in the last bit). */
+export const floatTanh = unary<'TANH'>((x) => f32(Math.tanh(x)));
+
+// reference_ops::Logistic (float): saturate above the cutoff where 1/(1+e^-x) rounds to 1; below -9 use e^x.
+const LOGISTIC_UPPER = f32(16.619047164916992188);
+const LOGISTIC_LOWER = -9;
+export const floatLogistic = unary<'LOGISTIC'>((x) => {
+  if (x > LOGISTIC_UPPER) return 1;
+  if (x < LOGISTIC_LOWER) return f32(Math.exp(x));
+  return f32(1 / f32(1 + f32(Math.exp(-x))));
+});
+
+/**
+ * SOFTMAX over the last dim, per row: max, then e_c = exp((x_c - max) * beta) summed in float32, then
+ * each e_c / sum. Reads the row twice before writing it.
+ */
+export const floatSoftmax: Kernel<'SOFTMAX'> = (op, inputs, outputs) => {
+  const x = inputs[0]!.data as Float32Array;
+  const y = outputs[0]!.data as Float32Array;
+  const shape = inputs[0]!.shape;
+  const depth = shape[shape.length - 1]!;
+  const beta = f32(op.attrs.beta);
+  for (let base = 0; base < x.length; base += depth) {
+    let max = -3.4028234663852886e38;
+    for (let c = 0; c < depth; c++) max = Math.max(max, x[base + c]!);
+    let sum = 0;
+    const exps = new Float32Array(depth);
+    for (let c = 0; c < depth; c++) {
+      exps[c] = Math.exp(f32(f32(x[base + c]! - max) * beta));
+      sum = f32(sum + exps[c]!);
+    }
+    for (let c = 0; c < depth; c++) y[base + c] = f32(exps[c]! / sum);
+  }
+};
+
+/** MEAN over `axes`: per output element, the float32 sum of its inputs (in input order) divided by their count. */
+export const floatMean: Kernel<'MEAN'> = (op, inputs, outputs) => {
+  const input = inputs[0]!;
+  const x = input.data as Float32Array;
+  const y = outputs[0]!.data as Float32Array;
+  const shape = input.shape;
+  const reduced = new Set(op.attrs.axes);
+  // Output index of each input element: its coordinates with the reduced axes dropped.
+  const sums = new Float32Array(y.length);
+  let count = 1;
+  for (const a of reduced) count *= shape[a]!;
+  const index = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < x.length; i++) {
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) if (!reduced.has(d)) o = o * shape[d]! + index[d]!;
+    sums[o] = f32(sums[o]! + x[i]!);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
+  for (let o = 0; o < y.length; o++) y[o] = f32(sums[o]! / count);
+};

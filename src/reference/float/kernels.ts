@@ -1,0 +1,56 @@
+// Every float32 op kind's reference kernel. The layout ops (copies, pads, slices, transposes, resizes)
+// move elements of any dtype, so the float path runs the same kernels as the int8 one.
+import type { OpKind } from '../../ir/ops.js';
+import { concatenation } from '../ops/concatenation.js';
+import { padKernel, padV2Kernel } from '../ops/pad.js';
+import { reshape, squeeze } from '../ops/reshape.js';
+import { resizeNearestNeighbor } from '../ops/resize.js';
+import { stridedSlice } from '../ops/strided-slice.js';
+import { transpose } from '../ops/transpose.js';
+import type { FloatKernel } from '../types.js';
+import { floatAveragePool2d, floatConv2d, floatDepthwiseConv2d, floatFullyConnected, floatMaxPool2d } from './conv.js';
+import {
+  floatAdd,
+  floatHardSwish,
+  floatLeakyRelu,
+  floatLogistic,
+  floatMean,
+  floatMul,
+  floatRelu,
+  floatRelu6,
+  floatReluN1To1,
+  floatSoftmax,
+  floatSub,
+  floatTanh,
+} from './elementwise.js';
+
+/** QUANTIZE (float32 -> int8) and DEQUANTIZE (int8 -> float32) are int8-path ops with params: not here. */
+export type FloatOpKind = Exclude<OpKind, 'QUANTIZE' | 'DEQUANTIZE'>;
+
+export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
+  ADD: floatAdd,
+  SUB: floatSub,
+  MUL: floatMul,
+  AVERAGE_POOL_2D: floatAveragePool2d,
+  MAX_POOL_2D: floatMaxPool2d,
+  CONV_2D: floatConv2d,
+  DEPTHWISE_CONV_2D: floatDepthwiseConv2d,
+  FULLY_CONNECTED: floatFullyConnected,
+  CONCATENATION: concatenation,
+  HARD_SWISH: floatHardSwish,
+  LEAKY_RELU: floatLeakyRelu,
+  LOGISTIC: floatLogistic,
+  TANH: floatTanh,
+  RELU: floatRelu,
+  RELU6: floatRelu6,
+  RELU_N1_TO_1: floatReluN1To1,
+  MEAN: floatMean,
+  PAD: padKernel,
+  PADV2: padV2Kernel,
+  RESHAPE: reshape,
+  SQUEEZE: squeeze,
+  RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
+  SOFTMAX: floatSoftmax,
+  STRIDED_SLICE: stridedSlice,
+  TRANSPOSE: transpose,
+};
