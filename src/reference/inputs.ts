@@ -16,14 +16,21 @@ function* xorshiftBytes(setIndex: number): Generator<number, never> {
   }
 }
 
+/** The int8 quantization a float32 input's values are drawn in. */
+export interface InputQuant {
+  scale: number;
+  zeroPoint: number;
+}
+
 /**
  * Input set k for a graph: integer inputs take one stream byte per byte; a float32 input takes one
- * byte per element as an int8 q, written as (q - zp) * scale of the QUANTIZE op that consumes it.
+ * byte per element as an int8 q, written as (q - zp) * scale of the QUANTIZE op that consumes it — or,
+ * for a float model (no QUANTIZE), of `floatInputQuant[i]` (e.g. the int8 sibling model's input).
  */
-export function xorshiftInputs(graph: Graph, setIndex: number): Uint8Array[] {
+export function xorshiftInputs(graph: Graph, setIndex: number, floatInputQuant: ReadonlyArray<InputQuant | undefined> = []): Uint8Array[] {
   const stream = xorshiftBytes(setIndex);
   const next = () => stream.next().value;
-  return graph.inputs.map((id) => {
+  return graph.inputs.map((id, inputIndex) => {
     const t = graph.tensors[id]!;
     const bytes = new Uint8Array(byteSize(t.shape, t.dtype));
     if (t.dtype !== 'float32') {
@@ -32,9 +39,12 @@ export function xorshiftInputs(graph: Graph, setIndex: number): Uint8Array[] {
     }
     const consumer = graph.ops.find((op) => op.kind === 'QUANTIZE' && op.inputs[0] === id);
     const q = consumer ? graph.tensors[consumer.outputs[0]!]!.quant : null;
-    if (!q) throw new UnsupportedError(`float32 input ${t.name} is not consumed by a QUANTIZE op`, { tensor: t.name });
-    const scale = q.scales[0]!;
-    const zeroPoint = q.zeroPoints[0]!;
+    const given = floatInputQuant[inputIndex];
+    if (!q && !given) {
+      throw new UnsupportedError(`float32 input ${t.name} is not consumed by a QUANTIZE op and no input quantization was given`, { tensor: t.name });
+    }
+    const scale = q ? q.scales[0]! : given!.scale;
+    const zeroPoint = q ? q.zeroPoints[0]! : given!.zeroPoint;
     const floats = new Float32Array(bytes.buffer);
     for (let i = 0; i < elementCount(t.shape); i++) {
       const qValue = (next() << 24) >> 24;
