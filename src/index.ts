@@ -1,5 +1,6 @@
 // tinyforge's library API: the pipeline the CLI runs, as functions over bytes and plain data.
 // It runs in Node and in browsers (no file or process access here; the CLI layer does that).
+import { requireQuantizedGraph } from './ir/float.js';
 import { estimateFlash } from './cost/flash.js';
 import type { Graph } from './ir/graph.js';
 import { readTflite } from './import/tflite/index.js';
@@ -94,6 +95,7 @@ export async function loadKernelLibrary(simd = true): Promise<Uint8Array> {
 
 /** Plans, schedules and emits the model for a target; returns the files to write. */
 export async function compile(model: LoadedModel, request: CompileRequest): Promise<CompileResult> {
+  requireQuantizedGraph(model.graph, model.name, `the ${request.target === 'c' ? 'C' : 'wasm'} backend emits integer-quantized kernels only`);
   const planned = plan(model, request);
   const schedule = scheduleOf(planned.plan);
   if (request.target === 'wasm') {

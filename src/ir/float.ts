@@ -43,12 +43,12 @@ export function floatActivationClamp(activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1
 
 /**
  * The op as an int8-path op, for consumers that need its params (int8 kernels, backends); a float op
- * is refused with E_UNSUPPORTED telling the user to quantize the model.
+ * is refused with E_UNSUPPORTED telling the user to quantize the model (`consumer`: why, as a clause).
  */
 export function quantizedOp<K extends OpKind>(op: Op<K>, tensors: readonly Tensor[], where: string, consumer: string): Extract<AnyQuantizedOp, { kind: K }> {
   if (isFloatOp(op, tensors)) {
     const dtype = 'float32';
-    throw new UnsupportedError(`${where} computes in ${dtype} and ${consumer} take integer-quantized ops only; ${QUANTIZE_FIRST}`, {
+    throw new UnsupportedError(`${where} computes in ${dtype}, and ${consumer}; ${QUANTIZE_FIRST}`, {
       op: op.kind,
       dtype,
     });
@@ -72,4 +72,17 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
 
 function hasDerivedParams(op: AnyOp): boolean {
   return !PARAMLESS.has(op.kind);
+}
+
+/** Refuses a graph with float32 ops (naming the first few); `consumer` says what runs int8 only. */
+export function requireQuantizedGraph(graph: Graph, model: string, consumer: string): void {
+  const floats = floatOpIndices(graph);
+  if (floats.length === 0) return;
+  const named = floats.slice(0, 3).map((i) => `${graph.ops[i]!.kind} at node ${i}`);
+  const more = floats.length > 3 ? `, … (${floats.length} in all)` : '';
+  throw new UnsupportedError(`${model} has float32 ops (${named.join(', ')}${more}), and ${consumer}; ${QUANTIZE_FIRST}`, {
+    model,
+    floatOps: floats.length,
+    firstFloatOp: floats[0],
+  });
 }

@@ -759,7 +759,7 @@ function broadcastStrides(inShape: readonly number[], out6: readonly number[]): 
 /** The kernel symbol and record of one kernel call. */
 function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordWriter } {
   const where = `${call.op.kind} (op ${call.opIndex})`;
-  const op = quantizedOp(call.op, ctx.graph.tensors, where, 'the wasm and C backends');
+  const op = quantizedOp(call.op, ctx.graph.tensors, where, 'the wasm and C kernels are integer-quantized only');
   const out = call.outputs[0]!;
   const variantSuffix = call.variant === 'default' || call.variant === 'stream-element' ? '' : `_${call.variant.replace(/-/g, '_')}`;
   const scratch = call.scratch ? call.scratch.offset : 0;

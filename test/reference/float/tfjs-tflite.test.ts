@@ -9,6 +9,8 @@ import { loadTfliteNodeModel, type TfliteNodeModel } from '../../../bench/tfjs-t
 import { readTflite } from '../../../src/import/tflite/index.js';
 import { xorshiftInputs } from '../../../src/reference/inputs.js';
 import { runReference } from '../../../src/reference/interpreter.js';
+import { runSchedule } from '../../../src/reference/execute.js';
+import { planModel, scheduleOf } from '../../../src/pipeline.js';
 import { TinyforgeError } from '../../../src/errors.js';
 import { MODELS_DIR, haveShared } from '../../helpers/shared.js';
 
@@ -57,6 +59,7 @@ describe.runIf(haveShared())('float32 reference vs tfjs-tflite on the MLPerf Tin
       const graph = readTflite(bytes);
       const tflite = await loadTfliteNodeModel(bytes);
       opened.push(tflite);
+      const schedule = scheduleOf(planModel(graph).plan);
       const errors: number[] = [];
       for (let set = 0; set < 3; set++) {
         const inputs = xorshiftInputs(graph, set, [c.input]);
@@ -64,6 +67,8 @@ describe.runIf(haveShared())('float32 reference vs tfjs-tflite on the MLPerf Tin
         tflite.invoke();
         const theirs = tflite.readOutputs();
         const ours = runReference(graph, inputs).outputs;
+        // The planned arena (float32 tensors overlapped by the streaming variants) gives the same bytes.
+        expect(runSchedule(schedule, inputs).outputs).toEqual(ours);
         expect(ours.length).toBe(theirs.length);
         ours.forEach((o, i) => errors.push(maxRelErr(floats(o), floats(theirs[i]!))));
       }
@@ -71,6 +76,15 @@ describe.runIf(haveShared())('float32 reference vs tfjs-tflite on the MLPerf Tin
       for (const e of errors) expect(e).toBeLessThan(c.bound);
     }, 120_000);
   }
+
+  it('the float plans use the overlapping kernel variants (so the check above exercises them)', () => {
+    const variants = new Set<string>();
+    for (const c of CASES) {
+      const graph = readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, 'mlperf-tiny-float', `${c.model}.tflite`))));
+      for (const call of scheduleOf(planModel(graph).plan).calls) if (call.type !== 'copy-window') variants.add(call.variant);
+    }
+    expect([...variants].sort()).toEqual(expect.arrayContaining(['stream-element', 'stream-row']));
+  });
 
   it('kws_ref_model_float32 is refused: its CONV_2D filters are int8 (a hybrid layer TFLite quantizes activations for)', () => {
     const bytes = new Uint8Array(readFileSync(join(MODELS_DIR, 'mlperf-tiny-float', 'kws_ref_model_float32.tflite')));
