@@ -3,6 +3,7 @@
 import { UnsupportedError } from '../../errors.js';
 import type { AnyOp, Tensor } from '../../ir/graph.js';
 import type { Clamp, Padding } from '../../ir/ops.js';
+import { floatActivationClamp } from '../../ir/float.js';
 import { activationClamp, dtypeRange, type FusedActivation } from '../../ir/quant.js';
 import { convOutSize, paddingFor } from '../../ir/shapes.js';
 import type { OptionValues } from './options.js';
@@ -72,6 +73,12 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
 /** The first fused activation whose clamp equals the given one (several can coincide; any reproduces it). */
 function activationCode(clamp: Clamp, output: Tensor, where: string): number {
   const dtype = output.dtype;
+  if (dtype === 'float32') {
+    for (const candidate of CANDIDATE_ACTIVATIONS) {
+      const c = floatActivationClamp(candidate);
+      if (c[0] === clamp[0] && c[1] === clamp[1]) return ACTIVATIONS.indexOf(candidate);
+    }
+  }
   if (dtype === 'int8' || dtype === 'uint8' || dtype === 'int16' || dtype === 'int32') {
     const range = dtypeRange(dtype);
     const scale = output.quant?.scales[0];
