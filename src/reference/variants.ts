@@ -15,7 +15,6 @@ import {
   floatFullyConnectedContext,
   floatFullyConnectedRow,
   floatMaxPoolPixel,
-  floatPoolContext,
   type FloatConvContext,
 } from './float/conv.js';
 import { convContext, convPixel, type ConvContext } from './ops/conv.js';
@@ -95,7 +94,7 @@ const streamRow: VariantKernel = (op, inputs, outputs, scratch) => {
     case 'MAX_POOL_2D': {
       const average = op.kind === 'AVERAGE_POOL_2D';
       if (float) {
-        const k = floatPoolContext(op, inputs, output);
+        const k = poolContext(op, inputs, output);
         const pixel = average ? floatAveragePoolPixel : floatMaxPoolPixel;
         streamRows(k, pixel, batches, k.outH, k.outW, k.depth, output.data as Float32Array, rowOf(k.outW * k.depth) as Float32Array);
       } else {

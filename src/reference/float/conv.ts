@@ -3,53 +3,40 @@
 // in the reference loop order (filter row, column, input channel), then adds the bias and clamps.
 // Pixel/row functions write to any destination so the streaming variants (../variants.ts) share them.
 import type { Op } from '../../ir/graph.js';
-import type { Clamp, Padding } from '../../ir/ops.js';
+import type { Clamp } from '../../ir/ops.js';
+import { convGeometry, type ConvGeometry } from '../ops/conv-common.js';
+import { poolContext, setWindow, type PoolContext } from '../ops/pool.js';
 import type { TensorView } from '../types.js';
 import { clampF32, f32 } from './arith.js';
 
 type Dest = Float32Array;
 
-export interface FloatConvContext {
+export interface FloatConvContext extends ConvGeometry {
   x: Float32Array;
   w: Float32Array;
   bias: Float32Array | null;
   clamp: Clamp;
-  inH: number;
-  inW: number;
-  inDepth: number;
-  outH: number;
-  outW: number;
-  outDepth: number;
-  filterH: number;
-  filterW: number;
-  /** CONV_2D: filter input depth and output channels per group; DEPTHWISE: the depth multiplier. */
+  /** CONV_2D: filter input depth and output channels per group (grouped convolution). */
   filterDepth: number;
   filtersPerGroup: number;
+  /** DEPTHWISE_CONV_2D: output channels per input channel (1 for CONV_2D). */
   depthMultiplier: number;
-  stride: [number, number];
-  dilation: [number, number];
-  pad: Padding;
 }
 
 export function floatConvContext(op: Op<'CONV_2D' | 'DEPTHWISE_CONV_2D'>, inputs: Array<TensorView | null>, output: TensorView): FloatConvContext {
   const input = inputs[0]!;
   const filter = inputs[1]!;
-  const [, inH, inW, inDepth] = input.shape as [number, number, number, number];
-  const [, outH, outW, outDepth] = output.shape as [number, number, number, number];
   const [outChannels, filterH, filterW, filterDepth] = filter.shape as [number, number, number, number];
   const depthwise = op.kind === 'DEPTHWISE_CONV_2D';
   return {
+    ...convGeometry(op, input, [filterH, filterW], output),
     x: input.data as Float32Array,
     w: filter.data as Float32Array,
     bias: inputs[2] ? (inputs[2].data as Float32Array) : null,
     clamp: op.attrs.clamp,
-    inH, inW, inDepth, outH, outW, outDepth, filterH, filterW,
     filterDepth: depthwise ? 1 : filterDepth,
-    filtersPerGroup: depthwise ? 1 : outChannels / (inDepth / filterDepth),
+    filtersPerGroup: depthwise ? 1 : outChannels / (input.shape[3]! / filterDepth),
     depthMultiplier: depthwise ? (op as Op<'DEPTHWISE_CONV_2D'>).attrs.depthMultiplier : 1,
-    stride: op.attrs.stride,
-    dilation: op.attrs.dilation,
-    pad: op.attrs.pad,
   };
 }
 
@@ -160,39 +147,16 @@ export function floatFullyConnected(op: Op<'FULLY_CONNECTED'>, inputs: Array<Ten
   for (let b = 0; b < k.batches; b++) floatFullyConnectedRow(k, b, y, b * k.units);
 }
 
-export interface FloatPoolContext {
-  x: Float32Array;
-  inH: number;
-  inW: number;
-  depth: number;
-  outH: number;
-  outW: number;
-  filter: [number, number];
-  stride: [number, number];
-  pad: Padding;
-  clamp: Clamp;
-}
-
-export function floatPoolContext(op: Op<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>, inputs: Array<TensorView | null>, output: TensorView): FloatPoolContext {
-  const [, inH, inW, depth] = inputs[0]!.shape as [number, number, number, number];
-  const [, outH, outW] = output.shape as [number, number, number, number];
-  const { filter, stride, pad, clamp } = op.attrs;
-  return { x: inputs[0]!.data as Float32Array, inH, inW, depth, outH, outW, filter, stride, pad, clamp };
-}
-
-/** Visits the in-bounds input offsets of window (n, oy, ox), channel 0, in row-major order. */
-function forWindow(k: FloatPoolContext, n: number, oy: number, ox: number, visit: (base: number) => void): void {
-  const inYOrigin = oy * k.stride[0] - k.pad.top;
-  const inXOrigin = ox * k.stride[1] - k.pad.left;
-  const yEnd = Math.min(k.filter[0], k.inH - inYOrigin);
-  const xEnd = Math.min(k.filter[1], k.inW - inXOrigin);
-  for (let fy = Math.max(0, -inYOrigin); fy < yEnd; fy++) {
-    for (let fx = Math.max(0, -inXOrigin); fx < xEnd; fx++) visit(((n * k.inH + inYOrigin + fy) * k.inW + inXOrigin + fx) * k.depth);
+/** Calls visit with the input offset (channel 0) of every in-bounds pixel of window (n, oy, ox), row-major. */
+function forWindow(k: PoolContext, n: number, oy: number, ox: number, visit: (base: number) => void): void {
+  const { inYOrigin, inXOrigin, yStart, yEnd, xStart, xEnd } = setWindow(k, oy, ox);
+  for (let fy = yStart; fy < yEnd; fy++) {
+    for (let fx = xStart; fx < xEnd; fx++) visit(((n * k.inH + inYOrigin + fy) * k.inW + inXOrigin + fx) * k.depth);
   }
 }
 
 /** Mean of the in-bounds pixels per channel (padding not counted): float32 sum / count, then the clamp. */
-export function floatAveragePoolPixel(k: FloatPoolContext, n: number, oy: number, ox: number, dest: Dest, destBase: number): void {
+export function floatAveragePoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Dest, destBase: number): void {
   for (let c = 0; c < k.depth; c++) {
     let total = 0;
     let count = 0;
@@ -200,22 +164,22 @@ export function floatAveragePoolPixel(k: FloatPoolContext, n: number, oy: number
       total = f32(total + k.x[base + c]!);
       count++;
     });
-    dest[destBase + c] = clampF32(f32(total / count), k.clamp);
+    dest[destBase + c] = clampF32(f32(total / count), [k.qmin, k.qmax]);
   }
 }
 
 /** Largest in-bounds pixel per channel (starting from the lowest float32), then the clamp. */
-export function floatMaxPoolPixel(k: FloatPoolContext, n: number, oy: number, ox: number, dest: Dest, destBase: number): void {
+export function floatMaxPoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Dest, destBase: number): void {
   for (let c = 0; c < k.depth; c++) {
     let max = -3.4028234663852886e38;
     forWindow(k, n, oy, ox, (base) => {
       if (k.x[base + c]! > max) max = k.x[base + c]!;
     });
-    dest[destBase + c] = clampF32(max, k.clamp);
+    dest[destBase + c] = clampF32(max, [k.qmin, k.qmax]);
   }
 }
 
-function everyPoolPixel(k: FloatPoolContext, pixel: typeof floatMaxPoolPixel, batches: number, y: Float32Array): void {
+function everyPoolPixel(k: PoolContext, pixel: typeof floatMaxPoolPixel, batches: number, y: Float32Array): void {
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < k.outH; oy++) {
       for (let ox = 0; ox < k.outW; ox++) pixel(k, n, oy, ox, y, ((n * k.outH + oy) * k.outW + ox) * k.depth);
@@ -224,9 +188,9 @@ function everyPoolPixel(k: FloatPoolContext, pixel: typeof floatMaxPoolPixel, ba
 }
 
 export function floatAveragePool2d(op: Op<'AVERAGE_POOL_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
-  everyPoolPixel(floatPoolContext(op, inputs, outputs[0]!), floatAveragePoolPixel, inputs[0]!.shape[0]!, outputs[0]!.data as Float32Array);
+  everyPoolPixel(poolContext(op, inputs, outputs[0]!), floatAveragePoolPixel, inputs[0]!.shape[0]!, outputs[0]!.data as Float32Array);
 }
 
 export function floatMaxPool2d(op: Op<'MAX_POOL_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
-  everyPoolPixel(floatPoolContext(op, inputs, outputs[0]!), floatMaxPoolPixel, inputs[0]!.shape[0]!, outputs[0]!.data as Float32Array);
+  everyPoolPixel(poolContext(op, inputs, outputs[0]!), floatMaxPoolPixel, inputs[0]!.shape[0]!, outputs[0]!.data as Float32Array);
 }

@@ -1,7 +1,7 @@
 // What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: the window geometry of the two convolutions
 // and the output stage (TFLM's per-channel requantization: bias, int32 wrap, MultiplyByQuantizedMultiplier,
 // output zero point, activation clamp).
-import type { QuantizedOp } from '../../ir/graph.js';
+import type { Op, QuantizedOp } from '../../ir/graph.js';
 import type { Padding } from '../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { TensorView } from '../types.js';
@@ -54,7 +54,7 @@ export interface ConvGeometry {
 }
 
 export function convGeometry(
-  op: QuantizedOp<'CONV_2D' | 'DEPTHWISE_CONV_2D'>,
+  op: Op<'CONV_2D' | 'DEPTHWISE_CONV_2D'>,
   input: TensorView,
   filter: [number, number],
   output: TensorView,

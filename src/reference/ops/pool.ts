@@ -6,7 +6,8 @@ import type { TensorView } from '../types.js';
 
 /** Everything one output pixel's pooling needs, gathered once per call. */
 export interface PoolContext {
-  x: Int8Array;
+  /** The input's elements: int8, or float32 for a float op (./float/conv.ts runs the float pixels). */
+  x: Int8Array | Float32Array;
   inH: number;
   inW: number;
   depth: number;
@@ -15,6 +16,7 @@ export interface PoolContext {
   filter: [number, number];
   stride: [number, number];
   pad: Padding;
+  /** The fused clamp in the output domain (quantized values; real ones for a float op). */
   qmin: number;
   qmax: number;
   /** The current window, filled by setWindow (reused: no allocation per pixel). */
@@ -27,11 +29,11 @@ export function poolContext(op: Op<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>, inputs: A
   const [, outH, outW] = output.shape as [number, number, number, number];
   const { filter, stride, pad, clamp } = op.attrs;
   const win = { inYOrigin: 0, inXOrigin: 0, yStart: 0, yEnd: 0, xStart: 0, xEnd: 0 };
-  return { x: input.data as Int8Array, inH, inW, depth, outH, outW, filter, stride, pad, qmin: clamp[0], qmax: clamp[1], win };
+  return { x: input.data as Int8Array | Float32Array, inH, inW, depth, outH, outW, filter, stride, pad, qmin: clamp[0], qmax: clamp[1], win };
 }
 
 /** The window of output pixel (oy, ox): its origin and the in-bounds filter rows/columns [start, end). */
-function setWindow(k: PoolContext, oy: number, ox: number): PoolContext['win'] {
+export function setWindow(k: PoolContext, oy: number, ox: number): PoolContext['win'] {
   const w = k.win;
   w.inYOrigin = oy * k.stride[0] - k.pad.top;
   w.yStart = Math.max(0, -w.inYOrigin);
