@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_MAX } from '../../../src/ir/float.js';
 import type { Clamp, Padding } from '../../../src/ir/ops.js';
+import { VARIANT_KERNELS } from '../../../src/reference/variants.js';
 import { floatOpGraph, runFloat } from './helpers.js';
 
 const f32 = Math.fround;
@@ -163,5 +164,48 @@ describe('QUANTIZE and DEQUANTIZE between float32 and int8', () => {
   it('DEQUANTIZE: (q - zero point) * scale', () => {
     const g = floatOpGraph('DEQUANTIZE', {}, [{ shape: [3], dtype: 'int8', quant: { scale: 0.25, zeroPoint: -2 } }], { shape: [3] });
     expect(runFloat(g, [-2, 2, -128])).toEqual([0, 1, -31.5]);
+  });
+});
+
+describe('float32 kernel variants compute what the default kernels do', () => {
+  it('stream-pixel, stream-row (CONV_2D) and inplace-channel, stream-row (DEPTHWISE) with a float32 scratch', () => {
+    const attrs = { stride: [1, 1] as [number, number], dilation: [1, 1] as [number, number], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp: NONE };
+    const x = Array.from({ length: 3 * 3 * 2 }, (_, i) => f32(Math.sin(i + 1)));
+    const conv = floatOpGraph('CONV_2D', attrs,
+      [{ shape: [1, 3, 3, 2] }, { shape: [2, 3, 3, 2], values: Array.from({ length: 36 }, (_, i) => f32(Math.cos(i))) }, { shape: [2], values: [0.25, -0.5] }],
+      { shape: [1, 3, 3, 2] });
+    const dw = floatOpGraph('DEPTHWISE_CONV_2D', { ...attrs, depthMultiplier: 1 },
+      [{ shape: [1, 3, 3, 2] }, { shape: [1, 3, 3, 2], values: Array.from({ length: 18 }, (_, i) => f32(Math.cos(2 * i))) }, null],
+      { shape: [1, 3, 3, 2] });
+    for (const [graph, variants] of [[conv, ['stream-pixel', 'stream-row']], [dw, ['inplace-channel', 'stream-row']]] as const) {
+      const expected = runFloat(graph, x);
+      for (const variant of variants) {
+        const views = graph.ops[0]!.inputs.map((id) => {
+          if (id < 0) return null;
+          const t = graph.tensors[id]!;
+          return { shape: t.shape, data: t.data ? new Float32Array(t.data.buffer.slice(0)) : Float32Array.from(x) };
+        });
+        const out = { shape: [1, 3, 3, 2], data: new Float32Array(18) };
+        const scratch = { shape: [64], data: new Int8Array(64) };
+        VARIANT_KERNELS[variant]!(graph.ops[0]!, views, [out], scratch);
+        expect(Array.from(out.data), variant).toEqual(expected);
+      }
+    }
+  });
+});
+
+describe('float32 ops refuse what their kernels do not do', () => {
+  it('a float32 FULLY_CONNECTED with int8 weights (hybrid) is E_UNSUPPORTED naming the weights', () => {
+    expect(() => floatOpGraph('FULLY_CONNECTED', { clamp: NONE, keepNumDims: false },
+      [{ shape: [1, 2] }, { shape: [1, 2], dtype: 'int8', values: [1, 2], quant: { scale: 0.5, zeroPoint: 0 } }, null], { shape: [1, 1] }))
+      .toThrow(/FULLY_CONNECTED \(node 0\), tensor 't1' \(#1\): weights is int8 on a float32 op/);
+  });
+  it('a float32 ADD with an int8 operand is E_UNSUPPORTED', () => {
+    expect(() => floatOpGraph('ADD', { clamp: NONE }, [{ shape: [2] }, { shape: [2], dtype: 'int8', quant: { scale: 1, zeroPoint: 0 } }], { shape: [2] }))
+      .toThrow(/dtype int8 is not supported \(expected float32\)/);
+  });
+  it('a float32 CONCATENATION with a fused activation is refused, as TFLM does', () => {
+    expect(() => floatOpGraph('CONCATENATION', { axis: 0, clamp: [0, FLOAT32_MAX] }, [{ shape: [1] }, { shape: [1] }], { shape: [2] }))
+      .toThrow(/fused activation/);
   });
 });
