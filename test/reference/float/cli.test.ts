@@ -50,6 +50,15 @@ describe.runIf(haveShared())('a float32 model through the CLI (pretrainedResnet)
     expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-5);
   });
 
+  it('run --patch 2@1 (the first two convolutions tile by tile, float32 windows copied) gives the same bytes', async () => {
+    const graph = readTflite(new Uint8Array(readFileSync(model)));
+    const [input] = xorshiftInputs(graph, 2, [{ scale: 1, zeroPoint: -128 }]);
+    writeFileSync(join(tmp, 'in2.bin'), input!);
+    const r = await cli('run', model, '--engine', 'reference', '--patch', '2@1', '--input', join(tmp, 'in2.bin'), '--output', join(tmp, 'out2.bin'));
+    expect(r.code).toBe(0);
+    expect(new Uint8Array(readFileSync(join(tmp, 'out2.bin')))).toEqual(runReference(graph, [input!]).outputs[0]);
+  });
+
   it('compile refuses it with E_UNSUPPORTED: quantize it first', async () => {
     for (const target of ['wasm', 'c']) {
       const r = await cli('compile', model, '--target', target, '--out', join(tmp, target));
