@@ -2,7 +2,6 @@
 // its overlap rule (src/plan/overlap.ts) assumes. The arithmetic is the default kernels' own per-unit
 // functions, so a variant computes the same integers; only the order of reads and writes differs.
 import type { AnyOp, Op, QuantizedOp } from '../ir/graph.js';
-import type { OpKind } from '../ir/ops.js';
 import { opSupportsVariant, type OverlapVariant } from '../ir/op-table.js';
 import { UnsupportedError } from '../errors.js';
 import { isFloatCall, runDefaultKernel } from './dispatch.js';
