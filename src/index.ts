@@ -11,6 +11,7 @@ import type { Plan } from './plan/types.js';
 import { DEVICES, type CoreId } from './cost/devices.js';
 import { profileSchedule } from './cost/profile.js';
 import { profileReport, type ProfileReport } from './report/profile.js';
+import { loadPackageAsset } from './package-asset.js';
 
 export interface LoadedModel {
   graph: Graph;
@@ -83,14 +84,7 @@ export interface CompileResult {
 
 /** The kernel library shipped in the package; `fetch` in browsers, the file itself in Node. */
 export async function loadKernelLibrary(simd = true): Promise<Uint8Array> {
-  // This module is src/index.ts in the sources and dist/src/index.js in the package.
-  const root = import.meta.url.includes('/dist/src/') ? '../../' : '../';
-  const url = new URL(`${root}build/kernels.${simd ? 'simd' : 'scalar'}.wasm`, import.meta.url);
-  if (url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
-    return new Uint8Array(await fs.readFile(url));
-  }
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+  return loadPackageAsset(`build/kernels.${simd ? 'simd' : 'scalar'}.wasm`);
 }
 
 /** Plans, schedules and emits the model for a target; returns the files to write. */

@@ -1,0 +1,75 @@
+// DepthwiseConv2dNative (channel multiplier 1) and its two gradients, NHWC, filter [KH, KW, C, 1],
+// f32x4 over channels; the geometry comes from convGeometry.
+import { B, H, W, C, KH, KW, SH, SW, DH, DW, PT, PL, OH, OW } from './conv';
+
+// @ts-ignore: decorator
+@inline
+function offset(b: i32, y: i32, x: i32, rows: i32, cols: i32): usize {
+  return <usize>(((b * rows + y) * cols + x) * C) << 2;
+}
+
+/** y[b, oy, ox, c] = Σ x[b, iy, ix, c] · w[ky, kx, c]. */
+export function depthwise(x: usize, w: usize, y: usize): void {
+  for (let b = 0; b < B; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+    const out = y + offset(b, oy, ox, OH, OW);
+    memory.fill(out, 0, <usize>C << 2);
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * SH - PT + ky * DH;
+      if (iy < 0 || iy >= H) continue;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix = ox * SW - PL + kx * DW;
+        if (ix < 0 || ix >= W) continue;
+        const px = x + offset(b, iy, ix, H, W);
+        const pw = w + (<usize>((ky * KW + kx) * C) << 2);
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2;
+          v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.mul(v128.load(px + o), v128.load(pw + o))));
+        }
+        for (; c < C; c++) {
+          const o = <usize>c << 2;
+          store<f32>(out + o, load<f32>(out + o) + load<f32>(px + o) * load<f32>(pw + o));
+        }
+      }
+    }
+  }
+}
+
+/** dx (zeroed here) += dy · w scattered back to every input a window read; dw (zeroed here) += x · dy. */
+function backward(x: usize, dy: usize, w: usize, dx: usize, dw: usize, filter: bool): void {
+  if (filter) memory.fill(dw, 0, <usize>(KH * KW * C) << 2);
+  else memory.fill(dx, 0, <usize>(B * H * W * C) << 2);
+  for (let b = 0; b < B; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+    const g = dy + offset(b, oy, ox, OH, OW);
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * SH - PT + ky * DH;
+      if (iy < 0 || iy >= H) continue;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix = ox * SW - PL + kx * DW;
+        if (ix < 0 || ix >= W) continue;
+        const wo = <usize>((ky * KW + kx) * C) << 2;
+        const xo = offset(b, iy, ix, H, W);
+        // filter: dw[wo] += x[xo] · g; input: dx[xo] += w[wo] · g.
+        const dst = filter ? dw + wo : dx + xo;
+        const src = filter ? x + xo : w + wo;
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2;
+          v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v128.load(src + o), v128.load(g + o))));
+        }
+        for (; c < C; c++) {
+          const o = <usize>c << 2;
+          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o) * load<f32>(g + o));
+        }
+      }
+    }
+  }
+}
+
+export function depthwiseBackpropInput(dy: usize, w: usize, dx: usize): void {
+  backward(0, dy, w, dx, 0, false);
+}
+
+export function depthwiseBackpropFilter(x: usize, dy: usize, dw: usize): void {
+  backward(x, dy, 0, 0, dw, true);
+}
