@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadPackageAsset } from '../package-asset.js';
 import { instantiateTrainKernels } from './arena.js';
+import { registerTrainGradients } from './gradients.js';
 import { kernelFor } from './kernels.js';
 
 export const TRAIN_BACKEND = 'tinyforge';
@@ -22,6 +23,7 @@ export async function useTrainBackend(wasm?: Uint8Array): Promise<void> {
     const arena = await instantiateTrainKernels(wasm ?? (await loadPackageAsset('build/train-simd.wasm')));
     for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel(kernelFor(config, TRAIN_BACKEND, arena));
     tf.registerBackend(TRAIN_BACKEND, () => new TinyforgeBackend(), 0);
+    registerTrainGradients();
   })();
   await registered;
   await tf.setBackend(TRAIN_BACKEND);

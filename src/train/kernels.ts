@@ -4,6 +4,7 @@
 import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TrainArena } from './arena.js';
+import { ELEMENTWISE } from './elementwise.js';
 
 type Args = Parameters<KernelFunc>[0];
 
@@ -227,11 +228,13 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   BatchMatMul: batchMatMul,
 };
 
-/** `config` for backend `name`, running the override when there is one (falling back to the cpu kernel). */
+/** `config` for backend `name`, running the wasm override or the elementwise fast path when there is one (each falls back to the cpu kernel). */
 export function kernelFor(config: KernelConfig, name: string, arena: TrainArena): KernelConfig {
-  const override = OVERRIDES[config.kernelName];
-  if (override === undefined) return { ...config, backendName: name };
   const fallback = config.kernelFunc;
-  return { ...config, backendName: name, kernelFunc: (args) => override(arena, args, fallback) };
+  const override = OVERRIDES[config.kernelName];
+  if (override !== undefined) return { ...config, backendName: name, kernelFunc: (args) => override(arena, args, fallback) };
+  const loop = ELEMENTWISE[config.kernelName];
+  if (loop !== undefined) return { ...config, backendName: name, kernelFunc: (args) => loop(args, fallback) };
+  return { ...config, backendName: name };
 }
 

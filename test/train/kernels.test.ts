@@ -159,3 +159,53 @@ describe('BatchMatMul vs tfjs cpu', () => {
     }
   }
 });
+
+describe('elementwise fast paths vs tfjs cpu', () => {
+  const rng = new Xorshift32(15);
+  const t = (shape: number[]) => ({ shape, values: randomValues(rng, shape.reduce((a, b) => a * b, 1)) });
+  const BINARY = [
+    ['same shape', [2, 3, 5, 4], [2, 3, 5, 4]],
+    ['bias on the last axis', [2, 3, 5, 4], [4]],
+    ['bias on the first operand', [7], [3, 7]],
+    ['scalar', [3, 5], []],
+    ['trailing block', [2, 3, 5], [3, 5]],
+    ['pooled against its map', [2, 1, 1, 4], [2, 3, 5, 4]],
+    ['row scale', [3, 5], [3, 1]],
+    ['general broadcast (cpu fallback)', [3, 1], [1, 4]],
+  ] as const;
+  for (const kernel of ['Add', 'Sub', 'Multiply', 'RealDiv']) {
+    for (const [what, sa, sb] of BINARY) {
+      it(`${kernel} ${what} equals cpu exactly`, async () => {
+        const inputs = { a: t([...sa]), b: t([...sb]) };
+        const ours = await runOn('tinyforge', kernel, inputs, {});
+        const ref = await runOn('cpu', kernel, inputs, {});
+        expect(ours.length).toBe(ref.length);
+        expect(Array.from(ours)).toEqual(Array.from(ref));
+      });
+    }
+  }
+  it('Relu and Step equal cpu exactly, NaN included', async () => {
+    const x = t([3, 7]);
+    x.values[4] = NaN;
+    x.values[5] = 0;
+    for (const [kernel, attrs] of [['Relu', {}], ['Step', { alpha: 0 }], ['Step', { alpha: 0.25 }]] as const) {
+      const ours = await runOn('tinyforge', kernel, { x }, attrs);
+      const ref = await runOn('cpu', kernel, { x }, attrs);
+      expect(Array.from(ours)).toEqual(Array.from(ref));
+    }
+  });
+  const REDUCE = [[[0, 1, 2], false], [[0], true], [[2, 3], false], [[3], true], [[1], false], [[1, 2], true], [[0, 2], false]] as const;
+  for (const kernel of ['Sum', 'Mean']) {
+    for (const [axis, keepDims] of REDUCE) {
+      it(`${kernel} over axes ${axis.join(',')} keepDims=${keepDims}`, async () => {
+        const x = t([3, 4, 5, 6]);
+        const ours = await runOn('tinyforge', kernel, { x }, { axis: [...axis], keepDims });
+        const ref = await runOn('cpu', kernel, { x }, { axis: [...axis], keepDims });
+        const reduced = (axis as readonly number[]).reduce((n: number, a: number) => n * x.shape[a]!, 1);
+        expect(ours.length).toBe(360 / reduced);
+        // Both sum in float64 and round once: only the summation order can differ.
+        for (let i = 0; i < ref.length; i++) expect(Math.abs(ours[i]! - ref[i]!)).toBeLessThanOrEqual(2 ** -23 * Math.max(1, Math.abs(ref[i]!)));
+      });
+    }
+  }
+});

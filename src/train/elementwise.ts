@@ -1,0 +1,104 @@
+// Elementwise and reduction kernels for the shapes training makes (same shape, scalar, a bias, a pooled
+// [B,1,1,C] against [B,H,W,C]; reductions over one run of axes), as plain loops over the cpu backend's arrays:
+// the profile showed tfjs cpu's general broadcasting loops (an index modulo per element) costing more
+// than all the conv kernels together. Anything else falls back to the cpu kernel.
+import { backend_util, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+type Args = Parameters<KernelFunc>[0];
+type Fallback = KernelFunc;
+
+const values = (backend: MathBackendCPU, t: TensorInfo) => backend.data.get(t.dataId).values as Float32Array;
+
+/**
+ * How `small` broadcasts against `big`: equal except one contiguous run of axes where `small` is 1, as
+ * [outer, run, inner] element counts of `big` (same shape: run 1; a bias: outer 1; a scalar: all run).
+ */
+export function broadcastRun(big: number[], small: number[]): [number, number, number] | null {
+  if (small.length > big.length) return null;
+  const padded = [...new Array<number>(big.length - small.length).fill(1), ...small];
+  const differ = big.map((d, i) => (padded[i] === d ? -1 : padded[i] === 1 ? i : -2)).filter((i) => i !== -1);
+  if (differ.includes(-2) || differ.some((d, i) => i > 0 && d !== differ[i - 1]! + 1)) return null;
+  if (differ.length === 0) return [util.sizeFromShape(big), 1, 1];
+  const p = differ[0]!;
+  const q = differ[differ.length - 1]!;
+  return [util.sizeFromShape(big.slice(0, p)), util.sizeFromShape(big.slice(p, q + 1)), util.sizeFromShape(big.slice(q + 1))];
+}
+
+/** op(a, b) elementwise when one operand broadcasts against the other along one run of axes. */
+function binary(op: (x: number, y: number) => number) {
+  return (args: Args, fallback: Fallback): TensorInfo | TensorInfo[] => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+    const backend = args.backend as MathBackendCPU;
+    const aBig = util.sizeFromShape(a.shape) >= util.sizeFromShape(b.shape);
+    const [big, small] = aBig ? [a, b] : [b, a];
+    const run = broadcastRun(big.shape, small.shape);
+    if (run === null) return fallback(args);
+    const [outer, mid, inner] = run;
+    const bv = values(backend, big);
+    const sv = values(backend, small);
+    const out = new Float32Array(bv.length);
+    for (let o = 0; o < outer; o++) {
+      for (let m = 0; m < mid; m++) {
+        const at = (o * mid + m) * inner;
+        const from = o * inner;
+        if (aBig) for (let j = 0; j < inner; j++) out[at + j] = op(bv[at + j]!, sv[from + j]!);
+        else for (let j = 0; j < inner; j++) out[at + j] = op(sv[from + j]!, bv[at + j]!);
+      }
+    }
+    return backend.makeTensorInfo(big.shape, 'float32', out);
+  };
+}
+
+function unary(op: (x: number, attrs: Record<string, unknown>) => number) {
+  return (args: Args, fallback: Fallback): TensorInfo | TensorInfo[] => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return fallback(args);
+    const backend = args.backend as MathBackendCPU;
+    const xv = values(backend, x);
+    const out = new Float32Array(xv.length);
+    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+    for (let i = 0; i < xv.length; i++) out[i] = op(xv[i]!, attrs);
+    return backend.makeTensorInfo(x.shape, 'float32', out);
+  };
+}
+
+/** Sum or mean over one contiguous run of axes (bias gradients, global pools, row sums), in float64 like tfjs. */
+function reduce(mean: boolean) {
+  return (args: Args, fallback: Fallback): TensorInfo | TensorInfo[] => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    if (x.dtype !== 'float32') return fallback(args);
+    const axes = util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    if (axes.length === 0 || axes.some((v, i) => i > 0 && v !== axes[i - 1]! + 1)) return fallback(args);
+    const backend = args.backend as MathBackendCPU;
+    const xv = values(backend, x);
+    const outer = util.sizeFromShape(x.shape.slice(0, axes[0]));
+    const count = util.sizeFromShape(x.shape.slice(axes[0], axes[axes.length - 1]! + 1));
+    const inner = util.sizeFromShape(x.shape.slice(axes[axes.length - 1]! + 1));
+    const acc = new Float64Array(outer * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let m = 0; m < count; m++) {
+        const at = (o * count + m) * inner;
+        for (let j = 0; j < inner; j++) acc[o * inner + j]! += xv[at + j]!;
+      }
+    }
+    const out = new Float32Array(acc.length);
+    for (let j = 0; j < out.length; j++) out[j] = mean ? acc[j]! / count : acc[j]!;
+    const outShape = backend_util.computeOutAndReduceShapes(x.shape, axes)[0];
+    return backend.makeTensorInfo(keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, 'float32', out);
+  };
+}
+
+/** Kernel name -> fast path with fallback; the semantics of each are tfjs cpu's (NaN stays NaN). */
+export const ELEMENTWISE: Readonly<Record<string, (args: Args, fallback: Fallback) => TensorInfo | TensorInfo[]>> = {
+  Add: binary((x, y) => x + y),
+  Sub: binary((x, y) => x - y),
+  Multiply: binary((x, y) => x * y),
+  RealDiv: binary((x, y) => x / y),
+  Relu: unary((x) => (x < 0 ? 0 : x)),
+  Step: unary((x, a) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : ((a.alpha as number | undefined) ?? 0))),
+  Sum: reduce(false),
+  Mean: reduce(true),
+};
