@@ -5,6 +5,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadPackageAsset } from '../package-asset.js';
 import { instantiateTrainKernels } from './arena.js';
 import { registerTrainGradients } from './gradients.js';
+import { RELU_GRAD, reluGrad } from './elementwise.js';
 import { kernelFor } from './kernels.js';
 
 export const TRAIN_BACKEND = 'tinyforge';
@@ -22,6 +23,7 @@ export async function useTrainBackend(wasm?: Uint8Array): Promise<void> {
   registered ??= (async () => {
     const arena = await instantiateTrainKernels(wasm ?? (await loadPackageAsset('build/train-simd.wasm')));
     for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel(kernelFor(config, TRAIN_BACKEND, arena));
+    tf.registerKernel({ kernelName: RELU_GRAD, backendName: TRAIN_BACKEND, kernelFunc: reluGrad });
     tf.registerBackend(TRAIN_BACKEND, () => new TinyforgeBackend(), 0);
     registerTrainGradients();
   })();

@@ -91,6 +91,22 @@ function reduce(mean: boolean) {
   };
 }
 
+/** The kernel ReLU's gradient runs on 'tinyforge': dy · step(x) in one pass (tfjs: step, cast, multiply). */
+export const RELU_GRAD = 'TinyforgeReluGrad';
+
+export function reluGrad(args: Args): TensorInfo {
+  const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+  const backend = args.backend as MathBackendCPU;
+  const g = values(backend, dy);
+  const xv = values(backend, x);
+  const out = new Float32Array(xv.length);
+  for (let i = 0; i < xv.length; i++) {
+    const v = xv[i]!;
+    out[i] = g[i]! * (Number.isNaN(v) ? NaN : v > 0 ? 1 : 0);
+  }
+  return backend.makeTensorInfo(x.shape, 'float32', out);
+}
+
 /** Kernel name -> fast path with fallback; the semantics of each are tfjs cpu's (NaN stays NaN). */
 export const ELEMENTWISE: Readonly<Record<string, (args: Args, fallback: Fallback) => TensorInfo | TensorInfo[]>> = {
   Add: binary((x, y) => x + y),

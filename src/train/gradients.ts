@@ -3,6 +3,7 @@
 // gradients (the union @tensorflow/tfjs package does that); these are ports of tfjs-core 4.9.0's
 // src/gradients/*_grad.ts (Apache-2.0), registered only where none is registered yet.
 import * as tf from '@tensorflow/tfjs-core';
+import { RELU_GRAD } from './elementwise.js';
 
 type Saved = tf.Tensor[];
 type Attrs = Record<string, unknown>;
@@ -49,7 +50,12 @@ const GRADIENTS: tf.GradConfig[] = [
   { kernelName: 'Neg', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.neg(dy) })) },
   { kernelName: 'Cast', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.clone(dy) })) },
   { kernelName: 'Identity', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.cast(dy, 'float32') })) },
-  { kernelName: 'Relu', inputsToSave: ['x'], gradFunc: one((dy: tf.Tensor, [x]: Saved) => ({ x: () => tf.mul(dy, tf.cast(tf.step(x!), 'float32')) })) },
+  {
+    kernelName: 'Relu', inputsToSave: ['x'], gradFunc: one((dy: tf.Tensor, [x]: Saved) => ({
+      // One pass where the fused kernel is registered ('tinyforge'); tfjs's own three ops elsewhere.
+      x: () => (tf.getKernel(RELU_GRAD, tf.getBackend()) ? run(RELU_GRAD, { dy, x: x! }, {}) : tf.mul(dy, tf.cast(tf.step(x!), 'float32'))),
+    })),
+  },
   { kernelName: 'Reshape', inputsToSave: ['x'], gradFunc: one((dy: tf.Tensor, [x]: Saved) => ({ x: () => tf.reshape(dy, x!.shape) })) },
   { kernelName: 'Sum', inputsToSave: ['x'], gradFunc: one((dy: tf.Tensor, [x]: Saved, attrs: Attrs) => ({ x: () => unreduce(dy, x!, attrs.axis) })) },
   {

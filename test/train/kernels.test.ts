@@ -2,6 +2,7 @@
 // pads, dilation and batch > 1. Bound: the cpu kernels sum in float64 and round once, ours sums T float32
 // products, so |ours - cpu| ≤ (T+1)·2^-24·Σ|aᵢbᵢ| per element (compare.ts); each case asserts the ratio ≤ 1.
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Xorshift32 } from '../../src/builder/random.js';
 import { useTrainBackend } from '../../src/train/backend.js';
@@ -208,4 +209,18 @@ describe('elementwise fast paths vs tfjs cpu', () => {
       });
     }
   }
+});
+
+describe('fused ReLU gradient', () => {
+  it("equals tfjs's dy · step(x) on cpu, NaN and zero included", async () => {
+    const rng = new Xorshift32(16);
+    const x = { shape: [4, 9], values: randomValues(rng, 36) };
+    const dy = { shape: [4, 9], values: randomValues(rng, 36) };
+    x.values[3] = NaN;
+    x.values[7] = 0;
+    const ours = await runOn('tinyforge', 'TinyforgeReluGrad', { dy, x }, {});
+    await tf.setBackend('cpu');
+    const ref = tf.tidy(() => tf.mul(tf.tensor(dy.values, dy.shape), tf.cast(tf.step(tf.tensor(x.values, x.shape)), 'float32')).dataSync());
+    expect(Array.from(ours)).toEqual(Array.from(ref));
+  });
 });

@@ -37,11 +37,12 @@ describe.skipIf(!present)('training on Fashion-MNIST', () => {
     await useTrainBackend();
   });
 
-  it('three epochs over 512 images lower the mean loss by more than a third, deterministically', () => {
-    const first = losses(3);
+  it('two epochs over 512 images lower the mean loss by more than a third, deterministically', () => {
+    const run = losses(2);
+    console.log(`test/train/training: mean loss per epoch ${run.map((l) => l.toFixed(4)).join(', ')}`);
     // Ten classes: an untrained net starts near ln 10 = 2.30.
-    expect(first[0]).toBeGreaterThan(1);
-    expect(first[2]!).toBeLessThan(first[0]! * (2 / 3));
-    expect(losses(3)).toEqual(first);
-  });
+    expect(run[0]).toBeGreaterThan(1);
+    expect(run[1]!).toBeLessThan(run[0]! * (2 / 3));
+    expect(losses(1)[0]).toBe(run[0]);
+  }, 300_000);
 });
