@@ -10,13 +10,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { Xorshift32 } from '../src/builder/random.js';
+import { loadFashionMnist } from '../src/cli/data/named.js';
+import { batches, take, type Dataset } from '../src/data/index.js';
 import { useTrainBackend, TRAIN_BACKEND } from '../src/train/backend.js';
 import { dsCnn } from '../src/train/arch/ds-cnn.js';
 import { lenet } from '../src/train/arch/lenet.js';
 import type { TrainableNet } from '../src/train/arch/net.js';
-import { accuracy, trainStep, type Batch } from '../src/train/loop.js';
-import { fashionMnist } from './fashion-mnist.js';
+import { accuracy, trainStep } from '../src/train/loop.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -46,47 +46,22 @@ interface Row {
   torch: Column;
 }
 
-function slice(data: Batch, order: Uint32Array, from: number, n: number): Batch {
-  const per = data.shape[0] * data.shape[1] * data.shape[2];
-  const images = new Float32Array(n * per);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = order[from + i]!;
-    images.set(data.images.subarray(k * per, (k + 1) * per), i * per);
-    labels[i] = data.labels[k]!;
-  }
-  return { images, labels, shape: data.shape };
-}
-
-function shuffled(n: number, rng: Xorshift32): Uint32Array {
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
-
 /** Trains `epochs` epochs on `train`; the time counts the steps only (batching and shuffling included). */
-function trainOurs(name: string, train: Batch, test: Batch, epochs: number): Column {
+function trainOurs(name: string, train: Dataset, test: Dataset, epochs: number): Column {
   const net = NETS[name]!(SEED);
   const optimizer = tf.train.adam(LR);
-  const rng = new Xorshift32(SEED);
   let wall = 0;
   let cpu = 0;
   for (let e = 0; e < epochs; e++) {
-    const order = shuffled(train.labels.length, rng);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     let loss = 0;
-    for (let i = 0; i < order.length; i += BATCH) {
-      const n = Math.min(BATCH, order.length - i);
-      loss += trainStep(net, optimizer, slice(train, order, i, n)) * n;
-    }
+    for (const batch of batches(train, BATCH, { seed: SEED + e })) loss += trainStep(net, optimizer, batch) * batch.shape[0];
+    const n = train.shape[0];
     const c = process.cpuUsage(c0);
     wall += (performance.now() - t0) / 1000;
     cpu += (c.user + c.system) / 1e6;
-    log(`  ${name} ours epoch ${e + 1}/${epochs}: loss ${(loss / order.length).toFixed(4)}, ${(order.length / ((performance.now() - t0) / 1000)).toFixed(0)} images/s\n`);
+    log(`  ${name} ours epoch ${e + 1}/${epochs}: loss ${(loss / n).toFixed(4)}, ${(n / ((performance.now() - t0) / 1000)).toFixed(0)} images/s\n`);
   }
   const images = train.labels.length * epochs;
   const testAccuracy = accuracy(net, test);
@@ -96,22 +71,22 @@ function trainOurs(name: string, train: Batch, test: Batch, epochs: number): Col
     note: `${epochs} epoch(s) of ${train.labels.length} images` };
 }
 
-/** tfjs cpu: one warm-up batch, then `batches` timed; the epoch is extrapolated. */
-function timeTfjsCpu(name: string, train: Batch, batches: number): Column {
+/** tfjs cpu: one warm-up batch, then `count` timed; the epoch is extrapolated. */
+function timeTfjsCpu(name: string, train: Dataset, count: number): Column {
   const net = NETS[name]!(SEED);
   const optimizer = tf.train.adam(LR);
-  const order = shuffled(train.labels.length, new Xorshift32(SEED));
-  trainStep(net, optimizer, slice(train, order, 0, BATCH));
+  const [warmup, ...timed] = Array.from(batches(take(train, (count + 1) * BATCH), BATCH, { seed: SEED }));
+  trainStep(net, optimizer, warmup!);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  for (let b = 1; b <= batches; b++) trainStep(net, optimizer, slice(train, order, b * BATCH, BATCH));
+  for (const batch of timed) trainStep(net, optimizer, batch);
   const c = process.cpuUsage(c0);
   const wall = (performance.now() - t0) / 1000;
   net.variables.forEach((v) => v.dispose());
   optimizer.dispose();
-  const images = batches * BATCH;
+  const images = timed.length * BATCH;
   return { imagesPerSecond: images / wall, imagesPerCpuSecond: images / ((c.user + c.system) / 1e6), epochSeconds: (EPOCH_IMAGES * wall) / images,
-    testAccuracy: null, note: `${batches} batches timed, epoch extrapolated, not trained` };
+    testAccuracy: null, note: `${timed.length} batches timed, epoch extrapolated, not trained` };
 }
 
 function runTorch(name: string, epochs: number, limit: number, testLimit: number): Column {
@@ -156,8 +131,8 @@ async function main(): Promise<void> {
   const testLimit = option('--test-limit', 10000);
   const tfjsBatches = option('--tfjs-batches', 3);
   const nets = argv.includes('--nets') ? argv[argv.indexOf('--nets') + 1]!.split(',') : Object.keys(NETS);
-  const train = fashionMnist('train', limit);
-  const test = fashionMnist('t10k', testLimit);
+  const train = take(loadFashionMnist('train'), limit);
+  const test = take(loadFashionMnist('test'), testLimit);
   await useTrainBackend();
   const rows: Row[] = [];
   for (const net of nets) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { FASHION_MNIST_DIR, fashionMnist } from '../../bench/fashion-mnist.js';
+import { FASHION_MNIST_DIR, loadFashionMnist } from '../../src/cli/data/named.js';
+import { batches, take } from '../../src/data/index.js';
 import { useTrainBackend } from '../../src/train/backend.js';
 import { lenet } from '../../src/train/arch/lenet.js';
 import { trainStep } from '../../src/train/loop.js';
@@ -15,16 +16,13 @@ if (!present) console.warn(`test/train/training: ${FASHION_MNIST_DIR} is missing
 
 /** Mean loss of each of `epochs` passes over 512 images in batches of 64, from seed 1. */
 function losses(epochs: number): number[] {
-  const data = fashionMnist('train', 512);
-  const per = 28 * 28;
+  const data = take(loadFashionMnist('train'), 512);
   const net = lenet(1);
   const optimizer = tf.train.adam(1e-3);
   const out: number[] = [];
   for (let e = 0; e < epochs; e++) {
     let sum = 0;
-    for (let i = 0; i < 512; i += 64) {
-      sum += trainStep(net, optimizer, { images: data.images.subarray(i * per, (i + 64) * per), labels: data.labels.subarray(i, i + 64), shape: [28, 28, 1] });
-    }
+    for (const batch of batches(data, 64)) sum += trainStep(net, optimizer, batch);
     out.push(sum / 8);
   }
   net.variables.forEach((v) => v.dispose());
