@@ -8,6 +8,21 @@ function offset(b: i32, y: i32, x: i32, rows: i32, cols: i32): usize {
   return <usize>(((b * rows + y) * cols + x) * C) << 2;
 }
 
+/** dst[c] += a[c] · b[c] for c < C, f32x4 then the remainder. */
+// @ts-ignore: decorator
+@inline
+function macRun(dst: usize, a: usize, b: usize): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const o = <usize>c << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v128.load(a + o), v128.load(b + o))));
+  }
+  for (; c < C; c++) {
+    const o = <usize>c << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
 /** y[b, oy, ox, c] = Σ x[b, iy, ix, c] · w[ky, kx, c]. */
 export function depthwise(x: usize, w: usize, y: usize): void {
   for (let b = 0; b < B; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
@@ -19,17 +34,7 @@ export function depthwise(x: usize, w: usize, y: usize): void {
       for (let kx = 0; kx < KW; kx++) {
         const ix = ox * SW - PL + kx * DW;
         if (ix < 0 || ix >= W) continue;
-        const px = x + offset(b, iy, ix, H, W);
-        const pw = w + (<usize>((ky * KW + kx) * C) << 2);
-        let c = 0;
-        for (; c + 4 <= C; c += 4) {
-          const o = <usize>c << 2;
-          v128.store(out + o, f32x4.add(v128.load(out + o), f32x4.mul(v128.load(px + o), v128.load(pw + o))));
-        }
-        for (; c < C; c++) {
-          const o = <usize>c << 2;
-          store<f32>(out + o, load<f32>(out + o) + load<f32>(px + o) * load<f32>(pw + o));
-        }
+        macRun(out, x + offset(b, iy, ix, H, W), w + (<usize>((ky * KW + kx) * C) << 2));
       }
     }
   }
@@ -49,18 +54,8 @@ function backward(x: usize, dy: usize, w: usize, dx: usize, dw: usize, filter: b
         if (ix < 0 || ix >= W) continue;
         const wo = <usize>((ky * KW + kx) * C) << 2;
         const xo = offset(b, iy, ix, H, W);
-        // filter: dw[wo] += x[xo] · g; input: dx[xo] += w[wo] · g.
-        const dst = filter ? dw + wo : dx + xo;
-        const src = filter ? x + xo : w + wo;
-        let c = 0;
-        for (; c + 4 <= C; c += 4) {
-          const o = <usize>c << 2;
-          v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v128.load(src + o), v128.load(g + o))));
-        }
-        for (; c < C; c++) {
-          const o = <usize>c << 2;
-          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o) * load<f32>(g + o));
-        }
+        if (filter) macRun(dw + wo, x + xo, g);
+        else macRun(dx + xo, w + wo, g);
       }
     }
   }

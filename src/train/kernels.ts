@@ -32,6 +32,22 @@ function convScratch(arena: TrainArena, info: backend_util.Conv2DInfo): { cols: 
   return { cols, pack };
 }
 
+/**
+ * One wasm kernel call: copies `inputs` in (pointers in that order), allocates the float32 output of
+ * `outShape`, sets the geometry, runs `call`, and returns the output as a cpu-backend tensor.
+ */
+function inWasm(arena: TrainArena, args: Args, inputs: TensorInfo[], outShape: number[], info: backend_util.Conv2DInfo | null,
+  call: (ptrs: number[], out: number) => void): TensorInfo {
+  const backend = args.backend as MathBackendCPU;
+  arena.reset();
+  const ptrs = inputs.map((t) => arena.put(valuesOf(backend, t)));
+  const size = util.sizeFromShape(outShape);
+  const out = arena.alloc(size);
+  if (info !== null) setGeometry(arena, info);
+  call(ptrs, out);
+  return backend.makeTensorInfo(outShape, 'float32', arena.read(out, size));
+}
+
 type Override = (arena: TrainArena, args: Args, fallback: KernelFunc) => TensorInfo | TensorInfo[];
 
 const conv2D: Override = (arena, args, fallback) => {
@@ -41,16 +57,10 @@ const conv2D: Override = (arena, args, fallback) => {
   if (a.dataFormat === 'NCHW' || !allFloat(x, filter)) return fallback(args);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
     a.strides, a.dilations, a.pad, a.dimRoundingMode, false, 'channelsLast');
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const px = arena.put(valuesOf(backend, x));
-  const pw = arena.put(valuesOf(backend, filter));
-  const size = util.sizeFromShape(info.outShape);
-  const py = arena.alloc(size);
-  const { cols, pack } = convScratch(arena, info);
-  setGeometry(arena, info);
-  arena.k.conv2d(px, pw, py, cols, pack);
-  return backend.makeTensorInfo(info.outShape, 'float32', arena.read(py, size));
+  return inWasm(arena, args, [x, filter], info.outShape, info, ([px, pw], py) => {
+    const { cols, pack } = convScratch(arena, info);
+    arena.k.conv2d(px!, pw!, py, cols, pack);
+  });
 };
 
 const conv2DBackpropInput: Override = (arena, args, fallback) => {
@@ -60,16 +70,10 @@ const conv2DBackpropInput: Override = (arena, args, fallback) => {
   if (a.dataFormat === 'NCHW' || !allFloat(dy, filter)) return fallback(args);
   const info = backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number],
     a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const pdy = arena.put(valuesOf(backend, dy));
-  const pw = arena.put(valuesOf(backend, filter));
-  const size = util.sizeFromShape(info.inShape);
-  const pdx = arena.alloc(size);
-  const { cols, pack } = convScratch(arena, info);
-  setGeometry(arena, info);
-  arena.k.conv2dBackpropInput(pdy, pw, pdx, cols, pack);
-  return backend.makeTensorInfo(info.inShape, 'float32', arena.read(pdx, size));
+  return inWasm(arena, args, [dy, filter], info.inShape, info, ([pdy, pw], pdx) => {
+    const { cols, pack } = convScratch(arena, info);
+    arena.k.conv2dBackpropInput(pdy!, pw!, pdx, cols, pack);
+  });
 };
 
 const conv2DBackpropFilter: Override = (arena, args, fallback) => {
@@ -79,16 +83,10 @@ const conv2DBackpropFilter: Override = (arena, args, fallback) => {
   if (a.dataFormat === 'NCHW' || !allFloat(x, dy)) return fallback(args);
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape,
     a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const px = arena.put(valuesOf(backend, x));
-  const pdy = arena.put(valuesOf(backend, dy));
-  const size = util.sizeFromShape(info.filterShape);
-  const pdw = arena.alloc(size);
-  const { cols, pack } = convScratch(arena, info);
-  setGeometry(arena, info);
-  arena.k.conv2dBackpropFilter(px, pdy, pdw, cols, pack);
-  return backend.makeTensorInfo(info.filterShape, 'float32', arena.read(pdw, size));
+  return inWasm(arena, args, [x, dy], info.filterShape, info, ([px, pdy], pdw) => {
+    const { cols, pack } = convScratch(arena, info);
+    arena.k.conv2dBackpropFilter(px!, pdy!, pdw, cols, pack);
+  });
 };
 
 type DepthwiseAttrs = { strides: number | [number, number]; pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
@@ -109,15 +107,7 @@ const depthwiseConv2dNative: Override = (arena, args, fallback) => {
   const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
   const info = allFloat(x, filter) ? depthwiseInfo(x.shape, filter.shape, args.attrs as unknown as DepthwiseAttrs, false) : null;
   if (info === null) return fallback(args);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const px = arena.put(valuesOf(backend, x));
-  const pw = arena.put(valuesOf(backend, filter));
-  const size = util.sizeFromShape(info.outShape);
-  const py = arena.alloc(size);
-  setGeometry(arena, info);
-  arena.k.depthwise(px, pw, py);
-  return backend.makeTensorInfo(info.outShape, 'float32', arena.read(py, size));
+  return inWasm(arena, args, [x, filter], info.outShape, info, ([px, pw], py) => arena.k.depthwise(px!, pw!, py));
 };
 
 const depthwiseBackpropInput: Override = (arena, args, fallback) => {
@@ -125,15 +115,7 @@ const depthwiseBackpropInput: Override = (arena, args, fallback) => {
   const a = args.attrs as unknown as DepthwiseAttrs & { inputShape: number[] };
   const info = allFloat(dy, filter) ? depthwiseInfo(a.inputShape, filter.shape, a, true) : null;
   if (info === null) return fallback(args);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const pdy = arena.put(valuesOf(backend, dy));
-  const pw = arena.put(valuesOf(backend, filter));
-  const size = util.sizeFromShape(info.inShape);
-  const pdx = arena.alloc(size);
-  setGeometry(arena, info);
-  arena.k.depthwiseBackpropInput(pdy, pw, pdx);
-  return backend.makeTensorInfo(info.inShape, 'float32', arena.read(pdx, size));
+  return inWasm(arena, args, [dy, filter], info.inShape, info, ([pdy, pw], pdx) => arena.k.depthwiseBackpropInput(pdy!, pw!, pdx));
 };
 
 const depthwiseBackpropFilter: Override = (arena, args, fallback) => {
@@ -141,15 +123,7 @@ const depthwiseBackpropFilter: Override = (arena, args, fallback) => {
   const a = args.attrs as unknown as DepthwiseAttrs & { filterShape: number[] };
   const info = allFloat(x, dy) ? depthwiseInfo(x.shape, a.filterShape, a, true) : null;
   if (info === null) return fallback(args);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const px = arena.put(valuesOf(backend, x));
-  const pdy = arena.put(valuesOf(backend, dy));
-  const size = util.sizeFromShape(info.filterShape);
-  const pdw = arena.alloc(size);
-  setGeometry(arena, info);
-  arena.k.depthwiseBackpropFilter(px, pdy, pdw);
-  return backend.makeTensorInfo(info.filterShape, 'float32', arena.read(pdw, size));
+  return inWasm(arena, args, [x, dy], info.filterShape, info, ([px, pdy], pdw) => arena.k.depthwiseBackpropFilter(px!, pdy!, pdw));
 };
 
 type PoolAttrs = { filterSize: number | [number, number]; strides: number | [number, number];
@@ -163,29 +137,14 @@ const maxPool: Override = (arena, args, fallback) => {
   const { x } = args.inputs as { x: TensorInfo };
   if (!allFloat(x)) return fallback(args);
   const info = poolInfo(x.shape, args.attrs as unknown as PoolAttrs);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const px = arena.put(valuesOf(backend, x));
-  const size = util.sizeFromShape(info.outShape);
-  const py = arena.alloc(size);
-  setGeometry(arena, info);
-  arena.k.maxPool(px, py);
-  return backend.makeTensorInfo(info.outShape, 'float32', arena.read(py, size));
+  return inWasm(arena, args, [x], info.outShape, info, ([px], py) => arena.k.maxPool(px!, py));
 };
 
 const maxPoolGrad: Override = (arena, args, fallback) => {
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
   if (!allFloat(dy, input)) return fallback(args);
   const info = poolInfo(input.shape, args.attrs as unknown as PoolAttrs);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const pdy = arena.put(valuesOf(backend, dy));
-  const px = arena.put(valuesOf(backend, input));
-  const size = util.sizeFromShape(input.shape);
-  const pdx = arena.alloc(size);
-  setGeometry(arena, info);
-  arena.k.maxPoolGrad(pdy, px, pdx);
-  return backend.makeTensorInfo(input.shape, 'float32', arena.read(pdx, size));
+  return inWasm(arena, args, [dy, input], input.shape, info, ([pdy, px], pdx) => arena.k.maxPoolGrad(pdy!, px!, pdx));
 };
 
 /** BatchMatMul: one GEMM per batch entry, transposes read through strides. */
@@ -202,17 +161,13 @@ const batchMatMul: Override = (arena, args, fallback) => {
   const N = transposeB ? br : bc;
   if ((transposeB ? bc : br) !== K) return fallback(args); // the cpu kernel words the shape error
   const batch = util.sizeFromShape(outerA);
-  const backend = args.backend as MathBackendCPU;
-  arena.reset();
-  const pa = arena.put(valuesOf(backend, a));
-  const pb = arena.put(valuesOf(backend, b));
-  const pc = arena.alloc(batch * M * N);
-  const pack = arena.alloc(8 * K);
-  for (let i = 0; i < batch; i++) {
-    arena.k.gemm(pa + 4 * i * M * K, transposeA ? 1 : K, transposeA ? M : 1, pb + 4 * i * K * N, transposeB ? 1 : N, transposeB ? K : 1,
-      pc + 4 * i * M * N, M, K, N, 0, pack);
-  }
-  return backend.makeTensorInfo([...outerA, M, N], 'float32', arena.read(pc, batch * M * N));
+  return inWasm(arena, args, [a, b], [...outerA, M, N], null, ([pa, pb], pc) => {
+    const pack = arena.alloc(8 * K);
+    for (let i = 0; i < batch; i++) {
+      arena.k.gemm(pa! + 4 * i * M * K, transposeA ? 1 : K, transposeA ? M : 1, pb! + 4 * i * K * N, transposeB ? 1 : N, transposeB ? K : 1,
+        pc + 4 * i * M * N, M, K, N, 0, pack);
+    }
+  });
 };
 
 /** The kernels the SIMD wasm overrides, by tfjs kernel name. */
