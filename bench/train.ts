@@ -1,5 +1,5 @@
 // `npm run bench:train [-- --epochs 5] [-- --limit N] [-- --test-limit N] [-- --nets lenet,ds-cnn]
-// [-- --tfjs-batches 3] [-- --no-torch] [-- --json] [-- --write]`: training throughput and test accuracy on
+// [-- --tfjs-batches 2] [-- --no-torch] [-- --json] [-- --write]`: training throughput and test accuracy on
 // Fashion-MNIST of the nets in src/train/arch/, side by side in one run: ours (tfjs-core + the 'tinyforge'
 // SIMD backend), tfjs's plain cpu backend (a few batches timed, the epoch extrapolated: it is too slow to
 // train) and PyTorch on CPU with 2 threads (bench/train_torch.py, Debian's python3-torch). Adam lr 1e-3,
@@ -71,12 +71,11 @@ function trainOurs(name: string, train: Dataset, test: Dataset, epochs: number):
     note: `${epochs} epoch(s) of ${train.labels.length} images` };
 }
 
-/** tfjs cpu: one warm-up batch, then `count` timed; the epoch is extrapolated. */
+/** tfjs cpu: `count` batches timed (no warm-up: one batch takes CPU-minutes, JIT warm-up is noise); the epoch is extrapolated. */
 function timeTfjsCpu(name: string, train: Dataset, count: number): Column {
   const net = NETS[name]!(SEED);
   const optimizer = tf.train.adam(LR);
-  const [warmup, ...timed] = Array.from(batches(take(train, (count + 1) * BATCH), BATCH, { seed: SEED }));
-  trainStep(net, optimizer, warmup!);
+  const timed = Array.from(batches(take(train, count * BATCH), BATCH, { seed: SEED }));
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (const batch of timed) trainStep(net, optimizer, batch);
@@ -129,7 +128,7 @@ async function main(): Promise<void> {
   const epochs = option('--epochs', 5);
   const limit = option('--limit', EPOCH_IMAGES);
   const testLimit = option('--test-limit', 10000);
-  const tfjsBatches = option('--tfjs-batches', 3);
+  const tfjsBatches = option('--tfjs-batches', 2);
   const nets = argv.includes('--nets') ? argv[argv.indexOf('--nets') + 1]!.split(',') : Object.keys(NETS);
   const train = take(loadFashionMnist('train'), limit);
   const test = take(loadFashionMnist('test'), testLimit);
