@@ -101,7 +101,8 @@ function runTorch(name: string, epochs: number, limit: number, testLimit: number
     testAccuracy: out.testAccuracy, note: `torch ${out.torch}, 2 threads, ${epochs} epoch(s) of ${out.images} images` };
 }
 
-const num = (v: number | null, digits = 0) => (v === null ? '—' : v.toFixed(digits));
+/** Small rates (tfjs cpu: under one image/s) keep two significant decimals. */
+const num = (v: number | null, digits = 0) => (v === null ? '—' : v.toFixed(v < 10 ? Math.max(digits, 2) : digits));
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(2)}%`);
 const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '—' : `${(a / b).toFixed(2)}×`);
 
