@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Stages in dependency order: a stage may import only stages with a lower rank (and itself). */
 export const STAGE_RANKS: Readonly<Record<string, number>> = {
-  base: 0, // src/errors.ts, src/escape.ts: leaf helpers every stage may use (TinyforgeErrors, output escaping)
+  base: 0, // src/errors.ts, src/escape.ts, src/package-asset.ts: leaf helpers every stage may use (TinyforgeErrors, output escaping)
   ir: 1,
   import: 2,
   builder: 2,
@@ -17,12 +17,19 @@ export const STAGE_RANKS: Readonly<Record<string, number>> = {
   codegen: 6,
   report: 7,
   data: 7, // datasets and metrics over reference tensor views (src/data/)
-  api: 8, // src/pipeline.ts, src/index.ts: the stages strung together, the library API
-  cli: 9,
+  train: 8, // float training on tfjs-core: the SIMD backend, nets, loop over datasets (src/train/)
+  api: 9, // src/pipeline.ts, src/index.ts: the stages strung together, the library API
+  cli: 10,
 };
 
 /** Top-level files of src/ and their stage; a new one must be added here (stageOf throws). */
-const TOP_LEVEL: Readonly<Record<string, string>> = { 'errors.ts': 'base', 'escape.ts': 'base', 'pipeline.ts': 'api', 'index.ts': 'api' };
+const TOP_LEVEL: Readonly<Record<string, string>> = {
+  'errors.ts': 'base',
+  'escape.ts': 'base',
+  'package-asset.ts': 'base', // reads the package's build/*.wasm (kernel libraries) in Node and browsers
+  'pipeline.ts': 'api',
+  'index.ts': 'api',
+};
 
 /** The stage of a repo-relative .ts path, or null outside src/ and codegen/. */
 export function stageOf(file: string): string | null {
