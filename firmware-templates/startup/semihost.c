@@ -10,7 +10,7 @@ static int32_t tf_semihost(int32_t op, const void *arg) {
   return r0;
 }
 
-enum { SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05, SYS_READ = 0x06, SYS_EXIT_EXTENDED = 0x20 };
+enum { SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05, SYS_READ = 0x06, SYS_SEEK = 0x0A, SYS_FLEN = 0x0C, SYS_EXIT_EXTENDED = 0x20 };
 
 int tf_sh_open(const char *path, int write) {
   const int32_t block[3] = {(int32_t)(uintptr_t)path, write ? 5 /* "wb" */ : 1 /* "rb" */, (int32_t)strlen(path)};
@@ -25,6 +25,16 @@ int tf_sh_read(int fd, void *buf, size_t n) {
 int tf_sh_write(int fd, const void *buf, size_t n) {
   const int32_t block[3] = {fd, (int32_t)(uintptr_t)buf, (int32_t)n};
   return tf_semihost(SYS_WRITE, block) == 0 ? 0 : -1;
+}
+
+int tf_sh_seek(int fd, size_t offset) {
+  const int32_t block[2] = {fd, (int32_t)offset};
+  return tf_semihost(SYS_SEEK, block) == 0 ? 0 : -1;
+}
+
+int32_t tf_sh_flen(int fd) {
+  const int32_t block[1] = {fd};
+  return tf_semihost(SYS_FLEN, block);
 }
 
 int tf_sh_close(int fd) {

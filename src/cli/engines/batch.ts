@@ -1,11 +1,14 @@
 // Engines that run one planned model on many input sets (tinyforge eval): the model is compiled or
 // prepared once, then every set runs through it. An engine that must start a process or a firmware per
-// run (c, qemu) takes the whole batch in one go; that is why the unit of work is a batch.
+// run (c, qemu) takes the whole batch in one go (its harness loops over the records); that is why the
+// unit of work is a batch.
 import { emitWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
 import { runSchedule } from '../../reference/execute.js';
 import { checkInputs } from '../../reference/interpreter.js';
 import type { Schedule } from '../../schedule/types.js';
 import { kernelLibrary } from '../targets/wasm.js';
+import { prepareHostC } from './c.js';
+import { prepareQemu, QEMU_BOARDS, type QemuBoard } from './qemu.js';
 
 /** Per input set: the raw bytes of each model input, in order (the outputs likewise). */
 export type TensorSet = Uint8Array[];
@@ -64,5 +67,44 @@ export const wasmBatchEngine: BatchEngine = {
   },
 };
 
+export const cBatchEngine: BatchEngine = {
+  name: 'c',
+  summary: 'the generated C built with the host gcc, one process per batch',
+  async prepare(schedule) {
+    const model = prepareHostC(schedule);
+    return {
+      details: model.details,
+      async run(batch, onProgress) {
+        const outputs = model.runBatch(batch);
+        onProgress?.(batch.length);
+        return outputs;
+      },
+      dispose: () => model.dispose(),
+    };
+  },
+};
+
+/** A QEMU board as a batch engine: the whole batch in one firmware run; details gain the last batch's measurements. */
+export function qemuBatchEngine(board: QemuBoard): BatchEngine {
+  return {
+    name: board.engine,
+    summary: `the generated C cross-compiled for ${board.cpu}, on QEMU ${board.machine}, one firmware run per batch`,
+    async prepare(schedule) {
+      const firmware = prepareQemu(schedule, board);
+      const runner: BatchRunner = {
+        details: firmware.details,
+        async run(batch, onProgress) {
+          const { outputs, details } = firmware.runBatch(batch);
+          runner.details = details;
+          onProgress?.(batch.length);
+          return outputs;
+        },
+        dispose: () => firmware.dispose(),
+      };
+      return runner;
+    },
+  };
+}
+
 /** The engines `tinyforge eval --engine` can use. */
-export const BATCH_ENGINES: readonly BatchEngine[] = [wasmBatchEngine, referenceBatchEngine];
+export const BATCH_ENGINES: readonly BatchEngine[] = [wasmBatchEngine, referenceBatchEngine, cBatchEngine, qemuBatchEngine(QEMU_BOARDS['qemu-m4']), qemuBatchEngine(QEMU_BOARDS['qemu-m7'])];

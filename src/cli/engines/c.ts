@@ -1,13 +1,13 @@
 // The c engine: the model as generated C (codegen/c), compiled with the host gcc against the kernel
 // library, run on the inputs; outputs read back. `run --engine c --sanitize` and the tests build it with
 // AddressSanitizer and UBSan.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitC } from '../../../codegen/c/emit.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { ToolchainError } from '../../errors.js';
 import { buildDir, compile, hostToolchain, kernelArchive, removeDir, runTool, templatesDir, writeFiles } from '../c-toolchain.js';
 import type { Schedule } from '../../schedule/types.js';
+import { inputFile, outputFile, readOutputRecords, writeInputRecords } from './records.js';
 import type { Engine, EngineRun } from './types.js';
 
 export interface CEngineOptions {
@@ -19,6 +19,8 @@ export interface CEngineOptions {
 /** A model compiled for the host, ready to run on any number of input sets. */
 export interface PreparedModel {
   run(inputs: Uint8Array[]): EngineRun;
+  /** Every input set in one process (the harness loops over the records); outputs in order. */
+  runBatch(sets: Uint8Array[][]): Uint8Array[][];
   dispose(): void;
   details: Record<string, unknown>;
 }
@@ -39,7 +41,7 @@ export function runCompiled(program: string, args: string[], cwd: string, timeou
   throw new ToolchainError(`the compiled model ${why}`, { status: run.status, output });
 }
 
-/** Generates and compiles a Schedule for the host; run() executes it on one input set. */
+/** Generates and compiles a Schedule for the host; run() executes it on one input set, runBatch() on many. */
 export function prepareHostC(schedule: Schedule, options: CEngineOptions = {}): PreparedModel {
   const model = emitC(schedule);
   const tc = hostToolchain(options.sanitize ?? false);
@@ -50,14 +52,17 @@ export function prepareHostC(schedule: Schedule, options: CEngineOptions = {}): 
     const start = performance.now();
     compile(tc.cc, [...tc.cflags, '-I', lib.includeDir, '-I', dir, 'model.c', join(templatesDir(), 'harness', 'host_main.c'), lib.archive, '-o', 'model'], dir);
     const details = { sanitize: options.sanitize ?? false, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernels: model.symbols, compileMs: performance.now() - start };
+    const runBatch = (sets: Uint8Array[][]): Uint8Array[][] => {
+      if (sets.length === 0) return [];
+      writeInputRecords(dir, schedule, sets);
+      const args = [...schedule.inputs.map((_, i) => inputFile(i)), ...schedule.outputs.map((_, i) => outputFile(i))];
+      runCompiled(join(dir, 'model'), args, dir, options.timeoutMs);
+      return readOutputRecords(dir, schedule, sets.length, 'the compiled model');
+    };
     return {
       details,
-      run(inputs) {
-        writeFiles(dir, Object.fromEntries(inputs.map((bytes, i) => [`in${i}.bin`, bytes])));
-        const outs = model.lowered.outputs.map((_, i) => `out${i}.bin`);
-        runCompiled(join(dir, 'model'), [...inputs.map((_, i) => `in${i}.bin`), ...outs], dir, options.timeoutMs);
-        return { outputs: outs.map((f) => new Uint8Array(readFileSync(join(dir, f)))), details };
-      },
+      runBatch,
+      run: (inputs) => ({ outputs: runBatch([inputs])[0]!, details }),
       dispose: () => removeDir(dir),
     };
   } catch (e) {
