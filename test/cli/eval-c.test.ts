@@ -43,10 +43,10 @@ function twoInOut() {
 }
 
 describe.skipIf(C_ENGINES.length === 0)('tinyforge eval --engine c | qemu-m4', () => {
-  it('scores the known classifier with the same confusion matrix on reference, wasm, c and qemu-m4', async () => {
+  it('scores the known classifier with the same confusion matrix on reference, wasm, c, qemu-m4 and qemu-m7', async () => {
     const quadrants = writeQuadrants(join(tmp, 'quadrants'), CLASSES);
     const model = quadrantModel(tmp, 'quadrants_int8.tflite', false);
-    for (const engine of ['reference', 'wasm', ...C_ENGINES]) {
+    for (const engine of ['reference', 'wasm', ...C_ENGINES, ...(qemuOk ? ['qemu-m7'] : [])]) {
       const report = await evalJson([model, '--data', quadrants, '--engine', engine]);
       expect(report).toMatchObject({ engine, n: 40, correct: 36, accuracy: 0.9 });
       expect(report.confusion, engine).toEqual(expectedConfusion);
