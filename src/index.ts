@@ -2,6 +2,7 @@
 // It runs in Node and in browsers (no file or process access here; the CLI layer does that).
 import { requireQuantizedGraph } from './ir/float.js';
 import { estimateFlash } from './cost/flash.js';
+import { scheduleStack } from './cost/stack.js';
 import type { Graph } from './ir/graph.js';
 import { readTflite } from './import/tflite/index.js';
 import { planModel, scheduleOf, type PlanModelOptions } from './pipeline.js';
@@ -28,6 +29,10 @@ export interface PlanRequest extends PlanModelOptions {
   /** Budgets in bytes; `report.fits` says whether the plan meets them. */
   sramBytes?: number;
   flashBytes?: number;
+  /** The core the generated C's stack is computed for (default 'cortex-m4'). */
+  cpu?: string;
+  /** The application's own RAM, counted against sramBytes (default 0). */
+  reserveBytes?: number;
 }
 
 export interface PlanResult {
@@ -46,7 +51,12 @@ export function plan(model: LoadedModel, request: PlanRequest = {}): PlanResult 
     model.name,
     result.plan,
     estimateFlash(result.graph),
-    { sramBytes: request.sramBytes ?? null, flashBytes: request.flashBytes ?? null },
+    {
+      sramBytes: request.sramBytes ?? null,
+      flashBytes: request.flashBytes ?? null,
+      reserveBytes: request.reserveBytes ?? 0,
+      stack: scheduleStack(scheduleOf(result.plan), request.cpu ?? 'cortex-m4'),
+    },
     { patch, layerByLayerBytes: result.layerByLayerBytes, suggestions: [] },
   );
   return { report, plan: result.plan, graph: result.graph };

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parsePatch, type PlanModelOptions } from '../pipeline.js';
 import { parseBytes } from './sizes.js';
+import { STACK_CPUS, stackTable } from '../cost/stack.js';
 
 export interface PlanFlags {
   int8Io?: boolean;
@@ -34,4 +35,23 @@ export function planOptionsFrom(flags: PlanFlags): PlanModelOptions {
     maxRecompute,
     patch: parsePatch(flags.patch),
   };
+}
+
+export interface RamFlags {
+  cpu: string;
+  reserve: string;
+}
+
+/** `plan`'s device options: the core whose stack is counted and the application's own RAM. */
+export function addRamOptions(command: Command): Command {
+  return command
+    .option('--cpu <core>', `the core the generated C's stack is computed for: ${STACK_CPUS.join('|')}`, 'cortex-m4')
+    .option('--reserve <bytes>', "RAM the application needs besides the model (its own data and stack), counted against --sram", '0');
+}
+
+export function ramOptionsFrom(flags: RamFlags): { cpu: string; reserveBytes: number } {
+  stackTable(flags.cpu);
+  // 0 is a valid reserve (the default): only a positive size goes through parseBytes
+  const reserveBytes = /^\s*0+\s*$/.test(flags.reserve) ? 0 : parseBytes(flags.reserve, '--reserve');
+  return { cpu: flags.cpu, reserveBytes };
 }

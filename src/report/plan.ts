@@ -1,5 +1,6 @@
 // What `tinyforge plan` reports, as plain data (the --json schema) and as text.
 import type { FlashEstimate } from '../cost/flash.js';
+import type { StackEstimate } from '../cost/stack.js';
 import type { PatchSummary } from '../plan/patch/index.js';
 import { escapeTerminal } from '../escape.js';
 import { liveBytesPerStep } from '../plan/planner.js';
@@ -16,8 +17,19 @@ export interface PlanReport {
   flash: FlashEstimate;
   sramBudgetBytes: number | null;
   flashBudgetBytes: number | null;
+  /** The --cpu the stack is computed for; null when not computed (a TFLM plan: TFLM's kernels, not ours). */
+  cpu: string | null;
+  /** Worst-case stack of the generated C's invoke on `cpu` (its frame + the deepest kernel call); null when not computed. */
+  stackBytes: number | null;
+  /** .data + .bss of the generated C besides the arena; null when not computed. */
+  staticBytes: number | null;
+  /** --reserve: the application's own RAM. */
+  reserveBytes: number;
+  /** What the SRAM budget is compared with: peakBytes + stackBytes + staticBytes + reserveBytes. */
+  ramBytes: number;
+  /** ramBytes within --sram and flashBytes within --flash. */
   fits: boolean;
-  /** Bytes over budget (0 when it fits): SRAM and flash. */
+  /** Bytes over budget (0 when it fits): SRAM (ramBytes against --sram) and flash. */
   sramShortfallBytes: number;
   flashShortfallBytes: number;
   alignment: number;
@@ -39,6 +51,10 @@ export interface PlanReport {
 export interface Budget {
   sramBytes: number | null;
   flashBytes: number | null;
+  /** The application's own RAM, counted against sramBytes (default 0). */
+  reserveBytes?: number;
+  /** The generated C's stack and static data (src/cost/stack.ts); null or absent when not computed. */
+  stack?: StackEstimate | null;
 }
 
 export interface PlanContext {
@@ -62,7 +78,10 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
       live: plan.buffers.filter((b) => b.aliasOf === null && b.bytes > 0 && b.first <= i && i <= b.last).map((b) => b.id),
     };
   });
-  const sramShortfallBytes = budget.sramBytes === null ? 0 : Math.max(0, plan.arenaBytes - budget.sramBytes);
+  const reserveBytes = budget.reserveBytes ?? 0;
+  const stack = budget.stack ?? null;
+  const ramBytes = plan.arenaBytes + (stack ? stack.stackBytes + stack.staticBytes : 0) + reserveBytes;
+  const sramShortfallBytes = budget.sramBytes === null ? 0 : Math.max(0, ramBytes - budget.sramBytes);
   const flashShortfallBytes = budget.flashBytes === null ? 0 : Math.max(0, flash.totalBytes - budget.flashBytes);
   const suggestions: string[] = [];
   if (sramShortfallBytes > 0) {
@@ -84,6 +103,11 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
     flash,
     sramBudgetBytes: budget.sramBytes,
     flashBudgetBytes: budget.flashBytes,
+    cpu: stack?.cpu ?? null,
+    stackBytes: stack?.stackBytes ?? null,
+    staticBytes: stack?.staticBytes ?? null,
+    reserveBytes,
+    ramBytes,
     fits: sramShortfallBytes === 0 && flashShortfallBytes === 0,
     sramShortfallBytes,
     flashShortfallBytes,
@@ -106,7 +130,12 @@ export function formatPlan(r: PlanReport): string {
   const lines: string[] = [];
   const verdict = r.sramBudgetBytes === null && r.flashBudgetBytes === null ? '' : r.fits ? '  FITS' : '  DOES NOT FIT';
   lines.push(`${escapeTerminal(r.model)}${verdict}`);
-  lines.push(`  peak SRAM   ${fmt(r.peakBytes)} B${r.sramBudgetBytes !== null ? ` of ${fmt(r.sramBudgetBytes)} B` : ''}${r.sramShortfallBytes ? ` (short by ${fmt(r.sramShortfallBytes)} B)` : ''}`);
+  const budget = `${r.sramBudgetBytes !== null ? ` of ${fmt(r.sramBudgetBytes)} B` : ''}${r.sramShortfallBytes ? ` (short by ${fmt(r.sramShortfallBytes)} B)` : ''}`;
+  lines.push(`  peak SRAM   ${fmt(r.peakBytes)} B (arena)`);
+  const parts = [`arena ${fmt(r.peakBytes)}`];
+  if (r.stackBytes !== null) parts.push(`stack ${fmt(r.stackBytes)} (${r.cpu})`, `static ${fmt(r.staticBytes!)}`);
+  if (r.reserveBytes > 0) parts.push(`reserve ${fmt(r.reserveBytes)}`);
+  lines.push(`  RAM         ${fmt(r.ramBytes)} B${budget} = ${parts.join(' + ')}`);
   const gap = r.lowerBoundBytes > 0 ? ((r.peakBytes / r.lowerBoundBytes - 1) * 100).toFixed(1) : '0.0';
   lines.push(`  lower bound ${fmt(r.lowerBoundBytes)} B (plan is ${gap}% above it)`);
   lines.push(

@@ -6,16 +6,17 @@ import type { CliIO } from '../main.js';
 import { estimateFlash } from '../../cost/flash.js';
 import { UsageError } from '../../errors.js';
 import { writeTflite } from '../../import/tflite/index.js';
-import { checkArenaLimit, planModel, type ModelPlan } from '../../pipeline.js';
+import { checkArenaLimit, planModel, scheduleOf, type ModelPlan } from '../../pipeline.js';
 import { planForTflm, withTflmOfflinePlan } from '../../plan/tflm-offline.js';
-import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
+import { addPlanOptions, addRamOptions, planOptionsFrom, ramOptionsFrom, type PlanFlags, type RamFlags } from '../plan-options.js';
+import { scheduleStack, type StackEstimate } from '../../cost/stack.js';
 import { formatPlan, planReport } from '../../report/plan.js';
 import { planHtml } from '../../report/plan-html.js';
 import { loadModel, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
 import { createProgress } from '../progress.js';
 import { parseBytes } from '../sizes.js';
 
-interface PlanCommandFlags extends PlanFlags {
+interface PlanCommandFlags extends PlanFlags, RamFlags {
   sram?: string;
   flash?: string;
   json?: boolean;
@@ -33,12 +34,14 @@ export function registerPlan(program: Command, io: CliIO): void {
     .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
     .option('--report <file>', 'also write the plan as a self-contained HTML page (arena chart and step table)')
     .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)");
-  addPlanOptions(command)
+  addRamOptions(addPlanOptions(command))
     .addHelpText(
       'after',
       '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
         'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
-        'go below it. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
+        'go below it. "fits" compares arena + stack + static data + --reserve with --sram: stackBytes is the\n' +
+        "generated C's worst-case stack on --cpu (compiler frame sizes over the model's call graph), staticBytes\n" +
+        'its .data/.bss besides the arena. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
         '--emit-tflm-plan plans the model as TFLite Micro runs it: the stored ops in stored order (no PAD\n' +
         'folding) with its own kernels, so in-place kernels are off, RESHAPE aliases but SQUEEZE copies; it\n' +
         'refuses --patch and --int8-io (TFLM cannot run tiles or a changed graph).\n' +
@@ -52,6 +55,9 @@ export function registerPlan(program: Command, io: CliIO): void {
         flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
       };
       const options = planOptionsFrom(opts);
+      const ram = ramOptionsFrom(opts);
+      // arena + the generated C's stack and static data + the application's reserve: what --sram is compared with
+      const ramOf = (r: ModelPlan, stack: StackEstimate | null) => r.plan.arenaBytes + (stack ? stack.stackBytes + stack.staticBytes : 0) + ram.reserveBytes;
       const tflm = opts.emitTflmPlan !== undefined;
       if (tflm && options.patch !== 'none') {
         throw new UsageError(`--emit-tflm-plan cannot be used with --patch ${opts.patch}: TFLite Micro runs whole layers with its own kernels, not tiles`);
@@ -75,11 +81,12 @@ export function registerPlan(program: Command, io: CliIO): void {
         const search = createProgress(io, 'patch search', { json: opts.json === true });
         result = planModel(original, { ...options, onProgress: search.enabled ? (d, t) => search.update(d, t) : undefined });
         search.end();
-        if (budget.sramBytes !== null && result.plan.arenaBytes > budget.sramBytes && !result.patch) {
+        if (budget.sramBytes !== null && ramOf(result, scheduleStack(scheduleOf(result.plan), ram.cpu)) > budget.sramBytes && !result.patch) {
           const auto = planModel(original, { ...options, patch: 'auto' });
-          if (auto.patch && auto.plan.arenaBytes <= budget.sramBytes) {
+          const autoRam = auto.patch ? ramOf(auto, scheduleStack(scheduleOf(auto.plan), ram.cpu)) : Infinity;
+          if (auto.patch && autoRam <= budget.sramBytes) {
             const layer = auto.graph.tensors[auto.graph.ops[auto.patch.splitOp]!.outputs[0]!]!.name;
-            suggestions.push(`--patch '${auto.patch.tiles}@${layer}' would fit: peak ${auto.plan.arenaBytes} B with ${(auto.patch.extraMacsRatio * 100).toFixed(1)}% more MACs`);
+            suggestions.push(`--patch '${auto.patch.tiles}@${layer}' would fit: peak ${auto.plan.arenaBytes} B (RAM ${autoRam} B) with ${(auto.patch.extraMacsRatio * 100).toFixed(1)}% more MACs`);
           }
         }
       }
@@ -87,7 +94,9 @@ export function registerPlan(program: Command, io: CliIO): void {
         ...result.patch,
         splitTensor: result.graph.tensors[result.graph.ops[result.patch.splitOp]!.outputs[0]!]!.name,
       };
-      const report = planReport(basename(model), result.plan, estimateFlash(result.graph), budget, {
+      // A TFLM plan runs TFLM's kernels: their stack is not ours to compute.
+      const stack = tflm ? null : scheduleStack(scheduleOf(result.plan), ram.cpu);
+      const report = planReport(basename(model), result.plan, estimateFlash(result.graph), { ...budget, reserveBytes: ram.reserveBytes, stack }, {
         patch,
         layerByLayerBytes: result.layerByLayerBytes,
         suggestions,
