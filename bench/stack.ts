@@ -26,6 +26,8 @@ import { LIBRARY_CALL_BYTES, type StackTable } from '../src/cost/stack.js';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
 const write = !process.argv.includes('--no-write');
+/** model.c's static arena alignment. */
+const ARENA_ALIGN = 16;
 const CPUS: ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
 
 interface Fn { bytes: number | null; dynamic: boolean; file: string; calls: string[] }
@@ -138,10 +140,11 @@ function tableFor(cpu: ArmCpu): StackTable {
     const resetC = fns.get('startup.c:tf_reset_c')!;
     const harnessStack = (resetC.bytes ?? 0) + (main.bytes ?? 0) + Math.max(0, ...others);
     // .data + .bss: the library's besides the arena (runtime.c's bases, model.c's arena pointer), then the harness's.
-    const libraryStatic = [...library, 'model.c'].reduce((a, f) => a + dataBss('arm-none-eabi-size', f.replace(/\.c$/, '.o'), dir), 0) - model.arenaBytes;
+    // The linker may pad .bss up to ARENA_ALIGN - 1 bytes before the 16-aligned arena: counted as the library's.
+    const libraryStatic = [...library, 'model.c'].reduce((a, f) => a + dataBss('arm-none-eabi-size', f.replace(/\.c$/, '.o'), dir), 0) - model.arenaBytes + ARENA_ALIGN - 1;
     compile(tc.cc, [...tc.cflags, '-I', '.', ...[...library, 'model.c', ...harness].map((f) => f.replace(/\.c$/, '.o')),
       '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections', '-Wl,--defsym=__ram_size__=4194304', '-o', 'model.elf'], dir);
-    const firmwareStatic = dataBss('arm-none-eabi-size', 'model.elf', dir) - model.arenaBytes;
+    const firmwareStatic = dataBss('arm-none-eabi-size', 'model.elf', dir) - model.arenaBytes + ARENA_ALIGN - 1;
     const version = runTool(tc.cc, ['-dumpversion']).stdout.trim();
     return {
       cpu,

@@ -31,7 +31,7 @@ beforeAll(() => {
 const SCHEMA = [
   'model', 'peakBytes', 'lowerBoundBytes', 'flashBytes', 'flash', 'sramBudgetBytes', 'flashBudgetBytes', 'fits',
   'sramShortfallBytes', 'flashShortfallBytes', 'alignment', 'inplace', 'strategy', 'orderSearch', 'patch', 'layerByLayerBytes',
-  'peakStep', 'steps', 'buffers', 'suggestions',
+  'peakStep', 'steps', 'buffers', 'suggestions', 'cpu', 'stackBytes', 'staticBytes', 'reserveBytes', 'ramBytes',
 ];
 
 describe('tinyforge plan', () => {
@@ -51,12 +51,31 @@ describe('tinyforge plan', () => {
     expect(Math.max(...report.steps.map((s: { liveBytes: number }) => s.liveBytes))).toBe(report.steps[report.peakStep].liveBytes);
   });
 
-  it('fits and the shortfall follow --sram', async () => {
-    const peak = JSON.parse((await cli('plan', kws, '--json')).stdout).peakBytes as number;
-    const exact = JSON.parse((await cli('plan', kws, '--json', '--sram', String(peak))).stdout);
-    expect(exact).toMatchObject({ fits: true, sramBudgetBytes: peak, sramShortfallBytes: 0, suggestions: [] });
-    const short = JSON.parse((await cli('plan', kws, '--json', '--sram', String(peak - 1))).stdout);
+  it('fits and the shortfall follow --sram against arena + stack + static + --reserve', async () => {
+    const base = JSON.parse((await cli('plan', kws, '--json')).stdout);
+    expect(base).toMatchObject({ cpu: 'cortex-m4', reserveBytes: 0 });
+    expect(base.stackBytes).toBeGreaterThan(0);
+    expect(base.staticBytes).toBeGreaterThan(0);
+    const ram = base.peakBytes + base.stackBytes + base.staticBytes;
+    expect(base.ramBytes).toBe(ram);
+    const exact = JSON.parse((await cli('plan', kws, '--json', '--sram', String(ram))).stdout);
+    expect(exact).toMatchObject({ fits: true, sramBudgetBytes: ram, sramShortfallBytes: 0, suggestions: [] });
+    const short = JSON.parse((await cli('plan', kws, '--json', '--sram', String(ram - 1))).stdout);
     expect(short).toMatchObject({ fits: false, sramShortfallBytes: 1 });
+    // the arena alone is not the RAM a device needs
+    const arenaOnly = JSON.parse((await cli('plan', kws, '--json', '--sram', String(base.peakBytes))).stdout);
+    expect(arenaOnly).toMatchObject({ fits: false, sramShortfallBytes: base.stackBytes + base.staticBytes });
+    const reserved = JSON.parse((await cli('plan', kws, '--json', '--sram', String(ram), '--reserve', '1K')).stdout);
+    expect(reserved).toMatchObject({ fits: false, reserveBytes: 1024, ramBytes: ram + 1024, sramShortfallBytes: 1024 });
+    const text = (await cli('plan', kws, '--sram', String(ram + 1024), '--reserve', '1K')).stdout;
+    expect(text).toContain(`RAM         ${(ram + 1024).toLocaleString('en-US')} B of ${(ram + 1024).toLocaleString('en-US')} B = arena ${base.peakBytes.toLocaleString('en-US')} + stack ${base.stackBytes.toLocaleString('en-US')} (cortex-m4)`);
+    // no DSP: no stack arrays, other frames
+    const generic = JSON.parse((await cli('plan', kws, '--json', '--cpu', 'generic')).stdout);
+    expect(generic.cpu).toBe('generic');
+    expect(generic.stackBytes).not.toBe(base.stackBytes);
+    const bad = await cli('plan', kws, '--cpu', 'cortex-m99');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/E_USAGE: --cpu must be one of cortex-m4, .*got "cortex-m99"/);
     const flash = JSON.parse((await cli('plan', kws, '--json', '--flash', '1K')).stdout);
     expect(flash.fits).toBe(false);
     expect(flash.flashShortfallBytes).toBe(flash.flashBytes - 1024);
@@ -68,7 +87,7 @@ describe('tinyforge plan', () => {
     const report = JSON.parse(r.stdout);
     expect(report.fits).toBe(false);
     expect(report.peakBytes).toBeGreaterThan(100_000);
-    expect(report.sramShortfallBytes).toBe(report.peakBytes - 1024);
+    expect(report.sramShortfallBytes).toBe(report.ramBytes - 1024);
     expect(report.suggestions.length).toBeGreaterThan(0);
     expect(report.suggestions.join('\n')).toMatch(/peak is at step \d+/);
     const text = await cli('plan', kws, '--sram', '1K');

@@ -1,6 +1,7 @@
 // The qemu engines: the model as generated C, cross-compiled for a Cortex-M4F (mps2-an386) or Cortex-M7
-// (mps2-an500), linked with the firmware template (RAM 256 KiB by default: a model that does not fit
-// fails at link time, reported as a BudgetError), run in qemu-system-arm with semihosting under a
+// (mps2-an500), linked with the firmware template (RAM 256 KiB by default; the stack reserved is the
+// plan's figure, src/cost/stack.ts, and a model whose arena + stack + static data exceed the RAM is
+// refused before linking with a BudgetError), run in qemu-system-arm with semihosting under a
 // timeout. A batch of input sets runs in one firmware run; the first set's invoke after a warm-up is
 // measured with the MPS2 FPGAIO counter under -icount shift=0 (1 tick = 40 instructions), as
 // ../shared/golden/tflm_cortex_m4_qemu.md measured TFLM, and the mean over the batch beside it.
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { emitC } from '../../../codegen/c/emit.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { BudgetError, ToolchainError } from '../../errors.js';
+import { stackEstimate, stackTable } from '../../cost/stack.js';
 import { armToolchain, buildDir, kernelArchive, removeDir, requireTool, runTool, templatesDir, writeFiles, type ArmCpu } from '../c-toolchain.js';
 import type { Schedule } from '../../schedule/types.js';
 import { readOutputRecords, writeInputRecords } from './records.js';
@@ -27,7 +29,10 @@ export const QEMU_BOARDS: Record<'qemu-m4' | 'qemu-m7', QemuBoard> = {
 };
 
 export interface QemuEngineOptions {
-  /** RAM region of the linker script (default 256 KiB) and the stack reserved in it (default 16 KiB). */
+  /**
+   * RAM region of the linker script (default 256 KiB) and the stack reserved in it (default: the plan's
+   * stackBytes for the board's cpu + the harness's own frames, src/cost/calibration/stack-<cpu>.json).
+   */
   ramBytes?: number;
   stackBytes?: number;
   timeoutMs?: number;
@@ -40,6 +45,9 @@ export interface QemuEngineOptions {
 }
 
 export const INSTRUCTIONS_PER_TICK = 40;
+
+/** Stack a per-call profile adds at most (tf_profile_mark's leaf frame under invoke). */
+const PROFILE_STACK_BYTES = 32;
 
 /** arm-none-eabi-size -A: section name -> bytes. */
 function sectionSizes(text: string): Record<string, number> {
@@ -63,10 +71,22 @@ export interface PreparedFirmware {
 /** Generates, cross-compiles and links a Schedule for the board; run() executes it on one input set in QEMU, runBatch() on many in one QEMU run. */
 export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuEngineOptions = {}): PreparedFirmware {
   const ramBytes = options.ramBytes ?? 256 * 1024;
-  const stackBytes = options.stackBytes ?? 16 * 1024;
+  const model = emitC(schedule);
+  // The same figures as `plan --cpu`: the model's stack and static data, plus what the harness adds (reset, main, semihosting).
+  const planned = stackEstimate(model.lowered, board.cpu);
+  const harness = stackTable(board.cpu).harness;
+  // a per-call profile adds a counter read after each call (tf_profile_mark: a leaf frame) and its tick array
+  const profile = options.profileCalls ? { stack: PROFILE_STACK_BYTES, data: 4 * (model.lowered.calls.length + 1) } : { stack: 0, data: 0 };
+  const stackBytes = options.stackBytes ?? Math.ceil((planned.stackBytes + harness.stackBytes + profile.stack) / 8) * 8;
+  const neededBytes = model.arenaBytes + stackBytes + planned.staticBytes + harness.staticBytes + profile.data;
+  if (neededBytes > ramBytes) {
+    throw new BudgetError(
+      `the model needs ${neededBytes} bytes of RAM (arena ${model.arenaBytes} + stack ${stackBytes} + static ${planned.staticBytes + harness.staticBytes + profile.data}), the ${board.machine} image has ${ramBytes}: ${neededBytes - ramBytes} bytes over`,
+      { arenaBytes: model.arenaBytes, stackBytes, staticBytes: planned.staticBytes, harnessStackBytes: harness.stackBytes, harnessStaticBytes: harness.staticBytes, ramBytes, neededBytes, overflowBytes: neededBytes - ramBytes },
+    );
+  }
   requireTool('qemu-system-arm');
   requireTool('arm-none-eabi-size');
-  const model = emitC(schedule);
   const tc = armToolchain(board.cpu);
   const lib = kernelArchive(tc);
   const t = templatesDir();
@@ -106,6 +126,11 @@ export function prepareQemu(schedule: Schedule, board: QemuBoard, options: QemuE
       flashBytes: text + (sizes['.rodata'] ?? 0) + (sizes['.ARM.exidx'] ?? 0) + data,
       arenaBytes: model.arenaBytes,
       constBytes: model.constBytes,
+      /** The plan's figures (src/cost/stack.ts) and the harness's, which the measured ones must stay within. */
+      plannedStackBytes: planned.stackBytes,
+      plannedStaticBytes: planned.staticBytes,
+      harnessStackBytes: harness.stackBytes,
+      harnessStaticBytes: harness.staticBytes,
       kernels: model.symbols,
     };
     const firmware: PreparedFirmware = {

@@ -5,18 +5,20 @@ import { join } from 'node:path';
 import { emitC } from '../../../codegen/c/emit.js';
 import { UsageError } from '../../errors.js';
 import { escapeMarkdown } from '../../escape.js';
+import { stackEstimate, type StackEstimate } from '../../cost/stack.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
 
 export const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
 
-function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[]): string {
+function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate): string {
   const P = prefix.toUpperCase();
   const flags = cpu === 'generic' ? '(your core\'s flags; any C99 compiler)' : armCpuFlags(cpu).join(' ');
   return [
     `# ${escapeMarkdown(modelName)} as C (tinyforge --target c, ${cpu})`,
     '',
-    `- RAM: one arena of ${arenaBytes} bytes (\`${P}_ARENA_BYTES\`), static in \`${prefix}.c\` or yours through \`${prefix}_init(buf)\`.`,
+    `- RAM: one arena of ${arenaBytes} bytes (\`${P}_ARENA_BYTES\`), static in \`${prefix}.c\` or yours through \`${prefix}_init(buf)\`;`,
+    `  ${stack.staticBytes} bytes of other .data/.bss; and ${stack.stackBytes} bytes of stack under \`${prefix}_invoke()\` at worst (${cpu}, gcc -O2: \`tinyforge plan --cpu ${cpu}\` reports the same figures). Reserve your own stack on top.`,
     `- Flash: ${constBytes} bytes of constant data (weights, requantization arrays, kernel argument records) plus code.`,
     `- Kernels: ${symbols.join(', ')}.`,
     '',
@@ -69,7 +71,7 @@ export const cTarget: Target = {
       ...Object.entries(model.files).map(([path, contents]) => ({ path, contents })),
       ...model.kernelFiles.map((f) => ({ path: f, contents: readFileSync(join(kernelsDir(), f), 'utf8') })),
     ];
-    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols) });
+    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu)) });
     return {
       files,
       summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, kernels: model.symbols },
