@@ -99,6 +99,6 @@ function recordOf(symbol: string): number | null {
   const spec = KERNELS[symbol];
   if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
   const op = spec.ops[0]!;
-  if (op === 'copy-window' || OP_TABLE[op].workspace === 'none') return null;
+  if (op === 'copy-window' || OP_TABLE[op].workspace.wasm === 'none') return null;
   return recordWords(spec.record);
 }

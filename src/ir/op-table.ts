@@ -85,8 +85,11 @@ export interface OpTraits {
   variants: readonly KernelVariant[];
   tile: TileRule;
   cost: OpCostKind;
-  /** Where its kernels' scratch is sized today beyond the plan's variant scratch (variantScratchBytes). */
-  workspace: 'none' | 'codegen/wasm/workspace.ts';
+  /**
+   * Where its kernels' scratch is sized today beyond the plan's variant scratch (variantScratchBytes), per
+   * backend: the wasm workspace after the arena; the C kernels' per-call stack arrays (counted in stackBytes).
+   */
+  workspace: { wasm: 'none' | 'codegen/wasm/workspace.ts'; c: 'none' | 'src/cost/stack.ts' };
   kernels: KernelSources;
 }
 
@@ -96,18 +99,20 @@ const QUANTIZE_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'quantize.c
 const LAYOUT_SOURCES: KernelSources = { wasm: 'layout.ts', c: 'layout.c' };
 const POOL_SOURCES: KernelSources = { wasm: 'pool.ts', c: 'pool.c' };
 
+const NO_WORKSPACE = { wasm: 'none', c: 'none' } as const;
+const WINDOW_WORKSPACE = { wasm: 'codegen/wasm/workspace.ts', c: 'src/cost/stack.ts' } as const;
 const STREAM_ELEMENT = ['default', 'stream-element'] as const;
 const WINDOW_ROW = ['default', 'stream-row'] as const;
 
 const unary = (cost: OpCostKind, kernels: KernelSources): OpTraits => ({
-  shape: 'elementwise-unary', variants: STREAM_ELEMENT, tile: 'pointwise', cost, workspace: 'none', kernels,
+  shape: 'elementwise-unary', variants: STREAM_ELEMENT, tile: 'pointwise', cost, workspace: NO_WORKSPACE, kernels,
 });
 const binary = (): OpTraits => ({
-  shape: 'elementwise-binary', variants: STREAM_ELEMENT, tile: 'pointwise', cost: 'elementwise', workspace: 'none', kernels: ELEMENTWISE_SOURCES,
+  shape: 'elementwise-binary', variants: STREAM_ELEMENT, tile: 'pointwise', cost: 'elementwise', workspace: NO_WORKSPACE, kernels: ELEMENTWISE_SOURCES,
 });
-const pool = (): OpTraits => ({ shape: 'window', variants: WINDOW_ROW, tile: 'window', cost: 'pool', workspace: 'none', kernels: POOL_SOURCES });
-const pad = (): OpTraits => ({ shape: 'movement', variants: STREAM_ELEMENT, tile: 'pad', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES });
-const alias = (): OpTraits => ({ shape: 'alias', variants: ['default'], tile: 'none', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES });
+const pool = (): OpTraits => ({ shape: 'window', variants: WINDOW_ROW, tile: 'window', cost: 'pool', workspace: NO_WORKSPACE, kernels: POOL_SOURCES });
+const pad = (): OpTraits => ({ shape: 'movement', variants: STREAM_ELEMENT, tile: 'pad', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
+const alias = (): OpTraits => ({ shape: 'alias', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
 
 export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   ADD: binary(),
@@ -117,17 +122,17 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   MAX_POOL_2D: pool(),
   CONV_2D: {
     shape: 'window', variants: ['default', 'stream-row', 'stream-pixel'], tile: 'window', cost: 'conv2d',
-    workspace: 'codegen/wasm/workspace.ts', kernels: { wasm: 'conv.ts', c: 'conv.c' },
+    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'conv.ts', c: 'conv.c' },
   },
   DEPTHWISE_CONV_2D: {
     shape: 'window', variants: ['default', 'inplace-channel', 'stream-row'], tile: 'window', cost: 'dwconv2d',
-    workspace: 'codegen/wasm/workspace.ts', kernels: { wasm: 'depthwise.ts', c: 'depthwise.c' },
+    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'depthwise.ts', c: 'depthwise.c' },
   },
   FULLY_CONNECTED: {
     shape: 'matmul', variants: WINDOW_ROW, tile: 'none', cost: 'fully_connected',
-    workspace: 'codegen/wasm/workspace.ts', kernels: { wasm: 'fully-connected.ts', c: 'fc.c' },
+    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'fully-connected.ts', c: 'fc.c' },
   },
-  CONCATENATION: { shape: 'movement', variants: ['default'], tile: 'channels', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES },
+  CONCATENATION: { shape: 'movement', variants: ['default'], tile: 'channels', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
   QUANTIZE: unary('quantize', QUANTIZE_SOURCES),
   DEQUANTIZE: unary('quantize', QUANTIZE_SOURCES),
   HARD_SWISH: unary('nonlinear', ACTIVATION_SOURCES),
@@ -137,16 +142,16 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   RELU: unary('clamp', ACTIVATION_SOURCES),
   RELU6: unary('clamp', ACTIVATION_SOURCES),
   RELU_N1_TO_1: unary('clamp', ACTIVATION_SOURCES),
-  MEAN: { shape: 'reduction', variants: ['default'], tile: 'none', cost: 'mean', workspace: 'none', kernels: { wasm: 'softmax-mean.ts', c: 'mean.c' } },
+  MEAN: { shape: 'reduction', variants: ['default'], tile: 'none', cost: 'mean', workspace: NO_WORKSPACE, kernels: { wasm: 'softmax-mean.ts', c: 'mean.c' } },
   PAD: pad(),
   PADV2: pad(),
   RESHAPE: alias(),
   SQUEEZE: alias(),
-  RESIZE_NEAREST_NEIGHBOR: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES },
+  RESIZE_NEAREST_NEIGHBOR: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
   // Softmax normalizes along channels: not tiled (a tile would need no halo, but it has never been measured).
-  SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: 'none', kernels: { wasm: 'softmax-mean.ts', c: 'softmax.c' } },
-  STRIDED_SLICE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES },
-  TRANSPOSE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: 'none', kernels: LAYOUT_SOURCES },
+  SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'softmax-mean.ts', c: 'softmax.c' } },
+  STRIDED_SLICE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
+  TRANSPOSE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */
