@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
 import { cTarget } from '../../src/cli/targets/c.js';
+import { loadModel, plan } from '../../src/index.js';
 import { armCpuFlags, haveTool, templatesDir } from '../../src/cli/c-toolchain.js';
 import { goldenModels, haveShared, MODELS_DIR, GOLDEN_DIR } from '../helpers/shared.js';
 import { haveTools } from './toolchain.js';
@@ -48,6 +49,9 @@ describe.skipIf(!hostOk)('compile --target c', () => {
     expect(files).not.toContain('softmax.c'); // mcunet_vww has no SOFTMAX
     expect(files).not.toContain('activations.c');
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('-mcpu=cortex-m7');
+    // the README's RAM figures are plan's for the same model, options and --cpu
+    const planned = plan(loadModel(readFileSync(join(MODELS_DIR, 'mcunet/mcunet_vww.tflite'))), { int8Io: true, patch: 'auto', cpu: 'cortex-m7' }).report;
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`${planned.staticBytes} bytes of other .data/.bss; and ${planned.stackBytes} bytes of stack under \`vww_invoke()\``);
     expect(readFileSync(join(dir, 'vww.h'), 'utf8')).toMatch(/#define VWW_ARENA_BYTES \d+/);
     expect(json.kernels).toEqual(expect.arrayContaining(['copy_window', 'dwconv2d_s8_inplace_channel']));
     cc('gcc', [], dir);
