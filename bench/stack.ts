@@ -26,5 +26,8 @@ for (const cpu of CPUS) {
   const table = stackTableFor(cpu, shared);
   const deepest = Object.entries(table.kernels).sort((a, b) => b[1].bytes - a[1].bytes)[0]!;
   process.stderr.write(`${cpu}: invoke ${table.invokeFrameBytes} B, deepest kernel ${deepest[0]} ${deepest[1].bytes} B${deepest[1].dynamic ? ' + VLAs' : ''}, static ${table.staticBytes} B, harness stack ${table.harness.stackBytes} B static ${table.harness.staticBytes} B\n`);
-  if (write) writeFileSync(join(repo, 'src', 'cost', 'calibration', `stack-${cpu}.json`), JSON.stringify(table, null, 2) + '\n');
+  // one kernel per line: a kernel change shows as that kernel's line in the diff
+  const { kernels, ...rest } = table;
+  const text = JSON.stringify(rest, null, 2).replace(/\n}$/, ',\n  "kernels": {\n' + Object.entries(kernels).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n') + '\n  }\n}');
+  if (write) writeFileSync(join(repo, 'src', 'cost', 'calibration', `stack-${cpu}.json`), text + '\n');
 }
