@@ -4,6 +4,7 @@
 import { UnsupportedError } from '../errors.js';
 import type { AnyOp, AnyQuantizedOp, Graph, Op, Tensor } from './graph.js';
 import type { Clamp, OpKind } from './ops.js';
+import { OP_TABLE } from './op-table.js';
 
 /** FLT_MAX: TFLite's CalculateActivationRange bound for float (std::numeric_limits<float>::max()). */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -46,6 +47,7 @@ export function floatActivationClamp(activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1
  * is refused with E_UNSUPPORTED telling the user to quantize the model (`consumer`: why, as a clause).
  */
 export function quantizedOp<K extends OpKind>(op: Op<K>, tensors: readonly Tensor[], where: string, consumer: string): Extract<AnyQuantizedOp, { kind: K }> {
+  if (isFloatOp(op, tensors) && copiesElementsOnly(op.kind)) return withCopyParams(op as AnyOp, tensors) as unknown as Extract<AnyQuantizedOp, { kind: K }>;
   if (isFloatOp(op, tensors)) {
     const dtype = 'float32';
     throw new UnsupportedError(`${where} computes in ${dtype}, and ${consumer}; ${QUANTIZE_FIRST}`, {
@@ -57,6 +59,28 @@ export function quantizedOp<K extends OpKind>(op: Op<K>, tensors: readonly Tenso
     throw new UnsupportedError(`${where} has no derived quantization params`, { op: op.kind });
   }
   return op as unknown as Extract<AnyQuantizedOp, { kind: K }>;
+}
+
+/** Movement and alias ops copy elements without arithmetic (their kernels take elem_bytes), so float32 ones run on the same kernels. */
+export function copiesElementsOnly(kind: OpKind): boolean {
+  const shape = OP_TABLE[kind].shape;
+  return shape === 'movement' || shape === 'alias';
+}
+
+/** A float32 element-copying op with the int8 path's params for a plain copy: PAD's value in float32 bits, no requantization. */
+function withCopyParams(op: AnyOp, tensors: readonly Tensor[]): AnyOp {
+  switch (op.kind) {
+    case 'PAD':
+    case 'PADV2': {
+      const constant = op.kind === 'PADV2' && op.inputs[2] !== undefined && op.inputs[2] >= 0 ? tensors[op.inputs[2]]?.data : null;
+      const padValue = constant && constant.byteLength >= 4 ? new DataView(constant.buffer, constant.byteOffset, 4).getFloat32(0, true) : 0;
+      return { ...op, params: { padValue } };
+    }
+    case 'CONCATENATION':
+      return { ...op, params: { inputs: op.inputs.map(() => null), outputZeroPoint: 0 } };
+    default:
+      return op;
+  }
 }
 
 /** Op kinds whose int8 form has no params (NoParams): null params are normal for them. */
