@@ -1,4 +1,4 @@
-// tinyforge's side of the wasm benchmark, through the wasm backend's public path: compileGraphToWasm
+// tinyforge's side of the wasm benchmark, through the one compile driver: compileModel
 // (default plan: the model's own I/O types; passes as `tinyforge compile --target wasm` runs them; SIMD
 // kernels), then the emitted ES-module loader (model.js) instantiating the emitted bytes with
 // createModel(bytes) and its typed-array input/output views.
@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compileGraphToWasm, type EmittedWasm } from '../codegen/wasm/index.js';
-import { kernelLibrary } from '../src/cli/targets/wasm.js';
+import type { EmittedWasm } from '../codegen/wasm/index.js';
+import { compileModel } from '../src/pipeline.js';
 import { readTflite } from '../src/import/tflite/index.js';
 import type { BenchEngineModel } from './wasm.js';
 import { firstInferenceMs, type FirstInference } from './wasm-first.js';
@@ -40,7 +40,7 @@ export interface TinyforgeCompiled {
 const bytesOf = (v: ArrayBufferView) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 export async function compileTinyforge(modelBytes: Uint8Array): Promise<TinyforgeCompiled> {
-  const { files, emitted } = await compileGraphToWasm(readTflite(modelBytes), { library: kernelLibrary(true), simd: true });
+  const { files, wasm: { emitted } } = await compileModel(readTflite(modelBytes), { target: 'wasm', simd: true });
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-bench-'));
   for (const f of files) writeFileSync(join(dir, f.path), f.contents);
   const loaderPath = join(dir, 'model.js');

@@ -209,7 +209,7 @@ export async function wasmBench(sharedDir: string, options: WasmBenchOptions = {
     const tfjsTfliteFirstInferenceMs = peer.loadMs + (performance.now() - t);
     const theirCheck = checkGolden(theirs, g);
 
-    // Ours: compileGraphToWasm with the default plan (the model's own I/O types), then the emitted
+    // Ours: compileModel (src/pipeline.ts) with the default plan (the model's own I/O types), then the emitted
     // loader's createModel(bytes).
     let ours: BenchEngineModel | null = null;
     let compiled: TinyforgeCompiled | null = null;

@@ -5,14 +5,13 @@ import { estimateFlash } from './cost/flash.js';
 import { scheduleStack } from './cost/stack.js';
 import type { Graph } from './ir/graph.js';
 import { readTflite } from './import/tflite/index.js';
-import { planModel, scheduleOf, type PlanModelOptions } from './pipeline.js';
+import { compileModel, planModel, scheduleOf, type CompiledFile, type CompileModelOptions, type ModelPlan, type PlanModelOptions } from './pipeline.js';
 import { runSchedule } from './reference/execute.js';
 import { planReport, type PlanReport } from './report/plan.js';
 import type { Plan } from './plan/types.js';
 import { DEVICES, type CoreId } from './cost/devices.js';
 import { profileSchedule } from './cost/profile.js';
 import { profileReport, type ProfileReport } from './report/profile.js';
-import { loadPackageAsset } from './package-asset.js';
 
 export interface LoadedModel {
   graph: Graph;
@@ -45,7 +44,10 @@ export interface PlanResult {
 
 /** Plans every byte of the model's SRAM and gives the budget verdict. */
 export function plan(model: LoadedModel, request: PlanRequest = {}): PlanResult {
-  const result = planModel(model.graph, request);
+  return planResult(model, request, planModel(model.graph, request));
+}
+
+function planResult(model: LoadedModel, request: PlanRequest, result: ModelPlan): PlanResult {
   const patch = result.patch && { ...result.patch, splitTensor: result.graph.tensors[result.graph.ops[result.patch.splitOp]!.outputs[0]!]!.name };
   const report = planReport(
     model.name,
@@ -67,21 +69,10 @@ export function runReferencePlanned(model: LoadedModel, inputs: Uint8Array[], re
   return runSchedule(scheduleOf(planModel(model.graph, request).plan), inputs).outputs;
 }
 
-export interface CompileRequest extends PlanModelOptions {
-  target: 'wasm' | 'c';
-  /** wasm: SIMD128 kernels (default true) or the scalar build for engines without SIMD. */
-  simd?: boolean;
-  /** wasm: the kernel library's bytes (build/kernels.simd.wasm or kernels.scalar.wasm); fetched from the package when omitted. */
-  kernels?: Uint8Array;
-  /** wasm: embed the module in model.js (base64) for single-file use. */
-  embed?: boolean;
-  /** c: identifier prefix and file name of the generated API (default "model"). */
-  prefix?: string;
-}
-
-export interface CompiledFile {
-  path: string;
-  contents: Uint8Array | string;
+export interface CompileRequest extends PlanModelOptions, Omit<CompileModelOptions, 'name'> {
+  /** Budgets in bytes for the plan report's verdict. */
+  sramBytes?: number;
+  flashBytes?: number;
 }
 
 export interface CompileResult {
@@ -92,26 +83,15 @@ export interface CompileResult {
   plan: PlanReport;
 }
 
-/** The kernel library shipped in the package; `fetch` in browsers, the file itself in Node. */
-export async function loadKernelLibrary(simd = true): Promise<Uint8Array> {
-  return loadPackageAsset(`build/kernels.${simd ? 'simd' : 'scalar'}.wasm`);
-}
-
-/** Plans, schedules and emits the model for a target; returns the files to write. */
+/** Plans, schedules and emits the model for a target (the driver in pipeline.ts); returns the files to write. */
 export async function compile(model: LoadedModel, request: CompileRequest): Promise<CompileResult> {
   requireQuantizedGraph(model.graph, model.name, `the ${request.target === 'c' ? 'C' : 'wasm'} backend emits integer-quantized kernels only`);
-  const planned = plan(model, request);
-  const schedule = scheduleOf(planned.plan);
-  if (request.target === 'wasm') {
-    const { emitWasmFiles } = await import('../codegen/wasm/index.js');
-    const simd = request.simd ?? true;
-    const library = request.kernels ?? (await loadKernelLibrary(simd));
-    const { files } = await emitWasmFiles(planned.graph, schedule, { library, simd, embed: request.embed ?? false });
-    return { files, kernelFiles: [], plan: planned.report };
-  }
-  const { emitC } = await import('../codegen/c/emit.js');
-  const c = emitC(schedule, { prefix: request.prefix ?? 'model', name: model.name });
-  return { files: Object.entries(c.files).map(([path, contents]) => ({ path, contents })), kernelFiles: c.kernelFiles, plan: planned.report };
+  const compiled = await compileModel(model.graph, { ...request, name: model.name });
+  return {
+    files: compiled.files,
+    kernelFiles: compiled.target === 'c' ? compiled.c.kernelFiles : [],
+    plan: planResult(model, request, compiled.planned).report,
+  };
 }
 
 export interface ProfileRequest extends PlanModelOptions {
@@ -135,7 +115,8 @@ export { ModelBuilder } from './builder/index.js';
 export { xorshiftInputs } from './reference/inputs.js';
 export { runReference } from './reference/interpreter.js';
 export { verifyPlan } from './plan/verify.js';
-export { scheduleOf, DEFAULT_MAX_ARENA_BYTES, type PlanModelOptions, type PatchChoice } from './pipeline.js';
+export { scheduleOf, DEFAULT_MAX_ARENA_BYTES, type CompiledFile, type PlanModelOptions, type PatchChoice } from './pipeline.js';
+export { loadKernelLibrary } from './package-asset.js';
 export * as data from './data/index.js';
 export {
   TinyforgeError,

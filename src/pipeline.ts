@@ -1,5 +1,5 @@
 // The compiler's stages in order, for the CLI and the library API: passes -> plan (layer by layer or
-// patch-based). Each stage stays ignorant of the others; only this file strings them together.
+// patch-based) -> schedule -> emit. Each stage stays ignorant of the others; only this file strings them together.
 import type { Graph } from './ir/graph.js';
 import { UnsupportedError, UsageError } from './errors.js';
 import { checkActivationBytes } from './ir/validate.js';
@@ -10,6 +10,10 @@ import { isPatchedPlan, patchSummary, planPatchAuto, planPatched, type PatchCand
 import type { Plan, PlanOptions } from './plan/types.js';
 import { lowerPlan } from './schedule/lower.js';
 import type { Schedule } from './schedule/types.js';
+import { loadKernelLibrary } from './package-asset.js';
+import { loadWasmBackend } from '../codegen/wasm/backend.js';
+import type { WasmFiles } from '../codegen/wasm/index.js';
+import type { CModel } from '../codegen/c/emit.js';
 
 export type PatchChoice = 'none' | 'auto' | { tiles: number; layer: number | string };
 
@@ -108,4 +112,58 @@ function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan 
 /** The Schedule every executor consumes, for a layer-by-layer or a patched plan. */
 export function scheduleOf(plan: Plan): Schedule {
   return isPatchedPlan(plan) ? lowerPatchedPlan(plan) : lowerPlan(plan);
+}
+
+export interface CompileModelOptions extends PlanModelOptions {
+  target: 'wasm' | 'c';
+  /** wasm: SIMD128 kernels (default true) or the scalar build for engines without SIMD. */
+  simd?: boolean;
+  /** wasm: the kernel library's bytes; the package's build/kernels.*.wasm when omitted. */
+  kernels?: Uint8Array;
+  /** wasm: embed the module in model.js (base64) for single-file use. */
+  embed?: boolean;
+  /** wasm: also produce model.wat. */
+  wat?: boolean;
+  /** c: identifier prefix and file name of the generated API (default "model"). */
+  prefix?: string;
+  /** c: the model's name for comments (default the prefix). */
+  name?: string;
+}
+
+export interface CompiledFile {
+  path: string;
+  contents: Uint8Array | string;
+}
+
+/** What one compile produced: the plan and schedule, the files, and the backend's own result. */
+export type CompiledModel = { planned: ModelPlan; schedule: Schedule; files: CompiledFile[] } & (
+  | { target: 'wasm'; wasm: WasmFiles }
+  | { target: 'c'; c: CModel }
+);
+
+/**
+ * The one compile driver (library `compile`, `tinyforge compile`, demo, benches): passes -> plan ->
+ * schedule -> emit. The backend is imported only for its target, so binaryen loads only for wasm.
+ */
+export async function compileModel<T extends CompileModelOptions['target']>(
+  original: Graph,
+  options: CompileModelOptions & { target: T },
+): Promise<Extract<CompiledModel, { target: T }>> {
+  return (await compileAny(original, options)) as Extract<CompiledModel, { target: T }>;
+}
+
+async function compileAny(original: Graph, options: CompileModelOptions): Promise<CompiledModel> {
+  const planned = planModel(original, options);
+  const schedule = scheduleOf(planned.plan);
+  if (options.target === 'wasm') {
+    const { emitWasmFiles } = await loadWasmBackend();
+    const simd = options.simd ?? true;
+    const library = options.kernels ?? (await loadKernelLibrary(simd));
+    const wasm = await emitWasmFiles(planned.graph, schedule, { library, simd, embed: options.embed ?? false, wat: options.wat ?? false });
+    return { target: 'wasm', planned, schedule, files: wasm.files, wasm };
+  }
+  if (options.target !== 'c') throw new UsageError(`target must be wasm or c, got "${String(options.target)}"`);
+  const { emitC } = await import('../codegen/c/emit.js');
+  const c = emitC(schedule, { prefix: options.prefix ?? 'model', name: options.name ?? options.prefix ?? 'model' });
+  return { target: 'c', planned, schedule, files: Object.entries(c.files).map(([path, contents]) => ({ path, contents })), c };
 }

@@ -43,16 +43,3 @@ export { instantiateEmitted, runLoaded, type LoadedModel } from './run.js';
 export { loaderSource, loaderTypes, modelMeta, type ModelMeta, type TensorMeta } from './loader.js';
 export { validateWasm } from './validate.js';
 
-/**
- * The whole path for library users and benchmarks: plan a model (passes, planner options), schedule it,
- * emit and validate the module and its loader.
- */
-export async function compileGraphToWasm(
-  graph: Graph,
-  options: WasmFilesOptions & { plan?: import('../../src/pipeline.js').PlanModelOptions },
-): Promise<WasmFiles & { schedule: Schedule }> {
-  const { planModel, scheduleOf } = await import('../../src/pipeline.js');
-  const planned = planModel(graph, options.plan ?? {});
-  const schedule = scheduleOf(planned.plan);
-  return { ...(await emitWasmFiles(planned.graph, schedule, options)), schedule };
-}

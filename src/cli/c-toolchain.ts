@@ -5,21 +5,19 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allKernelSources, KERNEL_HEADERS } from '../../codegen/c/emit.js';
 import { cAbiHeader } from '../schedule/abi.js';
 import { ToolchainError } from '../errors.js';
 import { discardEntry, ENTRY_HASHES, privateCacheRoot, sha256, verifiedEntry } from './private-cache.js';
+import { packageFileUrl } from '../package-asset.js';
 
 /** The repository (or installed package) folder holding firmware-templates/. */
 export function templatesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'firmware-templates', 'kernels', 'tf_kernels.h'))) return join(dir, 'firmware-templates');
-    dir = dirname(dir);
-  }
-  throw new ToolchainError('firmware-templates/ not found beside the tinyforge installation', {});
+  const dir = fileURLToPath(packageFileUrl('firmware-templates'));
+  if (existsSync(join(dir, 'kernels', 'tf_kernels.h'))) return dir;
+  throw new ToolchainError(`firmware-templates/ not found in the tinyforge package (${dir})`, { path: dir });
 }
 
 export const kernelsDir = () => join(templatesDir(), 'kernels');

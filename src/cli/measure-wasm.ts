@@ -4,10 +4,10 @@
 // arena layout; patch tiles and their window copies included), emitted, instantiated once, warmed up and
 // timed `runs` times (median). Activations are the arena's zeros; the kernels' time does not depend on
 // the values. The whole model's module is timed the same way, for comparison with the sum.
-import { emitWasm, instantiateEmitted } from '../../codegen/wasm/index.js';
+import { loadWasmBackend } from '../../codegen/wasm/backend.js';
 import { scheduleCalls } from '../cost/profile.js';
 import type { Schedule } from '../schedule/types.js';
-import { kernelLibrary } from './targets/wasm.js';
+import { loadKernelLibrary } from '../package-asset.js';
 
 export interface WasmMeasureOptions {
   runs: number;
@@ -17,6 +17,7 @@ export interface WasmMeasureOptions {
 const WARM_MS = 200;
 
 async function timeInvoke(schedule: Schedule, library: Uint8Array, runs: number): Promise<number> {
+  const { emitWasm, instantiateEmitted } = await loadWasmBackend();
   const emitted = emitWasm(schedule, { library, simd: true });
   const model = await instantiateEmitted(emitted);
   // V8 runs new wasm code in its baseline tier and swaps in optimized code from background threads:
@@ -35,7 +36,7 @@ async function timeInvoke(schedule: Schedule, library: Uint8Array, runs: number)
 }
 
 export async function measureWasmLayers(schedule: Schedule, options: WasmMeasureOptions): Promise<{ engine: string; runs: number; note: string; msByOp: Map<number, number> }> {
-  const library = kernelLibrary(true);
+  const library = await loadKernelLibrary(true);
   const owners = scheduleCalls(schedule).map((c) => c.opIndex);
   const ops = [...new Set(owners)];
   const msByOp = new Map<number, number>();

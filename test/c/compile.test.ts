@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTflite } from '../../src/import/tflite/index.js';
-import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
+import type { PlanModelOptions } from '../../src/pipeline.js';
 import { cTarget } from '../../src/cli/targets/c.js';
 import { loadModel, plan } from '../../src/index.js';
 import { armCpuFlags, haveTool, templatesDir } from '../../src/cli/c-toolchain.js';
@@ -26,8 +26,8 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 async function compileModel(model: string, plan: PlanModelOptions, options: Record<string, unknown>): Promise<{ dir: string; json: Record<string, unknown> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-ctarget-'));
   dirs.push(dir);
-  const { graph, plan: p } = planModel(readTflite(new Uint8Array(readFileSync(model))), plan);
-  const { files, summary } = await cTarget.emit({ graph, plan: p, schedule: scheduleOf(p), modelName: 'model', options });
+  const graph = readTflite(new Uint8Array(readFileSync(model)));
+  const { files, summary } = await cTarget.emit({ graph, plan, modelName: 'model', options });
   for (const f of files) writeFileSync(join(dir, f.path), f.contents);
   return { dir, json: summary };
 }
@@ -77,9 +77,8 @@ describe.skipIf(!haveTools('C compile target (hostile names)', ['gcc', 'nm']))('
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-ctarget-hostile-'));
     dirs.push(dir);
     const graph = readTflite(writeTflite(sineWithNames(HOSTILE_NAMES.c, HOSTILE_NAMES.js)));
-    const { plan: p } = planModel(graph, {});
     const modelName = `${HOSTILE_NAMES.c} ${HOSTILE_NAMES.terminal}`;
-    const { files } = await cTarget.emit({ graph, plan: p, schedule: scheduleOf(p), modelName, options: {} });
+    const { files } = await cTarget.emit({ graph, plan: {}, modelName, options: {} });
     for (const f of files) writeFileSync(join(dir, f.path), f.contents);
     const r = spawnSync('gcc', ['-std=c99', '-O0', '-Wall', '-Wextra', '-Werror', '-pedantic', '-c', 'model.c', '-o', 'model.o'], { cwd: dir, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

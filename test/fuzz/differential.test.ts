@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
 import { prepareHostC } from '../../src/cli/engines/c.js';
-import { kernelLibrary } from '../../src/cli/targets/wasm.js';
+import { loadKernelLibrary } from '../../src/package-asset.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { xorshiftInputs } from '../../src/reference/inputs.js';
@@ -47,7 +47,7 @@ describe.skipIf(!hostOk)('fuzz-accepted models agree on reference, wasm and C (A
     const results = await runBudgeted([...screened, ...openCases]);
     const accepted = (c: FuzzCase) => results.get(c.id)!.outcome === 'accepted' && violation(results.get(c.id)!) === null;
     const chosen = [...seeds.flatMap((m) => screened.filter((c) => c.id.startsWith(`${m.name}#`) && accepted(c)).slice(0, ACCEPTED_PER_MODEL)), ...openCases.filter(accepted)];
-    const library = kernelLibrary(true);
+    const library = await loadKernelLibrary(true);
     const disagreements: string[] = [];
     const knownOpen: string[] = [];
     for (const c of chosen) {

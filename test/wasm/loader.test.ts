@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileGraphToWasm } from '../../codegen/wasm/index.js';
+import { compileModel } from '../../src/pipeline.js';
 import { main } from '../../src/cli/main.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import ts from 'typescript';
@@ -70,8 +70,8 @@ describe.skipIf(models.length === 0)('emitted loader (model.js)', () => {
 
   it('float32 I/O (mcunet_vww): Float32Array views, bit-exact', async () => {
     const g = models.find((m) => m.name === 'mcunet_vww')!;
-    const { files } = await compileGraphToWasm(readTflite(new Uint8Array(readFileSync(g.modelPath))), {
-      library: new Uint8Array(readFileSync(join(REPO_ROOT, 'build/kernels.simd.wasm'))), simd: true, embed: true,
+    const { files } = await compileModel(readTflite(new Uint8Array(readFileSync(g.modelPath))), {
+      target: 'wasm', kernels: new Uint8Array(readFileSync(join(REPO_ROOT, 'build/kernels.simd.wasm'))), simd: true, embed: true,
     });
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-wasm-f32-'));
     for (const f of files) writeFileSync(join(dir, f.path), f.contents);
@@ -87,8 +87,8 @@ describe.skipIf(models.length === 0)('emitted loader (model.js)', () => {
 describe('model strings in the emitted loader', () => {
   it('hostile tensor names: model.d.ts type-checks with exactly the declared exports, model.js keeps the names', async () => {
     const names = [HOSTILE_NAMES.js, `${HOSTILE_NAMES.c} ${HOSTILE_NAMES.terminal}`];
-    const { files } = await compileGraphToWasm(sineWithNames(names[0]!, names[1]!), {
-      library: new Uint8Array(readFileSync(join(REPO_ROOT, 'build/kernels.simd.wasm'))), simd: true,
+    const { files } = await compileModel(sineWithNames(names[0]!, names[1]!), {
+      target: 'wasm', kernels: new Uint8Array(readFileSync(join(REPO_ROOT, 'build/kernels.simd.wasm'))), simd: true,
     });
     const dir = mkdtempSync(join(tmpdir(), 'tinyforge-wasm-hostile-'));
     for (const f of files) writeFileSync(join(dir, f.path), f.contents);

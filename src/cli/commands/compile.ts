@@ -3,7 +3,6 @@ import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
-import { planModel, scheduleOf } from '../../pipeline.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { TARGETS, targetNames } from '../targets/index.js';
 import { loadModel, makeFolder, refuseOverwrite, writeBytes } from '../io.js';
@@ -28,10 +27,8 @@ export function registerCompile(program: Command, io: CliIO): void {
     .action(async (model: string, opts: PlanFlags & { target: string; out: string; json?: boolean } & Record<string, unknown>) => {
       const target = TARGETS.find((t) => t.name === opts.target);
       if (!target) throw new UsageError(`unknown target ${opts.target}`);
-      const { graph, plan } = planModel(loadModel(model), planOptionsFrom(opts));
-      const schedule = scheduleOf(plan);
       const modelName = basename(model).replace(/\.tflite$/i, '');
-      const { files, summary } = await target.emit({ graph, plan, schedule, modelName, options: opts });
+      const { compiled, files, summary } = await target.emit({ graph: loadModel(model), plan: planOptionsFrom(opts), modelName, options: opts });
       refuseOverwrite([...files.map((f) => f.path), MANIFEST_FILE].map((f) => ({ path: join(opts.out, f), what: 'output file' })), [{ path: model, what: 'model' }]);
       makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
@@ -41,7 +38,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       });
       const stale = updateManifest(opts.out, files);
       if (opts.json) {
-        io.stdout(JSON.stringify({ target: target.name, model: modelName, arenaBytes: schedule.arenaBytes, ...summary, files: written, removed: stale.removed, kept: stale.kept }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ target: target.name, model: modelName, arenaBytes: compiled.schedule.arenaBytes, ...summary, files: written, removed: stale.removed, kept: stale.kept }, null, 2) + '\n');
       } else {
         for (const w of written) io.stdout(`wrote ${w.path} (${w.bytes} B)\n`);
         for (const f of stale.removed) io.stdout(`removed ${join(opts.out, f)} (written by the previous compile, not needed now)\n`);

@@ -2,11 +2,11 @@
 import { DEMO_MODELS } from '../../../examples/models/index.js';
 import { readTflite, writeTflite } from '../../import/tflite/index.js';
 import { xorshiftInputs } from '../../reference/inputs.js';
-import { planModel, scheduleOf } from '../../pipeline.js';
+import { compileModel, planModel, scheduleOf } from '../../pipeline.js';
 import { runSchedule } from '../../reference/execute.js';
 import { inspectGraph } from '../../report/inspect.js';
-import { compileGraphToWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
-import { loadKernelLibrary } from '../../index.js';
+import { loadWasmBackend } from '../../../codegen/wasm/backend.js';
+import { loadKernelLibrary } from '../../package-asset.js';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
 
@@ -47,6 +47,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export async function runDemo(io: CliIO, json: boolean): Promise<void> {
   const library = await loadKernelLibrary(true);
+  const { instantiateEmitted, runLoaded } = await loadWasmBackend();
   const results: DemoResult[] = [];
   for (const demo of DEMO_MODELS) {
     // Through the file format and back, as a user's model would arrive.
@@ -60,8 +61,8 @@ export async function runDemo(io: CliIO, json: boolean): Promise<void> {
     const { outputs } = runSchedule(scheduleOf(plan), inputs);
     const referenceMs = performance.now() - start;
     // The same plan compiled to one WebAssembly module, run here in Node.
-    const compiled = await compileGraphToWasm(graph, { library, simd: true });
-    const loaded = await instantiateEmitted(compiled.emitted);
+    const compiled = await compileModel(graph, { target: 'wasm', kernels: library, simd: true });
+    const loaded = await instantiateEmitted(compiled.wasm.emitted);
     const wasmOutputs = runLoaded(loaded, inputs);
     const wasmMs = medianMs(() => runLoaded(loaded, inputs));
     const out = graph.tensors[graph.outputs[0]!]!;
@@ -80,7 +81,7 @@ export async function runDemo(io: CliIO, json: boolean): Promise<void> {
       peakBytesNoInplace,
       lowerBoundBytes: plan.lowerBoundBytes,
       referenceMs,
-      wasmBytes: compiled.emitted.wasm.byteLength,
+      wasmBytes: compiled.wasm.emitted.wasm.byteLength,
       wasmMs,
       wasmMatchesReference: wasmOutputs.every((o, i) => o.length === outputs[i]!.length && o.every((b, j) => b === outputs[i]![j])),
       output,

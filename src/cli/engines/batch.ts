@@ -2,11 +2,11 @@
 // prepared once, then every set runs through it. An engine that must start a process or a firmware per
 // run (c, qemu) takes the whole batch in one go (its harness loops over the records); that is why the
 // unit of work is a batch.
-import { emitWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
+import { loadWasmBackend } from '../../../codegen/wasm/backend.js';
 import { runSchedule } from '../../reference/execute.js';
 import { checkInputs } from '../../reference/interpreter.js';
 import type { Schedule } from '../../schedule/types.js';
-import { kernelLibrary } from '../targets/wasm.js';
+import { loadKernelLibrary } from '../../package-asset.js';
 import { prepareHostC } from './c.js';
 import { prepareQemu, QEMU_BOARDS, type QemuBoard } from './qemu.js';
 
@@ -50,7 +50,8 @@ export const wasmBatchEngine: BatchEngine = {
   name: 'wasm',
   summary: 'the compiled WebAssembly module (SIMD kernels), instantiated once in this process',
   async prepare(schedule) {
-    const emitted = emitWasm(schedule, { library: kernelLibrary(true), simd: true });
+    const { emitWasm, instantiateEmitted, runLoaded } = await loadWasmBackend();
+    const emitted = emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true });
     const model = await instantiateEmitted(emitted);
     return {
       details: { arenaBytes: schedule.arenaBytes, wasmBytes: emitted.wasm.byteLength },

@@ -1,9 +1,9 @@
 // The wasm engine: the planned Schedule compiled in memory (kernels + constant data + invoke) and run
 // in this Node process.
-import { emitWasm, instantiateEmitted, runLoaded } from '../../../codegen/wasm/index.js';
+import { loadWasmBackend } from '../../../codegen/wasm/backend.js';
 import { checkInputs } from '../../reference/interpreter.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
-import { kernelLibrary } from '../targets/wasm.js';
+import { loadKernelLibrary } from '../../package-asset.js';
 import type { Engine } from './types.js';
 
 export const wasmEngine: Engine = {
@@ -13,7 +13,8 @@ export const wasmEngine: Engine = {
     const { plan: p } = planModel(graph, plan);
     const schedule = scheduleOf(p);
     checkInputs(schedule.graph, inputs);
-    const emitted = emitWasm(schedule, { library: kernelLibrary(true), simd: true });
+    const { emitWasm, instantiateEmitted, runLoaded } = await loadWasmBackend();
+    const emitted = emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true });
     const model = await instantiateEmitted(emitted);
     const start = performance.now();
     const outputs = runLoaded(model, inputs);

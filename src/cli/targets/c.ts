@@ -2,10 +2,10 @@
 // the kernel library sources the model uses, the generated ABI header and a README with the flags.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emitC } from '../../../codegen/c/emit.js';
 import { UsageError } from '../../errors.js';
 import { escapeMarkdown } from '../../escape.js';
 import { stackEstimate, type StackEstimate } from '../../cost/stack.js';
+import { compileModel } from '../../pipeline.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
 
@@ -62,17 +62,19 @@ export const cTarget: Target = {
       .option('--cpu <core>', `(--target c) ${CPUS.join('|')}: the flags the README gives`, 'cortex-m4')
       .option('--prefix <name>', '(--target c) C identifier prefix and file name of the model API', 'model');
   },
-  async emit({ schedule, modelName, options }) {
+  async emit({ graph, plan, modelName, options }) {
     const cpu = (options.cpu ?? 'cortex-m4') as ArmCpu;
     if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, got "${cpu}"`);
     const prefix = typeof options.prefix === 'string' ? options.prefix : 'model';
-    const model = emitC(schedule, { prefix, name: modelName });
+    const compiled = await compileModel(graph, { ...plan, target: 'c', prefix, name: modelName });
+    const model = compiled.c;
     const files = [
-      ...Object.entries(model.files).map(([path, contents]) => ({ path, contents })),
+      ...compiled.files,
       ...model.kernelFiles.map((f) => ({ path: f, contents: readFileSync(join(kernelsDir(), f), 'utf8') })),
     ];
     files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu)) });
     return {
+      compiled,
       files,
       summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, kernels: model.symbols },
     };

@@ -1,19 +1,14 @@
 import type { Command } from 'commander';
 import type { Graph } from '../../ir/graph.js';
-import type { Plan } from '../../plan/types.js';
-import type { Schedule } from '../../schedule/types.js';
+import type { CompiledFile, CompiledModel, PlanModelOptions } from '../../pipeline.js';
 
 /** One file a target writes, relative to --out. */
-export interface TargetFile {
-  path: string;
-  contents: Uint8Array | string;
-}
+export type TargetFile = CompiledFile;
 
 export interface TargetRequest {
-  /** The graph after passes (what the plan and schedule are for). */
+  /** The model as read; the target compiles it through the driver (src/pipeline.ts compileModel). */
   graph: Graph;
-  plan: Plan;
-  schedule: Schedule;
+  plan: PlanModelOptions;
   /** Base name of the model file, for comments and names (e.g. "kws_ref_model"). */
   modelName: string;
   /** Every parsed flag of `tinyforge compile`, the target's own included (see addOptions). */
@@ -21,6 +16,7 @@ export interface TargetRequest {
 }
 
 export interface TargetResult {
+  compiled: CompiledModel;
   files: TargetFile[];
   /** Facts for the summary line and --json (sizes, kernels, ...). */
   summary: Record<string, unknown>;

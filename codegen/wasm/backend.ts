@@ -1,0 +1,32 @@
+// The wasm backend loads on first use: binaryen (~0.5 s of CPU to import) and wabt are imported only by
+// the commands and calls that emit or validate a module, and may be absent (optional dependencies).
+import { ToolchainError } from '../../src/errors.js';
+
+export type WasmBackend = typeof import('./index.js');
+
+/** The npm packages the backend imports, named in the error when one is not installed. */
+const PACKAGES = ['binaryen', 'wabt'] as const;
+
+let backend: Promise<WasmBackend> | null = null;
+
+/** The missing package behind a failed import, if that is what failed (Node's ERR_MODULE_NOT_FOUND names it). */
+export function missingPackage(error: unknown): string | null {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return null;
+  return PACKAGES.find((p) => error.message.includes(`'${p}'`)) ?? null;
+}
+
+/** A ToolchainError naming the package and the install line when `error` is a missing backend package. */
+export function backendError(error: unknown): unknown {
+  const pkg = missingPackage(error);
+  if (pkg === null) return error;
+  return new ToolchainError(`the wasm backend needs the npm package ${pkg}, which is not installed: npm install ${pkg}`, { package: pkg });
+}
+
+/** codegen/wasm/index.js, imported once; rejects with E_TOOLCHAIN naming binaryen or wabt when absent. */
+export function loadWasmBackend(): Promise<WasmBackend> {
+  backend ??= import('./index.js').catch((e: unknown) => {
+    backend = null;
+    throw backendError(e);
+  });
+  return backend;
+}
