@@ -1,0 +1,60 @@
+// The install without the optional wasm backend (binaryen, wabt): every command that does not emit wasm
+// works, and the ones that do fail with one E_TOOLCHAIN line naming the package. Runs the built CLI
+// (bin/ + dist/, `npm run build`) in a copy of the package whose node_modules lacks binaryen and wabt.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_MODELS } from '../../examples/models/index.js';
+import { writeTflite } from '../../src/import/tflite/index.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const ABSENT = new Set(['binaryen', 'wabt', '.bin']);
+const built = existsSync(join(REPO, 'dist/src/cli/main.js'));
+
+const pkg = mkdtempSync(join(tmpdir(), 'tinyforge-no-wasm-'));
+afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+/** The package as installed without the optional packages: links to its shipped folders and to every other dependency. */
+function installWithoutWasmBackend(): void {
+  for (const entry of ['bin', 'dist', 'build', 'firmware-templates', 'package.json']) symlinkSync(join(REPO, entry), join(pkg, entry));
+  const modules = realpathSync(join(REPO, 'node_modules'));
+  mkdirSync(join(pkg, 'node_modules'));
+  for (const name of readdirSync(modules)) if (!ABSENT.has(name)) symlinkSync(join(modules, name), join(pkg, 'node_modules', name));
+}
+
+/** The CLI of that package; --preserve-symlinks makes Node resolve packages from its node_modules, not the repository's. */
+function cli(...argv: string[]) {
+  const r = spawnSync(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', join(pkg, 'bin/tinyforge.js'), ...argv], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!built)('install without binaryen and wabt', () => {
+  installWithoutWasmBackend();
+  const model = join(pkg, 'sine.tflite');
+  writeFileSync(model, writeTflite(DEMO_MODELS.find((m) => m.name === 'sine-mlp')!.build()));
+
+  it('--version, plan, compile --target c and run --engine reference work', () => {
+    expect(cli('--version')).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const plan = cli('plan', model, '--json');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).peakBytes).toBeGreaterThan(0);
+    const c = cli('compile', model, '--target', 'c', '--out', join(pkg, 'c'));
+    expect(c.code, c.stderr).toBe(0);
+    expect(readdirSync(join(pkg, 'c'))).toContain('model.c');
+    writeFileSync(join(pkg, 'in.bin'), new Uint8Array(1));
+    const run = cli('run', model, '--engine', 'reference', '--input', join(pkg, 'in.bin'), '--output', join(pkg, 'out.bin'));
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('compile --target wasm and run --engine wasm name the missing package', () => {
+    const wasm = cli('compile', model, '--target', 'wasm', '--out', join(pkg, 'wasm'));
+    expect(wasm).toMatchObject({ code: 1, stdout: '' });
+    expect(wasm.stderr).toBe('tinyforge: E_TOOLCHAIN: the wasm backend needs the npm package binaryen, which is not installed: npm install binaryen\n');
+    expect(existsSync(join(pkg, 'wasm'))).toBe(false);
+    const run = cli('run', model, '--engine', 'wasm', '--input', join(pkg, 'in.bin'), '--output', join(pkg, 'out2.bin'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^tinyforge: E_TOOLCHAIN: .* npm package binaryen/);
+  });
+});
