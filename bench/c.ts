@@ -7,7 +7,7 @@
 // instructions; the harness (firmware-templates/harness/qemu_main.c) reads it around one invoke after a
 // warm-up invoke. `--calls` also builds the model with the per-call profiling hook (TF_PROFILE_CALL: the
 // counter after every kernel call) and prints where the instructions go, per kernel symbol and per call.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { opMacs } from '../src/ir/macs.js';
@@ -20,6 +20,7 @@ import { runTool } from '../src/cli/c-toolchain.js';
 import { BudgetError } from '../src/errors.js';
 import { benchModels } from './plan.js';
 import { tflmM4Peers, type TflmM4Peer } from './peers.js';
+import { writeSection } from './sections.js';
 
 export interface CBenchCall {
   index: number;
@@ -262,20 +263,7 @@ function main(): void {
   console.log(table);
   if (argv.includes('--write')) {
     const file = join(repo, 'BENCHMARKS.md');
-    const text = readFileSync(file, 'utf8');
-    const begin = '<!-- bench:c:begin -->';
-    const end = '<!-- bench:c:end -->';
-    const section = `## Cortex-M4 (QEMU)\n\n${methodText()}\n\n${begin}\n${table}\n${end}`;
-    let next: string;
-    if (text.includes(begin) && text.includes(end)) {
-      next = text.slice(0, text.indexOf(begin) + begin.length) + '\n' + table + '\n' + text.slice(text.indexOf(end));
-    } else {
-      // First write: the section goes after the WebAssembly one.
-      const after = text.indexOf('<!-- bench:wasm:end -->');
-      const at = after < 0 ? text.length : after + '<!-- bench:wasm:end -->'.length;
-      next = text.slice(0, at) + '\n\n' + section + '\n' + text.slice(at);
-    }
-    writeFileSync(file, next);
+    writeSection(file, 'c', table, 'Cortex-M4 (QEMU)', methodText());
     console.error(`bench:c: wrote the Cortex-M4 table to ${file}`);
   }
 }

@@ -29,6 +29,7 @@ import { byteSize } from '../src/ir/shapes.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { benchModels } from './plan.js';
+import { writeSection } from './sections.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
@@ -344,15 +345,8 @@ function main(): void {
   console.log(section);
   if (!flag('--no-write')) {
     const file = join(repo, 'BENCHMARKS.md');
-    const text = readFileSync(file, 'utf8');
-    const begin = '<!-- bench:calibrate:begin -->';
-    const end = '<!-- bench:calibrate:end -->';
-    if (text.includes(begin) && text.includes(end)) {
-      writeFileSync(file, text.slice(0, text.indexOf(begin) + begin.length) + '\n' + section + '\n' + text.slice(text.indexOf(end)));
-      log(`bench:calibrate: wrote the calibration table to ${file}\n`);
-    } else {
-      log(`bench:calibrate: ${file} has no ${begin} ... ${end} markers; table printed only\n`);
-    }
+    writeSection(file, 'calibrate', section, 'Profiler calibration');
+    log(`bench:calibrate: wrote the calibration table to ${file}\n`);
   }
   const worst = models.filter((m) => m.mlperfTiny).reduce((w, m) => Math.max(w, Math.abs(m.error)), 0);
   log(`bench:calibrate: worst MLPerf Tiny error ${(worst * 100).toFixed(1)}% (acceptance: within 15%)\n`);

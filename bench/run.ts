@@ -1,8 +1,9 @@
 // `npm run bench [-- --json] [-- --write]`: every benchmark, printed; --write refreshes BENCHMARKS.md.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planBench, planBenchMarkdown } from './plan.js';
+import { writeSection } from './sections.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
@@ -19,11 +20,7 @@ if (args.has('--json')) {
   console.log(section);
   if (args.has('--write')) {
     const file = join(repo, 'BENCHMARKS.md');
-    const text = readFileSync(file, 'utf8');
-    const begin = '<!-- bench:plan:begin -->';
-    const end = '<!-- bench:plan:end -->';
-    const next = text.slice(0, text.indexOf(begin) + begin.length) + '\n' + section + '\n' + text.slice(text.indexOf(end));
-    writeFileSync(file, next);
+    writeSection(file, 'plan', section, 'Peak SRAM (memory planner)');
     console.error(`bench: wrote the plan table to ${file}`);
   }
 }

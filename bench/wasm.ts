@@ -7,13 +7,14 @@
 // rounds (peer, ours, peer, ours, ...) so that machine noise falls on both; the figure is the median.
 // Invokes under 50 µs are timed in equal batches (the sample is the batch's mean), so the clock's own
 // cost does not swamp models like hello_world and ad01.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchModels } from './plan.js';
 import { loadTfliteNodeModel, loadTfliteRuntime, type TfliteRuntimeInfo } from './tfjs-tflite-node.js';
 import { compileTinyforge, type TinyforgeCompiled } from './wasm-tinyforge.js';
+import { writeSection } from './sections.js';
 
 /** What both engines offer the timing loop. */
 export interface BenchEngineModel {
@@ -348,11 +349,7 @@ async function main(): Promise<void> {
   console.log(section);
   if (argv.includes('--write')) {
     const file = join(repo, 'BENCHMARKS.md');
-    const text = readFileSync(file, 'utf8');
-    const begin = '<!-- bench:wasm:begin -->';
-    const end = '<!-- bench:wasm:end -->';
-    if (!text.includes(begin) || !text.includes(end)) throw new Error(`${file} has no ${begin} … ${end} section`);
-    writeFileSync(file, text.slice(0, text.indexOf(begin) + begin.length) + '\n' + section + '\n' + text.slice(text.indexOf(end)));
+    writeSection(file, 'wasm', section, 'WebAssembly latency');
     console.error(`bench:wasm: wrote the wasm table to ${file}`);
   }
 }
