@@ -1,6 +1,6 @@
 // tinyforge compile --target c: the written folder (model, kernels used, README) compiles warning-free
 // with -Wall -Wextra -Werror on the host gcc and on arm-none-eabi-gcc for every --cpu, only the kernels
-// the model uses are written, and the QEMU Makefile template builds and runs it.
+// the model uses are written, the QEMU Makefile template builds and runs it, and C++ callers link.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,37 @@ describe.skipIf(!hostOk)('compile --target c', () => {
       expect(Buffer.compare(readFileSync(out), readFileSync(join(GOLDEN_DIR, 'kws_ref_model', 'output_2.bin')))).toBe(0);
     }
   }, 120_000);
+});
+
+describe.skipIf(!shared || !haveTools('C compile target (C++ caller)', ['gcc', 'g++']))('model.h from C++', () => {
+  it('a C++ translation unit including model.h links against the C objects and runs kws_ref_model bit-exact', async () => {
+    const g = goldenModels().find((m) => m.name === 'kws_ref_model')!;
+    const { dir } = await compileModel(g.modelPath, {}, {});
+    cc('gcc', [], dir);
+    // Calls through the header only; without C linkage g++ looks for mangled names and the link fails.
+    writeFileSync(join(dir, 'main.cpp'), [
+      '#include <cstdio>',
+      '#include <cstring>',
+      '#include "model.h"',
+      'int main(int argc, char **argv) {',
+      '  if (argc != 3 || model_init(NULL) != MODEL_OK) return 10;',
+      '  FILE *in = std::fopen(argv[1], "rb");',
+      '  if (!in || std::fread(model_input(0), 1, model_input_bytes(0), in) != model_input_bytes(0)) return 11;',
+      '  std::fclose(in);',
+      '  if (model_invoke() != MODEL_OK) return 12;',
+      '  FILE *out = std::fopen(argv[2], "wb");',
+      '  if (!out || std::fwrite(model_output(0), 1, model_output_bytes(0), out) != model_output_bytes(0)) return 13;',
+      '  return std::fclose(out);',
+      '}',
+      '',
+    ].join('\n'));
+    const objects = readdirSync(dir).filter((f) => f.endsWith('.o'));
+    const link = spawnSync('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', 'main.cpp', ...objects, '-o', 'main-cpp'], { cwd: dir, encoding: 'utf8' });
+    expect(link.status, link.stderr).toBe(0);
+    const run = spawnSync(join(dir, 'main-cpp'), [join(GOLDEN_DIR, 'kws_ref_model', 'input_2.bin'), join(dir, 'out.bin')], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'out.bin')), readFileSync(join(GOLDEN_DIR, 'kws_ref_model', 'output_2.bin')))).toBe(0);
+  }, 60_000);
 });
 
 describe.skipIf(!haveTools('C compile target (hostile names)', ['gcc', 'nm']))('model strings in the generated C', () => {
