@@ -31,6 +31,7 @@ export function readBytes(path: string, what: string, maxBytes = MAX_READ_BYTES)
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const reason = reasonOf(e);
+    if (reason === 'ENOENT') throw new InputDataError(`no such file: ${path} (${what})`, { path, what, reason });
     throw new InputDataError(`cannot read ${what} ${path}: ${reason}`, { path, reason });
   }
   try {

@@ -22,8 +22,8 @@ function buildProgram(io: CliIO): Command {
   const program = new Command('tinyforge')
     .description('TinyML compiler: int8 .tflite models to planned-memory WebAssembly and Cortex-M C')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // commander's own errors are reported by main() in the one tinyforge format, not printed here.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
   registerInspect(program, io);
   registerRun(program, io);
@@ -35,22 +35,57 @@ function buildProgram(io: CliIO): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 a TinyforgeError, 2 a usage error). */
+/** Exit code for a usage error (commander's or E_USAGE); 1 for any other TinyforgeError; 70 for a bug. */
+const EXIT_USAGE = 2;
+const EXIT_ERROR = 1;
+const EXIT_INTERNAL = 70;
+
+/** The one shape every error takes before it is printed: a code, a one-line message, the facts. */
+interface ErrorReport {
+  code: string;
+  message: string;
+  details: Readonly<Record<string, unknown>>;
+  exit: number;
+}
+
+function reportOf(e: unknown): ErrorReport {
+  if (e instanceof CommanderError) {
+    // commander says "error: unknown option '--x'": the prefix is replaced by ours.
+    const message = `${e.message.replace(/^error: /, '')} (run with --help for usage)`;
+    return { code: 'E_USAGE', message, details: { commander: e.code }, exit: EXIT_USAGE };
+  }
+  if (e instanceof TinyforgeError) return { code: e.code, message: e.message, details: e.details, exit: e.code === 'E_USAGE' ? EXIT_USAGE : EXIT_ERROR };
+  return { code: 'E_INTERNAL', message: `internal error: ${e instanceof Error ? e.message : String(e)}`, details: {}, exit: EXIT_INTERNAL };
+}
+
+/** Details may hold bigints (tensor sizes from the flatbuffer), which JSON.stringify refuses. */
+const jsonSafe = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+/** --json anywhere among the options (before a `--`): the error goes to stdout as JSON too, even when commander could not parse the rest. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Runs the CLI; returns the exit code (0 ok, 1 a TinyforgeError, 2 a usage error, 70 a bug). Every error,
+ * commander's included, is one stderr line `tinyforge: CODE: message`, or with --json
+ * `{"error": {"code", "message", "details"}}` on stdout.
+ */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
-    }
-    if (e instanceof TinyforgeError) {
+    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) return 0;
+    const r = reportOf(e);
+    if (wantsJson(argv)) {
+      io.stdout(`${JSON.stringify({ error: { code: r.code, message: r.message, details: r.details } }, jsonSafe, 2)}\n`);
+    } else {
       // Messages carry model strings and tool output: one line, no terminal control sequences.
-      io.stderr(`tinyforge: ${e.code}: ${escapeTerminal(e.message)}\n`);
-      return e.code === 'E_USAGE' ? 2 : 1;
+      io.stderr(`tinyforge: ${r.code}: ${escapeTerminal(r.message)}\n`);
     }
-    io.stderr(`tinyforge: internal error: ${escapeTerminal(e instanceof Error ? e.message : String(e))}\n`);
-    return 70;
+    return r.exit;
   }
 }

@@ -36,7 +36,7 @@ describe('tinyforge CLI', () => {
   it('names a missing model file in one line and exits 1', async () => {
     const r = await cli('inspect', join(tmp, 'nope.tflite'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^tinyforge: E_INPUT_DATA: cannot read model file .*nope\.tflite: ENOENT\n$/);
+    expect(r.stderr).toMatch(/^tinyforge: E_INPUT_DATA: no such file: .*nope\.tflite \(model file\)\n$/);
   });
 
   it('refuses a garbage model with a typed error, no stack trace', async () => {
