@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { TinyforgeError } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
+import { ExitStatus } from './exit-status.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
@@ -78,6 +79,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
+    if (e instanceof ExitStatus) return e.code;
     if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) return 0;
     const r = reportOf(e);
     if (wantsJson(argv)) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { goldenModels, haveShared } from '../helpers/shared.js';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -57,5 +58,34 @@ describe('--json errors', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^tinyforge: E_USAGE: /);
+  });
+});
+
+describe.skipIf(!haveShared())('plan --fail-if-not-fits', () => {
+  const kws = () => goldenModels().find((m) => m.name === 'kws_ref_model')!.modelPath;
+
+  it('exits 3 when the plan does not fit, after printing the report; 0 when it fits', async () => {
+    const over = await cli('plan', kws(), '--sram', '1K', '--fail-if-not-fits');
+    expect(over.code).toBe(3);
+    expect(over.stdout).toMatch(/DOES NOT FIT/);
+    expect(over.stderr).toBe('');
+    const json = await cli('plan', kws(), '--sram', '1K', '--fail-if-not-fits', '--json');
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout).fits).toBe(false);
+    const fits = await cli('plan', kws(), '--sram', '1M', '--flash', '1M', '--fail-if-not-fits');
+    expect(fits.code).toBe(0);
+    expect(fits.stdout).toMatch(/ FITS/);
+  });
+
+  it('without the flag a plan that does not fit still exits 0; the flag without a budget is a usage error', async () => {
+    expect((await cli('plan', kws(), '--sram', '1K')).code).toBe(0);
+    const r = await cli('plan', kws(), '--fail-if-not-fits');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tinyforge: E_USAGE: --fail-if-not-fits needs a budget to check: give --sram and/or --flash\n');
+  });
+
+  it('--help documents exit 3', async () => {
+    const r = await cli('plan', '--help');
+    expect(r.stdout).toMatch(/--fail-if-not-fits +exit 3 when the plan does not fit/);
   });
 });

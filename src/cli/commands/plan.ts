@@ -13,6 +13,7 @@ import { scheduleStack, type StackEstimate } from '../../cost/stack.js';
 import { formatPlan, planReport } from '../../report/plan.js';
 import { planHtml } from '../../report/plan-html.js';
 import { loadModel, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
+import { EXIT_NOT_FITS, ExitStatus } from '../exit-status.js';
 import { createProgress } from '../progress.js';
 import { parseBytes } from '../sizes.js';
 
@@ -22,6 +23,7 @@ interface PlanCommandFlags extends PlanFlags, RamFlags {
   json?: boolean;
   report?: string;
   emitTflmPlan?: string;
+  failIfNotFits?: boolean;
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
@@ -33,7 +35,8 @@ export function registerPlan(program: Command, io: CliIO): void {
     .option('--flash <bytes>', 'flash budget, e.g. 1M')
     .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
     .option('--report <file>', 'also write the plan as a self-contained HTML page (arena chart and step table)')
-    .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)");
+    .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)")
+    .option('--fail-if-not-fits', `exit ${EXIT_NOT_FITS} when the plan does not fit --sram/--flash (for CI scripts); the report is printed either way`);
   addRamOptions(addPlanOptions(command))
     .addHelpText(
       'after',
@@ -41,7 +44,8 @@ export function registerPlan(program: Command, io: CliIO): void {
         'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
         'go below it. "fits" compares arena + stack + static data + --reserve with --sram: stackBytes is the\n' +
         "generated C's worst-case stack on --cpu (compiler frame sizes over the model's call graph), staticBytes\n" +
-        'its .data/.bss besides the arena. Exit code 0 whether or not it fits; read "fits" in --json.\n\n' +
+        `its .data/.bss besides the arena. Exit code 0 whether or not it fits (read "fits" in --json), or ${EXIT_NOT_FITS}\n` +
+        'with --fail-if-not-fits.\n\n' +
         '--emit-tflm-plan plans the model as TFLite Micro runs it: the stored ops in stored order (no PAD\n' +
         'folding) with its own kernels, so in-place kernels are off, RESHAPE aliases but SQUEEZE copies; it\n' +
         'refuses --patch and --int8-io (TFLM cannot run tiles or a changed graph).\n' +
@@ -54,6 +58,9 @@ export function registerPlan(program: Command, io: CliIO): void {
         sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
         flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
       };
+      if (opts.failIfNotFits && budget.sramBytes === null && budget.flashBytes === null) {
+        throw new UsageError('--fail-if-not-fits needs a budget to check: give --sram and/or --flash');
+      }
       const options = planOptionsFrom(opts);
       const ram = ramOptionsFrom(opts);
       // arena + the generated C's stack and static data + the application's reserve: what --sram is compared with
@@ -111,5 +118,6 @@ export function registerPlan(program: Command, io: CliIO): void {
       } else {
         io.stdout(formatPlan(report) + '\n' + notes.map((n) => `  ${n}\n`).join(''));
       }
+      if (opts.failIfNotFits && !report.fits) throw new ExitStatus(EXIT_NOT_FITS, 'the plan does not fit its budget');
     });
 }
