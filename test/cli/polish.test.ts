@@ -1,11 +1,11 @@
 // The CLI's edges as a user meets them (issue #17 item 6): one error format for every error, commander's
 // included; --json errors as data on stdout; a missing file named as missing.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { goldenModels, haveShared } from '../helpers/shared.js';
+import { goldenInputs, goldenOutputs, goldenModels, haveShared } from '../helpers/shared.js';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -87,5 +87,43 @@ describe.skipIf(!haveShared())('plan --fail-if-not-fits', () => {
   it('--help documents exit 3', async () => {
     const r = await cli('plan', '--help');
     expect(r.stdout).toMatch(/--fail-if-not-fits +exit 3 when the plan does not fit/);
+  });
+});
+
+describe.skipIf(!haveShared())('run without --output prints the outputs', () => {
+  // Expected values from TFLM's golden output and the manifest's scale and zero point, not from our code.
+  const g = () => goldenModels().find((m) => m.name === 'kws_ref_model')!;
+  function expected() {
+    const out = (g().manifest.outputs[0] as unknown as { scale: number; zero_point: number });
+    const values = Array.from(new Int8Array(goldenOutputs(g(), 2)[0]!.slice().buffer), (q) => (q - out.zero_point) * out.scale);
+    const top = values.map((value, i) => ({ class: i, value })).sort((a, b) => b.value - a.value || a.class - b.class).slice(0, 5);
+    return { values, top };
+  }
+  function input(): string {
+    const dir = mkdtempSync(join(tmp, 'run-'));
+    writeFileSync(join(dir, 'in.bin'), goldenInputs(g(), 2)[0]!);
+    return join(dir, 'in.bin');
+  }
+
+  it('--json: dequantized values of the [1, 12] output and its top 5 classes, equal to TFLM\'s; no file written', async () => {
+    const inPath = input();
+    const r = await cli('run', g().modelPath, '--input', inPath, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [o] = JSON.parse(r.stdout).outputs;
+    const { values, top } = expected();
+    expect(o).toMatchObject({ index: 0, name: 'Identity', dtype: 'int8', shape: [1, 12], dequantized: true });
+    expect(o.values).toEqual(values);
+    expect(o.top).toEqual(top);
+    expect(readdirSync(join(inPath, '..'))).toEqual(['in.bin']);
+  });
+
+  it('text: the values and the top 5 line, led by the largest class', async () => {
+    const r = await cli('run', g().modelPath, '--input', input());
+    expect(r.code, r.stderr).toBe(0);
+    const { values, top } = expected();
+    const num = (v: number) => String(Number(v.toPrecision(6)));
+    expect(r.stdout).toMatch(/^output 0 Identity int8\[1,12\] \(dequantized\):\n/);
+    expect(r.stdout).toContain(`  ${values.map(num).join(' ')}\n`);
+    expect(r.stdout).toContain(`  top 5: ${top.map((t) => `class ${t.class} ${num(t.value)}`).join(', ')}\n`);
   });
 });

@@ -6,42 +6,55 @@ import { ENGINES, engineNames } from '../engines/index.js';
 import { createCEngine } from '../engines/c.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { loadModel, readBytes, refuseOverwrite, writeBytes } from '../io.js';
+import { applyPasses } from '../../passes/index.js';
+import { formatOutputValues, outputValues, TOP_K } from '../output-values.js';
 
 export function registerRun(program: Command, io: CliIO): void {
   const command = program
     .command('run')
-    .description('Run a model on raw input tensors and write raw output tensors')
+    .description('Run a model on raw input tensors; write the raw output tensors, or print their values')
     .argument('<model>', 'an int8 .tflite file')
     .requiredOption('-i, --input <file...>', 'raw little-endian bytes of each model input, in order')
-    .requiredOption('-o, --output <file...>', 'where to write each model output, in order')
+    .option('-o, --output <file...>', `where to write each model output, in order; without it the outputs are printed (dequantized, top ${TOP_K} classes of a classifier)`)
     .addOption(new Option('--engine <name>', `which executor runs the planned model: ${ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(engineNames()).default('wasm'))
     .option('--sanitize', '(--engine c) build with AddressSanitizer and UBSan; the first finding fails the run')
-    .option('--json', 'print a JSON summary (engine, what it measured, outputs)');
+    .option('--json', 'print a JSON summary (engine, what it measured, outputs: files written, or values and top classes)');
   addPlanOptions(command)
     .addHelpText(
       'after',
       "\nTensor files hold the tensor's raw bytes in its dtype and stored shape (row-major), the format\n" +
-        'of ../shared/golden. With --int8-io the model takes and gives int8 tensors. Example:\n' +
-        '  tinyforge run kws.tflite --input in.bin --output out.bin',
+        'TFLite Micro reads and writes. With --int8-io the model takes and gives int8 tensors. Examples:\n' +
+        '  tinyforge run kws.tflite --input in.bin --output out.bin\n' +
+        '  tinyforge run kws.tflite --input in.bin          # prints the outputs and the top classes',
     )
-    .action(async (model: string, opts: PlanFlags & { input: string[]; output: string[]; engine: string; sanitize?: boolean; json?: boolean }) => {
+    .action(async (model: string, opts: PlanFlags & { input: string[]; output?: string[]; engine: string; sanitize?: boolean; json?: boolean }) => {
       if (opts.sanitize && opts.engine !== 'c') throw new UsageError(`--sanitize needs --engine c (the host build), got --engine ${opts.engine}`);
+      const files = opts.output ?? [];
       refuseOverwrite(
-        opts.output.map((path, i) => ({ path, what: `output ${i}` })),
+        files.map((path, i) => ({ path, what: `output ${i}` })),
         [{ path: model, what: 'model' }, ...opts.input.map((path, i) => ({ path, what: `input ${i}` }))],
       );
       const graph = loadModel(model);
       if (opts.input.length !== graph.inputs.length) {
         throw new UsageError(`model has ${graph.inputs.length} input(s), got ${opts.input.length} --input file(s)`, { expected: graph.inputs.length, got: opts.input.length });
       }
-      if (opts.output.length !== graph.outputs.length) {
-        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${opts.output.length} --output file(s)`, { expected: graph.outputs.length, got: opts.output.length });
+      if (opts.output && files.length !== graph.outputs.length) {
+        throw new UsageError(`model has ${graph.outputs.length} output(s), got ${files.length} --output file(s)`, { expected: graph.outputs.length, got: files.length });
       }
       const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
       const engine = opts.sanitize ? createCEngine({ sanitize: true }) : ENGINES.find((e) => e.name === opts.engine)!;
-      const { outputs, details } = await engine.run({ graph, inputs, plan: planOptionsFrom(opts) });
-      outputs.forEach((bytes, i) => writeBytes(opts.output[i]!, bytes, `output ${i}`));
-      const summary = outputs.map((bytes, i) => ({ file: opts.output[i]!, bytes: bytes.byteLength }));
+      const plan = planOptionsFrom(opts);
+      const { outputs, details } = await engine.run({ graph, inputs, plan });
+      if (!opts.output) {
+        // The bytes are the planned graph's outputs: int8 rather than float32 with --int8-io.
+        const planned = applyPasses(graph, { int8Io: plan.int8Io ?? false });
+        const values = outputs.map((bytes, i) => outputValues(i, planned.tensors[planned.outputs[i]!]!, bytes));
+        if (opts.json) io.stdout(JSON.stringify({ engine: engine.name, ...details, outputs: values }, null, 2) + '\n');
+        else io.stdout(values.map(formatOutputValues).join(''));
+        return;
+      }
+      outputs.forEach((bytes, i) => writeBytes(files[i]!, bytes, `output ${i}`));
+      const summary = outputs.map((bytes, i) => ({ file: files[i]!, bytes: bytes.byteLength }));
       if (opts.json) io.stdout(JSON.stringify({ engine: engine.name, ...details, outputs: summary }, null, 2) + '\n');
       else for (const s of summary) io.stdout(`wrote ${s.file} (${s.bytes} B) with the ${engine.name} engine\n`);
     });
