@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { goldenInputs, goldenOutputs, goldenModels, haveShared } from '../helpers/shared.js';
+import { goldenInputs, goldenOutputs, goldenModels, haveShared, MODELS_DIR } from '../helpers/shared.js';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -125,5 +125,25 @@ describe.skipIf(!haveShared())('run without --output prints the outputs', () => 
     expect(r.stdout).toMatch(/^output 0 Identity int8\[1,12\] \(dequantized\):\n/);
     expect(r.stdout).toContain(`  ${values.map(num).join(' ')}\n`);
     expect(r.stdout).toContain(`  top 5: ${top.map((t) => `class ${t.class} ${num(t.value)}`).join(', ')}\n`);
+  });
+});
+
+describe('messages that say what to do', () => {
+  it.skipIf(!haveShared())('run of a float32 model on an int8 engine names the model and points at quantize and --engine reference', async () => {
+    const model = join(MODELS_DIR, 'mlperf-tiny-float/ad01_fp32.tflite');
+    for (const engine of ['wasm', 'c']) {
+      const r = await cli('run', model, '--input', join(tmp, 'never-read.bin'), '--engine', engine);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^tinyforge: E_UNSUPPORTED: .*ad01_fp32\\.tflite has float32 ops \\(FULLY_CONNECTED at node 0, .*the ${engine} engine runs integer-quantized kernels only \\(--engine reference runs float32\\); quantize it first: tinyforge quantize `));
+    }
+  });
+
+  it('help texts are written for users: no ../shared (a path of this repository\'s test data)', async () => {
+    for (const command of ['inspect', 'run', 'plan', 'profile', 'compile', 'demo', 'eval']) {
+      const r = await cli(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout, command).toMatch(/^Usage: tinyforge /);
+      expect(r.stdout, command).not.toContain('shared');
+    }
   });
 });

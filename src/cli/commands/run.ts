@@ -7,6 +7,7 @@ import { createCEngine } from '../engines/c.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { loadModel, readBytes, refuseOverwrite, writeBytes } from '../io.js';
 import { applyPasses } from '../../passes/index.js';
+import { requireQuantizedGraph } from '../../ir/float.js';
 import { formatOutputValues, outputValues, TOP_K } from '../output-values.js';
 
 export function registerRun(program: Command, io: CliIO): void {
@@ -41,8 +42,10 @@ export function registerRun(program: Command, io: CliIO): void {
       if (opts.output && files.length !== graph.outputs.length) {
         throw new UsageError(`model has ${graph.outputs.length} output(s), got ${files.length} --output file(s)`, { expected: graph.outputs.length, got: files.length });
       }
-      const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
       const engine = opts.sanitize ? createCEngine({ sanitize: true }) : ENGINES.find((e) => e.name === opts.engine)!;
+      // Refused before any input is read or kernel built, naming the model, as compile does.
+      if (engine.name !== 'reference') requireQuantizedGraph(graph, model, `the ${engine.name} engine runs integer-quantized kernels only (--engine reference runs float32)`);
+      const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
       const plan = planOptionsFrom(opts);
       const { outputs, details } = await engine.run({ graph, inputs, plan });
       if (!opts.output) {
