@@ -1,18 +1,11 @@
 // The CLI's edges as a user meets them (issue #17 item 6): one error format for every error, commander's
-// included; --json errors as data on stdout; a missing file named as missing.
+// included, and --json errors as data; plan --fail-if-not-fits; run printing its outputs; messages that say what to do.
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli.js';
 import { goldenInputs, goldenOutputs, goldenModels, haveShared, MODELS_DIR } from '../helpers/shared.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-polish-'));
 
