@@ -1,0 +1,191 @@
+// The int8 graph from a float32 graph and its calibrated ranges, as TFLite's converter makes it for
+// "int8 with float I/O": a QUANTIZE after each float input, a DEQUANTIZE before each float output,
+// every op between them int8 with params derived by the same derivers the importer uses.
+import { UnsupportedError, UsageError } from '../errors.js';
+import type { AnyOp, Graph, Op, Quantization, Tensor } from '../ir/graph.js';
+import { floatActivationClamp, isFloatOp } from '../ir/float.js';
+import type { Clamp, OpKind } from '../ir/ops.js';
+import { deriveParams } from '../ir/params/index.js';
+import { activationClamp, dtypeRange, roundHalfAway, type FusedActivation } from '../ir/quant.js';
+import { validateGraph } from '../ir/validate.js';
+import type { RangeTable } from './calibrate.js';
+import { asymmetricInt8, biasInt32, symmetricPerChannel, type AffineParams } from './schemes.js';
+
+/** How each op kind's output is quantized. */
+type OutputRule = 'calibrated' | 'same-as-input' | AffineParams;
+
+/** The op kinds the quantizer handles and how their outputs are quantized (TFLite's op traits). */
+const OUTPUT_RULES: Partial<Record<OpKind, OutputRule>> = {
+  CONV_2D: 'calibrated',
+  DEPTHWISE_CONV_2D: 'calibrated',
+  FULLY_CONNECTED: 'calibrated',
+  ADD: 'calibrated',
+  SUB: 'calibrated',
+  MUL: 'calibrated',
+  MEAN: 'calibrated',
+  RELU: 'calibrated',
+  RELU6: 'calibrated',
+  RELU_N1_TO_1: 'calibrated',
+  LEAKY_RELU: 'calibrated',
+  HARD_SWISH: 'calibrated',
+  // int8 kernels that move values without rescaling: TFLite gives the output the input's parameters.
+  AVERAGE_POOL_2D: 'same-as-input',
+  MAX_POOL_2D: 'same-as-input',
+  RESHAPE: 'same-as-input',
+  SQUEEZE: 'same-as-input',
+  PAD: 'same-as-input',
+  TRANSPOSE: 'same-as-input',
+  STRIDED_SLICE: 'same-as-input',
+  RESIZE_NEAREST_NEIGHBOR: 'same-as-input',
+  // Fixed output ranges of TFLite's int8 kernels.
+  SOFTMAX: { scale: 1 / 256, zeroPoint: -128 },
+  LOGISTIC: { scale: 1 / 256, zeroPoint: -128 },
+  TANH: { scale: 1 / 128, zeroPoint: 0 },
+};
+
+/** The op version TFLite's converter writes for the int8 form (op_version.cc), at least the float one. */
+const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
+  CONV_2D: 3, // per-channel int8
+  DEPTHWISE_CONV_2D: 3,
+  FULLY_CONNECTED: 4,
+  ADD: 2,
+  SUB: 2,
+  MUL: 2,
+  MEAN: 2,
+  AVERAGE_POOL_2D: 2,
+  MAX_POOL_2D: 2,
+  PAD: 2,
+  TRANSPOSE: 2,
+  STRIDED_SLICE: 2,
+  RESIZE_NEAREST_NEIGHBOR: 2,
+  SOFTMAX: 2,
+  LOGISTIC: 2,
+  TANH: 2,
+  RELU: 2,
+  RELU6: 2,
+  QUANTIZE: 1,
+  DEQUANTIZE: 2, // int8 input
+};
+
+/** Weight axis per kind: TFLite's quantized_dimension (output channels). */
+const WEIGHT_AXIS: Partial<Record<OpKind, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
+
+const FUSED: readonly FusedActivation[] = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'];
+const INT8 = dtypeRange('int8');
+
+function perTensor(p: AffineParams): Quantization {
+  return { scales: [Math.fround(p.scale)], zeroPoints: [p.zeroPoint], axis: 0 };
+}
+
+function floatValues(t: Tensor): Float32Array {
+  return new Float32Array(t.data!.slice().buffer);
+}
+
+/** Refuses a graph that is not all float32 ops or has ops the quantizer does not handle, naming them. */
+function checkQuantizable(graph: Graph, model: string): void {
+  const notFloat = graph.ops.flatMap((op, i) => (isFloatOp(op, graph.tensors) ? [] : [`${op.kind} at node ${i}`]));
+  if (notFloat.length > 0) {
+    throw new UsageError(`${model} is not a float32 model: ${notFloat.slice(0, 3).join(', ')} ${notFloat.length > 1 ? 'are' : 'is'} already quantized`, { model, ops: notFloat });
+  }
+  const unsupported = graph.ops.flatMap((op, i) => (OUTPUT_RULES[op.kind] ? [] : [`${op.kind} at node ${i}`]));
+  if (unsupported.length > 0) {
+    const kinds = [...new Set(unsupported.map((s) => s.split(' ')[0]))];
+    throw new UnsupportedError(`${model}: the quantizer cannot handle ${kinds.join(', ')} (${unsupported.slice(0, 3).join(', ')}${unsupported.length > 3 ? ', …' : ''})`, {
+      model,
+      ops: unsupported,
+      kinds,
+    });
+  }
+}
+
+/** The fused activation a float clamp stands for, as the int8 clamp on an output with params `q`. */
+function int8Clamp(clamp: Clamp, q: AffineParams, where: string): Clamp {
+  for (const a of FUSED) {
+    const c = floatActivationClamp(a);
+    if (c[0] === clamp[0] && c[1] === clamp[1]) return activationClamp(a, q.scale, q.zeroPoint, INT8);
+  }
+  throw new UnsupportedError(`${where}: clamp [${clamp}] is no TFLite fused activation`, { clamp });
+}
+
+/** The int8 Graph for a float32 graph given each activation tensor's calibrated range. */
+export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.name || 'model'): Graph {
+  checkQuantizable(graph, model);
+  const tensors: Tensor[] = graph.tensors.map((t) => ({ ...t, shape: [...t.shape] }));
+  const params = new Map<number, AffineParams>();
+  const calibrated = (id: number, where: string): AffineParams => {
+    const r = ranges.get(id);
+    if (!r) throw new UsageError(`${where}: tensor '${tensors[id]!.name}' (#${id}) has no calibrated range`, { tensor: id });
+    return asymmetricInt8(r[0], r[1]);
+  };
+  const setInt8 = (id: number, p: AffineParams) => {
+    const q = perTensor(p);
+    params.set(id, { scale: q.scales[0]!, zeroPoint: p.zeroPoint });
+    tensors[id] = { ...tensors[id]!, dtype: 'int8', quant: q, data: null };
+  };
+  const addTensor = (from: Tensor, suffix: string): number => {
+    const id = tensors.length;
+    tensors.push({ ...from, id, name: `${from.name}${suffix}`, shape: [...from.shape], shapeSignature: from.shapeSignature && [...from.shapeSignature] });
+    return id;
+  };
+
+  // Graph inputs: a float32 input is kept, and a QUANTIZE writes its int8 twin that the ops read.
+  const rename = new Map<number, number>();
+  const head: AnyOp[] = [];
+  for (const id of graph.inputs) {
+    const twin = addTensor(tensors[id]!, '_int8');
+    setInt8(twin, calibrated(id, `input '${tensors[id]!.name}'`));
+    rename.set(id, twin);
+    head.push({ kind: 'QUANTIZE', version: 1, inputs: [id], outputs: [twin], attrs: {}, params: null });
+  }
+  // Graph outputs: the producer writes an int8 twin, and a DEQUANTIZE writes the float32 output.
+  const outputTwin = new Map<number, number>();
+  const tail: AnyOp[] = [];
+  for (const id of graph.outputs) {
+    const twin = addTensor(tensors[id]!, '_int8');
+    outputTwin.set(id, twin);
+    tail.push({ kind: 'DEQUANTIZE', version: 2, inputs: [twin], outputs: [id], attrs: {}, params: null });
+  }
+  const readOf = (id: number) => rename.get(id) ?? outputTwin.get(id) ?? id;
+
+  const ops: AnyOp[] = graph.ops.map((op, index) => {
+    const where = `${op.kind} (node ${index})`;
+    const inputs = op.inputs.map((id) => (id < 0 ? id : readOf(id)));
+    const outputs = op.outputs.map((id) => outputTwin.get(id) ?? id);
+    const rule = OUTPUT_RULES[op.kind]!;
+    const inputParams = params.get(inputs[0]!);
+    if (!inputParams) throw new UnsupportedError(`${where}: its first input '${tensors[inputs[0]!]!.name}' is a constant`, { op: op.kind, node: index });
+    outputs.forEach((id, k) => {
+      const p = rule === 'calibrated' ? calibrated(op.outputs[k]!, where) : rule === 'same-as-input' ? inputParams : rule;
+      setInt8(id, p);
+    });
+    const weightAxis = WEIGHT_AXIS[op.kind];
+    inputs.forEach((id, k) => {
+      if (id < 0 || k === 0 || tensors[id]!.dtype !== 'float32' || !tensors[id]!.data) return;
+      const t = tensors[id]!;
+      if (weightAxis !== undefined && k === 1) {
+        const { q, scales } = symmetricPerChannel(floatValues(t), t.shape, weightAxis);
+        tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: weightAxis } };
+      } else if (weightAxis !== undefined && k === 2) {
+        const weightScales = tensors[inputs[1]!]!.quant!.scales;
+        const { q, scales } = biasInt32(floatValues(t), inputParams.scale, weightScales);
+        tensors[id] = { ...t, dtype: 'int32', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: 0 } };
+      } else {
+        // Another float operand (an ADD/MUL constant): asymmetric per-tensor over its own values.
+        const values = floatValues(t);
+        const p = asymmetricInt8(values.reduce((a, b) => Math.min(a, b), 0), values.reduce((a, b) => Math.max(a, b), 0));
+        const inv = Math.fround(1 / Math.fround(p.scale));
+        const q = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, roundHalfAway(Math.fround(v * inv)) + p.zeroPoint)));
+        tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: perTensor(p) };
+        params.set(id, { scale: Math.fround(p.scale), zeroPoint: p.zeroPoint });
+      }
+    });
+    const attrs = 'clamp' in op.attrs ? { ...op.attrs, clamp: int8Clamp(op.attrs.clamp, params.get(outputs[0]!)!, where) } : op.attrs;
+    const version = Math.max(op.version, INT8_VERSIONS[op.kind] ?? 1);
+    return { ...op, version, inputs, outputs, attrs, params: null } as AnyOp;
+  });
+
+  const all = [...head, ...ops, ...tail].map((op, index) => ({ ...op, params: deriveParams({ op: op as Op<OpKind>, index, tensors }) }) as AnyOp);
+  const result: Graph = { ...graph, tensors, ops: all, inputs: [...graph.inputs], outputs: [...graph.outputs] };
+  validateGraph(result, model);
+  return result;
+}

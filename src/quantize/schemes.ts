@@ -1,0 +1,52 @@
+// TFLite's post-training quantization arithmetic (tensorflow/lite/tools/optimize/quantization_utils.cc),
+// float32 at every step as there: asymmetric activations, symmetric per-channel weights, int32 biases.
+import { INT32_MAX, INT32_MIN, roundHalfAway } from '../ir/quant.js';
+
+const f = Math.fround;
+
+export interface AffineParams {
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * GetAsymmetricQuantizationParams for int8: the range widened to include 0, scale = (max - min) / 255,
+ * the zero point from min, nudged into [-128, 127]. A range of only 0 gets scale 1 (the kernels need a
+ * positive scale; every value quantizes to the zero point either way).
+ */
+export function asymmetricInt8(min: number, max: number): AffineParams {
+  const lo = f(Math.min(f(min), 0));
+  const hi = f(Math.max(f(max), 0));
+  const scale = f(f(hi - lo) / 255);
+  if (scale === 0) return { scale: 1, zeroPoint: 0 };
+  const fromMin = f(-128 - f(lo / scale));
+  const zeroPoint = fromMin < -128 ? -128 : fromMin > 127 ? 127 : roundHalfAway(fromMin);
+  return { scale, zeroPoint: zeroPoint + 0 };
+}
+
+/** Symmetric per-channel int8 weights (narrow range [-127, 127]) along `axis`: one scale per channel. */
+export function symmetricPerChannel(values: Float32Array, shape: readonly number[], axis: number): { q: Int8Array; scales: number[] } {
+  const channels = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const channelOf = (i: number) => Math.floor(i / inner) % channels;
+  const absMax = new Array<number>(channels).fill(0);
+  values.forEach((v, i) => {
+    const c = channelOf(i);
+    absMax[c] = Math.max(absMax[c]!, Math.abs(v));
+  });
+  // GetSymmetricScalesFromMaxMin: range / 127; an all-zero channel gets scale 1 (its weights are 0).
+  const scales = absMax.map((m) => (m === 0 ? 1 : f(m / 127)));
+  const inverse = scales.map((s) => f(1 / s));
+  const q = new Int8Array(values.length);
+  values.forEach((v, i) => {
+    q[i] = Math.max(-127, Math.min(127, roundHalfAway(f(v * inverse[channelOf(i)]!))));
+  });
+  return { q, scales };
+}
+
+/** SymmetricPerChannelBiasQuantize: scale[c] = input_scale * weight_scale[c] (float32), zero point 0. */
+export function biasInt32(values: Float32Array, inputScale: number, weightScales: readonly number[]): { q: Int32Array; scales: number[] } {
+  const scales = Array.from(values, (_, c) => f(inputScale * weightScales[weightScales.length === 1 ? 0 : c]!));
+  const q = Int32Array.from(values, (v, c) => Math.max(INT32_MIN, Math.min(INT32_MAX, roundHalfAway(f(v / scales[c]!)))));
+  return { q, scales };
+}
