@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProfile } from './commands/profile.js';
+import { registerQuantize } from './commands/quantize.js';
 import { registerRun } from './commands/run.js';
 
 export interface CliIO {
@@ -33,6 +34,7 @@ function buildProgram(io: CliIO): Command {
   registerCompile(program, io);
   registerDemo(program, io);
   registerEval(program, io);
+  registerQuantize(program, io);
   return program;
 }
 

@@ -1,0 +1,44 @@
+// tinyforge quantize: writes a re-readable int8 model with float I/O, reports SQNR/agreement with --json,
+// and refuses bad flags and int8 models with typed errors.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readTflite } from '../../src/import/tflite/index.js';
+import { isFloatOp } from '../../src/ir/float.js';
+import { cli } from '../helpers/cli.js';
+import { haveShared, MODELS_DIR } from '../helpers/shared.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-quantize-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.skipIf(!haveShared())('tinyforge quantize', () => {
+  const ad01 = join(MODELS_DIR, 'mlperf-tiny-float', 'ad01_fp32.tflite');
+
+  it('quantizes ad01_fp32 on random:16 and reports per-layer SQNR and top-1 agreement', async () => {
+    const out = join(tmp, 'ad01_int8.tflite');
+    const r = await cli('quantize', ad01, '--calib', 'random:16', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const float = readTflite(new Uint8Array(readFileSync(ad01)));
+    expect(report).toMatchObject({ model: 'ad01_fp32.tflite', calibration: 16, heldOut: 16 });
+    expect(report.layers).toHaveLength(float.ops.length);
+    expect(report.top1Agreement).toBeGreaterThanOrEqual(0);
+    expect(report.top1Agreement).toBeLessThanOrEqual(1);
+    const int8 = readTflite(new Uint8Array(readFileSync(out)));
+    expect(int8.ops.filter((op) => isFloatOp(op, int8.tensors))).toEqual([]);
+    expect([int8.ops[0]!.kind, int8.ops.at(-1)!.kind]).toEqual(['QUANTIZE', 'DEQUANTIZE']);
+  }, 60_000);
+
+  it('refuses a bad --calib, an int8 model, and writing over the model', async () => {
+    const out = join(tmp, 'x.tflite');
+    const zero = await cli('quantize', ad01, '--calib', 'random:0', '--out', out);
+    expect(zero.stderr).toBe('tinyforge: E_USAGE: --calib random:N must be an integer >= 1, got "0"\n');
+    const int8 = await cli('quantize', join(MODELS_DIR, 'mlperf-tiny', 'ad01_int8.tflite'), '--calib', 'random:2', '--out', out);
+    expect(int8.stderr).toMatch(/^tinyforge: E_USAGE: ad01_int8\.tflite is not a float32 model: .* already quantized\n$/);
+    expect(existsSync(out)).toBe(false);
+    const self = await cli('quantize', ad01, '--calib', 'random:2', '--out', ad01);
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/E_USAGE: output model .* is the same file as model/);
+  });
+});
