@@ -82,7 +82,7 @@ function floatValues(t: Tensor): Float32Array {
 }
 
 /** Refuses a graph that is not all float32 ops or has ops the quantizer does not handle, naming them. */
-function checkQuantizable(graph: Graph, model: string): void {
+export function checkQuantizable(graph: Graph, model: string): void {
   const notFloat = graph.ops.flatMap((op, i) => (isFloatOp(op, graph.tensors) ? [] : [`${op.kind} at node ${i}`]));
   if (notFloat.length > 0) {
     throw new UsageError(`${model} is not a float32 model: ${notFloat.slice(0, 3).join(', ')} ${notFloat.length > 1 ? 'are' : 'is'} already quantized`, { model, ops: notFloat });

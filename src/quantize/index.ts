@@ -2,7 +2,7 @@
 export { MinMaxObserver, type RangeObserver } from './observer.js';
 export { calibrate, type RangeTable } from './calibrate.js';
 export { asymmetricInt8, biasInt32, symmetricPerChannel, type AffineParams } from './schemes.js';
-export { quantizeGraph } from './graph.js';
+export { checkQuantizable, quantizeGraph } from './graph.js';
 export { compareQuantized, type Agreement, type LayerSqnr } from './compare.js';
 
 import type { Graph } from '../ir/graph.js';

@@ -12,7 +12,7 @@ import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import { FLOAT32_MAX } from '../../src/ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { calibrate, compareQuantized, quantizeGraph, quantizeModel } from '../../src/quantize/index.js';
+import { asymmetricInt8, calibrate, compareQuantized, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveShared, MODELS_DIR, REPO_ROOT } from '../helpers/shared.js';
 
@@ -101,6 +101,23 @@ describe('quantizeGraph on a hand-checkable FULLY_CONNECTED', () => {
   });
 });
 
+describe('quantization schemes', () => {
+  it('depthwise weights [1, H, W, C] get one scale per channel of axis 3', () => {
+    // Channels interleave innermost: channel 0 = [2, -1], 1 = [0.5, 0], 2 = [0, 0] (all zero: scale 1).
+    const { q, scales } = symmetricPerChannel(Float32Array.from([2, 0.5, 0, -1, 0, 0]), [1, 1, 2, 3], 3);
+    expect(scales).toEqual([Math.fround(2 / 127), Math.fround(0.5 / 127), 1]);
+    // -1 / (2/127) = -63.5 -> -64 (half away from zero).
+    expect([...q]).toEqual([127, 127, 0, -64, 0, 0]);
+  });
+
+  it('nudges the zero point into [-128, 127] and always represents 0', () => {
+    // [0.5, 2] widens to [0, 2]: zero point -128; [-3, -1] widens to [-3, 0]: zero point 127.
+    expect(asymmetricInt8(0.5, 2)).toEqual({ scale: Math.fround(2 / 255), zeroPoint: -128 });
+    expect(asymmetricInt8(-3, -1)).toEqual({ scale: Math.fround(3 / 255), zeroPoint: 127 });
+    expect(asymmetricInt8(0, 0)).toEqual({ scale: 1, zeroPoint: 0 });
+  });
+});
+
 const shared = haveShared();
 const library = new Uint8Array(shared ? readFileSync(join(REPO_ROOT, 'build', 'kernels.simd.wasm')) : []);
 
@@ -118,44 +135,69 @@ function samplesFor(graph: Graph, seed: number, n: number, range: [number, numbe
 
 const argmax = (v: ArrayLike<number>) => Array.prototype.indexOf.call(v, Math.max(...Array.from(v)));
 
-describe.skipIf(!shared)('quantizing the MLPerf Tiny float models', () => {
-  it('pretrainedResnet: writes, re-reads, plans, runs identically on reference and wasm, agrees with float at least as well as the official int8 model', async () => {
-    const float = readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, 'mlperf-tiny-float', 'pretrainedResnet.tflite'))));
-    // 32 calibration images: with 8, the held-out logits exceed the calibrated FC range (agreement 0.81).
-    const calib = samplesFor(float, 1, 32, [0, 255]);
-    const heldOut = samplesFor(float, 2, 16, [0, 255]);
-    const int8 = readTflite(writeTflite(quantizeModel(float, calib, 'pretrainedResnet')));
-    const reference = heldOut.map((s) => runReference(int8, s).outputs);
-    const wasm = await runWasm(int8, heldOut);
-    wasm.forEach((outs, k) => outs.forEach((o, i) => expect(Buffer.compare(o, reference[k]![i]!), `sample ${k} output ${i}`).toBe(0)));
+/** Top-1 agreement and output SQNR of the official int8 twin vs the float model, the same real inputs quantized to its input. */
+function twinAgreement(float: Graph, twin: Graph, samples: Uint8Array[][]): { top1: number; sqnrDb: number } {
+  const inQ = twin.tensors[twin.inputs[0]!]!.quant!;
+  const outQ = twin.tensors[twin.outputs[0]!]!.quant!;
+  let agree = 0;
+  let signal = 0;
+  let noise = 0;
+  for (const sample of samples) {
+    const real = new Float32Array(sample[0]!.slice().buffer);
+    const q = Int8Array.from(real, (v) => Math.max(-128, Math.min(127, Math.round(v / inQ.scales[0]!) + inQ.zeroPoints[0]!)));
+    const twinOut = new Int8Array(runReference(twin, [new Uint8Array(q.buffer)]).outputs[0]!.buffer);
+    const floatOut = new Float32Array(runReference(float, sample).outputs[0]!.buffer);
+    if (argmax(twinOut) === argmax(floatOut)) agree++;
+    floatOut.forEach((v, i) => {
+      signal += v * v;
+      noise += (v - outQ.scales[0]! * (twinOut[i]! - outQ.zeroPoints[0]!)) ** 2;
+    });
+  }
+  return { top1: agree / samples.length, sqnrDb: 10 * Math.log10(signal / noise) };
+}
 
-    const ours = compareQuantized(float, int8, heldOut);
-    // The official twin (int8 I/O, input scale 1, zero point -128): the same pixels, quantized by hand.
-    const twin = readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, 'mlperf-tiny', 'pretrainedResnet_quant.tflite'))));
-    const inQ = twin.tensors[twin.inputs[0]!]!.quant!;
-    let twinAgree = 0;
-    let signal = 0;
-    let twinNoise = 0;
-    const outQ = twin.tensors[twin.outputs[0]!]!.quant!;
-    for (const sample of heldOut) {
-      const pixels = new Float32Array(sample[0]!.slice().buffer);
-      const q = Int8Array.from(pixels, (v) => Math.max(-128, Math.min(127, Math.round(v / inQ.scales[0]!) + inQ.zeroPoints[0]!)));
-      const twinOut = new Int8Array(runReference(twin, [new Uint8Array(q.buffer)]).outputs[0]!.buffer);
-      const floatOut = new Float32Array(runReference(float, sample).outputs[0]!.buffer);
-      if (argmax(twinOut) === argmax(floatOut)) twinAgree++;
-      floatOut.forEach((v, i) => {
-        signal += v * v;
-        twinNoise += (v - outQ.scales[0]! * (twinOut[i]! - outQ.zeroPoints[0]!)) ** 2;
-      });
-    }
-    const twinSqnr = 10 * Math.log10(signal / twinNoise);
-    const ourSqnr = ours.layers.at(-1)!.sqnrDb;
-    console.log(`pretrainedResnet, ${heldOut.length} held-out synthetic images: top-1 agreement with float: ours ${ours.top1Agreement}, official int8 ${twinAgree / heldOut.length}; output SQNR ours ${ourSqnr.toFixed(1)} dB, official ${twinSqnr.toFixed(1)} dB`);
-    expect(ours.top1Agreement).toBeGreaterThanOrEqual(twinAgree / heldOut.length);
-    expect(ourSqnr).toBeGreaterThanOrEqual(twinSqnr);
-    expect(ours.layers.length).toBe(float.ops.length);
-    for (const layer of ours.layers) expect(layer.sqnrDb, layer.name).toBeGreaterThan(10);
-  }, 120_000);
+/** The real range the twin's int8 input covers: where the synthetic images are drawn. */
+function inputRange(twin: Graph): [number, number] {
+  const q = twin.tensors[twin.inputs[0]!]!.quant!;
+  return [q.scales[0]! * (-128 - q.zeroPoints[0]!), q.scales[0]! * (127 - q.zeroPoints[0]!)];
+}
+
+const WEIGHT_AXIS: Partial<Record<string, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
+
+const readModel = (...path: string[]) => readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, ...path))));
+
+describe.skipIf(!shared)('quantizing the MLPerf Tiny float models', () => {
+  // Calibration sizes: resnet with 8 images saturates the FC logits on held-out ones (agreement 0.81); 32 do not.
+  const cases = [
+    { float: 'pretrainedResnet', twin: 'pretrainedResnet_quant', calibration: 32, heldOut: 16 },
+    { float: 'vww_96_float', twin: 'vww_96_int8', calibration: 16, heldOut: 16 },
+  ];
+  for (const c of cases) {
+    it(`${c.float}: written, re-read, planned, identical bytes on reference and wasm, agrees with float at least as well as ${c.twin}`, async () => {
+      const float = readModel('mlperf-tiny-float', `${c.float}.tflite`);
+      const twin = readModel('mlperf-tiny', `${c.twin}.tflite`);
+      const range = inputRange(twin);
+      const int8 = readTflite(writeTflite(quantizeModel(float, samplesFor(float, 1, c.calibration, range), c.float)));
+      const heldOut = samplesFor(float, 2, c.heldOut, range);
+      // TFLite's quantized_dimension: output channels, axis 3 of a depthwise filter [1, H, W, C], else axis 0.
+      for (const op of int8.ops.filter((o) => WEIGHT_AXIS[o.kind] !== undefined)) {
+        const w = int8.tensors[op.inputs[1]!]!;
+        const axis = WEIGHT_AXIS[op.kind]!;
+        expect([op.kind, w.dtype, w.quant!.axis, w.quant!.scales.length]).toEqual([op.kind, 'int8', axis, w.shape[axis]]);
+      }
+      const reference = heldOut.map((s) => runReference(int8, s).outputs);
+      const wasm = await runWasm(int8, heldOut);
+      wasm.forEach((outs, k) => outs.forEach((o, i) => expect(Buffer.compare(o, reference[k]![i]!), `sample ${k} output ${i}`).toBe(0)));
+
+      const ours = compareQuantized(float, int8, heldOut);
+      const official = twinAgreement(float, twin, heldOut);
+      const ourSqnr = ours.layers.at(-1)!.sqnrDb;
+      console.log(`${c.float}, ${heldOut.length} held-out synthetic images: top-1 agreement with float: ours ${ours.top1Agreement}, ${c.twin} ${official.top1}; output SQNR ours ${ourSqnr.toFixed(1)} dB, ${c.twin} ${official.sqnrDb.toFixed(1)} dB`);
+      expect(ours.top1Agreement).toBeGreaterThanOrEqual(official.top1);
+      expect(ourSqnr).toBeGreaterThanOrEqual(official.sqnrDb);
+      expect(ours.layers.length).toBe(float.ops.length);
+    }, 120_000);
+  }
 
   it('ad01_fp32: quantized on golden-like inputs, identical bytes on reference and wasm', async () => {
     const float = readTflite(new Uint8Array(readFileSync(join(MODELS_DIR, 'mlperf-tiny-float', 'ad01_fp32.tflite'))));

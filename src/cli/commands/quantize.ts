@@ -9,7 +9,7 @@ import type { Graph } from '../../ir/graph.js';
 import { writeTflite } from '../../import/tflite/index.js';
 import { checkFits, imageToInputBytes } from '../../data/preprocess.js';
 import { take } from '../../data/split.js';
-import { compareQuantized, quantizeModel } from '../../quantize/index.js';
+import { checkQuantizable, compareQuantized, quantizeModel } from '../../quantize/index.js';
 import { DATASET_NAMES, loadDataset, type Split } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 
@@ -72,6 +72,7 @@ export function registerQuantize(program: Command, io: CliIO): void {
       refuseOverwrite([{ path: opts.out, what: 'output model' }], [{ path: modelPath, what: 'model' }]);
       const model = basename(modelPath);
       const graph = loadModel(modelPath);
+      checkQuantizable(graph, model); // before any calibration data is read
       const { calibration, heldOut } = samplesOf(graph, opts.calib, limit);
       const int8 = quantizeModel(graph, calibration, model);
       writeBytes(opts.out, writeTflite(int8), 'output model');
