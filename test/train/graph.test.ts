@@ -1,0 +1,132 @@
+// The trainable graph built from the IR: its tfjs forward equals the float reference interpreter on the
+// exported .tflite (read back by tinyforge's importer), batch norms fold into the convs without changing
+// the outputs, TFLite itself runs the export, and ops the trainer cannot differentiate are named.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { loadTfliteNodeModel, type TfliteNodeModel } from '../../bench/tfjs-tflite-node.js';
+import { readTflite } from '../../src/import/tflite/index.js';
+import type { AnyOp, Graph } from '../../src/ir/graph.js';
+import { runReference } from '../../src/reference/interpreter.js';
+import { Xorshift32 } from '../../src/builder/random.js';
+import { useTrainBackend } from '../../src/train/backend.js';
+import { dsCnnGraph, lenetGraph, mobilenetV2Graph } from '../../src/train/arch/named.js';
+import { trainableGraph, type TrainableGraph } from '../../src/train/graph.js';
+import { exportGraph, exportTflite } from '../../src/train/export.js';
+import { refusal } from '../helpers/refusal.js';
+
+function images(n: number, shape: number[], seed: number): Float32Array {
+  const rng = new Xorshift32(seed);
+  return Float32Array.from({ length: n * shape.reduce((a, b) => a * b, 1) }, () => rng.uniform());
+}
+
+/** The reference interpreter's values of the logits tensor for each image, on `graph` (read back from bytes). */
+function referenceLogits(graph: Graph, logits: number, x: Float32Array, n: number): Float32Array[] {
+  const probe: Graph = { ...graph, outputs: [logits] };
+  const size = x.length / n;
+  return Array.from({ length: n }, (_, i) => {
+    const input = new Uint8Array(x.slice(i * size, (i + 1) * size).buffer);
+    const [out] = runReference(probe, [input]).outputs;
+    return new Float32Array(out!.slice().buffer);
+  });
+}
+
+/** max |a - b| relative to max |b|. */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i]! - b[i]!));
+    s = Math.max(s, Math.abs(b[i]!));
+  }
+  return d / s;
+}
+
+/** A few Adam steps on random images and labels, so weights (and batch-norm statistics) move off their start. */
+function perturb(t: TrainableGraph, steps: number): void {
+  const opt = tf.train.adam(1e-2);
+  for (let s = 0; s < steps; s++) {
+    tf.tidy(() => {
+      const x = tf.tensor(images(8, t.inputShape, 100 + s), [8, ...t.inputShape]);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10);
+      opt.minimize(() => tf.losses.softmaxCrossEntropy(y, t.forward(x, { training: true })) as tf.Scalar, false, t.variables);
+    });
+  }
+  opt.dispose();
+}
+
+/** tfjs forward (inference mode) vs the reference on the exported-and-reimported graph. */
+function compareExport(t: TrainableGraph, n: number, seed: number): number {
+  const x = images(n, t.inputShape, seed);
+  const ours = tf.tidy(() => t.forward(tf.tensor(x, [n, ...t.inputShape])).dataSync().slice());
+  const reread = readTflite(exportTflite(t));
+  const ref = referenceLogits(reread, t.logits, x, n);
+  const classes = ours.length / n;
+  return Math.max(...ref.map((r, i) => relErr(r, ours.subarray(i * classes, (i + 1) * classes))));
+}
+
+describe('trainable graph from the IR', () => {
+  beforeAll(async () => {
+    await useTrainBackend();
+  });
+  const opened: TfliteNodeModel[] = [];
+  afterAll(() => opened.forEach((m) => m.dispose()));
+
+  it('lenet: the exported float .tflite, read back, gives the tfjs forward\'s logits (float32 tolerance)', () => {
+    const t = trainableGraph(lenetGraph({ input: [28, 28, 1], classes: 10, seed: 3 }).graph);
+    perturb(t, 3);
+    const err = compareExport(t, 4, 7);
+    console.log(`lenet export vs tfjs forward: max relative error ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(1e-5);
+    t.dispose();
+  });
+
+  it('ds-cnn: batch norms fold into the convs (the export has none) with the same outputs as the unfolded graph', () => {
+    const arch = dsCnnGraph({ input: [28, 28, 1], classes: 10, seed: 5 });
+    const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
+    expect(t.batchNorms.size).toBe(9);
+    perturb(t, 4);
+    // the moving statistics have left their start (mean 0, variance 1), so folding is not the identity
+    const mean = t.batchNorms.get(arch.batchNorm[0]!)!.movingMean.dataSync();
+    expect(Math.max(...Array.from(mean, Math.abs))).toBeGreaterThan(1e-3);
+    const err = compareExport(t, 3, 9);
+    console.log(`ds-cnn folded export vs unfolded tfjs forward: max relative error ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(1e-5);
+    expect(exportGraph(t).ops.map((op) => op.kind)).toEqual(arch.graph.ops.map((op) => op.kind));
+    t.dispose();
+  });
+
+  it('mobilenetv2 (width 0.35, 32x32): inverted residual blocks with ADD export and read back equal', () => {
+    const arch = mobilenetV2Graph({ input: [32, 32, 1], classes: 10, seed: 2, width: 0.35 });
+    expect(arch.graph.ops.filter((op) => op.kind === 'ADD').length).toBe(10);
+    const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
+    perturb(t, 2);
+    expect(compareExport(t, 2, 4)).toBeLessThan(1e-4);
+    t.dispose();
+  }, 60_000);
+
+  it('TFLite (tfjs-tflite) loads and runs the exported model: its probabilities equal the tfjs forward\'s softmax', async () => {
+    const t = trainableGraph(lenetGraph({ input: [28, 28, 1], classes: 10, seed: 4 }).graph);
+    perturb(t, 2);
+    const model = await loadTfliteNodeModel(exportTflite(t));
+    opened.push(model);
+    const x = images(1, t.inputShape, 11);
+    model.setInput(0, new Uint8Array(x.buffer));
+    model.invoke();
+    const theirs = new Float32Array(model.readOutputs()[0]!.slice().buffer);
+    const ours = tf.tidy(() => tf.softmax(t.forward(tf.tensor(x, [1, ...t.inputShape]))).dataSync());
+    expect(theirs.length).toBe(10);
+    expect(relErr(theirs, ours)).toBeLessThan(1e-5);
+    t.dispose();
+  }, 60_000);
+
+  it('an op the trainer cannot differentiate is E_UNSUPPORTED naming the op kinds and node indices', () => {
+    const g = lenetGraph({ input: [28, 28, 1], classes: 10, seed: 1 }).graph;
+    const ops = g.ops.slice();
+    const reshape = ops.findIndex((op) => op.kind === 'RESHAPE');
+    ops[reshape] = { ...ops[reshape]!, kind: 'TRANSPOSE', attrs: { perm: [0, 1, 2, 3] } } as AnyOp;
+    const e = refusal(() => trainableGraph({ ...g, ops }));
+    expect(e.code).toBe('E_UNSUPPORTED');
+    expect(e.message).toContain(`TRANSPOSE at node ${reshape}`);
+  });
+});
