@@ -12,6 +12,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerProfile } from './commands/profile.js';
 import { registerQuantize } from './commands/quantize.js';
 import { registerRun } from './commands/run.js';
+import { registerTrain } from './commands/train.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -35,6 +36,7 @@ function buildProgram(io: CliIO): Command {
   registerDemo(program, io);
   registerEval(program, io);
   registerQuantize(program, io);
+  registerTrain(program, io);
   return program;
 }
 

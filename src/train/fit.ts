@@ -120,12 +120,15 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
       const { loss, predicted } = tf.tidy(() => {
         const xs = tf.tensor(x, [m, ...t.inputShape]);
         const ys = tf.oneHot(tf.tensor1d(b.labels, 'int32'), classes);
-        let logits: tf.Tensor | undefined;
+        let predictions: tf.Tensor | undefined;
         const l = optimizer.minimize(() => {
-          logits = t.forward(xs, { training: true });
+          const logits = t.forward(xs, { training: true });
+          predictions = tf.keep(tf.argMax(logits, 1)); // minimize disposes the logits
           return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
         }, true, t.variables);
-        return { loss: l!.dataSync()[0]!, predicted: tf.argMax(logits!, 1).dataSync() };
+        const predicted = predictions!.dataSync().slice();
+        predictions!.dispose();
+        return { loss: l!.dataSync()[0]!, predicted };
       });
       if (!Number.isFinite(loss)) {
         throw new InputDataError(`training loss is ${loss} at epoch ${epoch}, step ${step} (images ${done}..${done + m - 1} of the shuffled epoch): lower --lr or check the data`, {

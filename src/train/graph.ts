@@ -139,9 +139,14 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
       outputs: graph.outputs.length,
     });
   }
+  const floatOps = graph.ops.filter((op) => isFloatOp(op, graph.tensors)).length;
+  if (floatOps === 0) {
+    throw new UnsupportedError(`the trainer trains float32 graphs; this one has no float32 op (${graph.ops.length} ops, input ${graph.tensors[graph.inputs[0]!]?.dtype}): train its float model`, { ops: graph.ops.length });
+  }
   const bad = untrainable(graph);
   if (bad.length > 0) {
-    throw new UnsupportedError(`the trainer cannot differentiate ${bad.join(', ')}`, { ops: bad });
+    const more = bad.length > 5 ? `, … (${bad.length} in all)` : '';
+    throw new UnsupportedError(`the trainer cannot differentiate ${bad.slice(0, 5).join(', ')}${more}`, { ops: bad });
   }
   const input = graph.tensors[graph.inputs[0]!]!;
   if (input.shape[0] !== 1) throw new UnsupportedError(`input ${input.name} [${input.shape.join(', ')}] has no batch dim of 1 to train in batches`, { shape: input.shape });
@@ -154,10 +159,11 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
   const variables: tf.Variable[] = [];
   const weights = new Map<number, { weight: tf.Variable; bias: tf.Variable }>();
   const byTensor = new Map<number, tf.Variable>();
-  const variable = (id: number, make: () => tf.Tensor, name: string): tf.Variable => {
+  const variable = (id: number, make: () => tf.Tensor): tf.Variable => {
     const seen = byTensor.get(id);
     if (seen) return seen;
-    const v = tf.tidy(() => tf.variable(make(), true, `${name}_${variables.length}`));
+    // unnamed: tfjs names variables uniquely per process, and two graphs may train side by side
+    const v = tf.tidy(() => tf.variable(make(), true));
     variables.push(v);
     if (id >= 0) byTensor.set(id, v);
     return v;
@@ -168,8 +174,8 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
     const outChannels = op.kind === 'FULLY_CONNECTED' ? w.shape[0]! : w.shape[op.kind === 'CONV_2D' ? 0 : 3]!;
     const biasId = op.inputs[2] ?? -1;
     weights.set(i, {
-      weight: variable(w.id, () => toTfjsLayout(op, w, graph), w.name || `w${w.id}`),
-      bias: variable(biasId, () => (biasId >= 0 ? tf.tensor1d(floats(graph.tensors[biasId]!)) : tf.zeros([outChannels])), `b${i}`),
+      weight: variable(w.id, () => toTfjsLayout(op, w, graph)),
+      bias: variable(biasId, () => (biasId >= 0 ? tf.tensor1d(floats(graph.tensors[biasId]!)) : tf.zeros([outChannels]))),
     });
   });
   const batchNorms = new Map<number, BatchNorm>();
@@ -177,8 +183,8 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
     const op = graph.ops[i];
     if (!op || (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D')) throw new UnsupportedError(`batch norm after node ${i}: only CONV_2D and DEPTHWISE_CONV_2D take one`, { node: i });
     const channels = graph.tensors[op.outputs[0]!]!.shape[3]!;
-    const gamma = tf.variable(tf.ones([channels]), true, `bn${i}_gamma`);
-    const beta = tf.variable(tf.zeros([channels]), true, `bn${i}_beta`);
+    const gamma = tf.variable(tf.ones([channels]), true);
+    const beta = tf.variable(tf.zeros([channels]), true);
     variables.push(gamma, beta);
     batchNorms.set(i, { gamma, beta, movingMean: tf.variable(tf.zeros([channels]), false), movingVariance: tf.variable(tf.ones([channels]), false) });
   }

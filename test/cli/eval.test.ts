@@ -77,11 +77,10 @@ describe('tinyforge eval', () => {
     expect(f.stderr).toBe('tinyforge: E_INPUT_DATA: dataset rgba/test images [8, 8, 4] cannot feed model input image [1, 8, 8, 1]: channels 4 -> 1 (only 1 <-> 3 convert)\n');
   });
 
-  it.runIf(haveShared())('refuses a float model with the reason', async () => {
+  it.runIf(haveShared())('refuses a float model on the int8 engines, pointing to --engine reference and quantization', async () => {
     const r = await cli(['eval', join(MODELS_DIR, 'mlperf-tiny-float', 'ad01_fp32.tflite'), '--data', quadrants]);
     expect(r.code).toBe(1);
-    // Since float32 import landed the model loads; eval refuses its float32 input.
-    expect(r.stderr).toMatch(/^tinyforge: E_UNSUPPORTED: ad01_fp32\.tflite takes float32 input .*: float models are evaluated after float support lands\n$/);
+    expect(r.stderr).toMatch(/^tinyforge: E_UNSUPPORTED: ad01_fp32\.tflite has float32 ops \(FULLY_CONNECTED at node 0, .*\), and --engine wasm runs int8 models \(float models run on --engine reference\); quantize it first: .*\n$/);
   });
 
   it.runIf(isDirectory(FASHION_MNIST_DIR) || !!process.env.CI)('runs a resized, RGB-input CNN on 64 Fashion-MNIST test images with the same result on both engines', async () => {

@@ -2,7 +2,8 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { TinyforgeError, UnsupportedError, UsageError } from '../../errors.js';
+import { UnsupportedError, UsageError } from '../../errors.js';
+import { requireQuantizedGraph } from '../../ir/float.js';
 import type { Graph, Tensor } from '../../ir/graph.js';
 import { elementCount } from '../../ir/shapes.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
@@ -45,16 +46,10 @@ function integerFlag(text: string, flag: string, min: number): number {
   return v;
 }
 
-/** Loads the model; a float model (refused by the int8 importer) gets the message that says why. */
-function loadClassifier(path: string): Graph {
-  try {
-    return loadModel(path);
-  } catch (e) {
-    if (e instanceof TinyforgeError && e.code === 'E_UNSUPPORTED' && e.details.dtype === 'float32') {
-      throw new UnsupportedError(`${basename(path)} computes in float32 (${e.message}): float models are evaluated after float support lands`, { model: path, cause: e.message });
-    }
-    throw e;
-  }
+/** Float32 models run on the reference engine (its float kernels); the int8 engines are refused with the way there. */
+function checkEngineTakes(graph: Graph, engine: string, model: string): void {
+  if (engine === 'reference') return;
+  requireQuantizedGraph(graph, model, `--engine ${engine} runs int8 models (float models run on --engine reference)`);
 }
 
 /** The single input and output of the planned classifier. */
@@ -66,9 +61,6 @@ function interfaceOf(graph: Graph, model: string): { input: Tensor; output: Tens
     });
   }
   const input = graph.tensors[graph.inputs[0]!]!;
-  if (input.dtype === 'float32' && !graph.ops.some((op) => op.kind === 'QUANTIZE' && op.inputs[0] === input.id)) {
-    throw new UnsupportedError(`${model} takes float32 input ${input.name} without quantizing it: float models are evaluated after float support lands`, { input: input.name });
-  }
   return { input, output: graph.tensors[graph.outputs[0]!]! };
 }
 
@@ -90,8 +82,8 @@ function textReport(r: EvalReport): string {
 export function registerEval(program: Command, io: CliIO): void {
   const command = program
     .command('eval')
-    .description("Measure a classifier's accuracy on a labelled dataset, running the planned int8 model")
-    .argument('<model>', 'an int8 .tflite classifier (one input image, one output of class scores)')
+    .description("Measure a classifier's accuracy on a labelled dataset, running the planned model (float32 models: --engine reference)")
+    .argument('<model>', 'an int8 (any engine) or float32 (--engine reference) .tflite classifier (one input image, one output of class scores)')
     .requiredOption('--data <name|dir>', `${DATASET_NAMES.join(' | ')} | a folder of IDX files, .npy pairs or class sub-folders of PNG/JPEG pictures`)
     .addOption(new Option('--split <split>', 'test (as shipped), train or val (the training set split by --seed and --val-fraction)').choices(SPLITS).default('test'))
     .option('--limit <n>', 'evaluate the first N images of the split')
@@ -124,7 +116,9 @@ export function registerEval(program: Command, io: CliIO): void {
       const seed = integerFlag(opts.seed, '--seed', 0);
       const valFraction = Number(opts.valFraction);
       const model = basename(modelPath);
-      const planned = planModel(loadClassifier(modelPath), planOptionsFrom(opts));
+      const graph = loadModel(modelPath);
+      checkEngineTakes(graph, engine.name, model);
+      const planned = planModel(graph, planOptionsFrom(opts));
       const schedule = scheduleOf(planned.plan);
       const { input, output } = interfaceOf(schedule.graph, model);
       const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
