@@ -9,6 +9,7 @@ import { isFloatOp } from '../../src/ir/float.js';
 import { isDirectory } from '../../src/cli/data/files.js';
 import { FASHION_MNIST_DIR } from '../../src/cli/data/named.js';
 import { lenetGraph } from '../../src/train/arch/named.js';
+import { createProgress, formatDuration } from '../../src/cli/progress.js';
 import { cli } from '../helpers/cli.js';
 import { haveShared, MODELS_DIR } from '../helpers/shared.js';
 
@@ -87,5 +88,17 @@ describe.runIf(fashion)('tinyforge train on Fashion-MNIST slices', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`tinyforge: E_USAGE: ${message}\n`);
     }
+  });
+});
+
+describe('training progress', () => {
+  it('draws the remaining time extrapolated from the rate so far', () => {
+    const writes: string[] = [];
+    let t = 0;
+    const p = createProgress({ stdout: () => {}, stderr: (s) => writes.push(s), stderrIsTTY: true }, 'train', { eta: true, now: () => t });
+    t = 30_000; // 30 s for 10 of 100 steps: 270 s to go
+    p.update(10, 100);
+    expect(writes[0]).toBe('\rtrain: 10/100 (10%), ETA 4m30s');
+    expect([formatDuration(42.4), formatDuration(3 * 3600 + 125)]).toEqual(['42s', '3h02m']);
   });
 });

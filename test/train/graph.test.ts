@@ -13,6 +13,7 @@ import { useTrainBackend } from '../../src/train/backend.js';
 import { dsCnnGraph, lenetGraph, mobilenetV2Graph } from '../../src/train/arch/named.js';
 import { trainableGraph, type TrainableGraph } from '../../src/train/graph.js';
 import { exportGraph, exportTflite } from '../../src/train/export.js';
+import { augmentImages, fit } from '../../src/train/fit.js';
 import { refusal } from '../helpers/refusal.js';
 
 function images(n: number, shape: number[], seed: number): Float32Array {
@@ -128,5 +129,45 @@ describe('trainable graph from the IR', () => {
     const e = refusal(() => trainableGraph({ ...g, ops }));
     expect(e.code).toBe('E_UNSUPPORTED');
     expect(e.message).toContain(`TRANSPOSE at node ${reshape}`);
+  });
+});
+
+describe('fit', () => {
+  beforeAll(async () => {
+    await useTrainBackend();
+  });
+
+  it('a loss that turns NaN in epoch 2 stops there, naming epoch, step and the last good epoch; onEpoch ran for epoch 1 only', () => {
+    const t = trainableGraph(lenetGraph({ input: [8, 8, 1], classes: 4, seed: 1 }).graph);
+    const n = 64;
+    const data = {
+      name: 'noise', shape: [n, 8, 8, 1] as [number, number, number, number], classes: ['0', '1', '2', '3'],
+      images: Uint8Array.from(images(n, [8, 8, 1], 3), (v) => Math.floor(v * 255)), labels: Int32Array.from({ length: n }, (_, i) => i % 4),
+    };
+    const optimizer = tf.train.sgd(1e-3);
+    const checkpoints: number[] = [];
+    const e = refusal(() =>
+      fit(t, data, {
+        epochs: 3, batchSize: 16, seed: 1, optimizer,
+        onEpoch: (r) => {
+          checkpoints.push(r.epoch);
+          optimizer.setLearningRate(1e30); // diverges from here on
+        },
+      }),
+    );
+    expect(e.code).toBe('E_INPUT_DATA');
+    expect(e.message).toMatch(/^training loss is (NaN|Infinity) at epoch 2, step \d /);
+    expect(e.details.lastGoodEpoch).toBe(1);
+    expect(checkpoints).toEqual([1]);
+    optimizer.dispose();
+    t.dispose();
+  });
+
+  it('flip mirrors columns and shift moves rows and columns, zeros coming in', () => {
+    // one 2x3 image; a generator whose draws give flip, dy = 0, dx = +1
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const draws = [0.1, 0.5, 0.7];
+    augmentImages(x, [1, 2, 3, 1], ['flip', 'shift'], { uniform: () => draws.shift()! } as unknown as Xorshift32);
+    expect(Array.from(x)).toEqual([0, 3, 2, 0, 6, 5]);
   });
 });
