@@ -182,6 +182,9 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
   for (const i of options.batchNorm ?? []) {
     const op = graph.ops[i];
     if (!op || (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D')) throw new UnsupportedError(`batch norm after node ${i}: only CONV_2D and DEPTHWISE_CONV_2D take one`, { node: i });
+    // folding rewrites the op's weights and bias: another op reading them would change too
+    const sharer = graph.ops.findIndex((o, j) => j !== i && o.inputs.some((id) => id >= 0 && (id === op.inputs[1] || id === op.inputs[2])));
+    if (sharer >= 0) throw new UnsupportedError(`batch norm after ${op.kind} at node ${i}: its weights or bias are shared with ${graph.ops[sharer]!.kind} at node ${sharer}, so it cannot be folded`, { node: i, sharer });
     const channels = graph.tensors[op.outputs[0]!]!.shape[3]!;
     const gamma = tf.variable(tf.ones([channels]), true);
     const beta = tf.variable(tf.zeros([channels]), true);

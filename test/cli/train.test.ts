@@ -51,6 +51,17 @@ describe.runIf(fashion)('tinyforge train on Fashion-MNIST slices', () => {
     expect(w.stderr).toMatch(/^tinyforge: E_UNSUPPORTED: .*float32.*--engine reference/);
   }, 300_000);
 
+  it('mobilenetv2 --width 0.35 --resolution 32 trains on resized images; the export has its batch norms folded away', async () => {
+    const out = join(tmp, 'mnv2.tflite');
+    const r = await cli('train', '--arch', 'mobilenetv2', '--width', '0.35', '--resolution', '32', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '64', '--batch', '32', '--val-fraction', '0', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Number.isFinite(JSON.parse(r.stdout).epochs[0].loss)).toBe(true);
+    const g = readTflite(new Uint8Array(readFileSync(out)));
+    expect(g.tensors[g.inputs[0]!]!.shape).toEqual([1, 32, 32, 1]);
+    expect(new Set(g.ops.map((op) => op.kind))).toEqual(new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'ADD', 'MEAN', 'FULLY_CONNECTED', 'SOFTMAX']));
+  }, 300_000);
+
   it('a NaN loss stops with the epoch and step, and writes nothing when no epoch finished', async () => {
     const out = join(tmp, 'diverged.tflite');
     const r = await cli('train', '--arch', 'lenet', '--data', 'fashion-mnist', '--epochs', '1', '--limit', '256', '--lr', '1e30', '--optimizer', 'sgd', '--out', out);

@@ -121,6 +121,16 @@ describe('trainable graph from the IR', () => {
     t.dispose();
   }, 60_000);
 
+  it('a batch norm on a conv whose weights another op shares is refused (folding would change both)', () => {
+    const arch = dsCnnGraph({ input: [28, 28, 1], classes: 10, seed: 5 });
+    const [first, second] = arch.graph.ops.flatMap((op, i) => (op.kind === 'CONV_2D' && arch.graph.tensors[op.inputs[1]!]!.shape[1] === 1 ? [i] : []));
+    const ops = arch.graph.ops.slice();
+    ops[second!] = { ...ops[second!]!, inputs: [ops[second!]!.inputs[0]!, ops[first!]!.inputs[1]!, ops[second!]!.inputs[2]!] } as AnyOp;
+    const e = refusal(() => trainableGraph({ ...arch.graph, ops }, { batchNorm: arch.batchNorm }));
+    expect(e.code).toBe('E_UNSUPPORTED');
+    expect(e.message).toBe(`batch norm after CONV_2D at node ${first}: its weights or bias are shared with CONV_2D at node ${second}, so it cannot be folded`);
+  });
+
   it('an op the trainer cannot differentiate is E_UNSUPPORTED naming the op kinds and node indices', () => {
     const g = lenetGraph({ input: [28, 28, 1], classes: 10, seed: 1 }).graph;
     const ops = g.ops.slice();
