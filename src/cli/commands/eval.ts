@@ -16,6 +16,7 @@ import { BATCH_ENGINES } from '../engines/batch.js';
 import { loadModel } from '../io.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { createProgress } from '../progress.js';
+import { integerFlag } from '../flags.js';
 
 /** Images prepared and run per engine call: bounds memory on big splits, still one run per many images. */
 const BATCH_IMAGES = 512;
@@ -38,12 +39,6 @@ export interface EvalReport extends Evaluation {
   classes: string[];
   seed: number;
   ms: number;
-}
-
-function integerFlag(text: string, flag: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
-  return v;
 }
 
 /** Float32 models run on the reference engine (its float kernels); the int8 engines are refused with the way there. */

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { UnsupportedError, UsageError } from '../../errors.js';
+import { UnsupportedError } from '../../errors.js';
 import { mixSeed, syntheticInputBytes } from '../../builder/random.js';
 import type { Graph } from '../../ir/graph.js';
 import { writeTflite } from '../../import/tflite/index.js';
@@ -12,6 +12,7 @@ import { take } from '../../data/split.js';
 import { checkQuantizable, compareQuantized, quantizeModel } from '../../quantize/index.js';
 import { DATASET_NAMES, loadDataset, type Split } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
+import { integerFlag } from '../flags.js';
 
 interface QuantizeFlags {
   calib: string;
@@ -21,12 +22,6 @@ interface QuantizeFlags {
 }
 
 const RANDOM = /^random:(\d+)$/;
-
-function integerFlag(text: string, flag: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
-  return v;
-}
 
 /** Calibration and held-out samples (graph-input bytes each): `random:N` or images of a dataset. */
 function samplesOf(graph: Graph, calib: string, limit: number): { calibration: Uint8Array[][]; heldOut: Uint8Array[][] } {

@@ -17,6 +17,7 @@ import { trainableGraph } from '../../train/graph.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
+import { integerFlag, numberFlag } from '../flags.js';
 
 interface TrainFlags {
   arch: string;
@@ -48,18 +49,6 @@ export interface TrainReport {
   testAccuracyOn: string;
   out: string;
   seconds: number;
-}
-
-function integerFlag(text: string, flag: string, min: number): number {
-  const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`, { flag, value: text });
-  return v;
-}
-
-function numberFlag(text: string, flag: string, ok: (v: number) => boolean, range: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`${flag} must be ${range}, got "${text}"`, { flag, value: text });
-  return v;
 }
 
 function augmentations(text: string | undefined): Augmentation[] {
