@@ -27,7 +27,7 @@ export interface Quantization {
   /** float32 values exactly as stored in the model (already rounded to float32). */
   scales: number[];
   zeroPoints: number[];
-  /** TFLite's quantized_dimension; only meaningful when scales.length > 1. */
+  /** TFLite's quantized_dimension as written; only meaningful when scales.length > 1, and may not index a bias's shape (TFLM ignores it there). */
   axis: number;
 }
 

@@ -204,7 +204,7 @@ function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (inde
     data = new Uint8Array(contents); // a fresh, aligned copy: callers may view it as Int32Array
   }
 
-  return { id, name, shape, shapeSignature, dtype, quant: parseQuantization(t, label, id, shape), data, isVariable };
+  return { id, name, shape, shapeSignature, dtype, quant: parseQuantization(t, label, id), data, isVariable };
 }
 
 /** Bytes a tensor of this shape occupies, or undefined for dtypes without a fixed size. */
@@ -216,7 +216,7 @@ function storageBytes(shape: readonly number[], dtype: DType): number | undefine
   return size === undefined ? undefined : count * size;
 }
 
-function parseQuantization(t: Table, label: string, id: number, shape: readonly number[]): Quantization | null {
+function parseQuantization(t: Table, label: string, id: number): Quantization | null {
   const q = t.table(TensorField.quantization, `${label} quantization`);
   if (q === null) return null;
   if (q.scalar(QuantizationField.detailsType, 'u8', 0) !== 0) {
@@ -224,18 +224,12 @@ function parseQuantization(t: Table, label: string, id: number, shape: readonly 
   }
   const scales = q.scalars(QuantizationField.scale, 'f32', `${label} scales`) ?? [];
   if (scales.length === 0) return null;
-  const zeroPoints = q.scalars(QuantizationField.zeroPoint, 'i64', `${label} zero points`) ?? scales.map(() => 0);
+  const stored = q.scalars(QuantizationField.zeroPoint, 'i64', `${label} zero points`) ?? [];
+  // TFLM's allocator: a zero-point vector of another length than the scales means zero_point[0] for all.
+  const zeroPoints = stored.length === scales.length ? stored : scales.map(() => stored[0] ?? 0);
+  // quantized_dimension is kept as written: TFLM never checks it on load (old converters wrote 3 on
+  // 1-D biases); only the kernels that read per-channel scales check it (params/linear.ts filterQuant).
   const axis = q.scalar(QuantizationField.quantizedDimension, 'i32', 0);
-  if (zeroPoints.length !== scales.length) {
-    throw new ModelFormatError(`malformed TFLite file: ${label} has ${scales.length} scales but ${zeroPoints.length} zero points`, { tensor: id });
-  }
-  if (scales.length > 1 && !(axis >= 0 && axis < shape.length && shape[axis] === scales.length)) {
-    throw new ModelFormatError(`malformed TFLite file: ${label} has ${scales.length} scales along dimension ${axis} of shape [${shape}]`, {
-      tensor: id,
-      axis,
-      scales: scales.length,
-    });
-  }
   return { scales, zeroPoints, axis };
 }
 

@@ -204,8 +204,9 @@ function filterQuant(ctx: Ctx, filter: Tensor, axis: number, channels: number): 
   if (q.scales.length !== 1 && q.scales.length !== channels) {
     throw formatError(ctx, `filter has ${q.scales.length} scales, expected 1 or ${channels} (one per output channel)`, filter);
   }
-  if (q.scales.length > 1 && q.axis !== axis) {
-    throw unsupported(ctx, `per-channel filter quantized along dimension ${q.axis}, expected ${axis}`, filter);
+  // TFLM's PopulateConvolutionQuantizationParams: the quantized dimension need only have `channels` entries.
+  if (q.scales.length > 1 && filter.shape[q.axis] !== channels) {
+    throw formatError(ctx, `per-channel filter quantized along dimension ${q.axis} of shape [${filter.shape}], which does not have ${channels} entries (expected dimension ${axis})`, filter);
   }
   if (q.zeroPoints.length !== 1 && q.zeroPoints.length !== q.scales.length) {
     throw formatError(ctx, `filter has ${q.zeroPoints.length} zero points for ${q.scales.length} scales`, filter);
