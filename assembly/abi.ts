@@ -152,6 +152,16 @@ export const MUL_ACT_MIN: i32 = 112;
 export const MUL_ACT_MAX: i32 = 116;
 export const MUL__BYTES: i32 = 120;
 
+export const MAX_MIN_INPUT1: i32 = 0;
+export const MAX_MIN_INPUT2: i32 = 4;
+export const MAX_MIN_OUTPUT: i32 = 8;
+export const MAX_MIN_SIZE: i32 = 12;
+export const MAX_MIN_FLAT: i32 = 16;
+export const MAX_MIN_OUT_SHAPE: i32 = 20;
+export const MAX_MIN_IN1_STRIDES: i32 = 44;
+export const MAX_MIN_IN2_STRIDES: i32 = 68;
+export const MAX_MIN__BYTES: i32 = 92;
+
 export const RELU_INPUT: i32 = 0;
 export const RELU_OUTPUT: i32 = 4;
 export const RELU_SIZE: i32 = 8;

@@ -19,6 +19,7 @@ import {
   REQUANTIZE_INPUT, REQUANTIZE_OUTPUT, REQUANTIZE_SIZE, REQUANTIZE_INPUT_ZERO_POINT, REQUANTIZE_OUTPUT_ZERO_POINT,
   REQUANTIZE_MULTIPLIER, REQUANTIZE_SHIFT, REQUANTIZE_QMIN, REQUANTIZE_QMAX,
   DEQUANTIZE_INPUT, DEQUANTIZE_OUTPUT, DEQUANTIZE_SIZE, DEQUANTIZE_SCALE, DEQUANTIZE_ZERO_POINT,
+  MAX_MIN_INPUT1, MAX_MIN_INPUT2, MAX_MIN_OUTPUT, MAX_MIN_SIZE, MAX_MIN_FLAT, MAX_MIN_OUT_SHAPE, MAX_MIN_IN1_STRIDES, MAX_MIN_IN2_STRIDES,
 } from './abi';
 import { arg, ptr, ref, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from './quant';
@@ -227,6 +228,55 @@ export function sub_s8(args: usize): void {
 
 export function mul_s8(args: usize): void {
   binary(args, OP_MUL);
+}
+
+// ---- MAXIMUM / MINIMUM with broadcasting (stored values compared, as TFLM does) ----
+
+// @ts-ignore: decorator
+@inline
+function pickS8(a: i32, b: i32, isMax: bool): i32 {
+  return isMax ? (a > b ? a : b) : (a < b ? a : b);
+}
+
+/** Output elements in order; broadcast inputs walk their strides (0 on broadcast dims). */
+// @ts-ignore: decorator
+@inline
+function maxMin(args: usize, isMax: bool): void {
+  const x1 = ptr(args, MAX_MIN_INPUT1), x2 = ptr(args, MAX_MIN_INPUT2), y = ptr(args, MAX_MIN_OUTPUT);
+  const size = arg(args, MAX_MIN_SIZE);
+  if (arg(args, MAX_MIN_FLAT) != 0) {
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; i + 16 <= size; i += 16) {
+        const a = v128.load(x1 + <usize>i), b = v128.load(x2 + <usize>i);
+        v128.store(y + <usize>i, isMax ? i8x16.max_s(a, b) : i8x16.min_s(a, b));
+      }
+    }
+    for (; i < size; i++) store<i8>(y + <usize>i, <i8>pickS8(<i32>load<i8>(x1 + <usize>i), <i32>load<i8>(x2 + <usize>i), isMax));
+    return;
+  }
+  const sh = args + <usize>MAX_MIN_OUT_SHAPE, s1 = args + <usize>MAX_MIN_IN1_STRIDES, s2 = args + <usize>MAX_MIN_IN2_STRIDES;
+  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
+  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
+  let i = 0;
+  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
+    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
+    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
+    for (let f = 0; f < d5; f++) {
+      store<i8>(y + <usize>i, <i8>pickS8(<i32>load<i8>(x1 + <usize>i1), <i32>load<i8>(x2 + <usize>i2), isMax));
+      i++;
+      i1 += st15;
+      i2 += st25;
+    }
+  }
+}
+
+export function maximum_s8(args: usize): void {
+  maxMin(args, true);
+}
+
+export function minimum_s8(args: usize): void {
+  maxMin(args, false);
 }
 
 // ---- activations ----

@@ -1,5 +1,6 @@
-/* ADD, SUB, MUL int8 with broadcasting (reference: src/reference/ops/elementwise.ts). Output elements in
- * increasing order, each written right after its operands are read (the stream-element order). */
+/* ADD, SUB, MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference: src/reference/ops/elementwise.ts and
+ * maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
+ * read (the stream-element order). */
 #include "tf_kernels.h"
 #include "tf_quant.h"
 
@@ -114,3 +115,21 @@ void mul_s8(const int32_t *args) {
     bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
   }
 }
+
+/* MAXIMUM / MINIMUM: stored values compared (TFLM's MaximumMinimumBroadcastSlow, no requantization). */
+static void max_min(const int32_t *args, int is_max) {
+  const tf_max_min_args *p = (const tf_max_min_args *)args;
+  const int8_t *a = (const int8_t *)tf_ref(p->input1);
+  const int8_t *b = (const int8_t *)tf_ref(p->input2);
+  int8_t *y = (int8_t *)tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
+    const int8_t u = a[i1], v = b[i2];
+    y[i] = is_max ? (u > v ? u : v) : (u < v ? u : v);
+    if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
+
+void maximum_s8(const int32_t *args) { max_min(args, 1); }
+void minimum_s8(const int32_t *args) { max_min(args, 0); }

@@ -309,6 +309,26 @@ typedef struct {
 #define TF_MUL_WORDS 30
 
 typedef struct {
+  int32_t input1;
+  int32_t input2;
+  int32_t output;
+  int32_t size;
+  int32_t flat;
+  int32_t out_shape[6];
+  int32_t in1_strides[6];
+  int32_t in2_strides[6];
+} tf_max_min_args;
+#define TF_MAX_MIN_INPUT1 0
+#define TF_MAX_MIN_INPUT2 1
+#define TF_MAX_MIN_OUTPUT 2
+#define TF_MAX_MIN_SIZE 3
+#define TF_MAX_MIN_FLAT 4
+#define TF_MAX_MIN_OUT_SHAPE 5
+#define TF_MAX_MIN_IN1_STRIDES 11
+#define TF_MAX_MIN_IN2_STRIDES 17
+#define TF_MAX_MIN_WORDS 23
+
+typedef struct {
   int32_t input;
   int32_t output;
   int32_t size;
@@ -639,6 +659,8 @@ void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in ord
 void add_s8(const int32_t *args); /* add: int8 add with broadcasting; forward stream (also the stream-element order) */
 void sub_s8(const int32_t *args); /* add: int8 subtract with broadcasting; forward stream (also the stream-element order) */
 void mul_s8(const int32_t *args); /* mul: int8 multiply with broadcasting; forward stream (also the stream-element order) */
+void maximum_s8(const int32_t *args); /* max_min: int8 maximum with broadcasting; forward stream (also the stream-element order) */
+void minimum_s8(const int32_t *args); /* max_min: int8 minimum with broadcasting; forward stream (also the stream-element order) */
 void relu_s8(const int32_t *args); /* relu: forward stream (also the stream-element order) */
 void relu_s16(const int32_t *args); /* relu: forward stream (also the stream-element order) */
 void relu6_s8(const int32_t *args); /* clamp: forward stream (also the stream-element order) */

@@ -92,6 +92,8 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'RESIZE_NEAREST_NEIGHBOR',
   'STRIDED_SLICE',
   'TRANSPOSE',
+  'MAXIMUM',
+  'MINIMUM',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

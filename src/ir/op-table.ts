@@ -152,6 +152,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'softmax-mean.ts', c: 'softmax.c' } },
   STRIDED_SLICE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
   TRANSPOSE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
+  MAXIMUM: binary(),
+  MINIMUM: binary(),
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */

@@ -29,6 +29,8 @@ export const OP_KINDS = [
   'SOFTMAX',
   'STRIDED_SLICE',
   'TRANSPOSE',
+  'MAXIMUM',
+  'MINIMUM',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -141,6 +143,8 @@ export interface OpAttrs {
   SOFTMAX: SoftmaxAttrs;
   STRIDED_SLICE: StridedSliceAttrs;
   TRANSPOSE: TransposeAttrs;
+  MAXIMUM: NoAttrs;
+  MINIMUM: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -280,6 +284,8 @@ export interface OpParams {
   SOFTMAX: SoftmaxParams;
   STRIDED_SLICE: NoParams;
   TRANSPOSE: NoParams;
+  MAXIMUM: NoParams;
+  MINIMUM: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

@@ -189,20 +189,19 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
     return [stream('stream-element', 0, linearStreamMaxDelta(count, inSize, outSize))];
   }
 
+  if (shapeClass === 'elementwise-binary') {
+    // The output may overlap an input that is not broadcast (same element count as the output: its
+    // index map is the identity); the other input is read at its own index, from its own buffer.
+    const count = elementCount(outShape);
+    const rules: RawRule[] = [];
+    op.inputs.forEach((id, slot) => {
+      if (id < 0 || slot > 1 || elementCount(shapeOf(graph, id)) !== count) return;
+      rules.push(stream('stream-element', slot, linearStreamMaxDelta(count, sizeOf(graph, id), outSize)));
+    });
+    return rules;
+  }
+
   switch (op.kind) {
-    case 'ADD':
-    case 'SUB':
-    case 'MUL': {
-      // The output may overlap an input that is not broadcast (same element count as the output: its
-      // index map is the identity); the other input is read at its own index, from its own buffer.
-      const count = elementCount(outShape);
-      const rules: RawRule[] = [];
-      op.inputs.forEach((id, slot) => {
-        if (id < 0 || slot > 1 || elementCount(shapeOf(graph, id)) !== count) return;
-        rules.push(stream('stream-element', slot, linearStreamMaxDelta(count, sizeOf(graph, id), outSize)));
-      });
-      return rules;
-    }
     case 'CONV_2D':
       return convRules(graph, op, inSize, outSize);
     case 'DEPTHWISE_CONV_2D':

@@ -176,6 +176,8 @@ export const RECORDS = {
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',
     'input1_offset', 'input2_offset', 'output_offset', 'output_multiplier', 'output_shift', 'act_min', 'act_max',
   ],
+  /** MAXIMUM / MINIMUM: the add record's shape fields, no arithmetic (TFLM compares stored values). */
+  max_min: ['input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]'],
   /** RELU, RELU_N1_TO_1 (TFLM ReluQuantized). */
   relu: ['input', 'output', 'size', 'input_offset', 'output_offset', 'output_multiplier', 'output_shift', 'act_min', 'act_max'],
   /** RELU6: a clamp in the input's domain. */
@@ -249,6 +251,8 @@ export const KERNELS: Record<string, KernelSpec> = {
   add_s8: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int8 add with broadcasting; ${ELEMENTWISE}` },
   sub_s8: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int8 subtract with broadcasting; ${ELEMENTWISE}` },
   mul_s8: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int8 multiply with broadcasting; ${ELEMENTWISE}` },
+  maximum_s8: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int8 maximum with broadcasting; ${ELEMENTWISE}` },
+  minimum_s8: { record: 'max_min', ops: ['MINIMUM'], variant: 'default', summary: `int8 minimum with broadcasting; ${ELEMENTWISE}` },
   relu_s8: { record: 'relu', ops: ['RELU', 'RELU_N1_TO_1'], variant: 'default', summary: ELEMENTWISE },
   relu_s16: { record: 'relu', ops: ['RELU'], variant: 'default', summary: ELEMENTWISE },
   relu6_s8: { record: 'clamp', ops: ['RELU6'], variant: 'default', summary: ELEMENTWISE },
@@ -896,6 +900,20 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         lut = constRef(at);
       }
       return { symbol, rec: new RecordWriter('add').set({ ...shape, ...params, lut }) };
+    }
+    case 'MAXIMUM':
+    case 'MINIMUM': {
+      const a = operand(ctx, call.inputs[0], `${where} input 1`);
+      const b = operand(ctx, call.inputs[1], `${where} input 2`);
+      const out6 = padShape(out.shape, where);
+      const flat = elementCount(a.shape) === size && elementCount(b.shape) === size ? 1 : 0;
+      return {
+        symbol: check(`${op.kind === 'MAXIMUM' ? 'maximum' : 'minimum'}_${code(out.dtype, where)}`),
+        rec: new RecordWriter('max_min').set({
+          input1: a.ref, input2: b.ref, output: out.offset, size, flat, out_shape: out6,
+          in1_strides: broadcastStrides(a.shape, out6), in2_strides: broadcastStrides(b.shape, out6),
+        }),
+      };
     }
     case 'RELU':
     case 'RELU_N1_TO_1': {

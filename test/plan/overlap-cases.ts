@@ -104,8 +104,8 @@ function randomShape(r: Rng, maxRank = 4, maxDim = 5): number[] {
   return Array.from({ length: r.int(1, maxRank) }, () => r.int(1, maxDim));
 }
 
-/** ADD/SUB/MUL; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
-export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL'): Graph {
+/** ADD/SUB/MUL/MAXIMUM/MINIMUM; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
+export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM'): Graph {
   const shape = randomShape(r);
   const broadcast = r.int(0, 2) === 0;
   const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
@@ -114,7 +114,10 @@ export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL'): Graph {
     { shape: other, scale: r.float(0.01, 0.1), zp: r.int(-20, 20) },
   ];
   const swap = r.int(0, 1) === 1; // the broadcast operand on either side
-  return singleOpGraph(kind, { clamp: FULL }, swap ? [b!, a!] : [a!, b!], { shape, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) });
+  const operands = swap ? [b!, a!] : [a!, b!];
+  const out = { shape, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) };
+  if (kind === 'MAXIMUM' || kind === 'MINIMUM') return singleOpGraph(kind, {}, operands, out);
+  return singleOpGraph(kind, { clamp: FULL }, operands, out);
 }
 
 export const UNARY_KINDS = [

@@ -227,6 +227,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['ADD', (r) => binaryCase(r, 'ADD')],
   ['SUB', (r) => binaryCase(r, 'SUB')],
   ['MUL', (r) => binaryCase(r, 'MUL')],
+  ['MAXIMUM', (r) => binaryCase(r, 'MAXIMUM')],
+  ['MINIMUM', (r) => binaryCase(r, 'MINIMUM')],
   ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
   ['PAD', (r) => padCase(r, 'PAD')],
   ['PADV2', (r) => padCase(r, 'PADV2')],

@@ -43,6 +43,8 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   SOFTMAX: [1, 1, []],
   STRIDED_SLICE: [4, 4, []],
   TRANSPOSE: [2, 2, []],
+  MAXIMUM: [2, 2, []],
+  MINIMUM: [2, 2, []],
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -328,6 +330,8 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     if (perm.length !== rank || new Set(perm).size !== rank) throw n.malformed(`perm [${perm}] is not a permutation of rank ${rank}`);
     return { perm };
   },
+  MAXIMUM: noAttrs,
+  MINIMUM: noAttrs,
 };
 
 function padAttrs(n: NodeView): OpAttrs['PAD'] {

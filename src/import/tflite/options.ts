@@ -96,6 +96,8 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
     ],
   },
   TRANSPOSE: empty(26),
+  MAXIMUM: empty(39),
+  MINIMUM: empty(39),
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -32,4 +32,6 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   SOFTMAX: 2, // 3: int16
   STRIDED_SLICE: 4, // 4: more than 4-D, 5: string, 6: ellipsis/new-axis, 7: uint32, 8: offset
   TRANSPOSE: 2, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
+  MAXIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
+  MINIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
 };

@@ -44,7 +44,9 @@ export type LinearKind =
   | 'RESHAPE'
   | 'SQUEEZE'
   | 'STRIDED_SLICE'
-  | 'RESIZE_NEAREST_NEIGHBOR';
+  | 'RESIZE_NEAREST_NEIGHBOR'
+  | 'MAXIMUM'
+  | 'MINIMUM';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -505,6 +507,22 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
   };
 }
 
+/** Dtypes TFLM's MAXIMUM/MINIMUM compare (int64 too, which our typed views do not mix with numbers). */
+const MAX_MIN_DTYPES: readonly DType[] = ['int8', 'int16', 'int32', 'float32'];
+
+/** TFLM registers MAXIMUM/MINIMUM without Prepare: one dtype, broadcastable shapes, no quantization check. */
+function deriveMaximumMinimum(ctx: DeriveContext<'MAXIMUM' | 'MINIMUM'>): null {
+  checkInputCount(ctx, 2, 2);
+  const a = input(ctx, 0, 'input 1');
+  const b = input(ctx, 1, 'input 2');
+  const outT = output(ctx);
+  requireDtype(ctx, outT, MAX_MIN_DTYPES);
+  requireSameDtype(ctx, a, outT);
+  requireSameDtype(ctx, b, outT);
+  checkBroadcast(ctx, a, b, outT, 6);
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Layout ops (they move elements; no arithmetic).
 
@@ -732,4 +750,6 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   SQUEEZE: deriveReshape,
   STRIDED_SLICE: deriveStridedSlice,
   RESIZE_NEAREST_NEIGHBOR: deriveResizeNearest,
+  MAXIMUM: deriveMaximumMinimum,
+  MINIMUM: deriveMaximumMinimum,
 };

@@ -2,6 +2,7 @@
 // move elements of any dtype, so the float path runs the same kernels as the int8 one.
 import type { OpKind } from '../../ir/ops.js';
 import { concatenation } from '../ops/concatenation.js';
+import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
 import { reshape, squeeze } from '../ops/reshape.js';
 import { resizeNearestNeighbor } from '../ops/resize.js';
@@ -53,4 +54,6 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   SOFTMAX: floatSoftmax,
   STRIDED_SLICE: stridedSlice,
   TRANSPOSE: transpose,
+  MAXIMUM: maximum,
+  MINIMUM: minimum,
 };

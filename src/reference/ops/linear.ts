@@ -6,6 +6,7 @@ import { conv2d } from './conv.js';
 import { depthwiseConv2d } from './depthwise.js';
 import { add, mul, sub } from './elementwise.js';
 import { fullyConnected } from './fully-connected.js';
+import { maximum, minimum } from './maximum-minimum.js';
 import { padKernel, padV2Kernel } from './pad.js';
 import { averagePool2d, maxPool2d } from './pool.js';
 import { reshape, squeeze } from './reshape.js';
@@ -30,4 +31,6 @@ export const linearKernels: RefKernels<LinearKind> = {
   SQUEEZE: squeeze,
   STRIDED_SLICE: stridedSlice,
   RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
+  MAXIMUM: maximum,
+  MINIMUM: minimum,
 };
