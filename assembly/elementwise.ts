@@ -19,7 +19,7 @@ import {
   REQUANTIZE_INPUT, REQUANTIZE_OUTPUT, REQUANTIZE_SIZE, REQUANTIZE_INPUT_ZERO_POINT, REQUANTIZE_OUTPUT_ZERO_POINT,
   REQUANTIZE_MULTIPLIER, REQUANTIZE_SHIFT, REQUANTIZE_QMIN, REQUANTIZE_QMAX,
   DEQUANTIZE_INPUT, DEQUANTIZE_OUTPUT, DEQUANTIZE_SIZE, DEQUANTIZE_SCALE, DEQUANTIZE_ZERO_POINT,
-  MAX_MIN_INPUT1, MAX_MIN_INPUT2, MAX_MIN_OUTPUT, MAX_MIN_SIZE, MAX_MIN_FLAT, MAX_MIN_OUT_SHAPE, MAX_MIN_IN1_STRIDES, MAX_MIN_IN2_STRIDES,
+  MAX_MIN_INPUT1, MAX_MIN_INPUT2, MAX_MIN_OUTPUT,
 } from './abi';
 import { arg, ptr, ref, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from './quant';
@@ -39,15 +39,23 @@ function st<T>(base: usize, i: i32, v: i32): void {
   store<T>(base + (<usize>i << alignof<T>()), <T>v);
 }
 
-// ---- ADD / SUB / MUL with broadcasting ----
+// ---- ADD / SUB / MUL / MAXIMUM / MINIMUM with broadcasting ----
 
 const OP_ADD = 0;
 const OP_SUB = 1;
 const OP_MUL = 2;
+const OP_MAX = 3;
+const OP_MIN = 4;
 
 // @ts-ignore: decorator
 @inline
 function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
+  if (kind == OP_MAX || kind == OP_MIN) {
+    // TFLM compares the stored values: no requantization
+    const a = <i32>load<i8>(ptr(args, MAX_MIN_INPUT1) + <usize>i1), b = <i32>load<i8>(ptr(args, MAX_MIN_INPUT2) + <usize>i2);
+    store<i8>(ptr(args, MAX_MIN_OUTPUT) + <usize>i, <i8>(kind == OP_MAX ? max(a, b) : min(a, b)));
+    return;
+  }
   if (kind == OP_MUL) {
     const v1 = <i32>load<i8>(ptr(args, MUL_INPUT1) + <usize>i1) + arg(args, MUL_INPUT1_OFFSET);
     const v2 = <i32>load<i8>(ptr(args, MUL_INPUT2) + <usize>i2) + arg(args, MUL_INPUT2_OFFSET);
@@ -122,19 +130,36 @@ function addLanes(a: v128, b: v128, leftShift: i32, m1: i32, sh1: i32, m2: i32, 
   return mbqm4(sub ? i32x4.sub(s1, s2) : i32x4.add(s1, s2), mo, sho);
 }
 
-/** Output elements in order; broadcast inputs walk their strides (0 on broadcast dims). ADD and MUL records share the shape fields' offsets. */
+/** MAXIMUM / MINIMUM without broadcasting, 16 elements at a time; returns the elements done. */
+// @ts-ignore: decorator
+@inline
+function maxMinFlat16(args: usize, isMax: bool, size: i32): i32 {
+  const x1 = ptr(args, MAX_MIN_INPUT1), x2 = ptr(args, MAX_MIN_INPUT2), y = ptr(args, MAX_MIN_OUTPUT);
+  let i = 0;
+  for (; i + 16 <= size; i += 16) {
+    const a = v128.load(x1 + <usize>i), b = v128.load(x2 + <usize>i);
+    v128.store(y + <usize>i, isMax ? i8x16.max_s(a, b) : i8x16.min_s(a, b));
+  }
+  return i;
+}
+
+/**
+ * Output elements in order; broadcast inputs walk their strides (0 on broadcast dims). The add, mul and
+ * max_min records share the shape fields' offsets (test/wasm/abi.test.ts checks it).
+ */
 // @ts-ignore: decorator
 @inline
 function binary(args: usize, kind: i32): void {
   const size = arg(args, ADD_SIZE);
-  const lutRef = kind == OP_MUL ? 0 : arg(args, ADD_LUT);
+  const lutRef = kind == OP_ADD || kind == OP_SUB ? arg(args, ADD_LUT) : 0;
   if (lutRef != 0) {
     binaryLut(args, ref(lutRef), size);
     return;
   }
   if (arg(args, ADD_FLAT) != 0) {
     let i = 0;
-    if (ASC_FEATURE_SIMD && kind != OP_MUL) i = addFlat16(args, kind == OP_SUB, size);
+    if (ASC_FEATURE_SIMD && (kind == OP_ADD || kind == OP_SUB)) i = addFlat16(args, kind == OP_SUB, size);
+    if (ASC_FEATURE_SIMD && (kind == OP_MAX || kind == OP_MIN)) i = maxMinFlat16(args, kind == OP_MAX, size);
     for (; i < size; i++) binaryElement(args, kind, i, i, i);
     return;
   }
@@ -230,53 +255,12 @@ export function mul_s8(args: usize): void {
   binary(args, OP_MUL);
 }
 
-// ---- MAXIMUM / MINIMUM with broadcasting (stored values compared, as TFLM does) ----
-
-// @ts-ignore: decorator
-@inline
-function pickS8(a: i32, b: i32, isMax: bool): i32 {
-  return isMax ? (a > b ? a : b) : (a < b ? a : b);
-}
-
-/** Output elements in order; broadcast inputs walk their strides (0 on broadcast dims). */
-// @ts-ignore: decorator
-@inline
-function maxMin(args: usize, isMax: bool): void {
-  const x1 = ptr(args, MAX_MIN_INPUT1), x2 = ptr(args, MAX_MIN_INPUT2), y = ptr(args, MAX_MIN_OUTPUT);
-  const size = arg(args, MAX_MIN_SIZE);
-  if (arg(args, MAX_MIN_FLAT) != 0) {
-    let i = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; i + 16 <= size; i += 16) {
-        const a = v128.load(x1 + <usize>i), b = v128.load(x2 + <usize>i);
-        v128.store(y + <usize>i, isMax ? i8x16.max_s(a, b) : i8x16.min_s(a, b));
-      }
-    }
-    for (; i < size; i++) store<i8>(y + <usize>i, <i8>pickS8(<i32>load<i8>(x1 + <usize>i), <i32>load<i8>(x2 + <usize>i), isMax));
-    return;
-  }
-  const sh = args + <usize>MAX_MIN_OUT_SHAPE, s1 = args + <usize>MAX_MIN_IN1_STRIDES, s2 = args + <usize>MAX_MIN_IN2_STRIDES;
-  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
-  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
-  let i = 0;
-  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
-    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
-    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
-    for (let f = 0; f < d5; f++) {
-      store<i8>(y + <usize>i, <i8>pickS8(<i32>load<i8>(x1 + <usize>i1), <i32>load<i8>(x2 + <usize>i2), isMax));
-      i++;
-      i1 += st15;
-      i2 += st25;
-    }
-  }
-}
-
 export function maximum_s8(args: usize): void {
-  maxMin(args, true);
+  binary(args, OP_MAX);
 }
 
 export function minimum_s8(args: usize): void {
-  maxMin(args, false);
+  binary(args, OP_MIN);
 }
 
 // ---- activations ----

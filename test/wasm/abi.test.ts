@@ -25,6 +25,14 @@ describe('kernel ABI', () => {
     for (const spec of Object.values(KERNELS)) expect(RECORDS[spec.record]).toBeDefined();
   });
 
+  it('add, mul and max_min share the shape fields the wasm broadcast walk reads at the add offsets', () => {
+    const shapeFields = ['input1', 'input2', 'output', 'size', 'flat', 'out_shape', 'in1_strides', 'in2_strides'];
+    const layout = (r: RecordName) => recordFields(r).filter((f) => shapeFields.includes(f.name));
+    expect(layout('add').map((f) => f.name)).toEqual(shapeFields);
+    expect(layout('mul')).toEqual(layout('add'));
+    expect(layout('max_min')).toEqual(layout('add'));
+  });
+
   it('assembly/abi.ts is generated from RECORDS (npm run build:kernels regenerates it)', () => {
     expect(readFileSync(join(REPO_ROOT, 'assembly/abi.ts'), 'utf8')).toBe(asAbiSource());
   });
