@@ -760,6 +760,21 @@ function broadcastStrides(inShape: readonly number[], out6: readonly number[]): 
   return out6.map((_, d) => (in6[d] === 1 ? 0 : s[d]!));
 }
 
+/** The two operands of a broadcasting binary call and the shape fields its record (add, mul, max_min) shares. */
+function broadcastFields(ctx: Ctx, call: KernelCall, where: string) {
+  const a = operand(ctx, call.inputs[0], `${where} input 1`);
+  const b = operand(ctx, call.inputs[1], `${where} input 2`);
+  const out = call.outputs[0]!;
+  const size = elementCount(out.shape);
+  const out6 = padShape(out.shape, where);
+  const flat = elementCount(a.shape) === size && elementCount(b.shape) === size ? 1 : 0;
+  const fields = {
+    input1: a.ref, input2: b.ref, output: out.offset, size, flat, out_shape: out6,
+    in1_strides: broadcastStrides(a.shape, out6), in2_strides: broadcastStrides(b.shape, out6),
+  };
+  return { a, b, fields };
+}
+
 /** The kernel symbol and record of one kernel call. */
 function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordWriter } {
   const where = `${call.op.kind} (op ${call.opIndex})`;
@@ -861,15 +876,8 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
     case 'ADD':
     case 'SUB':
     case 'MUL': {
-      const a = operand(ctx, call.inputs[0], `${where} input 1`);
-      const b = operand(ctx, call.inputs[1], `${where} input 2`);
-      const out6 = padShape(out.shape, where);
-      const flat = elementCount(a.shape) === size && elementCount(b.shape) === size ? 1 : 0;
-      const shape = {
-        input1: a.ref, input2: b.ref, output: out.offset, size, flat, out_shape: out6,
-        in1_strides: broadcastStrides(a.shape, out6), in2_strides: broadcastStrides(b.shape, out6),
-        act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
-      };
+      const { a, b, fields } = broadcastFields(ctx, call, where);
+      const shape = { ...fields, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1] };
       if (op.kind === 'MUL') {
         const p = op.params;
         return {
@@ -903,16 +911,9 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
     }
     case 'MAXIMUM':
     case 'MINIMUM': {
-      const a = operand(ctx, call.inputs[0], `${where} input 1`);
-      const b = operand(ctx, call.inputs[1], `${where} input 2`);
-      const out6 = padShape(out.shape, where);
-      const flat = elementCount(a.shape) === size && elementCount(b.shape) === size ? 1 : 0;
       return {
         symbol: check(`${op.kind === 'MAXIMUM' ? 'maximum' : 'minimum'}_${code(out.dtype, where)}`),
-        rec: new RecordWriter('max_min').set({
-          input1: a.ref, input2: b.ref, output: out.offset, size, flat, out_shape: out6,
-          in1_strides: broadcastStrides(a.shape, out6), in2_strides: broadcastStrides(b.shape, out6),
-        }),
+        rec: new RecordWriter('max_min').set(broadcastFields(ctx, call, where).fields),
       };
     }
     case 'RELU':
