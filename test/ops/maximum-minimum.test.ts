@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
 import { prepareHostC } from '../../src/cli/engines/c.js';
-import { kernelLibrary } from '../../src/cli/targets/wasm.js';
 import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
+import { loadKernelLibrary } from '../../src/package-asset.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveTools } from '../c/toolchain.js';
@@ -43,7 +43,6 @@ function model(kind: Kind, a: Operand, b: Operand, outShape: number[], dtype: DT
 }
 
 const bytes = (values: number[]) => new Uint8Array(Int8Array.from(values).buffer);
-const library = kernelLibrary(true);
 const hostC = haveTools('MAXIMUM/MINIMUM on host C', ['gcc', 'ar']);
 
 /** Output bytes on every engine, keyed by engine. */
@@ -52,8 +51,8 @@ async function runAll(file: Uint8Array, inputs: Uint8Array[]): Promise<Record<st
   const schedule = scheduleOf(planModel(graph).plan);
   const runs: Record<string, Uint8Array> = {
     reference: runReference(graph, inputs).outputs[0]!,
-    wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library, simd: true })), inputs)[0]!,
-    scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: kernelLibrary(false), simd: false })), inputs)[0]!,
+    wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), inputs)[0]!,
+    scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(false), simd: false })), inputs)[0]!,
   };
   if (hostC) {
     const prepared = prepareHostC(schedule, { sanitize: true, timeoutMs: 60_000 });
