@@ -11,7 +11,13 @@ import { kernelFor } from './kernels.js';
 export const TRAIN_BACKEND = 'tinyforge';
 
 /** The cpu backend under its own name, so tfjs looks its kernels up under 'tinyforge'. */
-export class TinyforgeBackend extends MathBackendCPU {}
+export class TinyforgeBackend extends MathBackendCPU {
+  constructor() {
+    super();
+    // the cpu backend's first write prints "install tfjs-node" to stderr; this backend is the fast path
+    Object.assign(this, { firstUse: false });
+  }
+}
 
 let registered: Promise<void> | undefined;
 

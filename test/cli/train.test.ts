@@ -1,5 +1,6 @@
 // tinyforge train end to end on small seeded slices of Fashion-MNIST: --json per-epoch figures and the
 // test accuracy of the exported float .tflite (which eval --engine reference reproduces), and the errors.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { FASHION_MNIST_DIR } from '../../src/cli/data/named.js';
 import { lenetGraph } from '../../src/train/arch/named.js';
 import { createProgress, formatDuration } from '../../src/cli/progress.js';
 import { cli } from '../helpers/cli.js';
-import { haveShared, MODELS_DIR } from '../helpers/shared.js';
+import { haveShared, MODELS_DIR, REPO_ROOT } from '../helpers/shared.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-train-'));
 const fashion = isDirectory(FASHION_MNIST_DIR) || !!process.env.CI;
@@ -99,6 +100,14 @@ describe.runIf(fashion)('tinyforge train on Fashion-MNIST slices', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`tinyforge: E_USAGE: ${message}\n`);
     }
+  });
+
+  it('as a process, prints nothing on stderr with --json (no tfjs "install tfjs-node" banner)', () => {
+    const out = join(tmp, 'quiet.tflite');
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tinyforge.js'), 'train', '--arch', 'lenet', '--data', 'fashion-mnist',
+      '--epochs', '1', '--limit', '64', '--out', out, '--json'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
