@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LoaderModule } from './wasm-tinyforge.js';
 
 export interface FirstInferenceJob {
-  /** The emitted model.js and model.wasm. */
+  /** The emitted model.mjs and model.wasm. */
   loader: string;
   wasm: string;
   inputs: Uint8Array[];

@@ -1,6 +1,6 @@
 // tinyforge's side of the wasm benchmark, through the one compile driver: compileModel
 // (default plan: the model's own I/O types; passes as `tinyforge compile --target wasm` runs them; SIMD
-// kernels), then the emitted ES-module loader (model.js) instantiating the emitted bytes with
+// kernels), then the emitted ES-module loader (model.mjs) instantiating the emitted bytes with
 // createModel(bytes) and its typed-array input/output views.
 //
 // Module size without weights: the emitted module minus the bytes its data segments place in the
@@ -18,7 +18,7 @@ import { readTflite } from '../src/import/tflite/index.js';
 import type { BenchEngineModel } from './wasm.js';
 import { firstInferenceMs, type FirstInference } from './wasm-first.js';
 
-/** What model.js exports (its model.d.ts, in brief). */
+/** What model.mjs exports (its model.d.mts, in brief). */
 export interface LoaderModule {
   createModel(source: Uint8Array | ArrayBuffer): Promise<{ inputs: ArrayBufferView[]; outputs: ArrayBufferView[]; invoke(): void }>;
 }
@@ -33,7 +33,7 @@ export interface TinyforgeCompiled {
   instantiate(): Promise<BenchEngineModel>;
   /** Median ms from createModel(bytes) to the first output in fresh processes (bench/wasm-first.ts), and that output. */
   firstInference(inputs: Uint8Array[]): FirstInference;
-  /** Removes the temporary folder holding model.js / model.wasm. */
+  /** Removes the temporary folder holding model.mjs / model.wasm. */
   dispose(): void;
 }
 
@@ -43,7 +43,7 @@ export async function compileTinyforge(modelBytes: Uint8Array): Promise<Tinyforg
   const { files, wasm: { emitted } } = await compileModel(readTflite(modelBytes), { target: 'wasm', simd: true });
   const dir = mkdtempSync(join(tmpdir(), 'tinyforge-bench-'));
   for (const f of files) writeFileSync(join(dir, f.path), f.contents);
-  const loaderPath = join(dir, 'model.js');
+  const loaderPath = join(dir, 'model.mjs');
   const weightBytes = weightDataBytes(emitted);
   return {
     wasmBytes: emitted.wasm.byteLength - weightBytes,

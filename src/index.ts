@@ -76,7 +76,7 @@ export interface CompileRequest extends PlanModelOptions, Omit<CompileModelOptio
 }
 
 export interface CompileResult {
-  /** wasm: model.wasm, model.js, model.d.ts. c: <prefix>.h, <prefix>.c, tf_kernel_abi.h. */
+  /** wasm: model.wasm, model.mjs, model.d.mts. c: <prefix>.h, <prefix>.c, tf_kernel_abi.h. */
   files: CompiledFile[];
   /** c: the kernel library sources (in the package's firmware-templates/kernels/) the model needs. */
   kernelFiles: string[];

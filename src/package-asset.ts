@@ -3,6 +3,8 @@
 import { ToolchainError } from './errors.js';
 
 const SELF = import.meta.url;
+/** Node's fs, named in a variable: browser bundlers do not try to resolve it (browsers take the fetch path). */
+const NODE_FS = 'node:fs/promises';
 
 /** The package folder (with a trailing slash): this file is dist/src/package-asset.js when built, src/package-asset.ts in the sources. */
 export function packageRootUrl(): URL {
@@ -18,7 +20,7 @@ export function packageFileUrl(relPath: string): URL {
 export async function loadPackageAsset(relPath: string): Promise<Uint8Array> {
   const url = packageFileUrl(relPath);
   if (url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
+    const fs = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
     try {
       return new Uint8Array(await fs.readFile(url));
     } catch (e) {

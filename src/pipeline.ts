@@ -120,7 +120,7 @@ export interface CompileModelOptions extends PlanModelOptions {
   simd?: boolean;
   /** wasm: the kernel library's bytes; the package's build/kernels.*.wasm when omitted. */
   kernels?: Uint8Array;
-  /** wasm: embed the module in model.js (base64) for single-file use. */
+  /** wasm: embed the module in model.mjs (base64) for single-file use. */
   embed?: boolean;
   /** wasm: also produce model.wat. */
   wat?: boolean;

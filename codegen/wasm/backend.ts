@@ -9,6 +9,9 @@ const PACKAGES = ['binaryen', 'wabt'] as const;
 
 let backend: Promise<WasmBackend> | null = null;
 
+/** Named in a variable so that browser bundles of the library leave binaryen and wabt out (they need Node's fs and module). */
+const BACKEND_MODULE = './index.js';
+
 /** The missing package behind a failed import, if that is what failed (Node's ERR_MODULE_NOT_FOUND names it). */
 export function missingPackage(error: unknown): string | null {
   if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return null;
@@ -24,7 +27,7 @@ export function backendError(error: unknown): unknown {
 
 /** codegen/wasm/index.js, imported once; rejects with E_TOOLCHAIN naming binaryen or wabt when absent. */
 export function loadWasmBackend(): Promise<WasmBackend> {
-  backend ??= import('./index.js').catch((e: unknown) => {
+  backend ??= (import(/* @vite-ignore */ BACKEND_MODULE) as Promise<WasmBackend>).catch((e: unknown) => {
     backend = null;
     throw backendError(e);
   });

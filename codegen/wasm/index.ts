@@ -1,4 +1,4 @@
-// The WebAssembly backend: a Schedule -> model.wasm + model.js (loader) + model.d.ts (+ model.wat).
+// The WebAssembly backend: a Schedule -> model.wasm + model.mjs (loader) + model.d.mts (+ model.wat).
 // Browser-safe: the caller supplies the kernel library's bytes.
 import type { Graph } from '../../src/ir/graph.js';
 import type { Schedule } from '../../src/schedule/types.js';
@@ -7,7 +7,7 @@ import { loaderSource, loaderTypes, modelMeta, type ModelMeta } from './loader.j
 import { validateWasm } from './validate.js';
 
 export interface WasmFilesOptions extends WasmEmitOptions {
-  /** Embed the wasm bytes (base64) in model.js for single-file use (model.wasm is still written). */
+  /** Embed the wasm bytes (base64) in model.mjs for single-file use (model.wasm is still written). */
   embed?: boolean;
   /** Also produce model.wat. */
   wat?: boolean;
@@ -31,8 +31,8 @@ export async function emitWasmFiles(graph: Graph, schedule: Schedule, options: W
   const meta = modelMeta(graph, emitted);
   const files: EmittedFile[] = [
     { path: 'model.wasm', contents: emitted.wasm },
-    { path: 'model.js', contents: loaderSource(meta, options.embed ? emitted.wasm : null) },
-    { path: 'model.d.ts', contents: loaderTypes(meta) },
+    { path: 'model.mjs', contents: loaderSource(meta, options.embed ? emitted.wasm : null) },
+    { path: 'model.d.mts', contents: loaderTypes(meta) },
   ];
   if (text !== null) files.push({ path: 'model.wat', contents: text });
   return { files, emitted, meta };

@@ -352,8 +352,8 @@ async function compile(kind) {
   const { files, emitted } = await wasm.emitWasmFiles(result.graph, scheduleOf(result.plan), { library, simd: kind === 'simd' });
   const compileMs = performance.now() - t0;
   const file = (name) => files.find((f) => f.path === name).contents;
-  // The generated loader (model.js), imported from a blob: URL, instantiates the module from its bytes.
-  const loaderUrl = URL.createObjectURL(new Blob([file('model.js')], { type: 'text/javascript' }));
+  // The generated loader (model.mjs), imported from a blob: URL, instantiates the module from its bytes.
+  const loaderUrl = URL.createObjectURL(new Blob([file('model.mjs')], { type: 'text/javascript' }));
   const { createModel } = await import(loaderUrl);
   const model = await createModel(file('model.wasm'));
   const urls = {
@@ -458,7 +458,7 @@ function showOutputs(graph, outputs, { times, batch }, compiled, fallback, sourc
     parts.push(
       `<div class="engine">Compiled to WebAssembly in this page in ${ms(compiled.compileMs)} (${compiled.kind} kernels): ` +
         `model.wasm ${fmt(e.wasm.length)} B (data ${fmt(e.dataSectionBytes)} B, code ${fmt(e.codeBytes)} B), memory ${e.layout.pages} × 64 KiB pages, ` +
-        `arena ${fmt(e.layout.arenaBytes)} B. <span class="downloads"><a href="${compiled.urls.wasm}" download="model.wasm">model.wasm</a><a href="${compiled.urls.js}" download="model.js">model.js</a></span></div>`,
+        `arena ${fmt(e.layout.arenaBytes)} B. <span class="downloads"><a href="${compiled.urls.wasm}" download="model.wasm">model.wasm</a><a href="${compiled.urls.js}" download="model.mjs">model.mjs</a></span></div>`,
     );
   } else {
     parts.push(`<div class="engine fallback">Ran on the <b>reference interpreter</b> (the readable TypeScript kernels, in the planned arena), not WebAssembly: ${esc(fallback)}.</div>`);

@@ -37,10 +37,10 @@ describe('library API', () => {
 
   it('compiles to a wasm module whose loader gives the reference bytes', async () => {
     const { files, plan: report } = await compile(model, { target: 'wasm' });
-    expect(files.map((f) => f.path).sort()).toEqual(['model.d.ts', 'model.js', 'model.wasm']);
+    expect(files.map((f) => f.path).sort()).toEqual(['model.d.mts', 'model.mjs', 'model.wasm']);
     expect(report.peakBytes).toBeGreaterThan(0);
     const wasm = files.find((f) => f.path === 'model.wasm')!.contents as Uint8Array;
-    const js = files.find((f) => f.path === 'model.js')!.contents as string;
+    const js = files.find((f) => f.path === 'model.mjs')!.contents as string;
     const { createModel } = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
     const m = await createModel(wasm);
     const inputs = xorshiftInputs(model.graph, 2);
@@ -75,7 +75,7 @@ describe('the core runs in a browser', () => {
       for (const file of sourceFiles(join(REPO_ROOT, dir))) {
         const rel = relative(REPO_ROOT, file);
         if (rel.startsWith('src/cli/')) continue;
-        // The wasm loader's source text (emitted as model.js) detects Node at run time and imports
+        // The wasm loader's source text (emitted as model.mjs) detects Node at run time and imports
         // node:fs only for file: URLs; in a browser that branch never runs.
         if (rel === 'codegen/wasm/loader.ts') continue;
         // Comments may mention anything; only code counts.

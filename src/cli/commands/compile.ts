@@ -22,7 +22,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       'after',
       '\nExamples:\n  tinyforge compile kws.tflite --target wasm --out web/\n' +
         '  tinyforge compile mcunet_vww.tflite --int8-io --patch auto --out web/ --embed\n' +
-        'The wasm target writes model.wasm, model.js (`const model = await createModel()`) and model.d.ts.',
+        'The wasm target writes model.wasm, model.mjs (`const model = await createModel()`) and model.d.mts.',
     )
     .action(async (model: string, opts: PlanFlags & { target: string; out: string; json?: boolean } & Record<string, unknown>) => {
       const target = TARGETS.find((t) => t.name === opts.target);

@@ -1,4 +1,4 @@
-// --target wasm: model.wasm (kernels + constant data + invoke), model.js loader, model.d.ts (+ model.wat).
+// --target wasm: model.wasm (kernels + constant data + invoke), model.mjs loader, model.d.mts (+ model.wat).
 import { compileModel } from '../../pipeline.js';
 import type { Target } from './types.js';
 
@@ -8,7 +8,7 @@ export const wasmTarget: Target = {
   addOptions(command) {
     return command
       .option('--wat', '(--target wasm) also write model.wat, the text form')
-      .option('--embed', '(--target wasm) embed the wasm bytes in model.js (base64) for single-file use')
+      .option('--embed', '(--target wasm) embed the wasm bytes in model.mjs (base64) for single-file use')
       .option('--no-simd', '(--target wasm) scalar kernels, for engines without SIMD128');
   },
   async emit({ graph, plan, options }) {
