@@ -19,6 +19,7 @@ export const STAGE_RANKS: Readonly<Record<string, number>> = {
   quantize: 7, // post-training quantization: calibration over the float reference interpreter (src/quantize/)
   data: 7, // datasets and metrics over reference tensor views (src/data/)
   train: 8, // float training on tfjs-core: the SIMD backend, nets, loop over datasets (src/train/)
+  prune: 8.5, // pruning: magnitude and channel pruning, scans, fine-tuning through src/train (src/prune/)
   api: 9, // src/pipeline.ts, src/index.ts: the stages strung together, the library API
   cli: 10,
 };

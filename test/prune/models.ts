@@ -1,0 +1,60 @@
+// Small float models for the pruning tests, built with the trainer's graph builder (random He weights).
+import { Xorshift32 } from '../../src/builder/random.js';
+import type { Graph, Tensor } from '../../src/ir/graph.js';
+import { runReference } from '../../src/reference/interpreter.js';
+import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
+
+/** conv 3x3 4 -> max pool 2 -> flatten -> dense 6 -> dense 3 -> softmax, on 8x8x1. */
+export function lenetLike(seed = 3): Graph {
+  const b = new FloatGraphBuilder(seed);
+  let x = b.maxPool('pool', b.conv('conv', b.image(8, 8, 1), 4, 3, 1, 'RELU'), 2);
+  x = b.dense('dense', b.flatten('flatten', x), 6, 'RELU');
+  return b.finish('lenet-like', b.softmax('softmax', b.dense('logits', x, 3, 'NONE'))).graph;
+}
+
+/** conv a 8 -> conv b 8 -> ADD(a, b) -> depthwise 3x3 -> conv c 4 -> global mean -> dense 3, on 6x6x3: one residual group {a, b}, a depthwise carrying it. */
+export function residual(seed = 5): Graph {
+  const b = new FloatGraphBuilder(seed);
+  const a = b.conv('a', b.image(6, 6, 3), 8, 3, 1, 'RELU');
+  const sum = b.add('sum', a, b.conv('b', a, 8, 3, 1, 'RELU'));
+  const c = b.conv('c', b.depthwise('dw', sum, 3, 1, 'RELU'), 4, 1, 1, 'RELU');
+  return b.finish('residual', b.dense('logits', b.globalAveragePool('pool', c), 3, 'NONE')).graph;
+}
+
+export function floatsOf(t: Tensor): Float32Array {
+  return new Float32Array(t.data!.slice().buffer);
+}
+
+/** The graph with one constant replaced by `values`. */
+export function withValues(g: Graph, id: number, values: Float32Array): Graph {
+  const tensors = g.tensors.slice();
+  tensors[id] = { ...tensors[id]!, data: new Uint8Array(values.slice().buffer) };
+  return { ...g, tensors };
+}
+
+/** The graph with, for each (tensor, axis, channels), those channels of that constant set to zero. */
+export function zeroChannels(g: Graph, cuts: Array<{ tensor: number; axis: number; channels: readonly number[] }>): Graph {
+  let out = g;
+  for (const { tensor, axis, channels } of cuts) {
+    const t = out.tensors[tensor]!;
+    const v = floatsOf(t);
+    const size = t.shape[axis]!;
+    const inner = t.shape.slice(axis + 1).reduce((p, q) => p * q, 1);
+    for (let i = 0; i < v.length; i++) if (channels.includes(Math.floor(i / inner) % size)) v[i] = 0;
+    out = withValues(out, tensor, v);
+  }
+  return out;
+}
+
+/** Random float inputs in [0, 1) for the graph's single input. */
+export function randomInput(g: Graph, seed: number): Uint8Array {
+  const t = g.tensors[g.inputs[0]!]!;
+  const rng = new Xorshift32(seed);
+  const v = Float32Array.from({ length: t.shape.reduce((p, q) => p * q, 1) }, () => rng.uniform());
+  return new Uint8Array(v.buffer);
+}
+
+/** The float reference's first output bytes. */
+export function outputBytes(g: Graph, input: Uint8Array): Uint8Array {
+  return runReference(g, [input]).outputs[0]!;
+}
