@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProfile } from './commands/profile.js';
+import { registerPrune } from './commands/prune.js';
 import { registerQuantize } from './commands/quantize.js';
 import { registerRun } from './commands/run.js';
 import { registerTrain } from './commands/train.js';
@@ -37,6 +38,7 @@ function buildProgram(io: CliIO): Command {
   registerEval(program, io);
   registerQuantize(program, io);
   registerTrain(program, io);
+  registerPrune(program, io);
   return program;
 }
 

@@ -2,24 +2,20 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { UnsupportedError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { requireQuantizedGraph } from '../../ir/float.js';
-import type { Graph, Tensor } from '../../ir/graph.js';
-import { elementCount } from '../../ir/shapes.js';
+import type { Graph } from '../../ir/graph.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
-import { argmaxBytes, classesForOutput, evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
-import { checkFits, imageToInputBytes } from '../../data/preprocess.js';
+import { evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
 import { BATCH_ENGINES } from '../engines/batch.js';
+import { classifierInterface, fitDataset, predictClasses } from '../accuracy.js';
 import { loadModel } from '../io.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { createProgress } from '../progress.js';
 import { integerFlag } from '../flags.js';
-
-/** Images prepared and run per engine call: bounds memory on big splits, still one run per many images. */
-const BATCH_IMAGES = 512;
 
 interface EvalFlags extends PlanFlags {
   data: string;
@@ -45,18 +41,6 @@ export interface EvalReport extends Evaluation {
 function checkEngineTakes(graph: Graph, engine: string, model: string): void {
   if (engine === 'reference') return;
   requireQuantizedGraph(graph, model, `--engine ${engine} runs int8 models (float models run on --engine reference)`);
-}
-
-/** The single input and output of the planned classifier. */
-function interfaceOf(graph: Graph, model: string): { input: Tensor; output: Tensor } {
-  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
-    throw new UnsupportedError(`eval needs a classifier with one input and one output; ${model} has ${graph.inputs.length} and ${graph.outputs.length}`, {
-      inputs: graph.inputs.length,
-      outputs: graph.outputs.length,
-    });
-  }
-  const input = graph.tensors[graph.inputs[0]!]!;
-  return { input, output: graph.tensors[graph.outputs[0]!]! };
 }
 
 function percent(x: number | null): string {
@@ -115,27 +99,18 @@ export function registerEval(program: Command, io: CliIO): void {
       checkEngineTakes(graph, engine.name, model);
       const planned = planModel(graph, planOptionsFrom(opts));
       const schedule = scheduleOf(planned.plan);
-      const { input, output } = interfaceOf(schedule.graph, model);
+      const { input } = classifierInterface(schedule.graph, model);
       const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
       let data: Dataset = loadDataset({ data: opts.data, split: opts.split, seed, valFraction, imageSize });
       if (limit !== undefined) data = take(data, limit);
-      checkFits(data, input);
-      data = { ...data, classes: classesForOutput(data, output, elementCount(output.shape)) };
+      data = fitDataset(data, schedule.graph, model);
 
-      const n = data.shape[0];
-      const predictions = new Int32Array(n);
       const progress = createProgress(io, `eval (${engine.name})`, { json: opts.json });
       const start = performance.now();
-      const runner = await engine.prepare(schedule);
+      let predictions: Int32Array;
       try {
-        for (let first = 0; first < n; first += BATCH_IMAGES) {
-          const count = Math.min(BATCH_IMAGES, n - first);
-          const batch = Array.from({ length: count }, (_, k) => [imageToInputBytes(data, first + k, input)]);
-          const outputs = await runner.run(batch, (done) => progress.update(first + done, n));
-          outputs.forEach((outs, k) => (predictions[first + k] = argmaxBytes(outs[0]!, output.dtype)));
-        }
+        predictions = await predictClasses(schedule, data, engine, (done, n) => progress.update(done, n));
       } finally {
-        runner.dispose();
         progress.end();
       }
       const report: EvalReport = {

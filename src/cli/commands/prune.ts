@@ -1,0 +1,249 @@
+// tinyforge prune: a sensitivity scan (--scan), fine-grained magnitude pruning (--sparsity) or channel
+// pruning (--channels) of a float or int8 model, optionally fine-tuned (float models), written as .tflite.
+import { basename } from 'node:path';
+import { Option, type Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import type { CliIO } from '../main.js';
+import { UnsupportedError, UsageError } from '../../errors.js';
+import { floatOpIndices, requireQuantizedGraph } from '../../ir/float.js';
+import type { Graph } from '../../ir/graph.js';
+import { graphWeightBytes, opMacs } from '../../ir/macs.js';
+import { writeTflite } from '../../import/tflite/index.js';
+import { take } from '../../data/split.js';
+import type { Dataset } from '../../data/types.js';
+import {
+  CHANNEL_CRITERIA, finetune, parseScan, prunableLayers, pruneChannels, pruneMagnitude, scanPage, sensitivityScan, sparsitiesWithinDrop,
+  uniformSparsity, zeroShare, type ChannelCriterion, type Scan,
+} from '../../prune/index.js';
+import { useTrainBackend } from '../../train/backend.js';
+import type { EpochResult } from '../../train/fit.js';
+import { engineAccuracy, fitDataset } from '../accuracy.js';
+import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
+import { BATCH_ENGINES, type BatchEngine } from '../engines/batch.js';
+import { loadModel, readBytes, refuseOverwrite, writeBytes } from '../io.js';
+import { createProgress } from '../progress.js';
+import { integerFlag, numberFlag } from '../flags.js';
+
+interface PruneFlags {
+  scan?: boolean;
+  sparsity?: string;
+  maxDrop: string;
+  channels?: string;
+  criterion: ChannelCriterion;
+  data?: string;
+  split: Split;
+  limit?: string;
+  seed: string;
+  valFraction: string;
+  engine?: string;
+  finetune?: string;
+  epochs: string;
+  lr: string;
+  batch: string;
+  out?: string;
+  report?: string;
+  json?: boolean;
+}
+
+export interface ScanReport extends Scan {
+  model: string;
+  data: string;
+  split: Split;
+  images: number;
+  engine: string;
+}
+
+export interface PruneReport {
+  model: string;
+  out: string;
+  method: 'magnitude' | 'channels';
+  criterion: ChannelCriterion | null;
+  layers: Array<{ node: number; kind: string; name: string; sparsity?: number; zeroed?: number; weights?: number; channels?: number; kept?: number }>;
+  notices: string[];
+  params: { before: number; after: number };
+  macs: { before: number; after: number };
+  weightBytes: { before: number; after: number };
+  /** Share of zero weights over the prunable layers of the written model. */
+  zeroWeights: number;
+  finetune: EpochResult[] | null;
+  accuracy: { before: number; after: number; data: string; split: Split; images: number; engine: string } | null;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+function totals(graph: Graph, model: string): { params: number; macs: number; weightBytes: number } {
+  const layers = prunableLayers(graph, model);
+  return { params: layers.reduce((a, l) => a + l.params, 0), macs: graph.ops.reduce((a, op) => a + opMacs(graph, op), 0), weightBytes: graphWeightBytes(graph) };
+}
+
+/** The engine measuring accuracy: the one asked for, else reference (float32 models) or wasm (int8). */
+function engineFor(graph: Graph, name: string | undefined, model: string): BatchEngine {
+  const isFloat = floatOpIndices(graph).length > 0;
+  const chosen = name ?? (isFloat ? 'reference' : 'wasm');
+  const engine = BATCH_ENGINES.find((e) => e.name === chosen);
+  if (!engine) throw new UsageError(`--engine must be one of ${BATCH_ENGINES.map((e) => e.name).join(', ')}, got "${chosen}"`, { engine: chosen });
+  if (chosen !== 'reference') requireQuantizedGraph(graph, model, `--engine ${chosen} runs int8 models (float models run on --engine reference)`);
+  return engine;
+}
+
+function scanText(r: ScanReport): string {
+  const head = `${r.model}: each layer magnitude-pruned alone, accuracy on ${r.data} (${r.split}, ${r.images} images, ${r.engine} engine); dense ${percent(r.denseAccuracy)}`;
+  const sparsities = r.layers[0]?.curve.map((p) => p.sparsity) ?? [];
+  const header = `${'node'.padStart(4)}  ${'layer'.padEnd(24)} ${'params'.padStart(9)} ${'MACs'.padStart(11)} ${sparsities.map((s) => String(s).padStart(7)).join('')}`;
+  const rows = r.layers.map((l) => `${String(l.node).padStart(4)}  ${`${l.kind.replace('_2D', '')} ${l.name}`.slice(0, 24).padEnd(24)} ${String(l.params).padStart(9)} ${String(l.macs).padStart(11)} ${l.curve.map((p) => percent(p.accuracy).padStart(7)).join('')}`);
+  return [head, '', header, ...rows].join('\n') + '\n';
+}
+
+export function registerPrune(program: Command, io: CliIO): void {
+  program
+    .command('prune')
+    .description('Prune a float or int8 classifier: sensitivity scan, fine-grained magnitude pruning or channel pruning, optionally fine-tuned')
+    .argument('<model>', 'a float32 or int8 .tflite classifier')
+    .option('--scan', 'per prunable layer: accuracy with that layer alone pruned at sparsity 0.1..0.9, its parameters and MACs (needs --data)')
+    .option('--sparsity <s|@scan.json>', 'fine-grained: zero the round(s*n) smallest-magnitude weights of every layer; or per layer from a scan (--json output) within --max-drop')
+    .option('--max-drop <points>', 'with --sparsity @scan.json: per layer the largest sparsity whose accuracy is at most this many percentage points below dense', '0.5')
+    .option('--channels <share>', 'channel pruning: remove this share of every layer\'s output channels (ADD groups jointly), shrinking the layers that read them')
+    .addOption(new Option('--criterion <name>', 'channel ranking: l2 (the filters\' L2 norm) or next (the L2 norm of the weights reading the channel)').choices(CHANNEL_CRITERIA).default('l2'))
+    .option('--data <name|dir>', `accuracy data: ${DATASET_NAMES.join(' | ')} | a dataset folder (as eval --data)`)
+    .addOption(new Option('--split <split>', 'split of --data measured').choices(SPLITS).default('val'))
+    .option('--limit <n>', 'measure the first N images of the split')
+    .option('--seed <n>', 'seed of the train/val split and of fine-tuning', '1')
+    .option('--val-fraction <f>', 'share of the training set held out as val', '0.1')
+    .option('--engine <name>', `runs the model to measure accuracy: ${BATCH_ENGINES.map((e) => e.name).join(', ')} (default: reference for float32 models, wasm for int8)`)
+    .option('--finetune <data>', 'fine-tune the pruned float model on the training split of this dataset (the pruning mask kept fixed)')
+    .option('--epochs <n>', 'fine-tuning epochs', '1')
+    .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
+    .option('--batch <n>', 'fine-tuning images per step', '64')
+    .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
+    .option('--report <scan.html>', 'with --scan: write the curves and the layer table as a self-contained HTML page')
+    .option('--json', 'print the scan ({denseAccuracy, layers: [{node, kind, name, params, macs, curve: [{sparsity, accuracy}]}], ...}) or the pruning report')
+    .addHelpText(
+      'after',
+      '\nThe scan is measured on --split (default val: the sparsities are chosen on data the final accuracy\n' +
+        'is not reported on). Fine-grained pruning keeps every shape (dense kernels gain nothing from the\n' +
+        'zeros: the benefit is accuracy at a given compressibility); channel pruning gives a smaller dense model.\n' +
+        'Layers whose channels reach the model output or a fixed-size RESHAPE are left out with a notice.\n\n' +
+        'Examples:\n' +
+        '  tinyforge prune lenet.tflite --scan --data fashion-mnist --limit 1000 --json > scan.json\n' +
+        '  tinyforge prune lenet.tflite --sparsity @scan.json --max-drop 0.5 --finetune fashion-mnist --epochs 1 --out lenet_sparse.tflite\n' +
+        '  tinyforge prune lenet.tflite --channels 0.3 --finetune fashion-mnist --epochs 1 --out lenet_c30.tflite --data fashion-mnist',
+    )
+    .action(async (modelPath: string, opts: PruneFlags) => {
+      const modes = [opts.scan ? '--scan' : null, opts.sparsity !== undefined ? '--sparsity' : null, opts.channels !== undefined ? '--channels' : null].filter((m) => m !== null);
+      if (modes.length !== 1) throw new UsageError(`prune takes exactly one of --scan, --sparsity, --channels; got ${modes.length === 0 ? 'none' : modes.join(' and ')}`, { modes });
+      const seed = integerFlag(opts.seed, '--seed', 0);
+      const limit = opts.limit === undefined ? undefined : integerFlag(opts.limit, '--limit', 1);
+      const valFraction = numberFlag(opts.valFraction, '--val-fraction', (v) => v > 0 && v < 1, 'in (0, 1)');
+      const model = basename(modelPath);
+      if (opts.scan && opts.data === undefined) throw new UsageError('--scan measures accuracy: give --data', {});
+      if (!opts.scan && opts.out === undefined) throw new UsageError(`${modes[0]} writes a model: give --out`, {});
+      if (opts.scan && (opts.out !== undefined || opts.finetune !== undefined)) throw new UsageError('--scan writes no model: --out and --finetune go with --sparsity or --channels', {});
+      if (opts.report !== undefined && !opts.scan) throw new UsageError('--report is the scan\'s HTML page: it goes with --scan', {});
+      const scanFile = opts.sparsity?.startsWith('@') ? opts.sparsity.slice(1) : undefined;
+      refuseOverwrite(
+        [...(opts.out ? [{ path: opts.out, what: 'output model' }] : []), ...(opts.report ? [{ path: opts.report, what: 'report' }] : [])],
+        [{ path: modelPath, what: 'model' }, ...(scanFile ? [{ path: scanFile, what: 'scan' }] : [])],
+      );
+      const graph = loadModel(modelPath);
+      const before = totals(graph, model); // refuses a model without prunable layers before any data is read
+      const engine = engineFor(graph, opts.engine, model);
+      const isFloat = floatOpIndices(graph).length > 0;
+      if (opts.finetune !== undefined && !isFloat) {
+        throw new UnsupportedError(`${model} is int8 and fine-tuning trains float32 models: prune the float model, fine-tune it, then quantize`, { model });
+      }
+
+      const input = graph.tensors[graph.inputs[0]!]!;
+      const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
+      const load = (data: string, split: Split): Dataset => {
+        const d = loadDataset({ data, split, seed, valFraction, imageSize });
+        return limit === undefined ? d : take(d, limit);
+      };
+      const measured = opts.data === undefined ? null : fitDataset(load(opts.data, opts.split), graph, model);
+      const accuracy = (g: Graph) => engineAccuracy(g, measured!, engine);
+
+      if (opts.scan) {
+        const progress = createProgress(io, `prune --scan (${engine.name})`, { json: opts.json, eta: true });
+        let scan: Scan;
+        try {
+          scan = await sensitivityScan(graph, accuracy, model, { onProgress: (done, total) => progress.update(done, total) });
+        } finally {
+          progress.end();
+        }
+        const report: ScanReport = { model, data: measured!.name, split: opts.split, images: measured!.shape[0], engine: engine.name, ...scan };
+        if (opts.report) writeBytes(opts.report, scanPage(scan, { model, data: report.data, images: report.images, engine: engine.name }), 'report');
+        io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : scanText(report));
+        return;
+      }
+
+      let pruned: Graph;
+      const report: Omit<PruneReport, 'params' | 'macs' | 'weightBytes' | 'zeroWeights' | 'accuracy'> = {
+        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], finetune: null,
+      };
+      if (opts.channels !== undefined) {
+        const ratio = numberFlag(opts.channels, '--channels', (v) => v >= 0 && v < 1, 'a share in [0, 1)');
+        const result = pruneChannels(graph, ratio, model, { criterion: opts.criterion });
+        pruned = result.graph;
+        report.criterion = opts.criterion;
+        report.layers = result.layers.map(({ node, kind, name, channels, kept }) => ({ node, kind, name, channels, kept }));
+        report.notices = result.notices;
+      } else {
+        let sparsities: Map<number, number>;
+        if (scanFile !== undefined) {
+          const maxDrop = numberFlag(opts.maxDrop, '--max-drop', (v) => v >= 0, 'a number of percentage points >= 0');
+          const scan = parseScan(new TextDecoder().decode(readBytes(scanFile, 'scan')), scanFile);
+          sparsities = sparsitiesWithinDrop(graph, scan, maxDrop, model);
+        } else {
+          sparsities = uniformSparsity(graph, numberFlag(opts.sparsity!, '--sparsity', (v) => v >= 0 && v < 1, 'in [0, 1) (or @scan.json)'), model);
+        }
+        const result = pruneMagnitude(graph, sparsities, model);
+        pruned = result.graph;
+        report.layers = result.layers.map(({ node, kind, name, sparsity, zeroed, weights }) => ({ node, kind, name, sparsity, zeroed, weights }));
+      }
+      for (const n of report.notices) if (!opts.json) io.stderr(`notice: ${n}\n`);
+
+      if (opts.finetune !== undefined) {
+        const epochs = integerFlag(opts.epochs, '--epochs', 1);
+        const batchSize = integerFlag(opts.batch, '--batch', 1);
+        const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
+        const train = load(opts.finetune, 'train');
+        await useTrainBackend();
+        const optimizer = tf.train.adam(lr);
+        const progress = createProgress(io, 'prune --finetune', { json: opts.json, eta: true });
+        const steps = Math.ceil(train.shape[0] / batchSize);
+        try {
+          const tuned = finetune(pruned, train, {
+            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude',
+            onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
+          });
+          pruned = tuned.graph;
+          report.finetune = tuned.epochs;
+        } finally {
+          progress.end();
+          optimizer.dispose();
+        }
+      }
+      writeBytes(opts.out!, writeTflite(pruned), 'pruned model');
+
+      const after = totals(pruned, model);
+      const full: PruneReport = {
+        ...report,
+        params: { before: before.params, after: after.params },
+        macs: { before: before.macs, after: after.macs },
+        weightBytes: { before: before.weightBytes, after: after.weightBytes },
+        zeroWeights: zeroShare(pruned, prunableLayers(pruned, model)),
+        accuracy: measured
+          ? { before: await accuracy(graph), after: await accuracy(pruned), data: measured.name, split: opts.split, images: measured.shape[0], engine: engine.name }
+          : null,
+      };
+      if (opts.json) {
+        io.stdout(JSON.stringify(full, null, 2) + '\n');
+        return;
+      }
+      const what = full.method === 'channels'
+        ? `${full.layers.length} layers' channels pruned (${full.criterion}); params ${full.params.before} -> ${full.params.after}, MACs ${full.macs.before} -> ${full.macs.after}`
+        : `${full.layers.length} layers magnitude-pruned; ${percent(full.zeroWeights)} of their weights are zero`;
+      const acc = full.accuracy ? `; accuracy ${percent(full.accuracy.before)} -> ${percent(full.accuracy.after)} (${full.accuracy.images} images, ${full.accuracy.engine})` : '';
+      const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)` : '';
+      io.stdout(`${model}: ${what}${tuned}${acc}; wrote ${opts.out}\n`);
+    });
+}

@@ -1,0 +1,128 @@
+// tinyforge prune end to end on a small random 28x28 model and Fashion-MNIST slices: the scan (float on the
+// reference engine, int8 on wasm) and its HTML page, fine-grained and channel pruning, fine-tuning, errors.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mixSeed, syntheticInputBytes } from '../../src/builder/random.js';
+import { isDirectory } from '../../src/cli/data/files.js';
+import { FASHION_MNIST_DIR } from '../../src/cli/data/named.js';
+import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
+import type { Graph } from '../../src/ir/graph.js';
+import { prunableLayers, realWeights } from '../../src/prune/index.js';
+import { quantizeModel } from '../../src/quantize/index.js';
+import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
+import { cli } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-prune-'));
+const fashion = isDirectory(FASHION_MNIST_DIR) || !!process.env.CI;
+
+function small(): Graph {
+  const b = new FloatGraphBuilder(4);
+  let x = b.maxPool('pool', b.conv('conv', b.image(28, 28, 1), 4, 3, 2, 'RELU'), 2);
+  x = b.dense('dense', b.flatten('flatten', x), 8, 'RELU');
+  return b.finish('small', b.softmax('softmax', b.dense('logits', x, 10, 'NONE'))).graph;
+}
+
+const file = (name: string, g: Graph) => {
+  const path = join(tmp, name);
+  writeFileSync(path, writeTflite(g));
+  return path;
+};
+const floatModel = file('small.tflite', small());
+const read = (path: string) => readTflite(new Uint8Array(readFileSync(path)));
+
+describe.runIf(fashion)('tinyforge prune', () => {
+  it('--scan on a float model: every layer at 0.1..0.9 on the float reference, --report draws a curve per layer', async () => {
+    const html = join(tmp, 'scan.html');
+    const r = await cli('prune', floatModel, '--scan', '--data', 'fashion-mnist', '--limit', '20', '--json', '--report', html);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const scan = JSON.parse(r.stdout);
+    expect([scan.engine, scan.images, scan.split]).toEqual(['reference', 20, 'val']);
+    expect(scan.layers.map((l: { kind: string; params: number; macs: number }) => [l.kind, l.params, l.macs])).toEqual([
+      ['CONV_2D', 4 * 9 + 4, 14 * 14 * 4 * 9],
+      ['FULLY_CONNECTED', 8 * 7 * 7 * 4 + 8, 8 * 7 * 7 * 4],
+      ['FULLY_CONNECTED', 10 * 8 + 10, 10 * 8],
+    ]);
+    for (const l of scan.layers) expect(l.curve.map((p: { sparsity: number }) => p.sparsity)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page.match(/<polyline /g)?.length).toBe(3);
+    writeFileSync(join(tmp, 'scan.json'), r.stdout);
+
+    // the whole budget allows every scanned sparsity: 0.9 everywhere
+    const out = join(tmp, 'from-scan.tflite');
+    const p = await cli('prune', floatModel, '--sparsity', `@${join(tmp, 'scan.json')}`, '--max-drop', '100', '--out', out, '--json');
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.stdout).layers.map((l: { sparsity: number }) => l.sparsity)).toEqual([0.9, 0.9, 0.9]);
+  }, 300_000);
+
+  it('an int8 model: the scan on the int8 reference kernels, pruning measured on wasm by default', async () => {
+    const g = small();
+    const int8 = file('small_int8.tflite', quantizeModel(g, Array.from({ length: 4 }, (_, k) => [syntheticInputBytes(g.tensors[g.inputs[0]!]!, mixSeed(3, k, 0))])));
+    const r = await cli('prune', int8, '--scan', '--data', 'fashion-mnist', '--limit', '5', '--engine', 'reference', '--json');
+    expect(r.code).toBe(0);
+    const scan = JSON.parse(r.stdout);
+    expect([scan.engine, scan.layers.length, scan.layers[0].curve.length]).toEqual(['reference', 3, 9]);
+    const p = await cli('prune', int8, '--sparsity', '0.5', '--data', 'fashion-mnist', '--limit', '5', '--out', join(tmp, 'sparse_int8.tflite'), '--json');
+    expect(p.code).toBe(0);
+    const report = JSON.parse(p.stdout);
+    expect([report.accuracy.engine, report.zeroWeights]).toEqual(['wasm', expect.closeTo(0.5, 2)]);
+    expect(read(join(tmp, 'sparse_int8.tflite')).tensors[prunableLayers(read(int8), 'm')[0]!.weight]!.dtype).toBe('int8');
+  }, 300_000);
+
+  it('--sparsity 0.7 writes a .tflite with round(0.7 n) zero weights in every layer', async () => {
+    const out = join(tmp, 'sparse.tflite');
+    const r = await cli('prune', floatModel, '--sparsity', '0.7', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 layers magnitude-pruned; 70\.0\d% of their weights are zero; wrote/);
+    const g = read(out);
+    for (const l of prunableLayers(g, 'sparse')) {
+      const w = realWeights(g.tensors[l.weight]!);
+      expect(w.filter((v) => v === 0).length).toBe(Math.round(0.7 * w.length));
+    }
+  });
+
+  it('--channels 0.5 with fine-tuning gives a smaller dense float model; the logits layer is left out with a notice', async () => {
+    const out = join(tmp, 'channels.tflite');
+    const r = await cli('prune', floatModel, '--channels', '0.5', '--finetune', 'fashion-mnist', '--epochs', '1', '--limit', '64', '--data', 'fashion-mnist', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.layers.map((l: { name: string; channels: number; kept: number }) => [l.name, l.channels, l.kept])).toEqual([['conv', 4, 2], ['dense', 8, 4]]);
+    expect(report.notices).toEqual(['FULLY_CONNECTED at node 4 ("logits") left out: its output channels reach SOFTMAX at node 5, which pruning cannot resize']);
+    expect(report.finetune).toHaveLength(1);
+    expect(report.macs.after).toBe(14 * 14 * 2 * 9 + 4 * 7 * 7 * 2 + 10 * 4);
+    expect(report.accuracy.images).toBe(64);
+    const g = read(out);
+    expect(g.tensors[g.ops[2]!.outputs[0]!]!.shape).toEqual([1, 7 * 7 * 2]); // the flatten follows
+  }, 300_000);
+
+  it('refuses bad flags, a model without prunable layers, data the model cannot take, and fine-tuning an int8 model', async () => {
+    const usage = async (...args: string[]) => {
+      const r = await cli('prune', floatModel, ...args);
+      return [r.code, r.stderr.trim()];
+    };
+    expect(await usage('--sparsity', '1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --sparsity must be in [0, 1) (or @scan.json), got "1"']);
+    expect(await usage('--channels', '-0.1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels must be a share in [0, 1), got "-0.1"']);
+    expect((await usage('--sparsity', '0.5'))[1]).toMatch(/E_USAGE: --sparsity writes a model: give --out/);
+    expect((await usage('--scan', '--sparsity', '0.5'))[1]).toMatch(/E_USAGE: prune takes exactly one of --scan, --sparsity, --channels; got --scan and --sparsity/);
+    expect((await usage('--scan'))[1]).toMatch(/E_USAGE: --scan measures accuracy: give --data/);
+
+    const b = new FloatGraphBuilder(1);
+    const pools = file('pools.tflite', b.finish('pools', b.maxPool('pool', b.image(28, 28, 1), 2)).graph);
+    const none = await cli('prune', pools, '--sparsity', '0.5', '--out', join(tmp, 'y.tflite'));
+    expect([none.code, none.stderr]).toEqual([1, expect.stringMatching(/^tinyforge: E_UNSUPPORTED: pools.tflite has no prunable layer .*its ops are MAX_POOL_2D/)]);
+
+    const c = new FloatGraphBuilder(1);
+    const wide = file('wide.tflite', c.finish('wide', c.softmax('s', c.dense('d', c.flatten('f', c.image(1, 1, 10)), 10, 'NONE'))).graph);
+    const misfit = await cli('prune', wide, '--scan', '--data', 'fashion-mnist', '--limit', '5');
+    expect(misfit.code).toBe(1);
+    expect(misfit.stderr).toMatch(/E_INPUT_DATA: dataset fashion-mnist\/val images \[28, 28, 1\] cannot feed model input input \[1, 1, 1, 10\]/);
+
+    const g = small();
+    const int8 = file('small_int8b.tflite', quantizeModel(g, [[syntheticInputBytes(g.tensors[g.inputs[0]!]!, 1)]]));
+    const ft = await cli('prune', int8, '--sparsity', '0.5', '--finetune', 'fashion-mnist', '--out', join(tmp, 'z.tflite'));
+    expect(ft.stderr).toMatch(/^tinyforge: E_UNSUPPORTED: small_int8b.tflite is int8 and fine-tuning trains float32 models/);
+  }, 300_000);
+});
