@@ -27,6 +27,7 @@ import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
 import { fit } from '../src/train/fit.js';
 import { trainableGraph } from '../src/train/graph.js';
+import { writeSection } from './sections.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -208,13 +209,7 @@ async function main(): Promise<void> {
   console.log(table);
   if (flag('--write')) {
     const file = join(repo, 'BENCHMARKS.md');
-    const md = readFileSync(file, 'utf8');
-    const begin = '<!-- bench:prune:begin -->';
-    const end = '<!-- bench:prune:end -->';
-    const next = md.includes(begin) && md.includes(end)
-      ? md.slice(0, md.indexOf(begin) + begin.length) + '\n' + table + '\n' + md.slice(md.indexOf(end))
-      : `${md.trimEnd()}\n\n## Pruning\n\n${begin}\n${table}\n${end}\n`;
-    writeFileSync(file, next);
+    writeSection(file, 'prune', table, 'Pruning');
     log(`bench:prune: wrote the Pruning table to ${file}`);
   }
 }
