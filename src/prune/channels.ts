@@ -165,7 +165,7 @@ function analyse(graph: Graph, model: string): Analysis {
           if (isActivation(l) && isActivation(r)) {
             const [lt, rt] = [graph.tensors[l]!, graph.tensors[r]!];
             if (lt.shape.join() !== rt.shape.join() || a.atoms.get(l)!.length !== a.atoms.get(r)!.length) return opaque(`${where}, which broadcasts`);
-            // a.atoms.get(r)!.forEach((atom, c) => a.atomsUf.union(atom, a.atoms.get(l)![c]!));
+            a.atoms.get(r)!.forEach((atom, c) => a.atomsUf.union(atom, a.atoms.get(l)![c]!));
             return pass(a.atoms.get(l), `${where}, which changes the channel count`);
           }
           const constant = isActivation(l) ? r : l;

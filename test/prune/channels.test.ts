@@ -7,7 +7,7 @@ import { quantizeModel } from '../../src/quantize/index.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
 import { refusal } from '../helpers/refusal.js';
-import { lenetLike, outputBytes, randomInput, residual, zeroChannels } from './models.js';
+import { concatenated, lenetLike, outputBytes, randomInput, residual, zeroChannels } from './models.js';
 
 const op = (g: Graph, name: string) => g.ops.find((o) => g.tensors[o.outputs[0]!]!.name === name)!;
 const shapeOf = (g: Graph, name: string) => g.tensors[op(g, name).outputs[0]!]!.shape;
@@ -44,19 +44,33 @@ describe('channel pruning', () => {
   });
 
   for (const criterion of ['l2', 'next'] as const) {
-    it(`equals the masked original in float (${criterion}): residual group, depthwise, flatten into dense`, () => {
-      for (const [g, ratio] of [[residual(), 0.5], [lenetLike(), 0.5], [lenetLike(7), 0.3]] as const) {
+    it(`equals the masked original in float (${criterion}): residual group, depthwise, flatten into dense, concatenation`, () => {
+      for (const [g, ratio] of [[residual(), 0.5], [lenetLike(), 0.5], [lenetLike(7), 0.3], [concatenated(), 0.5]] as const) {
         const { graph, layers } = pruneChannels(g, ratio, 'm', { criterion });
         expect(layers.length).toBeGreaterThan(0);
         const reference = masked(g, layers);
         for (let k = 0; k < 3; k++) {
           const input = randomInput(g, 10 + k);
-          expect(outputBytes(graph, input)).toEqual(outputBytes(reference, input));
+          expect(outputBytes(graph, input), `${g.name} at ${ratio}, input ${k}`).toEqual(outputBytes(reference, input));
         }
         expect(graphWeightBytes(graph)).toBeLessThan(graphWeightBytes(g));
       }
     });
   }
+
+  it('prunes the inputs of a channel CONCATENATION each on its own and lays the kept channels side by side', () => {
+    const g0 = concatenated();
+    const g = zeroChannels(g0, [{ tensor: op(g0, 'a').inputs[1]!, axis: 0, channels: [2] }, { tensor: op(g0, 'b').inputs[1]!, axis: 0, channels: [0] }]);
+    const { graph, layers } = pruneChannels(g, 0.3, 'concatenated');
+    expect(layers.map((l) => [l.name, l.kept, l.removed])).toEqual([['a', 3, [2]], ['b', 2, [0]], ['c', 3, expect.any(Array)]]);
+    expect(shapeOf(graph, 'concat')).toEqual([1, 5, 5, 5]);
+    // c reads concat channels 0, 1, 3 (a) and 5, 6 (b): its filter keeps those input columns
+    const before = g.tensors[op(g, 'c').inputs[1]!]!;
+    const after = graph.tensors[op(graph, 'c').inputs[1]!]!;
+    const keptRows = layers[2]!.removed.length === 2 ? [0, 1, 2, 3, 4].filter((r) => !layers[2]!.removed.includes(r)) : [];
+    const col = (t: typeof before, row: number, i: number) => new Float32Array(t.data!.slice().buffer)[row * t.shape[3]! + i];
+    expect(keptRows.flatMap((r, k) => [0, 1, 2, 3, 4].map((i) => col(after, k, i)))).toEqual(keptRows.flatMap((r) => [0, 1, 3, 5, 6].map((i) => col(before, r, i))));
+  });
 
   it('ranks by the filters\' L2 norm or by the next layer\'s input-weight norm', () => {
     const g0 = lenetLike();

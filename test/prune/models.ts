@@ -58,3 +58,21 @@ export function randomInput(g: Graph, seed: number): Uint8Array {
 export function outputBytes(g: Graph, input: Uint8Array): Uint8Array {
   return runReference(g, [input]).outputs[0]!;
 }
+
+/** conv a 4 and conv b 3 on one 5x5x2 input, CONCATENATION on channels (7), conv c 1x1 5, global mean, dense 3. */
+export function concatenated(seed = 6): Graph {
+  const b = new FloatGraphBuilder(seed);
+  const x = b.image(5, 5, 2);
+  const a = b.conv('a', x, 4, 3, 1, 'RELU');
+  const c = b.conv('b', x, 3, 3, 1, 'RELU');
+  // c's graph is built on a 7-channel stand-in, then rewired to read the concatenation
+  const standIn = b.conv('standin', x, 7, 1, 1, 'NONE');
+  const next = b.conv('c', standIn, 5, 1, 1, 'RELU');
+  const g = b.finish('concatenated', b.dense('logits', b.globalAveragePool('pool', next), 3, 'NONE')).graph;
+  const tensors = g.tensors.slice();
+  const ops = g.ops.slice();
+  const standInOp = ops.findIndex((o) => o.outputs[0] === standIn);
+  ops[standInOp] = { kind: 'CONCATENATION', version: 1, inputs: [a, c], outputs: [standIn], attrs: { axis: 3, clamp: [-3.4028234663852886e38, 3.4028234663852886e38] }, params: null };
+  tensors[standIn] = { ...tensors[standIn]!, name: 'concat' };
+  return { ...g, tensors, ops };
+}
