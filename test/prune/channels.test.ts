@@ -69,7 +69,7 @@ describe('channel pruning', () => {
     const after = graph.tensors[op(graph, 'c').inputs[1]!]!;
     const keptRows = layers[2]!.removed.length === 2 ? [0, 1, 2, 3, 4].filter((r) => !layers[2]!.removed.includes(r)) : [];
     const col = (t: typeof before, row: number, i: number) => new Float32Array(t.data!.slice().buffer)[row * t.shape[3]! + i];
-    expect(keptRows.flatMap((r, k) => [0, 1, 2, 3, 4].map((i) => col(after, k, i)))).toEqual(keptRows.flatMap((r) => [0, 1, 3, 5, 6].map((i) => col(before, r, i))));
+    expect(keptRows.flatMap((_r, k) => [0, 1, 2, 3, 4].map((i) => col(after, k, i)))).toEqual(keptRows.flatMap((r) => [0, 1, 3, 5, 6].map((i) => col(before, r, i))));
   });
 
   it('ranks by the filters\' L2 norm or by the next layer\'s input-weight norm', () => {
