@@ -1,5 +1,5 @@
 // `npm run bench:prune [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
+// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
 // dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2 and next-layer criteria), each with and without
 // fine-tuning (the mask kept), each quantized (PTQ, 200 training images) and measured as deployed: int8
 // accuracy on the wasm engine, parameters, MACs, planner peak, flash and instructions per inference on
@@ -143,6 +143,14 @@ async function main(): Promise<void> {
   const ftEpochs = option('--ft-epochs', 1);
   const testLimit = option('--test-limit', 10000);
   const qemu = !flag('--no-qemu');
+  const rowsFile = text('--rows');
+  if (rowsFile) {
+    // a saved run (the bench writes /tmp/bench-prune-rows.json after every row): the flags must be the run's
+    const saved = JSON.parse(readFileSync(rowsFile, 'utf8')) as Row[];
+    const cpu = `${saved.reduce((a, r) => a + r.cpuSeconds, 0).toFixed(0)} CPU s over the rows (dense training not counted)`;
+    report(saved, { trainImages: trainLimit, ftImages: ftLimit, testImages: testLimit, epochs, ftEpochs, modelPath: text('--model'), cpu });
+    return;
+  }
   const started = process.cpuUsage();
   const all = loadDataset({ data: 'fashion-mnist', split: 'train', seed: SEED, valFraction: 0.1 });
   const train = take(all, trainLimit);
@@ -196,15 +204,30 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
+  report(rows, { trainImages: train.shape[0], ftImages: ftTrain.shape[0], testImages: test.shape[0], epochs, ftEpochs, modelPath, cpu: `${cpuSeconds(started).toFixed(0)} CPU s` });
+}
+
+interface RunInfo {
+  trainImages: number;
+  ftImages: number;
+  testImages: number;
+  epochs: number;
+  ftEpochs: number;
+  modelPath: string | undefined;
+  cpu: string;
+}
+
+/** Prints the table (and with --write puts it in BENCHMARKS.md). */
+function report(rows: Row[], r: RunInfo): void {
   const setup =
-    `LeNet (src/train/arch) trained here on Fashion-MNIST: ${modelPath ? `read from ${modelPath}` : `${epochs} epoch(s) on the first ${fmt(train.shape[0])} images of the training split, Adam lr ${LR}, batch ${BATCH}`}. ` +
-    `Fine-tuning: ${ftEpochs} epoch(s) on the first ${fmt(ftTrain.shape[0])} of those images, Adam lr ${FT_LR}, the pruning mask kept (fine-grained); ` +
+    `LeNet (src/train/arch) trained here on Fashion-MNIST: ${r.modelPath ? `read from ${r.modelPath}` : `${r.epochs} epoch(s) on the first ${fmt(r.trainImages)} images of the training split, Adam lr ${LR}, batch ${BATCH}`}. ` +
+    `Fine-tuning: ${r.ftEpochs} epoch(s) on the first ${fmt(r.ftImages)} of those images, Adam lr ${FT_LR}, the pruning mask kept (fine-grained); ` +
     `"dense, fine-tuned" gets the same extra training, the fair baseline for the fine-tuned rows. Every model quantized by \`tinyforge quantize\`'s PTQ (${CALIBRATION} training images), ` +
-    `accuracy of the int8 model on the wasm engine over ${fmt(test.shape[0])} test images. Channel pruning removes that share of the output channels of conv1, conv2 and dense1 ` +
+    `accuracy of the int8 model on the wasm engine over ${fmt(r.testImages)} test images. Channel pruning removes that share of the output channels of conv1, conv2 and dense1 ` +
     `(the logits layer is left out: its channels are the classes) ranked by the filters' L2 norm (l2) or by the L2 norm of the next layer's weights reading them (next). ` +
     `Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler's estimate beside it. ` +
-    `wasm ms: per inference over the test images on this shared 2-core machine (noisy). Total ${cpuSeconds(started).toFixed(0)} CPU s; ${new Date().toISOString().slice(0, 10)}, node ${process.version}. ` +
-    'Command: `npm run bench:prune` (`-- --write` refreshes this table).';
+    `wasm ms: per inference over the test images on this shared 2-core machine (noisy). ${r.cpu}; ${new Date().toISOString().slice(0, 10)}, node ${process.version}. ` +
+    'Command: `npm run bench:prune` (`-- --write` refreshes this table; `-- --rows FILE` renders rows a run saved).';
   const table = markdown(rows, setup);
   console.log(table);
   if (flag('--write')) {
