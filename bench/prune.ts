@@ -1,5 +1,5 @@
 // `npm run bench:prune [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
+// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name,name + ft'] [-- --rows-out FILE] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
 // dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2 and next-layer criteria), each with and without
 // fine-tuning (the mask kept), each quantized (PTQ, 200 training images) and measured as deployed: int8
 // accuracy on the wasm engine, parameters, MACs, planner peak, flash and instructions per inference on
@@ -48,6 +48,8 @@ interface Setting {
   method: 'dense' | 'magnitude' | 'channels';
   amount: number;
   criterion?: ChannelCriterion;
+  /** Magnitude: the first and last layers stay dense, the others pruned so that `amount` of all weights are zero. */
+  inner?: boolean;
   finetune: boolean;
 }
 
@@ -74,6 +76,15 @@ function nonZeroParams(g: Graph): number {
     if (bias) for (const v of bias.dtype === 'int32' ? new Int32Array(bias.data!.slice().buffer) : new Float32Array(bias.data!.slice().buffer)) if (v !== 0) n++;
   }
   return n;
+}
+
+/** The middle layers at the one sparsity that makes `overall` of all prunable weights zero (first and last layers dense, as is common practice). */
+function innerSparsity(g: Graph, overall: number): Map<number, number> {
+  const layers = prunableLayers(g, 'bench');
+  const weights = (l: (typeof layers)[number]) => g.tensors[l.weight]!.shape.reduce((a, b) => a * b, 1);
+  const inner = layers.slice(1, -1);
+  const s = (overall * layers.reduce((a, l) => a + weights(l), 0)) / inner.reduce((a, l) => a + weights(l), 0);
+  return new Map(inner.map((l) => [l.node, s]));
 }
 
 function cpuSeconds(start: NodeJS.CpuUsage): number {
@@ -179,15 +190,17 @@ async function main(): Promise<void> {
 
   const settings: Setting[] = [{ name: 'dense', method: 'dense', amount: 0, finetune: false }];
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
+  settings.push({ name: 'fine-grained 70% overall, first/last dense', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
   const tuned: Setting[] = settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
 
+  const only = text('--only')?.split(',');
   const rows: Row[] = [];
-  for (const setting of [...settings, ...tuned]) {
+  for (const setting of [...settings, ...tuned].filter((x) => !only || only.some((o) => `${x.name}${x.finetune ? ' + ft' : ''}` === o))) {
     const c0 = process.cpuUsage();
     let g = setting.method === 'magnitude'
-      ? pruneMagnitude(dense, uniformSparsity(dense, setting.amount, 'lenet'), 'lenet').graph
+      ? pruneMagnitude(dense, setting.inner ? innerSparsity(dense, setting.amount) : uniformSparsity(dense, setting.amount, 'lenet'), 'lenet').graph
       : setting.method === 'channels' ? pruneChannels(dense, setting.amount, 'lenet', { criterion: setting.criterion }).graph : dense;
     if (setting.finetune) {
       const optimizer = tf.train.adam(FT_LR);
@@ -198,7 +211,7 @@ async function main(): Promise<void> {
     row.cpuSeconds = cpuSeconds(c0);
     rows.push(row);
     log(`${setting.name}${setting.finetune ? ' + fine-tuning' : ''}: ${pct(row.accuracy)}, ${fmt(row.macs)} MACs, peak ${fmt(row.peakBytes)}, ${row.instructions === null ? '-' : fmt(row.instructions)} instructions, ${row.cpuSeconds.toFixed(0)} CPU s`);
-    writeFileSync('/tmp/bench-prune-rows.json', JSON.stringify(rows, null, 2));
+    writeFileSync(text('--rows-out') ?? '/tmp/bench-prune-rows.json', JSON.stringify(rows, null, 2));
   }
   if (flag('--json')) {
     console.log(JSON.stringify(rows, null, 2));
