@@ -1,5 +1,5 @@
 // `npm run bench:prune [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name,name + ft'] [-- --rows-out FILE] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
+// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
 // dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2 and next-layer criteria), each with and without
 // fine-tuning (the mask kept), each quantized (PTQ, 200 training images) and measured as deployed: int8
 // accuracy on the wasm engine, parameters, MACs, planner peak, flash and instructions per inference on
@@ -131,7 +131,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const rel = (x: number, base: number) => `${x >= base ? '+' : '−'}${Math.abs((100 * (x - base)) / base).toFixed(1)}%`;
 
 function markdown(rows: Row[], setup: string): string {
-  const dense = rows.find((r) => r.method === 'dense' && !r.finetune)!;
+  const dense = rows.find((r) => r.method === 'dense' && !r.finetune) ?? rows[0]!; // --only may leave the dense row out
   const lines = [
     '| setting | fine-tuned | int8 accuracy (wasm) | vs dense | non-zero params | MACs | peak SRAM (planner) | flash | Cortex-M4 instructions (qemu) | vs dense | profiler estimate | wasm ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -190,12 +190,12 @@ async function main(): Promise<void> {
 
   const settings: Setting[] = [{ name: 'dense', method: 'dense', amount: 0, finetune: false }];
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
-  settings.push({ name: 'fine-grained 70% overall, first/last dense', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
+  settings.push({ name: 'fine-grained 70% overall (first/last dense)', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
   const tuned: Setting[] = settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
 
-  const only = text('--only')?.split(',');
+  const only = text('--only')?.split(';');
   const rows: Row[] = [];
   for (const setting of [...settings, ...tuned].filter((x) => !only || only.some((o) => `${x.name}${x.finetune ? ' + ft' : ''}` === o))) {
     const c0 = process.cpuUsage();
