@@ -39,7 +39,7 @@ export function kernelSource(symbol: string): string {
   const spec = KERNELS[symbol];
   if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
   const op = spec.ops[0]!;
-  return op === 'copy-window' ? COPY_WINDOW_SOURCES.c : OP_TABLE[op].kernels.c;
+  return spec.sources?.c ?? (op === 'copy-window' ? COPY_WINDOW_SOURCES.c : OP_TABLE[op].kernels.c);
 }
 
 /** Every kernel library source (what a complete library build compiles). */

@@ -154,6 +154,10 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   TRANSPOSE: { shape: 'movement', variants: STREAM_ELEMENT, tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
   MAXIMUM: binary(),
   MINIMUM: binary(),
+  // A gather per output pixel in both backends (no scratch); 'default' only, not tiled.
+  TRANSPOSE_CONV: {
+    shape: 'window', variants: ['default'], tile: 'none', cost: 'conv2d', workspace: NO_WORKSPACE, kernels: { wasm: 'transpose-conv.ts', c: 'transpose_conv.c' },
+  },
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */
@@ -161,6 +165,15 @@ export const COPY_WINDOW_SOURCES: KernelSources = LAYOUT_SOURCES;
 
 export function opSupportsVariant(kind: OpKind, variant: KernelVariant): boolean {
   return OP_TABLE[kind].variants.includes(variant);
+}
+
+/** Kinds whose 16x8 kernels (int16 activations) are 'default' only: their overlapping variants are int8 code. */
+const INT16_DEFAULT_ONLY: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D']);
+
+/** opSupportsVariant for an op whose output has the given dtype. */
+export function opSupportsVariantFor(kind: OpKind, variant: KernelVariant, outputDtype: string): boolean {
+  if (outputDtype === 'int16' && variant !== 'default' && INT16_DEFAULT_ONLY.has(kind)) return false;
+  return opSupportsVariant(kind, variant);
 }
 
 /** The op kinds that implement a variant (derived from OP_TABLE). */

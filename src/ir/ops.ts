@@ -31,6 +31,7 @@ export const OP_KINDS = [
   'TRANSPOSE',
   'MAXIMUM',
   'MINIMUM',
+  'TRANSPOSE_CONV',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -54,6 +55,17 @@ export interface Conv2DAttrs {
 
 export interface DepthwiseConv2DAttrs extends Conv2DAttrs {
   depthMultiplier: number;
+}
+
+/**
+ * TRANSPOSE_CONV (inputs: output shape, filter [OC, KH, KW, IC], input, optional bias): each input pixel
+ * scatters filter * value into the output at (iy * stride - pad.top + ky, ix * stride - pad.left + kx).
+ * The pads are TFLM's: the SAME/VALID padding of a convolution from the output's H x W to the input's.
+ */
+export interface TransposeConvAttrs {
+  stride: [number, number]; // [h, w]
+  pad: { top: number; left: number };
+  clamp: Clamp;
 }
 
 export interface FullyConnectedAttrs {
@@ -145,6 +157,7 @@ export interface OpAttrs {
   TRANSPOSE: TransposeAttrs;
   MAXIMUM: NoAttrs;
   MINIMUM: NoAttrs;
+  TRANSPOSE_CONV: TransposeConvAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -286,6 +299,7 @@ export interface OpParams {
   TRANSPOSE: NoParams;
   MAXIMUM: NoParams;
   MINIMUM: NoParams;
+  TRANSPOSE_CONV: ConvParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

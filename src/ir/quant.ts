@@ -100,6 +100,16 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** leftShift | 0), multiplier), rightShift);
 }
 
+/**
+ * TFLM's MultiplyByQuantizedMultiplier for an int64 accumulator (the 16x8 kernels): the multiplier rounded
+ * to 16 bits, one rounding right shift by 15 - shift, the result truncated to int32.
+ */
+export function multiplyByQuantizedMultiplier64(x: bigint, multiplier: number, shift: number): number {
+  const reduced = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
+  const totalShift = BigInt(15 - shift);
+  return Number(BigInt.asIntN(32, (x * BigInt(reduced) + (1n << (totalShift - 1n))) >> totalShift));
+}
+
 export function dtypeRange(dtype: 'int8' | 'uint8' | 'int16' | 'int32'): Clamp {
   switch (dtype) {
     case 'int8':

@@ -18,7 +18,7 @@
 import type { AnyOp, Graph, Op } from '../ir/graph.js';
 import { dtypeBytes, elementCount, rowMajorStrides } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
-import { OP_TABLE, opSupportsVariant, variantScratchElements, type OverlapVariant } from '../ir/op-table.js';
+import { OP_TABLE, opSupportsVariantFor, variantScratchElements, type OverlapVariant } from '../ir/op-table.js';
 import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
 
@@ -48,7 +48,7 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
   for (const raw of rawRules(graph, op)) {
     const inId = op.inputs[raw.input];
     // The op table lists the variants every backend implements: a rule for another one could not run.
-    if (!opSupportsVariant(op.kind, raw.variant)) continue;
+    if (!opSupportsVariantFor(op.kind, raw.variant, outT.dtype)) continue;
     if (inId === undefined || inId < 0) continue;
     const inT = graph.tensors[inId]!;
     if (inT.data) continue; // a constant lives in flash; it never shares the arena

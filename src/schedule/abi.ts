@@ -123,9 +123,9 @@
 //
 // N-D kernels work on shapes left-padded with 1s to MAX_RANK dims.
 import { quantizedOp } from '../ir/float.js';
-import type { DType, Graph, Tensor } from '../ir/graph.js';
+import type { AnyQuantizedOp, DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
-import type { KernelVariant } from '../ir/op-table.js';
+import type { KernelSources, KernelVariant } from '../ir/op-table.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { INT32_MAX, INT32_MIN } from '../ir/quant.js';
 import { elementCount, dtypeBytes, rowMajorStrides } from '../ir/shapes.js';
@@ -213,6 +213,12 @@ export const RECORDS = {
   resize_nearest: ['input', 'output', 'elem_bytes', 'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'src_y', 'src_x'],
   /** RESHAPE / SQUEEZE not aliased by the plan: a byte copy (memmove). */
   copy: ['input', 'output', 'bytes'],
+  /** TRANSPOSE_CONV: a gather per output element; `bias` is int32 (s8) or int64 as two words, low first (s16). */
+  transpose_conv: [
+    'input', 'output', 'filter', 'bias', 'multiplier', 'shift',
+    'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w',
+    'stride_h', 'stride_w', 'pad_top', 'pad_left', 'input_offset', 'output_offset', 'act_min', 'act_max',
+  ],
   /** CopyWindowCall: direction 0 = to-tile (full -> tile), 1 = from-tile. */
   copy_window: ['full', 'tile', 'elem_bytes', 'batches', 'full_h', 'full_w', 'tile_h', 'tile_w', 'channels', 'y0', 'x0', 'direction'],
 } as const satisfies Record<string, readonly string[]>;
@@ -226,7 +232,11 @@ export interface KernelSpec {
   /** Plan variant whose access order it realizes ('default' = any order; inputs and outputs never overlap). */
   variant: KernelVariant;
   summary: string;
+  /** Its source files when they are not its op's OP_TABLE kernels (the 16x8 kernels have files of their own). */
+  sources?: KernelSources;
 }
+
+const INT16_SOURCES: KernelSources = { wasm: 'int16.ts', c: 'int16.c' };
 
 const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
 
@@ -248,7 +258,12 @@ export const KERNELS: Record<string, KernelSpec> = {
   avgpool2d_s8_stream_row: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   maxpool2d_s8: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'max pool' },
   maxpool2d_s8_stream_row: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: INT16_SOURCES },
+  transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },
+  transpose_conv_s16: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: '16x8 transpose convolution, int64 bias and accumulator' },
   add_s8: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int8 add with broadcasting; ${ELEMENTWISE}` },
+  add_s16: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int16 add (left shift 15) with broadcasting; ${ELEMENTWISE}`, sources: INT16_SOURCES },
+  sub_s16: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int16 subtract (left shift 15) with broadcasting; ${ELEMENTWISE}`, sources: INT16_SOURCES },
   sub_s8: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int8 subtract with broadcasting; ${ELEMENTWISE}` },
   mul_s8: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int8 multiply with broadcasting; ${ELEMENTWISE}` },
   maximum_s8: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int8 maximum with broadcasting; ${ELEMENTWISE}` },
@@ -775,6 +790,28 @@ function broadcastFields(ctx: Ctx, call: KernelCall, where: string) {
   return { a, b, fields };
 }
 
+/** The bias operand, or zeros of the kernel's bias type (int64 on the 16x8 path) when the op has none. */
+function biasRef(ctx: Ctx, o: Operand | undefined, inputDtype: DType, channels: number, where: string): number {
+  if (o) return operand(ctx, o, `${where} bias`).ref;
+  return arrayRef(ctx, new Int32Array(inputDtype === 'int16' ? 2 * channels : channels));
+}
+
+/** A 16x8 CONV_2D's record: the conv2d layout with its int64 bias, and none of the int8 tables (qparams, packed, wide, winograd). */
+function conv16Record(ctx: Ctx, call: KernelCall, op: Extract<AnyQuantizedOp, { kind: 'CONV_2D' }>, x: ReturnType<typeof operand>, w: ReturnType<typeof operand>, scratch: number): RecordWriter {
+  const out = call.outputs[0]!;
+  const outDepth = out.shape[3]!;
+  const p = op.params;
+  const { stride, dilation, pad, clamp } = op.attrs;
+  return new RecordWriter('conv2d').set({
+    input: x.ref, output: out.offset, filter: w.ref, bias: biasRef(ctx, call.inputs[2], 'int16', outDepth, `${call.op.kind} (op ${call.opIndex})`),
+    multiplier: arrayRef(ctx, expand(p.multiplier, outDepth)), shift: arrayRef(ctx, expand(p.shift, outDepth)), scratch,
+    batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
+    out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: w.shape[1]!, filter_w: w.shape[2]!, filter_depth: w.shape[3]!,
+    stride_h: stride[0], stride_w: stride[1], dilation_h: dilation[0], dilation_w: dilation[1], pad_top: pad.top, pad_left: pad.left,
+    input_offset: p.inputOffset, output_offset: p.outputOffset, act_min: clamp[0], act_max: clamp[1], qparams: 0, packed: 0, wide: 0, winograd: 0,
+  });
+}
+
 /** The kernel symbol and record of one kernel call. */
 function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordWriter } {
   const where = `${call.op.kind} (op ${call.opIndex})`;
@@ -797,6 +834,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
       const x = operand(ctx, call.inputs[0], `${where} input`);
       const w = operand(ctx, call.inputs[1], `${where} filter`);
       const outDepth = out.shape[3]!;
+      if (op.kind === 'CONV_2D' && x.dtype === 'int16') return { symbol: check(`conv2d_s16${variantSuffix}`), rec: conv16Record(ctx, call, op, x, w, scratch) };
       const biasOperand = call.inputs[2];
       const bias = biasOperand ? operand(ctx, biasOperand, `${where} bias`).ref : arrayRef(ctx, new Int32Array(outDepth));
       const p = op.params;
@@ -894,7 +932,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
         output_multiplier: p.outputMultiplier, output_shift: p.outputShift, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
       };
-      const symbol = check(op.kind === 'ADD' ? 'add_s8' : 'sub_s8');
+      const symbol = check(`${op.kind === 'ADD' ? 'add' : 'sub'}_${code(out.dtype, where)}`);
       let lut = 0;
       if (ctx.lookupTables && size >= LUT_MIN_ELEMENTS && a.dtype === 'int8' && b.dtype === 'int8') {
         // one table per distinct parameter set, filled by a step that runs the kernel's own element formula
@@ -908,6 +946,23 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         lut = constRef(at);
       }
       return { symbol, rec: new RecordWriter('add').set({ ...shape, ...params, lut }) };
+    }
+    case 'TRANSPOSE_CONV': {
+      const w = operand(ctx, call.inputs[1], `${where} filter`);
+      const x = operand(ctx, call.inputs[2], `${where} input`);
+      const p = op.params;
+      const outDepth = out.shape[3]!;
+      return {
+        symbol: check(`transpose_conv_${code(x.dtype, where)}`),
+        rec: new RecordWriter('transpose_conv').set({
+          input: x.ref, output: out.offset, filter: w.ref, bias: biasRef(ctx, call.inputs[3], x.dtype, outDepth, where),
+          multiplier: arrayRef(ctx, expand(p.multiplier, outDepth)), shift: arrayRef(ctx, expand(p.shift, outDepth)),
+          batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
+          out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: w.shape[1]!, filter_w: w.shape[2]!,
+          stride_h: op.attrs.stride[0], stride_w: op.attrs.stride[1], pad_top: op.attrs.pad.top, pad_left: op.attrs.pad.left,
+          input_offset: p.inputOffset, output_offset: p.outputOffset, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+        }),
+      };
     }
     case 'MAXIMUM':
     case 'MINIMUM': {

@@ -28,7 +28,7 @@ describe('op table', () => {
     const text = (path: string) => sources.get(path) ?? (sources.set(path, read(path)), sources.get(path)!);
     for (const [symbol, spec] of Object.entries(KERNELS)) {
       for (const op of spec.ops) {
-        const files = op === 'copy-window' ? COPY_WINDOW_SOURCES : OP_TABLE[op].kernels;
+        const files = spec.sources ?? (op === 'copy-window' ? COPY_WINDOW_SOURCES : OP_TABLE[op].kernels);
         expect(text(`firmware-templates/kernels/${files.c}`), `${symbol} (${op}) in ${files.c}`).toMatch(new RegExp(`\\bvoid ${symbol}\\(const int32_t \\*args\\)`));
         expect(text(`assembly/${files.wasm}`), `${symbol} (${op}) in ${files.wasm}`).toMatch(new RegExp(`export function ${symbol}\\(args: usize\\)`));
       }

@@ -70,3 +70,40 @@ export function goldenOutputs(g: GoldenModel, k: number): Uint8Array[] {
 export function goldenIntermediates(g: GoldenModel): Map<number, Uint8Array> {
   return new Map(g.manifest.intermediates.map((t) => [t.index, new Uint8Array(readFileSync(join(g.dir, t.file!)))]));
 }
+
+// ---- ../shared/golden-int16: TFLM's 16x8 integration tests (one input set, one output each) ----
+
+export const GOLDEN_INT16_DIR = join(SHARED_DIR, 'golden-int16');
+
+export interface GoldenInt16Model {
+  name: string;
+  dir: string;
+  modelPath: string;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** The golden-int16 models, or [] with a printed notice when the folder is absent (a failure under CI). */
+export function goldenInt16Models(): GoldenInt16Model[] {
+  if (!existsSync(GOLDEN_INT16_DIR)) {
+    if (process.env.CI) throw new Error(`CI=true but ${GOLDEN_INT16_DIR} is missing`);
+    console.warn(`[skip] ${GOLDEN_INT16_DIR} not found: the int16 golden suites are skipped`);
+    return [];
+  }
+  return readdirSync(GOLDEN_INT16_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(GOLDEN_INT16_DIR, d.name, 'manifest.json')))
+    .map((d) => {
+      const dir = join(GOLDEN_INT16_DIR, d.name);
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { model: string; inputs: Array<{ file: string }>; outputs: Array<{ file: string }> };
+      return { name: d.name, dir, modelPath: join(MODELS_DIR, m.model), inputs: m.inputs.map((t) => t.file), outputs: m.outputs.map((t) => t.file) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+export function int16Inputs(g: GoldenInt16Model): Uint8Array[] {
+  return g.inputs.map((f) => new Uint8Array(readFileSync(join(g.dir, f))));
+}
+
+export function int16Outputs(g: GoldenInt16Model): Uint8Array[] {
+  return g.outputs.map((f) => new Uint8Array(readFileSync(join(g.dir, f))));
+}

@@ -45,6 +45,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   TRANSPOSE: [2, 2, []],
   MAXIMUM: [2, 2, []],
   MINIMUM: [2, 2, []],
+  TRANSPOSE_CONV: [3, 4, [3]], // output shape, filter, input, optional bias
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -332,7 +333,28 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   },
   MAXIMUM: noAttrs,
   MINIMUM: noAttrs,
+  TRANSPOSE_CONV: transposeConv,
 };
+
+/**
+ * TFLM's TRANSPOSE_CONV takes its output shape from the output tensor (the shape input is ignored) and its
+ * pads from ComputePaddingHeightWidth over the output's H x W as if it were a convolution's input.
+ */
+function transposeConv(n: NodeView): OpAttrs['TRANSPOSE_CONV'] {
+  const inC = n.rank(n.input(2), 4, 'input')[3];
+  const [kO, kH, kW, kC] = n.rank(n.input(1), 4, 'filter');
+  const [, outH, outW, outC] = n.rank(n.output, 4, 'output');
+  if (kO !== outC || kC !== inC) throw n.malformed(`filter [${n.input(1).shape}] does not match input channels ${inC} / output channels ${outC}`);
+  const stride: [number, number] = [n.positive('strideH'), n.positive('strideW')];
+  const code = n.option('padding');
+  const padding = PADDINGS[code];
+  if (padding === undefined) throw n.malformed(`unknown padding ${code}`);
+  // TFLM's transpose conv computes no activation (kTfLiteActNone); the option exists from version 4 on.
+  if (n.option('activation') !== 0) throw n.unsupported(`fused activation ${ACTIVATIONS[n.option('activation')] ?? n.option('activation')} is not supported`);
+  // TFLM does not check the input's H x W against the output's: taps that land outside the output are skipped.
+  const padBefore = (size: number, filter: number, s: number) => paddingFor(size, filter, s, 1, convOutSize(padding, size, filter, s, 1))[0];
+  return { stride, pad: { top: padBefore(outH!, kH!, stride[0]), left: padBefore(outW!, kW!, stride[1]) }, clamp: n.clamp() };
+}
 
 function padAttrs(n: NodeView): OpAttrs['PAD'] {
   const inShape = n.input(0).shape;

@@ -61,6 +61,18 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       return { alignCorners: op.attrs.alignCorners, halfPixelCenters: op.attrs.halfPixelCenters };
     case 'SOFTMAX':
       return { beta: op.attrs.beta };
+    case 'TRANSPOSE_CONV': {
+      // The pads are a convolution's from the output's H x W: the padding whose pads they are.
+      const filter = tensors[op.inputs[1]!]!;
+      const fits = (padding: (typeof PADDINGS)[number]) =>
+        [0, 1].every((axis) => {
+          const size = output.shape[1 + axis]!, k = filter.shape[1 + axis]!, s = op.attrs.stride[axis]!;
+          return paddingFor(size, k, s, 1, convOutSize(padding, size, k, s, 1))[0] === (axis === 0 ? op.attrs.pad.top : op.attrs.pad.left);
+        });
+      const padding = PADDINGS.find((p) => (p === 'SAME' || p === 'VALID') && fits(p));
+      if (padding === undefined) throw new UnsupportedError(`${where}: pads ${JSON.stringify(op.attrs.pad)} are neither SAME nor VALID for these shapes`, { pad: op.attrs.pad });
+      return { padding: PADDINGS.indexOf(padding), strideH: op.attrs.stride[0], strideW: op.attrs.stride[1], activation: activation(op.attrs.clamp) };
+    }
     case 'STRIDED_SLICE': {
       const m = op.attrs.masks;
       return { beginMask: m.begin, endMask: m.end, ellipsisMask: m.ellipsis, newAxisMask: m.newAxis, shrinkAxisMask: m.shrinkAxis, offset: m.offset };

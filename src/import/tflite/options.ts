@@ -98,6 +98,8 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   TRANSPOSE: empty(26),
   MAXIMUM: empty(39),
   MINIMUM: empty(39),
+  // TransposeConvOptions; fused_activation_function (id 3) came with version 4, which we do not accept.
+  TRANSPOSE_CONV: { unionType: 49, fields: [f('padding', 0, 'i8'), f('strideW', 1, 'i32'), f('strideH', 2, 'i32'), f('activation', 3, 'i8')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -17,7 +17,7 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   QUANTIZE: 1, // 2: int16 output, 3: per-channel, 4: int4
   DEQUANTIZE: 2, // 3: int16/float16, 5: per-channel, 6: int4
   HARD_SWISH: 1,
-  LEAKY_RELU: 1, // 2: int16
+  LEAKY_RELU: 2, // 2: int16
   LOGISTIC: 2, // 3: int16
   TANH: 2, // 3: int16
   RELU: 2, // 3: int16
@@ -34,4 +34,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   TRANSPOSE: 2, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
   MAXIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
   MINIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
+  TRANSPOSE_CONV: 3, // 2: int8, 3: int16 (16x8), 4: fused activation, 5: int16 bias type
 };

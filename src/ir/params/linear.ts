@@ -9,7 +9,8 @@
 //   is a float32 product, then divided in double by output_scale.
 // - ADD (add_common.cc): twice_max = 2 * double(max scale); the three real multipliers are doubles.
 // - SUB (sub_common.cc): twice_max, the two input ratios and twice_max / ((1 << 20) * output_scale) are
-//   all float32 arithmetic, widened to double only for QuantizeMultiplier.
+//   all float32 arithmetic, widened to double only for QuantizeMultiplier. int16 SUB is all double, as
+//   ADD: TFLM's goldens for sub1/sub3 in ../shared/golden-int16 differ by one LSB with the float32 form.
 // - MUL: double(s1) * double(s2) / double(s_out).
 import type { DType, Tensor } from '../graph.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   Padding,
 } from '../ops.js';
 import { requantMultiplier } from './multiplier.js';
+import { dtypeRange } from '../quant.js';
 import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
@@ -46,7 +48,8 @@ export type LinearKind =
   | 'STRIDED_SLICE'
   | 'RESIZE_NEAREST_NEIGHBOR'
   | 'MAXIMUM'
-  | 'MINIMUM';
+  | 'MINIMUM'
+  | 'TRANSPOSE_CONV';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -155,25 +158,36 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
   if (!q || q.scales.length === 0 || q.zeroPoints.length === 0) throw unsupported(ctx, 'quantization parameters are required', t);
   if (q.scales.length !== 1) throw unsupported(ctx, `per-channel quantization (${q.scales.length} scales) is not supported on an activation`, t);
   const zeroPoint = q.zeroPoints[0]!;
-  if (!Number.isInteger(zeroPoint) || zeroPoint < -128 || zeroPoint > 127) {
-    throw formatError(ctx, `zero point ${zeroPoint} is outside the int8 range`, t);
+  const dtype = t.dtype === 'int16' ? 'int16' : 'int8';
+  const [lo, hi] = dtypeRange(dtype);
+  if (!Number.isInteger(zeroPoint) || zeroPoint < lo || zeroPoint > hi) {
+    throw formatError(ctx, `zero point ${zeroPoint} is outside the ${dtype} range`, t);
   }
   return { scale: checkScale(ctx, t, q.scales[0]!), zeroPoint };
 }
 
-/** The element dtype of an op's data tensors: float32 for a float op, else int8 (the int8 path). */
-function elementDtype(ctx: Ctx): 'float32' | 'int8' {
-  return isFloatOp(ctx.op, ctx.tensors) ? 'float32' : 'int8';
+/** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'ADD', 'SUB']);
+
+/** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
+function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
+  if (isFloatOp(ctx.op, ctx.tensors)) return 'float32';
+  // TRANSPOSE_CONV's data input is input 2 (input 0 is the output shape).
+  const id = ctx.op.inputs[ctx.op.kind === 'TRANSPOSE_CONV' ? 2 : 0];
+  const data = id !== undefined && id >= 0 ? ctx.tensors[id] : undefined;
+  return data?.dtype === 'int16' && INT16_KINDS.has(ctx.op.kind) ? 'int16' : 'int8';
 }
 
 function checkClamp(ctx: Ctx, clamp: Clamp): void {
   const [lo, hi] = clamp;
-  if (elementDtype(ctx) === 'float32') {
+  const dtype = elementDtype(ctx);
+  if (dtype === 'float32') {
     if (!(lo <= hi)) throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid float range`);
     return;
   }
-  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || lo < -128 || hi > 127) {
-    throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid int8 range`);
+  const [min, max] = dtypeRange(dtype);
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || lo < min || hi > max) {
+    throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid ${dtype} range`);
   }
 }
 
@@ -228,7 +242,9 @@ function floatWeights(ctx: Ctx, filter: Tensor, role: string): void {
 
 function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
   if (!bias) return;
-  requireDtype(ctx, bias, [elementDtype(ctx) === 'float32' ? 'float32' : 'int32']);
+  // TFLM's 16x8 convolutions read an int64 bias (and accumulate in 64 bits).
+  const dtype = elementDtype(ctx);
+  requireDtype(ctx, bias, [dtype === 'float32' ? 'float32' : dtype === 'int16' ? 'int64' : 'int32']);
   requireConstant(ctx, bias, 'the bias');
   if (elementCount(bias.shape) !== channels) {
     throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${channels} (output channels)`, bias);
@@ -304,6 +320,51 @@ function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams | null {
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
+  if (elementDtype(ctx) === 'int16') requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
+  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+}
+
+/** TFLM's 16x8 convolutions take symmetric int16 activations: the kernels add no input or output offset. */
+function requireZeroPoints16(ctx: Ctx, tensors: Array<[Tensor, number]>): void {
+  for (const [t, zeroPoint] of tensors) {
+    if (zeroPoint !== 0) throw unsupported(ctx, `int16 zero point ${zeroPoint} is not supported (TFLM's 16x8 kernels need 0)`, t);
+  }
+}
+
+/**
+ * TFLM transpose_conv.cc Prepare: the output shape input (0) is ignored (the output tensor's shape rules),
+ * per-channel multipliers as for CONV_2D; int8 with offsets, 16x8 with zero points of 0 and an int64 bias.
+ */
+function deriveTransposeConv(ctx: DeriveContext<'TRANSPOSE_CONV'>): ConvParams {
+  checkInputCount(ctx, 3, 4);
+  requireDtype(ctx, input(ctx, 0, 'the output shape'), ['int32']);
+  const filter = input(ctx, 1, 'the filter');
+  const inT = input(ctx, 2, 'the input');
+  const bias = optionalInput(ctx, 3, 'the bias');
+  const outT = output(ctx);
+  const dtype = elementDtype(ctx);
+  requireDtype(ctx, inT, [dtype]);
+  requireDtype(ctx, outT, [dtype]);
+  requireRank(ctx, inT, 4);
+  requireRank(ctx, filter, 4);
+  requireRank(ctx, outT, 4);
+  const [outChannels, kh, kw, filterDepth] = filter.shape as [number, number, number, number];
+  if (kh < 1 || kw < 1) throw formatError(ctx, `empty filter ${fmt(filter.shape)}`, filter);
+  if (filterDepth !== inT.shape[3]) throw formatError(ctx, `filter depth ${filterDepth} differs from the input depth ${inT.shape[3]}`, filter);
+  if (outT.shape[3] !== outChannels || outT.shape[0] !== inT.shape[0]) {
+    throw formatError(ctx, `output ${fmt(outT.shape)} does not have the input's ${inT.shape[0]} batches and the filter's ${outChannels} channels`, outT);
+  }
+  const { stride, pad, clamp } = ctx.op.attrs;
+  checkPositive(ctx, 'strides', stride);
+  for (const v of [pad.top, pad.left]) {
+    if (!Number.isInteger(v) || v < 0) throw formatError(ctx, `padding must be non-negative integers, found ${JSON.stringify(pad)}`);
+  }
+  checkClamp(ctx, clamp);
+  const { scales } = filterQuant(ctx, filter, 0, outChannels);
+  checkBias(ctx, bias, outChannels);
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  if (dtype === 'int16') requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
   return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
 }
 
@@ -461,9 +522,10 @@ function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams | null {
   const operands = binaryOperands(ctx, 6);
   if (!operands) return null;
   const { a, b, out, outT } = operands;
-  const leftShift = 20; // int8 (15 is the int16 path)
+  // add_common.cc / sub_common.cc: 20 bits of headroom for int8, 15 for int16 ((65535 << 15) fits int32).
+  const leftShift = outT.dtype === 'int16' ? 15 : 20;
   let real1: number, real2: number, realOut: number;
-  if (ctx.op.kind === 'ADD') {
+  if (ctx.op.kind === 'ADD' || outT.dtype === 'int16') {
     const twiceMax = 2 * Math.max(a.scale, b.scale); // double
     real1 = a.scale / twiceMax;
     real2 = b.scale / twiceMax;
@@ -752,4 +814,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   RESIZE_NEAREST_NEIGHBOR: deriveResizeNearest,
   MAXIMUM: deriveMaximumMinimum,
   MINIMUM: deriveMaximumMinimum,
+  TRANSPOSE_CONV: deriveTransposeConv,
 };

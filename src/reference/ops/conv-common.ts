@@ -3,11 +3,12 @@
 // output zero point, activation clamp).
 import type { Op, QuantizedOp } from '../../ir/graph.js';
 import type { Padding } from '../../ir/ops.js';
-import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '../../ir/quant.js';
 import type { TensorView } from '../types.js';
 
 export interface Requant {
-  bias: Int32Array | null;
+  /** int32 for int8 activations, int64 for the 16x8 path. */
+  bias: Int32Array | BigInt64Array | null;
   inputOffset: number;
   outputOffset: number;
   multiplier: Int32Array;
@@ -17,10 +18,10 @@ export interface Requant {
   qmax: number;
 }
 
-export function requantOf(op: QuantizedOp<'CONV_2D'> | QuantizedOp<'DEPTHWISE_CONV_2D'> | QuantizedOp<'FULLY_CONNECTED'>, bias: TensorView | null | undefined): Requant {
+export function requantOf(op: QuantizedOp<'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'TRANSPOSE_CONV'>, bias: TensorView | null | undefined): Requant {
   const { inputOffset, outputOffset, multiplier, shift } = op.params;
   return {
-    bias: bias ? (bias.data as Int32Array) : null,
+    bias: bias ? (bias.data as Int32Array | BigInt64Array) : null,
     inputOffset, outputOffset, multiplier, shift,
     perChannel: multiplier.length > 1,
     qmin: op.attrs.clamp[0],
@@ -30,7 +31,7 @@ export function requantOf(op: QuantizedOp<'CONV_2D'> | QuantizedOp<'DEPTHWISE_CO
 
 /** The int8 output value of channel `channel` for accumulator `acc` (before bias). */
 export function requantize(q: Requant, acc: number, channel: number): number {
-  if (q.bias) acc += q.bias[channel]!;
+  if (q.bias) acc += q.bias[channel] as number;
   // int32 accumulator: wrap like the C++ (exact in a double up to 2^53 before the wrap).
   acc |= 0;
   const c = q.perChannel ? channel : 0;
@@ -63,4 +64,15 @@ export function convGeometry(
   const [, outH, outW, outDepth] = output.shape as [number, number, number, number];
   const { stride, dilation, pad } = op.attrs;
   return { inH, inW, inDepth, outH, outW, outDepth, filterH: filter[0], filterW: filter[1], stride, dilation, pad };
+}
+
+/**
+ * The int16 output value of channel `channel` on the 16x8 path: a 64-bit accumulator (exact in a double:
+ * each product is below 2^23) plus the int64 bias, requantized by the 64-bit MultiplyByQuantizedMultiplier.
+ */
+export function requantize16(q: Requant, acc: number, channel: number): number {
+  const wide = BigInt(acc) + (q.bias ? (q.bias[channel] as bigint) : 0n);
+  const c = q.perChannel ? channel : 0;
+  const v = multiplyByQuantizedMultiplier64(wide, q.multiplier[c]!, q.shift[c]!) + q.outputOffset;
+  return v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;
 }

@@ -1,13 +1,15 @@
-// CONV_2D, int8 (TFLM reference_integer_ops::ConvPerChannel).
+// CONV_2D, int8 and 16x8 (TFLM reference_integer_ops::ConvPerChannel, both overloads).
 import type { QuantizedOp } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
-import { convGeometry, requantOf, requantize, type ConvGeometry, type Requant } from './conv-common.js';
+import { convGeometry, requantOf, requantize, requantize16, type ConvGeometry, type Requant } from './conv-common.js';
 
 /** Everything one output pixel's computation needs, gathered once per call. */
 export interface ConvContext extends ConvGeometry {
-  x: Int8Array;
+  x: Int8Array | Int16Array;
   w: Int8Array;
   q: Requant;
+  /** int16 activations: 64-bit accumulation with an int64 bias (TFLM's 16x8 kernel). */
+  wide: boolean;
   filterDepth: number;
   filtersPerGroup: number;
 }
@@ -20,9 +22,10 @@ export function convContext(op: QuantizedOp<'CONV_2D'>, inputs: Array<TensorView
   const groups = input.shape[3]! / filterDepth;
   return {
     ...convGeometry(op, input, [filterH, filterW], output),
-    x: input.data as Int8Array,
+    x: input.data as Int8Array | Int16Array,
     w: filter.data as Int8Array,
     q: requantOf(op, bias),
+    wide: input.data instanceof Int16Array,
     filterDepth,
     filtersPerGroup: outDepth / groups,
   };
@@ -32,7 +35,7 @@ export function convContext(op: QuantizedOp<'CONV_2D'>, inputs: Array<TensorView
  * Output pixel (n, oy, ox): its outDepth values go to dest[destBase ..]. Reads only the input (rows
  * oy*stride - pad.top + dilation*ky that are in bounds), so `dest` may be a buffer that aliases nothing.
  */
-export function convPixel(k: ConvContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+export function convPixel(k: ConvContext, n: number, oy: number, ox: number, dest: Int8Array | Int16Array, destBase: number): void {
   const { x, w, inH, inW, inDepth, filterH, filterW, filterDepth, filtersPerGroup, dilation } = k;
   const inputOffset = k.q.inputOffset;
   const inYOrigin = oy * k.stride[0] - k.pad.top;
@@ -53,7 +56,7 @@ export function convPixel(k: ConvContext, n: number, oy: number, ox: number, des
         }
       }
     }
-    dest[destBase + oc] = requantize(k.q, acc, oc);
+    dest[destBase + oc] = k.wide ? requantize16(k.q, acc, oc) : requantize(k.q, acc, oc);
   }
 }
 
@@ -67,7 +70,7 @@ export function conv2d(op: QuantizedOp<'CONV_2D'>, inputs: Array<TensorView | nu
   const output = outputs[0]!;
   const k = convContext(op, inputs, output);
   const batches = inputs[0]!.shape[0]!;
-  const y = output.data as Int8Array;
+  const y = output.data as Int8Array | Int16Array;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < k.outH; oy++) {
       for (let ox = 0; ox < k.outW; ox++) {

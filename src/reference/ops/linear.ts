@@ -13,6 +13,7 @@ import { reshape, squeeze } from './reshape.js';
 import { resizeNearestNeighbor } from './resize.js';
 import { stridedSlice } from './strided-slice.js';
 import { transpose } from './transpose.js';
+import { transposeConv } from './transpose-conv.js';
 
 export const linearKernels: RefKernels<LinearKind> = {
   CONV_2D: conv2d,
@@ -33,4 +34,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   RESIZE_NEAREST_NEIGHBOR: resizeNearestNeighbor,
   MAXIMUM: maximum,
   MINIMUM: minimum,
+  TRANSPOSE_CONV: transposeConv,
 };
