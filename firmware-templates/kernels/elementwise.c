@@ -1,4 +1,4 @@
-/* ADD, SUB, MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference: src/reference/ops/elementwise.ts and
+/* ADD, SUB (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference: src/reference/ops/elementwise.ts and
  * maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
 #include "tf_kernels.h"
@@ -22,13 +22,14 @@ static inline void bcast_next(const int32_t *shape, const int32_t *s1, const int
   }
 }
 
-static inline int8_t add_sub_one(const tf_add_args *p, int32_t a, int32_t b, int sub) {
+/* One output element, clamped to [act_min, act_max]: int8 (left shift 20) and int16 (left shift 15) alike. */
+static inline int32_t add_sub_one(const tf_add_args *p, int32_t a, int32_t b, int sub) {
   const int32_t v1 = (a + p->input1_offset) * (1 << p->left_shift);
   const int32_t v2 = (b + p->input2_offset) * (1 << p->left_shift);
   const int32_t s1 = tf_mbqm(v1, p->input1_multiplier, p->input1_shift);
   const int32_t s2 = tf_mbqm(v2, p->input2_multiplier, p->input2_shift);
   const int32_t v = tf_mbqm(sub ? tf_wsub(s1, s2) : tf_wadd(s1, s2), p->output_multiplier, p->output_shift) + p->output_offset;
-  return (int8_t)tf_clamp(v, p->act_min, p->act_max);
+  return tf_clamp(v, p->act_min, p->act_max);
 }
 
 #if TF_DSP
@@ -82,18 +83,38 @@ static void add_sub(const int32_t *args, int sub) {
   }
 #endif
   if (p->flat) {
-    for (int32_t i = 0; i < p->size; i++) y[i] = add_sub_one(p, a[i], b[i], sub);
+    for (int32_t i = 0; i < p->size; i++) y[i] = (int8_t)add_sub_one(p, a[i], b[i], sub);
     return;
   }
   bcast_iter it = {{0}, 0, 0};
   for (int32_t i = 0; i < p->size; i++) {
-    y[i] = add_sub_one(p, a[it.i1], b[it.i2], sub);
+    y[i] = (int8_t)add_sub_one(p, a[it.i1], b[it.i2], sub);
     bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
   }
 }
 
 void add_s8(const int32_t *args) { add_sub(args, 0); }
 void sub_s8(const int32_t *args) { add_sub(args, 1); }
+
+/* int16 ADD / SUB (TFLM's general path, which TFLM Micro always takes): the int8 arithmetic with left shift 15. */
+static void add_sub16(const int32_t *args, int sub) {
+  const tf_add_args *p = (const tf_add_args *)args;
+  const int16_t *a = (const int16_t *)tf_ref(p->input1);
+  const int16_t *b = (const int16_t *)tf_ref(p->input2);
+  int16_t *y = (int16_t *)tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    if (p->flat) {
+      y[i] = (int16_t)add_sub_one(p, a[i], b[i], sub);
+      continue;
+    }
+    y[i] = (int16_t)add_sub_one(p, a[it.i1], b[it.i2], sub);
+    bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
+
+void add_s16(const int32_t *args) { add_sub16(args, 0); }
+void sub_s16(const int32_t *args) { add_sub16(args, 1); }
 
 static inline int8_t mul_one(const tf_mul_args *p, int32_t a, int32_t b) {
   const int32_t v = tf_mbqm((a + p->input1_offset) * (b + p->input2_offset), p->output_multiplier, p->output_shift) + p->output_offset;

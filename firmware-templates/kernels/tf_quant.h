@@ -196,4 +196,19 @@ TF_INLINE float tf_roundf(float x) {
   return t;
 }
 
+/* Element c of an int64 array stored as little-endian words (low first): any 4-byte alignment will do. */
+TF_INLINE int64_t tf_load_s64(const int32_t *words, int32_t c) {
+  return (int64_t)(((uint64_t)(uint32_t)words[2 * c + 1] << 32) | (uint32_t)words[2 * c]);
+}
+
+/* TFLite MultiplyByQuantizedMultiplier for an int64 accumulator (the 16x8 kernels): the multiplier rounded
+ * to 16 bits, one rounding shift by 15 - shift (shift <= 7), the result truncated to int32. Wrapping
+ * steps go through uint64_t (TFLM requires |x| < 2^47, where nothing wraps). */
+TF_INLINE int32_t tf_mbqm64(int64_t x, int32_t multiplier, int32_t shift) {
+  const int64_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total = 15 - shift;
+  const int64_t v = (int64_t)((uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1)));
+  return (int32_t)(uint32_t)(uint64_t)(v >> total);
+}
+
 #endif

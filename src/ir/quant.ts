@@ -107,7 +107,8 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
 export function multiplyByQuantizedMultiplier64(x: bigint, multiplier: number, shift: number): number {
   const reduced = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
   const totalShift = BigInt(15 - shift);
-  return Number(BigInt.asIntN(32, (x * BigInt(reduced) + (1n << (totalShift - 1n))) >> totalShift));
+  // 64-bit wrap as the C kernels do (TFLM requires |x| < 2^47, where nothing wraps).
+  return Number(BigInt.asIntN(32, BigInt.asIntN(64, x * BigInt(reduced) + (1n << (totalShift - 1n))) >> totalShift));
 }
 
 export function dtypeRange(dtype: 'int8' | 'uint8' | 'int16' | 'int32'): Clamp {

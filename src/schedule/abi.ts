@@ -236,7 +236,7 @@ export interface KernelSpec {
   sources?: KernelSources;
 }
 
-const INT16_SOURCES: KernelSources = { wasm: 'int16.ts', c: 'int16.c' };
+const CONV16_SOURCES: KernelSources = { wasm: 'conv16.ts', c: 'conv16.c' };
 
 const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
 
@@ -258,12 +258,12 @@ export const KERNELS: Record<string, KernelSpec> = {
   avgpool2d_s8_stream_row: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   maxpool2d_s8: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'max pool' },
   maxpool2d_s8_stream_row: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
-  conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: INT16_SOURCES },
+  conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
   transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },
   transpose_conv_s16: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: '16x8 transpose convolution, int64 bias and accumulator' },
   add_s8: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int8 add with broadcasting; ${ELEMENTWISE}` },
-  add_s16: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int16 add (left shift 15) with broadcasting; ${ELEMENTWISE}`, sources: INT16_SOURCES },
-  sub_s16: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int16 subtract (left shift 15) with broadcasting; ${ELEMENTWISE}`, sources: INT16_SOURCES },
+  add_s16: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int16 add (left shift 15) with broadcasting; ${ELEMENTWISE}` },
+  sub_s16: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int16 subtract (left shift 15) with broadcasting; ${ELEMENTWISE}` },
   sub_s8: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int8 subtract with broadcasting; ${ELEMENTWISE}` },
   mul_s8: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int8 multiply with broadcasting; ${ELEMENTWISE}` },
   maximum_s8: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int8 maximum with broadcasting; ${ELEMENTWISE}` },
@@ -790,10 +790,22 @@ function broadcastFields(ctx: Ctx, call: KernelCall, where: string) {
   return { a, b, fields };
 }
 
-/** The bias operand, or zeros of the kernel's bias type (int64 on the 16x8 path) when the op has none. */
+/**
+ * The bias operand in the kernel's bias type (int64 on the 16x8 path: an int16 bias, which TFLM's
+ * TRANSPOSE_CONV widens, is stored widened), or zeros of that type when the op has none.
+ */
 function biasRef(ctx: Ctx, o: Operand | undefined, inputDtype: DType, channels: number, where: string): number {
-  if (o) return operand(ctx, o, `${where} bias`).ref;
-  return arrayRef(ctx, new Int32Array(inputDtype === 'int16' ? 2 * channels : channels));
+  const t = o && 'constant' in o ? ctx.graph.tensors[o.constant]! : null;
+  if (o && t?.dtype !== 'int16') return operand(ctx, o, `${where} bias`).ref;
+  const words = new Int32Array(inputDtype === 'int16' ? 2 * channels : channels);
+  if (t?.data) {
+    const v = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    for (let c = 0; c < channels; c++) {
+      words[2 * c] = v.getInt16(2 * c, true);
+      words[2 * c + 1] = words[2 * c]! < 0 ? -1 : 0;
+    }
+  }
+  return arrayRef(ctx, words);
 }
 
 /** A 16x8 CONV_2D's record: the conv2d layout with its int64 bias, and none of the int8 tables (qparams, packed, wide, winograd). */

@@ -213,3 +213,89 @@ export function reshapeCase(r: Rng): Graph {
   const a = r.int(1, 6), b = r.int(1, 6);
   return singleOpGraph('RESHAPE', {}, [{ shape: [a, b], scale: 0.1, zp: 0 }], { shape: [a * b], scale: 0.1, zp: 0 });
 }
+
+const FULL16: [number, number] = [-32768, 32767];
+
+/** int64 bias values around +-2^32 (beyond int32, as 16x8 biases may be). */
+function wideBias(r: Rng, n: number): number[] {
+  return Array.from({ length: n }, () => r.int(-(1 << 20), 1 << 20) * 4096 + r.int(0, 4095));
+}
+
+/** A 16x8 CONV_2D: int16 activations (zero points 0), int8 weights, an int64 bias; strides, dilations, pads, groups. */
+export function conv16Case(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7);
+    const groups = r.int(0, 3) === 0 ? 2 : 1;
+    const cin = r.int(1, 5) * groups, cout = r.int(1, 5) * groups;
+    const kh = r.int(1, 3), kw = r.int(1, 3);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = padsFor(r, kh, kw, r.int(0, 2) > 0);
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom);
+    const ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const fd = cin / groups;
+    const inScale = r.float(0.0001, 0.001), w0 = r.float(0.002, 0.02);
+    const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+    const bias = r.int(0, 3) === 0 ? null : { shape: [cout], dtype: 'int64' as const, scale: wScales.map((s) => s * inScale), values: wideBias(r, cout) };
+    return singleOpGraph(
+      'CONV_2D',
+      { stride, dilation, pad, clamp: r.int(0, 1) === 0 ? FULL16 : [r.int(-32768, -1000), r.int(1000, 32767)] },
+      [
+        { shape: [n, h, w, cin], dtype: 'int16', scale: inScale, zp: 0 },
+        { shape: [cout, kh, kw, fd], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * fd, -127, 127) },
+        bias,
+      ],
+      { shape: [n, oh, ow, cout], dtype: 'int16', scale: inScale * w0 * Math.sqrt(kh * kw * fd) * 40, zp: 0 },
+    );
+  }
+}
+
+/** int16 ADD / SUB (left shift 15), with or without broadcasting. */
+export function binary16Case(r: Rng, kind: 'ADD' | 'SUB'): Graph {
+  const shape = randomShape(r);
+  const broadcast = r.int(0, 2) === 0;
+  const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
+  const a: TSpec = { shape, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
+  const b: TSpec = { shape: other, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
+  const operands = r.int(0, 1) === 1 ? [b, a] : [a, b];
+  return singleOpGraph(kind, { clamp: FULL16 }, operands, { shape, dtype: 'int16', scale: r.float(0.0002, 0.002), zp: 0 });
+}
+
+/**
+ * TRANSPOSE_CONV, int8 (zero points, int32 bias) or 16x8 (int64 bias): SAME or VALID output sizes for the
+ * stride, TFLM's pads (a convolution's from the output size), sometimes without a bias (16x8: int64 or int16).
+ */
+export function transposeConvCase(r: Rng, dtype: 'int8' | 'int16'): Graph {
+  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(1, 5), cin = r.int(1, 6), cout = r.int(1, 6);
+  const kh = r.int(1, 4), kw = r.int(1, 4);
+  const stride: [number, number] = [r.int(1, 3), r.int(1, 3)];
+  const same = r.int(0, 1) === 0;
+  const outSize = (size: number, k: number, s: number) => (same ? size * s : (size - 1) * s + k);
+  const oh = outSize(h, kh, stride[0]), ow = outSize(w, kw, stride[1]);
+  // ComputePaddingHeightWidth over the output size: total = (in - 1) * stride + k - out, half before.
+  const before = (out: number, k: number, s: number, size: number) => Math.floor(Math.max((size - 1) * s + k - out, 0) / 2);
+  const pad = { top: before(oh, kh, stride[0], h), left: before(ow, kw, stride[1], w) };
+  const wide = dtype === 'int16';
+  const inScale = wide ? r.float(0.0001, 0.001) : r.float(0.01, 0.05);
+  const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+  const bias = r.int(0, 3) === 0
+    ? null
+    : wide
+      ? r.int(0, 2) === 0
+        ? { shape: [cout], dtype: 'int16' as const, scale: wScales.map((s) => s * inScale), values: r.ints(cout, -32768, 32767) } // TFLM widens it
+        : { shape: [cout], dtype: 'int64' as const, scale: wScales.map((s) => s * inScale), values: wideBias(r, cout) }
+      : { shape: [cout], dtype: 'int32' as const, scale: wScales.map((s) => s * inScale), values: r.ints(cout, -3000, 3000) };
+  const taps = Math.ceil(kh / stride[0]) * Math.ceil(kw / stride[1]) * cin;
+  return singleOpGraph(
+    'TRANSPOSE_CONV',
+    { stride, pad, clamp: wide ? FULL16 : FULL },
+    [
+      { shape: [4], dtype: 'int32', values: [n, oh, ow, cout] },
+      { shape: [cout, kh, kw, cin], scale: wScales, axis: 0, values: r.ints(cout * kh * kw * cin, -127, 127) },
+      { shape: [n, h, w, cin], dtype, scale: inScale, zp: wide ? 0 : r.int(-20, 20) },
+      bias,
+    ],
+    { shape: [n, oh, ow, cout], dtype, scale: inScale * 0.01 * Math.sqrt(taps) * (wide ? 40 : 12), zp: wide ? 0 : r.int(-10, 10) },
+  );
+}

@@ -242,9 +242,10 @@ function floatWeights(ctx: Ctx, filter: Tensor, role: string): void {
 
 function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
   if (!bias) return;
-  // TFLM's 16x8 convolutions read an int64 bias (and accumulate in 64 bits).
+  // TFLM's 16x8 convolutions read an int64 bias (and accumulate in 64 bits); its TRANSPOSE_CONV widens an int16 one.
   const dtype = elementDtype(ctx);
-  requireDtype(ctx, bias, [dtype === 'float32' ? 'float32' : dtype === 'int16' ? 'int64' : 'int32']);
+  const wide: DType[] = ctx.op.kind === 'TRANSPOSE_CONV' ? ['int64', 'int16'] : ['int64'];
+  requireDtype(ctx, bias, dtype === 'float32' ? ['float32'] : dtype === 'int16' ? wide : ['int32']);
   requireConstant(ctx, bias, 'the bias');
   if (elementCount(bias.shape) !== channels) {
     throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${channels} (output channels)`, bias);

@@ -7,8 +7,8 @@ import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from '
 import type { TensorView } from '../types.js';
 
 export interface Requant {
-  /** int32 for int8 activations, int64 for the 16x8 path. */
-  bias: Int32Array | BigInt64Array | null;
+  /** int32 for int8 activations, int64 (or TRANSPOSE_CONV's int16) for the 16x8 path. */
+  bias: Int32Array | BigInt64Array | Int16Array | null;
   inputOffset: number;
   outputOffset: number;
   multiplier: Int32Array;
@@ -21,7 +21,7 @@ export interface Requant {
 export function requantOf(op: QuantizedOp<'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'TRANSPOSE_CONV'>, bias: TensorView | null | undefined): Requant {
   const { inputOffset, outputOffset, multiplier, shift } = op.params;
   return {
-    bias: bias ? (bias.data as Int32Array | BigInt64Array) : null,
+    bias: bias ? (bias.data as Int32Array | BigInt64Array | Int16Array) : null,
     inputOffset, outputOffset, multiplier, shift,
     perChannel: multiplier.length > 1,
     qmin: op.attrs.clamp[0],
@@ -71,7 +71,7 @@ export function convGeometry(
  * each product is below 2^23) plus the int64 bias, requantized by the 64-bit MultiplyByQuantizedMultiplier.
  */
 export function requantize16(q: Requant, acc: number, channel: number): number {
-  const wide = BigInt(acc) + (q.bias ? (q.bias[channel] as bigint) : 0n);
+  const wide = BigInt(acc) + (q.bias ? BigInt(q.bias[channel]!) : 0n);
   const c = q.perChannel ? channel : 0;
   const v = multiplyByQuantizedMultiplier64(wide, q.multiplier[c]!, q.shift[c]!) + q.outputOffset;
   return v < q.qmin ? q.qmin : v > q.qmax ? q.qmax : v;

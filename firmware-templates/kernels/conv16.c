@@ -1,0 +1,47 @@
+/* CONV_2D 16x8: int16 activations, int8 filter, int64 bias and accumulator (reference: the int16 path of
+ * src/reference/ops/conv.ts, TFLM's reference_integer_ops::ConvPerChannel for int16). Zero points are 0
+ * (the deriver checks it): no input or output offset. The bias is int64, read as two words (low first). */
+#include "tf_kernels.h"
+#include "tf_quant.h"
+
+void conv2d_s16(const int32_t *args) {
+  const tf_conv2d_args *p = (const tf_conv2d_args *)args;
+  const int16_t *x = (const int16_t *)tf_ref(p->input);
+  const int8_t *w = (const int8_t *)tf_ref(p->filter);
+  const int32_t *bias = (const int32_t *)tf_ref(p->bias);
+  const int32_t *mult = (const int32_t *)tf_ref(p->multiplier);
+  const int32_t *shift = (const int32_t *)tf_ref(p->shift);
+  int16_t *y = (int16_t *)tf_ref(p->output);
+  const int32_t fd = p->filter_depth, per_group = p->out_depth / (p->in_depth / fd);
+  for (int32_t n = 0; n < p->batches; n++) {
+    for (int32_t oy = 0; oy < p->out_h; oy++) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_top;
+      for (int32_t ox = 0; ox < p->out_w; ox++) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_left;
+        int16_t *out = y + ((n * p->out_h + oy) * p->out_w + ox) * p->out_depth;
+        for (int32_t oc = 0; oc < p->out_depth; oc++) {
+          const int32_t in_base = (oc / per_group) * fd;
+          int64_t acc = 0;
+          for (int32_t ky = 0; ky < p->filter_h; ky++) {
+            const int32_t iy = iy0 + p->dilation_h * ky;
+            if (iy < 0 || iy >= p->in_h) continue;
+            for (int32_t kx = 0; kx < p->filter_w; kx++) {
+              const int32_t ix = ix0 + p->dilation_w * kx;
+              if (ix < 0 || ix >= p->in_w) continue;
+              const int16_t *xp = x + ((n * p->in_h + iy) * p->in_w + ix) * p->in_depth + in_base;
+              const int8_t *wp = w + ((oc * p->filter_h + ky) * p->filter_w + kx) * fd;
+              int32_t row = 0; /* |w * x| < 2^22: a row of up to 2^8 taps stays in int32 */
+              for (int32_t ic = 0; ic < fd; ic++) {
+                row += (int32_t)wp[ic] * xp[ic];
+                if ((ic & 255) == 255) { acc += row; row = 0; }
+              }
+              acc += row;
+            }
+          }
+          acc += tf_load_s64(bias, oc);
+          out[oc] = (int16_t)tf_clamp(tf_mbqm64(acc, mult[oc], shift[oc]) + p->output_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}
