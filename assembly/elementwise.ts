@@ -251,6 +251,49 @@ export function sub_s8(args: usize): void {
   binary(args, OP_SUB);
 }
 
+/** One int16 ADD / SUB output element (TFLM's general path): the int8 element arithmetic with left shift 15. */
+// @ts-ignore: decorator
+@inline
+function addSub16Element(args: usize, sub: bool, i: i32, i1: i32, i2: i32): void {
+  const leftShift = arg(args, ADD_LEFT_SHIFT);
+  const v1 = multiplyByQuantizedMultiplier((ld<i16>(ptr(args, ADD_INPUT1), i1) + arg(args, ADD_INPUT1_OFFSET)) << leftShift, arg(args, ADD_INPUT1_MULTIPLIER), arg(args, ADD_INPUT1_SHIFT));
+  const v2 = multiplyByQuantizedMultiplier((ld<i16>(ptr(args, ADD_INPUT2), i2) + arg(args, ADD_INPUT2_OFFSET)) << leftShift, arg(args, ADD_INPUT2_MULTIPLIER), arg(args, ADD_INPUT2_SHIFT));
+  const v = multiplyByQuantizedMultiplier(sub ? v1 - v2 : v1 + v2, arg(args, ADD_OUTPUT_MULTIPLIER), arg(args, ADD_OUTPUT_SHIFT)) + arg(args, ADD_OUTPUT_OFFSET);
+  st<i16>(ptr(args, ADD_OUTPUT), i, clampI32(v, arg(args, ADD_ACT_MIN), arg(args, ADD_ACT_MAX)));
+}
+
+/** int16 ADD / SUB in output order, with broadcasting. */
+// @ts-ignore: decorator
+@inline
+function addSub16(args: usize, sub: bool): void {
+  const size = arg(args, ADD_SIZE);
+  if (arg(args, ADD_FLAT) != 0) {
+    for (let i = 0; i < size; i++) addSub16Element(args, sub, i, i, i);
+    return;
+  }
+  const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
+  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
+  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
+  let i = 0;
+  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
+    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
+    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
+    for (let f = 0; f < d5; f++) {
+      addSub16Element(args, sub, i++, i1, i2);
+      i1 += st15;
+      i2 += st25;
+    }
+  }
+}
+
+export function add_s16(args: usize): void {
+  addSub16(args, false);
+}
+
+export function sub_s16(args: usize): void {
+  addSub16(args, true);
+}
+
 export function mul_s8(args: usize): void {
   binary(args, OP_MUL);
 }

@@ -20,6 +20,16 @@ export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
+/**
+ * TFLite MultiplyByQuantizedMultiplier for an int64 accumulator (the 16x8 kernels): the multiplier rounded
+ * to 16 bits, one rounding shift by 15 - shift (shift <= 7), truncated to i32 (i64 arithmetic wraps as the C's).
+ */
+export function multiplyByQuantizedMultiplier64(x: i64, multiplier: i32, shift: i32): i32 {
+  const reduced: i64 = multiplier < 0x7fff0000 ? <i64>((multiplier + (1 << 15)) >> 16) : 0x7fff;
+  const total = <i64>(15 - shift);
+  return <i32>((x * reduced + (<i64>1 << (total - 1))) >> total);
+}
+
 /** TFLite MultiplyByQuantizedMultiplier (double rounding, TFLM's default). */
 export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i32): i32 {
   const leftShift = shift > 0 ? shift : 0;
