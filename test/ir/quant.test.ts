@@ -3,6 +3,7 @@ import {
   activationClamp,
   frexp,
   multiplyByQuantizedMultiplier,
+  multiplyByQuantizedMultiplier64,
   quantizeMultiplier,
   roundingDivideByPOT,
   saturatingRoundingDoublingHighMul,
@@ -86,6 +87,18 @@ describe('fixed-point primitives', () => {
       const got = multiplyByQuantizedMultiplier(x, multiplier, shift);
       expect(Math.abs(got - x * real)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('the 64-bit MultiplyByQuantizedMultiplier (16x8 kernels): 16-bit multiplier, one rounding shift by 15 - shift', () => {
+    // 2^30 (0.5) rounds to 16384; (1000 * 16384 + 2^14) >> 15 = floor(500.5); the tie of -500.5 goes up
+    expect(multiplyByQuantizedMultiplier64(1000n, 1 << 30, 0)).toBe(500);
+    expect(multiplyByQuantizedMultiplier64(-1001n, 1 << 30, 0)).toBe(-500);
+    // a multiplier at or above 0x7fff0000 saturates to 0x7fff: (2^20 * 32767 + 2^14) >> 15 = floor(1048544.5)
+    expect(multiplyByQuantizedMultiplier64(1n << 20n, 0x7fffffff, 0)).toBe(1048544);
+    // left shift 7: total shift 8; 3 * 16384 = 49152, + 128, >> 8 = 192 (3 * 0.5 * 2^7)
+    expect(multiplyByQuantizedMultiplier64(3n, 1 << 30, 7)).toBe(192);
+    // an accumulator beyond int32 (|x| < 2^47 as TFLM requires): 2^40 * 0.5 * 2^-20 = 2^19
+    expect(multiplyByQuantizedMultiplier64(1n << 40n, 1 << 30, -20)).toBe(1 << 19);
   });
 
   it('activation clamps follow the output quantization', () => {

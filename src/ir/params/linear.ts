@@ -253,12 +253,12 @@ function checkBias(ctx: Ctx, bias: Tensor | null, channels: number): void {
 }
 
 /** PopulateConvolutionQuantizationParams: one multiplier per filter scale, computed in double. */
-function convMultipliers(ctx: Ctx, outT: Tensor, inputScale: number, filterScales: readonly number[], outputScale: number): { multiplier: Int32Array; shift: Int32Array } {
+function convMultipliers(ctx: Ctx, outT: Tensor, inputScale: number, filterScales: readonly number[], outputScale: number, maxShift?: number): { multiplier: Int32Array; shift: Int32Array } {
   const multiplier = new Int32Array(filterScales.length);
   const shift = new Int32Array(filterScales.length);
   filterScales.forEach((filterScale, i) => {
     const what = filterScales.length > 1 ? `channel ${i} output` : 'output';
-    const q = requantMultiplier({ ctx, tensor: outT, what }, (inputScale * filterScale) / outputScale);
+    const q = requantMultiplier({ ctx, tensor: outT, what }, (inputScale * filterScale) / outputScale, maxShift);
     multiplier[i] = q.multiplier;
     shift[i] = q.shift;
   });
@@ -321,9 +321,13 @@ function deriveConv2D(ctx: DeriveContext<'CONV_2D'>): ConvParams | null {
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
-  if (elementDtype(ctx) === 'int16') requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
-  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  if (elementDtype(ctx) !== 'int16') return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
+  return { inputOffset: 0, outputOffset: 0, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale, MAX_SHIFT_64) };
 }
+
+/** The 64-bit MultiplyByQuantizedMultiplier of the 16x8 kernels takes shifts below 8 (TFLM asserts it). */
+const MAX_SHIFT_64 = 7;
 
 /** TFLM's 16x8 convolutions take symmetric int16 activations: the kernels add no input or output offset. */
 function requireZeroPoints16(ctx: Ctx, tensors: Array<[Tensor, number]>): void {
@@ -365,8 +369,9 @@ function deriveTransposeConv(ctx: DeriveContext<'TRANSPOSE_CONV'>): ConvParams {
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
-  if (dtype === 'int16') requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
-  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  if (dtype !== 'int16') return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
+  return { inputOffset: 0, outputOffset: 0, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale, MAX_SHIFT_64) };
 }
 
 function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvParams | null {
