@@ -10,6 +10,23 @@ import {
 import { arg, ptr, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier64 } from './quant';
 
+/**
+ * sum_k w[k] * (x[k] + off) in i64 (x: i8 or i16 elements), with partial sums of 256 taps in i32 (each
+ * |product| < 2^23): the inner loop of the 16x8 kernels and TRANSPOSE_CONV.
+ */
+// @ts-ignore: decorator
+@inline
+export function dot64<T>(x: usize, w: usize, n: i32, off: i32): i64 {
+  let acc: i64 = 0;
+  for (let i = 0; i < n; i += 256) {
+    const end = n - i < 256 ? n : i + 256;
+    let part: i32 = 0;
+    for (let k = i; k < end; k++) part += <i32>load<i8>(w + <usize>k) * (<i32>load<T>(x + (<usize>k << alignof<T>())) + off);
+    acc += <i64>part;
+  }
+  return acc;
+}
+
 export function conv2d_s16(args: usize): void {
   const x = ptr(args, CONV2D_INPUT), w = ptr(args, CONV2D_FILTER), bias = ptr(args, CONV2D_BIAS);
   const mult = ptr(args, CONV2D_MULTIPLIER), shift = ptr(args, CONV2D_SHIFT), y = ptr(args, CONV2D_OUTPUT);
@@ -35,15 +52,7 @@ export function conv2d_s16(args: usize): void {
               if (ix < 0 || ix >= inW) continue;
               const xp = x + ((<usize>(((n * inH + iy) * inW + ix) * inDepth + inBase)) << 1);
               const wp = w + <usize>(((oc * kh + ky) * kw + kx) * fd);
-              let row: i32 = 0; // |w * x| < 2^22: 256 taps stay in i32
-              for (let ic = 0; ic < fd; ic++) {
-                row += <i32>load<i8>(wp + <usize>ic) * <i32>load<i16>(xp + (<usize>ic << 1));
-                if ((ic & 255) == 255) {
-                  acc += <i64>row;
-                  row = 0;
-                }
-              }
-              acc += <i64>row;
+              acc += dot64<i16>(xp, wp, fd, 0);
             }
           }
           acc += load<i64>(bias + (<usize>oc << 3));

@@ -10,6 +10,7 @@ import {
 } from './abi';
 import { arg, ptr, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64 } from './quant';
+import { dot64 } from './conv16';
 
 /** The input index a filter tap reads for output position o, or -1 when no input pixel lands there. */
 // @ts-ignore: decorator
@@ -47,15 +48,7 @@ function transposeConv<T>(args: usize): void {
               if (ix < 0) continue;
               const xp = x + ((<usize>(((n * inH + iy) * inW + ix) * inDepth)) << alignof<T>());
               const wp = w + <usize>(((oc * kh + ky) * kw + kx) * inDepth);
-              let row: i32 = 0; // |w * (x + offset)| < 2^23: 256 taps stay in i32
-              for (let ic = 0; ic < inDepth; ic++) {
-                row += <i32>load<i8>(wp + <usize>ic) * (<i32>load<T>(xp + (<usize>ic << alignof<T>())) + inOffset);
-                if ((ic & 255) == 255) {
-                  acc += <i64>row;
-                  row = 0;
-                }
-              }
-              acc += <i64>row;
+              acc += dot64<T>(xp, wp, inDepth, inOffset);
             }
           }
           const m = load<i32>(mult + (<usize>oc << 2)), s = load<i32>(shift + (<usize>oc << 2));

@@ -2,7 +2,7 @@
  * src/reference/ops/conv.ts, TFLM's reference_integer_ops::ConvPerChannel for int16). Zero points are 0
  * (the deriver checks it): no input or output offset. The bias is int64, read as two words (low first). */
 #include "tf_kernels.h"
-#include "tf_quant.h"
+#include "tf_dot.h"
 
 void conv2d_s16(const int32_t *args) {
   const tf_conv2d_args *p = (const tf_conv2d_args *)args;
@@ -30,12 +30,7 @@ void conv2d_s16(const int32_t *args) {
               if (ix < 0 || ix >= p->in_w) continue;
               const int16_t *xp = x + ((n * p->in_h + iy) * p->in_w + ix) * p->in_depth + in_base;
               const int8_t *wp = w + ((oc * p->filter_h + ky) * p->filter_w + kx) * fd;
-              int32_t row = 0; /* |w * x| < 2^22: a row of up to 2^8 taps stays in int32 */
-              for (int32_t ic = 0; ic < fd; ic++) {
-                row += (int32_t)wp[ic] * xp[ic];
-                if ((ic & 255) == 255) { acc += row; row = 0; }
-              }
-              acc += row;
+              acc += tf_dot64_s16(xp, wp, fd, 0);
             }
           }
           acc += tf_load_s64(bias, oc);

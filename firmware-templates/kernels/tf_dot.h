@@ -250,4 +250,20 @@ TF_INLINE void tf_dot4(const int8_t *x, const int8_t *w, size_t ws, int len, int
   acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
 }
 
+/* sum_i w[i] * (x[i] + off) in int64, for the 16x8 kernels (int16 x) and TRANSPOSE_CONV (int8 x): partial
+ * sums of 256 taps in int32 (each |product| < 2^23), added into the 64-bit accumulator. */
+#define TF_DOT64(NAME, XTYPE)                                                           \
+  TF_INLINE int64_t NAME(const XTYPE *x, const int8_t *w, int32_t n, int32_t off) {     \
+    int64_t acc = 0;                                                                    \
+    for (int32_t i = 0; i < n; i += 256) {                                              \
+      const int32_t end = n - i < 256 ? n : i + 256;                                    \
+      int32_t part = 0;                                                                 \
+      for (int32_t k = i; k < end; k++) part += (int32_t)w[k] * ((int32_t)x[k] + off);  \
+      acc += part;                                                                      \
+    }                                                                                   \
+    return acc;                                                                         \
+  }
+TF_DOT64(tf_dot64_s16, int16_t)
+TF_DOT64(tf_dot64_s8, int8_t)
+
 #endif

@@ -3,7 +3,7 @@
  * pixel iy contributes to output row oy = iy * stride - pad + ky), which sums them without scratch:
  * integer sums do not depend on their order (int32 wraps alike, int64 does not overflow). */
 #include "tf_kernels.h"
-#include "tf_quant.h"
+#include "tf_dot.h"
 
 /* The input index a filter tap reads for output position o, or -1 when no input pixel lands there. */
 static inline int32_t source_index(int32_t o, int32_t k, int32_t pad, int32_t stride, int32_t size) {
@@ -13,7 +13,7 @@ static inline int32_t source_index(int32_t o, int32_t k, int32_t pad, int32_t st
 }
 
 /* Sum over the taps of output (n, oy, ox) and channel oc of (x + input_offset) * w, in int64. */
-#define TRANSPOSE_CONV_SUM(XTYPE)                                                                           \
+#define TRANSPOSE_CONV_SUM(DOT)                                                                             \
   int64_t acc = 0;                                                                                          \
   for (int32_t ky = 0; ky < p->filter_h; ky++) {                                                            \
     const int32_t iy = source_index(oy, ky, p->pad_top, p->stride_h, p->in_h);                              \
@@ -21,14 +21,8 @@ static inline int32_t source_index(int32_t o, int32_t k, int32_t pad, int32_t st
     for (int32_t kx = 0; kx < p->filter_w; kx++) {                                                          \
       const int32_t ix = source_index(ox, kx, p->pad_left, p->stride_w, p->in_w);                          \
       if (ix < 0) continue;                                                                                 \
-      const XTYPE *xp = x + ((n * p->in_h + iy) * p->in_w + ix) * p->in_depth;                              \
-      const int8_t *wp = w + ((oc * p->filter_h + ky) * p->filter_w + kx) * p->in_depth;                    \
-      int32_t row = 0;                                                                                      \
-      for (int32_t ic = 0; ic < p->in_depth; ic++) {                                                        \
-        row += (int32_t)wp[ic] * (xp[ic] + p->input_offset);                                                \
-        if ((ic & 255) == 255) { acc += row; row = 0; }                                                     \
-      }                                                                                                     \
-      acc += row;                                                                                           \
+      acc += DOT(x + ((n * p->in_h + iy) * p->in_w + ix) * p->in_depth,                                     \
+                 w + ((oc * p->filter_h + ky) * p->filter_w + kx) * p->in_depth, p->in_depth, p->input_offset); \
     }                                                                                                       \
   }
 
@@ -44,7 +38,7 @@ void transpose_conv_s8(const int32_t *args) {
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++)
         for (int32_t oc = 0; oc < p->out_depth; oc++) {
-          TRANSPOSE_CONV_SUM(int8_t)
+          TRANSPOSE_CONV_SUM(tf_dot64_s8)
           /* TFLM's int32 scratch wraps: the sum mod 2^32, then the bias with int32 wrap */
           const int32_t v = tf_wadd((int32_t)(uint32_t)(uint64_t)acc, bias[oc]);
           y[((n * p->out_h + oy) * p->out_w + ox) * p->out_depth + oc] =
@@ -64,7 +58,7 @@ void transpose_conv_s16(const int32_t *args) {
     for (int32_t oy = 0; oy < p->out_h; oy++)
       for (int32_t ox = 0; ox < p->out_w; ox++)
         for (int32_t oc = 0; oc < p->out_depth; oc++) {
-          TRANSPOSE_CONV_SUM(int16_t)
+          TRANSPOSE_CONV_SUM(tf_dot64_s16)
           acc += tf_load_s64(bias, oc);
           y[((n * p->out_h + oy) * p->out_w + ox) * p->out_depth + oc] =
               (int16_t)tf_clamp(tf_mbqm64(acc, mult[oc], shift[oc]) + p->output_offset, p->act_min, p->act_max);
