@@ -7,7 +7,7 @@ import { elementCount, byteSize } from '../ir/shapes.js';
 import { callSymbols } from '../schedule/abi.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
-import { graphWeightBytes, macsOf, opWeightBytes } from '../ir/macs.js';
+import { graphWeightBytes, macsOf, opWeightBytes, transposeConvMacs } from '../ir/macs.js';
 import { callCost, kindOfSymbol, type CallFeatures, type DeviceModel, type KernelKind } from './devices.js';
 
 export interface ProfileLayer {
@@ -114,7 +114,11 @@ export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
     activationBytes += byteSize(r.shape, r.dtype);
   }
   const weightShape = weightShapeOf(graph, call);
-  const macs = macsOf(call.op.kind, out.shape, weightShape);
+  const op = call.op;
+  const data = call.inputs[2];
+  const macs = op.kind === 'TRANSPOSE_CONV' && data
+    ? transposeConvMacs('arena' in data ? data.arena.shape : graph.tensors[data.constant]!.shape, out.shape, weightShape, op.attrs)
+    : macsOf(op.kind, out.shape, weightShape);
   return { macs, tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), columnElements: columnOf(call, macs), inputs, weightBytes, activationBytes };
 }
 

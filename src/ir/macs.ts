@@ -6,6 +6,7 @@ import { byteSize, elementCount } from './shapes.js';
 /** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
 export function opMacs(graph: Graph, op: AnyOp): number {
   const shapeOf = (id: number) => graph.tensors[id]!.shape;
+  if (op.kind === 'TRANSPOSE_CONV') return transposeConvMacs(shapeOf(op.inputs[2]!), shapeOf(op.outputs[0]!), shapeOf(op.inputs[1]!), op.attrs);
   const weights = op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED' ? shapeOf(op.inputs[1]!) : [];
   return macsOf(op.kind, shapeOf(op.outputs[0]!), weights);
 }
@@ -29,6 +30,31 @@ export function macsOf(kind: OpKind, outputShape: readonly number[], weightShape
     default:
       return 0;
   }
+}
+
+/**
+ * TRANSPOSE_CONV's MACs: per filter tap (ky, kx), the input pixels whose product lands inside the output
+ * (iy * stride - pad.top + ky in [0, outH)), times input and output channels and batches.
+ */
+export function transposeConvMacs(
+  inShape: readonly number[],
+  outShape: readonly number[],
+  weightShape: readonly number[],
+  attrs: { stride: readonly [number, number]; pad: { top: number; left: number } },
+): number {
+  const [batches, inH, inW, inDepth] = inShape as [number, number, number, number];
+  const [outDepth, kh, kw] = weightShape as [number, number, number, number];
+  const landing = (inSize: number, outSize: number, stride: number, pad: number, k: number) => {
+    let n = 0;
+    for (let i = 0; i < inSize; i++) if (i * stride - pad + k >= 0 && i * stride - pad + k < outSize) n++;
+    return n;
+  };
+  let taps = 0;
+  for (let ky = 0; ky < kh; ky++) {
+    const rows = landing(inH, outShape[1]!, attrs.stride[0], attrs.pad.top, ky);
+    for (let kx = 0; kx < kw; kx++) taps += rows * landing(inW, outShape[2]!, attrs.stride[1], attrs.pad.left, kx);
+  }
+  return batches * taps * inDepth * outDepth;
 }
 
 /** Bytes of the constant tensors an op reads (weights, biases, parameter tensors). */
