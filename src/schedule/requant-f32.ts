@@ -42,17 +42,12 @@ export function float32Result(x: number, c: Float32Requant): number {
  * proves the result.
  */
 export function float32Requant(multiplier: number, shift: number, range: ChannelRange, withNegative: boolean): Float32Requant | null {
-  const e = Math.max(-shift, 0), ls = Math.max(shift, 0);
-  if (multiplier <= 0) return null;
-  const exactScale = multiplier * 2 ** (ls - 31 - e);
-  const scale = f(exactScale);
+  const e = Math.max(-shift, 0);
+  const found = exactSteps(multiplier, shift, range);
+  if (found === null) return null;
+  const { scale, steps } = found;
   const { xLo, xHi } = range;
-  if (Math.max(Math.abs(xLo), Math.abs(xHi)) * exactScale >= 2 ** 21) return null; // the magic constant's range
   const exact = (x: number) => multiplyByQuantizedMultiplier(x, multiplier, shift);
-  const product = (x: number) => f(f(x) * scale);
-  // output levels whose step the clamp lets through: r >= k changes the output for k in (kMin, kMax]
-  const kMin = Math.max(range.actMin - range.zeroPoint, exact(xLo)), kMax = Math.min(range.actMax - range.zeroPoint, exact(xHi));
-  const steps: number[] = [];
   const bounds = { pos: [-Infinity, Infinity], neg: [-Infinity, Infinity] };
   const bound = (p: number, low: boolean, k: number) => {
     const b = withNegative && p < 0 ? bounds.neg : bounds.pos;
@@ -60,17 +55,12 @@ export function float32Requant(multiplier: number, shift: number, range: Channel
     if (low) b[0] = Math.max(b[0]!, k - 0.5 - p);
     else b[1] = Math.min(b[1]!, k - 0.5 - p);
   };
-  const guess = e > 0 ? 2 ** -(1 + e) : 0;
-  for (let k = kMin + 1; k <= kMax; k++) {
-    // the smallest x with exact(x) >= k, from the linear estimate, then stepped to the exact boundary
-    let x = Math.min(xHi, Math.max(xLo, Math.ceil((k - 0.5 - guess) / exactScale)));
-    for (let guard = 0; exact(x) >= k && x > xLo; guard++) { if (guard > 64) return null; x--; }
-    for (let guard = 0; exact(x) < k && x < xHi; guard++) { if (guard > 64) return null; x++; }
-    if (exact(x) < k) continue; // never reached within the range
-    steps.push(x, k);
-    bound(product(x), true, k);
-    if (x > xLo) bound(product(x - 1), false, k);
+  for (let i = 0; i < steps.length; i += 2) {
+    const x = steps[i]!, k = steps[i + 1]!;
+    bound(f(f(x) * scale), true, k);
+    if (x > xLo) bound(f(f(x - 1) * scale), false, k);
   }
+  const guess = e > 0 ? 2 ** -(1 + e) : 0;
   // the middle of each interval (float32 rounding of p + n may still cross a bound: the proof decides),
   // else the nudge TFLM's arithmetic implies
   const pick = ([lo, hi]: number[], fallback: number): number => {
@@ -96,4 +86,61 @@ export function float32Requant(multiplier: number, shift: number, range: Channel
     const clamp = (v: number) => Math.min(range.actMax, Math.max(range.actMin, v + range.zeroPoint));
     return clamp(float32Result(xLo, c)) === clamp(exact(xLo)) && clamp(float32Result(xHi, c)) === clamp(exact(xHi));
   }
+}
+
+interface ExactSteps {
+  /** fround of the exact scale multiplier * 2^(ls - 31 - e). */
+  scale: number;
+  /** Pairs (x, k): x is the smallest x in the range with exact(x) >= k, for every clamp-visible level k. */
+  steps: number[];
+}
+
+// The lowering asks for both forms of a channel in turn; they share the exact function's steps.
+let lastSteps: { key: string; found: ExactSteps | null } | null = null;
+
+/**
+ * Where MultiplyByQuantizedMultiplier steps across the output levels the clamp lets through, each
+ * located from its closed-form estimate and confirmed with the integer function on both sides
+ * (exact(x) >= k > exact(x - 1)); null outside the magic constant's range or when a step is not
+ * found within 64 moves of its estimate.
+ */
+function exactSteps(multiplier: number, shift: number, range: ChannelRange): ExactSteps | null {
+  const key = `${multiplier},${shift},${range.xLo},${range.xHi},${range.zeroPoint},${range.actMin},${range.actMax}`;
+  if (lastSteps?.key === key) return lastSteps.found;
+  const found = findSteps(multiplier, shift, range);
+  lastSteps = { key, found };
+  return found;
+}
+
+function findSteps(multiplier: number, shift: number, range: ChannelRange): ExactSteps | null {
+  const e = Math.max(-shift, 0), ls = Math.max(shift, 0);
+  if (multiplier <= 0) return null;
+  const exactScale = multiplier * 2 ** (ls - 31 - e);
+  const { xLo, xHi } = range;
+  if (Math.max(Math.abs(xLo), Math.abs(xHi)) * exactScale >= 2 ** 21) return null; // the magic constant's range
+  const exact = (x: number) => multiplyByQuantizedMultiplier(x, multiplier, shift);
+  // output levels whose step the clamp lets through: r >= k changes the output for k in (kMin, kMax]
+  const kMin = Math.max(range.actMin - range.zeroPoint, exact(xLo)), kMax = Math.min(range.actMax - range.zeroPoint, exact(xHi));
+  // r >= k from x = (k - 1/2 - nudge) / scale on: TFLM's nudge for r > 0, and one 2^-e lower below
+  const nudge = e > 0 ? 2 ** -(1 + e) : 0, negativeNudge = nudge - (e > 0 ? 2 ** -e : 0);
+  const steps: number[] = [];
+  for (let k = kMin + 1; k <= kMax; k++) {
+    let x = Math.min(xHi, Math.max(xLo, Math.ceil((k - 0.5 - (k > 0 ? nudge : negativeNudge)) / exactScale)));
+    let at = exact(x);
+    // down while the level is already reached one lower, up while it is not reached
+    for (let guard = 0; at >= k && x > xLo; guard++) {
+      if (guard > 64) return null;
+      const below = exact(x - 1);
+      if (below < k) break;
+      x--;
+      at = below;
+    }
+    for (let guard = 0; at < k && x < xHi; guard++) {
+      if (guard > 64) return null;
+      at = exact(++x);
+    }
+    if (at < k) continue; // never reached within the range
+    steps.push(x, k);
+  }
+  return { scale: f(exactScale), steps };
 }

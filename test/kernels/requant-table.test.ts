@@ -108,6 +108,35 @@ describe('qparams float64 form', () => {
     expect(checked).toBeGreaterThan(50000);
   });
 
+  it('float32 forms: a channel gets the same constants whatever channel was asked before it (the shared step search)', () => {
+    const { multiplier, shift } = quantizeMultiplier(0.0123);
+    const other = quantizeMultiplier(0.0140); // the same shift
+    const base = { xLo: -6000, xHi: 9000, zeroPoint: -3, actMin: -128, actMax: 127 };
+    // channels that differ from the first in one thing each and get other form-4 constants
+    const channels: Array<[number, number, typeof base]> = [
+      [multiplier, shift, base],
+      [other.multiplier, other.shift, base],
+      [multiplier, shift - 1, base],
+      [multiplier, shift, { ...base, xLo: -2000 }],
+      [multiplier, shift, { ...base, xHi: 4000 }],
+      [multiplier, shift, { ...base, zeroPoint: 60 }],
+      [multiplier, shift, { ...base, actMin: -20 }],
+      [multiplier, shift, { ...base, actMax: 60 }],
+    ];
+    const unrelated = () => float32Requant(1 << 30, -3, { xLo: 0, xHi: 10, zeroPoint: 0, actMin: -128, actMax: 127 }, false);
+    const fresh = channels.map(([m, s, range]) => [false, true].map((neg) => { unrelated(); return float32Requant(m, s, range, neg); }));
+    for (let a = 0; a < channels.length; a++) {
+      for (let b = 0; b < channels.length; b++) {
+        if (a === b) continue;
+        expect(fresh[a]![1], `channels ${a} and ${b} must differ for the check to mean anything`).not.toEqual(fresh[b]![1]);
+        for (const [i, neg] of [false, true].entries()) {
+          float32Requant(channels[a]![0], channels[a]![1], channels[a]![2], neg);
+          expect(float32Requant(channels[b]![0], channels[b]![1], channels[b]![2], neg), `channel ${b} after ${a}`).toEqual(fresh[b]![i]);
+        }
+      }
+    }
+  });
+
   it('turns away channels whose accumulator can wrap int32 or whose float64 error could show', () => {
     const w: ChannelWeights = { sum: 0, positive: 2 ** 24, negative: 2 ** 24 };
     expect(floatRequantExact(w, 0, 1 << 30, -8, { zeroPoint: 0, actMin: -128, actMax: 127 })).toBe(false); // |x| reaches 2^31
