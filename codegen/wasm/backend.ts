@@ -1,11 +1,12 @@
-// The wasm backend loads on first use: binaryen (~0.5 s of CPU to import) and wabt are imported only by
-// the commands and calls that emit or validate a module, and may be absent (optional dependencies).
+// The wasm backend loads on first use, by the commands and calls that emit a module. It links with its own
+// code (link.ts) and checks with the engine's validator; wabt (an optional dependency, ~0.1 s of CPU to
+// import) loads only for --wat or to name what the engine rejects, and may be absent.
 import { ToolchainError } from '../../src/errors.js';
 
 export type WasmBackend = typeof import('./index.js');
 
 /** The npm packages the backend imports, named in the error when one is not installed. */
-const PACKAGES = ['binaryen', 'wabt'] as const;
+const PACKAGES = ['wabt'] as const;
 
 let backend: Promise<WasmBackend> | null = null;
 
@@ -25,7 +26,7 @@ export function backendError(error: unknown): unknown {
   return new ToolchainError(`the wasm backend needs the npm package ${pkg}, which is not installed: npm install ${pkg}`, { package: pkg });
 }
 
-/** codegen/wasm/index.js, imported once; rejects with E_TOOLCHAIN naming binaryen or wabt when absent. */
+/** codegen/wasm/index.js, imported once; rejects with E_TOOLCHAIN naming a missing package. */
 export function loadWasmBackend(): Promise<WasmBackend> {
   backend ??= (import(/* @vite-ignore */ BACKEND_MODULE) as Promise<WasmBackend>).catch((e: unknown) => {
     backend = null;

@@ -1,9 +1,10 @@
 // The per-model WebAssembly module: the kernel library (build/kernels.{simd,scalar}.wasm, from
-// assembly/) linked with the model's constant data (weights, tables, argument records) as one data
-// segment and a generated `invoke` — the schedule's kernel calls in order, each with the constant
-// address of its argument record (the kernel ABI, src/schedule/abi.ts). binaryen reads the library,
-// fixes the arena and constant bases as immutable globals, drops every kernel the model does not call,
-// and optimizes (-O3).
+// assembly/, optimized once when it is built: asc -O3) linked with the model's constant data (weights,
+// tables, argument records) and a generated `invoke` — the schedule's kernel calls in order, each with
+// the constant address of its argument record (the kernel ABI, src/schedule/abi.ts). The linker
+// (link.ts) keeps only the kernels the model calls, turns the arena, constant and workspace bases into
+// constants and splits the data at zero runs; no binaryen pass runs per model (a per-model -O3 cost
+// 0.4-2 s of CPU per compile and changed the latency by under 1%: BENCHMARKS.md, "Start-up and install").
 //
 // Memory layout (one memory, initial = maximum = exactly the pages needed, no growth):
 //   [0, constBytes)                 constant data (data segment)
@@ -14,10 +15,9 @@
 // The first invoke also runs the preparation steps (LoweredSchedule.prepare: int16 filter copies, ADD/SUB
 // lookup tables), filling constant data the lowering only reserved.
 // Exports: memory, invoke.
-import binaryen from 'binaryen';
 import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
 import type { Schedule } from '../../src/schedule/types.js';
-import { TinyforgeError } from '../../src/errors.js';
+import { linkModule } from './link.js';
 import { workspaceBytes } from './workspace.js';
 
 export const WASM_PAGE = 65536;
@@ -25,10 +25,8 @@ export const WASM_PAGE = 65536;
 export interface WasmEmitOptions extends LowerOptions {
   /** The kernel library's bytes (build/kernels.simd.wasm or build/kernels.scalar.wasm). */
   library: Uint8Array;
-  /** Whether the library is the SIMD build (enables the SIMD feature). */
+  /** Whether the library is the SIMD build (the lowering then uses the SIMD-only layouts). */
   simd: boolean;
-  /** binaryen -O3 (default true). */
-  optimize?: boolean;
 }
 
 export interface WasmLayout {
@@ -57,13 +55,6 @@ export interface EmittedWasm {
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
-function features(simd: boolean): number {
-  const F = binaryen.Features;
-  let f = F.MVP | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | F.BulkMemoryOpt;
-  if (simd) f |= F.SIMD128;
-  return f;
-}
-
 export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedWasm {
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
   // ...and ADD/SUB tables, made at the first invoke. Int16 filter copies (wideWeights) stay opt-in: they
@@ -77,61 +68,17 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
   const pages = Math.max(1, Math.ceil(memoryBytes / WASM_PAGE));
   const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, workBase, workBytes, memoryBytes, pages };
 
-  const module = binaryen.readBinary(options.library);
-  try {
-    module.setFeatures(features(options.simd));
-    // Kernel exports -> internal function names; then the library exports nothing of its own.
-    const internal = new Map<string, string>();
-    const globals = new Map<string, string>();
-    const exportNames: string[] = [];
-    for (let i = 0; i < module.getNumExports(); i++) {
-      const info = binaryen.getExportInfo(module.getExportByIndex(i));
-      exportNames.push(info.name);
-      if (info.kind === binaryen.ExternalFunction) internal.set(info.name, info.value);
-      if (info.kind === binaryen.ExternalGlobal) globals.set(info.name, info.value);
-    }
-    for (const name of exportNames) module.removeExport(name);
-
-    // The three bases (exported by the library as ARENA_BASE / CONST_BASE / WORK_BASE) become constants.
-    for (const [exported, base] of [['ARENA_BASE', arenaBase], ['CONST_BASE', layout.constBase], ['WORK_BASE', workBase]] as const) {
-      const name = globals.get(exported);
-      if (!name) throw new TinyforgeError('E_TOOLCHAIN', `the wasm kernel library does not export ${exported}`, {});
-      module.removeGlobal(name);
-      module.addGlobal(name, binaryen.i32, false, module.i32.const(base));
-    }
-
-    const calls = lowered.calls.map((c) => {
-      const fn = internal.get(c.symbol);
-      if (!fn) throw new TinyforgeError('E_UNSUPPORTED', `the wasm kernel library has no kernel ${c.symbol}`, { symbol: c.symbol });
-      return module.call(fn, [module.i32.const(layout.constBase + c.record)], binaryen.none);
-    });
-    if (lowered.prepare.length > 0) {
-      // the preparation steps (int16 filter copies, lookup tables) run once, at the start of the first invoke
-      const steps = lowered.prepare.map((p) => {
-        const fn = internal.get(p.symbol);
-        if (!fn) throw new TinyforgeError('E_TOOLCHAIN', `the wasm kernel library has no ${p.symbol}`, { symbol: p.symbol });
-        return module.call(fn, [module.i32.const(layout.constBase + p.record)], binaryen.none);
-      });
-      module.addGlobal('prepared', binaryen.i32, true, module.i32.const(0));
-      calls.unshift(module.if(module.i32.eqz(module.global.get('prepared', binaryen.i32)),
-        module.block(null, [...steps, module.global.set('prepared', module.i32.const(1))], binaryen.none)));
-    }
-    module.addFunction('invoke', binaryen.none, binaryen.none, [], module.block(null, calls, binaryen.none));
-    module.addFunctionExport('invoke', 'invoke');
-    module.setMemory(pages, pages, 'memory', constBytes > 0 ? [{ offset: module.i32.const(layout.constBase), data: lowered.constants, passive: false }] : [], false, false, '0');
-
-    if (options.optimize ?? true) {
-      binaryen.setOptimizeLevel(3);
-      binaryen.setShrinkLevel(1);
-      module.optimize();
-    }
-    if (!module.validate()) throw new TinyforgeError('E_TOOLCHAIN', 'binaryen rejected the linked module', {});
-    const wasm = module.emitBinary();
-    const dataSectionBytes = sectionBytes(wasm, 11);
-    return { wasm, dataSectionBytes, codeBytes: wasm.length - dataSectionBytes, layout, lowered, symbols: lowered.symbols };
-  } finally {
-    module.dispose();
-  }
+  const wasm = linkModule({
+    library: options.library,
+    bases: { ARENA_BASE: arenaBase, CONST_BASE: layout.constBase, WORK_BASE: workBase },
+    prepare: lowered.prepare.map((p) => ({ symbol: p.symbol, record: layout.constBase + p.record })),
+    calls: lowered.calls.map((c) => ({ symbol: c.symbol, record: layout.constBase + c.record })),
+    pages,
+    data: lowered.constants,
+    dataOffset: layout.constBase,
+  });
+  const dataSectionBytes = sectionBytes(wasm, 11);
+  return { wasm, dataSectionBytes, codeBytes: wasm.length - dataSectionBytes, layout, lowered, symbols: lowered.symbols };
 }
 
 /** Bytes (header included) of the sections with id `id` in a wasm binary (11 = data). */

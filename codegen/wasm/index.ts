@@ -4,7 +4,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import type { Schedule } from '../../src/schedule/types.js';
 import { emitWasm, type EmittedWasm, type WasmEmitOptions } from './emit.js';
 import { loaderSource, loaderTypes, modelMeta, type ModelMeta } from './loader.js';
-import { validateWasm } from './validate.js';
+import { checkWasm, validateWasm } from './validate.js';
 
 export interface WasmFilesOptions extends WasmEmitOptions {
   /** Embed the wasm bytes (base64) in model.mjs for single-file use (model.wasm is still written). */
@@ -24,10 +24,10 @@ export interface WasmFiles {
   meta: ModelMeta;
 }
 
-/** Emits, validates with wabt, and renders the loader. `graph` is the graph the schedule runs (after passes). */
+/** Emits, validates (the engine's validator; wabt's for --wat), and renders the loader. `graph` is the graph the schedule runs (after passes). */
 export async function emitWasmFiles(graph: Graph, schedule: Schedule, options: WasmFilesOptions): Promise<WasmFiles> {
   const emitted = emitWasm(schedule, options);
-  const text = await validateWasm(emitted.wasm, { text: options.wat ?? false });
+  const text = options.wat ? await validateWasm(emitted.wasm, { text: true }) : (await checkWasm(emitted.wasm), null);
   const meta = modelMeta(graph, emitted);
   const files: EmittedFile[] = [
     { path: 'model.wasm', contents: emitted.wasm },
@@ -41,5 +41,5 @@ export async function emitWasmFiles(graph: Graph, schedule: Schedule, options: W
 export { emitWasm, WASM_PAGE, type EmittedWasm, type WasmEmitOptions, type WasmLayout } from './emit.js';
 export { instantiateEmitted, runLoaded, type LoadedModel } from './run.js';
 export { loaderSource, loaderTypes, modelMeta, type ModelMeta, type TensorMeta } from './loader.js';
-export { validateWasm } from './validate.js';
+export { checkWasm, validateWasm } from './validate.js';
 
