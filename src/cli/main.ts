@@ -4,16 +4,6 @@ import { Command, CommanderError } from 'commander';
 import { TinyforgeError } from '../errors.js';
 import { escapeTerminal } from '../escape.js';
 import { ExitStatus } from './exit-status.js';
-import { registerCompile } from './commands/compile.js';
-import { registerDemo } from './commands/demo.js';
-import { registerEval } from './commands/eval.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerPlan } from './commands/plan.js';
-import { registerProfile } from './commands/profile.js';
-import { registerPrune } from './commands/prune.js';
-import { registerQuantize } from './commands/quantize.js';
-import { registerRun } from './commands/run.js';
-import { registerTrain } from './commands/train.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -22,23 +12,40 @@ export interface CliIO {
   stderrIsTTY?: boolean;
 }
 
-function buildProgram(io: CliIO): Command {
+type Register = (program: Command, io: CliIO) => void;
+
+/** Every command, in --help order; each file (and what it imports) loads only when its command runs or help lists them all. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  plan: async () => (await import('./commands/plan.js')).registerPlan,
+  profile: async () => (await import('./commands/profile.js')).registerProfile,
+  compile: async () => (await import('./commands/compile.js')).registerCompile,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  eval: async () => (await import('./commands/eval.js')).registerEval,
+  quantize: async () => (await import('./commands/quantize.js')).registerQuantize,
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  prune: async () => (await import('./commands/prune.js')).registerPrune,
+};
+
+/** The commands argv needs: the one it names; none for a bare --version; all for help, typos and the rest. */
+function commandsFor(argv: string[]): string[] {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (first === undefined && (argv.includes('--version') || argv.includes('-V')) && !argv.includes('--help') && !argv.includes('-h')) return [];
+  return Object.keys(COMMANDS);
+}
+
+async function buildProgram(io: CliIO, argv: string[]): Promise<Command> {
   const program = new Command('tinyforge')
     .description('TinyML compiler: int8 .tflite models to planned-memory WebAssembly and Cortex-M C')
     .version('0.1.0')
     // commander's own errors are reported by main() in the one tinyforge format, not printed here.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride();
-  registerInspect(program, io);
-  registerRun(program, io);
-  registerPlan(program, io);
-  registerProfile(program, io);
-  registerCompile(program, io);
-  registerDemo(program, io);
-  registerEval(program, io);
-  registerQuantize(program, io);
-  registerTrain(program, io);
-  registerPrune(program, io);
+  const names = commandsFor(argv);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, io);
   return program;
 }
 
@@ -80,8 +87,8 @@ function wantsJson(argv: string[]): boolean {
  * `{"error": {"code", "message", "details"}}` on stdout.
  */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {

@@ -6,8 +6,8 @@ import { Xorshift32 } from '../builder/random.js';
 import { batches, checkFits, imageToInputValues, toUnitRange, type Dataset, type ModelInput } from '../data/index.js';
 import type { TrainableGraph } from './graph.js';
 
-export const AUGMENTATIONS = ['flip', 'shift'] as const;
-export type Augmentation = (typeof AUGMENTATIONS)[number];
+import type { Augmentation } from './augmentations.js';
+export { AUGMENTATIONS, type Augmentation } from './augmentations.js';
 
 /** Pixels a `shift` moves an image by at most, in each direction. */
 export const MAX_SHIFT = 2;

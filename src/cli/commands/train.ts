@@ -2,7 +2,6 @@
 // 'tinyforge' tfjs backend, exported as float .tflite (after every epoch: the last good checkpoint).
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
 import type { CliIO } from '../main.js';
 import { InputDataError, UsageError } from '../../errors.js';
 import { readTflite } from '../../import/tflite/index.js';
@@ -10,10 +9,8 @@ import type { Graph } from '../../ir/graph.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { ARCH_NAMES, buildArch, isArchName } from '../../train/arch/named.js';
-import { useTrainBackend } from '../../train/backend.js';
-import { exportTflite } from '../../train/export.js';
-import { accuracyOf, AUGMENTATIONS, fit, type Augmentation, type EpochResult } from '../../train/fit.js';
-import { trainableGraph } from '../../train/graph.js';
+import { AUGMENTATIONS, type Augmentation } from '../../train/augmentations.js';
+import type { EpochResult } from '../../train/fit.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -123,6 +120,10 @@ export function registerTrain(program: Command, io: CliIO): void {
       const test = load('test');
 
       const [, h, w, c] = train.shape;
+      // training's modules (tfjs) load here, not when the CLI starts
+      const [tf, { useTrainBackend }, { exportTflite }, { accuracyOf, fit }, { trainableGraph }] = await Promise.all([
+        import('@tensorflow/tfjs-core'), import('../../train/backend.js'), import('../../train/export.js'), import('../../train/fit.js'), import('../../train/graph.js'),
+      ]);
       const arch = named ? buildArch(opts.arch as (typeof ARCH_NAMES)[number], { input: [resolution ?? h, resolution ?? w, c], classes: train.classes.length, seed, width }) : { graph: fromFile!, batchNorm: [] };
       await useTrainBackend();
       const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });

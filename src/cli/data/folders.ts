@@ -1,7 +1,8 @@
 // Datasets in a user's folder: IDX files, .npy pairs, or class sub-folders of PNG/JPEG pictures.
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import type jpegJs from 'jpeg-js';
+import type { PNG as PngJs } from 'pngjs';
 import { InputDataError } from '../../errors.js';
 import { datasetFromArrays } from '../../data/arrays.js';
 import { parseIdx } from '../../data/idx.js';
@@ -9,6 +10,11 @@ import { parseNpy } from '../../data/npy.js';
 import { resizeBilinear, toUnitRange } from '../../data/preprocess.js';
 import { checkDataset, type Dataset } from '../../data/types.js';
 import { byCodePoint, isDirectory, isFile, listFolder, readDataFile } from './files.js';
+
+// The picture decoders load with the first picture, not at the CLI's start (both are CommonJS: required synchronously).
+const require = createRequire(import.meta.url);
+let decoders: { jpeg: typeof jpegJs; PNG: typeof PngJs } | null = null;
+const pictureDecoders = () => (decoders ??= { jpeg: require('jpeg-js') as typeof jpegJs, PNG: (require('pngjs') as { PNG: typeof PngJs }).PNG });
 
 export type FileSet = 'train' | 'test';
 
@@ -71,11 +77,11 @@ function decodePicture(file: string): Picture {
   let rgba: Uint8Array;
   try {
     if (/\.png$/i.test(file)) {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const png = pictureDecoders().PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       ({ width, height } = png);
       rgba = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
     } else {
-      const jpg = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 64, maxMemoryUsageInMB: 512 });
+      const jpg = pictureDecoders().jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 64, maxMemoryUsageInMB: 512 });
       ({ width, height } = jpg);
       rgba = jpg.data;
     }
