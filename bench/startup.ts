@@ -1,8 +1,10 @@
-// `npm run bench:startup [-- --before DIR] [-- --runs N] [-- --write]`: what a user pays before any
+// `npm run bench:startup [-- --before DIR] [-- --runs N] [-- --json] [-- --write]`: what a user pays before any
 // work: process CPU time (user + sys, whole process from Node's start) of `tinyforge --version`, `plan`
 // and `compile --target wasm|c` per MLPerf Tiny model, and the package's tarball and installed size.
 // --before DIR: another built package folder (e.g. `git archive main` with its dist/ and build/) measured
-// the same way, as the "before" columns. --write refreshes the "Start-up and install" section of BENCHMARKS.md.
+// the same way, as the "before" columns. --json: one JSON object on stdout (per command the median CPU
+// seconds per package, and the package sizes), nothing else. --write refreshes the "Start-up and install"
+// section of BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,6 +161,11 @@ function main(): void {
       return { command, seconds };
     });
     const sizes = packages.map((p) => packageSize(p));
+    if (argv.includes('--json')) {
+      const byLabel = <T>(values: T[]) => Object.fromEntries(labels.map((l, i) => [l, values[i]]));
+      console.log(JSON.stringify({ node: process.versions.node, runs, commands: rows.map((r) => ({ command: r.command, cpuSeconds: byLabel(r.seconds) })), packages: byLabel(sizes) }, null, 2));
+      return;
+    }
     const section = markdown(labels, rows, sizes, runs);
     console.log(section);
     if (argv.includes('--write')) {
