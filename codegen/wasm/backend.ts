@@ -10,7 +10,7 @@ const PACKAGES = ['wabt'] as const;
 
 let backend: Promise<WasmBackend> | null = null;
 
-/** Named in a variable so that browser bundles of the library leave binaryen and wabt out (they need Node's fs and module). */
+/** Named in a variable so that browser bundles of the library leave the wasm backend and wabt out (wabt needs Node's fs and module). */
 const BACKEND_MODULE = './index.js';
 
 /** The missing package behind a failed import, if that is what failed (Node's ERR_MODULE_NOT_FOUND names it). */

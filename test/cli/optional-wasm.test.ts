@@ -52,7 +52,7 @@ describe.skipIf(!built)('install without binaryen and wabt', () => {
   it('compile --target wasm and run --engine wasm work; --wat names wabt', () => {
     const wasm = cli('compile', model, '--target', 'wasm', '--out', join(pkg, 'wasm'));
     expect(wasm.code, wasm.stderr).toBe(0);
-    expect(readdirSync(join(pkg, 'wasm'))).toEqual(expect.arrayContaining(['model.d.ts', 'model.js', 'model.wasm']));
+    expect(readdirSync(join(pkg, 'wasm'))).toEqual(expect.arrayContaining(['model.d.mts', 'model.mjs', 'model.wasm']));
     const run = cli('run', model, '--engine', 'wasm', '--input', join(pkg, 'in.bin'), '--output', join(pkg, 'out2.bin'));
     expect(run.code, run.stderr).toBe(0);
     const reference = cli('run', model, '--engine', 'reference', '--input', join(pkg, 'in.bin'), '--output', join(pkg, 'out3.bin'));
