@@ -3,8 +3,8 @@
 // tables, argument records) and a generated `invoke` — the schedule's kernel calls in order, each with
 // the constant address of its argument record (the kernel ABI, src/schedule/abi.ts). The linker
 // (link.ts) keeps only the kernels the model calls, turns the arena, constant and workspace bases into
-// constants and splits the data at zero runs; no binaryen pass runs per model (a per-model -O3 cost
-// 0.4-2 s of CPU per compile and changed the latency by under 1%: BENCHMARKS.md, "Start-up and install").
+// constants and splits the data at zero runs; no binaryen pass runs per model (binaryen's import and
+// -O3 cost 1.5-3 s of CPU per compile for about 2% of latency: BENCHMARKS.md, "Start-up and install").
 //
 // Memory layout (one memory, initial = maximum = exactly the pages needed, no growth):
 //   [0, constBytes)                 constant data (data segment)
