@@ -1,7 +1,8 @@
 // The install without the optional packages binaryen and wabt: every command works, wasm compile and run
 // included (the backend links and validates without them); only --wat, which needs wabt's text form,
-// fails with one E_TOOLCHAIN line naming the package. Runs the built CLI
-// (bin/ + dist/, `npm run build`) in a copy of the package whose node_modules lacks binaryen and wabt.
+// fails with one E_TOOLCHAIN line naming the package. The copy also lacks tfjs and the picture decoders:
+// the commands tried load only their own modules (training's and pictures' stay unloaded). Runs the built
+// CLI (bin/ + dist/, `npm run build`) in a copy of the package whose node_modules lacks them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { DEMO_MODELS } from '../../examples/models/index.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const ABSENT = new Set(['binaryen', 'wabt', '.bin']);
+const ABSENT = new Set(['binaryen', 'wabt', '.bin', '@tensorflow', 'jpeg-js', 'pngjs']);
 const built = existsSync(join(REPO, 'dist/src/cli/main.js'));
 
 const pkg = mkdtempSync(join(tmpdir(), 'tinyforge-no-wasm-'));
