@@ -94,6 +94,7 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'TRANSPOSE',
   'MAXIMUM',
   'MINIMUM',
+  'DECODE',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

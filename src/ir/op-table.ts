@@ -158,6 +158,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   TRANSPOSE_CONV: {
     shape: 'window', variants: ['default'], tile: 'none', cost: 'conv2d', workspace: NO_WORKSPACE, kernels: { wasm: 'transpose-conv.ts', c: 'transpose_conv.c' },
   },
+  // TFLM's DECODE: packed LUT indices -> int8 tensor in the arena (src/ir/lut.ts).
+  DECODE: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: { wasm: 'decode.ts', c: 'decode.c' } },
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */

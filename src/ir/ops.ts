@@ -1,6 +1,8 @@
 // Op kinds, their normalized attributes, and their derived quantization parameters.
 // Kind names are TFLite's builtin operator names so a user recognizes them in every report.
 
+import type { LutLayout } from './lut.js';
+
 export const OP_KINDS = [
   'ADD',
   'SUB',
@@ -32,6 +34,7 @@ export const OP_KINDS = [
   'MAXIMUM',
   'MINIMUM',
   'TRANSPOSE_CONV',
+  'DECODE',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -158,6 +161,7 @@ export interface OpAttrs {
   MAXIMUM: NoAttrs;
   MINIMUM: NoAttrs;
   TRANSPOSE_CONV: TransposeConvAttrs;
+  DECODE: LutLayout;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -300,6 +304,7 @@ export interface OpParams {
   MAXIMUM: NoParams;
   MINIMUM: NoParams;
   TRANSPOSE_CONV: ConvParams;
+  DECODE: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

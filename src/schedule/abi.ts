@@ -219,6 +219,8 @@ export const RECORDS = {
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w',
     'stride_h', 'stride_w', 'pad_top', 'pad_left', 'input_offset', 'output_offset', 'act_min', 'act_max',
   ],
+  /** DECODE (TFLM LUT): `count` packed indices at input, tables after the 16-byte header at ancillary (src/ir/lut.ts). */
+  decode_lut: ['input', 'ancillary', 'output', 'count', 'bit_width', 'stride', 'channels', 'channel_axis_last'],
   /** CopyWindowCall: direction 0 = to-tile (full -> tile), 1 = from-tile. */
   copy_window: ['full', 'tile', 'elem_bytes', 'batches', 'full_h', 'full_w', 'tile_h', 'tile_w', 'channels', 'y0', 'x0', 'direction'],
 } as const satisfies Record<string, readonly string[]>;
@@ -294,6 +296,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   concatenation: { record: 'concatenation', ops: ['CONCATENATION'], variant: 'default', summary: 'any dtype; byte copies' },
   resize_nearest: { record: 'resize_nearest', ops: ['RESIZE_NEAREST_NEIGHBOR'], variant: 'default', summary: 'any dtype' },
   copy: { record: 'copy', ops: ['RESHAPE', 'SQUEEZE'], variant: 'default', summary: 'memmove' },
+  decode_lut_s8: { record: 'decode_lut', ops: ['DECODE'], variant: 'default', summary: 'packed LUT indices -> int8 values of their channel table' },
   copy_window: { record: 'copy_window', ops: ['copy-window'], variant: 'default', summary: 'patch tiles: a spatial window to or from a compact tile' },
 };
 
@@ -1177,6 +1180,17 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
     case 'SQUEEZE': {
       const x = operand(ctx, call.inputs[0], `${where} input`);
       return { symbol: check('copy'), rec: new RecordWriter('copy').set({ input: x.ref, output: out.offset, bytes: size * elemBytes(out.dtype, where) }) };
+    }
+    case 'DECODE': {
+      const x = operand(ctx, call.inputs[0], `${where} packed indices`);
+      const a = operand(ctx, call.inputs[1], `${where} ancillary data`);
+      const { bitWidth, valueStride, channels, channelAxisLast } = op.attrs;
+      return {
+        symbol: check('decode_lut_s8'),
+        rec: new RecordWriter('decode_lut').set({
+          input: x.ref, ancillary: a.ref, output: out.offset, count: size, bit_width: bitWidth, stride: valueStride, channels, channel_axis_last: channelAxisLast ? 1 : 0,
+        }),
+      };
     }
   }
 }

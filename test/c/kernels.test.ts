@@ -10,7 +10,7 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
@@ -147,6 +147,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MUL', (r) => binaryCase(r, 'MUL')],
   ['MAXIMUM', (r) => binaryCase(r, 'MAXIMUM')],
   ['MINIMUM', (r) => binaryCase(r, 'MINIMUM')],
+  ['DECODE', decodeCase],
   ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
   ...TYPED.map((k) => [k, (r: Rng) => typedUnary(r, k)] as [string, (r: Rng) => Graph]),
   ['PAD', (r) => padCase(r, 'PAD')],

@@ -107,3 +107,37 @@ export function int16Inputs(g: GoldenInt16Model): Uint8Array[] {
 export function int16Outputs(g: GoldenInt16Model): Uint8Array[] {
   return g.outputs.map((f) => new Uint8Array(readFileSync(join(g.dir, f))));
 }
+
+// ---- ../shared/golden-compressed: TFLM's LUT-compressed models ----
+
+export const GOLDEN_COMPRESSED_DIR = join(SHARED_DIR, 'golden-compressed');
+
+/** True when ../shared/golden-compressed is present (TFLM's LUT-compressed models); else a printed notice. */
+export function haveCompressedGolden(): boolean {
+  if (existsSync(GOLDEN_COMPRESSED_DIR)) return true;
+  if (process.env.CI) throw new Error(`CI=true but ${GOLDEN_COMPRESSED_DIR} is missing`);
+  console.warn(`[skip] ${GOLDEN_COMPRESSED_DIR} not found: the LUT-compressed golden suites are skipped`);
+  return false;
+}
+
+/**
+ * TFLM's LUT-compressed models, each in both formats (COMPRESSION_METADATA and DECODE operators), as
+ * GoldenModels; the DECODE-format entry shares the metadata entry's intermediates (same tensor indices).
+ */
+export function compressedGoldenModels(): GoldenModel[] {
+  return readdirSync(GOLDEN_COMPRESSED_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(GOLDEN_COMPRESSED_DIR, d.name, 'manifest.json')))
+    .flatMap((d) => {
+      const dir = join(GOLDEN_COMPRESSED_DIR, d.name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as GoldenManifest & { snapped_model: string };
+      const decodeDir = join(dir, 'decode_op_format');
+      const decode = JSON.parse(readFileSync(join(decodeDir, 'manifest.json'), 'utf8')) as GoldenManifest;
+      const shared = manifest.intermediates.map((t) => ({ ...t, file: `../${t.file}` }));
+      return [
+        { name: `${d.name} (metadata)`, dir, manifest, modelPath: join(dir, manifest.model) },
+        { name: `${d.name} (decode op)`, dir: decodeDir, manifest: { ...decode, num_input_sets: manifest.num_input_sets, intermediates: shared }, modelPath: join(decodeDir, decode.model) },
+        { name: `${d.name} (snapped)`, dir, manifest, modelPath: join(dir, manifest.snapped_model) },
+      ];
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

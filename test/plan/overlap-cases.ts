@@ -2,6 +2,7 @@
 import type { DType, Graph } from '../../src/ir/graph.js';
 import type { Padding } from '../../src/ir/ops.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
+import { ancillaryBytes, packedBytes, packIndices, type LutLayout } from '../../src/ir/lut.js';
 import { singleOpGraph, type Rng, type TSpec } from './overlap-harness.js';
 
 const FULL: [number, number] = [-128, 127];
@@ -297,5 +298,28 @@ export function transposeConvCase(r: Rng, dtype: 'int8' | 'int16'): Graph {
       bias,
     ],
     { shape: [n, oh, ow, cout], dtype, scale: inScale * 0.01 * Math.sqrt(taps) * (wide ? 40 : 12), zp: wide ? 0 : r.int(-10, 10) },
+  );
+}
+
+/** DECODE (TFLM LUT): random bit width 1..7, table stride up to 2^bits, channels along axis 0 or the last axis. */
+export function decodeCase(r: Rng): Graph {
+  const bitWidth = r.int(1, 7);
+  const valueStride = r.int(1, 1 << bitWidth);
+  const channels = r.int(1, 6);
+  const channelAxisLast = channels > 1 && r.int(0, 1) === 1;
+  const inner = [r.int(1, 3), r.int(1, 4)];
+  const shape = channelAxisLast ? [1, ...inner, channels] : [channels, ...inner, 1];
+  const count = shape.reduce((a, b) => a * b, 1);
+  const layout: LutLayout = { bitWidth, valueStride, channels, channelAxisLast };
+  const indices = Array.from({ length: count }, () => r.int(0, valueStride - 1));
+  const tables = Array.from({ length: channels * valueStride }, () => r.int(-128, 127));
+  return singleOpGraph(
+    'DECODE',
+    layout,
+    [
+      { shape: [packedBytes(count, bitWidth)], dtype: 'uint8', values: packIndices(indices, bitWidth) },
+      { shape: [16 + channels * valueStride], dtype: 'uint8', values: ancillaryBytes(layout, tables) },
+    ],
+    { shape, scale: Array.from({ length: channels }, () => 0.01), axis: channelAxisLast ? 3 : 0 },
   );
 }

@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
@@ -229,6 +229,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['MUL', (r) => binaryCase(r, 'MUL')],
   ['MAXIMUM', (r) => binaryCase(r, 'MAXIMUM')],
   ['MINIMUM', (r) => binaryCase(r, 'MINIMUM')],
+  ['DECODE', decodeCase],
   ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
   ['PAD', (r) => padCase(r, 'PAD')],
   ['PADV2', (r) => padCase(r, 'PADV2')],

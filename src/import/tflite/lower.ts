@@ -8,6 +8,7 @@ import type { DeriveContext } from '../../ir/params/types.js';
 import { activationClamp, dtypeRange } from '../../ir/quant.js';
 import { convOutSize, elementCount, paddingFor } from '../../ir/shapes.js';
 import { validateGraph } from '../../ir/validate.js';
+import { lutLayoutOf } from '../../ir/lut.js';
 import type { RawOperator, TfliteModel } from './parse.js';
 import { ACTIVATIONS, PADDINGS } from './schema.js';
 
@@ -46,6 +47,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   MAXIMUM: [2, 2, []],
   MINIMUM: [2, 2, []],
   TRANSPOSE_CONV: [3, 4, [3]], // output shape, filter, input, optional bias
+  DECODE: [2, 2, []], // TFLM's multi-pair DECODE is split into one op per pair by the parser
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -334,6 +336,12 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   MAXIMUM: noAttrs,
   MINIMUM: noAttrs,
   TRANSPOSE_CONV: transposeConv,
+  DECODE: (n) => {
+    const ancillary = n.input(1);
+    if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });
+    const out = n.output;
+    return lutLayoutOf(ancillary.data, out.shape, out.quant, `${n.where}, ancillary tensor ${ancillary.id}`);
+  },
 };
 
 /**

@@ -25,6 +25,8 @@ import {
   TensorMapField,
 } from './schema.js';
 import { MAX_OP_VERSION } from './versions.js';
+import { COMPRESSION_METADATA, expandLutEntries, parseLutEntries } from './compression.js';
+import { DECODE_CUSTOM_CODE } from '../../ir/lut.js';
 
 /** One operator as stored: kind, version, tensor indices and its options table's fields. */
 export interface RawOperator {
@@ -78,14 +80,20 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
     return decoded.get(index)!;
   };
 
+  const metadata = parseMetadata(model, bufferData);
+  // TFLM's older LUT format: listed tensors hold packed indices, not shape-sized data (./compression.ts).
+  const luts = parseLutEntries(metadata, tensorCount, buffers.length);
+  const packed = new Set(luts.map((e) => e.tensor));
+  const tensors = tensorTables.map((t, id) => parseTensor(reader, t, id, bufferData, packed.has(id)));
+  const expanded = expandLutEntries(luts, tensors, operators, bufferData);
   return {
     description: model.string(ModelField.description, 'model description') ?? '',
     subgraphName: subgraph.string(SubGraphField.name, 'subgraph name') ?? '',
-    tensors: tensorTables.map((t, id) => parseTensor(reader, t, id, bufferData)),
-    operators,
+    tensors: expanded.tensors,
+    operators: expanded.operators,
     inputs: tensorIndices(subgraph.scalars(SubGraphField.inputs, 'i32', 'subgraph inputs'), tensorCount, 'subgraph input'),
     outputs: tensorIndices(subgraph.scalars(SubGraphField.outputs, 'i32', 'subgraph outputs'), tensorCount, 'subgraph output'),
-    metadata: parseMetadata(model, bufferData),
+    metadata: metadata.filter((m) => m.name !== COMPRESSION_METADATA),
     signatureDefs: parseSignatureDefs(model, tensorCount),
   };
 }
@@ -93,7 +101,7 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
 function parseOperators(model: Table, subgraph: Table, tensorCount: number): RawOperator[] {
   const codes = model.tables(ModelField.operatorCodes, 'operator code') ?? [];
   const ops = subgraph.tables(SubGraphField.operators, 'operator') ?? [];
-  return ops.map((op, nodeIndex) => {
+  return ops.flatMap((op, nodeIndex) => {
     const codeIndex = op.scalar(OperatorField.opcodeIndex, 'u32', 0);
     const code = codes[codeIndex];
     if (code === undefined) {
@@ -107,8 +115,21 @@ function parseOperators(model: Table, subgraph: Table, tensorCount: number): Raw
     const outputs = op.scalars(OperatorField.outputs, 'i32', `operator ${nodeIndex} outputs`) ?? [];
     checkIndices(inputs, tensorCount, `${kind} at node ${nodeIndex} input`, -1);
     checkIndices(outputs, tensorCount, `${kind} at node ${nodeIndex} output`, 0);
-    return { kind, version, inputs, outputs, options: parseOptions(op, kind, nodeIndex) };
+    if (kind === 'DECODE') return splitDecode(inputs, outputs, version, nodeIndex);
+    return [{ kind, version, inputs, outputs, options: parseOptions(op, kind, nodeIndex) }];
   });
+}
+
+/** TFLM's DECODE takes (encoded, ancillary) input pairs, one per output: one IR op per pair. */
+function splitDecode(inputs: number[], outputs: number[], version: number, nodeIndex: number): RawOperator[] {
+  if (outputs.length === 0 || inputs.length !== 2 * outputs.length) {
+    throw new ModelFormatError(`malformed TFLite file: DECODE at node ${nodeIndex} has ${inputs.length} inputs for ${outputs.length} outputs (expected 2 per output)`, {
+      nodeIndex,
+      inputs: inputs.length,
+      outputs: outputs.length,
+    });
+  }
+  return outputs.map((out, k) => ({ kind: 'DECODE' as const, version, inputs: [inputs[2 * k]!, inputs[2 * k + 1]!], outputs: [out], options: {} }));
 }
 
 /** The op kind of an operator code, or UnsupportedError for custom ops, other builtins and later versions. */
@@ -119,6 +140,7 @@ function acceptedKind(code: Table, nodeIndex: number): { kind: OpKind; version: 
   const version = code.scalar(OperatorCodeField.version, 'i32', 1);
   if (codeValue === CUSTOM_CODE) {
     const custom = code.string(OperatorCodeField.customCode, 'custom code') ?? '';
+    if (custom === DECODE_CUSTOM_CODE && version >= 1 && version <= MAX_OP_VERSION.DECODE) return { kind: 'DECODE', version };
     throw new UnsupportedError(`unsupported custom operator ${JSON.stringify(custom)} (v${version}) at node ${nodeIndex}`, {
       op: custom,
       custom: true,
@@ -161,7 +183,7 @@ function parseOptions(op: Table, kind: OpKind, nodeIndex: number): OptionValues 
   return values;
 }
 
-function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (index: number, what: string) => Uint8Array | null): Tensor {
+function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (index: number, what: string) => Uint8Array | null, packed: boolean): Tensor {
   const name = t.string(TensorField.name, `tensor ${id} name`) ?? '';
   const label = tensorLabel({ id, name });
   const typeCode = t.scalar(TensorField.type, 'i8', 0);
@@ -193,7 +215,7 @@ function parseTensor(reader: FlatReader, t: Table, id: number, bufferData: (inde
   // Variables live in the arena; an initial value in the file is not constant data (Tensor.data contract).
   if (contents !== null && !isVariable) {
     if (storedBytes === undefined) throw new UnsupportedError(`${label} is a constant of dtype ${dtype}, which has no fixed size`, { tensor: id, dtype });
-    if (contents.length !== storedBytes) {
+    if (contents.length !== storedBytes && !packed) {
       throw new ModelFormatError(`malformed TFLite file: ${label} has ${contents.length} data bytes, shape [${shape}] ${dtype} needs ${storedBytes}`, {
         tensor: id,
         bytes: contents.length,

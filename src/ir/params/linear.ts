@@ -29,6 +29,7 @@ import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
 import { FLOAT32_MAX, isFloatOp } from '../float.js';
+import { checkPackedIndices, lutLayoutOf } from '../lut.js';
 
 export type LinearKind =
   | 'CONV_2D'
@@ -49,7 +50,8 @@ export type LinearKind =
   | 'RESIZE_NEAREST_NEIGHBOR'
   | 'MAXIMUM'
   | 'MINIMUM'
-  | 'TRANSPOSE_CONV';
+  | 'TRANSPOSE_CONV'
+  | 'DECODE';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -214,7 +216,8 @@ interface WeightsInfo {
 /** Filter: int8, symmetric, per-tensor or per-channel along `axis` with `channels` entries. */
 function filterQuant(ctx: Ctx, filter: Tensor, axis: number, channels: number): WeightsInfo {
   requireDtype(ctx, filter, ['int8']);
-  requireConstant(ctx, filter, 'the filter');
+  // A constant, or an arena tensor another op fills first (DECODE of LUT-compressed weights: src/ir/lut.ts).
+  if (filter.data === null && filter.isVariable) throw unsupported(ctx, 'the filter must be a constant or computed tensor, not a variable', filter);
   const q = filter.quant;
   if (!q || q.scales.length === 0) throw unsupported(ctx, 'the filter needs quantization parameters', filter);
   if (q.scales.length !== 1 && q.scales.length !== channels) {
@@ -801,6 +804,26 @@ function deriveResizeNearest(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR'>): nul
   return null;
 }
 
+/** TFLM DECODE (LUT): constant packed indices and ancillary tables whose layout matches attrs, every index inside its table. */
+function deriveDecode(ctx: DeriveContext<'DECODE'>): null {
+  checkInputCount(ctx, 2, 2);
+  const packedT = input(ctx, 0, 'the packed indices');
+  const ancillaryT = input(ctx, 1, 'the ancillary data');
+  const outT = output(ctx);
+  requireDtype(ctx, packedT, ['uint8']);
+  requireDtype(ctx, ancillaryT, ['uint8']);
+  requireDtype(ctx, outT, ['int8']);
+  const packed = requireConstant(ctx, packedT, 'the packed indices');
+  const ancillary = requireConstant(ctx, ancillaryT, 'the ancillary data');
+  const layout = lutLayoutOf(ancillary, outT.shape, outT.quant, where(ctx, ancillaryT));
+  const attrs = ctx.op.attrs;
+  if (layout.bitWidth !== attrs.bitWidth || layout.valueStride !== attrs.valueStride || layout.channels !== attrs.channels || layout.channelAxisLast !== attrs.channelAxisLast) {
+    throw formatError(ctx, `attrs ${JSON.stringify(attrs)} differ from the ancillary header's ${JSON.stringify(layout)}`, ancillaryT);
+  }
+  checkPackedIndices(packed, elementCount(outT.shape), layout, where(ctx, packedT));
+  return null;
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -821,4 +844,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   MAXIMUM: deriveMaximumMinimum,
   MINIMUM: deriveMaximumMinimum,
   TRANSPOSE_CONV: deriveTransposeConv,
+  DECODE: deriveDecode,
 };

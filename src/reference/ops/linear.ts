@@ -3,6 +3,7 @@ import type { LinearKind } from '../../ir/params/linear.js';
 import type { RefKernels } from '../types.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
+import { decode } from './decode.js';
 import { depthwiseConv2d } from './depthwise.js';
 import { add, mul, sub } from './elementwise.js';
 import { fullyConnected } from './fully-connected.js';
@@ -35,4 +36,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   MAXIMUM: maximum,
   MINIMUM: minimum,
   TRANSPOSE_CONV: transposeConv,
+  DECODE: decode,
 };
