@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   eval: async () => (await import('./commands/eval.js')).registerEval,
   quantize: async () => (await import('./commands/quantize.js')).registerQuantize,
+  cluster: async () => (await import('./commands/cluster.js')).registerCluster,
   train: async () => (await import('./commands/train.js')).registerTrain,
   prune: async () => (await import('./commands/prune.js')).registerPrune,
 };

@@ -7,9 +7,11 @@ import type { OpKind } from '../../ir/ops.js';
 import { BufferDeduper } from './buffers.js';
 import { OPTIONS, type OptionField, type OptionValues } from './options.js';
 import { optionValuesFor } from './options-from-attrs.js';
+import { DECODE_CUSTOM_CODE } from '../../ir/lut.js';
 import {
   BufferField,
   builtinCode,
+  CUSTOM_CODE,
   FILE_IDENTIFIER,
   MetadataField,
   ModelField,
@@ -158,8 +160,11 @@ function collectOperatorCodes(ops: readonly AnyOp[]): { codes: Array<[OpKind, nu
 }
 
 function writeOperatorCode(b: Builder, kind: OpKind, version: number): Offset {
-  const code = builtinCode(kind);
+  // DECODE is TFLM's custom operator TFLM_DECODE (src/ir/lut.ts).
+  const custom = kind === 'DECODE' ? b.createString(DECODE_CUSTOM_CODE) : 0;
+  const code = kind === 'DECODE' ? CUSTOM_CODE : builtinCode(kind);
   b.startObject(4);
+  if (custom !== 0) b.addFieldOffset(OperatorCodeField.customCode, custom, 0);
   b.addFieldInt8(OperatorCodeField.deprecatedBuiltinCode, Math.min(code, PLACEHOLDER_FOR_GREATER_OP_CODES), 0);
   b.addFieldInt32(OperatorCodeField.version, version, 1);
   b.addFieldInt32(OperatorCodeField.builtinCode, code, 0);
