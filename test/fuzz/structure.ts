@@ -3,7 +3,8 @@
 // encodeParsed so the importer, planner and backends meet graphs the writer would never produce.
 import { ModelBuilder } from '../../src/builder/index.js';
 import { Xorshift32 } from '../../src/builder/random.js';
-import { parseTflite, writeTflite, type TfliteModel } from '../../src/import/tflite/index.js';
+import { parseTflite, readTflite, writeTflite, type TfliteModel } from '../../src/import/tflite/index.js';
+import { applyClusters, clusterWeights } from '../../src/quantize/cluster.js';
 import { OPTIONS } from '../../src/import/tflite/options.js';
 import type { DType } from '../../src/ir/graph.js';
 import { encodeParsed } from '../import/craft.js';
@@ -73,6 +74,12 @@ export function orderBomb(length: number): FuzzCase {
   return { id: `order_bomb#${length}`, seed: 0, cls: 'order', how: `three parallel chains of ${length} LOGISTIC ops`, bytes: writeTflite(b.build()) };
 }
 
+/** convNet's weights clustered to 2 bits and stored LUT-compressed: DECODE ops with packed indices and tables. */
+function decodeNet(): Uint8Array {
+  const graph = readTflite(convNet());
+  return writeTflite(applyClusters(graph, clusterWeights(graph, { bits: 2, seed: 1 }), 2).graph);
+}
+
 const SHARED_SEEDS = ['hello_world_int8', 'micro_speech_quantized', 'kws_ref_model', 'ad01_int8'];
 
 /** The builder models always; the small shared models when ../shared is present. */
@@ -81,6 +88,7 @@ export function seedModels(): SeedModel[] {
     { name: 'fuzz_conv', bytes: convNet() },
     { name: 'fuzz_branch', bytes: branchNet() },
     { name: 'fuzz_elementwise', bytes: elementwiseNet() },
+    { name: 'fuzz_decode', bytes: decodeNet() },
   ];
   if (sharedModelsAvailable()) {
     const shared = loadSharedModels();

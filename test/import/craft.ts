@@ -5,6 +5,7 @@ import { OPTIONS } from '../../src/import/tflite/options.js';
 import {
   BufferField,
   builtinCode,
+  CUSTOM_CODE,
   MetadataField,
   ModelField,
   OperatorCodeField,
@@ -15,6 +16,7 @@ import {
   tensorTypeCode,
 } from '../../src/import/tflite/schema.js';
 import type { OpKind } from '../../src/ir/ops.js';
+import { DECODE_CUSTOM_CODE } from '../../src/ir/lut.js';
 
 export interface CraftTensor {
   shape?: number[];
@@ -189,8 +191,10 @@ export function encodeParsed(m: TfliteModel): Uint8Array {
   const codeKeys = [...new Set(m.operators.map((o) => `${o.kind}/${o.version}`))];
   const codes = codeKeys.map((key) => {
     const [kind, version] = key.split('/') as [OpKind, string];
-    const code = builtinCode(kind);
+    const code = kind === 'DECODE' ? CUSTOM_CODE : builtinCode(kind);
+    const custom = kind === 'DECODE' ? b.createString(DECODE_CUSTOM_CODE) : 0;
     b.startObject(4);
+    if (custom) b.addFieldOffset(OperatorCodeField.customCode, custom, 0);
     b.addFieldInt8(OperatorCodeField.deprecatedBuiltinCode, Math.min(code, PLACEHOLDER_FOR_GREATER_OP_CODES), 0);
     b.addFieldInt32(OperatorCodeField.version, Number(version), 1);
     b.addFieldInt32(OperatorCodeField.builtinCode, code, 0);
