@@ -3,6 +3,7 @@ import type { Graph, Tensor } from '../ir/graph.js';
 import { escapeTerminal } from '../escape.js';
 import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../ir/macs.js';
 import { maxOf, minOf } from '../ir/extremes.js';
+import { elementCount } from '../ir/shapes.js';
 
 export interface TensorSummary {
   id: number;
@@ -27,12 +28,28 @@ export interface OpSummary {
   attrs: unknown;
 }
 
+/** A LUT-compressed weight tensor (TFLM DECODE): its index width and the flash it saves over int8. */
+export interface CompressedSummary {
+  /** The decoded tensor (the weights the consumer reads). */
+  tensor: number;
+  name: string;
+  bits: number;
+  channels: number;
+  tableEntries: number;
+  /** Packed indices + DECODE header + tables. */
+  storedBytes: number;
+  int8Bytes: number;
+  /** int8Bytes - storedBytes (negative when compression costs flash). */
+  savedBytes: number;
+}
+
 export interface InspectReport {
   description: string;
   inputs: TensorSummary[];
   outputs: TensorSummary[];
   ops: OpSummary[];
   tensors: TensorSummary[];
+  compressed: CompressedSummary[];
   totals: { ops: number; tensors: number; macs: number; weightBytes: number; largestActivationBytes: number; opKinds: Record<string, number> };
 }
 
@@ -68,12 +85,21 @@ export function inspectGraph(graph: Graph): InspectReport {
   const activations = graph.tensors.filter((t) => !t.data);
   const opKinds: Record<string, number> = {};
   for (const op of graph.ops) opKinds[op.kind] = (opKinds[op.kind] ?? 0) + 1;
+  const compressed = graph.ops.flatMap((op): CompressedSummary[] => {
+    if (op.kind !== 'DECODE') return [];
+    const out = graph.tensors[op.outputs[0]!]!;
+    const storedBytes = op.inputs.reduce((n, id) => n + (graph.tensors[id]?.data?.byteLength ?? 0), 0);
+    const int8Bytes = elementCount(out.shape);
+    const { bitWidth, channels, valueStride } = op.attrs;
+    return [{ tensor: out.id, name: out.name, bits: bitWidth, channels, tableEntries: valueStride, storedBytes, int8Bytes, savedBytes: int8Bytes - storedBytes }];
+  });
   return {
     description: graph.description,
     inputs: graph.inputs.map((id) => summarizeTensor(graph, graph.tensors[id]!)),
     outputs: graph.outputs.map((id) => summarizeTensor(graph, graph.tensors[id]!)),
     ops,
     tensors: graph.tensors.map((t) => summarizeTensor(graph, t)),
+    compressed,
     totals: {
       ops: ops.length,
       tensors: graph.tensors.length,
@@ -108,6 +134,17 @@ export function formatInspect(name: string, r: InspectReport): string {
   lines.push(fmtRow(header));
   for (const row of rows) lines.push(fmtRow(row));
   lines.push('');
+  if (r.compressed.length > 0) {
+    lines.push('LUT-compressed weights (TFLM DECODE):');
+    for (const c of r.compressed) {
+      lines.push(
+        `  #${c.tensor} ${escapeTerminal(c.name)}  ${c.bits}-bit, ${c.channels} x ${c.tableEntries}-entry tables: ${fmtInt(c.storedBytes)} B for ${fmtInt(c.int8Bytes)} B of int8, saved ${fmtInt(c.savedBytes)} B`,
+      );
+    }
+    const saved = r.compressed.reduce((n, c) => n + c.savedBytes, 0);
+    lines.push(`  ${r.compressed.length} tensors, ${fmtInt(saved)} B of flash saved`);
+    lines.push('');
+  }
   const t = r.totals;
   lines.push(
     `${t.ops} ops, ${t.tensors} tensors, ${fmtInt(t.macs)} MACs, ${fmtInt(t.weightBytes)} weight bytes, largest activation ${fmtInt(t.largestActivationBytes)} B`,

@@ -110,3 +110,27 @@ describe.skipIf(!shared)('clustering real models', () => {
     }
   }, 120_000);
 });
+
+describe.skipIf(!shared)('inspect on LUT-compressed models', () => {
+  it("shows per tensor the bit width and the flash saved, as TFLM's manifest sizes give them", async () => {
+    if (!haveCompressedGolden()) return;
+    const dir = join(GOLDEN_COMPRESSED_DIR, 'kws_ref_model_lut2');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      lut_tensors: Array<{ tensor: number; index_bitwidth: number; channels: number; packed_index_bytes: number; value_table_elements: number; original_bytes: number }>;
+    };
+    const r = await cli('inspect', join(dir, 'kws_ref_model.lut2.tflite'), '--json');
+    expect(r.code).toBe(0);
+    const compressed = (JSON.parse(r.stdout) as { compressed: Array<{ tensor: number; bits: number; channels: number; storedBytes: number; savedBytes: number }> }).compressed;
+    expect(compressed.map((c) => c.tensor).sort((a, b) => a - b)).toEqual(manifest.lut_tensors.map((t) => t.tensor).sort((a, b) => a - b));
+    for (const t of manifest.lut_tensors) {
+      const c = compressed.find((x) => x.tensor === t.tensor)!;
+      expect(c.bits).toBe(t.index_bitwidth);
+      expect(c.channels).toBe(t.channels);
+      expect(c.storedBytes).toBe(t.packed_index_bytes + 16 + t.value_table_elements);
+      expect(c.savedBytes).toBe(t.original_bytes - c.storedBytes);
+    }
+    const text = await cli('inspect', join(dir, 'kws_ref_model.lut2.tflite'));
+    expect(text.stdout).toMatch(/LUT-compressed weights \(TFLM DECODE\):/);
+    expect(text.stdout).toMatch(/#17 functional_1\/conv2d\/Conv2D {2}2-bit, 64 x 4-entry tables: 912 B for 2,560 B of int8, saved 1,648 B/);
+  });
+});
