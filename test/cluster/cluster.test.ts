@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
 import { prepareHostC } from '../../src/cli/engines/c.js';
-import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
+import { parseTflite, readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { applyClusters, clusterWeights, snappedGraph, snappedValues } from '../../src/quantize/cluster.js';
@@ -92,6 +92,30 @@ describe.skipIf(!shared)('clustering real models', () => {
       }
     }, 300_000);
   }
+
+  it('--format metadata writes COMPRESSION_METADATA that reads back to the same DECODE graph and runs equal to the snapped twin (reference, host C)', async () => {
+    const out = join(tmp, 'meta.tflite'), dec = join(tmp, 'dec.tflite');
+    expect((await cli('cluster', KWS, '--bits', '2', '--seed', '4', '--format', 'metadata', '--out', out)).code).toBe(0);
+    expect((await cli('cluster', KWS, '--bits', '2', '--seed', '4', '--out', dec)).code).toBe(0);
+    const bytes = new Uint8Array(readFileSync(out));
+    const raw = parseTflite(bytes);
+    expect(raw.metadata.some((m) => m.name === 'COMPRESSION_METADATA')).toBe(false); // consumed by the reader
+    expect(Buffer.from(bytes).includes(Buffer.from('COMPRESSION_METADATA'))).toBe(true);
+    expect(Buffer.from(bytes).includes(Buffer.from('TFLM_DECODE'))).toBe(false);
+    const meta = readTflite(bytes), decode = load(dec);
+    expect(meta.ops.map((op) => op.kind)).toEqual(decode.ops.map((op) => op.kind));
+    // Same weights: every DECODE expands to the same values in both files.
+    const twin = readTflite(writeTflite(snappedGraph(load(KWS), clusterWeights(load(KWS), { bits: 2, seed: 4 }))));
+    for (let k = 0; k < 3; k++) expect(runReference(meta, inputsOf(meta, k)).outputs).toEqual(runReference(twin, inputsOf(twin, k)).outputs);
+    if (haveTools('cluster (host C)', ['gcc', 'ar'])) {
+      const c = prepareHostC(scheduleOf(planModel(meta).plan), { sanitize: true });
+      try {
+        expect(c.run(inputsOf(meta, 0)).outputs).toEqual(runReference(twin, inputsOf(twin, 0)).outputs);
+      } finally {
+        c.dispose();
+      }
+    }
+  }, 120_000);
 
   it('the CLI writes the same bytes for the same seed, reports the flash saved, and refuses --bits outside 1..7', async () => {
     const a = join(tmp, 'a.tflite'), b = join(tmp, 'b.tflite');

@@ -47,21 +47,18 @@ export function registerCluster(program: Command, io: CliIO): void {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
         throw new UsageError(`--format ${opts.format} is not one of ${FORMATS.join(', ')}`, { format: opts.format });
       }
-      if (opts.format === 'metadata') {
-        throw new UsageError('--format metadata is not written yet (tinyforge reads it); use --format decode', { format: opts.format });
-      }
       refuseOverwrite([{ path: opts.out, what: 'output model' }], [{ path: modelPath, what: 'model' }]);
       const model = basename(modelPath);
       const graph = loadModel(modelPath);
       const clusters = clusterWeights(graph, { bits, perTensor: opts.perTensor ?? false, seed });
       const { graph: clustered, report } = applyClusters(graph, clusters, bits);
-      writeBytes(opts.out, writeTflite(clustered), 'output model');
+      writeBytes(opts.out, writeTflite(clustered, { lutFormat: opts.format as (typeof FORMATS)[number] }), 'output model');
       const savedBytes = report.reduce((n, t) => n + t.savedBytes, 0);
       if (opts.json) {
-        io.stdout(JSON.stringify({ model, out: opts.out, bits, perTensor: opts.perTensor ?? false, seed, tensors: report, savedBytes }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ model, out: opts.out, format: opts.format, bits, perTensor: opts.perTensor ?? false, seed, tensors: report, savedBytes }, null, 2) + '\n');
         return;
       }
       const compressed = report.filter((t) => t.compressed).length;
-      io.stdout(`${model}: ${report.length} weight tensors clustered to ${bits}-bit shared values, ${compressed} stored LUT-compressed (${savedBytes} bytes of flash saved) -> ${opts.out}\n`);
+      io.stdout(`${model}: ${report.length} weight tensors clustered to ${bits}-bit shared values, ${compressed} stored LUT-compressed (${savedBytes} bytes of flash saved, ${opts.format} format) -> ${opts.out}\n`);
     });
 }

@@ -18,6 +18,12 @@ export class BufferDeduper {
   readonly contents: Array<Uint8Array | null> = [null];
   private readonly byFingerprint = new Map<string, number[]>();
 
+  /** A buffer of its own for `data`, shared with nothing (a LUT value table the metadata names by index). */
+  append(data: Uint8Array): number {
+    this.contents.push(data);
+    return this.contents.length - 1;
+  }
+
   indexOf(data: Uint8Array): number {
     if (data.length === 0) return 0;
     const key = fingerprint(data);

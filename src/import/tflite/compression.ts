@@ -3,8 +3,9 @@
 // holding their tables. It imports as the current format does: a DECODE op before the first consumer
 // expands a packed uint8 constant and an ancillary header+tables constant into the original tensor.
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
-import type { MetadataEntry, Tensor } from '../../ir/graph.js';
-import { ancillaryBytes, LUT_MAX_BITS, LUT_MAX_STRIDE, lutChannels, packedBytes, type LutLayout } from '../../ir/lut.js';
+import { Builder } from 'flatbuffers';
+import type { AnyOp, Graph, MetadataEntry, Tensor } from '../../ir/graph.js';
+import { ancillaryBytes, DCM_BYTES, LUT_MAX_BITS, LUT_MAX_STRIDE, lutChannels, packedBytes, type LutLayout } from '../../ir/lut.js';
 import { elementCount } from '../../ir/shapes.js';
 import { tensorLabel } from '../../ir/validate.js';
 import { FlatReader, Table } from './flat-reader.js';
@@ -113,4 +114,84 @@ export function expandLutEntries(
     decodes.set(at, [...(decodes.get(at) ?? []), op]);
   }
   return { tensors: out, operators: operators.flatMap((op, i) => [...(decodes.get(i) ?? []), op]) };
+}
+
+/** A LUT tensor to write in the COMPRESSION_METADATA format: packed indices in its own buffer, tables in another. */
+export interface LutMetadataTensor {
+  tensor: number;
+  packed: Uint8Array;
+  values: Uint8Array;
+  bitWidth: number;
+}
+
+/**
+ * The graph to write in TFLM's older format: each DECODE of two constants used by it alone is dropped,
+ * its output tensor stored as the packed indices (a file-only form: such a Graph is for writeTflite alone)
+ * and its two inputs removed (tensor ids renumbered). The tables go to value buffers the writer appends.
+ */
+export function toCompressionMetadata(graph: Graph): { graph: Graph; luts: LutMetadataTensor[] } {
+  const uses = new Map<number, number>();
+  for (const op of graph.ops) for (const id of op.inputs) uses.set(id, (uses.get(id) ?? 0) + 1);
+  const folded = graph.ops.filter(
+    (op): op is Extract<AnyOp, { kind: 'DECODE' }> =>
+      op.kind === 'DECODE' && op.inputs.every((id) => graph.tensors[id]?.data != null && uses.get(id) === 1 && !graph.outputs.includes(id)),
+  );
+  const dropped = new Set(folded.flatMap((op) => op.inputs));
+  const newId = new Map<number, number>();
+  graph.tensors.forEach((t) => {
+    if (!dropped.has(t.id)) newId.set(t.id, newId.size);
+  });
+  const remap = (id: number) => (id < 0 ? id : newId.get(id)!);
+  const packedOf = new Map(folded.map((op) => [op.outputs[0]!, op]));
+  const tensors = graph.tensors
+    .filter((t) => !dropped.has(t.id))
+    .map((t) => {
+      const op = packedOf.get(t.id);
+      return { ...t, id: remap(t.id), data: op ? graph.tensors[op.inputs[0]!]!.data : t.data };
+    });
+  const luts = folded.map((op) => {
+    const ancillary = graph.tensors[op.inputs[1]!]!.data!;
+    const { bitWidth, channels, valueStride } = op.attrs;
+    return {
+      tensor: remap(op.outputs[0]!),
+      packed: graph.tensors[op.inputs[0]!]!.data!,
+      values: ancillary.slice(DCM_BYTES, DCM_BYTES + channels * valueStride),
+      bitWidth,
+    };
+  });
+  const ops = graph.ops
+    .filter((op) => !folded.includes(op as Extract<AnyOp, { kind: 'DECODE' }>))
+    .map((op) => ({ ...op, inputs: op.inputs.map(remap), outputs: op.outputs.map(remap) }) as AnyOp);
+  const signatureDefs = graph.signatureDefs.map((s) => ({
+    ...s,
+    inputs: s.inputs.map((m) => ({ ...m, tensorId: remap(m.tensorId) })),
+    outputs: s.outputs.map((m) => ({ ...m, tensorId: remap(m.tensorId) })),
+  }));
+  return { graph: { ...graph, tensors, ops, inputs: graph.inputs.map(remap), outputs: graph.outputs.map(remap), signatureDefs }, luts };
+}
+
+/** The COMPRESSION_METADATA flatbuffer (metadata.fbs, schema_version 1) for LUT tensors whose tables sit in `valueBuffers`. */
+export function compressionMetadataBytes(luts: readonly LutMetadataTensor[], valueBuffers: readonly number[]): Uint8Array {
+  const b = new Builder(256 + 16 * luts.length);
+  const entries = luts.map((l, i) => {
+    b.startObject(3);
+    b.addFieldInt32(LutTensorField.tensor, l.tensor, 0);
+    b.addFieldInt32(LutTensorField.valueBuffer, valueBuffers[i]!, 0);
+    b.addFieldInt8(LutTensorField.indexBitwidth, l.bitWidth, 0);
+    return b.endObject();
+  });
+  const offsets = (list: number[]) => {
+    b.startVector(4, list.length, 4);
+    for (let i = list.length - 1; i >= 0; i--) b.addOffset(list[i]!);
+    return b.endVector();
+  };
+  const lutVector = offsets(entries);
+  b.startObject(1);
+  b.addFieldOffset(SubgraphField.lutTensors, lutVector, 0);
+  const subgraphs = offsets([b.endObject()]);
+  b.startObject(2);
+  b.addFieldInt32(MetadataField.schemaVersion, COMPRESSION_SCHEMA_VERSION, 0);
+  b.addFieldOffset(MetadataField.subgraphs, subgraphs, 0);
+  b.finish(b.endObject());
+  return b.asUint8Array().slice();
 }

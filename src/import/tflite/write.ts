@@ -5,6 +5,7 @@ import { UnsupportedError } from '../../errors.js';
 import type { AnyOp, Graph, Tensor } from '../../ir/graph.js';
 import type { OpKind } from '../../ir/ops.js';
 import { BufferDeduper } from './buffers.js';
+import { COMPRESSION_METADATA, compressionMetadataBytes, toCompressionMetadata } from './compression.js';
 import { OPTIONS, type OptionField, type OptionValues } from './options.js';
 import { optionValuesFor } from './options-from-attrs.js';
 import { DECODE_CUSTOM_CODE } from '../../ir/lut.js';
@@ -29,12 +30,21 @@ import {
 
 type Offset = number;
 
-export function writeTflite(graph: Graph): Uint8Array {
-  const dataBytes = graph.tensors.reduce((n, t) => n + (t.data?.length ?? 0), 0) + graph.metadata.reduce((n, m) => n + m.data.length, 0);
+export interface WriteOptions {
+  /** LUT-compressed weights as TFLM's older COMPRESSION_METADATA (DECODE ops folded away) instead of DECODE operators. */
+  lutFormat?: 'decode' | 'metadata';
+}
+
+export function writeTflite(source: Graph, options: WriteOptions = {}): Uint8Array {
+  const { graph, luts } = options.lutFormat === 'metadata' ? toCompressionMetadata(source) : { graph: source, luts: [] };
+  const dataBytes = graph.tensors.reduce((n, t) => n + (t.data?.length ?? 0), 0) + graph.metadata.reduce((n, m) => n + m.data.length, 0) + luts.reduce((n, l) => n + l.values.length + 64, 0);
   const b = new Builder(dataBytes + 64 * 1024);
   const buffers = new BufferDeduper();
   const tensorBuffers = graph.tensors.map((t) => (t.data === null ? 0 : buffers.indexOf(t.data)));
-  const metadataBuffers = graph.metadata.map((m) => buffers.indexOf(m.data));
+  // Value tables get buffers of their own (never shared), named by the COMPRESSION_METADATA entry.
+  const valueBuffers = luts.map((l) => buffers.append(l.values));
+  const metadataEntries = luts.length === 0 ? graph.metadata : [...graph.metadata, { name: COMPRESSION_METADATA, data: compressionMetadataBytes(luts, valueBuffers) }];
+  const metadataBuffers = metadataEntries.map((m) => buffers.indexOf(m.data));
 
   const bufferOffsets = buffers.contents.map((data) => writeBuffer(b, data));
   const tensors = graph.tensors.map((t, i) => writeTensor(b, t, tensorBuffers[i]!));
@@ -57,7 +67,7 @@ export function writeTflite(graph: Graph): Uint8Array {
   b.addFieldOffset(SubGraphField.name, subgraphName, 0);
   const subgraph = b.endObject();
 
-  const metadata = graph.metadata.map((m, i) => {
+  const metadata = metadataEntries.map((m, i) => {
     const name = b.createString(m.name);
     b.startObject(2);
     b.addFieldOffset(MetadataField.name, name, 0);
