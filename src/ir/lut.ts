@@ -107,7 +107,7 @@ export function checkPackedIndices(packed: Uint8Array, count: number, layout: Lu
 }
 
 /** The channel whose table element `i` of `count` uses. */
-export function lutChannelOf(i: number, count: number, layout: LutLayout): number {
+export function lutChannelOf(i: number, count: number, layout: Pick<LutLayout, 'channels' | 'channelAxisLast'>): number {
   return layout.channelAxisLast ? i % layout.channels : Math.floor(i / (count / layout.channels));
 }
 

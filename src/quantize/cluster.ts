@@ -90,7 +90,7 @@ export function clusterWeights(graph: Graph, options: ClusterOptions): TensorClu
       return { tensor: t.id, ...layout, centroids: Array.from({ length: channels }, () => c.centroids), assignments };
     }
     const members = Array.from({ length: channels }, () => [] as number[]);
-    for (let i = 0; i < count; i++) members[lutChannelOf(i, count, { ...layout, bitWidth: 1, valueStride: 1 })]!.push(i);
+    for (let i = 0; i < count; i++) members[lutChannelOf(i, count, layout)]!.push(i);
     const centroids = members.map((idx, ch) => {
       const c = kmeansInt8(idx.map((i) => values[i]!), k, mixSeed(seed, t.id, ch));
       idx.forEach((i, j) => (assignments[i] = c.assignments[j]!));
@@ -104,8 +104,7 @@ export function clusterWeights(graph: Graph, options: ClusterOptions): TensorClu
 export function snappedValues(c: TensorClusters): Int8Array {
   const count = c.assignments.length;
   const out = new Int8Array(count);
-  const layout = { channels: c.channels, channelAxisLast: c.channelAxisLast, bitWidth: 1, valueStride: 1 };
-  for (let i = 0; i < count; i++) out[i] = c.centroids[lutChannelOf(i, count, layout)]![c.assignments[i]!]!;
+  for (let i = 0; i < count; i++) out[i] = c.centroids[lutChannelOf(i, count, c)]![c.assignments[i]!]!;
   return out;
 }
 
@@ -181,7 +180,6 @@ export function snappedGraph(graph: Graph, clusters: readonly TensorClusters[]):
 
 function distinctPerChannel(values: Int8Array, c: TensorClusters): number[] {
   const sets = Array.from({ length: c.channels }, () => new Set<number>());
-  const layout = { channels: c.channels, channelAxisLast: c.channelAxisLast, bitWidth: 1, valueStride: 1 };
-  values.forEach((v, i) => sets[lutChannelOf(i, values.length, layout)]!.add(v));
+  values.forEach((v, i) => sets[lutChannelOf(i, values.length, c)]!.add(v));
   return sets.map((s) => s.size);
 }
