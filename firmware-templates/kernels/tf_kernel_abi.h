@@ -616,6 +616,56 @@ typedef struct {
 
 typedef struct {
   int32_t input;
+  int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t in_depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t out_depth;
+  int32_t filter_h;
+  int32_t filter_w;
+  int32_t stride_h;
+  int32_t stride_w;
+  int32_t pad_top;
+  int32_t pad_left;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+} tf_transpose_conv_args;
+#define TF_TRANSPOSE_CONV_INPUT 0
+#define TF_TRANSPOSE_CONV_OUTPUT 1
+#define TF_TRANSPOSE_CONV_FILTER 2
+#define TF_TRANSPOSE_CONV_BIAS 3
+#define TF_TRANSPOSE_CONV_MULTIPLIER 4
+#define TF_TRANSPOSE_CONV_SHIFT 5
+#define TF_TRANSPOSE_CONV_BATCHES 6
+#define TF_TRANSPOSE_CONV_IN_H 7
+#define TF_TRANSPOSE_CONV_IN_W 8
+#define TF_TRANSPOSE_CONV_IN_DEPTH 9
+#define TF_TRANSPOSE_CONV_OUT_H 10
+#define TF_TRANSPOSE_CONV_OUT_W 11
+#define TF_TRANSPOSE_CONV_OUT_DEPTH 12
+#define TF_TRANSPOSE_CONV_FILTER_H 13
+#define TF_TRANSPOSE_CONV_FILTER_W 14
+#define TF_TRANSPOSE_CONV_STRIDE_H 15
+#define TF_TRANSPOSE_CONV_STRIDE_W 16
+#define TF_TRANSPOSE_CONV_PAD_TOP 17
+#define TF_TRANSPOSE_CONV_PAD_LEFT 18
+#define TF_TRANSPOSE_CONV_INPUT_OFFSET 19
+#define TF_TRANSPOSE_CONV_OUTPUT_OFFSET 20
+#define TF_TRANSPOSE_CONV_ACT_MIN 21
+#define TF_TRANSPOSE_CONV_ACT_MAX 22
+#define TF_TRANSPOSE_CONV_WORDS 23
+
+typedef struct {
+  int32_t input;
   int32_t ancillary;
   int32_t output;
   int32_t count;
@@ -676,7 +726,12 @@ void avgpool2d_s8(const int32_t *args); /* pool2d: average pool (padding not cou
 void avgpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
 void maxpool2d_s8(const int32_t *args); /* pool2d: max pool */
 void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
+void conv2d_s16(const int32_t *args); /* conv2d: 16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator */
+void transpose_conv_s8(const int32_t *args); /* transpose_conv: int8 transpose convolution, a gather per output element */
+void transpose_conv_s16(const int32_t *args); /* transpose_conv: 16x8 transpose convolution, int64 bias and accumulator */
 void add_s8(const int32_t *args); /* add: int8 add with broadcasting; forward stream (also the stream-element order) */
+void add_s16(const int32_t *args); /* add: int16 add (left shift 15) with broadcasting; forward stream (also the stream-element order) */
+void sub_s16(const int32_t *args); /* add: int16 subtract (left shift 15) with broadcasting; forward stream (also the stream-element order) */
 void sub_s8(const int32_t *args); /* add: int8 subtract with broadcasting; forward stream (also the stream-element order) */
 void mul_s8(const int32_t *args); /* mul: int8 multiply with broadcasting; forward stream (also the stream-element order) */
 void maximum_s8(const int32_t *args); /* max_min: int8 maximum with broadcasting; forward stream (also the stream-element order) */
