@@ -99,7 +99,7 @@ async function measure(setting: Setting, float: Graph, calibration: Uint8Array[]
   const wasmMs = (performance.now() - t0) / test.shape[0];
   const schedule = scheduleOf(planModel(int8, {}).plan);
   let instructions: number | null = null;
-  let flashBytes = estimateFlash(int8).totalBytes;
+  let flashBytes = estimateFlash(schedule, 'cortex-m4').totalBytes;
   if (qemu) {
     const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4']);
     try {

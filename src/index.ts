@@ -52,7 +52,7 @@ function planResult(model: LoadedModel, request: PlanRequest, result: ModelPlan)
   const report = planReport(
     model.name,
     result.plan,
-    estimateFlash(result.graph),
+    estimateFlash(scheduleOf(result.plan), request.cpu ?? 'cortex-m4'),
     {
       sramBytes: request.sramBytes ?? null,
       flashBytes: request.flashBytes ?? null,

@@ -2,7 +2,7 @@
 // few lines of JS; nothing fetched). The chart draws every buffer at its arena offset over the steps it
 // lives, so reuse, in-place overlap and fragmentation are visible; the table lists the steps.
 import { CSS_CARDS, CSS_CHART, CSS_PAGE, CSS_TABLE, escapeHtml, fmt, htmlPage, r1, tickStep } from './html.js';
-import type { PlanReport } from './plan.js';
+import { flashParts, type PlanReport } from './plan.js';
 
 export { escapeHtml } from './html.js';
 
@@ -106,7 +106,7 @@ function figures(r: PlanReport): string {
         ? `of ${fmt(r.sramBudgetBytes)} B: short by ${fmt(r.sramShortfallBytes)} B`
         : `of ${fmt(r.sramBudgetBytes)} B: ${fmt(r.sramBudgetBytes - r.peakBytes)} B to spare`;
   const flash =
-    `weights ${fmt(r.flash.weightBytes)} + params ${fmt(r.flash.paramBytes)} + code ~${fmt(r.flash.codeBytes)} (estimate)` +
+    escapeHtml(flashParts(r.flash)) +
     (r.flashBudgetBytes === null ? '' : r.flashShortfallBytes > 0 ? `; short by ${fmt(r.flashShortfallBytes)} B of ${fmt(r.flashBudgetBytes)} B` : `; of ${fmt(r.flashBudgetBytes)} B`);
   const cards = [
     card('peak SRAM', `${fmt(r.peakBytes)} B`, sram, r.sramShortfallBytes > 0 ? 'bad' : ''),

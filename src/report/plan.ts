@@ -94,7 +94,7 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
     for (const s of context.suggestions) suggestions.push(s);
     suggestions.push(`the peak is at step ${peak.index} (${peak.kind} -> ${peak.output}); the largest live tensors there are ${biggest.join(', ')}: shrink those layers (fewer channels or a lower input resolution)`);
   }
-  if (flashShortfallBytes > 0) suggestions.push(`weights take ${flash.weightBytes} B of flash: fewer or narrower layers would shrink them`);
+  if (flashShortfallBytes > 0) suggestions.push(`weights take ${flash.weightBytes} B of the ${flash.totalBytes} B of flash: fewer or narrower layers would shrink them`);
   return {
     model,
     peakBytes: plan.arenaBytes,
@@ -126,6 +126,13 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** The flash figure's parts: the generated C's sections on its cpu, or the weights alone for a model without a C build. */
+export function flashParts(f: FlashEstimate): string {
+  if (f.cpu === null) return `weights ${fmt(f.weightBytes)} (float32: no C build to measure code for)`;
+  const data = f.dataBytes > 0 ? ` + .data ${fmt(f.dataBytes)}` : '';
+  return `code ${fmt(f.textBytes)} (kernels used, measured for ${f.cpu}) + constants ${fmt(f.rodataBytes)} (weights ${fmt(f.weightBytes)})${data}`;
+}
+
 export function formatPlan(r: PlanReport): string {
   const lines: string[] = [];
   const verdict = r.sramBudgetBytes === null && r.flashBudgetBytes === null ? '' : r.fits ? '  FITS' : '  DOES NOT FIT';
@@ -139,7 +146,7 @@ export function formatPlan(r: PlanReport): string {
   const gap = r.lowerBoundBytes > 0 ? ((r.peakBytes / r.lowerBoundBytes - 1) * 100).toFixed(1) : '0.0';
   lines.push(`  lower bound ${fmt(r.lowerBoundBytes)} B (plan is ${gap}% above it)`);
   lines.push(
-    `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''} = weights ${fmt(r.flash.weightBytes)} + params ${fmt(r.flash.paramBytes)} + code ~${fmt(r.flash.codeBytes)} (estimate)`,
+    `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''} = ${flashParts(r.flash)}`,
   );
   if (r.patch) {
     const p = r.patch;

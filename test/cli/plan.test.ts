@@ -42,7 +42,7 @@ describe('tinyforge plan', () => {
     expect(Object.keys(report).sort()).toEqual([...SCHEMA].sort());
     expect(report.model).toBe('ds-cnn-kws.tflite');
     expect(report.peakBytes).toBeGreaterThanOrEqual(report.lowerBoundBytes);
-    expect(report.flashBytes).toBe(report.flash.weightBytes + report.flash.paramBytes + report.flash.codeBytes);
+    expect(report.flashBytes).toBe(report.flash.textBytes + report.flash.rodataBytes + report.flash.dataBytes);
     expect(report.sramBudgetBytes).toBeNull();
     expect(report.orderSearch).toEqual({ exhaustive: true, reason: null });
     expect(report.fits).toBe(true);

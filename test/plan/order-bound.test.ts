@@ -9,6 +9,7 @@ import { greedyOrder, MAX_ORDER_WORK, orderPeak, searchOrder } from '../../src/p
 import { verifyPlan } from '../../src/plan/verify.js';
 import { formatPlan, planReport } from '../../src/report/plan.js';
 import { estimateFlash } from '../../src/cost/flash.js';
+import { scheduleOf } from '../../src/pipeline.js';
 
 /** `chains` parallel chains of `length` LOGISTIC ops from one input, concatenated. */
 function parallelChains(chains: number, length: number): Graph {
@@ -38,7 +39,7 @@ describe('operator-order search bound', () => {
     const plan = planGraph(graph);
     expect(plan.orderSearch).toEqual({ exhaustive: false, reason: search.reason });
     expect(verifyPlan(plan)).toEqual([]);
-    const report = planReport('chains', plan, estimateFlash(graph), { sramBytes: null, flashBytes: null });
+    const report = planReport('chains', plan, estimateFlash(scheduleOf(plan), 'cortex-m4'), { sramBytes: null, flashBytes: null });
     expect(report.orderSearch).toEqual({ exhaustive: false, reason: search.reason });
     expect(formatPlan(report)).toContain(`operator order: not exhaustive: ${search.reason}`);
   });

@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_MODELS } from '../../examples/models/index.js';
 import { estimateFlash } from '../../src/cost/flash.js';
 import type { Graph } from '../../src/ir/graph.js';
-import { planModel } from '../../src/pipeline.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { escapeHtml, planHtml } from '../../src/report/plan-html.js';
 import { planReport, type PlanReport } from '../../src/report/plan.js';
 
 function reportOf(graph: Graph, model: string, sramBytes: number | null = null): PlanReport {
   const { plan } = planModel(graph);
-  return planReport(model, plan, estimateFlash(graph), { sramBytes, flashBytes: null });
+  return planReport(model, plan, estimateFlash(scheduleOf(plan), 'cortex-m4'), { sramBytes, flashBytes: null });
 }
 
 const kws = () => DEMO_MODELS.find((d) => d.name === 'ds-cnn-kws')!.build();

@@ -28,7 +28,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       const target = TARGETS.find((t) => t.name === opts.target);
       if (!target) throw new UsageError(`unknown target ${opts.target}`);
       const modelName = basename(model).replace(/\.tflite$/i, '');
-      const { compiled, files, summary } = await target.emit({ graph: loadModel(model), plan: planOptionsFrom(opts), modelName, options: opts });
+      const { compiled, files, summary, notes } = await target.emit({ graph: loadModel(model), plan: planOptionsFrom(opts), modelName, options: opts });
       refuseOverwrite([...files.map((f) => f.path), MANIFEST_FILE].map((f) => ({ path: join(opts.out, f), what: 'output file' })), [{ path: model, what: 'model' }]);
       makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
@@ -44,6 +44,7 @@ export function registerCompile(program: Command, io: CliIO): void {
         for (const f of stale.removed) io.stdout(`removed ${join(opts.out, f)} (written by the previous compile, not needed now)\n`);
         for (const f of stale.kept) io.stdout(`kept ${join(opts.out, f)} (written by the previous compile, changed since)\n`);
         io.stdout(`${target.name}: ${Object.entries(summary).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+        for (const n of notes ?? []) io.stdout(`${n}\n`);
       }
     });
 }

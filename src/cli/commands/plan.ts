@@ -103,7 +103,7 @@ export function registerPlan(program: Command, io: CliIO): void {
       };
       // A TFLM plan runs TFLM's kernels: their stack is not ours to compute.
       const stack = tflm ? null : scheduleStack(scheduleOf(result.plan), ram.cpu);
-      const report = planReport(basename(model), result.plan, estimateFlash(result.graph), { ...budget, reserveBytes: ram.reserveBytes, stack }, {
+      const report = planReport(basename(model), result.plan, estimateFlash(scheduleOf(result.plan), ram.cpu), { ...budget, reserveBytes: ram.reserveBytes, stack }, {
         patch,
         layerByLayerBytes: result.layerByLayerBytes,
         suggestions,

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { escapeMarkdown } from '../../escape.js';
 import { stackEstimate, type StackEstimate } from '../../cost/stack.js';
+import { flashOfLowered, type FlashEstimate } from '../../cost/flash.js';
+import { graphWeightBytes } from '../../ir/macs.js';
 import { compileModel } from '../../pipeline.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
 
 export const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
 
-function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate): string {
+function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate, image: FlashEstimate): string {
   const P = prefix.toUpperCase();
   const flags = cpu === 'generic' ? '(your core\'s flags; any C99 compiler)' : armCpuFlags(cpu).join(' ');
   return [
@@ -19,7 +21,7 @@ function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[],
     '',
     `- RAM: one arena of ${arenaBytes} bytes (\`${P}_ARENA_BYTES\`), static in \`${prefix}.c\` or yours through \`${prefix}_init(buf)\`;`,
     `  ${stack.staticBytes} bytes of other .data/.bss; and ${stack.stackBytes} bytes of stack under \`${prefix}_invoke()\` at worst (${cpu}, gcc -O2: \`tinyforge plan --cpu ${cpu}\` reports the same figures). Reserve your own stack on top.`,
-    `- Flash: ${constBytes} bytes of constant data (weights, requantization arrays, kernel argument records) plus code.`,
+    `- Flash: ${image.totalBytes} bytes predicted for ${cpu} (gcc -O2, --gc-sections): .text ${image.textBytes} (the kernels listed below, measured, and the model's code), .rodata ${image.rodataBytes} (${constBytes} bytes of constant data: weights, requantization arrays, kernel argument records; and the kernels' tables)${image.dataBytes ? `, .data ${image.dataBytes}` : ''}. .bss ${image.bssBytes} (the static arena and the runtime's pointers).`,
     `- Kernels: ${symbols.join(', ')}.`,
     '',
     '## Build',
@@ -72,11 +74,15 @@ export const cTarget: Target = {
       ...compiled.files,
       ...model.kernelFiles.map((f) => ({ path: f, contents: readFileSync(join(kernelsDir(), f), 'utf8') })),
     ];
-    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu)) });
+    const schedule = compiled.schedule;
+    const image = flashOfLowered(model.lowered, { inputs: schedule.inputs.length, outputs: schedule.outputs.length, arenaBytes: schedule.arenaBytes, weightBytes: graphWeightBytes(schedule.graph) }, cpu);
+    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu), image) });
     return {
       compiled,
       files,
-      summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, kernels: model.symbols },
+      // predicted sections of the model linked into an application (src/cost/flash.ts)
+      summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, textBytes: image.textBytes, rodataBytes: image.rodataBytes, dataBytes: image.dataBytes, bssBytes: image.bssBytes, flashBytes: image.totalBytes, kernels: model.symbols },
+      notes: [`predicted for ${cpu} (the model linked with --gc-sections): .text ${image.textBytes} B + .rodata ${image.rodataBytes} B + .data ${image.dataBytes} B = flash ${image.totalBytes} B; .bss ${image.bssBytes} B`],
     };
   },
 };

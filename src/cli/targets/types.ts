@@ -20,6 +20,8 @@ export interface TargetResult {
   files: TargetFile[];
   /** Facts for the summary line and --json (sizes, kernels, ...). */
   summary: Record<string, unknown>;
+  /** Lines the text output prints after the summary line (e.g. the C target's predicted sections). */
+  notes?: string[];
 }
 
 /** A code generator `tinyforge compile --target NAME` can use (wasm, c, ...). */
