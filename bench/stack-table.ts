@@ -104,7 +104,7 @@ export function stackTableFor(cpu: ArmCpu, shared: string): StackTable {
     const model = emitC(scheduleOf(planModel(graph, {}).plan));
     for (const [f, text] of Object.entries(model.files)) writeFileSync(join(dir, f), text);
     const t = templatesDir();
-    for (const [sub, f] of [['startup', 'startup.c'], ['startup', 'semihost.c'], ['startup', 'startup.h'], ['startup', 'semihost.h'], ['harness', 'qemu_main.c']] as const) {
+    for (const [sub, f] of [['startup', 'startup.c'], ['startup', 'semihost.c'], ['startup', 'startup.h'], ['startup', 'semihost.h'], ['harness', 'qemu_main.c'], ['harness', 'tf_counter.h']] as const) {
       writeFileSync(join(dir, f), readFileSync(join(t, sub, f)));
     }
     const library = Object.keys(files).filter((f) => f.endsWith('.c'));

@@ -2,11 +2,12 @@
  * records in one firmware run: in<i>.bin holds N records of input i back to back (N = the file's length
  * over the tensor's bytes, the same N for every input). One warm-up invoke on record 0, then for each
  * record: read it (the plan reuses the input bytes, so every invoke gets fresh ones), one invoke timed
- * with the MPS2 FPGAIO counter, its outputs appended to out<i>.bin. Prints
+ * with the board's counter (tf_counter.h), its outputs appended to out<i>.bin. Prints
  *   TINYFORGE status=<s> ticks=<t> stack=<bytes> stack_size=<bytes> records=<N> total_ticks=<T>
  * where ticks is record 0's invoke (after the warm-up: the single-input measurement) and total_ticks the
- * sum over all N timed invokes. With `qemu-system-arm -icount shift=0,align=off,sleep=off` the counter
- * (25 MHz) advances once per 40 instructions: the method of ../shared/golden/tflm_cortex_m4_qemu.md.
+ * sum over all N timed invokes. With `qemu-system-arm -icount shift=0,align=off,sleep=off` the MPS2 FPGAIO
+ * counter (25 MHz) advances once per 40 instructions: the method of ../shared/golden/tflm_cortex_m4_qemu.md;
+ * on netduinoplus2 (-DTF_BOARD_NETDUINOPLUS2) TIM2 advances once per instruction.
  * With -DTF_PROFILE_CALLS (and model.c compiled with TF_PROFILE_CALL(i) = tf_profile_mark(i), see
  * tf_profile.h) it also writes calls.bin: the counter after each kernel call of record 0's timed invoke
  * (uint32 per call, the counter before the first call at index 0 -> t0).
@@ -17,8 +18,7 @@
 #include "model.h"
 #include "semihost.h"
 #include "startup.h"
-
-#define FPGAIO_COUNTER (*(volatile uint32_t *)0x40028018u)
+#include "tf_counter.h"
 
 static char *put_uint(char *p, uint64_t v) {
   char tmp[20];
@@ -83,6 +83,7 @@ uint32_t tf_profile_ticks[MODEL_KERNEL_CALLS + 1];
 
 int main(void) {
   if (model_init(0) != 0) return 2;
+  tf_counter_start();
   uint32_t records = 0;
   int err = open_inputs(&records);
   if (err || (err = read_record()) != 0) return err;
@@ -94,9 +95,9 @@ int main(void) {
   uint64_t total = 0;
   for (uint32_t r = 0; r < records; r++) {
     if ((err = read_record()) != 0) return err;
-    const uint32_t t0 = FPGAIO_COUNTER;
+    const uint32_t t0 = TF_COUNTER;
     status |= model_invoke();
-    const uint32_t t1 = FPGAIO_COUNTER;
+    const uint32_t t1 = TF_COUNTER;
     total += t1 - t0;
     if (r == 0) {
       first = t1 - t0;

@@ -2,3 +2,6 @@
 CPU_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 QEMU_MACHINE := mps2-an386
 QEMU_CPU := cortex-m4
+LINKER_SCRIPT := cortex-m.ld
+BOARD_RAM_SIZE := 262144
+BOARD_CFLAGS :=

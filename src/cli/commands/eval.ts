@@ -10,7 +10,8 @@ import { evaluatePredictions, type Evaluation } from '../../data/evaluate.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
-import { BATCH_ENGINES } from '../engines/batch.js';
+import { BATCH_ENGINES, qemuBatchEngine } from '../engines/batch.js';
+import { BOARDS, boardFor } from '../engines/qemu.js';
 import { classifierInterface, fitDataset, predictClasses } from '../accuracy.js';
 import { loadModel } from '../io.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
@@ -24,6 +25,7 @@ interface EvalFlags extends PlanFlags {
   seed: string;
   valFraction: string;
   engine: string;
+  board?: string;
   json?: boolean;
 }
 
@@ -69,6 +71,7 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--seed <n>', 'seed of the train/val split', '1')
     .option('--val-fraction <f>', 'share of the training set held out as val', '0.1')
     .addOption(new Option('--engine <name>', `which executor runs the model: ${BATCH_ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(BATCH_ENGINES.map((e) => e.name)).default('wasm'))
+    .option('--board <name>', `(--engine qemu-m4|qemu-m7) the QEMU machine: ${Object.values(BOARDS).map((b) => `${b.machine} (${b.engine})`).join(', ')}`)
     .option('--json', 'print {accuracy, n, correct, confusion, perClass, classes, engine, model, data, split, seed, ms}');
   addPlanOptions(command)
     .addHelpText(
@@ -89,7 +92,7 @@ export function registerEval(program: Command, io: CliIO): void {
         '  tinyforge eval net.tflite --data ./pictures --split val --seed 3   # pictures/train/<class>/*.png',
     )
     .action(async (modelPath: string, opts: EvalFlags) => {
-      const engine = BATCH_ENGINES.find((e) => e.name === opts.engine);
+      const engine = opts.board !== undefined ? qemuBatchEngine(boardFor(opts.engine, opts.board)) : BATCH_ENGINES.find((e) => e.name === opts.engine);
       if (!engine) throw new UsageError(`--engine must be one of ${BATCH_ENGINES.map((e) => e.name).join(', ')}, got "${opts.engine}"`);
       const limit = opts.limit === undefined ? undefined : integerFlag(opts.limit, '--limit', 1);
       const seed = integerFlag(opts.seed, '--seed', 0);

@@ -4,6 +4,7 @@ import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
 import { ENGINES, engineNames } from '../engines/index.js';
 import { createCEngine } from '../engines/c.js';
+import { BOARDS, boardFor, createQemuEngine } from '../engines/qemu.js';
 import { addPlanOptions, planOptionsFrom, type PlanFlags } from '../plan-options.js';
 import { loadModel, readBytes, refuseOverwrite, writeBytes } from '../io.js';
 import { applyPasses } from '../../passes/index.js';
@@ -19,6 +20,7 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('-o, --output <file...>', `where to write each model output, in order; without it the outputs are printed (dequantized, top ${TOP_K} classes of a classifier)`)
     .addOption(new Option('--engine <name>', `which executor runs the planned model: ${ENGINES.map((e) => `${e.name} (${e.summary})`).join('; ')}`).choices(engineNames()).default('wasm'))
     .option('--sanitize', '(--engine c) build with AddressSanitizer and UBSan; the first finding fails the run')
+    .option('--board <name>', `(--engine qemu-m4|qemu-m7) the QEMU machine: ${Object.values(BOARDS).map((b) => `${b.machine} (${b.engine}${b === boardFor(b.engine, undefined) ? ', its default' : ''})`).join(', ')}`)
     .option('--json', 'print a JSON summary (engine, what it measured, outputs: files written, or values and top classes)');
   addPlanOptions(command)
     .addHelpText(
@@ -28,7 +30,7 @@ export function registerRun(program: Command, io: CliIO): void {
         '  tinyforge run kws.tflite --input in.bin --output out.bin\n' +
         '  tinyforge run kws.tflite --input in.bin          # prints the outputs and the top classes',
     )
-    .action(async (model: string, opts: PlanFlags & { input: string[]; output?: string[]; engine: string; sanitize?: boolean; json?: boolean }) => {
+    .action(async (model: string, opts: PlanFlags & { input: string[]; output?: string[]; engine: string; sanitize?: boolean; board?: string; json?: boolean }) => {
       if (opts.sanitize && opts.engine !== 'c') throw new UsageError(`--sanitize needs --engine c (the host build), got --engine ${opts.engine}`);
       const files = opts.output ?? [];
       refuseOverwrite(
@@ -42,7 +44,7 @@ export function registerRun(program: Command, io: CliIO): void {
       if (opts.output && files.length !== graph.outputs.length) {
         throw new UsageError(`model has ${graph.outputs.length} output(s), got ${files.length} --output file(s)`, { expected: graph.outputs.length, got: files.length });
       }
-      const engine = opts.sanitize ? createCEngine({ sanitize: true }) : ENGINES.find((e) => e.name === opts.engine)!;
+      const engine = opts.sanitize ? createCEngine({ sanitize: true }) : opts.board !== undefined ? createQemuEngine(boardFor(opts.engine, opts.board)) : ENGINES.find((e) => e.name === opts.engine)!;
       // Refused before any input is read or kernel built, naming the model, as compile does.
       if (engine.name !== 'reference') requireQuantizedGraph(graph, model, `the ${engine.name} engine runs integer-quantized kernels only (--engine reference runs float32)`);
       const inputs = opts.input.map((f, i) => readBytes(f, `input ${i}`));
