@@ -35,3 +35,19 @@ export function escapeMarkdown(text: string): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/**
+ * A name for files, folders and build systems (CMake targets, Arduino/Zephyr/PlatformIO library names)
+ * from a model-provided string: lowercase ASCII letters, digits and single underscores, starting with a
+ * letter, at most 63 characters; `fallback` when nothing usable is left. No quote, newline, slash or dot
+ * survives, so it is safe unquoted in paths, CMake, Kconfig, YAML, JSON and .properties files.
+ */
+export function safeName(text: string, fallback = 'model'): string {
+  const name = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 63)
+    .replace(/_+$/, '');
+  return name === '' ? fallback : name;
+}

@@ -16,8 +16,8 @@ interface Manifest {
 
 const sha256 = (contents: Uint8Array | string) => createHash('sha256').update(contents).digest('hex');
 
-/** A bare file name in the folder (a manifest naming ../x or a/b is not ours to act on). */
-const plainName = (name: string) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && name !== MANIFEST_FILE;
+/** A file in the folder or a sub-folder of it (--package writes src/, examples/...): plain segments, so a manifest naming ../x or /x is not ours to act on. */
+const plainName = (name: string) => name.split('/').every((s) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s)) && name !== MANIFEST_FILE;
 
 /** The previous manifest's files, or none when it is missing, unreadable or not one we wrote. */
 function previousFiles(dir: string): Record<string, string> {

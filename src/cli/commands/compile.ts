@@ -1,5 +1,5 @@
 // tinyforge compile: a model to a deployable artifact for one target (wasm, c, ...).
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
@@ -33,6 +33,7 @@ export function registerCompile(program: Command, io: CliIO): void {
       makeFolder(opts.out, 'output folder');
       const written = files.map((f) => {
         const path = join(opts.out, f.path);
+        if (f.path.includes('/')) makeFolder(dirname(path), 'output folder'); // a package's src/, examples/<name>/, ...
         writeBytes(path, f.contents, 'output file');
         return { path, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength };
       });

@@ -10,10 +10,11 @@ import { graphWeightBytes } from '../../ir/macs.js';
 import { compileModel } from '../../pipeline.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
+import { checkPackage, packageLayout, PACKAGES } from './c-packages.js';
 
 export const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
 
-function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate, image: FlashEstimate): string {
+function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate, image: FlashEstimate, packageSection: string[]): string {
   const P = prefix.toUpperCase();
   const flags = cpu === 'generic' ? '(your core\'s flags; any C99 compiler)' : armCpuFlags(cpu).join(' ');
   return [
@@ -26,7 +27,7 @@ function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[],
     '',
     '## Build',
     '',
-    'Compile every `.c` file here with your application (C99):',
+    `Compile every \`.c\` file ${packageSection.length ? 'in `src/`' : 'here'} with your application (C99):`,
     '',
     '```sh',
     `arm-none-eabi-gcc -std=c99 -O2 ${flags} -ffunction-sections -fdata-sections -c *.c`,
@@ -37,6 +38,7 @@ function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[],
     'firmware-templates/ in the tinyforge package has startup code, a linker script (RAM overflow fails the',
     'link), a QEMU Makefile and a generic project layout.',
     '',
+    ...(packageSection.length ? [...packageSection, ''] : []),
     '## Use',
     '',
     '```c',
@@ -62,27 +64,32 @@ export const cTarget: Target = {
   addOptions(command) {
     return command
       .option('--cpu <core>', `(--target c) ${CPUS.join('|')}: the flags the README gives`, 'cortex-m4')
-      .option('--prefix <name>', '(--target c) C identifier prefix and file name of the model API', 'model');
+      .option('--prefix <name>', '(--target c) C identifier prefix and file name of the model API', 'model')
+      .option('--package <kind>', `(--target c) lay the output out as a library of a build system: ${PACKAGES.join('|')} (sources under src/)`);
   },
   async emit({ graph, plan, modelName, options }) {
     const cpu = (options.cpu ?? 'cortex-m4') as ArmCpu;
     if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, got "${cpu}"`);
     const prefix = typeof options.prefix === 'string' ? options.prefix : 'model';
+    const kind = checkPackage(options.package);
     const compiled = await compileModel(graph, { ...plan, target: 'c', prefix, name: modelName });
     const model = compiled.c;
-    const files = [
+    const sources = [
       ...compiled.files,
       ...model.kernelFiles.map((f) => ({ path: f, contents: readFileSync(join(kernelsDir(), f), 'utf8') })),
     ];
+    const outputTypes = compiled.schedule.outputs.map((o) => o.dtype);
+    const layout = kind === null ? null : packageLayout({ kind, modelName, prefix, cpu, sources, outputTypes });
+    const files = layout?.files ?? sources;
     const schedule = compiled.schedule;
     const image = flashOfLowered(model.lowered, { inputs: schedule.inputs.length, outputs: schedule.outputs.length, arenaBytes: schedule.arenaBytes, weightBytes: graphWeightBytes(schedule.graph) }, cpu);
-    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu), image) });
+    files.push({ path: 'README.md', contents: readme(modelName, prefix, cpu, files.map((f) => f.path), model.arenaBytes, model.constBytes, model.symbols, stackEstimate(model.lowered, cpu), image, layout?.readme ?? []) });
     return {
       compiled,
       files,
       // predicted sections of the model linked into an application (src/cost/flash.ts)
-      summary: { cpu, prefix, arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, textBytes: image.textBytes, rodataBytes: image.rodataBytes, dataBytes: image.dataBytes, bssBytes: image.bssBytes, flashBytes: image.totalBytes, kernels: model.symbols },
-      notes: [`predicted for ${cpu} (the model linked with --gc-sections): .text ${image.textBytes} B + .rodata ${image.rodataBytes} B + .data ${image.dataBytes} B = flash ${image.totalBytes} B; .bss ${image.bssBytes} B`],
+      summary: { cpu, prefix, ...(layout ? { package: kind, library: layout.name } : {}), arenaBytes: model.arenaBytes, constBytes: model.constBytes, kernelCalls: model.lowered.calls.length, textBytes: image.textBytes, rodataBytes: image.rodataBytes, dataBytes: image.dataBytes, bssBytes: image.bssBytes, flashBytes: image.totalBytes, kernels: model.symbols },
+      notes: [...(layout ? [`package ${kind}: library ${layout.name}, sources in src/ (README.md says how to use it)`] : []), `predicted for ${cpu} (the model linked with --gc-sections): .text ${image.textBytes} B + .rodata ${image.rodataBytes} B + .data ${image.dataBytes} B = flash ${image.totalBytes} B; .bss ${image.bssBytes} B`],
     };
   },
 };
