@@ -168,6 +168,22 @@ describe.skipIf(!ok)('compile --target c --package', () => {
   }, 300_000);
 });
 
+describe.skipIf(!shared)('recompiling a package into its folder', () => {
+  it('removes the previous compile\'s files under src/ it no longer writes (the manifest records sub-folders), keeps the user\'s', async () => {
+    const out = join(temp('recompile'), 'pkg');
+    expect((await cli('compile', kws().modelPath, '--target', 'c', '--package', 'cmake', '--out', out)).code).toBe(0);
+    expect(readdirSync(join(out, 'src'))).toContain('conv.c');
+    writeFileSync(join(out, 'src', 'mine.c'), '/* the user\'s */\n');
+    const hello = goldenModels().find((m) => m.name === 'hello_world_int8')!;
+    const r = await cli('compile', hello.modelPath, '--target', 'c', '--package', 'cmake', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).removed).toEqual(expect.arrayContaining(['src/conv.c', 'src/depthwise.c']));
+    expect(readdirSync(join(out, 'src'))).not.toContain('conv.c');
+    expect(readdirSync(join(out, 'src'))).toContain('mine.c');
+    expect(readdirSync(join(out, 'src'))).toContain('fc.c');
+  });
+});
+
 describe.skipIf(!shared)('package names from hostile model names', () => {
   const HOSTILE = 'a"b\'c\n../../etc/evil $(rm -rf /) ${HOME} `x`; \\ <t>';
 
