@@ -10,8 +10,9 @@ import { planModel, scheduleOf } from '../src/pipeline.js';
 import { FLASH_SECTION_KINDS, type FlashSectionKind, type FlashTable } from '../src/cost/flash.js';
 import { buildDsCnnKws, buildSineMlp } from '../examples/models/index.js';
 import type { Graph } from '../src/ir/graph.js';
+import { CPUS as ALL_CPUS } from '../src/cost/cpus.js';
 
-export const CPUS: ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
+export const CPUS: ArmCpu[] = [...ALL_CPUS];
 
 /** One input section a link kept: "<object>:<section>" (archive members as "<archive>(<member>)"), its output section's kind and bytes. */
 export interface MapSection {

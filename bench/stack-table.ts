@@ -8,10 +8,11 @@ import { armToolchain, compile, kernelLibraryFiles, runTool, templatesDir, type 
 import { readTflite } from '../src/import/tflite/index.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import { LIBRARY_CALL_BYTES, type StackTable } from '../src/cost/stack.js';
+import { CPUS as ALL_CPUS } from '../src/cost/cpus.js';
 
 /** model.c's static arena alignment. */
 const ARENA_ALIGN = 16;
-export const CPUS: ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
+export const CPUS: ArmCpu[] = [...ALL_CPUS];
 
 interface Fn { bytes: number | null; dynamic: boolean; file: string; calls: string[] }
 

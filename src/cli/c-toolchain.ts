@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { allKernelSources, KERNEL_HEADERS } from '../../codegen/c/emit.js';
 import { cAbiHeader } from '../schedule/abi.js';
 import { ToolchainError } from '../errors.js';
+import type { Cpu } from '../cost/cpus.js';
 import { discardEntry, ENTRY_HASHES, privateCacheRoot, sha256, verifiedEntry } from './private-cache.js';
 import { packageFileUrl } from '../package-asset.js';
 
@@ -96,7 +97,8 @@ export function hostToolchain(sanitize: boolean): CToolchain {
   return { cc: 'gcc', ar: 'ar', cflags };
 }
 
-export type ArmCpu = 'cortex-m4' | 'cortex-m7' | 'cortex-m33' | 'generic';
+/** The cores --cpu names (src/cost/cpus.ts). */
+export type ArmCpu = Cpu;
 
 /** Cortex-M code generation flags (hard float where the core has an FPU). */
 export function armCpuFlags(cpu: ArmCpu): string[] {
@@ -107,6 +109,8 @@ export function armCpuFlags(cpu: ArmCpu): string[] {
       return ['-mcpu=cortex-m7', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv5-d16'];
     case 'cortex-m33':
       return ['-mcpu=cortex-m33', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv5-sp-d16'];
+    case 'cortex-m55':
+      return ['-mcpu=cortex-m55', '-mthumb', '-mfloat-abi=hard']; // its FPU and MVE come with -mcpu (-mfpu=auto)
     case 'generic':
       return ['-mcpu=cortex-m0plus', '-mthumb', '-mfloat-abi=soft'];
   }

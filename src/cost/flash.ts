@@ -12,8 +12,9 @@ import { UsageError } from '../errors.js';
 import m4 from './calibration/flash-cortex-m4.json' with { type: 'json' };
 import m7 from './calibration/flash-cortex-m7.json' with { type: 'json' };
 import m33 from './calibration/flash-cortex-m33.json' with { type: 'json' };
+import m55 from './calibration/flash-cortex-m55.json' with { type: 'json' };
 import generic from './calibration/flash-generic.json' with { type: 'json' };
-import { STACK_CPUS, type StackCpu } from './stack.js';
+import { checkCpu, type Cpu } from './cpus.js';
 
 export const FLASH_SECTION_KINDS = ['text', 'rodata', 'data', 'bss'] as const;
 export type FlashSectionKind = (typeof FLASH_SECTION_KINDS)[number];
@@ -32,11 +33,10 @@ export interface FlashTable {
   kernels: Record<string, string[]>;
 }
 
-const TABLES: Record<StackCpu, FlashTable> = { 'cortex-m4': m4, 'cortex-m7': m7, 'cortex-m33': m33, generic };
+const TABLES: Record<Cpu, FlashTable> = { 'cortex-m4': m4, 'cortex-m7': m7, 'cortex-m33': m33, 'cortex-m55': m55, generic };
 
 export function flashTable(cpu: string): FlashTable {
-  if (!(STACK_CPUS as readonly string[]).includes(cpu)) throw new UsageError(`--cpu must be one of ${STACK_CPUS.join(', ')}, got "${cpu}"`, { cpu });
-  return TABLES[cpu as StackCpu];
+  return TABLES[checkCpu(cpu)];
 }
 
 export interface FlashEstimate {

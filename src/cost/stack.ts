@@ -10,10 +10,13 @@ import { UsageError } from '../errors.js';
 import m4 from './calibration/stack-cortex-m4.json' with { type: 'json' };
 import m7 from './calibration/stack-cortex-m7.json' with { type: 'json' };
 import m33 from './calibration/stack-cortex-m33.json' with { type: 'json' };
+import m55 from './calibration/stack-cortex-m55.json' with { type: 'json' };
 import generic from './calibration/stack-generic.json' with { type: 'json' };
+import { checkCpu, CPUS, type Cpu } from './cpus.js';
 
-export const STACK_CPUS = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'] as const;
-export type StackCpu = (typeof STACK_CPUS)[number];
+/** The cores with a stack table: every --cpu (src/cost/cpus.ts). */
+export const STACK_CPUS = CPUS;
+export type StackCpu = Cpu;
 
 /** Bytes a call into a function outside the measured sources (newlib's memcpy, memset: leaf routines) is counted as. */
 export const LIBRARY_CALL_BYTES = 64;
@@ -32,11 +35,10 @@ export interface StackTable {
   kernels: Record<string, { bytes: number; dynamic: boolean }>;
 }
 
-const TABLES: Record<StackCpu, StackTable> = { 'cortex-m4': m4, 'cortex-m7': m7, 'cortex-m33': m33, generic };
+const TABLES: Record<StackCpu, StackTable> = { 'cortex-m4': m4, 'cortex-m7': m7, 'cortex-m33': m33, 'cortex-m55': m55, generic };
 
 export function stackTable(cpu: string): StackTable {
-  if (!(STACK_CPUS as readonly string[]).includes(cpu)) throw new UsageError(`--cpu must be one of ${STACK_CPUS.join(', ')}, got "${cpu}"`, { cpu });
-  return TABLES[cpu as StackCpu];
+  return TABLES[checkCpu(cpu)];
 }
 
 // The kernels' stack arrays sized by the call (firmware-templates/kernels: conv.c TF_CONV_DSP, fc.c

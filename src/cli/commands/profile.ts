@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { CORES, DEVICES, type CoreId } from '../../cost/devices.js';
+import { CPUS } from '../../cost/cpus.js';
 import { profileSchedule } from '../../cost/profile.js';
 import { UsageError } from '../../errors.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
@@ -29,7 +30,7 @@ export function registerProfile(program: Command, io: CliIO): void {
     .command('profile')
     .description('Per-layer MACs, bytes, arithmetic intensity, compute/memory bound and estimated cycles and ms on a Cortex-M core')
     .argument('<model>', 'an int8 .tflite file')
-    .addOption(new Option('--cpu <core>', 'the device model').choices([...CORES]).default('cortex-m4'))
+    .addOption(new Option('--cpu <core>', `the device model: ${CPUS.join('|')}, the --cpu list of plan and compile (generic, portable C for any core, has none)`).choices([...CPUS]).default('cortex-m4'))
     .option('--mhz <n>', `clock in MHz (default: the core's typical clock: ${CORES.map((c) => `${c.replace('cortex-', '')} ${DEVICES[c].defaultMhz}`).join(', ')})`)
     .option('--json', 'print the profile as JSON (device, calibration, layers, totals)')
     .option('--report <file>', 'also write a self-contained HTML page: roofline chart, per-layer cycle bars, the table')
@@ -47,6 +48,9 @@ export function registerProfile(program: Command, io: CliIO): void {
         '  tinyforge profile model.tflite --int8-io --patch auto --json | jq .totals.ms\n  tinyforge profile model.tflite --measure wasm',
     )
     .action(async (model: string, opts: ProfileFlags) => {
+      if (!(CORES as readonly string[]).includes(opts.cpu)) {
+        throw new UsageError(`profile --cpu ${opts.cpu}: no device model (generic is portable C without the DSP paths, for any core); profile one of ${CORES.join(', ')}`, { cpu: opts.cpu, cores: [...CORES] });
+      }
       const device = DEVICES[opts.cpu];
       let mhz = device.defaultMhz;
       if (opts.mhz !== undefined) {

@@ -2,7 +2,6 @@
 // the kernel library sources the model uses, the generated ABI header and a README with the flags.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
 import { escapeMarkdown } from '../../escape.js';
 import { stackEstimate, type StackEstimate } from '../../cost/stack.js';
 import { flashOfLowered, type FlashEstimate } from '../../cost/flash.js';
@@ -10,9 +9,10 @@ import { graphWeightBytes } from '../../ir/macs.js';
 import { compileModel } from '../../pipeline.js';
 import { armCpuFlags, kernelsDir, type ArmCpu } from '../c-toolchain.js';
 import type { Target } from './types.js';
+import { checkCpu, CPUS } from '../../cost/cpus.js';
 import { checkPackage, packageLayout, PACKAGES } from './c-packages.js';
 
-export const CPUS: readonly ArmCpu[] = ['cortex-m4', 'cortex-m7', 'cortex-m33', 'generic'];
+export { CPUS } from '../../cost/cpus.js';
 
 function readme(modelName: string, prefix: string, cpu: ArmCpu, files: string[], arenaBytes: number, constBytes: number, symbols: string[], stack: StackEstimate, image: FlashEstimate, packageSection: string[]): string {
   const P = prefix.toUpperCase();
@@ -63,13 +63,12 @@ export const cTarget: Target = {
   summary: 'C99 sources for Cortex-M (or any C compiler): model.h/model.c + the kernels used',
   addOptions(command) {
     return command
-      .option('--cpu <core>', `(--target c) ${CPUS.join('|')}: the flags the README gives`, 'cortex-m4')
+      .option('--cpu <core>', `(--target c) ${CPUS.join('|')}: the core the flags (README, --package cmake), stack and flash figures are for`, 'cortex-m4')
       .option('--prefix <name>', '(--target c) C identifier prefix and file name of the model API', 'model')
       .option('--package <kind>', `(--target c) lay the output out as a library of a build system: ${PACKAGES.join('|')} (sources under src/)`);
   },
   async emit({ graph, plan, modelName, options }) {
-    const cpu = (options.cpu ?? 'cortex-m4') as ArmCpu;
-    if (!CPUS.includes(cpu)) throw new UsageError(`--cpu must be one of ${CPUS.join(', ')}, got "${cpu}"`);
+    const cpu: ArmCpu = checkCpu(String(options.cpu ?? 'cortex-m4'));
     const prefix = typeof options.prefix === 'string' ? options.prefix : 'model';
     const kind = checkPackage(options.package);
     const compiled = await compileModel(graph, { ...plan, target: 'c', prefix, name: modelName });
