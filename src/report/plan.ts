@@ -146,7 +146,7 @@ export function formatPlan(r: PlanReport): string {
   const gap = r.lowerBoundBytes > 0 ? ((r.peakBytes / r.lowerBoundBytes - 1) * 100).toFixed(1) : '0.0';
   lines.push(`  lower bound ${fmt(r.lowerBoundBytes)} B (plan is ${gap}% above it)`);
   lines.push(
-    `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''} = ${flashParts(r.flash)}`,
+    `  flash       ${fmt(r.flashBytes)} B${r.flashBudgetBytes !== null ? ` of ${fmt(r.flashBudgetBytes)} B` : ''}${r.flashShortfallBytes ? ` (short by ${fmt(r.flashShortfallBytes)} B)` : ''} = ${flashParts(r.flash)}`,
   );
   if (r.patch) {
     const p = r.patch;

@@ -89,6 +89,19 @@ describe.skipIf(!ok)('netduinoplus2 (QEMU, STM32F405)', () => {
     expect(flash.details).toMatchObject({ board: 'netduinoplus2', flashBytes: 1048576 });
   }, 300_000);
 
+  it('plan --board netduinoplus2: the board\'s RAM and flash as budgets on its core; mobilenet_v2 224 does not fit (exit 3 with --fail-if-not-fits), kws does', async () => {
+    const big = models.find((m) => m.name === BIG)!;
+    const r = await cli('plan', big.modelPath, '--board', 'netduinoplus2', '--fail-if-not-fits');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/RAM +[\d,]+ B of 131,072 B \(short by [\d,]+ B\)/);
+    expect(r.stdout).toMatch(/flash +[\d,]+ B of 1,048,576 B \(short by [\d,]+ B\)/);
+    const fits = JSON.parse((await cli('plan', models.find((m) => m.name === 'kws_ref_model')!.modelPath, '--board', 'netduinoplus2', '--json')).stdout);
+    expect(fits).toMatchObject({ fits: true, cpu: 'cortex-m4', sramBudgetBytes: 131072, flashBudgetBytes: 1048576 });
+    const m7 = await cli('plan', big.modelPath, '--board', 'netduinoplus2', '--cpu', 'cortex-m7');
+    expect(m7.code).toBe(2);
+    expect(m7.stderr).toContain('E_USAGE: --board netduinoplus2 is a cortex-m4, got --cpu cortex-m7');
+  }, 120_000);
+
   it('run --engine qemu-m4 --board netduinoplus2 writes TFLM\'s output; --board is refused for other engines and boards', async () => {
     const g = models.find((m) => m.name === 'micro_speech_quantized')!;
     const out = mkdtempSync(join(tmpdir(), 'tinyforge-netduino-'));

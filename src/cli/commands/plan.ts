@@ -16,6 +16,7 @@ import { loadModel, refuseOverwrite, writeBytes, type NamedPath } from '../io.js
 import { EXIT_NOT_FITS, ExitStatus } from '../exit-status.js';
 import { createProgress } from '../progress.js';
 import { parseBytes } from '../sizes.js';
+import { BOARDS } from '../engines/qemu.js';
 
 interface PlanCommandFlags extends PlanFlags, RamFlags {
   sram?: string;
@@ -24,6 +25,7 @@ interface PlanCommandFlags extends PlanFlags, RamFlags {
   report?: string;
   emitTflmPlan?: string;
   failIfNotFits?: boolean;
+  board?: string;
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
@@ -33,6 +35,7 @@ export function registerPlan(program: Command, io: CliIO): void {
     .argument('<model>', 'an int8 .tflite file')
     .option('--sram <bytes>', 'SRAM budget, e.g. 256K or 262144')
     .option('--flash <bytes>', 'flash budget, e.g. 1M')
+    .option('--board <name>', `a board's budgets and core: ${Object.values(BOARDS).map((b) => `${b.machine} (${b.ramBytes / 1024} KiB RAM, ${b.flashBytes / 1024} KiB flash, ${b.cpu})`).join(', ')}; --sram/--flash override its figures`)
     .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
     .option('--report <file>', 'also write the plan as a self-contained HTML page (arena chart and step table)')
     .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)")
@@ -53,11 +56,17 @@ export function registerPlan(program: Command, io: CliIO): void {
         'Examples:\n  tinyforge plan model.tflite --sram 256K\n  tinyforge plan model.tflite --int8-io --patch auto --sram 64K --report plan.html\n' +
         '  tinyforge plan model.tflite --patch 4@12 --json | jq .peakBytes\n  tinyforge plan model.tflite --emit-tflm-plan model_planned.tflite',
     )
-    .action((model: string, opts: PlanCommandFlags) => {
+    .action((model: string, opts: PlanCommandFlags, cmd: Command) => {
+      const board = opts.board === undefined ? null : BOARDS[opts.board];
+      if (board === undefined) throw new UsageError(`--board must be one of ${Object.keys(BOARDS).join(', ')}, got "${opts.board}"`, { board: opts.board });
       const budget = {
-        sramBytes: opts.sram === undefined ? null : parseBytes(opts.sram, '--sram'),
-        flashBytes: opts.flash === undefined ? null : parseBytes(opts.flash, '--flash'),
+        sramBytes: opts.sram === undefined ? (board?.ramBytes ?? null) : parseBytes(opts.sram, '--sram'),
+        flashBytes: opts.flash === undefined ? (board?.flashBytes ?? null) : parseBytes(opts.flash, '--flash'),
       };
+      if (board) {
+        if (cmd.getOptionValueSource('cpu') === 'cli' && opts.cpu !== board.cpu) throw new UsageError(`--board ${board.machine} is a ${board.cpu}, got --cpu ${opts.cpu}`, { board: board.machine, cpu: opts.cpu });
+        opts.cpu = board.cpu; // the board's core: its stack and flash figures
+      }
       if (opts.failIfNotFits && budget.sramBytes === null && budget.flashBytes === null) {
         throw new UsageError('--fail-if-not-fits needs a budget to check: give --sram and/or --flash');
       }
