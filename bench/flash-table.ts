@@ -10,6 +10,7 @@ import { planModel, scheduleOf } from '../src/pipeline.js';
 import { FLASH_SECTION_KINDS, type FlashSectionKind, type FlashTable } from '../src/cost/flash.js';
 import { buildDsCnnKws, buildSineMlp } from '../examples/models/index.js';
 import type { Graph } from '../src/ir/graph.js';
+import { sectionSizes } from '../src/cli/engines/qemu.js';
 import { CPUS as ALL_CPUS } from '../src/cost/cpus.js';
 
 export const CPUS: ArmCpu[] = [...ALL_CPUS];
@@ -69,7 +70,7 @@ export function modelLinkArgs(prefix: string): string[] {
   ];
 }
 
-/** Compiles and links a generated model (its files and the kernel sources it names) for `cpu` alone; the kept sections and arm-none-eabi-size -A's totals. */
+/** Compiles and links a generated model (its files and the kernel sources it names) for `cpu` alone; the kept sections and arm-none-eabi-size -A's totals (".text" -> bytes). */
 export function linkModelImage(model: CModel, cpu: ArmCpu, prefix = 'model'): { sections: MapSection[]; sizes: Record<string, number> } {
   const tc = armToolchain(cpu);
   const dir = mkdtempSync(join(tmpdir(), `tinyforge-flash-${cpu}-`));
@@ -80,11 +81,7 @@ export function linkModelImage(model: CModel, cpu: ArmCpu, prefix = 'model'): { 
     // one object per source, named as the library's members are (the map keys of the table)
     for (const f of sources) compile(tc.cc, [...tc.cflags, '-I', '.', '-c', f, '-o', f.replace(/\.c$/, '.o')], dir);
     compile(tc.cc, [...tc.cflags, ...sources.map((f) => f.replace(/\.c$/, '.o')), ...modelLinkArgs(prefix), '-Wl,-Map,image.map', '-o', 'image.elf'], dir);
-    const sizes: Record<string, number> = {};
-    for (const line of runTool('arm-none-eabi-size', ['-A', 'image.elf'], { cwd: dir }).stdout.split('\n')) {
-      const m = /^\.(\S+)\s+(\d+)\s+\d+/.exec(line.trim());
-      if (m) sizes[m[1]!] = Number(m[2]);
-    }
+    const sizes = sectionSizes(runTool('arm-none-eabi-size', ['-A', 'image.elf'], { cwd: dir }).stdout);
     return { sections: readLinkMap(readFileSync(join(dir, 'image.map'), 'utf8')), sizes };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -42,7 +42,7 @@ describe.skipIf(models.length === 0)('flash prediction against the linked image'
         const schedule = scheduleOf(planModel(readTflite(new Uint8Array(readFileSync(g.modelPath))), {}).plan);
         const predicted = estimateFlash(schedule, cpu);
         const { sizes } = linkModelImage(emitC(schedule), cpu);
-        const measured = { text: sizes['text'] ?? 0, rodata: sizes['rodata'] ?? 0, data: sizes['data'] ?? 0, bss: sizes['bss'] ?? 0 };
+        const measured = { text: sizes['.text'] ?? 0, rodata: sizes['.rodata'] ?? 0, data: sizes['.data'] ?? 0, bss: sizes['.bss'] ?? 0 };
         rows.push(`${g.name}: text ${predicted.textBytes}/${measured.text} rodata ${predicted.rodataBytes}/${measured.rodata} bss ${predicted.bssBytes}/${measured.bss}`);
         expect(Math.abs(predicted.textBytes / measured.text - 1), `${g.name} .text`).toBeLessThan(0.05);
         expect(Math.abs(predicted.rodataBytes / measured.rodata - 1), `${g.name} .rodata`).toBeLessThan(0.05);

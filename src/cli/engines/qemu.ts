@@ -77,7 +77,7 @@ export interface QemuEngineOptions {
 const PROFILE_STACK_BYTES = 32;
 
 /** arm-none-eabi-size -A: section name -> bytes. */
-function sectionSizes(text: string): Record<string, number> {
+export function sectionSizes(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const m = /^(\.\S+)\s+(\d+)\s+\d+/.exec(line.trim());
