@@ -8,6 +8,7 @@ import { copiesElementsOnly, floatOpIndices } from '../ir/float.js';
 import { graphWeightBytes } from '../ir/macs.js';
 import { lowerSchedule, type LoweredSchedule } from '../schedule/abi.js';
 import type { Schedule } from '../schedule/types.js';
+import type { Graph } from '../ir/graph.js';
 import { UsageError } from '../errors.js';
 import m4 from './calibration/flash-cortex-m4.json' with { type: 'json' };
 import m7 from './calibration/flash-cortex-m7.json' with { type: 'json' };
@@ -84,12 +85,16 @@ export function flashOfLowered(lowered: LoweredSchedule, io: { inputs: number; o
   return { cpu, textBytes: by.text, rodataBytes: by.rodata, dataBytes: by.data, bssBytes: by.bss, weightBytes: io.weightBytes, totalBytes: by.text + by.rodata + by.data };
 }
 
+/** The weights alone, for a model our C does not build (float32 ops; a TFLM plan runs TFLM's kernels): cpu null. */
+export function weightsOnlyFlash(graph: Graph): FlashEstimate {
+  const weightBytes = graphWeightBytes(graph);
+  return { cpu: null, textBytes: 0, rodataBytes: weightBytes, dataBytes: 0, bssBytes: 0, weightBytes, totalBytes: weightBytes };
+}
+
 /** The flash estimate of a Schedule as the C backend lowers it; a float32 model (no C kernels) counts its weights alone. */
 export function estimateFlash(schedule: Schedule, cpu: string): FlashEstimate {
   const { graph } = schedule;
+  if (floatOpIndices(graph).some((i) => !copiesElementsOnly(graph.ops[i]!.kind))) return weightsOnlyFlash(graph);
   const weightBytes = graphWeightBytes(graph);
-  if (floatOpIndices(graph).some((i) => !copiesElementsOnly(graph.ops[i]!.kind))) {
-    return { cpu: null, textBytes: 0, rodataBytes: weightBytes, dataBytes: 0, bssBytes: 0, weightBytes, totalBytes: weightBytes };
-  }
   return flashOfLowered(lowerSchedule(schedule), { inputs: schedule.inputs.length, outputs: schedule.outputs.length, arenaBytes: schedule.arenaBytes, weightBytes }, cpu);
 }

@@ -126,9 +126,9 @@ export function planReport(model: string, plan: Plan, flash: FlashEstimate, budg
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-/** The flash figure's parts: the generated C's sections on its cpu, or the weights alone for a model without a C build. */
+/** The flash figure's parts: the generated C's sections on its cpu, or the weights alone for a model tinyforge's C does not build. */
 export function flashParts(f: FlashEstimate): string {
-  if (f.cpu === null) return `weights ${fmt(f.weightBytes)} (float32: no C build to measure code for)`;
+  if (f.cpu === null) return `weights ${fmt(f.weightBytes)} + code not counted (a float32 model or a TFLM plan: not tinyforge's C kernels)`;
   const data = f.dataBytes > 0 ? ` + .data ${fmt(f.dataBytes)}` : '';
   return `code ${fmt(f.textBytes)} (kernels used, measured for ${f.cpu}) + constants ${fmt(f.rodataBytes)} (weights ${fmt(f.weightBytes)})${data}`;
 }

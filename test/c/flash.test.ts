@@ -69,6 +69,10 @@ describe.skipIf(models.length === 0)('the flash figure in compile and plan', () 
       // the kernels kws calls are measured: far more than the old constant "code ~5,774"
       expect(predicted.textBytes).toBeGreaterThan(15_000);
       expect(readFileSync(join(out, 'c', 'README.md'), 'utf8')).toContain(`Flash: ${predicted.totalBytes} bytes predicted for cortex-m7`);
+      // a TFLM plan runs TFLM's kernels: its flash is the weights, code not counted (as its stack is not)
+      const tflm = JSON.parse((await cli('plan', g.modelPath, '--emit-tflm-plan', join(out, 'tflm.tflite'), '--json')).stdout);
+      expect(tflm.flash).toMatchObject({ cpu: null, textBytes: 0, totalBytes: predicted.weightBytes });
+      expect(tflm.stackBytes).toBeNull();
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { estimateFlash } from '../../cost/flash.js';
+import { estimateFlash, weightsOnlyFlash } from '../../cost/flash.js';
 import { UsageError } from '../../errors.js';
 import { writeTflite } from '../../import/tflite/index.js';
 import { checkArenaLimit, planModel, scheduleOf, type ModelPlan } from '../../pipeline.js';
@@ -112,7 +112,7 @@ export function registerPlan(program: Command, io: CliIO): void {
       };
       // A TFLM plan runs TFLM's kernels: their stack is not ours to compute.
       const stack = tflm ? null : scheduleStack(scheduleOf(result.plan), ram.cpu);
-      const report = planReport(basename(model), result.plan, estimateFlash(scheduleOf(result.plan), ram.cpu), { ...budget, reserveBytes: ram.reserveBytes, stack }, {
+      const report = planReport(basename(model), result.plan, tflm ? weightsOnlyFlash(result.graph) : estimateFlash(scheduleOf(result.plan), ram.cpu), { ...budget, reserveBytes: ram.reserveBytes, stack }, {
         patch,
         layerByLayerBytes: result.layerByLayerBytes,
         suggestions,
