@@ -16,6 +16,7 @@ import { TinyforgeError } from '../../src/errors.js';
 import { GOLDEN_DIR, goldenInputs, goldenModels, goldenOutputs, haveShared, type GoldenModel } from '../helpers/shared.js';
 import { cli } from '../helpers/cli.js';
 import { haveTools } from './toolchain.js';
+import { CLASSES, expectedConfusion, quadrantModel, writeQuadrants } from '../helpers/quadrants.js';
 
 const models = haveShared() ? goldenModels() : [];
 const ok = models.length > 0 && haveTools('netduinoplus2', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'arm-none-eabi-size', 'qemu-system-arm']);
@@ -117,6 +118,18 @@ describe.skipIf(!ok)('netduinoplus2 (QEMU, STM32F405)', () => {
     const wasm = await cli('run', g.modelPath, '--board', 'netduinoplus2', '--input', join(out, 'in.bin'));
     expect(wasm.code).toBe(2);
     expect(wasm.stderr).toContain('E_USAGE: --board needs --engine qemu-m4 or qemu-m7, got --engine wasm');
+  }, 300_000);
+
+  it('eval --engine qemu-m4 --board netduinoplus2 scores the known classifier as the reference does', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-netduino-eval-'));
+    dirs.push(tmp);
+    const quadrants = writeQuadrants(join(tmp, 'quadrants'), CLASSES);
+    const model = quadrantModel(tmp, 'quadrants_int8.tflite', false);
+    const r = await cli('eval', model, '--data', quadrants, '--engine', 'qemu-m4', '--board', 'netduinoplus2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ engine: 'qemu-m4', n: 40, correct: 36, accuracy: 0.9 });
+    expect(report.confusion).toEqual(expectedConfusion);
   }, 300_000);
 
   it.skipIf(!haveTool('make'))('the QEMU Makefile template builds and runs a compiled model with BOARD=netduinoplus2', async () => {
