@@ -3,6 +3,7 @@
 import type { Graph, Tensor } from '../ir/graph.js';
 import { runReference } from '../reference/interpreter.js';
 import type { TensorView } from '../reference/types.js';
+import { dequantized } from './values.js';
 
 export interface LayerSqnr {
   tensor: number;
@@ -20,9 +21,7 @@ export interface Agreement {
 }
 
 function realValues(view: TensorView, t: Tensor): Float64Array {
-  if (view.data instanceof Float32Array) return Float64Array.from(view.data);
-  const q = t.quant!;
-  return Float64Array.from(view.data as ArrayLike<number>, (v) => q.scales[0]! * (v - q.zeroPoints[0]!));
+  return Float64Array.from(view.data instanceof Float32Array ? view.data : dequantized(view.data as ArrayLike<number>, t.shape, t.quant!));
 }
 
 function argmax(values: ArrayLike<number>): number {

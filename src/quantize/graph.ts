@@ -9,7 +9,8 @@ import { deriveParams } from '../ir/params/index.js';
 import { activationClamp, dtypeRange, roundHalfAway, type FusedActivation } from '../ir/quant.js';
 import { validateGraph } from '../ir/validate.js';
 import type { RangeTable } from './calibrate.js';
-import { asymmetricInt8, biasInt32, symmetricPerChannel, type AffineParams } from './schemes.js';
+import { floatValues } from './values.js';
+import { asymmetricInt8, biasInt32, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
 
 /** How each op kind's output is quantized. */
 type OutputRule = 'calibrated' | 'same-as-input' | AffineParams;
@@ -77,10 +78,6 @@ function perTensor(p: AffineParams): Quantization {
   return { scales: [Math.fround(p.scale)], zeroPoints: [p.zeroPoint], axis: 0 };
 }
 
-function floatValues(t: Tensor): Float32Array {
-  return new Float32Array(t.data!.slice().buffer);
-}
-
 /** Refuses a graph that is not all float32 ops or has ops the quantizer does not handle, naming them. */
 export function checkQuantizable(graph: Graph, model: string): void {
   const notFloat = graph.ops.flatMap((op, i) => (isFloatOp(op, graph.tensors) ? [] : [`${op.kind} at node ${i}`]));
@@ -107,8 +104,18 @@ function int8Clamp(clamp: Clamp, q: AffineParams, where: string): Clamp {
   throw new UnsupportedError(`${where}: clamp [${clamp}] is no TFLite fused activation`, { clamp });
 }
 
+/** The activation tensors whose int8 params come from their calibrated range: graph inputs and calibrated op outputs. */
+export function calibratedTensors(graph: Graph): number[] {
+  return [...graph.inputs, ...graph.ops.flatMap((op) => (OUTPUT_RULES[op.kind] === 'calibrated' ? op.outputs : []))];
+}
+
+export interface QuantizeGraphOptions {
+  /** One weight scale per tensor instead of per output channel (TFLite's per-tensor scheme). */
+  perTensor?: boolean;
+}
+
 /** The int8 Graph for a float32 graph given each activation tensor's calibrated range. */
-export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.name || 'model'): Graph {
+export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.name || 'model', options: QuantizeGraphOptions = {}): Graph {
   checkQuantizable(graph, model);
   const tensors: Tensor[] = graph.tensors.map((t) => ({ ...t, shape: [...t.shape] }));
   const params = new Map<number, AffineParams>();
@@ -163,8 +170,8 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
       if (id < 0 || k === 0 || tensors[id]!.dtype !== 'float32' || !tensors[id]!.data) return;
       const t = tensors[id]!;
       if (weightAxis !== undefined && k === 1) {
-        const { q, scales } = symmetricPerChannel(floatValues(t), t.shape, weightAxis);
-        tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: weightAxis } };
+        const { q, scales } = options.perTensor ? symmetricPerTensor(floatValues(t)) : symmetricPerChannel(floatValues(t), t.shape, weightAxis);
+        tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: options.perTensor ? 0 : weightAxis } };
       } else if (weightAxis !== undefined && k === 2) {
         const weightScales = tensors[inputs[1]!]!.quant!.scales;
         const { q, scales } = biasInt32(floatValues(t), inputParams.scale, weightScales);

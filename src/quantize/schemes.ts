@@ -44,9 +44,17 @@ export function symmetricPerChannel(values: Float32Array, shape: readonly number
   return { q, scales };
 }
 
-/** SymmetricPerChannelBiasQuantize: scale[c] = input_scale * weight_scale[c] (float32), zero point 0. */
+/** Symmetric per-tensor int8 weights (narrow range): one scale, |max| / 127, for the whole tensor. */
+export function symmetricPerTensor(values: Float32Array): { q: Int8Array; scales: number[] } {
+  return symmetricPerChannel(values, [1, values.length], 0);
+}
+
+/**
+ * SymmetricPerChannelBiasQuantize: scale[c] = input_scale * weight_scale[c] (float32), zero point 0;
+ * with one weight scale (per-tensor weights) the bias has one scale too, as the converter writes it.
+ */
 export function biasInt32(values: Float32Array, inputScale: number, weightScales: readonly number[]): { q: Int32Array; scales: number[] } {
-  const scales = Array.from(values, (_, c) => f(inputScale * weightScales[weightScales.length === 1 ? 0 : c]!));
-  const q = Int32Array.from(values, (v, c) => Math.max(INT32_MIN, Math.min(INT32_MAX, roundHalfAway(f(v / scales[c]!)))));
+  const scales = weightScales.length === 1 ? [f(inputScale * weightScales[0]!)] : Array.from(values, (_, c) => f(inputScale * weightScales[c]!));
+  const q = Int32Array.from(values, (v, c) => Math.max(INT32_MIN, Math.min(INT32_MAX, roundHalfAway(f(v / scales[scales.length === 1 ? 0 : c]!)))));
   return { q, scales };
 }
