@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   eval: async () => (await import('./commands/eval.js')).registerEval,
   quantize: async () => (await import('./commands/quantize.js')).registerQuantize,
   cluster: async () => (await import('./commands/cluster.js')).registerCluster,
+  qat: async () => (await import('./commands/qat.js')).registerQat,
   train: async () => (await import('./commands/train.js')).registerTrain,
   prune: async () => (await import('./commands/prune.js')).registerPrune,
 };

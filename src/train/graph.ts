@@ -18,7 +18,7 @@ export const TRAINABLE_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([
   'RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'LEAKY_RELU', 'HARD_SWISH',
 ]);
 
-type WeightedKind = 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED';
+export type WeightedKind = 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED';
 const isWeighted = (op: AnyOp): op is Extract<AnyOp, { kind: WeightedKind }> =>
   op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED';
 
@@ -52,6 +52,15 @@ export interface TrainableGraph {
 export interface TrainableOptions {
   /** Op indices of CONV_2D / DEPTHWISE_CONV_2D ops followed by a batch norm (before their activation). */
   batchNorm?: Iterable<number>;
+  /** Rewrites inside the forward pass (fake quantization for QAT, src/train/fake-quant.ts). */
+  hooks?: ForwardHooks;
+}
+
+export interface ForwardHooks {
+  /** Each weight (tfjs layout) as the op uses it; node is the op index. */
+  weight?(node: number, kind: WeightedKind, w: tf.Tensor): tf.Tensor;
+  /** Each activation (the graph input, every op output) as later ops read it. */
+  activation?(tensor: number, x: tf.Tensor, training: boolean): tf.Tensor;
 }
 
 function floats(t: Tensor): Float32Array {
@@ -203,9 +212,12 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
     return c;
   };
 
+  const hookWeight = options.hooks?.weight ?? ((_n: number, _k: WeightedKind, w: tf.Tensor) => w);
+  const hookActivation = options.hooks?.activation ?? ((_id: number, y: tf.Tensor) => y);
+
   function forward(x: tf.Tensor, { training = false } = {}): tf.Tensor2D {
     const batch = x.shape[0]!;
-    const values = new Map<number, tf.Tensor>([[input.id, x]]);
+    const values = new Map<number, tf.Tensor>([[input.id, hookActivation(input.id, x, training)]]);
     const get = (id: number): tf.Tensor => values.get(id) ?? (byTensor.get(id) as tf.Tensor | undefined) ?? constant(id);
     for (let i = 0; i < graph.ops.length; i++) {
       const op = graph.ops[i]!;
@@ -217,7 +229,8 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
       switch (op.kind) {
         case 'CONV_2D':
         case 'DEPTHWISE_CONV_2D': {
-          const { weight, bias } = weights.get(i)!;
+          const { bias } = weights.get(i)!;
+          const weight = hookWeight(i, op.kind, weights.get(i)!.weight);
           const inT = graph.tensors[op.inputs[0]!]!;
           const pad = tfPad(op.attrs.pad, inT, out, [weight.shape[0]!, weight.shape[1]!], op.attrs.stride, true, where);
           const conv = op.kind === 'CONV_2D'
@@ -228,7 +241,8 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
           break;
         }
         case 'FULLY_CONNECTED': {
-          const { weight, bias } = weights.get(i)!;
+          const { bias } = weights.get(i)!;
+          const weight = hookWeight(i, op.kind, weights.get(i)!.weight);
           const rows = tf.reshape(a, [-1, weight.shape[1]!]);
           const dense = tf.add(tf.matMul(rows, weight as tf.Tensor2D, false, true), bias);
           y = tf.reshape(applyClamp(dense, op.attrs.clamp), batched(out.shape, batch));
@@ -293,7 +307,7 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
         default:
           throw new UnsupportedError(`the trainer cannot differentiate ${where}`, { op: op.kind, node: i });
       }
-      values.set(op.outputs[0]!, y);
+      values.set(op.outputs[0]!, hookActivation(op.outputs[0]!, y, training));
     }
     return tf.reshape(values.get(logits)!, [batch, -1]) as tf.Tensor2D;
   }
