@@ -120,7 +120,7 @@ function applyClamp(x: tf.Tensor, clamp: Clamp): tf.Tensor {
 }
 
 /** The weight in tfjs layout from TFLite's: conv [O,H,W,I] -> [H,W,I,O]; depthwise [1,H,W,C*M] -> [H,W,C,M]; dense [O,I] as is. */
-function toTfjsLayout(op: AnyOp, w: Tensor, graph: Graph): tf.Tensor {
+export function toTfjsLayout(op: AnyOp, w: Tensor, graph: Graph): tf.Tensor {
   const t = tf.tensor(floats(w), w.shape, 'float32');
   if (op.kind === 'CONV_2D') return tf.transpose(t, [1, 2, 3, 0]);
   if (op.kind === 'DEPTHWISE_CONV_2D') {
