@@ -2,6 +2,7 @@
 // the dequantized int8 one, tensor ids shared by both graphs) and top-1 agreement of the first output.
 import type { Graph, Tensor } from '../ir/graph.js';
 import { runReference } from '../reference/interpreter.js';
+import { roundHalfAway } from '../ir/quant.js';
 import type { TensorView } from '../reference/types.js';
 import { dequantized } from './values.js';
 
@@ -79,4 +80,36 @@ export function compareQuantized(floatGraph: Graph, int8Graph: Graph, samples: I
     sqnrDb: noise.get(id)! === 0 ? Infinity : 10 * Math.log10(signal.get(id)! / noise.get(id)!),
   }));
   return { n, top1Agreement: n === 0 ? 0 : agree / n, layers };
+}
+
+/** The float model's inputs quantized to an int8-input model's input, as TFLite's QUANTIZE does (half away from zero). */
+function quantizedInput(real: Float32Array, t: Tensor): Uint8Array {
+  const q = t.quant!;
+  return new Uint8Array(Int8Array.from(real, (v) => Math.max(-128, Math.min(127, roundHalfAway(Math.fround(v / q.scales[0]!)) + q.zeroPoints[0]!))).buffer);
+}
+
+/**
+ * How close an existing int8 model with int8 I/O (e.g. an official twin) is to the float model on the same
+ * real inputs: top-1 agreement and SQNR of its dequantized first output.
+ */
+export function compareInt8Io(floatGraph: Graph, int8Graph: Graph, samples: Iterable<readonly Uint8Array[]>): { n: number; top1Agreement: number; outputSqnrDb: number } {
+  const inT = int8Graph.tensors[int8Graph.inputs[0]!]!;
+  const outT = int8Graph.tensors[int8Graph.outputs[0]!]!;
+  let n = 0;
+  let agree = 0;
+  let signal = 0;
+  let noise = 0;
+  for (const sample of samples) {
+    const real = new Float32Array(sample[0]!.slice().buffer);
+    const q = runReference(int8Graph, [quantizedInput(real, inT)]).outputs[0]!;
+    const qv = realValues({ shape: outT.shape, data: new Int8Array(q.buffer) }, outT);
+    const fv = new Float32Array(runReference(floatGraph, sample).outputs[0]!.buffer);
+    n++;
+    if (argmax(fv) === argmax(qv)) agree++;
+    fv.forEach((v, i) => {
+      signal += v * v;
+      noise += (v - qv[i]!) ** 2;
+    });
+  }
+  return { n, top1Agreement: n === 0 ? 0 : agree / n, outputSqnrDb: noise === 0 ? Infinity : 10 * Math.log10(signal / noise) };
 }

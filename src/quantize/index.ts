@@ -6,7 +6,7 @@ export { calibrate, calibrateWith, type Calibration, type CalibrationOptions, ty
 export { asymmetricInt8, biasInt32, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
 export { calibratedTensors, checkQuantizable, quantizeGraph, type QuantizeGraphOptions } from './graph.js';
 export { correctBiases, type BiasCorrection } from './bias-correction.js';
-export { compareQuantized, type Agreement, type LayerSqnr } from './compare.js';
+export { compareInt8Io, compareQuantized, type Agreement, type LayerSqnr } from './compare.js';
 export { dequantized, floatValues } from './values.js';
 
 import type { Graph } from '../ir/graph.js';
