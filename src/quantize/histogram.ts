@@ -5,6 +5,18 @@ import { asymmetricInt8 } from './schemes.js';
 /** Bins over [-limit, limit]; the limit doubles (pairs of bins merge exactly) when a value falls outside. */
 export const HISTOGRAM_BINS = 4096;
 
+/** [min, max] of the values and the range so far. */
+export function extendRange(values: ArrayLike<number>, min: number, max: number): [number, number] {
+  let lo = min;
+  let hi = max;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 export class ValueHistogram {
   /** Exact zeros are counted apart: 0 is always representable, so they never add error. */
   zeros = 0;
@@ -14,16 +26,8 @@ export class ValueHistogram {
   readonly counts = new Float64Array(HISTOGRAM_BINS);
 
   observe(values: ArrayLike<number>): void {
-    let lo = this.min;
-    let hi = this.max;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    this.min = lo;
-    this.max = hi;
-    this.growTo(Math.max(Math.abs(lo), Math.abs(hi)));
+    [this.min, this.max] = extendRange(values, this.min, this.max);
+    this.growTo(Math.max(Math.abs(this.min), Math.abs(this.max)));
     if (this.limit === 0) {
       this.zeros += values.length;
       return;

@@ -1,7 +1,7 @@
 // Range observers: what calibration records per activation tensor, and how the range to quantize is
 // chosen from it: min/max (TFLite's default), a percentile, or the range minimising the int8 error.
 import { UsageError } from '../errors.js';
-import { ValueHistogram } from './histogram.js';
+import { extendRange, ValueHistogram } from './histogram.js';
 
 /** Collects a tensor's values over the calibration set and answers the real range to quantize. */
 export interface RangeObserver {
@@ -16,15 +16,7 @@ export class MinMaxObserver implements RangeObserver {
   private max = -Infinity;
 
   observe(values: ArrayLike<number>): void {
-    let lo = this.min;
-    let hi = this.max;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    this.min = lo;
-    this.max = hi;
+    [this.min, this.max] = extendRange(values, this.min, this.max);
   }
 
   range(): [number, number] | null {
