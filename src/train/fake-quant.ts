@@ -60,9 +60,9 @@ export interface QatModel {
 }
 
 /**
- * A float graph prepared for quantization-aware training. It must be quantizable (src/quantize) and
- * have no live batch norms: a float .tflite (as `train` writes it) has them folded into the conv
- * weights already, so fake quantization sees the folded weights, as TFLite's converter will.
+ * A float graph prepared for quantization-aware training; it must be quantizable (src/quantize). The IR
+ * has no batch-norm op: a float .tflite (as `train` writes it) has them folded into the conv weights, so
+ * fake quantization sees the folded weights, as TFLite's converter will.
  */
 export function qatGraph(graph: Graph, model = graph.name || 'model', momentum = RANGE_MOMENTUM): QatModel {
   checkQuantizable(graph, model);
@@ -83,7 +83,6 @@ export function qatGraph(graph: Graph, model = graph.name || 'model', momentum =
       },
     },
   });
-  if (trainable.batchNorms.size > 0) throw new UnsupportedError(`${model}: QAT needs batch norms folded first (export the float model)`, { model });
   return {
     trainable,
     ranges,
