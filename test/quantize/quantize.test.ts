@@ -173,7 +173,7 @@ describe.skipIf(!shared)('quantizing the MLPerf Tiny float models', () => {
       expect(ours.top1Agreement).toBeGreaterThanOrEqual(official.top1Agreement);
       expect(ourSqnr).toBeGreaterThanOrEqual(official.outputSqnrDb);
       expect(ours.layers.length).toBe(float.ops.length);
-    }, 120_000);
+    }, 600_000); // minutes on a loaded 2-core machine
   }
 
   it('ad01_fp32: quantized on golden-like inputs, identical bytes on reference and wasm', async () => {
