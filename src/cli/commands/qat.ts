@@ -2,7 +2,6 @@
 // dataset, exported as an int8 model by the quantizer's writer; its test accuracy measured on an int8 engine.
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
 import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
 import { writeTflite } from '../../import/tflite/index.js';
@@ -12,9 +11,7 @@ import { imageToInputBytes } from '../../data/preprocess.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
-import { useTrainBackend } from '../../train/backend.js';
-import { qatGraph } from '../../train/fake-quant.js';
-import { fit, type EpochResult } from '../../train/fit.js';
+import type { EpochResult } from '../../train/fit.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { BATCH_ENGINES } from '../engines/batch.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
@@ -113,6 +110,10 @@ export function registerQat(program: Command, io: CliIO): void {
         const d = loadDataset({ data: opts.data, split, seed, valFraction: 0, imageSize });
         return limit === undefined ? d : take(d, limit);
       };
+      // training's modules (tfjs) load here, not when the CLI starts
+      const [tf, { useTrainBackend }, { qatGraph }, { fit }] = await Promise.all([
+        import('@tensorflow/tfjs-core'), import('../../train/backend.js'), import('../../train/fake-quant.js'), import('../../train/fit.js'),
+      ]);
       await useTrainBackend();
       const qat = qatGraph(graph, model);
       const train = load('train');
