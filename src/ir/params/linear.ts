@@ -9,8 +9,9 @@
 //   is a float32 product, then divided in double by output_scale.
 // - ADD (add_common.cc): twice_max = 2 * double(max scale); the three real multipliers are doubles.
 // - SUB (sub_common.cc): twice_max, the two input ratios and twice_max / ((1 << 20) * output_scale) are
-//   all float32 arithmetic, widened to double only for QuantizeMultiplier. int16 SUB is all double, as
-//   ADD: TFLM's goldens for sub1/sub3 in ../shared/golden-int16 differ by one LSB with the float32 form.
+//   all float32 arithmetic, widened to double only for QuantizeMultiplier (int8 and int16 alike in TFLM).
+//   int16 SUB here is all double, as ADD: the seanet sub goldens in ../shared/golden-int16 are TfLite's
+//   outputs (double), which TFLM's integration test accepts within 1 (EXPECT_NEAR); sub1/sub3 need double.
 // - MUL: double(s1) * double(s2) / double(s_out).
 import type { DType, Tensor } from '../graph.js';
 import type {
