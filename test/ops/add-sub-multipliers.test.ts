@@ -12,15 +12,10 @@
 // Each value: MultiplyByQuantizedMultiplierSmallerThanOneExp((x1 - zp1) << 20, m1) -/+ (same for x2),
 // requantized with the output multiplier, plus the output zero point, clamped to int8.
 import { describe, expect, it } from 'vitest';
-import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
-import { prepareHostC } from '../../src/cli/engines/c.js';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
-import { loadKernelLibrary } from '../../src/package-asset.js';
-import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { runReference } from '../../src/reference/interpreter.js';
-import { haveTools } from '../c/toolchain.js';
+import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 
 const S1 = 0.06572228670120239, S2 = 0.013659496791660786, SO = 0.04110097140073776;
 const ZP1 = -3, ZP2 = 6, ZPO = -1;
@@ -41,27 +36,12 @@ function model(kind: Kind, n: number): Uint8Array {
 }
 
 const bytes = (values: number[]) => new Uint8Array(Int8Array.from(values).buffer);
-const hostC = haveTools('ADD/SUB multipliers on host C', ['gcc', 'ar']);
+const hostC = hostCFor('ADD/SUB multipliers on host C');
 
 /** Output values on the reference, wasm (SIMD, scalar) and host C (ASan+UBSan) engines. */
 async function runAll(kind: Kind, a: number[], b: number[]): Promise<Record<string, number[]>> {
-  const graph = readTflite(model(kind, a.length));
-  const schedule = scheduleOf(planModel(graph).plan);
-  const inputs = [bytes(a), bytes(b)];
-  const runs: Record<string, Uint8Array> = {
-    reference: runReference(graph, inputs).outputs[0]!,
-    wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), inputs)[0]!,
-    scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(false), simd: false })), inputs)[0]!,
-  };
-  if (hostC) {
-    const prepared = prepareHostC(schedule, { sanitize: true, timeoutMs: 60_000 });
-    try {
-      runs.c = prepared.run(inputs).outputs[0]!;
-    } finally {
-      prepared.dispose();
-    }
-  }
-  return Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, Array.from(new Int8Array(v.buffer, v.byteOffset, v.length))]));
+  const runs = await runOnEveryEngine(readTflite(model(kind, a.length)), [bytes(a), bytes(b)], hostC);
+  return Object.fromEntries(Object.entries(runs).map(([k, [v]]) => [k, Array.from(new Int8Array(v!.buffer, v!.byteOffset, v!.length))]));
 }
 
 async function expectEverywhere(kind: Kind, a: number[], b: number[], expected: number[]): Promise<void> {

@@ -4,16 +4,11 @@
 // requantization), so every output is the decoded tensor. Expected values come from the indices and
 // tables the test drew, looked up here, not from the kernels under test.
 import { describe, expect, it } from 'vitest';
-import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
-import { prepareHostC } from '../../src/cli/engines/c.js';
 import { Xorshift32 } from '../../src/builder/random.js';
 import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
 import { ancillaryBytes, packIndices, type LutLayout } from '../../src/ir/lut.js';
-import { loadKernelLibrary } from '../../src/package-asset.js';
-import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { runReference } from '../../src/reference/interpreter.js';
-import { haveTools } from '../c/toolchain.js';
+import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 
 interface Case {
   layout: LutLayout;
@@ -70,20 +65,7 @@ describe('DECODE on every engine', () => {
     const { graph: built, cases } = buildModel();
     const graph = readTflite(writeTflite(built));
     const inputs = cases.map((c) => new Uint8Array(c.expected.length).fill(0x80));
-    const schedule = scheduleOf(planModel(graph).plan);
-    const runs: Record<string, Uint8Array[]> = {
-      reference: runReference(graph, inputs).outputs,
-      wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), inputs),
-      scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(false), simd: false })), inputs),
-    };
-    if (haveTools('DECODE on host C', ['gcc', 'ar'])) {
-      const prepared = prepareHostC(schedule, { sanitize: true, timeoutMs: 60_000 });
-      try {
-        runs.c = prepared.run(inputs).outputs;
-      } finally {
-        prepared.dispose();
-      }
-    }
+    const runs = await runOnEveryEngine(graph, inputs, hostCFor('DECODE on host C'));
     for (const [engine, outs] of Object.entries(runs)) {
       cases.forEach((c, i) => {
         const got = Array.from(new Int8Array(outs[i]!.buffer, outs[i]!.byteOffset, outs[i]!.length));

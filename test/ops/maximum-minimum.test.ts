@@ -3,15 +3,11 @@
 // single-op .tflite files written and read back, run on the reference kernels, the wasm module and
 // the host C build, each bit-exact with TFLM's expected values.
 import { describe, expect, it } from 'vitest';
-import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
-import { prepareHostC } from '../../src/cli/engines/c.js';
 import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
-import { loadKernelLibrary } from '../../src/package-asset.js';
-import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { runReference } from '../../src/reference/interpreter.js';
-import { haveTools } from '../c/toolchain.js';
+import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 
 type Kind = 'MAXIMUM' | 'MINIMUM';
@@ -43,26 +39,12 @@ function model(kind: Kind, a: Operand, b: Operand, outShape: number[], dtype: DT
 }
 
 const bytes = (values: number[]) => new Uint8Array(Int8Array.from(values).buffer);
-const hostC = haveTools('MAXIMUM/MINIMUM on host C', ['gcc', 'ar']);
+const hostC = hostCFor('MAXIMUM/MINIMUM on host C');
 
 /** Output bytes on every engine, keyed by engine. */
 async function runAll(file: Uint8Array, inputs: Uint8Array[]): Promise<Record<string, Uint8Array>> {
-  const graph = readTflite(file);
-  const schedule = scheduleOf(planModel(graph).plan);
-  const runs: Record<string, Uint8Array> = {
-    reference: runReference(graph, inputs).outputs[0]!,
-    wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), inputs)[0]!,
-    scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(false), simd: false })), inputs)[0]!,
-  };
-  if (hostC) {
-    const prepared = prepareHostC(schedule, { sanitize: true, timeoutMs: 60_000 });
-    try {
-      runs.c = prepared.run(inputs).outputs[0]!;
-    } finally {
-      prepared.dispose();
-    }
-  }
-  return runs;
+  const runs = await runOnEveryEngine(readTflite(file), inputs, hostC);
+  return Object.fromEntries(Object.entries(runs).map(([engine, outs]) => [engine, outs[0]!]));
 }
 
 async function expectEverywhere(kind: Kind, a: Operand, b: Operand, outShape: number[], expected: number[]): Promise<void> {

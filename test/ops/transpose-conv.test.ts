@@ -3,16 +3,11 @@
 // scalar) and the host C build, which agree byte for byte; the outputs are TFLM's expected values within
 // the test's own tolerance (its goldens are float results quantized: 1 LSB for int8, 4 for 16x8).
 import { describe, expect, it } from 'vitest';
-import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
-import { prepareHostC } from '../../src/cli/engines/c.js';
 import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
-import { loadKernelLibrary } from '../../src/package-asset.js';
-import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { runReference } from '../../src/reference/interpreter.js';
 import { typedView } from '../../src/reference/views.js';
-import { haveTools } from '../c/toolchain.js';
+import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 
 interface Spec {
@@ -70,25 +65,11 @@ function model(s: Spec): Uint8Array {
   return writeTflite(graph);
 }
 
-const hostC = haveTools('TRANSPOSE_CONV on host C', ['gcc', 'ar']);
+const hostC = hostCFor('TRANSPOSE_CONV on host C');
 
 /** Output values on every engine, keyed by engine. */
 async function runAll(file: Uint8Array, input: Uint8Array, dtype: 'int8' | 'int16'): Promise<Record<string, number[]>> {
-  const graph = readTflite(file);
-  const schedule = scheduleOf(planModel(graph).plan);
-  const outs: Record<string, Uint8Array> = {
-    reference: runReference(graph, [input]).outputs[0]!,
-    wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), [input])[0]!,
-    scalar: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(false), simd: false })), [input])[0]!,
-  };
-  if (hostC) {
-    const prepared = prepareHostC(schedule, { sanitize: true, timeoutMs: 60_000 });
-    try {
-      outs.c = prepared.run([input]).outputs[0]!;
-    } finally {
-      prepared.dispose();
-    }
-  }
+  const outs = Object.fromEntries(Object.entries(await runOnEveryEngine(readTflite(file), [input], hostC)).map(([engine, o]) => [engine, o[0]!]));
   const values = (b: Uint8Array) => Array.from(typedView(dtype, b.buffer, b.byteOffset, b.length / (dtype === 'int16' ? 2 : 1)) as Int8Array | Int16Array);
   return Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, values(v)]));
 }
