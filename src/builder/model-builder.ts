@@ -48,7 +48,11 @@ export interface ModelBuilderOptions {
   seed: number;
   /** The model's description string; defaults to a line naming the builder, model and seed. */
   description?: string;
-  /** Synthetic calibration samples for the activation ranges (default 4). */
+  /**
+   * Synthetic calibration samples for the activation ranges (default 4). 0: no shadow pass, every computed
+   * output quantized over [-UNCALIBRATED_RANGE, UNCALIBRATED_RANGE]: the same shapes, weights and ops at a
+   * fraction of the time, for graphs built only for their cost (plan, flash, profile), not their values.
+   */
   calibrationSamples?: number;
 }
 
@@ -171,6 +175,9 @@ function applyActivation(v: Vec, act: Activation): void {
 }
 
 /** TFLite's post-training choice of scale and zero point for a real range (0 always representable). */
+/** The activation range of a builder with no calibration samples (calibrationSamples: 0). */
+export const UNCALIBRATED_RANGE = 8;
+
 export function quantForRange(min: number, max: number): QuantSpec {
   const lo = Math.min(0, min);
   let hi = Math.max(0, max);
@@ -216,8 +223,8 @@ export class ModelBuilder {
     if (!options || typeof options.name !== 'string') throw new UsageError('ModelBuilder needs a name');
     if (!Number.isInteger(options.seed)) throw new UsageError(`ModelBuilder "${options.name}": seed must be an integer, got ${options.seed}`);
     const samples = options.calibrationSamples ?? 4;
-    if (!Number.isInteger(samples) || samples < 1) {
-      throw new UsageError(`ModelBuilder "${options.name}": calibrationSamples must be a positive integer, got ${samples}`);
+    if (!Number.isInteger(samples) || samples < 0) {
+      throw new UsageError(`ModelBuilder "${options.name}": calibrationSamples must be a non-negative integer, got ${samples}`);
     }
     this.name = options.name;
     this.seed = options.seed;
@@ -719,6 +726,8 @@ export class ModelBuilder {
         if (v[i]! > max) max = v[i]!;
       }
     }
+    // No calibration samples (a cost-only graph): a fixed range stands in for the calibrated one.
+    if (values.length === 0) [min, max] = [-UNCALIBRATED_RANGE, UNCALIBRATED_RANGE];
     const q = fixed ? { scale: Math.fround(fixed.scale), zeroPoint: fixed.zeroPoint } : quantForRange(min, max);
     const clamp = activationClamp(FUSED[act], q.scale, q.zeroPoint, INT8);
     for (const v of values) {

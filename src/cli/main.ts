@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   qat: async () => (await import('./commands/qat.js')).registerQat,
   train: async () => (await import('./commands/train.js')).registerTrain,
   prune: async () => (await import('./commands/prune.js')).registerPrune,
+  nas: async () => (await import('./commands/nas.js')).registerNas,
 };
 
 /** The commands argv needs: the one it names; none for a bare --version; all for help, typos and the rest. */

@@ -21,6 +21,7 @@ export const STAGE_RANKS: Readonly<Record<string, number>> = {
   train: 8, // float training on tfjs-core: the SIMD backend, nets, loop over datasets (src/train/)
   prune: 8.5, // pruning: magnitude and channel pruning, scans, fine-tuning through src/train (src/prune/)
   api: 9, // src/pipeline.ts, src/index.ts: the stages strung together, the library API
+  nas: 9.5, // architecture search: the space as data, the efficiency predictor over pipeline's planner, agents (src/nas/)
   cli: 10,
 };
 

@@ -1,0 +1,76 @@
+// The efficiency predictor: a member of the space -> its int8 graph (builder) -> the real planner with the
+// user's planner flags -> peak SRAM (arena, plus the generated C's stack and static data), flash, MACs and
+// Cortex-M latency from the calibrated profiler. Exact, not estimated: the same figures `plan`/`profile` give.
+import { estimateFlash } from '../cost/flash.js';
+import { profileSchedule } from '../cost/profile.js';
+import { scheduleStack } from '../cost/stack.js';
+import type { DeviceModel } from '../cost/devices.js';
+import { planModel, scheduleOf, type PlanModelOptions } from '../pipeline.js';
+import { buildArch } from './build.js';
+import { archKey, type Arch, type SearchSpace } from './space.js';
+
+export interface Efficiency {
+  /** The planned arena (`plan --json` peakBytes). */
+  peakBytes: number;
+  /** The generated C's worst-case stack and static data on the stack cpu. */
+  stackBytes: number;
+  staticBytes: number;
+  /** peakBytes + stackBytes + staticBytes + reserve: what an SRAM budget is compared with. */
+  ramBytes: number;
+  flashBytes: number;
+  macs: number;
+  /** Calibrated Cortex-M instruction model, and ms at the device's clock. */
+  instructions: number;
+  ms: number;
+}
+
+export interface PredictorOptions {
+  plan: PlanModelOptions;
+  /** The core whose stack is counted (src/cost/stack.ts STACK_CPUS). */
+  stackCpu: string;
+  reserveBytes: number;
+  device: DeviceModel;
+  mhz: number;
+}
+
+export class EfficiencyPredictor {
+  private readonly cache = new Map<string, Efficiency>();
+  /** Graphs built and planned (cache misses), for the candidates-per-second figure. */
+  evaluated = 0;
+
+  constructor(
+    readonly space: SearchSpace,
+    readonly options: PredictorOptions,
+  ) {}
+
+  /** The member's figures; an arch seen before comes from the cache (the figures depend on the arch alone). */
+  predict(arch: Arch): Efficiency {
+    const key = archKey(arch);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const e = measureArch(this.space, arch, this.options);
+    this.cache.set(key, e);
+    this.evaluated++;
+    return e;
+  }
+}
+
+export function measureArch(space: SearchSpace, arch: Arch, options: PredictorOptions): Efficiency {
+  const planned = planModel(buildArch(space, arch), options.plan);
+  const schedule = scheduleOf(planned.plan);
+  const stack = scheduleStack(schedule, options.stackCpu);
+  const profile = profileSchedule(schedule, { device: options.device, mhz: options.mhz });
+  const peakBytes = planned.plan.arenaBytes;
+  const stackBytes = stack?.stackBytes ?? 0;
+  const staticBytes = stack?.staticBytes ?? 0;
+  return {
+    peakBytes,
+    stackBytes,
+    staticBytes,
+    ramBytes: peakBytes + stackBytes + staticBytes + options.reserveBytes,
+    flashBytes: estimateFlash(planned.graph).totalBytes,
+    macs: profile.totals.macs,
+    instructions: profile.totals.instructions,
+    ms: profile.totals.ms,
+  };
+}
