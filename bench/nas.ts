@@ -1,0 +1,89 @@
+// `npm run bench:nas [-- --candidates N] [-- --budget N] [-- --json]`: the efficiency predictor's throughput
+// on examples/nas/mcu-small.json (distinct random members, each built, planned, stack-sized and profiled:
+// candidates per second of this process's CPU time and of wall time, and the share of each step), then
+// evolution vs random at three SRAM budgets (16, 32, 64 KiB) with a 256 KiB flash budget, same budget and
+// seed, ranked by the labelled MACs-as-proxy score (no supernet-trained accuracy predictor exists yet).
+// --json prints one JSON object on stdout and nothing else.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Xorshift32 } from '../src/builder/index.js';
+import { DEVICES } from '../src/cost/devices.js';
+import { estimateFlash } from '../src/cost/flash.js';
+import { profileSchedule } from '../src/cost/profile.js';
+import { scheduleStack } from '../src/cost/stack.js';
+import { buildArch } from '../src/nas/build.js';
+import { EfficiencyPredictor, type PredictorOptions } from '../src/nas/predictor.js';
+import { MACS_PROXY, sampleArch, search } from '../src/nas/search.js';
+import { archKey, parseSpace } from '../src/nas/space.js';
+import { planModel, scheduleOf } from '../src/pipeline.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+const json = argv.includes('--json');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const space = parseSpace(JSON.parse(readFileSync(join(repo, 'examples', 'nas', 'mcu-small.json'), 'utf8')));
+const options: PredictorOptions = { plan: {}, stackCpu: 'cortex-m4', reserveBytes: 0, device: DEVICES['cortex-m4'], mhz: 120 };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+// Throughput: distinct members, each step timed in CPU ms.
+const n = option('--candidates', 100);
+const rng = new Xorshift32(1);
+const seen = new Set<string>();
+const archs = [];
+while (archs.length < n) {
+  const a = sampleArch(space, rng);
+  if (!seen.has(archKey(a))) (seen.add(archKey(a)), archs.push(a));
+}
+const steps = { build: 0, plan: 0, schedule: 0, stack: 0, flash: 0, profile: 0 };
+const wall0 = performance.now();
+const cpu0 = cpuMs();
+for (const a of archs) {
+  let t = cpuMs();
+  const lap = (k: keyof typeof steps) => {
+    const now = cpuMs();
+    steps[k] += now - t;
+    t = now;
+  };
+  const graph = buildArch(space, a);
+  lap('build');
+  const planned = planModel(graph, options.plan);
+  lap('plan');
+  const schedule = scheduleOf(planned.plan);
+  lap('schedule');
+  scheduleStack(schedule, options.stackCpu);
+  lap('stack');
+  estimateFlash(planned.graph);
+  lap('flash');
+  profileSchedule(schedule, { device: options.device, mhz: options.mhz });
+  lap('profile');
+}
+const cpuTotal = cpuMs() - cpu0;
+const wallTotal = performance.now() - wall0;
+const throughput = {
+  candidates: n,
+  perSecondCpu: Math.round((n / cpuTotal) * 1000 * 10) / 10,
+  perSecondWall: Math.round((n / wallTotal) * 1000 * 10) / 10,
+  share: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round((v / cpuTotal) * 1000) / 1000])),
+};
+log(`efficiency predictor on ${space.name}: ${n} distinct members, ${throughput.perSecondCpu} candidates/s of CPU, ${throughput.perSecondWall}/s wall (shared machine); CPU share ${JSON.stringify(throughput.share)}`);
+
+// Agents at three SRAM budgets, same evaluations and seed; one predictor (its cache) shared by both agents.
+const budget = option('--budget', 200);
+const predictor = new EfficiencyPredictor(space, options);
+const rows = [];
+for (const kib of [16, 32, 64]) {
+  for (const agent of ['evolution', 'random'] as const) {
+    const r = search(predictor, { agent, budget, seed: 1, constraints: { sramBytes: kib * 1024, flashBytes: 256 * 1024 }, accuracy: MACS_PROXY, population: 16, mutationRate: 0.2 });
+    const e = r.best.efficiency;
+    rows.push({ budgetSramBytes: kib * 1024, agent, score: r.best.score, scoreLabel: MACS_PROXY.label, arch: r.best.arch, feasible: r.feasible.length, peakBytes: e.peakBytes, ramBytes: e.ramBytes, flashBytes: e.flashBytes, macs: e.macs, instructions: e.instructions, ms: e.ms });
+    log(`SRAM ${kib} KiB ${agent.padEnd(9)}: best ${r.best.key} proxy ${r.best.score.toFixed(3)} (${e.macs} MACs), RAM ${e.ramBytes} B, flash ${e.flashBytes} B, ${e.ms.toFixed(1)} ms; ${r.feasible.length} feasible of ${budget}`);
+  }
+}
+if (json) process.stdout.write(JSON.stringify({ throughput, agents: rows }, null, 2) + '\n');
