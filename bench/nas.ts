@@ -59,7 +59,7 @@ for (const a of archs) {
   lap('schedule');
   scheduleStack(schedule, options.stackCpu);
   lap('stack');
-  estimateFlash(planned.graph);
+  estimateFlash(schedule, options.stackCpu);
   lap('flash');
   profileSchedule(schedule, { device: options.device, mhz: options.mhz });
   lap('profile');

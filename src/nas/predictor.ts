@@ -26,7 +26,7 @@ export interface Efficiency {
 
 export interface PredictorOptions {
   plan: PlanModelOptions;
-  /** The core whose stack is counted (src/cost/stack.ts STACK_CPUS). */
+  /** The core whose stack and flash (code size) are counted (src/cost/stack.ts STACK_CPUS). */
   stackCpu: string;
   reserveBytes: number;
   device: DeviceModel;
@@ -68,7 +68,7 @@ export function measureArch(space: SearchSpace, arch: Arch, options: PredictorOp
     stackBytes,
     staticBytes,
     ramBytes: peakBytes + stackBytes + staticBytes + options.reserveBytes,
-    flashBytes: estimateFlash(planned.graph).totalBytes,
+    flashBytes: estimateFlash(schedule, options.stackCpu).totalBytes,
     macs: profile.totals.macs,
     instructions: profile.totals.instructions,
     ms: profile.totals.ms,
