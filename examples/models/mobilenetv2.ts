@@ -1,15 +1,10 @@
 // MobileNetV2 (Sandler et al. 2018) as Keras builds it, at width 0.35 on a 144x144x3 int8 image, with a
 // 2-class (person / no person, like Visual Wake Words) head. Random weights from the seed: a workload
 // with the real model's structure, sizes and quantization, not a trained classifier.
-import { ModelBuilder, type TensorHandle } from '../../src/builder/index.js';
+import { makeDivisible, ModelBuilder, type TensorHandle } from '../../src/builder/index.js';
 import type { Graph } from '../../src/ir/graph.js';
 
-/** Keras' _make_divisible: channels rounded to a multiple of 8, never more than 10% below v. */
-export function makeDivisible(v: number, divisor = 8): number {
-  let n = Math.max(divisor, Math.floor((v + divisor / 2) / divisor) * divisor);
-  if (n < 0.9 * v) n += divisor;
-  return n;
-}
+export { makeDivisible };
 
 export interface MobileNetV2Options {
   alpha?: number;

@@ -25,4 +25,5 @@ export {
   type SoftmaxOptions,
   type TensorHandle,
 } from './model-builder.js';
+export { makeDivisible } from './channels.js';
 export { mixSeed, syntheticInputBytes, syntheticInputs, syntheticSample, Xorshift32 } from './random.js';

@@ -1,17 +1,9 @@
 // A member of the search space as an int8 graph built with the builder: stem 3x3/2 conv, then per stage
 // MobileNetV2 inverted residual blocks (1x1 expand, kxk depthwise, 1x1 project, residual when shapes
 // match), a 1x1 head, global average pooling and a classifier. Random weights: the graph is for cost.
-import { ModelBuilder, type TensorHandle } from '../builder/index.js';
+import { makeDivisible, ModelBuilder, type TensorHandle } from '../builder/index.js';
 import type { Graph } from '../ir/graph.js';
 import { archKey, type Arch, type SearchSpace } from './space.js';
-
-/** Channels scaled by the width and rounded as Keras' _make_divisible: a multiple of 8, never 10% below. */
-export function scaledChannels(channels: number, width: number, divisor = 8): number {
-  const v = channels * width;
-  let n = Math.max(divisor, Math.floor((v + divisor / 2) / divisor) * divisor);
-  if (n < 0.9 * v) n += divisor;
-  return n;
-}
 
 export interface BuildArchOptions {
   seed?: number;
@@ -27,10 +19,10 @@ export function buildArch(space: SearchSpace, arch: Arch, options: BuildArchOpti
     description: `tinyforge nas member ${archKey(arch)} of space ${space.name} (random weights)`,
   });
   const image = b.input('input', [1, arch.resolution, arch.resolution, space.inputChannels], { scale: 1 / 128, zeroPoint: 0 });
-  let x = b.conv2d(image, { name: 'stem', filters: scaledChannels(space.stemChannels, arch.width), kernel: 3, stride: 2, activation: 'relu6' });
+  let x = b.conv2d(image, { name: 'stem', filters: makeDivisible(space.stemChannels * arch.width), kernel: 3, stride: 2, activation: 'relu6' });
   arch.stages.forEach((blocks, s) => {
     const spec = space.stages[s]!;
-    const out = scaledChannels(spec.channels, arch.width);
+    const out = makeDivisible(spec.channels * arch.width);
     blocks.forEach((block, i) => {
       x = invertedResidual(b, x, block.kernel, block.expand, out, i === 0 ? spec.stride : 1, `s${s}b${i}`);
     });

@@ -4,20 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { DEVICES } from '../../src/cost/devices.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
 import { buildArch } from '../../src/nas/build.js';
 import { EfficiencyPredictor, type PredictorOptions } from '../../src/nas/predictor.js';
 import { parseSpace, type Arch } from '../../src/nas/space.js';
+import { cli } from '../helpers/cli.js';
 import { TINY_SPACE } from './fixtures.js';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-nas-'));
 const space = parseSpace(TINY_SPACE);

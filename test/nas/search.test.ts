@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { DEVICES } from '../../src/cost/devices.js';
 import { TinyforgeError } from '../../src/errors.js';
 import { writeTflite } from '../../src/import/tflite/index.js';
@@ -12,14 +11,9 @@ import { buildArch } from '../../src/nas/build.js';
 import { EfficiencyPredictor } from '../../src/nas/predictor.js';
 import { MACS_PROXY, paretoFront, search, violations, type AccuracyPredictor, type Constraints } from '../../src/nas/search.js';
 import { extremeArch, parseSpace } from '../../src/nas/space.js';
+import { cli } from '../helpers/cli.js';
 import { TINY_SPACE } from './fixtures.js';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-nas-search-'));
 const space = parseSpace(TINY_SPACE);
