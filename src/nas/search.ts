@@ -79,7 +79,8 @@ export function checkFeasible(predictor: EfficiencyPredictor, c: Constraints): C
   const smallest = predictor.predict(extremeArch(predictor.space, 'smallest'));
   const broken = violations(smallest, c);
   if (broken.length > 0) {
-    const what = broken.map((v) => `${v.name} ${v.value} > ${v.limit}`).join(', ');
+    const figure = (name: string, v: number) => (name === 'ms' ? `${v.toFixed(2)} ms` : name === 'macs' ? `${v} MACs` : `${v} B`);
+    const what = broken.map((v) => `${v.name} ${figure(v.name, v.value)} > ${figure(v.name, v.limit)}`).join(', ');
     throw new BudgetError(`no member of search space "${predictor.space.name}" meets the constraints: its smallest member needs ${what}`, {
       smallest: { ramBytes: smallest.ramBytes, peakBytes: smallest.peakBytes, flashBytes: smallest.flashBytes, macs: smallest.macs, ms: smallest.ms },
       violations: broken,

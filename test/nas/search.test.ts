@@ -50,7 +50,7 @@ describe('nas search agents', () => {
     }
     expect(error).toBeInstanceOf(TinyforgeError);
     expect((error as TinyforgeError).code).toBe('E_BUDGET');
-    expect((error as TinyforgeError).message).toContain(`sram ${plan.ramBytes} > ${plan.ramBytes - 1}`);
+    expect((error as TinyforgeError).message).toContain(`sram ${plan.ramBytes} B > ${plan.ramBytes - 1} B`);
     expect((error as TinyforgeError).details.smallest).toMatchObject({ ramBytes: plan.ramBytes, peakBytes: plan.peakBytes, flashBytes: plan.flashBytes });
     // the CLI: the typed error, and no output file
     const spacePath = join(tmp, 'space.json');
