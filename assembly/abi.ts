@@ -32,7 +32,9 @@ export const CONV2D_QPARAMS: i32 = 108;
 export const CONV2D_PACKED: i32 = 112;
 export const CONV2D_WIDE: i32 = 116;
 export const CONV2D_WINOGRAD: i32 = 120;
-export const CONV2D__BYTES: i32 = 124;
+export const CONV2D_WORKSPACE: i32 = 124;
+export const CONV2D_WORKSPACE_BYTES: i32 = 128;
+export const CONV2D__BYTES: i32 = 132;
 
 export const DWCONV2D_INPUT: i32 = 0;
 export const DWCONV2D_OUTPUT: i32 = 4;
@@ -62,7 +64,9 @@ export const DWCONV2D_OUTPUT_OFFSET: i32 = 96;
 export const DWCONV2D_ACT_MIN: i32 = 100;
 export const DWCONV2D_ACT_MAX: i32 = 104;
 export const DWCONV2D_QPARAMS: i32 = 108;
-export const DWCONV2D__BYTES: i32 = 112;
+export const DWCONV2D_WORKSPACE: i32 = 112;
+export const DWCONV2D_WORKSPACE_BYTES: i32 = 116;
+export const DWCONV2D__BYTES: i32 = 120;
 
 export const FULLY_CONNECTED_INPUT: i32 = 0;
 export const FULLY_CONNECTED_OUTPUT: i32 = 4;
@@ -80,7 +84,9 @@ export const FULLY_CONNECTED_ACT_MIN: i32 = 48;
 export const FULLY_CONNECTED_ACT_MAX: i32 = 52;
 export const FULLY_CONNECTED_QPARAMS: i32 = 56;
 export const FULLY_CONNECTED_WIDE: i32 = 60;
-export const FULLY_CONNECTED__BYTES: i32 = 64;
+export const FULLY_CONNECTED_WORKSPACE: i32 = 64;
+export const FULLY_CONNECTED_WORKSPACE_BYTES: i32 = 68;
+export const FULLY_CONNECTED__BYTES: i32 = 72;
 
 export const POOL2D_INPUT: i32 = 0;
 export const POOL2D_OUTPUT: i32 = 4;

@@ -6,10 +6,17 @@ export let ARENA_BASE: usize = 0;
 /** Address of the constant data (weights, tables, argument records). */
 export let CONST_BASE: usize = 0;
 /**
- * Address of the kernels' private workspace (wasm only, outside the planned arena; sized by the emitter
- * with codegen/wasm/workspace.ts): padded / gathered copies of a unit's input, repacked weights.
+ * Address of the running call's workspace: its record's `workspace` field (planned in the arena, sized by
+ * src/ir/workspace.ts), set at the kernel's entry: padded / gathered copies of a unit's input, repacked weights.
  */
 export let WORK_BASE: usize = 0;
+
+/** Points WORK_BASE at the call's planned workspace (the record's `workspace` reference at `offset`). */
+// @ts-ignore: decorator
+@inline
+export function useWorkspace(args: usize, offset: i32): void {
+  WORK_BASE = ptr(args, offset);
+}
 
 /** Reads word `offset` (bytes) of an argument record. */
 // @ts-ignore: decorator

@@ -5,10 +5,10 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
   CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT, CONV2D_WINOGRAD,
+  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT, CONV2D_WINOGRAD, CONV2D_WORKSPACE,
 } from './abi';
 import { winogradConv } from './winograd';
-import { arg, ptr, ref, WORK_BASE } from './base';
+import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
 
 const MODE_DIRECT = 0;
@@ -48,6 +48,7 @@ function conv(args: usize, mode: i32): void {
   const filtersPerGroup = outDepth / groups;
   const rowBytes = <usize>(outW * outDepth);
   const q = arg(args, CONV2D_QPARAMS);
+  useWorkspace(args, CONV2D_WORKSPACE);
   if (q != 0 && groups == 1) {
     const wg = arg(args, CONV2D_WINOGRAD);
     if (ASC_FEATURE_SIMD && wg != 0 && mode != MODE_PIXEL) {

@@ -5,9 +5,9 @@ import {
   DWCONV2D_BATCHES, DWCONV2D_IN_H, DWCONV2D_IN_W, DWCONV2D_IN_DEPTH, DWCONV2D_OUT_H, DWCONV2D_OUT_W, DWCONV2D_OUT_DEPTH,
   DWCONV2D_FILTER_H, DWCONV2D_FILTER_W, DWCONV2D_DEPTH_MULTIPLIER, DWCONV2D_STRIDE_H, DWCONV2D_STRIDE_W,
   DWCONV2D_DILATION_H, DWCONV2D_DILATION_W, DWCONV2D_PAD_TOP, DWCONV2D_PAD_LEFT, DWCONV2D_INPUT_OFFSET,
-  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX, DWCONV2D_QPARAMS,
+  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX, DWCONV2D_QPARAMS, DWCONV2D_WORKSPACE,
 } from './abi';
-import { arg, ptr, ref, WORK_BASE } from './base';
+import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, pack16, QGROUP } from './requant';
 import { copyBytes, fillBytes } from './conv';
 
@@ -66,6 +66,7 @@ function depthwise(args: usize, mode: i32): void {
   const actMin = arg(args, DWCONV2D_ACT_MIN);
   const actMax = arg(args, DWCONV2D_ACT_MAX);
   const q = arg(args, DWCONV2D_QPARAMS);
+  useWorkspace(args, DWCONV2D_WORKSPACE);
   if (q != 0) {
     depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, M, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
       padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);

@@ -4,9 +4,9 @@ import {
   FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER,
   FULLY_CONNECTED_SHIFT, FULLY_CONNECTED_SCRATCH, FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH,
   FULLY_CONNECTED_INPUT_OFFSET, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
-  FULLY_CONNECTED_QPARAMS, FULLY_CONNECTED_WIDE,
+  FULLY_CONNECTED_QPARAMS, FULLY_CONNECTED_WIDE, FULLY_CONNECTED_WORKSPACE,
 } from './abi';
-import { arg, ptr, ref, WORK_BASE } from './base';
+import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
 import { matmul, matmulQ, matmulQW, copyBytes } from './conv';
 
 // @ts-ignore: decorator
@@ -27,6 +27,7 @@ function fc(args: usize, streamRow: bool): void {
   const actMin = arg(args, FULLY_CONNECTED_ACT_MIN);
   const actMax = arg(args, FULLY_CONNECTED_ACT_MAX);
   const q = arg(args, FULLY_CONNECTED_QPARAMS);
+  useWorkspace(args, FULLY_CONNECTED_WORKSPACE);
   if (q != 0) {
     // stream-row: each batch row copied to the workspace (the row's reads), then its outputs written.
     const wd = ASC_FEATURE_SIMD ? arg(args, FULLY_CONNECTED_WIDE) : 0;

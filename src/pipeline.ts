@@ -91,6 +91,7 @@ function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan 
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;
+  if (options.backend !== undefined) planOptions.backend = options.backend;
   const patch = options.patch ?? 'none';
   if (patch === 'none') {
     return { graph, plan: planGraph(graph, planOptions), patch: null, layerByLayerBytes: null, candidates: [] };
@@ -153,7 +154,8 @@ export async function compileModel<T extends CompileModelOptions['target']>(
 }
 
 async function compileAny(original: Graph, options: CompileModelOptions): Promise<CompiledModel> {
-  const planned = planModel(original, options);
+  // the plan places the workspace of the kernels being emitted (they need different amounts)
+  const planned = planModel(original, { ...options, backend: options.target });
   const schedule = scheduleOf(planned.plan);
   if (options.target === 'wasm') {
     const { emitWasmFiles } = await loadWasmBackend();

@@ -2,15 +2,15 @@
 // assembly/, optimized once when it is built: asc -O3) linked with the model's constant data (weights,
 // tables, argument records) and a generated `invoke` — the schedule's kernel calls in order, each with
 // the constant address of its argument record (the kernel ABI, src/schedule/abi.ts). The linker
-// (link.ts) keeps only the kernels the model calls, turns the arena, constant and workspace bases into
+// (link.ts) keeps only the kernels the model calls, turns the arena and constant bases into
 // constants and splits the data at zero runs; no binaryen pass runs per model (binaryen's import and
 // -O3 cost 1.5-3 s of CPU per compile for about 2% of latency: BENCHMARKS.md, "Start-up and install").
 //
 // Memory layout (one memory, initial = maximum = exactly the pages needed, no growth):
 //   [0, constBytes)                 constant data (data segment)
-//   [arenaBase, arenaBase + arena)  the planned arena (zero-initialized), arenaBase 16-aligned
-//   [workBase, workBase + work)     the kernels' private workspace (codegen/wasm/workspace.ts: padded and
-//                                   gathered copies of a unit's input, repacked weights), 16-aligned
+//   [arenaBase, arenaBase + arena)  the planned arena (zero-initialized), arenaBase 16-aligned; it holds
+//                                   the kernels' workspace too (planned for backend 'wasm': padded and
+//                                   gathered copies of a unit's input; codegen/wasm/workspace.ts checks it)
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
 // The first invoke also runs the preparation steps (LoweredSchedule.prepare: int16 filter copies, ADD/SUB
 // lookup tables), filling constant data the lowering only reserved.
@@ -18,7 +18,7 @@
 import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
 import type { Schedule } from '../../src/schedule/types.js';
 import { linkModule } from './link.js';
-import { workspaceBytes } from './workspace.js';
+import { checkPlannedWorkspace } from './workspace.js';
 
 export const WASM_PAGE = 65536;
 
@@ -34,10 +34,7 @@ export interface WasmLayout {
   constBytes: number;
   arenaBase: number;
   arenaBytes: number;
-  /** The kernels' workspace after the arena (0 bytes when no call needs one). */
-  workBase: number;
-  workBytes: number;
-  /** Bytes the module needs (the end of the workspace) and the pages it declares. */
+  /** Bytes the module needs (the end of the arena) and the pages it declares. */
   memoryBytes: number;
   pages: number;
 }
@@ -60,17 +57,16 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
   // ...and ADD/SUB tables, made at the first invoke. Int16 filter copies (wideWeights) stay opt-in: they
   // double the weights' memory, and on a shared L2 the larger footprint made some whole runs 15% slower.
   const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? true, winograd: options.simd });
+  checkPlannedWorkspace(lowered);
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);
-  const workBase = align(arenaBase + schedule.arenaBytes, 16);
-  const workBytes = workspaceBytes(lowered);
-  const memoryBytes = workBytes > 0 ? workBase + workBytes : arenaBase + schedule.arenaBytes;
+  const memoryBytes = arenaBase + schedule.arenaBytes;
   const pages = Math.max(1, Math.ceil(memoryBytes / WASM_PAGE));
-  const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, workBase, workBytes, memoryBytes, pages };
+  const layout: WasmLayout = { constBase: 0, constBytes, arenaBase, arenaBytes: schedule.arenaBytes, memoryBytes, pages };
 
   const wasm = linkModule({
     library: options.library,
-    bases: { ARENA_BASE: arenaBase, CONST_BASE: layout.constBase, WORK_BASE: workBase },
+    bases: { ARENA_BASE: arenaBase, CONST_BASE: layout.constBase },
     prepare: lowered.prepare.map((p) => ({ symbol: p.symbol, record: layout.constBase + p.record })),
     calls: lowered.calls.map((c) => ({ symbol: c.symbol, record: layout.constBase + c.record })),
     pages,

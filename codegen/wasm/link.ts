@@ -1,8 +1,9 @@
 // The per-model linker: the kernel library's binary (build/kernels.*.wasm, optimized once when it is built:
 // asc -O3, asconfig.json) plus the model's calls and constant data -> one module, in one pass over the
 // bytes, without binaryen (whose import and first use cost ~1 s of CPU per compile). It keeps only the
-// kernels the model calls and what they call, renumbered; turns every read of ARENA_BASE / CONST_BASE /
-// WORK_BASE into an i32.const; appends `invoke` (the preparation steps once, then the calls in order);
+// kernels the model calls and what they call, renumbered; turns every read of ARENA_BASE / CONST_BASE
+// into an i32.const (a call's workspace is its record's, set at the kernel's entry); appends `invoke`
+// (the preparation steps once, then the calls in order);
 // and places the constant data as active segments split at runs of zeros.
 // The library must be what asc emits for assembly/index.ts: types, functions, one memory, globals,
 // exports and code; no imports, tables, element or data segments, start function.
@@ -16,7 +17,7 @@ export interface LinkCall {
 
 export interface LinkInput {
   library: Uint8Array;
-  /** Values of the library's exported base globals (ARENA_BASE, CONST_BASE, WORK_BASE). */
+  /** Values of the library's exported base globals (ARENA_BASE, CONST_BASE). */
   bases: Record<string, number>;
   /** Run once, at the start of the first invoke. */
   prepare: LinkCall[];

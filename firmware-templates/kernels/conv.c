@@ -11,8 +11,8 @@
  * starting at the bias. Requantization by tf_rq_apply from a per-call table, four channels of a pixel
  * packed into one word, clamped lane-wise and stored at once. A block reads all its pixels before writing
  * any (the forward streams allow reading later units early and writing earlier units late). */
-#define TF_COL4_MAX 1280 /* int16 elements of a 4-pixel column buffer (2.5 KiB of stack) */
-#define TF_RQ_MAX 512    /* output channels of a per-call requantization table (8 bytes each, stack) */
+#define TF_COL4_MAX 1280 /* int16 elements of a 4-pixel column buffer (src/ir/workspace.ts C_COL4_MAX) */
+#define TF_RQ_MAX 512    /* output channels of a per-call requantization table (8 bytes each, C_RQ_MAX) */
 
 typedef struct {
   const tf_conv_params *p;
@@ -171,25 +171,24 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   }
 }
 
-/* Whether the call runs the pixel-block path, and its block size: one group, window within the buffers. */
-static int conv_dsp_pixels(const tf_conv_params *p) {
+/* Whether the call runs the pixel-block path, and its block size: one group, window within the buffers,
+ * and the column buffer and requantization table within the call's planned workspace. */
+static int conv_dsp_pixels(const tf_conv_params *p, int32_t workspace_bytes) {
   if (p->filter_depth != p->in_depth || p->out_depth > TF_RQ_MAX) return 0;
   const int K4 = (p->filter_h * p->filter_w * p->filter_depth + 3) & ~3;
   if (K4 == 0) return 0;
-  return 4 * K4 <= TF_COL4_MAX ? 4 : K4 <= TF_COL_MAX ? 1 : 0;
+  const int P = 4 * K4 <= TF_COL4_MAX ? 4 : K4 <= TF_COL_MAX ? 1 : 0;
+  return P && 2 * P * K4 + p->out_depth * (int)sizeof(tf_rq) <= workspace_bytes ? P : 0;
 }
 
-/* The per-call state on the caller's stack: col (P * K4 int16) and the requantization table. */
-#define TF_CONV_DSP(p, x, d)                                                                              \
-  const int dsp_p_ = conv_dsp_pixels(&(p));                                                               \
-  const int dsp_g_ = dsp_p_ ? ((p).filter_h * (p).filter_w * (p).filter_depth + 3) / 4 : 0;               \
-  int32_t dsp_col_[dsp_p_ ? 2 * dsp_p_ * dsp_g_ : 1];                                                     \
-  tf_rq dsp_rq_[dsp_p_ ? (p).out_depth : 1];                                                              \
-  conv_dsp d;                                                                                             \
-  conv_dsp_init(&d, &(p), x, dsp_p_, dsp_g_, (int16_t *)(void *)dsp_col_, dsp_rq_)
-
-static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x, int P, int G, int16_t *col, tf_rq *rq) {
-  d->p = p; d->x = x; d->col = col; d->P = P; d->G = G;
+/* The per-call state, its col (P * K4 int16) and requantization table in the call's workspace (the plan
+ * places it in the arena: src/ir/workspace.ts); d->P = 0 (the portable path) when it does not fit. */
+static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x, const tf_conv2d_args *a) {
+  const int P = conv_dsp_pixels(p, a->workspace_bytes);
+  const int G = P ? (p->filter_h * p->filter_w * p->filter_depth + 3) / 4 : 0;
+  uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
+  tf_rq *rq = (tf_rq *)(void *)(ws + (size_t)8 * P * G);
+  d->p = p; d->x = x; d->col = (int16_t *)(void *)ws; d->P = P; d->G = G;
   d->K = p->filter_h * p->filter_w * p->filter_depth;
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
@@ -292,7 +291,8 @@ void conv2d_s8(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
 #if TF_DSP
-  TF_CONV_DSP(p, x, d);
+  conv_dsp d;
+  conv_dsp_init(&d, &p, x, a);
   if (d.P) {
     conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
     return;
@@ -317,7 +317,8 @@ void conv2d_s8_stream_row(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const size_t row = (size_t)p.out_w * p.out_depth;
 #if TF_DSP
-  TF_CONV_DSP(p, x, d);
+  conv_dsp d;
+  conv_dsp_init(&d, &p, x, a);
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
@@ -340,7 +341,8 @@ void conv2d_s8_stream_pixel(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
 #if TF_DSP
   /* The block's windows are in the column buffer before any of its pixels is written: straight to the output. */
-  TF_CONV_DSP(p, x, d);
+  conv_dsp d;
+  conv_dsp_init(&d, &p, x, a);
   if (d.P) {
     conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
     return;

@@ -91,7 +91,7 @@ static void dw_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, in
  * SXTB16, one LDRD of weights, four SMLAxy; the four results are requantized (tf_rq), packed into one
  * word, clamped lane-wise and stored at once. */
 #define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw) */
-#define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (stack) */
+#define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (src/ir/workspace.ts C_DW_PLANE4_MAX) */
 
 typedef struct {
   const tf_conv_params *p;
@@ -393,10 +393,10 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   const int plane_size = p.out_h * p.out_w;
   const int fast = p.filter_h == 3 && p.filter_w == 3 && p.dilation_h == 1 && p.dilation_w == 1;
 #if TF_DSP
-  /* Four channels at a time: their planes (packed words, on the stack) are computed from input channels
-   * c..c+3 alone before any of them is written, then stored four channels per word. */
-  const int g4 = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX && dw4_ok(&p);
-  uint32_t planes[g4 ? plane_size : 1];
+  /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
+   * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
+  const int g4 = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX && plane_size * 4 <= a->workspace_bytes && dw4_ok(&p);
+  uint32_t *planes = (uint32_t *)tf_ref(a->workspace);
   dw4 g;
 #endif
   for (int n = 0; n < p.batches; n++)

@@ -7,6 +7,7 @@ typedef struct {
   const int8_t *w;
   const int32_t *bias, *mult, *shift;
   int32_t units, depth, off, out_off, lo, hi;
+  int16_t *col; /* the row as int16 (ARMv7E-M), in the call's planned workspace; NULL: too few bytes planned */
 } fc_ctx;
 
 static inline int8_t fc_requant(const fc_ctx *k, int32_t acc, int u) {
@@ -19,10 +20,9 @@ static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
   int u = 0;
   int32_t acc[4];
 #if TF_DSP
-  if (k->depth <= TF_COL_MAX) {
+  if (k->col) {
     /* ARMv7E-M: the row's x + offset as int16 once, then four weight rows at a time with SMLAD. */
-    int32_t col_words[TF_COL_WORDS(k->depth)];
-    int16_t *col = (int16_t *)(void *)col_words;
+    int16_t *col = k->col;
     const int32_t off2 = (int32_t)(((uint32_t)k->off & 0xffffu) | ((uint32_t)k->off << 16));
     int c = 0;
     for (; c + 4 <= k->depth; c += 4) tf_col_put4(col, c, xr + c, off2);
@@ -54,6 +54,8 @@ static void fc_ctx_of(const tf_fully_connected_args *a, fc_ctx *k) {
   k->shift = (const int32_t *)tf_ref(a->shift);
   k->units = a->units; k->depth = a->depth; k->off = a->input_offset; k->out_off = a->output_offset;
   k->lo = a->act_min; k->hi = a->act_max;
+  const int fits = a->depth <= TF_COL_MAX && (int32_t)TF_COL_WORDS(a->depth) * 4 <= a->workspace_bytes;
+  k->col = fits ? (int16_t *)tf_ref(a->workspace) : NULL;
 }
 
 void fully_connected_s8(const int32_t *args) {

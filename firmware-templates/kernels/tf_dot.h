@@ -22,8 +22,8 @@ TF_INLINE int32_t tf_sxtb16_ror8(uint32_t v) {
   return r;
 }
 
-/* Most int16 elements of the per-pixel column buffer (a variable-length array on the stack, 2 bytes per
- * element of the dot product: 4 KiB at most); longer dot products take the in-loop path. */
+/* Most int16 elements of the per-pixel column buffer (in the call's planned workspace, src/ir/workspace.ts
+ * C_COL_MAX: 2 bytes per element of the dot product, 4 KiB at most); longer dot products take the in-loop path. */
 #define TF_COL_MAX 2048
 /* int32 words of a column buffer for len elements (word aligned for LDRD). */
 #define TF_COL_WORDS(len) ((((len) + 3) / 4) * 2)

@@ -38,6 +38,8 @@ typedef struct {
   int32_t packed;
   int32_t wide;
   int32_t winograd;
+  int32_t workspace;
+  int32_t workspace_bytes;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -70,7 +72,9 @@ typedef struct {
 #define TF_CONV2D_PACKED 28
 #define TF_CONV2D_WIDE 29
 #define TF_CONV2D_WINOGRAD 30
-#define TF_CONV2D_WORDS 31
+#define TF_CONV2D_WORKSPACE 31
+#define TF_CONV2D_WORKSPACE_BYTES 32
+#define TF_CONV2D_WORDS 33
 
 typedef struct {
   int32_t input;
@@ -101,6 +105,8 @@ typedef struct {
   int32_t act_min;
   int32_t act_max;
   int32_t qparams;
+  int32_t workspace;
+  int32_t workspace_bytes;
 } tf_dwconv2d_args;
 #define TF_DWCONV2D_INPUT 0
 #define TF_DWCONV2D_OUTPUT 1
@@ -130,7 +136,9 @@ typedef struct {
 #define TF_DWCONV2D_ACT_MIN 25
 #define TF_DWCONV2D_ACT_MAX 26
 #define TF_DWCONV2D_QPARAMS 27
-#define TF_DWCONV2D_WORDS 28
+#define TF_DWCONV2D_WORKSPACE 28
+#define TF_DWCONV2D_WORKSPACE_BYTES 29
+#define TF_DWCONV2D_WORDS 30
 
 typedef struct {
   int32_t input;
@@ -149,6 +157,8 @@ typedef struct {
   int32_t act_max;
   int32_t qparams;
   int32_t wide;
+  int32_t workspace;
+  int32_t workspace_bytes;
 } tf_fully_connected_args;
 #define TF_FULLY_CONNECTED_INPUT 0
 #define TF_FULLY_CONNECTED_OUTPUT 1
@@ -166,7 +176,9 @@ typedef struct {
 #define TF_FULLY_CONNECTED_ACT_MAX 13
 #define TF_FULLY_CONNECTED_QPARAMS 14
 #define TF_FULLY_CONNECTED_WIDE 15
-#define TF_FULLY_CONNECTED_WORDS 16
+#define TF_FULLY_CONNECTED_WORKSPACE 16
+#define TF_FULLY_CONNECTED_WORKSPACE_BYTES 17
+#define TF_FULLY_CONNECTED_WORDS 18
 
 typedef struct {
   int32_t input;

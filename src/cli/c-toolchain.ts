@@ -91,7 +91,7 @@ export interface CToolchain {
 }
 
 export function hostToolchain(sanitize: boolean): CToolchain {
-  const cflags = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+  const cflags = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Wvla', '-Werror'];
   // -fno-sanitize-recover=all: the first finding ends the program with a non-zero exit (runSanitized).
   if (sanitize) cflags.push('-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer');
   return { cc: 'gcc', ar: 'ar', cflags };
@@ -120,7 +120,7 @@ export function armToolchain(cpu: ArmCpu): CToolchain {
   return {
     cc: 'arm-none-eabi-gcc',
     ar: 'arm-none-eabi-ar',
-    cflags: ['-std=c99', '-O2', ...armCpuFlags(cpu), '-ffunction-sections', '-fdata-sections', '-Wall', '-Wextra', '-Werror'],
+    cflags: ['-std=c99', '-O2', ...armCpuFlags(cpu), '-ffunction-sections', '-fdata-sections', '-Wall', '-Wextra', '-Wvla', '-Werror'],
   };
 }
 

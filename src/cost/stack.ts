@@ -3,8 +3,7 @@
 // `npm run bench:stack` from -fstack-usage and -fcallgraph-info); the call graph of a model is invoke ->
 // each kernel call -> its callees, so the worst case is invoke's frame + the deepest call.
 import { copiesElementsOnly, floatOpIndices } from '../ir/float.js';
-import { KERNELS, lowerSchedule, recordFields, type LoweredSchedule, type RecordName } from '../schedule/abi.js';
-import { OP_TABLE } from '../ir/op-table.js';
+import { lowerSchedule, type LoweredSchedule } from '../schedule/abi.js';
 import type { Schedule } from '../schedule/types.js';
 import { UsageError } from '../errors.js';
 import m4 from './calibration/stack-cortex-m4.json' with { type: 'json' };
@@ -31,7 +30,7 @@ export interface StackTable {
   staticBytes: number;
   /** The qemu harness: stack above main's call of model_invoke (reset, main, main's deepest other callee), and its .data + .bss (startup, harness, newlib). */
   harness: { stackBytes: number; staticBytes: number };
-  /** Per kernel symbol: frame + deepest callee path; `dynamic` when a frame on it holds a variable-length array. */
+  /** Per kernel symbol: frame + deepest callee path; `dynamic` when a frame on it holds a variable-length array (never, since -Wvla). */
   kernels: Record<string, { bytes: number; dynamic: boolean }>;
 }
 
@@ -41,49 +40,9 @@ export function stackTable(cpu: string): StackTable {
   return TABLES[checkCpu(cpu)];
 }
 
-// The kernels' stack arrays sized by the call (firmware-templates/kernels: conv.c TF_CONV_DSP, fc.c
-// fc_row, depthwise.c inplace-channel planes) and their caps; 8 more bytes per array for gcc's alignment.
-const TF_COL4_MAX = 1280, TF_COL_MAX = 2048, TF_RQ_MAX = 512, TF_DW_PLANE4_MAX = 2560, RQ_BYTES = 8, VLA_SLACK = 8;
-
-function reader(record: RecordName, lowered: LoweredSchedule, at: number): (name: string) => number {
-  const fields = recordFields(record);
-  const words = new DataView(lowered.constants.buffer, lowered.constants.byteOffset + at);
-  const index = new Map(fields.map((f) => [f.name, f.index]));
-  return (name) => words.getInt32(index.get(name)! * 4, true);
-}
-
-/** Bytes of the variable-length arrays a call's kernel puts on the stack (0 for kernels without any: the op table says which). */
-export function callArrayBytes(symbol: string, lowered: LoweredSchedule, record: number): number {
-  const spec = KERNELS[symbol];
-  if (!spec) throw new UsageError(`kernel symbol ${symbol} is not in the kernel ABI`, { symbol });
-  const op = spec.ops[0]!;
-  if (op === 'copy-window' || OP_TABLE[op].workspace.c === 'none') return 0;
-  const f = reader(spec.record, lowered, record);
-  switch (spec.record) {
-    case 'conv2d': {
-      const K4 = Math.ceil((f('filter_h') * f('filter_w') * f('filter_depth')) / 4) * 4;
-      const ok = f('filter_depth') === f('in_depth') && f('out_depth') <= TF_RQ_MAX && K4 > 0;
-      const P = !ok ? 0 : 4 * K4 <= TF_COL4_MAX ? 4 : K4 <= TF_COL_MAX ? 1 : 0;
-      // dsp_col_: 2 * P * K4/4 int32; dsp_rq_: out_depth tf_rq (one element each when P is 0)
-      return P === 0 ? 4 + RQ_BYTES + 2 * VLA_SLACK : 2 * P * K4 + f('out_depth') * RQ_BYTES + 2 * VLA_SLACK;
-    }
-    case 'fully_connected': {
-      const depth = f('depth');
-      return depth <= TF_COL_MAX ? Math.ceil(depth / 4) * 8 + VLA_SLACK : 0;
-    }
-    case 'dwconv2d': {
-      if (spec.variant !== 'inplace-channel') return 0; // the planes of four channels: inplace-channel only
-      const plane = f('out_h') * f('out_w') * 4;
-      return (plane <= TF_DW_PLANE4_MAX ? plane : 4) + VLA_SLACK;
-    }
-    default:
-      throw new UsageError(`the op table gives ${op} C stack arrays, but src/cost/stack.ts does not size record ${spec.record}`, { op, record: spec.record });
-  }
-}
-
 export interface StackEstimate {
   cpu: string;
-  /** Worst-case stack of model_invoke: its frame + the deepest kernel call (callees and stack arrays included). */
+  /** Worst-case stack of model_invoke: its frame + the deepest kernel call (callees included). */
   stackBytes: number;
   /** .data + .bss of the generated C besides the arena. */
   staticBytes: number;
@@ -98,7 +57,9 @@ export function stackEstimate(lowered: LoweredSchedule, cpu: string): StackEstim
   lowered.calls.forEach((c, i) => {
     const k = table.kernels[c.symbol];
     if (!k) throw new UsageError(`the ${cpu} stack table has no kernel ${c.symbol}: run npm run bench:stack`, { cpu, symbol: c.symbol });
-    const bytes = k.bytes + (k.dynamic ? callArrayBytes(c.symbol, lowered, c.record) : 0);
+    // The kernels keep no variable-length arrays (their scratch is planned in the arena; -Wvla keeps it so).
+    if (k.dynamic) throw new UsageError(`the ${cpu} stack table marks kernel ${c.symbol} dynamic (a variable-length array): fix the kernel, then run npm run bench:stack`, { cpu, symbol: c.symbol });
+    const bytes = k.bytes;
     if (!deepest || bytes > deepest.bytes) deepest = { call: i, symbol: c.symbol, bytes };
   });
   const worst = deepest as StackEstimate['deepest'];

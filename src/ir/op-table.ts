@@ -4,6 +4,7 @@
 // kind without an entry does not compile (DEVELOPERS.md lists what else adding an op touches).
 import { elementCount } from './shapes.js';
 import type { OpKind } from './ops.js';
+import { CONV_WORKSPACE, DEPTHWISE_WORKSPACE, FULLY_CONNECTED_WORKSPACE, type KernelWorkspace } from './workspace.js';
 
 /**
  * Kernel variants: the access order a kernel realizes. The planner overlaps an op's output with an input
@@ -86,10 +87,10 @@ export interface OpTraits {
   tile: TileRule;
   cost: OpCostKind;
   /**
-   * Where its kernels' scratch is sized today beyond the plan's variant scratch (variantScratchBytes), per
-   * backend: the wasm workspace after the arena; the C kernels' per-call stack arrays (counted in stackBytes).
+   * Its kernels' workspace per backend (src/ir/workspace.ts), beyond the variant scratch: the planner
+   * places it in the arena for the op's step; null when no kernel of the op needs any.
    */
-  workspace: { wasm: 'none' | 'codegen/wasm/workspace.ts'; c: 'none' | 'src/cost/stack.ts' };
+  workspace: KernelWorkspace | null;
   kernels: KernelSources;
 }
 
@@ -99,8 +100,7 @@ const QUANTIZE_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'quantize.c
 const LAYOUT_SOURCES: KernelSources = { wasm: 'layout.ts', c: 'layout.c' };
 const POOL_SOURCES: KernelSources = { wasm: 'pool.ts', c: 'pool.c' };
 
-const NO_WORKSPACE = { wasm: 'none', c: 'none' } as const;
-const WINDOW_WORKSPACE = { wasm: 'codegen/wasm/workspace.ts', c: 'src/cost/stack.ts' } as const;
+const NO_WORKSPACE = null;
 const STREAM_ELEMENT = ['default', 'stream-element'] as const;
 const WINDOW_ROW = ['default', 'stream-row'] as const;
 
@@ -122,15 +122,15 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   MAX_POOL_2D: pool(),
   CONV_2D: {
     shape: 'window', variants: ['default', 'stream-row', 'stream-pixel'], tile: 'window', cost: 'conv2d',
-    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'conv.ts', c: 'conv.c' },
+    workspace: CONV_WORKSPACE, kernels: { wasm: 'conv.ts', c: 'conv.c' },
   },
   DEPTHWISE_CONV_2D: {
     shape: 'window', variants: ['default', 'inplace-channel', 'stream-row'], tile: 'window', cost: 'dwconv2d',
-    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'depthwise.ts', c: 'depthwise.c' },
+    workspace: DEPTHWISE_WORKSPACE, kernels: { wasm: 'depthwise.ts', c: 'depthwise.c' },
   },
   FULLY_CONNECTED: {
     shape: 'matmul', variants: WINDOW_ROW, tile: 'none', cost: 'fully_connected',
-    workspace: WINDOW_WORKSPACE, kernels: { wasm: 'fully-connected.ts', c: 'fc.c' },
+    workspace: FULLY_CONNECTED_WORKSPACE, kernels: { wasm: 'fully-connected.ts', c: 'fc.c' },
   },
   CONCATENATION: { shape: 'movement', variants: ['default'], tile: 'channels', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES },
   QUANTIZE: unary('quantize', QUANTIZE_SOURCES),

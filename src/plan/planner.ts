@@ -8,8 +8,10 @@ import { overlapRules } from './overlap.js';
 import { maxSharedBytes, placeItems, type PlaceItem, type PlacePair } from './placement.js';
 import type { OverlapRule, Plan, PlanOptions, PlanStep, PlannedBuffer } from './types.js';
 import { maxOf } from '../ir/extremes.js';
+import { PLAN_BACKENDS, type PlanBackend } from '../ir/workspace.js';
+import { stepWorkspaceBytes } from './workspace.js';
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { alignment: 16, inplace: true };
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { alignment: 16, inplace: true, backend: 'c' };
 
 export type RulesFor = (graph: Graph, opIndex: number) => OverlapRule[];
 
@@ -18,6 +20,18 @@ function checkOptions(options: PlanOptions): void {
   if (!Number.isInteger(a) || a < 4 || a > 4096 || (a & (a - 1)) !== 0) {
     throw new UsageError(`alignment must be a power of two from 4 to 4096, got ${a}`, { alignment: a });
   }
+  if (!(PLAN_BACKENDS as readonly string[]).includes(options.backend)) {
+    throw new UsageError(`the plan's backend must be one of ${PLAN_BACKENDS.join(', ')}, got "${String(options.backend)}"`, { backend: options.backend });
+  }
+}
+
+/** Adds the step's kernel workspace buffer (first = last = the step), if its kernel needs one; returns its id. */
+export function addWorkspace(graph: Graph, opIndex: number, variant: PlanStep['variant'], at: number, backend: PlanBackend, buffers: PlannedBuffer[]): number | null {
+  const bytes = stepWorkspaceBytes(graph, opIndex, variant, backend);
+  if (bytes === 0) return null;
+  const id = buffers.length;
+  buffers.push({ id, tensor: null, name: `workspace@${at}`, kind: 'workspace', bytes, offset: 0, first: at, last: at, aliasOf: null });
+  return id;
 }
 
 interface Candidate {
@@ -27,7 +41,7 @@ interface Candidate {
 }
 
 /** Buffers and steps for one order, using for each op the first usable rule allowed by `useRule`. */
-function buildCandidate(graph: Graph, order: readonly number[], rulesFor: RulesFor | null, useRule: (step: number) => boolean): Candidate {
+function buildCandidate(graph: Graph, order: readonly number[], backend: PlanBackend, rulesFor: RulesFor | null, useRule: (step: number) => boolean): Candidate {
   const liveness = computeLiveness(graph, order);
   const { buffers, bufferOf } = liveness;
   const root = (id: number) => buffers[id]!.aliasOf ?? id;
@@ -53,7 +67,9 @@ function buildCandidate(graph: Graph, order: readonly number[], rulesFor: RulesF
         buffers.push({ id: scratch, tensor: null, name: `scratch@${step}`, kind: 'scratch', bytes: overlap.scratchBytes, offset: 0, first: step, last: step, aliasOf: null });
       }
     }
-    return { op: opIndex, variant: overlap ? overlap.variant : 'default', overlap, inputs, outputs, scratch };
+    const variant = overlap ? overlap.variant : 'default';
+    const workspace = addWorkspace(graph, opIndex, variant, step, backend, buffers);
+    return { op: opIndex, variant, overlap, inputs, outputs, scratch, workspace };
   });
   return { steps, buffers, pairs };
 }
@@ -122,14 +138,14 @@ export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rule
 
   let best: Plan | null = null;
   for (const order of orders) {
-    const plain = place(graph, opts, buildCandidate(graph, order, null, () => false));
+    const plain = place(graph, opts, buildCandidate(graph, order, opts.backend, null, () => false));
     if (better(best, plain)) best = { ...plain, strategy: `${plain.strategy}, no overlap` };
     if (!opts.inplace) continue;
     // With overlaps: drop the ones placement could not use (they only cost scratch) and re-place.
     let disabled = new Set<number>();
     for (let round = 0; round < 4; round++) {
       const off = disabled;
-      const plan = place(graph, opts, buildCandidate(graph, order, rulesFor, (s) => !off.has(s)));
+      const plan = place(graph, opts, buildCandidate(graph, order, opts.backend, rulesFor, (s) => !off.has(s)));
       if (better(best, plan)) best = plan;
       const unused = unusedOverlaps(plan);
       if (unused.size === 0) break;

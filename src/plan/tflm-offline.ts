@@ -140,12 +140,13 @@ export function planForTflm(graph: Graph, options: { alignment?: number } = {}):
     inputs: op.inputs.map((t) => (t >= 0 ? (bufferOf.get(t) ?? null) : null)),
     outputs: op.outputs.flatMap((t) => (bufferOf.has(t) ? [bufferOf.get(t)!] : [])),
     scratch: null,
+    workspace: null, // TFLM's kernels request their own scratch at run time
   }));
   const live = liveBytesPerStep(steps, buffers);
   const lowerBoundBytes = maxOf(live, 0);
   const plan: Plan = {
     graph,
-    options: { alignment, inplace: false },
+    options: { alignment, inplace: false, backend: 'c' },
     steps,
     buffers,
     arenaBytes: placement.arenaBytes,

@@ -2,6 +2,7 @@
 // decisions, the patch stage, and the peak with its lower bound. Checked independently by verify.ts.
 import type { Graph } from '../ir/graph.js';
 import type { KernelVariant, OverlapVariant } from '../ir/op-table.js';
+import type { PlanBackend } from '../ir/workspace.js';
 
 /**
  * How an op's output may share bytes with one of its inputs, derived from its kernel's access order.
@@ -19,7 +20,8 @@ export interface OverlapRule {
   scratchBytes: number;
 }
 
-export type BufferKind = 'input' | 'output' | 'activation' | 'scratch';
+/** scratch: a variant's unit (OverlapRule.scratchBytes); workspace: a kernel's own bytes for its step (src/ir/workspace.ts). */
+export type BufferKind = 'input' | 'output' | 'activation' | 'scratch' | 'workspace';
 
 export interface PlannedBuffer {
   /** Index in Plan.buffers. */
@@ -50,6 +52,8 @@ export interface PlanStep {
   inputs: Array<number | null>;
   outputs: number[];
   scratch: number | null;
+  /** Buffer id of the kernel's workspace for this step (null: its kernel needs none on the plan's backend). */
+  workspace: number | null;
 }
 
 export interface PlanOptions {
@@ -57,6 +61,11 @@ export interface PlanOptions {
   alignment: number;
   /** Allow in-place kernels and input/output overlap (default true; --no-inplace turns it off). */
   inplace: boolean;
+  /**
+   * The kernel library whose workspace the plan places (default 'c', the MCU figure; compile for wasm
+   * plans with 'wasm'): the C and wasm kernels need different amounts.
+   */
+  backend: PlanBackend;
 }
 
 export interface Plan {

@@ -68,9 +68,10 @@ export function verifyPlan(plan: Plan): PlanViolation[] {
       }
       allowed.set(`${rootOf(inBuf)},${rootOf(s.outputs[0]!)}`, [s.overlap.minDelta, s.overlap.maxDelta]);
     }
-    if (s.scratch !== null) {
-      needFirst.set(s.scratch, Math.min(needFirst.get(s.scratch) ?? i, i));
-      needLast.set(s.scratch, Math.max(needLast.get(s.scratch) ?? i, i));
+    for (const own of [s.scratch, s.workspace]) {
+      if (own === null) continue;
+      needFirst.set(own, Math.min(needFirst.get(own) ?? i, i));
+      needLast.set(own, Math.max(needLast.get(own) ?? i, i));
     }
   });
 

@@ -88,7 +88,7 @@ function chart(r: PlanReport): string {
 
 function bufferPath(b: Buffer, yMax: number, aliases: string[] | undefined): string {
   const w = b.last - b.first + 1;
-  const cls = b.kind === 'input' ? 'in' : b.kind === 'output' ? 'out' : b.kind === 'scratch' ? 'scr' : `a${b.id % 6}`;
+  const cls = b.kind === 'input' ? 'in' : b.kind === 'output' ? 'out' : b.kind === 'scratch' || b.kind === 'workspace' ? 'scr' : `a${b.id % 6}`;
   const steps = b.first === b.last ? `step ${b.first}` : `steps ${b.first}–${b.last}`;
   const also = aliases ? ` (also ${aliases.map(escapeHtml).join(', ')})` : '';
   const title = `${escapeHtml(b.name)}${also}: ${fmt(b.bytes)} B at offset ${fmt(b.offset)}, ${steps}, ${b.kind}`;
@@ -195,7 +195,7 @@ export function planHtml(report: PlanReport, options: PlanHtmlOptions = {}): str
   const suggestions = r.suggestions.length > 0 ? `<h2>Suggestions</h2><ul class="sugg">${r.suggestions.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : '';
   const legend =
     '<div class="legend"><span><i class="in"></i>input</span><span><i class="out"></i>output</span><span><i class="a0"></i><i class="a1"></i><i class="a2"></i>activations</span>' +
-    '<span><i class="scr"></i>scratch</span><span><i class="ln"></i>live bytes per step</span><span><i class="pk"></i>peak (arena size)</span><span><i style="background:#fecdca"></i>peak step</span></div>';
+    '<span><i class="scr"></i>scratch, workspace</span><span><i class="ln"></i>live bytes per step</span><span><i class="pk"></i>peak (arena size)</span><span><i style="background:#fecdca"></i>peak step</span></div>';
   return htmlPage(
     title,
     CSS,

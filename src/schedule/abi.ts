@@ -17,12 +17,14 @@
 // `asAbiSource`) and the C structs / #defines (`cAbiHeader`) are generated from RECORDS, so the three
 // cannot disagree. All words are int32; a `f32` field holds a float32's bit pattern.
 //
-// Pointer fields (`input`, `output`, `filter`, `bias`, `multiplier`, `shift`, `scratch`, `full`,
-// `tile`, `table`, `src_y`, `src_x`, `inputs`) hold a TENSOR REFERENCE:
+// Pointer fields (`input`, `output`, `filter`, `bias`, `multiplier`, `shift`, `scratch`, `workspace`,
+// `full`, `tile`, `table`, `src_y`, `src_x`, `inputs`) hold a TENSOR REFERENCE:
 //   v >= 0: byte offset v from the ARENA base (activations, the plan's offsets),
 //   v <  0: byte offset ~v (= -1 - v) from the CONSTANT DATA base (weights, biases, tables).
 // A backend provides the two bases (wasm: immutable globals fixed when the model is linked; C: the
 // arena array and the constant array). Unused pointer fields (a default kernel's `scratch`) are 0.
+// `workspace` is the kernel's own bytes for the call, planned in the arena (src/ir/workspace.ts, the
+// plan's backend); `workspace_bytes` says how many (0: none planned; a C kernel then takes its portable path).
 //
 // ## Constant data
 // One blob per model (`LoweredSchedule.constants`): every constant array a call needs — weights (as
@@ -144,17 +146,17 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed', 'wide', 'winograd',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'packed', 'wide', 'winograd', 'workspace', 'workspace_bytes',
   ],
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'workspace', 'workspace_bytes',
   ],
   fully_connected: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'wide',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'qparams', 'wide', 'workspace', 'workspace_bytes',
   ],
   pool2d: [
     'input', 'output', 'scratch',
@@ -834,6 +836,8 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
   const out = call.outputs[0]!;
   const variantSuffix = call.variant === 'default' || call.variant === 'stream-element' ? '' : `_${call.variant.replace(/-/g, '_')}`;
   const scratch = call.scratch ? call.scratch.offset : 0;
+  // the kernel's planned workspace (src/ir/workspace.ts): where, and how many bytes it may use
+  const workspace = { workspace: call.workspace ? call.workspace.offset : 0, workspace_bytes: call.workspace ? elementCount(call.workspace.shape) : 0 };
   const check = (symbol: string) => {
     const spec = KERNELS[symbol];
     if (!spec || !spec.ops.includes(op.kind)) {
@@ -862,7 +866,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         : (v: Int8Array, c: number) => channelWeights(v, c, v.length / outDepth, outDepth);
       const common = {
         input: x.ref, output: out.offset, filter: w.ref, bias,
-        multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
+        multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch, ...workspace,
         qparams: qparamsRef(ctx, outDepth, w.tensor, biasOperand, weights, p.inputOffset, multiplier, shift,
           { zeroPoint: p.outputOffset, actMin: clamp[0], actMax: clamp[1] }),
         batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
@@ -903,7 +907,7 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         symbol: check(`fully_connected_s8${variantSuffix}`),
         rec: new RecordWriter('fully_connected').set({
           input: x.ref, output: out.offset, filter: w.ref, bias,
-          multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch,
+          multiplier: arrayRef(ctx, multiplier), shift: arrayRef(ctx, shift), scratch, ...workspace,
           qparams,
           batches: size / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
           act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],

@@ -18,8 +18,9 @@ export function lowerPlan(plan: Plan): Schedule {
     // A RESHAPE/SQUEEZE whose output shares its input's bytes has nothing to do.
     if (OP_TABLE[op.kind].shape === 'alias' && buffers[step.outputs[0]!]!.aliasOf !== null) continue;
     const inputs: Operand[] = op.inputs.map((t) => (t < 0 ? null : graph.tensors[t]!.data ? { constant: t } : { arena: tensorRef(t) }));
-    const scratch = step.scratch === null ? null : { offset: buffers[step.scratch]!.offset, shape: [buffers[step.scratch]!.bytes], dtype: 'int8' as const };
-    calls.push({ type: 'kernel', op, opIndex: step.op, variant: step.variant, inputs, outputs: op.outputs.map(tensorRef), scratch });
+    const bytesRef = (id: number | null): ArenaRef | null => (id === null ? null : { offset: buffers[id]!.offset, shape: [buffers[id]!.bytes], dtype: 'int8' });
+    const scratch = bytesRef(step.scratch), workspace = bytesRef(step.workspace);
+    calls.push({ type: 'kernel', op, opIndex: step.op, variant: step.variant, inputs, outputs: op.outputs.map(tensorRef), scratch, workspace });
   }
   return {
     graph,

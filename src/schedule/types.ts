@@ -24,6 +24,8 @@ export interface KernelCall {
   inputs: Operand[];
   outputs: ArenaRef[];
   scratch: ArenaRef | null;
+  /** The kernel's workspace for this call, planned in the arena (src/ir/workspace.ts); null: none planned. */
+  workspace: ArenaRef | null;
 }
 
 /**

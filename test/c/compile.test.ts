@@ -34,7 +34,7 @@ async function compileModel(model: string, plan: PlanModelOptions, options: Reco
 
 function cc(tool: string, flags: string[], dir: string) {
   const sources = readdirSync(dir).filter((f) => f.endsWith('.c'));
-  const r = spawnSync(tool, ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-pedantic', ...flags, '-c', ...sources], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(tool, ['-std=c99', '-O2', '-Wall', '-Wextra', '-Wvla', '-Werror', '-pedantic', ...flags, '-c', ...sources], { cwd: dir, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
 }
 

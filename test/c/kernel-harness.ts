@@ -12,7 +12,7 @@ import {
   armToolchain, buildDir, compile, hostToolchain, kernelArchive, removeDir, runTool, templatesDir, writeFiles,
 } from '../../src/cli/c-toolchain.js';
 import type { ArenaRef, KernelCall, Operand, Schedule, ScheduleCall } from '../../src/schedule/types.js';
-import type { Placement } from '../wasm/kernel-harness.js';
+import { withWorkspace, type Placement } from '../wasm/kernel-harness.js';
 
 export interface Job {
   schedule: Schedule;
@@ -36,14 +36,17 @@ export function kernelJob(graph: Graph, placement: Placement, inputs: Map<number
     return t.data ? { constant: id } : { arena: ref(t, placement.inputs.get(slot)!) };
   });
   const outT = graph.tensors[op.outputs[0]!]!;
+  // the kernel's workspace as a C plan places it: its own bytes after everything else
+  const { workspace, arenaBytes } = withWorkspace(graph, variant, 'c', placement.arenaBytes);
   const call: KernelCall = {
     type: 'kernel', op, opIndex: 0, variant, inputs: operands, outputs: [ref(outT, placement.output)],
     scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
+    workspace,
   };
   const slots = [...placement.inputs.keys()].sort((a, b) => a - b);
   const schedule: Schedule = {
     graph,
-    arenaBytes: placement.arenaBytes,
+    arenaBytes,
     inputs: slots.map((s) => ref(graph.tensors[op.inputs[s]!]!, placement.inputs.get(s)!)),
     outputs: [ref(outT, placement.output)],
     calls: [call],

@@ -14,7 +14,7 @@ import { CPUS } from '../../src/cli/targets/c.js';
 import { haveTools } from './toolchain.js';
 
 const LEVELS = ['-O0', '-Og', '-O2', '-Os'];
-const WARNINGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic'];
+const WARNINGS = ['-std=c99', '-Wall', '-Wextra', '-Wvla', '-Werror', '-pedantic']; // -Wvla: kernel scratch is planned in the arena, never a stack VLA
 const hostOk = haveTools('C optimization levels (host)', ['gcc']);
 const armOk = haveTools('C optimization levels (arm)', ['arm-none-eabi-gcc']);
 

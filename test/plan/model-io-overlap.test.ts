@@ -52,7 +52,7 @@ const CASES: Record<string, () => { graph: Graph; inputs: Uint8Array[] }> = {
 const library = () => new Uint8Array(readFileSync(join(REPO_ROOT, 'build', 'kernels.simd.wasm')));
 
 async function runBoth(graph: Graph, inputs: Uint8Array[], options: PlanModelOptions) {
-  const { plan } = planModel(graph, options);
+  const { plan } = planModel(graph, { ...options, backend: 'wasm' });
   expect(verifyPlan(plan)).toEqual([]);
   const schedule = scheduleOf(plan);
   const reference = runSchedule(schedule, inputs).outputs;

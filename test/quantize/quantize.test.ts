@@ -122,7 +122,7 @@ const shared = haveShared();
 const library = new Uint8Array(shared ? readFileSync(join(REPO_ROOT, 'build', 'kernels.simd.wasm')) : []);
 
 async function runWasm(graph: Graph, inputs: Uint8Array[][]): Promise<Uint8Array[][]> {
-  const emitted = emitWasm(scheduleOf(planModel(graph).plan), { library, simd: true });
+  const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
   const model = await instantiateEmitted(emitted);
   return inputs.map((sample) => runLoaded(model, sample));
 }

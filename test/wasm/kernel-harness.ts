@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
 import { elementCount, dtypeBytes } from '../../src/ir/shapes.js';
 import { lowerSchedule } from '../../src/schedule/abi.js';
-import { workspaceBytes } from '../../codegen/wasm/workspace.js';
+import { checkPlannedWorkspace } from '../../codegen/wasm/workspace.js';
+import { stepWorkspaceBytes } from '../../src/plan/workspace.js';
+import type { PlanBackend } from '../../src/ir/workspace.js';
 import type { ArenaRef, KernelCall, Operand, Schedule } from '../../src/schedule/types.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -73,6 +75,14 @@ export function overlappedPlacement(graph: Graph, slot: number, delta: number, s
   return { inputs, output: A + delta, scratch, arenaBytes: end + 32 };
 }
 
+/** The single op's workspace on `backend` placed after `arenaBytes` (as a plan would), and the arena's new size. */
+export function withWorkspace(graph: Graph, variant: KernelVariant, backend: PlanBackend, arenaBytes: number): { workspace: ArenaRef | null; arenaBytes: number } {
+  const bytes = stepWorkspaceBytes(graph, 0, variant, backend);
+  if (bytes === 0) return { workspace: null, arenaBytes };
+  const offset = align(arenaBytes);
+  return { workspace: { offset, shape: [bytes], dtype: 'int8' }, arenaBytes: offset + bytes + 16 };
+}
+
 function ref(t: Tensor, offset: number): ArenaRef {
   return { offset, shape: t.shape, dtype: t.dtype };
 }
@@ -88,28 +98,29 @@ export function runKernel(
     return t.data ? { constant: id } : { arena: ref(t, placement.inputs.get(slot)!) };
   });
   const outT = graph.tensors[op.outputs[0]!]!;
+  // the kernel's workspace as a wasm plan places it: its own bytes after everything else
+  const { workspace, arenaBytes } = withWorkspace(graph, variant, 'wasm', placement.arenaBytes);
   const call: KernelCall = {
     type: 'kernel', op, opIndex: 0, variant, inputs: operands, outputs: [ref(outT, placement.output)],
     scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
+    workspace,
   };
-  const schedule: Schedule = { graph, arenaBytes: placement.arenaBytes, inputs: [], outputs: [], calls: [call] };
+  const schedule: Schedule = { graph, arenaBytes, inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
   const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
   const { symbol, record } = lowered.calls[0]!;
+  checkPlannedWorkspace(lowered);
   const arenaBase = align(lowered.constants.length);
-  const workBase = align(arenaBase + placement.arenaBytes);
-  const need = workBase + workspaceBytes(lowered);
+  const need = arenaBase + arenaBytes;
   const have = lib.memory.buffer.byteLength;
   if (need > have) lib.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(lib.memory.buffer);
   mem.set(lowered.constants, 0);
-  mem.fill(options.garbage ?? 0x5a, arenaBase, arenaBase + placement.arenaBytes);
+  mem.fill(options.garbage ?? 0x5a, arenaBase, arenaBase + arenaBytes);
   for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
   (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
   (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
-  (lib.exports.WORK_BASE as WebAssembly.Global).value = workBase;
-  mem.fill(options.garbage ?? 0x5a, workBase, need);
   // what the module's first invoke does first: int16 filter copies, lookup tables
   for (const step of lowered.prepare) (lib.exports[step.symbol] as (args: number) => void)(step.record);
   (lib.exports[symbol] as (args: number) => void)(record);

@@ -100,7 +100,7 @@ export function registerEval(program: Command, io: CliIO): void {
       const model = basename(modelPath);
       const graph = loadModel(modelPath);
       checkEngineTakes(graph, engine.name, model);
-      const planned = planModel(graph, planOptionsFrom(opts));
+      const planned = planModel(graph, { ...planOptionsFrom(opts), backend: engine.backend });
       const schedule = scheduleOf(planned.plan);
       const { input } = classifierInterface(schedule.graph, model);
       const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;

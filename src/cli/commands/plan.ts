@@ -1,7 +1,7 @@
 // tinyforge plan: the memory plan, the budget verdict, and what would make a model fit; optionally an
 // HTML report of it and a copy of the model carrying it as TFLite Micro's offline allocation.
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { estimateFlash, weightsOnlyFlash } from '../../cost/flash.js';
 import { UsageError } from '../../errors.js';
@@ -26,6 +26,7 @@ interface PlanCommandFlags extends PlanFlags, RamFlags {
   emitTflmPlan?: string;
   failIfNotFits?: boolean;
   board?: string;
+  target: 'c' | 'wasm';
 }
 
 export function registerPlan(program: Command, io: CliIO): void {
@@ -36,6 +37,7 @@ export function registerPlan(program: Command, io: CliIO): void {
     .option('--sram <bytes>', 'SRAM budget, e.g. 256K or 262144')
     .option('--flash <bytes>', 'flash budget, e.g. 1M')
     .option('--board <name>', `a board's budgets and core: ${Object.values(BOARDS).map((b) => `${b.machine} (${b.ramBytes / 1024} KiB RAM, ${b.flashBytes / 1024} KiB flash, ${b.cpu})`).join(', ')}; --sram/--flash override its figures`)
+    .addOption(new Option('--target <backend>', "whose kernel workspace the arena holds: c (the MCU's C kernels) or wasm; they need different amounts").choices(['c', 'wasm']).default('c'))
     .option('--json', 'print the plan as JSON (peakBytes, lowerBoundBytes, flashBytes, fits, steps, buffers, ...)')
     .option('--report <file>', 'also write the plan as a self-contained HTML page (arena chart and step table)')
     .option('--emit-tflm-plan <file>', "write a copy of the model whose OfflineMemoryAllocation metadata makes TFLite Micro use this plan's offsets (see below)")
@@ -44,7 +46,7 @@ export function registerPlan(program: Command, io: CliIO): void {
     .addHelpText(
       'after',
       '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
-        'buffers, and kernel scratch. lowerBoundBytes is the most bytes live at any step; no placement can\n' +
+        'buffers, and kernel scratch and workspace (planned for --target\'s kernels). lowerBoundBytes is the most bytes live at any step; no placement can\n' +
         'go below it. "fits" compares arena + stack + static data + --reserve with --sram: stackBytes is the\n' +
         "generated C's worst-case stack on --cpu (compiler frame sizes over the model's call graph), staticBytes\n" +
         `its .data/.bss besides the arena. Exit code 0 whether or not it fits (read "fits" in --json), or ${EXIT_NOT_FITS}\n` +
@@ -70,7 +72,7 @@ export function registerPlan(program: Command, io: CliIO): void {
       if (opts.failIfNotFits && budget.sramBytes === null && budget.flashBytes === null) {
         throw new UsageError('--fail-if-not-fits needs a budget to check: give --sram and/or --flash');
       }
-      const options = planOptionsFrom(opts);
+      const options = { ...planOptionsFrom(opts), backend: opts.target };
       const ram = ramOptionsFrom(opts);
       // arena + the generated C's stack and static data + the application's reserve: what --sram is compared with
       const ramOf = (r: ModelPlan, stack: StackEstimate | null) => r.plan.arenaBytes + (stack ? stack.stackBytes + stack.staticBytes : 0) + ram.reserveBytes;

@@ -63,7 +63,9 @@ export function registerProfile(program: Command, io: CliIO): void {
       if (opts.report !== undefined) refuseOverwrite([{ path: opts.report, what: '--report' }], [{ path: model, what: 'model' }]);
       const original = loadModel(model);
       const search = createProgress(io, 'patch search', { json: opts.json === true });
-      const planned = planModel(original, { ...options, onProgress: search.enabled ? (d, t) => search.update(d, t) : undefined });
+      // --measure wasm runs the wasm kernels: the plan then places their workspace
+      const backend = opts.measure === 'wasm' ? 'wasm' : 'c';
+      const planned = planModel(original, { ...options, backend, onProgress: search.enabled ? (d, t) => search.update(d, t) : undefined });
       search.end();
       const schedule = scheduleOf(planned.plan);
       const profile = profileSchedule(schedule, { device, mhz });

@@ -9,6 +9,7 @@ import type { Schedule } from '../../schedule/types.js';
 import { loadKernelLibrary } from '../../package-asset.js';
 import { prepareHostC } from './c.js';
 import { prepareQemu, QEMU_BOARDS, type QemuBoard } from './qemu.js';
+import type { PlanBackend } from '../../ir/workspace.js';
 
 /** Per input set: the raw bytes of each model input, in order (the outputs likewise). */
 export type TensorSet = Uint8Array[];
@@ -25,12 +26,15 @@ export interface BatchRunner {
 export interface BatchEngine {
   name: string;
   summary: string;
+  /** The kernels whose workspace the plan must place (PlanOptions.backend). */
+  backend: PlanBackend;
   prepare(schedule: Schedule): Promise<BatchRunner>;
 }
 
 export const referenceBatchEngine: BatchEngine = {
   name: 'reference',
   summary: 'TypeScript reference kernels (the spec), in one arena at the planned offsets',
+  backend: 'c',
   async prepare(schedule) {
     return {
       details: { arenaBytes: schedule.arenaBytes },
@@ -49,6 +53,7 @@ export const referenceBatchEngine: BatchEngine = {
 export const wasmBatchEngine: BatchEngine = {
   name: 'wasm',
   summary: 'the compiled WebAssembly module (SIMD kernels), instantiated once in this process',
+  backend: 'wasm',
   async prepare(schedule) {
     const { emitWasm, instantiateEmitted, runLoaded } = await loadWasmBackend();
     const emitted = emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true });
@@ -71,6 +76,7 @@ export const wasmBatchEngine: BatchEngine = {
 export const cBatchEngine: BatchEngine = {
   name: 'c',
   summary: 'the generated C built with the host gcc, one process per batch',
+  backend: 'c',
   async prepare(schedule) {
     const model = prepareHostC(schedule);
     return {
@@ -90,6 +96,7 @@ export function qemuBatchEngine(board: QemuBoard): BatchEngine {
   return {
     name: board.engine,
     summary: `the generated C cross-compiled for ${board.cpu}, on QEMU ${board.machine}, one firmware run per batch`,
+    backend: 'c',
     async prepare(schedule) {
       const firmware = prepareQemu(schedule, board);
       const runner: BatchRunner = {

@@ -10,7 +10,7 @@ export const wasmEngine: Engine = {
   name: 'wasm',
   summary: 'the compiled WebAssembly module (SIMD kernels), run in this process',
   async run({ graph, inputs, plan }) {
-    const { plan: p } = planModel(graph, plan);
+    const { plan: p } = planModel(graph, { ...plan, backend: 'wasm' });
     const schedule = scheduleOf(p);
     checkInputs(schedule.graph, inputs);
     const { emitWasm, instantiateEmitted, runLoaded } = await loadWasmBackend();

@@ -17,6 +17,7 @@ import type { OverlapRule, Plan, PlanOptions, PlanStep } from '../types.js';
 import { buildStage, tileCount, type PatchSetting, type Stage } from './stage.js';
 import { unrollStage, withCopyOperands, type PatchCopy } from './unroll.js';
 import { maxOf } from '../../ir/extremes.js';
+import { stepWorkspaceBytes } from '../workspace.js';
 
 export type { PatchSetting } from './stage.js';
 
@@ -187,9 +188,18 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
       }
       used.set(c, { input, output, minDelta: r.lo, maxDelta: r.hi, scratchItem, rules: r.rules });
     }
+    // Each step's kernel workspace: one item per compressed step, as large as its largest tile's.
+    const workspaceItems = new Map<number, number>();
+    for (let c = 0; c < compressedSteps; c++) {
+      const o = used.get(c);
+      const bytes = maxOf(unrolledOf(c).map((us) => stepWorkspaceBytes(g, us, o ? o.rules.get(us)!.variant : 'default', opts.backend)), 0);
+      if (bytes === 0) continue;
+      workspaceItems.set(c, its.length);
+      its.push({ bytes, first: c, last: c });
+    }
     const pairs: PlacePair[] = [...used.values()].map((o) => ({ input: o.input, output: o.output, minDelta: o.minDelta, maxDelta: o.maxDelta }));
     const placement = placeItems(its, pairs, opts.alignment);
-    return { its, used, placement };
+    return { its, used, workspaceItems, placement };
   };
 
   let best = build(new Set());
@@ -211,7 +221,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
     const plain = build(new Set(choices.keys()));
     if (plain.placement.arenaBytes < best.placement.arenaBytes) best = plain;
   }
-  const { used, placement } = best;
+  const { used, workspaceItems, placement } = best;
 
   for (const b of buffers) if (b.aliasOf === null) b.offset = placement.offsets[itemOfBuffer.get(b.id)!]!;
   for (const b of buffers) if (b.aliasOf !== null) b.offset = buffers[b.aliasOf]!.offset;
@@ -223,6 +233,7 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
     inputs: op.inputs.map((t) => (t >= 0 && !g.tensors[t]!.data ? bufferOf.get(t)! : null)),
     outputs: op.outputs.map((t) => bufferOf.get(t)!),
     scratch: null,
+    workspace: null,
   }));
   for (const [c, o] of used) {
     for (const us of unrolledOf(c)) {
@@ -234,6 +245,15 @@ function plan(graph: Graph, stage: Stage, opts: PlanOptions, derive: boolean, ru
         step.scratch = buffers.length;
         buffers.push({ id: buffers.length, tensor: null, name: `scratch@${us}`, kind: 'scratch', bytes: rule.scratchBytes, offset: placement.offsets[o.scratchItem]!, first: us, last: us, aliasOf: null });
       }
+    }
+  }
+
+  for (const [c, item] of workspaceItems) {
+    for (const us of unrolledOf(c)) {
+      const bytes = stepWorkspaceBytes(g, us, planSteps[us]!.variant, opts.backend);
+      if (bytes === 0) continue;
+      planSteps[us]!.workspace = buffers.length;
+      buffers.push({ id: buffers.length, tensor: null, name: `workspace@${us}`, kind: 'workspace', bytes, offset: placement.offsets[item]!, first: us, last: us, aliasOf: null });
     }
   }
 

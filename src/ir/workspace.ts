@@ -1,0 +1,178 @@
+// Kernel workspace (TFLM's RequestScratchBufferInArena): the bytes a kernel call needs for one step
+// besides its inputs, outputs and the variant scratch, per backend. The planner places them in the arena
+// with the op's lifetime (src/plan/planner.ts); OP_TABLE[kind].workspace points at these formulas. They
+// mirror the kernels' own choices: C firmware-templates/kernels (conv.c conv_dsp, fc.c fc_row, depthwise.c
+// inplace-channel planes: the ARMv7E-M paths, which take the portable path when given fewer bytes) and
+// wasm assembly/ (conv.ts convQ / convDirect, winograd.ts, depthwise.ts depthwiseQ, fully-connected.ts),
+// which need at least what `wasmWindowBytes` gives (codegen/wasm/workspace.ts checks each lowered call).
+import type { AnyOp, Graph } from './graph.js';
+import type { KernelVariant } from './op-table.js';
+
+/** The kernel library a plan sizes workspace for: the C kernels (an MCU; the default) or the wasm kernels. */
+export const PLAN_BACKENDS = ['c', 'wasm'] as const;
+export type PlanBackend = (typeof PLAN_BACKENDS)[number];
+
+/** Everything a workspace formula reads: the lowered call's geometry (record fields in the kernel ABI). */
+export interface KernelGeometry {
+  variant: KernelVariant;
+  batches: number;
+  inH: number; inW: number; inDepth: number;
+  outH: number; outW: number; outDepth: number;
+  filterH: number; filterW: number; filterDepth: number; depthMultiplier: number;
+  strideH: number; strideW: number; dilationH: number; dilationW: number; padTop: number; padLeft: number;
+  /** FULLY_CONNECTED: input elements per row. */
+  depth: number;
+  /** wasm lowering choices (src/schedule/abi.ts): requantization tables, packed and Winograd weights. */
+  qparams: boolean; packed: boolean; winograd: boolean;
+}
+
+export type WorkspaceFormula = (g: KernelGeometry) => number;
+export type KernelWorkspace = { readonly [B in PlanBackend]: WorkspaceFormula };
+
+const up = (n: number, m: number) => Math.ceil(n / m) * m;
+
+// ---- C (firmware-templates/kernels; the caps bound what a call may take) ----
+
+/** conv.c: int16 elements of a 4-pixel column buffer; output channels of a requantization table (8 bytes each). */
+export const C_COL4_MAX = 1280, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8;
+/** depthwise.c: bytes of the four planes of inplace-channel's group; taps of the tap table. */
+export const C_DW_PLANE4_MAX = 2560, C_DW_TAPS_MAX = 64;
+
+/** conv.c conv_dsp: the column buffer (2 * P * K4 bytes, P pixels per block) then out_depth tf_rq. */
+function cConvBytes(g: KernelGeometry): number {
+  const K4 = up(g.filterH * g.filterW * g.filterDepth, 4);
+  if (g.filterDepth !== g.inDepth || g.outDepth > C_RQ_MAX || K4 === 0) return 0;
+  const P = 4 * K4 <= C_COL4_MAX ? 4 : K4 <= C_COL_MAX ? 1 : 0;
+  return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
+}
+
+/** depthwise.c inplace-channel: four channels' planes as packed words (depth multiplier 1). */
+function cDepthwiseBytes(g: KernelGeometry): number {
+  if (g.variant !== 'inplace-channel') return 0;
+  const plane4 = g.outH * g.outW * 4;
+  const ok = g.depthMultiplier === 1 && g.filterH * g.filterW <= C_DW_TAPS_MAX && g.inDepth >= 4 && plane4 <= C_DW_PLANE4_MAX;
+  return ok ? plane4 : 0;
+}
+
+/** fc.c fc_row: the row's x + offset as int16, in words of two. */
+function cFullyConnectedBytes(g: KernelGeometry): number {
+  return g.depth <= C_COL_MAX ? up(g.depth, 4) * 2 : 0;
+}
+
+// ---- wasm (assembly/) ----
+
+/** Pixels per group of the pointwise stream-pixel convolution (assembly/conv.ts PIXEL_GROUP). */
+const PIXEL_GROUP = 16;
+/** Output pixels per block of the direct (no im2col) convolution (assembly/conv.ts DIRECT_PIXELS). */
+const DIRECT_PIXELS = 4;
+/** Tiles per multiply block of the Winograd convolution (assembly/winograd.ts TB). */
+const WINOGRAD_TB = 4;
+
+/** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (src/schedule/abi.ts header). */
+export const PACKED_MAX_TAPS = 32;
+/** Largest window wider than 1x1 whose CONV_2D gets `packed` weights (resnet's 3x3 over 16 channels). */
+export const PACKED_MAX_WINDOW_TAPS = 144;
+
+/** Whether a one-group CONV_2D's window fits `packed` weights (the lowering also needs constant int8 weights). */
+export function packedWindowFits(g: Pick<KernelGeometry, 'filterH' | 'filterW' | 'filterDepth' | 'inDepth' | 'outDepth'>): boolean {
+  const windowTaps = g.filterH * g.filterW * g.filterDepth;
+  const maxTaps = g.filterH * g.filterW > 1 && g.filterW * g.filterDepth >= 8 ? PACKED_MAX_WINDOW_TAPS : PACKED_MAX_TAPS;
+  return g.filterDepth === g.inDepth && windowTaps <= maxTaps && g.outDepth % 8 === 0;
+}
+
+/** Whether a CONV_2D takes Winograd weights (SIMD builds; 4 x the accumulator must not wrap in int32). */
+export function winogradFits(g: KernelGeometry): boolean {
+  return g.filterH === 3 && g.filterW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
+    g.filterDepth === g.inDepth && g.outDepth % 8 === 0 && g.inDepth % 8 === 0 && g.inDepth <= 2048;
+}
+
+function winogradBytes(outW: number, depth: number): number {
+  const tiles = up(Math.ceil(outW / 2), WINOGRAD_TB);
+  return up(4 * (2 * tiles + 2) * depth, 16) + tiles * 32 * depth + WINOGRAD_TB * 512;
+}
+
+function wasmConvBytes(g: KernelGeometry): number {
+  if (!g.qparams || g.filterDepth !== g.inDepth) return 0;
+  if (g.winograd) {
+    // assembly/winograd.ts (SIMD; stream-pixel and the scalar build take the other paths, sized without it)
+    const wino = g.variant === 'stream-pixel' ? 0 : winogradBytes(g.outW, g.inDepth);
+    return Math.max(wino, wasmConvBytes({ ...g, winograd: false }));
+  }
+  const depth = g.inDepth, outW = g.outW;
+  const pointwise = g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 &&
+    g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH && outW === g.inW;
+  if (pointwise) {
+    if (g.variant === 'default') return 0;
+    return (g.variant === 'stream-row' ? outW : PIXEL_GROUP) * depth;
+  }
+  const fh = g.filterH, span = g.filterW * depth;
+  // im2col rows of K taps padded to K8 (and the weights repacked to K8 when K8 != K)
+  const im2col = (K: number) => {
+    const K8 = up(K, 8);
+    return (K8 !== K ? up(g.outDepth * K8, 16) : 0) + outW * K8;
+  };
+  const plain = im2col(fh * span); // the scalar build never uses packed weights
+  if (!g.packed) return plain;
+  const rowLen = span + (span & 1);
+  if (g.dilationW !== 1 || fh * g.filterW === 1 || rowLen < 8) return Math.max(plain, im2col(fh * rowLen));
+  // convDirect: DIRECT_PIXELS padded windows, then the stream-row row / stream-pixel block of outputs
+  const outBuf = g.variant === 'stream-row' ? outW * g.outDepth : g.variant === 'stream-pixel' ? DIRECT_PIXELS * g.outDepth : 0;
+  return Math.max(plain, up(DIRECT_PIXELS * fh * rowLen, 16) + outBuf);
+}
+
+function wasmDepthwiseBytes(g: KernelGeometry): number {
+  if (!g.qparams) return 0;
+  // assembly/depthwise.ts depthwiseQ: a ring of padded input rows (16-aligned), then one int32 tap offset per tap
+  const depth = g.outDepth, outH = g.outH, strideH = g.strideH;
+  const span = (g.filterH - 1) * g.dilationH + 1;
+  const wp = (g.outW - 1) * g.strideW + (g.filterW - 1) * g.dilationW + 1;
+  let rows = span;
+  if (g.variant === 'inplace-channel') {
+    // ringRows: at delta 0 output row oy also needs the input rows it covers in the ring before it is written
+    const hp = (outH - 1) * strideH + span, inRow = g.inW * g.inDepth, outRow = g.outW * depth;
+    for (let oy = 0; oy < outH; oy++) {
+      const last = Math.min(Math.min(Math.floor(((oy + 1) * outRow - 1) / inRow), g.inH - 1) + g.padTop, hp - 1);
+      rows = Math.max(rows, last - oy * strideH + 1);
+    }
+  }
+  return up(rows * wp * depth, 16) + g.filterH * g.filterW * 4;
+}
+
+function wasmFullyConnectedBytes(g: KernelGeometry): number {
+  return g.qparams && g.variant === 'stream-row' ? g.depth : 0;
+}
+
+export const CONV_WORKSPACE: KernelWorkspace = { c: cConvBytes, wasm: wasmConvBytes };
+export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: cDepthwiseBytes, wasm: wasmDepthwiseBytes };
+export const FULLY_CONNECTED_WORKSPACE: KernelWorkspace = { c: cFullyConnectedBytes, wasm: wasmFullyConnectedBytes };
+
+/**
+ * The geometry of an op of `graph` as the lowering will see it (shapes from its tensors), with the wasm
+ * lowering's choices predicted from the shapes: qparams when the filter is a constant, packed and Winograd
+ * weights wherever they fit. Where a prediction is wrong the formula only over-counts (each branch is a max).
+ */
+export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): KernelGeometry {
+  const shape = (t: number | undefined) => (t === undefined || t < 0 ? [] : graph.tensors[t]!.shape);
+  const x = shape(op.inputs[0]), w = shape(op.inputs[1]), y = shape(op.outputs[0]);
+  const filter = op.inputs[1] === undefined || op.inputs[1] < 0 ? null : graph.tensors[op.inputs[1]]!;
+  const g: KernelGeometry = {
+    variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
+    filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+    depth: 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+  };
+  if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
+    const { stride, dilation, pad } = op.attrs;
+    Object.assign(g, {
+      filterH: w[1]!, filterW: w[2]!, filterDepth: op.kind === 'CONV_2D' ? w[3]! : 1,
+      depthMultiplier: op.kind === 'DEPTHWISE_CONV_2D' ? op.attrs.depthMultiplier : 1,
+      strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
+    });
+    if (op.kind === 'CONV_2D' && g.qparams) {
+      g.packed = packedWindowFits(g);
+      g.winograd = winogradFits(g);
+    }
+  } else if (op.kind === 'FULLY_CONNECTED') {
+    g.depth = w[1] ?? 0;
+  }
+  return g;
+}

@@ -1,0 +1,12 @@
+// The kernel workspace a plan step needs on the plan's backend: OP_TABLE's formula over the op's geometry.
+import type { Graph } from '../ir/graph.js';
+import { OP_TABLE, type KernelVariant } from '../ir/op-table.js';
+import { opGeometry, type PlanBackend } from '../ir/workspace.js';
+
+/** Workspace bytes of op `opIndex` run as `variant` by the `backend` kernels (0 for float ops: no backend kernel runs them). */
+export function stepWorkspaceBytes(graph: Graph, opIndex: number, variant: KernelVariant, backend: PlanBackend): number {
+  const op = graph.ops[opIndex]!;
+  const formula = OP_TABLE[op.kind].workspace;
+  if (!formula || op.outputs.some((t) => graph.tensors[t]!.dtype === 'float32')) return 0;
+  return formula[backend](opGeometry(graph, op, variant));
+}
