@@ -90,7 +90,7 @@ static void dw_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, in
  * the border, where the reference skips the taps outside. Per tap: one word of input (4 channels), two
  * SXTB16, one LDRD of weights, four SMLAxy; the four results are requantized (tf_rq), packed into one
  * word, clamped lane-wise and stored at once. */
-#define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw) */
+#define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw; src/ir/workspace.ts C_DW_TAPS_MAX) */
 #define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (src/ir/workspace.ts C_DW_PLANE4_MAX) */
 
 typedef struct {
@@ -100,7 +100,7 @@ typedef struct {
   int32_t bias[4], beff[4], m[4], hc[4], sh[4];
   int32_t off2;
   uint32_t lo4, hi4;
-  int32_t wt[2 * TF_DW_TAPS_MAX];
+  int32_t *wt; /* the tap table (2 words a tap), in the call's planned workspace */
 } dw4;
 
 /* Whether the call can take the 4-channel path (every channel's requantization has a tf_rq form). */
@@ -110,6 +110,13 @@ static int dw4_ok(const tf_conv_params *p) {
   for (int c = 0; c < p->out_depth; c++)
     if (!tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
   return 1;
+}
+
+/* The call's tap table: the head of its planned workspace (8 bytes a tap, then `extra` bytes; the sizes
+ * are src/ir/workspace.ts's), or NULL for the portable path (fewer bytes planned, or no 4-channel path). */
+static int32_t *dw4_taps(const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t extra) {
+  const int32_t need = 8 * p->filter_h * p->filter_w + extra;
+  return dw4_ok(p) && need <= a->workspace_bytes ? (int32_t *)tf_ref(a->workspace) : NULL;
 }
 
 /* Channels c..c+3: tap table, biases, requantization. */
@@ -260,10 +267,12 @@ void dwconv2d_s8(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
 #if TF_DSP
-  if (dw4_ok(&p)) {
+  int32_t *wt = dw4_taps(a, &p, 0);
+  if (wt) {
     /* Channel groups outermost (no overlap in the default variant), then the channels left over. */
     const int C4 = p.in_depth & ~3;
     dw4 g;
+    g.wt = wt;
     for (int c = 0; c < C4; c += 4) {
       dw4_setup(&g, &p, x, c);
       for (int n = 0; n < p.batches; n++)
@@ -300,9 +309,11 @@ void dwconv2d_s8_stream_row(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const size_t row = (size_t)p.out_w * p.out_depth;
 #if TF_DSP
-  const int fast = dw4_ok(&p);
+  int32_t *wt = dw4_taps(a, &p, 0);
+  const int fast = wt != NULL;
   const int C4 = fast ? p.in_depth & ~3 : 0;
   dw4 g;
+  g.wt = wt;
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
@@ -395,9 +406,11 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
 #if TF_DSP
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
-  const int g4 = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX && plane_size * 4 <= a->workspace_bytes && dw4_ok(&p);
-  uint32_t *planes = (uint32_t *)tf_ref(a->workspace);
+  int32_t *wt = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane_size * 4) : NULL;
+  const int g4 = wt != NULL;
+  uint32_t *planes = g4 ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the tap table */
   dw4 g;
+  g.wt = wt;
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int c = 0; c < p.in_depth; c++) {

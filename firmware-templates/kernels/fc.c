@@ -54,8 +54,12 @@ static void fc_ctx_of(const tf_fully_connected_args *a, fc_ctx *k) {
   k->shift = (const int32_t *)tf_ref(a->shift);
   k->units = a->units; k->depth = a->depth; k->off = a->input_offset; k->out_off = a->output_offset;
   k->lo = a->act_min; k->hi = a->act_max;
+#if TF_DSP
   const int fits = a->depth <= TF_COL_MAX && (int32_t)TF_COL_WORDS(a->depth) * 4 <= a->workspace_bytes;
   k->col = fits ? (int16_t *)tf_ref(a->workspace) : NULL;
+#else
+  k->col = NULL;
+#endif
 }
 
 void fully_connected_s8(const int32_t *args) {

@@ -46,12 +46,16 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
-/** depthwise.c inplace-channel: four channels' planes as packed words (depth multiplier 1). */
+/**
+ * depthwise.c dw4 (depth multiplier 1, four channels at a time): the group's tap table (two words a tap),
+ * then for inplace-channel the four channels' planes as packed words (without room for them: no dw4 path).
+ */
 function cDepthwiseBytes(g: KernelGeometry): number {
-  if (g.variant !== 'inplace-channel') return 0;
+  const taps = g.filterH * g.filterW;
+  if (g.depthMultiplier !== 1 || taps > C_DW_TAPS_MAX || g.inDepth < 4) return 0;
+  if (g.variant !== 'inplace-channel') return 8 * taps;
   const plane4 = g.outH * g.outW * 4;
-  const ok = g.depthMultiplier === 1 && g.filterH * g.filterW <= C_DW_TAPS_MAX && g.inDepth >= 4 && plane4 <= C_DW_PLANE4_MAX;
-  return ok ? plane4 : 0;
+  return plane4 <= C_DW_PLANE4_MAX ? 8 * taps + plane4 : 0;
 }
 
 /** fc.c fc_row: the row's x + offset as int16, in words of two. */
@@ -81,7 +85,7 @@ export function packedWindowFits(g: Pick<KernelGeometry, 'filterH' | 'filterW' |
 }
 
 /** Whether a CONV_2D takes Winograd weights (SIMD builds; 4 x the accumulator must not wrap in int32). */
-export function winogradFits(g: KernelGeometry): boolean {
+export function winogradFits(g: Pick<KernelGeometry, 'filterH' | 'filterW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'filterDepth' | 'inDepth' | 'outDepth'>): boolean {
   return g.filterH === 3 && g.filterW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
     g.filterDepth === g.inDepth && g.outDepth % 8 === 0 && g.inDepth % 8 === 0 && g.inDepth <= 2048;
 }

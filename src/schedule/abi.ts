@@ -128,6 +128,7 @@ import { quantizedOp } from '../ir/float.js';
 import type { AnyQuantizedOp, DType, Graph, Tensor } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import type { KernelSources, KernelVariant } from '../ir/op-table.js';
+import { packedWindowFits, winogradFits } from '../ir/workspace.js';
 import { sliceCount } from '../ir/params/linear.js';
 import { INT32_MAX, INT32_MIN } from '../ir/quant.js';
 import { elementCount, dtypeBytes, rowMajorStrides } from '../ir/shapes.js';
@@ -724,10 +725,9 @@ function wideRef(ctx: Ctx, filterId: number, filter: Tensor | null, units: numbe
   return constRef(to);
 }
 
-/** Largest window (kh * kw * ic taps) whose CONV_2D gets `packed` weights (see the header). */
-export const PACKED_MAX_TAPS = 32;
-/** Largest window wider than 1x1 whose CONV_2D gets `packed` weights (resnet's 3x3 over 16 channels). */
-export const PACKED_MAX_WINDOW_TAPS = 144;
+// The window limits of `packed` weights and the Winograd conditions live with the workspace formulas that
+// depend on them (src/ir/workspace.ts: the planner sizes the wasm workspace before lowering).
+export { PACKED_MAX_TAPS, PACKED_MAX_WINDOW_TAPS } from '../ir/workspace.js';
 
 /** The channel-interleaved weights (see the header) of a one-group CONV_2D filter [oc, kh, kw, ic]. */
 function packedRef(ctx: Ctx, filter: Tensor | null, outDepth: number, kh: number, R: number): number {
@@ -878,12 +878,11 @@ function lowerKernel(ctx: Ctx, call: KernelCall): { symbol: string; rec: RecordW
         const fd = w.shape[3]!;
         const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
         const symbol = ctx.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix}`;
-        const windowTaps = kh * kw * fd, maxTaps = kh * kw > 1 && kw * fd >= 8 ? PACKED_MAX_WINDOW_TAPS : PACKED_MAX_TAPS;
-        const packed = common.qparams !== 0 && fd === x.shape[3]! && windowTaps <= maxTaps ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
+        const geometry = { filterH: kh, filterW: kw, filterDepth: fd, inDepth: x.shape[3]!, outDepth, strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1] };
+        const packed = common.qparams !== 0 && packedWindowFits(geometry) ? packedRef(ctx, w.tensor, outDepth, kh, kw * fd) : 0;
         const filterId = call.inputs[1] && 'constant' in call.inputs[1] ? call.inputs[1].constant : -1;
         const wide = common.qparams !== 0 && packed === 0 && fd === x.shape[3]! ? wideRef(ctx, filterId, w.tensor, outDepth, kh * kw * fd) : 0;
-        const winograd = common.qparams !== 0 && ctx.winograd && kh === 3 && kw === 3 && stride[0] === 1 && stride[1] === 1 &&
-          dilation[0] === 1 && dilation[1] === 1 && fd === x.shape[3]! ? winogradRef(ctx, filterId, w.tensor, outDepth, fd) : 0;
+        const winograd = common.qparams !== 0 && ctx.winograd && winogradFits(geometry) ? winogradRef(ctx, filterId, w.tensor, outDepth, fd) : 0;
         return { symbol: check(symbol), rec: new RecordWriter('conv2d').set({ ...common, filter_depth: fd, packed, wide, winograd }) };
       }
       const m = op.attrs.depthMultiplier;

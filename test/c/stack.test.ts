@@ -16,8 +16,8 @@ describe.skipIf(!ok)('stack tables', () => {
     expect(stored.flags).toEqual(now.flags);
     expect(stored.kernels).toEqual(now.kernels);
     expect({ invoke: stored.invokeFrameBytes, static: stored.staticBytes, harness: stored.harness }).toEqual({ invoke: now.invokeFrameBytes, static: now.staticBytes, harness: now.harness });
-    // every kernel's worst path has a frame, and the deepest ones hold stack arrays sized per call
+    // every kernel's worst path has a frame, and none holds a variable-length array (scratch is planned in the arena)
     expect(Object.values(now.kernels).every((k) => k.bytes > 0)).toBe(true);
-    expect(now.kernels['conv2d_s8']!.dynamic).toBe(true);
+    expect(Object.entries(now.kernels).filter(([, k]) => k.dynamic).map(([symbol]) => symbol)).toEqual([]);
   }, 120_000);
 });
