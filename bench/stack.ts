@@ -8,8 +8,8 @@
 // worst static path is its frame plus the deepest of its callees'. Conservative rules:
 //   - a call through a pointer (`__indirect_call`) costs the deepest function of the same source file;
 //   - a function defined outside these sources (newlib's memcpy, memset, ...) costs LIBRARY_CALL_BYTES;
-//   - a frame gcc marks `dynamic` (a variable-length array) records `dynamic: true`: its VLA bytes depend
-//     on the call's record and are added per call by src/cost/stack.ts.
+//   - a frame gcc marks `dynamic` (a variable-length array) records `dynamic: true`; the kernels have none
+//     (their scratch is planned in the arena, -Wvla), and src/cost/stack.ts refuses a table that has one.
 // model.c's invoke is straight-line calls with constant arguments, so its frame does not depend on the model.
 // The harness figures (stack above main's call of model_invoke, .data+.bss of startup, harness and newlib)
 // are what the qemu engines add to the plan's figures.
