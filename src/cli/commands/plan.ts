@@ -46,8 +46,9 @@ export function registerPlan(program: Command, io: CliIO): void {
     .addHelpText(
       'after',
       '\npeakBytes counts everything that must be in RAM at run time: activations, the input and output\n' +
-        'buffers, and kernel scratch and workspace (planned for --target\'s kernels). lowerBoundBytes is the most bytes live at any step; no placement can\n' +
-        'go below it. "fits" compares arena + stack + static data + --reserve with --sram: stackBytes is the\n' +
+        "buffers, kernel scratch and the kernels' workspace (sized for --target's kernels). lowerBoundBytes\n" +
+        'is the most bytes live at any step; no placement can go below it. "fits" compares arena + stack +\n' +
+        'static data + --reserve with --sram: stackBytes is the\n' +
         "generated C's worst-case stack on --cpu (compiler frame sizes over the model's call graph), staticBytes\n" +
         `its .data/.bss besides the arena. Exit code 0 whether or not it fits (read "fits" in --json), or ${EXIT_NOT_FITS}\n` +
         'with --fail-if-not-fits.\n\n' +
