@@ -8,8 +8,13 @@
 import type { AnyOp, Graph } from './graph.js';
 import type { KernelVariant } from './op-table.js';
 
-/** The kernel library a plan sizes workspace for: the C kernels (an MCU; the default) or the wasm kernels. */
-export const PLAN_BACKENDS = ['c', 'wasm'] as const;
+/** The kernel libraries with workspace formulas: tinyforge's C kernels (an MCU) and its wasm kernels. */
+export type KernelLibrary = 'c' | 'wasm';
+/**
+ * The kernels a plan sizes workspace for: 'c' (the default), 'wasm', or 'tflm' (TFLite Micro's kernels,
+ * which request their scratch at run time: none is planned).
+ */
+export const PLAN_BACKENDS = ['c', 'wasm', 'tflm'] as const;
 export type PlanBackend = (typeof PLAN_BACKENDS)[number];
 
 /** Everything a workspace formula reads: the lowered call's geometry (record fields in the kernel ABI). */
@@ -27,7 +32,7 @@ export interface KernelGeometry {
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
-export type KernelWorkspace = { readonly [B in PlanBackend]: WorkspaceFormula };
+export type KernelWorkspace = { readonly [L in KernelLibrary]: WorkspaceFormula };
 
 const up = (n: number, m: number) => Math.ceil(n / m) * m;
 

@@ -140,13 +140,13 @@ export function planForTflm(graph: Graph, options: { alignment?: number } = {}):
     inputs: op.inputs.map((t) => (t >= 0 ? (bufferOf.get(t) ?? null) : null)),
     outputs: op.outputs.flatMap((t) => (bufferOf.has(t) ? [bufferOf.get(t)!] : [])),
     scratch: null,
-    workspace: null, // TFLM's kernels request their own scratch at run time
+    workspace: null, // TFLM's kernels request their own scratch at run time (backend 'tflm')
   }));
   const live = liveBytesPerStep(steps, buffers);
   const lowerBoundBytes = maxOf(live, 0);
   const plan: Plan = {
     graph,
-    options: { alignment, inplace: false, backend: 'c' },
+    options: { alignment, inplace: false, backend: 'tflm' },
     steps,
     buffers,
     arenaBytes: placement.arenaBytes,
@@ -183,6 +183,7 @@ export function tflmOffsets(model: Graph, plan: Plan): Int32Array {
     const op = model.ops[s.op]!;
     if (s.variant !== 'default' || s.overlap) refuse(`step ${i} (${op.kind}, op ${s.op}) runs the ${s.variant} kernel with its output over its input (in-place), which TFLM's kernels do not; plan with in-place off`, { step: i, op: s.op, variant: s.variant });
     if (s.scratch !== null) refuse(`step ${i} (${op.kind}, op ${s.op}) relies on planned scratch, which TFLM requests at run time`, { step: i, op: s.op });
+    if (s.workspace !== null) refuse(`step ${i} (${op.kind}, op ${s.op}) has kernel workspace planned for tinyforge's kernels; TFLM's request theirs at run time (plan with backend 'tflm')`, { step: i, op: s.op });
     if (s.op !== i) refuse(`it runs op ${s.op} (${op.kind}) at step ${i}, and TFLM runs the ops in their stored order`, { step: i, op: s.op });
   });
   if (plan.steps.length !== model.ops.length) refuse(`it has ${plan.steps.length} steps for ${model.ops.length} ops`);

@@ -7,6 +7,6 @@ import { opGeometry, type PlanBackend } from '../ir/workspace.js';
 export function stepWorkspaceBytes(graph: Graph, opIndex: number, variant: KernelVariant, backend: PlanBackend): number {
   const op = graph.ops[opIndex]!;
   const formula = OP_TABLE[op.kind].workspace;
-  if (!formula || op.outputs.some((t) => graph.tensors[t]!.dtype === 'float32')) return 0;
+  if (!formula || backend === 'tflm' || op.outputs.some((t) => graph.tensors[t]!.dtype === 'float32')) return 0;
   return formula[backend](opGeometry(graph, op, variant));
 }

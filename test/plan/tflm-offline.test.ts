@@ -161,9 +161,11 @@ describe('TFLM offline memory allocation', () => {
     const reshape = g.ops.findIndex((op) => op.kind === 'RESHAPE');
     expect(reshape).toBeGreaterThanOrEqual(0);
     const squeezed: Graph = { ...g, ops: g.ops.map((op, i) => (i === reshape ? ({ ...op, kind: 'SQUEEZE', inputs: [op.inputs[0]!] } as unknown as AnyOp) : op)) };
-    const aliased = planGraph(squeezed, { inplace: false });
+    const aliased = planGraph(squeezed, { inplace: false, backend: 'tflm' });
     expect(aliased.buffers.some((b) => b.aliasOf !== null)).toBe(true);
     expect(() => tflmOffsets(squeezed, aliased)).toThrow(/SQUEEZE copies/);
+    // workspace planned for tinyforge's kernels: TFLM's kernels request theirs at run time
+    expect(() => tflmOffsets(g, planGraph(g, { inplace: false }))).toThrow(/workspace planned for tinyforge's kernels/);
     const copied = planForTflm(squeezed);
     expect(copied.buffers.every((b) => b.aliasOf === null)).toBe(true);
     const inOut = [squeezed.ops[reshape]!.inputs[0]!, squeezed.ops[reshape]!.outputs[0]!].map((t) => copied.buffers.find((b) => b.tensor === t)!);
