@@ -340,7 +340,7 @@ async function kernelLibrary(kind) {
 }
 
 async function compile(kind) {
-  const { result, key } = state.planned;
+  const { key } = state.planned;
   const fullKey = `${key}/${kind}`;
   if (state.compiled && state.compiled.key === fullKey) return state.compiled;
   busy('loading the WebAssembly backend (binaryen, wabt) and the kernel library…');
@@ -349,7 +349,9 @@ async function compile(kind) {
   busy(`compiling to WebAssembly (${kind} kernels)…`);
   await tick();
   const t0 = performance.now();
-  const { files, emitted } = await wasm.emitWasmFiles(result.graph, scheduleOf(result.plan), { library, simd: kind === 'simd' });
+  // The page's plan is for the C kernels (an MCU); the wasm kernels need their own workspace in the arena.
+  const forWasm = plan(state.model, { ...state.planned.options, backend: 'wasm' });
+  const { files, emitted } = await wasm.emitWasmFiles(forWasm.graph, scheduleOf(forWasm.plan), { library, simd: kind === 'simd' });
   const compileMs = performance.now() - t0;
   const file = (name) => files.find((f) => f.path === name).contents;
   // The generated loader (model.mjs), imported from a blob: URL, instantiates the module from its bytes.

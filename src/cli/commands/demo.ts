@@ -54,8 +54,9 @@ export async function runDemo(io: CliIO, json: boolean): Promise<void> {
     const bytes = writeTflite(demo.build());
     const graph = readTflite(bytes);
     const { totals } = inspectGraph(graph);
-    const { plan } = planModel(graph);
-    const peakBytesNoInplace = planModel(graph, { inplace: false }).plan.arenaBytes;
+    // planned for the wasm kernels this demo runs (their workspace is in the arena)
+    const { plan } = planModel(graph, { backend: 'wasm' });
+    const peakBytesNoInplace = planModel(graph, { inplace: false, backend: 'wasm' }).plan.arenaBytes;
     const start = performance.now();
     const inputs = xorshiftInputs(graph, 0);
     const { outputs } = runSchedule(scheduleOf(plan), inputs);
