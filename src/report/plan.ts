@@ -9,7 +9,7 @@ import type { BufferKind, OrderSearchSummary, Plan } from '../plan/types.js';
 /** The `tinyforge plan --json` schema (documented in README.md). */
 export interface PlanReport {
   model: string;
-  /** Everything that must be in RAM at run time: activations, input and output, scratch. */
+  /** Everything that must be in RAM at run time: activations, input and output, scratch, kernel workspace. */
   peakBytes: number;
   /** Most bytes live at any step with this order and these overlaps; no placement can go below. */
   lowerBoundBytes: number;
