@@ -102,6 +102,6 @@ describe('kernel workspace placed by the planner', () => {
   });
 
   it('refuses an unknown backend', () => {
-    expect(refusal(() => planGraph(convNet(), { backend: 'x86' as 'c' })).message).toMatch(/backend must be one of c, wasm, got "x86"/);
+    expect(refusal(() => planGraph(convNet(), { backend: 'x86' as 'c' })).message).toMatch(/backend must be one of c, wasm, tflm, got "x86"/);
   });
 });
