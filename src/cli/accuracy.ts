@@ -52,7 +52,7 @@ export async function predictClasses(schedule: Schedule, data: Dataset, engine: 
 
 /** Fraction of `data` the graph, planned and run on the engine, classifies right. */
 export async function engineAccuracy(graph: Graph, data: Dataset, engine: BatchEngine, options: PlanModelOptions = {}): Promise<number> {
-  const schedule = scheduleOf(planModel(graph, options).plan);
+  const schedule = scheduleOf(planModel(graph, { ...options, backend: engine.backend }).plan);
   const predictions = await predictClasses(schedule, data, engine);
   let right = 0;
   predictions.forEach((p, i) => (right += p === data.labels[i] ? 1 : 0));
