@@ -80,7 +80,7 @@ describe.skipIf(!shared)('clustering real models', () => {
       const want = [0, 1, 2].map((k) => runReference(twin, inputsOf(twin, k)).outputs);
       for (let k = 0; k < 3; k++) expect(runReference(clustered, inputsOf(clustered, k)).outputs).toEqual(want[k]);
       const library = new Uint8Array(readFileSync(join(REPO_ROOT, 'build', 'kernels.simd.wasm')));
-      const wasm = await instantiateEmitted(emitWasm(scheduleOf(planModel(clustered).plan), { library, simd: true }));
+      const wasm = await instantiateEmitted(emitWasm(scheduleOf(planModel(clustered, { backend: 'wasm' }).plan), { library, simd: true }));
       for (let k = 0; k < 3; k++) expect(runLoaded(wasm, inputsOf(clustered, k))).toEqual(want[k]);
       if (haveTools('cluster (host C)', ['gcc', 'ar'])) {
         const c = prepareHostC(scheduleOf(planModel(clustered).plan), { sanitize: true });

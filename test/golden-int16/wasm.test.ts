@@ -17,7 +17,7 @@ describe.skipIf(models.length === 0)('compiled wasm modules vs TFLM 16x8 goldens
       const lib = library(target);
       const failures: string[] = [];
       for (const g of models) {
-        const schedule = scheduleOf(planModel(readTflite(new Uint8Array(readFileSync(g.modelPath)))).plan);
+        const schedule = scheduleOf(planModel(readTflite(new Uint8Array(readFileSync(g.modelPath))), { backend: 'wasm' }).plan);
         const emitted = emitWasm(schedule, { library: lib, simd: target === 'simd' });
         await validateWasm(emitted.wasm);
         const got = runLoaded(await instantiateEmitted(emitted), int16Inputs(g));

@@ -54,7 +54,7 @@ describe.skipIf(models.length === 0)('compiled wasm on LUT-compressed models vs 
   for (const g of models) {
     for (const target of ['simd', 'scalar'] as const) {
       it(`${g.name} (${target}): bit-exact on every input set`, async () => {
-        const emitted = emitWasm(scheduleOf(planModel(load(g)).plan), { library: library(target), simd: target === 'simd' });
+        const emitted = emitWasm(scheduleOf(planModel(load(g), { backend: 'wasm' }).plan), { library: library(target), simd: target === 'simd' });
         await validateWasm(emitted.wasm);
         const model = await instantiateEmitted(emitted);
         for (let k = 0; k < g.manifest.num_input_sets; k++) check(g, target, k, runLoaded(model, goldenInputs(g, k)));

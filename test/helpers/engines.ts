@@ -8,9 +8,9 @@ import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveTools } from '../c/toolchain.js';
 
-/** Every output's bytes keyed by engine (`reference`, `wasm`, `scalar`, `c` when `hostC`), planned by default. */
+/** Every output's bytes keyed by engine (`reference`, `wasm`, `scalar`, `c` when `hostC`), planned for the wasm kernels (their workspace; the C kernels take what fits). */
 export async function runOnEveryEngine(graph: Graph, inputs: Uint8Array[], hostC: boolean): Promise<Record<string, Uint8Array[]>> {
-  const schedule = scheduleOf(planModel(graph).plan);
+  const schedule = scheduleOf(planModel(graph, { backend: 'wasm' }).plan);
   const runs: Record<string, Uint8Array[]> = {
     reference: runReference(graph, inputs).outputs,
     wasm: runLoaded(await instantiateEmitted(emitWasm(schedule, { library: await loadKernelLibrary(true), simd: true })), inputs),

@@ -19,7 +19,7 @@ const read = (...p: string[]) => readTflite(new Uint8Array(readFileSync(join(MOD
 
 async function sameOnWasm(int8: Graph, samples: Uint8Array[][]): Promise<void> {
   const library = new Uint8Array(readFileSync(join(REPO_ROOT, 'build', 'kernels.simd.wasm')));
-  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(int8).plan), { library, simd: true }));
+  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(int8, { backend: 'wasm' }).plan), { library, simd: true }));
   samples.forEach((s, k) => expect(Buffer.compare(runLoaded(model, s)[0]!, runReference(int8, s).outputs[0]!), `sample ${k}`).toBe(0));
 }
 
