@@ -1,7 +1,7 @@
 // The wasm backend loads on first use, by the commands and calls that emit a module. It links with its own
 // code (link.ts) and checks with the engine's validator; wabt (an optional dependency, ~0.1 s of CPU to
 // import) loads only for --wat or to name what the engine rejects, and may be absent.
-import { ToolchainError } from '../../src/errors.js';
+import { optionalPackageError } from '../../src/optional-package.js';
 
 export type WasmBackend = typeof import('./index.js');
 
@@ -13,17 +13,9 @@ let backend: Promise<WasmBackend> | null = null;
 /** Named in a variable so that browser bundles of the library leave the wasm backend and wabt out (wabt needs Node's fs and module). */
 const BACKEND_MODULE = './index.js';
 
-/** The missing package behind a failed import, if that is what failed (Node's ERR_MODULE_NOT_FOUND names it). */
-export function missingPackage(error: unknown): string | null {
-  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return null;
-  return PACKAGES.find((p) => error.message.includes(`'${p}'`)) ?? null;
-}
-
-/** A ToolchainError naming the package and the install line when `error` is a missing backend package. */
+/** A ToolchainError naming the package and the install line when `error` is a missing backend package; `error` otherwise. */
 export function backendError(error: unknown): unknown {
-  const pkg = missingPackage(error);
-  if (pkg === null) return error;
-  return new ToolchainError(`the wasm backend needs the npm package ${pkg}, which is not installed: npm install ${pkg}`, { package: pkg });
+  return optionalPackageError(error, PACKAGES, 'the wasm backend');
 }
 
 /** codegen/wasm/index.js, imported once; rejects with E_TOOLCHAIN naming a missing package. */

@@ -1,6 +1,6 @@
 // The web example: load a model (bundled demo built with the builder, or a .tflite file), plan its memory
 // (the plan report's own page, in an iframe), compile it to WebAssembly here with the wasm backend
-// (binaryen + the prebuilt kernel library from /build/), run it and show the outputs and the latency.
+// (its own linker + the prebuilt kernel library from /build/), run it and show the outputs and the latency.
 // The last run is exposed as window.tinyforge.last (input and output bytes) for tests.
 import { loadModel, plan, planHtml, runReferencePlanned, scheduleOf, writeTflite, xorshiftInputs } from '/dist/src/index.js';
 import { DEMO_MODELS } from '/dist/examples/models/index.js';
@@ -325,7 +325,7 @@ if (!WebAssembly.validate(SIMD_PROBE)) {
 }
 
 let backend = null;
-/** The wasm backend (binaryen, wabt) and a kernel library, loaded on first use. */
+/** The wasm backend (linker, validation; wabt only to name what the engine rejects) and a kernel library, loaded on first use. */
 function wasmBackend() {
   backend ??= import('/dist/codegen/wasm/index.js');
   return backend;
@@ -343,7 +343,7 @@ async function compile(kind) {
   const { key } = state.planned;
   const fullKey = `${key}/${kind}`;
   if (state.compiled && state.compiled.key === fullKey) return state.compiled;
-  busy('loading the WebAssembly backend (binaryen, wabt) and the kernel library…');
+  busy('loading the WebAssembly backend and the kernel library…');
   await tick();
   const [wasm, library] = await Promise.all([wasmBackend(), kernelLibrary(kind)]);
   busy(`compiling to WebAssembly (${kind} kernels)…`);

@@ -1,6 +1,6 @@
 // `npm run example:web`: a static server for the web example, bound to 127.0.0.1 only. It serves the
-// page (examples/web/), the compiled library (dist/), the prebuilt kernel library (build/) and the three
-// packages the page imports by bare name (node_modules/{flatbuffers,binaryen,wabt}); nothing else, no
+// page (examples/web/), the compiled library (dist/), the prebuilt kernel library (build/) and the two
+// packages the page imports by bare name (node_modules/{flatbuffers,wabt}); nothing else, no
 // directory listings, no path outside those folders.
 //
 //   node dist/examples/web/serve.js [--port N]     (or PORT=N; default 8080; 0 picks a free port)
@@ -44,7 +44,6 @@ const MOUNTS: Array<[string, string]> = [
   ['/dist/', 'dist'],
   ['/build/', 'build'],
   ['/node_modules/flatbuffers/', 'node_modules/flatbuffers'],
-  ['/node_modules/binaryen/', 'node_modules/binaryen'],
   ['/node_modules/wabt/', 'node_modules/wabt'],
 ];
 

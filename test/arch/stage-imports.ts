@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /** Stages in dependency order: a stage may import only stages with a lower rank (and itself). */
 export const STAGE_RANKS: Readonly<Record<string, number>> = {
-  base: 0, // src/errors.ts, src/escape.ts, src/package-asset.ts: leaf helpers every stage may use (TinyforgeErrors, output escaping)
+  base: 0, // src/errors.ts, src/escape.ts, src/optional-package.ts, src/package-asset.ts: leaf helpers every stage may use (TinyforgeErrors, output escaping)
   ir: 1,
   import: 2,
   builder: 2,
@@ -29,6 +29,7 @@ export const STAGE_RANKS: Readonly<Record<string, number>> = {
 const TOP_LEVEL: Readonly<Record<string, string>> = {
   'errors.ts': 'base',
   'escape.ts': 'base',
+  'optional-package.ts': 'base', // names a missing optional npm package (E_TOOLCHAIN)
   'package-asset.ts': 'base', // reads the package's build/*.wasm (kernel libraries) in Node and browsers
   'pipeline.ts': 'api',
   'index.ts': 'api',

@@ -1,7 +1,7 @@
-// The install without the optional packages binaryen and wabt: every command works, wasm compile and run
+// The install without the optional packages (wabt, tfjs) and the picture decoders: every command but training works, wasm compile and run
 // included (the backend links and validates without them); only --wat, which needs wabt's text form,
-// fails with one E_TOOLCHAIN line naming the package. The copy also lacks tfjs and the picture decoders:
-// the commands tried load only their own modules (training's and pictures' stay unloaded). Runs the built
+// fails with one E_TOOLCHAIN line naming the package, and so does train (tfjs). The commands tried load
+// only their own modules (training's and pictures' stay unloaded; prune loads tfjs only for --finetune). Runs the built
 // CLI (bin/ + dist/, `npm run build`) in a copy of the package whose node_modules lacks them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ function cli(...argv: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!built)('install without binaryen and wabt', () => {
+describe.skipIf(!built)('install without wabt and tfjs', () => {
   installWithoutWasmBackend();
   const model = join(pkg, 'sine.tflite');
   writeFileSync(model, writeTflite(DEMO_MODELS.find((m) => m.name === 'sine-mlp')!.build()));
@@ -63,5 +63,15 @@ describe.skipIf(!built)('install without binaryen and wabt', () => {
     expect(wat).toMatchObject({ code: 1, stdout: '' });
     expect(wat.stderr).toBe('tinyforge: E_TOOLCHAIN: the wasm backend needs the npm package wabt, which is not installed: npm install wabt\n');
     expect(existsSync(join(pkg, 'wat'))).toBe(false);
+  });
+
+  it('train names the missing tfjs package and its install line, before reading data or writing the model; prune without --finetune works', () => {
+    const train = cli('train', '--arch', 'lenet', '--data', join(pkg, 'no-such-data'), '--epochs', '1', '--out', join(pkg, 'lenet.tflite'));
+    expect(train).toMatchObject({ code: 1, stdout: '' });
+    expect(train.stderr).toBe('tinyforge: E_TOOLCHAIN: training needs the npm package @tensorflow/tfjs-core, which is not installed: npm install @tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu\n');
+    expect(existsSync(join(pkg, 'lenet.tflite'))).toBe(false);
+    const prune = cli('prune', model, '--sparsity', '0.5', '--out', join(pkg, 'sine_sparse.tflite'));
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(existsSync(join(pkg, 'sine_sparse.tflite'))).toBe(true);
   });
 });

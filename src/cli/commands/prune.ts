@@ -2,7 +2,6 @@
 // pruning (--channels) of a float or int8 model, optionally fine-tuned (float models), written as .tflite.
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
 import type { CliIO } from '../main.js';
 import { UnsupportedError, UsageError } from '../../errors.js';
 import { floatOpIndices, requireQuantizedGraph } from '../../ir/float.js';
@@ -11,12 +10,13 @@ import { graphWeightBytes, opMacs } from '../../ir/macs.js';
 import { writeTflite } from '../../import/tflite/index.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
-import {
-  CHANNEL_CRITERIA, finetune, parseScan, prunableLayers, pruneChannels, pruneMagnitude, scanPage, sensitivityScan, sparsitiesWithinDrop,
-  uniformSparsity, zeroShare, type ChannelCriterion, type Scan,
-} from '../../prune/index.js';
-import { useTrainBackend } from '../../train/backend.js';
+import { prunableLayers } from '../../prune/layers.js';
+import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitude.js';
+import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
+import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
+import { scanPage } from '../../prune/report.js';
 import type { EpochResult } from '../../train/fit.js';
+import { importTraining } from '../../train/packages.js';
 import { engineAccuracy, fitDataset } from '../accuracy.js';
 import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
 import { BATCH_ENGINES, type BatchEngine } from '../engines/batch.js';
@@ -94,6 +94,13 @@ function scanText(r: ScanReport): string {
   return [head, '', header, ...rows].join('\n') + '\n';
 }
 
+/** tfjs-core (first, so a missing install names it), the training backend and fine-tuning. */
+async function importFinetune() {
+  const tf = await importTraining(() => import('@tensorflow/tfjs-core'));
+  const [{ useTrainBackend }, { finetune }] = await importTraining(() => Promise.all([import('../../train/backend.js'), import('../../prune/finetune.js')]));
+  return { tf, useTrainBackend, finetune };
+}
+
 export function registerPrune(program: Command, io: CliIO): void {
   program
     .command('prune')
@@ -151,6 +158,8 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.finetune !== undefined && !isFloat) {
         throw new UnsupportedError(`${model} is int8 and fine-tuning trains float32 models: prune the float model, fine-tune it, then quantize`, { model });
       }
+      // fine-tuning's modules (tfjs, an optional dependency) load before any data is read; pruning without --finetune runs without them
+      const training = opts.finetune === undefined ? null : await importFinetune();
 
       const input = graph.tensors[graph.inputs[0]!]!;
       const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
@@ -206,6 +215,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         const batchSize = integerFlag(opts.batch, '--batch', 1);
         const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
         const train = load(opts.finetune, 'train');
+        const { tf, useTrainBackend, finetune } = training!;
         await useTrainBackend();
         const optimizer = tf.train.adam(lr);
         const progress = createProgress(io, 'prune --finetune', { json: opts.json, eta: true });

@@ -11,6 +11,7 @@ import type { Dataset } from '../../data/types.js';
 import { ARCH_NAMES, buildArch, isArchName } from '../../train/arch/named.js';
 import { AUGMENTATIONS, type Augmentation } from '../../train/augmentations.js';
 import type { EpochResult } from '../../train/fit.js';
+import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -105,6 +106,11 @@ export function registerTrain(program: Command, io: CliIO): void {
       if (!named && !opts.arch.endsWith('.tflite')) throw new UsageError(`--arch must be ${ARCH_NAMES.join(', ')} or a .tflite file, got "${opts.arch}"`, { arch: opts.arch });
       if (!named && (opts.resolution !== undefined || opts.width !== '1')) throw new UsageError('--width and --resolution shape a named architecture; a .tflite model keeps its own', { arch: opts.arch });
       refuseOverwrite([{ path: opts.out, what: 'output model' }], named ? [] : [{ path: opts.arch, what: 'model' }]);
+      // training's modules (tfjs, an optional dependency) load here, not when the CLI starts; tfjs-core first, so a missing install names it
+      const tf = await importTraining(() => import('@tensorflow/tfjs-core'));
+      const [{ useTrainBackend }, { exportTflite }, { accuracyOf, fit }, { trainableGraph }] = await importTraining(() => Promise.all([
+        import('../../train/backend.js'), import('../../train/export.js'), import('../../train/fit.js'), import('../../train/graph.js'),
+      ]));
       const start = performance.now();
 
       // the model file first: its input size picks the picture size of a picture folder
@@ -120,10 +126,6 @@ export function registerTrain(program: Command, io: CliIO): void {
       const test = load('test');
 
       const [, h, w, c] = train.shape;
-      // training's modules (tfjs) load here, not when the CLI starts
-      const [tf, { useTrainBackend }, { exportTflite }, { accuracyOf, fit }, { trainableGraph }] = await Promise.all([
-        import('@tensorflow/tfjs-core'), import('../../train/backend.js'), import('../../train/export.js'), import('../../train/fit.js'), import('../../train/graph.js'),
-      ]);
       const arch = named ? buildArch(opts.arch as (typeof ARCH_NAMES)[number], { input: [resolution ?? h, resolution ?? w, c], classes: train.classes.length, seed, width }) : { graph: fromFile!, batchNorm: [] };
       await useTrainBackend();
       const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
