@@ -147,56 +147,98 @@ function simdImmediate(op: number): 'memarg' | 'memarg-lane' | 'bytes16' | 'lane
   return fail(`SIMD opcode 0xfd ${op} is not one the linker knows`, { opcode: op });
 }
 
-/** Walks one function body (locals, then instructions) and lists its calls and global accesses. */
-function scanBody(bytes: Uint8Array, start: number, end: number): BodyRef[] {
+/** One instruction of a function body: its opcode, where it starts and ends, where its immediates start. */
+interface Instruction {
+  op: number;
+  start: number;
+  imm: number;
+  end: number;
+}
+
+/** The value types of a body's declared locals (after the parameters), and where its instructions start. */
+function localsOf(bytes: Uint8Array, start: number, end: number): { types: number[]; code: number } {
   const r = new Reader(bytes, start, end);
-  const refs: BodyRef[] = [];
+  const types: number[] = [];
   for (let groups = r.u32(); groups > 0; groups--) {
-    r.u32();
-    r.byte();
+    const n = r.u32();
+    const t = r.byte();
+    for (let k = 0; k < n; k++) types.push(t);
   }
+  return { types, code: r.at };
+}
+
+/** The instructions of the code in [start, end), in order (the last one is the body's closing end). */
+function* instructions(bytes: Uint8Array, start: number, end: number): Generator<Instruction> {
+  const r = new Reader(bytes, start, end);
   while (r.at < end) {
     const at = r.at;
     const op = r.byte();
-    if (op === 0x10 || op === 0x23 || op === 0x24) {
-      const index = r.u32();
-      refs.push({ kind: op === 0x10 ? 'call' : op === 0x23 ? 'global.get' : 'global.set', index, start: at, end: r.at });
-      continue;
-    }
+    const imm = r.at;
     if (op === 0xfc) {
       const sub = r.u32();
-      if (sub <= 7) continue; // saturating truncations
-      if (sub === 10) { r.u32(); r.u32(); continue; } // memory.copy
-      if (sub === 11) { r.u32(); continue; } // memory.fill
-      fail(`opcode 0xfc ${sub} (data segments or tables) is not one the linker supports`, { opcode: sub });
-    }
-    if (op === 0xfd) {
-      const sub = r.u32();
-      const kind = simdImmediate(sub);
+      if (sub === 10) { r.u32(); r.u32(); } // memory.copy
+      else if (sub === 11) r.u32(); // memory.fill
+      else if (sub > 7) fail(`opcode 0xfc ${sub} (data segments or tables) is not one the linker supports`, { opcode: sub }); // 0-7: saturating truncations
+    } else if (op === 0xfd) {
+      const kind = simdImmediate(r.u32());
       if (kind === 'memarg' || kind === 'memarg-lane') { r.u32(); r.u32(); }
       if (kind === 'memarg-lane' || kind === 'lane') r.byte();
       if (kind === 'bytes16') r.skip(16);
-      continue;
-    }
-    const imm = IMMEDIATE.get(op);
-    if (imm === undefined) fail(`opcode 0x${op.toString(16)} is not one the linker supports (calls through tables, tail calls, exceptions)`, { opcode: op, at });
-    switch (imm) {
-      case MEMARG: case U32x2: r.u32(); r.u32(); break;
-      case U32: r.u32(); break;
-      case I32: case I64: r.skipLeb(); break;
-      case F32: r.skip(4); break;
-      case F64: r.skip(8); break;
-      case BLOCK: {
-        const t = bytes[r.at]!;
-        if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.byte();
-        else r.skipLeb(); // a type index (s33)
-        break;
+    } else {
+      const kind = op === 0x10 || op === 0x23 || op === 0x24 ? U32 : IMMEDIATE.get(op);
+      if (kind === undefined) fail(`opcode 0x${op.toString(16)} is not one the linker supports (calls through tables, tail calls, exceptions)`, { opcode: op, at });
+      switch (kind) {
+        case MEMARG: case U32x2: r.u32(); r.u32(); break;
+        case U32: r.u32(); break;
+        case I32: case I64: r.skipLeb(); break;
+        case F32: r.skip(4); break;
+        case F64: r.skip(8); break;
+        case BLOCK: {
+          const t = bytes[r.at]!;
+          if (t === 0x40 || (t >= 0x6f && t <= 0x7f)) r.byte();
+          else r.skipLeb(); // a type index (s33)
+          break;
+        }
+        case BR_TABLE: for (let n = r.u32() + 1; n > 0; n--) r.u32(); break;
+        case SELECT_T: for (let n = r.u32(); n > 0; n--) r.byte(); break;
       }
-      case BR_TABLE: for (let n = r.u32() + 1; n > 0; n--) r.u32(); break;
-      case SELECT_T: for (let n = r.u32(); n > 0; n--) r.byte(); break;
+    }
+    yield { op, start: at, imm, end: r.at };
+  }
+}
+
+/** The u32 immediate of an instruction (a call's function, a local's or a global's index, a branch depth). */
+function immediate(bytes: Uint8Array, ins: Instruction): number {
+  return new Reader(bytes, ins.imm, ins.end).u32();
+}
+
+/** Walks one function body (locals, then instructions) and lists its calls and global accesses. */
+function scanBody(bytes: Uint8Array, start: number, end: number): BodyRef[] {
+  const refs: BodyRef[] = [];
+  for (const ins of instructions(bytes, localsOf(bytes, start, end).code, end)) {
+    if (ins.op === 0x10 || ins.op === 0x23 || ins.op === 0x24) {
+      refs.push({ kind: ins.op === 0x10 ? 'call' : ins.op === 0x23 ? 'global.get' : 'global.set', index: immediate(bytes, ins), start: ins.start, end: ins.end });
     }
   }
   return refs;
+}
+
+/** Parameter and result value types of a function type's bytes (0x60, params, results). */
+function signature(type: Uint8Array): { params: number[]; results: number[] } {
+  const r = new Reader(type, 1, type.length);
+  const list = () => Array.from({ length: r.u32() }, () => r.byte());
+  const params = list();
+  return { params, results: list() };
+}
+
+/** The instruction that sets a fresh local of value type `t` back to zero, before an inlined body that runs more than once. */
+function zeroOf(t: number): number[] {
+  if (t === 0x7f) return [0x41, 0x00];
+  if (t === 0x7e) return [0x42, 0x00];
+  if (t === 0x7d) return [0x43, 0, 0, 0, 0];
+  if (t === 0x7c) return [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+  if (t === 0x7b) return [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  return fail(`a local of value type 0x${t.toString(16)}`, { type: t });
 }
 
 interface Library {
@@ -336,7 +378,13 @@ export function linkModule(input: LinkInput): Uint8Array {
       else if (ref.kind === 'global.set' && baseGlobals.has(ref.index)) fail('a kernel writes a base global', { global: ref.index });
     }
   }
-  const kept = [...keep].sort((a, b) => a - b);
+  // a function called from one place only is inlined there (binaryen's -O3 did it per model; the library,
+  // optimized before the model is known, cannot): the call's cost goes, and the caller's constants reach it
+  const sites = new Map<number, number>();
+  for (const fn of keep) for (const ref of refs.get(fn)!) if (ref.kind === 'call') sites.set(ref.index, (sites.get(ref.index) ?? 0) + 1);
+  for (const c of [...input.prepare, ...input.calls]) sites.set(functionOf(c.symbol), (sites.get(functionOf(c.symbol)) ?? 0) + 1);
+  const inlined = new Set([...keep].filter((fn) => sites.get(fn) === 1 && signature(lib.types[lib.funcTypes[fn]!]!).results.length <= 1));
+  const kept = [...keep].filter((fn) => !inlined.has(fn)).sort((a, b) => a - b);
   const newIndex = new Map(kept.map((fn, i) => [fn, i]));
   const invokeIndex = kept.length;
 
@@ -365,30 +413,89 @@ export function linkModule(input: LinkInput): Uint8Array {
   section(out, SECTION.global, globalSec);
   section(out, SECTION.export, new Writer().u32(2).name('memory').byte(2).u32(0).name('invoke').byte(0).u32(invokeIndex));
 
+  /** One function being emitted: its code, and the value types of the locals inlining added after its own. */
+  interface Emitting { code: Writer; firstFresh: number; fresh: number[] }
+  /**
+   * Writes the instructions of `fn`'s body into `into`: as it is (`localBase` null), or inlined, its locals
+   * shifted by `localBase` and its `return`s branches out of the block that wraps it. `inLoop`: the code
+   * may run more than once per call of the emitted function (inlined locals then restart at zero).
+   */
+  const emitBody = (fn: number, into: Emitting, localBase: number | null, inLoop: boolean, chain: number[]): void => {
+    const { start, end } = lib.bodies[fn]!;
+    const { code } = localsOf(lib.bytes, start, end);
+    const out = into.code;
+    const blocks: boolean[] = []; // per open block: is it a loop
+    for (const ins of instructions(lib.bytes, code, end)) {
+      const { op } = ins;
+      if (op === 0x02 || op === 0x03 || op === 0x04) blocks.push(op === 0x03);
+      else if (op === 0x0b) blocks.pop();
+      if (op === 0x10) {
+        const callee = immediate(lib.bytes, ins);
+        if (!inlined.has(callee)) out.byte(0x10).u32(newIndex.get(callee)!);
+        else if (chain.includes(callee) || callee === fn) fail(`function ${callee} calls itself through single-site calls`, { function: callee });
+        else emitInlined(callee, into, inLoop || blocks.includes(true), [...chain, fn]);
+      } else if (op === 0x23 && baseGlobals.has(immediate(lib.bytes, ins))) {
+        out.byte(0x41).i32(baseGlobals.get(immediate(lib.bytes, ins))!);
+      } else if (localBase !== null && (op === 0x20 || op === 0x21 || op === 0x22)) {
+        out.byte(op).u32(immediate(lib.bytes, ins) + localBase);
+      } else if (localBase !== null && op === 0x0f) {
+        out.byte(0x0c).u32(blocks.length); // return -> br to the wrapping block
+      } else {
+        out.bytes(lib.bytes.subarray(ins.start, ins.end));
+      }
+    }
+  };
+  /** `fn`'s body in place of a call to it: the arguments into fresh locals, its locals fresh (zeroed when run again), then its code in a block with its result. */
+  const emitInlined = (fn: number, into: Emitting, inLoop: boolean, chain: number[]): void => {
+    const { params, results } = signature(lib.types[lib.funcTypes[fn]!]!);
+    const { start, end } = lib.bodies[fn]!;
+    const own = localsOf(lib.bytes, start, end).types;
+    const base = into.firstFresh + into.fresh.length;
+    into.fresh.push(...params, ...own);
+    for (let p = params.length - 1; p >= 0; p--) into.code.byte(0x21).u32(base + p);
+    if (inLoop) own.forEach((t, i) => into.code.byte(...zeroOf(t), 0x21).u32(base + params.length + i));
+    into.code.byte(0x02, results.length === 0 ? 0x40 : results[0]!);
+    emitBody(fn, into, base, inLoop, chain); // its closing end closes the block
+  };
+  /** A function's body: its locals (its own, then the inlined ones'), then the code. */
+  const functionBody = (declared: number[], firstFresh: number, emit: (into: Emitting) => void): Writer => {
+    const into: Emitting = { code: new Writer(), firstFresh, fresh: [] };
+    emit(into);
+    const locals = [...declared, ...into.fresh];
+    const groups: Array<[number, number]> = [];
+    for (const t of locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const body = new Writer().u32(groups.length);
+    for (const [n, t] of groups) body.u32(n).byte(t);
+    return body.bytes(into.code.finish());
+  };
+
   const codeSec = new Writer().u32(kept.length + 1);
   for (const fn of kept) {
     const { start, end } = lib.bodies[fn]!;
-    const body = new Writer();
-    let at = start;
-    for (const ref of refs.get(fn)!) {
-      if (ref.kind === 'global.set' || (ref.kind === 'global.get' && !baseGlobals.has(ref.index))) continue;
-      body.bytes(lib.bytes.subarray(at, ref.start));
-      if (ref.kind === 'call') body.byte(0x10).u32(newIndex.get(ref.index)!);
-      else body.byte(0x41).i32(baseGlobals.get(ref.index)!);
-      at = ref.end;
-    }
-    body.bytes(lib.bytes.subarray(at, end));
+    const declared = localsOf(lib.bytes, start, end).types;
+    const params = signature(lib.types[lib.funcTypes[fn]!]!).params.length;
+    const body = functionBody(declared, params + declared.length, (into) => emitBody(fn, into, null, false, []));
     codeSec.u32(body.length).bytes(body.finish());
   }
-  const invoke = new Writer().u32(0); // no locals
-  const call = (c: LinkCall) => invoke.byte(0x41).i32(c.record).byte(0x10).u32(newIndex.get(functionOf(c.symbol))!);
-  if (input.prepare.length > 0) {
-    invoke.byte(0x23).u32(preparedGlobal).byte(0x45, 0x04, 0x40); // if (!prepared)
-    input.prepare.forEach(call);
-    invoke.byte(0x41, 0x01, 0x24).u32(preparedGlobal).byte(0x0b); // prepared = 1
-  }
-  input.calls.forEach(call);
-  invoke.byte(0x0b);
+  const invoke = functionBody([], 0, (into) => {
+    const call = (c: LinkCall) => {
+      const fn = functionOf(c.symbol);
+      into.code.byte(0x41).i32(c.record);
+      if (inlined.has(fn)) emitInlined(fn, into, false, []);
+      else into.code.byte(0x10).u32(newIndex.get(fn)!);
+    };
+    if (input.prepare.length > 0) {
+      into.code.byte(0x23).u32(preparedGlobal).byte(0x45, 0x04, 0x40); // if (!prepared)
+      input.prepare.forEach(call);
+      into.code.byte(0x41, 0x01, 0x24).u32(preparedGlobal).byte(0x0b); // prepared = 1
+    }
+    input.calls.forEach(call);
+    into.code.byte(0x0b);
+  });
   codeSec.u32(invoke.length).bytes(invoke.finish());
   section(out, SECTION.code, codeSec);
 

@@ -47,11 +47,30 @@ describe('linkModule', () => {
 
   it('runs the preparation steps once, at the start of the first invoke', async () => {
     const lib = library('simd');
-    const wasm = linkModule(input(lib, [{ symbol: 'relu_s8', record: 4096 }], { prepare: [{ symbol: 'widen_s8_s16', record: 8192 }] }));
+    // each kernel called twice, so that neither is inlined
+    const wasm = linkModule(input(lib, [{ symbol: 'relu_s8', record: 4096 }, { symbol: 'relu_s8', record: 4160 }], {
+      prepare: [{ symbol: 'widen_s8_s16', record: 8192 }, { symbol: 'widen_s8_s16', record: 8256 }],
+    }));
     const text = (await validateWasm(wasm, { text: true }))!;
     const invoke = text.slice(text.lastIndexOf('(func (;')).replace(/;;.*$/gm, '');
-    // if (!prepared) { widen(8192); prepared = 1 } relu(4096)
-    expect(invoke.replace(/\s+/g, ' ')).toMatch(/global\.get 3 i32\.eqz if i32\.const 8192 call \d+ i32\.const 1 global\.set 3 end i32\.const 4096 call \d+\)/);
+    // if (!prepared) { widen(8192); widen(8256); prepared = 1 } relu(4096) relu(4160)
+    expect(invoke.replace(/\s+/g, ' ')).toMatch(
+      /global\.get 3 i32\.eqz if i32\.const 8192 call (\d+) i32\.const 8256 call \1 i32\.const 1 global\.set 3 end i32\.const 4096 call (\d+) i32\.const 4160 call \2\)/,
+    );
+  });
+
+  it('inlines a function called from one place: its arguments and locals in fresh locals, its returns branches out of a block', async () => {
+    const lib = library('simd');
+    const once = linkModule(input(lib, [{ symbol: 'relu_s8', record: 4096 }]));
+    const twice = linkModule(input(lib, [{ symbol: 'relu_s8', record: 4096 }, { symbol: 'relu_s8', record: 4160 }]));
+    const onceText = (await validateWasm(once, { text: true }))!;
+    const twiceText = (await validateWasm(twice, { text: true }))!;
+    const functions = (t: string) => t.match(/\(func /g)!.length;
+    expect(functions(onceText)).toBe(functions(twiceText) - 1); // relu (and what only it calls) in invoke
+    const invoke = (t: string) => t.slice(t.lastIndexOf('(func (;'));
+    expect(invoke(twiceText)).toMatch(/\bcall\b/);
+    expect(invoke(onceText)).not.toMatch(/\breturn\b/);
+    expect(onceText.replace(/\s+/g, ' ')).toMatch(/i32\.const 4096 local\.set 0 block/);
   });
 
   it('names a kernel the library lacks (E_UNSUPPORTED) and refuses a library it cannot link (E_TOOLCHAIN)', () => {
