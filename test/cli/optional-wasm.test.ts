@@ -65,11 +65,15 @@ describe.skipIf(!built)('install without wabt and tfjs', () => {
     expect(existsSync(join(pkg, 'wat'))).toBe(false);
   });
 
-  it('train names the missing tfjs package and its install line, before reading data or writing the model; prune without --finetune works', () => {
+  it('train and qat name the missing tfjs package and its install line, before reading data or writing the model; prune without --finetune works', () => {
     const train = cli('train', '--arch', 'lenet', '--data', join(pkg, 'no-such-data'), '--epochs', '1', '--out', join(pkg, 'lenet.tflite'));
     expect(train).toMatchObject({ code: 1, stdout: '' });
     expect(train.stderr).toBe('tinyforge: E_TOOLCHAIN: training needs the npm package @tensorflow/tfjs-core, which is not installed: npm install @tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu\n');
     expect(existsSync(join(pkg, 'lenet.tflite'))).toBe(false);
+    const qat = cli('qat', model, '--data', join(pkg, 'no-such-data'), '--epochs', '1', '--out', join(pkg, 'qat.tflite'));
+    expect(qat).toMatchObject({ code: 1, stdout: '' });
+    expect(qat.stderr).toBe(train.stderr);
+    expect(existsSync(join(pkg, 'qat.tflite'))).toBe(false);
     const prune = cli('prune', model, '--sparsity', '0.5', '--out', join(pkg, 'sine_sparse.tflite'));
     expect(prune.code, prune.stderr).toBe(0);
     expect(existsSync(join(pkg, 'sine_sparse.tflite'))).toBe(true);

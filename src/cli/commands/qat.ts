@@ -12,6 +12,7 @@ import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import type { EpochResult } from '../../train/fit.js';
+import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { BATCH_ENGINES } from '../engines/batch.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
@@ -110,10 +111,11 @@ export function registerQat(program: Command, io: CliIO): void {
         const d = loadDataset({ data: opts.data, split, seed, valFraction: 0, imageSize });
         return limit === undefined ? d : take(d, limit);
       };
-      // training's modules (tfjs) load here, not when the CLI starts
-      const [tf, { useTrainBackend }, { qatGraph }, { fit }] = await Promise.all([
-        import('@tensorflow/tfjs-core'), import('../../train/backend.js'), import('../../train/fake-quant.js'), import('../../train/fit.js'),
-      ]);
+      // training's modules (tfjs, an optional dependency) load here, not when the CLI starts; tfjs-core first, so a missing install names it
+      const tf = await importTraining(() => import('@tensorflow/tfjs-core'));
+      const [{ useTrainBackend }, { qatGraph }, { fit }] = await importTraining(() => Promise.all([
+        import('../../train/backend.js'), import('../../train/fake-quant.js'), import('../../train/fit.js'),
+      ]));
       await useTrainBackend();
       const qat = qatGraph(graph, model);
       const train = load('train');
