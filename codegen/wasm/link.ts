@@ -27,6 +27,8 @@ export interface LinkInput {
   /** Constant data placed at `dataOffset`. */
   data: Uint8Array;
   dataOffset: number;
+  /** Inline the functions called from one place (default true; false: the measurement baseline of bench/wasm-inline.ts). */
+  inline?: boolean;
 }
 
 /** Segments per module at most (engines cap them at 100,000). */
@@ -383,7 +385,7 @@ export function linkModule(input: LinkInput): Uint8Array {
   const sites = new Map<number, number>();
   for (const fn of keep) for (const ref of refs.get(fn)!) if (ref.kind === 'call') sites.set(ref.index, (sites.get(ref.index) ?? 0) + 1);
   for (const c of [...input.prepare, ...input.calls]) sites.set(functionOf(c.symbol), (sites.get(functionOf(c.symbol)) ?? 0) + 1);
-  const inlined = new Set([...keep].filter((fn) => sites.get(fn) === 1 && signature(lib.types[lib.funcTypes[fn]!]!).results.length <= 1));
+  const inlined = new Set([...keep].filter((fn) => input.inline !== false && sites.get(fn) === 1 && signature(lib.types[lib.funcTypes[fn]!]!).results.length <= 1));
   const kept = [...keep].filter((fn) => !inlined.has(fn)).sort((a, b) => a - b);
   const newIndex = new Map(kept.map((fn, i) => [fn, i]));
   const invokeIndex = kept.length;
