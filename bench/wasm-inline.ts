@@ -50,7 +50,7 @@ function linkInput(emitted: EmittedWasm, library: Uint8Array): LinkInput {
   const { layout, lowered } = emitted;
   return {
     library,
-    bases: { ARENA_BASE: layout.arenaBase, CONST_BASE: layout.constBase, WORK_BASE: layout.workBase },
+    bases: { ARENA_BASE: layout.arenaBase, CONST_BASE: layout.constBase },
     prepare: lowered.prepare.map((p) => ({ symbol: p.symbol, record: layout.constBase + p.record })),
     calls: lowered.calls.map((c) => ({ symbol: c.symbol, record: layout.constBase + c.record })),
     pages: layout.pages,

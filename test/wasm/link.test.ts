@@ -9,7 +9,7 @@ import { validateWasm } from '../../codegen/wasm/validate.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
 const library = (target: 'simd' | 'scalar') => new Uint8Array(readFileSync(join(REPO_ROOT, 'build', `kernels.${target}.wasm`)));
-const BASES = { ARENA_BASE: 70_000, CONST_BASE: 0, WORK_BASE: 90_000 };
+const BASES = { ARENA_BASE: 70_000, CONST_BASE: 0 };
 
 /** The library's exported functions of one argument (the kernel ABI: the record's address), from the module itself. */
 function kernelSymbols(bytes: Uint8Array): string[] {
