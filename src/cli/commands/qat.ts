@@ -3,14 +3,12 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
+import { engineAccuracy } from '../accuracy.js';
 import { UsageError } from '../../errors.js';
 import { writeTflite } from '../../import/tflite/index.js';
 import type { Graph } from '../../ir/graph.js';
-import { argmaxBytes } from '../../data/evaluate.js';
-import { imageToInputBytes } from '../../data/preprocess.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
-import { planModel, scheduleOf } from '../../pipeline.js';
 import type { EpochResult } from '../../train/fit.js';
 import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
@@ -44,28 +42,9 @@ export interface QatReport {
   seconds: number;
 }
 
-const BATCH_IMAGES = 512;
-
-/** Share of `data` the int8 graph classifies right on an int8 engine (as eval runs it, default plan). */
-async function int8Accuracy(graph: Graph, data: Dataset, engineName: string): Promise<number> {
-  const engine = BATCH_ENGINES.find((e) => e.name === engineName)!;
-  const schedule = scheduleOf(planModel(graph).plan);
-  const input = schedule.graph.tensors[schedule.graph.inputs[0]!]!;
-  const output = schedule.graph.tensors[schedule.graph.outputs[0]!]!;
-  const runner = await engine.prepare(schedule);
-  let right = 0;
-  try {
-    for (let first = 0; first < data.shape[0]; first += BATCH_IMAGES) {
-      const count = Math.min(BATCH_IMAGES, data.shape[0] - first);
-      const outputs = await runner.run(Array.from({ length: count }, (_, k) => [imageToInputBytes(data, first + k, input)]));
-      outputs.forEach((outs, k) => {
-        if (argmaxBytes(outs[0]!, output.dtype) === data.labels[first + k]) right++;
-      });
-    }
-  } finally {
-    runner.dispose();
-  }
-  return data.shape[0] === 0 ? 0 : right / data.shape[0];
+/** Share of `data` the int8 graph classifies right on an int8 engine (as eval runs it, default plan for its kernels). */
+function int8Accuracy(graph: Graph, data: Dataset, engineName: string): Promise<number> {
+  return engineAccuracy(graph, data, BATCH_ENGINES.find((e) => e.name === engineName)!);
 }
 
 const percent = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
