@@ -1,4 +1,4 @@
-// GENERATED from src/schedule/abi.ts (RECORDS) by scripts/gen-kernel-abi.mjs: do not edit.
+// GENERATED from src/schedule/abi/records.ts and codegen/wasm/abi/records.ts by scripts/gen-kernel-abi.mjs: do not edit.
 // Byte offsets of each argument-record field; arrays give the offset of element 0.
 
 export const CONV2D_INPUT: i32 = 0;
@@ -28,12 +28,12 @@ export const CONV2D_INPUT_OFFSET: i32 = 92;
 export const CONV2D_OUTPUT_OFFSET: i32 = 96;
 export const CONV2D_ACT_MIN: i32 = 100;
 export const CONV2D_ACT_MAX: i32 = 104;
-export const CONV2D_QPARAMS: i32 = 108;
-export const CONV2D_PACKED: i32 = 112;
-export const CONV2D_WIDE: i32 = 116;
-export const CONV2D_WINOGRAD: i32 = 120;
-export const CONV2D_WORKSPACE: i32 = 124;
-export const CONV2D_WORKSPACE_BYTES: i32 = 128;
+export const CONV2D_WORKSPACE: i32 = 108;
+export const CONV2D_WORKSPACE_BYTES: i32 = 112;
+export const CONV2D_QPARAMS: i32 = 116;
+export const CONV2D_PACKED: i32 = 120;
+export const CONV2D_WIDE: i32 = 124;
+export const CONV2D_WINOGRAD: i32 = 128;
 export const CONV2D__BYTES: i32 = 132;
 
 export const DWCONV2D_INPUT: i32 = 0;
@@ -63,9 +63,9 @@ export const DWCONV2D_INPUT_OFFSET: i32 = 92;
 export const DWCONV2D_OUTPUT_OFFSET: i32 = 96;
 export const DWCONV2D_ACT_MIN: i32 = 100;
 export const DWCONV2D_ACT_MAX: i32 = 104;
-export const DWCONV2D_QPARAMS: i32 = 108;
-export const DWCONV2D_WORKSPACE: i32 = 112;
-export const DWCONV2D_WORKSPACE_BYTES: i32 = 116;
+export const DWCONV2D_WORKSPACE: i32 = 108;
+export const DWCONV2D_WORKSPACE_BYTES: i32 = 112;
+export const DWCONV2D_QPARAMS: i32 = 116;
 export const DWCONV2D__BYTES: i32 = 120;
 
 export const FULLY_CONNECTED_INPUT: i32 = 0;
@@ -82,10 +82,10 @@ export const FULLY_CONNECTED_INPUT_OFFSET: i32 = 40;
 export const FULLY_CONNECTED_OUTPUT_OFFSET: i32 = 44;
 export const FULLY_CONNECTED_ACT_MIN: i32 = 48;
 export const FULLY_CONNECTED_ACT_MAX: i32 = 52;
-export const FULLY_CONNECTED_QPARAMS: i32 = 56;
-export const FULLY_CONNECTED_WIDE: i32 = 60;
-export const FULLY_CONNECTED_WORKSPACE: i32 = 64;
-export const FULLY_CONNECTED_WORKSPACE_BYTES: i32 = 68;
+export const FULLY_CONNECTED_WORKSPACE: i32 = 56;
+export const FULLY_CONNECTED_WORKSPACE_BYTES: i32 = 60;
+export const FULLY_CONNECTED_QPARAMS: i32 = 64;
+export const FULLY_CONNECTED_WIDE: i32 = 68;
 export const FULLY_CONNECTED__BYTES: i32 = 72;
 
 export const POOL2D_INPUT: i32 = 0;
@@ -129,17 +129,6 @@ export const ADD_ACT_MIN: i32 = 132;
 export const ADD_ACT_MAX: i32 = 136;
 export const ADD_LUT: i32 = 140;
 export const ADD__BYTES: i32 = 144;
-
-export const WIDEN_INPUT: i32 = 0;
-export const WIDEN_OUTPUT: i32 = 4;
-export const WIDEN_COUNT: i32 = 8;
-export const WIDEN__BYTES: i32 = 12;
-
-export const WINOGRAD_WEIGHTS_INPUT: i32 = 0;
-export const WINOGRAD_WEIGHTS_OUTPUT: i32 = 4;
-export const WINOGRAD_WEIGHTS_OUT_DEPTH: i32 = 8;
-export const WINOGRAD_WEIGHTS_IN_DEPTH: i32 = 12;
-export const WINOGRAD_WEIGHTS__BYTES: i32 = 16;
 
 export const MUL_INPUT1: i32 = 0;
 export const MUL_INPUT2: i32 = 4;
@@ -359,3 +348,14 @@ export const COPY_WINDOW_Y0: i32 = 36;
 export const COPY_WINDOW_X0: i32 = 40;
 export const COPY_WINDOW_DIRECTION: i32 = 44;
 export const COPY_WINDOW__BYTES: i32 = 48;
+
+export const WIDEN_INPUT: i32 = 0;
+export const WIDEN_OUTPUT: i32 = 4;
+export const WIDEN_COUNT: i32 = 8;
+export const WIDEN__BYTES: i32 = 12;
+
+export const WINOGRAD_WEIGHTS_INPUT: i32 = 0;
+export const WINOGRAD_WEIGHTS_OUTPUT: i32 = 4;
+export const WINOGRAD_WEIGHTS_OUT_DEPTH: i32 = 8;
+export const WINOGRAD_WEIGHTS_IN_DEPTH: i32 = 12;
+export const WINOGRAD_WEIGHTS__BYTES: i32 = 16;

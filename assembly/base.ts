@@ -1,5 +1,5 @@
 // Where a kernel finds its operands: the two bases and the tensor-reference decoding of the kernel ABI
-// (src/schedule/abi.ts). The per-model emitter replaces both globals with constants.
+// (src/schedule/abi/). The per-model emitter replaces both globals with constants.
 
 /** Address of the arena in linear memory (set when the model is linked). */
 export let ARENA_BASE: usize = 0;

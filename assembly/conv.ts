@@ -181,7 +181,7 @@ function convQ(
   }
   const zp = <i8>(-inputOffset);
   const span = filterW * depth;
-  // packed weights take each filter row's taps padded to even (src/schedule/abi.ts `packed`)
+  // packed weights take each filter row's taps padded to even (codegen/wasm/abi/packed.ts)
   const rowLen = wp != 0 ? (span + 1) & ~1 : span;
   // (a 1x1 window's gather is one contiguous copy, and rows under 8 taps would splat every pair once per
   // 8 channels: im2col + matmulP measured faster for both)
@@ -551,7 +551,7 @@ export function matmulQ(
 }
 
 /**
- * matmulQ over `wide` weights (src/schedule/abi.ts: the filter as int16, rows of K taps, K a multiple of
+ * matmulQ over `wide` weights (codegen/wasm/abi/prepare.ts: the filter as int16, rows of K taps, K a multiple of
  * 8): y[r * yStride + u] = requant(sum_k ww[u * K + k] * x[r * xStride + k], u). The same blocks as
  * matmulQ; weight vectors are plain loads (no widening on the multiply-add pipes). SIMD builds only.
  */
@@ -641,7 +641,7 @@ function dotWide(x: usize, w: usize, K: i32): i32 {
 }
 
 /**
- * matmulQ over `packed` weights (src/schedule/abi.ts: lanes across 8 output channels, taps in pairs):
+ * matmulQ over `packed` weights (codegen/wasm/abi/packed.ts: lanes across 8 output channels, taps in pairs):
  * y[r * yStride + u] = requant(sum_k w[u][k] * x[r * xStride + k], u), K8 a multiple of 8 (x rows hold
  * K8 bytes), units a multiple of 8. Blocks of 4 rows x 8 units: each weight vector feeds 4 dot products,
  * no horizontal sums. Every row block reads its rows before writing their outputs. SIMD builds only.
@@ -724,7 +724,7 @@ export function matmulP(
   }
 }
 
-/** The `wide` filter copies (src/schedule/abi.ts, a preparation step): output[i] = int16(input[i]), i < count. */
+/** The `wide` filter copies (codegen/wasm/abi/prepare.ts, a preparation step): output[i] = int16(input[i]), i < count. */
 export function widen_s8_s16(args: usize): void {
   const src = ptr(args, WIDEN_INPUT), dst = ptr(args, WIDEN_OUTPUT), n = arg(args, WIDEN_COUNT);
   let i = 0;

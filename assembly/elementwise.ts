@@ -212,7 +212,7 @@ function binaryLut(args: usize, lut: usize, size: i32): void {
 }
 
 /**
- * Fills an ADD / SUB lookup table (a preparation step, src/schedule/abi.ts `lut`): entry x1 as u8 << 8 |
+ * Fills an ADD / SUB lookup table (a preparation step, codegen/wasm/abi/prepare.ts `lut`): entry x1 as u8 << 8 |
  * x2 as u8 is the kernel's own element result for (x1, x2), computed here once.
  */
 // @ts-ignore: decorator

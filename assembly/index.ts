@@ -1,5 +1,5 @@
 // The wasm kernel library's entry: every kernel the per-model modules link against (the kernel ABI is
-// src/schedule/abi.ts; codegen/wasm links only the symbols a model's schedule uses).
+// src/schedule/abi/ and codegen/wasm/abi/; codegen/wasm links only the symbols a model's schedule uses).
 export { multiplyByQuantizedMultiplier } from './quant';
 export { ARENA_BASE, CONST_BASE } from './base';
 export { conv2d_s8, conv2d_s8_1x1, conv2d_s8_stream_row, conv2d_s8_stream_pixel, widen_s8_s16 } from './conv';

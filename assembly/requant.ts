@@ -10,7 +10,7 @@ export function requantize(acc: i32, bias: usize, mult: usize, shift: usize, cha
   return v < actMin ? actMin : v > actMax ? actMax : v;
 }
 
-// ---- The lowering's requantization table (qparams, src/schedule/abi.ts): folded bias, two forms ----
+// ---- The lowering's requantization table (qparams, codegen/wasm/abi/qparams.ts): folded bias, two forms ----
 
 /** Bytes per group of 4 channels in a qparams table. */
 export const QGROUP: usize = 128;
@@ -57,7 +57,7 @@ export function requant4(acc: v128, g: usize): v128 {
   if (form == 1) return requant4Integer(acc, g);
   const x = i32x4.add(acc, v128.load(g));
   if (form >= 3) {
-    // float32: 4 lanes per op (src/schedule/requant-f32.ts proves it for the channel's accumulators)
+    // float32: 4 lanes per op (codegen/wasm/abi/requant-f32.ts proves it for the channel's accumulators)
     const p = f32x4.mul(f32x4.convert_i32x4_s(x), v128.load(g, 16));
     let n = v128.load(g, 32);
     if (form == 4) n = f32x4.add(n, v128.and(f32x4.lt(p, f32x4.splat(0)), v128.load(g, 48)));

@@ -1,5 +1,5 @@
 // CONV_2D 3x3, stride 1, one group, with qparams, as exact integer Winograd F(2x2, 3x3) (SIMD builds
-// only; the lowering's `winograd` weights, src/schedule/abi.ts). V = B^T d B (d: raw int8 taps, out of
+// only; the lowering's `winograd` weights, codegen/wasm/abi/prepare.ts). V = B^T d B (d: raw int8 taps, out of
 // bounds = the input zero point, as qparams expects), M = sum over input channels of U . V, and
 // A^T M A = 4 x the direct int32 accumulator (U uses 2G), so >> 2 gives TFLM's sum exactly.
 import { requant4, pack8, QGROUP } from './requant';
@@ -158,7 +158,7 @@ function g2(i: i32, k: i32): i32 {
 }
 
 /**
- * The `winograd` weights of a 3x3 filter [oc, 3, 3, ic] (a preparation step, src/schedule/abi.ts):
+ * The `winograd` weights of a 3x3 filter [oc, 3, 3, ic] (a preparation step, codegen/wasm/abi/prepare.ts):
  * U = (2G) g (2G)^T per (oc, ic), int16, in the header's interleaved layout.
  */
 export function winograd_weights_s8(args: usize): void {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { opMacs } from '../src/ir/macs.js';
 import { readTflite } from '../src/import/tflite/index.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
-import { lowerSchedule } from '../src/schedule/abi.js';
+import { lowerSchedule } from '../src/schedule/abi/lower.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
 import { runTool } from '../src/cli/c-toolchain.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { emitC, type CModel } from '../codegen/c/emit.js';
 import { armToolchain, compile, kernelArchive, kernelsDir, runTool, templatesDir, type ArmCpu } from '../src/cli/c-toolchain.js';
-import { KERNELS } from '../src/schedule/abi.js';
+import { KERNELS } from '../src/schedule/abi/kernels.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import { FLASH_SECTION_KINDS, type FlashSectionKind, type FlashTable } from '../src/cost/flash.js';
 import { buildDsCnnKws, buildSineMlp } from '../examples/models/index.js';

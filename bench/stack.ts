@@ -23,7 +23,7 @@ const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
 const write = !process.argv.includes('--no-write');
 
 for (const cpu of CPUS) {
-  const table = stackTableFor(cpu, shared);
+  const table = await stackTableFor(cpu, shared);
   const deepest = Object.entries(table.kernels).sort((a, b) => b[1].bytes - a[1].bytes)[0]!;
   process.stderr.write(`${cpu}: invoke ${table.invokeFrameBytes} B, deepest kernel ${deepest[0]} ${deepest[1].bytes} B${deepest[1].dynamic ? ' + VLAs' : ''}, static ${table.staticBytes} B, harness stack ${table.harness.stackBytes} B static ${table.harness.staticBytes} B\n`);
   // one kernel per line: a kernel change shows as that kernel's line in the diff

@@ -5,7 +5,7 @@
 //
 // Module size without weights: the emitted module minus the bytes its data segments place in the
 // constant-arrays region (weights, biases, per-channel multipliers/shifts, lookup tables: everything
-// before the first argument record, see src/schedule/abi.ts). What remains is the kernels, the generated
+// before the first argument record, see src/schedule/abi/constants.ts). What remains is the kernels, the generated
 // invoke, the argument records and the module's structure. Read from the module's data section itself
 // (binaryen may split the segment around runs of zeros when it optimizes).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The C emitter: a Schedule, lowered through the shared kernel ABI (src/schedule/abi.ts), as C99 sources
+// The C emitter: a Schedule, lowered through the shared kernel ABI (src/schedule/abi/), as C99 sources
 // for any C toolchain — <prefix>.h (the API, sizes and quantization as macros) and <prefix>.c (the arena,
 // the constant data with every argument record, a straight-line invoke calling the kernel library with
 // constant record addresses). Kernels come from firmware-templates/kernels; kernelFiles names the ones
@@ -8,10 +8,12 @@ import { COPY_WINDOW_SOURCES, OP_TABLE } from '../../src/ir/op-table.js';
 import { byteSize } from '../../src/ir/shapes.js';
 import { UsageError } from '../../src/errors.js';
 import { escapeCComment } from '../../src/escape.js';
-import { cAbiHeader, KERNELS, lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
+import { KERNELS } from '../../src/schedule/abi/kernels.js';
+import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi/lower.js';
+import { cAbiHeader } from './abi-header.js';
 import type { ArenaRef, Schedule } from '../../src/schedule/types.js';
 
-export interface CEmitOptions extends LowerOptions {
+export interface CEmitOptions extends Pick<LowerOptions, 'fastPaths'> {
   /** Identifier prefix of the API and the file names (default "model"). */
   prefix?: string;
   /** Model name for comments. */

@@ -1,7 +1,7 @@
 // The per-model WebAssembly module: the kernel library (build/kernels.{simd,scalar}.wasm, from
 // assembly/, optimized once when it is built: asc -O3) linked with the model's constant data (weights,
 // tables, argument records) and a generated `invoke` — the schedule's kernel calls in order, each with
-// the constant address of its argument record (the kernel ABI, src/schedule/abi.ts). The linker
+// the constant address of its argument record (the kernel ABI: src/schedule/abi/, extended by codegen/wasm/abi/). The linker
 // (link.ts) keeps only the kernels the model calls, turns the arena and constant bases into
 // constants and splits the data at zero runs; no binaryen pass runs per model (binaryen's import and
 // -O3 cost 1.5-3 s of CPU per compile for about 2% of latency: BENCHMARKS.md, "Start-up and install").
@@ -12,17 +12,17 @@
 //                                   the kernels' workspace too (planned for backend 'wasm': padded and
 //                                   gathered copies of a unit's input; codegen/wasm/workspace.ts checks it)
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
-// The first invoke also runs the preparation steps (LoweredSchedule.prepare: int16 filter copies, ADD/SUB
-// lookup tables), filling constant data the lowering only reserved.
+// The first invoke also runs the preparation steps (WasmLoweredSchedule.prepare: int16 filter copies,
+// Winograd weights, ADD/SUB lookup tables), filling constant data the lowering only reserved.
 // Exports: memory, invoke.
-import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../src/schedule/abi.js';
+import { lowerWasmSchedule, type WasmLoweredSchedule, type WasmLowerOptions } from './abi/lower.js';
 import type { Schedule } from '../../src/schedule/types.js';
 import { linkModule } from './link.js';
 import { checkPlannedWorkspace } from './workspace.js';
 
 export const WASM_PAGE = 65536;
 
-export interface WasmEmitOptions extends LowerOptions {
+export interface WasmEmitOptions extends WasmLowerOptions {
   /** The kernel library's bytes (build/kernels.simd.wasm or build/kernels.scalar.wasm). */
   library: Uint8Array;
   /** Whether the library is the SIMD build (the lowering then uses the SIMD-only layouts). */
@@ -45,7 +45,7 @@ export interface EmittedWasm {
   dataSectionBytes: number;
   codeBytes: number;
   layout: WasmLayout;
-  lowered: LoweredSchedule;
+  lowered: WasmLoweredSchedule;
   /** Kernel symbols linked. */
   symbols: string[];
 }
@@ -56,7 +56,7 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
   // Constant bytes are cheap in a wasm module: take the precomputed requantization tables.
   // ...and ADD/SUB tables, made at the first invoke. Int16 filter copies (wideWeights) stay opt-in: they
   // double the weights' memory, and on a shared L2 the larger footprint made some whole runs 15% slower.
-  const lowered = lowerSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? true, winograd: options.simd });
+  const lowered = lowerWasmSchedule(schedule, { ...options, qparams: true, wideWeights: options.wideWeights ?? false, lookupTables: options.lookupTables ?? true, winograd: options.simd });
   checkPlannedWorkspace(lowered);
   const constBytes = lowered.constants.length;
   const arenaBase = align(constBytes, 16);

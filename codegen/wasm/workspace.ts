@@ -1,17 +1,19 @@
 // The wasm kernels' workspace per lowered call: the op table's formula (src/ir/workspace.ts) over the
 // call's record, i.e. with the lowering's actual choices (qparams, packed, winograd). The plan places each
 // kernel's workspace in the arena (PlanOptions.backend 'wasm'); the emitter checks every call got enough.
-import { KERNELS, recordFields, recordWords, type LoweredSchedule, type RecordName } from '../../src/schedule/abi.js';
+import { KERNELS } from '../../src/schedule/abi/kernels.js';
+import type { LoweredSchedule } from '../../src/schedule/abi/lower.js';
+import { wasmRecordFields, wasmRecordWords, type WasmRecordName } from './abi/records.js';
 import { OP_TABLE } from '../../src/ir/op-table.js';
 import type { KernelGeometry } from '../../src/ir/workspace.js';
 import { TinyforgeError } from '../../src/errors.js';
 
-function reader(record: RecordName, words: Int32Array): (name: string) => number {
-  const index = new Map(recordFields(record).map((f) => [f.name, f.index]));
+function reader(record: WasmRecordName, words: Int32Array): (name: string) => number {
+  const index = new Map(wasmRecordFields(record).map((f) => [f.name, f.index]));
   return (name) => (index.has(name) ? words[index.get(name)!]! : 0);
 }
 
-/** A call's geometry from its record words (the fields src/schedule/abi.ts lowers it to). */
+/** A call's geometry from its record words (the shared fields src/schedule/abi lowers it to, and the wasm extension's). */
 function recordGeometry(symbol: string, words: Int32Array): KernelGeometry {
   const spec = KERNELS[symbol]!;
   const f = reader(spec.record, words);
@@ -38,7 +40,7 @@ function recordWordsOf(lowered: LoweredSchedule, symbol: string, record: number)
   if (!spec) throw new Error(`kernel symbol ${symbol} is not in the kernel ABI`);
   const op = spec.ops[0]!;
   if (op === 'copy-window' || OP_TABLE[op].workspace === null) return null;
-  return new Int32Array(lowered.constants.buffer, lowered.constants.byteOffset + record, recordWords(spec.record));
+  return new Int32Array(lowered.constants.buffer, lowered.constants.byteOffset + record, wasmRecordWords(spec.record));
 }
 
 /** The largest workspace any call of a lowered schedule needs. */

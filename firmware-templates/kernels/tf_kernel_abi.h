@@ -1,4 +1,4 @@
-/* GENERATED from src/schedule/abi.ts: the tinyforge kernel ABI. Do not edit. */
+/* GENERATED from src/schedule/abi/ (records.ts, kernels.ts): the tinyforge kernel ABI. Do not edit. */
 #ifndef TF_KERNEL_ABI_H
 #define TF_KERNEL_ABI_H
 #include <stdint.h>
@@ -34,10 +34,6 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
-  int32_t qparams;
-  int32_t packed;
-  int32_t wide;
-  int32_t winograd;
   int32_t workspace;
   int32_t workspace_bytes;
 } tf_conv2d_args;
@@ -68,13 +64,9 @@ typedef struct {
 #define TF_CONV2D_OUTPUT_OFFSET 24
 #define TF_CONV2D_ACT_MIN 25
 #define TF_CONV2D_ACT_MAX 26
-#define TF_CONV2D_QPARAMS 27
-#define TF_CONV2D_PACKED 28
-#define TF_CONV2D_WIDE 29
-#define TF_CONV2D_WINOGRAD 30
-#define TF_CONV2D_WORKSPACE 31
-#define TF_CONV2D_WORKSPACE_BYTES 32
-#define TF_CONV2D_WORDS 33
+#define TF_CONV2D_WORKSPACE 27
+#define TF_CONV2D_WORKSPACE_BYTES 28
+#define TF_CONV2D_WORDS 29
 
 typedef struct {
   int32_t input;
@@ -104,7 +96,6 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
-  int32_t qparams;
   int32_t workspace;
   int32_t workspace_bytes;
 } tf_dwconv2d_args;
@@ -135,10 +126,9 @@ typedef struct {
 #define TF_DWCONV2D_OUTPUT_OFFSET 24
 #define TF_DWCONV2D_ACT_MIN 25
 #define TF_DWCONV2D_ACT_MAX 26
-#define TF_DWCONV2D_QPARAMS 27
-#define TF_DWCONV2D_WORKSPACE 28
-#define TF_DWCONV2D_WORKSPACE_BYTES 29
-#define TF_DWCONV2D_WORDS 30
+#define TF_DWCONV2D_WORKSPACE 27
+#define TF_DWCONV2D_WORKSPACE_BYTES 28
+#define TF_DWCONV2D_WORDS 29
 
 typedef struct {
   int32_t input;
@@ -155,8 +145,6 @@ typedef struct {
   int32_t output_offset;
   int32_t act_min;
   int32_t act_max;
-  int32_t qparams;
-  int32_t wide;
   int32_t workspace;
   int32_t workspace_bytes;
 } tf_fully_connected_args;
@@ -174,11 +162,9 @@ typedef struct {
 #define TF_FULLY_CONNECTED_OUTPUT_OFFSET 11
 #define TF_FULLY_CONNECTED_ACT_MIN 12
 #define TF_FULLY_CONNECTED_ACT_MAX 13
-#define TF_FULLY_CONNECTED_QPARAMS 14
-#define TF_FULLY_CONNECTED_WIDE 15
-#define TF_FULLY_CONNECTED_WORKSPACE 16
-#define TF_FULLY_CONNECTED_WORKSPACE_BYTES 17
-#define TF_FULLY_CONNECTED_WORDS 18
+#define TF_FULLY_CONNECTED_WORKSPACE 14
+#define TF_FULLY_CONNECTED_WORKSPACE_BYTES 15
+#define TF_FULLY_CONNECTED_WORDS 16
 
 typedef struct {
   int32_t input;
@@ -239,7 +225,6 @@ typedef struct {
   int32_t output_shift;
   int32_t act_min;
   int32_t act_max;
-  int32_t lut;
 } tf_add_args;
 #define TF_ADD_INPUT1 0
 #define TF_ADD_INPUT2 1
@@ -261,30 +246,7 @@ typedef struct {
 #define TF_ADD_OUTPUT_SHIFT 32
 #define TF_ADD_ACT_MIN 33
 #define TF_ADD_ACT_MAX 34
-#define TF_ADD_LUT 35
-#define TF_ADD_WORDS 36
-
-typedef struct {
-  int32_t input;
-  int32_t output;
-  int32_t count;
-} tf_widen_args;
-#define TF_WIDEN_INPUT 0
-#define TF_WIDEN_OUTPUT 1
-#define TF_WIDEN_COUNT 2
-#define TF_WIDEN_WORDS 3
-
-typedef struct {
-  int32_t input;
-  int32_t output;
-  int32_t out_depth;
-  int32_t in_depth;
-} tf_winograd_weights_args;
-#define TF_WINOGRAD_WEIGHTS_INPUT 0
-#define TF_WINOGRAD_WEIGHTS_OUTPUT 1
-#define TF_WINOGRAD_WEIGHTS_OUT_DEPTH 2
-#define TF_WINOGRAD_WEIGHTS_IN_DEPTH 3
-#define TF_WINOGRAD_WEIGHTS_WORDS 4
+#define TF_ADD_WORDS 35
 
 typedef struct {
   int32_t input1;

@@ -2,7 +2,7 @@
  * including the planner's overlap variants with exactly their access order (src/reference/variants.ts).
  * C99, no malloc, no stdio.
  *
- * Every kernel is `void <symbol>(const int32_t *args)` (the shared kernel ABI, src/schedule/abi.ts):
+ * Every kernel is `void <symbol>(const int32_t *args)` (the shared kernel ABI, src/schedule/abi/):
  * `args` is the call's argument record (tf_kernel_abi.h, generated), and its tensor references are
  * resolved against the two bases the generated model sets before its calls: tf_arena (activations,
  * reference v >= 0 = byte offset v) and tf_consts (weights and records, v < 0 = byte offset ~v).

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allKernelSources, KERNEL_HEADERS } from '../../codegen/c/emit.js';
-import { cAbiHeader } from '../schedule/abi.js';
+import { cAbiHeader } from '../../codegen/c/abi-header.js';
 import { ToolchainError } from '../errors.js';
 import type { Cpu } from '../cost/cpus.js';
 import { discardEntry, ENTRY_HASHES, privateCacheRoot, sha256, verifiedEntry } from './private-cache.js';

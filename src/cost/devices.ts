@@ -27,9 +27,9 @@
 // cycles); only the instruction model is measured.
 import m4Calibration from './calibration/cortex-m4.json' with { type: 'json' };
 import { OP_TABLE, type OpCostKind } from '../ir/op-table.js';
-import { KERNELS } from '../schedule/abi.js';
+import { KERNELS } from '../schedule/abi/kernels.js';
 
-/** Kernel kinds: groups of the kernel ABI's symbols (src/schedule/abi.ts) that cost alike. */
+/** Kernel kinds: groups of the kernel ABI's symbols (src/schedule/abi/kernels.ts) that cost alike. */
 export const KERNEL_KINDS = [
   'conv2d',
   'conv2d_1x1',

@@ -6,7 +6,7 @@
 // its arena and its code (fixed functions + invoke's bytes per call, fitted on two demo models).
 import { copiesElementsOnly, floatOpIndices } from '../ir/float.js';
 import { graphWeightBytes } from '../ir/macs.js';
-import { lowerSchedule, type LoweredSchedule } from '../schedule/abi.js';
+import { lowerSchedule, type LoweredSchedule } from '../schedule/abi/lower.js';
 import type { Schedule } from '../schedule/types.js';
 import type { Graph } from '../ir/graph.js';
 import { UsageError } from '../errors.js';

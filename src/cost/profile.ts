@@ -4,7 +4,7 @@
 // Pure: no files, no clock.
 import type { Graph } from '../ir/graph.js';
 import { elementCount, byteSize } from '../ir/shapes.js';
-import { callSymbols } from '../schedule/abi.js';
+import { callSymbols } from '../schedule/abi/lower.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
 import { graphWeightBytes, macsOf, opWeightBytes, transposeConvMacs } from '../ir/macs.js';

@@ -3,7 +3,7 @@
 // `npm run bench:stack` from -fstack-usage and -fcallgraph-info); the call graph of a model is invoke ->
 // each kernel call -> its callees, so the worst case is invoke's frame + the deepest call.
 import { copiesElementsOnly, floatOpIndices } from '../ir/float.js';
-import { lowerSchedule, type LoweredSchedule } from '../schedule/abi.js';
+import { lowerSchedule, type LoweredSchedule } from '../schedule/abi/lower.js';
 import type { Schedule } from '../schedule/types.js';
 import { UsageError } from '../errors.js';
 import m4 from './calibration/stack-cortex-m4.json' with { type: 'json' };

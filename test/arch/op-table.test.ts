@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COPY_WINDOW_SOURCES, KERNEL_VARIANTS, OP_TABLE, variantScratchElements, type OpTraits } from '../../src/ir/op-table.js';
 import { OP_KINDS, type OpKind } from '../../src/ir/ops.js';
-import { KERNELS } from '../../src/schedule/abi.js';
+import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import { REFERENCE_KERNELS } from '../../src/reference/kernels.js';
 import { VARIANT_KERNELS } from '../../src/reference/variants.js';
 import { KERNEL_KINDS } from '../../src/cost/devices.js';

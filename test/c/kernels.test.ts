@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DType, Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
-import { KERNELS } from '../../src/schedule/abi.js';
+import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,

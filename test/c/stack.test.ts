@@ -10,8 +10,8 @@ import { haveTools } from './toolchain.js';
 const ok = haveShared() && haveTools('stack tables', ['arm-none-eabi-gcc', 'arm-none-eabi-size']);
 
 describe.skipIf(!ok)('stack tables', () => {
-  it('cortex-m4: the checked-in table is what arm-none-eabi-gcc gives now (else: npm run bench:stack)', () => {
-    const now = stackTableFor('cortex-m4', SHARED_DIR);
+  it('cortex-m4: the checked-in table is what arm-none-eabi-gcc gives now (else: npm run bench:stack)', async () => {
+    const now = await stackTableFor('cortex-m4', SHARED_DIR);
     const stored = stackTable('cortex-m4');
     expect(stored.flags).toEqual(now.flags);
     expect(stored.kernels).toEqual(now.kernels);

@@ -1,11 +1,11 @@
-// The float64 form of the wasm requantization table (src/schedule/abi.ts, form 0) is used only where
+// The float64 form of the wasm requantization table (codegen/wasm/abi/qparams.ts, form 0) is used only where
 // floatRequantExact proves it equal to TFLM's MultiplyByQuantizedMultiplier for the clamped output. This
 // replays that form's arithmetic (and form 2's, for outputs clamped at or above the zero point) in JS float64 (the same operations assembly/requant.ts runs) against the
 // integer spec, on channels the proof accepts, with accumulators on and around every rounding boundary.
 import { describe, expect, it } from 'vitest';
 import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../src/ir/quant.js';
-import { floatRequantExact, type ChannelWeights } from '../../src/schedule/abi.js';
-import { float32Requant, float32Result } from '../../src/schedule/requant-f32.js';
+import { floatRequantExact, type ChannelWeights } from '../../codegen/wasm/abi/qparams.js';
+import { float32Requant, float32Result } from '../../codegen/wasm/abi/requant-f32.js';
 
 const MAGIC = 6755399441055744.0;
 

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from '../../src/builder/index.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { abiWord, ConstantData, constRef, lowerSchedule } from '../../src/schedule/abi.js';
+import { ConstantData } from '../../src/schedule/abi/constants.js';
+import { lowerSchedule } from '../../src/schedule/abi/lower.js';
+import { abiWord, constRef } from '../../src/schedule/abi/records.js';
 import type { KernelCall, Schedule } from '../../src/schedule/types.js';
 import { refusal } from '../helpers/refusal.js';
 

@@ -1,5 +1,5 @@
 // Runs single kernel calls of the wasm kernel library (build/kernels.{simd,scalar}.wasm) directly: the
-// call is lowered with the kernel ABI (src/schedule/abi.ts), its constant data written at address 0,
+// call is lowered with the wasm kernel ABI (codegen/wasm/abi/lower.ts), its constant data written at address 0,
 // the arena after it with every tensor at a chosen offset (input and output may overlap), the two base
 // globals set, and the kernel called with its record's address.
 import type { KernelVariant } from '../../src/ir/op-table.js';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
 import { elementCount, dtypeBytes } from '../../src/ir/shapes.js';
-import { lowerSchedule } from '../../src/schedule/abi.js';
+import { lowerWasmSchedule } from '../../codegen/wasm/abi/lower.js';
 import { checkPlannedWorkspace } from '../../codegen/wasm/workspace.js';
 import { stepWorkspaceBytes } from '../../src/plan/workspace.js';
 import type { PlanBackend } from '../../src/ir/workspace.js';
@@ -108,7 +108,7 @@ export function runKernel(
   const schedule: Schedule = { graph, arenaBytes, inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
+  const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
   const { symbol, record } = lowered.calls[0]!;
   checkPlannedWorkspace(lowered);
   const arenaBase = align(lowered.constants.length);

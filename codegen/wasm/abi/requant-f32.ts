@@ -1,11 +1,11 @@
-// The float32 form of the wasm requantization table (src/schedule/abi.ts `qparams`, forms 3 and 4):
+// The float32 form of the wasm requantization table (codegen/wasm/abi/qparams.ts `qparams`, forms 3 and 4):
 // r = round-to-nearest(fround(fround(x) * scale) + nudge [+ negative when the product is negative]),
 // computed on 4 lanes per SIMD op. float32 cannot represent TFLM's arithmetic in general, so a channel
 // gets this form only after a proof over every accumulator it can reach: both the exact result
 // (MultiplyByQuantizedMultiplier) and the float32 one are non-decreasing step functions of x, so they
 // give the same clamped output everywhere iff they step at the same x for every output level the clamp
 // lets through. Each such step is located exactly and the float32 function is evaluated on both sides.
-import { multiplyByQuantizedMultiplier } from '../ir/quant.js';
+import { multiplyByQuantizedMultiplier } from '../../../src/ir/quant.js';
 
 export interface Float32Requant {
   scale: number;

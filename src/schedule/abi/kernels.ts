@@ -1,0 +1,89 @@
+// Every kernel symbol of the ABI, the record it takes and the op kinds it runs.
+//
+// ## Kernel symbols
+// `<op>_<dtype>[_<variant>]`, e.g. conv2d_s8, conv2d_s8_stream_row, dwconv2d_s8_inplace_channel;
+// dtype codes s8/u8/s16/s32/f32 (in_out for conversions: quantize_f32_s8, requantize_s8_s16). Kernels
+// that only move elements take `elem_bytes` and carry no dtype (pad, strided_copy, concatenation,
+// resize_nearest, copy, copy_window). Variants realize exactly the access order of
+// src/reference/variants.ts (the plan overlaps input and output relying on it). The variant
+// 'stream-element' never changes the symbol: every element-wise kernel of both libraries MUST run as a
+// forward stream (output elements in increasing order, each written right after reading what it
+// depends on; SOFTMAX reads a row twice before its write pass; PAD writes front to back, never
+// pre-filling). Fast paths (`conv2d_s8_1x1`, `dwconv2d_s8_3x3`) use their generic kernel's record and
+// are chosen only for the default variant when LowerOptions.fastPaths is on.
+import type { OpKind } from '../../ir/ops.js';
+import type { KernelSources, KernelVariant } from '../../ir/op-table.js';
+import type { RecordName } from './records.js';
+
+export interface KernelSpec<R extends string = RecordName> {
+  record: R;
+  /** Op kinds it computes ('copy-window' for CopyWindowCall). */
+  ops: ReadonlyArray<OpKind | 'copy-window'>;
+  /** Plan variant whose access order it realizes ('default' = any order; inputs and outputs never overlap). */
+  variant: KernelVariant;
+  summary: string;
+  /** Its source files when they are not its op's OP_TABLE kernels (the 16x8 kernels have files of their own). */
+  sources?: KernelSources;
+}
+
+const CONV16_SOURCES: KernelSources = { wasm: 'conv16.ts', c: 'conv16.c' };
+
+const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
+
+const ELEMENTWISE = 'forward stream (also the stream-element order)';
+
+/** Every kernel symbol of the ABI. Both libraries implement the symbols the models they build need. */
+export const KERNELS: Record<string, KernelSpec> = {
+  conv2d_s8: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: 'int8 convolution, per-channel requantization, groups' },
+  conv2d_s8_1x1: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: 'fast path: 1x1, stride 1, no pads, 1 group (a matrix product)' },
+  conv2d_s8_stream_row: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-row', summary: 'output rows in order, each computed into scratch then written' },
+  conv2d_s8_stream_pixel: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-pixel', summary: 'output pixels in order, each computed into scratch then written' },
+  dwconv2d_s8: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'int8 depthwise convolution' },
+  dwconv2d_s8_3x3: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'fast path: 3x3, dilation 1, multiplier 1' },
+  dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },
+  fully_connected_s8: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected' },
+  fully_connected_s8_stream_row: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'stream-row', summary: 'batch rows in order via scratch' },
+  avgpool2d_s8: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'default', summary: 'average pool (padding not counted)' },
+  avgpool2d_s8_stream_row: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  maxpool2d_s8: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'max pool' },
+  maxpool2d_s8_stream_row: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
+  transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },
+  transpose_conv_s16: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: '16x8 transpose convolution, int64 bias and accumulator' },
+  add_s8: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int8 add with broadcasting; ${ELEMENTWISE}` },
+  add_s16: { record: 'add', ops: ['ADD'], variant: 'default', summary: `int16 add (left shift 15) with broadcasting; ${ELEMENTWISE}` },
+  sub_s16: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int16 subtract (left shift 15) with broadcasting; ${ELEMENTWISE}` },
+  sub_s8: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int8 subtract with broadcasting; ${ELEMENTWISE}` },
+  mul_s8: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int8 multiply with broadcasting; ${ELEMENTWISE}` },
+  maximum_s8: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int8 maximum with broadcasting; ${ELEMENTWISE}` },
+  minimum_s8: { record: 'max_min', ops: ['MINIMUM'], variant: 'default', summary: `int8 minimum with broadcasting; ${ELEMENTWISE}` },
+  relu_s8: { record: 'relu', ops: ['RELU', 'RELU_N1_TO_1'], variant: 'default', summary: ELEMENTWISE },
+  relu_s16: { record: 'relu', ops: ['RELU'], variant: 'default', summary: ELEMENTWISE },
+  relu6_s8: { record: 'clamp', ops: ['RELU6'], variant: 'default', summary: ELEMENTWISE },
+  relu6_s16: { record: 'clamp', ops: ['RELU6'], variant: 'default', summary: ELEMENTWISE },
+  leaky_relu_s8: { record: 'leaky_relu', ops: ['LEAKY_RELU'], variant: 'default', summary: ELEMENTWISE },
+  leaky_relu_s16: { record: 'leaky_relu', ops: ['LEAKY_RELU'], variant: 'default', summary: ELEMENTWISE },
+  hard_swish_s8: { record: 'hard_swish', ops: ['HARD_SWISH'], variant: 'default', summary: ELEMENTWISE },
+  logistic_s8: { record: 'sigmoid', ops: ['LOGISTIC'], variant: 'default', summary: ELEMENTWISE },
+  tanh_s8: { record: 'sigmoid', ops: ['TANH'], variant: 'default', summary: ELEMENTWISE },
+  softmax_s8: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int8; per row: max, sum, write pass' },
+  softmax_s8_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int16; per row: max, sum, write pass' },
+  mean_s8: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int8 mean over up to 2 axes' },
+  mean_s16: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int16 mean over up to 2 axes' },
+  quantize_f32_s8: { record: 'quantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE },
+  quantize_f32_s16: { record: 'quantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE },
+  ...Object.fromEntries(
+    REQUANTIZE_PAIRS.map((p) => [`requantize_${p}`, { record: 'requantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE } satisfies KernelSpec]),
+  ),
+  dequantize_s8_f32: { record: 'dequantize', ops: ['DEQUANTIZE'], variant: 'default', summary: ELEMENTWISE },
+  dequantize_u8_f32: { record: 'dequantize', ops: ['DEQUANTIZE'], variant: 'default', summary: ELEMENTWISE },
+  dequantize_s16_f32: { record: 'dequantize', ops: ['DEQUANTIZE'], variant: 'default', summary: ELEMENTWISE },
+  pad: { record: 'pad', ops: ['PAD', 'PADV2'], variant: 'default', summary: `any dtype; ${ELEMENTWISE}` },
+  strided_copy: { record: 'strided_copy', ops: ['TRANSPOSE', 'STRIDED_SLICE'], variant: 'default', summary: `any dtype; ${ELEMENTWISE}` },
+  concatenation: { record: 'concatenation', ops: ['CONCATENATION'], variant: 'default', summary: 'any dtype; byte copies' },
+  resize_nearest: { record: 'resize_nearest', ops: ['RESIZE_NEAREST_NEIGHBOR'], variant: 'default', summary: 'any dtype' },
+  copy: { record: 'copy', ops: ['RESHAPE', 'SQUEEZE'], variant: 'default', summary: 'memmove' },
+  decode_lut_s8: { record: 'decode_lut', ops: ['DECODE'], variant: 'default', summary: 'packed LUT indices -> int8 values of their channel table' },
+  copy_window: { record: 'copy_window', ops: ['copy-window'], variant: 'default', summary: 'patch tiles: a spatial window to or from a compact tile' },
+};

@@ -1,0 +1,41 @@
+// The per-op lowering table (like the importer's per-op tables in src/import/tflite): one entry per op
+// kind, so a new OpKind without a lowering does not compile.
+import type { OpKind } from '../../ir/ops.js';
+import type { OpLowering } from './context.js';
+import * as e from './ops/elementwise.js';
+import * as m from './ops/movement.js';
+import * as w from './ops/window.js';
+
+export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
+  ADD: e.ADD,
+  SUB: e.SUB,
+  MUL: e.MUL,
+  AVERAGE_POOL_2D: w.AVERAGE_POOL_2D,
+  MAX_POOL_2D: w.MAX_POOL_2D,
+  CONV_2D: w.CONV_2D,
+  DEPTHWISE_CONV_2D: w.DEPTHWISE_CONV_2D,
+  FULLY_CONNECTED: w.FULLY_CONNECTED,
+  CONCATENATION: m.CONCATENATION,
+  QUANTIZE: e.QUANTIZE,
+  DEQUANTIZE: e.DEQUANTIZE,
+  HARD_SWISH: e.HARD_SWISH,
+  LEAKY_RELU: e.LEAKY_RELU,
+  LOGISTIC: e.LOGISTIC,
+  TANH: e.TANH,
+  RELU: e.RELU,
+  RELU6: e.RELU6,
+  RELU_N1_TO_1: e.RELU_N1_TO_1,
+  MEAN: e.MEAN,
+  PAD: m.PAD,
+  PADV2: m.PADV2,
+  RESHAPE: m.RESHAPE,
+  SQUEEZE: m.SQUEEZE,
+  RESIZE_NEAREST_NEIGHBOR: m.RESIZE_NEAREST_NEIGHBOR,
+  SOFTMAX: e.SOFTMAX,
+  STRIDED_SLICE: m.STRIDED_SLICE,
+  TRANSPOSE: m.TRANSPOSE,
+  MAXIMUM: e.MAXIMUM,
+  MINIMUM: e.MINIMUM,
+  TRANSPOSE_CONV: w.TRANSPOSE_CONV,
+  DECODE: m.DECODE,
+};

@@ -1,0 +1,229 @@
+// Lowering of the element-wise ops (binary with broadcasting, activations, conversions), SOFTMAX and MEAN.
+import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
+import type { KernelCall } from '../../types.js';
+import { code, f32Bits, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
+import { MAX_RANK } from '../records.js';
+
+function broadcastStrides(inShape: readonly number[], out6: readonly number[]): number[] {
+  const in6 = padShape(inShape, 'broadcast');
+  const s = rowMajorStrides(in6);
+  return out6.map((_, d) => (in6[d] === 1 ? 0 : s[d]!));
+}
+
+/** The shape fields of a broadcasting binary call that its record (add, mul, max_min) shares. */
+function broadcastFields(ctx: LowerContext, call: KernelCall, where: string) {
+  const a = operand(ctx, call.inputs[0], `${where} input 1`);
+  const b = operand(ctx, call.inputs[1], `${where} input 2`);
+  const out = call.outputs[0]!;
+  const size = elementCount(out.shape);
+  const out6 = padShape(out.shape, where);
+  const flat = elementCount(a.shape) === size && elementCount(b.shape) === size ? 1 : 0;
+  return {
+    input1: a.ref, input2: b.ref, output: out.offset, size, flat, out_shape: out6,
+    in1_strides: broadcastStrides(a.shape, out6), in2_strides: broadcastStrides(b.shape, out6),
+  };
+}
+
+function addSub(name: string): OpLowering<'ADD' | 'SUB'> {
+  return {
+    symbol: ({ call, where }) => `${name}_${code(call.outputs[0]!.dtype, where)}`,
+    record(ctx, { call, op, where }) {
+      const p = op.params;
+      return {
+        record: 'add',
+        fields: {
+          ...broadcastFields(ctx, call, where), act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+          left_shift: p.leftShift, input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
+          input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
+          output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
+        },
+      };
+    },
+  };
+}
+
+export const ADD = addSub('add');
+export const SUB = addSub('sub');
+
+export const MUL: OpLowering<'MUL'> = {
+  symbol: () => 'mul_s8',
+  record(ctx, { call, op, where }) {
+    const p = op.params;
+    return {
+      record: 'mul',
+      fields: {
+        ...broadcastFields(ctx, call, where), act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+        input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
+        output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
+      },
+    };
+  },
+};
+
+function maxMin(name: string): OpLowering<'MAXIMUM' | 'MINIMUM'> {
+  return {
+    symbol: ({ call, where }) => `${name}_${code(call.outputs[0]!.dtype, where)}`,
+    record: (ctx, { call, where }) => ({ record: 'max_min', fields: broadcastFields(ctx, call, where) }),
+  };
+}
+
+export const MAXIMUM = maxMin('maximum');
+export const MINIMUM = maxMin('minimum');
+
+/** `<name>_<input dtype>`: the symbol of a unary kernel typed by its input. */
+function byInput(name: string) {
+  return ({ call, where }: { call: KernelCall; where: string }, graph: Parameters<OpLowering<'RELU'>['symbol']>[1]) =>
+    `${name}_${code(operandType(graph, call.inputs[0], `${where} input`).dtype, where)}`;
+}
+
+/** Input reference, output offset and element count: the fields every unary record starts with. */
+function unary(ctx: LowerContext, call: KernelCall, where: string) {
+  const x = operand(ctx, call.inputs[0], `${where} input`);
+  const out = call.outputs[0]!;
+  return { x, io: { input: x.ref, output: out.offset }, size: elementCount(out.shape) };
+}
+
+function relu(): OpLowering<'RELU' | 'RELU_N1_TO_1'> {
+  return {
+    symbol: byInput('relu'),
+    record(ctx, { call, op, where }) {
+      const { io, size } = unary(ctx, call, where);
+      const p = op.params;
+      return {
+        record: 'relu',
+        fields: {
+          ...io, size, input_offset: p.inputOffset, output_offset: p.outputOffset,
+          output_multiplier: p.outputMultiplier, output_shift: p.outputShift, act_min: p.clamp[0], act_max: p.clamp[1],
+        },
+      };
+    },
+  };
+}
+
+export const RELU = relu();
+export const RELU_N1_TO_1 = relu();
+
+export const RELU6: OpLowering<'RELU6'> = {
+  symbol: byInput('relu6'),
+  record(ctx, { call, op, where }) {
+    const { io, size } = unary(ctx, call, where);
+    return { record: 'clamp', fields: { ...io, size, act_min: op.params.clamp[0], act_max: op.params.clamp[1] } };
+  },
+};
+
+export const LEAKY_RELU: OpLowering<'LEAKY_RELU'> = {
+  symbol: byInput('leaky_relu'),
+  record(ctx, { call, op, where }) {
+    const { io, size } = unary(ctx, call, where);
+    const p = op.params;
+    return {
+      record: 'leaky_relu',
+      fields: {
+        ...io, size, input_offset: p.inputOffset, output_offset: p.outputOffset,
+        multiplier_alpha: p.outputMultiplierAlpha, shift_alpha: p.outputShiftAlpha,
+        multiplier_identity: p.outputMultiplierIdentity, shift_identity: p.outputShiftIdentity,
+      },
+    };
+  },
+};
+
+export const HARD_SWISH: OpLowering<'HARD_SWISH'> = {
+  symbol: () => 'hard_swish_s8',
+  record(ctx, { call, op, where }) {
+    const { io, size } = unary(ctx, call, where);
+    const p = op.params;
+    return {
+      record: 'hard_swish',
+      fields: {
+        ...io, size, input_zero_point: p.inputZeroPoint, output_zero_point: p.outputZeroPoint,
+        reluish_multiplier: p.reluishMultiplierFixedpointInt16, reluish_exponent: p.reluishMultiplierExponent,
+        output_multiplier: p.outputMultiplierFixedpointInt16, output_exponent: p.outputMultiplierExponent,
+      },
+    };
+  },
+};
+
+function sigmoid(symbol: string): OpLowering<'LOGISTIC' | 'TANH'> {
+  return {
+    symbol: () => symbol,
+    record(ctx, { call, op, where }) {
+      const { io, size } = unary(ctx, call, where);
+      const p = op.params;
+      return {
+        record: 'sigmoid',
+        fields: {
+          ...io, size, input_zero_point: p.inputZeroPoint, input_range_radius: p.inputRangeRadius,
+          input_multiplier: p.inputMultiplier, input_left_shift: p.inputLeftShift,
+        },
+      };
+    },
+  };
+}
+
+export const LOGISTIC = sigmoid('logistic_s8');
+export const TANH = sigmoid('tanh_s8');
+
+export const SOFTMAX: OpLowering<'SOFTMAX'> = {
+  symbol: ({ call }) => (call.outputs[0]!.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8'),
+  record(ctx, { call, op, where }) {
+    const { x, io, size } = unary(ctx, call, where);
+    const depth = x.shape[x.shape.length - 1] ?? 1;
+    const p = op.params;
+    return {
+      record: 'softmax',
+      fields: { ...io, rows: depth === 0 ? 0 : size / depth, depth, input_multiplier: p.inputMultiplier, input_left_shift: p.inputLeftShift, diff_min: p.diffMin },
+    };
+  },
+};
+
+export const MEAN: OpLowering<'MEAN'> = {
+  symbol: byInput('mean'),
+  record(ctx, { call, op, where }) {
+    const { x, io, size } = unary(ctx, call, where);
+    const p = op.params;
+    const rank = x.shape.length;
+    const strides = rowMajorStrides(x.shape);
+    const kept = x.shape.map((_, d) => d).filter((d) => !op.attrs.axes.includes(d));
+    const red = x.shape.map((_, d) => d).filter((d) => op.attrs.axes.includes(d));
+    const pad1 = (a: number[], fill: number) => [...new Array<number>(MAX_RANK - a.length).fill(fill), ...a];
+    if (rank > MAX_RANK) padShape(x.shape, where);
+    return {
+      record: 'mean',
+      fields: {
+        ...io, out_size: size, count: p.count,
+        kept_shape: pad1(kept.map((d) => x.shape[d]!), 1), kept_strides: pad1(kept.map((d) => strides[d]!), 0),
+        red_shape: pad1(red.map((d) => x.shape[d]!), 1), red_strides: pad1(red.map((d) => strides[d]!), 0),
+        input_zero_point: p.inputZeroPoint, output_zero_point: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
+      },
+    };
+  },
+};
+
+export const QUANTIZE: OpLowering<'QUANTIZE'> = {
+  symbol({ call, op, where }, graph) {
+    if (op.params.mode === 'fromFloat') return `quantize_f32_${code(call.outputs[0]!.dtype, where)}`;
+    return `requantize_${code(operandType(graph, call.inputs[0], `${where} input`).dtype, where)}_${code(call.outputs[0]!.dtype, where)}`;
+  },
+  record(ctx, { call, op, where }) {
+    const { io, size } = unary(ctx, call, where);
+    const p = op.params;
+    if (p.mode === 'fromFloat') {
+      return { record: 'quantize', fields: { ...io, size, scale: f32Bits(p.scale), zero_point: p.zeroPoint, qmin: p.qmin, qmax: p.qmax } };
+    }
+    return {
+      record: 'requantize',
+      fields: {
+        ...io, size, input_zero_point: p.inputZeroPoint, output_zero_point: p.outputZeroPoint,
+        multiplier: p.multiplier, shift: p.shift, qmin: p.qmin, qmax: p.qmax,
+      },
+    };
+  },
+};
+
+export const DEQUANTIZE: OpLowering<'DEQUANTIZE'> = {
+  symbol: ({ call, where }, graph) => `dequantize_${code(operandType(graph, call.inputs[0], `${where} input`).dtype, where)}_f32`,
+  record(ctx, { call, op, where }) {
+    const { io, size } = unary(ctx, call, where);
+    return { record: 'dequantize', fields: { ...io, size, scale: f32Bits(op.params.scale), zero_point: op.params.zeroPoint } };
+  },
+};

@@ -1,0 +1,164 @@
+// Lowering of the ops that move elements without arithmetic (any dtype: the kernels take elem_bytes):
+// PAD, TRANSPOSE, STRIDED_SLICE, CONCATENATION, RESIZE_NEAREST_NEIGHBOR, and RESHAPE / SQUEEZE the plan
+// did not alias; and DECODE, which looks weights up in their channel's table.
+import type { QuantizedOp } from '../../../ir/graph.js';
+import { sliceCount } from '../../../ir/params/linear.js';
+import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
+import { UnsupportedError } from '../../../errors.js';
+import { arrayRef, elemBytes, operand, padShape, type OpLowering } from '../context.js';
+import { MAX_RANK } from '../records.js';
+
+function pad(): OpLowering<'PAD' | 'PADV2'> {
+  return {
+    symbol: () => 'pad',
+    record(ctx, { call, op, where }) {
+      const x = operand(ctx, call.inputs[0], `${where} input`);
+      const out = call.outputs[0]!;
+      const eb = elemBytes(out.dtype, where);
+      const pattern = new DataView(new ArrayBuffer(8));
+      const v = op.params.padValue;
+      switch (out.dtype) {
+        case 'float32': pattern.setFloat32(0, v, true); break;
+        case 'int64': pattern.setBigInt64(0, BigInt(v), true); break;
+        default: pattern.setInt32(0, v, true); // truncated to elem_bytes by the kernel (little-endian)
+      }
+      return {
+        record: 'pad',
+        fields: {
+          input: x.ref, output: out.offset, elem_bytes: eb, in_shape: padShape(x.shape, where),
+          before: padShape(op.attrs.paddings.map((q) => q[0]), where).map((d, i) => (i < MAX_RANK - x.shape.length ? 0 : d)),
+          out_shape: padShape(out.shape, where), pad_lo: pattern.getInt32(0, true), pad_hi: pattern.getInt32(4, true),
+        },
+      };
+    },
+  };
+}
+
+export const PAD = pad();
+export const PADV2 = pad();
+
+/** Output elements in order from input element start + sum(index[d] * steps[d]). */
+function stridedCopy<K extends 'TRANSPOSE' | 'STRIDED_SLICE'>(
+  walk: (shape: number[], inStrides: number[], op: QuantizedOp<K>) => { start: number; counts: number[]; steps: number[] },
+): OpLowering<K> {
+  return {
+    symbol: () => 'strided_copy',
+    record(ctx, { call, op, where }) {
+      const x = operand(ctx, call.inputs[0], `${where} input`);
+      const out = call.outputs[0]!;
+      const { start, counts, steps } = walk(x.shape, rowMajorStrides(x.shape), op);
+      const lead = MAX_RANK - counts.length;
+      if (lead < 0) padShape(counts, where);
+      return {
+        record: 'strided_copy',
+        fields: {
+          input: x.ref, output: out.offset, elem_bytes: elemBytes(out.dtype, where), start,
+          counts: [...new Array<number>(lead).fill(1), ...counts], steps: [...new Array<number>(lead).fill(0), ...steps],
+        },
+      };
+    },
+  };
+}
+
+export const TRANSPOSE = stridedCopy<'TRANSPOSE'>((shape, inStrides, op) => ({
+  start: 0,
+  counts: op.attrs.perm.map((p) => shape[p]!),
+  steps: op.attrs.perm.map((p) => inStrides[p]!),
+}));
+
+export const STRIDED_SLICE = stridedCopy<'STRIDED_SLICE'>((_shape, inStrides, op) => {
+  const { begin, end, strides } = op.attrs;
+  let start = 0;
+  begin.forEach((b, d) => (start += b * inStrides[d]!));
+  return { start, counts: begin.map((b, d) => sliceCount(b, end[d]!, strides[d]!)), steps: strides.map((s, d) => s * inStrides[d]!) };
+});
+
+export const CONCATENATION: OpLowering<'CONCATENATION'> = {
+  symbol({ op, where }) {
+    if (op.params.inputs.some((q) => q !== null)) throw new UnsupportedError(`${where}: requantizing concatenation has no kernel`, { op: op.kind });
+    return 'concatenation';
+  },
+  record(ctx, { call, op, where }) {
+    const out = call.outputs[0]!;
+    const axis = op.attrs.axis;
+    let outer = 1;
+    for (let d = 0; d < axis; d++) outer *= out.shape[d]!;
+    let inner = 1;
+    for (let d = axis + 1; d < out.shape.length; d++) inner *= out.shape[d]!;
+    const table: number[] = [];
+    call.inputs.forEach((o, i) => {
+      const x = operand(ctx, o, `${where} input ${i}`);
+      table.push(x.ref, x.shape[axis]! * inner);
+    });
+    return {
+      record: 'concatenation',
+      fields: {
+        output: out.offset, elem_bytes: elemBytes(out.dtype, where), outer, out_row: out.shape[axis]! * inner,
+        count: call.inputs.length, inputs: arrayRef(ctx, table, `${where} input table entry`),
+      },
+    };
+  },
+};
+
+/** TFLM GetNearestNeighbor in float32 (the same arithmetic as src/reference/ops/resize.ts). */
+function nearestSource(i: number, inSize: number, outSize: number, alignCorners: boolean, halfPixelCenters: boolean): number {
+  const f = Math.fround;
+  const scale = alignCorners && outSize > 1 ? f((inSize - 1) / (outSize - 1)) : f(inSize / outSize);
+  const offset = halfPixelCenters ? 0.5 : 0;
+  const pos = f(f(i + offset) * scale);
+  let src = Math.min(alignCorners ? (pos < 0 ? -Math.round(-pos) : Math.round(pos)) : Math.floor(pos), inSize - 1);
+  if (halfPixelCenters) src = Math.max(0, src);
+  return src;
+}
+
+export const RESIZE_NEAREST_NEIGHBOR: OpLowering<'RESIZE_NEAREST_NEIGHBOR'> = {
+  symbol: () => 'resize_nearest',
+  record(ctx, { call, op, where }) {
+    const x = operand(ctx, call.inputs[0], `${where} input`);
+    const out = call.outputs[0]!;
+    const [batches, inH, inW, depth] = x.shape as [number, number, number, number];
+    const [, outH, outW] = out.shape as [number, number, number, number];
+    const { alignCorners, halfPixelCenters } = op.attrs;
+    return {
+      record: 'resize_nearest',
+      fields: {
+        input: x.ref, output: out.offset, elem_bytes: elemBytes(out.dtype, where), batches, in_h: inH, in_w: inW, depth, out_h: outH, out_w: outW,
+        src_y: arrayRef(ctx, Array.from({ length: outH }, (_, i) => nearestSource(i, inH, outH, alignCorners, halfPixelCenters))),
+        src_x: arrayRef(ctx, Array.from({ length: outW }, (_, i) => nearestSource(i, inW, outW, alignCorners, halfPixelCenters))),
+      },
+    };
+  },
+};
+
+/** A byte copy (memmove): RESHAPE / SQUEEZE the plan did not alias. */
+function copy(): OpLowering<'RESHAPE' | 'SQUEEZE'> {
+  return {
+    symbol: () => 'copy',
+    record(ctx, { call, where }) {
+      const x = operand(ctx, call.inputs[0], `${where} input`);
+      const out = call.outputs[0]!;
+      return { record: 'copy', fields: { input: x.ref, output: out.offset, bytes: elementCount(out.shape) * elemBytes(out.dtype, where) } };
+    },
+  };
+}
+
+export const RESHAPE = copy();
+export const SQUEEZE = copy();
+
+/** DECODE (TFLM LUT-compressed weights): packed indices -> int8 values of their channel's table (src/ir/lut.ts). */
+export const DECODE: OpLowering<'DECODE'> = {
+  symbol: () => 'decode_lut_s8',
+  record(ctx, { call, op, where }) {
+    const x = operand(ctx, call.inputs[0], `${where} packed indices`);
+    const a = operand(ctx, call.inputs[1], `${where} ancillary data`);
+    const out = call.outputs[0]!;
+    const { bitWidth, valueStride, channels, channelAxisLast } = op.attrs;
+    return {
+      record: 'decode_lut',
+      fields: {
+        input: x.ref, ancillary: a.ref, output: out.offset, count: elementCount(out.shape), bit_width: bitWidth, stride: valueStride, channels,
+        channel_axis_last: channelAxisLast ? 1 : 0,
+      },
+    };
+  },
+};

@@ -1,0 +1,124 @@
+// Lowering of the ops that read windows or rows of weights: CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
+import { elementCount } from '../../../ir/shapes.js';
+import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering } from '../context.js';
+
+/** The fields CONV_2D and DEPTHWISE_CONV_2D records share; adds filter, bias and requantization arrays. */
+function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | 'DEPTHWISE_CONV_2D'>) {
+  const x = operand(ctx, call.inputs[0], `${where} input`);
+  const w = operand(ctx, call.inputs[1], `${where} filter`);
+  const out = call.outputs[0]!;
+  const outDepth = out.shape[3]!;
+  // int32 per channel, or int64 on the 16x8 path (CONV_2D with int16 activations)
+  const bias = biasRef(ctx, call.inputs[2], x.dtype, outDepth, where);
+  const p = op.params;
+  const { stride, dilation, pad, clamp } = op.attrs;
+  const [, kh, kw] = w.shape as [number, number, number, number];
+  return {
+    input: x.ref, output: out.offset, filter: w.ref, bias,
+    multiplier: arrayRef(ctx, expand(p.multiplier, outDepth)), shift: arrayRef(ctx, expand(p.shift, outDepth)), scratch: call.scratch ? call.scratch.offset : 0,
+    ...workspaceFields(call),
+    batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
+    out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: kh, filter_w: kw,
+    stride_h: stride[0], stride_w: stride[1], dilation_h: dilation[0], dilation_w: dilation[1], pad_top: pad.top, pad_left: pad.left,
+    input_offset: p.inputOffset, output_offset: p.outputOffset, act_min: clamp[0], act_max: clamp[1],
+  };
+}
+
+export const CONV_2D: OpLowering<'CONV_2D'> = {
+  symbol({ call, op, where }, graph, fastPaths) {
+    const x = operandType(graph, call.inputs[0], `${where} input`);
+    if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
+    const w = operandType(graph, call.inputs[1], `${where} filter`);
+    const [, kh, kw, fd] = w.shape as [number, number, number, number];
+    const { stride, pad } = op.attrs;
+    const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
+    return fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
+  },
+  record(ctx, c): RecordLowering {
+    const fields = convFields(ctx, c);
+    return { record: 'conv2d', fields: { ...fields, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]! } };
+  },
+};
+
+export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
+  symbol({ call, op, where }, graph, fastPaths) {
+    const w = operandType(graph, call.inputs[1], `${where} filter`);
+    const [, kh, kw] = w.shape as [number, number, number, number];
+    const { dilation, depthMultiplier } = op.attrs;
+    const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && depthMultiplier === 1;
+    return fastPaths && call.variant === 'default' && is3x3 ? 'dwconv2d_s8_3x3' : `dwconv2d_s8${variantSuffix(call)}`;
+  },
+  record(ctx, c) {
+    return { record: 'dwconv2d', fields: { ...convFields(ctx, c), depth_multiplier: c.op.attrs.depthMultiplier } };
+  },
+};
+
+export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
+  symbol: ({ call }) => `fully_connected_s8${variantSuffix(call)}`,
+  record(ctx, { call, op, where }) {
+    const x = operand(ctx, call.inputs[0], `${where} input`);
+    const w = operand(ctx, call.inputs[1], `${where} weights`);
+    const out = call.outputs[0]!;
+    const [units, depth] = w.shape as [number, number];
+    const biasOperand = call.inputs[2];
+    const bias = biasOperand ? operand(ctx, biasOperand, `${where} bias`).ref : arrayRef(ctx, new Int32Array(units));
+    const p = op.params;
+    return {
+      record: 'fully_connected',
+      fields: {
+        input: x.ref, output: out.offset, filter: w.ref, bias,
+        multiplier: arrayRef(ctx, expand(p.multiplier, units)), shift: arrayRef(ctx, expand(p.shift, units)), scratch: call.scratch ? call.scratch.offset : 0,
+        ...workspaceFields(call),
+        batches: elementCount(out.shape) / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
+        act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+      },
+    };
+  },
+};
+
+function pool(name: string): OpLowering<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'> {
+  return {
+    symbol: ({ call }) => `${name}${variantSuffix(call)}`,
+    record(ctx, { call, op, where }) {
+      const x = operand(ctx, call.inputs[0], `${where} input`);
+      const out = call.outputs[0]!;
+      const { filter, stride, pad, clamp } = op.attrs;
+      return {
+        record: 'pool2d',
+        fields: {
+          input: x.ref, output: out.offset, scratch: call.scratch ? call.scratch.offset : 0,
+          batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, depth: x.shape[3]!, out_h: out.shape[1]!, out_w: out.shape[2]!,
+          filter_h: filter[0], filter_w: filter[1], stride_h: stride[0], stride_w: stride[1], pad_top: pad.top, pad_left: pad.left,
+          act_min: clamp[0], act_max: clamp[1],
+        },
+      };
+    },
+  };
+}
+
+export const AVERAGE_POOL_2D = pool('avgpool2d_s8');
+export const MAX_POOL_2D = pool('maxpool2d_s8');
+
+export const TRANSPOSE_CONV: OpLowering<'TRANSPOSE_CONV'> = {
+  symbol: ({ call, where }, graph) => `transpose_conv_${code(operandType(graph, call.inputs[2], `${where} input`).dtype, where)}`,
+  record(ctx, { call, op, where }) {
+    // TFLite's order: output shape, filter, input, bias
+    const w = operand(ctx, call.inputs[1], `${where} filter`);
+    const x = operand(ctx, call.inputs[2], `${where} input`);
+    const out = call.outputs[0]!;
+    const p = op.params;
+    const outDepth = out.shape[3]!;
+    return {
+      record: 'transpose_conv',
+      fields: {
+        input: x.ref, output: out.offset, filter: w.ref, bias: biasRef(ctx, call.inputs[3], x.dtype, outDepth, where),
+        multiplier: arrayRef(ctx, expand(p.multiplier, outDepth)), shift: arrayRef(ctx, expand(p.shift, outDepth)),
+        batches: x.shape[0]!, in_h: x.shape[1]!, in_w: x.shape[2]!, in_depth: x.shape[3]!,
+        out_h: out.shape[1]!, out_w: out.shape[2]!, out_depth: outDepth, filter_h: w.shape[1]!, filter_w: w.shape[2]!,
+        stride_h: op.attrs.stride[0], stride_w: op.attrs.stride[1], pad_top: op.attrs.pad.top, pad_left: op.attrs.pad.left,
+        input_offset: p.inputOffset, output_offset: p.outputOffset, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+      },
+    };
+  },
+};

@@ -1,0 +1,51 @@
+// The lowering table (src/schedule/abi/lowerings.ts): one entry per op kind, and kernel symbols chosen
+// from the Schedule call alone (what the profiler reads), never by lowering records and constant data.
+import { describe, expect, it } from 'vitest';
+import { ModelBuilder } from '../../src/builder/index.js';
+import { OP_KINDS, type OpKind } from '../../src/ir/ops.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
+import type { OpLowering } from '../../src/schedule/abi/context.js';
+import { callSymbols, kernelSymbols, lowerSchedule } from '../../src/schedule/abi/lower.js';
+import { LOWERINGS } from '../../src/schedule/abi/lowerings.js';
+import type { Schedule } from '../../src/schedule/types.js';
+
+function convSchedule(): Schedule {
+  const b = new ModelBuilder({ name: 'lowering', seed: 3 });
+  const x = b.input('x', [1, 6, 6, 8], { scale: 0.05, zeroPoint: 1 });
+  b.output(b.add(b.conv2d(x, { filters: 8, kernel: 3 }), b.conv2d(x, { filters: 8, kernel: 1 })));
+  return scheduleOf(planModel(b.build(), { inplace: false }).plan);
+}
+
+describe('lowering table', () => {
+  it('has an entry for every op kind, and a missing one does not compile', () => {
+    expect(Object.keys(LOWERINGS).sort()).toEqual([...OP_KINDS].sort());
+    const { ADD: _add, ...withoutAdd } = LOWERINGS;
+    // @ts-expect-error an OpKind without a lowering is a type error
+    const incomplete: { readonly [K in OpKind]: OpLowering<K> } = withoutAdd;
+    expect(Object.keys(incomplete)).not.toContain('ADD');
+  });
+
+  it('callSymbols gives the lowering\'s symbols, fast paths included', () => {
+    const s = convSchedule();
+    expect(callSymbols(s)).toEqual(lowerSchedule(s).calls.map((c) => c.symbol));
+    expect(callSymbols(s)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', 'add_s8']);
+    expect(callSymbols(s, { fastPaths: false })).toEqual(['conv2d_s8', 'conv2d_s8', 'add_s8']);
+    expect(kernelSymbols(s)).toEqual(['add_s8', 'conv2d_s8', 'conv2d_s8_1x1']);
+  });
+
+  it('callSymbols reads the call alone: no constant data is built (weights without bytes still get their kernel)', () => {
+    const s = convSchedule();
+    // the lowering needs every weight's bytes; choosing a kernel needs none
+    const tensors = s.graph.tensors.map((t) => (t.data ? { ...t, data: null } : t));
+    const hollow: Schedule = { ...s, graph: { ...s.graph, tensors } };
+    expect(callSymbols(hollow)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', 'add_s8']);
+  });
+
+  it('callSymbols gives null where the ABI has no kernel (an op without derived params), as lowering refuses it', () => {
+    const s = convSchedule();
+    const calls = s.calls.map((c) => (c.type === 'kernel' && c.op.kind === 'ADD' ? { ...c, op: { ...c.op, params: null } } : c));
+    const broken: Schedule = { ...s, calls };
+    expect(callSymbols(broken)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', null]);
+    expect(() => lowerSchedule(broken)).toThrow('ADD (op 2) has no derived quantization params');
+  });
+});
