@@ -1,6 +1,7 @@
-// `npm run bench:nas [-- --candidates N] [-- --budget N] [-- --json]`: the efficiency predictor's throughput
-// on examples/nas/mcu-small.json (distinct random members, each built, planned, stack-sized and profiled:
-// candidates per second of this process's CPU time and of wall time, and the share of each step), then
+// `npm run bench:nas [-- --candidates N] [-- --candidates-exact N] [-- --budget N] [-- --json]`: the efficiency
+// predictor's throughput on examples/nas/mcu-small.json (distinct random members: composed from cached pieces,
+// as the agents call it, from a cold cache and a warm one; and whole graphs built, planned, stack-sized and
+// profiled, with the share of each step; candidates per second of this process's CPU time and of wall time), then
 // evolution vs random at three SRAM budgets (16, 32, 64 KiB) with a 256 KiB flash budget, same budget and
 // seed, ranked by the labelled MACs-as-proxy score (no supernet-trained accuracy predictor exists yet).
 // --json prints one JSON object on stdout and nothing else.
@@ -32,15 +33,19 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-// Throughput: distinct members, each step timed in CPU ms.
-const n = option('--candidates', 100);
-const rng = new Xorshift32(1);
-const seen = new Set<string>();
-const archs = [];
-while (archs.length < n) {
-  const a = sampleArch(space, rng);
-  if (!seen.has(archKey(a))) (seen.add(archKey(a)), archs.push(a));
-}
+// Throughput of the exact path: distinct members, each whole graph built and planned, each step timed in CPU ms.
+const distinct = (count: number, seed: number) => {
+  const rng = new Xorshift32(seed);
+  const seen = new Set<string>();
+  const out = [];
+  while (out.length < count) {
+    const a = sampleArch(space, rng);
+    if (!seen.has(archKey(a))) (seen.add(archKey(a)), out.push(a));
+  }
+  return out;
+};
+const n = option('--candidates-exact', 40);
+const archs = distinct(n, 1);
 const steps = { build: 0, plan: 0, schedule: 0, stack: 0, flash: 0, profile: 0 };
 const wall0 = performance.now();
 const cpu0 = cpuMs();
@@ -66,13 +71,38 @@ for (const a of archs) {
 }
 const cpuTotal = cpuMs() - cpu0;
 const wallTotal = performance.now() - wall0;
-const throughput = {
+const rate = (count: number, ms: number) => Math.round((count / ms) * 1000 * 10) / 10;
+const exactPath = {
   candidates: n,
-  perSecondCpu: Math.round((n / cpuTotal) * 1000 * 10) / 10,
-  perSecondWall: Math.round((n / wallTotal) * 1000 * 10) / 10,
+  perSecondCpu: rate(n, cpuTotal),
+  perSecondWall: rate(n, wallTotal),
   share: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round((v / cpuTotal) * 1000) / 1000])),
 };
-log(`efficiency predictor on ${space.name}: ${n} distinct members, ${throughput.perSecondCpu} candidates/s of CPU, ${throughput.perSecondWall}/s wall (shared machine); CPU share ${JSON.stringify(throughput.share)}`);
+log(`exact path (whole graph) on ${space.name}: ${n} distinct members, ${exactPath.perSecondCpu} candidates/s of CPU, ${exactPath.perSecondWall}/s wall (shared machine); CPU share ${JSON.stringify(exactPath.share)}`);
+
+// Throughput of the predictor the agents call (pieces planned once, composed per member): a cold run from an
+// empty piece cache over m distinct members, then m more distinct members with the pieces cached.
+const m = option('--candidates', 5000);
+const fast = new EfficiencyPredictor(space, options);
+const timed = (list: typeof archs) => {
+  const c0 = cpuMs(), w0 = performance.now();
+  for (const a of list) fast.predict(a);
+  return { cpu: cpuMs() - c0, wall: performance.now() - w0 };
+};
+const cold = timed(distinct(m, 2));
+const piecesCold = fast.piecesBuilt;
+const warm = timed(distinct(m, 3));
+const throughput = {
+  candidates: m,
+  perSecondCpu: rate(m, cold.cpu),
+  perSecondWall: rate(m, cold.wall),
+  pieces: piecesCold,
+  piecesCpuSeconds: Math.round(cold.cpu) / 1000,
+  warmPerSecondCpu: rate(m, warm.cpu),
+  warmPiecesBuilt: fast.piecesBuilt - piecesCold,
+  exactPath,
+};
+log(`predictor (composed from pieces): ${m} distinct members from an empty cache: ${throughput.perSecondCpu} candidates/s of CPU (${piecesCold} pieces planned), ${throughput.perSecondWall}/s wall; ${m} more with the pieces cached: ${throughput.warmPerSecondCpu}/s of CPU (${throughput.warmPiecesBuilt} new pieces)`);
 
 // Agents at three SRAM budgets, same evaluations and seed; one predictor (its cache) shared by both agents.
 const budget = option('--budget', 200);

@@ -1,6 +1,7 @@
 // A member of the search space as an int8 graph built with the builder: stem 3x3/2 conv, then per stage
 // MobileNetV2 inverted residual blocks (1x1 expand, kxk depthwise, 1x1 project, residual when shapes
 // match), a 1x1 head, global average pooling and a classifier. Random weights: the graph is for cost.
+// The same pieces build each piece alone (fragments.ts): one definition of the network for both.
 import { makeDivisible, ModelBuilder, type TensorHandle } from '../builder/index.js';
 import type { Graph } from '../ir/graph.js';
 import { archKey, type Arch, type SearchSpace } from './space.js';
@@ -11,27 +12,75 @@ export interface BuildArchOptions {
   calibrationSamples?: number;
 }
 
-export function buildArch(space: SearchSpace, arch: Arch, options: BuildArchOptions = {}): Graph {
-  const b = new ModelBuilder({
-    name: `nas-${archKey(arch)}`,
-    seed: options.seed ?? 1,
-    calibrationSamples: options.calibrationSamples ?? 0,
-    description: `tinyforge nas member ${archKey(arch)} of space ${space.name} (random weights)`,
-  });
-  const image = b.input('input', [1, arch.resolution, arch.resolution, space.inputChannels], { scale: 1 / 128, zeroPoint: 0 });
-  let x = b.conv2d(image, { name: 'stem', filters: makeDivisible(space.stemChannels * arch.width), kernel: 3, stride: 2, activation: 'relu6' });
+/** One block of a member: what it computes depends on these fields alone (the fragment cache's key). */
+export type Piece =
+  | { kind: 'stem'; resolution: number; inputChannels: number; filters: number }
+  | { kind: 'block'; height: number; width: number; inChannels: number; kernel: number; expand: number; outChannels: number; stride: number; name: string }
+  | { kind: 'tail'; height: number; width: number; channels: number; headChannels: number; classes: number };
+
+/** The member's pieces in order, with the activation shape each one reads. */
+export function archPieces(space: SearchSpace, arch: Arch): Piece[] {
+  const stemFilters = makeDivisible(space.stemChannels * arch.width);
+  const pieces: Piece[] = [{ kind: 'stem', resolution: arch.resolution, inputChannels: space.inputChannels, filters: stemFilters }];
+  // The stem is 3x3 stride 2 with SAME padding: ceil(r / 2).
+  let h = Math.ceil(arch.resolution / 2);
+  let w = h;
+  let c = stemFilters;
   arch.stages.forEach((blocks, s) => {
     const spec = space.stages[s]!;
     const out = makeDivisible(spec.channels * arch.width);
     blocks.forEach((block, i) => {
-      x = invertedResidual(b, x, block.kernel, block.expand, out, i === 0 ? spec.stride : 1, `s${s}b${i}`);
+      const stride = i === 0 ? spec.stride : 1;
+      pieces.push({ kind: 'block', height: h, width: w, inChannels: c, kernel: block.kernel, expand: block.expand, outChannels: out, stride, name: `s${s}b${i}` });
+      h = Math.ceil(h / stride);
+      w = Math.ceil(w / stride);
+      c = out;
     });
   });
-  if (space.headChannels > 0) x = b.conv2d(x, { name: 'head', filters: space.headChannels, kernel: 1, activation: 'relu6' });
-  x = b.mean(x, { name: 'pool', axes: [1, 2] });
-  x = b.fullyConnected(x, { name: 'classifier', units: space.classes, zeroMeanWeights: true, weightGain: 0.1 });
-  b.output(b.softmax(x, { name: 'softmax' }));
+  pieces.push({ kind: 'tail', height: h, width: w, channels: c, headChannels: space.headChannels, classes: space.classes });
+  return pieces;
+}
+
+export function buildArch(space: SearchSpace, arch: Arch, options: BuildArchOptions = {}): Graph {
+  const b = builderFor(`nas-${archKey(arch)}`, `tinyforge nas member ${archKey(arch)} of space ${space.name} (random weights)`, options);
+  let x: TensorHandle | null = null;
+  for (const piece of archPieces(space, arch)) x = addPiece(b, x, piece);
   return b.build();
+}
+
+/** One piece alone: its input a graph input of the shape it reads, its output the graph's output. */
+export function buildPiece(piece: Piece, options: BuildArchOptions = {}): Graph {
+  const b = builderFor(`nas-piece`, `tinyforge nas piece ${JSON.stringify(piece)} (random weights)`, options);
+  const x = piece.kind === 'stem' ? null : b.input('input', piece.kind === 'block' ? [1, piece.height, piece.width, piece.inChannels] : [1, piece.height, piece.width, piece.channels], INPUT_QUANT);
+  const y = addPiece(b, x, piece);
+  if (piece.kind !== 'tail') b.output(y);
+  return b.build();
+}
+
+const INPUT_QUANT = { scale: 1 / 128, zeroPoint: 0 };
+
+function builderFor(name: string, description: string, options: BuildArchOptions): ModelBuilder {
+  return new ModelBuilder({ name, seed: options.seed ?? 1, calibrationSamples: options.calibrationSamples ?? 0, description });
+}
+
+function addPiece(b: ModelBuilder, x: TensorHandle | null, piece: Piece): TensorHandle {
+  switch (piece.kind) {
+    case 'stem': {
+      const image = b.input('input', [1, piece.resolution, piece.resolution, piece.inputChannels], INPUT_QUANT);
+      return b.conv2d(image, { name: 'stem', filters: piece.filters, kernel: 3, stride: 2, activation: 'relu6' });
+    }
+    case 'block':
+      return invertedResidual(b, x!, piece.kernel, piece.expand, piece.outChannels, piece.stride, piece.name);
+    case 'tail': {
+      let y = x!;
+      if (piece.headChannels > 0) y = b.conv2d(y, { name: 'head', filters: piece.headChannels, kernel: 1, activation: 'relu6' });
+      y = b.mean(y, { name: 'pool', axes: [1, 2] });
+      y = b.fullyConnected(y, { name: 'classifier', units: piece.classes, zeroMeanWeights: true, weightGain: 0.1 });
+      const out = b.softmax(y, { name: 'softmax' });
+      b.output(out);
+      return out;
+    }
+  }
 }
 
 function invertedResidual(b: ModelBuilder, x: TensorHandle, kernel: number, expand: number, out: number, stride: number, name: string): TensorHandle {

@@ -1,12 +1,15 @@
 // The efficiency predictor: a member of the space -> its int8 graph (builder) -> the real planner with the
 // user's planner flags -> peak SRAM (arena, plus the generated C's stack and static data), flash, MACs and
-// Cortex-M latency from the calibrated profiler. Exact, not estimated: the same figures `plan`/`profile` give.
+// Cortex-M latency from the calibrated profiler. `exact` gives the same figures `plan`/`profile` give for the
+// whole graph; `predict` composes them from per-piece figures cached across members (fragments.ts), fast
+// enough for thousands of candidates per second, and the agents re-check what they report with `exact`.
 import { estimateFlash } from '../cost/flash.js';
 import { profileSchedule } from '../cost/profile.js';
 import { scheduleStack } from '../cost/stack.js';
 import type { DeviceModel } from '../cost/devices.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../pipeline.js';
 import { buildArch } from './build.js';
+import { FragmentCosts } from './fragments.js';
 import { archKey, type Arch, type SearchSpace } from './space.js';
 
 export interface Efficiency {
@@ -34,22 +37,37 @@ export interface PredictorOptions {
 }
 
 export class EfficiencyPredictor {
-  private readonly cache = new Map<string, Efficiency>();
-  /** Graphs built and planned (cache misses), for the candidates-per-second figure. */
+  private readonly exactCache = new Map<string, Efficiency>();
+  private readonly pieces: FragmentCosts;
+  /** Whole graphs built and planned by `exact` (cache misses). */
   evaluated = 0;
 
   constructor(
     readonly space: SearchSpace,
     readonly options: PredictorOptions,
-  ) {}
+  ) {
+    this.pieces = new FragmentCosts(options);
+  }
 
-  /** The member's figures; an arch seen before comes from the cache (the figures depend on the arch alone). */
+  /** Pieces built and planned so far by `predict` (its cache misses). */
+  get piecesBuilt(): number {
+    return this.pieces.built;
+  }
+
+  /** The member's figures composed from its pieces': MACs, instructions and the arena as the whole graph's, flash and variants' costs within a few percent (fragments.ts). */
   predict(arch: Arch): Efficiency {
+    // Patch-based inference spans layers across pieces: only the whole graph plans it.
+    if ((this.options.plan.patch ?? 'none') !== 'none') return this.exact(arch);
+    return this.pieces.compose(this.space, arch);
+  }
+
+  /** The member's figures from its whole graph through the planner: what `plan` and `profile` print. */
+  exact(arch: Arch): Efficiency {
     const key = archKey(arch);
-    const hit = this.cache.get(key);
+    const hit = this.exactCache.get(key);
     if (hit) return hit;
     const e = measureArch(this.space, arch, this.options);
-    this.cache.set(key, e);
+    this.exactCache.set(key, e);
     this.evaluated++;
     return e;
   }

@@ -1,6 +1,8 @@
 // Search agents over a space: random sampling and evolution (population, mutation, crossover, parents
-// ratio), every candidate's constraints checked exactly by the efficiency predictor; the score comes from
-// a pluggable accuracy predictor. Deterministic for a seed; never returns a member that breaks a constraint.
+// ratio), every candidate's constraints checked by the efficiency predictor's fast composed figures, and
+// every member the search returns (best, Pareto front) re-checked on its whole graph by the real planner;
+// the score comes from a pluggable accuracy predictor. Deterministic for a seed; never returns a member
+// that breaks a constraint.
 import { Xorshift32 } from '../builder/index.js';
 import { BudgetError, UsageError } from '../errors.js';
 import type { EfficiencyPredictor, Efficiency } from './predictor.js';
@@ -54,8 +56,9 @@ export interface SearchOptions {
 export interface SearchResult {
   agent: 'random' | 'evolution';
   evaluations: number;
-  /** Every distinct feasible candidate seen, in discovery order. */
+  /** Every distinct feasible candidate seen, in discovery order (the predictor's composed figures). */
   feasible: Candidate[];
+  /** best and pareto carry the whole graph's figures from the planner (`EfficiencyPredictor.exact`). */
   best: Candidate;
   pareto: Candidate[];
 }
@@ -76,7 +79,7 @@ export function violations(e: Efficiency, c: Constraints): Array<{ name: string;
  * constraint, every member does.
  */
 export function checkFeasible(predictor: EfficiencyPredictor, c: Constraints): Candidate['efficiency'] {
-  const smallest = predictor.predict(extremeArch(predictor.space, 'smallest'));
+  const smallest = predictor.exact(extremeArch(predictor.space, 'smallest'));
   const broken = violations(smallest, c);
   if (broken.length > 0) {
     const figure = (name: string, v: number) => (name === 'ms' ? `${v.toFixed(2)} ms` : name === 'macs' ? `${v} MACs` : `${v} B`);
@@ -197,12 +200,30 @@ export function search(predictor: EfficiencyPredictor, options: SearchOptions): 
   } else {
     throw new UsageError(`agent must be random or evolution, got "${String(options.agent)}"`);
   }
+  // The reported members, re-checked on their whole graph: one the planner finds over a constraint is dropped.
+  const confirm = (c: Candidate): Candidate | null => {
+    const efficiency = predictor.exact(c.arch);
+    return violations(efficiency, constraints).length > 0 ? null : { ...c, efficiency, score: accuracy.predict(c.arch, efficiency) };
+  };
+  const ranked = [...feasible.values()].sort(byScore);
+  let best: Candidate | null = null;
+  for (const c of ranked) if ((best = confirm(c))) break;
   // checkFeasible proved the smallest member fits: it is the fallback when the budget found nothing.
-  const all = [...feasible.values()];
-  if (all.length === 0) {
+  if (!best) {
     const arch = extremeArch(space, 'smallest');
-    all.push({ arch, key: archKey(arch), efficiency: smallest, score: accuracy.predict(arch, smallest) });
+    best = { arch, key: archKey(arch), efficiency: smallest, score: accuracy.predict(arch, smallest) };
   }
-  const best = [...all].sort(byScore)[0]!;
-  return { agent: options.agent, evaluations, feasible: all, best, pareto: paretoFront(all) };
+  const all = ranked.length > 0 ? [...feasible.values()] : [best];
+  let front = paretoFront(all);
+  for (;;) {
+    const confirmed = front.map((c) => confirm(c));
+    const dropped = new Set(front.filter((_, i) => !confirmed[i]).map((c) => c.key));
+    if (dropped.size === 0) {
+      front = confirmed as Candidate[];
+      break;
+    }
+    for (let i = all.length - 1; i >= 0; i--) if (dropped.has(all[i]!.key)) all.splice(i, 1);
+    front = paretoFront(all.length > 0 ? all : [best]);
+  }
+  return { agent: options.agent, evaluations, feasible: all, best, pareto: front };
 }

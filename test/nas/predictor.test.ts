@@ -29,7 +29,7 @@ describe('nas efficiency predictor', () => {
     it(`peak, RAM and flash equal plan --json, MACs and ms equal profile --json (--patch ${patch})`, async () => {
       const model = join(tmp, `member-${patch}.tflite`);
       writeFileSync(model, writeTflite(buildArch(space, arch)));
-      const e = new EfficiencyPredictor(space, options(patch)).predict(arch);
+      const e = new EfficiencyPredictor(space, options(patch)).exact(arch);
       const plan = JSON.parse((await cli('plan', model, '--json', '--patch', patch)).stdout);
       expect(e.peakBytes).toBe(plan.peakBytes);
       expect(e.ramBytes).toBe(plan.ramBytes);
@@ -44,8 +44,8 @@ describe('nas efficiency predictor', () => {
 
   it('caches by arch: a repeat is not built again', () => {
     const p = new EfficiencyPredictor(space, options('none'));
-    const a = p.predict(arch);
-    const b = p.predict(JSON.parse(JSON.stringify(arch)));
+    const a = p.exact(arch);
+    const b = p.exact(JSON.parse(JSON.stringify(arch)));
     expect(b).toBe(a);
     expect(p.evaluated).toBe(1);
   });

@@ -71,7 +71,7 @@ export function registerNas(program: Command, io: CliIO): void {
       const predictor = new EfficiencyPredictor(space, predictorOptions(opts, null));
       const members = (['smallest', 'largest'] as const).map((which) => {
         const arch = extremeArch(space, which);
-        return { which, arch, ...predictor.predict(arch) };
+        return { which, arch, ...predictor.exact(arch) };
       });
       const size = spaceSize(space);
       if (opts.json) {
@@ -85,7 +85,7 @@ export function registerNas(program: Command, io: CliIO): void {
     .action((spacePath: string, archPath: string, opts: CommonFlags) => {
       const space = loadSpace(spacePath);
       const arch: Arch = parseArch(readJson(archPath, 'architecture'), space);
-      const e = new EfficiencyPredictor(space, predictorOptions(opts, null)).predict(arch);
+      const e = new EfficiencyPredictor(space, predictorOptions(opts, null)).exact(arch);
       io.stdout(opts.json ? JSON.stringify({ arch, ...e }, null, 2) + '\n' : `${basename(archPath)}: ${efficiencyLine(e)}\n`);
     });
 

@@ -1,0 +1,109 @@
+// The efficiency predictor's fast path: a member is a chain of pieces (stem, blocks, tail) and only one
+// activation crosses from one piece to the next, so its costs compose from the pieces' costs, each piece
+// built, planned and lowered once per distinct shape (the cache key) and reused across members.
+// Additive figures (MACs, instructions, cycles, calls, constant bytes) and the kernel symbols' union are
+// exact; the arena is the largest piece's arena, which the full planner can only differ from by how it packs
+// across a boundary: `nas` re-checks every reported candidate with the full planner (predictor.ts).
+import { flashTable } from '../cost/flash.js';
+import { profileSchedule } from '../cost/profile.js';
+import { stackTable } from '../cost/stack.js';
+import { lowerSchedule } from '../schedule/abi/lower.js';
+import { planModel, scheduleOf } from '../pipeline.js';
+import { archPieces, buildPiece, type Piece } from './build.js';
+import type { Arch, SearchSpace } from './space.js';
+import type { Efficiency, PredictorOptions } from './predictor.js';
+
+/** What one piece contributes. */
+export interface PieceCost {
+  arenaBytes: number;
+  /** The deepest kernel call's stack (callees included), without invoke's frame. */
+  deepestCallBytes: number;
+  symbols: string[];
+  calls: number;
+  constantBytes: number;
+  macs: number;
+  instructions: number;
+  ms: number;
+}
+
+const words = (bytes: number) => Math.max(1, Math.ceil(bytes / 4)) * 4;
+
+export class FragmentCosts {
+  private readonly cache = new Map<string, PieceCost>();
+  /** Pieces built and planned (cache misses). */
+  built = 0;
+
+  constructor(readonly options: PredictorOptions) {}
+
+  piece(piece: Piece): PieceCost {
+    const key = JSON.stringify(piece.kind === 'block' ? { ...piece, name: '' } : piece);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const cost = measurePiece(piece, this.options);
+    this.cache.set(key, cost);
+    this.built++;
+    return cost;
+  }
+
+  /** The member's figures from its pieces' (see the file comment for which are exact). */
+  compose(space: SearchSpace, arch: Arch): Efficiency {
+    const stack = stackTable(this.options.stackCpu);
+    const flash = flashTable(this.options.stackCpu);
+    const symbols = new Set<string>();
+    let arena = 0, deepest = 0, calls = 0, constants = 0, macs = 0, instructions = 0, ms = 0;
+    for (const p of archPieces(space, arch)) {
+      const c = this.piece(p);
+      arena = Math.max(arena, c.arenaBytes);
+      deepest = Math.max(deepest, c.deepestCallBytes);
+      for (const s of c.symbols) symbols.add(s);
+      calls += c.calls;
+      constants += c.constantBytes;
+      macs += c.macs;
+      instructions += c.instructions;
+      ms += c.ms;
+    }
+    const stackBytes = stack.invokeFrameBytes + deepest;
+    return {
+      peakBytes: arena,
+      stackBytes,
+      staticBytes: stack.staticBytes,
+      ramBytes: arena + stackBytes + stack.staticBytes + this.options.reserveBytes,
+      flashBytes: flashBytesOf(flash, symbols, calls, constants),
+      macs,
+      instructions,
+      ms,
+    };
+  }
+}
+
+/** flash.ts's flashOfLowered for a one-input, one-output model, from the composed parts. */
+function flashBytesOf(table: ReturnType<typeof flashTable>, symbols: ReadonlySet<string>, calls: number, constantBytes: number): number {
+  const keys = new Set(table.runtime);
+  for (const s of symbols) for (const k of table.kernels[s] ?? []) keys.add(k);
+  let bytes = 0;
+  for (const k of keys) {
+    const s = table.sections[k]!;
+    if (s.kind !== 'bss') bytes += s.bytes;
+  }
+  return bytes + table.model.textBytes + Math.round(table.model.perCallTextBytes * calls) + words(constantBytes);
+}
+
+function measurePiece(piece: Piece, options: PredictorOptions): PieceCost {
+  const planned = planModel(buildPiece(piece), options.plan);
+  const schedule = scheduleOf(planned.plan);
+  const lowered = lowerSchedule(schedule);
+  const table = stackTable(options.stackCpu);
+  let deepest = 0;
+  for (const c of lowered.calls) deepest = Math.max(deepest, table.kernels[c.symbol]?.bytes ?? 0);
+  const profile = profileSchedule(schedule, { device: options.device, mhz: options.mhz });
+  return {
+    arenaBytes: planned.plan.arenaBytes,
+    deepestCallBytes: deepest,
+    symbols: lowered.symbols,
+    calls: lowered.calls.length,
+    constantBytes: lowered.constants.length,
+    macs: profile.totals.macs,
+    instructions: profile.totals.instructions,
+    ms: profile.totals.ms,
+  };
+}

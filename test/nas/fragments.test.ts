@@ -1,0 +1,54 @@
+// The fast path composes a member's figures from its pieces (stem, blocks, tail), each planned alone: the
+// composed MACs and arena equal the whole graph's through the planner, flash and instructions are within
+// the spread the planner's whole-graph variant choices make, and the search re-checks what it returns.
+import { describe, expect, it } from 'vitest';
+import { Xorshift32 } from '../../src/builder/index.js';
+import { DEVICES } from '../../src/cost/devices.js';
+import { archPieces, buildArch, buildPiece } from '../../src/nas/build.js';
+import { EfficiencyPredictor, type PredictorOptions } from '../../src/nas/predictor.js';
+import { MACS_PROXY, sampleArch, search } from '../../src/nas/search.js';
+import { parseSpace } from '../../src/nas/space.js';
+import { TINY_SPACE } from './fixtures.js';
+
+const space = parseSpace(TINY_SPACE);
+const options: PredictorOptions = { plan: {}, stackCpu: 'cortex-m4', reserveBytes: 0, device: DEVICES['cortex-m4'], mhz: 120 };
+
+describe('nas efficiency predictor: composed from pieces', () => {
+  it('the pieces are the whole graph cut at its block boundaries (same op kinds in the same order)', () => {
+    const arch = sampleArch(space, new Xorshift32(3));
+    const whole = buildArch(space, arch).ops.map((o) => o.kind);
+    const pieces = archPieces(space, arch).flatMap((p) => buildPiece(p).ops.map((o) => o.kind));
+    expect(pieces).toEqual(whole);
+  });
+
+  it('on 40 random members: MACs, arena and stack equal the whole graph planned; flash within 1%, instructions within 2%', () => {
+    const p = new EfficiencyPredictor(space, options);
+    const rng = new Xorshift32(11);
+    for (let i = 0; i < 40; i++) {
+      const arch = sampleArch(space, rng);
+      const fast = p.predict(arch);
+      const exact = p.exact(arch);
+      expect(fast.macs).toBe(exact.macs);
+      expect(fast.peakBytes).toBe(exact.peakBytes);
+      expect(fast.stackBytes).toBe(exact.stackBytes);
+      expect(fast.staticBytes).toBe(exact.staticBytes);
+      expect(Math.abs(fast.flashBytes - exact.flashBytes) / exact.flashBytes).toBeLessThan(0.01);
+      expect(Math.abs(fast.instructions - exact.instructions) / exact.instructions).toBeLessThan(0.02);
+    }
+    // Pieces are shared: 40 members need far fewer pieces than their blocks.
+    expect(p.piecesBuilt).toBeLessThan(40 * 4);
+  });
+
+  it('--patch plans only whole graphs: predict is exact there', () => {
+    const p = new EfficiencyPredictor(space, { ...options, plan: { patch: 'auto' } });
+    const arch = sampleArch(space, new Xorshift32(5));
+    expect(p.predict(arch)).toBe(p.exact(arch));
+    expect(p.piecesBuilt).toBe(0);
+  });
+
+  it("a search's best and Pareto front carry the whole graph's figures", () => {
+    const p = new EfficiencyPredictor(space, options);
+    const r = search(p, { agent: 'random', budget: 60, seed: 2, constraints: {}, accuracy: MACS_PROXY });
+    for (const c of [r.best, ...r.pareto]) expect(c.efficiency).toEqual(p.exact(c.arch));
+  });
+});
