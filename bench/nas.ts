@@ -18,6 +18,8 @@ import { EfficiencyPredictor, type PredictorOptions } from '../src/nas/predictor
 import { MACS_PROXY, sampleArch, search } from '../src/nas/search.js';
 import { archKey, parseSpace } from '../src/nas/space.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
+import { planSpacePieces } from '../src/cli/nas-threads.js';
+import { availableParallelism } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -103,6 +105,15 @@ const throughput = {
   exactPath,
 };
 log(`predictor (composed from pieces): ${m} distinct members from an empty cache: ${throughput.perSecondCpu} candidates/s of CPU (${piecesCold} pieces planned), ${throughput.perSecondWall}/s wall; ${m} more with the pieces cached: ${throughput.warmPerSecondCpu}/s of CPU (${throughput.warmPiecesBuilt} new pieces)`);
+
+// The whole space's pieces planned up front on worker threads (what `nas search --threads` does), wall time.
+const threads = availableParallelism();
+const pooled = new EfficiencyPredictor(space, options);
+const pw0 = performance.now();
+const spacePieceCount = await planSpacePieces(pooled, threads);
+const threadsWallSeconds = Math.round(performance.now() - pw0) / 1000;
+Object.assign(throughput, { spacePieces: spacePieceCount, threads, threadsWallSeconds });
+log(`the space's ${spacePieceCount} pieces planned on ${threads} worker threads in ${threadsWallSeconds} s wall`);
 
 // Agents at three SRAM budgets, same evaluations and seed; one predictor (its cache) shared by both agents.
 const budget = option('--budget', 200);

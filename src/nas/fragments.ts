@@ -36,13 +36,18 @@ export class FragmentCosts {
   constructor(readonly options: PredictorOptions) {}
 
   piece(piece: Piece): PieceCost {
-    const key = JSON.stringify(piece.kind === 'block' ? { ...piece, name: '' } : piece);
+    const key = pieceKey(piece);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const cost = measurePiece(piece, this.options);
     this.cache.set(key, cost);
     this.built++;
     return cost;
+  }
+
+  /** Costs measured elsewhere (worker threads) for these pieces. */
+  seed(entries: ReadonlyArray<readonly [Piece, PieceCost]>): void {
+    for (const [piece, cost] of entries) this.cache.set(pieceKey(piece), cost);
   }
 
   /** The member's figures from its pieces' (see the file comment for which are exact). */
@@ -88,7 +93,32 @@ function flashBytesOf(table: ReturnType<typeof flashTable>, symbols: ReadonlySet
   return bytes + table.model.textBytes + Math.round(table.model.perCallTextBytes * calls) + words(constantBytes);
 }
 
-function measurePiece(piece: Piece, options: PredictorOptions): PieceCost {
+/** Pieces with equal keys compute the same thing (a block's name is only its label). */
+export function pieceKey(piece: Piece): string {
+  return JSON.stringify(piece.kind === 'block' ? { ...piece, name: '' } : piece);
+}
+
+/** Every distinct piece the space's members are made of: what a search can need, to plan up front in parallel. */
+export function spacePieces(space: SearchSpace): Piece[] {
+  const out = new Map<string, Piece>();
+  const add = (p: Piece) => out.set(pieceKey(p), p);
+  for (const resolution of space.resolutions) {
+    for (const width of space.widths) {
+      // The largest member at this resolution and width passes every shape its smaller siblings pass.
+      const deepest = space.stages.map((s) => Array.from({ length: s.depths[s.depths.length - 1]! }, () => ({ kernel: space.kernels[0]!, expand: space.expands[0]! })));
+      for (const p of archPieces(space, { resolution, width, stages: deepest })) {
+        if (p.kind !== 'block') {
+          add(p);
+          continue;
+        }
+        for (const kernel of space.kernels) for (const expand of space.expands) add({ ...p, kernel, expand });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+export function measurePiece(piece: Piece, options: PredictorOptions): PieceCost {
   const planned = planModel(buildPiece(piece), options.plan);
   const schedule = scheduleOf(planned.plan);
   const lowered = lowerSchedule(schedule);

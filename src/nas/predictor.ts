@@ -9,7 +9,8 @@ import { scheduleStack } from '../cost/stack.js';
 import type { DeviceModel } from '../cost/devices.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../pipeline.js';
 import { buildArch } from './build.js';
-import { FragmentCosts } from './fragments.js';
+import { FragmentCosts, type PieceCost } from './fragments.js';
+import type { Piece } from './build.js';
 import { archKey, type Arch, type SearchSpace } from './space.js';
 
 export interface Efficiency {
@@ -52,6 +53,11 @@ export class EfficiencyPredictor {
   /** Pieces built and planned so far by `predict` (its cache misses). */
   get piecesBuilt(): number {
     return this.pieces.built;
+  }
+
+  /** Piece costs measured elsewhere (nas's worker threads plan the space's pieces up front). */
+  seedPieces(entries: ReadonlyArray<readonly [Piece, PieceCost]>): void {
+    this.pieces.seed(entries);
   }
 
   /** The member's figures composed from its pieces': MACs, instructions and the arena as the whole graph's, flash and variants' costs within a few percent (fragments.ts). */

@@ -1,6 +1,11 @@
 // The fast path composes a member's figures from its pieces (stem, blocks, tail), each planned alone: the
 // composed MACs and arena equal the whole graph's through the planner, flash and instructions are within
 // the spread the planner's whole-graph variant choices make, and the search re-checks what it returns.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Xorshift32 } from '../../src/builder/index.js';
 import { DEVICES } from '../../src/cost/devices.js';
@@ -8,6 +13,8 @@ import { archPieces, buildArch, buildPiece } from '../../src/nas/build.js';
 import { EfficiencyPredictor, type PredictorOptions } from '../../src/nas/predictor.js';
 import { MACS_PROXY, sampleArch, search } from '../../src/nas/search.js';
 import { parseSpace } from '../../src/nas/space.js';
+import { spacePieces } from '../../src/nas/fragments.js';
+import { REPO_ROOT } from '../helpers/shared.js';
 import { TINY_SPACE } from './fixtures.js';
 
 const space = parseSpace(TINY_SPACE);
@@ -51,4 +58,26 @@ describe('nas efficiency predictor: composed from pieces', () => {
     const r = search(p, { agent: 'random', budget: 60, seed: 2, constraints: {}, accuracy: MACS_PROXY });
     for (const c of [r.best, ...r.pareto]) expect(c.efficiency).toEqual(p.exact(c.arch));
   });
+});
+
+describe('nas search on worker threads', () => {
+  it("spacePieces lists every piece a member is made of", () => {
+    const keys = new Set(spacePieces(space).map((p) => JSON.stringify(p.kind === 'block' ? { ...p, name: '' } : p)));
+    const rng = new Xorshift32(4);
+    for (let i = 0; i < 50; i++) {
+      for (const p of archPieces(space, sampleArch(space, rng))) expect(keys.has(JSON.stringify(p.kind === 'block' ? { ...p, name: '' } : p))).toBe(true);
+    }
+  });
+
+  it('the built CLI with the pieces planned on 2 threads prints what 1 thread prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinyforge-nas-threads-'));
+    const spacePath = join(dir, 'space.json');
+    writeFileSync(spacePath, JSON.stringify(TINY_SPACE));
+    const run = (threads: number) =>
+      promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin/tinyforge.js'), 'nas', 'search', spacePath, '--budget', '120', '--sram', '40K', '--json', '--threads', String(threads)]);
+    const [one, two] = await Promise.all([run(1), run(2)]);
+    expect(two.stderr).toMatch(/planned the \d+ pieces of space tiny on 2 threads/);
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+    expect(JSON.parse(one.stdout).evaluations).toBe(120);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 // tinyforge nas: architecture search for microcontrollers with the real planner as the memory constraint.
 // `nas space` sizes a search space, `nas predict` gives one member's exact figures, `nas search` runs an agent.
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
@@ -13,6 +14,7 @@ import { addPlanOptions, addRamOptions, planOptionsFrom, ramOptionsFrom, type Pl
 import { integerFlag, numberFlag } from '../flags.js';
 import { readBytes, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
 import { parseBytes } from '../sizes.js';
+import { pieceWorkersAvailable, planSpacePieces } from '../nas-threads.js';
 
 interface CommonFlags extends PlanFlags, RamFlags {
   json?: boolean;
@@ -103,6 +105,7 @@ export function registerNas(program: Command, io: CliIO): void {
     parentsRatio: string;
     report?: string;
     out?: string;
+    threads: string;
   }
   const fraction = (text: string, flag: string) => numberFlag(text, flag, (v) => v >= 0 && v <= 1, 'a fraction in [0, 1]');
   addCommon(
@@ -122,10 +125,11 @@ export function registerNas(program: Command, io: CliIO): void {
       .option('--crossover-rate <r>', "evolution: fraction of a generation's children made by crossover", '0.5')
       .option('--parents-ratio <r>', 'evolution: fraction of the population kept as parents', '0.25')
       .option('--report <file>', 'also write the Pareto front as a self-contained HTML page')
-      .option('--out <file>', 'write the best architecture as ARCH.json'),
+      .option('--out <file>', 'write the best architecture as ARCH.json')
+      .option('--threads <n>', "worker threads that plan the space's pieces up front (1: plan them as the search meets them)", String(availableParallelism())),
   )
     .addHelpText('after', '\nScore: until a supernet-trained accuracy predictor exists, candidates are ranked by a labelled\nMACs-as-proxy score (log10 MACs), not an accuracy. Example:\n  tinyforge nas search examples/nas/mcu-small.json --sram 64K --flash 256K --max-ms 20@cortex-m4:120 --budget 300 --out best.json')
-    .action((spacePath: string, opts: SearchFlags) => {
+    .action(async (spacePath: string, opts: SearchFlags) => {
       const outputs: NamedPath[] = [];
       if (opts.report !== undefined) outputs.push({ path: opts.report, what: '--report' });
       if (opts.out !== undefined) outputs.push({ path: opts.out, what: '--out' });
@@ -139,6 +143,15 @@ export function registerNas(program: Command, io: CliIO): void {
       const seed = integerFlag(opts.seed, '--seed', 0);
       const space = loadSpace(spacePath);
       const predictor = new EfficiencyPredictor(space, predictorOptions(opts, maxMs));
+      const threads = integerFlag(opts.threads, '--threads', 1);
+      // Patch-based plans are whole-graph only (no pieces); from the sources there is no worker script.
+      if (threads > 1 && (predictor.options.plan.patch ?? 'none') === 'none') {
+        if (pieceWorkersAvailable()) {
+          const t0 = Date.now();
+          const n = await planSpacePieces(predictor, threads);
+          io.stderr(`tinyforge: planned the ${n} pieces of space ${space.name} on ${threads} threads in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+        } else io.stderr('tinyforge: no built worker script (npm run build): pieces are planned on this thread as the search meets them\n');
+      }
       const result = search(predictor, {
         agent: opts.agent,
         budget: integerFlag(opts.budget, '--budget', 1),
