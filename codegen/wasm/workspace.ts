@@ -3,14 +3,21 @@
 // kernel's workspace in the arena (PlanOptions.backend 'wasm'); the emitter checks every call got enough.
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { LoweredSchedule } from '../../src/schedule/abi/lower.js';
-import { wasmRecordFields, wasmRecordWords, type WasmRecordName } from './abi/records.js';
+import { WASM_RECORD_NAMES, wasmRecordFields, wasmRecordWords, type WasmRecordName } from './abi/records.js';
 import { OP_TABLE } from '../../src/ir/op-table.js';
 import type { KernelGeometry } from '../../src/ir/workspace.js';
 import { TinyforgeError } from '../../src/errors.js';
 
+/** Every field some wasm record has: a geometry name outside it is a typo, not a field this record lacks. */
+const KNOWN_FIELDS = new Set(WASM_RECORD_NAMES.flatMap((r) => wasmRecordFields(r).map((f) => f.name)));
+
+/** A record's field by name; 0 for a geometry field this record's op does not have (its formula ignores it). */
 function reader(record: WasmRecordName, words: Int32Array): (name: string) => number {
   const index = new Map(wasmRecordFields(record).map((f) => [f.name, f.index]));
-  return (name) => (index.has(name) ? words[index.get(name)!]! : 0);
+  return (name) => {
+    if (!KNOWN_FIELDS.has(name)) throw new Error(`no wasm kernel record has a field ${name}`);
+    return index.has(name) ? words[index.get(name)!]! : 0;
+  };
 }
 
 /** A call's geometry from its record words (the shared fields src/schedule/abi lowers it to, and the wasm extension's). */
