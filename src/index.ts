@@ -80,6 +80,8 @@ export interface CompileResult {
   files: CompiledFile[];
   /** c: the kernel library sources (in the package's firmware-templates/kernels/) the model needs. */
   kernelFiles: string[];
+  /** wasm: the module's size split and memory (null for c). */
+  wasm: { moduleBytes: number; dataSectionBytes: number; codeBytes: number; pages: number; arenaBytes: number } | null;
   plan: PlanReport;
 }
 
@@ -90,6 +92,10 @@ export async function compile(model: LoadedModel, request: CompileRequest): Prom
   return {
     files: compiled.files,
     kernelFiles: compiled.target === 'c' ? compiled.c.kernelFiles : [],
+    wasm:
+      compiled.target === 'wasm'
+        ? (({ wasm, dataSectionBytes, codeBytes, layout }) => ({ moduleBytes: wasm.length, dataSectionBytes, codeBytes, pages: layout.pages, arenaBytes: layout.arenaBytes }))(compiled.wasm.emitted)
+        : null,
     plan: planResult(model, request, compiled.planned).report,
   };
 }

@@ -2,7 +2,7 @@
 // (the plan report's own page, in an iframe), compile it to WebAssembly here with the wasm backend
 // (its own linker + the prebuilt kernel library from /build/), run it and show the outputs and the latency.
 // The last run is exposed as window.tinyforge.last (input and output bytes) for tests.
-import { loadModel, plan, planHtml, runReferencePlanned, scheduleOf, writeTflite, xorshiftInputs } from '/dist/src/index.js';
+import { compile as compileModel, loadModel, plan, planHtml, runReferencePlanned, writeTflite, xorshiftInputs } from '/dist/src/index.js';
 import { DEMO_MODELS } from '/dist/examples/models/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -324,12 +324,6 @@ if (!WebAssembly.validate(SIMD_PROBE)) {
   $('kernels').options[0].text += ' (not supported here)';
 }
 
-let backend = null;
-/** The wasm backend (linker, validation; wabt only to name what the engine rejects) and a kernel library, loaded on first use. */
-function wasmBackend() {
-  backend ??= import('/dist/codegen/wasm/index.js');
-  return backend;
-}
 const libraries = {};
 async function kernelLibrary(kind) {
   libraries[kind] ??= fetch(`/build/kernels.${kind}.wasm`).then(async (r) => {
@@ -343,15 +337,14 @@ async function compile(kind) {
   const { key } = state.planned;
   const fullKey = `${key}/${kind}`;
   if (state.compiled && state.compiled.key === fullKey) return state.compiled;
-  busy('loading the WebAssembly backend and the kernel library…');
+  busy('loading the kernel library…');
   await tick();
-  const [wasm, library] = await Promise.all([wasmBackend(), kernelLibrary(kind)]);
+  const library = await kernelLibrary(kind);
   busy(`compiling to WebAssembly (${kind} kernels)…`);
   await tick();
   const t0 = performance.now();
-  // The page's plan is for the C kernels (an MCU); the wasm kernels need their own workspace in the arena.
-  const forWasm = plan(state.model, { ...state.planned.options, backend: 'wasm' });
-  const { files, emitted } = await wasm.emitWasmFiles(forWasm.graph, scheduleOf(forWasm.plan), { library, simd: kind === 'simd' });
+  // The library's compile driver plans for the wasm kernels (their workspace in the arena), not the page's C plan.
+  const { files, wasm: emitted } = await compileModel(state.model, { ...state.planned.options, target: 'wasm', simd: kind === 'simd', kernels: library });
   const compileMs = performance.now() - t0;
   const file = (name) => files.find((f) => f.path === name).contents;
   // The generated loader (model.mjs), imported from a blob: URL, instantiates the module from its bytes.
@@ -459,8 +452,8 @@ function showOutputs(graph, outputs, { times, batch }, compiled, fallback, sourc
     const e = compiled.emitted;
     parts.push(
       `<div class="engine">Compiled to WebAssembly in this page in ${ms(compiled.compileMs)} (${compiled.kind} kernels): ` +
-        `model.wasm ${fmt(e.wasm.length)} B (data ${fmt(e.dataSectionBytes)} B, code ${fmt(e.codeBytes)} B), memory ${e.layout.pages} × 64 KiB pages, ` +
-        `arena ${fmt(e.layout.arenaBytes)} B. <span class="downloads"><a href="${compiled.urls.wasm}" download="model.wasm">model.wasm</a><a href="${compiled.urls.js}" download="model.mjs">model.mjs</a></span></div>`,
+        `model.wasm ${fmt(e.moduleBytes)} B (data ${fmt(e.dataSectionBytes)} B, code ${fmt(e.codeBytes)} B), memory ${e.pages} × 64 KiB pages, ` +
+        `arena ${fmt(e.arenaBytes)} B. <span class="downloads"><a href="${compiled.urls.wasm}" download="model.wasm">model.wasm</a><a href="${compiled.urls.js}" download="model.mjs">model.mjs</a></span></div>`,
     );
   } else {
     parts.push(`<div class="engine fallback">Ran on the <b>reference interpreter</b> (the readable TypeScript kernels, in the planned arena), not WebAssembly: ${esc(fallback)}.</div>`);
