@@ -162,6 +162,9 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     `/* Selects the arena: NULL = the model's static arena (absent when compiled with -D${P}_NO_STATIC_ARENA),`,
     ` * or caller storage of ${P}_ARENA_BYTES bytes, 16-byte aligned. Returns 0, or 1 for a missing/misaligned arena. */`,
     `int ${prefix}_init(uint8_t *arena);`,
+    `/* Sets the model's state (its ${schedule.state.length} variable tensor(s): memory carried from one invoke to the next) back to`,
+    ' * its initial value, as TFLite Micro\'s ResetVariableTensors; init does it. No effect before init. */',
+    `void ${prefix}_reset(void);`,
     `/* Where to write input i / read output i (raw little-endian tensor bytes). NULL before init. */`,
     `void *${prefix}_input(int i);`,
     `void *${prefix}_output(int i);`,
@@ -182,6 +185,7 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     const what = c.call.type === 'copy-window' ? `copy-window ${c.call.direction}` : `op ${c.call.opIndex} ${c.call.op.kind}${c.call.variant === 'default' ? '' : ` (${c.call.variant})`}`;
     return `  ${c.symbol}(&${prefix}_consts_i32[${c.record / 4}]); /* ${what} */\n  TF_PROFILE_CALL(${i});`;
   });
+  const list = (values: number[]) => (values.length ? values.join(', ') : '0');
   const ioOffsets = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(r.offset)).join(', ') : '0');
   const ioBytes = (refs: ArenaRef[]) => (refs.length ? refs.map((r) => String(byteSize(r.shape, r.dtype))).join(', ') : '0');
   const source = [
@@ -213,12 +217,25 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     `static const uint32_t ${prefix}_output_offsets[] = {${ioOffsets(schedule.outputs)}};`,
     `static const uint32_t ${prefix}_output_sizes[] = {${ioBytes(schedule.outputs)}};`,
     '',
+    `/* Variable tensors: arena offset, bytes and the byte they start from (an int8 tensor's zero point, else 0). */`,
+    `#define ${P}_NUM_STATES ${schedule.state.length}`,
+    `static const uint32_t ${prefix}_state_offsets[] = {${list(schedule.state.map((st) => st.offset))}};`,
+    `static const uint32_t ${prefix}_state_sizes[] = {${list(schedule.state.map((st) => st.bytes))}};`,
+    `static const uint8_t ${prefix}_state_fill[] = {${list(schedule.state.map((st) => st.fill))}};`,
+    '',
+    `void ${prefix}_reset(void) {`,
+    `  if (${prefix}_arena == NULL) return;`,
+    `  for (int i = 0; i < ${P}_NUM_STATES; i++)`,
+    `    for (uint32_t j = 0; j < ${prefix}_state_sizes[i]; j++) ${prefix}_arena[${prefix}_state_offsets[i] + j] = ${prefix}_state_fill[i];`,
+    '}',
+    '',
     `int ${prefix}_init(uint8_t *arena) {`,
     `#ifndef ${P}_NO_STATIC_ARENA`,
     `  if (arena == NULL) arena = ${prefix}_static_arena;`,
     '#endif',
     '  if (arena == NULL || ((uintptr_t)arena & 15u) != 0) return 1;',
     `  ${prefix}_arena = arena;`,
+    `  ${prefix}_reset();`,
     '  return 0;',
     '}',
     '',

@@ -14,9 +14,10 @@
 // The kernels use no stack and no heap (locals only), so nothing else is reserved.
 // The first invoke also runs the preparation steps (WasmLoweredSchedule.prepare: int16 filter copies,
 // Winograd weights, ADD/SUB lookup tables), filling constant data the lowering only reserved.
+// Variable tensors (state across invokes) live in the arena too: the loader fills them (reset()).
 // Exports: memory, invoke.
 import { lowerWasmSchedule, type WasmLoweredSchedule, type WasmLowerOptions } from './abi/lower.js';
-import type { Schedule } from '../../src/schedule/types.js';
+import type { Schedule, StateRef } from '../../src/schedule/types.js';
 import { linkModule } from './link.js';
 import { checkPlannedWorkspace } from './workspace.js';
 
@@ -46,6 +47,8 @@ export interface EmittedWasm {
   codeBytes: number;
   layout: WasmLayout;
   lowered: WasmLoweredSchedule;
+  /** The variable tensors (arena offsets): the loader sets them to their fill at creation and on reset(). */
+  state: StateRef[];
   /** Kernel symbols linked. */
   symbols: string[];
 }
@@ -74,7 +77,7 @@ export function emitWasm(schedule: Schedule, options: WasmEmitOptions): EmittedW
     dataOffset: layout.constBase,
   });
   const dataSectionBytes = sectionBytes(wasm, 11);
-  return { wasm, dataSectionBytes, codeBytes: wasm.length - dataSectionBytes, layout, lowered, symbols: lowered.symbols };
+  return { wasm, dataSectionBytes, codeBytes: wasm.length - dataSectionBytes, layout, lowered, state: schedule.state, symbols: lowered.symbols };
 }
 
 /** Bytes (header included) of the sections with id `id` in a wasm binary (11 = data). */

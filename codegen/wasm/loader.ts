@@ -19,11 +19,20 @@ export interface TensorMeta {
   byteLength: number;
 }
 
+/** A variable tensor's bytes in the module's memory and the byte reset() fills them with. */
+export interface StateMeta {
+  byteOffset: number;
+  byteLength: number;
+  fill: number;
+}
+
 export interface ModelMeta {
   wasmFile: string;
   memoryBytes: number;
   inputs: TensorMeta[];
   outputs: TensorMeta[];
+  /** Variable tensors (state kept across invokes); empty for a stateless model. */
+  state: StateMeta[];
 }
 
 export function modelMeta(graph: Graph, emitted: EmittedWasm, wasmFile = 'model.wasm'): ModelMeta {
@@ -41,6 +50,7 @@ export function modelMeta(graph: Graph, emitted: EmittedWasm, wasmFile = 'model.
     memoryBytes: emitted.layout.memoryBytes,
     inputs: graph.inputs.map((id, i) => meta(id, emitted.lowered.inputs[i]!.offset)),
     outputs: graph.outputs.map((id, i) => meta(id, emitted.lowered.outputs[i]!.offset)),
+    state: emitted.state.map((s) => ({ byteOffset: emitted.layout.arenaBase + s.offset, byteLength: s.bytes, fill: s.fill })),
   };
 }
 
@@ -135,6 +145,10 @@ export async function createModel(source) {
   const invoke = instance.exports.invoke;
   const inputs = meta.inputs.map((t) => view(memory, t));
   const outputs = meta.outputs.map((t) => view(memory, t));
+  const reset = () => {
+    for (const s of meta.state) new Uint8Array(memory.buffer, s.byteOffset, s.byteLength).fill(s.fill);
+  };
+  reset();
   return {
     meta,
     memory,
@@ -143,6 +157,7 @@ export async function createModel(source) {
     invoke() {
       invoke();
     },
+    reset,
     run(values) {
       if (!values || values.length !== inputs.length) {
         throw new TypeError('run() takes ' + inputs.length + ' input array(s), got ' + (values ? values.length : values));
@@ -182,11 +197,18 @@ export interface TensorInfo {
   byteLength: number;
 }
 
+export interface StateInfo {
+  byteOffset: number;
+  byteLength: number;
+  fill: number;
+}
+
 export interface ModelMeta {
   wasmFile: string;
   memoryBytes: number;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  state: StateInfo[];
 }
 
 export declare const meta: ModelMeta;
@@ -205,6 +227,11 @@ export interface Model {
    * bytes for intermediate tensors, so set \`inputs\` again before the next invoke() (run() does).
    */
   invoke(): void;
+  /**
+   * Sets the model's state (its variable tensors, e.g. an SVDF's or LSTM's memory; carried from one invoke
+   * to the next) back to its initial value, as TFLite Micro's ResetVariableTensors. A stateless model has none.
+   */
+  reset(): void;
   /**
    * Copies \`values\` (one array of quantized integers per input, e.g. from quantize()) into the inputs,
    * invokes, and returns copies of the outputs. Throws a TypeError when a length does not match.

@@ -160,6 +160,9 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   },
   // TFLM's DECODE: packed LUT indices -> int8 tensor in the arena (src/ir/lut.ts).
   DECODE: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: { wasm: 'decode.ts', c: 'decode.c' } },
+  // TFLM's SVDF: a feature matmul into its variable state, then a per-filter time dot product. Our kernels
+  // sum each unit's rank dot products directly (TFLM's two int32 scratch arrays, same sums): no workspace.
+  SVDF: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'svdf.ts', c: 'svdf.c' } },
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */

@@ -35,6 +35,7 @@ export const OP_KINDS = [
   'MINIMUM',
   'TRANSPOSE_CONV',
   'DECODE',
+  'SVDF',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -123,6 +124,11 @@ export interface SoftmaxAttrs {
   beta: number;
 }
 
+/** SVDF (TFLM svdf.cc): rank filters per unit; the fused activation is not applied on the integer path (TFLM ignores it there). */
+export interface SvdfAttrs {
+  rank: number;
+}
+
 export interface LeakyReluAttrs {
   alpha: number;
 }
@@ -162,6 +168,7 @@ export interface OpAttrs {
   MINIMUM: NoAttrs;
   TRANSPOSE_CONV: TransposeConvAttrs;
   DECODE: LutLayout;
+  SVDF: SvdfAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -271,6 +278,20 @@ export interface ConcatenationParams {
   outputZeroPoint: number;
 }
 
+/**
+ * TFLM OpDataSvdf: the feature matmul into the state rescaled by (multiplier1, shift1) (input * weights_feature
+ * / state scales), the time reduction into the output by (multiplier2, shift2) (state * weights_time / output).
+ */
+export interface SvdfParams {
+  inputZeroPoint: number;
+  stateZeroPoint: number;
+  outputZeroPoint: number;
+  multiplier1: number;
+  shift1: number;
+  multiplier2: number;
+  shift2: number;
+}
+
 export type NoParams = null;
 
 export interface OpParams {
@@ -305,6 +326,7 @@ export interface OpParams {
   MINIMUM: NoParams;
   TRANSPOSE_CONV: ConvParams;
   DECODE: NoParams;
+  SVDF: SvdfParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

@@ -1,5 +1,7 @@
 // Which bytes must exist when: one buffer per non-constant tensor, live from the step that writes it
-// to the last step that reads it. Graph inputs are live from step 0, outputs to the last step.
+// to the last step that reads it. Graph inputs are live from step 0, outputs to the last step. A
+// variable tensor (state carried from one invoke to the next) is live at every step and never
+// overwritable: no other buffer ever shares its bytes.
 import type { Graph } from '../ir/graph.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { OpKind } from '../ir/ops.js';
@@ -34,7 +36,8 @@ export function computeLiveness(graph: Graph, order: readonly number[]): Livenes
   const lastStep = Math.max(0, order.length - 1);
   const inputs = new Set(graph.inputs);
   const outputs = new Set(graph.outputs);
-  const kindOf = (id: number): BufferKind => (inputs.has(id) ? 'input' : outputs.has(id) ? 'output' : 'activation');
+  const kindOf = (id: number): BufferKind =>
+    graph.tensors[id]!.isVariable ? 'variable' : inputs.has(id) ? 'input' : outputs.has(id) ? 'output' : 'activation';
 
   const touch = (tensor: number, step: number): number => {
     let id = bufferOf.get(tensor);
@@ -58,6 +61,11 @@ export function computeLiveness(graph: Graph, order: readonly number[]): Livenes
     if (isAliasOp(op.kind)) buffers[bufferOf.get(op.outputs[0]!)!]!.aliasOf = bufferOf.get(op.inputs[0]!)!;
   });
   for (const tensor of graph.outputs) touch(tensor, lastStep);
+  for (const b of buffers) {
+    if (b.kind !== 'variable') continue;
+    b.first = 0;
+    b.last = lastStep;
+  }
 
   // An alias keeps its root's bytes alive: the root lives as long as any alias of it.
   const rootOf = (id: number): number => {
@@ -78,7 +86,7 @@ export function computeLiveness(graph: Graph, order: readonly number[]): Livenes
     b.first = root.first;
     b.last = root.last;
   }
-  const keptToEnd = new Set<number>();
+  const keptToEnd = new Set<number>(buffers.filter((b) => b.kind === 'variable').map((b) => b.aliasOf ?? b.id));
   for (const tensor of graph.outputs) {
     const id = bufferOf.get(tensor);
     if (id !== undefined) keptToEnd.add(buffers[id]!.aliasOf ?? id);

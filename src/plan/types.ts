@@ -20,8 +20,11 @@ export interface OverlapRule {
   scratchBytes: number;
 }
 
-/** scratch: a variant's unit (OverlapRule.scratchBytes); workspace: a kernel's own bytes for its step (src/ir/workspace.ts). */
-export type BufferKind = 'input' | 'output' | 'activation' | 'scratch' | 'workspace';
+/**
+ * scratch: a variant's unit (OverlapRule.scratchBytes); workspace: a kernel's own bytes for its step (src/ir/workspace.ts);
+ * variable: a variable tensor (state kept across invokes, TFLM's is_variable), live for the whole program.
+ */
+export type BufferKind = 'input' | 'output' | 'activation' | 'scratch' | 'workspace' | 'variable';
 
 export interface PlannedBuffer {
   /** Index in Plan.buffers. */

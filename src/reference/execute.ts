@@ -32,10 +32,30 @@ function copyWindow(arena: ArrayBuffer, call: CopyWindowCall): void {
   }
 }
 
+/** A Schedule's arena across invokes: the variable tensors (Schedule.state) keep their bytes between invokes. */
+export interface ScheduleSession {
+  invoke(inputs: readonly Uint8Array[]): RunResult;
+  /** Sets the variable tensors back to their initial bytes. */
+  reset(): void;
+}
+
+/** One inference in a fresh arena (variable tensors at their initial value). */
 export function runSchedule(schedule: Schedule, inputs: readonly Uint8Array[]): RunResult {
+  return createScheduleSession(schedule).invoke(inputs);
+}
+
+export function createScheduleSession(schedule: Schedule): ScheduleSession {
+  const arena = new ArrayBuffer(schedule.arenaBytes);
+  const reset = () => {
+    for (const s of schedule.state) new Uint8Array(arena, s.offset, s.bytes).fill(s.fill);
+  };
+  reset();
+  return { reset, invoke: (inputs) => invokeIn(arena, schedule, inputs) };
+}
+
+function invokeIn(arena: ArrayBuffer, schedule: Schedule, inputs: readonly Uint8Array[]): RunResult {
   const { graph } = schedule;
   checkInputs(graph, inputs);
-  const arena = new ArrayBuffer(schedule.arenaBytes);
   const constants = new Map<number, TensorView>();
   const constant = (id: number) => {
     let v = constants.get(id);

@@ -2,6 +2,7 @@
 import type { AnyOp, Graph, Tensor } from '../ir/graph.js';
 import { byteSize, elementCount } from '../ir/shapes.js';
 import { InputDataError } from '../errors.js';
+import { resetByte, variableTensors } from '../ir/variables.js';
 import { runDefaultKernel } from './dispatch.js';
 import type { TensorView } from './types.js';
 import { constantView, typedView, viewBytes } from './views.js';
@@ -42,8 +43,19 @@ function allocate(t: Tensor): TensorView {
   return { shape: t.shape, data: typedView(t.dtype, new ArrayBuffer(count * probe.BYTES_PER_ELEMENT), 0, count) };
 }
 
+/** A model instance across invokes: variable tensors keep their values from one invoke to the next, as in TFLM. */
+export interface ReferenceSession {
+  invoke(inputs: readonly Uint8Array[], options?: RunOptions): RunResult;
+  /** Sets every variable tensor back to its initial value (TFLM's ResetVariableTensors). */
+  reset(): void;
+}
+
+/** One inference on a fresh instance (variable tensors at their initial value). */
 export function runReference(graph: Graph, inputs: readonly Uint8Array[], options: RunOptions = {}): RunResult {
-  checkInputs(graph, inputs);
+  return createReferenceSession(graph).invoke(inputs, options);
+}
+
+export function createReferenceSession(graph: Graph): ReferenceSession {
   const views = new Map<number, TensorView>();
   const viewOf = (id: number): TensorView => {
     let v = views.get(id);
@@ -54,14 +66,22 @@ export function runReference(graph: Graph, inputs: readonly Uint8Array[], option
     }
     return v;
   };
-  graph.inputs.forEach((id, i) => viewBytes(viewOf(id)).set(inputs[i]!));
-
-  graph.ops.forEach((op, index) => {
-    const ins = op.inputs.map((id) => (id < 0 ? null : viewOf(id)));
-    const outs = op.outputs.map(viewOf);
-    runDefaultKernel(op, ins, outs);
-    options.onOpDone?.(index, op, outs);
-  });
-
-  return { outputs: graph.outputs.map((id) => viewBytes(viewOf(id)).slice()) };
+  const reset = () => {
+    for (const id of variableTensors(graph)) viewBytes(viewOf(id)).fill(resetByte(graph.tensors[id]!));
+  };
+  reset();
+  return {
+    reset,
+    invoke(inputs, options = {}) {
+      checkInputs(graph, inputs);
+      graph.inputs.forEach((id, i) => viewBytes(viewOf(id)).set(inputs[i]!));
+      graph.ops.forEach((op, index) => {
+        const ins = op.inputs.map((id) => (id < 0 ? null : viewOf(id)));
+        const outs = op.outputs.map(viewOf);
+        runDefaultKernel(op, ins, outs);
+        options.onOpDone?.(index, op, outs);
+      });
+      return { outputs: graph.outputs.map((id) => viewBytes(viewOf(id)).slice()) };
+    },
+  };
 }

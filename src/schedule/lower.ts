@@ -1,7 +1,17 @@
 // Plan -> Schedule: every op becomes a call with constant arena offsets; aliases become nothing.
 import { OP_TABLE } from '../ir/op-table.js';
 import type { Plan } from '../plan/types.js';
-import type { ArenaRef, KernelCall, Operand, Schedule } from './types.js';
+import type { ArenaRef, KernelCall, Operand, Schedule, StateRef } from './types.js';
+import type { Graph } from '../ir/graph.js';
+import { resetByte } from '../ir/variables.js';
+import type { PlannedBuffer } from '../plan/types.js';
+
+/** The plan's variable tensors with TFLM's reset value: an int8 tensor's zero point byte, else 0. */
+export function stateRefs(graph: Graph, buffers: readonly PlannedBuffer[]): StateRef[] {
+  return buffers
+    .filter((b) => b.kind === 'variable' && b.tensor !== null && b.aliasOf === null)
+    .map((b) => ({ offset: b.offset, bytes: b.bytes, fill: resetByte(graph.tensors[b.tensor!]!) }));
+}
 
 export function lowerPlan(plan: Plan): Schedule {
   const { graph, buffers } = plan;
@@ -25,6 +35,7 @@ export function lowerPlan(plan: Plan): Schedule {
   return {
     graph,
     arenaBytes: plan.arenaBytes,
+    state: stateRefs(graph, buffers),
     inputs: graph.inputs.map(tensorRef),
     outputs: graph.outputs.map(tensorRef),
     calls,

@@ -43,9 +43,22 @@ export interface CopyWindowCall {
 
 export type ScheduleCall = KernelCall | CopyWindowCall;
 
+/**
+ * A variable tensor's bytes in the arena (state kept across invokes). Initialization and reset fill them
+ * with `fill` as TFLM's ResetVariableTensors does: an int8 tensor's zero point, 0 for any other type.
+ */
+export interface StateRef {
+  offset: number;
+  bytes: number;
+  /** The byte value (0..255) every byte of the tensor is set to. */
+  fill: number;
+}
+
 export interface Schedule {
   graph: Graph;
   arenaBytes: number;
+  /** The variable tensors: set to their fill when the model is created and by reset(); invokes keep them. */
+  state: StateRef[];
   /** Where the caller writes each graph input and reads each graph output. */
   inputs: ArenaRef[];
   outputs: ArenaRef[];

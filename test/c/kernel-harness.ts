@@ -47,6 +47,7 @@ export function kernelJob(graph: Graph, placement: Placement, inputs: Map<number
   const schedule: Schedule = {
     graph,
     arenaBytes,
+    state: [],
     inputs: slots.map((s) => ref(graph.tensors[op.inputs[s]!]!, placement.inputs.get(s)!)),
     outputs: [ref(outT, placement.output)],
     calls: [call],
@@ -57,7 +58,7 @@ export function kernelJob(graph: Graph, placement: Placement, inputs: Map<number
 /** A copy-window call between a full tensor and a tile (both schedule inputs; the output is `tile` or `full`). */
 export function windowJob(graph: Graph, call: ScheduleCall & { type: 'copy-window' }, arenaBytes: number, full: Uint8Array, tile: Uint8Array, garbage: number, label: string): Job {
   const out = call.direction === 'to-tile' ? call.tile : call.full;
-  return { schedule: { graph, arenaBytes, inputs: [call.full, call.tile], outputs: [out], calls: [call] }, inputs: [full, tile], garbage, fastPaths: true, label };
+  return { schedule: { graph, arenaBytes, state: [], inputs: [call.full, call.tile], outputs: [out], calls: [call] }, inputs: [full, tile], garbage, fastPaths: true, label };
 }
 
 export interface JobResult {

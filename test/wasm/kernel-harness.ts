@@ -105,7 +105,7 @@ export function runKernel(
     scratch: placement.scratch ? { offset: placement.scratch.offset, shape: [placement.scratch.bytes], dtype: 'int8' } : null,
     workspace,
   };
-  const schedule: Schedule = { graph, arenaBytes, inputs: [], outputs: [], calls: [call] };
+  const schedule: Schedule = { graph, arenaBytes, state: [], inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
   const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });

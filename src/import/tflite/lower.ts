@@ -48,6 +48,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   MINIMUM: [2, 2, []],
   TRANSPOSE_CONV: [3, 4, [3]], // output shape, filter, input, optional bias
   DECODE: [2, 2, []], // TFLM's multi-pair DECODE is split into one op per pair by the parser
+  SVDF: [5, 5, [3]], // input, weights feature, weights time, optional bias, activation state (a variable)
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -341,6 +342,12 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });
     const out = n.output;
     return lutLayoutOf(ancillary.data, out.shape, out.quant, `${n.where}, ancillary tensor ${ancillary.id}`);
+  },
+  SVDF: (n) => {
+    // TFLM's integer SVDF applies no fused activation (the option is read, then ignored), so neither do we.
+    const rank = n.option('rank');
+    if (!Number.isInteger(rank) || rank < 1) throw n.malformed(`rank ${rank} must be a positive integer`, { rank });
+    return { rank };
   },
 };
 

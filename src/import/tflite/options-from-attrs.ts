@@ -73,6 +73,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       if (padding === undefined) throw new UnsupportedError(`${where}: pads ${JSON.stringify(op.attrs.pad)} are neither SAME nor VALID for these shapes`, { pad: op.attrs.pad });
       return { padding: PADDINGS.indexOf(padding), strideH: op.attrs.stride[0], strideW: op.attrs.stride[1], activation: activation(op.attrs.clamp) };
     }
+    case 'SVDF':
+      return { rank: op.attrs.rank };
     case 'STRIDED_SLICE': {
       const m = op.attrs.masks;
       return { beginMask: m.begin, endMask: m.end, ellipsisMask: m.ellipsis, newAxisMask: m.newAxis, shrinkAxisMask: m.shrinkAxis, offset: m.offset };

@@ -101,6 +101,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   // TransposeConvOptions; fused_activation_function (id 3) came with version 4, which we do not accept.
   TRANSPOSE_CONV: { unionType: 49, fields: [f('padding', 0, 'i8'), f('strideW', 1, 'i32'), f('strideH', 2, 'i32'), f('activation', 3, 'i8')] },
   DECODE: null, // a custom operator (TFLM_DECODE) without options
+  SVDF: { unionType: 6, fields: [f('rank', 0, 'i32'), f('activation', 1, 'i8'), f('asymmetricQuantizeInputs', 2, 'bool')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

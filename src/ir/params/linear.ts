@@ -20,6 +20,7 @@ import type {
   ConcatenationParams,
   ConvParams,
   MulParams,
+  SvdfParams,
   OpKind,
   PadParams,
   Padding,
@@ -52,7 +53,8 @@ export type LinearKind =
   | 'MAXIMUM'
   | 'MINIMUM'
   | 'TRANSPOSE_CONV'
-  | 'DECODE';
+  | 'DECODE'
+  | 'SVDF';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -825,6 +827,70 @@ function deriveDecode(ctx: DeriveContext<'DECODE'>): null {
   return null;
 }
 
+/**
+ * TFLM svdf_common.cc PrepareSvdf, integer path: int8 input and output, int8 feature weights, time weights
+ * and the variable activation state both int8 or both int16 (the kernel reads the state as the time
+ * weights' type), optional int32 bias; the two multipliers from float32 products as TFLM computes them.
+ */
+function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams {
+  checkInputCount(ctx, 5, 5);
+  const inT = input(ctx, 0, 'the input');
+  const featureT = input(ctx, 1, 'the feature weights');
+  const timeT = input(ctx, 2, 'the time weights');
+  const bias = optionalInput(ctx, 3, 'the bias');
+  const stateT = input(ctx, 4, 'the activation state');
+  const outT = output(ctx);
+  if (inT.dtype === 'float32') throw unsupported(ctx, 'float32 SVDF is not supported (only the int8 kernels: int8 or int16 state)', inT);
+  requireDtype(ctx, inT, ['int8']);
+  requireDtype(ctx, outT, ['int8']);
+  requireDtype(ctx, featureT, ['int8']);
+  requireDtype(ctx, timeT, ['int8', 'int16']);
+  requireDtype(ctx, stateT, [timeT.dtype]);
+  for (const t of [inT, featureT, timeT, stateT, outT]) requireRank(ctx, t, 2);
+  const { rank } = ctx.op.attrs;
+  checkPositive(ctx, 'rank', [rank]);
+  const [batches, inputSize] = inT.shape as [number, number];
+  const [filters, memory] = timeT.shape as [number, number];
+  if (filters % rank !== 0) throw formatError(ctx, `${filters} filters are not a multiple of rank ${rank}`, timeT);
+  const units = filters / rank;
+  requireShape(ctx, featureT, [filters, inputSize]);
+  requireShape(ctx, outT, [batches, units]);
+  requireShape(ctx, stateT, [batches, memory * filters]);
+  if (!stateT.isVariable || stateT.data !== null) throw formatError(ctx, 'the activation state must be a variable tensor (TFLM checks is_variable)', stateT);
+  if (featureT.isVariable || timeT.isVariable) throw unsupported(ctx, 'the weights must be constant or computed tensors, not variables', featureT.isVariable ? featureT : timeT);
+  if (bias) {
+    requireDtype(ctx, bias, ['int32']);
+    requireConstant(ctx, bias, 'the bias');
+    if (elementCount(bias.shape) !== units) throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${units} (units)`, bias);
+  }
+  const inQ = perTensorQuant(ctx, inT);
+  const outQ = perTensorQuant(ctx, outT);
+  const stateQ = perTensorQuant(ctx, stateT);
+  // TFLM reads each weight tensor's one scale and ignores its zero point.
+  const scaleOf = (t: Tensor) => {
+    const q = t.quant;
+    if (!q || q.scales.length !== 1) throw unsupported(ctx, `${q ? `${q.scales.length} scales` : 'no quantization'}: SVDF weights need one scale`, t);
+    return checkScale(ctx, t, q.scales[0]!);
+  };
+  const featureScale = scaleOf(featureT);
+  const timeScale = scaleOf(timeT);
+  const f32 = Math.fround;
+  if (bias) {
+    const biasScale = scaleOf(bias);
+    const expected = f32(stateQ.scale * timeScale);
+    if (!(Math.abs(biasScale - expected) < 1e-5)) throw unsupported(ctx, `bias scale ${biasScale} is not the state scale x time weights scale ${expected} (TFLM allows 1e-5)`, bias);
+  }
+  // float32 arithmetic as TFLM's Prepare does it, widened to double for QuantizeMultiplier.
+  const scale1 = f32(f32(inQ.scale * featureScale) / stateQ.scale);
+  const scale2 = f32(f32(stateQ.scale * timeScale) / outQ.scale);
+  const q1 = requantMultiplier({ ctx, tensor: stateT, what: 'feature' }, scale1);
+  const q2 = requantMultiplier({ ctx, tensor: outT, what: 'output' }, scale2);
+  return {
+    inputZeroPoint: inQ.zeroPoint, stateZeroPoint: stateQ.zeroPoint, outputZeroPoint: outQ.zeroPoint,
+    multiplier1: q1.multiplier, shift1: q1.shift, multiplier2: q2.multiplier, shift2: q2.shift,
+  };
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -846,4 +912,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   MINIMUM: deriveMaximumMinimum,
   TRANSPOSE_CONV: deriveTransposeConv,
   DECODE: deriveDecode,
+  SVDF: deriveSvdf,
 };

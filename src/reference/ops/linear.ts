@@ -13,6 +13,7 @@ import { averagePool2d, maxPool2d } from './pool.js';
 import { reshape, squeeze } from './reshape.js';
 import { resizeNearestNeighbor } from './resize.js';
 import { stridedSlice } from './strided-slice.js';
+import { svdf } from './svdf.js';
 import { transpose } from './transpose.js';
 import { transposeConv } from './transpose-conv.js';
 
@@ -37,4 +38,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   MINIMUM: minimum,
   TRANSPOSE_CONV: transposeConv,
   DECODE: decode,
+  SVDF: svdf,
 };

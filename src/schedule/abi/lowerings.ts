@@ -4,6 +4,7 @@ import type { OpKind } from '../../ir/ops.js';
 import type { OpLowering } from './context.js';
 import * as e from './ops/elementwise.js';
 import * as m from './ops/movement.js';
+import * as r from './ops/recurrent.js';
 import * as w from './ops/window.js';
 
 export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
@@ -38,4 +39,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   MINIMUM: e.MINIMUM,
   TRANSPOSE_CONV: w.TRANSPOSE_CONV,
   DECODE: m.DECODE,
+  SVDF: r.SVDF,
 };

@@ -117,6 +117,15 @@ export const RECORDS = {
   ],
   /** DECODE (TFLM LUT): `count` packed indices at input, tables after the 16-byte header at ancillary (src/ir/lut.ts). */
   decode_lut: ['input', 'ancillary', 'output', 'count', 'bit_width', 'stride', 'channels', 'channel_axis_last'],
+  /**
+   * SVDF: `state` ([batches, filters * memory], int8 or int16 as `time`) is an arena tensor the kernel
+   * updates in place and that persists across invokes; `bias` is int32 per unit (zeros when absent).
+   */
+  svdf: [
+    'input', 'output', 'feature', 'time', 'bias', 'state',
+    'batches', 'input_size', 'filters', 'memory', 'rank',
+    'input_offset', 'state_zero_point', 'output_offset', 'multiplier1', 'shift1', 'multiplier2', 'shift2',
+  ],
   /** CopyWindowCall: direction 0 = to-tile (full -> tile), 1 = from-tile. */
   copy_window: ['full', 'tile', 'elem_bytes', 'batches', 'full_h', 'full_w', 'tile_h', 'tile_w', 'channels', 'y0', 'x0', 'direction'],
 } as const satisfies Record<string, readonly string[]>;
