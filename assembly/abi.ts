@@ -335,6 +335,26 @@ export const DECODE_LUT_CHANNELS: i32 = 24;
 export const DECODE_LUT_CHANNEL_AXIS_LAST: i32 = 28;
 export const DECODE_LUT__BYTES: i32 = 32;
 
+export const SVDF_INPUT: i32 = 0;
+export const SVDF_OUTPUT: i32 = 4;
+export const SVDF_FEATURE: i32 = 8;
+export const SVDF_TIME: i32 = 12;
+export const SVDF_BIAS: i32 = 16;
+export const SVDF_STATE: i32 = 20;
+export const SVDF_BATCHES: i32 = 24;
+export const SVDF_INPUT_SIZE: i32 = 28;
+export const SVDF_FILTERS: i32 = 32;
+export const SVDF_MEMORY: i32 = 36;
+export const SVDF_RANK: i32 = 40;
+export const SVDF_INPUT_OFFSET: i32 = 44;
+export const SVDF_STATE_ZERO_POINT: i32 = 48;
+export const SVDF_OUTPUT_OFFSET: i32 = 52;
+export const SVDF_MULTIPLIER1: i32 = 56;
+export const SVDF_SHIFT1: i32 = 60;
+export const SVDF_MULTIPLIER2: i32 = 64;
+export const SVDF_SHIFT2: i32 = 68;
+export const SVDF__BYTES: i32 = 72;
+
 export const COPY_WINDOW_FULL: i32 = 0;
 export const COPY_WINDOW_TILE: i32 = 4;
 export const COPY_WINDOW_ELEM_BYTES: i32 = 8;

@@ -659,6 +659,46 @@ typedef struct {
 #define TF_DECODE_LUT_WORDS 8
 
 typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t feature;
+  int32_t time;
+  int32_t bias;
+  int32_t state;
+  int32_t batches;
+  int32_t input_size;
+  int32_t filters;
+  int32_t memory;
+  int32_t rank;
+  int32_t input_offset;
+  int32_t state_zero_point;
+  int32_t output_offset;
+  int32_t multiplier1;
+  int32_t shift1;
+  int32_t multiplier2;
+  int32_t shift2;
+} tf_svdf_args;
+#define TF_SVDF_INPUT 0
+#define TF_SVDF_OUTPUT 1
+#define TF_SVDF_FEATURE 2
+#define TF_SVDF_TIME 3
+#define TF_SVDF_BIAS 4
+#define TF_SVDF_STATE 5
+#define TF_SVDF_BATCHES 6
+#define TF_SVDF_INPUT_SIZE 7
+#define TF_SVDF_FILTERS 8
+#define TF_SVDF_MEMORY 9
+#define TF_SVDF_RANK 10
+#define TF_SVDF_INPUT_OFFSET 11
+#define TF_SVDF_STATE_ZERO_POINT 12
+#define TF_SVDF_OUTPUT_OFFSET 13
+#define TF_SVDF_MULTIPLIER1 14
+#define TF_SVDF_SHIFT1 15
+#define TF_SVDF_MULTIPLIER2 16
+#define TF_SVDF_SHIFT2 17
+#define TF_SVDF_WORDS 18
+
+typedef struct {
   int32_t full;
   int32_t tile;
   int32_t elem_bytes;
@@ -702,6 +742,8 @@ void maxpool2d_s8(const int32_t *args); /* pool2d: max pool */
 void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
 void conv2d_s16(const int32_t *args); /* conv2d: 16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator */
 void transpose_conv_s8(const int32_t *args); /* transpose_conv: int8 transpose convolution, a gather per output element */
+void svdf_s8(const int32_t *args); /* svdf: int8 SVDF, int8 time weights and state (updated in place) */
+void svdf_s16(const int32_t *args); /* svdf: int8 SVDF, int16 time weights and state (updated in place) */
 void transpose_conv_s16(const int32_t *args); /* transpose_conv: 16x8 transpose convolution, int64 bias and accumulator */
 void add_s8(const int32_t *args); /* add: int8 add with broadcasting; forward stream (also the stream-element order) */
 void add_s16(const int32_t *args); /* add: int16 add (left shift 15) with broadcasting; forward stream (also the stream-element order) */

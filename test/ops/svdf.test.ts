@@ -71,6 +71,8 @@ interface Options {
   biasScale?: number;
   /** Whether the state tensor is marked variable (TFLM requires it). */
   variable?: boolean;
+  /** A RELU after the SVDF (a second step whose buffers the plan could place over a state it let die). */
+  relu?: boolean;
 }
 
 /** The TFLM test's model: batch 2, 4 units, input size 2, memory 10, rank 2 (8 filters). */
@@ -96,6 +98,11 @@ function model(o: Options): { file: Uint8Array; input: { scale: number }; output
     ops: [{ kind: 'SVDF', version: 3, inputs: [0, 1, 2, 3, 4], outputs: [5], attrs: { rank: 2 }, params: null }],
     inputs: [0], outputs: [5], metadata: [], signatureDefs: [],
   };
+  if (o.relu) {
+    tensors.push(t(6, 'relu', [2, 4], 'int8', q(outputScale), null));
+    graph.ops.push({ kind: 'RELU', version: 1, inputs: [5], outputs: [6], attrs: {}, params: null });
+    graph.outputs = [6];
+  }
   return { file: writeTflite(graph), input: { scale: inputScale }, output: { scale: outputScale } };
 }
 
@@ -138,9 +145,10 @@ describe('SVDF (TFLM svdf_test.cc, 10 invokes with state)', () => {
   });
 
   it('the state has its own place in the plan, live at every step and shared with no other buffer', () => {
-    const plan = planModel(readTflite(model({ state: 'int8' }).file), { backend: 'wasm' }).plan;
+    const plan = planModel(readTflite(model({ state: 'int8', relu: true }).file), { backend: 'wasm' }).plan;
+    expect(plan.steps.length).toBe(2);
     const state = plan.buffers.find((b) => b.tensor === 4)!;
-    expect(state).toMatchObject({ kind: 'variable', bytes: 160, first: 0, last: plan.steps.length - 1 });
+    expect(state).toMatchObject({ kind: 'variable', bytes: 160, first: 0, last: 1 });
     for (const b of plan.buffers) {
       if (b === state) continue;
       expect(b.offset + b.bytes <= state.offset || state.offset + state.bytes <= b.offset, `buffer ${b.name}`).toBe(true);
