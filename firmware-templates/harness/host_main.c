@@ -42,7 +42,9 @@ int main(int argc, char **argv) {
       return 5;
     }
   for (long r = 0; r < records; r++) {
-    /* Every record is read fresh: the plan reuses the input bytes. */
+    /* Every record is an independent inference: a stateful model's variable tensors start from their
+     * initial value, as the reference engine runs each set. Every record is read fresh: the plan reuses the input bytes. */
+    model_reset();
     for (int i = 0; i < MODEL_NUM_INPUTS; i++)
       if (fread(model_input(i), 1, model_input_bytes(i), in[i]) != model_input_bytes(i)) {
         fprintf(stderr, "cannot read record %ld (%zu bytes) from %s\n", r, model_input_bytes(i), argv[1 + i]);

@@ -94,6 +94,9 @@ int main(void) {
   uint32_t first = 0;
   uint64_t total = 0;
   for (uint32_t r = 0; r < records; r++) {
+    /* Every record is an independent inference: a stateful model's variable tensors start from their
+     * initial value (and the warm-up leaves no state behind), as the reference engine runs each set. */
+    model_reset();
     if ((err = read_record()) != 0) return err;
     const uint32_t t0 = TF_COUNTER;
     status |= model_invoke();

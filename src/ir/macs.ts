@@ -7,8 +7,15 @@ import { byteSize, elementCount } from './shapes.js';
 export function opMacs(graph: Graph, op: AnyOp): number {
   const shapeOf = (id: number) => graph.tensors[id]!.shape;
   if (op.kind === 'TRANSPOSE_CONV') return transposeConvMacs(shapeOf(op.inputs[2]!), shapeOf(op.outputs[0]!), shapeOf(op.inputs[1]!), op.attrs);
+  if (op.kind === 'SVDF') return svdfMacs(shapeOf(op.inputs[0]!), shapeOf(op.inputs[1]!), shapeOf(op.inputs[2]!));
   const weights = op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED' ? shapeOf(op.inputs[1]!) : [];
   return macsOf(op.kind, shapeOf(op.outputs[0]!), weights);
+}
+
+/** SVDF's MACs per invoke: the feature matmul (filters x input size) and the time dot products (filters x memory), per batch. */
+export function svdfMacs(inputShape: readonly number[], featureShape: readonly number[], timeShape: readonly number[]): number {
+  const [batches = 0] = inputShape, [filters = 0, inputSize = 0] = featureShape, [, memory = 0] = timeShape;
+  return batches * filters * (inputSize + memory);
 }
 
 /** MACs from shapes alone (a patch tile's call has its own output shape): see opMacs. */

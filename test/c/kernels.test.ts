@@ -10,7 +10,7 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
@@ -166,6 +166,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
+  ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
+  ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
 ];
 
 interface Expectation {

@@ -8,7 +8,10 @@ import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { roundHalfAway } from '../../src/ir/quant.js';
-import { planModel } from '../../src/pipeline.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { cBatchEngine, referenceBatchEngine, wasmBatchEngine } from '../../src/cli/engines/batch.js';
+import { opMacs } from '../../src/ir/macs.js';
+import { runReference } from '../../src/reference/interpreter.js';
 import { hostCFor, runSequenceOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 
@@ -172,5 +175,29 @@ describe('SVDF (TFLM svdf_test.cc, 10 invokes with state)', () => {
     const twice = readTflite(writeTflite(once));
     expect(twice.ops[0]).toMatchObject({ kind: 'SVDF', version: 3, attrs: { rank: 2 } });
     expect(twice.tensors[4]!.isVariable).toBe(true);
+  });
+});
+
+describe('SVDF in batches (eval): every input set is an independent inference from the initial state', () => {
+  it('reference, wasm and host C batch engines give the same outputs for the same input twice, equal to a fresh run', async () => {
+    const graph = readTflite(model({ state: 'int16' }).file);
+    const x = [bytesOf('int8', quantize(INPUT_2x2x10.slice(4, 8), f32(2.5 / 127), 0, [-128, 127]))];
+    const fresh = runReference(graph, x).outputs;
+    const engines = [referenceBatchEngine, wasmBatchEngine, ...(hostC ? [cBatchEngine] : [])];
+    for (const engine of engines) {
+      const runner = await engine.prepare(scheduleOf(planModel(graph, { backend: engine.backend }).plan));
+      try {
+        const outs = [...(await runner.run([x, x])), ...(await runner.run([x]))];
+        for (const o of outs) expect([engine.name, Array.from(o[0]!)]).toEqual([engine.name, Array.from(fresh[0]!)]);
+      } finally {
+        runner.dispose();
+      }
+    }
+  });
+
+  it('MACs: per batch, the feature matmul and the time dot products of every filter', () => {
+    // 2 batches x 8 filters x (2 inputs + 10 memory)
+    const graph = readTflite(model({ state: 'int8' }).file);
+    expect(opMacs(graph, graph.ops[0]!)).toBe(192);
   });
 });

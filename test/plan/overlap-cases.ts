@@ -323,3 +323,25 @@ export function decodeCase(r: Rng): Graph {
     { shape, scale: Array.from({ length: channels }, () => 0.01), axis: channelAxisLast ? 3 : 0 },
   );
 }
+
+/** SVDF: int8 input/output, int8 or int16 time weights and state (random state bytes: a state mid-sequence), optional bias. */
+export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
+  const batches = r.int(1, 2), inputSize = r.int(1, 9), rank = r.int(1, 3), units = r.int(1, 5), memory = r.int(1, 6);
+  const filters = units * rank;
+  const tMax = state === 'int16' ? 32767 : 127;
+  const inScale = r.float(0.01, 0.05), featureScale = r.float(0.004, 0.01);
+  const timeScale = r.float(0.5, 1) / tMax, stateScale = r.float(1, 4) / tMax;
+  const biasScale = Math.fround(Math.fround(stateScale) * Math.fround(timeScale));
+  return singleOpGraph(
+    'SVDF',
+    { rank },
+    [
+      { shape: [batches, inputSize], scale: inScale, zp: r.int(-20, 20) },
+      { shape: [filters, inputSize], scale: featureScale, values: r.ints(filters * inputSize, -127, 127) },
+      { shape: [filters, memory], dtype: state, scale: timeScale, values: r.ints(filters * memory, -tMax, tMax) },
+      r.int(0, 2) === 0 ? null : { shape: [units], dtype: 'int32', scale: biasScale, values: r.ints(units, -3000, 3000) },
+      { shape: [batches, filters * memory], dtype: state, scale: stateScale, zp: state === 'int8' ? r.int(-10, 10) : 0, variable: true },
+    ],
+    { shape: [batches, units], scale: r.float(0.02, 0.08) * Math.sqrt(rank * memory), zp: r.int(-10, 10) },
+  );
+}

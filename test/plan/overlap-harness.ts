@@ -21,6 +21,8 @@ export interface TSpec {
   axis?: number;
   /** Constant contents (element values); a tensor with values is a constant. */
   values?: ArrayLike<number>;
+  /** A variable tensor (state the op reads and writes, e.g. SVDF's activation state). */
+  variable?: boolean;
 }
 
 /** The reference tests' xorshift generator, with the picks these tests need. */
@@ -58,7 +60,7 @@ export function singleOpGraph<K extends OpKind>(kind: K, attrs: OpAttrs[K], inpu
       dtype,
       quant: scales ? { scales: scales.map(Math.fround), zeroPoints: zps!, axis: s.axis ?? 0 } : null,
       data: s.values ? arrayOf(dtype, s.values) : null,
-      isVariable: false,
+      isVariable: s.variable ?? false,
     });
     return tensors.length - 1;
   };

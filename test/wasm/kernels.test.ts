@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
@@ -246,6 +246,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
+  ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
+  ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
 ];
 
 const CASES = 12;

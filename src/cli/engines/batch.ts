@@ -63,6 +63,8 @@ export const wasmBatchEngine: BatchEngine = {
       async run(batch, onProgress) {
         return batch.map((inputs, i) => {
           checkInputs(schedule.graph, inputs);
+          // every set is an independent inference from the initial state, as on the other engines
+          model.reset();
           const outputs = runLoaded(model, inputs);
           onProgress?.(i + 1);
           return outputs;
