@@ -3,15 +3,20 @@
 // engine (the state carried from one invoke to the next), then reset and run again. Every engine gives the
 // same bytes; each output is within TFLM's own tolerance (1) of its float golden quantized; reset gives the
 // first sequence back.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { roundHalfAway } from '../../src/ir/quant.js';
-import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { compileModel, planModel, scheduleOf } from '../../src/pipeline.js';
+import { loadKernelLibrary } from '../../src/package-asset.js';
 import { cBatchEngine, referenceBatchEngine, wasmBatchEngine } from '../../src/cli/engines/batch.js';
 import { opMacs } from '../../src/ir/macs.js';
-import { runReference } from '../../src/reference/interpreter.js';
+import { createReferenceSession, runReference } from '../../src/reference/interpreter.js';
 import { hostCFor, runSequenceOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 
@@ -199,5 +204,37 @@ describe('SVDF in batches (eval): every input set is an independent inference fr
     // 2 batches x 8 filters x (2 inputs + 10 memory)
     const graph = readTflite(model({ state: 'int8' }).file);
     expect(opMacs(graph, graph.ops[0]!)).toBe(192);
+  });
+});
+
+describe('SVDF through the emitted loader (model.mjs)', () => {
+  it('meta.state names the variable tensor; invokes carry it, reset() restores it, a new instance starts from it', async () => {
+    // int8 state with zero point 3: the loader must fill it with 3, not leave the module's zeroed memory
+    const graph = readTflite(model({ state: 'int8' }).file);
+    graph.tensors[4]!.quant = { scales: graph.tensors[4]!.quant!.scales, zeroPoints: [3], axis: 0 };
+    const fixed = readTflite(writeTflite(graph));
+    const { files } = await compileModel(fixed, { target: 'wasm', kernels: await loadKernelLibrary(true), simd: true, embed: true });
+    const dir = mkdtempSync(join(tmpdir(), 'tinyforge-svdf-'));
+    try {
+      for (const f of files) writeFileSync(join(dir, f.path), f.contents);
+      const mod = (await import(pathToFileURL(join(dir, 'model.mjs')).href)) as {
+        meta: { state: Array<{ byteLength: number; fill: number }> };
+        createModel(): Promise<{ run(values: ArrayLike<number>[]): Int8Array[]; reset(): void }>;
+      };
+      expect(mod.meta.state.map((s) => [s.byteLength, s.fill])).toEqual([[160, 3]]);
+      const inputs = quantize(INPUT_2x2x10, f32(2.5 / 127), 0, [-128, 127]);
+      const sequence = [0, 1, 2].map((i) => [bytesOf('int8', inputs.slice(4 * i, 4 * i + 4))]);
+      const reference = createReferenceSession(fixed);
+      const want = sequence.map((x) => Array.from(new Int8Array(reference.invoke(x).outputs[0]!.buffer)));
+      const m = await mod.createModel();
+      const run = () => sequence.map((x) => Array.from(m.run([new Int8Array(x[0]!.buffer)])[0]!));
+      expect(run()).toEqual(want);
+      m.reset();
+      expect(run()).toEqual(want);
+      const other = await mod.createModel();
+      expect(Array.from(other.run([new Int8Array(sequence[0]![0]!.buffer)])[0]!)).toEqual(want[0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -140,7 +140,7 @@ describe('model strings in the emitted loader', () => {
     const checker = program.getTypeChecker();
     const source = program.getSourceFile(join(dir, 'model.d.mts'))!;
     const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).map((e) => e.getName()).sort();
-    expect(exported).toEqual(['Model', 'ModelMeta', 'ModelSource', 'TensorInfo', 'createModel', 'default', 'dequantize', 'meta', 'quantize']);
+    expect(exported).toEqual(['Model', 'ModelMeta', 'ModelSource', 'StateInfo', 'TensorInfo', 'createModel', 'default', 'dequantize', 'meta', 'quantize']);
     const mod = (await import(pathToFileURL(join(dir, 'model.mjs')).href)) as LoadedModule & { meta: { outputs: Array<{ name: string }> } };
     expect(mod.meta.outputs[0]!.name).toBe(names[1]);
     expect((await mod.createModel()).meta.inputs[0]!.name).toBe(names[0]);
