@@ -17,6 +17,7 @@ import { loadKernelLibrary } from '../../src/package-asset.js';
 import { cBatchEngine, referenceBatchEngine, wasmBatchEngine } from '../../src/cli/engines/batch.js';
 import { opMacs } from '../../src/ir/macs.js';
 import { createReferenceSession, runReference } from '../../src/reference/interpreter.js';
+import { createScheduleSession } from '../../src/reference/execute.js';
 import { hostCFor, runSequenceOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 
@@ -236,5 +237,17 @@ describe('SVDF through the emitted loader (model.mjs)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('SVDF with --patch auto', () => {
+  it('plans (nothing to tile), keeps the state in Schedule.state and runs the sequence as the reference session', () => {
+    const graph = readTflite(model({ state: 'int16', relu: true }).file);
+    const schedule = scheduleOf(planModel(graph, { patch: 'auto', backend: 'wasm' }).plan);
+    expect(schedule.state.map((s) => s.bytes)).toEqual([320]);
+    const inputs = quantize(INPUT_2x2x10, f32(2.5 / 127), 0, [-128, 127]);
+    const sequence = Array.from({ length: INVOKES }, (_, i) => [bytesOf('int8', inputs.slice(4 * i, 4 * i + 4))]);
+    const reference = createReferenceSession(graph), planned = createScheduleSession(schedule);
+    for (const x of sequence) expect(Array.from(planned.invoke(x).outputs[0]!)).toEqual(Array.from(reference.invoke(x).outputs[0]!));
   });
 });
