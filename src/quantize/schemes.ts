@@ -34,8 +34,12 @@ export function symmetricPerChannel(values: Float32Array, shape: readonly number
     const c = channelOf(i);
     absMax[c] = Math.max(absMax[c]!, Math.abs(v));
   });
-  // GetSymmetricScalesFromMaxMin: range / 127; an all-zero channel gets scale 1 (its weights are 0).
-  const scales = absMax.map((m) => (m === 0 ? 1 : f(m / 127)));
+  // GetSymmetricScalesFromMaxMin: range / 127. An all-zero channel (a pruned filter) quantizes to 0 at any
+  // scale: it takes the layer's largest, since scale 1 makes its requantization multiplier input/output
+  // scale (often >= 0.25: the C conv kernel then leaves its fast requantization for the whole layer) and
+  // its bias as coarse as the input scale. All channels zero: scale 1.
+  const largest = absMax.reduce((a, m) => Math.max(a, m), 0);
+  const scales = absMax.map((m) => f((m === 0 ? largest : m) / 127) || 1);
   const inverse = scales.map((s) => f(1 / s));
   const q = new Int8Array(values.length);
   values.forEach((v, i) => {

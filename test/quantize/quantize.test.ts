@@ -103,11 +103,27 @@ describe('quantizeGraph on a hand-checkable FULLY_CONNECTED', () => {
 
 describe('quantization schemes', () => {
   it('depthwise weights [1, H, W, C] get one scale per channel of axis 3', () => {
-    // Channels interleave innermost: channel 0 = [2, -1], 1 = [0.5, 0], 2 = [0, 0] (all zero: scale 1).
+    // Channels interleave innermost: channel 0 = [2, -1], 1 = [0.5, 0], 2 = [0, 0] (all zero: the layer's largest scale).
     const { q, scales } = symmetricPerChannel(Float32Array.from([2, 0.5, 0, -1, 0, 0]), [1, 1, 2, 3], 3);
-    expect(scales).toEqual([Math.fround(2 / 127), Math.fround(0.5 / 127), 1]);
+    expect(scales).toEqual([Math.fround(2 / 127), Math.fround(0.5 / 127), Math.fround(2 / 127)]);
     // -1 / (2/127) = -63.5 -> -64 (half away from zero).
     expect([...q]).toEqual([127, 127, 0, -64, 0, 0]);
+  });
+
+  it('gives an all-zero (pruned) channel the layer\'s largest scale, so its requantization shift is the layer\'s and its bias as fine', () => {
+    // Row 1 of W pruned to zero: with scale 1 its multiplier would be input/output scale (shift -1 here,
+    // which sends the C conv kernel off its fast requantization for the whole layer).
+    const g = floatFc();
+    g.tensors[1] = { ...g.tensors[1]!, data: f32([1, -0.5, 0, 0]) };
+    const q = quantizeModel(g, [[f32([-1, 3])], [f32([3, -1])]]);
+    const fc = q.ops[1]!;
+    const w = q.tensors[fc.inputs[1]!]!;
+    expect(w.quant!.scales).toEqual([Math.fround(1 / 127), Math.fround(1 / 127)]);
+    const shift = (fc.params as { shift: Int32Array }).shift;
+    expect(shift[1]).toBe(shift[0]);
+    expect(shift[1]).toBeLessThanOrEqual(-2);
+    // bias -1 at scale input * 1/127 (input scale 4/255): round(-1 / (4/255/127)) = -8096, not round(-1 / (4/255)) = -64
+    expect(new Int32Array(q.tensors[fc.inputs[2]!]!.data!.slice().buffer)[1]).toBe(-8096);
   });
 
   it('nudges the zero point into [-128, 127] and always represents 0', () => {
