@@ -234,16 +234,34 @@ function scores(graph: Graph, a: Analysis, criterion: ChannelCriterion): Map<num
   return score;
 }
 
+const checkShare = (share: number, what: string) => {
+  if (!(Number.isFinite(share) && share >= 0 && share < 1)) throw new UsageError(`${what}: the share of channels to remove must be in [0, 1), got ${share}`, { what, share });
+};
+
 /**
- * Removes `ratio` of the output channels (rounded, at least one kept) of every prunable group: a layer, or
- * the layers an ADD-like op ties together, whose channels are chosen jointly. Layers whose channels reach
- * the model output or an op that cannot be resized are left out with a notice; none left is an error.
+ * Removes a share of the output channels (rounded, at least one kept) of every prunable group: a layer, or
+ * the layers an ADD-like op ties together, whose channels are chosen jointly. `shares` is one share for
+ * every layer, or a share per layer (op index -> share; layers not named stay whole). With one share, layers
+ * whose channels reach the model output or an op that cannot be resized are left out with a notice (none
+ * left is an error); a layer named in the map that cannot be pruned is refused, naming it and why.
  */
-export function pruneChannels(graph: Graph, ratio: number, model: string, options: ChannelOptions = {}): ChannelResult {
-  if (!(Number.isFinite(ratio) && ratio >= 0 && ratio < 1)) throw new UsageError(`--channels: the share of channels to remove must be in [0, 1), got ${ratio}`, { ratio });
+export function pruneChannels(graph: Graph, shares: number | ReadonlyMap<number, number>, model: string, options: ChannelOptions = {}): ChannelResult {
+  if (typeof shares === 'number') checkShare(shares, '--channels');
   const criterion = options.criterion ?? 'l2';
   const a = analyse(graph, model);
   const uf = a.atomsUf;
+  const label = (node: number) => `${opLabel(graph.ops[node]!, node)} (${JSON.stringify(graph.tensors[graph.ops[node]!.outputs[0]!]!.name)})`;
+  if (typeof shares !== 'number') {
+    for (const [node, share] of shares) {
+      if (!a.producers.includes(node)) {
+        const channelLayers = a.producers.map((n) => JSON.stringify(graph.tensors[graph.ops[n]!.outputs[0]!]!.name)).join(', ') || 'none';
+        const what = graph.ops[node] ? label(node) : `node ${node}`;
+        throw new UsageError(`${model}: ${what} has no output channels pruning can choose (layers with their own: ${channelLayers}; a depthwise layer follows the layer feeding it)`, { model, node });
+      }
+      checkShare(share, `--channels ${label(node)}`);
+    }
+  }
+  const shareOf = (node: number) => (typeof shares === 'number' ? shares : shares.get(node));
 
   // groups: producers whose channels were unified
   const groupOf = new Map<number, number>();
@@ -270,19 +288,29 @@ export function pruneChannels(graph: Graph, ratio: number, model: string, option
   const score = scores(graph, a, criterion);
   const removedRoots = new Set<number>();
   const notices: string[] = [];
-  const label = (node: number) => `${opLabel(graph.ops[node]!, node)} (${JSON.stringify(graph.tensors[graph.ops[node]!.outputs[0]!]!.name)})`;
+  let chosenGroups = 0;
   for (const nodes of groups.values()) {
+    const named = nodes.filter((n) => shareOf(n) !== undefined);
+    if (named.length === 0) continue;
+    const ratio = shareOf(named[0]!)!;
+    const other = named.find((n) => shareOf(n) !== ratio);
+    if (other !== undefined) {
+      throw new UsageError(`${model}: ${label(named[0]!)} and ${label(other)} share their output channels (an ADD or CONCATENATION group) and are pruned together: give them one share, not ${ratio} and ${shareOf(other)}`, { model, nodes: named });
+    }
+    chosenGroups++;
     const roots = [...new Set(nodes.flatMap((n) => producerAtoms(n).map((x) => uf.find(x))))].sort((p, q) => p - q);
     const why = roots.map((r) => frozenRoots.get(r)).find((w) => w !== undefined);
     if (why !== undefined) {
-      notices.push(`${nodes.map(label).join(' + ')} left out: ${nodes.length > 1 ? 'their' : 'its'} output channels reach ${why}`);
+      const notice = `${nodes.map(label).join(' + ')} left out: ${nodes.length > 1 ? 'their' : 'its'} output channels reach ${why}`;
+      if (typeof shares !== 'number' && ratio > 0) throw new UnsupportedError(`${model}: --channels cannot prune ${notice.replace(' left out: ', ': ')}`, { model, nodes, reason: why });
+      notices.push(notice);
       continue;
     }
     const count = Math.min(Math.round(ratio * roots.length), roots.length - 1);
     const ranked = roots.slice().sort((p, q) => score.get(p)! - score.get(q)! || p - q);
     for (const r of ranked.slice(0, count)) removedRoots.add(r);
   }
-  if (a.producers.length === 0 || notices.length === groups.size) {
+  if (a.producers.length === 0 || notices.length === chosenGroups) {
     throw new UnsupportedError(`${model}: no layer's output channels can be pruned${notices.length ? `: ${notices.join('; ')}` : ''}`, { model, notices });
   }
 

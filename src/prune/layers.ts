@@ -1,6 +1,6 @@
 // The layers pruning works on: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with constant weights,
 // each with its parameter count and MACs (what a user weighs against its sensitivity).
-import { UnsupportedError } from '../errors.js';
+import { UnsupportedError, UsageError } from '../errors.js';
 import type { AnyOp, Graph, Tensor } from '../ir/graph.js';
 import { opMacs } from '../ir/macs.js';
 import { elementCount } from '../ir/shapes.js';
@@ -77,4 +77,16 @@ export function realWeights(t: Tensor): Float64Array {
   const channel = channelOfElement(t);
   const { scales, zeroPoints } = t.quant ?? { scales: [1], zeroPoints: [0] };
   return Float64Array.from(q, (v, i) => scales[channel(i)]! * (v - zeroPoints[channel(i)]!));
+}
+
+/** A per-layer map keyed by layer name (the op's output tensor, as `inspect` shows it) as op index -> value; an unknown name is a usage error listing the layers. */
+export function byLayerName(graph: Graph, values: ReadonlyMap<string, number>, model: string, flag: string): Map<number, number> {
+  const layers = prunableLayers(graph, model);
+  const out = new Map<number, number>();
+  for (const [name, v] of values) {
+    const layer = layers.find((l) => l.name === name);
+    if (!layer) throw new UsageError(`${flag}: ${model} has no prunable layer named ${JSON.stringify(name)} (its layers: ${layers.map((l) => l.name).join(', ')})`, { model, layer: name, layers: layers.map((l) => l.name) });
+    out.set(layer.node, v);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mixSeed, syntheticInputBytes } from '../../src/builder/random.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { graphWeightBytes } from '../../src/ir/macs.js';
-import { prunableLayers, pruneChannels, type ChannelLayer } from '../../src/prune/index.js';
+import { byLayerName, prunableLayers, pruneChannels, type ChannelLayer } from '../../src/prune/index.js';
 import { quantizeModel } from '../../src/quantize/index.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
@@ -93,6 +93,30 @@ describe('channel pruning', () => {
     const a = graph.tensors[op(graph, 'a').inputs[1]!]!;
     expect([a.dtype, a.shape[0], a.quant!.scales.length]).toEqual(['int8', 4, 4]);
     expect(runReference(graph, [syntheticInputBytes(input, 9)]).outputs[0]!.byteLength).toBe(4 * 3);
+  });
+
+  it('takes a share per layer: named layers pruned at theirs, the others kept whole, ADD groups at one share', () => {
+    const g = residual();
+    const nodeOf = (name: string) => g.ops.indexOf(op(g, name));
+    const per = pruneChannels(g, byLayerName(g, new Map([['a', 0.25], ['b', 0.25], ['c', 0.5]]), 'residual'), 'residual');
+    expect(per.layers.map((l) => [l.name, l.channels, l.kept])).toEqual([['a', 8, 6], ['b', 8, 6], ['dw', 8, 6], ['c', 4, 2]]);
+    expect(per.notices).toEqual([]); // logits not named: not pruned, no notice
+    // the same layers at the same shares as a uniform 0.25 (a, b) and 0.5 (c) choose the same channels
+    const uniform = pruneChannels(g, 0.25, 'residual').layers.filter((l) => l.name !== 'c');
+    expect(per.layers.filter((l) => l.name !== 'c').map((l) => l.removed)).toEqual(uniform.map((l) => l.removed));
+    expect(pruneChannels(g, new Map([[nodeOf('c'), 0.5]]), 'residual').layers.map((l) => [l.name, l.kept])).toEqual([['c', 2]]);
+    // one member of an ADD group named: the group follows it
+    expect(pruneChannels(g, new Map([[nodeOf('a'), 0.5]]), 'residual').layers.map((l) => [l.name, l.kept])).toEqual([['a', 4], ['b', 4], ['dw', 4]]);
+
+    const disagree = refusal(() => pruneChannels(g, new Map([[nodeOf('a'), 0.25], [nodeOf('b'), 0.5]]), 'residual'));
+    expect([disagree.code, disagree.message]).toEqual(['E_USAGE', expect.stringContaining('CONV_2D at node 0 ("a") and CONV_2D at node 1 ("b") share their output channels')]);
+    const depthwise = refusal(() => pruneChannels(g, new Map([[nodeOf('dw'), 0.5]]), 'residual'));
+    expect([depthwise.code, depthwise.message]).toEqual(['E_USAGE', 'residual: DEPTHWISE_CONV_2D at node 3 ("dw") has no output channels pruning can choose (layers with their own: "a", "b", "c", "logits"; a depthwise layer follows the layer feeding it)']);
+    const logits = refusal(() => pruneChannels(g, new Map([[nodeOf('logits'), 0.5]]), 'residual'));
+    expect([logits.code, logits.message]).toEqual(['E_UNSUPPORTED', 'residual: --channels cannot prune FULLY_CONNECTED at node 6 ("logits"): its output channels reach the model output']);
+    expect(refusal(() => pruneChannels(g, new Map([[nodeOf('c'), 1]]), 'residual')).message).toBe('--channels CONV_2D at node 4 ("c"): the share of channels to remove must be in [0, 1), got 1');
+    const unknown = refusal(() => byLayerName(g, new Map([['conv9', 0.2]]), 'residual', '--channels'));
+    expect([unknown.code, unknown.message]).toEqual(['E_USAGE', '--channels: residual has no prunable layer named "conv9" (its layers: a, b, dw, c, logits)']);
   });
 
   it('leaves out a layer whose channels meet a fixed-size RESHAPE, and refuses when nothing is left', () => {

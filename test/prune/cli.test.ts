@@ -98,13 +98,32 @@ describe.runIf(fashion)('tinyforge prune', () => {
     expect(g.tensors[g.ops[2]!.outputs[0]!]!.shape).toEqual([1, 7 * 7 * 2]); // the flatten follows
   }, 300_000);
 
+  it('--channels per layer (layer=share, or @file with a JSON object): the named layers pruned at their shares, the others whole', async () => {
+    const out = join(tmp, 'per-layer.tflite');
+    const r = await cli('prune', floatModel, '--channels', 'conv=0.5, dense=0.25', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).layers.map((l: { name: string; kept: number }) => [l.name, l.kept])).toEqual([['conv', 2], ['dense', 6]]);
+    const shares = join(tmp, 'shares.json');
+    writeFileSync(shares, '{"dense": 0.5}');
+    const f = await cli('prune', floatModel, '--channels', `@${shares}`, '--out', join(tmp, 'per-layer-file.tflite'), '--json');
+    expect(f.code).toBe(0);
+    expect(JSON.parse(f.stdout).layers.map((l: { name: string; kept: number }) => [l.name, l.kept])).toEqual([['dense', 4]]);
+    expect(JSON.parse(f.stdout).notices).toEqual([]);
+  }, 120_000);
+
   it('refuses bad flags, a model without prunable layers, data the model cannot take, and fine-tuning an int8 model', async () => {
     const usage = async (...args: string[]) => {
       const r = await cli('prune', floatModel, ...args);
       return [r.code, r.stderr.trim()];
     };
     expect(await usage('--sparsity', '1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --sparsity must be in [0, 1) (or @scan.json), got "1"']);
-    expect(await usage('--channels', '-0.1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels must be a share in [0, 1), got "-0.1"']);
+    expect(await usage('--channels', '-0.1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels must be a share in [0, 1), or layer=share,..., got "-0.1"']);
+    expect(await usage('--channels', 'conv=1', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels: conv must be a share in [0, 1), got "1"']);
+    expect(await usage('--channels', 'conv=0.5,0.2', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels: "0.2" is not layer=share']);
+    expect(await usage('--channels', 'conv9=0.5', '--out', join(tmp, 'x.tflite'))).toEqual([2, 'tinyforge: E_USAGE: --channels: small.tflite has no prunable layer named "conv9" (its layers: conv, dense, logits)']);
+    expect(await usage('--channels', 'logits=0.5', '--out', join(tmp, 'x.tflite'))).toEqual([
+      1, 'tinyforge: E_UNSUPPORTED: small.tflite: --channels cannot prune FULLY_CONNECTED at node 4 ("logits"): its output channels reach SOFTMAX at node 5, which pruning cannot resize',
+    ]);
     expect((await usage('--sparsity', '0.5'))[1]).toMatch(/E_USAGE: --sparsity writes a model: give --out/);
     expect((await usage('--scan', '--sparsity', '0.5'))[1]).toMatch(/E_USAGE: prune takes exactly one of --scan, --sparsity, --channels; got --scan and --sparsity/);
     expect((await usage('--scan'))[1]).toMatch(/E_USAGE: --scan measures accuracy: give --data/);

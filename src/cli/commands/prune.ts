@@ -10,7 +10,7 @@ import { graphWeightBytes, opMacs } from '../../ir/macs.js';
 import { writeTflite } from '../../import/tflite/index.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
-import { prunableLayers } from '../../prune/layers.js';
+import { byLayerName, prunableLayers } from '../../prune/layers.js';
 import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitude.js';
 import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
 import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
@@ -71,6 +71,36 @@ export interface PruneReport {
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/** `--channels`: a share for every layer ("0.3"), or per layer ("conv1=0.2,conv2=0.4", or @file holding that or a JSON object {"conv1": 0.2}). */
+export function parseChannelShares(spec: string, readFile: (path: string) => string): number | Map<string, number> {
+  const text = spec.startsWith('@') ? readFile(spec.slice(1)).trim() : spec;
+  const from = spec.startsWith('@') ? ` (in ${spec.slice(1)})` : '';
+  if (!text.includes('=') && !text.startsWith('{')) return numberFlag(text, '--channels', (v) => v >= 0 && v < 1, 'a share in [0, 1), or layer=share,...');
+  let entries: Array<[string, unknown]>;
+  if (text.startsWith('{')) {
+    try {
+      entries = Object.entries(JSON.parse(text) as Record<string, unknown>);
+    } catch (e) {
+      throw new UsageError(`--channels${from}: not a JSON object of layer shares: ${(e as Error).message}`, { spec });
+    }
+  } else {
+    entries = text.split(/[,\n]/).map((part) => part.trim()).filter((part) => part !== '').map((part) => {
+      const eq = part.lastIndexOf('=');
+      if (eq <= 0) throw new UsageError(`--channels${from}: "${part}" is not layer=share`, { spec, part });
+      return [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+    });
+  }
+  if (entries.length === 0) throw new UsageError(`--channels${from}: no layer=share given`, { spec });
+  const shares = new Map<string, number>();
+  for (const [name, raw] of entries) {
+    if (shares.has(name)) throw new UsageError(`--channels${from}: layer ${JSON.stringify(name)} given twice`, { spec, layer: name });
+    const share = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    if (!(Number.isFinite(share) && share >= 0 && share < 1)) throw new UsageError(`--channels${from}: ${name} must be a share in [0, 1), got ${JSON.stringify(raw)}`, { spec, layer: name, share: raw });
+    shares.set(name, share);
+  }
+  return shares;
+}
+
 function totals(graph: Graph, model: string): { params: number; macs: number; weightBytes: number } {
   const layers = prunableLayers(graph, model);
   return { params: layers.reduce((a, l) => a + l.params, 0), macs: graph.ops.reduce((a, op) => a + opMacs(graph, op), 0), weightBytes: graphWeightBytes(graph) };
@@ -109,7 +139,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--scan', 'per prunable layer: accuracy with that layer alone pruned at sparsity 0.1..0.9, its parameters and MACs (needs --data)')
     .option('--sparsity <s|@scan.json>', 'fine-grained: zero the round(s*n) smallest-magnitude weights of every layer; or per layer from a scan (--json output) within --max-drop')
     .option('--max-drop <points>', 'with --sparsity @scan.json: per layer the largest sparsity whose accuracy is at most this many percentage points below dense', '0.5')
-    .option('--channels <share>', 'channel pruning: remove this share of every layer\'s output channels (ADD groups jointly), shrinking the layers that read them')
+    .option('--channels <share|layer=share,...|@file>', 'channel pruning: remove this share of every layer\'s output channels (ADD groups jointly), shrinking the layers that read them; or per layer (conv1=0.2,conv2=0.4; @file: the same or a JSON object), the others kept whole')
     .addOption(new Option('--criterion <name>', 'channel ranking: l2 (the filters\' L2 norm) or next (the L2 norm of the weights reading the channel)').choices(CHANNEL_CRITERIA).default('l2'))
     .option('--data <name|dir>', `accuracy data: ${DATASET_NAMES.join(' | ')} | a dataset folder (as eval --data)`)
     .addOption(new Option('--split <split>', 'split of --data measured').choices(SPLITS).default('val'))
@@ -129,7 +159,8 @@ export function registerPrune(program: Command, io: CliIO): void {
       '\nThe scan is measured on --split (default val: the sparsities are chosen on data the final accuracy\n' +
         'is not reported on). Fine-grained pruning keeps every shape (dense kernels gain nothing from the\n' +
         'zeros: the benefit is accuracy at a given compressibility); channel pruning gives a smaller dense model.\n' +
-        'Layers whose channels reach the model output or a fixed-size RESHAPE are left out with a notice.\n\n' +
+        'With one --channels share, layers whose channels reach the model output or a fixed-size RESHAPE are\n' +
+        'left out with a notice; such a layer named in a per-layer --channels is refused.\n\n' +
         'Examples:\n' +
         '  tinyforge prune lenet.tflite --scan --data fashion-mnist --limit 1000 --json > scan.json\n' +
         '  tinyforge prune lenet.tflite --sparsity @scan.json --max-drop 0.5 --finetune fashion-mnist --epochs 1 --out lenet_sparse.tflite\n' +
@@ -149,7 +180,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       const scanFile = opts.sparsity?.startsWith('@') ? opts.sparsity.slice(1) : undefined;
       refuseOverwrite(
         [...(opts.out ? [{ path: opts.out, what: 'output model' }] : []), ...(opts.report ? [{ path: opts.report, what: 'report' }] : [])],
-        [{ path: modelPath, what: 'model' }, ...(scanFile ? [{ path: scanFile, what: 'scan' }] : [])],
+        [{ path: modelPath, what: 'model' }, ...(scanFile ? [{ path: scanFile, what: 'scan' }] : []), ...(opts.channels?.startsWith('@') ? [{ path: opts.channels.slice(1), what: 'channel shares' }] : [])],
       );
       const graph = loadModel(modelPath);
       const before = totals(graph, model); // refuses a model without prunable layers before any data is read
@@ -189,8 +220,9 @@ export function registerPrune(program: Command, io: CliIO): void {
         model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], finetune: null,
       };
       if (opts.channels !== undefined) {
-        const ratio = numberFlag(opts.channels, '--channels', (v) => v >= 0 && v < 1, 'a share in [0, 1)');
-        const result = pruneChannels(graph, ratio, model, { criterion: opts.criterion });
+        const spec = parseChannelShares(opts.channels, (path) => new TextDecoder().decode(readBytes(path, 'channel shares')));
+        const shares = typeof spec === 'number' ? spec : byLayerName(graph, spec, model, '--channels');
+        const result = pruneChannels(graph, shares, model, { criterion: opts.criterion });
         pruned = result.graph;
         report.criterion = opts.criterion;
         report.layers = result.layers.map(({ node, kind, name, channels, kept }) => ({ node, kind, name, channels, kept }));
