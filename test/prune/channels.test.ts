@@ -98,7 +98,7 @@ describe('channel pruning', () => {
   it('takes a share per layer: named layers pruned at theirs, the others kept whole, ADD groups at one share', () => {
     const g = residual();
     const nodeOf = (name: string) => g.ops.indexOf(op(g, name));
-    const per = pruneChannels(g, byLayerName(g, new Map([['a', 0.25], ['b', 0.25], ['c', 0.5]]), 'residual'), 'residual');
+    const per = pruneChannels(g, byLayerName(g, new Map([['a', 0.25], ['b', 0.25], ['c', 0.5]]), 'residual', '--channels'), 'residual');
     expect(per.layers.map((l) => [l.name, l.channels, l.kept])).toEqual([['a', 8, 6], ['b', 8, 6], ['dw', 8, 6], ['c', 4, 2]]);
     expect(per.notices).toEqual([]); // logits not named: not pruned, no notice
     // the same layers at the same shares as a uniform 0.25 (a, b) and 0.5 (c) choose the same channels
