@@ -1,10 +1,12 @@
-// `npm run bench:prune [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json] [-- --json] [-- --write]`: LeNet trained on Fashion-MNIST, then
-// dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2 and next-layer criteria), each with and without
-// fine-tuning (the mask kept), each quantized (PTQ, 200 training images) and measured as deployed: int8
-// accuracy on the wasm engine, parameters, MACs, planner peak, flash and instructions per inference on
-// qemu-m4 (the profiler's Cortex-M4 estimate beside it), wasm ms per inference (this shared machine's).
-import { writeFileSync, readFileSync } from 'node:fs';
+// `npm run bench:prune [-- --net lenet,ds-cnn,resnet] [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
+// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
+// per net (LeNet and DS-CNN trained on Fashion-MNIST, dense models cached in /tmp per schedule; MLPerf Tiny's
+// pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; LeNet also the
+// next-layer criterion), each with and without fine-tuning (the mask kept; the Fashion-MNIST nets), each
+// quantized (PTQ) and measured as deployed: int8 accuracy on the wasm engine (ic01: top-1 agreement with the
+// unpruned float model on fixed synthetic images), parameters, MACs, planner peak, flash and instructions per
+// inference on qemu-m4 (the profiler's Cortex-M4 estimate beside it), wasm ms per inference (this shared machine's).
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,7 +24,11 @@ import { opMacs } from '../src/ir/macs.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import { finetune, prunableLayers, pruneChannels, pruneMagnitude, realWeights, uniformSparsity, type ChannelCriterion } from '../src/prune/index.js';
 import { quantizeModel } from '../src/quantize/index.js';
-import { lenetGraph } from '../src/train/arch/named.js';
+import { dsCnnGraph, lenetGraph } from '../src/train/arch/named.js';
+import { syntheticInputBytes, mixSeed } from '../src/builder/random.js';
+import { argmax } from '../src/data/evaluate.js';
+import { runReference } from '../src/reference/interpreter.js';
+import { tradeoffPage, type TradeoffNet } from '../src/prune/report.js';
 import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
 import { fit } from '../src/train/fit.js';
@@ -42,6 +48,9 @@ const BATCH = 64;
 const LR = 1e-3;
 const FT_LR = 5e-4;
 const CALIBRATION = 200;
+const NETS = ['lenet', 'ds-cnn', 'resnet'] as const;
+type NetKey = (typeof NETS)[number];
+const NET_LABELS: Record<NetKey, string> = { lenet: 'LeNet (Fashion-MNIST)', 'ds-cnn': 'DS-CNN (Fashion-MNIST)', resnet: 'pretrainedResnet (MLPerf Tiny ic01)' };
 
 interface Setting {
   name: string;
@@ -54,6 +63,7 @@ interface Setting {
 }
 
 interface Row extends Setting {
+  net: NetKey;
   accuracy: number;
   /** Non-zero weights and biases of the prunable layers. */
   params: number;
@@ -92,11 +102,11 @@ function cpuSeconds(start: NodeJS.CpuUsage): number {
   return (c.user + c.system) / 1e6;
 }
 
-async function measure(setting: Setting, float: Graph, calibration: Uint8Array[][], test: Dataset, qemu: boolean, cpu: number): Promise<Row> {
-  const int8 = readTflite(writeTflite(quantizeModel(float, calibration, setting.name)));
+async function measure(setting: Setting, net: Net, float: Graph, qemu: boolean): Promise<Row> {
+  const int8 = readTflite(writeTflite(quantizeModel(float, net.calibration, setting.name)));
   const t0 = performance.now();
-  const accuracy = await engineAccuracy(int8, test, wasmBatchEngine);
-  const wasmMs = (performance.now() - t0) / test.shape[0];
+  const accuracy = await engineAccuracy(int8, net.test, wasmBatchEngine);
+  const wasmMs = (performance.now() - t0) / net.test.shape[0];
   const schedule = scheduleOf(planModel(int8, {}).plan);
   let instructions: number | null = null;
   let flashBytes = estimateFlash(schedule, 'cortex-m4').totalBytes;
@@ -104,7 +114,7 @@ async function measure(setting: Setting, float: Graph, calibration: Uint8Array[]
     const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4']);
     try {
       const input = int8.tensors[int8.inputs[0]!]!;
-      const run = fw.run([imageToInputBytes(test, 0, input)]);
+      const run = fw.run([imageToInputBytes(net.test, 0, input)]);
       const d = run.details as Record<string, number>;
       instructions = d['instructionsPerInference']!;
       flashBytes = d['flashBytes'] ?? flashBytes;
@@ -114,6 +124,7 @@ async function measure(setting: Setting, float: Graph, calibration: Uint8Array[]
   }
   return {
     ...setting,
+    net: net.key,
     accuracy,
     params: nonZeroParams(int8),
     macs: int8.ops.reduce((a, op) => a + opMacs(int8, op), 0),
@@ -122,7 +133,7 @@ async function measure(setting: Setting, float: Graph, calibration: Uint8Array[]
     instructions,
     estimatedInstructions: estimateInstructions(schedule, deviceModel('cortex-m4')!),
     wasmMs,
-    cpuSeconds: cpu,
+    cpuSeconds: 0,
   };
 }
 
@@ -130,10 +141,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const rel = (x: number, base: number) => `${x >= base ? '+' : '−'}${Math.abs((100 * (x - base)) / base).toFixed(1)}%`;
 
-function markdown(rows: Row[], setup: string): string {
+function markdown(rows: Row[]): string {
   const dense = rows.find((r) => r.method === 'dense' && !r.finetune) ?? rows[0]!; // --only may leave the dense row out
   const lines = [
-    '| setting | fine-tuned | int8 accuracy (wasm) | vs dense | non-zero params | MACs | peak SRAM (planner) | flash | Cortex-M4 instructions (qemu) | vs dense | profiler estimate | wasm ms |',
+    `| setting | fine-tuned | int8 ${dense.net === 'resnet' ? 'agreement' : 'accuracy'} (wasm) | vs dense | non-zero params | MACs | peak SRAM (planner) | flash | Cortex-M4 instructions (qemu) | vs dense | profiler estimate | wasm ms |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
@@ -144,112 +155,194 @@ function markdown(rows: Row[], setup: string): string {
         `${fmt(r.peakBytes)} | ${fmt(r.flashBytes)} | ${r.instructions === null ? '–' : fmt(r.instructions)} | ${rel(insns, baseInsns)} | ${fmt(r.estimatedInstructions)} | ${r.wasmMs.toFixed(3)} |`,
     );
   }
-  return `${setup}\n\n${lines.join('\n')}`;
+  return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const trainLimit = option('--train-limit', 24000);
-  const epochs = option('--epochs', 1);
-  const ftLimit = option('--ft-limit', 6000);
-  const ftEpochs = option('--ft-epochs', 1);
-  const testLimit = option('--test-limit', 10000);
-  const qemu = !flag('--no-qemu');
-  const rowsFile = text('--rows');
-  if (rowsFile) {
-    // a saved run (the bench writes /tmp/bench-prune-rows.json after every row): the flags must be the run's
-    const saved = JSON.parse(readFileSync(rowsFile, 'utf8')) as Row[];
-    const cpu = `${saved.reduce((a, r) => a + r.cpuSeconds, 0).toFixed(0)} CPU s over the rows (dense training not counted)`;
-    report(saved, { trainImages: trainLimit, ftImages: ftLimit, testImages: testLimit, epochs, ftEpochs, modelPath: text('--model'), cpu });
-    return;
-  }
-  const started = process.cpuUsage();
-  const all = loadDataset({ data: 'fashion-mnist', split: 'train', seed: SEED, valFraction: 0.1 });
-  const train = take(all, trainLimit);
-  const ftTrain = take(all, ftLimit); // the first images of the same split: fine-tuning sees nothing new
-  const testAll = loadDataset({ data: 'fashion-mnist', split: 'test', seed: SEED, valFraction: 0.1 });
-  await useTrainBackend();
+/** What a net is measured on: its dense float model, the images its accuracy is counted on, PTQ's calibration inputs and fine-tuning's data (none: no fine-tuned rows). */
+interface Net {
+  key: NetKey;
+  dense: Graph;
+  test: Dataset;
+  calibration: Uint8Array[][];
+  ftTrain: Dataset | null;
+  /** How the dense model and the test set came to be (the table's setup line). */
+  about: string;
+}
 
+/** A Fashion-MNIST net trained here (or read from its /tmp cache of the same schedule). */
+function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
+  const all = loadDataset({ data: 'fashion-mnist', split: 'train', seed: SEED, valFraction: 0.1 });
+  const train = take(all, o.trainLimit);
+  const testAll = loadDataset({ data: 'fashion-mnist', split: 'test', seed: SEED, valFraction: 0.1 });
+  const cache = o.modelPath ?? `/tmp/bench-prune-${key}-e${o.epochs}-n${o.trainLimit}-s${SEED}.tflite`;
   let dense: Graph;
-  const modelPath = text('--model');
-  if (modelPath) {
-    dense = readTflite(new Uint8Array(readFileSync(modelPath)));
-    log(`dense model read from ${modelPath}`);
+  let how: string;
+  if (existsSync(cache)) {
+    dense = readTflite(new Uint8Array(readFileSync(cache)));
+    how = o.modelPath ? `read from ${o.modelPath}, trained so by an earlier run` : `trained by an earlier run of this schedule, cached in ${cache}`;
+    log(`${key}: dense model read from ${cache}`);
   } else {
-    const arch = lenetGraph({ input: [28, 28, 1], classes: 10, seed: SEED });
+    if (o.modelPath) throw new Error(`--model ${o.modelPath}: no such file`);
+    const arch = (key === 'lenet' ? lenetGraph : dsCnnGraph)({ input: [28, 28, 1], classes: 10, seed: SEED });
     const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
     const optimizer = tf.train.adam(LR);
-    fit(t, train, { epochs, batchSize: BATCH, seed: SEED, optimizer, onEpoch: (r) => log(`dense epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, train ${pct(r.trainAccuracy)}`) });
+    fit(t, train, { epochs: o.epochs, batchSize: BATCH, seed: SEED, optimizer, onEpoch: (r) => log(`${key} dense epoch ${r.epoch}: loss ${r.loss.toFixed(4)}, train ${pct(r.trainAccuracy)}`) });
     dense = exportGraph(t);
     optimizer.dispose();
     t.dispose();
-    writeFileSync('/tmp/bench-prune-lenet-dense.tflite', writeTflite(dense));
+    writeFileSync(cache, writeTflite(dense));
+    how = 'trained in this run';
   }
-  const test = fitDataset(take(testAll, testLimit), dense, 'lenet');
+  const test = fitDataset(take(testAll, o.testLimit), dense, key);
   const input = dense.tensors[dense.inputs[0]!]!;
-  const calibration = Array.from({ length: CALIBRATION }, (_, k) => [imageToInputBytes(train, trainLimit - 1 - k, input)]);
+  return {
+    key,
+    dense,
+    test,
+    calibration: Array.from({ length: CALIBRATION }, (_, k) => [imageToInputBytes(train, o.trainLimit - 1 - k, input)]),
+    ftTrain: take(all, o.ftLimit), // the first images of the same split: fine-tuning sees nothing new
+    about:
+      `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how}); ` +
+      `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${FT_LR}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
+  };
+}
 
+const RESNET_INPUTS = 300;
+const RESNET_CALIBRATION = 64;
+
+/** MLPerf Tiny's ic01 float model as shipped; its accuracy here is top-1 agreement with the unpruned float model on fixed synthetic images (no CIFAR-10 in ../shared, so no fine-tuning either). */
+function resnetNet(): Net {
+  const shared = process.env['TINYFORGE_SHARED'] ?? join(repo, '..', 'shared');
+  const dense = readTflite(new Uint8Array(readFileSync(join(shared, 'models', 'mlperf-tiny-float', 'pretrainedResnet.tflite'))));
+  const input = dense.tensors[dense.inputs[0]!]!;
+  const [, h, w, c] = input.shape as [number, number, number, number];
+  const image = (seed: number) => new Float32Array(syntheticInputBytes(input, seed, [0, 255]).slice().buffer); // the official twin's input range (scale 1, zero point -128)
+  const pixels = new Float32Array(RESNET_INPUTS * h * w * c);
+  const labels = new Int32Array(RESNET_INPUTS);
+  for (let k = 0; k < RESNET_INPUTS; k++) {
+    const x = image(mixSeed(2, k));
+    pixels.set(x, k * x.length);
+    labels[k] = argmax(new Float32Array(runReference(dense, [new Uint8Array(x.buffer)]).outputs[0]!.slice().buffer));
+  }
+  const classes = new Set(labels).size;
+  const test: Dataset = { name: 'synthetic', images: pixels, shape: [RESNET_INPUTS, h, w, c], labels, classes: Array.from({ length: 10 }, (_, i) => String(i)) };
+  return {
+    key: 'resnet',
+    dense,
+    test,
+    calibration: Array.from({ length: RESNET_CALIBRATION }, (_, k) => [syntheticInputBytes(input, mixSeed(1, k), [0, 255])]),
+    ftTrain: null,
+    about:
+      `The float model of ../shared/models/mlperf-tiny-float as shipped; "accuracy" is top-1 agreement of the int8 model with the unpruned float model on ${RESNET_INPUTS} fixed uniform-random images in its input range ` +
+      `(the float model predicts ${classes} of the 10 classes on them); PTQ on ${RESNET_CALIBRATION} other such images; no fine-tuned rows (no training data in ../shared).`,
+  };
+}
+
+interface Options {
+  trainLimit: number;
+  epochs: number;
+  ftLimit: number;
+  ftEpochs: number;
+  testLimit: number;
+  modelPath: string | undefined;
+}
+
+function settingsFor(net: Net): Setting[] {
   const settings: Setting[] = [{ name: 'dense', method: 'dense', amount: 0, finetune: false }];
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
   settings.push({ name: 'fine-grained 70% overall (first/last dense)', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
-  for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
-  const tuned: Setting[] = settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
+  if (net.key === 'lenet') for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
+  const tuned: Setting[] = net.ftTrain === null ? [] : settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
+  return [...settings, ...tuned];
+}
 
+async function main(): Promise<void> {
+  const o: Options = {
+    trainLimit: option('--train-limit', 24000),
+    epochs: option('--epochs', 2),
+    ftLimit: option('--ft-limit', 6000),
+    ftEpochs: option('--ft-epochs', 1),
+    testLimit: option('--test-limit', 10000),
+    modelPath: text('--model'),
+  };
+  const qemu = !flag('--no-qemu');
+  const rowsFiles = text('--rows');
+  if (rowsFiles) {
+    // saved runs (the bench writes its rows file after every row): the setup lines are the runs'
+    const saved = rowsFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[]; about: Partial<Record<NetKey, string>>; cpu: string });
+    report(saved.flatMap((x) => x.rows), Object.assign({}, ...saved.map((x) => x.about)) as Partial<Record<NetKey, string>>, saved.map((x) => x.cpu).join('; '));
+    return;
+  }
+  const started = process.cpuUsage();
+  const nets = (text('--net') ?? NETS.join(',')).split(',') as NetKey[];
+  for (const key of nets) if (!NETS.includes(key)) throw new Error(`--net: ${key} is not one of ${NETS.join(', ')}`);
+  if (nets.some((k) => k !== 'resnet')) await useTrainBackend();
   const only = text('--only')?.split(';');
   const rows: Row[] = [];
-  for (const setting of [...settings, ...tuned].filter((x) => !only || only.some((o) => `${x.name}${x.finetune ? ' + ft' : ''}` === o))) {
+  const about: Partial<Record<NetKey, string>> = {};
+  const rowsOut = text('--rows-out') ?? '/tmp/bench-prune-rows.json';
+  for (const key of nets) {
     const c0 = process.cpuUsage();
-    let g = setting.method === 'magnitude'
-      ? pruneMagnitude(dense, setting.inner ? innerSparsity(dense, setting.amount) : uniformSparsity(dense, setting.amount, 'lenet'), 'lenet').graph
-      : setting.method === 'channels' ? pruneChannels(dense, setting.amount, 'lenet', { criterion: setting.criterion }).graph : dense;
-    if (setting.finetune) {
-      const optimizer = tf.train.adam(FT_LR);
-      g = finetune(g, ftTrain, { epochs: ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude' }).graph;
-      optimizer.dispose();
+    const net = key === 'resnet' ? resnetNet() : fashionNet(key, o);
+    about[key] = net.about;
+    log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
+    for (const setting of settingsFor(net).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name))) {
+      const c1 = process.cpuUsage();
+      const model = key;
+      let g = setting.method === 'magnitude'
+        ? pruneMagnitude(net.dense, setting.inner ? innerSparsity(net.dense, setting.amount) : uniformSparsity(net.dense, setting.amount, model), model).graph
+        : setting.method === 'channels' ? pruneChannels(net.dense, setting.amount, model, { criterion: setting.criterion }).graph : net.dense;
+      if (setting.finetune) {
+        const optimizer = tf.train.adam(FT_LR);
+        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude' }).graph;
+        optimizer.dispose();
+      }
+      const row = await measure(setting, net, g, qemu);
+      row.cpuSeconds = cpuSeconds(c1);
+      rows.push(row);
+      log(`${key} ${setting.name}${setting.finetune ? ' + fine-tuning' : ''}: ${pct(row.accuracy)}, ${fmt(row.macs)} MACs, peak ${fmt(row.peakBytes)}, ${row.instructions === null ? '-' : fmt(row.instructions)} instructions, ${row.cpuSeconds.toFixed(0)} CPU s`);
+      writeFileSync(rowsOut, JSON.stringify({ rows, about, cpu: `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)` }, null, 2));
     }
-    const row = await measure(setting, g, calibration, test, qemu, 0);
-    row.cpuSeconds = cpuSeconds(c0);
-    rows.push(row);
-    log(`${setting.name}${setting.finetune ? ' + fine-tuning' : ''}: ${pct(row.accuracy)}, ${fmt(row.macs)} MACs, peak ${fmt(row.peakBytes)}, ${row.instructions === null ? '-' : fmt(row.instructions)} instructions, ${row.cpuSeconds.toFixed(0)} CPU s`);
-    writeFileSync(text('--rows-out') ?? '/tmp/bench-prune-rows.json', JSON.stringify(rows, null, 2));
   }
   if (flag('--json')) {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  report(rows, { trainImages: train.shape[0], ftImages: ftTrain.shape[0], testImages: test.shape[0], epochs, ftEpochs, modelPath, cpu: `${cpuSeconds(started).toFixed(0)} CPU s` });
+  report(rows, about, `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)`);
 }
 
-interface RunInfo {
-  trainImages: number;
-  ftImages: number;
-  testImages: number;
-  epochs: number;
-  ftEpochs: number;
-  modelPath: string | undefined;
-  cpu: string;
-}
-
-/** Prints the table (and with --write puts it in BENCHMARKS.md). */
-function report(rows: Row[], r: RunInfo): void {
+/** Prints a table per net (and with --write puts them in BENCHMARKS.md; with --report FILE the accuracy-vs-instructions page). */
+function report(rows: Row[], about: Partial<Record<NetKey, string>>, cpu: string): void {
   const setup =
-    `LeNet (src/train/arch) trained here on Fashion-MNIST: ${r.modelPath ? `read from ${r.modelPath}` : `${r.epochs} epoch(s) on the first ${fmt(r.trainImages)} images of the training split, Adam lr ${LR}, batch ${BATCH}`}. ` +
-    `Fine-tuning: ${r.ftEpochs} epoch(s) on the first ${fmt(r.ftImages)} of those images, Adam lr ${FT_LR}, the pruning mask kept (fine-grained); ` +
-    `"dense, fine-tuned" gets the same extra training, the fair baseline for the fine-tuned rows. Every model quantized by \`tinyforge quantize\`'s PTQ (${CALIBRATION} training images), ` +
-    `accuracy of the int8 model on the wasm engine over ${fmt(r.testImages)} test images. Channel pruning removes that share of the output channels of conv1, conv2 and dense1 ` +
-    `(the logits layer is left out: its channels are the classes) ranked by the filters' L2 norm (l2) or by the L2 norm of the next layer's weights reading them (next). ` +
-    `Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler's estimate beside it. ` +
-    `wasm ms: per inference over the test images on this shared 2-core machine (noisy). ${r.cpu}; ${new Date().toISOString().slice(0, 10)}, node ${process.version}. ` +
-    'Command: `npm run bench:prune` (`-- --write` refreshes this table; `-- --rows FILE` renders rows a run saved).';
-  const table = markdown(rows, setup);
+    '"dense, fine-tuned" gets the same extra training as the pruned rows, the fair baseline for the fine-tuned rows; fine-grained fine-tuning keeps the pruning mask. ' +
+    'Channel pruning removes that share of the output channels of every layer whose channels do not reach the output (ADD groups jointly; the logits layer is left out: its channels are the classes) ranked by the filters\' L2 norm (l2) or by the L2 norm of the next layer\'s weights reading them (next). ' +
+    '"70% overall": the first and last prunable layers dense, the others at the one sparsity that makes 70% of all prunable weights zero. ' +
+    'Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler\'s estimate beside it. ' +
+    `wasm ms: per inference over the test images on this shared 2-core machine (noisy). ${cpu}; ${new Date().toISOString().slice(0, 10)}, node ${process.version}. ` +
+    'Command: `npm run bench:prune` (`-- --write` refreshes these tables; `-- --rows FILE,...` renders rows runs saved; `-- --report prune.html` draws accuracy against instructions).';
+  const sections = NETS.filter((k) => rows.some((r) => r.net === k)).map((k) => `**${NET_LABELS[k]}**. ${about[k] ?? ''}\n\n${markdown(rows.filter((r) => r.net === k))}`);
+  const table = `${setup}\n\n${sections.join('\n\n')}`;
   console.log(table);
   if (flag('--write')) {
     const file = join(repo, 'BENCHMARKS.md');
     writeSection(file, 'prune', table, 'Pruning');
-    log(`bench:prune: wrote the Pruning table to ${file}`);
+    log(`bench:prune: wrote the Pruning tables to ${file}`);
+  }
+  const page = text('--report');
+  if (page) {
+    const nets: TradeoffNet[] = NETS.filter((k) => rows.some((r) => r.net === k)).map((k) => ({
+      name: NET_LABELS[k],
+      accuracyLabel: k === 'resnet' ? 'top-1 agreement with the float model' : 'int8 accuracy',
+      points: rows.filter((r) => r.net === k).map((r) => ({
+        name: r.name, finetuned: r.finetune, method: r.method, accuracy: r.accuracy,
+        instructions: r.instructions ?? r.estimatedInstructions, measured: r.instructions !== null, peakBytes: r.peakBytes, flashBytes: r.flashBytes,
+      })),
+    }));
+    writeFileSync(page, tradeoffPage(nets, 'pruning: accuracy against Cortex-M4 instructions'));
+    log(`bench:prune: wrote ${page}`);
   }
 }
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((e: unknown) => {
     console.error(e);
