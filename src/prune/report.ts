@@ -78,7 +78,7 @@ const METHOD_COLOURS: Record<TradeoffPoint['method'], string> = { dense: '#1d233
 
 /** An SVG scatter: instructions (x, from 0) against accuracy (y); colour = method, filled = fine-tuned, each point named. */
 function tradeoffChart(net: TradeoffNet): string {
-  const [w, h, left, top, right, bottom] = [720, 360, 64, 16, 24, 44];
+  const [w, h, left, top, right, bottom] = [720, 372, 64, 16, 96, 58];
   const accs = net.points.map((p) => p.accuracy);
   const lo = Math.max(0, Math.floor(Math.min(...accs) * 10) / 10);
   const hi = Math.min(1, Math.ceil(Math.max(...accs) * 10 + 1e-9) / 10) || 1;
@@ -94,7 +94,7 @@ function tradeoffChart(net: TradeoffNet): string {
   const step = tickStep(xmax, 6, false);
   for (let v = 0; v <= xmax; v += step) {
     grid.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${top}" y2="${h - bottom}"/>`);
-    ticks.push(`<text x="${x(v)}" y="${h - bottom + 16}" text-anchor="middle">${fmt(v / 1e6)}M</text>`);
+    ticks.push(`<text x="${x(v)}" y="${h - bottom + 16}" text-anchor="middle">${v === 0 ? '0' : `${fmt(v / 1e6)}M`}</text>`);
   }
   const dots = net.points.map((p) => {
     const colour = METHOD_COLOURS[p.method];

@@ -103,6 +103,18 @@ describe.runIf(fashion)('tinyforge prune', () => {
     const r = await cli('prune', floatModel, '--channels', 'conv=0.5, dense=0.25', '--out', out, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).layers.map((l: { name: string; kept: number }) => [l.name, l.kept])).toEqual([['conv', 2], ['dense', 6]]);
+    // --report: accuracy against the profiler's Cortex-M4 instructions, before and after
+    const page = join(tmp, 'per-layer.html');
+    const withPage = await cli('prune', floatModel, '--channels', 'conv=0.5', '--data', 'fashion-mnist', '--limit', '16', '--out', join(tmp, 'per-layer-page.tflite'), '--report', page, '--json');
+    expect(withPage.code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    const xs = [...html.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="5" stroke=/g)].map((m) => Number(m[1]));
+    expect(xs).toHaveLength(2);
+    expect(xs[1]).toBeLessThan(xs[0]!); // the pruned model: fewer instructions
+    expect(html).toContain('small.tflite -&gt; per-layer-page.tflite');
+    expect((await cli('prune', floatModel, '--channels', 'conv=0.5', '--out', join(tmp, 'p.tflite'), '--report', join(tmp, 'p.html'))).stderr.trim()).toBe(
+      'tinyforge: E_USAGE: --report plots accuracy against instructions before and after pruning: give --data',
+    );
     const shares = join(tmp, 'shares.json');
     writeFileSync(shares, '{"dense": 0.5}');
     const f = await cli('prune', floatModel, '--channels', `@${shares}`, '--out', join(tmp, 'per-layer-file.tflite'), '--json');

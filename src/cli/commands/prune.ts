@@ -14,7 +14,11 @@ import { byLayerName, prunableLayers } from '../../prune/layers.js';
 import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitude.js';
 import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
 import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
-import { scanPage } from '../../prune/report.js';
+import { scanPage, tradeoffPage, type TradeoffPoint } from '../../prune/report.js';
+import { planModel, scheduleOf } from '../../pipeline.js';
+import { deviceModel } from '../../cost/devices.js';
+import { estimateFlash } from '../../cost/flash.js';
+import { estimateInstructions } from '../../cost/profile.js';
 import type { EpochResult } from '../../train/fit.js';
 import { importTraining } from '../../train/packages.js';
 import { engineAccuracy, fitDataset } from '../accuracy.js';
@@ -152,7 +156,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
-    .option('--report <scan.html>', 'with --scan: write the curves and the layer table as a self-contained HTML page')
+    .option('--report <page.html>', 'a self-contained HTML page: with --scan the curves and the layer table; with --sparsity/--channels (and --data) accuracy against the profiler\'s Cortex-M4 instructions before and after')
     .option('--json', 'print the scan ({denseAccuracy, layers: [{node, kind, name, params, macs, curve: [{sparsity, accuracy}]}], ...}) or the pruning report')
     .addHelpText(
       'after',
@@ -176,7 +180,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.scan && opts.data === undefined) throw new UsageError('--scan measures accuracy: give --data', {});
       if (!opts.scan && opts.out === undefined) throw new UsageError(`${modes[0]} writes a model: give --out`, {});
       if (opts.scan && (opts.out !== undefined || opts.finetune !== undefined)) throw new UsageError('--scan writes no model: --out and --finetune go with --sparsity or --channels', {});
-      if (opts.report !== undefined && !opts.scan) throw new UsageError('--report is the scan\'s HTML page: it goes with --scan', {});
+      if (opts.report !== undefined && !opts.scan && opts.data === undefined) throw new UsageError('--report plots accuracy against instructions before and after pruning: give --data', {});
       const scanFile = opts.sparsity?.startsWith('@') ? opts.sparsity.slice(1) : undefined;
       refuseOverwrite(
         [...(opts.out ? [{ path: opts.out, what: 'output model' }] : []), ...(opts.report ? [{ path: opts.report, what: 'report' }] : [])],
@@ -277,6 +281,16 @@ export function registerPrune(program: Command, io: CliIO): void {
           ? { before: await accuracy(graph), after: await accuracy(pruned), data: measured.name, split: opts.split, images: measured.shape[0], engine: engine.name }
           : null,
       };
+      if (opts.report) {
+        const point = (g: Graph, name: string, acc: number): TradeoffPoint => {
+          const schedule = scheduleOf(planModel(g, {}).plan);
+          const instructions = estimateInstructions(schedule, deviceModel('cortex-m4')!);
+          return { name, finetuned: false, method: name === 'pruned' ? full.method : 'dense', accuracy: acc, instructions, measured: false, peakBytes: schedule.arenaBytes, flashBytes: estimateFlash(schedule, 'cortex-m4').totalBytes };
+        };
+        const points = [point(graph, model, full.accuracy!.before), { ...point(pruned, 'pruned', full.accuracy!.after), name: `${basename(opts.out!)}`, finetuned: full.finetune !== null }];
+        const accuracyLabel = `accuracy on ${full.accuracy!.data} (${full.accuracy!.images} images, ${full.accuracy!.engine})`;
+        writeBytes(opts.report, tradeoffPage([{ name: `${model} -> ${basename(opts.out!)}`, accuracyLabel, points }], `pruning: ${model}`), 'report');
+      }
       if (opts.json) {
         io.stdout(JSON.stringify(full, null, 2) + '\n');
         return;
