@@ -11,7 +11,10 @@ import type { OpKind } from '../ir/ops.js';
 import { deriveParams } from '../ir/params/index.js';
 import { tensorLabel, validateGraph } from '../ir/validate.js';
 import { mixSeed } from '../builder/random.js';
+import { WEIGHT_AXIS } from './graph.js';
 import { kmeansInt8 } from './kmeans.js';
+import { symmetricPerChannel, symmetricPerTensor } from './schemes.js';
+import { floatValues } from './values.js';
 
 export interface ClusterOptions {
   /** Index bits: at most 2^bits shared values per channel (1..7, TFLM's LUT range). */
@@ -78,26 +81,86 @@ export function clusterWeights(graph: Graph, options: ClusterOptions): TensorClu
   checkClusterBits(options.bits);
   const k = 1 << options.bits;
   const seed = options.seed ?? 1;
-  return clusterableWeights(graph).map(({ tensor: t }) => {
-    const values = new Int8Array(t.data!.buffer, t.data!.byteOffset, t.data!.byteLength);
-    const { channels, channelAxisLast } = lutChannels(t.shape, t.quant, tensorLabel(t));
-    const layout = { channels, channelAxisLast };
-    const count = values.length;
-    const assignments = new Uint8Array(count);
-    if (options.perTensor) {
-      const c = kmeansInt8(values, k, mixSeed(seed, t.id));
-      assignments.set(c.assignments);
-      return { tensor: t.id, ...layout, centroids: Array.from({ length: channels }, () => c.centroids), assignments };
-    }
-    const members = Array.from({ length: channels }, () => [] as number[]);
-    for (let i = 0; i < count; i++) members[lutChannelOf(i, count, layout)]!.push(i);
-    const centroids = members.map((idx, ch) => {
-      const c = kmeansInt8(idx.map((i) => values[i]!), k, mixSeed(seed, t.id, ch));
-      idx.forEach((i, j) => (assignments[i] = c.assignments[j]!));
-      return c.centroids;
-    });
-    return { tensor: t.id, ...layout, centroids, assignments };
+  return clusterableWeights(graph).map(({ tensor: t }) => clusterTensor(t, k, seed, options.perTensor ?? false));
+}
+
+/** K-means of one int8 tensor's values, per channel of its quantization (or for the whole tensor). */
+function clusterTensor(t: Tensor, k: number, seed: number, perTensor: boolean): TensorClusters {
+  const values = new Int8Array(t.data!.buffer, t.data!.byteOffset, t.data!.byteLength);
+  const { channels, channelAxisLast } = lutChannels(t.shape, t.quant, tensorLabel(t));
+  const layout = { channels, channelAxisLast };
+  const count = values.length;
+  const assignments = new Uint8Array(count);
+  if (perTensor) {
+    const c = kmeansInt8(values, k, mixSeed(seed, t.id));
+    assignments.set(c.assignments);
+    return { tensor: t.id, ...layout, centroids: Array.from({ length: channels }, () => c.centroids), assignments };
+  }
+  const members = Array.from({ length: channels }, () => [] as number[]);
+  for (let i = 0; i < count; i++) members[lutChannelOf(i, count, layout)]!.push(i);
+  const centroids = members.map((idx, ch) => {
+    const c = kmeansInt8(idx.map((i) => values[i]!), k, mixSeed(seed, t.id, ch));
+    idx.forEach((i, j) => (assignments[i] = c.assignments[j]!));
+    return c.centroids;
   });
+  return { tensor: t.id, ...layout, centroids, assignments };
+}
+
+/** A float weight tensor's clustering in real values: what `finetuneCentroids` (src/train/centroids.ts) takes. */
+export interface FloatClusters {
+  /** The first op (CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED) reading the weights as input 1. */
+  node: number;
+  tensor: number;
+  /** Per weight (TFLite layout order): its cluster in [0, clusters). */
+  indices: Uint8Array;
+  /** Table length: 2^bits (a channel with fewer values repeats its last one, never assigned). */
+  clusters: number;
+  /** Real centroids, [tables x clusters]: one table per output channel, or one for the tensor. */
+  centroids: Float32Array;
+}
+
+/**
+ * K-means of the float weights of every clusterable op, on the 255-level symmetric grid the quantizer
+ * gives each channel (or the tensor with `perTensor`): the same clusters as clustering the PTQ int8
+ * weights, in real values. Quantizing weights set to these centroids (per channel; per tensor with
+ * `perTensor`) keeps at most 2^bits values per table, so the int8 clustering that follows is exact.
+ */
+export function clusterFloatWeights(graph: Graph, options: ClusterOptions): FloatClusters[] {
+  checkClusterBits(options.bits);
+  const k = 1 << options.bits;
+  const seen = new Set<number>();
+  const out: FloatClusters[] = [];
+  graph.ops.forEach((op, node) => {
+    const axis = WEIGHT_AXIS[op.kind];
+    const t = graph.tensors[op.inputs[1]!];
+    if (!CLUSTERED_KINDS.has(op.kind) || axis === undefined || !t || t.dtype !== 'float32' || t.data === null || seen.has(t.id)) return;
+    seen.add(t.id);
+    const { q, scales } = options.perTensor ? symmetricPerTensor(floatValues(t)) : symmetricPerChannel(floatValues(t), t.shape, axis);
+    const grid: Tensor = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: options.perTensor ? 0 : axis } };
+    const c = clusterTensor(grid, k, options.seed ?? 1, options.perTensor ?? false);
+    const tables = options.perTensor ? [c.centroids[0]!] : c.centroids;
+    const centroids = new Float32Array(tables.length * k);
+    tables.forEach((table, ch) => {
+      for (let j = 0; j < k; j++) centroids[ch * k + j] = table[Math.min(j, table.length - 1)]! * scales[ch]!;
+    });
+    out.push({ node, tensor: t.id, indices: c.assignments, clusters: k, centroids });
+  });
+  return out;
+}
+
+/** The float graph with every clustered weight set to its centroid (what quantizing then keeps shared). */
+export function snappedFloatGraph(graph: Graph, clusters: readonly FloatClusters[]): Graph {
+  const tensors = graph.tensors.map((t) => ({ ...t }));
+  for (const c of clusters) {
+    const t = graph.tensors[c.tensor]!;
+    const tables = c.centroids.length / c.clusters;
+    const axis = WEIGHT_AXIS[graph.ops[c.node]!.kind]!;
+    const inner = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const channels = t.shape[axis]!;
+    const values = Float32Array.from(c.indices, (j, i) => c.centroids[(tables === 1 ? 0 : Math.floor(i / inner) % channels) * c.clusters + j]!);
+    tensors[c.tensor] = { ...t, data: new Uint8Array(values.buffer) };
+  }
+  return { ...graph, tensors };
 }
 
 /** The snapped int8 values of a clustering: each weight replaced by its shared value. */

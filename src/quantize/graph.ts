@@ -69,7 +69,7 @@ const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
 };
 
 /** Weight axis per kind: TFLite's quantized_dimension (output channels). */
-const WEIGHT_AXIS: Partial<Record<OpKind, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
+export const WEIGHT_AXIS: Partial<Record<OpKind, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
 
 const FUSED: readonly FusedActivation[] = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'];
 const INT8 = dtypeRange('int8');

@@ -15,7 +15,7 @@ import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { BATCH_ENGINES } from '../engines/batch.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
-import { integerFlag, numberFlag } from '../flags.js';
+import { trainingFlags } from '../training-flags.js';
 
 interface QatFlags {
   data: string;
@@ -74,11 +74,7 @@ export function registerQat(program: Command, io: CliIO): void {
         '  tinyforge qat lenet.tflite --data mnist --epochs 2 --limit 1000 --lr 5e-5 --out q.tflite --json',
     )
     .action(async (modelPath: string, opts: QatFlags) => {
-      const epochs = integerFlag(opts.epochs, '--epochs', 1);
-      const batchSize = integerFlag(opts.batch, '--batch', 1);
-      const seed = integerFlag(opts.seed, '--seed', 0);
-      const limit = opts.limit === undefined ? undefined : integerFlag(opts.limit, '--limit', 1);
-      const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
+      const { epochs, batchSize, seed, limit, lr } = trainingFlags(opts);
       if (!opts.out.endsWith('.tflite')) throw new UsageError(`--out must name a .tflite file, got "${opts.out}"`, { out: opts.out });
       refuseOverwrite([{ path: opts.out, what: 'output model' }], [{ path: modelPath, what: 'model' }]);
       const start = performance.now();

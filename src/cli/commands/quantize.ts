@@ -3,14 +3,10 @@
 import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
-import { UnsupportedError } from '../../errors.js';
-import { mixSeed, syntheticInputBytes } from '../../builder/random.js';
-import type { Graph } from '../../ir/graph.js';
 import { writeTflite } from '../../import/tflite/index.js';
-import { checkFits, imageToInputBytes } from '../../data/preprocess.js';
-import { take } from '../../data/split.js';
 import { CALIB_METHODS, checkQuantizable, compareQuantized, DEFAULT_PERCENTILE, quantizeWithReport, RANGE_METHODS, type CalibMethod, type QuantizeResult } from '../../quantize/index.js';
-import { DATASET_NAMES, loadDataset, type Split } from '../data/index.js';
+import { samplesOf } from '../calibration.js';
+import { DATASET_NAMES } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { integerFlag, numberFlag } from '../flags.js';
 
@@ -23,30 +19,6 @@ interface QuantizeFlags {
   perTensor?: boolean;
   biasCorrection?: boolean;
   json?: boolean;
-}
-
-const RANDOM = /^random:(\d+)$/;
-
-/** Calibration and held-out samples (graph-input bytes each): `random:N` or images of a dataset. */
-function samplesOf(graph: Graph, calib: string, limit: number): { calibration: Uint8Array[][]; heldOut: Uint8Array[][] } {
-  const random = RANDOM.exec(calib);
-  if (random) {
-    const n = integerFlag(random[1]!, '--calib random:N', 1);
-    const draw = (seed: number, count: number) =>
-      Array.from({ length: count }, (_, k) => graph.inputs.map((id, i) => syntheticInputBytes(graph.tensors[id]!, mixSeed(seed, k, i))));
-    return { calibration: draw(1, n), heldOut: draw(2, n) };
-  }
-  if (graph.inputs.length !== 1) {
-    throw new UnsupportedError(`--calib ${calib} feeds one image input; the model has ${graph.inputs.length} inputs (use random:N)`, { inputs: graph.inputs.length });
-  }
-  const input = graph.tensors[graph.inputs[0]!]!;
-  const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
-  const images = (split: Split) => {
-    const data = take(loadDataset({ data: calib, split, seed: 1, valFraction: 0.1, imageSize }), limit);
-    checkFits(data, input);
-    return Array.from({ length: data.shape[0] }, (_, k) => [imageToInputBytes(data, k, input)]);
-  };
-  return { calibration: images('train'), heldOut: images('test') };
 }
 
 /** "auto chose minmax for 2, percentile for 1, mse for 5 of 8 tensors" */

@@ -15,6 +15,7 @@ import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { loadModel, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
+import { trainingFlags } from '../training-flags.js';
 import { integerFlag, numberFlag } from '../flags.js';
 
 interface TrainFlags {
@@ -93,11 +94,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         '  tinyforge train --arch lenet.tflite --data mnist --epochs 1 --lr 1e-4 --out lenet_mnist.tflite --json',
     )
     .action(async (opts: TrainFlags) => {
-      const epochs = integerFlag(opts.epochs, '--epochs', 1);
-      const batchSize = integerFlag(opts.batch, '--batch', 1);
-      const seed = integerFlag(opts.seed, '--seed', 0);
-      const limit = opts.limit === undefined ? undefined : integerFlag(opts.limit, '--limit', 1);
-      const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
+      const { epochs, batchSize, seed, limit, lr } = trainingFlags(opts);
       const valFraction = numberFlag(opts.valFraction, '--val-fraction', (v) => v >= 0 && v < 1, 'in [0, 1)');
       const width = numberFlag(opts.width, '--width', (v) => v > 0 && v <= 4, 'in (0, 4]');
       const resolution = opts.resolution === undefined ? undefined : integerFlag(opts.resolution, '--resolution', 1);
