@@ -29,12 +29,18 @@ const OUTPUT_RULES: Partial<Record<OpKind, OutputRule>> = {
   RELU_N1_TO_1: 'calibrated',
   LEAKY_RELU: 'calibrated',
   HARD_SWISH: 'calibrated',
+  // TFLM copies their int8 inputs unchanged, so inputs and output share one scale: the converter
+  // calibrates the output and requantizes each input that differs (REQUANTIZED_INPUTS).
+  CONCATENATION: 'calibrated',
+  MAXIMUM: 'calibrated',
+  MINIMUM: 'calibrated',
   // int8 kernels that move values without rescaling: TFLite gives the output the input's parameters.
   AVERAGE_POOL_2D: 'same-as-input',
   MAX_POOL_2D: 'same-as-input',
   RESHAPE: 'same-as-input',
   SQUEEZE: 'same-as-input',
   PAD: 'same-as-input',
+  PADV2: 'same-as-input', // its pad value quantized with the input's params, as TFLM's PADV2 requires
   TRANSPOSE: 'same-as-input',
   STRIDED_SLICE: 'same-as-input',
   RESIZE_NEAREST_NEIGHBOR: 'same-as-input',
@@ -43,6 +49,9 @@ const OUTPUT_RULES: Partial<Record<OpKind, OutputRule>> = {
   LOGISTIC: { scale: 1 / 256, zeroPoint: -128 },
   TANH: { scale: 1 / 128, zeroPoint: 0 },
 };
+
+/** The op kinds the quantizer handles (every float32 kernel's kind: test/quantize checks it). */
+export const QUANTIZABLE_KINDS: readonly OpKind[] = Object.keys(OUTPUT_RULES) as OpKind[];
 
 /** The op version TFLite's converter writes for the int8 form (op_version.cc), at least the float one. */
 const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
@@ -64,9 +73,20 @@ const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
   TANH: 2,
   RELU: 2,
   RELU6: 2,
+  CONCATENATION: 2,
+  MAXIMUM: 2,
+  MINIMUM: 2,
+  PADV2: 2,
   QUANTIZE: 1,
   DEQUANTIZE: 2, // int8 input
 };
+
+/**
+ * Ops whose int8 kernel takes every input at the output's scale and zero point (TFLite's
+ * restrict_same_input_output_scale with arbitrary inputs): an input quantized otherwise gets a
+ * requantizing QUANTIZE to the output's params first (the converter's ApplyConstraints, quantize_model.cc).
+ */
+const REQUANTIZED_INPUTS: ReadonlySet<OpKind> = new Set<OpKind>(['CONCATENATION', 'MAXIMUM', 'MINIMUM']);
 
 /** Weight axis per kind: TFLite's quantized_dimension (output channels). */
 export const WEIGHT_AXIS: Partial<Record<OpKind, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
@@ -154,7 +174,7 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
   }
   const readOf = (id: number) => rename.get(id) ?? outputTwin.get(id) ?? id;
 
-  const ops: AnyOp[] = graph.ops.map((op, index) => {
+  const ops: AnyOp[] = graph.ops.map((op, index): AnyOp[] => {
     const where = `${op.kind} (node ${index})`;
     const inputs = op.inputs.map((id) => (id < 0 ? id : readOf(id)));
     const outputs = op.outputs.map((id) => outputTwin.get(id) ?? id);
@@ -177,9 +197,10 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
         const { q, scales } = biasInt32(floatValues(t), inputParams.scale, weightScales);
         tensors[id] = { ...t, dtype: 'int32', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: 0 } };
       } else {
-        // Another float operand (an ADD/MUL constant): asymmetric per-tensor over its own values.
+        // Another float operand (an ADD/MUL constant): asymmetric per-tensor over its own values; a constant
+        // of an op whose inputs share the output's params (PADV2's pad value, a CONCATENATION part) with those.
         const values = floatValues(t);
-        const p = asymmetricInt8(values.reduce((a, b) => Math.min(a, b), 0), values.reduce((a, b) => Math.max(a, b), 0));
+        const p = op.kind === 'PADV2' || REQUANTIZED_INPUTS.has(op.kind) ? params.get(outputs[0]!)! : asymmetricInt8(values.reduce((a, b) => Math.min(a, b), 0), values.reduce((a, b) => Math.max(a, b), 0));
         const inv = Math.fround(1 / Math.fround(p.scale));
         const q = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, roundHalfAway(Math.fround(v * inv)) + p.zeroPoint)));
         tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: perTensor(p) };
@@ -188,8 +209,21 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
     });
     const attrs = 'clamp' in op.attrs ? { ...op.attrs, clamp: int8Clamp(op.attrs.clamp, params.get(outputs[0]!)!, where) } : op.attrs;
     const version = Math.max(op.version, INT8_VERSIONS[op.kind] ?? 1);
-    return { ...op, version, inputs, outputs, attrs, params: null } as AnyOp;
-  });
+    const requants = REQUANTIZED_INPUTS.has(op.kind) ? requantizeInputs(inputs, params.get(outputs[0]!)!) : [];
+    return [...requants, { ...op, version, inputs, outputs, attrs, params: null } as AnyOp];
+  }).flat();
+
+  /** A QUANTIZE to `out` for each input quantized otherwise (its slot in `inputs` rewired), as the converter inserts. */
+  function requantizeInputs(inputs: number[], out: AffineParams): AnyOp[] {
+    return inputs.flatMap((id, k) => {
+      const p = params.get(id)!;
+      if (Math.fround(p.scale) === Math.fround(out.scale) && p.zeroPoint === out.zeroPoint) return [];
+      const requantized = addTensor(tensors[id]!, '_requantized');
+      setInt8(requantized, out);
+      inputs[k] = requantized;
+      return [{ kind: 'QUANTIZE', version: 1, inputs: [id], outputs: [requantized], attrs: {}, params: null } as AnyOp];
+    });
+  }
 
   const all = [...head, ...ops, ...tail].map((op, index) => ({ ...op, params: deriveParams({ op: op as Op<OpKind>, index, tensors }) }) as AnyOp);
   const result: Graph = { ...graph, tensors, ops: all, inputs: [...graph.inputs], outputs: [...graph.outputs] };

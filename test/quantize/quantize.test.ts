@@ -12,7 +12,9 @@ import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import { FLOAT32_MAX } from '../../src/ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { asymmetricInt8, calibrate, compareInt8Io, compareQuantized, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
+import { asymmetricInt8, calibrate, compareInt8Io, compareQuantized, QUANTIZABLE_KINDS, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
+import type { OpKind } from '../../src/ir/ops.js';
+import { FLOAT_KERNELS } from '../../src/reference/float/kernels.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveShared, MODELS_DIR, REPO_ROOT } from '../helpers/shared.js';
 
@@ -88,12 +90,14 @@ describe('quantizeGraph on a hand-checkable FULLY_CONNECTED', () => {
     expect(relu6.ops[1]!.attrs).toMatchObject({ clamp: [-128, 127] });
   });
 
-  it('names the ops it cannot handle, and refuses an int8 model', () => {
+  it('handles every op kind the float import runs; names the ops it cannot handle, and refuses an int8 model', () => {
+    expect(Object.keys(FLOAT_KERNELS).filter((k) => !QUANTIZABLE_KINDS.includes(k as OpKind))).toEqual([]);
     const g = floatFc();
-    const concat = { ...g, ops: [{ kind: 'CONCATENATION', version: 1, inputs: [0, 0], outputs: [3], attrs: { axis: 1, clamp: [-FLOAT32_MAX, FLOAT32_MAX] }, params: null } as AnyOp] };
-    expect(() => quantizeGraph(concat, new Map())).toThrow(/cannot handle CONCATENATION \(CONCATENATION at node 0\)/);
+    // a kind without a quantization rule (none of the float import's has none today)
+    const other = { ...g, ops: [{ kind: 'NEW_OP', version: 1, inputs: [0, 0], outputs: [3], attrs: {}, params: null } as unknown as AnyOp] };
+    expect(() => quantizeGraph(other, new Map())).toThrow(/^fc: the quantizer cannot handle NEW_OP \(NEW_OP at node 0\)$/);
     try {
-      quantizeGraph(concat, new Map());
+      quantizeGraph(other, new Map());
     } catch (e) {
       expect((e as TinyforgeError).code).toBe('E_UNSUPPORTED');
     }
