@@ -1,7 +1,8 @@
 // Calibration: runs the float32 reference interpreter over sample inputs and feeds every activation
 // tensor (graph inputs and op outputs) to its own observer.
 import type { Graph } from '../ir/graph.js';
-import { runReference } from '../reference/interpreter.js';
+import { InputDataError, TinyforgeError } from '../errors.js';
+import { checkInputs, runReference } from '../reference/interpreter.js';
 import { checkPercentile, DEFAULT_PERCENTILE, HistogramObserver, MinMaxObserver, type CalibMethod, type RangeChoice, type RangeObserver } from './observer.js';
 
 /** Real [min, max] per activation tensor id. */
@@ -15,7 +16,9 @@ function observeAll<O extends RangeObserver>(graph: Graph, samples: Iterable<rea
     if (!o) observers.set(id, (o = makeObserver()));
     o.observe(values);
   };
+  let n = 0;
   for (const sample of samples) {
+    checkSample(graph, sample, n++); // before its bytes are viewed as float32
     graph.inputs.forEach((id, i) => {
       if (graph.tensors[id]!.dtype === 'float32') observe(id, new Float32Array(sample[i]!.slice().buffer));
     });
@@ -27,6 +30,16 @@ function observeAll<O extends RangeObserver>(graph: Graph, samples: Iterable<rea
     });
   }
   return observers;
+}
+
+/** A calibration sample that does not fit the graph's inputs: InputDataError naming the sample and both sizes. */
+function checkSample(graph: Graph, sample: readonly Uint8Array[], n: number): void {
+  try {
+    checkInputs(graph, sample);
+  } catch (e) {
+    if (!(e instanceof TinyforgeError)) throw e;
+    throw new InputDataError(`calibration sample ${n}: ${e.message}`, { sample: n, ...e.details });
+  }
 }
 
 export function calibrate(graph: Graph, samples: Iterable<readonly Uint8Array[]>, makeObserver: () => RangeObserver = () => new MinMaxObserver()): RangeTable {

@@ -178,3 +178,19 @@ describe('per-tensor weights and bias correction on a builder model', () => {
     expect(calibrateWith(float, calibration).choices).toBeNull();
   });
 });
+
+describe('calibration samples that do not fit the model', () => {
+  it('are refused with E_INPUT_DATA naming the sample, the input and both sizes, before their bytes are read as float32', () => {
+    const b = new FloatGraphBuilder(1);
+    const g = b.finish('fc', b.dense('logits', b.flatten('flat', b.image(2, 2, 1)), 3, 'NONE')).graph;
+    const input = g.tensors[g.inputs[0]!]!;
+    const good = [syntheticInputBytes(input, 1, [0, 1])];
+    for (const method of ['minmax', 'mse'] as const) {
+      const e = refusal(() => calibrateWith(g, [good, [new Uint8Array(7)]], { method }));
+      expect(e.code).toBe('E_INPUT_DATA');
+      expect(e.message).toBe(`calibration sample 1: input 0 (${input.name}, float32[${input.shape.join(',')}]) needs 16 bytes, got 7`);
+      expect(e.details).toMatchObject({ sample: 1, expectedBytes: 16, gotBytes: 7 });
+    }
+    expect(refusal(() => quantizeModel(g, [[]])).message).toBe('calibration sample 0: model has 1 input(s), got 0');
+  });
+});
