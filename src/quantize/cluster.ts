@@ -12,6 +12,7 @@ import { deriveParams } from '../ir/params/index.js';
 import { tensorLabel, validateGraph } from '../ir/validate.js';
 import { mixSeed } from '../builder/random.js';
 import { WEIGHT_AXIS } from './graph.js';
+import { quantizeModel } from './index.js';
 import { kmeansInt8 } from './kmeans.js';
 import { symmetricPerChannel, symmetricPerTensor } from './schemes.js';
 import { floatValues } from './values.js';
@@ -245,4 +246,14 @@ function distinctPerChannel(values: Int8Array, c: TensorClusters): number[] {
   const sets = Array.from({ length: c.channels }, () => new Set<number>());
   values.forEach((v, i) => sets[lutChannelOf(i, values.length, c)]!.add(v));
   return sets.map((s) => s.size);
+}
+
+/**
+ * A float graph whose clustered weights hold their centroids (snappedFloatGraph, or fine-tuned), quantized
+ * on the calibration samples (weights per channel, or per tensor with `perTensor`) and stored as DECODE:
+ * each channel keeps at most 2^bits int8 values, so the int8 clustering changes no weight.
+ */
+export function quantizeShared(shared: Graph, calibration: ReadonlyArray<readonly Uint8Array[]>, options: ClusterOptions & { model?: string }): { graph: Graph; report: ClusteredTensorReport[] } {
+  const int8 = quantizeModel(shared, calibration, options.model, { perTensor: options.perTensor });
+  return applyClusters(int8, clusterWeights(int8, options), options.bits);
 }

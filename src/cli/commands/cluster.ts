@@ -11,8 +11,8 @@ import type { Graph } from '../../ir/graph.js';
 import { isFloatOp } from '../../ir/float.js';
 import { LUT_MAX_BITS } from '../../ir/lut.js';
 import { take } from '../../data/split.js';
-import { applyClusters, clusterFloatWeights, clusterWeights, snappedFloatGraph, type FloatClusters } from '../../quantize/cluster.js';
-import { checkQuantizable, quantizeModel } from '../../quantize/index.js';
+import { applyClusters, clusterFloatWeights, clusterWeights, quantizeShared, snappedFloatGraph, type FloatClusters } from '../../quantize/cluster.js';
+import { checkQuantizable } from '../../quantize/index.js';
 import { importTraining } from '../../train/packages.js';
 import { samplesOf } from '../calibration.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
@@ -103,8 +103,8 @@ export function registerCluster(program: Command, io: CliIO): void {
       const model = basename(modelPath);
       const graph = loadModel(modelPath);
       const float = graph.ops.some((op) => isFloatOp(op, graph.tensors));
-      let int8 = graph;
       let tuned: Finetuned | null = null;
+      let result: ReturnType<typeof applyClusters>;
       if (float) {
         checkQuantizable(graph, model); // names the ops the quantizer cannot handle, before any data is read
         const calib = opts.calib ?? opts.finetune;
@@ -112,12 +112,13 @@ export function registerCluster(program: Command, io: CliIO): void {
         const clusters = clusterFloatWeights(graph, { bits, perTensor, seed });
         tuned = opts.finetune === undefined ? null : await finetune(graph, clusters, opts.finetune, opts);
         const shared = tuned?.graph ?? snappedFloatGraph(graph, clusters);
-        int8 = quantizeModel(shared, samplesOf(shared, calib, CALIBRATION_IMAGES).calibration, model, { perTensor });
+        result = quantizeShared(shared, samplesOf(shared, calib, CALIBRATION_IMAGES).calibration, { bits, perTensor, seed, model });
       } else if (opts.finetune !== undefined || opts.calib !== undefined) {
         throw new UsageError(`${model} is an int8 model: --finetune and --calib take the float model it came from (fine-tuning trains float weights, then quantizes them)`, { model });
+      } else {
+        result = applyClusters(graph, clusterWeights(graph, { bits, perTensor, seed }), bits);
       }
-      const clusters = clusterWeights(int8, { bits, perTensor, seed });
-      const { graph: clustered, report } = applyClusters(int8, clusters, bits);
+      const { graph: clustered, report } = result;
       writeBytes(opts.out, writeTflite(clustered, { lutFormat: opts.format as (typeof FORMATS)[number] }), 'output model');
       const savedBytes = report.reduce((n, t) => n + t.savedBytes, 0);
       if (opts.json) {
