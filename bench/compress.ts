@@ -242,38 +242,50 @@ function markdown(title: string, rows: Row[], note: string, scoreName: string): 
   return lines.join('\n');
 }
 
+interface Saved {
+  schedule: typeof SCHEDULE;
+  tables: Array<{ model: string; rows: Row[]; note: string }>;
+  decode: string;
+}
+
+const SCORE_NAMES: Record<string, [string, string]> = { lenet: ['LeNet, Fashion-MNIST', 'test accuracy'], pretrainedResnet: ['MLPerf Tiny ResNet (ic01)', 'top-1 agreement'] };
+
+/** The section's body from a run's tables. */
+function sectionBody(run: Saved): string {
+  const parts = run.tables.map((t) => markdown(SCORE_NAMES[t.model]![0], t.rows, t.note, SCORE_NAMES[t.model]![1]));
+  parts.push(`**DECODE into the arena: what it costs** (the default C plan; the alternative's arena estimated as the int8 arena plus one decoded channel).\n\n${run.decode}`);
+  return parts.join('\n\n');
+}
+
+function output(run: Saved): void {
+  if (argv.includes('--json')) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  else process.stdout.write(sectionBody(run) + '\n');
+  if (argv.includes('--write')) {
+    const file = join(repo, 'BENCHMARKS.md');
+    writeSection(file, 'compress', sectionBody(run), 'Compression: PTQ, QAT and k-means weight sharing (the quantization lab)', INTRO);
+    log(`wrote the tables to ${file}`);
+  }
+}
+
 async function main(): Promise<void> {
+  // --from FILE: the tables of an earlier --json run, rendered (and written with --write) without running again
+  if (argv.includes('--from')) return output(JSON.parse(readFileSync(argv[argv.indexOf('--from') + 1]!, 'utf8')) as Saved);
   const tables: Array<{ model: string; rows: Row[]; note: string }> = [];
-  const parts: string[] = [];
   let lenetPtq: Graph | null = null;
   if (MODELS.includes('lenet')) {
     const t = await lenetTable();
     lenetPtq = t.ptq;
     tables.push({ model: 'lenet', rows: t.rows, note: t.note });
-    parts.push(markdown('LeNet, Fashion-MNIST', t.rows, t.note, 'test accuracy'));
   }
-  if (MODELS.includes('resnet')) {
-    const t = await resnetTable();
-    tables.push({ model: 'pretrainedResnet', ...t });
-    parts.push(markdown('MLPerf Tiny ResNet (ic01)', t.rows, t.note, 'top-1 agreement'));
-  }
+  if (MODELS.includes('resnet')) tables.push({ model: 'pretrainedResnet', ...(await resnetTable()) });
   const read = (...p: string[]) => readTflite(new Uint8Array(readFileSync(join(shared, 'models', ...p))));
-  const decodeGraphs = [
+  const decode = decodeCost([
     ...(lenetPtq ? [{ model: 'lenet (int8 PTQ)', int8: lenetPtq }] : []),
     { model: 'kws_ref_model', int8: read('mlperf-tiny', 'kws_ref_model.tflite') },
     { model: 'vww_96_int8', int8: read('mlperf-tiny', 'vww_96_int8.tflite') },
     { model: 'pretrainedResnet_quant', int8: read('mlperf-tiny', 'pretrainedResnet_quant.tflite') },
-  ];
-  const decode = decodeCost(decodeGraphs);
-  parts.push(`**DECODE into the arena: what it costs** (the default C plan; the alternative's arena estimated as the int8 arena plus one decoded channel).\n\n${decode}`);
-  const body = parts.join('\n\n');
-  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ schedule: SCHEDULE, tables, decode }, null, 2) + '\n');
-  else process.stdout.write(body + '\n');
-  if (argv.includes('--write')) {
-    const file = join(repo, 'BENCHMARKS.md');
-    writeSection(file, 'compress', body, 'Compression: PTQ, QAT and k-means weight sharing (the quantization lab)', INTRO);
-    log(`wrote the tables to ${file}`);
-  }
+  ]);
+  output({ schedule: SCHEDULE, tables, decode });
 }
 
 const INTRO = [
