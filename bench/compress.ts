@@ -48,7 +48,7 @@ const SCHEDULE = {
   epochs: option('--epochs', 1),
   ftImages: option('--ft-images', 2000),
   ftEpochs: option('--ft-epochs', 1),
-  lr: option('--lr', 1e-3),
+  lr: option('--lr', 1e-4),
   qatImages: option('--qat-images', 2000),
   testImages: option('--test-limit', 2000),
 };
@@ -176,7 +176,7 @@ async function lenetTable(): Promise<{ rows: Row[]; note: string; ptq: Graph }> 
     rows.push(await measured(`k-means ${bits}-bit + fine-tune`, tuned.value.graph, await accuracy(tuned.value.graph), tuned.cpuSeconds, sample, tuned.value.report));
   }
   const note =
-    `LeNet trained ${SCHEDULE.epochs} epochs on the first ${SCHEDULE.trainImages} Fashion-MNIST training images (Adam 1e-3, batch 64, seed 1); ` +
+    `LeNet trained ${SCHEDULE.epochs} epoch(s) on the first ${SCHEDULE.trainImages} Fashion-MNIST training images (Adam 1e-3, batch 64, seed 1); ` +
     `QAT 1 epoch on ${SCHEDULE.qatImages} images (Adam 1e-4); fine-tuning ${SCHEDULE.ftEpochs} epoch(s) on ${SCHEDULE.ftImages} images (Adam ${SCHEDULE.lr}); ` +
     `calibration: the first 200 training images; accuracy: the first ${SCHEDULE.testImages} test images on the wasm engine (float32: the tfjs forward of the exported model)`;
   return { rows, note, ptq: ptq.value };
