@@ -168,79 +168,162 @@ TF_INLINE uint32_t dw4_finish(const dw4 *g, int32_t a0, int32_t a1, int32_t a2, 
     a3 = __smlatt(xo_, wo_, a3);                                                   \
   } while (0)
 
-/* Output pixel (n, oy, ox) of the group, packed (channel c + j in byte j). */
-static uint32_t dw4_pixel(const dw4 *g, int n, int oy, int ox) {
-  const tf_conv_params *p = g->p;
-  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  const size_t D = (size_t)p->in_depth;
-  int ky0 = 0, ky1 = p->filter_h, kx0 = 0, kx1 = p->filter_w;
-  while (ky0 < ky1 && in_y0 + p->dilation_h * ky0 < 0) ky0++;
-  while (ky1 > ky0 && in_y0 + p->dilation_h * (ky1 - 1) >= p->in_h) ky1--;
-  while (kx0 < kx1 && in_x0 + p->dilation_w * kx0 < 0) kx0++;
-  while (kx1 > kx0 && in_x0 + p->dilation_w * (kx1 - 1) >= p->in_w) kx1--;
-  const int full = ky0 == 0 && kx0 == 0 && ky1 == p->filter_h && kx1 == p->filter_w;
-  int32_t a0, a1, a2, a3;
-  if (full) a0 = g->beff[0], a1 = g->beff[1], a2 = g->beff[2], a3 = g->beff[3];
-  else a0 = g->bias[0], a1 = g->bias[1], a2 = g->bias[2], a3 = g->bias[3];
-  const size_t xstep = (size_t)p->dilation_w * D;
-  for (int ky = ky0; ky < ky1; ky++) {
-    const int iy = in_y0 + p->dilation_h * ky;
-    const int8_t *r = g->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + p->dilation_w * kx0) * D + g->c;
-    const int32_t *w = g->wt + 2 * (ky * p->filter_w + kx0);
-    if (full) {
-      for (int kx = kx0; kx < kx1; kx++, r += xstep, w += 2) DW4_TAP(r, w, 0);
+/* One window row of the group's taps: `taps` taps from x at r (xstep bytes apart) with the tap-table
+ * entries from w, into a0..a3 (BORDER: the input offset added per tap, as the reference does where it
+ * skips taps; else the accumulators started from the bias with the offset folded in). */
+#define DW4_ROW_TAPS(r, w, taps, xstep, BORDER)                                                   \
+  do {                                                                                         \
+    const int8_t *xp_ = (r);                                                                   \
+    const int32_t *wp_ = (w);                                                                  \
+    for (int k_ = 0; k_ < (taps); k_++, xp_ += (xstep), wp_ += 2) DW4_TAP(xp_, wp_, BORDER);   \
+  } while (0)
+
+/* A pixel of `rows` window rows (r: its first in-bounds row's first in-bounds tap, rows rstep bytes
+ * apart; w: that tap's table entry, rows wrow words apart), accumulators from b. KW3: three taps a row
+ * one channel-step apart (3x3, dilation 1), unrolled. */
+TF_INLINE uint32_t dw4_px(const dw4 *g, const int32_t *b, const int8_t *r, const int32_t *w, int rows, int taps,
+                          size_t rstep, size_t xstep, int wrow, const int border, const int kw3) {
+  int32_t a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
+  for (int i = 0; i < rows; i++, r += rstep, w += wrow) {
+    if (kw3) {
+      DW4_TAP(r, w, border);
+      DW4_TAP(r + xstep, w + 2, border);
+      DW4_TAP(r + 2 * xstep, w + 4, border);
     } else {
-      for (int kx = kx0; kx < kx1; kx++, r += xstep, w += 2) DW4_TAP(r, w, 1);
+      DW4_ROW_TAPS(r, w, taps, xstep, border);
     }
   }
   return dw4_finish(g, a0, a1, a2, a3);
 }
 
-/* An interior 3x3 pixel (dilation 1) whose window starts at r: nine taps unrolled. */
+/* DW4_3X3_ROW(XO, WO): one window row of a 3x3 pixel (x at r, r + D, r + 2D; tap-table words from w + WO). */
+#define DW4_3X3_ROW(XA, XB, XC, WO)                                                              \
+  "ldr    %[xv], " XA "\n\t"                                                                     \
+  "ldrd   %[we], %[wo], [%[w], #" #WO "]\n\t"                                                   \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
+  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
+  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
+  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
+  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"                                                       \
+  "ldr    %[xv], " XB "\n\t"                                                                     \
+  "ldrd   %[we], %[wo], [%[w], #" #WO " + 8]\n\t"                                               \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
+  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
+  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
+  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
+  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"                                                       \
+  "ldr    %[xv], " XC "\n\t"                                                                     \
+  "ldrd   %[we], %[wo], [%[w], #" #WO " + 16]\n\t"                                              \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
+  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
+  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
+  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
+  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"
+
+/* An interior 3x3 pixel (dilation 1) whose nine input words are r + ky * rowb + kx * D: accumulators
+ * from the bias with the offset folded in. The taps
+ * are assembly: 74 instructions with every value in a register (GCC's allocation spills the offsets). */
 TF_INLINE uint32_t dw4_pixel_3x3(const dw4 *g, const int8_t *r, size_t D, size_t rowb) {
   int32_t a0 = g->beff[0], a1 = g->beff[1], a2 = g->beff[2], a3 = g->beff[3];
   const int32_t *w = g->wt;
-  DW4_TAP(r, w, 0);
-  DW4_TAP(r + D, w + 2, 0);
-  DW4_TAP(r + 2 * D, w + 4, 0);
-  DW4_TAP(r + rowb, w + 6, 0);
-  DW4_TAP(r + rowb + D, w + 8, 0);
-  DW4_TAP(r + rowb + 2 * D, w + 10, 0);
-  DW4_TAP(r + 2 * rowb, w + 12, 0);
-  DW4_TAP(r + 2 * rowb + D, w + 14, 0);
-  DW4_TAP(r + 2 * rowb + 2 * D, w + 16, 0);
+#if defined(__OPTIMIZE__)
+  int32_t xv, xe, we, wo;
+  __asm__(DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 0)
+          "add    %[r], %[r], %[rowb]\n\t"
+          DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 24)
+          "add    %[r], %[r], %[rowb]\n\t"
+          DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 48)
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r),
+            [xv] "=&r"(xv), [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
+          : [w] "r"(w), [D] "r"(D), [rowb] "r"(rowb)
+          : "memory");
+#else
+  /* -O0 keeps a frame pointer, leaving too few registers for the block above: the same taps in C. */
+  for (int ky = 0; ky < 3; ky++, r += rowb)
+    for (int kx = 0; kx < 3; kx++, w += 2) DW4_TAP(r + kx * D, w, 0);
+#endif
   return dw4_finish(g, a0, a1, a2, a3);
 }
 
-/* Output row (n, oy) of the group: out_w packed words, word ox at out + ox * ostride bytes. */
+/* A border pixel (some column of its window outside the image): the in-bounds taps of the row's
+ * in-bounds window rows, offset added per tap, from the bias. */
+static uint32_t dw4_border(const dw4 *g, const int8_t *row0, const int32_t *wt0, int rows, size_t rstep, int ox) {
+  const tf_conv_params *p = g->p;
+  const int in_x0 = ox * p->stride_w - p->pad_left, dw = p->dilation_w;
+  int kx0 = 0, kx1 = p->filter_w;
+  while (kx0 < kx1 && in_x0 + dw * kx0 < 0) kx0++;
+  while (kx1 > kx0 && in_x0 + dw * (kx1 - 1) >= p->in_w) kx1--;
+  const size_t D = (size_t)p->in_depth;
+  const int8_t *r = row0 + (ptrdiff_t)(in_x0 + dw * kx0) * (ptrdiff_t)D;
+  return dw4_px(g, g->bias, r, wt0 + 2 * kx0, rows, kx1 - kx0, rstep, (size_t)dw * D, 2 * p->filter_w, 1, 0);
+}
+
+/* Output row (n, oy) of the group: out_w packed words, word ox at out + ox * ostride bytes. The row's
+ * in-bounds window rows [ky0, ky1) are found once; pixels whose window columns are all inside start from
+ * the bias plus offset times those rows' weights and run without per-tap offsets, the others
+ * (dw4_border) take the reference's in-bounds taps. */
 static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
   const tf_conv_params *p = g->p;
+  const int kh = p->filter_h, kw = p->filter_w, dh = p->dilation_h, dw = p->dilation_w, sw = p->stride_w;
+  const size_t D = (size_t)p->in_depth;
   const int in_y0 = oy * p->stride_h - p->pad_top;
-  const int sw = p->stride_w;
-  int ox0 = 0, ox1 = 0;
-  if (p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1 && in_y0 >= 0 && in_y0 + 2 < p->in_h) {
-    /* Columns whose window is inside the image: [ox0, ox1). */
-    ox0 = (p->pad_left + sw - 1) / sw;
-    ox1 = p->in_w < 3 ? 0 : (p->in_w - 3 + p->pad_left) / sw + 1;
-    if (ox1 > p->out_w) ox1 = p->out_w;
-    if (ox0 > ox1) ox0 = ox1;
+  int ky0 = 0, ky1 = kh;
+  while (ky0 < ky1 && in_y0 + dh * ky0 < 0) ky0++;
+  while (ky1 > ky0 && in_y0 + dh * (ky1 - 1) >= p->in_h) ky1--;
+  const int rows = ky1 - ky0;
+  const size_t rstep = (size_t)dh * p->in_w * D;
+  /* Row ky0 at image column 0 (any in-batch row when no window row is in bounds: nothing is read). */
+  const int8_t *row0 = g->x + (((size_t)n * p->in_h + (rows ? in_y0 + dh * ky0 : 0)) * p->in_w) * D + g->c;
+  const int32_t *wt0 = g->wt + 2 * ky0 * kw;
+  int32_t b[4];
+  if (rows == kh) {
+    b[0] = g->beff[0], b[1] = g->beff[1], b[2] = g->beff[2], b[3] = g->beff[3];
+  } else {
+    /* sum w * (x + off) = sum w * x + off * sum w over the in-bounds rows' taps (SXTB16 pairs summed
+     * as int16: at most 64 taps of |w| <= 128). */
+    int32_t se = 0, so = 0;
+    for (int t = 0; t < rows * kw; t++) se = __sadd16(se, wt0[2 * t]), so = __sadd16(so, wt0[2 * t + 1]);
+    const int32_t off = p->q.input_offset;
+    b[0] = tf_wadd(g->bias[0], tf_wmul(off, (int16_t)se));
+    b[2] = tf_wadd(g->bias[2], tf_wmul(off, se >> 16));
+    b[1] = tf_wadd(g->bias[1], tf_wmul(off, (int16_t)so));
+    b[3] = tf_wadd(g->bias[3], tf_wmul(off, so >> 16));
   }
+  /* Columns whose window is inside the image: [ox0, ox1). */
+  const int last = p->in_w - 1 - dw * (kw - 1) + p->pad_left;
+  int ox0 = (p->pad_left + sw - 1) / sw, ox1 = last < 0 ? 0 : last / sw + 1;
+  if (ox1 > p->out_w) ox1 = p->out_w;
+  if (ox0 > ox1) ox0 = ox1;
   int ox = 0;
   for (; ox < ox0; ox++) {
-    const uint32_t v = dw4_pixel(g, n, oy, ox);
+    const uint32_t v = dw4_border(g, row0, wt0, rows, rstep, ox);
     memcpy(out + ox * ostride, &v, 4);
   }
   if (ox < ox1) {
-    const size_t D = (size_t)p->in_depth, rowb = (size_t)p->in_w * D;
-    const int8_t *r = g->x + (((size_t)n * p->in_h + in_y0) * p->in_w + ((size_t)ox * sw - p->pad_left)) * D + g->c;
-    const size_t step = (size_t)sw * D;
-    for (; ox < ox1; ox++, r += step) {
-      const uint32_t v = dw4_pixel_3x3(g, r, D, rowb);
-      memcpy(out + ox * ostride, &v, 4);
+    const size_t step = (size_t)sw * D, xstep = (size_t)dw * D;
+    const int8_t *r = row0 + ((ptrdiff_t)ox * sw - p->pad_left) * (ptrdiff_t)D;
+    if (kh == 3 && kw == 3 && dh == 1 && dw == 1 && rows == 3) {
+      for (; ox < ox1; ox++, r += step) {
+        const uint32_t v = dw4_pixel_3x3(g, r, D, rstep);
+        memcpy(out + ox * ostride, &v, 4);
+      }
+    } else if (kw == 3 && dw == 1) {
+      for (; ox < ox1; ox++, r += step) {
+        const uint32_t v = dw4_px(g, b, r, wt0, rows, 3, rstep, D, 2 * kw, 0, 1);
+        memcpy(out + ox * ostride, &v, 4);
+      }
+    } else {
+      for (; ox < ox1; ox++, r += step) {
+        const uint32_t v = dw4_px(g, b, r, wt0, rows, kw, rstep, xstep, 2 * kw, 0, 0);
+        memcpy(out + ox * ostride, &v, 4);
+      }
     }
   }
   for (; ox < p->out_w; ox++) {
-    const uint32_t v = dw4_pixel(g, n, oy, ox);
+    const uint32_t v = dw4_border(g, row0, wt0, rows, rstep, ox);
     memcpy(out + ox * ostride, &v, 4);
   }
 }

@@ -68,6 +68,26 @@ function depthwise3x3(r: Rng): Graph {
   }
 }
 
+/** Depthwise windows up to 7x7 (MCUNet's), dilated or not, with every border row and column case. */
+function depthwiseWide(r: Rng): Graph {
+  for (;;) {
+    const n = 1, h = r.int(1, 11), w = r.int(1, 11), c = r.int(4, 13);
+    const kh = r.int(1, 7), kw = r.int(1, 7);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = r.int(0, 3) === 0 ? [r.int(1, 2), r.int(1, 2)] : [1, 1];
+    const pad = { top: r.int(0, kh - 1), bottom: r.int(0, kh - 1), left: r.int(0, kw - 1), right: r.int(0, kw - 1) };
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom), ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation, pad, clamp: [r.int(-128, -20), r.int(20, 127)], depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [1, kh, kw, c], scale: wScales, axis: 3, values: r.ints(kh * kw * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * Math.sqrt(kh * kw), zp: r.int(-10, 10) });
+  }
+}
+
 function wideFullyConnected(r: Rng): Graph {
   const batches = r.int(1, 3), depth = r.int(1, 80), units = r.int(1, 13);
   const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
@@ -138,6 +158,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
+  ['DEPTHWISE_CONV_2D wide', depthwiseWide],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
