@@ -14,6 +14,10 @@
 #define TF_COL4_MAX 1280 /* int16 elements of a 4-pixel column buffer (src/ir/workspace.ts C_COL4_MAX) */
 #define TF_RQ_MAX 512    /* output channels of a per-call requantization table (8 bytes each, C_RQ_MAX) */
 
+/* Place of element k % 4 in its group of the column buffer: the (0, 2, 1, 3) order of tf_col_pos. */
+static const uint8_t conv_col_perm[4] = {0, 2, 1, 3};
+#define TF_COL_PERM(j) conv_col_perm[j]
+
 typedef struct {
   const tf_conv_params *p;
   const int8_t *x;
@@ -52,6 +56,37 @@ static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
         }
       }
     }
+    return;
+  }
+  if (p->dilation_w == 1) {
+    /* A window row is kw * fd consecutive elements of the buffer, its in-bounds taps one run of the input:
+     * element e of the window at g[TF_COL_PERM[j]], the group pointer g and the place j advanced as it goes. */
+    int16_t *g = cq;
+    int j = 0;
+    for (int ky = 0; ky < p->filter_h; ky++) {
+      const int iy = in_y0 + p->dilation_h * ky;
+      int kx0 = 0, kx1 = p->filter_w;
+      if (iy < 0 || iy >= p->in_h) kx1 = 0;
+      while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
+      while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
+      int zeros = kx0 * fd;
+      for (; zeros > 0; zeros--) {
+        g[TF_COL_PERM(j)] = 0;
+        if (++j == 4) j = 0, g += 4 * P;
+      }
+      if (kx1 > kx0) {
+        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + kx0) * p->in_depth;
+        for (int e = (kx1 - kx0) * fd; e > 0; e--) {
+          g[TF_COL_PERM(j)] = (int16_t)(*xp++ + off);
+          if (++j == 4) j = 0, g += 4 * P;
+        }
+      }
+      for (zeros = (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd; zeros > 0; zeros--) {
+        g[TF_COL_PERM(j)] = 0;
+        if (++j == 4) j = 0, g += 4 * P;
+      }
+    }
+    for (; j != 0 && j < 4; j++) g[TF_COL_PERM(j)] = 0;
     return;
   }
   int k = 0;
@@ -156,18 +191,28 @@ static void conv_block_out1(const conv_dsp *d, int8_t *dst) { conv_block_out(d, 
 static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const tf_conv_params *p = d->p;
   int ox = first % p->out_w, t = first / p->out_w, oy = t % p->out_h, n = t / p->out_h;
+  /* The single-pixel layout (four filter rows per pass) for a last block of one or two pixels: a 4-pixel
+   * block costs the same for any np, one pixel at P = 1 about a third of it. */
+  conv_dsp d1 = *d;
+  d1.P = 1;
   for (int i = 0; i < count; i += d->P) {
     const int np = count - i < d->P ? count - i : d->P;
+    const conv_dsp *b = d->P == 4 && np <= 2 ? &d1 : d;
     for (int q = 0; q < np; q++) {
-      conv_col_fill(d, n, oy, ox, q);
+      if (b->P == 1) {
+        conv_col_fill(b, n, oy, ox, 0);
+        conv_block_out1(b, dst + (size_t)(i + q) * p->out_depth);
+      } else {
+        conv_col_fill(b, n, oy, ox, q);
+      }
       if (++ox == p->out_w) {
         ox = 0;
         if (++oy == p->out_h) oy = 0, n++;
       }
     }
-    if (np < d->P) conv_col_clear(d, np);
-    if (d->P == 4) conv_block_out4(d, np, dst + (size_t)i * p->out_depth);
-    else conv_block_out1(d, dst + (size_t)i * p->out_depth);
+    if (b->P == 1) continue; /* written pixel by pixel above */
+    if (np < b->P) conv_col_clear(b, np);
+    conv_block_out4(b, np, dst + (size_t)i * p->out_depth);
   }
 }
 
