@@ -100,12 +100,15 @@ typedef struct {
   int32_t bias[4], beff[4], m[4], hc[4], sh[4];
   int32_t off2;
   uint32_t lo4, hi4;
-  int32_t *wt; /* the tap table (2 words a tap), in the call's planned workspace */
+  uint32_t zp4; /* the input zero point in every byte: a tap that reads it adds w * (zp + off) = 0 */
+  int ox0, ox1; /* the output columns whose window columns are all inside the image */
+  int32_t *wt;  /* the tap table (2 words a tap), in the call's planned workspace */
 } dw4;
 
 /* Whether the call can take the 4-channel path (every channel's requantization has a tf_rq form). */
 static int dw4_ok(const tf_conv_params *p) {
   if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > TF_DW_TAPS_MAX || p->in_depth < 4) return 0;
+  if (p->q.input_offset < -127 || p->q.input_offset > 128) return 0; /* zp4: the zero point is an int8 */
   tf_rq q;
   for (int c = 0; c < p->out_depth; c++)
     if (!tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
@@ -143,6 +146,12 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
     g->sh[j] = q.sh;
   }
   g->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
+  g->zp4 = tf_bytes4(-off);
+  const int sw = p->stride_w, last = p->in_w - 1 - p->dilation_w * (p->filter_w - 1) + p->pad_left;
+  g->ox0 = (p->pad_left + sw - 1) / sw;
+  g->ox1 = last < 0 ? 0 : last / sw + 1;
+  if (g->ox1 > p->out_w) g->ox1 = p->out_w;
+  if (g->ox0 > g->ox1) g->ox0 = g->ox1;
   g->lo4 = tf_bytes4(p->q.act_min);
   g->hi4 = tf_bytes4(p->q.act_max);
 }
@@ -248,6 +257,25 @@ TF_INLINE uint32_t dw4_pixel_3x3(const dw4 *g, const int8_t *r, size_t D, size_t
   return dw4_finish(g, a0, a1, a2, a3);
 }
 
+/* A 3x3 (dilation 1) pixel of in-bounds rows with a column outside the image: its nine input words into
+ * a window buffer, the zero point where the reference skips the tap, then the interior taps. */
+static uint32_t dw4_pixel_3x3_cols(const dw4 *g, const int8_t *row0, size_t rowb, int ox) {
+  const tf_conv_params *p = g->p;
+  const int in_x0 = ox * p->stride_w - p->pad_left;
+  const size_t D = (size_t)p->in_depth;
+  uint32_t win[9];
+  for (int kx = 0; kx < 3; kx++) {
+    const int ix = in_x0 + kx;
+    if (ix >= 0 && ix < p->in_w) {
+      const int8_t *xp = row0 + (size_t)ix * D;
+      win[kx] = tf_ld32(xp), win[3 + kx] = tf_ld32(xp + rowb), win[6 + kx] = tf_ld32(xp + 2 * rowb);
+    } else {
+      win[kx] = win[3 + kx] = win[6 + kx] = g->zp4;
+    }
+  }
+  return dw4_pixel_3x3(g, (const int8_t *)win, 4, 12);
+}
+
 /* A border pixel (some column of its window outside the image): the in-bounds taps of the row's
  * in-bounds window rows, offset added per tap, from the bias. */
 static uint32_t dw4_border(const dw4 *g, const int8_t *row0, const int32_t *wt0, int rows, size_t rstep, int ox) {
@@ -292,20 +320,17 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
     b[1] = tf_wadd(g->bias[1], tf_wmul(off, (int16_t)so));
     b[3] = tf_wadd(g->bias[3], tf_wmul(off, so >> 16));
   }
-  /* Columns whose window is inside the image: [ox0, ox1). */
-  const int last = p->in_w - 1 - dw * (kw - 1) + p->pad_left;
-  int ox0 = (p->pad_left + sw - 1) / sw, ox1 = last < 0 ? 0 : last / sw + 1;
-  if (ox1 > p->out_w) ox1 = p->out_w;
-  if (ox0 > ox1) ox0 = ox1;
+  const int ox0 = g->ox0, ox1 = g->ox1;
+  const int win3 = kh == 3 && kw == 3 && dh == 1 && dw == 1 && rows == 3;
   int ox = 0;
   for (; ox < ox0; ox++) {
-    const uint32_t v = dw4_border(g, row0, wt0, rows, rstep, ox);
+    const uint32_t v = win3 ? dw4_pixel_3x3_cols(g, row0, rstep, ox) : dw4_border(g, row0, wt0, rows, rstep, ox);
     memcpy(out + ox * ostride, &v, 4);
   }
   if (ox < ox1) {
     const size_t step = (size_t)sw * D, xstep = (size_t)dw * D;
     const int8_t *r = row0 + ((ptrdiff_t)ox * sw - p->pad_left) * (ptrdiff_t)D;
-    if (kh == 3 && kw == 3 && dh == 1 && dw == 1 && rows == 3) {
+    if (win3) {
       for (; ox < ox1; ox++, r += step) {
         const uint32_t v = dw4_pixel_3x3(g, r, D, rstep);
         memcpy(out + ox * ostride, &v, 4);
@@ -323,7 +348,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
     }
   }
   for (; ox < p->out_w; ox++) {
-    const uint32_t v = dw4_border(g, row0, wt0, rows, rstep, ox);
+    const uint32_t v = win3 ? dw4_pixel_3x3_cols(g, row0, rstep, ox) : dw4_border(g, row0, wt0, rows, rstep, ox);
     memcpy(out + ox * ostride, &v, 4);
   }
 }
