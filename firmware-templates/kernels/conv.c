@@ -121,6 +121,34 @@ TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int 
   const int od = p->out_depth, K4 = 4 * d->G;
   const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
   const tf_rq *rq = d->rq;
+  if (P == 4 && rq) {
+    /* Channel by channel: the four pixels' accumulators requantized into one word (pixel q in byte q),
+     * clamped lane-wise, its bytes stored to the pixels. Fewer values live at once than packing each
+     * pixel's channels (GCC spilled those words and the pointers around the dot loops). */
+    const size_t s1 = (size_t)od, s2 = 2 * s1, s3 = 3 * s1;
+    for (int oc = 0; oc < od; oc++) {
+      int32_t a[4];
+      a[0] = a[1] = a[2] = a[3] = bias[oc];
+      tf_dot_px4(d->col, p->filter + (size_t)oc * d->K, d->G, a);
+      const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
+      uint32_t pk = 0;
+      TF_RQ_BYTE_AT(pk, a[0], m, hc, sh, 0);
+      TF_RQ_BYTE_AT(pk, a[1], m, hc, sh, 8);
+      TF_RQ_BYTE_AT(pk, a[2], m, hc, sh, 16);
+      TF_RQ_BYTE_AT(pk, a[3], m, hc, sh, 24);
+      pk = tf_clamp4(pk, d->lo4, d->hi4);
+      int8_t *o = dst + oc;
+      o[0] = (int8_t)pk;
+      if (np == 4) {
+        o[s1] = (int8_t)(pk >> 8), o[s2] = (int8_t)(pk >> 16), o[s3] = (int8_t)(pk >> 24);
+      } else {
+        if (np > 1) o[s1] = (int8_t)(pk >> 8);
+        if (np > 2) o[s2] = (int8_t)(pk >> 16);
+      }
+    }
+    return;
+  }
+  (void)K4;
   int oc = 0;
   for (; oc + 4 <= od; oc += 4) {
     if (P == 4 && rq) {
