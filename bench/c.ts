@@ -19,7 +19,8 @@ import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
 import { runTool } from '../src/cli/c-toolchain.js';
 import { BudgetError } from '../src/errors.js';
 import { benchModels } from './plan.js';
-import { tflmM4Peers, type TflmM4Peer } from './peers.js';
+import { boardLatencyPeers, tflmM4Peers, type TflmM4Peer } from './peers.js';
+import { DEVICES } from '../src/cost/devices.js';
 import { writeSection } from './sections.js';
 
 export interface CBenchCall {
@@ -184,6 +185,39 @@ export function cBenchMarkdown(rows: CBenchRow[]): string {
   return lines.join('\n');
 }
 
+/** The frameworks of peers.md's board table set beside our estimate (the fastest published on the STM32L4R5). */
+const BOARD_PEERS = ['X-CUBE-AI', 'Plumerai'];
+
+/**
+ * Instructions converted to milliseconds with the profiler's Cortex-M4 CPI for MAC kernels at its default
+ * clock (src/cost/devices.ts), beside the published board latencies. An estimate from an emulator's
+ * instruction count, not a measurement: the peers' figures are measured on the board.
+ */
+export function cBenchLatencyMarkdown(rows: CBenchRow[], sharedDir: string): string {
+  const m4 = DEVICES['cortex-m4'];
+  const cpi = m4.cpi.conv2d, mhz = m4.defaultMhz;
+  const peers = boardLatencyPeers(sharedDir, BOARD_PEERS);
+  const measured = rows.filter((r) => (peers.get(r.model) ?? []).length > 0);
+  if (measured.length === 0) return '';
+  const names = peers.get(measured[0]!.model)!.map((p) => p.board);
+  const ms = (insns: number) => (insns * cpi) / (mhz * 1000);
+  const lines = [
+    `Estimated latency: our instruction count under QEMU × CPI ${cpi} (the profiler's Cortex-M4 MAC-kernel CPI, src/cost/devices.ts) at ${mhz} MHz,`,
+    "set beside the MLPerf Tiny results measured on the STM32L4R5 board (../shared/peers.md). Ours is an estimate from an emulator's",
+    'instruction count (QEMU models no cycles, flash wait states or pipeline stalls); theirs are board measurements.',
+    '',
+    `| model | instructions / MAC | est. ms @ ${mhz} MHz (CPI ${cpi}) | ${names.map((n) => `${n} ms (board)`).join(' | ')} | est. / fastest peer |`,
+    `|---|---:|---:|${names.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const r of measured) {
+    const ps = peers.get(r.model)!;
+    const est = ms(r.instructions);
+    const best = Math.min(...ps.map((p) => p.ms));
+    lines.push(`| ${r.model} | ${(r.instructions / Math.max(1, r.macs)).toFixed(2)} | ${est.toFixed(1)} | ${ps.map((p) => p.ms.toFixed(2)).join(' | ')} | ${(est / best).toFixed(2)}x |`);
+  }
+  return lines.join('\n');
+}
+
 /** Per model: instructions per kernel symbol, and the most expensive calls. */
 export function cBenchCallsText(rows: CBenchRow[], top = 12): string {
   const out: string[] = [];
@@ -258,7 +292,8 @@ function main(): void {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  const table = cBenchMarkdown(rows);
+  const latency = cBenchLatencyMarkdown(rows, shared);
+  const table = cBenchMarkdown(rows) + (latency ? `\n\n${latency}` : '');
   if (argv.includes('--calls')) console.log(cBenchCallsText(rows) + '\n');
   console.log(table);
   if (argv.includes('--write')) {

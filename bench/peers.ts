@@ -90,3 +90,39 @@ export function tflmM4Peers(sharedDir: string): Map<string, TflmM4Peer> {
     ]),
   );
 }
+
+/** MLPerf Tiny task column of peers.md's board-latency table per benchmark model. */
+const MLPERF_TASK: Record<string, string> = {
+  'mlperf-tiny/vww_96_int8': 'VWW',
+  'mlperf-tiny/kws_ref_model': 'KWS',
+  'mlperf-tiny/pretrainedResnet_quant': 'IC',
+  'mlperf-tiny/ad01_int8': 'AD',
+};
+
+/** A published board latency (ms per inference) of one framework on one MLPerf Tiny task. */
+export interface BoardLatencyPeer {
+  /** "STM32L4R5 (Cortex-M4 @120 MHz) · X-CUBE-AI 10.2" as in peers.md. */
+  board: string;
+  ms: number;
+}
+
+/**
+ * model path -> the Cortex-M4 boards' latencies of the frameworks whose board name contains one of `frameworks`
+ * (peers.md "Latency on real boards"; only the MLPerf Tiny models have figures).
+ */
+export function boardLatencyPeers(sharedDir: string, frameworks: string[]): Map<string, BoardLatencyPeer[]> {
+  const rows = tableAfter(readFileSync(join(sharedDir, 'peers.md'), 'utf8'), 'Latency on real boards');
+  // the rows naming the board once and "same" after it
+  let board = '';
+  const named = rows.map((r) => {
+    const label = r['board · framework']!;
+    const [where, what] = label.split(' · ') as [string, string];
+    if (where !== 'same') board = where;
+    return { label: `${board} · ${what}`, r };
+  });
+  const out = new Map<string, BoardLatencyPeer[]>();
+  for (const [model, task] of Object.entries(MLPERF_TASK)) {
+    out.set(model, named.filter((n) => n.label.includes('Cortex-M4') && frameworks.some((f) => n.label.includes(f))).map((n) => ({ board: n.label, ms: num(n.r[task]!) })));
+  }
+  return out;
+}
