@@ -205,32 +205,20 @@ TF_INLINE uint32_t dw4_px(const dw4 *g, const int32_t *b, const int8_t *r, const
   return dw4_finish(g, a0, a1, a2, a3);
 }
 
-/* DW4_3X3_ROW(XO, WO): one window row of a 3x3 pixel (x at r, r + D, r + 2D; tap-table words from w + WO). */
-#define DW4_3X3_ROW(XA, XB, XC, WO)                                                              \
+/* DW4_TAP_ASM(XA, WO): one tap of the group, input word at address XA, tap-table words at w + WO bytes. */
+#define DW4_TAP_ASM(XA, WO)                                                                        \
   "ldr    %[xv], " XA "\n\t"                                                                     \
-  "ldrd   %[we], %[wo], [%[w], #" #WO "]\n\t"                                                   \
-  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
-  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
-  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
-  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
-  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
-  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"                                                       \
-  "ldr    %[xv], " XB "\n\t"                                                                     \
-  "ldrd   %[we], %[wo], [%[w], #" #WO " + 8]\n\t"                                               \
-  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
-  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
-  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
-  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
-  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
-  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"                                                       \
-  "ldr    %[xv], " XC "\n\t"                                                                     \
-  "ldrd   %[we], %[wo], [%[w], #" #WO " + 16]\n\t"                                              \
+  "ldrd   %[we], %[wo], [%[w], #" WO "]\n\t"                                                    \
   "sxtb16 %[xe], %[xv]\n\t"                                                                     \
   "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
   "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
   "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
   "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
   "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"
+
+/* DW4_3X3_ROW(WO): one window row of a 3x3 pixel (x at r, r + D, r + 2D; tap-table words from w + WO). */
+#define DW4_3X3_ROW(WO)                                                                           \
+  DW4_TAP_ASM("[%[r]]", #WO) DW4_TAP_ASM("[%[r], %[D]]", #WO " + 8") DW4_TAP_ASM("[%[r], %[D], lsl #1]", #WO " + 16")
 
 /* An interior 3x3 pixel (dilation 1) whose nine input words are r + ky * rowb + kx * D: accumulators
  * from the bias with the offset folded in. The taps
@@ -240,11 +228,11 @@ TF_INLINE uint32_t dw4_pixel_3x3(const dw4 *g, const int8_t *r, size_t D, size_t
   const int32_t *w = g->wt;
 #if defined(__OPTIMIZE__)
   int32_t xv, xe, we, wo;
-  __asm__(DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 0)
+  __asm__(DW4_3X3_ROW(0)
           "add    %[r], %[r], %[rowb]\n\t"
-          DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 24)
+          DW4_3X3_ROW(24)
           "add    %[r], %[r], %[rowb]\n\t"
-          DW4_3X3_ROW("[%[r]]", "[%[r], %[D]]", "[%[r], %[D], lsl #1]", 48)
+          DW4_3X3_ROW(48)
           : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r),
             [xv] "=&r"(xv), [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
           : [w] "r"(w), [D] "r"(D), [rowb] "r"(rowb)

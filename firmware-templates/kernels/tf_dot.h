@@ -40,6 +40,30 @@ TF_INLINE void tf_col_put4(int16_t *col, int k, const int8_t *x, int32_t off2) {
   memcpy(col + k + 2, &o, 4);
 }
 
+/* One group of tf_dot4_col's loop: 8 int16 of the column against 4 weights of each of the four rows. */
+#define TF_DOT4_COL_GROUP                                                                           \
+  "ldrd   %[xe], %[xo], [%[c]], #8\n\t" \
+  "ldr    %[wv], [%[w0], %[ws]]\n\t" \
+  "sxtb16 %[t], %[wv]\n\t" \
+  "smlad  %[a1], %[t], %[xe], %[a1]\n\t" \
+  "sxtb16 %[t], %[wv], ror #8\n\t" \
+  "smlad  %[a1], %[t], %[xo], %[a1]\n\t" \
+  "ldr    %[wv], [%[w0], %[ws], lsl #1]\n\t" \
+  "sxtb16 %[t], %[wv]\n\t" \
+  "smlad  %[a2], %[t], %[xe], %[a2]\n\t" \
+  "sxtb16 %[t], %[wv], ror #8\n\t" \
+  "smlad  %[a2], %[t], %[xo], %[a2]\n\t" \
+  "ldr    %[wv], [%[w3]], #4\n\t" \
+  "sxtb16 %[t], %[wv]\n\t" \
+  "smlad  %[a3], %[t], %[xe], %[a3]\n\t" \
+  "sxtb16 %[t], %[wv], ror #8\n\t" \
+  "smlad  %[a3], %[t], %[xo], %[a3]\n\t" \
+  "ldr    %[wv], [%[w0]], #4\n\t" \
+  "sxtb16 %[t], %[wv]\n\t" \
+  "smlad  %[a0], %[t], %[xe], %[a0]\n\t" \
+  "sxtb16 %[t], %[wv], ror #8\n\t" \
+  "smlad  %[a0], %[t], %[xo], %[a0]\n\t"
+
 /* acc[j] += sum_k w[j * ws + k] * col(k), j = 0..3, k < len: the column buffer against four weight rows.
  * The main loop is assembly, two groups a pass: 45 instructions per 32 multiply-accumulates with every
  * value but the end pointer in a register (GCC's allocation of the same loop spills three pointers). */
@@ -66,48 +90,8 @@ TF_INLINE void tf_dot4_col(const int16_t *col, const int8_t *w, size_t ws, int l
     int32_t xe, xo, wv, t;
     __asm__ volatile(
         "1:\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "ldr    %[wv], [%[w0], %[ws]]\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a1], %[t], %[xe], %[a1]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a1], %[t], %[xo], %[a1]\n\t"
-        "ldr    %[wv], [%[w0], %[ws], lsl #1]\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a2], %[t], %[xe], %[a2]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a2], %[t], %[xo], %[a2]\n\t"
-        "ldr    %[wv], [%[w3]], #4\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a3], %[t], %[xe], %[a3]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a3], %[t], %[xo], %[a3]\n\t"
-        "ldr    %[wv], [%[w0]], #4\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a0], %[t], %[xe], %[a0]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a0], %[t], %[xo], %[a0]\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "ldr    %[wv], [%[w0], %[ws]]\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a1], %[t], %[xe], %[a1]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a1], %[t], %[xo], %[a1]\n\t"
-        "ldr    %[wv], [%[w0], %[ws], lsl #1]\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a2], %[t], %[xe], %[a2]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a2], %[t], %[xo], %[a2]\n\t"
-        "ldr    %[wv], [%[w3]], #4\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a3], %[t], %[xe], %[a3]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a3], %[t], %[xo], %[a3]\n\t"
-        "ldr    %[wv], [%[w0]], #4\n\t"
-        "sxtb16 %[t], %[wv]\n\t"
-        "smlad  %[a0], %[t], %[xe], %[a0]\n\t"
-        "sxtb16 %[t], %[wv], ror #8\n\t"
-        "smlad  %[a0], %[t], %[xo], %[a0]\n\t"
+        TF_DOT4_COL_GROUP
+        TF_DOT4_COL_GROUP
         "ldr    %[t], %[cend]\n\t"
         "cmp    %[c], %[t]\n\t"
         "bne    1b\n\t"
