@@ -1,20 +1,24 @@
 // tinyforge nas: architecture search for microcontrollers with the real planner as the memory constraint.
 // `nas space` sizes a search space, `nas predict` gives one member's exact figures, `nas search` runs an agent.
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { CORES, DEVICES, type CoreId, type DeviceModel } from '../../cost/devices.js';
-import { UsageError } from '../../errors.js';
+import { ModelFormatError, UsageError } from '../../errors.js';
+import { parsePredictor } from '../../nas/accuracy.js';
+import { isDirectory } from '../data/files.js';
+import { PREDICTOR, readManifest, readPredictorJson } from '../supernet-files.js';
 import { EfficiencyPredictor, type Efficiency, type PredictorOptions } from '../../nas/predictor.js';
 import { formatSearch, searchHtml, searchReport } from '../../nas/report.js';
-import { MACS_PROXY, search, type Constraints } from '../../nas/search.js';
+import { MACS_PROXY, search, type AccuracyPredictor, type Constraints } from '../../nas/search.js';
 import { extremeArch, parseArch, parseSpace, spaceSize, type Arch, type SearchSpace } from '../../nas/space.js';
 import { addPlanOptions, addRamOptions, planOptionsFrom, ramOptionsFrom, type PlanFlags, type RamFlags } from '../plan-options.js';
 import { integerFlag, numberFlag } from '../flags.js';
 import { readBytes, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
 import { parseBytes } from '../sizes.js';
 import { pieceWorkersAvailable, planSpacePieces } from '../nas-threads.js';
+import { registerSupernetCommands } from './nas-supernet.js';
 
 interface CommonFlags extends PlanFlags, RamFlags {
   json?: boolean;
@@ -83,6 +87,8 @@ export function registerNas(program: Command, io: CliIO): void {
       io.stdout(`search space ${space.name}: ${size} members (about 10^${(size.toString().length - 1)})\n` + members.map((m) => `  ${m.which.padEnd(8)} ${efficiencyLine(m)}\n`).join(''));
     });
 
+  registerSupernetCommands(nas, io);
+
   addCommon(nas.command('predict').description("One member's exact figures: peak SRAM (arena + stack + static), flash, MACs, Cortex-M instructions and ms").argument('<space>', 'search space JSON').argument('<arch>', 'architecture JSON: {resolution, width, stages: [[{kernel, expand}, ...], ...]}'))
     .action((spacePath: string, archPath: string, opts: CommonFlags) => {
       const space = loadSpace(spacePath);
@@ -112,7 +118,7 @@ export function registerNas(program: Command, io: CliIO): void {
     nas
       .command('search')
       .description('Search a space under SRAM, flash, MAC and latency constraints checked exactly; the Pareto front and the best architecture')
-      .argument('<space>', 'search space JSON')
+      .argument('<space|supernet>', 'search space JSON, or a supernet folder (nas train --out): its space, ranked by its accuracy predictor (nas accuracy)')
       .option('--sram <bytes>', 'SRAM budget for arena + stack + static data + --reserve, e.g. 64K')
       .option('--flash <bytes>', 'flash budget, e.g. 256K')
       .option('--max-macs <n>', 'most MACs per inference, e.g. 2M (M = 10^6, K = 10^3)')
@@ -128,7 +134,7 @@ export function registerNas(program: Command, io: CliIO): void {
       .option('--out <file>', 'write the best architecture as ARCH.json')
       .option('--threads <n>', "worker threads that plan the space's pieces up front (1: plan them as the search meets them)", String(availableParallelism())),
   )
-    .addHelpText('after', '\nScore: until a supernet-trained accuracy predictor exists, candidates are ranked by a labelled\nMACs-as-proxy score (log10 MACs), not an accuracy. Example:\n  tinyforge nas search examples/nas/mcu-small.json --sram 64K --flash 256K --max-ms 20@cortex-m4:120 --budget 300 --out best.json')
+    .addHelpText('after', '\nScore: given a supernet folder with a trained accuracy predictor (nas accuracy), the predicted accuracy;\notherwise a labelled MACs-as-proxy score (log10 MACs), not an accuracy. Examples:\n  tinyforge nas search examples/nas/mcu-small.json --sram 64K --flash 256K --max-ms 20@cortex-m4:120 --budget 300 --out best.json\n  tinyforge nas search supernet/ --sram 32K --flash 256K --agent evolution --budget 300 --out best.json')
     .action(async (spacePath: string, opts: SearchFlags) => {
       const outputs: NamedPath[] = [];
       if (opts.report !== undefined) outputs.push({ path: opts.report, what: '--report' });
@@ -141,7 +147,7 @@ export function registerNas(program: Command, io: CliIO): void {
       if (opts.maxMacs !== undefined) constraints.maxMacs = parseCount(opts.maxMacs, '--max-macs');
       if (maxMs) constraints.maxMs = maxMs.ms;
       const seed = integerFlag(opts.seed, '--seed', 0);
-      const space = loadSpace(spacePath);
+      const { space, accuracy } = searchSource(spacePath);
       const predictor = new EfficiencyPredictor(space, predictorOptions(opts, maxMs));
       const threads = integerFlag(opts.threads, '--threads', 1);
       // Patch-based plans are whole-graph only (no pieces); from the sources there is no worker script.
@@ -157,13 +163,13 @@ export function registerNas(program: Command, io: CliIO): void {
         budget: integerFlag(opts.budget, '--budget', 1),
         seed,
         constraints,
-        accuracy: MACS_PROXY,
+        accuracy,
         population: integerFlag(opts.population, '--population', 2),
         mutationRate: fraction(opts.mutationRate, '--mutation-rate'),
         crossoverRate: fraction(opts.crossoverRate, '--crossover-rate'),
         parentsRatio: fraction(opts.parentsRatio, '--parents-ratio'),
       });
-      const report = searchReport(space.name, seed, predictor.evaluated, constraints, MACS_PROXY.label, result);
+      const report = searchReport(space.name, seed, predictor.evaluated, constraints, accuracy.label, result);
       // Outputs are written whole (temporary file + rename): an interrupted search leaves none half-written.
       if (opts.out !== undefined) writeBytes(opts.out, JSON.stringify(result.best.arch, null, 2) + '\n', 'best architecture');
       if (opts.report !== undefined) writeBytes(opts.report, searchHtml(report, result.feasible), 'HTML report');
@@ -175,6 +181,17 @@ export function registerNas(program: Command, io: CliIO): void {
         io.stdout(formatSearch(report) + '\n' + notes.map((n) => `  ${n}\n`).join(''));
       }
     });
+}
+
+/** The space to search and what ranks its members: a supernet folder's trained predictor, else the labelled MACs proxy. */
+function searchSource(path: string): { space: SearchSpace; accuracy: AccuracyPredictor } {
+  if (!isDirectory(path)) return { space: loadSpace(path), accuracy: MACS_PROXY };
+  const m = readManifest(path);
+  const json = readPredictorJson(path);
+  if (json === null) return { space: m.space, accuracy: { ...MACS_PROXY, label: `${MACS_PROXY.label}; ${path} has no ${PREDICTOR} (run tinyforge nas accuracy ${path})` } };
+  const where = join(path, PREDICTOR);
+  if ((json as { spaceSha256?: unknown }).spaceSha256 !== m.spaceSha256) throw new ModelFormatError(`${where} was trained for another space than ${path}'s (space SHA-256 differs)`, { where });
+  return { space: m.space, accuracy: parsePredictor(json, m.space, where) };
 }
 
 /** A count like 2000000, 2M or 500K (decimal: MACs are not bytes). */

@@ -38,6 +38,11 @@ export class FloatGraphBuilder {
     return this.tensors[id]!.shape;
   }
 
+  /** A built tensor's shape (NHWC, batch 1). */
+  shapeOf(id: number): readonly number[] {
+    return this.shape(id);
+  }
+
   /** He-uniform: bound sqrt(6 / fanIn). */
   private weights(name: string, shape: number[], fanIn: number): number {
     const bound = Math.sqrt(6 / fanIn);
