@@ -1,0 +1,110 @@
+// `npm run bench:nas -- --results --supernet DIR [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
+// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--json]`: the NAS
+// results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
+// random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
+// supernet, fine-tuned briefly, quantized, compiled and measured: int8 test accuracy on --engine qemu-m4, the
+// planned arena, flash, instructions per inference (qemu-m4) and wasm ms (profile --measure wasm); next to the
+// hand-designed reference nets (src/train/arch) trained on the same slice, among them the most accurate that fits
+// the budget. Every step is the CLI (dist/bin), so the figures are what a user gets. --json prints one array.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
+const bin = join(repo, 'bin', 'tinyforge.js');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export interface ResultRow {
+  budgetSramBytes: number;
+  agent: 'evolution' | 'random' | null;
+  reference: string | null;
+  arch: unknown;
+  /** int8 test accuracy on qemu-m4. */
+  accuracy: number;
+  /** Accuracy the predictor gave (agents), the supernet's measurement of the member and the fine-tuned float model's. */
+  predicted?: number;
+  supernetAccuracy?: number | null;
+  floatAccuracy?: number;
+  peakBytes: number;
+  ramBytes: number;
+  flashBytes: number;
+  instructions: number;
+  wasmMs: number;
+}
+
+function tf(...args: string[]): any {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`tinyforge ${args.join(' ')} failed (${r.status}): ${r.stderr.trim()}`);
+  return args.includes('--json') ? JSON.parse(r.stdout) : r.stdout;
+}
+
+/** Fine-tune (optional), quantize, then measure an int8 model: accuracy on qemu-m4, plan, instructions, wasm ms. */
+function measure(float: string, tmp: string, name: string, o: { data: string; finetuneLimit: number; testLimit: number }) {
+  let model = float;
+  let floatAccuracy: number | undefined;
+  if (o.finetuneLimit > 0) {
+    model = join(tmp, `${name}-ft.tflite`);
+    floatAccuracy = tf('train', '--arch', float, '--data', o.data, '--epochs', '1', '--limit', String(o.finetuneLimit), '--lr', '3e-4', '--out', model, '--json').testAccuracy;
+  }
+  const int8 = join(tmp, `${name}-int8.tflite`);
+  tf('quantize', model, '--calib', o.data, '--out', int8);
+  const plan = tf('plan', int8, '--json');
+  const accuracy = tf('eval', int8, '--data', o.data, '--limit', String(o.testLimit), '--engine', 'qemu-m4', '--json').accuracy as number;
+  const graphInput = tf('inspect', int8, '--json');
+  const inputBytes = (graphInput.inputs?.[0]?.bytes as number | undefined) ?? 0;
+  const input = join(tmp, `${name}.in`);
+  writeFileSync(input, new Uint8Array(inputBytes));
+  const run = tf('run', int8, '-i', input, '--engine', 'qemu-m4', '--json');
+  const profile = tf('profile', int8, '--measure', 'wasm', '--json');
+  return { accuracy, floatAccuracy, peakBytes: plan.peakBytes as number, ramBytes: plan.ramBytes as number, flashBytes: plan.flashBytes as number, instructions: run.instructionsPerInference as number, wasmMs: profile.totals.measuredMs as number };
+}
+
+export function nasResults(argv: string[]): ResultRow[] {
+  const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback);
+  const supernet = option('--supernet', '');
+  if (supernet === '') throw new Error('--results needs --supernet DIR (tinyforge nas train ... --out DIR, then nas accuracy DIR)');
+  const budgets = option('--budgets', '6,9,12').split(',').map(Number);
+  const evaluations = option('--evaluations', '200');
+  const o = { data: 'fashion-mnist', finetuneLimit: Number(option('--finetune-limit', '1000')), testLimit: Number(option('--test-limit', '1000')) };
+  const refs = option('--refs', 'lenet,ds-cnn,mobilenetv2@0.35@16,mobilenetv2@0.35@24').split(',');
+  const refEpochs = option('--ref-epochs', '2');
+  const refLimit = option('--ref-limit', '2000');
+  const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
+  const rows: ResultRow[] = [];
+
+  // reference nets: trained once on the slice, quantized and measured; each budget lists the best that fits
+  const measuredRefs = refs.map((spec) => {
+    const [name, width, resolution] = spec.split('@');
+    const float = join(tmp, `${spec}.tflite`);
+    const args = ['train', '--arch', name!, '--data', o.data, '--epochs', refEpochs, '--limit', refLimit, '--out', float, '--json'];
+    if (width) args.push('--width', width);
+    if (resolution) args.push('--resolution', resolution);
+    log(`reference ${spec}: training ${refEpochs} epochs on ${refLimit} images`);
+    tf(...args);
+    const m = measure(float, tmp, spec, { ...o, finetuneLimit: 0 });
+    log(`reference ${spec}: int8 ${(100 * m.accuracy).toFixed(1)}% (qemu-m4), RAM ${m.ramBytes} B, flash ${m.flashBytes} B`);
+    return { spec, ...m };
+  });
+
+  for (const kib of budgets) {
+    const sram = kib * 1024;
+    for (const agent of ['evolution', 'random'] as const) {
+      const archPath = join(tmp, `${kib}-${agent}.json`);
+      const s = tf('nas', 'search', supernet, '--sram', String(sram), '--flash', '256K', '--agent', agent, '--budget', evaluations, '--seed', '1', '--population', '16', '--mutation-rate', '0.2', '--out', archPath, '--json');
+      const name = `${kib}-${agent}`;
+      const float = join(tmp, `${name}.tflite`);
+      const e = tf('nas', 'export', supernet, '--arch', archPath, '--out', float, '--test-limit', String(o.testLimit), '--json');
+      const m = measure(float, tmp, name, o);
+      rows.push({ budgetSramBytes: sram, agent, reference: null, arch: s.best.arch, predicted: s.best.score, supernetAccuracy: e.supernetAccuracy, ...m });
+      log(`SRAM ${kib} KiB ${agent.padEnd(9)}: ${s.best.key} predicted ${(100 * s.best.score).toFixed(1)}%, supernet ${(100 * e.supernetAccuracy).toFixed(1)}%, fine-tuned float ${(100 * (m.floatAccuracy ?? 0)).toFixed(1)}%, int8 qemu-m4 ${(100 * m.accuracy).toFixed(1)}%; RAM ${m.ramBytes} B, flash ${m.flashBytes} B`);
+    }
+    for (const r of measuredRefs) {
+      if (r.ramBytes > sram || r.flashBytes > 256 * 1024) continue;
+      rows.push({ budgetSramBytes: sram, agent: null, reference: r.spec, arch: null, accuracy: r.accuracy, peakBytes: r.peakBytes, ramBytes: r.ramBytes, flashBytes: r.flashBytes, instructions: r.instructions, wasmMs: r.wasmMs });
+    }
+  }
+  return rows;
+}
