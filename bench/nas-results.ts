@@ -93,7 +93,7 @@ export function nasResults(argv: string[]): ResultRow[] {
     const sram = kib * 1024;
     for (const agent of ['evolution', 'random'] as const) {
       const archPath = join(tmp, `${kib}-${agent}.json`);
-      const s = tf('nas', 'search', supernet, '--sram', String(sram), '--flash', '256K', '--agent', agent, '--budget', evaluations, '--seed', '1', '--population', '16', '--mutation-rate', '0.2', '--out', archPath, '--json');
+      const s = tf('nas', 'search', supernet, '--sram', String(sram), '--flash', '256K', '--agent', agent, '--budget', evaluations, '--seed', '1', '--population', '16', '--mutation-rate', '0.2', '--threads', '1', '--out', archPath, '--json');
       const name = `${kib}-${agent}`;
       const float = join(tmp, `${name}.tflite`);
       const e = tf('nas', 'export', supernet, '--arch', archPath, '--out', float, '--test-limit', String(o.testLimit), '--json');

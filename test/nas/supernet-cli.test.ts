@@ -103,7 +103,7 @@ describe.runIf(fashion)('nas train / export / accuracy / search on a supernet', 
   }, 300_000);
 
   it('nas search SUPERNET/ ranks by the MACs proxy (labelled) until nas accuracy trains the predictor, then by it', async () => {
-    const before = await cli('nas', 'search', dir, '--budget', '10', '--json');
+    const before = await cli('nas', 'search', dir, '--budget', '10', '--threads', '1', '--json');
     expect(before.stderr).toBe('');
     expect(JSON.parse(before.stdout).scoreLabel).toMatch(/MACs-as-proxy .*has no accuracy-predictor.json \(run tinyforge nas accuracy/);
 
@@ -113,7 +113,7 @@ describe.runIf(fashion)('nas train / export / accuracy / search on a supernet', 
     expect(acc.samples).toBe(10);
     expect([acc.trainPairs, acc.heldOutPairs]).toEqual([8, 2]);
     expect(Number.isFinite(acc.heldOutRmsePoints)).toBe(true);
-    const after = await cli('nas', 'search', dir, '--budget', '10', '--json');
+    const after = await cli('nas', 'search', dir, '--budget', '10', '--threads', '1', '--json');
     const report = JSON.parse(after.stdout);
     expect(report.scoreLabel).toMatch(/^accuracy \(fraction\) predicted by an MLP trained on 8 supernet-measured members, held-out RMSE/);
     expect(report.best.score).toBeGreaterThan(0);
