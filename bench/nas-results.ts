@@ -1,5 +1,5 @@
 // `npm run bench:nas -- --results --supernet DIR [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
-// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--json]`: the NAS
+// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--json]`: the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
 // supernet, fine-tuned briefly, quantized, compiled and measured: int8 test accuracy on --engine qemu-m4, the
@@ -7,7 +7,7 @@
 // hand-designed reference nets (src/train/arch) trained on the same slice, among them the most accurate that fits
 // the budget. Every step is the CLI (dist/bin), so the figures are what a user gets. --json prints one array.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,10 @@ export function nasResults(argv: string[]): ResultRow[] {
   const refs = option('--refs', 'lenet,ds-cnn,mobilenetv2@0.35@16,mobilenetv2@0.35@24').split(',');
   const refEpochs = option('--ref-epochs', '2');
   const refLimit = option('--ref-limit', '2000');
-  const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
+  // --work DIR keeps the intermediate models; a reference net already trained there is not trained again
+  const work = option('--work', '');
+  if (work !== '') mkdirSync(work, { recursive: true });
+  const tmp = work !== '' ? work : mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
   const rows: ResultRow[] = [];
 
   // reference nets: trained once on the slice, quantized and measured; each budget lists the best that fits
@@ -82,8 +85,10 @@ export function nasResults(argv: string[]): ResultRow[] {
     const args = ['train', '--arch', name!, '--data', o.data, '--epochs', refEpochs, '--limit', refLimit, '--out', float, '--json'];
     if (width) args.push('--width', width);
     if (resolution) args.push('--resolution', resolution);
-    log(`reference ${spec}: training ${refEpochs} epochs on ${refLimit} images`);
-    tf(...args);
+    if (!existsSync(float)) {
+      log(`reference ${spec}: training ${refEpochs} epochs on ${refLimit} images`);
+      tf(...args);
+    }
     const m = measure(float, tmp, spec, { ...o, finetuneLimit: 0 });
     log(`reference ${spec}: int8 ${(100 * m.accuracy).toFixed(1)}% (qemu-m4), RAM ${m.ramBytes} B, flash ${m.flashBytes} B`);
     return { spec, ...m };
