@@ -1,5 +1,5 @@
 // `npm run bench:nas -- --results --supernet DIR [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
-// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--json]`: the NAS
+// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--agents evolution,random|none] [--json]`: the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
 // supernet, fine-tuned briefly, quantized, compiled and measured: int8 test accuracy on --engine qemu-m4, the
@@ -70,6 +70,7 @@ export function nasResults(argv: string[]): ResultRow[] {
   const evaluations = option('--evaluations', '200');
   const o = { data: 'fashion-mnist', finetuneLimit: Number(option('--finetune-limit', '1000')), testLimit: Number(option('--test-limit', '1000')) };
   const refs = option('--refs', 'lenet,ds-cnn,mobilenetv2@0.35@16,mobilenetv2@0.35@24').split(',');
+  const agents = option('--agents', 'evolution,random').split(',').filter((a): a is 'evolution' | 'random' => a === 'evolution' || a === 'random');
   const refEpochs = option('--ref-epochs', '2');
   const refLimit = option('--ref-limit', '2000');
   // --work DIR keeps the intermediate models; a reference net already trained there is not trained again
@@ -96,7 +97,7 @@ export function nasResults(argv: string[]): ResultRow[] {
 
   for (const kib of budgets) {
     const sram = kib * 1024;
-    for (const agent of ['evolution', 'random'] as const) {
+    for (const agent of agents) {
       const archPath = join(tmp, `${kib}-${agent}.json`);
       const s = tf('nas', 'search', supernet, '--sram', String(sram), '--flash', '256K', '--agent', agent, '--budget', evaluations, '--seed', '1', '--population', '16', '--mutation-rate', '0.2', '--threads', '1', '--out', archPath, '--json');
       const name = `${kib}-${agent}`;
