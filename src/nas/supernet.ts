@@ -8,6 +8,7 @@
 // (`calibrate`), as Once-for-All does. Same layer structure as the int8 member of build.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { makeDivisible } from '../builder/channels.js';
+import { Xorshift32 } from '../builder/random.js';
 import { batches, type Dataset } from '../data/index.js';
 import { inputValues } from '../train/fit.js';
 import { registerSupernetGradients } from './supernet-gradients.js';
@@ -65,21 +66,13 @@ export class Supernet {
     seed: number,
   ) {
     registerSupernetGradients();
-    let state = seed >>> 0 || 1;
-    const rand = () => {
-      state ^= state << 13;
-      state >>>= 0;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      state >>>= 0;
-      return state / 4294967296;
-    };
+    const rng = new Xorshift32(seed);
     /** He-uniform values: bound sqrt(6 / fanIn). */
     const heUniform = (shape: number[], fanIn: number) => {
       const n = shape.reduce((a, b) => a * b, 1);
       const bound = Math.sqrt(6 / fanIn);
       const v = new Float32Array(n);
-      for (let i = 0; i < n; i++) v[i] = (rand() * 2 - 1) * bound;
+      for (let i = 0; i < n; i++) v[i] = rng.range(-bound, bound);
       return tf.tensor(v, shape);
     };
     const variable = (t: tf.Tensor, name: string) => {
