@@ -6,6 +6,8 @@ import {
   CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
   CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W,
   CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
+  FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER, FULLY_CONNECTED_SHIFT,
+  FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
 } from './abi';
 import { arg, ptr, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier64 } from './quant';
@@ -61,6 +63,25 @@ export function conv2d_s16(args: usize): void {
           o += 2;
         }
       }
+    }
+  }
+}
+
+// FULLY_CONNECTED 16x8: spec the int16 path of src/reference/ops/fully-connected.ts (TFLM's int16
+// FullyConnected / FullyConnectedPerChannel): no offsets, int64 bias, multiplier and shift per unit.
+export function fully_connected_s16(args: usize): void {
+  const x = ptr(args, FULLY_CONNECTED_INPUT), w = ptr(args, FULLY_CONNECTED_FILTER), bias = ptr(args, FULLY_CONNECTED_BIAS);
+  const mult = ptr(args, FULLY_CONNECTED_MULTIPLIER), shift = ptr(args, FULLY_CONNECTED_SHIFT), y = ptr(args, FULLY_CONNECTED_OUTPUT);
+  const batches = arg(args, FULLY_CONNECTED_BATCHES), units = arg(args, FULLY_CONNECTED_UNITS), depth = arg(args, FULLY_CONNECTED_DEPTH);
+  const outOffset = arg(args, FULLY_CONNECTED_OUTPUT_OFFSET), lo = arg(args, FULLY_CONNECTED_ACT_MIN), hi = arg(args, FULLY_CONNECTED_ACT_MAX);
+  let o: usize = y;
+  for (let b = 0; b < batches; b++) {
+    const xr = x + (<usize>(b * depth) << 1);
+    for (let u = 0; u < units; u++) {
+      const acc = dot64<i16>(xr, w + <usize>(u * depth), depth, 0) + load<i64>(bias + (<usize>u << 3));
+      const v = multiplyByQuantizedMultiplier64(acc, load<i32>(mult + (<usize>u << 2)), load<i32>(shift + (<usize>u << 2))) + outOffset;
+      store<i16>(o, <i16>clampI32(v, lo, hi));
+      o += 2;
     }
   }
 }

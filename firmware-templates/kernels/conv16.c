@@ -40,3 +40,24 @@ void conv2d_s16(const int32_t *args) {
     }
   }
 }
+
+/* FULLY_CONNECTED 16x8 (reference: the int16 path of src/reference/ops/fully-connected.ts, TFLM's
+ * reference_integer_ops::FullyConnected / FullyConnectedPerChannel for int16): no offsets, int64 bias,
+ * multiplier and shift per unit (the lowering expands a per-tensor one). */
+void fully_connected_s16(const int32_t *args) {
+  const tf_fully_connected_args *p = (const tf_fully_connected_args *)args;
+  const int16_t *x = (const int16_t *)tf_ref(p->input);
+  const int8_t *w = (const int8_t *)tf_ref(p->filter);
+  const int32_t *bias = (const int32_t *)tf_ref(p->bias);
+  const int32_t *mult = (const int32_t *)tf_ref(p->multiplier);
+  const int32_t *shift = (const int32_t *)tf_ref(p->shift);
+  int16_t *y = (int16_t *)tf_ref(p->output);
+  for (int32_t b = 0; b < p->batches; b++) {
+    const int16_t *xr = x + b * p->depth;
+    int16_t *out = y + b * p->units;
+    for (int32_t u = 0; u < p->units; u++) {
+      const int64_t acc = tf_dot64_s16(xr, w + u * p->depth, p->depth, 0) + tf_load_s64(bias, u);
+      out[u] = (int16_t)tf_clamp(tf_mbqm64(acc, mult[u], shift[u]) + p->output_offset, p->act_min, p->act_max);
+    }
+  }
+}

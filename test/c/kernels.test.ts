@@ -10,7 +10,7 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
@@ -183,6 +183,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
   ['CONV_2D 16x8', conv16Case],
+  ['FULLY_CONNECTED 16x8', fc16Case],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],

@@ -252,6 +252,24 @@ export function conv16Case(r: Rng): Graph {
   }
 }
 
+/** FULLY_CONNECTED 16x8: per-tensor or per-unit weight scales, an int64 bias or none, clamped or not. */
+export function fc16Case(r: Rng): Graph {
+  const batches = r.int(1, 4), depth = r.int(1, 40), units = r.int(1, 12);
+  const inScale = r.float(0.0001, 0.001);
+  const wScales = r.int(0, 1) === 0 ? [r.float(0.002, 0.02)] : Array.from({ length: units }, () => r.float(0.002, 0.02));
+  const bias = r.int(0, 3) === 0 ? null : { shape: [units], dtype: 'int64' as const, scale: wScales.map((s) => s * inScale), values: wideBias(r, units) };
+  return singleOpGraph(
+    'FULLY_CONNECTED',
+    { clamp: r.int(0, 1) === 0 ? FULL16 : [r.int(-32768, -1000), r.int(1000, 32767)], keepNumDims: false },
+    [
+      { shape: [batches, depth], dtype: 'int16', scale: inScale, zp: 0 },
+      { shape: [units, depth], scale: wScales, axis: 0, values: r.ints(units * depth, -127, 127) },
+      bias,
+    ],
+    { shape: [batches, units], dtype: 'int16', scale: inScale * wScales[0]! * Math.sqrt(depth) * 40, zp: 0 },
+  );
+}
+
 /** int16 ADD / SUB (left shift 15), with or without broadcasting. */
 export function binary16Case(r: Rng, kind: 'ADD' | 'SUB'): Graph {
   const shape = randomShape(r);

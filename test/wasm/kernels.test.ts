@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
@@ -242,6 +242,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
   ['CONV_2D 16x8', conv16Case],
+  ['FULLY_CONNECTED 16x8', fc16Case],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],

@@ -98,7 +98,9 @@ const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { fields }) => {
   return { qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch, v.length / outDepth, outDepth)) };
 };
 
-const fullyConnected: Extender<'FULLY_CONNECTED'> = (s, ctx, c, { fields }) => {
+const fullyConnected: Extender<'FULLY_CONNECTED'> = (s, ctx, c, { fields }): Record<string, number> => {
+  // the 16x8 kernel (fully_connected_s16) reads none of the int8 tables
+  if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const units = num(fields, 'units'), depth = num(fields, 'depth');
   const qparams = tableOf(s, ctx, c, units, (v, u) => channelWeights(v, u * depth, depth, 1));
   const filter = constantTensor(ctx.graph, c.call.inputs[1]);

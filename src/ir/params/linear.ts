@@ -172,7 +172,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'ADD', 'SUB']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'ADD', 'SUB']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
@@ -434,8 +434,12 @@ function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams
   checkBias(ctx, bias, units);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
+  // 16x8 (TFLM's int16 FullyConnected): no input or output offset, a 64-bit requantization (shift below 8).
+  const wide = elementDtype(ctx) === 'int16';
+  if (wide) requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
+  const maxShift = wide ? MAX_SHIFT_64 : undefined;
   const base = { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint };
-  if (scales.length > 1) return { ...base, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  if (scales.length > 1) return { ...base, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale, maxShift) };
 
   // Per-tensor: GetQuantizedConvolutionMultipler. Its bias check uses the double product...
   const filterScale = scales[0]!;
@@ -446,7 +450,7 @@ function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams
     }
   }
   // ...while the multiplier uses the float32 product input_scale * filter_scale.
-  const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, Math.fround(inQ.scale * filterScale) / outQ.scale);
+  const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, Math.fround(inQ.scale * filterScale) / outQ.scale, maxShift);
   return { ...base, multiplier: Int32Array.of(q.multiplier), shift: Int32Array.of(q.shift) };
 }
 

@@ -49,6 +49,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   maxpool2d_s8: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'max pool' },
   maxpool2d_s8_stream_row: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
+  fully_connected_s16: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: '16x8 fully connected: int16 activations, int8 weights, int64 bias and accumulator', sources: CONV16_SOURCES },
   transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },
   svdf_s8: { record: 'svdf', ops: ['SVDF'], variant: 'default', summary: 'int8 SVDF, int8 time weights and state (updated in place)' },
   svdf_s16: { record: 'svdf', ops: ['SVDF'], variant: 'default', summary: 'int8 SVDF, int16 time weights and state (updated in place)' },

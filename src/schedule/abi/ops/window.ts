@@ -55,14 +55,14 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
 };
 
 export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
-  symbol: ({ call }) => `fully_connected_s8${variantSuffix(call)}`,
+  symbol: ({ call, where }, graph) => `fully_connected_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`,
   record(ctx, { call, op, where }) {
     const x = operand(ctx, call.inputs[0], `${where} input`);
     const w = operand(ctx, call.inputs[1], `${where} weights`);
     const out = call.outputs[0]!;
     const [units, depth] = w.shape as [number, number];
-    const biasOperand = call.inputs[2];
-    const bias = biasOperand ? operand(ctx, biasOperand, `${where} bias`).ref : arrayRef(ctx, new Int32Array(units));
+    // int32 per unit, or int64 on the 16x8 path; zeros when the op has none
+    const bias = biasRef(ctx, call.inputs[2], x.dtype, units, where);
     const p = op.params;
     return {
       record: 'fully_connected',
