@@ -740,6 +740,8 @@ void avgpool2d_s8(const int32_t *args); /* pool2d: average pool (padding not cou
 void avgpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
 void maxpool2d_s8(const int32_t *args); /* pool2d: max pool */
 void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */
+void avgpool2d_s16(const int32_t *args); /* pool2d: int16 average pool (padding not counted) */
+void maxpool2d_s16(const int32_t *args); /* pool2d: int16 max pool */
 void conv2d_s16(const int32_t *args); /* conv2d: 16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator */
 void fully_connected_s16(const int32_t *args); /* fully_connected: 16x8 fully connected: int16 activations, int8 weights, int64 bias and accumulator */
 void transpose_conv_s8(const int32_t *args); /* transpose_conv: int8 transpose convolution, a gather per output element */

@@ -184,6 +184,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['RESHAPE (copy)', reshapeCase],
   ['CONV_2D 16x8', conv16Case],
   ['FULLY_CONNECTED 16x8', fc16Case],
+  ['AVERAGE_POOL_2D int16', (r) => poolCase(r, 'AVERAGE_POOL_2D', 'int16')],
+  ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],

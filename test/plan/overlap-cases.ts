@@ -68,7 +68,7 @@ export function depthwiseCase(r: Rng, multiplier: number): Graph {
   }
 }
 
-export function poolCase(r: Rng, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D'): Graph {
+export function poolCase(r: Rng, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D', dtype: 'int8' | 'int16' = 'int8'): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 8), w = r.int(1, 8), c = r.int(1, 5);
     const filter: [number, number] = [r.int(1, Math.min(3, h)), r.int(1, Math.min(3, w))];
@@ -77,9 +77,10 @@ export function poolCase(r: Rng, kind: 'AVERAGE_POOL_2D' | 'MAX_POOL_2D'): Graph
     const oh = outSizeWithPads(h, filter[0], stride[0], 1, pad.top, pad.bottom);
     const ow = outSizeWithPads(w, filter[1], stride[1], 1, pad.left, pad.right);
     if (oh < 1 || ow < 1) continue;
-    const q = { scale: 0.05, zp: r.int(-10, 10) };
+    const q = { scale: 0.05, zp: r.int(-10, 10), dtype };
+    const clamp: [number, number] = dtype === 'int8' ? FULL : r.int(0, 1) === 0 ? FULL16 : [r.int(-32768, -1000), r.int(1000, 32767)];
     try {
-      return singleOpGraph(kind, { filter, stride, pad, clamp: FULL }, [{ shape: [n, h, w, c], ...q }], { shape: [n, oh, ow, c], ...q });
+      return singleOpGraph(kind, { filter, stride, pad, clamp }, [{ shape: [n, h, w, c], ...q }], { shape: [n, oh, ow, c], ...q });
     } catch {
       continue; // a window with no input pixel: refused by the deriver
     }

@@ -8,8 +8,8 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   ADD: 2, // 3: int16 non-POT scales, 4: int64, 5: int16 unquantized
   SUB: 2, // 3: broadcast beyond 4-D, 4: int64, 5: int16 non-POT
   MUL: 3, // 3: int8 with rescale >= 1 (same kernel), 4: int16
-  AVERAGE_POOL_2D: 2, // 3: int16
-  MAX_POOL_2D: 2, // 3: int16
+  AVERAGE_POOL_2D: 3, // 3: int16
+  MAX_POOL_2D: 3, // 3: int16
   CONV_2D: 3, // 4: int16, 5: hybrid per-channel, 6: grouped, 7: int4 filter, 8: int16 bias type
   DEPTHWISE_CONV_2D: 3, // 4: hybrid, 5: int16, 6: hybrid per-channel, 7: int4 filter
   FULLY_CONNECTED: 6, // 4: int8, 5: keep_num_dims, 6: no bias; 7: int16, 8: sparse, 9+: hybrid/int4

@@ -172,7 +172,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'ADD', 'SUB']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {

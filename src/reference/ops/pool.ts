@@ -1,13 +1,13 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D, int8 (TFLM reference_integer_ops::AveragePool / MaxPool).
-// Input and output share scale and zero point, so both work directly on the stored int8 values.
+// AVERAGE_POOL_2D and MAX_POOL_2D, int8 and int16 (TFLM reference_integer_ops::AveragePool / MaxPool, both overloads).
+// Input and output share scale and zero point, so both work directly on the stored values.
 import type { Op } from '../../ir/graph.js';
 import type { Padding } from '../../ir/ops.js';
 import type { TensorView } from '../types.js';
 
 /** Everything one output pixel's pooling needs, gathered once per call. */
 export interface PoolContext {
-  /** The input's elements: int8, or float32 for a float op (./float/conv.ts runs the float pixels). */
-  x: Int8Array | Float32Array;
+  /** The input's elements: int8, int16, or float32 for a float op (./float/conv.ts runs the float pixels). */
+  x: Int8Array | Int16Array | Float32Array;
   inH: number;
   inW: number;
   depth: number;
@@ -29,7 +29,7 @@ export function poolContext(op: Op<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>, inputs: A
   const [, outH, outW] = output.shape as [number, number, number, number];
   const { filter, stride, pad, clamp } = op.attrs;
   const win = { inYOrigin: 0, inXOrigin: 0, yStart: 0, yEnd: 0, xStart: 0, xEnd: 0 };
-  return { x: input.data as Int8Array | Float32Array, inH, inW, depth, outH, outW, filter, stride, pad, qmin: clamp[0], qmax: clamp[1], win };
+  return { x: input.data as Int8Array | Int16Array | Float32Array, inH, inW, depth, outH, outW, filter, stride, pad, qmin: clamp[0], qmax: clamp[1], win };
 }
 
 /** The window of output pixel (oy, ox): its origin and the in-bounds filter rows/columns [start, end). */
@@ -49,7 +49,7 @@ export function setWindow(k: PoolContext, oy: number, ox: number): PoolContext['
  * nearest with halves away from zero: (sum ± count/2) / count with C's truncating division.
  * The depth values go to dest[destBase ..]; only the input is read.
  */
-export function averagePoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+export function averagePoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array | Int16Array, destBase: number): void {
   const { x, inH, inW, depth } = k;
   const { inYOrigin, inXOrigin, yStart, yEnd, xStart, xEnd } = setWindow(k, oy, ox);
   const count = Math.max(0, yEnd - yStart) * Math.max(0, xEnd - xStart);
@@ -66,12 +66,12 @@ export function averagePoolPixel(k: PoolContext, n: number, oy: number, ox: numb
   }
 }
 
-/** Maximum over the in-bounds pixels of window (n, oy, ox) per channel (-128 for none), then the clamp. */
-export function maxPoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+/** Maximum over the in-bounds pixels of window (n, oy, ox) per channel (the dtype's lowest for none), then the clamp. */
+export function maxPoolPixel(k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array | Int16Array, destBase: number): void {
   const { x, inH, inW, depth } = k;
   const { inYOrigin, inXOrigin, yStart, yEnd, xStart, xEnd } = setWindow(k, oy, ox);
   for (let c = 0; c < depth; c++) {
-    let max = -128;
+    let max = x instanceof Int16Array ? -32768 : -128;
     for (let fy = yStart; fy < yEnd; fy++) {
       const rowBase = ((n * inH + inYOrigin + fy) * inW + inXOrigin) * depth + c;
       for (let fx = xStart; fx < xEnd; fx++) {
@@ -83,14 +83,14 @@ export function maxPoolPixel(k: PoolContext, n: number, oy: number, ox: number, 
   }
 }
 
-type PixelFn = (k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number) => void;
+type PixelFn = (k: PoolContext, n: number, oy: number, ox: number, dest: Int8Array | Int16Array, destBase: number) => void;
 
 /** Every output pixel in row-major order, written straight into the output (no overlap allowed). */
 function pool(pixel: PixelFn, op: Op<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const output = outputs[0]!;
   const k = poolContext(op, inputs, output);
   const batches = inputs[0]!.shape[0]!;
-  const y = output.data as Int8Array;
+  const y = output.data as Int8Array | Int16Array;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < k.outH; oy++) {
       for (let ox = 0; ox < k.outW; ox++) pixel(k, n, oy, ox, y, ((n * k.outH + oy) * k.outW + ox) * k.depth);

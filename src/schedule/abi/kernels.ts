@@ -48,6 +48,8 @@ export const KERNELS: Record<string, KernelSpec> = {
   avgpool2d_s8_stream_row: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   maxpool2d_s8: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'max pool' },
   maxpool2d_s8_stream_row: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  avgpool2d_s16: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'default', summary: 'int16 average pool (padding not counted)' },
+  maxpool2d_s16: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'int16 max pool' },
   conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
   fully_connected_s16: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: '16x8 fully connected: int16 activations, int8 weights, int64 bias and accumulator', sources: CONV16_SOURCES },
   transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },

@@ -79,7 +79,7 @@ export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
 
 function pool(name: string): OpLowering<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'> {
   return {
-    symbol: ({ call }) => `${name}${variantSuffix(call)}`,
+    symbol: ({ call, where }, graph) => `${name}_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`,
     record(ctx, { call, op, where }) {
       const x = operand(ctx, call.inputs[0], `${where} input`);
       const out = call.outputs[0]!;
@@ -97,8 +97,8 @@ function pool(name: string): OpLowering<'AVERAGE_POOL_2D' | 'MAX_POOL_2D'> {
   };
 }
 
-export const AVERAGE_POOL_2D = pool('avgpool2d_s8');
-export const MAX_POOL_2D = pool('maxpool2d_s8');
+export const AVERAGE_POOL_2D = pool('avgpool2d');
+export const MAX_POOL_2D = pool('maxpool2d');
 
 export const TRANSPOSE_CONV: OpLowering<'TRANSPOSE_CONV'> = {
   symbol: ({ call, where }, graph) => `transpose_conv_${code(operandType(graph, call.inputs[2], `${where} input`).dtype, where)}`,
