@@ -13,7 +13,7 @@ import { prepareHostC } from '../../src/cli/engines/c.js';
 import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
-import type { DType, Graph, Op, Tensor } from '../../src/ir/graph.js';
+import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
 import { loadKernelLibrary } from '../../src/package-asset.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { runSchedule } from '../../src/reference/execute.js';
@@ -44,7 +44,7 @@ function network16(): Graph {
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   const tensors: Tensor[] = [];
-  const ops: Op[] = [];
+  const ops: Graph['ops'] = [];
   const tensor = (shape: number[], dtype: DType, scales: number[] | null, data: Uint8Array | null): number => {
     const quant = scales ? { scales: scales.map(Math.fround), zeroPoints: scales.map(() => 0), axis: 0 } : null;
     tensors.push({ id: tensors.length, name: `t${tensors.length}`, shape, shapeSignature: null, dtype, quant, data, isVariable: false });
