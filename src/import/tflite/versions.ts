@@ -1,37 +1,39 @@
 // The highest operator version we accept per kind. TFLite bumps an op's version when it gains a dtype
 // or a semantic (tensorflow/lite/tools/versioning/op_version.cc); we accept the versions whose meaning
-// is covered by TFLite Micro's int8 kernels and our IR, and refuse later ones (int16, int4, hybrid,
-// grouped conv, >4-D broadcast/transpose, sparse weights, ellipsis/new-axis slices) up front.
+// is covered by TFLite Micro's int8 and 16x8 kernels and our IR, and refuse later ones (int4, hybrid,
+// sparse weights, ellipsis/new-axis slices, ...) up front. TFLM itself never reads the version: a version
+// whose only change is a dtype the params derivation checks (src/ir/params/) is accepted here, so a file
+// TFLM runs is not refused for its version (docs/TFLM-CHECKS.md).
 import type { OpKind } from '../../ir/ops.js';
 
 export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
-  ADD: 2, // 3: int16 non-POT scales, 4: int64, 5: int16 unquantized
-  SUB: 2, // 3: broadcast beyond 4-D, 4: int64, 5: int16 non-POT
+  ADD: 3, // 3: int16 non-POT scales (TFLM's only int16 ADD), 4: int64, 5: int16 unquantized
+  SUB: 5, // 3: broadcast beyond 4-D (params refuse it), 4: int64 (params refuse it), 5: int16 non-POT (TFLM's only int16 SUB)
   MUL: 3, // 3: int8 with rescale >= 1 (same kernel), 4: int16
   AVERAGE_POOL_2D: 3, // 3: int16
   MAX_POOL_2D: 3, // 3: int16
   CONV_2D: 3, // 4: int16, 5: hybrid per-channel, 6: grouped, 7: int4 filter, 8: int16 bias type
   DEPTHWISE_CONV_2D: 3, // 4: hybrid, 5: int16, 6: hybrid per-channel, 7: int4 filter
   FULLY_CONNECTED: 6, // 4: int8, 5: keep_num_dims, 6: no bias; 7: int16, 8: sparse, 9+: hybrid/int4
-  CONCATENATION: 2, // 3: int16, 4: uint32
-  QUANTIZE: 1, // 2: int16 output, 3: per-channel, 4: int4
-  DEQUANTIZE: 2, // 3: int16/float16, 5: per-channel, 6: int4
+  CONCATENATION: 3, // 3: int16, 4: uint32
+  QUANTIZE: 2, // 2: int16 output, 3: per-channel, 4: int4
+  DEQUANTIZE: 3, // 3: int16/float16 (params refuse float16), 5: per-channel, 6: int4
   HARD_SWISH: 1,
   LEAKY_RELU: 2, // 2: int16
   LOGISTIC: 2, // 3: int16
   TANH: 2, // 3: int16
-  RELU: 2, // 3: int16
-  RELU6: 2, // 3: int16
+  RELU: 3, // 3: int16
+  RELU6: 3, // 3: int16
   RELU_N1_TO_1: 1,
-  MEAN: 2, // 3: int16
-  PAD: 2, // 3: int16, 4: more than 4-D
-  PADV2: 2, // 3: int16, 4: more than 4-D
+  MEAN: 3, // 3: int16
+  PAD: 3, // 3: int16, 4: more than 4-D
+  PADV2: 3, // 3: int16, 4: more than 4-D
   RESHAPE: 1,
   SQUEEZE: 1, // 2: string
-  RESIZE_NEAREST_NEIGHBOR: 3, // 3: align_corners / half_pixel_centers, 4: int16
+  RESIZE_NEAREST_NEIGHBOR: 4, // 3: align_corners / half_pixel_centers, 4: int16
   SOFTMAX: 2, // 3: int16
   STRIDED_SLICE: 4, // 4: more than 4-D, 5: string, 6: ellipsis/new-axis, 7: uint32, 8: offset
-  TRANSPOSE: 2, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
+  TRANSPOSE: 5, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
   MAXIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
   MINIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
   TRANSPOSE_CONV: 3, // 2: int8, 3: int16 (16x8), 4: fused activation, 5: int16 bias type

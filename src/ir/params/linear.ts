@@ -623,10 +623,11 @@ function deriveConcatenation(ctx: DeriveContext<'CONCATENATION'>): Concatenation
   if (axisTotal !== outT.shape[axis]) {
     throw formatError(ctx, `inputs add up to ${axisTotal} along axis ${axis}, the output has ${outT.shape[axis]}`, outT);
   }
-  if (outT.dtype === 'int8') {
+  if (outT.dtype === 'int8' || outT.dtype === 'int16') {
     // TFLM rejects fused activations on CONCATENATION.
     const [lo, hi] = ctx.op.attrs.clamp;
-    if (lo !== -128 || hi !== 127) throw unsupported(ctx, `fused activation (clamp [${lo}, ${hi}]) is not supported`);
+    const [min, max] = dtypeRange(outT.dtype);
+    if (lo !== min || hi !== max) throw unsupported(ctx, `fused activation (clamp [${lo}, ${hi}]) is not supported`);
   }
   if (isFloatOp(ctx.op, ctx.tensors)) {
     // TFLM's CONCATENATION takes no fused activation, on float32 either.
