@@ -1,7 +1,7 @@
 // TFLM never reads an operator's version: a 16x8 model from TFLite's converter carries the versions
 // op_version.cc gives its int16 ops (ADD 3, SUB 5, QUANTIZE 2, DEQUANTIZE 3, RELU/RELU6/MEAN/PAD/PADV2/
 // CONCATENATION 3, TRANSPOSE 5, RESIZE_NEAREST_NEIGHBOR 4, the pools 3), and tinyforge must not refuse them
-// where it runs the int16 op. Each case is written as a one-op file at that version, read back, and run on
+// where it runs the int16 op (and the 5-D TRANSPOSE of version 4 that accepting 5 lets through). Each case is written as a one-op file at that version, read back, and run on
 // the reference, wasm (SIMD and scalar) and host C engines, which must agree. The versions whose meaning
 // is not implemented stay refused with the op, node and version named.
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ const CASES: Array<[string, number, () => Graph]> = [
   ['PAD int16', 3, () => singleOpGraph('PAD', { paddings: [[0, 0], [1, 1], [2, 0], [0, 0]] }, [{ shape: [1, 3, 3, 2], scale: 0.001, ...I16 }, { shape: [4, 2], dtype: 'int32', values: [0, 0, 1, 1, 2, 0, 0, 0] }], { shape: [1, 5, 5, 2], scale: 0.001, ...I16 })],
   ['CONCATENATION int16', 3, () => singleOpGraph('CONCATENATION', { axis: 3, clamp: FULL16 }, [{ shape: [1, 2, 2, 3], scale: 0.001, ...I16 }, { shape: [1, 2, 2, 2], scale: 0.001, ...I16 }], { shape: [1, 2, 2, 5], scale: 0.001, ...I16 })],
   ['TRANSPOSE int16', 5, () => singleOpGraph('TRANSPOSE', { perm: [0, 2, 1, 3] }, [{ shape: [1, 3, 4, 2], scale: 0.001, ...I16 }, { shape: [4], dtype: 'int32', values: [0, 2, 1, 3] }], { shape: [1, 4, 3, 2], scale: 0.001, ...I16 })],
+  ['TRANSPOSE 5-D (int8)', 4, () => singleOpGraph('TRANSPOSE', { perm: [4, 0, 2, 1, 3] }, [{ shape: [2, 3, 2, 4, 3], scale: 0.1, zp: 1 }, { shape: [5], dtype: 'int32', values: [4, 0, 2, 1, 3] }], { shape: [3, 2, 2, 3, 4], scale: 0.1, zp: 1 })],
   ['RESIZE_NEAREST_NEIGHBOR int16', 4, () => singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners: false, halfPixelCenters: false }, [{ shape: [1, 2, 3, 2], scale: 0.001, ...I16 }, { shape: [2], dtype: 'int32', values: [4, 6] }], { shape: [1, 4, 6, 2], scale: 0.001, ...I16 })],
 ];
 
@@ -41,6 +42,7 @@ function inputsOf(graph: Graph): Uint8Array[] {
     const t = graph.tensors[id]!;
     const n = elementCount(t.shape);
     if (t.dtype === 'float32') return new Uint8Array(Float32Array.from({ length: n }, () => next() * 40 - 20).buffer);
+    if (t.dtype === 'int8') return new Uint8Array(Int8Array.from({ length: n }, () => Math.floor(next() * 256) - 128).buffer);
     return new Uint8Array(Int16Array.from({ length: n }, () => Math.floor(next() * 65536) - 32768).buffer);
   });
 }
