@@ -355,6 +355,16 @@ export const SVDF_MULTIPLIER2: i32 = 64;
 export const SVDF_SHIFT2: i32 = 68;
 export const SVDF__BYTES: i32 = 72;
 
+export const ABS_RSQRT_INPUT: i32 = 0;
+export const ABS_RSQRT_OUTPUT: i32 = 4;
+export const ABS_RSQRT_SIZE: i32 = 8;
+export const ABS_RSQRT_INPUT_OFFSET: i32 = 12;
+export const ABS_RSQRT_OUTPUT_OFFSET: i32 = 16;
+export const ABS_RSQRT_MULTIPLIER: i32 = 20;
+export const ABS_RSQRT_SHIFT: i32 = 24;
+export const ABS_RSQRT_RESCALE: i32 = 28;
+export const ABS_RSQRT__BYTES: i32 = 32;
+
 export const COPY_WINDOW_FULL: i32 = 0;
 export const COPY_WINDOW_TILE: i32 = 4;
 export const COPY_WINDOW_ELEM_BYTES: i32 = 8;

@@ -157,7 +157,7 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     '/* Status codes of invoke. */',
     `#define ${P}_OK 0`,
     `#define ${P}_ERROR_NOT_INITIALIZED 1`,
-    `#define ${P}_ERROR_KERNEL 2 /* a SOFTMAX row out of TFLM's range (TFLM aborts there) */`,
+    `#define ${P}_ERROR_KERNEL 2 /* a SOFTMAX row out of TFLM's range (TFLM aborts there) or an RSQRT input below zero (TFLM's Invoke fails) */`,
     '',
     `/* Selects the arena: NULL = the model's static arena (absent when compiled with -D${P}_NO_STATIC_ARENA),`,
     ` * or caller storage of ${P}_ARENA_BYTES bytes, 16-byte aligned. Returns 0, or 1 for a missing/misaligned arena. */`,

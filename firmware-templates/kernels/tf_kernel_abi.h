@@ -699,6 +699,26 @@ typedef struct {
 #define TF_SVDF_WORDS 18
 
 typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t rescale;
+} tf_abs_rsqrt_args;
+#define TF_ABS_RSQRT_INPUT 0
+#define TF_ABS_RSQRT_OUTPUT 1
+#define TF_ABS_RSQRT_SIZE 2
+#define TF_ABS_RSQRT_INPUT_OFFSET 3
+#define TF_ABS_RSQRT_OUTPUT_OFFSET 4
+#define TF_ABS_RSQRT_MULTIPLIER 5
+#define TF_ABS_RSQRT_SHIFT 6
+#define TF_ABS_RSQRT_RESCALE 7
+#define TF_ABS_RSQRT_WORDS 8
+
+typedef struct {
   int32_t full;
   int32_t tile;
   int32_t elem_bytes;
@@ -788,6 +808,9 @@ void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stre
 void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void copy(const int32_t *args); /* copy: memmove */
+void abs_s8(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
+void abs_s16(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
+void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per element; forward stream (also the stream-element order) */
 void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> int8 values of their channel table */
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 

@@ -14,7 +14,8 @@
 #include "tf_kernel_abi.h"
 
 /* The bases of the model being run (set by its invoke), and a sticky error status (0 = ok; -1: a
- * SOFTMAX row whose sum of exponentials is outside TFLM's range, where TFLM aborts). */
+ * SOFTMAX row whose sum of exponentials is outside TFLM's range, where TFLM aborts; an RSQRT input
+ * below its zero point, where TFLM's Invoke fails). */
 extern uint8_t *tf_arena;
 extern const uint8_t *tf_consts;
 extern int32_t tf_status;

@@ -146,6 +146,36 @@ export function multiplyByQuantizedMultiplierGreaterThanOne(x: number, multiplie
   return fpMul(Math.imul(x, 1 << leftShift), multiplier);
 }
 
+/**
+ * TFLite GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(input) for input >= 0 as a multiplier and shift
+ * (shift times reverseShift; -1 makes it a left shift). Five Newton-Raphson steps in Q3.28; 0 and 1 give
+ * (INT32_MAX, 0). The final left shift wraps like the C++ int32 shift.
+ */
+export function getInvSqrtQuantizedMultiplierExp(input: number, reverseShift: number): { multiplier: number; shift: number } {
+  if (input <= 1) return { multiplier: INT32_MAX, shift: 0 };
+  let shift = 11;
+  while (input >= 1 << 29) {
+    input = Math.trunc(input / 4);
+    shift++;
+  }
+  const leftShiftBitPairs = ((Math.clz32(input) - 1) >>> 1) - 1;
+  shift -= leftShiftBitPairs;
+  input <<= 2 * leftShiftBitPairs;
+  const halfInput = roundingDivideByPOT(input >> 1, 1); // SaturatingRoundingMultiplyByPOT<-1> of Q3.28 input / 2
+  const halfThree = (1 << 28) + (1 << 27); // 1.5 in Q3.28
+  let x = 1 << 28; // One() in Q3.28
+  for (let i = 0; i < 5; i++) {
+    const x3 = rescale(fpMul(fpMul(x, x), x), 9, 3);
+    x = rescale((fpMul(halfThree, x) - fpMul(halfInput, x3)) | 0, 6, 3);
+  }
+  let multiplier = fpMul(x, 1518500250); // times sqrt(2) / 2 in Q0.31
+  if (shift < 0) {
+    multiplier = (multiplier << -shift) | 0;
+    shift = 0;
+  }
+  return { multiplier, shift: shift * reverseShift };
+}
+
 /** TFLite CalculateInputRadius: the largest |input - zp| whose rescaled value stays below 2^(31) in the fixed-point format. */
 export function calculateInputRadius(inputIntegerBits: number, inputLeftShift: number, totalSignedBits = 31): number {
   const maxInputRescaled = ((2 ** inputIntegerBits - 1) * 2 ** (totalSignedBits - inputIntegerBits)) / 2 ** inputLeftShift;

@@ -98,6 +98,7 @@ const ELEMENTWISE_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'element
 const ACTIVATION_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'activations.c' };
 const QUANTIZE_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'quantize.c' };
 const LAYOUT_SOURCES: KernelSources = { wasm: 'layout.ts', c: 'layout.c' };
+const UNARY_MATH_SOURCES: KernelSources = { wasm: 'unary-math.ts', c: 'unary_math.c' };
 const POOL_SOURCES: KernelSources = { wasm: 'pool.ts', c: 'pool.c' };
 
 const NO_WORKSPACE = null;
@@ -163,6 +164,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   // TFLM's SVDF: a feature matmul into its variable state, then a per-filter time dot product. Our kernels
   // sum each unit's rank dot products directly (TFLM's two int32 scratch arrays, same sums): no workspace.
   SVDF: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'svdf.ts', c: 'svdf.c' } },
+  ABS: unary('clamp', UNARY_MATH_SOURCES),
+  RSQRT: unary('nonlinear', UNARY_MATH_SOURCES),
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */

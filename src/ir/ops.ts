@@ -36,6 +36,8 @@ export const OP_KINDS = [
   'TRANSPOSE_CONV',
   'DECODE',
   'SVDF',
+  'ABS',
+  'RSQRT',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -169,6 +171,8 @@ export interface OpAttrs {
   TRANSPOSE_CONV: TransposeConvAttrs;
   DECODE: LutLayout;
   SVDF: SvdfAttrs;
+  ABS: NoAttrs;
+  RSQRT: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -292,6 +296,18 @@ export interface SvdfParams {
   shift2: number;
 }
 
+/**
+ * TFLM OpDataAbsRsqrt (elementwise.cc): ABS requantizes |x - inputOffset| when `rescale` (input and output
+ * scales differ), else adds the output offset; RSQRT always scales by 1 / (sqrt(input scale) * output scale).
+ */
+export interface AbsRsqrtParams {
+  inputOffset: number;
+  outputOffset: number;
+  multiplier: number;
+  shift: number;
+  rescale: boolean;
+}
+
 export type NoParams = null;
 
 export interface OpParams {
@@ -327,6 +343,8 @@ export interface OpParams {
   TRANSPOSE_CONV: ConvParams;
   DECODE: NoParams;
   SVDF: SvdfParams;
+  ABS: AbsRsqrtParams;
+  RSQRT: AbsRsqrtParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

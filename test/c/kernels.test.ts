@@ -140,6 +140,8 @@ function typedUnary(r: Rng, which: string): Graph {
     case 'QUANTIZE int16->int32': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int32', si / 10000));
     case 'QUANTIZE int32->int8': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int8', si / 10, r.int(-20, 20)));
     case 'QUANTIZE int32->int16': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int16', si / 1000));
+    case 'ABS int16': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 200));
+    case 'ABS int16 same scale': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 256));
     case 'DEQUANTIZE uint8->float32': return singleOpGraph('DEQUANTIZE', {}, [t('uint8', si, r.int(100, 150))], t('float32'));
   }
   throw new Error(which);
@@ -148,6 +150,7 @@ function typedUnary(r: Rng, which: string): Graph {
 const TYPED = [
   'RELU int16', 'RELU6 int16', 'LEAKY_RELU int16', 'QUANTIZE float32->int16', 'QUANTIZE int8->uint8', 'QUANTIZE uint8->int8',
   'QUANTIZE int8->int32', 'QUANTIZE int16->int16', 'QUANTIZE int16->int32', 'QUANTIZE int32->int8', 'QUANTIZE int32->int16', 'DEQUANTIZE uint8->float32',
+  'ABS int16', 'ABS int16 same scale',
 ];
 
 const FAMILIES: Array<[string, (r: Rng) => Graph]> = [

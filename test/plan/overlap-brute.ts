@@ -143,7 +143,7 @@ function shapeOf(graph: Graph, id: number): number[] {
 }
 
 const ELEMENTWISE_UNARY = new Set<string>([
-  'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX',
+  'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX', 'ABS', 'RSQRT',
 ]);
 
 function rawRules(graph: Graph, op: AnyOp): RawRule[] {

@@ -126,6 +126,7 @@ export const UNARY_KINDS = [
   'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH',
   'QUANTIZE int8->int8', 'QUANTIZE int8->int16', 'QUANTIZE int16->int8', 'QUANTIZE float32->int8',
   'DEQUANTIZE int8->float32', 'DEQUANTIZE int16->float32', 'SOFTMAX int8->int8', 'SOFTMAX int8->int16',
+  'ABS', 'ABS same scale', 'RSQRT',
 ] as const;
 export type UnaryCase = (typeof UNARY_KINDS)[number];
 
@@ -160,6 +161,13 @@ export function unaryCase(r: Rng, which: UnaryCase, shape = randomShape(r)): Gra
       return singleOpGraph('SOFTMAX', { beta: 1 }, [t('int8', si, zi)], t('int8', 1 / 256, -128));
     case 'SOFTMAX int8->int16':
       return singleOpGraph('SOFTMAX', { beta: 1 }, [t('int8', si, zi)], t('int16', 1 / 65536, -32768));
+    case 'ABS':
+      return singleOpGraph('ABS', {}, [t('int8', si, zi)], t('int8', r.float(0.02, 0.1), r.int(-128, 0)));
+    case 'ABS same scale':
+      return singleOpGraph('ABS', {}, [t('int8', si, zi)], t('int8', si, r.int(-128, 0)));
+    case 'RSQRT':
+      // Every stored value at or above the input zero point: TFLM's Invoke fails below it.
+      return singleOpGraph('RSQRT', {}, [t('int8', r.float(0.01, 1), -128)], t('int8', r.float(0.005, 0.05), r.int(-128, 0)));
   }
 }
 

@@ -14,6 +14,13 @@ import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Li
 
 const FULL: [number, number] = [-128, 127];
 
+/** ABS on int16 (zero points 0, as TFLM requires), rescaled or not. */
+function abs16Case(r: Rng, sameScale: boolean): Graph {
+  const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
+  const si = r.float(0.02, 0.1) / 256;
+  return singleOpGraph('ABS', {}, [{ shape, dtype: 'int16', scale: si, zp: 0 }], { shape, dtype: 'int16', scale: sameScale ? si : si * r.float(0.5, 2), zp: 0 });
+}
+
 function bigPointwise(r: Rng): Graph {
   const n = r.int(1, 2), h = r.int(1, 4), w = r.int(1, 5), cin = r.int(1, 40), cout = r.int(1, 19);
   const inScale = r.float(0.01, 0.05);
@@ -251,6 +258,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
   ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
+  ['ABS int16', (r) => abs16Case(r, false)],
+  ['ABS int16 same scale', (r) => abs16Case(r, true)],
 ];
 
 const CASES = 12;

@@ -49,6 +49,8 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   TRANSPOSE_CONV: [3, 4, [3]], // output shape, filter, input, optional bias
   DECODE: [2, 2, []], // TFLM's multi-pair DECODE is split into one op per pair by the parser
   SVDF: [5, 5, [3]], // input, weights feature, weights time, optional bias, activation state (a variable)
+  ABS: [1, 1, []],
+  RSQRT: [1, 1, []],
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -349,6 +351,8 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     if (!Number.isInteger(rank) || rank < 1) throw n.malformed(`rank ${rank} must be a positive integer`, { rank });
     return { rank };
   },
+  ABS: noAttrs,
+  RSQRT: noAttrs,
 };
 
 /**

@@ -102,6 +102,8 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   TRANSPOSE_CONV: { unionType: 49, fields: [f('padding', 0, 'i8'), f('strideW', 1, 'i32'), f('strideH', 2, 'i32'), f('activation', 3, 'i8')] },
   DECODE: null, // a custom operator (TFLM_DECODE) without options
   SVDF: { unionType: 6, fields: [f('rank', 0, 'i32'), f('activation', 1, 'i8'), f('asymmetricQuantizeInputs', 2, 'bool')] },
+  ABS: empty(78),
+  RSQRT: null,
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -5,7 +5,7 @@ import { calculateInputRadius, downScaleInt32ToInt16Multiplier } from '../fixedp
 import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
 import { dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
-import { checkShift, requantMultiplier } from './multiplier.js';
+import { checkShift, MAX_LEFT_SHIFT, requantMultiplier } from './multiplier.js';
 import type { DeriveContext, ParamDeriver, ParamDerivers } from './types.js';
 import { isFloatOp } from '../float.js';
 
@@ -20,7 +20,9 @@ export type NonlinearKind =
   | 'RELU_N1_TO_1'
   | 'MEAN'
   | 'QUANTIZE'
-  | 'DEQUANTIZE';
+  | 'DEQUANTIZE'
+  | 'ABS'
+  | 'RSQRT';
 
 type Ctx = DeriveContext<NonlinearKind>;
 type IntDType = 'int8' | 'uint8' | 'int16' | 'int32';
@@ -356,6 +358,35 @@ function deriveDequantize(ctx: DeriveContext<'DEQUANTIZE'>) {
   return { scale: inQ.scale, zeroPoint: inQ.zeroPoint };
 }
 
+// ---- ABS / RSQRT: TFLM elementwise.cc PrepareAbsRsqrt (ABS int8 and int16, RSQRT int8) ----
+
+/** RSQRT's kernel applies its multiplier with shift - 20 (TFLM's kShift): 20 more bits of left shift stay defined. */
+const RSQRT_KSHIFT = 20;
+
+function deriveAbsRsqrt(ctx: DeriveContext<'ABS' | 'RSQRT'>) {
+  const [input, output] = unary(ctx);
+  const dtype = requireDType(ctx, input, ctx.op.kind === 'ABS' ? ['int8', 'int16'] : ['int8'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
+    throw unsupported(ctx, `int16 needs zero points of 0 (has ${inQ.zeroPoint} and ${outQ.zeroPoint})`, inQ.zeroPoint !== 0 ? input : output);
+  }
+  const rescale = inQ.scale !== outQ.scale;
+  const site = { ctx, tensor: output, what: ctx.op.kind === 'ABS' ? 'output (input scale / output scale)' : 'output (1 / (sqrt(input scale) x output scale))' };
+  // Both in double, as TFLM's SetAbsOutputMultiplier / SetRsqrtOutputMultiplier.
+  const q =
+    ctx.op.kind === 'RSQRT'
+      ? requantMultiplier(site, 1 / (Math.sqrt(inQ.scale) * outQ.scale), MAX_LEFT_SHIFT + RSQRT_KSHIFT)
+      : rescale
+        ? requantMultiplier(site, inQ.scale / outQ.scale)
+        : { multiplier: 0, shift: 0 };
+  if (ctx.op.kind === 'RSQRT' && q.multiplier !== 0 && q.shift - RSQRT_KSHIFT < -31) {
+    throw unsupported(ctx, `output multiplier ${1 / (Math.sqrt(inQ.scale) * outQ.scale)} needs a right shift of ${RSQRT_KSHIFT - q.shift} (TFLM's RoundingDivideByPOT takes at most 31)`, output);
+  }
+  return { inputOffset: inQ.zeroPoint, outputOffset: outQ.zeroPoint, multiplier: q.multiplier, shift: q.shift, rescale };
+}
+
 // ---- float32 elementwise ops: float32 in and out, one shape; they have attrs only ----
 
 function deriveFloatUnary(ctx: Ctx): null {
@@ -382,4 +413,6 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   MEAN: deriveMean,
   QUANTIZE: deriveQuantize,
   DEQUANTIZE: deriveDequantize,
+  ABS: orFloat<'ABS'>(deriveAbsRsqrt),
+  RSQRT: orFloat<'RSQRT'>(deriveAbsRsqrt),
 };

@@ -42,6 +42,10 @@ export const floatReluN1To1 = unary<'RELU_N1_TO_1'>((x) => Math.min(Math.max(x, 
 export const floatLeakyRelu = unary<'LEAKY_RELU'>((x, op) => (x > 0 ? x : f32(x * f32(op.attrs.alpha))));
 /** x * min(6, max(0, x + 3)) / 6, each step in float32. */
 export const floatHardSwish = unary<'HARD_SWISH'>((x) => f32(f32(x * Math.min(6, Math.max(0, f32(x + 3)))) / 6));
+/** std::abs on a float. */
+export const floatAbs = unary<'ABS'>((x) => Math.abs(x));
+/** 1.f / std::sqrt(f): the float32 square root, then a float32 division. */
+export const floatRsqrt = unary<'RSQRT'>((x) => f32(1 / f32(Math.sqrt(x))));
 /** std::tanh on a float (the double tanh rounded to float32; tanhf may differ in the last bit). */
 export const floatTanh = unary<'TANH'>((x) => f32(Math.tanh(x)));
 

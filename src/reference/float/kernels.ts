@@ -11,6 +11,7 @@ import { transpose } from '../ops/transpose.js';
 import type { FloatKernel } from '../types.js';
 import { floatAveragePool2d, floatConv2d, floatDepthwiseConv2d, floatFullyConnected, floatMaxPool2d } from './conv.js';
 import {
+  floatAbs,
   floatAdd,
   floatHardSwish,
   floatLeakyRelu,
@@ -20,6 +21,7 @@ import {
   floatRelu,
   floatRelu6,
   floatReluN1To1,
+  floatRsqrt,
   floatSoftmax,
   floatSub,
   floatTanh,
@@ -60,4 +62,6 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   TRANSPOSE: transpose,
   MAXIMUM: maximum,
   MINIMUM: minimum,
+  ABS: floatAbs,
+  RSQRT: floatRsqrt,
 };

@@ -1,6 +1,7 @@
 // The nonlinear / fixed-point reference kernels, by op kind.
 import type { NonlinearKind } from '../../ir/params/nonlinear.js';
 import type { RefKernels } from '../types.js';
+import { abs, rsqrt } from './abs-rsqrt.js';
 import { leakyRelu, relu, relu6, reluN1To1 } from './activations.js';
 import { hardSwish } from './hard-swish.js';
 import { logistic } from './logistic.js';
@@ -21,4 +22,6 @@ export const nonlinearKernels: RefKernels<NonlinearKind> = {
   MEAN: mean,
   QUANTIZE: quantize,
   DEQUANTIZE: dequantize,
+  ABS: abs,
+  RSQRT: rsqrt,
 };

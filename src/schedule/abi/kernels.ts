@@ -89,6 +89,9 @@ export const KERNELS: Record<string, KernelSpec> = {
   concatenation: { record: 'concatenation', ops: ['CONCATENATION'], variant: 'default', summary: 'any dtype; byte copies' },
   resize_nearest: { record: 'resize_nearest', ops: ['RESIZE_NEAREST_NEIGHBOR'], variant: 'default', summary: 'any dtype' },
   copy: { record: 'copy', ops: ['RESHAPE', 'SQUEEZE'], variant: 'default', summary: 'memmove' },
+  abs_s8: { record: 'abs_rsqrt', ops: ['ABS'], variant: 'default', summary: ELEMENTWISE },
+  abs_s16: { record: 'abs_rsqrt', ops: ['ABS'], variant: 'default', summary: ELEMENTWISE },
+  rsqrt_s8: { record: 'abs_rsqrt', ops: ['RSQRT'], variant: 'default', summary: `Newton-Raphson 1 / sqrt per element; ${ELEMENTWISE}` },
   decode_lut_s8: { record: 'decode_lut', ops: ['DECODE'], variant: 'default', summary: 'packed LUT indices -> int8 values of their channel table' },
   copy_window: { record: 'copy_window', ops: ['copy-window'], variant: 'default', summary: 'patch tiles: a spatial window to or from a compact tile' },
 };

@@ -40,4 +40,6 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   TRANSPOSE_CONV: w.TRANSPOSE_CONV,
   DECODE: m.DECODE,
   SVDF: r.SVDF,
+  ABS: e.ABS,
+  RSQRT: e.RSQRT,
 };

@@ -126,6 +126,8 @@ export const RECORDS = {
     'batches', 'input_size', 'filters', 'memory', 'rank',
     'input_offset', 'state_zero_point', 'output_offset', 'multiplier1', 'shift1', 'multiplier2', 'shift2',
   ],
+  /** ABS / RSQRT (TFLM OpDataAbsRsqrt): `rescale` 0 = ABS adds the output offset without requantizing; RSQRT ignores it. */
+  abs_rsqrt: ['input', 'output', 'size', 'input_offset', 'output_offset', 'multiplier', 'shift', 'rescale'],
   /** CopyWindowCall: direction 0 = to-tile (full -> tile), 1 = from-tile. */
   copy_window: ['full', 'tile', 'elem_bytes', 'batches', 'full_h', 'full_w', 'tile_h', 'tile_w', 'channels', 'y0', 'x0', 'direction'],
 } as const satisfies Record<string, readonly string[]>;

@@ -227,3 +227,20 @@ export const DEQUANTIZE: OpLowering<'DEQUANTIZE'> = {
     return { record: 'dequantize', fields: { ...io, size, scale: f32Bits(op.params.scale), zero_point: op.params.zeroPoint } };
   },
 };
+
+function absRsqrt(name: string): OpLowering<'ABS' | 'RSQRT'> {
+  return {
+    symbol: byInput(name),
+    record(ctx, { call, op, where }) {
+      const { io, size } = unary(ctx, call, where);
+      const p = op.params;
+      return {
+        record: 'abs_rsqrt',
+        fields: { ...io, size, input_offset: p.inputOffset, output_offset: p.outputOffset, multiplier: p.multiplier, shift: p.shift, rescale: p.rescale ? 1 : 0 },
+      };
+    },
+  };
+}
+
+export const ABS = absRsqrt('abs');
+export const RSQRT = absRsqrt('rsqrt');

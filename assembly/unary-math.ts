@@ -1,0 +1,81 @@
+// ABS (int8, int16) and RSQRT (int8), one element at a time in a forward stream (also the plan's
+// 'stream-element' order). Spec: src/reference/ops/abs-rsqrt.ts (TFLM elementwise.cc).
+import {
+  ABS_RSQRT_INPUT, ABS_RSQRT_OUTPUT, ABS_RSQRT_SIZE, ABS_RSQRT_INPUT_OFFSET, ABS_RSQRT_OUTPUT_OFFSET,
+  ABS_RSQRT_MULTIPLIER, ABS_RSQRT_SHIFT, ABS_RSQRT_RESCALE,
+} from './abi';
+import { arg, ptr, clampI32 } from './base';
+import { multiplyByQuantizedMultiplier, roundingDivideByPOT, srdhm } from './quant';
+import { saturatingRoundingMultiplyByPOT } from './fixedpoint';
+
+// @ts-ignore: decorator
+@inline
+function ld<T>(base: usize, i: i32): i32 {
+  return <i32>load<T>(base + (<usize>i << alignof<T>()));
+}
+
+// @ts-ignore: decorator
+@inline
+function st<T>(base: usize, i: i32, v: i32): void {
+  store<T>(base + (<usize>i << alignof<T>()), <T>v);
+}
+
+// @ts-ignore: decorator
+@inline
+function absTyped<T>(args: usize, qmin: i32, qmax: i32): void {
+  const x = ptr(args, ABS_RSQRT_INPUT), y = ptr(args, ABS_RSQRT_OUTPUT), size = arg(args, ABS_RSQRT_SIZE);
+  const inOff = arg(args, ABS_RSQRT_INPUT_OFFSET), outOff = arg(args, ABS_RSQRT_OUTPUT_OFFSET);
+  const m = arg(args, ABS_RSQRT_MULTIPLIER), s = arg(args, ABS_RSQRT_SHIFT);
+  if (arg(args, ABS_RSQRT_RESCALE) == 0) {
+    for (let i = 0; i < size; i++) st<T>(y, i, clampI32(abs(ld<T>(x, i) - inOff) + outOff, qmin, qmax));
+  } else {
+    for (let i = 0; i < size; i++) st<T>(y, i, clampI32(multiplyByQuantizedMultiplier(abs(ld<T>(x, i) - inOff), m, s) + outOff, qmin, qmax));
+  }
+}
+export function abs_s8(args: usize): void {
+  absTyped<i8>(args, -128, 127);
+}
+export function abs_s16(args: usize): void {
+  absTyped<i16>(args, -32768, 32767);
+}
+
+/**
+ * 1 / sqrt(value) for value > 0 as an integer scaled by 2^20 (TFLM's kShift): TFLite's
+ * GetInvSqrtQuantizedMultiplierExp (reverse shift -1) applied to 1 by MultiplyByQuantizedMultiplier.
+ */
+function invSqrtScaled(value: i32): i32 {
+  if (value <= 1) return multiplyByQuantizedMultiplier(1, i32.MAX_VALUE, 20);
+  let input = value, shift = 11;
+  while (input >= 1 << 29) {
+    input /= 4;
+    shift++;
+  }
+  const pairs = ((<i32>clz(input) - 1) >>> 1) - 1;
+  shift -= pairs;
+  input <<= 2 * pairs;
+  const halfInput = roundingDivideByPOT(input >> 1, 1);
+  const halfThree = (1 << 28) + (1 << 27);
+  let x = 1 << 28;
+  for (let i = 0; i < 5; i++) {
+    const x3 = saturatingRoundingMultiplyByPOT(srdhm(srdhm(x, x), x), 6);
+    x = saturatingRoundingMultiplyByPOT(srdhm(halfThree, x) - srdhm(halfInput, x3), 3);
+  }
+  let m = srdhm(x, 1518500250);
+  if (shift < 0) {
+    m <<= -shift;
+    shift = 0;
+  }
+  return multiplyByQuantizedMultiplier(1, m, 20 - shift);
+}
+
+/** RSQRT int8: an element below the zero point (TFLM fails the Invoke) is computed from its absolute value (the C kernel flags it). */
+export function rsqrt_s8(args: usize): void {
+  const x = ptr(args, ABS_RSQRT_INPUT), y = ptr(args, ABS_RSQRT_OUTPUT), size = arg(args, ABS_RSQRT_SIZE);
+  const inOff = arg(args, ABS_RSQRT_INPUT_OFFSET), outOff = arg(args, ABS_RSQRT_OUTPUT_OFFSET);
+  const m = arg(args, ABS_RSQRT_MULTIPLIER), s = arg(args, ABS_RSQRT_SHIFT) - 20;
+  for (let i = 0; i < size; i++) {
+    const value = abs(<i32>load<i8>(x + <usize>i) - inOff);
+    const out = value == 0 ? 127 : clampI32(multiplyByQuantizedMultiplier(invSqrtScaled(value), m, s) + outOff, -128, 127);
+    store<i8>(y + <usize>i, <i8>out);
+  }
+}
