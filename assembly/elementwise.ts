@@ -46,10 +46,24 @@ const OP_SUB = 1;
 const OP_MUL = 2;
 const OP_MAX = 3;
 const OP_MIN = 4;
+/** ADD / SUB through the lookup table in ADD_LUT (either op: the table holds its results). */
+const OP_LUT = 5;
+const OP_ADD16 = 6;
+const OP_SUB16 = 7;
 
 // @ts-ignore: decorator
 @inline
 function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
+  if (kind == OP_LUT) {
+    const lut = ptr(args, ADD_LUT);
+    const a = <usize>load<u8>(ptr(args, ADD_INPUT1) + <usize>i1), b = <usize>load<u8>(ptr(args, ADD_INPUT2) + <usize>i2);
+    store<i8>(ptr(args, ADD_OUTPUT) + <usize>i, load<i8>(lut + ((a << 8) | b)));
+    return;
+  }
+  if (kind == OP_ADD16 || kind == OP_SUB16) {
+    addSub16Element(args, kind == OP_SUB16, i, i1, i2);
+    return;
+  }
   if (kind == OP_MAX || kind == OP_MIN) {
     // TFLM compares the stored values: no requantization
     const a = <i32>load<i8>(ptr(args, MAX_MIN_INPUT1) + <usize>i1), b = <i32>load<i8>(ptr(args, MAX_MIN_INPUT2) + <usize>i2);
@@ -144,55 +158,17 @@ function maxMinFlat16(args: usize, isMax: bool, size: i32): i32 {
 }
 
 /**
- * Output elements in order; broadcast inputs walk their strides (0 on broadcast dims). The add, mul and
- * max_min records share the shape fields' offsets (test/wasm/abi.test.ts checks it).
+ * Output elements from `from` on, in order: the same index into every operand when the record is `flat`,
+ * else a 6-D walk where broadcast inputs step by their strides (0 on broadcast dims). The add, mul and
+ * max_min records share the shape fields' offsets (test/wasm/abi.test.ts checks it). The one walk every
+ * broadcasting kernel takes; `kind` is a constant at each inlined call, so the element dispatch folds.
  */
 // @ts-ignore: decorator
 @inline
-function binary(args: usize, kind: i32): void {
+function broadcastWalk(args: usize, kind: i32, from: i32): void {
   const size = arg(args, ADD_SIZE);
-  const lutRef = kind == OP_ADD || kind == OP_SUB ? arg(args, ADD_LUT) : 0;
-  if (lutRef != 0) {
-    binaryLut(args, ref(lutRef), size);
-    return;
-  }
   if (arg(args, ADD_FLAT) != 0) {
-    let i = 0;
-    if (ASC_FEATURE_SIMD && (kind == OP_ADD || kind == OP_SUB)) i = addFlat16(args, kind == OP_SUB, size);
-    if (ASC_FEATURE_SIMD && (kind == OP_MAX || kind == OP_MIN)) i = maxMinFlat16(args, kind == OP_MAX, size);
-    for (; i < size; i++) binaryElement(args, kind, i, i, i);
-    return;
-  }
-  const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
-  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
-  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
-  let i = 0;
-  for (let a = 0; a < d0; a++) {
-    for (let b = 0; b < d1; b++) {
-      for (let c = 0; c < d2; c++) {
-        for (let d = 0; d < d3; d++) {
-          for (let e = 0; e < d4; e++) {
-            let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
-            let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
-            for (let f = 0; f < d5; f++) {
-              binaryElement(args, kind, i++, i1, i2);
-              i1 += st15;
-              i2 += st25;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** ADD / SUB through their lookup table: y = lut[x1 as u8 << 8 | x2 as u8], in output order. */
-function binaryLut(args: usize, lut: usize, size: i32): void {
-  const x1 = ptr(args, ADD_INPUT1), x2 = ptr(args, ADD_INPUT2), y = ptr(args, ADD_OUTPUT);
-  if (arg(args, ADD_FLAT) != 0) {
-    for (let i = 0; i < size; i++) {
-      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i) << 8) | <usize>load<u8>(x2 + <usize>i))));
-    }
+    for (let i = from; i < size; i++) binaryElement(args, kind, i, i, i);
     return;
   }
   const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
@@ -203,11 +179,39 @@ function binaryLut(args: usize, lut: usize, size: i32): void {
     let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
     let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
     for (let f = 0; f < d5; f++) {
-      store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i1) << 8) | <usize>load<u8>(x2 + <usize>i2))));
-      i++;
+      binaryElement(args, kind, i++, i1, i2);
       i1 += st15;
       i2 += st25;
     }
+  }
+}
+
+/** int8 ADD / SUB / MUL / MAXIMUM / MINIMUM: the lookup table when the ADD / SUB record has one, SIMD on the flat prefix. */
+// @ts-ignore: decorator
+@inline
+function binary(args: usize, kind: i32): void {
+  if ((kind == OP_ADD || kind == OP_SUB) && arg(args, ADD_LUT) != 0) {
+    binaryLut(args);
+    return;
+  }
+  let i = 0;
+  if (ASC_FEATURE_SIMD && arg(args, ADD_FLAT) != 0) {
+    const size = arg(args, ADD_SIZE);
+    if (kind == OP_ADD || kind == OP_SUB) i = addFlat16(args, kind == OP_SUB, size);
+    if (kind == OP_MAX || kind == OP_MIN) i = maxMinFlat16(args, kind == OP_MAX, size);
+  }
+  broadcastWalk(args, kind, i);
+}
+
+/** ADD / SUB through their lookup table: y = lut[x1 as u8 << 8 | x2 as u8], in output order (the flat loop with the table base hoisted). */
+function binaryLut(args: usize): void {
+  if (arg(args, ADD_FLAT) == 0) {
+    broadcastWalk(args, OP_LUT, 0);
+    return;
+  }
+  const x1 = ptr(args, ADD_INPUT1), x2 = ptr(args, ADD_INPUT2), y = ptr(args, ADD_OUTPUT), lut = ptr(args, ADD_LUT), size = arg(args, ADD_SIZE);
+  for (let i = 0; i < size; i++) {
+    store<i8>(y + <usize>i, load<i8>(lut + ((<usize>load<u8>(x1 + <usize>i) << 8) | <usize>load<u8>(x2 + <usize>i))));
   }
 }
 
@@ -266,24 +270,7 @@ function addSub16Element(args: usize, sub: bool, i: i32, i1: i32, i2: i32): void
 // @ts-ignore: decorator
 @inline
 function addSub16(args: usize, sub: bool): void {
-  const size = arg(args, ADD_SIZE);
-  if (arg(args, ADD_FLAT) != 0) {
-    for (let i = 0; i < size; i++) addSub16Element(args, sub, i, i, i);
-    return;
-  }
-  const sh = args + <usize>ADD_OUT_SHAPE, s1 = args + <usize>ADD_IN1_STRIDES, s2 = args + <usize>ADD_IN2_STRIDES;
-  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
-  const st15 = load<i32>(s1, 20), st25 = load<i32>(s2, 20);
-  let i = 0;
-  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
-    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
-    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
-    for (let f = 0; f < d5; f++) {
-      addSub16Element(args, sub, i++, i1, i2);
-      i1 += st15;
-      i2 += st25;
-    }
-  }
+  broadcastWalk(args, sub ? OP_SUB16 : OP_ADD16, 0);
 }
 
 export function add_s16(args: usize): void {
