@@ -50,6 +50,8 @@ const OP_MIN = 4;
 const OP_LUT = 5;
 const OP_ADD16 = 6;
 const OP_SUB16 = 7;
+const OP_SQDIFF = 8;
+const OP_SQDIFF16 = 9;
 
 // @ts-ignore: decorator
 @inline
@@ -62,6 +64,14 @@ function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
   }
   if (kind == OP_ADD16 || kind == OP_SUB16) {
     addSub16Element(args, kind == OP_SUB16, i, i1, i2);
+    return;
+  }
+  if (kind == OP_SQDIFF) {
+    squaredDifferenceElement<i8>(args, i, i1, i2);
+    return;
+  }
+  if (kind == OP_SQDIFF16) {
+    squaredDifferenceElement<i16>(args, i, i1, i2);
     return;
   }
   if (kind == OP_MAX || kind == OP_MIN) {
@@ -279,6 +289,26 @@ export function add_s16(args: usize): void {
 
 export function sub_s16(args: usize): void {
   addSub16(args, true);
+}
+
+/** One SQUARED_DIFFERENCE output element (TFLM squared_difference.cc): ADD's input scaling, the difference squared, any output shift. */
+// @ts-ignore: decorator
+@inline
+function squaredDifferenceElement<T>(args: usize, i: i32, i1: i32, i2: i32): void {
+  const leftShift = arg(args, ADD_LEFT_SHIFT);
+  const v1 = multiplyByQuantizedMultiplier((ld<T>(ptr(args, ADD_INPUT1), i1) + arg(args, ADD_INPUT1_OFFSET)) << leftShift, arg(args, ADD_INPUT1_MULTIPLIER), arg(args, ADD_INPUT1_SHIFT));
+  const v2 = multiplyByQuantizedMultiplier((ld<T>(ptr(args, ADD_INPUT2), i2) + arg(args, ADD_INPUT2_OFFSET)) << leftShift, arg(args, ADD_INPUT2_MULTIPLIER), arg(args, ADD_INPUT2_SHIFT));
+  const d = v1 - v2;
+  const v = multiplyByQuantizedMultiplier(d * d, arg(args, ADD_OUTPUT_MULTIPLIER), arg(args, ADD_OUTPUT_SHIFT)) + arg(args, ADD_OUTPUT_OFFSET);
+  st<T>(ptr(args, ADD_OUTPUT), i, clampI32(v, arg(args, ADD_ACT_MIN), arg(args, ADD_ACT_MAX)));
+}
+
+export function squared_difference_s8(args: usize): void {
+  broadcastWalk(args, OP_SQDIFF, 0);
+}
+
+export function squared_difference_s16(args: usize): void {
+  broadcastWalk(args, OP_SQDIFF16, 0);
 }
 
 export function mul_s8(args: usize): void {

@@ -1,8 +1,7 @@
-/* ADD, SUB (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference: src/reference/ops/elementwise.ts and
- * maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
+/* ADD, SUB, SQUARED_DIFFERENCE (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference:
+ * src/reference/ops/elementwise.ts, squared-difference.ts and maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
-#include "tf_kernels.h"
-#include "tf_quant.h"
+#include "tf_elem.h"
 
 /* Walks the output index over TF_MAX_RANK dims, keeping both input offsets in step (stride 0 on broadcast dims). */
 typedef struct {
@@ -115,6 +114,27 @@ static void add_sub16(const int32_t *args, int sub) {
 
 void add_s16(const int32_t *args) { add_sub16(args, 0); }
 void sub_s16(const int32_t *args) { add_sub16(args, 1); }
+
+/* SQUARED_DIFFERENCE (TFLM squared_difference.cc): ADD's input scaling, the int32 difference squared
+ * (wrapping), then any output multiplier, clamped to the type. */
+static void squared_difference(const int32_t *args, int type) {
+  const tf_add_args *p = (const tf_add_args *)args;
+  const void *a = tf_ref(p->input1), *b = tf_ref(p->input2);
+  void *y = tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
+    const int32_t s1 = tf_mbqm(tf_wshl(tf_load(a, type, i1) + p->input1_offset, p->left_shift), p->input1_multiplier, p->input1_shift);
+    const int32_t s2 = tf_mbqm(tf_wshl(tf_load(b, type, i2) + p->input2_offset, p->left_shift), p->input2_multiplier, p->input2_shift);
+    const int32_t d = tf_wsub(s1, s2);
+    const int32_t v = tf_mbqm((int32_t)((uint32_t)d * (uint32_t)d), p->output_multiplier, p->output_shift) + p->output_offset;
+    tf_store(y, type, i, tf_clamp(v, p->act_min, p->act_max));
+    if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
+
+void squared_difference_s8(const int32_t *args) { squared_difference(args, TF_INT8); }
+void squared_difference_s16(const int32_t *args) { squared_difference(args, TF_INT16); }
 
 static inline int8_t mul_one(const tf_mul_args *p, int32_t a, int32_t b) {
   const int32_t v = tf_mbqm((a + p->input1_offset) * (b + p->input2_offset), p->output_multiplier, p->output_shift) + p->output_offset;

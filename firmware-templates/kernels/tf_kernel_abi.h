@@ -808,6 +808,8 @@ void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stre
 void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void copy(const int32_t *args); /* copy: memmove */
+void squared_difference_s8(const int32_t *args); /* add: int8 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
+void squared_difference_s16(const int32_t *args); /* add: int16 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
 void abs_s8(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void abs_s16(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per element; forward stream (also the stream-element order) */

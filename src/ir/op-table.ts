@@ -166,6 +166,7 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   SVDF: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'svdf.ts', c: 'svdf.c' } },
   ABS: unary('clamp', UNARY_MATH_SOURCES),
   RSQRT: unary('nonlinear', UNARY_MATH_SOURCES),
+  SQUARED_DIFFERENCE: binary(),
 };
 
 /** The patch stage's window copy: the one kernel that computes no op. */

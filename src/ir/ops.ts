@@ -38,6 +38,7 @@ export const OP_KINDS = [
   'SVDF',
   'ABS',
   'RSQRT',
+  'SQUARED_DIFFERENCE',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -173,6 +174,7 @@ export interface OpAttrs {
   SVDF: SvdfAttrs;
   ABS: NoAttrs;
   RSQRT: NoAttrs;
+  SQUARED_DIFFERENCE: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -345,6 +347,8 @@ export interface OpParams {
   SVDF: SvdfParams;
   ABS: AbsRsqrtParams;
   RSQRT: AbsRsqrtParams;
+  /** TFLM's ArithmeticParams as ADD's (left shift 7 for int8, 0 for int16; the output multiplier may exceed 1). */
+  SQUARED_DIFFERENCE: AddSubParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

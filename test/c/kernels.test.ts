@@ -191,6 +191,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
+  ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
+  ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],

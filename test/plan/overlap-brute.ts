@@ -170,7 +170,8 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
   switch (op.kind) {
     case 'ADD':
     case 'SUB':
-    case 'MUL': {
+    case 'MUL':
+    case 'SQUARED_DIFFERENCE': {
       // The output may overlap an input that is not broadcast (same element count as the output: its
       // index map is the identity); the other input is read at its own index, from its own buffer.
       const count = elementCount(outShape);

@@ -106,8 +106,8 @@ function randomShape(r: Rng, maxRank = 4, maxDim = 5): number[] {
   return Array.from({ length: r.int(1, maxRank) }, () => r.int(1, maxDim));
 }
 
-/** ADD/SUB/MUL/MAXIMUM/MINIMUM; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
-export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM'): Graph {
+/** ADD/SUB/MUL/MAXIMUM/MINIMUM/SQUARED_DIFFERENCE; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
+export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM' | 'SQUARED_DIFFERENCE'): Graph {
   const shape = randomShape(r);
   const broadcast = r.int(0, 2) === 0;
   const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
@@ -119,6 +119,8 @@ export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MI
   const operands = swap ? [b!, a!] : [a!, b!];
   const out = { shape, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) };
   if (kind === 'MAXIMUM' || kind === 'MINIMUM') return singleOpGraph(kind, {}, operands, out);
+  // Squares of differences up to ~10: an output scale that covers them, zero point near the bottom.
+  if (kind === 'SQUARED_DIFFERENCE') return singleOpGraph(kind, {}, operands, { shape, scale: r.float(0.005, 0.2), zp: r.int(-128, -100) });
   return singleOpGraph(kind, { clamp: FULL }, operands, out);
 }
 
@@ -280,13 +282,14 @@ export function fc16Case(r: Rng): Graph {
 }
 
 /** int16 ADD / SUB (left shift 15), with or without broadcasting. */
-export function binary16Case(r: Rng, kind: 'ADD' | 'SUB'): Graph {
+export function binary16Case(r: Rng, kind: 'ADD' | 'SUB' | 'SQUARED_DIFFERENCE'): Graph {
   const shape = randomShape(r);
   const broadcast = r.int(0, 2) === 0;
   const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
   const a: TSpec = { shape, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
   const b: TSpec = { shape: other, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
   const operands = r.int(0, 1) === 1 ? [b, a] : [a, b];
+  if (kind === 'SQUARED_DIFFERENCE') return singleOpGraph(kind, {}, operands, { shape, dtype: 'int16', scale: r.float(0.0005, 0.05), zp: 0 });
   return singleOpGraph(kind, { clamp: FULL16 }, operands, { shape, dtype: 'int16', scale: r.float(0.0002, 0.002), zp: 0 });
 }
 

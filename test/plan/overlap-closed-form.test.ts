@@ -21,6 +21,7 @@ const FAMILIES: Record<string, (r: Rng) => Graph> = {
   'FULLY_CONNECTED': fullyConnectedCase,
   'ADD': (r) => binaryCase(r, 'ADD'),
   'MUL': (r) => binaryCase(r, 'MUL'),
+  'SQUARED_DIFFERENCE': (r) => binaryCase(r, 'SQUARED_DIFFERENCE'),
   'unary': (r) => unaryCase(r, r.pick(UNARY_KINDS)),
   'PAD': (r) => padCase(r, 'PAD'),
   'PADV2 int16': (r) => padCase(r, 'PADV2', 'int16'),

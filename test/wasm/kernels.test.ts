@@ -258,6 +258,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
   ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
+  ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
+  ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],
   ['ABS int16', (r) => abs16Case(r, false)],
   ['ABS int16 same scale', (r) => abs16Case(r, true)],
 ];

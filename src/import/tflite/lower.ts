@@ -51,6 +51,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   SVDF: [5, 5, [3]], // input, weights feature, weights time, optional bias, activation state (a variable)
   ABS: [1, 1, []],
   RSQRT: [1, 1, []],
+  SQUARED_DIFFERENCE: [2, 2, []],
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -353,6 +354,7 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   },
   ABS: noAttrs,
   RSQRT: noAttrs,
+  SQUARED_DIFFERENCE: noAttrs,
 };
 
 /**

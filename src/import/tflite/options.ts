@@ -104,6 +104,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   SVDF: { unionType: 6, fields: [f('rank', 0, 'i32'), f('activation', 1, 'i8'), f('asymmetricQuantizeInputs', 2, 'bool')] },
   ABS: empty(78),
   RSQRT: null,
+  SQUARED_DIFFERENCE: empty(76),
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -41,4 +41,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   SVDF: 3, // 2: hybrid (float input, int8 weights), 3: int8, 4: hybrid with asymmetric inputs
   ABS: 3, // 2: int8, 3: int16 quantized, 4: int16 unquantized (TFLM's plain std::abs, not taken)
   RSQRT: 2, // 2: int8, 3: int16 (TFLM's Prepare refuses int16)
+  SQUARED_DIFFERENCE: 2, // 2: int8 (int16 files keep version 2 too)
 };

@@ -54,7 +54,8 @@ export type LinearKind =
   | 'MINIMUM'
   | 'TRANSPOSE_CONV'
   | 'DECODE'
-  | 'SVDF';
+  | 'SVDF'
+  | 'SQUARED_DIFFERENCE';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -172,7 +173,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
@@ -585,6 +586,44 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
   };
 }
 
+/**
+ * TFLM squared_difference.cc Prepare (int8, int16 with zero points 0): both inputs to twice the larger
+ * input scale after a left shift of 7 (int8; 0 for int16), the difference squared, then to the output
+ * (twice_max^2 / (2^(2 left_shift) x output scale), which may exceed 1). Broadcasting is 4-D
+ * (BroadcastBinaryFunction4DSlow).
+ */
+function deriveSquaredDifference(ctx: DeriveContext<'SQUARED_DIFFERENCE'>): AddSubParams | null {
+  checkInputCount(ctx, 2, 2);
+  const a = input(ctx, 0, 'input 1');
+  const b = input(ctx, 1, 'input 2');
+  const outT = output(ctx);
+  const elem = elementDtype(ctx);
+  for (const t of [a, b, outT]) requireDtype(ctx, t, [elem]);
+  checkBroadcast(ctx, a, b, outT, 4);
+  if (elem === 'float32') return null;
+  const qa = perTensorQuant(ctx, a), qb = perTensorQuant(ctx, b), qo = perTensorQuant(ctx, outT);
+  if (elem === 'int16') requireZeroPoints16(ctx, [[a, qa.zeroPoint], [b, qb.zeroPoint], [outT, qo.zeroPoint]]);
+  const leftShift = elem === 'int16' ? 0 : 7;
+  const twiceMax = 2 * Math.max(qa.scale, qb.scale); // double
+  // (1 << 2 left_shift) * output scale is a float product in TFLM, then promoted.
+  const realOut = (twiceMax * twiceMax) / Math.fround((1 << (2 * leftShift)) * qo.scale);
+  const m1 = smallerThanOne(ctx, qa.scale / twiceMax, 'input 1', outT);
+  const m2 = smallerThanOne(ctx, qb.scale / twiceMax, 'input 2', outT);
+  const mo = requantMultiplier({ ctx, tensor: outT, what: 'output' }, realOut);
+  return {
+    leftShift,
+    input1Offset: -qa.zeroPoint,
+    input2Offset: -qb.zeroPoint,
+    outputOffset: qo.zeroPoint,
+    input1Multiplier: m1.multiplier,
+    input1Shift: m1.shift,
+    input2Multiplier: m2.multiplier,
+    input2Shift: m2.shift,
+    outputMultiplier: mo.multiplier,
+    outputShift: mo.shift,
+  };
+}
+
 /** Dtypes TFLM's MAXIMUM/MINIMUM compare (int64 too, which our typed views do not mix with numbers). */
 const MAX_MIN_DTYPES: readonly DType[] = ['int8', 'int16', 'int32', 'float32'];
 
@@ -918,4 +957,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   TRANSPOSE_CONV: deriveTransposeConv,
   DECODE: deriveDecode,
   SVDF: deriveSvdf,
+  SQUARED_DIFFERENCE: deriveSquaredDifference,
 };

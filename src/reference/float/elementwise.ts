@@ -9,7 +9,7 @@ import { clampF32, f32 } from './arith.js';
 
 type Kernel<K extends OpKind> = (op: Op<K>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;
 
-function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' | 'MUL'> {
+function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE'> {
   return (op, inputs, outputs) => {
     const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
     const x1 = a.data as Float32Array, x2 = b.data as Float32Array, y = out.data as Float32Array;
@@ -17,7 +17,8 @@ function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' |
     const map1 = same ? null : broadcastIndexMap(a.shape, out.shape);
     const map2 = same ? null : broadcastIndexMap(b.shape, out.shape);
     for (let i = 0; i < y.length; i++) {
-      y[i] = clampF32(f32(apply(x1[map1 ? map1[i]! : i]!, x2[map2 ? map2[i]! : i]!)), op.attrs.clamp);
+      const v = f32(apply(x1[map1 ? map1[i]! : i]!, x2[map2 ? map2[i]! : i]!));
+      y[i] = 'clamp' in op.attrs ? clampF32(v, op.attrs.clamp) : v;
     }
   };
 }
@@ -26,6 +27,11 @@ function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' |
 export const floatAdd = binary((a, b) => a + b);
 export const floatSub = binary((a, b) => a - b);
 export const floatMul = binary((a, b) => a * b);
+/** (a - b)^2, the difference rounded to float32 first (no fused activation). */
+export const floatSquaredDifference = binary((a, b) => {
+  const d = f32(a - b);
+  return d * d;
+});
 
 function unary<K extends OpKind>(fn: (x: number, op: Op<K>) => number): Kernel<K> {
   return (op, inputs, outputs) => {

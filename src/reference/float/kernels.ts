@@ -22,6 +22,7 @@ import {
   floatRelu6,
   floatReluN1To1,
   floatRsqrt,
+  floatSquaredDifference,
   floatSoftmax,
   floatSub,
   floatTanh,
@@ -64,4 +65,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   MINIMUM: minimum,
   ABS: floatAbs,
   RSQRT: floatRsqrt,
+  SQUARED_DIFFERENCE: floatSquaredDifference,
 };

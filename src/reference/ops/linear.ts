@@ -12,6 +12,7 @@ import { padKernel, padV2Kernel } from './pad.js';
 import { averagePool2d, maxPool2d } from './pool.js';
 import { reshape, squeeze } from './reshape.js';
 import { resizeNearestNeighbor } from './resize.js';
+import { squaredDifference } from './squared-difference.js';
 import { stridedSlice } from './strided-slice.js';
 import { svdf } from './svdf.js';
 import { transpose } from './transpose.js';
@@ -39,4 +40,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   TRANSPOSE_CONV: transposeConv,
   DECODE: decode,
   SVDF: svdf,
+  SQUARED_DIFFERENCE: squaredDifference,
 };

@@ -89,6 +89,8 @@ export const KERNELS: Record<string, KernelSpec> = {
   concatenation: { record: 'concatenation', ops: ['CONCATENATION'], variant: 'default', summary: 'any dtype; byte copies' },
   resize_nearest: { record: 'resize_nearest', ops: ['RESIZE_NEAREST_NEIGHBOR'], variant: 'default', summary: 'any dtype' },
   copy: { record: 'copy', ops: ['RESHAPE', 'SQUEEZE'], variant: 'default', summary: 'memmove' },
+  squared_difference_s8: { record: 'add', ops: ['SQUARED_DIFFERENCE'], variant: 'default', summary: `int8 (a - b)^2 with broadcasting; ${ELEMENTWISE}` },
+  squared_difference_s16: { record: 'add', ops: ['SQUARED_DIFFERENCE'], variant: 'default', summary: `int16 (a - b)^2 with broadcasting; ${ELEMENTWISE}` },
   abs_s8: { record: 'abs_rsqrt', ops: ['ABS'], variant: 'default', summary: ELEMENTWISE },
   abs_s16: { record: 'abs_rsqrt', ops: ['ABS'], variant: 'default', summary: ELEMENTWISE },
   rsqrt_s8: { record: 'abs_rsqrt', ops: ['RSQRT'], variant: 'default', summary: `Newton-Raphson 1 / sqrt per element; ${ELEMENTWISE}` },

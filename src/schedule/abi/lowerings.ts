@@ -42,4 +42,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   SVDF: r.SVDF,
   ABS: e.ABS,
   RSQRT: e.RSQRT,
+  SQUARED_DIFFERENCE: e.SQUARED_DIFFERENCE,
 };

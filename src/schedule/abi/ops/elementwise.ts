@@ -1,4 +1,5 @@
 // Lowering of the element-wise ops (binary with broadcasting, activations, conversions), SOFTMAX and MEAN.
+import { dtypeRange } from '../../../ir/quant.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import type { KernelCall } from '../../types.js';
 import { code, f32Bits, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
@@ -44,6 +45,24 @@ function addSub(name: string): OpLowering<'ADD' | 'SUB'> {
 
 export const ADD = addSub('add');
 export const SUB = addSub('sub');
+
+/** SQUARED_DIFFERENCE: the add record, clamped to the output type (TFLM has no fused activation here). */
+export const SQUARED_DIFFERENCE: OpLowering<'SQUARED_DIFFERENCE'> = {
+  symbol: ({ call, where }) => `squared_difference_${code(call.outputs[0]!.dtype, where)}`,
+  record(ctx, { call, op, where }) {
+    const p = op.params;
+    const [lo, hi] = dtypeRange(call.outputs[0]!.dtype as 'int8' | 'int16');
+    return {
+      record: 'add',
+      fields: {
+        ...broadcastFields(ctx, call, where), act_min: lo, act_max: hi,
+        left_shift: p.leftShift, input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
+        input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
+        output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
+      },
+    };
+  },
+};
 
 export const MUL: OpLowering<'MUL'> = {
   symbol: () => 'mul_s8',
