@@ -44,3 +44,17 @@ export function ptr(args: usize, offset: i32): usize {
 export function clampI32(v: i32, lo: i32, hi: i32): i32 {
   return v < lo ? lo : v > hi ? hi : v;
 }
+
+/** Element i of an integer tensor of element type T, widened to i32. */
+// @ts-ignore: decorator
+@inline
+export function ld<T>(base: usize, i: i32): i32 {
+  return <i32>load<T>(base + (<usize>i << alignof<T>()));
+}
+
+/** Stores v (already in T's range) as element i of an integer tensor of element type T. */
+// @ts-ignore: decorator
+@inline
+export function st<T>(base: usize, i: i32, v: i32): void {
+  store<T>(base + (<usize>i << alignof<T>()), <T>v);
+}

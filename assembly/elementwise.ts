@@ -21,23 +21,9 @@ import {
   DEQUANTIZE_INPUT, DEQUANTIZE_OUTPUT, DEQUANTIZE_SIZE, DEQUANTIZE_SCALE, DEQUANTIZE_ZERO_POINT,
   MAX_MIN_INPUT1, MAX_MIN_INPUT2, MAX_MIN_OUTPUT,
 } from './abi';
-import { arg, ptr, ref, clampI32 } from './base';
+import { arg, ptr, ref, clampI32, ld, st } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from './quant';
 import { fixedLogistic, fixedTanh, roundingDivideByPOTInt16, srdhmInt16, toInt16 } from './fixedpoint';
-
-// ---- integer element access by type ----
-
-// @ts-ignore: decorator
-@inline
-function ld<T>(base: usize, i: i32): i32 {
-  return <i32>load<T>(base + (<usize>i << alignof<T>()));
-}
-
-// @ts-ignore: decorator
-@inline
-function st<T>(base: usize, i: i32, v: i32): void {
-  store<T>(base + (<usize>i << alignof<T>()), <T>v);
-}
 
 // ---- ADD / SUB / MUL / MAXIMUM / MINIMUM with broadcasting ----
 

@@ -4,21 +4,9 @@ import {
   ABS_RSQRT_INPUT, ABS_RSQRT_OUTPUT, ABS_RSQRT_SIZE, ABS_RSQRT_INPUT_OFFSET, ABS_RSQRT_OUTPUT_OFFSET,
   ABS_RSQRT_MULTIPLIER, ABS_RSQRT_SHIFT, ABS_RSQRT_RESCALE,
 } from './abi';
-import { arg, ptr, clampI32 } from './base';
+import { arg, ptr, clampI32, ld, st } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT, srdhm } from './quant';
 import { saturatingRoundingMultiplyByPOT } from './fixedpoint';
-
-// @ts-ignore: decorator
-@inline
-function ld<T>(base: usize, i: i32): i32 {
-  return <i32>load<T>(base + (<usize>i << alignof<T>()));
-}
-
-// @ts-ignore: decorator
-@inline
-function st<T>(base: usize, i: i32, v: i32): void {
-  store<T>(base + (<usize>i << alignof<T>()), <T>v);
-}
 
 // @ts-ignore: decorator
 @inline

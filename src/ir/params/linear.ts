@@ -535,6 +535,24 @@ function smallerThanOne(ctx: Ctx, real: number, what: string, t: Tensor): { mult
   return requantMultiplier({ ctx, tensor: t, what }, real, 0);
 }
 
+type Multiplier = { multiplier: number; shift: number };
+
+/** TFLM's ArithmeticParams for ADD / SUB / SQUARED_DIFFERENCE: the offsets from the zero points and the three multipliers. */
+function arithmeticParams(leftShift: number, a: { zeroPoint: number }, b: { zeroPoint: number }, out: { zeroPoint: number }, m1: Multiplier, m2: Multiplier, mo: Multiplier): AddSubParams {
+  return {
+    leftShift,
+    input1Offset: -a.zeroPoint,
+    input2Offset: -b.zeroPoint,
+    outputOffset: out.zeroPoint,
+    input1Multiplier: m1.multiplier,
+    input1Shift: m1.shift,
+    input2Multiplier: m2.multiplier,
+    input2Shift: m2.shift,
+    outputMultiplier: mo.multiplier,
+    outputShift: mo.shift,
+  };
+}
+
 function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams | null {
   const operands = binaryOperands(ctx, 6);
   if (!operands) return null;
@@ -557,18 +575,7 @@ function deriveAddSub(ctx: DeriveContext<'ADD' | 'SUB'>): AddSubParams | null {
   const m1 = smallerThanOne(ctx, real1, 'input 1', outT);
   const m2 = smallerThanOne(ctx, real2, 'input 2', outT);
   const mo = smallerThanOne(ctx, realOut, 'output', outT);
-  return {
-    leftShift,
-    input1Offset: -a.zeroPoint,
-    input2Offset: -b.zeroPoint,
-    outputOffset: out.zeroPoint,
-    input1Multiplier: m1.multiplier,
-    input1Shift: m1.shift,
-    input2Multiplier: m2.multiplier,
-    input2Shift: m2.shift,
-    outputMultiplier: mo.multiplier,
-    outputShift: mo.shift,
-  };
+  return arithmeticParams(leftShift, a, b, out, m1, m2, mo);
 }
 
 function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
@@ -610,18 +617,7 @@ function deriveSquaredDifference(ctx: DeriveContext<'SQUARED_DIFFERENCE'>): AddS
   const m1 = smallerThanOne(ctx, qa.scale / twiceMax, 'input 1', outT);
   const m2 = smallerThanOne(ctx, qb.scale / twiceMax, 'input 2', outT);
   const mo = requantMultiplier({ ctx, tensor: outT, what: 'output' }, realOut);
-  return {
-    leftShift,
-    input1Offset: -qa.zeroPoint,
-    input2Offset: -qb.zeroPoint,
-    outputOffset: qo.zeroPoint,
-    input1Multiplier: m1.multiplier,
-    input1Shift: m1.shift,
-    input2Multiplier: m2.multiplier,
-    input2Shift: m2.shift,
-    outputMultiplier: mo.multiplier,
-    outputShift: mo.shift,
-  };
+  return arithmeticParams(leftShift, qa, qb, qo, m1, m2, mo);
 }
 
 /** Dtypes TFLM's MAXIMUM/MINIMUM compare (int64 too, which our typed views do not mix with numbers). */
