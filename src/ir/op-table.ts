@@ -167,7 +167,17 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   ABS: unary('clamp', UNARY_MATH_SOURCES),
   RSQRT: unary('nonlinear', UNARY_MATH_SOURCES),
   SQUARED_DIFFERENCE: binary(),
+  // TFLM's UNIDIRECTIONAL_SEQUENCE_LSTM: four gates of two fully connected layers each over every time
+  // step, its hidden and cell state variable tensors. Reference only so far: the compile path refuses it
+  // (src/schedule/abi/ops/recurrent.ts); the wasm/C kernels and their gate workspace are still to come.
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'lstm.ts', c: 'lstm.c' } },
 };
+
+/**
+ * Op kinds the reference interpreter runs but no wasm or C kernel implements yet: their lowering refuses
+ * them by name (E_UNSUPPORTED) and their `kernels` name the files still to be written.
+ */
+export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['UNIDIRECTIONAL_SEQUENCE_LSTM']);
 
 /** The patch stage's window copy: the one kernel that computes no op. */
 export const COPY_WINDOW_SOURCES: KernelSources = LAYOUT_SOURCES;

@@ -39,6 +39,7 @@ export const OP_KINDS = [
   'ABS',
   'RSQRT',
   'SQUARED_DIFFERENCE',
+  'UNIDIRECTIONAL_SEQUENCE_LSTM',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -132,6 +133,17 @@ export interface SvdfAttrs {
   rank: number;
 }
 
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM unidirectional_sequence_lstm.cc): the cell gate's activation is tanh
+ * (the only one a .tflite file can name that TFLM's kernel runs); cellClip 0 means no clipping; projClip is
+ * kept for the writer (TFLM's kernel has no projection, so it is never applied).
+ */
+export interface LstmAttrs {
+  timeMajor: boolean;
+  cellClip: number;
+  projClip: number;
+}
+
 export interface LeakyReluAttrs {
   alpha: number;
 }
@@ -175,6 +187,7 @@ export interface OpAttrs {
   ABS: NoAttrs;
   RSQRT: NoAttrs;
   SQUARED_DIFFERENCE: NoAttrs;
+  UNIDIRECTIONAL_SEQUENCE_LSTM: LstmAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -310,6 +323,44 @@ export interface AbsRsqrtParams {
   rescale: boolean;
 }
 
+/** One LSTM gate's two fully connected layers into Q3.12 (TFLM GateParameters): input x W and hidden x R. */
+export interface LstmGateParams {
+  inputMultiplier: number;
+  inputShift: number;
+  recurrentMultiplier: number;
+  recurrentShift: number;
+  /** -zero point of the input and recurrent weights (TFLM's weights_offset). */
+  inputWeightOffset: number;
+  recurrentWeightOffset: number;
+}
+
+/** An element-wise int16 x int16 product rescaled to the cell or hidden state (TFLM CreateInterGateMulParams). */
+export interface LstmMulParams {
+  multiplier: number;
+  shift: number;
+}
+
+/**
+ * TFLM OpDataLSTM, integer path: int8 (int32 bias) or int16 (int64 bias) activations, int8 weights, int16
+ * cell state of scale 2^cellScalePower; gates in forget, input, cell, output order (TFLM's evaluation order).
+ */
+export interface LstmParams {
+  activation: 'int8' | 'int16';
+  inputZeroPoint: number;
+  hiddenZeroPoint: number;
+  forget: LstmGateParams;
+  input: LstmGateParams;
+  cell: LstmGateParams;
+  output: LstmGateParams;
+  /** forget gate x cell state -> cell state; input gate x cell gate -> cell state; tanh(cell) x output gate -> hidden. */
+  forgetCellMul: LstmMulParams;
+  inputMul: LstmMulParams;
+  hiddenMul: LstmMulParams;
+  cellScalePower: number;
+  /** The cell clip in cell-state units (TFLM's quantized_cell_clip), applied when attrs.cellClip > 0. */
+  quantizedCellClip: number;
+}
+
 export type NoParams = null;
 
 export interface OpParams {
@@ -349,6 +400,7 @@ export interface OpParams {
   RSQRT: AbsRsqrtParams;
   /** TFLM's ArithmeticParams as ADD's (left shift 7 for int8, 0 for int16; the output multiplier may exceed 1). */
   SQUARED_DIFFERENCE: AddSubParams;
+  UNIDIRECTIONAL_SEQUENCE_LSTM: LstmParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

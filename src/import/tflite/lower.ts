@@ -52,6 +52,9 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   ABS: [1, 1, []],
   RSQRT: [1, 1, []],
   SQUARED_DIFFERENCE: [2, 2, []],
+  // TFLM's 24 inputs (lstm_shared.h); the deriver refuses the variants TFLM's kernel refuses (CIFG: no
+  // input gate; peephole; projection; layer norm), so every optional slot may be absent here.
+  UNIDIRECTIONAL_SEQUENCE_LSTM: [24, 24, [1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23]],
 };
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
@@ -345,6 +348,14 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });
     const out = n.output;
     return lutLayoutOf(ancillary.data, out.shape, out.quant, `${n.where}, ancillary tensor ${ancillary.id}`);
+  },
+  UNIDIRECTIONAL_SEQUENCE_LSTM: (n) => {
+    // The schema's activations: only TANH is one TFLM's LSTM kernel evaluates (it asserts on any other).
+    const activation = n.option('activation');
+    if (ACTIVATIONS[activation] !== 'TANH') throw n.unsupported(`cell activation ${ACTIVATIONS[activation] ?? activation} is not supported (TFLM's kernel runs TANH only)`, { activation });
+    const cellClip = n.option('cellClip');
+    if (!(cellClip >= 0)) throw n.malformed(`cell_clip ${cellClip} must be >= 0 (TFLM checks it)`, { cellClip });
+    return { timeMajor: n.flag('timeMajor'), cellClip, projClip: n.option('projClip') };
   },
   SVDF: (n) => {
     // TFLM's integer SVDF applies no fused activation (the option is read, then ignored), so neither do we.

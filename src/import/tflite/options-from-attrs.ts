@@ -75,6 +75,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     }
     case 'SVDF':
       return { rank: op.attrs.rank };
+    case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
+      return { activation: ACTIVATIONS.indexOf('TANH'), cellClip: op.attrs.cellClip, projClip: op.attrs.projClip, timeMajor: op.attrs.timeMajor };
     case 'STRIDED_SLICE': {
       const m = op.attrs.masks;
       return { beginMask: m.begin, endMask: m.end, ellipsisMask: m.ellipsis, newAxisMask: m.newAxis, shrinkAxisMask: m.shrinkAxis, offset: m.offset };

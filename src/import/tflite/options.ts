@@ -105,6 +105,10 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   ABS: empty(78),
   RSQRT: null,
   SQUARED_DIFFERENCE: empty(76),
+  UNIDIRECTIONAL_SEQUENCE_LSTM: {
+    unionType: 71,
+    fields: [f('activation', 0, 'i8'), f('cellClip', 1, 'f32'), f('projClip', 2, 'f32'), f('timeMajor', 3, 'bool'), f('asymmetricQuantizeInputs', 4, 'bool'), f('diagonalRecurrentTensors', 5, 'bool')],
+  },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -42,4 +42,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   ABS: 3, // 2: int8, 3: int16 quantized, 4: int16 unquantized (TFLM's plain std::abs, not taken)
   RSQRT: 2, // 2: int8, 3: int16 (TFLM's Prepare refuses int16)
   SQUARED_DIFFERENCE: 2, // 2: int8 (int16 files keep version 2 too)
+  UNIDIRECTIONAL_SEQUENCE_LSTM: 5, // 1: float or int8, 2-3: hybrid (the deriver refuses float input), 4: diagonal recurrent weights, 5: 16x8
 };

@@ -21,6 +21,9 @@ import type {
   ConvParams,
   MulParams,
   SvdfParams,
+  LstmGateParams,
+  LstmMulParams,
+  LstmParams,
   OpKind,
   PadParams,
   Padding,
@@ -55,7 +58,8 @@ export type LinearKind =
   | 'TRANSPOSE_CONV'
   | 'DECODE'
   | 'SVDF'
-  | 'SQUARED_DIFFERENCE';
+  | 'SQUARED_DIFFERENCE'
+  | 'UNIDIRECTIONAL_SEQUENCE_LSTM';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -931,6 +935,129 @@ function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams {
   };
 }
 
+// ---- UNIDIRECTIONAL_SEQUENCE_LSTM: TFLM lstm_eval_common.cc UnidirectionalSequenceLstmPrepare ----
+
+/** TFLM lstm_shared.h: the 24 input slots. */
+const LSTM_INPUT = {
+  input: 0,
+  inputToInput: 1, inputToForget: 2, inputToCell: 3, inputToOutput: 4,
+  recurrentToInput: 5, recurrentToForget: 6, recurrentToCell: 7, recurrentToOutput: 8,
+  inputGateBias: 12, forgetGateBias: 13, cellGateBias: 14, outputGateBias: 15,
+  hiddenState: 18, cellState: 19,
+} as const;
+
+/** The LSTM variants TFLM's micro kernel refuses (LstmTensors::ValidateTensorStatus), by their input slots. */
+const LSTM_VARIANTS: ReadonlyArray<[string, readonly number[]]> = [
+  ['peephole (cell-to-gate weights, inputs 9-11)', [9, 10, 11]],
+  ['projection (inputs 16-17)', [16, 17]],
+  ['layer normalization (inputs 20-23)', [20, 21, 22, 23]],
+];
+
+/** Q3.12: the scale TFLM gives every gate's fully connected output (the sigmoid/tanh input). */
+const LSTM_GATE_SCALE = 2 ** -12;
+/** Q0.15: the scale of every gate's sigmoid/tanh output. */
+const LSTM_ACTIVATION_SCALE = 2 ** -15;
+
+function deriveLstm(ctx: DeriveContext<'UNIDIRECTIONAL_SEQUENCE_LSTM'>): LstmParams {
+  checkInputCount(ctx, 24, 24);
+  for (const [variant, slots] of LSTM_VARIANTS) {
+    const present = slots.filter((i) => ctx.op.inputs[i] !== -1);
+    if (present.length > 0) throw unsupported(ctx, `the ${variant} LSTM variant is not supported (TFLM's kernel refuses it: input ${present.join(', ')} present)`);
+  }
+  if (ctx.op.inputs[LSTM_INPUT.inputToInput] === -1 || ctx.op.inputs[LSTM_INPUT.recurrentToInput] === -1) {
+    throw unsupported(ctx, 'the CIFG LSTM variant (no input gate weights, inputs 1 and 5) is not supported (TFLM\'s kernel refuses it)');
+  }
+  const x = input(ctx, LSTM_INPUT.input, 'the input');
+  const hidden = input(ctx, LSTM_INPUT.hiddenState, 'the hidden state');
+  const cellState = input(ctx, LSTM_INPUT.cellState, 'the cell state');
+  const out = output(ctx);
+  if (x.dtype === 'float32') throw unsupported(ctx, 'float32 (and hybrid) LSTM is not supported (only the integer kernels: int8 or int16 activations, int8 weights)', x);
+  requireDtype(ctx, x, ['int8', 'int16']);
+  const activation = x.dtype as 'int8' | 'int16';
+  // TFLM: the hidden state becomes the next step's input and the output copies it, so all three share a type.
+  requireSameDtype(ctx, x, hidden);
+  requireSameDtype(ctx, x, out);
+  if (cellState.dtype !== 'int16') throw unsupported(ctx, `cell state dtype ${cellState.dtype} is not supported (TFLM's integer LSTM needs int16)`, cellState);
+  for (const state of [hidden, cellState]) {
+    if (!state.isVariable || state.data !== null) throw formatError(ctx, `the ${state === hidden ? 'hidden' : 'cell'} state must be a variable tensor (TFLM checks is_variable)`, state);
+  }
+
+  // TFLM CreateLstmSizeInfo and ValidateTensorSize.
+  requireRank(ctx, x, 3);
+  const { timeMajor, cellClip } = ctx.op.attrs;
+  const [d0, d1, inputSize] = x.shape as [number, number, number];
+  const batches = timeMajor ? d1 : d0;
+  if (hidden.shape.length < 2) throw formatError(ctx, `hidden state shape ${fmt(hidden.shape)} has no state dimension (TFLM reads dims[1])`, hidden);
+  const units = hidden.shape[1]!;
+  checkPositive(ctx, 'batch, time, input and state sizes', [d0, d1, inputSize, units]);
+  const gateWeights = (slot: number, cols: number, role: string): Tensor => {
+    const w = input(ctx, slot, role);
+    requireDtype(ctx, w, ['int8']);
+    if (w.isVariable) throw unsupported(ctx, `${role} must be constant or computed, not a variable`, w);
+    requireShape(ctx, w, [units, cols]);
+    return w;
+  };
+  const biasType = activation === 'int8' ? 'int32' : 'int64';
+  const gateBias = (slot: number, role: string): Tensor => {
+    const b = input(ctx, slot, role);
+    // TFLM reads the bias as the kernel's type (int32 for int8 activations, int64 for int16) without converting.
+    requireDtype(ctx, b, [biasType]);
+    requireConstant(ctx, b, role);
+    requireShape(ctx, b, [units]);
+    return b;
+  };
+  for (const state of [hidden, cellState]) {
+    if (elementCount(state.shape) !== batches * units) throw formatError(ctx, `state of ${elementCount(state.shape)} elements, expected batch x state = ${batches * units}`, state);
+  }
+  requireShape(ctx, out, [d0, d1, units]);
+
+  const xQ = perTensorQuant(ctx, x);
+  const hiddenQ = perTensorQuant(ctx, hidden);
+  const cellQ = perTensorQuant(ctx, cellState);
+  // TFLM reads the weights' one scale (params.scale) and uses their zero point as the int8 kernel's offset.
+  const weightQuant = (w: Tensor): { scale: number; offset: number } => {
+    const q = w.quant;
+    if (!q || q.scales.length !== 1) throw unsupported(ctx, `${q ? `${q.scales.length} scales` : 'no quantization'}: LSTM weights need one scale (TFLM's kernel is per-tensor)`, w);
+    return { scale: checkScale(ctx, w, q.scales[0]!), offset: -(q.zeroPoints[0] ?? 0) };
+  };
+  // TFLM CalculateOpDataFullyConnected into Q3.12: the float32 product input scale x weights scale / 2^-12.
+  const gate = (inSlot: number, recSlot: number, biasSlot: number, name: string): LstmGateParams => {
+    const w = weightQuant(gateWeights(inSlot, inputSize, `the input-to-${name} weights`));
+    const r = weightQuant(gateWeights(recSlot, units, `the recurrent-to-${name} weights`));
+    gateBias(biasSlot, `the ${name} gate bias`);
+    const qi = requantMultiplier({ ctx, tensor: ctx.tensors[ctx.op.inputs[inSlot]!]!, what: `input-to-${name}` }, Math.fround(xQ.scale * w.scale) / LSTM_GATE_SCALE);
+    const qr = requantMultiplier({ ctx, tensor: ctx.tensors[ctx.op.inputs[recSlot]!]!, what: `recurrent-to-${name}` }, Math.fround(hiddenQ.scale * r.scale) / LSTM_GATE_SCALE);
+    return {
+      inputMultiplier: qi.multiplier, inputShift: qi.shift, recurrentMultiplier: qr.multiplier, recurrentShift: qr.shift,
+      inputWeightOffset: w.offset, recurrentWeightOffset: r.offset,
+    };
+  };
+  const forget = gate(LSTM_INPUT.inputToForget, LSTM_INPUT.recurrentToForget, LSTM_INPUT.forgetGateBias, 'forget');
+  const inputGate = gate(LSTM_INPUT.inputToInput, LSTM_INPUT.recurrentToInput, LSTM_INPUT.inputGateBias, 'input');
+  const cell = gate(LSTM_INPUT.inputToCell, LSTM_INPUT.recurrentToCell, LSTM_INPUT.cellGateBias, 'cell');
+  const outputGate = gate(LSTM_INPUT.inputToOutput, LSTM_INPUT.recurrentToOutput, LSTM_INPUT.outputGateBias, 'output');
+
+  // TFLM CreateLstmCellStateInfo: CheckedLog2's rounded power (its result is not checked), the clip in cell units.
+  const cellScalePower = Math.round(Math.fround(Math.fround(Math.log(cellQ.scale)) * Math.fround(1 / Math.fround(Math.log(2)))));
+  const quantizedCellClip = Math.trunc(Math.min(Math.max(Math.fround(cellClip) / cellQ.scale, -32768), 32767));
+  // TFLM CreateInterGateMulParams: double(s1) * double(s2) / double(out).
+  const mul = (s1: number, s2: number, outScale: number, tensor: Tensor, what: string): LstmMulParams => {
+    const q = requantMultiplier({ ctx, tensor, what }, (s1 * s2) / outScale);
+    return { multiplier: q.multiplier, shift: q.shift };
+  };
+  return {
+    activation,
+    inputZeroPoint: xQ.zeroPoint,
+    hiddenZeroPoint: hiddenQ.zeroPoint,
+    forget, input: inputGate, cell, output: outputGate,
+    forgetCellMul: mul(LSTM_ACTIVATION_SCALE, cellQ.scale, cellQ.scale, cellState, 'forget x cell'),
+    inputMul: mul(LSTM_ACTIVATION_SCALE, LSTM_ACTIVATION_SCALE, cellQ.scale, cellState, 'input x cell gate'),
+    hiddenMul: mul(LSTM_ACTIVATION_SCALE, LSTM_ACTIVATION_SCALE, hiddenQ.scale, hidden, 'hidden'),
+    cellScalePower,
+    quantizedCellClip,
+  };
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -954,4 +1081,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   DECODE: deriveDecode,
   SVDF: deriveSvdf,
   SQUARED_DIFFERENCE: deriveSquaredDifference,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: deriveLstm,
 };

@@ -31,9 +31,9 @@ import {
 /**
  * QUANTIZE (float32 -> int8), DEQUANTIZE (int8 -> float32) and DECODE (uint8 -> int8) are int8-path ops: not here.
  * TRANSPOSE_CONV has no float kernel yet: its data input is input 2, so isFloatOp never selects it and
- * the int8 deriver refuses a float one. SVDF has no float kernel either (its deriver refuses a float one).
+ * the int8 deriver refuses a float one. SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM have no float kernel either (their derivers refuse a float one).
  */
-export type FloatOpKind = Exclude<OpKind, 'QUANTIZE' | 'DEQUANTIZE' | 'TRANSPOSE_CONV' | 'DECODE' | 'SVDF'>;
+export type FloatOpKind = Exclude<OpKind, 'QUANTIZE' | 'DEQUANTIZE' | 'TRANSPOSE_CONV' | 'DECODE' | 'SVDF' | 'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
 
 export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   ADD: floatAdd,

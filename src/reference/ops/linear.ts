@@ -15,6 +15,7 @@ import { resizeNearestNeighbor } from './resize.js';
 import { squaredDifference } from './squared-difference.js';
 import { stridedSlice } from './strided-slice.js';
 import { svdf } from './svdf.js';
+import { unidirectionalSequenceLstm } from './lstm.js';
 import { transpose } from './transpose.js';
 import { transposeConv } from './transpose-conv.js';
 
@@ -41,4 +42,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   DECODE: decode,
   SVDF: svdf,
   SQUARED_DIFFERENCE: squaredDifference,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
 };

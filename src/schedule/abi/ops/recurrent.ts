@@ -1,4 +1,6 @@
-// Lowering of the ops with state kept across invokes (a variable tensor in the arena): SVDF.
+// Lowering of the ops with state kept across invokes (a variable tensor in the arena): SVDF, and the
+// refusal of UNIDIRECTIONAL_SEQUENCE_LSTM, which has a reference kernel but no wasm or C kernel yet.
+import { UnsupportedError } from '../../../errors.js';
 import { arrayRef, code, operand, operandType, type OpLowering } from '../context.js';
 
 export const SVDF: OpLowering<'SVDF'> = {
@@ -23,4 +25,14 @@ export const SVDF: OpLowering<'SVDF'> = {
       },
     };
   },
+};
+
+/** No compiled kernel yet: compiling (wasm, C) refuses the op by name; the reference interpreter runs it. */
+function noLstmKernel({ op, where }: { op: { kind: string }; where: string }): never {
+  throw new UnsupportedError(`${where}: UNIDIRECTIONAL_SEQUENCE_LSTM has no wasm or C kernel yet (the reference interpreter runs it)`, { op: op.kind });
+}
+
+export const UNIDIRECTIONAL_SEQUENCE_LSTM: OpLowering<'UNIDIRECTIONAL_SEQUENCE_LSTM'> = {
+  symbol: (c) => noLstmKernel(c),
+  record: (_ctx, c) => noLstmKernel(c),
 };
