@@ -8,6 +8,7 @@ export function opMacs(graph: Graph, op: AnyOp): number {
   const shapeOf = (id: number) => graph.tensors[id]!.shape;
   if (op.kind === 'TRANSPOSE_CONV') return transposeConvMacs(shapeOf(op.inputs[2]!), shapeOf(op.outputs[0]!), shapeOf(op.inputs[1]!), op.attrs);
   if (op.kind === 'SVDF') return svdfMacs(shapeOf(op.inputs[0]!), shapeOf(op.inputs[1]!), shapeOf(op.inputs[2]!));
+  if (op.kind === 'UNIDIRECTIONAL_SEQUENCE_LSTM') return lstmMacs(shapeOf(op.inputs[0]!), shapeOf(op.outputs[0]!));
   const weights = op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED' ? shapeOf(op.inputs[1]!) : [];
   return macsOf(op.kind, shapeOf(op.outputs[0]!), weights);
 }
@@ -16,6 +17,17 @@ export function opMacs(graph: Graph, op: AnyOp): number {
 export function svdfMacs(inputShape: readonly number[], featureShape: readonly number[], timeShape: readonly number[]): number {
   const [batches = 0] = inputShape, [filters = 0, inputSize = 0] = featureShape, [, memory = 0] = timeShape;
   return batches * filters * (inputSize + memory);
+}
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM's MACs per invoke: per output element (batch x time x state), four gates of
+ * one input row (input size) and one hidden row (state size), plus its three element-wise products
+ * (forget x cell, input x cell gate, tanh(cell) x output gate), each counted as MUL counts them.
+ */
+export function lstmMacs(inputShape: readonly number[], outputShape: readonly number[]): number {
+  const inputSize = inputShape[inputShape.length - 1] ?? 0;
+  const units = outputShape[outputShape.length - 1] ?? 0;
+  return elementCount(outputShape) * (4 * (inputSize + units) + 3);
 }
 
 /** MACs from shapes alone (a patch tile's call has its own output shape): see opMacs. */

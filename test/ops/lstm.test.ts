@@ -8,6 +8,7 @@ import type { DType, Graph, QuantizedOp, Tensor } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { roundHalfAway } from '../../src/ir/quant.js';
+import { opMacs } from '../../src/ir/macs.js';
 import { createReferenceSession } from '../../src/reference/interpreter.js';
 import { unidirectionalSequenceLstm } from '../../src/reference/ops/lstm.js';
 import { logistic16, tanh16 } from '../../src/reference/ops/sigmoid16.js';
@@ -178,6 +179,11 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM: clip, layouts, state across invokes', ()
     const bound = Math.trunc(0.5 / f32(INT8.cell)); // 2048
     expect(Math.max(...unclipped.cell.map(Math.abs))).toBeGreaterThan(bound);
     expect(Math.max(...clipped.cell.map(Math.abs))).toBe(bound);
+  });
+
+  it('counts 228 MACs: 12 output elements x (4 gates x (2 input + 2 hidden) + 3 element-wise products), hand-counted', () => {
+    const graph = readTflite(model(INT8));
+    expect(opMacs(graph, graph.ops[0]!)).toBe(12 * (4 * (2 + 2) + 3));
   });
 
   it('time-major input [time, batch, input] gives the batch-major outputs transposed', () => {
