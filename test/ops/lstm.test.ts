@@ -273,7 +273,7 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM refusals (TFLM LstmTensors::ValidateTenso
       const e = await compileModel(graph, { target }).then(() => null, (err: unknown) => err);
       expect(e).toBeInstanceOf(TinyforgeError);
       expect((e as TinyforgeError).code).toBe('E_UNSUPPORTED');
-      expect((e as TinyforgeError).message).toContain('UNIDIRECTIONAL_SEQUENCE_LSTM has no wasm or C kernel yet');
+      expect((e as TinyforgeError).message).toContain('UNIDIRECTIONAL_SEQUENCE_LSTM (op 0): no wasm or C kernel yet');
     });
   }
 

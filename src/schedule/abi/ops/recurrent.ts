@@ -29,7 +29,7 @@ export const SVDF: OpLowering<'SVDF'> = {
 
 /** No compiled kernel yet: compiling (wasm, C) refuses the op by name; the reference interpreter runs it. */
 function noLstmKernel({ op, where }: { op: { kind: string }; where: string }): never {
-  throw new UnsupportedError(`${where}: UNIDIRECTIONAL_SEQUENCE_LSTM has no wasm or C kernel yet (the reference interpreter runs it)`, { op: op.kind });
+  throw new UnsupportedError(`${where}: no wasm or C kernel yet (the reference interpreter runs it: run --engine reference)`, { op: op.kind });
 }
 
 export const UNIDIRECTIONAL_SEQUENCE_LSTM: OpLowering<'UNIDIRECTIONAL_SEQUENCE_LSTM'> = {
