@@ -85,6 +85,7 @@ interface Variant {
   variable?: boolean;
   timeMajor?: boolean;
   cellClip?: number;
+  steps?: number;
 }
 
 /** TFLM's 2x3x2x2 model as a single-op graph: inputs in lstm_shared.h order, output [2, 3, 2]. */
@@ -96,7 +97,8 @@ function model(s: Settings, v: Variant = {}): Uint8Array {
     return tensors.length - 1;
   };
   const inputs = new Array<number>(24).fill(-1);
-  inputs[0] = add('input', v.timeMajor ? [3, 2, 2] : [2, 3, 2], s.activation, q(...s.input), null);
+  const steps = v.steps ?? 3;
+  inputs[0] = add('input', v.timeMajor ? [steps, 2, 2] : [2, steps, 2], s.activation, q(...s.input), null);
   const slots = { forget: [2, 6, 13], input: [1, 5, 12], cell: [3, 7, 14], output: [4, 8, 15] } as const;
   for (const [name, g] of Object.entries(GATES) as Array<[keyof typeof GATES, (typeof GATES)['forget']]>) {
     const [wIn, wRec, bias] = slots[name];
@@ -109,7 +111,7 @@ function model(s: Settings, v: Variant = {}): Uint8Array {
   inputs[19] = add('cell_state', [2, 2], v.cellType ?? 'int16', q(s.cell), null, true);
   for (const slot of v.extra ?? []) inputs[slot] = add(`variant_${slot}`, [2], 'int16', q(1), bytesOf('int16', [1, 1]));
   for (const slot of v.absent ?? []) inputs[slot] = -1;
-  const out = add('output', v.timeMajor ? [3, 2, 2] : [2, 3, 2], s.activation, q(...s.hidden), null);
+  const out = add('output', v.timeMajor ? [steps, 2, 2] : [2, steps, 2], s.activation, q(...s.hidden), null);
   const graph: Graph = {
     name: 'lstm', description: 'TFLM unidirectional_sequence_lstm_test vectors', tensors,
     ops: [{ kind: 'UNIDIRECTIONAL_SEQUENCE_LSTM', version: s.activation === 'int16' ? 5 : 1, inputs, outputs: [out], attrs: { timeMajor: v.timeMajor ?? false, cellClip: v.cellClip ?? 6, projClip: 3 }, params: null }],
@@ -118,8 +120,8 @@ function model(s: Settings, v: Variant = {}): Uint8Array {
   return writeTflite(graph);
 }
 
-/** Runs the reference kernel once from the zero state; returns output, hidden and cell state as integers. */
-function runKernel(graph: Graph, input: number[]): { output: number[]; hidden: number[]; cell: number[] } {
+/** Runs the reference kernel once from the given (else TFLM's reset) state; returns output, hidden and cell state as integers. */
+function runKernel(graph: Graph, input: number[], state?: { hidden: number[]; cell: number[] }): { output: number[]; hidden: number[]; cell: number[] } {
   const op = graph.ops[0] as QuantizedOp<'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
   const Act = op.params.activation === 'int8' ? Int8Array : Int16Array;
   const view = (id: number): TensorView | null => {
@@ -134,10 +136,15 @@ function runKernel(graph: Graph, input: number[]): { output: number[]; hidden: n
   const views = op.inputs.map(view);
   views[0] = { shape: graph.tensors[op.inputs[0]!]!.shape, data: Act.from(input) };
   views[18]!.data.fill(op.params.hiddenZeroPoint as never); // TFLM's ResetVariableTensors: the int8 zero point
-  views[19] = { shape: [2, 2], data: new Int16Array(4) };
-  const out = { shape: [2, 3, 2], data: new Act(12) };
+  const cell = new Int16Array(4);
+  views[19] = { shape: [2, 2], data: cell };
+  if (state) {
+    views[18]!.data.set(state.hidden as never);
+    cell.set(state.cell);
+  }
+  const out = { shape: graph.tensors[op.outputs[0]!]!.shape, data: new Act(input.length) };
   unidirectionalSequenceLstm(op, views, [out]);
-  return { output: Array.from(out.data as ArrayLike<number>), hidden: Array.from(views[18]!.data as ArrayLike<number>), cell: Array.from(views[19]!.data as Int16Array) };
+  return { output: Array.from(out.data as ArrayLike<number>), hidden: Array.from(views[18]!.data as ArrayLike<number>), cell: Array.from(cell) };
 }
 
 function expectNear(what: string, actual: number[], expected: number[], tolerance: number): void {
@@ -169,6 +176,35 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM unidirectional_sequence_lstm_test.c
   it('16x8: int16 activations, int8 weights, int16 cell, int64 bias: output and both states within TFLM tolerance', () => {
     checkAgainstTflm(INT16);
   });
+});
+
+// lstm_test_data.cc Get2X2GateOutputCheckData: one time step from a given state; batch 2's first cell
+// (-6.80625824 unclipped) is clipped to -6 by cell_clip 6. TFLM's lstm_eval_test checks these stage by
+// stage from float gate values; run whole, the last element differs, in TFLM's kernel too: its forget gate
+// input FC is -20 x (-0.98 + 0.62) + 2 = 9.2, beyond Q3.12's 8, so the int16 gate sum saturates before the
+// recurrent -4 is added (sigmoid(4.0) instead of sigmoid(5.2)). The first three elements are compared.
+const STEP = {
+  input: [0.2, 0.3, -0.98, 0.62],
+  hidden: [-0.1, 0.2, -0.3, 0.5],
+  cell: [-1.3, 6.2, -7.3, 3.5],
+  expectedCell: [0.52475447, 0.53730665, -6, 3.47992756],
+  expectedHidden: [0.31079388, 0.3169827, -0.46007947, 0.45921249],
+};
+
+describe('UNIDIRECTIONAL_SEQUENCE_LSTM one step from a given state (TFLM Get2X2GateOutputCheckData: cell clipped to -6)', () => {
+  for (const s of [INT8, INT16]) {
+    it(`${s.activation}: updated cell and hidden state within TFLM's tolerances (fails without the clip)`, () => {
+      const graph = readTflite(model(s, { steps: 1 }));
+      const [hs, hz] = s.hidden;
+      const r = runKernel(graph, quantize(STEP.input, s.input[0], s.input[1], s.activation), {
+        hidden: quantize(STEP.hidden, hs, hz, s.activation),
+        cell: quantize(STEP.cell, s.cell, 0, 'int16'),
+      });
+      expectNear('cell state', r.cell.slice(0, 3).map((v) => v * f32(s.cell)), STEP.expectedCell, s.cellTolerance);
+      expectNear('hidden state', r.hidden.slice(0, 3).map((v) => (v - hz) * f32(hs)), STEP.expectedHidden, s.hiddenTolerance);
+      expect(r.output).toEqual(r.hidden);
+    });
+  }
 });
 
 describe('UNIDIRECTIONAL_SEQUENCE_LSTM: clip, layouts, state across invokes', () => {
