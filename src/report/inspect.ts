@@ -1,5 +1,6 @@
 // What `tinyforge inspect` reports: plain data first, then a text rendering of it.
 import type { Graph, Tensor } from '../ir/graph.js';
+import type { UnsupportedOperator } from '../import/tflite/operators.js';
 import { escapeTerminal } from '../escape.js';
 import { graphWeightBytes, opMacs, opWeightBytes, tensorBytes } from '../ir/macs.js';
 import { maxOf, minOf } from '../ir/extremes.js';
@@ -50,6 +51,8 @@ export interface InspectReport {
   ops: OpSummary[];
   tensors: TensorSummary[];
   compressed: CompressedSummary[];
+  /** Operators we cannot run yet (none once the model loads: the importer refuses the first one). */
+  unsupported: UnsupportedOperator[];
   totals: { ops: number; tensors: number; macs: number; weightBytes: number; largestActivationBytes: number; opKinds: Record<string, number> };
 }
 
@@ -100,6 +103,7 @@ export function inspectGraph(graph: Graph): InspectReport {
     ops,
     tensors: graph.tensors.map((t) => summarizeTensor(graph, t)),
     compressed,
+    unsupported: [],
     totals: {
       ops: ops.length,
       tensors: graph.tensors.length,
@@ -154,5 +158,20 @@ export function formatInspect(name: string, r: InspectReport): string {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ')}`,
   );
+  return lines.join('\n');
+}
+
+/** What `inspect` reports for a model the importer refuses for its operators: each one we cannot run yet. */
+export interface UnsupportedReport {
+  error: { code: string; message: string };
+  unsupported: UnsupportedOperator[];
+}
+
+export function formatUnsupported(name: string, r: UnsupportedReport): string {
+  const lines = [escapeTerminal(`${name}: cannot run yet (${r.error.code}: ${r.error.message})`)];
+  const rows = r.unsupported.map((u) => [`subgraph ${u.subgraph}`, `node ${u.node}`, `${u.op} v${u.version}`, u.reason].map(escapeTerminal));
+  const widths = [0, 1, 2].map((i) => maxOf(rows.map((row) => row[i]!.length), 0));
+  for (const row of rows) lines.push(`  ${row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')}`);
+  lines.push(`${r.unsupported.length} operator(s) we cannot run yet`);
   return lines.join('\n');
 }

@@ -14,3 +14,4 @@ export { MAX_OP_VERSION } from './versions.js';
 export function readTflite(bytes: Uint8Array, derive: DeriveFn = deriveParams): Graph {
   return readTfliteWith(bytes, derive);
 }
+export { unsupportedOperators, type UnsupportedOperator } from './operators.js';

@@ -9,12 +9,9 @@ import { FlatReader, type Table } from './flat-reader.js';
 import { defaultOptions, OPTIONS, type OptionValues } from './options.js';
 import {
   BufferField,
-  builtinName,
-  CUSTOM_CODE,
   FILE_IDENTIFIER,
   MetadataField,
   ModelField,
-  OperatorCodeField,
   OperatorField,
   QuantizationField,
   SCHEMA_VERSION,
@@ -26,7 +23,7 @@ import {
 } from './schema.js';
 import { MAX_OP_VERSION } from './versions.js';
 import { COMPRESSION_METADATA, expandLutEntries, parseLutEntries } from './compression.js';
-import { DECODE_CUSTOM_CODE } from '../../ir/lut.js';
+import { multipleSubgraphsError, operatorCode } from './operators.js';
 
 /** One operator as stored: kind, version, tensor indices and its options table's fields. */
 export interface RawOperator {
@@ -63,9 +60,7 @@ export function parseTflite(bytes: Uint8Array): TfliteModel {
   const subgraphs = model.tables(ModelField.subgraphs, 'subgraph') ?? [];
   if (subgraphs.length !== 1) {
     if (subgraphs.length === 0) throw new ModelFormatError('malformed TFLite file: the model has no subgraph');
-    throw new UnsupportedError(`unsupported model with ${subgraphs.length} subgraphs (only single-subgraph models are supported)`, {
-      subgraphs: subgraphs.length,
-    });
+    throw multipleSubgraphsError(model, subgraphs);
   }
   const subgraph = subgraphs[0]!;
   const tensorTables = subgraph.tables(SubGraphField.tensors, 'tensor') ?? [];
@@ -133,27 +128,13 @@ function splitDecode(inputs: number[], outputs: number[], version: number, nodeI
 }
 
 /** The op kind of an operator code, or UnsupportedError for custom ops, other builtins and later versions. */
-function acceptedKind(code: Table, nodeIndex: number): { kind: OpKind; version: number } {
-  const deprecated = code.scalar(OperatorCodeField.deprecatedBuiltinCode, 'i8', 0);
-  const builtin = code.scalar(OperatorCodeField.builtinCode, 'i32', 0);
-  const codeValue = Math.max(deprecated, builtin);
-  const version = code.scalar(OperatorCodeField.version, 'i32', 1);
-  if (codeValue === CUSTOM_CODE) {
-    const custom = code.string(OperatorCodeField.customCode, 'custom code') ?? '';
-    if (custom === DECODE_CUSTOM_CODE && version >= 1 && version <= MAX_OP_VERSION.DECODE) return { kind: 'DECODE', version };
-    throw new UnsupportedError(`unsupported custom operator ${JSON.stringify(custom)} (v${version}) at node ${nodeIndex}`, {
-      op: custom,
-      custom: true,
-      nodeIndex,
-      version,
-    });
-  }
-  const name = builtinName(codeValue);
-  if (!isOpKind(name) || version < 1 || version > MAX_OP_VERSION[name]) {
-    const max = isOpKind(name) ? `; supported up to v${MAX_OP_VERSION[name]}` : '';
-    throw new UnsupportedError(`unsupported operator ${name} (v${version}) at node ${nodeIndex}${max}`, { op: name, nodeIndex, version });
-  }
-  return { kind: name, version };
+function acceptedKind(table: Table, nodeIndex: number): { kind: OpKind; version: number } {
+  const code = operatorCode(table);
+  if (code.supported) return { kind: code.kind, version: code.version };
+  const { name, version } = code;
+  if (code.custom) throw new UnsupportedError(`unsupported custom operator ${JSON.stringify(name)} (v${version}) at node ${nodeIndex}`, { op: name, custom: true, nodeIndex, version });
+  const max = isOpKind(name) ? `; supported up to v${MAX_OP_VERSION[name]}` : '';
+  throw new UnsupportedError(`unsupported operator ${name} (v${version}) at node ${nodeIndex}${max}`, { op: name, nodeIndex, version });
 }
 
 function parseOptions(op: Table, kind: OpKind, nodeIndex: number): OptionValues {
