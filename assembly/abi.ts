@@ -282,6 +282,14 @@ export const CONCATENATION_COUNT: i32 = 16;
 export const CONCATENATION_INPUTS: i32 = 20;
 export const CONCATENATION__BYTES: i32 = 24;
 
+export const SPLIT_INPUT: i32 = 0;
+export const SPLIT_ELEM_BYTES: i32 = 4;
+export const SPLIT_OUTER: i32 = 8;
+export const SPLIT_IN_ROW: i32 = 12;
+export const SPLIT_COUNT: i32 = 16;
+export const SPLIT_OUTPUTS: i32 = 20;
+export const SPLIT__BYTES: i32 = 24;
+
 export const RESIZE_NEAREST_INPUT: i32 = 0;
 export const RESIZE_NEAREST_OUTPUT: i32 = 4;
 export const RESIZE_NEAREST_ELEM_BYTES: i32 = 8;

@@ -5,6 +5,7 @@ import {
   PAD_INPUT, PAD_OUTPUT, PAD_ELEM_BYTES, PAD_IN_SHAPE, PAD_BEFORE, PAD_OUT_SHAPE, PAD_PAD_LO, PAD_PAD_HI,
   STRIDED_COPY_INPUT, STRIDED_COPY_OUTPUT, STRIDED_COPY_ELEM_BYTES, STRIDED_COPY_START, STRIDED_COPY_COUNTS, STRIDED_COPY_STEPS,
   CONCATENATION_OUTPUT, CONCATENATION_ELEM_BYTES, CONCATENATION_OUTER, CONCATENATION_OUT_ROW, CONCATENATION_COUNT, CONCATENATION_INPUTS,
+  SPLIT_INPUT, SPLIT_ELEM_BYTES, SPLIT_OUTER, SPLIT_IN_ROW, SPLIT_COUNT, SPLIT_OUTPUTS,
   RESIZE_NEAREST_INPUT, RESIZE_NEAREST_OUTPUT, RESIZE_NEAREST_ELEM_BYTES, RESIZE_NEAREST_BATCHES, RESIZE_NEAREST_IN_H,
   RESIZE_NEAREST_IN_W, RESIZE_NEAREST_DEPTH, RESIZE_NEAREST_OUT_H, RESIZE_NEAREST_OUT_W, RESIZE_NEAREST_SRC_Y, RESIZE_NEAREST_SRC_X,
   COPY_INPUT, COPY_OUTPUT, COPY_BYTES,
@@ -116,6 +117,22 @@ export function concatenation(args: usize): void {
     const block = load<i32>(table + <usize>(k * 8 + 4));
     for (let o = 0; o < outer; o++) {
       memory.copy(y + <usize>((o * outRow + column) * eb), x + <usize>(o * block * eb), <usize>(block * eb));
+    }
+    column += block;
+  }
+}
+
+/** SPLIT / SPLIT_V / UNPACK: concatenation's inverse, each output a column block of every outer row. */
+export function split(args: usize): void {
+  const x = ptr(args, SPLIT_INPUT), eb = arg(args, SPLIT_ELEM_BYTES);
+  const outer = arg(args, SPLIT_OUTER), inRow = arg(args, SPLIT_IN_ROW), count = arg(args, SPLIT_COUNT);
+  const table = ptr(args, SPLIT_OUTPUTS);
+  let column = 0;
+  for (let k = 0; k < count; k++) {
+    const y = ref(load<i32>(table + <usize>(k * 8)));
+    const block = load<i32>(table + <usize>(k * 8 + 4));
+    for (let o = 0; o < outer; o++) {
+      memory.copy(y + <usize>(o * block * eb), x + <usize>((o * inRow + column) * eb), <usize>(block * eb));
     }
     column += block;
   }

@@ -99,6 +99,21 @@ void concatenation(const int32_t *args) {
   }
 }
 
+/* SPLIT / SPLIT_V / UNPACK: concatenation's inverse, each output a column block of every outer row. */
+void split(const int32_t *args) {
+  const tf_split_args *p = (const tf_split_args *)args;
+  const uint8_t *x = (const uint8_t *)tf_ref(p->input);
+  const int32_t *table = (const int32_t *)tf_ref(p->outputs);
+  const size_t e = (size_t)p->elem_bytes;
+  size_t column = 0;
+  for (int32_t k = 0; k < p->count; k++) {
+    uint8_t *y = (uint8_t *)tf_ref(table[2 * k]);
+    const size_t block = (size_t)table[2 * k + 1];
+    for (int32_t o = 0; o < p->outer; o++) memmove(y + (size_t)o * block * e, x + ((size_t)o * p->in_row + column) * e, block * e);
+    column += block;
+  }
+}
+
 void resize_nearest(const int32_t *args) {
   const tf_resize_nearest_args *p = (const tf_resize_nearest_args *)args;
   const uint8_t *x = (const uint8_t *)tf_ref(p->input);

@@ -554,6 +554,22 @@ typedef struct {
 
 typedef struct {
   int32_t input;
+  int32_t elem_bytes;
+  int32_t outer;
+  int32_t in_row;
+  int32_t count;
+  int32_t outputs;
+} tf_split_args;
+#define TF_SPLIT_INPUT 0
+#define TF_SPLIT_ELEM_BYTES 1
+#define TF_SPLIT_OUTER 2
+#define TF_SPLIT_IN_ROW 3
+#define TF_SPLIT_COUNT 4
+#define TF_SPLIT_OUTPUTS 5
+#define TF_SPLIT_WORDS 6
+
+typedef struct {
+  int32_t input;
   int32_t output;
   int32_t elem_bytes;
   int32_t batches;
@@ -806,6 +822,7 @@ void dequantize_s16_f32(const int32_t *args); /* dequantize: forward stream (als
 void pad(const int32_t *args); /* pad: any dtype; forward stream (also the stream-element order) */
 void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stream (also the stream-element order) */
 void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
+void split(const int32_t *args); /* split: any dtype; byte copies into several outputs */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void copy(const int32_t *args); /* copy: memmove */
 void squared_difference_s8(const int32_t *args); /* add: int8 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */

@@ -95,6 +95,13 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'MAXIMUM',
   'MINIMUM',
   'DECODE',
+  'DEPTH_TO_SPACE',
+  'SPACE_TO_DEPTH',
+  'EXPAND_DIMS',
+  'PACK',
+  'SPLIT',
+  'SPLIT_V',
+  'UNPACK',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

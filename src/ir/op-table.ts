@@ -113,6 +113,7 @@ const binary = (): OpTraits => ({
 });
 const pool = (): OpTraits => ({ shape: 'window', variants: WINDOW_ROW, tile: 'window', cost: 'pool', workspace: NO_WORKSPACE, kernels: POOL_SOURCES });
 const pad = (): OpTraits => ({ shape: 'movement', variants: STREAM_ELEMENT, tile: 'pad', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
+const movement = (): OpTraits => ({ shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
 const alias = (): OpTraits => ({ shape: 'alias', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
 
 export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
@@ -171,6 +172,14 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   // step, its hidden and cell state variable tensors. Reference only so far: the compile path refuses it
   // (src/schedule/abi/ops/recurrent.ts); the wasm/C kernels and their gate workspace are still to come.
   UNIDIRECTIONAL_SEQUENCE_LSTM: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'lstm.ts', c: 'lstm.c' } },
+  // Block moves as a strided copy (the TRANSPOSE kernel); PACK as a CONCATENATION; the splits one split kernel.
+  DEPTH_TO_SPACE: movement(),
+  SPACE_TO_DEPTH: movement(),
+  EXPAND_DIMS: alias(),
+  PACK: movement(),
+  SPLIT: movement(),
+  SPLIT_V: movement(),
+  UNPACK: movement(),
 };
 
 /**

@@ -40,6 +40,13 @@ export const OP_KINDS = [
   'RSQRT',
   'SQUARED_DIFFERENCE',
   'UNIDIRECTIONAL_SEQUENCE_LSTM',
+  'DEPTH_TO_SPACE',
+  'SPACE_TO_DEPTH',
+  'EXPAND_DIMS',
+  'PACK',
+  'SPLIT',
+  'SPLIT_V',
+  'UNPACK',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -148,6 +155,16 @@ export interface LeakyReluAttrs {
   alpha: number;
 }
 
+/** DEPTH_TO_SPACE / SPACE_TO_DEPTH: NHWC, blocks of blockSize x blockSize pixels <-> channels (TFLM's order). */
+export interface BlockAttrs {
+  blockSize: number;
+}
+
+/** PACK / UNPACK / SPLIT / SPLIT_V: the axis, non-negative (PACK's against the output rank, the others' against the input's). */
+export interface AxisAttrs {
+  axis: number;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type NoAttrs = {};
 
@@ -188,6 +205,13 @@ export interface OpAttrs {
   RSQRT: NoAttrs;
   SQUARED_DIFFERENCE: NoAttrs;
   UNIDIRECTIONAL_SEQUENCE_LSTM: LstmAttrs;
+  DEPTH_TO_SPACE: BlockAttrs;
+  SPACE_TO_DEPTH: BlockAttrs;
+  EXPAND_DIMS: NoAttrs;
+  PACK: AxisAttrs;
+  SPLIT: AxisAttrs;
+  SPLIT_V: AxisAttrs;
+  UNPACK: AxisAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -401,6 +425,13 @@ export interface OpParams {
   /** TFLM's ArithmeticParams as ADD's (left shift 7 for int8, 0 for int16; the output multiplier may exceed 1). */
   SQUARED_DIFFERENCE: AddSubParams;
   UNIDIRECTIONAL_SEQUENCE_LSTM: LstmParams;
+  DEPTH_TO_SPACE: NoParams;
+  SPACE_TO_DEPTH: NoParams;
+  EXPAND_DIMS: NoParams;
+  PACK: NoParams;
+  SPLIT: NoParams;
+  SPLIT_V: NoParams;
+  UNPACK: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase,
+  resizeCase, reshapeCase, blockMoveCase, packCase, splitCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -180,6 +180,10 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['PAD float32', (r) => padCase(r, 'PAD', 'float32')],
   ['STRIDED_SLICE', (r) => stridedSliceCase(r, true)],
   ['TRANSPOSE', transposeCase],
+  ['DEPTH_TO_SPACE', (r) => blockMoveCase(r, 'DEPTH_TO_SPACE')],
+  ['SPACE_TO_DEPTH', (r) => blockMoveCase(r, 'SPACE_TO_DEPTH')],
+  ['PACK', packCase],
+  ['SPLIT_V', splitCase],
   ['MEAN int8', (r) => meanCase(r, 'int8')],
   ['MEAN int16', (r) => meanCase(r, 'int16')],
   ['CONCATENATION', concatCase],

@@ -55,10 +55,10 @@ describe('schema facts', () => {
 
 describe('refusal up front', () => {
   it('an operator outside OP_KINDS names op, version and node', () => {
-    const e = errorOf(craftTflite(oneOp({ builtin: builtinCode('SPLIT'), version: 3 })));
+    const e = errorOf(craftTflite(oneOp({ builtin: builtinCode('TOPK_V2'), version: 3 })));
     expect(e).toBeInstanceOf(UnsupportedError);
-    expect(e.message).toBe('unsupported operator SPLIT (v3) at node 0');
-    expect(e.details).toEqual({ op: 'SPLIT', nodeIndex: 0, version: 3 });
+    expect(e.message).toBe('unsupported operator TOPK_V2 (v3) at node 0');
+    expect(e.details).toEqual({ op: 'TOPK_V2', nodeIndex: 0, version: 3 });
   });
 
   it('the builtin code is max(deprecated_builtin_code, builtin_code)', () => {

@@ -375,3 +375,31 @@ export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
     { shape: [batches, units], scale: r.float(0.02, 0.08) * Math.sqrt(rank * memory), zp: r.int(-10, 10) },
   );
 }
+
+/** DEPTH_TO_SPACE or SPACE_TO_DEPTH (int8, TFLM's dtypes besides float32) on random NHWC shapes and blocks. */
+export function blockMoveCase(r: Rng, kind: 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'): Graph {
+  const b = r.int(1, 3), n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 3), c = r.int(1, 3);
+  const q = { scale: 0.1, zp: 3 };
+  const [spread, deep] = [[n, h * b, w * b, c], [n, h, w, c * b * b]];
+  return kind === 'DEPTH_TO_SPACE'
+    ? singleOpGraph(kind, { blockSize: b }, [{ shape: deep, ...q }], { shape: spread, ...q })
+    : singleOpGraph(kind, { blockSize: b }, [{ shape: spread, ...q }], { shape: deep, ...q });
+}
+
+/** PACK of 1-3 inputs of one random shape along a random new axis, int8 or int16. */
+export function packCase(r: Rng): Graph {
+  const shape = randomShape(r, 3, 4);
+  const axis = r.int(0, shape.length);
+  const count = r.int(1, 3);
+  const dtype = r.pick(['int8', 'int16'] as const);
+  const q = { scale: 0.1, zp: 0, dtype };
+  return singleOpGraph('PACK', { axis }, Array.from({ length: count }, () => ({ shape, ...q })), { shape: [...shape.slice(0, axis), count, ...shape.slice(axis)], ...q });
+}
+
+/** SPLIT_V with one output (the kernel harness places one output; several are checked in test/ops/movement.test.ts). */
+export function splitCase(r: Rng): Graph {
+  const shape = randomShape(r, 4, 4);
+  const axis = r.int(0, shape.length - 1);
+  const q = { scale: 0.1, zp: 0 };
+  return singleOpGraph('SPLIT_V', { axis }, [{ shape, ...q }, { shape: [1], dtype: 'int32', values: [shape[axis]!] }, { shape: [1], dtype: 'int32', values: [axis] }], { shape, ...q });
+}

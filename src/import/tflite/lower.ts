@@ -15,7 +15,7 @@ import { ACTIVATIONS, PADDINGS } from './schema.js';
 /** Computes an op's params; deriveParams in production, injectable so tests can run without it. */
 export type DeriveFn = <K extends OpKind>(ctx: DeriveContext<K>) => OpParams[K] | null;
 
-/** [min inputs, max inputs, indices of inputs that may be -1]; every op kind has exactly one output. */
+/** [min inputs, max inputs, indices of inputs that may be -1]; one output unless MULTI_OUTPUT lists the kind. */
 const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   ADD: [2, 2, []],
   SUB: [2, 2, []],
@@ -55,7 +55,17 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   // TFLM's 24 inputs (lstm_shared.h); the deriver refuses the variants TFLM's kernel refuses (CIFG: no
   // input gate; peephole; projection; layer norm), so every optional slot may be absent here.
   UNIDIRECTIONAL_SEQUENCE_LSTM: [24, 24, [1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23]],
+  DEPTH_TO_SPACE: [1, 1, []],
+  SPACE_TO_DEPTH: [1, 1, []],
+  EXPAND_DIMS: [2, 2, []], // input, axis
+  PACK: [1, Infinity, []],
+  SPLIT: [2, 2, []], // axis, input
+  SPLIT_V: [3, 3, []], // input, size_splits, axis
+  UNPACK: [1, 1, []],
 };
+
+/** The kinds with one or more outputs (their options say how many: checked by their attrs). */
+const MULTI_OUTPUT: ReadonlySet<OpKind> = new Set<OpKind>(['SPLIT', 'SPLIT_V', 'UNPACK']);
 
 export function lowerTflite(model: TfliteModel, derive: DeriveFn): Graph {
   const tensors = model.tensors;
@@ -109,7 +119,8 @@ class NodeView {
       const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
       throw this.malformed(`has ${inputs.length} inputs, expected ${expected}`, { inputs: inputs.length });
     }
-    if (outputs.length !== 1) throw this.malformed(`has ${outputs.length} outputs, expected 1`, { outputs: outputs.length });
+    const multi = MULTI_OUTPUT.has(this.raw.kind);
+    if (multi ? outputs.length < 1 : outputs.length !== 1) throw this.malformed(`has ${outputs.length} outputs, expected ${multi ? 'at least 1' : '1'}`, { outputs: outputs.length });
     inputs.forEach((t, i) => {
       if (t < 0 && !optional.includes(i)) throw this.malformed(`required input ${i} is absent (-1)`, { input: i });
     });
@@ -190,6 +201,18 @@ class NodeView {
       });
     }
     throw this.unsupported(`${role} tensor ${t.id} is ${t.dtype}; expected int32 or int64`, { tensor: t.id, dtype: t.dtype });
+  }
+
+  /** An option that counts the op's inputs or outputs (TFLM checks it equals the tensor count). */
+  count(name: string, actual: number, what: string): void {
+    if (this.option(name) !== actual) throw this.malformed(`option ${name} is ${this.option(name)} for ${actual} ${what}`, { [name]: this.option(name), [what]: actual });
+  }
+
+  /** The one value of a constant scalar (or 1-element) integer input. */
+  scalarInt(i: number, role: string): number {
+    const values = this.constInts(i, role);
+    if (values.length !== 1) throw this.malformed(`${role} tensor ${this.input(i).id} holds ${values.length} values, expected 1`, { tensor: this.input(i).id });
+    return values[0]!;
   }
 
   /** A possibly negative axis resolved against a rank. */
@@ -343,6 +366,28 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   MAXIMUM: noAttrs,
   MINIMUM: noAttrs,
   TRANSPOSE_CONV: transposeConv,
+  DEPTH_TO_SPACE: (n) => ({ blockSize: n.positive('blockSize') }),
+  SPACE_TO_DEPTH: (n) => ({ blockSize: n.positive('blockSize') }),
+  EXPAND_DIMS: (n) => {
+    n.sameElementCount(n.input(0), n.output);
+    return {};
+  },
+  PACK: (n) => {
+    n.count('valuesCount', n.raw.inputs.length, 'inputs');
+    return { axis: n.axis(n.option('axis'), n.output.shape.length, 'axis') };
+  },
+  SPLIT: (n) => {
+    n.count('numSplits', n.raw.outputs.length, 'outputs');
+    return { axis: n.axis(n.scalarInt(0, 'axis'), n.input(1).shape.length, 'axis') };
+  },
+  SPLIT_V: (n) => {
+    n.count('numSplits', n.raw.outputs.length, 'outputs');
+    return { axis: n.axis(n.scalarInt(2, 'axis'), n.input(0).shape.length, 'axis') };
+  },
+  UNPACK: (n) => {
+    n.count('num', n.raw.outputs.length, 'outputs');
+    return { axis: n.axis(n.option('axis'), n.input(0).shape.length, 'axis') };
+  },
   DECODE: (n) => {
     const ancillary = n.input(1);
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });

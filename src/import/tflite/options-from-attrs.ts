@@ -77,6 +77,16 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       return { rank: op.attrs.rank };
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
       return { activation: ACTIVATIONS.indexOf('TANH'), cellClip: op.attrs.cellClip, projClip: op.attrs.projClip, timeMajor: op.attrs.timeMajor };
+    case 'DEPTH_TO_SPACE':
+    case 'SPACE_TO_DEPTH':
+      return { blockSize: op.attrs.blockSize };
+    case 'PACK':
+      return { valuesCount: op.inputs.length, axis: op.attrs.axis };
+    case 'SPLIT':
+    case 'SPLIT_V':
+      return { numSplits: op.outputs.length };
+    case 'UNPACK':
+      return { num: op.outputs.length, axis: op.attrs.axis };
     case 'STRIDED_SLICE': {
       const m = op.attrs.masks;
       return { beginMask: m.begin, endMask: m.end, ellipsisMask: m.ellipsis, newAxisMask: m.newAxis, shrinkAxisMask: m.shrinkAxis, offset: m.offset };

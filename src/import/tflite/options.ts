@@ -109,6 +109,13 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
     unionType: 71,
     fields: [f('activation', 0, 'i8'), f('cellClip', 1, 'f32'), f('projClip', 2, 'f32'), f('timeMajor', 3, 'bool'), f('asymmetricQuantizeInputs', 4, 'bool'), f('diagonalRecurrentTensors', 5, 'bool')],
   },
+  DEPTH_TO_SPACE: { unionType: 94, fields: [f('blockSize', 0, 'i32')] },
+  SPACE_TO_DEPTH: { unionType: 19, fields: [f('blockSize', 0, 'i32')] },
+  EXPAND_DIMS: empty(52),
+  PACK: { unionType: 59, fields: [f('valuesCount', 0, 'i32'), f('axis', 1, 'i32')] },
+  SPLIT: { unionType: 35, fields: [f('numSplits', 0, 'i32')] },
+  SPLIT_V: { unionType: 79, fields: [f('numSplits', 0, 'i32')] },
+  UNPACK: { unionType: 64, fields: [f('num', 0, 'i32'), f('axis', 1, 'i32')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

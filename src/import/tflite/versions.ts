@@ -43,4 +43,11 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   RSQRT: 2, // 2: int8, 3: int16 (TFLM's Prepare refuses int16)
   SQUARED_DIFFERENCE: 2, // 2: int8 (int16 files keep version 2 too)
   UNIDIRECTIONAL_SEQUENCE_LSTM: 5, // 1: float or int8, 2-3: hybrid (the deriver refuses float input), 4: diagonal recurrent weights, 5: 16x8
+  DEPTH_TO_SPACE: 2, // 2: int8
+  SPACE_TO_DEPTH: 2, // 2: int8
+  EXPAND_DIMS: 1,
+  PACK: 3, // 2: int8, 3: int16, 4: uint32
+  SPLIT: 4, // 2: int8, 3: int16, 4: int32
+  SPLIT_V: 3, // 2: int8, 3: int16
+  UNPACK: 4, // 2: int8, 3: bool, 4: int16
 };

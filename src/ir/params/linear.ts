@@ -59,7 +59,14 @@ export type LinearKind =
   | 'DECODE'
   | 'SVDF'
   | 'SQUARED_DIFFERENCE'
-  | 'UNIDIRECTIONAL_SEQUENCE_LSTM';
+  | 'UNIDIRECTIONAL_SEQUENCE_LSTM'
+  | 'DEPTH_TO_SPACE'
+  | 'SPACE_TO_DEPTH'
+  | 'EXPAND_DIMS'
+  | 'PACK'
+  | 'SPLIT'
+  | 'SPLIT_V'
+  | 'UNPACK';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -1058,6 +1065,90 @@ function deriveLstm(ctx: DeriveContext<'UNIDIRECTIONAL_SEQUENCE_LSTM'>): LstmPar
   };
 }
 
+/** TFLM's DEPTH_TO_SPACE / SPACE_TO_DEPTH: 4-D NHWC, float32 or int8, the output the block move of the input. */
+function deriveBlockMove(ctx: DeriveContext<'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>): null {
+  checkInputCount(ctx, 1, 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8', 'float32']);
+  requireSameDtype(ctx, inT, outT);
+  requireRank(ctx, inT, 4);
+  const b = ctx.op.attrs.blockSize;
+  const [n, h, w, c] = inT.shape as [number, number, number, number];
+  if (!(Number.isInteger(b) && b >= 1)) throw formatError(ctx, `block size ${b} is not a positive integer`);
+  if (ctx.op.kind === 'DEPTH_TO_SPACE') {
+    if (c % (b * b) !== 0) throw formatError(ctx, `input depth ${c} is not a multiple of block size ${b} squared`, inT);
+    requireShape(ctx, outT, [n, h * b, w * b, c / (b * b)]);
+  } else {
+    if (h % b !== 0 || w % b !== 0) throw formatError(ctx, `input ${h}x${w} is not a multiple of block size ${b}`, inT);
+    requireShape(ctx, outT, [n, h / b, w / b, c * b * b]);
+  }
+  return null;
+}
+
+/** EXPAND_DIMS: the input's elements under the output's shape, which is the input's with one more dim of 1. */
+function deriveExpandDims(ctx: DeriveContext<'EXPAND_DIMS'>): null {
+  checkInputCount(ctx, 2, 2);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  const ones = (s: readonly number[]) => s.filter((d) => d !== 1);
+  if (outT.shape.length !== inT.shape.length + 1 || !sameShape(ones(inT.shape), ones(outT.shape)) || elementCount(inT.shape) !== elementCount(outT.shape)) {
+    throw formatError(ctx, `output shape ${fmt(outT.shape)} is not the input ${fmt(inT.shape)} with one dim of 1 inserted`, outT);
+  }
+  return null;
+}
+
+/** The tensors of an op with several outputs, each checked. */
+function outputsOf(ctx: Ctx): Tensor[] {
+  return ctx.op.outputs.map((id, i) => tensorById(ctx, id, `output ${i}`));
+}
+
+/** PACK: inputs of one shape stacked along a new output dim `axis`. */
+function derivePack(ctx: DeriveContext<'PACK'>): null {
+  checkInputCount(ctx, 1, Infinity);
+  const outT = output(ctx);
+  const first = input(ctx, 0, 'input 0');
+  requireDtype(ctx, first, COPYABLE_DTYPES);
+  const { axis } = ctx.op.attrs;
+  const expected = [...first.shape.slice(0, axis), ctx.op.inputs.length, ...first.shape.slice(axis)];
+  ctx.op.inputs.forEach((_, i) => {
+    const t = input(ctx, i, `input ${i}`);
+    requireSameDtype(ctx, first, t);
+    requireShape(ctx, t, first.shape);
+  });
+  if (!(axis >= 0 && axis <= first.shape.length)) throw formatError(ctx, `axis ${axis} is outside 0..${first.shape.length}`);
+  requireShape(ctx, outT, expected);
+  return null;
+}
+
+/**
+ * SPLIT / SPLIT_V / UNPACK: consecutive pieces of the input along `axis`, each output one piece (UNPACK's
+ * pieces are 1 wide and drop the axis). TFLM's kernels take the pieces' sizes from the output shapes.
+ */
+function deriveSplit(ctx: DeriveContext<'SPLIT' | 'SPLIT_V' | 'UNPACK'>): null {
+  const kind = ctx.op.kind;
+  checkInputCount(ctx, ...((kind === 'SPLIT' ? [2, 2] : kind === 'SPLIT_V' ? [3, 3] : [1, 1]) as [number, number]));
+  const inT = input(ctx, kind === 'SPLIT' ? 1 : 0, 'the input');
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  const { axis } = ctx.op.attrs;
+  if (!(axis >= 0 && axis < inT.shape.length)) throw formatError(ctx, `axis ${axis} is outside the input's ${inT.shape.length} dims`, inT);
+  const outs = outputsOf(ctx);
+  if (outs.length === 0) throw formatError(ctx, 'has no outputs');
+  let total = 0;
+  for (const t of outs) {
+    requireSameDtype(ctx, inT, t);
+    const width = kind === 'UNPACK' ? 1 : t.shape[axis] ?? -1;
+    const shape = kind === 'UNPACK' ? [...inT.shape.slice(0, axis), ...inT.shape.slice(axis + 1)] : inT.shape.map((d, i) => (i === axis ? width : d));
+    requireShape(ctx, t, shape);
+    if (kind === 'SPLIT' && width !== outs[0]!.shape[axis]) throw formatError(ctx, `outputs of unequal width ${width} and ${outs[0]!.shape[axis]} along axis ${axis}`, t);
+    total += width;
+  }
+  if (total !== inT.shape[axis]) throw formatError(ctx, `the outputs take ${total} of the input's ${inT.shape[axis]} along axis ${axis}`, inT);
+  return null;
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -1082,4 +1173,11 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   SVDF: deriveSvdf,
   SQUARED_DIFFERENCE: deriveSquaredDifference,
   UNIDIRECTIONAL_SEQUENCE_LSTM: deriveLstm,
+  DEPTH_TO_SPACE: deriveBlockMove,
+  SPACE_TO_DEPTH: deriveBlockMove,
+  EXPAND_DIMS: deriveExpandDims,
+  PACK: derivePack,
+  SPLIT: deriveSplit,
+  SPLIT_V: deriveSplit,
+  UNPACK: deriveSplit,
 };

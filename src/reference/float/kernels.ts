@@ -1,10 +1,11 @@
 // Every float32 op kind's reference kernel. The layout ops (copies, pads, slices, transposes, resizes)
 // move elements of any dtype, so the float path runs the same kernels as the int8 one.
 import type { OpKind } from '../../ir/ops.js';
+import { depthToSpace, pack, spaceToDepth, split } from '../ops/blocks.js';
 import { concatenation } from '../ops/concatenation.js';
 import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
-import { reshape, squeeze } from '../ops/reshape.js';
+import { expandDims, reshape, squeeze } from '../ops/reshape.js';
 import { resizeNearestNeighbor } from '../ops/resize.js';
 import { stridedSlice } from '../ops/strided-slice.js';
 import { transpose } from '../ops/transpose.js';
@@ -66,4 +67,11 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   ABS: floatAbs,
   RSQRT: floatRsqrt,
   SQUARED_DIFFERENCE: floatSquaredDifference,
+  DEPTH_TO_SPACE: depthToSpace,
+  SPACE_TO_DEPTH: spaceToDepth,
+  EXPAND_DIMS: expandDims,
+  PACK: pack,
+  SPLIT: split,
+  SPLIT_V: split,
+  UNPACK: split,
 };

@@ -1,6 +1,7 @@
 // The reference kernels of the linear and layout ops.
 import type { LinearKind } from '../../ir/params/linear.js';
 import type { RefKernels } from '../types.js';
+import { depthToSpace, pack, spaceToDepth, split } from './blocks.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
@@ -10,7 +11,7 @@ import { fullyConnected } from './fully-connected.js';
 import { maximum, minimum } from './maximum-minimum.js';
 import { padKernel, padV2Kernel } from './pad.js';
 import { averagePool2d, maxPool2d } from './pool.js';
-import { reshape, squeeze } from './reshape.js';
+import { expandDims, reshape, squeeze } from './reshape.js';
 import { resizeNearestNeighbor } from './resize.js';
 import { squaredDifference } from './squared-difference.js';
 import { stridedSlice } from './strided-slice.js';
@@ -43,4 +44,11 @@ export const linearKernels: RefKernels<LinearKind> = {
   SVDF: svdf,
   SQUARED_DIFFERENCE: squaredDifference,
   UNIDIRECTIONAL_SEQUENCE_LSTM: unidirectionalSequenceLstm,
+  DEPTH_TO_SPACE: depthToSpace,
+  SPACE_TO_DEPTH: spaceToDepth,
+  EXPAND_DIMS: expandDims,
+  PACK: pack,
+  SPLIT: split,
+  SPLIT_V: split,
+  UNPACK: split,
 };

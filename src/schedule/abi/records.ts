@@ -105,6 +105,8 @@ export const RECORDS = {
   strided_copy: ['input', 'output', 'elem_bytes', 'start', 'counts[6]', 'steps[6]'],
   /** CONCATENATION: `inputs` points at `count` pairs (input ref, block elements); outer blocks of out_row elements. */
   concatenation: ['output', 'elem_bytes', 'outer', 'out_row', 'count', 'inputs'],
+  /** SPLIT / SPLIT_V / UNPACK, concatenation's inverse: `outputs` points at `count` pairs (output ref, block elements); outer blocks of in_row elements. */
+  split: ['input', 'elem_bytes', 'outer', 'in_row', 'count', 'outputs'],
   /** RESIZE_NEAREST_NEIGHBOR: `src_y` / `src_x` point at int32 source rows / columns. */
   resize_nearest: ['input', 'output', 'elem_bytes', 'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'src_y', 'src_x'],
   /** RESHAPE / SQUEEZE not aliased by the plan: a byte copy (memmove). */

@@ -1,6 +1,6 @@
 // Lowering of the ops that move elements without arithmetic (any dtype: the kernels take elem_bytes):
-// PAD, TRANSPOSE, STRIDED_SLICE, CONCATENATION, RESIZE_NEAREST_NEIGHBOR, and RESHAPE / SQUEEZE the plan
-// did not alias; and DECODE, which looks weights up in their channel's table.
+// PAD, TRANSPOSE, STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH, CONCATENATION, PACK, SPLIT, SPLIT_V,
+// UNPACK, RESIZE_NEAREST_NEIGHBOR, and RESHAPE / SQUEEZE / EXPAND_DIMS the plan did not alias; and DECODE, which looks weights up in their channel's table.
 import type { QuantizedOp } from '../../../ir/graph.js';
 import { sliceCount } from '../../../ir/params/linear.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
@@ -38,7 +38,7 @@ export const PAD = pad();
 export const PADV2 = pad();
 
 /** Output elements in order from input element start + sum(index[d] * steps[d]). */
-function stridedCopy<K extends 'TRANSPOSE' | 'STRIDED_SLICE'>(
+function stridedCopy<K extends 'TRANSPOSE' | 'STRIDED_SLICE' | 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>(
   walk: (shape: number[], inStrides: number[], op: QuantizedOp<K>) => { start: number; counts: number[]; steps: number[] },
 ): OpLowering<K> {
   return {
@@ -72,6 +72,60 @@ export const STRIDED_SLICE = stridedCopy<'STRIDED_SLICE'>((_shape, inStrides, op
   begin.forEach((b, d) => (start += b * inStrides[d]!));
   return { start, counts: begin.map((b, d) => sliceCount(b, end[d]!, strides[d]!)), steps: strides.map((s, d) => s * inStrides[d]!) };
 });
+
+// The block moves as 4-D strided copies: (batch, row) merge into one dim, and so do a block column and the channels.
+export const DEPTH_TO_SPACE = stridedCopy<'DEPTH_TO_SPACE'>((shape, _inStrides, op) => {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const b = op.attrs.blockSize;
+  const outC = c / (b * b);
+  return { start: 0, counts: [n * h, b, w, b * outC], steps: [w * c, b * outC, c, 1] };
+});
+
+export const SPACE_TO_DEPTH = stridedCopy<'SPACE_TO_DEPTH'>((shape, _inStrides, op) => {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const b = op.attrs.blockSize;
+  return { start: 0, counts: [(n * h) / b, w / b, b, b * c], steps: [b * w * c, b * c, w * c, 1] };
+});
+
+/** Elements of a shape's dims before `axis` and after it. */
+function aroundAxis(shape: readonly number[], axis: number): { outer: number; inner: number } {
+  return { outer: elementCount(shape.slice(0, axis)), inner: elementCount(shape.slice(axis + 1)) };
+}
+
+/** PACK: a concatenation whose inputs each fill one `inner`-element block of every outer row. */
+export const PACK: OpLowering<'PACK'> = {
+  symbol: () => 'concatenation',
+  record(ctx, { call, op, where }) {
+    const out = call.outputs[0]!;
+    const { outer, inner } = aroundAxis(out.shape, op.attrs.axis);
+    const table = call.inputs.flatMap((o, i) => [operand(ctx, o, `${where} input ${i}`).ref, inner]);
+    return {
+      record: 'concatenation',
+      fields: { output: out.offset, elem_bytes: elemBytes(out.dtype, where), outer, out_row: call.inputs.length * inner, count: call.inputs.length, inputs: arrayRef(ctx, table, `${where} input table entry`) },
+    };
+  },
+};
+
+/** SPLIT / SPLIT_V / UNPACK: each output one column block of every outer row of the input (split kernel). */
+function split<K extends 'SPLIT' | 'SPLIT_V' | 'UNPACK'>(): OpLowering<K> {
+  return {
+    symbol: () => 'split',
+    record(ctx, { call, op, where }) {
+      const x = operand(ctx, call.inputs[op.kind === 'SPLIT' ? 1 : 0], `${where} input`);
+      const { axis } = op.attrs;
+      const { outer, inner } = aroundAxis(x.shape, axis);
+      const table = call.outputs.flatMap((out) => [out.offset, (op.kind === 'UNPACK' ? 1 : out.shape[axis]!) * inner]);
+      return {
+        record: 'split',
+        fields: { input: x.ref, elem_bytes: elemBytes(x.dtype, where), outer, in_row: x.shape[axis]! * inner, count: call.outputs.length, outputs: arrayRef(ctx, table, `${where} output table entry`) },
+      };
+    },
+  };
+}
+
+export const SPLIT = split<'SPLIT'>();
+export const SPLIT_V = split<'SPLIT_V'>();
+export const UNPACK = split<'UNPACK'>();
 
 export const CONCATENATION: OpLowering<'CONCATENATION'> = {
   symbol({ op, where }) {
@@ -131,7 +185,7 @@ export const RESIZE_NEAREST_NEIGHBOR: OpLowering<'RESIZE_NEAREST_NEIGHBOR'> = {
 };
 
 /** A byte copy (memmove): RESHAPE / SQUEEZE the plan did not alias. */
-function copy(): OpLowering<'RESHAPE' | 'SQUEEZE'> {
+function copy(): OpLowering<'RESHAPE' | 'SQUEEZE' | 'EXPAND_DIMS'> {
   return {
     symbol: () => 'copy',
     record(ctx, { call, where }) {
@@ -144,6 +198,7 @@ function copy(): OpLowering<'RESHAPE' | 'SQUEEZE'> {
 
 export const RESHAPE = copy();
 export const SQUEEZE = copy();
+export const EXPAND_DIMS = copy();
 
 /** DECODE (TFLM LUT-compressed weights): packed indices -> int8 values of their channel's table (src/ir/lut.ts). */
 export const DECODE: OpLowering<'DECODE'> = {

@@ -1,0 +1,207 @@
+// DEPTH_TO_SPACE, SPACE_TO_DEPTH, EXPAND_DIMS, PACK, SPLIT, SPLIT_V and UNPACK from TFLM's kernel tests
+// (depth_to_space_test.cc, pack_test.cc, split_test.cc, split_v_test.cc, unpack_test.cc; the float
+// vectors hold small integers, stored here as int8 values): single-op .tflite files written and read
+// back, run on the reference kernels, the wasm module (SIMD and scalar) and the host C build, every
+// output bit-exact with TFLM's expected values. SPLIT / SPLIT_V / UNPACK have several outputs.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DType, Graph, Tensor } from '../../src/ir/graph.js';
+import type { AnyOp } from '../../src/ir/graph.js';
+import { readTflite } from '../../src/import/tflite/index.js';
+import { writeTflite } from '../../src/import/tflite/write.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { cli } from '../helpers/cli.js';
+import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
+import { refusal } from '../helpers/refusal.js';
+
+interface Data {
+  shape: number[];
+  values: number[];
+  dtype?: DType;
+  /** A constant (stored in the file) rather than a model input. */
+  constant?: boolean;
+}
+
+const ARRAYS = { int8: Int8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array } as const;
+type Dt = keyof typeof ARRAYS;
+const bytesOf = (values: number[], dtype: Dt) => new Uint8Array(ARRAYS[dtype].from(values).buffer);
+const valuesOf = (b: Uint8Array, dtype: Dt) => Array.from(new ARRAYS[dtype](b.slice().buffer));
+
+/** One op over `inputs` (data tensors take `dtype`, constants int32 unless said) with outputs of the given shapes. */
+function model(kind: AnyOp['kind'], attrs: Record<string, unknown>, inputs: Data[], outShapes: number[][], dtype: Dt = 'int8', version = 1): Graph {
+  const quant = (dt: DType) => (dt === 'int8' || dt === 'int16' ? { scales: [0.5], zeroPoints: [0], axis: 0 } : null);
+  const tensor = (id: number, shape: number[], dt: DType, data: Uint8Array | null): Tensor => ({
+    id, name: `t${id}`, shape, shapeSignature: null, dtype: dt, quant: data ? null : quant(dt), data, isVariable: false,
+  });
+  const tensors = [
+    ...inputs.map((d, i) => tensor(i, d.shape, d.constant ? (d.dtype ?? 'int32') : dtype, d.constant ? bytesOf(d.values, (d.dtype ?? 'int32') as Dt) : null)),
+    ...outShapes.map((s, k) => tensor(inputs.length + k, s, dtype, null)),
+  ];
+  const op = { kind, version, inputs: inputs.map((_, i) => i), outputs: outShapes.map((_, k) => inputs.length + k), attrs, params: null } as AnyOp;
+  const graph: Graph = {
+    name: kind.toLowerCase(), description: `TFLM ${kind.toLowerCase()} test vectors`, tensors, ops: [op],
+    inputs: inputs.flatMap((d, i) => (d.constant ? [] : [i])), outputs: op.outputs, metadata: [], signatureDefs: [],
+  };
+  return readTflite(writeTflite(graph)); // through the writer and the reader: options and versions round trip
+}
+
+const hostC = hostCFor('movement ops on host C');
+
+/** Runs on every engine and expects each output's values on each. */
+async function expectEverywhere(graph: Graph, inputs: Data[], expected: number[][], dtype: Dt = 'int8'): Promise<void> {
+  const runs = await runOnEveryEngine(graph, inputs.filter((d) => !d.constant).map((d) => bytesOf(d.values, dtype)), hostC);
+  expect(Object.keys(runs)).toContain('wasm');
+  for (const [engine, outs] of Object.entries(runs)) {
+    expect([engine, outs.map((b) => valuesOf(b, dtype))]).toEqual([engine, expected]);
+  }
+}
+
+const iota = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
+const axisT = (a: number): Data => ({ shape: [1], values: [a], constant: true });
+
+describe('DEPTH_TO_SPACE / SPACE_TO_DEPTH (TFLM depth_to_space_test.cc)', () => {
+  // [input shape, output shape, input, expected]: TFLM's 1114, 1124, 1214, 1224 (block 2) and 1111 (block 1).
+  const cases: Array<[number[], number[], number[], number[], number]> = [
+    [[1, 1, 1, 4], [1, 2, 2, 1], [-57, -11, 35, 81], [-57, -11, 35, 81], 2], // 1.4, 2.3, 3.2, 4.1 quantized on [0, 5]
+    [[1, 1, 2, 4], [1, 2, 4, 1], iota(8), [1, 2, 5, 6, 3, 4, 7, 8], 2],
+    [[1, 2, 1, 4], [1, 4, 2, 1], iota(8), iota(8), 2],
+    [[1, 2, 2, 4], [1, 4, 4, 1], iota(16), [1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16], 2],
+    [[1, 1, 1, 1], [1, 1, 1, 1], [4], [4], 1],
+  ];
+  for (const [inShape, outShape, x, y, b] of cases) {
+    it(`DEPTH_TO_SPACE ${inShape.join('')}_${b} and SPACE_TO_DEPTH back`, async () => {
+      await expectEverywhere(model('DEPTH_TO_SPACE', { blockSize: b }, [{ shape: inShape, values: x }], [outShape], 'int8', 2), [{ shape: inShape, values: x }], [y]);
+      await expectEverywhere(model('SPACE_TO_DEPTH', { blockSize: b }, [{ shape: outShape, values: y }], [inShape], 'int8', 2), [{ shape: outShape, values: y }], [x]);
+    });
+  }
+
+  it('batches, several channels per block (2 x 4 x 6 x 3, block 2) round trip; float32 on the reference', async () => {
+    const x = Array.from({ length: 2 * 4 * 6 * 3 }, (_, i) => ((i * 7) % 251) - 125);
+    const s2d = model('SPACE_TO_DEPTH', { blockSize: 2 }, [{ shape: [2, 4, 6, 3], values: x }], [[2, 2, 3, 12]]);
+    const runs = await runOnEveryEngine(s2d, [bytesOf(x, 'int8')], hostC);
+    const packed = runs.reference![0]!;
+    for (const outs of Object.values(runs)) expect(Array.from(outs[0]!)).toEqual(Array.from(packed));
+    // element (n=1, y=3, x=4, c=2) lands at (1, 1, 2, (1*2 + 0)*3 + 2)
+    expect(valuesOf(packed, 'int8')[((1 * 2 + 1) * 3 + 2) * 12 + 8]).toBe(x[((1 * 4 + 3) * 6 + 4) * 3 + 2]);
+    await expectEverywhere(model('DEPTH_TO_SPACE', { blockSize: 2 }, [{ shape: [2, 2, 3, 12], values: [] }], [[2, 4, 6, 3]]), [{ shape: [], values: valuesOf(packed, 'int8') }], [x]);
+  });
+
+  it('refuses an int16 input (TFLM: float32 and int8 only) and a depth that is no multiple of the block squared', () => {
+    expect(refusal(() => model('DEPTH_TO_SPACE', { blockSize: 2 }, [{ shape: [1, 1, 1, 4], values: [] }], [[1, 2, 2, 1]], 'int16')).code).toBe('E_UNSUPPORTED');
+    const e = refusal(() => model('DEPTH_TO_SPACE', { blockSize: 2 }, [{ shape: [1, 1, 1, 6], values: [] }], [[1, 2, 2, 1]]));
+    expect(e.message).toMatch(/^DEPTH_TO_SPACE \(node 0\).*input depth 6 is not a multiple of block size 2 squared/);
+  });
+});
+
+describe('EXPAND_DIMS', () => {
+  it('adds a dim of 1 and costs no kernel call (an alias of its input)', async () => {
+    const g = model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: iota(6) }, axisT(1)], [[2, 1, 3]]);
+    expect(scheduleOf(planModel(g).plan).calls).toEqual([]);
+    await expectEverywhere(g, [{ shape: [2, 3], values: iota(6) }, axisT(1)], [iota(6)]);
+  });
+
+  it('refuses an output that is not the input with one dim of 1 more', () => {
+    expect(refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, axisT(0)], [[3, 2]])).code).toBe('E_MODEL_FORMAT');
+  });
+});
+
+describe('PACK (TFLM pack_test.cc)', () => {
+  const a = { shape: [2, 3], values: [1, 2, 3, 4, 5, 6] };
+  const b = { shape: [2, 3], values: [7, 8, 9, 10, 11, 12] };
+  for (const dtype of ['int8', 'int16', 'int32'] as const) {
+    it(`Pack${dtype === 'int8' ? 'Int8' : dtype === 'int16' ? 'Int16' : 'Int32'}MultiDimensions: axis 1`, async () => {
+      await expectEverywhere(model('PACK', { axis: 1 }, [a, b], [[2, 2, 3]], dtype, dtype === 'int16' ? 3 : 2), [a, b], [[1, 2, 3, 7, 8, 9, 4, 5, 6, 10, 11, 12]], dtype);
+    });
+  }
+
+  it('PackFloatThreeInputs (axis 0) and DifferentAxis (axis 1) as int8', async () => {
+    const xs = [{ shape: [2], values: [1, 4] }, { shape: [2], values: [2, 5] }, { shape: [2], values: [3, 6] }];
+    await expectEverywhere(model('PACK', { axis: 0 }, xs, [[3, 2]]), xs, [[1, 4, 2, 5, 3, 6]]);
+    await expectEverywhere(model('PACK', { axis: 1 }, xs, [[2, 3]]), xs, [[1, 2, 3, 4, 5, 6]]);
+  });
+});
+
+const x16 = { shape: [2, 2, 2, 2], values: iota(16) };
+
+describe('SPLIT (TFLM split_test.cc): several outputs', () => {
+  const cases: Array<[number, number[], number[], number[]]> = [
+    [0, [1, 2, 2, 2], iota(8), iota(8, 9)],
+    [1, [2, 1, 2, 2], [1, 2, 3, 4, 9, 10, 11, 12], [5, 6, 7, 8, 13, 14, 15, 16]],
+    [2, [2, 2, 1, 2], [1, 2, 5, 6, 9, 10, 13, 14], [3, 4, 7, 8, 11, 12, 15, 16]],
+    [3, [2, 2, 2, 1], [1, 3, 5, 7, 9, 11, 13, 15], [2, 4, 6, 8, 10, 12, 14, 16]],
+    [-4, [1, 2, 2, 2], iota(8), iota(8, 9)],
+  ];
+  for (const [axis, shape, y1, y2] of cases) {
+    it(`TwoSplitFourDimensional axis ${axis}`, async () => {
+      await expectEverywhere(model('SPLIT', { axis: axis < 0 ? axis + 4 : axis }, [axisT(axis), x16], [shape, shape], 'int8', 2), [x16], [y1, y2]);
+    });
+  }
+
+  it('FourSplit (1-D) and TwoSplitFourDimensionalQuantized32 (int32)', async () => {
+    const x = { shape: [4], values: [1, 2, 3, 4] };
+    await expectEverywhere(model('SPLIT', { axis: 0 }, [axisT(0), x], [[1], [1], [1], [1]], 'int8', 2), [x], [[1], [2], [3], [4]]);
+    await expectEverywhere(model('SPLIT', { axis: 1 }, [axisT(1), x16], [[2, 1, 2, 2], [2, 1, 2, 2]], 'int32', 4), [x16], [[1, 2, 3, 4, 9, 10, 11, 12], [5, 6, 7, 8, 13, 14, 15, 16]], 'int32');
+  });
+
+  it('refuses outputs that do not cover the input along the axis', () => {
+    const e = refusal(() => model('SPLIT', { axis: 0 }, [axisT(0), x16], [[1, 2, 2, 2]], 'int8', 2));
+    expect(e.message).toMatch(/^SPLIT \(node 0\).*the outputs take 1 of the input's 2 along axis 0/);
+  });
+});
+
+describe('SPLIT_V (TFLM split_v_test.cc)', () => {
+  it('SPLIT_V_ThreeOutputs: sizes 1, 1, 2 along axis 0', async () => {
+    const x = { shape: [4, 3], values: iota(12) };
+    const g = model('SPLIT_V', { axis: 0 }, [x, { shape: [3], values: [1, 1, 2], constant: true }, axisT(0)], [[1, 3], [1, 3], [2, 3]], 'int8', 2);
+    await expectEverywhere(g, [x], [[1, 2, 3], [4, 5, 6], iota(6, 7)]);
+  });
+
+  it('FourDimensional axis 3, OneDimensionalFloatAxis0 (8 outputs); OneDimensionalFloatTest2 (an empty output) is refused typed', async () => {
+    const g = model('SPLIT_V', { axis: 3 }, [x16, { shape: [2], values: [1, 1], constant: true }, axisT(3)], [[2, 2, 2, 1], [2, 2, 2, 1]], 'int8', 2);
+    await expectEverywhere(g, [x16], [[1, 3, 5, 7, 9, 11, 13, 15], [2, 4, 6, 8, 10, 12, 14, 16]]);
+    const x = { shape: [8], values: iota(8) };
+    const shapes = [[1], [1], [1], [1], [1], [1], [2], [0]];
+    const e = refusal(() => model('SPLIT_V', { axis: 0 }, [x, { shape: [8], values: [1, 1, 1, 1, 1, 1, 2, -1], constant: true }, axisT(0)], shapes, 'int8', 2));
+    expect([e.code, e.message]).toEqual(['E_UNSUPPORTED', 'malformed TFLite file: SPLIT_V at node 0 output tensor 10 ("t10") has shape [0] with no elements; zero-size activations are not supported']);
+    const eight = model('SPLIT_V', { axis: 0 }, [x, { shape: [8], values: new Array<number>(8).fill(1), constant: true }, axisT(0)], shapes.map(() => [1]), 'int8', 2);
+    await expectEverywhere(eight, [x], iota(8).map((v) => [v]));
+  });
+});
+
+describe('UNPACK (TFLM unpack_test.cc)', () => {
+  const x = { shape: [3, 2], values: iota(6) };
+  it('UnpackFloatThreeOutputs as int8 (axis 0 and -2) and UnpackQuantized32ThreeOutputs', async () => {
+    await expectEverywhere(model('UNPACK', { axis: 0 }, [x], [[2], [2], [2]], 'int8', 2), [x], [[1, 2], [3, 4], [5, 6]]);
+    await expectEverywhere(model('UNPACK', { axis: 0 }, [x], [[2], [2], [2]], 'int32', 1), [x], [[1, 2], [3, 4], [5, 6]], 'int32');
+  });
+
+  it('along the last axis, and UnpackFloatOneOutput', async () => {
+    await expectEverywhere(model('UNPACK', { axis: 1 }, [x], [[3], [3]], 'int8', 2), [x], [[1, 3, 5], [2, 4, 6]]);
+    const one = { shape: [1, 6], values: iota(6) };
+    await expectEverywhere(model('UNPACK', { axis: 0 }, [one], [[6]], 'int8', 2), [one], [iota(6)]);
+  });
+});
+
+describe('run --output with several outputs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tinyforge-multi-output-'));
+  const path = join(dir, 'unpack.tflite');
+  writeFileSync(path, writeTflite(model('UNPACK', { axis: 0 }, [{ shape: [3, 2], values: [] }], [[2], [2], [2]], 'int8', 2)));
+  writeFileSync(join(dir, 'in.bin'), bytesOf([-1, 2, -3, 4, -5, 6], 'int8'));
+
+  for (const engine of ['reference', 'wasm', ...(hostC ? ['c'] : [])]) {
+    it(`writes one file per output (${engine})`, async () => {
+      const outs = [0, 1, 2].map((k) => join(dir, `${engine}-out${k}.bin`));
+      const r = await cli('run', path, '--engine', engine, '--input', join(dir, 'in.bin'), '--output', ...outs);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(outs.map((o) => valuesOf(new Uint8Array(readFileSync(o)), 'int8'))).toEqual([[-1, 2], [-3, 4], [-5, 6]]);
+    });
+  }
+
+  it('refuses a count of files other than the outputs', async () => {
+    const r = await cli('run', path, '--input', join(dir, 'in.bin'), '--output', join(dir, 'only-one.bin'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/model has 3 output\(s\), got 1 --output file\(s\)/);
+  });
+});
