@@ -102,6 +102,9 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'SPLIT',
   'SPLIT_V',
   'UNPACK',
+  'BROADCAST_TO',
+  'ZEROS_LIKE',
+  'SHAPE',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

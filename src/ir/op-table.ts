@@ -180,6 +180,10 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   SPLIT: movement(),
   SPLIT_V: movement(),
   UNPACK: movement(),
+  // BROADCAST_TO a strided copy with steps of 0, ZEROS_LIKE a pad of nothing, SHAPE a copy of a constant.
+  BROADCAST_TO: movement(),
+  ZEROS_LIKE: movement(),
+  SHAPE: movement(),
 };
 
 /**

@@ -47,6 +47,9 @@ export const OP_KINDS = [
   'SPLIT',
   'SPLIT_V',
   'UNPACK',
+  'BROADCAST_TO',
+  'ZEROS_LIKE',
+  'SHAPE',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -212,6 +215,9 @@ export interface OpAttrs {
   SPLIT: AxisAttrs;
   SPLIT_V: AxisAttrs;
   UNPACK: AxisAttrs;
+  BROADCAST_TO: NoAttrs;
+  ZEROS_LIKE: NoAttrs;
+  SHAPE: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -432,6 +438,9 @@ export interface OpParams {
   SPLIT: NoParams;
   SPLIT_V: NoParams;
   UNPACK: NoParams;
+  BROADCAST_TO: NoParams;
+  ZEROS_LIKE: NoParams;
+  SHAPE: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

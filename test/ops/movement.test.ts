@@ -2,7 +2,8 @@
 // (depth_to_space_test.cc, pack_test.cc, split_test.cc, split_v_test.cc, unpack_test.cc; the float
 // vectors hold small integers, stored here as int8 values): single-op .tflite files written and read
 // back, run on the reference kernels, the wasm module (SIMD and scalar) and the host C build, every
-// output bit-exact with TFLM's expected values. SPLIT / SPLIT_V / UNPACK have several outputs.
+// output bit-exact with TFLM's expected values. SPLIT / SPLIT_V / UNPACK have several outputs. And
+// BROADCAST_TO (broadcast_to_test.cc), ZEROS_LIKE and SHAPE.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { refusal } from '../helpers/refusal.js';
 interface Data {
   shape: number[];
   values: number[];
+  /** A constant's dtype (int32 unless said), or an input's when it is not the outputs'. */
   dtype?: DType;
   /** A constant (stored in the file) rather than a model input. */
   constant?: boolean;
@@ -36,7 +38,7 @@ function model(kind: AnyOp['kind'], attrs: Record<string, unknown>, inputs: Data
     id, name: `t${id}`, shape, shapeSignature: null, dtype: dt, quant: data ? null : quant(dt), data, isVariable: false,
   });
   const tensors = [
-    ...inputs.map((d, i) => tensor(i, d.shape, d.constant ? (d.dtype ?? 'int32') : dtype, d.constant ? bytesOf(d.values, (d.dtype ?? 'int32') as Dt) : null)),
+    ...inputs.map((d, i) => tensor(i, d.shape, d.constant ? (d.dtype ?? 'int32') : (d.dtype ?? dtype), d.constant ? bytesOf(d.values, (d.dtype ?? 'int32') as Dt) : null)),
     ...outShapes.map((s, k) => tensor(inputs.length + k, s, dtype, null)),
   ];
   const op = { kind, version, inputs: inputs.map((_, i) => i), outputs: outShapes.map((_, k) => inputs.length + k), attrs, params: null } as AnyOp;
@@ -51,7 +53,7 @@ const hostC = hostCFor('movement ops on host C');
 
 /** Runs on every engine and expects each output's values on each. */
 async function expectEverywhere(graph: Graph, inputs: Data[], expected: number[][], dtype: Dt = 'int8'): Promise<void> {
-  const runs = await runOnEveryEngine(graph, inputs.filter((d) => !d.constant).map((d) => bytesOf(d.values, dtype)), hostC);
+  const runs = await runOnEveryEngine(graph, inputs.filter((d) => !d.constant).map((d) => bytesOf(d.values, (d.dtype ?? dtype) as Dt)), hostC);
   expect(Object.keys(runs)).toContain('wasm');
   for (const [engine, outs] of Object.entries(runs)) {
     expect([engine, outs.map((b) => valuesOf(b, dtype))]).toEqual([engine, expected]);
@@ -203,5 +205,49 @@ describe('run --output with several outputs', () => {
     const r = await cli('run', path, '--input', join(dir, 'in.bin'), '--output', join(dir, 'only-one.bin'));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/model has 3 output\(s\), got 1 --output file\(s\)/);
+  });
+});
+
+describe('BROADCAST_TO (TFLM broadcast_to_test.cc, int8 as version 3)', () => {
+  const dims = (d: number[]): Data => ({ shape: [d.length], values: d, constant: true });
+  const cases: Array<[string, number[], number[], number[], number[]]> = [
+    ['Broadcast1DConstTest', [1], [3], [4], [3, 3, 3, 3]],
+    ['Broadcast4DConstTest', [2, 2], [2, 3, 4, 5], [2, 2, 2, 2], [2, 3, 4, 5, 2, 3, 4, 5, 2, 3, 4, 5, 2, 3, 4, 5]],
+    ['ComplexBroadcast4DConstTest', [1, 3, 1, 2], iota(6), [3, 3, 2, 2], [1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6, 1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6, 1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6]],
+    ['NoBroadcastingConstTest', [3, 1, 2], iota(6), [3, 1, 2], iota(6)],
+    ['BroadcastInt64ShpaeTest', [1, 1, 1, 2], [3, 4], [1, 1, 2, 2], [3, 4, 3, 4]],
+  ];
+  for (const [name, inShape, x, outShape, y] of cases) {
+    it(name, async () => {
+      const xs: Data[] = [{ shape: inShape, values: x }, dims(outShape)];
+      await expectEverywhere(model('BROADCAST_TO', {}, xs, [outShape], 'int8', 3), xs, [y]);
+    });
+  }
+
+  it('int16 and int32 elements; TooManyDimension and MismatchDimension are refused typed', async () => {
+    for (const dtype of ['int16', 'int32'] as const) {
+      const xs: Data[] = [{ shape: [1, 3, 1, 2], values: [-1000, 2, 300, -4, 5, 6000] }, dims([3, 3, 2, 2])];
+      const want = [-1000, 2, -1000, 2, 300, -4, 300, -4, 5, 6000, 5, 6000];
+      await expectEverywhere(model('BROADCAST_TO', {}, xs, [[3, 3, 2, 2]], dtype, 3), xs, [[...want, ...want, ...want]], dtype);
+    }
+    expect(refusal(() => model('BROADCAST_TO', {}, [{ shape: [2, 2], values: [] }, dims([2, 2, 2, 2, 2, 2])], [[2, 2, 2, 2, 2, 2]], 'int8', 3)).message).toMatch(/output rank 6 exceeds TFLM's 5/);
+    expect(refusal(() => model('BROADCAST_TO', {}, [{ shape: [4, 1, 3], values: [] }, dims([2, 4, 1, 2])], [[2, 4, 1, 2]], 'int8', 3)).message).toMatch(/input \[4,1,3\] does not broadcast to \[2,4,1,2\]/);
+  });
+});
+
+describe('ZEROS_LIKE and SHAPE', () => {
+  it('ZEROS_LIKE writes stored zeros (not the zero point) for int8 and int32; int16 is refused as TFLM does', async () => {
+    const x: Data = { shape: [1, 2, 2, 1], values: [-3, 5, 7, -9] };
+    await expectEverywhere(model('ZEROS_LIKE', {}, [x], [[1, 2, 2, 1]]), [x], [[0, 0, 0, 0]]);
+    const big: Data = { shape: [3, 5, 7], values: Array.from({ length: 105 }, (_, i) => 1000 * i - 7) };
+    await expectEverywhere(model('ZEROS_LIKE', {}, [big], [[3, 5, 7]], 'int32'), [big], [new Array<number>(105).fill(0)], 'int32');
+    expect(refusal(() => model('ZEROS_LIKE', {}, [x], [[1, 2, 2, 1]], 'int16')).code).toBe('E_UNSUPPORTED');
+  });
+
+  it('SHAPE gives the input dims as int32; an int64 output is refused (TFLM: int32 only)', async () => {
+    const x: Data = { shape: [1, 3, 4, 2], values: new Array<number>(24).fill(1), dtype: 'int8' };
+    await expectEverywhere(model('SHAPE', {}, [x], [[4]], 'int32'), [x], [[1, 3, 4, 2]], 'int32');
+    const e = refusal(() => model('SHAPE', {}, [{ shape: [2, 5], values: [], dtype: 'int8' }], [[2]], 'int64' as Dt));
+    expect(e.code).toBe('E_UNSUPPORTED');
   });
 });

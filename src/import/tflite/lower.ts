@@ -10,7 +10,7 @@ import { convOutSize, elementCount, paddingFor } from '../../ir/shapes.js';
 import { validateGraph } from '../../ir/validate.js';
 import { lutLayoutOf } from '../../ir/lut.js';
 import type { RawOperator, TfliteModel } from './parse.js';
-import { ACTIVATIONS, PADDINGS } from './schema.js';
+import { ACTIVATIONS, PADDINGS, TENSOR_TYPES } from './schema.js';
 
 /** Computes an op's params; deriveParams in production, injectable so tests can run without it. */
 export type DeriveFn = <K extends OpKind>(ctx: DeriveContext<K>) => OpParams[K] | null;
@@ -62,6 +62,9 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   SPLIT: [2, 2, []], // axis, input
   SPLIT_V: [3, 3, []], // input, size_splits, axis
   UNPACK: [1, 1, []],
+  BROADCAST_TO: [2, 2, []], // input, shape
+  ZEROS_LIKE: [1, 1, []],
+  SHAPE: [1, 1, []],
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -387,6 +390,15 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   UNPACK: (n) => {
     n.count('num', n.raw.outputs.length, 'outputs');
     return { axis: n.axis(n.option('axis'), n.input(0).shape.length, 'axis') };
+  },
+  BROADCAST_TO: noAttrs,
+  ZEROS_LIKE: noAttrs,
+  SHAPE: (n) => {
+    // out_type names the output's dtype; TFLM writes whatever the output tensor is.
+    if (TENSOR_TYPES[n.option('outType')] !== n.output.dtype && n.option('outType') !== 0) {
+      throw n.malformed(`out_type ${n.option('outType')} differs from output tensor ${n.output.id} (${n.output.dtype})`);
+    }
+    return {};
   },
   DECODE: (n) => {
     const ancillary = n.input(1);

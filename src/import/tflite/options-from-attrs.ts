@@ -7,7 +7,7 @@ import { floatActivationClamp } from '../../ir/float.js';
 import { activationClamp, dtypeRange, type FusedActivation } from '../../ir/quant.js';
 import { convOutSize, paddingFor } from '../../ir/shapes.js';
 import type { OptionValues } from './options.js';
-import { ACTIVATIONS, PADDINGS } from './schema.js';
+import { ACTIVATIONS, PADDINGS, tensorTypeCode } from './schema.js';
 
 const CANDIDATE_ACTIVATIONS: readonly FusedActivation[] = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'];
 
@@ -85,6 +85,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     case 'SPLIT':
     case 'SPLIT_V':
       return { numSplits: op.outputs.length };
+    case 'SHAPE':
+      return { outType: tensorTypeCode(output.dtype) };
     case 'UNPACK':
       return { num: op.outputs.length, axis: op.attrs.axis };
     case 'STRIDED_SLICE': {

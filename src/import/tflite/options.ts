@@ -116,6 +116,9 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   SPLIT: { unionType: 35, fields: [f('numSplits', 0, 'i32')] },
   SPLIT_V: { unionType: 79, fields: [f('numSplits', 0, 'i32')] },
   UNPACK: { unionType: 64, fields: [f('num', 0, 'i32'), f('axis', 1, 'i32')] },
+  BROADCAST_TO: null, // BroadcastToOptions has no fields
+  ZEROS_LIKE: empty(67),
+  SHAPE: { unionType: 55, fields: [f('outType', 0, 'i8')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -50,4 +50,7 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   SPLIT: 4, // 2: int8, 3: int16, 4: int32
   SPLIT_V: 3, // 2: int8, 3: int16
   UNPACK: 4, // 2: int8, 3: bool, 4: int16
+  BROADCAST_TO: 3, // 2: float32 (v1 was withdrawn), 3: int8 / int16
+  ZEROS_LIKE: 1,
+  SHAPE: 1,
 };

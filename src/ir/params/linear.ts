@@ -66,7 +66,10 @@ export type LinearKind =
   | 'PACK'
   | 'SPLIT'
   | 'SPLIT_V'
-  | 'UNPACK';
+  | 'UNPACK'
+  | 'BROADCAST_TO'
+  | 'ZEROS_LIKE'
+  | 'SHAPE';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -1149,6 +1152,42 @@ function deriveSplit(ctx: DeriveContext<'SPLIT' | 'SPLIT_V' | 'UNPACK'>): null {
   return null;
 }
 
+/** BROADCAST_TO (TFLM: at most 5 dims): the input, aligned at the last dim, is the output's shape or 1 where it repeats. */
+function deriveBroadcastTo(ctx: DeriveContext<'BROADCAST_TO'>): null {
+  checkInputCount(ctx, 2, 2);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireSameDtype(ctx, inT, outT);
+  if (outT.shape.length > 5) throw unsupported(ctx, `output rank ${outT.shape.length} exceeds TFLM's 5`, outT);
+  const lead = outT.shape.length - inT.shape.length;
+  if (lead < 0 || inT.shape.some((d, i) => d !== 1 && d !== outT.shape[lead + i])) {
+    throw formatError(ctx, `input ${fmt(inT.shape)} does not broadcast to ${fmt(outT.shape)}`, inT);
+  }
+  return null;
+}
+
+/** ZEROS_LIKE (TFLM micro: int8, int32, int64, float32): stored zeros (not the zero point) of the input's shape. */
+function deriveZerosLike(ctx: DeriveContext<'ZEROS_LIKE'>): null {
+  checkInputCount(ctx, 1, 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, ['int8', 'int32', 'int64', 'float32']);
+  requireSameDtype(ctx, inT, outT);
+  requireShape(ctx, outT, inT.shape);
+  return null;
+}
+
+/** SHAPE (TFLM: an int32 output): the input's dims. */
+function deriveShape(ctx: DeriveContext<'SHAPE'>): null {
+  checkInputCount(ctx, 1, 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, outT, ['int32']);
+  requireShape(ctx, outT, [inT.shape.length]);
+  return null;
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -1180,4 +1219,7 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   SPLIT: deriveSplit,
   SPLIT_V: deriveSplit,
   UNPACK: deriveSplit,
+  BROADCAST_TO: deriveBroadcastTo,
+  ZEROS_LIKE: deriveZerosLike,
+  SHAPE: deriveShape,
 };

@@ -1,9 +1,9 @@
 // The element-moving ops added for TFLM's layout kernels, any dtype: DEPTH_TO_SPACE and SPACE_TO_DEPTH
 // (TFLM reference_ops, NHWC), PACK (inputs stacked along a new axis), and SPLIT / SPLIT_V / UNPACK
-// (consecutive pieces of the input along an axis, one per output). Written as index loops, to be read.
+// (consecutive pieces of the input along an axis, one per output), BROADCAST_TO, ZEROS_LIKE and SHAPE. Written as index loops, to be read.
 import type { Op } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
-import { elements } from './util.js';
+import { broadcastIndexMap, elements, fillWith } from './util.js';
 
 /** DEPTH_TO_SPACE: out[n, h*b + by, w*b + bx, c] = in[n, h, w, (by*b + bx)*C' + c] with C' the output depth. */
 export function depthToSpace(op: Op<'DEPTH_TO_SPACE'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
@@ -74,4 +74,23 @@ export function split(op: Op<'SPLIT' | 'SPLIT_V' | 'UNPACK'>, inputs: Array<Tens
         for (let r = 0; r < inner; r++) y[(o * width + a) * inner + r] = x[(o * inWidth + first + a) * inner + r]!;
     first += width;
   }
+}
+
+/** BROADCAST_TO: each output element from the input element that broadcasts onto it. */
+export function broadcastTo(_op: Op<'BROADCAST_TO'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const map = broadcastIndexMap(inputs[0]!.shape, outputs[0]!.shape);
+  const x = elements(inputs[0]!.data);
+  const y = elements(outputs[0]!.data);
+  for (let i = 0; i < map.length; i++) y[i] = x[map[i]!]!;
+}
+
+/** ZEROS_LIKE: stored zeros. */
+export function zerosLike(_op: Op<'ZEROS_LIKE'>, _inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  fillWith(outputs[0]!.data, 0);
+}
+
+/** SHAPE: the input's dims. */
+export function shape(_op: Op<'SHAPE'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const y = elements(outputs[0]!.data);
+  inputs[0]!.shape.forEach((d, i) => (y[i] = d));
 }

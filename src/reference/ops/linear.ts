@@ -1,7 +1,7 @@
 // The reference kernels of the linear and layout ops.
 import type { LinearKind } from '../../ir/params/linear.js';
 import type { RefKernels } from '../types.js';
-import { depthToSpace, pack, spaceToDepth, split } from './blocks.js';
+import { broadcastTo, depthToSpace, pack, shape, spaceToDepth, split, zerosLike } from './blocks.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
@@ -51,4 +51,7 @@ export const linearKernels: RefKernels<LinearKind> = {
   SPLIT: split,
   SPLIT_V: split,
   UNPACK: split,
+  BROADCAST_TO: broadcastTo,
+  ZEROS_LIKE: zerosLike,
+  SHAPE: shape,
 };

@@ -51,4 +51,7 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   SPLIT: m.SPLIT,
   SPLIT_V: m.SPLIT_V,
   UNPACK: m.UNPACK,
+  BROADCAST_TO: m.BROADCAST_TO,
+  ZEROS_LIKE: m.ZEROS_LIKE,
+  SHAPE: m.SHAPE,
 };

@@ -5,7 +5,7 @@ import type { QuantizedOp } from '../../../ir/graph.js';
 import { sliceCount } from '../../../ir/params/linear.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import { UnsupportedError } from '../../../errors.js';
-import { arrayRef, elemBytes, operand, padShape, type OpLowering } from '../context.js';
+import { arrayRef, elemBytes, operand, operandType, padShape, type OpLowering } from '../context.js';
 import { MAX_RANK } from '../records.js';
 
 function pad(): OpLowering<'PAD' | 'PADV2'> {
@@ -38,15 +38,15 @@ export const PAD = pad();
 export const PADV2 = pad();
 
 /** Output elements in order from input element start + sum(index[d] * steps[d]). */
-function stridedCopy<K extends 'TRANSPOSE' | 'STRIDED_SLICE' | 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>(
-  walk: (shape: number[], inStrides: number[], op: QuantizedOp<K>) => { start: number; counts: number[]; steps: number[] },
+function stridedCopy<K extends 'TRANSPOSE' | 'STRIDED_SLICE' | 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH' | 'BROADCAST_TO'>(
+  walk: (shape: number[], inStrides: number[], op: QuantizedOp<K>, outShape: number[]) => { start: number; counts: number[]; steps: number[] },
 ): OpLowering<K> {
   return {
     symbol: () => 'strided_copy',
     record(ctx, { call, op, where }) {
       const x = operand(ctx, call.inputs[0], `${where} input`);
       const out = call.outputs[0]!;
-      const { start, counts, steps } = walk(x.shape, rowMajorStrides(x.shape), op);
+      const { start, counts, steps } = walk(x.shape, rowMajorStrides(x.shape), op, out.shape);
       const lead = MAX_RANK - counts.length;
       if (lead < 0) padShape(counts, where);
       return {
@@ -86,6 +86,34 @@ export const SPACE_TO_DEPTH = stridedCopy<'SPACE_TO_DEPTH'>((shape, _inStrides, 
   const b = op.attrs.blockSize;
   return { start: 0, counts: [(n * h) / b, w / b, b, b * c], steps: [b * w * c, b * c, w * c, 1] };
 });
+
+/** BROADCAST_TO: the output's dims in order, a step of 0 where the input (aligned at the last dim) repeats. */
+export const BROADCAST_TO = stridedCopy<'BROADCAST_TO'>((shape, inStrides, _op, outShape) => {
+  const lead = outShape.length - shape.length;
+  return { start: 0, counts: outShape, steps: outShape.map((_, d) => (d < lead || shape[d - lead] === 1 ? 0 : inStrides[d - lead]!)) };
+});
+
+/** ZEROS_LIKE: a pad of an empty input (every row is padding) with the value 0. */
+export const ZEROS_LIKE: OpLowering<'ZEROS_LIKE'> = {
+  symbol: () => 'pad',
+  record(_ctx, { call, where }) {
+    const out = call.outputs[0]!;
+    const none = new Array<number>(MAX_RANK).fill(0);
+    return {
+      record: 'pad',
+      fields: { input: out.offset, output: out.offset, elem_bytes: elemBytes(out.dtype, where), in_shape: none, before: none, out_shape: padShape(out.shape, where), pad_lo: 0, pad_hi: 0 },
+    };
+  },
+};
+
+/** SHAPE: a copy of the input's dims, a constant int32 array. */
+export const SHAPE: OpLowering<'SHAPE'> = {
+  symbol: () => 'copy',
+  record(ctx, { call, where }) {
+    const dims = operandType(ctx.graph, call.inputs[0], `${where} input`).shape;
+    return { record: 'copy', fields: { input: arrayRef(ctx, dims), output: call.outputs[0]!.offset, bytes: 4 * dims.length } };
+  },
+};
 
 /** Elements of a shape's dims before `axis` and after it. */
 function aroundAxis(shape: readonly number[], axis: number): { outer: number; inner: number } {
