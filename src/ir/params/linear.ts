@@ -1068,13 +1068,19 @@ function deriveLstm(ctx: DeriveContext<'UNIDIRECTIONAL_SEQUENCE_LSTM'>): LstmPar
   };
 }
 
-/** TFLM's DEPTH_TO_SPACE / SPACE_TO_DEPTH: 4-D NHWC, float32 or int8, the output the block move of the input. */
-function deriveBlockMove(ctx: DeriveContext<'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>): null {
-  checkInputCount(ctx, 1, 1);
+/** The input and output of an op that moves elements: checked counts, an accepted dtype, the same on both sides. */
+function movedOperands(ctx: Ctx, minInputs: number, maxInputs: number, dtypes: readonly DType[] = COPYABLE_DTYPES): { inT: Tensor; outT: Tensor } {
+  checkInputCount(ctx, minInputs, maxInputs);
   const inT = input(ctx, 0, 'the input');
   const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8', 'float32']);
+  requireDtype(ctx, inT, dtypes);
   requireSameDtype(ctx, inT, outT);
+  return { inT, outT };
+}
+
+/** TFLM's DEPTH_TO_SPACE / SPACE_TO_DEPTH: 4-D NHWC, float32 or int8, the output the block move of the input. */
+function deriveBlockMove(ctx: DeriveContext<'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>): null {
+  const { inT, outT } = movedOperands(ctx, 1, 1, ['int8', 'float32']);
   requireRank(ctx, inT, 4);
   const b = ctx.op.attrs.blockSize;
   const [n, h, w, c] = inT.shape as [number, number, number, number];
@@ -1091,11 +1097,7 @@ function deriveBlockMove(ctx: DeriveContext<'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>
 
 /** EXPAND_DIMS: the input's elements under the output's shape, which is the input's with one more dim of 1. */
 function deriveExpandDims(ctx: DeriveContext<'EXPAND_DIMS'>): null {
-  checkInputCount(ctx, 2, 2);
-  const inT = input(ctx, 0, 'the input');
-  const outT = output(ctx);
-  requireDtype(ctx, inT, COPYABLE_DTYPES);
-  requireSameDtype(ctx, inT, outT);
+  const { inT, outT } = movedOperands(ctx, 2, 2);
   const ones = (s: readonly number[]) => s.filter((d) => d !== 1);
   if (outT.shape.length !== inT.shape.length + 1 || !sameShape(ones(inT.shape), ones(outT.shape)) || elementCount(inT.shape) !== elementCount(outT.shape)) {
     throw formatError(ctx, `output shape ${fmt(outT.shape)} is not the input ${fmt(inT.shape)} with one dim of 1 inserted`, outT);
@@ -1154,11 +1156,7 @@ function deriveSplit(ctx: DeriveContext<'SPLIT' | 'SPLIT_V' | 'UNPACK'>): null {
 
 /** BROADCAST_TO (TFLM: at most 5 dims): the input, aligned at the last dim, is the output's shape or 1 where it repeats. */
 function deriveBroadcastTo(ctx: DeriveContext<'BROADCAST_TO'>): null {
-  checkInputCount(ctx, 2, 2);
-  const inT = input(ctx, 0, 'the input');
-  const outT = output(ctx);
-  requireDtype(ctx, inT, COPYABLE_DTYPES);
-  requireSameDtype(ctx, inT, outT);
+  const { inT, outT } = movedOperands(ctx, 2, 2);
   if (outT.shape.length > 5) throw unsupported(ctx, `output rank ${outT.shape.length} exceeds TFLM's 5`, outT);
   const lead = outT.shape.length - inT.shape.length;
   if (lead < 0 || inT.shape.some((d, i) => d !== 1 && d !== outT.shape[lead + i])) {
@@ -1169,11 +1167,7 @@ function deriveBroadcastTo(ctx: DeriveContext<'BROADCAST_TO'>): null {
 
 /** ZEROS_LIKE (TFLM micro: int8, int32, int64, float32): stored zeros (not the zero point) of the input's shape. */
 function deriveZerosLike(ctx: DeriveContext<'ZEROS_LIKE'>): null {
-  checkInputCount(ctx, 1, 1);
-  const inT = input(ctx, 0, 'the input');
-  const outT = output(ctx);
-  requireDtype(ctx, inT, ['int8', 'int32', 'int64', 'float32']);
-  requireSameDtype(ctx, inT, outT);
+  const { inT, outT } = movedOperands(ctx, 1, 1, ['int8', 'int32', 'int64', 'float32']);
   requireShape(ctx, outT, inT.shape);
   return null;
 }
