@@ -290,6 +290,17 @@ export const SPLIT_COUNT: i32 = 16;
 export const SPLIT_OUTPUTS: i32 = 20;
 export const SPLIT__BYTES: i32 = 24;
 
+export const GATHER_INPUT: i32 = 0;
+export const GATHER_OUTPUT: i32 = 4;
+export const GATHER_POSITIONS: i32 = 8;
+export const GATHER_ELEM_BYTES: i32 = 12;
+export const GATHER_BATCHES: i32 = 16;
+export const GATHER_OUTER: i32 = 20;
+export const GATHER_AXIS_SIZE: i32 = 24;
+export const GATHER_INNER: i32 = 28;
+export const GATHER_COORDS: i32 = 32;
+export const GATHER__BYTES: i32 = 36;
+
 export const RESIZE_NEAREST_INPUT: i32 = 0;
 export const RESIZE_NEAREST_OUTPUT: i32 = 4;
 export const RESIZE_NEAREST_ELEM_BYTES: i32 = 8;

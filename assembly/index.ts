@@ -17,7 +17,7 @@ export {
   dequantize_s8_f32, dequantize_u8_f32, dequantize_s16_f32,
 } from './elementwise';
 export { softmax_s8, softmax_s8_s16, mean_s8, mean_s16 } from './softmax-mean';
-export { pad, strided_copy, concatenation, split, resize_nearest, copy, copy_window } from './layout';
+export { pad, strided_copy, concatenation, split, gather, resize_nearest, copy, copy_window } from './layout';
 export { decode_lut_s8 } from './decode';
 export { svdf_s8, svdf_s16 } from './svdf';
 export { abs_s8, abs_s16, rsqrt_s8 } from './unary-math';

@@ -5,6 +5,7 @@ import {
   PAD_INPUT, PAD_OUTPUT, PAD_ELEM_BYTES, PAD_IN_SHAPE, PAD_BEFORE, PAD_OUT_SHAPE, PAD_PAD_LO, PAD_PAD_HI,
   STRIDED_COPY_INPUT, STRIDED_COPY_OUTPUT, STRIDED_COPY_ELEM_BYTES, STRIDED_COPY_START, STRIDED_COPY_COUNTS, STRIDED_COPY_STEPS,
   CONCATENATION_OUTPUT, CONCATENATION_ELEM_BYTES, CONCATENATION_OUTER, CONCATENATION_OUT_ROW, CONCATENATION_COUNT, CONCATENATION_INPUTS,
+  GATHER_INPUT, GATHER_OUTPUT, GATHER_POSITIONS, GATHER_ELEM_BYTES, GATHER_BATCHES, GATHER_OUTER, GATHER_AXIS_SIZE, GATHER_INNER, GATHER_COORDS,
   SPLIT_INPUT, SPLIT_ELEM_BYTES, SPLIT_OUTER, SPLIT_IN_ROW, SPLIT_COUNT, SPLIT_OUTPUTS,
   RESIZE_NEAREST_INPUT, RESIZE_NEAREST_OUTPUT, RESIZE_NEAREST_ELEM_BYTES, RESIZE_NEAREST_BATCHES, RESIZE_NEAREST_IN_H,
   RESIZE_NEAREST_IN_W, RESIZE_NEAREST_DEPTH, RESIZE_NEAREST_OUT_H, RESIZE_NEAREST_OUT_W, RESIZE_NEAREST_SRC_Y, RESIZE_NEAREST_SRC_X,
@@ -135,6 +136,23 @@ export function split(args: usize): void {
       memory.copy(y + <usize>(o * block * eb), x + <usize>((o * inRow + column) * eb), <usize>(block * eb));
     }
     column += block;
+  }
+}
+
+/** GATHER: per (batch, outer, coord) one block of `inner` elements; a position outside the axis writes zeros. */
+export function gather(args: usize): void {
+  const x = ptr(args, GATHER_INPUT), y = ptr(args, GATHER_OUTPUT), positions = ptr(args, GATHER_POSITIONS);
+  const block = arg(args, GATHER_INNER) * arg(args, GATHER_ELEM_BYTES);
+  const batches = arg(args, GATHER_BATCHES), outer = arg(args, GATHER_OUTER), axisSize = arg(args, GATHER_AXIS_SIZE), coords = arg(args, GATHER_COORDS);
+  for (let b = 0; b < batches; b++) {
+    for (let o = 0; o < outer; o++) {
+      for (let c = 0; c < coords; c++) {
+        const at = load<i32>(positions + <usize>((b * coords + c) * 4));
+        const dst = y + <usize>(((b * outer + o) * coords + c) * block);
+        if (at < 0 || at >= axisSize) memory.fill(dst, 0, <usize>block);
+        else memory.copy(dst, x + <usize>(((b * outer + o) * axisSize + at) * block), <usize>block);
+      }
+    }
   }
 }
 

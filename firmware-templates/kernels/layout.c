@@ -114,6 +114,24 @@ void split(const int32_t *args) {
   }
 }
 
+/* GATHER: per (batch, outer, coord) one block of `inner` elements; a position outside the axis writes
+ * zeros (TFLM fails the invoke there; the kernel never reads outside the input). */
+void gather(const int32_t *args) {
+  const tf_gather_args *p = (const tf_gather_args *)args;
+  const uint8_t *x = (const uint8_t *)tf_ref(p->input);
+  const int32_t *positions = (const int32_t *)tf_ref(p->positions);
+  uint8_t *y = (uint8_t *)tf_ref(p->output);
+  const size_t block = (size_t)p->inner * (size_t)p->elem_bytes;
+  for (int32_t b = 0; b < p->batches; b++)
+    for (int32_t o = 0; o < p->outer; o++)
+      for (int32_t c = 0; c < p->coords; c++) {
+        const int32_t at = positions[b * p->coords + c];
+        uint8_t *dst = y + (((size_t)b * p->outer + o) * p->coords + c) * block;
+        if (at < 0 || at >= p->axis_size) memset(dst, 0, block);
+        else memmove(dst, x + (((size_t)b * p->outer + o) * p->axis_size + at) * block, block);
+      }
+}
+
 void resize_nearest(const int32_t *args) {
   const tf_resize_nearest_args *p = (const tf_resize_nearest_args *)args;
   const uint8_t *x = (const uint8_t *)tf_ref(p->input);

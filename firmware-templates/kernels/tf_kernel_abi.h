@@ -571,6 +571,28 @@ typedef struct {
 typedef struct {
   int32_t input;
   int32_t output;
+  int32_t positions;
+  int32_t elem_bytes;
+  int32_t batches;
+  int32_t outer;
+  int32_t axis_size;
+  int32_t inner;
+  int32_t coords;
+} tf_gather_args;
+#define TF_GATHER_INPUT 0
+#define TF_GATHER_OUTPUT 1
+#define TF_GATHER_POSITIONS 2
+#define TF_GATHER_ELEM_BYTES 3
+#define TF_GATHER_BATCHES 4
+#define TF_GATHER_OUTER 5
+#define TF_GATHER_AXIS_SIZE 6
+#define TF_GATHER_INNER 7
+#define TF_GATHER_COORDS 8
+#define TF_GATHER_WORDS 9
+
+typedef struct {
+  int32_t input;
+  int32_t output;
   int32_t elem_bytes;
   int32_t batches;
   int32_t in_h;
@@ -822,6 +844,7 @@ void dequantize_s16_f32(const int32_t *args); /* dequantize: forward stream (als
 void pad(const int32_t *args); /* pad: any dtype; forward stream (also the stream-element order) */
 void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stream (also the stream-element order) */
 void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
+void gather(const int32_t *args); /* gather: any dtype; int32 positions; byte copies */
 void split(const int32_t *args); /* split: any dtype; byte copies into several outputs */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void copy(const int32_t *args); /* copy: memmove */

@@ -105,6 +105,7 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'BROADCAST_TO',
   'ZEROS_LIKE',
   'SHAPE',
+  'GATHER',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

@@ -184,6 +184,7 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   BROADCAST_TO: movement(),
   ZEROS_LIKE: movement(),
   SHAPE: movement(),
+  GATHER: movement(),
 };
 
 /**

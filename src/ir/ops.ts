@@ -50,6 +50,7 @@ export const OP_KINDS = [
   'BROADCAST_TO',
   'ZEROS_LIKE',
   'SHAPE',
+  'GATHER',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -168,6 +169,12 @@ export interface AxisAttrs {
   axis: number;
 }
 
+/** GATHER: blocks of the input along `axis` picked by int32 positions; both non-negative (TFLM's batch_dims resolved). */
+export interface GatherAttrs {
+  axis: number;
+  batchDims: number;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type NoAttrs = {};
 
@@ -218,6 +225,7 @@ export interface OpAttrs {
   BROADCAST_TO: NoAttrs;
   ZEROS_LIKE: NoAttrs;
   SHAPE: NoAttrs;
+  GATHER: GatherAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -441,6 +449,7 @@ export interface OpParams {
   BROADCAST_TO: NoParams;
   ZEROS_LIKE: NoParams;
   SHAPE: NoParams;
+  GATHER: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

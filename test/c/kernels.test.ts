@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, packCase, splitCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -184,6 +184,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['SPACE_TO_DEPTH', (r) => blockMoveCase(r, 'SPACE_TO_DEPTH')],
   ['PACK', packCase],
   ['SPLIT_V', splitCase],
+  ['GATHER', gatherCase],
   ['MEAN int8', (r) => meanCase(r, 'int8')],
   ['MEAN int16', (r) => meanCase(r, 'int16')],
   ['CONCATENATION', concatCase],

@@ -13,6 +13,7 @@ import type { AnyOp } from '../../src/ir/graph.js';
 import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { runReference } from '../../src/reference/interpreter.js';
 import { cli } from '../helpers/cli.js';
 import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
@@ -249,5 +250,47 @@ describe('ZEROS_LIKE and SHAPE', () => {
     await expectEverywhere(model('SHAPE', {}, [x], [[4]], 'int32'), [x], [[1, 3, 4, 2]], 'int32');
     const e = refusal(() => model('SHAPE', {}, [{ shape: [2, 5], values: [], dtype: 'int8' }], [[2]], 'int64' as Dt));
     expect(e.code).toBe('E_UNSUPPORTED');
+  });
+});
+
+describe('GATHER (TFLM gather_test.cc): int8 with int32 positions, runtime or constant', () => {
+  const pos = (shape: number[], values: number[], constant = false): Data => ({ shape, values, dtype: 'int32', constant });
+  const v60 = Array.from({ length: 60 }, (_, i) => i);
+  const cases: Array<[string, Data, Data, number, number, number[], number[]]> = [
+    ['GatherOp_Int8Int32', { shape: [2, 2], values: [-13, -120, 14, 15] }, pos([2], [1, 0]), 0, 0, [2, 2], [14, 15, -13, -120]],
+    ['GatherOp_Duplicate', { shape: [1, 2, 2], values: [-20, 2, 7, 8] }, pos([2], [0, 0]), 0, 0, [2, 2, 2], [-20, 2, 7, 8, -20, 2, 7, 8]],
+    ['GatherOp_Axis1', { shape: [1, 2, 3], values: iota(6) }, pos([2], [1, 0]), 1, 0, [1, 2, 3], [4, 5, 6, 1, 2, 3]],
+    ['GatherOp_Axis1Slice', { shape: [1, 4, 2], values: iota(8) }, pos([2], [3, 1]), 1, 0, [1, 2, 2], [7, 8, 3, 4]],
+    ['GatherOp_LastAxis', { shape: [1, 2, 3], values: iota(6) }, pos([2], [2, 0]), 2, 0, [1, 2, 2], [3, 1, 6, 4]],
+    ['GatherOp_Test2DIndexWith2DResult', { shape: [3], values: [1, 2, 3] }, pos([1, 2], [1, 0]), 0, 0, [1, 2], [2, 1]],
+    ['GatherOp_BatchDims2', { shape: [2, 2, 3, 5], values: v60 }, pos([2, 2, 2], [1, 0, 0, 1, 1, 0, 0, 1]), 2, 2, [2, 2, 2, 5],
+      [5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 35, 36, 37, 38, 39, 30, 31, 32, 33, 34, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54]],
+    ['GatherOp_BatchDims1', { shape: [2, 2, 3, 5], values: v60 }, pos([2, 2, 2], [1, 0, 0, 1, 1, 0, 0, 1]), 2, 1, [2, 2, 2, 2, 5], [
+      5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24, 15, 16, 17, 18, 19, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+      35, 36, 37, 38, 39, 30, 31, 32, 33, 34, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 50, 51, 52, 53, 54, 45, 46, 47, 48, 49, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54]],
+  ];
+  for (const [name, x, p, axis, batchDims, outShape, y] of cases) {
+    it(`${name}: positions as an input and as a constant`, async () => {
+      await expectEverywhere(model('GATHER', { axis, batchDims }, [x, p], [outShape], 'int8', 5), [x, p], [y]);
+      const c = { ...p, constant: true };
+      await expectEverywhere(model('GATHER', { axis, batchDims }, [x, c], [outShape], 'int8', 5), [x, c], [y]);
+    });
+  }
+
+  it('a constant position outside the axis is refused at load; at run time the reference refuses it, the kernels write zeros', async () => {
+    const x: Data = { shape: [3, 2], values: iota(6) };
+    expect(refusal(() => model('GATHER', { axis: 0, batchDims: 0 }, [x, pos([2], [1, 3], true)], [[2, 2]], 'int8', 5)).message).toMatch(/^GATHER \(node 0\).*position 1 is 3, outside the axis of 3/);
+    const g = model('GATHER', { axis: 0, batchDims: 0 }, [x, pos([2], [])], [[2, 2]], 'int8', 5);
+    const runs = await runOnEveryEngine(g, [bytesOf(x.values, 'int8'), bytesOf([2, 0], 'int32')], hostC);
+    for (const outs of Object.values(runs)) expect(valuesOf(outs[0]!, 'int8')).toEqual([5, 6, 1, 2]);
+    const bad = [bytesOf(x.values, 'int8'), bytesOf([1, -1], 'int32')];
+    expect(refusal(() => runReference(g, bad)).code).toBe('E_INPUT_DATA');
+    const kernels = await runOnEveryEngine(g, bad, hostC, false);
+    expect(Object.keys(kernels)).toEqual(['wasm', 'scalar', ...(hostC ? ['c'] : [])]);
+    for (const outs of Object.values(kernels)) expect(valuesOf(outs[0]!, 'int8')).toEqual([3, 4, 0, 0]);
+  });
+
+  it('int16 input is refused (TFLM: float32 and int8)', () => {
+    expect(refusal(() => model('GATHER', { axis: 0, batchDims: 0 }, [{ shape: [3], values: [] }, pos([1], [0], true)], [[1]], 'int16', 5)).code).toBe('E_UNSUPPORTED');
   });
 });

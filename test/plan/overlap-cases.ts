@@ -403,3 +403,14 @@ export function splitCase(r: Rng): Graph {
   const q = { scale: 0.1, zp: 0 };
   return singleOpGraph('SPLIT_V', { axis }, [{ shape, ...q }, { shape: [1], dtype: 'int32', values: [shape[axis]!] }, { shape: [1], dtype: 'int32', values: [axis] }], { shape, ...q });
 }
+
+/** GATHER of int8 blocks along a random axis by constant int32 positions (in range: runtime ones are random bytes here). */
+export function gatherCase(r: Rng): Graph {
+  const shape = randomShape(r, 3, 4);
+  const axis = r.int(0, shape.length - 1);
+  const positions = Array.from({ length: r.int(1, 5) }, () => r.int(0, shape[axis]! - 1));
+  const q = { scale: 0.1, zp: 0 };
+  return singleOpGraph('GATHER', { axis, batchDims: 0 }, [{ shape, ...q }, { shape: [positions.length], dtype: 'int32', values: positions }], {
+    shape: [...shape.slice(0, axis), positions.length, ...shape.slice(axis + 1)], ...q,
+  });
+}

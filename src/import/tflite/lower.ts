@@ -65,6 +65,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   BROADCAST_TO: [2, 2, []], // input, shape
   ZEROS_LIKE: [1, 1, []],
   SHAPE: [1, 1, []],
+  GATHER: [2, 2, []], // input, positions
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -399,6 +400,14 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
       throw n.malformed(`out_type ${n.option('outType')} differs from output tensor ${n.output.id} (${n.output.dtype})`);
     }
     return {};
+  },
+  GATHER: (n) => {
+    const axis = n.axis(n.option('axis'), n.input(0).shape.length, 'axis');
+    const positionsRank = n.input(1).shape.length;
+    const raw = n.option('batchDims');
+    const batchDims = raw < 0 ? raw + positionsRank : raw;
+    if (!(batchDims >= 0 && batchDims <= axis && batchDims <= positionsRank)) throw n.malformed(`batch_dims ${raw} is outside 0..min(axis ${axis}, positions rank ${positionsRank})`, { batchDims: raw });
+    return { axis, batchDims };
   },
   DECODE: (n) => {
     const ancillary = n.input(1);

@@ -85,6 +85,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     case 'SPLIT':
     case 'SPLIT_V':
       return { numSplits: op.outputs.length };
+    case 'GATHER':
+      return { axis: op.attrs.axis, batchDims: op.attrs.batchDims };
     case 'SHAPE':
       return { outType: tensorTypeCode(output.dtype) };
     case 'UNPACK':

@@ -119,6 +119,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   BROADCAST_TO: null, // BroadcastToOptions has no fields
   ZEROS_LIKE: empty(67),
   SHAPE: { unionType: 55, fields: [f('outType', 0, 'i8')] },
+  GATHER: { unionType: 23, fields: [f('axis', 0, 'i32'), f('batchDims', 1, 'i32')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -53,4 +53,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   BROADCAST_TO: 3, // 2: float32 (v1 was withdrawn), 3: int8 / int16
   ZEROS_LIKE: 1,
   SHAPE: 1,
+  GATHER: 5, // 2: int8, 5: batch_dims; 6: int16 (TFLM: float32 and int8 only)
 };

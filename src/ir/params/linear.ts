@@ -69,7 +69,8 @@ export type LinearKind =
   | 'UNPACK'
   | 'BROADCAST_TO'
   | 'ZEROS_LIKE'
-  | 'SHAPE';
+  | 'SHAPE'
+  | 'GATHER';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -1182,6 +1183,33 @@ function deriveShape(ctx: DeriveContext<'SHAPE'>): null {
   return null;
 }
 
+/**
+ * GATHER (TFLM: float32 or int8 input, int32 positions): output [input dims before axis, positions dims
+ * after batch_dims, input dims after axis]. Constant positions are checked here; TFLM fails an invoke on
+ * a position outside the axis (the reference refuses it, the wasm and C kernels write zeros there).
+ */
+function deriveGather(ctx: DeriveContext<'GATHER'>): null {
+  const { inT, outT } = movedOperands(ctx, 2, 2, ['int8', 'float32']);
+  const positions = input(ctx, 1, 'the positions');
+  requireDtype(ctx, positions, ['int32']);
+  const { axis, batchDims } = ctx.op.attrs;
+  if (!(axis >= 0 && axis < inT.shape.length && batchDims >= 0 && batchDims <= axis && batchDims <= positions.shape.length)) {
+    throw formatError(ctx, `axis ${axis} / batch_dims ${batchDims} do not fit input ${fmt(inT.shape)} and positions ${fmt(positions.shape)}`);
+  }
+  for (let d = 0; d < batchDims; d++) {
+    if (inT.shape[d] !== positions.shape[d]) throw formatError(ctx, `batch dim ${d} is ${inT.shape[d]} in the input, ${positions.shape[d]} in the positions`, positions);
+  }
+  requireShape(ctx, outT, [...inT.shape.slice(0, axis), ...positions.shape.slice(batchDims), ...inT.shape.slice(axis + 1)]);
+  if (positions.data) {
+    const v = new DataView(positions.data.buffer, positions.data.byteOffset, positions.data.byteLength);
+    for (let i = 0; i < positions.data.byteLength / 4; i++) {
+      const p = v.getInt32(4 * i, true);
+      if (p < 0 || p >= inT.shape[axis]!) throw formatError(ctx, `position ${i} is ${p}, outside the axis of ${inT.shape[axis]}`, positions);
+    }
+  }
+  return null;
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -1216,4 +1244,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   BROADCAST_TO: deriveBroadcastTo,
   ZEROS_LIKE: deriveZerosLike,
   SHAPE: deriveShape,
+  GATHER: deriveGather,
 };

@@ -1,7 +1,7 @@
 // Every float32 op kind's reference kernel. The layout ops (copies, pads, slices, transposes, resizes)
 // move elements of any dtype, so the float path runs the same kernels as the int8 one.
 import type { OpKind } from '../../ir/ops.js';
-import { broadcastTo, depthToSpace, pack, shape, spaceToDepth, split, zerosLike } from '../ops/blocks.js';
+import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from '../ops/blocks.js';
 import { concatenation } from '../ops/concatenation.js';
 import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
@@ -77,4 +77,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   BROADCAST_TO: broadcastTo,
   ZEROS_LIKE: zerosLike,
   SHAPE: shape,
+  GATHER: gather,
 };

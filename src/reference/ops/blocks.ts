@@ -1,7 +1,8 @@
 // The element-moving ops added for TFLM's layout kernels, any dtype: DEPTH_TO_SPACE and SPACE_TO_DEPTH
 // (TFLM reference_ops, NHWC), PACK (inputs stacked along a new axis), and SPLIT / SPLIT_V / UNPACK
-// (consecutive pieces of the input along an axis, one per output), BROADCAST_TO, ZEROS_LIKE and SHAPE. Written as index loops, to be read.
+// (consecutive pieces of the input along an axis, one per output), BROADCAST_TO, ZEROS_LIKE, SHAPE, GATHER. Written as index loops, to be read.
 import type { Op } from '../../ir/graph.js';
+import { InputDataError } from '../../errors.js';
 import type { TensorView } from '../types.js';
 import { broadcastIndexMap, elements, fillWith } from './util.js';
 
@@ -93,4 +94,21 @@ export function zerosLike(_op: Op<'ZEROS_LIKE'>, _inputs: Array<TensorView | nul
 export function shape(_op: Op<'SHAPE'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const y = elements(outputs[0]!.data);
   inputs[0]!.shape.forEach((d, i) => (y[i] = d));
+}
+
+/** GATHER: out[b, o, c, r] = in[b, o, positions[b, c], r]; a position outside the axis fails the run (TFLM's invoke fails). */
+export function gather(op: Op<'GATHER'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const { axis, batchDims } = op.attrs;
+  const input = inputs[0]!, positions = inputs[1]!;
+  const count = (shape: readonly number[], from: number, to: number) => shape.slice(from, to).reduce((a, d) => a * d, 1);
+  const batches = count(input.shape, 0, batchDims), outer = count(input.shape, batchDims, axis), inner = count(input.shape, axis + 1, input.shape.length);
+  const coords = count(positions.shape, batchDims, positions.shape.length), axisSize = input.shape[axis]!;
+  const x = elements(input.data), y = elements(outputs[0]!.data), p = positions.data;
+  for (let b = 0; b < batches; b++)
+    for (let o = 0; o < outer; o++)
+      for (let c = 0; c < coords; c++) {
+        const at = Number(p[b * coords + c]);
+        if (at < 0 || at >= axisSize) throw new InputDataError(`GATHER: position ${at} (element ${b * coords + c}) is outside the axis of ${axisSize}`, { position: at, axisSize });
+        for (let r = 0; r < inner; r++) y[((b * outer + o) * coords + c) * inner + r] = x[((b * outer + o) * axisSize + at) * inner + r]!;
+      }
 }

@@ -1,7 +1,7 @@
 // The reference kernels of the linear and layout ops.
 import type { LinearKind } from '../../ir/params/linear.js';
 import type { RefKernels } from '../types.js';
-import { broadcastTo, depthToSpace, pack, shape, spaceToDepth, split, zerosLike } from './blocks.js';
+import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from './blocks.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
@@ -54,4 +54,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   BROADCAST_TO: broadcastTo,
   ZEROS_LIKE: zerosLike,
   SHAPE: shape,
+  GATHER: gather,
 };

@@ -87,6 +87,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   pad: { record: 'pad', ops: ['PAD', 'PADV2', 'ZEROS_LIKE'], variant: 'default', summary: `any dtype; ${ELEMENTWISE}` },
   strided_copy: { record: 'strided_copy', ops: ['TRANSPOSE', 'STRIDED_SLICE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH', 'BROADCAST_TO'], variant: 'default', summary: `any dtype; ${ELEMENTWISE}` },
   concatenation: { record: 'concatenation', ops: ['CONCATENATION', 'PACK'], variant: 'default', summary: 'any dtype; byte copies' },
+  gather: { record: 'gather', ops: ['GATHER'], variant: 'default', summary: 'any dtype; int32 positions; byte copies' },
   split: { record: 'split', ops: ['SPLIT', 'SPLIT_V', 'UNPACK'], variant: 'default', summary: 'any dtype; byte copies into several outputs' },
   resize_nearest: { record: 'resize_nearest', ops: ['RESIZE_NEAREST_NEIGHBOR'], variant: 'default', summary: 'any dtype' },
   squared_difference_s8: { record: 'add', ops: ['SQUARED_DIFFERENCE'], variant: 'default', summary: `int8 (a - b)^2 with broadcasting; ${ELEMENTWISE}` },

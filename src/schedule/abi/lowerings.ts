@@ -54,4 +54,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   BROADCAST_TO: m.BROADCAST_TO,
   ZEROS_LIKE: m.ZEROS_LIKE,
   SHAPE: m.SHAPE,
+  GATHER: m.GATHER,
 };

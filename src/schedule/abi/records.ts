@@ -107,6 +107,8 @@ export const RECORDS = {
   concatenation: ['output', 'elem_bytes', 'outer', 'out_row', 'count', 'inputs'],
   /** SPLIT / SPLIT_V / UNPACK, concatenation's inverse: `outputs` points at `count` pairs (output ref, block elements); outer blocks of in_row elements. */
   split: ['input', 'elem_bytes', 'outer', 'in_row', 'count', 'outputs'],
+  /** GATHER: `inner`-element blocks of the input picked by the int32 `positions` (a position outside axis_size writes zeros). */
+  gather: ['input', 'output', 'positions', 'elem_bytes', 'batches', 'outer', 'axis_size', 'inner', 'coords'],
   /** RESIZE_NEAREST_NEIGHBOR: `src_y` / `src_x` point at int32 source rows / columns. */
   resize_nearest: ['input', 'output', 'elem_bytes', 'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'src_y', 'src_x'],
   /** RESHAPE / SQUEEZE not aliased by the plan: a byte copy (memmove). */

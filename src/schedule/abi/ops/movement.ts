@@ -115,6 +115,24 @@ export const SHAPE: OpLowering<'SHAPE'> = {
   },
 };
 
+/** GATHER: blocks picked by the int32 positions (an arena tensor or a constant). */
+export const GATHER: OpLowering<'GATHER'> = {
+  symbol: () => 'gather',
+  record(ctx, { call, op, where }) {
+    const x = operand(ctx, call.inputs[0], `${where} input`);
+    const positions = operand(ctx, call.inputs[1], `${where} positions`);
+    const { axis, batchDims } = op.attrs;
+    return {
+      record: 'gather',
+      fields: {
+        input: x.ref, output: call.outputs[0]!.offset, positions: positions.ref, elem_bytes: elemBytes(x.dtype, where),
+        batches: elementCount(x.shape.slice(0, batchDims)), outer: elementCount(x.shape.slice(batchDims, axis)), axis_size: x.shape[axis]!,
+        inner: elementCount(x.shape.slice(axis + 1)), coords: elementCount(positions.shape.slice(batchDims)),
+      },
+    };
+  },
+};
+
 /** Elements of a shape's dims before `axis` and after it. */
 function aroundAxis(shape: readonly number[], axis: number): { outer: number; inner: number } {
   return { outer: elementCount(shape.slice(0, axis)), inner: elementCount(shape.slice(axis + 1)) };
