@@ -847,12 +847,12 @@ void concatenation(const int32_t *args); /* concatenation: any dtype; byte copie
 void gather(const int32_t *args); /* gather: any dtype; int32 positions; byte copies */
 void split(const int32_t *args); /* split: any dtype; byte copies into several outputs */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
-void copy(const int32_t *args); /* copy: memmove */
 void squared_difference_s8(const int32_t *args); /* add: int8 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
 void squared_difference_s16(const int32_t *args); /* add: int16 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
 void abs_s8(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void abs_s16(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per element; forward stream (also the stream-element order) */
+void copy(const int32_t *args); /* copy: memmove */
 void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> int8 values of their channel table */
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 
