@@ -4,7 +4,7 @@ export { MinMaxObserver, HistogramObserver, CALIB_METHODS, RANGE_METHODS, DEFAUL
 export { ValueHistogram } from './histogram.js';
 export { calibrate, calibrateWith, type Calibration, type CalibrationOptions, type RangeTable } from './calibrate.js';
 export { asymmetricInt8, biasInt32, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
-export { calibratedTensors, checkQuantizable, QUANTIZABLE_KINDS, quantizeGraph, type QuantizeGraphOptions } from './graph.js';
+export { calibratedTensors, checkQuantizable, NOT_YET_QUANTIZED, QUANTIZABLE_KINDS, quantizeGraph, type QuantizeGraphOptions } from './graph.js';
 export { correctBiases, type BiasCorrection } from './bias-correction.js';
 export { compareInt8Io, compareQuantized, type Agreement, type LayerSqnr } from './compare.js';
 export { dequantized, floatValues } from './values.js';

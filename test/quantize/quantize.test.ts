@@ -12,7 +12,7 @@ import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import { FLOAT32_MAX } from '../../src/ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
-import { asymmetricInt8, calibrate, compareInt8Io, compareQuantized, QUANTIZABLE_KINDS, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
+import { asymmetricInt8, calibrate, compareInt8Io, compareQuantized, NOT_YET_QUANTIZED, QUANTIZABLE_KINDS, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
 import type { OpKind } from '../../src/ir/ops.js';
 import { FLOAT_KERNELS } from '../../src/reference/float/kernels.js';
 import { runReference } from '../../src/reference/interpreter.js';
@@ -91,7 +91,9 @@ describe('quantizeGraph on a hand-checkable FULLY_CONNECTED', () => {
   });
 
   it('handles every op kind the float import runs; names the ops it cannot handle, and refuses an int8 model', () => {
-    expect(Object.keys(FLOAT_KERNELS).filter((k) => !QUANTIZABLE_KINDS.includes(k as OpKind))).toEqual([]);
+    // Every float kernel is quantized or listed as not yet (a model with one is refused naming it, below).
+    expect(Object.keys(FLOAT_KERNELS).filter((k) => !QUANTIZABLE_KINDS.includes(k as OpKind) && !NOT_YET_QUANTIZED.includes(k as OpKind))).toEqual([]);
+    expect(QUANTIZABLE_KINDS.filter((k) => NOT_YET_QUANTIZED.includes(k))).toEqual([]);
     const g = floatFc();
     // a kind without a quantization rule (none of the float import's has none today)
     const other = { ...g, ops: [{ kind: 'NEW_OP', version: 1, inputs: [0, 0], outputs: [3], attrs: {}, params: null } as unknown as AnyOp] };

@@ -44,8 +44,8 @@ describe('CONCATENATION', () => {
       const dtype: DType = (['int8', 'int32', 'float32', 'int16'] as const)[seed % 4]!;
       const values = shapes.map((s, k) => iota(s.reduce((p, c) => p * c, 1)).map((v) => ((v * 3 + k * 37) % 200) - 100));
       const outShape = base.map((d, i) => (i === axis ? shapes.reduce((p, s) => p + s[i]!, 0) : d));
-      // A float32 op's clamp is on real values: no fused activation is TFLite's [-FLT_MAX, FLT_MAX].
-      const clamp: [number, number] = dtype === 'float32' ? [-FLOAT32_MAX, FLOAT32_MAX] : [-128, 127];
+      // No fused activation: the dtype's whole range (a float32 op's clamp is on real values: [-FLT_MAX, FLT_MAX]).
+      const clamp: [number, number] = dtype === 'float32' ? [-FLOAT32_MAX, FLOAT32_MAX] : dtype === 'int16' ? [-32768, 32767] : [-128, 127];
       const got = Array.from(runOp('CONCATENATION', { axis, clamp },
         shapes.map((s, i) => ({ shape: s, dtype, values: values[i]!, ...(dtype === 'int8' ? q : { noQuant: true }) })),
         { shape: outShape, dtype, ...(dtype === 'int8' ? q : { noQuant: true }) }));
