@@ -1,7 +1,8 @@
 // `npm run bench:train [-- --epochs 5] [-- --limit N] [-- --test-limit N] [-- --nets lenet,ds-cnn]
 // [-- --tfjs-batches 2] [-- --no-torch] [-- --json] [-- --write]`: training throughput and test accuracy on
 // Fashion-MNIST of the nets in src/train/arch/, side by side in one run: ours (tfjs-core + the 'tinyforge'
-// SIMD backend), tfjs's plain cpu backend (a few batches timed, the epoch extrapolated: it is too slow to
+// SIMD backend), the IR trainer on the same slice (trainableGraph + fit over src/train/arch/named.ts's graph:
+// what `tinyforge train` and bench:prune run; its ds-cnn has a batch norm after every conv), tfjs's plain cpu backend (a few batches timed, the epoch extrapolated: it is too slow to
 // train) and PyTorch on CPU with 2 threads (bench/train_torch.py, Debian's python3-torch). Adam lr 1e-3,
 // batch 64, seed 1 for all. Wall and CPU time are both reported: on a shared machine CPU time is the fairer.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,9 @@ import { dsCnn } from '../src/train/arch/ds-cnn.js';
 import { lenet } from '../src/train/arch/lenet.js';
 import type { TrainableNet } from '../src/train/arch/net.js';
 import { accuracy, trainStep } from '../src/train/loop.js';
+import { dsCnnGraph, lenetGraph } from '../src/train/arch/named.js';
+import { trainableGraph } from '../src/train/graph.js';
+import { accuracyOf, fit } from '../src/train/fit.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -42,6 +46,8 @@ interface Column {
 interface Row {
   net: string;
   ours: Column;
+  /** The IR trainer (trainableGraph + fit: `tinyforge train`, bench:prune, fine-tuning) on the named arch, batch norm after every conv. */
+  ir: Column;
   tfjsCpu: Column;
   torch: Column;
 }
@@ -69,6 +75,24 @@ function trainOurs(name: string, train: Dataset, test: Dataset, epochs: number):
   optimizer.dispose();
   return { imagesPerSecond: images / wall, imagesPerCpuSecond: images / cpu, epochSeconds: (EPOCH_IMAGES * wall) / images, testAccuracy,
     note: `${epochs} epoch(s) of ${train.labels.length} images` };
+}
+
+/** The IR trainer on the same slice and schedule: the named arch's float graph (ds-cnn with its batch norms), trained by fit. */
+function trainIr(name: string, train: Dataset, test: Dataset, epochs: number): Column {
+  const arch = (name === 'lenet' ? lenetGraph : dsCnnGraph)({ input: [28, 28, 1], classes: 10, seed: SEED });
+  const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
+  const optimizer = tf.train.adam(LR);
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  fit(t, train, { epochs, batchSize: BATCH, seed: SEED, optimizer });
+  const c = process.cpuUsage(c0);
+  const wall = (performance.now() - t0) / 1000;
+  const testAccuracy = accuracyOf(t, test);
+  t.dispose();
+  optimizer.dispose();
+  const images = train.labels.length * epochs;
+  return { imagesPerSecond: images / wall, imagesPerCpuSecond: images / ((c.user + c.system) / 1e6), epochSeconds: (EPOCH_IMAGES * wall) / images, testAccuracy,
+    note: `${epochs} epoch(s) of ${train.labels.length} images; ${arch.batchNorm.length} batch norms` };
 }
 
 /** tfjs cpu: `count` batches timed (no warm-up: one batch takes CPU-minutes, JIT warm-up is noise); the epoch is extrapolated. */
@@ -114,7 +138,8 @@ export function trainMarkdown(rows: Row[], setup: string): string {
     '|---|---|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
-    for (const [engine, c] of [['tinyforge (tfjs-core + SIMD wasm)', r.ours], ['tfjs cpu', r.tfjsCpu], ['PyTorch CPU', r.torch]] as const) {
+    for (const [engine, c] of [['tinyforge (tfjs-core + SIMD wasm)', r.ours], ['tinyforge IR trainer (`tinyforge train`, bench:prune)', r.ir],
+      ['tfjs cpu', r.tfjsCpu], ['PyTorch CPU', r.torch]] as const) {
       lines.push(`| ${r.net} | ${engine} | ${num(c.imagesPerSecond)} | ${num(c.imagesPerCpuSecond)} | ${num(c.epochSeconds, 1)} | ${pct(c.testAccuracy)} | ${c.note} |`);
     }
   }
@@ -140,6 +165,8 @@ async function main(): Promise<void> {
     log(`${net}: tinyforge backend\n`);
     await tf.setBackend(TRAIN_BACKEND);
     const ours = trainOurs(net, train, test, epochs);
+    log(`${net}: the IR trainer (named arch, fit)\n`);
+    const ir = trainIr(net, train, test, epochs);
     log(`${net}: tfjs cpu backend (${tfjsBatches} batches)\n`);
     await tf.setBackend('cpu');
     const tfjsCpu = timeTfjsCpu(net, train, tfjsBatches);
@@ -147,7 +174,7 @@ async function main(): Promise<void> {
     const torch = flag('--no-torch')
       ? { imagesPerSecond: null, imagesPerCpuSecond: null, epochSeconds: null, testAccuracy: null, note: 'PyTorch skipped (--no-torch)' }
       : runTorch(net, epochs, limit, testLimit);
-    rows.push({ net, ours, tfjsCpu, torch });
+    rows.push({ net, ours, ir, tfjsCpu, torch });
   }
   if (flag('--json')) {
     console.log(JSON.stringify(rows, null, 2));
