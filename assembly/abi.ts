@@ -301,6 +301,13 @@ export const GATHER_INNER: i32 = 28;
 export const GATHER_COORDS: i32 = 32;
 export const GATHER__BYTES: i32 = 36;
 
+export const CAST_INPUT: i32 = 0;
+export const CAST_OUTPUT: i32 = 4;
+export const CAST_SIZE: i32 = 8;
+export const CAST_FROM_TYPE: i32 = 12;
+export const CAST_TO_TYPE: i32 = 16;
+export const CAST__BYTES: i32 = 20;
+
 export const RESIZE_NEAREST_INPUT: i32 = 0;
 export const RESIZE_NEAREST_OUTPUT: i32 = 4;
 export const RESIZE_NEAREST_ELEM_BYTES: i32 = 8;

@@ -38,6 +38,8 @@ const OP_ADD16 = 6;
 const OP_SUB16 = 7;
 const OP_SQDIFF = 8;
 const OP_SQDIFF16 = 9;
+const OP_PRELU = 10;
+const OP_PRELU16 = 11;
 
 // @ts-ignore: decorator
 @inline
@@ -58,6 +60,14 @@ function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
   }
   if (kind == OP_SQDIFF16) {
     squaredDifferenceElement<i16>(args, i, i1, i2);
+    return;
+  }
+  if (kind == OP_PRELU) {
+    preluElement<i8>(args, i, i1, i2);
+    return;
+  }
+  if (kind == OP_PRELU16) {
+    preluElement<i16>(args, i, i1, i2);
     return;
   }
   if (kind == OP_MAX || kind == OP_MIN) {
@@ -295,6 +305,25 @@ export function squared_difference_s8(args: usize): void {
 
 export function squared_difference_s16(args: usize): void {
   broadcastWalk(args, OP_SQDIFF16, 0);
+}
+
+/** One PRELU output element (TFLM BroadcastPrelu4DSlow): identity multiplier for x - zp >= 0, else times the int8 alpha - zp by the alpha multiplier. */
+// @ts-ignore: decorator
+@inline
+function preluElement<T>(args: usize, i: i32, i1: i32, i2: i32): void {
+  const v = ld<T>(ptr(args, ADD_INPUT1), i1) + arg(args, ADD_INPUT1_OFFSET);
+  const r = v >= 0
+    ? multiplyByQuantizedMultiplier(v, arg(args, ADD_INPUT1_MULTIPLIER), arg(args, ADD_INPUT1_SHIFT))
+    : multiplyByQuantizedMultiplier(v * (<i32>load<i8>(ptr(args, ADD_INPUT2) + <usize>i2) + arg(args, ADD_INPUT2_OFFSET)), arg(args, ADD_INPUT2_MULTIPLIER), arg(args, ADD_INPUT2_SHIFT));
+  st<T>(ptr(args, ADD_OUTPUT), i, clampI32(r + arg(args, ADD_OUTPUT_OFFSET), arg(args, ADD_ACT_MIN), arg(args, ADD_ACT_MAX)));
+}
+
+export function prelu_s8(args: usize): void {
+  broadcastWalk(args, OP_PRELU, 0);
+}
+
+export function prelu_s16(args: usize): void {
+  broadcastWalk(args, OP_PRELU16, 0);
 }
 
 export function mul_s8(args: usize): void {

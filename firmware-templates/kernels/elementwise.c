@@ -1,4 +1,4 @@
-/* ADD, SUB, SQUARED_DIFFERENCE (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference:
+/* ADD, SUB, SQUARED_DIFFERENCE, PRELU (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference:
  * src/reference/ops/elementwise.ts, squared-difference.ts and maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
 #include "tf_elem.h"
@@ -135,6 +135,27 @@ static void squared_difference(const int32_t *args, int type) {
 
 void squared_difference_s8(const int32_t *args) { squared_difference(args, TF_INT8); }
 void squared_difference_s16(const int32_t *args) { squared_difference(args, TF_INT16); }
+
+/* PRELU (TFLM BroadcastPrelu4DSlow): x - zp >= 0 by the identity multiplier (input 1's), else times
+ * alpha - alpha zp by the alpha multiplier (input 2's); alpha is int8 for either input type. */
+static void prelu(const int32_t *args, int type) {
+  const tf_add_args *p = (const tf_add_args *)args;
+  const void *x = tf_ref(p->input1);
+  const int8_t *alpha = (const int8_t *)tf_ref(p->input2);
+  void *y = tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
+    const int32_t v = tf_load(x, type, i1) + p->input1_offset;
+    const int32_t r = v >= 0 ? tf_mbqm(v, p->input1_multiplier, p->input1_shift)
+                             : tf_mbqm(v * (alpha[i2] + p->input2_offset), p->input2_multiplier, p->input2_shift);
+    tf_store(y, type, i, tf_clamp(r + p->output_offset, p->act_min, p->act_max));
+    if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
+
+void prelu_s8(const int32_t *args) { prelu(args, TF_INT8); }
+void prelu_s16(const int32_t *args) { prelu(args, TF_INT16); }
 
 static inline int8_t mul_one(const tf_mul_args *p, int32_t a, int32_t b) {
   const int32_t v = tf_mbqm((a + p->input1_offset) * (b + p->input2_offset), p->output_multiplier, p->output_shift) + p->output_offset;

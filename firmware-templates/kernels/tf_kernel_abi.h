@@ -593,6 +593,20 @@ typedef struct {
 typedef struct {
   int32_t input;
   int32_t output;
+  int32_t size;
+  int32_t from_type;
+  int32_t to_type;
+} tf_cast_args;
+#define TF_CAST_INPUT 0
+#define TF_CAST_OUTPUT 1
+#define TF_CAST_SIZE 2
+#define TF_CAST_FROM_TYPE 3
+#define TF_CAST_TO_TYPE 4
+#define TF_CAST_WORDS 5
+
+typedef struct {
+  int32_t input;
+  int32_t output;
   int32_t elem_bytes;
   int32_t batches;
   int32_t in_h;
@@ -844,11 +858,14 @@ void dequantize_s16_f32(const int32_t *args); /* dequantize: forward stream (als
 void pad(const int32_t *args); /* pad: any dtype; forward stream (also the stream-element order) */
 void strided_copy(const int32_t *args); /* strided_copy: any dtype; forward stream (also the stream-element order) */
 void concatenation(const int32_t *args); /* concatenation: any dtype; byte copies */
+void cast(const int32_t *args); /* cast: int8/int16/int32/float32 to any of them; forward stream (also the stream-element order) */
 void gather(const int32_t *args); /* gather: any dtype; int32 positions; byte copies */
 void split(const int32_t *args); /* split: any dtype; byte copies into several outputs */
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void squared_difference_s8(const int32_t *args); /* add: int8 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
 void squared_difference_s16(const int32_t *args); /* add: int16 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
+void prelu_s8(const int32_t *args); /* add: int8 alpha broadcast; forward stream (also the stream-element order) */
+void prelu_s16(const int32_t *args); /* add: int16 input, int8 alpha broadcast; forward stream (also the stream-element order) */
 void abs_s8(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void abs_s16(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per element; forward stream (also the stream-element order) */

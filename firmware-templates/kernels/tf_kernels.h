@@ -39,6 +39,6 @@ typedef struct {
 } tf_conv_params;
 
 /* Element types of the kernels that take several. */
-enum { TF_INT8 = 0, TF_UINT8 = 1, TF_INT16 = 2, TF_INT32 = 3 };
+enum { TF_INT8 = 0, TF_UINT8 = 1, TF_INT16 = 2, TF_INT32 = 3, TF_FLOAT32 = 4 };
 
 #endif

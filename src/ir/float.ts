@@ -106,6 +106,7 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'ZEROS_LIKE',
   'SHAPE',
   'GATHER',
+  'CAST',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

@@ -185,6 +185,9 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   ZEROS_LIKE: movement(),
   SHAPE: movement(),
   GATHER: movement(),
+  // CAST converts each stored value to the output's type (no quantization): a movement of elements whose size may change.
+  PRELU: binary(),
+  CAST: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: { wasm: 'cast.ts', c: 'cast.c' } },
 };
 
 /**

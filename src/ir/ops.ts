@@ -51,6 +51,8 @@ export const OP_KINDS = [
   'ZEROS_LIKE',
   'SHAPE',
   'GATHER',
+  'CAST',
+  'PRELU',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -226,6 +228,8 @@ export interface OpAttrs {
   ZEROS_LIKE: NoAttrs;
   SHAPE: NoAttrs;
   GATHER: GatherAttrs;
+  CAST: NoAttrs;
+  PRELU: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -401,6 +405,20 @@ export interface LstmParams {
 
 export type NoParams = null;
 
+/**
+ * TFLM PreluParams (CalculatePreluParams): x - input zp >= 0 is requantized by multiplier1 (input / output
+ * scale), else (x - input zp) * (alpha - alpha zp) by multiplier2 (input x alpha / output scale).
+ */
+export interface PreluParams {
+  inputOffset: number;
+  alphaOffset: number;
+  outputOffset: number;
+  multiplier1: number;
+  shift1: number;
+  multiplier2: number;
+  shift2: number;
+}
+
 export interface OpParams {
   ADD: AddSubParams;
   SUB: AddSubParams;
@@ -450,6 +468,9 @@ export interface OpParams {
   ZEROS_LIKE: NoParams;
   SHAPE: NoParams;
   GATHER: NoParams;
+  /** Stored values converted (static_cast), quantization ignored as TFLM's cast.cc does. */
+  CAST: NoParams;
+  PRELU: PreluParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

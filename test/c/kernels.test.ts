@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -185,6 +185,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['PACK', packCase],
   ['SPLIT_V', splitCase],
   ['GATHER', gatherCase],
+  ['CAST', castCase],
+  ['PRELU int8', (r) => preluCase(r, 'int8')],
+  ['PRELU int16', (r) => preluCase(r, 'int16')],
   ['MEAN int8', (r) => meanCase(r, 'int8')],
   ['MEAN int16', (r) => meanCase(r, 'int16')],
   ['CONCATENATION', concatCase],

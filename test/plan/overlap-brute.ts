@@ -171,7 +171,8 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
     case 'ADD':
     case 'SUB':
     case 'MUL':
-    case 'SQUARED_DIFFERENCE': {
+    case 'SQUARED_DIFFERENCE':
+    case 'PRELU': {
       // The output may overlap an input that is not broadcast (same element count as the output: its
       // index map is the identity); the other input is read at its own index, from its own buffer.
       const count = elementCount(outShape);

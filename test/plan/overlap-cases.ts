@@ -414,3 +414,22 @@ export function gatherCase(r: Rng): Graph {
     shape: [...shape.slice(0, axis), positions.length, ...shape.slice(axis + 1)], ...q,
   });
 }
+
+const CAST_TYPES = ['int8', 'int16', 'int32', 'float32'] as const;
+
+/** CAST between a random pair of its types (int8/int16/int32/float32), quantization on the integer sides unread. */
+export function castCase(r: Rng): Graph {
+  const shape = randomShape(r);
+  const from = CAST_TYPES[r.int(0, 3)]!, to = CAST_TYPES[r.int(0, 3)]!;
+  const spec = (dtype: (typeof CAST_TYPES)[number]) => (dtype === 'float32' ? { shape, dtype } : { shape, dtype, scale: 0.1, zp: 0 });
+  return singleOpGraph('CAST', {}, [spec(from)], spec(to));
+}
+
+/** PRELU: int8, or int16 input/output with an int8 alpha; alpha broadcast (a [.., C]-like shape) one time in two, else full. */
+export function preluCase(r: Rng, dtype: 'int8' | 'int16' = 'int8'): Graph {
+  const shape = randomShape(r);
+  const alphaShape = r.int(0, 1) === 0 ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
+  const io = dtype === 'int16' ? { dtype, scale: r.float(0.0001, 0.001), zp: 0 } : { dtype, scale: r.float(0.01, 0.1), zp: r.int(-20, 20) };
+  const out = dtype === 'int16' ? { dtype, scale: r.float(0.0001, 0.001), zp: 0 } : { dtype, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) };
+  return singleOpGraph('PRELU', {}, [{ shape, ...io }, { shape: alphaShape, scale: r.float(0.002, 0.02), zp: r.int(-20, 20) }], { shape, ...out });
+}

@@ -7,7 +7,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { bruteOverlapRules } from './overlap-brute.js';
 import {
-  binaryCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binaryCase, preluCase, convCase, depthwiseCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
 } from './overlap-cases.js';
 import { rng, singleOpGraph, type Rng } from './overlap-harness.js';
 
@@ -22,6 +22,8 @@ const FAMILIES: Record<string, (r: Rng) => Graph> = {
   'ADD': (r) => binaryCase(r, 'ADD'),
   'MUL': (r) => binaryCase(r, 'MUL'),
   'SQUARED_DIFFERENCE': (r) => binaryCase(r, 'SQUARED_DIFFERENCE'),
+  'PRELU int8': (r) => preluCase(r, 'int8'),
+  'PRELU int16': (r) => preluCase(r, 'int16'),
   'unary': (r) => unaryCase(r, r.pick(UNARY_KINDS)),
   'PAD': (r) => padCase(r, 'PAD'),
   'PADV2 int16': (r) => padCase(r, 'PADV2', 'int16'),

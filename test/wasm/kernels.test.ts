@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -249,6 +249,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['PACK', packCase],
   ['SPLIT_V', splitCase],
   ['GATHER', gatherCase],
+  ['CAST', castCase],
+  ['PRELU int8', (r) => preluCase(r, 'int8')],
+  ['PRELU int16', (r) => preluCase(r, 'int16')],
   ['MEAN', meanCase],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],

@@ -66,6 +66,8 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   ZEROS_LIKE: [1, 1, []],
   SHAPE: [1, 1, []],
   GATHER: [2, 2, []], // input, positions
+  CAST: [1, 1, []],
+  PRELU: [2, 2, []], // input, alpha
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -409,6 +411,8 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     if (!(batchDims >= 0 && batchDims <= axis && batchDims <= positionsRank)) throw n.malformed(`batch_dims ${raw} is outside 0..min(axis ${axis}, positions rank ${positionsRank})`, { batchDims: raw });
     return { axis, batchDims };
   },
+  CAST: noAttrs,
+  PRELU: noAttrs,
   DECODE: (n) => {
     const ancillary = n.input(1);
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });

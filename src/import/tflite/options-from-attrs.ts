@@ -87,6 +87,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       return { numSplits: op.outputs.length };
     case 'GATHER':
       return { axis: op.attrs.axis, batchDims: op.attrs.batchDims };
+    case 'CAST':
+      return { inDataType: tensorTypeCode(input.dtype), outDataType: tensorTypeCode(output.dtype) };
     case 'SHAPE':
       return { outType: tensorTypeCode(output.dtype) };
     case 'UNPACK':

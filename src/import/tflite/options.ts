@@ -120,6 +120,9 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   ZEROS_LIKE: empty(67),
   SHAPE: { unionType: 55, fields: [f('outType', 0, 'i8')] },
   GATHER: { unionType: 23, fields: [f('axis', 0, 'i32'), f('batchDims', 1, 'i32')] },
+  // CastOptions: TensorType codes TFLM never reads (the tensors' own dtypes decide).
+  PRELU: null, // no options table
+  CAST: { unionType: 37, fields: [f('inDataType', 0, 'i8'), f('outDataType', 1, 'i8')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

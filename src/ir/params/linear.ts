@@ -27,6 +27,7 @@ import type {
   OpKind,
   PadParams,
   Padding,
+  PreluParams,
 } from '../ops.js';
 import { requantMultiplier } from './multiplier.js';
 import { dtypeRange } from '../quant.js';
@@ -70,7 +71,9 @@ export type LinearKind =
   | 'BROADCAST_TO'
   | 'ZEROS_LIKE'
   | 'SHAPE'
-  | 'GATHER';
+  | 'GATHER'
+  | 'CAST'
+  | 'PRELU';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -188,7 +191,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE', 'PRELU']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
@@ -633,6 +636,30 @@ function deriveSquaredDifference(ctx: DeriveContext<'SQUARED_DIFFERENCE'>): AddS
   const m2 = smallerThanOne(ctx, qb.scale / twiceMax, 'input 2', outT);
   const mo = requantMultiplier({ ctx, tensor: outT, what: 'output' }, realOut);
   return arithmeticParams(leftShift, qa, qb, qo, m1, m2, mo);
+}
+
+/**
+ * PRELU (TFLM prelu.cc): float32, or int8 / int16 input and output with an int8 alpha; alpha broadcasts
+ * against the input up to 4-D (BroadcastPrelu4DSlow). Multipliers in double as CalculatePreluParams.
+ */
+function derivePrelu(ctx: DeriveContext<'PRELU'>): PreluParams | null {
+  checkInputCount(ctx, 2, 2);
+  const x = input(ctx, 0, 'the input');
+  const alpha = input(ctx, 1, 'alpha');
+  const outT = output(ctx);
+  const elem = elementDtype(ctx);
+  requireDtype(ctx, x, [elem]);
+  requireDtype(ctx, outT, [elem]);
+  requireDtype(ctx, alpha, [elem === 'float32' ? 'float32' : 'int8']);
+  checkBroadcast(ctx, x, alpha, outT, 4);
+  if (elem === 'float32') return null;
+  const qx = perTensorQuant(ctx, x), qa = perTensorQuant(ctx, alpha), qo = perTensorQuant(ctx, outT);
+  const m1 = requantMultiplier({ ctx, tensor: outT, what: 'identity' }, qx.scale / qo.scale);
+  const m2 = requantMultiplier({ ctx, tensor: outT, what: 'alpha' }, (qx.scale * qa.scale) / qo.scale);
+  return {
+    inputOffset: -qx.zeroPoint, alphaOffset: -qa.zeroPoint, outputOffset: qo.zeroPoint,
+    multiplier1: m1.multiplier, shift1: m1.shift, multiplier2: m2.multiplier, shift2: m2.shift,
+  };
 }
 
 /** Dtypes TFLM's MAXIMUM/MINIMUM compare (int64 too, which our typed views do not mix with numbers). */
@@ -1210,6 +1237,20 @@ function deriveGather(ctx: DeriveContext<'GATHER'>): null {
   return null;
 }
 
+/** The element types TFLM's cast.cc converts from / to that we run (it also reads uint32 and bool, writes uint32). */
+export const CAST_DTYPES: readonly DType[] = ['int8', 'int16', 'int32', 'float32'];
+
+/** CAST (TFLM cast.cc): each stored value static_cast to the output's type, same shape; quantization is not read. */
+function deriveCast(ctx: DeriveContext<'CAST'>): null {
+  checkInputCount(ctx, 1, 1);
+  const inT = input(ctx, 0, 'the input');
+  const outT = output(ctx);
+  requireDtype(ctx, inT, CAST_DTYPES);
+  requireDtype(ctx, outT, CAST_DTYPES);
+  requireShape(ctx, outT, inT.shape);
+  return null;
+}
+
 export const linearDerivers: ParamDerivers<LinearKind> = {
   CONV_2D: deriveConv2D,
   DEPTHWISE_CONV_2D: deriveDepthwiseConv2D,
@@ -1245,4 +1286,6 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   ZEROS_LIKE: deriveZerosLike,
   SHAPE: deriveShape,
   GATHER: deriveGather,
+  CAST: deriveCast,
+  PRELU: derivePrelu,
 };

@@ -23,6 +23,17 @@ function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' |
   };
 }
 
+/** PRELU float32 (BroadcastPrelu4DSlowFloat): x >= 0 ? x : x * alpha, alpha broadcast. */
+export function floatPrelu(_op: Op<'PRELU'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
+  const x = a.data as Float32Array, alpha = b.data as Float32Array, y = out.data as Float32Array;
+  const mapX = broadcastIndexMap(a.shape, out.shape), mapA = broadcastIndexMap(b.shape, out.shape);
+  for (let i = 0; i < y.length; i++) {
+    const v = x[mapX[i]!]!;
+    y[i] = v >= 0 ? v : f32(v * alpha[mapA[i]!]!);
+  }
+}
+
 /** out = clamp(a + b) on float32 values, broadcasting as TFLite does. */
 export const floatAdd = binary((a, b) => a + b);
 export const floatSub = binary((a, b) => a - b);

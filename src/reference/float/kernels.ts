@@ -2,6 +2,7 @@
 // move elements of any dtype, so the float path runs the same kernels as the int8 one.
 import type { OpKind } from '../../ir/ops.js';
 import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from '../ops/blocks.js';
+import { cast } from '../ops/cast.js';
 import { concatenation } from '../ops/concatenation.js';
 import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
@@ -14,6 +15,7 @@ import { floatAveragePool2d, floatConv2d, floatDepthwiseConv2d, floatFullyConnec
 import {
   floatAbs,
   floatAdd,
+  floatPrelu,
   floatHardSwish,
   floatLeakyRelu,
   floatLogistic,
@@ -78,4 +80,6 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   ZEROS_LIKE: zerosLike,
   SHAPE: shape,
   GATHER: gather,
+  CAST: cast,
+  PRELU: floatPrelu,
 };

@@ -2,6 +2,8 @@
 import type { LinearKind } from '../../ir/params/linear.js';
 import type { RefKernels } from '../types.js';
 import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from './blocks.js';
+import { cast } from './cast.js';
+import { prelu } from './prelu.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
@@ -55,4 +57,6 @@ export const linearKernels: RefKernels<LinearKind> = {
   ZEROS_LIKE: zerosLike,
   SHAPE: shape,
   GATHER: gather,
+  CAST: cast,
+  PRELU: prelu,
 };

@@ -55,4 +55,6 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   ZEROS_LIKE: m.ZEROS_LIKE,
   SHAPE: m.SHAPE,
   GATHER: m.GATHER,
+  CAST: e.CAST,
+  PRELU: e.PRELU,
 };

@@ -61,7 +61,8 @@ export const RECORDS = {
     'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'filter_h', 'filter_w', 'stride_h', 'stride_w', 'pad_top', 'pad_left',
     'act_min', 'act_max',
   ],
-  /** ADD / SUB: `flat` = 1 when both inputs have the output's shape (no broadcasting); else strides (in elements, 0 on broadcast dims). */
+  /** ADD / SUB / SQUARED_DIFFERENCE / PRELU: `flat` = 1 when both inputs have the output's shape (no broadcasting); else strides (in elements, 0 on broadcast dims).
+   * PRELU: input 2 is alpha (int8), input1_multiplier/shift the identity one, input2_multiplier/shift the alpha one. */
   add: [
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',
     'left_shift', 'input1_offset', 'input2_offset', 'output_offset',
@@ -109,6 +110,8 @@ export const RECORDS = {
   split: ['input', 'elem_bytes', 'outer', 'in_row', 'count', 'outputs'],
   /** GATHER: `inner`-element blocks of the input picked by the int32 `positions` (a position outside axis_size writes zeros). */
   gather: ['input', 'output', 'positions', 'elem_bytes', 'batches', 'outer', 'axis_size', 'inner', 'coords'],
+  /** CAST: `size` elements converted from_type -> to_type (CAST_TYPE_CODES: 0 int8, 2 int16, 3 int32, 4 float32). */
+  cast: ['input', 'output', 'size', 'from_type', 'to_type'],
   /** RESIZE_NEAREST_NEIGHBOR: `src_y` / `src_x` point at int32 source rows / columns. */
   resize_nearest: ['input', 'output', 'elem_bytes', 'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'src_y', 'src_x'],
   /** RESHAPE / SQUEEZE not aliased by the plan: a byte copy (memmove). */

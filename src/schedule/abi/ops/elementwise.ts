@@ -1,4 +1,6 @@
 // Lowering of the element-wise ops (binary with broadcasting, activations, conversions), SOFTMAX and MEAN.
+import { UnsupportedError } from '../../../errors.js';
+import type { DType } from '../../../ir/graph.js';
 import { dtypeRange } from '../../../ir/quant.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import type { KernelCall } from '../../types.js';
@@ -45,6 +47,24 @@ function addSub(name: string): OpLowering<'ADD' | 'SUB'> {
 
 export const ADD = addSub('add');
 export const SUB = addSub('sub');
+
+/** PRELU: the add record, input 1 the input, input 2 alpha; the input multipliers are the identity and alpha ones. */
+export const PRELU: OpLowering<'PRELU'> = {
+  symbol: ({ call, where }) => `prelu_${code(call.outputs[0]!.dtype, where)}`,
+  record(ctx, { call, op, where }) {
+    const p = op.params;
+    const [lo, hi] = dtypeRange(call.outputs[0]!.dtype as 'int8' | 'int16');
+    return {
+      record: 'add',
+      fields: {
+        ...broadcastFields(ctx, call, where), act_min: lo, act_max: hi,
+        left_shift: 0, input1_offset: p.inputOffset, input2_offset: p.alphaOffset, output_offset: p.outputOffset,
+        input1_multiplier: p.multiplier1, input1_shift: p.shift1, input2_multiplier: p.multiplier2, input2_shift: p.shift2,
+        output_multiplier: 0, output_shift: 0,
+      },
+    };
+  },
+};
 
 /** SQUARED_DIFFERENCE: the add record, clamped to the output type (TFLM has no fused activation here). */
 export const SQUARED_DIFFERENCE: OpLowering<'SQUARED_DIFFERENCE'> = {
@@ -263,3 +283,21 @@ function absRsqrt(name: string): OpLowering<'ABS' | 'RSQRT'> {
 
 export const ABS = absRsqrt('abs');
 export const RSQRT = absRsqrt('rsqrt');
+
+/** The element type codes of the cast record (the C kernels' TF_INT8 .. TF_FLOAT32). */
+export const CAST_TYPE_CODES: Partial<Record<DType, number>> = { int8: 0, int16: 2, int32: 3, float32: 4 };
+
+function castType(dtype: DType, what: string): number {
+  const c = CAST_TYPE_CODES[dtype];
+  if (c === undefined) throw new UnsupportedError(`${what}: dtype ${dtype} has no cast kernel`, { dtype });
+  return c;
+}
+
+/** CAST: one kernel for every pair of types, the pair in the record. */
+export const CAST: OpLowering<'CAST'> = {
+  symbol: () => 'cast',
+  record(ctx, { call, where }) {
+    const { x, io, size } = unary(ctx, call, where);
+    return { record: 'cast', fields: { ...io, size, from_type: castType(x.dtype, `${where} input`), to_type: castType(call.outputs[0]!.dtype, `${where} output`) } };
+  },
+};
