@@ -204,7 +204,8 @@ export const SIGMOID_INPUT_ZERO_POINT: i32 = 12;
 export const SIGMOID_INPUT_RANGE_RADIUS: i32 = 16;
 export const SIGMOID_INPUT_MULTIPLIER: i32 = 20;
 export const SIGMOID_INPUT_LEFT_SHIFT: i32 = 24;
-export const SIGMOID__BYTES: i32 = 28;
+export const SIGMOID_TABLE: i32 = 28;
+export const SIGMOID__BYTES: i32 = 32;
 
 export const SOFTMAX_INPUT: i32 = 0;
 export const SOFTMAX_OUTPUT: i32 = 4;

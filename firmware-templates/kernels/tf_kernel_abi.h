@@ -836,6 +836,8 @@ void leaky_relu_s16(const int32_t *args); /* leaky_relu: forward stream (also th
 void hard_swish_s8(const int32_t *args); /* hard_swish: forward stream (also the stream-element order) */
 void logistic_s8(const int32_t *args); /* sigmoid: forward stream (also the stream-element order) */
 void tanh_s8(const int32_t *args); /* sigmoid: forward stream (also the stream-element order) */
+void logistic_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated sigmoid table; forward stream (also the stream-element order) */
+void tanh_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated sigmoid table; forward stream (also the stream-element order) */
 void softmax_s8(const int32_t *args); /* softmax: int8 -> int8; per row: max, sum, write pass */
 void softmax_s8_s16(const int32_t *args); /* softmax: int8 -> int16; per row: max, sum, write pass */
 void mean_s8(const int32_t *args); /* mean: int8 mean over up to 2 axes */

@@ -15,6 +15,16 @@ export function roundHalfAway(x: number): number {
 }
 
 /**
+ * TFLite's CheckedLog2 (float arithmetic): log2(x) rounded half away from zero, and whether x is a power of
+ * two within 1e-3 of a binary digit.
+ */
+export function checkedLog2(x: number): { power: number; exact: boolean } {
+  const log2 = Math.fround(Math.fround(Math.log(Math.fround(x))) * Math.fround(1 / Math.fround(Math.log(2))));
+  const rounded = roundHalfAway(log2);
+  return { power: rounded, exact: Math.abs(Math.fround(log2 - rounded)) < Math.fround(1e-3) };
+}
+
+/**
  * static_cast<int32_t>(float) as the golden x86 build executes it (cvttss2si): NaN and values outside
  * the int32 range become INT32_MIN. (The C++ is undefined there; ARM would saturate instead.)
  */

@@ -173,6 +173,13 @@ export function unaryCase(r: Rng, which: UnaryCase, shape = randomShape(r)): Gra
   }
 }
 
+/** int16 LOGISTIC / TANH (zero points 0, output 2^-15): `pot` gives the power-of-two input scale TFLM's fast path takes (2^-12; TANH 2^-11), else a general one. */
+export function sigmoidTanh16Case(r: Rng, kind: 'LOGISTIC' | 'TANH', pot: boolean): Graph {
+  const shape = randomShape(r);
+  const scale = pot ? (kind === 'TANH' && r.int(0, 1) === 1 ? 1 / 2048 : 1 / 4096) : r.float(0.02, 0.1) / 256;
+  return singleOpGraph(kind, {}, [{ shape, dtype: 'int16', scale, zp: 0 }], { shape, dtype: 'int16', scale: 1 / 32768, zp: 0 });
+}
+
 export function padCase(r: Rng, kind: 'PAD' | 'PADV2', dtype: DType = 'int8'): Graph {
   const shape = randomShape(r, 4, 4);
   const paddings = shape.map(() => [r.int(0, 2), r.int(0, 2)] as [number, number]);

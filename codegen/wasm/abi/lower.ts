@@ -14,6 +14,8 @@ import { packedWindowFits, winogradFits } from '../../../src/ir/workspace.js';
 import { LUT_MIN_ELEMENTS, PrepareSteps, type PrepareStep } from './prepare.js';
 import { channelWeights, qparamsRef, type ChannelWeights } from './qparams.js';
 import { WASM_FIELDS } from './records.js';
+import { constRef } from '../../../src/schedule/abi/records.js';
+import { SIGMOID_TABLE_UINT16 } from '../../../src/ir/sigmoid-table.js';
 
 export interface WasmLowerOptions {
   /** Choose conv2d_s8_1x1 / dwconv2d_s8_3x3 where they apply (default true). */
@@ -121,12 +123,21 @@ function addSub(symbol: 'add_lut_s8' | 'sub_lut_s8'): Extender<'ADD' | 'SUB'> {
   };
 }
 
+/** int16 LOGISTIC / TANH: TFLite's sigmoid table as constant data (the kernel library has no data segment; C keeps it in .rodata). */
+const sigmoid16: Extender<'LOGISTIC' | 'TANH'> = (_s, ctx, c): Record<string, number> => {
+  if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype !== 'int16') return {};
+  const t = SIGMOID_TABLE_UINT16;
+  return { table: constRef(ctx.consts.add(new Uint8Array(t.buffer, t.byteOffset, t.byteLength).slice())) };
+};
+
 const EXTENDERS: { readonly [K in OpKind]?: Extender<K> } = {
   CONV_2D: conv,
   DEPTHWISE_CONV_2D: depthwise,
   FULLY_CONNECTED: fullyConnected,
   ADD: addSub('add_lut_s8'),
   SUB: addSub('sub_lut_s8'),
+  LOGISTIC: sigmoid16,
+  TANH: sigmoid16,
 };
 
 /** Lowers a Schedule for the wasm kernels: the shared lowering with the wasm fields, tables and preparation steps. */

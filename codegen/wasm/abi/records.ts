@@ -9,6 +9,7 @@ export const WASM_FIELDS: { readonly [R in RecordName]?: readonly string[] } = {
   dwconv2d: ['qparams'],
   fully_connected: ['qparams', 'wide'],
   add: ['lut'],
+  sigmoid: ['table'],
 };
 
 /** Records of the preparation steps (prepare.ts) that no model call takes. */

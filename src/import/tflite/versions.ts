@@ -20,8 +20,8 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   DEQUANTIZE: 3, // 3: int16/float16 (params refuse float16), 5: per-channel, 6: int4
   HARD_SWISH: 1,
   LEAKY_RELU: 2, // 2: int16
-  LOGISTIC: 2, // 3: int16
-  TANH: 2, // 3: int16
+  LOGISTIC: 3, // 3: int16
+  TANH: 3, // 3: int16
   RELU: 3, // 3: int16
   RELU6: 3, // 3: int16
   RELU_N1_TO_1: 1,

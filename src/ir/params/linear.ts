@@ -30,7 +30,7 @@ import type {
   PreluParams,
 } from '../ops.js';
 import { requantMultiplier } from './multiplier.js';
-import { dtypeRange } from '../quant.js';
+import { checkedLog2, dtypeRange } from '../quant.js';
 import { dtypeBytes, elementCount, outSizeWithPads } from '../shapes.js';
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
@@ -1076,7 +1076,7 @@ function deriveLstm(ctx: DeriveContext<'UNIDIRECTIONAL_SEQUENCE_LSTM'>): LstmPar
   const outputGate = gate(LSTM_INPUT.inputToOutput, LSTM_INPUT.recurrentToOutput, LSTM_INPUT.outputGateBias, 'output');
 
   // TFLM CreateLstmCellStateInfo: CheckedLog2's rounded power (its result is not checked), the clip in cell units.
-  const cellScalePower = Math.round(Math.fround(Math.fround(Math.log(cellQ.scale)) * Math.fround(1 / Math.fround(Math.log(2)))));
+  const cellScalePower = checkedLog2(cellQ.scale).power;
   const quantizedCellClip = Math.trunc(Math.min(Math.max(Math.fround(cellClip) / cellQ.scale, -32768), 32767));
   // TFLM CreateInterGateMulParams: double(s1) * double(s2) / double(out).
   const mul = (s1: number, s2: number, outScale: number, tensor: Tensor, what: string): LstmMulParams => {

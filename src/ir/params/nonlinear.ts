@@ -4,7 +4,7 @@ import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import { calculateInputRadius, downScaleInt32ToInt16Multiplier } from '../fixedpoint.js';
 import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
-import { dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
+import { checkedLog2, dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
 import { checkShift, MAX_LEFT_SHIFT, requantMultiplier } from './multiplier.js';
 import type { DeriveContext, ParamDeriver, ParamDerivers } from './types.js';
 import { isFloatOp } from '../float.js';
@@ -148,14 +148,52 @@ function deriveSoftmax(ctx: DeriveContext<'SOFTMAX'>) {
   return { inputMultiplier: multiplier, inputLeftShift: shift, diffMin };
 }
 
-// ---- LOGISTIC / TANH: TFLM logistic_common.cc / tanh.cc (int8) ----
+// ---- LOGISTIC / TANH: TFLM logistic_common.cc / tanh.cc (int8, int16) ----
 
 const SIGMOID_TANH_INPUT_INTEGER_BITS = 4;
 
+/**
+ * int16 (TFLM's CalculateArithmeticOpData int16 branch): zero points 0, output scale 2^-15; the input is
+ * rescaled to 1/(3*4096) units for the table, by 3 << shift when its scale is 2^-12 (TANH also 2^-11: multiplier 0),
+ * else by a 15-bit multiplier found by doubling (truncated, not rounded).
+ */
+function deriveSigmoidTanh16(ctx: DeriveContext<'LOGISTIC' | 'TANH'>, input: Tensor, output: Tensor) {
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0) {
+    throw unsupported(ctx, `int16 needs zero points of 0 (has ${inQ.zeroPoint} and ${outQ.zeroPoint})`, inQ.zeroPoint !== 0 ? input : output);
+  }
+  const outLog = checkedLog2(outQ.scale);
+  if (!outLog.exact || outLog.power !== -15) {
+    throw unsupported(ctx, `int16 output scale must be 2^-15 (has ${outQ.scale})`, output);
+  }
+  const inLog = checkedLog2(inQ.scale);
+  const potShift = 12 + inLog.power;
+  if (inLog.exact && (potShift === 0 || (ctx.op.kind === 'TANH' && potShift === 1))) {
+    return { inputZeroPoint: 0, inputRangeRadius: 0, inputMultiplier: 0, inputLeftShift: potShift };
+  }
+  let multiplier = inQ.scale * 4096 * 3;
+  let shift = 0;
+  while (multiplier <= 32767 / 2 && shift <= 30) {
+    shift++;
+    multiplier *= 2;
+  }
+  // TFLM only DCHECKs this; past it x * multiplier overflows int32 in its kernel.
+  if (multiplier > 32767) {
+    throw unsupported(ctx, `int16 input scale ${inQ.scale} is too large (input scale * 12288 = ${multiplier} must be at most 32767)`, input);
+  }
+  // A multiplier truncated to 0 would read as the power-of-two path (3 << 31 in TFLM: undefined).
+  if (Math.trunc(multiplier) === 0) {
+    throw unsupported(ctx, `int16 input scale ${inQ.scale} is too small (its 15-bit multiplier truncates to 0)`, input);
+  }
+  return { inputZeroPoint: 0, inputRangeRadius: 0, inputMultiplier: Math.trunc(multiplier), inputLeftShift: shift };
+}
+
 function deriveSigmoidTanh(ctx: DeriveContext<'LOGISTIC' | 'TANH'>) {
   const [input, output] = unary(ctx);
-  requireDType(ctx, input, ['int8'], 'input');
+  const dtype = requireDType(ctx, input, ['int8', 'int16'], 'input');
   sameDType(ctx, input, output);
+  if (dtype === 'int16') return deriveSigmoidTanh16(ctx, input, output);
   const inQ = perTensor(ctx, input);
   if (ctx.op.kind === 'LOGISTIC') {
     // TFLM checks only the output zero point; the kernel writes 1/256 steps regardless of the scale.

@@ -1,4 +1,4 @@
-// LOGISTIC, int8: TFLite's reference_integer_ops::Logistic (gemmlowp fixed point).
+// LOGISTIC, int8 (int16: sigmoid16.ts): TFLite's reference_integer_ops::Logistic (gemmlowp fixed point).
 //
 // x - zp beyond +-inputRangeRadius saturates to 127 / -128; inside, it is rescaled to Q4.27
 // (multiplier from frexp(input_scale * 2^27)), passed through gemmlowp's logistic (result in Q0.31),
@@ -6,6 +6,7 @@
 import { fixedLogistic } from '../../ir/fixedpoint.js';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from '../../ir/quant.js';
 import type { RefKernel } from '../types.js';
+import { logistic16 } from './sigmoid16.js';
 import { checkSameLength, intData } from './nonlinear-common.js';
 
 const INPUT_INTEGER_BITS = 4;
@@ -15,6 +16,11 @@ export const logistic: RefKernel<'LOGISTIC'> = (op, inputs, outputs) => {
   const x = intData('LOGISTIC', inputs[0], 'input');
   const y = intData('LOGISTIC', outputs[0], 'output');
   const size = checkSameLength('LOGISTIC', x, y);
+  if (x instanceof Int16Array) {
+    // int16: TFLite's table with interpolation; zero points are 0 (params).
+    for (let i = 0; i < size; i++) y[i] = logistic16(x[i]!, op.params.inputMultiplier, op.params.inputLeftShift);
+    return;
+  }
   const { inputZeroPoint, inputRangeRadius, inputMultiplier, inputLeftShift } = op.params;
   for (let i = 0; i < size; i++) {
     const input = x[i]! - inputZeroPoint;

@@ -72,6 +72,8 @@ export const KERNELS: Record<string, KernelSpec> = {
   hard_swish_s8: { record: 'hard_swish', ops: ['HARD_SWISH'], variant: 'default', summary: ELEMENTWISE },
   logistic_s8: { record: 'sigmoid', ops: ['LOGISTIC'], variant: 'default', summary: ELEMENTWISE },
   tanh_s8: { record: 'sigmoid', ops: ['TANH'], variant: 'default', summary: ELEMENTWISE },
+  logistic_s16: { record: 'sigmoid', ops: ['LOGISTIC'], variant: 'default', summary: `int16, TFLite's interpolated sigmoid table; ${ELEMENTWISE}` },
+  tanh_s16: { record: 'sigmoid', ops: ['TANH'], variant: 'default', summary: `int16, TFLite's interpolated sigmoid table; ${ELEMENTWISE}` },
   softmax_s8: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int8; per row: max, sum, write pass' },
   softmax_s8_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int16; per row: max, sum, write pass' },
   mean_s8: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int8 mean over up to 2 axes' },

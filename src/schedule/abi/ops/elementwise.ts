@@ -182,9 +182,9 @@ export const HARD_SWISH: OpLowering<'HARD_SWISH'> = {
   },
 };
 
-function sigmoid(symbol: string): OpLowering<'LOGISTIC' | 'TANH'> {
+function sigmoid(name: string): OpLowering<'LOGISTIC' | 'TANH'> {
   return {
-    symbol: () => symbol,
+    symbol: byInput(name),
     record(ctx, { call, op, where }) {
       const { io, size } = unary(ctx, call, where);
       const p = op.params;
@@ -199,8 +199,8 @@ function sigmoid(symbol: string): OpLowering<'LOGISTIC' | 'TANH'> {
   };
 }
 
-export const LOGISTIC = sigmoid('logistic_s8');
-export const TANH = sigmoid('tanh_s8');
+export const LOGISTIC = sigmoid('logistic');
+export const TANH = sigmoid('tanh');
 
 export const SOFTMAX: OpLowering<'SOFTMAX'> = {
   symbol: ({ call }) => (call.outputs[0]!.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8'),
