@@ -214,7 +214,9 @@ export const SOFTMAX_DEPTH: i32 = 12;
 export const SOFTMAX_INPUT_MULTIPLIER: i32 = 16;
 export const SOFTMAX_INPUT_LEFT_SHIFT: i32 = 20;
 export const SOFTMAX_DIFF_MIN: i32 = 24;
-export const SOFTMAX__BYTES: i32 = 28;
+export const SOFTMAX_EXP_LUT: i32 = 28;
+export const SOFTMAX_RECIP_LUT: i32 = 32;
+export const SOFTMAX__BYTES: i32 = 36;
 
 export const MEAN_INPUT: i32 = 0;
 export const MEAN_OUTPUT: i32 = 4;

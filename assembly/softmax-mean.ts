@@ -1,6 +1,6 @@
 // SOFTMAX (int8 -> int8/int16) and MEAN; specs src/reference/ops/softmax.ts and mean.ts.
 import {
-  SOFTMAX_INPUT, SOFTMAX_OUTPUT, SOFTMAX_ROWS, SOFTMAX_DEPTH, SOFTMAX_INPUT_MULTIPLIER, SOFTMAX_INPUT_LEFT_SHIFT, SOFTMAX_DIFF_MIN,
+  SOFTMAX_INPUT, SOFTMAX_OUTPUT, SOFTMAX_ROWS, SOFTMAX_DEPTH, SOFTMAX_INPUT_MULTIPLIER, SOFTMAX_INPUT_LEFT_SHIFT, SOFTMAX_DIFF_MIN, SOFTMAX_EXP_LUT, SOFTMAX_RECIP_LUT,
   MEAN_INPUT, MEAN_OUTPUT, MEAN_OUT_SIZE, MEAN_COUNT, MEAN_KEPT_SHAPE, MEAN_KEPT_STRIDES, MEAN_RED_SHAPE, MEAN_RED_STRIDES,
   MEAN_INPUT_ZERO_POINT, MEAN_OUTPUT_ZERO_POINT, MEAN_MULTIPLIER, MEAN_SHIFT,
 } from './abi';
@@ -50,6 +50,42 @@ export function softmax_s8(args: usize): void {
 
 export function softmax_s8_s16(args: usize): void {
   softmax<i16>(args, 16, -32768, 32767);
+}
+
+// int16 -> int16 (TFLite's SoftmaxInt16): the record's interpolated int16 tables; exps recomputed in the write pass.
+// @ts-ignore: decorator
+@inline
+function lut16(v: i32, lut: usize): i32 {
+  const at = lut + (<usize>(256 + (v >> 7)) << 1);
+  const base = <i32>load<i16>(at);
+  const slope = <i32><i16>(<i32>load<i16>(at, 2) - base);
+  return <i32><i16>(base + ((slope * (v & 0x7f) + 64) >> 7));
+}
+
+export function softmax_s16(args: usize): void {
+  const x = ptr(args, SOFTMAX_INPUT), y = ptr(args, SOFTMAX_OUTPUT);
+  const rows = arg(args, SOFTMAX_ROWS), depth = arg(args, SOFTMAX_DEPTH);
+  const inMul = arg(args, SOFTMAX_INPUT_MULTIPLIER), inLs = arg(args, SOFTMAX_INPUT_LEFT_SHIFT);
+  const expLut = ptr(args, SOFTMAX_EXP_LUT), recipLut = ptr(args, SOFTMAX_RECIP_LUT);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * depth) << 1), yr = y + (<usize>(r * depth) << 1);
+    let maxInRow: i32 = -32768;
+    for (let c = 0; c < depth; c++) maxInRow = max(maxInRow, <i32>load<i16>(xr + (<usize>c << 1)));
+    let sum: i32 = 0;
+    for (let c = 0; c < depth; c++) {
+      sum += lut16(clampI32(multiplyByQuantizedMultiplier(<i32>load<i16>(xr + (<usize>c << 1)) - maxInRow, inMul, inLs) + 32767, -32768, 32767), expLut);
+    }
+    const headroomPlusOne = <i32>clz(sum);
+    const shiftedSum = <i32>(((<i64>sum << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+    const reciprocal = lut16(clampI32(shiftedSum - ((1 << 15) + (1 << 16)), -32768, 32767), recipLut);
+    const rightShift = 31 - headroomPlusOne;
+    const round = (<i64>1) << (rightShift - 1);
+    for (let c = 0; c < depth; c++) {
+      const e = lut16(clampI32(multiplyByQuantizedMultiplier(<i32>load<i16>(xr + (<usize>c << 1)) - maxInRow, inMul, inLs) + 32767, -32768, 32767), expLut);
+      const result = <i32>((<i64>e * <i64>reciprocal + round) >> rightShift);
+      store<i16>(yr + (<usize>c << 1), <i16>clampI32(result, 0, 32767));
+    }
+  }
 }
 
 // @ts-ignore: decorator

@@ -408,6 +408,8 @@ typedef struct {
   int32_t input_multiplier;
   int32_t input_left_shift;
   int32_t diff_min;
+  int32_t exp_lut;
+  int32_t recip_lut;
 } tf_softmax_args;
 #define TF_SOFTMAX_INPUT 0
 #define TF_SOFTMAX_OUTPUT 1
@@ -416,7 +418,9 @@ typedef struct {
 #define TF_SOFTMAX_INPUT_MULTIPLIER 4
 #define TF_SOFTMAX_INPUT_LEFT_SHIFT 5
 #define TF_SOFTMAX_DIFF_MIN 6
-#define TF_SOFTMAX_WORDS 7
+#define TF_SOFTMAX_EXP_LUT 7
+#define TF_SOFTMAX_RECIP_LUT 8
+#define TF_SOFTMAX_WORDS 9
 
 typedef struct {
   int32_t input;
@@ -840,6 +844,7 @@ void logistic_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated
 void tanh_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated sigmoid table; forward stream (also the stream-element order) */
 void softmax_s8(const int32_t *args); /* softmax: int8 -> int8; per row: max, sum, write pass */
 void softmax_s8_s16(const int32_t *args); /* softmax: int8 -> int16; per row: max, sum, write pass */
+void softmax_s16(const int32_t *args); /* softmax: int16 -> int16, TFLM's exp and 1/(1+x) tables; per row: max, sum, write pass */
 void mean_s8(const int32_t *args); /* mean: int8 mean over up to 2 axes */
 void mean_s16(const int32_t *args); /* mean: int16 mean over up to 2 axes */
 void quantize_f32_s8(const int32_t *args); /* quantize: forward stream (also the stream-element order) */

@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -209,6 +209,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['LOGISTIC int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'LOGISTIC', true)],
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],
   ['TANH int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'TANH', true)],
+  ['SOFTMAX int16', softmax16Case],
 ];
 
 interface Expectation {

@@ -180,6 +180,13 @@ export function sigmoidTanh16Case(r: Rng, kind: 'LOGISTIC' | 'TANH', pot: boolea
   return singleOpGraph(kind, {}, [{ shape, dtype: 'int16', scale, zp: 0 }], { shape, dtype: 'int16', scale: 1 / 32768, zp: 0 });
 }
 
+/** int16 -> int16 SOFTMAX (output 1/32768, zero points 0), beta 1 or random. */
+export function softmax16Case(r: Rng): Graph {
+  const shape = randomShape(r);
+  const beta = r.int(0, 1) === 1 ? 1 : r.float(0.5, 2);
+  return singleOpGraph('SOFTMAX', { beta }, [{ shape, dtype: 'int16', scale: r.float(0.0002, 0.002), zp: 0 }], { shape, dtype: 'int16', scale: 1 / 32768, zp: 0 });
+}
+
 export function padCase(r: Rng, kind: 'PAD' | 'PADV2', dtype: DType = 'int8'): Graph {
   const shape = randomShape(r, 4, 4);
   const paddings = shape.map(() => [r.int(0, 2), r.int(0, 2)] as [number, number]);

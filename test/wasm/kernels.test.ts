@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -274,6 +274,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['LOGISTIC int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'LOGISTIC', true)],
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],
   ['TANH int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'TANH', true)],
+  ['SOFTMAX int16', softmax16Case],
 ];
 
 const CASES = 12;

@@ -31,7 +31,7 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   RESHAPE: 1,
   SQUEEZE: 1, // 2: string
   RESIZE_NEAREST_NEIGHBOR: 4, // 3: align_corners / half_pixel_centers, 4: int16
-  SOFTMAX: 2, // 3: int16
+  SOFTMAX: 3, // 3: int16
   STRIDED_SLICE: 4, // 4: more than 4-D, 5: string, 6: ellipsis/new-axis, 7: uint32, 8: offset
   TRANSPOSE: 5, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
   MAXIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16

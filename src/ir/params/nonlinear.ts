@@ -119,11 +119,24 @@ function quantizeFloatConstant(ctx: Ctx, t: Tensor, value: number, scale: number
 
 const SOFTMAX_SCALED_DIFF_INTEGER_BITS = 5;
 
+/** int16 in and out (TFLM CalculateSoftmaxParams int16): output zero point 0 and scale 1/32768; the input diff rescaled so that [-65535, 0] is [-10, 0]. */
+function deriveSoftmax16(ctx: DeriveContext<'SOFTMAX'>, input: Tensor, output: Tensor) {
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  const delta = Math.abs(Math.fround(outQ.scale - Math.fround(1 / 32768)));
+  if (outQ.zeroPoint !== 0 || delta > Math.fround(Math.fround(0.001) / 32768)) {
+    throw unsupported(ctx, `int16 output must have scale 1/32768 and zero point 0 (has ${outQ.scale}, ${outQ.zeroPoint})`, output);
+  }
+  const { multiplier, shift } = quantizeMultiplier((inQ.scale * Math.fround(ctx.op.attrs.beta)) / (10 / 65535));
+  return { inputMultiplier: multiplier, inputLeftShift: shift, diffMin: 0 };
+}
+
 function deriveSoftmax(ctx: DeriveContext<'SOFTMAX'>) {
   const [input, output] = unary(ctx);
-  requireDType(ctx, input, ['int8'], 'input');
-  const outType = requireDType(ctx, output, ['int8', 'int16'], 'output');
+  const inType = requireDType(ctx, input, ['int8', 'int16'], 'input');
+  const outType = requireDType(ctx, output, inType === 'int16' ? ['int16'] : ['int8', 'int16'], 'output');
   if (input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
+  if (inType === 'int16') return deriveSoftmax16(ctx, input, output);
   const inQ = perTensor(ctx, input);
   const outQ = perTensor(ctx, output);
   if (outType === 'int8') {

@@ -8,6 +8,8 @@
 import { UnsupportedError } from '../../errors.js';
 import { expOnNegativeValues, getReciprocal, multiplyByQuantizedMultiplierGreaterThanOne, rescale } from '../../ir/fixedpoint.js';
 import { roundingDivideByPOT, saturatingRoundingDoublingHighMul } from '../../ir/quant.js';
+import { lookupInt16Lut, softmaxInt16Luts } from '../../ir/softmax-lut.js';
+import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { RefKernel } from '../types.js';
 import { checkSameLength, intData, rangeOf } from './nonlinear-common.js';
 
@@ -30,6 +32,10 @@ export const softmax: RefKernel<'SOFTMAX'> = (op, inputs, outputs) => {
   const expOfDiff = (diff: number) =>
     expOnNegativeValues(multiplyByQuantizedMultiplierGreaterThanOne(diff, inputMultiplier, inputLeftShift), SCALED_DIFF_INTEGER_BITS);
 
+  if (x instanceof Int16Array) {
+    softmax16(x, y, depth, inputMultiplier, inputLeftShift);
+    return;
+  }
   for (let row = 0; row < size; row += depth) {
     let maxInRow = -128; // int8 input
     for (let c = 0; c < depth; c++) maxInRow = Math.max(maxInRow, x[row + c]!);
@@ -59,3 +65,29 @@ export const softmax: RefKernel<'SOFTMAX'> = (op, inputs, outputs) => {
     }
   }
 };
+
+/**
+ * int16 -> int16: TFLite's SoftmaxInt16. exp(diff) from the exp table (diff rescaled to [-65535, 0] ~ [-10, 0],
+ * recentred by +32767), summed in Q16.15; 1/sum from the 1/(1+x) table after normalizing the sum by its
+ * leading zeros; each exp times it, rounded, clamped to [0, 32767].
+ */
+function softmax16(x: Int16Array, y: ArrayLike<number> & { [i: number]: number }, depth: number, multiplier: number, shift: number): void {
+  const { exp, oneOverOnePlusX } = softmaxInt16Luts();
+  const clamp16 = (v: number) => (v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+  const expOf = (v: number, max: number) => lookupInt16Lut(clamp16(multiplyByQuantizedMultiplier(v - max, multiplier, shift) + 32767), exp);
+  for (let row = 0; row < x.length; row += depth) {
+    let max = -32768;
+    for (let c = 0; c < depth; c++) max = Math.max(max, x[row + c]!);
+    let sum = 0;
+    for (let c = 0; c < depth; c++) sum += expOf(x[row + c]!, max);
+    const headroomPlusOne = Math.clz32(sum);
+    // (sum << (headroom - 1) + 2^13) >> 14: below 2^31 + 2^13, exact in a double
+    const shiftedSum = Math.floor((sum * 2 ** (headroomPlusOne - 1) + (1 << 13)) / (1 << 14));
+    const reciprocal = lookupInt16Lut(clamp16(shiftedSum - ((1 << 15) + (1 << 16))), oneOverOnePlusX);
+    const rightShift = 31 - headroomPlusOne;
+    for (let c = 0; c < depth; c++) {
+      const result = Math.floor((expOf(x[row + c]!, max) * reciprocal + 2 ** (rightShift - 1)) / 2 ** rightShift);
+      y[row + c] = result < 0 ? 0 : result > 32767 ? 32767 : result;
+    }
+  }
+}

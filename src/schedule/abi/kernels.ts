@@ -76,6 +76,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   tanh_s16: { record: 'sigmoid', ops: ['TANH'], variant: 'default', summary: `int16, TFLite's interpolated sigmoid table; ${ELEMENTWISE}` },
   softmax_s8: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int8; per row: max, sum, write pass' },
   softmax_s8_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int16; per row: max, sum, write pass' },
+  softmax_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int16 -> int16, TFLM\'s exp and 1/(1+x) tables; per row: max, sum, write pass' },
   mean_s8: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int8 mean over up to 2 axes' },
   mean_s16: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int16 mean over up to 2 axes' },
   quantize_f32_s8: { record: 'quantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE },

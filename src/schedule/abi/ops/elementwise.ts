@@ -5,7 +5,8 @@ import { dtypeRange } from '../../../ir/quant.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import type { KernelCall } from '../../types.js';
 import { code, f32Bits, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
-import { MAX_RANK } from '../records.js';
+import { constRef, MAX_RANK } from '../records.js';
+import { softmaxInt16Luts } from '../../../ir/softmax-lut.js';
 
 function broadcastStrides(inShape: readonly number[], out6: readonly number[]): number[] {
   const in6 = padShape(inShape, 'broadcast');
@@ -203,14 +204,23 @@ export const LOGISTIC = sigmoid('logistic');
 export const TANH = sigmoid('tanh');
 
 export const SOFTMAX: OpLowering<'SOFTMAX'> = {
-  symbol: ({ call }) => (call.outputs[0]!.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8'),
+  symbol: ({ call, where }, graph) => {
+    if (operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16') return 'softmax_s16';
+    return call.outputs[0]!.dtype === 'int16' ? 'softmax_s8_s16' : 'softmax_s8';
+  },
   record(ctx, { call, op, where }) {
     const { x, io, size } = unary(ctx, call, where);
     const depth = x.shape[x.shape.length - 1] ?? 1;
     const p = op.params;
+    // int16 input: TFLM's two tables as constant data (one copy per model, deduplicated)
+    const lut = (t: Int16Array) => constRef(ctx.consts.add(new Uint8Array(t.slice().buffer)));
+    const luts = x.dtype === 'int16' ? softmaxInt16Luts() : null;
     return {
       record: 'softmax',
-      fields: { ...io, rows: depth === 0 ? 0 : size / depth, depth, input_multiplier: p.inputMultiplier, input_left_shift: p.inputLeftShift, diff_min: p.diffMin },
+      fields: {
+        ...io, rows: depth === 0 ? 0 : size / depth, depth, input_multiplier: p.inputMultiplier, input_left_shift: p.inputLeftShift, diff_min: p.diffMin,
+        exp_lut: luts ? lut(luts.exp) : 0, recip_lut: luts ? lut(luts.oneOverOnePlusX) : 0,
+      },
     };
   },
 };
