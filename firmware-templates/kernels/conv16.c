@@ -61,3 +61,42 @@ void fully_connected_s16(const int32_t *args) {
     }
   }
 }
+
+/* DEPTHWISE_CONV_2D 16x8 (reference: the int16 path of src/reference/ops/depthwise.ts, TFLM's
+ * reference_integer_ops::DepthwiseConvPerChannel for int16): output channel oc = ic * M + m reads input
+ * channel ic only; no offsets, int64 bias and accumulator, multiplier and shift per output channel. */
+void dwconv2d_s16(const int32_t *args) {
+  const tf_dwconv2d_args *p = (const tf_dwconv2d_args *)args;
+  const int16_t *x = (const int16_t *)tf_ref(p->input);
+  const int8_t *w = (const int8_t *)tf_ref(p->filter);
+  const int32_t *bias = (const int32_t *)tf_ref(p->bias);
+  const int32_t *mult = (const int32_t *)tf_ref(p->multiplier);
+  const int32_t *shift = (const int32_t *)tf_ref(p->shift);
+  int16_t *y = (int16_t *)tf_ref(p->output);
+  const int32_t m = p->depth_multiplier;
+  for (int32_t n = 0; n < p->batches; n++) {
+    for (int32_t oy = 0; oy < p->out_h; oy++) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_top;
+      for (int32_t ox = 0; ox < p->out_w; ox++) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_left;
+        int16_t *out = y + ((n * p->out_h + oy) * p->out_w + ox) * p->out_depth;
+        for (int32_t oc = 0; oc < p->out_depth; oc++) {
+          const int32_t ic = oc / m;
+          int64_t acc = 0;
+          for (int32_t ky = 0; ky < p->filter_h; ky++) {
+            const int32_t iy = iy0 + p->dilation_h * ky;
+            if (iy < 0 || iy >= p->in_h) continue;
+            for (int32_t kx = 0; kx < p->filter_w; kx++) {
+              const int32_t ix = ix0 + p->dilation_w * kx;
+              if (ix < 0 || ix >= p->in_w) continue;
+              const int32_t xv = x[((n * p->in_h + iy) * p->in_w + ix) * p->in_depth + ic];
+              acc += (int64_t)(xv * (int32_t)w[(ky * p->filter_w + kx) * p->out_depth + oc]);
+            }
+          }
+          acc += tf_load_s64(bias, oc);
+          out[oc] = (int16_t)tf_clamp(tf_mbqm64(acc, mult[oc], shift[oc]) + p->output_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}

@@ -819,6 +819,7 @@ void maxpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in ord
 void avgpool2d_s16(const int32_t *args); /* pool2d: int16 average pool (padding not counted) */
 void maxpool2d_s16(const int32_t *args); /* pool2d: int16 max pool */
 void conv2d_s16(const int32_t *args); /* conv2d: 16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator */
+void dwconv2d_s16(const int32_t *args); /* dwconv2d: 16x8 depthwise convolution: int16 activations, int8 filter, int64 bias and accumulator */
 void fully_connected_s16(const int32_t *args); /* fully_connected: 16x8 fully connected: int16 activations, int8 weights, int64 bias and accumulator */
 void transpose_conv_s8(const int32_t *args); /* transpose_conv: int8 transpose convolution, a gather per output element */
 void svdf_s8(const int32_t *args); /* svdf: int8 SVDF, int8 time weights and state (updated in place) */

@@ -204,7 +204,7 @@ export function opSupportsVariant(kind: OpKind, variant: KernelVariant): boolean
 }
 
 /** Kinds whose 16x8 kernels (int16 activations) are 'default' only: their overlapping variants are int8 code. */
-const INT16_DEFAULT_ONLY: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
+const INT16_DEFAULT_ONLY: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D']);
 
 /** opSupportsVariant for an op whose output has the given dtype. */
 export function opSupportsVariantFor(kind: OpKind, variant: KernelVariant, outputDtype: string): boolean {

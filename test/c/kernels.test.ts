@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -194,6 +194,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
   ['CONV_2D 16x8', conv16Case],
+  ['DEPTHWISE_CONV_2D 16x8', dw16Case],
   ['FULLY_CONNECTED 16x8', fc16Case],
   ['AVERAGE_POOL_2D int16', (r) => poolCase(r, 'AVERAGE_POOL_2D', 'int16')],
   ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],

@@ -277,6 +277,34 @@ export function conv16Case(r: Rng): Graph {
   }
 }
 
+/** DEPTHWISE_CONV_2D 16x8: depth multiplier 1-3, per-channel scales, an int64 bias or none, clamped or not. */
+export function dw16Case(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7), c = r.int(1, 6), m = r.int(1, 3);
+    const kh = r.int(1, 3), kw = r.int(1, 3);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = padsFor(r, kh, kw, r.int(0, 2) > 0);
+    const oh = outSizeWithPads(h, kh, stride[0], dilation[0], pad.top, pad.bottom);
+    const ow = outSizeWithPads(w, kw, stride[1], dilation[1], pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const oc = c * m;
+    const inScale = r.float(0.0001, 0.001);
+    const wScales = Array.from({ length: oc }, () => r.float(0.002, 0.02));
+    const bias = r.int(0, 3) === 0 ? null : { shape: [oc], dtype: 'int64' as const, scale: wScales.map((s) => s * inScale), values: wideBias(r, oc) };
+    return singleOpGraph(
+      'DEPTHWISE_CONV_2D',
+      { stride, dilation, pad, clamp: r.int(0, 1) === 0 ? FULL16 : [r.int(-32768, -1000), r.int(1000, 32767)], depthMultiplier: m },
+      [
+        { shape: [n, h, w, c], dtype: 'int16', scale: inScale, zp: 0 },
+        { shape: [1, kh, kw, oc], scale: wScales, axis: 3, values: r.ints(kh * kw * oc, -127, 127) },
+        bias,
+      ],
+      { shape: [n, oh, ow, oc], dtype: 'int16', scale: inScale * wScales[0]! * Math.sqrt(kh * kw) * 40, zp: 0 },
+    );
+  }
+}
+
 /** FULLY_CONNECTED 16x8: per-tensor or per-unit weight scales, an int64 bias or none, clamped or not. */
 export function fc16Case(r: Rng): Graph {
   const batches = r.int(1, 4), depth = r.int(1, 40), units = r.int(1, 12);

@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -257,6 +257,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
   ['CONV_2D 16x8', conv16Case],
+  ['DEPTHWISE_CONV_2D 16x8', dw16Case],
   ['FULLY_CONNECTED 16x8', fc16Case],
   ['AVERAGE_POOL_2D int16', (r) => poolCase(r, 'AVERAGE_POOL_2D', 'int16')],
   ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],

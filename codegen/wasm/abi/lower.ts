@@ -95,7 +95,9 @@ const conv: Extender<'CONV_2D'> = (s, ctx, c, { fields }): Record<string, number
   return { qparams, packed, wide, winograd };
 };
 
-const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { fields }) => {
+const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { fields }): Record<string, number> => {
+  // the 16x8 kernel (dwconv2d_s16) reads none of the int8 tables
+  if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const outDepth = num(fields, 'out_depth');
   return { qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch, v.length / outDepth, outDepth)) };
 };

@@ -191,7 +191,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE', 'PRELU']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE', 'PRELU', 'DEPTHWISE_CONV_2D']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
@@ -423,7 +423,10 @@ function deriveDepthwiseConv2D(ctx: DeriveContext<'DEPTHWISE_CONV_2D'>): ConvPar
   checkBias(ctx, bias, outChannels);
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
-  return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  if (elementDtype(ctx) !== 'int16') return { inputOffset: -inQ.zeroPoint, outputOffset: outQ.zeroPoint, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale) };
+  // 16x8 (TFLM's int16 DepthwiseConvPerChannel): no offsets, int64 bias, 64-bit requantization.
+  requireZeroPoints16(ctx, [[inT, inQ.zeroPoint], [outT, outQ.zeroPoint]]);
+  return { inputOffset: 0, outputOffset: 0, ...convMultipliers(ctx, outT, inQ.scale, scales, outQ.scale, MAX_SHIFT_64) };
 }
 
 function deriveFullyConnected(ctx: DeriveContext<'FULLY_CONNECTED'>): ConvParams | null {

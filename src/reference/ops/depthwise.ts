@@ -1,13 +1,15 @@
-// DEPTHWISE_CONV_2D, int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel).
+// DEPTHWISE_CONV_2D, int8 and 16x8 (TFLM reference_integer_ops::DepthwiseConvPerChannel, both overloads).
 import type { QuantizedOp } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
-import { convGeometry, requantOf, requantize, type ConvGeometry, type Requant } from './conv-common.js';
+import { convGeometry, requantOf, requantize, requantize16, type ConvGeometry, type Requant } from './conv-common.js';
 
 /** Everything one output value's computation needs, gathered once per call. */
 export interface DepthwiseContext extends ConvGeometry {
-  x: Int8Array;
+  x: Int8Array | Int16Array;
   w: Int8Array;
   q: Requant;
+  /** int16 activations: 64-bit accumulation with an int64 bias (TFLM's 16x8 kernel). */
+  wide: boolean;
   depthMultiplier: number;
 }
 
@@ -18,9 +20,10 @@ export function depthwiseContext(op: QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs: A
   const [, filterH, filterW] = filter.shape as [number, number, number, number];
   return {
     ...convGeometry(op, input, [filterH, filterW], output),
-    x: input.data as Int8Array,
+    x: input.data as Int8Array | Int16Array,
     w: filter.data as Int8Array,
     q: requantOf(op, bias),
+    wide: input.data instanceof Int16Array,
     depthMultiplier: op.attrs.depthMultiplier,
   };
 }
@@ -44,11 +47,11 @@ export function depthwiseValue(k: DepthwiseContext, n: number, oy: number, ox: n
       acc += wv * (xv + inputOffset);
     }
   }
-  return requantize(k.q, acc, oc);
+  return k.wide ? requantize16(k.q, acc, oc) : requantize(k.q, acc, oc);
 }
 
 /** Output pixel (n, oy, ox): its outDepth values go to dest[destBase ..]. Reads only the input. */
-export function depthwisePixel(k: DepthwiseContext, n: number, oy: number, ox: number, dest: Int8Array, destBase: number): void {
+export function depthwisePixel(k: DepthwiseContext, n: number, oy: number, ox: number, dest: Int8Array | Int16Array, destBase: number): void {
   const M = k.depthMultiplier;
   for (let ic = 0; ic < k.inDepth; ic++) {
     for (let m = 0; m < M; m++) dest[destBase + ic * M + m] = depthwiseValue(k, n, oy, ox, ic, m);
@@ -64,7 +67,7 @@ export function depthwiseConv2d(op: QuantizedOp<'DEPTHWISE_CONV_2D'>, inputs: Ar
   const output = outputs[0]!;
   const k = depthwiseContext(op, inputs, output);
   const batches = inputs[0]!.shape[0]!;
-  const y = output.data as Int8Array;
+  const y = output.data as Int8Array | Int16Array;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < k.outH; oy++) {
       for (let ox = 0; ox < k.outW; ox++) {

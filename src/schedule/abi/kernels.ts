@@ -51,6 +51,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   avgpool2d_s16: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'default', summary: 'int16 average pool (padding not counted)' },
   maxpool2d_s16: { record: 'pool2d', ops: ['MAX_POOL_2D'], variant: 'default', summary: 'int16 max pool' },
   conv2d_s16: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: '16x8 convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
+  dwconv2d_s16: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: '16x8 depthwise convolution: int16 activations, int8 filter, int64 bias and accumulator', sources: CONV16_SOURCES },
   fully_connected_s16: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: '16x8 fully connected: int16 activations, int8 weights, int64 bias and accumulator', sources: CONV16_SOURCES },
   transpose_conv_s8: { record: 'transpose_conv', ops: ['TRANSPOSE_CONV'], variant: 'default', summary: 'int8 transpose convolution, a gather per output element' },
   svdf_s8: { record: 'svdf', ops: ['SVDF'], variant: 'default', summary: 'int8 SVDF, int8 time weights and state (updated in place)' },

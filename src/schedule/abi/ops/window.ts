@@ -9,7 +9,7 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
   const w = operand(ctx, call.inputs[1], `${where} filter`);
   const out = call.outputs[0]!;
   const outDepth = out.shape[3]!;
-  // int32 per channel, or int64 on the 16x8 path (CONV_2D with int16 activations)
+  // int32 per channel, or int64 on the 16x8 path (int16 activations)
   const bias = biasRef(ctx, call.inputs[2], x.dtype, outDepth, where);
   const p = op.params;
   const { stride, dilation, pad, clamp } = op.attrs;
@@ -43,6 +43,7 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
 
 export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
   symbol({ call, op, where }, graph, fastPaths) {
+    if (operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16') return `dwconv2d_s16${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw] = w.shape as [number, number, number, number];
     const { dilation, depthMultiplier } = op.attrs;
