@@ -40,9 +40,9 @@ describe('16x8 refusals', () => {
   });
 
   it('int16 on an op whose 16x8 kernel is not built yet names the dtype', () => {
-    // TFLM runs an int16 LOGISTIC; tinyforge has no int16 kernel for it yet
-    const e = refusal(() => singleOpGraph('LOGISTIC', {}, [{ shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }], { shape: [1, 4], dtype: 'int16', scale: 1 / 32768, zp: 0 }));
+    // TFLM runs an int16 MUL; tinyforge has no int16 kernel for it yet
+    const e = refusal(() => singleOpGraph('MUL', { clamp: [-32768, 32767] }, [{ shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }, { shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }], { shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }));
     expect(e.code).toBe('E_UNSUPPORTED');
-    expect(e.message).toBe("LOGISTIC (node 0) tensor 't0': input dtype int16 is not supported (supported: int8)");
+    expect(e.message).toBe("MUL (node 0), tensor 't0' (#0): dtype int16 is not supported (expected int8)");
   });
 });
