@@ -55,6 +55,16 @@ export function readBytes(path: string, what: string, maxBytes = MAX_READ_BYTES)
   }
 }
 
+/** A JSON file the user named (at most 16 MiB); not JSON is E_USAGE naming it. */
+export function readJson(path: string, what: string): unknown {
+  const text = new TextDecoder().decode(readBytes(path, what, 16 * 1024 * 1024));
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what} ${path} is not JSON: ${(e as Error).message}`, { path });
+  }
+}
+
 /**
  * Writes a whole file: into a temporary file beside it, then renamed over the target, so an interrupted
  * run leaves the previous file or the new one, never half of one. A symlink is written through.

@@ -16,21 +16,12 @@ import { DEFAULT_SCHEDULE, FULL_SCHEDULE, PHASES, parseSchedule, totalEpochs, ty
 import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
 import { integerFlag, numberFlag } from '../flags.js';
-import { makeFolder, readBytes, refuseOverwrite, writeBytes } from '../io.js';
+import { makeFolder, readJson, refuseOverwrite, writeBytes } from '../io.js';
 import { createProgress } from '../progress.js';
 import { checkSameSpace, MANIFEST, PREDICTOR, readManifest, readWeights, spaceHash, writeCheckpoint, type SupernetManifest } from '../supernet-files.js';
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 const scheduleText = (s: Schedule) => PHASES.map((p) => s[p]).join(',');
-
-function readJsonFile(path: string, what: string): unknown {
-  const text = new TextDecoder().decode(readBytes(path, what, 16 * 1024 * 1024));
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what} ${path} is not JSON: ${(e as Error).message}`, { path });
-  }
-}
 
 /** The training modules (tfjs, optional), the backend made current. */
 async function training() {
@@ -88,7 +79,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
     .option('--json', 'print {space, out, schedule, epochs: [{epoch, phase, loss, seconds}], largest, smallest} on stdout')
     .addHelpText('after', '\nExample (about 5 minutes on two shared cores):\n  tinyforge nas train examples/nas/fmnist-micro.json --data fashion-mnist --out supernet/\n  tinyforge nas train examples/nas/fmnist-micro.json --out supernet/ --resume')
     .action(async (spacePath: string, opts: TrainFlags) => {
-      const space = parseSpace(readJsonFile(spacePath, 'search space'));
+      const space = parseSpace(readJson(spacePath, 'search space'));
       const hasCheckpoint = existsSync(join(opts.out, MANIFEST));
       if (hasCheckpoint && !opts.resume) throw new UsageError(`${opts.out} already holds a supernet: pass --resume to continue it, or another --out`, { out: opts.out });
       if (!hasCheckpoint && opts.resume) throw new UsageError(`--resume: ${opts.out} holds no supernet checkpoint (no ${MANIFEST})`, { out: opts.out });
@@ -188,7 +179,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
     .action(async (dir: string, opts: { arch: string; out: string; calibrationImages: string; testLimit: string; json?: boolean }) => {
       refuseOverwrite([{ path: opts.out, what: 'output model' }], [{ path: opts.arch, what: 'architecture' }, { path: join(dir, MANIFEST), what: 'supernet manifest' }]);
       const m = readManifest(dir);
-      const arch: Arch = parseArch(readJsonFile(opts.arch, 'architecture'), m.space);
+      const arch: Arch = parseArch(readJson(opts.arch, 'architecture'), m.space);
       const calibN = integerFlag(opts.calibrationImages, '--calibration-images', 1);
       const testN = integerFlag(opts.testLimit, '--test-limit', 0);
       const t = await training();

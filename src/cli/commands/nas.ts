@@ -15,7 +15,7 @@ import { MACS_PROXY, search, type AccuracyPredictor, type Constraints } from '..
 import { extremeArch, parseArch, parseSpace, spaceSize, type Arch, type SearchSpace } from '../../nas/space.js';
 import { addPlanOptions, addRamOptions, planOptionsFrom, ramOptionsFrom, type PlanFlags, type RamFlags } from '../plan-options.js';
 import { integerFlag, numberFlag } from '../flags.js';
-import { readBytes, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
+import { readJson, refuseOverwrite, writeBytes, type NamedPath } from '../io.js';
 import { parseBytes } from '../sizes.js';
 import { pieceWorkersAvailable, planSpacePieces } from '../nas-threads.js';
 import { registerSupernetCommands } from './nas-supernet.js';
@@ -24,15 +24,6 @@ interface CommonFlags extends PlanFlags, RamFlags {
   json?: boolean;
   core: CoreId;
   mhz?: string;
-}
-
-function readJson(path: string, what: string): unknown {
-  const text = new TextDecoder().decode(readBytes(path, what, 16 * 1024 * 1024));
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what} ${path} is not JSON: ${(e as Error).message}`, { path });
-  }
 }
 
 function loadSpace(path: string): SearchSpace {
