@@ -148,7 +148,7 @@ export function kernelArchive(tc: CToolchain): { archive: string; includeDir: st
   const root = privateCacheRoot('tinyforge-kernels');
   if (root === null) {
     // No private cache: a fresh 0700 folder, removed when the process ends.
-    const dir = buildKernelLibrary(tc, files, mkdtempSync(join(tmpdir(), 'tinyforge-kernels-')));
+    const dir = buildKernelLibrary(tc, files, mkdtempSync(join(tmpdir(), 'tinyforge-kernels-uncached-')));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     return { archive: join(dir, 'libtfkernels.a'), includeDir: dir };
   }

@@ -66,13 +66,13 @@ describe.skipIf(!haveTool('gcc') || uid < 0)('kernel library cache', () => {
     expect(cached.includeDir.startsWith(root + '/')).toBe(true);
     chmodSync(root, 0o777); // anyone could now swap the entry
     let lib = kernelArchive(tc);
-    expect(lib.includeDir.startsWith(root)).toBe(false);
+    expect(lib.includeDir.startsWith(root + '/')).toBe(false);
     expect(statSync(lib.includeDir).mode & 0o077).toBe(0);
     if (uid === 0) {
       chmodSync(root, 0o700);
       chownSync(root, 4242, 4242); // another user's folder at our name
       lib = kernelArchive(tc);
-      expect(lib.includeDir.startsWith(root)).toBe(false);
+      expect(lib.includeDir.startsWith(root + '/')).toBe(false);
     }
   }, 300_000);
 });
