@@ -1,4 +1,4 @@
-// `npm run bench:nas -- --results --supernet DIR [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
+// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
 // [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--agents evolution,random|none] [--json]`: the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
@@ -6,6 +6,8 @@
 // planned arena, flash, instructions per inference (qemu-m4) and wasm ms (profile --measure wasm); next to the
 // hand-designed reference nets (src/train/arch) trained on the same slice, among them the most accurate that fits
 // the budget. Every step is the CLI (dist/bin), so the figures are what a user gets. --json prints one array.
+// Without --supernet a small-schedule supernet (--supernet-epochs, default 1,1,1,1, on --supernet-limit images)
+// and its accuracy predictor are trained first into the work folder (kept there with --work).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,10 +64,23 @@ function measure(float: string, tmp: string, name: string, o: { data: string; fi
   return { accuracy, floatAccuracy, peakBytes: plan.peakBytes as number, ramBytes: plan.ramBytes as number, flashBytes: plan.flashBytes as number, instructions: run.instructionsPerInference as number, wasmMs: profile.totals.measuredMs as number };
 }
 
+/** Without --supernet: a small-schedule supernet on fmnist-micro and its accuracy predictor, kept in the work folder. */
+function smallSupernet(work: string, epochs: string, limit: string): string {
+  const dir = join(work, `supernet-${epochs.replaceAll(',', '.')}-${limit}`);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    log(`supernet: training examples/nas/fmnist-micro.json, epochs ${epochs} on ${limit} images into ${dir}`);
+    tf('nas', 'train', join(repo, 'examples', 'nas', 'fmnist-micro.json'), '--data', 'fashion-mnist', '--out', dir, '--epochs', epochs, '--limit', limit, '--json');
+  }
+  if (!existsSync(join(dir, 'accuracy-predictor.json'))) {
+    log('supernet: measuring 32 members for the accuracy predictor');
+    const a = tf('nas', 'accuracy', dir, '--samples', '32', '--eval-images', '300', '--calibration-images', '128', '--json');
+    log(`accuracy predictor: held-out RMSE ${a.heldOutRmsePoints} points`);
+  }
+  return dir;
+}
+
 export function nasResults(argv: string[]): ResultRow[] {
   const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback);
-  const supernet = option('--supernet', '');
-  if (supernet === '') throw new Error('--results needs --supernet DIR (tinyforge nas train ... --out DIR, then nas accuracy DIR)');
   const budgets = option('--budgets', '6,9,12').split(',').map(Number);
   const evaluations = option('--evaluations', '200');
   const o = { data: 'fashion-mnist', finetuneLimit: Number(option('--finetune-limit', '1000')), testLimit: Number(option('--test-limit', '1000')) };
@@ -77,6 +92,7 @@ export function nasResults(argv: string[]): ResultRow[] {
   const work = option('--work', '');
   if (work !== '') mkdirSync(work, { recursive: true });
   const tmp = work !== '' ? work : mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
+  const supernet = argv.includes('--supernet') ? option('--supernet', '') : smallSupernet(tmp, option('--supernet-epochs', '1,1,1,1'), option('--supernet-limit', '1000'));
   const rows: ResultRow[] = [];
 
   // reference nets: trained once on the slice, quantized and measured; each budget lists the best that fits

@@ -1,12 +1,13 @@
-// `npm run bench:nas [-- --candidates N] [-- --candidates-exact N] [-- --budget N] [-- --json]`: the efficiency
+// `npm run bench:nas [-- --json]`: the NAS results table (bench/nas-results.ts): per SRAM budget the best member
+// found by evolution and by random search, exported, fine-tuned, quantized and measured on qemu-m4 and wasm, next
+// to the hand-designed reference nets; without --supernet DIR it first trains a small-schedule supernet. --json
+// prints one JSON array (a row per budget and agent or reference net) on stdout and nothing else.
+// `npm run bench:nas -- --efficiency [--candidates N] [--candidates-exact N] [--budget N] [--json]`: the efficiency
 // predictor's throughput on examples/nas/mcu-small.json (distinct random members: composed from cached pieces,
 // as the agents call it, from a cold cache and a warm one; and whole graphs built, planned, stack-sized and
 // profiled, with the share of each step; candidates per second of this process's CPU time and of wall time), then
 // evolution vs random at three SRAM budgets (16, 32, 64 KiB) with a 256 KiB flash budget, same budget and
-// seed, ranked by the labelled MACs-as-proxy score (no supernet-trained accuracy predictor exists yet).
-// --json prints one JSON object on stdout and nothing else.
-// `npm run bench:nas -- --results --supernet DIR [--json]`: the results table instead (bench/nas-results.ts;
-// --json prints one array, a row per budget and agent or reference net).
+// seed, ranked by the labelled MACs-as-proxy score. --json prints one JSON object on stdout and nothing else.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +32,12 @@ const option = (name: string, fallback: number) => (argv.includes(name) ? Number
 const json = argv.includes('--json');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-if (argv.includes('--results')) {
+if (argv.includes('--efficiency')) {
+  await efficiencyBench();
+} else {
   const rows = nasResults(argv);
   if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else for (const r of rows) log(JSON.stringify(r));
-} else {
-  await efficiencyBench();
 }
 
 /** The efficiency predictor's throughput, then the agents ranked by the MACs proxy (no supernet needed). */
