@@ -11,6 +11,7 @@ import { makeDivisible } from '../builder/channels.js';
 import { Xorshift32 } from '../builder/random.js';
 import { batches, type Dataset } from '../data/index.js';
 import { inputValues } from '../train/fit.js';
+import { normalizeByBatch } from '../train/graph.js';
 import { registerSupernetGradients } from './supernet-gradients.js';
 import { extremeArch, type Arch, type SearchSpace } from './space.js';
 
@@ -36,7 +37,7 @@ interface BlockParams {
 export type BnStats = Map<string, { mean: Float32Array; variance: Float32Array }>;
 
 /** Batch-norm mode of a forward pass: the batch's statistics (training, calibration) or fixed ones. */
-export type BnMode = { kind: 'batch'; record?: (layer: string, mean: tf.Tensor, meanOfSquares: tf.Tensor) => void } | { kind: 'fixed'; stats: BnStats };
+export type BnMode = { kind: 'batch'; record?: (layer: string, mean: tf.Tensor, variance: tf.Tensor) => void } | { kind: 'fixed'; stats: BnStats };
 
 /** A member's layer as exported: its sliced weights (kernel transforms applied) and batch-norm parameters. */
 export interface MemberLayer {
@@ -206,23 +207,13 @@ export class Supernet {
     return tf.add(tf.matMul(pooled as tf.Tensor2D, weight as tf.Tensor2D, false, true), bias) as tf.Tensor2D;
   }
 
-  /** Batch norm as x * scale + shift per channel (two passes over x, fewer than x - mean, / std, * gamma, + beta). */
+  /** Batch norm: the batch's statistics (gradient written out, src/train/graph.ts) or calibrated ones. */
   private batchNorm(name: string, x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, bn: BnMode): tf.Tensor {
-    let mean: tf.Tensor;
-    let variance: tf.Tensor;
-    if (bn.kind === 'batch') {
-      mean = tf.mean(x, [0, 1, 2]);
-      const meanOfSquares = tf.mean(tf.mul(x, x), [0, 1, 2]);
-      variance = tf.relu(tf.sub(meanOfSquares, tf.mul(mean, mean)));
-      bn.record?.(name, mean, meanOfSquares);
-    } else {
-      const s = bn.stats.get(name);
-      if (!s) throw new Error(`batch-norm statistics for layer ${name} were not calibrated`);
-      mean = tf.tensor1d(s.mean);
-      variance = tf.tensor1d(s.variance);
-    }
-    const scale = tf.div(gamma, tf.sqrt(tf.add(variance, SUPERNET_BN_EPSILON)));
-    return tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(mean, scale)));
+    if (bn.kind === 'batch') return normalizeByBatch(x, gamma, beta, SUPERNET_BN_EPSILON, bn.record && ((mean, variance) => bn.record!(name, mean, variance)));
+    const s = bn.stats.get(name);
+    if (!s) throw new Error(`batch-norm statistics for layer ${name} were not calibrated`);
+    const scale = tf.div(gamma, tf.sqrt(tf.add(tf.tensor1d(s.variance), SUPERNET_BN_EPSILON)));
+    return tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(tf.tensor1d(s.mean), scale)));
   }
 
   /**
@@ -264,10 +255,11 @@ export class Supernet {
       tf.tidy(() => {
         this.forward(arch, this.inputsOf(arch, b), {
           kind: 'batch',
-          record: (layer, mean, square) => {
+          record: (layer, mean, variance) => {
             const pixels = m; // every batch weighs by its images (its pixels per image are equal)
             const mv = mean.dataSync();
-            const sv = square.dataSync();
+            const vv = variance.dataSync();
+            const sv = Float64Array.from(vv, (v, i) => v + mv[i]! * mv[i]!); // the batch's mean of squares
             let s = sums.get(layer);
             if (!s) sums.set(layer, (s = { mean: new Float64Array(mv.length), square: new Float64Array(mv.length), n: 0 }));
             for (let i = 0; i < mv.length; i++) (s.mean[i]! += mv[i]! * pixels), (s.square[i]! += sv[i]! * pixels);

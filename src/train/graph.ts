@@ -336,36 +336,44 @@ function batchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean): tf.Tensor {
   return tf.add(tf.mul(tf.sub(x, bn.movingMean), scale), bn.beta);
 }
 
-/**
- * Training-mode batch norm with its gradient written out (dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂))): tfjs's
- * autodiff of the same forward ran ~20 activation-sized kernels per layer, 7x the convs' CPU on DS-CNN.
- */
+/** Training-mode batch norm: the batch's statistics, and the moving averages updated from them. */
 export function batchNormTraining(x: tf.Tensor, bn: BatchNorm): tf.Tensor {
-  const axes = [0, 1, 2];
-  const count = x.size / x.shape[x.shape.length - 1]!;
-  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const mean = tf.mean(input, axes);
-    const centered = tf.sub(input, mean);
-    const variance = tf.div(tf.sum(tf.mul(centered, centered), axes), count);
+  return normalizeByBatch(x, bn.gamma, bn.beta, BN_EPSILON, (mean, variance) => {
     const m = BN_MOMENTUM;
     bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, m), tf.mul(mean, 1 - m)));
     bn.movingVariance.assign(tf.add(tf.mul(bn.movingVariance, m), tf.mul(variance, 1 - m)));
-    const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON));
-    save([centered, invStd, gamma]);
+  });
+}
+
+/**
+ * Per-channel normalization over N, H, W by the batch's own mean and (biased) variance, then γ and β, with its
+ * gradient written out (dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂))): tfjs's autodiff of the same forward ran ~20
+ * activation-sized kernels per layer, 7x the convs' CPU on DS-CNN. `onStats` sees the batch's statistics.
+ */
+export function normalizeByBatch(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, onStats?: (mean: tf.Tensor, variance: tf.Tensor) => void): tf.Tensor {
+  const axes = [0, 1, 2];
+  const count = x.size / x.shape[x.shape.length - 1]!;
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const mean = tf.mean(input, axes);
+    const centered = tf.sub(input, mean);
+    const variance = tf.div(tf.sum(tf.mul(centered, centered), axes), count);
+    onStats?.(mean, variance);
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    save([centered, invStd, g]);
     return {
-      value: tf.add(tf.mul(centered, tf.mul(gamma, invStd)), beta),
+      value: tf.add(tf.mul(centered, tf.mul(g, invStd)), b),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [c, s, g] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [c, s, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const d = dy as tf.Tensor;
         const xHat = tf.mul(c, s);
         const dBeta = tf.sum(d, axes);
         const dGamma = tf.sum(tf.mul(d, xHat), axes);
         const centeredDy = tf.sub(d, tf.div(dBeta, count));
-        const dx = tf.mul(tf.sub(centeredDy, tf.mul(xHat, tf.div(dGamma, count))), tf.mul(g, s));
+        const dx = tf.mul(tf.sub(centeredDy, tf.mul(xHat, tf.div(dGamma, count))), tf.mul(gs, s));
         return [dx, dGamma, dBeta];
       },
     };
   });
-  return normalize(x, bn.gamma, bn.beta);
+  return normalize(x, gamma, beta);
 }
