@@ -5,7 +5,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadPackageAsset } from '../package-asset.js';
 import { instantiateTrainKernels } from './arena.js';
 import { registerTrainGradients } from './gradients.js';
-import { RELU_GRAD, reluGrad } from './elementwise.js';
+import { RELU6_GRAD, RELU_GRAD, relu6Grad, reluGrad } from './elementwise.js';
 import { kernelFor } from './kernels.js';
 
 export const TRAIN_BACKEND = 'tinyforge';
@@ -30,6 +30,7 @@ export async function useTrainBackend(wasm?: Uint8Array): Promise<void> {
     const arena = await instantiateTrainKernels(wasm ?? (await loadPackageAsset('build/train-simd.wasm')));
     for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel(kernelFor(config, TRAIN_BACKEND, arena));
     tf.registerKernel({ kernelName: RELU_GRAD, backendName: TRAIN_BACKEND, kernelFunc: reluGrad });
+    tf.registerKernel({ kernelName: RELU6_GRAD, backendName: TRAIN_BACKEND, kernelFunc: relu6Grad });
     tf.registerBackend(TRAIN_BACKEND, () => new TinyforgeBackend(), 0);
     registerTrainGradients();
   })();

@@ -122,6 +122,22 @@ export function reluGrad(args: Args): TensorInfo {
   return backend.makeTensorInfo(x.shape, 'float32', out);
 }
 
+/** The kernel Relu6's gradient runs on 'tinyforge': dy · (0 < x < 6) in one pass (tfjs: greater, less, and, cast, multiply). */
+export const RELU6_GRAD = 'TinyforgeRelu6Grad';
+
+export function relu6Grad(args: Args): TensorInfo {
+  const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+  const backend = args.backend as MathBackendCPU;
+  const g = values(backend, dy);
+  const xv = values(backend, x);
+  const out = new Float32Array(xv.length);
+  for (let i = 0; i < xv.length; i++) {
+    const v = xv[i]!;
+    out[i] = g[i]! * (v > 0 && v < 6 ? 1 : 0);
+  }
+  return backend.makeTensorInfo(x.shape, 'float32', out);
+}
+
 /** Kernel name -> fast path with fallback; the semantics of each are tfjs cpu's (NaN stays NaN). */
 export const ELEMENTWISE: Readonly<Record<string, (args: Args, fallback: Fallback) => TensorInfo | TensorInfo[]>> = {
   Add: binary(ADD_LOOP),
@@ -129,6 +145,7 @@ export const ELEMENTWISE: Readonly<Record<string, (args: Args, fallback: Fallbac
   Multiply: binary(MUL_LOOP),
   RealDiv: binary(DIV_LOOP),
   Relu: unary((x) => (x < 0 ? 0 : x)),
+  Relu6: unary((x) => (x < 0 ? 0 : x > 6 ? 6 : x)),
   Step: unary((x, a) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : ((a.alpha as number | undefined) ?? 0))),
   Sum: reduce(false),
   Mean: reduce(true),

@@ -2,6 +2,7 @@
 // registers (tfjs-core's Node bundle ships none): ports of tfjs-core 4.9.0's src/gradients (Apache-2.0),
 // registered only where none is registered yet.
 import * as tf from '@tensorflow/tfjs-core';
+import { RELU6_GRAD } from './elementwise.js';
 
 type Attrs = Record<string, unknown>;
 const one = (f: (dy: tf.Tensor, saved: tf.Tensor[], attrs: Attrs) => Record<string, () => tf.Tensor>): tf.GradFunc =>
@@ -12,7 +13,12 @@ const run = (kernel: string, inputs: Record<string, tf.Tensor>, attrs: Attrs): t
 const inside = (x: tf.Tensor, lo: number, hi: number): tf.Tensor => tf.cast(tf.logicalAnd(tf.greater(x, lo), tf.less(x, hi)), 'float32');
 
 const GRADIENTS: tf.GradConfig[] = [
-  { kernelName: 'Relu6', inputsToSave: ['x'], gradFunc: one((dy, [x]) => ({ x: () => tf.mul(dy, inside(x!, 0, 6)) })) },
+  {
+    kernelName: 'Relu6', inputsToSave: ['x'], gradFunc: one((dy, [x]) => ({
+      // One pass where the fused kernel is registered ('tinyforge'); five tfjs ops elsewhere.
+      x: () => (tf.getKernel(RELU6_GRAD, tf.getBackend()) ? run(RELU6_GRAD, { dy, x: x! }, {}) : tf.mul(dy, inside(x!, 0, 6))),
+    })),
+  },
   {
     kernelName: 'ClipByValue', inputsToSave: ['x'],
     gradFunc: one((dy, [x], attrs) => ({ x: () => tf.where(tf.logicalAnd(tf.greaterEqual(x!, attrs.clipValueMin as number), tf.lessEqual(x!, attrs.clipValueMax as number)), dy, tf.zerosLike(dy)) })),

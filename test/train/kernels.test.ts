@@ -185,11 +185,13 @@ describe('elementwise fast paths vs tfjs cpu', () => {
       });
     }
   }
-  it('Relu and Step equal cpu exactly, NaN included', async () => {
+  it('Relu, Relu6 and Step equal cpu exactly, NaN and the clip bounds included', async () => {
     const x = t([3, 7]);
     x.values[4] = NaN;
     x.values[5] = 0;
-    for (const [kernel, attrs] of [['Relu', {}], ['Step', { alpha: 0 }], ['Step', { alpha: 0.25 }]] as const) {
+    x.values[6] = 6;
+    x.values[8] = 7.5;
+    for (const [kernel, attrs] of [['Relu', {}], ['Relu6', {}], ['Step', { alpha: 0 }], ['Step', { alpha: 0.25 }]] as const) {
       const ours = await runOn('tinyforge', kernel, { x }, attrs);
       const ref = await runOn('cpu', kernel, { x }, attrs);
       expect(Array.from(ours)).toEqual(Array.from(ref));
@@ -222,5 +224,22 @@ describe('fused ReLU gradient', () => {
     await tf.setBackend('cpu');
     const ref = tf.tidy(() => tf.mul(tf.tensor(dy.values, dy.shape), tf.cast(tf.step(tf.tensor(x.values, x.shape)), 'float32')).dataSync());
     expect(Array.from(ours)).toEqual(Array.from(ref));
+  });
+});
+
+describe('fused ReLU6 gradient', () => {
+  it("equals tfjs's dy · (0 < x < 6) on cpu: the bounds, values past them and NaN included", async () => {
+    const rng = new Xorshift32(17);
+    const x = { shape: [4, 9], values: randomValues(rng, 36).map((v) => v * 8) };
+    const dy = { shape: [4, 9], values: randomValues(rng, 36) };
+    [x.values[1], x.values[2], x.values[3], x.values[4], x.values[5]] = [0, 6, NaN, 6.5, -0.5];
+    const ours = await runOn('tinyforge', 'TinyforgeRelu6Grad', { dy, x }, {});
+    await tf.setBackend('cpu');
+    const ref = tf.tidy(() => {
+      const xt = tf.tensor(x.values, x.shape);
+      return tf.mul(tf.tensor(dy.values, dy.shape), tf.cast(tf.logicalAnd(tf.greater(xt, 0), tf.less(xt, 6)), 'float32')).dataSync();
+    });
+    expect(Array.from(ours)).toEqual(Array.from(ref));
+    expect(ours.filter((v) => v !== 0).length).toBeGreaterThan(5);
   });
 });
