@@ -5,7 +5,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadPackageAsset } from '../package-asset.js';
 import { instantiateTrainKernels } from './arena.js';
 import { registerTrainGradients } from './gradients.js';
-import { RELU6_GRAD, RELU_GRAD, relu6Grad, reluGrad } from './elementwise.js';
+import { BATCH_NORM, BATCH_NORM_GRAD, RELU6_GRAD, RELU_GRAD, batchNorm, batchNormGrad, relu6Grad, reluGrad } from './elementwise.js';
 import { kernelFor } from './kernels.js';
 
 export const TRAIN_BACKEND = 'tinyforge';
@@ -31,6 +31,8 @@ export async function useTrainBackend(wasm?: Uint8Array): Promise<void> {
     for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel(kernelFor(config, TRAIN_BACKEND, arena));
     tf.registerKernel({ kernelName: RELU_GRAD, backendName: TRAIN_BACKEND, kernelFunc: reluGrad });
     tf.registerKernel({ kernelName: RELU6_GRAD, backendName: TRAIN_BACKEND, kernelFunc: relu6Grad });
+    tf.registerKernel({ kernelName: BATCH_NORM, backendName: TRAIN_BACKEND, kernelFunc: batchNorm });
+    tf.registerKernel({ kernelName: BATCH_NORM_GRAD, backendName: TRAIN_BACKEND, kernelFunc: batchNormGrad });
     tf.registerBackend(TRAIN_BACKEND, () => new TinyforgeBackend(), 0);
     registerTrainGradients();
   })();

@@ -66,15 +66,28 @@ function binary(loop: RunLoop) {
   };
 }
 
-function unary(op: (x: number, attrs: Record<string, unknown>) => number) {
+/** out[i] = op(x[i]) for every i; one loop per op, written out (see ADD_LOOP). */
+type UnaryLoop = (out: Float32Array, x: Float32Array, attrs: Record<string, unknown>) => void;
+
+const RELU_LOOP: UnaryLoop = (out, x) => {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! < 0 ? 0 : x[i]!;
+};
+const RELU6_LOOP: UnaryLoop = (out, x) => {
+  for (let i = 0; i < x.length; i++) out[i] = x[i]! < 0 ? 0 : x[i]! > 6 ? 6 : x[i]!;
+};
+const STEP_LOOP: UnaryLoop = (out, x, attrs) => {
+  const alpha = (attrs.alpha as number | undefined) ?? 0;
+  for (let i = 0; i < x.length; i++) out[i] = Number.isNaN(x[i]!) ? NaN : x[i]! > 0 ? 1 : alpha;
+};
+
+function unary(loop: UnaryLoop) {
   return (args: Args, fallback: Fallback): TensorInfo | TensorInfo[] => {
     const { x } = args.inputs as { x: TensorInfo };
     if (x.dtype !== 'float32') return fallback(args);
     const backend = args.backend as MathBackendCPU;
     const xv = values(backend, x);
     const out = new Float32Array(xv.length);
-    const attrs = (args.attrs ?? {}) as Record<string, unknown>;
-    for (let i = 0; i < xv.length; i++) out[i] = op(xv[i]!, attrs);
+    loop(out, xv, (args.attrs ?? {}) as Record<string, unknown>);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   };
 }
@@ -144,9 +157,74 @@ export const ELEMENTWISE: Readonly<Record<string, (args: Args, fallback: Fallbac
   Sub: binary(SUB_LOOP),
   Multiply: binary(MUL_LOOP),
   RealDiv: binary(DIV_LOOP),
-  Relu: unary((x) => (x < 0 ? 0 : x)),
-  Relu6: unary((x) => (x < 0 ? 0 : x > 6 ? 6 : x)),
-  Step: unary((x, a) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : ((a.alpha as number | undefined) ?? 0))),
+  Relu: unary(RELU_LOOP),
+  Relu6: unary(RELU6_LOOP),
+  Step: unary(STEP_LOOP),
   Sum: reduce(false),
   Mean: reduce(true),
 };
+
+/**
+ * Batch norm over every axis but the last, fused ('tinyforge'): x, γ, β → y, mean, 1/√(variance + ε), variance
+ * in three passes over x (mean, centred squares, output), sums in float64. tfjs's ops took five passes.
+ */
+export const BATCH_NORM = 'TinyforgeBatchNorm';
+
+export function batchNorm(args: Args): TensorInfo[] {
+  const { x, gamma, beta } = args.inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  const epsilon = (args.attrs as { epsilon: number }).epsilon;
+  const backend = args.backend as MathBackendCPU;
+  const xv = values(backend, x);
+  const g = values(backend, gamma);
+  const b = values(backend, beta);
+  const c = g.length;
+  const rows = xv.length / c;
+  const sum = new Float64Array(c);
+  for (let at = 0; at < xv.length; at += c) for (let j = 0; j < c; j++) sum[j]! += xv[at + j]!;
+  const mean = Float32Array.from(sum, (s) => s / rows);
+  const squares = new Float64Array(c);
+  for (let at = 0; at < xv.length; at += c) {
+    for (let j = 0; j < c; j++) {
+      const d = xv[at + j]! - mean[j]!;
+      squares[j]! += d * d;
+    }
+  }
+  const variance = Float32Array.from(squares, (s) => s / rows);
+  const invStd = Float32Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
+  const scale = Float32Array.from(g, (v, j) => v * invStd[j]!);
+  const y = new Float32Array(xv.length);
+  for (let at = 0; at < xv.length; at += c) for (let j = 0; j < c; j++) y[at + j] = (xv[at + j]! - mean[j]!) * scale[j]! + b[j]!;
+  return [backend.makeTensorInfo(x.shape, 'float32', y), ...[mean, invStd, variance].map((v) => backend.makeTensorInfo([c], 'float32', v))];
+}
+
+/** Its gradient, fused: dy, x, mean, 1/σ, γ → dx = γ/σ·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy; two passes. */
+export const BATCH_NORM_GRAD = 'TinyforgeBatchNormGrad';
+
+export function batchNormGrad(args: Args): TensorInfo[] {
+  const { dy, x, mean, invStd, gamma } = args.inputs as Record<'dy' | 'x' | 'mean' | 'invStd' | 'gamma', TensorInfo>;
+  const backend = args.backend as MathBackendCPU;
+  const d = values(backend, dy);
+  const xv = values(backend, x);
+  const m = values(backend, mean);
+  const s = values(backend, invStd);
+  const g = values(backend, gamma);
+  const c = g.length;
+  const rows = xv.length / c;
+  const dBeta = new Float64Array(c);
+  const dGamma = new Float64Array(c);
+  for (let at = 0; at < xv.length; at += c) {
+    for (let j = 0; j < c; j++) {
+      const dv = d[at + j]!;
+      dBeta[j]! += dv;
+      dGamma[j]! += dv * (xv[at + j]! - m[j]!) * s[j]!;
+    }
+  }
+  const meanDy = Float32Array.from(dBeta, (v) => v / rows);
+  const meanDyXHat = Float32Array.from(dGamma, (v) => v / rows);
+  const scale = Float32Array.from(g, (v, j) => v * s[j]!);
+  const dx = new Float32Array(xv.length);
+  for (let at = 0; at < xv.length; at += c) {
+    for (let j = 0; j < c; j++) dx[at + j] = (d[at + j]! - meanDy[j]! - (xv[at + j]! - m[j]!) * s[j]! * meanDyXHat[j]!) * scale[j]!;
+  }
+  return [backend.makeTensorInfo(x.shape, 'float32', dx), backend.makeTensorInfo([c], 'float32', Float32Array.from(dGamma)), backend.makeTensorInfo([c], 'float32', Float32Array.from(dBeta))];
+}

@@ -10,6 +10,7 @@ import type { Clamp, OpKind, Padding } from '../ir/ops.js';
 import { convOutSize, paddingFor } from '../ir/shapes.js';
 import { registerGraphGradients } from './graph-gradients.js';
 import { registerTrainGradients } from './gradients.js';
+import { BATCH_NORM, BATCH_NORM_GRAD } from './elementwise.js';
 
 /** Op kinds the trainer differentiates. */
 export const TRAINABLE_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([
@@ -351,6 +352,7 @@ export function batchNormTraining(x: tf.Tensor, bn: BatchNorm): tf.Tensor {
  * activation-sized kernels per layer, 7x the convs' CPU on DS-CNN. `onStats` sees the batch's statistics.
  */
 export function normalizeByBatch(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, onStats?: (mean: tf.Tensor, variance: tf.Tensor) => void): tf.Tensor {
+  if (tf.getKernel(BATCH_NORM, tf.getBackend()) !== undefined) return fusedNormalizeByBatch(x, gamma, beta, epsilon, onStats);
   const axes = [0, 1, 2];
   const count = x.size / x.shape[x.shape.length - 1]!;
   const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -372,6 +374,26 @@ export function normalizeByBatch(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor
         const centeredDy = tf.sub(d, tf.div(dBeta, count));
         const dx = tf.mul(tf.sub(centeredDy, tf.mul(xHat, tf.div(dGamma, count))), tf.mul(gs, s));
         return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return normalize(x, gamma, beta);
+}
+
+/** normalizeByBatch on the training backend's fused kernels (src/train/elementwise.ts): 5 passes instead of 11. */
+function fusedNormalizeByBatch(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, onStats?: (mean: tf.Tensor, variance: tf.Tensor) => void): tf.Tensor {
+  const run = (kernel: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number>) =>
+    tf.engine().runKernel(kernel, inputs as tf.NamedTensorMap, attrs) as tf.Tensor[];
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [y, mean, invStd, variance] = run(BATCH_NORM, { x: input, gamma: g, beta: b }, { epsilon });
+    onStats?.(mean!, variance!);
+    save([input, mean!, invStd!, g]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [xs, m, s, gs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return run(BATCH_NORM_GRAD, { dy: dy as tf.Tensor, x: xs, mean: m, invStd: s, gamma: gs }, {});
       },
     };
   });
