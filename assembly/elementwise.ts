@@ -24,6 +24,7 @@ import {
 import { arg, ptr, ref, clampI32, ld, st } from './base';
 import { multiplyByQuantizedMultiplier, roundingDivideByPOT } from './quant';
 import { fixedLogistic, fixedTanh, roundingDivideByPOTInt16, srdhmInt16, toInt16 } from './fixedpoint';
+import { logistic16, sigmoid16Rescale, tanh16 } from './sigmoid16';
 
 // ---- ADD / SUB / MUL / MAXIMUM / MINIMUM with broadcasting ----
 
@@ -451,52 +452,18 @@ export function tanh_s8(args: usize): void {
   sigmoidLike(args, true);
 }
 
-// ---- LOGISTIC / TANH int16 (spec: src/reference/ops/sigmoid16.ts): TFLite's sigmoid table (the record's `table`, constant data), interpolated ----
-
-// @ts-ignore: decorator
-@inline
-function sigmoid16Rescale(x: i32, multiplier: i32, shift: i32): i32 {
-  // multiplier 0 is the power-of-two path: x * (3 << shift).
-  const m = multiplier == 0 ? 3 << shift : multiplier;
-  const s = multiplier == 0 ? 0 : shift;
-  const round = s > 0 ? 1 << (s - 1) : 0;
-  return (x * m + round) >> s;
-}
+// ---- LOGISTIC / TANH int16 (spec: src/reference/ops/sigmoid16.ts): the per-element routines of sigmoid16.ts ----
 
 export function logistic_s16(args: usize): void {
   const x = ptr(args, SIGMOID_INPUT), y = ptr(args, SIGMOID_OUTPUT), size = arg(args, SIGMOID_SIZE);
   const m = arg(args, SIGMOID_INPUT_MULTIPLIER), ls = arg(args, SIGMOID_INPUT_LEFT_SHIFT), table = ptr(args, SIGMOID_TABLE);
-  for (let i = 0; i < size; i++) {
-    const v = sigmoid16Rescale(<i32>load<i16>(x + (<usize>i << 1)), m, ls);
-    const a = <u32>(v < 0 ? -v : v);
-    const uh = a >> 9;
-    let r: u32;
-    if (uh >= 255) r = 0x7fff << 10;
-    else {
-      const ua = <u32>load<u16>(table + (<usize>uh << 1)), ub = <u32>load<u16>(table + (<usize>uh << 1), 2);
-      r = (ua << 9) + (a & 0x1ff) * (ub - ua);
-    }
-    r = v >= 0 ? r + (1 << 9) : (1 << 25) - r + (1 << 9) - 1;
-    store<i16>(y + (<usize>i << 1), <i16>(r >> 10));
-  }
+  for (let i = 0; i < size; i++) store<i16>(y + (<usize>i << 1), logistic16(sigmoid16Rescale(<i32>load<i16>(x + (<usize>i << 1)), m, ls), table));
 }
 
 export function tanh_s16(args: usize): void {
   const x = ptr(args, SIGMOID_INPUT), y = ptr(args, SIGMOID_OUTPUT), size = arg(args, SIGMOID_SIZE);
   const m = arg(args, SIGMOID_INPUT_MULTIPLIER), ls = arg(args, SIGMOID_INPUT_LEFT_SHIFT), table = ptr(args, SIGMOID_TABLE);
-  for (let i = 0; i < size; i++) {
-    const v = sigmoid16Rescale(<i32>load<i16>(x + (<usize>i << 1)), m, ls);
-    const a = <u32>(v < 0 ? -v : v);
-    const uh = a >> 8;
-    let r: i32;
-    if (uh >= 255) r = 0xffff << 8;
-    else {
-      const ua = <u32>load<u16>(table + (<usize>uh << 1)), ub = <u32>load<u16>(table + (<usize>uh << 1), 2);
-      r = <i32>((ua << 8) + (a & 0xff) * (ub - ua));
-    }
-    r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
-    store<i16>(y + (<usize>i << 1), <i16>(r >> 8));
-  }
+  for (let i = 0; i < size; i++) store<i16>(y + (<usize>i << 1), tanh16(sigmoid16Rescale(<i32>load<i16>(x + (<usize>i << 1)), m, ls), table));
 }
 
 // ---- QUANTIZE / DEQUANTIZE ----

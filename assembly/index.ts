@@ -22,3 +22,4 @@ export { decode_lut_s8 } from './decode';
 export { svdf_s8, svdf_s16 } from './svdf';
 export { abs_s8, abs_s16, rsqrt_s8 } from './unary-math';
 export { cast } from './cast';
+export { lstm_s8, lstm_s16 } from './lstm';

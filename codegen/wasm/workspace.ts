@@ -29,7 +29,7 @@ function recordGeometry(symbol: string, words: Int32Array): KernelGeometry {
     batches: f('batches'), inH: f('in_h'), inW: f('in_w'), inDepth: f('in_depth'), outH: f('out_h'), outW: f('out_w'), outDepth: f('out_depth'),
     filterH: f('filter_h'), filterW: f('filter_w'), filterDepth: f('filter_depth'), depthMultiplier: f('depth_multiplier'),
     strideH: f('stride_h'), strideW: f('stride_w'), dilationH: f('dilation_h'), dilationW: f('dilation_w'), padTop: f('pad_top'), padLeft: f('pad_left'),
-    depth: f('depth'), qparams: f('qparams') !== 0, packed: f('packed') !== 0, winograd: f('winograd') !== 0,
+    depth: f('depth'), units: f('units'), qparams: f('qparams') !== 0, packed: f('packed') !== 0, winograd: f('winograd') !== 0,
   };
 }
 

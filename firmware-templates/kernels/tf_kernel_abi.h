@@ -802,6 +802,74 @@ typedef struct {
 #define TF_COPY_WINDOW_DIRECTION 11
 #define TF_COPY_WINDOW_WORDS 12
 
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t hidden;
+  int32_t cell;
+  int32_t input_weights[4];
+  int32_t recurrent_weights[4];
+  int32_t bias[4];
+  int32_t input_multiplier[4];
+  int32_t input_shift[4];
+  int32_t recurrent_multiplier[4];
+  int32_t recurrent_shift[4];
+  int32_t input_weight_offset[4];
+  int32_t recurrent_weight_offset[4];
+  int32_t batches;
+  int32_t steps;
+  int32_t input_size;
+  int32_t units;
+  int32_t time_major;
+  int32_t input_offset;
+  int32_t hidden_offset;
+  int32_t hidden_zero_point;
+  int32_t forget_cell_multiplier;
+  int32_t forget_cell_shift;
+  int32_t input_cell_multiplier;
+  int32_t input_cell_shift;
+  int32_t hidden_multiplier;
+  int32_t hidden_shift;
+  int32_t tanh_multiplier;
+  int32_t tanh_shift;
+  int32_t cell_clip;
+  int32_t workspace;
+  int32_t workspace_bytes;
+} tf_lstm_args;
+#define TF_LSTM_INPUT 0
+#define TF_LSTM_OUTPUT 1
+#define TF_LSTM_HIDDEN 2
+#define TF_LSTM_CELL 3
+#define TF_LSTM_INPUT_WEIGHTS 4
+#define TF_LSTM_RECURRENT_WEIGHTS 8
+#define TF_LSTM_BIAS 12
+#define TF_LSTM_INPUT_MULTIPLIER 16
+#define TF_LSTM_INPUT_SHIFT 20
+#define TF_LSTM_RECURRENT_MULTIPLIER 24
+#define TF_LSTM_RECURRENT_SHIFT 28
+#define TF_LSTM_INPUT_WEIGHT_OFFSET 32
+#define TF_LSTM_RECURRENT_WEIGHT_OFFSET 36
+#define TF_LSTM_BATCHES 40
+#define TF_LSTM_STEPS 41
+#define TF_LSTM_INPUT_SIZE 42
+#define TF_LSTM_UNITS 43
+#define TF_LSTM_TIME_MAJOR 44
+#define TF_LSTM_INPUT_OFFSET 45
+#define TF_LSTM_HIDDEN_OFFSET 46
+#define TF_LSTM_HIDDEN_ZERO_POINT 47
+#define TF_LSTM_FORGET_CELL_MULTIPLIER 48
+#define TF_LSTM_FORGET_CELL_SHIFT 49
+#define TF_LSTM_INPUT_CELL_MULTIPLIER 50
+#define TF_LSTM_INPUT_CELL_SHIFT 51
+#define TF_LSTM_HIDDEN_MULTIPLIER 52
+#define TF_LSTM_HIDDEN_SHIFT 53
+#define TF_LSTM_TANH_MULTIPLIER 54
+#define TF_LSTM_TANH_SHIFT 55
+#define TF_LSTM_CELL_CLIP 56
+#define TF_LSTM_WORKSPACE 57
+#define TF_LSTM_WORKSPACE_BYTES 58
+#define TF_LSTM_WORDS 59
+
 void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel requantization, groups */
 void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
 void conv2d_s8_stream_row(const int32_t *args); /* conv2d: output rows in order, each computed into scratch then written */
@@ -880,5 +948,7 @@ void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per el
 void copy(const int32_t *args); /* copy: memmove */
 void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> int8 values of their channel table */
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
+void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states */
+void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
 
 #endif /* TF_KERNEL_ABI_H */

@@ -4,7 +4,7 @@
 // kind without an entry does not compile (DEVELOPERS.md lists what else adding an op touches).
 import { elementCount } from './shapes.js';
 import type { OpKind } from './ops.js';
-import { CONV_WORKSPACE, DEPTHWISE_WORKSPACE, FULLY_CONNECTED_WORKSPACE, type KernelWorkspace } from './workspace.js';
+import { CONV_WORKSPACE, DEPTHWISE_WORKSPACE, FULLY_CONNECTED_WORKSPACE, LSTM_WORKSPACE, type KernelWorkspace } from './workspace.js';
 
 /**
  * Kernel variants: the access order a kernel realizes. The planner overlaps an op's output with an input
@@ -169,9 +169,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   RSQRT: unary('nonlinear', UNARY_MATH_SOURCES),
   SQUARED_DIFFERENCE: binary(),
   // TFLM's UNIDIRECTIONAL_SEQUENCE_LSTM: four gates of two fully connected layers each over every time
-  // step, its hidden and cell state variable tensors. Reference only so far: the compile path refuses it
-  // (src/schedule/abi/ops/recurrent.ts); the wasm/C kernels and their gate workspace are still to come.
-  UNIDIRECTIONAL_SEQUENCE_LSTM: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'lstm.ts', c: 'lstm.c' } },
+  // step, its hidden and cell state variable tensors; the gates' int16 outputs in workspace (TFLM's scratch).
+  UNIDIRECTIONAL_SEQUENCE_LSTM: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: LSTM_WORKSPACE, kernels: { wasm: 'lstm.ts', c: 'lstm.c' } },
   // Block moves as a strided copy (the TRANSPOSE kernel); PACK as a CONCATENATION; the splits one split kernel.
   DEPTH_TO_SPACE: movement(),
   SPACE_TO_DEPTH: movement(),
@@ -194,7 +193,7 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
  * Op kinds the reference interpreter runs but no wasm or C kernel implements yet: their lowering refuses
  * them by name (E_UNSUPPORTED) and their `kernels` name the files still to be written.
  */
-export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['UNIDIRECTIONAL_SEQUENCE_LSTM']);
+export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([]);
 
 /** The patch stage's window copy: the one kernel that computes no op. */
 export const COPY_WINDOW_SOURCES: KernelSources = LAYOUT_SOURCES;

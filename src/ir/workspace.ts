@@ -27,12 +27,15 @@ export interface KernelGeometry {
   strideH: number; strideW: number; dilationH: number; dilationW: number; padTop: number; padLeft: number;
   /** FULLY_CONNECTED: input elements per row. */
   depth: number;
+  /** UNIDIRECTIONAL_SEQUENCE_LSTM: state elements per batch row (the record field FULLY_CONNECTED also has; no formula of its reads it). */
+  units: number;
   /** wasm lowering choices (src/schedule/abi.ts): requantization tables, packed and Winograd weights. */
   qparams: boolean; packed: boolean; winograd: boolean;
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
-export type KernelWorkspace = { readonly [L in KernelLibrary]: WorkspaceFormula };
+/** Per library; `int16`: the 16x8 kernel takes it too (the int8 kernels' fast-path scratch is int8-only). */
+export type KernelWorkspace = { readonly [L in KernelLibrary]: WorkspaceFormula } & { readonly int16?: boolean };
 
 const up = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -155,6 +158,12 @@ export const CONV_WORKSPACE: KernelWorkspace = { c: cConvBytes, wasm: wasmConvBy
 export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: cDepthwiseBytes, wasm: wasmDepthwiseBytes };
 export const FULLY_CONNECTED_WORKSPACE: KernelWorkspace = { c: cFullyConnectedBytes, wasm: wasmFullyConnectedBytes };
 
+/** lstm.c / assembly/lstm.ts (TFLM's four gate scratch buffers, one batch row): each gate's int16 output per unit. */
+function lstmGateBytes(g: KernelGeometry): number {
+  return 4 * 2 * g.units;
+}
+export const LSTM_WORKSPACE: KernelWorkspace = { c: lstmGateBytes, wasm: lstmGateBytes, int16: true };
+
 /**
  * The geometry of an op of `graph` as the lowering will see it (shapes from its tensors), with the wasm
  * lowering's choices predicted from the shapes: qparams when the filter is a constant, packed and Winograd
@@ -167,7 +176,7 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
   const g: KernelGeometry = {
     variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
     filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-    depth: 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+    depth: 0, units: 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
   };
   if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
     const { stride, dilation, pad } = op.attrs;
@@ -182,6 +191,8 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
     }
   } else if (op.kind === 'FULLY_CONNECTED') {
     g.depth = w[1] ?? 0;
+  } else if (op.kind === 'UNIDIRECTIONAL_SEQUENCE_LSTM') {
+    g.units = y[2] ?? 0; // output [batch, time, units] (or time-major)
   }
   return g;
 }

@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -206,6 +206,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
   ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
+  ['UNIDIRECTIONAL_SEQUENCE_LSTM int8', (r) => lstmCase(r, 'int8')],
+  ['UNIDIRECTIONAL_SEQUENCE_LSTM 16x8', (r) => lstmCase(r, 'int16')],
   ['LOGISTIC int16', (r) => sigmoidTanh16Case(r, 'LOGISTIC', false)],
   ['LOGISTIC int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'LOGISTIC', true)],
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],

@@ -12,11 +12,12 @@ import { opMacs } from '../../src/ir/macs.js';
 import { createReferenceSession } from '../../src/reference/interpreter.js';
 import { unidirectionalSequenceLstm } from '../../src/reference/ops/lstm.js';
 import { logistic16, tanh16 } from '../../src/reference/ops/sigmoid16.js';
-import { compileModel, planModel, scheduleOf } from '../../src/pipeline.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { createScheduleSession } from '../../src/reference/execute.js';
 import type { TensorView } from '../../src/reference/types.js';
 import { refusal } from '../helpers/refusal.js';
-import { TinyforgeError } from '../../src/errors.js';
+import { emitC } from '../../codegen/c/emit.js';
+import { hostCFor, runOnEveryEngine, runSequenceOnEveryEngine } from '../helpers/engines.js';
 
 // lstm_test_data.cc Get2X2LstmEvalCheckData: input [batch 2, time 3, input 2], zero initial state.
 const INPUT = [0.2, 0.3, 0.2, 0.3, 0.2, 0.3, -0.98, 0.62, 0.01, 0.99, 0.49, -0.32];
@@ -178,6 +179,62 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM unidirectional_sequence_lstm_test.c
   });
 });
 
+const hostC = hostCFor('UNIDIRECTIONAL_SEQUENCE_LSTM on host C');
+
+/** Integer values of a run's first output. */
+const valuesOf = (s: Settings, bytes: Uint8Array): number[] => Array.from(s.activation === 'int8' ? new Int8Array(bytes.slice().buffer) : new Int16Array(bytes.slice().buffer));
+
+describe('UNIDIRECTIONAL_SEQUENCE_LSTM kernels (lstm_s8 / lstm_s16) on every engine: TFLM\'s 2x3x2x2 vectors', () => {
+  for (const s of [INT8, INT16]) {
+    it(`${s.activation}: wasm SIMD/scalar and host C give the reference's output, within TFLM's tolerance`, async () => {
+      const graph = readTflite(model(s));
+      const x = quantize(INPUT, s.input[0], s.input[1], s.activation);
+      const runs = await runOnEveryEngine(graph, [bytesOf(s.activation, x)], hostC);
+      expect(Object.keys(runs)).toEqual(['reference', 'wasm', 'scalar', ...(hostC ? ['c'] : [])]);
+      const reference = valuesOf(s, runs.reference![0]!);
+      for (const [engine, outs] of Object.entries(runs)) expect([engine, valuesOf(s, outs[0]!)]).toEqual([engine, reference]);
+      const [hs, hz] = s.hidden;
+      expectNear('output', reference.map((v) => (v - hz) * f32(hs)), EXPECTED_OUTPUT, s.hiddenTolerance);
+    });
+  }
+
+  it('time-major with cell clip 0.5 and non-zero hidden zero point: every engine equals the reference', async () => {
+    const graph = readTflite(model(INT8, { timeMajor: true, cellClip: 0.5 }));
+    const x = quantize(INPUT, INT8.input[0], 0, 'int8');
+    const runs = await runOnEveryEngine(graph, [bytesOf('int8', x)], hostC);
+    const reference = valuesOf(INT8, runs.reference![0]!);
+    for (const [engine, outs] of Object.entries(runs)) expect([engine, valuesOf(INT8, outs[0]!)]).toEqual([engine, reference]);
+  });
+
+  for (const s of [INT8, INT16]) {
+    it(`${s.activation}: the states persist across 4 invokes and reset() restores the first sequence, on every engine`, async () => {
+      const graph = readTflite(model(s));
+      const x = quantize(INPUT, s.input[0], s.input[1], s.activation);
+      const y = x.map((v, i) => (i % 2 ? v : -v));
+      const sequence = [x, y, x, x].map((v) => [bytesOf(s.activation, v)]);
+      const runs = await runSequenceOnEveryEngine(graph, sequence, hostC);
+      expect(Object.keys(runs)).toEqual(['reference', 'planned', 'wasm', 'scalar', ...(hostC ? ['c'] : [])]);
+      const reference = runs.reference!.map((o) => valuesOf(s, o[0]!));
+      for (const [engine, outs] of Object.entries(runs)) expect([engine, outs.map((o) => valuesOf(s, o[0]!))]).toEqual([engine, reference]);
+      expect(reference[2]).not.toEqual(reference[0]); // the same input, a later state
+      expect(reference[3]).not.toEqual(reference[2]);
+      expect(reference.slice(4)).toEqual(reference.slice(0, 4));
+    });
+  }
+
+  it('plans the gates\' workspace (4 x units int16) for the c and wasm kernels, int8 and 16x8, and none for TFLM\'s', () => {
+    for (const s of [INT8, INT16]) {
+      const graph = readTflite(model(s));
+      for (const backend of ['c', 'wasm'] as const) {
+        const call = scheduleOf(planModel(graph, { backend }).plan).calls[0]!;
+        expect(call.type === 'kernel' && call.workspace?.shape, `${s.activation} ${backend}`).toEqual([16]);
+      }
+      const tflm = scheduleOf(planModel(graph, { backend: 'tflm' }).plan).calls[0]!;
+      expect(tflm.type === 'kernel' && tflm.workspace).toBe(null);
+    }
+  });
+});
+
 // lstm_test_data.cc Get2X2GateOutputCheckData: one time step from a given state; batch 2's first cell
 // (-6.80625824 unclipped) is clipped to -6 by cell_clip 6. TFLM's lstm_eval_test checks these stage by
 // stage from float gate values; run whole, the last element differs, in TFLM's kernel too: its forget gate
@@ -303,15 +360,12 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM refusals (TFLM LstmTensors::ValidateTenso
     expect(e.message).toContain('cell_clip -1 must be >= 0');
   });
 
-  for (const target of ['c', 'wasm'] as const) {
-    it(`compiling to ${target} refuses it by name (no kernel yet); the reference runs it`, async () => {
-      const graph = readTflite(model(INT8));
-      const e = await compileModel(graph, { target }).then(() => null, (err: unknown) => err);
-      expect(e).toBeInstanceOf(TinyforgeError);
-      expect((e as TinyforgeError).code).toBe('E_UNSUPPORTED');
-      expect((e as TinyforgeError).message).toContain('UNIDIRECTIONAL_SEQUENCE_LSTM (op 0): no wasm or C kernel yet');
-    });
-  }
+  it('compiling C from a plan for TFLM\'s kernels (no gate workspace planned) is refused naming the op and the bytes', () => {
+    const schedule = scheduleOf(planModel(readTflite(model(INT8)), { backend: 'tflm' }).plan);
+    const e = refusal(() => emitC(schedule));
+    expect(e.code).toBe('E_USAGE');
+    expect(e.message).toContain('UNIDIRECTIONAL_SEQUENCE_LSTM (op 0): the plan gives 0 workspace bytes, its kernel needs 16 for the gates');
+  });
 
   it('read, write, read keeps the op (options, version, variable states)', () => {
     const once = readTflite(model(INT16, { timeMajor: true, cellClip: 2.5 }));

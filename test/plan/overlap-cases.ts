@@ -475,3 +475,28 @@ export function preluCase(r: Rng, dtype: 'int8' | 'int16' = 'int8'): Graph {
   const out = dtype === 'int16' ? { dtype, scale: r.float(0.0001, 0.001), zp: 0 } : { dtype, scale: r.float(0.02, 0.2), zp: r.int(-20, 20) };
   return singleOpGraph('PRELU', {}, [{ shape, ...io }, { shape: alphaShape, scale: r.float(0.002, 0.02), zp: r.int(-20, 20) }], { shape, ...out });
 }
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM, int8 or 16x8: random sizes, batch- or time-major, optional cell clip, a cell
+ * scale 2^-9..2^-14 (both tanh rescale paths), weights with a zero point now and then, random state bytes.
+ */
+export function lstmCase(r: Rng, activation: 'int8' | 'int16'): Graph {
+  const batches = r.int(1, 2), steps = r.int(1, 4), inputSize = r.int(1, 9), units = r.int(1, 6);
+  const timeMajor = r.int(0, 1) === 1;
+  const int8 = activation === 'int8';
+  const x: TSpec = int8 ? { shape: [], scale: r.float(0.01, 0.05), zp: r.int(-20, 20) } : { shape: [], dtype: 'int16', scale: r.float(2e-5, 1e-4), zp: 0 };
+  const hidden: TSpec = int8 ? { shape: [], scale: r.float(0.004, 0.01), zp: r.int(-20, 20) } : { shape: [], dtype: 'int16', scale: r.float(2e-5, 1e-4), zp: 0 };
+  const seq = timeMajor ? [steps, batches] : [batches, steps];
+  const inputs = new Array<TSpec | null>(24).fill(null);
+  inputs[0] = { ...x, shape: [...seq, inputSize] };
+  const weights = (cols: number): TSpec => ({ shape: [units, cols], scale: r.float(0.005, 0.05), zp: r.int(0, 2) === 0 ? r.int(-5, 5) : 0, values: r.ints(units * cols, -127, 127) });
+  for (const [wIn, wRec, bias] of [[2, 6, 13], [1, 5, 12], [3, 7, 14], [4, 8, 15]] as const) {
+    inputs[wIn] = weights(inputSize);
+    inputs[wRec] = weights(units);
+    inputs[bias] = int8 ? { shape: [units], dtype: 'int32', scale: 1e-4, values: r.ints(units, -3000, 3000) } : { shape: [units], dtype: 'int64', scale: 1e-6, values: r.int(0, 1) === 0 ? wideBias(r, units) : r.ints(units, -(1 << 20), 1 << 20) };
+  }
+  inputs[18] = { ...hidden, shape: [batches, units], variable: true };
+  inputs[19] = { shape: [batches, units], dtype: 'int16', scale: 2 ** -r.int(9, 14), zp: 0, variable: true };
+  const cellClip = r.int(0, 1) === 0 ? 0 : r.float(0.5, 4);
+  return singleOpGraph('UNIDIRECTIONAL_SEQUENCE_LSTM', { timeMajor, cellClip, projClip: 0 }, inputs, { ...hidden, shape: [...seq, units] });
+}

@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -267,6 +267,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],
   ['SVDF int16 state', (r) => svdfCase(r, 'int16')],
+  ['UNIDIRECTIONAL_SEQUENCE_LSTM int8', (r) => lstmCase(r, 'int8')],
+  ['UNIDIRECTIONAL_SEQUENCE_LSTM 16x8', (r) => lstmCase(r, 'int16')],
   ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
   ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],
   ['ABS int16', (r) => abs16Case(r, false)],

@@ -125,12 +125,20 @@ function addSub(symbol: 'add_lut_s8' | 'sub_lut_s8'): Extender<'ADD' | 'SUB'> {
   };
 }
 
-/** int16 LOGISTIC / TANH: TFLite's sigmoid table as constant data (the kernel library has no data segment; C keeps it in .rodata). */
+/** TFLite's int16 sigmoid table as constant data (the kernel library has no data segment; C keeps it in .rodata). */
+function sigmoidTableRef(ctx: LowerContext): number {
+  const t = SIGMOID_TABLE_UINT16;
+  return constRef(ctx.consts.add(new Uint8Array(t.buffer, t.byteOffset, t.byteLength).slice()));
+}
+
+/** int16 LOGISTIC / TANH read the sigmoid table. */
 const sigmoid16: Extender<'LOGISTIC' | 'TANH'> = (_s, ctx, c): Record<string, number> => {
   if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype !== 'int16') return {};
-  const t = SIGMOID_TABLE_UINT16;
-  return { table: constRef(ctx.consts.add(new Uint8Array(t.buffer, t.byteOffset, t.byteLength).slice())) };
+  return { table: sigmoidTableRef(ctx) };
 };
+
+/** UNIDIRECTIONAL_SEQUENCE_LSTM's gates and cell tanh read the sigmoid table (both activation types). */
+const lstm: Extender<'UNIDIRECTIONAL_SEQUENCE_LSTM'> = (_s, ctx): Record<string, number> => ({ table: sigmoidTableRef(ctx) });
 
 const EXTENDERS: { readonly [K in OpKind]?: Extender<K> } = {
   CONV_2D: conv,
@@ -140,6 +148,7 @@ const EXTENDERS: { readonly [K in OpKind]?: Extender<K> } = {
   SUB: addSub('sub_lut_s8'),
   LOGISTIC: sigmoid16,
   TANH: sigmoid16,
+  UNIDIRECTIONAL_SEQUENCE_LSTM: lstm,
 };
 
 /** Lowers a Schedule for the wasm kernels: the shared lowering with the wasm fields, tables and preparation steps. */

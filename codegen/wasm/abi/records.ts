@@ -10,6 +10,7 @@ export const WASM_FIELDS: { readonly [R in RecordName]?: readonly string[] } = {
   fully_connected: ['qparams', 'wide'],
   add: ['lut'],
   sigmoid: ['table'],
+  lstm: ['table'],
 };
 
 /** Records of the preparation steps (prepare.ts) that no model call takes. */

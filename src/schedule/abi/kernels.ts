@@ -105,4 +105,6 @@ export const KERNELS: Record<string, KernelSpec> = {
   copy: { record: 'copy', ops: ['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'SHAPE'], variant: 'default', summary: 'memmove' },
   decode_lut_s8: { record: 'decode_lut', ops: ['DECODE'], variant: 'default', summary: 'packed LUT indices -> int8 values of their channel table' },
   copy_window: { record: 'copy_window', ops: ['copy-window'], variant: 'default', summary: 'patch tiles: a spatial window to or from a compact tile' },
+  lstm_s8: { record: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM'], variant: 'default', summary: 'int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states' },
+  lstm_s16: { record: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM'], variant: 'default', summary: '16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8' },
 };

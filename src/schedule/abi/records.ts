@@ -138,6 +138,21 @@ export const RECORDS = {
   abs_rsqrt: ['input', 'output', 'size', 'input_offset', 'output_offset', 'multiplier', 'shift', 'rescale'],
   /** CopyWindowCall: direction 0 = to-tile (full -> tile), 1 = from-tile. */
   copy_window: ['full', 'tile', 'elem_bytes', 'batches', 'full_h', 'full_w', 'tile_h', 'tile_w', 'channels', 'y0', 'x0', 'direction'],
+  /**
+   * UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM OpDataLSTM): per gate, in forget, input, cell, output order, its
+   * input and recurrent weights (int8), bias (int32, or int64 as two words for 16x8), the two fully connected
+   * layers' multipliers, shifts and weight offsets into Q3.12; `hidden` and `cell` are the variable states
+   * updated in place; `tanh_multiplier` / `tanh_shift` the cell tanh's input rescale (sigmoid16's);
+   * `cell_clip` < 0 = no clip; the workspace holds the four gates' int16 outputs of one batch row.
+   */
+  lstm: [
+    'input', 'output', 'hidden', 'cell', 'input_weights[4]', 'recurrent_weights[4]', 'bias[4]',
+    'input_multiplier[4]', 'input_shift[4]', 'recurrent_multiplier[4]', 'recurrent_shift[4]',
+    'input_weight_offset[4]', 'recurrent_weight_offset[4]',
+    'batches', 'steps', 'input_size', 'units', 'time_major', 'input_offset', 'hidden_offset', 'hidden_zero_point',
+    'forget_cell_multiplier', 'forget_cell_shift', 'input_cell_multiplier', 'input_cell_shift', 'hidden_multiplier', 'hidden_shift',
+    'tanh_multiplier', 'tanh_shift', 'cell_clip', 'workspace', 'workspace_bytes',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordName = keyof typeof RECORDS;
