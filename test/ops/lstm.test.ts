@@ -9,7 +9,7 @@ import { readTflite } from '../../src/import/tflite/index.js';
 import { writeTflite } from '../../src/import/tflite/write.js';
 import { roundHalfAway } from '../../src/ir/quant.js';
 import { opMacs } from '../../src/ir/macs.js';
-import { createReferenceSession } from '../../src/reference/interpreter.js';
+import { createReferenceSession, runReference } from '../../src/reference/interpreter.js';
 import { unidirectionalSequenceLstm } from '../../src/reference/ops/lstm.js';
 import { logistic16, tanh16 } from '../../src/reference/ops/sigmoid16.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
@@ -17,6 +17,8 @@ import { createScheduleSession } from '../../src/reference/execute.js';
 import type { TensorView } from '../../src/reference/types.js';
 import { refusal } from '../helpers/refusal.js';
 import { emitC } from '../../codegen/c/emit.js';
+import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
+import { haveTools } from '../c/toolchain.js';
 import { hostCFor, runOnEveryEngine, runSequenceOnEveryEngine } from '../helpers/engines.js';
 
 // lstm_test_data.cc Get2X2LstmEvalCheckData: input [batch 2, time 3, input 2], zero initial state.
@@ -221,6 +223,20 @@ describe('UNIDIRECTIONAL_SEQUENCE_LSTM kernels (lstm_s8 / lstm_s16) on every eng
       expect(reference.slice(4)).toEqual(reference.slice(0, 4));
     });
   }
+
+  const qemuOk = haveTools('UNIDIRECTIONAL_SEQUENCE_LSTM on qemu-m4', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'arm-none-eabi-size', 'qemu-system-arm']);
+  it.skipIf(!qemuOk)('qemu-m4 (Cortex-M4F, the DSP dot products): TFLM\'s vectors, int8 and 16x8, equal the reference', () => {
+    for (const s of [INT8, INT16]) {
+      const graph = readTflite(model(s));
+      const x = [bytesOf(s.activation, quantize(INPUT, s.input[0], s.input[1], s.activation))];
+      const prepared = prepareQemu(scheduleOf(planModel(graph).plan), QEMU_BOARDS['qemu-m4']);
+      try {
+        expect([s.activation, valuesOf(s, prepared.run(x).outputs[0]!)]).toEqual([s.activation, valuesOf(s, runReference(graph, x).outputs[0]!)]);
+      } finally {
+        prepared.dispose();
+      }
+    }
+  }, 300_000);
 
   it('plans the gates\' workspace (4 x units int16) for the c and wasm kernels, int8 and 16x8, and none for TFLM\'s', () => {
     for (const s of [INT8, INT16]) {
