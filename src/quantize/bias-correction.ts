@@ -1,6 +1,6 @@
 // Empirical bias correction (Nagel et al. 2019, "Data-Free Quantization", §4.2, measured on data): rounding
 // a conv/FC's weights shifts the mean of its outputs per channel, E[(W - W_q) x]; that shift, measured
-// before the activation on the inputs the int8 model gives the layer, is added to each int32 bias.
+// before the activation on the inputs the int8 model gives the layer, is added to each int32 (16x8: int64) bias.
 import type { AnyOp, Graph, Op, Tensor } from '../ir/graph.js';
 import { FLOAT32_MAX } from '../ir/float.js';
 import { INT32_MAX, INT32_MIN, roundHalfAway } from '../ir/quant.js';
@@ -34,6 +34,12 @@ function activations(graph: Graph, sample: readonly Uint8Array[]): Map<number, F
   });
   runReference(graph, sample, { onOpDone: (_i, op, views) => op.outputs.forEach((id, k) => keep(id, views[k]!.data as ArrayLike<number>)) });
   return values;
+}
+
+/** An int32 or int64 (16x8) bias's values as numbers (an int64 bias from a float one fits 2^53). */
+function biasValues(b: Tensor): number[] {
+  const bytes = b.data!.slice().buffer;
+  return b.dtype === 'int64' ? Array.from(new BigInt64Array(bytes), Number) : Array.from(new Int32Array(bytes));
 }
 
 /** The op's output before its fused activation, in float32 (TFLite's float reference kernel), for the given operands. */
@@ -70,7 +76,7 @@ export function correctBiases(float: Graph, int8: Graph, samples: Iterable<reado
       floatWeight: { shape: float.tensors[op.inputs[1]!]!.shape, data: floatValues(float.tensors[op.inputs[1]!]!) } as TensorView,
       floatBias: floatValues(float.tensors[op.inputs[2]!]!),
       int8Weight: { shape: w.shape, data: dequantized(new Int8Array(w.data!.slice().buffer), w.shape, w.quant!) } as TensorView,
-      int8Bias: dequantized(new Int32Array(b.data!.slice().buffer), [channels], { ...b.quant!, axis: 0 }),
+      int8Bias: dequantized(biasValues(b), [channels], { ...b.quant!, axis: 0 }),
       sum: new Float64Array(channels),
       count: 0,
     }];
@@ -93,13 +99,12 @@ export function correctBiases(float: Graph, int8: Graph, samples: Iterable<reado
   for (const t of targets) {
     if (t.count === 0) continue;
     const b = tensors[t.biasId]!;
-    const q = new Int32Array(b.data!.slice().buffer);
     const scales = b.quant!.scales;
     const shifts = Array.from(t.sum, (s) => s / t.count);
-    q.forEach((v, c) => {
-      q[c] = Math.max(INT32_MIN, Math.min(INT32_MAX, v + roundHalfAway(shifts[c]! / scales[scales.length === 1 ? 0 : c]!)));
-    });
-    tensors[t.biasId] = { ...b, data: new Uint8Array(q.buffer) };
+    const corrected = biasValues(b).map((v, c) => v + roundHalfAway(shifts[c]! / scales[scales.length === 1 ? 0 : c]!));
+    // int32 biases saturate as TFLite's quantizer does; an int64 (16x8) bias cannot reach its limits here
+    const data = b.dtype === 'int64' ? new BigInt64Array(corrected.map((v) => BigInt(v))) : Int32Array.from(corrected, (v) => Math.max(INT32_MIN, Math.min(INT32_MAX, v)));
+    tensors[t.biasId] = { ...b, data: new Uint8Array(data.buffer) };
     const abs = shifts.map(Math.abs);
     corrections.push({ node: t.node, op: t.op.kind, bias: b.name, meanAbsShift: abs.reduce((a, c) => a + c, 0) / abs.length, maxAbsShift: Math.max(...abs) });
   }

@@ -1,6 +1,7 @@
 // The int8 graph from a float32 graph and its calibrated ranges, as TFLite's converter makes it for
 // "int8 with float I/O": a QUANTIZE after each float input, a DEQUANTIZE before each float output,
-// every op between them int8 with params derived by the same derivers the importer uses.
+// every op between them int8 with params derived by the same derivers the importer uses. With int16
+// activations (TFLite's 16x8 scheme) the same graph with int16 activations, zero points 0 and int64 biases.
 import { UnsupportedError, UsageError } from '../errors.js';
 import type { AnyOp, Graph, Op, Quantization, Tensor } from '../ir/graph.js';
 import { floatActivationClamp, isFloatOp } from '../ir/float.js';
@@ -10,7 +11,7 @@ import { activationClamp, dtypeRange, roundHalfAway, type FusedActivation } from
 import { validateGraph } from '../ir/validate.js';
 import type { RangeTable } from './calibrate.js';
 import { floatValues } from './values.js';
-import { asymmetricInt8, biasInt32, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
+import { asymmetricInt8, biasInt32, biasInt64, symmetricInt16, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
 
 /** How each op kind's output is quantized. */
 type OutputRule = 'calibrated' | 'same-as-input' | AffineParams;
@@ -97,18 +98,65 @@ const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
  */
 const REQUANTIZED_INPUTS: ReadonlySet<OpKind> = new Set<OpKind>(['CONCATENATION', 'MAXIMUM', 'MINIMUM']);
 
+/**
+ * The kinds the 16x8 scheme writes: the converter's quantizable_int16 ops (operator_property.cc) that have
+ * int16 kernels here. MUL, MAXIMUM and MINIMUM (no int16 kernels here yet), RELU_N1_TO_1 (TFLM runs it int8
+ * only) and HARD_SWISH (not quantizable_int16) are refused naming the op.
+ */
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([
+  'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MEAN', 'RELU', 'RELU6', 'LEAKY_RELU', 'CONCATENATION',
+  'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'RESHAPE', 'SQUEEZE', 'PAD', 'PADV2', 'TRANSPOSE', 'STRIDED_SLICE',
+  'RESIZE_NEAREST_NEIGHBOR', 'SOFTMAX', 'LOGISTIC', 'TANH',
+]);
+
+/** Fixed int16 output ranges (operator_property.cc restricted_value_int16, TFLM's int16 Prepare checks). */
+const INT16_FIXED_OUTPUTS: Partial<Record<OpKind, AffineParams>> = {
+  SOFTMAX: { scale: 1 / 32768, zeroPoint: 0 },
+  LOGISTIC: { scale: 1 / 32768, zeroPoint: 0 },
+  TANH: { scale: 1 / 32768, zeroPoint: 0 },
+};
+
+/**
+ * The versions op_version.cc gives the int16 form, where it has one: the converter's 16x8 files carry the
+ * quantizer's int8 version raised to these (UpdateOpVersion only raises). CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED and TRANSPOSE_CONV have none for 16x8 without quantized_bias_type: they keep 3, 3, 4, 3,
+ * as in TFLM's SEANet 16x8 files.
+ */
+const INT16_VERSIONS: Partial<Record<OpKind, number>> = {
+  ADD: 3, // non-POT int16 (pot_scale_int16 false)
+  SUB: 5,
+  MEAN: 3,
+  SOFTMAX: 3,
+  LOGISTIC: 3,
+  TANH: 3,
+  RELU: 3,
+  RELU6: 3,
+  LEAKY_RELU: 2,
+  CONCATENATION: 3,
+  PAD: 3,
+  PADV2: 3,
+  AVERAGE_POOL_2D: 3,
+  MAX_POOL_2D: 3,
+  TRANSPOSE: 5,
+  RESIZE_NEAREST_NEIGHBOR: 4,
+  QUANTIZE: 2, // int16 output
+  DEQUANTIZE: 3, // int16 input
+};
+
+/** The activation dtype of a quantized graph: int8 (asymmetric), or int16 (symmetric, TFLite's 16x8 scheme). */
+export type ActivationDtype = 'int8' | 'int16';
+
 /** Weight axis per kind: TFLite's quantized_dimension (output channels). */
 export const WEIGHT_AXIS: Partial<Record<OpKind, number>> = { CONV_2D: 0, DEPTHWISE_CONV_2D: 3, FULLY_CONNECTED: 0 };
 
 const FUSED: readonly FusedActivation[] = ['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1'];
-const INT8 = dtypeRange('int8');
 
 function perTensor(p: AffineParams): Quantization {
   return { scales: [Math.fround(p.scale)], zeroPoints: [p.zeroPoint], axis: 0 };
 }
 
-/** Refuses a graph that is not all float32 ops or has ops the quantizer does not handle, naming them. */
-export function checkQuantizable(graph: Graph, model: string): void {
+/** Refuses a graph that is not all float32 ops or has ops the quantizer does not handle (in int16, with `activations`), naming them. */
+export function checkQuantizable(graph: Graph, model: string, activations: ActivationDtype = 'int8'): void {
   const notFloat = graph.ops.flatMap((op, i) => (isFloatOp(op, graph.tensors) ? [] : [`${op.kind} at node ${i}`]));
   if (notFloat.length > 0) {
     throw new UsageError(`${model} is not a float32 model: ${notFloat.slice(0, 3).join(', ')} ${notFloat.length > 1 ? 'are' : 'is'} already quantized`, { model, ops: notFloat });
@@ -122,13 +170,23 @@ export function checkQuantizable(graph: Graph, model: string): void {
       kinds,
     });
   }
+  if (activations !== 'int16') return;
+  const noInt16 = graph.ops.flatMap((op, i) => (INT16_KINDS.has(op.kind) ? [] : [`${op.kind} at node ${i}`]));
+  if (noInt16.length > 0) {
+    const kinds = [...new Set(noInt16.map((s) => s.split(' ')[0]))];
+    throw new UnsupportedError(`${model}: no int16 kernel for ${kinds.join(', ')} (${noInt16.slice(0, 3).join(', ')}${noInt16.length > 3 ? ', …' : ''}): --int16-activations cannot quantize it`, {
+      model,
+      ops: noInt16,
+      kinds,
+    });
+  }
 }
 
-/** The fused activation a float clamp stands for, as the int8 clamp on an output with params `q`. */
-function int8Clamp(clamp: Clamp, q: AffineParams, where: string): Clamp {
+/** The fused activation a float clamp stands for, as the integer clamp on an output with params `q` and dtype `dtype`. */
+function integerClamp(clamp: Clamp, q: AffineParams, dtype: ActivationDtype, where: string): Clamp {
   for (const a of FUSED) {
     const c = floatActivationClamp(a);
-    if (c[0] === clamp[0] && c[1] === clamp[1]) return activationClamp(a, q.scale, q.zeroPoint, INT8);
+    if (c[0] === clamp[0] && c[1] === clamp[1]) return activationClamp(a, q.scale, q.zeroPoint, dtypeRange(dtype));
   }
   throw new UnsupportedError(`${where}: clamp [${clamp}] is no TFLite fused activation`, { clamp });
 }
@@ -141,22 +199,29 @@ export function calibratedTensors(graph: Graph): number[] {
 export interface QuantizeGraphOptions {
   /** One weight scale per tensor instead of per output channel (TFLite's per-tensor scheme). */
   perTensor?: boolean;
+  /** int16 activations, int8 weights and int64 biases (TFLite's 16x8 scheme); int8 by default. */
+  activations?: ActivationDtype;
 }
 
 /** The int8 Graph for a float32 graph given each activation tensor's calibrated range. */
 export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.name || 'model', options: QuantizeGraphOptions = {}): Graph {
-  checkQuantizable(graph, model);
+  const dtype = options.activations ?? 'int8';
+  const int16 = dtype === 'int16';
+  checkQuantizable(graph, model, dtype);
+  const activationParams = int16 ? symmetricInt16 : asymmetricInt8;
+  /** The converter's version for the quantized form of an op at `floatVersion`. */
+  const versionOf = (kind: OpKind, floatVersion: number) => Math.max(floatVersion, INT8_VERSIONS[kind] ?? 1, (int16 && INT16_VERSIONS[kind]) || 1);
   const tensors: Tensor[] = graph.tensors.map((t) => ({ ...t, shape: [...t.shape] }));
   const params = new Map<number, AffineParams>();
   const calibrated = (id: number, where: string): AffineParams => {
     const r = ranges.get(id);
     if (!r) throw new UsageError(`${where}: tensor '${tensors[id]!.name}' (#${id}) has no calibrated range`, { tensor: id });
-    return asymmetricInt8(r[0], r[1]);
+    return activationParams(r[0], r[1]);
   };
-  const setInt8 = (id: number, p: AffineParams) => {
+  const setActivation = (id: number, p: AffineParams) => {
     const q = perTensor(p);
     params.set(id, { scale: q.scales[0]!, zeroPoint: p.zeroPoint });
-    tensors[id] = { ...tensors[id]!, dtype: 'int8', quant: q, data: null };
+    tensors[id] = { ...tensors[id]!, dtype, quant: q, data: null };
   };
   const addTensor = (from: Tensor, suffix: string): number => {
     const id = tensors.length;
@@ -164,22 +229,22 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
     return id;
   };
 
-  // Graph inputs: a float32 input is kept, and a QUANTIZE writes its int8 twin that the ops read.
+  // Graph inputs: a float32 input is kept, and a QUANTIZE writes its int8 (int16) twin that the ops read.
   const rename = new Map<number, number>();
   const head: AnyOp[] = [];
   for (const id of graph.inputs) {
-    const twin = addTensor(tensors[id]!, '_int8');
-    setInt8(twin, calibrated(id, `input '${tensors[id]!.name}'`));
+    const twin = addTensor(tensors[id]!, `_${dtype}`);
+    setActivation(twin, calibrated(id, `input '${tensors[id]!.name}'`));
     rename.set(id, twin);
-    head.push({ kind: 'QUANTIZE', version: 1, inputs: [id], outputs: [twin], attrs: {}, params: null });
+    head.push({ kind: 'QUANTIZE', version: versionOf('QUANTIZE', 1), inputs: [id], outputs: [twin], attrs: {}, params: null });
   }
   // Graph outputs: the producer writes an int8 twin, and a DEQUANTIZE writes the float32 output.
   const outputTwin = new Map<number, number>();
   const tail: AnyOp[] = [];
   for (const id of graph.outputs) {
-    const twin = addTensor(tensors[id]!, '_int8');
+    const twin = addTensor(tensors[id]!, `_${dtype}`);
     outputTwin.set(id, twin);
-    tail.push({ kind: 'DEQUANTIZE', version: 2, inputs: [twin], outputs: [id], attrs: {}, params: null });
+    tail.push({ kind: 'DEQUANTIZE', version: versionOf('DEQUANTIZE', 1), inputs: [twin], outputs: [id], attrs: {}, params: null });
   }
   const readOf = (id: number) => rename.get(id) ?? outputTwin.get(id) ?? id;
 
@@ -191,8 +256,8 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
     const inputParams = params.get(inputs[0]!);
     if (!inputParams) throw new UnsupportedError(`${where}: its first input '${tensors[inputs[0]!]!.name}' is a constant`, { op: op.kind, node: index });
     outputs.forEach((id, k) => {
-      const p = rule === 'calibrated' ? calibrated(op.outputs[k]!, where) : rule === 'same-as-input' ? inputParams : rule;
-      setInt8(id, p);
+      const p = rule === 'calibrated' ? calibrated(op.outputs[k]!, where) : rule === 'same-as-input' ? inputParams : int16 ? INT16_FIXED_OUTPUTS[op.kind]! : rule;
+      setActivation(id, p);
     });
     const weightAxis = WEIGHT_AXIS[op.kind];
     inputs.forEach((id, k) => {
@@ -203,21 +268,23 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
         tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: options.perTensor ? 0 : weightAxis } };
       } else if (weightAxis !== undefined && k === 2) {
         const weightScales = tensors[inputs[1]!]!.quant!.scales;
-        const { q, scales } = biasInt32(floatValues(t), inputParams.scale, weightScales);
-        tensors[id] = { ...t, dtype: 'int32', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: 0 } };
+        const { q, scales } = (int16 ? biasInt64 : biasInt32)(floatValues(t), inputParams.scale, weightScales);
+        tensors[id] = { ...t, dtype: int16 ? 'int64' : 'int32', data: new Uint8Array(q.buffer), quant: { scales, zeroPoints: scales.map(() => 0), axis: 0 } };
       } else {
-        // Another float operand (an ADD/MUL constant): asymmetric per-tensor over its own values; a constant
+        // Another float operand (an ADD/MUL constant): quantized as an activation over its own values; a constant
         // of an op whose inputs share the output's params (PADV2's pad value, a CONCATENATION part) with those.
         const values = floatValues(t);
-        const p = op.kind === 'PADV2' || REQUANTIZED_INPUTS.has(op.kind) ? params.get(outputs[0]!)! : asymmetricInt8(values.reduce((a, b) => Math.min(a, b), 0), values.reduce((a, b) => Math.max(a, b), 0));
+        const p = op.kind === 'PADV2' || REQUANTIZED_INPUTS.has(op.kind) ? params.get(outputs[0]!)! : activationParams(values.reduce((a, b) => Math.min(a, b), 0), values.reduce((a, b) => Math.max(a, b), 0));
         const inv = Math.fround(1 / Math.fround(p.scale));
-        const q = Int8Array.from(values, (v) => Math.max(-128, Math.min(127, roundHalfAway(Math.fround(v * inv)) + p.zeroPoint)));
-        tensors[id] = { ...t, dtype: 'int8', data: new Uint8Array(q.buffer), quant: perTensor(p) };
+        const [lo, hi] = dtypeRange(dtype);
+        const clamped = Array.from(values, (v) => Math.max(lo, Math.min(hi, roundHalfAway(Math.fround(v * inv)) + p.zeroPoint)));
+        const q = int16 ? Int16Array.from(clamped) : Int8Array.from(clamped);
+        tensors[id] = { ...t, dtype, data: new Uint8Array(q.buffer), quant: perTensor(p) };
         params.set(id, { scale: Math.fround(p.scale), zeroPoint: p.zeroPoint });
       }
     });
-    const attrs = 'clamp' in op.attrs ? { ...op.attrs, clamp: int8Clamp(op.attrs.clamp, params.get(outputs[0]!)!, where) } : op.attrs;
-    const version = Math.max(op.version, INT8_VERSIONS[op.kind] ?? 1);
+    const attrs = 'clamp' in op.attrs ? { ...op.attrs, clamp: integerClamp(op.attrs.clamp, params.get(outputs[0]!)!, dtype, where) } : op.attrs;
+    const version = versionOf(op.kind, op.version);
     const requants = REQUANTIZED_INPUTS.has(op.kind) ? requantizeInputs(inputs, params.get(outputs[0]!)!) : [];
     return [...requants, { ...op, version, inputs, outputs, attrs, params: null } as AnyOp];
   }).flat();
@@ -228,9 +295,9 @@ export function quantizeGraph(graph: Graph, ranges: RangeTable, model = graph.na
       const p = params.get(id)!;
       if (Math.fround(p.scale) === Math.fround(out.scale) && p.zeroPoint === out.zeroPoint) return [];
       const requantized = addTensor(tensors[id]!, '_requantized');
-      setInt8(requantized, out);
+      setActivation(requantized, out);
       inputs[k] = requantized;
-      return [{ kind: 'QUANTIZE', version: 1, inputs: [id], outputs: [requantized], attrs: {}, params: null } as AnyOp];
+      return [{ kind: 'QUANTIZE', version: versionOf('QUANTIZE', 1), inputs: [id], outputs: [requantized], attrs: {}, params: null } as AnyOp];
     });
   }
 

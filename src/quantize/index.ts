@@ -3,8 +3,8 @@
 export { MinMaxObserver, HistogramObserver, CALIB_METHODS, RANGE_METHODS, DEFAULT_PERCENTILE, type CalibMethod, type RangeMethod, type RangeChoice, type RangeObserver } from './observer.js';
 export { ValueHistogram } from './histogram.js';
 export { calibrate, calibrateWith, type Calibration, type CalibrationOptions, type RangeTable } from './calibrate.js';
-export { asymmetricInt8, biasInt32, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
-export { calibratedTensors, checkQuantizable, NOT_YET_QUANTIZED, QUANTIZABLE_KINDS, quantizeGraph, type QuantizeGraphOptions } from './graph.js';
+export { asymmetricInt8, biasInt32, biasInt64, symmetricInt16, symmetricPerChannel, symmetricPerTensor, type AffineParams } from './schemes.js';
+export { calibratedTensors, checkQuantizable, NOT_YET_QUANTIZED, QUANTIZABLE_KINDS, quantizeGraph, type ActivationDtype, type QuantizeGraphOptions } from './graph.js';
 export { correctBiases, type BiasCorrection } from './bias-correction.js';
 export { compareInt8Io, compareQuantized, type Agreement, type LayerSqnr } from './compare.js';
 export { dequantized, floatValues } from './values.js';

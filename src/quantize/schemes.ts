@@ -1,5 +1,6 @@
 // TFLite's post-training quantization arithmetic (tensorflow/lite/tools/optimize/quantization_utils.cc),
-// float32 at every step as there: asymmetric activations, symmetric per-channel weights, int32 biases.
+// float32 at every step as there: asymmetric int8 or symmetric int16 activations, symmetric per-channel
+// weights, int32 biases (int64 with int16 activations).
 import { INT32_MAX, INT32_MIN, roundHalfAway } from '../ir/quant.js';
 
 const f = Math.fround;
@@ -22,6 +23,15 @@ export function asymmetricInt8(min: number, max: number): AffineParams {
   const fromMin = f(-128 - f(lo / scale));
   const zeroPoint = fromMin < -128 ? -128 : fromMin > 127 ? 127 : roundHalfAway(fromMin);
   return { scale, zeroPoint: zeroPoint + 0 };
+}
+
+/**
+ * GetSymmetricQuantizationParams for int16 activations (the 16x8 scheme): the range widened to include 0,
+ * scale = max(|min|, |max|) / 32767, zero point 0. A range of only 0 gets scale 1, as asymmetricInt8.
+ */
+export function symmetricInt16(min: number, max: number): AffineParams {
+  const scale = f(Math.max(Math.abs(f(Math.min(f(min), 0))), Math.abs(f(Math.max(f(max), 0)))) / 32767);
+  return { scale: scale === 0 ? 1 : scale, zeroPoint: 0 };
 }
 
 /** Symmetric per-channel int8 weights (narrow range [-127, 127]) along `axis`: one scale per channel. */
@@ -58,7 +68,22 @@ export function symmetricPerTensor(values: Float32Array): { q: Int8Array; scales
  * with one weight scale (per-tensor weights) the bias has one scale too, as the converter writes it.
  */
 export function biasInt32(values: Float32Array, inputScale: number, weightScales: readonly number[]): { q: Int32Array; scales: number[] } {
-  const scales = weightScales.length === 1 ? [f(inputScale * weightScales[0]!)] : Array.from(values, (_, c) => f(inputScale * weightScales[c]!));
+  const scales = biasScales(values.length, inputScale, weightScales);
   const q = Int32Array.from(values, (v, c) => Math.max(INT32_MIN, Math.min(INT32_MAX, roundHalfAway(f(v / scales[scales.length === 1 ? 0 : c]!)))));
   return { q, scales };
+}
+
+/** The 16x8 scheme's bias (SymmetricPerChannelBiasQuantize<int64_t>): biasInt32's scales and rounding, int64 values. */
+export function biasInt64(values: Float32Array, inputScale: number, weightScales: readonly number[]): { q: BigInt64Array; scales: number[] } {
+  const scales = biasScales(values.length, inputScale, weightScales);
+  const q = BigInt64Array.from(values, (v, c) => BigInt(Math.max(-INT64_LIMIT, Math.min(INT64_LIMIT, roundHalfAway(f(v / scales[scales.length === 1 ? 0 : c]!))))));
+  return { q, scales };
+}
+
+/** The largest float64 that converts to an int64 without overflow (2^63 - 1024). */
+const INT64_LIMIT = 2 ** 63 - 1024;
+
+/** input_scale * weight_scale[c] in float32, one per channel (one for per-tensor weights). */
+function biasScales(channels: number, inputScale: number, weightScales: readonly number[]): number[] {
+  return weightScales.length === 1 ? [f(inputScale * weightScales[0]!)] : Array.from({ length: channels }, (_, c) => f(inputScale * weightScales[c]!));
 }

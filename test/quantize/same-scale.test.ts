@@ -2,7 +2,7 @@
 // inputs and output, as TFLite's converter gives them: the output calibrated, each input quantized
 // otherwise requantized by a QUANTIZE first (quantize_model.cc ApplyConstraints); PADV2's pad value is
 // quantized with its input's params. Each quantized graph runs with identical bytes on every engine and
-// within a few output steps of the float graph.
+// within a few output steps of the float graph. All of it with int8 and with int16 (16x8) activations.
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_MAX } from '../../src/ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
@@ -65,7 +65,8 @@ const paramsOf = (g: Graph, id: number) => ({ scale: Math.fround(g.tensors[id]!.
 
 async function checkRuns(float: Graph, int8: Graph, samples: Uint8Array[][]): Promise<void> {
   const out = int8.tensors[int8.ops.at(-1)!.inputs[0]!]!; // the int8 output DEQUANTIZE reads
-  const step = out.quant!.scales[0]!;
+  // int16 steps are 256 times finer than the int8 weights' error: the bound stays an int8 output step
+  const step = out.quant!.scales[0]! * (out.dtype === 'int16' ? 256 : 1);
   for (const sample of samples) {
     const runs = await runOnEveryEngine(int8, sample, hostCFor('quantize same-scale'));
     for (const [engine, outputs] of Object.entries(runs)) expect(outputs, engine).toEqual(runs.reference);
@@ -75,14 +76,18 @@ async function checkRuns(float: Graph, int8: Graph, samples: Uint8Array[][]): Pr
   }
 }
 
-describe('same-scale ops in the quantizer', () => {
-  for (const kind of ['CONCATENATION', 'MAXIMUM', 'MINIMUM'] as const) {
+for (const activations of ['int8', 'int16'] as const) describe(`same-scale ops in the quantizer, ${activations} activations`, () => {
+  const quantize = (g: Graph, samples: Uint8Array[][]) => quantizeModel(g, samples, undefined, { activations });
+  // MAXIMUM and MINIMUM have no int16 kernels here yet: the 16x8 quantizer refuses them (int16.test.ts)
+  for (const kind of activations === 'int8' ? (['CONCATENATION', 'MAXIMUM', 'MINIMUM'] as const) : (['CONCATENATION'] as const)) {
     it(`${kind}: the output calibrated, each input of other params requantized to it by a QUANTIZE, as the converter writes`, async () => {
       const g = twoBranches(kind);
       const samples = samplesFor(g, 6);
-      const q = quantizeModel(g, samples);
+      const q = quantize(g, samples);
       const ranges = calibrate(g, samples);
-      const paramsFor = ([lo, hi]: [number, number]) => ({ scale: Math.fround((Math.max(hi, 0) - Math.min(lo, 0)) / 255), zeroPoint: 0 });
+      const paramsFor = ([lo, hi]: [number, number]) => ({
+        scale: activations === 'int8' ? Math.fround((Math.max(hi, 0) - Math.min(lo, 0)) / 255) : Math.fround(Math.max(hi, -lo, 0) / 32767),
+      });
       const out = paramsOf(q, q.ops.find((op) => op.kind === kind)!.outputs[0]!);
       // the output's own calibrated range
       expect(out.scale).toBe(paramsFor(ranges.get(5)!).scale);
@@ -92,12 +97,14 @@ describe('same-scale ops in the quantizer', () => {
       for (const id of [3, 4]) expect(paramsOf(q, id).scale === out.scale, `branch #${id}`).toBe(!requantized.includes(id));
       expect(q.ops.map((op) => op.kind)).toEqual(['QUANTIZE', 'FULLY_CONNECTED', 'FULLY_CONNECTED', ...requantized.map(() => 'QUANTIZE'), kind, 'DEQUANTIZE']);
       const op = q.ops.at(-2)!;
-      expect(op.version).toBe(2);
+      // op_version.cc: int8 2, int16 CONCATENATION 3 (and the requantizing QUANTIZEs 2)
+      expect(op.version).toBe(activations === 'int8' ? 2 : 3);
       // every input at the output's params; each requantizing QUANTIZE reads the branch's own int8 output
       for (const id of op.inputs) expect(paramsOf(q, id)).toEqual(out);
       requantized.forEach((branch, k) => {
         const requant = q.ops[3 + k]!;
         expect(requant.inputs).toEqual([branch]);
+        expect(requant.version).toBe(activations === 'int8' ? 1 : 2);
         expect(q.tensors[requant.outputs[0]!]!.name).toBe(`${g.tensors[branch]!.name}_requantized`);
         expect(op.inputs).toContain(requant.outputs[0]);
       });
@@ -109,20 +116,22 @@ describe('same-scale ops in the quantizer', () => {
     // CONCATENATION of a tensor with itself: the output's range is the input's
     const g = twoBranches('CONCATENATION');
     const same: Graph = { ...g, ops: [g.ops[0]!, { ...g.ops[2]!, inputs: [3, 3], attrs: { axis: 1, clamp: NO_CLAMP } } as AnyOp], tensors: g.tensors.map((t) => (t.id === 5 ? { ...t, shape: [1, 4] } : t)) };
-    const q = quantizeModel(same, samplesFor(same, 4));
+    const q = quantize(same, samplesFor(same, 4));
     expect(q.ops.map((op) => op.kind)).toEqual(['QUANTIZE', 'FULLY_CONNECTED', 'CONCATENATION', 'DEQUANTIZE']);
   });
 
   it("PADV2: the pad value quantized with the input's params (TFLM's PADV2 requires it), the output the input's", async () => {
     const g = padV2();
     const samples = samplesFor(g, 4);
-    const q = quantizeModel(g, samples);
+    const q = quantize(g, samples);
     expect(q.ops.map((op) => op.kind)).toEqual(['QUANTIZE', 'PADV2', 'DEQUANTIZE']);
     const pad = q.ops[1]!;
     const value = q.tensors[pad.inputs[2]!]!;
     expect(paramsOf(q, pad.inputs[2]!)).toEqual(paramsOf(q, pad.inputs[0]!));
     expect(paramsOf(q, pad.outputs[0]!)).toEqual(paramsOf(q, pad.inputs[0]!));
-    expect(Math.abs(dequantized(new Int8Array(value.data!.buffer, value.data!.byteOffset, 1), [1], value.quant!)[0]! - 0.75)).toBeLessThanOrEqual(paramsOf(q, pad.inputs[0]!).scale / 2);
+    expect(value.dtype).toBe(activations);
+    const stored = activations === 'int8' ? new Int8Array(value.data!.slice().buffer) : new Int16Array(value.data!.slice().buffer);
+    expect(Math.abs(dequantized(stored, [1], value.quant!)[0]! - 0.75)).toBeLessThanOrEqual(paramsOf(q, pad.inputs[0]!).scale / 2);
     await checkRuns(g, q, samples);
   }, 120_000);
 });
