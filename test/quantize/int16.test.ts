@@ -8,11 +8,14 @@ import { mixSeed, syntheticInputBytes } from '../../src/builder/random.js';
 import { parseTflite, readTflite, writeTflite } from '../../src/import/tflite/index.js';
 import { FLOAT32_MAX } from '../../src/ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
+import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { compareQuantized, quantizeModel, quantizeWithReport } from '../../src/quantize/index.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
 import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
+import { haveTools } from '../c/toolchain.js';
 
 const f = Math.fround;
 const f32 = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
@@ -152,6 +155,15 @@ describe('a builder model quantized 16x8', () => {
       for (const [engine, outputs] of Object.entries(runs)) expect(outputs, engine).toEqual(runs.reference);
     }
   }, 120_000);
+
+  it.skipIf(!haveTools('quantize int16 (qemu-m4)', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'arm-none-eabi-size', 'qemu-system-arm']))('runs with the same bytes on qemu-m4 (Cortex-M4F), default plan', () => {
+    const prepared = prepareQemu(scheduleOf(planModel(q).plan), QEMU_BOARDS['qemu-m4']);
+    try {
+      for (const sample of held.slice(0, 2)) expect(prepared.run(sample).outputs).toEqual(runReference(q, sample).outputs);
+    } finally {
+      prepared.dispose();
+    }
+  }, 300_000);
 
   it('agrees with the float model more closely than int8 (output SQNR), layer by layer', () => {
     const int8 = compareQuantized(float, quantizeModel(float, calibration, 'net'), held);
