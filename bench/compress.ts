@@ -1,7 +1,8 @@
 // `npm run bench:compress [-- --train-images N] [-- --epochs N] [-- --ft-images N] [-- --ft-epochs N] [-- --lr R]
 // [-- --qat-images N] [-- --test-limit N] [-- --bits 7,5,4,3,2] [-- --models lenet,resnet] [-- --json] [-- --write]`:
 // the quantization lab's table, one per model. LeNet trained here on Fashion-MNIST (the first --train-images
-// training images, --epochs epochs, Adam 1e-3, seed 1), then: int8 PTQ (min/max on 200 training images), int8
+// training images, --epochs epochs, Adam 1e-3, seed 1), then: int8 PTQ (min/max on 200 training images), 16x8
+// PTQ (int16 activations, `quantize --int16-activations`), int8
 // QAT, k-means 7/5/4/3/2 bits (per output channel, on the weights' int8 grid, quantized with the shared values)
 // without and with centroid fine-tuning (--ft-images, --ft-epochs, Adam --lr) -> test accuracy (wasm engine),
 // conv/FC weight bytes as stored, flash and RAM of the firmware, qemu-m4 instructions per inference, wasm ms.
@@ -152,6 +153,9 @@ async function lenetTable(): Promise<{ rows: Row[]; note: string; ptq: Graph }> 
 
   const ptq = cpu(() => quantizeModel(float, calibration, 'lenet'));
   rows.push(await measured('int8 PTQ', ptq.value, await accuracy(ptq.value), ptq.cpuSeconds, sample));
+  // TFLite's 16x8 scheme on the same calibration images: int16 activations, int8 weights, int64 biases
+  const ptq16 = cpu(() => quantizeModel(float, calibration, 'lenet', { activations: 'int16' }));
+  rows.push(await measured('16x8 PTQ', ptq16.value, await accuracy(ptq16.value), ptq16.cpuSeconds, sample));
 
   const qat = cpu(() => {
     const q = qatGraph(float, 'lenet');

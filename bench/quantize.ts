@@ -1,4 +1,4 @@
-// `npm run bench:quantize [-- --models resnet,vww,ad01]`: our post-training quantization of the MLPerf Tiny
+// `npm run bench:quantize [-- --models resnet,vww,ad01] [-- --settings minmax,16x8]`: our post-training quantization of the MLPerf Tiny
 // float models under each calibration setting vs their official int8 twins, on the same held-out inputs:
 // top-1 agreement with the float model and SQNR of the (dequantized) output. Classifiers get smooth
 // synthetic images in the twin's input range (the repository ships no real ones); ad01 gets the 196
@@ -16,6 +16,8 @@ const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : joi
 const shared = process.env.TINYFORGE_SHARED ?? join(repo, '..', 'shared');
 const argv = process.argv.slice(2);
 const chosen = argv.includes('--models') ? argv[argv.indexOf('--models') + 1]!.split(',') : ['resnet', 'vww', 'ad01'];
+// `--settings 16x8` runs only the settings whose name contains one of the given words
+const only = argv.includes('--settings') ? argv[argv.indexOf('--settings') + 1]!.split(',') : null;
 const log = (text: string) => process.stderr.write(text);
 const read = (...p: string[]) => readTflite(new Uint8Array(readFileSync(join(shared, 'models', ...p))));
 
@@ -26,6 +28,8 @@ const SETTINGS: Array<{ name: string; options: QuantizeOptions }> = [
   { name: 'auto', options: { method: 'auto' } },
   { name: 'auto + bias correction', options: { method: 'auto', biasCorrection: true } },
   { name: 'minmax, per-tensor weights', options: { perTensor: true } },
+  { name: '16x8 (int16 activations), minmax', options: { activations: 'int16' } },
+  { name: '16x8, per-tensor weights', options: { activations: 'int16', perTensor: true } },
 ];
 
 function synthetic(graph: Graph, twin: Graph, seed: number, n: number): Uint8Array[][] {
@@ -63,7 +67,7 @@ for (const key of chosen) {
   const official = compareInt8Io(c.float, c.twin, c.held);
   rows.push(`| ${c.label} | official int8 twin | — | ${official.n} | ${official.top1Agreement.toFixed(3)} | ${official.outputSqnrDb.toFixed(1)} |`);
   log(`${rows.at(-1)}\n`);
-  for (const s of SETTINGS) {
+  for (const s of SETTINGS.filter((s) => !only || only.some((w) => s.name.includes(w)))) {
     const start = performance.now();
     const int8 = quantizeModel(c.float, c.calibration, key, s.options);
     const ours = compareQuantized(c.float, int8, c.held);

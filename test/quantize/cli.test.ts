@@ -50,6 +50,22 @@ describe.skipIf(!haveShared())('tinyforge quantize', () => {
     expect(text.stdout).toMatch(/^ad01_fp32\.tflite: quantized to int8 on 4 calibration samples \(random:4; auto: minmax \d+, percentile \d+, mse \d+ of 11 tensors\) -> /);
   }, 120_000);
 
+  it('--int16-activations --per-tensor: a 16x8 model (int16 activations, int64 biases, one weight scale each), said in the report', async () => {
+    const out = join(tmp, 'ad01_16x8.tflite');
+    const r = await cli('quantize', ad01, '--calib', 'random:8', '--int16-activations', '--per-tensor', '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ activations: 'int16', perTensor: true, calibration: 8 });
+    const q = readTflite(new Uint8Array(readFileSync(out)));
+    const fcs = q.ops.filter((op) => op.kind === 'FULLY_CONNECTED');
+    expect(fcs.length).toBeGreaterThan(0);
+    for (const op of fcs) {
+      const [x, w, b] = op.inputs.map((id) => q.tensors[id]!);
+      expect([x!.dtype, x!.quant!.zeroPoints, w!.dtype, w!.quant!.scales.length, b!.dtype]).toEqual(['int16', [0], 'int8', 1, 'int64']);
+    }
+    const text = await cli('quantize', ad01, '--calib', 'random:2', '--int16-activations', '--out', join(tmp, 'ad01_16x8_text.tflite'));
+    expect(text.stdout).toMatch(/^ad01_fp32\.tflite: quantized to 16x8 on 2 calibration samples \(random:2; minmax; int16 activations \(16x8\)\) -> /);
+  }, 120_000);
+
   it('refuses a bad --calib, an int8 model, and writing over the model', async () => {
     const out = join(tmp, 'x.tflite');
     const zero = await cli('quantize', ad01, '--calib', 'random:0', '--out', out);
