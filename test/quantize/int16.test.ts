@@ -15,6 +15,7 @@ import { runReference } from '../../src/reference/interpreter.js';
 import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
 import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
+import { singleOpGraph } from '../plan/overlap-harness.js';
 import { haveTools } from '../c/toolchain.js';
 
 const f = Math.fround;
@@ -240,4 +241,55 @@ describe('16x8 refusals', () => {
     expect(e.message).toBe('g.tflite: no int16 kernel for RELU_N1_TO_1, HARD_SWISH, MAXIMUM, MINIMUM (RELU_N1_TO_1 at node 0, HARD_SWISH at node 1, MAXIMUM at node 2, …): --int16-activations cannot quantize it');
     expect(e.details).toMatchObject({ ops: ['RELU_N1_TO_1 at node 0', 'HARD_SWISH at node 1', 'MAXIMUM at node 2', 'MINIMUM at node 3'] });
   });
+});
+
+describe('16x8 data-movement and pooling ops quantized from float single-op graphs, on every engine', () => {
+  const F = { dtype: 'float32' as const };
+  const i32 = (values: number[]) => ({ shape: [values.length], dtype: 'int32' as const, values });
+  const NO_PAD = { top: 0, bottom: 0, left: 0, right: 0 };
+  const cases: Array<[string, () => Graph]> = [
+    ['AVERAGE_POOL_2D', () => singleOpGraph('AVERAGE_POOL_2D', { filter: [2, 2], stride: [2, 2], pad: NO_PAD, clamp: NO_CLAMP }, [{ shape: [1, 4, 4, 2], ...F }], { shape: [1, 2, 2, 2], ...F })],
+    ['MAX_POOL_2D', () => singleOpGraph('MAX_POOL_2D', { filter: [2, 2], stride: [1, 1], pad: NO_PAD, clamp: NO_CLAMP }, [{ shape: [1, 3, 3, 2], ...F }], { shape: [1, 2, 2, 2], ...F })],
+    ['PAD', () => singleOpGraph('PAD', { paddings: [[0, 0], [1, 0], [0, 1], [0, 0]] }, [{ shape: [1, 2, 2, 2], ...F }, { shape: [4, 2], dtype: 'int32', values: [0, 0, 1, 0, 0, 1, 0, 0] }], { shape: [1, 3, 3, 2], ...F })],
+    ['TRANSPOSE', () => singleOpGraph('TRANSPOSE', { perm: [0, 2, 1, 3] }, [{ shape: [1, 3, 4, 2], ...F }, i32([0, 2, 1, 3])], { shape: [1, 4, 3, 2], ...F })],
+    ['RESIZE_NEAREST_NEIGHBOR', () => singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners: false, halfPixelCenters: false }, [{ shape: [1, 2, 3, 2], ...F }, i32([4, 6])], { shape: [1, 4, 6, 2], ...F })],
+    // a float constant operand: quantized as an int16 activation over its own values (symmetric, zero point 0)
+    ['SUB', () => singleOpGraph('SUB', { clamp: NO_CLAMP }, [{ shape: [1, 2, 2, 2], ...F }, { shape: [1, 1, 1, 2], ...F, values: [0.5, -1.25] }], { shape: [1, 2, 2, 2], ...F })],
+    ['ADD', () => singleOpGraph('ADD', { clamp: [0, 6] }, [{ shape: [1, 2, 2, 2], ...F }, { shape: [1, 1, 1, 2], ...F, values: [0.5, -1.25] }], { shape: [1, 2, 2, 2], ...F })],
+    ['RESHAPE', () => singleOpGraph('RESHAPE', {}, [{ shape: [1, 2, 2, 2], ...F }, i32([1, 8])], { shape: [1, 8], ...F })],
+    ['SQUEEZE', () => singleOpGraph('SQUEEZE', {}, [{ shape: [1, 1, 4, 2], ...F }], { shape: [4, 2], ...F })],
+    ['MEAN', () => singleOpGraph('MEAN', { axes: [1, 2], keepDims: true }, [{ shape: [1, 4, 4, 3], ...F }, i32([1, 2])], { shape: [1, 1, 1, 3], ...F })],
+    [
+      'STRIDED_SLICE',
+      () =>
+        singleOpGraph(
+          'STRIDED_SLICE',
+          { begin: [0, 1, 0, 0], end: [1, 3, 4, 2], strides: [1, 1, 2, 1], masks: { begin: 0, end: 0, ellipsis: 0, newAxis: 0, shrinkAxis: 0, offset: false } },
+          [{ shape: [1, 4, 4, 2], ...F }, i32([0, 1, 0, 0]), i32([1, 3, 4, 2]), i32([1, 1, 2, 1])],
+          { shape: [1, 2, 2, 2], ...F },
+        ),
+    ],
+  ];
+  for (const [kind, make] of cases) {
+    it(kind, async () => {
+      const float = make();
+      const wideSamples = (seed: number, n: number) => Array.from({ length: n }, (_, k) => [syntheticInputBytes(float.tensors[float.inputs[0]!]!, mixSeed(seed, k), [-3, 3])]);
+      const q = readTflite(writeTflite(quantizeModel(float, wideSamples(1, 8), kind, { activations: 'int16' })));
+      const op = q.ops.find((o) => o.kind === kind)!;
+      expect([q.tensors[op.inputs[0]!]!.dtype, q.tensors[op.outputs[0]!]!.dtype, q.tensors[op.outputs[0]!]!.quant!.zeroPoints]).toEqual(['int16', 'int16', [0]]);
+      if (kind === 'SUB' || kind === 'ADD') {
+        // the constant [0.5, -1.25]: scale 1.25/32767, values round(0.5 * 32767 / 1.25) = 13107, -32767
+        const c = q.tensors[op.inputs[1]!]!;
+        expect([c.dtype, c.quant!.scales, c.quant!.zeroPoints, [...new Int16Array(c.data!.slice().buffer)]]).toEqual(['int16', [f(1.25 / 32767)], [0], [13107, -32767]]);
+        expect(op.version).toBe(kind === 'SUB' ? 5 : 3);
+      }
+      for (const sample of wideSamples(2, 2)) {
+        const runs = await runOnEveryEngine(q, sample, hostCFor('quantize int16'));
+        for (const [engine, outputs] of Object.entries(runs)) expect(outputs, engine).toEqual(runs.reference);
+        const got = new Float32Array(runs.reference[0]!.slice().buffer);
+        const want = new Float32Array(runReference(float, sample).outputs[0]!.slice().buffer);
+        got.forEach((v, i) => expect(Math.abs(v - want[i]!), `${i}`).toBeLessThan(3 * (3 / 32767)));
+      }
+    }, 60_000);
+  }
 });
