@@ -17,30 +17,11 @@ import { hostCFor, runOnEveryEngine } from '../helpers/engines.js';
 import { refusal } from '../helpers/refusal.js';
 import { singleOpGraph } from '../plan/overlap-harness.js';
 import { haveTools } from '../c/toolchain.js';
+import { f32, floatFc, floatTensor as tensor } from './float-graphs.js';
 
 const f = Math.fround;
-const f32 = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
 const NO_CLAMP: [number, number] = [-FLOAT32_MAX, FLOAT32_MAX];
 const int64s = (t: Tensor) => [...new BigInt64Array(t.data!.slice().buffer)];
-
-function tensor(id: number, name: string, shape: number[], data: Uint8Array | null = null): Tensor {
-  return { id, name, shape, shapeSignature: null, dtype: 'float32', quant: null, data, isVariable: false };
-}
-
-/** x[1,2] -> FULLY_CONNECTED(W = [[1, -0.5], [0.25, 2]], b = [0.5, -1]) -> y[1,2], all float32. */
-function floatFc(clamp: [number, number] = NO_CLAMP): Graph {
-  const fc: AnyOp = { kind: 'FULLY_CONNECTED', version: 1, inputs: [0, 1, 2], outputs: [3], attrs: { clamp, keepNumDims: false }, params: null };
-  return {
-    name: 'fc',
-    description: '',
-    tensors: [tensor(0, 'x', [1, 2]), tensor(1, 'w', [2, 2], f32([1, -0.5, 0.25, 2])), tensor(2, 'b', [2], f32([0.5, -1])), tensor(3, 'y', [1, 2])],
-    ops: [fc],
-    inputs: [0],
-    outputs: [3],
-    metadata: [],
-    signatureDefs: [],
-  };
-}
 
 describe('16x8 FULLY_CONNECTED, field by field', () => {
   // Outputs by hand: [-1, 3] -> [-2, 4.75]; [3, -1] -> [4, -2.25]; input range [-1, 3], output [-2.25, 4.75].

@@ -9,35 +9,15 @@ import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/inde
 import { syntheticInputBytes, mixSeed } from '../../src/builder/random.js';
 import { TinyforgeError } from '../../src/errors.js';
 import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
-import { FLOAT32_MAX } from '../../src/ir/float.js';
-import type { AnyOp, Graph, Tensor } from '../../src/ir/graph.js';
+import type { AnyOp, Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { asymmetricInt8, calibrate, compareInt8Io, compareQuantized, NOT_YET_QUANTIZED, QUANTIZABLE_KINDS, quantizeGraph, quantizeModel, symmetricPerChannel } from '../../src/quantize/index.js';
 import type { OpKind } from '../../src/ir/ops.js';
 import { FLOAT_KERNELS } from '../../src/reference/float/kernels.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveShared, MODELS_DIR, REPO_ROOT } from '../helpers/shared.js';
+import { f32, floatFc } from './float-graphs.js';
 
-const f32 = (values: number[]) => new Uint8Array(Float32Array.from(values).buffer);
-
-function tensor(id: number, name: string, shape: number[], data: Uint8Array | null = null): Tensor {
-  return { id, name, shape, shapeSignature: null, dtype: 'float32', quant: null, data, isVariable: false };
-}
-
-/** x[1,2] -> FULLY_CONNECTED(W = [[1, -0.5], [0.25, 2]], b = [0.5, -1]) -> y[1,2], all float32. */
-function floatFc(clamp: [number, number] = [-FLOAT32_MAX, FLOAT32_MAX]): Graph {
-  const fc: AnyOp = { kind: 'FULLY_CONNECTED', version: 1, inputs: [0, 1, 2], outputs: [3], attrs: { clamp, keepNumDims: false }, params: null };
-  return {
-    name: 'fc',
-    description: '',
-    tensors: [tensor(0, 'x', [1, 2]), tensor(1, 'w', [2, 2], f32([1, -0.5, 0.25, 2])), tensor(2, 'b', [2], f32([0.5, -1])), tensor(3, 'y', [1, 2])],
-    ops: [fc],
-    inputs: [0],
-    outputs: [3],
-    metadata: [],
-    signatureDefs: [],
-  };
-}
 
 describe('quantizeGraph on a hand-checkable FULLY_CONNECTED', () => {
   const graph = floatFc();
