@@ -159,8 +159,18 @@ describe('a builder model quantized 16x8', () => {
   it('bias correction moves int64 biases', () => {
     const r = quantizeWithReport(float, calibration, 'net', { activations: 'int16', biasCorrection: true });
     expect(r.corrections.map((c) => c.op)).toEqual(['CONV_2D', 'DEPTHWISE_CONV_2D', 'CONV_2D', 'FULLY_CONNECTED']);
-    const fc = r.graph.ops.find((op) => op.kind === 'FULLY_CONNECTED')!;
-    expect(r.graph.tensors[fc.inputs[2]!]!.dtype).toBe('int64');
+    const plain = quantizeModel(float, calibration, 'net', { activations: 'int16' });
+    r.corrections.forEach((c, k) => {
+      const op = r.graph.ops.filter((o) => ['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED'].includes(o.kind))[k]!;
+      const before = plain.tensors[op.inputs[2]!]!;
+      const after = r.graph.tensors[op.inputs[2]!]!;
+      expect([after.dtype, after.data!.byteLength]).toEqual(['int64', 8 * after.shape[0]!]);
+      // each int64 bias moved by its channel's shift in bias steps: at most the largest shift, and not all by 0
+      const moved = int64s(after).map((v, i) => Number(v - int64s(before)[i]!) * after.quant!.scales[after.quant!.scales.length === 1 ? 0 : i]!);
+      for (const m of moved) expect(Math.abs(m)).toBeLessThanOrEqual(c.maxAbsShift * 1.001 + after.quant!.scales[0]!);
+      expect(moved.some((m) => m !== 0)).toBe(true);
+    });
+    expect(compareQuantized(float, r.graph, held).top1Agreement).toBe(1);
   });
 });
 
