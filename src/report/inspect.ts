@@ -51,7 +51,7 @@ export interface InspectReport {
   ops: OpSummary[];
   tensors: TensorSummary[];
   compressed: CompressedSummary[];
-  /** Operators we cannot run yet (none once the model loads: the importer refuses the first one). */
+  /** Operators we cannot run yet: node, op, version and the refusal compile gives (src/report/runnable.ts fills it). */
   unsupported: UnsupportedOperator[];
   totals: { ops: number; tensors: number; macs: number; weightBytes: number; largestActivationBytes: number; opKinds: Record<string, number> };
 }
@@ -149,6 +149,9 @@ export function formatInspect(name: string, r: InspectReport): string {
     lines.push(`  ${r.compressed.length} tensors, ${fmtInt(saved)} B of flash saved`);
     lines.push('');
   }
+  if (r.unsupported.length > 0) {
+    lines.push(...unsupportedRows(r.unsupported), `${r.unsupported.length} operator(s) we cannot run yet`, '');
+  }
   const t = r.totals;
   lines.push(
     `${t.ops} ops, ${t.tensors} tensors, ${fmtInt(t.macs)} MACs, ${fmtInt(t.weightBytes)} weight bytes, largest activation ${fmtInt(t.largestActivationBytes)} B`,
@@ -169,9 +172,12 @@ export interface UnsupportedReport {
 
 export function formatUnsupported(name: string, r: UnsupportedReport): string {
   const lines = [escapeTerminal(`${name}: cannot run yet (${r.error.code}: ${r.error.message})`)];
-  const rows = r.unsupported.map((u) => [`subgraph ${u.subgraph}`, `node ${u.node}`, `${u.op} v${u.version}`, u.reason].map(escapeTerminal));
-  const widths = [0, 1, 2].map((i) => maxOf(rows.map((row) => row[i]!.length), 0));
-  for (const row of rows) lines.push(`  ${row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')}`);
-  lines.push(`${r.unsupported.length} operator(s) we cannot run yet`);
+  lines.push(...unsupportedRows(r.unsupported), `${r.unsupported.length} operator(s) we cannot run yet`);
   return lines.join('\n');
+}
+
+function unsupportedRows(unsupported: readonly UnsupportedOperator[]): string[] {
+  const rows = unsupported.map((u) => [`subgraph ${u.subgraph}`, `node ${u.node}`, `${u.op} v${u.version}`, u.reason].map(escapeTerminal));
+  const widths = [0, 1, 2].map((i) => maxOf(rows.map((row) => row[i]!.length), 0));
+  return rows.map((row) => `  ${row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')}`);
 }

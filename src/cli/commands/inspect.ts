@@ -1,11 +1,12 @@
-// tinyforge inspect: a model's ops, shapes, MACs and weights; or, for a model we cannot run yet, which
-// operators stop it (every one, with its node index), still exiting 0.
+// tinyforge inspect: a model's ops, shapes, MACs and weights, and every op we cannot run yet (node index
+// and the reason compile gives); for a model whose operators the importer refuses, just those, still exiting 0.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIO } from '../main.js';
 import { UnsupportedError } from '../../errors.js';
 import { readTflite, unsupportedOperators } from '../../import/tflite/index.js';
 import { formatInspect, formatUnsupported, inspectGraph, type UnsupportedReport } from '../../report/inspect.js';
+import { listingDerive, opsWeCannotRun } from '../../report/runnable.js';
 import { readBytes } from '../io.js';
 
 export function registerInspect(program: Command, io: CliIO): void {
@@ -19,7 +20,10 @@ export function registerInspect(program: Command, io: CliIO): void {
       const bytes = readBytes(model, 'model file');
       let report;
       try {
-        report = inspectGraph(readTflite(bytes));
+        // an op whose params we refuse still loads here (null params), to be listed with the rest
+        const { derive, refused } = listingDerive();
+        const graph = readTflite(bytes, derive);
+        report = { ...inspectGraph(graph), unsupported: opsWeCannotRun(graph, refused) };
       } catch (e) {
         const unsupported = e instanceof UnsupportedError ? unsupportedOperators(bytes) : [];
         if (unsupported.length === 0) throw e; // refused for something other than its operators

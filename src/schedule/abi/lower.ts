@@ -100,11 +100,39 @@ function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExt
   return { symbol, rec: new RecordWriter(record, layout).set({ ...fields, ...extension.extend(ctx, c, { symbol, record, fields }) }) };
 }
 
+function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
+  return { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true };
+}
+
+/** A kernel call the shared lowering refuses: the op it computes and the refusal lowerSchedule throws for it. */
+export interface RefusedCall {
+  opIndex: number;
+  error: UnsupportedError;
+}
+
+/**
+ * Every kernel call lowerSchedule would refuse, call by call (the same lowerCall, not a copy of its
+ * rules): what `inspect` lists as the ops the wasm and C kernels cannot run yet.
+ */
+export function refusedCalls(schedule: Schedule, options: LowerOptions = {}): RefusedCall[] {
+  const ctx = newContext(schedule, options);
+  const refused: RefusedCall[] = [];
+  for (const call of schedule.calls) {
+    try {
+      lowerCall(ctx, call, options.extension);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError) || call.type !== 'kernel') throw e;
+      refused.push({ opIndex: call.opIndex, error: e });
+    }
+  }
+  return refused;
+}
+
 /** Lowers every call of a Schedule to (kernel symbol, argument record) and builds the constant data. */
 export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): LoweredSchedule {
   // every arena offset and length below is then an int32 too
   abiWord(schedule.arenaBytes, 'the arena size in bytes');
-  const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true };
+  const ctx = newContext(schedule, options);
   const lowered = schedule.calls.map((call) => ({ call, ...lowerCall(ctx, call, options.extension) }));
   // Records after every data array, so the arrays stay together.
   const calls: LoweredCall[] = lowered.map(({ call, symbol, rec }) => ({
