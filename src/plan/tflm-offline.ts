@@ -12,12 +12,14 @@
 //   are then placed online around them, and every buffer is aligned to 16 bytes.
 // - TFLM runs the ops in stored order. It takes a tensor as live from the op writing it to the last op
 //   reading it (both inclusive), graph inputs from the start and graph outputs to the end.
-// - Its RESHAPE skips the copy when input and output share the address, so a RESHAPE may alias; its
+// - Its RESHAPE skips the copy when input and output share the address and its EXPAND_DIMS copies element
+//   by element (memCopyN: at one address each element is assigned to itself), so both may alias; its
 //   SQUEEZE always memcpy's (overlapping memcpy is undefined), so a SQUEEZE output gets its own bytes.
 // TFLM runs its own kernels on the model as stored: no in-place or streaming variants, no patches, no
 // passes. planForTflm() plans under exactly those rules; tflmOffsets() refuses a plan that breaks them.
 import { UnsupportedError, UsageError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
+import type { OpKind } from '../ir/ops.js';
 import { tensorBytes } from '../ir/macs.js';
 import { isPatchedPlan } from './patch/index.js';
 import { liveBytesPerStep } from './planner.js';
@@ -68,11 +70,14 @@ export function tflmLifetimes(graph: Graph): Map<number, { first: number; last: 
   return life;
 }
 
-/** The RESHAPE ops whose output may share its input's bytes under TFLM: the op's input, if allocated. */
+/** Kinds whose TFLM kernel is correct with its output at its input's address (see the header). */
+const TFLM_ALIASING: ReadonlySet<OpKind> = new Set<OpKind>(['RESHAPE', 'EXPAND_DIMS']);
+
+/** The outputs of TFLM_ALIASING ops that may share their input's bytes under TFLM: the op's input, if allocated. */
 function reshapeAliases(graph: Graph): Map<number, number> {
   const alias = new Map<number, number>();
   for (const op of graph.ops) {
-    if (op.kind !== 'RESHAPE') continue;
+    if (!TFLM_ALIASING.has(op.kind)) continue;
     const [input] = op.inputs;
     const [output] = op.outputs;
     if (input === undefined || output === undefined || input < 0) continue;
@@ -85,7 +90,7 @@ function reshapeAliases(graph: Graph): Map<number, number> {
 
 /**
  * The memory plan TFLite Micro can honour for the model as stored: ops in stored order, default kernels,
- * TFLM's lifetimes (outputs kept to the end), RESHAPE aliased, SQUEEZE copied; offsets 16-aligned.
+ * TFLM's lifetimes (outputs kept to the end), RESHAPE and EXPAND_DIMS aliased, SQUEEZE copied; offsets 16-aligned.
  */
 export function planForTflm(graph: Graph, options: { alignment?: number } = {}): Plan {
   const alignment = options.alignment ?? TFLM_ALIGNMENT;
@@ -199,12 +204,12 @@ export function tflmOffsets(model: Graph, plan: Plan): Int32Array {
     const root = b.aliasOf === null ? b : plan.buffers[b.aliasOf]!;
     rootOf.set(b.tensor!, root.tensor ?? -1);
   }
-  // Aliases TFLM honours: a RESHAPE's output on its input (its kernel skips the copy at equal addresses).
+  // Aliases TFLM honours: a RESHAPE's or EXPAND_DIMS's output on its input (TFLM_ALIASING).
   const reshapeOut = new Map<number, number>();
-  for (const op of model.ops) if (op.kind === 'RESHAPE' && op.inputs[0] !== undefined && op.inputs[0] >= 0) reshapeOut.set(op.outputs[0]!, op.inputs[0]);
+  for (const op of model.ops) if (TFLM_ALIASING.has(op.kind) && op.inputs[0] !== undefined && op.inputs[0] >= 0) reshapeOut.set(op.outputs[0]!, op.inputs[0]);
   const life = tflmLifetimes(model);
   for (const t of life.keys()) if (offsets[t] === TFLM_ONLINE) refuse(`tensor ${t} (${model.tensors[t]!.name}) has no offset in the plan`, { tensor: t });
-  // An alias chain of RESHAPEs shares one root; anything else sharing bytes while both live is refused.
+  // An alias chain of RESHAPE/EXPAND_DIMS shares one root; anything else sharing bytes while both live is refused.
   const reshapeRoot = (t: number): number => {
     let r = t;
     while (reshapeOut.has(r) && offsets[reshapeOut.get(r)!] === offsets[r]) r = reshapeOut.get(r)!;

@@ -69,12 +69,12 @@ function tflmView(model: Graph) {
   return { bytes, allocated, first, last };
 }
 
-/** Pairs of tensors TFLM keeps live together whose bytes overlap, except a RESHAPE's in/out at one address. */
+/** Pairs of tensors TFLM keeps live together whose bytes overlap, except a RESHAPE's or EXPAND_DIMS's in/out at one address (their kernels are correct there). */
 function tflmConflicts(model: Graph, offsets: Int32Array): string[] {
   const { bytes, first, last } = tflmView(model);
   const group = new Map<number, number>();
   const find = (t: number): number => (group.get(t) === undefined || group.get(t) === t ? t : find(group.get(t)!));
-  for (const op of model.ops) if (op.kind === 'RESHAPE') group.set(find(op.outputs[0]!), find(op.inputs[0]!));
+  for (const op of model.ops) if (op.kind === 'RESHAPE' || op.kind === 'EXPAND_DIMS') group.set(find(op.outputs[0]!), find(op.inputs[0]!));
   const tensors = [...first.keys()];
   const conflicts: string[] = [];
   for (let i = 0; i < tensors.length; i++) {
@@ -176,6 +176,23 @@ describe('TFLM offline memory allocation', () => {
 
     expect(() => planForTflm(model, { alignment: 8 })).toThrow(UsageError);
     expect(planForTflm(model, { alignment: 64 }).buffers.every((b) => b.offset % 64 === 0)).toBe(true);
+  });
+
+  it('an EXPAND_DIMS keeps its alias as a RESHAPE does (TFLM\'s EXPAND_DIMS copies element by element: at one address, each onto itself)', () => {
+    const g = demo('ds-cnn-kws');
+    const reshape = g.ops.findIndex((op) => op.kind === 'RESHAPE');
+    const expanded: Graph = { ...g, ops: g.ops.map((op, i) => (i === reshape ? ({ ...op, kind: 'EXPAND_DIMS' } as unknown as AnyOp) : op)) };
+    const [input, output] = [expanded.ops[reshape]!.inputs[0]!, expanded.ops[reshape]!.outputs[0]!];
+    const plan = planForTflm(expanded);
+    const buffer = (t: number) => plan.buffers.find((b) => b.tensor === t)!;
+    expect(buffer(output).aliasOf).toBe(buffer(input).id);
+    const offsets = tflmOffsets(expanded, plan);
+    expect(offsets[output]).toBe(offsets[input]);
+    expect(tflmConflicts(expanded, offsets)).toEqual([]);
+    // our own planner's alias is accepted too
+    const aliased = planGraph(expanded, { inplace: false, backend: 'tflm' });
+    expect(aliased.buffers.some((b) => b.aliasOf !== null)).toBe(true);
+    expect(() => tflmOffsets(expanded, aliased)).not.toThrow();
   });
 
   describe.skipIf(!shared)('on the shared models', () => {
