@@ -34,8 +34,8 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   SOFTMAX: 3, // 3: int16
   STRIDED_SLICE: 4, // 4: more than 4-D, 5: string, 6: ellipsis/new-axis, 7: uint32, 8: offset
   TRANSPOSE: 5, // 3: bool, 4: 5-D, 5: int16, 6: more than 5-D
-  MAXIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
-  MINIMUM: 3, // 2: int8, 3: broadcast beyond 4-D, 4: int16
+  MAXIMUM: 4, // 2: int8, 3: broadcast beyond 4-D (params refuse it), 4: int16 (TFLM's int16 kernel; the params check the dtype)
+  MINIMUM: 4, // 2: int8, 3: broadcast beyond 4-D (params refuse it), 4: int16 (TFLM's int16 kernel; the params check the dtype)
   TRANSPOSE_CONV: 3, // 2: int8, 3: int16 (16x8), 4: fused activation, 5: int16 bias type
   DECODE: 1, // TFLM_DECODE custom operator, one version
   SVDF: 3, // 2: hybrid (float input, int8 weights), 3: int8, 4: hybrid with asymmetric inputs
