@@ -443,6 +443,23 @@ export const LSTM_WORKSPACE_BYTES: i32 = 232;
 export const LSTM_TABLE: i32 = 236;
 export const LSTM__BYTES: i32 = 240;
 
+export const LUT_S8_INPUT: i32 = 0;
+export const LUT_S8_OUTPUT: i32 = 4;
+export const LUT_S8_SIZE: i32 = 8;
+export const LUT_S8_TABLE: i32 = 12;
+export const LUT_S8__BYTES: i32 = 16;
+
+export const LOG_SOFTMAX_INPUT: i32 = 0;
+export const LOG_SOFTMAX_OUTPUT: i32 = 4;
+export const LOG_SOFTMAX_ROWS: i32 = 8;
+export const LOG_SOFTMAX_DEPTH: i32 = 12;
+export const LOG_SOFTMAX_INPUT_MULTIPLIER: i32 = 16;
+export const LOG_SOFTMAX_INPUT_LEFT_SHIFT: i32 = 20;
+export const LOG_SOFTMAX_REVERSE_SCALING_DIVISOR: i32 = 24;
+export const LOG_SOFTMAX_REVERSE_SCALING_RIGHT_SHIFT: i32 = 28;
+export const LOG_SOFTMAX_DIFF_MIN: i32 = 32;
+export const LOG_SOFTMAX__BYTES: i32 = 36;
+
 export const WIDEN_INPUT: i32 = 0;
 export const WIDEN_OUTPUT: i32 = 4;
 export const WIDEN_COUNT: i32 = 8;

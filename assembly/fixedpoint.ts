@@ -19,7 +19,7 @@ function rescale(x: i32, srcBits: i32, dstBits: i32): i32 {
   return saturatingRoundingMultiplyByPOT(x, srcBits - dstBits);
 }
 
-function roundingHalfSum(a: i32, b: i32): i32 {
+export function roundingHalfSum(a: i32, b: i32): i32 {
   const sum: i64 = <i64>a + <i64>b;
   return <i32>((sum + (sum >= 0 ? 1 : -1)) / 2);
 }

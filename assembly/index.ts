@@ -23,3 +23,6 @@ export { svdf_s8, svdf_s16 } from './svdf';
 export { abs_s8, abs_s16, rsqrt_s8 } from './unary-math';
 export { cast } from './cast';
 export { lstm_s8, lstm_s16 } from './lstm';
+export { lut_s8 } from './lookup-table';
+export { div_s8 } from './div';
+export { log_softmax_s8 } from './log-softmax';

@@ -3,24 +3,6 @@
  * read (the stream-element order). */
 #include "tf_elem.h"
 
-/* Walks the output index over TF_MAX_RANK dims, keeping both input offsets in step (stride 0 on broadcast dims). */
-typedef struct {
-  int32_t index[TF_MAX_RANK];
-  int32_t i1, i2;
-} bcast_iter;
-
-static inline void bcast_next(const int32_t *shape, const int32_t *s1, const int32_t *s2, bcast_iter *it) {
-  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-    it->index[d]++;
-    it->i1 += s1[d];
-    it->i2 += s2[d];
-    if (it->index[d] < shape[d]) return;
-    it->i1 -= s1[d] * it->index[d];
-    it->i2 -= s2[d] * it->index[d];
-    it->index[d] = 0;
-  }
-}
-
 /* One output element, clamped to [act_min, act_max]: int8 (left shift 20) and int16 (left shift 15) alike. */
 static inline int32_t add_sub_one(const tf_add_args *p, int32_t a, int32_t b, int sub) {
   const int32_t v1 = (a + p->input1_offset) * (1 << p->left_shift);

@@ -33,4 +33,22 @@ static inline void tf_range(int type, int32_t *lo, int32_t *hi) {
   }
 }
 
+/* Walks the output index over TF_MAX_RANK dims, keeping both input offsets in step (stride 0 on broadcast dims). */
+typedef struct {
+  int32_t index[TF_MAX_RANK];
+  int32_t i1, i2;
+} bcast_iter;
+
+static inline void bcast_next(const int32_t *shape, const int32_t *s1, const int32_t *s2, bcast_iter *it) {
+  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+    it->index[d]++;
+    it->i1 += s1[d];
+    it->i2 += s2[d];
+    if (it->index[d] < shape[d]) return;
+    it->i1 -= s1[d] * it->index[d];
+    it->i2 -= s2[d] * it->index[d];
+    it->index[d] = 0;
+  }
+}
+
 #endif

@@ -100,11 +100,13 @@ static inline int32_t tf_fixed_tanh(int32_t a, int integer_bits) {
 
 static inline int tf_clz32(uint32_t x) { return x == 0 ? 32 : __builtin_clz(x); }
 
-/* TFLite GetReciprocal: raw Q0.31 and the power of two it is scaled by. */
+/* TFLite GetReciprocal: raw Q0.31 and the power of two it is scaled by. x = 0 (a DIV divisor at its zero
+ * point) shifts by 32, which leaves 0 on Cortex-M and x86 alike: spelled out, as C leaves it undefined. */
 static inline int32_t tf_get_reciprocal(int32_t x, int x_integer_digits, int *num_bits_over_unit) {
   const int headroom_plus_one = tf_clz32((uint32_t)x);
   *num_bits_over_unit = x_integer_digits - headroom_plus_one;
-  const int32_t shifted_sum_minus_one = (int32_t)(((uint32_t)x << headroom_plus_one) - 0x80000000u);
+  const uint32_t shifted = headroom_plus_one >= 32 ? 0u : (uint32_t)x << headroom_plus_one;
+  const int32_t shifted_sum_minus_one = (int32_t)(shifted - 0x80000000u);
   return tf_one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
 }
 

@@ -870,6 +870,40 @@ typedef struct {
 #define TF_LSTM_WORKSPACE_BYTES 58
 #define TF_LSTM_WORDS 59
 
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t size;
+  int32_t table;
+} tf_lut_s8_args;
+#define TF_LUT_S8_INPUT 0
+#define TF_LUT_S8_OUTPUT 1
+#define TF_LUT_S8_SIZE 2
+#define TF_LUT_S8_TABLE 3
+#define TF_LUT_S8_WORDS 4
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t rows;
+  int32_t depth;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t reverse_scaling_divisor;
+  int32_t reverse_scaling_right_shift;
+  int32_t diff_min;
+} tf_log_softmax_args;
+#define TF_LOG_SOFTMAX_INPUT 0
+#define TF_LOG_SOFTMAX_OUTPUT 1
+#define TF_LOG_SOFTMAX_ROWS 2
+#define TF_LOG_SOFTMAX_DEPTH 3
+#define TF_LOG_SOFTMAX_INPUT_MULTIPLIER 4
+#define TF_LOG_SOFTMAX_INPUT_LEFT_SHIFT 5
+#define TF_LOG_SOFTMAX_REVERSE_SCALING_DIVISOR 6
+#define TF_LOG_SOFTMAX_REVERSE_SCALING_RIGHT_SHIFT 7
+#define TF_LOG_SOFTMAX_DIFF_MIN 8
+#define TF_LOG_SOFTMAX_WORDS 9
+
 void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel requantization, groups */
 void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
 void conv2d_s8_stream_row(const int32_t *args); /* conv2d: output rows in order, each computed into scratch then written */
@@ -950,5 +984,8 @@ void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> in
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states */
 void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
+void lut_s8(const int32_t *args); /* lut_s8: int8 256-entry table from Prepare; forward stream (also the stream-element order) */
+void div_s8(const int32_t *args); /* mul: int8, 1 / divisor by GetReciprocal, broadcasting; forward stream (also the stream-element order) */
+void log_softmax_s8(const int32_t *args); /* log_softmax: int8; per row: max, sum of exps, log, write pass */
 
 #endif /* TF_KERNEL_ABI_H */

@@ -130,6 +130,51 @@ export function fixedTanh(a: number, integerBits: number): number {
   return a < 0 ? -t | 0 : t;
 }
 
+/** int32 a + b / a - b computed exactly, then clamped to int32 (TFLite's SaturatingAddNonGemmlowp / SaturatingSub). */
+function saturatingAdd(a: number, b: number): number {
+  const sum = a + b;
+  return sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum;
+}
+
+/**
+ * TFLite log_x_for_x_greater_than_or_equal_to_1: ln(x) for x >= 1 given with `inputIntegerBits`, the result
+ * with `outputIntegerBits`. The input is normalized twice (by its own headroom, and times sqrt(1/2)) and the
+ * closer mantissa r near sqrt(sqrt(1/2)) goes through a rational approximation in Q0.31, accumulated with one
+ * more integer bit (the power-of-two part times ln 2 may saturate).
+ */
+export function logXForXGreaterThanOrEqualTo1(input: number, inputIntegerBits: number, outputIntegerBits: number): number {
+  const accumBits = outputIntegerBits + 1;
+  const log2 = 1488522236; // ln 2
+  const sqrtSqrtHalf = 1805811301; // (1/2)^(1/4)
+  const sqrtHalf = 1518500250; // (1/2)^(1/2)
+  const oneQuarter = 536870912;
+  const alphaN = 117049297; // 11/240 * 2^(1/4)
+  const alphaD = 127690142; // 1/20 * 2^(1/4)
+  const alphaI = 1057819769; // 2 / 2^(1/4) - 2^(1/4)
+  const alphaF = 638450708; // 1/4 * 2^(1/4)
+  const shiftedQuarter = rescale(oneQuarter, 0, accumBits);
+  const zA = input; // read as Q0.31: the shifts below are worked out here
+  const zAHeadroomPlus1 = Math.clz32(zA);
+  const rATmp = saturatingRoundingMultiplyByPOT(zA, zAHeadroomPlus1 - 1);
+  const rARaw = saturatingRoundingMultiplyByPOT(fpMul(rATmp, sqrtHalf), 1);
+  const zAPow2Adj = saturatingAdd(saturatingRoundingMultiplyByPOT(inputIntegerBits - zAHeadroomPlus1, 31 - accumBits), shiftedQuarter);
+  const zB = fpMul(zA, sqrtHalf);
+  const zBHeadroom = Math.clz32(zB) - 1;
+  const rBRaw = saturatingRoundingMultiplyByPOT(zA, zBHeadroom);
+  const zBPow2Adj = saturatingAdd(saturatingRoundingMultiplyByPOT(inputIntegerBits - zBHeadroom, 31 - accumBits), -shiftedQuarter);
+  const r = Math.min(rARaw, rBRaw);
+  const zPow2Adj = Math.max(zAPow2Adj, zBPow2Adj);
+  const p = roundingHalfSum(r, sqrtSqrtHalf);
+  let q = (r - sqrtSqrtHalf) | 0;
+  q = (q + q) | 0;
+  const commonSq = fpMul(q, q);
+  const num = (fpMul(q, r) + fpMul(fpMul(q, commonSq), alphaN)) | 0;
+  const denomMinusOne = (fpMul(p, (((alphaI + q) | 0) + fpMul(alphaD, commonSq)) | 0) + fpMul(alphaF, q)) | 0;
+  const recipDenom = oneOverOnePlusXForXIn01(denomMinusOne);
+  const numScaled = rescale(num, 0, accumBits);
+  return rescale((fpMul(zPow2Adj, log2) + fpMul(numScaled, recipDenom)) | 0, accumBits, outputIntegerBits);
+}
+
 /**
  * TFLite GetReciprocal: 1 / x for x > 0 with `xIntegerDigits` integer bits, returned as a Q0.31 value
  * in [0.5, 1] and the power of two it is scaled by (result = raw / 2^31 / 2^numBitsOverUnit).
@@ -139,6 +184,20 @@ export function getReciprocal(x: number, xIntegerDigits: number): { raw: number;
   const numBitsOverUnit = xIntegerDigits - headroomPlusOne;
   const shiftedSumMinusOne = ((x << headroomPlusOne) - 0x80000000) | 0;
   return { raw: oneOverOnePlusXForXIn01(shiftedSumMinusOne), numBitsOverUnit };
+}
+
+/** TFLite CountLeadingSignBits<int32_t> (GCC's __builtin_clrsb): the redundant sign bits, 31 for 0 and -1. */
+export function countLeadingSignBits(x: number): number {
+  return Math.clz32(x ^ (x >> 31)) - 1;
+}
+
+/**
+ * gemmlowp RoundingDivideByPOT for exponents 0..255 as TFLM computes it on Cortex-M: past 31 its int32
+ * mask is all ones and an arithmetic shift by a register of 32 or more gives the sign, so the result is
+ * 1 for x >= 0 and -1 below (TFLM's DIV reaches such exponents; C leaves them undefined).
+ */
+export function roundingDivideByPOTArm(x: number, exponent: number): number {
+  return exponent < 32 ? roundingDivideByPOT(x, exponent) : x >= 0 ? 1 : -1;
 }
 
 /** TFLite MultiplyByQuantizedMultiplierGreaterThanOne (double rounding): srdhm(x * 2^leftShift, m), the shift wrapping like int32. */

@@ -100,6 +100,7 @@ const QUANTIZE_SOURCES: KernelSources = { wasm: 'elementwise.ts', c: 'quantize.c
 const LAYOUT_SOURCES: KernelSources = { wasm: 'layout.ts', c: 'layout.c' };
 const UNARY_MATH_SOURCES: KernelSources = { wasm: 'unary-math.ts', c: 'unary_math.c' };
 const POOL_SOURCES: KernelSources = { wasm: 'pool.ts', c: 'pool.c' };
+const LOOKUP_SOURCES: KernelSources = { wasm: 'lookup-table.ts', c: 'lookup_table.c' };
 
 const NO_WORKSPACE = null;
 const STREAM_ELEMENT = ['default', 'stream-element'] as const;
@@ -187,13 +188,21 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   // CAST converts each stored value to the output's type (no quantization): a movement of elements whose size may change.
   PRELU: binary(),
   CAST: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: { wasm: 'cast.ts', c: 'cast.c' } },
+  // ELU int8: one table load per element (TFLM's Prepare-built table), priced as the clamp kernels.
+  ELU: unary('clamp', LOOKUP_SOURCES),
+  // EXP: float32 only in TFLM (exp.cc), so the reference runs it and the int8 backends never see it.
+  EXP: unary('nonlinear', LOOKUP_SOURCES),
+  // DIV int8: a reciprocal (Newton-Raphson) per element; broadcasting as ADD.
+  DIV: { ...binary(), cost: 'nonlinear', kernels: { wasm: 'div.ts', c: 'div.c' } },
+  // LOG_SOFTMAX int8: SOFTMAX's row passes (max, sum of exps, then each output after its input is read).
+  LOG_SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'log-softmax.ts', c: 'log_softmax.c' } },
 };
 
 /**
- * Op kinds the reference interpreter runs but no wasm or C kernel implements yet: their lowering refuses
- * them by name (E_UNSUPPORTED) and their `kernels` name the files still to be written.
+ * Op kinds the reference interpreter runs but no wasm or C kernel implements, their lowering refusing them
+ * by name (E_UNSUPPORTED): EXP is float32 only in TFLM, which the int8 backends refuse before lowering.
  */
-export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>([]);
+export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['EXP']);
 
 /** The patch stage's window copy: the one kernel that computes no op. */
 export const COPY_WINDOW_SOURCES: KernelSources = LAYOUT_SOURCES;

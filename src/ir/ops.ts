@@ -53,6 +53,10 @@ export const OP_KINDS = [
   'GATHER',
   'CAST',
   'PRELU',
+  'ELU',
+  'EXP',
+  'DIV',
+  'LOG_SOFTMAX',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -230,6 +234,10 @@ export interface OpAttrs {
   GATHER: GatherAttrs;
   CAST: NoAttrs;
   PRELU: NoAttrs;
+  ELU: NoAttrs;
+  EXP: NoAttrs;
+  DIV: ElementwiseAttrs;
+  LOG_SOFTMAX: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -419,6 +427,24 @@ export interface PreluParams {
   shift2: number;
 }
 
+/** TFLM elu.cc OpData: the int8 output for each int8 input, indexed by the input's byte (uint8 of x), built in Prepare. */
+export interface LutParams {
+  table: Int8Array;
+}
+
+/**
+ * TFLM LogSoftmaxOpData (log_softmax.cc, int8): diffs to the row maximum scaled into Q5.26 by inputMultiplier
+ * << inputLeftShift, diffs below diffMin left out of the sum; reverseScalingDivisor / RightShift take the
+ * log of the sum back to the input's scale, where a diff at or below it gives the lowest output.
+ */
+export interface LogSoftmaxParams {
+  inputMultiplier: number;
+  inputLeftShift: number;
+  reverseScalingDivisor: number;
+  reverseScalingRightShift: number;
+  diffMin: number;
+}
+
 export interface OpParams {
   ADD: AddSubParams;
   SUB: AddSubParams;
@@ -471,6 +497,12 @@ export interface OpParams {
   /** Stored values converted (static_cast), quantization ignored as TFLM's cast.cc does. */
   CAST: NoParams;
   PRELU: PreluParams;
+  ELU: LutParams;
+  /** float32 only, as TFLM's exp.cc: an integer EXP is refused when its params are derived. */
+  EXP: NoParams;
+  /** TFLM OpDataDiv: MUL's fields; the quotient through GetReciprocal of input 2 (div.h DivElementwise). */
+  DIV: MulParams;
+  LOG_SOFTMAX: LogSoftmaxParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

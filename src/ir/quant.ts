@@ -15,6 +15,15 @@ export function roundHalfAway(x: number): number {
 }
 
 /**
+ * float -> integer as Cortex-M's VCVT (and the soft-float __aeabi_f2iz) do it: toward zero, saturated to
+ * int32, NaN to 0; a narrower integer then keeps the low bits (C's conversion to int8/int16).
+ */
+export function floatToInt32(v: number): number {
+  if (Number.isNaN(v)) return 0;
+  return v <= -2147483648 ? -2147483648 : v >= 2147483647 ? 2147483647 : Math.trunc(v);
+}
+
+/**
  * TFLite's CheckedLog2 (float arithmetic): log2(x) rounded half away from zero, and whether x is a power of
  * two within 1e-3 of a binary digit.
  */

@@ -201,6 +201,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
   ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
+  ['DIV', (r) => binaryCase(r, 'DIV')],
   ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],

@@ -144,6 +144,7 @@ function shapeOf(graph: Graph, id: number): number[] {
 
 const ELEMENTWISE_UNARY = new Set<string>([
   'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'QUANTIZE', 'DEQUANTIZE', 'SOFTMAX', 'ABS', 'RSQRT',
+  'ELU', 'LOG_SOFTMAX',
 ]);
 
 function rawRules(graph: Graph, op: AnyOp): RawRule[] {
@@ -172,6 +173,7 @@ function rawRules(graph: Graph, op: AnyOp): RawRule[] {
     case 'SUB':
     case 'MUL':
     case 'SQUARED_DIFFERENCE':
+    case 'DIV':
     case 'PRELU': {
       // The output may overlap an input that is not broadcast (same element count as the output: its
       // index map is the identity); the other input is read at its own index, from its own buffer.

@@ -106,8 +106,8 @@ function randomShape(r: Rng, maxRank = 4, maxDim = 5): number[] {
   return Array.from({ length: r.int(1, maxRank) }, () => r.int(1, maxDim));
 }
 
-/** ADD/SUB/MUL/MAXIMUM/MINIMUM/SQUARED_DIFFERENCE; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
-export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM' | 'SQUARED_DIFFERENCE'): Graph {
+/** ADD/SUB/MUL/MAXIMUM/MINIMUM/SQUARED_DIFFERENCE/DIV; the second operand is broadcast (a [.., 1, C]-like shape) one time in three. */
+export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MINIMUM' | 'SQUARED_DIFFERENCE' | 'DIV'): Graph {
   const shape = randomShape(r);
   const broadcast = r.int(0, 2) === 0;
   const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
@@ -121,6 +121,8 @@ export function binaryCase(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'MAXIMUM' | 'MI
   if (kind === 'MAXIMUM' || kind === 'MINIMUM') return singleOpGraph(kind, {}, operands, out);
   // Squares of differences up to ~10: an output scale that covers them, zero point near the bottom.
   if (kind === 'SQUARED_DIFFERENCE') return singleOpGraph(kind, {}, operands, { shape, scale: r.float(0.005, 0.2), zp: r.int(-128, -100) });
+  // Quotients of values near their zero points reach far: a wider output scale (saturating where they do).
+  if (kind === 'DIV') return singleOpGraph(kind, { clamp: FULL }, operands, { shape, scale: r.float(0.05, 0.5), zp: r.int(-20, 20) });
   return singleOpGraph(kind, { clamp: FULL }, operands, out);
 }
 
@@ -129,6 +131,7 @@ export const UNARY_KINDS = [
   'QUANTIZE int8->int8', 'QUANTIZE int8->int16', 'QUANTIZE int16->int8', 'QUANTIZE float32->int8',
   'DEQUANTIZE int8->float32', 'DEQUANTIZE int16->float32', 'SOFTMAX int8->int8', 'SOFTMAX int8->int16',
   'ABS', 'ABS same scale', 'RSQRT',
+  'ELU', 'LOG_SOFTMAX',
 ] as const;
 export type UnaryCase = (typeof UNARY_KINDS)[number];
 
@@ -170,6 +173,10 @@ export function unaryCase(r: Rng, which: UnaryCase, shape = randomShape(r)): Gra
     case 'RSQRT':
       // Every stored value at or above the input zero point: TFLM's Invoke fails below it.
       return singleOpGraph('RSQRT', {}, [t('int8', r.float(0.01, 1), -128)], t('int8', r.float(0.005, 0.05), r.int(-128, 0)));
+    case 'ELU':
+      return singleOpGraph('ELU', {}, [t('int8', si, zi)], t('int8', r.float(0.02, 0.1), r.int(-20, 20)));
+    case 'LOG_SOFTMAX':
+      return singleOpGraph('LOG_SOFTMAX', {}, [t('int8', si, zi)], t('int8', 16 / 256, 127));
   }
 }
 

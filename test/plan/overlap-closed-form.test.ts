@@ -22,6 +22,7 @@ const FAMILIES: Record<string, (r: Rng) => Graph> = {
   'ADD': (r) => binaryCase(r, 'ADD'),
   'MUL': (r) => binaryCase(r, 'MUL'),
   'SQUARED_DIFFERENCE': (r) => binaryCase(r, 'SQUARED_DIFFERENCE'),
+  'DIV': (r) => binaryCase(r, 'DIV'),
   'PRELU int8': (r) => preluCase(r, 'int8'),
   'PRELU int16': (r) => preluCase(r, 'int16'),
   'unary': (r) => unaryCase(r, r.pick(UNARY_KINDS)),

@@ -87,8 +87,8 @@ describe('overlap rules: window ops (sweeps against the default kernels)', () =>
 });
 
 describe('overlap rules: elementwise and layout ops', () => {
-  it('ADD / SUB / MUL / MAXIMUM / MINIMUM / SQUARED_DIFFERENCE on every non-broadcast input (stream-element)', () => {
-    for (const kind of ['ADD', 'SUB', 'MUL', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE'] as const) {
+  it('ADD / SUB / MUL / MAXIMUM / MINIMUM / SQUARED_DIFFERENCE / DIV on every non-broadcast input (stream-element)', () => {
+    for (const kind of ['ADD', 'SUB', 'MUL', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE', 'DIV'] as const) {
       const t = sweepFamily(kind, (r) => binaryCase(r, kind), ['stream-element'], 16);
       expect(t.withRule).toBe(t.cases);
       expectTight(t);

@@ -270,6 +270,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['UNIDIRECTIONAL_SEQUENCE_LSTM int8', (r) => lstmCase(r, 'int8')],
   ['UNIDIRECTIONAL_SEQUENCE_LSTM 16x8', (r) => lstmCase(r, 'int16')],
   ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
+  ['DIV', (r) => binaryCase(r, 'DIV')],
   ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],
   ['ABS int16', (r) => abs16Case(r, false)],
   ['ABS int16 same scale', (r) => abs16Case(r, true)],

@@ -68,6 +68,10 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   GATHER: [2, 2, []], // input, positions
   CAST: [1, 1, []],
   PRELU: [2, 2, []], // input, alpha
+  ELU: [1, 1, []],
+  EXP: [1, 1, []],
+  DIV: [2, 2, []],
+  LOG_SOFTMAX: [1, 1, []],
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -413,6 +417,10 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   },
   CAST: noAttrs,
   PRELU: noAttrs,
+  ELU: noAttrs,
+  EXP: noAttrs,
+  DIV: (n) => ({ clamp: n.clamp() }),
+  LOG_SOFTMAX: noAttrs,
   DECODE: (n) => {
     const ancillary = n.input(1);
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });

@@ -22,6 +22,7 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       // int16: the general-scale kernel TFLM runs, which the converter's 16x8 files mark pot_scale_int16 false
       return { activation: activation(op.attrs.clamp), potScaleInt16: output.dtype !== 'int16' };
     case 'MUL':
+    case 'DIV':
       return { activation: activation(op.attrs.clamp) };
     case 'CONV_2D':
     case 'DEPTHWISE_CONV_2D': {

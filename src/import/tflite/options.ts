@@ -123,6 +123,10 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   // CastOptions: TensorType codes TFLM never reads (the tensors' own dtypes decide).
   PRELU: null, // no options table
   CAST: { unionType: 37, fields: [f('inDataType', 0, 'i8'), f('outDataType', 1, 'i8')] },
+  ELU: null, // no options table
+  EXP: empty(33), // ExpOptions has no fields
+  DIV: { unionType: 29, fields: [f('activation', 0, 'i8')] },
+  LOG_SOFTMAX: empty(36), // LogSoftmaxOptions has no fields
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

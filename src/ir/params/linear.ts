@@ -73,7 +73,8 @@ export type LinearKind =
   | 'SHAPE'
   | 'GATHER'
   | 'CAST'
-  | 'PRELU';
+  | 'PRELU'
+  | 'DIV';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -535,7 +536,7 @@ function checkBroadcast(ctx: Ctx, a: Tensor, b: Tensor, outT: Tensor, maxBroadca
   }
 }
 
-function binaryOperands(ctx: DeriveContext<'ADD' | 'SUB' | 'MUL'>, maxBroadcastRank: number) {
+function binaryOperands(ctx: DeriveContext<'ADD' | 'SUB' | 'MUL' | 'DIV'>, maxBroadcastRank: number) {
   checkInputCount(ctx, 2, 2);
   const a = input(ctx, 0, 'input 1');
   const b = input(ctx, 1, 'input 2');
@@ -612,6 +613,26 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
     outputMultiplier: q.multiplier,
     outputShift: q.shift,
   };
+}
+
+/**
+ * The largest output shift DIV's kernel can take: its total shift (output shift - reciprocal shift -
+ * the int8 dividend's headroom, at least 23) must stay a right shift, as TFLM's RoundingDivideByPOT needs.
+ */
+export const DIV_MAX_OUTPUT_SHIFT = 23;
+
+/**
+ * DIV (TFLM div.cc CalculateOpDataDiv): float32, or int8 in and out (int32 and int16 refused by name);
+ * input 1 scale / (input 2 scale x output scale) in float32, then QuantizeMultiplier; broadcasting up to
+ * 5-D (BroadcastDivSlow).
+ */
+function deriveDiv(ctx: DeriveContext<'DIV'>): MulParams | null {
+  const operands = binaryOperands(ctx, 5);
+  if (!operands) return null;
+  const { a, b, out, outT } = operands;
+  const real = Math.fround(Math.fround(a.scale) / Math.fround(Math.fround(b.scale) * Math.fround(out.scale)));
+  const q = requantMultiplier({ ctx, tensor: outT, what: 'output (input 1 scale / (input 2 scale x output scale))' }, real, DIV_MAX_OUTPUT_SHIFT);
+  return { input1Offset: -a.zeroPoint, input2Offset: -b.zeroPoint, outputOffset: out.zeroPoint, outputMultiplier: q.multiplier, outputShift: q.shift };
 }
 
 /**
@@ -1291,4 +1312,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   GATHER: deriveGather,
   CAST: deriveCast,
   PRELU: derivePrelu,
+  DIV: deriveDiv,
 };

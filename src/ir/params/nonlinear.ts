@@ -4,7 +4,7 @@ import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import { calculateInputRadius, downScaleInt32ToInt16Multiplier } from '../fixedpoint.js';
 import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
-import { checkedLog2, dtypeRange, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
+import { checkedLog2, dtypeRange, floatToInt32, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
 import { checkShift, MAX_LEFT_SHIFT, requantMultiplier } from './multiplier.js';
 import type { DeriveContext, ParamDeriver, ParamDerivers } from './types.js';
 import { isFloatOp } from '../float.js';
@@ -22,7 +22,10 @@ export type NonlinearKind =
   | 'QUANTIZE'
   | 'DEQUANTIZE'
   | 'ABS'
-  | 'RSQRT';
+  | 'RSQRT'
+  | 'ELU'
+  | 'EXP'
+  | 'LOG_SOFTMAX';
 
 type Ctx = DeriveContext<NonlinearKind>;
 type IntDType = 'int8' | 'uint8' | 'int16' | 'int32';
@@ -159,6 +162,39 @@ function deriveSoftmax(ctx: DeriveContext<'SOFTMAX'>) {
   const { multiplier, shift } = quantizeMultiplier(real);
   const diffMin = -calculateInputRadius(SOFTMAX_SCALED_DIFF_INTEGER_BITS, shift);
   return { inputMultiplier: multiplier, inputLeftShift: shift, diffMin };
+}
+
+// ---- LOG_SOFTMAX: TFLM log_softmax.cc CalculateOpData (int8; float32) ----
+
+/** The output TFLM's LOG_SOFTMAX requires: scale 16/256 (log values down to -16), zero point 127. */
+const LOG_SOFTMAX_OUTPUT = { scale: 16 / 256, zeroPoint: 127 };
+
+function deriveLogSoftmax(ctx: DeriveContext<'LOG_SOFTMAX'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8'], 'input');
+  sameDType(ctx, input, output);
+  if (input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (outQ.scale !== LOG_SOFTMAX_OUTPUT.scale || outQ.zeroPoint !== LOG_SOFTMAX_OUTPUT.zeroPoint) {
+    throw unsupported(ctx, `int8 output must have scale 16/256 and zero point 127 (has ${outQ.scale}, ${outQ.zeroPoint})`, output);
+  }
+  // PreprocessLogSoftmaxScalingExp, beta 1: input scale in Q5.26 (QuantizeMultiplierGreaterThanOne), then
+  // 2^(31 - left shift) / multiplier (QuantizeMultiplierSmallerThanOneExp); TFLM aborts where either check fails.
+  const real = Math.min(inQ.scale * 2 ** (31 - SOFTMAX_SCALED_DIFF_INTEGER_BITS), 2 ** 31 - 1);
+  if (!(real > 1)) throw unsupported(ctx, `input scale ${inQ.scale} is too small (TFLM requires input scale * 2^26 > 1)`, input);
+  const { multiplier, shift } = quantizeMultiplier(real);
+  // (1 << (31 - shift)) is an int in TFLM: at shift 0 it is negative and the check below fails.
+  const reverse = shift === 0 ? -1 : 2 ** (31 - shift) / multiplier;
+  const rq = reverse > 0 && reverse < 1 ? quantizeMultiplier(reverse) : null;
+  if (!rq || rq.shift > 0) {
+    throw unsupported(ctx, `input scale ${inQ.scale} gives a reverse scaling divisor ${reverse} outside (0, 1) (TFLM's QuantizeMultiplierSmallerThanOneExp aborts)`, input);
+  }
+  return {
+    inputMultiplier: multiplier, inputLeftShift: shift,
+    reverseScalingDivisor: rq.multiplier, reverseScalingRightShift: -rq.shift,
+    diffMin: -calculateInputRadius(SOFTMAX_SCALED_DIFF_INTEGER_BITS, shift),
+  };
 }
 
 // ---- LOGISTIC / TANH: TFLM logistic_common.cc / tanh.cc (int8, int16) ----
@@ -438,12 +474,55 @@ function deriveAbsRsqrt(ctx: DeriveContext<'ABS' | 'RSQRT'>) {
   return { inputOffset: inQ.zeroPoint, outputOffset: outQ.zeroPoint, multiplier: q.multiplier, shift: q.shift, rescale };
 }
 
+// ---- ELU: TFLM elu.cc (int8 through a table built in Prepare; float32) ----
+
+/**
+ * TFLM's PopulateLookupTable<int8_t>, every step in float32: dequantize each int8 value, apply `transform`,
+ * times 1/output scale, round half away, plus the output zero point, to int32 (saturating as Cortex-M's
+ * VCVT), clamped to int8. Indexed by the input's byte (uint8 of the value).
+ */
+function int8LookupTable(inScale: number, inZeroPoint: number, outScale: number, outZeroPoint: number, transform: (x: number) => number): Int8Array {
+  const f = Math.fround;
+  const inverseScale = f(1 / f(outScale));
+  const table = new Int8Array(256);
+  for (let v = -128; v <= 127; v++) {
+    const dequantized = f(f(inScale) * (v - inZeroPoint));
+    const rescaled = roundHalfAway(f(transform(dequantized) * inverseScale));
+    const quantized = floatToInt32(f(rescaled + outZeroPoint));
+    table[v & 0xff] = Math.max(-128, Math.min(127, quantized));
+  }
+  return table;
+}
+
+/** ELU in float32 as TFLM's lambda: std::exp(float) - 1.0f below zero (expf modelled as exp rounded to float32). */
+function eluFloat32(x: number): number {
+  return x < 0 ? Math.fround(Math.fround(Math.exp(x)) - 1) : x;
+}
+
+function deriveElu(ctx: DeriveContext<'ELU'>) {
+  const [input, output] = unary(ctx);
+  // int16 passes TFLM's Prepare and fails its Eval ("ELU only supports float32 and int8"): refused here.
+  requireDType(ctx, input, ['int8'], 'input');
+  sameDType(ctx, input, output);
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  return { table: int8LookupTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint, eluFloat32) };
+}
+
+/** EXP: TFLM's exp.cc Prepare requires float32 (the float path below); any integer EXP is refused naming its dtype. */
+function deriveExp(ctx: DeriveContext<'EXP'>): null {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['float32'], 'input');
+  sameDType(ctx, input, output);
+  return null;
+}
+
 // ---- float32 elementwise ops: float32 in and out, one shape; they have attrs only ----
 
 function deriveFloatUnary(ctx: Ctx): null {
   const [input, output] = unary(ctx);
   requireDType(ctx, output, ['float32'], 'output');
-  if (ctx.op.kind === 'SOFTMAX' && input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
+  if ((ctx.op.kind === 'SOFTMAX' || ctx.op.kind === 'LOG_SOFTMAX') && input.shape.length < 1) throw malformed(ctx, 'input must have at least one dim', input);
   return null;
 }
 
@@ -466,4 +545,7 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   DEQUANTIZE: deriveDequantize,
   ABS: orFloat<'ABS'>(deriveAbsRsqrt),
   RSQRT: orFloat<'RSQRT'>(deriveAbsRsqrt),
+  ELU: orFloat(deriveElu),
+  EXP: orFloat(deriveExp),
+  LOG_SOFTMAX: orFloat(deriveLogSoftmax),
 };

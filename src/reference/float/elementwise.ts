@@ -9,7 +9,7 @@ import { clampF32, f32 } from './arith.js';
 
 type Kernel<K extends OpKind> = (op: Op<K>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;
 
-function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE'> {
+function binary(apply: (a: number, b: number) => number): Kernel<'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE' | 'DIV'> {
   return (op, inputs, outputs) => {
     const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
     const x1 = a.data as Float32Array, x2 = b.data as Float32Array, y = out.data as Float32Array;
@@ -38,6 +38,8 @@ export function floatPrelu(_op: Op<'PRELU'>, inputs: Array<TensorView | null>, o
 export const floatAdd = binary((a, b) => a + b);
 export const floatSub = binary((a, b) => a - b);
 export const floatMul = binary((a, b) => a * b);
+/** TFLM's float Div: a / b (float32 division; a zero divisor gives an infinity or NaN), then the fused clamp. */
+export const floatDiv = binary((a, b) => a / b);
 /** (a - b)^2, the difference rounded to float32 first (no fused activation). */
 export const floatSquaredDifference = binary((a, b) => {
   const d = f32(a - b);
@@ -59,6 +61,10 @@ export const floatReluN1To1 = unary<'RELU_N1_TO_1'>((x) => Math.min(Math.max(x, 
 export const floatLeakyRelu = unary<'LEAKY_RELU'>((x, op) => (x > 0 ? x : f32(x * f32(op.attrs.alpha))));
 /** x * min(6, max(0, x + 3)) / 6, each step in float32. */
 export const floatHardSwish = unary<'HARD_SWISH'>((x) => f32(f32(x * Math.min(6, Math.max(0, f32(x + 3)))) / 6));
+/** TfLiteExpm1 on a float below zero (expm1f: the double expm1 rounded to float32), else x. */
+export const floatElu = unary<'ELU'>((x) => (x < 0 ? f32(Math.expm1(x)) : x));
+/** std::exp on a float (expf: the double exp rounded to float32). */
+export const floatExp = unary<'EXP'>((x) => f32(Math.exp(x)));
 /** std::abs on a float. */
 export const floatAbs = unary<'ABS'>((x) => Math.abs(x));
 /** 1.f / std::sqrt(f): the float32 square root, then a float32 division. */
@@ -95,6 +101,23 @@ export const floatSoftmax: Kernel<'SOFTMAX'> = (op, inputs, outputs) => {
       sum = f32(sum + exps[c]!);
     }
     for (let c = 0; c < depth; c++) y[base + c] = f32(exps[c]! / sum);
+  }
+};
+
+/** LOG_SOFTMAX per row of the last dim (TFLM's float LogSoftmax): x - max - log(sum of exp(x - max)), float32 at each step. */
+export const floatLogSoftmax: Kernel<'LOG_SOFTMAX'> = (_op, inputs, outputs) => {
+  const x = inputs[0]!.data as Float32Array;
+  const y = outputs[0]!.data as Float32Array;
+  const shape = inputs[0]!.shape;
+  const depth = shape[shape.length - 1]!;
+  if (depth === 0) return;
+  for (let base = 0; base < x.length; base += depth) {
+    let max = -3.4028234663852886e38;
+    for (let c = 0; c < depth; c++) max = Math.max(max, x[base + c]!);
+    let sum = 0;
+    for (let c = 0; c < depth; c++) sum = f32(sum + f32(Math.exp(f32(x[base + c]! - max))));
+    const logSum = f32(Math.log(sum));
+    for (let c = 0; c < depth; c++) y[base + c] = f32(f32(x[base + c]! - max) - logSum);
   }
 };
 

@@ -15,9 +15,13 @@ import { floatAveragePool2d, floatConv2d, floatDepthwiseConv2d, floatFullyConnec
 import {
   floatAbs,
   floatAdd,
+  floatDiv,
+  floatElu,
+  floatExp,
   floatPrelu,
   floatHardSwish,
   floatLeakyRelu,
+  floatLogSoftmax,
   floatLogistic,
   floatMean,
   floatMul,
@@ -82,4 +86,8 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   GATHER: gather,
   CAST: cast,
   PRELU: floatPrelu,
+  ELU: floatElu,
+  EXP: floatExp,
+  DIV: floatDiv,
+  LOG_SOFTMAX: floatLogSoftmax,
 };

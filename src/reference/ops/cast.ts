@@ -1,19 +1,8 @@
 // CAST as TFLM's cast.cc: each stored value static_cast to the output's element type, quantization not read.
 import type { Op } from '../../ir/graph.js';
 import type { TensorView } from '../types.js';
+import { floatToInt32 } from '../../ir/quant.js';
 import { elements } from './util.js';
-
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
-/**
- * float -> integer as Cortex-M's VCVT (and the soft-float __aeabi_f2iz) do it: toward zero, saturated to
- * int32, NaN to 0; a narrower integer then keeps the low bits (C's conversion to int8/int16).
- */
-export function floatToInt32(v: number): number {
-  if (Number.isNaN(v)) return 0;
-  return v <= INT32_MIN ? INT32_MIN : v >= INT32_MAX ? INT32_MAX : Math.trunc(v);
-}
 
 /** Integer views wrap to their width on store (C's conversion); a Float32Array rounds to nearest even. */
 export function cast(_op: Op<'CAST'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {

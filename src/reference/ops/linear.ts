@@ -8,6 +8,7 @@ import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
 import { depthwiseConv2d } from './depthwise.js';
+import { div } from './div.js';
 import { add, mul, sub } from './elementwise.js';
 import { fullyConnected } from './fully-connected.js';
 import { maximum, minimum } from './maximum-minimum.js';
@@ -59,4 +60,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   GATHER: gather,
   CAST: cast,
   PRELU: prelu,
+  DIV: div,
 };

@@ -5,6 +5,8 @@ import { abs, rsqrt } from './abs-rsqrt.js';
 import { leakyRelu, relu, relu6, reluN1To1 } from './activations.js';
 import { hardSwish } from './hard-swish.js';
 import { logistic } from './logistic.js';
+import { elu, exp } from './lookup-table.js';
+import { logSoftmax } from './log-softmax.js';
 import { mean } from './mean.js';
 import { dequantize, quantize } from './quantize.js';
 import { softmax } from './softmax.js';
@@ -24,4 +26,7 @@ export const nonlinearKernels: RefKernels<NonlinearKind> = {
   DEQUANTIZE: dequantize,
   ABS: abs,
   RSQRT: rsqrt,
+  ELU: elu,
+  EXP: exp,
+  LOG_SOFTMAX: logSoftmax,
 };

@@ -107,4 +107,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   copy_window: { record: 'copy_window', ops: ['copy-window'], variant: 'default', summary: 'patch tiles: a spatial window to or from a compact tile' },
   lstm_s8: { record: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM'], variant: 'default', summary: 'int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states' },
   lstm_s16: { record: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM'], variant: 'default', summary: '16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8' },
+  lut_s8: { record: 'lut_s8', ops: ['ELU'], variant: 'default', summary: `int8 256-entry table from Prepare; ${ELEMENTWISE}` },
+  div_s8: { record: 'mul', ops: ['DIV'], variant: 'default', summary: `int8, 1 / divisor by GetReciprocal, broadcasting; ${ELEMENTWISE}` },
+  log_softmax_s8: { record: 'log_softmax', ops: ['LOG_SOFTMAX'], variant: 'default', summary: 'int8; per row: max, sum of exps, log, write pass' },
 };

@@ -2,7 +2,10 @@
 // kind, so a new OpKind without a lowering does not compile.
 import type { OpKind } from '../../ir/ops.js';
 import type { OpLowering } from './context.js';
+import * as d from './ops/div.js';
 import * as e from './ops/elementwise.js';
+import * as l from './ops/lookup.js';
+import * as ls from './ops/log-softmax.js';
 import * as m from './ops/movement.js';
 import * as r from './ops/recurrent.js';
 import * as w from './ops/window.js';
@@ -57,4 +60,8 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   GATHER: m.GATHER,
   CAST: e.CAST,
   PRELU: e.PRELU,
+  ELU: l.ELU,
+  EXP: l.EXP,
+  DIV: d.DIV,
+  LOG_SOFTMAX: ls.LOG_SOFTMAX,
 };

@@ -153,6 +153,10 @@ export const RECORDS = {
     'forget_cell_multiplier', 'forget_cell_shift', 'input_cell_multiplier', 'input_cell_shift', 'hidden_multiplier', 'hidden_shift',
     'tanh_multiplier', 'tanh_shift', 'cell_clip', 'workspace', 'workspace_bytes',
   ],
+  /** ELU int8 (TFLM's 256-entry table from Prepare): y[i] = table[(uint8)x[i]]; `table` is constant data. */
+  lut_s8: ['input', 'output', 'size', 'table'],
+  /** LOG_SOFTMAX int8 (TFLM LogSoftmaxOpData) over `rows` rows of `depth`; the output is scale 16/256, zero point 127. */
+  log_softmax: ['input', 'output', 'rows', 'depth', 'input_multiplier', 'input_left_shift', 'reverse_scaling_divisor', 'reverse_scaling_right_shift', 'diff_min'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordName = keyof typeof RECORDS;

@@ -85,20 +85,20 @@ export const SQUARED_DIFFERENCE: OpLowering<'SQUARED_DIFFERENCE'> = {
   },
 };
 
-export const MUL: OpLowering<'MUL'> = {
-  symbol: () => 'mul_s8',
-  record(ctx, { call, op, where }) {
-    const p = op.params;
-    return {
-      record: 'mul',
-      fields: {
-        ...broadcastFields(ctx, call, where), act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
-        input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
-        output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
-      },
-    };
-  },
+/** The mul record of a MUL or DIV call: TFLM's offsets, one output multiplier, the broadcast strides. */
+export const mulRecord: OpLowering<'MUL' | 'DIV'>['record'] = (ctx, { call, op, where }) => {
+  const p = op.params;
+  return {
+    record: 'mul',
+    fields: {
+      ...broadcastFields(ctx, call, where), act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+      input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
+      output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
+    },
+  };
 };
+
+export const MUL: OpLowering<'MUL'> = { symbol: () => 'mul_s8', record: mulRecord };
 
 function maxMin(name: string): OpLowering<'MAXIMUM' | 'MINIMUM'> {
   return {
@@ -117,7 +117,8 @@ function byInput(name: string) {
 }
 
 /** Input reference, output offset and element count: the fields every unary record starts with. */
-function unary(ctx: LowerContext, call: KernelCall, where: string) {
+/** A one-input element-wise call's input operand, its input/output record refs and its element count. */
+export function unary(ctx: LowerContext, call: KernelCall, where: string) {
   const x = operand(ctx, call.inputs[0], `${where} input`);
   const out = call.outputs[0]!;
   return { x, io: { input: x.ref, output: out.offset }, size: elementCount(out.shape) };
