@@ -26,3 +26,4 @@ export { lstm_s8, lstm_s16 } from './lstm';
 export { lut_s8 } from './lookup-table';
 export { div_s8 } from './div';
 export { log_softmax_s8 } from './log-softmax';
+export { batch_matmul_s8, batch_matmul_s16 } from './batch-matmul';

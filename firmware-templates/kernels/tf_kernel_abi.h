@@ -871,38 +871,44 @@ typedef struct {
 #define TF_LSTM_WORDS 59
 
 typedef struct {
-  int32_t input;
+  int32_t lhs;
+  int32_t rhs;
   int32_t output;
-  int32_t size;
-  int32_t table;
-} tf_lut_s8_args;
-#define TF_LUT_S8_INPUT 0
-#define TF_LUT_S8_OUTPUT 1
-#define TF_LUT_S8_SIZE 2
-#define TF_LUT_S8_TABLE 3
-#define TF_LUT_S8_WORDS 4
-
-typedef struct {
-  int32_t input;
-  int32_t output;
-  int32_t rows;
-  int32_t depth;
-  int32_t input_multiplier;
-  int32_t input_left_shift;
-  int32_t reverse_scaling_divisor;
-  int32_t reverse_scaling_right_shift;
-  int32_t diff_min;
-} tf_log_softmax_args;
-#define TF_LOG_SOFTMAX_INPUT 0
-#define TF_LOG_SOFTMAX_OUTPUT 1
-#define TF_LOG_SOFTMAX_ROWS 2
-#define TF_LOG_SOFTMAX_DEPTH 3
-#define TF_LOG_SOFTMAX_INPUT_MULTIPLIER 4
-#define TF_LOG_SOFTMAX_INPUT_LEFT_SHIFT 5
-#define TF_LOG_SOFTMAX_REVERSE_SCALING_DIVISOR 6
-#define TF_LOG_SOFTMAX_REVERSE_SCALING_RIGHT_SHIFT 7
-#define TF_LOG_SOFTMAX_DIFF_MIN 8
-#define TF_LOG_SOFTMAX_WORDS 9
+  int32_t batch[3];
+  int32_t lhs_steps[3];
+  int32_t rhs_steps[3];
+  int32_t m;
+  int32_t n;
+  int32_t k;
+  int32_t lhs_m_step;
+  int32_t lhs_k_step;
+  int32_t rhs_k_step;
+  int32_t rhs_n_step;
+  int32_t lhs_offset;
+  int32_t rhs_offset;
+  int32_t output_offset;
+  int32_t multiplier;
+  int32_t shift;
+} tf_batch_matmul_args;
+#define TF_BATCH_MATMUL_LHS 0
+#define TF_BATCH_MATMUL_RHS 1
+#define TF_BATCH_MATMUL_OUTPUT 2
+#define TF_BATCH_MATMUL_BATCH 3
+#define TF_BATCH_MATMUL_LHS_STEPS 6
+#define TF_BATCH_MATMUL_RHS_STEPS 9
+#define TF_BATCH_MATMUL_M 12
+#define TF_BATCH_MATMUL_N 13
+#define TF_BATCH_MATMUL_K 14
+#define TF_BATCH_MATMUL_LHS_M_STEP 15
+#define TF_BATCH_MATMUL_LHS_K_STEP 16
+#define TF_BATCH_MATMUL_RHS_K_STEP 17
+#define TF_BATCH_MATMUL_RHS_N_STEP 18
+#define TF_BATCH_MATMUL_LHS_OFFSET 19
+#define TF_BATCH_MATMUL_RHS_OFFSET 20
+#define TF_BATCH_MATMUL_OUTPUT_OFFSET 21
+#define TF_BATCH_MATMUL_MULTIPLIER 22
+#define TF_BATCH_MATMUL_SHIFT 23
+#define TF_BATCH_MATMUL_WORDS 24
 
 void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel requantization, groups */
 void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
@@ -984,8 +990,7 @@ void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> in
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states */
 void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
-void lut_s8(const int32_t *args); /* lut_s8: int8 256-entry table from Prepare; forward stream (also the stream-element order) */
-void div_s8(const int32_t *args); /* mul: int8, 1 / divisor by GetReciprocal, broadcasting; forward stream (also the stream-element order) */
-void log_softmax_s8(const int32_t *args); /* log_softmax: int8; per row: max, sum of exps, log, write pass */
+void batch_matmul_s8(const int32_t *args); /* batch_matmul: int8 batched matrix product, int32 accumulator, batch dims broadcast */
+void batch_matmul_s16(const int32_t *args); /* batch_matmul: int16 batched matrix product, int64 accumulator, batch dims broadcast */
 
 #endif /* TF_KERNEL_ABI_H */

@@ -2,6 +2,7 @@
 import type { AnyOp, Graph } from './graph.js';
 import type { OpKind } from './ops.js';
 import { byteSize, elementCount } from './shapes.js';
+import { batchMatMulGeometry } from './batch-matmul.js';
 
 /** MACs of one op: conv/depthwise/FC count one per weight use; MUL one per output element; the rest 0. */
 export function opMacs(graph: Graph, op: AnyOp): number {
@@ -9,6 +10,7 @@ export function opMacs(graph: Graph, op: AnyOp): number {
   if (op.kind === 'TRANSPOSE_CONV') return transposeConvMacs(shapeOf(op.inputs[2]!), shapeOf(op.outputs[0]!), shapeOf(op.inputs[1]!), op.attrs);
   if (op.kind === 'SVDF') return svdfMacs(shapeOf(op.inputs[0]!), shapeOf(op.inputs[1]!), shapeOf(op.inputs[2]!));
   if (op.kind === 'UNIDIRECTIONAL_SEQUENCE_LSTM') return lstmMacs(shapeOf(op.inputs[0]!), shapeOf(op.outputs[0]!));
+  if (op.kind === 'BATCH_MATMUL') return batchMatMulMacs(shapeOf(op.inputs[0]!), shapeOf(op.inputs[1]!), op.attrs.adjX, op.attrs.adjY);
   const weights = op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED' ? shapeOf(op.inputs[1]!) : [];
   return macsOf(op.kind, shapeOf(op.outputs[0]!), weights);
 }
@@ -28,6 +30,12 @@ export function lstmMacs(inputShape: readonly number[], outputShape: readonly nu
   const inputSize = inputShape[inputShape.length - 1] ?? 0;
   const units = outputShape[outputShape.length - 1] ?? 0;
   return elementCount(outputShape) * (4 * (inputSize + units) + 3);
+}
+
+/** BATCH_MATMUL's MACs: one per output element per accumulation step (0 for shapes that do not multiply). */
+export function batchMatMulMacs(lhs: readonly number[], rhs: readonly number[], adjX: boolean, adjY: boolean): number {
+  const g = batchMatMulGeometry(lhs, rhs, adjX, adjY);
+  return typeof g === 'string' ? 0 : elementCount(g.outShape) * g.k;
 }
 
 /** MACs from shapes alone (a patch tile's call has its own output shape): see opMacs. */

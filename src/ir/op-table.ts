@@ -196,6 +196,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   DIV: { ...binary(), cost: 'nonlinear', kernels: { wasm: 'div.ts', c: 'div.c' } },
   // LOG_SOFTMAX int8: SOFTMAX's row passes (max, sum of exps, then each output after its input is read).
   LOG_SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'log-softmax.ts', c: 'log_softmax.c' } },
+  // TFLM's BATCH_MATMUL: every output element a dot product over K of an LHS row and an RHS column (batch dims broadcast).
+  BATCH_MATMUL: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'batch-matmul.ts', c: 'batch_matmul.c' } },
 };
 
 /**

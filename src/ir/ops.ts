@@ -57,6 +57,7 @@ export const OP_KINDS = [
   'EXP',
   'DIV',
   'LOG_SOFTMAX',
+  'BATCH_MATMUL',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -181,6 +182,12 @@ export interface GatherAttrs {
   batchDims: number;
 }
 
+/** BATCH_MATMUL: adjX reads the LHS as [..., K, M], adjY the RHS as [..., N, K] (TFLite's adj_x / adj_y). */
+export interface BatchMatMulAttrs {
+  adjX: boolean;
+  adjY: boolean;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type NoAttrs = {};
 
@@ -238,6 +245,7 @@ export interface OpAttrs {
   EXP: NoAttrs;
   DIV: ElementwiseAttrs;
   LOG_SOFTMAX: NoAttrs;
+  BATCH_MATMUL: BatchMatMulAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -445,6 +453,18 @@ export interface LogSoftmaxParams {
   diffMin: number;
 }
 
+/**
+ * TFLM batch_matmul.cc Prepare: the real multiplier lhs_scale * rhs_scale (a float32 product) / output_scale
+ * (GetQuantizedConvolutionMultipler); offsets are the negated input zero points (0 on the int16 path).
+ */
+export interface BatchMatMulParams {
+  lhsOffset: number;
+  rhsOffset: number;
+  outputOffset: number;
+  multiplier: number;
+  shift: number;
+}
+
 export interface OpParams {
   ADD: AddSubParams;
   SUB: AddSubParams;
@@ -503,6 +523,7 @@ export interface OpParams {
   /** TFLM OpDataDiv: MUL's fields; the quotient through GetReciprocal of input 2 (div.h DivElementwise). */
   DIV: MulParams;
   LOG_SOFTMAX: LogSoftmaxParams;
+  BATCH_MATMUL: BatchMatMulParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

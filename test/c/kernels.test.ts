@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -188,6 +188,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CAST', castCase],
   ['PRELU int8', (r) => preluCase(r, 'int8')],
   ['PRELU int16', (r) => preluCase(r, 'int16')],
+  ['BATCH_MATMUL int8', (r) => batchMatMulCase(r, 'int8')],
+  ['BATCH_MATMUL int16', (r) => batchMatMulCase(r, 'int16')],
   ['MEAN int8', (r) => meanCase(r, 'int8')],
   ['MEAN int16', (r) => meanCase(r, 'int16')],
   ['CONCATENATION', concatCase],

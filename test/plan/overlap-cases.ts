@@ -507,3 +507,29 @@ export function lstmCase(r: Rng, activation: 'int8' | 'int16'): Graph {
   const cellClip = r.int(0, 1) === 0 ? 0 : r.float(0.5, 4);
   return singleOpGraph('UNIDIRECTIONAL_SEQUENCE_LSTM', { timeMajor, cellClip, projClip: 0 }, inputs, { ...hidden, shape: [...seq, units] });
 }
+
+/**
+ * BATCH_MATMUL: LHS and RHS of rank 2..5 whose batch dims broadcast (a dim of 1 on either side), random
+ * adj_x / adj_y, the RHS a constant one time in two (stored transposed by the lowering unless adj_y); int8
+ * with random zero points, or int16 with zero points 0.
+ */
+export function batchMatMulCase(r: Rng, dtype: 'int8' | 'int16' = 'int8'): Graph {
+  const m = r.int(1, 6), n = r.int(1, 9), k = r.int(1, 20);
+  const rank = r.int(2, 5);
+  const batch = Array.from({ length: rank - 2 }, () => r.int(1, 3));
+  const side = () => batch.map((d) => (r.int(0, 2) === 0 ? 1 : d)).slice(r.int(0, batch.length));
+  const adjX = r.int(0, 1) === 1, adjY = r.int(0, 1) === 1;
+  const lhsBatch = side(), rhsBatch = side();
+  const lhsShape = [...lhsBatch, ...(adjX ? [k, m] : [m, k])], rhsShape = [...rhsBatch, ...(adjY ? [n, k] : [k, n])];
+  const ext = (s: number[]) => [...new Array<number>(rank - 2 - s.length).fill(1), ...s];
+  const outBatch = ext(lhsBatch).map((d, i) => Math.max(d, ext(rhsBatch)[i]!));
+  const wide = dtype === 'int16';
+  const max = wide ? 32767 : 127;
+  const q = (s: number) => (wide ? { dtype, scale: s, zp: 0 } : { dtype, scale: s, zp: r.int(-20, 20) });
+  const lhs = q(r.float(0.01, 0.05)), rhs = q(r.float(0.01, 0.05));
+  const count = rhsShape.reduce((a, d) => a * d, 1);
+  const rhsSpec = r.int(0, 1) === 0 ? { shape: rhsShape, ...rhs } : { shape: rhsShape, ...rhs, values: r.ints(count, -max, max) };
+  return singleOpGraph('BATCH_MATMUL', { adjX, adjY }, [{ shape: lhsShape, ...lhs }, rhsSpec], {
+    shape: [...outBatch, m, n], ...q(lhs.scale * rhs.scale * Math.sqrt(k) * (wide ? 40000 : 100)),
+  });
+}

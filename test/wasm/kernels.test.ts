@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -252,6 +252,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['CAST', castCase],
   ['PRELU int8', (r) => preluCase(r, 'int8')],
   ['PRELU int16', (r) => preluCase(r, 'int16')],
+  ['BATCH_MATMUL int8', (r) => batchMatMulCase(r, 'int8')],
+  ['BATCH_MATMUL int16', (r) => batchMatMulCase(r, 'int16')],
   ['MEAN', meanCase],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],

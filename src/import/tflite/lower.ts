@@ -72,6 +72,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   EXP: [1, 1, []],
   DIV: [2, 2, []],
   LOG_SOFTMAX: [1, 1, []],
+  BATCH_MATMUL: [2, 2, []], // lhs, rhs
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -421,6 +422,8 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   EXP: noAttrs,
   DIV: (n) => ({ clamp: n.clamp() }),
   LOG_SOFTMAX: noAttrs,
+  // asymmetric_quantize_inputs is for hybrid (float LHS, int8 RHS) kernels, which TFLM has not: the params refuse those.
+  BATCH_MATMUL: (n) => ({ adjX: n.flag('adjX'), adjY: n.flag('adjY') }),
   DECODE: (n) => {
     const ancillary = n.input(1);
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });

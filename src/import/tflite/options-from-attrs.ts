@@ -88,6 +88,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     case 'SPLIT':
     case 'SPLIT_V':
       return { numSplits: op.outputs.length };
+    case 'BATCH_MATMUL':
+      return { adjX: op.attrs.adjX, adjY: op.attrs.adjY };
     case 'GATHER':
       return { axis: op.attrs.axis, batchDims: op.attrs.batchDims };
     case 'CAST':

@@ -127,6 +127,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   EXP: empty(33), // ExpOptions has no fields
   DIV: { unionType: 29, fields: [f('activation', 0, 'i8')] },
   LOG_SOFTMAX: empty(36), // LogSoftmaxOptions has no fields
+  BATCH_MATMUL: { unionType: 101, fields: [f('adjX', 0, 'bool'), f('adjY', 1, 'bool'), f('asymmetricQuantizeInputs', 2, 'bool')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -60,4 +60,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   EXP: 2, // 2: int8 / int16 (TFLM's Prepare refuses both: float32 only; the params check them)
   DIV: 2, // 2: broadcasting over 5-D (int8 keeps version 1 or 2)
   LOG_SOFTMAX: 2, // 2: int8
+  BATCH_MATMUL: 4, // 2: int8, 3: int16, 4: asymmetric_quantize_inputs (hybrid: the params refuse a float LHS with an int8 RHS)
 };

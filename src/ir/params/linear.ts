@@ -28,6 +28,7 @@ import type {
   PadParams,
   Padding,
   PreluParams,
+  BatchMatMulParams,
 } from '../ops.js';
 import { requantMultiplier } from './multiplier.js';
 import { checkedLog2, dtypeRange } from '../quant.js';
@@ -36,6 +37,7 @@ import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import type { DeriveContext, ParamDerivers } from './types.js';
 import { FLOAT32_MAX, isFloatOp } from '../float.js';
 import { checkPackedIndices, lutLayoutOf } from '../lut.js';
+import { batchMatMulGeometry } from '../batch-matmul.js';
 
 export type LinearKind =
   | 'CONV_2D'
@@ -74,7 +76,8 @@ export type LinearKind =
   | 'GATHER'
   | 'CAST'
   | 'PRELU'
-  | 'DIV';
+  | 'DIV'
+  | 'BATCH_MATMUL';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -684,6 +687,34 @@ function derivePrelu(ctx: DeriveContext<'PRELU'>): PreluParams | null {
     inputOffset: -qx.zeroPoint, alphaOffset: -qa.zeroPoint, outputOffset: qo.zeroPoint,
     multiplier1: m1.multiplier, shift1: m1.shift, multiplier2: m2.multiplier, shift2: m2.shift,
   };
+}
+
+/**
+ * BATCH_MATMUL (TFLM batch_matmul.cc Prepare): LHS, RHS and output of one dtype (float32, int8, int16; no
+ * hybrid), ranks 2..5, batch dims that broadcast, equal accumulation depths; the output takes the computed
+ * shape (TFLM rewrites its dims: any declared shape of as many elements and at least that rank runs). Multiplier
+ * as GetQuantizedConvolutionMultipler (float32 scale product / output scale); int16 zero points 0.
+ */
+function deriveBatchMatMul(ctx: DeriveContext<'BATCH_MATMUL'>): BatchMatMulParams | null {
+  checkInputCount(ctx, 2, 2);
+  const lhs = input(ctx, 0, 'the LHS');
+  const rhs = input(ctx, 1, 'the RHS');
+  const outT = output(ctx);
+  requireDtype(ctx, lhs, ['float32', 'int8', 'int16']);
+  requireSameDtype(ctx, lhs, rhs);
+  requireSameDtype(ctx, lhs, outT);
+  const { adjX, adjY } = ctx.op.attrs;
+  const g = batchMatMulGeometry(lhs.shape, rhs.shape, adjX, adjY);
+  if (typeof g === 'string') throw formatError(ctx, `LHS ${fmt(lhs.shape)} x RHS ${fmt(rhs.shape)}${adjX ? ' (adj_x)' : ''}${adjY ? ' (adj_y)' : ''}: ${g}`);
+  if (outT.shape.length < g.outShape.length || elementCount(outT.shape) !== elementCount(g.outShape)) {
+    throw formatError(ctx, `output ${fmt(outT.shape)} does not hold the product's ${fmt(g.outShape)}`, outT);
+  }
+  if (lhs.dtype === 'float32') return null;
+  const ql = perTensorQuant(ctx, lhs), qr = perTensorQuant(ctx, rhs), qo = perTensorQuant(ctx, outT);
+  const wide = lhs.dtype === 'int16';
+  if (wide) requireZeroPoints16(ctx, [[lhs, ql.zeroPoint], [rhs, qr.zeroPoint], [outT, qo.zeroPoint]]);
+  const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, Math.fround(ql.scale * qr.scale) / qo.scale, wide ? MAX_SHIFT_64 : undefined);
+  return { lhsOffset: -ql.zeroPoint, rhsOffset: -qr.zeroPoint, outputOffset: qo.zeroPoint, multiplier: q.multiplier, shift: q.shift };
 }
 
 /** Dtypes TFLM's MAXIMUM/MINIMUM compare (int64 too, which our typed views do not mix with numbers). */
@@ -1313,4 +1344,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   CAST: deriveCast,
   PRELU: derivePrelu,
   DIV: deriveDiv,
+  BATCH_MATMUL: deriveBatchMatMul,
 };

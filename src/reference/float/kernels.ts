@@ -3,6 +3,7 @@
 import type { OpKind } from '../../ir/ops.js';
 import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from '../ops/blocks.js';
 import { cast } from '../ops/cast.js';
+import { floatBatchMatMul } from '../ops/batch-matmul.js';
 import { concatenation } from '../ops/concatenation.js';
 import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
@@ -90,4 +91,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   EXP: floatExp,
   DIV: floatDiv,
   LOG_SOFTMAX: floatLogSoftmax,
+  BATCH_MATMUL: floatBatchMatMul,
 };

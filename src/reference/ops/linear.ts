@@ -4,6 +4,7 @@ import type { RefKernels } from '../types.js';
 import { broadcastTo, depthToSpace, gather, pack, shape, spaceToDepth, split, zerosLike } from './blocks.js';
 import { cast } from './cast.js';
 import { prelu } from './prelu.js';
+import { batchMatMul } from './batch-matmul.js';
 import { concatenation } from './concatenation.js';
 import { conv2d } from './conv.js';
 import { decode } from './decode.js';
@@ -61,4 +62,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   CAST: cast,
   PRELU: prelu,
   DIV: div,
+  BATCH_MATMUL: batchMatMul,
 };

@@ -110,4 +110,6 @@ export const KERNELS: Record<string, KernelSpec> = {
   lut_s8: { record: 'lut_s8', ops: ['ELU'], variant: 'default', summary: `int8 256-entry table from Prepare; ${ELEMENTWISE}` },
   div_s8: { record: 'mul', ops: ['DIV'], variant: 'default', summary: `int8, 1 / divisor by GetReciprocal, broadcasting; ${ELEMENTWISE}` },
   log_softmax_s8: { record: 'log_softmax', ops: ['LOG_SOFTMAX'], variant: 'default', summary: 'int8; per row: max, sum of exps, log, write pass' },
+  batch_matmul_s8: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int8 batched matrix product, int32 accumulator, batch dims broadcast' },
+  batch_matmul_s16: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int16 batched matrix product, int64 accumulator, batch dims broadcast' },
 };

@@ -7,6 +7,7 @@ import * as e from './ops/elementwise.js';
 import * as l from './ops/lookup.js';
 import * as ls from './ops/log-softmax.js';
 import * as m from './ops/movement.js';
+import * as mm from './ops/matmul.js';
 import * as r from './ops/recurrent.js';
 import * as w from './ops/window.js';
 
@@ -64,4 +65,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   EXP: l.EXP,
   DIV: d.DIV,
   LOG_SOFTMAX: ls.LOG_SOFTMAX,
+  BATCH_MATMUL: mm.BATCH_MATMUL,
 };

@@ -157,6 +157,15 @@ export const RECORDS = {
   lut_s8: ['input', 'output', 'size', 'table'],
   /** LOG_SOFTMAX int8 (TFLM LogSoftmaxOpData) over `rows` rows of `depth`; the output is scale 16/256, zero point 127. */
   log_softmax: ['input', 'output', 'rows', 'depth', 'input_multiplier', 'input_left_shift', 'reverse_scaling_divisor', 'reverse_scaling_right_shift', 'diff_min'],
+  /**
+   * BATCH_MATMUL: out[b, m, n] over the 3 broadcast batch dims (`batch`; each operand's element step per batch
+   * dim in lhs_steps / rhs_steps, 0 where it broadcasts); LHS element (m, k) at m * lhs_m_step + k * lhs_k_step,
+   * RHS element (k, n) at k * rhs_k_step + n * rhs_n_step (a constant RHS is stored [.., N, K]: rhs_k_step 1).
+   */
+  batch_matmul: [
+    'lhs', 'rhs', 'output', 'batch[3]', 'lhs_steps[3]', 'rhs_steps[3]', 'm', 'n', 'k',
+    'lhs_m_step', 'lhs_k_step', 'rhs_k_step', 'rhs_n_step', 'lhs_offset', 'rhs_offset', 'output_offset', 'multiplier', 'shift',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordName = keyof typeof RECORDS;
