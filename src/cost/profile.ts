@@ -7,7 +7,7 @@ import { elementCount, byteSize } from '../ir/shapes.js';
 import { callSymbols } from '../schedule/abi/lower.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
-import { graphWeightBytes, macsOf, opWeightBytes, transposeConvMacs } from '../ir/macs.js';
+import { batchMatMulMacs, graphWeightBytes, macsOf, opWeightBytes, svdfMacs, transposeConvMacs } from '../ir/macs.js';
 import { callCost, kindOfSymbol, type CallFeatures, type DeviceModel, type KernelKind } from './devices.js';
 
 export interface ProfileLayer {
@@ -95,7 +95,6 @@ export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
     const n = elementCount(call.tile.shape);
     return { macs: 0, tailMacs: 0, outputs: n, borderOutputs: 0, windowRows: 0, pixels: 0, columnElements: 0, inputs: n, weightBytes: 0, activationBytes: 2 * byteSize(call.tile.shape, call.tile.dtype) };
   }
-  const out = call.outputs[0]!;
   let inputs = 0;
   let activationBytes = 0;
   let weightBytes = 0;
@@ -114,12 +113,27 @@ export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
     activationBytes += byteSize(r.shape, r.dtype);
   }
   const weightShape = weightShapeOf(graph, call);
-  const op = call.op;
-  const data = call.inputs[2];
-  const macs = op.kind === 'TRANSPOSE_CONV' && data
-    ? transposeConvMacs('arena' in data ? data.arena.shape : graph.tensors[data.constant]!.shape, out.shape, weightShape, op.attrs)
-    : macsOf(op.kind, out.shape, weightShape);
+  const macs = callMacs(graph, call, weightShape);
   return { macs, tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), columnElements: columnOf(call, macs), inputs, weightBytes, activationBytes };
+}
+
+/** A call's MACs from its own operands' shapes (a patch tile's call has its own); ops whose MACs need more than the output and weight shapes get them from their inputs. */
+function callMacs(graph: Graph, call: KernelCall, weightShape: readonly number[]): number {
+  const shape = (i: number) => {
+    const o = call.inputs[i];
+    return !o ? [] : 'arena' in o ? o.arena.shape : graph.tensors[o.constant]!.shape;
+  };
+  const op = call.op;
+  switch (op.kind) {
+    case 'TRANSPOSE_CONV':
+      return call.inputs[2] ? transposeConvMacs(shape(2), call.outputs[0]!.shape, weightShape, op.attrs) : 0;
+    case 'SVDF':
+      return svdfMacs(shape(0), shape(1), shape(2));
+    case 'BATCH_MATMUL':
+      return batchMatMulMacs(shape(0), shape(1), op.attrs.adjX, op.attrs.adjY);
+    default:
+      return macsOf(op.kind, call.outputs[0]!.shape, weightShape);
+  }
 }
 
 function columnOf(call: KernelCall, macs: number): number {

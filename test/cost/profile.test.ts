@@ -9,6 +9,8 @@ import { opMacs } from '../../src/ir/macs.js';
 import { profileSchedule, type Profile } from '../../src/cost/profile.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
+import { batchMatMulCase, svdfCase } from '../plan/overlap-cases.js';
+import { rng } from '../plan/overlap-harness.js';
 
 const M4 = DEVICES['cortex-m4'];
 
@@ -27,6 +29,17 @@ function block(filters = 64): Graph {
 }
 
 describe('profileSchedule', () => {
+  it('SVDF and BATCH_MATMUL layers carry their MACs (the feature matmul and time dot products; output elements x depth), priced per MAC', () => {
+    for (const [name, make] of [['SVDF', (s: number) => svdfCase(rng(s), 'int8')], ['BATCH_MATMUL', (s: number) => batchMatMulCase(rng(s), 'int8')]] as const) {
+      for (let seed = 1; seed <= 5; seed++) {
+        const g = make(seed);
+        const layer = profileOf(g).layers[0]!;
+        expect([name, seed, layer.macs]).toEqual([name, seed, opMacs(g, g.ops[0]!)]);
+        expect(layer.macs, `${name} seed ${seed}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('hand-checked MACs, params, bytes and intensity per layer', () => {
     const p = profileOf(block());
     expect(p.layers.map((l) => [l.op, l.name])).toEqual([
