@@ -1,6 +1,10 @@
-// `npm run bench:calibrate [-- --models kws,vww] [-- --no-write]`: fits the Cortex-M4 instruction model of
-// the profiler (src/cost/devices.ts) to instructions measured with the qemu-m4 engine, writes the fitted
-// constants to src/cost/calibration/cortex-m4.json and the per-model error to BENCHMARKS.md.
+// `npm run bench:calibrate [-- --models kws,vww] [-- --ops | --ops-only] [-- --no-write] [-- --help]`: fits the
+// Cortex-M4 instruction model of the profiler (src/cost/devices.ts) to instructions measured with the qemu-m4
+// engine, writes the fitted constants to src/cost/calibration/cortex-m4.json and the per-model error to BENCHMARKS.md.
+// `--ops` adds the calibration points of bench/calibrate-ops.ts (the kernel suites' single-op families, for
+// kernels no shared model calls) and writes their per-kernel instructions per output element / per MAC;
+// `--ops-only` measures those alone: the kinds a shared model uses keep their stored fit (their points are
+// only checked), the others are fitted from the points, and the stored per-model figures are kept.
 //
 // Method. Every shared model that builds for the engine is planned layer by layer (as `tinyforge profile`
 // plans it by default; mcunet_vww with --int8-io, as firmware runs it) and its Schedule run twice ways on
@@ -29,6 +33,7 @@ import { byteSize } from '../src/ir/shapes.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { benchModels } from './plan.js';
+import { CALIBRATION_FAMILIES, familyGraphs, mergeGraphs } from './calibrate-ops.js';
 import { writeSection } from './sections.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,6 +47,17 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const only = option('--models')?.split(',');
+const opsOnly = flag('--ops-only');
+const withOps = opsOnly || flag('--ops');
+/** Graphs per calibration family (each family's graphs merged into one firmware run). */
+const OP_SEEDS = Number(option('--op-seeds') ?? 6);
+
+const HELP = `npm run bench:calibrate [-- options]
+  --models a,b    only the shared models whose name contains one of these
+  --ops           also the single-op calibration points (bench/calibrate-ops.ts), ${OP_SEEDS} graphs per family (--op-seeds N)
+  --ops-only      the calibration points alone: kinds the shared models use keep their stored fit; the rest are fitted
+  --dump FILE     every sample and run as JSON
+  --no-write      print only (no cortex-m4.json, no BENCHMARKS.md)`;
 const MLPERF = new Set(['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8']);
 
 const log = (text: string) => process.stderr.write(text);
@@ -234,7 +250,67 @@ function kernelVersion(): { sourcesSha256: string; lastCommit: string } {
   return { sourcesSha256: hash.digest('hex').slice(0, 16), lastCommit };
 }
 
+/** One calibration family's measured calls (bench/calibrate-ops.ts), for its per-kernel row. */
+interface FamilyRun {
+  family: string;
+  symbols: string[];
+  kinds: KernelKind[];
+  calls: CostedCall[];
+  measured: number[];
+}
+
+/** Each calibration family's graphs merged into one Schedule, per-call counts from one profiled invoke on qemu-m4. */
+function measureFamilies(samples: Sample[], totals: Map<string, number>): { runs: FamilyRun[]; failed: string[] } {
+  const runs: FamilyRun[] = [];
+  const failed: string[] = [];
+  for (const f of CALIBRATION_FAMILIES) {
+    const t0 = Date.now();
+    log(`op:${f.name}: `);
+    try {
+      const { plan } = planModel(mergeGraphs(f.name, familyGraphs(f, OP_SEEDS)));
+      const schedule = scheduleOf(plan);
+      const ramBytes = Math.max(256 * 1024, Math.ceil((schedule.arenaBytes + 64 * 1024) / 65536) * 65536);
+      const calls = scheduleCalls(schedule);
+      const perCall = runOnQemu(schedule, inputsFor('', schedule), { ramBytes, profileCalls: true }).callInstructions;
+      if (!perCall) throw new Error('the engine gave no per-call counts');
+      const model = `op:${f.name}`;
+      perCall.forEach((n, i) => samples.push({ model, kind: calls[i]!.kind, features: calls[i]!.features, measured: n }));
+      totals.set(model, perCall.reduce((a, n) => a + n, 0));
+      runs.push({
+        family: f.name, calls, measured: perCall,
+        symbols: [...new Set(calls.map((c) => c.symbol ?? '?'))], kinds: [...new Set(calls.map((c) => c.kind))],
+      });
+      log(`${calls.length} calls (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+      log(`failed: ${why}\n`);
+      failed.push(`${f.name} (${why})`);
+    }
+  }
+  return { runs, failed };
+}
+
+/** Per family: instructions per MAC (MAC kernels) or per output element, measured and as the fit estimates them. */
+function familyRows(runs: FamilyRun[], coefficients: Calibration['coefficients']) {
+  return runs.map((r) => {
+    const macs = r.calls.reduce((a, c) => a + c.features.macs, 0);
+    const outputs = r.calls.reduce((a, c) => a + c.features.outputs, 0);
+    const measured = r.measured.reduce((a, n) => a + n, 0);
+    const estimated = estimate(r.calls, coefficients);
+    const units = macs > 0 ? macs : outputs;
+    return {
+      family: r.family, kernels: r.symbols, kinds: r.kinds, calls: r.calls.length, macs, outputs, measured,
+      per: macs > 0 ? 'MAC' : 'output', perUnit: Number((measured / Math.max(1, units)).toFixed(2)),
+      error: Number((estimated / measured - 1).toFixed(4)),
+    };
+  });
+}
+
 function main(): void {
+  if (flag('--help')) {
+    console.log(HELP);
+    return;
+  }
   if (!existsSync(join(shared, 'models'))) {
     console.error(`bench:calibrate: ${shared} not found; calibration runs the shared models`);
     process.exit(1);
@@ -251,7 +327,7 @@ function main(): void {
   const samples: Sample[] = [];
   const skipped: string[] = [];
   const perCallSource = new Set<string>();
-  for (const { path, name, int8Io } of benchModels(shared)) {
+  for (const { path, name, int8Io } of opsOnly ? [] : benchModels(shared)) {
     if (only && !only.some((o) => name.includes(o))) continue;
     const graph = readTflite(new Uint8Array(readFileSync(join(shared, 'models', `${path}.tflite`))));
     const { plan } = planModel(graph, { int8Io });
@@ -291,16 +367,24 @@ function main(): void {
     log(` done (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
     runs.push({ model: path, options: int8Io ? '--int8-io' : '', calls, measured: whole });
   }
-  if (runs.length === 0) {
+  if (runs.length === 0 && !opsOnly) {
     console.error('bench:calibrate: no model could be measured');
     process.exit(1);
   }
 
+  const totals = new Map(runs.map((r) => [r.model.split('/')[1]!, r.measured]));
+  const families = withOps ? measureFamilies(samples, totals) : { runs: [], failed: [] };
   const dump = option('--dump');
   if (dump) writeFileSync(dump, JSON.stringify({ samples, runs: runs.map((r) => ({ model: r.model, measured: r.measured, calls: r.calls })) }));
-  const totals = new Map(runs.map((r) => [r.model.split('/')[1]!, r.measured]));
-  const coefficients = fit(samples, priorCoefficients, totals);
-  const models = runs.map((r) => {
+  const previous = prior as Calibration & { kinds?: Record<string, { calls: number; rmsError: number | null }>; skipped?: string[]; families?: unknown };
+  // --ops-only: a kind some shared model uses keeps its stored fit (its points are only checked against it).
+  const sharedKind = (k: KernelKind) => (previous.kinds?.[k]?.calls ?? 0) > 0;
+  const coefficients = opsOnly
+    ? (Object.fromEntries(KERNEL_KINDS.map((k) => [k, sharedKind(k) || !samples.some((s) => s.kind === k) ? { ...priorCoefficients[k], ...previous.coefficients[k] } : fitKind(k, samples.filter((s) => s.kind === k), priorCoefficients[k], totals)])) as Calibration['coefficients'])
+    : fit(samples, priorCoefficients, totals);
+  const models = opsOnly ? (previous.models as ReturnType<typeof modelFigures>) : modelFigures();
+  function modelFigures() {
+    return runs.map((r) => {
     const estimated = Math.round(estimate(r.calls, coefficients));
     const name = r.model.split('/')[1]!;
     const heldOut = fit(samples.filter((s) => s.model !== name), priorCoefficients, totals);
@@ -315,11 +399,13 @@ function main(): void {
       mlperfTiny: MLPERF.has(name),
     };
   });
+  }
   const perKind = Object.fromEntries(
     KERNEL_KINDS.map((k) => {
       const s = samples.filter((x) => x.kind === k);
       const rel = s.filter((x) => x.measured > 0).map((x) => estimate([{ opIndex: 0, symbol: null, kind: k, features: x.features }], coefficients) / x.measured - 1);
       const rms = rel.length > 0 ? Math.sqrt(rel.reduce((a, e) => a + e * e, 0) / rel.length) : null;
+      if (opsOnly && sharedKind(k)) return [k, previous.kinds![k]!];
       return [k, { calls: s.length, rmsError: rms === null ? null : Number(rms.toFixed(4)) }];
     }),
   );
@@ -334,7 +420,9 @@ function main(): void {
     prior: priorCoefficients,
     kinds: perKind,
     models,
-    skipped,
+    skipped: opsOnly ? (previous.skipped ?? []) : skipped,
+    families: withOps ? familyRows(families.runs, coefficients) : (previous.families ?? []),
+    familiesFailed: families.failed,
   };
   if (!flag('--no-write')) {
     writeFileSync(calibrationFile, JSON.stringify(result, null, 2) + '\n');
@@ -348,9 +436,29 @@ function main(): void {
     writeSection(file, 'calibrate', section, 'Profiler calibration');
     log(`bench:calibrate: wrote the calibration table to ${file}\n`);
   }
+  if (withOps) {
+    const opsSection = familiesMarkdown(result.families as ReturnType<typeof familyRows>, families.failed, result.date);
+    console.log(opsSection);
+    if (!flag('--no-write')) writeSection(join(repo, 'BENCHMARKS.md'), 'calibrate-ops', opsSection, 'Profiler calibration: kernels no shared model calls');
+  }
   const worst = models.filter((m) => m.mlperfTiny).reduce((w, m) => Math.max(w, Math.abs(m.error)), 0);
   log(`bench:calibrate: worst MLPerf Tiny error ${(worst * 100).toFixed(1)}% (acceptance: within 15%)\n`);
   if (worst > 0.15) process.exitCode = 3;
+}
+
+function familiesMarkdown(rows: ReturnType<typeof familyRows>, failed: string[], date: string): string {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines = [
+    `Measured ${date}: each family's ${OP_SEEDS} single-op graphs (the kernel suites' generators, small random shapes) merged into one Schedule, per-call counts of one invoke on qemu-m4. Instructions per MAC (MAC kernels) or per output element include each call's fixed cost; "fit error" is the profiler's estimate for these calls / measured − 1.`,
+    '',
+    '| kernel family | kernels | profiler kind | calls | MACs | output elements | measured instructions | instructions per MAC / per output | fit error |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.family} | ${r.kernels.join(', ')} | ${r.kinds.join(', ')} | ${r.calls} | ${fmt(r.macs)} | ${fmt(r.outputs)} | ${fmt(r.measured)} | ${r.perUnit} / ${r.per} | ${pct(r.error)} |`);
+  }
+  if (failed.length > 0) lines.push('', `Not measured: ${failed.join('; ')}.`);
+  return lines.join('\n');
 }
 
 function calibrationMarkdown(r: {

@@ -45,6 +45,17 @@ export const KERNEL_KINDS = [
   'mean',
   'quantize',
   'copy',
+  // Kernels no shared model calls, fitted on bench/calibrate-ops.ts's single-op points (npm run bench:calibrate -- --ops).
+  'svdf',
+  'batch_matmul',
+  'mac16',
+  'dwconv2d_s16',
+  'pool_s16',
+  'nonlinear_s16',
+  'softmax_s16',
+  'rsqrt',
+  'broadcast_binary',
+  'move',
 ] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
 // Every op's base cost kind is priced: this fails to compile when the op table names a kind not listed above.
@@ -56,6 +67,30 @@ const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
   conv2d_s8_1x1: 'conv2d_1x1',
   dwconv2d_s8_3x3: 'dwconv2d_3x3',
   dwconv2d_s8_inplace_channel: 'dwconv2d_inplace',
+  svdf_s8: 'svdf',
+  svdf_s16: 'svdf',
+  batch_matmul_s8: 'batch_matmul',
+  // The scalar int64-accumulator MAC loops of the 16x8 path.
+  fully_connected_s16: 'mac16',
+  batch_matmul_s16: 'mac16',
+  dwconv2d_s16: 'dwconv2d_s16',
+  avgpool2d_s16: 'pool_s16',
+  maxpool2d_s16: 'pool_s16',
+  logistic_s16: 'nonlinear_s16',
+  tanh_s16: 'nonlinear_s16',
+  softmax_s16: 'softmax_s16',
+  rsqrt_s8: 'rsqrt',
+  // The element-wise kernels on the 6-D broadcast walk with per-element requantization (ADD's table path aside).
+  squared_difference_s8: 'broadcast_binary',
+  squared_difference_s16: 'broadcast_binary',
+  prelu_s8: 'broadcast_binary',
+  prelu_s16: 'broadcast_binary',
+  // Element moves with a cheaper call set-up than strided_copy's 6-D walk (the shared models' 'copy').
+  gather: 'move',
+  split: 'move',
+  concatenation: 'move',
+  pad: 'move',
+  cast: 'move',
 };
 
 /**
@@ -94,6 +129,16 @@ export const KIND_FEATURES: Record<KernelKind, readonly Feature[]> = {
   mean: ['call', 'output', 'input'],
   quantize: ['call', 'output'],
   copy: ['call', 'output'],
+  svdf: ['call', 'mac', 'output'],
+  batch_matmul: ['call', 'mac', 'output'],
+  mac16: ['call', 'mac', 'output'],
+  dwconv2d_s16: ['call', 'mac', 'output', 'pixel'],
+  pool_s16: ['call', 'output', 'input', 'pixel'],
+  nonlinear_s16: ['call', 'output'],
+  softmax_s16: ['call', 'output'],
+  rsqrt: ['call', 'output'],
+  broadcast_binary: ['call', 'output'],
+  move: ['call', 'output'],
 };
 
 /** The value of one feature for a call. */
@@ -202,6 +247,16 @@ const M4_CPI: Record<KernelKind, number> = {
   mean: 1.4,
   quantize: 1.3,
   copy: 1.6,
+  svdf: 1.5,
+  batch_matmul: 1.5,
+  mac16: 1.5,
+  dwconv2d_s16: 1.5,
+  pool_s16: 1.4,
+  nonlinear_s16: 1.3,
+  softmax_s16: 1.3,
+  rsqrt: 1.3,
+  broadcast_binary: 1.3,
+  move: 1.6,
 };
 
 const scaled = (cpi: Record<KernelKind, number>, f: number) =>

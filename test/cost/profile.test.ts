@@ -6,6 +6,7 @@ import { ModelBuilder } from '../../src/builder/index.js';
 import calibration from '../../src/cost/calibration/cortex-m4.json' with { type: 'json' };
 import { CORES, DEVICES, FEATURES, KERNEL_KINDS, KIND_FEATURES, callCost, kindOfSymbol, type CallFeatures } from '../../src/cost/devices.js';
 import { opMacs } from '../../src/ir/macs.js';
+import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import { profileSchedule, type Profile } from '../../src/cost/profile.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
@@ -164,7 +165,21 @@ describe('calibration/cortex-m4.json', () => {
     source: string;
     coefficients: Record<string, Record<string, number>>;
     models: Array<{ model: string; error: number; mlperfTiny?: boolean }>;
+    kinds?: Record<string, { calls: number; rmsError: number | null }>;
   };
+
+  it('when fitted: every kernel kind has measured calls (shared models or bench/calibrate-ops.ts points), the fast-path kinds their parent\'s', () => {
+    if (cal.source === 'first guess') return;
+    const unfitted = KERNEL_KINDS.filter((k) => !(cal.kinds?.[k]?.calls ?? 0));
+    expect(unfitted).toEqual(['dwconv2d_3x3']);
+    expect(cal.coefficients.dwconv2d_3x3).toEqual(cal.coefficients.dwconv2d);
+  });
+
+  it('every kernel of the ABI is priced by a kind (new kernels of issue 15 by their own where their loops differ)', () => {
+    for (const symbol of Object.keys(KERNELS)) expect(KERNEL_KINDS, symbol).toContain(kindOfSymbol(symbol));
+    expect(['svdf_s8', 'batch_matmul_s8', 'fully_connected_s16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt_s8', 'gather'].map(kindOfSymbol))
+      .toEqual(['svdf', 'batch_matmul', 'mac16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt', 'move']);
+  });
 
   it('has every kind and feature, non-negative, zero outside the kind\'s features', () => {
     for (const kind of KERNEL_KINDS) {
