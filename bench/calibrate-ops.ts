@@ -3,7 +3,7 @@
 // kernel family has calls the profiler's fit (bench/calibrate.ts --ops) can use.
 import type { Graph } from '../src/ir/graph.js';
 import {
-  batchMatMulCase, binary16Case, binaryCase, blockMoveCase, castCase, dw16Case, fc16Case, gatherCase, packCase, poolCase, preluCase,
+  batchMatMulCase, binary16Case, lstmCase, binaryCase, blockMoveCase, castCase, dw16Case, fc16Case, gatherCase, packCase, poolCase, preluCase,
   sigmoidTanh16Case, softmax16Case, splitCase, svdfCase, unaryCase,
 } from '../test/plan/overlap-cases.js';
 import { rng, singleOpGraph, type Rng } from '../test/plan/overlap-harness.js';
@@ -31,6 +31,8 @@ function broadcastToCase(r: Rng): Graph {
 export const CALIBRATION_FAMILIES: CalibrationFamily[] = [
   { name: 'SVDF int8 state', make: (r) => svdfCase(r, 'int8') },
   { name: 'SVDF int16 state', make: (r) => svdfCase(r, 'int16') },
+  { name: 'LSTM int8', make: (r) => lstmCase(r, 'int8') },
+  { name: 'LSTM 16x8', make: (r) => lstmCase(r, 'int16') },
   { name: 'BATCH_MATMUL int8', make: (r) => batchMatMulCase(r, 'int8') },
   { name: 'BATCH_MATMUL int16', make: (r) => batchMatMulCase(r, 'int16') },
   { name: 'FULLY_CONNECTED 16x8', make: fc16Case },

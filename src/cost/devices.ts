@@ -56,6 +56,7 @@ export const KERNEL_KINDS = [
   'rsqrt',
   'broadcast_binary',
   'move',
+  'lstm',
 ] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
 // Every op's base cost kind is priced: this fails to compile when the op table names a kind not listed above.
@@ -91,6 +92,8 @@ const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
   concatenation: 'move',
   pad: 'move',
   cast: 'move',
+  lstm_s8: 'lstm',
+  lstm_s16: 'lstm',
 };
 
 /**
@@ -139,6 +142,7 @@ export const KIND_FEATURES: Record<KernelKind, readonly Feature[]> = {
   rsqrt: ['call', 'output'],
   broadcast_binary: ['call', 'output'],
   move: ['call', 'output'],
+  lstm: ['call', 'mac', 'output'],
 };
 
 /** The value of one feature for a call. */
@@ -257,6 +261,7 @@ const M4_CPI: Record<KernelKind, number> = {
   rsqrt: 1.3,
   broadcast_binary: 1.3,
   move: 1.6,
+  lstm: 1.5,
 };
 
 const scaled = (cpi: Record<KernelKind, number>, f: number) =>

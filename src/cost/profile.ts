@@ -7,7 +7,7 @@ import { elementCount, byteSize } from '../ir/shapes.js';
 import { callSymbols } from '../schedule/abi/lower.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
-import { batchMatMulMacs, graphWeightBytes, macsOf, opWeightBytes, svdfMacs, transposeConvMacs } from '../ir/macs.js';
+import { batchMatMulMacs, graphWeightBytes, macsOf, lstmMacs, opWeightBytes, svdfMacs, transposeConvMacs } from '../ir/macs.js';
 import { callCost, kindOfSymbol, type CallFeatures, type DeviceModel, type KernelKind } from './devices.js';
 
 export interface ProfileLayer {
@@ -129,6 +129,8 @@ function callMacs(graph: Graph, call: KernelCall, weightShape: readonly number[]
       return call.inputs[2] ? transposeConvMacs(shape(2), call.outputs[0]!.shape, weightShape, op.attrs) : 0;
     case 'SVDF':
       return svdfMacs(shape(0), shape(1), shape(2));
+    case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
+      return lstmMacs(shape(0), call.outputs[0]!.shape);
     case 'BATCH_MATMUL':
       return batchMatMulMacs(shape(0), shape(1), op.attrs.adjX, op.attrs.adjY);
     default:

@@ -10,7 +10,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import { profileSchedule, type Profile } from '../../src/cost/profile.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../../src/pipeline.js';
-import { batchMatMulCase, svdfCase } from '../plan/overlap-cases.js';
+import { batchMatMulCase, lstmCase, svdfCase } from '../plan/overlap-cases.js';
 import { rng } from '../plan/overlap-harness.js';
 
 const M4 = DEVICES['cortex-m4'];
@@ -30,8 +30,8 @@ function block(filters = 64): Graph {
 }
 
 describe('profileSchedule', () => {
-  it('SVDF and BATCH_MATMUL layers carry their MACs (the feature matmul and time dot products; output elements x depth), priced per MAC', () => {
-    for (const [name, make] of [['SVDF', (s: number) => svdfCase(rng(s), 'int8')], ['BATCH_MATMUL', (s: number) => batchMatMulCase(rng(s), 'int8')]] as const) {
+  it('SVDF, BATCH_MATMUL and UNIDIRECTIONAL_SEQUENCE_LSTM layers carry their MACs (feature matmul and time dot products; output elements x depth; gates), priced per MAC', () => {
+    for (const [name, make] of [['SVDF', (s: number) => svdfCase(rng(s), 'int8')], ['BATCH_MATMUL', (s: number) => batchMatMulCase(rng(s), 'int8')], ['LSTM', (s: number) => lstmCase(rng(s), 'int8')]] as const) {
       for (let seed = 1; seed <= 5; seed++) {
         const g = make(seed);
         const layer = profileOf(g).layers[0]!;
@@ -177,8 +177,8 @@ describe('calibration/cortex-m4.json', () => {
 
   it('every kernel of the ABI is priced by a kind (new kernels of issue 15 by their own where their loops differ)', () => {
     for (const symbol of Object.keys(KERNELS)) expect(KERNEL_KINDS, symbol).toContain(kindOfSymbol(symbol));
-    expect(['svdf_s8', 'batch_matmul_s8', 'fully_connected_s16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt_s8', 'gather'].map(kindOfSymbol))
-      .toEqual(['svdf', 'batch_matmul', 'mac16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt', 'move']);
+    expect(['svdf_s8', 'batch_matmul_s8', 'fully_connected_s16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt_s8', 'gather', 'lstm_s16'].map(kindOfSymbol))
+      .toEqual(['svdf', 'batch_matmul', 'mac16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt', 'move', 'lstm']);
   });
 
   it('has every kind and feature, non-negative, zero outside the kind\'s features', () => {
