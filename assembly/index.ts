@@ -16,7 +16,7 @@ export {
   requantize_s16_s16, requantize_s16_s32, requantize_s32_s8, requantize_s32_s16,
   dequantize_s8_f32, dequantize_u8_f32, dequantize_s16_f32,
 } from './elementwise';
-export { softmax_s8, softmax_s8_s16, softmax_s16, mean_s8, mean_s16 } from './softmax-mean';
+export { softmax_s8, softmax_s8_s16, softmax_s16, mean_s8, mean_s16, reduce_max_s8 } from './softmax-mean';
 export { pad, strided_copy, concatenation, split, gather, resize_nearest, copy, copy_window } from './layout';
 export { decode_lut_s8 } from './decode';
 export { svdf_s8, svdf_s16 } from './svdf';

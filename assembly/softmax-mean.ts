@@ -1,4 +1,4 @@
-// SOFTMAX (int8 -> int8/int16) and MEAN; specs src/reference/ops/softmax.ts and mean.ts.
+// SOFTMAX (int8 -> int8/int16) and the reducers MEAN / SUM (int8, int16) and REDUCE_MAX (int8); specs src/reference/ops/softmax.ts and mean.ts.
 import {
   SOFTMAX_INPUT, SOFTMAX_OUTPUT, SOFTMAX_ROWS, SOFTMAX_DEPTH, SOFTMAX_INPUT_MULTIPLIER, SOFTMAX_INPUT_LEFT_SHIFT, SOFTMAX_DIFF_MIN, SOFTMAX_EXP_LUT, SOFTMAX_RECIP_LUT,
   MEAN_INPUT, MEAN_OUTPUT, MEAN_OUT_SIZE, MEAN_COUNT, MEAN_KEPT_SHAPE, MEAN_KEPT_STRIDES, MEAN_RED_SHAPE, MEAN_RED_STRIDES,
@@ -90,7 +90,7 @@ export function softmax_s16(args: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function mean<T>(args: usize, qmin: i32, qmax: i32): void {
+function reduce<T>(args: usize, qmin: i32, qmax: i32, isMax: bool): void {
   const x = ptr(args, MEAN_INPUT), y = ptr(args, MEAN_OUTPUT);
   const outSize = arg(args, MEAN_OUT_SIZE), count = arg(args, MEAN_COUNT);
   const inZp = arg(args, MEAN_INPUT_ZERO_POINT), outZp = arg(args, MEAN_OUTPUT_ZERO_POINT);
@@ -101,7 +101,7 @@ function mean<T>(args: usize, qmin: i32, qmax: i32): void {
   let k0 = 0, k1 = 0, k2 = 0, k3 = 0, k4 = 0, k5 = 0;
   for (let o = 0; o < outSize; o++) {
     const base = k0 * load<i32>(kt) + k1 * load<i32>(kt, 4) + k2 * load<i32>(kt, 8) + k3 * load<i32>(kt, 12) + k4 * load<i32>(kt, 16) + k5 * load<i32>(kt, 20);
-    let sum: i32 = 0;
+    let sum: i32 = isMax ? qmin : 0; // the max, for REDUCE_MAX
     for (let a = 0; a < load<i32>(rs); a++) {
       for (let b = 0; b < load<i32>(rs, 4); b++) {
         for (let c = 0; c < load<i32>(rs, 8); c++) {
@@ -109,14 +109,18 @@ function mean<T>(args: usize, qmin: i32, qmax: i32): void {
             for (let e = 0; e < load<i32>(rs, 16); e++) {
               const off = base + a * load<i32>(rt) + b * load<i32>(rt, 4) + c * load<i32>(rt, 8) + d * load<i32>(rt, 12) + e * load<i32>(rt, 16);
               const n5 = load<i32>(rs, 20), s5 = load<i32>(rt, 20);
-              for (let f = 0; f < n5; f++) sum += <i32>load<T>(x + (<usize>(off + f * s5) << alignof<T>()));
+              if (isMax) {
+                for (let f = 0; f < n5; f++) sum = max(sum, <i32>load<T>(x + (<usize>(off + f * s5) << alignof<T>())));
+              } else {
+                for (let f = 0; f < n5; f++) sum += <i32>load<T>(x + (<usize>(off + f * s5) << alignof<T>()));
+              }
             }
           }
         }
       }
     }
-    const v = multiplyByQuantizedMultiplier(sum - inZp * count, m, s) + outZp;
-    store<T>(y + (<usize>o << alignof<T>()), <T>clampI32(v, qmin, qmax));
+    const v = isMax ? sum : clampI32(multiplyByQuantizedMultiplier(sum - inZp * count, m, s) + outZp, qmin, qmax);
+    store<T>(y + (<usize>o << alignof<T>()), <T>v);
     // next kept index
     if (++k5 == load<i32>(ks, 20)) {
       k5 = 0;
@@ -138,9 +142,13 @@ function mean<T>(args: usize, qmin: i32, qmax: i32): void {
 }
 
 export function mean_s8(args: usize): void {
-  mean<i8>(args, -128, 127);
+  reduce<i8>(args, -128, 127, false);
 }
 
 export function mean_s16(args: usize): void {
-  mean<i16>(args, -32768, 32767);
+  reduce<i16>(args, -32768, 32767, false);
+}
+
+export function reduce_max_s8(args: usize): void {
+  reduce<i8>(args, -128, 127, true);
 }

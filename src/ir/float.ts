@@ -107,6 +107,7 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'SHAPE',
   'GATHER',
   'CAST',
+  'REDUCE_MAX',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

@@ -117,6 +117,9 @@ const pad = (): OpTraits => ({ shape: 'movement', variants: STREAM_ELEMENT, tile
 const movement = (): OpTraits => ({ shape: 'movement', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
 const alias = (): OpTraits => ({ shape: 'alias', variants: ['default'], tile: 'none', cost: 'copy', workspace: NO_WORKSPACE, kernels: LAYOUT_SOURCES });
 
+/** MEAN, SUM and REDUCE_MAX: one reduction loop over the kept and reduced dims (mean.c, softmax-mean.ts). */
+const REDUCTION: OpTraits = { shape: 'reduction', variants: ['default'], tile: 'none', cost: 'mean', workspace: NO_WORKSPACE, kernels: { wasm: 'softmax-mean.ts', c: 'mean.c' } };
+
 export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   ADD: binary(),
   SUB: binary(),
@@ -145,7 +148,7 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   RELU: unary('clamp', ACTIVATION_SOURCES),
   RELU6: unary('clamp', ACTIVATION_SOURCES),
   RELU_N1_TO_1: unary('clamp', ACTIVATION_SOURCES),
-  MEAN: { shape: 'reduction', variants: ['default'], tile: 'none', cost: 'mean', workspace: NO_WORKSPACE, kernels: { wasm: 'softmax-mean.ts', c: 'mean.c' } },
+  MEAN: REDUCTION,
   PAD: pad(),
   PADV2: pad(),
   RESHAPE: alias(),
@@ -198,6 +201,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   LOG_SOFTMAX: { shape: 'normalization', variants: STREAM_ELEMENT, tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'log-softmax.ts', c: 'log_softmax.c' } },
   // TFLM's BATCH_MATMUL: every output element a dot product over K of an LHS row and an RHS column (batch dims broadcast).
   BATCH_MATMUL: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'batch-matmul.ts', c: 'batch_matmul.c' } },
+  SUM: REDUCTION,
+  REDUCE_MAX: REDUCTION,
 };
 
 /**

@@ -58,6 +58,8 @@ export const OP_KINDS = [
   'DIV',
   'LOG_SOFTMAX',
   'BATCH_MATMUL',
+  'SUM',
+  'REDUCE_MAX',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -115,6 +117,7 @@ export interface ConcatenationAttrs {
   clamp: Clamp;
 }
 
+/** MEAN, SUM, REDUCE_MAX (TFLM's reducers). */
 export interface MeanAttrs {
   axes: number[]; // non-negative, sorted, unique
   keepDims: boolean;
@@ -246,6 +249,8 @@ export interface OpAttrs {
   DIV: ElementwiseAttrs;
   LOG_SOFTMAX: NoAttrs;
   BATCH_MATMUL: BatchMatMulAttrs;
+  SUM: MeanAttrs;
+  REDUCE_MAX: MeanAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -524,6 +529,10 @@ export interface OpParams {
   DIV: MulParams;
   LOG_SOFTMAX: LogSoftmaxParams;
   BATCH_MATMUL: BatchMatMulParams;
+  /** QuantizedMeanOrSum with compute_sum: the multiplier is input_scale / output_scale, no 1/count folded in. */
+  SUM: MeanParams;
+  /** TFLM's int8 REDUCE_MAX needs equal input and output quantization: a max of stored values, no params. */
+  REDUCE_MAX: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

@@ -98,17 +98,20 @@ function wideFullyConnected(r: Rng): Graph {
   ], { shape: [batches, units], scale: inScale * wScale * Math.sqrt(depth) * 12, zp: r.int(-10, 10) });
 }
 
-function meanCase(r: Rng, dtype: 'int8' | 'int16'): Graph {
+/** MEAN / SUM (requantized sums over up to 2 axes) and REDUCE_MAX (int8, any axes, equal quantization). */
+function meanCase(r: Rng, dtype: 'int8' | 'int16', kind: 'MEAN' | 'SUM' | 'REDUCE_MAX' = 'MEAN'): Graph {
   const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
-  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, 2);
+  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, kind === 'REDUCE_MAX' ? 4 : 2);
   if (axes.length === 0) axes.push(shape.length - 1);
   const keepDims = r.int(0, 1) === 1;
   const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
   const zp = dtype === 'int16' ? 0 : r.int(-20, 20);
-  return singleOpGraph('MEAN', { axes, keepDims }, [
-    { shape, dtype, scale: r.float(0.02, 0.1), zp },
+  const inQ = { scale: r.float(0.02, 0.1), zp };
+  const outQ = kind === 'REDUCE_MAX' ? inQ : { scale: r.float(0.02, 0.1) * (kind === 'SUM' ? 4 : 1), zp: dtype === 'int16' ? 0 : r.int(-20, 20) };
+  return singleOpGraph(kind, { axes, keepDims }, [
+    { shape, dtype, ...inQ },
     { shape: [axes.length], dtype: 'int32', values: axes },
-  ], { shape: out, dtype, scale: r.float(0.02, 0.1), zp: dtype === 'int16' ? 0 : r.int(-20, 20) });
+  ], { shape: out, dtype, ...outQ });
 }
 
 function concatCase(r: Rng): Graph {
@@ -216,6 +219,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],
   ['TANH int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'TANH', true)],
   ['SOFTMAX int16', softmax16Case],
+  ['SUM int8', (r) => meanCase(r, 'int8', 'SUM')],
+  ['SUM int16', (r) => meanCase(r, 'int16', 'SUM')],
+  ['REDUCE_MAX int8', (r) => meanCase(r, 'int8', 'REDUCE_MAX')],
 ];
 
 interface Expectation {

@@ -164,16 +164,19 @@ function wideBinary(r: Rng, kind: 'ADD' | 'SUB'): Graph {
   ], { shape, scale: r.float(0.005, 0.2), zp: r.int(-20, 20) });
 }
 
-function meanCase(r: Rng): Graph {
+/** MEAN / SUM (requantized sums over up to 2 axes) and REDUCE_MAX (any axes, equal quantization). */
+function meanCase(r: Rng, kind: 'MEAN' | 'SUM' | 'REDUCE_MAX' = 'MEAN'): Graph {
   const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
-  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, 2);
+  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, kind === 'REDUCE_MAX' ? 4 : 2);
   if (axes.length === 0) axes.push(shape.length - 1);
   const keepDims = r.int(0, 1) === 1;
   const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
-  return singleOpGraph('MEAN', { axes, keepDims }, [
-    { shape, scale: r.float(0.02, 0.1), zp: r.int(-20, 20) },
+  const inQ = { scale: r.float(0.02, 0.1), zp: r.int(-20, 20) };
+  const outQ = kind === 'REDUCE_MAX' ? inQ : { scale: r.float(0.02, 0.1) * (kind === 'SUM' ? 4 : 1), zp: r.int(-20, 20) };
+  return singleOpGraph(kind, { axes, keepDims }, [
+    { shape, ...inQ },
     { shape: [axes.length], dtype: 'int32', values: axes },
-  ], { shape: out, scale: r.float(0.02, 0.1), zp: r.int(-20, 20) });
+  ], { shape: out, ...outQ });
 }
 
 function concatCase(r: Rng): Graph {
@@ -255,6 +258,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['BATCH_MATMUL int8', (r) => batchMatMulCase(r, 'int8')],
   ['BATCH_MATMUL int16', (r) => batchMatMulCase(r, 'int16')],
   ['MEAN', meanCase],
+  ['MEAN', (r) => meanCase(r)],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
@@ -281,6 +285,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],
   ['TANH int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'TANH', true)],
   ['SOFTMAX int16', softmax16Case],
+  ['SUM', (r) => meanCase(r, 'SUM')],
+  ['REDUCE_MAX', (r) => meanCase(r, 'REDUCE_MAX')],
 ];
 
 const CASES = 12;

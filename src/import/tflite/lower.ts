@@ -3,7 +3,7 @@
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
 import { floatActivationClamp } from '../../ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../ir/graph.js';
-import type { Clamp, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js';
+import type { Clamp, MeanAttrs, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js';
 import type { DeriveContext } from '../../ir/params/types.js';
 import { activationClamp, dtypeRange } from '../../ir/quant.js';
 import { convOutSize, elementCount, paddingFor } from '../../ir/shapes.js';
@@ -73,6 +73,8 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   DIV: [2, 2, []],
   LOG_SOFTMAX: [1, 1, []],
   BATCH_MATMUL: [2, 2, []], // lhs, rhs
+  SUM: [2, 2, []], // input, axes
+  REDUCE_MAX: [2, 2, []],
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -321,6 +323,13 @@ function stridedSlice(n: NodeView): OpAttrs['STRIDED_SLICE'] {
 
 const noAttrs = () => ({});
 
+/** MEAN / SUM / REDUCE_MAX: constant axes (negative ones resolved, duplicates dropped as TFLM's ResolveAxis), keep_dims. */
+function reducerAttrs(n: NodeView): MeanAttrs {
+  const rank = n.input(0).shape.length;
+  const axes = [...new Set(n.constInts(1, 'axes').map((a) => n.axis(a, rank, 'axis')))].sort((a, b) => a - b);
+  return { axes, keepDims: n.flag('keepDims') };
+}
+
 const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   ADD: (n) => ({ clamp: n.clamp() }),
   SUB: (n) => ({ clamp: n.clamp() }),
@@ -350,11 +359,7 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   RELU: noAttrs,
   RELU6: noAttrs,
   RELU_N1_TO_1: noAttrs,
-  MEAN: (n) => {
-    const rank = n.input(0).shape.length;
-    const axes = [...new Set(n.constInts(1, 'axes').map((a) => n.axis(a, rank, 'axis')))].sort((a, b) => a - b);
-    return { axes, keepDims: n.flag('keepDims') };
-  },
+  MEAN: reducerAttrs,
   PAD: padAttrs,
   PADV2: padAttrs,
   RESHAPE: (n) => {
@@ -447,6 +452,8 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   ABS: noAttrs,
   RSQRT: noAttrs,
   SQUARED_DIFFERENCE: noAttrs,
+  SUM: reducerAttrs,
+  REDUCE_MAX: reducerAttrs,
 };
 
 /**

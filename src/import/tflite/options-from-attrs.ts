@@ -55,6 +55,8 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     case 'LEAKY_RELU':
       return { alpha: op.attrs.alpha };
     case 'MEAN':
+    case 'SUM':
+    case 'REDUCE_MAX':
       return { keepDims: op.attrs.keepDims };
     case 'RESHAPE':
       return { newShape: output.shape };

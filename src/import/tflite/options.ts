@@ -128,6 +128,8 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   DIV: { unionType: 29, fields: [f('activation', 0, 'i8')] },
   LOG_SOFTMAX: empty(36), // LogSoftmaxOptions has no fields
   BATCH_MATMUL: { unionType: 101, fields: [f('adjX', 0, 'bool'), f('adjY', 1, 'bool'), f('asymmetricQuantizeInputs', 2, 'bool')] },
+  SUM: { unionType: 27, fields: [f('keepDims', 0, 'bool')] }, // ReducerOptions, as MEAN
+  REDUCE_MAX: { unionType: 27, fields: [f('keepDims', 0, 'bool')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

@@ -6,6 +6,7 @@ import type { DType, Tensor } from '../graph.js';
 import type { Clamp } from '../ops.js';
 import { checkedLog2, dtypeRange, floatToInt32, frexp, INT32_MAX, quantizeMultiplier, roundHalfAway } from '../quant.js';
 import { checkShift, MAX_LEFT_SHIFT, requantMultiplier } from './multiplier.js';
+import { elementCount } from '../shapes.js';
 import type { DeriveContext, ParamDeriver, ParamDerivers } from './types.js';
 import { isFloatOp } from '../float.js';
 
@@ -25,7 +26,9 @@ export type NonlinearKind =
   | 'RSQRT'
   | 'ELU'
   | 'EXP'
-  | 'LOG_SOFTMAX';
+  | 'LOG_SOFTMAX'
+  | 'SUM'
+  | 'REDUCE_MAX';
 
 type Ctx = DeriveContext<NonlinearKind>;
 type IntDType = 'int8' | 'uint8' | 'int16' | 'int32';
@@ -344,25 +347,32 @@ function deriveRelu6(ctx: DeriveContext<'RELU6'>) {
   return { clamp };
 }
 
-// ---- MEAN: TFLM reduce_common.cc, int8/int16 always through QuantizedMeanOrSum ----
+// ---- MEAN, SUM, REDUCE_MAX: TFLM reduce_common.cc; integer MEAN and SUM through QuantizedMeanOrSum ----
 
 const MEAN_MAX_RANK = 5; // TFLM's temp_index[kMaxNumberOfAxis]
 const MEAN_MAX_REDUCED_AXES = 2; // TFLM's resolved_axis[kMaxNumberOfReducedAxis]
 
-function deriveMean(ctx: DeriveContext<'MEAN'>) {
+type ReducerKind = 'MEAN' | 'SUM' | 'REDUCE_MAX';
+
+/**
+ * The checks the three reducers share: input/output dtypes, an int32 axis tensor, sorted unique axes, the
+ * output shape keep_dims gives. MEAN and SUM keep resolved axes in a 2-entry array and indices in a 5-entry
+ * one; REDUCE_MAX sizes both scratch buffers from the model (no limit). Returns the elements per output.
+ */
+function reductionGeometry(ctx: DeriveContext<ReducerKind>, dtypes: readonly DType[], maxRank: number, maxAxes: number) {
   checkArity(ctx, 1, 1);
   const input = tensorAt(ctx, 'input', 0);
   const output = tensorAt(ctx, 'output', 0);
   checkShape(ctx, input);
   checkShape(ctx, output);
-  requireDType(ctx, input, ['int8', 'int16', 'float32'], 'input');
+  requireDType(ctx, input, dtypes, 'input');
   sameDType(ctx, input, output);
   const axisId = ctx.op.inputs[1];
   const axisTensor = axisId !== undefined && axisId >= 0 ? ctx.tensors[axisId] : undefined;
   if (axisTensor && axisTensor.dtype !== 'int32') throw unsupported(ctx, `axis dtype ${axisTensor.dtype} (TFLM needs int32)`, axisTensor);
 
   const rank = input.shape.length;
-  if (rank > MEAN_MAX_RANK) throw unsupported(ctx, `input rank ${rank} exceeds TFLM's ${MEAN_MAX_RANK}`, input);
+  if (rank > maxRank) throw unsupported(ctx, `input rank ${rank} exceeds TFLM's ${maxRank}`, input);
   const { axes, keepDims } = ctx.op.attrs;
   for (let i = 0; i < axes.length; i++) {
     const a = axes[i]!;
@@ -370,24 +380,36 @@ function deriveMean(ctx: DeriveContext<'MEAN'>) {
       throw malformed(ctx, `axes [${axes.join(',')}] are not sorted unique dims of a rank-${rank} input`, input);
     }
   }
-  if (axes.length > MEAN_MAX_REDUCED_AXES) {
-    throw unsupported(ctx, `${axes.length} reduced axes (TFLM reduces at most ${MEAN_MAX_REDUCED_AXES})`, input);
+  if (axes.length > maxAxes) {
+    throw unsupported(ctx, `${axes.length} reduced axes (TFLM reduces at most ${maxAxes})`, input);
   }
   if (input.shape.some((d) => d === 0)) throw unsupported(ctx, 'empty input', input);
+  // TFLM's Reduce walks the input's dims and writes output elements in order: only the output's element
+  // count matters (its reduce_test gives keep_dims outputs their squeezed shape), so a shape with it is read.
   const expected = keepDims ? input.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : input.shape.filter((_, i) => !axes.includes(i));
-  if (expected.length !== output.shape.length || expected.some((d, i) => d !== output.shape[i])) {
-    throw malformed(ctx, `output shape [${output.shape.join(',')}] should be [${expected.join(',')}] for axes [${axes.join(',')}]`, output);
+  if (elementCount(expected) !== elementCount(output.shape)) {
+    throw malformed(ctx, `output shape [${output.shape.join(',')}] should have the ${elementCount(expected)} elements of [${expected.join(',')}] for axes [${axes.join(',')}]`, output);
   }
   let count = 1;
   for (const a of axes) count *= input.shape[a]!;
-  if (count > INT32_MAX) throw unsupported(ctx, `${count} elements per mean`, input);
+  if (count > INT32_MAX) throw unsupported(ctx, `${count} elements per output`, input);
+  return { input, output, count };
+}
 
-  if (input.dtype === 'float32') return null; // float MEAN: a float32 sum divided by count, no params
+/** MEAN folds 1/count into the multiplier (QuantizedMeanOrSum, compute_sum false); SUM keeps it (compute_sum true). */
+function deriveMeanOrSum(ctx: DeriveContext<'MEAN' | 'SUM'>) {
+  const { input, output, count } = reductionGeometry(ctx, ['int8', 'int16', 'float32'], MEAN_MAX_RANK, MEAN_MAX_REDUCED_AXES);
+  if (input.dtype === 'float32') return null; // float MEAN/SUM: float32 arithmetic, no params
   const inQ = perTensor(ctx, input);
   const outQ = perTensor(ctx, output);
   const real = inQ.scale / outQ.scale; // double division, as PrepareMeanOrSumHelper
-  const site = { ctx, tensor: output, what: `output (input scale / output scale / ${count} elements)` };
+  const folded = ctx.op.kind === 'MEAN' ? count : 1;
+  const site = { ctx, tensor: output, what: ctx.op.kind === 'MEAN' ? `output (input scale / output scale / ${count} elements)` : 'output (input scale / output scale)' };
   const base = requantMultiplier(site, real, Infinity); // the shift that reaches the kernel is checked below
+  if (folded === 1) {
+    checkShift(site, real, base);
+    return { inputZeroPoint: inQ.zeroPoint, outputZeroPoint: outQ.zeroPoint, multiplier: base.multiplier, shift: base.shift, count };
+  }
   // QuantizedMeanOrSum folds 1/count into the multiplier: shift by floor(log2(count)) (capped), then divide.
   const extra = Math.min(31 - Math.clz32(count), 32, 31 + base.shift);
   const multiplier = Number((BigInt(base.multiplier) << BigInt(extra)) / BigInt(count));
@@ -399,6 +421,18 @@ function deriveMean(ctx: DeriveContext<'MEAN'>) {
     shift: base.shift - extra,
     count,
   };
+}
+
+/** REDUCE_MAX (TFLM PrepareMax + EvalMax): float32 or int8, whose input and output scale and zero point must be equal. */
+function deriveReduceMax(ctx: DeriveContext<'REDUCE_MAX'>): null {
+  const { input, output } = reductionGeometry(ctx, ['int8', 'float32'], Infinity, Infinity);
+  if (input.dtype === 'float32') return null;
+  const inQ = perTensor(ctx, input);
+  const outQ = perTensor(ctx, output);
+  if (inQ.scale !== outQ.scale || inQ.zeroPoint !== outQ.zeroPoint) {
+    throw unsupported(ctx, `input scale ${inQ.scale} / zero point ${inQ.zeroPoint} differ from the output's ${outQ.scale} / ${outQ.zeroPoint} (TFLM's int8 max needs them equal)`, output);
+  }
+  return null;
 }
 
 // ---- QUANTIZE: TFLM quantize_common.cc PrepareQuantizeReference ----
@@ -540,7 +574,7 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   RELU: orFloat((ctx) => deriveReluLike(ctx, 0, Infinity)),
   RELU_N1_TO_1: orFloat((ctx) => deriveReluLike(ctx, -1, 1)),
   RELU6: orFloat(deriveRelu6),
-  MEAN: deriveMean,
+  MEAN: deriveMeanOrSum,
   QUANTIZE: deriveQuantize,
   DEQUANTIZE: deriveDequantize,
   ABS: orFloat<'ABS'>(deriveAbsRsqrt),
@@ -548,4 +582,6 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   ELU: orFloat(deriveElu),
   EXP: orFloat(deriveExp),
   LOG_SOFTMAX: orFloat(deriveLogSoftmax),
+  SUM: deriveMeanOrSum,
+  REDUCE_MAX: deriveReduceMax,
 };

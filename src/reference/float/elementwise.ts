@@ -1,10 +1,11 @@
 // Element-wise float32 kernels (TFLite reference_ops float paths): ADD/SUB/MUL with broadcasting and the
-// fused clamp, the activations, SOFTMAX and MEAN. Each elementwise pass reads x[i] (and the other
+// fused clamp, the activations, SOFTMAX, MEAN, SUM and REDUCE_MAX. Each elementwise pass reads x[i] (and the other
 // operand) before writing y[i], the order the 'stream-element' variant relies on.
 import type { Op } from '../../ir/graph.js';
 import type { OpKind } from '../../ir/ops.js';
 import type { TensorView } from '../types.js';
 import { broadcastIndexMap } from '../ops/util.js';
+import { forEachReduced } from '../ops/mean.js';
 import { clampF32, f32 } from './arith.js';
 
 type Kernel<K extends OpKind> = (op: Op<K>, inputs: Array<TensorView | null>, outputs: TensorView[]) => void;
@@ -121,26 +122,24 @@ export const floatLogSoftmax: Kernel<'LOG_SOFTMAX'> = (_op, inputs, outputs) => 
   }
 };
 
-/** MEAN over `axes`: per output element, the float32 sum of its inputs (in input order) divided by their count. */
-export const floatMean: Kernel<'MEAN'> = (op, inputs, outputs) => {
-  const input = inputs[0]!;
-  const x = input.data as Float32Array;
-  const y = outputs[0]!.data as Float32Array;
-  const shape = input.shape;
-  const reduced = new Set(op.attrs.axes);
-  // Output index of each input element: its coordinates with the reduced axes dropped.
-  const sums = new Float32Array(y.length);
-  let count = 1;
-  for (const a of reduced) count *= shape[a]!;
-  const index = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < x.length; i++) {
-    let o = 0;
-    for (let d = 0; d < shape.length; d++) if (!reduced.has(d)) o = o * shape[d]! + index[d]!;
-    sums[o] = f32(sums[o]! + x[i]!);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++index[d]! < shape[d]!) break;
-      index[d] = 0;
-    }
-  }
-  for (let o = 0; o < y.length; o++) y[o] = f32(sums[o]! / count);
-};
+/** A reducer over `axes` (TFLite's ReduceGeneric): per output element, `step` over its inputs in input order from `init`, then `finish`. */
+function floatReducer<K extends 'MEAN' | 'SUM' | 'REDUCE_MAX'>(init: number, step: (acc: number, x: number) => number, finish: (acc: number, count: number) => number): Kernel<K> {
+  return (op, inputs, outputs) => {
+    const input = inputs[0]!;
+    const x = input.data as Float32Array;
+    const y = outputs[0]!.data as Float32Array;
+    const acc = new Float32Array(y.length).fill(init);
+    forEachReduced(op.kind, input.shape, op.attrs.axes, x.length, y.length, (i, o) => (acc[o] = f32(step(acc[o]!, x[i]!))));
+    const count = y.length === 0 ? 0 : x.length / y.length;
+    for (let o = 0; o < y.length; o++) y[o] = f32(finish(acc[o]!, count));
+  };
+}
+
+const FLT_LOWEST = -3.4028234663852886e38; // std::numeric_limits<float>::lowest(), REDUCE_MAX's start
+
+/** MEAN: the float32 sum of each output's inputs (in input order) divided by their count. */
+export const floatMean = floatReducer<'MEAN'>(0, (a, x) => a + x, (sum, count) => sum / count);
+/** SUM: the float32 sum in input order. */
+export const floatSum = floatReducer<'SUM'>(0, (a, x) => a + x, (sum) => sum);
+/** REDUCE_MAX: (in > current) ? in : current from the lowest float (a NaN input never wins). */
+export const floatReduceMax = floatReducer<'REDUCE_MAX'>(FLT_LOWEST, (a, x) => (x > a ? x : a), (m) => m);

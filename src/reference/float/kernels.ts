@@ -25,6 +25,8 @@ import {
   floatLogSoftmax,
   floatLogistic,
   floatMean,
+  floatReduceMax,
+  floatSum,
   floatMul,
   floatRelu,
   floatRelu6,
@@ -92,4 +94,6 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   DIV: floatDiv,
   LOG_SOFTMAX: floatLogSoftmax,
   BATCH_MATMUL: floatBatchMatMul,
+  SUM: floatSum,
+  REDUCE_MAX: floatReduceMax,
 };

@@ -7,7 +7,7 @@ import { hardSwish } from './hard-swish.js';
 import { logistic } from './logistic.js';
 import { elu, exp } from './lookup-table.js';
 import { logSoftmax } from './log-softmax.js';
-import { mean } from './mean.js';
+import { mean, reduceMax } from './mean.js';
 import { dequantize, quantize } from './quantize.js';
 import { softmax } from './softmax.js';
 import { tanh } from './tanh.js';
@@ -29,4 +29,6 @@ export const nonlinearKernels: RefKernels<NonlinearKind> = {
   ELU: elu,
   EXP: exp,
   LOG_SOFTMAX: logSoftmax,
+  SUM: mean,
+  REDUCE_MAX: reduceMax,
 };

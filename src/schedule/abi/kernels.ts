@@ -78,8 +78,8 @@ export const KERNELS: Record<string, KernelSpec> = {
   softmax_s8: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int8; per row: max, sum, write pass' },
   softmax_s8_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int8 -> int16; per row: max, sum, write pass' },
   softmax_s16: { record: 'softmax', ops: ['SOFTMAX'], variant: 'default', summary: 'int16 -> int16, TFLM\'s exp and 1/(1+x) tables; per row: max, sum, write pass' },
-  mean_s8: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int8 mean over up to 2 axes' },
-  mean_s16: { record: 'mean', ops: ['MEAN'], variant: 'default', summary: 'int16 mean over up to 2 axes' },
+  mean_s8: { record: 'mean', ops: ['MEAN', 'SUM'], variant: 'default', summary: 'int8 mean or sum over up to 2 axes' },
+  mean_s16: { record: 'mean', ops: ['MEAN', 'SUM'], variant: 'default', summary: 'int16 mean or sum over up to 2 axes' },
   quantize_f32_s8: { record: 'quantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE },
   quantize_f32_s16: { record: 'quantize', ops: ['QUANTIZE'], variant: 'default', summary: ELEMENTWISE },
   ...Object.fromEntries(
@@ -112,4 +112,5 @@ export const KERNELS: Record<string, KernelSpec> = {
   log_softmax_s8: { record: 'log_softmax', ops: ['LOG_SOFTMAX'], variant: 'default', summary: 'int8; per row: max, sum of exps, log, write pass' },
   batch_matmul_s8: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int8 batched matrix product, int32 accumulator, batch dims broadcast' },
   batch_matmul_s16: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int16 batched matrix product, int64 accumulator, batch dims broadcast' },
+  reduce_max_s8: { record: 'mean', ops: ['REDUCE_MAX'], variant: 'default', summary: 'int8 max over any axes (the mean record, no requantization)' },
 };

@@ -66,4 +66,6 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   DIV: d.DIV,
   LOG_SOFTMAX: ls.LOG_SOFTMAX,
   BATCH_MATMUL: mm.BATCH_MATMUL,
+  SUM: e.SUM,
+  REDUCE_MAX: e.REDUCE_MAX,
 };

@@ -91,7 +91,7 @@ export const RECORDS = {
   sigmoid: ['input', 'output', 'size', 'input_zero_point', 'input_range_radius', 'input_multiplier', 'input_left_shift'],
   /** int16 in (softmax_s16): exp_lut / recip_lut are TFLM's 513-entry int16 tables (src/ir/softmax-lut.ts); 0 for int8. */
   softmax: ['input', 'output', 'rows', 'depth', 'input_multiplier', 'input_left_shift', 'diff_min', 'exp_lut', 'recip_lut'],
-  /** MEAN: output elements in order; each sums the reduced dims (kept/reduced dims with their input strides, in elements). */
+  /** MEAN / SUM / REDUCE_MAX: output elements in order; each reduces the reduced dims (kept/reduced dims with their input strides, in elements); REDUCE_MAX's quantization fields are 0. */
   mean: [
     'input', 'output', 'out_size', 'count', 'kept_shape[6]', 'kept_strides[6]', 'red_shape[6]', 'red_strides[6]',
     'input_zero_point', 'output_zero_point', 'multiplier', 'shift',

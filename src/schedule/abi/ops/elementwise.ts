@@ -1,4 +1,4 @@
-// Lowering of the element-wise ops (binary with broadcasting, activations, conversions), SOFTMAX and MEAN.
+// Lowering of the element-wise ops (binary with broadcasting, activations, conversions), SOFTMAX and the reducers (MEAN, SUM, REDUCE_MAX).
 import { UnsupportedError } from '../../../errors.js';
 import type { DType } from '../../../ir/graph.js';
 import { dtypeRange } from '../../../ir/quant.js';
@@ -226,25 +226,45 @@ export const SOFTMAX: OpLowering<'SOFTMAX'> = {
   },
 };
 
-export const MEAN: OpLowering<'MEAN'> = {
+/** The 'mean' record's geometry: output elements in order, kept and reduced dims with their input strides. */
+function reductionFields(ctx: LowerContext, call: KernelCall, axes: readonly number[], where: string) {
+  const { x, io, size } = unary(ctx, call, where);
+  const rank = x.shape.length;
+  const strides = rowMajorStrides(x.shape);
+  const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+  const red = x.shape.map((_, d) => d).filter((d) => axes.includes(d));
+  const pad1 = (a: number[], fill: number) => [...new Array<number>(MAX_RANK - a.length).fill(fill), ...a];
+  if (rank > MAX_RANK) padShape(x.shape, where);
+  return {
+    ...io, out_size: size, count: size === 0 ? 0 : elementCount(x.shape) / size,
+    kept_shape: pad1(kept.map((d) => x.shape[d]!), 1), kept_strides: pad1(kept.map((d) => strides[d]!), 0),
+    red_shape: pad1(red.map((d) => x.shape[d]!), 1), red_strides: pad1(red.map((d) => strides[d]!), 0),
+  };
+}
+
+/** MEAN and SUM: one kernel, QuantizedMeanOrSum; only the params' multiplier differs (1/count folded in for MEAN). */
+export const MEAN: OpLowering<'MEAN' | 'SUM'> = {
   symbol: byInput('mean'),
   record(ctx, { call, op, where }) {
-    const { x, io, size } = unary(ctx, call, where);
     const p = op.params;
-    const rank = x.shape.length;
-    const strides = rowMajorStrides(x.shape);
-    const kept = x.shape.map((_, d) => d).filter((d) => !op.attrs.axes.includes(d));
-    const red = x.shape.map((_, d) => d).filter((d) => op.attrs.axes.includes(d));
-    const pad1 = (a: number[], fill: number) => [...new Array<number>(MAX_RANK - a.length).fill(fill), ...a];
-    if (rank > MAX_RANK) padShape(x.shape, where);
     return {
       record: 'mean',
       fields: {
-        ...io, out_size: size, count: p.count,
-        kept_shape: pad1(kept.map((d) => x.shape[d]!), 1), kept_strides: pad1(kept.map((d) => strides[d]!), 0),
-        red_shape: pad1(red.map((d) => x.shape[d]!), 1), red_strides: pad1(red.map((d) => strides[d]!), 0),
+        ...reductionFields(ctx, call, op.attrs.axes, where),
         input_zero_point: p.inputZeroPoint, output_zero_point: p.outputZeroPoint, multiplier: p.multiplier, shift: p.shift,
       },
+    };
+  },
+};
+export const SUM = MEAN;
+
+/** REDUCE_MAX int8: the 'mean' record's geometry; no requantization (input and output quantization are equal). */
+export const REDUCE_MAX: OpLowering<'REDUCE_MAX'> = {
+  symbol: byInput('reduce_max'),
+  record(ctx, { call, op, where }) {
+    return {
+      record: 'mean',
+      fields: { ...reductionFields(ctx, call, op.attrs.axes, where), input_zero_point: 0, output_zero_point: 0, multiplier: 0, shift: 0 },
     };
   },
 };
