@@ -125,3 +125,33 @@ export function roundingDivideByPOTInt16(x: i32, exponent: i32): i32 {
   const threshold = toInt16((mask >> 1) + (x < 0 ? 1 : 0));
   return toInt16((x >> exponent) + (remainder > threshold ? 1 : 0));
 }
+
+/**
+ * TFLite GetInvSqrtQuantizedMultiplierExp with reverse shift -1: 1 / sqrt(input) as a multiplier (low 32
+ * bits) and a MultiplyByQuantizedMultiplier shift (high 32 bits). Five Newton steps in Q3.28; input <= 1
+ * gives (INT32_MAX, 0).
+ */
+export function invSqrtMultiplierExp(input: i32): i64 {
+  if (input <= 1) return <i64><u32>i32.MAX_VALUE;
+  let shift = 11;
+  while (input >= 1 << 29) {
+    input /= 4;
+    shift++;
+  }
+  const pairs = ((<i32>clz(input) - 1) >>> 1) - 1;
+  shift -= pairs;
+  input <<= 2 * pairs;
+  const halfInput = roundingDivideByPOT(input >> 1, 1);
+  const halfThree = (1 << 28) + (1 << 27);
+  let x = 1 << 28;
+  for (let i = 0; i < 5; i++) {
+    const x3 = saturatingRoundingMultiplyByPOT(srdhm(srdhm(x, x), x), 6);
+    x = saturatingRoundingMultiplyByPOT(srdhm(halfThree, x) - srdhm(halfInput, x3), 3);
+  }
+  let m = srdhm(x, 1518500250);
+  if (shift < 0) {
+    m <<= -shift;
+    shift = 0;
+  }
+  return (<i64>(-shift) << 32) | <i64><u32>m;
+}

@@ -27,3 +27,4 @@ export { lut_s8 } from './lookup-table';
 export { div_s8 } from './div';
 export { log_softmax_s8 } from './log-softmax';
 export { batch_matmul_s8, batch_matmul_s16 } from './batch-matmul';
+export { l2norm_s8 } from './l2norm';

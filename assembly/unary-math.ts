@@ -5,8 +5,8 @@ import {
   ABS_RSQRT_MULTIPLIER, ABS_RSQRT_SHIFT, ABS_RSQRT_RESCALE,
 } from './abi';
 import { arg, ptr, clampI32, ld, st } from './base';
-import { multiplyByQuantizedMultiplier, roundingDivideByPOT, srdhm } from './quant';
-import { saturatingRoundingMultiplyByPOT } from './fixedpoint';
+import { multiplyByQuantizedMultiplier } from './quant';
+import { invSqrtMultiplierExp } from './fixedpoint';
 
 // @ts-ignore: decorator
 @inline
@@ -32,28 +32,8 @@ export function abs_s16(args: usize): void {
  * GetInvSqrtQuantizedMultiplierExp (reverse shift -1) applied to 1 by MultiplyByQuantizedMultiplier.
  */
 function invSqrtScaled(value: i32): i32 {
-  if (value <= 1) return multiplyByQuantizedMultiplier(1, i32.MAX_VALUE, 20);
-  let input = value, shift = 11;
-  while (input >= 1 << 29) {
-    input /= 4;
-    shift++;
-  }
-  const pairs = ((<i32>clz(input) - 1) >>> 1) - 1;
-  shift -= pairs;
-  input <<= 2 * pairs;
-  const halfInput = roundingDivideByPOT(input >> 1, 1);
-  const halfThree = (1 << 28) + (1 << 27);
-  let x = 1 << 28;
-  for (let i = 0; i < 5; i++) {
-    const x3 = saturatingRoundingMultiplyByPOT(srdhm(srdhm(x, x), x), 6);
-    x = saturatingRoundingMultiplyByPOT(srdhm(halfThree, x) - srdhm(halfInput, x3), 3);
-  }
-  let m = srdhm(x, 1518500250);
-  if (shift < 0) {
-    m <<= -shift;
-    shift = 0;
-  }
-  return multiplyByQuantizedMultiplier(1, m, 20 - shift);
+  const ms = invSqrtMultiplierExp(value);
+  return multiplyByQuantizedMultiplier(1, <i32>ms, <i32>(ms >> 32) + 20);
 }
 
 /** RSQRT int8: an element below the zero point (TFLM fails the Invoke) is computed from its absolute value (the C kernel flags it). */

@@ -131,4 +131,36 @@ static inline int16_t tf_rdbpot16(int16_t x, int exponent) {
   return (int16_t)((x >> exponent) + (remainder > threshold ? 1 : 0));
 }
 
+/* TFLite's GetInvSqrtQuantizedMultiplierExp with reverse shift -1: 1 / sqrt(input) as a multiplier and a
+ * MultiplyByQuantizedMultiplier shift (five Newton steps in Q3.28; input <= 1 gives INT32_MAX, 0). */
+static inline void tf_inv_sqrt_multiplier_exp(int32_t input, int32_t *multiplier, int *shift) {
+  if (input <= 1) {
+    *multiplier = INT32_MAX;
+    *shift = 0;
+    return;
+  }
+  int s = 11;
+  while (input >= (1 << 29)) {
+    input /= 4;
+    s++;
+  }
+  const int pairs = ((tf_clz32((uint32_t)input) - 1) / 2) - 1;
+  s -= pairs;
+  input = tf_wshl(input, 2 * pairs);
+  const int32_t half_input = tf_rdbpot(input >> 1, 1);
+  const int32_t half_three = (1 << 28) + (1 << 27);
+  int32_t x = 1 << 28;
+  for (int i = 0; i < 5; i++) {
+    const int32_t x3 = tf_srmbpot(tf_srdhm(tf_srdhm(x, x), x), 6);
+    x = tf_srmbpot(tf_wsub(tf_srdhm(half_three, x), tf_srdhm(half_input, x3)), 3);
+  }
+  int32_t m = tf_srdhm(x, 1518500250);
+  if (s < 0) {
+    m = tf_wshl(m, -s);
+    s = 0;
+  }
+  *multiplier = m;
+  *shift = -s;
+}
+
 #endif

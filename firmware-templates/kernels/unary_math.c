@@ -22,29 +22,10 @@ void abs_s16(const int32_t *args) { abs_typed(args, TF_INT16); }
 /* 1 / sqrt(value), value > 0, as an integer scaled by 2^20 (TFLM's kShift): TFLite's
  * GetInvSqrtQuantizedMultiplierExp (reverse shift -1) applied to 1 by MultiplyByQuantizedMultiplier. */
 static int32_t inv_sqrt_scaled(int32_t value) {
-  if (value <= 1) return tf_mbqm(1, INT32_MAX, 20);
-  int32_t input = value;
-  int shift = 11;
-  while (input >= (1 << 29)) {
-    input /= 4;
-    shift++;
-  }
-  const int pairs = ((tf_clz32((uint32_t)input) - 1) / 2) - 1;
-  shift -= pairs;
-  input = tf_wshl(input, 2 * pairs);
-  const int32_t half_input = tf_rdbpot(input >> 1, 1);
-  const int32_t half_three = (1 << 28) + (1 << 27);
-  int32_t x = 1 << 28;
-  for (int i = 0; i < 5; i++) {
-    const int32_t x3 = tf_srmbpot(tf_srdhm(tf_srdhm(x, x), x), 6);
-    x = tf_srmbpot(tf_wsub(tf_srdhm(half_three, x), tf_srdhm(half_input, x3)), 3);
-  }
-  int32_t m = tf_srdhm(x, 1518500250);
-  if (shift < 0) {
-    m = tf_wshl(m, -shift);
-    shift = 0;
-  }
-  return tf_mbqm(1, m, 20 - shift);
+  int32_t m;
+  int shift;
+  tf_inv_sqrt_multiplier_exp(value, &m, &shift);
+  return tf_mbqm(1, m, shift + 20);
 }
 
 /* RSQRT int8: an element below the zero point sets tf_status (TFLM fails the Invoke there) and is

@@ -203,6 +203,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   BATCH_MATMUL: { shape: 'matmul', variants: ['default'], tile: 'none', cost: 'fully_connected', workspace: NO_WORKSPACE, kernels: { wasm: 'batch-matmul.ts', c: 'batch_matmul.c' } },
   SUM: REDUCTION,
   REDUCE_MAX: REDUCTION,
+  // L2_NORMALIZATION normalizes each innermost row (a sum of squares, then a second pass): 'default' only.
+  L2_NORMALIZATION: { shape: 'normalization', variants: ['default'], tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'l2norm.ts', c: 'l2norm.c' } },
 };
 
 /**

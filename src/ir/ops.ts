@@ -60,6 +60,7 @@ export const OP_KINDS = [
   'BATCH_MATMUL',
   'SUM',
   'REDUCE_MAX',
+  'L2_NORMALIZATION',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -251,6 +252,7 @@ export interface OpAttrs {
   BATCH_MATMUL: BatchMatMulAttrs;
   SUM: MeanAttrs;
   REDUCE_MAX: MeanAttrs;
+  L2_NORMALIZATION: NoAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -334,6 +336,11 @@ export interface MeanParams {
   shift: number;
   /** Number of input elements averaged into one output element. */
   count: number;
+}
+
+/** TFLM's int8 L2Normalization: only the input zero point (the output is in 1/128 steps whatever its quantization says). */
+export interface L2NormParams {
+  inputZeroPoint: number;
 }
 
 /** TFLM RELU6 on int8: a clamp to [zero, six] in the input's quantized domain; the output's quantization is not used. */
@@ -533,6 +540,7 @@ export interface OpParams {
   SUM: MeanParams;
   /** TFLM's int8 REDUCE_MAX needs equal input and output quantization: a max of stored values, no params. */
   REDUCE_MAX: NoParams;
+  L2_NORMALIZATION: L2NormParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

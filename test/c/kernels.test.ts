@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -222,6 +222,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['SUM int8', (r) => meanCase(r, 'int8', 'SUM')],
   ['SUM int16', (r) => meanCase(r, 'int16', 'SUM')],
   ['REDUCE_MAX int8', (r) => meanCase(r, 'int8', 'REDUCE_MAX')],
+  ['L2_NORMALIZATION', l2normCase],
 ];
 
 interface Expectation {

@@ -75,6 +75,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   BATCH_MATMUL: [2, 2, []], // lhs, rhs
   SUM: [2, 2, []], // input, axes
   REDUCE_MAX: [2, 2, []],
+  L2_NORMALIZATION: [1, 1, []],
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -454,6 +455,11 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   SQUARED_DIFFERENCE: noAttrs,
   SUM: reducerAttrs,
   REDUCE_MAX: reducerAttrs,
+  L2_NORMALIZATION: (n) => {
+    // TFLM's L2Normalization computes no activation (Prepare ensures kTfLiteActNone).
+    if (n.option('activation') !== 0) throw n.unsupported(`fused activation ${ACTIVATIONS[n.option('activation')] ?? n.option('activation')} is not supported`);
+    return {};
+  },
 };
 
 /**

@@ -130,6 +130,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   BATCH_MATMUL: { unionType: 101, fields: [f('adjX', 0, 'bool'), f('adjY', 1, 'bool'), f('asymmetricQuantizeInputs', 2, 'bool')] },
   SUM: { unionType: 27, fields: [f('keepDims', 0, 'bool')] }, // ReducerOptions, as MEAN
   REDUCE_MAX: { unionType: 27, fields: [f('keepDims', 0, 'bool')] },
+  L2_NORMALIZATION: { unionType: 12, fields: [f('activation', 0, 'i8')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

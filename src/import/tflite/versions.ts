@@ -63,4 +63,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   BATCH_MATMUL: 4, // 2: int8, 3: int16, 4: asymmetric_quantize_inputs (hybrid: the params refuse a float LHS with an int8 RHS)
   SUM: 2, // 2: int8 (int16 SUM has no version of its own; TFLM runs float32/int8/int16)
   REDUCE_MAX: 3, // 2: int8, 3: int16 (TFLM: float32 and int8 only; the params refuse int16)
+  L2_NORMALIZATION: 2, // 2: int8
 };

@@ -28,7 +28,8 @@ export type NonlinearKind =
   | 'EXP'
   | 'LOG_SOFTMAX'
   | 'SUM'
-  | 'REDUCE_MAX';
+  | 'REDUCE_MAX'
+  | 'L2_NORMALIZATION';
 
 type Ctx = DeriveContext<NonlinearKind>;
 type IntDType = 'int8' | 'uint8' | 'int16' | 'int32';
@@ -435,6 +436,23 @@ function deriveReduceMax(ctx: DeriveContext<'REDUCE_MAX'>): null {
   return null;
 }
 
+// ---- L2_NORMALIZATION: TFLM l2norm.cc Prepare ----
+
+const L2NORM_MAX_RANK = 4; // TF_LITE_ENSURE(NumDimensions(input) <= 4)
+
+/**
+ * float32 or int8, input and output of one type and shape, rank <= 4. TFLM keeps only the input zero
+ * point: its int8 kernel writes 1/128 steps around 0 and never reads the output's quantization.
+ */
+function deriveL2Norm(ctx: DeriveContext<'L2_NORMALIZATION'>) {
+  const [input, output] = unary(ctx);
+  requireDType(ctx, input, ['int8', 'float32'], 'input');
+  sameDType(ctx, input, output);
+  if (input.shape.length > L2NORM_MAX_RANK) throw unsupported(ctx, `input rank ${input.shape.length} exceeds TFLM's ${L2NORM_MAX_RANK}`, input);
+  if (input.dtype === 'float32') return null;
+  return { inputZeroPoint: perTensor(ctx, input).zeroPoint };
+}
+
 // ---- QUANTIZE: TFLM quantize_common.cc PrepareQuantizeReference ----
 
 /** (input, output) dtype pairs TFLM requantizes between. */
@@ -584,4 +602,5 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   LOG_SOFTMAX: orFloat(deriveLogSoftmax),
   SUM: deriveMeanOrSum,
   REDUCE_MAX: deriveReduceMax,
+  L2_NORMALIZATION: deriveL2Norm,
 };

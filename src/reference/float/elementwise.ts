@@ -1,5 +1,6 @@
 // Element-wise float32 kernels (TFLite reference_ops float paths): ADD/SUB/MUL with broadcasting and the
-// fused clamp, the activations, SOFTMAX, MEAN, SUM and REDUCE_MAX. Each elementwise pass reads x[i] (and the other
+// fused clamp, the activations, SOFTMAX, MEAN, SUM, REDUCE_MAX and
+// L2_NORMALIZATION. Each elementwise pass reads x[i] (and the other
 // operand) before writing y[i], the order the 'stream-element' variant relies on.
 import type { Op } from '../../ir/graph.js';
 import type { OpKind } from '../../ir/ops.js';
@@ -143,3 +144,17 @@ export const floatMean = floatReducer<'MEAN'>(0, (a, x) => a + x, (sum, count) =
 export const floatSum = floatReducer<'SUM'>(0, (a, x) => a + x, (sum) => sum);
 /** REDUCE_MAX: (in > current) ? in : current from the lowest float (a NaN input never wins). */
 export const floatReduceMax = floatReducer<'REDUCE_MAX'>(FLT_LOWEST, (a, x) => (x > a ? x : a), (m) => m);
+
+/** L2_NORMALIZATION (reference_ops::L2Normalization): each innermost row divided by max(sqrt(sum of squares), 1e-6), float32 at each step. */
+export function floatL2Normalization(_op: Op<'L2_NORMALIZATION'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
+  const input = inputs[0]!;
+  const x = input.data as Float32Array, y = outputs[0]!.data as Float32Array;
+  const depth = input.shape[input.shape.length - 1] ?? 1;
+  const epsilon = f32(1e-6);
+  for (let row = 0; depth > 0 && row + depth <= x.length; row += depth) {
+    let squares = 0;
+    for (let c = 0; c < depth; c++) squares = f32(squares + f32(x[row + c]! * x[row + c]!));
+    const norm = Math.max(f32(Math.sqrt(squares)), epsilon);
+    for (let c = 0; c < depth; c++) y[row + c] = f32(x[row + c]! / norm);
+  }
+}

@@ -24,6 +24,7 @@ import {
   floatLeakyRelu,
   floatLogSoftmax,
   floatLogistic,
+  floatL2Normalization,
   floatMean,
   floatReduceMax,
   floatSum,
@@ -96,4 +97,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   BATCH_MATMUL: floatBatchMatMul,
   SUM: floatSum,
   REDUCE_MAX: floatReduceMax,
+  L2_NORMALIZATION: floatL2Normalization,
 };

@@ -3,6 +3,7 @@ import type { NonlinearKind } from '../../ir/params/nonlinear.js';
 import type { RefKernels } from '../types.js';
 import { abs, rsqrt } from './abs-rsqrt.js';
 import { leakyRelu, relu, relu6, reluN1To1 } from './activations.js';
+import { l2Normalization } from './l2norm.js';
 import { hardSwish } from './hard-swish.js';
 import { logistic } from './logistic.js';
 import { elu, exp } from './lookup-table.js';
@@ -31,4 +32,5 @@ export const nonlinearKernels: RefKernels<NonlinearKind> = {
   LOG_SOFTMAX: logSoftmax,
   SUM: mean,
   REDUCE_MAX: reduceMax,
+  L2_NORMALIZATION: l2Normalization,
 };

@@ -113,4 +113,5 @@ export const KERNELS: Record<string, KernelSpec> = {
   batch_matmul_s8: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int8 batched matrix product, int32 accumulator, batch dims broadcast' },
   batch_matmul_s16: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int16 batched matrix product, int64 accumulator, batch dims broadcast' },
   reduce_max_s8: { record: 'mean', ops: ['REDUCE_MAX'], variant: 'default', summary: 'int8 max over any axes (the mean record, no requantization)' },
+  l2norm_s8: { record: 'l2norm', ops: ['L2_NORMALIZATION'], variant: 'default', summary: 'int8 rows scaled by their inverse L2 norm (outputs in 1/128 steps)' },
 };

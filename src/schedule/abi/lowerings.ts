@@ -68,4 +68,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   BATCH_MATMUL: mm.BATCH_MATMUL,
   SUM: e.SUM,
   REDUCE_MAX: e.REDUCE_MAX,
+  L2_NORMALIZATION: e.L2_NORMALIZATION,
 };

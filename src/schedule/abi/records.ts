@@ -166,6 +166,8 @@ export const RECORDS = {
     'lhs', 'rhs', 'output', 'batch[3]', 'lhs_steps[3]', 'rhs_steps[3]', 'm', 'n', 'k',
     'lhs_m_step', 'lhs_k_step', 'rhs_k_step', 'rhs_n_step', 'lhs_offset', 'rhs_offset', 'output_offset', 'multiplier', 'shift',
   ],
+  /** L2_NORMALIZATION int8: `rows` innermost rows of `depth` elements, each scaled to 1/128 steps of unit length. */
+  l2norm: ['input', 'output', 'rows', 'depth', 'input_zero_point'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordName = keyof typeof RECORDS;

@@ -332,3 +332,13 @@ export const CAST: OpLowering<'CAST'> = {
     return { record: 'cast', fields: { ...io, size, from_type: castType(x.dtype, `${where} input`), to_type: castType(call.outputs[0]!.dtype, `${where} output`) } };
   },
 };
+
+/** L2_NORMALIZATION int8: one row per innermost dim. */
+export const L2_NORMALIZATION: OpLowering<'L2_NORMALIZATION'> = {
+  symbol: byInput('l2norm'),
+  record(ctx, { call, op, where }) {
+    const { x, io, size } = unary(ctx, call, where);
+    const depth = x.shape[x.shape.length - 1] ?? 1;
+    return { record: 'l2norm', fields: { ...io, rows: depth === 0 ? 0 : size / depth, depth, input_zero_point: op.params.inputZeroPoint } };
+  },
+};
