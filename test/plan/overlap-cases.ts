@@ -532,6 +532,8 @@ export function batchMatMulCase(r: Rng, dtype: 'int8' | 'int16' = 'int8'): Graph
   return singleOpGraph('BATCH_MATMUL', { adjX, adjY }, [{ shape: lhsShape, ...lhs }, rhsSpec], {
     shape: [...outBatch, m, n], ...q(lhs.scale * rhs.scale * Math.sqrt(k) * (wide ? 40000 : 100)),
   });
+}
+
 /** L2_NORMALIZATION int8 over rows of 1..40 elements (a random input zero point; the output's quantization is unread). */
 export function l2normCase(r: Rng): Graph {
   const shape = [...randomShape(r, 3, 3), r.int(1, 40)]; // rank 2..4 (TFLM's limit)
