@@ -41,6 +41,7 @@ const OP_SQDIFF = 8;
 const OP_SQDIFF16 = 9;
 const OP_PRELU = 10;
 const OP_PRELU16 = 11;
+const OP_MUL16 = 12;
 
 // @ts-ignore: decorator
 @inline
@@ -78,10 +79,11 @@ function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
     return;
   }
   if (kind == OP_MUL) {
-    const v1 = <i32>load<i8>(ptr(args, MUL_INPUT1) + <usize>i1) + arg(args, MUL_INPUT1_OFFSET);
-    const v2 = <i32>load<i8>(ptr(args, MUL_INPUT2) + <usize>i2) + arg(args, MUL_INPUT2_OFFSET);
-    const v = multiplyByQuantizedMultiplier(v1 * v2, arg(args, MUL_OUTPUT_MULTIPLIER), arg(args, MUL_OUTPUT_SHIFT)) + arg(args, MUL_OUTPUT_OFFSET);
-    store<i8>(ptr(args, MUL_OUTPUT) + <usize>i, <i8>clampI32(v, arg(args, MUL_ACT_MIN), arg(args, MUL_ACT_MAX)));
+    mulElement<i8>(args, i, i1, i2);
+    return;
+  }
+  if (kind == OP_MUL16) {
+    mulElement<i16>(args, i, i1, i2);
     return;
   }
   const leftShift = arg(args, ADD_LEFT_SHIFT);
@@ -327,8 +329,22 @@ export function prelu_s16(args: usize): void {
   broadcastWalk(args, OP_PRELU16, 0);
 }
 
+/** One MUL output element (TFLM MulElementwise, int8 and int16 alike): the offset inputs' int32 product, requantized, clamped. */
+// @ts-ignore: decorator
+@inline
+function mulElement<T>(args: usize, i: i32, i1: i32, i2: i32): void {
+  const v1 = ld<T>(ptr(args, MUL_INPUT1), i1) + arg(args, MUL_INPUT1_OFFSET);
+  const v2 = ld<T>(ptr(args, MUL_INPUT2), i2) + arg(args, MUL_INPUT2_OFFSET);
+  const v = multiplyByQuantizedMultiplier(v1 * v2, arg(args, MUL_OUTPUT_MULTIPLIER), arg(args, MUL_OUTPUT_SHIFT)) + arg(args, MUL_OUTPUT_OFFSET);
+  st<T>(ptr(args, MUL_OUTPUT), i, clampI32(v, arg(args, MUL_ACT_MIN), arg(args, MUL_ACT_MAX)));
+}
+
 export function mul_s8(args: usize): void {
   binary(args, OP_MUL);
+}
+
+export function mul_s16(args: usize): void {
+  broadcastWalk(args, OP_MUL16, 0);
 }
 
 export function maximum_s8(args: usize): void {

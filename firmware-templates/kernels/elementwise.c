@@ -1,4 +1,4 @@
-/* ADD, SUB, SQUARED_DIFFERENCE, PRELU (int8, int16), MUL, MAXIMUM, MINIMUM int8 with broadcasting (reference:
+/* ADD, SUB, SQUARED_DIFFERENCE, PRELU (int8, int16), MUL (int8, int16), MAXIMUM, MINIMUM int8 with broadcasting (reference:
  * src/reference/ops/elementwise.ts, squared-difference.ts and maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
 #include "tf_elem.h"
@@ -139,26 +139,32 @@ static void prelu(const int32_t *args, int type) {
 void prelu_s8(const int32_t *args) { prelu(args, TF_INT8); }
 void prelu_s16(const int32_t *args) { prelu(args, TF_INT16); }
 
-static inline int8_t mul_one(const tf_mul_args *p, int32_t a, int32_t b) {
+/* MUL (TFLM MulElementwise / BroadcastMul4DSlow, int8 and int16 alike): the offset inputs' int32
+ * product, one MultiplyByQuantizedMultiplier, clamped; int16 zero points are 0 (the deriver checks it). */
+static inline int32_t mul_one(const tf_mul_args *p, int32_t a, int32_t b) {
   const int32_t v = tf_mbqm((a + p->input1_offset) * (b + p->input2_offset), p->output_multiplier, p->output_shift) + p->output_offset;
-  return (int8_t)tf_clamp(v, p->act_min, p->act_max);
+  return tf_clamp(v, p->act_min, p->act_max);
 }
 
-void mul_s8(const int32_t *args) {
+/* MUL for element type `type`, inlined into each kernel so the type folds (gcc shares it otherwise): a flat loop when no input
+ * broadcasts, else the broadcast walk. */
+TF_INLINE void mul(const int32_t *args, int type) {
   const tf_mul_args *p = (const tf_mul_args *)args;
-  const int8_t *a = (const int8_t *)tf_ref(p->input1);
-  const int8_t *b = (const int8_t *)tf_ref(p->input2);
-  int8_t *y = (int8_t *)tf_ref(p->output);
+  const void *a = tf_ref(p->input1), *b = tf_ref(p->input2);
+  void *y = tf_ref(p->output);
   if (p->flat) {
-    for (int32_t i = 0; i < p->size; i++) y[i] = mul_one(p, a[i], b[i]);
+    for (int32_t i = 0; i < p->size; i++) tf_store(y, type, i, mul_one(p, tf_load(a, type, i), tf_load(b, type, i)));
     return;
   }
   bcast_iter it = {{0}, 0, 0};
   for (int32_t i = 0; i < p->size; i++) {
-    y[i] = mul_one(p, a[it.i1], b[it.i2]);
+    tf_store(y, type, i, mul_one(p, tf_load(a, type, it.i1), tf_load(b, type, it.i2)));
     bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
   }
 }
+
+void mul_s8(const int32_t *args) { mul(args, TF_INT8); }
+void mul_s16(const int32_t *args) { mul(args, TF_INT16); }
 
 /* MAXIMUM / MINIMUM: stored values compared (TFLM's MaximumMinimumBroadcastSlow, no requantization). */
 static void max_min(const int32_t *args, int is_max) {

@@ -912,6 +912,7 @@ void add_s16(const int32_t *args); /* add: int16 add (left shift 15) with broadc
 void sub_s16(const int32_t *args); /* add: int16 subtract (left shift 15) with broadcasting; forward stream (also the stream-element order) */
 void sub_s8(const int32_t *args); /* add: int8 subtract with broadcasting; forward stream (also the stream-element order) */
 void mul_s8(const int32_t *args); /* mul: int8 multiply with broadcasting; forward stream (also the stream-element order) */
+void mul_s16(const int32_t *args); /* mul: int16 multiply with broadcasting (zero points 0); forward stream (also the stream-element order) */
 void maximum_s8(const int32_t *args); /* max_min: int8 maximum with broadcasting; forward stream (also the stream-element order) */
 void minimum_s8(const int32_t *args); /* max_min: int8 minimum with broadcasting; forward stream (also the stream-element order) */
 void relu_s8(const int32_t *args); /* relu: forward stream (also the stream-element order) */

@@ -205,6 +205,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
+  ['MUL int16', (r) => binary16Case(r, 'MUL')],
   ['SQUARED_DIFFERENCE', (r) => binaryCase(r, 'SQUARED_DIFFERENCE')],
   ['DIV', (r) => binaryCase(r, 'DIV')],
   ['SQUARED_DIFFERENCE int16', (r) => binary16Case(r, 'SQUARED_DIFFERENCE')],

@@ -1,6 +1,6 @@
 // TFLM never reads an operator's version: a 16x8 model from TFLite's converter carries the versions
 // op_version.cc gives its int16 ops (ADD 3, SUB 5, QUANTIZE 2, DEQUANTIZE 3, RELU/RELU6/MEAN/PAD/PADV2/
-// CONCATENATION 3, TRANSPOSE 5, RESIZE_NEAREST_NEIGHBOR 4, the pools 3), and tinyforge must not refuse them
+// CONCATENATION 3, TRANSPOSE 5, RESIZE_NEAREST_NEIGHBOR 4, the pools 3, DEPTHWISE_CONV_2D 5, MUL 4), and tinyforge must not refuse them
 // where it runs the int16 op (and the 5-D TRANSPOSE of version 4 that accepting 5 lets through). Each case is written as a one-op file at that version, read back, and run on
 // the reference, wasm (SIMD and scalar) and host C engines, which must agree. The versions whose meaning
 // is not implemented stay refused with the op, node and version named.
@@ -30,6 +30,12 @@ const CASES: Array<[string, number, () => Graph]> = [
   ['TRANSPOSE int16', 5, () => singleOpGraph('TRANSPOSE', { perm: [0, 2, 1, 3] }, [{ shape: [1, 3, 4, 2], scale: 0.001, ...I16 }, { shape: [4], dtype: 'int32', values: [0, 2, 1, 3] }], { shape: [1, 4, 3, 2], scale: 0.001, ...I16 })],
   ['TRANSPOSE 5-D (int8)', 4, () => singleOpGraph('TRANSPOSE', { perm: [4, 0, 2, 1, 3] }, [{ shape: [2, 3, 2, 4, 3], scale: 0.1, zp: 1 }, { shape: [5], dtype: 'int32', values: [4, 0, 2, 1, 3] }], { shape: [3, 2, 2, 3, 4], scale: 0.1, zp: 1 })],
   ['RESIZE_NEAREST_NEIGHBOR int16', 4, () => singleOpGraph('RESIZE_NEAREST_NEIGHBOR', { alignCorners: false, halfPixelCenters: false }, [{ shape: [1, 2, 3, 2], scale: 0.001, ...I16 }, { shape: [2], dtype: 'int32', values: [4, 6] }], { shape: [1, 4, 6, 2], scale: 0.001, ...I16 })],
+  ['DEPTHWISE_CONV_2D 16x8', 5, () => singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp: FULL16, depthMultiplier: 2 }, [
+    { shape: [1, 4, 4, 3], scale: 0.0005, ...I16 },
+    { shape: [1, 3, 3, 6], scale: [0.01, 0.02, 0.015, 0.01, 0.02, 0.015], axis: 3, values: Array.from({ length: 54 }, (_, i) => ((i * 37) % 255) - 127) },
+    { shape: [6], dtype: 'int64', scale: [0.01, 0.02, 0.015, 0.01, 0.02, 0.015].map((s) => s * 0.0005), values: [1000, -2000, 300, 0, 45000, -7] },
+  ], { shape: [1, 4, 4, 6], scale: 0.002, ...I16 })],
+  ['MUL int16', 4, () => singleOpGraph('MUL', { clamp: FULL16 }, [{ shape: [1, 4, 4, 3], scale: 0.0003, ...I16 }, { shape: [1, 1, 1, 3], scale: 0.0005, ...I16 }], { shape: [1, 4, 4, 3], scale: 0.0007, ...I16 })],
 ];
 
 const hostC = hostCFor('16x8 op versions on host C');
@@ -65,6 +71,8 @@ describe("the versions TFLite's converter writes for the 16x8 ops tinyforge runs
       [CASES[2]![2](), 3, /unsupported operator QUANTIZE \(v3\) at node 0; supported up to v2/],
       [CASES[0]![2](), 4, /unsupported operator ADD \(v4\) at node 0; supported up to v3/],
       [CASES[9]![2](), 6, /unsupported operator TRANSPOSE \(v6\) at node 0; supported up to v5/],
+      [CASES[12]![2](), 6, /unsupported operator DEPTHWISE_CONV_2D \(v6\) at node 0; supported up to v5/],
+      [CASES[13]![2](), 5, /unsupported operator MUL \(v5\) at node 0; supported up to v4/],
     ];
     for (const [built, version, message] of cases) {
       const e = refusal(() => readTflite(writeTflite({ ...built, ops: [{ ...built.ops[0]!, version }] as Graph['ops'] })));

@@ -52,7 +52,8 @@ function model(s: Spec): Uint8Array {
   const graph: Graph = {
     name: 'depthwise_16x8', description: 'TFLM depthwise_conv_test int16 vectors', tensors,
     ops: [{
-      kind: 'DEPTHWISE_CONV_2D', version: 1, inputs: [0, 1, 2], outputs: [3],
+      // the version TFLite's converter writes for 16x8 (op_version.cc: 5 for int16 activations)
+      kind: 'DEPTHWISE_CONV_2D', version: 5, inputs: [0, 1, 2], outputs: [3],
       attrs: { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: s.clamp ?? [-32768, 32767], depthMultiplier: 2 },
       params: null,
     }],

@@ -39,10 +39,10 @@ describe('16x8 refusals', () => {
     expect(e.message).toMatch(/CONV_2D \(node 0\), tensor 't3' \(#3\): channel 0 output multiplier [0-9.e+]+ needs a shift of 14 \(TFLM requires a shift of at most 7\)/);
   });
 
-  it('int16 on an op whose 16x8 kernel is not built yet names the dtype', () => {
-    // TFLM runs an int16 MUL; tinyforge has no int16 kernel for it yet
-    const e = refusal(() => singleOpGraph('MUL', { clamp: [-32768, 32767] }, [{ shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }, { shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }], { shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }));
+  it('int16 on an op without a 16x8 kernel names the dtype', () => {
+    // TFLM's HARD_SWISH runs int8 only (hard_swish.cc Eval), and so does ours
+    const e = refusal(() => singleOpGraph('HARD_SWISH', {}, [{ shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }], { shape: [1, 4], dtype: 'int16', scale: 0.001, zp: 0 }));
     expect(e.code).toBe('E_UNSUPPORTED');
-    expect(e.message).toBe("MUL (node 0), tensor 't0' (#0): dtype int16 is not supported (expected int8)");
+    expect(e.message).toBe("HARD_SWISH (node 0) tensor 't0': input dtype int16 is not supported (supported: int8)");
   });
 });

@@ -330,15 +330,18 @@ export function fc16Case(r: Rng): Graph {
   );
 }
 
-/** int16 ADD / SUB (left shift 15), with or without broadcasting. */
-export function binary16Case(r: Rng, kind: 'ADD' | 'SUB' | 'SQUARED_DIFFERENCE'): Graph {
+/** int16 ADD / SUB (left shift 15), MUL and SQUARED_DIFFERENCE, with or without broadcasting. */
+export function binary16Case(r: Rng, kind: 'ADD' | 'SUB' | 'MUL' | 'SQUARED_DIFFERENCE'): Graph {
   const shape = randomShape(r);
   const broadcast = r.int(0, 2) === 0;
   const other = broadcast ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
-  const a: TSpec = { shape, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
-  const b: TSpec = { shape: other, dtype: 'int16', scale: r.float(0.0001, 0.001), zp: 0 };
+  const sa = r.float(0.0001, 0.001), sb = r.float(0.0001, 0.001);
+  const a: TSpec = { shape, dtype: 'int16', scale: sa, zp: 0 };
+  const b: TSpec = { shape: other, dtype: 'int16', scale: sb, zp: 0 };
   const operands = r.int(0, 1) === 1 ? [b, a] : [a, b];
   if (kind === 'SQUARED_DIFFERENCE') return singleOpGraph(kind, {}, operands, { shape, dtype: 'int16', scale: r.float(0.0005, 0.05), zp: 0 });
+  // MUL: products of up to 2^30 brought back to int16, some saturating; a fused clamp one time in two
+  if (kind === 'MUL') return singleOpGraph(kind, { clamp: r.int(0, 1) === 0 ? FULL16 : [r.int(-32768, -1000), r.int(1000, 32767)] }, operands, { shape, dtype: 'int16', scale: sa * sb * r.float(2000, 40000), zp: 0 });
   return singleOpGraph(kind, { clamp: FULL16 }, operands, { shape, dtype: 'int16', scale: r.float(0.0002, 0.002), zp: 0 });
 }
 

@@ -269,6 +269,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['MAX_POOL_2D int16', (r) => poolCase(r, 'MAX_POOL_2D', 'int16')],
   ['ADD int16', (r) => binary16Case(r, 'ADD')],
   ['SUB int16', (r) => binary16Case(r, 'SUB')],
+  ['MUL int16', (r) => binary16Case(r, 'MUL')],
   ['TRANSPOSE_CONV int8', (r) => transposeConvCase(r, 'int8')],
   ['TRANSPOSE_CONV 16x8', (r) => transposeConvCase(r, 'int16')],
   ['SVDF int8 state', (r) => svdfCase(r, 'int8')],

@@ -9,11 +9,11 @@ import type { OpKind } from '../../ir/ops.js';
 export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   ADD: 3, // 3: int16 non-POT scales (TFLM's only int16 ADD), 4: int64, 5: int16 unquantized
   SUB: 5, // 3: broadcast beyond 4-D (params refuse it), 4: int64 (params refuse it), 5: int16 non-POT (TFLM's only int16 SUB)
-  MUL: 3, // 3: int8 with rescale >= 1 (same kernel), 4: int16
+  MUL: 4, // 3: int8 with rescale >= 1 (same kernel), 4: int16 (zero points 0), 5: int64, 7: int16 unquantized
   AVERAGE_POOL_2D: 3, // 3: int16
   MAX_POOL_2D: 3, // 3: int16
   CONV_2D: 3, // 4: int16, 5: hybrid per-channel, 6: grouped, 7: int4 filter, 8: int16 bias type
-  DEPTHWISE_CONV_2D: 3, // 4: hybrid, 5: int16, 6: hybrid per-channel, 7: int4 filter
+  DEPTHWISE_CONV_2D: 5, // 4: hybrid (params refuse an int8 filter on a float op), 5: int16 (16x8), 6: hybrid per-channel, 7: int4 filter
   FULLY_CONNECTED: 6, // 4: int8, 5: keep_num_dims, 6: no bias; 7: int16, 8: sparse, 9+: hybrid/int4
   CONCATENATION: 3, // 3: int16, 4: uint32
   QUANTIZE: 2, // 2: int16 output, 3: per-channel, 4: int4

@@ -195,7 +195,7 @@ function perTensorQuant(ctx: Ctx, t: Tensor): { scale: number; zeroPoint: number
 }
 
 /** The ops with TFLM's 16x8 kernels here: int16 activations, int8 weights (int64 bias for the convolutions). */
-const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE', 'PRELU', 'DEPTHWISE_CONV_2D']);
+const INT16_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'SUB', 'SQUARED_DIFFERENCE', 'PRELU', 'DEPTHWISE_CONV_2D', 'MUL']);
 
 /** The element dtype of an op's data tensors: float32 for a float op, int16 on the 16x8 path, else int8. */
 function elementDtype(ctx: Ctx): 'float32' | 'int8' | 'int16' {
@@ -608,6 +608,8 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
   const operands = binaryOperands(ctx, 4);
   if (!operands) return null;
   const { a, b, out, outT } = operands;
+  // mul_common.cc: int16 MUL takes zero points of 0 (the int8 formula otherwise, 32-bit requantization).
+  if (outT.dtype === 'int16') requireZeroPoints16(ctx, [[input(ctx, 0, 'input 1'), a.zeroPoint], [input(ctx, 1, 'input 2'), b.zeroPoint], [outT, out.zeroPoint]]);
   const q = requantMultiplier({ ctx, tensor: outT, what: 'output' }, (a.scale * b.scale) / out.scale);
   return {
     input1Offset: -a.zeroPoint,

@@ -1,5 +1,5 @@
-// ADD, SUB and MUL, int8 with broadcasting (TFLM reference_integer_ops::Add / reference_ops::Sub /
-// reference_integer_ops::Mul and their Broadcast*Slow variants).
+// ADD, SUB and MUL, int8 and int16 with broadcasting (TFLM reference_integer_ops::Add / reference_ops::Sub /
+// reference_integer_ops::Mul and their Broadcast*Slow variants; int16 MUL is the int8 formula with zero points 0).
 import type { QuantizedOp } from '../../ir/graph.js';
 import type { AddSubParams, Clamp } from '../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
@@ -49,7 +49,7 @@ export function sub(op: QuantizedOp<'SUB'>, inputs: Array<TensorView | null>, ou
 /** MUL: out = clamp(zpOut + requant((q1 - zp1) * (q2 - zp2), m, shift)). */
 export function mul(op: QuantizedOp<'MUL'>, inputs: Array<TensorView | null>, outputs: TensorView[]): void {
   const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
-  const x1 = a.data as Int8Array, x2 = b.data as Int8Array, y = out.data as Int8Array;
+  const x1 = a.data as Int8Array | Int16Array, x2 = b.data as Int8Array | Int16Array, y = out.data as Int8Array | Int16Array;
   const { input1Offset, input2Offset, outputOffset, outputMultiplier, outputShift } = op.params;
   const [qmin, qmax] = op.attrs.clamp;
   const maps = operandMaps(a, b, out);

@@ -62,6 +62,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   sub_s16: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int16 subtract (left shift 15) with broadcasting; ${ELEMENTWISE}` },
   sub_s8: { record: 'add', ops: ['SUB'], variant: 'default', summary: `int8 subtract with broadcasting; ${ELEMENTWISE}` },
   mul_s8: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int8 multiply with broadcasting; ${ELEMENTWISE}` },
+  mul_s16: { record: 'mul', ops: ['MUL'], variant: 'default', summary: `int16 multiply with broadcasting (zero points 0); ${ELEMENTWISE}` },
   maximum_s8: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int8 maximum with broadcasting; ${ELEMENTWISE}` },
   minimum_s8: { record: 'max_min', ops: ['MINIMUM'], variant: 'default', summary: `int8 minimum with broadcasting; ${ELEMENTWISE}` },
   relu_s8: { record: 'relu', ops: ['RELU', 'RELU_N1_TO_1'], variant: 'default', summary: ELEMENTWISE },

@@ -98,7 +98,7 @@ export const mulRecord: OpLowering<'MUL' | 'DIV'>['record'] = (ctx, { call, op, 
   };
 };
 
-export const MUL: OpLowering<'MUL'> = { symbol: () => 'mul_s8', record: mulRecord };
+export const MUL: OpLowering<'MUL'> = { symbol: ({ call, where }) => `mul_${code(call.outputs[0]!.dtype, where)}`, record: mulRecord };
 
 function maxMin(name: string): OpLowering<'MAXIMUM' | 'MINIMUM'> {
   return {
