@@ -28,3 +28,4 @@ export { div_s8 } from './div';
 export { log_softmax_s8 } from './log-softmax';
 export { batch_matmul_s8, batch_matmul_s16 } from './batch-matmul';
 export { l2norm_s8 } from './l2norm';
+export { maximum_s16, minimum_s16 } from './max-min16';

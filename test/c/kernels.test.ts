@@ -11,7 +11,7 @@ import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -224,6 +224,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['SUM int16', (r) => meanCase(r, 'int16', 'SUM')],
   ['REDUCE_MAX int8', (r) => meanCase(r, 'int8', 'REDUCE_MAX')],
   ['L2_NORMALIZATION', l2normCase],
+  ['MAXIMUM int16', (r) => maxMin16Case(r, 'MAXIMUM')],
+  ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],
 ];
 
 interface Expectation {

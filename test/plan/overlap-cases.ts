@@ -542,3 +542,13 @@ export function l2normCase(r: Rng): Graph {
   const shape = [...randomShape(r, 3, 3), r.int(1, 40)]; // rank 2..4 (TFLM's limit)
   return singleOpGraph('L2_NORMALIZATION', {}, [{ shape, scale: 0.05, zp: r.int(-30, 30) }], { shape, scale: 1 / 128, zp: 0 });
 }
+
+/** int16 MAXIMUM / MINIMUM: stored values compared; the broadcast operand (a [.., 1, C]-like or a 1-element shape) on either side. */
+export function maxMin16Case(r: Rng, kind: 'MAXIMUM' | 'MINIMUM'): Graph {
+  const shape = randomShape(r);
+  const form = r.int(0, 2);
+  const other = form === 0 ? shape : form === 1 ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : [1];
+  const a: TSpec = { shape, dtype: 'int16', scale: 0.001, zp: 0 };
+  const b: TSpec = { shape: other, dtype: 'int16', scale: 0.001, zp: 0 };
+  return singleOpGraph(kind, {}, r.int(0, 1) === 1 ? [b, a] : [a, b], { shape, dtype: 'int16', scale: 0.001, zp: 0 });
+}

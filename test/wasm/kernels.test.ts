@@ -7,7 +7,7 @@ import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
-  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase,
+  resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -289,6 +289,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['SUM', (r) => meanCase(r, 'SUM')],
   ['REDUCE_MAX', (r) => meanCase(r, 'REDUCE_MAX')],
   ['L2_NORMALIZATION', l2normCase],
+  ['MAXIMUM int16', (r) => maxMin16Case(r, 'MAXIMUM')],
+  ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],
 ];
 
 const CASES = 12;

@@ -27,6 +27,7 @@ export interface KernelSpec<R extends string = RecordName> {
 }
 
 const CONV16_SOURCES: KernelSources = { wasm: 'conv16.ts', c: 'conv16.c' };
+const MAX_MIN16_SOURCES: KernelSources = { wasm: 'max-min16.ts', c: 'max_min16.c' };
 
 const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
 
@@ -115,4 +116,6 @@ export const KERNELS: Record<string, KernelSpec> = {
   batch_matmul_s16: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int16 batched matrix product, int64 accumulator, batch dims broadcast' },
   reduce_max_s8: { record: 'mean', ops: ['REDUCE_MAX'], variant: 'default', summary: 'int8 max over any axes (the mean record, no requantization)' },
   l2norm_s8: { record: 'l2norm', ops: ['L2_NORMALIZATION'], variant: 'default', summary: 'int8 rows scaled by their inverse L2 norm (outputs in 1/128 steps)' },
+  maximum_s16: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int16 maximum with broadcasting; ${ELEMENTWISE}`, sources: MAX_MIN16_SOURCES },
+  minimum_s16: { record: 'max_min', ops: ['MINIMUM'], variant: 'default', summary: `int16 minimum with broadcasting; ${ELEMENTWISE}`, sources: MAX_MIN16_SOURCES },
 };
