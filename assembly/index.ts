@@ -29,3 +29,4 @@ export { log_softmax_s8 } from './log-softmax';
 export { batch_matmul_s8, batch_matmul_s16 } from './batch-matmul';
 export { l2norm_s8 } from './l2norm';
 export { maximum_s16, minimum_s16 } from './max-min16';
+export { resize_bilinear_s8 } from './resize-bilinear';

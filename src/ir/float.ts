@@ -108,6 +108,7 @@ const PARAMLESS: ReadonlySet<OpKind> = new Set<OpKind>([
   'GATHER',
   'CAST',
   'REDUCE_MAX',
+  'RESIZE_BILINEAR',
 ]);
 
 function hasDerivedParams(op: AnyOp): boolean {

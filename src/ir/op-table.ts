@@ -205,6 +205,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   REDUCE_MAX: REDUCTION,
   // L2_NORMALIZATION normalizes each innermost row (a sum of squares, then a second pass): 'default' only.
   L2_NORMALIZATION: { shape: 'normalization', variants: ['default'], tile: 'none', cost: 'softmax', workspace: NO_WORKSPACE, kernels: { wasm: 'l2norm.ts', c: 'l2norm.c' } },
+  // RESIZE_BILINEAR weighs four input pixels per output element: priced as an element-wise op.
+  RESIZE_BILINEAR: { shape: 'movement', variants: ['default'], tile: 'none', cost: 'elementwise', workspace: NO_WORKSPACE, kernels: { wasm: 'resize-bilinear.ts', c: 'resize_bilinear.c' } },
 };
 
 /**

@@ -61,6 +61,7 @@ export const OP_KINDS = [
   'SUM',
   'REDUCE_MAX',
   'L2_NORMALIZATION',
+  'RESIZE_BILINEAR',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -253,6 +254,7 @@ export interface OpAttrs {
   SUM: MeanAttrs;
   REDUCE_MAX: MeanAttrs;
   L2_NORMALIZATION: NoAttrs;
+  RESIZE_BILINEAR: ResizeNearestAttrs;
 }
 
 // ---- Derived quantization parameters (TFLite Micro's OpData, computed once per model) ----
@@ -541,6 +543,8 @@ export interface OpParams {
   /** TFLM's int8 REDUCE_MAX needs equal input and output quantization: a max of stored values, no params. */
   REDUCE_MAX: NoParams;
   L2_NORMALIZATION: L2NormParams;
+  /** TFLM interpolates the stored values (no requantization); positions are computed from the shapes. */
+  RESIZE_BILINEAR: NoParams;
 }
 
 export function isOpKind(name: string): name is OpKind {

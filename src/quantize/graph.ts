@@ -45,6 +45,7 @@ const OUTPUT_RULES: Partial<Record<OpKind, OutputRule>> = {
   TRANSPOSE: 'same-as-input',
   STRIDED_SLICE: 'same-as-input',
   RESIZE_NEAREST_NEIGHBOR: 'same-as-input',
+  RESIZE_BILINEAR: 'same-as-input',
   // Fixed output ranges of TFLite's int8 kernels.
   SOFTMAX: { scale: 1 / 256, zeroPoint: -128 },
   LOGISTIC: { scale: 1 / 256, zeroPoint: -128 },
@@ -79,6 +80,7 @@ const INT8_VERSIONS: Partial<Record<OpKind, number>> = {
   TRANSPOSE: 2,
   STRIDED_SLICE: 2,
   RESIZE_NEAREST_NEIGHBOR: 2,
+  RESIZE_BILINEAR: 2,
   SOFTMAX: 2,
   LOGISTIC: 2,
   TANH: 2,

@@ -552,3 +552,13 @@ export function maxMin16Case(r: Rng, kind: 'MAXIMUM' | 'MINIMUM'): Graph {
   const b: TSpec = { shape: other, dtype: 'int16', scale: 0.001, zp: 0 };
   return singleOpGraph(kind, {}, r.int(0, 1) === 1 ? [b, a] : [a, b], { shape, dtype: 'int16', scale: 0.001, zp: 0 });
 }
+
+/** int8 RESIZE_BILINEAR, up and down, with each corner option (never both: TFLM's Prepare refuses that). */
+export function resizeBilinearCase(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 6), w = r.int(1, 6), c = r.int(1, 5), oh = r.int(1, 11), ow = r.int(1, 11);
+  const alignCorners = r.int(0, 2) === 0;
+  const q = { scale: 0.05, zp: 1 };
+  return singleOpGraph('RESIZE_BILINEAR', { alignCorners, halfPixelCenters: !alignCorners && r.int(0, 1) === 1 }, [
+    { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
+  ], { shape: [n, oh, ow, c], ...q });
+}

@@ -76,6 +76,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   SUM: [2, 2, []], // input, axes
   REDUCE_MAX: [2, 2, []],
   L2_NORMALIZATION: [1, 1, []],
+  RESIZE_BILINEAR: [2, 2, []], // input, size
 };
 
 /** The kinds with one or more outputs (their options say how many: checked by their attrs). */
@@ -430,6 +431,7 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   LOG_SOFTMAX: noAttrs,
   // asymmetric_quantize_inputs is for hybrid (float LHS, int8 RHS) kernels, which TFLM has not: the params refuse those.
   BATCH_MATMUL: (n) => ({ adjX: n.flag('adjX'), adjY: n.flag('adjY') }),
+  RESIZE_BILINEAR: (n) => ({ alignCorners: n.flag('alignCorners'), halfPixelCenters: n.flag('halfPixelCenters') }),
   DECODE: (n) => {
     const ancillary = n.input(1);
     if (ancillary.data === null) throw n.unsupported(`ancillary tensor ${ancillary.id} is not constant`, { tensor: ancillary.id });

@@ -63,6 +63,7 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
     case 'SQUEEZE':
       return { squeezeDims: squeezedDims(input.shape, output.shape, where) };
     case 'RESIZE_NEAREST_NEIGHBOR':
+    case 'RESIZE_BILINEAR':
       return { alignCorners: op.attrs.alignCorners, halfPixelCenters: op.attrs.halfPixelCenters };
     case 'SOFTMAX':
       return { beta: op.attrs.beta };

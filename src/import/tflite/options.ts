@@ -131,6 +131,8 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   SUM: { unionType: 27, fields: [f('keepDims', 0, 'bool')] }, // ReducerOptions, as MEAN
   REDUCE_MAX: { unionType: 27, fields: [f('keepDims', 0, 'bool')] },
   L2_NORMALIZATION: { unionType: 12, fields: [f('activation', 0, 'i8')] },
+  // ResizeBilinearOptions: fields 0 and 1 (new_height, new_width) are deprecated.
+  RESIZE_BILINEAR: { unionType: 15, fields: [f('alignCorners', 2, 'bool'), f('halfPixelCenters', 3, 'bool')] },
 };
 
 export function defaultOptions(table: OptionsTable | null): OptionValues {

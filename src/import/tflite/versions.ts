@@ -64,4 +64,5 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   SUM: 2, // 2: int8 (int16 SUM has no version of its own; TFLM runs float32/int8/int16)
   REDUCE_MAX: 3, // 2: int8, 3: int16 (TFLM: float32 and int8 only; the params refuse int16)
   L2_NORMALIZATION: 2, // 2: int8
+  RESIZE_BILINEAR: 4, // 2: int8, 3: half_pixel_centers, 4: int16 (TFLM: float32 and int8 only; the params refuse int16)
 };

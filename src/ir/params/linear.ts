@@ -38,6 +38,7 @@ import type { DeriveContext, ParamDerivers } from './types.js';
 import { FLOAT32_MAX, isFloatOp } from '../float.js';
 import { checkPackedIndices, lutLayoutOf } from '../lut.js';
 import { batchMatMulGeometry } from '../batch-matmul.js';
+import { bilinearScale10, bilinearSource } from '../resize-bilinear.js';
 
 export type LinearKind =
   | 'CONV_2D'
@@ -77,7 +78,8 @@ export type LinearKind =
   | 'CAST'
   | 'PRELU'
   | 'DIV'
-  | 'BATCH_MATMUL';
+  | 'BATCH_MATMUL'
+  | 'RESIZE_BILINEAR';
 
 type Ctx = DeriveContext<OpKind>;
 
@@ -925,12 +927,13 @@ function deriveStridedSlice(ctx: DeriveContext<'STRIDED_SLICE'>): null {
   return null;
 }
 
-function deriveResizeNearest(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR'>): null {
+/** The resize ops' checks (TFLM Prepare: 4-D input, a constant int32 size of 2), the output [n, size, c]; returns [h, w] -> [oh, ow]. */
+function resizeGeometry(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR' | 'RESIZE_BILINEAR'>, dtypes: readonly DType[]): { inH: number; inW: number; outH: number; outW: number } {
   checkInputCount(ctx, 2, 2);
   const inT = input(ctx, 0, 'the input');
   const size = input(ctx, 1, 'the size');
   const outT = output(ctx);
-  requireDtype(ctx, inT, COPYABLE_DTYPES);
+  requireDtype(ctx, inT, dtypes);
   requireSameDtype(ctx, inT, outT);
   requireRank(ctx, inT, 4);
   requireDtype(ctx, size, ['int32']);
@@ -943,6 +946,30 @@ function deriveResizeNearest(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR'>): nul
   if (oh < 1 || ow < 1) throw formatError(ctx, `size ${oh}x${ow} must be positive`, size);
   if ((h === 0 || w === 0) && n * c > 0) throw formatError(ctx, 'cannot resize an empty image', inT);
   requireShape(ctx, outT, [n, oh, ow, c]);
+  return { inH: h, inW: w, outH: oh, outW: ow };
+}
+
+function deriveResizeNearest(ctx: DeriveContext<'RESIZE_NEAREST_NEIGHBOR'>): null {
+  resizeGeometry(ctx, COPYABLE_DTYPES);
+  return null;
+}
+
+/**
+ * RESIZE_BILINEAR (TFLM resize_bilinear.cc): float32 or int8, not half_pixel_centers with align_corners
+ * (Prepare). TFLM's integer kernel never clamps its lower source index: a size whose last one passes the
+ * input (an upscale of about 2048x) would read outside it there, so it is refused.
+ */
+function deriveResizeBilinear(ctx: DeriveContext<'RESIZE_BILINEAR'>): null {
+  const { alignCorners, halfPixelCenters } = ctx.op.attrs;
+  const { inH, inW, outH, outW } = resizeGeometry(ctx, ['int8', 'float32']);
+  if (alignCorners && halfPixelCenters) throw formatError(ctx, 'half_pixel_centers requires align_corners to be false (TFLM Prepare)');
+  if (isFloatOp(ctx.op, ctx.tensors)) return null;
+  for (const [what, inSize, outSize] of [['row', inH, outH], ['column', inW, outW]] as const) {
+    const last = bilinearSource(outSize - 1, bilinearScale10(inSize, outSize, alignCorners), inSize, halfPixelCenters);
+    if (inSize > 0 && last.lo > inSize - 1) {
+      throw unsupported(ctx, `resizing ${what === 'row' ? 'height' : 'width'} ${inSize} to ${outSize} takes source ${what} ${last.lo} of ${what === 'row' ? 'height' : 'width'} ${inSize}, outside the input (TFLM would read past it)`);
+    }
+  }
   return null;
 }
 
@@ -1347,4 +1374,5 @@ export const linearDerivers: ParamDerivers<LinearKind> = {
   PRELU: derivePrelu,
   DIV: deriveDiv,
   BATCH_MATMUL: deriveBatchMatMul,
+  RESIZE_BILINEAR: deriveResizeBilinear,
 };

@@ -9,6 +9,7 @@ import { maximum, minimum } from '../ops/maximum-minimum.js';
 import { padKernel, padV2Kernel } from '../ops/pad.js';
 import { expandDims, reshape, squeeze } from '../ops/reshape.js';
 import { resizeNearestNeighbor } from '../ops/resize.js';
+import { floatResizeBilinear } from '../ops/resize-bilinear.js';
 import { stridedSlice } from '../ops/strided-slice.js';
 import { transpose } from '../ops/transpose.js';
 import type { FloatKernel } from '../types.js';
@@ -98,4 +99,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   SUM: floatSum,
   REDUCE_MAX: floatReduceMax,
   L2_NORMALIZATION: floatL2Normalization,
+  RESIZE_BILINEAR: floatResizeBilinear,
 };

@@ -23,6 +23,7 @@ import { svdf } from './svdf.js';
 import { unidirectionalSequenceLstm } from './lstm.js';
 import { transpose } from './transpose.js';
 import { transposeConv } from './transpose-conv.js';
+import { resizeBilinear } from './resize-bilinear.js';
 
 export const linearKernels: RefKernels<LinearKind> = {
   CONV_2D: conv2d,
@@ -63,4 +64,5 @@ export const linearKernels: RefKernels<LinearKind> = {
   PRELU: prelu,
   DIV: div,
   BATCH_MATMUL: batchMatMul,
+  RESIZE_BILINEAR: resizeBilinear,
 };

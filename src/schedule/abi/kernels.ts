@@ -118,4 +118,5 @@ export const KERNELS: Record<string, KernelSpec> = {
   l2norm_s8: { record: 'l2norm', ops: ['L2_NORMALIZATION'], variant: 'default', summary: 'int8 rows scaled by their inverse L2 norm (outputs in 1/128 steps)' },
   maximum_s16: { record: 'max_min', ops: ['MAXIMUM'], variant: 'default', summary: `int16 maximum with broadcasting; ${ELEMENTWISE}`, sources: MAX_MIN16_SOURCES },
   minimum_s16: { record: 'max_min', ops: ['MINIMUM'], variant: 'default', summary: `int16 minimum with broadcasting; ${ELEMENTWISE}`, sources: MAX_MIN16_SOURCES },
+  resize_bilinear_s8: { record: 'resize_bilinear', ops: ['RESIZE_BILINEAR'], variant: 'default', summary: 'int8, TFLM\'s integer interpolation (10-bit positions)' },
 };

@@ -9,6 +9,7 @@ import * as ls from './ops/log-softmax.js';
 import * as m from './ops/movement.js';
 import * as mm from './ops/matmul.js';
 import * as r from './ops/recurrent.js';
+import * as rb from './ops/resize-bilinear.js';
 import * as w from './ops/window.js';
 
 export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
@@ -69,4 +70,5 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   SUM: e.SUM,
   REDUCE_MAX: e.REDUCE_MAX,
   L2_NORMALIZATION: e.L2_NORMALIZATION,
+  RESIZE_BILINEAR: rb.RESIZE_BILINEAR,
 };

@@ -168,6 +168,8 @@ export const RECORDS = {
   ],
   /** L2_NORMALIZATION int8: `rows` innermost rows of `depth` elements, each scaled to 1/128 steps of unit length. */
   l2norm: ['input', 'output', 'rows', 'depth', 'input_zero_point'],
+  /** RESIZE_BILINEAR: `rows` / `cols` point at int32 triples (lower source, upper source, position past the lower in 1/1024ths). */
+  resize_bilinear: ['input', 'output', 'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'rows', 'cols'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordName = keyof typeof RECORDS;

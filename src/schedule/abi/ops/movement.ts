@@ -5,8 +5,9 @@ import type { QuantizedOp } from '../../../ir/graph.js';
 import { sliceCount } from '../../../ir/params/linear.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import { UnsupportedError } from '../../../errors.js';
-import { arrayRef, elemBytes, operand, operandType, padShape, type OpLowering } from '../context.js';
+import { arrayRef, elemBytes, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
 import { MAX_RANK } from '../records.js';
+import type { KernelCall } from '../../types.js';
 
 function pad(): OpLowering<'PAD' | 'PADV2'> {
   return {
@@ -211,20 +212,26 @@ function nearestSource(i: number, inSize: number, outSize: number, alignCorners:
   return src;
 }
 
+/** A resize call's NHWC geometry record fields (RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR). */
+export function resizeFields(ctx: LowerContext, call: KernelCall, where: string) {
+  const x = operand(ctx, call.inputs[0], `${where} input`);
+  const out = call.outputs[0]!;
+  const [batches, inH, inW, depth] = x.shape as [number, number, number, number];
+  const [, outH, outW] = out.shape as [number, number, number, number];
+  return { input: x.ref, output: out.offset, batches, in_h: inH, in_w: inW, depth, out_h: outH, out_w: outW };
+}
+
 export const RESIZE_NEAREST_NEIGHBOR: OpLowering<'RESIZE_NEAREST_NEIGHBOR'> = {
   symbol: () => 'resize_nearest',
   record(ctx, { call, op, where }) {
-    const x = operand(ctx, call.inputs[0], `${where} input`);
-    const out = call.outputs[0]!;
-    const [batches, inH, inW, depth] = x.shape as [number, number, number, number];
-    const [, outH, outW] = out.shape as [number, number, number, number];
+    const g = resizeFields(ctx, call, where);
     const { alignCorners, halfPixelCenters } = op.attrs;
     return {
       record: 'resize_nearest',
       fields: {
-        input: x.ref, output: out.offset, elem_bytes: elemBytes(out.dtype, where), batches, in_h: inH, in_w: inW, depth, out_h: outH, out_w: outW,
-        src_y: arrayRef(ctx, Array.from({ length: outH }, (_, i) => nearestSource(i, inH, outH, alignCorners, halfPixelCenters))),
-        src_x: arrayRef(ctx, Array.from({ length: outW }, (_, i) => nearestSource(i, inW, outW, alignCorners, halfPixelCenters))),
+        ...g, elem_bytes: elemBytes(call.outputs[0]!.dtype, where),
+        src_y: arrayRef(ctx, Array.from({ length: g.out_h }, (_, i) => nearestSource(i, g.in_h, g.out_h, alignCorners, halfPixelCenters))),
+        src_x: arrayRef(ctx, Array.from({ length: g.out_w }, (_, i) => nearestSource(i, g.in_w, g.out_w, alignCorners, halfPixelCenters))),
       },
     };
   },
