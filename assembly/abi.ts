@@ -443,12 +443,17 @@ export const LSTM_WORKSPACE_BYTES: i32 = 232;
 export const LSTM_TABLE: i32 = 236;
 export const LSTM__BYTES: i32 = 240;
 
-export const L2NORM_INPUT: i32 = 0;
-export const L2NORM_OUTPUT: i32 = 4;
-export const L2NORM_ROWS: i32 = 8;
-export const L2NORM_DEPTH: i32 = 12;
-export const L2NORM_INPUT_ZERO_POINT: i32 = 16;
-export const L2NORM__BYTES: i32 = 20;
+export const RESIZE_BILINEAR_INPUT: i32 = 0;
+export const RESIZE_BILINEAR_OUTPUT: i32 = 4;
+export const RESIZE_BILINEAR_BATCHES: i32 = 8;
+export const RESIZE_BILINEAR_IN_H: i32 = 12;
+export const RESIZE_BILINEAR_IN_W: i32 = 16;
+export const RESIZE_BILINEAR_DEPTH: i32 = 20;
+export const RESIZE_BILINEAR_OUT_H: i32 = 24;
+export const RESIZE_BILINEAR_OUT_W: i32 = 28;
+export const RESIZE_BILINEAR_ROWS: i32 = 32;
+export const RESIZE_BILINEAR_COLS: i32 = 36;
+export const RESIZE_BILINEAR__BYTES: i32 = 40;
 
 export const WIDEN_INPUT: i32 = 0;
 export const WIDEN_OUTPUT: i32 = 4;

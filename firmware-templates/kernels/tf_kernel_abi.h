@@ -873,16 +873,26 @@ typedef struct {
 typedef struct {
   int32_t input;
   int32_t output;
-  int32_t rows;
+  int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
   int32_t depth;
-  int32_t input_zero_point;
-} tf_l2norm_args;
-#define TF_L2NORM_INPUT 0
-#define TF_L2NORM_OUTPUT 1
-#define TF_L2NORM_ROWS 2
-#define TF_L2NORM_DEPTH 3
-#define TF_L2NORM_INPUT_ZERO_POINT 4
-#define TF_L2NORM_WORDS 5
+  int32_t out_h;
+  int32_t out_w;
+  int32_t rows;
+  int32_t cols;
+} tf_resize_bilinear_args;
+#define TF_RESIZE_BILINEAR_INPUT 0
+#define TF_RESIZE_BILINEAR_OUTPUT 1
+#define TF_RESIZE_BILINEAR_BATCHES 2
+#define TF_RESIZE_BILINEAR_IN_H 3
+#define TF_RESIZE_BILINEAR_IN_W 4
+#define TF_RESIZE_BILINEAR_DEPTH 5
+#define TF_RESIZE_BILINEAR_OUT_H 6
+#define TF_RESIZE_BILINEAR_OUT_W 7
+#define TF_RESIZE_BILINEAR_ROWS 8
+#define TF_RESIZE_BILINEAR_COLS 9
+#define TF_RESIZE_BILINEAR_WORDS 10
 
 void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel requantization, groups */
 void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
@@ -929,8 +939,8 @@ void tanh_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated sig
 void softmax_s8(const int32_t *args); /* softmax: int8 -> int8; per row: max, sum, write pass */
 void softmax_s8_s16(const int32_t *args); /* softmax: int8 -> int16; per row: max, sum, write pass */
 void softmax_s16(const int32_t *args); /* softmax: int16 -> int16, TFLM's exp and 1/(1+x) tables; per row: max, sum, write pass */
-void mean_s8(const int32_t *args); /* mean: int8 mean or sum over up to 2 axes */
-void mean_s16(const int32_t *args); /* mean: int16 mean or sum over up to 2 axes */
+void mean_s8(const int32_t *args); /* mean: int8 mean over up to 2 axes */
+void mean_s16(const int32_t *args); /* mean: int16 mean over up to 2 axes */
 void quantize_f32_s8(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
 void quantize_f32_s16(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
 void requantize_s16_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
@@ -965,7 +975,8 @@ void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> in
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states */
 void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
-void reduce_max_s8(const int32_t *args); /* mean: int8 max over any axes (the mean record, no requantization) */
-void l2norm_s8(const int32_t *args); /* l2norm: int8 rows scaled by their inverse L2 norm (outputs in 1/128 steps) */
+void maximum_s16(const int32_t *args); /* max_min: int16 maximum with broadcasting; forward stream (also the stream-element order) */
+void minimum_s16(const int32_t *args); /* max_min: int16 minimum with broadcasting; forward stream (also the stream-element order) */
+void resize_bilinear_s8(const int32_t *args); /* resize_bilinear: int8, TFLM's integer interpolation (10-bit positions) */
 
 #endif /* TF_KERNEL_ABI_H */
