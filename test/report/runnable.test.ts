@@ -16,9 +16,9 @@ import { singleOpGraph } from '../plan/overlap-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tinyforge-inspect-runnable-'));
 
-/** An int16 MAXIMUM: it loads (params derived, the reference kernel runs it); no wasm or C kernel takes int16 yet. */
-function int16Maximum(): Graph {
-  const t = { shape: [1, 4], dtype: 'int16' as const, scale: 0.01 };
+/** An int32 MAXIMUM: it loads (TFLM's Eval takes int32; the reference kernel runs it); no wasm or C kernel takes int32. */
+function int32Maximum(): Graph {
+  const t = { shape: [1, 4], dtype: 'int32' as const, scale: 0.01 };
   return singleOpGraph('MAXIMUM', {}, [t, t], t);
 }
 
@@ -65,13 +65,13 @@ async function inspectJson(file: Uint8Array, name: string): Promise<{ unsupporte
 }
 
 describe('inspect lists the ops compile refuses, with compile\'s reason', () => {
-  it('an int16 MAXIMUM (loads, no kernel): node 0 with the refusal compile throws', async () => {
-    const file = writeTflite(int16Maximum());
+  it('an int32 MAXIMUM (loads, no kernel): node 0 with the refusal compile throws', async () => {
+    const file = writeTflite(int32Maximum());
     const reason = await compileRefusal(readTflite(file));
-    expect(reason).toMatch(/^MAXIMUM \(op 0\): no kernel maximum_s16/);
-    expect((await inspectJson(file, 'max16.tflite')).unsupported).toEqual([{ subgraph: 0, node: 0, op: 'MAXIMUM', version: 1, reason }]);
-    const text = await cli('inspect', join(dir, 'max16.tflite'));
-    expect(text.stdout).toMatch(/\n  subgraph 0  node 0  MAXIMUM v1  MAXIMUM \(op 0\): no kernel maximum_s16 .*\n1 operator\(s\) we cannot run yet\n/);
+    expect(reason).toMatch(/^MAXIMUM \(op 0\): no kernel maximum_s32/);
+    expect((await inspectJson(file, 'max32.tflite')).unsupported).toEqual([{ subgraph: 0, node: 0, op: 'MAXIMUM', version: 1, reason }]);
+    const text = await cli('inspect', join(dir, 'max32.tflite'));
+    expect(text.stdout).toMatch(/\n  subgraph 0  node 0  MAXIMUM v1  MAXIMUM \(op 0\): no kernel maximum_s32 .*\n1 operator\(s\) we cannot run yet\n/);
   });
 
   it('a float32 op: listed with compile\'s "quantize it first"', async () => {
