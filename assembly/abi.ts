@@ -443,6 +443,50 @@ export const LSTM_WORKSPACE_BYTES: i32 = 232;
 export const LSTM_TABLE: i32 = 236;
 export const LSTM__BYTES: i32 = 240;
 
+export const LUT_S8_INPUT: i32 = 0;
+export const LUT_S8_OUTPUT: i32 = 4;
+export const LUT_S8_SIZE: i32 = 8;
+export const LUT_S8_TABLE: i32 = 12;
+export const LUT_S8__BYTES: i32 = 16;
+
+export const LOG_SOFTMAX_INPUT: i32 = 0;
+export const LOG_SOFTMAX_OUTPUT: i32 = 4;
+export const LOG_SOFTMAX_ROWS: i32 = 8;
+export const LOG_SOFTMAX_DEPTH: i32 = 12;
+export const LOG_SOFTMAX_INPUT_MULTIPLIER: i32 = 16;
+export const LOG_SOFTMAX_INPUT_LEFT_SHIFT: i32 = 20;
+export const LOG_SOFTMAX_REVERSE_SCALING_DIVISOR: i32 = 24;
+export const LOG_SOFTMAX_REVERSE_SCALING_RIGHT_SHIFT: i32 = 28;
+export const LOG_SOFTMAX_DIFF_MIN: i32 = 32;
+export const LOG_SOFTMAX__BYTES: i32 = 36;
+
+export const BATCH_MATMUL_LHS: i32 = 0;
+export const BATCH_MATMUL_RHS: i32 = 4;
+export const BATCH_MATMUL_OUTPUT: i32 = 8;
+export const BATCH_MATMUL_BATCH: i32 = 12;
+export const BATCH_MATMUL_LHS_STEPS: i32 = 24;
+export const BATCH_MATMUL_RHS_STEPS: i32 = 36;
+export const BATCH_MATMUL_M: i32 = 48;
+export const BATCH_MATMUL_N: i32 = 52;
+export const BATCH_MATMUL_K: i32 = 56;
+export const BATCH_MATMUL_LHS_M_STEP: i32 = 60;
+export const BATCH_MATMUL_LHS_K_STEP: i32 = 64;
+export const BATCH_MATMUL_RHS_K_STEP: i32 = 68;
+export const BATCH_MATMUL_RHS_N_STEP: i32 = 72;
+export const BATCH_MATMUL_LHS_OFFSET: i32 = 76;
+export const BATCH_MATMUL_RHS_OFFSET: i32 = 80;
+export const BATCH_MATMUL_OUTPUT_OFFSET: i32 = 84;
+export const BATCH_MATMUL_MULTIPLIER: i32 = 88;
+export const BATCH_MATMUL_SHIFT: i32 = 92;
+export const BATCH_MATMUL__BYTES: i32 = 96;
+
+export const L2NORM_INPUT: i32 = 0;
+export const L2NORM_OUTPUT: i32 = 4;
+export const L2NORM_ROWS: i32 = 8;
+export const L2NORM_DEPTH: i32 = 12;
+export const L2NORM_INPUT_ZERO_POINT: i32 = 16;
+export const L2NORM__BYTES: i32 = 20;
+
 export const RESIZE_BILINEAR_INPUT: i32 = 0;
 export const RESIZE_BILINEAR_OUTPUT: i32 = 4;
 export const RESIZE_BILINEAR_BATCHES: i32 = 8;

@@ -873,6 +873,94 @@ typedef struct {
 typedef struct {
   int32_t input;
   int32_t output;
+  int32_t size;
+  int32_t table;
+} tf_lut_s8_args;
+#define TF_LUT_S8_INPUT 0
+#define TF_LUT_S8_OUTPUT 1
+#define TF_LUT_S8_SIZE 2
+#define TF_LUT_S8_TABLE 3
+#define TF_LUT_S8_WORDS 4
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t rows;
+  int32_t depth;
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t reverse_scaling_divisor;
+  int32_t reverse_scaling_right_shift;
+  int32_t diff_min;
+} tf_log_softmax_args;
+#define TF_LOG_SOFTMAX_INPUT 0
+#define TF_LOG_SOFTMAX_OUTPUT 1
+#define TF_LOG_SOFTMAX_ROWS 2
+#define TF_LOG_SOFTMAX_DEPTH 3
+#define TF_LOG_SOFTMAX_INPUT_MULTIPLIER 4
+#define TF_LOG_SOFTMAX_INPUT_LEFT_SHIFT 5
+#define TF_LOG_SOFTMAX_REVERSE_SCALING_DIVISOR 6
+#define TF_LOG_SOFTMAX_REVERSE_SCALING_RIGHT_SHIFT 7
+#define TF_LOG_SOFTMAX_DIFF_MIN 8
+#define TF_LOG_SOFTMAX_WORDS 9
+
+typedef struct {
+  int32_t lhs;
+  int32_t rhs;
+  int32_t output;
+  int32_t batch[3];
+  int32_t lhs_steps[3];
+  int32_t rhs_steps[3];
+  int32_t m;
+  int32_t n;
+  int32_t k;
+  int32_t lhs_m_step;
+  int32_t lhs_k_step;
+  int32_t rhs_k_step;
+  int32_t rhs_n_step;
+  int32_t lhs_offset;
+  int32_t rhs_offset;
+  int32_t output_offset;
+  int32_t multiplier;
+  int32_t shift;
+} tf_batch_matmul_args;
+#define TF_BATCH_MATMUL_LHS 0
+#define TF_BATCH_MATMUL_RHS 1
+#define TF_BATCH_MATMUL_OUTPUT 2
+#define TF_BATCH_MATMUL_BATCH 3
+#define TF_BATCH_MATMUL_LHS_STEPS 6
+#define TF_BATCH_MATMUL_RHS_STEPS 9
+#define TF_BATCH_MATMUL_M 12
+#define TF_BATCH_MATMUL_N 13
+#define TF_BATCH_MATMUL_K 14
+#define TF_BATCH_MATMUL_LHS_M_STEP 15
+#define TF_BATCH_MATMUL_LHS_K_STEP 16
+#define TF_BATCH_MATMUL_RHS_K_STEP 17
+#define TF_BATCH_MATMUL_RHS_N_STEP 18
+#define TF_BATCH_MATMUL_LHS_OFFSET 19
+#define TF_BATCH_MATMUL_RHS_OFFSET 20
+#define TF_BATCH_MATMUL_OUTPUT_OFFSET 21
+#define TF_BATCH_MATMUL_MULTIPLIER 22
+#define TF_BATCH_MATMUL_SHIFT 23
+#define TF_BATCH_MATMUL_WORDS 24
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t rows;
+  int32_t depth;
+  int32_t input_zero_point;
+} tf_l2norm_args;
+#define TF_L2NORM_INPUT 0
+#define TF_L2NORM_OUTPUT 1
+#define TF_L2NORM_ROWS 2
+#define TF_L2NORM_DEPTH 3
+#define TF_L2NORM_INPUT_ZERO_POINT 4
+#define TF_L2NORM_WORDS 5
+
+typedef struct {
+  int32_t input;
+  int32_t output;
   int32_t batches;
   int32_t in_h;
   int32_t in_w;
@@ -939,8 +1027,8 @@ void tanh_s16(const int32_t *args); /* sigmoid: int16, TFLite's interpolated sig
 void softmax_s8(const int32_t *args); /* softmax: int8 -> int8; per row: max, sum, write pass */
 void softmax_s8_s16(const int32_t *args); /* softmax: int8 -> int16; per row: max, sum, write pass */
 void softmax_s16(const int32_t *args); /* softmax: int16 -> int16, TFLM's exp and 1/(1+x) tables; per row: max, sum, write pass */
-void mean_s8(const int32_t *args); /* mean: int8 mean over up to 2 axes */
-void mean_s16(const int32_t *args); /* mean: int16 mean over up to 2 axes */
+void mean_s8(const int32_t *args); /* mean: int8 mean or sum over up to 2 axes */
+void mean_s16(const int32_t *args); /* mean: int16 mean or sum over up to 2 axes */
 void quantize_f32_s8(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
 void quantize_f32_s16(const int32_t *args); /* quantize: forward stream (also the stream-element order) */
 void requantize_s16_s8(const int32_t *args); /* requantize: forward stream (also the stream-element order) */
@@ -975,6 +1063,13 @@ void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> in
 void copy_window(const int32_t *args); /* copy_window: patch tiles: a spatial window to or from a compact tile */
 void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int16 cell; per batch row and time step: 4 gates into workspace, then the states */
 void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
+void lut_s8(const int32_t *args); /* lut_s8: int8 256-entry table from Prepare; forward stream (also the stream-element order) */
+void div_s8(const int32_t *args); /* mul: int8, 1 / divisor by GetReciprocal, broadcasting; forward stream (also the stream-element order) */
+void log_softmax_s8(const int32_t *args); /* log_softmax: int8; per row: max, sum of exps, log, write pass */
+void batch_matmul_s8(const int32_t *args); /* batch_matmul: int8 batched matrix product, int32 accumulator, batch dims broadcast */
+void batch_matmul_s16(const int32_t *args); /* batch_matmul: int16 batched matrix product, int64 accumulator, batch dims broadcast */
+void reduce_max_s8(const int32_t *args); /* mean: int8 max over any axes (the mean record, no requantization) */
+void l2norm_s8(const int32_t *args); /* l2norm: int8 rows scaled by their inverse L2 norm (outputs in 1/128 steps) */
 void maximum_s16(const int32_t *args); /* max_min: int16 maximum with broadcasting; forward stream (also the stream-element order) */
 void minimum_s16(const int32_t *args); /* max_min: int16 minimum with broadcasting; forward stream (also the stream-element order) */
 void resize_bilinear_s8(const int32_t *args); /* resize_bilinear: int8, TFLM's integer interpolation (10-bit positions) */
