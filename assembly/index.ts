@@ -7,7 +7,7 @@ export { winograd_weights_s8 } from './winograd';
 export { conv2d_s16, fully_connected_s16, dwconv2d_s16 } from './conv16';
 export { transpose_conv_s8, transpose_conv_s16 } from './transpose-conv';
 export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_inplace_channel } from './depthwise';
-export { fully_connected_s8, fully_connected_s8_stream_row } from './fully-connected';
+export { fully_connected_s8, fully_connected_s8_stream_row, fully_connected_lut_s8 } from './fully-connected';
 export { avgpool2d_s8, avgpool2d_s8_stream_row, maxpool2d_s8, maxpool2d_s8_stream_row, avgpool2d_s16, maxpool2d_s16 } from './pool';
 export {
   add_s8, sub_s8, add_s16, sub_s16, squared_difference_s8, squared_difference_s16, prelu_s8, prelu_s16, mul_s8, mul_s16, maximum_s8, minimum_s8, add_lut_s8, sub_lut_s8, relu_s8, relu_s16, relu6_s8, relu6_s16, leaky_relu_s8, leaky_relu_s16, hard_swish_s8, logistic_s16, tanh_s16,

@@ -25,6 +25,8 @@ export interface PlanModelOptions extends Partial<PlanOptions> {
   maxArenaBytes?: number;
   /** Drop a leading QUANTIZE / trailing DEQUANTIZE so the interface is int8 (MCU firmware). */
   int8Io?: boolean;
+  /** Let kernels read DECODE'd weights LUT-compressed (src/passes/fuse-decode.ts; default true; false: decoded into the arena). */
+  fuseDecode?: boolean;
   patch?: PatchChoice;
   /** Cap on extra MACs for `patch: 'auto'`, as a fraction of the model's MACs (default 0.25). */
   maxRecompute?: number;
@@ -87,7 +89,7 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
 }
 
 function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
-  const graph = applyPasses(original, { int8Io: options.int8Io ?? false });
+  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;

@@ -30,6 +30,7 @@ function recordGeometry(symbol: string, words: Int32Array): KernelGeometry {
     filterH: f('filter_h'), filterW: f('filter_w'), filterDepth: f('filter_depth'), depthMultiplier: f('depth_multiplier'),
     strideH: f('stride_h'), strideW: f('stride_w'), dilationH: f('dilation_h'), dilationW: f('dilation_w'), padTop: f('pad_top'), padLeft: f('pad_left'),
     depth: f('depth'), units: f('units'), qparams: f('qparams') !== 0, packed: f('packed') !== 0, winograd: f('winograd') !== 0,
+    lutBits: f('bit_width'),
   };
 }
 

@@ -84,3 +84,111 @@ void fully_connected_s8_stream_row(const int32_t *args) {
     memcpy(y + (size_t)n * k.units, s, (size_t)k.units);
   }
 }
+
+/* ---- LUT-compressed weights (src/passes/fuse-decode.ts; format src/ir/lut.ts) ---- */
+
+/* Units decoded per block (fc_row's four weight rows); the formula in src/ir/workspace.ts sizes the block. */
+#define FC_LUT_ROWS 4
+
+/* n indices from element `start` of the packed stream (bits each, high-order bits first) through table t. */
+static void fc_lut_row(const uint8_t *packed, size_t start, int32_t n, int32_t bits, const int8_t *t, int8_t *dst) {
+  const size_t bit = start * (size_t)bits;
+  const uint8_t *p = packed + (bit >> 3);
+  int32_t i = 0;
+  if (bits == 4 && (bit & 7) == 0) {
+    /* whole bytes: two indices each */
+    for (; i + 2 <= n; i += 2) {
+      const uint32_t b = *p++;
+      dst[i] = t[b >> 4];
+      dst[i + 1] = t[b & 15u];
+    }
+    if (i < n) dst[i] = t[*p >> 4];
+    return;
+  }
+  const uint32_t mask = (1u << bits) - 1u;
+  uint32_t acc = 0;
+  int32_t have = 0;
+  if (n > 0) {
+    acc = *p++;
+    have = 8 - (int32_t)(bit & 7);
+  }
+  for (; i < n; i++) {
+    if (have < bits) {
+      acc = (acc << 8) | *p++;
+      have += 8;
+    }
+    have -= bits;
+    dst[i] = t[(acc >> have) & mask];
+  }
+}
+
+void fully_connected_lut_s8(const int32_t *args) {
+  const tf_fully_connected_lut_args *a = (const tf_fully_connected_lut_args *)args;
+  const uint8_t *packed = (const uint8_t *)tf_ref(a->filter);
+  const int8_t *tables = (const int8_t *)tf_ref(a->ancillary) + 16;
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  const int32_t depth = a->depth, units = a->units, bits = a->bit_width, stride = a->channels > 1 ? a->stride : 0;
+  const size_t d = (size_t)depth;
+  /* the block's decoded rows, then (ARMv7E-M, room planned) the input row as int16 */
+  int8_t *rows = (int8_t *)tf_ref(a->workspace);
+  const int32_t rows_bytes = (FC_LUT_ROWS * depth + 3) & ~3;
+  fc_ctx k = {0};
+  k.bias = (const int32_t *)tf_ref(a->bias);
+  k.mult = (const int32_t *)tf_ref(a->multiplier);
+  k.shift = (const int32_t *)tf_ref(a->shift);
+  k.depth = depth; k.off = a->input_offset; k.out_off = a->output_offset; k.lo = a->act_min; k.hi = a->act_max;
+  k.col = NULL;
+#if TF_DSP
+  if (depth <= TF_COL_MAX && rows_bytes + (int32_t)TF_COL_WORDS(depth) * 4 <= a->workspace_bytes) k.col = (int16_t *)(void *)(rows + rows_bytes);
+  const int32_t off2 = (int32_t)(((uint32_t)k.off & 0xffffu) | ((uint32_t)k.off << 16));
+#endif
+  if (a->workspace_bytes < rows_bytes) {
+    /* no block planned (a plan for other kernels): each weight decoded where the dot product reads it */
+    int8_t w1[1];
+    for (int32_t u = 0; u < units; u++) {
+      for (int32_t b = 0; b < a->batches; b++) {
+        const int8_t *xr = x + (size_t)b * d;
+        int32_t acc = 0;
+        for (int32_t c = 0; c < depth; c++) {
+          fc_lut_row(packed, (size_t)u * d + (size_t)c, 1, bits, tables + u * stride, w1);
+          acc += (xr[c] + k.off) * w1[0];
+        }
+        y[(size_t)b * (size_t)units + u] = fc_requant(&k, acc, u);
+      }
+    }
+    return;
+  }
+  for (int32_t u0 = 0; u0 < units; u0 += FC_LUT_ROWS) {
+    const int32_t n = units - u0 < FC_LUT_ROWS ? units - u0 : FC_LUT_ROWS;
+    for (int32_t j = 0; j < n; j++) fc_lut_row(packed, (size_t)(u0 + j) * d, depth, bits, tables + (u0 + j) * stride, rows + (size_t)j * d);
+    for (int32_t b = 0; b < a->batches; b++) {
+      const int8_t *xr = x + (size_t)b * d;
+      int8_t *dst = y + (size_t)b * (size_t)units + u0;
+      int32_t acc[4] = {0, 0, 0, 0};
+#if TF_DSP
+      if (k.col) {
+        /* the row as int16 once per batch row (once in all for one batch) */
+        if (a->batches > 1 || u0 == 0) {
+          int c = 0;
+          for (; c + 4 <= depth; c += 4) tf_col_put4(k.col, c, xr + c, off2);
+          for (; c < depth; c++) k.col[tf_col_pos(c)] = (int16_t)(xr[c] + k.off);
+        }
+        if (n == FC_LUT_ROWS) {
+          tf_dot4_col(k.col, rows, d, depth, acc);
+          for (int j = 0; j < 4; j++) dst[j] = fc_requant(&k, acc[j], u0 + j);
+        } else {
+          for (int j = 0; j < n; j++) dst[j] = fc_requant(&k, tf_dot1_col(k.col, rows + (size_t)j * d, depth), u0 + j);
+        }
+        continue;
+      }
+#endif
+      if (n == FC_LUT_ROWS) {
+        tf_dot4(xr, rows, d, depth, k.off, acc);
+        for (int j = 0; j < 4; j++) dst[j] = fc_requant(&k, acc[j], u0 + j);
+      } else {
+        for (int j = 0; j < n; j++) dst[j] = fc_requant(&k, tf_dot1(xr, rows + (size_t)j * d, depth, k.off), u0 + j);
+      }
+    }
+  }
+}

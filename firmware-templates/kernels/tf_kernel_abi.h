@@ -169,6 +169,50 @@ typedef struct {
 typedef struct {
   int32_t input;
   int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t scratch;
+  int32_t batches;
+  int32_t units;
+  int32_t depth;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+  int32_t workspace;
+  int32_t workspace_bytes;
+  int32_t ancillary;
+  int32_t bit_width;
+  int32_t stride;
+  int32_t channels;
+} tf_fully_connected_lut_args;
+#define TF_FULLY_CONNECTED_LUT_INPUT 0
+#define TF_FULLY_CONNECTED_LUT_OUTPUT 1
+#define TF_FULLY_CONNECTED_LUT_FILTER 2
+#define TF_FULLY_CONNECTED_LUT_BIAS 3
+#define TF_FULLY_CONNECTED_LUT_MULTIPLIER 4
+#define TF_FULLY_CONNECTED_LUT_SHIFT 5
+#define TF_FULLY_CONNECTED_LUT_SCRATCH 6
+#define TF_FULLY_CONNECTED_LUT_BATCHES 7
+#define TF_FULLY_CONNECTED_LUT_UNITS 8
+#define TF_FULLY_CONNECTED_LUT_DEPTH 9
+#define TF_FULLY_CONNECTED_LUT_INPUT_OFFSET 10
+#define TF_FULLY_CONNECTED_LUT_OUTPUT_OFFSET 11
+#define TF_FULLY_CONNECTED_LUT_ACT_MIN 12
+#define TF_FULLY_CONNECTED_LUT_ACT_MAX 13
+#define TF_FULLY_CONNECTED_LUT_WORKSPACE 14
+#define TF_FULLY_CONNECTED_LUT_WORKSPACE_BYTES 15
+#define TF_FULLY_CONNECTED_LUT_ANCILLARY 16
+#define TF_FULLY_CONNECTED_LUT_BIT_WIDTH 17
+#define TF_FULLY_CONNECTED_LUT_STRIDE 18
+#define TF_FULLY_CONNECTED_LUT_CHANNELS 19
+#define TF_FULLY_CONNECTED_LUT_WORDS 20
+
+typedef struct {
+  int32_t input;
+  int32_t output;
   int32_t scratch;
   int32_t batches;
   int32_t in_h;
@@ -991,6 +1035,7 @@ void dwconv2d_s8_3x3(const int32_t *args); /* dwconv2d: fast path: 3x3, dilation
 void dwconv2d_s8_stream_row(const int32_t *args); /* dwconv2d: output rows in order via scratch */
 void dwconv2d_s8_inplace_channel(const int32_t *args); /* dwconv2d: per (batch, channel): the plane into scratch, then into the channel */
 void fully_connected_s8(const int32_t *args); /* fully_connected: int8 fully connected */
+void fully_connected_lut_s8(const int32_t *args); /* fully_connected_lut: int8 fully connected over LUT-compressed weights: four units decoded at a time into workspace */
 void fully_connected_s8_stream_row(const int32_t *args); /* fully_connected: batch rows in order via scratch */
 void avgpool2d_s8(const int32_t *args); /* pool2d: average pool (padding not counted) */
 void avgpool2d_s8_stream_row(const int32_t *args); /* pool2d: output rows in order via scratch */

@@ -43,6 +43,22 @@ export interface Tensor {
   /** Constant contents as raw little-endian bytes; null for activations and variables. */
   data: Uint8Array | null;
   isVariable: boolean;
+  /**
+   * Set by the fuseDecode pass on a DECODE output it folded into its consumer: the bytes the backends
+   * store (packed indices + the DECODE ancillary tables, src/ir/lut.ts); `data` then holds the decoded values.
+   */
+  lut?: LutStorage;
+}
+
+/** A constant stored LUT-compressed (TFLM's DECODE format): what the kernels read instead of `data`. */
+export interface LutStorage {
+  packed: Uint8Array;
+  /** The 16-byte DECODE header, then `channels` tables of `valueStride` int8 values. */
+  ancillary: Uint8Array;
+  bitWidth: number;
+  valueStride: number;
+  channels: number;
+  channelAxisLast: boolean;
 }
 
 export interface Op<K extends OpKind = OpKind> {

@@ -3,7 +3,7 @@
 // tensor, looking each index up in its channel's value table. The ancillary tensor is a 16-byte DECODE
 // common-metadata header (decode type, DCM version, LUT version, bit width, table stride) then the tables.
 import { ModelFormatError, UnsupportedError } from '../errors.js';
-import type { Quantization } from './graph.js';
+import type { AnyOp, Graph, Quantization } from './graph.js';
 import { elementCount } from './shapes.js';
 
 export const DCM_BYTES = 16;
@@ -141,4 +141,9 @@ export function ancillaryBytes(layout: LutLayout, tables: ArrayLike<number>): Ui
   out[6] = layout.valueStride;
   for (let i = 0; i < layout.channels * layout.valueStride; i++) out[DCM_BYTES + i] = tables[i]! & 0xff;
   return out;
+}
+
+/** Whether an op reads LUT-compressed weights itself (src/passes/fuse-decode.ts): its kernels have the default variant only. */
+export function readsLutWeights(graph: Graph, op: AnyOp): boolean {
+  return op.inputs.some((t) => t >= 0 && graph.tensors[t]!.lut !== undefined);
 }

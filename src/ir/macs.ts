@@ -1,5 +1,5 @@
 // Multiply-accumulates and byte counts per op: the arithmetic a kernel must do, independent of any target (IR-level, so the planner may use it).
-import type { AnyOp, Graph } from './graph.js';
+import type { AnyOp, Graph, Tensor } from './graph.js';
 import type { OpKind } from './ops.js';
 import { byteSize, elementCount } from './shapes.js';
 import { batchMatMulGeometry } from './batch-matmul.js';
@@ -89,9 +89,14 @@ export function opWeightBytes(graph: Graph, op: AnyOp): number {
   let total = 0;
   for (const id of op.inputs) {
     const t = id >= 0 ? graph.tensors[id] : undefined;
-    if (t?.data) total += t.data.byteLength;
+    if (t?.data) total += storedBytes(t);
   }
   return total;
+}
+
+/** Bytes a constant takes in flash: its packed indices and tables when LUT-stored, else its data. */
+export function storedBytes(t: Tensor): number {
+  return t.lut ? t.lut.packed.byteLength + t.lut.ancillary.byteLength : t.data!.byteLength;
 }
 
 /** Distinct constant bytes in the graph (a tensor shared by two ops counts once). */
@@ -99,7 +104,7 @@ export function graphWeightBytes(graph: Graph): number {
   const used = new Set<number>();
   for (const op of graph.ops) for (const id of op.inputs) if (id >= 0 && graph.tensors[id]!.data) used.add(id);
   let total = 0;
-  for (const id of used) total += graph.tensors[id]!.data!.byteLength;
+  for (const id of used) total += storedBytes(graph.tensors[id]!);
   return total;
 }
 

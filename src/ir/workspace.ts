@@ -31,6 +31,8 @@ export interface KernelGeometry {
   units: number;
   /** wasm lowering choices (src/schedule/abi.ts): requantization tables, packed and Winograd weights. */
   qparams: boolean; packed: boolean; winograd: boolean;
+  /** Index bits of LUT-compressed weights the kernel decodes itself (src/passes/fuse-decode.ts); 0: plain int8 weights. */
+  lutBits: number;
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
@@ -66,9 +68,13 @@ function cDepthwiseBytes(g: KernelGeometry): number {
   return plane4 <= C_DW_PLANE4_MAX ? 8 * taps + plane4 : 0;
 }
 
-/** fc.c fc_row: the row's x + offset as int16, in words of two. */
+/** Units whose LUT-compressed weights fc.c / fully-connected.ts decode per block (FC_LUT_ROWS, LUT_ROWS). */
+export const FC_LUT_ROWS = 4;
+
+/** fc.c fc_row: the row's x + offset as int16, in words of two; fully_connected_lut_s8: the block's decoded rows first. */
 function cFullyConnectedBytes(g: KernelGeometry): number {
-  return g.depth <= C_COL_MAX ? up(g.depth, 4) * 2 : 0;
+  const rows = g.lutBits > 0 ? up(FC_LUT_ROWS * g.depth, 4) : 0;
+  return rows + (g.depth <= C_COL_MAX ? up(g.depth, 4) * 2 : 0);
 }
 
 // ---- wasm (assembly/) ----
@@ -151,6 +157,7 @@ function wasmDepthwiseBytes(g: KernelGeometry): number {
 }
 
 function wasmFullyConnectedBytes(g: KernelGeometry): number {
+  if (g.lutBits > 0) return up(FC_LUT_ROWS * g.depth, 16);
   return g.qparams && g.variant === 'stream-row' ? g.depth : 0;
 }
 
@@ -176,7 +183,7 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
   const g: KernelGeometry = {
     variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
     filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-    depth: 0, units: 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
   };
   if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
     const { stride, dilation, pad } = op.attrs;

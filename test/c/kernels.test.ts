@@ -10,7 +10,7 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
@@ -169,6 +169,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
   ['FULLY_CONNECTED wide', wideFullyConnected],
+  ['FULLY_CONNECTED LUT weights', fullyConnectedLutCase],
   ['ADD', (r) => binaryCase(r, 'ADD')],
   ['SUB', (r) => binaryCase(r, 'SUB')],
   ['MUL', (r) => binaryCase(r, 'MUL')],

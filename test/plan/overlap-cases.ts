@@ -406,6 +406,31 @@ export function decodeCase(r: Rng): Graph {
   );
 }
 
+/**
+ * FULLY_CONNECTED whose filter is stored LUT-compressed (what src/passes/fuse-decode.ts makes): random bit
+ * width 1..7 and table stride, one table or one per unit, depths whose rows start mid-byte. The filter's
+ * `data` holds the decoded values, so the reference computes the snapped int8 model the kernels must match.
+ */
+export function fullyConnectedLutCase(r: Rng): Graph {
+  const batches = r.int(1, 3), depth = r.int(1, 40), units = r.int(1, 13);
+  const bitWidth = r.int(1, 7);
+  const valueStride = r.int(1, 1 << bitWidth);
+  const channels = r.int(0, 2) === 0 ? 1 : units;
+  const layout: LutLayout = { bitWidth, valueStride, channels, channelAxisLast: false };
+  const indices = Array.from({ length: units * depth }, () => r.int(0, valueStride - 1));
+  const tables = Array.from({ length: channels * valueStride }, () => r.int(-127, 127));
+  const values = indices.map((v, i) => tables[(channels === 1 ? 0 : Math.floor(i / depth)) * valueStride + v]!);
+  const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
+  const graph = singleOpGraph('FULLY_CONNECTED', { clamp: FULL, keepNumDims: false }, [
+    { shape: [batches, depth], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [units, depth], scale: channels === 1 ? wScale : Array.from({ length: units }, () => wScale), axis: 0, values },
+    { shape: [units], dtype: 'int32', scale: inScale * wScale, values: r.ints(units, -30000, 30000) },
+  ], { shape: [batches, units], scale: inScale * wScale * Math.sqrt(depth) * 12, zp: r.int(-10, 10) });
+  const filter = graph.ops[0]!.inputs[1]!;
+  graph.tensors[filter] = { ...graph.tensors[filter]!, lut: { packed: packIndices(indices, bitWidth), ancillary: ancillaryBytes(layout, tables), ...layout } };
+  return graph;
+}
+
 /** SVDF: int8 input/output, int8 or int16 time weights and state (random state bytes: a state mid-sequence), optional bias. */
 export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
   const batches = r.int(1, 2), inputSize = r.int(1, 9), rank = r.int(1, 3), units = r.int(1, 5), memory = r.int(1, 6);

@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
@@ -229,6 +229,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['DEPTHWISE_CONV_2D wide m1', (r) => wideDepthwise(r, 1)],
   ['DEPTHWISE_CONV_2D wide m3', (r) => wideDepthwise(r, 3)],
   ['FULLY_CONNECTED wide', wideFullyConnected],
+  ['FULLY_CONNECTED LUT weights', fullyConnectedLutCase],
   ['ADD wide', (r) => wideBinary(r, 'ADD')],
   ['SUB wide', (r) => wideBinary(r, 'SUB')],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
@@ -336,8 +337,9 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
         }
       }
       expect(symbols.size).toBeGreaterThan(0);
-      // the 16x8 convolutions, the int16 pools and TRANSPOSE_CONV have the 'default' variant only
-      if (/CONV|POOL|FULLY|ADD|RELU|PAD$/.test(name) && !/16x8|POOL_2D int16|TRANSPOSE_CONV/.test(name)) expect(overlapped, `${name}: some overlapped placements ran`).toBeGreaterThan(0);
+      if (/LUT/.test(name)) expect([...symbols]).toEqual(['fully_connected_lut_s8']);
+      // the 16x8 convolutions, the int16 pools, TRANSPOSE_CONV and LUT weights have the 'default' variant only
+      if (/CONV|POOL|FULLY|ADD|RELU|PAD$/.test(name) && !/16x8|POOL_2D int16|TRANSPOSE_CONV|LUT/.test(name)) expect(overlapped, `${name}: some overlapped placements ran`).toBeGreaterThan(0);
     });
   }
 });

@@ -108,6 +108,8 @@ const fullyConnected: Extender<'FULLY_CONNECTED'> = (s, ctx, c, { fields }): Rec
   const units = num(fields, 'units'), depth = num(fields, 'depth');
   const qparams = tableOf(s, ctx, c, units, (v, u) => channelWeights(v, u * depth, depth, 1));
   const filter = constantTensor(ctx.graph, c.call.inputs[1]);
+  // LUT-compressed weights stay packed: no int16 copy of them (it would cost twice the int8 weights in memory)
+  if (filter?.tensor.lut) return { qparams };
   const wide = qparams !== 0 && s.options.wideWeights ? s.steps.wide(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, ~num(fields, 'filter'), units, depth) : 0;
   return { qparams, wide };
 };

@@ -8,6 +8,7 @@ export const WASM_FIELDS: { readonly [R in RecordName]?: readonly string[] } = {
   conv2d: ['qparams', 'packed', 'wide', 'winograd'],
   dwconv2d: ['qparams'],
   fully_connected: ['qparams', 'wide'],
+  fully_connected_lut: ['qparams'],
   add: ['lut'],
   sigmoid: ['table'],
   lstm: ['table'],

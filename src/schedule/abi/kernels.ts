@@ -44,6 +44,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },
   fully_connected_s8: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected' },
+  fully_connected_lut_s8: { record: 'fully_connected_lut', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected over LUT-compressed weights: four units decoded at a time into workspace' },
   fully_connected_s8_stream_row: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'stream-row', summary: 'batch rows in order via scratch' },
   avgpool2d_s8: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'default', summary: 'average pool (padding not counted)' },
   avgpool2d_s8_stream_row: { record: 'pool2d', ops: ['AVERAGE_POOL_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },

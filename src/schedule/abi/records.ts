@@ -56,6 +56,12 @@ export const RECORDS = {
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
   ],
+  /** FULLY_CONNECTED over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
+  fully_connected_lut: [
+    'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+    'ancillary', 'bit_width', 'stride', 'channels',
+  ],
   pool2d: [
     'input', 'output', 'scratch',
     'batches', 'in_h', 'in_w', 'depth', 'out_h', 'out_w', 'filter_h', 'filter_w', 'stride_h', 'stride_w', 'pad_top', 'pad_left',

@@ -1,6 +1,9 @@
 // Lowering of the ops that read windows or rows of weights: CONV_2D, DEPTHWISE_CONV_2D,
 // FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
+import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
+import type { Operand } from '../../types.js';
+import { CONST_ALIGN, constRef } from '../records.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering } from '../context.js';
 
 /** The fields CONV_2D and DEPTHWISE_CONV_2D records share; adds filter, bias and requantization arrays. */
@@ -55,26 +58,36 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
   },
 };
 
+/** The constant filter's LUT storage (src/passes/fuse-decode.ts), or null. */
+function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
+  return (o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined) ?? null;
+}
+
 export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
-  symbol: ({ call, where }, graph) => `fully_connected_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`,
+  symbol: ({ call, where }, graph) => {
+    if (lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
+    return `fully_connected_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`;
+  },
   record(ctx, { call, op, where }) {
     const x = operand(ctx, call.inputs[0], `${where} input`);
-    const w = operand(ctx, call.inputs[1], `${where} weights`);
+    const lut = lutFilter(ctx.graph, call.inputs[1]);
+    // LUT weights: the packed indices and the tables, never the decoded values
+    const w = lut ? { ref: constRef(ctx.consts.add(lut.packed, CONST_ALIGN)), shape: operandType(ctx.graph, call.inputs[1], where).shape } : operand(ctx, call.inputs[1], `${where} weights`);
     const out = call.outputs[0]!;
     const [units, depth] = w.shape as [number, number];
     // int32 per unit, or int64 on the 16x8 path; zeros when the op has none
     const bias = biasRef(ctx, call.inputs[2], x.dtype, units, where);
     const p = op.params;
-    return {
-      record: 'fully_connected',
-      fields: {
-        input: x.ref, output: out.offset, filter: w.ref, bias,
-        multiplier: arrayRef(ctx, expand(p.multiplier, units)), shift: arrayRef(ctx, expand(p.shift, units)), scratch: call.scratch ? call.scratch.offset : 0,
-        ...workspaceFields(call),
-        batches: elementCount(out.shape) / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
-        act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
-      },
+    const fields = {
+      input: x.ref, output: out.offset, filter: w.ref, bias,
+      multiplier: arrayRef(ctx, expand(p.multiplier, units)), shift: arrayRef(ctx, expand(p.shift, units)), scratch: call.scratch ? call.scratch.offset : 0,
+      ...workspaceFields(call),
+      batches: elementCount(out.shape) / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
+      act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
     };
+    if (!lut) return { record: 'fully_connected', fields };
+    const ancillary = constRef(ctx.consts.add(lut.ancillary, CONST_ALIGN));
+    return { record: 'fully_connected_lut', fields: { ...fields, ancillary, bit_width: lut.bitWidth, stride: lut.valueStride, channels: lut.channels } };
   },
 };
 

@@ -1,0 +1,132 @@
+// LUT-compressed weights read by the FULLY_CONNECTED kernel itself (src/passes/fuse-decode.ts) against
+// DECODE into the arena and the snapped int8 model: per model, peak SRAM (arena + .data + .bss + stack),
+// flash, qemu-m4 instructions per inference (golden input set 0) and wasm ms (SIMD, median of 30 invokes).
+// `npm run bench:lut-fused [-- --write]`.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emitWasm, instantiateEmitted, runLoaded } from '../codegen/wasm/index.js';
+import { mixSeed, syntheticInputBytes } from '../src/builder/random.js';
+import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
+import { TinyforgeError } from '../src/errors.js';
+import { readTflite, writeTflite } from '../src/import/tflite/index.js';
+import type { Graph } from '../src/ir/graph.js';
+import { loadKernelLibrary } from '../src/package-asset.js';
+import { planModel, scheduleOf } from '../src/pipeline.js';
+import { applyClusters, clusterWeights, snappedGraph } from '../src/quantize/cluster.js';
+import { quantizeModel } from '../src/quantize/index.js';
+import { buildArch } from '../src/train/arch/named.js';
+import { writeSection } from './sections.js';
+
+interface Row {
+  model: string;
+  variant: string;
+  sramBytes: number;
+  arenaBytes: number;
+  flashBytes: number | null;
+  instructions: number | null;
+  wasmMs: number;
+}
+
+/** qemu-m4 figures; a model over the board's 256 KiB gets the RAM it needs and no run. */
+function onM4(graph: Graph, fuseDecode: boolean, input: Uint8Array[]): Pick<Row, 'sramBytes' | 'arenaBytes' | 'flashBytes' | 'instructions'> {
+  let prepared;
+  try {
+    prepared = prepareQemu(scheduleOf(planModel(graph, { fuseDecode }).plan), QEMU_BOARDS['qemu-m4']);
+  } catch (e) {
+    if (!(e instanceof TinyforgeError && e.code === 'E_BUDGET')) throw e;
+    return { sramBytes: e.details.neededBytes as number, arenaBytes: e.details.arenaBytes as number, flashBytes: null, instructions: null };
+  }
+  try {
+    const d = prepared.run(input).details;
+    return { sramBytes: (d.ramBytes as number) + (d.stackBytes as number), arenaBytes: d.arenaBytes as number, flashBytes: d.flashBytes as number, instructions: d.instructionsPerInference as number };
+  } finally {
+    prepared.dispose();
+  }
+}
+
+async function wasmMs(graph: Graph, fuseDecode: boolean, input: Uint8Array[]): Promise<number> {
+  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', fuseDecode }).plan), { library: await loadKernelLibrary(true), simd: true }));
+  for (let i = 0; i < 10; i++) runLoaded(model, input);
+  const times = Array.from({ length: 30 }, () => {
+    const t0 = performance.now();
+    runLoaded(model, input);
+    return performance.now() - t0;
+  }).sort((a, b) => a - b);
+  return times[15]!;
+}
+
+/** An untrained LeNet (seeded random weights), PTQ on synthetic images, clustered per channel at `bits`. */
+function lenet(bits: number): { snapped: Graph; clustered: Graph; input: Uint8Array[] } {
+  const float = buildArch('lenet', { input: [28, 28, 1], classes: 10, seed: 3, width: 1 }).graph;
+  const x = float.tensors[float.inputs[0]!]!;
+  const int8 = readTflite(writeTflite(quantizeModel(float, Array.from({ length: 8 }, (_, k) => [syntheticInputBytes(x, mixSeed(5, k), [0, 1])]), 'lenet')));
+  const clusters = clusterWeights(int8, { bits, seed: 1 });
+  return {
+    snapped: readTflite(writeTflite(snappedGraph(int8, clusters))),
+    clustered: readTflite(writeTflite(applyClusters(int8, clusters, bits).graph)),
+    input: [syntheticInputBytes(int8.tensors[int8.inputs[0]!]!, mixSeed(7, 0))],
+  };
+}
+
+async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
+  const models: Array<{ model: string; snapped: Graph; compressed: Graph; input: Uint8Array[] }> = [];
+  const golden = join(shared, 'golden-compressed');
+  const read = (...p: string[]) => readTflite(new Uint8Array(readFileSync(join(golden, ...p))));
+  for (const [dir, base, bits] of [['kws_ref_model_lut4', 'kws_ref_model', 4], ['kws_ref_model_lut2', 'kws_ref_model', 2], ['vww_96_int8_lut4', 'vww_96_int8', 4]] as const) {
+    models.push({
+      model: dir, snapped: read(dir, `${base}.snapped_lut${bits}.tflite`), compressed: read(dir, 'decode_op_format', `${base}.lut${bits}.decode_op.tflite`),
+      input: [new Uint8Array(readFileSync(join(golden, dir, 'input_0.bin')))],
+    });
+  }
+  for (const bits of [4, 2]) {
+    const l = lenet(bits);
+    models.push({ model: `LeNet cluster --bits ${bits} (untrained)`, snapped: l.snapped, compressed: l.clustered, input: l.input });
+  }
+  const rows: Row[] = [];
+  for (const m of models) {
+    for (const [variant, graph, fuse] of [['int8 (snapped)', m.snapped, false], ['DECODE into the arena', m.compressed, false], ['FC reads LUT (4 units per block)', m.compressed, true]] as const) {
+      log(`${m.model}: ${variant}`);
+      rows.push({ model: m.model, variant, ...onM4(graph, fuse, m.input), wasmMs: await wasmMs(graph, fuse, m.input) });
+      log(JSON.stringify(rows.at(-1)));
+    }
+  }
+  return rows;
+}
+
+function markdown(rows: Row[]): string {
+  const fmt = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
+  const lines = ['| model | weights | peak SRAM B | arena B | flash B | qemu-m4 instructions | wasm ms |', '|---|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.model} | ${r.variant} | ${fmt(r.sramBytes)} | ${fmt(r.arenaBytes)} | ${r.flashBytes === null ? 'no run: RAM > 256 KiB' : fmt(r.flashBytes)} | ${fmt(r.instructions)} | ${r.wasmMs.toFixed(3)} |`);
+  }
+  return lines.join('\n');
+}
+
+const INTRO = [
+  'Command: `npm run bench:lut-fused` (table below: `npm run bench:lut-fused -- --write`). Per model: the snapped int8',
+  'model, the compressed one with every DECODE expanding into the arena (`planModel(g, { fuseDecode: false })`), and',
+  'the default since issue #12: the `fuseDecode` pass lets FULLY_CONNECTED read its LUT weights itself',
+  '(`fully_connected_lut_s8`: four units\' rows decoded into planned workspace, then the int8 dot product), while',
+  'CONV_2D / DEPTHWISE_CONV_2D keep DECODE. Peak SRAM: arena + .data + .bss + measured stack of the C firmware;',
+  'qemu-m4 on golden input set 0; wasm: SIMD module in Node, median of 30 invokes. LeNet: untrained (seeded',
+  'random weights, PTQ on 8 synthetic images; memory and instructions do not depend on the values).',
+].join('\n');
+
+async function main(): Promise<void> {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const shared = process.env.TINYFORGE_SHARED ?? resolve(repo, '../shared');
+  if (!existsSync(join(shared, 'golden-compressed'))) {
+    console.error(`bench:lut-fused: ${shared}/golden-compressed not found`);
+    process.exit(1);
+  }
+  const table = markdown(await bench(shared, (l) => console.error(`bench:lut-fused: ${l}`)));
+  console.log(table);
+  if (process.argv.includes('--write')) {
+    const file = join(repo, 'BENCHMARKS.md');
+    writeSection(file, 'lut-fused', table, 'LUT weights read by the kernel vs DECODE into the arena', INTRO);
+    console.error(`bench:lut-fused: wrote the table to ${file}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

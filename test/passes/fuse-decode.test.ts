@@ -1,0 +1,126 @@
+// fuseDecode: a DECODE feeding only a FULLY_CONNECTED's weights becomes that op's LUT-stored filter; the
+// kernels decode four units at a time into planned workspace, bit-exact with the snapped int8 model, and
+// the decoded weights leave the arena (a clustered LeNet then fits the 256 KiB qemu-m4 board).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
+import { prepareHostC } from '../../src/cli/engines/c.js';
+import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
+import { syntheticInputBytes, mixSeed } from '../../src/builder/random.js';
+import { readTflite, writeTflite } from '../../src/import/tflite/index.js';
+import type { Graph } from '../../src/ir/graph.js';
+import { decodeLut } from '../../src/ir/lut.js';
+import { graphWeightBytes } from '../../src/ir/macs.js';
+import { fuseDecode } from '../../src/passes/index.js';
+import { FC_LUT_ROWS } from '../../src/ir/workspace.js';
+import { planModel, scheduleOf } from '../../src/pipeline.js';
+import { applyClusters, clusterWeights, snappedGraph } from '../../src/quantize/cluster.js';
+import { quantizeModel } from '../../src/quantize/index.js';
+import { runReference } from '../../src/reference/interpreter.js';
+import { lowerSchedule } from '../../src/schedule/abi/lower.js';
+import { buildArch } from '../../src/train/arch/named.js';
+import { haveTools } from '../c/toolchain.js';
+import { compressedGoldenModels, goldenInputs, haveCompressedGolden, REPO_ROOT } from '../helpers/shared.js';
+
+const golden = haveCompressedGolden() ? compressedGoldenModels().filter((g) => g.name.includes('(decode op)')) : [];
+const load = (path: string) => readTflite(new Uint8Array(readFileSync(path)));
+const same = (a: Uint8Array[], b: Uint8Array[]) => a.length === b.length && a.every((o, i) => Buffer.compare(o, b[i]!) === 0);
+const qemuOk = haveTools('fuseDecode on qemu-m4', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'arm-none-eabi-size', 'qemu-system-arm']);
+const hostOk = haveTools('fuseDecode on host C', ['gcc', 'ar']);
+
+describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models', () => {
+  for (const g of golden) {
+    it(`${g.name}: folds the FULLY_CONNECTED's DECODE only, keeps the stored bytes and the outputs`, () => {
+      const graph = load(g.modelPath);
+      const fused = fuseDecode(graph);
+      const decodes = graph.ops.filter((o) => o.kind === 'DECODE');
+      expect(fused.ops.filter((o) => o.kind === 'DECODE').length).toBe(decodes.length - 1);
+      const fc = fused.ops.find((o) => o.kind === 'FULLY_CONNECTED')!;
+      const filter = fused.tensors[fc.inputs[1]!]!;
+      const decode = decodes.find((d) => d.outputs[0] === fc.inputs[1])!;
+      // the file's packed indices and tables as they are; the decoded values for the reference
+      expect(filter.lut!.packed).toBe(graph.tensors[decode.inputs[0]!]!.data);
+      expect(filter.lut!.ancillary).toBe(graph.tensors[decode.inputs[1]!]!.data);
+      const values = new Int8Array(filter.data!.length);
+      decodeLut(filter.lut!.packed, filter.lut!.ancillary, decode.attrs, values);
+      expect(Buffer.compare(filter.data!, new Uint8Array(values.buffer))).toBe(0);
+      // flash counts what is stored: the same bytes as the DECODE's constant inputs
+      expect(graphWeightBytes(fused)).toBe(graphWeightBytes(graph));
+      for (let k = 0; k < g.manifest.num_input_sets; k++) {
+        expect(same(runReference(fused, goldenInputs(g, k)).outputs, runReference(graph, goldenInputs(g, k)).outputs), `input set ${k}`).toBe(true);
+      }
+      // the C lowering calls the LUT kernel and never stores the decoded weights
+      const lowered = lowerSchedule(scheduleOf(planModel(graph).plan));
+      expect(lowered.calls.filter((c) => c.symbol === 'fully_connected_lut_s8').length).toBe(1);
+      expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - 1);
+      const unfused = lowerSchedule(scheduleOf(planModel(graph, { fuseDecode: false }).plan));
+      expect(lowered.constants.length).toBeLessThanOrEqual(unfused.constants.length);
+    });
+  }
+
+  it('leaves a DECODE whose output is also read elsewhere, is a model output, or is not the weights', () => {
+    const graph = load(golden[0]!.modelPath);
+    const fcIndex = graph.ops.findIndex((o) => o.kind === 'FULLY_CONNECTED');
+    const weights = graph.ops[fcIndex]!.inputs[1]!;
+    const asOutput: Graph = { ...graph, outputs: [...graph.outputs, weights] };
+    expect(fuseDecode(asOutput)).toBe(asOutput);
+    const readTwice: Graph = { ...graph, ops: [...graph.ops, { ...graph.ops[fcIndex]!, outputs: [graph.ops[fcIndex]!.outputs[0]!] }] };
+    expect(fuseDecode(readTwice)).toBe(readTwice);
+    const conv = graph.ops.findIndex((o) => o.kind === 'CONV_2D');
+    expect(fuseDecode({ ...graph, ops: [graph.ops[conv]!] }).ops[0]).toBe(graph.ops[conv]);
+  });
+});
+
+/** An untrained LeNet (random weights), PTQ on synthetic images, clustered per channel at `bits` and written as a file. */
+function clusteredLenet(bits: number): { clustered: Graph; snapped: Graph; input: Uint8Array[] } {
+  const float = buildArch('lenet', { input: [28, 28, 1], classes: 10, seed: 3, width: 1 }).graph;
+  const x = float.tensors[float.inputs[0]!]!;
+  const calibration = Array.from({ length: 8 }, (_, k) => [syntheticInputBytes(x, mixSeed(5, k), [0, 1])]);
+  const int8 = readTflite(writeTflite(quantizeModel(float, calibration, 'lenet')));
+  const clusters = clusterWeights(int8, { bits, seed: 1 });
+  const clustered = readTflite(writeTflite(applyClusters(int8, clusters, bits).graph));
+  const input = [syntheticInputBytes(int8.tensors[int8.inputs[0]!]!, mixSeed(7, 0))];
+  return { clustered, snapped: snappedGraph(int8, clusters), input };
+}
+
+describe('a clustered LeNet with its FULLY_CONNECTED weights read LUT-compressed', () => {
+  const cases = [4, 2].map((bits) => ({ bits, ...clusteredLenet(bits) }));
+
+  for (const { bits, clustered, snapped, input } of cases) {
+    it(`${bits}-bit: the decoded FC weights leave the arena; reference, wasm (SIMD, scalar) and host C equal the snapped int8 model`, async () => {
+      const want = runReference(snapped, input).outputs;
+      expect(same(runReference(clustered, input).outputs, want)).toBe(true);
+      // the plan of the snapped int8 model plus one block of decoded rows (the LUT kernel's workspace), far below DECODE's
+      const fc = clustered.ops.find((o) => o.kind === 'FULLY_CONNECTED' && clustered.tensors[o.inputs[1]!]!.shape[1]! > 1000)!;
+      const depth = clustered.tensors[fc.inputs[1]!]!.shape[1]!;
+      const fusedArena = planModel(clustered).plan.arenaBytes;
+      expect(fusedArena).toBeLessThanOrEqual(planModel(snapped).plan.arenaBytes + FC_LUT_ROWS * depth);
+      expect(planModel(clustered, { fuseDecode: false }).plan.arenaBytes).toBeGreaterThan(fusedArena + 256 * 1024);
+      for (const simd of [true, false]) {
+        const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.${simd ? 'simd' : 'scalar'}.wasm`));
+        const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(clustered, { backend: 'wasm' }).plan), { library, simd }));
+        expect(same(runLoaded(model, input), want), simd ? 'simd' : 'scalar').toBe(true);
+      }
+      if (hostOk) {
+        const prepared = prepareHostC(scheduleOf(planModel(clustered).plan), { sanitize: true });
+        try {
+          expect(same(prepared.run(input).outputs, want)).toBe(true);
+        } finally {
+          prepared.dispose();
+        }
+      }
+    }, 300_000);
+  }
+
+  it.skipIf(!qemuOk)('4-bit runs on qemu-m4 (256 KiB) bit-exact with the snapped model; the unfused plan would not fit', () => {
+    const { clustered, snapped, input } = cases[0]!;
+    expect(planModel(clustered, { fuseDecode: false }).plan.arenaBytes).toBeGreaterThan(256 * 1024);
+    const prepared = prepareQemu(scheduleOf(planModel(clustered).plan), QEMU_BOARDS['qemu-m4']);
+    try {
+      const run = prepared.run(input);
+      expect(same(run.outputs, runReference(snapped, input).outputs)).toBe(true);
+    } finally {
+      prepared.dispose();
+    }
+  }, 600_000);
+});
