@@ -25,7 +25,7 @@ import { TinyforgeError } from '../src/errors.js';
 import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
 import { loadKernelLibrary } from '../src/package-asset.js';
-import { planModel, scheduleOf } from '../src/pipeline.js';
+import { planModel, scheduleOf, type PlanModelOptions } from '../src/pipeline.js';
 import { applyClusters, clusterableWeights, clusterFloatWeights, clusterWeights, quantizeShared, snappedFloatGraph, type ClusteredTensorReport } from '../src/quantize/cluster.js';
 import { compareInt8Io, compareQuantized, quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
@@ -96,8 +96,8 @@ function onM4(graph: Graph, input: Uint8Array[]): Pick<Row, 'flashBytes' | 'aren
 }
 
 /** Median ms of one invoke of the wasm module (SIMD kernels), 30 runs after 10 of warm-up. */
-async function wasmMs(graph: Graph, input: Uint8Array[]): Promise<number> {
-  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library: await loadKernelLibrary(true), simd: true }));
+export async function wasmMs(graph: Graph, input: Uint8Array[], options: PlanModelOptions = {}): Promise<number> {
+  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(graph, { ...options, backend: 'wasm' }).plan), { library: await loadKernelLibrary(true), simd: true }));
   for (let i = 0; i < 10; i++) runLoaded(model, input);
   const times = Array.from({ length: 30 }, () => {
     const t0 = performance.now();

@@ -5,17 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitWasm, instantiateEmitted, runLoaded } from '../codegen/wasm/index.js';
 import { mixSeed, syntheticInputBytes } from '../src/builder/random.js';
 import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
 import { TinyforgeError } from '../src/errors.js';
 import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
-import { loadKernelLibrary } from '../src/package-asset.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
 import { applyClusters, clusterWeights, snappedGraph } from '../src/quantize/cluster.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
+import { wasmMs } from './compress.js';
 import { writeSection } from './sections.js';
 
 interface Row {
@@ -43,17 +42,6 @@ function onM4(graph: Graph, fuseDecode: boolean, input: Uint8Array[]): Pick<Row,
   } finally {
     prepared.dispose();
   }
-}
-
-async function wasmMs(graph: Graph, fuseDecode: boolean, input: Uint8Array[]): Promise<number> {
-  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', fuseDecode }).plan), { library: await loadKernelLibrary(true), simd: true }));
-  for (let i = 0; i < 10; i++) runLoaded(model, input);
-  const times = Array.from({ length: 30 }, () => {
-    const t0 = performance.now();
-    runLoaded(model, input);
-    return performance.now() - t0;
-  }).sort((a, b) => a - b);
-  return times[15]!;
 }
 
 /** An untrained LeNet (seeded random weights), PTQ on synthetic images, clustered per channel at `bits`. */
@@ -87,7 +75,7 @@ async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
   for (const m of models) {
     for (const [variant, graph, fuse] of [['int8 (snapped)', m.snapped, false], ['DECODE into the arena', m.compressed, false], ['FC reads LUT (4 units per block)', m.compressed, true]] as const) {
       log(`${m.model}: ${variant}`);
-      rows.push({ model: m.model, variant, ...onM4(graph, fuse, m.input), wasmMs: await wasmMs(graph, fuse, m.input) });
+      rows.push({ model: m.model, variant, ...onM4(graph, fuse, m.input), wasmMs: await wasmMs(graph, m.input, { fuseDecode: fuse }) });
       log(JSON.stringify(rows.at(-1)));
     }
   }

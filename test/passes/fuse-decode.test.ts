@@ -101,10 +101,11 @@ describe('a clustered LeNet with its FULLY_CONNECTED weights read LUT-compressed
         const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(clustered, { backend: 'wasm' }).plan), { library, simd }));
         expect(same(runLoaded(model, input), want), simd ? 'simd' : 'scalar').toBe(true);
       }
-      if (hostOk) {
-        const prepared = prepareHostC(scheduleOf(planModel(clustered).plan), { sanitize: true });
+      // host C with its planned workspace, and with none (a TFLM plan: each weight decoded where the dot reads it)
+      for (const backend of hostOk ? (['c', 'tflm'] as const) : []) {
+        const prepared = prepareHostC(scheduleOf(planModel(clustered, { backend }).plan), { sanitize: true });
         try {
-          expect(same(prepared.run(input).outputs, want)).toBe(true);
+          expect(same(prepared.run(input).outputs, want), backend).toBe(true);
         } finally {
           prepared.dispose();
         }
