@@ -86,6 +86,17 @@ function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, dst: usi
     if (i < n) store<u8>(dst + <usize>i, load<u8>(t + <usize>(<u32>load<u8>(p) >> 4)));
     return;
   }
+  if (bits == 2 && (bit & 7) == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const b = <u32>load<u8>(p++);
+      store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 6)));
+      store<u8>(dst + <usize>i + 1, load<u8>(t + <usize>((b >> 4) & 3)));
+      store<u8>(dst + <usize>i + 2, load<u8>(t + <usize>((b >> 2) & 3)));
+      store<u8>(dst + <usize>i + 3, load<u8>(t + <usize>(b & 3)));
+    }
+    for (let s: u32 = 6; i < n; i++, s -= 2) store<u8>(dst + <usize>i, load<u8>(t + <usize>((<u32>load<u8>(p) >> s) & 3)));
+    return;
+  }
   const mask: u32 = (1 << bits) - 1;
   let acc: u32 = 0;
   let have = 0;

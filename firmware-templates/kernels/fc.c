@@ -105,6 +105,18 @@ static void fc_lut_row(const uint8_t *packed, size_t start, int32_t n, int32_t b
     if (i < n) dst[i] = t[*p >> 4];
     return;
   }
+  if (bits == 2 && (bit & 7) == 0) {
+    /* whole bytes: four indices each */
+    for (; i + 4 <= n; i += 4) {
+      const uint32_t b = *p++;
+      dst[i] = t[b >> 6];
+      dst[i + 1] = t[(b >> 4) & 3u];
+      dst[i + 2] = t[(b >> 2) & 3u];
+      dst[i + 3] = t[b & 3u];
+    }
+    for (int32_t s = 6; i < n; i++, s -= 2) dst[i] = t[(*p >> s) & 3u];
+    return;
+  }
   const uint32_t mask = (1u << bits) - 1u;
   uint32_t acc = 0;
   int32_t have = 0;
