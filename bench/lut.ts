@@ -79,9 +79,10 @@ const INTRO = [
   '(`../shared/golden-compressed`, both formats) against their snapped int8 twins, and `tinyforge cluster` of the',
   'MLPerf Tiny int8 models (seed 1, per output channel; a tensor is stored compressed only where that saves',
   'flash) against the original: compiled to C with the default plan, run on qemu-m4 (golden input set 0),',
-  'figures as in the Cortex-M4 section. A DECODE op expands each compressed tensor into the arena right before',
-  'its first consumer (the simplest correct design; the conv/depthwise/FC kernels run unchanged), so the',
-  'arena grows by the largest decoded weight tensor live next to its layer\'s activations, and every inference',
+  'figures as in the Cortex-M4 section. A DECODE op expands each compressed conv/depthwise tensor into the arena',
+  'right before its consumer (those kernels run unchanged; FULLY_CONNECTED reads its LUT weights itself since',
+  'issue #12: `bench:lut-fused`), so the arena grows by the largest decoded weight tensor live next to its',
+  'layer\'s activations, and every inference',
   'pays the decode (`decode_lut_s8`: 4- and 2-bit indices a byte at a time where a channel starts on a byte, else',
   'a bit-serial walk; the byte path took vww 4-bit from +17.1% to +5.5% instructions over int8, for 256 B of code).',
 ].join('\n');
