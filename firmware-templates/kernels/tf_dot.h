@@ -282,7 +282,85 @@ TF_INLINE void tf_dot4(const int8_t *x, const int8_t *w, size_t ws, int len, int
     }                                                                                   \
     return acc;                                                                         \
   }
-TF_DOT64(tf_dot64_s16, int16_t)
 TF_DOT64(tf_dot64_s8, int8_t)
+
+/* Taps of a 16x8 partial sum kept in int32: |int16 x int8| <= 2^22, so 256 of them sum to at most 2^30 and
+ * never wrap; added into the int64 accumulator every <= 256 taps, the sum is TFLM's 64-bit one exactly. */
+#define TF_BLOCK16 256
+
+#if TF_DSP
+/* Two int16 elements at p (one LDR; unaligned access is allowed on ARMv7-M). */
+TF_INLINE int32_t tf_ld16x2(const int16_t *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* The low halves of a and b as one word (a's low), and their high halves (a's high): PKHBT / PKHTB, which
+ * GCC makes of these masks. */
+TF_INLINE int32_t tf_pack_lo(int32_t a, int32_t b) { return (int32_t)(((uint32_t)a & 0xffffu) | ((uint32_t)b << 16)); }
+TF_INLINE int32_t tf_pack_hi(int32_t a, int32_t b) { return (int32_t)(((uint32_t)a >> 16) | ((uint32_t)b & 0xffff0000u)); }
+#endif
+
+/* sum_{k < n} w[k] * x[k], int16 x, int8 w, n <= TF_BLOCK16 (exact in int32). ARMv7E-M: 4 taps per step,
+ * the weights sign-extended in pairs (0, 2) / (1, 3) by SXTB16, the inputs paired to match (tf_pack_lo / hi),
+ * two SMLADs. */
+TF_INLINE int32_t tf_dot_s16(const int16_t *x, const int8_t *w, int n) {
+  int32_t a = 0;
+  int k = 0;
+#if TF_DSP
+  for (; k + 4 <= n; k += 4) {
+    const int32_t x01 = tf_ld16x2(x + k), x23 = tf_ld16x2(x + k + 2);
+    const uint32_t wv = tf_ld32(w + k);
+    a = __smlad(__sxtb16(wv), tf_pack_lo(x01, x23), a);
+    a = __smlad(tf_sxtb16_ror8(wv), tf_pack_hi(x01, x23), a);
+  }
+#endif
+  for (; k < n; k++) a += (int32_t)w[k] * x[k];
+  return a;
+}
+
+/* acc[j] += sum_{k < n} w[j * ws + k] * x[k], j = 0..3, n <= TF_BLOCK16 and each acc[j] a partial sum of at
+ * most TF_BLOCK16 - n taps: four filter rows share each input load. */
+TF_INLINE void tf_dot4_s16(const int16_t *x, const int8_t *w, size_t ws, int n, int32_t *acc) {
+  const int8_t *w0 = w, *w1 = w + ws, *w2 = w + 2 * ws, *w3 = w + 3 * ws;
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  int k = 0;
+#if TF_DSP
+  for (; k + 4 <= n; k += 4) {
+    const int32_t x01 = tf_ld16x2(x + k), x23 = tf_ld16x2(x + k + 2);
+    const int32_t xe = tf_pack_lo(x01, x23), xo = tf_pack_hi(x01, x23);
+    uint32_t wv;
+    wv = tf_ld32(w0 + k); a0 = __smlad(__sxtb16(wv), xe, a0); a0 = __smlad(tf_sxtb16_ror8(wv), xo, a0);
+    wv = tf_ld32(w1 + k); a1 = __smlad(__sxtb16(wv), xe, a1); a1 = __smlad(tf_sxtb16_ror8(wv), xo, a1);
+    wv = tf_ld32(w2 + k); a2 = __smlad(__sxtb16(wv), xe, a2); a2 = __smlad(tf_sxtb16_ror8(wv), xo, a2);
+    wv = tf_ld32(w3 + k); a3 = __smlad(__sxtb16(wv), xe, a3); a3 = __smlad(tf_sxtb16_ror8(wv), xo, a3);
+  }
+#endif
+  for (; k < n; k++) {
+    const int32_t xv = x[k];
+    a0 += w0[k] * xv;
+    a1 += w1[k] * xv;
+    a2 += w2[k] * xv;
+    a3 += w3[k] * xv;
+  }
+  acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+}
+
+/* sum_i w[i] * x[i] in int64 for int16 x: partial sums of TF_BLOCK16 taps (tf_dot_s16). */
+TF_INLINE int64_t tf_dot64_s16(const int16_t *x, const int8_t *w, int32_t n, int32_t off) {
+  int64_t acc = 0;
+  if (off != 0) {
+    for (int32_t i = 0; i < n; i += TF_BLOCK16) {
+      const int32_t end = n - i < TF_BLOCK16 ? n : i + TF_BLOCK16;
+      int32_t part = 0;
+      for (int32_t k = i; k < end; k++) part += (int32_t)w[k] * ((int32_t)x[k] + off);
+      acc += part;
+    }
+    return acc;
+  }
+  for (int32_t i = 0; i < n; i += TF_BLOCK16) acc += tf_dot_s16(x + i, w + i, n - i < TF_BLOCK16 ? n - i : TF_BLOCK16);
+  return acc;
+}
 
 #endif

@@ -254,13 +254,17 @@ function wideBias(r: Rng, n: number): number[] {
   return Array.from({ length: n }, () => r.int(-(1 << 20), 1 << 20) * 4096 + r.int(0, 4095));
 }
 
-/** A 16x8 CONV_2D: int16 activations (zero points 0), int8 weights, an int64 bias; strides, dilations, pads, groups. */
-export function conv16Case(r: Rng): Graph {
+/**
+ * A 16x8 CONV_2D: int16 activations (zero points 0), int8 weights, an int64 bias; strides, dilations, pads,
+ * groups. `wide`: up to 24 input and 13 output channels and 4x4 windows (the kernels' blocks of 4 output
+ * channels and 8 or 4 taps, and their tails).
+ */
+export function conv16Case(r: Rng, wide = false): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7);
     const groups = r.int(0, 3) === 0 ? 2 : 1;
-    const cin = r.int(1, 5) * groups, cout = r.int(1, 5) * groups;
-    const kh = r.int(1, 3), kw = r.int(1, 3);
+    const cin = (wide ? r.int(1, 12) : r.int(1, 5)) * groups, cout = (wide ? r.int(1, 13) : r.int(1, 5)) * groups;
+    const kh = r.int(1, wide ? 4 : 3), kw = r.int(1, wide ? 4 : 3);
     const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
     const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
     const pad = padsFor(r, kh, kw, r.int(0, 2) > 0);
@@ -284,10 +288,13 @@ export function conv16Case(r: Rng): Graph {
   }
 }
 
-/** DEPTHWISE_CONV_2D 16x8: depth multiplier 1-3, per-channel scales, an int64 bias or none, clamped or not. */
-export function dw16Case(r: Rng): Graph {
+/**
+ * DEPTHWISE_CONV_2D 16x8: depth multiplier 1-3, per-channel scales, an int64 bias or none, clamped or not.
+ * `wide`: up to 20 channels, mostly multiplier 1 (the kernels' groups of 8 channels and their tails).
+ */
+export function dw16Case(r: Rng, wide = false): Graph {
   for (;;) {
-    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7), c = r.int(1, 6), m = r.int(1, 3);
+    const n = r.int(1, 2), h = r.int(1, 7), w = r.int(1, 7), c = r.int(1, wide ? 20 : 6), m = wide && r.int(0, 3) > 0 ? 1 : r.int(1, 3);
     const kh = r.int(1, 3), kw = r.int(1, 3);
     const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
     const dilation: [number, number] = [r.int(1, 2), r.int(1, 2)];
@@ -312,9 +319,12 @@ export function dw16Case(r: Rng): Graph {
   }
 }
 
-/** FULLY_CONNECTED 16x8: per-tensor or per-unit weight scales, an int64 bias or none, clamped or not. */
-export function fc16Case(r: Rng): Graph {
-  const batches = r.int(1, 4), depth = r.int(1, 40), units = r.int(1, 12);
+/**
+ * FULLY_CONNECTED 16x8: per-tensor or per-unit weight scales, an int64 bias or none, clamped or not. `wide`:
+ * rows of up to 600 (partial sums flushed every 256 taps).
+ */
+export function fc16Case(r: Rng, wide = false): Graph {
+  const batches = r.int(1, 4), depth = r.int(1, wide ? 600 : 40), units = r.int(1, 12);
   const inScale = r.float(0.0001, 0.001);
   const wScales = r.int(0, 1) === 0 ? [r.float(0.002, 0.02)] : Array.from({ length: units }, () => r.float(0.002, 0.02));
   const bias = r.int(0, 3) === 0 ? null : { shape: [units], dtype: 'int64' as const, scale: wScales.map((s) => s * inScale), values: wideBias(r, units) };
