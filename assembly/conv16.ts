@@ -63,19 +63,22 @@ export function dot64<T>(x: usize, w: usize, n: i32, off: i32): i64 {
 @inline
 function dotPart4(x: usize, w: usize, ws: usize, n: i32): v128 {
   const w1 = w + ws, w2 = w1 + ws, w3 = w2 + ws;
-  let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+  let r = i32x4.splat(0);
   let k = 0;
-  for (; k + 8 <= n; k += 8) {
-    const xv = v128.load(x + (<usize>k << 1)), o = <usize>k;
-    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w + o)));
-    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + o)));
-    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + o)));
-    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
+  if (n >= 8) { // the vector part (its final transposition) only when there is one
+    let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+    for (; k + 8 <= n; k += 8) {
+      const xv = v128.load(x + (<usize>k << 1)), o = <usize>k;
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w + o)));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w1 + o)));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w2 + o)));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xv, v128.load8x8_s(w3 + o)));
+    }
+    // lane j of r = the sum of a_j's lanes
+    const t01 = i32x4.add(i32x4.shuffle(a0, a1, 0, 1, 4, 5), i32x4.shuffle(a0, a1, 2, 3, 6, 7));
+    const t23 = i32x4.add(i32x4.shuffle(a2, a3, 0, 1, 4, 5), i32x4.shuffle(a2, a3, 2, 3, 6, 7));
+    r = i32x4.add(i32x4.shuffle(t01, t23, 0, 2, 4, 6), i32x4.shuffle(t01, t23, 1, 3, 5, 7));
   }
-  // lane j of r = the sum of a_j's lanes
-  const t01 = i32x4.add(i32x4.shuffle(a0, a1, 0, 1, 4, 5), i32x4.shuffle(a0, a1, 2, 3, 6, 7));
-  const t23 = i32x4.add(i32x4.shuffle(a2, a3, 0, 1, 4, 5), i32x4.shuffle(a2, a3, 2, 3, 6, 7));
-  let r = i32x4.add(i32x4.shuffle(t01, t23, 0, 2, 4, 6), i32x4.shuffle(t01, t23, 1, 3, 5, 7));
   if (k < n) {
     let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
     for (; k < n; k++) {
