@@ -1,8 +1,9 @@
 // `npm run bench:prune [-- --net lenet,ds-cnn,resnet] [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
+// [-- --prune-steps K] [-- --ft-lr R] [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
 // per net (LeNet and DS-CNN trained on Fashion-MNIST, dense models cached in /tmp per schedule; MLPerf Tiny's
 // pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; LeNet also the
-// next-layer criterion), each with and without fine-tuning (the mask kept; the Fashion-MNIST nets), each
+// next-layer criterion), each with and without fine-tuning (the Fashion-MNIST nets; fine-grained rows pruned
+// gradually during fine-tuning over --prune-steps AGP steps, the 70% rows also one-shot, the mask kept), each
 // quantized (PTQ) and measured as deployed: int8 accuracy on the wasm engine (ic01: top-1 agreement with the
 // unpruned float model on fixed synthetic images), parameters, MACs, planner peak, flash and instructions per
 // inference on qemu-m4 (the profiler's Cortex-M4 estimate beside it), wasm ms per inference (this shared machine's).
@@ -22,7 +23,7 @@ import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
 import { opMacs } from '../src/ir/macs.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
-import { finetune, prunableLayers, pruneChannels, pruneMagnitude, realWeights, uniformSparsity, type ChannelCriterion } from '../src/prune/index.js';
+import { DEFAULT_PRUNE_STEPS, finetune, prunableLayers, pruneChannels, pruneMagnitude, realWeights, uniformSparsity, type ChannelCriterion } from '../src/prune/index.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { dsCnnGraph, lenetGraph } from '../src/train/arch/named.js';
 import { syntheticInputBytes, mixSeed } from '../src/builder/random.js';
@@ -60,6 +61,8 @@ interface Setting {
   /** Magnitude: the first and last layers stay dense, the others pruned so that `amount` of all weights are zero. */
   inner?: boolean;
   finetune: boolean;
+  /** Magnitude with fine-tuning: pruning steps during fine-tuning (1: pruned once, then fine-tuned). */
+  steps?: number;
 }
 
 interface Row extends Setting {
@@ -203,7 +206,7 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
     ftTrain: take(all, o.ftLimit), // the first images of the same split: fine-tuning sees nothing new
     about:
       `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how}); ` +
-      `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${FT_LR}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
+      `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${o.ftLr}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
   };
 }
 
@@ -243,18 +246,23 @@ interface Options {
   epochs: number;
   ftLimit: number;
   ftEpochs: number;
+  ftLr: number;
+  pruneSteps: number;
   testLimit: number;
   modelPath: string | undefined;
 }
 
-function settingsFor(net: Net): Setting[] {
+function settingsFor(net: Net, pruneSteps: number): Setting[] {
   const settings: Setting[] = [{ name: 'dense', method: 'dense', amount: 0, finetune: false }];
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
   settings.push({ name: 'fine-grained 70% overall (first/last dense)', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
   if (net.key === 'lenet') for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
   const tuned: Setting[] = net.ftTrain === null ? [] : settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
-  return [...settings, ...tuned];
+  for (const s of tuned) if (s.method === 'magnitude') Object.assign(s, { steps: pruneSteps, name: `${s.name}${pruneSteps > 1 ? `, ${pruneSteps} steps` : ''}` });
+  // the 70% rows also pruned in one shot before fine-tuning, the comparison the gradual schedule has to win
+  const oneShot: Setting[] = pruneSteps === 1 ? [] : tuned.filter((s) => s.method === 'magnitude' && s.amount === 0.7).map((s) => ({ ...s, steps: 1, name: `${s.name.replace(/, \d+ steps$/, '')}, one-shot` }));
+  return [...settings, ...tuned, ...oneShot];
 }
 
 async function main(): Promise<void> {
@@ -263,6 +271,8 @@ async function main(): Promise<void> {
     epochs: option('--epochs', 2),
     ftLimit: option('--ft-limit', 6000),
     ftEpochs: option('--ft-epochs', 1),
+    ftLr: option('--ft-lr', FT_LR),
+    pruneSteps: option('--prune-steps', DEFAULT_PRUNE_STEPS),
     testLimit: option('--test-limit', 10000),
     modelPath: text('--model'),
   };
@@ -287,15 +297,18 @@ async function main(): Promise<void> {
     const net = key === 'resnet' ? resnetNet() : fashionNet(key, o);
     about[key] = net.about;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
-    for (const setting of settingsFor(net).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name))) {
+    for (const setting of settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name))) {
       const c1 = process.cpuUsage();
       const model = key;
-      let g = setting.method === 'magnitude'
-        ? pruneMagnitude(net.dense, setting.inner ? innerSparsity(net.dense, setting.amount) : uniformSparsity(net.dense, setting.amount, model), model).graph
+      const sparsities = setting.method !== 'magnitude' ? null : setting.inner ? innerSparsity(net.dense, setting.amount) : uniformSparsity(net.dense, setting.amount, model);
+      let g = sparsities && !setting.finetune
+        ? pruneMagnitude(net.dense, sparsities, model).graph
         : setting.method === 'channels' ? pruneChannels(net.dense, setting.amount, model, { criterion: setting.criterion }).graph : net.dense;
       if (setting.finetune) {
-        const optimizer = tf.train.adam(FT_LR);
-        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude' }).graph;
+        // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept
+        const optimizer = tf.train.adam(o.ftLr);
+        const prune = sparsities ? { sparsities, steps: setting.steps ?? 1 } : undefined;
+        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude', prune }).graph;
         optimizer.dispose();
       }
       const row = await measure(setting, net, g, qemu);
@@ -315,7 +328,7 @@ async function main(): Promise<void> {
 /** Prints a table per net (and with --write puts them in BENCHMARKS.md; with --report FILE the accuracy-vs-instructions page). */
 function report(rows: Row[], about: Partial<Record<NetKey, string>>, cpu: string): void {
   const setup =
-    '"dense, fine-tuned" gets the same extra training as the pruned rows, the fair baseline for the fine-tuned rows; fine-grained fine-tuning keeps the pruning mask. ' +
+    '"dense, fine-tuned" gets the same extra training as the pruned rows, the fair baseline for the fine-tuned rows. Fine-grained rows with fine-tuning are pruned during it ("k steps": each layer\'s sparsity raised along AGP\'s cubic curve at k evenly spaced batches over the first half of the fine-tuning, the mask only growing, then fixed; "one-shot": pruned before fine-tuning, the mask fixed). ' +
     'Channel pruning removes that share of the output channels of every layer whose channels do not reach the output (ADD groups jointly; the logits layer is left out: its channels are the classes) ranked by the filters\' L2 norm (l2) or by the L2 norm of the next layer\'s weights reading them (next). ' +
     '"70% overall": the first and last prunable layers dense, the others at the one sparsity that makes 70% of all prunable weights zero. ' +
     'Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler\'s estimate beside it. ' +

@@ -84,6 +84,22 @@ describe.runIf(fashion)('tinyforge prune', () => {
     }
   });
 
+  it('--sparsity 0.7 --finetune prunes gradually (--prune-steps): round(0.7 n) zeros per layer at the end; --prune-steps 0 is a usage error', async () => {
+    const out = join(tmp, 'gradual.tflite');
+    const r = await cli('prune', floatModel, '--sparsity', '0.7', '--finetune', 'fashion-mnist', '--prune-steps', '3', '--limit', '64', '--batch', '8', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).finetune).toHaveLength(1);
+    const g = read(out);
+    const dense = read(floatModel);
+    for (const l of prunableLayers(g, 'gradual')) {
+      const w = realWeights(g.tensors[l.weight]!);
+      expect(w.filter((v) => v === 0).length).toBe(Math.round(0.7 * w.length));
+      expect(w.some((v, i) => v !== 0 && v !== realWeights(dense.tensors[l.weight]!)[i])).toBe(true); // the kept weights trained
+    }
+    const bad = await cli('prune', floatModel, '--sparsity', '0.7', '--finetune', 'fashion-mnist', '--prune-steps', '0', '--limit', '8', '--out', join(tmp, 'g0.tflite'));
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^tinyforge: E_USAGE: --prune-steps must be an integer >= 1, got "0"/)]);
+  }, 300_000);
+
   it('--channels 0.5 with fine-tuning gives a smaller dense float model; the logits layer is left out with a notice', async () => {
     const out = join(tmp, 'channels.tflite');
     const r = await cli('prune', floatModel, '--channels', '0.5', '--finetune', 'fashion-mnist', '--epochs', '1', '--limit', '64', '--data', 'fashion-mnist', '--out', out, '--json');

@@ -12,6 +12,7 @@ import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { byLayerName, prunableLayers } from '../../prune/layers.js';
 import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitude.js';
+import { DEFAULT_PRUNE_STEPS } from '../../prune/schedule.js';
 import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
 import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
 import { scanPage, tradeoffPage, type TradeoffPoint } from '../../prune/report.js';
@@ -42,6 +43,7 @@ interface PruneFlags {
   engine?: string;
   finetune?: string;
   epochs: string;
+  pruneSteps: string;
   lr: string;
   batch: string;
   out?: string;
@@ -153,6 +155,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--engine <name>', `runs the model to measure accuracy: ${BATCH_ENGINES.map((e) => e.name).join(', ')} (default: reference for float32 models, wasm for int8)`)
     .option('--finetune <data>', 'fine-tune the pruned float model on the training split of this dataset (the pruning mask kept fixed)')
     .option('--epochs <n>', 'fine-tuning epochs', '1')
+    .option('--prune-steps <k>', `with --sparsity and --finetune: prune gradually while fine-tuning, each layer's sparsity raised over k steps in the first half of the batches (AGP's cubic schedule), the mask then fixed; 1 prunes once before fine-tuning`, String(DEFAULT_PRUNE_STEPS))
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
@@ -220,6 +223,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       }
 
       let pruned: Graph;
+      let gradual: Map<number, number> | null = null; // fine-grained: the sparsities fine-tuning prunes to
       const report: Omit<PruneReport, 'params' | 'macs' | 'weightBytes' | 'zeroWeights' | 'accuracy'> = {
         model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], finetune: null,
       };
@@ -242,6 +246,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         }
         const result = pruneMagnitude(graph, sparsities, model);
         pruned = result.graph;
+        gradual = sparsities;
         report.layers = result.layers.map(({ node, kind, name, sparsity, zeroed, weights }) => ({ node, kind, name, sparsity, zeroed, weights }));
       }
       for (const n of report.notices) if (!opts.json) io.stderr(`notice: ${n}\n`);
@@ -250,6 +255,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         const epochs = integerFlag(opts.epochs, '--epochs', 1);
         const batchSize = integerFlag(opts.batch, '--batch', 1);
         const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
+        const pruneSteps = integerFlag(opts.pruneSteps, '--prune-steps', 1);
         const train = load(opts.finetune, 'train');
         const { tf, useTrainBackend, finetune } = training!;
         await useTrainBackend();
@@ -257,8 +263,9 @@ export function registerPrune(program: Command, io: CliIO): void {
         const progress = createProgress(io, 'prune --finetune', { json: opts.json, eta: true });
         const steps = Math.ceil(train.shape[0] / batchSize);
         try {
-          const tuned = finetune(pruned, train, {
-            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude',
+          // fine-grained: the dense model pruned during fine-tuning (the same round(s·n) zeros per layer at the end)
+          const tuned = finetune(gradual ? graph : pruned, train, {
+            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined,
             onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
           });
           pruned = tuned.graph;
