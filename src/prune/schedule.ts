@@ -9,8 +9,8 @@ export interface GradualPruning {
   steps: number;
 }
 
-/** The default pruning steps of `prune --finetune` and bench:prune (4: the 70% LeNet target needed more than one shot). */
-export const DEFAULT_PRUNE_STEPS = 4;
+/** The default pruning steps of `prune --finetune` and bench:prune: one shot, which beat 4 AGP steps on LeNet 70% after one short fine-tuning epoch (BENCHMARKS.md, Pruning). */
+export const DEFAULT_PRUNE_STEPS = 1;
 
 /** Share of the fine-tuning batches over which the sparsity rises; the rest trains with the final mask. */
 export const PRUNE_RAMP = 0.5;

@@ -155,7 +155,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--engine <name>', `runs the model to measure accuracy: ${BATCH_ENGINES.map((e) => e.name).join(', ')} (default: reference for float32 models, wasm for int8)`)
     .option('--finetune <data>', 'fine-tune the pruned float model on the training split of this dataset (the pruning mask kept fixed)')
     .option('--epochs <n>', 'fine-tuning epochs', '1')
-    .option('--prune-steps <k>', `with --sparsity and --finetune: prune gradually while fine-tuning, each layer's sparsity raised over k steps in the first half of the batches (AGP's cubic schedule), the mask then fixed; 1 prunes once before fine-tuning`, String(DEFAULT_PRUNE_STEPS))
+    .option('--prune-steps <k>', `with --sparsity and --finetune: 1 prunes once, then fine-tunes with the mask fixed; k > 1 prunes gradually while fine-tuning, each layer's sparsity raised over k steps in the first half of the batches (AGP's cubic schedule), the mask then fixed (pays with longer fine-tuning)`, String(DEFAULT_PRUNE_STEPS))
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
