@@ -42,6 +42,7 @@ const OP_SQDIFF16 = 9;
 const OP_PRELU = 10;
 const OP_PRELU16 = 11;
 const OP_MUL16 = 12;
+const OP_SQDIFF32 = 13;
 
 // @ts-ignore: decorator
 @inline
@@ -62,6 +63,12 @@ function binaryElement(args: usize, kind: i32, i: i32, i1: i32, i2: i32): void {
   }
   if (kind == OP_SQDIFF16) {
     squaredDifferenceElement<i16>(args, i, i1, i2);
+    return;
+  }
+  if (kind == OP_SQDIFF32) {
+    // TFLM's unquantized int32 path: the difference squared, wrapping (i32 arithmetic)
+    const d = ld<i32>(ptr(args, ADD_INPUT1), i1) - ld<i32>(ptr(args, ADD_INPUT2), i2);
+    st<i32>(ptr(args, ADD_OUTPUT), i, d * d);
     return;
   }
   if (kind == OP_PRELU) {
@@ -308,6 +315,10 @@ export function squared_difference_s8(args: usize): void {
 
 export function squared_difference_s16(args: usize): void {
   broadcastWalk(args, OP_SQDIFF16, 0);
+}
+
+export function squared_difference_s32(args: usize): void {
+  broadcastWalk(args, OP_SQDIFF32, 0);
 }
 
 /** One PRELU output element (TFLM BroadcastPrelu4DSlow): identity multiplier for x - zp >= 0, else times the int8 alpha - zp by the alpha multiplier. */

@@ -10,7 +10,7 @@ export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_inpla
 export { fully_connected_s8, fully_connected_s8_stream_row, fully_connected_lut_s8 } from './fully-connected';
 export { avgpool2d_s8, avgpool2d_s8_stream_row, maxpool2d_s8, maxpool2d_s8_stream_row, avgpool2d_s16, maxpool2d_s16 } from './pool';
 export {
-  add_s8, sub_s8, add_s16, sub_s16, squared_difference_s8, squared_difference_s16, prelu_s8, prelu_s16, mul_s8, mul_s16, maximum_s8, minimum_s8, add_lut_s8, sub_lut_s8, relu_s8, relu_s16, relu6_s8, relu6_s16, leaky_relu_s8, leaky_relu_s16, hard_swish_s8, logistic_s16, tanh_s16,
+  add_s8, sub_s8, add_s16, sub_s16, squared_difference_s8, squared_difference_s16, prelu_s8, prelu_s16, mul_s8, mul_s16, maximum_s8, minimum_s8, add_lut_s8, sub_lut_s8, relu_s8, relu_s16, relu6_s8, relu6_s16, leaky_relu_s8, leaky_relu_s16, hard_swish_s8, logistic_s16, tanh_s16, squared_difference_s32,
   logistic_s8, tanh_s8, quantize_f32_s8, quantize_f32_s16,
   requantize_s16_s8, requantize_s8_s8, requantize_s8_u8, requantize_u8_s8, requantize_s8_s16, requantize_s8_s32,
   requantize_s16_s16, requantize_s16_s32, requantize_s32_s8, requantize_s32_s16,
@@ -20,7 +20,7 @@ export { softmax_s8, softmax_s8_s16, softmax_s16, mean_s8, mean_s16, reduce_max_
 export { pad, strided_copy, concatenation, split, gather, resize_nearest, copy, copy_window } from './layout';
 export { decode_lut_s8 } from './decode';
 export { svdf_s8, svdf_s16 } from './svdf';
-export { abs_s8, abs_s16, rsqrt_s8 } from './unary-math';
+export { abs_s8, abs_s16, abs_s16_unquantized, rsqrt_s8 } from './unary-math';
 export { cast } from './cast';
 export { lstm_s8, lstm_s16 } from './lstm';
 export { lut_s8 } from './lookup-table';

@@ -1,4 +1,4 @@
-// ABS (int8, int16) and RSQRT (int8), one element at a time in a forward stream (also the plan's
+// ABS (int8, int16 quantized or not) and RSQRT (int8), one element at a time in a forward stream (also the plan's
 // 'stream-element' order). Spec: src/reference/ops/abs-rsqrt.ts (TFLM elementwise.cc).
 import {
   ABS_RSQRT_INPUT, ABS_RSQRT_OUTPUT, ABS_RSQRT_SIZE, ABS_RSQRT_INPUT_OFFSET, ABS_RSQRT_OUTPUT_OFFSET,
@@ -25,6 +25,11 @@ export function abs_s8(args: usize): void {
 }
 export function abs_s16(args: usize): void {
   absTyped<i16>(args, -32768, 32767);
+}
+/** Unquantized int16 (TFLM's AbsHelper): std::abs cast back to int16, so -32768 stays -32768 (the i16 store wraps). */
+export function abs_s16_unquantized(args: usize): void {
+  const x = ptr(args, ABS_RSQRT_INPUT), y = ptr(args, ABS_RSQRT_OUTPUT), size = arg(args, ABS_RSQRT_SIZE);
+  for (let i = 0; i < size; i++) st<i16>(y, i, abs(ld<i16>(x, i)));
 }
 
 /**

@@ -1,4 +1,4 @@
-/* ADD, SUB, SQUARED_DIFFERENCE, PRELU (int8, int16), MUL (int8, int16), MAXIMUM, MINIMUM int8 with broadcasting (reference:
+/* ADD, SUB, SQUARED_DIFFERENCE (also unquantized int32), PRELU (int8, int16), MUL (int8, int16), MAXIMUM, MINIMUM int8 with broadcasting (reference:
  * src/reference/ops/elementwise.ts, squared-difference.ts and maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
 #include "tf_elem.h"
@@ -117,6 +117,20 @@ static void squared_difference(const int32_t *args, int type) {
 
 void squared_difference_s8(const int32_t *args) { squared_difference(args, TF_INT8); }
 void squared_difference_s16(const int32_t *args) { squared_difference(args, TF_INT16); }
+
+/* int32 SQUARED_DIFFERENCE (TFLM's unquantized path): (a - b) * (a - b) in int32, wrapping as the C++ does. */
+void squared_difference_s32(const int32_t *args) {
+  const tf_add_args *p = (const tf_add_args *)args;
+  const void *a = tf_ref(p->input1), *b = tf_ref(p->input2);
+  void *y = tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
+    const uint32_t d = (uint32_t)tf_wsub(tf_load(a, TF_INT32, i1), tf_load(b, TF_INT32, i2));
+    tf_store(y, TF_INT32, i, (int32_t)(d * d));
+    if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
 
 /* PRELU (TFLM BroadcastPrelu4DSlow): x - zp >= 0 by the identity multiplier (input 1's), else times
  * alpha - alpha zp by the alpha multiplier (input 2's); alpha is int8 for either input type. */

@@ -1098,10 +1098,12 @@ void split(const int32_t *args); /* split: any dtype; byte copies into several o
 void resize_nearest(const int32_t *args); /* resize_nearest: any dtype */
 void squared_difference_s8(const int32_t *args); /* add: int8 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
 void squared_difference_s16(const int32_t *args); /* add: int16 (a - b)^2 with broadcasting; forward stream (also the stream-element order) */
+void squared_difference_s32(const int32_t *args); /* add: unquantized int32 (a - b)^2, wrapping, with broadcasting; forward stream (also the stream-element order) */
 void prelu_s8(const int32_t *args); /* add: int8 alpha broadcast; forward stream (also the stream-element order) */
 void prelu_s16(const int32_t *args); /* add: int16 input, int8 alpha broadcast; forward stream (also the stream-element order) */
 void abs_s8(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
 void abs_s16(const int32_t *args); /* abs_rsqrt: forward stream (also the stream-element order) */
+void abs_s16_unquantized(const int32_t *args); /* abs_rsqrt: int16 without quantization: std::abs, -32768 wraps to itself; forward stream (also the stream-element order) */
 void rsqrt_s8(const int32_t *args); /* abs_rsqrt: Newton-Raphson 1 / sqrt per element; forward stream (also the stream-element order) */
 void copy(const int32_t *args); /* copy: memmove */
 void decode_lut_s8(const int32_t *args); /* decode_lut: packed LUT indices -> int8 values of their channel table */

@@ -1,4 +1,4 @@
-/* ABS (int8, int16) and RSQRT (int8) (reference: src/reference/ops/abs-rsqrt.ts, TFLM elementwise.cc).
+/* ABS (int8, int16 quantized or not) and RSQRT (int8) (reference: src/reference/ops/abs-rsqrt.ts, TFLM elementwise.cc).
  * One forward pass: y[i] right after x[i] is read. */
 #include "tf_elem.h"
 #include "tf_fixedpoint.h"
@@ -18,6 +18,17 @@ static void abs_typed(const int32_t *args, int type) {
 }
 void abs_s8(const int32_t *args) { abs_typed(args, TF_INT8); }
 void abs_s16(const int32_t *args) { abs_typed(args, TF_INT16); }
+
+/* Unquantized int16 ABS (TFLM's AbsHelper): std::abs in int, cast back to int16, so -32768 stays -32768. */
+void abs_s16_unquantized(const int32_t *args) {
+  const tf_abs_rsqrt_args *p = (const tf_abs_rsqrt_args *)args;
+  const void *x = tf_ref(p->input);
+  void *y = tf_ref(p->output);
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t v = tf_load(x, TF_INT16, i);
+    tf_store(y, TF_INT16, i, (int32_t)(int16_t)(uint16_t)(v < 0 ? -v : v));
+  }
+}
 
 /* 1 / sqrt(value), value > 0, as an integer scaled by 2^20 (TFLM's kShift): TFLite's
  * GetInvSqrtQuantizedMultiplierExp (reverse shift -1) applied to 1 by MultiplyByQuantizedMultiplier. */

@@ -393,6 +393,8 @@ export interface AbsRsqrtParams {
   multiplier: number;
   shift: number;
   rescale: boolean;
+  /** ABS on int16 without quantization (TFLM's AbsHelper: std::abs cast back to int16, so -32768 stays -32768). */
+  unquantized: boolean;
 }
 
 /** One LSTM gate's two fully connected layers into Q3.12 (TFLM GateParameters): input x W and hidden x R. */

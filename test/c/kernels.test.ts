@@ -12,6 +12,7 @@ import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
+  squaredDifference32Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -145,6 +146,7 @@ function typedUnary(r: Rng, which: string): Graph {
     case 'QUANTIZE int32->int16': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int16', si / 1000));
     case 'ABS int16': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 200));
     case 'ABS int16 same scale': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 256));
+    case 'ABS int16 unquantized': return singleOpGraph('ABS', {}, [t('int16')], t('int16'));
     case 'DEQUANTIZE uint8->float32': return singleOpGraph('DEQUANTIZE', {}, [t('uint8', si, r.int(100, 150))], t('float32'));
   }
   throw new Error(which);
@@ -153,7 +155,7 @@ function typedUnary(r: Rng, which: string): Graph {
 const TYPED = [
   'RELU int16', 'RELU6 int16', 'LEAKY_RELU int16', 'QUANTIZE float32->int16', 'QUANTIZE int8->uint8', 'QUANTIZE uint8->int8',
   'QUANTIZE int8->int32', 'QUANTIZE int16->int16', 'QUANTIZE int16->int32', 'QUANTIZE int32->int8', 'QUANTIZE int32->int16', 'DEQUANTIZE uint8->float32',
-  'ABS int16', 'ABS int16 same scale',
+  'ABS int16', 'ABS int16 same scale', 'ABS int16 unquantized',
 ];
 
 const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
@@ -231,6 +233,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MAXIMUM int16', (r) => maxMin16Case(r, 'MAXIMUM')],
   ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],
   ['RESIZE_BILINEAR', resizeBilinearCase],
+  ['SQUARED_DIFFERENCE int32', squaredDifference32Case],
 ];
 
 interface Expectation {

@@ -17,9 +17,9 @@ interface Q { scale: number; zeroPoint: number }
 
 const f32 = Math.fround;
 
-function model(kind: Kind, dtype: DType, shape: number[], inQ: Q, outQ: Q, version = dtype === 'int16' ? 3 : 2): Uint8Array {
-  const tensor = (id: number, name: string, q: Q): Tensor => ({
-    id, name, shape, shapeSignature: null, dtype, quant: { scales: [f32(q.scale)], zeroPoints: [q.zeroPoint], axis: 0 }, isVariable: false, data: null,
+function model(kind: Kind, dtype: DType, shape: number[], inQ: Q | null, outQ: Q | null, version = dtype === 'int16' ? 3 : 2): Uint8Array {
+  const tensor = (id: number, name: string, q: Q | null): Tensor => ({
+    id, name, shape, shapeSignature: null, dtype, quant: q && { scales: [f32(q.scale)], zeroPoints: [q.zeroPoint], axis: 0 }, isVariable: false, data: null,
   });
   const graph: Graph = {
     name: kind.toLowerCase(), description: 'TFLM elementwise_test vectors',
@@ -78,6 +78,16 @@ describe('ABS (TFLM elementwise_test.cc)', () => {
 
   it('AbsInt16: zero points 0, input scale 142/32767, output scale 150/32767', async () => {
     await expectEverywhere('ABS', 'int16', ABS_INPUT, ABS_GOLDEN, { scale: f32(142 / 32767), zeroPoint: 0 }, { scale: f32(150 / 32767), zeroPoint: 0 });
+  });
+
+  it('unquantized int16 (converter v4) is std::abs as TFLM\'s AbsHelper: -32768 stays -32768 (the quantized path clamps to 32767)', async () => {
+    const x = [...ABS_INPUT, -32768, 32767, -32767, 0];
+    const runs = await runOnEveryEngine(readTflite(model('ABS', 'int16', [1, x.length], null, null, 4)), [new Uint8Array(Int16Array.from(x).buffer)], hostC);
+    expect(Object.keys(runs)).toContain('wasm');
+    for (const [engine, outs] of Object.entries(runs)) expect([engine, ints(outs[0]!, 'int16')]).toEqual([engine, [...ABS_GOLDEN, -32768, 32767, 32767, 0]]);
+    // the quantized int16 path keeps its clamp: |-32768| is 32767 there
+    const q = { scale: 0.01, zeroPoint: 0 };
+    expect(ints(runReference(readTflite(model('ABS', 'int16', [1], q, q)), [new Uint8Array(Int16Array.of(-32768).buffer)]).outputs[0]!, 'int16')).toEqual([32767]);
   });
 
   it('int16 with a non-zero zero point is refused as TFLM Prepare does', () => {

@@ -108,6 +108,20 @@ describe('EXPAND_DIMS', () => {
   it('refuses an output that is not the input with one dim of 1 more', () => {
     expect(refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, axisT(0)], [[3, 2]])).code).toBe('E_MODEL_FORMAT');
   });
+
+  it('refuses a non-constant axis as TFLM\'s Prepare does (IsConstantTensor), naming node and tensor', () => {
+    const e = refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, { shape: [1], values: [], dtype: 'int32' }], [[2, 1, 3]]));
+    expect(e.code).toBe('E_UNSUPPORTED');
+    expect(e.message).toMatch(/^EXPAND_DIMS \(node 0\).*'t1'.*the axis must be a constant tensor/);
+  });
+
+  it('reads the axis as TFLM\'s VerifyTensorDim: the 1 must sit at it (negative counts from the end), an int64 axis is refused', async () => {
+    expect(refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, axisT(0)], [[2, 1, 3]])).message).toMatch(/output shape \[2,1,3\] is not the input \[2,3\] with a dim of 1 inserted at axis 0/);
+    expect(refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, axisT(3)], [[2, 3, 1]])).code).toBe('E_MODEL_FORMAT');
+    expect(refusal(() => model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: [] }, { shape: [1, 1], values: [1], dtype: 'int32', constant: true }], [[2, 1, 3]])).code).toBe('E_MODEL_FORMAT');
+    const g = model('EXPAND_DIMS', {}, [{ shape: [2, 3], values: iota(6) }, axisT(-1)], [[2, 3, 1]]);
+    await expectEverywhere(g, [{ shape: [2, 3], values: iota(6) }, axisT(-1)], [iota(6)]);
+  });
 });
 
 describe('PACK (TFLM pack_test.cc)', () => {

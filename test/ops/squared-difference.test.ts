@@ -1,4 +1,4 @@
-// SQUARED_DIFFERENCE on int8 and int16 from TFLM's squared_difference_test.cc vectors: single-op .tflite
+// SQUARED_DIFFERENCE on int8, int16 and int32 from TFLM's squared_difference_test.cc vectors: single-op .tflite
 // files written and read back, run on the reference kernels, the wasm module (SIMD and scalar) and the
 // host C build. TFLM's int16 tests compare the stored outputs with the quantized goldens exactly; its
 // int8 tests compare dequantized outputs within a tolerance. Every engine gives the same bytes.
@@ -12,9 +12,9 @@ import { refusal } from '../helpers/refusal.js';
 interface Q { scale: number; zeroPoint: number }
 const f32 = Math.fround;
 
-function model(dtype: DType, shape1: number[], shape2: number[], outShape: number[], q1: Q, q2: Q, qo: Q): Uint8Array {
-  const tensor = (id: number, name: string, shape: number[], q: Q): Tensor => ({
-    id, name, shape, shapeSignature: null, dtype, quant: { scales: [f32(q.scale)], zeroPoints: [q.zeroPoint], axis: 0 }, isVariable: false, data: null,
+function model(dtype: DType, shape1: number[], shape2: number[], outShape: number[], q1: Q | null, q2: Q | null, qo: Q | null): Uint8Array {
+  const tensor = (id: number, name: string, shape: number[], q: Q | null): Tensor => ({
+    id, name, shape, shapeSignature: null, dtype, quant: q && { scales: [f32(q.scale)], zeroPoints: [q.zeroPoint], axis: 0 }, isVariable: false, data: null,
   });
   const graph: Graph = {
     name: 'squared_difference', description: 'TFLM squared_difference_test vectors',
@@ -98,6 +98,32 @@ describe('SQUARED_DIFFERENCE int8 (TFLM squared_difference_test.cc: dequantized 
 
   it.each(TEST_SHAPES.map((s) => [s]))('QuantizedSquaredDifferenceWithBroadcast %j', async (shape: number[]) => {
     await expectNear(shape, [1], BC_IN1, [-0.2, 1.1], BC_IN2, [0, 1.0], [0, 1.0], BC_GOLDEN, 2 / 255);
+  });
+});
+
+describe('SQUARED_DIFFERENCE int32 (TFLM squared_difference_test.cc Integer*: its unquantized path, exact)', () => {
+  async function run32(shape1: number[], shape2: number[], in1: number[], in2: number[]): Promise<number[]> {
+    const runs = await runOnEveryEngine(readTflite(model('int32', shape1, shape2, shape1, null, null, null)), [Int32Array.from(in1), Int32Array.from(in2)].map((a) => new Uint8Array(a.buffer)), hostC);
+    expect(Object.keys(runs)).toContain('wasm');
+    const outs = Object.entries(runs).map(([engine, o]) => [engine, Array.from(new Int32Array(o[0]!.slice().buffer))] as const);
+    for (const [engine, got] of outs) expect([engine, got]).toEqual([engine, outs[0]![1]]);
+    return outs[0]![1];
+  }
+
+  it('IntegerSquaredDifferenceSameShape', async () => {
+    expect(await run32([1, 2, 2, 1], [1, 2, 2, 1], [-2, 2, -15, 8], [5, -2, -3, 5])).toEqual([49, 16, 144, 9]);
+  });
+
+  it.each(TEST_SHAPES.map((s) => [s]))('IntegerSquaredDifferenceVariousShapes %j', async (shape: number[]) => {
+    expect(await run32(shape, shape, [-20, 2, 3, 8, 11, -20], [1, 2, 6, 5, -5, -20])).toEqual([441, 0, 9, 9, 256, 0]);
+  });
+
+  it.each(TEST_SHAPES.map((s) => [s]))('IntegerSquaredDifferenceWithBroadcast %j', async (shape: number[]) => {
+    expect(await run32(shape, [1], [-20, 10, 7, 3, 1, 13], [3])).toEqual([529, 49, 16, 0, 4, 100]);
+  });
+
+  it('wraps in int32 as the C++ does: 46341^2 = 2^31 + 4633, 65536^2 = 2^32, (INT32_MIN - 1)^2 = (2^31 - 1)^2', async () => {
+    expect(await run32([3], [3], [46341, 65536, -2147483648], [0, 0, 1])).toEqual([2147488281 - 2 ** 32, 0, 1]);
   });
 });
 

@@ -597,3 +597,11 @@ export function resizeBilinearCase(r: Rng): Graph {
     { shape: [n, h, w, c], ...q }, { shape: [2], dtype: 'int32', values: [oh, ow] },
   ], { shape: [n, oh, ow, c], ...q });
 }
+
+/** SQUARED_DIFFERENCE on unquantized int32 (TFLM's integer path: wraps), with or without broadcasting. */
+export function squaredDifference32Case(r: Rng): Graph {
+  const shape = randomShape(r);
+  const other = r.int(0, 2) === 0 ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
+  const a: TSpec = { shape, dtype: 'int32' }, b: TSpec = { shape: other, dtype: 'int32' };
+  return singleOpGraph('SQUARED_DIFFERENCE', {}, r.int(0, 1) === 1 ? [b, a] : [a, b], { shape, dtype: 'int32' });
+}

@@ -8,15 +8,17 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
+  squaredDifference32Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
 
 const FULL: [number, number] = [-128, 127];
 
-/** ABS on int16 (zero points 0, as TFLM requires), rescaled or not. */
-function abs16Case(r: Rng, sameScale: boolean): Graph {
+/** ABS on int16 (zero points 0, as TFLM requires), rescaled or not; or unquantized (std::abs, wrapping). */
+function abs16Case(r: Rng, sameScale: boolean, unquantized = false): Graph {
   const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
+  if (unquantized) return singleOpGraph('ABS', {}, [{ shape, dtype: 'int16' }], { shape, dtype: 'int16' });
   const si = r.float(0.02, 0.1) / 256;
   return singleOpGraph('ABS', {}, [{ shape, dtype: 'int16', scale: si, zp: 0 }], { shape, dtype: 'int16', scale: sameScale ? si : si * r.float(0.5, 2), zp: 0 });
 }
@@ -296,6 +298,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['MAXIMUM int16', (r) => maxMin16Case(r, 'MAXIMUM')],
   ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],
   ['RESIZE_BILINEAR', resizeBilinearCase],
+  ['ABS int16 unquantized', (r) => abs16Case(r, false, true)],
+  ['SQUARED_DIFFERENCE int32', squaredDifference32Case],
 ];
 
 const CASES = 12;

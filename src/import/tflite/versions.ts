@@ -39,7 +39,7 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   TRANSPOSE_CONV: 3, // 2: int8, 3: int16 (16x8), 4: fused activation, 5: int16 bias type
   DECODE: 1, // TFLM_DECODE custom operator, one version
   SVDF: 3, // 2: hybrid (float input, int8 weights), 3: int8, 4: hybrid with asymmetric inputs
-  ABS: 3, // 2: int8, 3: int16 quantized, 4: int16 unquantized (TFLM's plain std::abs, not taken)
+  ABS: 4, // 2: int8, 3: int16 quantized, 4: int16 unquantized (TFLM's AbsHelper: std::abs, wrapping)
   RSQRT: 2, // 2: int8, 3: int16 (TFLM's Prepare refuses int16)
   SQUARED_DIFFERENCE: 2, // 2: int8 (int16 files keep version 2 too)
   UNIDIRECTIONAL_SEQUENCE_LSTM: 5, // 1: float or int8, 2-3: hybrid (the deriver refuses float input), 4: diagonal recurrent weights, 5: 16x8

@@ -648,15 +648,22 @@ function deriveDiv(ctx: DeriveContext<'DIV'>): MulParams | null {
  * (twice_max^2 / (2^(2 left_shift) x output scale), which may exceed 1). Broadcasting is 4-D
  * (BroadcastBinaryFunction4DSlow).
  */
+/** TFLM's unquantized int32 path (no scales, no offsets): the s32 kernels read none of these. */
+const UNQUANTIZED_ARITHMETIC: AddSubParams = {
+  leftShift: 0, input1Offset: 0, input2Offset: 0, outputOffset: 0,
+  input1Multiplier: 0, input1Shift: 0, input2Multiplier: 0, input2Shift: 0, outputMultiplier: 0, outputShift: 0,
+};
+
 function deriveSquaredDifference(ctx: DeriveContext<'SQUARED_DIFFERENCE'>): AddSubParams | null {
   checkInputCount(ctx, 2, 2);
   const a = input(ctx, 0, 'input 1');
   const b = input(ctx, 1, 'input 2');
   const outT = output(ctx);
-  const elem = elementDtype(ctx);
+  const elem = a.dtype === 'int32' ? 'int32' : elementDtype(ctx);
   for (const t of [a, b, outT]) requireDtype(ctx, t, [elem]);
   checkBroadcast(ctx, a, b, outT, 4);
   if (elem === 'float32') return null;
+  if (elem === 'int32') return UNQUANTIZED_ARITHMETIC;
   const qa = perTensorQuant(ctx, a), qb = perTensorQuant(ctx, b), qo = perTensorQuant(ctx, outT);
   if (elem === 'int16') requireZeroPoints16(ctx, [[a, qa.zeroPoint], [b, qb.zeroPoint], [outT, qo.zeroPoint]]);
   const leftShift = elem === 'int16' ? 0 : 7;
@@ -1210,9 +1217,17 @@ function deriveBlockMove(ctx: DeriveContext<'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'>
 /** EXPAND_DIMS: the input's elements under the output's shape, which is the input's with one more dim of 1. */
 function deriveExpandDims(ctx: DeriveContext<'EXPAND_DIMS'>): null {
   const { inT, outT } = movedOperands(ctx, 2, 2);
-  const ones = (s: readonly number[]) => s.filter((d) => d !== 1);
-  if (outT.shape.length !== inT.shape.length + 1 || !sameShape(ones(inT.shape), ones(outT.shape)) || elementCount(inT.shape) !== elementCount(outT.shape)) {
-    throw formatError(ctx, `output shape ${fmt(outT.shape)} is not the input ${fmt(inT.shape)} with one dim of 1 inserted`, outT);
+  // TFLM's Prepare: a constant int32 axis of at most 1 dim, read at element 0 (negative counts from the end)
+  const axisT = input(ctx, 1, 'the axis');
+  const data = requireConstant(ctx, axisT, 'the axis');
+  if (axisT.dtype !== 'int32') throw unsupported(ctx, `axis dtype ${axisT.dtype} is not int32`, axisT);
+  if (axisT.shape.length > 1 || data.byteLength < 4) throw formatError(ctx, `axis of shape ${fmt(axisT.shape)} is not one int32`, axisT);
+  const raw = new DataView(data.buffer, data.byteOffset, data.byteLength).getInt32(0, true);
+  const axis = raw < 0 ? inT.shape.length + 1 + raw : raw;
+  if (!(axis >= 0 && axis <= inT.shape.length)) throw formatError(ctx, `axis ${raw} is outside the input's ${inT.shape.length} dims`, axisT);
+  const expected = [...inT.shape.slice(0, axis), 1, ...inT.shape.slice(axis)];
+  if (!sameShape(outT.shape, expected)) {
+    throw formatError(ctx, `output shape ${fmt(outT.shape)} is not the input ${fmt(inT.shape)} with a dim of 1 inserted at axis ${raw}`, outT);
   }
   return null;
 }

@@ -506,6 +506,10 @@ function deriveAbsRsqrt(ctx: DeriveContext<'ABS' | 'RSQRT'>) {
   const [input, output] = unary(ctx);
   const dtype = requireDType(ctx, input, ctx.op.kind === 'ABS' ? ['int8', 'int16'] : ['int8'], 'input');
   sameDType(ctx, input, output);
+  // TFLM takes the unquantized path by the input's quantization alone (the output's is not read)
+  if (ctx.op.kind === 'ABS' && dtype === 'int16' && input.quant === null) {
+    return { inputOffset: 0, outputOffset: 0, multiplier: 0, shift: 0, rescale: false, unquantized: true };
+  }
   const inQ = perTensor(ctx, input);
   const outQ = perTensor(ctx, output);
   if (dtype === 'int16' && (inQ.zeroPoint !== 0 || outQ.zeroPoint !== 0)) {
@@ -523,7 +527,7 @@ function deriveAbsRsqrt(ctx: DeriveContext<'ABS' | 'RSQRT'>) {
   if (ctx.op.kind === 'RSQRT' && q.multiplier !== 0 && q.shift - RSQRT_KSHIFT < -31) {
     throw unsupported(ctx, `output multiplier ${1 / (Math.sqrt(inQ.scale) * outQ.scale)} needs a right shift of ${RSQRT_KSHIFT - q.shift} (TFLM's RoundingDivideByPOT takes at most 31)`, output);
   }
-  return { inputOffset: inQ.zeroPoint, outputOffset: outQ.zeroPoint, multiplier: q.multiplier, shift: q.shift, rescale };
+  return { inputOffset: inQ.zeroPoint, outputOffset: outQ.zeroPoint, multiplier: q.multiplier, shift: q.shift, rescale, unquantized: false };
 }
 
 // ---- ELU: TFLM elu.cc (int8 through a table built in Prepare; float32) ----

@@ -1,4 +1,4 @@
-// ABS (int8, int16) and RSQRT (int8) as TFLM's elementwise.cc AbsEvalQuantized / RsqrtEvalQuantized.
+// ABS (int8, int16 quantized or not) and RSQRT (int8) as TFLM's elementwise.cc AbsEvalQuantized / RsqrtEvalQuantized.
 import { InputDataError } from '../../errors.js';
 import { getInvSqrtQuantizedMultiplierExp } from '../../ir/fixedpoint.js';
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
@@ -13,7 +13,12 @@ export const abs: RefKernel<'ABS'> = (op, inputs, outputs) => {
   const x = intData('ABS', inputs[0], 'input');
   const y = intData('ABS', outputs[0], 'output');
   const size = checkSameLength('ABS', x, y);
-  const { inputOffset, outputOffset, multiplier, shift, rescale } = op.params;
+  const { inputOffset, outputOffset, multiplier, shift, rescale, unquantized } = op.params;
+  if (unquantized) {
+    // TFLM's AbsHelper<int16_t>: std::abs in int, cast back to int16 (the typed array wraps 32768 to -32768)
+    for (let i = 0; i < size; i++) y[i] = Math.abs(x[i]!);
+    return;
+  }
   const [qmin, qmax] = rangeOf(y);
   for (let i = 0; i < size; i++) {
     const value = Math.abs(x[i]! - inputOffset);

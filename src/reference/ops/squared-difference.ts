@@ -1,4 +1,4 @@
-// SQUARED_DIFFERENCE on int8 and int16 with broadcasting (TFLM squared_difference.cc SquaredDifference<T>
+// SQUARED_DIFFERENCE on int8, int16 and unquantized int32 with broadcasting (TFLM squared_difference.cc SquaredDifference<T>
 // over ElementWise / BroadcastBinaryFunction4DSlow).
 import { multiplyByQuantizedMultiplier } from '../../ir/quant.js';
 import type { RefKernel } from '../types.js';
@@ -16,6 +16,14 @@ export const squaredDifference: RefKernel<'SQUARED_DIFFERENCE'> = (op, inputs, o
   if (same) checkSameLength(op.kind, x1, y);
   const map1 = same ? null : broadcastIndexMap(a.shape, out.shape);
   const map2 = same ? null : broadcastIndexMap(b.shape, out.shape);
+  if (y instanceof Int32Array) {
+    // TFLM's unquantized int32 path: (x - y) * (x - y) in int32, wrapping as the C++ does
+    for (let i = 0; i < y.length; i++) {
+      const diff = (x1[map1 ? map1[i]! : i]! - x2[map2 ? map2[i]! : i]!) | 0;
+      y[i] = Math.imul(diff, diff);
+    }
+    return;
+  }
   const p = op.params;
   const scale = 2 ** p.leftShift;
   const [qmin, qmax] = rangeOf(y);

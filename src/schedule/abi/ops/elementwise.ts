@@ -72,7 +72,9 @@ export const SQUARED_DIFFERENCE: OpLowering<'SQUARED_DIFFERENCE'> = {
   symbol: ({ call, where }) => `squared_difference_${code(call.outputs[0]!.dtype, where)}`,
   record(ctx, { call, op, where }) {
     const p = op.params;
-    const [lo, hi] = dtypeRange(call.outputs[0]!.dtype as 'int8' | 'int16');
+    const dtype = call.outputs[0]!.dtype;
+    // int32 is unquantized and wraps: no clamp to read
+    const [lo, hi] = dtype === 'int32' ? [0, 0] : dtypeRange(dtype as 'int8' | 'int16');
     return {
       record: 'add',
       fields: {
@@ -312,7 +314,11 @@ function absRsqrt(name: string): OpLowering<'ABS' | 'RSQRT'> {
   };
 }
 
-export const ABS = absRsqrt('abs');
+/** ABS: unquantized int16 has its own kernel (std::abs wraps where the quantized one clamps). */
+export const ABS: OpLowering<'ABS'> = {
+  ...absRsqrt('abs'),
+  symbol: (c, graph, fast) => (c.op.params.unquantized ? 'abs_s16_unquantized' : absRsqrt('abs').symbol(c, graph, fast)),
+};
 export const RSQRT = absRsqrt('rsqrt');
 
 /** The element type codes of the cast record (the C kernels' TF_INT8 .. TF_FLOAT32). */
