@@ -154,6 +154,8 @@ export interface SoftmaxAttrs {
 /** SVDF (TFLM svdf.cc): rank filters per unit; the fused activation is not applied on the integer path (TFLM ignores it there). */
 export interface SvdfAttrs {
   rank: number;
+  /** Applied by the float32 kernel only (TFLM's EvalFloatSvdfReference); kept so a file round-trips. */
+  activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1' | 'RELU6';
 }
 
 /**

@@ -104,7 +104,7 @@ function model(o: Options): { file: Uint8Array; input: { scale: number }; output
   ];
   const graph: Graph = {
     name: 'svdf', description: 'TFLM svdf_test vectors', tensors,
-    ops: [{ kind: 'SVDF', version: 3, inputs: [0, 1, 2, 3, 4], outputs: [5], attrs: { rank: 2 }, params: null }],
+    ops: [{ kind: 'SVDF', version: 3, inputs: [0, 1, 2, 3, 4], outputs: [5], attrs: { rank: 2, activation: 'NONE' }, params: null }],
     inputs: [0], outputs: [5], metadata: [], signatureDefs: [],
   };
   if (o.relu) {
@@ -181,6 +181,51 @@ describe('SVDF (TFLM svdf_test.cc, 10 invokes with state)', () => {
     const twice = readTflite(writeTflite(once));
     expect(twice.ops[0]).toMatchObject({ kind: 'SVDF', version: 3, attrs: { rank: 2 } });
     expect(twice.tensors[4]!.isVariable).toBe(true);
+  });
+});
+
+/** TFLM's SvdfFloat2x2Input2x4OutputShouldMatchGolden model: every tensor float32, bias zeros, the given fused activation. */
+function floatModel(activation: 'NONE' | 'RELU'): Graph {
+  const t = (id: number, name: string, shape: number[], data: number[] | null, isVariable = false): Tensor => ({
+    id, name, shape, shapeSignature: null, dtype: 'float32', quant: null, data: data && new Uint8Array(Float32Array.from(data).buffer), isVariable,
+  });
+  const graph: Graph = {
+    name: 'svdf_float', description: 'TFLM svdf_test float vectors',
+    tensors: [
+      t(0, 'input', [2, 2], null), t(1, 'weights_feature', [8, 2], FEATURE_2x2x10), t(2, 'weights_time', [8, 10], TIME_2x2x10),
+      t(3, 'bias', [4], [0, 0, 0, 0]), t(4, 'activation_state', [2, 80], null, true), t(5, 'output', [2, 4], null),
+    ],
+    ops: [{ kind: 'SVDF', version: 1, inputs: [0, 1, 2, 3, 4], outputs: [5], attrs: { rank: 2, activation }, params: null }],
+    inputs: [0], outputs: [5], metadata: [], signatureDefs: [],
+  };
+  return readTflite(writeTflite(graph));
+}
+
+describe('SVDF float32 (TFLM EvalFloatSvdfReference, svdf_test.cc SvdfFloat2x2Input2x4OutputShouldMatchGolden): the reference interpreter', () => {
+  const floats = (b: Uint8Array) => Array.from(new Float32Array(b.slice().buffer));
+  const sequence = Array.from({ length: INVOKES }, (_, i) => [new Uint8Array(Float32Array.from(INPUT_2x2x10.slice(4 * i, 4 * i + 4)).buffer)]);
+
+  it('10 invokes with state: each output within TFLM\'s 1e-5 of its golden; reset gives the first sequence back', () => {
+    const session = createReferenceSession(floatModel('NONE'));
+    const first = sequence.map((x) => floats(session.invoke(x).outputs[0]!));
+    first.flat().forEach((v, i) => expect(Math.abs(v - GOLDEN_2x2x10[i]!), `invoke ${Math.floor(i / 8)} element ${i % 8}: ${v} vs TFLM ${GOLDEN_2x2x10[i]}`).toBeLessThanOrEqual(1e-5));
+    session.reset();
+    expect(sequence.map((x) => floats(session.invoke(x).outputs[0]!))).toEqual(first);
+  });
+
+  it('applies its fused RELU (the integer path ignores it, as TFLM); the activation round-trips the file', () => {
+    const g = floatModel('RELU');
+    expect(readTflite(writeTflite(g)).ops[0]!.attrs).toEqual({ rank: 2, activation: 'RELU' });
+    const session = createReferenceSession(g);
+    const got = sequence.map((x) => floats(session.invoke(x).outputs[0]!)).flat();
+    got.forEach((v, i) => expect(Math.abs(v - Math.max(0, GOLDEN_2x2x10[i]!)), `element ${i}`).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('refuses a float32 input with int8 weights (TFLM: every tensor float32), naming the tensor', () => {
+    const g = floatModel('NONE');
+    g.tensors[1] = { ...g.tensors[1]!, dtype: 'int8', quant: { scales: [0.01], zeroPoints: [0], axis: 0 }, data: new Uint8Array(16) };
+    const e = refusal(() => readTflite(writeTflite(g)));
+    expect(e.message).toMatch(/^SVDF \(node 0\).*'weights_feature'/);
   });
 });
 

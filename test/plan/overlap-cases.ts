@@ -451,7 +451,7 @@ export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
   const biasScale = Math.fround(Math.fround(stateScale) * Math.fround(timeScale));
   return singleOpGraph(
     'SVDF',
-    { rank },
+    { rank, activation: 'NONE' },
     [
       { shape: [batches, inputSize], scale: inScale, zp: r.int(-20, 20) },
       { shape: [filters, inputSize], scale: featureScale, values: r.ints(filters * inputSize, -127, 127) },

@@ -447,10 +447,17 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
     return { timeMajor: n.flag('timeMajor'), cellClip, projClip: n.option('projClip') };
   },
   SVDF: (n) => {
-    // TFLM's integer SVDF applies no fused activation (the option is read, then ignored), so neither do we.
+    // TFLM's integer SVDF reads the fused activation and ignores it; its float32 kernel applies it.
     const rank = n.option('rank');
     if (!Number.isInteger(rank) || rank < 1) throw n.malformed(`rank ${rank} must be a positive integer`, { rank });
-    return { rank };
+    const code = n.option('activation');
+    const activation = ACTIVATIONS[code];
+    if (activation === undefined) throw n.malformed(`unknown fused activation ${code}`, { activation: code });
+    if (activation === 'TANH' || activation === 'SIGN_BIT') {
+      if (n.output.dtype === 'float32') throw n.unsupported(`fused activation ${activation} is not supported`);
+      return { rank, activation: 'NONE' as const }; // ignored on the integer path
+    }
+    return { rank, activation };
   },
   ABS: noAttrs,
   RSQRT: noAttrs,

@@ -80,7 +80,7 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
       return { padding: PADDINGS.indexOf(padding), strideH: op.attrs.stride[0], strideW: op.attrs.stride[1], activation: activation(op.attrs.clamp) };
     }
     case 'SVDF':
-      return { rank: op.attrs.rank };
+      return { rank: op.attrs.rank, activation: ACTIVATIONS.indexOf(op.attrs.activation) };
     case 'UNIDIRECTIONAL_SEQUENCE_LSTM':
       return { activation: ACTIVATIONS.indexOf('TANH'), cellClip: op.attrs.cellClip, projClip: op.attrs.projClip, timeMajor: op.attrs.timeMajor };
     case 'DEPTH_TO_SPACE':

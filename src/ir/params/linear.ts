@@ -1005,7 +1005,7 @@ function deriveDecode(ctx: DeriveContext<'DECODE'>): null {
  * and the variable activation state both int8 or both int16 (the kernel reads the state as the time
  * weights' type), optional int32 bias; the two multipliers from float32 products as TFLM computes them.
  */
-function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams {
+function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams | null {
   checkInputCount(ctx, 5, 5);
   const inT = input(ctx, 0, 'the input');
   const featureT = input(ctx, 1, 'the feature weights');
@@ -1013,11 +1013,12 @@ function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams {
   const bias = optionalInput(ctx, 3, 'the bias');
   const stateT = input(ctx, 4, 'the activation state');
   const outT = output(ctx);
-  if (inT.dtype === 'float32') throw unsupported(ctx, 'float32 SVDF is not supported (only the int8 kernels: int8 or int16 state)', inT);
-  requireDtype(ctx, inT, ['int8']);
-  requireDtype(ctx, outT, ['int8']);
-  requireDtype(ctx, featureT, ['int8']);
-  requireDtype(ctx, timeT, ['int8', 'int16']);
+  // TFLM's PrepareSvdf: a float32 input means every tensor float32 (EvalFloatSvdfReference)
+  const float = inT.dtype === 'float32';
+  requireDtype(ctx, inT, ['int8', 'float32']);
+  requireDtype(ctx, outT, [float ? 'float32' : 'int8']);
+  requireDtype(ctx, featureT, [float ? 'float32' : 'int8']);
+  requireDtype(ctx, timeT, float ? ['float32'] : ['int8', 'int16']);
   requireDtype(ctx, stateT, [timeT.dtype]);
   for (const t of [inT, featureT, timeT, stateT, outT]) requireRank(ctx, t, 2);
   const { rank } = ctx.op.attrs;
@@ -1032,10 +1033,11 @@ function deriveSvdf(ctx: DeriveContext<'SVDF'>): SvdfParams {
   if (!stateT.isVariable || stateT.data !== null) throw formatError(ctx, 'the activation state must be a variable tensor (TFLM checks is_variable)', stateT);
   if (featureT.isVariable || timeT.isVariable) throw unsupported(ctx, 'the weights must be constant or computed tensors, not variables', featureT.isVariable ? featureT : timeT);
   if (bias) {
-    requireDtype(ctx, bias, ['int32']);
+    requireDtype(ctx, bias, [float ? 'float32' : 'int32']);
     requireConstant(ctx, bias, 'the bias');
     if (elementCount(bias.shape) !== units) throw formatError(ctx, `bias has ${elementCount(bias.shape)} elements, expected ${units} (units)`, bias);
   }
+  if (float) return null;
   const inQ = perTensorQuant(ctx, inT);
   const outQ = perTensorQuant(ctx, outT);
   const stateQ = perTensorQuant(ctx, stateT);

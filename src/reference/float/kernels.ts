@@ -14,6 +14,7 @@ import { stridedSlice } from '../ops/strided-slice.js';
 import { transpose } from '../ops/transpose.js';
 import type { FloatKernel } from '../types.js';
 import { floatAveragePool2d, floatConv2d, floatDepthwiseConv2d, floatFullyConnected, floatMaxPool2d } from './conv.js';
+import { floatSvdf } from './svdf.js';
 import {
   floatAbs,
   floatAdd,
@@ -43,9 +44,9 @@ import {
 /**
  * QUANTIZE (float32 -> int8), DEQUANTIZE (int8 -> float32) and DECODE (uint8 -> int8) are int8-path ops: not here.
  * TRANSPOSE_CONV has no float kernel yet: its data input is input 2, so isFloatOp never selects it and
- * the int8 deriver refuses a float one. SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM have no float kernel either (their derivers refuse a float one).
+ * the int8 deriver refuses a float one. UNIDIRECTIONAL_SEQUENCE_LSTM has no float kernel either (its deriver refuses a float one).
  */
-export type FloatOpKind = Exclude<OpKind, 'QUANTIZE' | 'DEQUANTIZE' | 'TRANSPOSE_CONV' | 'DECODE' | 'SVDF' | 'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
+export type FloatOpKind = Exclude<OpKind, 'QUANTIZE' | 'DEQUANTIZE' | 'TRANSPOSE_CONV' | 'DECODE' | 'UNIDIRECTIONAL_SEQUENCE_LSTM'>;
 
 export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   ADD: floatAdd,
@@ -100,4 +101,5 @@ export const FLOAT_KERNELS: { [K in FloatOpKind]: FloatKernel<K> } = {
   REDUCE_MAX: floatReduceMax,
   L2_NORMALIZATION: floatL2Normalization,
   RESIZE_BILINEAR: floatResizeBilinear,
+  SVDF: floatSvdf,
 };
