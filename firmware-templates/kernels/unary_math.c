@@ -3,7 +3,9 @@
 #include "tf_elem.h"
 #include "tf_fixedpoint.h"
 
-static void abs_typed(const int32_t *args, int type) {
+/* wrap: the unquantized int16 path (TFLM's AbsHelper: std::abs cast back to int16, so -32768 stays
+ * -32768; its record has zero offsets and no rescale); else clamped to the type as AbsEvalQuantized. */
+static void abs_typed(const int32_t *args, int type, int wrap) {
   const tf_abs_rsqrt_args *p = (const tf_abs_rsqrt_args *)args;
   const void *x = tf_ref(p->input);
   void *y = tf_ref(p->output);
@@ -13,22 +15,12 @@ static void abs_typed(const int32_t *args, int type) {
     const int32_t d = tf_load(x, type, i) - p->input_offset;
     const int32_t value = d < 0 ? -d : d;
     const int32_t v = (p->rescale ? tf_mbqm(value, p->multiplier, p->shift) : value) + p->output_offset;
-    tf_store(y, type, i, tf_clamp(v, lo, hi));
+    tf_store(y, type, i, wrap ? (int32_t)(int16_t)(uint16_t)v : tf_clamp(v, lo, hi));
   }
 }
-void abs_s8(const int32_t *args) { abs_typed(args, TF_INT8); }
-void abs_s16(const int32_t *args) { abs_typed(args, TF_INT16); }
-
-/* Unquantized int16 ABS (TFLM's AbsHelper): std::abs in int, cast back to int16, so -32768 stays -32768. */
-void abs_s16_unquantized(const int32_t *args) {
-  const tf_abs_rsqrt_args *p = (const tf_abs_rsqrt_args *)args;
-  const void *x = tf_ref(p->input);
-  void *y = tf_ref(p->output);
-  for (int32_t i = 0; i < p->size; i++) {
-    const int32_t v = tf_load(x, TF_INT16, i);
-    tf_store(y, TF_INT16, i, (int32_t)(int16_t)(uint16_t)(v < 0 ? -v : v));
-  }
-}
+void abs_s8(const int32_t *args) { abs_typed(args, TF_INT8, 0); }
+void abs_s16(const int32_t *args) { abs_typed(args, TF_INT16, 0); }
+void abs_s16_unquantized(const int32_t *args) { abs_typed(args, TF_INT16, 1); }
 
 /* 1 / sqrt(value), value > 0, as an integer scaled by 2^20 (TFLM's kShift): TFLite's
  * GetInvSqrtQuantizedMultiplierExp (reverse shift -1) applied to 1 by MultiplyByQuantizedMultiplier. */
