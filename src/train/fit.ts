@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputDataError, UsageError } from '../errors.js';
 import { Xorshift32 } from '../builder/random.js';
-import { batches, checkFits, imageToInputValues, toUnitRange, type Dataset, type ModelInput } from '../data/index.js';
-import type { TrainableGraph } from './graph.js';
+import { batches, checkFits, imageToInputValues, subset, toUnitRange, type Dataset, type ModelInput } from '../data/index.js';
+import { recalibrateBatchNorms, type TrainableGraph } from './graph.js';
 
 import type { Augmentation } from './augmentations.js';
 export { AUGMENTATIONS, type Augmentation } from './augmentations.js';
@@ -91,6 +91,17 @@ export function accuracyOf(t: TrainableGraph, d: Dataset, batchSize = 256): numb
 }
 
 /** Trains for `epochs` epochs; returns one result per epoch. */
+/** Batch-norm re-calibration images: the first RECALIBRATION_IMAGES of the training set, unaugmented. */
+export const RECALIBRATION_IMAGES = 2048;
+
+function* calibrationInputs(t: TrainableGraph, train: Dataset, input: ModelInput, batchSize: number): Generator<tf.Tensor> {
+  const n = Math.min(train.shape[0], RECALIBRATION_IMAGES);
+  for (let at = 0; at < n; at += batchSize) {
+    const b = subset(train, Array.from({ length: Math.min(n, at + batchSize) - at }, (_, j) => at + j));
+    yield tf.tensor(inputValues(b, input), [b.shape[0], ...t.inputShape]);
+  }
+}
+
 export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): EpochResult[] {
   const { epochs, batchSize, seed, optimizer, augment = [] } = options;
   if (!(Number.isSafeInteger(epochs) && epochs >= 1)) throw new UsageError(`--epochs must be an integer >= 1, got ${epochs}`, { epochs });
@@ -143,6 +154,8 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
       done += m;
       options.onStep?.(epoch, done, n);
     }
+    // the exported model folds the moving statistics in: make them the population's over a training slice
+    recalibrateBatchNorms(t, calibrationInputs(t, train, input, batchSize));
     const result: EpochResult = {
       epoch,
       loss: lossSum / n,

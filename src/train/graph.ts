@@ -337,9 +337,21 @@ function batchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean): tf.Tensor {
   return tf.add(tf.mul(tf.sub(x, bn.movingMean), scale), bn.beta);
 }
 
-/** Training-mode batch norm: the batch's statistics, and the moving averages updated from them. */
+/** While `recalibrateBatchNorms` runs: per batch norm, the pixel-weighted sums of its batches' means and mean squares. */
+let recording: Map<BatchNorm, { mean: Float64Array; square: Float64Array; pixels: number }> | null = null;
+
+/** Training-mode batch norm: the batch's statistics, and the moving averages updated from them (or recorded). */
 export function batchNormTraining(x: tf.Tensor, bn: BatchNorm): tf.Tensor {
   return normalizeByBatch(x, bn.gamma, bn.beta, BN_EPSILON, (mean, variance) => {
+    if (recording !== null) {
+      const pixels = x.size / x.shape[x.shape.length - 1]!;
+      const [mv, vv] = [mean.dataSync(), variance.dataSync()];
+      let r = recording.get(bn);
+      if (!r) recording.set(bn, (r = { mean: new Float64Array(mv.length), square: new Float64Array(mv.length), pixels: 0 }));
+      for (let c = 0; c < mv.length; c++) (r.mean[c]! += mv[c]! * pixels), (r.square[c]! += (vv[c]! + mv[c]! * mv[c]!) * pixels);
+      r.pixels += pixels;
+      return;
+    }
     const m = BN_MOMENTUM;
     bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, m), tf.mul(mean, 1 - m)));
     bn.movingVariance.assign(tf.add(tf.mul(bn.movingVariance, m), tf.mul(variance, 1 - m)));
@@ -398,4 +410,27 @@ function fusedNormalizeByBatch(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     };
   });
   return normalize(x, gamma, beta);
+}
+
+/**
+ * Sets every batch norm's moving mean and variance to the population statistics of `inputs` (batches of model
+ * inputs, disposed here), as Once-for-All re-calibrates a member: after a short run the momentum-0.99 averages still carry their
+ * (0, 1) start and lag the weights, and the exported model folds them into its convs.
+ */
+export function recalibrateBatchNorms(t: TrainableGraph, inputs: Iterable<tf.Tensor>): void {
+  if (t.batchNorms.size === 0) return;
+  recording = new Map();
+  try {
+    for (const x of inputs) {
+      tf.tidy(() => void t.forward(x, { training: true }));
+      x.dispose();
+    }
+    for (const [bn, r] of recording) {
+      const mean = Float32Array.from(r.mean, (v) => v / r.pixels);
+      bn.movingMean.assign(tf.tensor1d(mean));
+      bn.movingVariance.assign(tf.tensor1d(Float32Array.from(r.square, (v, c) => Math.max(0, v / r.pixels - mean[c]! * mean[c]!))));
+    }
+  } finally {
+    recording = null;
+  }
 }

@@ -12,7 +12,7 @@ import { Xorshift32 } from '../../src/builder/random.js';
 import { useTrainBackend } from '../../src/train/backend.js';
 import { registerGraphGradients } from '../../src/train/graph-gradients.js';
 import { dsCnnGraph, lenetGraph, mobilenetV2Graph } from '../../src/train/arch/named.js';
-import { BN_EPSILON, BN_MOMENTUM, batchNormTraining, trainableGraph, type BatchNorm, type TrainableGraph } from '../../src/train/graph.js';
+import { BN_EPSILON, BN_MOMENTUM, batchNormTraining, recalibrateBatchNorms, trainableGraph, type BatchNorm, type TrainableGraph } from '../../src/train/graph.js';
 import { exportGraph, exportTflite } from '../../src/train/export.js';
 import { augmentImages, fit } from '../../src/train/fit.js';
 import { refusal } from '../helpers/refusal.js';
@@ -184,6 +184,21 @@ describe('trainable graph from the IR', () => {
       console.log(`activation-sized kernels: written-out gradient ${ours.length} (${ours.join(' ')}), tfjs autodiff ${autodiff.length}`);
       expect(ours).toEqual(['TinyforgeBatchNorm', 'TinyforgeBatchNormGrad']);
     });
+  });
+
+  it('recalibrateBatchNorms makes the moving statistics the population ones: inference then equals training mode on that batch', () => {
+    const arch = dsCnnGraph({ input: [16, 16, 1], classes: 10, seed: 7 });
+    const t = trainableGraph(arch.graph, { batchNorm: arch.batchNorm });
+    const rng = new Xorshift32(31);
+    const x = Float32Array.from({ length: 24 * 16 * 16 }, () => rng.range(0, 1));
+    const batch = () => tf.tensor(x, [24, 16, 16, 1]);
+    const logits = (training: boolean) => tf.tidy(() => t.forward(batch(), { training }).dataSync());
+    // from the (0, 1) start the inference forward is far from the batch-statistics one: the check can fail
+    expect(relErr(logits(false), logits(true))).toBeGreaterThan(0.1);
+    recalibrateBatchNorms(t, [batch()]);
+    const inference = logits(false); // before the training-mode forward moves the averages again
+    expect(relErr(inference, logits(true))).toBeLessThan(1e-3);
+    t.dispose();
   });
 
   it('a batch norm on a conv whose weights another op shares is refused (folding would change both)', () => {
