@@ -4,7 +4,8 @@
 import type { Graph } from '../src/ir/graph.js';
 import {
   batchMatMulCase, binary16Case, lstmCase, binaryCase, blockMoveCase, castCase, dw16Case, fc16Case, gatherCase, packCase, poolCase, preluCase,
-  sigmoidTanh16Case, softmax16Case, splitCase, svdfCase, unaryCase,
+  sigmoidTanh16Case, softmax16Case, splitCase, svdfCase, unaryCase, fullyConnectedLutCase, l2normCase, maxMin16Case, reduceCase,
+  resizeBilinearCase, squaredDifference32Case, typedUnary,
 } from '../test/plan/overlap-cases.js';
 import { rng, singleOpGraph, type Rng } from '../test/plan/overlap-harness.js';
 
@@ -60,6 +61,21 @@ export const CALIBRATION_FAMILIES: CalibrationFamily[] = [
   { name: 'SPACE_TO_DEPTH', make: (r) => blockMoveCase(r, 'SPACE_TO_DEPTH') },
   { name: 'BROADCAST_TO', make: broadcastToCase },
   { name: 'ZEROS_LIKE', make: zerosLikeCase },
+  // The kernels merged in session 6 (issue 15 item 5).
+  { name: 'ELU', make: (r) => unaryCase(r, 'ELU') },
+  { name: 'LOG_SOFTMAX', make: (r) => unaryCase(r, 'LOG_SOFTMAX') },
+  { name: 'DIV', make: (r) => binaryCase(r, 'DIV') },
+  { name: 'SUM int8', make: (r) => reduceCase(r, 'int8', 'SUM') },
+  { name: 'SUM int16', make: (r) => reduceCase(r, 'int16', 'SUM') },
+  { name: 'REDUCE_MAX int8', make: (r) => reduceCase(r, 'int8', 'REDUCE_MAX') },
+  { name: 'L2_NORMALIZATION', make: l2normCase },
+  { name: 'RESIZE_BILINEAR', make: resizeBilinearCase },
+  { name: 'MUL int16', make: (r) => binary16Case(r, 'MUL') },
+  { name: 'MAXIMUM int16', make: (r) => maxMin16Case(r, 'MAXIMUM') },
+  { name: 'MINIMUM int16', make: (r) => maxMin16Case(r, 'MINIMUM') },
+  { name: 'SQUARED_DIFFERENCE int32', make: squaredDifference32Case },
+  { name: 'ABS int16 unquantized', make: (r) => typedUnary(r, 'ABS int16 unquantized') },
+  { name: 'FULLY_CONNECTED LUT weights', make: fullyConnectedLutCase },
 ];
 
 /** `seeds` graphs of a family (seed s: the kernel suites' Rng of s, salted by the family's name). */

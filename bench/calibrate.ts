@@ -323,6 +323,16 @@ function main(): void {
     KERNEL_KINDS.map((k) => [k, Object.fromEntries(FEATURES.map((f) => [f, stored[k]?.[f] ?? 0]))]),
   ) as Calibration['coefficients'];
 
+  /** The kernel kinds the shared models' default schedules call. */
+  function sharedModelKinds(): Set<KernelKind> {
+    const kinds = new Set<KernelKind>();
+    for (const { path, int8Io } of benchModels(shared)) {
+      const graph = readTflite(new Uint8Array(readFileSync(join(shared, 'models', `${path}.tflite`))));
+      for (const call of scheduleCalls(scheduleOf(planModel(graph, { int8Io }).plan))) kinds.add(call.kind);
+    }
+    return kinds;
+  }
+
   const runs: ModelRun[] = [];
   const samples: Sample[] = [];
   const skipped: string[] = [];
@@ -378,7 +388,10 @@ function main(): void {
   if (dump) writeFileSync(dump, JSON.stringify({ samples, runs: runs.map((r) => ({ model: r.model, measured: r.measured, calls: r.calls })) }));
   const previous = prior as Calibration & { kinds?: Record<string, { calls: number; rmsError: number | null }>; skipped?: string[]; families?: unknown };
   // --ops-only: a kind some shared model uses keeps its stored fit (its points are only checked against it).
-  const sharedKind = (k: KernelKind) => (previous.kinds?.[k]?.calls ?? 0) > 0;
+  // Which kinds those are comes from the shared models' schedules (no run needed): the stored call counts
+  // also count earlier op points, which would freeze every op-only kind after its first fit.
+  const modelKinds = opsOnly ? sharedModelKinds() : new Set<KernelKind>();
+  const sharedKind = (k: KernelKind) => modelKinds.has(k);
   const coefficients = opsOnly
     ? (Object.fromEntries(KERNEL_KINDS.map((k) => [k, sharedKind(k) || !samples.some((s) => s.kind === k) ? { ...priorCoefficients[k], ...previous.coefficients[k] } : fitKind(k, samples.filter((s) => s.kind === k), priorCoefficients[k], totals)])) as Calibration['coefficients'])
     : fit(samples, priorCoefficients, totals);

@@ -57,6 +57,10 @@ export const KERNEL_KINDS = [
   'broadcast_binary',
   'move',
   'lstm',
+  'plain_elementwise',
+  'log_softmax',
+  'resize_bilinear',
+  'fully_connected_lut',
 ] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
 // Every op's base cost kind is priced: this fails to compile when the op table names a kind not listed above.
@@ -94,6 +98,19 @@ const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
   cast: 'move',
   lstm_s8: 'lstm',
   lstm_s16: 'lstm',
+  mul_s16: 'broadcast_binary',
+  // Per-element loops without requantization (a table lookup, a compare, a wrapping int32 op): far cheaper than 'elementwise'/'clamp'.
+  lut_s8: 'plain_elementwise',
+  abs_s16_unquantized: 'plain_elementwise',
+  maximum_s16: 'plain_elementwise',
+  minimum_s16: 'plain_elementwise',
+  squared_difference_s32: 'plain_elementwise',
+  // Two passes per row (max, then the sum of exponentials) and a log per row: not softmax's loop.
+  log_softmax_s8: 'log_softmax',
+  // Four taps and two interpolation weights per output, not one requantized element.
+  resize_bilinear_s8: 'resize_bilinear',
+  // The FC loop with a table decode per weight (no SMLAD on packed weights).
+  fully_connected_lut_s8: 'fully_connected_lut',
 };
 
 /**
@@ -143,6 +160,10 @@ export const KIND_FEATURES: Record<KernelKind, readonly Feature[]> = {
   broadcast_binary: ['call', 'output'],
   move: ['call', 'output'],
   lstm: ['call', 'mac', 'output'],
+  plain_elementwise: ['call', 'output'],
+  log_softmax: ['call', 'output'],
+  resize_bilinear: ['call', 'output'],
+  fully_connected_lut: ['call', 'mac', 'output'],
 };
 
 /** The value of one feature for a call. */
@@ -262,6 +283,10 @@ const M4_CPI: Record<KernelKind, number> = {
   broadcast_binary: 1.3,
   move: 1.6,
   lstm: 1.5,
+  plain_elementwise: 1.3,
+  log_softmax: 1.3,
+  resize_bilinear: 1.4,
+  fully_connected_lut: 1.5,
 };
 
 const scaled = (cpi: Record<KernelKind, number>, f: number) =>

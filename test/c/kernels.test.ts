@@ -4,7 +4,7 @@
 // All jobs of a run go into one program: on the host with AddressSanitizer + UBSan (portable paths), and
 // on QEMU's Cortex-M4F (the ARMv7E-M DSP paths). Together they reach every symbol of the kernel ABI.
 import { describe, expect, it } from 'vitest';
-import type { DType, Graph } from '../../src/ir/graph.js';
+import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
@@ -12,9 +12,9 @@ import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
-  squaredDifference32Case,
+  squaredDifference32Case, reduceCase, typedUnary, TYPED_UNARY_KINDS,
 } from '../plan/overlap-cases.js';
-import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng, type TSpec } from '../plan/overlap-harness.js';
+import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
 import { kernelJob, runJobsOnHost, runJobsOnQemu, windowJob, type Job } from './kernel-harness.js';
 import { haveTools } from './toolchain.js';
@@ -99,22 +99,6 @@ function wideFullyConnected(r: Rng): Graph {
   ], { shape: [batches, units], scale: inScale * wScale * Math.sqrt(depth) * 12, zp: r.int(-10, 10) });
 }
 
-/** MEAN / SUM (requantized sums over up to 2 axes) and REDUCE_MAX (int8, any axes, equal quantization). */
-function meanCase(r: Rng, dtype: 'int8' | 'int16', kind: 'MEAN' | 'SUM' | 'REDUCE_MAX' = 'MEAN'): Graph {
-  const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
-  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, kind === 'REDUCE_MAX' ? 4 : 2);
-  if (axes.length === 0) axes.push(shape.length - 1);
-  const keepDims = r.int(0, 1) === 1;
-  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
-  const zp = dtype === 'int16' ? 0 : r.int(-20, 20);
-  const inQ = { scale: r.float(0.02, 0.1), zp };
-  const outQ = kind === 'REDUCE_MAX' ? inQ : { scale: r.float(0.02, 0.1) * (kind === 'SUM' ? 4 : 1), zp: dtype === 'int16' ? 0 : r.int(-20, 20) };
-  return singleOpGraph(kind, { axes, keepDims }, [
-    { shape, dtype, ...inQ },
-    { shape: [axes.length], dtype: 'int32', values: axes },
-  ], { shape: out, dtype, ...outQ });
-}
-
 function concatCase(r: Rng): Graph {
   const rank = r.int(1, 4);
   const shape = Array.from({ length: rank }, () => r.int(1, 4));
@@ -126,37 +110,6 @@ function concatCase(r: Rng): Graph {
 }
 
 
-
-/** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
-function typedUnary(r: Rng, which: string): Graph {
-  const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
-  const t = (dtype: DType, scale?: number, zp = 0): TSpec => (scale === undefined ? { shape, dtype } : { shape, dtype, scale, zp });
-  const si = r.float(0.02, 0.1);
-  switch (which) {
-    case 'RELU int16': return singleOpGraph('RELU', {}, [t('int16', si / 256)], t('int16', si / 200));
-    case 'RELU6 int16': return singleOpGraph('RELU6', {}, [t('int16', si / 256)], t('int16', si / 256));
-    case 'LEAKY_RELU int16': return singleOpGraph('LEAKY_RELU', { alpha: r.float(0.05, 0.5) }, [t('int16', si / 256)], t('int16', si / 200));
-    case 'QUANTIZE float32->int16': return singleOpGraph('QUANTIZE', {}, [t('float32')], t('int16', r.float(0.001, 0.01), 0));
-    case 'QUANTIZE int8->uint8': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('uint8', si, r.int(108, 148)));
-    case 'QUANTIZE uint8->int8': return singleOpGraph('QUANTIZE', {}, [t('uint8', si, r.int(108, 148))], t('int8', si * 1.5, r.int(-20, 20)));
-    case 'QUANTIZE int8->int32': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('int32', si / 1000, 0));
-    case 'QUANTIZE int16->int16': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int16', si / 100));
-    case 'QUANTIZE int16->int32': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int32', si / 10000));
-    case 'QUANTIZE int32->int8': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int8', si / 10, r.int(-20, 20)));
-    case 'QUANTIZE int32->int16': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int16', si / 1000));
-    case 'ABS int16': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 200));
-    case 'ABS int16 same scale': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 256));
-    case 'ABS int16 unquantized': return singleOpGraph('ABS', {}, [t('int16')], t('int16'));
-    case 'DEQUANTIZE uint8->float32': return singleOpGraph('DEQUANTIZE', {}, [t('uint8', si, r.int(100, 150))], t('float32'));
-  }
-  throw new Error(which);
-}
-
-const TYPED = [
-  'RELU int16', 'RELU6 int16', 'LEAKY_RELU int16', 'QUANTIZE float32->int16', 'QUANTIZE int8->uint8', 'QUANTIZE uint8->int8',
-  'QUANTIZE int8->int32', 'QUANTIZE int16->int16', 'QUANTIZE int16->int32', 'QUANTIZE int32->int8', 'QUANTIZE int32->int16', 'DEQUANTIZE uint8->float32',
-  'ABS int16', 'ABS int16 same scale', 'ABS int16 unquantized',
-];
 
 const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1', (r) => pointwise(r, false)],
@@ -179,7 +132,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MINIMUM', (r) => binaryCase(r, 'MINIMUM')],
   ['DECODE', decodeCase],
   ...UNARY_KINDS.map((k) => [k, (r: Rng) => unaryCase(r, k)] as [string, (r: Rng) => Graph]),
-  ...TYPED.map((k) => [k, (r: Rng) => typedUnary(r, k)] as [string, (r: Rng) => Graph]),
+  ...TYPED_UNARY_KINDS.map((k) => [k, (r: Rng) => typedUnary(r, k)] as [string, (r: Rng) => Graph]),
   ['PAD', (r) => padCase(r, 'PAD')],
   ['PADV2', (r) => padCase(r, 'PADV2')],
   ['PAD int16', (r) => padCase(r, 'PAD', 'int16')],
@@ -196,8 +149,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['PRELU int16', (r) => preluCase(r, 'int16')],
   ['BATCH_MATMUL int8', (r) => batchMatMulCase(r, 'int8')],
   ['BATCH_MATMUL int16', (r) => batchMatMulCase(r, 'int16')],
-  ['MEAN int8', (r) => meanCase(r, 'int8')],
-  ['MEAN int16', (r) => meanCase(r, 'int16')],
+  ['MEAN int8', (r) => reduceCase(r, 'int8')],
+  ['MEAN int16', (r) => reduceCase(r, 'int16')],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],
@@ -226,9 +179,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['TANH int16', (r) => sigmoidTanh16Case(r, 'TANH', false)],
   ['TANH int16 power-of-two scale', (r) => sigmoidTanh16Case(r, 'TANH', true)],
   ['SOFTMAX int16', softmax16Case],
-  ['SUM int8', (r) => meanCase(r, 'int8', 'SUM')],
-  ['SUM int16', (r) => meanCase(r, 'int16', 'SUM')],
-  ['REDUCE_MAX int8', (r) => meanCase(r, 'int8', 'REDUCE_MAX')],
+  ['SUM int8', (r) => reduceCase(r, 'int8', 'SUM')],
+  ['SUM int16', (r) => reduceCase(r, 'int16', 'SUM')],
+  ['REDUCE_MAX int8', (r) => reduceCase(r, 'int8', 'REDUCE_MAX')],
   ['L2_NORMALIZATION', l2normCase],
   ['MAXIMUM int16', (r) => maxMin16Case(r, 'MAXIMUM')],
   ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],

@@ -179,6 +179,9 @@ describe('calibration/cortex-m4.json', () => {
     for (const symbol of Object.keys(KERNELS)) expect(KERNEL_KINDS, symbol).toContain(kindOfSymbol(symbol));
     expect(['svdf_s8', 'batch_matmul_s8', 'fully_connected_s16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt_s8', 'gather', 'lstm_s16'].map(kindOfSymbol))
       .toEqual(['svdf', 'batch_matmul', 'mac16', 'dwconv2d_s16', 'softmax_s16', 'rsqrt', 'move', 'lstm']);
+    // Session 6's kernels: no requantization, their own loops (not their op's base kind elementwise/clamp/softmax/fully_connected).
+    expect(['squared_difference_s32', 'maximum_s16', 'lut_s8', 'abs_s16_unquantized', 'log_softmax_s8', 'resize_bilinear_s8', 'fully_connected_lut_s8', 'mul_s16'].map(kindOfSymbol))
+      .toEqual(['plain_elementwise', 'plain_elementwise', 'plain_elementwise', 'plain_elementwise', 'log_softmax', 'resize_bilinear', 'fully_connected_lut', 'broadcast_binary']);
   });
 
   it('has every kind and feature, non-negative, zero outside the kind\'s features', () => {

@@ -605,3 +605,51 @@ export function squaredDifference32Case(r: Rng): Graph {
   const a: TSpec = { shape, dtype: 'int32' }, b: TSpec = { shape: other, dtype: 'int32' };
   return singleOpGraph('SQUARED_DIFFERENCE', {}, r.int(0, 1) === 1 ? [b, a] : [a, b], { shape, dtype: 'int32' });
 }
+
+/** MEAN / SUM (requantized sums over up to 2 axes) and REDUCE_MAX (int8, any axes, equal quantization). */
+export function reduceCase(r: Rng, dtype: 'int8' | 'int16', kind: 'MEAN' | 'SUM' | 'REDUCE_MAX' = 'MEAN'): Graph {
+  const shape = Array.from({ length: r.int(2, 4) }, () => r.int(1, 6));
+  const axes = shape.map((_, i) => i).filter(() => r.int(0, 1) === 1).slice(0, kind === 'REDUCE_MAX' ? 4 : 2);
+  if (axes.length === 0) axes.push(shape.length - 1);
+  const keepDims = r.int(0, 1) === 1;
+  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  const zp = dtype === 'int16' ? 0 : r.int(-20, 20);
+  const inQ = { scale: r.float(0.02, 0.1), zp };
+  const outQ = kind === 'REDUCE_MAX' ? inQ : { scale: r.float(0.02, 0.1) * (kind === 'SUM' ? 4 : 1), zp: dtype === 'int16' ? 0 : r.int(-20, 20) };
+  return singleOpGraph(kind, { axes, keepDims }, [
+    { shape, dtype, ...inQ },
+    { shape: [axes.length], dtype: 'int32', values: axes },
+  ], { shape: out, dtype, ...outQ });
+}
+
+/** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
+export function typedUnary(r: Rng, which: TypedUnaryCase): Graph {
+  const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
+  const t = (dtype: DType, scale?: number, zp = 0): TSpec => (scale === undefined ? { shape, dtype } : { shape, dtype, scale, zp });
+  const si = r.float(0.02, 0.1);
+  switch (which) {
+    case 'RELU int16': return singleOpGraph('RELU', {}, [t('int16', si / 256)], t('int16', si / 200));
+    case 'RELU6 int16': return singleOpGraph('RELU6', {}, [t('int16', si / 256)], t('int16', si / 256));
+    case 'LEAKY_RELU int16': return singleOpGraph('LEAKY_RELU', { alpha: r.float(0.05, 0.5) }, [t('int16', si / 256)], t('int16', si / 200));
+    case 'QUANTIZE float32->int16': return singleOpGraph('QUANTIZE', {}, [t('float32')], t('int16', r.float(0.001, 0.01), 0));
+    case 'QUANTIZE int8->uint8': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('uint8', si, r.int(108, 148)));
+    case 'QUANTIZE uint8->int8': return singleOpGraph('QUANTIZE', {}, [t('uint8', si, r.int(108, 148))], t('int8', si * 1.5, r.int(-20, 20)));
+    case 'QUANTIZE int8->int32': return singleOpGraph('QUANTIZE', {}, [t('int8', si, r.int(-20, 20))], t('int32', si / 1000, 0));
+    case 'QUANTIZE int16->int16': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int16', si / 100));
+    case 'QUANTIZE int16->int32': return singleOpGraph('QUANTIZE', {}, [t('int16', si / 256)], t('int32', si / 10000));
+    case 'QUANTIZE int32->int8': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int8', si / 10, r.int(-20, 20)));
+    case 'QUANTIZE int32->int16': return singleOpGraph('QUANTIZE', {}, [t('int32', si / 100000)], t('int16', si / 1000));
+    case 'ABS int16': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 200));
+    case 'ABS int16 same scale': return singleOpGraph('ABS', {}, [t('int16', si / 256)], t('int16', si / 256));
+    case 'ABS int16 unquantized': return singleOpGraph('ABS', {}, [t('int16')], t('int16'));
+    case 'DEQUANTIZE uint8->float32': return singleOpGraph('DEQUANTIZE', {}, [t('uint8', si, r.int(100, 150))], t('float32'));
+  }
+  throw new Error(which);
+}
+
+export const TYPED_UNARY_KINDS = [
+  'RELU int16', 'RELU6 int16', 'LEAKY_RELU int16', 'QUANTIZE float32->int16', 'QUANTIZE int8->uint8', 'QUANTIZE uint8->int8',
+  'QUANTIZE int8->int32', 'QUANTIZE int16->int16', 'QUANTIZE int16->int32', 'QUANTIZE int32->int8', 'QUANTIZE int32->int16', 'DEQUANTIZE uint8->float32',
+  'ABS int16', 'ABS int16 same scale', 'ABS int16 unquantized',
+] as const;
+export type TypedUnaryCase = (typeof TYPED_UNARY_KINDS)[number];
