@@ -195,6 +195,8 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
   ELU: unary('clamp', LOOKUP_SOURCES),
   // EXP: float32 only in TFLM (exp.cc), so the reference runs it and the int8 backends never see it.
   EXP: unary('nonlinear', LOOKUP_SOURCES),
+  // NEG: float32 only in TFLM (neg.cc), reference-only as EXP.
+  NEG: unary('clamp', LOOKUP_SOURCES),
   // DIV int8: a reciprocal (Newton-Raphson) per element; broadcasting as ADD.
   DIV: { ...binary(), cost: 'nonlinear', kernels: { wasm: 'div.ts', c: 'div.c' } },
   // LOG_SOFTMAX int8: SOFTMAX's row passes (max, sum of exps, then each output after its input is read).
@@ -211,9 +213,9 @@ export const OP_TABLE: { readonly [K in OpKind]: OpTraits } = {
 
 /**
  * Op kinds the reference interpreter runs but no wasm or C kernel implements, their lowering refusing them
- * by name (E_UNSUPPORTED): EXP is float32 only in TFLM, which the int8 backends refuse before lowering.
+ * by name (E_UNSUPPORTED): EXP and NEG are float32 only in TFLM, which the int8 backends refuse before lowering.
  */
-export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['EXP']);
+export const REFERENCE_ONLY_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['EXP', 'NEG']);
 
 /** The patch stage's window copy: the one kernel that computes no op. */
 export const COPY_WINDOW_SOURCES: KernelSources = LAYOUT_SOURCES;

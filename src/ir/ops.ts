@@ -55,6 +55,7 @@ export const OP_KINDS = [
   'PRELU',
   'ELU',
   'EXP',
+  'NEG',
   'DIV',
   'LOG_SOFTMAX',
   'BATCH_MATMUL',
@@ -250,6 +251,7 @@ export interface OpAttrs {
   PRELU: NoAttrs;
   ELU: NoAttrs;
   EXP: NoAttrs;
+  NEG: NoAttrs;
   DIV: ElementwiseAttrs;
   LOG_SOFTMAX: NoAttrs;
   BATCH_MATMUL: BatchMatMulAttrs;
@@ -538,6 +540,8 @@ export interface OpParams {
   ELU: LutParams;
   /** float32 only, as TFLM's exp.cc: an integer EXP is refused when its params are derived. */
   EXP: NoParams;
+  /** float32 only, as TFLM's neg.cc: an integer NEG is refused when its params are derived. */
+  NEG: NoParams;
   /** TFLM OpDataDiv: MUL's fields; the quotient through GetReciprocal of input 2 (div.h DivElementwise). */
   DIV: MulParams;
   LOG_SOFTMAX: LogSoftmaxParams;

@@ -62,7 +62,7 @@ export const QUANTIZABLE_KINDS: readonly OpKind[] = Object.keys(OUTPUT_RULES) as
 export const NOT_YET_QUANTIZED: readonly OpKind[] = [
   'ABS', 'RSQRT', 'SQUARED_DIFFERENCE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH', 'EXPAND_DIMS', 'PACK', 'SPLIT', 'SPLIT_V', 'UNPACK',
   'BROADCAST_TO', 'ZEROS_LIKE', 'SHAPE', 'GATHER', 'CAST', 'PRELU',
-  'BATCH_MATMUL', 'ELU', 'EXP', 'DIV', 'LOG_SOFTMAX', 'SUM', 'REDUCE_MAX', 'L2_NORMALIZATION', 'SVDF',
+  'BATCH_MATMUL', 'ELU', 'EXP', 'NEG', 'DIV', 'LOG_SOFTMAX', 'SUM', 'REDUCE_MAX', 'L2_NORMALIZATION', 'SVDF',
 ];
 
 /** The op version TFLite's converter writes for the int8 form (op_version.cc), at least the float one. */

@@ -70,6 +70,7 @@ const ARITY: { readonly [K in OpKind]: [number, number, number[]] } = {
   PRELU: [2, 2, []], // input, alpha
   ELU: [1, 1, []],
   EXP: [1, 1, []],
+  NEG: [1, 1, []],
   DIV: [2, 2, []],
   LOG_SOFTMAX: [1, 1, []],
   BATCH_MATMUL: [2, 2, []], // lhs, rhs
@@ -427,6 +428,7 @@ const ATTRS: { readonly [K in OpKind]: (n: NodeView) => OpAttrs[K] } = {
   PRELU: noAttrs,
   ELU: noAttrs,
   EXP: noAttrs,
+  NEG: noAttrs,
   DIV: (n) => ({ clamp: n.clamp() }),
   LOG_SOFTMAX: noAttrs,
   // asymmetric_quantize_inputs is for hybrid (float LHS, int8 RHS) kernels, which TFLM has not: the params refuse those.

@@ -125,6 +125,7 @@ export const OPTIONS: { readonly [K in OpKind]: OptionsTable | null } = {
   CAST: { unionType: 37, fields: [f('inDataType', 0, 'i8'), f('outDataType', 1, 'i8')] },
   ELU: null, // no options table
   EXP: empty(33), // ExpOptions has no fields
+  NEG: empty(42), // NegOptions has no fields
   DIV: { unionType: 29, fields: [f('activation', 0, 'i8')] },
   LOG_SOFTMAX: empty(36), // LogSoftmaxOptions has no fields
   BATCH_MATMUL: { unionType: 101, fields: [f('adjX', 0, 'bool'), f('adjY', 1, 'bool'), f('asymmetricQuantizeInputs', 2, 'bool')] },

@@ -57,6 +57,7 @@ export const MAX_OP_VERSION: { readonly [K in OpKind]: number } = {
   PRELU: 1, // one version: float32, int8, int16 with int8 alpha
   CAST: 7, // every version adds dtypes only (2: uint32, 3: int8, 4: uint16, 5: float16/64, 6: int4, 7: bfloat16); the params check them
   ELU: 2, // 2: int8 (a lookup table)
+  NEG: 2, // 2: int8 (TFLM's neg.cc runs float32 only; the params refuse int8 naming it)
   EXP: 2, // 2: int8 / int16 (TFLM's Prepare refuses both: float32 only; the params check them)
   DIV: 2, // 2: broadcasting over 5-D (int8 keeps version 1 or 2)
   LOG_SOFTMAX: 2, // 2: int8

@@ -26,6 +26,7 @@ export type NonlinearKind =
   | 'RSQRT'
   | 'ELU'
   | 'EXP'
+  | 'NEG'
   | 'LOG_SOFTMAX'
   | 'SUM'
   | 'REDUCE_MAX'
@@ -565,8 +566,8 @@ function deriveElu(ctx: DeriveContext<'ELU'>) {
   return { table: int8LookupTable(inQ.scale, inQ.zeroPoint, outQ.scale, outQ.zeroPoint, eluFloat32) };
 }
 
-/** EXP: TFLM's exp.cc Prepare requires float32 (the float path below); any integer EXP is refused naming its dtype. */
-function deriveExp(ctx: DeriveContext<'EXP'>): null {
+/** EXP / NEG: TFLM's exp.cc Prepare and neg.cc Eval take float32 only (the float path below); any integer one is refused naming its dtype. */
+function deriveFloatOnly(ctx: DeriveContext<'EXP' | 'NEG'>): null {
   const [input, output] = unary(ctx);
   requireDType(ctx, input, ['float32'], 'input');
   sameDType(ctx, input, output);
@@ -602,7 +603,8 @@ export const nonlinearDerivers: ParamDerivers<NonlinearKind> = {
   ABS: orFloat<'ABS'>(deriveAbsRsqrt),
   RSQRT: orFloat<'RSQRT'>(deriveAbsRsqrt),
   ELU: orFloat(deriveElu),
-  EXP: orFloat(deriveExp),
+  EXP: orFloat<'EXP'>(deriveFloatOnly),
+  NEG: orFloat<'NEG'>(deriveFloatOnly),
   LOG_SOFTMAX: orFloat(deriveLogSoftmax),
   SUM: deriveMeanOrSum,
   REDUCE_MAX: deriveReduceMax,

@@ -67,6 +67,8 @@ export const floatHardSwish = unary<'HARD_SWISH'>((x) => f32(f32(x * Math.min(6,
 export const floatElu = unary<'ELU'>((x) => (x < 0 ? f32(Math.expm1(x)) : x));
 /** std::exp on a float (expf: the double exp rounded to float32). */
 export const floatExp = unary<'EXP'>((x) => f32(Math.exp(x)));
+/** -x on a float (0 gives -0, as TFLM's neg_test expects). */
+export const floatNeg = unary<'NEG'>((x) => -x);
 /** std::abs on a float. */
 export const floatAbs = unary<'ABS'>((x) => Math.abs(x));
 /** 1.f / std::sqrt(f): the float32 square root, then a float32 division. */

@@ -6,7 +6,7 @@ import { leakyRelu, relu, relu6, reluN1To1 } from './activations.js';
 import { l2Normalization } from './l2norm.js';
 import { hardSwish } from './hard-swish.js';
 import { logistic } from './logistic.js';
-import { elu, exp } from './lookup-table.js';
+import { elu, exp, neg } from './lookup-table.js';
 import { logSoftmax } from './log-softmax.js';
 import { mean, reduceMax } from './mean.js';
 import { dequantize, quantize } from './quantize.js';
@@ -29,6 +29,7 @@ export const nonlinearKernels: RefKernels<NonlinearKind> = {
   RSQRT: rsqrt,
   ELU: elu,
   EXP: exp,
+  NEG: neg,
   LOG_SOFTMAX: logSoftmax,
   SUM: mean,
   REDUCE_MAX: reduceMax,

@@ -64,6 +64,7 @@ export const LOWERINGS: { readonly [K in OpKind]: OpLowering<K> } = {
   PRELU: e.PRELU,
   ELU: l.ELU,
   EXP: l.EXP,
+  NEG: l.NEG,
   DIV: d.DIV,
   LOG_SOFTMAX: ls.LOG_SOFTMAX,
   BATCH_MATMUL: mm.BATCH_MATMUL,

@@ -1,5 +1,5 @@
 // Lowering of ELU (int8: TFLM's Prepare-built 256-entry table, carried as constant data) and the refusal
-// of EXP, which TFLM runs in float32 only (its params refuse every integer EXP).
+// of EXP and NEG, which TFLM runs in float32 only (their params refuse every integer EXP / NEG).
 import { UnsupportedError } from '../../../errors.js';
 import type { OpLowering } from '../context.js';
 import { constRef } from '../records.js';
@@ -15,11 +15,12 @@ export const ELU: OpLowering<'ELU'> = {
 };
 
 /** float32 only: never an int8 call once the params are derived; kept as a typed refusal. */
-function noIntegerExp({ where }: { where: string }): never {
-  throw new UnsupportedError(`${where}: EXP runs in float32 only (TFLM exp.cc); no integer kernel`, { op: 'EXP' });
+function floatOnly<K extends 'EXP' | 'NEG'>(kind: K, source: string): OpLowering<K> {
+  const refuse = ({ where }: { where: string }): never => {
+    throw new UnsupportedError(`${where}: ${kind} runs in float32 only (TFLM ${source}); no integer kernel`, { op: kind });
+  };
+  return { symbol: (c) => refuse(c), record: (_ctx, c) => refuse(c) };
 }
 
-export const EXP: OpLowering<'EXP'> = {
-  symbol: (c) => noIntegerExp(c),
-  record: (_ctx, c) => noIntegerExp(c),
-};
+export const EXP = floatOnly('EXP', 'exp.cc');
+export const NEG = floatOnly('NEG', 'neg.cc');
