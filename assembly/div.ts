@@ -53,3 +53,34 @@ export function div_s8(args: usize): void {
     }
   }
 }
+
+/** Unquantized int32 DIV: a / b truncating; x / 0 gives 0 and INT32_MIN / -1 gives INT32_MIN (Cortex-M's SDIV), where i32.div_s would trap. */
+// @ts-ignore: decorator
+@inline
+function divS32One(a: i32, b: i32): i32 {
+  if (b == 0) return 0;
+  if (b == -1) return 0 - a;
+  return a / b;
+}
+
+export function div_s32(args: usize): void {
+  const x = ptr(args, MUL_INPUT1), w = ptr(args, MUL_INPUT2), y = ptr(args, MUL_OUTPUT), size = arg(args, MUL_SIZE);
+  const lo = arg(args, MUL_ACT_MIN), hi = arg(args, MUL_ACT_MAX);
+  if (arg(args, MUL_FLAT) != 0) {
+    for (let i = 0; i < size; i++) store<i32>(y + (<usize>i << 2), clampI32(divS32One(load<i32>(x + (<usize>i << 2)), load<i32>(w + (<usize>i << 2))), lo, hi));
+    return;
+  }
+  const sh = args + <usize>MUL_OUT_SHAPE, s1 = args + <usize>MUL_IN1_STRIDES, s2 = args + <usize>MUL_IN2_STRIDES;
+  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
+  let i = 0;
+  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
+    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
+    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
+    for (let f = 0; f < d5; f++) {
+      store<i32>(y + (<usize>i << 2), clampI32(divS32One(load<i32>(x + (<usize>i1 << 2)), load<i32>(w + (<usize>i2 << 2))), lo, hi));
+      i++;
+      i1 += load<i32>(s1, 20);
+      i2 += load<i32>(s2, 20);
+    }
+  }
+}

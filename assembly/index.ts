@@ -24,7 +24,7 @@ export { abs_s8, abs_s16, abs_s16_unquantized, rsqrt_s8 } from './unary-math';
 export { cast } from './cast';
 export { lstm_s8, lstm_s16 } from './lstm';
 export { lut_s8 } from './lookup-table';
-export { div_s8 } from './div';
+export { div_s8, div_s32 } from './div';
 export { log_softmax_s8 } from './log-softmax';
 export { batch_matmul_s8, batch_matmul_s16 } from './batch-matmul';
 export { l2norm_s8 } from './l2norm';

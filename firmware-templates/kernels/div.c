@@ -1,4 +1,4 @@
-/* DIV int8 with broadcasting (reference: src/reference/ops/div.ts, TFLM div.h DivElementwise /
+/* DIV int8 (and unquantized int32) with broadcasting (reference: src/reference/ops/div.ts, TFLM div.h DivElementwise /
  * BroadcastDivSlowQuantized) on the mul record. Output elements in increasing order, each written right
  * after its operands are read (the stream-element order). */
 #include "tf_elem.h"
@@ -37,6 +37,27 @@ void div_s8(const int32_t *args) {
   for (int32_t i = 0; i < p->size; i++) {
     const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
     y[i] = (int8_t)div_one(p, a[i1], b[i2]);
+    if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
+  }
+}
+
+/* Unquantized int32 DIV (TFLM's reference Div<int32_t>: a / b truncating, then the activation clamp).
+ * C leaves x / 0 and INT32_MIN / -1 undefined; we give what Cortex-M's SDIV gives: 0 and INT32_MIN. */
+static inline int32_t div_s32_one(int32_t a, int32_t b) {
+  if (b == 0) return 0;
+  if (b == -1) return (int32_t)(0u - (uint32_t)a);
+  return a / b;
+}
+
+void div_s32(const int32_t *args) {
+  const tf_mul_args *p = (const tf_mul_args *)args;
+  const int32_t *a = (const int32_t *)tf_ref(p->input1);
+  const int32_t *b = (const int32_t *)tf_ref(p->input2);
+  int32_t *y = (int32_t *)tf_ref(p->output);
+  bcast_iter it = {{0}, 0, 0};
+  for (int32_t i = 0; i < p->size; i++) {
+    const int32_t i1 = p->flat ? i : it.i1, i2 = p->flat ? i : it.i2;
+    y[i] = tf_clamp(div_s32_one(a[i1], b[i2]), p->act_min, p->act_max);
     if (!p->flat) bcast_next(p->out_shape, p->in1_strides, p->in2_strides, &it);
   }
 }

@@ -1112,6 +1112,7 @@ void lstm_s8(const int32_t *args); /* lstm: int8 activations, int8 weights, int1
 void lstm_s16(const int32_t *args); /* lstm: 16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8 */
 void lut_s8(const int32_t *args); /* lut_s8: int8 256-entry table from Prepare; forward stream (also the stream-element order) */
 void div_s8(const int32_t *args); /* mul: int8, 1 / divisor by GetReciprocal, broadcasting; forward stream (also the stream-element order) */
+void div_s32(const int32_t *args); /* mul: unquantized int32 a / b truncating (x / 0 = 0, INT32_MIN / -1 = INT32_MIN as Cortex-M's SDIV), broadcasting; forward stream (also the stream-element order) */
 void log_softmax_s8(const int32_t *args); /* log_softmax: int8; per row: max, sum of exps, log, write pass */
 void batch_matmul_s8(const int32_t *args); /* batch_matmul: int8 batched matrix product, int32 accumulator, batch dims broadcast */
 void batch_matmul_s16(const int32_t *args); /* batch_matmul: int16 batched matrix product, int64 accumulator, batch dims broadcast */

@@ -42,6 +42,12 @@ export function floatActivationClamp(activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1
   }
 }
 
+/** TFLite CalculateActivationRange<int32_t> (unquantized int32 DIV): the float bounds on int32 values. */
+export function int32ActivationClamp(activation: 'NONE' | 'RELU' | 'RELU_N1_TO_1' | 'RELU6'): Clamp {
+  const [lo, hi] = floatActivationClamp(activation);
+  return [Math.max(lo, -2147483648), Math.min(hi, 2147483647)];
+}
+
 /**
  * The op as an int8-path op, for consumers that need its params (int8 kernels, backends); a float op
  * is refused with E_UNSUPPORTED telling the user to quantize the model (`consumer`: why, as a clause).

@@ -12,7 +12,7 @@ import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
-  squaredDifference32Case, reduceCase, typedUnary, TYPED_UNARY_KINDS,
+  squaredDifference32Case, div32Case, reduceCase, typedUnary, TYPED_UNARY_KINDS,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -187,6 +187,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MINIMUM int16', (r) => maxMin16Case(r, 'MINIMUM')],
   ['RESIZE_BILINEAR', resizeBilinearCase],
   ['SQUARED_DIFFERENCE int32', squaredDifference32Case],
+  ['DIV int32', div32Case],
 ];
 
 interface Expectation {

@@ -21,7 +21,7 @@ import { craftTflite } from './craft.js';
  * `property.version`: CONV_2D/DEPTHWISE_CONV_2D/TRANSPOSE_CONV 3, FULLY_CONNECTED 4, SVDF 3, most others 2),
  * which is why the 16x8 CONV_2D of ../shared/golden-int16 carry v3. Read from those files, not from ours.
  */
-const CONVERTER_VERSIONS: Array<[string, 'int8' | 'int16' | 'float32', number]> = [
+const CONVERTER_VERSIONS: Array<[string, 'int8' | 'int16' | 'int32' | 'float32', number]> = [
   ['ADD', 'int8', 2], ['ADD', 'int16', 3], ['ADD', 'float32', 1],
   ['SUB', 'int8', 2], ['SUB', 'int16', 5], ['SUB', 'float32', 1],
   ['MUL', 'int8', 3], ['MUL', 'int16', 4], ['MUL', 'float32', 1],
@@ -49,7 +49,7 @@ const CONVERTER_VERSIONS: Array<[string, 'int8' | 'int16' | 'float32', number]> 
   ['UNPACK', 'int8', 2], ['UNPACK', 'int16', 4], ['BROADCAST_TO', 'int8', 3], ['BROADCAST_TO', 'int16', 3],
   ['GATHER', 'int8', 2], ['GATHER', 'float32', 1], ['PRELU', 'int8', 1], ['PRELU', 'int16', 1], ['CAST', 'int8', 3],
   ['HARD_SWISH', 'int8', 1], ['RELU_N1_TO_1', 'int8', 1],
-  ['ELU', 'int8', 2], ['ELU', 'float32', 1], ['EXP', 'float32', 1], ['NEG', 'float32', 1], ['DIV', 'int8', 2], ['DIV', 'float32', 1], ['LOG_SOFTMAX', 'int8', 2],
+  ['ELU', 'int8', 2], ['ELU', 'float32', 1], ['EXP', 'float32', 1], ['NEG', 'float32', 1], ['DIV', 'int8', 2], ['DIV', 'float32', 1], ['DIV', 'int32', 1], ['LOG_SOFTMAX', 'int8', 2],
   ['BATCH_MATMUL', 'int8', 2], ['BATCH_MATMUL', 'int16', 3], ['BATCH_MATMUL', 'float32', 1],
   ['SUM', 'int8', 2], ['SUM', 'int16', 2], ['REDUCE_MAX', 'int8', 2], ['L2_NORMALIZATION', 'int8', 2],
   ['RESIZE_BILINEAR', 'int8', 2], ['RESIZE_BILINEAR', 'float32', 1],

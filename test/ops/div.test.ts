@@ -109,6 +109,57 @@ describe('DIV int8 (TFLM div_test.cc)', () => {
   });
 });
 
+describe('DIV int32 unquantized (TFLM div_test.cc Integer*) on every engine', () => {
+  const INT32: Clamp = [-2147483648, 2147483647];
+  const int32s = (out: Uint8Array) => Array.from(new Int32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.length)));
+  const bytes = (v: number[]) => new Uint8Array(Int32Array.from(v).buffer);
+  async function everywhere(shape1: number[], in1: number[], shape2: number[], in2: number[], clamp: Clamp): Promise<number[]> {
+    const runs = await runOnEveryEngine(model('int32', shape1, shape2, null, clamp, shape1.length > 4 ? 2 : 1), [bytes(in1), bytes(in2)], hostC);
+    const reference = int32s(runs.reference![0]!);
+    for (const [engine, outs] of Object.entries(runs)) expect([engine, int32s(outs[0]!)]).toEqual([engine, reference]);
+    return reference;
+  }
+
+  it('IntegerDivOpTestNoActivation: truncation toward zero', async () => {
+    expect(await everywhere([1, 2, 2, 1], [-2, 2, -15, 8], [1, 2, 2, 1], [5, -2, -3, 5], INT32)).toEqual([0, -1, 5, 1]);
+  });
+
+  it('IntegerDivOpTestActivationRELU_N1_TO_1: the fused activation read back as [-1, 1]', async () => {
+    const graph = model('int32', [1, 2, 2, 1], [1, 2, 2, 1], null, [-1, 1]);
+    expect(graph.ops[0]!.attrs).toEqual({ clamp: [-1, 1] });
+    expect(await everywhere([1, 2, 2, 1], [-2, 2, -12, 8], [1, 2, 2, 1], [1, 2, -15, 5], [-1, 1])).toEqual([-1, 1, 0, 1]);
+  });
+
+  it('IntegerDivOpTestVariousInputShapes: 1-D to 4-D', async () => {
+    for (const shape of [[6], [2, 3], [2, 1, 3], [1, 3, 1, 2]]) {
+      expect(await everywhere(shape, [-20, 2, 3, 8, 11, -20], shape, [1, 2, 6, 5, -11, -1], INT32)).toEqual([-20, 1, 0, 1, -1, 20]);
+    }
+  });
+
+  it('IntegerDivOpTestWithBroadcast: a one-element divisor against 1-D to 5-D dividends', async () => {
+    for (const shape of [[8], [2, 4], [2, 1, 4], [1, 4, 1, 2], [1, 2, 1, 2, 2]]) {
+      expect(await everywhere(shape, [-20, 21, 7, 8, 11, -123, -42, -48], [1], [3], INT32)).toEqual([-6, 7, 2, 2, 3, -41, -14, -16]);
+    }
+  });
+
+  it('x / 0 gives 0 and INT32_MIN / -1 gives INT32_MIN on every engine (Cortex-M SDIV; C and wasm would trap or be undefined)', async () => {
+    const a = [5, -5, 0, -2147483648, -2147483648, 2147483647, -2147483648, 7];
+    const b = [0, 0, 0, -1, 1, -1, 2, -7];
+    expect(await everywhere([8], a, [8], b, INT32)).toEqual([0, 0, 0, -2147483648, -2147483648, -2147483647, -1073741824, -1]);
+  });
+
+  it('RELU and RELU6 on int32 clamp the quotients to [0, max] and [0, 6]', async () => {
+    expect(await everywhere([4], [-9, 9, 100, 13], [1], [2], [0, 2147483647])).toEqual([0, 4, 50, 6]);
+    expect(await everywhere([4], [-9, 9, 100, 13], [1], [2], [0, 6])).toEqual([0, 4, 6, 6]);
+  });
+
+  it('a quantized int32 input is refused as TFLM\'s DivPrepare refuses it', () => {
+    const e = refusal(() => model('int32', [4], [4], { scale: 0.5, zeroPoint: 0 }, INT32));
+    expect(e.code).toBe('E_UNSUPPORTED');
+    expect(e.message).toMatch(/^DIV \(node 0\).*int32 DIV runs unquantized only/);
+  });
+});
+
 describe('DIV float32 (TFLM div_test.cc) on the float reference', () => {
   const run = (shape1: number[], in1: number[], shape2: number[], in2: number[], clamp: Clamp) =>
     Array.from(new Float32Array(runReference(model('float32', shape1, shape2, null, clamp), [new Uint8Array(Float32Array.from(in1).buffer), new Uint8Array(Float32Array.from(in2).buffer)]).outputs[0]!.slice().buffer));

@@ -653,3 +653,11 @@ export const TYPED_UNARY_KINDS = [
   'ABS int16', 'ABS int16 same scale', 'ABS int16 unquantized',
 ] as const;
 export type TypedUnaryCase = (typeof TYPED_UNARY_KINDS)[number];
+
+/** Unquantized int32 DIV (div_s32): same shape or a broadcast divisor, one of TFLite's int32 activation ranges. */
+export function div32Case(r: Rng): Graph {
+  const shape = randomShape(r);
+  const other = r.int(0, 2) === 0 ? shape.map((d, i) => (i === shape.length - 1 ? d : 1)) : shape;
+  const clamps: Array<[number, number]> = [[-2147483648, 2147483647], [0, 2147483647], [0, 6], [-1, 1]];
+  return singleOpGraph('DIV', { clamp: clamps[r.int(0, 3)]! }, [{ shape, dtype: 'int32' }, { shape: other, dtype: 'int32' }], { shape, dtype: 'int32' });
+}

@@ -9,6 +9,7 @@ import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
   squaredDifference32Case,
+  div32Case,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, loadLibrary, overlappedPlacement, runKernel, type Library } from './kernel-harness.js';
@@ -300,6 +301,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['RESIZE_BILINEAR', resizeBilinearCase],
   ['ABS int16 unquantized', (r) => abs16Case(r, false, true)],
   ['SQUARED_DIFFERENCE int32', squaredDifference32Case],
+  ['DIV int32', div32Case],
 ];
 
 const CASES = 12;

@@ -1,7 +1,7 @@
 // Lowers parsed TFLite operators to IR ops: checks arity, normalizes options into attrs (explicit pads,
 // clamps, resolved axes, constant parameter tensors read), then derives quantization params.
 import { ModelFormatError, UnsupportedError } from '../../errors.js';
-import { floatActivationClamp } from '../../ir/float.js';
+import { floatActivationClamp, int32ActivationClamp } from '../../ir/float.js';
 import type { AnyOp, Graph, Tensor } from '../../ir/graph.js';
 import type { Clamp, MeanAttrs, OpAttrs, OpKind, OpParams, Padding } from '../../ir/ops.js';
 import type { DeriveContext } from '../../ir/params/types.js';
@@ -183,6 +183,7 @@ class NodeView {
     }
     const range = dtypeRange(out.dtype);
     if (activation === 'NONE') return range;
+    if (out.dtype === 'int32' && out.quant === null) return int32ActivationClamp(activation);
     const scale = out.quant?.scales[0];
     if (scale === undefined || !(scale > 0 && Number.isFinite(scale))) {
       throw this.malformed(`output tensor ${out.id} needs a positive quantization scale for fused ${activation}`, { tensor: out.id });

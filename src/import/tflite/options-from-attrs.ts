@@ -3,7 +3,7 @@
 import { UnsupportedError } from '../../errors.js';
 import type { AnyOp, Tensor } from '../../ir/graph.js';
 import type { Clamp, Padding } from '../../ir/ops.js';
-import { floatActivationClamp } from '../../ir/float.js';
+import { floatActivationClamp, int32ActivationClamp } from '../../ir/float.js';
 import { activationClamp, dtypeRange, type FusedActivation } from '../../ir/quant.js';
 import { convOutSize, paddingFor } from '../../ir/shapes.js';
 import type { OptionValues } from './options.js';
@@ -113,9 +113,10 @@ export function optionValuesFor(op: AnyOp, index: number, tensors: readonly Tens
 /** The first fused activation whose clamp equals the given one (several can coincide; any reproduces it). */
 function activationCode(clamp: Clamp, output: Tensor, where: string): number {
   const dtype = output.dtype;
-  if (dtype === 'float32') {
+  const unquantizedInt32 = dtype === 'int32' && output.quant === null;
+  if (dtype === 'float32' || unquantizedInt32) {
     for (const candidate of CANDIDATE_ACTIVATIONS) {
-      const c = floatActivationClamp(candidate);
+      const c = unquantizedInt32 ? int32ActivationClamp(candidate) : floatActivationClamp(candidate);
       if (c[0] === clamp[0] && c[1] === clamp[1]) return ACTIVATIONS.indexOf(candidate);
     }
   }

@@ -629,17 +629,30 @@ function deriveMul(ctx: DeriveContext<'MUL'>): MulParams | null {
 export const DIV_MAX_OUTPUT_SHIFT = 23;
 
 /**
- * DIV (TFLM div.cc CalculateOpDataDiv): float32, or int8 in and out (int32 and int16 refused by name);
+ * DIV (TFLM div.cc CalculateOpDataDiv): float32, unquantized int32, or int8 in and out (int16 refused by name);
  * input 1 scale / (input 2 scale x output scale) in float32, then QuantizeMultiplier; broadcasting up to
  * 5-D (BroadcastDivSlow).
  */
 function deriveDiv(ctx: DeriveContext<'DIV'>): MulParams | null {
+  if (input(ctx, 0, 'input 1').dtype === 'int32') return deriveDivInt32(ctx);
   const operands = binaryOperands(ctx, 5);
   if (!operands) return null;
   const { a, b, out, outT } = operands;
   const real = Math.fround(Math.fround(a.scale) / Math.fround(Math.fround(b.scale) * Math.fround(out.scale)));
   const q = requantMultiplier({ ctx, tensor: outT, what: 'output (input 1 scale / (input 2 scale x output scale))' }, real, DIV_MAX_OUTPUT_SHIFT);
   return { input1Offset: -a.zeroPoint, input2Offset: -b.zeroPoint, outputOffset: out.zeroPoint, outputMultiplier: q.multiplier, outputShift: q.shift };
+}
+
+/** TFLM's unquantized int32 DIV (DivPrepare: no quantization on either input): the s32 kernel reads no offsets or multiplier. */
+function deriveDivInt32(ctx: DeriveContext<'DIV'>): MulParams {
+  checkInputCount(ctx, 2, 2);
+  const a = input(ctx, 0, 'input 1'), b = input(ctx, 1, 'input 2'), outT = output(ctx);
+  for (const t of [a, b, outT]) requireDtype(ctx, t, ['int32']);
+  for (const t of [a, b]) if (t.quant !== null) throw unsupported(ctx, `int32 DIV runs unquantized only (TFLM div.cc), tensor ${t.id} is quantized`, t);
+  const [lo, hi] = ctx.op.attrs.clamp;
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi || lo < -2147483648 || hi > 2147483647) throw formatError(ctx, `activation clamp [${lo}, ${hi}] is not a valid int32 range`);
+  checkBroadcast(ctx, a, b, outT, 5);
+  return { input1Offset: 0, input2Offset: 0, outputOffset: 0, outputMultiplier: 0, outputShift: 0 };
 }
 
 /**

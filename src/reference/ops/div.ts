@@ -1,4 +1,4 @@
-// DIV on int8 with broadcasting as TFLM's div.h DivElementwise / BroadcastDivSlowQuantized: the quotient
+// DIV on int8 (and unquantized int32) with broadcasting as TFLM's div.h DivElementwise / BroadcastDivSlowQuantized: the quotient
 // of the offset inputs through GetReciprocal of the divisor, then the output multiplier.
 import { countLeadingSignBits, getReciprocal, multiplyByQuantizedMultiplierGreaterThanOne, roundingDivideByPOTArm } from '../../ir/fixedpoint.js';
 import type { MulParams } from '../../ir/ops.js';
@@ -26,6 +26,14 @@ export function divQuotient(a: number, b: number, p: MulParams): number {
   return roundingDivideByPOTArm(saturatingRoundingDoublingHighMul(unscaled, p.outputMultiplier), -totalShift);
 }
 
+/**
+ * TFLM's unquantized int32 Div: C++ a / b (truncating toward zero). A zero divisor and INT32_MIN / -1 are
+ * undefined in C++; we give what Cortex-M's SDIV gives (0, and INT32_MIN), the same on every engine.
+ */
+export function divInt32(a: number, b: number): number {
+  return b === 0 ? 0 : (a / b) | 0;
+}
+
 export const div: RefKernel<'DIV'> = (op, inputs, outputs) => {
   const a = inputs[0]!, b = inputs[1]!, out = outputs[0]!;
   const x1 = intData(op.kind, a, 'input 1'), x2 = intData(op.kind, b, 'input 2'), y = intData(op.kind, out, 'output');
@@ -34,8 +42,9 @@ export const div: RefKernel<'DIV'> = (op, inputs, outputs) => {
   const map1 = same ? null : broadcastIndexMap(a.shape, out.shape);
   const map2 = same ? null : broadcastIndexMap(b.shape, out.shape);
   const [lo, hi] = op.attrs.clamp;
+  const quotient = y instanceof Int32Array ? (p: number, q: number) => divInt32(p, q) : (p: number, q: number) => op.params.outputOffset + divQuotient(p, q, op.params);
   for (let i = 0; i < y.length; i++) {
-    const v = op.params.outputOffset + divQuotient(x1[map1 ? map1[i]! : i]!, x2[map2 ? map2[i]! : i]!, op.params);
+    const v = quotient(x1[map1 ? map1[i]! : i]!, x2[map2 ? map2[i]! : i]!);
     y[i] = v < lo ? lo : v > hi ? hi : v;
   }
 };

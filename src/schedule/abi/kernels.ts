@@ -114,6 +114,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   lstm_s16: { record: 'lstm', ops: ['UNIDIRECTIONAL_SEQUENCE_LSTM'], variant: 'default', summary: '16x8: int16 activations, int8 weights, int64 bias and accumulator; as lstm_s8' },
   lut_s8: { record: 'lut_s8', ops: ['ELU'], variant: 'default', summary: `int8 256-entry table from Prepare; ${ELEMENTWISE}` },
   div_s8: { record: 'mul', ops: ['DIV'], variant: 'default', summary: `int8, 1 / divisor by GetReciprocal, broadcasting; ${ELEMENTWISE}` },
+  div_s32: { record: 'mul', ops: ['DIV'], variant: 'default', summary: `unquantized int32 a / b truncating (x / 0 = 0, INT32_MIN / -1 = INT32_MIN as Cortex-M's SDIV), broadcasting; ${ELEMENTWISE}` },
   log_softmax_s8: { record: 'log_softmax', ops: ['LOG_SOFTMAX'], variant: 'default', summary: 'int8; per row: max, sum of exps, log, write pass' },
   batch_matmul_s8: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int8 batched matrix product, int32 accumulator, batch dims broadcast' },
   batch_matmul_s16: { record: 'batch_matmul', ops: ['BATCH_MATMUL'], variant: 'default', summary: 'int16 batched matrix product, int64 accumulator, batch dims broadcast' },
