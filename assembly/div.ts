@@ -32,26 +32,12 @@ function divOne(args: usize, a: i32, b: i32): i32 {
   return clampI32(v, arg(args, MUL_ACT_MIN), arg(args, MUL_ACT_MAX));
 }
 
-export function div_s8(args: usize): void {
-  const x = ptr(args, MUL_INPUT1), w = ptr(args, MUL_INPUT2), y = ptr(args, MUL_OUTPUT), size = arg(args, MUL_SIZE);
-  if (arg(args, MUL_FLAT) != 0) {
-    for (let i = 0; i < size; i++) store<i8>(y + <usize>i, <i8>divOne(args, <i32>load<i8>(x + <usize>i), <i32>load<i8>(w + <usize>i)));
-    return;
-  }
-  // Nested over the six output dims, both input offsets from the strides (0 on broadcast dims).
-  const sh = args + <usize>MUL_OUT_SHAPE, s1 = args + <usize>MUL_IN1_STRIDES, s2 = args + <usize>MUL_IN2_STRIDES;
-  const d0 = load<i32>(sh), d1 = load<i32>(sh, 4), d2 = load<i32>(sh, 8), d3 = load<i32>(sh, 12), d4 = load<i32>(sh, 16), d5 = load<i32>(sh, 20);
-  let i = 0;
-  for (let a = 0; a < d0; a++) for (let b = 0; b < d1; b++) for (let c = 0; c < d2; c++) for (let d = 0; d < d3; d++) for (let e = 0; e < d4; e++) {
-    let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
-    let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
-    for (let f = 0; f < d5; f++) {
-      store<i8>(y + <usize>i, <i8>divOne(args, <i32>load<i8>(x + <usize>i1), <i32>load<i8>(w + <usize>i2)));
-      i++;
-      i1 += load<i32>(s1, 20);
-      i2 += load<i32>(s2, 20);
-    }
-  }
+/** One output element of T (i8: the quantized quotient; i32: the unquantized one, then the clamp). */
+// @ts-ignore: decorator
+@inline
+function divAt<T>(args: usize, a: i32, b: i32): i32 {
+  if (sizeof<T>() == 4) return clampI32(divS32One(a, b), arg(args, MUL_ACT_MIN), arg(args, MUL_ACT_MAX));
+  return divOne(args, a, b);
 }
 
 /** Unquantized int32 DIV: a / b truncating; x / 0 gives 0 and INT32_MIN / -1 gives INT32_MIN (Cortex-M's SDIV), where i32.div_s would trap. */
@@ -63,11 +49,13 @@ function divS32One(a: i32, b: i32): i32 {
   return a / b;
 }
 
-export function div_s32(args: usize): void {
+/** The element walk shared by div_s8 and div_s32: flat, or nested over the six output dims with both input offsets from the strides (0 on broadcast dims). */
+// @ts-ignore: decorator
+@inline
+function divWalk<T>(args: usize): void {
   const x = ptr(args, MUL_INPUT1), w = ptr(args, MUL_INPUT2), y = ptr(args, MUL_OUTPUT), size = arg(args, MUL_SIZE);
-  const lo = arg(args, MUL_ACT_MIN), hi = arg(args, MUL_ACT_MAX);
   if (arg(args, MUL_FLAT) != 0) {
-    for (let i = 0; i < size; i++) store<i32>(y + (<usize>i << 2), clampI32(divS32One(load<i32>(x + (<usize>i << 2)), load<i32>(w + (<usize>i << 2))), lo, hi));
+    for (let i = 0; i < size; i++) store<T>(y + (<usize>i << alignof<T>()), <T>divAt<T>(args, <i32>load<T>(x + (<usize>i << alignof<T>())), <i32>load<T>(w + (<usize>i << alignof<T>()))));
     return;
   }
   const sh = args + <usize>MUL_OUT_SHAPE, s1 = args + <usize>MUL_IN1_STRIDES, s2 = args + <usize>MUL_IN2_STRIDES;
@@ -77,10 +65,18 @@ export function div_s32(args: usize): void {
     let i1 = a * load<i32>(s1) + b * load<i32>(s1, 4) + c * load<i32>(s1, 8) + d * load<i32>(s1, 12) + e * load<i32>(s1, 16);
     let i2 = a * load<i32>(s2) + b * load<i32>(s2, 4) + c * load<i32>(s2, 8) + d * load<i32>(s2, 12) + e * load<i32>(s2, 16);
     for (let f = 0; f < d5; f++) {
-      store<i32>(y + (<usize>i << 2), clampI32(divS32One(load<i32>(x + (<usize>i1 << 2)), load<i32>(w + (<usize>i2 << 2))), lo, hi));
+      store<T>(y + (<usize>i << alignof<T>()), <T>divAt<T>(args, <i32>load<T>(x + (<usize>i1 << alignof<T>())), <i32>load<T>(w + (<usize>i2 << alignof<T>()))));
       i++;
       i1 += load<i32>(s1, 20);
       i2 += load<i32>(s2, 20);
     }
   }
+}
+
+export function div_s8(args: usize): void {
+  divWalk<i8>(args);
+}
+
+export function div_s32(args: usize): void {
+  divWalk<i32>(args);
 }
