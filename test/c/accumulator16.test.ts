@@ -7,9 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { runDefault, singleOpGraph } from '../plan/overlap-harness.js';
-import { disjointPlacement, loadLibrary, runKernel } from '../wasm/kernel-harness.js';
-import { kernelJob, runJobsOnHost, runJobsOnQemu } from './kernel-harness.js';
-import { haveTools } from './toolchain.js';
+import { kernelEngineTests } from './kernel-engines.js';
 
 const FULL16: [number, number] = [-32768, 32767];
 const IN_SCALE = 2 ** -10, W_SCALE = 2 ** -7;
@@ -65,29 +63,10 @@ describe('16x8 accumulators past 2^31 (int32 partial sums of 256 taps into int64
     for (const c of cases) expect(Buffer.compare(runDefault(c.graph, c.inputs), c.want), c.name).toBe(0);
   });
 
-  it('the wasm library gives them (SIMD with and without tables, scalar)', async () => {
-    for (const target of ['simd', 'scalar'] as const) {
-      const lib = await loadLibrary(target);
-      for (const c of cases) {
-        for (const qparams of target === 'simd' ? [true, false] : [false]) {
-          const got = runKernel(lib, c.graph, disjointPlacement(c.graph), c.inputs, 'default', { qparams });
-          expect(Buffer.compare(got.output, c.want), `${c.name}: ${target}${qparams ? ' with tables' : ''} (${got.symbol})`).toBe(0);
-        }
-      }
-    }
+  kernelEngineTests(cases, {
+    tool: '16x8 accumulators', seed: 0x3c,
+    wasm: 'the wasm library gives them (SIMD with and without tables, scalar)',
+    host: 'the C kernels give them on the host with ASan + UBSan',
+    qemu: "the C kernels give them on QEMU's Cortex-M4F (SMLAD paths)",
   });
-
-  const jobs = () => cases.flatMap((c, i) => [true, false].map((fastPaths) => ({ c, job: kernelJob(c.graph, disjointPlacement(c.graph), c.inputs, 'default', `${c.name}${fastPaths ? '' : ' (no fast paths)'}`, 0x3c + i, fastPaths) })));
-
-  it.skipIf(!haveTools('16x8 accumulators (host C)', ['gcc', 'ar']))('the C kernels give them on the host with ASan + UBSan', () => {
-    const all = jobs();
-    const results = runJobsOnHost(all.map((j) => j.job));
-    all.forEach((j, i) => expect(Buffer.compare(results[i]!.output, j.c.want), `${j.job.label} (${results[i]!.symbol})`).toBe(0));
-  }, 300_000);
-
-  it.skipIf(!haveTools('16x8 accumulators (qemu)', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'qemu-system-arm']))('the C kernels give them on QEMU\'s Cortex-M4F (SMLAD paths)', () => {
-    const all = jobs();
-    const results = runJobsOnQemu(all.map((j) => j.job));
-    all.forEach((j, i) => expect(Buffer.compare(results[i]!.output, j.c.want), `${j.job.label} (${results[i]!.symbol})`).toBe(0));
-  }, 300_000);
 });

@@ -8,9 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TinyforgeError } from '../../src/errors.js';
 import type { DType, Graph } from '../../src/ir/graph.js';
 import { rng, runDefault, randomInputs, singleOpGraph, type TSpec } from '../plan/overlap-harness.js';
-import { disjointPlacement, loadLibrary, runKernel } from '../wasm/kernel-harness.js';
-import { kernelJob, runJobsOnHost, runJobsOnQemu } from './kernel-harness.js';
-import { haveTools } from './toolchain.js';
+import { kernelEngineTests } from './kernel-engines.js';
 
 const FULL: [number, number] = [-128, 127];
 const IN_SCALE = 0.5;
@@ -145,29 +143,10 @@ describe('requantization multipliers at the edge of TFLM\'s range', () => {
     return { name, graph, inputs, want: runDefault(graph, inputs) };
   });
 
-  it('accepted: the wasm library gives the reference\'s bytes (SIMD with and without tables, scalar)', async () => {
-    for (const target of ['simd', 'scalar'] as const) {
-      const lib = await loadLibrary(target);
-      for (const c of cases) {
-        for (const qparams of target === 'simd' ? [true, false] : [false]) {
-          const got = runKernel(lib, c.graph, disjointPlacement(c.graph), c.inputs, 'default', { qparams });
-          expect(Buffer.compare(got.output, c.want), `${c.name}: ${target}${qparams ? ' with tables' : ''} (${got.symbol})`).toBe(0);
-        }
-      }
-    }
+  kernelEngineTests(cases, {
+    tool: 'requant range', seed: 0x5a,
+    wasm: "accepted: the wasm library gives the reference's bytes (SIMD with and without tables, scalar)",
+    host: "accepted: the C kernels give the reference's bytes on the host with ASan + UBSan",
+    qemu: "accepted: the C kernels give the reference's bytes on QEMU's Cortex-M4F (DSP paths)",
   });
-
-  const jobs = () => cases.flatMap((c, i) => [true, false].map((fastPaths) => ({ c, job: kernelJob(c.graph, disjointPlacement(c.graph), c.inputs, 'default', `${c.name}${fastPaths ? '' : ' (no fast paths)'}`, 0x5a + i, fastPaths) })));
-
-  it.skipIf(!haveTools('requant range (host C)', ['gcc', 'ar']))('accepted: the C kernels give the reference\'s bytes on the host with ASan + UBSan', () => {
-    const all = jobs();
-    const results = runJobsOnHost(all.map((j) => j.job));
-    all.forEach((j, i) => expect(Buffer.compare(results[i]!.output, j.c.want), `${j.job.label} (${results[i]!.symbol})`).toBe(0));
-  }, 300_000);
-
-  it.skipIf(!haveTools('requant range (qemu)', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'qemu-system-arm']))('accepted: the C kernels give the reference\'s bytes on QEMU\'s Cortex-M4F (DSP paths)', () => {
-    const all = jobs();
-    const results = runJobsOnQemu(all.map((j) => j.job));
-    all.forEach((j, i) => expect(Buffer.compare(results[i]!.output, j.c.want), `${j.job.label} (${results[i]!.symbol})`).toBe(0));
-  }, 300_000);
 });
