@@ -87,8 +87,8 @@ export function trainSupernetEpoch(net: Supernet, train: Dataset, epoch: number,
   const phase = phaseOf(options.schedule, epoch);
   const now = options.now ?? (() => performance.now());
   const start = now();
-  // the width phase shrinks the expansion: keep its most important channels first (sorted each epoch)
-  if (phase === 'width') net.sortChannels();
+  // the width phase shrinks the expansion and the width: keep the most important channels first (sorted each epoch)
+  if (phase === 'width') net.sortChannels(options.optimizer);
   const rng = new Xorshift32(seed * 7919 + epoch);
   const members = phase === 'largest' ? 1 : options.membersPerStep;
   const classes = net.space.classes;

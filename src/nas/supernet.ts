@@ -2,8 +2,8 @@
 // space's largest member, every member a slice of it. Elastic kernel: the largest depthwise kernel's centre,
 // cropped step by step to each smaller kernel and mixed by a learned k²×k² transform per kernel size;
 // elastic depth: a stage runs its first d blocks; elastic expand ratio: the first channels of the expansion,
-// sorted by importance (L1 norm of the project weights reading them) before shrinking; elastic width
-// multiplier: the first channels of every layer; elastic resolution: the input resized. Batch norm uses the
+// elastic width multiplier: the first channels of every layer; both sorted by importance (L1 norm of the weights
+// reading them, `sortChannels`) before shrinking; elastic resolution: the input resized. Batch norm uses the
 // batch's statistics while training; a member is evaluated with statistics re-calibrated for it
 // (`calibrate`), as Once-for-All does. Same layer structure as the int8 member of build.ts.
 import * as tf from '@tensorflow/tfjs-core';
@@ -46,6 +46,33 @@ export interface MemberLayer {
   weight: tf.Tensor;
   gamma: tf.Tensor;
   beta: tf.Tensor;
+}
+
+/** Channels that take one permutation together: every tensor indexed by them, and the weights that read them. */
+interface ChannelGroup {
+  tensors: Array<{ v: tf.Variable; axis: number }>;
+  readers: Array<{ v: tf.Variable; axis: number }>;
+}
+
+const bn = (l: Layer) => [{ v: l.gamma, axis: 0 }, { v: l.beta, axis: 0 }];
+
+/**
+ * The optimizer's state tensors per variable: tfjs optimizers keep one slot array per kind of state (Adam's
+ * first and second moments), indexed like the variable list `minimize` was given; a slot is used only if its
+ * shape is the variable's.
+ */
+function optimizerSlots(optimizer: tf.Optimizer | undefined, variables: readonly tf.Variable[]): Map<tf.Variable, tf.Variable[]> {
+  const slots = new Map<tf.Variable, tf.Variable[]>();
+  if (!optimizer) return slots;
+  for (const value of Object.values(optimizer)) {
+    if (!Array.isArray(value) || value.length !== variables.length) continue;
+    value.forEach((slot: unknown, i) => {
+      const s = (slot as { variable?: unknown } | null)?.variable;
+      const v = variables[i]!;
+      if (s instanceof tf.Variable && s.shape.length === v.shape.length && s.shape.every((d: number, k: number) => d === v.shape[k])) slots.set(v, [...(slots.get(v) ?? []), s]);
+    });
+  }
+  return slots;
 }
 
 /** Channels of a member's layers: stem, each stage's output, head (not scaled). */
@@ -217,27 +244,59 @@ export class Supernet {
   }
 
   /**
-   * Re-orders every block's expansion channels by importance, most important first (Once-for-All's channel
-   * sorting): the L1 norm of the project weights reading each channel. The same permutation is applied to the
-   * expand conv's outputs, the depthwise conv and both batch norms, so the full network computes the same
-   * function; a smaller expand ratio then keeps the most important channels.
+   * Re-orders channels by importance, most important first (Once-for-All's channel sorting), so a smaller expand
+   * ratio or width multiplier keeps the most important ones: every block's expansion channels, and (elastic width)
+   * the stem's and every block's output channels. A channel's importance is the L1 norm of the weights reading it
+   * (OFA's rule: the project conv for an expansion channel; every expand conv, the head or the classifier for an
+   * output channel). Each permutation is applied to everything indexed by those channels (the producing conv and
+   * its batch norm, the readers' input axis; a residual ADD's operands share one), so the full network computes the
+   * same function. `optimizer`: its per-variable state (Adam's moments) is permuted with the variables, else
+   * the next steps would push each channel with another channel's momentum.
    */
-  sortChannels(): void {
+  sortChannels(optimizer?: tf.Optimizer): void {
+    const slots = optimizerSlots(optimizer, this.variables);
     tf.tidy(() => {
-      for (const stage of this.blocks) {
-        for (const b of stage) {
-          const importance = tf.sum(tf.abs(b.project.weight), [0, 1, 3]);
-          const order = tf.topk(importance, importance.shape[0]!).indices;
-          b.expand.weight.assign(tf.gather(b.expand.weight, order, 3));
-          b.expand.gamma.assign(tf.gather(b.expand.gamma, order));
-          b.expand.beta.assign(tf.gather(b.expand.beta, order));
-          b.dw.weight.assign(tf.gather(b.dw.weight, order, 2));
-          b.dw.gamma.assign(tf.gather(b.dw.gamma, order));
-          b.dw.beta.assign(tf.gather(b.dw.beta, order));
-          b.project.weight.assign(tf.gather(b.project.weight, order, 2));
+      for (const group of this.channelGroups()) {
+        const importance = group.readers
+          .map(({ v, axis }) => tf.sum(tf.abs(v), v.shape.map((_, i) => i).filter((i) => i !== axis)))
+          .reduce((a, b) => tf.add(a, b));
+        const order = tf.topk(importance, importance.shape[0]!).indices;
+        for (const { v, axis } of group.tensors) {
+          for (const t of [v, ...(slots.get(v) ?? [])]) t.assign(tf.gather(t, order, axis));
         }
       }
     });
+  }
+
+  /** The channel sets sorting permutes: each block's expansion, then the width-elastic output channels. */
+  private channelGroups(): ChannelGroup[] {
+    const expansions = this.blocks.flat().map((b): ChannelGroup => ({
+      tensors: [{ v: b.expand.weight, axis: 3 }, ...bn(b.expand), { v: b.dw.weight, axis: 2 }, ...bn(b.dw), { v: b.project.weight, axis: 2 }],
+      readers: [{ v: b.project.weight, axis: 2 }],
+    }));
+    // output channels: a set per producer (the stem, each block's project); a residual ADD joins its operands' sets
+    const outputs: ChannelGroup[] = [];
+    const produced = (l: Layer): ChannelGroup => {
+      const g: ChannelGroup = { tensors: [{ v: l.weight, axis: 3 }, ...bn(l)], readers: [] };
+      outputs.push(g);
+      return g;
+    };
+    const reads = (g: ChannelGroup, v: tf.Variable, axis: number) => (g.tensors.push({ v, axis }), g.readers.push({ v, axis }));
+    const full = memberChannels(this.space, this.largest.width);
+    let current = produced(this.stem);
+    let channels = full.stem;
+    this.blocks.forEach((stage, si) => {
+      stage.forEach((b, j) => {
+        reads(current, b.expand.weight, 2); // every block of a stage shares its set, so elastic depth reads the same order
+        const residual = j > 0 || (this.space.stages[si]!.stride === 1 && channels === full.stages[si]);
+        if (residual) current.tensors.push({ v: b.project.weight, axis: 3 }, ...bn(b.project));
+        else current = produced(b.project);
+      });
+      channels = full.stages[si]!;
+    });
+    if (this.head) reads(current, this.head.weight, 2);
+    else reads(current, this.classifier.weight, 1);
+    return [...expansions, ...outputs];
   }
 
   /** Model inputs of a member: the images resized (bilinear, src/data) to its resolution, [N, r, r, C] in [0, 1]. */

@@ -80,9 +80,44 @@ describe.skipIf(!present)('supernet on Fashion-MNIST', () => {
     net.dispose();
     optimizer.dispose();
   }, 300_000);
+});
 
-  it('channel sorting leaves the full network\'s logits unchanged and puts the largest L1 first', () => {
-    const net = new Supernet(space, 2);
+// Channel sorting on a space whose stem and first stage are joined by a residual ADD (stride 1, 16 channels
+// each at width 1): one permutation for the stem, both blocks' outputs and every reader of them.
+describe('channel importance sorting (expansion and width)', () => {
+  const residualSpace = parseSpace({
+    ...TINY_SPACE,
+    widths: [0.5, 1],
+    stemChannels: 16,
+    stages: [
+      { channels: 16, stride: 1, depths: [1, 2] },
+      { channels: 24, stride: 2, depths: [1, 2] },
+    ],
+  });
+  const valuesOf = (net: Supernet, name: string) => {
+    const v = net.variables[net.names.indexOf(name)]!;
+    return { shape: v.shape, values: Array.from(v.dataSync()) };
+  };
+  /** Per channel along `axis`: its values, in element order. */
+  const channelsOf = ({ shape, values }: { shape: number[]; values: number[] }, axis: number) => {
+    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const out: number[][] = Array.from({ length: shape[axis]! }, () => []);
+    values.forEach((x, e) => out[Math.floor(e / stride) % shape[axis]!]!.push(x));
+    return out;
+  };
+  /** Channel indices by the summed L1 norm of the readers' weights, largest first (computed here, not by sortChannels). */
+  const importanceOrder = (readers: Array<{ shape: number[]; values: number[] }>, axis: number) => {
+    const l1 = channelsOf(readers[0]!, axis).map(() => 0);
+    for (const r of readers) channelsOf(r, axis).forEach((c, i) => (l1[i]! += c.reduce((s, x) => s + Math.abs(x), 0)));
+    return l1.map((_, i) => i).sort((a, b) => l1[b]! - l1[a]!);
+  };
+
+  beforeAll(async () => {
+    await useTrainBackend();
+  });
+
+  it("leaves the largest member's logits unchanged", () => {
+    const net = new Supernet(residualSpace, 2);
     const x = tf.randomUniform([4, 20, 20, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
     const largest = net.largestArch;
     const before = net.forward(largest, x, { kind: 'batch' }).arraySync();
@@ -90,5 +125,50 @@ describe.skipIf(!present)('supernet on Fashion-MNIST', () => {
     const after = net.forward(largest, x, { kind: 'batch' }).arraySync();
     before.forEach((row, i) => row.forEach((v, j) => expect(after[i]![j]!).toBeCloseTo(v, 4)));
     net.dispose();
+  });
+
+  it('puts the channels with the largest L1 norm of the weights reading them first, one order per residual group', () => {
+    const net = new Supernet(residualSpace, 3);
+    const before = Object.fromEntries(net.names.map((n) => [n, valuesOf(net, n)]));
+    // the stem, s0b0 and s0b1 outputs are one group (residual ADDs), read by every stage-0 block's expand and s1b0's
+    const groupOrder = importanceOrder(['s0b0_expand/weight', 's0b1_expand/weight', 's1b0_expand/weight'].map((n) => before[n]!), 2);
+    // s0b0's expansion: read by its project conv
+    const expandOrder = importanceOrder([before['s0b0_project/weight']!], 2);
+    expect(groupOrder).not.toEqual(groupOrder.slice().sort((a, b) => a - b));
+    net.sortChannels();
+    // a channel's values as a sorted list: a weight sorted along two axes (expand: input and expansion) keeps them
+    const asSets = (cs: number[][]) => cs.map((c) => c.slice().sort((a, b) => a - b));
+    const permuted = (name: string, axis: number, order: number[]) =>
+      expect(asSets(channelsOf(valuesOf(net, name), axis))).toEqual(asSets(order.map((i) => channelsOf(before[name]!, axis)[i]!)));
+    permuted('stem/weight', 3, groupOrder);
+    permuted('s0b0_project/weight', 3, groupOrder);
+    permuted('s0b1_project/weight', 3, groupOrder);
+    permuted('s1b0_expand/weight', 2, groupOrder);
+    permuted('s0b0_expand/weight', 3, expandOrder);
+    permuted('s0b0_dw/weight', 2, expandOrder);
+    // width 0.5 keeps the first 8 of the 16: the top 8 by importance
+    const kept = channelsOf(valuesOf(net, 'stem/weight'), 3).slice(0, 8);
+    expect(kept).toEqual(groupOrder.slice(0, 8).map((i) => channelsOf(before['stem/weight']!, 3)[i]!));
+    net.dispose();
+  });
+
+  it("permutes the optimizer's moments with the weights: the next Adam step is the one the unsorted net takes", () => {
+    const x = tf.randomUniform([8, 16, 16, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4);
+    const nets = [new Supernet(residualSpace, 4), new Supernet(residualSpace, 4)];
+    const largest = nets[0]!.largestArch;
+    const logits = nets.map((net, k) => {
+      const optimizer = tf.train.adam(1e-2);
+      const step = () => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, net.forward(largest, x, { kind: 'batch' })) as tf.Scalar, false, net.variables);
+      step();
+      step();
+      if (k === 1) net.sortChannels(optimizer);
+      step();
+      const out = net.forward(largest, x, { kind: 'batch' }).arraySync();
+      optimizer.dispose();
+      net.dispose();
+      return out;
+    });
+    logits[0]!.forEach((row, i) => row.forEach((v, j) => expect(logits[1]![i]![j]!).toBeCloseTo(v, 3)));
   });
 });
