@@ -55,6 +55,8 @@ export interface MlpJson {
   heldOutPairs: number;
   /** Root-mean-square error on the held-out pairs, in accuracy points (percent). */
   heldOutRmsePoints: number;
+  /** The held-out labels' own binomial noise (`labelNoisePoints`): the RMSE a perfect predictor would show; absent when the pairs do not say how many images measured them. */
+  labelNoisePoints?: number;
 }
 
 export class MlpAccuracyPredictor implements AccuracyPredictor {
@@ -66,7 +68,8 @@ export class MlpAccuracyPredictor implements AccuracyPredictor {
     readonly space: SearchSpace,
     readonly json: MlpJson,
   ) {
-    this.label = `accuracy (fraction) predicted by an MLP trained on ${json.trainPairs} supernet-measured members, held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points`;
+    const noise = json.labelNoisePoints === undefined ? '' : ` (labels' own noise ${json.labelNoisePoints.toFixed(2)})`;
+    this.label = `accuracy (fraction) predicted by an MLP trained on ${json.trainPairs} supernet-measured members, held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points${noise}`;
     if (json.inputs !== encodingLength(space)) {
       throw new ModelFormatError(`accuracy predictor takes ${json.inputs} inputs, space ${space.name} encodes a member in ${encodingLength(space)}`, { inputs: json.inputs, expected: encodingLength(space) });
     }
@@ -119,6 +122,18 @@ export interface MeasuredMember {
   arch: Arch;
   /** Accuracy measured from the supernet (fraction). */
   accuracy: number;
+  /** Images it was measured on (its binomial noise), when known. */
+  images?: number;
+}
+
+/**
+ * The noise of accuracies measured on finite image sets, in points: the root mean of each pair's binomial
+ * variance p(1 - p) / n. Even a predictor that knew every member's true accuracy would show this RMSE against
+ * the measured labels; null when a pair does not say how many images measured it.
+ */
+export function labelNoisePoints(pairs: readonly MeasuredMember[]): number | null {
+  if (pairs.length === 0 || pairs.some((p) => p.images === undefined || p.images < 1)) return null;
+  return 100 * Math.sqrt(pairs.reduce((s, p) => s + (p.accuracy * (1 - p.accuracy)) / p.images!, 0) / pairs.length);
 }
 
 export interface TrainPredictorOptions {
@@ -149,6 +164,7 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
   const trainX = xs.slice(nHeld);
   const trainY = ys.slice(nHeld);
   const offset = trainY.reduce((a, b) => a + b, 0) / trainY.length;
+  const noise = labelNoisePoints(order.slice(0, nHeld).map((i) => pairs[i]!));
   const sizes = [encodingLength(space), ...(options.hidden ?? [32, 32]), 1];
   const layers: Dense[] = sizes.slice(1).map((outputs, k) => {
     const inputs = sizes[k]!;
@@ -208,5 +224,6 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
     trainPairs: trainX.length,
     heldOutPairs: nHeld,
     heldOutRmsePoints: rmsePoints(layers, xs.slice(0, nHeld), ys.slice(0, nHeld), offset),
+    ...(noise === null ? {} : { labelNoisePoints: noise }),
   };
 }

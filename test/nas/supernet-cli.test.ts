@@ -107,10 +107,14 @@ describe.runIf(fashion)('nas train / export / accuracy / search on a supernet', 
     expect(before.stderr).toBe('');
     expect(JSON.parse(before.stdout).scoreLabel).toMatch(/MACs-as-proxy .*has no accuracy-predictor.json \(run tinyforge nas accuracy/);
 
-    const a = await cli('nas', 'accuracy', dir, '--samples', '10', '--eval-images', '64', '--calibration-images', '64', '--json');
+    // 300 of the val split's 6,000 images although training took only --limit 128 (they were capped at it)
+    const a = await cli('nas', 'accuracy', dir, '--samples', '10', '--eval-images', '300', '--calibration-images', '64', '--json');
     expect(a.stderr).toBe('');
     const acc = JSON.parse(a.stdout);
     expect(acc.samples).toBe(10);
+    expect(acc.evalImages).toBe(300);
+    expect(acc.labelNoisePoints).toBeGreaterThan(0);
+    expect(acc.labelNoisePoints).toBeLessThanOrEqual(100 * Math.sqrt(0.25 / 300));
     expect([acc.trainPairs, acc.heldOutPairs]).toEqual([8, 2]);
     expect(Number.isFinite(acc.heldOutRmsePoints)).toBe(true);
     const after = await cli('nas', 'search', dir, '--budget', '10', '--threads', '1', '--json');

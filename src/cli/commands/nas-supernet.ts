@@ -203,17 +203,20 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
     .description('Train the accuracy predictor: sample members, measure each from the supernet (batch norm re-calibrated) on held-out images, fit an MLP; report its held-out RMSE')
     .argument('<supernet>', 'the supernet folder (nas train --out); the predictor is written into it')
     .option('--samples <n>', 'distinct members measured', '100')
-    .option('--eval-images <n>', 'held-out (val split) images each member is measured on', '1000')
+    .option('--eval-images <n>', 'held-out (val split) images each member is measured on (0: the whole split; fewer images, more label noise)', '0')
     .option('--calibration-images <n>', 'training images the batch norms are re-calibrated on per member', '256')
     .option('--held-out <f>', 'share of the measured members held out for the RMSE', '0.2')
     .option('--seed <n>', 'seed of the sampled members and the MLP', '1')
-    .option('--json', 'print {samples, heldOutRmsePoints, pairs: [{arch, accuracy}]} on stdout')
+    .option('--json', 'print {samples, evalImages, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
     .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; heldOut: string; seed: string; json?: boolean }) => {
       const m = readManifest(dir);
       const samples = integerFlag(opts.samples, '--samples', 3);
       const heldOut = numberFlag(opts.heldOut, '--held-out', (v) => v > 0 && v < 1, 'in (0, 1)');
       const seed = integerFlag(opts.seed, '--seed', 0);
-      const val = take(dataOf(m, 'val', undefined), integerFlag(opts.evalImages, '--eval-images', 1));
+      // the whole val split (train's --limit caps training images, not these): each label's binomial noise shrinks as 1/sqrt(n)
+      const evalImages = integerFlag(opts.evalImages, '--eval-images', 0);
+      const wholeVal = loadDataset({ data: m.data.name, split: 'val', seed: m.data.seed, valFraction: m.data.valFraction });
+      const val = evalImages === 0 ? wholeVal : take(wholeVal, evalImages);
       const calib = take(dataOf(m, 'train'), integerFlag(opts.calibrationImages, '--calibration-images', 1));
       const t = await training();
       const { net } = loadNet(t, dir, m);
@@ -226,7 +229,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
           const arch = sampleArch(m.space, rng);
           if (seen.has(archKey(arch))) continue;
           seen.add(archKey(arch));
-          pairs.push({ arch, accuracy: net.accuracy(arch, net.calibrate(arch, calib), val) });
+          pairs.push({ arch, accuracy: net.accuracy(arch, net.calibrate(arch, calib), val), images: val.shape[0] });
           progress.update(pairs.length, samples);
         }
       } finally {
@@ -244,10 +247,11 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         trainPairs: predictor.trainPairs,
         heldOutPairs: predictor.heldOutPairs,
         heldOutRmsePoints: predictor.heldOutRmsePoints,
+        labelNoisePoints: predictor.labelNoisePoints ?? null,
         out: join(dir, PREDICTOR),
         pairs: pairs.map((p) => ({ arch: archKey(p.arch), accuracy: p.accuracy })),
       };
       if (opts.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); MLP held-out RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points on ${predictor.heldOutPairs} members; wrote ${report.out}\n`);
+      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); MLP held-out RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points on ${predictor.heldOutPairs} members (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points); wrote ${report.out}\n`);
     });
 }
