@@ -1,4 +1,4 @@
-// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
+// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--predictor-samples N] [--predictor-images N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
 // [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--agents evolution,random|none] [--json]`: the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
@@ -7,7 +7,9 @@
 // hand-designed reference nets (src/train/arch) trained on the same slice, among them the most accurate that fits
 // the budget. Every step is the CLI (dist/bin), so the figures are what a user gets. --json prints one array.
 // Without --supernet a small-schedule supernet (--supernet-epochs, default 1,1,1,1, on --supernet-limit images)
-// and its accuracy predictor are trained first into the work folder (kept there with --work).
+// and its accuracy predictor (--predictor-samples members, default 100, each measured on --predictor-images val
+// images, default 0: the whole split, 6,000, whose binomial noise is ~0.65 points at 50%) are trained first into
+// the work folder (kept there with --work).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,16 +67,16 @@ function measure(float: string, tmp: string, name: string, o: { data: string; fi
 }
 
 /** Without --supernet: a small-schedule supernet on fmnist-micro and its accuracy predictor, kept in the work folder. */
-function smallSupernet(work: string, epochs: string, limit: string): string {
+function smallSupernet(work: string, epochs: string, limit: string, samples: string, evalImages: string): string {
   const dir = join(work, `supernet-${epochs.replaceAll(',', '.')}-${limit}`);
   if (!existsSync(join(dir, 'manifest.json'))) {
     log(`supernet: training examples/nas/fmnist-micro.json, epochs ${epochs} on ${limit} images into ${dir}`);
     tf('nas', 'train', join(repo, 'examples', 'nas', 'fmnist-micro.json'), '--data', 'fashion-mnist', '--out', dir, '--epochs', epochs, '--limit', limit, '--json');
   }
   if (!existsSync(join(dir, 'accuracy-predictor.json'))) {
-    log('supernet: measuring 32 members for the accuracy predictor');
-    const a = tf('nas', 'accuracy', dir, '--samples', '32', '--eval-images', '300', '--calibration-images', '128', '--json');
-    log(`accuracy predictor: held-out RMSE ${a.heldOutRmsePoints} points`);
+    log(`supernet: measuring ${samples} members for the accuracy predictor`);
+    const a = tf('nas', 'accuracy', dir, '--samples', samples, '--eval-images', evalImages, '--calibration-images', '256', '--json');
+    log(`accuracy predictor: held-out RMSE ${a.heldOutRmsePoints} points on ${a.heldOutPairs} members; the labels' own noise ${a.labelNoisePoints} points (${a.evalImages} images each)`);
   }
   return dir;
 }
@@ -93,7 +95,7 @@ export function nasResults(argv: string[]): ResultRow[] {
   const work = option('--work', '');
   if (work !== '') mkdirSync(work, { recursive: true });
   const tmp = work !== '' ? work : mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
-  const supernet = argv.includes('--supernet') ? option('--supernet', '') : smallSupernet(tmp, option('--supernet-epochs', '1,1,1,1'), option('--supernet-limit', '1000'));
+  const supernet = argv.includes('--supernet') ? option('--supernet', '') : smallSupernet(tmp, option('--supernet-epochs', '1,1,1,1'), option('--supernet-limit', '1000'), option('--predictor-samples', '100'), option('--predictor-images', '0'));
   const rows: ResultRow[] = [];
 
   // reference nets: trained once on the slice, quantized and measured; each budget lists the best that fits

@@ -57,6 +57,8 @@ export interface MlpJson {
   heldOutRmsePoints: number;
   /** The held-out labels' own binomial noise (`labelNoisePoints`): the RMSE a perfect predictor would show; absent when the pairs do not say how many images measured them. */
   labelNoisePoints?: number;
+  /** Held-out RMSE of the training pairs' mean accuracy as the prediction: the bar the MLP has to beat. */
+  meanRmsePoints?: number;
 }
 
 export class MlpAccuracyPredictor implements AccuracyPredictor {
@@ -225,5 +227,6 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
     heldOutPairs: nHeld,
     heldOutRmsePoints: rmsePoints(layers, xs.slice(0, nHeld), ys.slice(0, nHeld), offset),
     ...(noise === null ? {} : { labelNoisePoints: noise }),
+    meanRmsePoints: 100 * Math.sqrt(ys.slice(0, nHeld).reduce((s, y) => s + (y - offset) ** 2, 0) / nHeld),
   };
 }

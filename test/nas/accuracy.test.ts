@@ -26,6 +26,11 @@ describe('accuracy predictor label noise', () => {
     // every label between 0.3 and 0.68 on 1000 images: between 100 sqrt(0.21 / 1000) = 1.449 and 100 sqrt(0.25 / 1000) = 1.581
     expect(json.labelNoisePoints).toBeGreaterThanOrEqual(1.449);
     expect(json.labelNoisePoints).toBeLessThanOrEqual(1.582);
+    // predicting the training labels' mean: the 4 held-out labels are 2 points apart, so at least 2 are >= 1 point off
+    expect(json.meanRmsePoints).toBeGreaterThan(0.5);
+    const flat = trainAccuracyPredictor(space, pairs.map((p) => ({ ...p, accuracy: 0.5 })), { iterations: 5 });
+    expect(flat.meanRmsePoints).toBe(0);
+    expect(flat.labelNoisePoints).toBeCloseTo(100 * Math.sqrt(0.25 / 1000), 6);
     expect(parsePredictor(json, space, 'p.json').label).toMatch(/held-out RMSE \d+\.\d\d points \(labels' own noise 1\.[45]\d\)$/);
     expect(trainAccuracyPredictor(space, pairs.map(({ arch, accuracy }) => ({ arch, accuracy })), { iterations: 5 }).labelNoisePoints).toBeUndefined();
   });

@@ -248,10 +248,11 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         heldOutPairs: predictor.heldOutPairs,
         heldOutRmsePoints: predictor.heldOutRmsePoints,
         labelNoisePoints: predictor.labelNoisePoints ?? null,
+        meanRmsePoints: predictor.meanRmsePoints,
         out: join(dir, PREDICTOR),
         pairs: pairs.map((p) => ({ arch: archKey(p.arch), accuracy: p.accuracy })),
       };
       if (opts.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); MLP held-out RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points on ${predictor.heldOutPairs} members (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points); wrote ${report.out}\n`);
+      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); MLP held-out RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points on ${predictor.heldOutPairs} members (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
     });
 }
