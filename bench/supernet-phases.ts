@@ -1,9 +1,10 @@
-// `npm run build && node dist/bench/supernet-phases.js [--epochs l,k,d,w] [--images N] [--val N] [--members N] [--lr R] [--json]`:
+// `npm run build && node dist/bench/supernet-phases.js [--epochs l,k,d,w] [--images N] [--val N] [--members N] [--lr R] [--distill 0|1] [--json]`:
 // what each progressive-shrinking epoch does to the members, not only to its own training loss (which averages
 // over the members that phase samples, smaller in later phases, so it is not comparable across phases). After
 // every epoch: held-out accuracy (val split, batch norm re-calibrated on 256 training images) of the largest
 // member, the smallest, and a fixed sample of N members drawn from the whole space (seed 99); fmnist-micro,
-// seed 1, batch 64, 2 members per step. The width-phase before/after in BENCHMARKS.
+// seed 1, batch 64, 2 members per step (--distill 0: both sampled, labels only; 1: the largest and one sampled,
+// distilled from it). The width-phase before/after in BENCHMARKS.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,7 @@ const images = Number(option('--images', '1000'));
 const valImages = Number(option('--val', '1000'));
 const sampled = Number(option('--members', '8'));
 const lr = Number(option('--lr', '3e-3'));
+const distill = option('--distill', '0') !== '0';
 
 await useTrainBackend();
 const space = parseSpace(JSON.parse(readFileSync(join(repo, 'examples', 'nas', 'fmnist-micro.json'), 'utf8')));
@@ -39,7 +41,7 @@ const optimizer = tf.train.adam(lr);
 const rows = [];
 for (let epoch = 1; epoch <= totalEpochs(schedule); epoch++) {
   const c0 = process.cpuUsage();
-  const r = trainSupernetEpoch(net, train, epoch, { schedule, batchSize: 64, membersPerStep: 2, seed: 1, optimizer });
+  const r = trainSupernetEpoch(net, train, epoch, { schedule, batchSize: 64, membersPerStep: 2, seed: 1, optimizer, distill });
   const c = process.cpuUsage(c0);
   const accs = members.map((a) => net.accuracy(a, net.calibrate(a, calib), val));
   const sample = accs.slice(2);
@@ -58,4 +60,4 @@ for (let epoch = 1; epoch <= totalEpochs(schedule); epoch++) {
   const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
   process.stderr.write(`epoch ${epoch} (${r.phase}): loss ${row.loss}, ${row.cpuSeconds} CPU s; largest ${pc(row.largest)}, smallest ${pc(row.smallest)}, ${sampled} sampled members mean ${pc(row.sampleMean)} (${pc(row.sampleMin)}–${pc(row.sampleMax)}) on ${val.shape[0]} val images\n`);
 }
-if (argv.includes('--json')) process.stdout.write(JSON.stringify({ schedule, images, valImages, lr, rows }, null, 2) + '\n');
+if (argv.includes('--json')) process.stdout.write(JSON.stringify({ schedule, images, valImages, lr, distill, rows }, null, 2) + '\n');

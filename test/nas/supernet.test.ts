@@ -15,7 +15,7 @@ import { trainableGraph } from '../../src/train/graph.js';
 import { accuracyOf, inputValues, modelInputOf } from '../../src/train/fit.js';
 import { Supernet } from '../../src/nas/supernet.js';
 import { exportMember } from '../../src/nas/supernet-export.js';
-import { DEFAULT_SCHEDULE, parseSchedule, phaseOf, samplePhaseArch, trainSupernetEpoch } from '../../src/nas/supernet-train.js';
+import { DEFAULT_SCHEDULE, parseSchedule, phaseOf, samplePhaseArch, stopGradient, trainSupernetEpoch } from '../../src/nas/supernet-train.js';
 import { parseSpace, type Arch } from '../../src/nas/space.js';
 import { Xorshift32 } from '../../src/builder/random.js';
 import { TINY_SPACE } from './fixtures.js';
@@ -40,6 +40,18 @@ describe('progressive shrinking schedule', () => {
       expect(l.stages.flat().every((b) => b.kernel === 7 && b.expand === 6)).toBe(true);
     }
     expect(DEFAULT_SCHEDULE.largest).toBeGreaterThan(0);
+  });
+});
+
+describe('distillation target', () => {
+  beforeAll(async () => {
+    await useTrainBackend();
+  });
+
+  it('passes values through and no gradient back: d/dx sum(stop(x) * x) is x, not 2x', () => {
+    const x = tf.tensor1d([1.5, -2, 3]);
+    expect(Array.from(stopGradient(x).dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(stopGradient(v), v)))(x).dataSync())).toEqual([1.5, -2, 3]);
   });
 });
 
