@@ -8,6 +8,14 @@ static inline float f32_of_bits(int32_t bits) {
   return f;
 }
 
+/* Element i: round(x / scale) halves away from zero, + zero point, clamped. */
+static inline int32_t quantize_one(const tf_quantize_args *p, float xv, float scale) {
+  const float r = tf_roundf(xv / scale);
+  /* static_cast<int32_t> as the golden x86 build runs it: NaN and out-of-range give INT32_MIN. */
+  const int32_t q = (r >= -2147483648.0f && r < 2147483648.0f) ? (int32_t)r : INT32_MIN;
+  return tf_clamp(tf_wadd(q, p->zero_point), p->qmin, p->qmax);
+}
+
 static void quantize_from_float(const int32_t *args, int out_type) {
   const tf_quantize_args *p = (const tf_quantize_args *)args;
   const float *x = (const float *)tf_ref(p->input);
@@ -16,13 +24,71 @@ static void quantize_from_float(const int32_t *args, int out_type) {
   for (int32_t i = 0; i < p->size; i++) {
     float xv;
     memcpy(&xv, x + i, 4);
-    const float r = tf_roundf(xv / scale);
-    /* static_cast<int32_t> as the golden x86 build runs it: NaN and out-of-range give INT32_MIN. */
-    const int32_t q = (r >= -2147483648.0f && r < 2147483648.0f) ? (int32_t)r : INT32_MIN;
-    tf_store(y, out_type, i, tf_clamp(tf_wadd(q, p->zero_point), p->qmin, p->qmax));
+    tf_store(y, out_type, i, quantize_one(p, xv, scale));
   }
 }
-void quantize_f32_s8(const int32_t *args) { quantize_from_float(args, TF_INT8); }
+
+#if TF_DSP && defined(__ARM_FP) && (__ARM_FP & 4)
+/* Single-precision FPU: round half away from zero without a compare chain. VCVT to fixed point with one
+ * fraction bit gives t = trunc(2r) exactly (toward zero, saturating), and round(r) = (t + 1 - [t < 0]) >> 1
+ * (floor): for t >= 0 that is floor((floor(2r) + 1) / 2) = floor(r + 1/2), for t < 0 its mirror
+ * -floor((|t| + 1) / 2). The zero point enters doubled before the shift (2 zp is even), QADD keeps a sum past
+ * int32 on its side, SSAT #8 is the int8 clamp. NaN and |2r| >= 2^31 (where the x86 cast gives INT32_MIN)
+ * are exactly the conversions that raise FPSCR.IOC (bit 0, sticky): a block of four that raised it is redone
+ * by quantize_one (nothing of the block is stored yet). test/c/quantize-round.test.ts covers the edges. */
+TF_INLINE int8_t q_s8(int32_t t, int32_t c) { return (int8_t)__ssat(__qadd(t, c + (t >> 31)) >> 1, 8); }
+
+static int quantize_f32_s8_fpu(const tf_quantize_args *p) {
+  const float *x = (const float *)tf_ref(p->input);
+  int8_t *y = (int8_t *)tf_ref(p->output);
+  if (p->qmin != -128 || p->qmax != 127 || ((uintptr_t)x & 3u) != 0) return 0;
+  const float scale = f32_of_bits(p->scale);
+  const int32_t c = 1 + 2 * p->zero_point, n = p->size;
+  int32_t saved, clear;
+  __asm__ volatile("vmrs %0, fpscr\n\tbic %1, %0, #1\n\tvmsr fpscr, %1" : "=&r"(saved), "=&r"(clear) : : "memory");
+  const float *x4 = x + (n & ~3);
+  while (x != x4) {
+    int32_t t0, t1, t2, t3, st;
+    /* four quotients (x / scale, the reference's float division) to 2r fixed point, and FPSCR after them */
+    __asm__ volatile(
+        "vldmia %[x]!, {s0-s3}\n\t"
+        "vdiv.f32 s0, s0, %[sc]\n\t"
+        "vdiv.f32 s1, s1, %[sc]\n\t"
+        "vdiv.f32 s2, s2, %[sc]\n\t"
+        "vdiv.f32 s3, s3, %[sc]\n\t"
+        "vcvt.s32.f32 s0, s0, #1\n\t"
+        "vcvt.s32.f32 s1, s1, #1\n\t"
+        "vcvt.s32.f32 s2, s2, #1\n\t"
+        "vcvt.s32.f32 s3, s3, #1\n\t"
+        "vmov %[t0], %[t1], s0, s1\n\t"
+        "vmov %[t2], %[t3], s2, s3\n\t"
+        "vmrs %[st], fpscr"
+        : [x] "+r"(x), [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [st] "=&r"(st)
+        : [sc] "w"(scale)
+        : "s0", "s1", "s2", "s3", "memory");
+    if (st & 1) {
+      for (int j = 0; j < 4; j++) y[j] = (int8_t)quantize_one(p, x[j - 4], scale);
+      __asm__ volatile("vmsr fpscr, %0" : : "r"(clear) : "memory");
+    } else {
+      y[0] = q_s8(t0, c);
+      y[1] = q_s8(t1, c);
+      y[2] = q_s8(t2, c);
+      y[3] = q_s8(t3, c);
+    }
+    y += 4;
+  }
+  for (int32_t i = 0; i < (n & 3); i++) y[i] = (int8_t)quantize_one(p, x[i], scale);
+  __asm__ volatile("vmsr fpscr, %0" : : "r"(saved) : "memory");
+  return 1;
+}
+#endif
+
+void quantize_f32_s8(const int32_t *args) {
+#if TF_DSP && defined(__ARM_FP) && (__ARM_FP & 4)
+  if (quantize_f32_s8_fpu((const tf_quantize_args *)args)) return;
+#endif
+  quantize_from_float(args, TF_INT8);
+}
 void quantize_f32_s16(const int32_t *args) { quantize_from_float(args, TF_INT16); }
 
 static void requantize(const int32_t *args, int in_type, int out_type) {
