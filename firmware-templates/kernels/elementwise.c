@@ -40,11 +40,71 @@ TF_INLINE int8_t add_fast_one(const add_fast *f, int32_t a, int32_t b, int sub) 
 }
 #endif
 
+/* int8 ADD / SUB without broadcasting, in 32-bit arithmetic. An input's scaling is
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(p << 20, m), r) with p = x + offset in [-255, 255].
+ * With m = mh 2^11 + ml (ml < 2^11) the doubling high multiply is floor((p m 2^20 + 2^30) / 2^31)
+ * = p mh + ((p ml + 2^10) >> 11), both products inside int32; RoundingDivideByPOT is (x + 2^(r-1) - [x < 0]) >> r,
+ * and x has p's sign when mh >= 1. r = 0 comes from the larger input scale (multiplier 0.5: m = 2^30,
+ * ml = 0), where the scaling is p mh alone. The output stage is tf_rq (zero point folded). */
+typedef struct {
+  int32_t off, mh, ml, h, r;
+} add_in;
+
+/* 1: the input's scaling fits the form above (r = 0 only with ml = 0); 0: the general path takes it. */
+static int add_in_init(add_in *q, int32_t off, int32_t m, int32_t shift) {
+  if (m < (1 << 11) || shift > 0 || shift < -31) return 0;
+  q->off = off; q->mh = m >> 11; q->ml = m & 0x7ff; q->r = -shift;
+  q->h = q->r ? (int32_t)(1u << (q->r - 1)) : 0;
+  return q->r > 0 || q->ml == 0;
+}
+
+TF_INLINE int32_t add_in_apply(const add_in *q, int32_t x, int r0) {
+  const int32_t p = x + q->off;
+  if (r0) return p * q->mh;
+  return (p * q->mh + q->h + (p >> 31) + ((p * q->ml + 1024) >> 11)) >> q->r;
+}
+
+/* n elements; r1 / r2: that input's shift is 0 (a literal at each call, so each loop is its own). */
+TF_INLINE void add_flat_loop(const add_in *q1, const add_in *q2, int32_t mo, const tf_rq *qo, int32_t lo, int32_t hi,
+                             const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int r1, int r2, int sub) {
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t s1 = add_in_apply(q1, a[i], r1), s2 = add_in_apply(q2, b[i], r2);
+    const int32_t v = tf_rq_apply(sub ? s1 - s2 : s1 + s2, mo, qo->hc, qo->sh);
+    y[i] = (int8_t)tf_clamp(v, lo, hi);
+  }
+}
+
+/* 1 when it ran: int8, left shift 20, both input scalings and the output's in the forms above. */
+static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y, int sub) {
+  add_in q1, q2;
+  tf_rq qo;
+  if (p->left_shift != 20 || !add_in_init(&q1, p->input1_offset, p->input1_multiplier, p->input1_shift) ||
+      !add_in_init(&q2, p->input2_offset, p->input2_multiplier, p->input2_shift) ||
+      !tf_rq_init(&qo, p->output_multiplier, p->output_shift, p->output_offset))
+    return 0;
+  const int32_t mo = p->output_multiplier, lo = p->act_min, hi = p->act_max, n = p->size;
+  const int z1 = q1.r == 0, z2 = q2.r == 0;
+  if (sub) {
+    if (z1 || z2) return 0;
+    add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 0, 0, 1);
+  } else if (z1 && z2) {
+    add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 1, 1, 0);
+  } else if (z1 || z2) {
+    /* the shift-0 input first (the sum commutes; each element still read before it is written) */
+    if (z1) add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 1, 0, 0);
+    else add_flat_loop(&q2, &q1, mo, &qo, lo, hi, b, a, y, n, 1, 0, 0);
+  } else {
+    add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 0, 0, 0);
+  }
+  return 1;
+}
+
 static void add_sub(const int32_t *args, int sub) {
   const tf_add_args *p = (const tf_add_args *)args;
   const int8_t *a = (const int8_t *)tf_ref(p->input1);
   const int8_t *b = (const int8_t *)tf_ref(p->input2);
   int8_t *y = (int8_t *)tf_ref(p->output);
+  if (p->flat && add_sub_flat(p, a, b, y, sub)) return;
 #if TF_DSP
   add_fast f;
   if (add_fast_init(&f, p)) {
