@@ -3,16 +3,62 @@
 #include "tf_kernels.h"
 #include "tf_dot.h"
 
+#if TF_DSP
+/* The units' requantization when every unit has the same multiplier and shift (the record's per_tensor): tf_rq
+ * form (one multiply-accumulate, the zero point folded), derived once a call (fc_rq_of); ok = 0 sends units to
+ * fc_requant. */
+typedef struct {
+  int32_t m, hc, sh, lo4, hi4, ok;
+} fc_rq;
+#endif
+
 typedef struct {
   const int8_t *w;
   const int32_t *bias, *mult, *shift;
   int32_t units, depth, off, out_off, lo, hi;
   int16_t *col; /* the row as int16 (ARMv7E-M), in the call's planned workspace; NULL: too few bytes planned */
+#if TF_DSP
+  fc_rq rq; /* per-tensor requantization (fc_rq_of), used with col */
+#endif
 } fc_ctx;
 
 static inline int8_t fc_requant(const fc_ctx *k, int32_t acc, int u) {
   return tf_requant_s8(acc, k->bias[u], k->mult[u], k->shift[u], k->out_off, k->lo, k->hi);
 }
+
+#if TF_DSP
+static void fc_rq_of(const fc_ctx *k, fc_rq *q, int per_tensor) {
+  tf_rq r = {0, 0};
+  q->ok = 0;
+  if (!per_tensor || k->units < 1) return;
+  const int32_t m = k->mult[0], s = k->shift[0];
+  /* tf_rq_post must be 0 (shift >= -23, the zero point in hc): then tf_rq_core is the whole result */
+  if (!tf_rq_init(&r, m, s, k->out_off) || tf_rq_post(r.sh) != 0) return;
+  q->m = m; q->hc = r.hc; q->sh = r.sh;
+  q->lo4 = (int32_t)(0x01010101u * (uint8_t)k->lo);
+  q->hi4 = (int32_t)(0x01010101u * (uint8_t)k->hi);
+  q->ok = 1;
+}
+
+/* One unit's result (acc with its bias) saturated to int8; the activation clamp comes after, four at once. */
+TF_INLINE int32_t fc_rq_s8(const fc_rq *q, int32_t acc) { return __ssat(tf_rq_core(acc, q->m, q->hc, q->sh), 8); }
+
+/* Byte 1..3 of v from b's low byte (BFI; GCC does not make it of the masks). */
+#define FC_BFI(v, b, lsb) __asm__("bfi %0, %1, #" #lsb ", #8" : "+r"(v) : "r"(b))
+
+/* Four units' results as one word: the activation clamp on the four bytes at once (SSUB8 + SEL). */
+TF_INLINE void fc_rq_store4(const fc_rq *q, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int8_t *dst) {
+  uint32_t v = (uint32_t)fc_rq_s8(q, a0);
+  FC_BFI(v, fc_rq_s8(q, a1), 8);
+  FC_BFI(v, fc_rq_s8(q, a2), 16);
+  FC_BFI(v, fc_rq_s8(q, a3), 24);
+  (void)__ssub8(v, q->lo4);
+  v = __sel(v, q->lo4);
+  (void)__ssub8(v, q->hi4);
+  v = __sel(q->hi4, v);
+  memcpy(dst, &v, 4);
+}
+#endif
 
 /* Batch row: reads its depth input elements only; units values to dst. */
 static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
@@ -27,10 +73,25 @@ static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
     int c = 0;
     for (; c + 4 <= k->depth; c += 4) tf_col_put4(col, c, xr + c, off2);
     for (; c < k->depth; c++) col[tf_col_pos(c)] = (int16_t)(xr[c] + k->off);
-    for (; u + 4 <= k->units; u += 4) {
-      acc[0] = acc[1] = acc[2] = acc[3] = 0;
-      tf_dot4_col(col, k->w + (size_t)u * d, d, k->depth, acc);
-      for (int j = 0; j < 4; j++) dst[u + j] = fc_requant(k, acc[j], u + j);
+    const fc_rq q = k->rq;
+    const int8_t *w = k->w;
+    const int32_t *bias = k->bias;
+    if (q.ok) {
+      for (; u + 4 <= k->units; u += 4, w += 4 * d, bias += 4) {
+        int32_t a4[4]; /* the biases as the accumulators' start (the int32 sum wraps the same) */
+        memcpy(a4, bias, sizeof a4);
+        tf_dot4_col(col, w, d, k->depth, a4);
+        fc_rq_store4(&q, a4[0], a4[1], a4[2], a4[3], dst + u);
+      }
+    }
+    for (; u + 4 <= k->units; u += 4, w += 4 * d) {
+      int32_t a4[4] = {0, 0, 0, 0};
+      tf_dot4_col(col, w, d, k->depth, a4);
+      const int32_t a0 = a4[0], a1 = a4[1], a2 = a4[2], a3 = a4[3];
+      dst[u] = fc_requant(k, a0, u);
+      dst[u + 1] = fc_requant(k, a1, u + 1);
+      dst[u + 2] = fc_requant(k, a2, u + 2);
+      dst[u + 3] = fc_requant(k, a3, u + 3);
     }
     for (; u < k->units; u++) dst[u] = fc_requant(k, tf_dot1_col(col, k->w + (size_t)u * d, k->depth), u);
     return;
@@ -57,6 +118,7 @@ static void fc_ctx_of(const tf_fully_connected_args *a, fc_ctx *k) {
 #if TF_DSP
   const int fits = a->depth <= TF_COL_MAX && (int32_t)TF_COL_WORDS(a->depth) * 4 <= a->workspace_bytes;
   k->col = fits ? (int16_t *)tf_ref(a->workspace) : NULL;
+  fc_rq_of(k, &k->rq, a->per_tensor);
 #else
   k->col = NULL;
 #endif

@@ -147,6 +147,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t per_tensor;
 } tf_fully_connected_args;
 #define TF_FULLY_CONNECTED_INPUT 0
 #define TF_FULLY_CONNECTED_OUTPUT 1
@@ -164,7 +165,8 @@ typedef struct {
 #define TF_FULLY_CONNECTED_ACT_MAX 13
 #define TF_FULLY_CONNECTED_WORKSPACE 14
 #define TF_FULLY_CONNECTED_WORKSPACE_BYTES 15
-#define TF_FULLY_CONNECTED_WORDS 16
+#define TF_FULLY_CONNECTED_PER_TENSOR 16
+#define TF_FULLY_CONNECTED_WORDS 17
 
 typedef struct {
   int32_t input;
@@ -183,6 +185,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t per_tensor;
   int32_t ancillary;
   int32_t bit_width;
   int32_t stride;
@@ -204,11 +207,12 @@ typedef struct {
 #define TF_FULLY_CONNECTED_LUT_ACT_MAX 13
 #define TF_FULLY_CONNECTED_LUT_WORKSPACE 14
 #define TF_FULLY_CONNECTED_LUT_WORKSPACE_BYTES 15
-#define TF_FULLY_CONNECTED_LUT_ANCILLARY 16
-#define TF_FULLY_CONNECTED_LUT_BIT_WIDTH 17
-#define TF_FULLY_CONNECTED_LUT_STRIDE 18
-#define TF_FULLY_CONNECTED_LUT_CHANNELS 19
-#define TF_FULLY_CONNECTED_LUT_WORDS 20
+#define TF_FULLY_CONNECTED_LUT_PER_TENSOR 16
+#define TF_FULLY_CONNECTED_LUT_ANCILLARY 17
+#define TF_FULLY_CONNECTED_LUT_BIT_WIDTH 18
+#define TF_FULLY_CONNECTED_LUT_STRIDE 19
+#define TF_FULLY_CONNECTED_LUT_CHANNELS 20
+#define TF_FULLY_CONNECTED_LUT_WORDS 21
 
 typedef struct {
   int32_t input;

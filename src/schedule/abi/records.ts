@@ -52,14 +52,15 @@ export const RECORDS = {
     'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
     'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
   ],
+  /** `per_tensor`: 1 when every unit has the same multiplier and shift (the C kernel derives its requantization once). */
   fully_connected: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',
   ],
   /** FULLY_CONNECTED over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
   fully_connected_lut: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+    'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',
     'ancillary', 'bit_width', 'stride', 'channels',
   ],
   pool2d: [

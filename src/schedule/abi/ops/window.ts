@@ -58,6 +58,12 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
   },
 };
 
+/** Every value the same (a per-tensor quantization, however many entries it is stored as). */
+function uniform(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
 /** The constant filter's LUT storage (src/passes/fuse-decode.ts), or null. */
 function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
   return (o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined) ?? null;
@@ -83,7 +89,7 @@ export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
       multiplier: arrayRef(ctx, expand(p.multiplier, units)), shift: arrayRef(ctx, expand(p.shift, units)), scratch: call.scratch ? call.scratch.offset : 0,
       ...workspaceFields(call),
       batches: elementCount(out.shape) / units, units, depth, input_offset: p.inputOffset, output_offset: p.outputOffset,
-      act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+      act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1], per_tensor: uniform(p.multiplier) && uniform(p.shift) ? 1 : 0,
     };
     if (!lut) return { record: 'fully_connected', fields };
     const ancillary = constRef(ctx.consts.add(lut.ancillary, CONST_ALIGN));
