@@ -28,8 +28,37 @@ typedef struct {
   uint32_t lo4, hi4;
 } conv_dsp;
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer. */
-static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
+/* Group word w (4 int8) + the input offset as the column's two int16 pairs at g: (k0, k2), (k1, k3). */
+TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off2, uint32_t keep_k3) {
+  const int32_t e = __sadd16(__sxtb16(w), off2), o = (int32_t)((uint32_t)__sadd16(tf_sxtb16_ror8(w), off2) & keep_k3);
+  memcpy(g, &e, 4);
+  memcpy(g + 2, &o, 4);
+}
+
+TF_INLINE uint32_t conv_ld16(const int8_t *p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+}
+
+/* A 3x3 window over 3 channels with every tap inside the image (an RGB first convolution's interior): its
+ * 27 bytes are three runs of 9 (r0, the next rows at row bytes apart), gathered into the 7 groups with word
+ * loads (groups 2, 4, 6 straddle runs), the 28th element 0. */
+static void conv_col_fill_3x3c3(const conv_dsp *d, const int8_t *r0, size_t row, int16_t *g) {
+  const int8_t *r1 = r0 + row, *r2 = r1 + row;
+  const size_t step = (size_t)4 * d->P;
+  const int32_t off2 = d->off2;
+  conv_col_group(g, tf_ld32(r0), off2, ~0u);
+  conv_col_group(g + step, tf_ld32(r0 + 4), off2, ~0u);
+  conv_col_group(g + 2 * step, (uint8_t)r0[8] | tf_ld32(r1) << 8, off2, ~0u);
+  conv_col_group(g + 3 * step, tf_ld32(r1 + 3), off2, ~0u);
+  conv_col_group(g + 4 * step, conv_ld16(r1 + 7) | tf_ld32(r2) << 16, off2, ~0u);
+  conv_col_group(g + 5 * step, tf_ld32(r2 + 2), off2, ~0u);
+  conv_col_group(g + 6 * step, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16, off2, 0xffffu);
+}
+
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any window. */
+static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n, int oy, int ox, int q) {
   const tf_conv_params *p = d->p;
   const int P = d->P, fd = p->filter_depth;
   int16_t *cq = d->col + 4 * q;
@@ -69,6 +98,12 @@ static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
       if (iy < 0 || iy >= p->in_h) kx1 = 0;
       while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
       while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
+      if (j == 0 && ((p->filter_w * fd) & 3) == 0 && kx0 == 0 && kx1 == p->filter_w) {
+        /* the whole row inside, starting a group, whole groups long (kws's 10x4 over 1 channel): a word a group */
+        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0) * p->in_depth;
+        for (int e = p->filter_w * fd; e > 0; e -= 4, xp += 4, g += 4 * P) conv_col_group(g, tf_ld32(xp), d->off2, ~0u);
+        continue;
+      }
       int zeros = kx0 * fd;
       for (; zeros > 0; zeros--) {
         g[TF_COL_PERM(j)] = 0;
@@ -104,6 +139,19 @@ static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
     }
   }
   for (; k < 4 * d->G; k++) cq[tf_colp_pos(k, P)] = 0;
+}
+
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: the 3x3 RGB interior here (few registers,
+ * so its call stays cheap), every other window by conv_col_fill_any. */
+static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
+  const tf_conv_params *p = d->p;
+  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
+  if (p->filter_depth == 3 && p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1 &&
+      (unsigned)in_y0 <= (unsigned)(p->in_h - 3) && (unsigned)in_x0 <= (unsigned)(p->in_w - 3)) {
+    conv_col_fill_3x3c3(d, d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, (size_t)p->in_w * 3, d->col + 4 * q);
+    return;
+  }
+  conv_col_fill_any(d, n, oy, ox, q);
 }
 
 /* Lanes np..P-1 of a short block: zeros (their results are not stored). */
