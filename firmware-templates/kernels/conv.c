@@ -24,6 +24,7 @@ typedef struct {
   int16_t *col;
   const tf_rq *rq; /* NULL: tf_requant_s8 per output */
   int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
+  int rgb3x3;      /* the window is 3x3 over 3 channels, dilation 1: conv_col_fill_3x3c3 fills it */
   int32_t off2;
   uint32_t lo4, hi4;
 } conv_dsp;
@@ -41,13 +42,34 @@ TF_INLINE uint32_t conv_ld16(const int8_t *p) {
   return v;
 }
 
-/* A 3x3 window over 3 channels with every tap inside the image (an RGB first convolution's interior): its
- * 27 bytes are three runs of 9 (r0, the next rows at row bytes apart), gathered into the 7 groups with word
- * loads (groups 2, 4, 6 straddle runs), the 28th element 0. */
-static void conv_col_fill_3x3c3(const conv_dsp *d, const int8_t *r0, size_t row, int16_t *g) {
-  const int8_t *r1 = r0 + row, *r2 = r1 + row;
-  const size_t step = (size_t)4 * d->P;
+/* Pixel (n, oy, ox)'s 3x3 window over 3 channels (dilation 1: an RGB first convolution) into lane q. Inside the
+ * image its 27 bytes are three runs of 9, gathered into the 7 groups with word loads (groups 2, 4, 6 straddle
+ * runs), the 28th element 0; a window crossing the border tap by tap, zeros outside. */
+static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int n, int oy, int ox, int q) {
+  const tf_conv_params *p = d->p;
+  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
+  int16_t *g = d->col + 4 * q;
+  const size_t step = (size_t)4 * d->P, row = (size_t)p->in_w * 3;
   const int32_t off2 = d->off2;
+  if ((unsigned)in_y0 > (unsigned)(p->in_h - 3) || (unsigned)in_x0 > (unsigned)(p->in_w - 3)) {
+    const int32_t off = p->q.input_offset;
+    int k = 0;
+    for (int iy = in_y0; iy < in_y0 + 3; iy++) {
+      for (int ix = in_x0; ix < in_x0 + 3; ix++, k += 3) {
+        if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) {
+          const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * 3;
+          g[tf_colp_pos(k, d->P)] = (int16_t)(xp[0] + off);
+          g[tf_colp_pos(k + 1, d->P)] = (int16_t)(xp[1] + off);
+          g[tf_colp_pos(k + 2, d->P)] = (int16_t)(xp[2] + off);
+        } else {
+          g[tf_colp_pos(k, d->P)] = g[tf_colp_pos(k + 1, d->P)] = g[tf_colp_pos(k + 2, d->P)] = 0;
+        }
+      }
+    }
+    g[tf_colp_pos(27, d->P)] = 0;
+    return;
+  }
+  const int8_t *r0 = d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
   conv_col_group(g, tf_ld32(r0), off2, ~0u);
   conv_col_group(g + step, tf_ld32(r0 + 4), off2, ~0u);
   conv_col_group(g + 2 * step, (uint8_t)r0[8] | tf_ld32(r1) << 8, off2, ~0u);
@@ -141,17 +163,10 @@ static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n
   for (; k < 4 * d->G; k++) cq[tf_colp_pos(k, P)] = 0;
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: the 3x3 RGB interior here (few registers,
- * so its call stays cheap), every other window by conv_col_fill_any. */
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer (a flag test and a tail call: no frame). */
 static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
-  const tf_conv_params *p = d->p;
-  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  if (p->filter_depth == 3 && p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1 &&
-      (unsigned)in_y0 <= (unsigned)(p->in_h - 3) && (unsigned)in_x0 <= (unsigned)(p->in_w - 3)) {
-    conv_col_fill_3x3c3(d, d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, (size_t)p->in_w * 3, d->col + 4 * q);
-    return;
-  }
-  conv_col_fill_any(d, n, oy, ox, q);
+  if (d->rgb3x3) conv_col_fill_3x3c3(d, n, oy, ox, q);
+  else conv_col_fill_any(d, n, oy, ox, q);
 }
 
 /* Lanes np..P-1 of a short block: zeros (their results are not stored). */
@@ -311,6 +326,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   tf_rq *rq = (tf_rq *)(void *)(ws + (size_t)8 * P * G);
   d->p = p; d->x = x; d->col = (int16_t *)(void *)ws; d->P = P; d->G = G;
   d->K = p->filter_h * p->filter_w * p->filter_depth;
+  d->rgb3x3 = p->filter_depth == 3 && p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   d->lo4 = tf_bytes4(p->q.act_min);
