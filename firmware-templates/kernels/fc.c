@@ -5,7 +5,7 @@
 
 #if TF_DSP
 /* The units' requantization when every unit has the same multiplier and shift (the record's per_tensor): tf_rq
- * form (one multiply-accumulate, the zero point folded), derived once a call (fc_rq_of); ok = 0 sends units to
+ * form (one multiply-accumulate, the zero point folded), derived once a batch row (fc_rq_of); ok = 0 sends units to
  * fc_requant. */
 typedef struct {
   int32_t m, hc, sh, lo4, hi4, ok;
@@ -17,9 +17,7 @@ typedef struct {
   const int32_t *bias, *mult, *shift;
   int32_t units, depth, off, out_off, lo, hi;
   int16_t *col; /* the row as int16 (ARMv7E-M), in the call's planned workspace; NULL: too few bytes planned */
-#if TF_DSP
-  fc_rq rq; /* per-tensor requantization (fc_rq_of), used with col */
-#endif
+  int32_t per_tensor; /* the record's: every unit's multiplier and shift the same */
 } fc_ctx;
 
 static inline int8_t fc_requant(const fc_ctx *k, int32_t acc, int u) {
@@ -27,10 +25,10 @@ static inline int8_t fc_requant(const fc_ctx *k, int32_t acc, int u) {
 }
 
 #if TF_DSP
-static void fc_rq_of(const fc_ctx *k, fc_rq *q, int per_tensor) {
+static void fc_rq_of(const fc_ctx *k, fc_rq *q) {
   tf_rq r = {0, 0};
   q->ok = 0;
-  if (!per_tensor || k->units < 1) return;
+  if (!k->per_tensor || k->units < 1) return;
   const int32_t m = k->mult[0], s = k->shift[0];
   /* tf_rq_post must be 0 (shift >= -23, the zero point in hc): then tf_rq_core is the whole result */
   if (!tf_rq_init(&r, m, s, k->out_off) || tf_rq_post(r.sh) != 0) return;
@@ -73,7 +71,8 @@ static void fc_row(const fc_ctx *k, const int8_t *xr, int8_t *dst) {
     int c = 0;
     for (; c + 4 <= k->depth; c += 4) tf_col_put4(col, c, xr + c, off2);
     for (; c < k->depth; c++) col[tf_col_pos(c)] = (int16_t)(xr[c] + k->off);
-    const fc_rq q = k->rq;
+    fc_rq q;
+    fc_rq_of(k, &q);
     const int8_t *w = k->w;
     const int32_t *bias = k->bias;
     if (q.ok) {
@@ -114,11 +113,10 @@ static void fc_ctx_of(const tf_fully_connected_args *a, fc_ctx *k) {
   k->mult = (const int32_t *)tf_ref(a->multiplier);
   k->shift = (const int32_t *)tf_ref(a->shift);
   k->units = a->units; k->depth = a->depth; k->off = a->input_offset; k->out_off = a->output_offset;
-  k->lo = a->act_min; k->hi = a->act_max;
+  k->lo = a->act_min; k->hi = a->act_max; k->per_tensor = a->per_tensor;
 #if TF_DSP
   const int fits = a->depth <= TF_COL_MAX && (int32_t)TF_COL_WORDS(a->depth) * 4 <= a->workspace_bytes;
   k->col = fits ? (int16_t *)tf_ref(a->workspace) : NULL;
-  fc_rq_of(k, &k->rq, a->per_tensor);
 #else
   k->col = NULL;
 #endif
