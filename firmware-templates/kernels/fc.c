@@ -8,7 +8,8 @@
  * form (one multiply-accumulate, the zero point folded), derived once a batch row (fc_rq_of); ok = 0 sends units to
  * fc_requant. */
 typedef struct {
-  int32_t m, hc, sh, lo4, hi4, ok;
+  int32_t m, hc, sh, ok;
+  uint32_t lo4, hi4;
 } fc_rq;
 #endif
 
@@ -30,31 +31,22 @@ static void fc_rq_of(const fc_ctx *k, fc_rq *q) {
   q->ok = 0;
   if (!k->per_tensor || k->units < 1) return;
   const int32_t m = k->mult[0], s = k->shift[0];
-  /* tf_rq_post must be 0 (shift >= -23, the zero point in hc): then tf_rq_core is the whole result */
   if (!tf_rq_init(&r, m, s, k->out_off) || tf_rq_post(r.sh) != 0) return;
   q->m = m; q->hc = r.hc; q->sh = r.sh;
-  q->lo4 = (int32_t)(0x01010101u * (uint8_t)k->lo);
-  q->hi4 = (int32_t)(0x01010101u * (uint8_t)k->hi);
+  q->lo4 = tf_bytes4(k->lo);
+  q->hi4 = tf_bytes4(k->hi);
   q->ok = 1;
 }
 
-/* One unit's result (acc with its bias) saturated to int8; the activation clamp comes after, four at once. */
-TF_INLINE int32_t fc_rq_s8(const fc_rq *q, int32_t acc) { return __ssat(tf_rq_core(acc, q->m, q->hc, q->sh), 8); }
-
-/* Byte 1..3 of v from b's low byte (BFI; GCC does not make it of the masks). */
-#define FC_BFI(v, b, lsb) __asm__("bfi %0, %1, #" #lsb ", #8" : "+r"(v) : "r"(b))
-
-/* Four units' results as one word: the activation clamp on the four bytes at once (SSUB8 + SEL). */
+/* Four units' accumulators (biases included) requantized (tf_rq_core: fc_rq_of took only forms with tf_rq_post
+ * 0, one instruction a unit less than TF_RQ_BYTE_AT), saturated, packed, clamped lane-wise, stored at once. */
 TF_INLINE void fc_rq_store4(const fc_rq *q, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int8_t *dst) {
-  uint32_t v = (uint32_t)fc_rq_s8(q, a0);
-  FC_BFI(v, fc_rq_s8(q, a1), 8);
-  FC_BFI(v, fc_rq_s8(q, a2), 16);
-  FC_BFI(v, fc_rq_s8(q, a3), 24);
-  (void)__ssub8(v, q->lo4);
-  v = __sel(v, q->lo4);
-  (void)__ssub8(v, q->hi4);
-  v = __sel(q->hi4, v);
-  memcpy(dst, &v, 4);
+  uint32_t pk = (uint32_t)__ssat(tf_rq_core(a0, q->m, q->hc, q->sh), 8);
+  TF_BYTE_INSERT(pk, __ssat(tf_rq_core(a1, q->m, q->hc, q->sh), 8), 1);
+  TF_BYTE_INSERT(pk, __ssat(tf_rq_core(a2, q->m, q->hc, q->sh), 8), 2);
+  TF_BYTE_INSERT(pk, __ssat(tf_rq_core(a3, q->m, q->hc, q->sh), 8), 3);
+  pk = tf_clamp4(pk, q->lo4, q->hi4);
+  memcpy(dst, &pk, 4);
 }
 #endif
 
