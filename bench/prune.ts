@@ -1,8 +1,8 @@
 // `npm run bench:prune [-- --net lenet,ds-cnn,resnet] [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
 // [-- --prune-steps K] [-- --ft-lr R] [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
 // per net (LeNet and DS-CNN trained on Fashion-MNIST, dense models cached in /tmp per schedule; MLPerf Tiny's
-// pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; LeNet also the
-// next-layer criterion), each with and without fine-tuning (the Fashion-MNIST nets; fine-grained rows pruned
+// pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; the Fashion-MNIST
+// nets also the next-layer criterion), each with and without fine-tuning (the Fashion-MNIST nets; fine-grained rows pruned
 // once before fine-tuning, or gradually during it over --prune-steps AGP steps; the 70% rows both ways), each
 // quantized (PTQ) and measured as deployed: int8 accuracy on the wasm engine (ic01: top-1 agreement with the
 // unpruned float model on fixed synthetic images), parameters, MACs, planner peak, flash and instructions per
@@ -34,7 +34,8 @@ import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
 import { fit } from '../src/train/fit.js';
 import { trainableGraph } from '../src/train/graph.js';
-import { writeSection } from './sections.js';
+import { inTableOrder, mergeNetBlocks } from './prune-sections.js';
+import { readSection, writeSection } from './sections.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -259,7 +260,7 @@ function settingsFor(net: Net, pruneSteps: number): Setting[] {
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
   settings.push({ name: 'fine-grained 70% overall (first/last dense)', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
-  if (net.key === 'lenet') for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
+  if (net.ftTrain !== null) for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
   const tuned: Setting[] = net.ftTrain === null ? [] : settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
   const named = (s: Setting, steps: number): Setting => ({ ...s, steps, name: `${s.name}, ${steps === 1 ? 'one-shot' : `${steps} steps`}` });
   const magnitudeTuned = (s: Setting) => s.method === 'magnitude' && s.finetune;
@@ -285,7 +286,9 @@ async function main(): Promise<void> {
   if (rowsFiles) {
     // saved runs (the bench writes its rows file after every row): the setup lines are the runs'
     const saved = rowsFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[]; about: Partial<Record<NetKey, string>>; cpu: string });
-    report(saved.flatMap((x) => x.rows), Object.assign({}, ...saved.map((x) => x.about)) as Partial<Record<NetKey, string>>, saved.map((x) => x.cpu).join('; '));
+    // a net's CPU line: those of the runs that measured its rows
+    const cpu = Object.fromEntries(NETS.map((k) => [k, saved.filter((x) => x.rows.some((r) => r.net === k)).map((x) => x.cpu).join('; ')]));
+    report(inTableOrder(saved.flatMap((x) => x.rows)), Object.assign({}, ...saved.map((x) => x.about)) as Partial<Record<NetKey, string>>, cpu);
     return;
   }
   const started = process.cpuUsage();
@@ -326,25 +329,32 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  report(rows, about, `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)`);
+  const cpu = `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)`;
+  report(rows, about, Object.fromEntries(nets.map((k) => [k, cpu])));
 }
 
-/** Prints a table per net (and with --write puts them in BENCHMARKS.md; with --report FILE the accuracy-vs-instructions page). */
-function report(rows: Row[], about: Partial<Record<NetKey, string>>, cpu: string): void {
+/**
+ * Prints a table per net (with --write puts them in BENCHMARKS.md, where the tables of nets without rows here
+ * stay as they are; with --report FILE the accuracy-vs-instructions page). `cpu`: per net, what its runs cost.
+ */
+function report(rows: Row[], about: Partial<Record<NetKey, string>>, cpu: Partial<Record<NetKey, string>>): void {
   const setup =
     '"dense, fine-tuned" gets the same extra training as the pruned rows, the fair baseline for the fine-tuned rows. Fine-grained rows with fine-tuning are pruned during it ("k steps": each layer\'s sparsity raised along AGP\'s cubic curve at k evenly spaced batches over the first half of the fine-tuning, the mask only growing, then fixed; "one-shot": pruned before fine-tuning, the mask fixed). ' +
     'Channel pruning removes that share of the output channels of every layer whose channels do not reach the output (ADD groups jointly; the logits layer is left out: its channels are the classes) ranked by the filters\' L2 norm (l2) or by the L2 norm of the next layer\'s weights reading them (next). ' +
     '"70% overall": the first and last prunable layers dense, the others at the one sparsity that makes 70% of all prunable weights zero. ' +
     'Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler\'s estimate beside it. ' +
-    `wasm ms: per inference over the test images on this shared 2-core machine (noisy). ${cpu}; ${new Date().toISOString().slice(0, 10)}, node ${process.version}. ` +
+    'wasm ms: per inference over the test images on this shared 2-core machine (noisy). ' +
     'Command: `npm run bench:prune` (`-- --write` refreshes these tables; `-- --rows FILE,...` renders rows runs saved; `-- --report prune.html` draws accuracy against instructions).';
-  const sections = NETS.filter((k) => rows.some((r) => r.net === k)).map((k) => `**${NET_LABELS[k]}**. ${about[k] ?? ''}\n\n${markdown(rows.filter((r) => r.net === k))}`);
-  const table = `${setup}\n\n${sections.join('\n\n')}`;
+  const measured = `${new Date().toISOString().slice(0, 10)}, node ${process.version}`;
+  const blocks = new Map(
+    NETS.filter((k) => rows.some((r) => r.net === k)).map((k) => [NET_LABELS[k], `**${NET_LABELS[k]}**. ${about[k] ?? ''} ${cpu[k] ?? ''}; ${measured}.\n\n${markdown(rows.filter((r) => r.net === k))}`]),
+  );
+  const file = join(repo, 'BENCHMARKS.md');
+  const table = mergeNetBlocks(setup, NETS.map((k) => NET_LABELS[k]), blocks, flag('--write') ? readSection(file, 'prune') : null);
   console.log(table);
   if (flag('--write')) {
-    const file = join(repo, 'BENCHMARKS.md');
     writeSection(file, 'prune', table, 'Pruning');
-    log(`bench:prune: wrote the Pruning tables to ${file}`);
+    log(`bench:prune: wrote the Pruning tables of ${[...blocks.keys()].join(', ')} to ${file} (the others kept)`);
   }
   const page = text('--report');
   if (page) {
