@@ -173,6 +173,8 @@ interface Net {
   ftTrain: Dataset | null;
   /** How the dense model and the test set came to be (the table's setup line). */
   about: string;
+  /** Whether this run trained the dense model (not read from a cache or as shipped). */
+  trained: boolean;
 }
 
 /** A Fashion-MNIST net trained here (or read from its /tmp cache of the same schedule). */
@@ -183,7 +185,8 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
   const cache = o.modelPath ?? `/tmp/bench-prune-${key}-e${o.epochs}-n${o.trainLimit}-s${SEED}.tflite`;
   let dense: Graph;
   let how: string;
-  if (existsSync(cache)) {
+  const trained = !existsSync(cache);
+  if (!trained) {
     dense = readTflite(new Uint8Array(readFileSync(cache)));
     how = o.modelPath ? `read from ${o.modelPath}, trained so by an earlier run` : `trained by an earlier run of this schedule, cached in ${cache}`;
     log(`${key}: dense model read from ${cache}`);
@@ -207,6 +210,7 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
     test,
     calibration: Array.from({ length: CALIBRATION }, (_, k) => [imageToInputBytes(train, o.trainLimit - 1 - k, input)]),
     ftTrain: take(all, o.ftLimit), // the first images of the same split: fine-tuning sees nothing new
+    trained,
     about:
       `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how}); ` +
       `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${o.ftLr}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
@@ -238,6 +242,7 @@ function resnetNet(): Net {
     test,
     calibration: Array.from({ length: RESNET_CALIBRATION }, (_, k) => [syntheticInputBytes(input, mixSeed(1, k), [0, 255])]),
     ftTrain: null,
+    trained: false,
     about:
       `The float model of ../shared/models/mlperf-tiny-float as shipped; "accuracy" is top-1 agreement of the int8 model with the unpruned float model on ${RESNET_INPUTS} fixed uniform-random images in its input range ` +
       `(the float model predicts ${classes} of the 10 classes on them); PTQ on ${RESNET_CALIBRATION} other such images; no fine-tuned rows (no training data in ../shared).`,
@@ -284,11 +289,12 @@ async function main(): Promise<void> {
   const qemu = !flag('--no-qemu');
   const rowsFiles = text('--rows');
   if (rowsFiles) {
-    // saved runs (the bench writes its rows file after every row): the setup lines are the runs'
+    // saved runs (the bench writes its rows file after every row)
     const saved = rowsFiles.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[]; about: Partial<Record<NetKey, string>>; cpu: string });
     // a net's CPU line: those of the runs that measured its rows
     const cpu = Object.fromEntries(NETS.map((k) => [k, saved.filter((x) => x.rows.some((r) => r.net === k)).map((x) => x.cpu).join('; ')]));
-    report(inTableOrder(saved.flatMap((x) => x.rows)), Object.assign({}, ...saved.map((x) => x.about)) as Partial<Record<NetKey, string>>, cpu);
+    // a net's setup line: the first file's that has one (the main run first, variants' files after)
+    report(inTableOrder(saved.flatMap((x) => x.rows)), Object.assign({}, ...saved.map((x) => x.about).reverse()) as Partial<Record<NetKey, string>>, cpu);
     return;
   }
   const started = process.cpuUsage();
@@ -299,10 +305,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const about: Partial<Record<NetKey, string>> = {};
   const rowsOut = text('--rows-out') ?? '/tmp/bench-prune-rows.json';
+  let trainedHere = false;
+  const runCpu = () => `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}${trainedHere ? '; dense training included' : ''})`;
   for (const key of nets) {
     const c0 = process.cpuUsage();
     const net = key === 'resnet' ? resnetNet() : fashionNet(key, o);
     about[key] = net.about;
+    trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
     for (const setting of settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name))) {
       const c1 = process.cpuUsage();
@@ -322,14 +331,14 @@ async function main(): Promise<void> {
       row.cpuSeconds = cpuSeconds(c1);
       rows.push(row);
       log(`${key} ${setting.name}${setting.finetune ? ' + fine-tuning' : ''}: ${pct(row.accuracy)}, ${fmt(row.macs)} MACs, peak ${fmt(row.peakBytes)}, ${row.instructions === null ? '-' : fmt(row.instructions)} instructions, ${row.cpuSeconds.toFixed(0)} CPU s`);
-      writeFileSync(rowsOut, JSON.stringify({ rows, about, cpu: `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)` }, null, 2));
+      writeFileSync(rowsOut, JSON.stringify({ rows, about, cpu: runCpu() }, null, 2));
     }
   }
   if (flag('--json')) {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  const cpu = `${cpuSeconds(started).toFixed(0)} CPU s (${nets.join(', ')}; dense training included)`;
+  const cpu = runCpu();
   report(rows, about, Object.fromEntries(nets.map((k) => [k, cpu])));
 }
 
