@@ -25,6 +25,7 @@ typedef struct {
   const tf_rq *rq; /* NULL: tf_requant_s8 per output */
   int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
   int rgb3x3;      /* the window is 3x3 over 3 channels, dilation 1: conv_col_fill_3x3c3 fills it */
+  int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int32_t off2;
   uint32_t lo4, hi4;
 } conv_dsp;
@@ -307,6 +308,146 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   }
 }
 
+/* Pointwise (1x1, stride 1, no pads, one group, depth a multiple of 4): the 4 pixels of a block are
+ * consecutive in the input. Their inputs go doubled, 2 (x + offset), into the column buffer (conv_col_fill's
+ * layout), each filter row runs over the block from twice its bias (the rows follow one another), and
+ * tf_rqd_apply requantizes the doubled accumulators: 4 instructions an output instead of 8. Exact while
+ * |accumulator| < 2^30, which conv_pw_fits proves from the depth, the input offset and the biases. */
+TF_INLINE void conv_pw_fill(const conv_dsp *d, const int8_t *x, int np) {
+  const int cin = d->p->in_depth, G = d->G;
+  const int32_t off4 = __sadd16(d->off2, d->off2); /* 2 * offset in both halves */
+  for (int q = 0; q < np; q++) {
+    const int8_t *xq = x + (size_t)q * cin;
+    int16_t *c = d->col + 4 * q;
+    for (int g = 0; g < G; g++, c += 16) {
+      const uint32_t xv = tf_ld32(xq + 4 * g);
+      const int32_t e = __sxtab16(__sxtab16(off4, xv), xv), o = tf_sxtab16_ror8(tf_sxtab16_ror8(off4, xv), xv);
+      memcpy(c, &e, 4);
+      memcpy(c + 2, &o, 4);
+    }
+  }
+  if (np < 4) conv_col_clear(d, np);
+}
+
+/* Channel oc of a block the doubled form cannot take (its table entry's sh <= 0): sh < 0, its output is the
+ * same for every accumulator it can reach (hc, conv_pw_table proved it: pruned channels, a huge bias); sh = 0,
+ * tf_rqd_init refused it or its bias may take the accumulator past 2^30: the dot product from 0 (within 2^29,
+ * so its double is exact), then bias + dot through tf_requant_s8. Returns w past the channel's row. */
+static const int8_t *conv_pw_other(const conv_dsp *d, int oc, int np, int8_t *o, const int8_t *w) {
+  const tf_conv_params *p = d->p;
+  const size_t od = (size_t)p->out_depth;
+  if (d->rq[oc].sh < 0) {
+    for (int q = 0; q < np; q++) o[q * od] = (int8_t)d->rq[oc].hc;
+    return w + p->in_depth;
+  }
+  int32_t a[4];
+  w = tf_dot_px4_from(d->col, w, d->G, 0, a);
+  for (int q = 0; q < np; q++)
+    o[q * od] = tf_requant_s8(a[q] >> 1, p->q.bias[oc], p->q.multiplier[oc], p->q.shift[oc], p->q.output_offset,
+                              p->q.act_min, p->q.act_max);
+  return w;
+}
+
+/* pk's byte at bit BIT = the int8 saturation of v (SSAT, BFI). */
+#define TF_SAT8_AT(pk_, v_, BIT) __asm__("ssat %1, #8, %1\n\tbfi %0, %1, #" #BIT ", #8" : "+r"(pk_), "+r"(v_))
+
+/* The block's np pixels, pixel q's out_depth values at dst + q * out_depth. clampf: the activation range
+ * is narrower than int8 (a constant in each instance, as np is in the full-block ones). */
+TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int clampf) {
+  const tf_conv_params *p = d->p;
+  const int od = p->out_depth, G = d->G;
+  const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
+  const tf_rq *rq = d->rq;
+  const int8_t *w = p->filter;
+  const size_t s1 = (size_t)od, s2 = 2 * s1, s3 = 3 * s1;
+  for (int oc = 0; oc < od; oc++) {
+    int8_t *o = dst + oc;
+    if (__builtin_expect(rq[oc].sh <= 0, 0)) {
+      w = conv_pw_other(d, oc, np, o, w);
+      continue;
+    }
+    int32_t a[4];
+    w = tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
+    const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
+    int32_t v0 = tf_rqd_apply(a[0], m, hc, sh), v1 = tf_rqd_apply(a[1], m, hc, sh);
+    int32_t v2 = tf_rqd_apply(a[2], m, hc, sh), v3 = tf_rqd_apply(a[3], m, hc, sh);
+    if (!clampf && np == 4) {
+      o[0] = (int8_t)__ssat(v0, 8), o[s1] = (int8_t)__ssat(v1, 8);
+      o[s2] = (int8_t)__ssat(v2, 8), o[s3] = (int8_t)__ssat(v3, 8);
+      continue;
+    }
+    uint32_t pk = 0;
+    TF_SAT8_AT(pk, v0, 0);
+    TF_SAT8_AT(pk, v1, 8);
+    TF_SAT8_AT(pk, v2, 16);
+    TF_SAT8_AT(pk, v3, 24);
+    pk = tf_clamp4(pk, d->lo4, d->hi4);
+    o[0] = (int8_t)pk;
+    if (np > 1) o[s1] = (int8_t)(pk >> 8);
+    if (np > 2) o[s2] = (int8_t)(pk >> 16);
+    if (np > 3) o[s3] = (int8_t)(pk >> 24);
+  }
+}
+
+static void conv_pw_block4(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, 0); }
+static void conv_pw_block4_clamp(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, 1); }
+
+/* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
+static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
+  const int cin = d->p->in_depth, od = d->p->out_depth;
+  const int8_t *x = d->x + (size_t)first * cin;
+  const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
+  int i = 0;
+  for (; i + 4 <= count; i += 4) {
+    conv_pw_fill(d, x + (size_t)i * cin, 4);
+    if (clampf) conv_pw_block4_clamp(d, dst + (size_t)i * od);
+    else conv_pw_block4(d, dst + (size_t)i * od);
+  }
+  if (i < count) {
+    conv_pw_fill(d, x + (size_t)i * cin, count - i);
+    conv_pw_block(d, count - i, dst + (size_t)i * od, 1);
+  }
+}
+
+/* Whether the call takes the pointwise path: its geometry, and every dot product within +-2^29
+ * (K * 128 * (128 + |offset|)), so that its double is exact; conv_pw_table says which channels' biases
+ * keep the whole accumulator within 2^30. */
+static int64_t conv_pw_dot_bound(const tf_conv_params *p) {
+  const int32_t off = p->q.input_offset;
+  return (int64_t)p->in_depth * 128 * (128 + (off < 0 ? -(int64_t)off : off));
+}
+
+static int conv_pw_fits(const tf_conv_params *p, int P) {
+  if (P != 4 || p->filter_h != 1 || p->filter_w != 1 || p->stride_h != 1 || p->stride_w != 1) return 0;
+  if (p->pad_top != 0 || p->pad_left != 0 || p->in_h != p->out_h || p->in_w != p->out_w) return 0;
+  if ((p->in_depth & 3) != 0 || p->filter_depth != p->in_depth) return 0;
+  const int32_t off = p->q.input_offset;
+  return off >= -256 && off <= 256 && conv_pw_dot_bound(p) < ((int64_t)1 << 29);
+}
+
+/* Channel c's output for accumulator v (bias included), as TFLM computes it. */
+static int32_t conv_pw_out(const tf_conv_params *p, int c, int64_t v) {
+  return tf_requant_s8((int32_t)v, 0, p->q.multiplier[c], p->q.shift[c], p->q.output_offset, p->q.act_min, p->q.act_max);
+}
+
+/* Channel c's doubled-form requantization (tf_rqd_init); else sh = -1 and hc its one output when the
+ * requantization (non-decreasing in v for m >= 0, shift <= 0) gives the same at both ends of the reachable
+ * accumulators [bias - dot, bias + dot] within int32; else sh = 0 (conv_pw_other's exact way). */
+static void conv_pw_table(const tf_conv_params *p, tf_rq *rq) {
+  const int64_t dot = conv_pw_dot_bound(p);
+  for (int c = 0; c < p->out_depth; c++) {
+    const int64_t b = p->q.bias[c], lo = b - dot, hi = b + dot;
+    if ((b < 0 ? -b : b) + dot < ((int64_t)1 << 30) && tf_rqd_init(&rq[c], p->q.multiplier[c], p->q.shift[c], p->q.output_offset))
+      continue;
+    rq[c].sh = 0;
+    rq[c].hc = 0;
+    if (p->q.multiplier[c] >= 0 && p->q.shift[c] <= 0 && lo >= INT32_MIN && hi <= INT32_MAX && conv_pw_out(p, c, lo) == conv_pw_out(p, c, hi)) {
+      rq[c].sh = -1;
+      rq[c].hc = conv_pw_out(p, c, lo);
+    }
+  }
+}
+
 /* Whether the call runs the pixel-block path, and its block size: one group, window within the buffers,
  * and the column buffer and requantization table within the call's planned workspace. */
 static int conv_dsp_pixels(const tf_conv_params *p, int32_t workspace_bytes) {
@@ -332,7 +473,14 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->lo4 = tf_bytes4(p->q.act_min);
   d->hi4 = tf_bytes4(p->q.act_max);
   d->rq = NULL;
+  d->pw = 0;
   if (!P) return;
+  if (conv_pw_fits(p, P)) {
+    conv_pw_table(p, rq);
+    d->pw = 1;
+    d->rq = rq;
+    return;
+  }
   for (int c = 0; c < p->out_depth; c++)
     if (!tf_rq_init(&rq[c], p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return;
   d->rq = rq;
@@ -430,6 +578,10 @@ void conv2d_s8(const int32_t *args) {
 #if TF_DSP
   conv_dsp d;
   conv_dsp_init(&d, &p, x, a);
+  if (d.pw) {
+    conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+    return;
+  }
   if (d.P) {
     conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
     return;
@@ -460,7 +612,8 @@ void conv2d_s8_stream_row(const int32_t *args) {
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
 #if TF_DSP
-      if (d.P) conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+      if (d.pw) conv_pw_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+      else if (d.P) conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
       else
 #endif
       for (int ox = 0; ox < p.out_w; ox++) conv_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
@@ -480,6 +633,10 @@ void conv2d_s8_stream_pixel(const int32_t *args) {
   /* The block's windows are in the column buffer before any of its pixels is written: straight to the output. */
   conv_dsp d;
   conv_dsp_init(&d, &p, x, a);
+  if (d.pw) {
+    conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+    return;
+  }
   if (d.P) {
     conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
     return;

@@ -162,6 +162,68 @@ TF_INLINE void tf_dot_px4(const int16_t *col, const int8_t *w, int groups, int32
   a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
 }
 
+/* One group of 4 elements of a 4-pixel block against one filter row: the weight word unpacked once, then
+ * each pixel's pair of column words into its accumulator (A0..A3: the operands added to, which the first
+ * group of a row takes from its start value). 15 instructions per 16 MACs. */
+#define TF_PX4_GROUP_FROM(A0, A1, A2, A3)                            \
+  "ldr    %[wv], [%[w]], #4\n\t"                                     \
+  "ldrd   %[xe], %[xo], [%[c]], #8\n\t"                              \
+  "sxtb16 %[we], %[wv]\n\t"                                          \
+  "sxtb16 %[wv], %[wv], ror #8\n\t"                                  \
+  "smlad  %[a0], %[we], %[xe], %[" #A0 "]\n\t"                       \
+  "smlad  %[a0], %[wv], %[xo], %[a0]\n\t"                            \
+  "ldrd   %[xe], %[xo], [%[c]], #8\n\t"                              \
+  "smlad  %[a1], %[we], %[xe], %[" #A1 "]\n\t"                       \
+  "smlad  %[a1], %[wv], %[xo], %[a1]\n\t"                            \
+  "ldrd   %[xe], %[xo], [%[c]], #8\n\t"                              \
+  "smlad  %[a2], %[we], %[xe], %[" #A2 "]\n\t"                       \
+  "smlad  %[a2], %[wv], %[xo], %[a2]\n\t"                            \
+  "ldrd   %[xe], %[xo], [%[c]], #8\n\t"                              \
+  "smlad  %[a3], %[we], %[xe], %[" #A3 "]\n\t"                       \
+  "smlad  %[a3], %[wv], %[xo], %[a3]\n\t"
+#define TF_PX4_GROUP TF_PX4_GROUP_FROM(a0, a1, a2, a3)
+
+/* a[q] = b + sum_k w[k] * col_q(k), q = 0..3, over groups >= 1 groups of 4 (tf_dot_px4 from one start value:
+ * the first group adds to b, so no moves; then an odd group, then two a pass, halving the loop's
+ * compare-and-branch). Returns w past the row (rows are consecutive when the depth is a multiple of 4). */
+TF_INLINE const int8_t *tf_dot_px4_from(const int16_t *col, const int8_t *w, int groups, int32_t b, int32_t *a) {
+  int32_t a0, a1, a2, a3, xe, xo, wv, we;
+  const int16_t *c = col;
+  __asm__ volatile(TF_PX4_GROUP_FROM(b, b, b, b)
+                   : [c] "+r"(c), [w] "+r"(w), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),
+                     [xe] "=&r"(xe), [xo] "=&r"(xo), [wv] "=&r"(wv), [we] "=&r"(we)
+                   : [b] "r"(b)
+                   : "memory");
+  if (!(groups & 1)) {
+    __asm__ volatile(TF_PX4_GROUP
+                     : [c] "+r"(c), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                       [xe] "=&r"(xe), [xo] "=&r"(xo), [wv] "=&r"(wv), [we] "=&r"(we)
+                     :
+                     : "memory");
+  }
+  if (groups > 2) {
+    const int16_t *cend = col + 16 * groups;
+    __asm__ volatile("1:\n\t"
+                     TF_PX4_GROUP
+                     TF_PX4_GROUP
+                     "cmp    %[c], %[cend]\n\t"
+                     "bne    1b\n\t"
+                     : [c] "+r"(c), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                       [xe] "=&r"(xe), [xo] "=&r"(xo), [wv] "=&r"(wv), [we] "=&r"(we)
+                     : [cend] "r"(cend)
+                     : "cc", "memory");
+  }
+  a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+  return w;
+}
+
+/* SXTAB16 with the bytes 1 and 3 of v: a's halves plus them sign-extended (one instruction). */
+TF_INLINE int32_t tf_sxtab16_ror8(int32_t a, uint32_t v) {
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+  return r;
+}
+
 /* Four int8 lanes clamped to [lo, hi] lane-wise (lo4 / hi4: the bounds in every byte). */
 TF_INLINE uint32_t tf_clamp4(uint32_t v, uint32_t lo4, uint32_t hi4) {
   uint32_t t;

@@ -136,6 +136,38 @@ TF_INLINE int32_t tf_rq_post(int32_t sh) { return sh >> 8; }
 
 TF_INLINE int32_t tf_rq_apply(int32_t v, int32_t m, int32_t hc, int32_t sh) { return tf_rq_core(v, m, hc, sh) + tf_rq_post(sh); }
 
+/* Requantization of a doubled accumulator a = 2 v (|v| < 2^30, so a is exact) in one SMMLAR:
+ *   tf_rqd_apply(a, m, hc, r) == tf_mbqm(v, m, shift) + out_offset
+ * for r = -shift in 1..21 with hc = 2^(r-1) + out_offset * 2^r (tf_rqd_init). Doubling tf_mbqm_fast's
+ *   floor((v m + 2^30 + 2^(30+r) - [v < 0] 2^31) / 2^(31+r))
+ * gives floor((a m + 2^31 + (2^(r-1) - [v < 0]) 2^32) / 2^(32+r)): SMMLAR's high word of
+ * (hc + (a >> 31)) 2^32 + a m + 2^31, shifted right by r (nested floors); the zero point rides in the
+ * high word (|a m| / 2^32 < 2^30 and |hc| < 2^30 for r <= 21, so nothing wraps). m = 0: r = 1,
+ * hc = 1 + 2 out_offset, the result out_offset. */
+static inline int tf_rqd_init(tf_rq *q, int32_t m, int32_t shift, int32_t out_offset) {
+  if (m == 0) shift = -1;
+  if (m < 0 || shift > -1 || shift < -21 || out_offset < -256 || out_offset > 256) return 0;
+  const int r = -shift;
+  q->hc = (int32_t)((1u << (r - 1)) + (uint32_t)out_offset * (1u << r));
+  q->sh = r;
+  return 1;
+}
+
+TF_INLINE int32_t tf_rqd_apply(int32_t a, int32_t m, int32_t hc, int32_t sh) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  int32_t t;
+  __asm__("add    %0, %1, %2, asr #31\n\t"
+          "smmlar %0, %2, %3, %0\n\t"
+          "asr    %0, %0, %4"
+          : "=&r"(t)
+          : "r"(hc), "r"(a), "r"(m), "r"(sh));
+  return t;
+#else
+  const int64_t x = (int64_t)(hc + (a >> 31)) * 4294967296ll + (int64_t)a * m + 0x80000000ll;
+  return (int32_t)(x >> 32) >> sh;
+#endif
+}
+
 /* tf_mbqm(v, m, shift) for any shift <= 0 and m >= 0 (ADD's input scalings, r = -shift = 0 or 1
  * included): one 64-bit multiply-accumulate onto a per-call constant, then
  *   r = 0: (v m + 2^30) >> 31;   r = 1: the high word;   r >= 2: as tf_rq (high word >> (r - 1)).

@@ -32,6 +32,27 @@ function pointwise(r: Rng, big: boolean): Graph {
   ], { shape: [n, h, w, cout], scale: inScale * 0.01 * Math.sqrt(cin) * 12, zp: r.int(-10, 10) });
 }
 
+/** Pointwise convs at the edges of conv.c's pointwise path (conv_pw_run): depths a multiple of 4, pixel counts
+ * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
+ * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
+ * rounding) and above 1. */
+function pointwiseEdges(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cin = 4 * r.int(1, 24), cout = r.int(1, 13);
+  const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(cin) * 12;
+  const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
+  const wScales = kinds.map((k) => {
+    const effective = k === 'tiny' ? 2 ** -r.float(22, 31.5) : k === 'zero' ? 2 ** -40 : k === 'above1' ? r.float(1.1, 3) : 0;
+    return effective ? (effective * outScale) / inScale : r.float(0.002, 0.02);
+  });
+  const bias = kinds.map((k) => (k === 'bigBias' ? r.pick([2147483647, -2147483648, 1073741824, -1073741825, 1 << 29]) - r.int(0, 3) : r.int(-30000, 30000)));
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -60), r.int(60, 127)];
+  return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp }, [
+    { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+    { shape: [cout, 1, 1, cin], scale: wScales, axis: 0, values: r.ints(cout * cin, -127, 127) },
+    { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: bias },
+  ], { shape: [n, h, w, cout], scale: outScale, zp: r.int(-128, 127) });
+}
+
 /** A wide general conv (row runs of 4+ bytes for the SMLAD loop), per-tensor or per-channel. */
 function wideConv(r: Rng): Graph {
   for (;;) {
@@ -114,6 +135,7 @@ function concatCase(r: Rng): Graph {
 const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1', (r) => pointwise(r, false)],
   ['CONV_2D 1x1 wide', (r) => pointwise(r, true)],
+  ['CONV_2D 1x1 pointwise edges', pointwiseEdges],
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
