@@ -316,17 +316,32 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
 TF_INLINE void conv_pw_fill(const conv_dsp *d, const int8_t *x, int np) {
   const int cin = d->p->in_depth, G = d->G;
   const int32_t off4 = __sadd16(d->off2, d->off2); /* 2 * offset in both halves */
-  for (int q = 0; q < np; q++) {
-    const int8_t *xq = x + (size_t)q * cin;
-    int16_t *c = d->col + 4 * q;
-    for (int g = 0; g < G; g++, c += 16) {
-      const uint32_t xv = tf_ld32(xq + 4 * g);
-      const int32_t e = __sxtab16(__sxtab16(off4, xv), xv), o = tf_sxtab16_ror8(tf_sxtab16_ror8(off4, xv), xv);
-      memcpy(c, &e, 4);
-      memcpy(c + 2, &o, 4);
+  int16_t *c = d->col;
+#define CONV_PW_PUT(q_, xv_)                                                                               \
+  do {                                                                                                     \
+    const int32_t e_ = __sxtab16(__sxtab16(off4, xv_), xv_), o_ = tf_sxtab16_ror8(tf_sxtab16_ror8(off4, xv_), xv_); \
+    memcpy(c + 4 * (q_), &e_, 4);                                                                          \
+    memcpy(c + 4 * (q_) + 2, &o_, 4);                                                                      \
+  } while (0)
+  if (np == 4) {
+    /* Group by group, the four pixels' words at once (one loop for the block). */
+    for (int g = 0; g < G; g++, c += 16, x += 4) {
+      const uint32_t x0 = tf_ld32(x), x1 = tf_ld32(x + cin), x2 = tf_ld32(x + 2 * cin), x3 = tf_ld32(x + 3 * cin);
+      CONV_PW_PUT(0, x0);
+      CONV_PW_PUT(1, x1);
+      CONV_PW_PUT(2, x2);
+      CONV_PW_PUT(3, x3);
     }
+    return;
   }
-  if (np < 4) conv_col_clear(d, np);
+  for (int q = 0; q < np; q++)
+    for (int g = 0; g < G; g++) {
+      const uint32_t xv = tf_ld32(x + (size_t)q * cin + 4 * g);
+      c = d->col + 16 * g;
+      CONV_PW_PUT(q, xv);
+    }
+#undef CONV_PW_PUT
+  conv_col_clear(d, np);
 }
 
 /* Channel oc of a block the doubled form cannot take (its table entry's sh <= 0): sh < 0, its output is the
@@ -353,9 +368,9 @@ static const int8_t *conv_pw_other(const conv_dsp *d, int oc, int np, int8_t *o,
 
 /* The block's np pixels, pixel q's out_depth values at dst + q * out_depth. clampf: the activation range
  * is narrower than int8 (a constant in each instance, as np is in the full-block ones). */
-TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int clampf) {
+TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int clampf, const int GC) {
   const tf_conv_params *p = d->p;
-  const int od = p->out_depth, G = d->G;
+  const int od = p->out_depth, G = GC ? GC : d->G;
   const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
   const tf_rq *rq = d->rq;
   const int8_t *w = p->filter;
@@ -389,23 +404,34 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
   }
 }
 
-static void conv_pw_block4(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, 0); }
-static void conv_pw_block4_clamp(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, 1); }
+/* Full blocks, one instance per clamp flag and group count (GC: 2 or 4 groups, c_in 8 and 16, where the
+ * dot product's branches on the count cost most; 0 any): chosen once per call. */
+typedef void conv_pw_block_fn(const conv_dsp *d, int8_t *dst);
+#define CONV_PW_BLOCK4(NAME, CLAMPF, GC) \
+  static void NAME(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, CLAMPF, GC); }
+CONV_PW_BLOCK4(conv_pw_block4, 0, 0)
+CONV_PW_BLOCK4(conv_pw_block4_c, 1, 0)
+CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2)
+CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2)
+CONV_PW_BLOCK4(conv_pw_block4_g4, 0, 4)
+CONV_PW_BLOCK4(conv_pw_block4_g4c, 1, 4)
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const int cin = d->p->in_depth, od = d->p->out_depth;
   const int8_t *x = d->x + (size_t)first * cin;
   const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
+  conv_pw_block_fn *const full = d->G == 2 ? (clampf ? conv_pw_block4_g2c : conv_pw_block4_g2)
+                                 : d->G == 4 ? (clampf ? conv_pw_block4_g4c : conv_pw_block4_g4)
+                                 : clampf ? conv_pw_block4_c : conv_pw_block4;
   int i = 0;
   for (; i + 4 <= count; i += 4) {
     conv_pw_fill(d, x + (size_t)i * cin, 4);
-    if (clampf) conv_pw_block4_clamp(d, dst + (size_t)i * od);
-    else conv_pw_block4(d, dst + (size_t)i * od);
+    full(d, dst + (size_t)i * od);
   }
   if (i < count) {
     conv_pw_fill(d, x + (size_t)i * cin, count - i);
-    conv_pw_block(d, count - i, dst + (size_t)i * od, 1);
+    conv_pw_block(d, count - i, dst + (size_t)i * od, 1, 0);
   }
 }
 
