@@ -192,8 +192,7 @@ TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int 
     const size_t s1 = (size_t)od, s2 = 2 * s1, s3 = 3 * s1;
     for (int oc = 0; oc < od; oc++) {
       int32_t a[4];
-      a[0] = a[1] = a[2] = a[3] = bias[oc];
-      tf_dot_px4(d->col, p->filter + (size_t)oc * d->K, d->G, a);
+      tf_dot_px4_from(d->col, p->filter + (size_t)oc * d->K, d->G, bias[oc], a);
       const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
       uint32_t pk = 0;
       TF_RQ_BYTE_AT(pk, a[0], m, hc, sh, 0);
