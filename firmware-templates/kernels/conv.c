@@ -6,7 +6,7 @@
 #if TF_DSP
 /* ARMv7E-M: pixels in blocks of P = 4 (or 1 for long windows). Each block's windows (x + input offset as
  * int16, zeros for taps outside the image, which the reference skips, and up to the next multiple of 4)
- * are gathered into a column buffer first, then every filter row runs over the block (tf_dot_px4: each
+ * are gathered into a column buffer first, then every filter row runs over the block (tf_dot_px4_from: each
  * weight word unpacked once per 4 pixels; P = 1: four rows at a time, tf_dot4_col), the accumulators
  * starting at the bias. Requantization by tf_rq_apply from a per-call table, four channels of a pixel
  * packed into one word, clamped lane-wise and stored at once. A block reads all its pixels before writing
@@ -220,8 +220,7 @@ TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int 
 #pragma GCC unroll 4
       for (int j = 0; j < 4; j++) {
         int32_t a[4];
-        a[0] = a[1] = a[2] = a[3] = bias[oc + j];
-        tf_dot_px4(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, a);
+        tf_dot_px4_from(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, bias[oc + j], a);
         const int32_t m = mult[oc + j], hc = rq[oc + j].hc, sh = rq[oc + j].sh;
         TF_RQ_BYTE(pk0, a[0], m, hc, sh, j);
         TF_RQ_BYTE(pk1, a[1], m, hc, sh, j);
@@ -241,8 +240,7 @@ TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int 
     int32_t acc[4][4];
     if (P == 4) {
       for (int j = 0; j < 4; j++) {
-        acc[j][0] = acc[j][1] = acc[j][2] = acc[j][3] = bias[oc + j];
-        tf_dot_px4(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, acc[j]);
+        tf_dot_px4_from(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, bias[oc + j], acc[j]);
       }
     } else {
       int32_t a4[4] = {bias[oc], bias[oc + 1], bias[oc + 2], bias[oc + 3]};
@@ -264,7 +262,7 @@ TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int 
   for (; oc < od; oc++) {
     int32_t a[4] = {bias[oc], bias[oc], bias[oc], bias[oc]};
     const int8_t *w = p->filter + (size_t)oc * d->K;
-    if (P == 4) tf_dot_px4(d->col, w, d->G, a);
+    if (P == 4) tf_dot_px4_from(d->col, w, d->G, bias[oc], a);
     else a[0] = tf_wadd(a[0], tf_dot1_col(d->col, w, K4));
     for (int q = 0; q < np; q++) {
       int32_t v;

@@ -128,40 +128,6 @@ TF_INLINE void tf_dot4_col(const int16_t *col, const int8_t *w, size_t ws, int l
  * int16 index 4 P g + 4 q in the (0, 2, 1, 3) order above (P = 1 is the single-pixel layout). */
 TF_INLINE int tf_colp_pos(int k, int P) { return (k >> 2) * 4 * P + ((k & 1) << 1 | ((k >> 1) & 1)); }
 
-/* a[q] += sum_k w[k] * col_q(k), q = 0..3, over `groups` groups of 4 (a 4-pixel block, one filter row: each
- * weight word is loaded and unpacked once for the four pixels). 17 instructions per 16 MACs. */
-TF_INLINE void tf_dot_px4(const int16_t *col, const int8_t *w, int groups, int32_t *a) {
-  int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-  if (groups > 0) {
-    const int16_t *c = col, *cend = col + 16 * groups;
-    int32_t xe, xo, wv, we;
-    __asm__ volatile(
-        "1:\n\t"
-        "ldr    %[wv], [%[w]], #4\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "sxtb16 %[we], %[wv]\n\t"
-        "sxtb16 %[wv], %[wv], ror #8\n\t"
-        "smlad  %[a0], %[we], %[xe], %[a0]\n\t"
-        "smlad  %[a0], %[wv], %[xo], %[a0]\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "smlad  %[a1], %[we], %[xe], %[a1]\n\t"
-        "smlad  %[a1], %[wv], %[xo], %[a1]\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "smlad  %[a2], %[we], %[xe], %[a2]\n\t"
-        "smlad  %[a2], %[wv], %[xo], %[a2]\n\t"
-        "ldrd   %[xe], %[xo], [%[c]], #8\n\t"
-        "smlad  %[a3], %[we], %[xe], %[a3]\n\t"
-        "smlad  %[a3], %[wv], %[xo], %[a3]\n\t"
-        "cmp    %[c], %[cend]\n\t"
-        "bne    1b\n\t"
-        : [c] "+r"(c), [w] "+r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-          [xe] "=&r"(xe), [xo] "=&r"(xo), [wv] "=&r"(wv), [we] "=&r"(we)
-        : [cend] "r"(cend)
-        : "cc", "memory");
-  }
-  a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
-}
-
 /* One group of 4 elements of a 4-pixel block against one filter row: the weight word unpacked once, then
  * each pixel's pair of column words into its accumulator (A0..A3: the operands added to, which the first
  * group of a row takes from its start value). 15 instructions per 16 MACs. */
@@ -183,9 +149,9 @@ TF_INLINE void tf_dot_px4(const int16_t *col, const int8_t *w, int groups, int32
   "smlad  %[a3], %[wv], %[xo], %[a3]\n\t"
 #define TF_PX4_GROUP TF_PX4_GROUP_FROM(a0, a1, a2, a3)
 
-/* a[q] = b + sum_k w[k] * col_q(k), q = 0..3, over groups >= 1 groups of 4 (tf_dot_px4 from one start value:
- * the first group adds to b, so no moves; then an odd group, then two a pass, halving the loop's
- * compare-and-branch). Returns w past the row (rows are consecutive when the depth is a multiple of 4). */
+/* a[q] = b + sum_k w[k] * col_q(k), q = 0..3, over groups >= 1 groups of 4 (a 4-pixel block, one filter row:
+ * each weight word loaded and unpacked once for the four pixels). The first group adds to b, so no moves;
+ * then an odd group, then two a pass (16 instructions per 16 MACs). Returns w past the row (rows are consecutive when the depth is a multiple of 4). */
 TF_INLINE const int8_t *tf_dot_px4_from(const int16_t *col, const int8_t *w, int groups, int32_t b, int32_t *a) {
   int32_t a0, a1, a2, a3, xe, xo, wv, we;
   const int16_t *c = col;
