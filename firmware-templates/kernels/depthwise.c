@@ -340,6 +340,255 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
     memcpy(out + ox * ostride, &v, 4);
   }
 }
+
+/* ---- The ring path (depth multiplier 1, dilation 1, stride_w 1; 3x3 and 5x5): SMLAD on pairs of
+ * horizontally adjacent inputs. Per four-channel group, each input row is transposed once into a ring of kh
+ * rows: channel k's row as words of four padded columns j..j+3 in the byte order (j, j+2, j+1, j+3), so
+ * SXTB16 gives the int16 pair (x_j, x_j+1) and SXTB16 ROR 8 the pair (x_j+2, x_j+3); columns and rows outside
+ * the image hold the input zero point, which adds w * (zp + offset) = 0, as the reference's skipped taps (the
+ * offset is folded into the bias: sum w * (x + off) = sum w * x + off * sum w). A pixel starting at an even
+ * padded column j takes the pairs P(j + 2i) against the even-phase weight pairs (w_2i, w_2i+1); the pixel at
+ * j + 1 takes the same pairs against the odd-phase pairs (w_2i-1, w_2i) (w_-1 = w_kw = 0). Blocks of four
+ * pixels (j, j+1, j+2, j+3) share the pairs: 3x3 is 8 SMLADs on 3 pairs per window row and channel. */
+#define TF_DWR_K_MAX 5    /* kernel height and width of the ring path */
+#define TF_DWR_W33_MIN 12 /* output row width from which 3x3 takes it (src/ir/workspace.ts C_DWR_W33_MIN) */
+#define TF_DWR_W55_MIN 8  /* and 5x5 (C_DWR_W55_MIN) */
+
+/* Pair words per window row of kernel width kw (3 or 5): even phase, odd phase. */
+static inline int dwr_npe(int kw) { return (kw + 1) / 2; }
+static inline int dwr_npo(int kw) { return kw / 2 + 1; }
+
+/* Ring words per channel row: out_w rounded up to blocks of 4, plus the pairs the last block reads beyond. */
+static inline int dwr_ww(const tf_conv_params *p) { return (p->out_w + 3) / 4 + dwr_npo(p->filter_w) / 2; }
+
+/* The workspace head: the tap table, or on the ring path the pair table if larger. src/ir/workspace.ts
+ * cDepthwiseBytes mirrors these sizes: the head, inplace-channel's planes, the ring. */
+static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
+  const int32_t taps = 8 * p->filter_h * p->filter_w;
+  const int32_t pairs = ring ? 32 * p->filter_h * dwr_npo(p->filter_w) : 0; /* 4 channels' (E_i, O_i), i < npo */
+  return taps > pairs ? taps : pairs;
+}
+/* Where it beats dw4 (bench/c.ts --calls): 3x3 over rows of 12 pixels or more, 5x5 over 8 or more (the per
+ * row and per channel set-up is paid back over the row). */
+static int dwr_geometry(const tf_conv_params *p) {
+  const int k33 = p->filter_h == 3 && p->filter_w == 3, k55 = p->filter_h == 5 && p->filter_w == 5;
+  return p->depth_multiplier == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w == 1 && p->in_depth >= 4 &&
+         ((k33 && p->out_w >= TF_DWR_W33_MIN) || (k55 && p->out_w >= TF_DWR_W55_MIN));
+}
+static int32_t dwr_ring_bytes(const tf_conv_params *p) { return 16 * p->filter_h * dwr_ww(p); }
+
+typedef struct {
+  const tf_conv_params *p;
+  const int8_t *x;     /* batch n's input at channel c */
+  int c, kh, kw, ww;
+  int32_t *tab;        /* per channel k and window row ky: (E_i, O_i) for i < npo, int16 pairs (E_i 0 from npe) */
+  uint32_t *ring;      /* kh slots of 4 * ww words: channel k's words at slot + k * ww */
+  const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
+  int32_t beff[4], m[4], hc[4], sh[4];
+  uint32_t zp4;
+} dwr;
+
+TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
+  uint32_t r;
+  __asm__("uxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+
+/* Channels c..c+3: the pair table (from the filter), biases with the offset folded in, requantization. */
+static void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
+  const int kh = p->filter_h, kw = p->filter_w, npe = dwr_npe(kw), npo = dwr_npo(kw), D = p->out_depth;
+  const int32_t off = p->q.input_offset;
+  g->c = c;
+  for (int k = 0; k < 4; k++) {
+    int32_t sum = 0;
+    int32_t *t = g->tab + k * kh * 2 * npo;
+    for (int ky = 0; ky < kh; ky++, t += 2 * npo) {
+      const int8_t *f = p->filter + (size_t)ky * kw * D + c + k;
+      int32_t w[TF_DWR_K_MAX + 2]; /* w[1 + kx]; w[0] and those beyond the filter 0 */
+      for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? f[(size_t)(i - 1) * D] : 0;
+      for (int kx = 0; kx < kw; kx++) sum += w[1 + kx];
+      for (int i = 0; i < npo; i++) {
+        t[2 * i] = i < npe ? tf_pack_lo(w[1 + 2 * i], w[2 + 2 * i]) : 0; /* E_i = (w_2i, w_2i+1) */
+        t[2 * i + 1] = tf_pack_lo(w[2 * i], w[2 * i + 1]);               /* O_i = (w_2i-1, w_2i) */
+      }
+    }
+    tf_rq q = {0, 0};
+    g->beff[k] = tf_wadd(p->q.bias[c + k], tf_wmul(off, sum));
+    g->m[k] = p->q.multiplier[c + k];
+    tf_rq_init(&q, g->m[k], p->q.shift[c + k], p->q.output_offset);
+    g->hc[k] = q.hc;
+    g->sh[k] = q.sh;
+  }
+}
+
+/* Input row iy (any: outside the image it is the zero point) of the group into ring slot s. */
+static void dwr_load_row(dwr *g, int iy, int s) {
+  const tf_conv_params *p = g->p;
+  uint32_t *o0 = g->ring + (size_t)s * 4 * g->ww, *o1 = o0 + g->ww, *o2 = o1 + g->ww, *o3 = o2 + g->ww;
+  const int ww = g->ww;
+  if (iy < 0 || iy >= p->in_h) {
+    for (int m = 0; m < 4 * ww; m++) o0[m] = g->zp4;
+    return;
+  }
+  const size_t D = (size_t)p->in_depth;
+  const int8_t *xr = g->x + (size_t)iy * p->in_w * D;
+  for (int m = 0; m < ww; m++) {
+    const int ix = 4 * m - p->pad_left;
+    uint32_t A, B, C, E;
+    if (ix >= p->in_w || ix + 3 < 0) {
+      o0[m] = o1[m] = o2[m] = o3[m] = g->zp4;
+      continue;
+    }
+    if (ix >= 0 && ix + 3 < p->in_w) {
+      const int8_t *xp = xr + (size_t)ix * D;
+      A = tf_ld32(xp), B = tf_ld32(xp + D), C = tf_ld32(xp + 2 * D), E = tf_ld32(xp + 3 * D);
+    } else {
+#define DWR_COL(ix_) ((ix_) >= 0 && (ix_) < p->in_w ? tf_ld32(xr + (size_t)(ix_) * D) : g->zp4)
+      A = DWR_COL(ix), B = DWR_COL(ix + 1), C = DWR_COL(ix + 2), E = DWR_COL(ix + 3);
+#undef DWR_COL
+    }
+    /* bytes (A0 C0 A2 C2), (A1 C1 A3 C3), (B0 E0 B2 E2), (B1 E1 B3 E3); then channel k: (Ak Ck Bk Ek) */
+    const uint32_t acl = __uxtb16(A) | (__uxtb16(C) << 8), ach = dwr_uxtb16_ror8(A) | (dwr_uxtb16_ror8(C) << 8);
+    const uint32_t bel = __uxtb16(B) | (__uxtb16(E) << 8), beh = dwr_uxtb16_ror8(B) | (dwr_uxtb16_ror8(E) << 8);
+    o0[m] = (uint32_t)tf_pack_lo((int32_t)acl, (int32_t)bel);
+    o2[m] = (uint32_t)tf_pack_hi((int32_t)acl, (int32_t)bel);
+    o1[m] = (uint32_t)tf_pack_lo((int32_t)ach, (int32_t)beh);
+    o3[m] = (uint32_t)tf_pack_hi((int32_t)ach, (int32_t)beh);
+  }
+}
+
+/* The pair P(j) of a ring word row w: j = 4 * word + 2 * half (a constant after unrolling). */
+#define DWR_PAIR(w, j) (((j) & 2) ? tf_sxtb16_ror8((w)[(j) >> 2]) : __sxtb16((w)[(j) >> 2]))
+
+/* Requantized (int8 saturated, not yet clamped to the activation range) output. */
+TF_INLINE int8_t dwr_rq(int32_t v, int32_t m, int32_t hc, int32_t sh) { return (int8_t)__ssat(tf_rq_apply(v, m, hc, sh), 8); }
+
+/* Channel k's accumulators of NPX (1 to 4) pixels at padded columns j0 + q, j0 = 4 * word (KW: the table's
+ * kernel width, a constant; the rows' words from the ring slots rowp). Table row: (E_i, O_i) for i < npo. */
+TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const int32_t *t, const int KW, const int NPX,
+                       int32_t b, int32_t *a) {
+  const int npe = (KW + 1) / 2, npo = KW / 2 + 1;
+  int32_t a0 = b, a1 = b, a2 = b, a3 = b;
+  for (int ky = 0; ky < g->kh; ky++, t += 2 * npo) {
+    const uint32_t *w = rowp[ky] + off;
+    const int last = NPX >= 3 ? npo : NPX == 2 ? npo - 1 : npe - 1; /* the last pair index read */
+#pragma GCC unroll 8
+    for (int i = 0; i <= last; i++) {
+      const int32_t q = DWR_PAIR(w, 2 * i);
+      if (i < npe) a0 = __smlad(q, t[2 * i], a0);
+      if (NPX > 1 && i < npo) a1 = __smlad(q, t[2 * i + 1], a1);
+      if (NPX > 2 && i >= 1 && i - 1 < npe) a2 = __smlad(q, t[2 * i - 2], a2);
+      if (NPX > 3 && i >= 1 && i - 1 < npo) a3 = __smlad(q, t[2 * i - 1], a3);
+    }
+  }
+  a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+}
+
+/* One window row of a 3x3 four-pixel block in assembly: the words (j..j+3), (j+4..j+7) at R give P(j), P(j+2),
+ * P(j+4) (R advanced by a word), against the table row at T + TO: (w0 w1) (0 w0), then (w2 0) (w1 w2). */
+#define DWR_3X3_ROW(R, TO)                                                                          \
+  "ldr    %[x], [%[" R "]], #4\n\t"                                                               \
+  "ldrd   %[e], %[o], [%[t], #" TO "]\n\t"                                                        \
+  "sxtb16 %[q], %[x]\n\t"                                                                         \
+  "smlad  %[a0], %[q], %[e], %[a0]\n\t"                                                           \
+  "smlad  %[a1], %[q], %[o], %[a1]\n\t"                                                           \
+  "sxtb16 %[x], %[x], ror #8\n\t"                                                                 \
+  "smlad  %[a2], %[x], %[e], %[a2]\n\t"                                                           \
+  "smlad  %[a3], %[x], %[o], %[a3]\n\t"                                                           \
+  "ldrd   %[e], %[o], [%[t], #" TO " + 8]\n\t"                                                    \
+  "ldr    %[q], [%[" R "]]\n\t"                                                                   \
+  "smlad  %[a0], %[x], %[e], %[a0]\n\t"                                                           \
+  "smlad  %[a1], %[x], %[o], %[a1]\n\t"                                                           \
+  "sxtb16 %[q], %[q]\n\t"                                                                         \
+  "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
+  "smlad  %[a3], %[q], %[o], %[a3]\n\t"
+
+/* Output row of channel k (its window rows in the ring): out_w pixels, pixel ox at out + ox * ostride. The
+ * requantization parameters stay in registers over the row. */
+TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_t *out, size_t ostride) {
+  const int npo = KW / 2 + 1, W = g->p->out_w;
+  const int32_t *t = g->tab + k * g->kh * 2 * npo;
+  const int32_t b = g->beff[k], m = g->m[k], hc = g->hc[k], sh = g->sh[k];
+  const int off = k * g->ww;
+  int ox = 0;
+#if defined(__OPTIMIZE__)
+  if (K33) {
+    /* 3x3 (-O0 keeps a frame pointer, leaving too few registers: the C path) */
+    const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
+    for (; ox + 4 <= W; ox += 4, out += 4 * ostride) {
+      int32_t a0 = b, a1 = b, a2 = b, a3 = b, x, q, e, o;
+      __asm__(DWR_3X3_ROW("r0", "0") DWR_3X3_ROW("r1", "16") DWR_3X3_ROW("r2", "32")
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2),
+                [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
+              : [t] "r"(t)
+              : "memory");
+      out[0] = dwr_rq(a0, m, hc, sh);
+      out[ostride] = dwr_rq(a1, m, hc, sh);
+      out[2 * ostride] = dwr_rq(a2, m, hc, sh);
+      out[3 * ostride] = dwr_rq(a3, m, hc, sh);
+    }
+  }
+#else
+  (void)K33;
+#endif
+  int32_t a[4];
+  for (; ox + 4 <= W; ox += 4, out += 4 * ostride) {
+    dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 4, b, a);
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++) out[(size_t)q * ostride] = dwr_rq(a[q], m, hc, sh);
+  }
+  const int n = W - ox;
+  if (n == 0) return;
+  if (n == 3) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 3, b, a);
+  else if (n == 2) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 2, b, a);
+  else dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 1, b, a);
+  for (int q = 0; q < n; q++) out[(size_t)q * ostride] = dwr_rq(a[q], m, hc, sh);
+}
+
+static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
+static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 5, 0, out, ostride); }
+
+/* The group's output plane of batch n (x: batch n's input at channel c): pixel (oy, ox) at
+ * out + (oy * out_w + ox) * ostride, clamped to the activation range per pixel word when lo4/hi4 are not the
+ * int8 range. Each input row enters the ring once. */
+static void dwr_plane(dwr *g, const int8_t *x, int8_t *out, size_t ostride) {
+  const tf_conv_params *p = g->p;
+  const int kh = p->filter_h, kw = p->filter_w;
+  void (*row)(const dwr *, int, int8_t *, size_t) = kw == 3 ? dwr_row_33 : dwr_row_55;
+  g->x = x;
+  int next = -p->pad_top; /* the first input row not in the ring */
+  const int clamp = p->q.act_min > -128 || p->q.act_max < 127;
+  const uint32_t lo4 = tf_bytes4(p->q.act_min), hi4 = tf_bytes4(p->q.act_max);
+  for (int oy = 0; oy < p->out_h; oy++) {
+    const int iy0 = oy * p->stride_h - p->pad_top;
+    int from = next > iy0 ? next : iy0;
+    for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
+    next = iy0 + kh;
+    for (int ky = 0; ky < kh; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
+    int8_t *o = out + (size_t)oy * p->out_w * ostride;
+    for (int k = 0; k < 4; k++) row(g, k, o + k, ostride);
+    if (clamp)
+      for (int ox = 0; ox < p->out_w; ox++) {
+        const uint32_t v = tf_clamp4(tf_ld32(o + (size_t)ox * ostride), lo4, hi4);
+        memcpy(o + (size_t)ox * ostride, &v, 4);
+      }
+  }
+}
+
+/* The ring path's state over the call's planned workspace (head: pair table; then `mid` bytes; then the
+ * ring), or 0 when the call does not take it. */
+static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
+  if (!dwr_geometry(p) || !dw4_ok(p)) return 0;
+  const int32_t head = dwr_head_bytes(p, 1);
+  if (head + mid + dwr_ring_bytes(p) > a->workspace_bytes) return 0;
+  uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
+  g->p = p;
+  g->kh = p->filter_h, g->kw = p->filter_w, g->ww = dwr_ww(p);
+  g->tab = (int32_t *)(void *)ws;
+  g->ring = (uint32_t *)(void *)(ws + head + mid);
+  g->zp4 = tf_bytes4(-p->q.input_offset);
+  return 1;
+}
 #endif
 
 static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
@@ -356,6 +605,21 @@ static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
   p->q.act_min = a->act_min; p->q.act_max = a->act_max;
 }
 
+#if TF_DSP
+/* Channels [c0, in_depth) of every output pixel (the channels a four-channel path leaves over). */
+static void dw_rest(const tf_conv_params *p, const int8_t *x, int8_t *y, int c0) {
+  if (c0 < p->in_depth)
+    for (int n = 0; n < p->batches; n++)
+      for (int oy = 0; oy < p->out_h; oy++)
+        for (int ox = 0; ox < p->out_w; ox++) {
+          dw_window w;
+          dw_window_of(p, oy, ox, &w);
+          int8_t *dst = y + (((size_t)n * p->out_h + oy) * p->out_w + ox) * p->out_depth;
+          for (int c = c0; c < p->in_depth; c++) dst[c] = dw_requant(p, dw_acc(p, x, n, &w, c, c), c);
+        }
+}
+#endif
+
 void dwconv2d_s8(const int32_t *args) {
   const tf_dwconv2d_args *a = (const tf_dwconv2d_args *)args;
   tf_conv_params p;
@@ -363,6 +627,17 @@ void dwconv2d_s8(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
 #if TF_DSP
+  dwr r;
+  if (dwr_init(&r, a, &p, 0)) {
+    const int C4 = p.in_depth & ~3;
+    for (int c = 0; c < C4; c += 4) {
+      dwr_setup(&r, &p, c);
+      for (int n = 0; n < p.batches; n++)
+        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, y + (size_t)n * p.out_h * p.out_w * p.out_depth + c, (size_t)p.out_depth);
+    }
+    dw_rest(&p, x, y, C4);
+    return;
+  }
   int32_t *wt = dw4_taps(a, &p, 0);
   if (wt) {
     /* Channel groups outermost (no overlap in the default variant), then the channels left over. */
@@ -375,15 +650,7 @@ void dwconv2d_s8(const int32_t *args) {
         for (int oy = 0; oy < p.out_h; oy++)
           dw4_row(&g, n, oy, y + (((size_t)n * p.out_h + oy) * p.out_w) * p.out_depth + c, (size_t)p.out_depth);
     }
-    if (C4 < p.in_depth)
-      for (int n = 0; n < p.batches; n++)
-        for (int oy = 0; oy < p.out_h; oy++)
-          for (int ox = 0; ox < p.out_w; ox++) {
-            dw_window w;
-            dw_window_of(&p, oy, ox, &w);
-            int8_t *dst = y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth;
-            for (int c = C4; c < p.in_depth; c++) dst[c] = dw_requant(&p, dw_acc(&p, x, n, &w, c, c), c);
-          }
+    dw_rest(&p, x, y, C4);
     return;
   }
 #endif
@@ -502,15 +769,27 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
 #if TF_DSP
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
-  int32_t *wt = (size_t)plane_size * 4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane_size * 4) : NULL;
+  const int32_t plane4 = plane_size * 4;
+  dwr r;
+  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(&r, a, &p, plane4);
+  int32_t *wt = !ring && plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
   const int g4 = wt != NULL;
-  uint32_t *planes = g4 ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the tap table */
+  uint32_t *planes = ring ? (uint32_t *)(void *)((int8_t *)r.tab + dwr_head_bytes(&p, 1))
+                     : g4 ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the head */
   dw4 g;
   g.wt = wt;
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int c = 0; c < p.in_depth; c++) {
 #if TF_DSP
+      if (ring && c + 4 <= p.in_depth) {
+        dwr_setup(&r, &p, c);
+        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes, 4);
+        int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
+        for (int i = 0; i < plane_size; i++) memcpy(base + (size_t)i * p.out_depth, &planes[i], 4);
+        c += 3;
+        continue;
+      }
       if (g4 && c + 4 <= p.in_depth) {
         dw4_setup(&g, &p, x, c);
         for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);

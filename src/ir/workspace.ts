@@ -56,16 +56,28 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
+/** depthwise.c's ring path (3x3 and 5x5): the output row widths from which it is taken. */
+export const C_DWR_W33_MIN = 12, C_DWR_W55_MIN = 8;
+
 /**
- * depthwise.c dw4 (depth multiplier 1, four channels at a time): the group's tap table (two words a tap),
- * then for inplace-channel the four channels' planes as packed words (without room for them: no dw4 path).
+ * depthwise.c dw4 (depth multiplier 1, four channels at a time): the head (the group's tap table, two words a
+ * tap; on the ring path its pair table, 16 bytes per window row and pair word), then for inplace-channel the
+ * four channels' planes as packed words (without room for them: no dw4 path), then on the ring path (stride_w 1,
+ * dilation 1, windows up to 8x8, not stream-row) kh rows of 4 channels' ring words.
  */
 function cDepthwiseBytes(g: KernelGeometry): number {
   const taps = g.filterH * g.filterW;
   if (g.depthMultiplier !== 1 || taps > C_DW_TAPS_MAX || g.inDepth < 4) return 0;
-  if (g.variant !== 'inplace-channel') return 8 * taps;
   const plane4 = g.outH * g.outW * 4;
-  return plane4 <= C_DW_PLANE4_MAX ? 8 * taps + plane4 : 0;
+  if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
+  const k33 = g.filterH === 3 && g.filterW === 3, k55 = g.filterH === 5 && g.filterW === 5;
+  const ring = g.variant !== 'stream-row' && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
+    ((k33 && g.outW >= C_DWR_W33_MIN) || (k55 && g.outW >= C_DWR_W55_MIN));
+  const npo = Math.floor(g.filterW / 2) + 1;
+  const head = Math.max(8 * taps, ring ? 32 * g.filterH * npo : 0);
+  const planes = g.variant === 'inplace-channel' ? plane4 : 0;
+  const ringBytes = ring ? 16 * g.filterH * (Math.floor((g.outW + 3) / 4) + Math.floor(npo / 2)) : 0;
+  return head + planes + ringBytes;
 }
 
 /** Units whose LUT-compressed weights fc.c / fully-connected.ts decode per block (FC_LUT_ROWS, LUT_ROWS). */

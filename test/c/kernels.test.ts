@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
+import { C_DW_PLANE4_MAX } from '../../src/ir/workspace.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
@@ -110,6 +111,26 @@ function depthwiseWide(r: Rng): Graph {
   }
 }
 
+/** Depthwise 3x3 and 5x5 over rows of 8 to 24 pixels (depthwise.c's ring path from 12 and 8 output columns:
+ * full blocks of four, tails of 1 to 3, both zero point extremes, stride 1 or 2 down the rows). */
+function depthwiseRows(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(8, 24), c = r.int(4, 13), k = r.pick([3, 5]);
+    const stride: [number, number] = [r.int(1, 2), 1];
+    const pad = { top: r.int(0, k - 1), bottom: r.int(0, k - 1), left: r.int(0, k - 1), right: r.int(0, k - 1) };
+    const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, 1, 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1 || oh * ow * 4 > C_DW_PLANE4_MAX) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+      { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+  }
+}
+
 function wideFullyConnected(r: Rng): Graph {
   const batches = r.int(1, 3), depth = r.int(1, 80), units = r.int(1, 13);
   const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
@@ -142,6 +163,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
   ['DEPTHWISE_CONV_2D wide', depthwiseWide],
+  ['DEPTHWISE_CONV_2D rows', depthwiseRows],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
