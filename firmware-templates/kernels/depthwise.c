@@ -358,6 +358,9 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
 static inline int dwr_npe(int kw) { return (kw + 1) / 2; }
 static inline int dwr_npo(int kw) { return kw / 2 + 1; }
 
+/* Words of a channel's table: per window row (E_i, O_i) for i < npo, then bias (offset folded in), m, hc, sh. */
+static inline int dwr_ct(const tf_conv_params *p) { return p->filter_h * 2 * dwr_npo(p->filter_w) + 4; }
+
 /* Ring words per channel row: out_w rounded up to blocks of 4, plus the pairs the last block reads beyond. */
 static inline int dwr_ww(const tf_conv_params *p) { return (p->out_w + 3) / 4 + dwr_npo(p->filter_w) / 2; }
 
@@ -365,7 +368,7 @@ static inline int dwr_ww(const tf_conv_params *p) { return (p->out_w + 3) / 4 + 
  * cDepthwiseBytes mirrors these sizes: the head, inplace-channel's planes, the ring. */
 static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
   const int32_t taps = 8 * p->filter_h * p->filter_w;
-  const int32_t pairs = ring ? 32 * p->filter_h * dwr_npo(p->filter_w) : 0; /* 4 channels' (E_i, O_i), i < npo */
+  const int32_t pairs = ring ? 16 * dwr_ct(p) : 0; /* 4 channels' (E_i, O_i), i < npo, and requantization */
   return taps > pairs ? taps : pairs;
 }
 /* Where it beats dw4 (bench/c.ts --calls): 3x3 over rows of 12 pixels or more, 5x5 over 8 or more (the per
@@ -401,7 +404,7 @@ static void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
   g->c = c;
   for (int k = 0; k < 4; k++) {
     int32_t sum = 0;
-    int32_t *t = g->tab + k * kh * 2 * npo;
+    int32_t *t = g->tab + k * dwr_ct(p);
     for (int ky = 0; ky < kh; ky++, t += 2 * npo) {
       const int8_t *f = p->filter + (size_t)ky * kw * D + c + k;
       int32_t w[TF_DWR_K_MAX + 2]; /* w[1 + kx]; w[0] and those beyond the filter 0 */
@@ -418,6 +421,7 @@ static void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
     tf_rq_init(&q, g->m[k], p->q.shift[c + k], p->q.output_offset);
     g->hc[k] = q.hc;
     g->sh[k] = q.sh;
+    t[0] = g->beff[k], t[1] = g->m[k], t[2] = q.hc, t[3] = q.sh; /* t: after the window rows */
   }
 }
 
@@ -503,15 +507,70 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
   "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
   "smlad  %[a3], %[q], %[o], %[a3]\n\t"
 
+/* tf_rq_apply of accumulator A, saturated to int8, stored at ADDR (lo, hi: scratch; m, hc, sh: the channel's). */
+#define DWR_RQ_STORE(A, ADDR)                                                                       \
+  "and    %[lo], %[" A "], #0x80000000\n\t"                                                         \
+  "orr    %[lo], %[lo], #0x40000000\n\t"                                                           \
+  "add    %[hi], %[hc], %[" A "], asr #31\n\t"                                                    \
+  "smlal  %[lo], %[hi], %[" A "], %[m]\n\t"                                                       \
+  "asr    %[hi], %[hi], %[sh]\n\t"                                                                 \
+  "add    %[hi], %[hi], %[sh], asr #8\n\t"                                                         \
+  "ssat   %[hi], #8, %[hi]\n\t"                                                                    \
+  "strb   %[hi], " ADDR "\n\t"
+
+/* The same with m, hc, sh in e, o, a0 and lo, hi in q, x, stored at out, out += 4. */
+#define DWR_RQ_4(A)                                                                                 \
+  "and    %[q], %[" A "], #0x80000000\n\t"                                                          \
+  "orr    %[q], %[q], #0x40000000\n\t"                                                             \
+  "add    %[x], %[o], %[" A "], asr #31\n\t"                                                       \
+  "smlal  %[q], %[x], %[" A "], %[e]\n\t"                                                          \
+  "asr    %[x], %[x], %[a0]\n\t"                                                                   \
+  "add    %[x], %[x], %[a0], asr #8\n\t"                                                           \
+  "ssat   %[x], #8, %[x]\n\t"                                                                      \
+  "strb   %[x], [%[out]], #4\n\t"
+
 /* Output row of channel k (its window rows in the ring): out_w pixels, pixel ox at out + ox * ostride. The
  * requantization parameters stay in registers over the row. */
 TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_t *out, size_t ostride) {
-  const int npo = KW / 2 + 1, W = g->p->out_w;
-  const int32_t *t = g->tab + k * g->kh * 2 * npo;
+  const int W = g->p->out_w;
+  const int32_t *t = g->tab + k * dwr_ct(g->p);
   const int32_t b = g->beff[k], m = g->m[k], hc = g->hc[k], sh = g->sh[k];
   const int off = k * g->ww;
   int ox = 0;
 #if defined(__OPTIMIZE__)
+  if (K33 && ostride == 4 && W >= 4) {
+    /* 3x3 into packed pixel words (inplace-channel's planes): the whole row of blocks in assembly, the
+     * channel's bias and requantization loaded from its table per block (13 registers, no spills). */
+    const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
+    const int nb = W >> 2;
+    const int8_t *end = out + 16 * nb;
+    int32_t a0, a1, a2, a3, x, q, e, o;
+    __asm__ volatile("1:\n\t"
+                     "ldr    %[a0], [%[t], #48]\n\t"
+                     "mov    %[a1], %[a0]\n\t"
+                     "mov    %[a2], %[a0]\n\t"
+                     "mov    %[a3], %[a0]\n\t"
+                     DWR_3X3_ROW("r0", "0") DWR_3X3_ROW("r1", "16") DWR_3X3_ROW("r2", "32")
+                     "ldrd   %[e], %[o], [%[t], #52]\n\t" /* m, hc */
+                     "and    %[q], %[a0], #0x80000000\n\t"
+                     "orr    %[q], %[q], #0x40000000\n\t"
+                     "add    %[x], %[o], %[a0], asr #31\n\t"
+                     "smlal  %[q], %[x], %[a0], %[e]\n\t"
+                     "ldr    %[a0], [%[t], #60]\n\t" /* sh, in a0's register from here */
+                     "asr    %[x], %[x], %[a0]\n\t"
+                     "add    %[x], %[x], %[a0], asr #8\n\t"
+                     "ssat   %[x], #8, %[x]\n\t"
+                     "strb   %[x], [%[out]], #4\n\t"
+                     DWR_RQ_4("a1") DWR_RQ_4("a2") DWR_RQ_4("a3")
+                     "ldr    %[x], %[end]\n\t"
+                     "cmp    %[out], %[x]\n\t"
+                     "bne    1b\n\t"
+                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2),
+                       [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o), [out] "+r"(out)
+                     : [t] "r"(t), [end] "m"(end)
+                     : "cc", "memory");
+    ox = 4 * nb;
+  }
   if (K33) {
     /* 3x3 (-O0 keeps a frame pointer, leaving too few registers: the C path) */
     const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
@@ -522,10 +581,13 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
                 [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
               : [t] "r"(t)
               : "memory");
-      out[0] = dwr_rq(a0, m, hc, sh);
-      out[ostride] = dwr_rq(a1, m, hc, sh);
-      out[2 * ostride] = dwr_rq(a2, m, hc, sh);
-      out[3 * ostride] = dwr_rq(a3, m, hc, sh);
+      /* the four outputs requantized (tf_rq_apply, int8 saturation) and stored: 8 instructions each */
+      int8_t *o2 = out + 2 * ostride;
+      __asm__ volatile(DWR_RQ_STORE("a0", "[%[o]]") DWR_RQ_STORE("a1", "[%[o], %[os]]")
+                       DWR_RQ_STORE("a2", "[%[o2]]") DWR_RQ_STORE("a3", "[%[o2], %[os]]")
+                       : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(x), [hi] "=&r"(q)
+                       : [m] "r"(m), [hc] "r"(hc), [sh] "r"(sh), [o] "r"(out), [o2] "r"(o2), [os] "r"(ostride)
+                       : "memory");
     }
   }
 #else
@@ -549,15 +611,14 @@ static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_r
 static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 5, 0, out, ostride); }
 
 /* The group's output plane of batch n (x: batch n's input at channel c): pixel (oy, ox) at
- * out + (oy * out_w + ox) * ostride, clamped to the activation range per pixel word when lo4/hi4 are not the
- * int8 range. Each input row enters the ring once. */
-static void dwr_plane(dwr *g, const int8_t *x, int8_t *out, size_t ostride) {
+ * out + (oy * out_w + ox) * ostride, clamped to the activation range per pixel word if `clamp` (else the caller
+ * clamps). Each input row enters the ring once. */
+static void dwr_plane(dwr *g, const int8_t *x, int8_t *out, size_t ostride, int clamp) {
   const tf_conv_params *p = g->p;
   const int kh = p->filter_h, kw = p->filter_w;
   void (*row)(const dwr *, int, int8_t *, size_t) = kw == 3 ? dwr_row_33 : dwr_row_55;
   g->x = x;
   int next = -p->pad_top; /* the first input row not in the ring */
-  const int clamp = p->q.act_min > -128 || p->q.act_max < 127;
   const uint32_t lo4 = tf_bytes4(p->q.act_min), hi4 = tf_bytes4(p->q.act_max);
   for (int oy = 0; oy < p->out_h; oy++) {
     const int iy0 = oy * p->stride_h - p->pad_top;
@@ -633,7 +694,8 @@ void dwconv2d_s8(const int32_t *args) {
     for (int c = 0; c < C4; c += 4) {
       dwr_setup(&r, &p, c);
       for (int n = 0; n < p.batches; n++)
-        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, y + (size_t)n * p.out_h * p.out_w * p.out_depth + c, (size_t)p.out_depth);
+        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, y + (size_t)n * p.out_h * p.out_w * p.out_depth + c, (size_t)p.out_depth,
+                  p.q.act_min > -128 || p.q.act_max < 127);
     }
     dw_rest(&p, x, y, C4);
     return;
@@ -770,6 +832,7 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
   const int32_t plane4 = plane_size * 4;
+  const uint32_t lo4 = tf_bytes4(p.q.act_min), hi4 = tf_bytes4(p.q.act_max);
   dwr r;
   const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(&r, a, &p, plane4);
   int32_t *wt = !ring && plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
@@ -784,9 +847,12 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
 #if TF_DSP
       if (ring && c + 4 <= p.in_depth) {
         dwr_setup(&r, &p, c);
-        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes, 4);
+        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes, 4, 0);
         int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
-        for (int i = 0; i < plane_size; i++) memcpy(base + (size_t)i * p.out_depth, &planes[i], 4);
+        for (int i = 0; i < plane_size; i++) {
+          const uint32_t v = tf_clamp4(planes[i], lo4, hi4); /* the activation range, as the copy goes */
+          memcpy(base + (size_t)i * p.out_depth, &v, 4);
+        }
         c += 3;
         continue;
       }

@@ -74,7 +74,7 @@ function cDepthwiseBytes(g: KernelGeometry): number {
   const ring = g.variant !== 'stream-row' && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
     ((k33 && g.outW >= C_DWR_W33_MIN) || (k55 && g.outW >= C_DWR_W55_MIN));
   const npo = Math.floor(g.filterW / 2) + 1;
-  const head = Math.max(8 * taps, ring ? 32 * g.filterH * npo : 0);
+  const head = Math.max(8 * taps, ring ? 16 * (g.filterH * 2 * npo + 4) : 0); // per channel: pair rows, then 4 words of requantization
   const planes = g.variant === 'inplace-channel' ? plane4 : 0;
   const ringBytes = ring ? 16 * g.filterH * (Math.floor((g.outW + 3) / 4) + Math.floor(npo / 2)) : 0;
   return head + planes + ringBytes;
