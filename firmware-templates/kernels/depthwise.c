@@ -351,8 +351,8 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
  * j + 1 takes the same pairs against the odd-phase pairs (w_2i-1, w_2i) (w_-1 = w_kw = 0). Blocks of four
  * pixels (j, j+1, j+2, j+3) share the pairs: 3x3 is 8 SMLADs on 3 pairs per window row and channel. */
 #define TF_DWR_K_MAX 5    /* kernel height and width of the ring path */
-#define TF_DWR_W33_MIN 12 /* output row width from which 3x3 takes it (src/ir/workspace.ts C_DWR_W33_MIN) */
-#define TF_DWR_W55_MIN 8  /* and 5x5 (C_DWR_W55_MIN) */
+#define TF_DWR_W_MIN 8    /* output row width from which it is taken (src/ir/workspace.ts C_DWR_W_MIN) */
+#define TF_DWR_PLANES_PAD 16 /* bytes past inplace-channel's planes for a last block's pixels (C_DWR_PLANES_PAD) */
 
 /* Pair words per window row of kernel width kw (3 or 5): even phase, odd phase. */
 static inline int dwr_npe(int kw) { return (kw + 1) / 2; }
@@ -371,12 +371,12 @@ static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
   const int32_t pairs = ring ? 16 * dwr_ct(p) : 0; /* 4 channels' (E_i, O_i), i < npo, and requantization */
   return taps > pairs ? taps : pairs;
 }
-/* Where it beats dw4 (bench/c.ts --calls): 3x3 over rows of 12 pixels or more, 5x5 over 8 or more (the per
- * row and per channel set-up is paid back over the row). */
+/* Where it beats dw4 (bench/c.ts --calls): 3x3 and 5x5 over rows of 8 pixels or more (the per row and per
+ * channel set-up is paid back over the row; rows of 6 and 5 measured slower than dw4). */
 static int dwr_geometry(const tf_conv_params *p) {
   const int k33 = p->filter_h == 3 && p->filter_w == 3, k55 = p->filter_h == 5 && p->filter_w == 5;
   return p->depth_multiplier == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w == 1 && p->in_depth >= 4 &&
-         ((k33 && p->out_w >= TF_DWR_W33_MIN) || (k55 && p->out_w >= TF_DWR_W55_MIN));
+         (k33 || k55) && p->out_w >= TF_DWR_W_MIN;
 }
 static int32_t dwr_ring_bytes(const tf_conv_params *p) { return 16 * p->filter_h * dwr_ww(p); }
 
@@ -389,6 +389,7 @@ typedef struct {
   const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
   int32_t beff[4], m[4], hc[4], sh[4];
   uint32_t zp4;
+  int planes; /* output into inplace-channel's planes, which have room for 3 pixel words past the end */
 } dwr;
 
 TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
@@ -538,11 +539,13 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   const int off = k * g->ww;
   int ox = 0;
 #if defined(__OPTIMIZE__)
-  if (K33 && ostride == 4 && W >= 4) {
-    /* 3x3 into packed pixel words (inplace-channel's planes): the whole row of blocks in assembly, the
-     * channel's bias and requantization loaded from its table per block (13 registers, no spills). */
+  if (K33 && g->planes) {
+    /* 3x3 into inplace-channel's planes (packed pixel words): the whole row of blocks in assembly, the
+     * channel's bias and requantization loaded from its table per block (13 registers, no spills). A last
+     * block past the row's end writes the next row's first pixels (computed after) or the planes' pad; its
+     * ring words exist (dwr_ww). */
     const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
-    const int nb = W >> 2;
+    const int nb = (W + 3) >> 2;
     const int8_t *end = out + 16 * nb;
     int32_t a0, a1, a2, a3, x, q, e, o;
     __asm__ volatile("1:\n\t"
@@ -569,7 +572,7 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
                        [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o), [out] "+r"(out)
                      : [t] "r"(t), [end] "m"(end)
                      : "cc", "memory");
-    ox = 4 * nb;
+    return;
   }
   if (K33) {
     /* 3x3 (-O0 keeps a frame pointer, leaving too few registers: the C path) */
@@ -638,8 +641,9 @@ static void dwr_plane(dwr *g, const int8_t *x, int8_t *out, size_t ostride, int 
 
 /* The ring path's state over the call's planned workspace (head: pair table; then `mid` bytes; then the
  * ring), or 0 when the call does not take it. */
-static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
+static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid, int planes) {
   if (!dwr_geometry(p) || !dw4_ok(p)) return 0;
+  g->planes = planes;
   const int32_t head = dwr_head_bytes(p, 1);
   if (head + mid + dwr_ring_bytes(p) > a->workspace_bytes) return 0;
   uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
@@ -689,7 +693,7 @@ void dwconv2d_s8(const int32_t *args) {
   int8_t *y = (int8_t *)tf_ref(a->output);
 #if TF_DSP
   dwr r;
-  if (dwr_init(&r, a, &p, 0)) {
+  if (dwr_init(&r, a, &p, 0, 0)) {
     const int C4 = p.in_depth & ~3;
     for (int c = 0; c < C4; c += 4) {
       dwr_setup(&r, &p, c);
@@ -834,7 +838,7 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   const int32_t plane4 = plane_size * 4;
   const uint32_t lo4 = tf_bytes4(p.q.act_min), hi4 = tf_bytes4(p.q.act_max);
   dwr r;
-  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(&r, a, &p, plane4);
+  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(&r, a, &p, plane4 + TF_DWR_PLANES_PAD, 1);
   int32_t *wt = !ring && plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
   const int g4 = wt != NULL;
   uint32_t *planes = ring ? (uint32_t *)(void *)((int8_t *)r.tab + dwr_head_bytes(&p, 1))

@@ -56,8 +56,10 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
-/** depthwise.c's ring path (3x3 and 5x5): the output row widths from which it is taken. */
-export const C_DWR_W33_MIN = 12, C_DWR_W55_MIN = 8;
+/** depthwise.c's ring path (3x3 and 5x5): the output row width from which it is taken. */
+export const C_DWR_W_MIN = 8;
+/** depthwise.c's ring path: bytes past inplace-channel's planes (a row's last block of four may run past the end). */
+export const C_DWR_PLANES_PAD = 16;
 
 /**
  * depthwise.c dw4 (depth multiplier 1, four channels at a time): the head (the group's tap table, two words a
@@ -71,11 +73,12 @@ function cDepthwiseBytes(g: KernelGeometry): number {
   const plane4 = g.outH * g.outW * 4;
   if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
   const k33 = g.filterH === 3 && g.filterW === 3, k55 = g.filterH === 5 && g.filterW === 5;
+  const inplace = g.variant === 'inplace-channel';
   const ring = g.variant !== 'stream-row' && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
-    ((k33 && g.outW >= C_DWR_W33_MIN) || (k55 && g.outW >= C_DWR_W55_MIN));
+    (k33 || k55) && g.outW >= C_DWR_W_MIN;
   const npo = Math.floor(g.filterW / 2) + 1;
   const head = Math.max(8 * taps, ring ? 16 * (g.filterH * 2 * npo + 4) : 0); // per channel: pair rows, then 4 words of requantization
-  const planes = g.variant === 'inplace-channel' ? plane4 : 0;
+  const planes = inplace ? plane4 + (ring ? C_DWR_PLANES_PAD : 0) : 0;
   const ringBytes = ring ? 16 * g.filterH * (Math.floor((g.outW + 3) / 4) + Math.floor(npo / 2)) : 0;
   return head + planes + ringBytes;
 }

@@ -111,7 +111,7 @@ function depthwiseWide(r: Rng): Graph {
   }
 }
 
-/** Depthwise 3x3 and 5x5 over rows of 8 to 24 pixels (depthwise.c's ring path from 12 and 8 output columns:
+/** Depthwise 3x3 and 5x5 over rows of 8 to 24 pixels (depthwise.c's ring path from 8 output columns:
  * full blocks of four, tails of 1 to 3, both zero point extremes, stride 1 or 2 down the rows). */
 function depthwiseRows(r: Rng): Graph {
   for (;;) {
