@@ -341,7 +341,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
   }
 }
 
-/* ---- The ring path (depth multiplier 1, dilation 1, stride_w 1; 3x3 and 5x5): SMLAD on pairs of
+/* ---- The ring path (inplace-channel; depth multiplier 1, dilation 1, stride_w 1; 3x3 and 5x5): SMLAD on pairs of
  * horizontally adjacent inputs. Per four-channel group, each input row is transposed once into a ring of kh
  * rows: channel k's row as words of four padded columns j..j+3 in the byte order (j, j+2, j+1, j+3), so
  * SXTB16 gives the int16 pair (x_j, x_j+1) and SXTB16 ROR 8 the pair (x_j+2, x_j+3); columns and rows outside
@@ -389,7 +389,6 @@ typedef struct {
   const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
   int32_t beff[4], m[4], hc[4], sh[4];
   uint32_t zp4;
-  int planes; /* output into inplace-channel's planes, which have room for 3 pixel words past the end */
 } dwr;
 
 TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
@@ -399,7 +398,7 @@ TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
 }
 
 /* Channels c..c+3: the pair table (from the filter), biases with the offset folded in, requantization. */
-static void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
+static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
   const int kh = p->filter_h, kw = p->filter_w, npe = dwr_npe(kw), npo = dwr_npo(kw), D = p->out_depth;
   const int32_t off = p->q.input_offset;
   g->c = c;
@@ -508,18 +507,8 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
   "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
   "smlad  %[a3], %[q], %[o], %[a3]\n\t"
 
-/* tf_rq_apply of accumulator A, saturated to int8, stored at ADDR (lo, hi: scratch; m, hc, sh: the channel's). */
-#define DWR_RQ_STORE(A, ADDR)                                                                       \
-  "and    %[lo], %[" A "], #0x80000000\n\t"                                                         \
-  "orr    %[lo], %[lo], #0x40000000\n\t"                                                           \
-  "add    %[hi], %[hc], %[" A "], asr #31\n\t"                                                    \
-  "smlal  %[lo], %[hi], %[" A "], %[m]\n\t"                                                       \
-  "asr    %[hi], %[hi], %[sh]\n\t"                                                                 \
-  "add    %[hi], %[hi], %[sh], asr #8\n\t"                                                         \
-  "ssat   %[hi], #8, %[hi]\n\t"                                                                    \
-  "strb   %[hi], " ADDR "\n\t"
-
-/* The same with m, hc, sh in e, o, a0 and lo, hi in q, x, stored at out, out += 4. */
+/* tf_rq_apply of accumulator A saturated to int8 (8 instructions): m, hc, sh in e, o, a0; scratch q, x; the byte
+ * stored at out, out += 4 (the next pixel word). */
 #define DWR_RQ_4(A)                                                                                 \
   "and    %[q], %[" A "], #0x80000000\n\t"                                                          \
   "orr    %[q], %[q], #0x40000000\n\t"                                                             \
@@ -539,7 +528,7 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   const int off = k * g->ww;
   int ox = 0;
 #if defined(__OPTIMIZE__)
-  if (K33 && g->planes) {
+  if (K33) {
     /* 3x3 into inplace-channel's planes (packed pixel words): the whole row of blocks in assembly, the
      * channel's bias and requantization loaded from its table per block (13 registers, no spills). A last
      * block past the row's end writes the next row's first pixels (computed after) or the planes' pad; its
@@ -574,25 +563,6 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
                      : "cc", "memory");
     return;
   }
-  if (K33) {
-    /* 3x3 (-O0 keeps a frame pointer, leaving too few registers: the C path) */
-    const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
-    for (; ox + 4 <= W; ox += 4, out += 4 * ostride) {
-      int32_t a0 = b, a1 = b, a2 = b, a3 = b, x, q, e, o;
-      __asm__(DWR_3X3_ROW("r0", "0") DWR_3X3_ROW("r1", "16") DWR_3X3_ROW("r2", "32")
-              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2),
-                [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
-              : [t] "r"(t)
-              : "memory");
-      /* the four outputs requantized (tf_rq_apply, int8 saturation) and stored: 8 instructions each */
-      int8_t *o2 = out + 2 * ostride;
-      __asm__ volatile(DWR_RQ_STORE("a0", "[%[o]]") DWR_RQ_STORE("a1", "[%[o], %[os]]")
-                       DWR_RQ_STORE("a2", "[%[o2]]") DWR_RQ_STORE("a3", "[%[o2], %[os]]")
-                       : [a0] "+&r"(a0), [a1] "+&r"(a1), [a2] "+&r"(a2), [a3] "+&r"(a3), [lo] "=&r"(x), [hi] "=&r"(q)
-                       : [m] "r"(m), [hc] "r"(hc), [sh] "r"(sh), [o] "r"(out), [o2] "r"(o2), [os] "r"(ostride)
-                       : "memory");
-    }
-  }
 #else
   (void)K33;
 #endif
@@ -613,37 +583,30 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
 static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
 static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 5, 0, out, ostride); }
 
-/* The group's output plane of batch n (x: batch n's input at channel c): pixel (oy, ox) at
- * out + (oy * out_w + ox) * ostride, clamped to the activation range per pixel word if `clamp` (else the caller
+/* The group's output plane of batch n (x: batch n's input at channel c) into inplace-channel's planes: pixel
+ * (oy, ox) the packed word out + 4 * (oy * out_w + ox), not yet clamped to the activation range (the copy-back
  * clamps). Each input row enters the ring once. */
-static void dwr_plane(dwr *g, const int8_t *x, int8_t *out, size_t ostride, int clamp) {
+static __attribute__((noinline)) void dwr_plane(dwr *g, const int8_t *x, int8_t *out) {
   const tf_conv_params *p = g->p;
   const int kh = p->filter_h, kw = p->filter_w;
   void (*row)(const dwr *, int, int8_t *, size_t) = kw == 3 ? dwr_row_33 : dwr_row_55;
   g->x = x;
   int next = -p->pad_top; /* the first input row not in the ring */
-  const uint32_t lo4 = tf_bytes4(p->q.act_min), hi4 = tf_bytes4(p->q.act_max);
   for (int oy = 0; oy < p->out_h; oy++) {
     const int iy0 = oy * p->stride_h - p->pad_top;
     int from = next > iy0 ? next : iy0;
     for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
     next = iy0 + kh;
     for (int ky = 0; ky < kh; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
-    int8_t *o = out + (size_t)oy * p->out_w * ostride;
-    for (int k = 0; k < 4; k++) row(g, k, o + k, ostride);
-    if (clamp)
-      for (int ox = 0; ox < p->out_w; ox++) {
-        const uint32_t v = tf_clamp4(tf_ld32(o + (size_t)ox * ostride), lo4, hi4);
-        memcpy(o + (size_t)ox * ostride, &v, 4);
-      }
+    int8_t *o = out + (size_t)oy * p->out_w * 4;
+    for (int k = 0; k < 4; k++) row(g, k, o + k, 4);
   }
 }
 
 /* The ring path's state over the call's planned workspace (head: pair table; then `mid` bytes; then the
  * ring), or 0 when the call does not take it. */
-static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid, int planes) {
+static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
   if (!dwr_geometry(p) || !dw4_ok(p)) return 0;
-  g->planes = planes;
   const int32_t head = dwr_head_bytes(p, 1);
   if (head + mid + dwr_ring_bytes(p) > a->workspace_bytes) return 0;
   uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
@@ -692,18 +655,6 @@ void dwconv2d_s8(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
 #if TF_DSP
-  dwr r;
-  if (dwr_init(&r, a, &p, 0, 0)) {
-    const int C4 = p.in_depth & ~3;
-    for (int c = 0; c < C4; c += 4) {
-      dwr_setup(&r, &p, c);
-      for (int n = 0; n < p.batches; n++)
-        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, y + (size_t)n * p.out_h * p.out_w * p.out_depth + c, (size_t)p.out_depth,
-                  p.q.act_min > -128 || p.q.act_max < 127);
-    }
-    dw_rest(&p, x, y, C4);
-    return;
-  }
   int32_t *wt = dw4_taps(a, &p, 0);
   if (wt) {
     /* Channel groups outermost (no overlap in the default variant), then the channels left over. */
@@ -837,21 +788,22 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
    * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
   const int32_t plane4 = plane_size * 4;
   const uint32_t lo4 = tf_bytes4(p.q.act_min), hi4 = tf_bytes4(p.q.act_max);
-  dwr r;
-  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(&r, a, &p, plane4 + TF_DWR_PLANES_PAD, 1);
+  union { dwr r; dw4 g; } st; /* one path's state per call: the frame holds the larger */
+  dwr *r = &st.r;
+  dw4 *g = &st.g;
+  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(r, a, &p, plane4 + TF_DWR_PLANES_PAD);
   int32_t *wt = !ring && plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
   const int g4 = wt != NULL;
-  uint32_t *planes = ring ? (uint32_t *)(void *)((int8_t *)r.tab + dwr_head_bytes(&p, 1))
+  uint32_t *planes = ring ? (uint32_t *)(void *)((int8_t *)tf_ref(a->workspace) + dwr_head_bytes(&p, 1))
                      : g4 ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the head */
-  dw4 g;
-  g.wt = wt;
+  if (g4) g->wt = wt;
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int c = 0; c < p.in_depth; c++) {
 #if TF_DSP
       if (ring && c + 4 <= p.in_depth) {
-        dwr_setup(&r, &p, c);
-        dwr_plane(&r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes, 4, 0);
+        dwr_setup(r, &p, c);
+        dwr_plane(r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes);
         int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
         for (int i = 0; i < plane_size; i++) {
           const uint32_t v = tf_clamp4(planes[i], lo4, hi4); /* the activation range, as the copy goes */
@@ -861,8 +813,8 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
         continue;
       }
       if (g4 && c + 4 <= p.in_depth) {
-        dw4_setup(&g, &p, x, c);
-        for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
+        dw4_setup(g, &p, x, c);
+        for (int oy = 0; oy < p.out_h; oy++) dw4_row(g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
         int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
         for (int i = 0; i < plane_size; i++) memcpy(base + (size_t)i * p.out_depth, &planes[i], 4);
         c += 3;

@@ -64,8 +64,9 @@ export const C_DWR_PLANES_PAD = 16;
 /**
  * depthwise.c dw4 (depth multiplier 1, four channels at a time): the head (the group's tap table, two words a
  * tap; on the ring path its pair table, 16 bytes per window row and pair word), then for inplace-channel the
- * four channels' planes as packed words (without room for them: no dw4 path), then on the ring path (stride_w 1,
- * dilation 1, windows up to 8x8, not stream-row) kh rows of 4 channels' ring words.
+ * four channels' planes as packed words (without room for them: no dw4 path), then on the ring path
+ * (inplace-channel, stride_w 1, dilation 1, 3x3 and 5x5 over rows of C_DWR_W_MIN or more) a pad after the planes
+ * and kh rows of 4 channels' ring words.
  */
 function cDepthwiseBytes(g: KernelGeometry): number {
   const taps = g.filterH * g.filterW;
@@ -74,8 +75,7 @@ function cDepthwiseBytes(g: KernelGeometry): number {
   if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
   const k33 = g.filterH === 3 && g.filterW === 3, k55 = g.filterH === 5 && g.filterW === 5;
   const inplace = g.variant === 'inplace-channel';
-  const ring = g.variant !== 'stream-row' && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 &&
-    (k33 || k55) && g.outW >= C_DWR_W_MIN;
+  const ring = inplace && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && (k33 || k55) && g.outW >= C_DWR_W_MIN;
   const npo = Math.floor(g.filterW / 2) + 1;
   const head = Math.max(8 * taps, ring ? 16 * (g.filterH * 2 * npo + 4) : 0); // per channel: pair rows, then 4 words of requantization
   const planes = inplace ? plane4 + (ring ? C_DWR_PLANES_PAD : 0) : 0;
