@@ -89,7 +89,9 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
 }
 
 function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
-  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true });
+  // the wasm module decodes every LUT constant once (codegen/wasm/abi/prepare.ts); C kernels read theirs packed
+  const lutReaders = options.backend === 'wasm' ? 'any' : 'weights';
+  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;

@@ -208,7 +208,8 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
       strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
     });
     if (op.kind === 'CONV_2D' && g.qparams) {
-      g.packed = packedWindowFits(g);
+      // LUT-stored weights are never packed (codegen/wasm/abi/lower.ts: it would ship them decoded)
+      g.packed = filter!.lut === undefined && packedWindowFits(g);
       g.winograd = winogradFits(g);
     }
   } else if (op.kind === 'FULLY_CONNECTED') {

@@ -3,11 +3,11 @@
 import type { Graph } from '../ir/graph.js';
 import { foldPad } from './fold-pad.js';
 import { int8Io } from './int8-io.js';
-import { fuseDecode } from './fuse-decode.js';
+import { fuseDecode, type LutReaders } from './fuse-decode.js';
 
 export { foldPad } from './fold-pad.js';
 export { int8Io } from './int8-io.js';
-export { fuseDecode, LUT_CONSUMERS } from './fuse-decode.js';
+export { fuseDecode, LUT_CONSUMERS, type LutReaders } from './fuse-decode.js';
 
 export interface PassOptions {
   /** Drop a leading QUANTIZE and a trailing DEQUANTIZE so the interface is int8 (default false). */
@@ -16,12 +16,14 @@ export interface PassOptions {
   foldPad?: boolean;
   /** Let FULLY_CONNECTED read its DECODE'd weights LUT-compressed instead of decoded in the arena (default true). */
   fuseDecode?: boolean;
+  /** Which DECODEs fold (fuse-decode.ts): 'weights' for the C kernels (default), 'any' for the wasm backend. */
+  lutReaders?: LutReaders;
 }
 
 export function applyPasses(graph: Graph, options: PassOptions = {}): Graph {
   let g = graph;
   if (options.int8Io ?? false) g = int8Io(g);
   if (options.foldPad ?? true) g = foldPad(g);
-  if (options.fuseDecode ?? true) g = fuseDecode(g);
+  if (options.fuseDecode ?? true) g = fuseDecode(g, options.lutReaders ?? 'weights');
   return g;
 }

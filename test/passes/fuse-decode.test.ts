@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
+import { wasmRecordFields } from '../../codegen/wasm/abi/records.js';
 import { prepareHostC } from '../../src/cli/engines/c.js';
 import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
 import { syntheticInputBytes, mixSeed } from '../../src/builder/random.js';
@@ -55,6 +56,38 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - 1);
       const unfused = lowerSchedule(scheduleOf(planModel(graph, { fuseDecode: false }).plan));
       expect(lowered.constants.length).toBeLessThanOrEqual(unfused.constants.length);
+    });
+  }
+
+  for (const g of golden) {
+    it(`${g.name}: wasm decodes every LUT constant once at the first invoke and runs the plain kernels on it; the module ships the packed bytes`, async () => {
+      const graph = load(g.modelPath);
+      const luts = graph.ops.filter((o) => o.kind === 'DECODE').length;
+      const fused = fuseDecode(graph, 'any');
+      expect(fused.ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
+      const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.simd.wasm`));
+      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
+      const { lowered } = emitted;
+      expect(lowered.prepare.filter((p) => p.symbol === 'decode_lut_s8').length).toBe(luts);
+      expect(lowered.calls.filter((c) => /decode|lut/.test(c.symbol))).toEqual([]);
+      // every convolution has its requantization table (the wasm fast paths), none packed from the decoded values
+      const fields = (c: (typeof lowered.calls)[number], name: string) => {
+        const record = c.symbol.startsWith('conv2d') ? 'conv2d' : 'dwconv2d';
+        return new Int32Array(lowered.constants.buffer, lowered.constants.byteOffset + c.record)[wasmRecordFields(record).find((f) => f.name === name)!.index]!;
+      };
+      const convs = lowered.calls.filter((c) => /^(conv2d|dwconv2d)_s8/.test(c.symbol));
+      expect(convs.length).toBeGreaterThan(0);
+      for (const c of convs) expect(fields(c, 'qparams'), c.symbol).not.toBe(0);
+      for (const c of convs.filter((c) => c.symbol.startsWith('conv2d'))) expect(fields(c, 'packed'), c.symbol).toBe(0);
+      // the data segment holds the packed indices and tables: smaller than the snapped model's by most of the saved weight bytes
+      const snappedPath = g.modelPath.replace('/decode_op_format/', '/').replace('.decode_op.tflite', '.tflite').replace(/\.lut(\d)\.tflite$/, '.snapped_lut$1.tflite');
+      const snapped = load(snappedPath);
+      const plain = emitWasm(scheduleOf(planModel(snapped, { backend: 'wasm' }).plan), { library, simd: true });
+      expect(emitted.dataSectionBytes).toBeLessThan(plain.dataSectionBytes);
+      const model = await instantiateEmitted(emitted);
+      for (let k = 0; k < g.manifest.num_input_sets; k++) {
+        expect(same(runLoaded(model, goldenInputs(g, k)), runReference(snapped, goldenInputs(g, k)).outputs), `input set ${k}`).toBe(true);
+      }
     });
   }
 

@@ -89,7 +89,7 @@ function ref(t: Tensor, offset: number): ArenaRef {
 
 /** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
 export function runKernel(
-  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean } = {},
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean; lutKernels?: boolean } = {},
 ): { output: Uint8Array; symbol: string } {
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {
@@ -108,7 +108,7 @@ export function runKernel(
   const schedule: Schedule = { graph, arenaBytes, state: [], inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
-  const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
+  const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd', lutKernels: options.lutKernels ?? false });
   const { symbol, record } = lowered.calls[0]!;
   checkPlannedWorkspace(lowered);
   const arenaBase = align(lowered.constants.length);
@@ -121,7 +121,7 @@ export function runKernel(
   for (const [slot, bytes] of inputs) mem.set(bytes, arenaBase + placement.inputs.get(slot)!);
   (lib.exports.ARENA_BASE as WebAssembly.Global).value = arenaBase;
   (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
-  // what the module's first invoke does first: int16 filter copies, lookup tables
+  // what the module's first invoke does first: int16 filter copies, lookup tables, decoded LUT weights
   for (const step of lowered.prepare) (lib.exports[step.symbol] as (args: number) => void)(step.record);
   (lib.exports[symbol] as (args: number) => void)(record);
   const outBytes = tensorBytes(graph, op.outputs[0]!);

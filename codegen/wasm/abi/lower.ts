@@ -39,6 +39,11 @@ export interface WasmLowerOptions {
   lookupTables?: boolean;
   /** Give eligible 3x3 stride-1 CONV_2D calls Winograd weights (`winograd`, prepare.ts): wasm SIMD only. */
   winograd?: boolean;
+  /**
+   * Call the kernels that read LUT-stored weights packed (fully_connected_lut_s8; default false). Off: the
+   * plain (fast) kernels read a decoded copy of each LUT constant, made at the first invoke (prepare.ts).
+   */
+  lutKernels?: boolean;
 }
 
 export interface WasmLoweredSchedule extends LoweredSchedule {
@@ -83,13 +88,16 @@ const conv: Extender<'CONV_2D'> = (s, ctx, c, { fields }): Record<string, number
   const taps = filter ? elementCount(filter.tensor.shape) / outDepth : 0;
   const qparams = tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch * taps, taps, 1));
   if (qparams === 0 || fd !== num(fields, 'in_depth')) return { qparams };
+  // LUT-stored weights (read from their decoded copy): no interleaved int16 constants, which would ship them
+  // decoded, nor an int16 copy; Winograd weights are made at the first invoke, after the decoded copy
+  const lut = filter?.tensor.lut !== undefined;
   const { stride, dilation } = c.op.attrs;
   // the same conditions the planner sized the wasm workspace with (src/ir/workspace.ts)
   const geometry = { filterH: kh, filterW: kw, filterDepth: fd, inDepth: num(fields, 'in_depth'), outDepth, strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1] };
-  const packed = packedWindowFits(geometry) ? packedRef(ctx, filter?.tensor ?? null, outDepth, kh, kw * fd) : 0;
+  const packed = !lut && packedWindowFits(geometry) ? packedRef(ctx, filter?.tensor ?? null, outDepth, kh, kw * fd) : 0;
   // the filter's own offset in the constant data (a constant filter's reference is ~offset)
   const from = ~num(fields, 'filter');
-  const wide = packed === 0 && s.options.wideWeights ? s.steps.wide(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, from, outDepth, kh * kw * fd) : 0;
+  const wide = packed === 0 && !lut && s.options.wideWeights ? s.steps.wide(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, from, outDepth, kh * kw * fd) : 0;
   const winograd = s.options.winograd && winogradFits(geometry)
     ? s.steps.winograd(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, from, outDepth, fd) : 0;
   return { qparams, packed, wide, winograd };
@@ -159,11 +167,12 @@ export function lowerWasmSchedule(schedule: Schedule, options: WasmLowerOptions 
   let prepare: PrepareStep[] = [];
   const extension: LoweringExtension = {
     fields: WASM_FIELDS,
+    lutCopy: (ctx, id, tensor) => s.steps.decoded(ctx.consts, id, tensor),
     extend: (ctx, c, lowered) => (EXTENDERS[c.op.kind] as Extender<OpKind> | undefined)?.(s, ctx, c, lowered) ?? {},
     addRecords: (ctx) => {
       prepare = s.steps.addRecords(ctx.consts);
     },
   };
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, extension });
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, lutKernels: options.lutKernels ?? false, extension });
   return { ...lowered, prepare };
 }

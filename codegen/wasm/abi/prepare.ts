@@ -15,6 +15,13 @@
 // (x1, x2). The constant data only reserves it; a preparation step (add_lut_s8 / sub_lut_s8 with a copy of
 // the op's record) computes every entry with the kernel's own element arithmetic.
 //
+// ## Decoded LUT weights (any op reading a LUT-stored constant, unless WasmLowerOptions.lutKernels)
+// A constant stored LUT-compressed (Tensor.lut, src/passes/fuse-decode.ts) that a plain kernel reads gets
+// a decoded int8 copy: the module ships the packed indices and tables only; the copy is reserved here and
+// filled at the first invoke by the model kernel decode_lut_s8 (a DECODE record over the two constants), in
+// module memory outside the arena. Steps run in order, so a `wide` or `winograd` step of the same filter,
+// pushed after it, reads the decoded copy.
+//
 // ## Winograd weights (`winograd`, CONV_2D, wasm SIMD only)
 // With qparams and WasmLowerOptions.winograd, a one-group 3x3 CONV_2D of stride 1 and dilation 1, in_depth a
 // multiple of 8 (at most 2048) and out_depth a multiple of 8, also gets its filter transformed for
@@ -27,7 +34,8 @@
 //
 import type { Tensor } from '../../../src/ir/graph.js';
 import type { ConstantData } from '../../../src/schedule/abi/constants.js';
-import type { KernelSpec } from '../../../src/schedule/abi/kernels.js';
+import { KERNELS, type KernelSpec } from '../../../src/schedule/abi/kernels.js';
+import { elementCount } from '../../../src/ir/shapes.js';
 import { CONST_ALIGN, constRef, RecordWriter, WEIGHTS_ALIGN, type RecordValues } from '../../../src/schedule/abi/records.js';
 import { wasmRecordFields, type WasmRecordName } from './records.js';
 
@@ -55,9 +63,11 @@ export class PrepareSteps {
   private wideOffsets = new Map<number, number>();
   private winogradOffsets = new Map<number, number>();
   private lutOffsets = new Map<string, number>();
+  private decodedOffsets = new Map<number, number>();
 
   private push(symbol: string, values: RecordValues): void {
-    const record = PREPARE_KERNELS[symbol]!.record;
+    // a wasm-only preparation kernel, or a model kernel (decode_lut_s8) with its own record
+    const record = (PREPARE_KERNELS[symbol] ?? KERNELS[symbol]!).record;
     this.steps.push({ symbol, rec: new RecordWriter(record, wasmRecordFields(record)).set(values) });
   }
 
@@ -102,6 +112,22 @@ export class PrepareSteps {
       this.push(symbol, { ...fields, lut: constRef(at) });
     }
     return constRef(at);
+  }
+
+  /** The decoded int8 copy (see the header) of a LUT-stored constant: its offset in the constant data. */
+  decoded(consts: ConstantData, id: number, tensor: Tensor): number {
+    let at = this.decodedOffsets.get(id);
+    if (at === undefined) {
+      const lut = tensor.lut!;
+      const count = elementCount(tensor.shape);
+      at = consts.reserve(count, WEIGHTS_ALIGN);
+      this.decodedOffsets.set(id, at);
+      this.push('decode_lut_s8', {
+        input: constRef(consts.add(lut.packed, CONST_ALIGN)), ancillary: constRef(consts.add(lut.ancillary, CONST_ALIGN)), output: constRef(at), count,
+        bit_width: lut.bitWidth, stride: lut.valueStride, channels: lut.channels, channel_axis_last: lut.channelAxisLast ? 1 : 0,
+      });
+    }
+    return at;
   }
 
   /** Writes the steps' records (after every call's: a step may read the op's own record) and lists the steps. */

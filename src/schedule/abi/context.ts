@@ -15,6 +15,16 @@ export interface LowerContext {
   tensorOffsets: Map<number, number>;
   /** Choose conv2d_s8_1x1 / dwconv2d_s8_3x3 where they apply. */
   fastPaths: boolean;
+  /** Kernels read LUT-stored constants (Tensor.lut) packed; false: the plain kernels, on lutCopy's decoded copy. */
+  lutKernels: boolean;
+  /** A backend that decodes LUT constants itself (wasm: at the first invoke): the constant offset of a decoded copy. */
+  lutCopy?: (id: number, tensor: Tensor) => number;
+}
+
+/** What a kernel symbol is chosen from besides the call (LowerOptions). */
+export interface SymbolChoice {
+  fastPaths: boolean;
+  lutKernels: boolean;
 }
 
 /** A kernel call of op kind K, with the op's derived quantization params (the int8 path). */
@@ -36,7 +46,7 @@ export interface RecordLowering {
  * constant data, so the profiler can ask it) and its record (adding the constant arrays it points at).
  */
 export interface OpLowering<K extends OpKind> {
-  symbol(c: OpCall<K>, graph: Graph, fastPaths: boolean): string;
+  symbol(c: OpCall<K>, graph: Graph, choice: SymbolChoice): string;
   record(ctx: LowerContext, c: OpCall<K>): RecordLowering;
 }
 
@@ -80,12 +90,12 @@ export function workspaceFields(call: KernelCall): { workspace: number; workspac
   return { workspace: call.workspace ? call.workspace.offset : 0, workspace_bytes: call.workspace ? elementCount(call.workspace.shape) : 0 };
 }
 
-/** Offset of a constant tensor's data (added once). */
+/** Offset of a constant tensor's data (added once); a LUT-stored one read as plain int8: the backend's decoded copy. */
 export function constTensor(ctx: LowerContext, id: number, align = CONST_ALIGN): number {
   let off = ctx.tensorOffsets.get(id);
   if (off === undefined) {
     const t = ctx.graph.tensors[id]!;
-    off = ctx.consts.add(t.data!, align);
+    off = t.lut && ctx.lutCopy ? ctx.lutCopy(id, t) : ctx.consts.add(t.data!, align);
     ctx.tensorOffsets.set(id, off);
   }
   return off;

@@ -2,12 +2,12 @@
 // the per-op table (lowerings.ts). A backend may extend the records with fields and constant data of its
 // own (LoweringExtension: codegen/wasm/abi/lower.ts); the C backend takes the shared lowering as is.
 import { quantizedOp } from '../../ir/float.js';
-import type { Graph } from '../../ir/graph.js';
+import type { Graph, Tensor } from '../../ir/graph.js';
 import type { OpKind } from '../../ir/ops.js';
 import { UnsupportedError } from '../../errors.js';
 import type { ArenaRef, CopyWindowCall, KernelCall, Schedule, ScheduleCall } from '../types.js';
 import { ConstantData } from './constants.js';
-import { elemBytes, type LowerContext, type OpCall, type OpLowering, type RecordLowering } from './context.js';
+import { elemBytes, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from './context.js';
 import { KERNELS } from './kernels.js';
 import { LOWERINGS } from './lowerings.js';
 import { abiWord, CONST_ALIGN, layoutFields, RECORDS, recordFields, RecordWriter, type RecordName, type RecordValues } from './records.js';
@@ -15,6 +15,11 @@ import { abiWord, CONST_ALIGN, layoutFields, RECORDS, recordFields, RecordWriter
 export interface LowerOptions {
   /** Choose conv2d_s8_1x1 / dwconv2d_s8_3x3 where they apply (default true). */
   fastPaths?: boolean;
+  /**
+   * Call the kernels that read LUT-stored weights packed (fully_connected_lut_s8, ...; default true). false:
+   * the plain kernels, on the decoded copy the extension's `lutCopy` gives (wasm: made at the first invoke).
+   */
+  lutKernels?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
 }
@@ -32,6 +37,8 @@ export interface LoweringExtension {
   extend(ctx: LowerContext, c: OpCall<OpKind>, lowered: KernelLowering): RecordValues;
   /** Called after every call's record is written: records of the backend's own go after them. */
   addRecords?(ctx: LowerContext): void;
+  /** The constant offset of a decoded copy of LUT-stored constant `id` (LowerContext.lutCopy), for plain kernels. */
+  lutCopy?(ctx: LowerContext, id: number, tensor: Tensor): number;
 }
 
 export interface LoweredCall {
@@ -67,8 +74,8 @@ function loweringOf(kind: OpKind): OpLowering<OpKind> {
 }
 
 /** The kernel symbol of a kernel call (from the call alone), or UnsupportedError where the ABI has no kernel for it. */
-function kernelSymbol(graph: Graph, c: OpCall<OpKind>, fastPaths: boolean): string {
-  const symbol = loweringOf(c.op.kind).symbol(c, graph, fastPaths);
+function kernelSymbol(graph: Graph, c: OpCall<OpKind>, choice: SymbolChoice): string {
+  const symbol = loweringOf(c.op.kind).symbol(c, graph, choice);
   const spec = KERNELS[symbol];
   if (!spec || !spec.ops.includes(c.op.kind)) {
     const { call } = c;
@@ -93,7 +100,7 @@ function copyWindow(call: CopyWindowCall): { symbol: string; rec: RecordWriter }
 function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExtension | undefined): { symbol: string; rec: RecordWriter } {
   if (call.type === 'copy-window') return copyWindow(call);
   const c = opCall(ctx.graph, call);
-  const symbol = kernelSymbol(ctx.graph, c, ctx.fastPaths);
+  const symbol = kernelSymbol(ctx.graph, c, ctx);
   const { record, fields } = loweringOf(c.op.kind).record(ctx, c);
   if (!extension) return { symbol, rec: new RecordWriter(record, recordFields(record)).set(fields) };
   const layout = layoutFields([...RECORDS[record], ...(extension.fields[record] ?? [])]);
@@ -101,7 +108,15 @@ function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExt
 }
 
 function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
-  return { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true };
+  const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true };
+  const copy = options.extension?.lutCopy;
+  if (copy) ctx.lutCopy = (id, tensor) => copy(ctx, id, tensor);
+  return ctx;
+}
+
+/** The symbol choices of LowerOptions, with their defaults. */
+function symbolChoice(options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'>): SymbolChoice {
+  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true };
 }
 
 /** A kernel call the shared lowering refuses: the op it computes and the refusal lowerSchedule throws for it. */
@@ -154,12 +169,12 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
 }
 
 /** The kernel symbol a Schedule call runs, chosen from the call alone (no records, no constant data); UnsupportedError where the ABI has none. */
-export function callSymbol(graph: Graph, call: ScheduleCall, options: { fastPaths?: boolean } = {}): string {
-  return call.type === 'copy-window' ? 'copy_window' : kernelSymbol(graph, opCall(graph, call), options.fastPaths ?? true);
+export function callSymbol(graph: Graph, call: ScheduleCall, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): string {
+  return call.type === 'copy-window' ? 'copy_window' : kernelSymbol(graph, opCall(graph, call), symbolChoice(options));
 }
 
 /** Each call's kernel symbol, or null where the ABI has no kernel for it: what the profiler prices. */
-export function callSymbols(schedule: Schedule, options: { fastPaths?: boolean } = {}): Array<string | null> {
+export function callSymbols(schedule: Schedule, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): Array<string | null> {
   return schedule.calls.map((call) => {
     try {
       return callSymbol(schedule.graph, call, options);
@@ -171,6 +186,6 @@ export function callSymbols(schedule: Schedule, options: { fastPaths?: boolean }
 }
 
 /** The kernel symbols a Schedule needs (what a backend links or emits), sorted. */
-export function kernelSymbols(schedule: Schedule, options: { fastPaths?: boolean } = {}): string[] {
+export function kernelSymbols(schedule: Schedule, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): string[] {
   return [...new Set(schedule.calls.map((c) => callSymbol(schedule.graph, c, options)))].sort();
 }

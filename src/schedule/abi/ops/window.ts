@@ -29,7 +29,7 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
 }
 
 export const CONV_2D: OpLowering<'CONV_2D'> = {
-  symbol({ call, op, where }, graph, fastPaths) {
+  symbol({ call, op, where }, graph, { fastPaths }) {
     const x = operandType(graph, call.inputs[0], `${where} input`);
     if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
@@ -45,7 +45,7 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
 };
 
 export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
-  symbol({ call, op, where }, graph, fastPaths) {
+  symbol({ call, op, where }, graph, { fastPaths }) {
     if (operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16') return `dwconv2d_s16${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw] = w.shape as [number, number, number, number];
@@ -70,13 +70,13 @@ function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
 }
 
 export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
-  symbol: ({ call, where }, graph) => {
-    if (lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
+  symbol: ({ call, where }, graph, { lutKernels }) => {
+    if (lutKernels && lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
     return `fully_connected_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`;
   },
   record(ctx, { call, op, where }) {
     const x = operand(ctx, call.inputs[0], `${where} input`);
-    const lut = lutFilter(ctx.graph, call.inputs[1]);
+    const lut = ctx.lutKernels ? lutFilter(ctx.graph, call.inputs[1]) : null;
     // LUT weights: the packed indices and the tables, never the decoded values
     const w = lut ? { ref: constRef(ctx.consts.add(lut.packed, CONST_ALIGN)), shape: operandType(ctx.graph, call.inputs[1], where).shape } : operand(ctx, call.inputs[1], `${where} weights`);
     const out = call.outputs[0]!;
