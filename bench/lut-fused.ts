@@ -1,5 +1,6 @@
-// LUT-compressed weights read by the FULLY_CONNECTED kernel itself (src/passes/fuse-decode.ts) against
-// DECODE into the arena and the snapped int8 model: per model, peak SRAM (arena + .data + .bss + stack),
+// LUT-compressed weights read by the FULLY_CONNECTED and CONV_2D kernels themselves (src/passes/fuse-decode.ts),
+// blocks of channels decoded into workspace (the default) or each weight decoded in the dot loop (lutOnTheFly),
+// against DECODE into the arena and the snapped int8 model: per model, peak SRAM (arena + .data + .bss + stack),
 // flash, qemu-m4 instructions per inference (golden input set 0) and wasm ms (SIMD, median of 30 invokes).
 // `npm run bench:lut-fused [-- --write]`.
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
 import { TinyforgeError } from '../src/errors.js';
 import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
-import { planModel, scheduleOf } from '../src/pipeline.js';
+import { planModel, scheduleOf, type PlanModelOptions } from '../src/pipeline.js';
 import { applyClusters, clusterWeights, snappedGraph } from '../src/quantize/cluster.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
@@ -24,14 +25,14 @@ interface Row {
   arenaBytes: number;
   flashBytes: number | null;
   instructions: number | null;
-  wasmMs: number;
+  wasmMs: number | null;
 }
 
 /** qemu-m4 figures; a model over the board's 256 KiB gets the RAM it needs and no run. */
-function onM4(graph: Graph, fuseDecode: boolean, input: Uint8Array[]): Pick<Row, 'sramBytes' | 'arenaBytes' | 'flashBytes' | 'instructions'> {
+function onM4(graph: Graph, options: PlanModelOptions, input: Uint8Array[]): Pick<Row, 'sramBytes' | 'arenaBytes' | 'flashBytes' | 'instructions'> {
   let prepared;
   try {
-    prepared = prepareQemu(scheduleOf(planModel(graph, { fuseDecode }).plan), QEMU_BOARDS['qemu-m4']);
+    prepared = prepareQemu(scheduleOf(planModel(graph, options).plan), QEMU_BOARDS['qemu-m4']);
   } catch (e) {
     if (!(e instanceof TinyforgeError && e.code === 'E_BUDGET')) throw e;
     return { sramBytes: e.details.neededBytes as number, arenaBytes: e.details.arenaBytes as number, flashBytes: null, instructions: null };
@@ -73,9 +74,16 @@ async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
   }
   const rows: Row[] = [];
   for (const m of models) {
-    for (const [variant, graph, fuse] of [['int8 (snapped)', m.snapped, false], ['DECODE into the arena', m.compressed, false], ['FC reads LUT (4 units per block)', m.compressed, true]] as const) {
+    const variants: Array<[string, Graph, PlanModelOptions, boolean]> = [
+      ['int8 (snapped)', m.snapped, { fuseDecode: false }, true],
+      ['DECODE into the arena', m.compressed, { fuseDecode: false }, true],
+      ['(a) kernels read LUT: channel blocks in workspace', m.compressed, {}, true],
+      // the wasm backend decodes LUT constants at its first invoke either way: the same module as (a)
+      ['(b) kernels read LUT: decoded in the dot loop', m.compressed, { lutOnTheFly: true }, false],
+    ];
+    for (const [variant, graph, options, wasm] of variants) {
       log(`${m.model}: ${variant}`);
-      rows.push({ model: m.model, variant, ...onM4(graph, fuse, m.input), wasmMs: await wasmMs(graph, m.input, { fuseDecode: fuse }) });
+      rows.push({ model: m.model, variant, ...onM4(graph, options, m.input), wasmMs: wasm ? await wasmMs(graph, m.input, options) : null });
       log(JSON.stringify(rows.at(-1)));
     }
   }
@@ -86,7 +94,7 @@ function markdown(rows: Row[]): string {
   const fmt = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
   const lines = ['| model | weights | peak SRAM B | arena B | flash B | qemu-m4 instructions | wasm ms |', '|---|---|---:|---:|---:|---:|---:|'];
   for (const r of rows) {
-    lines.push(`| ${r.model} | ${r.variant} | ${fmt(r.sramBytes)} | ${fmt(r.arenaBytes)} | ${r.flashBytes === null ? 'no run: RAM > 256 KiB' : fmt(r.flashBytes)} | ${fmt(r.instructions)} | ${r.wasmMs.toFixed(3)} |`);
+    lines.push(`| ${r.model} | ${r.variant} | ${fmt(r.sramBytes)} | ${fmt(r.arenaBytes)} | ${r.flashBytes === null ? 'no run: RAM > 256 KiB' : fmt(r.flashBytes)} | ${fmt(r.instructions)} | ${r.wasmMs === null ? 'as (a)' : r.wasmMs.toFixed(3)} |`);
   }
   return lines.join('\n');
 }

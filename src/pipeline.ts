@@ -27,6 +27,8 @@ export interface PlanModelOptions extends Partial<PlanOptions> {
   int8Io?: boolean;
   /** Let kernels read DECODE'd weights LUT-compressed (src/passes/fuse-decode.ts; default true; false: decoded into the arena). */
   fuseDecode?: boolean;
+  /** LUT weights decoded in the C kernels' dot loops, no block in workspace (conv_lut.c variant (b); default false: blocks). */
+  lutOnTheFly?: boolean;
   patch?: PatchChoice;
   /** Cap on extra MACs for `patch: 'auto'`, as a fraction of the model's MACs (default 0.25). */
   maxRecompute?: number;
@@ -91,7 +93,7 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
 function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
   // the wasm module decodes every LUT constant once (codegen/wasm/abi/prepare.ts); C kernels read theirs packed
   const lutReaders = options.backend === 'wasm' ? 'any' : 'weights';
-  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders });
+  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;

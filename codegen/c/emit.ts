@@ -33,7 +33,7 @@ export interface CModel {
 }
 
 /** Headers every kernel source includes; runtime.c holds the arena/constant bases. */
-export const KERNEL_HEADERS = ['tf_kernels.h', 'tf_kernel_abi.h', 'tf_quant.h', 'tf_dot.h', 'tf_fixedpoint.h', 'tf_elem.h', 'tf_sigmoid16.h'];
+export const KERNEL_HEADERS = ['tf_kernels.h', 'tf_kernel_abi.h', 'tf_quant.h', 'tf_dot.h', 'tf_lut.h', 'tf_fixedpoint.h', 'tf_elem.h', 'tf_sigmoid16.h'];
 export const KERNEL_RUNTIME = 'runtime.c';
 
 /** The kernel library source defining each ABI symbol: its op's C file in the op table. */

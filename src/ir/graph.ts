@@ -59,6 +59,8 @@ export interface LutStorage {
   valueStride: number;
   channels: number;
   channelAxisLast: boolean;
+  /** The kernel decodes each weight in its dot loop instead of a block of channels into workspace (a measured option: bench/lut-fused.ts). */
+  onTheFly?: boolean;
 }
 
 export interface Op<K extends OpKind = OpKind> {

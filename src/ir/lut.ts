@@ -5,6 +5,7 @@
 import { ModelFormatError, UnsupportedError } from '../errors.js';
 import type { AnyOp, Graph, Quantization } from './graph.js';
 import { elementCount } from './shapes.js';
+import { convLutChannels } from './workspace.js';
 
 export const DCM_BYTES = 16;
 export const DCM_TYPE_LUT = 0;
@@ -143,7 +144,20 @@ export function ancillaryBytes(layout: LutLayout, tables: ArrayLike<number>): Ui
   return out;
 }
 
-/** Whether an op reads LUT-compressed weights itself (src/passes/fuse-decode.ts): its kernels have the default variant only. */
+/** Whether an op reads LUT-compressed weights itself (src/passes/fuse-decode.ts). */
 export function readsLutWeights(graph: Graph, op: AnyOp): boolean {
   return op.inputs.some((t) => t >= 0 && graph.tensors[t]!.lut !== undefined);
+}
+
+/**
+ * Whether the kernels of an op that reads LUT weights run in the default order only: FULLY_CONNECTED's decode
+ * a block of units for every batch row; CONV_2D's a block of channels for every pixel unless the whole filter
+ * is one block (convLutChannels) or it decodes on the fly, which run pixel by pixel like conv2d_s8.
+ */
+export function lutDefaultOnly(graph: Graph, op: AnyOp): boolean {
+  if (!readsLutWeights(graph, op)) return false;
+  if (op.kind !== 'CONV_2D') return true;
+  const w = graph.tensors[op.inputs[1]!]!;
+  const outDepth = w.shape[0]!;
+  return !w.lut?.onTheFly && convLutChannels(outDepth, elementCount(w.shape) / outDepth) < outDepth;
 }

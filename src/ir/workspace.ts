@@ -33,6 +33,8 @@ export interface KernelGeometry {
   qparams: boolean; packed: boolean; winograd: boolean;
   /** Index bits of LUT-compressed weights the kernel decodes itself (src/passes/fuse-decode.ts); 0: plain int8 weights. */
   lutBits: number;
+  /** LUT weights decoded in the dot loop (LutStorage.onTheFly): no decoded block planned. */
+  lutOnTheFly?: boolean;
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
@@ -47,6 +49,27 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 export const C_COL4_MAX = 1280, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8;
 /** depthwise.c: bytes of the four planes of inplace-channel's group; taps of the tap table. */
 export const C_DW_PLANE4_MAX = 2560, C_DW_TAPS_MAX = 64;
+
+/** conv_lut.c: most bytes of decoded LUT weights a conv2d_lut_s8 call takes in its workspace (a block of channels). */
+export const C_CONV_LUT_BYTES = 4096;
+
+/**
+ * Output channels conv_lut.c decodes at a time (each one row of `taps` int8 weights): all of them when the
+ * whole filter fits C_CONV_LUT_BYTES (the kernel may then run in any access order), else blocks of four
+ * or more channels, run over every output pixel (the default order only).
+ */
+export function convLutChannels(outDepth: number, taps: number): number {
+  if (outDepth * taps <= C_CONV_LUT_BYTES) return outDepth;
+  return Math.min(outDepth, Math.max(4, Math.floor(C_CONV_LUT_BYTES / taps / 4) * 4));
+}
+
+/** conv_lut.c: its block of decoded channels (0 when it decodes on the fly, or for a variant the block does not allow). */
+function cConvLutBytes(g: KernelGeometry): number {
+  const taps = g.filterH * g.filterW * g.filterDepth;
+  const channels = convLutChannels(g.outDepth, taps);
+  if (g.lutOnTheFly || (g.variant !== 'default' && channels < g.outDepth)) return 0;
+  return up(channels * taps, 4);
+}
 
 /** conv.c conv_dsp: the column buffer (2 * P * K4 bytes, P pixels per block) then out_depth tf_rq. */
 function cConvBytes(g: KernelGeometry): number {
@@ -176,7 +199,7 @@ function wasmFullyConnectedBytes(g: KernelGeometry): number {
   return g.qparams && g.variant === 'stream-row' ? g.depth : 0;
 }
 
-export const CONV_WORKSPACE: KernelWorkspace = { c: cConvBytes, wasm: wasmConvBytes };
+export const CONV_WORKSPACE: KernelWorkspace = { c: (g) => (g.lutBits > 0 ? cConvLutBytes(g) : cConvBytes(g)), wasm: wasmConvBytes };
 export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: cDepthwiseBytes, wasm: wasmDepthwiseBytes };
 export const FULLY_CONNECTED_WORKSPACE: KernelWorkspace = { c: cFullyConnectedBytes, wasm: wasmFullyConnectedBytes };
 
@@ -198,7 +221,7 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
   const g: KernelGeometry = {
     variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
     filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, lutOnTheFly: filter?.lut?.onTheFly ?? false, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
   };
   if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
     const { stride, dilation, pad } = op.attrs;

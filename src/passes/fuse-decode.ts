@@ -1,5 +1,5 @@
 // fuseDecode: a DECODE (TFLM's LUT-compressed weights, src/ir/lut.ts) whose output is only the weights of
-// one op a C kernel reads LUT-compressed (LUT_CONSUMERS) becomes that op's constant filter, stored
+// one op a C kernel reads LUT-compressed (LUT_CONSUMERS: FULLY_CONNECTED, CONV_2D) becomes that op's constant filter, stored
 // LUT-compressed (`Tensor.lut`): the kernel decodes a block of output channels at a time into its planned
 // workspace, so the int8 weights never take arena bytes. `data` holds the decoded (snapped) values, so the
 // reference and the params see exactly the snapped int8 model. Other consumers keep the DECODE op and its
@@ -11,7 +11,7 @@ import { elementCount } from '../ir/shapes.js';
 import { consumersOf, rederive } from './util.js';
 
 /** The op kinds whose weights a C kernel reads LUT-compressed, and the input index of their weights. */
-export const LUT_CONSUMERS: ReadonlyMap<string, number> = new Map([['FULLY_CONNECTED', 1]]);
+export const LUT_CONSUMERS: ReadonlyMap<string, number> = new Map([['FULLY_CONNECTED', 1], ['CONV_2D', 1]]);
 
 /** Which DECODEs fold: 'weights' (the C kernels': LUT_CONSUMERS' weights) or 'any' (every reader: wasm). */
 export type LutReaders = 'weights' | 'any';
@@ -35,7 +35,11 @@ function fusableReaders(graph: Graph, op: AnyOp, consumers: Map<number, number[]
   return x.dtype === 'int8' ? users : null;
 }
 
-export function fuseDecode(graph: Graph, readers: LutReaders = 'weights'): Graph {
+/**
+ * Folds the DECODEs `readers` allows. `onTheFly`: the kernels decode each weight in their dot loop (no block
+ * of decoded channels in workspace: conv_lut.c's variant (b), kept for measuring it).
+ */
+export function fuseDecode(graph: Graph, readers: LutReaders = 'weights', onTheFly = false): Graph {
   const consumers = consumersOf(graph);
   const dropped = new Set<number>();
   const tensors = graph.tensors.slice();
@@ -48,7 +52,7 @@ export function fuseDecode(graph: Graph, readers: LutReaders = 'weights'): Graph
     const outT = graph.tensors[op.outputs[0]!]!;
     const values = new Int8Array(elementCount(outT.shape));
     decodeLut(packed, ancillary, op.attrs, values);
-    const filter: Tensor = { ...outT, data: new Uint8Array(values.buffer), lut: { packed, ancillary, ...op.attrs } };
+    const filter: Tensor = { ...outT, data: new Uint8Array(values.buffer), lut: { packed, ancillary, ...op.attrs, ...(onTheFly ? { onTheFly } : {}) } };
     tensors[outT.id] = filter;
     dropped.add(i);
     const fused = { ...graph, tensors };

@@ -18,12 +18,14 @@ export interface PassOptions {
   fuseDecode?: boolean;
   /** Which DECODEs fold (fuse-decode.ts): 'weights' for the C kernels (default), 'any' for the wasm backend. */
   lutReaders?: LutReaders;
+  /** LUT weights decoded in the kernels' dot loops instead of blocks in workspace (fuse-decode.ts; default false). */
+  lutOnTheFly?: boolean;
 }
 
 export function applyPasses(graph: Graph, options: PassOptions = {}): Graph {
   let g = graph;
   if (options.int8Io ?? false) g = int8Io(g);
   if (options.foldPad ?? true) g = foldPad(g);
-  if (options.fuseDecode ?? true) g = fuseDecode(g, options.lutReaders ?? 'weights');
+  if (options.fuseDecode ?? true) g = fuseDecode(g, options.lutReaders ?? 'weights', options.lutOnTheFly ?? false);
   return g;
 }

@@ -18,7 +18,7 @@
 import type { AnyOp, Graph, Op } from '../ir/graph.js';
 import { dtypeBytes, elementCount, rowMajorStrides } from '../ir/shapes.js';
 import { sliceCount } from '../ir/params/linear.js';
-import { readsLutWeights } from '../ir/lut.js';
+import { lutDefaultOnly } from '../ir/lut.js';
 import { OP_TABLE, opSupportsVariantFor, variantScratchElements, type OverlapVariant } from '../ir/op-table.js';
 import { maxSharedBytes } from './placement.js';
 import type { OverlapRule } from './types.js';
@@ -50,7 +50,7 @@ export function overlapRules(graph: Graph, opIndex: number): OverlapRule[] {
     const inId = op.inputs[raw.input];
     // The op table lists the variants every backend implements: a rule for another one could not run.
     if (!opSupportsVariantFor(op.kind, raw.variant, outT.dtype)) continue;
-    if (readsLutWeights(graph, op)) continue; // the LUT kernels decode a block of units for every batch row: default order only
+    if (lutDefaultOnly(graph, op)) continue; // LUT kernels that decode a block of units or channels for every row or pixel
     if (inId === undefined || inId < 0) continue;
     const inT = graph.tensors[inId]!;
     if (inT.data) continue; // a constant lives in flash; it never shares the arena

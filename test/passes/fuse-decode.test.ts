@@ -13,7 +13,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { decodeLut } from '../../src/ir/lut.js';
 import { graphWeightBytes } from '../../src/ir/macs.js';
 import { fuseDecode } from '../../src/passes/index.js';
-import { FC_LUT_ROWS } from '../../src/ir/workspace.js';
+import { C_CONV_LUT_BYTES, FC_LUT_ROWS } from '../../src/ir/workspace.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { applyClusters, clusterWeights, snappedGraph } from '../../src/quantize/cluster.js';
 import { quantizeModel } from '../../src/quantize/index.js';
@@ -25,37 +25,50 @@ import { compressedGoldenModels, goldenInputs, haveCompressedGolden, REPO_ROOT }
 
 const golden = haveCompressedGolden() ? compressedGoldenModels().filter((g) => g.name.includes('(decode op)')) : [];
 const load = (path: string) => readTflite(new Uint8Array(readFileSync(path)));
+/** The snapped int8 twin of a golden DECODE-format model (../shared/golden-compressed README). */
+const snappedPathOf = (path: string) => path.replace('/decode_op_format/', '/').replace(/\.lut(\d)\.decode_op\.tflite$/, '.snapped_lut$1.tflite');
 const same = (a: Uint8Array[], b: Uint8Array[]) => a.length === b.length && a.every((o, i) => Buffer.compare(o, b[i]!) === 0);
 const qemuOk = haveTools('fuseDecode on qemu-m4', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'arm-none-eabi-size', 'qemu-system-arm']);
 const hostOk = haveTools('fuseDecode on host C', ['gcc', 'ar']);
 
 describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models', () => {
   for (const g of golden) {
-    it(`${g.name}: folds the FULLY_CONNECTED's DECODE only, keeps the stored bytes and the outputs`, () => {
+    it(`${g.name}: folds the DECODEs of FULLY_CONNECTED and CONV_2D weights, keeps DEPTHWISE_CONV_2D's, the stored bytes and the outputs`, () => {
       const graph = load(g.modelPath);
       const fused = fuseDecode(graph);
       const decodes = graph.ops.filter((o) => o.kind === 'DECODE');
-      expect(fused.ops.filter((o) => o.kind === 'DECODE').length).toBe(decodes.length - 1);
-      const fc = fused.ops.find((o) => o.kind === 'FULLY_CONNECTED')!;
-      const filter = fused.tensors[fc.inputs[1]!]!;
-      const decode = decodes.find((d) => d.outputs[0] === fc.inputs[1])!;
-      // the file's packed indices and tables as they are; the decoded values for the reference
-      expect(filter.lut!.packed).toBe(graph.tensors[decode.inputs[0]!]!.data);
-      expect(filter.lut!.ancillary).toBe(graph.tensors[decode.inputs[1]!]!.data);
-      const values = new Int8Array(filter.data!.length);
-      decodeLut(filter.lut!.packed, filter.lut!.ancillary, decode.attrs, values);
-      expect(Buffer.compare(filter.data!, new Uint8Array(values.buffer))).toBe(0);
+      const readerOf = (d: (typeof decodes)[number]) => graph.ops.find((o) => o.inputs.includes(d.outputs[0]!))!;
+      const folded = decodes.filter((d) => ['FULLY_CONNECTED', 'CONV_2D'].includes(readerOf(d).kind));
+      expect(folded.length).toBeGreaterThan(1);
+      expect(fused.ops.filter((o) => o.kind === 'DECODE').length).toBe(decodes.length - folded.length);
+      for (const decode of folded) {
+        const filter = fused.tensors[decode.outputs[0]!]!;
+        // the file's packed indices and tables as they are; the decoded values for the reference
+        expect(filter.lut!.packed).toBe(graph.tensors[decode.inputs[0]!]!.data);
+        expect(filter.lut!.ancillary).toBe(graph.tensors[decode.inputs[1]!]!.data);
+        const values = new Int8Array(filter.data!.length);
+        decodeLut(filter.lut!.packed, filter.lut!.ancillary, decode.attrs, values);
+        expect(Buffer.compare(filter.data!, new Uint8Array(values.buffer))).toBe(0);
+      }
       // flash counts what is stored: the same bytes as the DECODE's constant inputs
       expect(graphWeightBytes(fused)).toBe(graphWeightBytes(graph));
       for (let k = 0; k < g.manifest.num_input_sets; k++) {
         expect(same(runReference(fused, goldenInputs(g, k)).outputs, runReference(graph, goldenInputs(g, k)).outputs), `input set ${k}`).toBe(true);
       }
-      // the C lowering calls the LUT kernel and never stores the decoded weights
-      const lowered = lowerSchedule(scheduleOf(planModel(graph).plan));
+      // the C lowering calls the LUT kernels and never stores the decoded weights
+      const planned = planModel(graph);
+      const lowered = lowerSchedule(scheduleOf(planned.plan));
+      const convs = folded.filter((d) => readerOf(d).kind === 'CONV_2D').length;
       expect(lowered.calls.filter((c) => c.symbol === 'fully_connected_lut_s8').length).toBe(1);
-      expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - 1);
-      const unfused = lowerSchedule(scheduleOf(planModel(graph, { fuseDecode: false }).plan));
+      expect(lowered.calls.filter((c) => /^conv2d_lut_s8/.test(c.symbol)).length).toBe(convs);
+      expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - folded.length);
+      const unfusedPlan = planModel(graph, { fuseDecode: false });
+      const unfused = lowerSchedule(scheduleOf(unfusedPlan.plan));
       expect(lowered.constants.length).toBeLessThanOrEqual(unfused.constants.length);
+      // the conv filters leave the arena: at most one C_CONV_LUT_BYTES block more than the snapped int8 model's
+      expect(planned.plan.arenaBytes).toBeLessThan(unfusedPlan.plan.arenaBytes);
+      const snapped = load(snappedPathOf(g.modelPath));
+      expect(planned.plan.arenaBytes).toBeLessThanOrEqual(planModel(snapped).plan.arenaBytes + C_CONV_LUT_BYTES);
     });
   }
 
@@ -80,8 +93,7 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       for (const c of convs) expect(fields(c, 'qparams'), c.symbol).not.toBe(0);
       for (const c of convs.filter((c) => c.symbol.startsWith('conv2d'))) expect(fields(c, 'packed'), c.symbol).toBe(0);
       // the data segment holds the packed indices and tables: smaller than the snapped model's by most of the saved weight bytes
-      const snappedPath = g.modelPath.replace('/decode_op_format/', '/').replace('.decode_op.tflite', '.tflite').replace(/\.lut(\d)\.tflite$/, '.snapped_lut$1.tflite');
-      const snapped = load(snappedPath);
+      const snapped = load(snappedPathOf(g.modelPath));
       const plain = emitWasm(scheduleOf(planModel(snapped, { backend: 'wasm' }).plan), { library, simd: true });
       expect(emitted.dataSectionBytes).toBeLessThan(plain.dataSectionBytes);
       const model = await instantiateEmitted(emitted);
@@ -96,11 +108,15 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
     const fcIndex = graph.ops.findIndex((o) => o.kind === 'FULLY_CONNECTED');
     const weights = graph.ops[fcIndex]!.inputs[1]!;
     const asOutput: Graph = { ...graph, outputs: [...graph.outputs, weights] };
-    expect(fuseDecode(asOutput)).toBe(asOutput);
+    const keepsDecodeOf = (g: Graph) => fuseDecode(g).ops.some((o) => o.kind === 'DECODE' && o.outputs[0] === weights);
+    expect(keepsDecodeOf(graph)).toBe(false);
+    expect(keepsDecodeOf(asOutput)).toBe(true);
     const readTwice: Graph = { ...graph, ops: [...graph.ops, { ...graph.ops[fcIndex]!, outputs: [graph.ops[fcIndex]!.outputs[0]!] }] };
-    expect(fuseDecode(readTwice)).toBe(readTwice);
-    const conv = graph.ops.findIndex((o) => o.kind === 'CONV_2D');
-    expect(fuseDecode({ ...graph, ops: [graph.ops[conv]!] }).ops[0]).toBe(graph.ops[conv]);
+    expect(keepsDecodeOf(readTwice)).toBe(true);
+    // depthwise filters (tables along the last axis) keep their DECODE in C; the wasm backend folds them too
+    const depthwise = graph.ops.filter((o) => o.kind === 'DEPTHWISE_CONV_2D').map((o) => o.inputs[1]!);
+    expect(fuseDecode(graph).ops.filter((o) => o.kind === 'DECODE').map((o) => o.outputs[0])).toEqual(depthwise);
+    expect(fuseDecode(graph, 'any').ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
   });
 });
 

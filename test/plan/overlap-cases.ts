@@ -441,6 +441,50 @@ export function fullyConnectedLutCase(r: Rng): Graph {
   return graph;
 }
 
+/**
+ * The filter of a single-op graph (input 1, quantized along axis 0) replaced by LUT-stored weights (what
+ * src/passes/fuse-decode.ts makes): random bit width 1..7 and table stride, one table or one per output
+ * channel; `data` holds the decoded values, so the reference computes the snapped model the kernels must match.
+ */
+export function withLutFilter(r: Rng, graph: Graph, onTheFly = false): Graph {
+  const id = graph.ops[0]!.inputs[1]!;
+  const filter = graph.tensors[id]!;
+  const units = filter.shape[0]!, count = filter.shape.reduce((a, b) => a * b, 1);
+  const bitWidth = r.int(1, 7);
+  const valueStride = r.int(1, 1 << bitWidth);
+  const channels = r.int(0, 2) === 0 ? 1 : units;
+  const layout: LutLayout = { bitWidth, valueStride, channels, channelAxisLast: false };
+  const indices = Array.from({ length: count }, () => r.int(0, valueStride - 1));
+  const tables = Array.from({ length: channels * valueStride }, () => r.int(-127, 127));
+  const values = Int8Array.from(indices, (v, i) => tables[(channels === 1 ? 0 : Math.floor(i / (count / units))) * valueStride + v]!);
+  const lut = { packed: packIndices(indices, bitWidth), ancillary: ancillaryBytes(layout, tables), ...layout, ...(onTheFly ? { onTheFly } : {}) };
+  const tensors = graph.tensors.slice();
+  tensors[id] = { ...filter, data: new Uint8Array(values.buffer), lut };
+  return { ...graph, tensors };
+}
+
+/**
+ * CONV_2D over LUT weights (conv_lut.c / conv-lut.ts): convCase's geometries (groups, strides, dilations,
+ * pads), or (big) a filter over C_CONV_LUT_BYTES that the C kernel decodes a block of channels at a time;
+ * onTheFly: no decoded block planned (each weight decoded in the dot loop).
+ */
+export function convLutCase(r: Rng, kind: 'window' | 'pointwise' | 'big', onTheFly = false): Graph {
+  if (kind !== 'big') return withLutFilter(r, convCase(r, kind === 'pointwise'), onTheFly);
+  const h = r.int(2, 4), w = r.int(2, 4), cin = r.int(90, 130), cout = r.int(9, 19);
+  const inScale = r.float(0.01, 0.05), wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+  const graph = singleOpGraph(
+    'CONV_2D',
+    { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 0, left: 0, right: 1 }, clamp: FULL },
+    [
+      { shape: [1, h, w, cin], scale: inScale, zp: r.int(-20, 20) },
+      { shape: [cout, 2, 2, cin], scale: wScales, axis: 0, values: r.ints(cout * 4 * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -3000, 3000) },
+    ],
+    { shape: [1, h, w, cout], scale: inScale * 0.01 * Math.sqrt(4 * cin) * 12, zp: r.int(-10, 10) },
+  );
+  return withLutFilter(r, graph, onTheFly);
+}
+
 /** SVDF: int8 input/output, int8 or int16 time weights and state (random state bytes: a state mid-sequence), optional bias. */
 export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
   const batches = r.int(1, 2), inputSize = r.int(1, 9), rank = r.int(1, 3), units = r.int(1, 5), memory = r.int(1, 6);

@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
   squaredDifference32Case,
   div32Case,
@@ -233,6 +233,10 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['DEPTHWISE_CONV_2D wide m3', (r) => wideDepthwise(r, 3)],
   ['FULLY_CONNECTED wide', wideFullyConnected],
   ['FULLY_CONNECTED LUT weights', fullyConnectedLutCase],
+  ['CONV_2D LUT weights', (r) => convLutCase(r, 'window')],
+  ['CONV_2D LUT weights pointwise', (r) => convLutCase(r, 'pointwise')],
+  ['CONV_2D LUT weights in blocks', (r) => convLutCase(r, 'big')],
+  ['CONV_2D LUT weights on the fly', (r) => convLutCase(r, r.pick(['window', 'pointwise', 'big'] as const), true)],
   ['ADD wide', (r) => wideBinary(r, 'ADD')],
   ['SUB wide', (r) => wideBinary(r, 'SUB')],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
@@ -338,9 +342,9 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
           for (const delta of deltas) {
             const fresh = randomInputs(graph, r);
             const placement = overlappedPlacement(graph, rule.input, delta, rule.scratchBytes);
-            // with the requantization tables (what the wasm backend lowers) and without
+            // with the requantization tables (what the wasm backend lowers) and without (LUT weights: read packed)
             for (const qparams of [true, false]) {
-              const got = runKernel(lib, graph, placement, fresh, rule.variant, { qparams, garbage: r.int(0, 255) });
+              const got = runKernel(lib, graph, placement, fresh, rule.variant, { qparams, lutKernels: !qparams && /LUT/.test(name), garbage: r.int(0, 255) });
               symbols.add(got.symbol);
               overlapped++;
               expect(Buffer.compare(got.output, runDefault(graph, fresh)), `${where} ${rule.variant} delta ${delta} (${got.symbol}${qparams ? ' qparams' : ''})`).toBe(0);
@@ -349,7 +353,8 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
         }
       }
       expect(symbols.size).toBeGreaterThan(0);
-      if (/LUT/.test(name)) expect([...symbols].sort()).toEqual(['fully_connected_lut_s8', 'fully_connected_s8']);
+      // LUT weights: a kernel that reads them packed, and the plain kernels on the decoded copy
+      if (/LUT/.test(name)) expect([...symbols].some((s) => /_lut_s8/.test(s)) && [...symbols].some((s) => !/_lut_s8/.test(s)), [...symbols].join(' ')).toBe(true);
       // the 16x8 convolutions, the int16 pools, TRANSPOSE_CONV and LUT weights have the 'default' variant only
       if (/CONV|POOL|FULLY|ADD|RELU|PAD$/.test(name) && !/16x8|POOL_2D int16|TRANSPOSE_CONV|LUT/.test(name)) expect(overlapped, `${name}: some overlapped placements ran`).toBeGreaterThan(0);
     });

@@ -80,9 +80,9 @@ function tableOf(
 
 const num = (fields: RecordValues, name: string) => fields[name] as number;
 
-const conv: Extender<'CONV_2D'> = (s, ctx, c, { fields }): Record<string, number> => {
-  // the 16x8 kernel (conv2d_s16) reads none of the int8 tables
-  if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
+const conv: Extender<'CONV_2D'> = (s, ctx, c, { record, fields }): Record<string, number> => {
+  // the 16x8 kernel (conv2d_s16) and the LUT kernels (conv2d_lut: lutKernels) read none of the int8 tables
+  if (record !== 'conv2d' || operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const filter = constantTensor(ctx.graph, c.call.inputs[1]);
   const outDepth = num(fields, 'out_depth'), kh = num(fields, 'filter_h'), kw = num(fields, 'filter_w'), fd = num(fields, 'filter_depth');
   const taps = filter ? elementCount(filter.tensor.shape) / outDepth : 0;

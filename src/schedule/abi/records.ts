@@ -58,6 +58,14 @@ export const RECORDS = {
     'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',
   ],
   /** FULLY_CONNECTED over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
+  /** CONV_2D over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
+  conv2d_lut: [
+    'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
+    'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
+    'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
+    'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+    'ancillary', 'bit_width', 'stride', 'channels',
+  ],
   fully_connected_lut: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',

@@ -6,10 +6,25 @@ import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering } from '../context.js';
 
+/** The constant filter's LUT storage (src/passes/fuse-decode.ts), or null. */
+function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
+  return (o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined) ?? null;
+}
+
+/** A LUT-stored filter operand: the packed indices, never the decoded values. */
+function lutOperand(ctx: LowerContext, lut: LutStorage, o: Operand | undefined, where: string): { ref: number; shape: number[] } {
+  return { ref: constRef(ctx.consts.add(lut.packed, CONST_ALIGN)), shape: operandType(ctx.graph, o, where).shape };
+}
+
+/** The record fields of a LUT-stored filter's tables (the DECODE header first). */
+function lutFields(ctx: LowerContext, lut: LutStorage) {
+  return { ancillary: constRef(ctx.consts.add(lut.ancillary, CONST_ALIGN)), bit_width: lut.bitWidth, stride: lut.valueStride, channels: lut.channels };
+}
+
 /** The fields CONV_2D and DEPTHWISE_CONV_2D records share; adds filter, bias and requantization arrays. */
-function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | 'DEPTHWISE_CONV_2D'>) {
+function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | 'DEPTHWISE_CONV_2D'>, lut: LutStorage | null = null) {
   const x = operand(ctx, call.inputs[0], `${where} input`);
-  const w = operand(ctx, call.inputs[1], `${where} filter`);
+  const w = lut ? lutOperand(ctx, lut, call.inputs[1], where) : operand(ctx, call.inputs[1], `${where} filter`);
   const out = call.outputs[0]!;
   const outDepth = out.shape[3]!;
   // int32 per channel, or int64 on the 16x8 path (int16 activations)
@@ -29,9 +44,10 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
 }
 
 export const CONV_2D: OpLowering<'CONV_2D'> = {
-  symbol({ call, op, where }, graph, { fastPaths }) {
+  symbol({ call, op, where }, graph, { fastPaths, lutKernels }) {
     const x = operandType(graph, call.inputs[0], `${where} input`);
     if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
+    if (lutKernels && lutFilter(graph, call.inputs[1])) return `conv2d_lut_s8${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw, fd] = w.shape as [number, number, number, number];
     const { stride, pad } = op.attrs;
@@ -39,8 +55,10 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
     return fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
-    const fields = convFields(ctx, c);
-    return { record: 'conv2d', fields: { ...fields, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]! } };
+    const lut = ctx.lutKernels ? lutFilter(ctx.graph, c.call.inputs[1]) : null;
+    const fields = { ...convFields(ctx, c, lut), filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]! };
+    if (!lut) return { record: 'conv2d', fields };
+    return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
 };
 
@@ -64,11 +82,6 @@ function uniform(values: ArrayLike<number>): boolean {
   return true;
 }
 
-/** The constant filter's LUT storage (src/passes/fuse-decode.ts), or null. */
-function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
-  return (o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined) ?? null;
-}
-
 export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
   symbol: ({ call, where }, graph, { lutKernels }) => {
     if (lutKernels && lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
@@ -78,7 +91,7 @@ export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
     const x = operand(ctx, call.inputs[0], `${where} input`);
     const lut = ctx.lutKernels ? lutFilter(ctx.graph, call.inputs[1]) : null;
     // LUT weights: the packed indices and the tables, never the decoded values
-    const w = lut ? { ref: constRef(ctx.consts.add(lut.packed, CONST_ALIGN)), shape: operandType(ctx.graph, call.inputs[1], where).shape } : operand(ctx, call.inputs[1], `${where} weights`);
+    const w = lut ? lutOperand(ctx, lut, call.inputs[1], where) : operand(ctx, call.inputs[1], `${where} weights`);
     const out = call.outputs[0]!;
     const [units, depth] = w.shape as [number, number];
     // int32 per unit, or int64 on the 16x8 path; zeros when the op has none
@@ -92,8 +105,7 @@ export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
       act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1], per_tensor: uniform(p.multiplier) && uniform(p.shift) ? 1 : 0,
     };
     if (!lut) return { record: 'fully_connected', fields };
-    const ancillary = constRef(ctx.consts.add(lut.ancillary, CONST_ALIGN));
-    return { record: 'fully_connected_lut', fields: { ...fields, ancillary, bit_width: lut.bitWidth, stride: lut.valueStride, channels: lut.channels } };
+    return { record: 'fully_connected_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
 };
 

@@ -1,0 +1,84 @@
+// CONV_2D int8 over LUT-compressed weights (src/passes/fuse-decode.ts; format src/ir/lut.ts; the C twin
+// firmware-templates/kernels/conv_lut.c). The wasm backend calls these only with WasmLowerOptions.lutKernels
+// (by default it runs conv2d_s8 on a copy decoded at the first invoke): each weight is decoded where the dot
+// product reads it, pixel by pixel, so every variant's order holds and no workspace is read.
+import {
+  CONV2D_LUT_INPUT, CONV2D_LUT_OUTPUT, CONV2D_LUT_FILTER, CONV2D_LUT_BIAS, CONV2D_LUT_MULTIPLIER, CONV2D_LUT_SHIFT, CONV2D_LUT_SCRATCH,
+  CONV2D_LUT_BATCHES, CONV2D_LUT_IN_H, CONV2D_LUT_IN_W, CONV2D_LUT_IN_DEPTH, CONV2D_LUT_OUT_H, CONV2D_LUT_OUT_W, CONV2D_LUT_OUT_DEPTH,
+  CONV2D_LUT_FILTER_H, CONV2D_LUT_FILTER_W, CONV2D_LUT_FILTER_DEPTH, CONV2D_LUT_STRIDE_H, CONV2D_LUT_STRIDE_W, CONV2D_LUT_DILATION_H,
+  CONV2D_LUT_DILATION_W, CONV2D_LUT_PAD_TOP, CONV2D_LUT_PAD_LEFT, CONV2D_LUT_INPUT_OFFSET, CONV2D_LUT_OUTPUT_OFFSET, CONV2D_LUT_ACT_MIN,
+  CONV2D_LUT_ACT_MAX, CONV2D_LUT_ANCILLARY, CONV2D_LUT_BIT_WIDTH, CONV2D_LUT_STRIDE, CONV2D_LUT_CHANNELS,
+} from './abi';
+import { arg, ptr } from './base';
+import { copyBytes } from './conv';
+import { requantize } from './requant';
+
+/** Index `i` of a packed stream of `bits`-bit indices (high-order bits first; an index spans at most two bytes). */
+// @ts-ignore: decorator
+@inline
+function lutIndex(packed: usize, i: i32, bits: i32): u32 {
+  const bit = <usize>i * <usize>bits;
+  const at = packed + (bit >> 3);
+  const lead = <i32>(bit & 7);
+  let v = <u32>load<u8>(at) << 8;
+  if (lead + bits > 8) v |= <u32>load<u8>(at + 1);
+  return (v >> <u32>(16 - lead - bits)) & ((1 << bits) - 1);
+}
+
+/** variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). */
+function convLut(args: usize, variant: i32): void {
+  const x = ptr(args, CONV2D_LUT_INPUT), y = ptr(args, CONV2D_LUT_OUTPUT), packed = ptr(args, CONV2D_LUT_FILTER);
+  const tables = ptr(args, CONV2D_LUT_ANCILLARY) + 16;
+  const bias = ptr(args, CONV2D_LUT_BIAS), mult = ptr(args, CONV2D_LUT_MULTIPLIER), shift = ptr(args, CONV2D_LUT_SHIFT);
+  const batches = arg(args, CONV2D_LUT_BATCHES), ih = arg(args, CONV2D_LUT_IN_H), iw = arg(args, CONV2D_LUT_IN_W), id = arg(args, CONV2D_LUT_IN_DEPTH);
+  const oh = arg(args, CONV2D_LUT_OUT_H), ow = arg(args, CONV2D_LUT_OUT_W), od = arg(args, CONV2D_LUT_OUT_DEPTH);
+  const kh = arg(args, CONV2D_LUT_FILTER_H), kw = arg(args, CONV2D_LUT_FILTER_W), fd = arg(args, CONV2D_LUT_FILTER_DEPTH);
+  const sh = arg(args, CONV2D_LUT_STRIDE_H), sw = arg(args, CONV2D_LUT_STRIDE_W), dh = arg(args, CONV2D_LUT_DILATION_H), dw = arg(args, CONV2D_LUT_DILATION_W);
+  const pt = arg(args, CONV2D_LUT_PAD_TOP), pl = arg(args, CONV2D_LUT_PAD_LEFT);
+  const inOff = arg(args, CONV2D_LUT_INPUT_OFFSET), outOff = arg(args, CONV2D_LUT_OUTPUT_OFFSET);
+  const actMin = arg(args, CONV2D_LUT_ACT_MIN), actMax = arg(args, CONV2D_LUT_ACT_MAX);
+  const bits = arg(args, CONV2D_LUT_BIT_WIDTH), stride = arg(args, CONV2D_LUT_CHANNELS) > 1 ? arg(args, CONV2D_LUT_STRIDE) : 0;
+  const taps = kh * kw * fd, perGroup = od / (id / fd);
+  const s = variant != 0 ? ptr(args, CONV2D_LUT_SCRATCH) : 0;
+  for (let b = 0; b < batches; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const yrow = y + <usize>((b * oh + oy) * ow * od);
+      for (let ox = 0; ox < ow; ox++) {
+        const dst = variant == 2 ? s : variant == 1 ? s + <usize>(ox * od) : yrow + <usize>(ox * od);
+        for (let oc = 0; oc < od; oc++) {
+          const t = tables + <usize>(oc * stride);
+          const g = oc / perGroup;
+          let acc = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - pt + ky * dh;
+            if (iy < 0 || iy >= ih) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - pl + kx * dw;
+              if (ix < 0 || ix >= iw) continue;
+              const xs = x + <usize>(((b * ih + iy) * iw + ix) * id + g * fd);
+              const w0 = oc * taps + (ky * kw + kx) * fd;
+              for (let c = 0; c < fd; c++) {
+                acc += <i32>load<i8>(t + <usize>lutIndex(packed, w0 + c, bits)) * (<i32>load<i8>(xs + <usize>c) + inOff);
+              }
+            }
+          }
+          store<i8>(dst + <usize>oc, <i8>requantize(acc, bias, mult, shift, oc, outOff, actMin, actMax));
+        }
+        if (variant == 2) copyBytes(yrow + <usize>(ox * od), s, od);
+      }
+      if (variant == 1) copyBytes(yrow, s, ow * od);
+    }
+  }
+}
+
+export function conv2d_lut_s8(args: usize): void {
+  convLut(args, 0);
+}
+
+export function conv2d_lut_s8_stream_row(args: usize): void {
+  convLut(args, 1);
+}
+
+export function conv2d_lut_s8_stream_pixel(args: usize): void {
+  convLut(args, 2);
+}
