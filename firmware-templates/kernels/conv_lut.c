@@ -1,7 +1,8 @@
 /* CONV_2D int8 over LUT-compressed weights (src/passes/fuse-decode.ts; format src/ir/lut.ts; spec: the
  * reference conv over the decoded filter). The planned workspace (src/ir/workspace.ts cConvLutBytes) says
  * how the weights are read:
- *  - the whole filter fits: decoded once per call, then pixel by pixel like conv2d_s8 (any access order);
+ *  - the whole filter fits (convLutWhole: at most the model's largest activation or 4 KiB): decoded once per
+ *    call, then conv.c's kernel of the same variant runs on it (its own workspace after the filter);
  *  - a block of >= 4 channels fits: their rows decoded, run over every output pixel, then the next block
  *    (the default order only: a pixel's channels are written block by block);
  *  - less: each weight decoded where the dot product reads it (tf_lut_dot), pixel by pixel. */
@@ -20,6 +21,20 @@ typedef struct {
   int32_t stride;    /* table entries per channel (0: one table for all) */
   int32_t per_group; /* output channels per group */
 } cl_ctx;
+
+/* C_CONV_LUT_BYTES and convLutChannels in src/ir/workspace.ts: the channels decoded at a time when the whole
+ * filter does not fit (the planned block; the bytes after it, if any, hold a pointwise conv's int16 input row). */
+#define TF_CONV_LUT_BYTES 4096
+static int32_t cl_block_channels(int32_t od, int32_t taps) {
+  if (od * taps <= TF_CONV_LUT_BYTES) return od;
+  int32_t c = TF_CONV_LUT_BYTES / taps / 4 * 4;
+  if (c < 4) c = 4;
+  return c < od ? c : od;
+}
+
+static inline int8_t cl_requant(const cl_ctx *k, int32_t acc, int32_t c) {
+  return tf_requant_s8(acc, k->bias[c], k->mult[c], k->shift[c], k->a->output_offset, k->a->act_min, k->a->act_max);
+}
 
 /* Channels c0 .. c0 + n - 1 of output pixel (b, oy, ox), requantized to dst[0 .. n-1]; w: their decoded rows
  * (row j = channel c0 + j, taps each), or NULL to decode each weight in the dot loop. */
@@ -59,15 +74,34 @@ static void cl_pixel(const cl_ctx *k, int32_t b, int32_t oy, int32_t ox, int32_t
         acc[0] = tf_wadd(acc[0], d);
       }
     }
-    for (int32_t j = 0; j < cnt; j++) {
-      dst[c + j] = tf_requant_s8(acc[j], k->bias[ch + j], k->mult[ch + j], k->shift[ch + j], a->output_offset, a->act_min, a->act_max);
-    }
+    for (int32_t j = 0; j < cnt; j++) dst[c + j] = cl_requant(k, acc[j], ch + j);
     c += cnt;
   }
 }
 
-/* variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). */
-static void conv_lut(const int32_t *args, int variant) {
+/* conv.c's kernels of one variant: the generic one and the 1x1 fast path (each entry names only its own, so a
+ * model links only the conv.c kernels its variants use). */
+typedef void (*cl_plain_fn)(const int32_t *args);
+
+/* The whole filter decoded at the workspace's start (lut_bytes): conv.c's kernel for the variant, on a copy
+ * of the record's conv2d prefix (src/schedule/abi/records.ts) with the decoded filter and the rest of the workspace. */
+TF_INLINE void conv_lut_plain(const int32_t *lut_args, cl_plain_fn plain, cl_plain_fn pointwise_fn, int32_t lut_bytes) {
+  const tf_conv2d_lut_args *a = (const tf_conv2d_lut_args *)lut_args;
+  tf_conv2d_args r;
+  memcpy(&r, a, sizeof r);
+  r.filter = a->workspace;
+  r.workspace = a->workspace + lut_bytes;
+  r.workspace_bytes = a->workspace_bytes - lut_bytes;
+  const int32_t *args = (const int32_t *)(const void *)&r;
+  /* the lowering's conv2d_s8_1x1 condition (src/schedule/abi/ops/window.ts) */
+  const int pointwise = a->filter_h == 1 && a->filter_w == 1 && a->stride_h == 1 && a->stride_w == 1 && a->pad_top == 0 && a->pad_left == 0 && a->filter_depth == a->in_depth;
+  (pointwise ? pointwise_fn : plain)(args);
+}
+
+/* variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). Returns the
+ * decoded filter's bytes when it decoded the whole filter into the workspace (the caller then runs conv.c's
+ * kernel on it: a direct call from each entry), else 0 once it has computed the output itself. */
+static int32_t conv_lut(const int32_t *args, int variant) {
   const tf_conv2d_lut_args *a = (const tf_conv2d_lut_args *)args;
   cl_ctx k;
   k.a = a;
@@ -83,40 +117,87 @@ static void conv_lut(const int32_t *args, int variant) {
   int8_t *y = (int8_t *)tf_ref(a->output);
   int8_t *ws = (int8_t *)tf_ref(a->workspace);
   const int32_t od = a->out_depth, oh = a->out_h, ow = a->out_w, bits = a->bit_width;
-  const int32_t fit = k.taps > 0 ? a->workspace_bytes / k.taps : 0;
   const size_t taps = (size_t)k.taps, pixel = (size_t)od;
-  const int8_t *w = NULL;
-  if (fit >= od) {
+  const int32_t whole = (od * k.taps + 15) & ~15;
+  if (whole <= a->workspace_bytes) {
     for (int32_t c = 0; c < od; c++) tf_lut_row(k.packed, (size_t)c * taps, k.taps, bits, k.tables + c * k.stride, ws + (size_t)c * taps);
-    w = ws;
-  } else if (fit >= 4 && variant == 0) {
-    const int32_t block = fit & ~3;
+    return whole;
+  }
+  const int32_t block = cl_block_channels(od, k.taps), block_bytes = (block * k.taps + 3) & ~3;
+  if (variant == 0 && block_bytes <= a->workspace_bytes) {
+    /* a 1x1 stride-1 unpadded conv is a matrix product: each pixel's input row as int16 once per block */
+    const int pointwise = a->filter_h == 1 && a->filter_w == 1 && a->stride_h == 1 && a->stride_w == 1 && a->pad_top == 0 && a->pad_left == 0 &&
+                          a->filter_depth == a->in_depth && oh == a->in_h && ow == a->in_w;
+#if TF_DSP
+    int16_t *col = NULL;
+    if (pointwise && k.taps <= TF_COL_MAX && block_bytes + (int32_t)TF_COL_WORDS(k.taps) * 4 <= a->workspace_bytes) col = (int16_t *)(void *)(ws + block_bytes);
+    const int32_t off2 = (int32_t)(((uint32_t)a->input_offset & 0xffffu) | ((uint32_t)a->input_offset << 16));
+#endif
+    const int32_t pixels = a->batches * oh * ow;
     for (int32_t c0 = 0; c0 < od; c0 += block) {
       const int32_t n = od - c0 < block ? od - c0 : block;
       for (int32_t j = 0; j < n; j++) tf_lut_row(k.packed, (size_t)(c0 + j) * taps, k.taps, bits, k.tables + (c0 + j) * k.stride, ws + (size_t)j * taps);
-      for (int32_t b = 0; b < a->batches; b++) {
-        for (int32_t oy = 0; oy < oh; oy++) {
-          for (int32_t ox = 0; ox < ow; ox++) cl_pixel(&k, b, oy, ox, c0, n, ws, y + ((size_t)(b * oh + oy) * (size_t)ow + (size_t)ox) * pixel + (size_t)c0);
+      if (!pointwise) {
+        for (int32_t b = 0; b < a->batches; b++) {
+          for (int32_t oy = 0; oy < oh; oy++) {
+            for (int32_t ox = 0; ox < ow; ox++) cl_pixel(&k, b, oy, ox, c0, n, ws, y + ((size_t)(b * oh + oy) * (size_t)ow + (size_t)ox) * pixel + (size_t)c0);
+          }
         }
+        continue;
+      }
+      for (int32_t q = 0; q < pixels; q++) {
+        const int8_t *xr = k.x + (size_t)q * taps;
+        int8_t *dst = y + (size_t)q * pixel + (size_t)c0;
+        int32_t j = 0;
+#if TF_DSP
+        if (col) {
+          int32_t c = 0;
+          for (; c + 4 <= k.taps; c += 4) tf_col_put4(col, c, xr + c, off2);
+          for (; c < k.taps; c++) col[tf_col_pos(c)] = (int16_t)(xr[c] + a->input_offset);
+          for (; j + 4 <= n; j += 4) {
+            int32_t acc[4] = {0, 0, 0, 0};
+            tf_dot4_col(col, ws + (size_t)j * taps, taps, k.taps, acc);
+            for (int32_t i = 0; i < 4; i++) dst[j + i] = cl_requant(&k, acc[i], c0 + j + i);
+          }
+          for (; j < n; j++) dst[j] = cl_requant(&k, tf_dot1_col(col, ws + (size_t)j * taps, k.taps), c0 + j);
+          continue;
+        }
+#endif
+        for (; j + 4 <= n; j += 4) {
+          int32_t acc[4] = {0, 0, 0, 0};
+          tf_dot4(xr, ws + (size_t)j * taps, taps, k.taps, a->input_offset, acc);
+          for (int32_t i = 0; i < 4; i++) dst[j + i] = cl_requant(&k, acc[i], c0 + j + i);
+        }
+        for (; j < n; j++) dst[j] = cl_requant(&k, tf_dot1(xr, ws + (size_t)j * taps, k.taps, a->input_offset), c0 + j);
       }
     }
-    return;
+    return 0;
   }
-  /* pixel by pixel: the whole filter decoded (w), or each weight in the dot loop (w NULL) */
+  /* pixel by pixel, each weight decoded in the dot loop */
   int8_t *s = variant ? (int8_t *)tf_ref(a->scratch) : NULL;
   for (int32_t b = 0; b < a->batches; b++) {
     for (int32_t oy = 0; oy < oh; oy++) {
       int8_t *yrow = y + (size_t)(b * oh + oy) * (size_t)ow * pixel;
       for (int32_t ox = 0; ox < ow; ox++) {
         int8_t *dst = variant == 2 ? s : variant == 1 ? s + (size_t)ox * pixel : yrow + (size_t)ox * pixel;
-        cl_pixel(&k, b, oy, ox, 0, od, w, dst);
+        cl_pixel(&k, b, oy, ox, 0, od, NULL, dst);
         if (variant == 2) memcpy(yrow + (size_t)ox * pixel, s, pixel);
       }
       if (variant == 1) memcpy(yrow, s, (size_t)ow * pixel);
     }
   }
+  return 0;
 }
 
-void conv2d_lut_s8(const int32_t *args) { conv_lut(args, 0); }
-void conv2d_lut_s8_stream_row(const int32_t *args) { conv_lut(args, 1); }
-void conv2d_lut_s8_stream_pixel(const int32_t *args) { conv_lut(args, 2); }
+void conv2d_lut_s8(const int32_t *args) {
+  const int32_t whole = conv_lut(args, 0);
+  if (whole) conv_lut_plain(args, conv2d_s8, conv2d_s8_1x1, whole);
+}
+void conv2d_lut_s8_stream_row(const int32_t *args) {
+  const int32_t whole = conv_lut(args, 1);
+  if (whole) conv_lut_plain(args, conv2d_s8_stream_row, conv2d_s8_stream_row, whole);
+}
+void conv2d_lut_s8_stream_pixel(const int32_t *args) {
+  const int32_t whole = conv_lut(args, 2);
+  if (whole) conv_lut_plain(args, conv2d_s8_stream_pixel, conv2d_s8_stream_pixel, whole);
+}

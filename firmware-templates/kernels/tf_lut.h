@@ -7,12 +7,37 @@
 #include <stdint.h>
 #include "tf_quant.h"
 
+/* A reader of consecutive indices from any bit of the packed stream. */
+typedef struct {
+  const uint8_t *p;
+  uint32_t acc;
+  int32_t have; /* unread bits at the bottom of acc */
+} tf_lut_bits;
+
+/* Starts at bit `bit` (reads its byte: only when an index follows). */
+TF_INLINE void tf_lut_bits_at(tf_lut_bits *r, const uint8_t *packed, size_t bit) {
+  r->p = packed + (bit >> 3);
+  r->acc = *r->p++;
+  r->have = 8 - (int32_t)(bit & 7);
+}
+
+/* The next index (mask = 2^bits - 1). */
+TF_INLINE uint32_t tf_lut_bits_next(tf_lut_bits *r, int32_t bits, uint32_t mask) {
+  if (r->have < bits) {
+    r->acc = (r->acc << 8) | *r->p++;
+    r->have += 8;
+  }
+  r->have -= bits;
+  return (r->acc >> r->have) & mask;
+}
+
 /* n indices from element `start` of the packed stream through table t, to dst. */
 static inline void tf_lut_row(const uint8_t *packed, size_t start, int32_t n, int32_t bits, const int8_t *t, int8_t *dst) {
   const size_t bit = start * (size_t)bits;
-  const uint8_t *p = packed + (bit >> 3);
   int32_t i = 0;
   if (bits == 4 && (bit & 7) == 0) {
+    /* whole bytes: two indices each */
+    const uint8_t *p = packed + (bit >> 3);
     for (; i + 2 <= n; i += 2) {
       const uint32_t b = *p++;
       dst[i] = t[b >> 4];
@@ -21,21 +46,24 @@ static inline void tf_lut_row(const uint8_t *packed, size_t start, int32_t n, in
     if (i < n) dst[i] = t[*p >> 4];
     return;
   }
-  const uint32_t mask = (1u << bits) - 1u;
-  uint32_t acc = 0;
-  int32_t have = 0;
-  if (n > 0) {
-    acc = *p++;
-    have = 8 - (int32_t)(bit & 7);
-  }
-  for (; i < n; i++) {
-    if (have < bits) {
-      acc = (acc << 8) | *p++;
-      have += 8;
+  if (bits == 2 && (bit & 7) == 0) {
+    /* whole bytes: four indices each */
+    const uint8_t *p = packed + (bit >> 3);
+    for (; i + 4 <= n; i += 4) {
+      const uint32_t b = *p++;
+      dst[i] = t[b >> 6];
+      dst[i + 1] = t[(b >> 4) & 3u];
+      dst[i + 2] = t[(b >> 2) & 3u];
+      dst[i + 3] = t[b & 3u];
     }
-    have -= bits;
-    dst[i] = t[(acc >> have) & mask];
+    for (int32_t s = 6; i < n; i++, s -= 2) dst[i] = t[(*p >> s) & 3u];
+    return;
   }
+  if (n <= 0) return;
+  const uint32_t mask = (1u << bits) - 1u;
+  tf_lut_bits r;
+  tf_lut_bits_at(&r, packed, bit);
+  for (; i < n; i++) dst[i] = t[tf_lut_bits_next(&r, bits, mask)];
 }
 
 /* sum_i t[index(start + i)] * (x[i] + off) for i < n, each weight decoded where the dot product reads it
@@ -64,21 +92,11 @@ static inline int32_t tf_lut_dot(const int8_t *x, const uint8_t *packed, size_t 
     for (int32_t s = 6; i < n; i++, s -= 2) a = tf_wadd(a, t[(*p >> s) & 3u] * ((int32_t)x[i] + off));
     return a;
   }
+  if (n <= 0) return 0;
   const uint32_t mask = (1u << bits) - 1u;
-  uint32_t acc = 0;
-  int32_t have = 0;
-  if (n > 0) {
-    acc = *p++;
-    have = 8 - (int32_t)(bit & 7);
-  }
-  for (; i < n; i++) {
-    if (have < bits) {
-      acc = (acc << 8) | *p++;
-      have += 8;
-    }
-    have -= bits;
-    a = tf_wadd(a, t[(acc >> have) & mask] * ((int32_t)x[i] + off));
-  }
+  tf_lut_bits r;
+  tf_lut_bits_at(&r, packed, bit);
+  for (; i < n; i++) a = tf_wadd(a, t[tf_lut_bits_next(&r, bits, mask)] * ((int32_t)x[i] + off));
   return a;
 }
 

@@ -5,7 +5,7 @@
 import { ModelFormatError, UnsupportedError } from '../errors.js';
 import type { AnyOp, Graph, Quantization } from './graph.js';
 import { elementCount } from './shapes.js';
-import { convLutChannels } from './workspace.js';
+import { convLutWhole } from './workspace.js';
 
 export const DCM_BYTES = 16;
 export const DCM_TYPE_LUT = 0;
@@ -151,13 +151,12 @@ export function readsLutWeights(graph: Graph, op: AnyOp): boolean {
 
 /**
  * Whether the kernels of an op that reads LUT weights run in the default order only: FULLY_CONNECTED's decode
- * a block of units for every batch row; CONV_2D's a block of channels for every pixel unless the whole filter
- * is one block (convLutChannels) or it decodes on the fly, which run pixel by pixel like conv2d_s8.
+ * a block of units for every batch row; CONV_2D's a block of channels for every pixel unless it decodes the
+ * whole filter (convLutWhole: then conv.c's kernels run) or each weight on the fly, pixel by pixel.
  */
 export function lutDefaultOnly(graph: Graph, op: AnyOp): boolean {
   if (!readsLutWeights(graph, op)) return false;
   if (op.kind !== 'CONV_2D') return true;
   const w = graph.tensors[op.inputs[1]!]!;
-  const outDepth = w.shape[0]!;
-  return !w.lut?.onTheFly && convLutChannels(outDepth, elementCount(w.shape) / outDepth) < outDepth;
+  return !w.lut?.onTheFly && !convLutWhole(graph, elementCount(w.shape));
 }

@@ -7,6 +7,7 @@
 // which need at least what `wasmWindowBytes` gives (codegen/wasm/workspace.ts checks each lowered call).
 import type { AnyOp, Graph } from './graph.js';
 import type { KernelVariant } from './op-table.js';
+import { dtypeBytes } from './shapes.js';
 
 /** The kernel libraries with workspace formulas: tinyforge's C kernels (an MCU) and its wasm kernels. */
 export type KernelLibrary = 'c' | 'wasm';
@@ -35,6 +36,8 @@ export interface KernelGeometry {
   lutBits: number;
   /** LUT weights decoded in the dot loop (LutStorage.onTheFly): no decoded block planned. */
   lutOnTheFly?: boolean;
+  /** conv_lut.c decodes the whole filter (convLutWhole), else blocks of channels. */
+  lutWhole?: boolean;
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
@@ -50,25 +53,49 @@ export const C_COL4_MAX = 1280, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8
 /** depthwise.c: bytes of the four planes of inplace-channel's group; taps of the tap table. */
 export const C_DW_PLANE4_MAX = 2560, C_DW_TAPS_MAX = 64;
 
-/** conv_lut.c: most bytes of decoded LUT weights a conv2d_lut_s8 call takes in its workspace (a block of channels). */
+/** conv_lut.c: bytes of decoded LUT weights a conv2d_lut_s8 block takes (TF_CONV_LUT_BYTES there). */
 export const C_CONV_LUT_BYTES = 4096;
 
-/**
- * Output channels conv_lut.c decodes at a time (each one row of `taps` int8 weights): all of them when the
- * whole filter fits C_CONV_LUT_BYTES (the kernel may then run in any access order), else blocks of four
- * or more channels, run over every output pixel (the default order only).
- */
+/** Channels of a conv_lut.c block when the whole filter is not decoded: about C_CONV_LUT_BYTES, at least four. */
 export function convLutChannels(outDepth: number, taps: number): number {
   if (outDepth * taps <= C_CONV_LUT_BYTES) return outDepth;
   return Math.min(outDepth, Math.max(4, Math.floor(C_CONV_LUT_BYTES / taps / 4) * 4));
 }
 
-/** conv_lut.c: its block of decoded channels (0 when it decodes on the fly, or for a variant the block does not allow). */
+const largest = new WeakMap<Graph, number>();
+/** Bytes of the graph's largest activation (a tensor without constant data). */
+function largestActivationBytes(graph: Graph): number {
+  let bytes = largest.get(graph);
+  if (bytes === undefined) {
+    bytes = 0;
+    for (const t of graph.tensors) if (!t.data) bytes = Math.max(bytes, t.shape.reduce((a, b) => a * b, 1) * (dtypeBytes(t.dtype) ?? 1));
+    largest.set(graph, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Whether conv_lut.c decodes a CONV_2D's whole filter (then conv.c's kernels run on it, in any access order):
+ * when it is no larger than the model's largest activation (it then rarely sets the arena) or C_CONV_LUT_BYTES;
+ * else blocks of convLutChannels run over every output pixel (the default order only).
+ */
+export function convLutWhole(graph: Graph, filterBytes: number): boolean {
+  return filterBytes <= Math.max(C_CONV_LUT_BYTES, largestActivationBytes(graph));
+}
+
+/**
+ * conv_lut.c: the whole decoded filter (16-byte aligned) then conv.c's own workspace (its kernels run on it), or
+ * a block of decoded channels (default order); 0 when it decodes on the fly.
+ */
 function cConvLutBytes(g: KernelGeometry): number {
   const taps = g.filterH * g.filterW * g.filterDepth;
   const channels = convLutChannels(g.outDepth, taps);
-  if (g.lutOnTheFly || (g.variant !== 'default' && channels < g.outDepth)) return 0;
-  return up(channels * taps, 4);
+  if (g.lutOnTheFly) return 0;
+  if (g.lutWhole) return up(g.outDepth * taps, 16) + cConvBytes(g);
+  if (g.variant !== 'default') return 0;
+  // a pointwise conv's input row as int16 (fc.c's column), after the block
+  const pointwise = g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.filterDepth === g.inDepth && g.outH === g.inH && g.outW === g.inW;
+  return up(channels * taps, 4) + (pointwise && taps <= C_COL_MAX ? up(taps, 4) * 2 : 0);
 }
 
 /** conv.c conv_dsp: the column buffer (2 * P * K4 bytes, P pixels per block) then out_depth tf_rq. */
@@ -221,7 +248,7 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
   const g: KernelGeometry = {
     variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
     filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, lutOnTheFly: filter?.lut?.onTheFly ?? false, qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, lutOnTheFly: filter?.lut?.onTheFly ?? false, lutWhole: filter?.lut !== undefined && convLutWhole(graph, filter.data!.length), qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
   };
   if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
     const { stride, dilation, pad } = op.attrs;

@@ -171,7 +171,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['FULLY_CONNECTED LUT weights', fullyConnectedLutCase],
   ['CONV_2D LUT weights', (r) => convLutCase(r, 'window')],
   ['CONV_2D LUT weights pointwise', (r) => convLutCase(r, 'pointwise')],
-  ['CONV_2D LUT weights in blocks', (r) => convLutCase(r, 'big')],
+  ['CONV_2D LUT weights in blocks', (r) => convLutCase(r, r.pick(['big', 'big-pointwise'] as const))],
   ['CONV_2D LUT weights on the fly', (r) => convLutCase(r, r.pick(['window', 'pointwise', 'big'] as const), true)],
   ['ADD', (r) => binaryCase(r, 'ADD')],
   ['SUB', (r) => binaryCase(r, 'SUB')],

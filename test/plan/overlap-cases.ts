@@ -465,22 +465,26 @@ export function withLutFilter(r: Rng, graph: Graph, onTheFly = false): Graph {
 
 /**
  * CONV_2D over LUT weights (conv_lut.c / conv-lut.ts): convCase's geometries (groups, strides, dilations,
- * pads), or (big) a filter over C_CONV_LUT_BYTES that the C kernel decodes a block of channels at a time;
+ * pads), whose whole filter the C kernel decodes, or filters over C_CONV_LUT_BYTES and the largest activation
+ * that it decodes a block of channels at a time ('big': 2x2 windows; 'big-pointwise': the matrix-product path);
  * onTheFly: no decoded block planned (each weight decoded in the dot loop).
  */
-export function convLutCase(r: Rng, kind: 'window' | 'pointwise' | 'big', onTheFly = false): Graph {
-  if (kind !== 'big') return withLutFilter(r, convCase(r, kind === 'pointwise'), onTheFly);
-  const h = r.int(2, 4), w = r.int(2, 4), cin = r.int(90, 130), cout = r.int(9, 19);
+export function convLutCase(r: Rng, kind: 'window' | 'pointwise' | 'big' | 'big-pointwise', onTheFly = false): Graph {
+  if (kind === 'window' || kind === 'pointwise') return withLutFilter(r, convCase(r, kind === 'pointwise'), onTheFly);
+  const pointwise = kind === 'big-pointwise';
+  const k = pointwise ? 1 : 2;
+  const h = pointwise ? r.int(1, 2) : r.int(2, 4), w = pointwise ? r.int(1, 2) : r.int(2, 4);
+  const cin = pointwise ? r.int(350, 500) : r.int(100, 130), cout = r.int(12, 19);
   const inScale = r.float(0.01, 0.05), wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
   const graph = singleOpGraph(
     'CONV_2D',
-    { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 0, left: 0, right: 1 }, clamp: FULL },
+    { stride: [1, 1], dilation: [1, 1], pad: pointwise ? { top: 0, bottom: 0, left: 0, right: 0 } : { top: 1, bottom: 0, left: 0, right: 1 }, clamp: FULL },
     [
       { shape: [1, h, w, cin], scale: inScale, zp: r.int(-20, 20) },
-      { shape: [cout, 2, 2, cin], scale: wScales, axis: 0, values: r.ints(cout * 4 * cin, -127, 127) },
+      { shape: [cout, k, k, cin], scale: wScales, axis: 0, values: r.ints(cout * k * k * cin, -127, 127) },
       { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -3000, 3000) },
     ],
-    { shape: [1, h, w, cout], scale: inScale * 0.01 * Math.sqrt(4 * cin) * 12, zp: r.int(-10, 10) },
+    { shape: [1, h, w, cout], scale: inScale * 0.01 * Math.sqrt(k * k * cin) * 12, zp: r.int(-10, 10) },
   );
   return withLutFilter(r, graph, onTheFly);
 }

@@ -39,13 +39,16 @@ export const CONST_ALIGN = 4;
 export const WEIGHTS_ALIGN = 16;
 
 /** Record layouts: field names in order; `name[n]` is an array of n words. */
+/** The conv2d record; conv2d_lut starts with it (conv_lut.c hands a copy of that prefix to conv.c's kernels). */
+const CONV2D_FIELDS = [
+  'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
+  'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
+  'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
+  'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+] as const;
+
 export const RECORDS = {
-  conv2d: [
-    'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
-    'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
-  ],
+  conv2d: CONV2D_FIELDS,
   dwconv2d: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
@@ -59,13 +62,7 @@ export const RECORDS = {
   ],
   /** FULLY_CONNECTED over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
   /** CONV_2D over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
-  conv2d_lut: [
-    'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
-    'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
-    'ancillary', 'bit_width', 'stride', 'channels',
-  ],
+  conv2d_lut: [...CONV2D_FIELDS, 'ancillary', 'bit_width', 'stride', 'channels'],
   fully_connected_lut: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',
