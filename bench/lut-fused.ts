@@ -116,15 +116,15 @@ export const INTRO = [
   '',
   'Kept as the default: (a). On vww it takes the arena from DECODE\'s 72,192 B back to about the int8 model\'s (38,400 vs',
   '37,328 B) at DECODE\'s instructions (+9.5% over int8 vs DECODE\'s +7.3%); on kws the 4 KiB pointwise filters are',
-  'decoded whole next to conv.c\'s column buffer, so arena and instructions equal DECODE\'s. (b) costs 2.5-6x the',
+  'decoded whole next to conv.c\'s column buffer, so arena and instructions equal DECODE\'s. (b) costs 3.5-6x the',
   'instructions (every weight decoded once per output pixel) and saves RAM only where a decoded block sets the arena',
-  '(kws: 9,280 vs 12,160-13,184 B): kept behind `lutOnTheFly` as that trade-off, not as a default. Flash: the packed weights',
-  'save what DECODE saves; the LUT conv kernel adds its code (about 4-6 KB with the conv.c kernels it calls) over DECODE.',
+  '(kws 9,280 vs 13,184 B, LeNet 26,336 vs 34,688 B): kept behind `lutOnTheFly` as that trade-off, not as a default. Flash: the packed weights',
+  'save what DECODE saves; the LUT conv kernel adds its code (about 6 KB: its block and on-the-fly paths) over DECODE.',
   'wasm ms: the wasm backend folds every DECODE and decodes each LUT constant once, at the module\'s first invoke, into',
   'module memory outside the arena (the module ships the packed bytes; `codegen/wasm/abi/prepare.ts`), so the compressed',
   'models run at the int8 models\' speed with the same fast paths (requantization tables, Winograd; no `packed` int16',
   'filters, which would ship the decoded values); (a) and (b) are the same wasm module. The machine was shared (load',
-  '8-11) while this ran: compare the wasm column within a model only roughly.',
+  '8-12) while this ran: compare the wasm column within a model only roughly.',
 ].join('\n');
 
 async function main(): Promise<void> {
