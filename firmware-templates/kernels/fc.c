@@ -2,6 +2,7 @@
 #include <string.h>
 #include "tf_kernels.h"
 #include "tf_dot.h"
+#include "tf_lut.h"
 
 #if TF_DSP
 /* The units' requantization when every unit has the same multiplier and shift (the record's per_tensor): tf_rq
@@ -142,50 +143,6 @@ void fully_connected_s8_stream_row(const int32_t *args) {
 /* Units decoded per block (fc_row's four weight rows); the formula in src/ir/workspace.ts sizes the block. */
 #define FC_LUT_ROWS 4
 
-/* n indices from element `start` of the packed stream (bits each, high-order bits first) through table t. */
-static void fc_lut_row(const uint8_t *packed, size_t start, int32_t n, int32_t bits, const int8_t *t, int8_t *dst) {
-  const size_t bit = start * (size_t)bits;
-  const uint8_t *p = packed + (bit >> 3);
-  int32_t i = 0;
-  if (bits == 4 && (bit & 7) == 0) {
-    /* whole bytes: two indices each */
-    for (; i + 2 <= n; i += 2) {
-      const uint32_t b = *p++;
-      dst[i] = t[b >> 4];
-      dst[i + 1] = t[b & 15u];
-    }
-    if (i < n) dst[i] = t[*p >> 4];
-    return;
-  }
-  if (bits == 2 && (bit & 7) == 0) {
-    /* whole bytes: four indices each */
-    for (; i + 4 <= n; i += 4) {
-      const uint32_t b = *p++;
-      dst[i] = t[b >> 6];
-      dst[i + 1] = t[(b >> 4) & 3u];
-      dst[i + 2] = t[(b >> 2) & 3u];
-      dst[i + 3] = t[b & 3u];
-    }
-    for (int32_t s = 6; i < n; i++, s -= 2) dst[i] = t[(*p >> s) & 3u];
-    return;
-  }
-  const uint32_t mask = (1u << bits) - 1u;
-  uint32_t acc = 0;
-  int32_t have = 0;
-  if (n > 0) {
-    acc = *p++;
-    have = 8 - (int32_t)(bit & 7);
-  }
-  for (; i < n; i++) {
-    if (have < bits) {
-      acc = (acc << 8) | *p++;
-      have += 8;
-    }
-    have -= bits;
-    dst[i] = t[(acc >> have) & mask];
-  }
-}
-
 void fully_connected_lut_s8(const int32_t *args) {
   const tf_fully_connected_lut_args *a = (const tf_fully_connected_lut_args *)args;
   const uint8_t *packed = (const uint8_t *)tf_ref(a->filter);
@@ -215,7 +172,7 @@ void fully_connected_lut_s8(const int32_t *args) {
         const int8_t *xr = x + (size_t)b * d;
         int32_t acc = 0;
         for (int32_t c = 0; c < depth; c++) {
-          fc_lut_row(packed, (size_t)u * d + (size_t)c, 1, bits, tables + u * stride, w1);
+          tf_lut_row(packed, (size_t)u * d + (size_t)c, 1, bits, tables + u * stride, w1);
           acc += (xr[c] + k.off) * w1[0];
         }
         y[(size_t)b * (size_t)units + u] = fc_requant(&k, acc, u);
@@ -225,7 +182,7 @@ void fully_connected_lut_s8(const int32_t *args) {
   }
   for (int32_t u0 = 0; u0 < units; u0 += FC_LUT_ROWS) {
     const int32_t n = units - u0 < FC_LUT_ROWS ? units - u0 : FC_LUT_ROWS;
-    for (int32_t j = 0; j < n; j++) fc_lut_row(packed, (size_t)(u0 + j) * d, depth, bits, tables + (u0 + j) * stride, rows + (size_t)j * d);
+    for (int32_t j = 0; j < n; j++) tf_lut_row(packed, (size_t)(u0 + j) * d, depth, bits, tables + (u0 + j) * stride, rows + (size_t)j * d);
     for (int32_t b = 0; b < a->batches; b++) {
       const int8_t *xr = x + (size_t)b * d;
       int8_t *dst = y + (size_t)b * (size_t)units + u0;

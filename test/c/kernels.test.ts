@@ -322,14 +322,14 @@ describe('C kernels vs the reference', () => {
     const overlapped = expectations.filter((e) => !/ default/.test(e.job.label) && e.family !== 'copy-window').length;
     console.log(`C kernels on the host: ${expectations.length} calls (${overlapped} overlapped), ${symbols.size} symbols`);
     expect(overlapped).toBeGreaterThan(100);
-  }, 300_000);
+  }, 900_000);
 
   it.skipIf(!qemuOk)('QEMU mps2-an386 Cortex-M4F (ARMv7E-M DSP paths): every family, default and overlapped variants', () => {
     const expectations = buildJobs(5, 77);
     const symbols = checkAll(expectations, runJobsOnQemu(expectations.map((e) => e.job)));
     covered = new Set([...covered, ...symbols]);
     console.log(`C kernels on QEMU: ${expectations.length} calls, ${symbols.size} symbols`);
-  }, 300_000);
+  }, 900_000);
 
   it.skipIf(!hostOk)('together the runs reach every symbol of the kernel ABI', () => {
     const missing = Object.keys(KERNELS).filter((s) => !covered.has(s));
