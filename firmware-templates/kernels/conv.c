@@ -401,8 +401,8 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
   }
 }
 
-/* Full blocks, one instance per clamp flag and group count (GC: 2 or 4 groups, c_in 8 and 16, where the
- * dot product's branches on the count cost most; 0 any): chosen once per call. */
+/* Full blocks, one instance per clamp flag and group count (GC: 2 groups, c_in 8, where the dot product's
+ * branches on the count cost most; 0 any; more instances cost flash for little): chosen once per call. */
 typedef void conv_pw_block_fn(const conv_dsp *d, int8_t *dst);
 #define CONV_PW_BLOCK4(NAME, CLAMPF, GC) \
   static void NAME(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, CLAMPF, GC); }
@@ -410,8 +410,6 @@ CONV_PW_BLOCK4(conv_pw_block4, 0, 0)
 CONV_PW_BLOCK4(conv_pw_block4_c, 1, 0)
 CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2)
 CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2)
-CONV_PW_BLOCK4(conv_pw_block4_g4, 0, 4)
-CONV_PW_BLOCK4(conv_pw_block4_g4c, 1, 4)
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
@@ -419,7 +417,6 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const int8_t *x = d->x + (size_t)first * cin;
   const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
   conv_pw_block_fn *const full = d->G == 2 ? (clampf ? conv_pw_block4_g2c : conv_pw_block4_g2)
-                                 : d->G == 4 ? (clampf ? conv_pw_block4_g4c : conv_pw_block4_g4)
                                  : clampf ? conv_pw_block4_c : conv_pw_block4;
   int i = 0;
   for (; i + 4 <= count; i += 4) {
