@@ -172,7 +172,7 @@ export function featureValue(f: CallFeatures, k: Feature): number {
     case 'call':
       return 1;
     case 'mac':
-      return f.macs;
+      return f.macs - (f.constantMacs ?? 0);
     case 'tailMac':
       return f.tailMacs;
     case 'output':
@@ -195,6 +195,8 @@ export interface CallFeatures {
   macs: number;
   /** MACs outside whole groups of 4 along the kernel's SIMD axis (scalar tail). */
   tailMacs: number;
+  /** MACs of output channels the kernel proves constant and stores without a dot product (not in the `mac` feature). */
+  constantMacs?: number;
   /** Output elements written. */
   outputs: number;
   /** Output elements whose window (conv, depthwise, pool) is clipped by the padding. */
@@ -359,7 +361,7 @@ export function deviceModel(id: string): DeviceModel | undefined {
 
 /** Instructions of one call under a calibration. */
 export function callInstructions(coefficients: KindCoefficients, f: CallFeatures): { total: number; mac: number; rest: number } {
-  const mac = coefficients.mac * f.macs + coefficients.tailMac * f.tailMacs;
+  const mac = coefficients.mac * featureValue(f, 'mac') + coefficients.tailMac * f.tailMacs;
   let rest = 0;
   for (const k of FEATURES) if (k !== 'mac' && k !== 'tailMac') rest += (coefficients[k] ?? 0) * featureValue(f, k);
   return { total: mac + rest, mac, rest };

@@ -7,6 +7,8 @@ import { elementCount, byteSize } from '../ir/shapes.js';
 import { callSymbols } from '../schedule/abi/lower.js';
 import { OP_TABLE } from '../ir/op-table.js';
 import type { KernelCall, Schedule, ScheduleCall } from '../schedule/types.js';
+import type { ConvParams } from '../ir/ops.js';
+import { clampTo, multiplyByQuantizedMultiplier } from '../ir/quant.js';
 import { batchMatMulMacs, graphWeightBytes, macsOf, lstmMacs, opWeightBytes, svdfMacs, transposeConvMacs } from '../ir/macs.js';
 import { callCost, kindOfSymbol, type CallFeatures, type DeviceModel, type KernelKind } from './devices.js';
 
@@ -114,7 +116,7 @@ export function callFeatures(graph: Graph, call: ScheduleCall): CallFeatures {
   }
   const weightShape = weightShapeOf(graph, call);
   const macs = callMacs(graph, call, weightShape);
-  return { macs, tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), columnElements: columnOf(call, macs), inputs, weightBytes, activationBytes };
+  return { macs, constantMacs: constantChannelMacs(graph, call, weightShape), tailMacs: tailMacsOf(call, weightShape, macs), outputs, borderOutputs: borderOutputsOf(call, weightShape), windowRows: windowRowsOf(call, weightShape), pixels: pixelsOf(call), columnElements: columnOf(call, macs), inputs, weightBytes, activationBytes };
 }
 
 /** A call's MACs from its own operands' shapes (a patch tile's call has its own); ops whose MACs need more than the output and weight shapes get them from their inputs. */
@@ -185,6 +187,44 @@ function borderOutputsOf(call: KernelCall, w: readonly number[]): number {
   const { stride, pad } = op.attrs;
   const inside = interior(oh, ih, kh, stride[0], dil[0], pad.top) * interior(ow, iw, kw, stride[1], dil[1], pad.left);
   return n * (oh * ow - inside) * oc;
+}
+
+/**
+ * MACs the C pointwise convolution skips: on its path (1x1, stride 1, no pads, depth a multiple of 4, input
+ * offset within +-256; conv.c conv_pw_fits), a channel whose bias puts the accumulator beyond 2^30 and whose
+ * requantization gives one output over every reachable accumulator is stored as that constant (conv_pw_table;
+ * e.g. vww_96's pruned channels, bias 2^30).
+ */
+function constantChannelMacs(graph: Graph, call: KernelCall, w: readonly number[]): number {
+  const op = call.op;
+  const x = call.inputs[0];
+  const b = call.inputs[2];
+  if (op.kind !== 'CONV_2D' || !op.params || w.length !== 4 || !x || !('arena' in x) || x.arena.dtype !== 'int8' || !b || !('constant' in b)) return 0;
+  const [, kh, kw, depth] = w as [number, number, number, number];
+  const { stride, pad, clamp } = op.attrs;
+  const inShape = x.arena.shape;
+  const outShape = call.outputs[0]!.shape;
+  if (kh !== 1 || kw !== 1 || stride[0] !== 1 || stride[1] !== 1 || pad.top !== 0 || pad.left !== 0) return 0;
+  if (inShape[1] !== outShape[1] || inShape[2] !== outShape[2] || depth !== inShape[3] || depth % 4 !== 0) return 0;
+  const { inputOffset, outputOffset, multiplier, shift } = op.params as ConvParams;
+  if (Math.abs(inputOffset) > 256) return 0;
+  const dot = depth * 128 * (128 + Math.abs(inputOffset));
+  if (dot >= 2 ** 29) return 0;
+  const data = graph.tensors[b.constant]!.data;
+  if (!data) return 0;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const bias = Array.from({ length: data.byteLength >> 2 }, (_, c) => view.getInt32(4 * c, true));
+  const out = (c: number, v: number) => clampTo(multiplyByQuantizedMultiplier(v, multiplier[multiplier.length > 1 ? c : 0]!, shift[shift.length > 1 ? c : 0]!) + outputOffset, clamp);
+  let constant = 0;
+  for (let c = 0; c < bias.length; c++) {
+    const m = multiplier[multiplier.length > 1 ? c : 0]!;
+    const s = shift[shift.length > 1 ? c : 0]!;
+    const lo = bias[c]! - dot;
+    const hi = bias[c]! + dot;
+    if (Math.abs(bias[c]!) + dot < 2 ** 30 || m < 0 || s > 0 || lo < -(2 ** 31) || hi > 2 ** 31 - 1) continue;
+    if (out(c, lo) === out(c, hi)) constant++;
+  }
+  return constant === 0 ? 0 : (callMacs(graph, call, w) * constant) / bias.length;
 }
 
 function weightShapeOf(graph: Graph, call: KernelCall): number[] {

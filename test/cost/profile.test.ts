@@ -71,6 +71,20 @@ describe('profileSchedule', () => {
     expect(p.mhz).toBe(120);
   });
 
+  it('a 1x1 convolution\'s channels the C kernel stores as constants (bias beyond 2^30: conv.c conv_pw_table) still count as MACs but are not priced per MAC', () => {
+    const g = block();
+    const before = profileOf(g).layers[0]!;
+    const pw = g.ops.find((op) => op.kind === 'CONV_2D')!;
+    const bias = g.tensors[pw.inputs[2]!]!.data!;
+    const view = new DataView(bias.buffer, bias.byteOffset, bias.byteLength);
+    for (let c = 0; c < 16; c++) view.setInt32(4 * c, 2 ** 30, true);
+    const after = profileOf(g).layers[0]!;
+    expect(after.macs).toBe(before.macs);
+    const perMac = (calibration as unknown as { coefficients: Record<string, { mac: number }> }).coefficients[after.kernelKind]!.mac;
+    expect(perMac).toBeGreaterThan(0);
+    expect(Math.abs(before.instructions - after.instructions - (perMac * before.macs * 16) / 64)).toBeLessThanOrEqual(1); // estimates are whole instructions
+  });
+
   it('MACs per layer equal opMacs on every demo model', () => {
     for (const d of DEMO_MODELS) {
       const graph = d.build();
