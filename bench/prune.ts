@@ -1,5 +1,5 @@
 // `npm run bench:prune [-- --net lenet,ds-cnn,resnet] [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --prune-steps K] [-- --ft-lr R] [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
+// [-- --prune-steps K] [-- --renormalize] [-- --ft-lr R] [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
 // per net (LeNet and DS-CNN trained on Fashion-MNIST, dense models cached in /tmp per schedule; MLPerf Tiny's
 // pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; the Fashion-MNIST
 // nets also the next-layer criterion), each with and without fine-tuning (the Fashion-MNIST nets; fine-grained rows pruned
@@ -7,6 +7,8 @@
 // quantized (PTQ) and measured as deployed: int8 accuracy on the wasm engine (ic01: top-1 agreement with the
 // unpruned float model on fixed synthetic images), parameters, MACs, planner peak, flash and instructions per
 // inference on qemu-m4 (the profiler's Cortex-M4 estimate beside it), wasm ms per inference (this shared machine's).
+// --renormalize: the pruned rows instead re-normalised against the dense model on PTQ's calibration images
+// (src/prune/renormalize.ts) after pruning, before fine-tuning (fine-grained: pruned once) and PTQ.
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
 import { opMacs } from '../src/ir/macs.js';
 import { planModel, scheduleOf } from '../src/pipeline.js';
-import { DEFAULT_PRUNE_STEPS, finetune, prunableLayers, pruneChannels, pruneMagnitude, realWeights, uniformSparsity, type ChannelCriterion } from '../src/prune/index.js';
+import { DEFAULT_PRUNE_STEPS, finetune, prunableLayers, pruneChannels, pruneMagnitude, realWeights, renormalize, uniformSparsity, type ChannelCriterion } from '../src/prune/index.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { dsCnnGraph, lenetGraph } from '../src/train/arch/named.js';
 import { syntheticInputBytes, mixSeed } from '../src/builder/random.js';
@@ -66,6 +68,8 @@ interface Setting {
   finetune: boolean;
   /** Magnitude with fine-tuning: pruning steps during fine-tuning (1: pruned once, then fine-tuned). */
   steps?: number;
+  /** Re-normalised against the dense model (src/prune/renormalize.ts) after pruning, before fine-tuning and PTQ. */
+  renormalize?: boolean;
 }
 
 interface Row extends Setting {
@@ -287,6 +291,7 @@ async function main(): Promise<void> {
     modelPath: text('--model'),
   };
   const qemu = !flag('--no-qemu');
+  const renorm = flag('--renormalize');
   const rowsFiles = text('--rows');
   if (rowsFiles) {
     // saved runs (the bench writes its rows file after every row)
@@ -313,17 +318,24 @@ async function main(): Promise<void> {
     about[key] = net.about;
     trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
-    for (const setting of settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name))) {
+    const chosen = settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
+    // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning)
+    const runs = renorm ? chosen.flatMap((x) => (x.method === 'dense' || (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
+    for (const setting of runs) {
       const c1 = process.cpuUsage();
       const model = key;
       const sparsities = setting.method !== 'magnitude' ? null : setting.inner ? innerSparsity(net.dense, setting.amount) : uniformSparsity(net.dense, setting.amount, model);
-      let g = sparsities && !setting.finetune
-        ? pruneMagnitude(net.dense, sparsities, model).graph
-        : setting.method === 'channels' ? pruneChannels(net.dense, setting.amount, model, { criterion: setting.criterion }).graph : net.dense;
+      const channels = setting.method === 'channels' ? pruneChannels(net.dense, setting.amount, model, { criterion: setting.criterion }) : null;
+      let g = sparsities && (!setting.finetune || setting.renormalize) ? pruneMagnitude(net.dense, sparsities, model).graph : channels ? channels.graph : net.dense;
+      if (setting.renormalize) {
+        const removed = new Map(channels?.layers.map((l) => [l.node, l.removed]) ?? []);
+        g = renormalize(net.dense, g, net.calibration, model, { removed }).graph;
+        log(`${key} ${setting.name}: re-normalised on ${net.calibration.length} training images, ${cpuSeconds(c1).toFixed(0)} CPU s`);
+      }
       if (setting.finetune) {
-        // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept
+        // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept; re-normalised: pruned before it, the mask kept
         const optimizer = tf.train.adam(o.ftLr);
-        const prune = sparsities ? { sparsities, steps: setting.steps ?? 1 } : undefined;
+        const prune = sparsities && !setting.renormalize ? { sparsities, steps: setting.steps ?? 1 } : undefined;
         g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude', prune }).graph;
         optimizer.dispose();
       }
