@@ -100,6 +100,24 @@ describe.runIf(fashion)('tinyforge prune', () => {
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/^tinyforge: E_USAGE: --prune-steps must be an integer >= 1, got "0"/)]);
   }, 300_000);
 
+  it('--data re-normalises the pruned float model on 256 training images (the zeros kept); --no-renormalize leaves the pruned weights as they are', async () => {
+    const on = join(tmp, 'renorm.tflite');
+    const off = join(tmp, 'no-renorm.tflite');
+    const r = await cli('prune', floatModel, '--sparsity', '0.5', '--data', 'fashion-mnist', '--limit', '20', '--out', on, '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).renormalized).toEqual({ layers: 3, images: 256 });
+    const n = await cli('prune', floatModel, '--sparsity', '0.5', '--data', 'fashion-mnist', '--limit', '20', '--no-renormalize', '--out', off, '--json');
+    expect(n.code).toBe(0);
+    expect(JSON.parse(n.stdout).renormalized).toBeNull();
+    const [a, b] = [read(on), read(off)];
+    for (const l of prunableLayers(b, 'off')) {
+      const plain = realWeights(b.tensors[l.weight]!);
+      const corrected = realWeights(a.tensors[l.weight]!);
+      expect(corrected.map((v) => (v === 0 ? 1 : 0))).toEqual(plain.map((v) => (v === 0 ? 1 : 0)));
+      expect(corrected).not.toEqual(plain);
+    }
+  }, 300_000);
+
   it('--channels 0.5 with fine-tuning gives a smaller dense float model; the logits layer is left out with a notice', async () => {
     const out = join(tmp, 'channels.tflite');
     const r = await cli('prune', floatModel, '--channels', '0.5', '--finetune', 'fashion-mnist', '--epochs', '1', '--limit', '64', '--data', 'fashion-mnist', '--out', out, '--json');

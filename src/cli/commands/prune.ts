@@ -15,6 +15,7 @@ import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitud
 import { DEFAULT_PRUNE_STEPS } from '../../prune/schedule.js';
 import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
 import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
+import { imageToInputBytes } from '../../data/preprocess.js';
 import { scanPage, tradeoffPage, type TradeoffPoint } from '../../prune/report.js';
 import { planModel, scheduleOf } from '../../pipeline.js';
 import { deviceModel } from '../../cost/devices.js';
@@ -48,6 +49,7 @@ interface PruneFlags {
   batch: string;
   out?: string;
   report?: string;
+  renormalize: boolean;
   json?: boolean;
 }
 
@@ -71,11 +73,16 @@ export interface PruneReport {
   weightBytes: { before: number; after: number };
   /** Share of zero weights over the prunable layers of the written model. */
   zeroWeights: number;
+  /** Layers re-normalised against the dense model, and on how many training images (null: not done). */
+  renormalized: { layers: number; images: number } | null;
   finetune: EpochResult[] | null;
   accuracy: { before: number; after: number; data: string; split: Split; images: number; engine: string } | null;
 }
 
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** Training images re-normalisation estimates each layer's output statistics on (EagleEye: a few hundred). */
+export const RENORMALIZE_IMAGES = 256;
 
 /** `--channels`: a share for every layer ("0.3"), or per layer ("conv1=0.2,conv2=0.4", or @file holding that or a JSON object {"conv1": 0.2}). */
 export function parseChannelShares(spec: string, readFile: (path: string) => string): number | Map<string, number> {
@@ -130,11 +137,13 @@ function scanText(r: ScanReport): string {
   return [head, '', header, ...rows].join('\n') + '\n';
 }
 
-/** tfjs-core (first, so a missing install names it), the training backend and fine-tuning. */
+/** tfjs-core (first, so a missing install names it), the training backend, fine-tuning and re-normalisation (its forward pass is the trainer's). */
 async function importFinetune() {
   const tf = await importTraining(() => import('@tensorflow/tfjs-core'));
-  const [{ useTrainBackend }, { finetune }] = await importTraining(() => Promise.all([import('../../train/backend.js'), import('../../prune/finetune.js')]));
-  return { tf, useTrainBackend, finetune };
+  const [{ useTrainBackend }, { finetune }, { renormalize }] = await importTraining(() =>
+    Promise.all([import('../../train/backend.js'), import('../../prune/finetune.js'), import('../../prune/renormalize.js')]),
+  );
+  return { tf, useTrainBackend, finetune, renormalize };
 }
 
 export function registerPrune(program: Command, io: CliIO): void {
@@ -158,6 +167,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--prune-steps <k>', `with --sparsity and --finetune: 1 prunes once, then fine-tunes with the mask fixed; k > 1 prunes gradually while fine-tuning, each layer's sparsity raised over k steps in the first half of the batches (AGP's cubic schedule), the mask then fixed (pays with longer fine-tuning)`, String(DEFAULT_PRUNE_STEPS))
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
     .option('--batch <n>', 'fine-tuning images per step', '64')
+    .option('--no-renormalize', `with --data, a float model and pruning before any fine-tuning (--prune-steps 1): do not re-normalise. By default each pruned layer's output channels (and every layer after the first pruned one) get the scale and shift that give their pre-activation outputs the dense model's mean and std on ${RENORMALIZE_IMAGES} training images of --data, what a batch norm folded into the layers no longer does`)
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
     .option('--report <page.html>', 'a self-contained HTML page: with --scan the curves and the layer table; with --sparsity/--channels (and --data) accuracy against the profiler\'s Cortex-M4 instructions before and after')
     .option('--json', 'print the scan ({denseAccuracy, layers: [{node, kind, name, params, macs, curve: [{sparsity, accuracy}]}], ...}) or the pruning report')
@@ -196,8 +206,11 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.finetune !== undefined && !isFloat) {
         throw new UnsupportedError(`${model} is int8 and fine-tuning trains float32 models: prune the float model, fine-tune it, then quantize`, { model });
       }
-      // fine-tuning's modules (tfjs, an optional dependency) load before any data is read; pruning without --finetune runs without them
-      const training = opts.finetune === undefined ? null : await importFinetune();
+      const pruneSteps = integerFlag(opts.pruneSteps, '--prune-steps', 1);
+      // re-normalised before fine-tuning; gradual pruning (--prune-steps > 1) prunes during it, leaving nothing to re-normalise before
+      const renormalizing = !opts.scan && opts.renormalize && opts.data !== undefined && isFloat && (opts.finetune === undefined || opts.sparsity === undefined || pruneSteps === 1);
+      // fine-tuning's and re-normalisation's modules (tfjs, an optional dependency) load before any data is read; pruning without them runs without tfjs
+      const training = opts.finetune === undefined && !renormalizing ? null : await importFinetune();
 
       const input = graph.tensors[graph.inputs[0]!]!;
       const imageSize: [number, number] | undefined = input.shape.length >= 3 ? [input.shape[1]!, input.shape[2]!] : undefined;
@@ -225,8 +238,9 @@ export function registerPrune(program: Command, io: CliIO): void {
       let pruned: Graph;
       let gradual: Map<number, number> | null = null; // fine-grained: the sparsities fine-tuning prunes to
       const report: Omit<PruneReport, 'params' | 'macs' | 'weightBytes' | 'zeroWeights' | 'accuracy'> = {
-        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], finetune: null,
+        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], renormalized: null, finetune: null,
       };
+      let removed = new Map<number, readonly number[]>(); // channel pruning's removed channels, for re-normalisation
       if (opts.channels !== undefined) {
         const spec = parseChannelShares(opts.channels, (path) => new TextDecoder().decode(readBytes(path, 'channel shares')));
         const shares = typeof spec === 'number' ? spec : byLayerName(graph, spec, model, '--channels');
@@ -235,6 +249,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         report.criterion = opts.criterion;
         report.layers = result.layers.map(({ node, kind, name, channels, kept }) => ({ node, kind, name, channels, kept }));
         report.notices = result.notices;
+        removed = new Map(result.layers.map((l) => [l.node, l.removed]));
       } else {
         let sparsities: Map<number, number>;
         if (scanFile !== undefined) {
@@ -251,11 +266,22 @@ export function registerPrune(program: Command, io: CliIO): void {
       }
       for (const n of report.notices) if (!opts.json) io.stderr(`notice: ${n}\n`);
 
+      if (renormalizing) {
+        const train = fitDataset(take(loadDataset({ data: opts.data!, split: 'train', seed, valFraction, imageSize }), RENORMALIZE_IMAGES), graph, model);
+        const samples = Array.from({ length: train.shape[0] }, (_, k) => [imageToInputBytes(train, k, input)]);
+        await training!.useTrainBackend();
+        const result = training!.renormalize(graph, pruned, samples, model, { removed });
+        pruned = result.graph;
+        gradual = null; // already pruned: fine-tuning keeps its zeros
+        report.renormalized = { layers: result.layers.length, images: samples.length };
+      } else if (opts.renormalize && opts.data !== undefined && !opts.json) {
+        io.stderr(`notice: not re-normalised (${isFloat ? '--prune-steps > 1 prunes during fine-tuning' : `${model} is int8: re-normalisation corrects float models`})\n`);
+      }
+
       if (opts.finetune !== undefined) {
         const epochs = integerFlag(opts.epochs, '--epochs', 1);
         const batchSize = integerFlag(opts.batch, '--batch', 1);
         const lr = numberFlag(opts.lr, '--lr', (v) => v > 0, 'a positive number');
-        const pruneSteps = integerFlag(opts.pruneSteps, '--prune-steps', 1);
         const train = load(opts.finetune, 'train');
         const { tf, useTrainBackend, finetune } = training!;
         await useTrainBackend();
@@ -306,7 +332,8 @@ export function registerPrune(program: Command, io: CliIO): void {
         ? `${full.layers.length} layers' channels pruned (${full.criterion}); params ${full.params.before} -> ${full.params.after}, MACs ${full.macs.before} -> ${full.macs.after}`
         : `${full.layers.length} layers magnitude-pruned; ${percent(full.zeroWeights)} of their weights are zero`;
       const acc = full.accuracy ? `; accuracy ${percent(full.accuracy.before)} -> ${percent(full.accuracy.after)} (${full.accuracy.images} images, ${full.accuracy.engine})` : '';
+      const renormed = full.renormalized ? `, ${full.renormalized.layers} layers re-normalised on ${full.renormalized.images} training images` : '';
       const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)` : '';
-      io.stdout(`${model}: ${what}${tuned}${acc}; wrote ${opts.out}\n`);
+      io.stdout(`${model}: ${what}${renormed}${tuned}${acc}; wrote ${opts.out}\n`);
     });
 }
