@@ -89,8 +89,11 @@ function float32Of(t: Tensor): Float32Array {
   return new Float32Array(t.data!.slice().buffer);
 }
 
+/** Both absent, or constants of the same shape and bytes. */
 const sameBytes = (a: Tensor | undefined, b: Tensor | undefined): boolean =>
-  a !== undefined && b !== undefined && a.shape.join() === b.shape.join() && a.data !== null && b.data !== null && a.data.length === b.data.length && a.data.every((v, i) => v === b.data![i]);
+  a === undefined || b === undefined
+    ? a === b
+    : a.shape.join() === b.shape.join() && a.data !== null && b.data !== null && a.data.length === b.data.length && a.data.every((v, i) => v === b.data![i]);
 
 /**
  * The pruned float model re-normalised against the dense one on `samples` (graph input bytes per sample).

@@ -82,6 +82,14 @@ describe('re-normalisation after pruning', () => {
     const { graph, layers: done } = renormalize(dense, pruned, inputs, 'residual');
     expect(done.map((l) => l.node)).toEqual([last.node]);
     for (const l of layers.slice(0, -1)) expect(graph.tensors[l.weight]).toBe(pruned.tensors[l.weight]);
+    // layers without a bias: none is added to an unpruned model; a pruned one gets the shift as a new bias
+    const noBias = { ...dense, ops: dense.ops.map((o) => (layers.some((l) => dense.ops[l.node] === o) ? ({ ...o, inputs: [o.inputs[0]!, o.inputs[1]!, -1] } as AnyOp) : o)) };
+    expect(renormalize(noBias, noBias, inputs, 'residual').layers).toEqual([]);
+    const prunedNoBias = pruneMagnitude(noBias, new Map([[last.node, 0.5]]), 'residual').graph;
+    const fixed = renormalize(noBias, prunedNoBias, inputs, 'residual').graph;
+    const want = observed(noBias, last.node, inputs);
+    close(observed(fixed, last.node, inputs).mean, want.mean);
+    expect(fixed.tensors[fixed.ops[last.node]!.inputs[2]!]!.shape).toEqual([want.mean.length]);
   });
 
   it('refuses int8 weights, ops that differ and no calibration inputs', () => {
