@@ -80,6 +80,34 @@ static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int
   conv_col_group(g + 6 * step, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16, off2, 0xffffu);
 }
 
+/* Where the next window element goes: place j (0..3) of the group at g; step: one group to the next. */
+typedef struct {
+  int16_t *g;
+  int j;
+  size_t step;
+} conv_col_cursor;
+
+/* n zeros: place by place up to a group boundary, then whole groups, then the 1-3 left. */
+TF_INLINE void conv_col_zeros(conv_col_cursor *c, int n) {
+  for (; c->j != 0 && n > 0; n--) {
+    c->g[TF_COL_PERM(c->j)] = 0;
+    if (++c->j == 4) c->j = 0, c->g += c->step;
+  }
+  for (; n >= 4; n -= 4, c->g += c->step) memset(c->g, 0, 8);
+  for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = 0;
+}
+
+/* n consecutive inputs xp[0..n) plus the offset: place by place up to a group boundary, then a word load a
+ * group, then the 1-3 left byte by byte (a word there could read past the input). */
+TF_INLINE void conv_col_inputs(conv_col_cursor *c, const int8_t *xp, int n, int32_t off, int32_t off2) {
+  for (; c->j != 0 && n > 0; n--) {
+    c->g[TF_COL_PERM(c->j)] = (int16_t)(*xp++ + off);
+    if (++c->j == 4) c->j = 0, c->g += c->step;
+  }
+  for (; n >= 4; n -= 4, xp += 4, c->g += c->step) conv_col_group(c->g, tf_ld32(xp), off2, ~0u);
+  for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = (int16_t)(*xp++ + off);
+}
+
 /* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any window. */
 static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n, int oy, int ox, int q) {
   const tf_conv_params *p = d->p;
@@ -110,58 +138,32 @@ static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n
     }
     return;
   }
-  if (p->dilation_w == 1) {
-    /* A window row is kw * fd consecutive elements of the buffer, its in-bounds taps one run of the input:
-     * element e of the window at g[TF_COL_PERM[j]], the group pointer g and the place j advanced as it goes. */
-    int16_t *g = cq;
-    int j = 0;
-    for (int ky = 0; ky < p->filter_h; ky++) {
-      const int iy = in_y0 + p->dilation_h * ky;
-      int kx0 = 0, kx1 = p->filter_w;
-      if (iy < 0 || iy >= p->in_h) kx1 = 0;
-      while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
-      while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
-      if (j == 0 && ((p->filter_w * fd) & 3) == 0 && kx0 == 0 && kx1 == p->filter_w) {
-        /* the whole row inside, starting a group, whole groups long (kws's 10x4 over 1 channel): a word a group */
-        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0) * p->in_depth;
-        for (int e = p->filter_w * fd; e > 0; e -= 4, xp += 4, g += 4 * P) conv_col_group(g, tf_ld32(xp), d->off2, ~0u);
-        continue;
-      }
-      int zeros = kx0 * fd;
-      for (; zeros > 0; zeros--) {
-        g[TF_COL_PERM(j)] = 0;
-        if (++j == 4) j = 0, g += 4 * P;
-      }
-      if (kx1 > kx0) {
-        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + kx0) * p->in_depth;
-        for (int e = (kx1 - kx0) * fd; e > 0; e--) {
-          g[TF_COL_PERM(j)] = (int16_t)(*xp++ + off);
-          if (++j == 4) j = 0, g += 4 * P;
-        }
-      }
-      for (zeros = (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd; zeros > 0; zeros--) {
-        g[TF_COL_PERM(j)] = 0;
-        if (++j == 4) j = 0, g += 4 * P;
-      }
-    }
-    for (; j != 0 && j < 4; j++) g[TF_COL_PERM(j)] = 0;
-    return;
-  }
-  int k = 0;
+  /* Element e of the window at g[TF_COL_PERM(j)]: the group pointer g and the place j advance as runs are
+   * written (dilation 1: a row's in-bounds taps are one run of the input; else each tap is one). */
+  conv_col_cursor c = {cq, 0, (size_t)4 * P};
   for (int ky = 0; ky < p->filter_h; ky++) {
     const int iy = in_y0 + p->dilation_h * ky;
-    const int row_in = iy >= 0 && iy < p->in_h;
+    if (iy < 0 || iy >= p->in_h) {
+      conv_col_zeros(&c, p->filter_w * fd);
+      continue;
+    }
+    const int8_t *xr = d->x + (((size_t)n * p->in_h + iy) * p->in_w) * p->in_depth;
+    if (p->dilation_w == 1) {
+      int kx0 = 0, kx1 = p->filter_w;
+      while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
+      while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
+      if (kx0 > 0) conv_col_zeros(&c, kx0 * fd); /* the tests skip the calls for a row inside the image */
+      if (kx1 > kx0) conv_col_inputs(&c, xr + (size_t)(in_x0 + kx0) * p->in_depth, (kx1 - kx0) * fd, off, d->off2);
+      if (kx1 < p->filter_w) conv_col_zeros(&c, (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd);
+      continue;
+    }
     for (int kx = 0; kx < p->filter_w; kx++) {
       const int ix = in_x0 + p->dilation_w * kx;
-      if (row_in && ix >= 0 && ix < p->in_w) {
-        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
-        for (int c = 0; c < fd; c++, k++) cq[tf_colp_pos(k, P)] = (int16_t)(xp[c] + off);
-      } else {
-        for (int c = 0; c < fd; c++, k++) cq[tf_colp_pos(k, P)] = 0;
-      }
+      if (ix >= 0 && ix < p->in_w) conv_col_inputs(&c, xr + (size_t)ix * p->in_depth, fd, off, d->off2);
+      else conv_col_zeros(&c, fd);
     }
   }
-  for (; k < 4 * d->G; k++) cq[tf_colp_pos(k, P)] = 0;
+  conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
 }
 
 /* Pixel (n, oy, ox)'s window into lane q of the block's column buffer (a flag test and a tail call: no frame). */

@@ -74,6 +74,27 @@ function wideConv(r: Rng): Graph {
   }
 }
 
+/** Convs whose depth is not a multiple of 4 (5, 7, 45: a pruned DS-CNN's), 1x1 and 3x3, strides 1/2, pads,
+ * dilation 1/2: conv.c's column fill writes each window run a word a group from wherever the previous run
+ * left off in its group, then a 1-3 element tail, with zeros for the taps outside the image. */
+function oddDepthConv(r: Rng, cin: number): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 6), w = r.int(1, 7), cout = r.int(1, 9);
+    const k = r.pick([1, 3]), dil = k === 3 && r.int(0, 3) === 0 ? 2 : 1;
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = k === 1 ? { top: 0, bottom: 0, left: 0, right: 0 } : { top: r.int(0, 2), bottom: r.int(0, 2), left: r.int(0, 2), right: r.int(0, 2) };
+    const oh = outSizeWithPads(h, k, stride[0], dil, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], dil, pad.left, pad.right);
+    if (oh < 1 || ow < 1) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
+    return singleOpGraph('CONV_2D', { stride, dilation: [dil, dil], pad, clamp: [r.int(-128, -20), r.int(20, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, k, k, cin], scale: wScales, axis: 0, values: r.ints(cout * k * k * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(cout, -3000, 3000) },
+    ], { shape: [n, oh, ow, cout], scale: inScale * 0.01 * Math.sqrt(k * k * cin) * 12, zp: r.int(-10, 10) });
+  }
+}
+
 function depthwise3x3(r: Rng): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 27);
@@ -159,6 +180,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1 pointwise edges', pointwiseEdges],
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
+  ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
   ['DEPTHWISE_CONV_2D m2', (r) => depthwiseCase(r, 2)],
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
