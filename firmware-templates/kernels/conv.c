@@ -108,13 +108,47 @@ TF_INLINE void conv_col_inputs(conv_col_cursor *c, const int8_t *xp, int n, int3
   for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = (int16_t)(*xp++ + off);
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any window. */
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any depth, the window as runs of the input. */
+static __attribute__((noinline)) void conv_col_fill_runs(const conv_dsp *d, int n, int oy, int ox, int q) {
+  const tf_conv_params *p = d->p;
+  const int fd = p->filter_depth;
+  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
+  const int32_t off = p->q.input_offset;
+  /* Element e of the window at g[TF_COL_PERM(j)]: the group pointer g and the place j advance as runs are
+   * written (dilation 1: a row's in-bounds taps are one run of the input; else each tap is one). */
+  conv_col_cursor c = {d->col + 4 * q, 0, (size_t)4 * d->P};
+  for (int ky = 0; ky < p->filter_h; ky++) {
+    const int iy = in_y0 + p->dilation_h * ky;
+    if (iy < 0 || iy >= p->in_h) {
+      conv_col_zeros(&c, p->filter_w * fd);
+      continue;
+    }
+    const int8_t *xr = d->x + (((size_t)n * p->in_h + iy) * p->in_w) * p->in_depth;
+    if (p->dilation_w == 1) {
+      int kx0 = 0, kx1 = p->filter_w;
+      while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
+      while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
+      if (kx0 > 0) conv_col_zeros(&c, kx0 * fd); /* a row inside the image: no zero runs to call */
+      if (kx1 > kx0) conv_col_inputs(&c, xr + (size_t)(in_x0 + kx0) * p->in_depth, (kx1 - kx0) * fd, off, d->off2);
+      if (kx1 < p->filter_w) conv_col_zeros(&c, (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd);
+      continue;
+    }
+    for (int kx = 0; kx < p->filter_w; kx++) {
+      const int ix = in_x0 + p->dilation_w * kx;
+      if (ix >= 0 && ix < p->in_w) conv_col_inputs(&c, xr + (size_t)ix * p->in_depth, fd, off, d->off2);
+      else conv_col_zeros(&c, fd);
+    }
+  }
+  conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
+}
+
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any window (other depths by
+ * conv_col_fill_runs, apart so that this path saves no registers it does not use). */
 static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n, int oy, int ox, int q) {
   const tf_conv_params *p = d->p;
   const int P = d->P, fd = p->filter_depth;
   int16_t *cq = d->col + 4 * q;
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  const int32_t off = p->q.input_offset;
   if ((fd & 3) == 0) {
     /* Every tap starts a group: 4 inputs -> one group (2 words). */
     int16_t *g = cq;
@@ -138,32 +172,7 @@ static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n
     }
     return;
   }
-  /* Element e of the window at g[TF_COL_PERM(j)]: the group pointer g and the place j advance as runs are
-   * written (dilation 1: a row's in-bounds taps are one run of the input; else each tap is one). */
-  conv_col_cursor c = {cq, 0, (size_t)4 * P};
-  for (int ky = 0; ky < p->filter_h; ky++) {
-    const int iy = in_y0 + p->dilation_h * ky;
-    if (iy < 0 || iy >= p->in_h) {
-      conv_col_zeros(&c, p->filter_w * fd);
-      continue;
-    }
-    const int8_t *xr = d->x + (((size_t)n * p->in_h + iy) * p->in_w) * p->in_depth;
-    if (p->dilation_w == 1) {
-      int kx0 = 0, kx1 = p->filter_w;
-      while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
-      while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
-      if (kx0 > 0) conv_col_zeros(&c, kx0 * fd); /* the tests skip the calls for a row inside the image */
-      if (kx1 > kx0) conv_col_inputs(&c, xr + (size_t)(in_x0 + kx0) * p->in_depth, (kx1 - kx0) * fd, off, d->off2);
-      if (kx1 < p->filter_w) conv_col_zeros(&c, (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd);
-      continue;
-    }
-    for (int kx = 0; kx < p->filter_w; kx++) {
-      const int ix = in_x0 + p->dilation_w * kx;
-      if (ix >= 0 && ix < p->in_w) conv_col_inputs(&c, xr + (size_t)ix * p->in_depth, fd, off, d->off2);
-      else conv_col_zeros(&c, fd);
-    }
-  }
-  conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
+  conv_col_fill_runs(d, n, oy, ox, q);
 }
 
 /* Pixel (n, oy, ox)'s window into lane q of the block's column buffer (a flag test and a tail call: no frame). */
