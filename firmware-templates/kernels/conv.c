@@ -316,11 +316,21 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   }
 }
 
-/* Pointwise (1x1, stride 1, no pads, one group, depth a multiple of 4): the 4 pixels of a block are
+/* Pointwise (1x1, stride 1, no pads, one group, any depth): the 4 pixels of a block are
  * consecutive in the input. Their inputs go doubled, 2 (x + offset), into the column buffer (conv_col_fill's
  * layout), each filter row runs over the block from twice its bias (the rows follow one another), and
  * tf_rqd_apply requantizes the doubled accumulators: 4 instructions an output instead of 8. Exact while
  * |accumulator| < 2^30, which conv_pw_fits proves from the depth, the input offset and the biases. */
+/* A pixel's last r = 1..3 channels (no read past them) doubled with the offset into its group at g, the places
+ * past them 0 (their weights are the next row's). */
+TF_INLINE void conv_pw_put_tail(int16_t *g, const int8_t *x, int r, int32_t off4) {
+  const uint32_t xv = r == 1 ? (uint8_t)x[0] : r == 2 ? conv_ld16(x) : conv_ld16(x) | (uint32_t)(uint8_t)x[2] << 16;
+  const int32_t e = (int32_t)((uint32_t)__sxtab16(__sxtab16(off4, xv), xv) & (r == 3 ? ~0u : 0xffffu));
+  const int32_t o = r == 1 ? 0 : (int32_t)((uint32_t)tf_sxtab16_ror8(tf_sxtab16_ror8(off4, xv), xv) & 0xffffu);
+  memcpy(g, &e, 4);
+  memcpy(g + 2, &o, 4);
+}
+
 TF_INLINE void conv_pw_fill(const conv_dsp *d, const int8_t *x, int np) {
   const int cin = d->p->in_depth, G = d->G;
   const int32_t off4 = __sadd16(d->off2, d->off2); /* 2 * offset in both halves */
@@ -331,23 +341,29 @@ TF_INLINE void conv_pw_fill(const conv_dsp *d, const int8_t *x, int np) {
     memcpy(c + 4 * (q_), &e_, 4);                                                                          \
     memcpy(c + 4 * (q_) + 2, &o_, 4);                                                                      \
   } while (0)
+  const int G4 = cin >> 2; /* whole groups; a last group of cin & 3 channels after them */
   if (np == 4) {
     /* Group by group, the four pixels' words at once (one loop for the block). */
-    for (int g = 0; g < G; g++, c += 16, x += 4) {
+    for (int g = 0; g < G4; g++, c += 16, x += 4) {
       const uint32_t x0 = tf_ld32(x), x1 = tf_ld32(x + cin), x2 = tf_ld32(x + 2 * cin), x3 = tf_ld32(x + 3 * cin);
       CONV_PW_PUT(0, x0);
       CONV_PW_PUT(1, x1);
       CONV_PW_PUT(2, x2);
       CONV_PW_PUT(3, x3);
     }
+    if (G4 < G) {
+      for (int q = 0; q < 4; q++) conv_pw_put_tail(c + 4 * q, x + (size_t)q * cin, cin & 3, off4);
+    }
     return;
   }
-  for (int q = 0; q < np; q++)
-    for (int g = 0; g < G; g++) {
+  for (int q = 0; q < np; q++) {
+    for (int g = 0; g < G4; g++) {
       const uint32_t xv = tf_ld32(x + (size_t)q * cin + 4 * g);
       c = d->col + 16 * g;
       CONV_PW_PUT(q, xv);
     }
+    if (G4 < G) conv_pw_put_tail(d->col + 16 * G4 + 4 * q, x + (size_t)q * cin + 4 * G4, cin & 3, off4);
+  }
 #undef CONV_PW_PUT
   conv_col_clear(d, np);
 }
@@ -364,7 +380,7 @@ static const int8_t *conv_pw_other(const conv_dsp *d, int oc, int np, int8_t *o,
     return w + p->in_depth;
   }
   int32_t a[4];
-  w = tf_dot_px4_from(d->col, w, d->G, 0, a);
+  w = tf_dot_px4_from(d->col, w, d->G, 0, a) - (4 * d->G - p->in_depth); /* rows in_depth apart */
   for (int q = 0; q < np; q++)
     o[q * od] = tf_requant_s8(a[q] >> 1, p->q.bias[oc], p->q.multiplier[oc], p->q.shift[oc], p->q.output_offset,
                               p->q.act_min, p->q.act_max);
@@ -376,7 +392,7 @@ static const int8_t *conv_pw_other(const conv_dsp *d, int oc, int np, int8_t *o,
 
 /* The block's np pixels, pixel q's out_depth values at dst + q * out_depth. clampf: the activation range
  * is narrower than int8 (a constant in each instance, as np is in the full-block ones). */
-TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int clampf, const int GC) {
+TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int clampf, const int GC, const int odd) {
   const tf_conv_params *p = d->p;
   const int od = p->out_depth, G = GC ? GC : d->G;
   const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
@@ -391,6 +407,7 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
     }
     int32_t a[4];
     w = tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
+    if (odd) w -= 4 * G - p->in_depth; /* depth not a multiple of 4: the next row starts in_depth on */
     const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
     int32_t v0 = tf_rqd_apply(a[0], m, hc, sh), v1 = tf_rqd_apply(a[1], m, hc, sh);
     int32_t v2 = tf_rqd_apply(a[2], m, hc, sh), v3 = tf_rqd_apply(a[3], m, hc, sh);
@@ -413,21 +430,24 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
 }
 
 /* Full blocks, one instance per clamp flag and group count (GC: 2 groups, c_in 8, where the dot product's
- * branches on the count cost most; 0 any; more instances cost flash for little): chosen once per call. */
+ * branches on the count cost most; 0 any; more instances cost flash for little): chosen once per call. A depth
+ * not a multiple of 4 (ODD: the rows step in_depth) has one instance, clamping either way. */
 typedef void conv_pw_block_fn(const conv_dsp *d, int8_t *dst);
-#define CONV_PW_BLOCK4(NAME, CLAMPF, GC) \
-  static void NAME(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, CLAMPF, GC); }
-CONV_PW_BLOCK4(conv_pw_block4, 0, 0)
-CONV_PW_BLOCK4(conv_pw_block4_c, 1, 0)
-CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2)
-CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2)
+#define CONV_PW_BLOCK4(NAME, CLAMPF, GC, ODD) \
+  static void NAME(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, CLAMPF, GC, ODD); }
+CONV_PW_BLOCK4(conv_pw_block4, 0, 0, 0)
+CONV_PW_BLOCK4(conv_pw_block4_c, 1, 0, 0)
+CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2, 0)
+CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2, 0)
+CONV_PW_BLOCK4(conv_pw_block4_odd, 1, 0, 1)
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const int cin = d->p->in_depth, od = d->p->out_depth;
   const int8_t *x = d->x + (size_t)first * cin;
   const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
-  conv_pw_block_fn *const full = d->G == 2 ? (clampf ? conv_pw_block4_g2c : conv_pw_block4_g2)
+  conv_pw_block_fn *const full = (cin & 3) ? conv_pw_block4_odd
+                                 : d->G == 2 ? (clampf ? conv_pw_block4_g2c : conv_pw_block4_g2)
                                  : clampf ? conv_pw_block4_c : conv_pw_block4;
   int i = 0;
   for (; i + 4 <= count; i += 4) {
@@ -436,7 +456,7 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   }
   if (i < count) {
     conv_pw_fill(d, x + (size_t)i * cin, count - i);
-    conv_pw_block(d, count - i, dst + (size_t)i * od, 1, 0);
+    conv_pw_block(d, count - i, dst + (size_t)i * od, 1, 0, cin & 3);
   }
 }
 
@@ -451,7 +471,7 @@ static int64_t conv_pw_dot_bound(const tf_conv_params *p) {
 static int conv_pw_fits(const tf_conv_params *p, int P) {
   if (P != 4 || p->filter_h != 1 || p->filter_w != 1 || p->stride_h != 1 || p->stride_w != 1) return 0;
   if (p->pad_top != 0 || p->pad_left != 0 || p->in_h != p->out_h || p->in_w != p->out_w) return 0;
-  if ((p->in_depth & 3) != 0 || p->filter_depth != p->in_depth) return 0;
+  if (p->filter_depth != p->in_depth) return 0;
   const int32_t off = p->q.input_offset;
   return off >= -256 && off <= 256 && conv_pw_dot_bound(p) < ((int64_t)1 << 29);
 }

@@ -33,12 +33,12 @@ function pointwise(r: Rng, big: boolean): Graph {
   ], { shape: [n, h, w, cout], scale: inScale * 0.01 * Math.sqrt(cin) * 12, zp: r.int(-10, 10) });
 }
 
-/** Pointwise convs at the edges of conv.c's pointwise path (conv_pw_run): depths a multiple of 4, pixel counts
+/** Pointwise convs at the edges of conv.c's pointwise path (conv_pw_run): depths a multiple of 4 or 1-3 below one, pixel counts
  * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
  * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
  * rounding) and above 1. */
 function pointwiseEdges(r: Rng): Graph {
-  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cin = 4 * r.int(1, 24), cout = r.int(1, 13);
+  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cin = 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]), cout = r.int(1, 13);
   const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(cin) * 12;
   const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
   const wScales = kinds.map((k) => {
