@@ -142,43 +142,38 @@ static __attribute__((noinline)) void conv_col_fill_runs(const conv_dsp *d, int 
   conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any window (other depths by
- * conv_col_fill_runs, apart so that this path saves no registers it does not use). */
-static __attribute__((noinline)) void conv_col_fill_any(const conv_dsp *d, int n, int oy, int ox, int q) {
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer, depth a multiple of 4 (apart from
+ * conv_col_fill_runs: neither frame holds the other's registers, and one is on the stack at a time). */
+static __attribute__((noinline)) void conv_col_fill_taps4(const conv_dsp *d, int n, int oy, int ox, int q) {
   const tf_conv_params *p = d->p;
   const int P = d->P, fd = p->filter_depth;
-  int16_t *cq = d->col + 4 * q;
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  if ((fd & 3) == 0) {
-    /* Every tap starts a group: 4 inputs -> one group (2 words). */
-    int16_t *g = cq;
-    for (int ky = 0; ky < p->filter_h; ky++) {
-      const int iy = in_y0 + p->dilation_h * ky;
-      const int row_in = iy >= 0 && iy < p->in_h;
-      for (int kx = 0; kx < p->filter_w; kx++) {
-        const int ix = in_x0 + p->dilation_w * kx;
-        if (row_in && ix >= 0 && ix < p->in_w) {
-          const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
-          for (int c = 0; c < fd; c += 4, g += 4 * P) {
-            const uint32_t xv = tf_ld32(xp + c);
-            const int32_t e = __sadd16(__sxtb16(xv), d->off2), o = __sadd16(tf_sxtb16_ror8(xv), d->off2);
-            memcpy(g, &e, 4);
-            memcpy(g + 2, &o, 4);
-          }
-        } else {
-          for (int c = 0; c < fd; c += 4, g += 4 * P) memset(g, 0, 8);
+  int16_t *g = d->col + 4 * q; /* every tap starts a group: 4 inputs -> one group (2 words) */
+  for (int ky = 0; ky < p->filter_h; ky++) {
+    const int iy = in_y0 + p->dilation_h * ky;
+    const int row_in = iy >= 0 && iy < p->in_h;
+    for (int kx = 0; kx < p->filter_w; kx++) {
+      const int ix = in_x0 + p->dilation_w * kx;
+      if (row_in && ix >= 0 && ix < p->in_w) {
+        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
+        for (int c = 0; c < fd; c += 4, g += 4 * P) {
+          const uint32_t xv = tf_ld32(xp + c);
+          const int32_t e = __sadd16(__sxtb16(xv), d->off2), o = __sadd16(tf_sxtb16_ror8(xv), d->off2);
+          memcpy(g, &e, 4);
+          memcpy(g + 2, &o, 4);
         }
+      } else {
+        for (int c = 0; c < fd; c += 4, g += 4 * P) memset(g, 0, 8);
       }
     }
-    return;
   }
-  conv_col_fill_runs(d, n, oy, ox, q);
 }
 
 /* Pixel (n, oy, ox)'s window into lane q of the block's column buffer (a flag test and a tail call: no frame). */
 static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
   if (d->rgb3x3) conv_col_fill_3x3c3(d, n, oy, ox, q);
-  else conv_col_fill_any(d, n, oy, ox, q);
+  else if ((d->p->filter_depth & 3) == 0) conv_col_fill_taps4(d, n, oy, ox, q);
+  else conv_col_fill_runs(d, n, oy, ox, q);
 }
 
 /* Lanes np..P-1 of a short block: zeros (their results are not stored). */
