@@ -190,7 +190,7 @@ function borderOutputsOf(call: KernelCall, w: readonly number[]): number {
 }
 
 /**
- * MACs the C pointwise convolution skips: on its path (1x1, stride 1, no pads, depth a multiple of 4, input
+ * MACs the C pointwise convolution skips: on its path (1x1, stride 1, no pads, any depth, input
  * offset within +-256; conv.c conv_pw_fits), a channel whose bias puts the accumulator beyond 2^30 and whose
  * requantization gives one output over every reachable accumulator is stored as that constant (conv_pw_table;
  * e.g. vww_96's pruned channels, bias 2^30).
@@ -205,7 +205,7 @@ function constantChannelMacs(graph: Graph, call: KernelCall, w: readonly number[
   const inShape = x.arena.shape;
   const outShape = call.outputs[0]!.shape;
   if (kh !== 1 || kw !== 1 || stride[0] !== 1 || stride[1] !== 1 || pad.top !== 0 || pad.left !== 0) return 0;
-  if (inShape[1] !== outShape[1] || inShape[2] !== outShape[2] || depth !== inShape[3] || depth % 4 !== 0) return 0;
+  if (inShape[1] !== outShape[1] || inShape[2] !== outShape[2] || depth !== inShape[3]) return 0;
   const { inputOffset, outputOffset, multiplier, shift } = op.params as ConvParams;
   if (Math.abs(inputOffset) > 256) return 0;
   const dot = depth * 128 * (128 + Math.abs(inputOffset));
