@@ -16,7 +16,7 @@ import { requantize } from './requant';
 /** Index `i` of a packed stream of `bits`-bit indices (high-order bits first; an index spans at most two bytes). */
 // @ts-ignore: decorator
 @inline
-function lutIndex(packed: usize, i: i32, bits: i32): u32 {
+export function lutIndex(packed: usize, i: i32, bits: i32): u32 {
   const bit = <usize>i * <usize>bits;
   const at = packed + (bit >> 3);
   const lead = <i32>(bit & 7);

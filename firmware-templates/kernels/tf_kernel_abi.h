@@ -247,6 +247,76 @@ typedef struct {
   int32_t shift;
   int32_t scratch;
   int32_t batches;
+  int32_t in_h;
+  int32_t in_w;
+  int32_t in_depth;
+  int32_t out_h;
+  int32_t out_w;
+  int32_t out_depth;
+  int32_t filter_h;
+  int32_t filter_w;
+  int32_t depth_multiplier;
+  int32_t stride_h;
+  int32_t stride_w;
+  int32_t dilation_h;
+  int32_t dilation_w;
+  int32_t pad_top;
+  int32_t pad_left;
+  int32_t input_offset;
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+  int32_t workspace;
+  int32_t workspace_bytes;
+  int32_t ancillary;
+  int32_t bit_width;
+  int32_t stride;
+  int32_t channels;
+} tf_dwconv2d_lut_args;
+#define TF_DWCONV2D_LUT_INPUT 0
+#define TF_DWCONV2D_LUT_OUTPUT 1
+#define TF_DWCONV2D_LUT_FILTER 2
+#define TF_DWCONV2D_LUT_BIAS 3
+#define TF_DWCONV2D_LUT_MULTIPLIER 4
+#define TF_DWCONV2D_LUT_SHIFT 5
+#define TF_DWCONV2D_LUT_SCRATCH 6
+#define TF_DWCONV2D_LUT_BATCHES 7
+#define TF_DWCONV2D_LUT_IN_H 8
+#define TF_DWCONV2D_LUT_IN_W 9
+#define TF_DWCONV2D_LUT_IN_DEPTH 10
+#define TF_DWCONV2D_LUT_OUT_H 11
+#define TF_DWCONV2D_LUT_OUT_W 12
+#define TF_DWCONV2D_LUT_OUT_DEPTH 13
+#define TF_DWCONV2D_LUT_FILTER_H 14
+#define TF_DWCONV2D_LUT_FILTER_W 15
+#define TF_DWCONV2D_LUT_DEPTH_MULTIPLIER 16
+#define TF_DWCONV2D_LUT_STRIDE_H 17
+#define TF_DWCONV2D_LUT_STRIDE_W 18
+#define TF_DWCONV2D_LUT_DILATION_H 19
+#define TF_DWCONV2D_LUT_DILATION_W 20
+#define TF_DWCONV2D_LUT_PAD_TOP 21
+#define TF_DWCONV2D_LUT_PAD_LEFT 22
+#define TF_DWCONV2D_LUT_INPUT_OFFSET 23
+#define TF_DWCONV2D_LUT_OUTPUT_OFFSET 24
+#define TF_DWCONV2D_LUT_ACT_MIN 25
+#define TF_DWCONV2D_LUT_ACT_MAX 26
+#define TF_DWCONV2D_LUT_WORKSPACE 27
+#define TF_DWCONV2D_LUT_WORKSPACE_BYTES 28
+#define TF_DWCONV2D_LUT_ANCILLARY 29
+#define TF_DWCONV2D_LUT_BIT_WIDTH 30
+#define TF_DWCONV2D_LUT_STRIDE 31
+#define TF_DWCONV2D_LUT_CHANNELS 32
+#define TF_DWCONV2D_LUT_WORDS 33
+
+typedef struct {
+  int32_t input;
+  int32_t output;
+  int32_t filter;
+  int32_t bias;
+  int32_t multiplier;
+  int32_t shift;
+  int32_t scratch;
+  int32_t batches;
   int32_t units;
   int32_t depth;
   int32_t input_offset;
@@ -1108,6 +1178,9 @@ void conv2d_lut_s8(const int32_t *args); /* conv2d_lut: int8 convolution over LU
 void conv2d_lut_s8_stream_row(const int32_t *args); /* conv2d_lut: int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it; output rows in order via scratch */
 void conv2d_lut_s8_stream_pixel(const int32_t *args); /* conv2d_lut: int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it; output pixels in order via scratch */
 void dwconv2d_s8(const int32_t *args); /* dwconv2d: int8 depthwise convolution */
+void dwconv2d_lut_s8(const int32_t *args); /* dwconv2d_lut: int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it */
+void dwconv2d_lut_s8_stream_row(const int32_t *args); /* dwconv2d_lut: int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it; output rows in order via scratch */
+void dwconv2d_lut_s8_inplace_channel(const int32_t *args); /* dwconv2d_lut: int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it; per (batch, channel) plane via scratch */
 void dwconv2d_s8_3x3(const int32_t *args); /* dwconv2d: fast path: 3x3, dilation 1, multiplier 1 */
 void dwconv2d_s8_stream_row(const int32_t *args); /* dwconv2d: output rows in order via scratch */
 void dwconv2d_s8_inplace_channel(const int32_t *args); /* dwconv2d: per (batch, channel): the plane into scratch, then into the channel */

@@ -31,6 +31,16 @@ TF_INLINE uint32_t tf_lut_bits_next(tf_lut_bits *r, int32_t bits, uint32_t mask)
   return (r->acc >> r->have) & mask;
 }
 
+/* Index `i` of the packed stream (an index of at most 7 bits spans at most two bytes; the second is read only then). */
+TF_INLINE uint32_t tf_lut_at(const uint8_t *packed, size_t i, int32_t bits) {
+  const size_t bit = i * (size_t)bits;
+  const uint8_t *p = packed + (bit >> 3);
+  const int32_t lead = (int32_t)(bit & 7);
+  uint32_t v = (uint32_t)p[0] << 8;
+  if (lead + bits > 8) v |= p[1];
+  return (v >> (16 - lead - bits)) & ((1u << bits) - 1u);
+}
+
 /* n indices from element `start` of the packed stream through table t, to dst. */
 static inline void tf_lut_row(const uint8_t *packed, size_t start, int32_t n, int32_t bits, const int8_t *t, int8_t *dst) {
   const size_t bit = start * (size_t)bits;

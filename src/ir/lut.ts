@@ -156,6 +156,7 @@ export function readsLutWeights(graph: Graph, op: AnyOp): boolean {
  */
 export function lutDefaultOnly(graph: Graph, op: AnyOp): boolean {
   if (!readsLutWeights(graph, op)) return false;
+  if (op.kind === 'DEPTHWISE_CONV_2D') return false; // dw_lut.c: the whole filter, or on the fly, in every variant
   if (op.kind !== 'CONV_2D') return true;
   const w = graph.tensors[op.inputs[1]!]!;
   return !w.lut?.onTheFly && !convLutWhole(graph, elementCount(w.shape));

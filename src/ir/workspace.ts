@@ -36,7 +36,7 @@ export interface KernelGeometry {
   lutBits: number;
   /** LUT weights decoded in the dot loop (LutStorage.onTheFly): no decoded block planned. */
   lutOnTheFly?: boolean;
-  /** conv_lut.c decodes the whole filter (convLutWhole), else blocks of channels. */
+  /** conv_lut.c / dw_lut.c decode the whole filter (convLutWhole), else blocks of channels / on the fly. */
   lutWhole?: boolean;
 }
 
@@ -227,7 +227,16 @@ function wasmFullyConnectedBytes(g: KernelGeometry): number {
 }
 
 export const CONV_WORKSPACE: KernelWorkspace = { c: (g) => (g.lutBits > 0 ? cConvLutBytes(g) : cConvBytes(g)), wasm: wasmConvBytes };
-export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: cDepthwiseBytes, wasm: wasmDepthwiseBytes };
+/**
+ * dw_lut.c: the whole decoded filter (16-byte aligned) then depthwise.c's own workspace (its kernels run on it),
+ * when the filter is small (convLutWhole); else none: each weight decoded where the window reads it.
+ */
+function cDepthwiseLutBytes(g: KernelGeometry): number {
+  if (g.lutOnTheFly || !g.lutWhole) return 0;
+  return up(g.filterH * g.filterW * g.outDepth, 16) + cDepthwiseBytes(g);
+}
+
+export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: (g) => (g.lutBits > 0 ? cDepthwiseLutBytes(g) : cDepthwiseBytes(g)), wasm: wasmDepthwiseBytes };
 export const FULLY_CONNECTED_WORKSPACE: KernelWorkspace = { c: cFullyConnectedBytes, wasm: wasmFullyConnectedBytes };
 
 /** lstm.c / assembly/lstm.ts (TFLM's four gate scratch buffers, one batch row): each gate's int16 output per unit. */

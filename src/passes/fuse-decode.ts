@@ -1,7 +1,7 @@
 // fuseDecode: a DECODE (TFLM's LUT-compressed weights, src/ir/lut.ts) whose output is only the weights of
-// one op a C kernel reads LUT-compressed (LUT_CONSUMERS: FULLY_CONNECTED, CONV_2D) becomes that op's constant filter, stored
-// LUT-compressed (`Tensor.lut`): the kernel decodes a block of output channels at a time into its planned
-// workspace, so the int8 weights never take arena bytes. `data` holds the decoded (snapped) values, so the
+// one op a C kernel reads LUT-compressed (LUT_CONSUMERS: FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D) becomes that op's
+// constant filter, stored LUT-compressed (`Tensor.lut`): the kernel decodes the filter, or a block of output channels at a
+// time, into its planned workspace, so the int8 weights never take arena bytes. `data` holds the decoded (snapped) values, so the
 // reference and the params see exactly the snapped int8 model. Other consumers keep the DECODE op and its
 // arena tensor. For the wasm backend ('any' readers) every DECODE that is not a model output folds: its
 // module decodes each LUT constant once, at the first invoke, outside the arena (codegen/wasm/abi/prepare.ts).
@@ -11,7 +11,7 @@ import { elementCount } from '../ir/shapes.js';
 import { consumersOf, rederive } from './util.js';
 
 /** The op kinds whose weights a C kernel reads LUT-compressed, and the input index of their weights. */
-export const LUT_CONSUMERS: ReadonlyMap<string, number> = new Map([['FULLY_CONNECTED', 1], ['CONV_2D', 1]]);
+export const LUT_CONSUMERS: ReadonlyMap<string, number> = new Map([['FULLY_CONNECTED', 1], ['CONV_2D', 1], ['DEPTHWISE_CONV_2D', 1]]);
 
 /** Which DECODEs fold: 'weights' (the C kernels': LUT_CONSUMERS' weights) or 'any' (every reader: wasm). */
 export type LutReaders = 'weights' | 'any';
@@ -24,11 +24,12 @@ function fusableReaders(graph: Graph, op: AnyOp, consumers: Map<number, number[]
   const users = consumers.get(out) ?? [];
   if (users.length === 0) return null;
   if (readers === 'any') return users;
-  // a unit's weights are one table's contiguous run (the filters LUT_CONSUMERS read are quantized along axis 0)
-  if (op.attrs.channelAxisLast || users.length !== 1) return null;
+  if (users.length !== 1) return null;
   const c = graph.ops[users[0]!]!;
   const slot = LUT_CONSUMERS.get(c.kind);
   if (slot === undefined || c.params === null) return null;
+  // the kernels' table order: a depthwise filter's channel is its last axis (or one table), the others' axis 0
+  if (op.attrs.channelAxisLast !== (c.kind === 'DEPTHWISE_CONV_2D' && op.attrs.channels > 1)) return null;
   // only the weights input, and only on the int8 path (the 16x8 kernels read plain int8 filters)
   if (c.inputs.findIndex((t) => t === out) !== slot || c.inputs.lastIndexOf(out) !== slot) return null;
   const x = graph.tensors[c.inputs[0]!]!;

@@ -11,7 +11,7 @@ import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
   squaredDifference32Case, div32Case, reduceCase, typedUnary, TYPED_UNARY_KINDS,
 } from '../plan/overlap-cases.js';
@@ -195,6 +195,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D LUT weights pointwise', (r) => convLutCase(r, 'pointwise')],
   ['CONV_2D LUT weights in blocks', (r) => convLutCase(r, r.pick(['big', 'big-pointwise'] as const))],
   ['CONV_2D LUT weights on the fly', (r) => convLutCase(r, r.pick(['window', 'pointwise', 'big'] as const), true)],
+  ['DEPTHWISE_CONV_2D LUT weights', (r) => depthwiseLutCase(r, r.pick([1, 1, 2]))],
+  ['DEPTHWISE_CONV_2D LUT weights on the fly', (r) => depthwiseLutCase(r, r.pick([1, 1, 2]), true)],
   ['ADD', (r) => binaryCase(r, 'ADD')],
   ['SUB', (r) => binaryCase(r, 'SUB')],
   ['MUL', (r) => binaryCase(r, 'MUL')],

@@ -489,6 +489,30 @@ export function convLutCase(r: Rng, kind: 'window' | 'pointwise' | 'big' | 'big-
   return withLutFilter(r, graph, onTheFly);
 }
 
+/**
+ * DEPTHWISE_CONV_2D over LUT weights (dw_lut.c / dw-lut.ts): depthwiseCase's geometries (multiplier 1 or 2, 3x3
+ * among them) with a table per output channel along the filter's last axis (TFLM's layout) or one table; mostly
+ * 2- and 4-bit indices (the clustered models'), else 1..7; `data` holds the decoded values (the snapped model).
+ * onTheFly: no decoded filter planned (each weight decoded where the window reads it).
+ */
+export function depthwiseLutCase(r: Rng, multiplier: number, onTheFly = false): Graph {
+  const graph = depthwiseCase(r, multiplier);
+  const id = graph.ops[0]!.inputs[1]!;
+  const filter = graph.tensors[id]!;
+  const od = filter.shape[3]!, count = filter.shape.reduce((a, b) => a * b, 1);
+  const bitWidth = r.pick([2, 4, 2, 4, r.int(1, 7)]);
+  const valueStride = r.int(0, 2) === 0 ? r.int(1, 1 << bitWidth) : 1 << bitWidth;
+  const channels = r.int(0, 3) === 0 ? 1 : od;
+  const layout: LutLayout = { bitWidth, valueStride, channels, channelAxisLast: channels > 1 };
+  const indices = Array.from({ length: count }, () => r.int(0, valueStride - 1));
+  const tables = Array.from({ length: channels * valueStride }, () => r.int(-127, 127));
+  const values = Int8Array.from(indices, (v, i) => tables[(channels === 1 ? 0 : i % od) * valueStride + v]!);
+  const lut = { packed: packIndices(indices, bitWidth), ancillary: ancillaryBytes(layout, tables), ...layout, ...(onTheFly ? { onTheFly } : {}) };
+  const tensors = graph.tensors.slice();
+  tensors[id] = { ...filter, data: new Uint8Array(values.buffer), lut };
+  return { ...graph, tensors };
+}
+
 /** SVDF: int8 input/output, int8 or int16 time weights and state (random state bytes: a state mid-sequence), optional bias. */
 export function svdfCase(r: Rng, state: 'int8' | 'int16'): Graph {
   const batches = r.int(1, 2), inputSize = r.int(1, 9), rank = r.int(1, 3), units = r.int(1, 5), memory = r.int(1, 6);

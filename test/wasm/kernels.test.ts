@@ -6,7 +6,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import {
-  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
+  binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
   squaredDifference32Case,
   div32Case,
@@ -237,6 +237,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph, number?]> = [
   ['CONV_2D LUT weights pointwise', (r) => convLutCase(r, 'pointwise')],
   ['CONV_2D LUT weights in blocks', (r) => convLutCase(r, r.pick(['big', 'big-pointwise'] as const))],
   ['CONV_2D LUT weights on the fly', (r) => convLutCase(r, r.pick(['window', 'pointwise', 'big'] as const), true)],
+  ['DEPTHWISE_CONV_2D LUT weights', (r) => depthwiseLutCase(r, r.pick([1, 1, 2]))],
+  ['DEPTHWISE_CONV_2D LUT weights on the fly', (r) => depthwiseLutCase(r, r.pick([1, 1, 2]), true)],
   ['ADD wide', (r) => wideBinary(r, 'ADD')],
   ['SUB wide', (r) => wideBinary(r, 'SUB')],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],

@@ -103,9 +103,9 @@ const conv: Extender<'CONV_2D'> = (s, ctx, c, { record, fields }): Record<string
   return { qparams, packed, wide, winograd };
 };
 
-const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { fields }): Record<string, number> => {
-  // the 16x8 kernel (dwconv2d_s16) reads none of the int8 tables
-  if (operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
+const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { record, fields }): Record<string, number> => {
+  // the 16x8 kernel (dwconv2d_s16) and the LUT kernels (dwconv2d_lut: lutKernels) read none of the int8 tables
+  if (record !== 'dwconv2d' || operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const outDepth = num(fields, 'out_depth');
   return { qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch, v.length / outDepth, outDepth)) };
 };

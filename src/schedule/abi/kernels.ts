@@ -30,6 +30,8 @@ const CONV16_SOURCES: KernelSources = { wasm: 'conv16.ts', c: 'conv16.c' };
 const MAX_MIN16_SOURCES: KernelSources = { wasm: 'max-min16.ts', c: 'max_min16.c' };
 const CONV_LUT_SOURCES: KernelSources = { wasm: 'conv-lut.ts', c: 'conv_lut.c' };
 const CONV_LUT = 'int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it';
+const DW_LUT_SOURCES: KernelSources = { wasm: 'dw-lut.ts', c: 'dw_lut.c' };
+const DW_LUT = 'int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it';
 
 const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
 
@@ -45,6 +47,9 @@ export const KERNELS: Record<string, KernelSpec> = {
   conv2d_lut_s8_stream_row: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-row', summary: `${CONV_LUT}; output rows in order via scratch`, sources: CONV_LUT_SOURCES },
   conv2d_lut_s8_stream_pixel: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-pixel', summary: `${CONV_LUT}; output pixels in order via scratch`, sources: CONV_LUT_SOURCES },
   dwconv2d_s8: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'int8 depthwise convolution' },
+  dwconv2d_lut_s8: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: DW_LUT, sources: DW_LUT_SOURCES },
+  dwconv2d_lut_s8_stream_row: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: `${DW_LUT}; output rows in order via scratch`, sources: DW_LUT_SOURCES },
+  dwconv2d_lut_s8_inplace_channel: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: `${DW_LUT}; per (batch, channel) plane via scratch`, sources: DW_LUT_SOURCES },
   dwconv2d_s8_3x3: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'fast path: 3x3, dilation 1, multiplier 1' },
   dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },

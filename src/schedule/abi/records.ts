@@ -47,14 +47,17 @@ const CONV2D_FIELDS = [
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
 ] as const;
 
+/** The dwconv2d record; dwconv2d_lut starts with it (dw_lut.c hands a copy of that prefix to depthwise.c's kernels). */
+const DWCONV2D_FIELDS = [
+  'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
+  'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
+  'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
+  'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+] as const;
+
 export const RECORDS = {
   conv2d: CONV2D_FIELDS,
-  dwconv2d: [
-    'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
-    'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
-    'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
-    'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
-  ],
+  dwconv2d: DWCONV2D_FIELDS,
   /** `per_tensor`: 1 when every unit has the same multiplier and shift (the C kernel derives its requantization once). */
   fully_connected: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
@@ -63,6 +66,8 @@ export const RECORDS = {
   /** FULLY_CONNECTED over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
   /** CONV_2D over LUT-compressed weights (src/passes/fuse-decode.ts): `filter` is the packed indices, `ancillary` the DECODE header and tables (src/ir/lut.ts). */
   conv2d_lut: [...CONV2D_FIELDS, 'ancillary', 'bit_width', 'stride', 'channels'],
+  /** DEPTHWISE_CONV_2D over LUT-compressed weights: as conv2d_lut; the tables are per channel along the filter's last axis (or one). */
+  dwconv2d_lut: [...DWCONV2D_FIELDS, 'ancillary', 'bit_width', 'stride', 'channels'],
   fully_connected_lut: [
     'input', 'output', 'filter', 'bias', 'multiplier', 'shift', 'scratch',
     'batches', 'units', 'depth', 'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes', 'per_tensor',

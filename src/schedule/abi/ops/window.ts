@@ -63,16 +63,20 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
 };
 
 export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
-  symbol({ call, op, where }, graph, { fastPaths }) {
+  symbol({ call, op, where }, graph, { fastPaths, lutKernels }) {
     if (operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16') return `dwconv2d_s16${variantSuffix(call)}`;
+    if (lutKernels && lutFilter(graph, call.inputs[1])) return `dwconv2d_lut_s8${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw] = w.shape as [number, number, number, number];
     const { dilation, depthMultiplier } = op.attrs;
     const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && depthMultiplier === 1;
     return fastPaths && call.variant === 'default' && is3x3 ? 'dwconv2d_s8_3x3' : `dwconv2d_s8${variantSuffix(call)}`;
   },
-  record(ctx, c) {
-    return { record: 'dwconv2d', fields: { ...convFields(ctx, c), depth_multiplier: c.op.attrs.depthMultiplier } };
+  record(ctx, c): RecordLowering {
+    const lut = ctx.lutKernels ? lutFilter(ctx.graph, c.call.inputs[1]) : null;
+    const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier };
+    if (!lut) return { record: 'dwconv2d', fields };
+    return { record: 'dwconv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
 };
 
