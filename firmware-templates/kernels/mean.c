@@ -2,6 +2,94 @@
  * int8 (TFLite ReduceGeneric with max). Output elements in order, each the int32 (wrapping) sum, or the
  * max, over the reduced dims: the same integers as the reference's. */
 #include "tf_elem.h"
+#include "tf_dot.h"
+
+/* The reduced elements as one run `step` apart (dims of size 1 skipped, the others collapsible: an NHWC
+ * tensor's H and W), or 0. */
+static int32_t mean_red_step(const tf_mean_args *p) {
+  int32_t step = 0, span = 0;
+  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+    if (p->red_shape[d] == 1) continue;
+    if (step == 0) step = p->red_strides[d];
+    else if (p->red_strides[d] != span) return 0;
+    span = p->red_strides[d] * p->red_shape[d];
+  }
+  return step;
+}
+
+/* The innermost kept dim of size > 1 when its stride is 1 (the channels: consecutive outputs, consecutive
+ * inputs), else 0. */
+static int32_t mean_channels(const tf_mean_args *p) {
+  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+    if (p->kept_shape[d] == 1) continue;
+    return p->kept_strides[d] == 1 ? p->kept_shape[d] : 0;
+  }
+  return 0;
+}
+
+/* Channel sums of c channels from x over `count` rows `step` apart (int32, wrapping like the reference's). */
+static void mean_sum_channels(const int8_t *x, int32_t c, int32_t count, int32_t step, int32_t *sum) {
+  int32_t ch = 0;
+#if TF_DSP
+  /* four channels per word load: bytes 0/2 and 1/3 into int16 lanes (SXTAB16), at most 256 rows per lane
+   * sum (|sum| <= 256 * 128 fits int16), then into int32 */
+  for (; ch + 4 <= c; ch += 4) {
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int32_t r0 = 0; r0 < count; r0 += 256) {
+      const int32_t n = count - r0 < 256 ? count - r0 : 256;
+      const int8_t *q = x + (size_t)r0 * (size_t)step + ch;
+      int32_t e = 0, o = 0;
+      for (int32_t r = 0; r < n; r++, q += step) {
+        const uint32_t v = tf_ld32(q);
+        e = __sxtab16(e, v);
+        o = tf_sxtab16_ror8(o, v);
+      }
+      s0 = tf_wadd(s0, (int16_t)e); s2 = tf_wadd(s2, e >> 16); s1 = tf_wadd(s1, (int16_t)o); s3 = tf_wadd(s3, o >> 16);
+    }
+    sum[ch] = s0; sum[ch + 1] = s1; sum[ch + 2] = s2; sum[ch + 3] = s3;
+  }
+#endif
+  for (; ch < c; ch++) {
+    const int8_t *q = x + ch;
+    int32_t s = 0;
+    for (int32_t r = 0; r < count; r++, q += step) s = tf_wadd(s, *q);
+    sum[ch] = s;
+  }
+}
+
+/* int8 MEAN / SUM over a run of rows per channel (an NHWC spatial mean): each channel summed over the plane
+ * (four channels a word on ARMv7E-M), then the reference's requantization. Returns 0 when the shape is not one. */
+static int mean_spatial_s8(const tf_mean_args *p) {
+  const int32_t step = mean_red_step(p), c = mean_channels(p);
+  if (step == 0 || c == 0 || p->count < 2) return 0;
+  const int8_t *x = (const int8_t *)tf_ref(p->input);
+  int8_t *y = (int8_t *)tf_ref(p->output);
+  int32_t ki[TF_MAX_RANK] = {0};
+  int32_t kbase = 0;
+  int32_t sum[16];
+  const int32_t zp_count = tf_wmul(p->input_zero_point, p->count);
+  for (int32_t o = 0; o < p->out_size;) {
+    /* outputs o .. o + c - 1 are channels 0 .. c - 1 at kbase; sixteen at a time (a small frame) */
+    for (int32_t c0 = 0; c0 < c; c0 += 16) {
+      const int32_t n = c - c0 < 16 ? c - c0 : 16;
+      mean_sum_channels(x + kbase + c0, n, p->count, step, sum);
+      for (int32_t j = 0; j < n; j++) {
+        const int32_t v = tf_mbqm(tf_wsub(sum[j], zp_count), p->multiplier, p->shift) + p->output_zero_point;
+        y[o + c0 + j] = (int8_t)tf_clamp(v, -128, 127);
+      }
+    }
+    /* the kept walk past these c outputs */
+    for (int32_t j = 0; j < c; j++, o++)
+      for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+        ki[d]++;
+        kbase += p->kept_strides[d];
+        if (ki[d] < p->kept_shape[d]) break;
+        kbase -= p->kept_strides[d] * ki[d];
+        ki[d] = 0;
+      }
+  }
+  return 1;
+}
 
 static inline void reduce_typed(const int32_t *args, int type, int is_max) {
   const tf_mean_args *p = (const tf_mean_args *)args;
@@ -41,6 +129,8 @@ static inline void reduce_typed(const int32_t *args, int type, int is_max) {
     }
   }
 }
-void mean_s8(const int32_t *args) { reduce_typed(args, TF_INT8, 0); }
+void mean_s8(const int32_t *args) {
+  if (!mean_spatial_s8((const tf_mean_args *)args)) reduce_typed(args, TF_INT8, 0);
+}
 void mean_s16(const int32_t *args) { reduce_typed(args, TF_INT16, 0); }
 void reduce_max_s8(const int32_t *args) { reduce_typed(args, TF_INT8, 1); }

@@ -13,7 +13,7 @@ import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
-  squaredDifference32Case, div32Case, reduceCase, typedUnary, TYPED_UNARY_KINDS,
+  squaredDifference32Case, div32Case, reduceCase, spatialMeanCase, typedUnary, TYPED_UNARY_KINDS,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -223,6 +223,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['BATCH_MATMUL int16', (r) => batchMatMulCase(r, 'int16')],
   ['MEAN int8', (r) => reduceCase(r, 'int8')],
   ['MEAN int16', (r) => reduceCase(r, 'int16')],
+  ['MEAN int8 spatial', (r) => spatialMeanCase(r)],
+  ['SUM int8 spatial', (r) => spatialMeanCase(r, 'SUM')],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],

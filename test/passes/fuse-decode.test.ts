@@ -1,5 +1,5 @@
-// fuseDecode: a DECODE feeding only a FULLY_CONNECTED's weights becomes that op's LUT-stored filter; the
-// kernels decode four units at a time into planned workspace, bit-exact with the snapped int8 model, and
+// fuseDecode: a DECODE feeding only a FULLY_CONNECTED's, CONV_2D's or DEPTHWISE_CONV_2D's weights becomes that op's
+// LUT-stored filter; the kernels decode it (or four units at a time) into planned workspace, bit-exact with the snapped int8 model, and
 // the decoded weights leave the arena (a clustered LeNet then fits the 256 KiB qemu-m4 board).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -33,12 +33,14 @@ const hostOk = haveTools('fuseDecode on host C', ['gcc', 'ar']);
 
 describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models', () => {
   for (const g of golden) {
-    it(`${g.name}: folds the DECODEs of FULLY_CONNECTED and CONV_2D weights, keeps DEPTHWISE_CONV_2D's, the stored bytes and the outputs`, () => {
+    it(`${g.name}: folds the DECODEs of FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D weights, keeps the stored bytes and the outputs`, () => {
       const graph = load(g.modelPath);
       const fused = fuseDecode(graph);
       const decodes = graph.ops.filter((o) => o.kind === 'DECODE');
       const readerOf = (d: (typeof decodes)[number]) => graph.ops.find((o) => o.inputs.includes(d.outputs[0]!))!;
-      const folded = decodes.filter((d) => ['FULLY_CONNECTED', 'CONV_2D'].includes(readerOf(d).kind));
+      const folded = decodes.filter((d) => ['FULLY_CONNECTED', 'CONV_2D', 'DEPTHWISE_CONV_2D'].includes(readerOf(d).kind));
+      // every DECODE of these fixtures feeds one of them: none is left (depthwise tables run along the last axis)
+      expect(folded.length).toBe(decodes.length);
       expect(folded.length).toBeGreaterThan(1);
       expect(fused.ops.filter((o) => o.kind === 'DECODE').length).toBe(decodes.length - folded.length);
       for (const decode of folded) {
@@ -59,8 +61,11 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       const planned = planModel(graph);
       const lowered = lowerSchedule(scheduleOf(planned.plan));
       const convs = folded.filter((d) => readerOf(d).kind === 'CONV_2D').length;
+      const depthwise = folded.filter((d) => readerOf(d).kind === 'DEPTHWISE_CONV_2D').length;
+      expect(depthwise).toBeGreaterThan(0);
       expect(lowered.calls.filter((c) => c.symbol === 'fully_connected_lut_s8').length).toBe(1);
       expect(lowered.calls.filter((c) => /^conv2d_lut_s8/.test(c.symbol)).length).toBe(convs);
+      expect(lowered.calls.filter((c) => /^dwconv2d_lut_s8/.test(c.symbol)).length).toBe(depthwise);
       expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - folded.length);
       const unfusedPlan = planModel(graph, { fuseDecode: false });
       const unfused = lowerSchedule(scheduleOf(unfusedPlan.plan));
@@ -113,10 +118,14 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
     expect(keepsDecodeOf(asOutput)).toBe(true);
     const readTwice: Graph = { ...graph, ops: [...graph.ops, { ...graph.ops[fcIndex]!, outputs: [graph.ops[fcIndex]!.outputs[0]!] }] };
     expect(keepsDecodeOf(readTwice)).toBe(true);
-    // depthwise filters (tables along the last axis) keep their DECODE in C; the wasm backend folds them too
-    const depthwise = graph.ops.filter((o) => o.kind === 'DEPTHWISE_CONV_2D').map((o) => o.inputs[1]!);
-    expect(fuseDecode(graph).ops.filter((o) => o.kind === 'DECODE').map((o) => o.outputs[0])).toEqual(depthwise);
+    // depthwise filters (tables along the last axis) fold in C too, as in wasm
+    expect(fuseDecode(graph).ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
     expect(fuseDecode(graph, 'any').ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
+    // a table order the reader's kernel does not take stays a DECODE: a depthwise filter's tables along axis 0
+    const dwIndex = graph.ops.findIndex((o) => o.kind === 'DEPTHWISE_CONV_2D');
+    const dwFilter = graph.ops[dwIndex]!.inputs[1]!;
+    const axis0: Graph = { ...graph, ops: graph.ops.map((o) => (o.kind === 'DECODE' && o.outputs[0] === dwFilter ? { ...o, attrs: { ...o.attrs, channelAxisLast: false } } : o)) as Graph['ops'] };
+    expect(fuseDecode(axis0).ops.filter((o) => o.kind === 'DECODE').map((o) => o.outputs[0])).toEqual([dwFilter]);
   });
 });
 

@@ -694,6 +694,23 @@ export function reduceCase(r: Rng, dtype: 'int8' | 'int16', kind: 'MEAN' | 'SUM'
   ], { shape: out, dtype, ...outQ });
 }
 
+/**
+ * int8 MEAN / SUM of an NHWC tensor over H and W (DS-CNN's global average: mean.c's spatial path, channels four
+ * a word, planes past its 256-row lane limit) or over axes that take it too (H or W alone) or not (C, H and C).
+ */
+export function spatialMeanCase(r: Rng, kind: 'MEAN' | 'SUM' = 'MEAN'): Graph {
+  const shape = [r.int(1, 2), r.int(1, 20), r.int(1, 16), r.pick([1, 3, 4, 7, 16, 17, 36, 45, r.int(1, 70)])];
+  const axes = r.pick([[1, 2], [1, 2], [1, 2], [1], [2], [3], [1, 3]]);
+  const keepDims = r.int(0, 1) === 1;
+  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  const inQ = { scale: r.float(0.02, 0.1), zp: r.int(-128, 127) };
+  const outQ = { scale: r.float(0.02, 0.1) * (kind === 'SUM' ? 64 : r.pick([0.1, 1, 10])), zp: r.int(-20, 20) };
+  return singleOpGraph(kind, { axes, keepDims }, [
+    { shape, dtype: 'int8', ...inQ },
+    { shape: [axes.length], dtype: 'int32', values: axes },
+  ], { shape: out, dtype: 'int8', ...outQ });
+}
+
 /** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
 export function typedUnary(r: Rng, which: TypedUnaryCase): Graph {
   const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
