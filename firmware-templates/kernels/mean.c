@@ -1,8 +1,20 @@
 /* MEAN / SUM int8/int16 (reference: src/reference/ops/mean.ts, TFLite QuantizedMeanOrSum) and REDUCE_MAX
  * int8 (TFLite ReduceGeneric with max). Output elements in order, each the int32 (wrapping) sum, or the
- * max, over the reduced dims: the same integers as the reference's. */
+ * max, over the reduced dims: the same integers as the reference's. An int8 MEAN / SUM whose reduced dims are one
+ * run per channel (an NHWC spatial mean) sums channel by channel over the plane instead (mean_spatial_s8). */
 #include "tf_elem.h"
 #include "tf_dot.h"
+
+/* The kept walk one output on: its index ki and the input offset kbase of its first reduced element. */
+TF_INLINE void mean_kept_next(const tf_mean_args *p, int32_t *ki, int32_t *kbase) {
+  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+    ki[d]++;
+    *kbase += p->kept_strides[d];
+    if (ki[d] < p->kept_shape[d]) return;
+    *kbase -= p->kept_strides[d] * ki[d];
+    ki[d] = 0;
+  }
+}
 
 /* The reduced elements as one run `step` apart (dims of size 1 skipped, the others collapsible: an NHWC
  * tensor's H and W), or 0. */
@@ -79,14 +91,7 @@ static int mean_spatial_s8(const tf_mean_args *p) {
       }
     }
     /* the kept walk past these c outputs */
-    for (int32_t j = 0; j < c; j++, o++)
-      for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-        ki[d]++;
-        kbase += p->kept_strides[d];
-        if (ki[d] < p->kept_shape[d]) break;
-        kbase -= p->kept_strides[d] * ki[d];
-        ki[d] = 0;
-      }
+    for (int32_t j = 0; j < c; j++, o++) mean_kept_next(p, ki, &kbase);
   }
   return 1;
 }
@@ -120,13 +125,7 @@ static inline void reduce_typed(const int32_t *args, int type, int is_max) {
       const int32_t v = tf_mbqm(shifted, p->multiplier, p->shift) + p->output_zero_point;
       tf_store(y, type, o, tf_clamp(v, lo, hi));
     }
-    for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-      ki[d]++;
-      kbase += p->kept_strides[d];
-      if (ki[d] < p->kept_shape[d]) break;
-      kbase -= p->kept_strides[d] * ki[d];
-      ki[d] = 0;
-    }
+    mean_kept_next(p, ki, &kbase);
   }
 }
 void mean_s8(const int32_t *args) {
