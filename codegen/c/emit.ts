@@ -255,7 +255,8 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
     '',
   ].join('\n');
 
-  const used = [...new Set(lowered.symbols.map(kernelSource))].sort();
+  // a kernel's files and those of the kernels it calls (KernelSpec.calls)
+  const used = [...new Set(lowered.symbols.flatMap((s) => [s, ...(KERNELS[s]?.calls ?? [])]).map(kernelSource))].sort();
   return {
     files: { [`${prefix}.h`]: header, [`${prefix}.c`]: source, 'tf_kernel_abi.h': cAbiHeader() },
     kernelFiles: [...KERNEL_HEADERS.filter((h) => h !== 'tf_kernel_abi.h'), KERNEL_RUNTIME, ...used],

@@ -35,6 +35,19 @@ describe('op table', () => {
     }
   });
 
+  it('lists in `calls` every kernel a C kernel source calls from another file (the compiled C ships their files)', () => {
+    const fileOf = (symbol: string) => KERNELS[symbol]!.sources?.c ?? (KERNELS[symbol]!.ops[0] === 'copy-window' ? COPY_WINDOW_SOURCES.c : OP_TABLE[KERNELS[symbol]!.ops[0] as OpKind].kernels.c);
+    const files = new Set(Object.keys(KERNELS).map(fileOf));
+    for (const file of files) {
+      const text = read(`firmware-templates/kernels/${file}`).replace(/\/\*[\s\S]*?\*\//g, '');
+      // typed symbols only (conv2d_s8, ...): untyped ones (pad, cast, split) are also ordinary words in C
+      const called = Object.keys(KERNELS).filter((s) => /_[suf]\d/.test(s) && fileOf(s) !== file && new RegExp(`\\b${s}\\b`).test(text));
+      const listed = new Set(Object.keys(KERNELS).filter((s) => fileOf(s) === file).flatMap((s) => KERNELS[s]!.calls ?? []));
+      expect(called.filter((s) => !listed.has(s)), file).toEqual([]);
+      for (const s of listed) expect(KERNELS[s], `${file} calls ${s}`).toBeDefined();
+    }
+  });
+
   it('lists exactly the variants the kernel ABI and the reference implement', () => {
     for (const kind of OP_KINDS) {
       const variants = OP_TABLE[kind].variants;

@@ -3,6 +3,7 @@
 // the decoded weights leave the arena (a clustered LeNet then fits the 256 KiB qemu-m4 board).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { emitC } from '../../codegen/c/emit.js';
 import { emitWasm, instantiateEmitted, runLoaded } from '../../codegen/wasm/index.js';
 import { wasmRecordFields } from '../../codegen/wasm/abi/records.js';
 import { prepareHostC } from '../../src/cli/engines/c.js';
@@ -66,6 +67,8 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       expect(lowered.calls.filter((c) => c.symbol === 'fully_connected_lut_s8').length).toBe(1);
       expect(lowered.calls.filter((c) => /^conv2d_lut_s8/.test(c.symbol)).length).toBe(convs);
       expect(lowered.calls.filter((c) => /^dwconv2d_lut_s8/.test(c.symbol)).length).toBe(depthwise);
+      // the compiled C ships the files of the kernels the LUT kernels run on the decoded filter
+      expect(emitC(scheduleOf(planned.plan)).kernelFiles).toEqual(expect.arrayContaining(['conv_lut.c', 'conv.c', 'dw_lut.c', 'depthwise.c']));
       expect(lowered.calls.filter((c) => c.symbol === 'decode_lut_s8').length).toBe(decodes.length - folded.length);
       const unfusedPlan = planModel(graph, { fuseDecode: false });
       const unfused = lowerSchedule(scheduleOf(unfusedPlan.plan));

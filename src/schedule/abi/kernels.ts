@@ -24,6 +24,8 @@ export interface KernelSpec<R extends string = RecordName> {
   summary: string;
   /** Its source files when they are not its op's OP_TABLE kernels (the 16x8 kernels have files of their own). */
   sources?: KernelSources;
+  /** Other kernels its C source calls (conv_lut.c runs conv.c's on the decoded filter): their files ship with it. */
+  calls?: readonly string[];
 }
 
 const CONV16_SOURCES: KernelSources = { wasm: 'conv16.ts', c: 'conv16.c' };
@@ -43,13 +45,13 @@ export const KERNELS: Record<string, KernelSpec> = {
   conv2d_s8_1x1: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: 'fast path: 1x1, stride 1, no pads, 1 group (a matrix product)' },
   conv2d_s8_stream_row: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-row', summary: 'output rows in order, each computed into scratch then written' },
   conv2d_s8_stream_pixel: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-pixel', summary: 'output pixels in order, each computed into scratch then written' },
-  conv2d_lut_s8: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'default', summary: CONV_LUT, sources: CONV_LUT_SOURCES },
-  conv2d_lut_s8_stream_row: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-row', summary: `${CONV_LUT}; output rows in order via scratch`, sources: CONV_LUT_SOURCES },
-  conv2d_lut_s8_stream_pixel: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-pixel', summary: `${CONV_LUT}; output pixels in order via scratch`, sources: CONV_LUT_SOURCES },
+  conv2d_lut_s8: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'default', summary: CONV_LUT, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8', 'conv2d_s8_1x1'] },
+  conv2d_lut_s8_stream_row: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-row', summary: `${CONV_LUT}; output rows in order via scratch`, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8_stream_row'] },
+  conv2d_lut_s8_stream_pixel: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-pixel', summary: `${CONV_LUT}; output pixels in order via scratch`, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8_stream_pixel'] },
   dwconv2d_s8: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'int8 depthwise convolution' },
-  dwconv2d_lut_s8: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: DW_LUT, sources: DW_LUT_SOURCES },
-  dwconv2d_lut_s8_stream_row: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: `${DW_LUT}; output rows in order via scratch`, sources: DW_LUT_SOURCES },
-  dwconv2d_lut_s8_inplace_channel: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: `${DW_LUT}; per (batch, channel) plane via scratch`, sources: DW_LUT_SOURCES },
+  dwconv2d_lut_s8: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: DW_LUT, sources: DW_LUT_SOURCES, calls: ['dwconv2d_s8', 'dwconv2d_s8_3x3'] },
+  dwconv2d_lut_s8_stream_row: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: `${DW_LUT}; output rows in order via scratch`, sources: DW_LUT_SOURCES, calls: ['dwconv2d_s8_stream_row'] },
+  dwconv2d_lut_s8_inplace_channel: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: `${DW_LUT}; per (batch, channel) plane via scratch`, sources: DW_LUT_SOURCES, calls: ['dwconv2d_s8_inplace_channel'] },
   dwconv2d_s8_3x3: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'fast path: 3x3, dilation 1, multiplier 1' },
   dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },
