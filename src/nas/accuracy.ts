@@ -1,7 +1,9 @@
-// The accuracy predictor (the EfficientML NAS lab's): an architecture as a fixed-length vector (one-hot
-// resolution and width, per stage and block slot one-hot kernel and expand ratio, zeros for a block the
-// member does not have) -> a small MLP -> accuracy. Trained on (member, accuracy measured from the supernet)
-// pairs with full-batch Adam, seeded; plain arrays (no tfjs): `nas search` runs it without training packages.
+// The accuracy predictor (the EfficientML NAS lab's): an architecture as a fixed-length vector (the lab's
+// one-hot per choice: resolution, width, per stage its depth, per block slot kernel and expand ratio, zeros for
+// a block the member does not have) -> ridge regression on the centred vector (default) or a small MLP
+// -> accuracy. Trained on (member, accuracy measured from the supernet) pairs, seeded; its error is k-fold:
+// every pair predicted by a model fitted without it. Plain arrays (no tfjs): `nas search` runs it without
+// training packages.
 import { Xorshift32 } from '../builder/random.js';
 import { ModelFormatError, UsageError } from '../errors.js';
 import type { AccuracyPredictor } from './search.js';
@@ -9,7 +11,7 @@ import type { Arch, SearchSpace } from './space.js';
 
 export function encodingLength(space: SearchSpace): number {
   const perBlock = space.kernels.length + space.expands.length;
-  return space.resolutions.length + space.widths.length + space.stages.reduce((n, s) => n + Math.max(...s.depths) * perBlock, 0);
+  return space.resolutions.length + space.widths.length + space.stages.reduce((n, s) => n + s.depths.length + Math.max(...s.depths) * perBlock, 0);
 }
 
 export function encodeArch(space: SearchSpace, arch: Arch): Float64Array {
@@ -22,6 +24,7 @@ export function encodeArch(space: SearchSpace, arch: Arch): Float64Array {
   oneHot(space.resolutions, arch.resolution);
   oneHot(space.widths, arch.width);
   space.stages.forEach((s, si) => {
+    oneHot(s.depths, arch.stages[si]!.length);
     for (let j = 0; j < Math.max(...s.depths); j++) {
       const b = arch.stages[si]![j];
       if (b) {
@@ -45,24 +48,34 @@ interface Dense {
 
 export interface MlpJson {
   format: 'tinyforge-accuracy-predictor';
-  version: 1;
+  /** 2: the encoding has each stage's depth one-hot (version 1 had not: its files are refused, re-run nas accuracy). */
+  version: 2;
+  /** 'ridge': one linear layer (the standardization folded in); 'mlp': ReLU hidden layers. */
+  model: PredictorModel;
   space: string;
   inputs: number;
   /** Accuracy (fraction) the output is centred on. */
   offset: number;
   layers: Array<{ inputs: number; outputs: number; w: number[]; b: number[] }>;
+  /** Pairs the written model was fitted on (all of them). */
   trainPairs: number;
+  /** Pairs predicted by a model that never saw them: all of them, once each, over `folds` folds. */
   heldOutPairs: number;
-  /** Root-mean-square error on the held-out pairs, in accuracy points (percent). */
+  folds: number;
+  /** Ridge: the L2 weight picked by an inner k-fold on the training pairs alone. */
+  lambda?: number;
+  /** Root-mean-square error of the k-fold predictions (each pair by the fold's model fitted without it), in accuracy points (percent). */
   heldOutRmsePoints: number;
   /** The held-out labels' own binomial noise (`labelNoisePoints`): the RMSE a perfect predictor would show; absent when the pairs do not say how many images measured them. */
   labelNoisePoints?: number;
-  /** Held-out RMSE of the training pairs' mean accuracy as the prediction: the bar the MLP has to beat. */
+  /** The same k-fold RMSE with each fold's training mean as the prediction: the bar the model has to beat. */
   meanRmsePoints?: number;
 }
 
+export type PredictorModel = 'ridge' | 'mlp';
+
 export class MlpAccuracyPredictor implements AccuracyPredictor {
-  readonly name = 'mlp';
+  readonly name: string;
   readonly label: string;
   private readonly layers: Dense[];
 
@@ -70,8 +83,9 @@ export class MlpAccuracyPredictor implements AccuracyPredictor {
     readonly space: SearchSpace,
     readonly json: MlpJson,
   ) {
+    this.name = json.model;
     const noise = json.labelNoisePoints === undefined ? '' : ` (labels' own noise ${json.labelNoisePoints.toFixed(2)})`;
-    this.label = `accuracy (fraction) predicted by an MLP trained on ${json.trainPairs} supernet-measured members, held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points${noise}`;
+    this.label = `accuracy (fraction) predicted by ${json.model === 'ridge' ? 'ridge regression' : 'an MLP'} trained on ${json.trainPairs} supernet-measured members, ${json.folds}-fold held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points${noise}`;
     if (json.inputs !== encodingLength(space)) {
       throw new ModelFormatError(`accuracy predictor takes ${json.inputs} inputs, space ${space.name} encodes a member in ${encodingLength(space)}`, { inputs: json.inputs, expected: encodingLength(space) });
     }
@@ -93,8 +107,11 @@ export function parsePredictor(json: unknown, space: SearchSpace, where: string)
   const okLayer = (l: MlpJson['layers'][number]) =>
     typeof l === 'object' && l !== null && Number.isSafeInteger(l.inputs) && Number.isSafeInteger(l.outputs) && Array.isArray(l.w) && l.w.length === l.inputs * l.outputs && Array.isArray(l.b) && l.b.length === l.outputs &&
     l.w.every(Number.isFinite) && l.b.every(Number.isFinite);
-  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== 1 || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
-    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version 1, layers of matching sizes, finite weights)`, { where });
+  if (typeof j === 'object' && j !== null && j.format === 'tinyforge-accuracy-predictor' && (j.version as number) === 1) {
+    throw new ModelFormatError(`${where} is a version 1 accuracy predictor (no depth in its encoding): re-run tinyforge nas accuracy to write version 2`, { where, version: 1 });
+  }
+  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== 2 || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
+    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version 2, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
   }
   for (let i = 1; i < j.layers.length; i++) {
     if (j.layers[i]!.inputs !== j.layers[i - 1]!.outputs) throw new ModelFormatError(`${where}: layer ${i} takes ${j.layers[i]!.inputs} inputs, layer ${i - 1} gives ${j.layers[i - 1]!.outputs}`, { where });
@@ -139,41 +156,120 @@ export function labelNoisePoints(pairs: readonly MeasuredMember[]): number | nul
 }
 
 export interface TrainPredictorOptions {
+  /** 'ridge' (default) or 'mlp'. */
+  model?: PredictorModel;
+  /** Ridge: divide each feature by its standard deviation (default false: the one-hots keep their common 0/1 scale, only centred). */
+  scale?: boolean;
+  /** Folds of the reported error (default 5, at most one per pair). */
+  folds?: number;
+  /** MLP only. */
   hidden?: number[];
-  /** Share of the pairs held out for the RMSE (default 0.2). */
-  heldOut?: number;
   iterations?: number;
   lr?: number;
   seed?: number;
 }
 
-const rmsePoints = (layers: Dense[], xs: Float64Array[], ys: number[], offset: number) =>
-  xs.length === 0 ? NaN : 100 * Math.sqrt(xs.reduce((s, x, i) => s + (forward(layers, x).out[0]! + offset - ys[i]!) ** 2, 0) / xs.length);
+/** Ridge's L2 weights tried (picked by an inner k-fold on the training pairs). */
+export const RIDGE_LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300] as const;
+const INNER_FOLDS = 5;
 
-/** Trains the MLP on all but the held-out share of the pairs (split by the seed); the held-out RMSE is its score. */
-export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly MeasuredMember[], options: TrainPredictorOptions = {}): MlpJson {
-  const heldOut = options.heldOut ?? 0.2;
-  const nHeld = Math.round(pairs.length * heldOut);
-  if (pairs.length - nHeld < 2 || nHeld < 1) throw new UsageError(`the accuracy predictor needs at least 2 training pairs and 1 held out; ${pairs.length} pairs with ${heldOut} held out give ${pairs.length - nHeld} and ${nHeld}`, { pairs: pairs.length, heldOut });
-  const rng = new Xorshift32(options.seed ?? 1);
-  const order = pairs.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
+type Fitted = { layers: Dense[]; offset: number; lambda?: number };
+
+const predictWith = (f: Fitted, x: Float64Array) => f.offset + forward(f.layers, x).out[0]!;
+
+/** Indices 0..n-1 shuffled by the seed, dealt into k folds (fold f holds every k-th of the order from f). */
+export function kFolds(n: number, k: number, seed: number): number[][] {
+  const rng = new Xorshift32(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng.uniform() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  const xs = order.map((i) => encodeArch(space, pairs[i]!.arch));
-  const ys = order.map((i) => pairs[i]!.accuracy);
-  const trainX = xs.slice(nHeld);
-  const trainY = ys.slice(nHeld);
-  const offset = trainY.reduce((a, b) => a + b, 0) / trainY.length;
-  const noise = labelNoisePoints(order.slice(0, nHeld).map((i) => pairs[i]!));
-  const sizes = [encodingLength(space), ...(options.hidden ?? [32, 32]), 1];
+  return Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
+}
+
+/** Solves A x = b for a symmetric positive definite A (Cholesky); A is n x n row-major. */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j]!;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
+/**
+ * Ridge on centred features (each feature's mean over these pairs subtracted; with `scale` also divided by its
+ * standard deviation; a constant one dropped), folded into one linear layer: the model a one-layer predictor file holds.
+ */
+export function fitRidge(xs: readonly Float64Array[], ys: readonly number[], lambda: number, scale = false): Fitted {
+  const n = xs.length;
+  const d = xs[0]!.length;
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  for (const x of xs) for (let i = 0; i < d; i++) mean[i]! += x[i]! / n;
+  for (const x of xs) for (let i = 0; i < d; i++) sd[i]! += (x[i]! - mean[i]!) ** 2 / n;
+  for (let i = 0; i < d; i++) sd[i] = sd[i]! <= 1e-24 ? 0 : scale ? Math.sqrt(sd[i]!) : 1;
+  const offset = ys.reduce((a, b) => a + b, 0) / n;
+  const z = xs.map((x) => Float64Array.from(x, (v, i) => (sd[i]! > 1e-12 ? (v - mean[i]!) / sd[i]! : 0)));
+  const a = new Float64Array(d * d);
+  const rhs = new Float64Array(d);
+  z.forEach((x, k) => {
+    for (let i = 0; i < d; i++) {
+      rhs[i]! += x[i]! * (ys[k]! - offset);
+      for (let j = 0; j < d; j++) a[i * d + j]! += x[i]! * x[j]!;
+    }
+  });
+  for (let i = 0; i < d; i++) a[i * d + i]! += lambda;
+  const beta = solveSpd(a, rhs, d);
+  const w = Float64Array.from(beta, (bi, i) => (sd[i]! > 1e-12 ? bi / sd[i]! : 0));
+  const b = -w.reduce((s, wi, i) => s + wi * mean[i]!, 0);
+  return { layers: [{ inputs: d, outputs: 1, w, b: Float64Array.of(b) }], offset, lambda };
+}
+
+/** Ridge with its lambda picked by an inner k-fold over these pairs alone (the smallest squared error; ties to the larger lambda). */
+function fitRidgeCv(xs: readonly Float64Array[], ys: readonly number[], seed: number, scale: boolean): Fitted {
+  const folds = kFolds(xs.length, Math.min(INNER_FOLDS, xs.length), seed);
+  let best = { lambda: RIDGE_LAMBDAS[0] as number, se: Infinity };
+  for (const lambda of RIDGE_LAMBDAS) {
+    let se = 0;
+    for (const f of folds) {
+      const inFold = new Set(f);
+      const tr = xs.map((_, i) => i).filter((i) => !inFold.has(i));
+      if (tr.length < 2 || f.length === 0) continue;
+      const m = fitRidge(tr.map((i) => xs[i]!), tr.map((i) => ys[i]!), lambda, scale);
+      for (const i of f) se += (predictWith(m, xs[i]!) - ys[i]!) ** 2;
+    }
+    if (se <= best.se) best = { lambda, se };
+  }
+  return fitRidge(xs, ys, best.lambda, scale);
+}
+
+/** The MLP: ReLU hidden layers, full-batch Adam on the mean squared error with a small L2 on the weights. */
+function fitMlp(xs: readonly Float64Array[], ys: readonly number[], options: TrainPredictorOptions): Fitted {
+  const rng = new Xorshift32(options.seed ?? 1);
+  const offset = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sizes = [xs[0]!.length, ...(options.hidden ?? [32, 32]), 1];
   const layers: Dense[] = sizes.slice(1).map((outputs, k) => {
     const inputs = sizes[k]!;
     const bound = Math.sqrt(6 / inputs);
     return { inputs, outputs, w: Float64Array.from({ length: inputs * outputs }, () => (rng.uniform() * 2 - 1) * bound * (k === sizes.length - 2 ? 0.1 : 1)), b: new Float64Array(outputs) };
   });
-  // full-batch Adam on the mean squared error, with a small L2 on the weights
   const lr = options.lr ?? 3e-3;
   const iterations = options.iterations ?? 1500;
   const l2 = 1e-4;
@@ -181,9 +277,9 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
   const v = layers.map((l) => ({ w: new Float64Array(l.w.length), b: new Float64Array(l.b.length) }));
   for (let it = 1; it <= iterations; it++) {
     const grads = layers.map((l) => ({ w: new Float64Array(l.w.length), b: new Float64Array(l.b.length) }));
-    trainX.forEach((x, n) => {
+    xs.forEach((x, n) => {
       const { acts, out } = forward(layers, x);
-      let delta = Float64Array.of((2 * (out[0]! + offset - trainY[n]!)) / trainX.length);
+      let delta = Float64Array.of((2 * (out[0]! + offset - ys[n]!)) / xs.length);
       for (let k = layers.length - 1; k >= 0; k--) {
         const l = layers[k]!;
         const input = acts[k]!;
@@ -216,17 +312,64 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
       }
     });
   }
+  return { layers, offset };
+}
+
+function fitModel(xs: readonly Float64Array[], ys: readonly number[], options: TrainPredictorOptions): Fitted {
+  return (options.model ?? 'ridge') === 'ridge' ? fitRidgeCv(xs, ys, options.seed ?? 1, options.scale ?? false) : fitMlp(xs, ys, options);
+}
+
+/** The model `options` name fitted on feature vectors (any encoding: bench/nas-predictor.ts compares them), as a function. */
+export function fitPredictorModel(xs: readonly Float64Array[], ys: readonly number[], options: TrainPredictorOptions = {}): (x: Float64Array) => number {
+  const f = fitModel(xs, ys, options);
+  return (x) => predictWith(f, x);
+}
+
+/**
+ * The k-fold error, in points: the pairs dealt into `folds` folds by the seed, each fold predicted by a model
+ * fitted on the other folds alone (a ridge lambda picked on those alone), beside the same error of each fold's
+ * training mean as the prediction.
+ */
+export function crossValidate(xs: readonly Float64Array[], ys: readonly number[], options: TrainPredictorOptions = {}): { folds: number; rmsePoints: number; meanRmsePoints: number } {
+  const k = Math.min(options.folds ?? 5, xs.length);
+  if (xs.length < 3 || k < 2) throw new UsageError(`the accuracy predictor needs at least 3 pairs and 2 folds; got ${xs.length} pairs and ${options.folds ?? 5} folds`, { pairs: xs.length, folds: options.folds ?? 5 });
+  let se = 0;
+  let seMean = 0;
+  for (const fold of kFolds(xs.length, k, options.seed ?? 1)) {
+    const inFold = new Set(fold);
+    const tr = xs.map((_, i) => i).filter((i) => !inFold.has(i));
+    const trY = tr.map((i) => ys[i]!);
+    const m = fitModel(tr.map((i) => xs[i]!), trY, options);
+    const mean = trY.reduce((a, b) => a + b, 0) / trY.length;
+    for (const i of fold) {
+      se += (predictWith(m, xs[i]!) - ys[i]!) ** 2;
+      seMean += (mean - ys[i]!) ** 2;
+    }
+  }
+  return { folds: k, rmsePoints: 100 * Math.sqrt(se / xs.length), meanRmsePoints: 100 * Math.sqrt(seMean / xs.length) };
+}
+
+/** Fits the predictor on every pair; its reported error is `crossValidate`'s (every pair held out once). */
+export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly MeasuredMember[], options: TrainPredictorOptions = {}): MlpJson {
+  const xs = pairs.map((p) => encodeArch(space, p.arch));
+  const ys = pairs.map((p) => p.accuracy);
+  const cv = crossValidate(xs, ys, options);
+  const final = fitModel(xs, ys, options);
+  const noise = labelNoisePoints(pairs);
   return {
     format: 'tinyforge-accuracy-predictor',
-    version: 1,
+    version: 2,
+    model: options.model ?? 'ridge',
     space: space.name,
-    inputs: sizes[0]!,
-    offset,
-    layers: layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, w: [...l.w], b: [...l.b] })),
-    trainPairs: trainX.length,
-    heldOutPairs: nHeld,
-    heldOutRmsePoints: rmsePoints(layers, xs.slice(0, nHeld), ys.slice(0, nHeld), offset),
+    inputs: encodingLength(space),
+    offset: final.offset,
+    layers: final.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, w: [...l.w], b: [...l.b] })),
+    trainPairs: pairs.length,
+    heldOutPairs: pairs.length,
+    folds: cv.folds,
+    ...(final.lambda === undefined ? {} : { lambda: final.lambda }),
+    heldOutRmsePoints: cv.rmsePoints,
     ...(noise === null ? {} : { labelNoisePoints: noise }),
-    meanRmsePoints: 100 * Math.sqrt(ys.slice(0, nHeld).reduce((s, y) => s + (y - offset) ** 2, 0) / nHeld),
+    meanRmsePoints: cv.meanRmsePoints,
   };
 }

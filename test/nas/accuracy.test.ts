@@ -2,7 +2,8 @@
 // held-out RMSE is reported beside the RMSE a perfect predictor would show against those labels.
 import { describe, expect, it } from 'vitest';
 import { Xorshift32 } from '../../src/builder/random.js';
-import { labelNoisePoints, parsePredictor, trainAccuracyPredictor } from '../../src/nas/accuracy.js';
+import { crossValidate, encodeArch, encodingLength, kFolds, labelNoisePoints, parsePredictor, trainAccuracyPredictor } from '../../src/nas/accuracy.js';
+import { TinyforgeError } from '../../src/errors.js';
 import { sampleArch } from '../../src/nas/search.js';
 import { parseSpace } from '../../src/nas/space.js';
 import { TINY_SPACE } from './fixtures.js';
@@ -21,17 +22,74 @@ describe('accuracy predictor label noise', () => {
   it("is recorded with the held-out RMSE (over the held-out pairs) and named in the predictor's label", () => {
     const rng = new Xorshift32(2);
     const pairs = Array.from({ length: 20 }, (_, i) => ({ arch: sampleArch(space, rng), accuracy: 0.3 + 0.02 * i, images: 1000 }));
-    const json = trainAccuracyPredictor(space, pairs, { heldOut: 0.2, iterations: 50 });
-    expect(json.heldOutPairs).toBe(4);
+    const json = trainAccuracyPredictor(space, pairs, { folds: 5 });
+    expect([json.heldOutPairs, json.trainPairs, json.folds]).toEqual([20, 20, 5]);
     // every label between 0.3 and 0.68 on 1000 images: between 100 sqrt(0.21 / 1000) = 1.449 and 100 sqrt(0.25 / 1000) = 1.581
     expect(json.labelNoisePoints).toBeGreaterThanOrEqual(1.449);
     expect(json.labelNoisePoints).toBeLessThanOrEqual(1.582);
-    // predicting the training labels' mean: the 4 held-out labels are 2 points apart, so at least 2 are >= 1 point off
+    // predicting each fold's training mean: the labels are 2 points apart, so most are >= 1 point off
     expect(json.meanRmsePoints).toBeGreaterThan(0.5);
-    const flat = trainAccuracyPredictor(space, pairs.map((p) => ({ ...p, accuracy: 0.5 })), { iterations: 5 });
+    const flat = trainAccuracyPredictor(space, pairs.map((p) => ({ ...p, accuracy: 0.5 })));
     expect(flat.meanRmsePoints).toBe(0);
     expect(flat.labelNoisePoints).toBeCloseTo(100 * Math.sqrt(0.25 / 1000), 6);
-    expect(parsePredictor(json, space, 'p.json').label).toMatch(/held-out RMSE \d+\.\d\d points \(labels' own noise 1\.[45]\d\)$/);
-    expect(trainAccuracyPredictor(space, pairs.map(({ arch, accuracy }) => ({ arch, accuracy })), { iterations: 5 }).labelNoisePoints).toBeUndefined();
+    expect(parsePredictor(json, space, 'p.json').label).toMatch(/^accuracy \(fraction\) predicted by ridge regression trained on 20 supernet-measured members, 5-fold held-out RMSE \d+\.\d\d points \(labels' own noise 1\.[45]\d\)$/);
+    expect(trainAccuracyPredictor(space, pairs.map(({ arch, accuracy }) => ({ arch, accuracy }))).labelNoisePoints).toBeUndefined();
+  });
+});
+
+describe('accuracy predictor encoding and fit', () => {
+  it("encodes the lab's one-hot per choice: resolution, width, each stage's depth, each block slot's kernel and expand", () => {
+    // tiny: resolutions 16/20, widths 0.35/0.5, per stage depths 1/2 then 2 slots of kernel 3/5 + expand 3/6
+    expect(encodingLength(space)).toBe(2 + 2 + 2 * (2 + 2 * 4));
+    const arch = { resolution: 20, width: 0.35, stages: [[{ kernel: 5, expand: 3 }], [{ kernel: 3, expand: 6 }, { kernel: 5, expand: 6 }]] };
+    // prettier-ignore
+    expect([...encodeArch(space, arch)]).toEqual([
+      0, 1, 1, 0, // resolution 20, width 0.35
+      1, 0, 0, 1, 1, 0, 0, 0, 0, 0, // stage 0: depth 1; slot 0 kernel 5, expand 3; slot 1 absent
+      0, 1, 1, 0, 0, 1, 0, 1, 0, 1, // stage 1: depth 2; kernel 3 expand 6; kernel 5 expand 6
+    ]);
+  });
+
+  it('deals every pair into exactly one fold', () => {
+    const folds = kFolds(23, 5, 3);
+    expect(folds.map((f) => f.length)).toEqual([5, 5, 5, 4, 4]);
+    expect(folds.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 23 }, (_, i) => i));
+  });
+
+  it('ridge recovers accuracies linear in the encoding, and the file it writes predicts them', () => {
+    const rng = new Xorshift32(5);
+    // 60% + 3 points for width 0.5 + 2 points per block of stage 1 - 1 point per kernel 5 in stage 0
+    const truth = (a: ReturnType<typeof sampleArch>) => 0.6 + (a.width === 0.5 ? 0.03 : 0) + 0.02 * a.stages[1]!.length - 0.01 * a.stages[0]!.filter((b) => b.kernel === 5).length;
+    const pairs = Array.from({ length: 60 }, () => sampleArch(space, rng)).map((arch) => ({ arch, accuracy: truth(arch) }));
+    const json = trainAccuracyPredictor(space, pairs, { folds: 5 });
+    expect(json.model).toBe('ridge');
+    expect(json.layers).toHaveLength(1);
+    expect(json.heldOutRmsePoints).toBeLessThan(0.1);
+    expect(json.meanRmsePoints).toBeGreaterThan(1);
+    const p = parsePredictor(JSON.parse(JSON.stringify(json)), space, 'p.json');
+    const fresh = Array.from({ length: 10 }, () => sampleArch(space, rng));
+    for (const a of fresh) expect(Math.abs(p.predict(a) - truth(a))).toBeLessThan(0.002);
+  });
+
+  it('scores each pair by a model fitted without it: labels of pure noise are not predicted better than their mean', () => {
+    const rng = new Xorshift32(9);
+    // 40 pairs, 24 inputs: an MLP that saw its held-out pairs would fit their noise (RMSE far below the mean's)
+    const archs = Array.from({ length: 40 }, () => sampleArch(space, rng));
+    const xs = archs.map((a) => encodeArch(space, a));
+    const ys = archs.map(() => 0.5 + 0.1 * (rng.uniform() - 0.5));
+    for (const model of ['ridge', 'mlp'] as const) {
+      const cv = crossValidate(xs, ys, { folds: 5, model, hidden: [16], iterations: 300 });
+      expect(cv.rmsePoints).toBeGreaterThan(0.9 * cv.meanRmsePoints);
+      expect(cv.meanRmsePoints).toBeGreaterThan(2);
+    }
+  });
+
+  it('refuses a version 1 predictor file (its encoding had no depth) with a typed error naming the fix', () => {
+    const rng = new Xorshift32(2);
+    const pairs = Array.from({ length: 10 }, (_, i) => ({ arch: sampleArch(space, rng), accuracy: 0.3 + 0.02 * i }));
+    const v1 = { ...trainAccuracyPredictor(space, pairs), version: 1 };
+    expect(() => parsePredictor(v1, space, 'old.json')).toThrow(/old\.json is a version 1 accuracy predictor .*re-run tinyforge nas accuracy/);
+    expect(() => parsePredictor(v1, space, 'old.json')).toThrow(TinyforgeError);
+    expect(() => parsePredictor({ ...v1, version: 2, model: 'forest' }, space, 'x.json')).toThrow(/x\.json is not a tinyforge accuracy predictor/);
   });
 });

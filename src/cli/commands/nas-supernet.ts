@@ -200,18 +200,21 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
 
   nas
     .command('accuracy')
-    .description('Train the accuracy predictor: sample members, measure each from the supernet (batch norm re-calibrated) on held-out images, fit an MLP; report its held-out RMSE')
+    .description('Train the accuracy predictor: sample members, measure each from the supernet (batch norm re-calibrated) on held-out images, fit ridge regression (or an MLP); report its k-fold RMSE')
     .argument('<supernet>', 'the supernet folder (nas train --out); the predictor is written into it')
     .option('--samples <n>', 'distinct members measured', '100')
     .option('--eval-images <n>', 'held-out (val split) images each member is measured on (0: the whole split; fewer images, more label noise)', '0')
     .option('--calibration-images <n>', 'training images the batch norms are re-calibrated on per member', '256')
-    .option('--held-out <f>', 'share of the measured members held out for the RMSE', '0.2')
+    .option('--folds <k>', 'folds of the reported RMSE: each member predicted by a model fitted without it', '5')
+    .option('--model <ridge|mlp>', 'ridge regression on the standardized encoding, or a 32-32 MLP', 'ridge')
     .option('--seed <n>', 'seed of the sampled members and the MLP', '1')
     .option('--json', 'print {samples, evalImages, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
-    .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; heldOut: string; seed: string; json?: boolean }) => {
+    .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; folds: string; model: string; seed: string; json?: boolean }) => {
       const m = readManifest(dir);
       const samples = integerFlag(opts.samples, '--samples', 3);
-      const heldOut = numberFlag(opts.heldOut, '--held-out', (v) => v > 0 && v < 1, 'in (0, 1)');
+      const folds = integerFlag(opts.folds, '--folds', 2);
+      if (opts.model !== 'ridge' && opts.model !== 'mlp') throw new UsageError(`--model must be ridge or mlp, got ${JSON.stringify(opts.model)}`, { flag: '--model', value: opts.model });
+      const model = opts.model;
       const seed = integerFlag(opts.seed, '--seed', 0);
       // the whole val split (train's --limit caps training images, not these): each label's binomial noise shrinks as 1/sqrt(n)
       const evalImages = integerFlag(opts.evalImages, '--eval-images', 0);
@@ -236,7 +239,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         progress.end();
         net.dispose();
       }
-      const predictor = trainAccuracyPredictor(m.space, pairs, { heldOut, seed });
+      const predictor = trainAccuracyPredictor(m.space, pairs, { folds, model, seed });
       writeBytes(join(dir, PREDICTOR), JSON.stringify({ ...predictor, spaceSha256: m.spaceSha256 }) + '\n', 'accuracy predictor');
       const accs = pairs.map((p) => p.accuracy);
       const report = {
@@ -244,8 +247,10 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         samples: pairs.length,
         evalImages: val.shape[0],
         accuracyRange: [Math.min(...accs), Math.max(...accs)],
+        model: predictor.model,
         trainPairs: predictor.trainPairs,
         heldOutPairs: predictor.heldOutPairs,
+        folds: predictor.folds,
         heldOutRmsePoints: predictor.heldOutRmsePoints,
         labelNoisePoints: predictor.labelNoisePoints ?? null,
         meanRmsePoints: predictor.meanRmsePoints,
@@ -253,6 +258,6 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         pairs: pairs.map((p) => ({ arch: archKey(p.arch), accuracy: p.accuracy })),
       };
       if (opts.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); MLP held-out RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points on ${predictor.heldOutPairs} members (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
+      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); ${predictor.model} ${predictor.folds}-fold RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points (each of the ${predictor.heldOutPairs} members predicted by a model fitted without it) (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
     });
 }

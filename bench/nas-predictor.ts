@@ -1,0 +1,93 @@
+// `node dist/bench/nas-predictor.js --pairs A.json[,B.json] [--test T.json] [--folds 10] [--mlp] [--json]`: the
+// accuracy predictor's error on measured (member, accuracy) pairs, the `--json` output of `tinyforge nas accuracy`
+// (their supernet's space: examples/nas/fmnist-micro.json unless --space). Per encoding (the lab's one-hot with each
+// stage's depth, and the same without depth, the version 1 encoding) and model (ridge on the centred encoding and on the
+// standardized one, its lambda picked on the training folds alone, the 32-32 MLP with --mlp, the training mean), the k-fold RMSE over the --pairs (every pair
+// predicted by a model fitted without it) and, with --test, the RMSE on those pairs of the model fitted on all
+// --pairs (members --test shares with --pairs are dropped from it); then ridge's k-fold RMSE on the first 25/50/75/100%
+// of the pairs (its learning curve). Figures in accuracy points.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crossValidate, encodeArch, fitPredictorModel, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
+import { parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** An arch from its key (`archKey`: resolution/width/stages, each block kernel then expand digit). */
+function archOfKey(key: string): Arch {
+  const [r, w, stages] = key.split('/');
+  return { resolution: Number(r), width: Number(w), stages: stages!.split('-').map((s) => s.split('.').map((b) => ({ kernel: Number(b[0]), expand: Number(b[1]) }))) };
+}
+
+interface Pair {
+  key: string;
+  arch: Arch;
+  accuracy: number;
+  images: number;
+}
+
+function readPairs(files: string): Pair[] {
+  const seen = new Set<string>();
+  const out: Pair[] = [];
+  for (const f of files.split(',')) {
+    const j = JSON.parse(readFileSync(f, 'utf8')) as { evalImages: number; pairs: Array<{ arch: string; accuracy: number }> };
+    for (const p of j.pairs) if (!seen.has(p.arch)) (seen.add(p.arch), out.push({ key: p.arch, arch: archOfKey(p.arch), accuracy: p.accuracy, images: j.evalImages }));
+  }
+  return out;
+}
+
+/** The encoding without each stage's depth one-hot (version 1's). */
+function withoutDepth(space: SearchSpace, arch: Arch): Float64Array {
+  const v = encodeArch(space, arch);
+  const keep: number[] = [];
+  let o = space.resolutions.length + space.widths.length;
+  for (let i = 0; i < o; i++) keep.push(i);
+  for (const s of space.stages) {
+    o += s.depths.length;
+    const slots = Math.max(...s.depths) * (space.kernels.length + space.expands.length);
+    for (let i = 0; i < slots; i++) keep.push(o + i);
+    o += slots;
+  }
+  return Float64Array.from(keep, (i) => v[i]!);
+}
+
+const space = parseSpace(JSON.parse(readFileSync(option('--space', join(repo, 'examples', 'nas', 'fmnist-micro.json')), 'utf8')));
+const pairs = readPairs(option('--pairs', ''));
+const test = argv.includes('--test') ? readPairs(option('--test', '')).filter((t) => !pairs.some((p) => p.key === t.key)) : [];
+const folds = Number(option('--folds', '10'));
+const encodings = { lab: (a: Arch) => encodeArch(space, a), 'lab without depth (v1)': (a: Arch) => withoutDepth(space, a) };
+const models: Array<[string, TrainPredictorOptions]> = [['ridge', { model: 'ridge' }], ['ridge, standardized', { model: 'ridge', scale: true }], ...(argv.includes('--mlp') ? [['mlp 32-32', { model: 'mlp' }] as [string, TrainPredictorOptions]] : [])];
+const rmse = (f: (x: Float64Array) => number, xs: Float64Array[], ys: number[]) => 100 * Math.sqrt(xs.reduce((s, x, i) => s + (f(x) - ys[i]!) ** 2, 0) / xs.length);
+const cpuSeconds = () => process.cpuUsage().user / 1e6;
+
+const ys = pairs.map((p) => p.accuracy);
+const testYs = test.map((p) => p.accuracy);
+const trainMean = ys.reduce((a, b) => a + b, 0) / ys.length;
+const rows = [];
+for (const [encoding, encode] of Object.entries(encodings)) {
+  const xs = pairs.map((p) => encode(p.arch));
+  const testXs = test.map((p) => encode(p.arch));
+  for (const [model, options] of models) {
+    const c0 = cpuSeconds();
+    const cv = crossValidate(xs, ys, { ...options, folds });
+    const fixedTest = test.length > 0 ? rmse(fitPredictorModel(xs, ys, options), testXs, testYs) : null;
+    const row = { encoding, model, inputs: xs[0]!.length, pairs: pairs.length, folds: cv.folds, kFoldRmsePoints: cv.rmsePoints, meanKFoldRmsePoints: cv.meanRmsePoints, testPairs: test.length, testRmsePoints: fixedTest, cpuSeconds: Math.round((cpuSeconds() - c0) * 10) / 10 };
+    rows.push(row);
+    log(`${encoding} (${row.inputs} inputs), ${model}: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} on ${pairs.length} pairs (mean ${cv.meanRmsePoints.toFixed(2)})${fixedTest === null ? '' : `; on the ${test.length} test pairs ${fixedTest.toFixed(2)} (the training mean: ${rmse(() => trainMean, testXs, testYs).toFixed(2)})`}; ${row.cpuSeconds} CPU s`);
+  }
+}
+const curve = [0.25, 0.5, 0.75, 1].map((share) => {
+  const n = Math.round(pairs.length * share);
+  const xs = pairs.slice(0, n).map((p) => encodeArch(space, p.arch));
+  const cv = crossValidate(xs, ys.slice(0, n), { model: 'ridge', folds });
+  log(`ridge, lab encoding, first ${n} pairs: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} (mean ${cv.meanRmsePoints.toFixed(2)})`);
+  return { pairs: n, kFoldRmsePoints: cv.rmsePoints, meanKFoldRmsePoints: cv.meanRmsePoints };
+});
+const noise = { pairs: labelNoisePoints(pairs), test: test.length > 0 ? labelNoisePoints(test) : null };
+log(`labels' binomial noise: ${noise.pairs?.toFixed(2)} points on the pairs${noise.test === null ? '' : `, ${noise.test?.toFixed(2)} on the test pairs; the training mean on the test pairs: ${rmse(() => trainMean, test.map(() => new Float64Array(0)), testYs).toFixed(2)}`}`);
+if (argv.includes('--json')) process.stdout.write(JSON.stringify({ rows, curve, labelNoisePoints: noise }, null, 2) + '\n');
