@@ -8,10 +8,10 @@
 // the budget. Every step is the CLI (dist/bin), so the figures are what a user gets. --json prints one array.
 // Without --supernet a small-schedule supernet (--supernet-epochs, default 1,1,1,1, on --supernet-limit images)
 // and its accuracy predictor (--predictor-samples members, default 100, each measured on --predictor-images val
-// images, default 0: the whole split, 6,000, whose binomial noise is ~0.65 points at 50%) are trained first into
-// the work folder (kept there with --work).
+// images, default 2,000: ~1 point of binomial noise at 70%, a third of the whole split's CPU; 0: all 6,000) are
+// trained first into the work folder (kept there with --work). stderr's last lines: wall and CPU seconds per step.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +39,27 @@ export interface ResultRow {
   wasmMs: number;
 }
 
+/** CPU seconds of the finished child processes (Linux /proc: cutime + cstime at 100 ticks/s); null elsewhere. */
+function childCpuSeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Wall and CPU seconds per step (the first two words of the command), summed over the run: stderr's last lines. */
+export const stepTimes = new Map<string, { calls: number; wall: number; cpu: number | null }>();
+
 function tf(...args: string[]): any {
+  const wall0 = performance.now();
+  const cpu0 = childCpuSeconds();
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const cpu1 = childCpuSeconds();
+  const step = args[0] === 'nas' ? `nas ${args[1]}` : args[0]!;
+  const t = stepTimes.get(step) ?? { calls: 0, wall: 0, cpu: 0 };
+  stepTimes.set(step, { calls: t.calls + 1, wall: t.wall + (performance.now() - wall0) / 1000, cpu: t.cpu === null || cpu0 === null || cpu1 === null ? null : t.cpu + cpu1 - cpu0 });
   if (r.status !== 0) throw new Error(`tinyforge ${args.join(' ')} failed (${r.status}): ${r.stderr.trim()}`);
   return args.includes('--json') ? JSON.parse(r.stdout) : r.stdout;
 }
@@ -95,7 +114,7 @@ export function nasResults(argv: string[]): ResultRow[] {
   const work = option('--work', '');
   if (work !== '') mkdirSync(work, { recursive: true });
   const tmp = work !== '' ? work : mkdtempSync(join(tmpdir(), 'tinyforge-nas-results-'));
-  const supernet = argv.includes('--supernet') ? option('--supernet', '') : smallSupernet(tmp, option('--supernet-epochs', '1,1,1,1'), option('--supernet-limit', '1000'), option('--predictor-samples', '100'), option('--predictor-images', '0'));
+  const supernet = argv.includes('--supernet') ? option('--supernet', '') : smallSupernet(tmp, option('--supernet-epochs', '1,1,1,1'), option('--supernet-limit', '1000'), option('--predictor-samples', '100'), option('--predictor-images', '2000'));
   const rows: ResultRow[] = [];
 
   // reference nets: trained once on the slice, quantized and measured; each budget lists the best that fits
@@ -131,5 +150,6 @@ export function nasResults(argv: string[]): ResultRow[] {
       rows.push({ budgetSramBytes: sram, agent: null, reference: r.spec, arch: null, accuracy: r.accuracy, peakBytes: r.peakBytes, ramBytes: r.ramBytes, flashBytes: r.flashBytes, instructions: r.instructions, wasmMs: r.wasmMs });
     }
   }
+  for (const [step, t] of stepTimes) log(`time: ${step} x${t.calls}: ${t.wall.toFixed(1)} s wall, ${t.cpu === null ? '?' : t.cpu.toFixed(1)} s CPU`);
   return rows;
 }
