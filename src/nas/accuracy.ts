@@ -5,6 +5,7 @@
 // every pair predicted by a model fitted without it. Plain arrays (no tfjs): `nas search` runs it without
 // training packages.
 import { Xorshift32 } from '../builder/random.js';
+import { shuffledOrder } from '../data/split.js';
 import { ModelFormatError, UsageError } from '../errors.js';
 import type { AccuracyPredictor } from './search.js';
 import type { Arch, SearchSpace } from './space.js';
@@ -179,12 +180,7 @@ const predictWith = (f: Fitted, x: Float64Array) => f.offset + forward(f.layers,
 
 /** Indices 0..n-1 shuffled by the seed, dealt into k folds (fold f holds every k-th of the order from f). */
 export function kFolds(n: number, k: number, seed: number): number[][] {
-  const rng = new Xorshift32(seed);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = [...shuffledOrder(n, seed)];
   return Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
 }
 
