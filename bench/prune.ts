@@ -34,7 +34,7 @@ import { runReference } from '../src/reference/interpreter.js';
 import { tradeoffPage, type TradeoffNet } from '../src/prune/report.js';
 import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
-import { fit } from '../src/train/fit.js';
+import { fit, TRAINER_VERSION } from '../src/train/fit.js';
 import { trainableGraph } from '../src/train/graph.js';
 import { inTableOrder, mergeNetBlocks } from './prune-sections.js';
 import { readSection, writeSection } from './sections.js';
@@ -186,7 +186,8 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
   const all = loadDataset({ data: 'fashion-mnist', split: 'train', seed: SEED, valFraction: 0.1 });
   const train = take(all, o.trainLimit);
   const testAll = loadDataset({ data: 'fashion-mnist', split: 'test', seed: SEED, valFraction: 0.1 });
-  const cache = o.modelPath ?? `/tmp/bench-prune-${key}-e${o.epochs}-n${o.trainLimit}-s${SEED}.tflite`;
+  // the trainer's version in the key: a model trained before a change to training is not this schedule's
+  const cache = o.modelPath ?? `/tmp/bench-prune-${key}-t${TRAINER_VERSION}-e${o.epochs}-n${o.trainLimit}-s${SEED}.tflite`;
   let dense: Graph;
   let how: string;
   const trained = !existsSync(cache);
@@ -279,7 +280,32 @@ function settingsFor(net: Net, pruneSteps: number): Setting[] {
   return [...settings, ...tuned.map((s) => (magnitudeTuned(s) ? named(s, pruneSteps) : s)), ...other];
 }
 
+const HELP = `npm run bench:prune [-- flags]: per net dense / fine-grained / channel-pruned rows, with and without fine-tuning, measured as deployed (int8 on wasm, qemu-m4).
+
+  --net lenet,ds-cnn,resnet  the nets (default all three)
+  --epochs N                 dense training epochs (default 2; the dense model is cached in /tmp per trainer version and schedule)
+  --train-limit N            dense training images: the first N of the training split (default 24000)
+  --model FILE               the dense float model instead of training one (Fashion-MNIST nets)
+  --ft-limit N               fine-tuning images: the first N of the training split (default 6000)
+  --ft-epochs N              fine-tuning epochs (default 1)
+  --ft-lr R                  fine-tuning Adam learning rate (default ${FT_LR})
+  --prune-steps K            fine-grained rows with fine-tuning: AGP steps (default ${DEFAULT_PRUNE_STEPS}: one-shot)
+  --test-limit N             accuracy over the first N test images (default 10000)
+  --renormalize              the pruned rows re-normalised against the dense model before fine-tuning and PTQ
+  --only 'name;name + ft'    only these rows (names as in the table, ' + ft' for the fine-tuned ones)
+  --no-qemu                  no qemu-m4 run (instructions from the profiler only)
+  --rows-out FILE            where each row is saved as it is measured (default /tmp/bench-prune-rows.json)
+  --rows FILE,...            render rows saved by earlier runs instead of measuring
+  --json                     print the rows as JSON
+  --write                    put the tables in BENCHMARKS.md (the nets without rows here kept)
+  --report FILE              the accuracy-vs-instructions HTML page
+  --help                     this text (nothing is run)`;
+
 async function main(): Promise<void> {
+  if (flag('--help')) {
+    console.log(HELP);
+    return;
+  }
   const o: Options = {
     trainLimit: option('--train-limit', 24000),
     epochs: option('--epochs', 2),

@@ -9,6 +9,9 @@ import { recalibrateBatchNorms, type TrainableGraph } from './graph.js';
 import type { Augmentation } from './augmentations.js';
 export { AUGMENTATIONS, type Augmentation } from './augmentations.js';
 
+/** What a seed trains changes with this (bump it with any change to the training arithmetic): caches of trained models key on it. 2: batch norms re-calibrated after every epoch. */
+export const TRAINER_VERSION = 2;
+
 /** Pixels a `shift` moves an image by at most, in each direction. */
 export const MAX_SHIFT = 2;
 
