@@ -9,6 +9,7 @@
 // inference on qemu-m4 (the profiler's Cortex-M4 estimate beside it), wasm ms per inference (this shared machine's).
 // --renormalize: the pruned rows instead re-normalised against the dense model on PTQ's calibration images
 // (src/prune/renormalize.ts) after pruning, before fine-tuning (fine-grained: pruned once) and PTQ.
+// --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph (src/prune/finetune.ts), folded at export.
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,8 @@ interface Setting {
   steps?: number;
   /** Re-normalised against the dense model (src/prune/renormalize.ts) after pruning, before fine-tuning and PTQ. */
   renormalize?: boolean;
+  /** Fine-tuned with a batch norm after each conv followed by its activation, folded back at export (src/prune/finetune.ts). */
+  batchNorm?: boolean;
 }
 
 interface Row extends Setting {
@@ -292,6 +295,7 @@ const HELP = `npm run bench:prune [-- flags]: per net dense / fine-grained / cha
   --prune-steps K            fine-grained rows with fine-tuning: AGP steps (default ${DEFAULT_PRUNE_STEPS}: one-shot)
   --test-limit N             accuracy over the first N test images (default 10000)
   --renormalize              the pruned rows re-normalised against the dense model before fine-tuning and PTQ
+  --ft-batch-norm            the fine-tuned rows fine-tune with a batch norm after each conv followed by its activation, folded back (named ", BN fine-tuning")
   --only 'name;name + ft'    only these rows (names as in the table, ' + ft' for the fine-tuned ones)
   --no-qemu                  no qemu-m4 run (instructions from the profiler only)
   --rows-out FILE            where each row is saved as it is measured (default /tmp/bench-prune-rows.json)
@@ -318,6 +322,7 @@ async function main(): Promise<void> {
   };
   const qemu = !flag('--no-qemu');
   const renorm = flag('--renormalize');
+  const ftBatchNorm = flag('--ft-batch-norm');
   const rowsFiles = text('--rows');
   if (rowsFiles) {
     // saved runs (the bench writes its rows file after every row)
@@ -346,7 +351,9 @@ async function main(): Promise<void> {
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
     const chosen = settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
     // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning)
-    const runs = renorm ? chosen.flatMap((x) => (x.method === 'dense' || (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
+    const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' || (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
+    // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
+    const runs = ftBatchNorm ? renormed.map((x) => (x.finetune ? { ...x, batchNorm: true, name: `${x.name}, BN fine-tuning` } : x)) : renormed;
     for (const setting of runs) {
       const c1 = process.cpuUsage();
       const model = key;
@@ -362,7 +369,7 @@ async function main(): Promise<void> {
         // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept; re-normalised: pruned before it, the mask kept
         const optimizer = tf.train.adam(o.ftLr);
         const prune = sparsities && !setting.renormalize ? { sparsities, steps: setting.steps ?? 1 } : undefined;
-        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude', prune }).graph;
+        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude', prune, batchNorm: setting.batchNorm }).graph;
         optimizer.dispose();
       }
       const row = await measure(setting, net, g, qemu);

@@ -1,14 +1,18 @@
 // Fine-tuning a pruned float model: trained as `tinyforge train` trains a .tflite, with the pruning mask
 // kept fixed (the zero weights are set back to zero after every optimizer step, so they stay pruned).
 // Optionally the magnitude pruning itself happens during fine-tuning, gradually (schedule.ts), the mask
-// only ever growing.
+// only ever growing. With `batchNorm`, a batch norm goes back after each conv followed by its activation
+// (where a trained net's batch norm was folded away), the identity at the model's statistics, trained
+// with batch statistics and folded back at export: a pruned weight stays zero (it scales whole channels).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
 import { UsageError } from '../errors.js';
+import { FLOAT32_MAX } from '../ir/float.js';
 import type { Graph } from '../ir/graph.js';
+import type { OpKind } from '../ir/ops.js';
 import { exportGraph } from '../train/export.js';
-import { fit, type EpochResult } from '../train/fit.js';
-import { trainableGraph, type TrainableGraph } from '../train/graph.js';
+import { calibrationInputs, fit, type EpochResult } from '../train/fit.js';
+import { identityBatchNorms, trainableGraph, type TrainableGraph } from '../train/graph.js';
 import { checkSparsity, prunedCount, smallestMagnitudes } from './magnitude.js';
 import { agpBatch, agpSparsity, type GradualPruning } from './schedule.js';
 
@@ -19,6 +23,8 @@ export interface FinetuneOptions {
   optimizer: tf.Optimizer;
   /** Keep every zero weight at zero (fine-grained pruning); a channel-pruned model has no mask. */
   keepZeros: boolean;
+  /** A trainable batch norm after each conv followed by its activation (`activatedConvs`), folded back at export. */
+  batchNorm?: boolean;
   /** Magnitude-prune these layers while fine-tuning (their mask then kept fixed whatever `keepZeros` says). */
   prune?: GradualPruning;
   validation?: Dataset;
@@ -65,13 +71,35 @@ function checkSchedule(t: TrainableGraph, prune: GradualPruning): void {
   }
 }
 
-/** Trains the float graph on `train` (tfjs backend already chosen by the caller); returns the trained graph and the epochs. */
-export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions): { graph: Graph; epochs: EpochResult[] } {
-  const t = trainableGraph(graph);
+const ACTIVATIONS: ReadonlySet<OpKind> = new Set<OpKind>(['RELU', 'RELU6', 'RELU_N1_TO_1', 'LOGISTIC', 'TANH', 'LEAKY_RELU', 'HARD_SWISH']);
+
+/**
+ * The CONV_2D / DEPTHWISE_CONV_2D ops followed by their activation (fused, or the only reader of their output),
+ * where a trained net's batch norm sits; those whose weights or bias another op shares are left out (a fold would
+ * rewrite both).
+ */
+export function activatedConvs(graph: Graph): number[] {
+  const readers = (id: number) => graph.ops.filter((op) => op.inputs.includes(id));
+  return graph.ops.flatMap((op, i) => {
+    if (op.kind !== 'CONV_2D' && op.kind !== 'DEPTHWISE_CONV_2D') return [];
+    const [lo, hi] = op.attrs.clamp;
+    const fused = lo > -FLOAT32_MAX || hi < FLOAT32_MAX;
+    const next = readers(op.outputs[0]!);
+    const activated = fused || (next.length === 1 && ACTIVATIONS.has(next[0]!.kind) && !graph.outputs.includes(op.outputs[0]!));
+    const shared = op.inputs.slice(1, 3).some((id) => id >= 0 && readers(id).length > 1);
+    return activated && !shared ? [i] : [];
+  });
+}
+
+/** Trains the float graph on `train` (tfjs backend already chosen by the caller); returns the trained graph, the epochs and how many batch norms it trained. */
+export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions): { graph: Graph; epochs: EpochResult[]; batchNorms: number } {
+  const t = trainableGraph(graph, { batchNorm: options.batchNorm ? activatedConvs(graph) : [] });
   const { prune } = options;
   let masks = new Map<number, Masked>();
   try {
     if (prune) checkSchedule(t, prune);
+    // before any pruning step: a layer pruned during fine-tuning is then normalised back to the given model's statistics
+    identityBatchNorms(t, calibrationInputs(t, train, options.batchSize));
     masks = masksOf(t, options.keepZeros, prune);
     const totalBatches = options.epochs * Math.ceil(train.shape[0] / options.batchSize);
     let nextStep = 1;
@@ -96,7 +124,7 @@ export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions)
         options.onStep?.(epoch, done, total);
       },
     });
-    return { graph: exportGraph(t), epochs };
+    return { graph: exportGraph(t), epochs, batchNorms: t.batchNorms.size };
   } finally {
     masks.forEach((m) => m.mask.dispose());
     t.dispose();

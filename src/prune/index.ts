@@ -4,7 +4,7 @@ export { PRUNABLE_KINDS, byLayerName, layerLabel, prunableLayers, realWeights, t
 export { checkSparsity, pruneMagnitude, prunedCount, smallestMagnitudes, uniformSparsity, zeroShare, type MagnitudeResult, type PrunedLayer } from './magnitude.js';
 export { SCAN_SPARSITIES, parseScan, sensitivityScan, sparsitiesWithinDrop, type Evaluator, type Scan, type ScanLayer, type ScanPoint } from './scan.js';
 export { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion, type ChannelLayer, type ChannelResult } from './channels.js';
-export { finetune, type FinetuneOptions } from './finetune.js';
+export { activatedConvs, finetune, type FinetuneOptions } from './finetune.js';
 export { preActivationStats, renormalize, type ChannelStats, type RenormalizeOptions, type RenormalizedLayer } from './renormalize.js';
 export { DEFAULT_PRUNE_STEPS, PRUNE_RAMP, agpBatch, agpSparsity, type GradualPruning } from './schedule.js';
 export { scanPage, tradeoffPage, type ScanPageInfo, type TradeoffNet, type TradeoffPoint } from './report.js';

@@ -7,13 +7,13 @@ import { BN_EPSILON, toTfliteLayout, type BatchNorm, type TrainableGraph } from 
 
 const bytes = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
 
-/** Weight and bias with the batch norm folded in: w * s and (b - mean) * s + beta, s = gamma / sqrt(var + eps) per output channel. */
+/** Weight and bias with the batch norm folded in: w * s and b * s + (beta - mean * s), s = gamma / sqrt(var + eps) per output channel (exactly w and b for identityBatchNorms' s = 1, beta = mean). */
 function fold(kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D', weight: tf.Tensor, bias: tf.Tensor, bn: BatchNorm): { weight: tf.Tensor; bias: tf.Tensor } {
   return tf.tidy(() => {
     const s = tf.div(bn.gamma, tf.sqrt(tf.add(bn.movingVariance, BN_EPSILON)));
     // conv [H,W,I,O]: O is the last dim; depthwise [H,W,C,M]: output channel c*M + m
     const perWeight = kind === 'CONV_2D' ? s : tf.reshape(s, [weight.shape[2]!, weight.shape[3]!]);
-    return { weight: tf.keep(tf.mul(weight, perWeight)), bias: tf.keep(tf.add(tf.mul(tf.sub(bias, bn.movingMean), s), bn.beta)) };
+    return { weight: tf.keep(tf.mul(weight, perWeight)), bias: tf.keep(tf.add(tf.mul(bias, s), tf.sub(bn.beta, tf.mul(bn.movingMean, s)))) };
   });
 }
 

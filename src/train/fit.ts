@@ -93,11 +93,12 @@ export function accuracyOf(t: TrainableGraph, d: Dataset, batchSize = 256): numb
   return d.shape[0] === 0 ? 0 : right / d.shape[0];
 }
 
-/** Trains for `epochs` epochs; returns one result per epoch. */
 /** Batch-norm re-calibration images: the first RECALIBRATION_IMAGES of the training set, unaugmented. */
 export const RECALIBRATION_IMAGES = 2048;
 
-function* calibrationInputs(t: TrainableGraph, train: Dataset, input: ModelInput, batchSize: number): Generator<tf.Tensor> {
+/** Those images as model-input batches (each yielded tensor is the consumer's to dispose). */
+export function* calibrationInputs(t: TrainableGraph, train: Dataset, batchSize: number): Generator<tf.Tensor> {
+  const input = modelInputOf(t);
   const n = Math.min(train.shape[0], RECALIBRATION_IMAGES);
   for (let at = 0; at < n; at += batchSize) {
     const b = subset(train, Array.from({ length: Math.min(n, at + batchSize) - at }, (_, j) => at + j));
@@ -105,6 +106,7 @@ function* calibrationInputs(t: TrainableGraph, train: Dataset, input: ModelInput
   }
 }
 
+/** Trains for `epochs` epochs; returns one result per epoch. */
 export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): EpochResult[] {
   const { epochs, batchSize, seed, optimizer, augment = [] } = options;
   if (!(Number.isSafeInteger(epochs) && epochs >= 1)) throw new UsageError(`--epochs must be an integer >= 1, got ${epochs}`, { epochs });
@@ -158,7 +160,7 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
       options.onStep?.(epoch, done, n);
     }
     // the exported model folds the moving statistics in: make them the population's over a training slice
-    recalibrateBatchNorms(t, calibrationInputs(t, train, input, batchSize));
+    recalibrateBatchNorms(t, calibrationInputs(t, train, batchSize));
     const result: EpochResult = {
       epoch,
       loss: lossSum / n,

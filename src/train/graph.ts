@@ -332,24 +332,46 @@ export function trainableGraph(graph: Graph, options: TrainableOptions = {}): Tr
 
 /** Batch norm over N, H, W: batch statistics while training (and the moving averages updated), moving ones after. */
 function batchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean): tf.Tensor {
+  if (observing !== null) {
+    // identityBatchNorms: the input's statistics recorded, the value passed on as the folded model computes it
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    accumulate(observing, bn, x, mean, variance);
+    return x;
+  }
   if (training) return batchNormTraining(x, bn);
   const scale = tf.div(bn.gamma, tf.sqrt(tf.add(bn.movingVariance, BN_EPSILON)));
   return tf.add(tf.mul(tf.sub(x, bn.movingMean), scale), bn.beta);
 }
 
-/** While `recalibrateBatchNorms` runs: per batch norm, the pixel-weighted sums of its batches' means and mean squares. */
-let recording: Map<BatchNorm, { mean: Float64Array; square: Float64Array; pixels: number }> | null = null;
+/** Per batch norm, the pixel-weighted sums of its batches' means and mean squares. */
+type Recording = Map<BatchNorm, { mean: Float64Array; square: Float64Array; pixels: number }>;
+
+/** While `recalibrateBatchNorms` runs: the statistics of the batch norms' inputs in training mode. */
+let recording: Recording | null = null;
+/** While `identityBatchNorms` runs: the statistics of the batch norms' inputs with every batch norm passing its input on unchanged. */
+let observing: Recording | null = null;
+
+/** Adds one batch's per-channel mean and variance of `x` (the input of `bn`) to `r`. */
+function accumulate(r: Recording, bn: BatchNorm, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor): void {
+  const pixels = x.size / x.shape[x.shape.length - 1]!;
+  const [mv, vv] = [mean.dataSync(), variance.dataSync()];
+  let sums = r.get(bn);
+  if (!sums) r.set(bn, (sums = { mean: new Float64Array(mv.length), square: new Float64Array(mv.length), pixels: 0 }));
+  for (let c = 0; c < mv.length; c++) (sums.mean[c]! += mv[c]! * pixels), (sums.square[c]! += (vv[c]! + mv[c]! * mv[c]!) * pixels);
+  sums.pixels += pixels;
+}
+
+/** The population mean and (biased) variance per channel from a recording's sums. */
+function population(sums: { mean: Float64Array; square: Float64Array; pixels: number }): { mean: Float32Array; variance: Float32Array } {
+  const mean = Float32Array.from(sums.mean, (v) => v / sums.pixels);
+  return { mean, variance: Float32Array.from(sums.square, (v, c) => Math.max(0, v / sums.pixels - mean[c]! * mean[c]!)) };
+}
 
 /** Training-mode batch norm: the batch's statistics, and the moving averages updated from them (or recorded). */
 export function batchNormTraining(x: tf.Tensor, bn: BatchNorm): tf.Tensor {
   return normalizeByBatch(x, bn.gamma, bn.beta, BN_EPSILON, (mean, variance) => {
     if (recording !== null) {
-      const pixels = x.size / x.shape[x.shape.length - 1]!;
-      const [mv, vv] = [mean.dataSync(), variance.dataSync()];
-      let r = recording.get(bn);
-      if (!r) recording.set(bn, (r = { mean: new Float64Array(mv.length), square: new Float64Array(mv.length), pixels: 0 }));
-      for (let c = 0; c < mv.length; c++) (r.mean[c]! += mv[c]! * pixels), (r.square[c]! += (vv[c]! + mv[c]! * mv[c]!) * pixels);
-      r.pixels += pixels;
+      accumulate(recording, bn, x, mean, variance);
       return;
     }
     const m = BN_MOMENTUM;
@@ -426,11 +448,41 @@ export function recalibrateBatchNorms(t: TrainableGraph, inputs: Iterable<tf.Ten
       x.dispose();
     }
     for (const [bn, r] of recording) {
-      const mean = Float32Array.from(r.mean, (v) => v / r.pixels);
+      const { mean, variance } = population(r);
       bn.movingMean.assign(tf.tensor1d(mean));
-      bn.movingVariance.assign(tf.tensor1d(Float32Array.from(r.square, (v, c) => Math.max(0, v / r.pixels - mean[c]! * mean[c]!))));
+      bn.movingVariance.assign(tf.tensor1d(variance));
     }
   } finally {
     recording = null;
+  }
+}
+
+/**
+ * Makes every batch norm the identity at the statistics of `inputs` (batches of model inputs, disposed here), for
+ * a model whose batch norms were folded away (fine-tuning a pruned .tflite): moving mean and variance those of its
+ * input with all batch norms passing their input on, γ = √(variance + ε) and β = mean. Inference then computes what
+ * the graph without them does, and folding them back (exportGraph) gives the same weights and bias; training mode
+ * normalises each batch to those statistics.
+ */
+export function identityBatchNorms(t: TrainableGraph, inputs: Iterable<tf.Tensor>): void {
+  if (t.batchNorms.size === 0) return;
+  observing = new Map();
+  try {
+    for (const x of inputs) {
+      tf.tidy(() => void t.forward(x));
+      x.dispose();
+    }
+    for (const bn of t.batchNorms.values()) {
+      const r = observing.get(bn);
+      if (!r) continue; // not on the path to the logits: nothing reads it
+      const { mean, variance } = population(r);
+      bn.movingMean.assign(tf.tensor1d(mean));
+      bn.movingVariance.assign(tf.tensor1d(variance));
+      // the same float32 expression the fold divides by: γ / √(var + ε) is exactly 1
+      tf.tidy(() => bn.gamma.assign(tf.sqrt(tf.add(bn.movingVariance, BN_EPSILON))));
+      bn.beta.assign(tf.tensor1d(mean));
+    }
+  } finally {
+    observing = null;
   }
 }

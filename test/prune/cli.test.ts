@@ -126,10 +126,17 @@ describe.runIf(fashion)('tinyforge prune', () => {
     expect(report.layers.map((l: { name: string; channels: number; kept: number }) => [l.name, l.channels, l.kept])).toEqual([['conv', 4, 2], ['dense', 8, 4]]);
     expect(report.notices).toEqual(['FULLY_CONNECTED at node 4 ("logits") left out: its output channels reach SOFTMAX at node 5, which pruning cannot resize']);
     expect(report.finetune).toHaveLength(1);
+    expect(report.batchNorms).toBe(1); // after the conv (ReLU fused), folded back
     expect(report.macs.after).toBe(14 * 14 * 2 * 9 + 4 * 7 * 7 * 2 + 10 * 4);
     expect(report.accuracy.images).toBe(64);
     const g = read(out);
     expect(g.tensors[g.ops[2]!.outputs[0]!]!.shape).toEqual([1, 7 * 7 * 2]); // the flatten follows
+    const plainOut = join(tmp, 'channels-no-bn.tflite');
+    const plain = await cli('prune', floatModel, '--channels', '0.5', '--finetune', 'fashion-mnist', '--epochs', '1', '--limit', '64', '--no-batch-norm', '--out', plainOut, '--json');
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).batchNorms).toBe(0);
+    const conv = prunableLayers(g, 'bn')[0]!.weight;
+    expect(realWeights(read(plainOut).tensors[conv]!)).not.toEqual(realWeights(g.tensors[conv]!));
   }, 300_000);
 
   it('--channels per layer (layer=share, or @file with a JSON object): the named layers pruned at their shares, the others whole', async () => {

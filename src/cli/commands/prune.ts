@@ -50,6 +50,7 @@ interface PruneFlags {
   out?: string;
   report?: string;
   renormalize: boolean;
+  batchNorm: boolean;
   json?: boolean;
 }
 
@@ -76,6 +77,8 @@ export interface PruneReport {
   /** Layers re-normalised against the dense model, and on how many training images (null: not done). */
   renormalized: { layers: number; images: number } | null;
   finetune: EpochResult[] | null;
+  /** Batch norms fine-tuning put after the convs followed by an activation and folded back (null: no fine-tuning). */
+  batchNorms: number | null;
   accuracy: { before: number; after: number; data: string; split: Split; images: number; engine: string } | null;
 }
 
@@ -168,6 +171,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--no-renormalize', `with --data, a float model and pruning before any fine-tuning (--prune-steps 1): do not re-normalise. By default each pruned layer's output channels (and every layer after the first pruned one) get the scale and shift that give their pre-activation outputs the dense model's mean and std on ${RENORMALIZE_IMAGES} training images of --data, what a batch norm folded into the layers no longer does`)
+    .option('--no-batch-norm', 'with --finetune: fine-tune the convs as they are. By default a batch norm goes after each conv followed by its activation (where a trained net\'s batch norm was folded into it), the identity at the model\'s statistics, trained with batch statistics and folded back into the conv when written; pruned weights stay zero')
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
     .option('--report <page.html>', 'a self-contained HTML page: with --scan the curves and the layer table; with --sparsity/--channels (and --data) accuracy against the profiler\'s Cortex-M4 instructions before and after')
     .option('--json', 'print the scan ({denseAccuracy, layers: [{node, kind, name, params, macs, curve: [{sparsity, accuracy}]}], ...}) or the pruning report')
@@ -238,7 +242,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       let pruned: Graph;
       let gradual: Map<number, number> | null = null; // fine-grained: the sparsities fine-tuning prunes to
       const report: Omit<PruneReport, 'params' | 'macs' | 'weightBytes' | 'zeroWeights' | 'accuracy'> = {
-        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], renormalized: null, finetune: null,
+        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], renormalized: null, finetune: null, batchNorms: null,
       };
       let removed = new Map<number, readonly number[]>(); // channel pruning's removed channels, for re-normalisation
       if (opts.channels !== undefined) {
@@ -291,11 +295,12 @@ export function registerPrune(program: Command, io: CliIO): void {
         try {
           // fine-grained: the dense model pruned during fine-tuning (the same round(s·n) zeros per layer at the end)
           const tuned = finetune(gradual ? graph : pruned, train, {
-            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined,
+            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined, batchNorm: opts.batchNorm,
             onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
           });
           pruned = tuned.graph;
           report.finetune = tuned.epochs;
+          report.batchNorms = tuned.batchNorms;
         } finally {
           progress.end();
           optimizer.dispose();
@@ -333,7 +338,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         : `${full.layers.length} layers magnitude-pruned; ${percent(full.zeroWeights)} of their weights are zero`;
       const acc = full.accuracy ? `; accuracy ${percent(full.accuracy.before)} -> ${percent(full.accuracy.after)} (${full.accuracy.images} images, ${full.accuracy.engine})` : '';
       const renormed = full.renormalized ? `, ${full.renormalized.layers} layers re-normalised on ${full.renormalized.images} training images` : '';
-      const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)` : '';
+      const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)${full.batchNorms ? ` with ${full.batchNorms} batch norms folded back` : ''}` : '';
       io.stdout(`${model}: ${what}${renormed}${tuned}${acc}; wrote ${opts.out}\n`);
     });
 }
