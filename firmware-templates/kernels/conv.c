@@ -401,7 +401,9 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
       continue;
     }
     int32_t a[4];
-    w = tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
+    /* c_in 8 (GC = 2): tf_dot_px4_from's two straight groups; else the LDM loads and the 4-group pass */
+    const int32_t b2 = tf_wadd(bias[oc], bias[oc]);
+    w = GC == 2 ? tf_dot_px4_from(d->col, w, G, b2, a) : tf_dot_px4_ldm(d->col, w, G, b2, a);
     if (odd) w -= 4 * G - p->in_depth; /* depth not a multiple of 4: the next row starts in_depth on */
     const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
     int32_t v0 = tf_rqd_apply(a[0], m, hc, sh), v1 = tf_rqd_apply(a[1], m, hc, sh);

@@ -37,8 +37,9 @@ function pointwise(r: Rng, big: boolean): Graph {
  * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
  * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
  * rounding) and above 1. */
-function pointwiseEdges(r: Rng): Graph {
-  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cin = 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]), cout = r.int(1, 13);
+function pointwiseEdges(r: Rng, depths?: readonly number[]): Graph {
+  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cout = r.int(1, 13);
+  const cin = depths ? r.pick(depths) : 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]);
   const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(cin) * 12;
   const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
   const wScales = kinds.map((k) => {
@@ -177,7 +178,9 @@ function concatCase(r: Rng): Graph {
 const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1', (r) => pointwise(r, false)],
   ['CONV_2D 1x1 wide', (r) => pointwise(r, true)],
-  ['CONV_2D 1x1 pointwise edges', pointwiseEdges],
+  ['CONV_2D 1x1 pointwise edges', (r) => pointwiseEdges(r)],
+  // Every group count mod 4 of tf_dot_px4_ldm's entry into its 4-group pass (c_in 4, 8: 1 and 2 groups; 45: 12 with a tail).
+  ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [4, 8, 12, 16, 20, 28, 45, 64, 96])],
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
