@@ -26,6 +26,7 @@ typedef struct {
   int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
   int rgb3x3;      /* the window is 3x3 over 3 channels, dilation 1: conv_col_fill_3x3c3 fills it */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
+  int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
   int32_t off2;
   uint32_t lo4, hi4;
 } conv_dsp;
@@ -426,34 +427,190 @@ TF_INLINE void conv_pw_block(const conv_dsp *d, int np, int8_t *dst, const int c
   }
 }
 
-/* Full blocks, one instance per clamp flag and group count (GC: 2 groups, c_in 8, where the dot product's
- * branches on the count cost most; 0 any; more instances cost flash for little): chosen once per call. A depth
- * not a multiple of 4 (ODD: the rows step in_depth) has one instance, clamping either way. */
+/* c_in 8's full blocks (GC = 2 groups, where the dot product's branches cost most), one instance per clamp flag:
+ * chosen once per call. Other depths' full blocks run conv_pw_block4_asm (or, with a channel the exact way, the
+ * generic instance in conv_pw_run). */
 typedef void conv_pw_block_fn(const conv_dsp *d, int8_t *dst);
 #define CONV_PW_BLOCK4(NAME, CLAMPF, GC, ODD) \
   static void NAME(const conv_dsp *d, int8_t *dst) { conv_pw_block(d, 4, dst, CLAMPF, GC, ODD); }
-CONV_PW_BLOCK4(conv_pw_block4, 0, 0, 0)
-CONV_PW_BLOCK4(conv_pw_block4_c, 1, 0, 0)
 CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2, 0)
 CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2, 0)
-CONV_PW_BLOCK4(conv_pw_block4_odd, 1, 0, 1)
+
+/* A full 4-pixel block when every channel takes the doubled form or is a constant: the whole channel loop is one asm (GCC spilled
+ * and reloaded about 40 values a channel around the 13-register dot product; here the per-channel pointers live in
+ * st and each is loaded, bumped and stored once). Per channel: the first group from twice the bias, the other
+ * groups - 1 by TF_PX4_LDM_GROUP entered at st[8] (set once: groups - 1 == 0 skips the pass), the row step for a
+ * depth not a multiple of 4, tf_rqd_apply's three instructions and SSAT per output, clamped lane-wise when the
+ * activation range is narrower than int8 (CLAMP), four byte stores. Same order and values as conv_pw_block. */
+typedef struct {
+  const int32_t *bias, *mult; /* st[0], st[1]: the channel's bias and multiplier */
+  const tf_rq *rq;            /* st[2] */
+  int8_t *o, *oend;           /* st[3], st[4]: channel oc's output in pixel 0; past the last channel */
+  int32_t s1;                 /* st[5]: out_depth, the pixel step of the output */
+  const int16_t *col, *cend;  /* st[6], st[7]: the block's column buffer and its end */
+  int32_t sel;                /* st[8]: (groups - 1) % 4, or 4 for one group (no pass) */
+  int32_t back;               /* st[9]: 4 groups - in_depth, the row step's shortfall */
+  uint32_t lo4, hi4;          /* st[10], st[11] */
+  uint32_t entry;             /* st[12]: the asm's entry into its pass (address | 1, the Thumb bit), set by it */
+  int32_t depth;              /* st[13]: in_depth, a constant channel's row */
+} conv_pw_state;
+
+#define CONV_PW_RQ(A)                                 \
+  "add    %[wv], %[x0], %[" A "], asr #31\n\t"        \
+  "smmlar %[" A "], %[" A "], %[x2], %[wv]\n\t"       \
+  "asr    %[" A "], %[" A "], %[x1]\n\t"              \
+  "ssat   %[" A "], #8, %[" A "]\n\t"
+
+#define CONV_PW_ASM(CLAMP)                                                                                          \
+  __asm__ volatile("ldr    %[we], [%[st], #32]\n\t"                                                                 \
+                   "adr    %[wv], 5f\n\t"                                                                           \
+                   "cmp    %[we], #4\n\t"                                                                           \
+                   "beq    9f\n\t"                                                                                  \
+                   "adr    %[wv], 1f\n\t"                                                                           \
+                   "cmp    %[we], #0\n\t"                                                                           \
+                   "beq    9f\n\t"                                                                                  \
+                   "adr    %[wv], 2f\n\t"                                                                           \
+                   "cmp    %[we], #1\n\t"                                                                           \
+                   "beq    9f\n\t"                                                                                  \
+                   "adr    %[wv], 3f\n\t"                                                                           \
+                   "cmp    %[we], #2\n\t"                                                                           \
+                   "beq    9f\n\t"                                                                                  \
+                   "adr    %[wv], 4f\n\t"                                                                           \
+                   "9:\n\t"                                                                                         \
+                   "orr    %[wv], %[wv], #1\n\t"                                                                    \
+                   "str    %[wv], [%[st], #48]\n\t"                                                                 \
+                   "0:\n\t"                                                                                         \
+                   "ldr    %[c], [%[st], #8]\n\t"                                                                   \
+                   "ldrd   %[x0], %[x1], [%[c]], #8\n\t"                                                            \
+                   "str    %[c], [%[st], #8]\n\t"                                                                   \
+                   "ldr    %[c], [%[st], #0]\n\t"                                                                   \
+                   "ldr    %[a3], [%[c]], #4\n\t"                                                                   \
+                   "str    %[c], [%[st], #0]\n\t"                                                                   \
+                   "cmp    %[x1], #0\n\t"                                                                           \
+                   "blt    7f\n\t"                                                                                  \
+                   "lsls   %[a3], %[a3], #1\n\t"                                                                    \
+                   "ldr    %[c], [%[st], #24]\n\t"                                                                  \
+                   "ldr    %[wv], [%[w]], #4\n\t"                                                                   \
+                   "ldmia  %[c]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                 \
+                   "sxtb16 %[we], %[wv]\n\t"                                                                        \
+                   "sxtb16 %[wv], %[wv], ror #8\n\t"                                                                \
+                   "smlad  %[a0], %[we], %[x0], %[a3]\n\t"                                                          \
+                   "smlad  %[a0], %[wv], %[x1], %[a0]\n\t"                                                          \
+                   "smlad  %[a1], %[we], %[x2], %[a3]\n\t"                                                          \
+                   "smlad  %[a1], %[wv], %[x3], %[a1]\n\t"                                                          \
+                   "ldmia  %[c]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"                                                 \
+                   "smlad  %[a2], %[we], %[x0], %[a3]\n\t"                                                          \
+                   "smlad  %[a2], %[wv], %[x1], %[a2]\n\t"                                                          \
+                   "smlad  %[a3], %[we], %[x2], %[a3]\n\t"                                                          \
+                   "smlad  %[a3], %[wv], %[x3], %[a3]\n\t"                                                          \
+                   "ldr    pc, [%[st], #48]\n\t"                                                                    \
+                   "1:\n\t" TF_PX4_LDM_GROUP                                                                        \
+                   "4:\n\t" TF_PX4_LDM_GROUP                                                                        \
+                   "3:\n\t" TF_PX4_LDM_GROUP                                                                        \
+                   "2:\n\t" TF_PX4_LDM_GROUP                                                                        \
+                   "ldr    %[we], [%[st], #28]\n\t"                                                                 \
+                   "cmp    %[c], %[we]\n\t"                                                                         \
+                   "bne    1b\n\t"                                                                                  \
+                   "5:\n\t"                                                                                         \
+                   "ldr    %[we], [%[st], #36]\n\t"                                                                 \
+                   "subs   %[w], %[w], %[we]\n\t"                                                                   \
+                   "ldr    %[c], [%[st], #8]\n\t"                                                                   \
+                   "ldrd   %[x0], %[x1], [%[c], #-8]\n\t"                                                           \
+                   "ldr    %[c], [%[st], #4]\n\t"                                                                   \
+                   "ldr    %[x2], [%[c]], #4\n\t"                                                                   \
+                   "str    %[c], [%[st], #4]\n\t"                                                                   \
+                   CONV_PW_RQ("a0") CONV_PW_RQ("a1") CONV_PW_RQ("a2") CONV_PW_RQ("a3")                              \
+                   CLAMP                                                                                            \
+                   "6:\n\t"                                                                                         \
+                   "ldr    %[c], [%[st], #12]\n\t"                                                                  \
+                   "ldr    %[x3], [%[st], #20]\n\t"                                                                 \
+                   "strb   %[a0], [%[c]]\n\t"                                                                       \
+                   "strb   %[a1], [%[c], %[x3]]\n\t"                                                                \
+                   "add    %[we], %[c], %[x3], lsl #1\n\t"                                                          \
+                   "strb   %[a2], [%[we]]\n\t"                                                                      \
+                   "strb   %[a3], [%[we], %[x3]]\n\t"                                                               \
+                   "adds   %[c], %[c], #1\n\t"                                                                      \
+                   "str    %[c], [%[st], #12]\n\t"                                                                  \
+                   "ldr    %[we], [%[st], #16]\n\t"                                                                 \
+                   "cmp    %[c], %[we]\n\t"                                                                         \
+                   "bne    0b\n\t"                                                                                  \
+                   "b      8f\n\t"                                                                                  \
+                   "7:\n\t" /* a constant channel (sh < 0): hc at every pixel, its row and multiplier passed */     \
+                   "ldr    %[c], [%[st], #4]\n\t"                                                                   \
+                   "adds   %[c], %[c], #4\n\t"                                                                      \
+                   "str    %[c], [%[st], #4]\n\t"                                                                   \
+                   "ldr    %[we], [%[st], #52]\n\t"                                                                 \
+                   "adds   %[w], %[w], %[we]\n\t"                                                                   \
+                   "mov    %[a0], %[x0]\n\t"                                                                        \
+                   "mov    %[a1], %[x0]\n\t"                                                                        \
+                   "mov    %[a2], %[x0]\n\t"                                                                        \
+                   "mov    %[a3], %[x0]\n\t"                                                                        \
+                   "b      6b\n\t"                                                                                  \
+                   "8:\n\t"                                                                                         \
+                   : [w] "+r"(w), [c] "=&r"(c), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),      \
+                     [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [wv] "=&r"(wv), [we] "=&r"(we) \
+                   : [st] "r"(st)                                                                                   \
+                   : "cc", "memory")
+
+/* The four packed into a0's bytes, clamped to [lo, hi] lane-wise (tf_clamp4), a1..a3 its upper bytes again. */
+#define CONV_PW_CLAMP4                        \
+  "bfi    %[a0], %[a1], #8, #8\n\t"           \
+  "bfi    %[a0], %[a2], #16, #8\n\t"          \
+  "bfi    %[a0], %[a3], #24, #8\n\t"          \
+  "ldrd   %[x0], %[x1], [%[st], #40]\n\t"     \
+  "ssub8  %[wv], %[a0], %[x0]\n\t"            \
+  "sel    %[a0], %[a0], %[x0]\n\t"            \
+  "ssub8  %[wv], %[x1], %[a0]\n\t"            \
+  "sel    %[a0], %[a0], %[x1]\n\t"            \
+  "lsrs   %[a1], %[a0], #8\n\t"               \
+  "lsrs   %[a2], %[a0], #16\n\t"              \
+  "lsrs   %[a3], %[a0], #24\n\t"
+
+/* One full block's channels, st set for it. */
+static __attribute__((noinline)) void conv_pw_block4_asm(conv_pw_state *st, const int8_t *w, const int clampf) {
+  register int32_t x0 __asm__("r8"), x1 __asm__("r9"), x2 __asm__("r10"), x3 __asm__("r11");
+  int32_t a0, a1, a2, a3, wv, we;
+  const int16_t *c;
+  if (clampf) CONV_PW_ASM(CONV_PW_CLAMP4);
+  else CONV_PW_ASM("");
+  (void)w;
+}
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
-  const int cin = d->p->in_depth, od = d->p->out_depth;
+  const tf_conv_params *p = d->p;
+  const int cin = p->in_depth, od = p->out_depth;
   const int8_t *x = d->x + (size_t)first * cin;
   const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
-  conv_pw_block_fn *const full = (cin & 3) ? conv_pw_block4_odd
-                                 : d->G == 2 ? (clampf ? conv_pw_block4_g2c : conv_pw_block4_g2)
-                                 : clampf ? conv_pw_block4_c : conv_pw_block4;
   int i = 0;
-  for (; i + 4 <= count; i += 4) {
-    conv_pw_fill(d, x + (size_t)i * cin, 4);
-    full(d, dst + (size_t)i * od);
+  if (d->G == 2 && !(cin & 3)) {
+    conv_pw_block_fn *const full = clampf ? conv_pw_block4_g2c : conv_pw_block4_g2;
+    for (; i + 4 <= count; i += 4) {
+      conv_pw_fill(d, x + (size_t)i * cin, 4);
+      full(d, dst + (size_t)i * od);
+    }
+  } else if (d->pwd) {
+    conv_pw_state st;
+    st.s1 = od;
+    st.col = d->col;
+    st.cend = d->col + 16 * d->G;
+    st.sel = d->G == 1 ? 4 : (d->G - 1) & 3;
+    st.back = 4 * d->G - cin;
+    st.depth = cin;
+    st.lo4 = d->lo4;
+    st.hi4 = d->hi4;
+    for (; i + 4 <= count; i += 4) {
+      conv_pw_fill(d, x + (size_t)i * cin, 4);
+      st.bias = p->q.bias, st.mult = p->q.multiplier, st.rq = d->rq;
+      st.o = dst + (size_t)i * od, st.oend = st.o + od;
+      conv_pw_block4_asm(&st, p->filter, clampf);
+    }
   }
-  if (i < count) {
-    conv_pw_fill(d, x + (size_t)i * cin, count - i);
-    conv_pw_block(d, count - i, dst + (size_t)i * od, 1, 0, cin & 3);
+  /* The last 1-3 pixels, and every block when a channel goes the exact way (conv_pw_other). */
+  for (; i < count; i += 4) {
+    const int np = count - i < 4 ? count - i : 4;
+    conv_pw_fill(d, x + (size_t)i * cin, np);
+    conv_pw_block(d, np, dst + (size_t)i * od, 1, 0, cin & 3);
   }
 }
 
@@ -522,10 +679,13 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->hi4 = tf_bytes4(p->q.act_max);
   d->rq = NULL;
   d->pw = 0;
+  d->pwd = 0;
   if (!P) return;
   if (conv_pw_fits(p, P)) {
     conv_pw_table(p, rq);
     d->pw = 1;
+    d->pwd = 1;
+    for (int c = 0; c < p->out_depth; c++) d->pwd &= rq[c].sh != 0;
     d->rq = rq;
     return;
   }

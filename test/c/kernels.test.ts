@@ -33,20 +33,24 @@ function pointwise(r: Rng, big: boolean): Graph {
   ], { shape: [n, h, w, cout], scale: inScale * 0.01 * Math.sqrt(cin) * 12, zp: r.int(-10, 10) });
 }
 
+/** A pointwise channel's kind: its requantization (tiny: below 2^-21, so constant; above1: the exact way) or its bias
+ * (bigBias: near +-2^31 to 2^29, constant or the exact way; saturated: 2^23 inside +-2^31, a constant). */
+type PwKind = 'normal' | 'tiny' | 'zero' | 'above1' | 'bigBias' | 'saturated';
+
 /** Pointwise convs at the edges of conv.c's pointwise path (conv_pw_run): depths a multiple of 4 or 1-3 below one, pixel counts
  * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
  * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
  * rounding) and above 1. */
-function pointwiseEdges(r: Rng, depths?: readonly number[]): Graph {
+function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly PwKind[] = ['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias']): Graph {
   const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cout = r.int(1, 13);
   const cin = depths ? r.pick(depths) : 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]);
   const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(cin) * 12;
-  const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
+  const kinds = Array.from({ length: cout }, () => r.pick(kindsOf));
   const wScales = kinds.map((k) => {
     const effective = k === 'tiny' ? 2 ** -r.float(22, 31.5) : k === 'zero' ? 2 ** -40 : k === 'above1' ? r.float(1.1, 3) : 0;
     return effective ? (effective * outScale) / inScale : r.float(0.002, 0.02);
   });
-  const bias = kinds.map((k) => (k === 'bigBias' ? r.pick([2147483647, -2147483648, 1073741824, -1073741825, 1 << 29]) - r.int(0, 3) : r.int(-30000, 30000)));
+  const bias = kinds.map((k) => (k === 'bigBias' ? r.pick([2147483647, -2147483648, 1073741824, -1073741825, 1 << 29]) - r.int(0, 3) : k === 'saturated' ? r.pick([2 ** 31 - 2 ** 23, -(2 ** 31) + 2 ** 23]) : r.int(-30000, 30000)));
   const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -60), r.int(60, 127)];
   return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp }, [
     { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
@@ -181,6 +185,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1 pointwise edges', (r) => pointwiseEdges(r)],
   // Every group count mod 4 of tf_dot_px4_ldm's entry into its 4-group pass (c_in 4, 8: 1 and 2 groups; 45: 12 with a tail).
   ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [4, 8, 12, 16, 20, 28, 45, 64, 96])],
+  // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
+  ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
