@@ -436,19 +436,20 @@ typedef void conv_pw_block_fn(const conv_dsp *d, int8_t *dst);
 CONV_PW_BLOCK4(conv_pw_block4_g2, 0, 2, 0)
 CONV_PW_BLOCK4(conv_pw_block4_g2c, 1, 2, 0)
 
-/* A full 4-pixel block when every channel takes the doubled form or is a constant: the whole channel loop is one asm (GCC spilled
- * and reloaded about 40 values a channel around the 13-register dot product; here the per-channel pointers live in
- * st and each is loaded, bumped and stored once). Per channel: the first group from twice the bias, the other
- * groups - 1 by TF_PX4_LDM_GROUP entered at st[8] (set once: groups - 1 == 0 skips the pass), the row step for a
- * depth not a multiple of 4, tf_rqd_apply's three instructions and SSAT per output, clamped lane-wise when the
- * activation range is narrower than int8 (CLAMP), four byte stores. Same order and values as conv_pw_block. */
+/* A full 4-pixel block when every channel takes the doubled form or is a constant, depth over 8: the whole channel
+ * loop is one asm (GCC spilled and reloaded about 40 values a channel around the 13-register dot product; here the
+ * per-channel pointers live in st and each is loaded, bumped and stored once). Per channel: the first group from
+ * twice the bias, the other groups - 1 by TF_PX4_LDM_GROUP with one LDR PC into the 4-group pass (its entry set
+ * once a block from st->skip), the row step for a depth not a multiple of 4, tf_rqd_apply's three instructions and
+ * SSAT per output, clamped lane-wise when the activation range is narrower than int8 (CLAMP), four byte stores; a
+ * constant channel (sh < 0) stores hc. Same order and values as conv_pw_block. */
 typedef struct {
   const int32_t *bias, *mult; /* st[0], st[1]: the channel's bias and multiplier */
   const tf_rq *rq;            /* st[2] */
   int8_t *o, *oend;           /* st[3], st[4]: channel oc's output in pixel 0; past the last channel */
   int32_t s1;                 /* st[5]: out_depth, the pixel step of the output */
   const int16_t *col, *cend;  /* st[6], st[7]: the block's column buffer and its end */
-  int32_t sel;                /* st[8]: (groups - 1) % 4, or 4 for one group (no pass) */
+  int32_t skip;               /* st[8]: bytes of the pass's first groups skipped, 52 each: (groups - 1) % 4 are run */
   int32_t back;               /* st[9]: 4 groups - in_depth, the row step's shortfall */
   uint32_t lo4, hi4;          /* st[10], st[11] */
   uint32_t entry;             /* st[12]: the asm's entry into its pass (address | 1, the Thumb bit), set by it */
@@ -462,21 +463,9 @@ typedef struct {
   "ssat   %[" A "], #8, %[" A "]\n\t"
 
 #define CONV_PW_ASM(CLAMP)                                                                                          \
-  __asm__ volatile("ldr    %[we], [%[st], #32]\n\t"                                                                 \
-                   "adr    %[wv], 5f\n\t"                                                                           \
-                   "cmp    %[we], #4\n\t"                                                                           \
-                   "beq    9f\n\t"                                                                                  \
-                   "adr    %[wv], 1f\n\t"                                                                           \
-                   "cmp    %[we], #0\n\t"                                                                           \
-                   "beq    9f\n\t"                                                                                  \
-                   "adr    %[wv], 2f\n\t"                                                                           \
-                   "cmp    %[we], #1\n\t"                                                                           \
-                   "beq    9f\n\t"                                                                                  \
-                   "adr    %[wv], 3f\n\t"                                                                           \
-                   "cmp    %[we], #2\n\t"                                                                           \
-                   "beq    9f\n\t"                                                                                  \
-                   "adr    %[wv], 4f\n\t"                                                                           \
-                   "9:\n\t"                                                                                         \
+  __asm__ volatile("adr    %[wv], 1f\n\t"                                                                           \
+                   "ldr    %[we], [%[st], #32]\n\t"                                                                 \
+                   "add    %[wv], %[wv], %[we]\n\t"                                                                 \
                    "orr    %[wv], %[wv], #1\n\t"                                                                    \
                    "str    %[wv], [%[st], #48]\n\t"                                                                 \
                    "0:\n\t"                                                                                         \
@@ -508,10 +497,12 @@ typedef struct {
                    "4:\n\t" TF_PX4_LDM_GROUP                                                                        \
                    "3:\n\t" TF_PX4_LDM_GROUP                                                                        \
                    "2:\n\t" TF_PX4_LDM_GROUP                                                                        \
+                   ".if (4b - 1b) != 52 || (3b - 4b) != 52 || (2b - 3b) != 52\n\t"                                  \
+                   ".error \"conv_pw_block4_asm: st->skip assumes 52-byte groups\"\n\t"                            \
+                   ".endif\n\t"                                                                                     \
                    "ldr    %[we], [%[st], #28]\n\t"                                                                 \
                    "cmp    %[c], %[we]\n\t"                                                                         \
                    "bne    1b\n\t"                                                                                  \
-                   "5:\n\t"                                                                                         \
                    "ldr    %[we], [%[st], #36]\n\t"                                                                 \
                    "subs   %[w], %[w], %[we]\n\t"                                                                   \
                    "ldr    %[c], [%[st], #8]\n\t"                                                                   \
@@ -589,12 +580,12 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
       conv_pw_fill(d, x + (size_t)i * cin, 4);
       full(d, dst + (size_t)i * od);
     }
-  } else if (d->pwd) {
+  } else if (d->pwd && d->G > 2) {
     conv_pw_state st;
     st.s1 = od;
     st.col = d->col;
     st.cend = d->col + 16 * d->G;
-    st.sel = d->G == 1 ? 4 : (d->G - 1) & 3;
+    st.skip = 52 * ((4 - ((d->G - 1) & 3)) & 3);
     st.back = 4 * d->G - cin;
     st.depth = cin;
     st.lo4 = d->lo4;

@@ -59,6 +59,12 @@ function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly Pw
   ], { shape: [n, h, w, cout], scale: outScale, zp: r.int(-128, 127) });
 }
 
+/** Depths cycled through by 'CONV_2D 1x1 pointwise blocks', so that any five consecutive cases (either suite) enter
+ * conv_pw_block4_asm's 4-group pass at every place: groups - 1 = 4 (20), 5 (24), 2 (12), 11 (45, a tail), 15, 23;
+ * c_in 8 and 4 take the other paths. */
+const PW_BLOCK_DEPTHS = [20, 24, 12, 45, 64, 8, 4, 96];
+let pwBlockCase = 0;
+
 /** A wide general conv (row runs of 4+ bytes for the SMLAD loop), per-tensor or per-channel. */
 function wideConv(r: Rng): Graph {
   for (;;) {
@@ -183,8 +189,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1', (r) => pointwise(r, false)],
   ['CONV_2D 1x1 wide', (r) => pointwise(r, true)],
   ['CONV_2D 1x1 pointwise edges', (r) => pointwiseEdges(r)],
-  // Every group count mod 4 of tf_dot_px4_ldm's entry into its 4-group pass (c_in 4, 8: 1 and 2 groups; 45: 12 with a tail).
-  ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [4, 8, 12, 16, 20, 28, 45, 64, 96])],
+  ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [PW_BLOCK_DEPTHS[pwBlockCase++ % PW_BLOCK_DEPTHS.length]!], ['normal', 'normal', 'normal', 'zero'])],
   // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],
