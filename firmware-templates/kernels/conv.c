@@ -558,13 +558,37 @@ typedef struct {
   "lsrs   %[a3], %[a0], #24\n\t"
 
 /* One full block's channels, st set for it. */
-static __attribute__((noinline)) void conv_pw_block4_asm(conv_pw_state *st, const int8_t *w, const int clampf) {
+TF_INLINE void conv_pw_block4_asm(conv_pw_state *st, const int8_t *w, const int clampf) {
   register int32_t x0 __asm__("r8"), x1 __asm__("r9"), x2 __asm__("r10"), x3 __asm__("r11");
   int32_t a0, a1, a2, a3, wv, we;
   const int16_t *c;
   if (clampf) CONV_PW_ASM(CONV_PW_CLAMP4);
   else CONV_PW_ASM("");
   (void)w;
+}
+
+/* The full blocks of conv_pw_run's `count` pixels from x by conv_pw_block4_asm; returns the pixels done. Its own
+ * function, so that st's frame is not added to the generic path's (conv_pw_other) on the stack. */
+static __attribute__((noinline)) int conv_pw_run_asm(const conv_dsp *d, const int8_t *x, int count, int8_t *dst, int clampf) {
+  const tf_conv_params *p = d->p;
+  const int cin = p->in_depth, od = p->out_depth;
+  conv_pw_state st;
+  st.s1 = od;
+  st.col = d->col;
+  st.cend = d->col + 16 * d->G;
+  st.skip = 52 * ((4 - ((d->G - 1) & 3)) & 3);
+  st.back = 4 * d->G - cin;
+  st.depth = cin;
+  st.lo4 = d->lo4;
+  st.hi4 = d->hi4;
+  int i = 0;
+  for (; i + 4 <= count; i += 4) {
+    conv_pw_fill(d, x + (size_t)i * cin, 4);
+    st.bias = p->q.bias, st.mult = p->q.multiplier, st.rq = d->rq;
+    st.o = dst + (size_t)i * od, st.oend = st.o + od;
+    conv_pw_block4_asm(&st, p->filter, clampf);
+  }
+  return i;
 }
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
@@ -581,21 +605,7 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
       full(d, dst + (size_t)i * od);
     }
   } else if (d->pwd && d->G > 2) {
-    conv_pw_state st;
-    st.s1 = od;
-    st.col = d->col;
-    st.cend = d->col + 16 * d->G;
-    st.skip = 52 * ((4 - ((d->G - 1) & 3)) & 3);
-    st.back = 4 * d->G - cin;
-    st.depth = cin;
-    st.lo4 = d->lo4;
-    st.hi4 = d->hi4;
-    for (; i + 4 <= count; i += 4) {
-      conv_pw_fill(d, x + (size_t)i * cin, 4);
-      st.bias = p->q.bias, st.mult = p->q.multiplier, st.rq = d->rq;
-      st.o = dst + (size_t)i * od, st.oend = st.o + od;
-      conv_pw_block4_asm(&st, p->filter, clampf);
-    }
+    i = conv_pw_run_asm(d, x, count, dst, clampf);
   }
   /* The last 1-3 pixels, and every block when a channel goes the exact way (conv_pw_other). */
   for (; i < count; i += 4) {
