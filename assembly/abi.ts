@@ -122,7 +122,9 @@ export const CONV2D_LUT_ANCILLARY: i32 = 116;
 export const CONV2D_LUT_BIT_WIDTH: i32 = 120;
 export const CONV2D_LUT_STRIDE: i32 = 124;
 export const CONV2D_LUT_CHANNELS: i32 = 128;
-export const CONV2D_LUT__BYTES: i32 = 132;
+export const CONV2D_LUT_QPARAMS: i32 = 132;
+export const CONV2D_LUT_LUT_BLOCK: i32 = 136;
+export const CONV2D_LUT__BYTES: i32 = 140;
 
 export const DWCONV2D_LUT_INPUT: i32 = 0;
 export const DWCONV2D_LUT_OUTPUT: i32 = 4;

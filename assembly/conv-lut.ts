@@ -1,15 +1,18 @@
 // CONV_2D int8 over LUT-compressed weights (src/passes/fuse-decode.ts; format src/ir/lut.ts; the C twin
-// firmware-templates/kernels/conv_lut.c). The wasm backend calls these only with WasmLowerOptions.lutKernels
-// (by default it runs conv2d_s8 on a copy decoded at the first invoke): each weight is decoded where the dot
-// product reads it, pixel by pixel, so every variant's order holds and no workspace is read.
+// firmware-templates/kernels/conv_lut.c). The wasm backend calls these for a filter it does not decode whole
+// (codegen/wasm/abi/lut.ts): a pointwise conv given `lut_block` (default variant, with qparams) decodes blocks of
+// that many channels into its workspace and runs each over every pixel (lutMatmulQ); otherwise each weight is
+// decoded where the dot product reads it, pixel by pixel, so every variant's order holds and no workspace is read.
 import {
   CONV2D_LUT_INPUT, CONV2D_LUT_OUTPUT, CONV2D_LUT_FILTER, CONV2D_LUT_BIAS, CONV2D_LUT_MULTIPLIER, CONV2D_LUT_SHIFT, CONV2D_LUT_SCRATCH,
   CONV2D_LUT_BATCHES, CONV2D_LUT_IN_H, CONV2D_LUT_IN_W, CONV2D_LUT_IN_DEPTH, CONV2D_LUT_OUT_H, CONV2D_LUT_OUT_W, CONV2D_LUT_OUT_DEPTH,
   CONV2D_LUT_FILTER_H, CONV2D_LUT_FILTER_W, CONV2D_LUT_FILTER_DEPTH, CONV2D_LUT_STRIDE_H, CONV2D_LUT_STRIDE_W, CONV2D_LUT_DILATION_H,
   CONV2D_LUT_DILATION_W, CONV2D_LUT_PAD_TOP, CONV2D_LUT_PAD_LEFT, CONV2D_LUT_INPUT_OFFSET, CONV2D_LUT_OUTPUT_OFFSET, CONV2D_LUT_ACT_MIN,
-  CONV2D_LUT_ACT_MAX, CONV2D_LUT_ANCILLARY, CONV2D_LUT_BIT_WIDTH, CONV2D_LUT_STRIDE, CONV2D_LUT_CHANNELS,
+  CONV2D_LUT_ACT_MAX, CONV2D_LUT_ANCILLARY, CONV2D_LUT_BIT_WIDTH, CONV2D_LUT_STRIDE, CONV2D_LUT_CHANNELS, CONV2D_LUT_WORKSPACE,
+  CONV2D_LUT_QPARAMS, CONV2D_LUT_LUT_BLOCK,
 } from './abi';
-import { arg, ptr } from './base';
+import { arg, ptr, ref, useWorkspace } from './base';
+import { lutMatmulQ } from './fully-connected';
 import { copyBytes } from './conv';
 import { requantize } from './requant';
 
@@ -38,6 +41,13 @@ function convLut(args: usize, variant: i32): void {
   const inOff = arg(args, CONV2D_LUT_INPUT_OFFSET), outOff = arg(args, CONV2D_LUT_OUTPUT_OFFSET);
   const actMin = arg(args, CONV2D_LUT_ACT_MIN), actMax = arg(args, CONV2D_LUT_ACT_MAX);
   const bits = arg(args, CONV2D_LUT_BIT_WIDTH), stride = arg(args, CONV2D_LUT_CHANNELS) > 1 ? arg(args, CONV2D_LUT_STRIDE) : 0;
+  const block = arg(args, CONV2D_LUT_LUT_BLOCK);
+  if (variant == 0 && block != 0) {
+    // pointwise, one group, with qparams (the lowering sets lut_block only then): the pixels are the rows
+    useWorkspace(args, CONV2D_LUT_WORKSPACE);
+    lutMatmulQ(x, batches * oh * ow, id, packed, bits, tables, stride, od, block, ref(arg(args, CONV2D_LUT_QPARAMS)), y, outOff, actMin, actMax);
+    return;
+  }
   const taps = kh * kw * fd, perGroup = od / (id / fd);
   const s = variant != 0 ? ptr(args, CONV2D_LUT_SCRATCH) : 0;
   for (let b = 0; b < batches; b++) {

@@ -8,14 +8,61 @@ import {
 } from './abi';
 import { arg, ptr } from './base';
 
+/** n indices from element `start` of the packed stream (bits each, high-order bits first) through table t, to dst. */
+export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, dst: usize): void {
+  const bit = <usize>start * <usize>bits;
+  let p = packed + (bit >> 3);
+  let i = 0;
+  if (bits == 4 && (bit & 7) == 0) {
+    for (; i + 2 <= n; i += 2) {
+      const b = <u32>load<u8>(p++);
+      store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 4)));
+      store<u8>(dst + <usize>i + 1, load<u8>(t + <usize>(b & 15)));
+    }
+    if (i < n) store<u8>(dst + <usize>i, load<u8>(t + <usize>(<u32>load<u8>(p) >> 4)));
+    return;
+  }
+  if (bits == 2 && (bit & 7) == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const b = <u32>load<u8>(p++);
+      store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 6)));
+      store<u8>(dst + <usize>i + 1, load<u8>(t + <usize>((b >> 4) & 3)));
+      store<u8>(dst + <usize>i + 2, load<u8>(t + <usize>((b >> 2) & 3)));
+      store<u8>(dst + <usize>i + 3, load<u8>(t + <usize>(b & 3)));
+    }
+    for (let s: u32 = 6; i < n; i++, s -= 2) store<u8>(dst + <usize>i, load<u8>(t + <usize>((<u32>load<u8>(p) >> s) & 3)));
+    return;
+  }
+  const mask: u32 = (1 << bits) - 1;
+  let acc: u32 = 0;
+  let have = 0;
+  if (n > 0) {
+    acc = <u32>load<u8>(p++);
+    have = 8 - <i32>(bit & 7);
+  }
+  for (; i < n; i++) {
+    if (have < bits) {
+      acc = (acc << 8) | <u32>load<u8>(p++);
+      have += 8;
+    }
+    have -= bits;
+    store<u8>(dst + <usize>i, load<u8>(t + <usize>((acc >> <u32>have) & mask)));
+  }
+}
+
 export function decode_lut_s8(args: usize): void {
   let packed = ptr(args, DECODE_LUT_INPUT);
   const tables = ptr(args, DECODE_LUT_ANCILLARY) + 16;
   const y = ptr(args, DECODE_LUT_OUTPUT);
   const count = arg(args, DECODE_LUT_COUNT), bits = arg(args, DECODE_LUT_BIT_WIDTH), stride = arg(args, DECODE_LUT_STRIDE);
   const channels = arg(args, DECODE_LUT_CHANNELS), axisLast = arg(args, DECODE_LUT_CHANNEL_AXIS_LAST) != 0;
-  const mask: u32 = (1 << bits) - 1;
   const block = axisLast ? 1 : count / channels;
+  if (!axisLast) {
+    // each channel's contiguous run through its table (4- and 2-bit indices a byte at a time)
+    for (let c = 0; c < channels; c++) lutRow(packed, c * block, block, bits, tables + <usize>(c * stride), y + <usize>(c * block));
+    return;
+  }
+  const mask: u32 = (1 << bits) - 1;
   let acc: u32 = 0;
   let have = 0, channel = 0, left = block;
   let table = tables;

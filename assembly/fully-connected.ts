@@ -14,6 +14,7 @@ import {
 import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
 import { dot, matmul, matmulQ, matmulQW, copyBytes } from './conv';
 import { requantize, QGROUP } from './requant';
+import { lutRow } from './decode';
 
 // @ts-ignore: decorator
 @inline
@@ -72,48 +73,6 @@ export function fully_connected_s8_stream_row(args: usize): void {
 /** Units decoded per block into the workspace (FC_LUT_ROWS in src/ir/workspace.ts): one qparams group. */
 const LUT_ROWS = 4;
 
-/** n indices from element `start` of the packed stream (bits each, high-order bits first) through table t, to dst. */
-function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, dst: usize): void {
-  const bit = <usize>start * <usize>bits;
-  let p = packed + (bit >> 3);
-  let i = 0;
-  if (bits == 4 && (bit & 7) == 0) {
-    for (; i + 2 <= n; i += 2) {
-      const b = <u32>load<u8>(p++);
-      store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 4)));
-      store<u8>(dst + <usize>i + 1, load<u8>(t + <usize>(b & 15)));
-    }
-    if (i < n) store<u8>(dst + <usize>i, load<u8>(t + <usize>(<u32>load<u8>(p) >> 4)));
-    return;
-  }
-  if (bits == 2 && (bit & 7) == 0) {
-    for (; i + 4 <= n; i += 4) {
-      const b = <u32>load<u8>(p++);
-      store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 6)));
-      store<u8>(dst + <usize>i + 1, load<u8>(t + <usize>((b >> 4) & 3)));
-      store<u8>(dst + <usize>i + 2, load<u8>(t + <usize>((b >> 2) & 3)));
-      store<u8>(dst + <usize>i + 3, load<u8>(t + <usize>(b & 3)));
-    }
-    for (let s: u32 = 6; i < n; i++, s -= 2) store<u8>(dst + <usize>i, load<u8>(t + <usize>((<u32>load<u8>(p) >> s) & 3)));
-    return;
-  }
-  const mask: u32 = (1 << bits) - 1;
-  let acc: u32 = 0;
-  let have = 0;
-  if (n > 0) {
-    acc = <u32>load<u8>(p++);
-    have = 8 - <i32>(bit & 7);
-  }
-  for (; i < n; i++) {
-    if (have < bits) {
-      acc = (acc << 8) | <u32>load<u8>(p++);
-      have += 8;
-    }
-    have -= bits;
-    store<u8>(dst + <usize>i, load<u8>(t + <usize>((acc >> <u32>have) & mask)));
-  }
-}
-
 export function fully_connected_lut_s8(args: usize): void {
   const x = ptr(args, FULLY_CONNECTED_LUT_INPUT);
   const y = ptr(args, FULLY_CONNECTED_LUT_OUTPUT);
@@ -133,14 +92,14 @@ export function fully_connected_lut_s8(args: usize): void {
   const stride = arg(args, FULLY_CONNECTED_LUT_CHANNELS) > 1 ? arg(args, FULLY_CONNECTED_LUT_STRIDE) : 0;
   const q = arg(args, FULLY_CONNECTED_LUT_QPARAMS);
   useWorkspace(args, FULLY_CONNECTED_LUT_WORKSPACE);
+  if (q != 0) {
+    lutMatmulQ(x, batches, depth, packed, bits, tables, stride, units, LUT_ROWS, ref(q), y, outputOffset, actMin, actMax);
+    return;
+  }
   const rows = WORK_BASE;
   for (let u0 = 0; u0 < units; u0 += LUT_ROWS) {
     const n = min(units - u0, LUT_ROWS);
     for (let j = 0; j < n; j++) lutRow(packed, (u0 + j) * depth, depth, bits, tables + <usize>((u0 + j) * stride), rows + <usize>(j * depth));
-    if (q != 0) {
-      matmulQ(x, depth, batches, depth, rows, depth, n, ref(q) + <usize>(u0 >> 2) * QGROUP, y + <usize>u0, units, outputOffset, actMin, actMax);
-      continue;
-    }
     for (let b = 0; b < batches; b++) {
       const xr = x + <usize>(b * depth), yr = y + <usize>(b * units);
       for (let j = 0; j < n; j++) {
@@ -148,5 +107,22 @@ export function fully_connected_lut_s8(args: usize): void {
         store<i8>(yr + <usize>(u0 + j), <i8>requantize(acc, bias, mult, shift, u0 + j, outputOffset, actMin, actMax));
       }
     }
+  }
+}
+
+/**
+ * y[r * units + u] for r < rows, u < units over LUT-stored weights (units rows of `depth` indices): blocks of
+ * `block` units (a multiple of 4: one qparams group each) decoded into the workspace, each block a matrix
+ * product over every row (fully_connected_lut_s8; conv2d_lut_s8's pointwise blocks, the pixels as rows).
+ */
+export function lutMatmulQ(
+  x: usize, rows: i32, depth: i32, packed: usize, bits: i32, tables: usize, stride: i32, units: i32, block: i32, qt: usize,
+  y: usize, outputOffset: i32, actMin: i32, actMax: i32,
+): void {
+  const w = WORK_BASE;
+  for (let u0 = 0; u0 < units; u0 += block) {
+    const n = min(units - u0, block);
+    for (let j = 0; j < n; j++) lutRow(packed, (u0 + j) * depth, depth, bits, tables + <usize>((u0 + j) * stride), w + <usize>(j * depth));
+    matmulQ(x, depth, rows, depth, w, depth, n, qt + <usize>(u0 >> 2) * QGROUP, y + <usize>u0, units, outputOffset, actMin, actMax);
   }
 }

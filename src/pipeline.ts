@@ -29,6 +29,11 @@ export interface PlanModelOptions extends Partial<PlanOptions> {
   fuseDecode?: boolean;
   /** LUT weights decoded in the C kernels' dot loops, no block in workspace (conv_lut.c variant (b); default false: blocks). */
   lutOnTheFly?: boolean;
+  /**
+   * wasm: the module decodes each LUT constant once, at its first invoke, into memory outside the arena (default
+   * false: the kernels decode into their planned workspace at each invoke; measured in bench/lut-fused.ts).
+   */
+  lutAtLoad?: boolean;
   patch?: PatchChoice;
   /** Cap on extra MACs for `patch: 'auto'`, as a fraction of the model's MACs (default 0.25). */
   maxRecompute?: number;
@@ -91,9 +96,11 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
 }
 
 function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
-  // the wasm module decodes every LUT constant once (codegen/wasm/abi/prepare.ts); C kernels read theirs packed
+  // the wasm kernels read every LUT constant (codegen/wasm/abi/lut.ts); the C kernels those of LUT_CONSUMERS
   const lutReaders = options.backend === 'wasm' ? 'any' : 'weights';
-  const graph = applyPasses(original, { int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false });
+  const graph = applyPasses(original, {
+    int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false, lutAtLoad: options.lutAtLoad ?? false,
+  });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;

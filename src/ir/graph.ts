@@ -61,6 +61,8 @@ export interface LutStorage {
   channelAxisLast: boolean;
   /** The kernel decodes each weight in its dot loop instead of a block of channels into workspace (a measured option: bench/lut-fused.ts). */
   onTheFly?: boolean;
+  /** wasm: the module decodes it once, at its first invoke, into memory outside the arena (a measured option: bench/lut-fused.ts). */
+  atLoad?: boolean;
 }
 
 export interface Op<K extends OpKind = OpKind> {

@@ -3,7 +3,7 @@
 // tensor, looking each index up in its channel's value table. The ancillary tensor is a 16-byte DECODE
 // common-metadata header (decode type, DCM version, LUT version, bit width, table stride) then the tables.
 import { ModelFormatError, UnsupportedError } from '../errors.js';
-import type { AnyOp, Graph, Quantization } from './graph.js';
+import type { AnyOp, Graph, Quantization, Tensor } from './graph.js';
 import { elementCount } from './shapes.js';
 import { convLutWhole } from './workspace.js';
 
@@ -150,14 +150,26 @@ export function readsLutWeights(graph: Graph, op: AnyOp): boolean {
 }
 
 /**
+ * Whether a CONV_2D's LUT-stored filter is decoded whole into its workspace before conv.c's / conv.ts's plain
+ * kernels run on it (conv_lut.c, and the wasm lowering: codegen/wasm/abi/lut.ts): when it is at most the model's
+ * largest activation or C_CONV_LUT_BYTES (convLutWhole) and not decoded on the fly or once at load.
+ */
+export function convLutDecodesWhole(graph: Graph, filter: Tensor): boolean {
+  return filter.lut !== undefined && !filter.lut.onTheFly && !filter.lut.atLoad && convLutWhole(graph, elementCount(filter.shape));
+}
+
+/**
  * Whether the kernels of an op that reads LUT weights run in the default order only: FULLY_CONNECTED's decode
  * a block of units for every batch row; CONV_2D's a block of channels for every pixel unless it decodes the
- * whole filter (convLutWhole: then conv.c's kernels run) or each weight on the fly, pixel by pixel.
+ * whole filter (convLutDecodesWhole: then conv.c's kernels run) or each weight on the fly, pixel by pixel.
+ * The wasm backend's DEPTHWISE_CONV_2D decodes its whole filter, and weights decoded at load are plain
+ * constants to the kernels: any order.
  */
 export function lutDefaultOnly(graph: Graph, op: AnyOp): boolean {
   if (!readsLutWeights(graph, op)) return false;
   if (op.kind === 'DEPTHWISE_CONV_2D') return false; // dw_lut.c: the whole filter, or on the fly, in every variant
+  const w = op.inputs[1] !== undefined && op.inputs[1] >= 0 ? graph.tensors[op.inputs[1]]! : null;
+  if (w?.lut?.atLoad) return false;
   if (op.kind !== 'CONV_2D') return true;
-  const w = graph.tensors[op.inputs[1]!]!;
-  return !w.lut?.onTheFly && !convLutWhole(graph, elementCount(w.shape));
+  return !w!.lut?.onTheFly && !convLutDecodesWhole(graph, w!);
 }

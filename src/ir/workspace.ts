@@ -38,6 +38,8 @@ export interface KernelGeometry {
   lutOnTheFly?: boolean;
   /** conv_lut.c / dw_lut.c decode the whole filter (convLutWhole), else blocks of channels / on the fly. */
   lutWhole?: boolean;
+  /** wasm: LUT weights decoded once at the module's first invoke, outside the arena (LutStorage.atLoad): plain weights to the kernels. */
+  lutAtLoad?: boolean;
 }
 
 export type WorkspaceFormula = (g: KernelGeometry) => number;
@@ -174,7 +176,40 @@ function winogradBytes(outW: number, depth: number): number {
   return up(4 * (2 * tiles + 2) * depth, 16) + tiles * 32 * depth + WINOGRAD_TB * 512;
 }
 
+/**
+ * The wasm kernels over a filter decoded whole into their workspace at each invoke (codegen/wasm/abi/lut.ts: a
+ * decode_lut_s8 call first): the decoded filter (16-byte aligned), then the plain kernel's own workspace, which
+ * `plain` gives for plain int8 weights (never `packed` or Winograd ones: those would be copies of the filter).
+ */
+function wasmDecodedWhole(g: KernelGeometry, filterBytes: number, plain: WorkspaceFormula): number {
+  return up(filterBytes, 16) + plain({ ...g, lutBits: 0, packed: false, winograd: false });
+}
+
+/** Whether a wasm call reads LUT weights itself (not a copy the module decoded at load). */
+const wasmReadsLut = (g: KernelGeometry) => g.lutBits > 0 && !g.lutAtLoad;
+
+/** Whether a CONV_2D is pointwise: 1x1, stride 1, no pads, one group, the output the input's size (a matrix product over the pixels). */
+function pointwiseConv(g: KernelGeometry): boolean {
+  return g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
+    g.filterDepth === g.inDepth && g.outH === g.inH && g.outW === g.inW;
+}
+
+/**
+ * Channels of a wasm conv2d_lut_s8 block (assembly/conv-lut.ts): conv_lut.c's convLutChannels for a pointwise conv
+ * with qparams in the default order; 0 where it decodes each weight in its dot loop.
+ */
+export function wasmConvLutBlock(g: KernelGeometry): number {
+  if (g.lutOnTheFly || g.variant !== 'default' || !g.qparams || !pointwiseConv(g)) return 0;
+  return convLutChannels(g.outDepth, g.filterDepth);
+}
+
 function wasmConvBytes(g: KernelGeometry): number {
+  if (wasmReadsLut(g)) {
+    // the same choice as conv_lut.c: the whole filter when convLutWhole holds, else blocks of a pointwise conv's
+    // channels, else conv-lut.ts decodes each weight in its dot loop
+    if (!g.lutOnTheFly && g.lutWhole) return wasmDecodedWhole(g, g.outDepth * g.filterH * g.filterW * g.filterDepth, wasmConvBytes);
+    return up(wasmConvLutBlock(g) * g.filterDepth, 16);
+  }
   if (!g.qparams || g.filterDepth !== g.inDepth) return 0;
   if (g.winograd) {
     // assembly/winograd.ts (SIMD; stream-pixel and the scalar build take the other paths, sized without it)
@@ -204,6 +239,8 @@ function wasmConvBytes(g: KernelGeometry): number {
 }
 
 function wasmDepthwiseBytes(g: KernelGeometry): number {
+  // as dw_lut.c: the whole filter when convLutWhole holds, else dw-lut.ts decodes each weight where the window reads it
+  if (wasmReadsLut(g)) return !g.lutOnTheFly && g.lutWhole ? wasmDecodedWhole(g, g.filterH * g.filterW * g.outDepth, wasmDepthwiseBytes) : 0;
   if (!g.qparams) return 0;
   // assembly/depthwise.ts depthwiseQ: a ring of padded input rows (16-aligned), then one int32 tap offset per tap
   const depth = g.outDepth, outH = g.outH, strideH = g.strideH;
@@ -222,7 +259,7 @@ function wasmDepthwiseBytes(g: KernelGeometry): number {
 }
 
 function wasmFullyConnectedBytes(g: KernelGeometry): number {
-  if (g.lutBits > 0) return up(FC_LUT_ROWS * g.depth, 16);
+  if (wasmReadsLut(g)) return up(FC_LUT_ROWS * g.depth, 16);
   return g.qparams && g.variant === 'stream-row' ? g.depth : 0;
 }
 
@@ -257,7 +294,7 @@ export function opGeometry(graph: Graph, op: AnyOp, variant: KernelVariant): Ker
   const g: KernelGeometry = {
     variant, batches: x[0] ?? 1, inH: x[1] ?? 1, inW: x[2] ?? 1, inDepth: x[3] ?? 1, outH: y[1] ?? 1, outW: y[2] ?? 1, outDepth: y[3] ?? 1,
     filterH: 1, filterW: 1, filterDepth: 1, depthMultiplier: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, lutOnTheFly: filter?.lut?.onTheFly ?? false, lutWhole: filter?.lut !== undefined && convLutWhole(graph, filter.data!.length), qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
+    depth: 0, units: 0, lutBits: filter?.lut?.bitWidth ?? 0, lutOnTheFly: filter?.lut?.onTheFly ?? false, lutAtLoad: filter?.lut?.atLoad ?? false, lutWhole: filter?.lut !== undefined && convLutWhole(graph, filter.data!.length), qparams: filter !== null && filter.data !== undefined && filter.data !== null && filter.dtype === 'int8', packed: false, winograd: false,
   };
   if (op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D') {
     const { stride, dilation, pad } = op.attrs;

@@ -4,7 +4,8 @@
 // time, into its planned workspace, so the int8 weights never take arena bytes. `data` holds the decoded (snapped) values, so the
 // reference and the params see exactly the snapped int8 model. Other consumers keep the DECODE op and its
 // arena tensor. For the wasm backend ('any' readers) every DECODE that is not a model output folds: its
-// module decodes each LUT constant once, at the first invoke, outside the arena (codegen/wasm/abi/prepare.ts).
+// kernels decode the weights into their planned workspace at each invoke (codegen/wasm/abi/lut.ts), or with
+// `atLoad` its module decodes each LUT constant once, at the first invoke, outside the arena (prepare.ts).
 import type { AnyOp, Graph, Tensor } from '../ir/graph.js';
 import { decodeLut } from '../ir/lut.js';
 import { elementCount } from '../ir/shapes.js';
@@ -38,9 +39,10 @@ function fusableReaders(graph: Graph, op: AnyOp, consumers: Map<number, number[]
 
 /**
  * Folds the DECODEs `readers` allows. `onTheFly`: the kernels decode each weight in their dot loop (no block
- * of decoded channels in workspace: conv_lut.c's variant (b), kept for measuring it).
+ * of decoded channels in workspace: conv_lut.c's variant (b), kept for measuring it). `atLoad` (wasm, 'any'
+ * readers): the module decodes each folded constant once, at its first invoke, outside the arena.
  */
-export function fuseDecode(graph: Graph, readers: LutReaders = 'weights', onTheFly = false): Graph {
+export function fuseDecode(graph: Graph, readers: LutReaders = 'weights', onTheFly = false, atLoad = false): Graph {
   const consumers = consumersOf(graph);
   const dropped = new Set<number>();
   const tensors = graph.tensors.slice();
@@ -53,7 +55,7 @@ export function fuseDecode(graph: Graph, readers: LutReaders = 'weights', onTheF
     const outT = graph.tensors[op.outputs[0]!]!;
     const values = new Int8Array(elementCount(outT.shape));
     decodeLut(packed, ancillary, op.attrs, values);
-    const filter: Tensor = { ...outT, data: new Uint8Array(values.buffer), lut: { packed, ancillary, ...op.attrs, ...(onTheFly ? { onTheFly } : {}) } };
+    const filter: Tensor = { ...outT, data: new Uint8Array(values.buffer), lut: { packed, ancillary, ...op.attrs, ...(onTheFly ? { onTheFly } : {}), ...(atLoad && readers === 'any' ? { atLoad } : {}) } };
     tensors[outT.id] = filter;
     dropped.add(i);
     const fused = { ...graph, tensors };

@@ -20,12 +20,14 @@ export interface PassOptions {
   lutReaders?: LutReaders;
   /** LUT weights decoded in the kernels' dot loops instead of blocks in workspace (fuse-decode.ts; default false). */
   lutOnTheFly?: boolean;
+  /** wasm ('any' readers): LUT weights decoded once at the module's first invoke, outside the arena (fuse-decode.ts; default false). */
+  lutAtLoad?: boolean;
 }
 
 export function applyPasses(graph: Graph, options: PassOptions = {}): Graph {
   let g = graph;
   if (options.int8Io ?? false) g = int8Io(g);
   if (options.foldPad ?? true) g = foldPad(g);
-  if (options.fuseDecode ?? true) g = fuseDecode(g, options.lutReaders ?? 'weights', options.lutOnTheFly ?? false);
+  if (options.fuseDecode ?? true) g = fuseDecode(g, options.lutReaders ?? 'weights', options.lutOnTheFly ?? false, options.lutAtLoad ?? false);
   return g;
 }

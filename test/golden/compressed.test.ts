@@ -8,6 +8,7 @@ import { emitWasm, instantiateEmitted, runLoaded, validateWasm } from '../../cod
 import { prepareHostC } from '../../src/cli/engines/c.js';
 import { prepareQemu, QEMU_BOARDS } from '../../src/cli/engines/qemu.js';
 import { readTflite } from '../../src/import/tflite/index.js';
+import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { haveTools } from '../c/toolchain.js';
@@ -58,6 +59,38 @@ describe.skipIf(models.length === 0)('compiled wasm on LUT-compressed models vs 
         await validateWasm(emitted.wasm);
         const model = await instantiateEmitted(emitted);
         for (let k = 0; k < g.manifest.num_input_sets; k++) check(g, target, k, runLoaded(model, goldenInputs(g, k)));
+      });
+    }
+  }
+});
+
+/** The graph with every intermediate TFLM gives that an op other than DECODE computes as an extra output (kept live to the end). */
+function withIntermediates(graph: Graph, intermediates: Map<number, Uint8Array>): { graph: Graph; ids: number[] } {
+  const computed = new Set(graph.ops.filter((op) => op.kind !== 'DECODE').flatMap((op) => op.outputs));
+  const ids = [...intermediates.keys()].filter((id) => computed.has(id) && !graph.outputs.includes(id));
+  return { graph: { ...graph, outputs: [...graph.outputs, ...ids] }, ids };
+}
+
+describe.skipIf(models.length === 0)('compiled wasm, LUT weights read at each invoke and decoded at load, on LUT-compressed models vs TFLite Micro', () => {
+  for (const g of models.filter((m) => !m.name.endsWith('(snapped)'))) {
+    for (const lutAtLoad of [false, true]) {
+      it(`${g.name} (${lutAtLoad ? 'decoded at load' : 'read at each invoke'}): every input set, and input set 0's intermediates`, async () => {
+        const plain = load(g);
+        const intermediates = goldenIntermediates(g);
+        const { graph, ids } = withIntermediates(plain, intermediates);
+        expect(ids.length).toBeGreaterThan(10);
+        for (const target of ['simd', 'scalar'] as const) {
+          const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad }).plan), { library: library(target), simd: target === 'simd' });
+          // at each invoke: no decoded copy in the module, a decode call into the workspace before some kernel
+          expect(emitted.lowered.decodedLutBytes === 0, `${target} decoded copy ${emitted.lowered.decodedLutBytes} B`).toBe(!lutAtLoad);
+          expect(emitted.lowered.calls.some((c) => c.symbol === 'decode_lut_s8')).toBe(!lutAtLoad);
+          const model = await instantiateEmitted(emitted);
+          for (let k = 0; k < g.manifest.num_input_sets; k++) {
+            const got = runLoaded(model, goldenInputs(g, k));
+            check(g, `${target} at-load ${lutAtLoad}`, k, got.slice(0, plain.outputs.length));
+            if (k === 0) ids.forEach((id, i) => expect(Buffer.compare(got[plain.outputs.length + i]!, intermediates.get(id)!), `${target} intermediate tensor ${id}`).toBe(0));
+          }
+        }
       });
     }
   }

@@ -81,13 +81,13 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
   }
 
   for (const g of golden) {
-    it(`${g.name}: wasm decodes every LUT constant once at the first invoke and runs the plain kernels on it; the module ships the packed bytes`, async () => {
+    it(`${g.name}: wasm with lutAtLoad decodes every LUT constant once at the first invoke and runs the plain kernels on it; the module ships the packed bytes`, async () => {
       const graph = load(g.modelPath);
       const luts = graph.ops.filter((o) => o.kind === 'DECODE').length;
       const fused = fuseDecode(graph, 'any');
       expect(fused.ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
       const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.simd.wasm`));
-      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
+      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad: true }).plan), { library, simd: true });
       const { lowered } = emitted;
       expect(lowered.prepare.filter((p) => p.symbol === 'decode_lut_s8').length).toBe(luts);
       expect(lowered.calls.filter((c) => /decode|lut/.test(c.symbol))).toEqual([]);
@@ -105,6 +105,38 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       const plain = emitWasm(scheduleOf(planModel(snapped, { backend: 'wasm' }).plan), { library, simd: true });
       expect(emitted.dataSectionBytes).toBeLessThan(plain.dataSectionBytes);
       const model = await instantiateEmitted(emitted);
+      for (let k = 0; k < g.manifest.num_input_sets; k++) {
+        expect(same(runLoaded(model, goldenInputs(g, k)), runReference(snapped, goldenInputs(g, k)).outputs), `input set ${k}`).toBe(true);
+      }
+    });
+
+    it(`${g.name}: wasm by default reads every LUT constant at each invoke (filters decoded into the planned workspace): no decoded copy, less memory than decoding at load`, async () => {
+      const graph = load(g.modelPath);
+      const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.simd.wasm`));
+      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
+      const atLoad = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad: true }).plan), { library, simd: true });
+      const { lowered } = emitted;
+      expect(lowered.prepare.filter((p) => p.symbol === 'decode_lut_s8')).toEqual([]);
+      expect(lowered.decodedLutBytes).toBe(0);
+      expect(atLoad.lowered.decodedLutBytes).toBeGreaterThan(0);
+      // each decode call writes the next call's filter into that call's workspace, then the plain kernel runs on it
+      const words = (c: (typeof lowered.calls)[number], record: Parameters<typeof wasmRecordFields>[0]) => {
+        const view = new Int32Array(lowered.constants.buffer, lowered.constants.byteOffset + c.record);
+        return (name: string) => view[wasmRecordFields(record).find((f) => f.name === name)!.index]!;
+      };
+      const decodes = lowered.calls.flatMap((c, i) => (c.symbol === 'decode_lut_s8' ? [i] : []));
+      expect(decodes.length).toBeGreaterThan(0);
+      for (const i of decodes) {
+        const next = lowered.calls[i + 1]!;
+        const record = next.symbol.startsWith('conv2d') ? 'conv2d' : 'dwconv2d';
+        expect(next.symbol).toMatch(/^(conv2d|dwconv2d)_s8/);
+        expect(words(lowered.calls[i]!, 'decode_lut')('output')).toBe(words(next, record)('filter'));
+        expect(words(next, record)('workspace')).toBeGreaterThan(words(next, record)('filter'));
+      }
+      // the module's memory: the arena (with the workspace) and the packed constants, below the copy decoded at load
+      expect(emitted.layout.memoryBytes).toBeLessThan(atLoad.layout.memoryBytes);
+      const model = await instantiateEmitted(emitted);
+      const snapped = load(snappedPathOf(g.modelPath));
       for (let k = 0; k < g.manifest.num_input_sets; k++) {
         expect(same(runLoaded(model, goldenInputs(g, k)), runReference(snapped, goldenInputs(g, k)).outputs), `input set ${k}`).toBe(true);
       }

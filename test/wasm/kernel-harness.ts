@@ -89,8 +89,10 @@ function ref(t: Tensor, offset: number): ArenaRef {
 
 /** Lowers the graph's single op as placed and runs it on the library; returns the output bytes and the kernel symbol. */
 export function runKernel(
-  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean; lutKernels?: boolean } = {},
+  lib: Library, graph: Graph, placement: Placement, inputs: Map<number, Uint8Array>, variant: KernelVariant = 'default', options: { fastPaths?: boolean; garbage?: number; qparams?: boolean; wide?: boolean; lutAtLoad?: boolean } = {},
 ): { output: Uint8Array; symbol: string } {
+  // LUT weights decoded once at load (prepare.ts) instead of read by the kernels at each invoke (lut.ts)
+  if (options.lutAtLoad) graph = { ...graph, tensors: graph.tensors.map((t) => (t.lut ? { ...t, lut: { ...t.lut, atLoad: true } } : t)) };
   const op = graph.ops[0]!;
   const operands: Operand[] = op.inputs.map((id, slot) => {
     if (id < 0) return null;
@@ -108,8 +110,9 @@ export function runKernel(
   const schedule: Schedule = { graph, arenaBytes, state: [], inputs: [], outputs: [], calls: [call] };
   // with the tables, also the int16 filter copies the SIMD module makes at its first invoke
   const qparams = options.qparams ?? false;
-  const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd', lutKernels: options.lutKernels ?? false });
-  const { symbol, record } = lowered.calls[0]!;
+  const lowered = lowerWasmSchedule(schedule, { fastPaths: options.fastPaths ?? true, qparams, wideWeights: options.wide ?? (qparams && lib.target === 'simd'), lookupTables: qparams, winograd: qparams && lib.target === 'simd' });
+  // the op's kernel call last: a LUT filter decoded into its workspace first (lut.ts, 'decode_lut_s8+conv2d_s8')
+  const symbol = lowered.calls.map((c) => c.symbol).join('+');
   checkPlannedWorkspace(lowered);
   const arenaBase = align(lowered.constants.length);
   const need = arenaBase + arenaBytes;
@@ -123,7 +126,7 @@ export function runKernel(
   (lib.exports.CONST_BASE as WebAssembly.Global).value = 0;
   // what the module's first invoke does first: int16 filter copies, lookup tables, decoded LUT weights
   for (const step of lowered.prepare) (lib.exports[step.symbol] as (args: number) => void)(step.record);
-  (lib.exports[symbol] as (args: number) => void)(record);
+  for (const c of lowered.calls) (lib.exports[c.symbol] as (args: number) => void)(c.record);
   const outBytes = tensorBytes(graph, op.outputs[0]!);
   return { output: mem.slice(arenaBase + placement.output, arenaBase + placement.output + outBytes), symbol };
 }

@@ -328,10 +328,10 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
         const where = `${name} seed ${seed} shapes ${graph.tensors.map((t) => `[${t.shape}]`).join(' ')}`;
         const inputs = randomInputs(graph, r);
         const want = runDefault(graph, inputs);
-        // LUT weights: the kernels that read them packed, and the plain ones on the copy the first invoke decodes
-        for (const lutKernels of /LUT/.test(name) ? [true, false] : [false]) {
+        // LUT weights: read by the kernels at each invoke (packed, or decoded into the workspace first), and the plain kernels on the copy the first invoke decodes
+        for (const lutAtLoad of /LUT/.test(name) ? [false, true] : [false]) {
           for (const [fastPaths, qparams] of [[true, false], [false, false], [true, true], [false, true]]) {
-            const got = runKernel(lib, graph, disjointPlacement(graph), inputs, 'default', { fastPaths, qparams, lutKernels, garbage: r.int(0, 255) });
+            const got = runKernel(lib, graph, disjointPlacement(graph), inputs, 'default', { fastPaths, qparams, lutAtLoad, garbage: r.int(0, 255) });
             symbols.add(got.symbol);
             expect(Buffer.compare(got.output, want), `${where} ${got.symbol}${qparams ? ' qparams' : ''}`).toBe(0);
           }
@@ -344,9 +344,9 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
           for (const delta of deltas) {
             const fresh = randomInputs(graph, r);
             const placement = overlappedPlacement(graph, rule.input, delta, rule.scratchBytes);
-            // with the requantization tables (what the wasm backend lowers) and without (LUT weights: read packed)
+            // with the requantization tables (what the wasm backend lowers) and without (LUT weights: decoded at load with them)
             for (const qparams of [true, false]) {
-              const got = runKernel(lib, graph, placement, fresh, rule.variant, { qparams, lutKernels: !qparams && /LUT/.test(name), garbage: r.int(0, 255) });
+              const got = runKernel(lib, graph, placement, fresh, rule.variant, { qparams, lutAtLoad: qparams && /LUT/.test(name), garbage: r.int(0, 255) });
               symbols.add(got.symbol);
               overlapped++;
               expect(Buffer.compare(got.output, runDefault(graph, fresh)), `${where} ${rule.variant} delta ${delta} (${got.symbol}${qparams ? ' qparams' : ''})`).toBe(0);
@@ -355,7 +355,7 @@ describe.each(['simd', 'scalar'] as const)('wasm kernels (%s build) vs the refer
         }
       }
       expect(symbols.size).toBeGreaterThan(0);
-      // LUT weights: a kernel that reads them packed, and the plain kernels on the decoded copy
+      // LUT weights: a kernel that reads them packed or a decode into the workspace first, and the plain kernels on the copy decoded at load
       if (/LUT/.test(name)) expect([...symbols].some((s) => /_lut_s8/.test(s)) && [...symbols].some((s) => !/_lut_s8/.test(s)), [...symbols].join(' ')).toBe(true);
       // the 16x8 convolutions, the int16 pools, TRANSPOSE_CONV and LUT weights have the 'default' variant only
       if (/CONV|POOL|FULLY|ADD|RELU|PAD$/.test(name) && !/16x8|POOL_2D int16|TRANSPOSE_CONV|LUT/.test(name)) expect(overlapped, `${name}: some overlapped placements ran`).toBeGreaterThan(0);

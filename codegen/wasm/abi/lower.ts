@@ -1,7 +1,8 @@
 // The wasm backend's extension of the shared lowering (src/schedule/abi/lower.ts): record fields and
 // constant data only the AssemblyScript kernels read — requantization tables (`qparams.ts`),
 // channel-interleaved weights (`packed.ts`) — and the preparation steps the module runs at its first
-// invoke (`prepare.ts`: int16 filter copies, Winograd weights, ADD/SUB lookup tables).
+// invoke (`prepare.ts`: int16 filter copies, Winograd weights, ADD/SUB lookup tables), and the decode calls of
+// LUT filters read at each invoke (`lut.ts`).
 import type { OpKind } from '../../../src/ir/ops.js';
 import type { Graph, Tensor } from '../../../src/ir/graph.js';
 import { elementCount } from '../../../src/ir/shapes.js';
@@ -10,11 +11,12 @@ import { lowerSchedule, type KernelLowering, type LoweredSchedule, type Lowering
 import type { RecordValues } from '../../../src/schedule/abi/records.js';
 import type { Operand, Schedule } from '../../../src/schedule/types.js';
 import { packedRef } from './packed.js';
-import { packedWindowFits, winogradFits } from '../../../src/ir/workspace.js';
+import { opGeometry, packedWindowFits, wasmConvLutBlock, winogradFits } from '../../../src/ir/workspace.js';
 import { LUT_MIN_ELEMENTS, PrepareSteps, type PrepareStep } from './prepare.js';
 import { channelWeights, qparamsRef, type ChannelWeights } from './qparams.js';
 import { WASM_FIELDS } from './records.js';
-import { constRef } from '../../../src/schedule/abi/records.js';
+import { CONST_ALIGN, constRef } from '../../../src/schedule/abi/records.js';
+import { needsLoadCopy, WorkspaceDecodes } from './lut.js';
 import { SIGMOID_TABLE_UINT16 } from '../../../src/ir/sigmoid-table.js';
 
 export interface WasmLowerOptions {
@@ -39,11 +41,6 @@ export interface WasmLowerOptions {
   lookupTables?: boolean;
   /** Give eligible 3x3 stride-1 CONV_2D calls Winograd weights (`winograd`, prepare.ts): wasm SIMD only. */
   winograd?: boolean;
-  /**
-   * Call the kernels that read LUT-stored weights packed (fully_connected_lut_s8; default false). Off: the
-   * plain (fast) kernels read a decoded copy of each LUT constant, made at the first invoke (prepare.ts).
-   */
-  lutKernels?: boolean;
 }
 
 export interface WasmLoweredSchedule extends LoweredSchedule {
@@ -53,11 +50,15 @@ export interface WasmLoweredSchedule extends LoweredSchedule {
    * weights (`winograd`) and ADD / SUB lookup tables (`lut`, with the op's own record).
    */
   prepare: PrepareStep[];
+  /** Bytes of the constant data reserved for LUT weights the module decodes at its first invoke (prepare.ts; lut.ts says when). */
+  decodedLutBytes: number;
 }
 
 interface State {
   options: WasmLowerOptions;
   steps: PrepareSteps;
+  /** Decode calls of the filters decoded whole into their call's workspace (lut.ts). */
+  decodes: WorkspaceDecodes;
 }
 
 /** The wasm fields of one op kind's record: may add constant data (after the shared arrays) and preparation steps. */
@@ -81,15 +82,18 @@ function tableOf(
 const num = (fields: RecordValues, name: string) => fields[name] as number;
 
 const conv: Extender<'CONV_2D'> = (s, ctx, c, { record, fields }): Record<string, number> => {
-  // the 16x8 kernel (conv2d_s16) and the LUT kernels (conv2d_lut: lutKernels) read none of the int8 tables
+  if (record === 'conv2d_lut') return convLutBlock(s, ctx, c, fields);
+  // the 16x8 kernel (conv2d_s16) reads none of the int8 tables
   if (record !== 'conv2d' || operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const filter = constantTensor(ctx.graph, c.call.inputs[1]);
+  // a LUT filter read at each invoke: decoded into the start of the workspace, the kernel runs on it (lut.ts)
+  const decoded = s.decodes.first(ctx, c.call, fields, c.where);
   const outDepth = num(fields, 'out_depth'), kh = num(fields, 'filter_h'), kw = num(fields, 'filter_w'), fd = num(fields, 'filter_depth');
   const taps = filter ? elementCount(filter.tensor.shape) / outDepth : 0;
   const qparams = tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch * taps, taps, 1));
-  if (qparams === 0 || fd !== num(fields, 'in_depth')) return { qparams };
-  // LUT-stored weights (read from their decoded copy): no interleaved int16 constants, which would ship them
-  // decoded, nor an int16 copy; Winograd weights are made at the first invoke, after the decoded copy
+  if (qparams === 0 || fd !== num(fields, 'in_depth')) return { ...decoded, qparams };
+  // LUT-stored weights: no interleaved int16 constants, which would ship them decoded, nor an int16 copy;
+  // Winograd weights only from a copy decoded at load (made at the first invoke, after that copy)
   const lut = filter?.tensor.lut !== undefined;
   const { stride, dilation } = c.op.attrs;
   // the same conditions the planner sized the wasm workspace with (src/ir/workspace.ts)
@@ -98,16 +102,33 @@ const conv: Extender<'CONV_2D'> = (s, ctx, c, { record, fields }): Record<string
   // the filter's own offset in the constant data (a constant filter's reference is ~offset)
   const from = ~num(fields, 'filter');
   const wide = packed === 0 && !lut && s.options.wideWeights ? s.steps.wide(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, from, outDepth, kh * kw * fd) : 0;
-  const winograd = s.options.winograd && winogradFits(geometry)
+  const winograd = s.options.winograd && !('filter' in decoded) && winogradFits(geometry)
     ? s.steps.winograd(ctx.consts, filter?.id ?? -1, filter?.tensor ?? null, from, outDepth, fd) : 0;
-  return { qparams, packed, wide, winograd };
+  return { ...decoded, qparams, packed, wide, winograd };
 };
 
+/**
+ * conv2d_lut_s8 (a filter not decoded whole): blocks of a pointwise conv's channels (wasmConvLutBlock, with the
+ * requantization table) when the plan gave the workspace for one, else each weight decoded in the dot loop.
+ */
+function convLutBlock(s: State, ctx: LowerContext, c: OpCall<'CONV_2D'>, fields: RecordValues): Record<string, number> {
+  const outDepth = num(fields, 'out_depth'), depth = num(fields, 'in_depth');
+  const geometry = {
+    ...opGeometry(ctx.graph, c.op, c.call.variant), batches: num(fields, 'batches'), inH: num(fields, 'in_h'), inW: num(fields, 'in_w'),
+    outH: num(fields, 'out_h'), outW: num(fields, 'out_w'), qparams: s.options.qparams === true,
+  };
+  const block = wasmConvLutBlock(geometry);
+  if (block === 0 || num(fields, 'workspace_bytes') < Math.ceil((block * depth) / 16) * 16) return { qparams: 0, lut_block: 0 };
+  return { qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch * depth, depth, 1)), lut_block: block };
+}
+
 const depthwise: Extender<'DEPTHWISE_CONV_2D'> = (s, ctx, c, { record, fields }): Record<string, number> => {
-  // the 16x8 kernel (dwconv2d_s16) and the LUT kernels (dwconv2d_lut: lutKernels) read none of the int8 tables
+  // the 16x8 kernel (dwconv2d_s16) and the LUT kernels (dwconv2d_lut: decoded in the window loop) read none of the int8 tables
   if (record !== 'dwconv2d' || operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16') return {};
   const outDepth = num(fields, 'out_depth');
-  return { qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch, v.length / outDepth, outDepth)) };
+  // a LUT filter read at each invoke: decoded into the start of the workspace, the kernel runs on it (lut.ts)
+  const decoded = s.decodes.first(ctx, c.call, fields, c.where);
+  return { ...decoded, qparams: tableOf(s, ctx, c, outDepth, (v, ch) => channelWeights(v, ch, v.length / outDepth, outDepth)) };
 };
 
 const fullyConnected: Extender<'FULLY_CONNECTED'> = (s, ctx, c, { fields }): Record<string, number> => {
@@ -163,16 +184,20 @@ const EXTENDERS: { readonly [K in OpKind]?: Extender<K> } = {
 
 /** Lowers a Schedule for the wasm kernels: the shared lowering with the wasm fields, tables and preparation steps. */
 export function lowerWasmSchedule(schedule: Schedule, options: WasmLowerOptions = {}): WasmLoweredSchedule {
-  const s: State = { options, steps: new PrepareSteps() };
+  const s: State = { options, steps: new PrepareSteps(), decodes: new WorkspaceDecodes() };
   let prepare: PrepareStep[] = [];
   const extension: LoweringExtension = {
     fields: WASM_FIELDS,
-    lutCopy: (ctx, id, tensor) => s.steps.decoded(ctx.consts, id, tensor),
+    // a LUT constant every reader of which decodes it itself gets no copy: the reference is the packed indices,
+    // which the plain readers' extension replaces with their workspace (lut.ts)
+    lutCopy: (ctx, id, tensor) => (needsLoadCopy(ctx.graph, id, tensor) ? s.steps.decoded(ctx.consts, id, tensor) : ctx.consts.add(tensor.lut!.packed, CONST_ALIGN)),
     extend: (ctx, c, lowered) => (EXTENDERS[c.op.kind] as Extender<OpKind> | undefined)?.(s, ctx, c, lowered) ?? {},
     addRecords: (ctx) => {
       prepare = s.steps.addRecords(ctx.consts);
+      s.decodes.addRecords(ctx.consts);
     },
   };
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, lutKernels: options.lutKernels ?? false, extension });
-  return { ...lowered, prepare };
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, lutKernels: true, lutWholeInWorkspace: true, extension });
+  const calls = s.decodes.splice(lowered.calls);
+  return { ...lowered, calls, symbols: [...new Set(calls.map((c) => c.symbol))].sort(), prepare, decodedLutBytes: s.steps.decodedBytes };
 }

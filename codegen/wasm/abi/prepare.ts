@@ -15,7 +15,7 @@
 // (x1, x2). The constant data only reserves it; a preparation step (add_lut_s8 / sub_lut_s8 with a copy of
 // the op's record) computes every entry with the kernel's own element arithmetic.
 //
-// ## Decoded LUT weights (any op reading a LUT-stored constant, unless WasmLowerOptions.lutKernels)
+// ## Decoded LUT weights (LutStorage.atLoad, or a reader that takes plain int8 values: lut.ts)
 // A constant stored LUT-compressed (Tensor.lut, src/passes/fuse-decode.ts) that a plain kernel reads gets
 // a decoded int8 copy: the module ships the packed indices and tables only; the copy is reserved here and
 // filled at the first invoke by the model kernel decode_lut_s8 (a DECODE record over the two constants), in
@@ -38,6 +38,7 @@ import { KERNELS, type KernelSpec } from '../../../src/schedule/abi/kernels.js';
 import { elementCount } from '../../../src/ir/shapes.js';
 import { CONST_ALIGN, constRef, RecordWriter, WEIGHTS_ALIGN, type RecordValues } from '../../../src/schedule/abi/records.js';
 import { wasmRecordFields, type WasmRecordName } from './records.js';
+import { decodeFields } from './lut.js';
 
 /** The preparation kernels (assembly/), the record each takes and the op kinds whose data they fill. */
 export const PREPARE_KERNELS: Record<string, KernelSpec<WasmRecordName>> = {
@@ -64,6 +65,8 @@ export class PrepareSteps {
   private winogradOffsets = new Map<number, number>();
   private lutOffsets = new Map<string, number>();
   private decodedOffsets = new Map<number, number>();
+  /** Bytes reserved for LUT constants decoded at the first invoke. */
+  decodedBytes = 0;
 
   private push(symbol: string, values: RecordValues): void {
     // a wasm-only preparation kernel, or a model kernel (decode_lut_s8) with its own record
@@ -121,11 +124,9 @@ export class PrepareSteps {
       const lut = tensor.lut!;
       const count = elementCount(tensor.shape);
       at = consts.reserve(count, WEIGHTS_ALIGN);
+      this.decodedBytes += count;
       this.decodedOffsets.set(id, at);
-      this.push('decode_lut_s8', {
-        input: constRef(consts.add(lut.packed, CONST_ALIGN)), ancillary: constRef(consts.add(lut.ancillary, CONST_ALIGN)), output: constRef(at), count,
-        bit_width: lut.bitWidth, stride: lut.valueStride, channels: lut.channels, channel_axis_last: lut.channelAxisLast ? 1 : 0,
-      });
+      this.push('decode_lut_s8', decodeFields(consts, lut, count, constRef(at)));
     }
     return at;
   }

@@ -9,6 +9,8 @@ export const WASM_FIELDS: { readonly [R in RecordName]?: readonly string[] } = {
   dwconv2d: ['qparams'],
   fully_connected: ['qparams', 'wide'],
   fully_connected_lut: ['qparams'],
+  /** lut_block: channels per block of a pointwise conv2d_lut_s8 (src/ir/workspace.ts convLutChannels); 0: decoded in the dot loop. */
+  conv2d_lut: ['qparams', 'lut_block'],
   add: ['lut'],
   sigmoid: ['table'],
   lstm: ['table'],

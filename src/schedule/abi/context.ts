@@ -17,6 +17,8 @@ export interface LowerContext {
   fastPaths: boolean;
   /** Kernels read LUT-stored constants (Tensor.lut) packed; false: the plain kernels, on lutCopy's decoded copy. */
   lutKernels: boolean;
+  /** The backend decodes a CONV_2D's whole LUT filter (convLutDecodesWhole) into the call's workspace before the plain kernel (wasm). */
+  lutWholeInWorkspace: boolean;
   /** A backend that decodes LUT constants itself (wasm: at the first invoke): the constant offset of a decoded copy. */
   lutCopy?: (id: number, tensor: Tensor) => number;
 }
@@ -25,6 +27,7 @@ export interface LowerContext {
 export interface SymbolChoice {
   fastPaths: boolean;
   lutKernels: boolean;
+  lutWholeInWorkspace: boolean;
 }
 
 /** A kernel call of op kind K, with the op's derived quantization params (the int8 path). */

@@ -20,9 +20,17 @@ export interface LowerOptions {
    * the plain kernels, on the decoded copy the extension's `lutCopy` gives (wasm: made at the first invoke).
    */
   lutKernels?: boolean;
+  /**
+   * A CONV_2D whose whole LUT filter is decoded (convLutDecodesWhole) takes the plain kernel: the backend's
+   * extension decodes it into the call's workspace first (wasm; default false: conv2d_lut_s8 decides in C).
+   */
+  lutWholeInWorkspace?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
 }
+
+/** The options a kernel symbol is chosen by. */
+export type SymbolOptions = Pick<LowerOptions, 'fastPaths' | 'lutKernels' | 'lutWholeInWorkspace'>;
 
 /** A kernel call's shared lowering: its symbol, record layout and field values. */
 export interface KernelLowering extends RecordLowering {
@@ -108,15 +116,17 @@ function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExt
 }
 
 function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
-  const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true };
+  const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true,
+    lutWholeInWorkspace: options.lutWholeInWorkspace ?? false,
+  };
   const copy = options.extension?.lutCopy;
   if (copy) ctx.lutCopy = (id, tensor) => copy(ctx, id, tensor);
   return ctx;
 }
 
 /** The symbol choices of LowerOptions, with their defaults. */
-function symbolChoice(options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'>): SymbolChoice {
-  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true };
+function symbolChoice(options: SymbolOptions): SymbolChoice {
+  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true, lutWholeInWorkspace: options.lutWholeInWorkspace ?? false };
 }
 
 /** A kernel call the shared lowering refuses: the op it computes and the refusal lowerSchedule throws for it. */
@@ -169,12 +179,12 @@ export function lowerSchedule(schedule: Schedule, options: LowerOptions = {}): L
 }
 
 /** The kernel symbol a Schedule call runs, chosen from the call alone (no records, no constant data); UnsupportedError where the ABI has none. */
-export function callSymbol(graph: Graph, call: ScheduleCall, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): string {
+export function callSymbol(graph: Graph, call: ScheduleCall, options: SymbolOptions = {}): string {
   return call.type === 'copy-window' ? 'copy_window' : kernelSymbol(graph, opCall(graph, call), symbolChoice(options));
 }
 
 /** Each call's kernel symbol, or null where the ABI has no kernel for it: what the profiler prices. */
-export function callSymbols(schedule: Schedule, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): Array<string | null> {
+export function callSymbols(schedule: Schedule, options: SymbolOptions = {}): Array<string | null> {
   return schedule.calls.map((call) => {
     try {
       return callSymbol(schedule.graph, call, options);
@@ -186,6 +196,6 @@ export function callSymbols(schedule: Schedule, options: Pick<LowerOptions, 'fas
 }
 
 /** The kernel symbols a Schedule needs (what a backend links or emits), sorted. */
-export function kernelSymbols(schedule: Schedule, options: Pick<LowerOptions, 'fastPaths' | 'lutKernels'> = {}): string[] {
+export function kernelSymbols(schedule: Schedule, options: SymbolOptions = {}): string[] {
   return [...new Set(schedule.calls.map((c) => callSymbol(schedule.graph, c, options)))].sort();
 }

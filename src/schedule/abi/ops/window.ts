@@ -4,11 +4,23 @@ import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
 import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
-import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering } from '../context.js';
+import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
+import { convLutDecodesWhole } from '../../../ir/lut.js';
 
-/** The constant filter's LUT storage (src/passes/fuse-decode.ts), or null. */
+/** The constant filter's LUT storage (src/passes/fuse-decode.ts) when the kernel reads it packed, or null (a copy decoded at load is plain). */
 function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
-  return (o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined) ?? null;
+  const lut = o && 'constant' in o ? graph.tensors[o.constant]!.lut : undefined;
+  return lut && !lut.atLoad ? lut : null;
+}
+
+/**
+ * A CONV_2D's / DEPTHWISE_CONV_2D's LUT filter read packed by its LUT kernel, or null: also when the backend decodes
+ * a whole filter into the call's workspace itself before the plain kernel runs (SymbolChoice.lutWholeInWorkspace: wasm).
+ */
+function convLutFilter(graph: Graph, o: Operand | undefined, choice: SymbolChoice): LutStorage | null {
+  const lut = choice.lutKernels ? lutFilter(graph, o) : null;
+  if (!lut || !choice.lutWholeInWorkspace) return lut;
+  return convLutDecodesWhole(graph, graph.tensors[(o as { constant: number }).constant]!) ? null : lut;
 }
 
 /** A LUT-stored filter operand: the packed indices, never the decoded values. */
@@ -44,18 +56,18 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
 }
 
 export const CONV_2D: OpLowering<'CONV_2D'> = {
-  symbol({ call, op, where }, graph, { fastPaths, lutKernels }) {
+  symbol({ call, op, where }, graph, choice) {
     const x = operandType(graph, call.inputs[0], `${where} input`);
     if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
-    if (lutKernels && lutFilter(graph, call.inputs[1])) return `conv2d_lut_s8${variantSuffix(call)}`;
+    if (convLutFilter(graph, call.inputs[1], choice)) return `conv2d_lut_s8${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw, fd] = w.shape as [number, number, number, number];
     const { stride, pad } = op.attrs;
     const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
-    return fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
+    return choice.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
-    const lut = ctx.lutKernels ? lutFilter(ctx.graph, c.call.inputs[1]) : null;
+    const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
     const fields = { ...convFields(ctx, c, lut), filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]! };
     if (!lut) return { record: 'conv2d', fields };
     return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
@@ -63,17 +75,17 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
 };
 
 export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
-  symbol({ call, op, where }, graph, { fastPaths, lutKernels }) {
+  symbol({ call, op, where }, graph, choice) {
     if (operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16') return `dwconv2d_s16${variantSuffix(call)}`;
-    if (lutKernels && lutFilter(graph, call.inputs[1])) return `dwconv2d_lut_s8${variantSuffix(call)}`;
+    if (convLutFilter(graph, call.inputs[1], choice)) return `dwconv2d_lut_s8${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw] = w.shape as [number, number, number, number];
     const { dilation, depthMultiplier } = op.attrs;
     const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && depthMultiplier === 1;
-    return fastPaths && call.variant === 'default' && is3x3 ? 'dwconv2d_s8_3x3' : `dwconv2d_s8${variantSuffix(call)}`;
+    return choice.fastPaths && call.variant === 'default' && is3x3 ? 'dwconv2d_s8_3x3' : `dwconv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
-    const lut = ctx.lutKernels ? lutFilter(ctx.graph, c.call.inputs[1]) : null;
+    const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
     const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier };
     if (!lut) return { record: 'dwconv2d', fields };
     return { record: 'dwconv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
@@ -88,12 +100,14 @@ function uniform(values: ArrayLike<number>): boolean {
 
 export const FULLY_CONNECTED: OpLowering<'FULLY_CONNECTED'> = {
   symbol: ({ call, where }, graph, { lutKernels }) => {
-    if (lutKernels && lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
-    return `fully_connected_${operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16' ? 's16' : 's8'}${variantSuffix(call)}`;
+    // the 16x8 kernel reads plain int8 weights (a LUT constant's decoded copy)
+    const int16 = operandType(graph, call.inputs[0], `${where} input`).dtype === 'int16';
+    if (!int16 && lutKernels && lutFilter(graph, call.inputs[1])) return 'fully_connected_lut_s8';
+    return `fully_connected_${int16 ? 's16' : 's8'}${variantSuffix(call)}`;
   },
   record(ctx, { call, op, where }) {
     const x = operand(ctx, call.inputs[0], `${where} input`);
-    const lut = ctx.lutKernels ? lutFilter(ctx.graph, call.inputs[1]) : null;
+    const lut = x.dtype !== 'int16' && ctx.lutKernels ? lutFilter(ctx.graph, call.inputs[1]) : null;
     // LUT weights: the packed indices and the tables, never the decoded values
     const w = lut ? lutOperand(ctx, lut, call.inputs[1], where) : operand(ctx, call.inputs[1], `${where} weights`);
     const out = call.outputs[0]!;
