@@ -14,6 +14,15 @@ export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, d
   let p = packed + (bit >> 3);
   let i = 0;
   if (bits == 4 && (bit & 7) == 0) {
+    if (ASC_FEATURE_SIMD) {
+      // 16 indices from 8 bytes, looked up at once (i8x16.swizzle: the table's 16 bytes; indices < stride <= 16)
+      const tv = v128.load(t), low = i8x16.splat(15);
+      for (; i + 16 <= n; i += 16, p += 8) {
+        const v = v128.load64_zero(p);
+        const idx = i8x16.shuffle(i8x16.shr_u(v, 4), v128.and(v, low), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        v128.store(dst + <usize>i, i8x16.swizzle(tv, idx));
+      }
+    }
     for (; i + 2 <= n; i += 2) {
       const b = <u32>load<u8>(p++);
       store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 4)));
@@ -23,6 +32,17 @@ export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, d
     return;
   }
   if (bits == 2 && (bit & 7) == 0) {
+    if (ASC_FEATURE_SIMD) {
+      // 16 indices from 4 bytes: the four 2-bit fields of each byte, interleaved back into order, looked up at once
+      const tv = v128.load(t), three = i8x16.splat(3);
+      for (; i + 16 <= n; i += 16, p += 4) {
+        const v = v128.load32_zero(p);
+        const f01 = i8x16.shuffle(i8x16.shr_u(v, 6), v128.and(i8x16.shr_u(v, 4), three), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0);
+        const f23 = i8x16.shuffle(v128.and(i8x16.shr_u(v, 2), three), v128.and(v, three), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0);
+        const idx = i8x16.shuffle(f01, f23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+        v128.store(dst + <usize>i, i8x16.swizzle(tv, idx));
+      }
+    }
     for (; i + 4 <= n; i += 4) {
       const b = <u32>load<u8>(p++);
       store<u8>(dst + <usize>i, load<u8>(t + <usize>(b >> 6)));

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { emitWasm, instantiateEmitted, runLoaded } from '../codegen/wasm/index.js';
+import { emitWasm, instantiateEmitted, runLoaded, type EmittedWasm } from '../codegen/wasm/index.js';
 import { mixSeed, syntheticInputBytes } from '../src/builder/random.js';
 import { engineAccuracy } from '../src/cli/accuracy.js';
 import { loadFashionMnist } from '../src/cli/data/named.js';
@@ -97,14 +97,20 @@ function onM4(graph: Graph, input: Uint8Array[]): Pick<Row, 'flashBytes' | 'aren
 
 /** Median ms of one invoke of the wasm module (SIMD kernels), 30 runs after 10 of warm-up. */
 export async function wasmMs(graph: Graph, input: Uint8Array[], options: PlanModelOptions = {}): Promise<number> {
-  const model = await instantiateEmitted(emitWasm(scheduleOf(planModel(graph, { ...options, backend: 'wasm' }).plan), { library: await loadKernelLibrary(true), simd: true }));
+  return (await wasmTimed(graph, input, options)).ms;
+}
+
+/** The SIMD module planned with `options` (backend 'wasm') and its median invoke time over 30 runs, after 10 warm-ups. */
+export async function wasmTimed(graph: Graph, input: Uint8Array[], options: PlanModelOptions = {}): Promise<{ ms: number; emitted: EmittedWasm }> {
+  const emitted = emitWasm(scheduleOf(planModel(graph, { ...options, backend: 'wasm' }).plan), { library: await loadKernelLibrary(true), simd: true });
+  const model = await instantiateEmitted(emitted);
   for (let i = 0; i < 10; i++) runLoaded(model, input);
   const times = Array.from({ length: 30 }, () => {
     const t0 = performance.now();
     runLoaded(model, input);
     return performance.now() - t0;
   }).sort((a, b) => a - b);
-  return times[15]!;
+  return { ms: times[15]!, emitted };
 }
 
 function cpu<T>(run: () => T): { value: T; cpuSeconds: number } {

@@ -1,7 +1,9 @@
 // LUT-compressed weights read by the FULLY_CONNECTED and CONV_2D kernels themselves (src/passes/fuse-decode.ts),
 // blocks of channels decoded into workspace (the default) or each weight decoded in the dot loop (lutOnTheFly),
-// against DECODE into the arena and the snapped int8 model: per model, peak SRAM (arena + .data + .bss + stack),
-// flash, qemu-m4 instructions per inference (golden input set 0) and wasm ms (SIMD, median of 30 invokes).
+// against DECODE into the arena and the snapped int8 model, and for wasm against decoding each LUT constant once
+// at the module's first invoke (lutAtLoad): per model, peak SRAM (arena + .data + .bss + stack), flash, qemu-m4
+// instructions per inference (golden input set 0); wasm ms (SIMD, median of 30 invokes), module bytes, linear
+// memory in use (constants + arena), its pages and the bytes of the copy decoded at load.
 // `npm run bench:lut-fused [-- --write]`.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -15,17 +17,33 @@ import { planModel, scheduleOf, type PlanModelOptions } from '../src/pipeline.js
 import { applyClusters, clusterWeights, snappedGraph } from '../src/quantize/cluster.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
-import { wasmMs } from './compress.js';
+import { wasmTimed } from './compress.js';
 import { writeSection } from './sections.js';
 
 interface Row {
   model: string;
   variant: string;
-  sramBytes: number;
-  arenaBytes: number;
+  /** null: a wasm-only row. */
+  sramBytes: number | null;
+  arenaBytes: number | null;
   flashBytes: number | null;
   instructions: number | null;
-  wasmMs: number | null;
+  wasm: WasmFigures;
+}
+
+interface WasmFigures {
+  ms: number;
+  moduleBytes: number;
+  /** Constant data + arena: the linear memory the module uses, and its pages of 64 KiB. */
+  memoryBytes: number;
+  pages: number;
+  /** Bytes of the LUT weights decoded at the first invoke (in the constant data's reserved part). */
+  decodedCopyBytes: number;
+}
+
+async function onWasm(graph: Graph, options: PlanModelOptions, input: Uint8Array[]): Promise<WasmFigures> {
+  const { ms, emitted } = await wasmTimed(graph, input, options);
+  return { ms, moduleBytes: emitted.wasm.length, memoryBytes: emitted.layout.memoryBytes, pages: emitted.layout.pages, decodedCopyBytes: emitted.lowered.decodedLutBytes };
 }
 
 /** qemu-m4 figures; a model over the board's 256 KiB gets the RAM it needs and no run. */
@@ -78,12 +96,14 @@ async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
       ['int8 (snapped)', m.snapped, { fuseDecode: false }, true],
       ['DECODE into the arena', m.compressed, { fuseDecode: false }, true],
       ['(a) kernels read LUT: channel blocks in workspace', m.compressed, {}, true],
-      // the wasm backend decodes LUT constants at its first invoke either way: the same module as (a)
-      ['(b) kernels read LUT: decoded in the dot loop', m.compressed, { lutOnTheFly: true }, false],
+      ['(b) kernels read LUT: decoded in the dot loop', m.compressed, { lutOnTheFly: true }, true],
+      // wasm only: the previous wasm default, each LUT constant decoded once at the first invoke, outside the arena
+      ['wasm: decoded once at the first invoke (lutAtLoad)', m.compressed, { lutAtLoad: true }, false],
     ];
-    for (const [variant, graph, options, wasm] of variants) {
+    for (const [variant, graph, options, c] of variants) {
       log(`${m.model}: ${variant}`);
-      rows.push({ model: m.model, variant, ...onM4(graph, options, m.input), wasmMs: wasm ? await wasmMs(graph, m.input, options) : null });
+      const m4 = c ? onM4(graph, options, m.input) : { sramBytes: null, arenaBytes: null, flashBytes: null, instructions: null };
+      rows.push({ model: m.model, variant, ...m4, wasm: await onWasm(graph, options, m.input) });
       log(JSON.stringify(rows.at(-1)));
     }
   }
@@ -92,9 +112,14 @@ async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
 
 function markdown(rows: Row[]): string {
   const fmt = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US'));
-  const lines = ['| model | weights | peak SRAM B | arena B | flash B | qemu-m4 instructions | wasm ms |', '|---|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| model | weights | peak SRAM B | arena B | flash B | qemu-m4 instructions | wasm ms | wasm module B | wasm memory B (pages) | wasm decoded copy B |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const r of rows) {
-    lines.push(`| ${r.model} | ${r.variant} | ${fmt(r.sramBytes)} | ${fmt(r.arenaBytes)} | ${r.flashBytes === null ? 'no run: RAM > 256 KiB' : fmt(r.flashBytes)} | ${fmt(r.instructions)} | ${r.wasmMs === null ? 'as (a)' : r.wasmMs.toFixed(3)} |`);
+    const flash = r.flashBytes === null && r.sramBytes !== null ? 'no run: RAM > 256 KiB' : fmt(r.flashBytes);
+    const w = r.wasm;
+    lines.push(`| ${r.model} | ${r.variant} | ${fmt(r.sramBytes)} | ${fmt(r.arenaBytes)} | ${flash} | ${fmt(r.instructions)} | ${w.ms.toFixed(3)} | ${fmt(w.moduleBytes)} | ${fmt(w.memoryBytes)} (${w.pages}) | ${fmt(w.decodedCopyBytes)} |`);
   }
   return lines.join('\n');
 }
