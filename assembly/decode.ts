@@ -33,14 +33,17 @@ export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, d
   }
   if (bits == 2 && (bit & 7) == 0) {
     if (ASC_FEATURE_SIMD) {
-      // 16 indices from 4 bytes: the four 2-bit fields of each byte, interleaved back into order, looked up at once
-      const tv = v128.load(t), three = i8x16.splat(3);
-      for (; i + 16 <= n; i += 16, p += 4) {
-        const v = v128.load32_zero(p);
-        const f01 = i8x16.shuffle(i8x16.shr_u(v, 6), v128.and(i8x16.shr_u(v, 4), three), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0);
-        const f23 = i8x16.shuffle(v128.and(i8x16.shr_u(v, 2), three), v128.and(v, three), 0, 16, 1, 17, 2, 18, 3, 19, 0, 0, 0, 0, 0, 0, 0, 0);
-        const idx = i8x16.shuffle(f01, f23, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
-        v128.store(dst + <usize>i, i8x16.swizzle(tv, idx));
+      // 32 indices from 8 bytes: each nibble (two indices) looks up its first and its second value in two
+      // 16-entry tables made from the channel's 4 (i8x16.swizzle), then the pairs are interleaved into order
+      const tv = v128.load(t), low = i8x16.splat(15);
+      const first = i8x16.swizzle(tv, i8x16(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3));
+      const second = i8x16.swizzle(tv, i8x16(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3));
+      for (; i + 32 <= n; i += 32, p += 8) {
+        const v = v128.load64_zero(p);
+        const nib = i8x16.shuffle(i8x16.shr_u(v, 4), v128.and(v, low), 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        const a = i8x16.swizzle(first, nib), b = i8x16.swizzle(second, nib);
+        v128.store(dst + <usize>i, i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23));
+        v128.store(dst + <usize>i + 16, i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31));
       }
     }
     for (; i + 4 <= n; i += 4) {
