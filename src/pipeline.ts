@@ -31,7 +31,8 @@ export interface PlanModelOptions extends Partial<PlanOptions> {
   lutOnTheFly?: boolean;
   /**
    * wasm: the module decodes each LUT constant once, at its first invoke, into memory outside the arena (default
-   * false: the kernels decode into their planned workspace at each invoke; measured in bench/lut-fused.ts).
+   * true: faster); false: the kernels decode into their planned workspace at each invoke, no decoded copy (less
+   * memory; measured in bench/lut-fused.ts).
    */
   lutAtLoad?: boolean;
   patch?: PatchChoice;
@@ -96,10 +97,10 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
 }
 
 function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
-  // the wasm kernels read every LUT constant (codegen/wasm/abi/lut.ts); the C kernels those of LUT_CONSUMERS
+  // the wasm backend folds every DECODE (codegen/wasm/abi/lut.ts: decoded at load or read at each invoke); C those of LUT_CONSUMERS
   const lutReaders = options.backend === 'wasm' ? 'any' : 'weights';
   const graph = applyPasses(original, {
-    int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false, lutAtLoad: options.lutAtLoad ?? false,
+    int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false, lutAtLoad: options.lutAtLoad ?? true,
   });
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;

@@ -3,9 +3,10 @@
 // constant filter, stored LUT-compressed (`Tensor.lut`): the kernel decodes the filter, or a block of output channels at a
 // time, into its planned workspace, so the int8 weights never take arena bytes. `data` holds the decoded (snapped) values, so the
 // reference and the params see exactly the snapped int8 model. Other consumers keep the DECODE op and its
-// arena tensor. For the wasm backend ('any' readers) every DECODE that is not a model output folds: its
-// kernels decode the weights into their planned workspace at each invoke (codegen/wasm/abi/lut.ts), or with
-// `atLoad` its module decodes each LUT constant once, at the first invoke, outside the arena (prepare.ts).
+// arena tensor. For the wasm backend ('any' readers) every DECODE that is not a model output folds: with
+// `atLoad` (planModel's default there) its module decodes each LUT constant once, at the first invoke, outside
+// the arena (codegen/wasm/abi/prepare.ts), else its kernels decode the weights into their planned workspace at
+// each invoke (codegen/wasm/abi/lut.ts).
 import type { AnyOp, Graph, Tensor } from '../ir/graph.js';
 import { decodeLut } from '../ir/lut.js';
 import { elementCount } from '../ir/shapes.js';

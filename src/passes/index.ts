@@ -20,7 +20,7 @@ export interface PassOptions {
   lutReaders?: LutReaders;
   /** LUT weights decoded in the kernels' dot loops instead of blocks in workspace (fuse-decode.ts; default false). */
   lutOnTheFly?: boolean;
-  /** wasm ('any' readers): LUT weights decoded once at the module's first invoke, outside the arena (fuse-decode.ts; default false). */
+  /** wasm ('any' readers): LUT weights decoded once at the module's first invoke, outside the arena (fuse-decode.ts; default false here, true in planModel). */
   lutAtLoad?: boolean;
 }
 

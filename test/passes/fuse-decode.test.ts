@@ -81,13 +81,13 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
   }
 
   for (const g of golden) {
-    it(`${g.name}: wasm with lutAtLoad decodes every LUT constant once at the first invoke and runs the plain kernels on it; the module ships the packed bytes`, async () => {
+    it(`${g.name}: wasm by default (lutAtLoad) decodes every LUT constant once at the first invoke and runs the plain kernels on it; the module ships the packed bytes`, async () => {
       const graph = load(g.modelPath);
       const luts = graph.ops.filter((o) => o.kind === 'DECODE').length;
       const fused = fuseDecode(graph, 'any');
       expect(fused.ops.filter((o) => o.kind === 'DECODE')).toEqual([]);
       const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.simd.wasm`));
-      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad: true }).plan), { library, simd: true });
+      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
       const { lowered } = emitted;
       expect(lowered.prepare.filter((p) => p.symbol === 'decode_lut_s8').length).toBe(luts);
       expect(lowered.calls.filter((c) => /decode|lut/.test(c.symbol))).toEqual([]);
@@ -110,10 +110,10 @@ describe.skipIf(golden.length === 0)('fuseDecode on TFLM\'s DECODE-format models
       }
     });
 
-    it(`${g.name}: wasm by default reads every LUT constant at each invoke (filters decoded into the planned workspace): no decoded copy, less memory than decoding at load`, async () => {
+    it(`${g.name}: wasm with lutAtLoad false reads every LUT constant at each invoke (filters decoded into the planned workspace): no decoded copy, less memory than decoding at load`, async () => {
       const graph = load(g.modelPath);
       const library = new Uint8Array(readFileSync(`${REPO_ROOT}/build/kernels.simd.wasm`));
-      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm' }).plan), { library, simd: true });
+      const emitted = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad: false }).plan), { library, simd: true });
       const atLoad = emitWasm(scheduleOf(planModel(graph, { backend: 'wasm', lutAtLoad: true }).plan), { library, simd: true });
       const { lowered } = emitted;
       expect(lowered.prepare.filter((p) => p.symbol === 'decode_lut_s8')).toEqual([]);

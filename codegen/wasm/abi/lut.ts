@@ -1,13 +1,15 @@
-// LUT-stored weights (Tensor.lut, src/passes/fuse-decode.ts) in the wasm backend. By default the kernels read
-// them at each invoke, with the C kernels' choices (src/ir/lut.ts convLutDecodesWhole, src/ir/workspace.ts):
+// LUT-stored weights (Tensor.lut, src/passes/fuse-decode.ts) in the wasm backend. planModel's default
+// (LutStorage.atLoad) has the module decode each LUT constant once, at its first invoke, into memory outside the
+// arena (prepare.ts): the faster module (bench/lut-fused.ts). With lutAtLoad false the kernels read them at each
+// invoke instead, with the C kernels' choices (src/ir/lut.ts convLutDecodesWhole, src/ir/workspace.ts):
 //  - FULLY_CONNECTED: fully_connected_lut_s8 decodes FC_LUT_ROWS units at a time into its workspace;
 //  - CONV_2D whose whole filter conv_lut.c decodes: a decode_lut_s8 call writes the filter into the start of
 //    the call's planned workspace, then the plain kernel (conv2d_s8*, any variant) runs on it with the rest;
 //  - DEPTHWISE_CONV_2D: likewise (its filters are small), then dwconv2d_s8*;
-//  - a larger CONV_2D filter: conv2d_lut_s8 decodes each weight in its dot loop (no block is planned).
-// The module's memory is then the plan's arena plus the packed constants: no decoded copy. With
-// LutStorage.atLoad (planModel's lutAtLoad), or for any other reader, the module decodes a copy once at its
-// first invoke instead (prepare.ts).
+//  - a larger pointwise CONV_2D: conv2d_lut_s8 over blocks of convLutChannels channels; any other decodes each
+//    weight in its dot loop.
+// The module's memory is then the plan's arena plus the packed constants: no decoded copy. Any other reader of
+// a LUT constant gets the copy decoded at load either way.
 import type { Graph, LutStorage, Tensor } from '../../../src/ir/graph.js';
 import { elementCount } from '../../../src/ir/shapes.js';
 import { UsageError } from '../../../src/errors.js';
