@@ -412,6 +412,11 @@ export function dwconv2d_s8_inplace_channel(args: usize): void {
 }
 
 /** 3x3, dilation 1, multiplier 1: with qparams depthwiseQ takes its 3x3 path; without, the generic one (only the C-mirroring tests lower without). */
+/** The C library's ring path as its own symbol (the lowering picks it per layer); here the same kernel as dwconv2d_s8_inplace_channel. */
+export function dwconv2d_s8_inplace_channel_ring(args: usize): void {
+  depthwise(args, MODE_CHANNEL);
+}
+
 export function dwconv2d_s8_3x3(args: usize): void {
   depthwise(args, MODE_DIRECT);
 }

@@ -83,6 +83,8 @@ static void dw_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, in
     }
 }
 
+static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p);
+
 #if TF_DSP
 /* ARMv7E-M, depth multiplier 1: four channels at a time. The group's weights are unpacked once into a
  * tap table (SXTB16 pairs: channels (0, 2) and (1, 3)), the input offset is folded into the bias for
@@ -121,6 +123,9 @@ static int32_t *dw4_taps(const tf_dwconv2d_args *a, const tf_conv_params *p, int
   const int32_t need = 8 * p->filter_h * p->filter_w + extra;
   return dw4_ok(p) && need <= a->workspace_bytes ? (int32_t *)tf_ref(a->workspace) : NULL;
 }
+
+/* The first channel of the group at c0: c0, or for the 1-3 channels left over the four ending at the last. */
+static inline int dw4_group(const tf_conv_params *p, int c0) { return c0 + 4 <= p->in_depth ? c0 : p->in_depth - 4; }
 
 /* Channels c..c+3: tap table, biases, requantization. */
 static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
@@ -351,8 +356,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
  * j + 1 takes the same pairs against the odd-phase pairs (w_2i-1, w_2i) (w_-1 = w_kw = 0). Blocks of four
  * pixels (j, j+1, j+2, j+3) share the pairs: 3x3 is 8 SMLADs on 3 pairs per window row and channel. */
 #define TF_DWR_K_MAX 5    /* kernel height and width of the ring path */
-#define TF_DWR_W_MIN 8    /* output row width from which it is taken (src/ir/workspace.ts C_DWR_W_MIN) */
-#define TF_DWR_PLANES_PAD 16 /* bytes past inplace-channel's planes for a last block's pixels (C_DWR_PLANES_PAD) */
+#define TF_DWR_W_MIN 8    /* output run length from which it is taken (src/ir/workspace.ts C_DWR_W_MIN) */
 
 /* Pair words per window row of kernel width kw (3 or 5): even phase, odd phase. */
 static inline int dwr_npe(int kw) { return (kw + 1) / 2; }
@@ -371,24 +375,34 @@ static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
   const int32_t pairs = ring ? 16 * dwr_ct(p) : 0; /* 4 channels' (E_i, O_i), i < npo, and requantization */
   return taps > pairs ? taps : pairs;
 }
-/* Where it beats dw4 (bench/c.ts --calls): 3x3 and 5x5 over rows of 8 pixels or more (the per row and per
- * channel set-up is paid back over the row; rows of 6 and 5 measured slower than dw4). */
-static int dwr_geometry(const tf_conv_params *p) {
-  const int k33 = p->filter_h == 3 && p->filter_w == 3, k55 = p->filter_h == 5 && p->filter_w == 5;
-  return p->depth_multiplier == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w == 1 && p->in_depth >= 4 &&
-         (k33 || k55) && p->out_w >= TF_DWR_W_MIN;
+/* Where it runs (src/ir/workspace.ts cDepthwiseRing; the lowering calls dwconv2d_s8_inplace_channel_ring there):
+ * 3x3 and 5x5, stride 1, the output the input's size, pads below the kernel, so output run r overwrites input
+ * run r only after the ring holds it. 1: along the rows, when 8 pixels wide or more (the per run and per channel
+ * set-up is paid back over the run; runs of 6 and 5 measured slower than dw4); 2: along the columns (the plane
+ * transposed), when they are that tall; 0: not at all. */
+static int dwr_orientation(const tf_conv_params *p) {
+  const int k = p->filter_h == p->filter_w && (p->filter_h == 3 || p->filter_h == 5) ? p->filter_h : 0;
+  if (p->depth_multiplier != 1 || p->in_depth < 4 || k == 0 || p->stride_h != 1 || p->stride_w != 1) return 0;
+  if (p->dilation_h != 1 || p->dilation_w != 1 || p->out_h != p->in_h || p->out_w != p->in_w) return 0;
+  if (p->pad_top > k - 1 || p->pad_left > k - 1) return 0;
+  return p->out_w >= TF_DWR_W_MIN ? 1 : p->out_h >= TF_DWR_W_MIN ? 2 : 0;
 }
 static int32_t dwr_ring_bytes(const tf_conv_params *p) { return 16 * p->filter_h * dwr_ww(p); }
 
 typedef struct {
-  const tf_conv_params *p;
+  const tf_conv_params *p; /* the call's geometry as the ring runs it (transposed along the columns) */
   const int8_t *x;     /* batch n's input at channel c */
-  int c, kh, kw, ww;
+  int8_t *y;           /* batch n's output at channel c */
+  size_t rs, cs;       /* input bytes from one run (row) to the next, and between a run's pixels */
+  size_t ys, ps;       /* the same for the output */
+  int fr, fc;          /* filter elements from one window row to the next, and between a row's taps */
+  int c, kh, kw, ww, skip;
   int32_t *tab;        /* per channel k and window row ky: (E_i, O_i) for i < npo, int16 pairs (E_i 0 from npe) */
+  uint32_t *run;       /* one output run of the group: packed words, blocks of four pixels */
   uint32_t *ring;      /* kh slots of 4 * ww words: channel k's words at slot + k * ww */
   const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
   int32_t beff[4], m[4], hc[4], sh[4];
-  uint32_t zp4;
+  uint32_t zp4, lo4, hi4;
 } dwr;
 
 TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
@@ -397,19 +411,24 @@ TF_INLINE uint32_t dwr_uxtb16_ror8(uint32_t v) {
   return r;
 }
 
-/* Channels c..c+3: the pair table (from the filter), biases with the offset folded in, requantization. */
-static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
-  const int kh = p->filter_h, kw = p->filter_w, npe = dwr_npe(kw), npo = dwr_npo(kw), D = p->out_depth;
+/* Channels c..c+3: the pair table (from the filter), biases with the offset folded in, requantization (KW: the
+ * kernel width, a constant, so a window row's taps stay in registers). */
+TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw) {
+  const int kh = p->filter_h, npe = dwr_npe(kw), npo = dwr_npo(kw), D = p->out_depth;
   const int32_t off = p->q.input_offset;
+  const size_t rstep = (size_t)g->fr * D, xstep = (size_t)g->fc * D;
   g->c = c;
   for (int k = 0; k < 4; k++) {
     int32_t sum = 0;
     int32_t *t = g->tab + k * dwr_ct(p);
-    for (int ky = 0; ky < kh; ky++, t += 2 * npo) {
-      const int8_t *f = p->filter + (size_t)ky * kw * D + c + k;
+    const int8_t *f = p->filter + c + k;
+    for (int ky = 0; ky < kh; ky++, t += 2 * npo, f += rstep) {
       int32_t w[TF_DWR_K_MAX + 2]; /* w[1 + kx]; w[0] and those beyond the filter 0 */
-      for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? f[(size_t)(i - 1) * D] : 0;
+#pragma GCC unroll 8
+      for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? f[(size_t)(i - 1) * xstep] : 0;
+#pragma GCC unroll 8
       for (int kx = 0; kx < kw; kx++) sum += w[1 + kx];
+#pragma GCC unroll 4
       for (int i = 0; i < npo; i++) {
         t[2 * i] = i < npe ? tf_pack_lo(w[1 + 2 * i], w[2 + 2 * i]) : 0; /* E_i = (w_2i, w_2i+1) */
         t[2 * i + 1] = tf_pack_lo(w[2 * i], w[2 * i + 1]);               /* O_i = (w_2i-1, w_2i) */
@@ -425,6 +444,11 @@ static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p,
   }
 }
 
+static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
+  if (p->filter_w == 3) dwr_setup_k(g, p, c, 3);
+  else dwr_setup_k(g, p, c, 5);
+}
+
 /* Input row iy (any: outside the image it is the zero point) of the group into ring slot s. */
 static void dwr_load_row(dwr *g, int iy, int s) {
   const tf_conv_params *p = g->p;
@@ -434,8 +458,8 @@ static void dwr_load_row(dwr *g, int iy, int s) {
     for (int m = 0; m < 4 * ww; m++) o0[m] = g->zp4;
     return;
   }
-  const size_t D = (size_t)p->in_depth;
-  const int8_t *xr = g->x + (size_t)iy * p->in_w * D;
+  const size_t D = g->cs;
+  const int8_t *xr = g->x + (size_t)iy * g->rs;
   for (int m = 0; m < ww; m++) {
     const int ix = 4 * m - p->pad_left;
     uint32_t A, B, C, E;
@@ -529,10 +553,9 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   int ox = 0;
 #if defined(__OPTIMIZE__)
   if (K33) {
-    /* 3x3 into inplace-channel's planes (packed pixel words): the whole row of blocks in assembly, the
-     * channel's bias and requantization loaded from its table per block (13 registers, no spills). A last
-     * block past the row's end writes the next row's first pixels (computed after) or the planes' pad; its
-     * ring words exist (dwr_ww). */
+    /* 3x3 into the run (packed pixel words): the whole row of blocks in assembly, the channel's bias and
+     * requantization loaded from its table per block (13 registers, no spills). A last block past the row's
+     * end writes the run's last block (whole blocks); its ring words exist (dwr_ww). */
     const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
     const int nb = (W + 3) >> 2;
     const int8_t *end = out + 16 * nb;
@@ -583,14 +606,15 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
 static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
 static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 5, 0, out, ostride); }
 
-/* The group's output plane of batch n (x: batch n's input at channel c) into inplace-channel's planes: pixel
- * (oy, ox) the packed word out + 4 * (oy * out_w + ox), not yet clamped to the activation range (the copy-back
- * clamps). Each input row enters the ring once. */
-static __attribute__((noinline)) void dwr_plane(dwr *g, const int8_t *x, int8_t *out) {
+/* The group's output plane of batch n (g->x, g->y: batch n's input and output at channel c): run by run, each
+ * input run entering the ring once, each output run computed into g->run (not yet clamped) and then written
+ * clamped to the activation range into the output (bytes skip..3 of each pixel's word: a tail group writes
+ * only the channels no other group does). dwr_orientation makes the write safe: it lands on input runs the
+ * ring already holds. */
+static __attribute__((noinline)) void dwr_plane(dwr *g) {
   const tf_conv_params *p = g->p;
-  const int kh = p->filter_h, kw = p->filter_w;
+  const int kh = p->filter_h, kw = p->filter_w, W = p->out_w;
   const int k3 = kw == 3; /* direct calls: the stack table (bench:stack) follows no function pointer */
-  g->x = x;
   int next = -p->pad_top; /* the first input row not in the ring */
   for (int oy = 0; oy < p->out_h; oy++) {
     const int iy0 = oy * p->stride_h - p->pad_top;
@@ -598,28 +622,53 @@ static __attribute__((noinline)) void dwr_plane(dwr *g, const int8_t *x, int8_t 
     for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
     next = iy0 + kh;
     for (int ky = 0; ky < kh; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
-    int8_t *o = out + (size_t)oy * p->out_w * 4;
+    int8_t *o = (int8_t *)g->run;
     for (int k = 0; k < 4; k++) {
       if (k3) dwr_row_33(g, k, o + k, 4);
       else dwr_row_55(g, k, o + k, 4);
     }
+    int8_t *dst = g->y + (size_t)oy * g->ys;
+    if (g->skip == 0) {
+      for (int i = 0; i < W; i++, dst += g->ps) {
+        const uint32_t v = tf_clamp4(g->run[i], g->lo4, g->hi4);
+        memcpy(dst, &v, 4);
+      }
+    } else {
+      for (int i = 0; i < W; i++, dst += g->ps) {
+        const uint32_t v = tf_clamp4(g->run[i], g->lo4, g->hi4);
+        for (int b = g->skip; b < 4; b++) dst[b] = (int8_t)(v >> (8 * b));
+      }
+    }
   }
 }
 
-/* The ring path's state over the call's planned workspace (head: pair table; then `mid` bytes; then the
- * ring), or 0 when the call does not take it. */
-static int dwr_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
-  if (!dwr_geometry(p) || !dw4_ok(p)) return 0;
-  const int32_t head = dwr_head_bytes(p, 1);
-  if (head + mid + dwr_ring_bytes(p) > a->workspace_bytes) return 0;
+/* The ring path's state over the call's planned workspace (head: pair table; then one run; then the ring), p made
+ * the geometry as it runs (transposed along the columns), or 0 when the call does not take it. */
+static int dwr_init(dwr *g, const tf_dwconv2d_args *a, tf_conv_params *p) {
+  const int dir = dwr_orientation(p);
+  if (!dir || !dw4_ok(p)) return 0;
+  const size_t D = (size_t)p->in_depth;
+  g->zp4 = tf_bytes4(-p->q.input_offset);
+  g->lo4 = tf_bytes4(p->q.act_min), g->hi4 = tf_bytes4(p->q.act_max);
+  g->rs = p->in_w * D, g->cs = D, g->ys = p->out_w * D, g->ps = D, g->fr = p->filter_w, g->fc = 1;
+  if (dir == 2) {
+    g->rs = D, g->cs = p->in_w * D, g->ys = D, g->ps = p->out_w * D, g->fr = 1, g->fc = p->filter_w;
+    int t;
+#define DWR_SWAP(u, v) (t = (u), (u) = (v), (v) = t)
+    DWR_SWAP(p->in_h, p->in_w), DWR_SWAP(p->out_h, p->out_w), DWR_SWAP(p->filter_h, p->filter_w), DWR_SWAP(p->pad_top, p->pad_left);
+#undef DWR_SWAP
+  }
+  const int32_t head = dwr_head_bytes(p, 1), run = 16 * ((p->out_w + 3) / 4);
+  if (head + run + dwr_ring_bytes(p) > a->workspace_bytes) return 0;
   uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
   g->p = p;
   g->kh = p->filter_h, g->kw = p->filter_w, g->ww = dwr_ww(p);
   g->tab = (int32_t *)(void *)ws;
-  g->ring = (uint32_t *)(void *)(ws + head + mid);
-  g->zp4 = tf_bytes4(-p->q.input_offset);
+  g->run = (uint32_t *)(void *)(ws + head);
+  g->ring = (uint32_t *)(void *)(ws + head + run);
   return 1;
 }
+
 #endif
 
 static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
@@ -636,21 +685,6 @@ static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
   p->q.act_min = a->act_min; p->q.act_max = a->act_max;
 }
 
-#if TF_DSP
-/* Channels [c0, in_depth) of every output pixel (the channels a four-channel path leaves over). */
-static void dw_rest(const tf_conv_params *p, const int8_t *x, int8_t *y, int c0) {
-  if (c0 < p->in_depth)
-    for (int n = 0; n < p->batches; n++)
-      for (int oy = 0; oy < p->out_h; oy++)
-        for (int ox = 0; ox < p->out_w; ox++) {
-          dw_window w;
-          dw_window_of(p, oy, ox, &w);
-          int8_t *dst = y + (((size_t)n * p->out_h + oy) * p->out_w + ox) * p->out_depth;
-          for (int c = c0; c < p->in_depth; c++) dst[c] = dw_requant(p, dw_acc(p, x, n, &w, c, c), c);
-        }
-}
-#endif
-
 void dwconv2d_s8(const int32_t *args) {
   const tf_dwconv2d_args *a = (const tf_dwconv2d_args *)args;
   tf_conv_params p;
@@ -660,17 +694,17 @@ void dwconv2d_s8(const int32_t *args) {
 #if TF_DSP
   int32_t *wt = dw4_taps(a, &p, 0);
   if (wt) {
-    /* Channel groups outermost (no overlap in the default variant), then the channels left over. */
-    const int C4 = p.in_depth & ~3;
+    /* Channel groups outermost (no overlap in the default variant); 1-3 channels left over take the group
+     * ending at the last channel (its first channels written again with the same values). */
     dw4 g;
     g.wt = wt;
-    for (int c = 0; c < C4; c += 4) {
+    for (int c0 = 0; c0 < p.in_depth; c0 += 4) {
+      const int c = dw4_group(&p, c0);
       dw4_setup(&g, &p, x, c);
       for (int n = 0; n < p.batches; n++)
         for (int oy = 0; oy < p.out_h; oy++)
           dw4_row(&g, n, oy, y + (((size_t)n * p.out_h + oy) * p.out_w) * p.out_depth + c, (size_t)p.out_depth);
     }
-    dw_rest(&p, x, y, C4);
     return;
   }
 #endif
@@ -694,7 +728,6 @@ void dwconv2d_s8_stream_row(const int32_t *args) {
 #if TF_DSP
   int32_t *wt = dw4_taps(a, &p, 0);
   const int fast = wt != NULL;
-  const int C4 = fast ? p.in_depth & ~3 : 0;
   dw4 g;
   g.wt = wt;
 #endif
@@ -702,16 +735,11 @@ void dwconv2d_s8_stream_row(const int32_t *args) {
     for (int oy = 0; oy < p.out_h; oy++) {
 #if TF_DSP
       if (fast) {
-        for (int c = 0; c < C4; c += 4) {
+        for (int c0 = 0; c0 < p.in_depth; c0 += 4) {
+          const int c = dw4_group(&p, c0); /* into the row's scratch: a tail group writes its first channels again */
           dw4_setup(&g, &p, x, c);
           dw4_row(&g, n, oy, s + c, (size_t)p.out_depth);
         }
-        if (C4 < p.in_depth)
-          for (int ox = 0; ox < p.out_w; ox++) {
-            dw_window w;
-            dw_window_of(&p, oy, ox, &w);
-            for (int c = C4; c < p.in_depth; c++) s[(size_t)ox * p.out_depth + c] = dw_requant(&p, dw_acc(&p, x, n, &w, c, c), c);
-          }
       } else
 #endif
       for (int ox = 0; ox < p.out_w; ox++) dw_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
@@ -775,6 +803,32 @@ static __attribute__((noinline)) void dw_plane_3x3(const tf_conv_params *p, cons
   }
 }
 
+/* inplace-channel's unit without the four-channel paths: channel c's output plane of batch n into the scratch s from
+ * input channel c alone, then into channel c's slots of the output. */
+TF_INLINE void dw_channel_plane(const tf_conv_params *p, const int8_t *x, int8_t *y, int8_t *s, int n, int c) {
+  const int plane_size = p->out_h * p->out_w;
+  if (p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1) {
+    dw_plane_3x3(p, x, n, c, s);
+  } else {
+    for (int oy = 0; oy < p->out_h; oy++)
+      for (int ox = 0; ox < p->out_w; ox++) {
+        dw_window w;
+        dw_window_of(p, oy, ox, &w);
+        s[oy * p->out_w + ox] = dw_requant(p, dw_acc(p, x, n, &w, c, c), c);
+      }
+  }
+  int8_t *base = y + (size_t)n * plane_size * p->out_depth + c;
+  for (int i = 0; i < plane_size; i++) base[(size_t)i * p->out_depth] = s[i];
+}
+
+/* The channels a four-channel path leaves over (in_depth % 4): one goes alone (dw_channel_plane: cheaper than a group
+ * of four for it, bench/c.ts --calls on a 45-channel DS-CNN); two or three take the four channels ending at the last,
+ * run before the other groups and storing only their own bytes (the bytes of each word it skips, returned; 0: no
+ * such group). */
+static inline int dw_tail_skip(int depth) { return (depth & 3) >= 2 ? 4 - (depth & 3) : 0; }
+/* The first channel the four-channel paths leave to dw_channel_plane. */
+static inline int dw_tail_alone(int depth) { return (depth & 3) == 1 ? depth - 1 : depth; }
+
 /* inplace-channel (depth multiplier 1): per batch and channel, the channel's output plane into the
  * scratch from input channel c alone, then written into channel c's slots of the output. */
 void dwconv2d_s8_inplace_channel(const int32_t *args) {
@@ -784,57 +838,81 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
   int8_t *s = (int8_t *)tf_ref(a->scratch);
+  const int C = p.in_depth;
+#if TF_DSP
   const int plane_size = p.out_h * p.out_w;
-  const int fast = p.filter_h == 3 && p.filter_w == 3 && p.dilation_h == 1 && p.dilation_w == 1;
-#if TF_DSP
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
-   * input channels c..c+3 alone before any of them is written, then stored four channels per word. */
+   * input channels c..c+3 alone before any of them is written, then stored four channels per word; the
+   * channels left over as dw_tail_skip says. */
   const int32_t plane4 = plane_size * 4;
-  const uint32_t lo4 = tf_bytes4(p.q.act_min), hi4 = tf_bytes4(p.q.act_max);
-  union { dwr r; dw4 g; } st; /* one path's state per call: the frame holds the larger */
-  dwr *r = &st.r;
-  dw4 *g = &st.g;
-  const int ring = plane4 <= TF_DW_PLANE4_MAX && dwr_init(r, a, &p, plane4 + TF_DWR_PLANES_PAD);
-  int32_t *wt = !ring && plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
-  const int g4 = wt != NULL;
-  uint32_t *planes = ring ? (uint32_t *)(void *)((int8_t *)tf_ref(a->workspace) + dwr_head_bytes(&p, 1))
-                     : g4 ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the head */
-  if (g4) g->wt = wt;
+  int32_t *wt = plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
+  uint32_t *planes = wt ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the head */
+  dw4 g;
+  g.wt = wt;
 #endif
-  for (int n = 0; n < p.batches; n++)
-    for (int c = 0; c < p.in_depth; c++) {
+  for (int n = 0; n < p.batches; n++) {
+    int c = 0;
 #if TF_DSP
-      if (ring && c + 4 <= p.in_depth) {
-        dwr_setup(r, &p, c);
-        dwr_plane(r, x + (size_t)n * p.in_h * p.in_w * p.in_depth + c, (int8_t *)planes);
-        int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
-        for (int i = 0; i < plane_size; i++) {
-          const uint32_t v = tf_clamp4(planes[i], lo4, hi4); /* the activation range, as the copy goes */
-          memcpy(base + (size_t)i * p.out_depth, &v, 4);
-        }
-        c += 3;
-        continue;
+    if (wt) {
+      const int tskip = dw_tail_skip(C);
+      for (int i = tskip ? -1 : 0; 4 * i + 4 <= C; i++) {
+        const int c4 = i < 0 ? C - 4 : 4 * i, skip = i < 0 ? tskip : 0;
+        dw4_setup(&g, &p, x, c4);
+        for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
+        int8_t *base = y + (size_t)n * plane_size * p.out_depth + c4;
+        if (skip == 0)
+          for (int j = 0; j < plane_size; j++) memcpy(base + (size_t)j * p.out_depth, &planes[j], 4);
+        else
+          for (int j = 0; j < plane_size; j++)
+            for (int b = skip; b < 4; b++) base[(size_t)j * p.out_depth + b] = (int8_t)(planes[j] >> (8 * b));
       }
-      if (g4 && c + 4 <= p.in_depth) {
-        dw4_setup(g, &p, x, c);
-        for (int oy = 0; oy < p.out_h; oy++) dw4_row(g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
-        int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
-        for (int i = 0; i < plane_size; i++) memcpy(base + (size_t)i * p.out_depth, &planes[i], 4);
-        c += 3;
-        continue;
-      }
-#endif
-      if (fast) {
-        dw_plane_3x3(&p, x, n, c, s);
-      } else {
-        for (int oy = 0; oy < p.out_h; oy++)
-          for (int ox = 0; ox < p.out_w; ox++) {
-            dw_window w;
-            dw_window_of(&p, oy, ox, &w);
-            s[oy * p.out_w + ox] = dw_requant(&p, dw_acc(&p, x, n, &w, c, c), c);
-          }
-      }
-      int8_t *base = y + (size_t)n * plane_size * p.out_depth + c;
-      for (int i = 0; i < plane_size; i++) base[(size_t)i * p.out_depth] = s[i];
+      c = dw_tail_alone(C);
     }
+#endif
+    for (; c < C; c++) dw_channel_plane(&p, x, y, s, n, c);
+  }
+}
+
+#if TF_DSP
+/* The ring path over every batch and group (two or three channels left over first, as the four ending at the last
+ * channel storing only their own bytes; one left over is the caller's), or 0 when the call does not take it. */
+static __attribute__((noinline)) int dwr_run(const tf_dwconv2d_args *a) {
+  tf_conv_params p;
+  dw_params(a, &p);
+  dwr g;
+  if (!dwr_init(&g, a, &p)) return 0;
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  const int C = p.in_depth, tskip = dw_tail_skip(C);
+  const size_t plane = (size_t)p.in_h * p.in_w * C; /* the output's too */
+  for (int n = 0; n < p.batches; n++)
+    for (int i = tskip ? -1 : 0; 4 * i + 4 <= C; i++) {
+      const int c = i < 0 ? C - 4 : 4 * i;
+      g.skip = i < 0 ? tskip : 0;
+      dwr_setup(&g, &p, c);
+      g.x = x + n * plane + c;
+      g.y = y + n * plane + c;
+      dwr_plane(&g);
+    }
+  return 1;
+}
+#endif
+
+/* Channels [c0, in_depth) of every batch by dw_channel_plane (a frame of its own, beside the ring path's). */
+static __attribute__((noinline)) void dw_channels_from(const tf_dwconv2d_args *a, int c0) {
+  tf_conv_params p;
+  dw_params(a, &p);
+  for (int n = 0; n < p.batches; n++)
+    for (int c = c0; c < p.in_depth; c++) dw_channel_plane(&p, (const int8_t *)tf_ref(a->input), (int8_t *)tf_ref(a->output), (int8_t *)tf_ref(a->scratch), n, c);
+}
+
+/* inplace-channel over the ring path (3x3 and 5x5 runs of 8 pixels or more: dwr_orientation), its own symbol so
+ * a model whose layers never take it does not link it; any other call, as dwconv2d_s8_inplace_channel. */
+void dwconv2d_s8_inplace_channel_ring(const int32_t *args) {
+  const tf_dwconv2d_args *a = (const tf_dwconv2d_args *)args;
+  int c0 = 0; /* the channels left to dw_channel_plane: all on the portable path (the ring's workspace holds no dw4 planes) */
+#if TF_DSP
+  if (dwr_run(a)) c0 = dw_tail_alone(a->in_depth);
+#endif
+  if (c0 < a->in_depth) dw_channels_from(a, c0);
 }

@@ -108,31 +108,43 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
-/** depthwise.c's ring path (3x3 and 5x5): the output row width from which it is taken. */
+/** depthwise.c's ring path (3x3 and 5x5): the output run length (a row, or a column of the plane transposed) from which it is taken. */
 export const C_DWR_W_MIN = 8;
-/** depthwise.c's ring path: bytes past inplace-channel's planes (a row's last block of four may run past the end). */
-export const C_DWR_PLANES_PAD = 16;
+
+/**
+ * Which way depthwise.c's ring path (its own symbol, dwconv2d_s8_inplace_channel_ring: inplace-channel, depth
+ * multiplier 1, stride and dilation 1, 3x3 or 5x5, the output the input's size) runs a plane: 'rows' when the
+ * output rows are C_DWR_W_MIN or more wide, else 'columns' (the plane transposed) when its columns are that tall,
+ * else null. It writes each run straight into the output: with the output the input's size and pads below the
+ * kernel, a run overwrites only input runs the ring already holds (dwr_orientation there).
+ */
+export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultiplier' | 'inDepth' | 'inH' | 'inW' | 'outH' | 'outW' | 'filterH' | 'filterW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft'>): 'rows' | 'columns' | null {
+  const k = g.filterH === g.filterW && (g.filterH === 3 || g.filterH === 5) ? g.filterH : 0;
+  if (g.variant !== 'inplace-channel' || g.depthMultiplier !== 1 || g.inDepth < 4 || k === 0) return null;
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
+  if (g.outH !== g.inH || g.outW !== g.inW || g.padTop > k - 1 || g.padLeft > k - 1) return null;
+  return g.outW >= C_DWR_W_MIN ? 'rows' : g.outH >= C_DWR_W_MIN ? 'columns' : null;
+}
 
 /**
  * depthwise.c dw4 (depth multiplier 1, four channels at a time): the head (the group's tap table, two words a
- * tap; on the ring path its pair table, 16 bytes per window row and pair word), then for inplace-channel the
- * four channels' planes as packed words (without room for them: no dw4 path), then on the ring path
- * (inplace-channel, stride_w 1, dilation 1, 3x3 and 5x5 over rows of C_DWR_W_MIN or more) a pad after the planes
- * and kh rows of 4 channels' ring words.
+ * tap), then for inplace-channel the four channels' planes as packed words (without room for them: no dw4
+ * path). The ring path (cDepthwiseRing): the head (its pair table, 16 bytes per window row and pair word, and
+ * 4 words of requantization per channel), one run of 4 channels' packed words (blocks of 4 pixels), kh rows of
+ * 4 channels' ring words.
  */
 function cDepthwiseBytes(g: KernelGeometry): number {
   const taps = g.filterH * g.filterW;
   if (g.depthMultiplier !== 1 || taps > C_DW_TAPS_MAX || g.inDepth < 4) return 0;
+  const ring = cDepthwiseRing(g);
+  if (ring) {
+    const k = g.filterH, npo = Math.floor(k / 2) + 1, run = ring === 'rows' ? g.outW : g.outH;
+    const head = Math.max(8 * taps, 16 * (k * 2 * npo + 4));
+    return head + 16 * Math.ceil(run / 4) + 16 * k * (Math.ceil(run / 4) + Math.floor(npo / 2));
+  }
   const plane4 = g.outH * g.outW * 4;
   if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
-  const k33 = g.filterH === 3 && g.filterW === 3, k55 = g.filterH === 5 && g.filterW === 5;
-  const inplace = g.variant === 'inplace-channel';
-  const ring = inplace && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && (k33 || k55) && g.outW >= C_DWR_W_MIN;
-  const npo = Math.floor(g.filterW / 2) + 1;
-  const head = Math.max(8 * taps, ring ? 16 * (g.filterH * 2 * npo + 4) : 0); // per channel: pair rows, then 4 words of requantization
-  const planes = inplace ? plane4 + (ring ? C_DWR_PLANES_PAD : 0) : 0;
-  const ringBytes = ring ? 16 * g.filterH * (Math.floor((g.outW + 3) / 4) + Math.floor(npo / 2)) : 0;
-  return head + planes + ringBytes;
+  return 8 * taps + (g.variant === 'inplace-channel' ? plane4 : 0);
 }
 
 /** Units whose LUT-compressed weights fc.c / fully-connected.ts decode per block (FC_LUT_ROWS, LUT_ROWS). */

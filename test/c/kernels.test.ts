@@ -163,6 +163,25 @@ function depthwiseRows(r: Rng): Graph {
   }
 }
 
+/** Depthwise 3x3 and 5x5, stride 1, the output the input's size: depthwise.c's ring path (dwconv2d_s8_inplace_channel_ring)
+ * along the rows (8 to 24 wide) or along the columns (planes 1 to 7 wide and 8 to 28 tall, as kws's 25x5), any pads
+ * below the kernel, channel counts with 0 to 3 left over a group of four (one alone, two or three as the group
+ * ending at the last channel), both zero point extremes. */
+function depthwiseRuns(r: Rng): Graph {
+  const n = r.int(1, 2), k = r.pick([3, 5]), columns = r.int(0, 1) === 1;
+  const h = columns ? r.int(8, 28) : r.int(1, 9), w = columns ? r.int(1, 7) : r.int(8, 24), c = 4 * r.int(1, 3) + r.int(0, 3);
+  const top = r.int(0, k - 1), left = r.int(0, k - 1);
+  const pad = { top, bottom: k - 1 - top, left, right: k - 1 - left };
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+}
+
 function wideFullyConnected(r: Rng): Graph {
   const batches = r.int(1, 3), depth = r.int(1, 80), units = r.int(1, 13);
   const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
@@ -200,6 +219,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D 3x3', depthwise3x3],
   ['DEPTHWISE_CONV_2D wide', depthwiseWide],
   ['DEPTHWISE_CONV_2D rows', depthwiseRows],
+  ['DEPTHWISE_CONV_2D runs', depthwiseRuns],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],

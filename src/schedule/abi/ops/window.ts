@@ -2,6 +2,7 @@
 // FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
 import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
+import { cDepthwiseRing } from '../../../ir/workspace.js';
 import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
@@ -82,7 +83,16 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
     const [, kh, kw] = w.shape as [number, number, number, number];
     const { dilation, depthMultiplier } = op.attrs;
     const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && depthMultiplier === 1;
-    return choice.fastPaths && call.variant === 'default' && is3x3 ? 'dwconv2d_s8_3x3' : `dwconv2d_s8${variantSuffix(call)}`;
+    if (choice.fastPaths && call.variant === 'default' && is3x3) return 'dwconv2d_s8_3x3';
+    // the ring path is a symbol of its own: a model links it only when a layer takes it (the call's shapes: a patch tile's own)
+    const [, inH, inW, inDepth] = operandType(graph, call.inputs[0], `${where} input`).shape as [number, number, number, number];
+    const [, outH, outW] = call.outputs[0]!.shape as [number, number, number, number];
+    const { stride, pad } = op.attrs;
+    const ring = cDepthwiseRing({
+      variant: call.variant, depthMultiplier, inDepth, inH, inW, outH, outW, filterH: kh, filterW: kw,
+      strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
+    });
+    return ring ? 'dwconv2d_s8_inplace_channel_ring' : `dwconv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
     const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
