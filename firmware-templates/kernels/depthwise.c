@@ -803,11 +803,70 @@ static __attribute__((noinline)) void dw_plane_3x3(const tf_conv_params *p, cons
   }
 }
 
+/* acc + the window row (b[0], b[1], b[2]) times (w0, w1) = wp and w2: one SMLAD on the pair (an unaligned word). */
+TF_INLINE int32_t dw_row3_mla(const int16_t *b, int32_t wp, int32_t w2, int32_t acc) {
+#if TF_DSP
+  uint32_t pr;
+  memcpy(&pr, b, 4);
+  return __smlabb((int32_t)b[2], w2, __smlad((int32_t)pr, wp, acc));
+#else
+  return acc + b[0] * (int16_t)wp + b[1] * (wp >> 16) + b[2] * w2;
+#endif
+}
+
+/* One channel's 3x3 plane (dilation 1) over a copy of the input it reads, in the workspace: int16 x + offset, 0 where
+ * the reference skips the tap, so every output takes its nine taps with no border case (a window row is one SMLAD
+ * and one SMLABB). Writes output channel c of batch n in place (the copy holds every input value it reads); returns
+ * 0 when the workspace cannot hold the copy or the channel's requantization has no tf_rq form. */
+static __attribute__((noinline)) int dw_lone_3x3(const tf_conv_params *p, const int8_t *x, int8_t *y, int n, int c, void *ws, int32_t ws_bytes) {
+  const int sh = p->stride_h, sw = p->stride_w;
+  const int PH = (p->out_h - 1) * sh + 3, PW = (p->out_w - 1) * sw + 3;
+  tf_rq q;
+  if (2 * PH * PW > ws_bytes || !tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
+  int16_t *buf = (int16_t *)ws;
+  const size_t D = (size_t)p->in_depth;
+  const int32_t off = p->q.input_offset;
+  const int8_t *xc = x + (size_t)n * p->in_h * p->in_w * D + c;
+  /* padded columns [0, j0) and [j1, PW) hold 0, [j0, j1) the row's input columns from 0 */
+  const int j0 = p->pad_left < PW ? p->pad_left : PW, j1 = p->pad_left + p->in_w < PW ? p->pad_left + p->in_w : PW;
+  for (int r = 0; r < PH; r++) {
+    const int iy = r - p->pad_top;
+    int16_t *o = buf + (size_t)r * PW;
+    int j = 0;
+    if (iy >= 0 && iy < p->in_h) {
+      for (; j < j0; j++) o[j] = 0;
+      const int8_t *xp = xc + (size_t)iy * p->in_w * D;
+      for (; j < j1; j++, xp += D) o[j] = (int16_t)(*xp + off);
+    }
+    for (; j < PW; j++) o[j] = 0;
+  }
+  const int8_t *f = p->filter + c;
+#define DW_PAIR(a_, b_) ((int32_t)(((uint32_t)(a_) & 0xffffu) | ((uint32_t)(b_) << 16)))
+  const int32_t wp0 = DW_PAIR(f[0], f[D]), wp1 = DW_PAIR(f[3 * D], f[4 * D]), wp2 = DW_PAIR(f[6 * D], f[7 * D]);
+#undef DW_PAIR
+  const int32_t w2 = f[2 * D], w5 = f[5 * D], w8 = f[8 * D];
+  const int32_t bias = p->q.bias[c], m = p->q.multiplier[c], lo = p->q.act_min, hi = p->q.act_max;
+  int8_t *yc = y + (size_t)n * p->out_h * p->out_w * D + c;
+  for (int oy = 0; oy < p->out_h; oy++) {
+    const int16_t *b = buf + (size_t)oy * sh * PW;
+    for (int ox = 0; ox < p->out_w; ox++, b += sw, yc += D) {
+      int32_t acc = dw_row3_mla(b, wp0, w2, 0);
+      acc = dw_row3_mla(b + PW, wp1, w5, acc);
+      acc = dw_row3_mla(b + 2 * PW, wp2, w8, acc);
+      *yc = (int8_t)tf_clamp(tf_rq_apply(tf_wadd(acc, bias), m, q.hc, q.sh), lo, hi);
+    }
+  }
+  return 1;
+}
+
 /* inplace-channel's unit without the four-channel paths: channel c's output plane of batch n into the scratch s from
- * input channel c alone, then into channel c's slots of the output. */
-TF_INLINE void dw_channel_plane(const tf_conv_params *p, const int8_t *x, int8_t *y, int8_t *s, int n, int c) {
+ * input channel c alone, then into channel c's slots of the output; a 3x3 one over a padded copy of its input in the
+ * call's workspace (ws_bytes of it free) when it fits. */
+TF_INLINE void dw_channel_plane(const tf_conv_params *p, const int8_t *x, int8_t *y, int8_t *s, int n, int c, void *ws, int32_t ws_bytes) {
   const int plane_size = p->out_h * p->out_w;
-  if (p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1) {
+  const int k33 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+  if (k33 && dw_lone_3x3(p, x, y, n, c, ws, ws_bytes)) return;
+  if (k33) {
     dw_plane_3x3(p, x, n, c, s);
   } else {
     for (int oy = 0; oy < p->out_h; oy++)
@@ -869,7 +928,7 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
       c = dw_tail_alone(C);
     }
 #endif
-    for (; c < C; c++) dw_channel_plane(&p, x, y, s, n, c);
+    for (; c < C; c++) dw_channel_plane(&p, x, y, s, n, c, tf_ref(a->workspace), a->workspace_bytes);
   }
 }
 
@@ -903,7 +962,8 @@ static __attribute__((noinline)) void dw_channels_from(const tf_dwconv2d_args *a
   tf_conv_params p;
   dw_params(a, &p);
   for (int n = 0; n < p.batches; n++)
-    for (int c = c0; c < p.in_depth; c++) dw_channel_plane(&p, (const int8_t *)tf_ref(a->input), (int8_t *)tf_ref(a->output), (int8_t *)tf_ref(a->scratch), n, c);
+    for (int c = c0; c < p.in_depth; c++)
+      dw_channel_plane(&p, (const int8_t *)tf_ref(a->input), (int8_t *)tf_ref(a->output), (int8_t *)tf_ref(a->scratch), n, c, tf_ref(a->workspace), a->workspace_bytes);
 }
 
 /* inplace-channel over the ring path (3x3 and 5x5 runs of 8 pixels or more: dwr_orientation), its own symbol so
