@@ -133,10 +133,10 @@ export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultipl
  * 4 words of requantization per channel), one run of 4 channels' packed words (blocks of 4 pixels), kh rows of
  * 4 channels' ring words.
  */
-function cDepthwiseBytes(g: KernelGeometry): number {
+function cDepthwiseBytes(g: KernelGeometry, withRing = true): number {
   const taps = g.filterH * g.filterW;
   if (g.depthMultiplier !== 1 || taps > C_DW_TAPS_MAX || g.inDepth < 4) return 0;
-  const ring = cDepthwiseRing(g);
+  const ring = withRing ? cDepthwiseRing(g) : null;
   if (ring) {
     const k = g.filterH, npo = Math.floor(k / 2) + 1, run = ring === 'rows' ? g.outW : g.outH;
     const head = Math.max(8 * taps, 16 * (k * 2 * npo + 4));
@@ -282,7 +282,8 @@ export const CONV_WORKSPACE: KernelWorkspace = { c: (g) => (g.lutBits > 0 ? cCon
  */
 function cDepthwiseLutBytes(g: KernelGeometry): number {
   if (g.lutOnTheFly || !g.lutWhole) return 0;
-  return up(g.filterH * g.filterW * g.outDepth, 16) + cDepthwiseBytes(g);
+  // dw_lut.c runs dwconv2d_s8_inplace_channel, never the ring path's symbol: its dw4 planes
+  return up(g.filterH * g.filterW * g.outDepth, 16) + cDepthwiseBytes(g, false);
 }
 
 export const DEPTHWISE_WORKSPACE: KernelWorkspace = { c: (g) => (g.lutBits > 0 ? cDepthwiseLutBytes(g) : cDepthwiseBytes(g)), wasm: wasmDepthwiseBytes };
