@@ -53,7 +53,8 @@ static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int
   int16_t *g = d->col + 4 * q;
   const size_t step = (size_t)4 * d->P, row = (size_t)p->in_w * 3;
   const int32_t off2 = d->off2;
-  if ((unsigned)in_y0 > (unsigned)(p->in_h - 3) || (unsigned)in_x0 > (unsigned)(p->in_w - 3)) {
+  /* signed: a plane narrower than 3 (in_w - 3 < 0) has no interior window */
+  if (in_y0 < 0 || in_y0 > p->in_h - 3 || in_x0 < 0 || in_x0 > p->in_w - 3) {
     const int32_t off = p->q.input_offset;
     int k = 0;
     for (int iy = in_y0; iy < in_y0 + 3; iy++) {
