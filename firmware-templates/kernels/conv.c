@@ -11,7 +11,7 @@
  * starting at the bias. Requantization by tf_rq_apply from a per-call table, four channels of a pixel
  * packed into one word, clamped lane-wise and stored at once. A block reads all its pixels before writing
  * any (the forward streams allow reading later units early and writing earlier units late). */
-#define TF_COL4_MAX 1280 /* int16 elements of a 4-pixel column buffer (src/ir/workspace.ts C_COL4_MAX) */
+#define TF_COL4_MAX 2304 /* int16 elements of a 4-pixel column buffer (src/ir/workspace.ts C_COL4_MAX) */
 #define TF_RQ_MAX 512    /* output channels of a per-call requantization table (8 bytes each, C_RQ_MAX) */
 
 /* Place of element k % 4 in its group of the column buffer: the (0, 2, 1, 3) order of tf_col_pos. */

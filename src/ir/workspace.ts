@@ -51,7 +51,7 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 // ---- C (firmware-templates/kernels; the caps bound what a call may take) ----
 
 /** conv.c: int16 elements of a 4-pixel column buffer; output channels of a requantization table (8 bytes each). */
-export const C_COL4_MAX = 1280, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8;
+export const C_COL4_MAX = 2304, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8;
 /** depthwise.c: bytes of the four planes of inplace-channel's group; taps of the tap table. */
 export const C_DW_PLANE4_MAX = 2560, C_DW_TAPS_MAX = 64;
 

@@ -36,7 +36,7 @@ describe('kernel workspace placed by the planner', () => {
     const conv = graph.ops.findIndex((o) => o.kind === 'CONV_2D');
     const fc = graph.ops.findIndex((o) => o.kind === 'FULLY_CONNECTED');
     const byOp = new Map(plan.steps.map((s, i) => [s.op, { step: i, ws: s.workspace }]));
-    // conv.c: K4 = 3*3*8 = 72, 4 pixels (4*72 <= 1280): 2 * 4 * 72 B of column + 16 channels * 8 B of tf_rq
+    // conv.c: K4 = 3*3*8 = 72, 4 pixels (4*72 <= 2304): 2 * 4 * 72 B of column + 16 channels * 8 B of tf_rq
     const c = byOp.get(conv)!;
     expect(plan.buffers[c.ws!]).toMatchObject({ kind: 'workspace', bytes: 2 * 4 * 72 + 16 * 8, first: c.step, last: c.step });
     // fc.c: depth 1024 as int16 words of two: 1024 * 2 B
