@@ -2,6 +2,7 @@
  * src/reference/ops/elementwise.ts, squared-difference.ts and maximum-minimum.ts). Output elements in increasing order, each written right after its operands are
  * read (the stream-element order). */
 #include "tf_elem.h"
+#include "tf_dot.h"
 
 /* One output element, clamped to [act_min, act_max]: int8 (left shift 20) and int16 (left shift 15) alike. */
 static inline int32_t add_sub_one(const tf_add_args *p, int32_t a, int32_t b, int sub) {
@@ -74,10 +75,109 @@ TF_INLINE void add_flat_loop(const add_in *q1, const add_in *q2, int32_t mo, con
   }
 }
 
+#if TF_DSP
+/* ARMv7E-M ADD without broadcasting of inputs with different scales: input A's multiplier is 2^30 with shift 0
+ * (the larger scale), its scaled value (x + off_A) 2^19 exactly; input B's, m >= 2^11 and r = -shift >= 1, is
+ * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(p 2^20, m), r) with p = x + off_B, where the high multiply
+ * floor((p m + 2^10) / 2^11) is SMMULR(p 2^21, m) (|p 2^21| < 2^29) and the rounding 2^(r-1) - [p < 0] (the result
+ * has p's sign for m >= 2^11) rides in the same SMMLAR's high word, with A's offset as off_A 2^(19+r) (a multiple of
+ * 2^r: the floor shift stays exact). The sum v (|v| < 2^29) goes doubled into SMMLAR's requantization (tf_rqd_apply),
+ * four outputs packed by BFI, clamped lane-wise, stored at once: 15 instructions an element, every value in a
+ * register. */
+typedef struct {
+  int32_t off21, m, hk, r;
+} add_hg;
+
+/* 1: input 1 (hA = 1) or 2 (hA = 2) has the 'half' form, the other the general one, the offset fold within int32. */
+static int add_hg_init(add_hg *q, const tf_add_args *p, int *hA) {
+  const int h1 = p->input1_multiplier == (1 << 30) && p->input1_shift == 0, h2 = p->input2_multiplier == (1 << 30) && p->input2_shift == 0;
+  if (h1 == h2 || p->left_shift != 20) return 0;
+  *hA = h1 ? 1 : 2;
+  const int32_t offA = h1 ? p->input1_offset : p->input2_offset, offB = h1 ? p->input2_offset : p->input1_offset;
+  const int32_t m = h1 ? p->input2_multiplier : p->input1_multiplier, shift = h1 ? p->input2_shift : p->input1_shift;
+  if (m < (1 << 11) || shift > -1 || shift < -8 || offA < -256 || offA > 256 || offB < -256 || offB > 256) return 0;
+  const int64_t hk = ((int64_t)1 << (-shift - 1)) + (int64_t)offA * ((int64_t)1 << (19 - shift));
+  /* the high word hk - 1 + SMMULR (|SMMULR| < 2^28) within int32 */
+  if (hk < -((int64_t)1 << 30) || hk > ((int64_t)1 << 30)) return 0;
+  q->off21 = (int32_t)((uint32_t)offB << 21); q->m = m; q->hk = (int32_t)hk; q->r = -shift;
+  return 1;
+}
+
+/* One element into byte BIT of pk: xa from A, xb from B (post-incremented), v = s_A + s_B, tf_rqd_apply(2 v), SSAT. */
+#define ADD_HG_ONE(BIT)                                   \
+  "ldrsb  %[xa], [%[a]], #1\n\t"                          \
+  "ldrsb  %[t], [%[b]], #1\n\t"                           \
+  "add    %[t], %[off21], %[t], lsl #21\n\t"              \
+  "add    %[acc], %[hk], %[t], asr #31\n\t"               \
+  "smmlar %[acc], %[t], %[m], %[acc]\n\t"                 \
+  "asr    %[acc], %[acc], %[r]\n\t"                       \
+  "add    %[acc], %[acc], %[xa], lsl #19\n\t"             \
+  "add    %[xa], %[acc], %[acc]\n\t"                      \
+  "add    %[acc], %[hc], %[acc], asr #31\n\t"             \
+  "smmlar %[acc], %[xa], %[mo], %[acc]\n\t"               \
+  "asr    %[acc], %[acc], %[sho]\n\t"                     \
+  "ssat   %[acc], #8, %[acc]\n\t"                         \
+  "bfi    %[pk], %[acc], #" #BIT ", #8\n\t"
+
+/* a: the half input, b: the other. */
+/* pk clamped lane-wise to [lo4, hi4] (tf_clamp4 with the bounds from memory). */
+#define ADD_HG_CLAMP                                      \
+  "ldr    %[t], %[lo4]\n\t"                               \
+  "ssub8  %[acc], %[pk], %[t]\n\t"                        \
+  "sel    %[pk], %[pk], %[t]\n\t"                         \
+  "ldr    %[t], %[hi4]\n\t"                               \
+  "ssub8  %[acc], %[t], %[pk]\n\t"                        \
+  "sel    %[pk], %[pk], %[t]\n\t"
+
+static void add_hg_run(const add_hg *q, const tf_rq *qo, const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y) {
+  const int32_t n = p->size, mo = p->output_multiplier;
+  const uint32_t lo4 = tf_bytes4(p->act_min), hi4 = tf_bytes4(p->act_max);
+  int32_t off21 = q->off21, m = q->m, hk = q->hk, r = q->r, hc = qo->hc, sho = qo->sh;
+  const int8_t *yend = y + (n & ~3);
+  uint32_t pk = 0, t, acc, xa;
+  if (y != yend) {
+    __asm__ volatile("1:\n\t"
+                     ADD_HG_ONE(0) ADD_HG_ONE(8) ADD_HG_ONE(16) ADD_HG_ONE(24)
+                     ADD_HG_CLAMP
+                     "str    %[pk], [%[y]], #4\n\t"
+                     "ldr    %[t], %[yend]\n\t"
+                     "cmp    %[y], %[t]\n\t"
+                     "bne    1b\n\t"
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [pk] "+r"(pk), [t] "=&r"(t), [acc] "=&r"(acc), [xa] "=&r"(xa)
+                     : [off21] "r"(off21), [m] "r"(m), [hk] "r"(hk), [r] "r"(r), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho),
+                       [lo4] "m"(lo4), [hi4] "m"(hi4), [yend] "m"(yend)
+                     : "cc", "memory");
+  }
+  for (int32_t i = n & 3; i > 0; i--) {
+    /* the last n % 4 elements one by one through byte 0 */
+    __asm__ volatile(ADD_HG_ONE(0) ADD_HG_CLAMP "strb   %[pk], [%[y]], #1\n\t"
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [pk] "+r"(pk), [t] "=&r"(t), [acc] "=&r"(acc), [xa] "=&r"(xa)
+                     : [off21] "r"(off21), [m] "r"(m), [hk] "r"(hk), [r] "r"(r), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho),
+                       [lo4] "m"(lo4), [hi4] "m"(hi4)
+                     : "cc", "memory");
+  }
+}
+
+/* 1 when it ran: ADD, int8, one input 'half', the other general, the output's requantization in tf_rqd's form. */
+static int add_hg_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y) {
+  add_hg q;
+  tf_rq qo;
+  int hA;
+  if (!add_hg_init(&q, p, &hA) || !tf_rqd_init(&qo, p->output_multiplier, p->output_shift, p->output_offset)) return 0;
+  /* the half input as A (the sum commutes; each element still read before it is written) */
+  if (hA == 1) add_hg_run(&q, &qo, p, a, b, y);
+  else add_hg_run(&q, &qo, p, b, a, y);
+  return 1;
+}
+#endif
+
 /* 1 when it ran: int8, left shift 20, both input scalings and the output's in the forms above. */
 static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y, int sub) {
   add_in q1, q2;
   tf_rq qo;
+#if TF_DSP
+  if (!sub && add_hg_flat(p, a, b, y)) return 1;
+#endif
   if (p->left_shift != 20 || !add_in_init(&q1, p->input1_offset, p->input1_multiplier, p->input1_shift) ||
       !add_in_init(&q2, p->input2_offset, p->input2_multiplier, p->input2_shift) ||
       !tf_rq_init(&qo, p->output_multiplier, p->output_shift, p->output_offset))
@@ -90,9 +190,13 @@ static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, 
   } else if (z1 && z2) {
     add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 1, 1, 0);
   } else if (z1 || z2) {
+#if TF_DSP
+    return 0; /* add_hg_flat's form, unless its offsets or shift are out of its range: add_fast's path */
+#else
     /* the shift-0 input first (the sum commutes; each element still read before it is written) */
     if (z1) add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 1, 0, 0);
     else add_flat_loop(&q2, &q1, mo, &qo, lo, hi, b, a, y, n, 1, 0, 0);
+#endif
   } else {
     add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 0, 0, 0);
   }
@@ -108,13 +212,7 @@ static void add_sub(const int32_t *args, int sub) {
 #if TF_DSP
   add_fast f;
   if (add_fast_init(&f, p)) {
-    if (p->flat) {
-      if (sub)
-        for (int32_t i = 0; i < p->size; i++) y[i] = add_fast_one(&f, a[i], b[i], 1);
-      else
-        for (int32_t i = 0; i < p->size; i++) y[i] = add_fast_one(&f, a[i], b[i], 0);
-      return;
-    }
+    /* flat calls too (their strides walk the elements in order): the flat forms are add_sub_flat's, add_hg_flat's */
     bcast_iter it = {{0}, 0, 0};
     for (int32_t i = 0; i < p->size; i++) {
       y[i] = add_fast_one(&f, a[it.i1], b[it.i2], sub);

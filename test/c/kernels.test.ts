@@ -129,6 +129,21 @@ function kxkConv(r: Rng, cin: number): Graph {
   }
 }
 
+/** ADD without broadcasting as resnet's and mcunet's residual adds (elementwise.c add_hg_flat: one input at the larger
+ * scale): sizes off its 4-element blocks (the tail), zero points over the whole int8 range, a ReLU-like or full clamp,
+ * scale ratios from equal (its form refused: the other flat path) to 2^-9 (input shift below its range). */
+function addFlat(r: Rng): Graph {
+  const shape = [1, r.int(1, 5), r.int(1, 7), r.int(1, 9)];
+  const big = r.float(0.02, 0.1), ratio = r.pick([1, r.float(0.5, 1), r.float(0.1, 0.5), r.float(0.0015, 0.004)]);
+  const scales = r.int(0, 1) === 1 ? [big, big * ratio] : [big * ratio, big];
+  const outZp = r.int(-128, 127);
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [Math.max(-128, outZp), 127];
+  return singleOpGraph('ADD', { clamp }, [
+    { shape, scale: scales[0]!, zp: r.int(-128, 127) },
+    { shape, scale: scales[1]!, zp: r.int(-128, 127) },
+  ], { shape, scale: big * r.float(0.8, 3), zp: outZp });
+}
+
 function depthwise3x3(r: Rng): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 27);
@@ -236,6 +251,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
+  ['ADD flat', addFlat],
   ...[1, 3, 16, 32, 64].map((c) => [`CONV_2D KxK depth ${c}`, (r: Rng) => kxkConv(r, c)] as [string, (r: Rng) => Graph]),
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
