@@ -18,18 +18,22 @@
 static const uint8_t conv_col_perm[4] = {0, 2, 1, 3};
 #define TF_COL_PERM(j) conv_col_perm[j]
 
-typedef struct {
+typedef struct conv_dsp conv_dsp;
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer. */
+typedef void conv_fill_fn(const conv_dsp *d, int n, int oy, int ox, int q);
+
+struct conv_dsp {
   const tf_conv_params *p;
   const int8_t *x;
   int16_t *col;
   const tf_rq *rq; /* NULL: tf_requant_s8 per output */
   int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
-  int rgb3x3;      /* the window is 3x3 over 3 channels, dilation 1: conv_col_fill_3x3c3 fills it */
+  conv_fill_fn *fill; /* the column fill for the call's window (conv_col_fill_for) */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
   int32_t off2;
   uint32_t lo4, hi4;
-} conv_dsp;
+};
 
 /* Group word w (4 int8) + the input offset as the column's two int16 pairs at g: (k0, k2), (k1, k3). */
 TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off2, uint32_t keep_k3) {
@@ -144,38 +148,53 @@ static __attribute__((noinline)) void conv_col_fill_runs(const conv_dsp *d, int 
   conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer, depth a multiple of 4 (apart from
- * conv_col_fill_runs: neither frame holds the other's registers, and one is on the stack at a time). */
+/* ng groups of the column from ng words of the input at xp (+ the offset), one group every step int16. */
+TF_INLINE int16_t *conv_col_words(int16_t *g, const int8_t *xp, int ng, size_t step, int32_t off2) {
+  for (; ng > 0; ng--, xp += 4, g += step) {
+    const uint32_t xv = tf_ld32(xp);
+    const int32_t e = __sadd16(__sxtb16(xv), off2), o = __sadd16(tf_sxtb16_ror8(xv), off2);
+    memcpy(g, &e, 4);
+    memcpy(g + 2, &o, 4);
+  }
+  return g;
+}
+
+TF_INLINE int16_t *conv_col_zero_groups(int16_t *g, int ng, size_t step) {
+  for (; ng > 0; ng--, g += step) memset(g, 0, 8);
+  return g;
+}
+
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer, depth a multiple of 4 and dilation_w 1 (apart
+ * from conv_col_fill_runs: neither frame holds the other's registers, and one is on the stack at a time). A filter
+ * row's in-bounds taps are one run of the input, whole groups: one loop a row, zero groups for the taps outside. */
 static __attribute__((noinline)) void conv_col_fill_taps4(const conv_dsp *d, int n, int oy, int ox, int q) {
   const tf_conv_params *p = d->p;
-  const int P = d->P, fd = p->filter_depth;
+  const int fd4 = p->filter_depth >> 2, fw = p->filter_w;
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  int16_t *g = d->col + 4 * q; /* every tap starts a group: 4 inputs -> one group (2 words) */
+  const int32_t off2 = d->off2; /* in a register: the column's stores may alias *d */
+  const size_t step = (size_t)4 * d->P;
+  int16_t *g = d->col + 4 * q;
+  const int kx0 = in_x0 < 0 ? (-in_x0 < fw ? -in_x0 : fw) : 0;
+  const int kx1 = in_x0 + fw > p->in_w ? (p->in_w - in_x0 > kx0 ? p->in_w - in_x0 : kx0) : fw;
+  const int z0 = kx0 * fd4, run = (kx1 - kx0) * fd4, z1 = (fw - kx1) * fd4;
   for (int ky = 0; ky < p->filter_h; ky++) {
     const int iy = in_y0 + p->dilation_h * ky;
-    const int row_in = iy >= 0 && iy < p->in_h;
-    for (int kx = 0; kx < p->filter_w; kx++) {
-      const int ix = in_x0 + p->dilation_w * kx;
-      if (row_in && ix >= 0 && ix < p->in_w) {
-        const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * p->in_depth;
-        for (int c = 0; c < fd; c += 4, g += 4 * P) {
-          const uint32_t xv = tf_ld32(xp + c);
-          const int32_t e = __sadd16(__sxtb16(xv), d->off2), o = __sadd16(tf_sxtb16_ror8(xv), d->off2);
-          memcpy(g, &e, 4);
-          memcpy(g + 2, &o, 4);
-        }
-      } else {
-        for (int c = 0; c < fd; c += 4, g += 4 * P) memset(g, 0, 8);
-      }
+    if (iy < 0 || iy >= p->in_h) {
+      g = conv_col_zero_groups(g, z0 + run + z1, step);
+      continue;
     }
+    g = conv_col_zero_groups(g, z0, step);
+    g = conv_col_words(g, d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + kx0) * p->in_depth, run, step, off2);
+    g = conv_col_zero_groups(g, z1, step);
   }
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer (a flag test and a tail call: no frame). */
-static void conv_col_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
-  if (d->rgb3x3) conv_col_fill_3x3c3(d, n, oy, ox, q);
-  else if ((d->p->filter_depth & 3) == 0) conv_col_fill_taps4(d, n, oy, ox, q);
-  else conv_col_fill_runs(d, n, oy, ox, q);
+/* The call's column fill, chosen once: 3x3 over 3 channels with dilation 1 (an RGB first convolution), a depth a
+ * multiple of 4 with dilation_w 1, or any window. */
+static conv_fill_fn *conv_col_fill_for(const tf_conv_params *p) {
+  if (p->filter_depth == 3 && p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1) return conv_col_fill_3x3c3;
+  if ((p->filter_depth & 3) == 0 && p->dilation_w == 1) return conv_col_fill_taps4;
+  return conv_col_fill_runs;
 }
 
 /* Lanes np..P-1 of a short block: zeros (their results are not stored). */
@@ -297,10 +316,10 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
     const conv_dsp *b = d->P == 4 && np <= 2 ? &d1 : d;
     for (int q = 0; q < np; q++) {
       if (b->P == 1) {
-        conv_col_fill(b, n, oy, ox, 0);
+        b->fill(b, n, oy, ox, 0);
         conv_block_out1(b, dst + (size_t)(i + q) * p->out_depth);
       } else {
-        conv_col_fill(b, n, oy, ox, q);
+        b->fill(b, n, oy, ox, q);
       }
       if (++ox == p->out_w) {
         ox = 0;
@@ -674,7 +693,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   tf_rq *rq = (tf_rq *)(void *)(ws + (size_t)8 * P * G);
   d->p = p; d->x = x; d->col = (int16_t *)(void *)ws; d->P = P; d->G = G;
   d->K = p->filter_h * p->filter_w * p->filter_depth;
-  d->rgb3x3 = p->filter_depth == 3 && p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+  d->fill = conv_col_fill_for(p);
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   d->lo4 = tf_bytes4(p->q.act_min);
