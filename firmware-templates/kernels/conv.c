@@ -31,13 +31,13 @@ struct conv_dsp {
   conv_fill_fn *fill; /* the column fill for the call's window (conv_col_fill_for) */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
-  int32_t off2;
+  int32_t off2, off4; /* the input offset in both halves; twice it (the KxK column holds 2 (x + offset)) */
   uint32_t lo4, hi4;
 };
 
-/* Group word w (4 int8) + the input offset as the column's two int16 pairs at g: (k0, k2), (k1, k3). */
-TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off2, uint32_t keep_k3) {
-  const int32_t e = __sadd16(__sxtb16(w), off2), o = (int32_t)((uint32_t)__sadd16(tf_sxtb16_ror8(w), off2) & keep_k3);
+/* Group word w (4 int8) doubled + off4 (twice the input offset) as the column's two int16 pairs at g: (k0, k2), (k1, k3). */
+TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off4, uint32_t keep_k3) {
+  const int32_t e = __sxtab16(__sxtab16(off4, w), w), o = (int32_t)((uint32_t)tf_sxtab16_ror8(tf_sxtab16_ror8(off4, w), w) & keep_k3);
   memcpy(g, &e, 4);
   memcpy(g + 2, &o, 4);
 }
@@ -56,7 +56,7 @@ static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
   int16_t *g = d->col + 4 * q;
   const size_t step = (size_t)4 * d->P, row = (size_t)p->in_w * 3;
-  const int32_t off2 = d->off2;
+  const int32_t off4 = d->off4;
   /* signed: a plane narrower than 3 (in_w - 3 < 0) has no interior window */
   if (in_y0 < 0 || in_y0 > p->in_h - 3 || in_x0 < 0 || in_x0 > p->in_w - 3) {
     const int32_t off = p->q.input_offset;
@@ -65,9 +65,9 @@ static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int
       for (int ix = in_x0; ix < in_x0 + 3; ix++, k += 3) {
         if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) {
           const int8_t *xp = d->x + (((size_t)n * p->in_h + iy) * p->in_w + ix) * 3;
-          g[tf_colp_pos(k, d->P)] = (int16_t)(xp[0] + off);
-          g[tf_colp_pos(k + 1, d->P)] = (int16_t)(xp[1] + off);
-          g[tf_colp_pos(k + 2, d->P)] = (int16_t)(xp[2] + off);
+          g[tf_colp_pos(k, d->P)] = (int16_t)(2 * (xp[0] + off));
+          g[tf_colp_pos(k + 1, d->P)] = (int16_t)(2 * (xp[1] + off));
+          g[tf_colp_pos(k + 2, d->P)] = (int16_t)(2 * (xp[2] + off));
         } else {
           g[tf_colp_pos(k, d->P)] = g[tf_colp_pos(k + 1, d->P)] = g[tf_colp_pos(k + 2, d->P)] = 0;
         }
@@ -77,13 +77,13 @@ static __attribute__((noinline)) void conv_col_fill_3x3c3(const conv_dsp *d, int
     return;
   }
   const int8_t *r0 = d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
-  conv_col_group(g, tf_ld32(r0), off2, ~0u);
-  conv_col_group(g + step, tf_ld32(r0 + 4), off2, ~0u);
-  conv_col_group(g + 2 * step, (uint8_t)r0[8] | tf_ld32(r1) << 8, off2, ~0u);
-  conv_col_group(g + 3 * step, tf_ld32(r1 + 3), off2, ~0u);
-  conv_col_group(g + 4 * step, conv_ld16(r1 + 7) | tf_ld32(r2) << 16, off2, ~0u);
-  conv_col_group(g + 5 * step, tf_ld32(r2 + 2), off2, ~0u);
-  conv_col_group(g + 6 * step, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16, off2, 0xffffu);
+  conv_col_group(g, tf_ld32(r0), off4, ~0u);
+  conv_col_group(g + step, tf_ld32(r0 + 4), off4, ~0u);
+  conv_col_group(g + 2 * step, (uint8_t)r0[8] | tf_ld32(r1) << 8, off4, ~0u);
+  conv_col_group(g + 3 * step, tf_ld32(r1 + 3), off4, ~0u);
+  conv_col_group(g + 4 * step, conv_ld16(r1 + 7) | tf_ld32(r2) << 16, off4, ~0u);
+  conv_col_group(g + 5 * step, tf_ld32(r2 + 2), off4, ~0u);
+  conv_col_group(g + 6 * step, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16, off4, 0xffffu);
 }
 
 /* Where the next window element goes: place j (0..3) of the group at g; step: one group to the next. */
@@ -105,13 +105,13 @@ TF_INLINE void conv_col_zeros(conv_col_cursor *c, int n) {
 
 /* n consecutive inputs xp[0..n) plus the offset: place by place up to a group boundary, then a word load a
  * group, then the 1-3 left byte by byte (a word there could read past the input). */
-TF_INLINE void conv_col_inputs(conv_col_cursor *c, const int8_t *xp, int n, int32_t off, int32_t off2) {
+TF_INLINE void conv_col_inputs(conv_col_cursor *c, const int8_t *xp, int n, int32_t off, int32_t off4) {
   for (; c->j != 0 && n > 0; n--) {
-    c->g[TF_COL_PERM(c->j)] = (int16_t)(*xp++ + off);
+    c->g[TF_COL_PERM(c->j)] = (int16_t)(2 * (*xp++ + off));
     if (++c->j == 4) c->j = 0, c->g += c->step;
   }
-  for (; n >= 4; n -= 4, xp += 4, c->g += c->step) conv_col_group(c->g, tf_ld32(xp), off2, ~0u);
-  for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = (int16_t)(*xp++ + off);
+  for (; n >= 4; n -= 4, xp += 4, c->g += c->step) conv_col_group(c->g, tf_ld32(xp), off4, ~0u);
+  for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = (int16_t)(2 * (*xp++ + off));
 }
 
 /* Pixel (n, oy, ox)'s window into lane q of the block's column buffer: any depth, the window as runs of the input. */
@@ -135,27 +135,22 @@ static __attribute__((noinline)) void conv_col_fill_runs(const conv_dsp *d, int 
       while (kx0 < kx1 && in_x0 + kx0 < 0) kx0++;
       while (kx1 > kx0 && in_x0 + kx1 - 1 >= p->in_w) kx1--;
       if (kx0 > 0) conv_col_zeros(&c, kx0 * fd); /* a row inside the image: no zero runs to call */
-      if (kx1 > kx0) conv_col_inputs(&c, xr + (size_t)(in_x0 + kx0) * p->in_depth, (kx1 - kx0) * fd, off, d->off2);
+      if (kx1 > kx0) conv_col_inputs(&c, xr + (size_t)(in_x0 + kx0) * p->in_depth, (kx1 - kx0) * fd, off, d->off4);
       if (kx1 < p->filter_w) conv_col_zeros(&c, (p->filter_w - (kx1 > kx0 ? kx1 : kx0)) * fd);
       continue;
     }
     for (int kx = 0; kx < p->filter_w; kx++) {
       const int ix = in_x0 + p->dilation_w * kx;
-      if (ix >= 0 && ix < p->in_w) conv_col_inputs(&c, xr + (size_t)ix * p->in_depth, fd, off, d->off2);
+      if (ix >= 0 && ix < p->in_w) conv_col_inputs(&c, xr + (size_t)ix * p->in_depth, fd, off, d->off4);
       else conv_col_zeros(&c, fd);
     }
   }
   conv_col_zeros(&c, (4 - c.j) & 3); /* the last group's unused places */
 }
 
-/* ng groups of the column from ng words of the input at xp (+ the offset), one group every step int16. */
-TF_INLINE int16_t *conv_col_words(int16_t *g, const int8_t *xp, int ng, size_t step, int32_t off2) {
-  for (; ng > 0; ng--, xp += 4, g += step) {
-    const uint32_t xv = tf_ld32(xp);
-    const int32_t e = __sadd16(__sxtb16(xv), off2), o = __sadd16(tf_sxtb16_ror8(xv), off2);
-    memcpy(g, &e, 4);
-    memcpy(g + 2, &o, 4);
-  }
+/* ng groups of the column from ng words of the input at xp (doubled, + off4), one group every step int16. */
+TF_INLINE int16_t *conv_col_words(int16_t *g, const int8_t *xp, int ng, size_t step, int32_t off4) {
+  for (; ng > 0; ng--, xp += 4, g += step) conv_col_group(g, tf_ld32(xp), off4, ~0u);
   return g;
 }
 
@@ -171,7 +166,7 @@ static __attribute__((noinline)) void conv_col_fill_taps4(const conv_dsp *d, int
   const tf_conv_params *p = d->p;
   const int fd4 = p->filter_depth >> 2, fw = p->filter_w;
   const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  const int32_t off2 = d->off2; /* in a register: the column's stores may alias *d */
+  const int32_t off4 = d->off4; /* in a register: the column's stores may alias *d */
   const size_t step = (size_t)4 * d->P;
   int16_t *g = d->col + 4 * q;
   const int kx0 = in_x0 < 0 ? (-in_x0 < fw ? -in_x0 : fw) : 0;
@@ -184,7 +179,7 @@ static __attribute__((noinline)) void conv_col_fill_taps4(const conv_dsp *d, int
       continue;
     }
     g = conv_col_zero_groups(g, z0, step);
-    g = conv_col_words(g, d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + kx0) * p->in_depth, run, step, off2);
+    g = conv_col_words(g, d->x + (((size_t)n * p->in_h + iy) * p->in_w + in_x0 + kx0) * p->in_depth, run, step, off4);
     g = conv_col_zero_groups(g, z1, step);
   }
 }
@@ -202,106 +197,88 @@ static void conv_col_clear(const conv_dsp *d, int np) {
   for (int g = 0; g < d->G; g++) memset(d->col + 4 * d->P * g + 4 * np, 0, (size_t)8 * (d->P - np));
 }
 
-/* Requantized, saturated to int8 (before the activation clamp): channel (m, hc, sh) on accumulator v. */
-#define TF_RQ8(v, m, hc, sh, post) __ssat(tf_rq_core((v), (m), (hc), (sh)) + (post), 8)
+/* pk's byte at bit BIT = the int8 saturation of v (SSAT, BFI). */
+#define TF_SAT8_AT(pk_, v_, BIT) __asm__("ssat %1, #8, %1\n\tbfi %0, %1, #" #BIT ", #8" : "+r"(pk_), "+r"(v_))
 
-/* The block's outputs: np pixels (np <= P), pixel q's out_depth values at dst + q * out_depth. P is a
- * constant in each instance (4 or 1), so the pixel loops unroll and the packed words stay in registers. */
-TF_INLINE void conv_block_out(const conv_dsp *d, int np, int8_t *dst, const int P) {
+/* Channel oc's output for the doubled dot product a2 (2 sum w (x + offset), bias not in it), from its entry in the
+ * requantization table (conv_pw_table): sh > 0, tf_rqd_apply on 2 (bias + dot) (within 2^31: the table proved it);
+ * sh < 0, the channel's one output hc; sh = 0, TFLM's arithmetic on the dot product. Clamped to the activation. */
+static int32_t conv_kxk_out(const conv_dsp *d, int oc, int32_t a2) {
+  const tf_conv_params *p = d->p;
+  const tf_rq *rq = &d->rq[oc];
+  if (rq->sh < 0) return rq->hc;
+  if (rq->sh == 0)
+    return tf_requant_s8(a2 >> 1, p->q.bias[oc], p->q.multiplier[oc], p->q.shift[oc], p->q.output_offset, p->q.act_min, p->q.act_max);
+  return tf_clamp(tf_rqd_apply(a2 + 2 * p->q.bias[oc], p->q.multiplier[oc], rq->hc, rq->sh), p->q.act_min, p->q.act_max);
+}
+
+/* One pixel at P = 1: four filter rows per pass over the column (tf_dot4_col), then the rest one by one. */
+static void conv_block_out1(const conv_dsp *d, int8_t *dst) {
   const tf_conv_params *p = d->p;
   const int od = p->out_depth, K4 = 4 * d->G;
-  const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
-  const tf_rq *rq = d->rq;
-  if (P == 4 && rq) {
-    /* Channel by channel: the four pixels' accumulators requantized into one word (pixel q in byte q),
-     * clamped lane-wise, its bytes stored to the pixels. Fewer values live at once than packing each
-     * pixel's channels (GCC spilled those words and the pointers around the dot loops). */
-    const size_t s1 = (size_t)od, s2 = 2 * s1, s3 = 3 * s1;
-    for (int oc = 0; oc < od; oc++) {
-      int32_t a[4];
-      tf_dot_px4_from(d->col, p->filter + (size_t)oc * d->K, d->G, bias[oc], a);
-      const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
-      uint32_t pk = 0;
-      TF_RQ_BYTE_AT(pk, a[0], m, hc, sh, 0);
-      TF_RQ_BYTE_AT(pk, a[1], m, hc, sh, 8);
-      TF_RQ_BYTE_AT(pk, a[2], m, hc, sh, 16);
-      TF_RQ_BYTE_AT(pk, a[3], m, hc, sh, 24);
-      pk = tf_clamp4(pk, d->lo4, d->hi4);
-      int8_t *o = dst + oc;
-      o[0] = (int8_t)pk;
-      if (np == 4) {
-        o[s1] = (int8_t)(pk >> 8), o[s2] = (int8_t)(pk >> 16), o[s3] = (int8_t)(pk >> 24);
-      } else {
-        if (np > 1) o[s1] = (int8_t)(pk >> 8);
-        if (np > 2) o[s2] = (int8_t)(pk >> 16);
-      }
-    }
-    return;
-  }
-  (void)K4;
   int oc = 0;
   for (; oc + 4 <= od; oc += 4) {
-    if (P == 4 && rq) {
-      /* Each row's four accumulators requantized as they come out of the dot product. */
-      uint32_t pk0 = 0, pk1 = 0, pk2 = 0, pk3 = 0;
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; j++) {
-        int32_t a[4];
-        tf_dot_px4_from(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, bias[oc + j], a);
-        const int32_t m = mult[oc + j], hc = rq[oc + j].hc, sh = rq[oc + j].sh;
-        TF_RQ_BYTE(pk0, a[0], m, hc, sh, j);
-        TF_RQ_BYTE(pk1, a[1], m, hc, sh, j);
-        TF_RQ_BYTE(pk2, a[2], m, hc, sh, j);
-        TF_RQ_BYTE(pk3, a[3], m, hc, sh, j);
-      }
-      pk0 = tf_clamp4(pk0, d->lo4, d->hi4);
-      memcpy(dst + oc, &pk0, 4);
-      pk1 = tf_clamp4(pk1, d->lo4, d->hi4);
-      pk2 = tf_clamp4(pk2, d->lo4, d->hi4);
-      pk3 = tf_clamp4(pk3, d->lo4, d->hi4);
-      if (np > 1) memcpy(dst + od + oc, &pk1, 4);
-      if (np > 2) memcpy(dst + 2 * od + oc, &pk2, 4);
-      if (np > 3) memcpy(dst + 3 * od + oc, &pk3, 4);
+    int32_t a4[4] = {0, 0, 0, 0};
+    tf_dot4_col(d->col, p->filter + (size_t)oc * d->K, (size_t)d->K, K4, a4);
+    const tf_rq *rq = &d->rq[oc];
+    if (__builtin_expect(rq[0].sh > 0 && rq[1].sh > 0 && rq[2].sh > 0 && rq[3].sh > 0, 1)) {
+      /* the four channels' outputs packed, clamped lane-wise, stored at once */
+      const int32_t *bias = p->q.bias + oc, *mult = p->q.multiplier + oc;
+      int32_t v0 = tf_rqd_apply(a4[0] + 2 * bias[0], mult[0], rq[0].hc, rq[0].sh);
+      int32_t v1 = tf_rqd_apply(a4[1] + 2 * bias[1], mult[1], rq[1].hc, rq[1].sh);
+      int32_t v2 = tf_rqd_apply(a4[2] + 2 * bias[2], mult[2], rq[2].hc, rq[2].sh);
+      int32_t v3 = tf_rqd_apply(a4[3] + 2 * bias[3], mult[3], rq[3].hc, rq[3].sh);
+      uint32_t pk = 0;
+      TF_SAT8_AT(pk, v0, 0);
+      TF_SAT8_AT(pk, v1, 8);
+      TF_SAT8_AT(pk, v2, 16);
+      TF_SAT8_AT(pk, v3, 24);
+      pk = tf_clamp4(pk, d->lo4, d->hi4);
+      memcpy(dst + oc, &pk, 4);
       continue;
     }
-    int32_t acc[4][4];
-    if (P == 4) {
-      for (int j = 0; j < 4; j++) {
-        tf_dot_px4_from(d->col, p->filter + (size_t)(oc + j) * d->K, d->G, bias[oc + j], acc[j]);
-      }
-    } else {
-      int32_t a4[4] = {bias[oc], bias[oc + 1], bias[oc + 2], bias[oc + 3]};
-      tf_dot4_col(d->col, p->filter + (size_t)oc * d->K, (size_t)d->K, K4, a4);
-      for (int j = 0; j < 4; j++) acc[j][0] = a4[j];
-    }
-    if (rq) {
-      uint32_t pk0 = 0;
-#pragma GCC unroll 4
-      for (int j = 0; j < 4; j++) TF_RQ_BYTE(pk0, acc[j][0], mult[oc + j], rq[oc + j].hc, rq[oc + j].sh, j);
-      pk0 = tf_clamp4(pk0, d->lo4, d->hi4);
-      memcpy(dst + oc, &pk0, 4);
-    } else {
-      for (int q = 0; q < np; q++)
-        for (int j = 0; j < 4; j++)
-          dst[(size_t)q * od + oc + j] = tf_requant_s8(acc[j][q], 0, mult[oc + j], p->q.shift[oc + j], p->q.output_offset, p->q.act_min, p->q.act_max);
-    }
+    for (int j = 0; j < 4; j++) dst[oc + j] = (int8_t)conv_kxk_out(d, oc + j, a4[j]);
   }
-  for (; oc < od; oc++) {
-    int32_t a[4] = {bias[oc], bias[oc], bias[oc], bias[oc]};
-    const int8_t *w = p->filter + (size_t)oc * d->K;
-    if (P == 4) tf_dot_px4_from(d->col, w, d->G, bias[oc], a);
-    else a[0] = tf_wadd(a[0], tf_dot1_col(d->col, w, K4));
-    for (int q = 0; q < np; q++) {
-      int32_t v;
-      if (rq) v = tf_clamp(tf_rq_apply(a[q], mult[oc], rq[oc].hc, rq[oc].sh), p->q.act_min, p->q.act_max);
-      else v = tf_requant_s8(a[q], 0, mult[oc], p->q.shift[oc], p->q.output_offset, p->q.act_min, p->q.act_max);
-      dst[(size_t)q * od + oc] = (int8_t)v;
+  for (; oc < od; oc++) dst[oc] = (int8_t)conv_kxk_out(d, oc, tf_dot1_col(d->col, p->filter + (size_t)oc * d->K, K4));
+}
+
+/* A 4-pixel block's outputs, np <= 4 pixels, pixel q's out_depth values at dst + q * out_depth: channel by channel,
+ * each filter row over the block from twice its bias (tf_dot_px4_from), the four doubled accumulators requantized
+ * by one SMMLAR each (tf_rqd_apply), packed (pixel q in byte q), clamped lane-wise, stored to the pixels. */
+static void conv_kxk_block4(const conv_dsp *d, int np, int8_t *dst) {
+  const tf_conv_params *p = d->p;
+  const int od = p->out_depth, K = d->K, G = d->G;
+  const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
+  const tf_rq *rq = d->rq;
+  const int8_t *w = p->filter;
+  const size_t s1 = (size_t)od, s2 = 2 * s1, s3 = 3 * s1;
+  for (int oc = 0; oc < od; oc++, w += K) {
+    int8_t *o = dst + oc;
+    int32_t a[4];
+    uint32_t pk = 0;
+    if (__builtin_expect(rq[oc].sh > 0, 1)) {
+      tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
+      const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
+      int32_t v0 = tf_rqd_apply(a[0], m, hc, sh), v1 = tf_rqd_apply(a[1], m, hc, sh);
+      int32_t v2 = tf_rqd_apply(a[2], m, hc, sh), v3 = tf_rqd_apply(a[3], m, hc, sh);
+      TF_SAT8_AT(pk, v0, 0);
+      TF_SAT8_AT(pk, v1, 8);
+      TF_SAT8_AT(pk, v2, 16);
+      TF_SAT8_AT(pk, v3, 24);
+      pk = tf_clamp4(pk, d->lo4, d->hi4);
+    } else {
+      tf_dot_px4_from(d->col, w, G, 0, a);
+      for (int q = 0; q < 4; q++) pk |= (uint32_t)(uint8_t)conv_kxk_out(d, oc, a[q]) << (8 * q);
+    }
+    o[0] = (int8_t)pk;
+    if (np == 4) {
+      o[s1] = (int8_t)(pk >> 8), o[s2] = (int8_t)(pk >> 16), o[s3] = (int8_t)(pk >> 24);
+    } else {
+      if (np > 1) o[s1] = (int8_t)(pk >> 8);
+      if (np > 2) o[s2] = (int8_t)(pk >> 16);
     }
   }
 }
-
-static void conv_block_out4(const conv_dsp *d, int np, int8_t *dst) { conv_block_out(d, np, dst, 4); }
-static void conv_block_out1(const conv_dsp *d, int8_t *dst) { conv_block_out(d, 1, dst, 1); }
 
 /* `count` pixels in output order from linear pixel index `first`; pixel i's values at dst + (i - first) * out_depth. */
 static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
@@ -328,7 +305,7 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
     }
     if (b->P == 1) continue; /* written pixel by pixel above */
     if (np < b->P) conv_col_clear(b, np);
-    conv_block_out4(b, np, dst + (size_t)i * p->out_depth);
+    conv_kxk_block4(b, np, dst + (size_t)i * p->out_depth);
   }
 }
 
@@ -402,9 +379,6 @@ static const int8_t *conv_pw_other(const conv_dsp *d, int oc, int np, int8_t *o,
                               p->q.act_min, p->q.act_max);
   return w;
 }
-
-/* pk's byte at bit BIT = the int8 saturation of v (SSAT, BFI). */
-#define TF_SAT8_AT(pk_, v_, BIT) __asm__("ssat %1, #8, %1\n\tbfi %0, %1, #" #BIT ", #8" : "+r"(pk_), "+r"(v_))
 
 /* The block's np pixels, pixel q's out_depth values at dst + q * out_depth. clampf: the activation range
  * is narrower than int8 (a constant in each instance, as np is in the full-block ones). */
@@ -640,7 +614,7 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
  * keep the whole accumulator within 2^30. */
 static int64_t conv_pw_dot_bound(const tf_conv_params *p) {
   const int32_t off = p->q.input_offset;
-  return (int64_t)p->in_depth * 128 * (128 + (off < 0 ? -(int64_t)off : off));
+  return (int64_t)p->filter_h * p->filter_w * p->filter_depth * 128 * (128 + (off < 0 ? -(int64_t)off : off)); /* the window: in_depth at 1x1 */
 }
 
 static int conv_pw_fits(const tf_conv_params *p, int P) {
@@ -696,6 +670,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->fill = conv_col_fill_for(p);
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
+  d->off4 = __sadd16(d->off2, d->off2);
   d->lo4 = tf_bytes4(p->q.act_min);
   d->hi4 = tf_bytes4(p->q.act_max);
   d->rq = NULL;
@@ -710,8 +685,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
     d->rq = rq;
     return;
   }
-  for (int c = 0; c < p->out_depth; c++)
-    if (!tf_rq_init(&rq[c], p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return;
+  conv_pw_table(p, rq); /* KxK too: the column holds 2 (x + offset), every accumulator doubled */
   d->rq = rq;
 }
 #endif

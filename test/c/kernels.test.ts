@@ -129,6 +129,29 @@ function kxkConv(r: Rng, cin: number): Graph {
   }
 }
 
+/** KxK convs at the edges of conv.c's doubled requantization (conv_kxk_block4 at 4 pixels, conv_block_out1 at one:
+ * windows over 576 elements and blocks' last 1-2 pixels): channels it cannot take go the exact way (biases near
+ * +-2^31, scales below 2^-21 or above 1), channels whose output is one value everywhere are stored as it. */
+function kxkEdges(r: Rng): Graph {
+  for (;;) {
+    const cin = r.pick([3, 8, 16, 72]), k = r.pick([3, 3, 2]), n = 1, h = r.int(k, 6), w = r.int(k, 7), cout = r.int(1, 10);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const oh = Math.floor((h - k) / stride[0]) + 1, ow = Math.floor((w - k) / stride[1]) + 1;
+    const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(k * k * cin) * 12;
+    const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
+    const wScales = kinds.map((kd) => {
+      const effective = kd === 'tiny' ? 2 ** -r.float(22, 31.5) : kd === 'zero' ? 2 ** -40 : kd === 'above1' ? r.float(1.1, 3) : 0;
+      return effective ? (effective * outScale) / inScale : r.float(0.002, 0.02);
+    });
+    const bias = kinds.map((kd) => (kd === 'bigBias' ? r.pick([2147483647, -2147483648, 1073741824, -1073741825, 1 << 29]) - r.int(0, 3) : r.int(-30000, 30000)));
+    return singleOpGraph('CONV_2D', { stride, dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: r.int(0, 1) === 1 ? FULL : [r.int(-128, -60), r.int(60, 127)] }, [
+      { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, k, k, cin], scale: wScales, axis: 0, values: r.ints(cout * k * k * cin, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: bias },
+    ], { shape: [n, oh, ow, cout], scale: outScale, zp: r.int(-128, 127) });
+  }
+}
+
 /** ADD without broadcasting as resnet's and mcunet's residual adds (elementwise.c add_hg_flat: one input at the larger
  * scale): sizes off its 4-element blocks (the tail), zero points over the whole int8 range, a ReLU-like or full clamp,
  * scale ratios from equal (its form refused: the other flat path) to 2^-9 (input shift below its range). */
@@ -252,6 +275,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
   ['ADD flat', addFlat],
+  ['CONV_2D KxK edges', kxkEdges],
+  ['CONV_2D KxK edges more', kxkEdges],
   ...[1, 3, 16, 32, 64].map((c) => [`CONV_2D KxK depth ${c}`, (r: Rng) => kxkConv(r, c)] as [string, (r: Rng) => Graph]),
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
