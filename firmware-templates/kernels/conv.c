@@ -35,12 +35,20 @@ struct conv_dsp {
   uint32_t lo4, hi4;
 };
 
-/* Group word w (4 int8) doubled + off4 (twice the input offset) as the column's two int16 pairs at g: (k0, k2), (k1, k3). */
-TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off4, uint32_t keep_k3) {
+/* Group word w (4 int8) doubled + off4 (twice the input offset) as the column's two int16 pairs at g: (k0, k2), (k1, k3).
+ * STRD: one store (GCC makes two STRs of memcpys); the runs fill keeps the memcpys (GCC's code around the asm is
+ * longer there). */
+TF_INLINE void conv_col_group_at(int16_t *g, uint32_t w, int32_t off4, uint32_t keep_k3, const int strd) {
   const int32_t e = __sxtab16(__sxtab16(off4, w), w), o = (int32_t)((uint32_t)tf_sxtab16_ror8(tf_sxtab16_ror8(off4, w), w) & keep_k3);
-  memcpy(g, &e, 4);
-  memcpy(g + 2, &o, 4);
+  typedef struct { int16_t v[4]; } group_t;
+  if (strd) {
+    __asm__("strd %1, %2, [%3]" : "=m"(*(group_t *)g) : "r"(e), "r"(o), "r"(g));
+  } else {
+    memcpy(g, &e, 4);
+    memcpy(g + 2, &o, 4);
+  }
 }
+TF_INLINE void conv_col_group(int16_t *g, uint32_t w, int32_t off4, uint32_t keep_k3) { conv_col_group_at(g, w, off4, keep_k3, 1); }
 
 TF_INLINE uint32_t conv_ld16(const int8_t *p) {
   uint16_t v;
@@ -110,7 +118,7 @@ TF_INLINE void conv_col_inputs(conv_col_cursor *c, const int8_t *xp, int n, int3
     c->g[TF_COL_PERM(c->j)] = (int16_t)(2 * (*xp++ + off));
     if (++c->j == 4) c->j = 0, c->g += c->step;
   }
-  for (; n >= 4; n -= 4, xp += 4, c->g += c->step) conv_col_group(c->g, tf_ld32(xp), off4, ~0u);
+  for (; n >= 4; n -= 4, xp += 4, c->g += c->step) conv_col_group_at(c->g, tf_ld32(xp), off4, ~0u, 0);
   for (; n > 0; n--) c->g[TF_COL_PERM(c->j++)] = (int16_t)(2 * (*xp++ + off));
 }
 
