@@ -208,6 +208,16 @@ static void conv_col_clear(const conv_dsp *d, int np) {
 /* pk's byte at bit BIT = the int8 saturation of v (SSAT, BFI). */
 #define TF_SAT8_AT(pk_, v_, BIT) __asm__("ssat %1, #8, %1\n\tbfi %0, %1, #" #BIT ", #8" : "+r"(pk_), "+r"(v_))
 
+/* v0..v3 saturated to int8 into bytes 0..3, clamped lane-wise to the activation range (lo4, hi4). */
+TF_INLINE uint32_t conv_pack4(int32_t v0, int32_t v1, int32_t v2, int32_t v3, uint32_t lo4, uint32_t hi4) {
+  uint32_t pk = 0;
+  TF_SAT8_AT(pk, v0, 0);
+  TF_SAT8_AT(pk, v1, 8);
+  TF_SAT8_AT(pk, v2, 16);
+  TF_SAT8_AT(pk, v3, 24);
+  return tf_clamp4(pk, lo4, hi4);
+}
+
 /* Channel oc's output for the doubled dot product a2 (2 sum w (x + offset), bias not in it), from its entry in the
  * requantization table (conv_pw_table): sh > 0, tf_rqd_apply on 2 (bias + dot) (within 2^31: the table proved it);
  * sh < 0, the channel's one output hc; sh = 0, TFLM's arithmetic on the dot product. Clamped to the activation. */
@@ -232,16 +242,10 @@ static void conv_block_out1(const conv_dsp *d, int8_t *dst) {
     if (__builtin_expect(rq[0].sh > 0 && rq[1].sh > 0 && rq[2].sh > 0 && rq[3].sh > 0, 1)) {
       /* the four channels' outputs packed, clamped lane-wise, stored at once */
       const int32_t *bias = p->q.bias + oc, *mult = p->q.multiplier + oc;
-      int32_t v0 = tf_rqd_apply(a4[0] + 2 * bias[0], mult[0], rq[0].hc, rq[0].sh);
-      int32_t v1 = tf_rqd_apply(a4[1] + 2 * bias[1], mult[1], rq[1].hc, rq[1].sh);
-      int32_t v2 = tf_rqd_apply(a4[2] + 2 * bias[2], mult[2], rq[2].hc, rq[2].sh);
-      int32_t v3 = tf_rqd_apply(a4[3] + 2 * bias[3], mult[3], rq[3].hc, rq[3].sh);
-      uint32_t pk = 0;
-      TF_SAT8_AT(pk, v0, 0);
-      TF_SAT8_AT(pk, v1, 8);
-      TF_SAT8_AT(pk, v2, 16);
-      TF_SAT8_AT(pk, v3, 24);
-      pk = tf_clamp4(pk, d->lo4, d->hi4);
+      const uint32_t pk = conv_pack4(tf_rqd_apply(a4[0] + 2 * bias[0], mult[0], rq[0].hc, rq[0].sh),
+                                     tf_rqd_apply(a4[1] + 2 * bias[1], mult[1], rq[1].hc, rq[1].sh),
+                                     tf_rqd_apply(a4[2] + 2 * bias[2], mult[2], rq[2].hc, rq[2].sh),
+                                     tf_rqd_apply(a4[3] + 2 * bias[3], mult[3], rq[3].hc, rq[3].sh), d->lo4, d->hi4);
       memcpy(dst + oc, &pk, 4);
       continue;
     }
@@ -267,13 +271,8 @@ static void conv_kxk_block4(const conv_dsp *d, int np, int8_t *dst) {
     if (__builtin_expect(rq[oc].sh > 0, 1)) {
       tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
       const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
-      int32_t v0 = tf_rqd_apply(a[0], m, hc, sh), v1 = tf_rqd_apply(a[1], m, hc, sh);
-      int32_t v2 = tf_rqd_apply(a[2], m, hc, sh), v3 = tf_rqd_apply(a[3], m, hc, sh);
-      TF_SAT8_AT(pk, v0, 0);
-      TF_SAT8_AT(pk, v1, 8);
-      TF_SAT8_AT(pk, v2, 16);
-      TF_SAT8_AT(pk, v3, 24);
-      pk = tf_clamp4(pk, d->lo4, d->hi4);
+      pk = conv_pack4(tf_rqd_apply(a[0], m, hc, sh), tf_rqd_apply(a[1], m, hc, sh), tf_rqd_apply(a[2], m, hc, sh),
+                      tf_rqd_apply(a[3], m, hc, sh), d->lo4, d->hi4);
     } else {
       tf_dot_px4_from(d->col, w, G, 0, a);
       for (int q = 0; q < 4; q++) pk |= (uint32_t)(uint8_t)conv_kxk_out(d, oc, a[q]) << (8 * q);
