@@ -15,6 +15,7 @@ import { arg, ptr, ref, useWorkspace } from './base';
 import { lutMatmulQ } from './fully-connected';
 import { copyBytes } from './conv';
 import { requantize } from './requant';
+import { tapBegin, tapEnd } from './window';
 
 /** Index `i` of a packed stream of `bits`-bit indices (high-order bits first; an index spans at most two bytes). */
 // @ts-ignore: decorator
@@ -53,18 +54,18 @@ function convLut(args: usize, variant: i32): void {
   for (let b = 0; b < batches; b++) {
     for (let oy = 0; oy < oh; oy++) {
       const yrow = y + <usize>((b * oh + oy) * ow * od);
+      const iy0 = oy * sh - pt, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, ih, kh);
       for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * sw - pl, kx0 = tapBegin(ix0, dw), kx1 = tapEnd(ix0, dw, iw, kw);
         const dst = variant == 2 ? s : variant == 1 ? s + <usize>(ox * od) : yrow + <usize>(ox * od);
         for (let oc = 0; oc < od; oc++) {
           const t = tables + <usize>(oc * stride);
           const g = oc / perGroup;
           let acc = 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - pt + ky * dh;
-            if (iy < 0 || iy >= ih) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - pl + kx * dw;
-              if (ix < 0 || ix >= iw) continue;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const iy = iy0 + ky * dh;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const ix = ix0 + kx * dw;
               const xs = x + <usize>(((b * ih + iy) * iw + ix) * id + g * fd);
               const w0 = oc * taps + (ky * kw + kx) * fd;
               for (let c = 0; c < fd; c++) {

@@ -15,6 +15,7 @@ import {
 } from './abi';
 import { arg, ptr, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier64 } from './quant';
+import { tapBegin, tapEnd } from './window';
 
 /**
  * Taps of a 16x8 partial sum kept in i32: |int16 x int8| <= 2^22, so 256 of them sum to at most 2^30 and
@@ -118,16 +119,16 @@ export function conv2d_s16(args: usize): void {
   let o: usize = y;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padTop, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, inH, kh);
       for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padLeft, kx0 = tapBegin(ix0, dw), kx1 = tapEnd(ix0, dw, inW, kw);
         for (let oc = 0; oc < outDepth; oc++) {
           const inBase = (oc / perGroup) * fd;
           let acc: i64 = 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + dh * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + dw * kx;
-              if (ix < 0 || ix >= inW) continue;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const iy = iy0 + dh * ky;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const ix = ix0 + dw * kx;
               const xp = x + ((<usize>(((n * inH + iy) * inW + ix) * inDepth + inBase)) << 1);
               const wp = w + <usize>(((oc * kh + ky) * kw + kx) * fd);
               acc += dot64<i16>(xp, wp, fd, 0);
@@ -155,20 +156,19 @@ function convSimd16(
   let o: usize = y;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
-      const iy0 = oy * sh - padTop;
+      const iy0 = oy * sh - padTop, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, inH, kh);
       for (let ox = 0; ox < outW; ox++) {
         const ix0 = ox * sw - padLeft;
-        const kx0 = max(0, -ix0), kx1 = min(kw, inW - ix0);
-        const run = (kx1 - kx0) * inDepth;
+        const kx0 = tapBegin(ix0, 1), kx1 = tapEnd(ix0, 1, inW, kw);
+        const run = (kx1 - kx0) * inDepth, rows = run > 0 ? ky1 : 0;
         const xRow = x + (<usize>((n * inH * inW + ix0 + kx0) * inDepth) << 1);
         let oc = 0;
         for (; oc + 4 <= outDepth; oc += 4) {
           let accLo = i64x2.splat(0), accHi = i64x2.splat(0), part = i32x4.splat(0);
           let taps = 0;
           const wOc = w + <usize>(oc * window + kx0 * inDepth);
-          for (let ky = 0; ky < kh; ky++) {
+          for (let ky = ky0; ky < rows; ky++) {
             const iy = iy0 + dh * ky;
-            if (iy < 0 || iy >= inH || run <= 0) continue;
             const xp = xRow + (<usize>(iy * inW * inDepth) << 1), wp = wOc + <usize>(ky * kw * inDepth);
             for (let i = 0; i < run; i += BLOCK16) {
               const len = min(run - i, BLOCK16);
@@ -193,9 +193,8 @@ function convSimd16(
         for (; oc < outDepth; oc++) {
           let acc: i64 = 0;
           const wOc = w + <usize>(oc * window + kx0 * inDepth);
-          for (let ky = 0; ky < kh; ky++) {
+          for (let ky = ky0; ky < rows; ky++) {
             const iy = iy0 + dh * ky;
-            if (iy < 0 || iy >= inH || run <= 0) continue;
             acc += dot64<i16>(xRow + (<usize>(iy * inW * inDepth) << 1), wOc + <usize>(ky * kw * inDepth), run, 0);
           }
           out16(o, acc, oc, bias, mult, shift, outOffset, lo, hi);
@@ -259,16 +258,16 @@ export function dwconv2d_s16(args: usize): void {
   let o: usize = y;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padTop, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, inH, kh);
       for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padLeft, kx0 = tapBegin(ix0, dw), kx1 = tapEnd(ix0, dw, inW, kw);
         for (let oc = 0; oc < outDepth; oc++) {
           const ic = oc / m;
           let acc: i64 = 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + dh * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + dw * kx;
-              if (ix < 0 || ix >= inW) continue;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const iy = iy0 + dh * ky;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const ix = ix0 + dw * kx;
               const xv = <i32>load<i16>(x + (<usize>(((n * inH + iy) * inW + ix) * inDepth + ic) << 1));
               acc += <i64>(xv * <i32>load<i8>(w + <usize>((ky * kw + kx) * outDepth + oc)));
             }
@@ -293,16 +292,16 @@ function dwSimd16(
   let o: usize = y;
   for (let n = 0; n < batches; n++) {
     for (let oy = 0; oy < outH; oy++) {
+      const iy0 = oy * sh - padTop, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, inH, kh);
       for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sw - padLeft, kx0 = tapBegin(ix0, dw), kx1 = tapEnd(ix0, dw, inW, kw);
         let c = 0;
         for (; c + 8 <= depth; c += 8) {
           let aLo = i32x4.splat(0), aHi = i32x4.splat(0);
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + dh * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + dw * kx;
-              if (ix < 0 || ix >= inW) continue;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const iy = iy0 + dh * ky;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const ix = ix0 + dw * kx;
               const xv = v128.load(x + (<usize>(((n * inH + iy) * inW + ix) * depth + c) << 1));
               const wv = v128.load8x8_s(w + <usize>((ky * kw + kx) * depth + c));
               aLo = i32x4.add(aLo, i32x4.extmul_low_i16x8_s(xv, wv));
@@ -321,12 +320,10 @@ function dwSimd16(
         }
         for (; c < depth; c++) {
           let acc: i64 = 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + dh * ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + dw * kx;
-              if (ix < 0 || ix >= inW) continue;
+          for (let ky = ky0; ky < ky1; ky++) {
+            const iy = iy0 + dh * ky;
+            for (let kx = kx0; kx < kx1; kx++) {
+              const ix = ix0 + dw * kx;
               acc += <i64>(<i32>load<i16>(x + (<usize>(((n * inH + iy) * inW + ix) * depth + c) << 1)) * <i32>load<i8>(w + <usize>((ky * kw + kx) * depth + c)));
             }
           }

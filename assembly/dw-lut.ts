@@ -13,6 +13,7 @@ import { arg, ptr } from './base';
 import { copyBytes } from './conv';
 import { lutIndex } from './conv-lut';
 import { requantize } from './requant';
+import { tapBegin, tapEnd } from './window';
 
 /** variant: 0 default, 1 stream-row (rows via scratch), 2 inplace-channel (a channel's plane via scratch). */
 function dwLut(args: usize, variant: i32): void {
@@ -35,17 +36,17 @@ function dwLut(args: usize, variant: i32): void {
     for (let co = 0; co < outer; co++) {
       for (let oy = 0; oy < oh; oy++) {
         const yrow = y + <usize>((b * oh + oy) * ow * od);
+        const iy0 = oy * sh - pt, ky0 = tapBegin(iy0, dh), ky1 = tapEnd(iy0, dh, ih, kh);
         for (let ox = 0; ox < ow; ox++) {
+          const ix0 = ox * sw - pl, kx0 = tapBegin(ix0, dw), kx1 = tapEnd(ix0, dw, iw, kw);
           for (let ci = 0; ci < inner; ci++) {
             const oc = co + ci, ic = oc / m;
             const t = tables + <usize>(oc * stride);
             let acc = 0;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - pt + ky * dh;
-              if (iy < 0 || iy >= ih) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * sw - pl + kx * dw;
-                if (ix < 0 || ix >= iw) continue;
+            for (let ky = ky0; ky < ky1; ky++) {
+              const iy = iy0 + ky * dh;
+              for (let kx = kx0; kx < kx1; kx++) {
+                const ix = ix0 + kx * dw;
                 const w = <i32>load<i8>(t + <usize>lutIndex(packed, (ky * kw + kx) * od + oc, bits));
                 acc += w * (<i32>load<i8>(x + <usize>(((b * ih + iy) * iw + ix) * id + ic)) + inOff);
               }

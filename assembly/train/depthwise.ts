@@ -1,6 +1,7 @@
 // DepthwiseConv2dNative (channel multiplier 1) and its two gradients, NHWC, filter [KH, KW, C, 1],
 // f32x4 over channels; the geometry comes from convGeometry.
 import { B, H, W, C, KH, KW, SH, SW, DH, DW, PT, PL, OH, OW } from './conv';
+import { tapBegin, tapEnd } from '../window';
 
 // @ts-ignore: decorator
 @inline
@@ -28,12 +29,11 @@ export function depthwise(x: usize, w: usize, y: usize): void {
   for (let b = 0; b < B; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     const out = y + offset(b, oy, ox, OH, OW);
     memory.fill(out, 0, <usize>C << 2);
-    for (let ky = 0; ky < KH; ky++) {
-      const iy = oy * SH - PT + ky * DH;
-      if (iy < 0 || iy >= H) continue;
-      for (let kx = 0; kx < KW; kx++) {
-        const ix = ox * SW - PL + kx * DW;
-        if (ix < 0 || ix >= W) continue;
+    const iy0 = oy * SH - PT, ky1 = tapEnd(iy0, DH, H, KH), ix0 = ox * SW - PL, kx1 = tapEnd(ix0, DW, W, KW);
+    for (let ky = tapBegin(iy0, DH); ky < ky1; ky++) {
+      const iy = iy0 + ky * DH;
+      for (let kx = tapBegin(ix0, DW); kx < kx1; kx++) {
+        const ix = ix0 + kx * DW;
         macRun(out, x + offset(b, iy, ix, H, W), w + (<usize>((ky * KW + kx) * C) << 2));
       }
     }
@@ -46,12 +46,11 @@ function backward(x: usize, dy: usize, w: usize, dx: usize, dw: usize, filter: b
   else memory.fill(dx, 0, <usize>(B * H * W * C) << 2);
   for (let b = 0; b < B; b++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
     const g = dy + offset(b, oy, ox, OH, OW);
-    for (let ky = 0; ky < KH; ky++) {
-      const iy = oy * SH - PT + ky * DH;
-      if (iy < 0 || iy >= H) continue;
-      for (let kx = 0; kx < KW; kx++) {
-        const ix = ox * SW - PL + kx * DW;
-        if (ix < 0 || ix >= W) continue;
+    const iy0 = oy * SH - PT, ky1 = tapEnd(iy0, DH, H, KH), ix0 = ox * SW - PL, kx1 = tapEnd(ix0, DW, W, KW);
+    for (let ky = tapBegin(iy0, DH); ky < ky1; ky++) {
+      const iy = iy0 + ky * DH;
+      for (let kx = tapBegin(ix0, DW); kx < kx1; kx++) {
+        const ix = ix0 + kx * DW;
         const wo = <usize>((ky * KW + kx) * C) << 2;
         const xo = offset(b, iy, ix, H, W);
         if (filter) macRun(dw + wo, x + xo, g);
