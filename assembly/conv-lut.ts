@@ -15,6 +15,7 @@ import { arg, ptr, ref, useWorkspace } from './base';
 import { lutMatmulQ } from './fully-connected';
 import { copyBytes } from './conv';
 import { requantize } from './requant';
+import { lutTables, lutTableStride } from './decode';
 import { tapBegin, tapEnd } from './window';
 
 /** Index `i` of a packed stream of `bits`-bit indices (high-order bits first; an index spans at most two bytes). */
@@ -32,7 +33,7 @@ export function lutIndex(packed: usize, i: i32, bits: i32): u32 {
 /** variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). */
 function convLut(args: usize, variant: i32): void {
   const x = ptr(args, CONV2D_LUT_INPUT), y = ptr(args, CONV2D_LUT_OUTPUT), packed = ptr(args, CONV2D_LUT_FILTER);
-  const tables = ptr(args, CONV2D_LUT_ANCILLARY) + 16;
+  const tables = lutTables(args, CONV2D_LUT_ANCILLARY);
   const bias = ptr(args, CONV2D_LUT_BIAS), mult = ptr(args, CONV2D_LUT_MULTIPLIER), shift = ptr(args, CONV2D_LUT_SHIFT);
   const batches = arg(args, CONV2D_LUT_BATCHES), ih = arg(args, CONV2D_LUT_IN_H), iw = arg(args, CONV2D_LUT_IN_W), id = arg(args, CONV2D_LUT_IN_DEPTH);
   const oh = arg(args, CONV2D_LUT_OUT_H), ow = arg(args, CONV2D_LUT_OUT_W), od = arg(args, CONV2D_LUT_OUT_DEPTH);
@@ -41,7 +42,7 @@ function convLut(args: usize, variant: i32): void {
   const pt = arg(args, CONV2D_LUT_PAD_TOP), pl = arg(args, CONV2D_LUT_PAD_LEFT);
   const inOff = arg(args, CONV2D_LUT_INPUT_OFFSET), outOff = arg(args, CONV2D_LUT_OUTPUT_OFFSET);
   const actMin = arg(args, CONV2D_LUT_ACT_MIN), actMax = arg(args, CONV2D_LUT_ACT_MAX);
-  const bits = arg(args, CONV2D_LUT_BIT_WIDTH), stride = arg(args, CONV2D_LUT_CHANNELS) > 1 ? arg(args, CONV2D_LUT_STRIDE) : 0;
+  const bits = arg(args, CONV2D_LUT_BIT_WIDTH), stride = lutTableStride(args, CONV2D_LUT_CHANNELS, CONV2D_LUT_STRIDE);
   const block = arg(args, CONV2D_LUT_LUT_BLOCK);
   if (variant == 0 && block != 0) {
     // pointwise, one group, with qparams (the lowering sets lut_block only then): the pixels are the rows

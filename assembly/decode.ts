@@ -8,6 +8,20 @@ import {
 } from './abi';
 import { arg, ptr } from './base';
 
+/** The first value table of a LUT record's ancillary tensor (after its 16-byte DECODE header, src/ir/lut.ts). */
+// @ts-ignore: decorator
+@inline
+export function lutTables(args: usize, ancillaryField: i32): usize {
+  return ptr(args, ancillaryField) + 16;
+}
+
+/** Bytes from one output channel's table to the next: 0 when one table serves every channel. */
+// @ts-ignore: decorator
+@inline
+export function lutTableStride(args: usize, channelsField: i32, strideField: i32): i32 {
+  return arg(args, channelsField) > 1 ? arg(args, strideField) : 0;
+}
+
 /** n indices from element `start` of the packed stream (bits each, high-order bits first) through table t, to dst. */
 export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, dst: usize): void {
   const bit = <usize>start * <usize>bits;
@@ -75,7 +89,7 @@ export function lutRow(packed: usize, start: i32, n: i32, bits: i32, t: usize, d
 
 export function decode_lut_s8(args: usize): void {
   let packed = ptr(args, DECODE_LUT_INPUT);
-  const tables = ptr(args, DECODE_LUT_ANCILLARY) + 16;
+  const tables = lutTables(args, DECODE_LUT_ANCILLARY);
   const y = ptr(args, DECODE_LUT_OUTPUT);
   const count = arg(args, DECODE_LUT_COUNT), bits = arg(args, DECODE_LUT_BIT_WIDTH), stride = arg(args, DECODE_LUT_STRIDE);
   const channels = arg(args, DECODE_LUT_CHANNELS), axisLast = arg(args, DECODE_LUT_CHANNEL_AXIS_LAST) != 0;

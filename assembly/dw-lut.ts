@@ -13,12 +13,13 @@ import { arg, ptr } from './base';
 import { copyBytes } from './conv';
 import { lutIndex } from './conv-lut';
 import { requantize } from './requant';
+import { lutTables, lutTableStride } from './decode';
 import { tapBegin, tapEnd } from './window';
 
 /** variant: 0 default, 1 stream-row (rows via scratch), 2 inplace-channel (a channel's plane via scratch). */
 function dwLut(args: usize, variant: i32): void {
   const x = ptr(args, DWCONV2D_LUT_INPUT), y = ptr(args, DWCONV2D_LUT_OUTPUT), packed = ptr(args, DWCONV2D_LUT_FILTER);
-  const tables = ptr(args, DWCONV2D_LUT_ANCILLARY) + 16;
+  const tables = lutTables(args, DWCONV2D_LUT_ANCILLARY);
   const bias = ptr(args, DWCONV2D_LUT_BIAS), mult = ptr(args, DWCONV2D_LUT_MULTIPLIER), shift = ptr(args, DWCONV2D_LUT_SHIFT);
   const batches = arg(args, DWCONV2D_LUT_BATCHES), ih = arg(args, DWCONV2D_LUT_IN_H), iw = arg(args, DWCONV2D_LUT_IN_W), id = arg(args, DWCONV2D_LUT_IN_DEPTH);
   const oh = arg(args, DWCONV2D_LUT_OUT_H), ow = arg(args, DWCONV2D_LUT_OUT_W), od = arg(args, DWCONV2D_LUT_OUT_DEPTH);
@@ -27,7 +28,7 @@ function dwLut(args: usize, variant: i32): void {
   const pt = arg(args, DWCONV2D_LUT_PAD_TOP), pl = arg(args, DWCONV2D_LUT_PAD_LEFT);
   const inOff = arg(args, DWCONV2D_LUT_INPUT_OFFSET), outOff = arg(args, DWCONV2D_LUT_OUTPUT_OFFSET);
   const actMin = arg(args, DWCONV2D_LUT_ACT_MIN), actMax = arg(args, DWCONV2D_LUT_ACT_MAX);
-  const bits = arg(args, DWCONV2D_LUT_BIT_WIDTH), stride = arg(args, DWCONV2D_LUT_CHANNELS) > 1 ? arg(args, DWCONV2D_LUT_STRIDE) : 0;
+  const bits = arg(args, DWCONV2D_LUT_BIT_WIDTH), stride = lutTableStride(args, DWCONV2D_LUT_CHANNELS, DWCONV2D_LUT_STRIDE);
   const s = variant != 0 ? ptr(args, DWCONV2D_LUT_SCRATCH) : 0;
   const plane = oh * ow;
   // inplace-channel: channel-major (each channel's plane, then the next); else pixel-major

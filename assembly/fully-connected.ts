@@ -14,7 +14,7 @@ import {
 import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
 import { dot, matmul, matmulQ, matmulQW, copyBytes } from './conv';
 import { requantize, QGROUP } from './requant';
-import { lutRow } from './decode';
+import { lutRow, lutTables, lutTableStride } from './decode';
 
 // @ts-ignore: decorator
 @inline
@@ -77,7 +77,7 @@ export function fully_connected_lut_s8(args: usize): void {
   const x = ptr(args, FULLY_CONNECTED_LUT_INPUT);
   const y = ptr(args, FULLY_CONNECTED_LUT_OUTPUT);
   const packed = ptr(args, FULLY_CONNECTED_LUT_FILTER);
-  const tables = ptr(args, FULLY_CONNECTED_LUT_ANCILLARY) + 16;
+  const tables = lutTables(args, FULLY_CONNECTED_LUT_ANCILLARY);
   const bias = ptr(args, FULLY_CONNECTED_LUT_BIAS);
   const mult = ptr(args, FULLY_CONNECTED_LUT_MULTIPLIER);
   const shift = ptr(args, FULLY_CONNECTED_LUT_SHIFT);
@@ -89,7 +89,7 @@ export function fully_connected_lut_s8(args: usize): void {
   const actMin = arg(args, FULLY_CONNECTED_LUT_ACT_MIN);
   const actMax = arg(args, FULLY_CONNECTED_LUT_ACT_MAX);
   const bits = arg(args, FULLY_CONNECTED_LUT_BIT_WIDTH);
-  const stride = arg(args, FULLY_CONNECTED_LUT_CHANNELS) > 1 ? arg(args, FULLY_CONNECTED_LUT_STRIDE) : 0;
+  const stride = lutTableStride(args, FULLY_CONNECTED_LUT_CHANNELS, FULLY_CONNECTED_LUT_STRIDE);
   const q = arg(args, FULLY_CONNECTED_LUT_QPARAMS);
   useWorkspace(args, FULLY_CONNECTED_LUT_WORKSPACE);
   if (q != 0) {
