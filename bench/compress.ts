@@ -18,15 +18,13 @@ import { mixSeed, syntheticInputBytes } from '../src/builder/random.js';
 import { engineAccuracy } from '../src/cli/accuracy.js';
 import { loadFashionMnist } from '../src/cli/data/named.js';
 import { BATCH_ENGINES } from '../src/cli/engines/batch.js';
-import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
 import { imageToInputBytes } from '../src/data/preprocess.js';
 import { take, type Dataset } from '../src/data/index.js';
-import { TinyforgeError } from '../src/errors.js';
 import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
 import { loadKernelLibrary } from '../src/package-asset.js';
 import { planModel, scheduleOf, type PlanModelOptions } from '../src/pipeline.js';
-import { applyClusters, clusterableWeights, clusterFloatWeights, clusterWeights, quantizeShared, snappedFloatGraph, type ClusteredTensorReport } from '../src/quantize/cluster.js';
+import { clusterableWeights, clusterFloatWeights, quantizeShared, snappedFloatGraph, type ClusteredTensorReport } from '../src/quantize/cluster.js';
 import { compareInt8Io, compareQuantized, quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
 import { useTrainBackend } from '../src/train/backend.js';
@@ -35,6 +33,7 @@ import { exportGraph } from '../src/train/export.js';
 import { qatGraph } from '../src/train/fake-quant.js';
 import { accuracyOf, fit } from '../src/train/fit.js';
 import { trainableGraph } from '../src/train/graph.js';
+import { clusteredFiles, m4Figures } from './clustered.js';
 import { writeSection } from './sections.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,26 +74,6 @@ function weightBytes(graph: Graph, report: readonly ClusteredTensorReport[] = []
   return clusterableWeights(graph).reduce((n, { tensor }) => n + tensor.data!.byteLength, 0);
 }
 
-/**
- * qemu-m4: instructions per inference (after a warm-up), flash, arena, .data + .bss + measured stack. A model
- * whose RAM exceeds the board's 256 KiB (E_BUDGET) gets its arena and the RAM it needs, and no run.
- */
-function onM4(graph: Graph, input: Uint8Array[]): Pick<Row, 'flashBytes' | 'arenaBytes' | 'sramBytes' | 'instructions'> {
-  let prepared;
-  try {
-    prepared = prepareQemu(scheduleOf(planModel(graph).plan), QEMU_BOARDS['qemu-m4']);
-  } catch (e) {
-    if (!(e instanceof TinyforgeError && e.code === 'E_BUDGET')) throw e;
-    return { flashBytes: null, arenaBytes: e.details.arenaBytes as number, sramBytes: e.details.neededBytes as number, instructions: null };
-  }
-  try {
-    const d = prepared.run(input).details;
-    return { flashBytes: d.flashBytes as number, arenaBytes: d.arenaBytes as number, sramBytes: (d.ramBytes as number) + (d.stackBytes as number), instructions: d.instructionsPerInference as number };
-  } finally {
-    prepared.dispose();
-  }
-}
-
 /** Median ms of one invoke of the wasm module (SIMD kernels), 30 runs after 10 of warm-up. */
 export async function wasmMs(graph: Graph, input: Uint8Array[], options: PlanModelOptions = {}): Promise<number> {
   return (await wasmTimed(graph, input, options)).ms;
@@ -122,7 +101,7 @@ function cpu<T>(run: () => T): { value: T; cpuSeconds: number } {
 
 async function measured(variant: string, graph: Graph, score: number, cpuSeconds: number, input: Uint8Array[], report?: ClusteredTensorReport[]): Promise<Row> {
   const g = readTflite(writeTflite(graph)); // as written to a file
-  const row: Row = { variant, score, weightBytes: weightBytes(graph, report), ...onM4(g, input), wasmMs: await wasmMs(g, input), cpuSeconds };
+  const row: Row = { variant, score, weightBytes: weightBytes(graph, report), ...m4Figures(g, input), wasmMs: await wasmMs(g, input), cpuSeconds };
   log(`${variant}: ${(100 * score).toFixed(2)}, ${JSON.stringify(row)}`);
   return row;
 }
@@ -223,7 +202,7 @@ function decodeCost(graphs: Array<{ model: string; int8: Graph }>): string {
   const lines = ['| model (4-bit, per channel) | arena int8 B | arena, DECODE into the arena B | arena, kernels read the LUT weights (default) B | largest decoded tensor B | largest channel B |', '|---|---:|---:|---:|---:|---:|'];
   const n = (v: number) => v.toLocaleString('en-US');
   for (const { model, int8 } of graphs) {
-    const { graph, report } = applyClusters(int8, clusterWeights(int8, { bits: 4, seed: SEED }), 4);
+    const { clustered: graph, report } = clusteredFiles(int8, 4, SEED);
     const arena = (g: Graph, fuseDecode = true) => planModel(readTflite(writeTflite(g)), { fuseDecode }).plan.arenaBytes;
     const compressed = report.filter((r) => r.compressed);
     const largest = Math.max(0, ...compressed.map((r) => r.originalBytes));

@@ -9,15 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixSeed, syntheticInputBytes } from '../src/builder/random.js';
-import { prepareQemu, QEMU_BOARDS } from '../src/cli/engines/qemu.js';
-import { TinyforgeError } from '../src/errors.js';
 import { readTflite, writeTflite } from '../src/import/tflite/index.js';
 import type { Graph } from '../src/ir/graph.js';
-import { planModel, scheduleOf, type PlanModelOptions } from '../src/pipeline.js';
-import { applyClusters, clusterWeights, snappedGraph } from '../src/quantize/cluster.js';
+import type { PlanModelOptions } from '../src/pipeline.js';
 import { quantizeModel } from '../src/quantize/index.js';
 import { buildArch } from '../src/train/arch/named.js';
 import { wasmTimed } from './compress.js';
+import { clusteredFiles, m4Figures } from './clustered.js';
 import { writeSection } from './sections.js';
 
 interface Row {
@@ -46,34 +44,13 @@ async function onWasm(graph: Graph, options: PlanModelOptions, input: Uint8Array
   return { ms, moduleBytes: emitted.wasm.length, memoryBytes: emitted.layout.memoryBytes, pages: emitted.layout.pages, decodedCopyBytes: emitted.lowered.decodedLutBytes };
 }
 
-/** qemu-m4 figures; a model over the board's 256 KiB gets the RAM it needs and no run. */
-function onM4(graph: Graph, options: PlanModelOptions, input: Uint8Array[]): Pick<Row, 'sramBytes' | 'arenaBytes' | 'flashBytes' | 'instructions'> {
-  let prepared;
-  try {
-    prepared = prepareQemu(scheduleOf(planModel(graph, options).plan), QEMU_BOARDS['qemu-m4']);
-  } catch (e) {
-    if (!(e instanceof TinyforgeError && e.code === 'E_BUDGET')) throw e;
-    return { sramBytes: e.details.neededBytes as number, arenaBytes: e.details.arenaBytes as number, flashBytes: null, instructions: null };
-  }
-  try {
-    const d = prepared.run(input).details;
-    return { sramBytes: (d.ramBytes as number) + (d.stackBytes as number), arenaBytes: d.arenaBytes as number, flashBytes: d.flashBytes as number, instructions: d.instructionsPerInference as number };
-  } finally {
-    prepared.dispose();
-  }
-}
-
 /** An untrained LeNet (seeded random weights), PTQ on synthetic images, clustered per channel at `bits`. */
 function lenet(bits: number): { snapped: Graph; clustered: Graph; input: Uint8Array[] } {
   const float = buildArch('lenet', { input: [28, 28, 1], classes: 10, seed: 3, width: 1 }).graph;
   const x = float.tensors[float.inputs[0]!]!;
   const int8 = readTflite(writeTflite(quantizeModel(float, Array.from({ length: 8 }, (_, k) => [syntheticInputBytes(x, mixSeed(5, k), [0, 1])]), 'lenet')));
-  const clusters = clusterWeights(int8, { bits, seed: 1 });
-  return {
-    snapped: readTflite(writeTflite(snappedGraph(int8, clusters))),
-    clustered: readTflite(writeTflite(applyClusters(int8, clusters, bits).graph)),
-    input: [syntheticInputBytes(int8.tensors[int8.inputs[0]!]!, mixSeed(7, 0))],
-  };
+  const { snapped, clustered } = clusteredFiles(int8, bits, 1);
+  return { snapped, clustered, input: [syntheticInputBytes(int8.tensors[int8.inputs[0]!]!, mixSeed(7, 0))] };
 }
 
 async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
@@ -103,7 +80,7 @@ async function bench(shared: string, log: (l: string) => void): Promise<Row[]> {
     ];
     for (const [variant, graph, options, c] of variants) {
       log(`${m.model}: ${variant}`);
-      const m4 = c ? onM4(graph, options, m.input) : { sramBytes: null, arenaBytes: null, flashBytes: null, instructions: null };
+      const m4 = c ? m4Figures(graph, m.input, options) : { sramBytes: null, arenaBytes: null, flashBytes: null, instructions: null };
       rows.push({ model: m.model, variant, ...m4, wasm: await onWasm(graph, options, m.input) });
       log(JSON.stringify(rows.at(-1)));
     }
