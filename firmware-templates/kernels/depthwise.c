@@ -355,7 +355,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
  * padded column j takes the pairs P(j + 2i) against the even-phase weight pairs (w_2i, w_2i+1); the pixel at
  * j + 1 takes the same pairs against the odd-phase pairs (w_2i-1, w_2i) (w_-1 = w_kw = 0). Blocks of four
  * pixels (j, j+1, j+2, j+3) share the pairs: 3x3 is 8 SMLADs on 3 pairs per window row and channel. */
-#define TF_DWR_K_MAX 5    /* kernel height and width of the ring path */
+#define TF_DWR_K_MAX 7    /* kernel height and width of the ring path (dwr_setup: 3x3, 5x5) and the large-window path (5x5, 7x7) */
 #define TF_DWR_W_MIN 8    /* output run length from which it is taken (src/ir/workspace.ts C_DWR_W_MIN) */
 
 /* Pair words per window row of kernel width kw (3 or 5): even phase, odd phase. */
@@ -669,6 +669,175 @@ static int dwr_init(dwr *g, const tf_dwconv2d_args *a, tf_conv_params *p) {
   return 1;
 }
 
+/* ---- The large-window path (inplace-channel; depth multiplier 1, dilation 1, 5x5 and 7x7, stride_w 1 or 2, any
+ * stride_h): the ring's transposed rows and pair table (dwr_setup, dwr_load_row), SMLAD on pairs of horizontally
+ * adjacent taps, blocks of four output pixels sharing the pairs. Window rows outside the image are skipped per
+ * output row (never loaded): the row's bias is bias + offset * (the in-bounds rows' weight sum), from per-channel
+ * prefix sums of the row sums; columns outside hold the zero point (w * (zp + off) = 0). Stride 2: pixel q of a
+ * block at padded column j + 2q takes the even-phase pairs P(j + 2q + 2i) (the odd taps are never read). */
+/* Ring words per channel row: blocks of four output pixels and the pairs the last block reads beyond. */
+static inline int dwk_ww(const tf_conv_params *p) {
+  const int nb = (p->out_w + 3) / 4;
+  return p->stride_w == 1 ? nb + dwr_npo(p->filter_w) / 2 : 2 * nb - 1 + (dwr_npe(p->filter_w) + 2) / 2;
+}
+/* The workspace head: the pair table, then per channel the prefix sums of its window rows' weights (kh + 1 words,
+ * 4 channels). src/ir/workspace.ts cDepthwiseBytes mirrors these sizes: the head, the planes, the ring. */
+static inline int32_t dwk_head_bytes(const tf_conv_params *p) { return 16 * dwr_ct(p) + 16 * (p->filter_h + 1); }
+static int dwk_geometry(const tf_conv_params *p) {
+  const int k = p->filter_h;
+  return p->depth_multiplier == 1 && p->dilation_h == 1 && p->dilation_w == 1 && (p->stride_w == 1 || p->stride_w == 2) &&
+         p->in_depth >= 4 && p->filter_w == k && (k == 5 || k == 7);
+}
+
+/* The large-window path's state over the call's planned workspace (head, then `mid` bytes: the planes; then the
+ * ring), or 0 when the call does not take it. */
+static int dwk_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
+  if (!dwk_geometry(p) || !dw4_ok(p)) return 0;
+  const int32_t head = dwk_head_bytes(p), ww = dwk_ww(p);
+  if (head + mid + 16 * p->filter_h * ww > a->workspace_bytes) return 0;
+  uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
+  g->p = p;
+  g->kh = p->filter_h, g->kw = p->filter_w, g->ww = ww;
+  g->rs = (size_t)p->in_w * p->in_depth, g->cs = (size_t)p->in_depth; /* dwr_load_row's strides: along the rows */
+  g->tab = (int32_t *)(void *)ws;
+  g->ring = (uint32_t *)(void *)(ws + head + mid);
+  g->zp4 = tf_bytes4(-p->q.input_offset);
+  return 1;
+}
+
+/* Channel k's accumulators of NPX (1 to 4) pixels of a block (S: stride_w; KW: kernel width; padded column of
+ * pixel q: j0 + S * q, j0 = 4 * off's word) over window rows [ky0, ky1), from b. t: the channel's pair table. */
+TF_INLINE void dwk_acc(const uint32_t *const *rowp, int ky0, int ky1, int off, const int32_t *t, const int KW, const int S,
+                       const int NPX, int32_t b, int32_t *a) {
+  const int npe = (KW + 1) / 2, npo = KW / 2 + 1;
+  int32_t a0 = b, a1 = b, a2 = b, a3 = b;
+  t += ky0 * 2 * npo;
+  for (int ky = ky0; ky < ky1; ky++, t += 2 * npo) {
+    const uint32_t *w = rowp[ky] + off;
+    if (S == 1) {
+      const int last = NPX >= 3 ? npo : NPX == 2 ? npo - 1 : npe - 1; /* the last pair index read */
+#pragma GCC unroll 8
+      for (int i = 0; i <= last; i++) {
+        const int32_t q = DWR_PAIR(w, 2 * i);
+        if (i < npe) a0 = __smlad(q, t[2 * i], a0);
+        if (NPX > 1 && i < npo) a1 = __smlad(q, t[2 * i + 1], a1);
+        if (NPX > 2 && i >= 1 && i - 1 < npe) a2 = __smlad(q, t[2 * i - 2], a2);
+        if (NPX > 3 && i >= 1 && i - 1 < npo) a3 = __smlad(q, t[2 * i - 1], a3);
+      }
+    } else {
+      /* pixel q: pairs m = q + i against E_i, i < npe */
+#pragma GCC unroll 12
+      for (int m = 0; m < NPX + npe - 1; m++) {
+        const int32_t q = DWR_PAIR(w, 2 * m);
+        if (m < npe) a0 = __smlad(q, t[2 * m], a0);
+        if (NPX > 1 && m >= 1 && m - 1 < npe) a1 = __smlad(q, t[2 * (m - 1)], a1);
+        if (NPX > 2 && m >= 2 && m - 2 < npe) a2 = __smlad(q, t[2 * (m - 2)], a2);
+        if (NPX > 3 && m >= 3 && m - 3 < npe) a3 = __smlad(q, t[2 * (m - 3)], a3);
+      }
+    }
+  }
+  a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+}
+
+/* Output row of channel k over window rows [ky0, ky1) from bias b: out_w pixels, pixel ox at out + 4 * ox. */
+TF_INLINE void dwk_row_k(const dwr *g, int k, int ky0, int ky1, int32_t b, const int KW, const int S, int8_t *out) {
+  const int W = g->p->out_w;
+  const int32_t *t = g->tab + k * dwr_ct(g->p);
+  const int32_t *rq = t + g->kh * 2 * (KW / 2 + 1); /* beff, m, hc, sh */
+  const int32_t m = rq[1], hc = rq[2], sh = rq[3];
+  const int off = k * g->ww;
+  int32_t a[4];
+  int ox = 0;
+  for (; ox + 4 <= W; ox += 4, out += 16) {
+    dwk_acc(g->rowp, ky0, ky1, off + (S == 1 ? ox >> 2 : ox >> 1), t, KW, S, 4, b, a);
+    out[0] = dwr_rq(a[0], m, hc, sh), out[4] = dwr_rq(a[1], m, hc, sh);
+    out[8] = dwr_rq(a[2], m, hc, sh), out[12] = dwr_rq(a[3], m, hc, sh);
+  }
+  const int n = W - ox, o = off + (S == 1 ? ox >> 2 : ox >> 1);
+  if (n == 0) return;
+  if (n == 3) dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 3, b, a);
+  else if (n == 2) dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 2, b, a);
+  else dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 1, b, a);
+  for (int q = 0; q < n; q++) out[4 * q] = dwr_rq(a[q], m, hc, sh);
+}
+
+/* One instance per (kernel, stride_w): direct calls (the stack table follows no function pointer). */
+static __attribute__((noinline)) void dwk_row_5s1(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 5, 1, o); }
+static __attribute__((noinline)) void dwk_row_5s2(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 5, 2, o); }
+static __attribute__((noinline)) void dwk_row_7s1(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 7, 1, o); }
+static __attribute__((noinline)) void dwk_row_7s2(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 7, 2, o); }
+
+/* Channels c..c+3: dwr_setup's pair table (per channel and window row (E_i, O_i), i < npo; then bias, m, hc, sh)
+ * and per channel the prefix sums of its window rows' weights, built four channels at once: a tap's word of four
+ * weights as SXTB16 pairs (channels 0, 2) and (1, 3), paired with the next tap's by PKHBT / PKHTB. */
+TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW) {
+  const int kh = p->filter_h, npo = KW / 2 + 1, ct = dwr_ct(p);
+  const size_t D = (size_t)p->out_depth;
+  int32_t *t0 = g->tab, *t1 = t0 + ct, *t2 = t1 + ct, *t3 = t2 + ct;
+  int32_t *pre = g->tab + 4 * ct; /* channel k's prefix sums at pre + k * (kh + 1) */
+  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  pre[0] = pre[kh + 1] = pre[2 * (kh + 1)] = pre[3 * (kh + 1)] = 0;
+  for (int ky = 0; ky < kh; ky++, t0 += 2 * npo, t1 += 2 * npo, t2 += 2 * npo, t3 += 2 * npo) {
+    const int8_t *f = p->filter + (size_t)ky * KW * D + c;
+    int32_t se[TF_DWR_K_MAX + 3], so[TF_DWR_K_MAX + 3]; /* tap kx at [1 + kx]; 0 before and after the row */
+    int32_t re = 0, ro = 0;
+#pragma GCC unroll 10
+    for (int i = 0; i < KW + 3; i++) {
+      const uint32_t wv = i >= 1 && i <= KW ? tf_ld32(f + (size_t)(i - 1) * D) : 0;
+      se[i] = __sxtb16(wv), so[i] = tf_sxtb16_ror8(wv);
+      re = __sadd16(re, se[i]), ro = __sadd16(ro, so[i]); /* int16 lanes: at most 7 * 128 */
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < npo; i++) {
+      t0[2 * i] = tf_pack_lo(se[1 + 2 * i], se[2 + 2 * i]), t0[2 * i + 1] = tf_pack_lo(se[2 * i], se[2 * i + 1]);
+      t2[2 * i] = tf_pack_hi(se[1 + 2 * i], se[2 + 2 * i]), t2[2 * i + 1] = tf_pack_hi(se[2 * i], se[2 * i + 1]);
+      t1[2 * i] = tf_pack_lo(so[1 + 2 * i], so[2 + 2 * i]), t1[2 * i + 1] = tf_pack_lo(so[2 * i], so[2 * i + 1]);
+      t3[2 * i] = tf_pack_hi(so[1 + 2 * i], so[2 + 2 * i]), t3[2 * i + 1] = tf_pack_hi(so[2 * i], so[2 * i + 1]);
+    }
+    pre[ky + 1] = s0 += (int16_t)re, pre[kh + 2 + ky] = s1 += (int16_t)ro;
+    pre[2 * (kh + 1) + ky + 1] = s2 += re >> 16, pre[3 * (kh + 1) + ky + 1] = s3 += ro >> 16;
+  }
+  for (int k = 0; k < 4; k++) {
+    tf_rq q = {0, 0};
+    int32_t *rq = g->tab + k * ct + kh * 2 * npo; /* after the window rows */
+    tf_rq_init(&q, p->q.multiplier[c + k], p->q.shift[c + k], p->q.output_offset);
+    rq[0] = p->q.bias[c + k], rq[1] = p->q.multiplier[c + k], rq[2] = q.hc, rq[3] = q.sh;
+  }
+}
+static __attribute__((noinline)) void dwk_setup_5(dwr *g, const tf_conv_params *p, int c) { dwk_setup_k(g, p, c, 5); }
+static __attribute__((noinline)) void dwk_setup_7(dwr *g, const tf_conv_params *p, int c) { dwk_setup_k(g, p, c, 7); }
+
+/* Channels c..c+3 of batch n (x: batch n's input at channel c) into inplace-channel's planes: pixel (oy, ox) the
+ * packed word out + 4 * (oy * out_w + ox), not yet clamped to the activation range (the copy-back clamps). Each
+ * in-image input row enters the ring once; rows outside the image are neither loaded nor read. */
+static __attribute__((noinline)) void dwk_plane(dwr *g, int c, const int8_t *x, int8_t *out) {
+  const tf_conv_params *p = g->p;
+  const int kh = p->filter_h, kw = p->filter_w;
+  const int32_t off = p->q.input_offset;
+  if (kw == 7) dwk_setup_7(g, p, c);
+  else dwk_setup_5(g, p, c);
+  const int32_t *pre = g->tab + 4 * dwr_ct(p);
+  g->x = x;
+  const int sel = (kw == 7) * 2 + (p->stride_w == 2);
+  int next = -p->pad_top; /* the first input row not yet considered for the ring */
+  for (int oy = 0; oy < p->out_h; oy++) {
+    const int iy0 = oy * p->stride_h - p->pad_top;
+    const int ky0 = iy0 < 0 ? -iy0 : 0, ky1 = p->in_h - iy0 < kh ? p->in_h - iy0 : kh;
+    for (int iy = next > iy0 ? next : iy0; iy < iy0 + kh; iy++)
+      if (iy >= 0 && iy < p->in_h) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
+    next = iy0 + kh;
+    for (int ky = ky0; ky < ky1; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
+    int8_t *o = out + (size_t)oy * p->out_w * 4;
+    for (int k = 0; k < 4; k++) {
+      const int32_t *s = pre + k * (kh + 1);
+      const int32_t b = ky1 > ky0 ? tf_wadd(p->q.bias[c + k], tf_wmul(off, s[ky1] - s[ky0])) : p->q.bias[c + k];
+      if (sel == 0) dwk_row_5s1(g, k, ky0, ky1, b, o + k);
+      else if (sel == 1) dwk_row_5s2(g, k, ky0, ky1, b, o + k);
+      else if (sel == 2) dwk_row_7s1(g, k, ky0, ky1, b, o + k);
+      else dwk_row_7s2(g, k, ky0, ky1, b, o + k);
+    }
+  }
+}
 #endif
 
 static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p) {
@@ -888,6 +1057,39 @@ static inline int dw_tail_skip(int depth) { return (depth & 3) >= 2 ? 4 - (depth
 /* The first channel the four-channel paths leave to dw_channel_plane. */
 static inline int dw_tail_alone(int depth) { return (depth & 3) == 1 ? depth - 1 : depth; }
 
+#if TF_DSP
+/* The large-window path (dwk_geometry) over every batch and group into the planes after its head (a group's planes
+ * computed from its input channels alone before any is written), stored clamped to the activation range; two or three
+ * channels left over first, as the four ending at the last channel storing only their own bytes; one left over is the
+ * caller's. 0 when the call does not take it. */
+static __attribute__((noinline)) int dwk_run(const tf_dwconv2d_args *a) {
+  tf_conv_params p;
+  dw_params(a, &p);
+  const int plane_size = p.out_h * p.out_w;
+  const int32_t plane4 = plane_size * 4;
+  dwr g;
+  if (plane4 > TF_DW_PLANE4_MAX || !dwk_init(&g, a, &p, plane4)) return 0;
+  uint32_t *planes = (uint32_t *)(void *)((int8_t *)tf_ref(a->workspace) + dwk_head_bytes(&p));
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  const uint32_t lo4 = tf_bytes4(p.q.act_min), hi4 = tf_bytes4(p.q.act_max);
+  const int C = p.in_depth, tskip = dw_tail_skip(C);
+  for (int n = 0; n < p.batches; n++)
+    for (int i = tskip ? -1 : 0; 4 * i + 4 <= C; i++) {
+      const int c4 = i < 0 ? C - 4 : 4 * i, skip = i < 0 ? tskip : 0;
+      dwk_plane(&g, c4, x + (size_t)n * p.in_h * p.in_w * C + c4, (int8_t *)planes);
+      int8_t *base = y + (size_t)n * plane_size * p.out_depth + c4;
+      for (int j = 0; j < plane_size; j++) {
+        const uint32_t v = tf_clamp4(planes[j], lo4, hi4);
+        if (skip == 0) memcpy(base + (size_t)j * p.out_depth, &v, 4);
+        else
+          for (int b = skip; b < 4; b++) base[(size_t)j * p.out_depth + b] = (int8_t)(v >> (8 * b));
+      }
+    }
+  return 1;
+}
+#endif
+
 /* inplace-channel (depth multiplier 1): per batch and channel, the channel's output plane into the
  * scratch from input channel c alone, then written into channel c's slots of the output. */
 void dwconv2d_s8_inplace_channel(const int32_t *args) {
@@ -899,6 +1101,11 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const int C = p.in_depth;
 #if TF_DSP
+  if (dwk_run(a)) { /* 5x5 and 7x7: the large-window path, a channel left alone below */
+    for (int n = 0; n < p.batches; n++)
+      for (int c = dw_tail_alone(C); c < C; c++) dw_channel_plane(&p, x, y, s, n, c, tf_ref(a->workspace), a->workspace_bytes);
+    return;
+  }
   const int plane_size = p.out_h * p.out_w;
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word; the

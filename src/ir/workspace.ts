@@ -126,12 +126,19 @@ export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultipl
   return g.outW >= C_DWR_W_MIN ? 'rows' : g.outH >= C_DWR_W_MIN ? 'columns' : null;
 }
 
+/** depthwise.c's large-window path (dwk: inplace-channel, 5x5 and 7x7, dilation 1, stride_w 1 or 2). */
+function dwLargeWindow(g: KernelGeometry): boolean {
+  const k = g.filterH;
+  return g.filterW === k && (k === 5 || k === 7) && g.dilationH === 1 && g.dilationW === 1 && (g.strideW === 1 || g.strideW === 2);
+}
+
 /**
  * depthwise.c dw4 (depth multiplier 1, four channels at a time): the head (the group's tap table, two words a
  * tap), then for inplace-channel the four channels' planes as packed words (without room for them: no dw4
  * path). The ring path (cDepthwiseRing): the head (its pair table, 16 bytes per window row and pair word, and
  * 4 words of requantization per channel), one run of 4 channels' packed words (blocks of 4 pixels), kh rows of
- * 4 channels' ring words.
+ * 4 channels' ring words. inplace-channel 5x5 and 7x7 (dwLargeWindow): the large-window path's head (pair table,
+ * then 4 channels' window-row prefix sums), the planes, kh rows of 4 channels' ring words.
  */
 function cDepthwiseBytes(g: KernelGeometry, withRing = true): number {
   const taps = g.filterH * g.filterW;
@@ -144,6 +151,13 @@ function cDepthwiseBytes(g: KernelGeometry, withRing = true): number {
   }
   const plane4 = g.outH * g.outW * 4;
   if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
+  if (withRing && g.variant === 'inplace-channel' && dwLargeWindow(g)) {
+    // the pair table, 4 channels' window-row prefix sums (kh + 1 words), the planes, kh rows of 4 channels' ring words
+    const npo = Math.floor(g.filterW / 2) + 1, npe = Math.floor((g.filterW + 1) / 2);
+    const nb = Math.floor((g.outW + 3) / 4);
+    const ww = g.strideW === 1 ? nb + Math.floor(npo / 2) : 2 * nb - 1 + Math.floor((npe + 2) / 2);
+    return 16 * (g.filterH * 2 * npo + 4) + 16 * (g.filterH + 1) + plane4 + 16 * g.filterH * ww;
+  }
   return 8 * taps + (g.variant === 'inplace-channel' ? plane4 : 0);
 }
 

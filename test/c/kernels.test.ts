@@ -243,6 +243,32 @@ function depthwiseRuns(r: Rng): Graph {
   ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
 }
 
+/** Depthwise 5x5 and 7x7 (depthwise.c's large-window path, inplace-channel): stride 1 or 2 each way, planes from
+ * smaller than the window (mostly border, as MCUNet's 7x7 over 5x5 and 3x3) to rows of blocks of four with tails of
+ * 1 to 3, odd and even sizes, channels not a multiple of 4, SAME, VALID or any padding, both zero point extremes. */
+function depthwiseLarge(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), k = r.pick([5, 7]), h = r.int(1, 14), w = r.int(1, 14), c = r.int(4, 13);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const same = (size: number, s: number) => Math.max(0, (Math.ceil(size / s) - 1) * s + k - size);
+    const padding = r.pick(['same', 'valid', 'any'] as const);
+    const ph = padding === 'same' ? same(h, stride[0]) : padding === 'valid' ? 0 : r.int(0, 2 * k - 2);
+    const pw = padding === 'same' ? same(w, stride[1]) : padding === 'valid' ? 0 : r.int(0, 2 * k - 2);
+    const top = padding === 'any' ? r.int(0, Math.min(ph, k - 1)) : Math.floor(ph / 2), left = padding === 'any' ? r.int(0, Math.min(pw, k - 1)) : Math.floor(pw / 2);
+    const pad = { top, bottom: Math.min(ph - top, k - 1), left, right: Math.min(pw - left, k - 1) };
+    const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1 || oh * ow * 4 > C_DW_PLANE4_MAX) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+      { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+  }
+}
+
 function wideFullyConnected(r: Rng): Graph {
   const batches = r.int(1, 3), depth = r.int(1, 80), units = r.int(1, 13);
   const inScale = r.float(0.01, 0.05), wScale = r.float(0.002, 0.02);
@@ -285,6 +311,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D wide', depthwiseWide],
   ['DEPTHWISE_CONV_2D rows', depthwiseRows],
   ['DEPTHWISE_CONV_2D runs', depthwiseRuns],
+  ['DEPTHWISE_CONV_2D large', depthwiseLarge],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
