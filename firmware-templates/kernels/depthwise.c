@@ -705,13 +705,93 @@ static int dwk_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, 
   return 1;
 }
 
-/* Channel k's accumulators of NPX (1 to 4) pixels of a block (S: stride_w; KW: kernel width; padded column of
- * pixel q: j0 + S * q, j0 = 4 * off's word) over window rows [ky0, ky1), from b. t: the channel's pair table. */
-TF_INLINE void dwk_acc(const uint32_t *const *rowp, int ky0, int ky1, int off, const int32_t *t, const int KW, const int S,
-                       const int NPX, int32_t b, int32_t *a) {
+/* Assembly pieces of dwk_block: E_I, O_I of the table row at t into e, o; two SMLADs of pair P into A and B. */
+#define DWK_EO(I) "ldrd   %[e], %[o], [%[t], #8 * " I "]\n\t"
+#define DWK_SM(P, A, B) "smlad  %[" A "], %[" P "], %[e], %[" A "]\n\t" "smlad  %[" B "], %[" P "], %[o], %[" B "]\n\t"
+
+/* NPX (1 to 4) output pixels of a block of channel k (S: stride_w; KW: kernel width; padded column of pixel q:
+ * j0 + S * q, j0 = 4 * off's word) over window rows [ky0, ky1) from b, requantized (int8, not yet clamped) to
+ * out + 4 * q for the first nst. t: the channel's pair table at window row 0. */
+TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off, const int32_t *t, const int KW, const int S,
+                         const int NPX, int nst, int32_t b, int32_t m, int32_t hc, int32_t sh, int8_t *out) {
   const int npe = (KW + 1) / 2, npo = KW / 2 + 1;
   int32_t a0 = b, a1 = b, a2 = b, a3 = b;
   t += ky0 * 2 * npo;
+#if defined(__OPTIMIZE__)
+  if (NPX == 4 && KW == 7 && ky1 > ky0) {
+    /* The window rows in assembly (GCC's allocation spills the accumulators): per row 16 SMLADs, 5 pairs from 3 input
+     * words (stride 1) or 7 from 4 (stride 2; the weights E_0..E_3 in registers), 13 registers. */
+    const uint32_t *const *rp = rowp + ky0, *const *end = rowp + ky1;
+    const size_t offb = (size_t)off * 4;
+    int32_t w, x, q, e, o;
+    if (S == 1) {
+      __asm__ volatile("1:\n\t"
+                       "ldr    %[w], [%[rp]], #4\n\t"
+                       "add    %[w], %[w], %[offb]\n\t"
+                       "ldr    %[x], [%[w]]\n\t"
+                       "sxtb16 %[q], %[x]\n\t"
+                       DWK_EO("0") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
+                       DWK_EO("1") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #4]\n\t" "sxtb16 %[q], %[x]\n\t" DWK_SM("q", "a2", "a3")
+                       DWK_EO("2") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
+                       DWK_EO("3") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #8]\n\t" "sxtb16 %[x], %[x]\n\t" DWK_SM("x", "a2", "a3")
+                       "add    %[t], %[t], #32\n\t"
+                       "ldr    %[q], %[end]\n\t"
+                       "cmp    %[rp], %[q]\n\t"
+                       "bne    1b\n\t"
+                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),
+                         [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
+                       : [offb] "r"(offb), [end] "m"(end)
+                       : "cc", "memory");
+    } else {
+      /* E_0..E_3 in e, o, w's partner registers: pairs P_m = P(j + 2m), m < 7; pixel q takes P_(q+i) E_i. */
+      int32_t e2, e3;
+      __asm__ volatile("1:\n\t"
+                       "ldr    %[e], [%[t]]\n\t"
+                       "ldr    %[o], [%[t], #8]\n\t"
+                       "ldr    %[e2], [%[t], #16]\n\t"
+                       "ldr    %[e3], [%[t], #24]\n\t"
+                       "ldr    %[w], [%[rp]], #4\n\t"
+                       "ldr    %[q], %[offm]\n\t"
+                       "add    %[w], %[w], %[q]\n\t"
+                       "ldr    %[x], [%[w]]\n\t"
+                       "sxtb16 %[q], %[x]\n\t" /* P0 */
+                       "smlad  %[a0], %[q], %[e], %[a0]\n\t"
+                       "sxtb16 %[x], %[x], ror #8\n\t" /* P1 */
+                       "smlad  %[a0], %[x], %[o], %[a0]\n\t"
+                       "smlad  %[a1], %[x], %[e], %[a1]\n\t"
+                       "ldr    %[x], [%[w], #4]\n\t"
+                       "sxtb16 %[q], %[x]\n\t" /* P2 */
+                       "smlad  %[a0], %[q], %[e2], %[a0]\n\t"
+                       "smlad  %[a1], %[q], %[o], %[a1]\n\t"
+                       "smlad  %[a2], %[q], %[e], %[a2]\n\t"
+                       "sxtb16 %[x], %[x], ror #8\n\t" /* P3 */
+                       "smlad  %[a0], %[x], %[e3], %[a0]\n\t"
+                       "smlad  %[a1], %[x], %[e2], %[a1]\n\t"
+                       "smlad  %[a2], %[x], %[o], %[a2]\n\t"
+                       "smlad  %[a3], %[x], %[e], %[a3]\n\t"
+                       "ldr    %[x], [%[w], #8]\n\t"
+                       "sxtb16 %[q], %[x]\n\t" /* P4 */
+                       "smlad  %[a1], %[q], %[e3], %[a1]\n\t"
+                       "smlad  %[a2], %[q], %[e2], %[a2]\n\t"
+                       "smlad  %[a3], %[q], %[o], %[a3]\n\t"
+                       "sxtb16 %[x], %[x], ror #8\n\t" /* P5 */
+                       "smlad  %[a2], %[x], %[e3], %[a2]\n\t"
+                       "smlad  %[a3], %[x], %[e2], %[a3]\n\t"
+                       "ldr    %[x], [%[w], #12]\n\t"
+                       "sxtb16 %[x], %[x]\n\t" /* P6 */
+                       "smlad  %[a3], %[x], %[e3], %[a3]\n\t"
+                       "add    %[t], %[t], #32\n\t"
+                       "ldr    %[q], %[end]\n\t"
+                       "cmp    %[rp], %[q]\n\t"
+                       "bne    1b\n\t"
+                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),
+                         [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o), [e2] "=&r"(e2), [e3] "=&r"(e3)
+                       : [offm] "m"(offb), [end] "m"(end)
+                       : "cc", "memory");
+    }
+    ky1 = ky0; /* done */
+  }
+#endif
   for (int ky = ky0; ky < ky1; ky++, t += 2 * npo) {
     const uint32_t *w = rowp[ky] + off;
     if (S == 1) {
@@ -727,45 +807,54 @@ TF_INLINE void dwk_acc(const uint32_t *const *rowp, int ky0, int ky1, int off, c
     } else {
       /* pixel q: pairs m = q + i against E_i, i < npe */
 #pragma GCC unroll 12
-      for (int m = 0; m < NPX + npe - 1; m++) {
-        const int32_t q = DWR_PAIR(w, 2 * m);
-        if (m < npe) a0 = __smlad(q, t[2 * m], a0);
-        if (NPX > 1 && m >= 1 && m - 1 < npe) a1 = __smlad(q, t[2 * (m - 1)], a1);
-        if (NPX > 2 && m >= 2 && m - 2 < npe) a2 = __smlad(q, t[2 * (m - 2)], a2);
-        if (NPX > 3 && m >= 3 && m - 3 < npe) a3 = __smlad(q, t[2 * (m - 3)], a3);
+      for (int j = 0; j < NPX + npe - 1; j++) {
+        const int32_t q = DWR_PAIR(w, 2 * j);
+        if (j < npe) a0 = __smlad(q, t[2 * j], a0);
+        if (NPX > 1 && j >= 1 && j - 1 < npe) a1 = __smlad(q, t[2 * (j - 1)], a1);
+        if (NPX > 2 && j >= 2 && j - 2 < npe) a2 = __smlad(q, t[2 * (j - 2)], a2);
+        if (NPX > 3 && j >= 3 && j - 3 < npe) a3 = __smlad(q, t[2 * (j - 3)], a3);
       }
     }
   }
-  a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+  out[0] = dwr_rq(a0, m, hc, sh);
+  if (NPX > 1 && nst > 1) out[4] = dwr_rq(a1, m, hc, sh);
+  if (NPX > 2 && nst > 2) out[8] = dwr_rq(a2, m, hc, sh);
+  if (NPX > 3 && nst > 3) out[12] = dwr_rq(a3, m, hc, sh);
 }
 
-/* Output row of channel k over window rows [ky0, ky1) from bias b: out_w pixels, pixel ox at out + 4 * ox. */
-TF_INLINE void dwk_row_k(const dwr *g, int k, int ky0, int ky1, int32_t b, const int KW, const int S, int8_t *out) {
-  const int W = g->p->out_w;
-  const int32_t *t = g->tab + k * dwr_ct(g->p);
-  const int32_t *rq = t + g->kh * 2 * (KW / 2 + 1); /* beff, m, hc, sh */
-  const int32_t m = rq[1], hc = rq[2], sh = rq[3];
-  const int off = k * g->ww;
-  int32_t a[4];
-  int ox = 0;
-  for (; ox + 4 <= W; ox += 4, out += 16) {
-    dwk_acc(g->rowp, ky0, ky1, off + (S == 1 ? ox >> 2 : ox >> 1), t, KW, S, 4, b, a);
-    out[0] = dwr_rq(a[0], m, hc, sh), out[4] = dwr_rq(a[1], m, hc, sh);
-    out[8] = dwr_rq(a[2], m, hc, sh), out[12] = dwr_rq(a[3], m, hc, sh);
+/* Output row oy of the group over window rows [ky0, ky1) (g->rowp set): per channel k its bias from the prefix
+ * sums and its requantization loaded once for the row, out_w pixels, pixel ox at out + 4 * ox + k. */
+TF_INLINE void dwk_row(const dwr *g, int ky0, int ky1, const int KW, const int S, int8_t *out) {
+  const tf_conv_params *p = g->p;
+  const int W = p->out_w, kh = g->kh, ct = dwr_ct(p), nb = W >> 2, n = W & 3;
+  const int32_t off = p->q.input_offset;
+  const int32_t *pre = g->tab + 4 * ct;
+  for (int k = 0; k < 4; k++, out++, pre += kh + 1) {
+    const int32_t *t = g->tab + k * ct;
+    const int32_t *rq = t + kh * 2 * (KW / 2 + 1); /* bias, m, hc, sh */
+    const int32_t m = rq[1], hc = rq[2], sh = rq[3];
+    const int32_t b = tf_wadd(rq[0], tf_wmul(off, ky1 > ky0 ? pre[ky1] - pre[ky0] : 0));
+    int o = k * g->ww;
+    int8_t *dst = out;
+    if (KW == 7 && S == 1) {
+      /* the assembly block for a last block of 1 to 3 pixels too (its ring words exist: dwk_ww), n stored; at
+       * stride 2 a 4-pixel block costs twice a 1-pixel one (measured) */
+      for (int i = 0; i < nb; i++, o += S, dst += 16) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 4, b, m, hc, sh, dst);
+      if (n) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, n, b, m, hc, sh, dst);
+      continue;
+    }
+    for (int i = 0; i < nb; i++, o += S, dst += 16) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 4, b, m, hc, sh, dst);
+    if (n == 3) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 3, 3, b, m, hc, sh, dst);
+    else if (n == 2) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 2, 2, b, m, hc, sh, dst);
+    else if (n == 1) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 1, 1, b, m, hc, sh, dst);
   }
-  const int n = W - ox, o = off + (S == 1 ? ox >> 2 : ox >> 1);
-  if (n == 0) return;
-  if (n == 3) dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 3, b, a);
-  else if (n == 2) dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 2, b, a);
-  else dwk_acc(g->rowp, ky0, ky1, o, t, KW, S, 1, b, a);
-  for (int q = 0; q < n; q++) out[4 * q] = dwr_rq(a[q], m, hc, sh);
 }
 
 /* One instance per (kernel, stride_w): direct calls (the stack table follows no function pointer). */
-static __attribute__((noinline)) void dwk_row_5s1(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 5, 1, o); }
-static __attribute__((noinline)) void dwk_row_5s2(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 5, 2, o); }
-static __attribute__((noinline)) void dwk_row_7s1(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 7, 1, o); }
-static __attribute__((noinline)) void dwk_row_7s2(const dwr *g, int k, int ky0, int ky1, int32_t b, int8_t *o) { dwk_row_k(g, k, ky0, ky1, b, 7, 2, o); }
+static __attribute__((noinline)) void dwk_row_5s1(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 5, 1, o); }
+static __attribute__((noinline)) void dwk_row_5s2(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 5, 2, o); }
+static __attribute__((noinline)) void dwk_row_7s1(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 7, 1, o); }
+static __attribute__((noinline)) void dwk_row_7s2(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 7, 2, o); }
 
 /* Channels c..c+3: dwr_setup's pair table (per channel and window row (E_i, O_i), i < npo; then bias, m, hc, sh)
  * and per channel the prefix sums of its window rows' weights, built four channels at once: a tap's word of four
@@ -813,10 +902,8 @@ static __attribute__((noinline)) void dwk_setup_7(dwr *g, const tf_conv_params *
 static __attribute__((noinline)) void dwk_plane(dwr *g, int c, const int8_t *x, int8_t *out) {
   const tf_conv_params *p = g->p;
   const int kh = p->filter_h, kw = p->filter_w;
-  const int32_t off = p->q.input_offset;
   if (kw == 7) dwk_setup_7(g, p, c);
   else dwk_setup_5(g, p, c);
-  const int32_t *pre = g->tab + 4 * dwr_ct(p);
   g->x = x;
   const int sel = (kw == 7) * 2 + (p->stride_w == 2);
   int next = -p->pad_top; /* the first input row not yet considered for the ring */
@@ -828,14 +915,10 @@ static __attribute__((noinline)) void dwk_plane(dwr *g, int c, const int8_t *x, 
     next = iy0 + kh;
     for (int ky = ky0; ky < ky1; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
     int8_t *o = out + (size_t)oy * p->out_w * 4;
-    for (int k = 0; k < 4; k++) {
-      const int32_t *s = pre + k * (kh + 1);
-      const int32_t b = ky1 > ky0 ? tf_wadd(p->q.bias[c + k], tf_wmul(off, s[ky1] - s[ky0])) : p->q.bias[c + k];
-      if (sel == 0) dwk_row_5s1(g, k, ky0, ky1, b, o + k);
-      else if (sel == 1) dwk_row_5s2(g, k, ky0, ky1, b, o + k);
-      else if (sel == 2) dwk_row_7s1(g, k, ky0, ky1, b, o + k);
-      else dwk_row_7s2(g, k, ky0, ky1, b, o + k);
-    }
+    if (sel == 0) dwk_row_5s1(g, ky0, ky1, o);
+    else if (sel == 1) dwk_row_5s2(g, ky0, ky1, o);
+    else if (sel == 2) dwk_row_7s1(g, ky0, ky1, o);
+    else dwk_row_7s2(g, ky0, ky1, o);
   }
 }
 #endif
