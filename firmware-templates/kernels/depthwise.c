@@ -718,13 +718,31 @@ TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off,
   int32_t a0 = b, a1 = b, a2 = b, a3 = b;
   t += ky0 * 2 * npo;
 #if defined(__OPTIMIZE__)
-  if (NPX == 4 && KW == 7 && ky1 > ky0) {
-    /* The window rows in assembly (GCC's allocation spills the accumulators): per row 16 SMLADs, 5 pairs from 3 input
-     * words (stride 1) or 7 from 4 (stride 2; the weights E_0..E_3 in registers), 13 registers. */
+  if (NPX == 4 && (KW == 7 || (KW == 5 && S == 1)) && ky1 > ky0) {
+    /* The window rows in assembly (GCC's allocation spills the accumulators): 7x7, per row 16 SMLADs, 5 pairs from 3
+     * input words (stride 1) or 7 from 4 (stride 2; the weights E_0..E_3 in registers, 13 registers); 5x5 stride 1,
+     * 12 SMLADs on 4 pairs from 2 words. */
     const uint32_t *const *rp = rowp + ky0, *const *end = rowp + ky1;
     const size_t offb = (size_t)off * 4;
     int32_t w, x, q, e, o;
-    if (S == 1) {
+    if (KW == 5) {
+      __asm__ volatile("1:\n\t"
+                       "ldr    %[w], [%[rp]], #4\n\t"
+                       "add    %[w], %[w], %[offb]\n\t"
+                       "ldr    %[x], [%[w]]\n\t"
+                       "sxtb16 %[q], %[x]\n\t"
+                       DWK_EO("0") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
+                       DWK_EO("1") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #4]\n\t" "sxtb16 %[q], %[x]\n\t" DWK_SM("q", "a2", "a3")
+                       DWK_EO("2") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
+                       "add    %[t], %[t], #24\n\t"
+                       "ldr    %[q], %[end]\n\t"
+                       "cmp    %[rp], %[q]\n\t"
+                       "bne    1b\n\t"
+                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),
+                         [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
+                       : [offb] "r"(offb), [end] "m"(end)
+                       : "cc", "memory");
+    } else if (S == 1) {
       __asm__ volatile("1:\n\t"
                        "ldr    %[w], [%[rp]], #4\n\t"
                        "add    %[w], %[w], %[offb]\n\t"
@@ -836,7 +854,7 @@ TF_INLINE void dwk_row(const dwr *g, int ky0, int ky1, const int KW, const int S
     const int32_t b = tf_wadd(rq[0], tf_wmul(off, ky1 > ky0 ? pre[ky1] - pre[ky0] : 0));
     int o = k * g->ww;
     int8_t *dst = out;
-    if (KW == 7 && S == 1) {
+    if (S == 1) {
       /* the assembly block for a last block of 1 to 3 pixels too (its ring words exist: dwk_ww), n stored; at
        * stride 2 a 4-pixel block costs twice a 1-pixel one (measured) */
       for (int i = 0; i < nb; i++, o += S, dst += 16) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 4, b, m, hc, sh, dst);
