@@ -874,7 +874,8 @@ static __attribute__((noinline)) void dwk_row_5s2(const dwr *g, int ky0, int ky1
 static __attribute__((noinline)) void dwk_row_7s1(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 7, 1, o); }
 static __attribute__((noinline)) void dwk_row_7s2(const dwr *g, int ky0, int ky1, int8_t *o) { dwk_row(g, ky0, ky1, 7, 2, o); }
 
-/* Channels c..c+3: dwr_setup's pair table (per channel and window row (E_i, O_i), i < npo; then bias, m, hc, sh)
+/* Channels c..c+3: dwr_setup's pair table (per channel and window row (E_i, O_i), i < npo, O_i only at stride 1;
+ * then bias, m, hc, sh)
  * and per channel the prefix sums of its window rows' weights, built four channels at once: a tap's word of four
  * weights as SXTB16 pairs (channels 0, 2) and (1, 3), paired with the next tap's by PKHBT / PKHTB. */
 TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW) {
@@ -883,6 +884,7 @@ TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW)
   int32_t *t0 = g->tab, *t1 = t0 + ct, *t2 = t1 + ct, *t3 = t2 + ct;
   int32_t *pre = g->tab + 4 * ct; /* channel k's prefix sums at pre + k * (kh + 1) */
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const int odd = p->stride_w == 1;
   pre[0] = pre[kh + 1] = pre[2 * (kh + 1)] = pre[3 * (kh + 1)] = 0;
   for (int ky = 0; ky < kh; ky++, t0 += 2 * npo, t1 += 2 * npo, t2 += 2 * npo, t3 += 2 * npo) {
     const int8_t *f = p->filter + (size_t)ky * KW * D + c;
@@ -896,11 +898,15 @@ TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW)
     }
 #pragma GCC unroll 4
     for (int i = 0; i < npo; i++) {
-      t0[2 * i] = tf_pack_lo(se[1 + 2 * i], se[2 + 2 * i]), t0[2 * i + 1] = tf_pack_lo(se[2 * i], se[2 * i + 1]);
-      t2[2 * i] = tf_pack_hi(se[1 + 2 * i], se[2 + 2 * i]), t2[2 * i + 1] = tf_pack_hi(se[2 * i], se[2 * i + 1]);
-      t1[2 * i] = tf_pack_lo(so[1 + 2 * i], so[2 + 2 * i]), t1[2 * i + 1] = tf_pack_lo(so[2 * i], so[2 * i + 1]);
-      t3[2 * i] = tf_pack_hi(so[1 + 2 * i], so[2 + 2 * i]), t3[2 * i + 1] = tf_pack_hi(so[2 * i], so[2 * i + 1]);
+      t0[2 * i] = tf_pack_lo(se[1 + 2 * i], se[2 + 2 * i]), t2[2 * i] = tf_pack_hi(se[1 + 2 * i], se[2 + 2 * i]);
+      t1[2 * i] = tf_pack_lo(so[1 + 2 * i], so[2 + 2 * i]), t3[2 * i] = tf_pack_hi(so[1 + 2 * i], so[2 + 2 * i]);
     }
+    if (odd) /* the odd-phase pairs: read at stride 1 only */
+#pragma GCC unroll 4
+      for (int i = 0; i < npo; i++) {
+        t0[2 * i + 1] = tf_pack_lo(se[2 * i], se[2 * i + 1]), t2[2 * i + 1] = tf_pack_hi(se[2 * i], se[2 * i + 1]);
+        t1[2 * i + 1] = tf_pack_lo(so[2 * i], so[2 * i + 1]), t3[2 * i + 1] = tf_pack_hi(so[2 * i], so[2 * i + 1]);
+      }
     pre[ky + 1] = s0 += (int16_t)re, pre[kh + 2 + ky] = s1 += (int16_t)ro;
     pre[2 * (kh + 1) + ky + 1] = s2 += re >> 16, pre[3 * (kh + 1) + ky + 1] = s3 += ro >> 16;
   }
