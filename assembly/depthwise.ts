@@ -411,12 +411,17 @@ export function dwconv2d_s8_inplace_channel(args: usize): void {
   depthwise(args, MODE_CHANNEL);
 }
 
-/** 3x3, dilation 1, multiplier 1: with qparams depthwiseQ takes its 3x3 path; without, the generic one (only the C-mirroring tests lower without). */
 /** The C library's ring path as its own symbol (the lowering picks it per layer); here the same kernel as dwconv2d_s8_inplace_channel. */
 export function dwconv2d_s8_inplace_channel_ring(args: usize): void {
   depthwise(args, MODE_CHANNEL);
 }
 
+/** The C library's 5x5 / 7x7 inplace-channel fast path; the same plane loop here. */
+export function dwconv2d_s8_kxk_inplace_channel(args: usize): void {
+  depthwise(args, MODE_CHANNEL);
+}
+
+/** 3x3, dilation 1, multiplier 1: with qparams depthwiseQ takes its 3x3 path; without, the generic one (only the C-mirroring tests lower without). */
 export function dwconv2d_s8_3x3(args: usize): void {
   depthwise(args, MODE_DIRECT);
 }

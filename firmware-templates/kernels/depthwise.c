@@ -1208,11 +1208,6 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const int C = p.in_depth;
 #if TF_DSP
-  if (dwk_run(a)) { /* 5x5 and 7x7: the large-window path, a channel left alone below */
-    for (int n = 0; n < p.batches; n++)
-      for (int c = dw_tail_alone(C); c < C; c++) dw_channel_plane(&p, x, y, s, n, c, tf_ref(a->workspace), a->workspace_bytes);
-    return;
-  }
   const int plane_size = p.out_h * p.out_w;
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word; the
@@ -1271,7 +1266,7 @@ static __attribute__((noinline)) int dwr_run(const tf_dwconv2d_args *a) {
 }
 #endif
 
-/* Channels [c0, in_depth) of every batch by dw_channel_plane (a frame of its own, beside the ring path's). */
+/* Channels [c0, in_depth) of every batch by dw_channel_plane (a frame of its own, beside the ring and large-window paths'). */
 static __attribute__((noinline)) void dw_channels_from(const tf_dwconv2d_args *a, int c0) {
   tf_conv_params p;
   dw_params(a, &p);
@@ -1287,6 +1282,18 @@ void dwconv2d_s8_inplace_channel_ring(const int32_t *args) {
   int c0 = 0; /* the channels left to dw_channel_plane: all on the portable path (the ring's workspace holds no dw4 planes) */
 #if TF_DSP
   if (dwr_run(a)) c0 = dw_tail_alone(a->in_depth);
+#endif
+  if (c0 < a->in_depth) dw_channels_from(a, c0);
+}
+
+/* inplace-channel over the large-window path (5x5 and 7x7: dwk_geometry; the lowering picks it per layer: dwLargeWindow),
+ * its own symbol so a model whose layers never take it does not link it; a channel left alone, or a call it does not
+ * take, by dw_channel_plane (as dwconv2d_s8_inplace_channel without dw4 planes). */
+void dwconv2d_s8_kxk_inplace_channel(const int32_t *args) {
+  const tf_dwconv2d_args *a = (const tf_dwconv2d_args *)args;
+  int c0 = 0;
+#if TF_DSP
+  if (dwk_run(a)) c0 = dw_tail_alone(a->in_depth);
 #endif
   if (c0 < a->in_depth) dw_channels_from(a, c0);
 }

@@ -127,7 +127,7 @@ export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultipl
 }
 
 /** depthwise.c's large-window path (dwk: inplace-channel, 5x5 and 7x7, dilation 1, stride_w 1 or 2). */
-function dwLargeWindow(g: KernelGeometry): boolean {
+export function dwLargeWindow(g: Pick<KernelGeometry, 'filterH' | 'filterW' | 'dilationH' | 'dilationW' | 'strideW'>): boolean {
   const k = g.filterH;
   return g.filterW === k && (k === 5 || k === 7) && g.dilationH === 1 && g.dilationW === 1 && (g.strideW === 1 || g.strideW === 2);
 }

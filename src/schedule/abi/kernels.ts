@@ -10,7 +10,8 @@
 // forward stream (output elements in increasing order, each written right after reading what it
 // depends on; SOFTMAX reads a row twice before its write pass; PAD writes front to back, never
 // pre-filling). Fast paths (`conv2d_s8_1x1`, `dwconv2d_s8_3x3`) use their generic kernel's record and
-// are chosen only for the default variant when LowerOptions.fastPaths is on.
+// are chosen only for the default variant when LowerOptions.fastPaths is on; `dwconv2d_s8_kxk_inplace_channel`
+// (5x5 and 7x7) is the inplace-channel kernel's, in its access order.
 import type { OpKind } from '../../ir/ops.js';
 import type { KernelSources, KernelVariant } from '../../ir/op-table.js';
 import type { RecordName } from './records.js';
@@ -54,6 +55,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   dwconv2d_lut_s8_inplace_channel: { record: 'dwconv2d_lut', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: `${DW_LUT}; per (batch, channel) plane via scratch`, sources: DW_LUT_SOURCES, calls: ['dwconv2d_s8_inplace_channel'] },
   dwconv2d_s8_3x3: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'default', summary: 'fast path: 3x3, dilation 1, multiplier 1' },
   dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
+  dwconv2d_s8_kxk_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'fast path of inplace-channel: 5x5 and 7x7, dilation 1, multiplier 1, stride_w 1 or 2 (linked only where chosen)' },
   dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },
   dwconv2d_s8_inplace_channel_ring: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'inplace-channel, 3x3 and 5x5 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels\' input runs through a ring, each output run written as it is done' },
   fully_connected_s8: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected' },

@@ -2,7 +2,7 @@
 // FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
 import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
-import { cDepthwiseRing } from '../../../ir/workspace.js';
+import { cDepthwiseRing, dwLargeWindow } from '../../../ir/workspace.js';
 import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
@@ -84,6 +84,10 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
     const { dilation, depthMultiplier } = op.attrs;
     const is3x3 = kh === 3 && kw === 3 && dilation[0] === 1 && dilation[1] === 1 && depthMultiplier === 1;
     if (choice.fastPaths && call.variant === 'default' && is3x3) return 'dwconv2d_s8_3x3';
+    // inplace-channel 5x5 / 7x7: depthwise.c's large-window path (faster than the ring at 5x5 stride 1), linked only by the models that call it
+    if (choice.fastPaths && call.variant === 'inplace-channel' && depthMultiplier === 1 && dwLargeWindow({ filterH: kh, filterW: kw, dilationH: dilation[0], dilationW: dilation[1], strideW: op.attrs.stride[1] })) {
+      return 'dwconv2d_s8_kxk_inplace_channel';
+    }
     // the ring path is a symbol of its own: a model links it only when a layer takes it (the call's shapes: a patch tile's own)
     const [, inH, inW, inDepth] = operandType(graph, call.inputs[0], `${where} input`).shape as [number, number, number, number];
     const [, outH, outW] = call.outputs[0]!.shape as [number, number, number, number];
