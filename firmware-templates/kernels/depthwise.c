@@ -346,7 +346,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
   }
 }
 
-/* ---- The ring path (inplace-channel; depth multiplier 1, dilation 1, stride_w 1; 3x3 and 5x5): SMLAD on pairs of
+/* ---- The ring path (inplace-channel; depth multiplier 1, dilation 1, stride_w 1; 3x3): SMLAD on pairs of
  * horizontally adjacent inputs. Per four-channel group, each input row is transposed once into a ring of kh
  * rows: channel k's row as words of four padded columns j..j+3 in the byte order (j, j+2, j+1, j+3), so
  * SXTB16 gives the int16 pair (x_j, x_j+1) and SXTB16 ROR 8 the pair (x_j+2, x_j+3); columns and rows outside
@@ -355,7 +355,7 @@ static void dw4_row(const dw4 *g, int n, int oy, int8_t *out, size_t ostride) {
  * padded column j takes the pairs P(j + 2i) against the even-phase weight pairs (w_2i, w_2i+1); the pixel at
  * j + 1 takes the same pairs against the odd-phase pairs (w_2i-1, w_2i) (w_-1 = w_kw = 0). Blocks of four
  * pixels (j, j+1, j+2, j+3) share the pairs: 3x3 is 8 SMLADs on 3 pairs per window row and channel. */
-#define TF_DWR_K_MAX 7    /* kernel height and width of the ring path (dwr_setup: 3x3, 5x5) and the large-window path (5x5, 7x7) */
+#define TF_DWR_K_MAX 7    /* kernel height and width of the ring's rows: the ring path 3x3, the large-window path 5x5 and 7x7 */
 #define TF_DWR_W_MIN 8    /* output run length from which it is taken (src/ir/workspace.ts C_DWR_W_MIN) */
 
 /* Pair words per window row of kernel width kw (3 or 5): even phase, odd phase. */
@@ -376,12 +376,13 @@ static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
   return taps > pairs ? taps : pairs;
 }
 /* Where it runs (src/ir/workspace.ts cDepthwiseRing; the lowering calls dwconv2d_s8_inplace_channel_ring there):
- * 3x3 and 5x5, stride 1, the output the input's size, pads below the kernel, so output run r overwrites input
+ * 3x3 (5x5 takes the large-window path, faster: dwconv2d_s8_kxk_inplace_channel), stride 1, the output the input's
+ * size, pads below the kernel, so output run r overwrites input
  * run r only after the ring holds it. 1: along the rows, when 8 pixels wide or more (the per run and per channel
  * set-up is paid back over the run; runs of 6 and 5 measured slower than dw4); 2: along the columns (the plane
  * transposed), when they are that tall; 0: not at all. */
 static int dwr_orientation(const tf_conv_params *p) {
-  const int k = p->filter_h == p->filter_w && (p->filter_h == 3 || p->filter_h == 5) ? p->filter_h : 0;
+  const int k = p->filter_h == 3 && p->filter_w == 3 ? 3 : 0;
   if (p->depth_multiplier != 1 || p->in_depth < 4 || k == 0 || p->stride_h != 1 || p->stride_w != 1) return 0;
   if (p->dilation_h != 1 || p->dilation_w != 1 || p->out_h != p->in_h || p->out_w != p->in_w) return 0;
   if (p->pad_top > k - 1 || p->pad_left > k - 1) return 0;
@@ -444,10 +445,7 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
   }
 }
 
-static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p, int c) {
-  if (p->filter_w == 3) dwr_setup_k(g, p, c, 3);
-  else dwr_setup_k(g, p, c, 5);
-}
+static __attribute__((noinline)) void dwr_setup(dwr *g, const tf_conv_params *p, int c) { dwr_setup_k(g, p, c, 3); }
 
 /* Input row iy (any: outside the image it is the zero point) of the group into ring slot s. */
 static void dwr_load_row(dwr *g, int iy, int s) {
@@ -604,7 +602,6 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
 }
 
 static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
-static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 5, 0, out, ostride); }
 
 /* The group's output plane of batch n (g->x, g->y: batch n's input and output at channel c): run by run, each
  * input run entering the ring once, each output run computed into g->run (not yet clamped) and then written
@@ -613,8 +610,7 @@ static void dwr_row_55(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_r
  * ring already holds. */
 static __attribute__((noinline)) void dwr_plane(dwr *g) {
   const tf_conv_params *p = g->p;
-  const int kh = p->filter_h, kw = p->filter_w, W = p->out_w;
-  const int k3 = kw == 3; /* direct calls: the stack table (bench:stack) follows no function pointer */
+  const int kh = p->filter_h, W = p->out_w;
   int next = -p->pad_top; /* the first input row not in the ring */
   for (int oy = 0; oy < p->out_h; oy++) {
     const int iy0 = oy * p->stride_h - p->pad_top;
@@ -623,10 +619,7 @@ static __attribute__((noinline)) void dwr_plane(dwr *g) {
     next = iy0 + kh;
     for (int ky = 0; ky < kh; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
     int8_t *o = (int8_t *)g->run;
-    for (int k = 0; k < 4; k++) {
-      if (k3) dwr_row_33(g, k, o + k, 4);
-      else dwr_row_55(g, k, o + k, 4);
-    }
+    for (int k = 0; k < 4; k++) dwr_row_33(g, k, o + k, 4);
     int8_t *dst = g->y + (size_t)oy * g->ys;
     if (g->skip == 0) {
       for (int i = 0; i < W; i++, dst += g->ps) {
@@ -1275,7 +1268,7 @@ static __attribute__((noinline)) void dw_channels_from(const tf_dwconv2d_args *a
       dw_channel_plane(&p, (const int8_t *)tf_ref(a->input), (int8_t *)tf_ref(a->output), (int8_t *)tf_ref(a->scratch), n, c, tf_ref(a->workspace), a->workspace_bytes);
 }
 
-/* inplace-channel over the ring path (3x3 and 5x5 runs of 8 pixels or more: dwr_orientation), its own symbol so
+/* inplace-channel over the ring path (3x3 runs of 8 pixels or more: dwr_orientation), its own symbol so
  * a model whose layers never take it does not link it; any other call, as dwconv2d_s8_inplace_channel. */
 void dwconv2d_s8_inplace_channel_ring(const int32_t *args) {
   const tf_dwconv2d_args *a = (const tf_dwconv2d_args *)args;

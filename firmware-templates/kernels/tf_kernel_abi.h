@@ -1185,7 +1185,7 @@ void dwconv2d_s8_3x3(const int32_t *args); /* dwconv2d: fast path: 3x3, dilation
 void dwconv2d_s8_stream_row(const int32_t *args); /* dwconv2d: output rows in order via scratch */
 void dwconv2d_s8_kxk_inplace_channel(const int32_t *args); /* dwconv2d: fast path of inplace-channel: 5x5 and 7x7, dilation 1, multiplier 1, stride_w 1 or 2 (linked only where chosen) */
 void dwconv2d_s8_inplace_channel(const int32_t *args); /* dwconv2d: per (batch, channel): the plane into scratch, then into the channel */
-void dwconv2d_s8_inplace_channel_ring(const int32_t *args); /* dwconv2d: inplace-channel, 3x3 and 5x5 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels' input runs through a ring, each output run written as it is done */
+void dwconv2d_s8_inplace_channel_ring(const int32_t *args); /* dwconv2d: inplace-channel, 3x3 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels' input runs through a ring, each output run written as it is done */
 void fully_connected_s8(const int32_t *args); /* fully_connected: int8 fully connected */
 void fully_connected_lut_s8(const int32_t *args); /* fully_connected_lut: int8 fully connected over LUT-compressed weights: four units decoded at a time into workspace */
 void fully_connected_s8_stream_row(const int32_t *args); /* fully_connected: batch rows in order via scratch */

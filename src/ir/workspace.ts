@@ -108,18 +108,19 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
-/** depthwise.c's ring path (3x3 and 5x5): the output run length (a row, or a column of the plane transposed) from which it is taken. */
+/** depthwise.c's ring path (3x3): the output run length (a row, or a column of the plane transposed) from which it is taken. */
 export const C_DWR_W_MIN = 8;
 
 /**
  * Which way depthwise.c's ring path (its own symbol, dwconv2d_s8_inplace_channel_ring: inplace-channel, depth
- * multiplier 1, stride and dilation 1, 3x3 or 5x5, the output the input's size) runs a plane: 'rows' when the
+ * multiplier 1, stride and dilation 1, 3x3, the output the input's size; 5x5 takes the large-window path,
+ * dwLargeWindow, faster) runs a plane: 'rows' when the
  * output rows are C_DWR_W_MIN or more wide, else 'columns' (the plane transposed) when its columns are that tall,
  * else null. It writes each run straight into the output: with the output the input's size and pads below the
  * kernel, a run overwrites only input runs the ring already holds (dwr_orientation there).
  */
 export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultiplier' | 'inDepth' | 'inH' | 'inW' | 'outH' | 'outW' | 'filterH' | 'filterW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft'>): 'rows' | 'columns' | null {
-  const k = g.filterH === g.filterW && (g.filterH === 3 || g.filterH === 5) ? g.filterH : 0;
+  const k = g.filterH === 3 && g.filterW === 3 ? 3 : 0;
   if (g.variant !== 'inplace-channel' || g.depthMultiplier !== 1 || g.inDepth < 4 || k === 0) return null;
   if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
   if (g.outH !== g.inH || g.outW !== g.inW || g.padTop > k - 1 || g.padLeft > k - 1) return null;

@@ -224,7 +224,7 @@ function depthwiseRows(r: Rng): Graph {
   }
 }
 
-/** Depthwise 3x3 and 5x5, stride 1, the output the input's size: depthwise.c's ring path (dwconv2d_s8_inplace_channel_ring)
+/** Depthwise 3x3 and 5x5, stride 1, the output the input's size: depthwise.c's ring path (dwconv2d_s8_inplace_channel_ring; 5x5 the large-window path)
  * along the rows (8 to 24 wide) or along the columns (planes 1 to 7 wide and 8 to 28 tall, as kws's 25x5), any pads
  * below the kernel, channel counts with 0 to 3 left over a group of four (one alone, two or three as the group
  * ending at the last channel), both zero point extremes. */

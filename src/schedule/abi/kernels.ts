@@ -57,7 +57,7 @@ export const KERNELS: Record<string, KernelSpec> = {
   dwconv2d_s8_stream_row: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'stream-row', summary: 'output rows in order via scratch' },
   dwconv2d_s8_kxk_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'fast path of inplace-channel: 5x5 and 7x7, dilation 1, multiplier 1, stride_w 1 or 2 (linked only where chosen)' },
   dwconv2d_s8_inplace_channel: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'per (batch, channel): the plane into scratch, then into the channel' },
-  dwconv2d_s8_inplace_channel_ring: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'inplace-channel, 3x3 and 5x5 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels\' input runs through a ring, each output run written as it is done' },
+  dwconv2d_s8_inplace_channel_ring: { record: 'dwconv2d', ops: ['DEPTHWISE_CONV_2D'], variant: 'inplace-channel', summary: 'inplace-channel, 3x3 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels\' input runs through a ring, each output run written as it is done' },
   fully_connected_s8: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected' },
   fully_connected_lut_s8: { record: 'fully_connected_lut', ops: ['FULLY_CONNECTED'], variant: 'default', summary: 'int8 fully connected over LUT-compressed weights: four units decoded at a time into workspace' },
   fully_connected_s8_stream_row: { record: 'fully_connected', ops: ['FULLY_CONNECTED'], variant: 'stream-row', summary: 'batch rows in order via scratch' },
