@@ -75,7 +75,13 @@ TF_INLINE void add_flat_loop(const add_in *q1, const add_in *q2, int32_t mo, con
   }
 }
 
-#if TF_DSP
+/* add_hg_run's asm needs every register: -O0's frame pointer leaves too few, so -O0 takes the C loops. */
+#if TF_DSP && defined(__OPTIMIZE__)
+#define ADD_HG_ASM 1
+#else
+#define ADD_HG_ASM 0
+#endif
+#if ADD_HG_ASM
 /* ARMv7E-M ADD without broadcasting of inputs with different scales: input A's multiplier is 2^30 with shift 0
  * (the larger scale), its scaled value (x + off_A) 2^19 exactly; input B's, m >= 2^11 and r = -shift >= 1, is
  * RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(p 2^20, m), r) with p = x + off_B, where the high multiply
@@ -175,7 +181,7 @@ static int add_hg_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, i
 static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y, int sub) {
   add_in q1, q2;
   tf_rq qo;
-#if TF_DSP
+#if ADD_HG_ASM
   if (!sub && add_hg_flat(p, a, b, y)) return 1;
 #endif
   if (p->left_shift != 20 || !add_in_init(&q1, p->input1_offset, p->input1_multiplier, p->input1_shift) ||
@@ -190,7 +196,7 @@ static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, 
   } else if (z1 && z2) {
     add_flat_loop(&q1, &q2, mo, &qo, lo, hi, a, b, y, n, 1, 1, 0);
   } else if (z1 || z2) {
-#if TF_DSP
+#if ADD_HG_ASM
     return 0; /* add_hg_flat's form, unless its offsets or shift are out of its range: add_fast's path */
 #else
     /* the shift-0 input first (the sum commutes; each element still read before it is written) */
