@@ -4,7 +4,7 @@ import type { Graph } from './ir/graph.js';
 import { UnsupportedError, UsageError } from './errors.js';
 import { checkActivationBytes } from './ir/validate.js';
 import { applyPasses } from './passes/index.js';
-import { planGraph } from './plan/planner.js';
+import { planCandidates, planGraph, type PlanCandidates } from './plan/planner.js';
 import { lowerPatchedPlan } from './schedule/lower-patched.js';
 import { isPatchedPlan, patchSummary, planPatchAuto, planPatched, type PatchCandidate, type PatchSummary } from './plan/patch/index.js';
 import type { Plan, PlanOptions } from './plan/types.js';
@@ -96,16 +96,35 @@ export function planModel(original: Graph, options: PlanModelOptions = {}): Mode
   return planned;
 }
 
-function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
+/** The graph after the passes the options ask for: what the planner plans. */
+function passedGraph(original: Graph, options: PlanModelOptions): Graph {
   // the wasm backend folds every DECODE (codegen/wasm/abi/lut.ts: decoded at load or read at each invoke); C those of LUT_CONSUMERS
   const lutReaders = options.backend === 'wasm' ? 'any' : 'weights';
-  const graph = applyPasses(original, {
+  return applyPasses(original, {
     int8Io: options.int8Io ?? false, fuseDecode: options.fuseDecode ?? true, lutReaders, lutOnTheFly: options.lutOnTheFly ?? false, lutAtLoad: options.lutAtLoad ?? true,
   });
+}
+
+function planOptionsOf(options: PlanModelOptions): Partial<PlanOptions> {
   const planOptions: Partial<PlanOptions> = {};
   if (options.alignment !== undefined) planOptions.alignment = options.alignment;
   if (options.inplace !== undefined) planOptions.inplace = options.inplace;
   if (options.backend !== undefined) planOptions.backend = options.backend;
+  return planOptions;
+}
+
+/**
+ * Every layer-by-layer plan the planner weighs for the model (planCandidates), the patch option aside: `planModel`
+ * keeps `bestCandidate` of them. For a caller that composes a larger graph's choice from its parts' (src/nas/fragments.ts).
+ */
+export function planModelCandidates(original: Graph, options: PlanModelOptions = {}): PlanCandidates {
+  checkArenaLimit(original, options);
+  return planCandidates(passedGraph(original, options), planOptionsOf(options));
+}
+
+function planWithinLimit(original: Graph, options: PlanModelOptions): ModelPlan {
+  const graph = passedGraph(original, options);
+  const planOptions = planOptionsOf(options);
   const patch = options.patch ?? 'none';
   if (patch === 'none') {
     return { graph, plan: planGraph(graph, planOptions), patch: null, layerByLayerBytes: null, candidates: [] };

@@ -60,7 +60,7 @@ export class EfficiencyPredictor {
     this.pieces.seed(entries);
   }
 
-  /** The member's figures composed from its pieces': MACs, instructions and the arena as the whole graph's, flash and variants' costs within a few percent (fragments.ts). */
+  /** The member's figures composed from its pieces': MACs, instructions, stack and the arena as the whole graph's, flash within the constants pieces share (fragments.ts). */
   predict(arch: Arch): Efficiency {
     // Patch-based inference spans layers across pieces: only the whole graph plans it.
     if ((this.options.plan.patch ?? 'none') !== 'none') return this.exact(arch);

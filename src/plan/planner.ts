@@ -124,11 +124,24 @@ function unusedOverlaps(plan: Plan): Set<number> {
   return unused;
 }
 
-function better(a: Plan | null, b: Plan): boolean {
+function better(a: Pick<Plan, 'arenaBytes' | 'lowerBoundBytes'> | null, b: Pick<Plan, 'arenaBytes' | 'lowerBoundBytes'>): boolean {
   return !a || b.arenaBytes < a.arenaBytes || (b.arenaBytes === a.arenaBytes && b.lowerBoundBytes < a.lowerBoundBytes);
 }
 
-export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rulesFor: RulesFor = overlapRules): Plan {
+export interface PlanCandidate {
+  plan: Plan;
+  /** Planned with the overlap rules (in-place and streaming variants) on. */
+  overlaps: boolean;
+}
+
+/** Every plan planGraph weighs, in the order it tries them; it keeps the first of the smallest (`better`). */
+export interface PlanCandidates {
+  /** Per operator order: the plan without overlaps, then each overlap round (later rounds drop the overlaps placement left unused). */
+  plans: PlanCandidate[];
+  orderSearch: NonNullable<Plan['orderSearch']>;
+}
+
+export function planCandidates(graph: Graph, options: Partial<PlanOptions> = {}, rulesFor: RulesFor = overlapRules): PlanCandidates {
   const opts: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...options };
   checkOptions(opts);
   const stored = graph.ops.map((_, i) => i);
@@ -136,21 +149,33 @@ export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rule
   const optimal = search.order;
   const orders = optimal.join() === stored.join() ? [stored] : [optimal, stored];
 
-  let best: Plan | null = null;
+  const plans: PlanCandidate[] = [];
   for (const order of orders) {
     const plain = place(graph, opts, buildCandidate(graph, order, opts.backend, null, () => false));
-    if (better(best, plain)) best = { ...plain, strategy: `${plain.strategy}, no overlap` };
+    plans.push({ plan: { ...plain, strategy: `${plain.strategy}, no overlap` }, overlaps: false });
     if (!opts.inplace) continue;
     // With overlaps: drop the ones placement could not use (they only cost scratch) and re-place.
     let disabled = new Set<number>();
     for (let round = 0; round < 4; round++) {
       const off = disabled;
       const plan = place(graph, opts, buildCandidate(graph, order, opts.backend, rulesFor, (s) => !off.has(s)));
-      if (better(best, plan)) best = plan;
+      plans.push({ plan, overlaps: true });
       const unused = unusedOverlaps(plan);
       if (unused.size === 0) break;
       disabled = new Set([...disabled, ...unused]);
     }
   }
-  return { ...best!, orderSearch: { exhaustive: search.exhaustive, reason: search.reason } };
+  return { plans, orderSearch: { exhaustive: search.exhaustive, reason: search.reason } };
+}
+
+/** The planner's choice among the candidates: the smallest arena, then the smallest lower bound; the first on ties. */
+export function bestCandidate<T extends Pick<Plan, 'arenaBytes' | 'lowerBoundBytes'>>(plans: readonly T[]): T {
+  let best: T | null = null;
+  for (const p of plans) if (better(best, p)) best = p;
+  return best!;
+}
+
+export function planGraph(graph: Graph, options: Partial<PlanOptions> = {}, rulesFor: RulesFor = overlapRules): Plan {
+  const { plans, orderSearch } = planCandidates(graph, options, rulesFor);
+  return { ...bestCandidate(plans.map((c) => c.plan)), orderSearch };
 }

@@ -1,6 +1,7 @@
-// The fast path composes a member's figures from its pieces (stem, blocks, tail), each planned alone: the
-// composed MACs and arena equal the whole graph's through the planner, flash and instructions are within
-// the spread the planner's whole-graph variant choices make, and the search re-checks what it returns.
+// The fast path composes a member's figures from its pieces (stem, blocks, tail), each planned alone with and
+// without overlaps and the whole graph's choice between the two made over the chain: the composed MACs, arena,
+// stack and kernel variants equal the whole graph's through the planner, flash is within the constants the
+// whole graph shares between pieces, and the search re-checks what it returns.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,11 +29,7 @@ describe('nas efficiency predictor: composed from pieces', () => {
     expect(pieces).toEqual(whole);
   });
 
-  // Known regression (session 8): the depthwise ring/kxk kernels became per-layer symbols chosen from the variant the
-  // whole graph's plan gives a layer, so a piece planned alone can link another symbol (on this space: flash up to 26%,
-  // instructions 12%, stack 8 B off). Marked as failing until fragments.ts composes the whole graph's symbol choice;
-  // the search still re-checks what it returns (the last test).
-  it.fails('on 40 random members: MACs, arena and stack equal the whole graph planned; flash within 1%, instructions within 2%', () => {
+  it('on 40 random members: MACs, arena and stack equal the whole graph planned; flash within 1%, instructions within 2%', () => {
     const p = new EfficiencyPredictor(space, options);
     const rng = new Xorshift32(11);
     for (let i = 0; i < 40; i++) {
