@@ -79,23 +79,13 @@ static void cl_pixel(const cl_ctx *k, int32_t b, int32_t oy, int32_t ox, int32_t
   }
 }
 
-/* conv.c's kernels of one variant: the generic one and the 1x1 fast path (each entry names only its own, so a
- * model links only the conv.c kernels its variants use). */
-typedef void (*cl_plain_fn)(const int32_t *args);
-
-/* The whole filter decoded at the workspace's start (lut_bytes): conv.c's kernel for the variant, on a copy
- * of the record's conv2d prefix (src/schedule/abi/records.ts) with the decoded filter and the rest of the workspace. */
-TF_INLINE void conv_lut_plain(const int32_t *lut_args, cl_plain_fn plain, cl_plain_fn pointwise_fn, int32_t lut_bytes) {
+/* The whole filter decoded at the workspace's start (lut_bytes): conv.c's kernel for the variant on it, the 1x1
+ * fast path when the lowering's conv2d_s8_1x1 condition holds (src/schedule/abi/ops/window.ts; each entry names only
+ * its own kernels, so a model links only the conv.c kernels its variants use). */
+TF_INLINE void conv_lut_plain(const int32_t *lut_args, tf_lut_plain_fn plain, tf_lut_plain_fn pointwise_fn, int32_t lut_bytes) {
   const tf_conv2d_lut_args *a = (const tf_conv2d_lut_args *)lut_args;
-  tf_conv2d_args r;
-  memcpy(&r, a, sizeof r);
-  r.filter = a->workspace;
-  r.workspace = a->workspace + lut_bytes;
-  r.workspace_bytes = a->workspace_bytes - lut_bytes;
-  const int32_t *args = (const int32_t *)(const void *)&r;
-  /* the lowering's conv2d_s8_1x1 condition (src/schedule/abi/ops/window.ts) */
   const int pointwise = a->filter_h == 1 && a->filter_w == 1 && a->stride_h == 1 && a->stride_w == 1 && a->pad_top == 0 && a->pad_left == 0 && a->filter_depth == a->in_depth;
-  (pointwise ? pointwise_fn : plain)(args);
+  tf_lut_run_decoded(lut_args, pointwise ? pointwise_fn : plain, lut_bytes);
 }
 
 /* variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). Returns the
@@ -118,9 +108,9 @@ static int32_t conv_lut(const int32_t *args, int variant) {
   int8_t *ws = (int8_t *)tf_ref(a->workspace);
   const int32_t od = a->out_depth, oh = a->out_h, ow = a->out_w, bits = a->bit_width;
   const size_t taps = (size_t)k.taps, pixel = (size_t)od;
-  const int32_t whole = (od * k.taps + 15) & ~15;
+  const int32_t whole = tf_lut_whole_bytes(od * k.taps);
   if (whole <= a->workspace_bytes) {
-    for (int32_t c = 0; c < od; c++) tf_lut_row(k.packed, (size_t)c * taps, k.taps, bits, k.tables + c * k.stride, ws + (size_t)c * taps);
+    tf_lut_decode_filter(k.packed, od, k.taps, bits, k.tables, k.stride, 0, ws);
     return whole;
   }
   const int32_t block = cl_block_channels(od, k.taps), block_bytes = (block * k.taps + 3) & ~3;

@@ -42,14 +42,9 @@ static int32_t dw_lut(const int32_t *args, int variant) {
   const int32_t stride = a->channels > 1 ? a->stride : 0;
   const int32_t od = a->out_depth, oh = a->out_h, ow = a->out_w, taps = a->filter_h * a->filter_w;
   int8_t *y = (int8_t *)tf_ref(a->output);
-  const int32_t whole = (taps * od + 15) & ~15;
+  const int32_t whole = tf_lut_whole_bytes(taps * od);
   if (whole <= a->workspace_bytes) {
-    int8_t *w = (int8_t *)tf_ref(a->workspace);
-    const uint32_t mask = (1u << a->bit_width) - 1u;
-    tf_lut_bits r;
-    tf_lut_bits_at(&r, packed, 0);
-    for (int32_t k = 0; k < taps; k++, w += od)
-      for (int32_t c = 0; c < od; c++) w[c] = tables[c * stride + (int32_t)tf_lut_bits_next(&r, a->bit_width, mask)];
+    tf_lut_decode_filter(packed, taps, od, a->bit_width, tables, stride, 1, (int8_t *)tf_ref(a->workspace));
     return whole;
   }
   int8_t *s = variant ? (int8_t *)tf_ref(a->scratch) : NULL;
@@ -75,32 +70,18 @@ static int32_t dw_lut(const int32_t *args, int variant) {
   return 0;
 }
 
-typedef void (*dl_plain_fn)(const int32_t *args);
-
-/* depthwise.c's kernel on a copy of the record's dwconv2d prefix (src/schedule/abi/records.ts) with the decoded
- * filter at the workspace's start and the rest of the workspace after it. */
-TF_INLINE void dw_lut_plain(const int32_t *lut_args, dl_plain_fn plain, int32_t lut_bytes) {
-  const tf_dwconv2d_lut_args *a = (const tf_dwconv2d_lut_args *)lut_args;
-  tf_dwconv2d_args r;
-  memcpy(&r, a, sizeof r);
-  r.filter = a->workspace;
-  r.workspace = a->workspace + lut_bytes;
-  r.workspace_bytes = a->workspace_bytes - lut_bytes;
-  plain((const int32_t *)(const void *)&r);
-}
-
 void dwconv2d_lut_s8(const int32_t *args) {
   const tf_dwconv2d_lut_args *a = (const tf_dwconv2d_lut_args *)args;
   const int32_t whole = dw_lut(args, 0);
   /* the lowering's dwconv2d_s8_3x3 condition (src/schedule/abi/ops/window.ts) */
   const int k33 = a->filter_h == 3 && a->filter_w == 3 && a->dilation_h == 1 && a->dilation_w == 1 && a->depth_multiplier == 1;
-  if (whole) dw_lut_plain(args, k33 ? dwconv2d_s8_3x3 : dwconv2d_s8, whole);
+  if (whole) tf_lut_run_decoded(args, k33 ? dwconv2d_s8_3x3 : dwconv2d_s8, whole);
 }
 void dwconv2d_lut_s8_stream_row(const int32_t *args) {
   const int32_t whole = dw_lut(args, 1);
-  if (whole) dw_lut_plain(args, dwconv2d_s8_stream_row, whole);
+  if (whole) tf_lut_run_decoded(args, dwconv2d_s8_stream_row, whole);
 }
 void dwconv2d_lut_s8_inplace_channel(const int32_t *args) {
   const int32_t whole = dw_lut(args, 2);
-  if (whole) dw_lut_plain(args, dwconv2d_s8_inplace_channel, whole);
+  if (whole) tf_lut_run_decoded(args, dwconv2d_s8_inplace_channel, whole);
 }

@@ -5,6 +5,8 @@
 #define TF_LUT_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include "tf_kernel_abi.h"
 #include "tf_quant.h"
 
 /* A reader of consecutive indices from any bit of the packed stream. */
@@ -74,6 +76,47 @@ static inline void tf_lut_row(const uint8_t *packed, size_t start, int32_t n, in
   tf_lut_bits r;
   tf_lut_bits_at(&r, packed, bit);
   for (; i < n; i++) dst[i] = t[tf_lut_bits_next(&r, bits, mask)];
+}
+
+/* The conv2d_lut / dwconv2d_lut records start with the conv2d / dwconv2d record (src/schedule/abi/records.ts), whose
+ * filter and workspace fields sit at the same words: tf_lut_run_decoded copies that prefix for either. */
+typedef char tf_lut_prefix_check[TF_DWCONV2D_WORDS == TF_CONV2D_WORDS && TF_DWCONV2D_FILTER == TF_CONV2D_FILTER &&
+                                         TF_DWCONV2D_WORKSPACE == TF_CONV2D_WORKSPACE && TF_DWCONV2D_WORKSPACE_BYTES == TF_CONV2D_WORKSPACE_BYTES &&
+                                         TF_CONV2D_LUT_WORKSPACE == TF_CONV2D_WORKSPACE && TF_DWCONV2D_LUT_WORKSPACE == TF_CONV2D_WORKSPACE
+                                     ? 1
+                                     : -1];
+
+/* The bytes a filter of n weights takes decoded whole at the workspace's start, rounded up to 16 (where the plain
+ * kernel's own workspace starts): decoded whole when they fit the planned workspace (src/ir/workspace.ts). */
+TF_INLINE int32_t tf_lut_whole_bytes(int32_t n) { return (n + 15) & ~15; }
+
+/* A filter of outer x inner weights decoded into w. Weight (o, i)'s table is channel o's (axis_last 0: TFLM's tables
+ * along the filter's first axis, CONV_2D [out, kh, kw, in]) or channel i's (axis_last 1: along its last,
+ * DEPTHWISE_CONV_2D [1, kh, kw, out]); stride: a table's entries (0: one table for all). */
+TF_INLINE void tf_lut_decode_filter(const uint8_t *packed, int32_t outer, int32_t inner, int32_t bits, const int8_t *tables, int32_t stride,
+                                    int axis_last, int8_t *w) {
+  if (!axis_last) {
+    for (int32_t o = 0; o < outer; o++) tf_lut_row(packed, (size_t)o * (size_t)inner, inner, bits, tables + o * stride, w + (size_t)o * (size_t)inner);
+    return;
+  }
+  const uint32_t mask = (1u << bits) - 1u;
+  tf_lut_bits r;
+  tf_lut_bits_at(&r, packed, 0);
+  for (int32_t o = 0; o < outer; o++, w += inner)
+    for (int32_t i = 0; i < inner; i++) w[i] = tables[i * stride + (int32_t)tf_lut_bits_next(&r, bits, mask)];
+}
+
+typedef void (*tf_lut_plain_fn)(const int32_t *args);
+
+/* The plain kernel (conv.c's, depthwise.c's) on a copy of the LUT record's conv2d / dwconv2d prefix with the filter
+ * decoded at the workspace's start (lut_bytes: tf_lut_whole_bytes) and the rest of the workspace after it. */
+TF_INLINE void tf_lut_run_decoded(const int32_t *lut_args, tf_lut_plain_fn plain, int32_t lut_bytes) {
+  int32_t r[TF_CONV2D_WORDS];
+  memcpy(r, lut_args, sizeof r);
+  r[TF_CONV2D_FILTER] = lut_args[TF_CONV2D_WORKSPACE];
+  r[TF_CONV2D_WORKSPACE] = lut_args[TF_CONV2D_WORKSPACE] + lut_bytes;
+  r[TF_CONV2D_WORKSPACE_BYTES] = lut_args[TF_CONV2D_WORKSPACE_BYTES] - lut_bytes;
+  plain(r);
 }
 
 /* sum_i t[index(start + i)] * (x[i] + off) for i < n, each weight decoded where the dot product reads it
