@@ -3,19 +3,12 @@
 // (codegen/wasm/abi/lut.ts): a pointwise conv given `lut_block` (default variant, with qparams) decodes blocks of
 // that many channels into its workspace and runs each over every pixel (lutMatmulQ); otherwise each weight is
 // decoded where the dot product reads it, pixel by pixel, so every variant's order holds and no workspace is read.
-import {
-  CONV2D_LUT_INPUT, CONV2D_LUT_OUTPUT, CONV2D_LUT_FILTER, CONV2D_LUT_BIAS, CONV2D_LUT_MULTIPLIER, CONV2D_LUT_SHIFT, CONV2D_LUT_SCRATCH,
-  CONV2D_LUT_BATCHES, CONV2D_LUT_IN_H, CONV2D_LUT_IN_W, CONV2D_LUT_IN_DEPTH, CONV2D_LUT_OUT_H, CONV2D_LUT_OUT_W, CONV2D_LUT_OUT_DEPTH,
-  CONV2D_LUT_FILTER_H, CONV2D_LUT_FILTER_W, CONV2D_LUT_FILTER_DEPTH, CONV2D_LUT_STRIDE_H, CONV2D_LUT_STRIDE_W, CONV2D_LUT_DILATION_H,
-  CONV2D_LUT_DILATION_W, CONV2D_LUT_PAD_TOP, CONV2D_LUT_PAD_LEFT, CONV2D_LUT_INPUT_OFFSET, CONV2D_LUT_OUTPUT_OFFSET, CONV2D_LUT_ACT_MIN,
-  CONV2D_LUT_ACT_MAX, CONV2D_LUT_ANCILLARY, CONV2D_LUT_BIT_WIDTH, CONV2D_LUT_STRIDE, CONV2D_LUT_CHANNELS, CONV2D_LUT_WORKSPACE,
-  CONV2D_LUT_QPARAMS, CONV2D_LUT_LUT_BLOCK,
-} from './abi';
-import { arg, ptr, ref, useWorkspace } from './base';
+import { CONV2D_LUT_QPARAMS, CONV2D_LUT_LUT_BLOCK } from './abi';
+import { convRecord } from './conv-record';
+import { arg, ref } from './base';
 import { lutMatmulQ } from './fully-connected';
 import { copyBytes } from './conv';
 import { requantize } from './requant';
-import { lutTables, lutTableStride } from './decode';
 import { tapBegin, tapEnd } from './window';
 
 /** Index `i` of a packed stream of `bits`-bit indices (high-order bits first; an index spans at most two bytes). */
@@ -32,26 +25,23 @@ export function lutIndex(packed: usize, i: i32, bits: i32): u32 {
 
 /** variant: 0 default, 1 stream-row (rows via scratch), 2 stream-pixel (pixels via scratch). */
 function convLut(args: usize, variant: i32): void {
-  const x = ptr(args, CONV2D_LUT_INPUT), y = ptr(args, CONV2D_LUT_OUTPUT), packed = ptr(args, CONV2D_LUT_FILTER);
-  const tables = lutTables(args, CONV2D_LUT_ANCILLARY);
-  const bias = ptr(args, CONV2D_LUT_BIAS), mult = ptr(args, CONV2D_LUT_MULTIPLIER), shift = ptr(args, CONV2D_LUT_SHIFT);
-  const batches = arg(args, CONV2D_LUT_BATCHES), ih = arg(args, CONV2D_LUT_IN_H), iw = arg(args, CONV2D_LUT_IN_W), id = arg(args, CONV2D_LUT_IN_DEPTH);
-  const oh = arg(args, CONV2D_LUT_OUT_H), ow = arg(args, CONV2D_LUT_OUT_W), od = arg(args, CONV2D_LUT_OUT_DEPTH);
-  const kh = arg(args, CONV2D_LUT_FILTER_H), kw = arg(args, CONV2D_LUT_FILTER_W), fd = arg(args, CONV2D_LUT_FILTER_DEPTH);
-  const sh = arg(args, CONV2D_LUT_STRIDE_H), sw = arg(args, CONV2D_LUT_STRIDE_W), dh = arg(args, CONV2D_LUT_DILATION_H), dw = arg(args, CONV2D_LUT_DILATION_W);
-  const pt = arg(args, CONV2D_LUT_PAD_TOP), pl = arg(args, CONV2D_LUT_PAD_LEFT);
-  const inOff = arg(args, CONV2D_LUT_INPUT_OFFSET), outOff = arg(args, CONV2D_LUT_OUTPUT_OFFSET);
-  const actMin = arg(args, CONV2D_LUT_ACT_MIN), actMax = arg(args, CONV2D_LUT_ACT_MAX);
-  const bits = arg(args, CONV2D_LUT_BIT_WIDTH), stride = lutTableStride(args, CONV2D_LUT_CHANNELS, CONV2D_LUT_STRIDE);
+  const a = convRecord(args);
+  const x = a.input, y = a.output, packed = a.filter, tables = a.lutTables;
+  const bias = a.bias, mult = a.multiplier, shift = a.shift;
+  const batches = a.batches, ih = a.inH, iw = a.inW, id = a.inDepth, oh = a.outH, ow = a.outW, od = a.outDepth;
+  const kh = a.filterH, kw = a.filterW, fd = a.filterDepth;
+  const sh = a.strideH, sw = a.strideW, dh = a.dilationH, dw = a.dilationW, pt = a.padTop, pl = a.padLeft;
+  const inOff = a.inputOffset, outOff = a.outputOffset, actMin = a.actMin, actMax = a.actMax;
+  const bits = a.lutBits, stride = a.lutStride;
   const block = arg(args, CONV2D_LUT_LUT_BLOCK);
   if (variant == 0 && block != 0) {
     // pointwise, one group, with qparams (the lowering sets lut_block only then): the pixels are the rows
-    useWorkspace(args, CONV2D_LUT_WORKSPACE);
+    a.useWorkspace();
     lutMatmulQ(x, batches * oh * ow, id, packed, bits, tables, stride, od, block, ref(arg(args, CONV2D_LUT_QPARAMS)), y, outOff, actMin, actMax);
     return;
   }
   const taps = kh * kw * fd, perGroup = od / (id / fd);
-  const s = variant != 0 ? ptr(args, CONV2D_LUT_SCRATCH) : 0;
+  const s = variant != 0 ? a.scratch : 0;
   for (let b = 0; b < batches; b++) {
     for (let oy = 0; oy < oh; oy++) {
       const yrow = y + <usize>((b * oh + oy) * ow * od);

@@ -1,14 +1,9 @@
 // CONV_2D int8 (TFLM reference_integer_ops::ConvPerChannel) and its variants; the spec is
 // src/reference/ops/conv.ts and src/reference/variants.ts.
-import {
-  CONV2D_INPUT, CONV2D_OUTPUT, CONV2D_FILTER, CONV2D_BIAS, CONV2D_MULTIPLIER, CONV2D_SHIFT, CONV2D_SCRATCH,
-  CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
-  CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W, CONV2D_DILATION_H,
-  CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_INPUT_OFFSET, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
-  CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT, CONV2D_WINOGRAD, CONV2D_WORKSPACE,
-} from './abi';
+import { CONV2D_QPARAMS, CONV2D_PACKED, CONV2D_WIDE, WIDEN_INPUT, WIDEN_OUTPUT, WIDEN_COUNT, CONV2D_WINOGRAD } from './abi';
+import { convRecord } from './conv-record';
 import { winogradConv } from './winograd';
-import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
+import { arg, ptr, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, QGROUP } from './requant';
 
 const MODE_DIRECT = 0;
@@ -17,38 +12,39 @@ const MODE_PIXEL = 2;
 
 // (not inlined: one copy for the three variants, the module's code size)
 function conv(args: usize, mode: i32): void {
-  const x = ptr(args, CONV2D_INPUT);
-  const y = ptr(args, CONV2D_OUTPUT);
-  const w = ptr(args, CONV2D_FILTER);
-  const bias = ptr(args, CONV2D_BIAS);
-  const mult = ptr(args, CONV2D_MULTIPLIER);
-  const shift = ptr(args, CONV2D_SHIFT);
-  const scratch = ptr(args, CONV2D_SCRATCH);
-  const batches = arg(args, CONV2D_BATCHES);
-  const inH = arg(args, CONV2D_IN_H);
-  const inW = arg(args, CONV2D_IN_W);
-  const inDepth = arg(args, CONV2D_IN_DEPTH);
-  const outH = arg(args, CONV2D_OUT_H);
-  const outW = arg(args, CONV2D_OUT_W);
-  const outDepth = arg(args, CONV2D_OUT_DEPTH);
-  const filterH = arg(args, CONV2D_FILTER_H);
-  const filterW = arg(args, CONV2D_FILTER_W);
-  const filterDepth = arg(args, CONV2D_FILTER_DEPTH);
-  const strideH = arg(args, CONV2D_STRIDE_H);
-  const strideW = arg(args, CONV2D_STRIDE_W);
-  const dilH = arg(args, CONV2D_DILATION_H);
-  const dilW = arg(args, CONV2D_DILATION_W);
-  const padTop = arg(args, CONV2D_PAD_TOP);
-  const padLeft = arg(args, CONV2D_PAD_LEFT);
-  const inputOffset = arg(args, CONV2D_INPUT_OFFSET);
-  const outputOffset = arg(args, CONV2D_OUTPUT_OFFSET);
-  const actMin = arg(args, CONV2D_ACT_MIN);
-  const actMax = arg(args, CONV2D_ACT_MAX);
+  const a = convRecord(args);
+  const x = a.input;
+  const y = a.output;
+  const w = a.filter;
+  const bias = a.bias;
+  const mult = a.multiplier;
+  const shift = a.shift;
+  const scratch = a.scratch;
+  const batches = a.batches;
+  const inH = a.inH;
+  const inW = a.inW;
+  const inDepth = a.inDepth;
+  const outH = a.outH;
+  const outW = a.outW;
+  const outDepth = a.outDepth;
+  const filterH = a.filterH;
+  const filterW = a.filterW;
+  const filterDepth = a.filterDepth;
+  const strideH = a.strideH;
+  const strideW = a.strideW;
+  const dilH = a.dilationH;
+  const dilW = a.dilationW;
+  const padTop = a.padTop;
+  const padLeft = a.padLeft;
+  const inputOffset = a.inputOffset;
+  const outputOffset = a.outputOffset;
+  const actMin = a.actMin;
+  const actMax = a.actMax;
   const groups = inDepth / filterDepth;
   const filtersPerGroup = outDepth / groups;
   const rowBytes = <usize>(outW * outDepth);
   const q = arg(args, CONV2D_QPARAMS);
-  useWorkspace(args, CONV2D_WORKSPACE);
+  a.useWorkspace();
   if (q != 0 && groups == 1) {
     const wg = arg(args, CONV2D_WINOGRAD);
     if (ASC_FEATURE_SIMD && wg != 0 && mode != MODE_PIXEL) {
@@ -734,40 +730,35 @@ export function widen_s8_s16(args: usize): void {
 
 /** 1x1, stride 1, no pads, one group: out[p, oc] = requant(sum_ic w[oc, ic] * (x[p, ic] + off)). */
 export function conv2d_s8_1x1(args: usize): void {
+  const a = convRecord(args);
   const q = arg(args, CONV2D_QPARAMS);
   const pk = arg(args, CONV2D_PACKED);
-  if (ASC_FEATURE_SIMD && q != 0 && pk != 0 && (arg(args, CONV2D_IN_DEPTH) & 7) == 0) {
-    matmulP(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
-      arg(args, CONV2D_IN_DEPTH), ref(pk), arg(args, CONV2D_OUT_DEPTH), ref(q),
-      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+  if (ASC_FEATURE_SIMD && q != 0 && pk != 0 && (a.inDepth & 7) == 0) {
+    matmulP(a.input, a.inDepth, a.batches * a.outH * a.outW, a.inDepth, ref(pk), a.outDepth, ref(q), a.output, a.outDepth, a.outputOffset, a.actMin, a.actMax);
     return;
   }
   const wd = arg(args, CONV2D_WIDE);
   if (ASC_FEATURE_SIMD && q != 0 && wd != 0) {
-    matmulQW(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
-      arg(args, CONV2D_IN_DEPTH), ref(wd), arg(args, CONV2D_OUT_DEPTH), ref(q),
-      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+    matmulQW(a.input, a.inDepth, a.batches * a.outH * a.outW, a.inDepth, ref(wd), a.outDepth, ref(q), a.output, a.outDepth, a.outputOffset, a.actMin, a.actMax);
     return;
   }
   if (q != 0) {
-    matmulQ(ptr(args, CONV2D_INPUT), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W),
-      arg(args, CONV2D_IN_DEPTH), ptr(args, CONV2D_FILTER), arg(args, CONV2D_IN_DEPTH), arg(args, CONV2D_OUT_DEPTH), ref(q),
-      ptr(args, CONV2D_OUTPUT), arg(args, CONV2D_OUT_DEPTH), arg(args, CONV2D_OUTPUT_OFFSET), arg(args, CONV2D_ACT_MIN), arg(args, CONV2D_ACT_MAX));
+    matmulQ(a.input, a.inDepth, a.batches * a.outH * a.outW, a.inDepth, a.filter, a.inDepth, a.outDepth, ref(q), a.output, a.outDepth, a.outputOffset, a.actMin, a.actMax);
     return;
   }
-  const x = ptr(args, CONV2D_INPUT);
-  const y = ptr(args, CONV2D_OUTPUT);
-  const w = ptr(args, CONV2D_FILTER);
-  const bias = ptr(args, CONV2D_BIAS);
-  const mult = ptr(args, CONV2D_MULTIPLIER);
-  const shift = ptr(args, CONV2D_SHIFT);
-  const pixels = arg(args, CONV2D_BATCHES) * arg(args, CONV2D_OUT_H) * arg(args, CONV2D_OUT_W);
-  const depth = arg(args, CONV2D_IN_DEPTH);
-  const outDepth = arg(args, CONV2D_OUT_DEPTH);
-  const inputOffset = arg(args, CONV2D_INPUT_OFFSET);
-  const outputOffset = arg(args, CONV2D_OUTPUT_OFFSET);
-  const actMin = arg(args, CONV2D_ACT_MIN);
-  const actMax = arg(args, CONV2D_ACT_MAX);
+  const x = a.input;
+  const y = a.output;
+  const w = a.filter;
+  const bias = a.bias;
+  const mult = a.multiplier;
+  const shift = a.shift;
+  const pixels = a.batches * a.outH * a.outW;
+  const depth = a.inDepth;
+  const outDepth = a.outDepth;
+  const inputOffset = a.inputOffset;
+  const outputOffset = a.outputOffset;
+  const actMin = a.actMin;
+  const actMax = a.actMax;
   matmul(x, w, y, bias, mult, shift, pixels, depth, outDepth, inputOffset, outputOffset, actMin, actMax);
 }
 

@@ -2,17 +2,10 @@
 // path of src/reference/ops/conv.ts (TFLM's reference_integer_ops::ConvPerChannel for int16). The bias is
 // int64 stored as two words, low first.
 import {
-  CONV2D_INPUT, CONV2D_OUTPUT, CONV2D_FILTER, CONV2D_BIAS, CONV2D_MULTIPLIER, CONV2D_SHIFT,
-  CONV2D_BATCHES, CONV2D_IN_H, CONV2D_IN_W, CONV2D_IN_DEPTH, CONV2D_OUT_H, CONV2D_OUT_W, CONV2D_OUT_DEPTH,
-  CONV2D_FILTER_H, CONV2D_FILTER_W, CONV2D_FILTER_DEPTH, CONV2D_STRIDE_H, CONV2D_STRIDE_W,
-  CONV2D_DILATION_H, CONV2D_DILATION_W, CONV2D_PAD_TOP, CONV2D_PAD_LEFT, CONV2D_OUTPUT_OFFSET, CONV2D_ACT_MIN, CONV2D_ACT_MAX,
   FULLY_CONNECTED_INPUT, FULLY_CONNECTED_OUTPUT, FULLY_CONNECTED_FILTER, FULLY_CONNECTED_BIAS, FULLY_CONNECTED_MULTIPLIER, FULLY_CONNECTED_SHIFT,
   FULLY_CONNECTED_BATCHES, FULLY_CONNECTED_UNITS, FULLY_CONNECTED_DEPTH, FULLY_CONNECTED_OUTPUT_OFFSET, FULLY_CONNECTED_ACT_MIN, FULLY_CONNECTED_ACT_MAX,
-  DWCONV2D_INPUT, DWCONV2D_OUTPUT, DWCONV2D_FILTER, DWCONV2D_BIAS, DWCONV2D_MULTIPLIER, DWCONV2D_SHIFT,
-  DWCONV2D_BATCHES, DWCONV2D_IN_H, DWCONV2D_IN_W, DWCONV2D_IN_DEPTH, DWCONV2D_OUT_H, DWCONV2D_OUT_W, DWCONV2D_OUT_DEPTH,
-  DWCONV2D_FILTER_H, DWCONV2D_FILTER_W, DWCONV2D_DEPTH_MULTIPLIER, DWCONV2D_STRIDE_H, DWCONV2D_STRIDE_W,
-  DWCONV2D_DILATION_H, DWCONV2D_DILATION_W, DWCONV2D_PAD_TOP, DWCONV2D_PAD_LEFT, DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX,
 } from './abi';
+import { convRecord } from './conv-record';
 import { arg, ptr, clampI32 } from './base';
 import { multiplyByQuantizedMultiplier64 } from './quant';
 import { tapBegin, tapEnd } from './window';
@@ -103,14 +96,12 @@ function out16(o: usize, acc: i64, c: i32, bias: usize, mult: usize, shift: usiz
 }
 
 export function conv2d_s16(args: usize): void {
-  const x = ptr(args, CONV2D_INPUT), w = ptr(args, CONV2D_FILTER), bias = ptr(args, CONV2D_BIAS);
-  const mult = ptr(args, CONV2D_MULTIPLIER), shift = ptr(args, CONV2D_SHIFT), y = ptr(args, CONV2D_OUTPUT);
-  const batches = arg(args, CONV2D_BATCHES), inH = arg(args, CONV2D_IN_H), inW = arg(args, CONV2D_IN_W), inDepth = arg(args, CONV2D_IN_DEPTH);
-  const outH = arg(args, CONV2D_OUT_H), outW = arg(args, CONV2D_OUT_W), outDepth = arg(args, CONV2D_OUT_DEPTH);
-  const kh = arg(args, CONV2D_FILTER_H), kw = arg(args, CONV2D_FILTER_W), fd = arg(args, CONV2D_FILTER_DEPTH);
-  const sh = arg(args, CONV2D_STRIDE_H), sw = arg(args, CONV2D_STRIDE_W), dh = arg(args, CONV2D_DILATION_H), dw = arg(args, CONV2D_DILATION_W);
-  const padTop = arg(args, CONV2D_PAD_TOP), padLeft = arg(args, CONV2D_PAD_LEFT);
-  const outOffset = arg(args, CONV2D_OUTPUT_OFFSET), lo = arg(args, CONV2D_ACT_MIN), hi = arg(args, CONV2D_ACT_MAX);
+  const a = convRecord(args);
+  const x = a.input, w = a.filter, bias = a.bias, mult = a.multiplier, shift = a.shift, y = a.output;
+  const batches = a.batches, inH = a.inH, inW = a.inW, inDepth = a.inDepth, outH = a.outH, outW = a.outW, outDepth = a.outDepth;
+  const kh = a.filterH, kw = a.filterW, fd = a.filterDepth;
+  const sh = a.strideH, sw = a.strideW, dh = a.dilationH, dw = a.dilationW, padTop = a.padTop, padLeft = a.padLeft;
+  const outOffset = a.outputOffset, lo = a.actMin, hi = a.actMax;
   if (ASC_FEATURE_SIMD && fd == inDepth && dw == 1) {
     convSimd16(x, w, bias, mult, shift, y, batches, inH, inW, inDepth, outH, outW, outDepth, kh, kw, sh, sw, dh, padTop, padLeft, outOffset, lo, hi);
     return;
@@ -243,14 +234,12 @@ export function fully_connected_s16(args: usize): void {
 // DEPTHWISE_CONV_2D 16x8: spec the int16 path of src/reference/ops/depthwise.ts (TFLM's int16
 // DepthwiseConvPerChannel): channel oc = ic * M + m reads input channel ic; no offsets, int64 bias.
 export function dwconv2d_s16(args: usize): void {
-  const x = ptr(args, DWCONV2D_INPUT), w = ptr(args, DWCONV2D_FILTER), bias = ptr(args, DWCONV2D_BIAS);
-  const mult = ptr(args, DWCONV2D_MULTIPLIER), shift = ptr(args, DWCONV2D_SHIFT), y = ptr(args, DWCONV2D_OUTPUT);
-  const batches = arg(args, DWCONV2D_BATCHES), inH = arg(args, DWCONV2D_IN_H), inW = arg(args, DWCONV2D_IN_W), inDepth = arg(args, DWCONV2D_IN_DEPTH);
-  const outH = arg(args, DWCONV2D_OUT_H), outW = arg(args, DWCONV2D_OUT_W), outDepth = arg(args, DWCONV2D_OUT_DEPTH);
-  const kh = arg(args, DWCONV2D_FILTER_H), kw = arg(args, DWCONV2D_FILTER_W), m = arg(args, DWCONV2D_DEPTH_MULTIPLIER);
-  const sh = arg(args, DWCONV2D_STRIDE_H), sw = arg(args, DWCONV2D_STRIDE_W), dh = arg(args, DWCONV2D_DILATION_H), dw = arg(args, DWCONV2D_DILATION_W);
-  const padTop = arg(args, DWCONV2D_PAD_TOP), padLeft = arg(args, DWCONV2D_PAD_LEFT);
-  const outOffset = arg(args, DWCONV2D_OUTPUT_OFFSET), lo = arg(args, DWCONV2D_ACT_MIN), hi = arg(args, DWCONV2D_ACT_MAX);
+  const a = convRecord(args);
+  const x = a.input, w = a.filter, bias = a.bias, mult = a.multiplier, shift = a.shift, y = a.output;
+  const batches = a.batches, inH = a.inH, inW = a.inW, inDepth = a.inDepth, outH = a.outH, outW = a.outW, outDepth = a.outDepth;
+  const kh = a.filterH, kw = a.filterW, m = a.depthMultiplier;
+  const sh = a.strideH, sw = a.strideW, dh = a.dilationH, dw = a.dilationW, padTop = a.padTop, padLeft = a.padLeft;
+  const outOffset = a.outputOffset, lo = a.actMin, hi = a.actMax;
   if (ASC_FEATURE_SIMD && m == 1 && kh * kw <= BLOCK16) {
     dwSimd16(x, w, bias, mult, shift, y, batches, inH, inW, inDepth, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outOffset, lo, hi);
     return;

@@ -1,13 +1,8 @@
 // DEPTHWISE_CONV_2D int8 (TFLM reference_integer_ops::DepthwiseConvPerChannel) and its variants; the
 // spec is src/reference/ops/depthwise.ts and src/reference/variants.ts.
-import {
-  DWCONV2D_INPUT, DWCONV2D_OUTPUT, DWCONV2D_FILTER, DWCONV2D_BIAS, DWCONV2D_MULTIPLIER, DWCONV2D_SHIFT, DWCONV2D_SCRATCH,
-  DWCONV2D_BATCHES, DWCONV2D_IN_H, DWCONV2D_IN_W, DWCONV2D_IN_DEPTH, DWCONV2D_OUT_H, DWCONV2D_OUT_W, DWCONV2D_OUT_DEPTH,
-  DWCONV2D_FILTER_H, DWCONV2D_FILTER_W, DWCONV2D_DEPTH_MULTIPLIER, DWCONV2D_STRIDE_H, DWCONV2D_STRIDE_W,
-  DWCONV2D_DILATION_H, DWCONV2D_DILATION_W, DWCONV2D_PAD_TOP, DWCONV2D_PAD_LEFT, DWCONV2D_INPUT_OFFSET,
-  DWCONV2D_OUTPUT_OFFSET, DWCONV2D_ACT_MIN, DWCONV2D_ACT_MAX, DWCONV2D_QPARAMS, DWCONV2D_WORKSPACE,
-} from './abi';
-import { arg, ptr, ref, useWorkspace, WORK_BASE } from './base';
+import { DWCONV2D_QPARAMS } from './abi';
+import { convRecord } from './conv-record';
+import { arg, ref, WORK_BASE } from './base';
 import { requantize, requantQ, requant4, pack8, pack16, QGROUP } from './requant';
 import { copyBytes, fillBytes } from './conv';
 
@@ -38,35 +33,36 @@ const MODE_ROW = 1;
 const MODE_CHANNEL = 2;
 
 function depthwise(args: usize, mode: i32): void {
-  const x = ptr(args, DWCONV2D_INPUT);
-  const y = ptr(args, DWCONV2D_OUTPUT);
-  const w = ptr(args, DWCONV2D_FILTER);
-  const bias = ptr(args, DWCONV2D_BIAS);
-  const mult = ptr(args, DWCONV2D_MULTIPLIER);
-  const shift = ptr(args, DWCONV2D_SHIFT);
-  const scratch = ptr(args, DWCONV2D_SCRATCH);
-  const batches = arg(args, DWCONV2D_BATCHES);
-  const inH = arg(args, DWCONV2D_IN_H);
-  const inW = arg(args, DWCONV2D_IN_W);
-  const inDepth = arg(args, DWCONV2D_IN_DEPTH);
-  const outH = arg(args, DWCONV2D_OUT_H);
-  const outW = arg(args, DWCONV2D_OUT_W);
-  const outDepth = arg(args, DWCONV2D_OUT_DEPTH);
-  const filterH = arg(args, DWCONV2D_FILTER_H);
-  const filterW = arg(args, DWCONV2D_FILTER_W);
-  const M = arg(args, DWCONV2D_DEPTH_MULTIPLIER);
-  const strideH = arg(args, DWCONV2D_STRIDE_H);
-  const strideW = arg(args, DWCONV2D_STRIDE_W);
-  const dilH = arg(args, DWCONV2D_DILATION_H);
-  const dilW = arg(args, DWCONV2D_DILATION_W);
-  const padTop = arg(args, DWCONV2D_PAD_TOP);
-  const padLeft = arg(args, DWCONV2D_PAD_LEFT);
-  const inputOffset = arg(args, DWCONV2D_INPUT_OFFSET);
-  const outputOffset = arg(args, DWCONV2D_OUTPUT_OFFSET);
-  const actMin = arg(args, DWCONV2D_ACT_MIN);
-  const actMax = arg(args, DWCONV2D_ACT_MAX);
+  const a = convRecord(args);
+  const x = a.input;
+  const y = a.output;
+  const w = a.filter;
+  const bias = a.bias;
+  const mult = a.multiplier;
+  const shift = a.shift;
+  const scratch = a.scratch;
+  const batches = a.batches;
+  const inH = a.inH;
+  const inW = a.inW;
+  const inDepth = a.inDepth;
+  const outH = a.outH;
+  const outW = a.outW;
+  const outDepth = a.outDepth;
+  const filterH = a.filterH;
+  const filterW = a.filterW;
+  const M = a.depthMultiplier;
+  const strideH = a.strideH;
+  const strideW = a.strideW;
+  const dilH = a.dilationH;
+  const dilW = a.dilationW;
+  const padTop = a.padTop;
+  const padLeft = a.padLeft;
+  const inputOffset = a.inputOffset;
+  const outputOffset = a.outputOffset;
+  const actMin = a.actMin;
+  const actMax = a.actMax;
   const q = arg(args, DWCONV2D_QPARAMS);
-  useWorkspace(args, DWCONV2D_WORKSPACE);
+  a.useWorkspace();
   if (q != 0) {
     depthwiseQ(x, y, w, ref(q), batches, inH, inW, inDepth, M, outH, outW, filterH, filterW, strideH, strideW, dilH, dilW,
       padTop, padLeft, inputOffset, outputOffset, actMin, actMax, mode);

@@ -2,34 +2,23 @@
 // firmware-templates/kernels/dw_lut.c). The wasm backend calls these only with WasmLowerOptions.lutKernels
 // (by default it runs dwconv2d_s8 on a copy decoded at the first invoke): each weight is decoded where the window
 // reads it (a table per output channel, or one), in the variant's order; no workspace is read.
-import {
-  DWCONV2D_LUT_INPUT, DWCONV2D_LUT_OUTPUT, DWCONV2D_LUT_FILTER, DWCONV2D_LUT_BIAS, DWCONV2D_LUT_MULTIPLIER, DWCONV2D_LUT_SHIFT, DWCONV2D_LUT_SCRATCH,
-  DWCONV2D_LUT_BATCHES, DWCONV2D_LUT_IN_H, DWCONV2D_LUT_IN_W, DWCONV2D_LUT_IN_DEPTH, DWCONV2D_LUT_OUT_H, DWCONV2D_LUT_OUT_W, DWCONV2D_LUT_OUT_DEPTH,
-  DWCONV2D_LUT_FILTER_H, DWCONV2D_LUT_FILTER_W, DWCONV2D_LUT_DEPTH_MULTIPLIER, DWCONV2D_LUT_STRIDE_H, DWCONV2D_LUT_STRIDE_W, DWCONV2D_LUT_DILATION_H,
-  DWCONV2D_LUT_DILATION_W, DWCONV2D_LUT_PAD_TOP, DWCONV2D_LUT_PAD_LEFT, DWCONV2D_LUT_INPUT_OFFSET, DWCONV2D_LUT_OUTPUT_OFFSET, DWCONV2D_LUT_ACT_MIN,
-  DWCONV2D_LUT_ACT_MAX, DWCONV2D_LUT_ANCILLARY, DWCONV2D_LUT_BIT_WIDTH, DWCONV2D_LUT_STRIDE, DWCONV2D_LUT_CHANNELS,
-} from './abi';
-import { arg, ptr } from './base';
+import { convRecord } from './conv-record';
 import { copyBytes } from './conv';
 import { lutIndex } from './conv-lut';
 import { requantize } from './requant';
-import { lutTables, lutTableStride } from './decode';
 import { tapBegin, tapEnd } from './window';
 
 /** variant: 0 default, 1 stream-row (rows via scratch), 2 inplace-channel (a channel's plane via scratch). */
 function dwLut(args: usize, variant: i32): void {
-  const x = ptr(args, DWCONV2D_LUT_INPUT), y = ptr(args, DWCONV2D_LUT_OUTPUT), packed = ptr(args, DWCONV2D_LUT_FILTER);
-  const tables = lutTables(args, DWCONV2D_LUT_ANCILLARY);
-  const bias = ptr(args, DWCONV2D_LUT_BIAS), mult = ptr(args, DWCONV2D_LUT_MULTIPLIER), shift = ptr(args, DWCONV2D_LUT_SHIFT);
-  const batches = arg(args, DWCONV2D_LUT_BATCHES), ih = arg(args, DWCONV2D_LUT_IN_H), iw = arg(args, DWCONV2D_LUT_IN_W), id = arg(args, DWCONV2D_LUT_IN_DEPTH);
-  const oh = arg(args, DWCONV2D_LUT_OUT_H), ow = arg(args, DWCONV2D_LUT_OUT_W), od = arg(args, DWCONV2D_LUT_OUT_DEPTH);
-  const kh = arg(args, DWCONV2D_LUT_FILTER_H), kw = arg(args, DWCONV2D_LUT_FILTER_W), m = arg(args, DWCONV2D_LUT_DEPTH_MULTIPLIER);
-  const sh = arg(args, DWCONV2D_LUT_STRIDE_H), sw = arg(args, DWCONV2D_LUT_STRIDE_W), dh = arg(args, DWCONV2D_LUT_DILATION_H), dw = arg(args, DWCONV2D_LUT_DILATION_W);
-  const pt = arg(args, DWCONV2D_LUT_PAD_TOP), pl = arg(args, DWCONV2D_LUT_PAD_LEFT);
-  const inOff = arg(args, DWCONV2D_LUT_INPUT_OFFSET), outOff = arg(args, DWCONV2D_LUT_OUTPUT_OFFSET);
-  const actMin = arg(args, DWCONV2D_LUT_ACT_MIN), actMax = arg(args, DWCONV2D_LUT_ACT_MAX);
-  const bits = arg(args, DWCONV2D_LUT_BIT_WIDTH), stride = lutTableStride(args, DWCONV2D_LUT_CHANNELS, DWCONV2D_LUT_STRIDE);
-  const s = variant != 0 ? ptr(args, DWCONV2D_LUT_SCRATCH) : 0;
+  const a = convRecord(args);
+  const x = a.input, y = a.output, packed = a.filter, tables = a.lutTables;
+  const bias = a.bias, mult = a.multiplier, shift = a.shift;
+  const batches = a.batches, ih = a.inH, iw = a.inW, id = a.inDepth, oh = a.outH, ow = a.outW, od = a.outDepth;
+  const kh = a.filterH, kw = a.filterW, m = a.depthMultiplier;
+  const sh = a.strideH, sw = a.strideW, dh = a.dilationH, dw = a.dilationW, pt = a.padTop, pl = a.padLeft;
+  const inOff = a.inputOffset, outOff = a.outputOffset, actMin = a.actMin, actMax = a.actMax;
+  const bits = a.lutBits, stride = a.lutStride;
+  const s = variant != 0 ? a.scratch : 0;
   const plane = oh * ow;
   // inplace-channel: channel-major (each channel's plane, then the next); else pixel-major
   const outer = variant == 2 ? od : 1, inner = variant == 2 ? 1 : od;
