@@ -132,6 +132,15 @@ export function conv2d_s8_stream_pixel(args: usize): void {
   conv(args, MODE_PIXEL);
 }
 
+// The C library's per-path symbols (src/ir/workspace.ts cConvPath): here the generic kernel of their variant.
+export function conv2d_s8_pw_stream_pixel(args: usize): void { conv(args, MODE_PIXEL); }
+export function conv2d_s8_3x3c3(args: usize): void { conv(args, MODE_DIRECT); }
+export function conv2d_s8_3x3c3_stream_row(args: usize): void { conv(args, MODE_ROW); }
+export function conv2d_s8_kxk4(args: usize): void { conv(args, MODE_DIRECT); }
+export function conv2d_s8_kxk4_stream_row(args: usize): void { conv(args, MODE_ROW); }
+export function conv2d_s8_kxk(args: usize): void { conv(args, MODE_DIRECT); }
+export function conv2d_s8_kxk_stream_row(args: usize): void { conv(args, MODE_ROW); }
+
 /** Pixels per unit group of the pointwise stream-pixel path (its workspace: PIXEL_GROUP * in_depth bytes). */
 const PIXEL_GROUP = 16;
 
@@ -760,6 +769,11 @@ export function conv2d_s8_1x1(args: usize): void {
   const actMin = a.actMin;
   const actMax = a.actMax;
   matmul(x, w, y, bias, mult, shift, pixels, depth, outDepth, inputOffset, outputOffset, actMin, actMax);
+}
+
+/** The C library's pointwise-path symbol (cConvPath 'pw'): the 1x1 kernel above. */
+export function conv2d_s8_pw(args: usize): void {
+  conv2d_s8_1x1(args);
 }
 
 /**

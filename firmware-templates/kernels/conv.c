@@ -3,6 +3,10 @@
 #include "tf_kernels.h"
 #include "tf_dot.h"
 
+typedef struct conv_dsp conv_dsp;
+/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer. */
+typedef void conv_fill_fn(const conv_dsp *d, int n, int oy, int ox, int q);
+
 #if TF_DSP
 /* ARMv7E-M: pixels in blocks of P = 4 (or 1 for long windows). Each block's windows (x + input offset as
  * int16, zeros for taps outside the image, which the reference skips, and up to the next multiple of 4)
@@ -18,9 +22,6 @@
 static const uint8_t conv_col_perm[4] = {0, 2, 1, 3};
 #define TF_COL_PERM(j) conv_col_perm[j]
 
-typedef struct conv_dsp conv_dsp;
-/* Pixel (n, oy, ox)'s window into lane q of the block's column buffer. */
-typedef void conv_fill_fn(const conv_dsp *d, int n, int oy, int ox, int q);
 
 struct conv_dsp {
   const tf_conv_params *p;
@@ -666,15 +667,16 @@ static int conv_dsp_pixels(const tf_conv_params *p, int32_t workspace_bytes) {
 }
 
 /* The per-call state, its col (P * K4 int16) and requantization table in the call's workspace (the plan
- * places it in the arena: src/ir/workspace.ts); d->P = 0 (the portable path) when it does not fit. */
-static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x, const tf_conv2d_args *a) {
+ * places it in the arena: src/ir/workspace.ts); d->P = 0 (the portable path) when it does not fit. fill: the
+ * call's column fill (the symbol's, or conv_col_fill_for's); pw_ok: the pointwise path may be taken. */
+static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x, const tf_conv2d_args *a, conv_fill_fn *fill, int pw_ok) {
   const int P = conv_dsp_pixels(p, a->workspace_bytes);
   const int G = P ? (p->filter_h * p->filter_w * p->filter_depth + 3) / 4 : 0;
   uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
   tf_rq *rq = (tf_rq *)(void *)(ws + (size_t)8 * P * G);
   d->p = p; d->x = x; d->col = (int16_t *)(void *)ws; d->P = P; d->G = G;
   d->K = p->filter_h * p->filter_w * p->filter_depth;
-  d->fill = conv_col_fill_for(p);
+  d->fill = fill;
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   d->off4 = __sadd16(d->off2, d->off2);
@@ -684,7 +686,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->pw = 0;
   d->pwd = 0;
   if (!P) return;
-  if (conv_pw_fits(p, P)) {
+  if (pw_ok && conv_pw_fits(p, P)) {
     conv_pw_table(p, rq);
     d->pw = 1;
     d->pwd = 1;
@@ -779,35 +781,16 @@ static void conv_params(const tf_conv2d_args *a, tf_conv_params *p) {
   p->q.act_min = a->act_min; p->q.act_max = a->act_max;
 }
 
-void conv2d_s8(const int32_t *args) {
-  const tf_conv2d_args *a = (const tf_conv2d_args *)args;
-  tf_conv_params p;
-  conv_params(a, &p);
-  const int8_t *x = (const int8_t *)tf_ref(a->input);
-  int8_t *y = (int8_t *)tf_ref(a->output);
-#if TF_DSP
-  conv_dsp d;
-  conv_dsp_init(&d, &p, x, a);
-  if (d.pw) {
-    conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
-    return;
-  }
-  if (d.P) {
-    conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
-    return;
-  }
-#endif
-  for (int n = 0; n < p.batches; n++)
-    for (int oy = 0; oy < p.out_h; oy++)
-      for (int ox = 0; ox < p.out_w; ox++)
-        conv_pixel(&p, x, n, oy, ox, y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth);
-}
+/* What a kernel symbol links: CONV_ANY every path (the portable one when the workspace is short: the generic symbols);
+ * the per-path symbols the lowering picks for a call whose conditions it proved (src/ir/workspace.ts cConvPath), so a
+ * model links only the paths its layers run: CONV_PW the pointwise path, CONV_KXK the column path with one fill. */
+enum { CONV_ANY, CONV_PW, CONV_KXK };
+/* The variant's write order: CONV_DIRECT straight to the output (default), CONV_ROWS each output row into scratch then
+ * copied (stream-row), CONV_PIXELS each pixel into scratch then copied (stream-pixel; the DSP paths read a block's
+ * windows before writing its pixels, so they write straight to the output). */
+enum { CONV_DIRECT, CONV_ROWS, CONV_PIXELS };
 
-/* 1x1, stride 1, no pads, one group: every pixel is a dot product of its depth with each filter row. */
-void conv2d_s8_1x1(const int32_t *args) { conv2d_s8(args); }
-
-/* stream-row: each output row (n, oy) into the scratch row, then copied to the output. */
-void conv2d_s8_stream_row(const int32_t *args) {
+TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, conv_fill_fn *fill) {
   const tf_conv2d_args *a = (const tf_conv2d_args *)args;
   tf_conv_params p;
   conv_params(a, &p);
@@ -816,46 +799,68 @@ void conv2d_s8_stream_row(const int32_t *args) {
   int8_t *s = (int8_t *)tf_ref(a->scratch);
   const size_t row = (size_t)p.out_w * p.out_depth;
 #if TF_DSP
+  (void)fill;
   conv_dsp d;
-  conv_dsp_init(&d, &p, x, a);
+  conv_dsp_init(&d, &p, x, a, path == CONV_ANY ? conv_col_fill_for(&p) : fill, path != CONV_KXK);
+  /* a per-path symbol's call meets its path's conditions (the lowering's choice): no portable fallback linked */
+  if (path != CONV_ANY || d.P) {
+    const int pw = path == CONV_PW || (path == CONV_ANY && d.pw);
+    if (order != CONV_ROWS) {
+      if (pw) conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+      else conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+      return;
+    }
+    for (int n = 0; n < p.batches; n++)
+      for (int oy = 0; oy < p.out_h; oy++) {
+        if (pw) conv_pw_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+        else conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+        memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
+      }
+    return;
+  }
+#else
+  (void)path;
+  (void)fill;
 #endif
   for (int n = 0; n < p.batches; n++)
     for (int oy = 0; oy < p.out_h; oy++) {
-#if TF_DSP
-      if (d.pw) conv_pw_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
-      else if (d.P) conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
-      else
-#endif
-      for (int ox = 0; ox < p.out_w; ox++) conv_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
-      memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
+      for (int ox = 0; ox < p.out_w; ox++) {
+        int8_t *o = y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth;
+        if (order == CONV_DIRECT) conv_pixel(&p, x, n, oy, ox, o);
+        else if (order == CONV_ROWS) conv_pixel(&p, x, n, oy, ox, s + (size_t)ox * p.out_depth);
+        else {
+          conv_pixel(&p, x, n, oy, ox, s);
+          memcpy(o, s, (size_t)p.out_depth);
+        }
+      }
+      if (order == CONV_ROWS) memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
     }
 }
 
-/* stream-pixel: each output pixel into the scratch pixel, then copied to the output. */
-void conv2d_s8_stream_pixel(const int32_t *args) {
-  const tf_conv2d_args *a = (const tf_conv2d_args *)args;
-  tf_conv_params p;
-  conv_params(a, &p);
-  const int8_t *x = (const int8_t *)tf_ref(a->input);
-  int8_t *y = (int8_t *)tf_ref(a->output);
-  int8_t *s = (int8_t *)tf_ref(a->scratch);
 #if TF_DSP
-  /* The block's windows are in the column buffer before any of its pixels is written: straight to the output. */
-  conv_dsp d;
-  conv_dsp_init(&d, &p, x, a);
-  if (d.pw) {
-    conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
-    return;
-  }
-  if (d.P) {
-    conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
-    return;
-  }
+#define CONV_FILL(f) f
+#else
+#define CONV_FILL(f) NULL /* the portable build has no column fills */
 #endif
-  for (int n = 0; n < p.batches; n++)
-    for (int oy = 0; oy < p.out_h; oy++)
-      for (int ox = 0; ox < p.out_w; ox++) {
-        conv_pixel(&p, x, n, oy, ox, s);
-        memcpy(y + (((size_t)n * p.out_h + oy) * p.out_w + ox) * p.out_depth, s, (size_t)p.out_depth);
-      }
-}
+
+void conv2d_s8(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_ANY, NULL); }
+
+/* 1x1, stride 1, no pads, one group: every pixel is a dot product of its depth with each filter row. */
+void conv2d_s8_1x1(const int32_t *args) { conv2d_s8(args); }
+
+/* stream-row: each output row (n, oy) into the scratch row, then copied to the output. */
+void conv2d_s8_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_ANY, NULL); }
+
+/* stream-pixel: each output pixel into the scratch pixel, then copied to the output. */
+void conv2d_s8_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_ANY, NULL); }
+
+/* The per-path symbols (cConvPath), in the variants the planner gives their layers (stream-pixel only pixelwise): pointwise;
+ * 3x3 over 3 channels; depth a multiple of 4 (dilation_w 1); any window. */
+void conv2d_s8_pw(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_PW, NULL); }
+void conv2d_s8_pw_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW, NULL); }
+void conv2d_s8_3x3c3(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
+void conv2d_s8_3x3c3_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
+void conv2d_s8_kxk4(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }
+void conv2d_s8_kxk4_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }
+void conv2d_s8_kxk(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_runs)); }
+void conv2d_s8_kxk_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_runs)); }

@@ -1174,6 +1174,14 @@ void conv2d_s8(const int32_t *args); /* conv2d: int8 convolution, per-channel re
 void conv2d_s8_1x1(const int32_t *args); /* conv2d: fast path: 1x1, stride 1, no pads, 1 group (a matrix product) */
 void conv2d_s8_stream_row(const int32_t *args); /* conv2d: output rows in order, each computed into scratch then written */
 void conv2d_s8_stream_pixel(const int32_t *args); /* conv2d: output pixels in order, each computed into scratch then written */
+void conv2d_s8_pw(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise (1x1, stride 1, no pads), 4-pixel blocks; any order */
+void conv2d_s8_pw_stream_pixel(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise (1x1, stride 1, no pads), 4-pixel blocks; output pixels in order */
+void conv2d_s8_3x3c3(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, 3x3 over 3 channels; any order */
+void conv2d_s8_3x3c3_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, 3x3 over 3 channels; output rows in order via scratch */
+void conv2d_s8_kxk4(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, depth a multiple of 4; any order */
+void conv2d_s8_kxk4_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, depth a multiple of 4; output rows in order via scratch */
+void conv2d_s8_kxk(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, any window; any order */
+void conv2d_s8_kxk_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, any window; output rows in order via scratch */
 void conv2d_lut_s8(const int32_t *args); /* conv2d_lut: int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it */
 void conv2d_lut_s8_stream_row(const int32_t *args); /* conv2d_lut: int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it; output rows in order via scratch */
 void conv2d_lut_s8_stream_pixel(const int32_t *args); /* conv2d_lut: int8 convolution over LUT-compressed weights: the whole filter, else four channels at a time, decoded into workspace; on the fly without it; output pixels in order via scratch */

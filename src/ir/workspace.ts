@@ -108,6 +108,27 @@ function cConvBytes(g: KernelGeometry): number {
   return P === 0 ? 0 : 2 * P * K4 + g.outDepth * C_RQ_BYTES;
 }
 
+/** conv.c's per-path symbols (conv2d_s8_<path>[_<variant>]): the pointwise path, the column path with one fill. */
+export type CConvPath = 'pw' | '3x3c3' | 'kxk4' | 'kxk';
+
+/**
+ * Which of conv.c's paths an int8 CONV_2D call takes, as conv_dsp_init and conv_col_fill_for choose on ARMv7E-M, or
+ * null when the generic symbol must run it (its portable path: a workspace short of cConvBytes, groups, a long
+ * window). 'pw': conv_pw_fits (1x1, stride 1, no pads, |input offset| <= 256, dot products within 2^29); else the
+ * column fill: '3x3c3' (3x3 over 3 channels, dilation 1), 'kxk4' (depth a multiple of 4, dilation_w 1), 'kxk' (runs).
+ */
+export function cConvPath(g: Pick<KernelGeometry, 'inH' | 'inW' | 'inDepth' | 'outH' | 'outW' | 'outDepth' | 'filterH' | 'filterW' | 'filterDepth' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft'>, inputOffset: number, workspaceBytes: number): CConvPath | null {
+  const need = cConvBytes(g as KernelGeometry);
+  if (need === 0 || workspaceBytes < need) return null;
+  const K = g.filterH * g.filterW * g.filterDepth;
+  const P = 4 * up(K, 4) <= C_COL4_MAX ? 4 : 1;
+  const pointwise = g.filterH === 1 && g.filterW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.inH === g.outH && g.inW === g.outW;
+  if (P === 4 && pointwise && Math.abs(inputOffset) <= 256 && K * 128 * (128 + Math.abs(inputOffset)) < 2 ** 29) return 'pw';
+  if (g.filterDepth === 3 && g.filterH === 3 && g.filterW === 3 && g.dilationH === 1 && g.dilationW === 1) return '3x3c3';
+  if (g.filterDepth % 4 === 0 && g.dilationW === 1) return 'kxk4';
+  return 'kxk';
+}
+
 /** depthwise.c's ring path (3x3): the output run length (a row, or a column of the plane transposed) from which it is taken. */
 export const C_DWR_W_MIN = 8;
 

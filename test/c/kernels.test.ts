@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
-import { C_DW_PLANE4_MAX } from '../../src/ir/workspace.js';
+import { C_DW_PLANE4_MAX, C_RQ_MAX } from '../../src/ir/workspace.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
@@ -22,8 +22,9 @@ import { haveTools } from './toolchain.js';
 
 const FULL: [number, number] = [-128, 127];
 
-function pointwise(r: Rng, big: boolean): Graph {
-  const n = r.int(1, 2), h = r.int(1, 4), w = r.int(1, 5), cin = big ? r.int(1, 70) : r.int(1, 9), cout = big ? r.int(1, 19) : r.int(1, 9);
+/** A pointwise conv; cout: its output channels (else random). */
+function pointwise(r: Rng, big: boolean, cout0 = 0): Graph {
+  const n = r.int(1, 2), h = r.int(1, 4), w = r.int(1, 5), cin = big ? r.int(1, 70) : r.int(1, 9), cout = cout0 || (big ? r.int(1, 19) : r.int(1, 9));
   const inScale = r.float(0.01, 0.05);
   const wScales = Array.from({ length: cout }, () => r.float(0.002, 0.02));
   return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp: [r.int(-128, -60), r.int(60, 127)] }, [
@@ -295,6 +296,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1', (r) => pointwise(r, false)],
   ['CONV_2D 1x1 wide', (r) => pointwise(r, true)],
   ['CONV_2D 1x1 pointwise edges', (r) => pointwiseEdges(r)],
+  // more output channels than conv.c's requantization table: no per-path symbol (src/ir/workspace.ts cConvPath), the
+  // generic conv2d_s8_1x1 / conv2d_s8_stream_pixel run it, by the portable path on ARMv7E-M too
+  ['CONV_2D 1x1 generic', (r) => pointwise(r, false, C_RQ_MAX + r.int(1, 8))],
   ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [PW_BLOCK_DEPTHS[pwBlockCase++ % PW_BLOCK_DEPTHS.length]!], ['normal', 'normal', 'normal', 'zero'])],
   // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],

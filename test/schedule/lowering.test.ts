@@ -28,9 +28,9 @@ describe('lowering table', () => {
   it('callSymbols gives the lowering\'s symbols, fast paths included', () => {
     const s = convSchedule();
     expect(callSymbols(s)).toEqual(lowerSchedule(s).calls.map((c) => c.symbol));
-    expect(callSymbols(s)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', 'add_s8']);
+    expect(callSymbols(s)).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw', 'add_s8']);
     expect(callSymbols(s, { fastPaths: false })).toEqual(['conv2d_s8', 'conv2d_s8', 'add_s8']);
-    expect(kernelSymbols(s)).toEqual(['add_s8', 'conv2d_s8', 'conv2d_s8_1x1']);
+    expect(kernelSymbols(s)).toEqual(['add_s8', 'conv2d_s8_kxk4', 'conv2d_s8_pw']);
   });
 
   it('callSymbols reads the call alone: no constant data is built (weights without bytes still get their kernel)', () => {
@@ -38,14 +38,28 @@ describe('lowering table', () => {
     // the lowering needs every weight's bytes; choosing a kernel needs none
     const tensors = s.graph.tensors.map((t) => (t.data ? { ...t, data: null } : t));
     const hollow: Schedule = { ...s, graph: { ...s.graph, tensors } };
-    expect(callSymbols(hollow)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', 'add_s8']);
+    expect(callSymbols(hollow)).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw', 'add_s8']);
   });
 
   it('callSymbols gives null where the ABI has no kernel (an op without derived params), as lowering refuses it', () => {
     const s = convSchedule();
     const calls = s.calls.map((c) => (c.type === 'kernel' && c.op.kind === 'ADD' ? { ...c, op: { ...c.op, params: null } } : c));
     const broken: Schedule = { ...s, calls };
-    expect(callSymbols(broken)).toEqual(['conv2d_s8', 'conv2d_s8_1x1', null]);
+    expect(callSymbols(broken)).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw', null]);
     expect(() => lowerSchedule(broken)).toThrow('ADD (op 2) has no derived quantization params');
+  });
+
+  it('CONV_2D: conv.c\'s path as a symbol of its own where the call meets it, so a model links only the paths its layers run', () => {
+    const b = new ModelBuilder({ name: 'conv-paths', seed: 5 });
+    const x = b.input('x', [1, 12, 10, 3], { scale: 0.05, zeroPoint: 1 });
+    const rgb = b.conv2d(x, { filters: 8, kernel: 3, stride: 2 });
+    const taps = b.conv2d(rgb, { filters: 4, kernel: [3, 2] });
+    const runs = b.conv2d(taps, { filters: 4, kernel: [3, 3], dilation: 2 });
+    b.output(b.conv2d(runs, { filters: 5, kernel: 1 }));
+    const s = scheduleOf(planModel(b.build(), { inplace: false }).plan);
+    expect(callSymbols(s)).toEqual(['conv2d_s8_3x3c3', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
+    // no conv.c workspace planned (TFLM's plan): the generic symbols, whose portable path needs none
+    const tflm = scheduleOf(planModel(b.build(), { inplace: false, backend: 'tflm' }).plan);
+    expect(callSymbols(tflm)).toEqual(['conv2d_s8', 'conv2d_s8', 'conv2d_s8', 'conv2d_s8_1x1']);
   });
 });

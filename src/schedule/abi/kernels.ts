@@ -36,6 +36,17 @@ const CONV_LUT = 'int8 convolution over LUT-compressed weights: the whole filter
 const DW_LUT_SOURCES: KernelSources = { wasm: 'dw-lut.ts', c: 'dw_lut.c' };
 const DW_LUT = 'int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it';
 
+// conv.c's paths as symbols of their own (src/ir/workspace.ts cConvPath), in the variants the planner gives their
+// layers (src/plan/overlap.ts convRules: stream-pixel only pixelwise, stream-row only not): a model links only the paths its layers run
+const CONV_PATH = 'int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere)';
+const CONV_ORDERS = { '': ['default', 'any order'], _stream_row: ['stream-row', 'output rows in order via scratch'], _stream_pixel: ['stream-pixel', 'output pixels in order'] } as const;
+const CONV_PATHS = [
+  ['pw', 'pointwise (1x1, stride 1, no pads), 4-pixel blocks', ['', '_stream_pixel']],
+  ['3x3c3', 'column path, 3x3 over 3 channels', ['', '_stream_row']],
+  ['kxk4', 'column path, depth a multiple of 4', ['', '_stream_row']],
+  ['kxk', 'column path, any window', ['', '_stream_row']],
+] as const;
+
 const REQUANTIZE_PAIRS = ['s16_s8', 's8_s8', 's8_u8', 'u8_s8', 's8_s16', 's8_s32', 's16_s16', 's16_s32', 's32_s8', 's32_s16'] as const;
 
 const ELEMENTWISE = 'forward stream (also the stream-element order)';
@@ -46,6 +57,10 @@ export const KERNELS: Record<string, KernelSpec> = {
   conv2d_s8_1x1: { record: 'conv2d', ops: ['CONV_2D'], variant: 'default', summary: 'fast path: 1x1, stride 1, no pads, 1 group (a matrix product)' },
   conv2d_s8_stream_row: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-row', summary: 'output rows in order, each computed into scratch then written' },
   conv2d_s8_stream_pixel: { record: 'conv2d', ops: ['CONV_2D'], variant: 'stream-pixel', summary: 'output pixels in order, each computed into scratch then written' },
+  ...Object.fromEntries(CONV_PATHS.flatMap(([path, what, suffixes]) => suffixes.map((suffix) => [
+    `conv2d_s8_${path}${suffix}`,
+    { record: 'conv2d', ops: ['CONV_2D'], variant: CONV_ORDERS[suffix][0], summary: `${CONV_PATH}: ${what}; ${CONV_ORDERS[suffix][1]}` } satisfies KernelSpec,
+  ]))),
   conv2d_lut_s8: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'default', summary: CONV_LUT, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8', 'conv2d_s8_1x1'] },
   conv2d_lut_s8_stream_row: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-row', summary: `${CONV_LUT}; output rows in order via scratch`, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8_stream_row'] },
   conv2d_lut_s8_stream_pixel: { record: 'conv2d_lut', ops: ['CONV_2D'], variant: 'stream-pixel', summary: `${CONV_LUT}; output pixels in order via scratch`, sources: CONV_LUT_SOURCES, calls: ['conv2d_s8_stream_pixel'] },

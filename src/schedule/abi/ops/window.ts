@@ -2,9 +2,10 @@
 // FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
 import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
-import { cDepthwiseRing, dwLargeWindow } from '../../../ir/workspace.js';
+import { cConvPath, cDepthwiseRing, dwLargeWindow } from '../../../ir/workspace.js';
 import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
+import { KERNELS } from '../kernels.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
 import { convLutDecodesWhole } from '../../../ir/lut.js';
 
@@ -63,8 +64,17 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
     if (convLutFilter(graph, call.inputs[1], choice)) return `conv2d_lut_s8${variantSuffix(call)}`;
     const w = operandType(graph, call.inputs[1], `${where} filter`);
     const [, kh, kw, fd] = w.shape as [number, number, number, number];
-    const { stride, pad } = op.attrs;
-    const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === x.shape[3]!;
+    const { stride, pad, dilation } = op.attrs;
+    // conv.c's path as a symbol of its own (the call's shapes and planned workspace): a model links only the paths its layers run
+    const [, inH, inW, inDepth] = x.shape as [number, number, number, number];
+    const [, outH, outW, outDepth] = call.outputs[0]!.shape as [number, number, number, number];
+    const path = choice.fastPaths ? cConvPath({
+      inH, inW, inDepth, outH, outW, outDepth, filterH: kh, filterW: kw, filterDepth: fd, strideH: stride[0], strideW: stride[1],
+      dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
+    }, op.params.inputOffset, call.workspace ? elementCount(call.workspace.shape) : 0) : null;
+    // a path in a variant the planner never gives it (src/plan/overlap.ts convRules) has no symbol: the generic one
+    if (path && `conv2d_s8_${path}${variantSuffix(call)}` in KERNELS) return `conv2d_s8_${path}${variantSuffix(call)}`;
+    const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === inDepth;
     return choice.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
