@@ -1,15 +1,18 @@
 // `node dist/bench/nas-predictor.js --pairs A.json[,B.json] [--test T.json] [--folds 10] [--mlp] [--json]`: the
 // accuracy predictor's error on measured (member, accuracy) pairs, the `--json` output of `tinyforge nas accuracy`
-// (their supernet's space: examples/nas/fmnist-micro.json unless --space). Per encoding (the lab's one-hot with each
-// stage's depth, and the same without depth, the version 1 encoding) and model (ridge on the centred encoding and on the
-// standardized one, its lambda picked on the training folds alone, the 32-32 MLP with --mlp, the training mean), the k-fold RMSE over the --pairs (every pair
-// predicted by a model fitted without it) and, with --test, the RMSE on those pairs of the model fitted on all
-// --pairs (members --test shares with --pairs are dropped from it); then ridge's k-fold RMSE on the first 25/50/75/100%
-// of the pairs (its learning curve). Figures in accuracy points.
+// (their supernet's space: examples/nas/fmnist-micro.json unless --space). Per encoding (the default, version 3's: the
+// lab's one-hots, resolution x width, log2 capacity; the lab's one-hots alone, version 2's; without depth, version 1's;
+// the capacity part alone) and model (ridge on the centred encoding and on the standardized one, its lambda picked on
+// the training folds alone, the 32-32 MLP with --mlp), the k-fold RMSE over the --pairs (every pair predicted by a
+// model fitted without it) and, with --test, the RMSE on those pairs of the model fitted on all --pairs (members --test
+// shares with --pairs are dropped from it); then the nested choice: in each outer fold, the (encoding, model) with the
+// least inner 5-fold error on that fold's training pairs alone predicts it (the RMSE of a choice made without the
+// held-out members); then ridge's k-fold RMSE on the first 25/50/75/100% of the pairs (its learning curve). Figures in
+// accuracy points.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crossValidate, encodeArch, fitPredictorModel, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
+import { crossValidate, encodeArch, fitPredictorModel, kFolds, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
 import { parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,7 +44,10 @@ function readPairs(files: string): Pair[] {
   return out;
 }
 
-/** The encoding without each stage's depth one-hot (version 1's). */
+/** Inputs of the lab's one-hots (version 2's encoding): resolution, width, per stage depth and slots. */
+const labLength = (space: SearchSpace) => space.resolutions.length + space.widths.length + space.stages.reduce((n, s) => n + s.depths.length + Math.max(...s.depths) * (space.kernels.length + space.expands.length), 0);
+
+/** The encoding without each stage's depth one-hot and capacity (version 1's). */
 function withoutDepth(space: SearchSpace, arch: Arch): Float64Array {
   const v = encodeArch(space, arch);
   const keep: number[] = [];
@@ -60,7 +66,12 @@ const space = parseSpace(JSON.parse(readFileSync(option('--space', join(repo, 'e
 const pairs = readPairs(option('--pairs', ''));
 const test = argv.includes('--test') ? readPairs(option('--test', '')).filter((t) => !pairs.some((p) => p.key === t.key)) : [];
 const folds = Number(option('--folds', '10'));
-const encodings = { lab: (a: Arch) => encodeArch(space, a), 'lab without depth (v1)': (a: Arch) => withoutDepth(space, a) };
+const encodings = {
+  'v3: lab + resolution x width + capacity (default)': (a: Arch) => encodeArch(space, a),
+  'lab (v2)': (a: Arch) => encodeArch(space, a).slice(0, labLength(space)),
+  'lab without depth (v1)': (a: Arch) => withoutDepth(space, a),
+  'resolution x width + capacity alone': (a: Arch) => encodeArch(space, a).slice(labLength(space)),
+};
 const models: Array<[string, TrainPredictorOptions]> = [['ridge', { model: 'ridge' }], ['ridge, standardized', { model: 'ridge', scale: true }], ...(argv.includes('--mlp') ? [['mlp 32-32', { model: 'mlp' }] as [string, TrainPredictorOptions]] : [])];
 const rmse = (f: (x: Float64Array) => number, xs: Float64Array[], ys: number[]) => 100 * Math.sqrt(xs.reduce((s, x, i) => s + (f(x) - ys[i]!) ** 2, 0) / xs.length);
 const cpuSeconds = () => process.cpuUsage().user / 1e6;
@@ -81,13 +92,30 @@ for (const [encoding, encode] of Object.entries(encodings)) {
     log(`${encoding} (${row.inputs} inputs), ${model}: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} on ${pairs.length} pairs (mean ${cv.meanRmsePoints.toFixed(2)})${fixedTest === null ? '' : `; on the ${test.length} test pairs ${fixedTest.toFixed(2)} (the training mean: ${rmse(() => trainMean, testXs, testYs).toFixed(2)})`}; ${row.cpuSeconds} CPU s`);
   }
 }
+// the nested choice: each outer fold predicted by the candidate with the least inner k-fold error on its training pairs
+const encoded = Object.fromEntries(Object.entries(encodings).map(([name, encode]) => [name, pairs.map((p) => encode(p.arch))]));
+const candidates = Object.keys(encodings).flatMap((encoding) => models.filter(([m]) => !m.startsWith('mlp')).map(([model, options]) => ({ encoding, model, options })));
+let nestedSe = 0;
+const picks: string[] = [];
+const c0 = cpuSeconds();
+for (const fold of kFolds(pairs.length, folds, 1)) {
+  const held = new Set(fold);
+  const tr = pairs.map((_, i) => i).filter((i) => !held.has(i));
+  const score = (c: (typeof candidates)[number]) => crossValidate(tr.map((i) => encoded[c.encoding]![i]!), tr.map((i) => ys[i]!), { ...c.options, folds: 5, seed: 2 }).rmsePoints;
+  const best = candidates.map((c) => ({ c, rmse: score(c) })).reduce((a, b) => (b.rmse < a.rmse ? b : a));
+  picks.push(`${best.c.encoding}, ${best.c.model}`);
+  const f = fitPredictorModel(tr.map((i) => encoded[best.c.encoding]![i]!), tr.map((i) => ys[i]!), best.c.options);
+  for (const i of fold) nestedSe += (f(encoded[best.c.encoding]![i]!) - ys[i]!) ** 2;
+}
+const nested = { kFoldRmsePoints: 100 * Math.sqrt(nestedSe / pairs.length), picks: Object.fromEntries([...new Set(picks)].map((p) => [p, picks.filter((q) => q === p).length])) };
+log(`nested choice (inner 5-fold on each outer fold's training pairs): ${folds}-fold RMSE ${nested.kFoldRmsePoints.toFixed(2)}; picked ${Object.entries(nested.picks).map(([p, n]) => `${p} x${n}`).join('; ')}; ${(cpuSeconds() - c0).toFixed(1)} CPU s`);
 const curve = [0.25, 0.5, 0.75, 1].map((share) => {
   const n = Math.round(pairs.length * share);
   const xs = pairs.slice(0, n).map((p) => encodeArch(space, p.arch));
   const cv = crossValidate(xs, ys.slice(0, n), { model: 'ridge', folds });
-  log(`ridge, lab encoding, first ${n} pairs: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} (mean ${cv.meanRmsePoints.toFixed(2)})`);
+  log(`ridge, default encoding, first ${n} pairs: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} (mean ${cv.meanRmsePoints.toFixed(2)})`);
   return { pairs: n, kFoldRmsePoints: cv.rmsePoints, meanKFoldRmsePoints: cv.meanRmsePoints };
 });
 const noise = { pairs: labelNoisePoints(pairs), test: test.length > 0 ? labelNoisePoints(test) : null };
 log(`labels' binomial noise: ${noise.pairs?.toFixed(2)} points on the pairs${noise.test === null ? '' : `, ${noise.test?.toFixed(2)} on the test pairs; the training mean on the test pairs: ${rmse(() => trainMean, test.map(() => new Float64Array(0)), testYs).toFixed(2)}`}`);
-if (argv.includes('--json')) process.stdout.write(JSON.stringify({ rows, curve, labelNoisePoints: noise }, null, 2) + '\n');
+if (argv.includes('--json')) process.stdout.write(JSON.stringify({ rows, nested, curve, labelNoisePoints: noise }, null, 2) + '\n');

@@ -1,18 +1,24 @@
 // The accuracy predictor (the EfficientML NAS lab's): an architecture as a fixed-length vector (the lab's
 // one-hot per choice: resolution, width, per stage its depth, per block slot kernel and expand ratio, zeros for
-// a block the member does not have) -> ridge regression on the centred vector (default) or a small MLP
+// a block the member does not have; then resolution x width one-hot and its capacity as log2 MACs, parameters,
+// resolution and width over the space's smallest member) -> ridge regression on the centred vector (default) or a small MLP
 // -> accuracy. Trained on (member, accuracy measured from the supernet) pairs, seeded; its error is k-fold:
 // every pair predicted by a model fitted without it. Plain arrays (no tfjs): `nas search` runs it without
 // training packages.
 import { Xorshift32 } from '../builder/random.js';
 import { shuffledOrder } from '../data/split.js';
 import { ModelFormatError, UsageError } from '../errors.js';
+import { archCapacity } from './build.js';
 import type { AccuracyPredictor } from './search.js';
-import type { Arch, SearchSpace } from './space.js';
+import { extremeArch, type Arch, type SearchSpace } from './space.js';
+
+/** Numbers after the one-hots: log2 of MACs, parameters, resolution and width over the space's smallest (a doubling is 1, like a one-hot's step). */
+const CAPACITY_FEATURES = 4;
 
 export function encodingLength(space: SearchSpace): number {
   const perBlock = space.kernels.length + space.expands.length;
-  return space.resolutions.length + space.widths.length + space.stages.reduce((n, s) => n + s.depths.length + Math.max(...s.depths) * perBlock, 0);
+  const lab = space.resolutions.length + space.widths.length + space.stages.reduce((n, s) => n + s.depths.length + Math.max(...s.depths) * perBlock, 0);
+  return lab + space.resolutions.length * space.widths.length + CAPACITY_FEATURES;
 }
 
 export function encodeArch(space: SearchSpace, arch: Arch): Float64Array {
@@ -36,7 +42,22 @@ export function encodeArch(space: SearchSpace, arch: Arch): Float64Array {
       }
     }
   });
+  // resolution and width interact (on 200 measured members: 16x16 at 0.35 half a point below what each alone says)
+  v[o + space.resolutions.indexOf(arch.resolution) * space.widths.length + space.widths.indexOf(arch.width)] = 1;
+  o += space.resolutions.length * space.widths.length;
+  const { macs, params } = archCapacity(space, arch);
+  const least = smallestCapacity(space);
+  v.set([Math.log2(macs / least.macs), Math.log2(params / least.params), Math.log2(arch.resolution / space.resolutions[0]!), Math.log2(arch.width / space.widths[0]!)], o);
   return v;
+}
+
+const smallest = new WeakMap<SearchSpace, { macs: number; params: number }>();
+
+/** The space's smallest member's capacity: the capacity numbers count doublings above it (0 to a few, an MLP's input scale). */
+function smallestCapacity(space: SearchSpace): { macs: number; params: number } {
+  let c = smallest.get(space);
+  if (!c) smallest.set(space, (c = archCapacity(space, extremeArch(space, 'smallest'))));
+  return c;
 }
 
 /** One dense layer: out = W x + b, W [outputs][inputs] row-major. */
@@ -49,8 +70,8 @@ interface Dense {
 
 export interface MlpJson {
   format: 'tinyforge-accuracy-predictor';
-  /** 2: the encoding has each stage's depth one-hot (version 1 had not: its files are refused, re-run nas accuracy). */
-  version: 2;
+  /** 3: the encoding ends with resolution x width one-hot and log2 MACs, parameters, resolution, width (version 2 had not, version 1 had no depth either: their files are refused, re-run nas accuracy). */
+  version: 3;
   /** 'ridge': one linear layer (the standardization folded in); 'mlp': ReLU hidden layers. */
   model: PredictorModel;
   space: string;
@@ -108,11 +129,12 @@ export function parsePredictor(json: unknown, space: SearchSpace, where: string)
   const okLayer = (l: MlpJson['layers'][number]) =>
     typeof l === 'object' && l !== null && Number.isSafeInteger(l.inputs) && Number.isSafeInteger(l.outputs) && Array.isArray(l.w) && l.w.length === l.inputs * l.outputs && Array.isArray(l.b) && l.b.length === l.outputs &&
     l.w.every(Number.isFinite) && l.b.every(Number.isFinite);
-  if (typeof j === 'object' && j !== null && j.format === 'tinyforge-accuracy-predictor' && (j.version as number) === 1) {
-    throw new ModelFormatError(`${where} is a version 1 accuracy predictor (no depth in its encoding): re-run tinyforge nas accuracy to write version 2`, { where, version: 1 });
+  const older = { 1: 'no depth, no capacity', 2: 'no resolution x width, no capacity' } as Record<number, string>;
+  if (typeof j === 'object' && j !== null && j.format === 'tinyforge-accuracy-predictor' && older[j.version as number] !== undefined) {
+    throw new ModelFormatError(`${where} is a version ${j.version} accuracy predictor (${older[j.version as number]} in its encoding): re-run tinyforge nas accuracy to write version 3`, { where, version: j.version, expected: 3 });
   }
-  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== 2 || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
-    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version 2, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
+  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== 3 || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
+    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version 3, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
   }
   for (let i = 1; i < j.layers.length; i++) {
     if (j.layers[i]!.inputs !== j.layers[i - 1]!.outputs) throw new ModelFormatError(`${where}: layer ${i} takes ${j.layers[i]!.inputs} inputs, layer ${i - 1} gives ${j.layers[i - 1]!.outputs}`, { where });
@@ -354,7 +376,7 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
   const noise = labelNoisePoints(pairs);
   return {
     format: 'tinyforge-accuracy-predictor',
-    version: 2,
+    version: 3,
     model: options.model ?? 'ridge',
     space: space.name,
     inputs: encodingLength(space),

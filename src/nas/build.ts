@@ -4,6 +4,7 @@
 // The same pieces build each piece alone (fragments.ts): one definition of the network for both.
 import { makeDivisible, ModelBuilder, type TensorHandle } from '../builder/index.js';
 import type { Graph } from '../ir/graph.js';
+import { macsOf } from '../ir/macs.js';
 import { archKey, type Arch, type SearchSpace } from './space.js';
 
 export interface BuildArchOptions {
@@ -39,6 +40,34 @@ export function archPieces(space: SearchSpace, arch: Arch): Piece[] {
   });
   pieces.push({ kind: 'tail', height: h, width: w, channels: c, headChannels: space.headChannels, classes: space.classes });
   return pieces;
+}
+
+/** Multiply-accumulates and weight + bias elements of a member, from its pieces' shapes alone (no graph built): what buildArch's graph computes and stores. */
+export function archCapacity(space: SearchSpace, arch: Arch): { macs: number; params: number } {
+  let macs = 0;
+  let params = 0;
+  // one conv / depthwise / FC layer: [output shape], [weight shape], bias elements
+  const layer = (kind: 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED', out: number[], weights: number[], biases: number) => {
+    macs += macsOf(kind, out, weights);
+    params += weights.reduce((a, b) => a * b, 1) + biases;
+  };
+  for (const p of archPieces(space, arch)) {
+    if (p.kind === 'stem') {
+      const h = Math.ceil(p.resolution / 2);
+      layer('CONV_2D', [1, h, h, p.filters], [p.filters, 3, 3, p.inputChannels], p.filters);
+    } else if (p.kind === 'block') {
+      const mid = p.inChannels * p.expand;
+      const [ho, wo] = [Math.ceil(p.height / p.stride), Math.ceil(p.width / p.stride)];
+      layer('CONV_2D', [1, p.height, p.width, mid], [mid, 1, 1, p.inChannels], mid);
+      layer('DEPTHWISE_CONV_2D', [1, ho, wo, mid], [1, p.kernel, p.kernel, mid], mid);
+      layer('CONV_2D', [1, ho, wo, p.outChannels], [p.outChannels, 1, 1, mid], p.outChannels);
+    } else {
+      let c = p.channels;
+      if (p.headChannels > 0) (layer('CONV_2D', [1, p.height, p.width, p.headChannels], [p.headChannels, 1, 1, c], p.headChannels), (c = p.headChannels));
+      layer('FULLY_CONNECTED', [1, p.classes], [p.classes, c], p.classes);
+    }
+  }
+  return { macs, params };
 }
 
 export function buildArch(space: SearchSpace, arch: Arch, options: BuildArchOptions = {}): Graph {

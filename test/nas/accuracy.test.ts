@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Xorshift32 } from '../../src/builder/random.js';
 import { crossValidate, encodeArch, encodingLength, kFolds, labelNoisePoints, parsePredictor, trainAccuracyPredictor } from '../../src/nas/accuracy.js';
 import { TinyforgeError } from '../../src/errors.js';
+import { opMacs } from '../../src/ir/macs.js';
+import { archCapacity, buildArch } from '../../src/nas/build.js';
 import { sampleArch } from '../../src/nas/search.js';
-import { parseSpace } from '../../src/nas/space.js';
+import { extremeArch, parseSpace } from '../../src/nas/space.js';
 import { TINY_SPACE } from './fixtures.js';
 
 const space = parseSpace(TINY_SPACE);
@@ -38,16 +40,36 @@ describe('accuracy predictor label noise', () => {
 });
 
 describe('accuracy predictor encoding and fit', () => {
-  it("encodes the lab's one-hot per choice: resolution, width, each stage's depth, each block slot's kernel and expand", () => {
-    // tiny: resolutions 16/20, widths 0.35/0.5, per stage depths 1/2 then 2 slots of kernel 3/5 + expand 3/6
-    expect(encodingLength(space)).toBe(2 + 2 + 2 * (2 + 2 * 4));
+  it("encodes the lab's one-hot per choice (resolution, width, each stage's depth, each block slot's kernel and expand), resolution x width, and log2 capacity over the smallest member", () => {
+    // tiny: resolutions 16/20, widths 0.35/0.5, per stage depths 1/2 then 2 slots of kernel 3/5 + expand 3/6; 2 x 2 crossed; 4 numbers
+    expect(encodingLength(space)).toBe(2 + 2 + 2 * (2 + 2 * 4) + 2 * 2 + 4);
     const arch = { resolution: 20, width: 0.35, stages: [[{ kernel: 5, expand: 3 }], [{ kernel: 3, expand: 6 }, { kernel: 5, expand: 6 }]] };
+    // By hand (every layer 8 channels wide at 0.35, expand 3 -> 24, 6 -> 48 channels; stem 3x3/2, stage 0 stride 2):
+    // MACs: stem 10*10*8*9 = 7,200; stage 0 (10x10 -> 5x5) 10*10*24*8 + 5*5*24*25 + 5*5*8*24 = 39,000;
+    // stage 1 (5x5) 9,600 + 10,800 + 9,600 and 9,600 + 30,000 + 9,600; classifier 8*4 = 32: 125,432.
+    // Parameters (weights + biases): 80; 216 + 624 + 200; 432 + 480 + 392 and 432 + 1,248 + 392; 36: 4,532.
+    // The smallest member (16x16, 0.35, one 3x3 expand-3 block per stage): 33,056 MACs, 1,428 parameters.
     // prettier-ignore
     expect([...encodeArch(space, arch)]).toEqual([
       0, 1, 1, 0, // resolution 20, width 0.35
       1, 0, 0, 1, 1, 0, 0, 0, 0, 0, // stage 0: depth 1; slot 0 kernel 5, expand 3; slot 1 absent
       0, 1, 1, 0, 0, 1, 0, 1, 0, 1, // stage 1: depth 2; kernel 3 expand 6; kernel 5 expand 6
+      0, 0, 1, 0, // resolution x width: 16/0.35, 16/0.5, 20/0.35, 20/0.5
+      Math.log2(125432 / 33056), Math.log2(4532 / 1428), Math.log2(20 / 16), 0,
     ]);
+  });
+
+  it("counts a member's MACs and parameters as its built graph has them", () => {
+    const rng = new Xorshift32(4);
+    for (const arch of [extremeArch(space, 'smallest'), extremeArch(space, 'largest'), ...Array.from({ length: 6 }, () => sampleArch(space, rng))]) {
+      const g = buildArch(space, arch);
+      const weighted = g.ops.filter((op) => op.kind === 'CONV_2D' || op.kind === 'DEPTHWISE_CONV_2D' || op.kind === 'FULLY_CONNECTED');
+      const elements = (id: number) => g.tensors[id]!.shape.reduce((a, b) => a * b, 1);
+      expect(archCapacity(space, arch)).toEqual({
+        macs: g.ops.reduce((n, op) => n + opMacs(g, op), 0),
+        params: weighted.reduce((n, op) => n + elements(op.inputs[1]!) + elements(op.inputs[2]!), 0),
+      });
+    }
   });
 
   it('deals every pair into exactly one fold', () => {
@@ -84,12 +106,16 @@ describe('accuracy predictor encoding and fit', () => {
     }
   });
 
-  it('refuses a version 1 predictor file (its encoding had no depth) with a typed error naming the fix', () => {
+  it('refuses a version 1 or 2 predictor file (encodings without capacity) with a typed error naming the fix', () => {
     const rng = new Xorshift32(2);
     const pairs = Array.from({ length: 10 }, (_, i) => ({ arch: sampleArch(space, rng), accuracy: 0.3 + 0.02 * i }));
-    const v1 = { ...trainAccuracyPredictor(space, pairs), version: 1 };
-    expect(() => parsePredictor(v1, space, 'old.json')).toThrow(/old\.json is a version 1 accuracy predictor .*re-run tinyforge nas accuracy/);
-    expect(() => parsePredictor(v1, space, 'old.json')).toThrow(TinyforgeError);
-    expect(() => parsePredictor({ ...v1, version: 2, model: 'forest' }, space, 'x.json')).toThrow(/x\.json is not a tinyforge accuracy predictor/);
+    const v3 = trainAccuracyPredictor(space, pairs);
+    expect(v3.version).toBe(3);
+    for (const version of [1, 2]) {
+      const old = { ...v3, version };
+      expect(() => parsePredictor(old, space, 'old.json')).toThrow(new RegExp(`old\\.json is a version ${version} accuracy predictor .*re-run tinyforge nas accuracy to write version 3`));
+      expect(() => parsePredictor(old, space, 'old.json')).toThrow(TinyforgeError);
+    }
+    expect(() => parsePredictor({ ...v3, model: 'forest' }, space, 'x.json')).toThrow(/x\.json is not a tinyforge accuracy predictor/);
   });
 });

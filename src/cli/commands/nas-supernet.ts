@@ -206,7 +206,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
     .option('--eval-images <n>', 'held-out (val split) images each member is measured on (0: the whole split; fewer images, more label noise)', '0')
     .option('--calibration-images <n>', 'training images the batch norms are re-calibrated on per member', '256')
     .option('--folds <k>', 'folds of the reported RMSE: each member predicted by a model fitted without it', '5')
-    .option('--model <ridge|mlp>', 'ridge regression on the standardized encoding, or a 32-32 MLP', 'ridge')
+    .option('--model <ridge|mlp>', 'ridge regression on the centred encoding, or a 32-32 MLP', 'ridge')
     .option('--seed <n>', 'seed of the sampled members and the MLP', '1')
     .option('--json', 'print {samples, evalImages, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
     .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; folds: string; model: string; seed: string; json?: boolean }) => {
