@@ -93,6 +93,19 @@ describe('accuracy predictor encoding and fit', () => {
     for (const a of fresh) expect(Math.abs(p.predict(a) - truth(a))).toBeLessThan(0.002);
   });
 
+  it("ridge recovers accuracies linear in log2 MACs (the built graph's), which the one-hots alone cannot express", () => {
+    const rng = new Xorshift32(6);
+    const macs = (a: ReturnType<typeof sampleArch>) => {
+      const g = buildArch(space, a);
+      return g.ops.reduce((n, op) => n + opMacs(g, op), 0);
+    };
+    // 1.5 points per doubling of MACs: depth, kernels and expands of every slot multiply into it
+    const pairs = Array.from({ length: 60 }, () => sampleArch(space, rng)).map((arch) => ({ arch, accuracy: 0.5 + 0.015 * Math.log2(macs(arch)) }));
+    const json = trainAccuracyPredictor(space, pairs, { folds: 5 });
+    expect(json.heldOutRmsePoints).toBeLessThan(0.05);
+    expect(json.meanRmsePoints).toBeGreaterThan(0.5);
+  });
+
   it('scores each pair by a model fitted without it: labels of pure noise are not predicted better than their mean', () => {
     const rng = new Xorshift32(9);
     // 40 pairs, 24 inputs: an MLP that saw its held-out pairs would fit their noise (RMSE far below the mean's)
