@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PREDICTOR_VERSION } from '../src/nas/accuracy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -92,8 +93,10 @@ function smallSupernet(work: string, epochs: string, limit: string, samples: str
     log(`supernet: training examples/nas/fmnist-micro.json, epochs ${epochs} on ${limit} images into ${dir}`);
     tf('nas', 'train', join(repo, 'examples', 'nas', 'fmnist-micro.json'), '--data', 'fashion-mnist', '--out', dir, '--epochs', epochs, '--limit', limit, '--json');
   }
-  if (!existsSync(join(dir, 'accuracy-predictor.json'))) {
-    log(`supernet: measuring ${samples} members for the accuracy predictor`);
+  // a predictor kept in --work from an older tinyforge (another encoding) would be refused by nas search: measured again
+  const predictor = join(dir, 'accuracy-predictor.json');
+  if (!existsSync(predictor) || (JSON.parse(readFileSync(predictor, 'utf8')) as { version?: unknown }).version !== PREDICTOR_VERSION) {
+    log(`supernet: measuring ${samples} members for the accuracy predictor (version ${PREDICTOR_VERSION})`);
     const a = tf('nas', 'accuracy', dir, '--samples', samples, '--eval-images', evalImages, '--calibration-images', '256', '--json');
     log(`accuracy predictor: held-out RMSE ${a.heldOutRmsePoints} points on ${a.heldOutPairs} members; the labels' own noise ${a.labelNoisePoints} points (${a.evalImages} images each)`);
   }

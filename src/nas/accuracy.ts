@@ -12,6 +12,9 @@ import { archCapacity } from './build.js';
 import type { AccuracyPredictor } from './search.js';
 import { extremeArch, type Arch, type SearchSpace } from './space.js';
 
+/** The predictor file version this encoding writes and reads (older files are refused: another encoding). */
+export const PREDICTOR_VERSION = 3;
+
 /** Numbers after the one-hots: log2 of MACs, parameters, resolution and width over the space's smallest (a doubling is 1, like a one-hot's step). */
 const CAPACITY_FEATURES = 4;
 
@@ -71,7 +74,7 @@ interface Dense {
 export interface MlpJson {
   format: 'tinyforge-accuracy-predictor';
   /** 3: the encoding ends with resolution x width one-hot and log2 MACs, parameters, resolution, width (version 2 had not, version 1 had no depth either: their files are refused, re-run nas accuracy). */
-  version: 3;
+  version: typeof PREDICTOR_VERSION;
   /** 'ridge': one linear layer (the standardization folded in); 'mlp': ReLU hidden layers. */
   model: PredictorModel;
   space: string;
@@ -131,10 +134,10 @@ export function parsePredictor(json: unknown, space: SearchSpace, where: string)
     l.w.every(Number.isFinite) && l.b.every(Number.isFinite);
   const older = { 1: 'no depth, no capacity', 2: 'no resolution x width, no capacity' } as Record<number, string>;
   if (typeof j === 'object' && j !== null && j.format === 'tinyforge-accuracy-predictor' && older[j.version as number] !== undefined) {
-    throw new ModelFormatError(`${where} is a version ${j.version} accuracy predictor (${older[j.version as number]} in its encoding): re-run tinyforge nas accuracy to write version 3`, { where, version: j.version, expected: 3 });
+    throw new ModelFormatError(`${where} is a version ${j.version} accuracy predictor (${older[j.version as number]} in its encoding): re-run tinyforge nas accuracy to write version ${PREDICTOR_VERSION}`, { where, version: j.version, expected: PREDICTOR_VERSION });
   }
-  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== 3 || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
-    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version 3, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
+  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== PREDICTOR_VERSION || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
+    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version ${PREDICTOR_VERSION}, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
   }
   for (let i = 1; i < j.layers.length; i++) {
     if (j.layers[i]!.inputs !== j.layers[i - 1]!.outputs) throw new ModelFormatError(`${where}: layer ${i} takes ${j.layers[i]!.inputs} inputs, layer ${i - 1} gives ${j.layers[i - 1]!.outputs}`, { where });
@@ -376,7 +379,7 @@ export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly Measu
   const noise = labelNoisePoints(pairs);
   return {
     format: 'tinyforge-accuracy-predictor',
-    version: 3,
+    version: PREDICTOR_VERSION,
     model: options.model ?? 'ridge',
     space: space.name,
     inputs: encodingLength(space),
