@@ -269,6 +269,51 @@ static uint32_t dw4_pixel_3x3_cols(const dw4 *g, const int8_t *row0, size_t rowb
   return dw4_pixel_3x3(g, (const int8_t *)win, 4, 12);
 }
 
+/* Small 3x3 planes (dilation 1, any stride): the group's input copied once into a window of packed words padded with
+ * the zero point (a padded tap adds w * (zp + off) = 0, as the reference's skipped taps), so every output pixel is
+ * dw4_pixel_3x3's interior case, with no per-row set-up or border case (mcunet's 5x5 and 3x3 planes). */
+#define TF_DW_PAD4_MAX 400 /* bytes of the padded window (src/ir/workspace.ts C_DW_PAD4_MAX) */
+
+/* Bytes of the call's padded window, or 0 when it does not take the padded path. */
+static int32_t dw4_pad_bytes(const tf_conv_params *p) {
+  if (p->filter_h != 3 || p->filter_w != 3 || p->dilation_h != 1 || p->dilation_w != 1) return 0;
+  const int32_t bytes = 4 * ((p->out_h - 1) * p->stride_h + 3) * ((p->out_w - 1) * p->stride_w + 3);
+  return bytes <= TF_DW_PAD4_MAX ? bytes : 0;
+}
+
+/* The group's output of one batch (xn, yn: the batch's input and output) straight into the output: the group's input
+ * channels are all in buf before any output is written. skip: the bytes of each word not stored (dw_tail_skip). */
+static __attribute__((noinline)) void dw4_padded(const dw4 *g, const int8_t *xn, int8_t *yn, int skip, uint32_t *buf) {
+  const tf_conv_params *p = g->p;
+  const int sh = p->stride_h, sw = p->stride_w;
+  const int PH = (p->out_h - 1) * sh + 3, PW = (p->out_w - 1) * sw + 3;
+  const size_t D = (size_t)p->in_depth;
+  /* padded columns [j0, j1) hold the row's input columns from 0 */
+  const int j0 = p->pad_left < PW ? p->pad_left : PW, j1 = p->pad_left + p->in_w < PW ? p->pad_left + p->in_w : PW;
+  uint32_t *o = buf;
+  for (int r = 0; r < PH; r++) {
+    const int iy = r - p->pad_top;
+    int j = 0;
+    if (iy >= 0 && iy < p->in_h) {
+      for (; j < j0; j++) *o++ = g->zp4;
+      const int8_t *xp = xn + (size_t)iy * p->in_w * D + g->c;
+      for (; j < j1; j++, xp += D) *o++ = tf_ld32(xp);
+    }
+    for (; j < PW; j++) *o++ = g->zp4;
+  }
+  int8_t *yc = yn + g->c;
+  const size_t rowb = 4 * (size_t)PW;
+  for (int oy = 0; oy < p->out_h; oy++) {
+    const int8_t *r = (const int8_t *)(buf + (size_t)oy * sh * PW);
+    for (int ox = 0; ox < p->out_w; ox++, r += 4 * sw, yc += D) {
+      const uint32_t v = dw4_pixel_3x3(g, r, 4, rowb);
+      if (skip == 0) memcpy(yc, &v, 4);
+      else
+        for (int b = skip; b < 4; b++) yc[b] = (int8_t)(v >> (8 * b));
+    }
+  }
+}
+
 /* A border pixel (some column of its window outside the image): the in-bounds taps of the row's
  * in-bounds window rows, offset added per tap, from the bias. */
 static uint32_t dw4_border(const dw4 *g, const int8_t *row0, const int32_t *wt0, int rows, size_t rstep, int ox) {
@@ -1205,9 +1250,10 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
   /* Four channels at a time: their planes (packed words, in the call's planned workspace) are computed from
    * input channels c..c+3 alone before any of them is written, then stored four channels per word; the
    * channels left over as dw_tail_skip says. */
-  const int32_t plane4 = plane_size * 4;
-  int32_t *wt = plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
-  uint32_t *planes = wt ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL; /* after the head */
+  const int32_t plane4 = plane_size * 4, pad4 = dw4_pad_bytes(&p);
+  /* after the head: the padded window (dw4_padded), else the planes */
+  int32_t *wt = pad4 ? dw4_taps(a, &p, pad4) : plane4 <= TF_DW_PLANE4_MAX ? dw4_taps(a, &p, plane4) : NULL;
+  uint32_t *planes = wt ? (uint32_t *)(void *)(wt + 2 * p.filter_h * p.filter_w) : NULL;
   dw4 g;
   g.wt = wt;
 #endif
@@ -1219,6 +1265,10 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
       for (int i = tskip ? -1 : 0; 4 * i + 4 <= C; i++) {
         const int c4 = i < 0 ? C - 4 : 4 * i, skip = i < 0 ? tskip : 0;
         dw4_setup(&g, &p, x, c4);
+        if (pad4) {
+          dw4_padded(&g, x + (size_t)n * p.in_h * p.in_w * C, y + (size_t)n * plane_size * C, skip, planes);
+          continue;
+        }
         for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
         int8_t *base = y + (size_t)n * plane_size * p.out_depth + c4;
         if (skip == 0)

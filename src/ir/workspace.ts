@@ -54,6 +54,15 @@ const up = (n: number, m: number) => Math.ceil(n / m) * m;
 export const C_COL4_MAX = 2304, C_COL_MAX = 2048, C_RQ_MAX = 512, C_RQ_BYTES = 8;
 /** depthwise.c: bytes of the four planes of inplace-channel's group; taps of the tap table. */
 export const C_DW_PLANE4_MAX = 2560, C_DW_TAPS_MAX = 64;
+/** depthwise.c dw4_padded: the largest zero-point-padded 3x3 window of a group (4 channels' packed words) it copies. */
+export const C_DW_PAD4_MAX = 400;
+
+/** Bytes of depthwise.c's padded window for a small 3x3 plane (inplace-channel, dw4_pad_bytes), or 0 where it is not taken. */
+function cDepthwisePad4(g: KernelGeometry): number {
+  if (g.filterH !== 3 || g.filterW !== 3 || g.dilationH !== 1 || g.dilationW !== 1) return 0;
+  const bytes = 4 * ((g.outH - 1) * g.strideH + 3) * ((g.outW - 1) * g.strideW + 3);
+  return bytes <= C_DW_PAD4_MAX ? bytes : 0;
+}
 
 /** conv_lut.c: bytes of decoded LUT weights a conv2d_lut_s8 block takes (TF_CONV_LUT_BYTES there). */
 export const C_CONV_LUT_BYTES = 4096;
@@ -171,7 +180,9 @@ function cDepthwiseBytes(g: KernelGeometry, withRing = true): number {
     const head = Math.max(8 * taps, 16 * (k * 2 * npo + 4));
     return head + 16 * Math.ceil(run / 4) + 16 * k * (Math.ceil(run / 4) + Math.floor(npo / 2));
   }
-  const plane4 = g.outH * g.outW * 4;
+  const plane4 = g.outH * g.outW * 4, pad4 = cDepthwisePad4(g);
+  // small 3x3 planes: the tap table, then the group's padded window instead of its planes
+  if (g.variant === 'inplace-channel' && pad4) return 8 * taps + pad4;
   if (g.variant === 'inplace-channel' && plane4 > C_DW_PLANE4_MAX) return 0;
   if (withRing && g.variant === 'inplace-channel' && dwLargeWindow(g)) {
     // the pair table, 4 channels' window-row prefix sums (kh + 1 words), the planes, kh rows of 4 channels' ring words

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { outSizeWithPads } from '../../src/ir/shapes.js';
-import { C_DW_PLANE4_MAX, C_RQ_MAX } from '../../src/ir/workspace.js';
+import { C_DW_PAD4_MAX, C_DW_PLANE4_MAX, C_RQ_MAX } from '../../src/ir/workspace.js';
 import { overlapRules } from '../../src/plan/overlap.js';
 import { KERNELS } from '../../src/schedule/abi/kernels.js';
 import type { CopyWindowCall } from '../../src/schedule/types.js';
@@ -244,6 +244,27 @@ function depthwiseRuns(r: Rng): Graph {
   ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
 }
 
+/** Depthwise 3x3 over small planes (depthwise.c dw4_padded, inplace-channel: the group's window padded with the zero
+ * point up to C_DW_PAD4_MAX bytes, as MCUNet's 5x5 and 3x3 planes): stride 1 or 2 each way, any pads below the kernel,
+ * VALID windows reading less than the input, channels with 0 to 3 left over a group of four, both zero point extremes. */
+function depthwiseSmall(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = 4 * r.int(1, 3) + r.int(0, 3);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const pad = { top: r.int(0, 2), bottom: r.int(0, 2), left: r.int(0, 2), right: r.int(0, 2) };
+    const oh = outSizeWithPads(h, 3, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, 3, stride[1], 1, pad.left, pad.right);
+    if (oh < 1 || ow < 1 || 4 * ((oh - 1) * stride[0] + 3) * ((ow - 1) * stride[1] + 3) > C_DW_PAD4_MAX) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+      { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+  }
+}
+
 /** Depthwise 5x5 and 7x7 (depthwise.c's large-window path, inplace-channel): stride 1 or 2 each way, planes from
  * smaller than the window (mostly border, as MCUNet's 7x7 over 5x5 and 3x3) to rows of blocks of four with tails of
  * 1 to 3, odd and even sizes, channels not a multiple of 4, SAME, VALID or any padding, both zero point extremes. */
@@ -316,6 +337,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D rows', depthwiseRows],
   ['DEPTHWISE_CONV_2D runs', depthwiseRuns],
   ['DEPTHWISE_CONV_2D large', depthwiseLarge],
+  ['DEPTHWISE_CONV_2D small planes', depthwiseSmall],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],
