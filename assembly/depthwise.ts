@@ -407,6 +407,11 @@ export function dwconv2d_s8_inplace_channel(args: usize): void {
   depthwise(args, MODE_CHANNEL);
 }
 
+/** The C library's stream-row ring path as its own symbol (the lowering picks it per layer); here the same kernel as dwconv2d_s8_stream_row. */
+export function dwconv2d_s8_stream_row_ring(args: usize): void {
+  depthwise(args, MODE_ROW);
+}
+
 /** The C library's ring path as its own symbol (the lowering picks it per layer); here the same kernel as dwconv2d_s8_inplace_channel. */
 export function dwconv2d_s8_inplace_channel_ring(args: usize): void {
   depthwise(args, MODE_CHANNEL);

@@ -12,7 +12,7 @@ export { conv2d_s16, fully_connected_s16, dwconv2d_s16 } from './conv16';
 export { conv2d_lut_s8, conv2d_lut_s8_stream_row, conv2d_lut_s8_stream_pixel } from './conv-lut';
 export { dwconv2d_lut_s8, dwconv2d_lut_s8_stream_row, dwconv2d_lut_s8_inplace_channel } from './dw-lut';
 export { transpose_conv_s8, transpose_conv_s16 } from './transpose-conv';
-export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_inplace_channel, dwconv2d_s8_inplace_channel_ring, dwconv2d_s8_kxk_inplace_channel } from './depthwise';
+export { dwconv2d_s8, dwconv2d_s8_3x3, dwconv2d_s8_stream_row, dwconv2d_s8_stream_row_ring, dwconv2d_s8_inplace_channel, dwconv2d_s8_inplace_channel_ring, dwconv2d_s8_kxk_inplace_channel } from './depthwise';
 export { fully_connected_s8, fully_connected_s8_stream_row, fully_connected_lut_s8 } from './fully-connected';
 export { avgpool2d_s8, avgpool2d_s8_stream_row, maxpool2d_s8, maxpool2d_s8_stream_row, avgpool2d_s16, maxpool2d_s16 } from './pool';
 export {

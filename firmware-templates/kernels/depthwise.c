@@ -426,7 +426,7 @@ static int32_t dwr_head_bytes(const tf_conv_params *p, int ring) {
  * run r only after the ring holds it. 1: along the rows, when 8 pixels wide or more (the per run and per channel
  * set-up is paid back over the run; runs of 6 and 5 measured slower than dw4); 2: along the columns (the plane
  * transposed), when they are that tall; 0: not at all. */
-static int dwr_orientation(const tf_conv_params *p) {
+static inline int dwr_orientation(const tf_conv_params *p) {
   const int k = p->filter_h == 3 && p->filter_w == 3 ? 3 : 0;
   if (p->depth_multiplier != 1 || p->in_depth < 4 || k == 0 || p->stride_h != 1 || p->stride_w != 1) return 0;
   if (p->dilation_h != 1 || p->dilation_w != 1 || p->out_h != p->in_h || p->out_w != p->in_w) return 0;
@@ -591,7 +591,8 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
 TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_t *out, size_t ostride) {
   const int W = g->p->out_w;
   const int32_t *t = g->tab + k * dwr_ct(g->p);
-  const int32_t b = g->beff[k], m = g->m[k], hc = g->hc[k], sh = g->sh[k];
+  const int32_t *rq = t + g->kh * 2 * dwr_npo(KW); /* bias (offset folded in), m, hc, sh: the table's, as the assembly reads them */
+  const int32_t b = rq[0], m = rq[1], hc = rq[2], sh = rq[3];
   const int off = k * g->ww;
   int ox = 0;
 #if defined(__OPTIMIZE__)
@@ -646,7 +647,7 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   for (int q = 0; q < n; q++) out[(size_t)q * ostride] = dwr_rq(a[q], m, hc, sh);
 }
 
-static void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
+TF_INLINE void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
 
 /* The group's output plane of batch n (g->x, g->y: batch n's input and output at channel c): run by run, each
  * input run entering the ring once, each output run computed into g->run (not yet clamped) and then written
@@ -1339,4 +1340,68 @@ void dwconv2d_s8_kxk_inplace_channel(const int32_t *args) {
   if (dwk_run(a)) c0 = dw_tail_alone(a->in_depth);
 #endif
   if (c0 < a->in_depth) dw_channels_from(a, c0);
+}
+
+#if TF_DSP
+/* stream-row over the ring path (3x3, stride 1, the output the input's size, rows of 8 or more: dwr_orientation 1).
+ * Every four-channel group keeps its own pair table and ring of kh input rows in the workspace (after one run), so
+ * each input row is transposed once per call; output row oy is computed group by group into the run, stored clamped
+ * into the row scratch (a tail group, the four channels ending at the last, writes its first channels again with the
+ * same values) and then copied into the output, as dwconv2d_s8_stream_row: output row oy is written after the input
+ * rows it reads are in the rings. 0 when the call does not take it. */
+static __attribute__((noinline)) int dws_run(const tf_dwconv2d_args *a) {
+  tf_conv_params p;
+  dw_params(a, &p);
+  if (dwr_orientation(&p) != 1 || !dw4_ok(&p)) return 0;
+  const int C = p.in_depth, G = (C + 3) / 4, W = p.out_w, kh = p.filter_h;
+  const int32_t run = 16 * ((W + 3) / 4), head = dwr_head_bytes(&p, 1), gb = head + dwr_ring_bytes(&p);
+  if (run + G * gb > a->workspace_bytes) return 0;
+  uint8_t *ws = (uint8_t *)tf_ref(a->workspace), *groups = ws + run;
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output), *s = (int8_t *)tf_ref(a->scratch);
+  dwr g;
+  g.p = &p;
+  g.kh = kh, g.kw = p.filter_w, g.ww = dwr_ww(&p), g.skip = 0;
+  g.rs = (size_t)p.in_w * C, g.cs = (size_t)C, g.ys = (size_t)W * C, g.ps = (size_t)C, g.fr = p.filter_w, g.fc = 1;
+  g.zp4 = tf_bytes4(-p.q.input_offset);
+  g.lo4 = tf_bytes4(p.q.act_min), g.hi4 = tf_bytes4(p.q.act_max);
+  g.run = (uint32_t *)(void *)ws;
+  for (int i = 0; i < G; i++) {
+    g.tab = (int32_t *)(void *)(groups + (size_t)i * gb);
+    dwr_setup(&g, &p, dw4_group(&p, 4 * i));
+  }
+  const size_t plane = (size_t)p.in_h * p.in_w * C; /* the output's too */
+  for (int n = 0; n < p.batches; n++) {
+    int next = -p.pad_top; /* the first input row not in the rings */
+    for (int oy = 0; oy < p.out_h; oy++) {
+      const int iy0 = oy - p.pad_top, from = next > iy0 ? next : iy0;
+      for (int i = 0; i < G; i++) {
+        const int c = dw4_group(&p, 4 * i);
+        g.tab = (int32_t *)(void *)(groups + (size_t)i * gb);
+        g.ring = (uint32_t *)(void *)(groups + (size_t)i * gb + head);
+        g.x = x + n * plane + c;
+        for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(&g, iy, (iy + p.pad_top) % kh);
+        for (int ky = 0; ky < kh; ky++) g.rowp[ky] = g.ring + (size_t)((iy0 + ky + p.pad_top) % kh) * 4 * g.ww;
+        for (int k = 0; k < 4; k++) dwr_row_33(&g, k, (int8_t *)g.run + k, 4);
+        int8_t *dst = s + c;
+        for (int j = 0; j < W; j++, dst += C) {
+          const uint32_t v = tf_clamp4(g.run[j], g.lo4, g.hi4);
+          memcpy(dst, &v, 4);
+        }
+      }
+      next = iy0 + kh;
+      memcpy(y + n * plane + (size_t)oy * g.ys, s, g.ys);
+    }
+  }
+  return 1;
+}
+#endif
+
+/* stream-row over the ring path (src/ir/workspace.ts cDepthwiseStreamRing), its own symbol so a model whose layers never
+ * take it does not link it; any other call, as dwconv2d_s8_stream_row. */
+void dwconv2d_s8_stream_row_ring(const int32_t *args) {
+#if TF_DSP
+  if (dws_run((const tf_dwconv2d_args *)args)) return;
+#endif
+  dwconv2d_s8_stream_row(args);
 }

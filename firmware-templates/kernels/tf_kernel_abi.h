@@ -1191,6 +1191,7 @@ void dwconv2d_lut_s8_stream_row(const int32_t *args); /* dwconv2d_lut: int8 dept
 void dwconv2d_lut_s8_inplace_channel(const int32_t *args); /* dwconv2d_lut: int8 depthwise convolution over LUT-compressed weights (a table per channel): the whole filter decoded into workspace, then depthwise.c; on the fly without it; per (batch, channel) plane via scratch */
 void dwconv2d_s8_3x3(const int32_t *args); /* dwconv2d: fast path: 3x3, dilation 1, multiplier 1 */
 void dwconv2d_s8_stream_row(const int32_t *args); /* dwconv2d: output rows in order via scratch */
+void dwconv2d_s8_stream_row_ring(const int32_t *args); /* dwconv2d: stream-row, 3x3 over rows of 8 or more (src/ir/workspace.ts cDepthwiseStreamRing): each four-channel group's input rows through its own ring, output rows in order via scratch */
 void dwconv2d_s8_kxk_inplace_channel(const int32_t *args); /* dwconv2d: fast path of inplace-channel: 5x5 and 7x7, dilation 1, multiplier 1, stride_w 1 or 2 (linked only where chosen) */
 void dwconv2d_s8_inplace_channel(const int32_t *args); /* dwconv2d: per (batch, channel): the plane into scratch, then into the channel */
 void dwconv2d_s8_inplace_channel_ring(const int32_t *args); /* dwconv2d: inplace-channel, 3x3 over runs of 8 or more (src/ir/workspace.ts cDepthwiseRing): four channels' input runs through a ring, each output run written as it is done */

@@ -149,12 +149,27 @@ export const C_DWR_W_MIN = 8;
  * else null. It writes each run straight into the output: with the output the input's size and pads below the
  * kernel, a run overwrites only input runs the ring already holds (dwr_orientation there).
  */
-export function cDepthwiseRing(g: Pick<KernelGeometry, 'variant' | 'depthMultiplier' | 'inDepth' | 'inH' | 'inW' | 'outH' | 'outW' | 'filterH' | 'filterW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft'>): 'rows' | 'columns' | null {
-  const k = g.filterH === 3 && g.filterW === 3 ? 3 : 0;
-  if (g.variant !== 'inplace-channel' || g.depthMultiplier !== 1 || g.inDepth < 4 || k === 0) return null;
-  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return null;
-  if (g.outH !== g.inH || g.outW !== g.inW || g.padTop > k - 1 || g.padLeft > k - 1) return null;
+export function cDepthwiseRing(g: RingGeometry): 'rows' | 'columns' | null {
+  if (g.variant !== 'inplace-channel' || !ringGeometry(g)) return null;
   return g.outW >= C_DWR_W_MIN ? 'rows' : g.outH >= C_DWR_W_MIN ? 'columns' : null;
+}
+
+type RingGeometry = Pick<KernelGeometry, 'variant' | 'depthMultiplier' | 'inDepth' | 'inH' | 'inW' | 'outH' | 'outW' | 'filterH' | 'filterW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft'>;
+
+/** The geometry depthwise.c's ring runs (dwr_orientation): 3x3, multiplier 1, stride and dilation 1, the output the input's size, pads below the kernel. */
+function ringGeometry(g: RingGeometry): boolean {
+  const k = g.filterH === 3 && g.filterW === 3 ? 3 : 0;
+  if (g.depthMultiplier !== 1 || g.inDepth < 4 || k === 0) return false;
+  if (g.strideH !== 1 || g.strideW !== 1 || g.dilationH !== 1 || g.dilationW !== 1) return false;
+  return g.outH === g.inH && g.outW === g.inW && g.padTop <= k - 1 && g.padLeft <= k - 1;
+}
+
+/**
+ * depthwise.c's stream-row ring path (its own symbol, dwconv2d_s8_stream_row_ring: dws_run): stream-row over the ring's
+ * geometry along rows C_DWR_W_MIN or more wide, each four-channel group with its own pair table and ring in the workspace.
+ */
+export function cDepthwiseStreamRing(g: RingGeometry): boolean {
+  return g.variant === 'stream-row' && ringGeometry(g) && g.outW >= C_DWR_W_MIN;
 }
 
 /** depthwise.c's large-window path (dwk: inplace-channel, 5x5 and 7x7, dilation 1, stride_w 1 or 2). */
@@ -175,6 +190,12 @@ function cDepthwiseBytes(g: KernelGeometry, withRing = true): number {
   const taps = g.filterH * g.filterW;
   if (g.depthMultiplier !== 1 || taps > C_DW_TAPS_MAX || g.inDepth < 4) return 0;
   const ring = withRing ? cDepthwiseRing(g) : null;
+  if (withRing && cDepthwiseStreamRing(g)) {
+    // one run, then per group of four channels (a tail group ending at the last) its pair table and kh ring rows
+    const k = g.filterH, npo = Math.floor(k / 2) + 1, blocks = Math.ceil(g.outW / 4);
+    const group = Math.max(8 * taps, 16 * (k * 2 * npo + 4)) + 16 * k * (blocks + Math.floor(npo / 2));
+    return 16 * blocks + Math.ceil(g.inDepth / 4) * group;
+  }
   if (ring) {
     const k = g.filterH, npo = Math.floor(k / 2) + 1, run = ring === 'rows' ? g.outW : g.outH;
     const head = Math.max(8 * taps, 16 * (k * 2 * npo + 4));

@@ -265,6 +265,24 @@ function depthwiseSmall(r: Rng): Graph {
   }
 }
 
+/** Depthwise 3x3, stride 1, the output the input's size, rows of 8 to 44 (MCUNet's 40x40x16): depthwise.c's stream-row
+ * ring path (dwconv2d_s8_stream_row_ring; the overlap rules' stream-row variant) and the inplace-channel ring, any pads
+ * below the kernel, channels with 0 to 3 left over a group of four (the tail group ending at the last channel), both zero
+ * point extremes, one or two batches. */
+function depthwiseStreamRows(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 9), w = r.int(8, 44), c = 4 * r.int(1, 4) + r.int(0, 3);
+  const top = r.int(0, 2), left = r.int(0, 2);
+  const pad = { top, bottom: 2 - top, left, right: 2 - left };
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+    { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+}
+
 /** Depthwise 5x5 and 7x7 (depthwise.c's large-window path, inplace-channel): stride 1 or 2 each way, planes from
  * smaller than the window (mostly border, as MCUNet's 7x7 over 5x5 and 3x3) to rows of blocks of four with tails of
  * 1 to 3, odd and even sizes, channels not a multiple of 4, SAME, VALID or any padding, both zero point extremes. */
@@ -338,6 +356,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D runs', depthwiseRuns],
   ['DEPTHWISE_CONV_2D large', depthwiseLarge],
   ['DEPTHWISE_CONV_2D small planes', depthwiseSmall],
+  ['DEPTHWISE_CONV_2D stream rows', depthwiseStreamRows],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
   ['FULLY_CONNECTED', fullyConnectedCase],

@@ -2,7 +2,7 @@
 // FULLY_CONNECTED, TRANSPOSE_CONV, AVERAGE_POOL_2D, MAX_POOL_2D.
 import type { Graph, LutStorage } from '../../../ir/graph.js';
 import { elementCount } from '../../../ir/shapes.js';
-import { cConvPath, cDepthwiseRing, dwLargeWindow } from '../../../ir/workspace.js';
+import { cConvPath, cDepthwiseRing, cDepthwiseStreamRing, dwLargeWindow } from '../../../ir/workspace.js';
 import type { Operand } from '../../types.js';
 import { CONST_ALIGN, constRef } from '../records.js';
 import { KERNELS } from '../kernels.js';
@@ -102,11 +102,12 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
     const [, inH, inW, inDepth] = operandType(graph, call.inputs[0], `${where} input`).shape as [number, number, number, number];
     const [, outH, outW] = call.outputs[0]!.shape as [number, number, number, number];
     const { stride, pad } = op.attrs;
-    const ring = cDepthwiseRing({
+    const geometry = {
       variant: call.variant, depthMultiplier, inDepth, inH, inW, outH, outW, filterH: kh, filterW: kw,
       strideH: stride[0], strideW: stride[1], dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
-    });
-    return ring ? 'dwconv2d_s8_inplace_channel_ring' : `dwconv2d_s8${variantSuffix(call)}`;
+    };
+    if (cDepthwiseStreamRing(geometry)) return 'dwconv2d_s8_stream_row_ring';
+    return cDepthwiseRing(geometry) ? 'dwconv2d_s8_inplace_channel_ring' : `dwconv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
     const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
