@@ -270,7 +270,7 @@ static void conv_kxk_block4(const conv_dsp *d, int np, int8_t *dst) {
     int32_t a[4];
     uint32_t pk = 0;
     if (__builtin_expect(rq[oc].sh > 0, 1)) {
-      tf_dot_px4_from(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
+      tf_dot_px4_ldm(d->col, w, G, tf_wadd(bias[oc], bias[oc]), a);
       const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
       pk = conv_pack4(tf_rqd_apply(a[0], m, hc, sh), tf_rqd_apply(a[1], m, hc, sh), tf_rqd_apply(a[2], m, hc, sh),
                       tf_rqd_apply(a[3], m, hc, sh), d->lo4, d->hi4);
