@@ -12,6 +12,7 @@ import type { Graph } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import { exportGraph } from '../train/export.js';
 import { calibrationInputs, fit, type EpochResult } from '../train/fit.js';
+import type { LrDecay } from '../train/lr-schedule.js';
 import { identityBatchNorms, trainableGraph, type TrainableGraph } from '../train/graph.js';
 import { checkSparsity, prunedCount, smallestMagnitudes } from './magnitude.js';
 import { agpBatch, agpSparsity, type GradualPruning } from './schedule.js';
@@ -21,6 +22,8 @@ export interface FinetuneOptions {
   batchSize: number;
   seed: number;
   optimizer: tf.Optimizer;
+  /** The optimizer's rate decayed over the fine-tuning's steps (default 'none'). */
+  lrDecay?: LrDecay;
   /** Keep every zero weight at zero (fine-grained pruning); a channel-pruned model has no mask. */
   keepZeros: boolean;
   /** A trainable batch norm after each conv followed by its activation (`activatedConvs`), folded back at export. */
@@ -115,6 +118,7 @@ export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions)
       batchSize: options.batchSize,
       seed: options.seed,
       optimizer: options.optimizer,
+      lrDecay: options.lrDecay,
       validation: options.validation,
       onEpoch: options.onEpoch,
       onStep: (epoch, done, total) => {

@@ -5,6 +5,7 @@ import { InputDataError, UsageError } from '../errors.js';
 import { Xorshift32 } from '../builder/random.js';
 import { batches, checkFits, imageToInputValues, subset, toUnitRange, type Dataset, type ModelInput } from '../data/index.js';
 import { recalibrateBatchNorms, type TrainableGraph } from './graph.js';
+import { baseLearningRate, learningRateAt, setLearningRate, type LrDecay } from './lr-schedule.js';
 
 import type { Augmentation } from './augmentations.js';
 export { AUGMENTATIONS, type Augmentation } from './augmentations.js';
@@ -31,6 +32,8 @@ export interface FitOptions {
   seed: number;
   optimizer: tf.Optimizer;
   augment?: readonly Augmentation[];
+  /** How the optimizer's rate decays over all the run's steps (default 'none': its rate throughout). */
+  lrDecay?: LrDecay;
   validation?: Dataset;
   /** After each step: images done of the epoch's total. */
   onStep?: (epoch: number, done: number, total: number) => void;
@@ -122,6 +125,9 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
   const rng = new Xorshift32(seed ^ 0x5eed);
   const results: EpochResult[] = [];
   const n = train.shape[0];
+  const baseLr = baseLearningRate(optimizer);
+  const totalSteps = epochs * Math.ceil(n / batchSize);
+  let stepsDone = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = now();
     let lossSum = 0;
@@ -130,6 +136,8 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
     let step = 0;
     for (const b of batches(train, batchSize, { seed: seed * 1000 + epoch })) {
       step++;
+      if (options.lrDecay !== undefined && options.lrDecay !== 'none') setLearningRate(optimizer, learningRateAt(baseLr, options.lrDecay, stepsDone, totalSteps));
+      stepsDone++;
       const m = b.shape[0];
       const x = inputValues(b, input);
       if (augment.length > 0) augmentImages(x, [m, ...t.inputShape], augment, rng);
@@ -171,5 +179,6 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
     results.push(result);
     options.onEpoch?.(result);
   }
+  if (options.lrDecay !== undefined && options.lrDecay !== 'none') setLearningRate(optimizer, baseLr);
   return results;
 }

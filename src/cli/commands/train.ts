@@ -10,6 +10,7 @@ import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
 import { ARCH_NAMES, buildArch, isArchName } from '../../train/arch/named.js';
 import { AUGMENTATIONS, type Augmentation } from '../../train/augmentations.js';
+import { LR_DECAYS, type LrDecay } from '../../train/lr-schedule.js';
 import type { EpochResult } from '../../train/fit.js';
 import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
@@ -26,6 +27,7 @@ interface TrainFlags {
   batch: string;
   lr: string;
   optimizer: 'adam' | 'sgd';
+  lrDecay: LrDecay;
   seed: string;
   augment?: string;
   limit?: string;
@@ -75,6 +77,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--batch <n>', 'images per step', '64')
     .option('--lr <rate>', 'learning rate', '1e-3')
     .addOption(new Option('--optimizer <name>', 'adam or sgd').choices(['adam', 'sgd']).default('adam'))
+    .addOption(new Option('--lr-decay <schedule>', 'the learning rate over all the run\'s steps: none (--lr throughout) or cosine (from --lr at the first step down to 0 after the last)').choices([...LR_DECAYS]).default('none'))
     .option('--seed <n>', 'seed of the weights, the train/val split, the batch order and the augmentation', '1')
     .option('--augment <list>', `training-time augmentation: ${AUGMENTATIONS.join(', ')} (comma-separated; flip: left-right, shift: up to 2 pixels)`)
     .option('--limit <n>', 'use the first N images of each split (train, val, test)')
@@ -138,6 +141,7 @@ export function registerTrain(program: Command, io: CliIO): void {
           batchSize,
           seed,
           optimizer,
+          lrDecay: opts.lrDecay,
           augment,
           validation,
           onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
