@@ -36,6 +36,8 @@ import { tradeoffPage, type TradeoffNet } from '../src/prune/report.js';
 import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
 import { fit, TRAINER_VERSION } from '../src/train/fit.js';
+import { isLrDecay, LR_DECAYS, type LrDecay } from '../src/train/lr-schedule.js';
+import { parseScan, sparsitiesForShare, type Scan } from '../src/prune/scan.js';
 import { trainableGraph } from '../src/train/graph.js';
 import { inTableOrder, mergeNetBlocks } from './prune-sections.js';
 import { readSection, writeSection } from './sections.js';
@@ -46,6 +48,10 @@ const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
 const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
 const text = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const lrDecayOption = (name: string): LrDecay => {
+  if (!isLrDecay(name)) throw new Error(`--ft-lr-decay: ${name} is not one of ${LR_DECAYS.join(', ')}`);
+  return name;
+};
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
 const SEED = 1;
@@ -66,6 +72,8 @@ interface Setting {
   criterion?: ChannelCriterion;
   /** Magnitude: the first and last layers stay dense, the others pruned so that `amount` of all weights are zero. */
   inner?: boolean;
+  /** Magnitude: per-layer sparsities from this sensitivity scan (prune --scan --json) zeroing `amount` of all weights (sparsitiesForShare). */
+  scan?: Scan;
   finetune: boolean;
   /** Magnitude with fine-tuning: pruning steps during fine-tuning (1: pruned once, then fine-tuned). */
   steps?: number;
@@ -137,6 +145,7 @@ async function measure(setting: Setting, net: Net, float: Graph, qemu: boolean):
   }
   return {
     ...setting,
+    scan: undefined, // the row names its allocation; the scan itself is the run's input file
     net: net.key,
     accuracy,
     params: nonZeroParams(int8),
@@ -221,7 +230,7 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
     trained,
     about:
       `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how}); ` +
-      `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${o.ftLr}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
+      `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${o.ftLr}${o.ftLrDecay === 'none' ? '' : ` (${o.ftLrDecay} decay to 0)`}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
   };
 }
 
@@ -263,15 +272,19 @@ interface Options {
   ftLimit: number;
   ftEpochs: number;
   ftLr: number;
+  ftLrDecay: LrDecay;
   pruneSteps: number;
+  /** A sensitivity scan of the dense model: adds the scan-allocated 70% rows. */
+  scan: Scan | undefined;
   testLimit: number;
   modelPath: string | undefined;
 }
 
-function settingsFor(net: Net, pruneSteps: number): Setting[] {
+function settingsFor(net: Net, pruneSteps: number, scan: Scan | undefined): Setting[] {
   const settings: Setting[] = [{ name: 'dense', method: 'dense', amount: 0, finetune: false }];
   for (const s of [0.5, 0.7, 0.9]) settings.push({ name: `fine-grained ${s * 100}%`, method: 'magnitude', amount: s, finetune: false });
   settings.push({ name: 'fine-grained 70% overall (first/last dense)', method: 'magnitude', amount: 0.7, inner: true, finetune: false });
+  if (scan) settings.push({ name: 'fine-grained 70% overall (scan-allocated)', method: 'magnitude', amount: 0.7, scan, finetune: false });
   for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (l2)`, method: 'channels', amount: s, criterion: 'l2', finetune: false });
   if (net.ftTrain !== null) for (const s of [0.2, 0.3, 0.5]) settings.push({ name: `channel ${s * 100}% (next)`, method: 'channels', amount: s, criterion: 'next', finetune: false });
   const tuned: Setting[] = net.ftTrain === null ? [] : settings.filter((s) => s.method !== 'channels' || s.criterion === 'l2' || s.amount === 0.3).map((s) => ({ ...s, finetune: true }));
@@ -292,6 +305,8 @@ const HELP = `npm run bench:prune [-- flags]: per net dense / fine-grained / cha
   --ft-limit N               fine-tuning images: the first N of the training split (default 6000)
   --ft-epochs N              fine-tuning epochs (default 1)
   --ft-lr R                  fine-tuning Adam learning rate (default ${FT_LR})
+  --ft-lr-decay cosine       the fine-tuning rate decayed from --ft-lr to 0 over its steps (default none)
+  --scan FILE                a sensitivity scan of the dense model (prune --scan --json; of its int8 twin is fine): adds the 70% rows whose per-layer sparsities it allocates
   --prune-steps K            fine-grained rows with fine-tuning: AGP steps (default ${DEFAULT_PRUNE_STEPS}: one-shot)
   --test-limit N             accuracy over the first N test images (default 10000)
   --renormalize              the pruned rows re-normalised against the dense model before fine-tuning and PTQ
@@ -316,6 +331,8 @@ async function main(): Promise<void> {
     ftLimit: option('--ft-limit', 6000),
     ftEpochs: option('--ft-epochs', 1),
     ftLr: option('--ft-lr', FT_LR),
+    ftLrDecay: lrDecayOption(text('--ft-lr-decay') ?? 'none'),
+    scan: text('--scan') === undefined ? undefined : parseScan(readFileSync(text('--scan')!, 'utf8'), text('--scan')!),
     pruneSteps: option('--prune-steps', DEFAULT_PRUNE_STEPS),
     testLimit: option('--test-limit', 10000),
     modelPath: text('--model'),
@@ -349,7 +366,7 @@ async function main(): Promise<void> {
     about[key] = net.about;
     trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
-    const chosen = settingsFor(net, o.pruneSteps).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
+    const chosen = settingsFor(net, o.pruneSteps, o.scan).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
     // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning)
     const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' || (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
     // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
@@ -357,7 +374,11 @@ async function main(): Promise<void> {
     for (const setting of runs) {
       const c1 = process.cpuUsage();
       const model = key;
-      const sparsities = setting.method !== 'magnitude' ? null : setting.inner ? innerSparsity(net.dense, setting.amount) : uniformSparsity(net.dense, setting.amount, model);
+      const sparsities = setting.method !== 'magnitude' ? null
+        : setting.inner ? innerSparsity(net.dense, setting.amount)
+        : setting.scan ? sparsitiesForShare(net.dense, setting.scan, setting.amount, model)
+        : uniformSparsity(net.dense, setting.amount, model);
+      if (setting.scan) log(`${key} ${setting.name}: per-layer sparsities ${[...sparsities!.values()].map((v) => v.toFixed(3)).join(', ')}`);
       const channels = setting.method === 'channels' ? pruneChannels(net.dense, setting.amount, model, { criterion: setting.criterion }) : null;
       let g = sparsities && (!setting.finetune || setting.renormalize) ? pruneMagnitude(net.dense, sparsities, model).graph : channels ? channels.graph : net.dense;
       if (setting.renormalize) {
@@ -369,7 +390,7 @@ async function main(): Promise<void> {
         // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept; re-normalised: pruned before it, the mask kept
         const optimizer = tf.train.adam(o.ftLr);
         const prune = sparsities && !setting.renormalize ? { sparsities, steps: setting.steps ?? 1 } : undefined;
-        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, keepZeros: setting.method === 'magnitude', prune, batchNorm: setting.batchNorm }).graph;
+        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, lrDecay: o.ftLrDecay, keepZeros: setting.method === 'magnitude', prune, batchNorm: setting.batchNorm }).graph;
         optimizer.dispose();
       }
       const row = await measure(setting, net, g, qemu);

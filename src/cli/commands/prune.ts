@@ -13,7 +13,7 @@ import type { Dataset } from '../../data/types.js';
 import { byLayerName, prunableLayers } from '../../prune/layers.js';
 import { pruneMagnitude, uniformSparsity, zeroShare } from '../../prune/magnitude.js';
 import { DEFAULT_PRUNE_STEPS } from '../../prune/schedule.js';
-import { parseScan, sensitivityScan, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
+import { parseScan, sensitivityScan, sparsitiesForShare, sparsitiesWithinDrop, type Scan } from '../../prune/scan.js';
 import { CHANNEL_CRITERIA, pruneChannels, type ChannelCriterion } from '../../prune/channels.js';
 import { imageToInputBytes } from '../../data/preprocess.js';
 import { scanPage, tradeoffPage, type TradeoffPoint } from '../../prune/report.js';
@@ -22,6 +22,7 @@ import { deviceModel } from '../../cost/devices.js';
 import { estimateFlash } from '../../cost/flash.js';
 import { estimateInstructions } from '../../cost/profile.js';
 import type { EpochResult } from '../../train/fit.js';
+import { LR_DECAYS, type LrDecay } from '../../train/lr-schedule.js';
 import { importTraining } from '../../train/packages.js';
 import { engineAccuracy, fitDataset } from '../accuracy.js';
 import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
@@ -34,6 +35,7 @@ interface PruneFlags {
   scan?: boolean;
   sparsity?: string;
   maxDrop: string;
+  overall?: string;
   channels?: string;
   criterion: ChannelCriterion;
   data?: string;
@@ -46,6 +48,7 @@ interface PruneFlags {
   epochs: string;
   pruneSteps: string;
   lr: string;
+  lrDecay: LrDecay;
   batch: string;
   out?: string;
   report?: string;
@@ -157,6 +160,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--scan', 'per prunable layer: accuracy with that layer alone pruned at sparsity 0.1..0.9, its parameters and MACs (needs --data)')
     .option('--sparsity <s|@scan.json>', 'fine-grained: zero the round(s*n) smallest-magnitude weights of every layer; or per layer from a scan (--json output) within --max-drop')
     .option('--max-drop <points>', 'with --sparsity @scan.json: per layer the largest sparsity whose accuracy is at most this many percentage points below dense', '0.5')
+    .option('--overall <share>', 'with --sparsity @scan.json instead of --max-drop: zero this share of all the prunable weights, the scan\'s cheapest points first (the layer that crosses the share cut back to it)')
     .option('--channels <share|layer=share,...|@file>', 'channel pruning: remove this share of every layer\'s output channels (ADD groups jointly), shrinking the layers that read them; or per layer (conv1=0.2,conv2=0.4; @file: the same or a JSON object), the others kept whole')
     .addOption(new Option('--criterion <name>', 'channel ranking: l2 (the filters\' L2 norm) or next (the L2 norm of the weights reading the channel)').choices(CHANNEL_CRITERIA).default('l2'))
     .option('--data <name|dir>', `accuracy data: ${DATASET_NAMES.join(' | ')} | a dataset folder (as eval --data)`)
@@ -169,6 +173,7 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--epochs <n>', 'fine-tuning epochs', '1')
     .option('--prune-steps <k>', `with --sparsity and --finetune: 1 prunes once, then fine-tunes with the mask fixed; k > 1 prunes gradually while fine-tuning, each layer's sparsity raised over k steps in the first half of the batches (AGP's cubic schedule), the mask then fixed (pays with longer fine-tuning)`, String(DEFAULT_PRUNE_STEPS))
     .option('--lr <rate>', 'fine-tuning learning rate (adam)', '2e-4')
+    .addOption(new Option('--lr-decay <schedule>', 'the fine-tuning rate over its steps: none (--lr throughout) or cosine (from --lr down to 0 after the last step)').choices([...LR_DECAYS]).default('none'))
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--no-renormalize', `with --data, a float model and pruning before any fine-tuning (--prune-steps 1): do not re-normalise. By default each pruned layer's output channels (and every layer after the first pruned one) get the scale and shift that give their pre-activation outputs the dense model's mean and std on ${RENORMALIZE_IMAGES} training images of --data, what a batch norm folded into the layers no longer does`)
     .option('--no-batch-norm', 'with --finetune: fine-tune the convs as they are. By default a batch norm goes after each conv followed by its activation (where a trained net\'s batch norm was folded into it), the identity at the model\'s statistics, trained with batch statistics and folded back into the conv when written; pruned weights stay zero')
@@ -199,6 +204,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.scan && (opts.out !== undefined || opts.finetune !== undefined)) throw new UsageError('--scan writes no model: --out and --finetune go with --sparsity or --channels', {});
       if (opts.report !== undefined && !opts.scan && opts.data === undefined) throw new UsageError('--report plots accuracy against instructions before and after pruning: give --data', {});
       const scanFile = opts.sparsity?.startsWith('@') ? opts.sparsity.slice(1) : undefined;
+      if (opts.overall !== undefined && scanFile === undefined) throw new UsageError('--overall shares the sparsity out by a scan: give --sparsity @scan.json', { overall: opts.overall });
       refuseOverwrite(
         [...(opts.out ? [{ path: opts.out, what: 'output model' }] : []), ...(opts.report ? [{ path: opts.report, what: 'report' }] : [])],
         [{ path: modelPath, what: 'model' }, ...(scanFile ? [{ path: scanFile, what: 'scan' }] : []), ...(opts.channels?.startsWith('@') ? [{ path: opts.channels.slice(1), what: 'channel shares' }] : [])],
@@ -257,9 +263,13 @@ export function registerPrune(program: Command, io: CliIO): void {
       } else {
         let sparsities: Map<number, number>;
         if (scanFile !== undefined) {
-          const maxDrop = numberFlag(opts.maxDrop, '--max-drop', (v) => v >= 0, 'a number of percentage points >= 0');
           const scan = parseScan(new TextDecoder().decode(readBytes(scanFile, 'scan')), scanFile);
-          sparsities = sparsitiesWithinDrop(graph, scan, maxDrop, model);
+          if (opts.overall !== undefined) {
+            sparsities = sparsitiesForShare(graph, scan, numberFlag(opts.overall, '--overall', (v) => v >= 0 && v < 1, 'in [0, 1)'), model);
+          } else {
+            const maxDrop = numberFlag(opts.maxDrop, '--max-drop', (v) => v >= 0, 'a number of percentage points >= 0');
+            sparsities = sparsitiesWithinDrop(graph, scan, maxDrop, model);
+          }
         } else {
           sparsities = uniformSparsity(graph, numberFlag(opts.sparsity!, '--sparsity', (v) => v >= 0 && v < 1, 'in [0, 1) (or @scan.json)'), model);
         }
@@ -295,7 +305,7 @@ export function registerPrune(program: Command, io: CliIO): void {
         try {
           // fine-grained: the dense model pruned during fine-tuning (the same round(s·n) zeros per layer at the end)
           const tuned = finetune(gradual ? graph : pruned, train, {
-            epochs, batchSize, seed, optimizer, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined, batchNorm: opts.batchNorm,
+            epochs, batchSize, seed, optimizer, lrDecay: opts.lrDecay, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined, batchNorm: opts.batchNorm,
             onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
           });
           pruned = tuned.graph;
