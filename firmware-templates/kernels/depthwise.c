@@ -107,10 +107,15 @@ typedef struct {
   int32_t *wt;  /* the tap table (2 words a tap), in the call's planned workspace */
 } dw4;
 
+/* Whether the call's geometry and input zero point suit the 4-channel paths. */
+static int dw4_geometry_ok(const tf_conv_params *p) {
+  if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > TF_DW_TAPS_MAX || p->in_depth < 4) return 0;
+  return p->q.input_offset >= -127 && p->q.input_offset <= 128; /* zp4: the zero point is an int8 */
+}
+
 /* Whether the call can take the 4-channel path (every channel's requantization has a tf_rq form). */
 static int dw4_ok(const tf_conv_params *p) {
-  if (p->depth_multiplier != 1 || p->filter_h * p->filter_w > TF_DW_TAPS_MAX || p->in_depth < 4) return 0;
-  if (p->q.input_offset < -127 || p->q.input_offset > 128) return 0; /* zp4: the zero point is an int8 */
+  if (!dw4_geometry_ok(p)) return 0;
   tf_rq q;
   for (int c = 0; c < p->out_depth; c++)
     if (!tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
@@ -448,6 +453,9 @@ typedef struct {
   uint32_t *ring;      /* kh slots of 4 * ww words: channel k's words at slot + k * ww */
   const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
   int32_t beff[4], m[4], hc[4], sh[4];
+  int32_t shift[4];    /* the channel's TFLite shift, read where gen[k] */
+  uint8_t gen[4];      /* 1: no tf_rq form (shift >= -1, the multiplier >= 0.25): its rows requantize by tf_mbqm_fast in C */
+  uint8_t anygen;      /* some gen[k] (the group's other rows stay on the assembly path) */
   uint32_t zp4, lo4, hi4;
 } dwr;
 
@@ -464,8 +472,9 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
   const int32_t off = p->q.input_offset;
   const size_t rstep = (size_t)g->fr * D, xstep = (size_t)g->fc * D;
   g->c = c;
+  g->anygen = 0;
   for (int k = 0; k < 4; k++) {
-    int32_t sum = 0;
+    int32_t sum = 0, nz = 0;
     int32_t *t = g->tab + k * dwr_ct(p);
     const int8_t *f = p->filter + c + k;
     for (int ky = 0; ky < kh; ky++, t += 2 * npo, f += rstep) {
@@ -473,7 +482,7 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
 #pragma GCC unroll 8
       for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? f[(size_t)(i - 1) * xstep] : 0;
 #pragma GCC unroll 8
-      for (int kx = 0; kx < kw; kx++) sum += w[1 + kx];
+      for (int kx = 0; kx < kw; kx++) sum += w[1 + kx], nz |= w[1 + kx];
 #pragma GCC unroll 4
       for (int i = 0; i < npo; i++) {
         t[2 * i] = i < npe ? tf_pack_lo(w[1 + 2 * i], w[2 + 2 * i]) : 0; /* E_i = (w_2i, w_2i+1) */
@@ -483,7 +492,17 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
     tf_rq q = {0, 0};
     g->beff[k] = tf_wadd(p->q.bias[c + k], tf_wmul(off, sum));
     g->m[k] = p->q.multiplier[c + k];
-    tf_rq_init(&q, g->m[k], p->q.shift[c + k], p->q.output_offset);
+    g->shift[k] = p->q.shift[c + k];
+    g->gen[k] = 0;
+    if (!nz) {
+      /* an all-zero filter (a pruned channel): every output is its bias requantized, a constant whatever the
+       * multiplier (often >= 0.25 after a batch-norm fold, no tf_rq form): the m = 0 form returns it */
+      const int32_t v = tf_mbqm_fast(g->beff[k], g->m[k], g->shift[k]) + p->q.output_offset;
+      g->m[k] = 0;
+      tf_rq_init(&q, 0, 0, v < -256 ? -256 : v > 256 ? 256 : v);
+    } else if (!tf_rq_init(&q, g->m[k], g->shift[k], p->q.output_offset)) {
+      g->gen[k] = g->anygen = 1;
+    }
     g->hc[k] = q.hc;
     g->sh[k] = q.sh;
     t[0] = g->beff[k], t[1] = g->m[k], t[2] = q.hc, t[3] = q.sh; /* t: after the window rows */
@@ -588,6 +607,24 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
 
 /* Output row of channel k (its window rows in the ring): out_w pixels, pixel ox at out + ox * ostride. The
  * requantization parameters stay in registers over the row. */
+/* Output row of a channel without a tf_rq form (g->gen[k]): the same accumulators, requantized as every other
+ * kernel's output stage (tf_requant_s8 before its clamp). */
+static __attribute__((noinline)) void dwr_row_gen(const dwr *g, int k, const int KW, int8_t *out, size_t ostride) {
+  const int W = g->p->out_w;
+  const int32_t *t = g->tab + k * dwr_ct(g->p);
+  const int32_t b = g->beff[k], m = g->m[k], shift = g->shift[k], zo = g->p->q.output_offset;
+  const int off = k * g->ww;
+  int32_t a[4];
+  for (int ox = 0; ox < W; ox += 4, out += 4 * ostride) {
+    const int n = W - ox < 4 ? W - ox : 4;
+    if (n == 4) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 4, b, a);
+    else if (n == 3) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 3, b, a);
+    else if (n == 2) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 2, b, a);
+    else dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 1, b, a);
+    for (int q = 0; q < n; q++) out[(size_t)q * ostride] = (int8_t)__ssat(tf_mbqm_fast(a[q], m, shift) + zo, 8);
+  }
+}
+
 TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_t *out, size_t ostride) {
   const int W = g->p->out_w;
   const int32_t *t = g->tab + k * dwr_ct(g->p);
@@ -649,6 +686,7 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
 
 TF_INLINE void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
 
+
 /* The group's output plane of batch n (g->x, g->y: batch n's input and output at channel c): run by run, each
  * input run entering the ring once, each output run computed into g->run (not yet clamped) and then written
  * clamped to the activation range into the output (bytes skip..3 of each pixel's word: a tail group writes
@@ -665,7 +703,10 @@ static __attribute__((noinline)) void dwr_plane(dwr *g) {
     next = iy0 + kh;
     for (int ky = 0; ky < kh; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
     int8_t *o = (int8_t *)g->run;
-    for (int k = 0; k < 4; k++) dwr_row_33(g, k, o + k, 4);
+    for (int k = 0; k < 4; k++) {
+      if (g->anygen && g->gen[k]) dwr_row_gen(g, k, 3, o + k, 4);
+      else dwr_row_33(g, k, o + k, 4);
+    }
     int8_t *dst = g->y + (size_t)oy * g->ys;
     if (g->skip == 0) {
       for (int i = 0; i < W; i++, dst += g->ps) {
@@ -685,7 +726,7 @@ static __attribute__((noinline)) void dwr_plane(dwr *g) {
  * the geometry as it runs (transposed along the columns), or 0 when the call does not take it. */
 static int dwr_init(dwr *g, const tf_dwconv2d_args *a, tf_conv_params *p) {
   const int dir = dwr_orientation(p);
-  if (!dir || !dw4_ok(p)) return 0;
+  if (!dir || !dw4_geometry_ok(p)) return 0; /* a channel without a tf_rq form takes dwr_row_gen, not the portable path */
   const size_t D = (size_t)p->in_depth;
   g->zp4 = tf_bytes4(-p->q.input_offset);
   g->lo4 = tf_bytes4(p->q.act_min), g->hi4 = tf_bytes4(p->q.act_max);
