@@ -1,21 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Xorshift32 } from '../../src/builder/random.js';
-import type { Dataset } from '../../src/data/index.js';
 import { agpBatch, agpSparsity, finetune, prunableLayers, pruneMagnitude, realWeights, uniformSparsity } from '../../src/prune/index.js';
 import { useTrainBackend } from '../../src/train/backend.js';
-import { lenetLike } from './models.js';
-
-function noise(n: number): Dataset {
-  const rng = new Xorshift32(9);
-  return {
-    name: 'noise',
-    images: Uint8Array.from({ length: n * 64 }, () => Math.floor(rng.uniform() * 256)),
-    shape: [n, 8, 8, 1],
-    labels: Int32Array.from({ length: n }, (_, i) => i % 3),
-    classes: ['0', '1', '2'],
-  };
-}
+import { lenetLike, noise } from './models.js';
 
 describe('fine-tuning a pruned model', () => {
   for (const keepZeros of [true, false]) {

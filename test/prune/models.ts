@@ -1,5 +1,6 @@
 // Small float models for the pruning tests, built with the trainer's graph builder (random He weights).
 import { Xorshift32 } from '../../src/builder/random.js';
+import type { Dataset } from '../../src/data/index.js';
 import type { Graph, Tensor } from '../../src/ir/graph.js';
 import { runReference } from '../../src/reference/interpreter.js';
 import { FloatGraphBuilder } from '../../src/train/arch/float-graph.js';
@@ -75,4 +76,16 @@ export function concatenated(seed = 6): Graph {
   ops[standInOp] = { kind: 'CONCATENATION', version: 1, inputs: [a, c], outputs: [standIn], attrs: { axis: 3, clamp: [-3.4028234663852886e38, 3.4028234663852886e38] }, params: null };
   tensors[standIn] = { ...tensors[standIn]!, name: 'concat' };
   return { ...g, tensors, ops };
+}
+
+/** n random 8x8x1 images, labels 0, 1, 2 in turn: training data for lenetLike. */
+export function noise(n: number, seed = 9): Dataset {
+  const rng = new Xorshift32(seed);
+  return {
+    name: 'noise',
+    images: Uint8Array.from({ length: n * 64 }, () => Math.floor(rng.uniform() * 256)),
+    shape: [n, 8, 8, 1],
+    labels: Int32Array.from({ length: n }, (_, i) => i % 3),
+    classes: ['0', '1', '2'],
+  };
 }

@@ -2,24 +2,12 @@
 // the scheduled rate (read back from the optimizer before every step), then restoring the base rate.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Xorshift32 } from '../../src/builder/random.js';
-import type { Dataset } from '../../src/data/index.js';
 import { useTrainBackend } from '../../src/train/backend.js';
 import { fit } from '../../src/train/fit.js';
 import { trainableGraph } from '../../src/train/graph.js';
 import { learningRateAt } from '../../src/train/lr-schedule.js';
-import { lenetLike } from '../prune/models.js';
+import { lenetLike, noise } from '../prune/models.js';
 
-function noise(n: number): Dataset {
-  const rng = new Xorshift32(5);
-  return {
-    name: 'noise',
-    images: Uint8Array.from({ length: n * 64 }, () => Math.floor(rng.uniform() * 256)),
-    shape: [n, 8, 8, 1],
-    labels: Int32Array.from({ length: n }, (_, i) => i % 3),
-    classes: ['0', '1', '2'],
-  };
-}
 
 describe('learning-rate decay', () => {
   it('cosine: the base rate at step 0, half of it halfway, (1 + cos(π·99/100))/2 of it at the last of 100 steps; none: the base throughout', () => {
@@ -38,7 +26,7 @@ describe('learning-rate decay', () => {
       const optimizer = make(0.01);
       const seen: number[] = [];
       // 2 epochs of 40 images in batches of 16: 3 steps each (16, 16, 8), 6 in all
-      const results = fit(t, noise(40), {
+      const results = fit(t, noise(40, 5), {
         epochs: 2, batchSize: 16, seed: 1, optimizer, lrDecay: 'cosine',
         onStep: () => seen.push((optimizer as unknown as { learningRate: number }).learningRate),
       });
@@ -56,7 +44,7 @@ describe('learning-rate decay', () => {
     const t = trainableGraph(lenetLike());
     const optimizer = tf.train.adam(0.01);
     const seen: number[] = [];
-    fit(t, noise(40), { epochs: 1, batchSize: 16, seed: 1, optimizer, onStep: () => seen.push((optimizer as unknown as { learningRate: number }).learningRate) });
+    fit(t, noise(40, 5), { epochs: 1, batchSize: 16, seed: 1, optimizer, onStep: () => seen.push((optimizer as unknown as { learningRate: number }).learningRate) });
     expect(seen).toEqual([0.01, 0.01, 0.01]);
     optimizer.dispose();
     t.dispose();
