@@ -231,16 +231,23 @@ static int32_t conv_kxk_out(const conv_dsp *d, int oc, int32_t a2) {
   return tf_clamp(tf_rqd_apply(a2 + 2 * p->q.bias[oc], p->q.multiplier[oc], rq->hc, rq->sh), p->q.act_min, p->q.act_max);
 }
 
-/* One pixel at P = 1: four filter rows per pass over the column (tf_dot4_col), then the rest one by one. */
+/* Channel oc's output at P = 1: a constant channel's (sh < 0) with no dot product, else conv_kxk_out's. */
+static int32_t conv_out1(const conv_dsp *d, int oc) {
+  if (d->rq[oc].sh < 0) return d->rq[oc].hc;
+  return conv_kxk_out(d, oc, tf_dot1_col(d->col, d->p->filter + (size_t)oc * d->K, 4 * d->G));
+}
+
+/* One pixel at P = 1: four filter rows per pass over the column (tf_dot4_col), then the rest one by one; a group
+ * of four with a channel not in the doubled form channel by channel (conv_out1). */
 static void conv_block_out1(const conv_dsp *d, int8_t *dst) {
   const tf_conv_params *p = d->p;
   const int od = p->out_depth, K4 = 4 * d->G;
   int oc = 0;
   for (; oc + 4 <= od; oc += 4) {
-    int32_t a4[4] = {0, 0, 0, 0};
-    tf_dot4_col(d->col, p->filter + (size_t)oc * d->K, (size_t)d->K, K4, a4);
     const tf_rq *rq = &d->rq[oc];
     if (__builtin_expect(rq[0].sh > 0 && rq[1].sh > 0 && rq[2].sh > 0 && rq[3].sh > 0, 1)) {
+      int32_t a4[4] = {0, 0, 0, 0};
+      tf_dot4_col(d->col, p->filter + (size_t)oc * d->K, (size_t)d->K, K4, a4);
       /* the four channels' outputs packed, clamped lane-wise, stored at once */
       const int32_t *bias = p->q.bias + oc, *mult = p->q.multiplier + oc;
       const uint32_t pk = conv_pack4(tf_rqd_apply(a4[0] + 2 * bias[0], mult[0], rq[0].hc, rq[0].sh),
@@ -250,9 +257,9 @@ static void conv_block_out1(const conv_dsp *d, int8_t *dst) {
       memcpy(dst + oc, &pk, 4);
       continue;
     }
-    for (int j = 0; j < 4; j++) dst[oc + j] = (int8_t)conv_kxk_out(d, oc + j, a4[j]);
+    for (int j = 0; j < 4; j++) dst[oc + j] = (int8_t)conv_out1(d, oc + j);
   }
-  for (; oc < od; oc++) dst[oc] = (int8_t)conv_kxk_out(d, oc, tf_dot1_col(d->col, p->filter + (size_t)oc * d->K, K4));
+  for (; oc < od; oc++) dst[oc] = (int8_t)conv_out1(d, oc);
 }
 
 /* A 4-pixel block's outputs, np <= 4 pixels, pixel q's out_depth values at dst + q * out_depth: channel by channel,
@@ -593,6 +600,16 @@ static __attribute__((noinline)) int conv_pw_run_asm(const conv_dsp *d, const in
   return i;
 }
 
+/* One pixel's out_depth values at dst from its cin inputs at x: its doubled column in the single-pixel layout
+ * (group g at col + 4 g, the places past cin 0), then four filter rows a pass over it (conv_block_out1, which
+ * takes every kind of channel in conv_pw_table's forms), four outputs packed into one store. */
+static void conv_pw_pixel1(const conv_dsp *d, const int8_t *x, int8_t *dst) {
+  const int cin = d->p->in_depth, G4 = cin >> 2;
+  int16_t *g = conv_col_words(d->col, x, G4, 4, d->off4);
+  if (G4 < d->G) conv_pw_put_tail(g, x + 4 * G4, cin & 3, d->off4);
+  conv_block_out1(d, dst);
+}
+
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const tf_conv_params *p = d->p;
@@ -609,9 +626,15 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   } else if (d->pwd && d->G > 2) {
     i = conv_pw_run_asm(d, x, count, dst, clampf);
   }
-  /* The last 1-3 pixels, and every block when a channel goes the exact way (conv_pw_other). */
+  /* The last 1-3 pixels, and every block when a channel goes the exact way (conv_pw_other). A last 1 or 2 pixels
+   * one by one (conv_pw_pixel1): a 4-pixel block costs the same for any np, so on a 3x3 plane (9 pixels) its one
+   * pixel cost a third of the call. */
   for (; i < count; i += 4) {
     const int np = count - i < 4 ? count - i : 4;
+    if (np <= 2) {
+      for (; i < count; i++) conv_pw_pixel1(d, x + (size_t)i * cin, dst + (size_t)i * od);
+      break;
+    }
     conv_pw_fill(d, x + (size_t)i * cin, np);
     conv_pw_block(d, np, dst + (size_t)i * od, 1, 0, cin & 3);
   }

@@ -42,8 +42,9 @@ type PwKind = 'normal' | 'tiny' | 'zero' | 'above1' | 'bigBias' | 'saturated';
  * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
  * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
  * rounding) and above 1. */
-function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly PwKind[] = ['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias']): Graph {
-  const n = r.int(1, 2), h = r.int(1, 3), w = r.int(1, 7), cout = r.int(1, 13);
+function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly PwKind[] = ['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'], planes?: ReadonlyArray<readonly [number, number]>): Graph {
+  const [h, w] = planes ? r.pick(planes) : [r.int(1, 3), r.int(1, 7)];
+  const n = planes ? 1 : r.int(1, 2), cout = r.int(1, 13);
   const cin = depths ? r.pick(depths) : 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]);
   const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(cin) * 12;
   const kinds = Array.from({ length: cout }, () => r.pick(kindsOf));
@@ -65,6 +66,9 @@ function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly Pw
  * c_in 8 and 4 take the other paths. */
 const PW_BLOCK_DEPTHS = [20, 24, 12, 45, 64, 8, 4, 96];
 let pwBlockCase = 0;
+/** Depths cycled through by 'CONV_2D 1x1 pointwise last pixels': any four consecutive cases take every depth mod 4. */
+const PW_TAIL_DEPTHS = [7, 6, 45, 96];
+let pwTailCase = 0;
 
 /** A wide general conv (row runs of 4+ bytes for the SMLAD loop), per-tensor or per-channel. */
 function wideConv(r: Rng): Graph {
@@ -339,6 +343,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   // generic conv2d_s8_1x1 / conv2d_s8_stream_pixel run it, by the portable path on ARMv7E-M too
   ['CONV_2D 1x1 generic', (r) => pointwise(r, false, C_RQ_MAX + r.int(1, 8))],
   ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [PW_BLOCK_DEPTHS[pwBlockCase++ % PW_BLOCK_DEPTHS.length]!], ['normal', 'normal', 'normal', 'zero'])],
+  // A last 1 or 2 pixels (3x3 and 5x5 planes: 9, 25), which conv_pw_run runs one by one: every depth mod 4 (its column's tail group)
+  ['CONV_2D 1x1 pointwise last pixels', (r) => pointwiseEdges(r, [PW_TAIL_DEPTHS[pwTailCase++ % PW_TAIL_DEPTHS.length]!], undefined, [[3, 3], [5, 5], [1, 1], [2, 3], [1, 6], [5, 1]])],
   // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],
