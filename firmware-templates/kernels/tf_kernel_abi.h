@@ -36,6 +36,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t pw8;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -66,7 +67,8 @@ typedef struct {
 #define TF_CONV2D_ACT_MAX 26
 #define TF_CONV2D_WORKSPACE 27
 #define TF_CONV2D_WORKSPACE_BYTES 28
-#define TF_CONV2D_WORDS 29
+#define TF_CONV2D_PW8 29
+#define TF_CONV2D_WORDS 30
 
 typedef struct {
   int32_t input;
@@ -98,6 +100,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t pw8;
 } tf_dwconv2d_args;
 #define TF_DWCONV2D_INPUT 0
 #define TF_DWCONV2D_OUTPUT 1
@@ -128,7 +131,8 @@ typedef struct {
 #define TF_DWCONV2D_ACT_MAX 26
 #define TF_DWCONV2D_WORKSPACE 27
 #define TF_DWCONV2D_WORKSPACE_BYTES 28
-#define TF_DWCONV2D_WORDS 29
+#define TF_DWCONV2D_PW8 29
+#define TF_DWCONV2D_WORDS 30
 
 typedef struct {
   int32_t input;
@@ -198,6 +202,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t pw8;
   int32_t ancillary;
   int32_t bit_width;
   int32_t stride;
@@ -232,11 +237,12 @@ typedef struct {
 #define TF_CONV2D_LUT_ACT_MAX 26
 #define TF_CONV2D_LUT_WORKSPACE 27
 #define TF_CONV2D_LUT_WORKSPACE_BYTES 28
-#define TF_CONV2D_LUT_ANCILLARY 29
-#define TF_CONV2D_LUT_BIT_WIDTH 30
-#define TF_CONV2D_LUT_STRIDE 31
-#define TF_CONV2D_LUT_CHANNELS 32
-#define TF_CONV2D_LUT_WORDS 33
+#define TF_CONV2D_LUT_PW8 29
+#define TF_CONV2D_LUT_ANCILLARY 30
+#define TF_CONV2D_LUT_BIT_WIDTH 31
+#define TF_CONV2D_LUT_STRIDE 32
+#define TF_CONV2D_LUT_CHANNELS 33
+#define TF_CONV2D_LUT_WORDS 34
 
 typedef struct {
   int32_t input;
@@ -268,6 +274,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
+  int32_t pw8;
   int32_t ancillary;
   int32_t bit_width;
   int32_t stride;
@@ -302,11 +309,12 @@ typedef struct {
 #define TF_DWCONV2D_LUT_ACT_MAX 26
 #define TF_DWCONV2D_LUT_WORKSPACE 27
 #define TF_DWCONV2D_LUT_WORKSPACE_BYTES 28
-#define TF_DWCONV2D_LUT_ANCILLARY 29
-#define TF_DWCONV2D_LUT_BIT_WIDTH 30
-#define TF_DWCONV2D_LUT_STRIDE 31
-#define TF_DWCONV2D_LUT_CHANNELS 32
-#define TF_DWCONV2D_LUT_WORDS 33
+#define TF_DWCONV2D_LUT_PW8 29
+#define TF_DWCONV2D_LUT_ANCILLARY 30
+#define TF_DWCONV2D_LUT_BIT_WIDTH 31
+#define TF_DWCONV2D_LUT_STRIDE 32
+#define TF_DWCONV2D_LUT_CHANNELS 33
+#define TF_DWCONV2D_LUT_WORDS 34
 
 typedef struct {
   int32_t input;

@@ -42,7 +42,7 @@ type PwKind = 'normal' | 'tiny' | 'zero' | 'above1' | 'bigBias' | 'saturated';
  * off its 4-pixel blocks, the full int8 activation range (no clamp) or a narrower one, and channels its doubled
  * requantization cannot take, which go the exact way: biases near +-2^31, scales below 2^-21 (or 0 after
  * rounding) and above 1. */
-function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly PwKind[] = ['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'], planes?: ReadonlyArray<readonly [number, number]>): Graph {
+function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly PwKind[] = ['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'], planes?: ReadonlyArray<readonly [number, number]>, fullRange = false): Graph {
   const [h, w] = planes ? r.pick(planes) : [r.int(1, 3), r.int(1, 7)];
   const n = planes ? 1 : r.int(1, 2), cout = r.int(1, 13);
   const cin = depths ? r.pick(depths) : 4 * r.int(1, 24) - r.pick([0, 0, 1, 2, 3]);
@@ -53,7 +53,7 @@ function pointwiseEdges(r: Rng, depths?: readonly number[], kindsOf: readonly Pw
     return effective ? (effective * outScale) / inScale : r.float(0.002, 0.02);
   });
   const bias = kinds.map((k) => (k === 'bigBias' ? r.pick([2147483647, -2147483648, 1073741824, -1073741825, 1 << 29]) - r.int(0, 3) : k === 'saturated' ? r.pick([2 ** 31 - 2 ** 23, -(2 ** 31) + 2 ** 23]) : r.int(-30000, 30000)));
-  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -60), r.int(60, 127)];
+  const clamp: [number, number] = fullRange || r.int(0, 1) === 1 ? FULL : [r.int(-128, -60), r.int(60, 127)];
   return singleOpGraph('CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 0, bottom: 0, left: 0, right: 0 }, clamp }, [
     { shape: [n, h, w, cin], scale: inScale, zp: r.int(-128, 127) },
     { shape: [cout, 1, 1, cin], scale: wScales, axis: 0, values: r.ints(cout * cin, -127, 127) },
@@ -345,6 +345,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1 pointwise blocks', (r) => pointwiseEdges(r, [PW_BLOCK_DEPTHS[pwBlockCase++ % PW_BLOCK_DEPTHS.length]!], ['normal', 'normal', 'normal', 'zero'])],
   // A last 1 or 2 pixels (3x3 and 5x5 planes: 9, 25), which conv_pw_run runs one by one: every depth mod 4 (its column's tail group)
   ['CONV_2D 1x1 pointwise last pixels', (r) => pointwiseEdges(r, [PW_TAIL_DEPTHS[pwTailCase++ % PW_TAIL_DEPTHS.length]!], undefined, [[3, 3], [5, 5], [1, 1], [2, 3], [1, 6], [5, 1]])],
+  // c_in 8 over the full int8 range with every channel in the doubled form: the lowering's channel records (conv_pw8_run)
+  ['CONV_2D 1x1 pointwise 8 channels', (r) => pointwiseEdges(r, [8], ['normal', 'normal', 'normal', 'zero'], [[1, 1], [3, 3], [5, 5], [2, 7], [4, 6], [1, 13]], true)],
   // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],

@@ -27,6 +27,8 @@ export interface LowerOptions {
   lutWholeInWorkspace?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
+  /** Pointwise convs over 8 channels carry conv.c's channel records (record field pw8; default true, wasm false). */
+  pointwiseTables?: boolean;
 }
 
 /** The options a kernel symbol is chosen by. */
@@ -117,7 +119,7 @@ function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExt
 
 function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
   const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true,
-    lutWholeInWorkspace: options.lutWholeInWorkspace ?? false,
+    lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, pointwiseTables: options.pointwiseTables ?? true,
   };
   const copy = options.extension?.lutCopy;
   if (copy) ctx.lutCopy = (id, tensor) => copy(ctx, id, tensor);

@@ -45,6 +45,8 @@ const CONV2D_FIELDS = [
   'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
   'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+  // C: the compile-time channel records of a pointwise conv over 8 channels (src/schedule/abi/ops/pointwise-table.ts), else 0
+  'pw8',
 ] as const;
 
 /** The dwconv2d record; dwconv2d_lut starts with it (dw_lut.c hands a copy of that prefix to depthwise.c's kernels). */
@@ -53,6 +55,8 @@ const DWCONV2D_FIELDS = [
   'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'depth_multiplier',
   'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
+  // conv2d's last word, always 0 here: the two records and their _lut forms stay word for word alike (tf_lut.h, assembly/conv-record.ts)
+  'pw8',
 ] as const;
 
 export const RECORDS = {

@@ -8,6 +8,7 @@ import { CONST_ALIGN, constRef } from '../records.js';
 import { KERNELS } from '../kernels.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
 import { convLutDecodesWhole } from '../../../ir/lut.js';
+import { pointwise8Records } from './pointwise-table.js';
 
 /** The constant filter's LUT storage (src/passes/fuse-decode.ts) when the kernel reads it packed, or null (a copy decoded at load is plain). */
 function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
@@ -57,6 +58,17 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
   };
 }
 
+/** conv.c's channel records of a pointwise conv over 8 channels (pointwise8Records), or null. */
+function pw8Records(ctx: LowerContext, { call, op }: OpCall<'CONV_2D'>, outDepth: number): Int32Array | null {
+  const x = operandType(ctx.graph, call.inputs[0], 'CONV_2D input');
+  const w = operandType(ctx.graph, call.inputs[1], 'CONV_2D filter');
+  const { stride, pad, clamp } = op.attrs;
+  return pointwise8Records(ctx.graph, {
+    inDepth: x.shape[3]!, filterH: w.shape[1]!, filterW: w.shape[2]!, stride, padTop: pad.top, padLeft: pad.left, inputOffset: op.params.inputOffset,
+    outputOffset: op.params.outputOffset, clamp, multiplier: op.params.multiplier, shift: op.params.shift,
+  }, call.inputs[1], call.inputs[2], outDepth);
+}
+
 export const CONV_2D: OpLowering<'CONV_2D'> = {
   symbol({ call, op, where }, graph, choice) {
     const x = operandType(graph, call.inputs[0], `${where} input`);
@@ -78,8 +90,11 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
     return choice.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
   },
   record(ctx, c): RecordLowering {
-    const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
-    const fields = { ...convFields(ctx, c, lut), filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]! };
+    const int16 = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16';
+    const lut = int16 ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
+    const base = convFields(ctx, c, lut);
+    const records = ctx.pointwiseTables && ctx.fastPaths && !int16 && !lut ? pw8Records(ctx, c, base.out_depth) : null;
+    const fields = { ...base, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]!, pw8: records ? arrayRef(ctx, records) : 0 };
     if (!lut) return { record: 'conv2d', fields };
     return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
@@ -111,7 +126,7 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
   },
   record(ctx, c): RecordLowering {
     const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
-    const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier };
+    const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier, pw8: 0 };
     if (!lut) return { record: 'dwconv2d', fields };
     return { record: 'dwconv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
