@@ -76,6 +76,8 @@ const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
   dwconv2d_lut_s8_inplace_channel: 'dwconv2d_inplace',
   dwconv2d_s8_inplace_channel_ring: 'dwconv2d_inplace',
   dwconv2d_s8_kxk_inplace_channel: 'dwconv2d_inplace',
+  // the ring's 4-channel pair loop, rows streamed out
+  dwconv2d_s8_stream_row_ring: 'dwconv2d_inplace',
   svdf_s8: 'svdf',
   svdf_s16: 'svdf',
   batch_matmul_s8: 'batch_matmul',
