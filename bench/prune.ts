@@ -367,8 +367,8 @@ async function main(): Promise<void> {
     trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
     const chosen = settingsFor(net, o.pruneSteps, o.scan).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
-    // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning)
-    const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' || (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
+    // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning); the dense rows kept as they are, the baseline
+    const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' ? [x] : (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
     // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
     const runs = ftBatchNorm ? renormed.map((x) => (x.finetune ? { ...x, batchNorm: true, name: `${x.name}, BN fine-tuning` } : x)) : renormed;
     for (const setting of runs) {
