@@ -182,11 +182,10 @@ describe('calibration/cortex-m4.json', () => {
     kinds?: Record<string, { calls: number; rmsError: number | null }>;
   };
 
-  it('when fitted: every kernel kind has measured calls (shared models or bench/calibrate-ops.ts points), the fast-path kinds their parent\'s', () => {
+  it('when fitted: every kernel kind has measured calls (shared models or bench/calibrate-ops.ts points)', () => {
     if (cal.source === 'first guess') return;
-    const unfitted = KERNEL_KINDS.filter((k) => !(cal.kinds?.[k]?.calls ?? 0));
-    expect(unfitted).toEqual(['dwconv2d_3x3']);
-    expect(cal.coefficients.dwconv2d_3x3).toEqual(cal.coefficients.dwconv2d);
+    // dwconv2d_3x3 too since session 9: vww's plan runs dwconv2d_s8_3x3 again (it was priced as its parent, dwconv2d)
+    expect(KERNEL_KINDS.filter((k) => !(cal.kinds?.[k]?.calls ?? 0))).toEqual([]);
   });
 
   it('every kernel of the ABI is priced by a kind (new kernels of issue 15 by their own where their loops differ)', () => {
