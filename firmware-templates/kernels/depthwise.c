@@ -86,6 +86,24 @@ static void dw_pixel(const tf_conv_params *p, const int8_t *x, int n, int oy, in
 static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p);
 
 #if TF_DSP
+/* Depthwise requantization on a doubled accumulator (the shared helper of the 3x3 paths; tf_rqd_apply: one SMMLAR,
+ * the output offset in hc). Whether channel c's is exact for every output the layer can give: 2 v within int32 for
+ * v = bias + sum w (x + off) over at most kh * kw taps, |w| <= 128, |x + off| <= 255 (off in [-127, 128]:
+ * dw4_geometry_ok), i.e. |bias| + 255 * 128 * taps < 2^30, and tf_rqd_init's r = -shift in 1..21, m >= 0. Else the
+ * channel requantizes the plain accumulator (tf_mbqm_fast). */
+TF_INLINE int dw_rqd_ok(const tf_conv_params *p, int c) {
+  const int32_t room = (1 << 30) - 255 * 128 * p->filter_h * p->filter_w; /* > 0: at most 64 taps (TF_DW_TAPS_MAX) */
+  const int32_t s = p->q.shift[c], b = p->q.bias[c];
+  return s <= -1 && s >= -21 && p->q.multiplier[c] >= 0 && b > -room && b < room;
+}
+
+/* tf_rqd_init's hc for r = -shift and output offset oo (|oo| <= 256: an int8 zero point, or a constant output). A
+ * constant v whatever the accumulator (an all-zero filter): m = 0, r = 1, hc = dw_rqd_hc(1, v). */
+TF_INLINE int32_t dw_rqd_hc(int r, int32_t oo) { return (int32_t)((1u << (r - 1)) + (uint32_t)oo * (1u << r)); }
+
+/* Requantized (int8 saturated, not yet clamped to the activation range) output of doubled accumulator a. */
+TF_INLINE int8_t dw_rqd_s8(int32_t a, int32_t m, int32_t hc, int32_t sh) { return (int8_t)__ssat(tf_rqd_apply(a, m, hc, sh), 8); }
+
 /* ARMv7E-M, depth multiplier 1: four channels at a time. The group's weights are unpacked once into a
  * tap table (SXTB16 pairs: channels (0, 2) and (1, 3)), the input offset is folded into the bias for
  * windows wholly inside the image (sum w * (x + off) = sum w * x + off * sum w) and added to x (SADD16) on
@@ -454,7 +472,7 @@ typedef struct {
   const uint32_t *rowp[TF_DWR_K_MAX]; /* the current output row's window rows (ring slots) */
   int32_t beff[4], m[4], hc[4], sh[4];
   int32_t shift[4];    /* the channel's TFLite shift, read where gen[k] */
-  uint8_t gen[4];      /* 1: no tf_rq form (shift >= -1, the multiplier >= 0.25): its rows requantize by tf_mbqm_fast in C */
+  uint8_t gen[4];      /* 1: no dw_rqd_form (shift >= 0, the multiplier >= 0.5): its rows requantize by tf_mbqm_fast in C */
   uint8_t anygen;      /* some gen[k] (the group's other rows stay on the assembly path) */
   uint32_t zp4, lo4, hi4;
 } dwr;
@@ -474,13 +492,13 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
   g->c = c;
   g->anygen = 0;
   for (int k = 0; k < 4; k++) {
-    int32_t sum = 0, nz = 0;
+    int32_t sum = 0, nz = 0; /* of the doubled weights */
     int32_t *t = g->tab + k * dwr_ct(p);
     const int8_t *f = p->filter + c + k;
     for (int ky = 0; ky < kh; ky++, t += 2 * npo, f += rstep) {
       int32_t w[TF_DWR_K_MAX + 2]; /* w[1 + kx]; w[0] and those beyond the filter 0 */
 #pragma GCC unroll 8
-      for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? f[(size_t)(i - 1) * xstep] : 0;
+      for (int i = 0; i < TF_DWR_K_MAX + 2; i++) w[i] = i >= 1 && i <= kw ? 2 * f[(size_t)(i - 1) * xstep] : 0; /* doubled (|2 w| <= 256 fits the int16 lanes) */
 #pragma GCC unroll 8
       for (int kx = 0; kx < kw; kx++) sum += w[1 + kx], nz |= w[1 + kx];
 #pragma GCC unroll 4
@@ -489,23 +507,23 @@ TF_INLINE void dwr_setup_k(dwr *g, const tf_conv_params *p, int c, const int kw)
         t[2 * i + 1] = tf_pack_lo(w[2 * i], w[2 * i + 1]);               /* O_i = (w_2i-1, w_2i) */
       }
     }
-    tf_rq q = {0, 0};
-    g->beff[k] = tf_wadd(p->q.bias[c + k], tf_wmul(off, sum));
-    g->m[k] = p->q.multiplier[c + k];
-    g->shift[k] = p->q.shift[c + k];
+    g->beff[k] = tf_wadd(p->q.bias[c + k], tf_wmul(off, sum >> 1));
+    int32_t m = p->q.multiplier[c + k], sh = -p->q.shift[c + k], hc = 0;
     g->gen[k] = 0;
     if (!nz) {
-      /* an all-zero filter (a pruned channel): every output is its bias requantized, a constant whatever the
-       * multiplier (often >= 0.25 after a batch-norm fold, no tf_rq form): the m = 0 form returns it */
-      const int32_t v = tf_mbqm_fast(g->beff[k], g->m[k], g->shift[k]) + p->q.output_offset;
-      g->m[k] = 0;
-      tf_rq_init(&q, 0, 0, v < -256 ? -256 : v > 256 ? 256 : v);
-    } else if (!tf_rq_init(&q, g->m[k], g->shift[k], p->q.output_offset)) {
-      g->gen[k] = g->anygen = 1;
+      /* an all-zero filter (a pruned channel): every output is its bias requantized, a constant whatever the multiplier
+       * (often >= 0.25 after a batch-norm fold): the m = 0 form returns it (SSAT to int8 gives the same byte past 256) */
+      const int32_t v = tf_mbqm_fast(p->q.bias[c + k], m, -sh) + p->q.output_offset;
+      m = 0, sh = 1;
+      hc = dw_rqd_hc(1, v < -256 ? -256 : v > 256 ? 256 : v);
+    } else if (dw_rqd_ok(p, c + k)) {
+      hc = dw_rqd_hc(sh, p->q.output_offset);
+    } else {
+      g->gen[k] = g->anygen = 1; /* tf_mbqm_fast in C (shift >= 0 after a batch-norm fold, h78; or a bias past the bound) */
     }
-    g->hc[k] = q.hc;
-    g->sh[k] = q.sh;
-    t[0] = g->beff[k], t[1] = g->m[k], t[2] = q.hc, t[3] = q.sh; /* t: after the window rows */
+    g->m[k] = m, g->shift[k] = -sh;
+    /* t: after the window rows; the bias doubled (within int32 on the assembly's channels: dw_rqd_ok) */
+    t[0] = tf_wshl(g->beff[k], 1), t[1] = m, t[2] = hc, t[3] = sh;
   }
 }
 
@@ -593,21 +611,36 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
   "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
   "smlad  %[a3], %[q], %[o], %[a3]\n\t"
 
-/* tf_rq_apply of accumulator A saturated to int8 (8 instructions): m, hc, sh in e, o, a0; scratch q, x; the byte
- * stored at out, out += 4 (the next pixel word). */
-#define DWR_RQ_4(A)                                                                                 \
-  "and    %[q], %[" A "], #0x80000000\n\t"                                                          \
-  "orr    %[q], %[q], #0x40000000\n\t"                                                             \
+/* The first window row of a block (DWR_3X3_ROW's taps with the accumulators started from the bias in a0, no moves). */
+#define DWR_3X3_ROW0(R)                                                                             \
+  "ldr    %[x], [%[" R "]], #4\n\t"                                                               \
+  "ldrd   %[e], %[o], [%[t]]\n\t"                                                                 \
+  "sxtb16 %[q], %[x]\n\t"                                                                         \
+  "smlad  %[a1], %[q], %[o], %[a0]\n\t"                                                           \
+  "sxtb16 %[x], %[x], ror #8\n\t"                                                                 \
+  "smlad  %[a2], %[x], %[e], %[a0]\n\t"                                                           \
+  "smlad  %[a3], %[x], %[o], %[a0]\n\t"                                                           \
+  "smlad  %[a0], %[q], %[e], %[a0]\n\t"                                                           \
+  "ldrd   %[e], %[o], [%[t], #8]\n\t"                                                            \
+  "ldr    %[q], [%[" R "]]\n\t"                                                                   \
+  "smlad  %[a0], %[x], %[e], %[a0]\n\t"                                                           \
+  "smlad  %[a1], %[x], %[o], %[a1]\n\t"                                                           \
+  "sxtb16 %[q], %[q]\n\t"                                                                         \
+  "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
+  "smlad  %[a3], %[q], %[o], %[a3]\n\t"
+
+/* tf_rqd_apply of doubled accumulator A saturated to int8 (4 instructions): m, hc, sh in e, o, a0; scratch x; the
+ * byte stored at out, out += 4 (the next pixel word). */
+#define DWR_RQD_4(A)                                                                                \
   "add    %[x], %[o], %[" A "], asr #31\n\t"                                                       \
-  "smlal  %[q], %[x], %[" A "], %[e]\n\t"                                                          \
+  "smmlar %[x], %[" A "], %[e], %[x]\n\t"                                                          \
   "asr    %[x], %[x], %[a0]\n\t"                                                                   \
-  "add    %[x], %[x], %[a0], asr #8\n\t"                                                           \
   "ssat   %[x], #8, %[x]\n\t"                                                                      \
   "strb   %[x], [%[out]], #4\n\t"
 
 /* Output row of channel k (its window rows in the ring): out_w pixels, pixel ox at out + ox * ostride. The
  * requantization parameters stay in registers over the row. */
-/* Output row of a channel without a tf_rq form (g->gen[k]): the same accumulators, requantized as every other
+/* Output row of a channel without a dw_rqd_form (g->gen[k]): the same (plain) accumulators, requantized as every other
  * kernel's output stage (tf_requant_s8 before its clamp). */
 static __attribute__((noinline)) void dwr_row_gen(const dwr *g, int k, const int KW, int8_t *out, size_t ostride) {
   const int W = g->p->out_w;
@@ -617,11 +650,12 @@ static __attribute__((noinline)) void dwr_row_gen(const dwr *g, int k, const int
   int32_t a[4];
   for (int ox = 0; ox < W; ox += 4, out += 4 * ostride) {
     const int n = W - ox < 4 ? W - ox : 4;
-    if (n == 4) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 4, b, a);
-    else if (n == 3) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 3, b, a);
-    else if (n == 2) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 2, b, a);
-    else dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 1, b, a);
-    for (int q = 0; q < n; q++) out[(size_t)q * ostride] = (int8_t)__ssat(tf_mbqm_fast(a[q], m, shift) + zo, 8);
+    /* the doubled weights' sum from 0 (|2 sum| < 2^19), halved, plus the bias: exact for any bias */
+    if (n == 4) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 4, 0, a);
+    else if (n == 3) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 3, 0, a);
+    else if (n == 2) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 2, 0, a);
+    else dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 1, 0, a);
+    for (int q = 0; q < n; q++) out[(size_t)q * ostride] = (int8_t)__ssat(tf_mbqm_fast(tf_wadd(a[q] >> 1, b), m, shift) + zo, 8);
   }
 }
 
@@ -634,30 +668,25 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   int ox = 0;
 #if defined(__OPTIMIZE__)
   if (K33) {
-    /* 3x3 into the run (packed pixel words): the whole row of blocks in assembly, the channel's bias and
-     * requantization loaded from its table per block (13 registers, no spills). A last block past the row's
-     * end writes the run's last block (whole blocks); its ring words exist (dwr_ww). */
+    /* 3x3 into the run (packed pixel words): the whole row of blocks in assembly, the channel's doubled bias and
+     * requantization (dw_rqd_form) loaded from its table per block (13 registers, no spills); 71 instructions a
+     * block of 4 outputs. A last block past the row's end writes the run's last block (whole blocks); its ring
+     * words exist (dwr_ww). */
     const uint32_t *r0 = g->rowp[0] + off, *r1 = g->rowp[1] + off, *r2 = g->rowp[2] + off;
     const int nb = (W + 3) >> 2;
     const int8_t *end = out + 16 * nb;
     int32_t a0, a1, a2, a3, x, q, e, o;
     __asm__ volatile("1:\n\t"
                      "ldr    %[a0], [%[t], #48]\n\t"
-                     "mov    %[a1], %[a0]\n\t"
-                     "mov    %[a2], %[a0]\n\t"
-                     "mov    %[a3], %[a0]\n\t"
-                     DWR_3X3_ROW("r0", "0") DWR_3X3_ROW("r1", "16") DWR_3X3_ROW("r2", "32")
+                     DWR_3X3_ROW0("r0") DWR_3X3_ROW("r1", "16") DWR_3X3_ROW("r2", "32")
                      "ldrd   %[e], %[o], [%[t], #52]\n\t" /* m, hc */
-                     "and    %[q], %[a0], #0x80000000\n\t"
-                     "orr    %[q], %[q], #0x40000000\n\t"
                      "add    %[x], %[o], %[a0], asr #31\n\t"
-                     "smlal  %[q], %[x], %[a0], %[e]\n\t"
+                     "smmlar %[x], %[a0], %[e], %[x]\n\t"
                      "ldr    %[a0], [%[t], #60]\n\t" /* sh, in a0's register from here */
                      "asr    %[x], %[x], %[a0]\n\t"
-                     "add    %[x], %[x], %[a0], asr #8\n\t"
                      "ssat   %[x], #8, %[x]\n\t"
                      "strb   %[x], [%[out]], #4\n\t"
-                     DWR_RQ_4("a1") DWR_RQ_4("a2") DWR_RQ_4("a3")
+                     DWR_RQD_4("a1") DWR_RQD_4("a2") DWR_RQD_4("a3")
                      "ldr    %[x], %[end]\n\t"
                      "cmp    %[out], %[x]\n\t"
                      "bne    1b\n\t"
@@ -674,14 +703,14 @@ TF_INLINE void dwr_row_k(const dwr *g, int k, const int KW, const int K33, int8_
   for (; ox + 4 <= W; ox += 4, out += 4 * ostride) {
     dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 4, b, a);
 #pragma GCC unroll 4
-    for (int q = 0; q < 4; q++) out[(size_t)q * ostride] = dwr_rq(a[q], m, hc, sh);
+    for (int q = 0; q < 4; q++) out[(size_t)q * ostride] = dw_rqd_s8(a[q], m, hc, sh);
   }
   const int n = W - ox;
   if (n == 0) return;
   if (n == 3) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 3, b, a);
   else if (n == 2) dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 2, b, a);
   else dwr_acc(g, g->rowp, off + (ox >> 2), t, KW, 1, b, a);
-  for (int q = 0; q < n; q++) out[(size_t)q * ostride] = dwr_rq(a[q], m, hc, sh);
+  for (int q = 0; q < n; q++) out[(size_t)q * ostride] = dw_rqd_s8(a[q], m, hc, sh);
 }
 
 TF_INLINE void dwr_row_33(const dwr *g, int k, int8_t *out, size_t ostride) { dwr_row_k(g, k, 3, 1, out, ostride); }
@@ -1393,7 +1422,7 @@ void dwconv2d_s8_kxk_inplace_channel(const int32_t *args) {
 static __attribute__((noinline)) int dws_run(const tf_dwconv2d_args *a) {
   tf_conv_params p;
   dw_params(a, &p);
-  if (dwr_orientation(&p) != 1 || !dw4_ok(&p)) return 0;
+  if (dwr_orientation(&p) != 1 || !dw4_geometry_ok(&p)) return 0; /* a channel without dw_rqd_form: dwr_row_gen */
   const int C = p.in_depth, G = (C + 3) / 4, W = p.out_w, kh = p.filter_h;
   const int32_t run = 16 * ((W + 3) / 4), head = dwr_head_bytes(&p, 1), gb = head + dwr_ring_bytes(&p);
   if (run + G * gb > a->workspace_bytes) return 0;
@@ -1423,7 +1452,10 @@ static __attribute__((noinline)) int dws_run(const tf_dwconv2d_args *a) {
         g.x = x + n * plane + c;
         for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(&g, iy, (iy + p.pad_top) % kh);
         for (int ky = 0; ky < kh; ky++) g.rowp[ky] = g.ring + (size_t)((iy0 + ky + p.pad_top) % kh) * 4 * g.ww;
-        for (int k = 0; k < 4; k++) dwr_row_33(&g, k, (int8_t *)g.run + k, 4);
+        for (int k = 0; k < 4; k++) {
+          if (g.anygen && g.gen[k]) dwr_row_gen(&g, k, 3, (int8_t *)g.run + k, 4);
+          else dwr_row_33(&g, k, (int8_t *)g.run + k, 4);
+        }
         int8_t *dst = s + c;
         for (int j = 0; j < W; j++, dst += C) {
           const uint32_t v = tf_clamp4(g.run[j], g.lo4, g.hi4);

@@ -5,7 +5,8 @@
 // first depthwise after 70% pruning and BN fine-tuning); now those channels' rows requantize in C
 // (dwr_row_gen) and a zero filter is its constant. Output: identical to the reference on QEMU's Cortex-M4F
 // (the planned model); and the layer's instructions stay within 1.35x of the same
-// layer with every shift <= -2 (the portable path is about 2x). Instruction counts are exact on QEMU (icount).
+// layer with every shift <= -2 (the portable path is about 2x). Instruction counts are exact on QEMU (icount). Biases
+// past the doubled-accumulator form's bound (dw_rqd_form: 2 v must not wrap int32) take the plain path too.
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { planModel, scheduleOf } from '../../src/pipeline.js';
@@ -21,21 +22,25 @@ const C = 8;
 const filterFor = (e: number) => (e * OUT_SCALE) / IN_SCALE;
 
 /** 1x14x14x8 -> 3x3 depthwise, SAME: per channel the effective multiplier, `zero` channels' filters all zero. */
-function ringLayer(effective: number[], zero: number[], seed: number): Graph {
+function ringLayer(effective: number[], zero: number[], seed: number, bias: Record<number, number> = {}): Graph {
   const r = rng(seed);
   const values = r.ints(9 * C, -127, 127).map((v, i) => (zero.includes(i % C) ? 0 : v));
+  const biases = r.ints(C, -3000, 3000).map((v, c) => bias[c] ?? v);
   return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp: [-128, 127], depthMultiplier: 1 }, [
     { shape: [1, 14, 14, C], scale: IN_SCALE, zp: -128 },
     { shape: [1, 3, 3, C], scale: effective.map(filterFor), axis: 3, values },
-    { shape: [C], dtype: 'int32', scale: effective.map((e) => filterFor(e) * IN_SCALE), values: r.ints(C, -3000, 3000) },
+    { shape: [C], dtype: 'int32', scale: effective.map((e) => filterFor(e) * IN_SCALE), values: biases },
   ], { shape: [1, 14, 14, C], scale: OUT_SCALE, zp: -128 });
 }
 
 // shifts (QuantizeMultiplier's): 0.375 -> -1, 0.75 -> 0, 0.6 -> 0 (channel 2 all zero), the rest -3 .. -6
 const MIXED = ringLayer([0.375, 0.75, 0.6, 0.1, 0.05, 0.02, 0.1, 0.01], [2], 7);
 const PLAIN = ringLayer([0.2, 0.1, 0.15, 0.1, 0.05, 0.02, 0.1, 0.01], [], 7);
+// biases near the doubled form's bound (|bias| + 255 * 128 * 9 < 2^30: dw_rqd_form), both signs: channels 1 and 5
+// past it (2 v would wrap int32: 127 read as -128), 3 inside it; multipliers 3e-7 (shift -21, the doubled form's last)
+const BIG = ringLayer([0.2, 3e-7, 0.15, 3e-7, 0.05, 3e-7, 0.1, 0.01], [], 7, { 1: 2 ** 30 - 5000, 3: 2 ** 30 - 400_000, 5: -(2 ** 30) + 5000 });
 
-const cases = [['mixed shifts and a zero filter', MIXED], ['every shift <= -2', PLAIN]] as const;
+const cases = [['mixed shifts and a zero filter', MIXED], ['every shift <= -2', PLAIN], ['biases near 2^30', BIG]] as const;
 
 describe('depthwise ring path: channels without a tf_rq form', () => {
   it.skipIf(!haveTools('depthwise ring (qemu)', ['arm-none-eabi-gcc', 'arm-none-eabi-ar', 'qemu-system-arm']))('identical to the reference on the Cortex-M4F, and the layer stays on the ring path', () => {
