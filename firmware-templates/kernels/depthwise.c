@@ -89,12 +89,15 @@ static void dw_params(const tf_dwconv2d_args *a, tf_conv_params *p);
 /* Depthwise requantization on a doubled accumulator (the shared helper of the 3x3 paths; tf_rqd_apply: one SMMLAR,
  * the output offset in hc). Whether channel c's is exact for every output the layer can give: 2 v within int32 for
  * v = bias + sum w (x + off) over at most kh * kw taps, |w| <= 128, |x + off| <= 255 (off in [-127, 128]:
- * dw4_geometry_ok), i.e. |bias| + 255 * 128 * taps < 2^30, and tf_rqd_init's r = -shift in 1..21, m >= 0. Else the
- * channel requantizes the plain accumulator (tf_mbqm_fast). */
+ * dw4_geometry_ok), i.e. |bias| + 255 * 128 * taps < 2^30; m >= 0; r = -shift in 1..23 with an int8 output offset
+ * (tf_rqd_init's proof stops at r = 21 for |offset| <= 256: SMMLAR's high word hc + (a >> 31) + a m / 2^32 must not
+ * wrap, |a m| / 2^32 < 2^30, and hc = 2^(r-1) + offset 2^r is within [2^22 - 2^30, 2^30 - 2^22] for r = 23 and an
+ * offset in [-128, 127]; mcunet's and vww's depthwise layers have channels at r = 22 and 23). Else the channel
+ * requantizes the plain accumulator (tf_mbqm_fast). */
 TF_INLINE int dw_rqd_ok(const tf_conv_params *p, int c) {
   const int32_t room = (1 << 30) - 255 * 128 * p->filter_h * p->filter_w; /* > 0: at most 64 taps (TF_DW_TAPS_MAX) */
-  const int32_t s = p->q.shift[c], b = p->q.bias[c];
-  return s <= -1 && s >= -21 && p->q.multiplier[c] >= 0 && b > -room && b < room;
+  const int32_t s = p->q.shift[c], b = p->q.bias[c], o = p->q.output_offset;
+  return s <= -1 && s >= -23 && o >= -128 && o <= 127 && p->q.multiplier[c] >= 0 && b > -room && b < room;
 }
 
 /* tf_rqd_init's hc for r = -shift and output offset oo (|oo| <= 256: an int8 zero point, or a constant output). A
@@ -108,8 +111,9 @@ TF_INLINE int8_t dw_rqd_s8(int32_t a, int32_t m, int32_t hc, int32_t sh) { retur
  * tap table (SXTB16 pairs: channels (0, 2) and (1, 3)), the input offset is folded into the bias for
  * windows wholly inside the image (sum w * (x + off) = sum w * x + off * sum w) and added to x (SADD16) on
  * the border, where the reference skips the taps outside. Per tap: one word of input (4 channels), two
- * SXTB16, one LDRD of weights, four SMLAxy; the four results are requantized (tf_rq), packed into one
- * word, clamped lane-wise and stored at once. */
+ * SXTB16, one LDRD of weights, four SMLAxy; the weights and biases are doubled, so the four results are
+ * requantized by one SMMLAR each (dw_rqd_ok, DW_RQD_BYTE_AT), packed into one word, clamped lane-wise and stored at
+ * once. */
 #define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw; src/ir/workspace.ts C_DW_TAPS_MAX) */
 #define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (src/ir/workspace.ts C_DW_PLANE4_MAX) */
 
@@ -140,17 +144,34 @@ static int dw4_ok(const tf_conv_params *p) {
   return 1;
 }
 
+/* Whether channel c's filter is all zero (a pruned channel: its output a constant). */
+static int dw_zero_filter(const tf_conv_params *p, int c) {
+  for (int t = 0; t < p->filter_h * p->filter_w; t++)
+    if (p->filter[(size_t)t * p->out_depth + c]) return 0;
+  return 1;
+}
+
+/* Whether the call can take the 4-channel path: every channel requantizes on the doubled accumulator (dw_rqd_ok), or
+ * is a constant (an all-zero filter). */
+static int dw4_rqd_ok(const tf_conv_params *p) {
+  if (!dw4_geometry_ok(p)) return 0;
+  for (int c = 0; c < p->out_depth; c++)
+    if (!dw_rqd_ok(p, c) && !dw_zero_filter(p, c)) return 0;
+  return 1;
+}
+
 /* The call's tap table: the head of its planned workspace (8 bytes a tap, then `extra` bytes; the sizes
  * are src/ir/workspace.ts's), or NULL for the portable path (fewer bytes planned, or no 4-channel path). */
 static int32_t *dw4_taps(const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t extra) {
   const int32_t need = 8 * p->filter_h * p->filter_w + extra;
-  return dw4_ok(p) && need <= a->workspace_bytes ? (int32_t *)tf_ref(a->workspace) : NULL;
+  return dw4_rqd_ok(p) && need <= a->workspace_bytes ? (int32_t *)tf_ref(a->workspace) : NULL;
 }
 
 /* The first channel of the group at c0: c0, or for the 1-3 channels left over the four ending at the last. */
 static inline int dw4_group(const tf_conv_params *p, int c0) { return c0 + 4 <= p->in_depth ? c0 : p->in_depth - 4; }
 
-/* Channels c..c+3: tap table, biases, requantization. */
+/* Channels c..c+3: tap table, biases, requantization, all on the doubled accumulator (dw4_rqd_ok): the weights
+ * doubled in the tap table (|2 w| <= 256 fits the int16 lanes), the biases doubled, tf_rqd_apply's forms. */
 static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
   g->p = p; g->x = x; g->c = c;
   const int taps = p->filter_h * p->filter_w;
@@ -160,18 +181,24 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
     const int8_t *f = p->filter + (size_t)t * p->out_depth + c;
     s0 += f[0]; s1 += f[1]; s2 += f[2]; s3 += f[3];
     const uint32_t wv = tf_ld32(f);
-    g->wt[2 * t] = __sxtb16(wv);
-    g->wt[2 * t + 1] = tf_sxtb16_ror8(wv);
+    const int32_t we = __sxtb16(wv), wo = tf_sxtb16_ror8(wv);
+    g->wt[2 * t] = __sadd16(we, we);
+    g->wt[2 * t + 1] = __sadd16(wo, wo);
   }
   const int32_t sums[4] = {s0, s1, s2, s3};
   for (int j = 0; j < 4; j++) {
-    tf_rq q = {0, 0};
-    g->bias[j] = p->q.bias[c + j];
-    g->beff[j] = tf_wadd(g->bias[j], tf_wmul(off, sums[j]));
-    g->m[j] = p->q.multiplier[c + j];
-    tf_rq_init(&q, g->m[j], p->q.shift[c + j], p->q.output_offset);
-    g->hc[j] = q.hc;
-    g->sh[j] = q.sh;
+    const int32_t bias = p->q.bias[c + j];
+    int32_t m = p->q.multiplier[c + j], sh = -p->q.shift[c + j], hc;
+    if (!dw_rqd_ok(p, c + j)) {
+      /* an all-zero filter (dw4_rqd_ok): the constant bias requantized, whatever the accumulator (the m = 0 form) */
+      const int32_t v = tf_mbqm_fast(bias, m, -sh) + p->q.output_offset;
+      m = 0, sh = 1, hc = dw_rqd_hc(1, v < -256 ? -256 : v > 256 ? 256 : v);
+    } else {
+      hc = dw_rqd_hc(sh, p->q.output_offset);
+    }
+    g->bias[j] = tf_wshl(bias, 1);
+    g->beff[j] = tf_wshl(tf_wadd(bias, tf_wmul(off, sums[j])), 1);
+    g->m[j] = m, g->hc[j] = hc, g->sh[j] = sh;
   }
   g->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   g->zp4 = tf_bytes4(-off);
@@ -184,12 +211,25 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
   g->hi4 = tf_bytes4(p->q.act_max);
 }
 
+/* tf_rqd_apply of doubled accumulator v, saturated to int8 into bits [BIT, BIT + 8) of pk (5 instructions). */
+#define DW_RQD_BYTE_AT(pk_, v_, m_, hc_, sh_, BIT)                                                         \
+  do {                                                                                                 \
+    int32_t t_;                                                                                        \
+    __asm__("add    %[t], %[hc], %[v], asr #31\n\t"                                                     \
+            "smmlar %[t], %[v], %[m], %[t]\n\t"                                                        \
+            "asr    %[t], %[t], %[sh]\n\t"                                                              \
+            "ssat   %[t], #8, %[t]\n\t"                                                                 \
+            "bfi    %[pk], %[t], #" #BIT ", #8"                                                         \
+            : [pk] "+r"(pk_), [t] "=&r"(t_)                                                             \
+            : [v] "r"(v_), [m] "r"(m_), [hc] "r"(hc_), [sh] "r"(sh_));                                  \
+  } while (0)
+
 TF_INLINE uint32_t dw4_finish(const dw4 *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
   uint32_t pk = 0;
-  TF_RQ_BYTE(pk, a0, g->m[0], g->hc[0], g->sh[0], 0);
-  TF_RQ_BYTE(pk, a1, g->m[1], g->hc[1], g->sh[1], 1);
-  TF_RQ_BYTE(pk, a2, g->m[2], g->hc[2], g->sh[2], 2);
-  TF_RQ_BYTE(pk, a3, g->m[3], g->hc[3], g->sh[3], 3);
+  DW_RQD_BYTE_AT(pk, a0, g->m[0], g->hc[0], g->sh[0], 0);
+  DW_RQD_BYTE_AT(pk, a1, g->m[1], g->hc[1], g->sh[1], 8);
+  DW_RQD_BYTE_AT(pk, a2, g->m[2], g->hc[2], g->sh[2], 16);
+  DW_RQD_BYTE_AT(pk, a3, g->m[3], g->hc[3], g->sh[3], 24);
   return tf_clamp4(pk, g->lo4, g->hi4);
 }
 
