@@ -176,21 +176,25 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
   g->p = p; g->x = x; g->c = c;
   const int taps = p->filter_h * p->filter_w;
   const int32_t off = p->q.input_offset;
-  int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (int t = 0; t < taps; t++) {
-    const int8_t *f = p->filter + (size_t)t * p->out_depth + c;
-    s0 += f[0]; s1 += f[1]; s2 += f[2]; s3 += f[3];
+  /* the weight sums as int16 lanes of the SXTB16 pairs (channels (0, 2), (1, 3)): at most 64 taps of |w| <= 128 */
+  int32_t se = 0, so = 0;
+  uint32_t nz = 0; /* byte j nonzero: some weight of channel j is */
+  const int8_t *f = p->filter + c;
+  const size_t D = (size_t)p->out_depth;
+  for (int t = 0; t < taps; t++, f += D) {
     const uint32_t wv = tf_ld32(f);
     const int32_t we = __sxtb16(wv), wo = tf_sxtb16_ror8(wv);
+    se = __sadd16(se, we), so = __sadd16(so, wo), nz |= wv;
     g->wt[2 * t] = __sadd16(we, we);
     g->wt[2 * t + 1] = __sadd16(wo, wo);
   }
-  const int32_t sums[4] = {s0, s1, s2, s3};
+  const int32_t sums[4] = {(int16_t)se, (int16_t)so, se >> 16, so >> 16};
   for (int j = 0; j < 4; j++) {
     const int32_t bias = p->q.bias[c + j];
     int32_t m = p->q.multiplier[c + j], sh = -p->q.shift[c + j], hc;
-    if (!dw_rqd_ok(p, c + j)) {
-      /* an all-zero filter (dw4_rqd_ok): the constant bias requantized, whatever the accumulator (the m = 0 form) */
+    if (!(nz & (0xffu << (8 * j)))) {
+      /* an all-zero filter: the constant bias requantized, whatever the accumulator (the m = 0 form); every other
+       * channel has the doubled form (dw4_rqd_ok) */
       const int32_t v = tf_mbqm_fast(bias, m, -sh) + p->q.output_offset;
       m = 0, sh = 1, hc = dw_rqd_hc(1, v < -256 ? -256 : v > 256 ? 256 : v);
     } else {
