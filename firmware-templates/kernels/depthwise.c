@@ -121,7 +121,8 @@ typedef struct {
   const tf_conv_params *p;
   const int8_t *x;
   int c;
-  int32_t bias[4], beff[4], m[4], hc[4], sh[4];
+  int32_t bias[4], beff[4];
+  int32_t rq[4][3]; /* per channel m, hc, sh (adjacent: LDRD / LDM) */
   int32_t off2;
   uint32_t lo4, hi4;
   uint32_t zp4; /* the input zero point in every byte: a tap that reads it adds w * (zp + off) = 0 */
@@ -202,7 +203,7 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
     }
     g->bias[j] = tf_wshl(bias, 1);
     g->beff[j] = tf_wshl(tf_wadd(bias, tf_wmul(off, sums[j])), 1);
-    g->m[j] = m, g->hc[j] = hc, g->sh[j] = sh;
+    g->rq[j][0] = m, g->rq[j][1] = hc, g->rq[j][2] = sh;
   }
   g->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   g->zp4 = tf_bytes4(-off);
@@ -230,10 +231,10 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
 
 TF_INLINE uint32_t dw4_finish(const dw4 *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
   uint32_t pk = 0;
-  DW_RQD_BYTE_AT(pk, a0, g->m[0], g->hc[0], g->sh[0], 0);
-  DW_RQD_BYTE_AT(pk, a1, g->m[1], g->hc[1], g->sh[1], 8);
-  DW_RQD_BYTE_AT(pk, a2, g->m[2], g->hc[2], g->sh[2], 16);
-  DW_RQD_BYTE_AT(pk, a3, g->m[3], g->hc[3], g->sh[3], 24);
+  DW_RQD_BYTE_AT(pk, a0, g->rq[0][0], g->rq[0][1], g->rq[0][2], 0);
+  DW_RQD_BYTE_AT(pk, a1, g->rq[1][0], g->rq[1][1], g->rq[1][2], 8);
+  DW_RQD_BYTE_AT(pk, a2, g->rq[2][0], g->rq[2][1], g->rq[2][2], 16);
+  DW_RQD_BYTE_AT(pk, a3, g->rq[3][0], g->rq[3][1], g->rq[3][2], 24);
   return tf_clamp4(pk, g->lo4, g->hi4);
 }
 
