@@ -648,6 +648,10 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
   "sxtb16 %[x], %[x], ror #8\n\t"                                                                 \
   "smlad  %[a2], %[x], %[e], %[a2]\n\t"                                                           \
   "smlad  %[a3], %[x], %[o], %[a3]\n\t"                                                           \
+  DWR_3X3_ROW_1(R, TO)
+
+/* The second weight pairs of a window row: (w2 0) (w1 w2) at T + TO + 8 against P(j+2) in x and P(j+4) from R. */
+#define DWR_3X3_ROW_1(R, TO)                                                                        \
   "ldrd   %[e], %[o], [%[t], #" TO " + 8]\n\t"                                                    \
   "ldr    %[q], [%[" R "]]\n\t"                                                                   \
   "smlad  %[a0], %[x], %[e], %[a0]\n\t"                                                           \
@@ -666,13 +670,7 @@ TF_INLINE void dwr_acc(const dwr *g, const uint32_t *const *rowp, int off, const
   "smlad  %[a2], %[x], %[e], %[a0]\n\t"                                                           \
   "smlad  %[a3], %[x], %[o], %[a0]\n\t"                                                           \
   "smlad  %[a0], %[q], %[e], %[a0]\n\t"                                                           \
-  "ldrd   %[e], %[o], [%[t], #8]\n\t"                                                            \
-  "ldr    %[q], [%[" R "]]\n\t"                                                                   \
-  "smlad  %[a0], %[x], %[e], %[a0]\n\t"                                                           \
-  "smlad  %[a1], %[x], %[o], %[a1]\n\t"                                                           \
-  "sxtb16 %[q], %[q]\n\t"                                                                         \
-  "smlad  %[a2], %[q], %[e], %[a2]\n\t"                                                           \
-  "smlad  %[a3], %[q], %[o], %[a3]\n\t"
+  DWR_3X3_ROW_1(R, "0")
 
 /* tf_rqd_apply of doubled accumulator A saturated to int8 (4 instructions): m, hc, sh in e, o, a0; scratch x; the
  * byte stored at out, out += 4 (the next pixel word). */

@@ -76,19 +76,7 @@ describe('depthwise ring path: channels without a tf_rq form', () => {
   }, 300_000);
 
   it.skipIf(!QEMU)('identical to the reference on the Cortex-M4F, and the layer stays on the ring path', () => {
-    const instructions = cases.map(([name, g]) => {
-      const schedule = scheduleOf(planModel(g, {}).plan);
-      expect(lowerSchedule(schedule).calls.map((c) => c.symbol)).toEqual(['dwconv2d_s8_inplace_channel_ring']);
-      const inputs = randomInputs(g, rng(3));
-      const fw = prepareQemu(schedule, QEMU_BOARDS['qemu-m4'], { profileCalls: true });
-      try {
-        const run = fw.run([inputs.get(0)!]);
-        expect(Buffer.compare(Buffer.from(run.outputs[0]!), Buffer.from(runDefault(g, inputs))), name).toBe(0);
-        return (run.details as { callInstructions: number[] }).callInstructions[0]!;
-      } finally {
-        fw.dispose();
-      }
-    });
+    const instructions = runCases(cases, 'dwconv2d_s8_inplace_channel_ring');
     console.log(`test/c/depthwise-ring-requant: mixed ${instructions[0]} instructions, plain ${instructions[1]}`);
     expect(instructions[0]! / instructions[1]!).toBeLessThan(1.35);
   }, 300_000);
