@@ -134,6 +134,7 @@ export function conv2d_s8_stream_pixel(args: usize): void {
 
 // The C library's per-path symbols (src/ir/workspace.ts cConvPath): here the generic kernel of their variant.
 export function conv2d_s8_pw_stream_pixel(args: usize): void { conv(args, MODE_PIXEL); }
+export function conv2d_s8_pw_rec_stream_pixel(args: usize): void { conv(args, MODE_PIXEL); }
 export function conv2d_s8_3x3c3(args: usize): void { conv(args, MODE_DIRECT); }
 export function conv2d_s8_3x3c3_stream_row(args: usize): void { conv(args, MODE_ROW); }
 export function conv2d_s8_kxk4(args: usize): void { conv(args, MODE_DIRECT); }
@@ -773,6 +774,11 @@ export function conv2d_s8_1x1(args: usize): void {
 
 /** The C library's pointwise-path symbol (cConvPath 'pw'): the 1x1 kernel above. */
 export function conv2d_s8_pw(args: usize): void {
+  conv2d_s8_1x1(args);
+}
+
+/** The C library's pointwise symbol with channel records (pw8, which the wasm lowering never writes): the 1x1 kernel above. */
+export function conv2d_s8_pw_rec(args: usize): void {
   conv2d_s8_1x1(args);
 }
 

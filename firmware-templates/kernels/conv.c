@@ -32,7 +32,7 @@ struct conv_dsp {
   conv_fill_fn *fill; /* the column fill for the call's window (conv_col_fill_for) */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
-  const int32_t *pw8; /* the lowering's channel records of a pointwise conv over 8 channels (conv_pw8_run), or NULL */
+  const int32_t *pw8; /* the lowering's channel records of a pointwise conv over 8 or 16 channels (conv_pw_rec_run), or NULL */
   int32_t off2, off4; /* the input offset in both halves; twice it (the KxK column holds 2 (x + offset)) */
   uint32_t lo4, hi4;
 };
@@ -612,44 +612,118 @@ static void conv_pw_pixel1(const conv_dsp *d, const int8_t *x, int8_t *dst) {
 }
 
 #if defined(__OPTIMIZE__)
-/* A pointwise conv over 8 channels with the lowering's channel records (src/schedule/abi/ops/pointwise-table.ts; the
- * full int8 output range, every channel in the doubled form): pixel by pixel, its 8 inputs sign-extended into four
- * registers once, then each channel's record by two LDMs: 2 (bias + offset sum w) and the doubled weight pairs, four
- * SMLADs (the doubled accumulator, exact: the lowering proved it within 2^31), then m, hc, sh and tf_rqd_apply's
- * three instructions, SSAT, one byte store: 13 instructions per 8 MACs. Pixel i's outputs are written after its
- * inputs are read (the stream-pixel order). -O0 keeps a frame pointer in r7: the block path instead. */
+/* Pointwise convs over 8 or 16 channels with the lowering's channel records (src/schedule/abi/ops/pointwise-table.ts; the
+ * full int8 output range, every channel in the doubled form): pixel by pixel, its inputs sign-extended into registers
+ * once, then each channel's record by LDMs: 2 (bias + offset sum w) and the doubled weight pairs, one SMLAD per pair
+ * (the doubled accumulator, exact: the lowering proved it within 2^31), then m, hc, sh and tf_rqd_apply's three
+ * instructions, SSAT, one byte store. Two channels a pass: the loop ends on the last channel's sh word (+256: ASR reads
+ * its low byte), which is always the pass's second (an odd out_depth enters there), so no end pointer takes a register
+ * and one test serves two channels. Pixel i's outputs are written after its inputs are read (the stream-pixel order).
+ * -O0 keeps a frame pointer in r7: the block path instead. */
+
+/* The channel's requantization from the record's m, hc, sh (r advanced past them), SSAT, the byte store. */
+#define CONV_PW_REC_OUT                      \
+  "ldmia  %[r]!, {%[w0], %[w1], %[w2]}\n\t"  \
+  "add    %[w1], %[w1], %[a], asr #31\n\t"   \
+  "smmlar %[a], %[a], %[w0], %[w1]\n\t"      \
+  "asr    %[a], %[a], %[w2]\n\t"             \
+  "ssat   %[a], #8, %[a]\n\t"                \
+  "strb   %[a], [%[o]], #1\n\t"
+
+/* c_in 8: the record's first five words by one LDM, four SMLADs: 12 instructions per 8 MACs (two channels a pass). */
+#define CONV_PW8_CHANNEL                                     \
+  "ldmia  %[r]!, {%[a], %[w0], %[w1], %[w2], %[w3]}\n\t"     \
+  "smlad  %[a], %[w0], %[xe0], %[a]\n\t"                     \
+  "smlad  %[a], %[w1], %[xo0], %[a]\n\t"                     \
+  "smlad  %[a], %[w2], %[xe1], %[a]\n\t"                     \
+  "smlad  %[a], %[w3], %[xo1], %[a]\n\t" CONV_PW_REC_OUT
+
 static __attribute__((noinline)) void conv_pw8_run(const int32_t *rec, int od, const int8_t *x, int count, int8_t *o) {
-  const int32_t *const rend = rec + 8 * od;
   for (int i = 0; i < count; i++, x += 8) {
     register int32_t a __asm__("r4"), w0 __asm__("r5"), w1 __asm__("r6"), w2 __asm__("r7"), w3 __asm__("r8");
     int32_t xe0, xo0, xe1, xo1;
     const int32_t *r = rec;
+    w2 = od & 1;
     __asm__ volatile("ldrd   %[xe1], %[xo1], [%[x]]\n\t"
                      "sxtb16 %[xe0], %[xe1]\n\t"
                      "sxtb16 %[xo0], %[xe1], ror #8\n\t"
                      "sxtb16 %[xe1], %[xo1]\n\t"
                      "sxtb16 %[xo1], %[xo1], ror #8\n\t"
-                     "1:\n\t"
-                     "ldmia  %[r]!, {%[a], %[w0], %[w1], %[w2], %[w3]}\n\t"
-                     "smlad  %[a], %[w0], %[xe0], %[a]\n\t"
-                     "smlad  %[a], %[w1], %[xo0], %[a]\n\t"
-                     "smlad  %[a], %[w2], %[xe1], %[a]\n\t"
-                     "smlad  %[a], %[w3], %[xo1], %[a]\n\t"
-                     "ldmia  %[r]!, {%[w0], %[w1], %[w2]}\n\t"
-                     "add    %[w1], %[w1], %[a], asr #31\n\t"
-                     "smmlar %[a], %[a], %[w0], %[w1]\n\t"
-                     "asr    %[a], %[a], %[w2]\n\t"
-                     "ssat   %[a], #8, %[a]\n\t"
-                     "strb   %[a], [%[o]], #1\n\t"
-                     "cmp    %[r], %[rend]\n\t"
-                     "bne    1b\n\t"
-                     : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
+                     "cmp    %[w2], #0\n\t"
+                     "bne    2f\n\t"
+                     "1:\n\t" CONV_PW8_CHANNEL
+                     "2:\n\t" CONV_PW8_CHANNEL
+                     "cmp    %[w2], #256\n\t"
+                     "blo    1b\n\t"
+                     : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2), [w3] "=&r"(w3),
                        [xe0] "=&r"(xe0), [xo0] "=&r"(xo0), [xe1] "=&r"(xe1), [xo1] "=&r"(xo1)
-                     : [x] "r"(x), [rend] "r"(rend)
+                     : [x] "r"(x)
+                     : "cc", "memory");
+  }
+}
+
+/* c_in 16: the 16 inputs in eight registers; the record's 12 words by five LDMs and the requantization's: 20
+ * instructions per 16 MACs (two channels a pass). */
+#define CONV_PW16_CHANNEL                          \
+  "ldmia  %[r]!, {%[a], %[w0], %[w1]}\n\t"         \
+  "smlad  %[a], %[w0], %[p0], %[a]\n\t"            \
+  "smlad  %[a], %[w1], %[p1], %[a]\n\t"            \
+  "ldmia  %[r]!, {%[w0], %[w1]}\n\t"               \
+  "smlad  %[a], %[w0], %[p2], %[a]\n\t"            \
+  "smlad  %[a], %[w1], %[p3], %[a]\n\t"            \
+  "ldmia  %[r]!, {%[w0], %[w1]}\n\t"               \
+  "smlad  %[a], %[w0], %[p4], %[a]\n\t"            \
+  "smlad  %[a], %[w1], %[p5], %[a]\n\t"            \
+  "ldmia  %[r]!, {%[w0], %[w1]}\n\t"               \
+  "smlad  %[a], %[w0], %[p6], %[a]\n\t"            \
+  "smlad  %[a], %[w1], %[p7], %[a]\n\t" CONV_PW_REC_OUT
+
+static __attribute__((noinline)) void conv_pw16_run(const int32_t *rec, int od, const int8_t *x, int count, int8_t *o) {
+  for (int i = 0; i < count; i++, x += 16) {
+    register int32_t a __asm__("r10"), w0 __asm__("r11"), w1 __asm__("r12"), w2 __asm__("lr");
+    int32_t p0, p1, p2, p3, p4, p5, p6, p7;
+    const int32_t *r = rec;
+    __asm__("ldrd   %[p1], %[p3], [%[x]]\n\t"
+            "ldrd   %[p5], %[p7], [%[x], #8]\n\t"
+            "sxtb16 %[p0], %[p1]\n\t"
+            "sxtb16 %[p1], %[p1], ror #8\n\t"
+            "sxtb16 %[p2], %[p3]\n\t"
+            "sxtb16 %[p3], %[p3], ror #8\n\t"
+            "sxtb16 %[p4], %[p5]\n\t"
+            "sxtb16 %[p5], %[p5], ror #8\n\t"
+            "sxtb16 %[p6], %[p7]\n\t"
+            "sxtb16 %[p7], %[p7], ror #8\n\t"
+            : [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [p3] "=&r"(p3), [p4] "=&r"(p4), [p5] "=&r"(p5), [p6] "=&r"(p6), [p7] "=&r"(p7)
+            : [x] "r"(x), "m"(*(const int8_t(*)[16])x));
+    w2 = od & 1;
+    __asm__ volatile("cmp    %[w2], #0\n\t"
+                     "bne    2f\n\t"
+                     "1:\n\t" CONV_PW16_CHANNEL
+                     "2:\n\t" CONV_PW16_CHANNEL
+                     "cmp    %[w2], #256\n\t"
+                     "blo    1b\n\t"
+                     : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2)
+                     : [p0] "r"(p0), [p1] "r"(p1), [p2] "r"(p2), [p3] "r"(p3), [p4] "r"(p4), [p5] "r"(p5), [p6] "r"(p6), [p7] "r"(p7)
                      : "cc", "memory");
   }
 }
 #endif
+
+/* The pointwise path from the lowering's channel records (conv2d_s8_pw_rec: c_in 8 or 16), `count` pixels from linear
+ * pixel index `first`; 0 when the call has none (or at -O0), then conv_pw_run runs it. */
+static int conv_pw_rec_run(const conv_dsp *d, int first, int count, int8_t *dst) {
+#if defined(__OPTIMIZE__)
+  const int cin = d->p->in_depth;
+  const int8_t *x = d->x + (size_t)first * cin;
+  if (!d->pw8) return 0;
+  if (cin == 16) conv_pw16_run(d->pw8, d->p->out_depth, x, count, dst);
+  else conv_pw8_run(d->pw8, d->p->out_depth, x, count, dst);
+  return 1;
+#else
+  (void)d, (void)first, (void)count, (void)dst;
+  return 0;
+#endif
+}
 
 /* `count` pixels from linear pixel index `first` (as conv_dsp_run). */
 static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
@@ -658,12 +732,6 @@ static void conv_pw_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const int8_t *x = d->x + (size_t)first * cin;
   const int clampf = d->lo4 != 0x80808080u || d->hi4 != 0x7f7f7f7fu;
   int i = 0;
-#if defined(__OPTIMIZE__)
-  if (d->pw8) {
-    conv_pw8_run(d->pw8, od, x, count, dst);
-    return;
-  }
-#endif
   if (d->G == 2 && !(cin & 3)) {
     conv_pw_block_fn *const full = clampf ? conv_pw_block4_g2c : conv_pw_block4_g2;
     for (; i + 4 <= count; i += 4) {
@@ -855,8 +923,9 @@ static void conv_params(const tf_conv2d_args *a, tf_conv_params *p) {
 
 /* What a kernel symbol links: CONV_ANY every path (the portable one when the workspace is short: the generic symbols);
  * the per-path symbols the lowering picks for a call whose conditions it proved (src/ir/workspace.ts cConvPath), so a
- * model links only the paths its layers run: CONV_PW the pointwise path, CONV_KXK the column path with one fill. */
-enum { CONV_ANY, CONV_PW, CONV_KXK };
+ * model links only the paths its layers run: CONV_PW the pointwise path, CONV_PW_REC it with the channel-record loops
+ * first (a layer with records), CONV_KXK the column path with one fill. */
+enum { CONV_ANY, CONV_PW, CONV_PW_REC, CONV_KXK };
 /* The variant's write order: CONV_DIRECT straight to the output (default), CONV_ROWS each output row into scratch then
  * copied (stream-row), CONV_PIXELS each pixel into scratch then copied (stream-pixel; the DSP paths read a block's
  * windows before writing its pixels, so they write straight to the output). */
@@ -876,8 +945,9 @@ TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, 
   conv_dsp_init(&d, &p, x, a, path == CONV_ANY ? conv_col_fill_for(&p) : fill, path != CONV_KXK);
   /* a per-path symbol's call meets its path's conditions (the lowering's choice): no portable fallback linked */
   if (path != CONV_ANY || d.P) {
-    const int pw = path == CONV_PW || (path == CONV_ANY && d.pw);
+    const int pw = path == CONV_PW || path == CONV_PW_REC || (path == CONV_ANY && d.pw);
     if (order != CONV_ROWS) {
+      if (path == CONV_PW_REC && conv_pw_rec_run(&d, 0, p.batches * p.out_h * p.out_w, y)) return;
       if (pw) conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
       else conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
       return;
@@ -930,6 +1000,9 @@ void conv2d_s8_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS,
  * 3x3 over 3 channels; depth a multiple of 4 (dilation_w 1); any window. */
 void conv2d_s8_pw(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_PW, NULL); }
 void conv2d_s8_pw_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW, NULL); }
+/* pointwise over 8 or 16 channels with the lowering's channel records (field pw8), else as conv2d_s8_pw */
+void conv2d_s8_pw_rec(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_PW_REC, NULL); }
+void conv2d_s8_pw_rec_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW_REC, NULL); }
 void conv2d_s8_3x3c3(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_3x3c3_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_kxk4(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }

@@ -71,6 +71,7 @@ void _opCostKindsArePriced;
 const SYMBOL_KINDS: Readonly<Record<string, KernelKind>> = {
   conv2d_s8_1x1: 'conv2d_1x1',
   conv2d_s8_pw: 'conv2d_1x1',
+  conv2d_s8_pw_rec: 'conv2d_1x1',
   dwconv2d_s8_3x3: 'dwconv2d_3x3',
   dwconv2d_s8_inplace_channel: 'dwconv2d_inplace',
   dwconv2d_lut_s8_inplace_channel: 'dwconv2d_inplace',

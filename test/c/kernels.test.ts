@@ -347,6 +347,9 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D 1x1 pointwise last pixels', (r) => pointwiseEdges(r, [PW_TAIL_DEPTHS[pwTailCase++ % PW_TAIL_DEPTHS.length]!], undefined, [[3, 3], [5, 5], [1, 1], [2, 3], [1, 6], [5, 1]])],
   // c_in 8 over the full int8 range with every channel in the doubled form: the lowering's channel records (conv_pw8_run)
   ['CONV_2D 1x1 pointwise 8 channels', (r) => pointwiseEdges(r, [8], ['normal', 'normal', 'normal', 'zero'], [[1, 1], [3, 3], [5, 5], [2, 7], [4, 6], [1, 13]], true)],
+  // c_in 16 the same way (conv_pw16_run: two channels a pass, an odd count entering at the second, the loop ending on the
+  // last record's sh word; 1 to 13 output channels); a bias past the records' bound: conv2d_s8_pw_rec without records
+  ['CONV_2D 1x1 pointwise 16 channels', (r) => pointwiseEdges(r, [16], ['normal', 'normal', 'normal', 'normal', 'normal', 'zero', 'bigBias'], [[1, 1], [3, 3], [5, 5], [2, 7], [4, 6], [1, 13]], true)],
   // Constant channels among doubled ones and none the exact way: conv.c's full-block asm stores them itself.
   ['CONV_2D 1x1 pointwise constants', (r) => pointwiseEdges(r, [8, 16, 45, 64], ['normal', 'normal', 'tiny', 'saturated'])],
   ['CONV_2D', (r) => convCase(r, false)],

@@ -27,12 +27,12 @@ export interface LowerOptions {
   lutWholeInWorkspace?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
-  /** Pointwise convs over 8 channels carry conv.c's channel records (record field pw8; default true, wasm false). */
+  /** Pointwise convs over 8 or 16 channels carry conv.c's channel records (conv2d_s8_pw_rec, record field pw8; default true, wasm false). */
   pointwiseTables?: boolean;
 }
 
 /** The options a kernel symbol is chosen by. */
-export type SymbolOptions = Pick<LowerOptions, 'fastPaths' | 'lutKernels' | 'lutWholeInWorkspace'>;
+export type SymbolOptions = Pick<LowerOptions, 'fastPaths' | 'lutKernels' | 'lutWholeInWorkspace' | 'pointwiseTables'>;
 
 /** A kernel call's shared lowering: its symbol, record layout and field values. */
 export interface KernelLowering extends RecordLowering {
@@ -128,7 +128,7 @@ function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
 
 /** The symbol choices of LowerOptions, with their defaults. */
 function symbolChoice(options: SymbolOptions): SymbolChoice {
-  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true, lutWholeInWorkspace: options.lutWholeInWorkspace ?? false };
+  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true, lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, pointwiseTables: options.pointwiseTables ?? true };
 }
 
 /** A kernel call the shared lowering refuses: the op it computes and the refusal lowerSchedule throws for it. */

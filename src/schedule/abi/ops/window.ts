@@ -8,7 +8,7 @@ import { CONST_ALIGN, constRef } from '../records.js';
 import { KERNELS } from '../kernels.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
 import { convLutDecodesWhole } from '../../../ir/lut.js';
-import { pointwise8Records } from './pointwise-table.js';
+import { pointwiseRecords, pointwiseRecordsFit, type PwLayer } from './pointwise-table.js';
 
 /** The constant filter's LUT storage (src/passes/fuse-decode.ts) when the kernel reads it packed, or null (a copy decoded at load is plain). */
 function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
@@ -58,42 +58,49 @@ function convFields(ctx: LowerContext, { call, op, where }: OpCall<'CONV_2D' | '
   };
 }
 
-/** conv.c's channel records of a pointwise conv over 8 channels (pointwise8Records), or null. */
-function pw8Records(ctx: LowerContext, { call, op }: OpCall<'CONV_2D'>, outDepth: number): Int32Array | null {
-  const x = operandType(ctx.graph, call.inputs[0], 'CONV_2D input');
-  const w = operandType(ctx.graph, call.inputs[1], 'CONV_2D filter');
+/** The layer as pointwise-table.ts reads it. */
+function pwLayer(graph: Graph, { call, op }: OpCall<'CONV_2D'>): PwLayer {
+  const x = operandType(graph, call.inputs[0], 'CONV_2D input');
+  const w = operandType(graph, call.inputs[1], 'CONV_2D filter');
   const { stride, pad, clamp } = op.attrs;
-  return pointwise8Records(ctx.graph, {
+  return {
     inDepth: x.shape[3]!, filterH: w.shape[1]!, filterW: w.shape[2]!, stride, padTop: pad.top, padLeft: pad.left, inputOffset: op.params.inputOffset,
     outputOffset: op.params.outputOffset, clamp, multiplier: op.params.multiplier, shift: op.params.shift,
-  }, call.inputs[1], call.inputs[2], outDepth);
+  };
+}
+
+/** CONV_2D's kernel symbol from the call and the layer (never its constant data). */
+function conv2dSymbol(c: OpCall<'CONV_2D'>, graph: Graph, choice: SymbolChoice): string {
+  const { call, op, where } = c;
+  const x = operandType(graph, call.inputs[0], `${where} input`);
+  if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
+  if (convLutFilter(graph, call.inputs[1], choice)) return `conv2d_lut_s8${variantSuffix(call)}`;
+  const w = operandType(graph, call.inputs[1], `${where} filter`);
+  const [, kh, kw, fd] = w.shape as [number, number, number, number];
+  const { stride, pad, dilation } = op.attrs;
+  // conv.c's path as a symbol of its own (the call's shapes and planned workspace): a model links only the paths its layers run
+  const [, inH, inW, inDepth] = x.shape as [number, number, number, number];
+  const [, outH, outW, outDepth] = call.outputs[0]!.shape as [number, number, number, number];
+  const path = choice.fastPaths ? cConvPath({
+    inH, inW, inDepth, outH, outW, outDepth, filterH: kh, filterW: kw, filterDepth: fd, strideH: stride[0], strideW: stride[1],
+    dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
+  }, op.params.inputOffset, call.workspace ? elementCount(call.workspace.shape) : 0) : null;
+  // the pointwise path with the lowering's channel records (its own symbol: models without such a layer do not link their loops)
+  const rec = path === 'pw' && choice.pointwiseTables && pointwiseRecordsFit(pwLayer(graph, c), outDepth) ? '_rec' : '';
+  // a path in a variant the planner never gives it (src/plan/overlap.ts convRules) has no symbol: the generic one
+  if (path && `conv2d_s8_${path}${rec}${variantSuffix(call)}` in KERNELS) return `conv2d_s8_${path}${rec}${variantSuffix(call)}`;
+  const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === inDepth;
+  return choice.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
 }
 
 export const CONV_2D: OpLowering<'CONV_2D'> = {
-  symbol({ call, op, where }, graph, choice) {
-    const x = operandType(graph, call.inputs[0], `${where} input`);
-    if (x.dtype === 'int16') return `conv2d_s16${variantSuffix(call)}`;
-    if (convLutFilter(graph, call.inputs[1], choice)) return `conv2d_lut_s8${variantSuffix(call)}`;
-    const w = operandType(graph, call.inputs[1], `${where} filter`);
-    const [, kh, kw, fd] = w.shape as [number, number, number, number];
-    const { stride, pad, dilation } = op.attrs;
-    // conv.c's path as a symbol of its own (the call's shapes and planned workspace): a model links only the paths its layers run
-    const [, inH, inW, inDepth] = x.shape as [number, number, number, number];
-    const [, outH, outW, outDepth] = call.outputs[0]!.shape as [number, number, number, number];
-    const path = choice.fastPaths ? cConvPath({
-      inH, inW, inDepth, outH, outW, outDepth, filterH: kh, filterW: kw, filterDepth: fd, strideH: stride[0], strideW: stride[1],
-      dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
-    }, op.params.inputOffset, call.workspace ? elementCount(call.workspace.shape) : 0) : null;
-    // a path in a variant the planner never gives it (src/plan/overlap.ts convRules) has no symbol: the generic one
-    if (path && `conv2d_s8_${path}${variantSuffix(call)}` in KERNELS) return `conv2d_s8_${path}${variantSuffix(call)}`;
-    const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === inDepth;
-    return choice.fastPaths && call.variant === 'default' && pointwise ? 'conv2d_s8_1x1' : `conv2d_s8${variantSuffix(call)}`;
-  },
+  symbol: conv2dSymbol,
   record(ctx, c): RecordLowering {
     const int16 = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16';
     const lut = int16 ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
     const base = convFields(ctx, c, lut);
-    const records = ctx.pointwiseTables && ctx.fastPaths && !int16 && !lut ? pw8Records(ctx, c, base.out_depth) : null;
+    // only the symbol that reads them gets records (conv2d_s8_pw_rec: also 0 there when a bias or the weights do not allow them)
+    const records = !int16 && !lut && conv2dSymbol(c, ctx.graph, ctx).startsWith('conv2d_s8_pw_rec') ? pointwiseRecords(ctx.graph, pwLayer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth) : null;
     const fields = { ...base, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]!, pw8: records ? arrayRef(ctx, records) : 0 };
     if (!lut) return { record: 'conv2d', fields };
     return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
