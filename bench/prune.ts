@@ -10,6 +10,7 @@
 // --renormalize: the pruned rows instead re-normalised against the dense model on PTQ's calibration images
 // (src/prune/renormalize.ts) after pruning, before fine-tuning (fine-grained: pruned once) and PTQ.
 // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph (src/prune/finetune.ts), folded at export.
+// --ft-distill: the fine-tuned rows distil from the run's dense model (src/train/distill.ts).
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ import { tradeoffPage, type TradeoffNet } from '../src/prune/report.js';
 import { useTrainBackend } from '../src/train/backend.js';
 import { exportGraph } from '../src/train/export.js';
 import { fit, TRAINER_VERSION } from '../src/train/fit.js';
+import { DEFAULT_DISTILL_ALPHA, DEFAULT_DISTILL_TEMPERATURE } from '../src/train/distill-settings.js';
 import { isLrDecay, LR_DECAYS, type LrDecay } from '../src/train/lr-schedule.js';
 import { parseScan, sparsitiesForShare, type Scan } from '../src/prune/scan.js';
 import { trainableGraph } from '../src/train/graph.js';
@@ -81,6 +83,8 @@ interface Setting {
   renormalize?: boolean;
   /** Fine-tuned with a batch norm after each conv followed by its activation, folded back at export (src/prune/finetune.ts). */
   batchNorm?: boolean;
+  /** Fine-tuned with knowledge distillation from the run's dense model at this temperature and soft-target weight. */
+  distill?: { temperature: number; alpha: number };
 }
 
 interface Row extends Setting {
@@ -274,6 +278,8 @@ interface Options {
   ftLr: number;
   ftLrDecay: LrDecay;
   pruneSteps: number;
+  /** Distillation from the dense model in the fine-tuned rows (null: none). */
+  ftDistill: { temperature: number; alpha: number } | null;
   /** A sensitivity scan of the dense model: adds the scan-allocated 70% rows. */
   scan: Scan | undefined;
   testLimit: number;
@@ -311,6 +317,9 @@ const HELP = `npm run bench:prune [-- flags]: per net dense / fine-grained / cha
   --test-limit N             accuracy over the first N test images (default 10000)
   --renormalize              the pruned rows re-normalised against the dense model before fine-tuning and PTQ
   --ft-batch-norm            the fine-tuned rows fine-tune with a batch norm after each conv followed by its activation, folded back (named ", BN fine-tuning")
+  --ft-distill               the fine-tuned rows distil from the run's dense model: (1-a)·CE + a·T²·KL (named ", distilled")
+  --ft-distill-temperature T its temperature (default ${DEFAULT_DISTILL_TEMPERATURE})
+  --ft-distill-alpha A       the soft targets' weight a (default ${DEFAULT_DISTILL_ALPHA})
   --only 'name;name + ft'    only these rows (names as in the table, ' + ft' for the fine-tuned ones)
   --no-qemu                  no qemu-m4 run (instructions from the profiler only)
   --rows-out FILE            where each row is saved as it is measured (default /tmp/bench-prune-rows.json)
@@ -336,6 +345,7 @@ async function main(): Promise<void> {
     pruneSteps: option('--prune-steps', DEFAULT_PRUNE_STEPS),
     testLimit: option('--test-limit', 10000),
     modelPath: text('--model'),
+    ftDistill: flag('--ft-distill') ? { temperature: option('--ft-distill-temperature', DEFAULT_DISTILL_TEMPERATURE), alpha: option('--ft-distill-alpha', DEFAULT_DISTILL_ALPHA) } : null,
   };
   const qemu = !flag('--no-qemu');
   const renorm = flag('--renormalize');
@@ -370,7 +380,10 @@ async function main(): Promise<void> {
     // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning); the dense rows kept as they are, the baseline
     const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' ? [x] : (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
     // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
-    const runs = ftBatchNorm ? renormed.map((x) => (x.finetune ? { ...x, batchNorm: true, name: `${x.name}, BN fine-tuning` } : x)) : renormed;
+    const normed = ftBatchNorm ? renormed.map((x) => (x.finetune ? { ...x, batchNorm: true, name: `${x.name}, BN fine-tuning` } : x)) : renormed;
+    // --ft-distill: the fine-tuned rows distil from this run's dense model
+    const d = o.ftDistill;
+    const runs = d ? normed.map((x) => (x.finetune ? { ...x, distill: d, name: `${x.name}, distilled (T ${d.temperature}, α ${d.alpha})` } : x)) : normed;
     for (const setting of runs) {
       const c1 = process.cpuUsage();
       const model = key;
@@ -390,7 +403,8 @@ async function main(): Promise<void> {
         // fine-grained: pruned during fine-tuning (setting.steps AGP steps), the mask kept; re-normalised: pruned before it, the mask kept
         const optimizer = tf.train.adam(o.ftLr);
         const prune = sparsities && !setting.renormalize ? { sparsities, steps: setting.steps ?? 1 } : undefined;
-        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, lrDecay: o.ftLrDecay, keepZeros: setting.method === 'magnitude', prune, batchNorm: setting.batchNorm }).graph;
+        g = finetune(g, net.ftTrain!, { epochs: o.ftEpochs, batchSize: BATCH, seed: SEED + 1, optimizer, lrDecay: o.ftLrDecay, keepZeros: setting.method === 'magnitude', prune, batchNorm: setting.batchNorm,
+          distill: setting.distill ? { ...setting.distill, teacher: net.dense } : undefined }).graph;
         optimizer.dispose();
       }
       const row = await measure(setting, net, g, qemu);
@@ -418,6 +432,7 @@ function report(rows: Row[], about: Partial<Record<NetKey, string>>, cpu: Partia
     'Channel pruning removes that share of the output channels of every layer whose channels do not reach the output (ADD groups jointly; the logits layer is left out: its channels are the classes) ranked by the filters\' L2 norm (l2) or by the L2 norm of the next layer\'s weights reading them (next). ' +
     '"70% overall": the first and last prunable layers dense, the others at the one sparsity that makes 70% of all prunable weights zero. ' +
     '"re-normalised": each pruned layer\'s pre-activation mean and std set back to the dense model\'s on PTQ\'s calibration images before fine-tuning (src/prune/renormalize.ts). ' +
+    '"distilled (T, α)": fine-tuned with knowledge distillation from the run\'s dense float model, loss (1 − α)·CE(labels) + α·T²·KL(teacher ‖ student) over softmax(logits/T) (src/train/distill.ts). ' +
     '"BN fine-tuning": fine-tuned with a batch norm after each conv followed by its activation, the identity at the model\'s statistics when fine-tuning starts (before a fine-grained row\'s pruning step, so the pruned layers are normalised back to the dense statistics), trained with batch statistics, re-calibrated on 2,048 training images and folded back into the convs (src/prune/finetune.ts; `prune --finetune`\'s default). ' +
     'Flash: the linked qemu-m4 firmware (.text + .rodata + .data); instructions: one inference on qemu-m4 (the FPGAIO counter, ±40); the profiler\'s estimate beside it. ' +
     'wasm ms: per inference over the test images on this shared 2-core machine (noisy). ' +

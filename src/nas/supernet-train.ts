@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Xorshift32 } from '../builder/random.js';
 import { batches, type Dataset } from '../data/index.js';
 import { InputDataError, UsageError } from '../errors.js';
+import { stopGradient } from '../train/distill.js';
 import type { Supernet } from './supernet.js';
 import type { Arch, SearchSpace } from './space.js';
 
@@ -89,8 +90,7 @@ export interface SupernetFitOptions {
   now?: () => number;
 }
 
-/** The identity, with no gradient flowing back through it (a distillation target). */
-export const stopGradient = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({ value: tf.clone(args[0] as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as (x: tf.Tensor) => tf.Tensor;
+export { stopGradient };
 
 /** Trains global epoch `epoch` (1-based) of the schedule. */
 export function trainSupernetEpoch(net: Supernet, train: Dataset, epoch: number, options: SupernetFitOptions): SupernetEpoch {

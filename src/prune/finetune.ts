@@ -4,6 +4,7 @@
 // only ever growing. With `batchNorm`, a batch norm goes back after each conv followed by its activation
 // (where a trained net's batch norm was folded away), the identity at the model's statistics, trained
 // with batch statistics and folded back at export: a pruned weight stays zero (it scales whole channels).
+// With `distill`, the loss also pulls the student towards a float teacher's softened outputs (src/train/distill.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/index.js';
 import { UsageError } from '../errors.js';
@@ -12,6 +13,8 @@ import type { Graph } from '../ir/graph.js';
 import type { OpKind } from '../ir/ops.js';
 import { exportGraph } from '../train/export.js';
 import { calibrationInputs, fit, type EpochResult } from '../train/fit.js';
+import type { Distillation } from '../train/distill.js';
+import { checkDistillSettings } from '../train/distill-settings.js';
 import type { LrDecay } from '../train/lr-schedule.js';
 import { identityBatchNorms, trainableGraph, type TrainableGraph } from '../train/graph.js';
 import { checkSparsity, prunedCount, smallestMagnitudes } from './magnitude.js';
@@ -30,6 +33,8 @@ export interface FinetuneOptions {
   batchNorm?: boolean;
   /** Magnitude-prune these layers while fine-tuning (their mask then kept fixed whatever `keepZeros` says). */
   prune?: GradualPruning;
+  /** Knowledge distillation from this float teacher (same input and classes): the loss (1 − alpha)·CE + alpha·T²·KL (src/train/distill.ts). */
+  distill?: Omit<Distillation, 'teacher'> & { teacher: Graph };
   validation?: Dataset;
   onStep?: (epoch: number, done: number, total: number) => void;
   onEpoch?: (result: EpochResult) => void;
@@ -96,10 +101,13 @@ export function activatedConvs(graph: Graph): number[] {
 
 /** Trains the float graph on `train` (tfjs backend already chosen by the caller); returns the trained graph, the epochs and how many batch norms it trained. */
 export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions): { graph: Graph; epochs: EpochResult[]; batchNorms: number } {
+  const { prune, distill } = options;
+  if (distill) checkDistillSettings(distill.temperature, distill.alpha);
   const t = trainableGraph(graph, { batchNorm: options.batchNorm ? activatedConvs(graph) : [] });
-  const { prune } = options;
+  let teacher: TrainableGraph | null = null;
   let masks = new Map<number, Masked>();
   try {
+    teacher = distill ? trainableGraph(distill.teacher) : null;
     if (prune) checkSchedule(t, prune);
     // before any pruning step: a layer pruned during fine-tuning is then normalised back to the given model's statistics
     identityBatchNorms(t, calibrationInputs(t, train, options.batchSize));
@@ -119,6 +127,7 @@ export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions)
       seed: options.seed,
       optimizer: options.optimizer,
       lrDecay: options.lrDecay,
+      distill: teacher && distill ? { ...distill, teacher } : undefined,
       validation: options.validation,
       onEpoch: options.onEpoch,
       onStep: (epoch, done, total) => {
@@ -131,6 +140,7 @@ export function finetune(graph: Graph, train: Dataset, options: FinetuneOptions)
     return { graph: exportGraph(t), epochs, batchNorms: t.batchNorms.size };
   } finally {
     masks.forEach((m) => m.mask.dispose());
+    teacher?.dispose();
     t.dispose();
   }
 }

@@ -1,11 +1,13 @@
 // Training a TrainableGraph on a Dataset (src/data): seeded shuffled batches, optional augmentation,
-// softmax cross-entropy on the logits, any tfjs optimizer; a non-finite loss stops with the epoch and step.
+// softmax cross-entropy on the logits (mixed with a teacher's soft targets when distilling), any tfjs optimizer; a non-finite loss stops with the epoch and step.
 import * as tf from '@tensorflow/tfjs-core';
 import { InputDataError, UsageError } from '../errors.js';
 import { Xorshift32 } from '../builder/random.js';
 import { batches, checkFits, imageToInputValues, subset, toUnitRange, type Dataset, type ModelInput } from '../data/index.js';
 import { recalibrateBatchNorms, type TrainableGraph } from './graph.js';
 import { baseLearningRate, learningRateAt, setLearningRate, type LrDecay } from './lr-schedule.js';
+import { distillationLoss, type Distillation } from './distill.js';
+import { checkTeacher } from './distill-settings.js';
 
 import type { Augmentation } from './augmentations.js';
 export { AUGMENTATIONS, type Augmentation } from './augmentations.js';
@@ -35,6 +37,8 @@ export interface FitOptions {
   /** How the optimizer's rate decays over all the run's steps (default 'none': its rate throughout). */
   lrDecay?: LrDecay;
   validation?: Dataset;
+  /** Knowledge distillation: the loss mixes the labels' cross-entropy with the teacher's softened probabilities (src/train/distill.ts). */
+  distill?: Distillation;
   /** After each step: images done of the epoch's total. */
   onStep?: (epoch: number, done: number, total: number) => void;
   /** After each epoch whose every loss was finite (checkpoints go here). */
@@ -121,6 +125,8 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
     const bad = train.labels.findIndex((l) => l >= classes);
     if (bad >= 0) throw new InputDataError(`dataset ${train.name}: label ${train.labels[bad]} at index ${bad} is outside the model's ${classes} classes [0, ${classes})`, { label: train.labels[bad], index: bad, classes });
   }
+  const { distill } = options;
+  if (distill) checkTeacher(t.graph, distill.teacher.graph, distill.names);
   const now = options.now ?? (() => performance.now());
   const rng = new Xorshift32(seed ^ 0x5eed);
   const results: EpochResult[] = [];
@@ -145,10 +151,11 @@ export function fit(t: TrainableGraph, train: Dataset, options: FitOptions): Epo
         const xs = tf.tensor(x, [m, ...t.inputShape]);
         const ys = tf.oneHot(tf.tensor1d(b.labels, 'int32'), classes);
         let predictions: tf.Tensor | undefined;
+        const teacherLogits = distill ? distill.teacher.forward(xs) : null; // the same (augmented) batch, inference mode
         const l = optimizer.minimize(() => {
           const logits = t.forward(xs, { training: true });
           predictions = tf.keep(tf.argMax(logits, 1)); // minimize disposes the logits
-          return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
+          return teacherLogits ? distillationLoss(ys, logits, teacherLogits, distill!.temperature, distill!.alpha) : (tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar);
         }, true, t.variables);
         const predicted = predictions!.dataSync().slice();
         predictions!.dispose();

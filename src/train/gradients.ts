@@ -48,6 +48,7 @@ const GRADIENTS: tf.GradConfig[] = [
   { kernelName: 'RealDiv', inputsToSave: ['a', 'b'], gradFunc: one(binary((dy, _a, b) => tf.div(dy, tf.cast(b, 'float32')),
     (dy, a, b) => tf.neg(tf.div(tf.mul(dy, tf.cast(a, 'float32')), tf.cast(tf.square(b), 'float32'))))) },
   { kernelName: 'Neg', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.neg(dy) })) },
+  { kernelName: 'Exp', outputsToSave: [true], gradFunc: one((dy: tf.Tensor, [y]: Saved) => ({ x: () => tf.mul(dy, y!) })) },
   { kernelName: 'Cast', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.clone(dy) })) },
   { kernelName: 'Identity', gradFunc: one((dy: tf.Tensor) => ({ x: () => tf.cast(dy, 'float32') })) },
   {

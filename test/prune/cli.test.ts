@@ -17,11 +17,11 @@ import { cli } from '../helpers/cli.js';
 const tmp = mkdtempSync(join(tmpdir(), 'tinyforge-prune-'));
 const fashion = isDirectory(FASHION_MNIST_DIR) || !!process.env.CI;
 
-function small(): Graph {
-  const b = new FloatGraphBuilder(4);
+function small(seed = 4, classes = 10): Graph {
+  const b = new FloatGraphBuilder(seed);
   let x = b.maxPool('pool', b.conv('conv', b.image(28, 28, 1), 4, 3, 2, 'RELU'), 2);
   x = b.dense('dense', b.flatten('flatten', x), 8, 'RELU');
-  return b.finish('small', b.softmax('softmax', b.dense('logits', x, 10, 'NONE'))).graph;
+  return b.finish('small', b.softmax('softmax', b.dense('logits', x, classes, 'NONE'))).graph;
 }
 
 const file = (name: string, g: Graph) => {
@@ -137,6 +137,40 @@ describe.runIf(fashion)('tinyforge prune', () => {
     expect(JSON.parse(plain.stdout).batchNorms).toBe(0);
     const conv = prunableLayers(g, 'bn')[0]!.weight;
     expect(realWeights(read(plainOut).tensors[conv]!)).not.toEqual(realWeights(g.tensors[conv]!));
+  }, 300_000);
+
+  it('--distill TEACHER: fine-tuning distils from a float teacher; a teacher of another shape, an int8 teacher, --distill without --finetune and bad settings are refused', async () => {
+    const teacher = file('teacher.tflite', small(8));
+    const tune = async (...extra: string[]) => {
+      const out = join(tmp, `distil-${extra.length}.tflite`);
+      const r = await cli('prune', floatModel, '--channels', '0.5', '--finetune', 'fashion-mnist', '--limit', '64', '--batch', '16', ...extra, '--out', out, '--json');
+      expect(r.code).toBe(0);
+      return { report: JSON.parse(r.stdout), graph: read(out) };
+    };
+    const distilled = await tune('--distill', teacher, '--distill-temperature', '2', '--distill-alpha', '0.7');
+    expect(distilled.report.distill).toEqual({ teacher: 'teacher.tflite', temperature: 2, alpha: 0.7 });
+    const plain = await tune();
+    expect(plain.report.distill).toBeNull();
+    const conv = prunableLayers(plain.graph, 'p')[0]!.weight;
+    expect(realWeights(distilled.graph.tensors[conv]!)).not.toEqual(realWeights(plain.graph.tensors[conv]!));
+
+    const refused = async (...args: string[]) => {
+      const r = await cli('prune', floatModel, '--channels', '0.5', '--out', join(tmp, 'refused.tflite'), ...args);
+      return [r.code, r.stderr.trim()];
+    };
+    const ft = ['--finetune', 'fashion-mnist', '--limit', '16'];
+    const c = new FloatGraphBuilder(1);
+    const wide = file('wide-teacher.tflite', c.finish('wide', c.softmax('s', c.dense('d', c.flatten('f', c.image(1, 1, 10)), 10, 'NONE'))).graph);
+    expect(await refused(...ft, '--distill', wide)).toEqual([1, "tinyforge: E_INPUT_DATA: teacher wide-teacher.tflite input [1, 1, 1, 10] differs from small.tflite's [1, 28, 28, 1]: distillation needs the same input and classes"]);
+    const five = file('five-teacher.tflite', small(8, 5));
+    expect(await refused(...ft, '--distill', five)).toEqual([1, "tinyforge: E_INPUT_DATA: teacher five-teacher.tflite output [1, 5] differs from small.tflite's [1, 10]: distillation needs the same input and classes"]);
+    const g = small(8);
+    const int8 = file('teacher_int8.tflite', quantizeModel(g, [[syntheticInputBytes(g.tensors[g.inputs[0]!]!, 1)]]));
+    expect(await refused(...ft, '--distill', int8)).toEqual([2, 'tinyforge: E_USAGE: --distill teacher_int8.tflite is int8: the teacher runs in the float trainer, give the float model']);
+    expect(await refused('--distill', teacher)).toEqual([2, 'tinyforge: E_USAGE: --distill distils during fine-tuning: give --finetune']);
+    expect(await refused(...ft, '--distill', teacher, '--distill-alpha', '2')).toEqual([2, 'tinyforge: E_USAGE: --distill-alpha must be in [0, 1], got "2"']);
+    expect(await refused(...ft, '--distill', teacher, '--distill-temperature', '0')).toEqual([2, 'tinyforge: E_USAGE: --distill-temperature must be a number > 0, got "0"']);
+    expect(await refused(...ft, '--distill-temperature', '2')).toEqual([2, 'tinyforge: E_USAGE: --distill-temperature goes with --distill TEACHER.tflite']);
   }, 300_000);
 
   it('--channels per layer (layer=share, or @file with a JSON object): the named layers pruned at their shares, the others whole', async () => {

@@ -23,6 +23,7 @@ import { estimateFlash } from '../../cost/flash.js';
 import { estimateInstructions } from '../../cost/profile.js';
 import type { EpochResult } from '../../train/fit.js';
 import { LR_DECAYS, type LrDecay } from '../../train/lr-schedule.js';
+import { checkTeacher, DEFAULT_DISTILL_ALPHA, DEFAULT_DISTILL_TEMPERATURE } from '../../train/distill-settings.js';
 import { importTraining } from '../../train/packages.js';
 import { engineAccuracy, fitDataset } from '../accuracy.js';
 import { DATASET_NAMES, loadDataset, SPLITS, type Split } from '../data/index.js';
@@ -54,6 +55,9 @@ interface PruneFlags {
   report?: string;
   renormalize: boolean;
   batchNorm: boolean;
+  distill?: string;
+  distillTemperature?: string;
+  distillAlpha?: string;
   json?: boolean;
 }
 
@@ -82,6 +86,8 @@ export interface PruneReport {
   finetune: EpochResult[] | null;
   /** Batch norms fine-tuning put after the convs followed by an activation and folded back (null: no fine-tuning). */
   batchNorms: number | null;
+  /** The teacher fine-tuning distilled from (null: none). */
+  distill: { teacher: string; temperature: number; alpha: number } | null;
   accuracy: { before: number; after: number; data: string; split: Split; images: number; engine: string } | null;
 }
 
@@ -177,6 +183,9 @@ export function registerPrune(program: Command, io: CliIO): void {
     .option('--batch <n>', 'fine-tuning images per step', '64')
     .option('--no-renormalize', `with --data, a float model and pruning before any fine-tuning (--prune-steps 1): do not re-normalise. By default each pruned layer's output channels (and every layer after the first pruned one) get the scale and shift that give their pre-activation outputs the dense model's mean and std on ${RENORMALIZE_IMAGES} training images of --data, what a batch norm folded into the layers no longer does`)
     .option('--no-batch-norm', 'with --finetune: fine-tune the convs as they are. By default a batch norm goes after each conv followed by its activation (where a trained net\'s batch norm was folded into it), the identity at the model\'s statistics, trained with batch statistics and folded back into the conv when written; pruned weights stay zero')
+    .option('--distill <teacher.tflite>', 'with --finetune: knowledge distillation from this float model (same input and classes, e.g. the dense model before pruning): the loss is (1 - alpha)·CE(labels) + alpha·T²·KL(softmax(teacher/T) || softmax(student/T))')
+    .option('--distill-temperature <T>', `with --distill: the temperature T softening both models' outputs (default ${DEFAULT_DISTILL_TEMPERATURE})`)
+    .option('--distill-alpha <a>', `with --distill: the soft targets' weight alpha in [0, 1] (default ${DEFAULT_DISTILL_ALPHA})`)
     .option('--out <model.tflite>', 'the pruned model (a normal .tflite)')
     .option('--report <page.html>', 'a self-contained HTML page: with --scan the curves and the layer table; with --sparsity/--channels (and --data) accuracy against the profiler\'s Cortex-M4 instructions before and after')
     .option('--json', 'print the scan ({denseAccuracy, layers: [{node, kind, name, params, macs, curve: [{sparsity, accuracy}]}], ...}) or the pruning report')
@@ -205,9 +214,15 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.report !== undefined && !opts.scan && opts.data === undefined) throw new UsageError('--report plots accuracy against instructions before and after pruning: give --data', {});
       const scanFile = opts.sparsity?.startsWith('@') ? opts.sparsity.slice(1) : undefined;
       if (opts.overall !== undefined && scanFile === undefined) throw new UsageError('--overall shares the sparsity out by a scan: give --sparsity @scan.json', { overall: opts.overall });
+      if (opts.distill !== undefined && opts.finetune === undefined) throw new UsageError('--distill distils during fine-tuning: give --finetune', { distill: opts.distill });
+      if (opts.distill === undefined && (opts.distillTemperature !== undefined || opts.distillAlpha !== undefined)) {
+        throw new UsageError(`${opts.distillTemperature !== undefined ? '--distill-temperature' : '--distill-alpha'} goes with --distill TEACHER.tflite`, {});
+      }
+      const distillTemperature = opts.distillTemperature === undefined ? DEFAULT_DISTILL_TEMPERATURE : numberFlag(opts.distillTemperature, '--distill-temperature', (v) => v > 0, 'a number > 0');
+      const distillAlpha = opts.distillAlpha === undefined ? DEFAULT_DISTILL_ALPHA : numberFlag(opts.distillAlpha, '--distill-alpha', (v) => v >= 0 && v <= 1, 'in [0, 1]');
       refuseOverwrite(
         [...(opts.out ? [{ path: opts.out, what: 'output model' }] : []), ...(opts.report ? [{ path: opts.report, what: 'report' }] : [])],
-        [{ path: modelPath, what: 'model' }, ...(scanFile ? [{ path: scanFile, what: 'scan' }] : []), ...(opts.channels?.startsWith('@') ? [{ path: opts.channels.slice(1), what: 'channel shares' }] : [])],
+        [{ path: modelPath, what: 'model' }, ...(opts.distill !== undefined ? [{ path: opts.distill, what: 'teacher' }] : []), ...(scanFile ? [{ path: scanFile, what: 'scan' }] : []), ...(opts.channels?.startsWith('@') ? [{ path: opts.channels.slice(1), what: 'channel shares' }] : [])],
       );
       const graph = loadModel(modelPath);
       const before = totals(graph, model); // refuses a model without prunable layers before any data is read
@@ -216,6 +231,12 @@ export function registerPrune(program: Command, io: CliIO): void {
       if (opts.finetune !== undefined && !isFloat) {
         throw new UnsupportedError(`${model} is int8 and fine-tuning trains float32 models: prune the float model, fine-tune it, then quantize`, { model });
       }
+      const teacher = opts.distill === undefined ? null : loadModel(opts.distill);
+      if (teacher && floatOpIndices(teacher).length === 0) {
+        throw new UsageError(`--distill ${basename(opts.distill!)} is int8: the teacher runs in the float trainer, give the float model`, { teacher: opts.distill });
+      }
+      if (teacher) checkTeacher(graph, teacher, { student: model, teacher: basename(opts.distill!) }); // before any data is read
+
       const pruneSteps = integerFlag(opts.pruneSteps, '--prune-steps', 1);
       // re-normalised before fine-tuning; gradual pruning (--prune-steps > 1) prunes during it, leaving nothing to re-normalise before
       const renormalizing = !opts.scan && opts.renormalize && opts.data !== undefined && isFloat && (opts.finetune === undefined || opts.sparsity === undefined || pruneSteps === 1);
@@ -248,7 +269,7 @@ export function registerPrune(program: Command, io: CliIO): void {
       let pruned: Graph;
       let gradual: Map<number, number> | null = null; // fine-grained: the sparsities fine-tuning prunes to
       const report: Omit<PruneReport, 'params' | 'macs' | 'weightBytes' | 'zeroWeights' | 'accuracy'> = {
-        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], renormalized: null, finetune: null, batchNorms: null,
+        model, out: opts.out!, method: opts.channels !== undefined ? 'channels' : 'magnitude', criterion: null, layers: [], notices: [], renormalized: null, finetune: null, batchNorms: null, distill: null,
       };
       let removed = new Map<number, readonly number[]>(); // channel pruning's removed channels, for re-normalisation
       if (opts.channels !== undefined) {
@@ -306,11 +327,13 @@ export function registerPrune(program: Command, io: CliIO): void {
           // fine-grained: the dense model pruned during fine-tuning (the same round(s·n) zeros per layer at the end)
           const tuned = finetune(gradual ? graph : pruned, train, {
             epochs, batchSize, seed, optimizer, lrDecay: opts.lrDecay, keepZeros: report.method === 'magnitude', prune: gradual ? { sparsities: gradual, steps: pruneSteps } : undefined, batchNorm: opts.batchNorm,
+            distill: teacher ? { teacher, temperature: distillTemperature, alpha: distillAlpha, names: { student: model, teacher: basename(opts.distill!) } } : undefined,
             onStep: (epoch, done) => progress.update((epoch - 1) * steps + Math.ceil(done / batchSize), epochs * steps),
           });
           pruned = tuned.graph;
           report.finetune = tuned.epochs;
           report.batchNorms = tuned.batchNorms;
+          if (teacher) report.distill = { teacher: basename(opts.distill!), temperature: distillTemperature, alpha: distillAlpha };
         } finally {
           progress.end();
           optimizer.dispose();
@@ -348,7 +371,8 @@ export function registerPrune(program: Command, io: CliIO): void {
         : `${full.layers.length} layers magnitude-pruned; ${percent(full.zeroWeights)} of their weights are zero`;
       const acc = full.accuracy ? `; accuracy ${percent(full.accuracy.before)} -> ${percent(full.accuracy.after)} (${full.accuracy.images} images, ${full.accuracy.engine})` : '';
       const renormed = full.renormalized ? `, ${full.renormalized.layers} layers re-normalised on ${full.renormalized.images} training images` : '';
-      const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)${full.batchNorms ? ` with ${full.batchNorms} batch norms folded back` : ''}` : '';
+      const distilled = full.distill ? `, distilled from ${full.distill.teacher} (T ${full.distill.temperature}, alpha ${full.distill.alpha})` : '';
+      const tuned = full.finetune ? `, fine-tuned ${full.finetune.length} epoch(s)${full.batchNorms ? ` with ${full.batchNorms} batch norms folded back` : ''}${distilled}` : '';
       io.stdout(`${model}: ${what}${renormed}${tuned}${acc}; wrote ${opts.out}\n`);
     });
 }
