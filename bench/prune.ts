@@ -233,7 +233,8 @@ function fashionNet(key: 'lenet' | 'ds-cnn', o: Options): Net {
     ftTrain: take(all, o.ftLimit), // the first images of the same split: fine-tuning sees nothing new
     trained,
     about:
-      `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how}); ` +
+      // --model: how that model was trained is not this run's to know (--epochs would be a guess)
+      `${o.modelPath ? `Dense model read from ${o.modelPath}` : `Dense model ${o.epochs} epoch(s) on the first ${fmt(o.trainLimit)} images of the training split, Adam lr ${LR}, batch ${BATCH} (${how})`}; ` +
       `fine-tuning ${o.ftEpochs} epoch(s) on the first ${fmt(o.ftLimit)} of those images, Adam lr ${o.ftLr}${o.ftLrDecay === 'none' ? '' : ` (${o.ftLrDecay} decay to 0)`}; PTQ on ${CALIBRATION} training images; accuracy over ${fmt(test.shape[0])} test images.`,
   };
 }
