@@ -377,7 +377,11 @@ async function main(): Promise<void> {
     about[key] = net.about;
     trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
-    const chosen = settingsFor(net, o.pruneSteps, o.scan).filter((x) => !only || only.some((name) => `${x.name}${x.finetune ? ' + ft' : ''}` === name));
+    const rowName = (x: Setting) => `${x.name}${x.finetune ? ' + ft' : ''}`;
+    const all = settingsFor(net, o.pruneSteps, o.scan);
+    const chosen = all.filter((x) => !only || only.includes(rowName(x)));
+    // a misspelt --only ran nothing and printed an empty table: name the rows there are
+    if (only && chosen.length === 0) throw new Error(`--only: no ${key} row is named ${only.map((n) => `'${n}'`).join(' or ')}; its rows: ${all.map((x) => `'${rowName(x)}'`).join(', ')}`);
     // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning); the dense rows kept as they are, the baseline
     const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' ? [x] : (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
     // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
