@@ -303,6 +303,17 @@ function settingsFor(net: Net, pruneSteps: number, scan: Scan | undefined): Sett
   return [...settings, ...tuned.map((s) => (magnitudeTuned(s) ? named(s, pruneSteps) : s)), ...other];
 }
 
+/** A row's name as --only takes it: the table's, ' + ft' for a fine-tuned one. */
+const rowName = (x: Setting) => `${x.name}${x.finetune ? ' + ft' : ''}`;
+
+/** The settings `only` names (all of them without --only); naming none of `net`'s is an error listing them (a misspelt --only ran nothing and printed an empty table). */
+export function onlyRows(all: Setting[], only: readonly string[] | undefined, net: string): Setting[] {
+  if (!only) return all;
+  const chosen = all.filter((x) => only.includes(rowName(x)));
+  if (chosen.length === 0) throw new Error(`--only: no ${net} row is named ${only.map((n) => `'${n}'`).join(' or ')}; its rows: ${all.map((x) => `'${rowName(x)}'`).join(', ')}`);
+  return chosen;
+}
+
 const HELP = `npm run bench:prune [-- flags]: per net dense / fine-grained / channel-pruned rows, with and without fine-tuning, measured as deployed (int8 on wasm, qemu-m4).
 
   --net lenet,ds-cnn,resnet  the nets (default all three)
@@ -377,11 +388,7 @@ async function main(): Promise<void> {
     about[key] = net.about;
     trainedHere ||= net.trained;
     log(`${key}: dense model and data ready, ${cpuSeconds(c0).toFixed(0)} CPU s`);
-    const rowName = (x: Setting) => `${x.name}${x.finetune ? ' + ft' : ''}`;
-    const all = settingsFor(net, o.pruneSteps, o.scan);
-    const chosen = all.filter((x) => !only || only.includes(rowName(x)));
-    // a misspelt --only ran nothing and printed an empty table: name the rows there are
-    if (only && chosen.length === 0) throw new Error(`--only: no ${key} row is named ${only.map((n) => `'${n}'`).join(' or ')}; its rows: ${all.map((x) => `'${rowName(x)}'`).join(', ')}`);
+    const chosen = onlyRows(settingsFor(net, o.pruneSteps, o.scan), only, key);
     // --renormalize: the pruned rows re-normalised (fine-grained ones pruned once, before it: gradual pruning has nothing to re-normalise before fine-tuning); the dense rows kept as they are, the baseline
     const renormed = renorm ? chosen.flatMap((x) => (x.method === 'dense' ? [x] : (x.steps ?? 1) > 1 ? [] : [{ ...x, renormalize: true, name: `${x.name}, re-normalised` }])) : chosen;
     // --ft-batch-norm: the fine-tuned rows fine-tune with batch norm back in the graph
