@@ -1,14 +1,15 @@
-// `node dist/bench/nas-predictor.js --pairs A.json[,B.json] [--test T.json] [--folds 10] [--mlp] [--json]`: the
+// `node dist/bench/nas-predictor.js --pairs A.json[,B.json] [--test T.json] [--folds 10] [--mlp] [--curve 100] [--json]`: the
 // accuracy predictor's error on measured (member, accuracy) pairs, the `--json` output of `tinyforge nas accuracy`
 // (their supernet's space: examples/nas/fmnist-micro.json unless --space). Per encoding (the default, version 3's: the
 // lab's one-hots, resolution x width, log2 capacity; the lab's one-hots alone, version 2's; without depth, version 1's;
 // the capacity part alone) and model (ridge on the centred encoding and on the standardized one, its lambda picked on
-// the training folds alone, the 32-32 MLP with --mlp), the k-fold RMSE over the --pairs (every pair predicted by a
+// the training folds alone, the 32-32 MLP with --mlp; kernel ridge, centred and standardized, on the default encoding,
+// its length scale and lambda picked on the training folds alone), the k-fold RMSE over the --pairs (every pair predicted by a
 // model fitted without it) and, with --test, the RMSE on those pairs of the model fitted on all --pairs (members --test
 // shares with --pairs are dropped from it); then the nested choice: in each outer fold, the (encoding, model) with the
 // least inner 5-fold error on that fold's training pairs alone predicts it (the RMSE of a choice made without the
-// held-out members); then ridge's k-fold RMSE on the first 25/50/75/100% of the pairs (its learning curve). Figures in
-// accuracy points.
+// held-out members); then ridge's and kernel ridge's k-fold RMSE on the first 25/50/75/100% of the pairs, or with
+// --curve N on the first N, 2N, ... (their learning curve). Figures in accuracy points.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,10 @@ const encodings = {
   'resolution x width + capacity alone': (a: Arch) => encodeArch(space, a).slice(labLength(space)),
 };
 const models: Array<[string, TrainPredictorOptions]> = [['ridge', { model: 'ridge' }], ['ridge, standardized', { model: 'ridge', scale: true }], ...(argv.includes('--mlp') ? [['mlp 32-32', { model: 'mlp' }] as [string, TrainPredictorOptions]] : [])];
+// kernel ridge on the default encoding only: each fit searches its length scale and lambda (49 Gram solves per inner fold)
+const DEFAULT_ENCODING = 'v3: lab + resolution x width + capacity (default)';
+const kernelModels: Array<[string, TrainPredictorOptions]> = [['kernel ridge (rbf)', { model: 'krr' }], ['kernel ridge (rbf), standardized', { model: 'krr', scale: true }]];
+const modelsOf = (encoding: string) => (encoding === DEFAULT_ENCODING ? [...models, ...kernelModels] : models);
 const rmse = (f: (x: Float64Array) => number, xs: Float64Array[], ys: number[]) => 100 * Math.sqrt(xs.reduce((s, x, i) => s + (f(x) - ys[i]!) ** 2, 0) / xs.length);
 const cpuSeconds = () => process.cpuUsage().user / 1e6;
 
@@ -83,7 +88,7 @@ const rows = [];
 for (const [encoding, encode] of Object.entries(encodings)) {
   const xs = pairs.map((p) => encode(p.arch));
   const testXs = test.map((p) => encode(p.arch));
-  for (const [model, options] of models) {
+  for (const [model, options] of modelsOf(encoding)) {
     const c0 = cpuSeconds();
     const cv = crossValidate(xs, ys, { ...options, folds });
     const fixedTest = test.length > 0 ? rmse(fitPredictorModel(xs, ys, options), testXs, testYs) : null;
@@ -94,7 +99,7 @@ for (const [encoding, encode] of Object.entries(encodings)) {
 }
 // the nested choice: each outer fold predicted by the candidate with the least inner k-fold error on its training pairs
 const encoded = Object.fromEntries(Object.entries(encodings).map(([name, encode]) => [name, pairs.map((p) => encode(p.arch))]));
-const candidates = Object.keys(encodings).flatMap((encoding) => models.filter(([m]) => !m.startsWith('mlp')).map(([model, options]) => ({ encoding, model, options })));
+const candidates = Object.keys(encodings).flatMap((encoding) => modelsOf(encoding).filter(([m]) => !m.startsWith('mlp')).map(([model, options]) => ({ encoding, model, options })));
 let nestedSe = 0;
 const picks: string[] = [];
 const c0 = cpuSeconds();
@@ -109,12 +114,15 @@ for (const fold of kFolds(pairs.length, folds, 1)) {
 }
 const nested = { kFoldRmsePoints: 100 * Math.sqrt(nestedSe / pairs.length), picks: Object.fromEntries([...new Set(picks)].map((p) => [p, picks.filter((q) => q === p).length])) };
 log(`nested choice (inner 5-fold on each outer fold's training pairs): ${folds}-fold RMSE ${nested.kFoldRmsePoints.toFixed(2)}; picked ${Object.entries(nested.picks).map(([p, n]) => `${p} x${n}`).join('; ')}; ${(cpuSeconds() - c0).toFixed(1)} CPU s`);
-const curve = [0.25, 0.5, 0.75, 1].map((share) => {
-  const n = Math.round(pairs.length * share);
+const step = argv.includes('--curve') ? Number(option('--curve', '100')) : 0;
+const curveSizes = step > 0 ? Array.from({ length: Math.floor(pairs.length / step) }, (_, i) => (i + 1) * step) : [0.25, 0.5, 0.75, 1].map((share) => Math.round(pairs.length * share));
+const curve = curveSizes.flatMap((n) => {
   const xs = pairs.slice(0, n).map((p) => encodeArch(space, p.arch));
-  const cv = crossValidate(xs, ys.slice(0, n), { model: 'ridge', folds });
-  log(`ridge, default encoding, first ${n} pairs: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} (mean ${cv.meanRmsePoints.toFixed(2)})`);
-  return { pairs: n, kFoldRmsePoints: cv.rmsePoints, meanKFoldRmsePoints: cv.meanRmsePoints };
+  return (['ridge', 'krr'] as const).map((model) => {
+    const cv = crossValidate(xs, ys.slice(0, n), { model, folds });
+    log(`${model}, default encoding, first ${n} pairs: ${cv.folds}-fold RMSE ${cv.rmsePoints.toFixed(2)} (mean ${cv.meanRmsePoints.toFixed(2)})`);
+    return { model, pairs: n, kFoldRmsePoints: cv.rmsePoints, meanKFoldRmsePoints: cv.meanRmsePoints };
+  });
 });
 const noise = { pairs: labelNoisePoints(pairs), test: test.length > 0 ? labelNoisePoints(test) : null };
 log(`labels' binomial noise: ${noise.pairs?.toFixed(2)} points on the pairs${noise.test === null ? '' : `, ${noise.test?.toFixed(2)} on the test pairs; the training mean on the test pairs: ${rmse(() => trainMean, test.map(() => new Float64Array(0)), testYs).toFixed(2)}`}`);

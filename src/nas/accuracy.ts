@@ -1,19 +1,21 @@
 // The accuracy predictor (the EfficientML NAS lab's): an architecture as a fixed-length vector (the lab's
 // one-hot per choice: resolution, width, per stage its depth, per block slot kernel and expand ratio, zeros for
 // a block the member does not have; then resolution x width one-hot and its capacity as log2 MACs, parameters,
-// resolution and width over the space's smallest member) -> ridge regression on the centred vector (default) or a small MLP
-// -> accuracy. Trained on (member, accuracy measured from the supernet) pairs, seeded; its error is k-fold:
+// resolution and width over the space's smallest member) -> ridge regression on the centred vector, kernel ridge
+// (RBF, kernel-ridge.ts) or a small MLP -> accuracy. Trained on (member, accuracy measured from the supernet) pairs, seeded; its error is k-fold:
 // every pair predicted by a model fitted without it. Plain arrays (no tfjs): `nas search` runs it without
 // training packages.
 import { Xorshift32 } from '../builder/random.js';
 import { shuffledOrder } from '../data/split.js';
 import { ModelFormatError, UsageError } from '../errors.js';
 import { archCapacity } from './build.js';
+import { solveSpd } from './cholesky.js';
+import { fitKernelRidgeCv, predictKernelRidge, type KernelRidge } from './kernel-ridge.js';
 import type { AccuracyPredictor } from './search.js';
 import { extremeArch, type Arch, type SearchSpace } from './space.js';
 
-/** The predictor file version this encoding writes and reads (older files are refused: another encoding). */
-export const PREDICTOR_VERSION = 3;
+/** The predictor file version written (version 3's layer models are still read: the same encoding; 1 and 2 are refused: another encoding). */
+export const PREDICTOR_VERSION = 4 as const;
 
 /** Numbers after the one-hots: log2 of MACs, parameters, resolution and width over the space's smallest (a doubling is 1, like a one-hot's step). */
 const CAPACITY_FEATURES = 4;
@@ -71,23 +73,21 @@ interface Dense {
   b: Float64Array;
 }
 
-export interface MlpJson {
+/** What every predictor file holds beside its model. */
+interface PredictorJsonBase {
   format: 'tinyforge-accuracy-predictor';
-  /** 3: the encoding ends with resolution x width one-hot and log2 MACs, parameters, resolution, width (version 2 had not, version 1 had no depth either: their files are refused, re-run nas accuracy). */
-  version: typeof PREDICTOR_VERSION;
-  /** 'ridge': one linear layer (the standardization folded in); 'mlp': ReLU hidden layers. */
-  model: PredictorModel;
+  /** 4: version 3's encoding (resolution x width one-hot and log2 MACs, parameters, resolution, width at its end), and model 'krr'. Version 3 files (ridge, mlp) are read as they are; versions 1 and 2 (other encodings) are refused: re-run nas accuracy. */
+  version: typeof PREDICTOR_VERSION | typeof LAYERS_VERSION;
   space: string;
   inputs: number;
   /** Accuracy (fraction) the output is centred on. */
   offset: number;
-  layers: Array<{ inputs: number; outputs: number; w: number[]; b: number[] }>;
   /** Pairs the written model was fitted on (all of them). */
   trainPairs: number;
   /** Pairs predicted by a model that never saw them: all of them, once each, over `folds` folds. */
   heldOutPairs: number;
   folds: number;
-  /** Ridge: the L2 weight picked by an inner k-fold on the training pairs alone. */
+  /** Ridge and kernel ridge: the L2 weight picked by an inner k-fold on the training pairs alone. */
   lambda?: number;
   /** Root-mean-square error of the k-fold predictions (each pair by the fold's model fitted without it), in accuracy points (percent). */
   heldOutRmsePoints: number;
@@ -97,53 +97,99 @@ export interface MlpJson {
   meanRmsePoints?: number;
 }
 
-export type PredictorModel = 'ridge' | 'mlp';
+/** 'ridge': one linear layer (the centring folded in); 'mlp': ReLU hidden layers. */
+export interface LayersPredictorJson extends PredictorJsonBase {
+  model: 'ridge' | 'mlp';
+  layers: Array<{ inputs: number; outputs: number; w: number[]; b: number[] }>;
+}
 
-export class MlpAccuracyPredictor implements AccuracyPredictor {
+/** 'krr': kernel ridge, its training pairs' inputs (centred and scaled as `mean`, `scale` say) and dual coefficients. */
+export interface KernelRidgePredictorJson extends PredictorJsonBase {
+  model: 'krr';
+  kernel: { type: 'rbf'; lengthScale: number; lambda: number; mean: number[]; scale: number[]; points: number[][]; alpha: number[] };
+}
+
+export type PredictorJson = LayersPredictorJson | KernelRidgePredictorJson;
+
+export type PredictorModel = PredictorJson['model'];
+export const PREDICTOR_MODELS: readonly PredictorModel[] = ['krr', 'ridge', 'mlp'];
+const MODEL_NAMES: Record<PredictorModel, string> = { ridge: 'ridge regression', mlp: 'an MLP', krr: 'kernel ridge regression (RBF)' };
+
+/** The last version without kernel ridge: its layer models read the same encoding, so its files are still taken. */
+const LAYERS_VERSION = 3 as const;
+
+export class TrainedAccuracyPredictor implements AccuracyPredictor {
   readonly name: string;
   readonly label: string;
-  private readonly layers: Dense[];
+  private readonly fitted: Fitted;
 
   constructor(
     readonly space: SearchSpace,
-    readonly json: MlpJson,
+    readonly json: PredictorJson,
   ) {
     this.name = json.model;
     const noise = json.labelNoisePoints === undefined ? '' : ` (labels' own noise ${json.labelNoisePoints.toFixed(2)})`;
-    this.label = `accuracy (fraction) predicted by ${json.model === 'ridge' ? 'ridge regression' : 'an MLP'} trained on ${json.trainPairs} supernet-measured members, ${json.folds}-fold held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points${noise}`;
+    this.label = `accuracy (fraction) predicted by ${MODEL_NAMES[json.model]} trained on ${json.trainPairs} supernet-measured members, ${json.folds}-fold held-out RMSE ${json.heldOutRmsePoints.toFixed(2)} points${noise}`;
     if (json.inputs !== encodingLength(space)) {
       throw new ModelFormatError(`accuracy predictor takes ${json.inputs} inputs, space ${space.name} encodes a member in ${encodingLength(space)}`, { inputs: json.inputs, expected: encodingLength(space) });
     }
-    this.layers = json.layers.map(fromJson);
+    this.fitted = fittedOfJson(json);
   }
 
   predict(arch: Arch): number {
-    return this.json.offset + forward(this.layers, encodeArch(this.space, arch)).out[0]!;
+    return predictWith(this.fitted, encodeArch(this.space, arch));
   }
 }
 
-function fromJson(l: MlpJson['layers'][number]): Dense {
-  return { inputs: l.inputs, outputs: l.outputs, w: Float64Array.from(l.w), b: Float64Array.from(l.b) };
+function fittedOfJson(json: PredictorJson): Fitted {
+  if (json.model !== 'krr') return { layers: json.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, w: Float64Array.from(l.w), b: Float64Array.from(l.b) })), offset: json.offset };
+  const k = json.kernel;
+  return {
+    krr: { mean: Float64Array.from(k.mean), scale: Float64Array.from(k.scale), points: k.points.map((p) => Float64Array.from(p)), alpha: Float64Array.from(k.alpha), offset: json.offset, lengthScale: k.lengthScale, lambda: k.lambda },
+  };
+}
+
+const finiteArray = (a: unknown, length: number): boolean => Array.isArray(a) && a.length === length && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+
+/** Why a kernel ridge file's model cannot predict, or null: every array sized by `inputs` and the pair count, finite, a positive length scale. */
+function kernelProblem(j: KernelRidgePredictorJson): string | null {
+  const k = j.kernel as Partial<KernelRidgePredictorJson['kernel']> | undefined;
+  if (typeof k !== 'object' || k === null || k.type !== 'rbf') return 'no rbf kernel';
+  if (!(typeof k.lengthScale === 'number' && k.lengthScale > 0 && Number.isFinite(k.lengthScale)) || !(typeof k.lambda === 'number' && k.lambda >= 0)) return `length scale ${k.lengthScale} and lambda ${k.lambda}: not positive numbers`;
+  if (!finiteArray(k.mean, j.inputs) || !finiteArray(k.scale, j.inputs)) return `mean and scale are not ${j.inputs} finite numbers each`;
+  if (!Array.isArray(k.alpha) || k.alpha.length === 0 || !finiteArray(k.alpha, k.alpha.length)) return 'no finite dual coefficients';
+  if (!Array.isArray(k.points) || k.points.length !== k.alpha.length || !k.points.every((p) => finiteArray(p, j.inputs))) return `${k.alpha.length} dual coefficients but not as many training points of ${j.inputs} finite inputs`;
+  return null;
 }
 
 /** A predictor file checked field by field. */
-export function parsePredictor(json: unknown, space: SearchSpace, where: string): MlpAccuracyPredictor {
-  const j = json as MlpJson;
-  const okLayer = (l: MlpJson['layers'][number]) =>
-    typeof l === 'object' && l !== null && Number.isSafeInteger(l.inputs) && Number.isSafeInteger(l.outputs) && Array.isArray(l.w) && l.w.length === l.inputs * l.outputs && Array.isArray(l.b) && l.b.length === l.outputs &&
-    l.w.every(Number.isFinite) && l.b.every(Number.isFinite);
+export function parsePredictor(json: unknown, space: SearchSpace, where: string): TrainedAccuracyPredictor {
+  const j = json as PredictorJson;
   const older = { 1: 'no depth, no capacity', 2: 'no resolution x width, no capacity' } as Record<number, string>;
   if (typeof j === 'object' && j !== null && j.format === 'tinyforge-accuracy-predictor' && older[j.version as number] !== undefined) {
     throw new ModelFormatError(`${where} is a version ${j.version} accuracy predictor (${older[j.version as number]} in its encoding): re-run tinyforge nas accuracy to write version ${PREDICTOR_VERSION}`, { where, version: j.version, expected: PREDICTOR_VERSION });
   }
-  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || j.version !== PREDICTOR_VERSION || (j.model !== 'ridge' && j.model !== 'mlp') || !Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer) || !Number.isFinite(j.offset)) {
-    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, version ${PREDICTOR_VERSION}, model ridge or mlp, layers of matching sizes, finite weights)`, { where });
+  if (typeof j !== 'object' || j === null || j.format !== 'tinyforge-accuracy-predictor' || !Number.isSafeInteger(j.inputs) || !Number.isFinite(j.offset)) {
+    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (format, inputs, offset)`, { where });
+  }
+  const models = j.version === PREDICTOR_VERSION ? PREDICTOR_MODELS : j.version === LAYERS_VERSION ? (['ridge', 'mlp'] as const) : [];
+  if (models.length === 0) throw new ModelFormatError(`${where} is a version ${String(j.version)} accuracy predictor: this tinyforge reads versions ${LAYERS_VERSION} and ${PREDICTOR_VERSION} (re-run tinyforge nas accuracy)`, { where, version: j.version, expected: PREDICTOR_VERSION });
+  if (!(models as readonly string[]).includes(j.model)) throw new ModelFormatError(`${where}: model ${JSON.stringify(j.model)} is not one a version ${j.version} accuracy predictor holds (${models.join(', ')})`, { where, model: j.model, version: j.version });
+  if (j.model === 'krr') {
+    const problem = kernelProblem(j);
+    if (problem !== null) throw new ModelFormatError(`${where}: kernel ridge predictor of ${j.inputs} inputs: ${problem}`, { where });
+    return new TrainedAccuracyPredictor(space, j);
+  }
+  const okLayer = (l: LayersPredictorJson['layers'][number]) =>
+    typeof l === 'object' && l !== null && Number.isSafeInteger(l.inputs) && Number.isSafeInteger(l.outputs) && finiteArray(l.w, l.inputs * l.outputs) && finiteArray(l.b, l.outputs);
+  if (!Array.isArray(j.layers) || j.layers.length === 0 || !j.layers.every(okLayer)) {
+    throw new ModelFormatError(`${where} is not a tinyforge accuracy predictor (${j.model}: layers of matching sizes, finite weights)`, { where });
   }
   for (let i = 1; i < j.layers.length; i++) {
     if (j.layers[i]!.inputs !== j.layers[i - 1]!.outputs) throw new ModelFormatError(`${where}: layer ${i} takes ${j.layers[i]!.inputs} inputs, layer ${i - 1} gives ${j.layers[i - 1]!.outputs}`, { where });
   }
   if (j.layers[0]!.inputs !== j.inputs || j.layers[j.layers.length - 1]!.outputs !== 1) throw new ModelFormatError(`${where}: the layers do not map ${j.inputs} inputs to one output`, { where });
-  return new MlpAccuracyPredictor(space, j);
+  return new TrainedAccuracyPredictor(space, j);
 }
 
 /** Forward pass: hidden layers ReLU, the last linear; the activations kept for backprop. */
@@ -182,9 +228,9 @@ export function labelNoisePoints(pairs: readonly MeasuredMember[]): number | nul
 }
 
 export interface TrainPredictorOptions {
-  /** 'ridge' (default) or 'mlp'. */
+  /** DEFAULT_PREDICTOR_MODEL unless given. */
   model?: PredictorModel;
-  /** Ridge: divide each feature by its standard deviation (default false: the one-hots keep their common 0/1 scale, only centred). */
+  /** Ridge and kernel ridge: divide each feature by its standard deviation (default false: the one-hots keep their common 0/1 scale, only centred). */
   scale?: boolean;
   /** Folds of the reported error (default 5, at most one per pair). */
   folds?: number;
@@ -199,39 +245,26 @@ export interface TrainPredictorOptions {
 export const RIDGE_LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300] as const;
 const INNER_FOLDS = 5;
 
-type Fitted = { layers: Dense[]; offset: number; lambda?: number };
+/**
+ * Kernel ridge's input weightings, picked between by its inner k-fold: all inputs alike, or the capacity numbers
+ * (the encoding's last inputs) counting 3x (a doubling of MACs as far as ~3 differing choices; 1.19 -> 1.16 points on 300 pairs).
+ */
+function kernelWeightings(inputs: number): Float64Array[] {
+  const capacity = Float64Array.from({ length: inputs }, (_, i) => (i >= inputs - CAPACITY_FEATURES ? 3 : 1));
+  return [new Float64Array(inputs).fill(1), capacity];
+}
 
-const predictWith = (f: Fitted, x: Float64Array) => f.offset + forward(f.layers, x).out[0]!;
+/** The model `nas accuracy` fits without --model. */
+export const DEFAULT_PREDICTOR_MODEL: PredictorModel = 'ridge';
+
+type Fitted = { layers: Dense[]; offset: number; lambda?: number } | { krr: KernelRidge };
+
+const predictWith = (f: Fitted, x: Float64Array) => ('krr' in f ? predictKernelRidge(f.krr, x) : f.offset + forward(f.layers, x).out[0]!);
 
 /** Indices 0..n-1 shuffled by the seed, dealt into k folds (fold f holds every k-th of the order from f). */
 export function kFolds(n: number, k: number, seed: number): number[][] {
   const order = [...shuffledOrder(n, seed)];
   return Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
-}
-
-/** Solves A x = b for a symmetric positive definite A (Cholesky); A is n x n row-major. */
-function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      l[i * n + j] = i === j ? Math.sqrt(s) : s / l[j * n + j]!;
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
 }
 
 /**
@@ -337,7 +370,10 @@ function fitMlp(xs: readonly Float64Array[], ys: readonly number[], options: Tra
 }
 
 function fitModel(xs: readonly Float64Array[], ys: readonly number[], options: TrainPredictorOptions): Fitted {
-  return (options.model ?? 'ridge') === 'ridge' ? fitRidgeCv(xs, ys, options.seed ?? 1, options.scale ?? false) : fitMlp(xs, ys, options);
+  const model = options.model ?? DEFAULT_PREDICTOR_MODEL;
+  const seed = options.seed ?? 1;
+  if (model === 'krr') return { krr: fitKernelRidgeCv(xs, ys, kFolds(xs.length, Math.min(INNER_FOLDS, xs.length), seed), options.scale ?? false, kernelWeightings(xs[0]!.length)) };
+  return model === 'ridge' ? fitRidgeCv(xs, ys, seed, options.scale ?? false) : fitMlp(xs, ys, options);
 }
 
 /** The model `options` name fitted on feature vectors (any encoding: bench/nas-predictor.ts compares them), as a function. */
@@ -371,26 +407,29 @@ export function crossValidate(xs: readonly Float64Array[], ys: readonly number[]
 }
 
 /** Fits the predictor on every pair; its reported error is `crossValidate`'s (every pair held out once). */
-export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly MeasuredMember[], options: TrainPredictorOptions = {}): MlpJson {
+export function trainAccuracyPredictor(space: SearchSpace, pairs: readonly MeasuredMember[], options: TrainPredictorOptions = {}): PredictorJson {
   const xs = pairs.map((p) => encodeArch(space, p.arch));
   const ys = pairs.map((p) => p.accuracy);
   const cv = crossValidate(xs, ys, options);
   const final = fitModel(xs, ys, options);
   const noise = labelNoisePoints(pairs);
-  return {
-    format: 'tinyforge-accuracy-predictor',
+  const base = {
+    format: 'tinyforge-accuracy-predictor' as const,
     version: PREDICTOR_VERSION,
-    model: options.model ?? 'ridge',
     space: space.name,
     inputs: encodingLength(space),
-    offset: final.offset,
-    layers: final.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, w: [...l.w], b: [...l.b] })),
     trainPairs: pairs.length,
     heldOutPairs: pairs.length,
     folds: cv.folds,
-    ...(final.lambda === undefined ? {} : { lambda: final.lambda }),
     heldOutRmsePoints: cv.rmsePoints,
     ...(noise === null ? {} : { labelNoisePoints: noise }),
     meanRmsePoints: cv.meanRmsePoints,
   };
+  if ('krr' in final) {
+    const k = final.krr;
+    const kernel = { type: 'rbf' as const, lengthScale: k.lengthScale, lambda: k.lambda, mean: [...k.mean], scale: [...k.scale], points: k.points.map((p) => [...p]), alpha: [...k.alpha] };
+    return { ...base, model: 'krr', offset: k.offset, lambda: k.lambda, kernel };
+  }
+  const layers = final.layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, w: [...l.w], b: [...l.b] }));
+  return { ...base, model: options.model === 'mlp' ? 'mlp' : 'ridge', offset: final.offset, ...(final.lambda === undefined ? {} : { lambda: final.lambda }), layers };
 }

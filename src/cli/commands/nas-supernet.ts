@@ -1,6 +1,6 @@
 // tinyforge nas train | export | accuracy: the once-for-all supernet over a search space, trained by
 // progressive shrinking with a checkpoint per epoch; a member extracted as a float .tflite; the accuracy
-// predictor (an MLP on members measured from the supernet) that `nas search SUPERNET/` ranks by.
+// predictor (kernel ridge, ridge or an MLP on members measured from the supernet) that `nas search SUPERNET/` ranks by.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -8,7 +8,7 @@ import type { CliIO } from '../main.js';
 import { UsageError } from '../../errors.js';
 import { take } from '../../data/split.js';
 import type { Dataset } from '../../data/types.js';
-import { trainAccuracyPredictor, type MeasuredMember } from '../../nas/accuracy.js';
+import { DEFAULT_PREDICTOR_MODEL, PREDICTOR_MODELS, trainAccuracyPredictor, type MeasuredMember, type PredictorModel } from '../../nas/accuracy.js';
 import { Xorshift32 } from '../../builder/random.js';
 import { sampleArch } from '../../nas/search.js';
 import { archKey, extremeArch, parseArch, parseSpace, type Arch } from '../../nas/space.js';
@@ -200,21 +200,21 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
 
   nas
     .command('accuracy')
-    .description('Train the accuracy predictor: sample members, measure each from the supernet (batch norm re-calibrated) on held-out images, fit ridge regression (or an MLP); report its k-fold RMSE')
+    .description('Train the accuracy predictor: sample members, measure each from the supernet (batch norm re-calibrated) on held-out images, fit kernel ridge, ridge regression or an MLP; report its k-fold RMSE')
     .argument('<supernet>', 'the supernet folder (nas train --out); the predictor is written into it')
     .option('--samples <n>', 'distinct members measured', '100')
     .option('--eval-images <n>', 'held-out (val split) images each member is measured on (0: the whole split; fewer images, more label noise)', '0')
     .option('--calibration-images <n>', 'training images the batch norms are re-calibrated on per member', '256')
     .option('--folds <k>', 'folds of the reported RMSE: each member predicted by a model fitted without it', '5')
-    .option('--model <ridge|mlp>', 'ridge regression on the centred encoding, or a 32-32 MLP', 'ridge')
+    .option('--model <krr|ridge|mlp>', 'kernel ridge (RBF; length scale and lambda by an inner 5-fold), ridge regression on the centred encoding, or a 32-32 MLP', DEFAULT_PREDICTOR_MODEL)
     .option('--seed <n>', 'seed of the sampled members and the MLP', '1')
     .option('--json', 'print {samples, evalImages, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
     .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; folds: string; model: string; seed: string; json?: boolean }) => {
       const m = readManifest(dir);
       const samples = integerFlag(opts.samples, '--samples', 3);
       const folds = integerFlag(opts.folds, '--folds', 2);
-      if (opts.model !== 'ridge' && opts.model !== 'mlp') throw new UsageError(`--model must be ridge or mlp, got ${JSON.stringify(opts.model)}`, { flag: '--model', value: opts.model });
-      const model = opts.model;
+      if (!(PREDICTOR_MODELS as readonly string[]).includes(opts.model)) throw new UsageError(`--model must be ${PREDICTOR_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`, { flag: '--model', value: opts.model });
+      const model = opts.model as PredictorModel;
       const seed = integerFlag(opts.seed, '--seed', 0);
       // the whole val split (train's --limit caps training images, not these): each label's binomial noise shrinks as 1/sqrt(n)
       const evalImages = integerFlag(opts.evalImages, '--eval-images', 0);
