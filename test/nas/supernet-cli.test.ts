@@ -115,11 +115,11 @@ describe.runIf(fashion)('nas train / export / accuracy / search on a supernet', 
     expect(acc.evalImages).toBe(300);
     expect(acc.labelNoisePoints).toBeGreaterThan(0);
     expect(acc.labelNoisePoints).toBeLessThanOrEqual(100 * Math.sqrt(0.25 / 300));
-    expect([acc.model, acc.trainPairs, acc.heldOutPairs, acc.folds]).toEqual(['ridge', 10, 10, 5]);
+    expect([acc.model, acc.trainPairs, acc.heldOutPairs, acc.folds]).toEqual(['krr', 10, 10, 5]);
     expect(Number.isFinite(acc.heldOutRmsePoints)).toBe(true);
     const after = await cli('nas', 'search', dir, '--budget', '10', '--threads', '1', '--json');
     const report = JSON.parse(after.stdout);
-    expect(report.scoreLabel).toMatch(/^accuracy \(fraction\) predicted by ridge regression trained on 10 supernet-measured members, 5-fold held-out RMSE/);
+    expect(report.scoreLabel).toMatch(/^accuracy \(fraction\) predicted by kernel ridge regression \(RBF\) trained on 10 supernet-measured members, 5-fold held-out RMSE/);
     expect(report.best.score).toBeGreaterThan(0);
     expect(report.best.score).toBeLessThan(1.2);
   }, 300_000);
