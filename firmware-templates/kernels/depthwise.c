@@ -868,6 +868,53 @@ static int dwk_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, 
 #define DWK_EO(I) "ldrd   %[e], %[o], [%[t], #8 * " I "]\n\t"
 #define DWK_SM(P, A, B) "smlad  %[" A "], %[" P "], %[e], %[" A "]\n\t" "smlad  %[" B "], %[" P "], %[o], %[" B "]\n\t"
 
+/* dwk_block's 4-pixel stride-1 window rows (5x5: 12 SMLADs on 4 pairs from 2 words, TSTEP 24 table bytes a row; 7x7
+ * adds DWK_S1_4_7X7: 16 SMLADs on 5 pairs from 3 words, TSTEP 32), one statement for both widths. */
+#define DWK_S1_4_7X7 DWK_EO("3") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #8]\n\t" "sxtb16 %[x], %[x]\n\t" DWK_SM("x", "a2", "a3")
+#define DWK_S1_4(TAPS7, TSTEP)                                                                                         \
+  __asm__ volatile("1:\n\t"                                                                                             \
+                   "ldr    %[w], [%[rp]], #4\n\t"                                                                      \
+                   "add    %[w], %[w], %[offb]\n\t"                                                                    \
+                   "ldr    %[x], [%[w]]\n\t"                                                                           \
+                   "sxtb16 %[q], %[x]\n\t"                                                                             \
+                   DWK_EO("0") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")         \
+                   DWK_EO("1") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #4]\n\t" "sxtb16 %[q], %[x]\n\t"             \
+                   DWK_SM("q", "a2", "a3")                                                                              \
+                   DWK_EO("2") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")         \
+                   TAPS7                                                                                                \
+                   "add    %[t], %[t], #" TSTEP "\n\t"                                                                \
+                   "ldr    %[q], %[end]\n\t"                                                                           \
+                   "cmp    %[rp], %[q]\n\t"                                                                            \
+                   "bne    1b\n\t"                                                                                     \
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),             \
+                     [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)                                \
+                   : [offb] "r"(offb), [end] "m"(end)                                                                   \
+                   : "cc", "memory")
+
+/* A row's last block of one or two pixels at stride 1 (pixel 0 takes the pairs P(j + 2i) against E_i, pixel 1 the same
+ * pairs against O_i): per window row, DWK_T1 or DWK_T2 of each pair I (E_I, or E_I and O_I); 5x5 3 pairs from 2 words,
+ * DWK_S1_TAIL_7X7 a fourth (TSTEP as DWK_S1_4). */
+#define DWK_T1(P, I) "ldr    %[e], [%[t], #8 * " I "]\n\t" "smlad  %[a0], %[" P "], %[e], %[a0]\n\t"
+#define DWK_T2(P, I) DWK_EO(I) "smlad  %[a0], %[" P "], %[e], %[a0]\n\t" "smlad  %[a1], %[" P "], %[o], %[a1]\n\t"
+#define DWK_S1_TAIL_7X7(T) "sxtb16 %[x], %[x], ror #8\n\t" T("x", "3")
+#define DWK_S1_TAIL(T, TAPS7, TSTEP)                                                                                   \
+  __asm__ volatile("1:\n\t"                                                                                             \
+                   "ldr    %[w], [%[rp]], #4\n\t"                                                                      \
+                   "add    %[w], %[w], %[offb]\n\t"                                                                    \
+                   "ldr    %[x], [%[w]]\n\t"                                                                           \
+                   "sxtb16 %[q], %[x]\n\t" T("q", "0")                                                                  \
+                   "sxtb16 %[q], %[x], ror #8\n\t" T("q", "1")                                                          \
+                   "ldr    %[x], [%[w], #4]\n\t"                                                                       \
+                   "sxtb16 %[q], %[x]\n\t" T("q", "2")                                                                  \
+                   TAPS7                                                                                                \
+                   "add    %[t], %[t], #" TSTEP "\n\t"                                                                \
+                   "cmp    %[rp], %[end]\n\t"                                                                          \
+                   "bne    1b\n\t"                                                                                     \
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [rp] "+r"(rp), [t] "+r"(t), [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), \
+                     [e] "=&r"(e), [o] "=&r"(o)                                                                         \
+                   : [offb] "r"(offb), [end] "r"(end)                                                                   \
+                   : "cc", "memory")
+
 /* NPX (1 to 4) output pixels of a block of channel k (S: stride_w; KW: kernel width; padded column of pixel q:
  * j0 + S * q, j0 = 4 * off's word) over window rows [ky0, ky1) from b, requantized (int8, not yet clamped) to
  * out + 4 * q for the first nst. t: the channel's pair table at window row 0. */
@@ -877,6 +924,17 @@ TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off,
   int32_t a0 = b, a1 = b, a2 = b, a3 = b;
   t += ky0 * 2 * npo;
 #if defined(__OPTIMIZE__)
+  if (NPX <= 2 && S == 1 && ky1 > ky0) {
+    const uint32_t *const *rp = rowp + ky0, *const *end = rowp + ky1;
+    const size_t offb = (size_t)off * 4;
+    int32_t w, x, q, e, o = 0;
+    if (NPX == 1 && KW == 5) DWK_S1_TAIL(DWK_T1, "", "24");
+    else if (NPX == 1) DWK_S1_TAIL(DWK_T1, DWK_S1_TAIL_7X7(DWK_T1), "32");
+    else if (KW == 5) DWK_S1_TAIL(DWK_T2, "", "24");
+    else DWK_S1_TAIL(DWK_T2, DWK_S1_TAIL_7X7(DWK_T2), "32");
+    (void)o;
+    ky1 = ky0; /* done */
+  }
   if (NPX == 4 && (KW == 7 || (KW == 5 && S == 1)) && ky1 > ky0) {
     /* The window rows in assembly (GCC's allocation spills the accumulators): 7x7, per row 16 SMLADs, 5 pairs from 3
      * input words (stride 1) or 7 from 4 (stride 2; the weights E_0..E_3 in registers, 13 registers); 5x5 stride 1,
@@ -884,42 +942,9 @@ TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off,
     const uint32_t *const *rp = rowp + ky0, *const *end = rowp + ky1;
     const size_t offb = (size_t)off * 4;
     int32_t w, x, q, e, o;
-    if (KW == 5) {
-      __asm__ volatile("1:\n\t"
-                       "ldr    %[w], [%[rp]], #4\n\t"
-                       "add    %[w], %[w], %[offb]\n\t"
-                       "ldr    %[x], [%[w]]\n\t"
-                       "sxtb16 %[q], %[x]\n\t"
-                       DWK_EO("0") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
-                       DWK_EO("1") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #4]\n\t" "sxtb16 %[q], %[x]\n\t" DWK_SM("q", "a2", "a3")
-                       DWK_EO("2") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
-                       "add    %[t], %[t], #24\n\t"
-                       "ldr    %[q], %[end]\n\t"
-                       "cmp    %[rp], %[q]\n\t"
-                       "bne    1b\n\t"
-                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),
-                         [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
-                       : [offb] "r"(offb), [end] "m"(end)
-                       : "cc", "memory");
-    } else if (S == 1) {
-      __asm__ volatile("1:\n\t"
-                       "ldr    %[w], [%[rp]], #4\n\t"
-                       "add    %[w], %[w], %[offb]\n\t"
-                       "ldr    %[x], [%[w]]\n\t"
-                       "sxtb16 %[q], %[x]\n\t"
-                       DWK_EO("0") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
-                       DWK_EO("1") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #4]\n\t" "sxtb16 %[q], %[x]\n\t" DWK_SM("q", "a2", "a3")
-                       DWK_EO("2") DWK_SM("q", "a0", "a1") "sxtb16 %[x], %[x], ror #8\n\t" DWK_SM("x", "a2", "a3")
-                       DWK_EO("3") DWK_SM("x", "a0", "a1") "ldr    %[x], [%[w], #8]\n\t" "sxtb16 %[x], %[x]\n\t" DWK_SM("x", "a2", "a3")
-                       "add    %[t], %[t], #32\n\t"
-                       "ldr    %[q], %[end]\n\t"
-                       "cmp    %[rp], %[q]\n\t"
-                       "bne    1b\n\t"
-                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [rp] "+r"(rp), [t] "+r"(t),
-                         [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), [e] "=&r"(e), [o] "=&r"(o)
-                       : [offb] "r"(offb), [end] "m"(end)
-                       : "cc", "memory");
-    } else {
+    if (KW == 5) DWK_S1_4("", "24");
+    else if (S == 1) DWK_S1_4(DWK_S1_4_7X7, "32");
+    else {
       /* E_0..E_3 in e, o, w's partner registers: pairs P_m = P(j + 2m), m < 7; pixel q takes P_(q+i) E_i. */
       int32_t e2, e3;
       __asm__ volatile("1:\n\t"
@@ -1014,10 +1039,12 @@ TF_INLINE void dwk_row(const dwr *g, int ky0, int ky1, const int KW, const int S
     int o = k * g->ww;
     int8_t *dst = out;
     if (S == 1) {
-      /* the assembly block for a last block of 1 to 3 pixels too (its ring words exist: dwk_ww), n stored; at
-       * stride 2 a 4-pixel block costs twice a 1-pixel one (measured) */
+      /* a last block of 3 pixels as a 4-pixel one (its ring words exist: dwk_ww), 3 stored; of 1 or 2, their own
+       * assembly (DWK_S1_TAIL); at stride 2 a 4-pixel block costs twice a 1-pixel one (measured) */
       for (int i = 0; i < nb; i++, o += S, dst += 16) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 4, b, m, hc, sh, dst);
-      if (n) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, n, b, m, hc, sh, dst);
+      if (n == 3) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 3, b, m, hc, sh, dst);
+      else if (n == 2) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 2, 2, b, m, hc, sh, dst);
+      else if (n == 1) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 1, 1, b, m, hc, sh, dst);
       continue;
     }
     for (int i = 0; i < nb; i++, o += S, dst += 16) dwk_block(g->rowp, ky0, ky1, o, t, KW, S, 4, 4, b, m, hc, sh, dst);
