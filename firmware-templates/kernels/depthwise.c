@@ -1074,25 +1074,22 @@ TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW)
   pre[0] = pre[kh + 1] = pre[2 * (kh + 1)] = pre[3 * (kh + 1)] = 0;
   for (int ky = 0; ky < kh; ky++, t0 += 2 * npo, t1 += 2 * npo, t2 += 2 * npo, t3 += 2 * npo) {
     const int8_t *f = p->filter + (size_t)ky * KW * D + c;
-    int32_t se[TF_DWR_K_MAX + 3], so[TF_DWR_K_MAX + 3]; /* tap kx at [1 + kx]; 0 before and after the row */
+    int32_t pe = 0, po = 0; /* the previous tap's pairs (channels 0, 2) and (1, 3); 0 before the row */
     int32_t re = 0, ro = 0;
-#pragma GCC unroll 10
-    for (int i = 0; i < KW + 3; i++) {
-      const uint32_t wv = i >= 1 && i <= KW ? tf_ld32(f + (size_t)(i - 1) * D) : 0;
-      se[i] = __sxtb16(wv), so[i] = tf_sxtb16_ror8(wv);
-      re = __sadd16(re, se[i]), ro = __sadd16(ro, so[i]); /* int16 lanes: at most 7 * 128 */
-    }
-#pragma GCC unroll 4
-    for (int i = 0; i < npo; i++) {
-      t0[2 * i] = tf_pack_lo(se[1 + 2 * i], se[2 + 2 * i]), t2[2 * i] = tf_pack_hi(se[1 + 2 * i], se[2 + 2 * i]);
-      t1[2 * i] = tf_pack_lo(so[1 + 2 * i], so[2 + 2 * i]), t3[2 * i] = tf_pack_hi(so[1 + 2 * i], so[2 + 2 * i]);
-    }
-    if (odd) /* the odd-phase pairs: read at stride 1 only */
-#pragma GCC unroll 4
-      for (int i = 0; i < npo; i++) {
-        t0[2 * i + 1] = tf_pack_lo(se[2 * i], se[2 * i + 1]), t2[2 * i + 1] = tf_pack_hi(se[2 * i], se[2 * i + 1]);
-        t1[2 * i + 1] = tf_pack_lo(so[2 * i], so[2 * i + 1]), t3[2 * i + 1] = tf_pack_hi(so[2 * i], so[2 * i + 1]);
+    /* pair j = (w_j-1, w_j) of the row, j = 0..KW (w_-1 = w_KW = 0): O_j/2 at word j + 1 for even j, E_(j-1)/2 at
+     * word j - 1 for odd j; two taps live at a time (the whole row's pairs in arrays spilled: mcunet -41 k instructions) */
+#pragma GCC unroll 8
+    for (int j = 0; j <= KW; j++) {
+      const uint32_t wv = j < KW ? tf_ld32(f + (size_t)j * D) : 0;
+      const int32_t ce = __sxtb16(wv), co = tf_sxtb16_ror8(wv);
+      if (j < KW) re = __sadd16(re, ce), ro = __sadd16(ro, co); /* int16 lanes: at most 7 * 128 */
+      const int at = (j & 1) ? j - 1 : j + 1;
+      if ((j & 1) || odd) { /* the odd-phase pairs: read at stride 1 only */
+        t0[at] = tf_pack_lo(pe, ce), t2[at] = tf_pack_hi(pe, ce);
+        t1[at] = tf_pack_lo(po, co), t3[at] = tf_pack_hi(po, co);
       }
+      pe = ce, po = co;
+    }
     pre[ky + 1] = s0 += (int16_t)re, pre[kh + 2 + ky] = s1 += (int16_t)ro;
     pre[2 * (kh + 1) + ky + 1] = s2 += re >> 16, pre[3 * (kh + 1) + ky + 1] = s3 += ro >> 16;
   }
