@@ -1067,12 +1067,15 @@ static __attribute__((noinline)) void dwk_row_7s2(const dwr *g, int ky0, int ky1
 TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW) {
   const int kh = p->filter_h, npo = KW / 2 + 1, ct = dwr_ct(p);
   const size_t D = (size_t)p->out_depth;
-  int32_t *t0 = g->tab, *t1 = t0 + ct, *t2 = t1 + ct, *t3 = t2 + ct;
+  /* only the window rows some output row reads, [kya, kyb) (7x7 over 3 rows: 5 of 7), their prefix sums from kya */
+  const int kyb = p->in_h + p->pad_top < kh ? p->in_h + p->pad_top : kh, top = p->pad_top - (p->out_h - 1) * p->stride_h;
+  const int kya = top < 0 ? 0 : top < kyb ? top : kyb;
+  int32_t *t0 = g->tab + kya * 2 * npo, *t1 = t0 + ct, *t2 = t1 + ct, *t3 = t2 + ct;
   int32_t *pre = g->tab + 4 * ct; /* channel k's prefix sums at pre + k * (kh + 1) */
   int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const int odd = p->stride_w == 1;
-  pre[0] = pre[kh + 1] = pre[2 * (kh + 1)] = pre[3 * (kh + 1)] = 0;
-  for (int ky = 0; ky < kh; ky++, t0 += 2 * npo, t1 += 2 * npo, t2 += 2 * npo, t3 += 2 * npo) {
+  pre[kya] = pre[kh + 1 + kya] = pre[2 * (kh + 1) + kya] = pre[3 * (kh + 1) + kya] = 0;
+  for (int ky = kya; ky < kyb; ky++, t0 += 2 * npo, t1 += 2 * npo, t2 += 2 * npo, t3 += 2 * npo) {
     const int8_t *f = p->filter + (size_t)ky * KW * D + c;
     int32_t pe = 0, po = 0; /* the previous tap's pairs (channels 0, 2) and (1, 3); 0 before the row */
     int32_t re = 0, ro = 0;
@@ -1120,7 +1123,8 @@ static __attribute__((noinline)) void dwk_plane(dwr *g, int c, const int8_t *x, 
     for (int iy = next > iy0 ? next : iy0; iy < iy0 + kh; iy++)
       if (iy >= 0 && iy < p->in_h) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
     next = iy0 + kh;
-    for (int ky = ky0; ky < ky1; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
+    for (int ky = ky0, s = ky0 < ky1 ? (iy0 + ky0 + p->pad_top) % kh : 0; ky < ky1; ky++, s = s + 1 == kh ? 0 : s + 1)
+      g->rowp[ky] = g->ring + (size_t)s * 4 * g->ww;
     int8_t *o = out + (size_t)oy * p->out_w * 4;
     if (sel == 0) dwk_row_5s1(g, ky0, ky1, o);
     else if (sel == 1) dwk_row_5s2(g, ky0, ky1, o);
