@@ -1123,8 +1123,7 @@ static __attribute__((noinline)) void dwk_plane(dwr *g, int c, const int8_t *x, 
     for (int iy = next > iy0 ? next : iy0; iy < iy0 + kh; iy++)
       if (iy >= 0 && iy < p->in_h) dwr_load_row(g, iy, (iy + p->pad_top) % kh);
     next = iy0 + kh;
-    for (int ky = ky0, s = ky0 < ky1 ? (iy0 + ky0 + p->pad_top) % kh : 0; ky < ky1; ky++, s = s + 1 == kh ? 0 : s + 1)
-      g->rowp[ky] = g->ring + (size_t)s * 4 * g->ww;
+    for (int ky = ky0; ky < ky1; ky++) g->rowp[ky] = g->ring + (size_t)((iy0 + ky + p->pad_top) % kh) * 4 * g->ww;
     int8_t *o = out + (size_t)oy * p->out_w * 4;
     if (sel == 0) dwk_row_5s1(g, ky0, ky1, o);
     else if (sel == 1) dwk_row_5s2(g, ky0, ky1, o);
