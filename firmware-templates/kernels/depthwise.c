@@ -915,6 +915,27 @@ static int dwk_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, 
                    : [offb] "r"(offb), [end] "r"(end)                                                                   \
                    : "cc", "memory")
 
+/* A stride-2 row's last block of two pixels: pixel 0 takes P_i = P(j + 2i) against E_i, pixel 1 P_i+1 against E_i;
+ * per window row DWK_S2_T2 of each E_I (P_I in q, then P_I+1 from the word x or, NEXT, a new word); 5x5 3 of them, 7x7
+ * DWK_S2_TAIL_7X7 a fourth. */
+#define DWK_S2_T2(I, NEXT) "ldr    %[e], [%[t], #8 * " I "]\n\t" "smlad  %[a0], %[q], %[e], %[a0]\n\t" NEXT "smlad  %[a1], %[q], %[e], %[a1]\n\t"
+#define DWK_S2_ROR "sxtb16 %[q], %[x], ror #8\n\t"
+#define DWK_S2_WORD(W) "ldr    %[x], [%[w], #" W "]\n\t" "sxtb16 %[q], %[x]\n\t"
+#define DWK_S2_TAIL_7X7 DWK_S2_T2("3", DWK_S2_WORD("8"))
+#define DWK_S2_TAIL(TAPS7, TSTEP)                                                                                      \
+  __asm__ volatile("1:\n\t"                                                                                             \
+                   "ldr    %[w], [%[rp]], #4\n\t"                                                                      \
+                   "add    %[w], %[w], %[offb]\n\t"                                                                    \
+                   DWK_S2_WORD("0") DWK_S2_T2("0", DWK_S2_ROR) DWK_S2_T2("1", DWK_S2_WORD("4")) DWK_S2_T2("2", DWK_S2_ROR) \
+                   TAPS7                                                                                                \
+                   "add    %[t], %[t], #" TSTEP "\n\t"                                                                \
+                   "cmp    %[rp], %[end]\n\t"                                                                          \
+                   "bne    1b\n\t"                                                                                     \
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [rp] "+r"(rp), [t] "+r"(t), [w] "=&r"(w), [x] "=&r"(x), [q] "=&r"(q), \
+                     [e] "=&r"(e)                                                                                       \
+                   : [offb] "r"(offb), [end] "r"(end)                                                                   \
+                   : "cc", "memory")
+
 /* NPX (1 to 4) output pixels of a block of channel k (S: stride_w; KW: kernel width; padded column of pixel q:
  * j0 + S * q, j0 = 4 * off's word) over window rows [ky0, ky1) from b, requantized (int8, not yet clamped) to
  * out + 4 * q for the first nst. t: the channel's pair table at window row 0. */
@@ -924,12 +945,15 @@ TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off,
   int32_t a0 = b, a1 = b, a2 = b, a3 = b;
   t += ky0 * 2 * npo;
 #if defined(__OPTIMIZE__)
-  if (NPX <= 2 && S == 1 && ky1 > ky0) {
+  if (NPX <= 2 && ky1 > ky0) {
+    /* a last block of 1 or 2 pixels (one pixel: the same pairs at either stride) */
     const uint32_t *const *rp = rowp + ky0, *const *end = rowp + ky1;
     const size_t offb = (size_t)off * 4;
     int32_t w, x, q, e, o = 0;
     if (NPX == 1 && KW == 5) DWK_S1_TAIL(DWK_T1, "", "24");
     else if (NPX == 1) DWK_S1_TAIL(DWK_T1, DWK_S1_TAIL_7X7(DWK_T1), "32");
+    else if (S == 2 && KW == 5) DWK_S2_TAIL("", "24");
+    else if (S == 2) DWK_S2_TAIL(DWK_S2_TAIL_7X7, "32");
     else if (KW == 5) DWK_S1_TAIL(DWK_T2, "", "24");
     else DWK_S1_TAIL(DWK_T2, DWK_S1_TAIL_7X7(DWK_T2), "32");
     (void)o;

@@ -313,15 +313,17 @@ function depthwiseLarge(r: Rng): Graph {
   }
 }
 
-/** Depthwise 5x5 and 7x7 at stride_w 1 whose output rows end in a block of 1 or 2 pixels (depthwise.c's DWK_S1_TAIL
- * assembly: rows 1, 2, 5, 6, 9, 10 or 13 wide), SAME over 1 to 3 rows too (7x7: the window rows no output row reads
+/** Depthwise 5x5 and 7x7, SAME, whose output rows end in a block of 1 or 2 pixels (depthwise.c's DWK_S1_TAIL and
+ * DWK_S2_TAIL assembly: rows 1, 2, 5, 6, 9, 10 or 13 wide at stride_w 1, 1, 2, 5 or 6 at stride_w 2), over 1 to 3 rows too (7x7: the window rows no output row reads
  * get no pair table), stride_h 1 or 2, channels not a multiple of 4, both zero point extremes. */
-function depthwiseLargeTails(r: Rng): Graph {
-  const n = r.int(1, 2), k = r.pick([5, 7]), h = r.pick([1, 2, 3, r.int(4, 9)]), w = r.pick([1, 2, 5, 6, 9, 10, 13]), c = r.int(4, 9);
-  const stride: [number, number] = [r.int(1, 2), 1];
-  const ph = Math.max(0, (Math.ceil(h / stride[0]) - 1) * stride[0] + k - h), pw = k - 1;
+function depthwiseLargeTails(r: Rng, strideW: number): Graph {
+  const n = r.int(1, 2), k = r.pick([5, 7]), h = r.pick([1, 2, 3, r.int(4, 9)]), c = r.int(4, 9);
+  const stride: [number, number] = [r.int(1, 2), strideW];
+  const w = stride[1] === 1 ? r.pick([1, 2, 5, 6, 9, 10, 13]) : r.pick([1, 2, 3, 4, 9, 10, 11, 12]);
+  const same = (size: number, st: number) => Math.max(0, (Math.ceil(size / st) - 1) * st + k - size);
+  const ph = same(h, stride[0]), pw = same(w, stride[1]);
   const pad = { top: Math.floor(ph / 2), bottom: ph - Math.floor(ph / 2), left: Math.floor(pw / 2), right: pw - Math.floor(pw / 2) };
-  const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom);
+  const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], 1, pad.left, pad.right);
   const inScale = r.float(0.01, 0.05);
   const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
   const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
@@ -329,7 +331,7 @@ function depthwiseLargeTails(r: Rng): Graph {
     { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
     { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
     { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-  ], { shape: [n, oh, w, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+  ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
 }
 
 function wideFullyConnected(r: Rng): Graph {
@@ -385,7 +387,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D rows', depthwiseRows],
   ['DEPTHWISE_CONV_2D runs', depthwiseRuns],
   ['DEPTHWISE_CONV_2D large', depthwiseLarge],
-  ['DEPTHWISE_CONV_2D large tails', depthwiseLargeTails],
+  ['DEPTHWISE_CONV_2D large tails', (r) => depthwiseLargeTails(r, 1)],
+  ['DEPTHWISE_CONV_2D large tails stride 2', (r) => depthwiseLargeTails(r, 2)],
   ['DEPTHWISE_CONV_2D small planes', depthwiseSmall],
   ['DEPTHWISE_CONV_2D stream rows', depthwiseStreamRows],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
