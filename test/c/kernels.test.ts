@@ -209,6 +209,19 @@ function depthwiseWide(r: Rng): Graph {
   }
 }
 
+/** A KxK depthwise (multiplier 1, dilation 1) over an [n, h, w, c] input: random scales, clamp, zero points (both extremes
+ * among them), weights and biases. */
+function kxkDepthwise(r: Rng, [n, h, w, c]: number[], k: number, stride: [number, number], pad: { top: number; bottom: number; left: number; right: number }, [oh, ow]: number[]): Graph {
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+  return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
+    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+  ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+}
+
 /** Depthwise 3x3 and 5x5 over rows of 8 to 24 pixels (depthwise.c's ring path from 8 output columns:
  * full blocks of four, tails of 1 to 3, both zero point extremes, stride 1 or 2 down the rows). */
 function depthwiseRows(r: Rng): Graph {
@@ -218,14 +231,7 @@ function depthwiseRows(r: Rng): Graph {
     const pad = { top: r.int(0, k - 1), bottom: r.int(0, k - 1), left: r.int(0, k - 1), right: r.int(0, k - 1) };
     const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, 1, 1, pad.left, pad.right);
     if (oh < 1 || ow < 1 || oh * ow * 4 > C_DW_PLANE4_MAX) continue;
-    const inScale = r.float(0.01, 0.05);
-    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
-      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-      { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
-      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+    return kxkDepthwise(r, [n, h, w, c], k, stride, pad, [oh, ow]);
   }
 }
 
@@ -302,14 +308,7 @@ function depthwiseLarge(r: Rng): Graph {
     const pad = { top, bottom: Math.min(ph - top, k - 1), left, right: Math.min(pw - left, k - 1) };
     const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], 1, pad.left, pad.right);
     if (oh < 1 || ow < 1 || oh * ow * 4 > C_DW_PLANE4_MAX) continue;
-    const inScale = r.float(0.01, 0.05);
-    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-    return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
-      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-      { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
-      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-    ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+    return kxkDepthwise(r, [n, h, w, c], k, stride, pad, [oh, ow]);
   }
 }
 
@@ -324,14 +323,7 @@ function depthwiseLargeTails(r: Rng, strideW: number): Graph {
   const ph = same(h, stride[0]), pw = same(w, stride[1]);
   const pad = { top: Math.floor(ph / 2), bottom: ph - Math.floor(ph / 2), left: Math.floor(pw / 2), right: pw - Math.floor(pw / 2) };
   const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], 1, pad.left, pad.right);
-  const inScale = r.float(0.01, 0.05);
-  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-  return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
-    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-  ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+  return kxkDepthwise(r, [n, h, w, c], k, stride, pad, [oh, ow]);
 }
 
 function wideFullyConnected(r: Rng): Graph {
