@@ -136,15 +136,6 @@ static int dw4_geometry_ok(const tf_conv_params *p) {
   return p->q.input_offset >= -127 && p->q.input_offset <= 128; /* zp4: the zero point is an int8 */
 }
 
-/* Whether the call can take the 4-channel path (every channel's requantization has a tf_rq form). */
-static int dw4_ok(const tf_conv_params *p) {
-  if (!dw4_geometry_ok(p)) return 0;
-  tf_rq q;
-  for (int c = 0; c < p->out_depth; c++)
-    if (!tf_rq_init(&q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 0;
-  return 1;
-}
-
 /* Whether channel c's filter is all zero (a pruned channel: its output a constant). */
 static int dw_zero_filter(const tf_conv_params *p, int c) {
   for (int t = 0; t < p->filter_h * p->filter_w; t++)
@@ -851,7 +842,7 @@ static int dwk_geometry(const tf_conv_params *p) {
 /* The large-window path's state over the call's planned workspace (head, then `mid` bytes: the planes; then the
  * ring), or 0 when the call does not take it. */
 static int dwk_init(dwr *g, const tf_dwconv2d_args *a, const tf_conv_params *p, int32_t mid) {
-  if (!dwk_geometry(p) || !dw4_ok(p)) return 0;
+  if (!dwk_geometry(p) || !dw4_rqd_ok(p)) return 0;
   const int32_t head = dwk_head_bytes(p), ww = dwk_ww(p);
   if (head + mid + 16 * p->filter_h * ww > a->workspace_bytes) return 0;
   uint8_t *ws = (uint8_t *)tf_ref(a->workspace);
@@ -1042,10 +1033,10 @@ TF_INLINE void dwk_block(const uint32_t *const *rowp, int ky0, int ky1, int off,
       }
     }
   }
-  out[0] = dwr_rq(a0, m, hc, sh);
-  if (NPX > 1 && nst > 1) out[4] = dwr_rq(a1, m, hc, sh);
-  if (NPX > 2 && nst > 2) out[8] = dwr_rq(a2, m, hc, sh);
-  if (NPX > 3 && nst > 3) out[12] = dwr_rq(a3, m, hc, sh);
+  out[0] = dw_rqd_s8(a0, m, hc, sh);
+  if (NPX > 1 && nst > 1) out[4] = dw_rqd_s8(a1, m, hc, sh);
+  if (NPX > 2 && nst > 2) out[8] = dw_rqd_s8(a2, m, hc, sh);
+  if (NPX > 3 && nst > 3) out[12] = dw_rqd_s8(a3, m, hc, sh);
 }
 
 /* Output row oy of the group over window rows [ky0, ky1) (g->rowp set): per channel k its bias from the prefix
@@ -1059,7 +1050,7 @@ TF_INLINE void dwk_row(const dwr *g, int ky0, int ky1, const int KW, const int S
     const int32_t *t = g->tab + k * ct;
     const int32_t *rq = t + kh * 2 * (KW / 2 + 1); /* bias, m, hc, sh */
     const int32_t m = rq[1], hc = rq[2], sh = rq[3];
-    const int32_t b = tf_wadd(rq[0], tf_wmul(off, ky1 > ky0 ? pre[ky1] - pre[ky0] : 0));
+    const int32_t b = tf_wshl(tf_wadd(rq[0], tf_wmul(off, ky1 > ky0 ? pre[ky1] - pre[ky0] : 0)), 1); /* doubled */
     int o = k * g->ww;
     int8_t *dst = out;
     if (S == 1) {
@@ -1108,8 +1099,9 @@ TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW)
 #pragma GCC unroll 8
     for (int j = 0; j <= KW; j++) {
       const uint32_t wv = j < KW ? tf_ld32(f + (size_t)j * D) : 0;
-      const int32_t ce = __sxtb16(wv), co = tf_sxtb16_ror8(wv);
+      int32_t ce = __sxtb16(wv), co = tf_sxtb16_ror8(wv);
       if (j < KW) re = __sadd16(re, ce), ro = __sadd16(ro, co); /* int16 lanes: at most 7 * 128 */
+      ce = __sadd16(ce, ce), co = __sadd16(co, co);             /* the table's weights doubled (dw_rqd_s8) */
       const int at = (j & 1) ? j - 1 : j + 1;
       if ((j & 1) || odd) { /* the odd-phase pairs: read at stride 1 only */
         t0[at] = tf_pack_lo(pe, ce), t2[at] = tf_pack_hi(pe, ce);
@@ -1121,10 +1113,17 @@ TF_INLINE void dwk_setup_k(dwr *g, const tf_conv_params *p, int c, const int KW)
     pre[2 * (kh + 1) + ky + 1] = s2 += re >> 16, pre[3 * (kh + 1) + ky + 1] = s3 += ro >> 16;
   }
   for (int k = 0; k < 4; k++) {
-    tf_rq q = {0, 0};
     int32_t *rq = g->tab + k * ct + kh * 2 * npo; /* after the window rows */
-    tf_rq_init(&q, p->q.multiplier[c + k], p->q.shift[c + k], p->q.output_offset);
-    rq[0] = p->q.bias[c + k], rq[1] = p->q.multiplier[c + k], rq[2] = q.hc, rq[3] = q.sh;
+    const int32_t bias = p->q.bias[c + k];
+    int32_t m = p->q.multiplier[c + k], sh = -p->q.shift[c + k], hc;
+    if (!dw_rqd_ok(p, c + k)) {
+      /* an all-zero filter (dwk_init: dw4_rqd_ok): the constant bias requantized, whatever the accumulator */
+      const int32_t v = tf_mbqm_fast(bias, m, -sh) + p->q.output_offset;
+      m = 0, sh = 1, hc = dw_rqd_hc(1, v < -256 ? -256 : v > 256 ? 256 : v);
+    } else {
+      hc = dw_rqd_hc(sh, p->q.output_offset);
+    }
+    rq[0] = bias, rq[1] = m, rq[2] = hc, rq[3] = sh;
   }
 }
 static __attribute__((noinline)) void dwk_setup_5(dwr *g, const tf_conv_params *p, int c) { dwk_setup_k(g, p, c, 5); }

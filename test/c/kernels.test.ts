@@ -210,15 +210,15 @@ function depthwiseWide(r: Rng): Graph {
 }
 
 /** A KxK depthwise (multiplier 1, dilation 1) over an [n, h, w, c] input: random scales, clamp, zero points (both extremes
- * among them), weights and biases. */
-function kxkDepthwise(r: Rng, [n, h, w, c]: number[], k: number, stride: [number, number], pad: { top: number; bottom: number; left: number; right: number }, [oh, ow]: number[]): Graph {
+ * among them), weights and biases; channels `zero` with an all-zero filter, `bias` overriding channels' biases. */
+function kxkDepthwise(r: Rng, [n, h, w, c]: number[], k: number, stride: [number, number], pad: { top: number; bottom: number; left: number; right: number }, [oh, ow]: number[], zero: number[] = [], bias: Record<number, number> = {}): Graph {
   const inScale = r.float(0.01, 0.05);
   const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
   const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
   return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
     { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
+    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127).map((v, i) => (zero.includes(i % c) ? 0 : v)) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000).map((v, j) => bias[j] ?? v) },
   ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
 }
 
@@ -323,7 +323,10 @@ function depthwiseLargeTails(r: Rng, strideW: number): Graph {
   const ph = same(h, stride[0]), pw = same(w, stride[1]);
   const pad = { top: Math.floor(ph / 2), bottom: ph - Math.floor(ph / 2), left: Math.floor(pw / 2), right: pw - Math.floor(pw / 2) };
   const oh = outSizeWithPads(h, k, stride[0], 1, pad.top, pad.bottom), ow = outSizeWithPads(w, k, stride[1], 1, pad.left, pad.right);
-  return kxkDepthwise(r, [n, h, w, c], k, stride, pad, [oh, ow]);
+  // the doubled accumulator's edges (dw_rqd_ok: |bias| + 255 * 128 * taps < 2^30): channels 0 and 1 biases just inside,
+  // both signs; channel 2's filter all zero
+  const room = 2 ** 30 - 255 * 128 * k * k;
+  return kxkDepthwise(r, [n, h, w, c], k, stride, pad, [oh, ow], [2], { 0: room - 1, 1: -(room - 1) });
 }
 
 function wideFullyConnected(r: Rng): Graph {
