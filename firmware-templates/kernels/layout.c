@@ -71,6 +71,31 @@ void strided_copy(const int32_t *args) {
   for (int d = 0; d < TF_MAX_RANK; d++) total *= p->counts[d];
   int32_t index[TF_MAX_RANK] = {0};
   int32_t src = p->start;
+  if (e == 1 && total > 0) {
+    /* Bytes: the innermost dims merged into one run of n elements s apart (dims of size 1 skipped, a dim whose step
+     * is the run's span joins it: a transpose's moved plane), copied in a tight loop; the dims [0, d) walked per run.
+     * The same order of reads and writes as the element walk below. */
+    int d = TF_MAX_RANK;
+    int32_t n = 1, s = 0;
+    for (; d > 0; d--) {
+      const int32_t c = p->counts[d - 1], st = p->steps[d - 1];
+      if (c == 1) continue;
+      if (n == 1) n = c, s = st;
+      else if (st == s * n) n *= c; /* |s n| is within the tensor: no overflow */
+      else break;
+    }
+    for (int32_t i = 0; i < total; i += n) {
+      for (int32_t k = 0, off = src; k < n; k++, off += s) *y++ = x[off];
+      for (int dd = d - 1; dd >= 0; dd--) {
+        index[dd]++;
+        src += p->steps[dd];
+        if (index[dd] < p->counts[dd]) break;
+        src -= p->steps[dd] * index[dd];
+        index[dd] = 0;
+      }
+    }
+    return;
+  }
   for (int32_t i = 0; i < total; i++) {
     if (e == 1) y[i] = x[src];
     else for (size_t b = 0; b < e; b++) y[(size_t)i * e + b] = x[(size_t)src * e + b];

@@ -1,7 +1,8 @@
 /* MEAN / SUM int8/int16 (reference: src/reference/ops/mean.ts, TFLite QuantizedMeanOrSum) and REDUCE_MAX
  * int8 (TFLite ReduceGeneric with max). Output elements in order, each the int32 (wrapping) sum, or the
  * max, over the reduced dims: the same integers as the reference's. An int8 MEAN / SUM whose reduced dims are one
- * run per channel (an NHWC spatial mean) sums channel by channel over the plane instead (mean_spatial_s8). */
+ * run per channel (an NHWC spatial mean) sums channel by channel over the plane instead (mean_spatial_s8); one whose
+ * reduced dims are one run (a MEAN over the last axis) sums each output's run in a register (mean_runs_s8). */
 #include "tf_elem.h"
 #include "tf_dot.h"
 
@@ -96,6 +97,83 @@ static int mean_spatial_s8(const tf_mean_args *p) {
   return 1;
 }
 
+/* The kept dims as one run of outputs `*stride` apart in the input (dims of size 1 skipped, the others collapsible:
+ * a MEAN over the last axis keeps consecutive rows), or 0 (then mean_kept_next walks them). */
+static int mean_kept_run(const tf_mean_args *p, int32_t *stride) {
+  int32_t st = 0, span = 0;
+  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
+    if (p->kept_shape[d] == 1) continue;
+    if (span == 0) st = p->kept_strides[d];
+    else if (p->kept_strides[d] != span) return 0;
+    span = p->kept_strides[d] * p->kept_shape[d];
+  }
+  *stride = st;
+  return 1;
+}
+
+/* SMMLAR: acc + (a m + 2^31) >> 32 (the high word rounded). With a = 2 v (|v| < 2^30) and m >= 0 that is
+ * tf_mbqm(v, m, 0) + acc: floor((2 v m + 2^31) / 2^32) = floor((v m + 2^30) / 2^31), tf_srdhm's value. */
+TF_INLINE int32_t mean_smmlar(int32_t a, int32_t m, int32_t acc) {
+#if TF_DSP
+  int32_t t;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(t) : "r"(a), "r"(m), "r"(acc));
+  return t;
+#else
+  return (int32_t)(((int64_t)a * m + 0x80000000ll) >> 32) + acc;
+#endif
+}
+
+/* Outputs y[0..n) of a MEAN / SUM over runs of `count` elements `step` apart, output o's run at x + o * kstride, in
+ * TFLM's arithmetic on the doubled sum 2 (sum - zp count) (|sum - zp count| < 2^30 as count < 2^22): shift 0
+ * (r0) one SMMLAR onto the zero point (mean_smmlar), else tf_rqd_apply with rq from tf_rqd_init; saturated to int8. */
+TF_INLINE void mean_runs_loop(const int8_t *x, int8_t *y, int32_t n, int32_t kstride, int32_t count, int32_t step,
+                              int32_t zp_count, int32_t m, tf_rq rq, const int r0) {
+  for (int32_t o = 0; o < n; o++, x += kstride) {
+    int32_t s = -zp_count;
+    for (int32_t r = 0, off = 0; r < count; r++, off += step) s += x[off];
+    const int32_t v = r0 ? mean_smmlar(s + s, m, rq.hc) : tf_rqd_apply(s + s, m, rq.hc, rq.sh);
+    y[o] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+  }
+}
+
+static __attribute__((noinline)) void mean_runs_rqd(const int8_t *x, int8_t *y, int32_t n, int32_t kstride, int32_t count,
+                                                    int32_t step, int32_t zp_count, int32_t m, tf_rq rq, int r0) {
+  if (r0) mean_runs_loop(x, y, n, kstride, count, step, zp_count, m, rq, 1);
+  else mean_runs_loop(x, y, n, kstride, count, step, zp_count, m, rq, 0);
+}
+
+/* int8 MEAN / SUM whose reduced dims are one run `step` apart (any kept dims: a MEAN over the last axis, or over a
+ * transposed plane): per output the run summed in a register, then the reference's requantization (tf_mq_apply, one
+ * SMLAL, when the shift allows it: tf_mbqm's result for shift <= 0 and m >= 0); kept dims that are one run of outputs
+ * with a shift 0 or one tf_rqd_init takes: mean_runs_rqd. Returns 0 when the shape is not one. */
+static int mean_runs_s8(const tf_mean_args *p) {
+  const int32_t step = mean_red_step(p), count = p->count;
+  if (step == 0) return 0;
+  const int8_t *x = (const int8_t *)tf_ref(p->input);
+  int8_t *y = (int8_t *)tf_ref(p->output);
+  const int32_t zp_count = tf_wmul(p->input_zero_point, count), ozp = p->output_zero_point;
+  int32_t kstride = 0;
+  tf_rq rq;
+  const int r0 = p->shift == 0 && p->multiplier >= 0;
+  if (r0) rq.hc = ozp, rq.sh = 0;
+  if (mean_kept_run(p, &kstride) && count < (1 << 22) && (r0 || tf_rqd_init(&rq, p->multiplier, p->shift, ozp))) {
+    mean_runs_rqd(x, y, p->out_size, kstride, count, step, zp_count, p->multiplier, rq, r0);
+    return 1;
+  }
+  tf_mq mq;
+  const int mq_ok = tf_mq_init(&mq, p->multiplier, p->shift);
+  int32_t ki[TF_MAX_RANK] = {0};
+  int32_t kbase = 0;
+  for (int32_t o = 0; o < p->out_size; o++) {
+    int32_t s = 0;
+    for (int32_t r = 0, off = kbase; r < count; r++, off += step) s = tf_wadd(s, x[off]);
+    const int32_t v = tf_wsub(s, zp_count);
+    y[o] = (int8_t)tf_clamp((mq_ok ? tf_mq_apply(&mq, v) : tf_mbqm(v, p->multiplier, p->shift)) + ozp, -128, 127);
+    mean_kept_next(p, ki, &kbase);
+  }
+  return 1;
+}
+
 static inline void reduce_typed(const int32_t *args, int type, int is_max) {
   const tf_mean_args *p = (const tf_mean_args *)args;
   const void *x = tf_ref(p->input);
@@ -129,7 +207,8 @@ static inline void reduce_typed(const int32_t *args, int type, int is_max) {
   }
 }
 void mean_s8(const int32_t *args) {
-  if (!mean_spatial_s8((const tf_mean_args *)args)) reduce_typed(args, TF_INT8, 0);
+  const tf_mean_args *p = (const tf_mean_args *)args;
+  if (!mean_spatial_s8(p) && !mean_runs_s8(p)) reduce_typed(args, TF_INT8, 0);
 }
 void mean_s16(const int32_t *args) { reduce_typed(args, TF_INT16, 0); }
 void reduce_max_s8(const int32_t *args) { reduce_typed(args, TF_INT8, 1); }

@@ -13,7 +13,7 @@ import type { CopyWindowCall } from '../../src/schedule/types.js';
 import {
   binary16Case, binaryCase, conv16Case, convCase, fc16Case, decodeCase, fullyConnectedLutCase, convLutCase, depthwiseLutCase, depthwiseCase, transposeConvCase, svdfCase, fullyConnectedCase, padCase, poolCase, stridedSliceCase, transposeCase, unaryCase, UNARY_KINDS,
   resizeCase, reshapeCase, blockMoveCase, gatherCase, packCase, splitCase, castCase, preluCase, batchMatMulCase, sigmoidTanh16Case, softmax16Case, dw16Case, lstmCase, l2normCase, maxMin16Case, resizeBilinearCase,
-  squaredDifference32Case, div32Case, reduceCase, spatialMeanCase, typedUnary, TYPED_UNARY_KINDS,
+  squaredDifference32Case, div32Case, reduceCase, spatialMeanCase, lastAxisMeanCase, planeTransposeCase, typedUnary, TYPED_UNARY_KINDS,
 } from '../plan/overlap-cases.js';
 import { elementSize, randomInputs, rng, runDefault, singleOpGraph, type Rng } from '../plan/overlap-harness.js';
 import { disjointPlacement, overlappedPlacement } from '../wasm/kernel-harness.js';
@@ -411,6 +411,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['PAD float32', (r) => padCase(r, 'PAD', 'float32')],
   ['STRIDED_SLICE', (r) => stridedSliceCase(r, true)],
   ['TRANSPOSE', transposeCase],
+  ['TRANSPOSE planes', planeTransposeCase],
   ['DEPTH_TO_SPACE', (r) => blockMoveCase(r, 'DEPTH_TO_SPACE')],
   ['SPACE_TO_DEPTH', (r) => blockMoveCase(r, 'SPACE_TO_DEPTH')],
   ['PACK', packCase],
@@ -425,6 +426,8 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['MEAN int16', (r) => reduceCase(r, 'int16')],
   ['MEAN int8 spatial', (r) => spatialMeanCase(r)],
   ['SUM int8 spatial', (r) => spatialMeanCase(r, 'SUM')],
+  ['MEAN int8 last axis', (r) => lastAxisMeanCase(r)],
+  ['SUM int8 last axis', (r) => lastAxisMeanCase(r, 'SUM')],
   ['CONCATENATION', concatCase],
   ['RESIZE_NEAREST_NEIGHBOR', resizeCase],
   ['RESHAPE (copy)', reshapeCase],

@@ -711,6 +711,35 @@ export function spatialMeanCase(r: Rng, kind: 'MEAN' | 'SUM' = 'MEAN'): Graph {
   ], { shape: out, dtype: 'int8', ...outQ });
 }
 
+/**
+ * int8 MEAN / SUM over the last axis (or axes that are one run, not the spatial path's channels) of an NCHW-like tensor:
+ * mcunet's global-average tail after its TRANSPOSE (mean.c's runs path); real multipliers 1 / (count ratio) around 0.5..1
+ * give shift 0 (its SMMLAR form), the others the doubled form or the general one.
+ */
+export function lastAxisMeanCase(r: Rng, kind: 'MEAN' | 'SUM' = 'MEAN'): Graph {
+  const shape = [r.int(1, 2), r.int(1, 170), r.int(1, 6), r.int(1, 6)];
+  const axes = r.pick([[3], [3], [2, 3], [2], [1, 3]]);
+  const keepDims = r.int(0, 1) === 1;
+  const out = keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  const count = axes.reduce((a, i) => a * shape[i]!, 1);
+  const inQ = { scale: r.float(0.02, 0.1), zp: r.int(-128, 127) };
+  // the real multiplier in / (out count) for MEAN (in / out for SUM): 0.5..1 is shift 0
+  const real = r.pick([0.7, 0.51, 0.99, 0.3, 3, 0.01]);
+  const outQ = { scale: inQ.scale / (real * (kind === 'MEAN' ? count : 1)), zp: r.int(-20, 20) };
+  return singleOpGraph(kind, { axes, keepDims }, [
+    { shape, dtype: 'int8', ...inQ },
+    { shape: [axes.length], dtype: 'int32', values: axes },
+  ], { shape: out, dtype: 'int8', ...outQ });
+}
+
+/** TRANSPOSE of an NHWC tensor's plane behind its channels (mcunet's [0, 3, 1, 2] before its MEANs), and its kin: strided_copy's runs. */
+export function planeTransposeCase(r: Rng): Graph {
+  const shape = [r.int(1, 2), r.int(1, 6), r.int(1, 6), r.int(1, 170)];
+  const perm = r.pick([[0, 3, 1, 2], [0, 3, 2, 1], [0, 2, 1, 3], [0, 1, 3, 2]]);
+  const q = { scale: 0.1, zp: 3 };
+  return singleOpGraph('TRANSPOSE', { perm }, [{ shape, ...q }], { shape: perm.map((p) => shape[p]!), ...q });
+}
+
 /** Unary ops on the dtypes overlap-cases.ts does not cover (int16 activations, the other QUANTIZE pairs, uint8 DEQUANTIZE). */
 export function typedUnary(r: Rng, which: TypedUnaryCase): Graph {
   const shape = Array.from({ length: r.int(1, 3) }, () => r.int(1, 6));
