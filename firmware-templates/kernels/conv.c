@@ -30,6 +30,7 @@ struct conv_dsp {
   const tf_rq *rq; /* NULL: tf_requant_s8 per output */
   int P, K, G;     /* pixels per block, window elements, groups of 4 (K rounded up) */
   conv_fill_fn *fill; /* the column fill for the call's window (conv_col_fill_for) */
+  void (*block4)(const conv_dsp *d, int8_t *dst); /* a full 4-pixel block of the symbol's own KxK loop, or NULL: conv_kxk_block4 */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
   const int32_t *pw8; /* the lowering's channel records of a pointwise conv over 8 or 16 channels (conv_pw_rec_run), or NULL */
@@ -282,6 +283,8 @@ static void conv_kxk_block4(const conv_dsp *d, int np, int8_t *dst) {
       const int32_t m = mult[oc], hc = rq[oc].hc, sh = rq[oc].sh;
       pk = conv_pack4(tf_rqd_apply(a[0], m, hc, sh), tf_rqd_apply(a[1], m, hc, sh), tf_rqd_apply(a[2], m, hc, sh),
                       tf_rqd_apply(a[3], m, hc, sh), d->lo4, d->hi4);
+    } else if (rq[oc].sh < 0) {
+      pk = (uint32_t)(uint8_t)rq[oc].hc * 0x01010101u; /* a constant channel (conv_pw_table proved it): no dot product */
     } else {
       tf_dot_px4_from(d->col, w, G, 0, a);
       for (int q = 0; q < 4; q++) pk |= (uint32_t)(uint8_t)conv_kxk_out(d, oc, a[q]) << (8 * q);
@@ -295,6 +298,52 @@ static void conv_kxk_block4(const conv_dsp *d, int np, int8_t *dst) {
     }
   }
 }
+
+#if defined(__OPTIMIZE__)
+/* conv_kxk_block4 for the 3x3c3 fill's column (K = 27: G = 7 groups, the 28th weight the next row's, times a 0) and a
+ * full block: the seven groups unrolled (TF_PX4_LDM_GROUP, no jump into a pass), the activation bounds held across
+ * channels, a constant channel (sh < 0) without a dot product. Only the 3x3c3 symbols link it (conv_entry sets
+ * d->block4 for them). Four channels a pass with word stores per pixel measured slower (spills): 10 k more. */
+static __attribute__((noinline)) void conv_3x3c3_block4(const conv_dsp *d, int8_t *dst) {
+  const tf_conv_params *p = d->p;
+  const int od = p->out_depth;
+  const int32_t *bias = p->q.bias, *mult = p->q.multiplier;
+  const tf_rq *rq = d->rq;
+  const int8_t *w = p->filter;
+  const int16_t *const col = d->col;
+  const uint32_t lo4 = d->lo4, hi4 = d->hi4;
+  const size_t s1 = (size_t)od;
+  for (int oc = 0; oc < od; oc++, w += 27) {
+    int8_t *o = dst + oc;
+    uint32_t pk;
+    const int32_t sh = rq[oc].sh;
+    if (__builtin_expect(sh > 0, 1)) {
+      register int32_t x0 __asm__("r8"), x1 __asm__("r9"), x2 __asm__("r10"), x3 __asm__("r11");
+      const int32_t b2 = tf_wadd(bias[oc], bias[oc]);
+      int32_t a0 = b2, a1 = b2, a2 = b2, a3 = b2, wv, we;
+      const int16_t *c = col;
+      const int8_t *wp = w;
+      __asm__ volatile(TF_PX4_LDM_GROUP TF_PX4_LDM_GROUP TF_PX4_LDM_GROUP TF_PX4_LDM_GROUP TF_PX4_LDM_GROUP
+                       TF_PX4_LDM_GROUP TF_PX4_LDM_GROUP
+                       : [c] "+r"(c), [w] "+r"(wp), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                         [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [wv] "=&r"(wv), [we] "=&r"(we)
+                       :
+                       : "memory");
+      const int32_t m = mult[oc], hc = rq[oc].hc;
+      pk = conv_pack4(tf_rqd_apply(a0, m, hc, sh), tf_rqd_apply(a1, m, hc, sh), tf_rqd_apply(a2, m, hc, sh),
+                      tf_rqd_apply(a3, m, hc, sh), lo4, hi4);
+    } else if (sh < 0) {
+      pk = (uint32_t)(uint8_t)rq[oc].hc * 0x01010101u; /* a constant channel: no dot product */
+    } else {
+      int32_t a[4];
+      tf_dot_px4_from(col, w, 7, 0, a);
+      pk = 0;
+      for (int q = 0; q < 4; q++) pk |= (uint32_t)(uint8_t)conv_kxk_out(d, oc, a[q]) << (8 * q);
+    }
+    o[0] = (int8_t)pk, o[s1] = (int8_t)(pk >> 8), o[2 * s1] = (int8_t)(pk >> 16), o[3 * s1] = (int8_t)(pk >> 24);
+  }
+}
+#endif
 
 /* `count` pixels in output order from linear pixel index `first`; pixel i's values at dst + (i - first) * out_depth. */
 static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
@@ -321,7 +370,8 @@ static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
     }
     if (b->P == 1) continue; /* written pixel by pixel above */
     if (np < b->P) conv_col_clear(b, np);
-    conv_kxk_block4(b, np, dst + (size_t)i * p->out_depth);
+    if (np == 4 && b->block4) b->block4(b, dst + (size_t)i * p->out_depth);
+    else conv_kxk_block4(b, np, dst + (size_t)i * p->out_depth);
   }
 }
 
@@ -815,6 +865,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->p = p; d->x = x; d->col = (int16_t *)(void *)ws; d->P = P; d->G = G;
   d->K = p->filter_h * p->filter_w * p->filter_depth;
   d->fill = fill;
+  d->block4 = NULL;
   const int32_t off = p->q.input_offset;
   d->off2 = (int32_t)(((uint32_t)off & 0xffffu) | ((uint32_t)off << 16));
   d->off4 = __sadd16(d->off2, d->off2);
@@ -943,6 +994,9 @@ TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, 
   (void)fill;
   conv_dsp d;
   conv_dsp_init(&d, &p, x, a, path == CONV_ANY ? conv_col_fill_for(&p) : fill, path != CONV_KXK);
+#if defined(__OPTIMIZE__)
+  if (fill == conv_col_fill_3x3c3 && d.G == 7) d.block4 = conv_3x3c3_block4; /* a constant per symbol */
+#endif
   /* a per-path symbol's call meets its path's conditions (the lowering's choice): no portable fallback linked */
   if (path != CONV_ANY || d.P) {
     const int pw = path == CONV_PW || path == CONV_PW_REC || (path == CONV_ANY && d.pw);

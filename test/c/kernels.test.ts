@@ -137,13 +137,16 @@ function kxkConv(r: Rng, cin: number): Graph {
 /** KxK convs at the edges of conv.c's doubled requantization (conv_kxk_block4 at 4 pixels, conv_block_out1 at one:
  * windows over 576 elements and blocks' last 1-2 pixels): channels it cannot take go the exact way (biases near
  * +-2^31, scales below 2^-21 or above 1), channels whose output is one value everywhere are stored as it. */
-function kxkEdges(r: Rng): Graph {
+function kxkEdges(r: Rng, firstConv = false): Graph {
   for (;;) {
-    const cin = r.pick([3, 8, 16, 72]), k = r.pick([3, 3, 2]), n = 1, h = r.int(k, 6), w = r.int(k, 7), cout = r.int(1, 10);
+    const cin = firstConv ? 3 : r.pick([3, 8, 16, 72]), k = firstConv ? 3 : r.pick([3, 3, 2]), n = 1;
+    const h = firstConv ? r.int(4, 9) : r.int(k, 6), w = firstConv ? r.int(6, 13) : r.int(k, 7), cout = r.int(1, 10);
     const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
     const oh = Math.floor((h - k) / stride[0]) + 1, ow = Math.floor((w - k) / stride[1]) + 1;
     const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(k * k * cin) * 12;
     const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'tiny', 'zero', 'above1', 'bigBias'] as const));
+    // the first conv's full blocks (conv_3x3c3_block4): a constant channel among computed ones in every case
+    if (firstConv) kinds[r.int(0, cout - 1)] = 'zero';
     const wScales = kinds.map((kd) => {
       const effective = kd === 'tiny' ? 2 ** -r.float(22, 31.5) : kd === 'zero' ? 2 ** -40 : kd === 'above1' ? r.float(1.1, 3) : 0;
       return effective ? (effective * outScale) / inScale : r.float(0.002, 0.02);
@@ -373,6 +376,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['ADD flat', addFlat],
   ['CONV_2D KxK edges', kxkEdges],
   ['CONV_2D KxK edges more', kxkEdges],
+  ['CONV_2D KxK first conv blocks', (r) => kxkEdges(r, true)],
   ...[1, 3, 16, 32, 64].map((c) => [`CONV_2D KxK depth ${c}`, (r: Rng) => kxkConv(r, c)] as [string, (r: Rng) => Graph]),
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],
