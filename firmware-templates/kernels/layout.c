@@ -61,6 +61,17 @@ void pad(const int32_t *args) {
   }
 }
 
+/* The index over dims [0, dims) one step on (odometer), src kept at start + sum(index * steps). */
+static inline void strided_next(const tf_strided_copy_args *p, int dims, int32_t *index, int32_t *src) {
+  for (int d = dims - 1; d >= 0; d--) {
+    index[d]++;
+    *src += p->steps[d];
+    if (index[d] < p->counts[d]) return;
+    *src -= p->steps[d] * index[d];
+    index[d] = 0;
+  }
+}
+
 /* TRANSPOSE / STRIDED_SLICE: output elements in order, each from input element start + sum(index * steps). */
 void strided_copy(const int32_t *args) {
   const tf_strided_copy_args *p = (const tf_strided_copy_args *)args;
@@ -86,26 +97,14 @@ void strided_copy(const int32_t *args) {
     }
     for (int32_t i = 0; i < total; i += n) {
       for (int32_t k = 0, off = src; k < n; k++, off += s) *y++ = x[off];
-      for (int dd = d - 1; dd >= 0; dd--) {
-        index[dd]++;
-        src += p->steps[dd];
-        if (index[dd] < p->counts[dd]) break;
-        src -= p->steps[dd] * index[dd];
-        index[dd] = 0;
-      }
+      strided_next(p, d, index, &src);
     }
     return;
   }
   for (int32_t i = 0; i < total; i++) {
     if (e == 1) y[i] = x[src];
     else for (size_t b = 0; b < e; b++) y[(size_t)i * e + b] = x[(size_t)src * e + b];
-    for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-      index[d]++;
-      src += p->steps[d];
-      if (index[d] < p->counts[d]) break;
-      src -= p->steps[d] * index[d];
-      index[d] = 0;
-    }
+    strided_next(p, TF_MAX_RANK, index, &src);
   }
 }
 

@@ -17,17 +17,24 @@ TF_INLINE void mean_kept_next(const tf_mean_args *p, int32_t *ki, int32_t *kbase
   }
 }
 
-/* The reduced elements as one run `step` apart (dims of size 1 skipped, the others collapsible: an NHWC
- * tensor's H and W), or 0. */
-static int32_t mean_red_step(const tf_mean_args *p) {
-  int32_t step = 0, span = 0;
+/* Dims (shape, strides) as one run *step apart (dims of size 1 skipped, the others collapsible: an NHWC tensor's H
+ * and W; *step 0 when every dim is 1): 1, else 0. */
+static int mean_dims_run(const int32_t *shape, const int32_t *strides, int32_t *step) {
+  int32_t st = 0, span = 0;
   for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-    if (p->red_shape[d] == 1) continue;
-    if (step == 0) step = p->red_strides[d];
-    else if (p->red_strides[d] != span) return 0;
-    span = p->red_strides[d] * p->red_shape[d];
+    if (shape[d] == 1) continue;
+    if (span == 0) st = strides[d];
+    else if (strides[d] != span) return 0;
+    span = strides[d] * shape[d];
   }
-  return step;
+  *step = st;
+  return 1;
+}
+
+/* The reduced elements as one run `step` apart, or 0. */
+static int32_t mean_red_step(const tf_mean_args *p) {
+  int32_t step = 0;
+  return mean_dims_run(p->red_shape, p->red_strides, &step) ? step : 0;
 }
 
 /* The innermost kept dim of size > 1 when its stride is 1 (the channels: consecutive outputs, consecutive
@@ -97,20 +104,6 @@ static int mean_spatial_s8(const tf_mean_args *p) {
   return 1;
 }
 
-/* The kept dims as one run of outputs `*stride` apart in the input (dims of size 1 skipped, the others collapsible:
- * a MEAN over the last axis keeps consecutive rows), or 0. */
-static int mean_kept_run(const tf_mean_args *p, int32_t *stride) {
-  int32_t st = 0, span = 0;
-  for (int d = TF_MAX_RANK - 1; d >= 0; d--) {
-    if (p->kept_shape[d] == 1) continue;
-    if (span == 0) st = p->kept_strides[d];
-    else if (p->kept_strides[d] != span) return 0;
-    span = p->kept_strides[d] * p->kept_shape[d];
-  }
-  *stride = st;
-  return 1;
-}
-
 /* SMMLAR: acc + (a m + 2^31) >> 32 (the high word rounded). With a = 2 v (|v| < 2^30) and m >= 0 that is
  * tf_mbqm(v, m, 0) + acc: floor((2 v m + 2^31) / 2^32) = floor((v m + 2^30) / 2^31), tf_srdhm's value. */
 TF_INLINE int32_t mean_smmlar(int32_t a, int32_t m, int32_t acc) {
@@ -150,7 +143,7 @@ static int mean_runs_s8(const tf_mean_args *p) {
   int32_t kstride = 0;
   tf_rq rq = {ozp, 0};
   const int r0 = p->shift == 0 && p->multiplier >= 0;
-  if (step == 0 || count >= (1 << 22) || !mean_kept_run(p, &kstride) || !(r0 || tf_rqd_init(&rq, p->multiplier, p->shift, ozp))) return 0;
+  if (step == 0 || count >= (1 << 22) || !mean_dims_run(p->kept_shape, p->kept_strides, &kstride) || !(r0 || tf_rqd_init(&rq, p->multiplier, p->shift, ozp))) return 0;
   mean_runs_rqd((const int8_t *)tf_ref(p->input), (int8_t *)tf_ref(p->output), p->out_size, kstride, count, step,
                 tf_wmul(p->input_zero_point, count), p->multiplier, rq, r0);
   return 1;
