@@ -135,8 +135,54 @@ static int add_hg_init(add_hg *q, const tf_add_args *p, int *hA) {
   "ssub8  %[acc], %[t], %[pk]\n\t"                        \
   "sel    %[pk], %[pk], %[t]\n\t"
 
+/* One element as ADD_HG_ONE, stored by itself: SSAT #8 is the whole clamp when it is int8's full range. */
+#define ADD_HG_ONE_STORE                                  \
+  "ldrsb  %[xa], [%[a]], #1\n\t"                          \
+  "ldrsb  %[t], [%[b]], #1\n\t"                           \
+  "add    %[t], %[off21], %[t], lsl #21\n\t"              \
+  "add    %[acc], %[hk], %[t], asr #31\n\t"               \
+  "smmlar %[acc], %[t], %[m], %[acc]\n\t"                 \
+  "asr    %[acc], %[acc], %[r]\n\t"                       \
+  "add    %[acc], %[acc], %[xa], lsl #19\n\t"             \
+  "add    %[xa], %[acc], %[acc]\n\t"                      \
+  "add    %[acc], %[hc], %[acc], asr #31\n\t"             \
+  "smmlar %[acc], %[xa], %[mo], %[acc]\n\t"               \
+  "asr    %[acc], %[acc], %[sho]\n\t"                     \
+  "ssat   %[acc], #8, %[acc]\n\t"                         \
+  "strb   %[acc], [%[y]], #1\n\t"
+
+/* add_hg_run without a fused activation (mcunet's and resnet's residual ADDs): no lane clamp, a byte store an
+ * element and the end in a register: 13.5 instructions an element instead of 15.5. */
+static void add_hg_run_full(const add_hg *q, const tf_rq *qo, const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y) {
+  const int32_t n = p->size, mo = p->output_multiplier;
+  int32_t off21 = q->off21, m = q->m, hk = q->hk, r = q->r, hc = qo->hc, sho = qo->sh;
+  const int8_t *yend = y + (n & ~3), *ytail = y + n;
+  uint32_t t, acc, xa;
+  if (y != yend) {
+    __asm__ volatile("1:\n\t"
+                     ADD_HG_ONE_STORE ADD_HG_ONE_STORE ADD_HG_ONE_STORE ADD_HG_ONE_STORE
+                     "cmp    %[y], %[yend]\n\t"
+                     "bne    1b\n\t"
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [t] "=&r"(t), [acc] "=&r"(acc), [xa] "=&r"(xa)
+                     : [off21] "r"(off21), [m] "r"(m), [hk] "r"(hk), [r] "r"(r), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho),
+                       [yend] "r"(yend)
+                     : "cc", "memory");
+  }
+  while (y != ytail) {
+    /* the last n % 4 elements */
+    __asm__ volatile(ADD_HG_ONE_STORE
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [t] "=&r"(t), [acc] "=&r"(acc), [xa] "=&r"(xa)
+                     : [off21] "r"(off21), [m] "r"(m), [hk] "r"(hk), [r] "r"(r), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho)
+                     : "cc", "memory");
+  }
+}
+
 static void add_hg_run(const add_hg *q, const tf_rq *qo, const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y) {
   const int32_t n = p->size, mo = p->output_multiplier;
+  if (p->act_min == -128 && p->act_max == 127) {
+    add_hg_run_full(q, qo, p, a, b, y);
+    return;
+  }
   const uint32_t lo4 = tf_bytes4(p->act_min), hi4 = tf_bytes4(p->act_max);
   int32_t off21 = q->off21, m = q->m, hk = q->hk, r = q->r, hc = qo->hc, sho = qo->sh;
   const int8_t *yend = y + (n & ~3);
