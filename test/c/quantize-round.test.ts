@@ -39,13 +39,16 @@ function jobs(): Array<{ job: Job; want: Uint8Array }> {
   const r = rng(16057);
   for (const scale of [0.25, f32(1 / 127.5), f32(0.0371)]) {
     for (const zp of [-128, -1, 0, 5, 127]) {
-      // every edge quotient times the scale (exact for 0.25), NaNs at each position of a block of four,
-      // random values between, and a length that leaves a tail of three
+      // every edge quotient times the scale (exact for 0.25), NaNs at each position of the FPU path's block of
+      // eight, random values between, and a length that leaves a tail of seven
       const values: number[] = [];
       for (const q of edgeQuotients()) values.push(f32(q * scale));
-      for (let i = 0; i < 4; i++) for (const nan of NANS) values.push(...Array.from({ length: i }, () => r.float(-300, 300)), nan);
+      while (values.length % 8 !== 0) values.push(r.float(-5, 5));
+      for (let i = 0; i < 8; i++) {
+        for (const nan of NANS) values.push(...Array.from({ length: i }, () => r.float(-300, 300)), nan, ...Array.from({ length: 7 - i }, () => r.float(-300, 300)));
+      }
       for (let i = 0; i < 64; i++) values.push(r.float(-200, 200) * scale);
-      while (values.length % 4 !== 3) values.push(r.float(-5, 5));
+      while (values.length % 8 !== 7) values.push(r.float(-5, 5));
       const graph = quantizeGraph(values.length, scale, zp);
       const inputs = new Map([[0, new Uint8Array(new Float32Array(values).buffer)]]);
       const want = runDefault(graph, inputs);
