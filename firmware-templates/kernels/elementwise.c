@@ -109,8 +109,8 @@ static int add_hg_init(add_hg *q, const tf_add_args *p, int *hA) {
   return 1;
 }
 
-/* One element into byte BIT of pk: xa from A, xb from B (post-incremented), v = s_A + s_B, tf_rqd_apply(2 v), SSAT. */
-#define ADD_HG_ONE(BIT)                                   \
+/* One element into acc: xa from A, xb from B (post-incremented), v = s_A + s_B, tf_rqd_apply(2 v), SSAT. */
+#define ADD_HG_CORE                                       \
   "ldrsb  %[xa], [%[a]], #1\n\t"                          \
   "ldrsb  %[t], [%[b]], #1\n\t"                           \
   "add    %[t], %[off21], %[t], lsl #21\n\t"              \
@@ -122,7 +122,11 @@ static int add_hg_init(add_hg *q, const tf_add_args *p, int *hA) {
   "add    %[acc], %[hc], %[acc], asr #31\n\t"             \
   "smmlar %[acc], %[xa], %[mo], %[acc]\n\t"               \
   "asr    %[acc], %[acc], %[sho]\n\t"                     \
-  "ssat   %[acc], #8, %[acc]\n\t"                         \
+  "ssat   %[acc], #8, %[acc]\n\t"
+
+/* One element into byte BIT of pk. */
+#define ADD_HG_ONE(BIT)                                   \
+  ADD_HG_CORE                                             \
   "bfi    %[pk], %[acc], #" #BIT ", #8\n\t"
 
 /* a: the half input, b: the other. */
@@ -135,20 +139,9 @@ static int add_hg_init(add_hg *q, const tf_add_args *p, int *hA) {
   "ssub8  %[acc], %[t], %[pk]\n\t"                        \
   "sel    %[pk], %[pk], %[t]\n\t"
 
-/* One element as ADD_HG_ONE, stored by itself: SSAT #8 is the whole clamp when it is int8's full range. */
+/* One element stored by itself: SSAT #8 is the whole clamp when it is int8's full range. */
 #define ADD_HG_ONE_STORE                                  \
-  "ldrsb  %[xa], [%[a]], #1\n\t"                          \
-  "ldrsb  %[t], [%[b]], #1\n\t"                           \
-  "add    %[t], %[off21], %[t], lsl #21\n\t"              \
-  "add    %[acc], %[hk], %[t], asr #31\n\t"               \
-  "smmlar %[acc], %[t], %[m], %[acc]\n\t"                 \
-  "asr    %[acc], %[acc], %[r]\n\t"                       \
-  "add    %[acc], %[acc], %[xa], lsl #19\n\t"             \
-  "add    %[xa], %[acc], %[acc]\n\t"                      \
-  "add    %[acc], %[hc], %[acc], asr #31\n\t"             \
-  "smmlar %[acc], %[xa], %[mo], %[acc]\n\t"               \
-  "asr    %[acc], %[acc], %[sho]\n\t"                     \
-  "ssat   %[acc], #8, %[acc]\n\t"                         \
+  ADD_HG_CORE                                             \
   "strb   %[acc], [%[y]], #1\n\t"
 
 /* add_hg_run without a fused activation (mcunet's and resnet's residual ADDs): no lane clamp, a byte store an
