@@ -340,6 +340,91 @@ static int32_t dw4_pad_bytes(const tf_conv_params *p) {
   return bytes <= TF_DW_PAD4_MAX ? bytes : 0;
 }
 
+/* Whether a padded-window plane is SAME 3x3/1 (pad 1 on every side, at least 2x2): its border pixels then take only
+ * their in-bounds taps (dw4_padded_same; a 3x3 plane's padding is 32 of its 81 taps). */
+static int dw4_same_plane(const tf_conv_params *p) {
+  return p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 1 && p->pad_left == 1 && p->out_h == p->in_h &&
+         p->out_w == p->in_w && p->in_h >= 2 && p->in_w >= 2;
+}
+
+/* DW4_WIN_TAP(XA, WO): DW4_TAP_ASM with the input offset added to the input pairs (SADD16: |x + off| <= 255), for a
+ * pixel that takes only its in-bounds taps from the bias without the offset folded in (as dw4_border). */
+#define DW4_WIN_TAP(XA, WO)                                                                        \
+  "ldr    %[xv], " XA "\n\t"                                                                     \
+  "ldrd   %[we], %[wo], [%[w], #" WO "]\n\t"                                                    \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                     \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                             \
+  "sadd16 %[xe], %[xe], %[off2]\n\t"                                                            \
+  "sadd16 %[xv], %[xv], %[off2]\n\t"                                                            \
+  "smlabb %[a0], %[xe], %[we], %[a0]\n\t"                                                       \
+  "smlatt %[a2], %[xe], %[we], %[a2]\n\t"                                                       \
+  "smlabb %[a1], %[xv], %[wo], %[a1]\n\t"                                                       \
+  "smlatt %[a3], %[xv], %[wo], %[a3]\n\t"
+
+/* DW4_WIN_ROW2/3(WO): a window row of 2 or 3 such taps from the padded window (words at r, r + 4, r + 8; table words
+ * from w + WO bytes). */
+#define DW4_WIN_ROW2(WO) DW4_WIN_TAP("[%[r]]", #WO) DW4_WIN_TAP("[%[r], #4]", #WO " + 8")
+#define DW4_WIN_ROW3(WO) DW4_WIN_ROW2(WO) DW4_WIN_TAP("[%[r], #8]", #WO " + 16")
+#define DW4_WIN_ASM(BODY)                                                                           \
+  __asm__(BODY                                                                                      \
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r), [xv] "=&r"(xv),  \
+            [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)                                          \
+          : [w] "r"(w), [rowb] "r"(rowb), [off2] "r"(g->off2)                                       \
+          : "memory")
+
+/* A padded-window border pixel of ROWS x COLS in-bounds taps (2 or 3 each; r: the first tap's word, rows rowb bytes
+ * apart; w: its tap-table entry, table rows 6 words apart): the offset added per tap, from the doubled bias. */
+TF_INLINE uint32_t dw4_pixel_win(const dw4 *g, const int8_t *r, const int32_t *w, size_t rowb, const int ROWS,
+                                 const int COLS) {
+  int32_t a0 = g->bias[0], a1 = g->bias[1], a2 = g->bias[2], a3 = g->bias[3];
+#if defined(__OPTIMIZE__)
+  int32_t xv, xe, we, wo;
+  if (ROWS == 3)
+    DW4_WIN_ASM(DW4_WIN_ROW2(0) "add %[r], %[r], %[rowb]\n\t" DW4_WIN_ROW2(24) "add %[r], %[r], %[rowb]\n\t"
+                DW4_WIN_ROW2(48));
+  else if (COLS == 3)
+    DW4_WIN_ASM(DW4_WIN_ROW3(0) "add %[r], %[r], %[rowb]\n\t" DW4_WIN_ROW3(24));
+  else
+    DW4_WIN_ASM(DW4_WIN_ROW2(0) "add %[r], %[r], %[rowb]\n\t" DW4_WIN_ROW2(24));
+#else
+  for (int ky = 0; ky < ROWS; ky++)
+    for (int kx = 0; kx < COLS; kx++) DW4_TAP(r + ky * rowb + 4 * kx, w + 6 * ky + 2 * kx, 1);
+#endif
+  return dw4_finish(g, a0, a1, a2, a3);
+}
+
+/* Stores packed word v of the group at yc (skip: the bytes not stored, dw_tail_skip). */
+TF_INLINE void dw4_put(int8_t *yc, uint32_t v, int skip) {
+  if (skip == 0) memcpy(yc, &v, 4);
+  else
+    for (int b = skip; b < 4; b++) yc[b] = (int8_t)(v >> (8 * b));
+}
+
+/* A SAME 3x3 plane (dw4_same_plane) from its padded window buf: the border pixels take only their in-bounds taps
+ * (dw4_pixel_win), the inner ones the nine taps from beff. */
+static void dw4_padded_same(const dw4 *g, int8_t *yc, int skip, const uint32_t *buf) {
+  const tf_conv_params *p = g->p;
+  const int H = p->out_h, W = p->out_w;
+  const size_t D = (size_t)p->in_depth, rowb = 4 * (size_t)(W + 2);
+  const int32_t *wt = g->wt;
+  for (int oy = 0; oy < H; oy++) {
+    const int8_t *r = (const int8_t *)(buf + (size_t)oy * (W + 2));
+    if (oy > 0 && oy < H - 1) {
+      dw4_put(yc, dw4_pixel_win(g, r + 4, wt + 2, rowb, 3, 2), skip), yc += D;
+      for (int ox = 1; ox < W - 1; ox++, yc += D) dw4_put(yc, dw4_pixel_3x3(g, r + 4 * ox, 4, rowb), skip);
+      dw4_put(yc, dw4_pixel_win(g, r + 4 * (W - 1), wt, rowb, 3, 2), skip), yc += D;
+    } else {
+      /* the first row's window rows 1-2, the last's 0-1 */
+      const int ky0 = oy == 0;
+      const int8_t *rr = r + ky0 * rowb;
+      const int32_t *w = wt + 6 * ky0;
+      dw4_put(yc, dw4_pixel_win(g, rr + 4, w + 2, rowb, 2, 2), skip), yc += D;
+      for (int ox = 1; ox < W - 1; ox++, yc += D) dw4_put(yc, dw4_pixel_win(g, rr + 4 * ox, w, rowb, 2, 3), skip);
+      dw4_put(yc, dw4_pixel_win(g, rr + 4 * (W - 1), w, rowb, 2, 2), skip), yc += D;
+    }
+  }
+}
+
 /* The group's output of one batch (xn, yn: the batch's input and output) straight into the output: the group's input
  * channels are all in buf before any output is written. skip: the bytes of each word not stored (dw_tail_skip). */
 static __attribute__((noinline)) void dw4_padded(const dw4 *g, const int8_t *xn, int8_t *yn, int skip, uint32_t *buf) {
@@ -361,14 +446,15 @@ static __attribute__((noinline)) void dw4_padded(const dw4 *g, const int8_t *xn,
     for (; j < PW; j++) *o++ = g->zp4;
   }
   int8_t *yc = yn + g->c;
+  if (dw4_same_plane(p)) {
+    dw4_padded_same(g, yc, skip, buf);
+    return;
+  }
   const size_t rowb = 4 * (size_t)PW;
   for (int oy = 0; oy < p->out_h; oy++) {
     const int8_t *r = (const int8_t *)(buf + (size_t)oy * sh * PW);
     for (int ox = 0; ox < p->out_w; ox++, r += 4 * sw, yc += D) {
-      const uint32_t v = dw4_pixel_3x3(g, r, 4, rowb);
-      if (skip == 0) memcpy(yc, &v, 4);
-      else
-        for (int b = skip; b < 4; b++) yc[b] = (int8_t)(v >> (8 * b));
+      dw4_put(yc, dw4_pixel_3x3(g, r, 4, rowb), skip);
     }
   }
 }

@@ -278,6 +278,29 @@ function depthwiseSmall(r: Rng): Graph {
   }
 }
 
+/** Depthwise 3x3/1 SAME over small planes (depthwise.c dw4_padded_same: each border pixel takes only its in-bounds taps
+ * with the offset added per tap; planes 2x2 to 8x7 whose padded window fits C_DW_PAD4_MAX, MCUNet's 5x5 and 3x3; rows
+ * below the ring path's 8 columns), channels with 0 to 3 left over a group of four, both zero point extremes, zero
+ * filters and large biases. */
+function depthwiseSmallSame(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(2, 8), w = r.int(2, 7), c = 4 * r.int(1, 3) + r.int(0, 3);
+    if (4 * (h + 2) * (w + 2) > C_DW_PAD4_MAX) continue;
+    const inScale = r.float(0.01, 0.05);
+    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+    const weights = r.ints(9 * c, -127, 127);
+    const zero = r.int(-1, c - 1); /* a pruned channel (or none) */
+    if (zero >= 0) for (let t = 0; t < 9; t++) weights[t * c + zero] = 0;
+    const bound = r.int(0, 1) === 1 ? 1_000_000 : 3000;
+    return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp, depthMultiplier: 1 }, [
+      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+      { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: weights },
+      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -bound, bound) },
+    ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+  }
+}
+
 /** Depthwise 3x3, stride 1, the output the input's size, rows of 8 to 44 (MCUNet's 40x40x16): depthwise.c's stream-row
  * ring path (dwconv2d_s8_stream_row_ring; the overlap rules' stream-row variant) and the inplace-channel ring, any pads
  * below the kernel, channels with 0 to 3 left over a group of four (the tail group ending at the last channel), both zero
@@ -389,6 +412,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D large tails', (r) => depthwiseLargeTails(r, 1)],
   ['DEPTHWISE_CONV_2D large tails stride 2', (r) => depthwiseLargeTails(r, 2)],
   ['DEPTHWISE_CONV_2D small planes', depthwiseSmall],
+  ['DEPTHWISE_CONV_2D small same planes', depthwiseSmallSame],
   ['DEPTHWISE_CONV_2D stream rows', depthwiseStreamRows],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
