@@ -1622,9 +1622,16 @@ static __attribute__((noinline)) int dws_run(const tf_dwconv2d_args *a) {
   g.zp4 = tf_bytes4(-p.q.input_offset);
   g.lo4 = tf_bytes4(p.q.act_min), g.hi4 = tf_bytes4(p.q.act_max);
   g.run = (uint32_t *)(void *)ws;
+  /* the groups with a channel for dwr_row_gen: its bias, multiplier and shift live in g, not in the group's table, so
+   * such a group is set up again before its rows (at most 32 such groups, else the call does not take this path) */
+  uint32_t gen_groups = 0;
   for (int i = 0; i < G; i++) {
     g.tab = (int32_t *)(void *)(groups + (size_t)i * gb);
     dwr_setup(&g, &p, dw4_group(&p, 4 * i));
+    if (g.anygen) {
+      if (i >= 32) return 0;
+      gen_groups |= 1u << i;
+    }
   }
   const size_t plane = (size_t)p.in_h * p.in_w * C; /* the output's too */
   for (int n = 0; n < p.batches; n++) {
@@ -1634,6 +1641,8 @@ static __attribute__((noinline)) int dws_run(const tf_dwconv2d_args *a) {
       for (int i = 0; i < G; i++) {
         const int c = dw4_group(&p, 4 * i);
         g.tab = (int32_t *)(void *)(groups + (size_t)i * gb);
+        if (gen_groups >> i & 1u) dwr_setup(&g, &p, c); /* g's gen, beff, m, shift: this group's (its table unchanged) */
+        else g.anygen = 0;
         g.ring = (uint32_t *)(void *)(groups + (size_t)i * gb + head);
         g.x = x + n * plane + c;
         for (int iy = from; iy < iy0 + kh; iy++) dwr_load_row(&g, iy, (iy + p.pad_top) % kh);

@@ -301,6 +301,22 @@ function depthwiseSmallSame(r: Rng): Graph {
   }
 }
 
+/** The stream-row ring with channels whose requantization has no doubled form (multiplier >= 0.5: shift 0) in several
+ * four-channel groups at different lanes, and biases up to 10^6: each group's rows must requantize with its own
+ * channels' parameters (the setup of every group runs before the rows; a group's C-requantized channels once took the
+ * last group's). */
+function depthwiseStreamRowsMixed(r: Rng): Graph {
+  const n = r.int(1, 2), h = r.int(1, 5), w = r.int(8, 20), c = 4 * r.int(2, 4) + r.int(0, 3);
+  const inScale = r.float(0.01, 0.05);
+  const wScales = Array.from({ length: c }, (_, i) => (i === 0 ? 0.002 : i % 5 === 2 ? r.float(0.014, 0.02) : r.float(0.002, 0.004)));
+  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp, depthMultiplier: 1 }, [
+    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
+    { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -1_000_000, 1_000_000) },
+  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+}
+
 /** Depthwise 3x3, stride 1, the output the input's size, rows of 8 to 44 (MCUNet's 40x40x16): depthwise.c's stream-row
  * ring path (dwconv2d_s8_stream_row_ring; the overlap rules' stream-row variant) and the inplace-channel ring, any pads
  * below the kernel, channels with 0 to 3 left over a group of four (the tail group ending at the last channel), both zero
@@ -413,6 +429,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['DEPTHWISE_CONV_2D large tails stride 2', (r) => depthwiseLargeTails(r, 2)],
   ['DEPTHWISE_CONV_2D small planes', depthwiseSmall],
   ['DEPTHWISE_CONV_2D small same planes', depthwiseSmallSame],
+  ['DEPTHWISE_CONV_2D stream rows, mixed requantization', depthwiseStreamRowsMixed],
   ['DEPTHWISE_CONV_2D stream rows', depthwiseStreamRows],
   ['AVERAGE_POOL_2D', (r) => poolCase(r, 'AVERAGE_POOL_2D')],
   ['MAX_POOL_2D', (r) => poolCase(r, 'MAX_POOL_2D')],
