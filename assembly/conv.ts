@@ -137,6 +137,8 @@ export function conv2d_s8_pw_stream_pixel(args: usize): void { conv(args, MODE_P
 export function conv2d_s8_pw_rec_stream_pixel(args: usize): void { conv(args, MODE_PIXEL); }
 export function conv2d_s8_3x3c3(args: usize): void { conv(args, MODE_DIRECT); }
 export function conv2d_s8_3x3c3_stream_row(args: usize): void { conv(args, MODE_ROW); }
+export function conv2d_s8_3x3c3_rec(args: usize): void { conv(args, MODE_DIRECT); }
+export function conv2d_s8_3x3c3_rec_stream_row(args: usize): void { conv(args, MODE_ROW); }
 export function conv2d_s8_kxk4(args: usize): void { conv(args, MODE_DIRECT); }
 export function conv2d_s8_kxk4_stream_row(args: usize): void { conv(args, MODE_ROW); }
 export function conv2d_s8_kxk(args: usize): void { conv(args, MODE_DIRECT); }

@@ -4,7 +4,7 @@ export { multiplyByQuantizedMultiplier } from './quant';
 export { ARENA_BASE, CONST_BASE } from './base';
 export {
   conv2d_s8, conv2d_s8_1x1, conv2d_s8_stream_row, conv2d_s8_stream_pixel, widen_s8_s16,
-  conv2d_s8_pw, conv2d_s8_pw_stream_pixel, conv2d_s8_pw_rec, conv2d_s8_pw_rec_stream_pixel, conv2d_s8_3x3c3, conv2d_s8_3x3c3_stream_row,
+  conv2d_s8_pw, conv2d_s8_pw_stream_pixel, conv2d_s8_pw_rec, conv2d_s8_pw_rec_stream_pixel, conv2d_s8_3x3c3, conv2d_s8_3x3c3_stream_row, conv2d_s8_3x3c3_rec, conv2d_s8_3x3c3_rec_stream_row,
   conv2d_s8_kxk4, conv2d_s8_kxk4_stream_row, conv2d_s8_kxk, conv2d_s8_kxk_stream_row,
 } from './conv';
 export { winograd_weights_s8 } from './winograd';

@@ -345,6 +345,151 @@ static __attribute__((noinline)) void conv_3x3c3_block4(const conv_dsp *d, int8_
 }
 #endif
 
+#if defined(__OPTIMIZE__)
+/* The 3x3c3 path from the lowering's channel-pair records (conv2d_s8_3x3c3_rec: src/schedule/abi/ops/conv3-table.ts; the
+ * full int8 output range, an even out_depth): two pixels' windows by conv3_rec_fill into a 2-lane column (P = 2:
+ * group g's 16 bytes at col + 8 g, then conv3_rec_state), then every pair of channels over them: the four accumulators
+ * from the record's doubled biases (2 (bias + input offset * sum w)), per group one LDM of the pair's doubled int16 weight
+ * pairs (widened at compile time: no SXTB16), one LDM of the column (the inputs sign-extended), eight SMLADs (14 registers, no pointer besides the record's and the column's), then
+ * m, hc, sh per channel, tf_rqd_apply's three instructions and SSAT per output, each pixel's two channels by one STRH.
+ * The loop ends on the last pair's B sh word (+256: ASR reads its low byte). A block reads both pixels before writing. */
+typedef struct {
+  int8_t *o;  /* pixel 0's output at the pair's first channel (the asm steps it) */
+  int32_t od; /* out_depth: pixel 1's output is od bytes on */
+} conv3_rec_state;
+#define CONV3_COL_BYTES 112 /* 7 groups of 2 pixels' 4 int16 */
+
+#define CONV3_REC_GROUP                                    \
+  "ldmia  %[r]!, {%[w0], %[w1], %[w2], %[w3]}\n\t"         \
+  "ldmia  %[c]!, {%[x0], %[x1], %[x2], %[x3]}\n\t"         \
+  "smlad  %[a0], %[w0], %[x0], %[a0]\n\t"                  \
+  "smlad  %[a0], %[w1], %[x1], %[a0]\n\t"                  \
+  "smlad  %[a1], %[w0], %[x2], %[a1]\n\t"                  \
+  "smlad  %[a1], %[w1], %[x3], %[a1]\n\t"                  \
+  "smlad  %[a2], %[w2], %[x0], %[a2]\n\t"                  \
+  "smlad  %[a2], %[w3], %[x1], %[a2]\n\t"                  \
+  "smlad  %[a3], %[w2], %[x2], %[a3]\n\t"                  \
+  "smlad  %[a3], %[w3], %[x3], %[a3]\n\t"
+
+/* Accumulator A by the channel's m, hc, sh (tf_rqd_apply), then SSAT; T a free register. */
+#define CONV3_REC_RQ(A, M, HC, SH, T)                      \
+  "add    %[" T "], %[" HC "], %[" A "], asr #31\n\t"      \
+  "smmlar %[" A "], %[" A "], %[" M "], %[" T "]\n\t"      \
+  "asr    %[" A "], %[" A "], %[" SH "]\n\t"               \
+  "ssat   %[" A "], #8, %[" A "]\n\t"
+
+/* Both pixels' outputs over every channel pair, the column at col and the state after it. */
+static __attribute__((noinline)) void conv3_rec_pairs(const int32_t *rec, int16_t *col) {
+  register int32_t a0 __asm__("r0"), a1 __asm__("r1"), a2 __asm__("r2"), a3 __asm__("r3");
+  register int32_t w0 __asm__("r4"), w1 __asm__("r5"), w2 __asm__("r6"), w3 __asm__("r7");
+  register int32_t x0 __asm__("r8"), x1 __asm__("r9"), x2 __asm__("r10"), x3 __asm__("r11");
+  register int16_t *c __asm__("r12") = col;
+  register const int32_t *r __asm__("lr") = rec;
+  __asm__ volatile("1:\n\t"
+                   "ldmia  %[r]!, {%[a0], %[a1], %[a2], %[a3]}\n\t"
+                   CONV3_REC_GROUP CONV3_REC_GROUP CONV3_REC_GROUP CONV3_REC_GROUP CONV3_REC_GROUP CONV3_REC_GROUP
+                   CONV3_REC_GROUP
+                   "ldmia  %[r]!, {%[w0], %[w1], %[w2], %[w3], %[x0], %[x1]}\n\t"
+                   CONV3_REC_RQ("a0", "w0", "w1", "w2", "x2") CONV3_REC_RQ("a1", "w0", "w1", "w2", "x2")
+                   CONV3_REC_RQ("a2", "w3", "x0", "x1", "x2") CONV3_REC_RQ("a3", "w3", "x0", "x1", "x2")
+                   "bfi    %[a0], %[a2], #8, #8\n\t"
+                   "bfi    %[a1], %[a3], #8, #8\n\t"
+                   "ldmia  %[c], {%[x2], %[x3]}\n\t"
+                   "strh   %[a1], [%[x2], %[x3]]\n\t"
+                   "strh   %[a0], [%[x2]], #2\n\t"
+                   "str    %[x2], [%[c]]\n\t"
+                   "sub    %[c], %[c], #112\n\t"
+                   "cmp    %[x1], #256\n\t"
+                   "blo    1b\n\t"
+                   : [r] "+r"(r), [c] "+r"(c), [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),
+                     [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
+                     [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3)
+                   :
+                   : "cc", "memory");
+}
+
+/* Group word v (4 int8) as the column's two int16 pairs at g: (k0, k2), (k1, k3), sign-extended only (the records fold
+ * the input offset into the bias and the doubling into the weights). STRD: one store. */
+TF_INLINE void conv3_col_group(int16_t *g, uint32_t v) {
+  const int32_t e = __sxtb16(v), o = tf_sxtb16_ror8(v);
+  typedef struct { int16_t v[4]; } group_t;
+  __asm__("strd %1, %2, [%3]" : "=m"(*(group_t *)g) : "r"(e), "r"(o), "r"(g));
+}
+
+/* A window crossing the border into lane q, tap by tap: -input_offset for a tap outside the image (x + offset = 0: the
+ * reference skips it), the 28th place 0 (its weight is 0). */
+static __attribute__((noinline)) void conv3_rec_border(const conv_dsp *d, int n, int in_y0, int in_x0, int q) {
+  const tf_conv_params *p = d->p;
+  int16_t *g = d->col + 4 * q;
+  const int16_t outside = (int16_t)-p->q.input_offset;
+  int k = 0;
+  for (int iy = in_y0; iy < in_y0 + 3; iy++)
+    for (int ix = in_x0; ix < in_x0 + 3; ix++)
+      for (int ci = 0; ci < 3; ci++, k++)
+        g[tf_colp_pos(k, 2)] = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w ? d->x[(((size_t)n * p->in_h + iy) * p->in_w + ix) * 3 + ci] : outside;
+  g[tf_colp_pos(27, 2)] = 0;
+}
+
+/* Pixel (n, oy, ox)'s window into lane q of the 2-pixel column: inside the image its three runs of 9 bytes by word loads
+ * (as conv_col_fill_3x3c3: groups 2, 4, 6 straddle runs; the 28th place 0), else conv3_rec_border. */
+TF_INLINE void conv3_rec_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
+  const tf_conv_params *p = d->p;
+  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
+  if (in_y0 < 0 || in_y0 > p->in_h - 3 || in_x0 < 0 || in_x0 > p->in_w - 3) {
+    conv3_rec_border(d, n, in_y0, in_x0, q);
+    return;
+  }
+  const size_t row = (size_t)p->in_w * 3;
+  const int8_t *r0 = d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
+  int16_t *g = d->col + 4 * q;
+  conv3_col_group(g, tf_ld32(r0));
+  conv3_col_group(g + 8, tf_ld32(r0 + 4));
+  conv3_col_group(g + 16, (uint8_t)r0[8] | tf_ld32(r1) << 8);
+  conv3_col_group(g + 24, tf_ld32(r1 + 3));
+  conv3_col_group(g + 32, conv_ld16(r1 + 7) | tf_ld32(r2) << 16);
+  conv3_col_group(g + 40, tf_ld32(r2 + 2));
+  conv3_col_group(g + 48, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16);
+}
+
+/* `count` pixels in output order from linear pixel index `first` (as conv_dsp_run), two a block; a last odd pixel takes
+ * both lanes and its outputs go through the state's tail (after the state in the workspace), then to dst. */
+static void conv3_rec_run(const conv_dsp *d4, int first, int count, int8_t *dst) {
+  const tf_conv_params *p = d4->p;
+  const int od = p->out_depth;
+  conv_dsp d = *d4;
+  d.P = 2;
+  conv3_rec_state *st = (conv3_rec_state *)(void *)((uint8_t *)d.col + CONV3_COL_BYTES);
+  int8_t *tail = (int8_t *)(st + 1);
+  int ox = first % p->out_w, t = first / p->out_w, oy = t % p->out_h, n = t / p->out_h;
+  st->od = od;
+  for (int i = 0; i < count; i += 2) {
+    conv3_rec_fill(&d, n, oy, ox, 0);
+    const int two = i + 1 < count;
+    if (two && ++ox == p->out_w) {
+      ox = 0;
+      if (++oy == p->out_h) oy = 0, n++;
+    }
+    conv3_rec_fill(&d, n, oy, ox, 1);
+    st->o = two ? dst + (size_t)i * od : tail;
+    conv3_rec_pairs(d.pw8, d.col);
+    if (!two) memcpy(dst + (size_t)i * od, tail, (size_t)od);
+    if (++ox == p->out_w) {
+      ox = 0;
+      if (++oy == p->out_h) oy = 0, n++;
+    }
+  }
+}
+#endif
+
+/* conv3_rec_run where it is compiled (rec3 is never set at -O0). */
+TF_INLINE void conv3_rec_go(const conv_dsp *d, int first, int count, int8_t *dst) {
+#if defined(__OPTIMIZE__)
+  conv3_rec_run(d, first, count, dst);
+#else
+  (void)d, (void)first, (void)count, (void)dst;
+#endif
+}
+
 /* `count` pixels in output order from linear pixel index `first`; pixel i's values at dst + (i - first) * out_depth. */
 static void conv_dsp_run(const conv_dsp *d, int first, int count, int8_t *dst) {
   const tf_conv_params *p = d->p;
@@ -975,8 +1120,9 @@ static void conv_params(const tf_conv2d_args *a, tf_conv_params *p) {
 /* What a kernel symbol links: CONV_ANY every path (the portable one when the workspace is short: the generic symbols);
  * the per-path symbols the lowering picks for a call whose conditions it proved (src/ir/workspace.ts cConvPath), so a
  * model links only the paths its layers run: CONV_PW the pointwise path, CONV_PW_REC it with the channel-record loops
- * first (a layer with records), CONV_KXK the column path with one fill. */
-enum { CONV_ANY, CONV_PW, CONV_PW_REC, CONV_KXK };
+ * first (a layer with records), CONV_KXK the column path with one fill, CONV_KXK_REC the 3x3c3 fill with the channel-pair
+ * records first (conv3_rec_run). */
+enum { CONV_ANY, CONV_PW, CONV_PW_REC, CONV_KXK, CONV_KXK_REC };
 /* The variant's write order: CONV_DIRECT straight to the output (default), CONV_ROWS each output row into scratch then
  * copied (stream-row), CONV_PIXELS each pixel into scratch then copied (stream-pixel; the DSP paths read a block's
  * windows before writing its pixels, so they write straight to the output). */
@@ -993,22 +1139,26 @@ TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, 
 #if TF_DSP
   (void)fill;
   conv_dsp d;
-  conv_dsp_init(&d, &p, x, a, path == CONV_ANY ? conv_col_fill_for(&p) : fill, path != CONV_KXK);
+  conv_dsp_init(&d, &p, x, a, path == CONV_ANY ? conv_col_fill_for(&p) : fill, path != CONV_KXK && path != CONV_KXK_REC);
+  int rec3 = 0; /* the channel-pair records (conv3_rec_run); none at -O0 */
 #if defined(__OPTIMIZE__)
   if (fill == conv_col_fill_3x3c3 && d.G == 7) d.block4 = conv_3x3c3_block4; /* a constant per symbol */
+  if (path == CONV_KXK_REC && a->pw8 && d.P) d.pw8 = (const int32_t *)tf_ref(a->pw8), rec3 = 1;
 #endif
   /* a per-path symbol's call meets its path's conditions (the lowering's choice): no portable fallback linked */
   if (path != CONV_ANY || d.P) {
     const int pw = path == CONV_PW || path == CONV_PW_REC || (path == CONV_ANY && d.pw);
     if (order != CONV_ROWS) {
       if (path == CONV_PW_REC && conv_pw_rec_run(&d, 0, p.batches * p.out_h * p.out_w, y)) return;
-      if (pw) conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
+      if (rec3) conv3_rec_go(&d, 0, p.batches * p.out_h * p.out_w, y);
+      else if (pw) conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
       else conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
       return;
     }
     for (int n = 0; n < p.batches; n++)
       for (int oy = 0; oy < p.out_h; oy++) {
-        if (pw) conv_pw_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+        if (rec3) conv3_rec_go(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
+        else if (pw) conv_pw_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
         else conv_dsp_run(&d, (n * p.out_h + oy) * p.out_w, p.out_w, s);
         memcpy(y + ((size_t)n * p.out_h + oy) * row, s, row);
       }
@@ -1059,6 +1209,9 @@ void conv2d_s8_pw_rec(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_
 void conv2d_s8_pw_rec_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW_REC, NULL); }
 void conv2d_s8_3x3c3(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_3x3c3_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
+/* 3x3 over 3 channels with the lowering's channel-pair records (field pw8), else as conv2d_s8_3x3c3 */
+void conv2d_s8_3x3c3_rec(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK_REC, CONV_FILL(conv_col_fill_3x3c3)); }
+void conv2d_s8_3x3c3_rec_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK_REC, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_kxk4(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }
 void conv2d_s8_kxk4_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }
 void conv2d_s8_kxk(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_runs)); }

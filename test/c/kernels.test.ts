@@ -160,6 +160,31 @@ function kxkEdges(r: Rng, firstConv = false): Graph {
   }
 }
 
+/** 3x3 convs over 3 channels that take the lowering's channel-pair records (conv3_rec_run): the full int8 range, an even
+ * out_depth (2 to 16), SAME or VALID pads and strides 1-2 (border windows), odd and even pixel counts per row and per
+ * call (a last pixel alone), batches of 2 (pairs across rows and images), constant channels (scales below 2^-21) among
+ * doubled ones, and now and then a bias past the records' bound (conv2d_s8_3x3c3_rec without records). */
+function firstConvRecords(r: Rng): Graph {
+  for (;;) {
+    const n = r.int(1, 2), h = r.int(3, 9), w = r.int(3, 11), cout = 2 * r.int(1, 8);
+    const stride: [number, number] = [r.int(1, 2), r.int(1, 2)];
+    const same = r.int(0, 1) === 1;
+    const oh = same ? Math.ceil(h / stride[0]) : Math.floor((h - 3) / stride[0]) + 1, ow = same ? Math.ceil(w / stride[1]) : Math.floor((w - 3) / stride[1]) + 1;
+    const ph = Math.max(0, (oh - 1) * stride[0] + 3 - h), pw = Math.max(0, (ow - 1) * stride[1] + 3 - w);
+    const pad = same ? { top: ph >> 1, bottom: ph - (ph >> 1), left: pw >> 1, right: pw - (pw >> 1) } : { top: 0, bottom: 0, left: 0, right: 0 };
+    const inScale = r.float(0.01, 0.05), outScale = inScale * 0.01 * Math.sqrt(27) * 12;
+    const kinds = Array.from({ length: cout }, () => r.pick(['normal', 'normal', 'normal', 'normal', 'zero', 'tiny'] as const));
+    const wScales = kinds.map((kd) => (kd === 'normal' ? r.float(0.002, 0.02) : ((kd === 'zero' ? 2 ** -40 : 2 ** -r.float(22, 31.5)) * outScale) / inScale));
+    const bias = r.ints(cout, -30000, 30000);
+    if (r.int(0, 7) === 0) bias[r.int(0, cout - 1)] = r.pick([1 << 30, -(1 << 30)]);
+    return singleOpGraph('CONV_2D', { stride, dilation: [1, 1], pad, clamp: FULL }, [
+      { shape: [n, h, w, 3], scale: inScale, zp: r.int(-128, 127) },
+      { shape: [cout, 3, 3, 3], scale: wScales, axis: 0, values: r.ints(cout * 27, -127, 127) },
+      { shape: [cout], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: bias },
+    ], { shape: [n, oh, ow, cout], scale: outScale, zp: r.int(-128, 127) });
+  }
+}
+
 /** ADD without broadcasting as resnet's and mcunet's residual adds (elementwise.c add_hg_flat: one input at the larger
  * scale): sizes off its 4-element blocks (the tail), zero points over the whole int8 range, a ReLU-like or full clamp,
  * scale ratios from equal (its form refused: the other flat path) to 2^-9 (input shift below its range). */
@@ -416,6 +441,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D KxK edges', kxkEdges],
   ['CONV_2D KxK edges more', kxkEdges],
   ['CONV_2D KxK first conv blocks', (r) => kxkEdges(r, true)],
+  ['CONV_2D first conv records', firstConvRecords],
   ...[1, 3, 16, 32, 64].map((c) => [`CONV_2D KxK depth ${c}`, (r: Rng) => kxkConv(r, c)] as [string, (r: Rng) => Graph]),
   ...[5, 7, 45].map((c) => [`CONV_2D depth ${c}`, (r: Rng) => oddDepthConv(r, c)] as [string, (r: Rng) => Graph]),
   ['DEPTHWISE_CONV_2D m1', (r) => depthwiseCase(r, 1)],

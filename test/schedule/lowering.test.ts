@@ -60,7 +60,9 @@ describe('lowering table', () => {
     const runs = b.conv2d(taps, { filters: 4, kernel: [3, 3], dilation: 2 });
     b.output(b.conv2d(runs, { filters: 5, kernel: 1 }));
     const s = scheduleOf(planModel(b.build(), { inplace: false }).plan);
-    expect(callSymbols(s)).toEqual(['conv2d_s8_3x3c3', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
+    // the RGB conv (full int8 range, 8 channels) with the lowering's channel-pair records; without records its column path
+    expect(callSymbols(s)).toEqual(['conv2d_s8_3x3c3_rec', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
+    expect(callSymbols(s, { pointwiseTables: false })).toEqual(['conv2d_s8_3x3c3', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
     // no conv.c workspace planned (TFLM's plan): the generic symbols, whose portable path needs none
     const tflm = scheduleOf(planModel(b.build(), { inplace: false, backend: 'tflm' }).plan);
     expect(callSymbols(tflm)).toEqual(['conv2d_s8', 'conv2d_s8', 'conv2d_s8', 'conv2d_s8_1x1']);

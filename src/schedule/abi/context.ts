@@ -19,7 +19,7 @@ export interface LowerContext {
   lutKernels: boolean;
   /** The backend decodes a CONV_2D's whole LUT filter (convLutDecodesWhole) into the call's workspace before the plain kernel (wasm). */
   lutWholeInWorkspace: boolean;
-  /** Pointwise convs over 8 or 16 channels carry conv.c's compile-time channel records (record field pw8; C only). */
+  /** Pointwise convs over 8 or 16 channels and 3x3 convs over 3 carry conv.c's compile-time channel records (record field pw8; C only). */
   pointwiseTables: boolean;
   /** A backend that decodes LUT constants itself (wasm: at the first invoke): the constant offset of a decoded copy. */
   lutCopy?: (id: number, tensor: Tensor) => number;

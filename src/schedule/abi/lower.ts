@@ -27,7 +27,7 @@ export interface LowerOptions {
   lutWholeInWorkspace?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
-  /** Pointwise convs over 8 or 16 channels carry conv.c's channel records (conv2d_s8_pw_rec, record field pw8; default true, wasm false). */
+  /** Pointwise convs over 8 or 16 channels and 3x3 convs over 3 carry conv.c's channel records (conv2d_s8_pw_rec, conv2d_s8_3x3c3_rec, record field pw8; default true, wasm false). */
   pointwiseTables?: boolean;
 }
 

@@ -45,7 +45,8 @@ const CONV2D_FIELDS = [
   'batches', 'in_h', 'in_w', 'in_depth', 'out_h', 'out_w', 'out_depth', 'filter_h', 'filter_w', 'filter_depth',
   'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
-  // C: the compile-time channel records of a pointwise conv over 8 channels (src/schedule/abi/ops/pointwise-table.ts), else 0
+  // C: the compile-time channel records of a pointwise conv over 8 or 16 channels (ops/pointwise-table.ts) or of a 3x3 conv over 3
+  // channels (ops/conv3-table.ts), else 0
   'pw8',
 ] as const;
 

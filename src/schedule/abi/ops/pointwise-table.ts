@@ -29,7 +29,7 @@ export interface PwLayer {
 }
 
 /** An int32 constant's values (little-endian), or zeros when the operand is missing. */
-function int32s(graph: Graph, o: Operand | undefined, n: number): Int32Array | null {
+export function int32s(graph: Graph, o: Operand | undefined, n: number): Int32Array | null {
   if (!o) return new Int32Array(n);
   if (!('constant' in o)) return null;
   const t = graph.tensors[o.constant]!;

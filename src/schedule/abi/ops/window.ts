@@ -9,6 +9,7 @@ import { KERNELS } from '../kernels.js';
 import { arrayRef, biasRef, code, expand, operand, operandType, variantSuffix, workspaceFields, type LowerContext, type OpCall, type OpLowering, type RecordLowering, type SymbolChoice } from '../context.js';
 import { convLutDecodesWhole } from '../../../ir/lut.js';
 import { pointwiseRecords, pointwiseRecordsFit, type PwLayer } from './pointwise-table.js';
+import { conv3Records, conv3RecordsFit, type Conv3Layer } from './conv3-table.js';
 
 /** The constant filter's LUT storage (src/passes/fuse-decode.ts) when the kernel reads it packed, or null (a copy decoded at load is plain). */
 function lutFilter(graph: Graph, o: Operand | undefined): LutStorage | null {
@@ -69,6 +70,16 @@ function pwLayer(graph: Graph, { call, op }: OpCall<'CONV_2D'>): PwLayer {
   };
 }
 
+/** The layer as conv3-table.ts reads it. */
+function conv3Layer(graph: Graph, { call, op }: OpCall<'CONV_2D'>): Conv3Layer {
+  const w = operandType(graph, call.inputs[1], 'CONV_2D filter');
+  const { dilation, clamp } = op.attrs;
+  return {
+    inDepth: w.shape[3]!, filterH: w.shape[1]!, filterW: w.shape[2]!, dilation, inputOffset: op.params.inputOffset,
+    outputOffset: op.params.outputOffset, clamp, multiplier: op.params.multiplier, shift: op.params.shift,
+  };
+}
+
 /** CONV_2D's kernel symbol from the call and the layer (never its constant data). */
 function conv2dSymbol(c: OpCall<'CONV_2D'>, graph: Graph, choice: SymbolChoice): string {
   const { call, op, where } = c;
@@ -86,7 +97,7 @@ function conv2dSymbol(c: OpCall<'CONV_2D'>, graph: Graph, choice: SymbolChoice):
     dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
   }, op.params.inputOffset, call.workspace ? elementCount(call.workspace.shape) : 0) : null;
   // the pointwise path with the lowering's channel records (its own symbol: models without such a layer do not link their loops)
-  const rec = path === 'pw' && choice.pointwiseTables && pointwiseRecordsFit(pwLayer(graph, c), outDepth) ? '_rec' : '';
+  const rec = choice.pointwiseTables && ((path === 'pw' && pointwiseRecordsFit(pwLayer(graph, c), outDepth)) || (path === '3x3c3' && conv3RecordsFit(conv3Layer(graph, c), outDepth))) ? '_rec' : '';
   // a path in a variant the planner never gives it (src/plan/overlap.ts convRules) has no symbol: the generic one
   if (path && `conv2d_s8_${path}${rec}${variantSuffix(call)}` in KERNELS) return `conv2d_s8_${path}${rec}${variantSuffix(call)}`;
   const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === inDepth;
@@ -99,8 +110,10 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
     const int16 = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16';
     const lut = int16 ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
     const base = convFields(ctx, c, lut);
-    // only the symbol that reads them gets records (conv2d_s8_pw_rec: also 0 there when a bias or the weights do not allow them)
-    const records = !int16 && !lut && conv2dSymbol(c, ctx.graph, ctx).startsWith('conv2d_s8_pw_rec') ? pointwiseRecords(ctx.graph, pwLayer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth) : null;
+    // only the symbols that read them get records (conv2d_s8_pw_rec, conv2d_s8_3x3c3_rec: also 0 there when a bias or the weights do not allow them)
+    const symbol = int16 || lut ? '' : conv2dSymbol(c, ctx.graph, ctx);
+    const records = symbol.startsWith('conv2d_s8_pw_rec') ? pointwiseRecords(ctx.graph, pwLayer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth)
+      : symbol.startsWith('conv2d_s8_3x3c3_rec') ? conv3Records(ctx.graph, conv3Layer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth) : null;
     const fields = { ...base, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]!, pw8: records ? arrayRef(ctx, records) : 0 };
     if (!lut) return { record: 'conv2d', fields };
     return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
