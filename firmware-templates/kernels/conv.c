@@ -416,32 +416,45 @@ TF_INLINE void conv3_col_group(int16_t *g, uint32_t v) {
   __asm__("strd %1, %2, [%3]" : "=m"(*(group_t *)g) : "r"(e), "r"(o), "r"(g));
 }
 
-/* A window crossing the border into lane q, tap by tap: -input_offset for a tap outside the image (x + offset = 0: the
- * reference skips it), the 28th place 0 (its weight is 0). */
-static __attribute__((noinline)) void conv3_rec_border(const conv_dsp *d, int n, int in_y0, int in_x0, int q) {
+/* A window crossing the border into the lane at g, tap by tap (unrolled: each place a constant): -input_offset for a tap
+ * outside the image (x + offset = 0: the reference skips it), the 28th place 0 (its weight is 0). */
+static __attribute__((noinline)) void conv3_rec_border(const conv_dsp *d, int n, int in_y0, int in_x0, int16_t *g) {
   const tf_conv_params *p = d->p;
-  int16_t *g = d->col + 4 * q;
   const int16_t outside = (int16_t)-p->q.input_offset;
-  int k = 0;
-  for (int iy = in_y0; iy < in_y0 + 3; iy++)
-    for (int ix = in_x0; ix < in_x0 + 3; ix++)
-      for (int ci = 0; ci < 3; ci++, k++)
-        g[tf_colp_pos(k, 2)] = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w ? d->x[(((size_t)n * p->in_h + iy) * p->in_w + ix) * 3 + ci] : outside;
+  const int in_h = p->in_h, in_w = p->in_w;
+#pragma GCC unroll 3
+  for (int ky = 0; ky < 3; ky++) {
+    const int iy = in_y0 + ky, row_in = iy >= 0 && iy < in_h;
+#pragma GCC unroll 3
+    for (int kx = 0; kx < 3; kx++) {
+      const int ix = in_x0 + kx, k = 9 * ky + 3 * kx;
+      if (row_in && ix >= 0 && ix < in_w) {
+        const int8_t *xp = d->x + (((size_t)n * in_h + iy) * in_w + ix) * 3;
+        g[tf_colp_pos(k, 2)] = xp[0], g[tf_colp_pos(k + 1, 2)] = xp[1], g[tf_colp_pos(k + 2, 2)] = xp[2];
+      } else {
+        g[tf_colp_pos(k, 2)] = g[tf_colp_pos(k + 1, 2)] = g[tf_colp_pos(k + 2, 2)] = outside;
+      }
+    }
+  }
   g[tf_colp_pos(27, 2)] = 0;
 }
 
-/* Pixel (n, oy, ox)'s window into lane q of the 2-pixel column: inside the image its three runs of 9 bytes by word loads
- * (as conv_col_fill_3x3c3: groups 2, 4, 6 straddle runs; the 28th place 0), else conv3_rec_border. */
-TF_INLINE void conv3_rec_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
-  const tf_conv_params *p = d->p;
-  const int in_y0 = oy * p->stride_h - p->pad_top, in_x0 = ox * p->stride_w - p->pad_left;
-  if (in_y0 < 0 || in_y0 > p->in_h - 3 || in_x0 < 0 || in_x0 > p->in_w - 3) {
-    conv3_rec_border(d, n, in_y0, in_x0, q);
+/* The input geometry conv3_rec_fill reads, in locals: the column's stores cannot alias them. */
+typedef struct {
+  const int8_t *x;
+  int in_h, in_w, stride_h, stride_w, pad_top, pad_left;
+} conv3_geometry;
+
+/* Pixel (n, oy, ox)'s window into the lane at g of the 2-pixel column: inside the image its three runs of 9 bytes by
+ * word loads (as conv_col_fill_3x3c3: groups 2, 4, 6 straddle runs; the 28th place 0), else conv3_rec_border. */
+TF_INLINE void conv3_rec_fill(const conv_dsp *d, const conv3_geometry *q, int n, int oy, int ox, int16_t *g) {
+  const int in_y0 = oy * q->stride_h - q->pad_top, in_x0 = ox * q->stride_w - q->pad_left;
+  if (in_y0 < 0 || in_y0 > q->in_h - 3 || in_x0 < 0 || in_x0 > q->in_w - 3) {
+    conv3_rec_border(d, n, in_y0, in_x0, g);
     return;
   }
-  const size_t row = (size_t)p->in_w * 3;
-  const int8_t *r0 = d->x + (((size_t)n * p->in_h + in_y0) * p->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
-  int16_t *g = d->col + 4 * q;
+  const size_t row = (size_t)q->in_w * 3;
+  const int8_t *r0 = q->x + (((size_t)n * q->in_h + in_y0) * q->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
   conv3_col_group(g, tf_ld32(r0));
   conv3_col_group(g + 8, tf_ld32(r0 + 4));
   conv3_col_group(g + 16, (uint8_t)r0[8] | tf_ld32(r1) << 8);
@@ -453,29 +466,30 @@ TF_INLINE void conv3_rec_fill(const conv_dsp *d, int n, int oy, int ox, int q) {
 
 /* `count` pixels in output order from linear pixel index `first` (as conv_dsp_run), two a block; a last odd pixel takes
  * both lanes and its outputs go through the state's tail (after the state in the workspace), then to dst. */
-static void conv3_rec_run(const conv_dsp *d4, int first, int count, int8_t *dst) {
-  const tf_conv_params *p = d4->p;
-  const int od = p->out_depth;
-  conv_dsp d = *d4;
-  d.P = 2;
-  conv3_rec_state *st = (conv3_rec_state *)(void *)((uint8_t *)d.col + CONV3_COL_BYTES);
+static void conv3_rec_run(const conv_dsp *d, int first, int count, int8_t *dst) {
+  const tf_conv_params *p = d->p;
+  const int od = p->out_depth, out_w = p->out_w, out_h = p->out_h;
+  const conv3_geometry q = {d->x, p->in_h, p->in_w, p->stride_h, p->stride_w, p->pad_top, p->pad_left};
+  int16_t *const col = d->col;
+  const int32_t *const rec = d->pw8;
+  conv3_rec_state *st = (conv3_rec_state *)(void *)((uint8_t *)col + CONV3_COL_BYTES);
   int8_t *tail = (int8_t *)(st + 1);
-  int ox = first % p->out_w, t = first / p->out_w, oy = t % p->out_h, n = t / p->out_h;
+  int ox = first % out_w, t = first / out_w, oy = t % out_h, n = t / out_h;
   st->od = od;
   for (int i = 0; i < count; i += 2) {
-    conv3_rec_fill(&d, n, oy, ox, 0);
+    conv3_rec_fill(d, &q, n, oy, ox, col);
     const int two = i + 1 < count;
-    if (two && ++ox == p->out_w) {
+    if (two && ++ox == out_w) {
       ox = 0;
-      if (++oy == p->out_h) oy = 0, n++;
+      if (++oy == out_h) oy = 0, n++;
     }
-    conv3_rec_fill(&d, n, oy, ox, 1);
+    conv3_rec_fill(d, &q, n, oy, ox, col + 4);
     st->o = two ? dst + (size_t)i * od : tail;
-    conv3_rec_pairs(d.pw8, d.col);
+    conv3_rec_pairs(rec, col);
     if (!two) memcpy(dst + (size_t)i * od, tail, (size_t)od);
-    if (++ox == p->out_w) {
+    if (++ox == out_w) {
       ox = 0;
-      if (++oy == p->out_h) oy = 0, n++;
+      if (++oy == out_h) oy = 0, n++;
     }
   }
 }
