@@ -408,12 +408,21 @@ static __attribute__((noinline)) void conv3_rec_pairs(const int32_t *rec, int16_
                    : "cc", "memory");
 }
 
-/* Group word v (4 int8) as the column's two int16 pairs at g: (k0, k2), (k1, k3), sign-extended only (the records fold
- * the input offset into the bias and the doubling into the weights). STRD: one store. */
-TF_INLINE void conv3_col_group(int16_t *g, uint32_t v) {
-  const int32_t e = __sxtb16(v), o = tf_sxtb16_ror8(v);
-  typedef struct { int16_t v[4]; } group_t;
-  __asm__("strd %1, %2, [%3]" : "=m"(*(group_t *)g) : "r"(e), "r"(o), "r"(g));
+/* SXTB16 of group word V, both halves, stored at byte offset OFF of the lane (STRD): (k0, k2), (k1, k3). */
+#define CONV3_COL_GROUP(V, OFF)                 \
+  "sxtb16 %[e], %[" V "]\n\t"                   \
+  "sxtb16 %[o], %[" V "], ror #8\n\t"           \
+  "strd   %[e], %[o], [%[g], #" #OFF "]\n\t"
+
+/* The seven group words of a window (4 int8 each) as the lane's int16 pairs at g, sign-extended only (the records fold the
+ * input offset into the bias and the doubling into the weights): one asm, so the stores take immediate offsets. */
+TF_INLINE void conv3_col_groups(int16_t *g, uint32_t v0, uint32_t v1, uint32_t v2, uint32_t v3, uint32_t v4, uint32_t v5, uint32_t v6) {
+  typedef struct { int16_t v[52]; } lane_t; /* the lane's 7 groups, 16 bytes apart */
+  int32_t e, o;
+  __asm__(CONV3_COL_GROUP("v0", 0) CONV3_COL_GROUP("v1", 16) CONV3_COL_GROUP("v2", 32) CONV3_COL_GROUP("v3", 48)
+          CONV3_COL_GROUP("v4", 64) CONV3_COL_GROUP("v5", 80) CONV3_COL_GROUP("v6", 96)
+          : "=m"(*(lane_t *)g), [e] "=&r"(e), [o] "=&r"(o)
+          : [g] "r"(g), [v0] "r"(v0), [v1] "r"(v1), [v2] "r"(v2), [v3] "r"(v3), [v4] "r"(v4), [v5] "r"(v5), [v6] "r"(v6));
 }
 
 /* A window crossing the border into the lane at g, tap by tap (unrolled: each place a constant): -input_offset for a tap
@@ -455,13 +464,8 @@ TF_INLINE void conv3_rec_fill(const conv_dsp *d, const conv3_geometry *q, int n,
   }
   const size_t row = (size_t)q->in_w * 3;
   const int8_t *r0 = q->x + (((size_t)n * q->in_h + in_y0) * q->in_w + in_x0) * 3, *r1 = r0 + row, *r2 = r1 + row;
-  conv3_col_group(g, tf_ld32(r0));
-  conv3_col_group(g + 8, tf_ld32(r0 + 4));
-  conv3_col_group(g + 16, (uint8_t)r0[8] | tf_ld32(r1) << 8);
-  conv3_col_group(g + 24, tf_ld32(r1 + 3));
-  conv3_col_group(g + 32, conv_ld16(r1 + 7) | tf_ld32(r2) << 16);
-  conv3_col_group(g + 40, tf_ld32(r2 + 2));
-  conv3_col_group(g + 48, conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16);
+  conv3_col_groups(g, tf_ld32(r0), tf_ld32(r0 + 4), (uint8_t)r0[8] | tf_ld32(r1) << 8, tf_ld32(r1 + 3), conv_ld16(r1 + 7) | tf_ld32(r2) << 16,
+                   tf_ld32(r2 + 2), conv_ld16(r2 + 6) | (uint32_t)(uint8_t)r2[8] << 16);
 }
 
 /* `count` pixels in output order from linear pixel index `first` (as conv_dsp_run), two a block; a last odd pixel takes
