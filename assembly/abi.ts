@@ -228,8 +228,9 @@ export const ADD_OUTPUT_MULTIPLIER: i32 = 124;
 export const ADD_OUTPUT_SHIFT: i32 = 128;
 export const ADD_ACT_MIN: i32 = 132;
 export const ADD_ACT_MAX: i32 = 136;
-export const ADD_LUT: i32 = 140;
-export const ADD__BYTES: i32 = 144;
+export const ADD_TABLE: i32 = 140;
+export const ADD_LUT: i32 = 144;
+export const ADD__BYTES: i32 = 148;
 
 export const MUL_INPUT1: i32 = 0;
 export const MUL_INPUT2: i32 = 4;

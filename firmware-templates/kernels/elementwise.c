@@ -216,6 +216,58 @@ static int add_hg_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, i
 }
 #endif
 
+/* int8 ADD with the lowering's input table (record field `table`, src/schedule/abi/ops/add-table.ts: flat, no fused
+ * clamp, one input 'half', the output in tf_rqd's form): twice TFLite's sum is tab[b] + a 2^20 for the half input's byte a
+ * and the other's b, into tf_rqd_apply and SSAT. 1 when it ran. */
+static int add_tab_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y) {
+  tf_rq qo;
+  if (!p->table || !tf_rqd_init(&qo, p->output_multiplier, p->output_shift, p->output_offset)) return 0;
+  const int32_t *tab = (const int32_t *)tf_ref(p->table) + 128;
+  if (p->input1_multiplier != (1 << 30) || p->input1_shift != 0) {
+    /* input 2 is the half one (the sum commutes; each element still read before it is written) */
+    const int8_t *t = a;
+    a = b;
+    b = t;
+  }
+  const int32_t n = p->size, mo = p->output_multiplier, hc = qo.hc, sho = qo.sh;
+#if ADD_HG_ASM
+  /* 9 instructions an element: two byte loads, the table word, the sum, tf_rqd_apply's three, SSAT, the store */
+  const int8_t *yend = y + (n & ~3), *ytail = y + n;
+  int32_t xa, t, acc;
+#define ADD_TAB_ONE                                  \
+  "ldrsb  %[xa], [%[a]], #1\n\t"                     \
+  "ldrsb  %[t], [%[b]], #1\n\t"                      \
+  "ldr    %[t], [%[tab], %[t], lsl #2]\n\t"          \
+  "add    %[t], %[t], %[xa], lsl #20\n\t"            \
+  "add    %[acc], %[hc], %[t], asr #31\n\t"          \
+  "smmlar %[acc], %[t], %[mo], %[acc]\n\t"           \
+  "asr    %[acc], %[acc], %[sho]\n\t"                \
+  "ssat   %[acc], #8, %[acc]\n\t"                    \
+  "strb   %[acc], [%[y]], #1\n\t"
+  if (y != yend) {
+    __asm__ volatile("1:\n\t" ADD_TAB_ONE ADD_TAB_ONE ADD_TAB_ONE ADD_TAB_ONE
+                     "cmp    %[y], %[yend]\n\t"
+                     "bne    1b\n\t"
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [xa] "=&r"(xa), [t] "=&r"(t), [acc] "=&r"(acc)
+                     : [tab] "r"(tab), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho), [yend] "r"(yend)
+                     : "cc", "memory");
+  }
+  while (y != ytail) {
+    __asm__ volatile(ADD_TAB_ONE
+                     : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [xa] "=&r"(xa), [t] "=&r"(t), [acc] "=&r"(acc)
+                     : [tab] "r"(tab), [hc] "r"(hc), [mo] "r"(mo), [sho] "r"(sho)
+                     : "cc", "memory");
+  }
+#undef ADD_TAB_ONE
+#else
+  for (int32_t i = 0; i < n; i++) {
+    const int32_t v2 = tab[b[i]] + a[i] * (1 << 20);
+    y[i] = (int8_t)tf_clamp(tf_rqd_apply(v2, mo, hc, sho), -128, 127);
+  }
+#endif
+  return 1;
+}
+
 /* 1 when it ran: int8, left shift 20, both input scalings and the output's in the forms above. */
 static int add_sub_flat(const tf_add_args *p, const int8_t *a, const int8_t *b, int8_t *y, int sub) {
   add_in q1, q2;
@@ -253,6 +305,7 @@ static void add_sub(const int32_t *args, int sub) {
   const int8_t *a = (const int8_t *)tf_ref(p->input1);
   const int8_t *b = (const int8_t *)tf_ref(p->input2);
   int8_t *y = (int8_t *)tf_ref(p->output);
+  if (p->flat && !sub && add_tab_flat(p, a, b, y)) return;
   if (p->flat && add_sub_flat(p, a, b, y, sub)) return;
 #if TF_DSP
   add_fast f;

@@ -421,6 +421,7 @@ typedef struct {
   int32_t output_shift;
   int32_t act_min;
   int32_t act_max;
+  int32_t table;
 } tf_add_args;
 #define TF_ADD_INPUT1 0
 #define TF_ADD_INPUT2 1
@@ -442,7 +443,8 @@ typedef struct {
 #define TF_ADD_OUTPUT_SHIFT 32
 #define TF_ADD_ACT_MIN 33
 #define TF_ADD_ACT_MAX 34
-#define TF_ADD_WORDS 35
+#define TF_ADD_TABLE 35
+#define TF_ADD_WORDS 36
 
 typedef struct {
   int32_t input1;

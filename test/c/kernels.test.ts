@@ -200,6 +200,17 @@ function addFlat(r: Rng): Graph {
   ], { shape, scale: big * r.float(0.8, 3), zp: outZp });
 }
 
+/** ADD as addFlat, where the lowering gives it the input table (elementwise.c add_tab_flat): at least
+ * ADD_TABLE_MIN_ELEMENTS, no fused clamp, one input at the larger scale (either one), sizes off the 4-element blocks. */
+function addTable(r: Rng, shape = [1, r.int(8, 11), r.int(8, 11), r.int(16, 17)]): Graph {
+  const big = r.float(0.02, 0.1), ratio = r.pick([r.float(0.5, 0.99), r.float(0.1, 0.5), r.float(0.0015, 0.004)]);
+  const scales = r.int(0, 1) === 1 ? [big, big * ratio] : [big * ratio, big];
+  return singleOpGraph('ADD', { clamp: FULL }, [
+    { shape, scale: scales[0]!, zp: r.int(-128, 127) },
+    { shape, scale: scales[1]!, zp: r.int(-128, 127) },
+  ], { shape, scale: big * r.float(0.8, 3), zp: r.int(-128, 127) });
+}
+
 function depthwise3x3(r: Rng): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(1, 9), w = r.int(1, 9), c = r.int(1, 27);
@@ -438,6 +449,7 @@ const FAMILIES: Array<[string, (r: Rng) => Graph]> = [
   ['CONV_2D', (r) => convCase(r, false)],
   ['CONV_2D wide', wideConv],
   ['ADD flat', addFlat],
+  ['ADD table', (r) => addTable(r)],
   ['CONV_2D KxK edges', kxkEdges],
   ['CONV_2D KxK edges more', kxkEdges],
   ['CONV_2D KxK first conv blocks', (r) => kxkEdges(r, true)],
@@ -632,6 +644,19 @@ describe('C kernels vs the reference', () => {
     const symbols = checkAll(expectations, runJobsOnQemu(expectations.map((e) => e.job)));
     covered = new Set([...covered, ...symbols]);
     console.log(`C kernels on QEMU: ${expectations.length} calls, ${symbols.size} symbols`);
+  }, 900_000);
+
+  // ADD's input table (add_tab_flat) for every (a, b) pair of int8 inputs: a = i mod 256, b = i / 256 over 65,536 elements
+  it.skipIf(!hostOk || !qemuOk)('ADD with the input table: all 65,536 input pairs, host and QEMU', () => {
+    const jobs: Expectation[] = [];
+    for (let seed = 1; seed <= 3; seed++) {
+      const r = rng(seed * 7907);
+      const graph = addTable(r, [1, 256, 256, 1]);
+      const a = Uint8Array.from({ length: 65536 }, (_, i) => i & 255), b = Uint8Array.from({ length: 65536 }, (_, i) => i >> 8);
+      const inputs = new Map([[0, a], [1, b]]);
+      jobs.push({ family: 'ADD table pairs', want: runDefault(graph, inputs), job: kernelJob(graph, disjointPlacement(graph), inputs, 'default', `ADD table pairs seed ${seed}`, r.int(0, 255)) });
+    }
+    for (const run of [runJobsOnHost, runJobsOnQemu]) expect([...checkAll(jobs, run(jobs.map((e) => e.job)))]).toEqual(['add_s8']);
   }, 900_000);
 
   it.skipIf(!hostOk || ONLY !== undefined)('together the runs reach every symbol of the kernel ABI', () => {

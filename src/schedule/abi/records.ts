@@ -90,6 +90,8 @@ export const RECORDS = {
     'left_shift', 'input1_offset', 'input2_offset', 'output_offset',
     'input1_multiplier', 'input1_shift', 'input2_multiplier', 'input2_shift', 'output_multiplier', 'output_shift',
     'act_min', 'act_max',
+    // C, int8 ADD: the non-half input's 256 scaled values (src/schedule/abi/ops/add-table.ts), else 0
+    'table',
   ],
   mul: [
     'input1', 'input2', 'output', 'size', 'flat', 'out_shape[6]', 'in1_strides[6]', 'in2_strides[6]',

@@ -4,7 +4,8 @@ import type { DType } from '../../../ir/graph.js';
 import { dtypeRange } from '../../../ir/quant.js';
 import { elementCount, rowMajorStrides } from '../../../ir/shapes.js';
 import type { KernelCall } from '../../types.js';
-import { code, f32Bits, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
+import { arrayRef, code, f32Bits, operand, operandType, padShape, type LowerContext, type OpLowering } from '../context.js';
+import { addInputTable } from './add-table.js';
 import { constRef, MAX_RANK } from '../records.js';
 import { softmaxInt16Luts } from '../../../ir/softmax-lut.js';
 
@@ -33,13 +34,17 @@ function addSub(name: string): OpLowering<'ADD' | 'SUB'> {
     symbol: ({ call, where }) => `${name}_${code(call.outputs[0]!.dtype, where)}`,
     record(ctx, { call, op, where }) {
       const p = op.params;
+      const shape = broadcastFields(ctx, call, where);
+      // C's int8 ADD reads the non-half input's scaled values from a compile-time table where it pays (add-table.ts)
+      const int8 = call.outputs[0]!.dtype === 'int8' && operandType(ctx.graph, call.inputs[0], `${where} input 1`).dtype === 'int8';
+      const table = name === 'add' && int8 && ctx.pointwiseTables ? addInputTable({ ...p, clamp: op.attrs.clamp, size: shape.size, flat: shape.flat === 1 }) : null;
       return {
         record: 'add',
         fields: {
-          ...broadcastFields(ctx, call, where), act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
+          ...shape, act_min: op.attrs.clamp[0], act_max: op.attrs.clamp[1],
           left_shift: p.leftShift, input1_offset: p.input1Offset, input2_offset: p.input2Offset, output_offset: p.outputOffset,
           input1_multiplier: p.input1Multiplier, input1_shift: p.input1Shift, input2_multiplier: p.input2Multiplier, input2_shift: p.input2Shift,
-          output_multiplier: p.outputMultiplier, output_shift: p.outputShift,
+          output_multiplier: p.outputMultiplier, output_shift: p.outputShift, table: table ? arrayRef(ctx, table) : 0,
         },
       };
     },
