@@ -33,7 +33,7 @@ struct conv_dsp {
   void (*block4)(const conv_dsp *d, int8_t *dst); /* a full 4-pixel block of the symbol's own KxK loop, or NULL: conv_kxk_block4 */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
-  const int32_t *pw8; /* the lowering's channel records of a pointwise conv over 8 or 16 channels (conv_pw_rec_run), or NULL */
+  const int32_t *pw8; /* the lowering's channel-pair records of the RGB first conv (conv3_rec_run), or NULL */
   int32_t off2, off4; /* the input offset in both halves; twice it (the KxK column holds 2 (x + offset)) */
   uint32_t lo4, hi4;
 };
@@ -922,18 +922,21 @@ static __attribute__((noinline)) void conv_pw16_run(const int32_t *rec, int od, 
 }
 #endif
 
-/* The pointwise path from the lowering's channel records (conv2d_s8_pw_rec: c_in 8 or 16), `count` pixels from linear
- * pixel index `first`; 0 when the call has none (or at -O0), then conv_pw_run runs it. */
-static int conv_pw_rec_run(const conv_dsp *d, int first, int count, int8_t *dst) {
+/* The pointwise path from the lowering's channel records (conv2d_s8_pw_rec: c_in 8 or 16), every pixel, straight from the
+ * record: the records hold the whole requantization, so no conv_dsp_init (its table cost ~40 instructions a channel). 0
+ * when the call has none (or at -O0), then conv_pw_run runs it. */
+static int conv_pw_rec_run(const tf_conv2d_args *a) {
 #if defined(__OPTIMIZE__)
-  const int cin = d->p->in_depth;
-  const int8_t *x = d->x + (size_t)first * cin;
-  if (!d->pw8) return 0;
-  if (cin == 16) conv_pw16_run(d->pw8, d->p->out_depth, x, count, dst);
-  else conv_pw8_run(d->pw8, d->p->out_depth, x, count, dst);
+  if (!a->pw8) return 0;
+  const int8_t *x = (const int8_t *)tf_ref(a->input);
+  int8_t *y = (int8_t *)tf_ref(a->output);
+  const int32_t *rec = (const int32_t *)tf_ref(a->pw8);
+  const int count = a->batches * a->out_h * a->out_w;
+  if (a->in_depth == 16) conv_pw16_run(rec, a->out_depth, x, count, y);
+  else conv_pw8_run(rec, a->out_depth, x, count, y);
   return 1;
 #else
-  (void)d, (void)first, (void)count, (void)dst;
+  (void)a;
   return 0;
 #endif
 }
@@ -991,20 +994,48 @@ static int32_t conv_pw_out(const tf_conv_params *p, int c, int64_t v) {
 
 /* Channel c's doubled-form requantization (tf_rqd_init); else sh = -1 and hc its one output when the
  * requantization (non-decreasing in v for m >= 0, shift <= 0) gives the same at both ends of the reachable
- * accumulators [bias - dot, bias + dot] within int32; else sh = 0 (conv_pw_other's exact way). */
-static void conv_pw_table(const tf_conv_params *p, tf_rq *rq) {
-  const int64_t dot = conv_pw_dot_bound(p);
-  for (int c = 0; c < p->out_depth; c++) {
-    const int64_t b = p->q.bias[c], lo = b - dot, hi = b + dot;
-    if ((b < 0 ? -b : b) + dot < ((int64_t)1 << 30) && tf_rqd_init(&rq[c], p->q.multiplier[c], p->q.shift[c], p->q.output_offset))
-      continue;
-    rq[c].sh = 0;
-    rq[c].hc = 0;
-    if (p->q.multiplier[c] >= 0 && p->q.shift[c] <= 0 && lo >= INT32_MIN && hi <= INT32_MAX && conv_pw_out(p, c, lo) == conv_pw_out(p, c, hi)) {
-      rq[c].sh = -1;
-      rq[c].hc = conv_pw_out(p, c, lo);
-    }
+ * accumulators [bias - dot, bias + dot] within int32; else sh = 0 (conv_pw_other's exact way). 1: sh != 0. */
+static __attribute__((noinline)) int conv_pw_entry(const tf_conv_params *p, int64_t dot, int c, tf_rq *q) {
+  const int64_t b = p->q.bias[c], lo = b - dot, hi = b + dot;
+  if ((b < 0 ? -b : b) + dot < ((int64_t)1 << 30) && tf_rqd_init(q, p->q.multiplier[c], p->q.shift[c], p->q.output_offset)) return 1;
+  q->sh = 0;
+  q->hc = 0;
+  if (p->q.multiplier[c] >= 0 && p->q.shift[c] <= 0 && lo >= INT32_MIN && hi <= INT32_MAX && conv_pw_out(p, c, lo) == conv_pw_out(p, c, hi)) {
+    q->sh = -1;
+    q->hc = conv_pw_out(p, c, lo);
   }
+  return q->sh != 0;
+}
+
+/* Every channel's conv_pw_entry; 1: no channel has sh = 0. The common channel (m > 0, r = -shift in 1..21, |bias| + dot
+ * < 2^30, |output offset| <= 256) first in a loop of its own, hc = 2^(r-1) + offset 2^r = (1 + 2 offset) 2^(r-1); the
+ * others, left at sh = 0, then by conv_pw_entry (~15 instructions a channel instead of ~50). */
+/* The common channels' entries (|bias| <= bspan, k = 1 + 2 offset), the others sh = 0; 1: there were others. */
+static __attribute__((noinline)) int conv_pw_common(const tf_conv_params *p, tf_rq *rq, uint32_t bspan, uint32_t k) {
+  const int32_t *bias = p->q.bias, *mult = p->q.multiplier, *shift = p->q.shift;
+  const uint32_t b2 = 2 * bspan;
+  int rest = 0;
+  for (int c = 0; c < p->out_depth; c++) {
+    const int32_t rm1 = ~shift[c]; /* r - 1 */
+    const int ok = mult[c] > 0 && (uint32_t)rm1 < 21 && (uint32_t)bias[c] + bspan <= b2;
+    rq[c].hc = (int32_t)(k << (ok ? rm1 : 0));
+    rq[c].sh = ok ? rm1 + 1 : 0;
+    rest |= !ok;
+  }
+  return rest;
+}
+
+static int conv_pw_table(const tf_conv_params *p, tf_rq *rq) {
+  const int64_t dot = conv_pw_dot_bound(p);
+  const int32_t oo = p->q.output_offset, n = p->out_depth;
+  int rest = 1;
+  if (dot < ((int64_t)1 << 30) && oo >= -256 && oo <= 256)
+    rest = conv_pw_common(p, rq, (uint32_t)(((int64_t)1 << 30) - dot - 1), 1u + 2u * (uint32_t)oo);
+  int all = 1;
+  if (rest)
+    for (int c = 0; c < n; c++)
+      if (rq[c].sh == 0) all &= conv_pw_entry(p, dot, c, &rq[c]);
+  return all;
 }
 
 /* Whether the call runs the pixel-block path, and its block size: one group, window within the buffers,
@@ -1040,11 +1071,8 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->pw8 = NULL;
   if (!P) return;
   if (pw_ok && conv_pw_fits(p, P)) {
-    conv_pw_table(p, rq);
+    d->pwd = conv_pw_table(p, rq);
     d->pw = 1;
-    d->pw8 = a->pw8 ? (const int32_t *)tf_ref(a->pw8) : NULL;
-    d->pwd = 1;
-    for (int c = 0; c < p->out_depth; c++) d->pwd &= rq[c].sh != 0;
     d->rq = rq;
     return;
   }
@@ -1148,6 +1176,10 @@ enum { CONV_DIRECT, CONV_ROWS, CONV_PIXELS };
 
 TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, conv_fill_fn *fill) {
   const tf_conv2d_args *a = (const tf_conv2d_args *)args;
+#if TF_DSP
+  /* the record loops write each pixel after reading it, stream-pixel too */
+  if (path == CONV_PW_REC && order != CONV_ROWS && conv_pw_rec_run(a)) return;
+#endif
   tf_conv_params p;
   conv_params(a, &p);
   const int8_t *x = (const int8_t *)tf_ref(a->input);
@@ -1167,7 +1199,6 @@ TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, 
   if (path != CONV_ANY || d.P) {
     const int pw = path == CONV_PW || path == CONV_PW_REC || (path == CONV_ANY && d.pw);
     if (order != CONV_ROWS) {
-      if (path == CONV_PW_REC && conv_pw_rec_run(&d, 0, p.batches * p.out_h * p.out_w, y)) return;
       if (rec3) conv3_rec_go(&d, 0, p.batches * p.out_h * p.out_w, y);
       else if (pw) conv_pw_run(&d, 0, p.batches * p.out_h * p.out_w, y);
       else conv_dsp_run(&d, 0, p.batches * p.out_h * p.out_w, y);
