@@ -829,9 +829,9 @@ static void conv_pw_pixel1(const conv_dsp *d, const int8_t *x, int8_t *dst) {
  * full int8 output range, every channel in the doubled form): pixel by pixel, its inputs sign-extended into registers
  * once, then each channel's record by LDMs: 2 (bias + offset sum w) and the doubled weight pairs, one SMLAD per pair
  * (the doubled accumulator, exact: the lowering proved it within 2^31), then m, hc, sh and tf_rqd_apply's three
- * instructions, SSAT, one byte store. Two channels a pass: the loop ends on the last channel's sh word (+256: ASR reads
- * its low byte), which is always the pass's second (an odd out_depth enters there), so no end pointer takes a register
- * and one test serves two channels. Pixel i's outputs are written after its inputs are read (the stream-pixel order).
+ * instructions, SSAT, one byte store. Four channels a pass: the loop ends on the last channel's sh word (+256: ASR reads
+ * its low byte), which is always the pass's fourth (CONV_PW_REC_ENTER), so no end pointer takes a register and one test
+ * serves four channels. Pixel i's outputs are written after its inputs are read (the stream-pixel order).
  * -O0 keeps a frame pointer in r7: the block path instead. */
 
 /* The channel's requantization from the record's m, hc, sh (r advanced past them), SSAT, the byte store. */
@@ -843,7 +843,16 @@ static void conv_pw_pixel1(const conv_dsp *d, const int8_t *x, int8_t *dst) {
   "ssat   %[a], #8, %[a]\n\t"                \
   "strb   %[a], [%[o]], #1\n\t"
 
-/* c_in 8: the record's first five words by one LDM, four SMLADs: 12 instructions per 8 MACs (two channels a pass). */
+/* Four channels a pass, the last channel always the pass's fourth: w2 = out_depth mod 4 picks where the first pass
+ * enters (0: at the first, 3: the second, 2: the third, 1: the fourth). */
+#define CONV_PW_REC_ENTER       \
+  "cmp    %[w2], #2\n\t"       \
+  "beq    3f\n\t"              \
+  "bhi    2f\n\t"              \
+  "cmp    %[w2], #0\n\t"       \
+  "bne    4f\n\t"
+
+/* c_in 8: the record's first five words by one LDM, four SMLADs: 12 instructions per 8 MACs (four channels a pass). */
 #define CONV_PW8_CHANNEL                                     \
   "ldmia  %[r]!, {%[a], %[w0], %[w1], %[w2], %[w3]}\n\t"     \
   "smlad  %[a], %[w0], %[xe0], %[a]\n\t"                     \
@@ -856,16 +865,16 @@ static __attribute__((noinline)) void conv_pw8_run(const int32_t *rec, int od, c
     register int32_t a __asm__("r4"), w0 __asm__("r5"), w1 __asm__("r6"), w2 __asm__("r7"), w3 __asm__("r8");
     int32_t xe0, xo0, xe1, xo1;
     const int32_t *r = rec;
-    w2 = od & 1;
+    w2 = od & 3;
     __asm__ volatile("ldrd   %[xe1], %[xo1], [%[x]]\n\t"
                      "sxtb16 %[xe0], %[xe1]\n\t"
                      "sxtb16 %[xo0], %[xe1], ror #8\n\t"
                      "sxtb16 %[xe1], %[xo1]\n\t"
-                     "sxtb16 %[xo1], %[xo1], ror #8\n\t"
-                     "cmp    %[w2], #0\n\t"
-                     "bne    2f\n\t"
+                     "sxtb16 %[xo1], %[xo1], ror #8\n\t" CONV_PW_REC_ENTER
                      "1:\n\t" CONV_PW8_CHANNEL
                      "2:\n\t" CONV_PW8_CHANNEL
+                     "3:\n\t" CONV_PW8_CHANNEL
+                     "4:\n\t" CONV_PW8_CHANNEL
                      "cmp    %[w2], #256\n\t"
                      "blo    1b\n\t"
                      : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2), [w3] "=&r"(w3),
@@ -876,7 +885,7 @@ static __attribute__((noinline)) void conv_pw8_run(const int32_t *rec, int od, c
 }
 
 /* c_in 16: the 16 inputs in eight registers; the record's 12 words by five LDMs and the requantization's: 20
- * instructions per 16 MACs (two channels a pass). */
+ * instructions per 16 MACs (four channels a pass). */
 #define CONV_PW16_CHANNEL                          \
   "ldmia  %[r]!, {%[a], %[w0], %[w1]}\n\t"         \
   "smlad  %[a], %[w0], %[p0], %[a]\n\t"            \
@@ -908,11 +917,12 @@ static __attribute__((noinline)) void conv_pw16_run(const int32_t *rec, int od, 
             "sxtb16 %[p7], %[p7], ror #8\n\t"
             : [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [p3] "=&r"(p3), [p4] "=&r"(p4), [p5] "=&r"(p5), [p6] "=&r"(p6), [p7] "=&r"(p7)
             : [x] "r"(x), "m"(*(const int8_t(*)[16])x));
-    w2 = od & 1;
-    __asm__ volatile("cmp    %[w2], #0\n\t"
-                     "bne    2f\n\t"
+    w2 = od & 3;
+    __asm__ volatile(CONV_PW_REC_ENTER
                      "1:\n\t" CONV_PW16_CHANNEL
                      "2:\n\t" CONV_PW16_CHANNEL
+                     "3:\n\t" CONV_PW16_CHANNEL
+                     "4:\n\t" CONV_PW16_CHANNEL
                      "cmp    %[w2], #256\n\t"
                      "blo    1b\n\t"
                      : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2)
