@@ -13,7 +13,7 @@ import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../sr
 import { cAbiHeader } from './abi-header.js';
 import type { ArenaRef, Schedule } from '../../src/schedule/types.js';
 
-export interface CEmitOptions extends Pick<LowerOptions, 'fastPaths'> {
+export interface CEmitOptions extends Pick<LowerOptions, 'fastPaths' | 'pointwiseTables'> {
   /** Identifier prefix of the API and the file names (default "model"). */
   prefix?: string;
   /** Model name for comments. */
@@ -128,7 +128,10 @@ function ioMacros(P: string, kind: 'INPUT' | 'OUTPUT', refs: ArenaRef[], tensors
 export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
   const prefix = checkPrefix(options.prefix ?? 'model');
   const P = prefix.toUpperCase();
-  const lowered = lowerSchedule(schedule, options.fastPaths === undefined ? {} : { fastPaths: options.fastPaths });
+  const lowered = lowerSchedule(schedule, {
+    ...(options.fastPaths === undefined ? {} : { fastPaths: options.fastPaths }),
+    ...(options.pointwiseTables === undefined ? {} : { pointwiseTables: options.pointwiseTables }),
+  });
   const { graph } = schedule;
   const inputTensors = graph.inputs.map((id) => graph.tensors[id]);
   const outputTensors = graph.outputs.map((id) => graph.tensors[id]);

@@ -32,8 +32,10 @@ function jobs(): Array<{ job: Job; want: Uint8Array }> {
     const a = new Uint8Array(n), b = new Uint8Array(n);
     for (let i = 0; i < n; i++) { a[i] = i & 255; b[i] = (i >> 8) & 255; }
     const inputs = new Map([[0, a], [1, b]]);
-    return { want: runDefault(graph, inputs), job: kernelJob(graph, disjointPlacement(graph), inputs, 'default', `${c.kind} ${JSON.stringify(c)}`, r.int(0, 255)) };
-  });
+    const job = kernelJob(graph, disjointPlacement(graph), inputs, 'default', `${c.kind} ${JSON.stringify(c)}`, r.int(0, 255));
+    // without ADD's input table too: the full-range cases then take add_hg_run_full, as ADDs below its size do
+    return [job, { ...job, tables: false, label: `${job.label} (no table)` }].map((j) => ({ want: runDefault(graph, inputs), job: j }));
+  }).flat();
 }
 
 function check(run: (jobs: Job[]) => Array<{ output: Uint8Array; symbol: string }>): void {

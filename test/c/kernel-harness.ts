@@ -20,6 +20,8 @@ export interface Job {
   inputs: Uint8Array[];
   garbage: number;
   fastPaths: boolean;
+  /** false: no compile-time tables (pointwise records, ADD's input table), the kernels' other paths */
+  tables?: boolean;
   label: string;
 }
 
@@ -74,7 +76,7 @@ function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; sy
   const runs: string[] = [];
   jobs.forEach((job, j) => {
     const prefix = `k${j}`;
-    const m = emitC(job.schedule, { prefix, fastPaths: job.fastPaths });
+    const m = emitC(job.schedule, { prefix, fastPaths: job.fastPaths, pointwiseTables: job.tables ?? true });
     symbols.push(m.lowered.calls[0]!.symbol);
     arena = Math.max(arena, m.arenaBytes);
     files[`${prefix}.h`] = m.files[`${prefix}.h`]!;
