@@ -112,7 +112,7 @@ TF_INLINE int8_t dw_rqd_s8(int32_t a, int32_t m, int32_t hc, int32_t sh) { retur
  * windows wholly inside the image (sum w * (x + off) = sum w * x + off * sum w) and added to x (SADD16) on
  * the border, where the reference skips the taps outside. Per tap: one word of input (4 channels), two
  * SXTB16, one LDRD of weights, four SMLAxy; the weights and biases are doubled, so the four results are
- * requantized by one SMMLAR each (dw_rqd_ok, DW_RQD_BYTE_AT), packed into one word, clamped lane-wise and stored at
+ * requantized by one SMMLAR each (dw_rqd_ok, DW4_RQ_ASM), packed into one word, clamped lane-wise and stored at
  * once. */
 #define TF_DW_TAPS_MAX 64          /* taps of the tap table (kh * kw; src/ir/workspace.ts C_DW_TAPS_MAX) */
 #define TF_DW_PLANE4_MAX 2560      /* bytes of the 4 planes of inplace-channel's group (src/ir/workspace.ts C_DW_PLANE4_MAX) */
@@ -207,26 +207,43 @@ static void dw4_setup(dw4 *g, const tf_conv_params *p, const int8_t *x, int c) {
   g->hi4 = tf_bytes4(p->q.act_max);
 }
 
-/* tf_rqd_apply of doubled accumulator v, saturated to int8 into bits [BIT, BIT + 8) of pk (5 instructions). */
-#define DW_RQD_BYTE_AT(pk_, v_, m_, hc_, sh_, BIT)                                                         \
-  do {                                                                                                 \
-    int32_t t_;                                                                                        \
-    __asm__("add    %[t], %[hc], %[v], asr #31\n\t"                                                     \
-            "smmlar %[t], %[v], %[m], %[t]\n\t"                                                        \
-            "asr    %[t], %[t], %[sh]\n\t"                                                              \
-            "ssat   %[t], #8, %[t]\n\t"                                                                 \
-            "bfi    %[pk], %[t], #" #BIT ", #8"                                                         \
-            : [pk] "+r"(pk_), [t] "=&r"(t_)                                                             \
-            : [v] "r"(v_), [m] "r"(m_), [hc] "r"(hc_), [sh] "r"(sh_));                                  \
-  } while (0)
+/* Channel A's doubled accumulator requantized by tf_rqd_apply (its m, hc, sh by LDM from Q, which moves on to the next
+ * channel's), saturated to int8 into r5, then INS (which packs it). Uses r4-r6. */
+#define DW4_RQ_ASM(Q, A, INS)                                                                      \
+  "ldmia  " Q "!, {r4, r5, r6}\n\t"                                                                  \
+  "add    r5, r5, " A ", asr #31\n\t"                                                                \
+  "smmlar r5, " A ", r4, r5\n\t"                                                                     \
+  "asr    r5, r5, r6\n\t"                                                                            \
+  "ssat   r5, #8, r5\n\t" INS "\n\t"
+/* The packed word PK clamped lane-wise to [lo4, hi4] (Q: the group's off2, after the four channels' rq). Uses r4-r6. */
+#define DW4_CLAMP_ASM(Q, PK)                                                                       \
+  "ldrd   r4, r5, [" Q ", #4]\n\t"                                                                   \
+  "ssub8  r6, " PK ", r4\n\t"                                                                        \
+  "sel    " PK ", " PK ", r4\n\t"                                                                    \
+  "ssub8  r6, r5, " PK "\n\t"                                                                        \
+  "sel    " PK ", " PK ", r5\n\t"
 
+/* The four doubled accumulators requantized, packed and clamped: each channel's m, hc, sh by one LDM (dw4's rq, then
+ * off2, lo4, hi4: the layout the assembly reads). */
 TF_INLINE uint32_t dw4_finish(const dw4 *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
-  uint32_t pk = 0;
-  DW_RQD_BYTE_AT(pk, a0, g->rq[0][0], g->rq[0][1], g->rq[0][2], 0);
-  DW_RQD_BYTE_AT(pk, a1, g->rq[1][0], g->rq[1][1], g->rq[1][2], 8);
-  DW_RQD_BYTE_AT(pk, a2, g->rq[2][0], g->rq[2][1], g->rq[2][2], 16);
-  DW_RQD_BYTE_AT(pk, a3, g->rq[3][0], g->rq[3][1], g->rq[3][2], 24);
-  return tf_clamp4(pk, g->lo4, g->hi4);
+  typedef char dw4_rq_layout[offsetof(dw4, lo4) - offsetof(dw4, rq) == 52 ? 1 : -1];
+  (void)sizeof(dw4_rq_layout);
+  uint32_t pk;
+#if defined(__OPTIMIZE__)
+  const int32_t *q = &g->rq[0][0];
+  __asm__(DW4_RQ_ASM("%[q]", "%[a0]", "uxtb %[pk], r5") DW4_RQ_ASM("%[q]", "%[a1]", "bfi %[pk], r5, #8, #8")
+          DW4_RQ_ASM("%[q]", "%[a2]", "bfi %[pk], r5, #16, #8") DW4_RQ_ASM("%[q]", "%[a3]", "bfi %[pk], r5, #24, #8")
+          DW4_CLAMP_ASM("%[q]", "%[pk]")
+          : [pk] "=&r"(pk), [q] "+r"(q)
+          : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), "m"(*g)
+          : "r4", "r5", "r6", "cc");
+#else
+  /* -O0 keeps a frame pointer, leaving too few registers for the block above: the same in C. */
+#define DW4_RQ_C(A, J) ((uint32_t)(uint8_t)dw_rqd_s8(A, g->rq[J][0], g->rq[J][1], g->rq[J][2]) << (8 * J))
+  pk = tf_clamp4(DW4_RQ_C(a0, 0) | DW4_RQ_C(a1, 1) | DW4_RQ_C(a2, 2) | DW4_RQ_C(a3, 3), g->lo4, g->hi4);
+#undef DW4_RQ_C
+#endif
+  return pk;
 }
 
 #define DW4_TAP(xp, wp, border)                                                    \
@@ -339,26 +356,15 @@ static __attribute__((noinline)) void dw4_run_3x3(const dw4 *g, const int8_t *r,
   "smlabb r1, r12, r5, r1\n\t"                                                                       \
   "smlatt r3, r12, r5, r3\n\t"
 #define DW4_RUN_ROW(WO) DW4_RUN_TAP("[r8]", #WO) DW4_RUN_TAP("[r8, r10]", #WO " + 8") DW4_RUN_TAP("[r8, r10, lsl #1]", #WO " + 16")
-/* channel A's doubled accumulator requantized (m, hc, sh by LDM) into byte BIT of r12 (INS: uxtb for the first) */
-#define DW4_RUN_RQ(A, INS)                                                                         \
-  "ldmia  lr!, {r4, r5, r6}\n\t"                                                                     \
-  "add    r5, r5, " A ", asr #31\n\t"                                                                \
-  "smmlar r5, " A ", r4, r5\n\t"                                                                     \
-  "asr    r5, r5, r6\n\t"                                                                            \
-  "ssat   r5, #8, r5\n\t" INS "\n\t"
   __asm__ volatile("1:\n\t"
                    "ldmia  lr!, {r0, r1, r2, r3}\n\t"
                    DW4_RUN_ROW(0) "add r8, r8, r11\n\t" DW4_RUN_ROW(24) "add r8, r8, r11\n\t" DW4_RUN_ROW(48)
                    "ldr    r6, %[back]\n\t"
                    "add    r8, r8, r6\n\t"
-                   DW4_RUN_RQ("r0", "uxtb r12, r5") DW4_RUN_RQ("r1", "bfi r12, r5, #8, #8")
-                   DW4_RUN_RQ("r2", "bfi r12, r5, #16, #8") DW4_RUN_RQ("r3", "bfi r12, r5, #24, #8")
-                   "ldrd   r4, r5, [lr, #4]\n\t"
+                   DW4_RQ_ASM("lr", "r0", "uxtb r12, r5") DW4_RQ_ASM("lr", "r1", "bfi r12, r5, #8, #8")
+                   DW4_RQ_ASM("lr", "r2", "bfi r12, r5, #16, #8") DW4_RQ_ASM("lr", "r3", "bfi r12, r5, #24, #8")
+                   DW4_CLAMP_ASM("lr", "r12")
                    "sub    lr, lr, #64\n\t"
-                   "ssub8  r6, r12, r4\n\t"
-                   "sel    r12, r12, r4\n\t"
-                   "ssub8  r6, r5, r12\n\t"
-                   "sel    r12, r12, r5\n\t"
                    "str    r12, [r7]\n\t"
                    "ldr    r6, %[ost]\n\t"
                    "add    r7, r7, r6\n\t"
@@ -369,7 +375,6 @@ static __attribute__((noinline)) void dw4_run_3x3(const dw4 *g, const int8_t *r,
                      "+r"(q)
                    : "r"(w), "r"(d), "r"(rb), [back] "m"(back), [ost] "m"(ost), [end] "m"(end)
                    : "cc", "memory");
-#undef DW4_RUN_RQ
 #undef DW4_RUN_ROW
 #undef DW4_RUN_TAP
 #else
