@@ -386,25 +386,6 @@ static __attribute__((noinline)) void dw4_run_3x3(const dw4 *g, const int8_t *r,
 #endif
 }
 
-/* A 3x3 (dilation 1) pixel of in-bounds rows with a column outside the image: its nine input words into
- * a window buffer, the zero point where the reference skips the tap, then the interior taps. */
-static uint32_t dw4_pixel_3x3_cols(const dw4 *g, const int8_t *row0, size_t rowb, int ox) {
-  const tf_conv_params *p = g->p;
-  const int in_x0 = ox * p->stride_w - p->pad_left;
-  const size_t D = (size_t)p->in_depth;
-  uint32_t win[9];
-  for (int kx = 0; kx < 3; kx++) {
-    const int ix = in_x0 + kx;
-    if (ix >= 0 && ix < p->in_w) {
-      const int8_t *xp = row0 + (size_t)ix * D;
-      win[kx] = tf_ld32(xp), win[3 + kx] = tf_ld32(xp + rowb), win[6 + kx] = tf_ld32(xp + 2 * rowb);
-    } else {
-      win[kx] = win[3 + kx] = win[6 + kx] = g->zp4;
-    }
-  }
-  return dw4_pixel_3x3(g, (const int8_t *)win, 4, 12);
-}
-
 /* Small 3x3 planes (dilation 1, any stride): the group's input copied once into a window of packed words padded with
  * the zero point (a padded tap adds w * (zp + off) = 0, as the reference's skipped taps), so every output pixel is
  * dw4_pixel_3x3's interior case, with no per-row set-up or border case (mcunet's 5x5 and 3x3 planes). */
@@ -547,6 +528,34 @@ static uint32_t dw4_border(const dw4 *g, const int8_t *row0, const int32_t *wt0,
   const size_t D = (size_t)p->in_depth;
   const int8_t *r = row0 + (ptrdiff_t)(in_x0 + dw * kx0) * (ptrdiff_t)D;
   return dw4_px(g, g->bias, r, wt0 + 2 * kx0, rows, kx1 - kx0, rstep, (size_t)dw * D, 2 * p->filter_w, 1, 0);
+}
+
+/* A 3x3 (dilation 1) pixel of in-bounds rows with a column outside the image: with two columns inside (pad 1: the
+ * first or the last column out), its six in-bounds taps in assembly, the offset added per tap (SADD16, as dw4_border),
+ * from the doubled bias; else dw4_border. */
+static uint32_t dw4_pixel_3x3_cols(const dw4 *g, const int8_t *row0, size_t rowb, int ox) {
+  const tf_conv_params *p = g->p;
+  const int in_x0 = ox * p->stride_w - p->pad_left;
+  const size_t D = (size_t)p->in_depth;
+  const int kx0 = in_x0 == -1 ? 1 : 0; /* the first in-bounds tap */
+  if (!((kx0 == 1 && p->in_w >= 2) || (in_x0 >= 0 && in_x0 + 2 == p->in_w))) return dw4_border(g, row0, g->wt, 3, rowb, ox);
+  const int8_t *r = row0 + (ptrdiff_t)(in_x0 + kx0) * (ptrdiff_t)D;
+  const int32_t *w = g->wt + 2 * kx0;
+  int32_t a0 = g->bias[0], a1 = g->bias[1], a2 = g->bias[2], a3 = g->bias[3];
+#if defined(__OPTIMIZE__)
+  int32_t xv, xe, we, wo;
+#define DW4_COLS_ROW(WO) DW4_WIN_TAP("[%[r]]", #WO) DW4_WIN_TAP("[%[r], %[D]]", #WO " + 8")
+  __asm__(DW4_COLS_ROW(0) "add %[r], %[r], %[rowb]\n\t" DW4_COLS_ROW(24) "add %[r], %[r], %[rowb]\n\t" DW4_COLS_ROW(48)
+          : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [r] "+r"(r), [xv] "=&r"(xv), [xe] "=&r"(xe),
+            [we] "=&r"(we), [wo] "=&r"(wo)
+          : [w] "r"(w), [D] "r"(D), [rowb] "r"(rowb), [off2] "r"(g->off2)
+          : "memory");
+#undef DW4_COLS_ROW
+#else
+  for (int ky = 0; ky < 3; ky++)
+    for (int kx = 0; kx < 2; kx++) DW4_TAP(r + ky * rowb + kx * D, w + 6 * ky + 2 * kx, 1);
+#endif
+  return dw4_finish(g, a0, a1, a2, a3);
 }
 
 /* Output row (n, oy) of the group: out_w packed words, word ox at out + ox * ostride bytes. The row's
