@@ -1612,9 +1612,17 @@ void dwconv2d_s8_inplace_channel(const int32_t *args) {
         }
         for (int oy = 0; oy < p.out_h; oy++) dw4_row(&g, n, oy, (int8_t *)(planes + (size_t)oy * p.out_w), 4);
         int8_t *base = y + (size_t)n * plane_size * p.out_depth + c4;
-        if (skip == 0)
-          for (int j = 0; j < plane_size; j++) memcpy(base + (size_t)j * p.out_depth, &planes[j], 4);
-        else
+        if (skip == 0) {
+          /* two words a step (one LDRD, one pointer step): 3 instructions a pixel instead of 5 */
+          const size_t D = (size_t)p.out_depth;
+          int8_t *d = base;
+          int j = 0;
+          for (; j + 2 <= plane_size; j += 2, d += 2 * D) {
+            memcpy(d, &planes[j], 4);
+            memcpy(d + D, &planes[j + 1], 4);
+          }
+          if (j < plane_size) memcpy(d, &planes[j], 4);
+        } else
           for (int j = 0; j < plane_size; j++)
             for (int b = skip; b < 4; b++) base[(size_t)j * p.out_depth + b] = (int8_t)(planes[j] >> (8 * b));
       }
