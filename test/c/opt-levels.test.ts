@@ -47,10 +47,8 @@ describe('generated C at -O0, -Og, -O2, -Os', () => {
     for (const level of LEVELS) compileAll('gcc', [], level, src);
   }, 120_000);
 
-  // cortex-m55 is not a --cpu of the C target (no DSP-specific flags of its own), but profile models it
-  // and its users build the same sources: the Armv8.1-M DSP paths must compile there too.
-  const cpus: Array<[string, string[]]> = [...CPUS.map((c): [string, string[]] => [c, armCpuFlags(c)]), ['cortex-m55', ['-mcpu=cortex-m55', '-mthumb', '-mfloat-abi=hard']]];
-  for (const [cpu, flags] of cpus) {
+  // every --cpu of the C target, cortex-m55 (the Armv8.1-M DSP paths) and generic (no DSP) among them
+  for (const [cpu, flags] of CPUS.map((c): [string, string[]] => [c, armCpuFlags(c)])) {
     it.skipIf(!armOk)(`arm-none-eabi-gcc ${cpu}`, () => {
       const src = sources();
       for (const level of LEVELS) compileAll('arm-none-eabi-gcc', flags, level, src);
