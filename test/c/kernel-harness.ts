@@ -68,7 +68,13 @@ export interface JobResult {
   symbol: string;
 }
 
-function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; symbols: string[]; arena: number } {
+/**
+ * Jobs per compiled unit: every job's C in one file grew past 300,000 lines, which gcc compiled for longer
+ * than compile()'s 300 s limit on the loaded 2-core machine.
+ */
+const JOBS_PER_UNIT = 500;
+
+function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; units: string[]; symbols: string[]; arena: number } {
   const files: Record<string, string | Uint8Array> = {};
   const symbols: string[] = [];
   let arena = 16;
@@ -85,7 +91,11 @@ function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; sy
     job.inputs.forEach((bytes, i) => (files[`${prefix}_in${i}.bin`] = bytes));
     runs.push(`  RUN(${prefix}, ${job.inputs.length}, ${job.garbage});`);
   });
-  files['jobs.c'] = unit.join('\n');
+  const units: string[] = [];
+  for (let u = 0; u * JOBS_PER_UNIT < unit.length; u++) {
+    units.push(`jobs${u}.c`);
+    files[`jobs${u}.c`] = unit.slice(u * JOBS_PER_UNIT, (u + 1) * JOBS_PER_UNIT).join('\n');
+  }
   files['jobs_main.c'] = [
     '#include <stdint.h>',
     '#include <string.h>',
@@ -114,7 +124,7 @@ function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; sy
     '}',
     '',
   ].join('\n');
-  return { files, symbols, arena };
+  return { files, units, symbols, arena };
 }
 
 const HOST_IO = `#include <stdio.h>
@@ -149,14 +159,16 @@ function collect(dir: string, jobs: Job[], symbols: string[]): JobResult[] {
 
 /** Every job in one host program built with gcc -fsanitize=address,undefined. */
 export function runJobsOnHost(jobs: Job[]): JobResult[] {
-  const { files, symbols } = generate(jobs);
+  const { files, units, symbols } = generate(jobs);
   const tc = hostToolchain(true);
   const lib = kernelArchive(tc);
   const dir = buildDir('ctest');
   try {
     writeFiles(dir, { ...files, 'job_io.c': HOST_IO });
     // The job units are data and straight calls: -O0 keeps their compile fast; the kernels are the archive's.
-    compile(tc.cc, [...tc.cflags.filter((f) => f !== '-O2'), '-O0', '-I', lib.includeDir, '-I', dir, 'jobs.c', 'jobs_main.c', 'job_io.c', lib.archive, '-o', 'jobs'], dir);
+    const flags = [...tc.cflags.filter((f) => f !== '-O2'), '-O0', '-I', lib.includeDir, '-I', dir];
+    for (const u of units) compile(tc.cc, [...flags, '-c', u, '-o', u.replace(/\.c$/, '.o')], dir);
+    compile(tc.cc, [...flags, ...units.map((u) => u.replace(/\.c$/, '.o')), 'jobs_main.c', 'job_io.c', lib.archive, '-o', 'jobs'], dir);
     const r = runTool(join(dir, 'jobs'), [], { cwd: dir, timeoutMs: 300_000 });
     if (r.status !== 0) throw new Error(`host jobs exited with ${r.status}: ${r.stderr.slice(0, 2000)}`);
     return collect(dir, jobs, symbols);
@@ -167,16 +179,18 @@ export function runJobsOnHost(jobs: Job[]): JobResult[] {
 
 /** Every job in one Cortex-M4F firmware on QEMU mps2-an386 (the ARMv7E-M DSP paths). */
 export function runJobsOnQemu(jobs: Job[]): JobResult[] {
-  const { files, symbols } = generate(jobs);
+  const { files, units, symbols } = generate(jobs);
   const tc = armToolchain('cortex-m4');
   const lib = kernelArchive(tc);
   const t = templatesDir();
   const dir = buildDir('ctest-m4');
   try {
     writeFiles(dir, { ...files, 'job_io.c': SEMIHOST_IO });
+    const flags = [...tc.cflags.filter((f) => f !== '-O2'), '-O1', '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup')];
+    for (const u of units) compile(tc.cc, [...flags, '-c', u, '-o', u.replace(/\.c$/, '.o')], dir);
     compile(tc.cc, [
-      ...tc.cflags.filter((f) => f !== '-O2'), '-O1', '-I', lib.includeDir, '-I', dir, '-I', join(t, 'startup'),
-      'jobs.c', 'jobs_main.c', 'job_io.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), lib.archive,
+      ...flags,
+      ...units.map((u) => u.replace(/\.c$/, '.o')), 'jobs_main.c', 'job_io.c', join(t, 'startup', 'startup.c'), join(t, 'startup', 'semihost.c'), lib.archive,
       '-nostartfiles', '--specs=nano.specs', '-T', join(t, 'linker', 'cortex-m.ld'), '-Wl,--gc-sections', `-Wl,--defsym=__ram_size__=${4 << 20}`, '-o', 'jobs.elf',
     ], dir);
     const r = runTool('qemu-system-arm', [
