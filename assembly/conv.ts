@@ -779,7 +779,7 @@ export function conv2d_s8_pw(args: usize): void {
   conv2d_s8_1x1(args);
 }
 
-/** The C library's pointwise symbol with channel records (pw8, which the wasm lowering never writes): the 1x1 kernel above. */
+/** The C library's pointwise symbol with channel records (channel_records, which the wasm lowering never writes): the 1x1 kernel above. */
 export function conv2d_s8_pw_rec(args: usize): void {
   conv2d_s8_1x1(args);
 }

@@ -13,7 +13,7 @@ import { lowerSchedule, type LoweredSchedule, type LowerOptions } from '../../sr
 import { cAbiHeader } from './abi-header.js';
 import type { ArenaRef, Schedule } from '../../src/schedule/types.js';
 
-export interface CEmitOptions extends Pick<LowerOptions, 'fastPaths' | 'pointwiseTables'> {
+export interface CEmitOptions extends Pick<LowerOptions, 'fastPaths' | 'compileTimeTables'> {
   /** Identifier prefix of the API and the file names (default "model"). */
   prefix?: string;
   /** Model name for comments. */
@@ -130,7 +130,7 @@ export function emitC(schedule: Schedule, options: CEmitOptions = {}): CModel {
   const P = prefix.toUpperCase();
   const lowered = lowerSchedule(schedule, {
     ...(options.fastPaths === undefined ? {} : { fastPaths: options.fastPaths }),
-    ...(options.pointwiseTables === undefined ? {} : { pointwiseTables: options.pointwiseTables }),
+    ...(options.compileTimeTables === undefined ? {} : { compileTimeTables: options.compileTimeTables }),
   });
   const { graph } = schedule;
   const inputTensors = graph.inputs.map((id) => graph.tensors[id]);

@@ -33,7 +33,7 @@ struct conv_dsp {
   void (*block4)(const conv_dsp *d, int8_t *dst); /* a full 4-pixel block of the symbol's own KxK loop, or NULL: conv_kxk_block4 */
   int pw;          /* 1: the pointwise path (conv_pw_run), rq holding tf_rqd_init's forms */
   int pwd;         /* 1: no channel takes conv_pw_other's exact way (rq sh != 0): conv_pw_block4_asm runs the full blocks */
-  const int32_t *pw8; /* the lowering's channel-pair records of the RGB first conv (conv3_rec_run), or NULL */
+  const int32_t *channel_records; /* the lowering's channel-pair records of the RGB first conv (conv3_rec_run), or NULL */
   int32_t off2, off4; /* the input offset in both halves; twice it (the KxK column holds 2 (x + offset)) */
   uint32_t lo4, hi4;
 };
@@ -475,7 +475,7 @@ static void conv3_rec_run(const conv_dsp *d, int first, int count, int8_t *dst) 
   const int od = p->out_depth, out_w = p->out_w, out_h = p->out_h;
   const conv3_geometry q = {d->x, p->in_h, p->in_w, p->stride_h, p->stride_w, p->pad_top, p->pad_left};
   int16_t *const col = d->col;
-  const int32_t *const rec = d->pw8;
+  const int32_t *const rec = d->channel_records;
   conv3_rec_state *st = (conv3_rec_state *)(void *)((uint8_t *)col + CONV3_COL_BYTES);
   int8_t *tail = (int8_t *)(st + 1);
   int ox = first % out_w, t = first / out_w, oy = t % out_h, n = t / out_h;
@@ -937,10 +937,10 @@ static __attribute__((noinline)) void conv_pw16_run(const int32_t *rec, int od, 
  * when the call has none (or at -O0), then conv_pw_run runs it. */
 static int conv_pw_rec_run(const tf_conv2d_args *a) {
 #if defined(__OPTIMIZE__)
-  if (!a->pw8) return 0;
+  if (!a->channel_records) return 0;
   const int8_t *x = (const int8_t *)tf_ref(a->input);
   int8_t *y = (int8_t *)tf_ref(a->output);
-  const int32_t *rec = (const int32_t *)tf_ref(a->pw8);
+  const int32_t *rec = (const int32_t *)tf_ref(a->channel_records);
   const int count = a->batches * a->out_h * a->out_w;
   if (a->in_depth == 16) conv_pw16_run(rec, a->out_depth, x, count, y);
   else conv_pw8_run(rec, a->out_depth, x, count, y);
@@ -1078,7 +1078,7 @@ static void conv_dsp_init(conv_dsp *d, const tf_conv_params *p, const int8_t *x,
   d->rq = NULL;
   d->pw = 0;
   d->pwd = 0;
-  d->pw8 = NULL;
+  d->channel_records = NULL;
   if (!P) return;
   if (pw_ok && conv_pw_fits(p, P)) {
     d->pwd = conv_pw_table(p, rq);
@@ -1203,7 +1203,7 @@ TF_INLINE void conv_entry(const int32_t *args, const int order, const int path, 
   int rec3 = 0; /* the channel-pair records (conv3_rec_run); none at -O0 */
 #if defined(__OPTIMIZE__)
   if (fill == conv_col_fill_3x3c3 && d.G == 7) d.block4 = conv_3x3c3_block4; /* a constant per symbol */
-  if (path == CONV_KXK_REC && a->pw8 && d.P) d.pw8 = (const int32_t *)tf_ref(a->pw8), rec3 = 1;
+  if (path == CONV_KXK_REC && a->channel_records && d.P) d.channel_records = (const int32_t *)tf_ref(a->channel_records), rec3 = 1;
 #endif
   /* a per-path symbol's call meets its path's conditions (the lowering's choice): no portable fallback linked */
   if (path != CONV_ANY || d.P) {
@@ -1263,12 +1263,12 @@ void conv2d_s8_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS,
  * 3x3 over 3 channels; depth a multiple of 4 (dilation_w 1); any window. */
 void conv2d_s8_pw(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_PW, NULL); }
 void conv2d_s8_pw_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW, NULL); }
-/* pointwise over 8 or 16 channels with the lowering's channel records (field pw8), else as conv2d_s8_pw */
+/* pointwise over 8 or 16 channels with the lowering's channel records (field channel_records), else as conv2d_s8_pw */
 void conv2d_s8_pw_rec(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_PW_REC, NULL); }
 void conv2d_s8_pw_rec_stream_pixel(const int32_t *args) { conv_entry(args, CONV_PIXELS, CONV_PW_REC, NULL); }
 void conv2d_s8_3x3c3(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_3x3c3_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK, CONV_FILL(conv_col_fill_3x3c3)); }
-/* 3x3 over 3 channels with the lowering's channel-pair records (field pw8), else as conv2d_s8_3x3c3 */
+/* 3x3 over 3 channels with the lowering's channel-pair records (field channel_records), else as conv2d_s8_3x3c3 */
 void conv2d_s8_3x3c3_rec(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK_REC, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_3x3c3_rec_stream_row(const int32_t *args) { conv_entry(args, CONV_ROWS, CONV_KXK_REC, CONV_FILL(conv_col_fill_3x3c3)); }
 void conv2d_s8_kxk4(const int32_t *args) { conv_entry(args, CONV_DIRECT, CONV_KXK, CONV_FILL(conv_col_fill_taps4)); }

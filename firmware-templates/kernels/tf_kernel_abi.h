@@ -36,7 +36,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
-  int32_t pw8;
+  int32_t channel_records;
 } tf_conv2d_args;
 #define TF_CONV2D_INPUT 0
 #define TF_CONV2D_OUTPUT 1
@@ -67,7 +67,7 @@ typedef struct {
 #define TF_CONV2D_ACT_MAX 26
 #define TF_CONV2D_WORKSPACE 27
 #define TF_CONV2D_WORKSPACE_BYTES 28
-#define TF_CONV2D_PW8 29
+#define TF_CONV2D_CHANNEL_RECORDS 29
 #define TF_CONV2D_WORDS 30
 
 typedef struct {
@@ -100,7 +100,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
-  int32_t pw8;
+  int32_t channel_records;
 } tf_dwconv2d_args;
 #define TF_DWCONV2D_INPUT 0
 #define TF_DWCONV2D_OUTPUT 1
@@ -131,7 +131,7 @@ typedef struct {
 #define TF_DWCONV2D_ACT_MAX 26
 #define TF_DWCONV2D_WORKSPACE 27
 #define TF_DWCONV2D_WORKSPACE_BYTES 28
-#define TF_DWCONV2D_PW8 29
+#define TF_DWCONV2D_CHANNEL_RECORDS 29
 #define TF_DWCONV2D_WORDS 30
 
 typedef struct {
@@ -202,7 +202,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
-  int32_t pw8;
+  int32_t channel_records;
   int32_t ancillary;
   int32_t bit_width;
   int32_t stride;
@@ -237,7 +237,7 @@ typedef struct {
 #define TF_CONV2D_LUT_ACT_MAX 26
 #define TF_CONV2D_LUT_WORKSPACE 27
 #define TF_CONV2D_LUT_WORKSPACE_BYTES 28
-#define TF_CONV2D_LUT_PW8 29
+#define TF_CONV2D_LUT_CHANNEL_RECORDS 29
 #define TF_CONV2D_LUT_ANCILLARY 30
 #define TF_CONV2D_LUT_BIT_WIDTH 31
 #define TF_CONV2D_LUT_STRIDE 32
@@ -274,7 +274,7 @@ typedef struct {
   int32_t act_max;
   int32_t workspace;
   int32_t workspace_bytes;
-  int32_t pw8;
+  int32_t channel_records;
   int32_t ancillary;
   int32_t bit_width;
   int32_t stride;
@@ -309,7 +309,7 @@ typedef struct {
 #define TF_DWCONV2D_LUT_ACT_MAX 26
 #define TF_DWCONV2D_LUT_WORKSPACE 27
 #define TF_DWCONV2D_LUT_WORKSPACE_BYTES 28
-#define TF_DWCONV2D_LUT_PW8 29
+#define TF_DWCONV2D_LUT_CHANNEL_RECORDS 29
 #define TF_DWCONV2D_LUT_ANCILLARY 30
 #define TF_DWCONV2D_LUT_BIT_WIDTH 31
 #define TF_DWCONV2D_LUT_STRIDE 32
@@ -1186,12 +1186,12 @@ void conv2d_s8_stream_row(const int32_t *args); /* conv2d: output rows in order,
 void conv2d_s8_stream_pixel(const int32_t *args); /* conv2d: output pixels in order, each computed into scratch then written */
 void conv2d_s8_pw(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise (1x1, stride 1, no pads), 4-pixel blocks; any order */
 void conv2d_s8_pw_stream_pixel(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise (1x1, stride 1, no pads), 4-pixel blocks; output pixels in order */
-void conv2d_s8_pw_rec(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise over 8 or 16 channels from the lowering's channel records (record field pw8), pixel by pixel; any order */
-void conv2d_s8_pw_rec_stream_pixel(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise over 8 or 16 channels from the lowering's channel records (record field pw8), pixel by pixel; output pixels in order */
+void conv2d_s8_pw_rec(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise over 8 or 16 channels from the lowering's channel records (record field channel_records), pixel by pixel; any order */
+void conv2d_s8_pw_rec_stream_pixel(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): pointwise over 8 or 16 channels from the lowering's channel records (record field channel_records), pixel by pixel; output pixels in order */
 void conv2d_s8_3x3c3(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, 3x3 over 3 channels; any order */
 void conv2d_s8_3x3c3_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, 3x3 over 3 channels; output rows in order via scratch */
-void conv2d_s8_3x3c3_rec(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): 3x3 over 3 channels from the lowering's channel-pair records (record field pw8), 2 pixels x 2 channels; any order */
-void conv2d_s8_3x3c3_rec_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): 3x3 over 3 channels from the lowering's channel-pair records (record field pw8), 2 pixels x 2 channels; output rows in order via scratch */
+void conv2d_s8_3x3c3_rec(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): 3x3 over 3 channels from the lowering's channel-pair records (record field channel_records), 2 pixels x 2 channels; any order */
+void conv2d_s8_3x3c3_rec_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): 3x3 over 3 channels from the lowering's channel-pair records (record field channel_records), 2 pixels x 2 channels; output rows in order via scratch */
 void conv2d_s8_kxk4(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, depth a multiple of 4; any order */
 void conv2d_s8_kxk4_stream_row(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, depth a multiple of 4; output rows in order via scratch */
 void conv2d_s8_kxk(const int32_t *args); /* conv2d: int8 convolution, one ARMv7E-M path (the lowering proved its conditions; portable elsewhere): column path, any window; any order */

@@ -82,7 +82,7 @@ function generate(jobs: Job[]): { files: Record<string, string | Uint8Array>; un
   const runs: string[] = [];
   jobs.forEach((job, j) => {
     const prefix = `k${j}`;
-    const m = emitC(job.schedule, { prefix, fastPaths: job.fastPaths, pointwiseTables: job.tables ?? true });
+    const m = emitC(job.schedule, { prefix, fastPaths: job.fastPaths, compileTimeTables: job.tables ?? true });
     symbols.push(m.lowered.calls[0]!.symbol);
     arena = Math.max(arena, m.arenaBytes);
     files[`${prefix}.h`] = m.files[`${prefix}.h`]!;

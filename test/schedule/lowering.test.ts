@@ -31,7 +31,7 @@ describe('lowering table', () => {
     expect(callSymbols(s)).toEqual(lowerSchedule(s).calls.map((c) => c.symbol));
     // the 1x1 over 8 channels takes the channel records (pointwise-table.ts), a symbol of its own; without them conv2d_s8_pw
     expect(callSymbols(s)).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw_rec', 'add_s8']);
-    expect(callSymbols(s, { pointwiseTables: false })).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw', 'add_s8']);
+    expect(callSymbols(s, { compileTimeTables: false })).toEqual(['conv2d_s8_kxk4', 'conv2d_s8_pw', 'add_s8']);
     expect(callSymbols(s, { fastPaths: false })).toEqual(['conv2d_s8', 'conv2d_s8', 'add_s8']);
     expect(kernelSymbols(s)).toEqual(['add_s8', 'conv2d_s8_kxk4', 'conv2d_s8_pw_rec']);
   });
@@ -62,7 +62,7 @@ describe('lowering table', () => {
     const s = scheduleOf(planModel(b.build(), { inplace: false }).plan);
     // the RGB conv (full int8 range, 8 channels) with the lowering's channel-pair records; without records its column path
     expect(callSymbols(s)).toEqual(['conv2d_s8_3x3c3_rec', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
-    expect(callSymbols(s, { pointwiseTables: false })).toEqual(['conv2d_s8_3x3c3', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
+    expect(callSymbols(s, { compileTimeTables: false })).toEqual(['conv2d_s8_3x3c3', 'conv2d_s8_kxk4', 'conv2d_s8_kxk', 'conv2d_s8_pw']);
     // no conv.c workspace planned (TFLM's plan): the generic symbols, whose portable path needs none
     const tflm = scheduleOf(planModel(b.build(), { inplace: false, backend: 'tflm' }).plan);
     expect(callSymbols(tflm)).toEqual(['conv2d_s8', 'conv2d_s8', 'conv2d_s8', 'conv2d_s8_1x1']);
@@ -70,19 +70,19 @@ describe('lowering table', () => {
 
   it('CONV_2D: records only for conv2d_s8_pw_rec, and its record field 0 where a bias is past the records\' bound', () => {
     const s = convSchedule();
-    // the conv2d record's pw8 word (its last field): a reference to the records, or 0
-    const at = RECORDS.conv2d.indexOf('pw8');
-    const pw8 = (sched: Schedule, options = {}) => {
+    // the conv2d record's channel_records word (its last field): a reference to the records, or 0
+    const at = RECORDS.conv2d.indexOf('channel_records');
+    const recordsWord = (sched: Schedule, options = {}) => {
       const low = lowerSchedule(sched, options);
       const words = new DataView(low.constants.buffer, low.constants.byteOffset);
       return low.calls.map((c) => c.symbol + ':' + (c.symbol.startsWith('conv2d') && words.getInt32(c.record + 4 * at, true) !== 0 ? 'records' : '0'));
     };
-    expect(pw8(s)).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw_rec:records', 'add_s8:0']);
-    expect(pw8(s, { pointwiseTables: false })).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw:0', 'add_s8:0']);
+    expect(recordsWord(s)).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw_rec:records', 'add_s8:0']);
+    expect(recordsWord(s, { compileTimeTables: false })).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw:0', 'add_s8:0']);
     // the 1x1's bias at 2^30: the same symbol (chosen from the layer alone), no records (conv.c runs conv2d_s8_pw's path)
     const conv = s.calls.find((c) => c.type === 'kernel' && c.op.kind === 'CONV_2D' && s.graph.tensors[(c.inputs[1] as { constant: number }).constant]!.shape[1] === 1)!;
     const biasId = ((conv as { inputs: Array<{ constant?: number }> }).inputs[2]!).constant!;
     const tensors = s.graph.tensors.map((t, i) => (i === biasId ? { ...t, data: new Uint8Array(new Int32Array(t.shape[0]!).fill(2 ** 30).buffer) } : t));
-    expect(pw8({ ...s, graph: { ...s.graph, tensors } })).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw_rec:0', 'add_s8:0']);
+    expect(recordsWord({ ...s, graph: { ...s.graph, tensors } })).toEqual(['conv2d_s8_kxk4:0', 'conv2d_s8_pw_rec:0', 'add_s8:0']);
   });
 });

@@ -197,7 +197,7 @@ export function lowerWasmSchedule(schedule: Schedule, options: WasmLowerOptions 
       s.decodes.addRecords(ctx.consts);
     },
   };
-  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, lutKernels: true, lutWholeInWorkspace: true, extension, pointwiseTables: false });
+  const lowered = lowerSchedule(schedule, { fastPaths: options.fastPaths, lutKernels: true, lutWholeInWorkspace: true, extension, compileTimeTables: false });
   const calls = s.decodes.splice(lowered.calls);
   return { ...lowered, calls, symbols: [...new Set(calls.map((c) => c.symbol))].sort(), prepare, decodedLutBytes: s.steps.decodedBytes };
 }

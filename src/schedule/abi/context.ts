@@ -19,8 +19,8 @@ export interface LowerContext {
   lutKernels: boolean;
   /** The backend decodes a CONV_2D's whole LUT filter (convLutDecodesWhole) into the call's workspace before the plain kernel (wasm). */
   lutWholeInWorkspace: boolean;
-  /** Pointwise convs over 8 or 16 channels and 3x3 convs over 3 carry conv.c's compile-time channel records (record field pw8; C only). */
-  pointwiseTables: boolean;
+  /** Constants the lowering computes for a C kernel at compile time (C only): pointwise convs over 8 or 16 channels and 3x3 convs over 3 carry conv.c's channel records (record field channel_records), a flat int8 ADD its input table (field table). */
+  compileTimeTables: boolean;
   /** A backend that decodes LUT constants itself (wasm: at the first invoke): the constant offset of a decoded copy. */
   lutCopy?: (id: number, tensor: Tensor) => number;
 }
@@ -30,8 +30,8 @@ export interface SymbolChoice {
   fastPaths: boolean;
   lutKernels: boolean;
   lutWholeInWorkspace: boolean;
-  /** Pointwise convs over 8 or 16 channels carry conv.c's channel records (conv2d_s8_pw_rec; C only). */
-  pointwiseTables: boolean;
+  /** LowerOptions.compileTimeTables: conv.c's channel records and ADD's input table (C only). */
+  compileTimeTables: boolean;
 }
 
 /** A kernel call of op kind K, with the op's derived quantization params (the int8 path). */

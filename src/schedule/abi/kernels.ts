@@ -42,9 +42,9 @@ const CONV_PATH = 'int8 convolution, one ARMv7E-M path (the lowering proved its 
 const CONV_ORDERS = { '': ['default', 'any order'], _stream_row: ['stream-row', 'output rows in order via scratch'], _stream_pixel: ['stream-pixel', 'output pixels in order'] } as const;
 const CONV_PATHS = [
   ['pw', 'pointwise (1x1, stride 1, no pads), 4-pixel blocks', ['', '_stream_pixel']],
-  ['pw_rec', 'pointwise over 8 or 16 channels from the lowering\'s channel records (record field pw8), pixel by pixel', ['', '_stream_pixel']],
+  ['pw_rec', 'pointwise over 8 or 16 channels from the lowering\'s channel records (record field channel_records), pixel by pixel', ['', '_stream_pixel']],
   ['3x3c3', 'column path, 3x3 over 3 channels', ['', '_stream_row']],
-  ['3x3c3_rec', '3x3 over 3 channels from the lowering\'s channel-pair records (record field pw8), 2 pixels x 2 channels', ['', '_stream_row']],
+  ['3x3c3_rec', '3x3 over 3 channels from the lowering\'s channel-pair records (record field channel_records), 2 pixels x 2 channels', ['', '_stream_row']],
   ['kxk4', 'column path, depth a multiple of 4', ['', '_stream_row']],
   ['kxk', 'column path, any window', ['', '_stream_row']],
 ] as const;

@@ -27,12 +27,12 @@ export interface LowerOptions {
   lutWholeInWorkspace?: boolean;
   /** A backend's fields and constant data beyond the shared ABI (the wasm backend's; none for C). */
   extension?: LoweringExtension;
-  /** Pointwise convs over 8 or 16 channels and 3x3 convs over 3 carry conv.c's channel records (conv2d_s8_pw_rec, conv2d_s8_3x3c3_rec, record field pw8; default true, wasm false). */
-  pointwiseTables?: boolean;
+  /** Constants computed at compile time for the C kernels: conv.c's channel records (conv2d_s8_pw_rec, conv2d_s8_3x3c3_rec, record field channel_records) and a flat int8 ADD's input table (add-table.ts, field table); default true, wasm false. */
+  compileTimeTables?: boolean;
 }
 
 /** The options a kernel symbol is chosen by. */
-export type SymbolOptions = Pick<LowerOptions, 'fastPaths' | 'lutKernels' | 'lutWholeInWorkspace' | 'pointwiseTables'>;
+export type SymbolOptions = Pick<LowerOptions, 'fastPaths' | 'lutKernels' | 'lutWholeInWorkspace' | 'compileTimeTables'>;
 
 /** A kernel call's shared lowering: its symbol, record layout and field values. */
 export interface KernelLowering extends RecordLowering {
@@ -119,7 +119,7 @@ function lowerCall(ctx: LowerContext, call: ScheduleCall, extension: LoweringExt
 
 function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
   const ctx: LowerContext = { graph: schedule.graph, consts: new ConstantData(), tensorOffsets: new Map(), fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true,
-    lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, pointwiseTables: options.pointwiseTables ?? true,
+    lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, compileTimeTables: options.compileTimeTables ?? true,
   };
   const copy = options.extension?.lutCopy;
   if (copy) ctx.lutCopy = (id, tensor) => copy(ctx, id, tensor);
@@ -128,7 +128,7 @@ function newContext(schedule: Schedule, options: LowerOptions): LowerContext {
 
 /** The symbol choices of LowerOptions, with their defaults. */
 function symbolChoice(options: SymbolOptions): SymbolChoice {
-  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true, lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, pointwiseTables: options.pointwiseTables ?? true };
+  return { fastPaths: options.fastPaths ?? true, lutKernels: options.lutKernels ?? true, lutWholeInWorkspace: options.lutWholeInWorkspace ?? false, compileTimeTables: options.compileTimeTables ?? true };
 }
 
 /** A kernel call the shared lowering refuses: the op it computes and the refusal lowerSchedule throws for it. */

@@ -47,7 +47,7 @@ const CONV2D_FIELDS = [
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
   // C: the compile-time channel records of a pointwise conv over 8 or 16 channels (ops/pointwise-table.ts) or of a 3x3 conv over 3
   // channels (ops/conv3-table.ts), else 0
-  'pw8',
+  'channel_records',
 ] as const;
 
 /** The dwconv2d record; dwconv2d_lut starts with it (dw_lut.c hands a copy of that prefix to depthwise.c's kernels). */
@@ -57,7 +57,7 @@ const DWCONV2D_FIELDS = [
   'stride_h', 'stride_w', 'dilation_h', 'dilation_w', 'pad_top', 'pad_left',
   'input_offset', 'output_offset', 'act_min', 'act_max', 'workspace', 'workspace_bytes',
   // conv2d's last word, always 0 here: the two records and their _lut forms stay word for word alike (tf_lut.h, assembly/conv-record.ts)
-  'pw8',
+  'channel_records',
 ] as const;
 
 export const RECORDS = {

@@ -37,7 +37,7 @@ function addSub(name: string): OpLowering<'ADD' | 'SUB'> {
       const shape = broadcastFields(ctx, call, where);
       // C's int8 ADD reads the non-half input's scaled values from a compile-time table where it pays (add-table.ts)
       const int8 = call.outputs[0]!.dtype === 'int8' && operandType(ctx.graph, call.inputs[0], `${where} input 1`).dtype === 'int8';
-      const table = name === 'add' && int8 && ctx.pointwiseTables ? addInputTable({ ...p, clamp: op.attrs.clamp, size: shape.size, flat: shape.flat === 1 }) : null;
+      const table = name === 'add' && int8 && ctx.compileTimeTables ? addInputTable({ ...p, clamp: op.attrs.clamp, size: shape.size, flat: shape.flat === 1 }) : null;
       return {
         record: 'add',
         fields: {

@@ -97,7 +97,7 @@ function conv2dSymbol(c: OpCall<'CONV_2D'>, graph: Graph, choice: SymbolChoice):
     dilationH: dilation[0], dilationW: dilation[1], padTop: pad.top, padLeft: pad.left,
   }, op.params.inputOffset, call.workspace ? elementCount(call.workspace.shape) : 0) : null;
   // the pointwise path with the lowering's channel records (its own symbol: models without such a layer do not link their loops)
-  const rec = choice.pointwiseTables && ((path === 'pw' && pointwiseRecordsFit(pwLayer(graph, c), outDepth)) || (path === '3x3c3' && conv3RecordsFit(conv3Layer(graph, c), outDepth))) ? '_rec' : '';
+  const rec = choice.compileTimeTables && ((path === 'pw' && pointwiseRecordsFit(pwLayer(graph, c), outDepth)) || (path === '3x3c3' && conv3RecordsFit(conv3Layer(graph, c), outDepth))) ? '_rec' : '';
   // a path in a variant the planner never gives it (src/plan/overlap.ts convRules) has no symbol: the generic one
   if (path && `conv2d_s8_${path}${rec}${variantSuffix(call)}` in KERNELS) return `conv2d_s8_${path}${rec}${variantSuffix(call)}`;
   const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && pad.top === 0 && pad.left === 0 && fd === inDepth;
@@ -114,7 +114,7 @@ export const CONV_2D: OpLowering<'CONV_2D'> = {
     const symbol = int16 || lut ? '' : conv2dSymbol(c, ctx.graph, ctx);
     const records = symbol.startsWith('conv2d_s8_pw_rec') ? pointwiseRecords(ctx.graph, pwLayer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth)
       : symbol.startsWith('conv2d_s8_3x3c3_rec') ? conv3Records(ctx.graph, conv3Layer(ctx.graph, c), c.call.inputs[1], c.call.inputs[2], base.out_depth) : null;
-    const fields = { ...base, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]!, pw8: records ? arrayRef(ctx, records) : 0 };
+    const fields = { ...base, filter_depth: operandType(ctx.graph, c.call.inputs[1], `${c.where} filter`).shape[3]!, channel_records: records ? arrayRef(ctx, records) : 0 };
     if (!lut) return { record: 'conv2d', fields };
     return { record: 'conv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
@@ -146,7 +146,7 @@ export const DEPTHWISE_CONV_2D: OpLowering<'DEPTHWISE_CONV_2D'> = {
   },
   record(ctx, c): RecordLowering {
     const lut = operandType(ctx.graph, c.call.inputs[0], `${c.where} input`).dtype === 'int16' ? null : convLutFilter(ctx.graph, c.call.inputs[1], ctx);
-    const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier, pw8: 0 };
+    const fields = { ...convFields(ctx, c, lut), depth_multiplier: c.op.attrs.depthMultiplier, channel_records: 0 };
     if (!lut) return { record: 'dwconv2d', fields };
     return { record: 'dwconv2d_lut', fields: { ...fields, ...lutFields(ctx, lut) } };
   },
