@@ -249,15 +249,19 @@ function depthwiseWide(r: Rng): Graph {
 }
 
 /** A KxK depthwise (multiplier 1, dilation 1) over an [n, h, w, c] input: random scales, clamp, zero points (both extremes
- * among them), weights and biases; channels `zero` with an all-zero filter, `bias` overriding channels' biases. */
-function kxkDepthwise(r: Rng, [n, h, w, c]: number[], k: number, stride: [number, number], pad: { top: number; bottom: number; left: number; right: number }, [oh, ow]: number[], zero: number[] = [], bias: Record<number, number> = {}): Graph {
+ * among them), weights and biases; channels `zero` with an all-zero filter, `bias` overriding channels' biases. `draw`:
+ * channel i's weight scale, the biases' bound (default 3000), and a filter drawn before the input zero point with its
+ * bias bound (depthwiseSmallSame's order); the random values are drawn in the order the depthwise families always drew them. */
+function kxkDepthwise(r: Rng, [n, h, w, c]: number[], k: number, stride: [number, number], pad: { top: number; bottom: number; left: number; right: number }, [oh, ow]: number[], zero: number[] = [], bias: Record<number, number> = {}, draw: { wScale?: (i: number) => number; biasBound?: number; prelude?: () => { filter: number[]; biasBound: number } } = {}): Graph {
   const inScale = r.float(0.01, 0.05);
-  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
+  const wScales = Array.from({ length: c }, (_, i) => (draw.wScale ? draw.wScale(i) : r.float(0.002, 0.02)));
   const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
+  const early = draw.prelude?.();
+  const bound = early?.biasBound ?? draw.biasBound ?? 3000;
   return singleOpGraph('DEPTHWISE_CONV_2D', { stride, dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
     { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127).map((v, i) => (zero.includes(i % c) ? 0 : v)) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000).map((v, j) => bias[j] ?? v) },
+    { shape: [1, k, k, c], scale: wScales, axis: 3, values: (early?.filter ?? r.ints(k * k * c, -127, 127)).map((v, i) => (zero.includes(i % c) ? 0 : v)) },
+    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -bound, bound).map((v, j) => bias[j] ?? v) },
   ], { shape: [n, oh, ow, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
 }
 
@@ -282,15 +286,7 @@ function depthwiseRuns(r: Rng): Graph {
   const n = r.int(1, 2), k = r.pick([3, 5]), columns = r.int(0, 1) === 1;
   const h = columns ? r.int(8, 28) : r.int(1, 9), w = columns ? r.int(1, 7) : r.int(8, 24), c = 4 * r.int(1, 3) + r.int(0, 3);
   const top = r.int(0, k - 1), left = r.int(0, k - 1);
-  const pad = { top, bottom: k - 1 - top, left, right: k - 1 - left };
-  const inScale = r.float(0.01, 0.05);
-  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
-    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, k, k, c], scale: wScales, axis: 3, values: r.ints(k * k * c, -127, 127) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 4 * k, zp: r.int(-10, 10) });
+  return kxkDepthwise(r, [n, h, w, c], k, [1, 1], { top, bottom: k - 1 - top, left, right: k - 1 - left }, [h, w]);
 }
 
 /** Depthwise 3x3 over small planes (depthwise.c dw4_padded, inplace-channel: the group's window padded with the zero
@@ -322,18 +318,13 @@ function depthwiseSmallSame(r: Rng): Graph {
   for (;;) {
     const n = r.int(1, 2), h = r.int(2, 8), w = r.int(2, 7), c = 4 * r.int(1, 3) + r.int(0, 3);
     if (4 * (h + 2) * (w + 2) > C_DW_PAD4_MAX) continue;
-    const inScale = r.float(0.01, 0.05);
-    const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-    const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-    const weights = r.ints(9 * c, -127, 127);
-    const zero = r.int(-1, c - 1); /* a pruned channel (or none) */
-    if (zero >= 0) for (let t = 0; t < 9; t++) weights[t * c + zero] = 0;
-    const bound = r.int(0, 1) === 1 ? 1_000_000 : 3000;
-    return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp, depthMultiplier: 1 }, [
-      { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-      { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: weights },
-      { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -bound, bound) },
-    ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+    const prelude = () => {
+      const filter = r.ints(9 * c, -127, 127);
+      const zero = r.int(-1, c - 1); /* a pruned channel (or none) */
+      if (zero >= 0) for (let t = 0; t < 9; t++) filter[t * c + zero] = 0;
+      return { filter, biasBound: r.int(0, 1) === 1 ? 1_000_000 : 3000 };
+    };
+    return kxkDepthwise(r, [n, h, w, c], 3, [1, 1], { top: 1, bottom: 1, left: 1, right: 1 }, [h, w], [], {}, { prelude });
   }
 }
 
@@ -343,14 +334,8 @@ function depthwiseSmallSame(r: Rng): Graph {
  * last group's). */
 function depthwiseStreamRowsMixed(r: Rng): Graph {
   const n = r.int(1, 2), h = r.int(1, 5), w = r.int(8, 20), c = 4 * r.int(2, 4) + r.int(0, 3);
-  const inScale = r.float(0.01, 0.05);
-  const wScales = Array.from({ length: c }, (_, i) => (i === 0 ? 0.002 : i % 5 === 2 ? r.float(0.014, 0.02) : r.float(0.002, 0.004)));
-  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad: { top: 1, bottom: 1, left: 1, right: 1 }, clamp, depthMultiplier: 1 }, [
-    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -1_000_000, 1_000_000) },
-  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+  const wScale = (i: number) => (i === 0 ? 0.002 : i % 5 === 2 ? r.float(0.014, 0.02) : r.float(0.002, 0.004));
+  return kxkDepthwise(r, [n, h, w, c], 3, [1, 1], { top: 1, bottom: 1, left: 1, right: 1 }, [h, w], [], {}, { wScale, biasBound: 1_000_000 });
 }
 
 /** Depthwise 3x3, stride 1, the output the input's size, rows of 8 to 44 (MCUNet's 40x40x16): depthwise.c's stream-row
@@ -360,15 +345,7 @@ function depthwiseStreamRowsMixed(r: Rng): Graph {
 function depthwiseStreamRows(r: Rng): Graph {
   const n = r.int(1, 2), h = r.int(1, 9), w = r.int(8, 44), c = 4 * r.int(1, 4) + r.int(0, 3);
   const top = r.int(0, 2), left = r.int(0, 2);
-  const pad = { top, bottom: 2 - top, left, right: 2 - left };
-  const inScale = r.float(0.01, 0.05);
-  const wScales = Array.from({ length: c }, () => r.float(0.002, 0.02));
-  const clamp: [number, number] = r.int(0, 1) === 1 ? FULL : [r.int(-128, -20), r.int(20, 127)];
-  return singleOpGraph('DEPTHWISE_CONV_2D', { stride: [1, 1], dilation: [1, 1], pad, clamp, depthMultiplier: 1 }, [
-    { shape: [n, h, w, c], scale: inScale, zp: r.pick([-128, 127, r.int(-128, 127)]) },
-    { shape: [1, 3, 3, c], scale: wScales, axis: 3, values: r.ints(9 * c, -127, 127) },
-    { shape: [c], dtype: 'int32', scale: wScales.map((s) => s * inScale), values: r.ints(c, -3000, 3000) },
-  ], { shape: [n, h, w, c], scale: inScale * wScales[0]! * 12, zp: r.int(-10, 10) });
+  return kxkDepthwise(r, [n, h, w, c], 3, [1, 1], { top, bottom: 2 - top, left, right: 2 - left }, [h, w]);
 }
 
 /** Depthwise 5x5 and 7x7 (depthwise.c's large-window path, inplace-channel): stride 1 or 2 each way, planes from
