@@ -716,6 +716,7 @@ typedef struct {
                    "smlad  %[a3], %[we], %[x2], %[a3]\n\t"                                                          \
                    "smlad  %[a3], %[wv], %[x3], %[a3]\n\t"                                                          \
                    "ldr    pc, [%[st], #48]\n\t"                                                                    \
+                   ".p2align 2\n\t" /* word-aligns the section: ADR above is resolved for a 4-aligned PC (at -O0 it ran 2 bytes off) */     \
                    "1:\n\t" TF_PX4_LDM_GROUP                                                                        \
                    "4:\n\t" TF_PX4_LDM_GROUP                                                                        \
                    "3:\n\t" TF_PX4_LDM_GROUP                                                                        \

@@ -177,10 +177,12 @@ export function runJobsOnHost(jobs: Job[]): JobResult[] {
   }
 }
 
-/** Every job in one Cortex-M4F firmware on QEMU mps2-an386 (the ARMv7E-M DSP paths). */
-export function runJobsOnQemu(jobs: Job[]): JobResult[] {
+/** Every job in one Cortex-M4F firmware on QEMU mps2-an386 (the ARMv7E-M DSP paths); `kernelOpt`: the kernel library's
+ * optimization level (-O0: the assembly paths' C twins, `#if defined(__OPTIMIZE__)`; -Os: functions 2-byte aligned). */
+export function runJobsOnQemu(jobs: Job[], kernelOpt: '-O2' | '-O0' | '-Os' = '-O2'): JobResult[] {
   const { files, units, symbols } = generate(jobs);
-  const tc = armToolchain('cortex-m4');
+  const m4 = armToolchain('cortex-m4');
+  const tc = { ...m4, cflags: m4.cflags.map((f) => (f === '-O2' ? kernelOpt : f)) };
   const lib = kernelArchive(tc);
   const t = templatesDir();
   const dir = buildDir('ctest-m4');

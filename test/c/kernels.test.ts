@@ -623,6 +623,17 @@ describe('C kernels vs the reference', () => {
     console.log(`C kernels on QEMU: ${expectations.length} calls, ${symbols.size} symbols`);
   }, 900_000);
 
+  // firmware is built at -O0 for debugging (the assembly paths' C twins: -O0 keeps a frame pointer; functions 2-byte
+  // aligned, where conv.c's pointwise ADR once jumped 2 bytes off) and at -Os for size; opt-levels.test only compiles them
+  for (const level of ['-O0', '-Os'] as const) {
+    it.skipIf(!qemuOk)(`QEMU Cortex-M4F, kernel library at ${level}: every family, default and overlapped variants`, () => {
+      const expectations = buildJobs(1, level === '-O0' ? 313 : 571);
+      if (expectations.length === 0) return;
+      const symbols = checkAll(expectations, runJobsOnQemu(expectations.map((e) => e.job), level));
+      console.log(`C kernels on QEMU at ${level}: ${expectations.length} calls, ${symbols.size} symbols`);
+    }, 900_000);
+  }
+
   // ADD's input table (add_tab_flat) for every (a, b) pair of int8 inputs: a = i mod 256, b = i / 256 over 65,536 elements
   it.skipIf(!hostOk || !qemuOk)('ADD with the input table: all 65,536 input pairs, host and QEMU', () => {
     const jobs: Expectation[] = [];
