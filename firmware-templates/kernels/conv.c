@@ -1042,6 +1042,8 @@ static int conv_pw_table(const tf_conv_params *p, tf_rq *rq) {
   int rest = 1;
   if (dot < ((int64_t)1 << 30) && oo >= -256 && oo <= 256)
     rest = conv_pw_common(p, rq, (uint32_t)(((int64_t)1 << 30) - dot - 1), 1u + 2u * (uint32_t)oo);
+  else
+    for (int c = 0; c < n; c++) rq[c].sh = 0; /* no common loop ran: every channel by conv_pw_entry (rq is workspace) */
   int all = 1;
   if (rest)
     for (int c = 0; c < n; c++)
