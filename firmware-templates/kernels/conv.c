@@ -853,6 +853,15 @@ static void conv_pw_pixel1(const conv_dsp *d, const int8_t *x, int8_t *dst) {
   "cmp    %[w2], #0\n\t"       \
   "bne    4f\n\t"
 
+/* The four-channel pass CONV_PW_REC_ENTER enters (labels 1-4), repeated until the last channel's sh word (+256). */
+#define CONV_PW_REC_PASSES(CHANNEL) \
+  "1:\n\t" CHANNEL               \
+  "2:\n\t" CHANNEL               \
+  "3:\n\t" CHANNEL               \
+  "4:\n\t" CHANNEL               \
+  "cmp    %[w2], #256\n\t"       \
+  "blo    1b\n\t"
+
 /* c_in 8: the record's first five words by one LDM, four SMLADs: 12 instructions per 8 MACs (four channels a pass). */
 #define CONV_PW8_CHANNEL                                     \
   "ldmia  %[r]!, {%[a], %[w0], %[w1], %[w2], %[w3]}\n\t"     \
@@ -871,13 +880,7 @@ static __attribute__((noinline)) void conv_pw8_run(const int32_t *rec, int od, c
                      "sxtb16 %[xe0], %[xe1]\n\t"
                      "sxtb16 %[xo0], %[xe1], ror #8\n\t"
                      "sxtb16 %[xe1], %[xo1]\n\t"
-                     "sxtb16 %[xo1], %[xo1], ror #8\n\t" CONV_PW_REC_ENTER
-                     "1:\n\t" CONV_PW8_CHANNEL
-                     "2:\n\t" CONV_PW8_CHANNEL
-                     "3:\n\t" CONV_PW8_CHANNEL
-                     "4:\n\t" CONV_PW8_CHANNEL
-                     "cmp    %[w2], #256\n\t"
-                     "blo    1b\n\t"
+                     "sxtb16 %[xo1], %[xo1], ror #8\n\t" CONV_PW_REC_ENTER CONV_PW_REC_PASSES(CONV_PW8_CHANNEL)
                      : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2), [w3] "=&r"(w3),
                        [xe0] "=&r"(xe0), [xo0] "=&r"(xo0), [xe1] "=&r"(xe1), [xo1] "=&r"(xo1)
                      : [x] "r"(x)
@@ -919,13 +922,7 @@ static __attribute__((noinline)) void conv_pw16_run(const int32_t *rec, int od, 
             : [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [p3] "=&r"(p3), [p4] "=&r"(p4), [p5] "=&r"(p5), [p6] "=&r"(p6), [p7] "=&r"(p7)
             : [x] "r"(x), "m"(*(const int8_t(*)[16])x));
     w2 = od & 3;
-    __asm__ volatile(CONV_PW_REC_ENTER
-                     "1:\n\t" CONV_PW16_CHANNEL
-                     "2:\n\t" CONV_PW16_CHANNEL
-                     "3:\n\t" CONV_PW16_CHANNEL
-                     "4:\n\t" CONV_PW16_CHANNEL
-                     "cmp    %[w2], #256\n\t"
-                     "blo    1b\n\t"
+    __asm__ volatile(CONV_PW_REC_ENTER CONV_PW_REC_PASSES(CONV_PW16_CHANNEL)
                      : [r] "+r"(r), [o] "+r"(o), [a] "=&r"(a), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "+&r"(w2)
                      : [p0] "r"(p0), [p1] "r"(p1), [p2] "r"(p2), [p3] "r"(p3), [p4] "r"(p4), [p5] "r"(p5), [p6] "r"(p6), [p7] "r"(p7)
                      : "cc", "memory");

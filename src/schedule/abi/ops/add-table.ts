@@ -1,26 +1,14 @@
 // The compile-time input table of a flat int8 ADD (elementwise.c's add_tab_run): TFLite's ADD scales each input by
 // itself before the sum, so the scaled value of the input that is not 'half' (multiplier 2^30, shift 0: (x + offset) 2^19
 // exactly) depends on one byte and is read from 256 words, the half input's shifted byte added at run time.
+import type { AddSubParams } from '../../../ir/ops.js';
 import { multiplyByQuantizedMultiplier } from '../../../ir/quant.js';
 
 /** Below this many elements the table's 1 KB of flash saves under 4k instructions (about 4 an element): no table. */
 export const ADD_TABLE_MIN_ELEMENTS = 1024;
 
-export interface AddTableOp {
-  leftShift: number;
-  input1Offset: number;
-  input2Offset: number;
-  outputOffset: number;
-  input1Multiplier: number;
-  input1Shift: number;
-  input2Multiplier: number;
-  input2Shift: number;
-  outputMultiplier: number;
-  outputShift: number;
-  clamp: readonly [number, number];
-  size: number;
-  flat: boolean;
-}
+/** ADD's derived params, with the call's clamp and its broadcast geometry (elements, whether flat). */
+export type AddTableOp = AddSubParams & { clamp: readonly [number, number]; size: number; flat: boolean };
 
 const isHalf = (m: number, shift: number): boolean => m === 2 ** 30 && shift === 0;
 

@@ -5,7 +5,7 @@
 import type { Graph } from '../../../ir/graph.js';
 import { clampTo, multiplyByQuantizedMultiplier } from '../../../ir/quant.js';
 import type { Operand } from '../../types.js';
-import { int32s } from './pointwise-table.js';
+import { doubledPair, doubledRequant, int32s, perChannel } from './pointwise-table.js';
 
 /** Window elements: 3x3 taps over 3 channels, the column's 28th place times a 0 weight. */
 const TAPS = 27;
@@ -30,8 +30,6 @@ export interface Conv3Layer {
   shift: ArrayLike<number>;
 }
 
-const at = (a: ArrayLike<number>, c: number) => a[a.length > 1 ? c : 0]!;
-
 /**
  * Whether the layer takes the records (the kernel symbol conv2d_s8_3x3c3_rec is chosen from this, the layer alone): 3x3
  * over 3 channels with dilation 1, an even number of output channels, the full int8 output range (the loop clamps by
@@ -42,7 +40,7 @@ export function conv3RecordsFit(layer: Conv3Layer, outDepth: number): boolean {
   if (layer.inDepth !== 3 || layer.filterH !== 3 || layer.filterW !== 3 || layer.dilation[0] !== 1 || layer.dilation[1] !== 1) return false;
   if (outDepth < 2 || outDepth % 2 !== 0 || layer.clamp[0] !== -128 || layer.clamp[1] !== 127) return false;
   if (Math.abs(layer.inputOffset) > 256 || Math.abs(layer.outputOffset) > 256) return false;
-  for (let c = 0; c < outDepth; c++) if (at(layer.multiplier, c) < 0 || at(layer.shift, c) > 0) return false;
+  for (let c = 0; c < outDepth; c++) if (perChannel(layer.multiplier, c) < 0 || perChannel(layer.shift, c) > 0) return false;
   return true;
 }
 
@@ -52,12 +50,9 @@ export function conv3RecordsFit(layer: Conv3Layer, outDepth: number): boolean {
  * accumulators [bias - dot, bias + dot] (non-decreasing in them for m >= 0, shift <= 0); else null.
  */
 function channelRequant(layer: Conv3Layer, c: number, bias: number, dot: number): [number, number, number] | null {
-  const m = at(layer.multiplier, c);
-  const shift = m === 0 ? -1 : at(layer.shift, c);
-  if (shift >= -21 && shift <= -1) {
-    const r = -shift;
-    return [m, 2 ** (r - 1) + layer.outputOffset * 2 ** r, r];
-  }
+  const doubled = doubledRequant(layer, c);
+  if (doubled) return doubled;
+  const m = perChannel(layer.multiplier, c), shift = perChannel(layer.shift, c);
   const out = (v: number) => clampTo(multiplyByQuantizedMultiplier(v, m, shift) + layer.outputOffset, [-128, 127]);
   const lo = bias - dot, hi = bias + dot;
   if (lo < -(2 ** 31) || hi >= 2 ** 31 || out(lo) !== out(hi)) return null;
@@ -81,7 +76,7 @@ export function conv3Records(graph: Graph, layer: Conv3Layer, filter: Operand | 
   const out = new Int32Array((CONV3_PAIR_WORDS * outDepth) / 2);
   // weight k of channel c (k = 27: the column's padding, 0); the column's pairs are (k0, k2) and (k1, k3) of each group
   const tap = (c: number, k: number) => (k < TAPS ? wv[TAPS * c + k]! : 0);
-  const pair = (c: number, k0: number, k1: number) => ((2 * tap(c, k0)) & 0xffff) | ((2 * tap(c, k1)) << 16);
+  const pair = (c: number, k0: number, k1: number) => doubledPair(tap(c, k0), tap(c, k1));
   const folded = (c: number) => 2 * (b[c]! + layer.inputOffset * wv.subarray(TAPS * c, TAPS * c + TAPS).reduce((s, v) => s + v, 0));
   for (let c = 0; c < outDepth; c += 2) {
     if (Math.abs(b[c]!) + dot >= 2 ** 30 || Math.abs(b[c + 1]!) + dot >= 2 ** 30) return null;

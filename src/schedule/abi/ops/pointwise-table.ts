@@ -38,12 +38,23 @@ export function int32s(graph: Graph, o: Operand | undefined, n: number): Int32Ar
   return Int32Array.from({ length: n }, (_, c) => v.getInt32(4 * c, true));
 }
 
-/** The channel's requantization in conv.c's doubled form with a shift the records hold (tf_rqd_init: m >= 0, shift -21..-1). */
-function recordShift(layer: PwLayer, c: number): number | null {
-  const m = layer.multiplier[layer.multiplier.length > 1 ? c : 0]!;
-  const shift = m === 0 ? -1 : layer.shift[layer.shift.length > 1 ? c : 0]!;
-  return m < 0 || shift > -1 || shift < -21 ? null : shift;
+/** Channel c's value of a quantization array per channel (or per tensor: one value). */
+export const perChannel = (a: ArrayLike<number>, c: number): number => a[a.length > 1 ? c : 0]!;
+
+/**
+ * Channel c's m, hc, r in conv.c's doubled requantization as the records hold it (tf_rqd_init: m >= 0, shift -21..-1, m = 0
+ * as shift -1; hc = 2^(r-1) + output offset 2^r, |hc| < 2^30 for r <= 21), or null when the channel has no such form.
+ */
+export function doubledRequant(layer: { multiplier: ArrayLike<number>; shift: ArrayLike<number>; outputOffset: number }, c: number): [number, number, number] | null {
+  const m = perChannel(layer.multiplier, c);
+  const shift = m === 0 ? -1 : perChannel(layer.shift, c);
+  if (m < 0 || shift > -1 || shift < -21) return null;
+  const r = -shift;
+  return [m, 2 ** (r - 1) + layer.outputOffset * 2 ** r, r];
 }
+
+/** Two weights doubled into one word of int16 lanes (an SMLAD operand: `lo` in the low half). */
+export const doubledPair = (lo: number, hi: number): number => ((2 * lo) & 0xffff) | ((2 * hi) << 16);
 
 /**
  * Whether the layer's geometry and quantization take the records (the kernel symbol conv2d_s8_pw_rec is chosen from this,
@@ -54,7 +65,7 @@ export function pointwiseRecordsFit(layer: PwLayer, outDepth: number): boolean {
   if (!PW_RECORD_DEPTHS.includes(layer.inDepth) || outDepth < 1 || layer.filterH !== 1 || layer.filterW !== 1 || layer.stride[0] !== 1 || layer.stride[1] !== 1) return false;
   if (layer.padTop !== 0 || layer.padLeft !== 0 || layer.clamp[0] !== -128 || layer.clamp[1] !== 127) return false;
   if (Math.abs(layer.inputOffset) > 256 || Math.abs(layer.outputOffset) > 256) return false;
-  for (let c = 0; c < outDepth; c++) if (recordShift(layer, c) === null) return false;
+  for (let c = 0; c < outDepth; c++) if (doubledRequant(layer, c) === null) return false;
   return true;
 }
 
@@ -64,7 +75,7 @@ export function pointwiseRecordsFit(layer: PwLayer, outDepth: number): boolean {
  * accumulator is exact in int32 whatever the order of its sums. Without records conv2d_s8_pw_rec runs conv2d_s8_pw's path.
  */
 export function pointwiseRecords(graph: Graph, layer: PwLayer, filter: Operand | undefined, bias: Operand | undefined, outDepth: number): Int32Array | null {
-  const { inputOffset: off, outputOffset } = layer;
+  const off = layer.inputOffset;
   const depth = layer.inDepth;
   if (!pointwiseRecordsFit(layer, outDepth) || !filter || !('constant' in filter)) return null;
   const w = graph.tensors[filter.constant]!;
@@ -75,22 +86,20 @@ export function pointwiseRecords(graph: Graph, layer: PwLayer, filter: Operand |
   const words = pwRecordWords(depth);
   const wv = new Int8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength);
   const out = new Int32Array(words * outDepth);
-  const pair = (lo: number, hi: number) => ((2 * lo) & 0xffff) | ((2 * hi) << 16);
   for (let c = 0; c < outDepth; c++) {
-    const m = layer.multiplier[layer.multiplier.length > 1 ? c : 0]!;
     if (Math.abs(b[c]!) + dot >= 2 ** 30) return null;
-    const r = -recordShift(layer, c)!;
+    const [m, hc, r] = doubledRequant(layer, c)!;
     const row = wv.subarray(depth * c, depth * c + depth);
     const sum = row.reduce((s, v) => s + v, 0);
     const o = out.subarray(words * c);
     o[0] = 2 * (b[c]! + off * sum);
     // each input word k (inputs 4k..4k+3) as SXTB16 splits it: (4k, 4k+2), then (4k+1, 4k+3)
     for (let k = 0; k < depth / 4; k++) {
-      o[1 + 2 * k] = pair(row[4 * k]!, row[4 * k + 2]!);
-      o[2 + 2 * k] = pair(row[4 * k + 1]!, row[4 * k + 3]!);
+      o[1 + 2 * k] = doubledPair(row[4 * k]!, row[4 * k + 2]!);
+      o[2 + 2 * k] = doubledPair(row[4 * k + 1]!, row[4 * k + 3]!);
     }
     o[words - 3] = m;
-    o[words - 2] = 2 ** (r - 1) + outputOffset * 2 ** r; // tf_rqd_init's hc: |hc| < 2^30 for r <= 21
+    o[words - 2] = hc;
     o[words - 1] = c === outDepth - 1 ? r + 256 : r;
   }
   return out;
