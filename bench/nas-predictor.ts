@@ -14,19 +14,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crossValidate, encodeArch, fitPredictorModel, kFolds, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
-import { parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
+import { archFromKey, parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback);
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** An arch from its key (`archKey`: resolution/width/stages, each block kernel then expand digit). */
-function archOfKey(key: string): Arch {
-  const [r, w, stages] = key.split('/');
-  return { resolution: Number(r), width: Number(w), stages: stages!.split('-').map((s) => s.split('.').map((b) => ({ kernel: Number(b[0]), expand: Number(b[1]) }))) };
-}
 
 interface Pair {
   key: string;
@@ -40,7 +34,7 @@ function readPairs(files: string): Pair[] {
   const out: Pair[] = [];
   for (const f of files.split(',')) {
     const j = JSON.parse(readFileSync(f, 'utf8')) as { evalImages: number; pairs: Array<{ arch: string; accuracy: number }> };
-    for (const p of j.pairs) if (!seen.has(p.arch)) (seen.add(p.arch), out.push({ key: p.arch, arch: archOfKey(p.arch), accuracy: p.accuracy, images: j.evalImages }));
+    for (const p of j.pairs) if (!seen.has(p.arch)) (seen.add(p.arch), out.push({ key: p.arch, arch: archFromKey(p.arch, space), accuracy: p.accuracy, images: j.evalImages }));
   }
   return out;
 }

@@ -155,6 +155,14 @@ export function parseArch(json: unknown, space: SearchSpace): Arch {
   };
 }
 
+/** The arch an `archKey` text names, checked to be a member of the space (a key holds one digit per kernel and expand). */
+export function archFromKey(key: string, space: SearchSpace): Arch {
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)\/(\d\d(?:\.\d\d)*(?:-\d\d(?:\.\d\d)*)*)$/.exec(key);
+  if (!m) archFail('key', `must read resolution/width/stages with each block its kernel and expand digits (e.g. 16/0.5/33-54.76), got ${JSON.stringify(key)}`, { value: key });
+  const stages = m[3]!.split('-').map((s) => s.split('.').map((b) => ({ kernel: Number(b[0]), expand: Number(b[1]) })));
+  return parseArch({ resolution: Number(m[1]), width: Number(m[2]), stages }, space);
+}
+
 /** A short canonical text of an arch: equal archs give equal keys (the predictor's cache key). */
 export function archKey(arch: Arch): string {
   return `${arch.resolution}/${arch.width}/${arch.stages.map((s) => s.map((b) => `${b.kernel}${b.expand}`).join('.')).join('-')}`;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TinyforgeError } from '../../src/errors.js';
-import { archKey, extremeArch, parseArch, parseSpace, spaceSize } from '../../src/nas/space.js';
+import { archFromKey, archKey, extremeArch, parseArch, parseSpace, spaceSize } from '../../src/nas/space.js';
 import { TINY_SPACE } from './fixtures.js';
 
 
@@ -46,5 +46,14 @@ describe('nas search space', () => {
     expect(usageField(() => parseArch({ ...ok, stages: [ok.stages[0], []] }, space))).toBe('stages[1] depth');
     expect(usageField(() => parseArch({ ...ok, stages: [[{ kernel: 7, expand: 3 }], ok.stages[1]] }, space))).toBe('stages[0][0].kernel');
     expect(extremeArch(space, 'largest').stages.map((s) => s.length)).toEqual([2, 2]);
+  });
+
+  it('archFromKey reads an archKey back into the same member, and refuses malformed keys and non-members', () => {
+    const space = parseSpace(TINY_SPACE);
+    expect(archFromKey('20/0.5/53-36.56', space)).toEqual({ resolution: 20, width: 0.5, stages: [[{ kernel: 5, expand: 3 }], [{ kernel: 3, expand: 6 }, { kernel: 5, expand: 6 }]] });
+    expect(usageField(() => archFromKey('20/0.5/53-36.5', space))).toBe('key');
+    expect(usageField(() => archFromKey('20/0.5', space))).toBe('key');
+    expect(usageField(() => archFromKey('24/0.5/53-36', space))).toBe('resolution');
+    expect(usageField(() => archFromKey('20/0.5/73-36', space))).toBe('stages[0][0].kernel');
   });
 });

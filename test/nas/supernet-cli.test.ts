@@ -122,5 +122,26 @@ describe.runIf(fashion)('nas train / export / accuracy / search on a supernet', 
     expect(report.scoreLabel).toMatch(/^accuracy \(fraction\) predicted by kernel ridge regression \(RBF\) trained on 10 supernet-measured members, 5-fold held-out RMSE/);
     expect(report.best.score).toBeGreaterThan(0);
     expect(report.best.score).toBeLessThan(1.2);
+
+    // a later run adds its members to these (measured the same way), skipping them; other measurements are refused
+    const first = join(tmp, 'acc-1.json');
+    writeFileSync(first, a.stdout);
+    const measured = ['--eval-images', '300', '--calibration-images', '64', '--json'];
+    const more = await cli('nas', 'accuracy', dir, '--samples', '4', '--seed', '2', '--add-pairs', first, ...measured);
+    expect(more.stderr).toBe('');
+    const merged = JSON.parse(more.stdout);
+    expect([merged.samples, merged.added, merged.trainPairs]).toEqual([14, 10, 14]);
+    expect(merged.pairs.slice(0, 10)).toEqual(acc.pairs);
+    expect(new Set(merged.pairs.map((p: { arch: string }) => p.arch)).size).toBe(14);
+    const refit = JSON.parse((await cli('nas', 'accuracy', dir, '--samples', '0', '--add-pairs', first, ...measured)).stdout);
+    expect([refit.samples, refit.heldOutRmsePoints]).toEqual([10, acc.heldOutRmsePoints]);
+    const other = await cli('nas', 'accuracy', dir, '--samples', '0', '--add-pairs', first, '--eval-images', '300', '--calibration-images', '32');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--add-pairs .*acc-1\.json: measured with calibrationImages 64, this run 32/);
+    const old = join(tmp, 'acc-old.json');
+    writeFileSync(old, JSON.stringify({ ...acc, measurement: undefined }));
+    const refused = await cli('nas', 'accuracy', dir, '--samples', '0', '--add-pairs', old, ...measured);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/no measurement record/) });
   }, 300_000);
 });

@@ -11,7 +11,7 @@ import type { Dataset } from '../../data/types.js';
 import { DEFAULT_PREDICTOR_MODEL, PREDICTOR_MODELS, trainAccuracyPredictor, type MeasuredMember, type PredictorModel } from '../../nas/accuracy.js';
 import { Xorshift32 } from '../../builder/random.js';
 import { sampleArch } from '../../nas/search.js';
-import { archKey, extremeArch, parseArch, parseSpace, type Arch } from '../../nas/space.js';
+import { archFromKey, archKey, extremeArch, parseArch, parseSpace, type Arch, type SearchSpace } from '../../nas/space.js';
 import { DEFAULT_SCHEDULE, FULL_SCHEDULE, PHASES, parseSchedule, totalEpochs, type Schedule, type SupernetEpoch } from '../../nas/supernet-train.js';
 import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
@@ -208,10 +208,12 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
     .option('--folds <k>', 'folds of the reported RMSE: each member predicted by a model fitted without it', '5')
     .option('--model <krr|ridge|mlp>', 'kernel ridge (RBF; length scale and lambda by an inner 5-fold), ridge regression on the centred encoding, or a 32-32 MLP', DEFAULT_PREDICTOR_MODEL)
     .option('--seed <n>', 'seed of the sampled members and the MLP', '1')
-    .option('--json', 'print {samples, evalImages, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
-    .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; folds: string; model: string; seed: string; json?: boolean }) => {
+    .option('--add-pairs <reports>', "earlier --json reports of this supernet's members, measured the same way (comma-separated): their pairs join the fit, new samples skip them (--samples 0: fit on them alone)")
+    .option('--json', 'print {samples, evalImages, measurement, heldOutRmsePoints, labelNoisePoints, pairs: [{arch, accuracy}]} on stdout')
+    .addHelpText('after', '\nMeasuring members is the slow part (~6 CPU s each on the whole val split): spread it over runs with\ndifferent seeds, then fit on all of them:\n  tinyforge nas accuracy supernet/ --samples 100 --seed 1 --json > a1.json\n  tinyforge nas accuracy supernet/ --samples 100 --seed 2 --json --add-pairs a1.json > a2.json')
+    .action(async (dir: string, opts: { samples: string; evalImages: string; calibrationImages: string; folds: string; model: string; seed: string; addPairs?: string; json?: boolean }) => {
       const m = readManifest(dir);
-      const samples = integerFlag(opts.samples, '--samples', 3);
+      const samples = integerFlag(opts.samples, '--samples', opts.addPairs === undefined ? 3 : 0);
       const folds = integerFlag(opts.folds, '--folds', 2);
       if (!(PREDICTOR_MODELS as readonly string[]).includes(opts.model)) throw new UsageError(`--model must be ${PREDICTOR_MODELS.join(', ')}, got ${JSON.stringify(opts.model)}`, { flag: '--model', value: opts.model });
       const model = opts.model as PredictorModel;
@@ -221,19 +223,23 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
       const wholeVal = loadDataset({ data: m.data.name, split: 'val', seed: m.data.seed, valFraction: m.data.valFraction });
       const val = evalImages === 0 ? wholeVal : take(wholeVal, evalImages);
       const calib = take(dataOf(m, 'train'), integerFlag(opts.calibrationImages, '--calibration-images', 1));
+      const measurement: Measurement = { weightsSha256: m.weights.sha256, evalImages: val.shape[0], calibrationImages: calib.shape[0] };
+      const added = opts.addPairs === undefined ? [] : readAddedPairs(opts.addPairs, m.space, measurement);
+      if (added.length + samples < 3) throw new UsageError(`nas accuracy: ${added.length} added and ${samples} new members are too few to fit a predictor (at least 3)`, { added: added.length, samples });
       const t = await training();
       const { net } = loadNet(t, dir, m);
       const rng = new Xorshift32(seed);
-      const seen = new Set<string>();
-      const pairs: MeasuredMember[] = [];
+      const seen = new Set<string>(added.map((p) => archKey(p.arch)));
+      const pairs: MeasuredMember[] = [...added];
+      const wanted = added.length + samples;
       const progress = createProgress(io, 'nas accuracy', { json: opts.json, eta: true });
       try {
-        for (let tries = 0; pairs.length < samples && tries < samples * 100; tries++) {
+        for (let tries = 0; pairs.length < wanted && tries < samples * 100; tries++) {
           const arch = sampleArch(m.space, rng);
           if (seen.has(archKey(arch))) continue;
           seen.add(archKey(arch));
           pairs.push({ arch, accuracy: net.accuracy(arch, net.calibrate(arch, calib), val), images: val.shape[0] });
-          progress.update(pairs.length, samples);
+          progress.update(pairs.length - added.length, samples);
         }
       } finally {
         progress.end();
@@ -245,7 +251,9 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
       const report = {
         supernet: dir,
         samples: pairs.length,
+        added: added.length,
         evalImages: val.shape[0],
+        measurement,
         accuracyRange: [Math.min(...accs), Math.max(...accs)],
         model: predictor.model,
         trainPairs: predictor.trainPairs,
@@ -258,6 +266,36 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
         pairs: pairs.map((p) => ({ arch: archKey(p.arch), accuracy: p.accuracy })),
       };
       if (opts.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
-      else io.stdout(`${pairs.length} members measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); ${predictor.model} ${predictor.folds}-fold RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points (each of the ${predictor.heldOutPairs} members predicted by a model fitted without it) (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
+      else io.stdout(`${pairs.length} members (${added.length} of them from --add-pairs) measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); ${predictor.model} ${predictor.folds}-fold RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points (each of the ${predictor.heldOutPairs} members predicted by a model fitted without it) (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
     });
+}
+
+/** How a member's accuracy was measured: pairs measured otherwise are not the same labels. */
+interface Measurement {
+  weightsSha256: string;
+  evalImages: number;
+  calibrationImages: number;
+}
+
+/** The pairs of earlier `nas accuracy --json` reports, each checked to come from these weights measured this way. */
+function readAddedPairs(files: string, space: SearchSpace, want: Measurement): MeasuredMember[] {
+  const out: MeasuredMember[] = [];
+  const seen = new Set<string>();
+  for (const file of files.split(',')) {
+    const r = readJson(file, '--add-pairs report') as { measurement?: Partial<Measurement>; pairs?: unknown };
+    const got = typeof r === 'object' && r !== null ? r.measurement : undefined;
+    if (typeof got !== 'object' || got === null) throw new UsageError(`--add-pairs ${file}: not a nas accuracy --json report of this version (no measurement record: re-measure its members)`, { file });
+    for (const k of ['weightsSha256', 'evalImages', 'calibrationImages'] as const) {
+      if (got[k] !== want[k]) throw new UsageError(`--add-pairs ${file}: measured with ${k} ${JSON.stringify(got[k])}, this run ${JSON.stringify(want[k])}${k === 'weightsSha256' ? ' (another supernet or checkpoint)' : ''}`, { file, field: k, got: got[k], want: want[k] });
+    }
+    if (!Array.isArray(r.pairs)) throw new UsageError(`--add-pairs ${file}: no pairs array`, { file });
+    for (const p of r.pairs as Array<{ arch?: unknown; accuracy?: unknown }>) {
+      const accuracy = p?.accuracy;
+      if (typeof p?.arch !== 'string' || typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) throw new UsageError(`--add-pairs ${file}: a pair is not {arch: key, accuracy: fraction}: ${JSON.stringify(p).slice(0, 80)}`, { file });
+      if (seen.has(p.arch)) continue;
+      seen.add(p.arch);
+      out.push({ arch: archFromKey(p.arch, space), accuracy, images: want.evalImages });
+    }
+  }
+  return out;
 }
