@@ -32,7 +32,28 @@ const option = (name: string, fallback: number) => (argv.includes(name) ? Number
 const json = argv.includes('--json');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-if (argv.includes('--efficiency')) {
+const HELP = `npm run bench:nas [-- flags]: per SRAM budget the best supernet member found by evolution and by random search, exported, fine-tuned, quantized and measured (int8 on qemu-m4, wasm ms), beside the hand-designed reference nets.
+
+  --supernet DIR           a trained supernet with its accuracy predictor (nas train, nas accuracy); without it a small one is trained first
+  --supernet-epochs l,k,d,w  the small supernet's phases (default 1,1,1,1)
+  --supernet-limit N       its training images (default 1000)
+  --predictor-samples N    members measured for its accuracy predictor (default 100)
+  --predictor-images N     val images each is measured on (default 2000; 0: all 6,000)
+  --budgets 6,9,12         SRAM budgets in KiB (flash 256 KiB)
+  --evaluations N          members each agent evaluates (default 200)
+  --agents evolution,random  the agents (none: reference nets only)
+  --finetune-limit N       training images a searched member is fine-tuned on (default 1000)
+  --test-limit N           test images of the int8 accuracy (default 1000)
+  --refs a@width@res,...   reference nets (default lenet@@16,ds-cnn@@16,mobilenetv2@0.35@16)
+  --ref-epochs N, --ref-limit N  their training (default 2 epochs on 2000 images)
+  --work DIR               keep the intermediate models there (reference nets trained once)
+  --json                   one JSON array of rows on stdout, nothing else
+  --efficiency [--candidates N] [--candidates-exact N] [--budget N]  the efficiency predictor's throughput instead
+  --help                   this text (nothing is run)`;
+
+if (argv.includes('--help')) {
+  process.stdout.write(HELP + '\n');
+} else if (argv.includes('--efficiency')) {
   await efficiencyBench();
 } else {
   const rows = nasResults(argv);
