@@ -1,4 +1,4 @@
-// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--predictor-samples N] [--predictor-images N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N]
+// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--predictor-samples N] [--predictor-images N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N] [--finetune-epochs N] [--finetune-lr R]
 // [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--agents evolution,random|none] [--json]`: the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
@@ -66,12 +66,12 @@ function tf(...args: string[]): any {
 }
 
 /** Fine-tune (optional), quantize, then measure an int8 model: accuracy on qemu-m4, plan, instructions, wasm ms. */
-function measure(float: string, tmp: string, name: string, o: { data: string; finetuneLimit: number; testLimit: number }) {
+function measure(float: string, tmp: string, name: string, o: { data: string; finetuneLimit: number; finetuneEpochs: string; finetuneLr: string; testLimit: number }) {
   let model = float;
   let floatAccuracy: number | undefined;
   if (o.finetuneLimit > 0) {
     model = join(tmp, `${name}-ft.tflite`);
-    floatAccuracy = tf('train', '--arch', float, '--data', o.data, '--epochs', '1', '--limit', String(o.finetuneLimit), '--lr', '3e-4', '--out', model, '--json').testAccuracy;
+    floatAccuracy = tf('train', '--arch', float, '--data', o.data, '--epochs', o.finetuneEpochs, '--limit', String(o.finetuneLimit), '--lr', o.finetuneLr, '--out', model, '--json').testAccuracy;
   }
   const int8 = join(tmp, `${name}-int8.tflite`);
   tf('quantize', model, '--calib', o.data, '--out', int8);
@@ -107,7 +107,8 @@ export function nasResults(argv: string[]): ResultRow[] {
   const option = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : fallback);
   const budgets = option('--budgets', '6,9,12').split(',').map(Number);
   const evaluations = option('--evaluations', '200');
-  const o = { data: 'fashion-mnist', finetuneLimit: Number(option('--finetune-limit', '1000')), testLimit: Number(option('--test-limit', '1000')) };
+  // a searched member's fine-tuning: by default brief (1 epoch of 1,000 images at 3e-4); --finetune-epochs and --finetune-lr as the references' training for a compute-matched comparison
+  const o = { data: 'fashion-mnist', finetuneLimit: Number(option('--finetune-limit', '1000')), finetuneEpochs: option('--finetune-epochs', '1'), finetuneLr: option('--finetune-lr', '3e-4'), testLimit: Number(option('--test-limit', '1000')) };
   // at the budgets' 16x16 and 20x20 inputs (lenet and ds-cnn at 28x28 need 27 KB and 15 KB of RAM)
   const refs = option('--refs', 'lenet@@16,ds-cnn@@16,mobilenetv2@0.35@16').split(',');
   const agents = option('--agents', 'evolution,random').split(',').filter((a): a is 'evolution' | 'random' => a === 'evolution' || a === 'random');

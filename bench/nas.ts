@@ -43,6 +43,7 @@ const HELP = `npm run bench:nas [-- flags]: per SRAM budget the best supernet me
   --evaluations N          members each agent evaluates (default 200)
   --agents evolution,random  the agents (none: reference nets only)
   --finetune-limit N       training images a searched member is fine-tuned on (default 1000)
+  --finetune-epochs N, --finetune-lr R  its fine-tuning (default 1 epoch at 3e-4)
   --test-limit N           test images of the int8 accuracy (default 1000)
   --refs a@width@res,...   reference nets (default lenet@@16,ds-cnn@@16,mobilenetv2@0.35@16)
   --ref-epochs N, --ref-limit N  their training (default 2 epochs on 2000 images)
