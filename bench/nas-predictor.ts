@@ -1,6 +1,7 @@
 // `node dist/bench/nas-predictor.js --pairs A.json[,B.json] [--test T.json] [--folds 10] [--mlp] [--curve 100] [--rows-only] [--json]`: the
 // accuracy predictor's error on measured (member, accuracy) pairs, the `--json` output of `tinyforge nas accuracy`
-// (their supernet's space: examples/nas/fmnist-micro.json unless --space). Per encoding (the default, version 3's: the
+// (their supernet's space: examples/nas/fmnist-micro.json unless --space; every report measured as the first, by its
+// measurement record, else a one-line refusal and exit 2). Per encoding (the default, version 3's: the
 // lab's one-hots, resolution x width, log2 capacity; the lab's one-hots alone, version 2's; without depth, version 1's;
 // the capacity part alone) and model (ridge on the centred encoding and on the standardized one, its lambda picked on
 // the training folds alone, the 32-32 MLP with --mlp; kernel ridge, centred and standardized, on the default encoding,
@@ -14,7 +15,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crossValidate, encodeArch, fitPredictorModel, kFolds, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
-import { archFromKey, parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
+import { TinyforgeError } from '../src/errors.js';
+import { readMeasuredPairs, type Measurement } from '../src/nas/pairs.js';
+import { archKey, parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = here.endsWith(join('dist', 'bench')) ? join(here, '..', '..') : join(here, '..');
@@ -29,14 +32,19 @@ interface Pair {
   images: number;
 }
 
-function readPairs(files: string): Pair[] {
-  const seen = new Set<string>();
-  const out: Pair[] = [];
-  for (const f of files.split(',')) {
-    const j = JSON.parse(readFileSync(f, 'utf8')) as { evalImages: number; pairs: Array<{ arch: string; accuracy: number }> };
-    for (const p of j.pairs) if (!seen.has(p.arch)) (seen.add(p.arch), out.push({ key: p.arch, arch: archFromKey(p.arch, space), accuracy: p.accuracy, images: j.evalImages }));
+/** Every report of --pairs and --test measured as the first one (else a typed refusal, as `nas accuracy --add-pairs` does). */
+function readPairs(files: string, want?: Measurement): { measurement: Measurement; pairs: Pair[] } {
+  const reports = files.split(',').map((f) => ({ label: f, json: JSON.parse(readFileSync(f, 'utf8')) as unknown }));
+  let read: ReturnType<typeof readMeasuredPairs>;
+  try {
+    read = readMeasuredPairs(reports, space, want, 'the --pairs reports');
+  } catch (e) {
+    if (!(e instanceof TinyforgeError)) throw e;
+    log(`nas-predictor: ${e.message}`);
+    process.exit(2);
   }
-  return out;
+  const { measurement, pairs } = read;
+  return { measurement, pairs: pairs.map((p) => ({ key: archKey(p.arch), arch: p.arch, accuracy: p.accuracy, images: p.images! })) };
 }
 
 /** Inputs of the lab's one-hots (version 2's encoding): resolution, width, per stage depth and slots. */
@@ -58,8 +66,8 @@ function withoutDepth(space: SearchSpace, arch: Arch): Float64Array {
 }
 
 const space = parseSpace(JSON.parse(readFileSync(option('--space', join(repo, 'examples', 'nas', 'fmnist-micro.json')), 'utf8')));
-const pairs = readPairs(option('--pairs', ''));
-const test = argv.includes('--test') ? readPairs(option('--test', '')).filter((t) => !pairs.some((p) => p.key === t.key)) : [];
+const { measurement, pairs } = readPairs(option('--pairs', ''));
+const test = argv.includes('--test') ? readPairs(option('--test', ''), measurement).pairs.filter((t) => !pairs.some((p) => p.key === t.key)) : [];
 const folds = Number(option('--folds', '10'));
 const encodings = {
   'v3: lab + resolution x width + capacity (default)': (a: Arch) => encodeArch(space, a),

@@ -11,7 +11,8 @@ import type { Dataset } from '../../data/types.js';
 import { DEFAULT_PREDICTOR_MODEL, PREDICTOR_MODELS, trainAccuracyPredictor, type MeasuredMember, type PredictorModel } from '../../nas/accuracy.js';
 import { Xorshift32 } from '../../builder/random.js';
 import { sampleArch } from '../../nas/search.js';
-import { archFromKey, archKey, extremeArch, parseArch, parseSpace, type Arch, type SearchSpace } from '../../nas/space.js';
+import { readMeasuredPairs, type Measurement } from '../../nas/pairs.js';
+import { archKey, extremeArch, parseArch, parseSpace, type Arch } from '../../nas/space.js';
 import { DEFAULT_SCHEDULE, FULL_SCHEDULE, PHASES, parseSchedule, totalEpochs, type Schedule, type SupernetEpoch } from '../../nas/supernet-train.js';
 import { importTraining } from '../../train/packages.js';
 import { DATASET_NAMES, loadDataset } from '../data/index.js';
@@ -224,7 +225,7 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
       const val = evalImages === 0 ? wholeVal : take(wholeVal, evalImages);
       const calib = take(dataOf(m, 'train'), integerFlag(opts.calibrationImages, '--calibration-images', 1));
       const measurement: Measurement = { weightsSha256: m.weights.sha256, evalImages: val.shape[0], calibrationImages: calib.shape[0] };
-      const added = opts.addPairs === undefined ? [] : readAddedPairs(opts.addPairs, m.space, measurement);
+      const added = opts.addPairs === undefined ? [] : readMeasuredPairs(opts.addPairs.split(',').map((file) => ({ label: `--add-pairs ${file}`, json: readJson(file, '--add-pairs report') })), m.space, measurement).pairs;
       if (added.length + samples < 3) throw new UsageError(`nas accuracy: ${added.length} added and ${samples} new members are too few to fit a predictor (at least 3)`, { added: added.length, samples });
       const t = await training();
       const { net } = loadNet(t, dir, m);
@@ -268,34 +269,4 @@ export function registerSupernetCommands(nas: Command, io: CliIO): void {
       if (opts.json) io.stdout(JSON.stringify(report, null, 2) + '\n');
       else io.stdout(`${pairs.length} members (${added.length} of them from --add-pairs) measured on ${val.shape[0]} held-out images (accuracy ${percent(report.accuracyRange[0]!)} to ${percent(report.accuracyRange[1]!)}); ${predictor.model} ${predictor.folds}-fold RMSE ${predictor.heldOutRmsePoints.toFixed(2)} points (each of the ${predictor.heldOutPairs} members predicted by a model fitted without it) (the labels' own binomial noise: ${report.labelNoisePoints?.toFixed(2)} points; predicting the mean: ${report.meanRmsePoints?.toFixed(2)}); wrote ${report.out}\n`);
     });
-}
-
-/** How a member's accuracy was measured: pairs measured otherwise are not the same labels. */
-interface Measurement {
-  weightsSha256: string;
-  evalImages: number;
-  calibrationImages: number;
-}
-
-/** The pairs of earlier `nas accuracy --json` reports, each checked to come from these weights measured this way. */
-function readAddedPairs(files: string, space: SearchSpace, want: Measurement): MeasuredMember[] {
-  const out: MeasuredMember[] = [];
-  const seen = new Set<string>();
-  for (const file of files.split(',')) {
-    const r = readJson(file, '--add-pairs report') as { measurement?: Partial<Measurement>; pairs?: unknown };
-    const got = typeof r === 'object' && r !== null ? r.measurement : undefined;
-    if (typeof got !== 'object' || got === null) throw new UsageError(`--add-pairs ${file}: not a nas accuracy --json report of this version (no measurement record: re-measure its members)`, { file });
-    for (const k of ['weightsSha256', 'evalImages', 'calibrationImages'] as const) {
-      if (got[k] !== want[k]) throw new UsageError(`--add-pairs ${file}: measured with ${k} ${JSON.stringify(got[k])}, this run ${JSON.stringify(want[k])}${k === 'weightsSha256' ? ' (another supernet or checkpoint)' : ''}`, { file, field: k, got: got[k], want: want[k] });
-    }
-    if (!Array.isArray(r.pairs)) throw new UsageError(`--add-pairs ${file}: no pairs array`, { file });
-    for (const p of r.pairs as Array<{ arch?: unknown; accuracy?: unknown }>) {
-      const accuracy = p?.accuracy;
-      if (typeof p?.arch !== 'string' || typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) throw new UsageError(`--add-pairs ${file}: a pair is not {arch: key, accuracy: fraction}: ${JSON.stringify(p).slice(0, 80)}`, { file });
-      if (seen.has(p.arch)) continue;
-      seen.add(p.arch);
-      out.push({ arch: archFromKey(p.arch, space), accuracy, images: want.evalImages });
-    }
-  }
-  return out;
 }
