@@ -1,5 +1,4 @@
-// `npm run bench:nas [-- --supernet DIR] [--supernet-epochs l,k,d,w] [--supernet-limit N] [--predictor-samples N] [--predictor-images N] [--budgets 6,9,12] [--evaluations N] [--finetune-limit N] [--finetune-epochs N] [--finetune-lr R]
-// [--test-limit N] [--refs lenet,mobilenetv2@0.35@16,...] [--ref-epochs N] [--ref-limit N] [--work DIR] [--agents evolution,random|none] [--json]`: the NAS
+// `npm run bench:nas [-- flags]` (the flags and their defaults: `npm run -s bench:nas -- --help`, bench/nas.ts): the NAS
 // results table. Per SRAM budget (KiB, with a 256 KiB flash budget), the best member found by evolution and by
 // random search with the same evaluations (ranked by the supernet's accuracy predictor), each exported from the
 // supernet, fine-tuned briefly, quantized, compiled and measured: int8 test accuracy on --engine qemu-m4, the
