@@ -1,5 +1,4 @@
-// `npm run bench:prune [-- --net lenet,ds-cnn,resnet] [-- --train-limit N] [-- --epochs N] [-- --ft-limit N] [-- --ft-epochs N] [-- --test-limit N]
-// [-- --prune-steps K] [-- --renormalize] [-- --ft-lr R] [-- --model dense_fp32.tflite] [-- --no-qemu] [-- --only 'name;name + ft'] [-- --rows-out FILE] [-- --rows saved.json,...] [-- --report prune.html] [-- --json] [-- --write]`:
+// `npm run bench:prune [-- flags]` (the flags and their defaults: `npm run -s bench:prune -- --help`):
 // per net (LeNet and DS-CNN trained on Fashion-MNIST, dense models cached in /tmp per schedule; MLPerf Tiny's
 // pretrainedResnet, ic01, as shipped) dense / fine-grained 50, 70, 90% / channel 20, 30, 50% (L2; the Fashion-MNIST
 // nets also the next-layer criterion), each with and without fine-tuning (the Fashion-MNIST nets; fine-grained rows pruned
