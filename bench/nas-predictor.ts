@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crossValidate, encodeArch, fitPredictorModel, kFolds, labelNoisePoints, type TrainPredictorOptions } from '../src/nas/accuracy.js';
+import { readJson } from '../src/cli/io.js';
 import { TinyforgeError } from '../src/errors.js';
 import { readMeasuredPairs, type Measurement } from '../src/nas/pairs.js';
 import { archKey, parseSpace, type Arch, type SearchSpace } from '../src/nas/space.js';
@@ -34,9 +35,9 @@ interface Pair {
 
 /** Every report of --pairs and --test measured as the first one (else a typed refusal, as `nas accuracy --add-pairs` does). */
 function readPairs(files: string, want?: Measurement): { measurement: Measurement; pairs: Pair[] } {
-  const reports = files.split(',').map((f) => ({ label: f, json: JSON.parse(readFileSync(f, 'utf8')) as unknown }));
   let read: ReturnType<typeof readMeasuredPairs>;
   try {
+    const reports = files.split(',').map((f) => ({ label: f, json: readJson(f, 'nas accuracy report') }));
     read = readMeasuredPairs(reports, space, want, 'the --pairs reports');
   } catch (e) {
     if (!(e instanceof TinyforgeError)) throw e;
